@@ -1,0 +1,444 @@
+"""``OpenAI``: options, one transport, and the single request funnel every method goes through.
+
+    resource method -> OpenAI._request -> Call -> _prepare (URL, query, headers, body)
+        -> Transport.send (urllib3 retries inside) -> status check -> _parse (object, page,
+        stream or bytes)
+
+Resources are properties on ``ClientResources`` (generated) and are imported on first use.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Callable, Dict, Mapping, Optional, Union
+
+import requests
+
+from ._encoding import dump_json, encode_query, format_path, merge_body
+from ._exceptions import APIResponseValidationError, OpenAIError, status_error_from_response
+from ._logging import log, redact_headers, setup_from_env
+from ._models import construct, resolve_model
+from ._options import Call, ClientOptions
+from ._retry import RetryPolicy
+from ._transport import DEFAULT_POOL_MAXSIZE, Transport, translate
+from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Omit, to_requests_timeout
+from ._version import __version__
+from .resources._client_resources import ClientResources
+
+__all__ = ["OpenAI", "Client"]
+
+_MAX_ERROR_BODY = 1024 * 1024
+
+
+def _check_base_url(url: str) -> str:
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        raise ValueError("base_url must be an absolute http:// or https:// URL, got %r" % (url,))
+    return url.rstrip("/")
+
+
+def _check_retries(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("max_retries must be an int, not %s" % type(value).__name__)
+    if value < 0:
+        raise ValueError("max_retries must be >= 0, got %d" % value)
+    return value
+
+
+def _session_from(http_session: Any, http_client: Any) -> Optional[requests.Session]:
+    session = http_session if http_session is not None else http_client
+    if session is not None and not isinstance(session, requests.Session):
+        raise TypeError("http_session must be a requests.Session (openai_lite does not use httpx), got %s"
+                        % type(session).__name__)
+    return session
+
+
+class OpenAI(ClientResources):
+    """A client for the OpenAI API. Safe to share between threads."""
+
+    _options: ClientOptions
+    _transport: Transport
+
+    def __init__(
+        self,
+        *,
+        api_key: Union[str, Callable[[], str], None] = None,
+        admin_api_key: Union[str, Callable[[], str], None] = None,
+        organization: Optional[str] = None,
+        project: Optional[str] = None,
+        webhook_secret: Optional[str] = None,
+        base_url: Optional[str] = None,
+        websocket_base_url: Optional[str] = None,
+        timeout: Any = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, object]] = None,
+        http_session: Optional[requests.Session] = None,
+        http_client: Optional[requests.Session] = None,
+        proxies: Optional[Mapping[str, str]] = None,
+        verify: Union[bool, str, None] = None,
+        cert: Union[str, tuple, None] = None,
+        pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        _strict_response_validation: bool = False,
+    ) -> None:
+        env = os.environ
+        if api_key is None:
+            api_key = env.get("OPENAI_API_KEY")
+        if admin_api_key is None:
+            admin_api_key = env.get("OPENAI_ADMIN_KEY")
+        if api_key is None and admin_api_key is None:
+            raise OpenAIError(
+                "The api_key client option must be set either by passing api_key to the client or by setting "
+                "the OPENAI_API_KEY environment variable (or admin_api_key / OPENAI_ADMIN_KEY for admin endpoints)"
+            )
+        options = ClientOptions(
+            api_key=api_key,
+            admin_api_key=admin_api_key,
+            organization=organization if organization is not None else env.get("OPENAI_ORG_ID"),
+            project=project if project is not None else env.get("OPENAI_PROJECT_ID"),
+            webhook_secret=webhook_secret if webhook_secret is not None else env.get("OPENAI_WEBHOOK_SECRET"),
+            base_url=_check_base_url(base_url or env.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"),
+            websocket_base_url=websocket_base_url,
+            timeout=DEFAULT_TIMEOUT if timeout is NOT_GIVEN else timeout,
+            max_retries=_check_retries(max_retries),
+            default_headers=dict(default_headers or {}),
+            default_query=dict(default_query or {}),
+        )
+        transport = Transport(session=_session_from(http_session, http_client),
+                              proxies=dict(proxies) if proxies is not None else None,
+                              verify=verify, cert=cert, pool_maxsize=pool_maxsize)
+        self._setup(options, transport)
+
+    def _setup(self, options: ClientOptions, transport: Transport) -> None:
+        setup_from_env()
+        self._options = options
+        self._transport = transport
+        self._resources: Dict[str, Any] = {}
+        self._base_url = _check_base_url(options.base_url)
+        self._timeout = to_requests_timeout(options.timeout)
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": "OpenAI/Python openai_lite/%s" % __version__,
+        }
+        if options.organization:
+            headers["OpenAI-Organization"] = options.organization
+        if options.project:
+            headers["OpenAI-Project"] = options.project
+        _apply_headers(headers, options.default_headers)
+        self._static_headers = headers
+
+    # -- configuration, as openai-python names it ---------------------------------------------
+
+    api_key = property(lambda self: self._options.api_key)
+    admin_api_key = property(lambda self: self._options.admin_api_key)
+    organization = property(lambda self: self._options.organization)
+    project = property(lambda self: self._options.project)
+    webhook_secret = property(lambda self: self._options.webhook_secret)
+    websocket_base_url = property(lambda self: self._options.websocket_base_url)
+    timeout = property(lambda self: self._options.timeout)
+    max_retries = property(lambda self: self._options.max_retries)
+    default_query = property(lambda self: dict(self._options.default_query))
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url + "/"
+
+    @property
+    def default_headers(self) -> Dict[str, str]:
+        return dict(self._static_headers)
+
+    @property
+    def http_session(self) -> requests.Session:
+        return self._transport.session
+
+    def copy(
+        self,
+        *,
+        api_key: Union[str, Callable[[], str], None] = None,
+        admin_api_key: Union[str, Callable[[], str], None] = None,
+        organization: Optional[str] = None,
+        project: Optional[str] = None,
+        webhook_secret: Optional[str] = None,
+        websocket_base_url: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Any = NOT_GIVEN,
+        http_session: Optional[requests.Session] = None,
+        http_client: Optional[requests.Session] = None,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        default_headers: Optional[Mapping[str, str]] = None,
+        set_default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, object]] = None,
+        set_default_query: Optional[Mapping[str, object]] = None,
+    ) -> "OpenAI":
+        """A new client with some options changed; it shares this one's connection pool."""
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError("The `default_headers` and `set_default_headers` arguments are mutually exclusive")
+        if default_query is not None and set_default_query is not None:
+            raise ValueError("The `default_query` and `set_default_query` arguments are mutually exclusive")
+        old = self._options
+        headers = dict(set_default_headers) if set_default_headers is not None else dict(old.default_headers, **(default_headers or {}))
+        query = dict(set_default_query) if set_default_query is not None else dict(old.default_query, **(default_query or {}))
+        changes = {
+            "api_key": api_key if api_key is not None else old.api_key,
+            "admin_api_key": admin_api_key if admin_api_key is not None else old.admin_api_key,
+            "organization": organization if organization is not None else old.organization,
+            "project": project if project is not None else old.project,
+            "webhook_secret": webhook_secret if webhook_secret is not None else old.webhook_secret,
+            "websocket_base_url": websocket_base_url if websocket_base_url is not None else old.websocket_base_url,
+            "base_url": _check_base_url(base_url) if base_url is not None else old.base_url,
+            "timeout": old.timeout if timeout is NOT_GIVEN else timeout,
+            "max_retries": old.max_retries if max_retries is NOT_GIVEN else _check_retries(max_retries),
+            "default_headers": headers,
+            "default_query": query,
+        }
+        to_requests_timeout(changes["timeout"])  # validate now, not on the first request
+        session = _session_from(http_session, http_client)
+        transport = self._transport
+        if session is not None:
+            transport = Transport(session=session, proxies=transport.proxies, verify=transport.verify,
+                                  cert=transport.cert)
+        clone = type(self).__new__(type(self))
+        clone._setup(ClientOptions(**changes), transport)
+        self._copy_extra(clone)
+        return clone
+
+    with_options = copy
+
+    def _copy_extra(self, clone: "OpenAI") -> None:
+        """Subclasses (Azure) carry their own settings over to copies."""
+
+    def close(self) -> None:
+        """Close the connection pool (only when the client created its own session)."""
+        self._transport.close()
+
+    def __enter__(self) -> "OpenAI":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<%s base_url=%r max_retries=%d>" % (type(self).__name__, self.base_url, self._options.max_retries)
+
+    def __reduce__(self) -> Any:
+        transport = self._transport
+        session = None if transport.owns_session else transport.session
+        return (_rebuild_client, (type(self), self._options, self._pickle_extra(), session,
+                                  transport.proxies, transport.verify, transport.cert))
+
+    def _pickle_extra(self) -> Dict[str, Any]:
+        return {}
+
+    # -- authentication ------------------------------------------------------------------------
+
+    def _auth_headers(self, auth: str) -> Dict[str, str]:
+        options = self._options
+        if auth == "admin":
+            key = options.admin_api_key or options.api_key
+        else:
+            key = options.api_key or options.admin_api_key
+        if callable(key):
+            key = key()
+            if not isinstance(key, str) or not key:
+                raise OpenAIError("The api_key callable must return a non-empty string")
+        return {"Authorization": "Bearer " + key}
+
+    def _auth_is_dynamic(self) -> bool:
+        return callable(self._options.api_key) or callable(self._options.admin_api_key)
+
+    # -- the funnel ----------------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        mode: str = "parsed",
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        files: Any = None,
+        headers: Optional[Mapping[str, Any]] = None,
+        cast_to: Any = None,
+        page: Any = None,
+        stream: Any = False,
+        stream_cls: Any = None,
+        binary: bool = False,
+        auth: str = "api",
+        extra_headers: Optional[Mapping[str, Any]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Any = NOT_GIVEN,
+    ) -> Any:
+        url = format_path(path, path_params) if path_params else path
+        if query is not None or extra_query:
+            query = dict(query or {}, **(extra_query or {}))
+        if headers and extra_headers:
+            headers = dict(headers, **extra_headers)
+        else:
+            headers = headers or extra_headers
+        if timeout is not NOT_GIVEN:
+            to_requests_timeout(timeout)  # bad values fail before anything is sent
+        call = Call(method.upper(), url, query=query,
+                    body=merge_body(body, extra_body) if (body is not None or extra_body) else None,
+                    files=files, headers=headers, cast_to=cast_to, page=page, stream=stream is True,
+                    stream_cls=stream_cls, binary=binary, auth=auth, timeout=timeout)
+        return self._execute(call, mode)
+
+    def get(self, path: str, *, cast_to: Any = None, query: Optional[Mapping[str, Any]] = None,
+            headers: Optional[Mapping[str, Any]] = None, stream: bool = False, stream_cls: Any = None,
+            timeout: Any = NOT_GIVEN, options: Optional[Mapping[str, Any]] = None) -> Any:
+        """Call an endpoint this library has no method for; same auth, retries and errors."""
+        return self._undocumented("GET", path, None, None, cast_to, query, headers, stream, stream_cls, timeout, options)
+
+    def post(self, path: str, *, cast_to: Any = None, body: Any = None, files: Any = None,
+             query: Optional[Mapping[str, Any]] = None, headers: Optional[Mapping[str, Any]] = None,
+             stream: bool = False, stream_cls: Any = None, timeout: Any = NOT_GIVEN,
+             options: Optional[Mapping[str, Any]] = None) -> Any:
+        return self._undocumented("POST", path, body, files, cast_to, query, headers, stream, stream_cls, timeout, options)
+
+    def put(self, path: str, *, cast_to: Any = None, body: Any = None, files: Any = None,
+            query: Optional[Mapping[str, Any]] = None, headers: Optional[Mapping[str, Any]] = None,
+            timeout: Any = NOT_GIVEN, options: Optional[Mapping[str, Any]] = None) -> Any:
+        return self._undocumented("PUT", path, body, files, cast_to, query, headers, False, None, timeout, options)
+
+    def patch(self, path: str, *, cast_to: Any = None, body: Any = None, files: Any = None,
+              query: Optional[Mapping[str, Any]] = None, headers: Optional[Mapping[str, Any]] = None,
+              timeout: Any = NOT_GIVEN, options: Optional[Mapping[str, Any]] = None) -> Any:
+        return self._undocumented("PATCH", path, body, files, cast_to, query, headers, False, None, timeout, options)
+
+    def delete(self, path: str, *, cast_to: Any = None, body: Any = None,
+               query: Optional[Mapping[str, Any]] = None, headers: Optional[Mapping[str, Any]] = None,
+               timeout: Any = NOT_GIVEN, options: Optional[Mapping[str, Any]] = None) -> Any:
+        return self._undocumented("DELETE", path, body, None, cast_to, query, headers, False, None, timeout, options)
+
+    def _undocumented(self, method: str, path: str, body: Any, files: Any, cast_to: Any, query: Any, headers: Any,
+                      stream: bool, stream_cls: Any, timeout: Any, options: Optional[Mapping[str, Any]]) -> Any:
+        # openai-python spells per-call settings as options={"headers": ..., "params": ..., "timeout": ...}
+        opts = dict(options or {})
+        query = dict(opts.pop("params", None) or {}, **(query or {}))
+        headers = dict(opts.pop("headers", None) or {}, **(headers or {}))
+        if "timeout" in opts and timeout is NOT_GIVEN:
+            timeout = opts.pop("timeout")
+        extra_body = opts.pop("extra_json", None)
+        return self._request(method, path, body=body, files=files, cast_to=cast_to, query=query or None,
+                             headers=headers or None, stream=stream, stream_cls=stream_cls, timeout=timeout,
+                             extra_body=extra_body)
+
+    def _execute(self, call: Call, mode: str = "parsed") -> Any:
+        prepared = self._prepare(call)
+        timeout = self._timeout if call.timeout is NOT_GIVEN else to_requests_timeout(call.timeout)
+        max_retries = self._options.max_retries if call.max_retries is NOT_GIVEN else call.max_retries
+        refresh = None
+        if self._auth_is_dynamic():
+            def refresh(auth: str = call.auth) -> None:
+                prepared.headers.update(self._auth_headers(auth))
+        retries = RetryPolicy.build(max_retries, refresh)
+        if log.isEnabledFor(10):
+            log.debug("Request: %s %s headers=%s", prepared.method, prepared.url, redact_headers(prepared.headers))
+        response = self._transport.send(prepared, timeout=timeout, retries=retries,
+                                        stream=call.stream or call.binary or mode == "streaming")
+        if log.isEnabledFor(10):
+            log.debug("Response: %s %s %s request_id=%s", prepared.method, prepared.url, response.status_code,
+                      response.headers.get("x-request-id"))
+        if response.status_code >= 400:
+            raise self._status_error(response)
+        if mode == "parsed":
+            return self._parse(call, response)
+        from ._response import APIResponse, LegacyAPIResponse
+
+        raw_retries = getattr(response.raw, "retries", None)
+        taken = len(raw_retries.history) if raw_retries is not None else 0
+        cls = LegacyAPIResponse if mode == "raw" else APIResponse
+        return cls(response, client=self, call=call, retries_taken=taken)
+
+    def _prepare(self, call: Call) -> requests.PreparedRequest:
+        url = call.url if call.url.startswith(("http://", "https://")) else self._base_url + call.url
+        query = encode_query(self._options.default_query, call.query) if (self._options.default_query or call.query) else ""
+        if query:
+            url += ("&" if "?" in url else "?") + query
+        headers = dict(self._static_headers)
+        headers.update(self._auth_headers(call.auth))
+        if call.headers:
+            _apply_headers(headers, call.headers)
+        data: Any = None
+        if call.files is not None:
+            from ._files import build_multipart
+
+            data = build_multipart(call.body, call.files)
+            _apply_headers(headers, {"Content-Type": data.content_type})
+        elif call.body is not None:
+            data = dump_json(call.body)
+            if not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "application/json"
+        request = requests.Request(call.method, url, headers=headers, data=data)
+        return self._transport.session.prepare_request(request)
+
+    def _status_error(self, response: requests.Response) -> Exception:
+        try:
+            content = response.raw.read(_MAX_ERROR_BODY, decode_content=True) if not response._content_consumed else response.content
+        except Exception as exc:  # noqa: BLE001
+            response.close()
+            return translate(exc, response.request)
+        if not response._content_consumed:
+            response._content = content
+            response._content_consumed = True
+        response.close()
+        error = status_error_from_response(response, content or b"")
+        log.debug("API error: %s", error)
+        return error
+
+    def _parse(self, call: Call, response: requests.Response) -> Any:
+        if call.stream:
+            from ._streaming import Stream
+
+            return (call.stream_cls or Stream)(response=response, client=self, cast_to=resolve_model(call.cast_to))
+        if call.binary:
+            from ._response import BinaryResponseContent
+
+            return BinaryResponseContent(response)
+        try:
+            content = response.content
+        except Exception as exc:  # noqa: BLE001
+            raise translate(exc, response.request) from exc
+        if call.cast_to is str:
+            return content.decode(response.encoding or "utf-8", "replace")
+        try:
+            data = json.loads(content)
+        except ValueError:
+            text = content[:200].decode("utf-8", "replace")
+            raise APIResponseValidationError(
+                response, text,
+                message="Expected a JSON body from %s %s, got %s: %r" % (
+                    call.method, call.url, response.headers.get("content-type", "no content type"), text),
+            ) from None
+        request_id = response.headers.get("x-request-id")
+        if call.page is not None:
+            from ._pagination import resolve_page
+
+            return resolve_page(call.page)(data, client=self, call=call, request_id=request_id)
+        return construct(resolve_model(call.cast_to), data, request_id)
+
+
+def _apply_headers(headers: Dict[str, Any], extra: Mapping[str, Any]) -> None:
+    """Case-insensitive update; ``omit`` (or ``NOT_GIVEN``) removes a header."""
+    for name, value in extra.items():
+        lower = name.lower()
+        for existing in [k for k in headers if k.lower() == lower]:
+            del headers[existing]
+        if isinstance(value, (Omit, NotGiven)) or value is None:
+            continue
+        headers[name] = value if isinstance(value, str) else str(value)
+
+
+def _rebuild_client(cls: type, options: ClientOptions, extra: Dict[str, Any], session: Any, proxies: Any,
+                    verify: Any, cert: Any) -> OpenAI:
+    client = cls.__new__(cls)
+    from ._options import _Scrambled
+
+    for name, value in extra.items():
+        setattr(client, name, value.unwrap() if isinstance(value, _Scrambled) else value)
+    client._setup(options, Transport(session=session, proxies=proxies, verify=verify, cert=cert))
+    return client
+
+
+Client = OpenAI

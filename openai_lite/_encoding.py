@@ -1,0 +1,105 @@
+"""Turning method arguments into a URL, a query string and a body.
+
+- path parameters are checked (non-empty strings) and percent-quoted;
+- query values: lists as ``key[]=v`` and nested mappings as ``key[sub]=v`` (the API's
+  bracket style), booleans as ``true``/``false``, ``None`` and ``NOT_GIVEN`` dropped;
+- JSON bodies: ``NOT_GIVEN`` dropped at the top level, ``extra_body`` merged last,
+  response objects, dataclasses, dates and enums serialised; NaN refused.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import json
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import quote, urlencode
+
+from ._types import NOT_GIVEN, NotGiven
+
+__all__ = ["format_path", "encode_query", "merge_body", "dump_json", "json_default"]
+
+
+def format_path(template: str, params: Mapping[str, Any]) -> str:
+    values = {}
+    for name, value in params.items():
+        if value is None or value is NOT_GIVEN or value == "":
+            raise ValueError("Expected a non-empty value for `%s` but received %r" % (name, value))
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise TypeError("`%s` must be a string, not %s" % (name, type(value).__name__))
+        values[name] = quote(str(value), safe="")
+    return template.format(**values)
+
+
+def _flatten(prefix: str, value: Any, out: List[Tuple[str, str]]) -> None:
+    if value is None or isinstance(value, NotGiven):
+        return
+    if isinstance(value, bool):
+        out.append((prefix, "true" if value else "false"))
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _flatten("%s[%s]" % (prefix, k), v, out)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _flatten(prefix + "[]", item, out)
+    elif isinstance(value, enum.Enum):
+        _flatten(prefix, value.value, out)
+    elif isinstance(value, (datetime.date, datetime.datetime)):
+        out.append((prefix, value.isoformat()))
+    else:
+        out.append((prefix, str(value)))
+
+
+def query_pairs(*mappings: Optional[Mapping[str, Any]]) -> List[Tuple[str, str]]:
+    """Later mappings override earlier ones key by key (default_query < call < extra_query)."""
+    merged: Dict[str, Any] = {}
+    for mapping in mappings:
+        if mapping:
+            merged.update(mapping)
+    out: List[Tuple[str, str]] = []
+    for key, value in merged.items():
+        _flatten(key, value, out)
+    return out
+
+
+def encode_query(*mappings: Optional[Mapping[str, Any]]) -> str:
+    return urlencode(query_pairs(*mappings))
+
+
+def merge_body(body: Optional[Mapping[str, Any]], extra_body: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    if body is None and not extra_body:
+        return None
+    merged = {k: v for k, v in (body or {}).items() if v is not NOT_GIVEN}
+    if extra_body:
+        merged.update(extra_body)
+    return merged
+
+
+def json_default(value: Any) -> Any:
+    data = getattr(value, "_data", None)
+    if isinstance(data, dict):  # a response object passed back in (e.g. a message)
+        return data
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (tuple, set, frozenset)):
+        return list(value)
+    dump = getattr(value, "model_dump", None)  # a pydantic model the user built
+    if callable(dump):
+        return dump(mode="json", exclude_unset=True)
+    if isinstance(value, NotGiven):
+        raise TypeError("NOT_GIVEN cannot be nested inside a request body")
+    raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+
+_encoder = json.JSONEncoder(default=json_default, allow_nan=False, separators=(",", ":"))
+
+
+def dump_json(body: Any) -> bytes:
+    try:
+        return _encoder.encode(body).encode("utf-8")
+    except ValueError as exc:
+        raise ValueError("request body is not valid JSON: %s" % (exc,)) from None

@@ -1,0 +1,82 @@
+"""What a client is configured with, and what one call asks for.
+
+``ClientOptions`` is frozen and read from the environment once, when the client is
+built. ``Call`` is everything one API call needs to be sent again (retries, the next page).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable, Dict, Mapping, Optional, Union
+
+from ._types import NOT_GIVEN
+
+__all__ = ["ClientOptions", "Call"]
+
+ApiKey = Union[str, Callable[[], str], None]
+
+@dataclasses.dataclass(frozen=True)
+class ClientOptions:
+    api_key: ApiKey = dataclasses.field(default=None, repr=False)
+    admin_api_key: ApiKey = dataclasses.field(default=None, repr=False)
+    organization: Optional[str] = None
+    project: Optional[str] = None
+    webhook_secret: Optional[str] = dataclasses.field(default=None, repr=False)
+    base_url: str = "https://api.openai.com/v1"
+    websocket_base_url: Optional[str] = None
+    timeout: Any = None
+    max_retries: int = 2
+    default_headers: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    default_query: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __reduce__(self) -> Any:
+        # Keep secrets out of the pickle's text (logs of pickled payloads, crash dumps): they
+        # travel scrambled, and come back whole on unpickling. Callables travel as they are.
+        state = dataclasses.asdict(self)
+        for name in ("api_key", "admin_api_key", "webhook_secret"):
+            state[name] = _Scrambled.wrap(state[name])
+        return (_rebuild_options, (type(self), state))
+
+def _rebuild_options(cls: type, state: Dict[str, Any]) -> Any:
+    return cls(**{k: (v.unwrap() if isinstance(v, _Scrambled) else v) for k, v in state.items()})
+
+class _Scrambled:
+    __slots__ = ("blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+
+    @classmethod
+    def wrap(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        raw = value.encode("utf-8")
+        return cls(bytes(b ^ 0x5A for b in reversed(raw)))
+
+    def unwrap(self) -> str:
+        return bytes(b ^ 0x5A for b in self.blob)[::-1].decode("utf-8")
+
+    def __reduce__(self) -> Any:
+        return (_Scrambled, (self.blob,))
+
+    def __repr__(self) -> str:
+        return "<secret>"
+
+@dataclasses.dataclass
+class Call:
+    method: str
+    url: str
+    query: Optional[Mapping[str, Any]] = None
+    body: Any = None
+    files: Any = None
+    headers: Optional[Mapping[str, Any]] = None
+    cast_to: Any = None
+    page: Any = None
+    stream: bool = False
+    stream_cls: Any = None
+    binary: bool = False
+    auth: str = "api"
+    timeout: Any = NOT_GIVEN
+    max_retries: Any = NOT_GIVEN
+
+    def replace(self, **changes: Any) -> "Call":
+        return dataclasses.replace(self, **changes)

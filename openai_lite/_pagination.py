@@ -1,0 +1,150 @@
+"""Pages of list results. Each cursor style in the API is two hooks: the items of a page and
+the query of the next one. Iterating a page walks every item of every following page,
+fetching as it goes; a page object never changes while you do.
+
+    SyncPage                 one page, no cursor                          (models.list)
+    SyncCursorPage           after = id of the last item, while has_more  (most lists)
+    SyncConversationCursorPage / LastIdCursorPage
+                             after = the page's last_id, while has_more
+    NextCursorPage           after = the page's ``next`` cursor
+    PageNumberPage           page = the page's ``next_page``
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Generic, Iterator, List, Optional, TypeVar
+
+from ._models import BaseModel, _rebuild, resolve_model
+
+__all__ = [
+    "PageInfo", "BasePage", "SyncPage", "SyncCursorPage", "SyncConversationCursorPage", "LastIdCursorPage",
+    "NextCursorPage", "PageNumberPage", "resolve_page",
+]
+
+T = TypeVar("T")
+
+
+class PageInfo:
+    def __init__(self, *, params: Dict[str, Any]) -> None:
+        self.params = params
+
+    def __repr__(self) -> str:
+        return "PageInfo(params=%r)" % (self.params,)
+
+
+class BasePage(BaseModel, Generic[T]):
+    __slots__ = ("_client", "_call")
+
+    _nested = {}
+
+    def __init__(self, data: Dict[str, Any], *, client: Any = None, call: Any = None,
+                 request_id: Optional[str] = None) -> None:
+        super().__init__(data if isinstance(data, dict) else {"data": data})
+        object.__setattr__(self, "_client", client)
+        object.__setattr__(self, "_call", call)
+        object.__setattr__(self, "_request_id", request_id)
+
+    @property
+    def data(self) -> List[T]:  # type: ignore[override]
+        cached = self._cache.get("data")
+        if cached is None:
+            item_cls = resolve_model(self._call.cast_to) if self._call is not None else BaseModel
+            raw = self._data.get("data") or []
+            cached = self._cache["data"] = [_rebuild(item_cls, item, None) if isinstance(item, dict) else item
+                                            for item in raw]
+        return cached
+
+    # the two hooks a style overrides
+    def _get_page_items(self) -> List[T]:
+        return self.data
+
+    def _next_params(self) -> Optional[Dict[str, Any]]:
+        return None
+
+    def has_next_page(self) -> bool:
+        return self._next_params() is not None
+
+    def next_page_info(self) -> Optional[PageInfo]:
+        params = self._next_params()
+        return None if params is None else PageInfo(params=params)
+
+    def get_next_page(self) -> "BasePage[T]":
+        params = self._next_params()
+        if params is None:
+            raise RuntimeError("No next page expected; check `.has_next_page()` before calling `.get_next_page()`.")
+        call = self._call
+        return self._client._execute(call.replace(query=dict(call.query or {}, **params)))
+
+    def iter_pages(self) -> Iterator["BasePage[T]"]:
+        page: BasePage[T] = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]
+        for page in self.iter_pages():
+            for item in page._get_page_items():
+                yield item
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self._data,), None)
+
+    def __repr__(self) -> str:
+        return "%s(data=%r, has_more=%r)" % (type(self).__name__, self.data, self._data.get("has_more"))
+
+
+class SyncPage(BasePage[T]):
+    __slots__ = ()
+
+
+class SyncCursorPage(BasePage[T]):
+    __slots__ = ()
+
+    def _next_params(self) -> Optional[Dict[str, Any]]:
+        if not self._data.get("has_more"):
+            return None
+        items = self._data.get("data") or []
+        last = items[-1].get("id") if items and isinstance(items[-1], dict) else None
+        return None if last is None else {"after": last}
+
+
+class LastIdCursorPage(BasePage[T]):
+    __slots__ = ()
+
+    def _next_params(self) -> Optional[Dict[str, Any]]:
+        last_id = self._data.get("last_id")
+        if not self._data.get("has_more") or not last_id:
+            return None
+        return {"after": last_id}
+
+
+SyncConversationCursorPage = LastIdCursorPage
+
+
+class NextCursorPage(BasePage[T]):
+    __slots__ = ()
+
+    def _next_params(self) -> Optional[Dict[str, Any]]:
+        cursor = self._data.get("next")
+        if not cursor or self._data.get("has_more") is False:
+            return None
+        return {"after": cursor}
+
+
+class PageNumberPage(BasePage[T]):
+    __slots__ = ()
+
+    def _next_params(self) -> Optional[Dict[str, Any]]:
+        nxt = self._data.get("next_page")
+        if nxt in (None, "", False) or self._data.get("has_more") is False:
+            return None
+        return {"page": nxt}
+
+
+_PAGES = {cls.__name__: cls for cls in (SyncPage, SyncCursorPage, LastIdCursorPage, NextCursorPage, PageNumberPage)}
+_PAGES["SyncConversationCursorPage"] = LastIdCursorPage
+
+
+def resolve_page(ref: Any) -> Any:
+    return ref if isinstance(ref, type) else _PAGES[ref]

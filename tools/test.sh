@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The project's test command (README.rst and .ci/run call exactly this).
+# Builds two virtual environments and runs the whole suite in each:
+#   newest: the newest requests and urllib3 2.x
+#   oldest: the oldest supported, requests 2.25.1 with urllib3 1.26.x
+# then checks that the package's syntax needs nothing newer than Python 3.8 (vermin).
+# Extra arguments go to pytest, e.g. `bash tools/test.sh -k retry`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+
+suite() {
+  local name="$1"; shift
+  local venv=".venv-$name"
+  [ -x "$venv/bin/python" ] || "$PY" -m venv "$venv"
+  "$venv/bin/python" -m pip install -q -e ".[test]" "$@"
+  echo "== $name: $("$venv/bin/python" -c 'import requests, urllib3, sys; print("python", sys.version.split()[0], "requests", requests.__version__, "urllib3", urllib3.__version__)')"
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}"
+}
+
+PYTEST_ARGS=("$@")
+suite newest --upgrade "requests" "urllib3>=2"
+suite oldest "requests==2.25.1" "urllib3>=1.26,<1.27"
+
+echo "== vermin: Python 3.8 syntax"
+.venv-newest/bin/vermin --target=3.8- --violations --no-tips --eval-annotations --backport typing openai_lite examples
+echo "all suites passed"
