@@ -136,7 +136,7 @@ class Transport:
             if stream:
                 return response
             try:
-                response.content  # read the body now, inside the retry loop
+                _check_length(response, response.content)  # read the body now, inside the retry loop
                 return response
             except Exception as exc:  # noqa: BLE001 - classified just below
                 used = getattr(response.raw, "retries", None)
@@ -211,6 +211,19 @@ class Transport:
     def close(self) -> None:
         if self.owns_session:
             self.session.close()
+
+
+def _check_length(response: requests.Response, content: bytes) -> None:
+    """urllib3 2.x refuses a body shorter than its Content-Length; 1.26 does not, so we do."""
+    declared = response.headers.get("Content-Length")
+    if declared is None or response.headers.get("Content-Encoding") or response.request.method == "HEAD":
+        return
+    try:
+        expected = int(declared)
+    except ValueError:
+        return
+    if len(content) < expected:
+        raise ProtocolError("Response ended prematurely: got %d of %d bytes" % (len(content), expected))
 
 
 def _rewind(body: Any) -> None:
