@@ -79,6 +79,9 @@ def json_default(value: Any) -> Any:
     data = getattr(value, "_data", None)
     if isinstance(data, dict):  # a response object passed back in (e.g. a message)
         return data
+    to_param = getattr(value, "to_param", None)
+    if callable(to_param):  # a tool built by function_tool()
+        return to_param()
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
     if isinstance(value, enum.Enum):
