@@ -19,11 +19,14 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
         RateLimitError, UnprocessableEntityError,
     )
     from ._files import to_file
+    from .lib.polling import PollTimeoutError
     from ._models import BaseModel
     from ._pagination import SyncCursorPage, SyncPage
     from ._response import APIResponse, BinaryResponseContent, HttpxBinaryResponseContent, LegacyAPIResponse
     from ._streaming import Stream
     from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Omit, Timeout, omit
+    from .lib._schema import function_tool
+    from .lib.structured import pydantic_function_tool
 
 _LAZY = {
     "OpenAI": "._client", "Client": "._client", "AzureOpenAI": "._azure",
@@ -33,6 +36,8 @@ _LAZY = {
     "HttpxBinaryResponseContent": "._response",
     "NOT_GIVEN": "._types", "NotGiven": "._types", "Omit": "._types", "omit": "._types", "Timeout": "._types",
     "DEFAULT_TIMEOUT": "._types", "DEFAULT_MAX_RETRIES": "._types",
+    "PollTimeoutError": ".lib.polling",
+    "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",
 }
 _ERRORS = (
     "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Mapping, Optional
 
 import requests
 
-from ._client import OpenAI, _check_base_url, _check_retries, _session_from
+from ._client import OpenAI, _check_base_url, _check_credential, _check_retries, _session_from
 from ._exceptions import OpenAIError
 from ._options import Call, ClientOptions, _Scrambled
 from ._transport import DEFAULT_POOL_MAXSIZE, Transport
@@ -126,12 +126,12 @@ class AzureOpenAI(OpenAI):
                 raise ValueError("Expected `azure_ad_token_provider` to return a non-empty string, got %r"
                                  % type(token).__name__)
         if token is not None:
-            return {"Authorization": "Bearer " + token}
+            return {"Authorization": "Bearer " + _check_credential(token, "Azure AD token")}
         key = self._options.api_key
         if callable(key):
             key = key()
         if key:
-            return {"api-key": key}
+            return {"api-key": _check_credential(key, "api_key")}
         raise OpenAIError("Unable to handle auth: no api_key or Azure AD token")
 
     def _auth_is_dynamic(self) -> bool:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any, Callable, Dict, Mapping, Optional, Union
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from ._encoding import dump_json, encode_query, format_path, merge_body
 from ._exceptions import APIResponseValidationError, OpenAIError, status_error_from_response
@@ -34,6 +36,22 @@ def _check_base_url(url: str) -> str:
     if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
         raise ValueError("base_url must be an absolute http:// or https:// URL, got %r" % (url,))
     return url.rstrip("/")
+
+
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]|^\s|\s$")
+
+
+def _check_credential(value: str, what: str) -> str:
+    """A credential that an HTTP header can carry; the error never shows the value."""
+    if _HEADER_UNSAFE.search(value) is not None:
+        raise OpenAIError("The %s has a control character (a line break?) or surrounding whitespace, which an "
+                          "HTTP header cannot carry; strip it (the value is not shown here)" % what)
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise OpenAIError("The %s has characters an HTTP header cannot carry (the value is not shown here)"
+                          % what) from None
+    return value
 
 
 def _check_retries(value: Any) -> int:
@@ -240,7 +258,8 @@ class OpenAI(ClientResources):
             key = key()
             if not isinstance(key, str) or not key:
                 raise OpenAIError("The api_key callable must return a non-empty string")
-        return {"Authorization": "Bearer " + key}
+        what = "admin_api_key" if auth == "admin" else "api_key"
+        return {"Authorization": "Bearer " + _check_credential(key, what)}
 
     def _auth_is_dynamic(self) -> bool:
         return callable(self._options.api_key) or callable(self._options.admin_api_key)
@@ -262,6 +281,7 @@ class OpenAI(ClientResources):
         page: Any = None,
         stream: Any = False,
         stream_cls: Any = None,
+        stream_cast_to: Any = None,
         binary: bool = False,
         auth: str = "api",
         extra_headers: Optional[Mapping[str, Any]] = None,
@@ -278,10 +298,15 @@ class OpenAI(ClientResources):
             headers = headers or extra_headers
         if timeout is not NOT_GIVEN:
             to_requests_timeout(timeout)  # bad values fail before anything is sent
+        if files is not None:
+            from ._files import coerce_files
+
+            files = coerce_files(files)  # a wrong file type fails here, before anything is sent
         call = Call(method.upper(), url, query=query,
                     body=merge_body(body, extra_body) if (body is not None or extra_body) else None,
                     files=files, headers=headers, cast_to=cast_to, page=page, stream=stream is True,
-                    stream_cls=stream_cls, binary=binary, auth=auth, timeout=timeout)
+                    stream_cls=stream_cls, stream_cast_to=stream_cast_to, binary=binary, auth=auth,
+                    timeout=timeout)
         return self._execute(call, mode)
 
     def get(self, path: str, *, cast_to: Any = None, query: Optional[Mapping[str, Any]] = None,
@@ -330,13 +355,19 @@ class OpenAI(ClientResources):
         max_retries = self._options.max_retries if call.max_retries is NOT_GIVEN else call.max_retries
         refresh = None
         if self._auth_is_dynamic():
+            live = prepared.headers = _LiveHeaders(prepared.headers)
+
             def refresh(auth: str = call.auth) -> None:
-                prepared.headers.update(self._auth_headers(auth))
+                live.refresh(self._auth_headers(auth))
         retries = RetryPolicy.build(max_retries, refresh)
         if log.isEnabledFor(10):
             log.debug("Request: %s %s headers=%s", prepared.method, prepared.url, redact_headers(prepared.headers))
-        response = self._transport.send(prepared, timeout=timeout, retries=retries,
-                                        stream=call.stream or call.binary or mode == "streaming")
+        try:
+            response = self._transport.send(prepared, timeout=timeout, retries=retries,
+                                            stream=call.stream or call.binary or mode == "streaming")
+        finally:
+            if call.files is not None and hasattr(prepared.body, "close"):
+                prepared.body.close()  # a multipart body: let go of file handles it opened
         if log.isEnabledFor(10):
             log.debug("Response: %s %s %s request_id=%s", prepared.method, prepared.url, response.status_code,
                       response.headers.get("x-request-id"))
@@ -370,15 +401,28 @@ class OpenAI(ClientResources):
             data = dump_json(call.body)
             if not any(k.lower() == "content-type" for k in headers):
                 headers["Content-Type"] = "application/json"
-        request = requests.Request(call.method, url, headers=headers, data=data)
-        return self._transport.session.prepare_request(request)
+        session = self._transport.session
+        # A do-nothing auth keeps requests from putting ~/.netrc credentials over the API key
+        # (a session.auth the user set is still applied, as given).
+        request = requests.Request(call.method, url, headers=headers, data=data,
+                                   auth=None if session.auth else _no_netrc)
+        return session.prepare_request(request)
 
     def _status_error(self, response: requests.Response) -> Exception:
+        truncated = False
         try:
-            content = response.raw.read(_MAX_ERROR_BODY, decode_content=True) if not response._content_consumed else response.content
+            if response._content_consumed:
+                content = response.content
+            else:
+                # Error bodies are read up to a cap: a huge HTML page must not fill memory.
+                content = response.raw.read(_MAX_ERROR_BODY + 1, decode_content=True) or b""
+                truncated = len(content) > _MAX_ERROR_BODY
+                content = content[:_MAX_ERROR_BODY]
         except Exception as exc:  # noqa: BLE001
             response.close()
             return translate(exc, response.request)
+        if truncated:
+            response.raw.close()  # unread bytes remain: this connection must not go back to the pool
         if not response._content_consumed:
             response._content = content
             response._content_consumed = True
@@ -391,7 +435,9 @@ class OpenAI(ClientResources):
         if call.stream:
             from ._streaming import Stream
 
-            return (call.stream_cls or Stream)(response=response, client=self, cast_to=resolve_model(call.cast_to))
+            # streams carry their own event type (ChatCompletionChunk for a ChatCompletion call)
+            cast_to = call.stream_cast_to if call.stream_cast_to is not None else call.cast_to
+            return (call.stream_cls or Stream)(response=response, client=self, cast_to=resolve_model(cast_to))
         if call.binary:
             from ._response import BinaryResponseContent
 
@@ -402,6 +448,8 @@ class OpenAI(ClientResources):
             raise translate(exc, response.request) from exc
         if call.cast_to is str:
             return content.decode(response.encoding or "utf-8", "replace")
+        if call.cast_to == "None":  # operations that answer with no body (e.g. realtime calls hangup)
+            return None
         try:
             data = json.loads(content)
         except ValueError:
@@ -417,6 +465,36 @@ class OpenAI(ClientResources):
 
             return resolve_page(call.page)(data, client=self, call=call, request_id=request_id)
         return construct(resolve_model(call.cast_to), data, request_id)
+
+
+class _LiveHeaders(CaseInsensitiveDict):
+    """Request headers whose credentials can be replaced between attempts.
+
+    urllib3 sends a *copy* of the headers on every attempt (``urlopen`` copies them to merge
+    proxy headers), so updating the prepared request in place would never reach a retry.
+    Copies share the credential values set by ``refresh``; a copy from which a credential
+    was removed (a redirect to another host) does not get it back.
+    """
+
+    def __init__(self, data: Any = None, live: Optional[Dict[str, str]] = None) -> None:
+        self._live: Dict[str, str] = {} if live is None else live
+        super().__init__(data)
+
+    def copy(self) -> "_LiveHeaders":
+        return _LiveHeaders(self._store.values(), self._live)
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        return self._live.get(key.lower(), value)
+
+    def refresh(self, credentials: Mapping[str, str]) -> None:
+        for name, value in credentials.items():
+            self._live[name.lower()] = value
+            self[name] = value
+
+
+def _no_netrc(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def _apply_headers(headers: Dict[str, Any], extra: Mapping[str, Any]) -> None:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 from ._types import NOT_GIVEN, NotGiven
 
-__all__ = ["format_path", "encode_query", "merge_body", "dump_json", "json_default"]
+__all__ = ["format_path", "encode_query", "merge_body", "split_multipart", "dump_json", "json_default"]
 
 
 def format_path(template: str, params: Mapping[str, Any]) -> str:
@@ -27,6 +27,9 @@ def format_path(template: str, params: Mapping[str, Any]) -> str:
             raise ValueError("Expected a non-empty value for `%s` but received %r" % (name, value))
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             raise TypeError("`%s` must be a string, not %s" % (name, type(value).__name__))
+        if value in (".", ".."):
+            # URL normalisation (here or on any proxy) turns "/files/.." into "/": another endpoint
+            raise ValueError("`%s` cannot be %r: it would change which endpoint is called" % (name, value))
         values[name] = quote(str(value), safe="")
     return template.format(**values)
 
@@ -73,6 +76,37 @@ def merge_body(body: Optional[Mapping[str, Any]], extra_body: Optional[Mapping[s
     if extra_body:
         merged.update(extra_body)
     return merged
+
+
+def split_multipart(fields: Mapping[str, Any], file_names: Tuple[str, ...], json_ok: bool = False,
+                    json_fields: Tuple[str, ...] = ()) -> Tuple[Dict[str, Any], Optional[List[Tuple[str, Any]]]]:
+    """A multipart method's arguments -> ``(form fields, files)`` for the funnel.
+
+    ``file_names`` are the fields that may carry a file. Such a value goes to ``files`` unless it is
+    ``NOT_GIVEN``/``None`` (dropped) or a mapping (an object form such as ``{"id": ...}``, which
+    stays a field); a list of files is sent as repeated ``name[]`` parts, as openai-python does.
+    ``json_ok``: the operation also takes a JSON body, used (``files`` None) when no file is given.
+    ``json_fields``: fields the spec encodes as JSON text (not ``a[b]=`` pairs), e.g. a realtime session.
+    """
+    body: Dict[str, Any] = {}
+    files: List[Tuple[str, Any]] = []
+    for name, value in fields.items():
+        if value is NOT_GIVEN:
+            continue
+        if name in json_fields and value is not None and not isinstance(value, str):
+            value = dump_json(value).decode("utf-8")
+        if name in file_names and not isinstance(value, Mapping):
+            if value is None:
+                continue
+            if isinstance(value, list):
+                files.extend((name + "[]", item) for item in value)
+            else:
+                files.append((name, value))
+        else:
+            body[name] = value
+    if json_ok and not files:
+        return body, None
+    return body, files
 
 
 def json_default(value: Any) -> Any:

@@ -11,7 +11,9 @@ from typing import Any, Dict, Mapping
 
 log = logging.getLogger("openai_lite")
 
-SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", "cookie", "openai-admin-key"))
+SECRET_HEADERS = frozenset((
+    "authorization", "api-key", "x-api-key", "proxy-authorization", "cookie", "openai-admin-key",
+))
 _configured = False
 
 

@@ -53,7 +53,8 @@ class BaseModel:
             return value
         raw = self._data.get(name, _MISSING)
         if raw is _MISSING:
-            if self._field_names and name not in self._field_names:
+            if (self._field_names and name not in self._field_names) or name == "keys":
+                # An absent ``keys`` must not exist: dict(obj) would take obj for a mapping and call it.
                 raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
             return None
         value = _wrap(raw, self._nested.get(name))
@@ -207,9 +208,9 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, dict):
-        return value
+        return {k: to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return list(value)
+        return [to_jsonable(v) for v in value]
     return value
 
 

@@ -73,6 +73,7 @@ class Call:
     page: Any = None
     stream: bool = False
     stream_cls: Any = None
+    stream_cast_to: Any = None  # event type of a stream, when it differs from cast_to
     binary: bool = False
     auth: str = "api"
     timeout: Any = NOT_GIVEN

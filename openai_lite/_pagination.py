@@ -60,15 +60,24 @@ class BasePage(BaseModel, Generic[T]):
     def _next_params(self) -> Optional[Dict[str, Any]]:
         return None
 
+    def _fresh_next_params(self) -> Optional[Dict[str, Any]]:
+        params = self._next_params()
+        if params is None or self._call is None:
+            return params
+        current = self._call.query or {}
+        if all(current.get(key) == value for key, value in params.items()):
+            return None  # the cursor that fetched this very page: following it would loop forever
+        return params
+
     def has_next_page(self) -> bool:
-        return self._next_params() is not None
+        return self._fresh_next_params() is not None
 
     def next_page_info(self) -> Optional[PageInfo]:
-        params = self._next_params()
+        params = self._fresh_next_params()
         return None if params is None else PageInfo(params=params)
 
     def get_next_page(self) -> "BasePage[T]":
-        params = self._next_params()
+        params = self._fresh_next_params()
         if params is None:
             raise RuntimeError("No next page expected; check `.has_next_page()` before calling `.get_next_page()`.")
         call = self._call

@@ -21,6 +21,20 @@ _CHUNK = 64 * 1024
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+def _refuse_short_bodies(response: requests.Response) -> None:
+    """A streamed body that ends before its Content-Length must raise, not pass as complete:
+    urllib3 2.x checks by default, 1.26 only when asked."""
+    raw = response.raw
+    if getattr(raw, "enforce_content_length", True) is False:
+        raw.enforce_content_length = True
+
+
+def _strip_eol(line: str) -> str:
+    """``line`` without its line ending (any that ``str.splitlines`` knows)."""
+    parts = line.splitlines()
+    return parts[0] if parts else ""
+
+
 class _ResponseBody:
     """Reading a ``requests.Response`` body, with failures translated."""
 
@@ -28,6 +42,7 @@ class _ResponseBody:
 
     def _iter(self, chunk_size: Optional[int]) -> Iterator[bytes]:
         response = self.http_response
+        _refuse_short_bodies(response)
         try:
             if response._content_consumed and isinstance(response._content, bytes):
                 data = response._content
@@ -42,6 +57,7 @@ class _ResponseBody:
             raise translate(exc, response.request) from exc
 
     def _read(self) -> bytes:
+        _refuse_short_bodies(self.http_response)
         try:
             return self.http_response.content
         except Exception as exc:  # noqa: BLE001
@@ -67,11 +83,14 @@ class _ResponseBody:
         for text in self.iter_text():
             pending += text
             lines = pending.splitlines(True)
-            pending = lines.pop() if lines and not lines[-1].endswith(("\n", "\r")) else ""
+            pending = ""
+            # Hold back an unterminated last line, and one ending in "\r" whose "\n" may be in the next chunk.
+            if lines and (lines[-1].endswith("\r") or _strip_eol(lines[-1]) == lines[-1]):
+                pending = lines.pop()
             for line in lines:
-                yield line.rstrip("\r\n")
+                yield _strip_eol(line)
         if pending:
-            yield pending
+            yield _strip_eol(pending)
 
     def _write(self, file: PathLike, chunk_size: Optional[int]) -> None:
         with open(file, "wb") as out:

@@ -30,7 +30,8 @@ MAX_RETRY_DELAY = 8.0
 MAX_JITTER = 0.25
 MAX_RETRY_AFTER = 120.0
 
-__all__ = ["RetryPolicy", "retry_after_seconds", "should_retry_status", "backoff_delay", "response_retry_delay"]
+__all__ = ["RetryPolicy", "RefreshFailed", "retry_after_seconds", "should_retry_status", "backoff_delay",
+           "response_retry_delay"]
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: Optional[float] = None) -> Optional[float]:
@@ -82,6 +83,15 @@ def response_retry_delay(headers: Mapping[str, str], retries_taken: int,
         if asked > 0:
             return asked
     return backoff_delay(retries_taken, rand)
+
+
+class RefreshFailed(Exception):
+    """Fetching credentials for a retry failed; the transport re-raises ``error`` unchanged
+    (it must not pass for a connection error)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 def _is_certificate_error(error: Any) -> bool:
@@ -147,7 +157,10 @@ class RetryPolicy(Retry):
         if self._next_delay > 0:
             time.sleep(self._next_delay)
         if self._refresh is not None:
-            self._refresh()
+            try:
+                self._refresh()
+            except Exception as exc:  # noqa: BLE001 - the caller's own error, not a network one
+                raise RefreshFailed(exc) from exc
 
     @property
     def retries_taken(self) -> int:

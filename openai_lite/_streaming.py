@@ -1,55 +1,442 @@
-"""Server-sent events as a generator of response objects (placeholder: full version in the streaming work)."""
+"""Server-sent events: ``stream=True`` calls return a ``Stream``, a generator of response objects.
+
+    response body --(_BodyReader: each read returns what has arrived)--> byte pieces
+        --(_frames: cut on blank lines, linear time)--> whole events
+        --(sseclient-py: parses the fields)--> events --(Stream: [DONE], errors, JSON)--> objects
+
+Why the pieces are framed here and not by sseclient-py: sseclient reads a ``requests.Response``
+in 128-byte pieces and glues lines with ``data += line`` (quadratic for a large event, and an
+8 MB streamed image is one event). Handed pieces that are already whole events, it parses each
+one in time proportional to its size.
+
+Reading: a chunked body (what the API sends) is read one HTTP chunk at a time as chunks arrive;
+any other body with ``read1`` (one socket read, whatever has arrived). ``iter_content(None)``
+is not used: on both urllib3 1.26 and 2.x it reads a non-chunked body to its very end before
+returning anything. The read timeout bounds every single read, so a stalled server raises
+``APITimeoutError`` while a long stream that keeps sending completes however long it takes.
+
+The connection: after ``[DONE]`` (or when a consumer stops early) whatever of the body arrives
+within a short grace period is read and dropped, so a finished body leaves its keep-alive
+connection in the pool; a stream that is still producing is closed instead, which also tells the
+server to stop generating.
+
+Requests carry ``Accept: application/json`` as openai-python's do (an OpenAPI mock such as Prism
+answers 500 when ``text/event-stream`` is the preferred type); servers stream on ``stream: true``.
+"""
 from __future__ import annotations
 
+import http.client
 import json
-from typing import Any, Iterator
+import socket
+import time
+from typing import Any, Dict, Iterator, List, Optional
 
+import requests
 from sseclient import SSEClient
+from urllib3.exceptions import HTTPError as _Urllib3Error
 
-from ._exceptions import APIError
-from ._models import construct
+from ._exceptions import APIError, APIResponseValidationError
+from ._models import BaseModel, _rebuild, resolve_model
 from ._transport import translate
 
-__all__ = ["Stream"]
+__all__ = ["Stream", "ServerSentEvent", "AssistantStreamEvent"]
+
+# Grace periods for reading the rest of a body before the connection goes back to the pool.
+_DRAIN_AFTER_DONE = 1.0   # after [DONE] the body should end at once
+_DRAIN_ABANDONED = 0.05   # a consumer stopped early: keep the connection only if the body is already here
+_DRAIN_MAX_BYTES = 1 << 20
+_READ1_SIZE = 65536
+_MAX_SHOWN = 200          # characters of a bad event quoted in an error message
+
+_NETWORK_ERRORS = (requests.RequestException, _Urllib3Error, OSError, http.client.HTTPException)
+_decode_json = json.JSONDecoder().decode
+
+
+class ServerSentEvent:
+    """One event as sent: ``event`` (None when unnamed), ``data``, ``id``, ``retry``."""
+
+    __slots__ = ("event", "data", "id", "retry")
+
+    def __init__(self, *, event: Optional[str] = None, data: str = "", id: Optional[str] = None,
+                 retry: Optional[int] = None) -> None:
+        self.event = event
+        self.data = data
+        self.id = id
+        self.retry = retry
+
+    def json(self) -> Any:
+        return json.loads(self.data)
+
+    def __repr__(self) -> str:
+        return "ServerSentEvent(event=%r, data=%r, id=%r, retry=%r)" % (self.event, self.data, self.id, self.retry)
+
+
+# -- reading the body ------------------------------------------------------------------------------
+
+
+def _body_pieces(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives, decoded (gzip...), one read at a time."""
+    raw = response.raw
+    if getattr(raw, "chunked", False) and hasattr(raw, "read_chunked") and raw.supports_chunked_reads():
+        return raw.read_chunked(None, decode_content=True)  # one HTTP chunk per read
+    read1 = getattr(raw, "read1", None)  # urllib3 >= 2.3
+    if read1 is not None:
+        return _read1_loop(read1)
+    fp = getattr(raw, "_fp", None)
+    if (hasattr(raw, "release_conn") and hasattr(fp, "read1")
+            and not response.headers.get("content-encoding")):
+        return _fp_read1_loop(raw, fp)  # urllib3 1.26 and 2.0-2.2: http.client's read1
+    return response.iter_content(8192)  # not a urllib3 response (a custom adapter)
+
+
+def _read1_loop(read1: Any) -> Iterator[bytes]:
+    while True:
+        data = read1(_READ1_SIZE)
+        if not data:
+            return
+        yield data
+
+
+def _fp_read1_loop(raw: Any, fp: Any) -> Iterator[bytes]:
+    while True:
+        data = fp.read1(_READ1_SIZE)
+        if not data:
+            break
+        yield data
+    if getattr(fp, "length", None):  # Content-Length promised more than arrived
+        raw.close()
+        raise http.client.IncompleteRead(b"", fp.length)
+    raw.release_conn()
+
+
+def _frames(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """Cut the byte stream after its last blank line: each yield is one or more whole events.
+
+    Line ends are normalised to ``\\n`` first (a CR at the end of a piece waits for the next
+    one, which may start with its LF), so looking for ``\\n\\n`` finds every event end. Each
+    byte is scanned once and copied at most once; an incomplete event at the end of the body
+    is dropped, as the SSE specification says.
+    """
+    pending: List[bytes] = []  # pieces of events not finished yet
+    for piece in _normalised(pieces):
+        cut = piece.rfind(b"\n\n") + 2  # just after the last event end in this piece
+        if cut < 2:
+            if pending and piece[:1] == b"\n" and pending[-1][-1:] == b"\n":
+                cut = 1  # the blank line straddles two pieces
+            else:
+                pending.append(piece)
+                continue
+        if pending:
+            pending.append(piece[:cut])
+            yield b"".join(pending)  # each byte is copied once, however many pieces an event spans
+            pending = []
+        else:
+            yield piece if cut == len(piece) else piece[:cut]
+        if cut < len(piece):
+            pending.append(piece[cut:])
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _normalised(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """The pieces with line ends as ``\\n``, a leading byte order mark removed, no empty pieces."""
+    head = b""  # the first bytes, until it is clear whether they start with a byte order mark
+    held_cr = False
+    started = False
+    for piece in pieces:
+        if not started:
+            head += piece
+            if len(head) < 3 and _BOM.startswith(head):
+                continue  # maybe a byte order mark split across pieces
+            started = True
+            piece = head[3:] if head[:3] == _BOM else head
+        if held_cr:
+            piece = b"\r" + piece
+            held_cr = False
+        if b"\r" in piece:
+            if piece[-1:] == b"\r":  # may be the first half of a CRLF
+                piece = piece[:-1]
+                held_cr = True
+            piece = piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if piece:
+            yield piece
+    if held_cr:
+        yield b"\n"
+
+
+# -- item types ------------------------------------------------------------------------------------
+
+# A stream's items are not its call's result type; the funnel passes the event type when the
+# resource names one (stream_cast_to), and these cover calls that name only the result type.
+_ITEM_TYPES = {
+    "ChatCompletion": "ChatCompletionChunk",
+    "ParsedChatCompletion": "ChatCompletionChunk",
+    "Response": "ResponseStreamEvent",
+}
+
+
+class AssistantStreamEvent(BaseModel):
+    """An Assistants stream event: ``event`` (e.g. ``"thread.run.created"``) and ``data``.
+
+    ``data`` is the object the event carries: a Run, RunStep, Message, Thread, or the
+    ``thread.message.delta`` / ``thread.run.step.delta`` object.
+    """
+
+    __slots__ = ()
+
+
+def _assistant_data_type_name(event: str) -> str:
+    if event.startswith("thread.run.step."):
+        return "RunStepDeltaEvent" if event == "thread.run.step.delta" else "RunStep"
+    if event.startswith("thread.run."):
+        return "Run"
+    if event.startswith("thread.message."):
+        return "MessageDeltaEvent" if event == "thread.message.delta" else "Message"
+    if event == "thread.created":
+        return "Thread"
+    return "BaseModel"
+
+
+_assistant_types: Dict[str, Any] = {}
+
+
+def assistant_event(event: str, data: Any, request_id: Optional[str]) -> AssistantStreamEvent:
+    """Wrap one ``thread.*`` event (used by the stream and by tests building events by hand)."""
+    obj = _rebuild(AssistantStreamEvent, {"event": event, "data": data}, request_id)
+    if isinstance(data, dict):
+        cls = _assistant_types.get(event)
+        if cls is None:
+            cls = _assistant_types[event] = _concrete(resolve_model(_assistant_data_type_name(event)))
+        obj._cache["data"] = _rebuild(cls if isinstance(cls, type) else cls(data), data, request_id)
+    return obj
+
+
+def _concrete(cls: Any) -> Any:
+    return BaseModel if cls is None else cls
+
+
+# -- the stream ------------------------------------------------------------------------------------
 
 
 class Stream:
-    def __init__(self, *, response: Any, client: Any, cast_to: Any) -> None:
+    """Iterate to get the stream's objects; ``break``, ``close()`` or ``with`` end it early.
+
+    Leaving a ``for`` loop over the stream early closes it and gives the connection back (to
+    read a few items and continue later, use ``next(stream)``). ``stream.response`` is the
+    ``requests.Response`` (headers, ``x-request-id``); each item's ``_request_id`` is set.
+    ``Stream[SomeType]`` (a class or a type name) is a stream whose items are ``SomeType``.
+    """
+
+    _item_type: Any = None  # set on Stream[X] subclasses
+    _generic_cache: Dict[Any, type] = {}
+
+    def __init__(self, *, response: requests.Response, client: Any, cast_to: Any) -> None:
         self.response = response
         self._client = client
         self._cast_to = cast_to
-        self._iterator = self._events()
+        self._reader: Optional[Iterator[bytes]] = None
+        self._eof = False
+        self._broken = False
+        self._closed = False
+        self._prefetched: Optional[bytes] = None  # a body read whole before parsing (see _check_content_type)
+        self._iterator = self.__stream__()
 
-    def _events(self) -> Iterator[Any]:
-        response = self.response
-        request_id = response.headers.get("x-request-id")
-        try:
-            for event in SSEClient(response.iter_content(None)).events():
-                if event.data.startswith("[DONE]"):
-                    break
-                data = json.loads(event.data)
-                if isinstance(data, dict) and data.get("error"):
-                    raise APIError(str(data["error"].get("message", data["error"])), response.request, body=data["error"])
-                yield construct(self._cast_to, data, request_id)
-        except APIError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise translate(exc, response.request) from exc
-        finally:
-            response.close()
+    def __class_getitem__(cls, item: Any) -> type:
+        key = (cls, item)
+        found = Stream._generic_cache.get(key)
+        if found is None:
+            name = item if isinstance(item, str) else getattr(item, "__name__", repr(item))
+            found = Stream._generic_cache[key] = type("%s[%s]" % (cls.__name__, name), (cls,), {"_item_type": item})
+        return found
+
+    # -- iteration ---------------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Any]:
-        return self._iterator
+        # A fresh generator per loop: when a loop is left early it is dropped, and closing it
+        # closes the stream (``yield from`` passes the close on).
+        yield from self._iterator
 
     def __next__(self) -> Any:
         return next(self._iterator)
-
-    def close(self) -> None:
-        self._iterator.close()
-        self.response.close()
 
     def __enter__(self) -> "Stream":
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    def close(self) -> None:
+        """Stop reading and give the connection back (or close it if the body is still coming)."""
+        self._iterator.close()
+        self._release(_DRAIN_ABANDONED)
+
+    def _item_class(self) -> Any:
+        item = self._item_type
+        if item is None:
+            cast_to = self._cast_to
+            item = _ITEM_TYPES.get(getattr(cast_to, "__name__", ""), cast_to)
+        if isinstance(item, str):
+            item = resolve_model(item)
+        return _concrete(item)
+
+    def _read_body(self) -> Iterator[bytes]:
+        try:
+            if self._prefetched is not None:
+                yield self._prefetched
+            else:
+                yield from _body_pieces(self.response)
+        except BaseException:
+            self._broken = True
+            raise
+        self._eof = True
+
+    def _sse_events(self) -> Iterator[Any]:
+        """sseclient's events (``.event`` is ``"message"`` when the server named none)."""
+        reader = self._reader = self._read_body()
+        return SSEClient(_frames(reader)).events()
+
+    def _iter_events(self) -> Iterator[ServerSentEvent]:
+        """The raw events, for code that wants them instead of objects (use one or the other)."""
+        try:
+            for sse in self._sse_events():
+                yield ServerSentEvent(event=None if sse.event == "message" else sse.event, data=sse.data, id=sse.id,
+                                      retry=int(sse.retry) if sse.retry and sse.retry.isdigit() else None)
+        except _NETWORK_ERRORS as exc:
+            raise translate(exc, self.response.request) from exc
+        finally:
+            self._release(_DRAIN_ABANDONED)
+
+    def __stream__(self) -> Iterator[Any]:
+        response = self.response
+        request_id = response.headers.get("x-request-id")
+        item_class = self._item_class()
+        resolver = None if isinstance(item_class, type) else item_class
+        rebuild = _rebuild
+        decode = _decode_json
+        drain = _DRAIN_ABANDONED
+        try:
+            self._check_content_type()
+            for sse in self._sse_events():
+                text = sse.data
+                if text[:6] == "[DONE]":
+                    drain = _DRAIN_AFTER_DONE
+                    break
+                try:
+                    data = decode(text)
+                except ValueError:
+                    if sse.event == "error":
+                        raise APIError(text[:_MAX_SHOWN] or "An error occurred during streaming",
+                                       response.request, body=text) from None
+                    raise APIResponseValidationError(
+                        response, text,
+                        message="The server sent an event that is not valid JSON: %r" % (text[:_MAX_SHOWN],),
+                    ) from None
+                name = sse.event
+                if name != "message":
+                    if name == "error":
+                        raise _stream_error(data, response)
+                    if name[:7] == "thread.":
+                        yield assistant_event(name, data, request_id)
+                        continue
+                if type(data) is dict:
+                    if "error" in data and data["error"]:
+                        raise _stream_error(data, response)
+                    if data.get("type") == "error":
+                        raise _stream_error(data, response)
+                    yield rebuild(resolver(data) if resolver else item_class, data, request_id)
+                else:
+                    yield data
+        except UnicodeDecodeError as exc:
+            raise APIResponseValidationError(
+                response, None, message="The server sent an event that is not valid UTF-8: %r" % (
+                    exc.object[max(exc.start - 40, 0):exc.end + 40],)) from None
+        except _NETWORK_ERRORS as exc:
+            raise translate(exc, response.request) from exc
+        finally:
+            self._release(drain)
+
+    def _check_content_type(self) -> None:
+        """A JSON body where a stream was asked for: raise its error (or say what came).
+
+        A body labelled JSON that is not JSON is parsed as the event stream it probably is.
+        """
+        response = self.response
+        content_type = response.headers.get("content-type", "")
+        if not content_type.startswith("application/json"):
+            return
+        content = response.content
+        try:
+            data = json.loads(content)
+        except ValueError:
+            self._prefetched = content
+            return
+        if isinstance(data, dict) and data.get("error"):
+            raise _stream_error(data, response)
+        raise APIResponseValidationError(
+            response, data, message="Expected an event stream (text/event-stream), got %s: %r" % (
+                content_type, content[:_MAX_SHOWN]))
+
+    # -- giving the connection back ----------------------------------------------------------------
+
+    def _release(self, grace: float) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        response = self.response
+        if not self._eof and not self._broken and self._reader is not None:
+            self._drain(grace)
+        if self._eof and not self._broken:
+            release = getattr(response.raw, "release_conn", None)
+            if release is not None:
+                release()
+        response.close()
+
+    def _drain(self, grace: float) -> None:
+        """Read what arrives of the body within ``grace`` seconds; sets ``_eof`` if it ended."""
+        raw = self.response.raw
+        pool = getattr(raw, "_pool", None)
+        sock = getattr(getattr(raw, "_connection", None), "sock", None)
+        reader = self._reader
+        if pool is None or sock is None or reader is None:
+            return
+        try:
+            old_timeout = sock.gettimeout()
+        except Exception:  # noqa: BLE001 - a socket-like object without timeouts: just close
+            return
+        # While the socket has the short timeout, urllib3 must not hand the connection to another
+        # thread: with no pool it keeps it, and _release gives it back once the timeout is restored.
+        raw._pool = None
+        deadline = time.monotonic() + grace
+        read = 0
+        try:
+            while read <= _DRAIN_MAX_BYTES:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                sock.settimeout(left)
+                piece = next(reader, None)
+                if piece is None:
+                    break
+                read += len(piece)
+        except Exception:  # noqa: BLE001 - any failure: the connection is closed, not reused
+            self._broken = True
+        finally:
+            try:
+                sock.settimeout(old_timeout)
+            except Exception:  # noqa: BLE001
+                self._broken = True
+            raw._pool = pool
+
+
+def _stream_error(data: Any, response: requests.Response) -> APIError:
+    """APIError with the server's message, from ``{"error": {...}}`` or a top-level error object."""
+    error = data.get("error") if isinstance(data, dict) and data.get("error") else data
+    message = None
+    if isinstance(error, dict):
+        message = error.get("message")
+    elif isinstance(error, str):
+        message = error
+    if not isinstance(message, str) or not message:
+        message = "An error occurred during streaming"
+    return APIError(message, response.request, body=error)

@@ -17,7 +17,7 @@ import threading
 from typing import Any, Dict, Optional
 
 import requests
-from requests.adapters import HTTPAdapter
+from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
 from urllib3.exceptions import (
     MaxRetryError,
     NewConnectionError,
@@ -28,7 +28,7 @@ from urllib3.exceptions import (
 
 from ._exceptions import APIConnectionError, APITimeoutError
 from ._logging import log
-from ._retry import RetryPolicy
+from ._retry import RefreshFailed, RetryPolicy
 
 DEFAULT_POOL_MAXSIZE = 64
 MAX_REDIRECTS = 20
@@ -74,8 +74,14 @@ class RetryAdapter(HTTPAdapter):
 
 
 def _is_pristine_default_adapter(adapter: Any) -> bool:
+    """The ``HTTPAdapter()`` a new ``requests.Session`` mounts, untouched (no retries, default pool)."""
+    if type(adapter) is not HTTPAdapter:
+        return False
     retries = getattr(adapter, "max_retries", None)
-    return type(adapter) is HTTPAdapter and getattr(retries, "total", None) == 0
+    return (getattr(retries, "total", None) == 0
+            and getattr(adapter, "_pool_connections", None) == DEFAULT_POOLSIZE
+            and getattr(adapter, "_pool_maxsize", None) == DEFAULT_POOLSIZE
+            and not getattr(adapter, "_pool_block", False))
 
 
 class Transport:
@@ -148,7 +154,10 @@ class Transport:
                     retries = used.increment(prepared.method, prepared.url, error=cause)
                 except MaxRetryError:
                     raise translate(exc, prepared) from exc
-                retries.sleep()
+                try:
+                    retries.sleep()
+                except RefreshFailed as failed:
+                    raise failed.error from None
                 _rewind(prepared.body)
 
     def _send_once(self, prepared: requests.PreparedRequest, timeout: Any, retries: RetryPolicy) -> requests.Response:
@@ -161,6 +170,8 @@ class Transport:
             kwargs["retries"] = retries
         try:
             return session.send(prepared, **kwargs)
+        except RefreshFailed as failed:
+            raise failed.error from None
         except Exception as exc:  # noqa: BLE001 - translated in one place
             raise translate(exc, prepared) from exc
 

@@ -19,6 +19,17 @@ suite() {
   "$venv/bin/python" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}"
 }
 
+# Prism mocks the API from the spec for tests/test_conformance_prism.py (needs node + npm).
+PRISM_VERSION=5.16.0
+if ! grep -qs "\"version\": \"$PRISM_VERSION\"" .prism/node_modules/@stoplight/prism-cli/package.json; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --prefix .prism --no-audit --no-fund --loglevel=error "@stoplight/prism-cli@$PRISM_VERSION"
+  else
+    echo "== npm not found: Prism not installed (the conformance test fails under CI, skips otherwise)"
+  fi
+fi
+export PRISM_BIN="$PWD/.prism/node_modules/.bin/prism"
+
 PYTEST_ARGS=("$@")
 suite newest --upgrade "requests" "urllib3>=2"
 suite oldest "requests==2.25.1" "urllib3>=1.26,<1.27"

@@ -1,0 +1,140 @@
+"""Stream helpers: ``chat.completions.stream``, the Assistants run streams, ``responses.stream``.
+
+Each helper wraps a ``stream=True`` call: a manager (a context manager that makes the call on
+``__enter__`` and closes the stream on ``__exit__``) gives a stream object that yields typed
+events and keeps an accumulated snapshot, with ``until_done()`` and a ``get_final_*()``.
+The resource methods come from the mixins in ``chat``, ``assistants`` and ``responses``.
+Submodules load on first use, so importing this package costs nothing.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+
+from ..._models import BaseModel, _rebuild, resolve_model
+
+if TYPE_CHECKING:
+    from ..._streaming import AssistantStreamEvent, ServerSentEvent, Stream
+    from .assistants import AssistantEventHandler, AssistantStreamManager
+    from .chat import ChatCompletionStream, ChatCompletionStreamManager, ChatCompletionStreamState
+    from .responses import ResponseStream, ResponseStreamManager, ResponseStreamState
+
+_LAZY = {
+    "Stream": "..._streaming", "ServerSentEvent": "..._streaming", "AssistantStreamEvent": "..._streaming",
+    "AssistantEventHandler": ".assistants", "AssistantStreamManager": ".assistants",
+    "ChatCompletionStream": ".chat", "ChatCompletionStreamManager": ".chat", "ChatCompletionStreamState": ".chat",
+    "ResponseStream": ".responses", "ResponseStreamManager": ".responses", "ResponseStreamState": ".responses",
+}
+
+__all__ = sorted(_LAZY)
+
+
+# -- shared by the helpers ------------------------------------------------------------------------
+
+
+def copy_json(value: Any) -> Any:
+    """A copy of decoded JSON (dicts and lists copied, leaves shared) that can be changed freely."""
+    if isinstance(value, dict):
+        return {k: copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_json(v) for v in value]
+    return value
+
+
+_IDENTIFIERS = frozenset(("index", "type", "id", "role"))
+
+
+def merge_delta(acc: Dict[str, Any], delta: Mapping[str, Any]) -> Dict[str, Any]:
+    """Fold a streamed delta into an accumulated object, in place.
+
+    Strings are appended, objects merged key by key, lists of objects carrying an ``index``
+    merged entry by entry (matched on that index), other lists extended; identifiers (``index``,
+    ``type``, ``id``, ``role``) and any other value are replaced by the newest.
+    """
+    for key, value in delta.items():
+        old = acc.get(key)
+        if old is None:
+            acc[key] = copy_json(value)
+        elif value is None or key in _IDENTIFIERS:
+            if value is not None:
+                acc[key] = value
+        elif isinstance(old, str) and isinstance(value, str):
+            acc[key] = old + value
+        elif isinstance(old, dict) and isinstance(value, dict):
+            merge_delta(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            merge_list(old, value)
+        else:
+            acc[key] = copy_json(value)
+    return acc
+
+
+def merge_list(acc: List[Any], delta: List[Any]) -> None:
+    for entry in delta:
+        index = entry.get("index") if isinstance(entry, dict) else None
+        if not isinstance(index, int):
+            acc.append(copy_json(entry))
+            continue
+        for existing in acc:
+            if isinstance(existing, dict) and existing.get("index") == index:
+                merge_delta(existing, entry)
+                break
+        else:
+            acc.append(copy_json(entry))
+
+
+def wrap(type_name: str, data: Any, request_id: Optional[str] = None) -> Any:
+    """``data`` (a dict) as the named response type (a plain ``BaseModel`` when unknown)."""
+    if not isinstance(data, dict):
+        return data
+    cls = resolve_model(type_name)
+    if not isinstance(cls, type):  # a union's resolver
+        cls = cls(data)
+    return _rebuild(cls, data, request_id)
+
+
+class StreamEvent:
+    """Base of the events the helpers make: attributes, ``type``, a repr, ``to_dict()``."""
+
+    __slots__: Tuple[str, ...] = ()
+    type: str = ""
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, fields.pop(name, None))
+        if fields:
+            raise TypeError("%s got unexpected fields %s" % (type(self).__name__, ", ".join(sorted(fields))))
+
+    def __repr__(self) -> str:
+        parts = ", ".join("%s=%r" % (name, getattr(self, name)) for name in self.__slots__)
+        return "%s(type=%r, %s)" % (type(self).__name__, self.type, parts)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"type": self.type}
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if isinstance(value, BaseModel):
+                value = value.to_dict()
+            elif isinstance(value, list):
+                value = [v.to_dict() if isinstance(v, BaseModel) else v for v in value]
+            out[name] = value
+        return out
+
+    model_dump = to_dict
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

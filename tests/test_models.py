@@ -1,0 +1,226 @@
+"""Response objects: access, nesting, field names that shadow helpers, dumps, equality, pickling, immutability."""
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+
+import pytest
+
+from conftest import chat
+from openai_lite import BaseModel
+from openai_lite._models import construct
+
+DATA = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 1700000000,
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "hi", "tool_calls": None},
+         "finish_reason": "stop", "logprobs": None},
+    ],
+    "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4,
+              "completion_tokens_details": {"reasoning_tokens": 0}},
+    "system_fingerprint": None,
+}
+
+SHADOWING = {"items": [1, 2], "keys": "k", "values": {"v": 1}, "copy": "c", "get": "g", "update": "u",
+             "text": "t", "json": "j", "pop": "p", "setdefault": "s"}
+
+
+def make(data=None):
+    return construct(BaseModel, copy.deepcopy(DATA if data is None else data), "req_42")
+
+
+def test_attribute_and_item_access():
+    obj = make()
+    assert obj.id == obj["id"] == "chatcmpl-1"
+    assert obj.choices[0].message.content == "hi"
+    assert obj["choices"][0]["message"]["role"] == "assistant"
+    assert obj.usage.completion_tokens_details.reasoning_tokens == 0
+    assert isinstance(obj.choices, list)
+    assert isinstance(obj.choices[0], BaseModel) and isinstance(obj.usage, BaseModel)
+    assert obj.choices is obj.choices  # wrapped once, the same object on every read
+    assert obj.choices[0].message is obj.choices[0].message
+    assert "id" in obj and "nope" not in obj
+    assert len(obj) == len(DATA)
+
+
+def test_absent_fields_read_as_none():
+    obj = make()
+    assert obj.nonexistent is None
+    assert obj.choices[0].message.refusal is None
+    assert obj.system_fingerprint is None  # present, null
+    with pytest.raises(KeyError):
+        obj["nonexistent"]
+    with pytest.raises(AttributeError):
+        obj._private_thing
+
+
+def test_fields_named_like_dict_methods_read_as_fields():
+    obj = make(SHADOWING)
+    for name, value in SHADOWING.items():
+        got = getattr(obj, name)
+        if isinstance(value, dict):
+            assert isinstance(got, BaseModel) and got.v == 1
+        else:
+            assert got == value, name
+        assert obj[name] == got
+    absent = make({"id": "x"})
+    assert absent.items is None and absent.json is None and absent.text is None and absent.get is None
+    # the one exception: an absent ``keys`` does not exist, or dict(obj) would mistake obj for a mapping
+    assert not hasattr(absent, "keys")
+    assert dict(absent) == {"id": "x"}
+
+
+def test_nested_lists_of_lists_and_scalars():
+    obj = make({"matrix": [[{"a": 1}], [{"a": 2}, 3]], "tags": ["x", "y"], "empty": {}})
+    assert obj.matrix[1][0].a == 2 and obj.matrix[1][1] == 3
+    assert obj.tags == ["x", "y"]
+    assert isinstance(obj.empty, BaseModel) and obj.empty.to_dict() == {}
+
+
+def test_to_dict_and_to_json():
+    obj = make()
+    assert obj.to_dict() == DATA
+    assert json.loads(obj.to_json()) == DATA
+    assert obj.to_json().startswith('{\n  "id"')  # indented by default, as openai-python
+    assert json.loads(obj.to_json(indent=None)) == DATA
+    no_none = obj.to_dict(exclude_none=True)
+    assert "system_fingerprint" not in no_none
+    assert "tool_calls" not in no_none["choices"][0]["message"]
+    assert "logprobs" not in no_none["choices"][0]
+    assert obj.choices[0].to_dict() == DATA["choices"][0]
+
+
+def test_model_dump_options():
+    obj = make()
+    assert obj.model_dump() == DATA
+    assert obj.model_dump(include={"id", "created"}) == {"id": "chatcmpl-1", "created": 1700000000}
+    dumped = obj.model_dump(exclude={"choices", "usage"})
+    assert set(dumped) == {"id", "object", "created", "system_fingerprint"}
+    assert "system_fingerprint" not in obj.model_dump(exclude_none=True)
+    assert obj.model_dump(mode="json") == DATA
+    assert json.loads(obj.model_dump_json()) == DATA
+    assert "\n" not in obj.model_dump_json()
+    assert obj.model_dump_json(indent=2) == json.dumps(DATA, indent=2)
+    assert json.loads(obj.model_dump_json(exclude_none=True, include={"id", "system_fingerprint"})) == {
+        "id": "chatcmpl-1"}
+
+
+def test_request_id_from_the_server(client, server):
+    completion = chat(client)
+    assert completion._request_id == "req_1"
+    assert "_request_id" not in completion.to_dict()
+    assert completion.choices[0]._request_id is None
+
+
+def test_equality():
+    assert make() == make()
+    other = make()
+    other.id = "changed"
+    assert make() != other
+    assert make({"a": 1}) != {"a": 1}
+    assert BaseModel({"a": 1}) == BaseModel(a=1)
+
+    class Sub(BaseModel):
+        pass
+
+    assert Sub({"a": 1}) != BaseModel({"a": 1})
+    with pytest.raises(TypeError):
+        hash(make())
+
+
+def test_pickle_and_copy():
+    obj = make()
+    obj.choices[0].message.content  # reading first must not matter
+    for clone in (pickle.loads(pickle.dumps(obj)), copy.copy(obj), copy.deepcopy(obj)):
+        assert clone == obj
+        assert clone._request_id == "req_42"
+        assert clone.choices[0].message.content == "hi"
+    deep = copy.deepcopy(obj)
+    deep.choices[0].message.content = "changed"
+    assert obj.choices[0].message.content == "hi"
+
+
+def test_repr():
+    obj = make({"id": "x1", "n": 2, "nested": {"a": "b"}})
+    text = repr(obj)
+    assert text.startswith("BaseModel(")
+    assert "id='x1'" in text and "n=2" in text and "a='b'" in text
+
+
+def test_reading_and_iterating_never_change_the_object():
+    obj = make(dict(DATA, **SHADOWING))
+    before = obj.to_dict()
+    # read everything in every way there is
+    obj.choices[0].message.content
+    obj.usage.completion_tokens_details
+    obj.nonexistent
+    obj.items, obj.keys, obj.values, obj.get, obj.copy, obj.text, obj.json
+    dict(list(obj))
+    dict(obj.usage)
+    [dict(c) for c in obj.choices]
+    repr(obj)
+    str(obj)
+    obj.to_json()
+    obj.model_dump(exclude_none=True)
+    obj.model_dump_json(indent=2)
+    pickle.dumps(obj)
+    copy.deepcopy(obj)
+    "id" in obj
+    dir(obj)
+    assert obj.to_dict() == before == dict(DATA, **SHADOWING)
+
+
+def test_mutating_a_dump_does_not_change_the_object():
+    obj = make()
+    for dump in (obj.to_dict(), obj.model_dump(), obj.model_dump(exclude_none=True)):
+        dump["id"] = "mutated"
+        dump["choices"][0]["message"]["content"] = "mutated"
+        dump["choices"].append({"index": 1})
+        dump["usage"]["completion_tokens_details"]["reasoning_tokens"] = 99
+    assert obj.to_dict() == DATA
+    assert obj.choices[0].message.content == "hi"
+    assert len(obj.choices) == 1
+
+
+def test_iteration_gives_field_value_pairs():
+    obj = make({"a": 1, "b": {"c": 2}})
+    pairs = dict(obj)
+    assert pairs["a"] == 1 and pairs["b"].c == 2
+
+
+def test_typed_subclass_field_names():
+    class Point(BaseModel):
+        _field_names = frozenset({"x", "y"})
+
+    p = construct(Point, {"x": 1})
+    assert isinstance(p, Point)
+    assert p.x == 1 and p.y is None
+    with pytest.raises(AttributeError):
+        p.z
+
+
+def test_setting_fields():
+    obj = make({"a": 1})
+    obj.b = BaseModel({"c": 2})
+    obj["d"] = [BaseModel({"e": 3})]
+    assert obj.b.c == 2
+    assert obj.to_dict()["b"] == {"c": 2}
+    assert json.loads(obj.to_json())["d"] == [{"e": 3}]
+
+
+def test_objects_passed_back_into_request_bodies(client, server):
+    first = chat(client, content="one")
+    message = first.choices[0].message
+    messages = [{"role": "user", "content": "one"}, message, {"role": "user", "content": "two"}]
+    second = client.chat.completions.create(model="gpt-4o-mini", messages=messages,
+                                            extra_body={"echo": first.usage, "list": [first.choices[0]]})
+    assert second.choices[0].message.content == "You said: two"
+    sent = server.last_request.json()
+    assert sent["messages"][1] == {"role": "assistant", "content": "You said: one", "refusal": None,
+                                   "annotations": []}
+    assert sent["echo"] == first.usage.to_dict()
+    assert sent["list"][0]["message"]["content"] == "You said: one"
+    assert first.choices[0].message.to_dict() == sent["messages"][1]  # sending did not change it
