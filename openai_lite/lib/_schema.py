@@ -94,7 +94,7 @@ _TOOL_NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 def _get_type_hints(obj: Any, localns: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     if sys.version_info >= (3, 9):
-        return typing.get_type_hints(obj, localns=localns, include_extras=True)
+        return typing.get_type_hints(obj, localns=localns, include_extras=True)  # novermin: guarded by the version check above
     return typing.get_type_hints(obj, localns=localns)  # pragma: no cover - 3.8
 
 
