@@ -26,11 +26,13 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     from ._streaming import Stream
     from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Omit, Timeout, omit
     from .lib._schema import function_tool
+    from .lib.streaming.assistants import AssistantEventHandler
     from .lib.structured import pydantic_function_tool
 
 _LAZY = {
     "OpenAI": "._client", "Client": "._client", "AzureOpenAI": "._azure",
     "BaseModel": "._models", "Stream": "._streaming", "to_file": "._files",
+    "AssistantEventHandler": ".lib.streaming.assistants",
     "SyncPage": "._pagination", "SyncCursorPage": "._pagination",
     "APIResponse": "._response", "LegacyAPIResponse": "._response", "BinaryResponseContent": "._response",
     "HttpxBinaryResponseContent": "._response",

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import time
 from typing import Any, Dict, Iterator, List, Optional
 
@@ -110,30 +109,45 @@ def _fp_read1_loop(raw: Any, fp: Any) -> Iterator[bytes]:
 
 
 def _frames(pieces: Iterator[bytes]) -> Iterator[bytes]:
-    """Cut the byte stream after its last blank line: each yield is one or more whole events.
+    """Cut the byte stream into events: each yield is one event, up to and with its blank line.
 
     Line ends are normalised to ``\\n`` first (a CR at the end of a piece waits for the next
     one, which may start with its LF), so looking for ``\\n\\n`` finds every event end. Each
     byte is scanned once and copied at most once; an incomplete event at the end of the body
     is dropped, as the SSE specification says.
     """
-    pending: List[bytes] = []  # pieces of events not finished yet
+    pending: List[bytes] = []  # pieces of the event not finished yet
     for piece in _normalised(pieces):
-        cut = piece.rfind(b"\n\n") + 2  # just after the last event end in this piece
-        if cut < 2:
-            if pending and piece[:1] == b"\n" and pending[-1][-1:] == b"\n":
-                cut = 1  # the blank line straddles two pieces
-            else:
-                pending.append(piece)
-                continue
-        if pending:
-            pending.append(piece[:cut])
-            yield b"".join(pending)  # each byte is copied once, however many pieces an event spans
+        start = 0
+        if pending and piece[:1] == b"\n" and pending[-1][-1:] == b"\n":
+            pending.append(b"\n")  # the blank line straddles two pieces
+            yield b"".join(pending)
             pending = []
+            start = 1
+        end = piece.find(b"\n\n", start)
+        if end < 0:
+            if start < len(piece):
+                pending.append(piece[start:] if start else piece)
+            continue
+        end += 2
+        if pending:
+            pending.append(piece[start:end])
+            yield b"".join(pending)  # an event that came in several pieces, joined once
+            pending = []
+        elif start == 0 and end == len(piece):
+            yield piece  # the usual case: one piece, one event
+            continue
         else:
-            yield piece if cut == len(piece) else piece[:cut]
-        if cut < len(piece):
-            pending.append(piece[cut:])
+            yield piece[start:end]
+        while True:
+            start = end
+            end = piece.find(b"\n\n", start)
+            if end < 0:
+                break
+            end += 2
+            yield piece[start:end]
+        if start < len(piece):
+            pending.append(piece[start:])
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -210,6 +224,29 @@ def assistant_event(event: str, data: Any, request_id: Optional[str]) -> Assista
             cls = _assistant_types[event] = _concrete(resolve_model(_assistant_data_type_name(event)))
         obj._cache["data"] = _rebuild(cls if isinstance(cls, type) else cls(data), data, request_id)
     return obj
+
+
+class _NoLog:
+    @staticmethod
+    def debug(*args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class _EventParser(SSEClient):
+    """sseclient-py's field parsing, over events already cut out by ``_frames``.
+
+    Its ``_read`` (which re-splits the input into lines and glues them back into events) has
+    nothing left to do, and its per-event debug log is not wanted on the per-event path.
+    Parsing an event still costs sseclient a string concatenation per ``data:`` line: linear
+    for the API's events (one line each, however long), quadratic only in the line count.
+    """
+
+    def __init__(self, frames: Iterator[bytes]) -> None:
+        super().__init__(frames)
+        self._logger = _NoLog()
+
+    def _read(self) -> Iterator[bytes]:
+        return self._event_source
 
 
 def _concrete(cls: Any) -> Any:
@@ -294,7 +331,7 @@ class Stream:
     def _sse_events(self) -> Iterator[Any]:
         """sseclient's events (``.event`` is ``"message"`` when the server named none)."""
         reader = self._reader = self._read_body()
-        return SSEClient(_frames(reader)).events()
+        return _EventParser(_frames(reader)).events()
 
     def _iter_events(self) -> Iterator[ServerSentEvent]:
         """The raw events, for code that wants them instead of objects (use one or the other)."""

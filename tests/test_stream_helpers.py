@@ -11,10 +11,10 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import pytest
 
-from openai_lite import APIError, APITimeoutError, OpenAI
+from openai_lite import APIError, APITimeoutError, AssistantEventHandler, OpenAI
 from openai_lite._resource import SyncAPIResource
 from openai_lite._types import NOT_GIVEN
-from openai_lite.lib.streaming.assistants import AssistantEventHandler, RunsStreamMixin, ThreadsStreamMixin
+from openai_lite.lib.streaming.assistants import RunsStreamMixin, ThreadsStreamMixin
 from openai_lite.lib.streaming.chat import ChatCompletionsStreamMixin, ChatCompletionStreamState
 from openai_lite.lib.streaming.responses import ResponsesStreamMixin
 from openai_lite.testing import OfflineServer, Scripted
@@ -541,3 +541,59 @@ def test_responses_text_format_dict_is_sent_as_text_format(server: OfflineServer
         with Responses(c).stream(model="m", input="x", text_format=fmt, text={"verbosity": "low"}) as stream:
             stream.until_done()
     assert server.last_request.json()["text"] == {"verbosity": "low", "format": fmt}
+
+
+def test_assistants_image_file_block_done_when_the_next_block_starts(server: OfflineServer) -> None:
+    message = {"id": "msg_2", "object": "thread.message", "created_at": 1, "thread_id": "thread_1",
+               "status": "in_progress", "role": "assistant", "content": [], "attachments": [], "metadata": {}}
+    delta = {"id": "msg_2", "object": "thread.message.delta", "delta": {"content": [
+        {"index": 0, "type": "image_file", "image_file": {"file_id": "file-plot", "detail": "auto"}}]}}
+    text = {"id": "msg_2", "object": "thread.message.delta", "delta": {"content": [
+        {"index": 1, "type": "text", "text": {"value": "Here is the plot.", "annotations": []}}]}}
+    final = dict(message, status="completed", content=[
+        {"type": "image_file", "image_file": {"file_id": "file-plot", "detail": "auto"}},
+        {"type": "text", "text": {"value": "Here is the plot.", "annotations": []}}])
+    replay(server, [("event: %s\ndata: %s\n\n" % (name, json.dumps(obj))).encode() for name, obj in [
+        ("thread.message.created", message), ("thread.message.delta", delta), ("thread.message.delta", text),
+        ("thread.message.completed", final)]] + [b"event: done\ndata: [DONE]\n\n"], "/v1/threads/thread_1/runs")
+    calls: List[Tuple[str, Any]] = []
+
+    class Images(AssistantEventHandler):
+        def on_image_file_done(self, image_file: Any) -> None:
+            calls.append(("image", image_file.file_id))
+
+        def on_text_created(self, text: Any) -> None:
+            calls.append(("text_created", text.value))
+
+        def on_text_done(self, text: Any) -> None:
+            calls.append(("text_done", text.value))
+
+    with make_client(server) as c:
+        with Runs(c).stream("thread_1", assistant_id="asst_1", event_handler=Images()) as stream:
+            snapshots = []
+            for event in stream:
+                if event.event == "thread.message.delta":
+                    snapshots.append(stream.current_message_snapshot.to_dict()["content"])
+            messages = stream.get_final_messages()
+    assert calls == [("image", "file-plot"), ("text_created", "Here is the plot."), ("text_done", "Here is the plot.")]
+    assert snapshots[-1] == final["content"]
+    assert_fields_match(messages[0].to_dict(), final)
+
+
+def test_helpers_on_the_client_resources(server: OfflineServer) -> None:
+    for path in ("/v1/threads/thread_1/runs", "/v1/threads/runs"):
+        replay(server, recorded("assistants_run.sse"), path)
+    replay(server, recorded("responses_function_call.sse"), "/v1/responses")
+    replay(server, recorded("responses_function_call.sse")[5:], "/v1/responses/resp_1")
+    with make_client(server) as c:
+        with c.beta.threads.runs.stream("thread_1", assistant_id="asst_1") as stream:
+            assert stream.get_final_run().status == "requires_action"
+        with c.beta.threads.create_and_run_stream(assistant_id="asst_1") as stream:
+            assert [m.id for m in stream.get_final_messages()] == ["msg_1"]
+        with c.responses.stream(model="gpt-4.1", input="x") as stream:
+            assert stream.get_final_response().status == "completed"
+        with c.responses.stream(response_id="resp_1", starting_after=5) as stream:
+            assert stream.get_final_response().id == "resp_1"
+    assert [r.method + " " + r.target for r in server.requests] == [
+        "POST /v1/threads/thread_1/runs", "POST /v1/threads/runs", "POST /v1/responses",
+        "GET /v1/responses/resp_1?stream=true&starting_after=5"]

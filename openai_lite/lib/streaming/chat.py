@@ -501,6 +501,10 @@ class ChatCompletionsStreamMixin:
     def _stream_parsing(self, response_format: Any, tools: Any) -> Any:
         """Structured outputs' hook: (response_format to send, parse_content, parse_completion).
 
-        Without structured outputs, ``response_format`` is sent as given and nothing is parsed.
+        A class later in the resource's bases may provide it (structured outputs do); without
+        one, ``response_format`` is sent as given and nothing is parsed.
         """
+        provider = getattr(super(), "_stream_parsing", None)
+        if provider is not None:
+            return provider(response_format, tools)
         return response_format, None, None

@@ -427,9 +427,13 @@ class ResponsesStreamMixin:
     def _stream_parsing(self, text_format: Any, tools: Any) -> Any:
         """Structured outputs' hook: (``text.format`` to send, parse_text, parse_response).
 
-        Without structured outputs, ``text_format`` must already be a format dict (e.g.
-        ``{"type": "json_schema", ...}``); it is sent as ``text.format`` and nothing is parsed.
+        A class later in the resource's bases may provide it; without one, ``text_format`` must
+        already be a format dict (e.g. ``{"type": "json_schema", ...}``), sent as ``text.format``,
+        and nothing is parsed.
         """
+        provider = getattr(super(), "_stream_parsing", None)
+        if provider is not None:
+            return provider(text_format, tools)
         if text_format is NOT_GIVEN or isinstance(text_format, Mapping):
             return text_format, None, None
         raise TypeError("text_format=%r needs structured outputs support (a format dict is sent as given)"
