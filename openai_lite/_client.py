@@ -345,9 +345,13 @@ class OpenAI(ClientResources):
         if "timeout" in opts and timeout is NOT_GIVEN:
             timeout = opts.pop("timeout")
         extra_body = opts.pop("extra_json", None)
-        return self._request(method, path, body=body, files=files, cast_to=cast_to, query=query or None,
-                             headers=headers or None, stream=stream, stream_cls=stream_cls, timeout=timeout,
-                             extra_body=extra_body)
+        max_retries = opts.pop("max_retries", NOT_GIVEN)
+        if opts:
+            raise TypeError("unknown request option(s): %s" % ", ".join(sorted(opts)))
+        client = self if max_retries is NOT_GIVEN else self.with_options(max_retries=max_retries)
+        return client._request(method, path, body=body, files=files, cast_to=cast_to, query=query or None,
+                               headers=headers or None, stream=stream, stream_cls=stream_cls, timeout=timeout,
+                               extra_body=extra_body)
 
     def _execute(self, call: Call, mode: str = "parsed") -> Any:
         prepared = self._prepare(call)
@@ -397,6 +401,8 @@ class OpenAI(ClientResources):
 
             data = build_multipart(call.body, call.files)
             _apply_headers(headers, {"Content-Type": data.content_type})
+        elif isinstance(call.body, (bytes, bytearray)):
+            data = bytes(call.body)  # a pre-encoded body (client.post(path, body=b"..."))
         elif call.body is not None:
             data = dump_json(call.body)
             if not any(k.lower() == "content-type" for k in headers):

@@ -69,9 +69,14 @@ def encode_query(*mappings: Optional[Mapping[str, Any]]) -> str:
     return urlencode(query_pairs(*mappings))
 
 
-def merge_body(body: Optional[Mapping[str, Any]], extra_body: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+def merge_body(body: Any, extra_body: Optional[Mapping[str, Any]]) -> Any:
     if body is None and not extra_body:
         return None
+    if body is not None and not isinstance(body, Mapping):
+        # client.post(path, body=[...]) and the like: sent as given, nothing to merge into
+        if extra_body:
+            raise TypeError("extra_body needs a JSON object body, got %s" % type(body).__name__)
+        return body
     merged = {k: v for k, v in (body or {}).items() if v is not NOT_GIVEN}
     if extra_body:
         merged.update(extra_body)

@@ -9,6 +9,8 @@ Field names always win over helper names: the class defines no ``items``, ``keys
 ``get``, ``copy``, ``text`` or ``json`` method, so such fields read as fields. The
 helpers it does have are the openai-python ones (``to_dict``, ``to_json``,
 ``model_dump``, ``model_dump_json``), which no API object uses as a field name.
+An absent field reads as None, except an absent ``keys``, which does not exist: otherwise
+``dict(obj)`` would take the object for a mapping (it gives the (field, value) pairs instead).
 """
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ class BaseModel:
             return value
         raw = self._data.get(name, _MISSING)
         if raw is _MISSING:
-            if (self._field_names and name not in self._field_names) or name == "keys":
+            if name not in self._field_names and (self._field_names or name == "keys"):
                 # An absent ``keys`` must not exist: dict(obj) would take obj for a mapping and call it.
                 raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
             return None

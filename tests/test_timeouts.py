@@ -63,8 +63,8 @@ def test_per_call_timeout_forms(server, timeout):
         server.enqueue(Scripted(json={"id": "late"}, delay=3))
         with pytest.raises(APITimeoutError):
             chat(client, timeout=timeout)
-        server.enqueue(Scripted(json={"id": "soon"}, delay=0.05))
-        assert chat(client, timeout=timeout if not isinstance(timeout, float) else 5.0).id == "soon"
+        server.enqueue(Scripted(json={"id": "soon"}))
+        assert chat(client, timeout=timeout).id == "soon"
 
 
 def test_client_and_with_options_timeouts(server):
