@@ -6,10 +6,13 @@ Needs OPENAI_API_KEY (the offline server does not implement assistants).
 import json
 import os
 import sys
+from typing import List
 
 from openai_lite import OpenAI
+from openai_lite.types import AssistantToolsFunctionParam
+from openai_lite.types.beta.threads import RunsSubmitToolOutputsToolOutputParam
 
-WEATHER_TOOL = {
+WEATHER_TOOL: AssistantToolsFunctionParam = {
     "type": "function",
     "function": {
         "name": "get_weather",
@@ -34,8 +37,8 @@ def main(client: OpenAI) -> None:
         # (or poll_interval_ms); max_wait_seconds bounds the whole wait (PollTimeoutError).
         run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id,
                                                        max_wait_seconds=180)
-        while run.status == "requires_action":
-            outputs = []
+        while run.status == "requires_action" and run.required_action is not None:
+            outputs: List[RunsSubmitToolOutputsToolOutputParam] = []
             for call in run.required_action.submit_tool_outputs.tool_calls:
                 arguments = json.loads(call.function.arguments)
                 print("tool call: %s(%s)" % (call.function.name, arguments))

@@ -30,8 +30,12 @@ calls the real API, otherwise openai_lite's offline server.
 import json
 import os
 import time
+from typing import TYPE_CHECKING, Any, Dict, List
 
 from openai_lite import OpenAI
+
+if TYPE_CHECKING:  # types only: nothing more is imported at run time
+    from openai_lite.types.chat import ChatCompletionMessageParam
 
 DEFAULT_MODEL = os.environ.get("OPENAI_MODEL", "gpt-4o-mini")
 # Leave this much of the invocation's time for building the reply when a call is cut short.
@@ -78,10 +82,10 @@ def handler(event, context=None):
     if not isinstance(prompt, str) or not prompt:
         return _reply(400, {"error": "'prompt' must be a non-empty string"})
     model = request.get("model") or DEFAULT_MODEL
-    messages = [{"role": "user", "content": prompt}]
+    messages: "List[ChatCompletionMessageParam]" = [{"role": "user", "content": prompt}]
     client = get_client()
     timeout = _time_left(context)
-    options = {"timeout": timeout} if timeout is not None else {}
+    options: "Dict[str, Any]" = {"timeout": timeout} if timeout is not None else {}
     started = time.monotonic()
 
     from openai_lite import APIError

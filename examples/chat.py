@@ -4,12 +4,14 @@ With OPENAI_API_KEY set this calls the real API. Without it, it starts the offli
 ships with openai_lite (openai_lite.testing), which echoes the last user message.
 """
 import os
+from typing import List
 
 from openai_lite import OpenAI
+from openai_lite.types.chat import ChatCompletionMessageParam
 
 
 def main(client: OpenAI, model: str = "gpt-4o-mini") -> None:
-    messages = [
+    messages: List[ChatCompletionMessageParam] = [
         {"role": "system", "content": "You answer in one short sentence."},
         {"role": "user", "content": "Name three primary colours."},
     ]
@@ -24,7 +26,8 @@ def main(client: OpenAI, model: str = "gpt-4o-mini") -> None:
     choice = follow_up.choices[0]
     print("assistant:", choice.message.content)
     print("finish reason:", choice.finish_reason)
-    print("tokens:", follow_up.usage.prompt_tokens, "in,", follow_up.usage.completion_tokens, "out")
+    if follow_up.usage is not None:  # typed Optional: a server may leave usage out
+        print("tokens:", follow_up.usage.prompt_tokens, "in,", follow_up.usage.completion_tokens, "out")
     print("request id:", follow_up._request_id)
 
 

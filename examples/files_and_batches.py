@@ -40,7 +40,7 @@ def main(client: OpenAI) -> None:
         if batch.status in FINISHED:
             break
         time.sleep(10)
-    print("batch status:", batch.status, "| request counts:", batch.request_counts.to_dict())
+    print("batch status:", batch.status, "| request counts:", batch.request_counts and batch.request_counts.to_dict())
     if batch.status == "completed" and batch.output_file_id:
         output = client.files.content(batch.output_file_id)  # a binary response: .text, .content, .write_to_file
         for line in output.text.splitlines():

@@ -15,7 +15,7 @@ def main(client: OpenAI, out_dir: pathlib.Path) -> None:
     generated = client.images.generate(model="gpt-image-1", prompt="A watercolour lighthouse at dusk",
                                        size="1024x1024", quality="low")
     first = out_dir / "lighthouse.png"
-    first.write_bytes(base64.b64decode(generated.data[0].b64_json))
+    first.write_bytes(base64.b64decode(generated.data[0].b64_json or "") if generated.data else b"")
     print("generated:", first, "| tokens:", generated.usage.total_tokens if generated.usage else "n/a")
 
     # Any file form works for `image`: a Path (streamed from disk), bytes in a (name, bytes) tuple,
@@ -23,7 +23,7 @@ def main(client: OpenAI, out_dir: pathlib.Path) -> None:
     edited = client.images.edit(model="gpt-image-1", image=first, prompt="Add a full moon above the lighthouse",
                                 size="1024x1024", quality="low")
     second = out_dir / "lighthouse-moon.png"
-    second.write_bytes(base64.b64decode(edited.data[0].b64_json))
+    second.write_bytes(base64.b64decode(edited.data[0].b64_json or "") if edited.data else b"")
     print("edited:", second)
 
 

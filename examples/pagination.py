@@ -19,14 +19,15 @@ def main(client: OpenAI, real: bool) -> None:
     if not real:
         return
     # Cursor pages: limit= sets the page size; the next page's query comes from this one.
-    page = client.files.list(limit=5)
-    for number, current in enumerate(page.iter_pages(), 1):
+    files = client.files.list(limit=5)
+    for number, current in enumerate(files.iter_pages(), 1):
         print("files page %d: %s" % (number, ", ".join(f.filename for f in current.data) or "(empty)"))
         if number == 3:
             break
-    if page.has_next_page():
-        print("the next page would be fetched with", page.next_page_info().params)
-        second = page.get_next_page()
+    info = files.next_page_info()
+    if info is not None:
+        print("the next page would be fetched with", info.params)
+        second = files.get_next_page()
         print("second page has %d files" % len(second.data))
 
 

@@ -14,7 +14,7 @@ def main(client: OpenAI, model: str = "gpt-4o-mini") -> None:
         messages=[{"role": "user", "content": "Say hello in five words."}],
     )
     print("chat:", completion.choices[0].message.content)
-    print("  request id:", completion._request_id, "| tokens:", completion.usage.total_tokens)
+    print("  request id:", completion._request_id, "| tokens:", completion.usage and completion.usage.total_tokens)
 
     embedding = client.embeddings.create(model="text-embedding-3-small", input="hello world")
     print("embedding: %d dimensions, first %.4f" % (len(embedding.data[0].embedding), embedding.data[0].embedding[0]))

@@ -17,7 +17,7 @@ def output_text(response) -> str:
 def main(client: OpenAI, model: str = "gpt-4o-mini") -> None:
     response = client.responses.create(model=model, input="Write a haiku about HTTP keep-alive.")
     print(output_text(response))
-    print("status:", response.status, "| tokens:", response.usage.total_tokens, "| id:", response.id)
+    print("status:", response.status, "| tokens:", response.usage and response.usage.total_tokens, "| id:", response.id)
 
     # The server keeps the conversation: continue from the previous response.
     follow_up = client.responses.create(model=model, previous_response_id=response.id,
@@ -30,7 +30,8 @@ def main(client: OpenAI, model: str = "gpt-4o-mini") -> None:
             sys.stdout.write(event.delta)
             sys.stdout.flush()
         elif event.type == "response.completed":
-            print("\n(completed: %d output tokens)" % event.response.usage.output_tokens)
+            usage = event.response.usage
+            print("\n(completed: %s output tokens)" % (usage.output_tokens if usage else "?"))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ from typing import Any, Callable, Dict, Mapping, Optional
 
 import requests
 
-from ._client import OpenAI, _check_base_url, _check_credential, _check_retries, _session_from
+from ._client import (
+    OpenAI, _check_base_url, _check_credential, _check_key, _check_mapping, _check_retries, _session_from,
+)
 from ._exceptions import OpenAIError
 from ._options import Call, ClientOptions, _Scrambled
 from ._transport import DEFAULT_POOL_MAXSIZE, Transport
@@ -91,6 +93,13 @@ class AzureOpenAI(OpenAI):
         elif azure_endpoint is not None:
             raise ValueError("base_url and azure_endpoint are mutually exclusive")
 
+        _check_key(api_key, "api_key")
+        if azure_ad_token is not None and not isinstance(azure_ad_token, str):
+            raise TypeError("azure_ad_token must be a string (use azure_ad_token_provider for a callable)")
+        if azure_ad_token_provider is not None and not callable(azure_ad_token_provider):
+            raise TypeError("azure_ad_token_provider must be a callable returning a token")
+        _check_mapping(default_headers, "default_headers")
+        _check_mapping(default_query, "default_query")
         self._api_version = api_version
         self._azure_endpoint = azure_endpoint
         self._azure_deployment = azure_deployment

@@ -8,10 +8,11 @@ Resources are properties on ``ClientResources`` (generated) and are imported on 
 """
 from __future__ import annotations
 
+import collections.abc
 import json
 import os
 import re
-from typing import Any, Callable, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -28,6 +29,8 @@ from ._version import __version__
 from .resources._client_resources import ClientResources
 
 __all__ = ["OpenAI", "Client"]
+
+_Client = TypeVar("_Client", bound="OpenAI")
 
 _MAX_ERROR_BODY = 1024 * 1024
 
@@ -59,6 +62,19 @@ def _check_retries(value: Any) -> int:
         raise TypeError("max_retries must be an int, not %s" % type(value).__name__)
     if value < 0:
         raise ValueError("max_retries must be >= 0, got %d" % value)
+    return value
+
+
+def _check_key(value: Any, what: str) -> Any:
+    """A key is a string or a callable returning one; anything else fails now, not at the first call."""
+    if value is not None and not isinstance(value, str) and not callable(value):
+        raise TypeError("%s must be a string or a callable returning one, not %s" % (what, type(value).__name__))
+    return value
+
+
+def _check_mapping(value: Any, what: str) -> Any:
+    if value is not None and not isinstance(value, collections.abc.Mapping):
+        raise TypeError("%s must be a mapping (a dict), not %s" % (what, type(value).__name__))
     return value
 
 
@@ -108,6 +124,10 @@ class OpenAI(ClientResources):
                 "The api_key client option must be set either by passing api_key to the client or by setting "
                 "the OPENAI_API_KEY environment variable (or admin_api_key / OPENAI_ADMIN_KEY for admin endpoints)"
             )
+        _check_key(api_key, "api_key")
+        _check_key(admin_api_key, "admin_api_key")
+        _check_mapping(default_headers, "default_headers")
+        _check_mapping(default_query, "default_query")
         options = ClientOptions(
             api_key=api_key,
             admin_api_key=admin_api_key,
@@ -192,6 +212,11 @@ class OpenAI(ClientResources):
             raise ValueError("The `default_headers` and `set_default_headers` arguments are mutually exclusive")
         if default_query is not None and set_default_query is not None:
             raise ValueError("The `default_query` and `set_default_query` arguments are mutually exclusive")
+        for name, value in (("default_headers", default_headers), ("set_default_headers", set_default_headers),
+                            ("default_query", default_query), ("set_default_query", set_default_query)):
+            _check_mapping(value, name)
+        _check_key(api_key, "api_key")
+        _check_key(admin_api_key, "admin_api_key")
         old = self._options
         headers = dict(set_default_headers) if set_default_headers is not None else dict(old.default_headers, **(default_headers or {}))
         query = dict(set_default_query) if set_default_query is not None else dict(old.default_query, **(default_query or {}))
@@ -228,7 +253,7 @@ class OpenAI(ClientResources):
         """Close the connection pool (only when the client created its own session)."""
         self._transport.close()
 
-    def __enter__(self) -> "OpenAI":
+    def __enter__(self: _Client) -> _Client:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -240,8 +265,13 @@ class OpenAI(ClientResources):
     def __reduce__(self) -> Any:
         transport = self._transport
         session = None if transport.owns_session else transport.session
+        from ._options import _Scrambled
+
+        proxies = transport.proxies  # proxy URLs may carry a password: scrambled like the keys
+        if proxies is not None:
+            proxies = {scheme: _Scrambled.wrap(url) for scheme, url in proxies.items()}
         return (_rebuild_client, (type(self), self._options, self._pickle_extra(), session,
-                                  transport.proxies, transport.verify, transport.cert))
+                                  proxies, transport.verify, transport.cert))
 
     def _pickle_extra(self) -> Dict[str, Any]:
         return {}
@@ -289,6 +319,9 @@ class OpenAI(ClientResources):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Any = NOT_GIVEN,
     ) -> Any:
+        _check_mapping(extra_headers, "extra_headers")
+        _check_mapping(extra_query, "extra_query")
+        _check_mapping(extra_body, "extra_body")
         url = format_path(path, path_params) if path_params else path
         if query is not None or extra_query:
             query = dict(query or {}, **(extra_query or {}))
@@ -363,7 +396,7 @@ class OpenAI(ClientResources):
 
             def refresh(auth: str = call.auth) -> None:
                 live.refresh(self._auth_headers(auth))
-        retries = RetryPolicy.build(max_retries, refresh)
+        retries = _shared_policy(max_retries) if refresh is None else RetryPolicy.build(max_retries, refresh)
         if log.isEnabledFor(10):
             log.debug("Request: %s %s headers=%s", prepared.method, prepared.url, redact_headers(prepared.headers))
         try:
@@ -503,6 +536,20 @@ def _no_netrc(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
 
 
+_POLICIES: Dict[Any, RetryPolicy] = {}
+
+
+def _shared_policy(total: int) -> RetryPolicy:
+    """One ``RetryPolicy`` per retry count, shared by every call and thread that needs no credential
+    refresh: urllib3 never changes a ``Retry`` (``increment`` returns a new one), so building one per
+    call was pure cost."""
+    key = (RetryPolicy, total)
+    policy = _POLICIES.get(key)
+    if policy is None:
+        policy = _POLICIES[key] = RetryPolicy.build(total)
+    return policy
+
+
 def _apply_headers(headers: Dict[str, Any], extra: Mapping[str, Any]) -> None:
     """Case-insensitive update; ``omit`` (or ``NOT_GIVEN``) removes a header."""
     for name, value in extra.items():
@@ -521,6 +568,8 @@ def _rebuild_client(cls: type, options: ClientOptions, extra: Dict[str, Any], se
 
     for name, value in extra.items():
         setattr(client, name, value.unwrap() if isinstance(value, _Scrambled) else value)
+    if proxies is not None:
+        proxies = {scheme: url.unwrap() if isinstance(url, _Scrambled) else url for scheme, url in proxies.items()}
     client._setup(options, Transport(session=session, proxies=proxies, verify=verify, cert=cert))
     return client
 

@@ -268,8 +268,8 @@ class _ResponseSnapshot:
 
     @classmethod
     def of(cls, response: Any) -> Optional["_ResponseSnapshot"]:
-        if response is None:
-            return None
+        if response is None or isinstance(response, _ResponseSnapshot):
+            return response  # an unpickled error pickled again keeps its body
         headers = {k: v for k, v in getattr(response, "headers", {}).items() if k.lower() not in _SECRET_HEADERS}
         content = getattr(response, "_content", None)
         if not isinstance(content, bytes):

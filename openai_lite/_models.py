@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy as _copy
 import json
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Type, TypeVar
 
 __all__ = ["BaseModel", "construct", "to_jsonable", "resolve_model"]
 
@@ -26,6 +26,9 @@ _MISSING = object()
 
 class BaseModel:
     __slots__ = ("_data", "_cache", "_request_id")
+    _data: Dict[str, Any]
+    _cache: Dict[str, Any]
+    _request_id: Optional[str]
 
     # Subclasses (the generated types) map field name -> class used to wrap nested objects.
     _nested: Dict[str, Any] = {}
@@ -45,10 +48,16 @@ class BaseModel:
 
     # -- field access --------------------------------------------------------------------------
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached when normal lookup fails, i.e. for fields.
-        if name[:1] == "_":
-            raise AttributeError(name)
+    if not TYPE_CHECKING:  # checkers see only the fields a type declares, so a misspelt one is an error
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when normal lookup fails, i.e. for fields.
+            if name[:1] == "_":
+                raise AttributeError(name)
+            return self._field(name)
+
+    def _field(self, name: str) -> Any:
+        # Any key, "_private" ones included (obj["_x"], iteration and repr read them this way).
         cache = self._cache
         value = cache.get(name, _MISSING)
         if value is not _MISSING:
@@ -66,7 +75,7 @@ class BaseModel:
     def __getitem__(self, name: str) -> Any:
         if name not in self._data:
             raise KeyError(name)
-        return self.__getattr__(name)
+        return self._field(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name[:1] == "_":
@@ -87,7 +96,7 @@ class BaseModel:
     def __iter__(self) -> Iterator[Tuple[str, Any]]:
         # As pydantic: iterating a model gives (field, value) pairs, so dict(obj) works.
         for name in list(self._data):
-            yield name, self.__getattr__(name)
+            yield name, self._field(name)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -103,7 +112,7 @@ class BaseModel:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        parts = ", ".join("%s=%r" % (k, self.__getattr__(k)) for k in self._data)
+        parts = ", ".join("%s=%r" % (k, self._field(k)) for k in self._data)
         return "%s(%s)" % (type(self).__name__, parts)
 
     def __reduce__(self) -> Any:
@@ -176,9 +185,15 @@ def _rebuild(cls: Type[M], data: Dict[str, Any], request_id: Optional[str]) -> M
 
 
 def _wrap(raw: Any, cls: Any) -> Any:
+    # ``cls``: a model class, a type name (generated types name their nested types; resolved on
+    # first use), a resolver (e.g. a discriminated union), ``dict`` (a map: stays a plain dict) or None.
+    if cls.__class__ is str:
+        cls = resolve_model(cls)
     if isinstance(raw, dict):
         if cls is None:
             cls = BaseModel
+        elif cls is dict:
+            return raw
         elif not isinstance(cls, type):  # a resolver (e.g. a discriminated union)
             cls = cls(raw)
         return _rebuild(cls, raw, None)
@@ -188,8 +203,10 @@ def _wrap(raw: Any, cls: Any) -> Any:
 
 
 def construct(cls: Any, data: Any, request_id: Optional[str] = None) -> Any:
-    """Wrap decoded JSON in ``cls`` (a model class), leaving non-objects as they are."""
+    """Wrap decoded JSON in ``cls`` (a model class, or a union's resolver), leaving non-objects as they are."""
     if isinstance(data, dict):
+        if cls is not None and not isinstance(cls, type):
+            cls = cls(data)  # a union (e.g. an operation answering one of several types) picks its member
         obj = _rebuild(cls or BaseModel, data, request_id)
         return obj
     return _wrap(data, cls)

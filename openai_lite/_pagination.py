@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_P = TypeVar("_P", bound="BasePage[Any]")
 
 
 class PageInfo:
@@ -76,15 +77,15 @@ class BasePage(BaseModel, Generic[T]):
         params = self._fresh_next_params()
         return None if params is None else PageInfo(params=params)
 
-    def get_next_page(self) -> "BasePage[T]":
+    def get_next_page(self: _P) -> _P:
         params = self._fresh_next_params()
         if params is None:
             raise RuntimeError("No next page expected; check `.has_next_page()` before calling `.get_next_page()`.")
         call = self._call
         return self._client._execute(call.replace(query=dict(call.query or {}, **params)))
 
-    def iter_pages(self) -> Iterator["BasePage[T]"]:
-        page: BasePage[T] = self
+    def iter_pages(self: _P) -> Iterator[_P]:
+        page = self
         while True:
             yield page
             if not page.has_next_page():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import ssl
 import time
 from typing import Any, Callable, Mapping, Optional
 
@@ -95,7 +96,13 @@ class RefreshFailed(Exception):
 
 
 def _is_certificate_error(error: Any) -> bool:
-    return isinstance(error, SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(error)
+    if not isinstance(error, SSLError):
+        return False
+    if "CERTIFICATE_VERIFY_FAILED" in str(error):
+        return True
+    # urllib3 1.26 checks some host names itself (IP addresses): a CertificateError inside, no OpenSSL code
+    cause = error.args[0] if error.args else None
+    return isinstance(cause, ssl.CertificateError) or type(cause).__name__ == "CertificateError"
 
 
 class RetryPolicy(Retry):

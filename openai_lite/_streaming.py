@@ -28,7 +28,7 @@ from __future__ import annotations
 import http.client
 import json
 import time
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Generic, Iterator, List, Optional, TypeVar
 
 import requests
 from sseclient import SSEClient
@@ -256,7 +256,10 @@ def _concrete(cls: Any) -> Any:
 # -- the stream ------------------------------------------------------------------------------------
 
 
-class Stream:
+_T = TypeVar("_T")
+
+
+class Stream(Generic[_T]):
     """Iterate to get the stream's objects; ``break``, ``close()`` or ``with`` end it early.
 
     Leaving a ``for`` loop over the stream early closes it and gives the connection back (to
@@ -289,15 +292,15 @@ class Stream:
 
     # -- iteration ---------------------------------------------------------------------------------
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_T]:
         # A fresh generator per loop: when a loop is left early it is dropped, and closing it
         # closes the stream (``yield from`` passes the close on).
         yield from self._iterator
 
-    def __next__(self) -> Any:
+    def __next__(self) -> _T:
         return next(self._iterator)
 
-    def __enter__(self) -> "Stream":
+    def __enter__(self) -> "Stream[_T]":
         return self
 
     def __exit__(self, *exc: Any) -> None:

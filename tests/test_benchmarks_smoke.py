@@ -49,7 +49,7 @@ def test_quick_run_prints_and_writes_every_row(quick_run):
         assert label in table, label
     assert "| measure | openai_lite | openai" in table
     assert "server ceiling" in table
-    assert (out / "quick.rst").read_text().startswith("+")
+    assert (out / "quick.rst").read_text().startswith(".. list-table::")
 
 
 def test_quick_run_json_has_rows_goals_and_floor_numbers(quick_run):

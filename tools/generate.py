@@ -24,11 +24,13 @@ Standard library and PyYAML only.
 from __future__ import annotations
 
 import argparse
+import ast
 import keyword
 import os
 import re
 import sys
 import textwrap
+import zlib
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
@@ -303,6 +305,7 @@ class Param:
         self.deprecated = deprecated
         self.file_mode = ""       # for multipart: "" (a form field), "file", "either" (file or object)
         self.annotation = "Any"
+        self.joined = False       # a header whose list value is sent comma-separated
 
 
 class Operation:
@@ -541,6 +544,7 @@ def load_operations(spec: Spec, methods_file: str) -> List[Operation]:
                 raise ValueError("%s: parameter name %r collides" % (op.method, p.name))
             seen[p.name] = p
             p.annotation = python_type(spec, p.schema)
+            p.joined = p.where == "header" and p.annotation.startswith(("List[", "Optional[List["))
         response = success_response(spec, raw)
         op.response, op.accept = response_kind(spec, op.method, response)
         json_schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
@@ -634,8 +638,6 @@ def walk(res: Resource) -> Iterable[Resource]:
             yield sub
 
 
-# ---------------------------------------------------------------------------------------------
-# rendering
 
 def mixins_for(path: str, repo: str, notes: List[str]) -> List[Tuple[str, str]]:
     found = []
@@ -711,176 +713,626 @@ def method_doc(op: Operation) -> str:
     return "\n".join(parts)
 
 
-def signature_params(op: Operation) -> List[str]:
+# ---------------------------------------------------------------------------------------------
+# rendering: runtime modules carry only signatures (names and defaults) and one call each;
+# annotations and documentation live in the ``.pyi`` stub beside each module.
+
+def signature_params(op: Operation, typed: bool = False, stream: Optional[str] = None) -> List[str]:
+    """Parameters of a method; ``typed`` for the stub (``stream``: the overload's stream annotation)."""
     path = op.path_params
     positional = path[-1:] if path else []
     keyword_path = path[:-1]
     rest = [p for p in op.params if p.where != "path"]
     required = keyword_path + [p for p in rest if p.required]
     optional = [p for p in rest if not p.required]
-    lines = ["self,"]
+    lines = ["self"]
     for p in positional:
-        lines.append("%s: str," % p.name)
-    lines.append("*,")
+        lines.append("%s: str" % p.name if typed else p.name)
+    lines.append("*")
     for p in required:
-        lines.append("%s: %s," % (p.name, "str" if p.where == "path" else p.annotation))
+        lines.append(("%s: %s" % (p.name, "str" if p.where == "path" else p.annotation)) if typed else p.name)
+    stream_required = stream is not None and stream != "default"
+    if stream_required:
+        lines.append("%s: %s" % (next(p.name for p in op.params if p.wire == "stream"), stream))
     for p in optional:
-        ann = p.annotation
-        ann = "Any" if ann == "Any" else "Union[%s, NotGiven]" % ann
-        lines.append("%s: %s = NOT_GIVEN," % (p.name, ann))
-    lines += [
-        "# Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.",
-        "extra_headers: Optional[Headers] = None,",
-        "extra_query: Optional[Query] = None,",
-        "extra_body: Optional[Body] = None,",
-        "timeout: Union[float, Timeout, None, NotGiven] = NOT_GIVEN,",
-    ]
+        if stream_required and p.wire == "stream":
+            continue
+        if typed:
+            ann = p.annotation
+            if stream == "default" and p.wire == "stream":
+                ann = "Optional[Literal[False]]"
+            ann = ann if ann == "Any" else "Union[%s, NotGiven]" % ann
+            lines.append("%s: %s = ..." % (p.name, ann))
+        else:
+            lines.append("%s=_N" % p.name)
+    if typed:
+        lines += ["extra_headers: Optional[Headers] = None", "extra_query: Optional[Query] = None",
+                  "extra_body: Optional[Body] = None", "timeout: Union[float, Timeout, None, NotGiven] = ..."]
+    else:
+        lines += ["extra_headers=None", "extra_query=None", "extra_body=None", "timeout=_N"]
     return lines
 
 
-def _dict_literal(pairs: List[Tuple[str, str]], indent: str, lead: int) -> str:
-    """A dict display; ``indent`` is the indent of its line, ``lead`` the text before it on that line."""
-    if not pairs:
-        return "{}"
-    one = "{%s}" % ", ".join('"%s": %s' % kv for kv in pairs)
-    if 8 + len(indent) + lead + len(one) + 1 <= WRAP:
-        return one
-    inner = "".join('%s    "%s": %s,\n' % (indent, k, v) for k, v in pairs)
-    return "{\n%s%s}" % (inner, indent)
-
-
-def method_body(op: Operation) -> List[str]:
-    """The statements of a method, indented relative to the method body."""
-    lines: List[str] = []
-    args: List[str] = ['"%s"' % op.verb, '"%s"' % op.path]
-
-    def keyword_dict(key: str, pairs: List[Tuple[str, str]]) -> None:
-        args.append("%s=%s" % (key, _dict_literal(pairs, "    ", len(key) + 5)))
-
-    if op.path_params:
-        keyword_dict("path_params", [(p.wire, p.name) for p in op.path_params])
-    query = [(p.wire[:-2] if p.wire.endswith("[]") else p.wire, p.name) for p in op.params if p.where == "query"]
-    if query:
-        keyword_dict("query", query)
-    body = [(p.wire, p.name) for p in op.params if p.where == "body"]
-    if op.body_kind == "json":
-        keyword_dict("body", body)
-    elif op.body_kind == "multipart":
-        file_names = [p.wire for p in op.params if p.where == "body" and p.file_mode]
-        lines.append("body, files = split_multipart(")
-        lines.append("    %s," % _dict_literal(body, "    ", 4))
-        lines.append("    (%s)," % ("".join('"%s", ' % n for n in file_names).rstrip(" ")))
-        if op.json_ok:
-            lines.append("    json_ok=True,")
-        if op.json_fields:
-            lines.append("    json_fields=(%s)," % "".join('"%s", ' % n for n in op.json_fields).rstrip(" "))
-        lines.append(")")
-        args += ["body=body", "files=files"]
-    headers = [('"%s"' % k, '"%s"' % v) for k, v in sorted(op.headers.items())]
-    for p in op.params:
-        if p.where == "header":
-            is_list = p.annotation.startswith(("List[", "Optional[List["))
-            headers.append(('"%s"' % p.wire, '",".join(%s) if %s else NOT_GIVEN' % (p.name, p.name) if is_list
-                            else p.name))
-    if headers:
-        args.append("headers={%s}" % ", ".join("%s: %s" % kv for kv in headers))
-    if op.response == "str":
-        args.append("cast_to=str")
-    elif op.response == "none":
-        args.append('cast_to="None"')
-    elif op.cast_to:
-        args.append('cast_to="%s"' % op.cast_to)
-    if op.page:
-        args.append('page="%s"' % op.page)
-    if op.streams:
-        stream = next(p for p in op.params if p.wire == "stream")
-        args.append("stream=%s" % stream.name)
-        if op.stream_cast_to:
-            args.append('stream_cast_to="%s"' % op.stream_cast_to)
-    if op.response == "binary":
-        args.append("binary=True")
-    if op.auth != "api":
-        args.append('auth="%s"' % op.auth)
-    args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
-    lines.append("return self._request(")
-    lines.extend("    %s," % a for a in args)
-    lines.append(")")
-    return lines
+def op_data(op: Operation) -> str:
+    """How ``_call`` sends an operation, as one compact line (see ``CALL_PY``)."""
+    q = ",".join(p.name if p.wire.rstrip("[]") == p.name else "%s:%s" % (p.name, p.wire.rstrip("[]"))
+                 for p in op.params if p.where == "query")
+    h = ",".join("%s:%s%s" % (p.name, p.wire, "*" if p.joined else "")
+                 for p in op.params if p.where == "header")
+    f = ",".join(p.wire for p in op.params if p.where == "body" and p.file_mode)
+    renames = ",".join("%s:%s" % (p.name, p.wire) for p in op.params
+                       if p.where in ("body", "path") and p.name != p.wire)
+    cast = {"str": "str", "none": "None"}.get(op.response, op.cast_to or "")
+    flags = "".join(flag for flag, on in (("S", op.streams), ("B", op.response == "binary"),
+                                           ("A", op.auth == "admin"), ("J", op.json_ok)) if on)
+    fixed = ";".join("%s=%s" % kv for kv in sorted(op.headers.items()))
+    body = {"json": "j", "multipart": "m", "none": ""}[op.body_kind]
+    parts = ["%s %s" % (op.verb, op.path), body, q, h, f, ",".join(op.json_fields), renames, cast,
+             op.page or "", op.stream_cast_to or "", flags, fixed]
+    return "|".join(parts).rstrip("|")
 
 
 def render_method(op: Operation) -> str:
-    out = ["    def %s(" % op.name]
-    out += ["        " + line for line in signature_params(op)]
-    out.append("    ) -> Any:")
-    out.append(docstring(method_doc(op), " " * 8))
-    out += [("        " + line) if line.strip() else "" for line in "\n".join(method_body(op)).split("\n")]
-    return "\n".join(out) + "\n"
+    """``name = _op(...)``: the method is built from its signature (see ``render_package_init``)."""
+    path = op.path_params
+    rest = [p for p in op.params if p.where != "path"]
+    signature = "|".join((
+        " ".join(p.name for p in path[-1:]),
+        " ".join([p.name for p in path[:-1]] + [p.name for p in rest if p.required]),
+        " ".join(p.name for p in rest if not p.required)))
+    data = op_data(op).replace("\\", "\\\\").replace('"', '\\"')
+    return '    %s = _op("%s", "%s", "%s")\n' % (op.name, op.method, signature, data)
 
 
-TYPING_NAMES = ("TYPE_CHECKING", "Any", "Dict", "List", "Literal", "Optional", "Union")
+def _stub_method_doc(op: Operation) -> str:
+    parts: List[str] = [op.summary or op.name.replace("_", " ").capitalize()]
+    if op.description and op.description != op.summary:
+        parts += ["", op.description]
+    if op.deprecated:
+        parts += ["", "Deprecated."]
+    if op.params:
+        parts += ["", "Args:"]
+        for p in op.params:
+            desc = p.description.strip() or "(no description)"
+            if p.deprecated:
+                desc = "Deprecated. " + desc
+            lines = desc.split("\n")
+            parts.append("  %s: %s" % (p.name, lines[0]))
+            parts += [("      " + line) if line.strip() else "" for line in lines[1:]]
+
+    return "\n".join(parts)
 
 
-def render_module(res: Resource, tree: Resource, repo: str, notes: List[str]) -> str:
-    depth = len(res.path.split(".")) + (2 if res.is_package else 1)
-    up = "." * depth  # relative prefix from this module to openai_lite
-    head: List[str] = [BANNER.rstrip("\n")]
-    summary = "The ``%s`` resource." % res.path
-    if res.alias:
-        summary = "``client.%s``: the same class as ``client.%s``." % (res.path, res.alias)
-    head.append('"""%s"""' % summary)
-    head.append("from __future__ import annotations")
-    head.append("")
-    children = [res.children[k] for k in sorted(res.children)]
-    mixins = mixins_for(res.path, repo, notes)
-    imports: List[str] = []
-    lazy: List[str] = []
-    for child in children:
-        target = child.alias and find(tree, child.alias) or child
-        module = _relative(res, target)
-        lazy.append("    from %s import %s" % (module, target.class_name))
+def stub_return(op: Operation) -> str:
+    if op.response == "str":
+        return "str"
+    if op.response == "none":
+        return "None"
+    if op.response == "binary":
+        return "BinaryResponseContent"
+    item = op.cast_to or "BaseModel"
+    if op.page:
+        return "%s[%s]" % (op.page, item)
+    return item
+
+
+def render_stub_method(op: Operation, doc: bool = True) -> List[str]:
+    out: List[str] = []
+    ret = stub_return(op)
+    docstring = stub_doc(_stub_method_doc(op), "        ") if doc else ""
+    if op.streams:
+        event = op.stream_cast_to or op.cast_to or "BaseModel"
+        variants = [("default", ret), ("Literal[True]", "Stream[%s]" % event),
+                    ("bool", "Union[%s, Stream[%s]]" % (ret, event))]
+        for i, (stream, returns) in enumerate(variants):
+            out.append("    @overload")
+            out.append("    def %s(%s) -> %s:" % (op.name, ", ".join(signature_params(op, True, stream)), returns))
+            out.append(docstring.rstrip("\n") if docstring and i == 0 else "        ...")
+        return out
+    out.append("    def %s(%s) -> %s:" % (op.name, ", ".join(signature_params(op, True)), ret))
+    out.append(docstring.rstrip("\n") if docstring else "        ...")
+    return out
+
+
+# Mixin helpers: (resource, method) -> (the operation whose parameter types it shares, return type).
+HELPERS: Dict[Tuple[str, str], Tuple[Optional[str], str]] = {
+    ("chat.completions", "stream"): ("create", "ChatCompletionStreamManager"),
+    ("chat.completions", "parse"): ("create", "ParsedChatCompletion[ContentType]"),
+    ("chat.completions", "run_tools"): ("create", "Union[ChatCompletionRunner, ChatCompletionStreamingRunner]"),
+    ("responses", "stream"): ("create", "ResponseStreamManager"),
+    ("responses", "parse"): ("create", "ParsedResponse[ContentType]"),
+    ("beta.threads.runs", "create_and_poll"): ("create", "Run"),
+    ("beta.threads.runs", "poll"): ("retrieve", "Run"),
+    ("beta.threads.runs", "submit_tool_outputs_and_poll"): ("submit_tool_outputs", "Run"),
+    ("beta.threads.runs", "stream"): ("create", "AssistantStreamManager[Any]"),
+    ("beta.threads.runs", "submit_tool_outputs_stream"): ("submit_tool_outputs", "AssistantStreamManager[Any]"),
+    ("beta.threads", "create_and_run_poll"): ("create_and_run", "Run"),
+    ("beta.threads", "create_and_run_stream"): ("create_and_run", "AssistantStreamManager[Any]"),
+    ("vector_stores.files", "create_and_poll"): ("create", "VectorStoreFile"),
+    ("vector_stores.files", "poll"): ("retrieve", "VectorStoreFile"),
+    ("vector_stores.files", "upload"): ("create", "VectorStoreFile"),
+    ("vector_stores.files", "upload_and_poll"): ("create", "VectorStoreFile"),
+    ("vector_stores.file_batches", "create_and_poll"): ("create", "VectorStoreFileBatch"),
+    ("vector_stores.file_batches", "poll"): ("retrieve", "VectorStoreFileBatch"),
+    ("vector_stores.file_batches", "upload_and_poll"): ("create", "VectorStoreFileBatch"),
+    ("files", "wait_for_processing"): ("retrieve", "FileObject"),
+    ("videos", "create_and_poll"): ("create", "Video"),
+    ("videos", "poll"): ("retrieve", "Video"),
+    ("uploads", "upload_file_chunked"): ("create", "Upload"),
+}
+HELPER_PARAM_TYPES: Dict[str, str] = {
+    "parse.response_format": "Union[Type[ContentType], ResponseFormatParamTypes, NotGiven]",
+    "parse.text_format": "Union[Type[ContentType], NotGiven]",
+    "stream.text_format": "Union[Type[Any], NotGiven]",
+    "stream.response_format": "Union[Type[Any], ResponseFormatParamTypes, NotGiven]",
+    "run_tools.response_format": "Union[Type[Any], ResponseFormatParamTypes, NotGiven]",
+    "file": "FileTypes",
+    "files": "Iterable[FileTypes]",
+    "event_handler": "Optional[AssistantEventHandler]",
+    "poll_interval_ms": "Union[int, NotGiven]",
+    "poll_interval": "float",
+    "max_wait_seconds": "Optional[float]",
+    "max_concurrency": "int",
+    "part_size": "Optional[int]",
+    "progress": "Optional[Callable[[int, int], object]]",
+    "max_chat_completions": "int",
+    "response_id": "Union[str, NotGiven]",
+    "starting_after": "Union[int, NotGiven]",
+    "filename": "Optional[str]",
+    "bytes": "Optional[int]",
+    "md5": "Optional[str]",
+    "stream": "bool",
+    "run_tools.tools": "Iterable[Any]",
+}
+HELPER_IMPORTS = (
+    "from openai_lite.lib.streaming.chat import ChatCompletionStreamManager",
+    "from openai_lite.lib.streaming.responses import ResponseStreamManager",
+    "from openai_lite.lib.streaming.assistants import AssistantEventHandler, AssistantStreamManager",
+    "from openai_lite.lib.tools import ChatCompletionRunner, ChatCompletionStreamingRunner",
+)
+
+
+def _mixin_methods(repo: str, mixins: List[Tuple[str, str]]) -> List[Tuple[str, Any]]:
+    import ast
+
+    found: List[Tuple[str, Any]] = []
     for module, cls in mixins:
-        imports.append("from %s import %s" % ("." * depth + module[len("openai_lite."):], cls))
-    cls_lines: List[str] = []
-    bases = [cls for _, cls in mixins] + ["SyncAPIResource"]
-    cls_lines.append("class %s(%s):" % (res.class_name, ", ".join(bases)))
-    for child in children:
-        target = find(tree, child.alias) if child.alias else child
-        cls_lines.append("    @property")
-        cls_lines.append("    def %s(self) -> %s:" % (child.segment, target.class_name))
-        cls_lines.append('        child = self._children.get("%s")' % child.segment)
-        cls_lines.append("        if child is None:")
-        cls_lines.append("            from %s import %s" % (_relative(res, target), target.class_name))
-        cls_lines.append("")
-        cls_lines.append('            child = self._child("%s", %s)' % (child.segment, target.class_name))
-        cls_lines.append("        return child")
-        cls_lines.append("")
-    for op in res.operations:
-        cls_lines.append(render_method(op))
-    if not children and not res.operations:
-        cls_lines.append("    pass")
-    text_body = "\n".join(cls_lines).rstrip() + "\n"
-    code = re.sub(r'"""[\s\S]*?"""', "", text_body)  # names the code uses, docstrings apart
-    used = [n for n in TYPING_NAMES if re.search(r"\b%s\b" % n, code)]
-    if lazy:
-        used = sorted(set(used) | {"TYPE_CHECKING"}, key=TYPING_NAMES.index)
-    if used:
-        head.append("from typing import %s" % ", ".join(used))
-        head.append("")
-    core = ["from %s_resource import SyncAPIResource" % up]
-    types_used = [n for n in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")
-                  if re.search(r"\b%s\b" % n, code)]
+        rel = module.replace(".", os.sep)
+        source = next(c for c in (os.path.join(repo, rel + ".py"), os.path.join(repo, rel, "__init__.py"))
+                      if os.path.isfile(c))
+        with open(source, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name == cls:
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                        found.append((item.name, item))
+    return found
+
+
+def render_helper_stub(res: "Resource", name: str, fn: Any) -> List[str]:
+    """A mixin method typed from the operation it wraps (parameter names from the mixin itself)."""
+    base_name, returns = HELPERS.get((res.path, name), (None, "Any"))
+    base = next((op for op in res.operations if op.name == base_name), None)
+    types = {p.name: p for p in base.params} if base else {}
+    args = fn.args
+    params: List[str] = []
+
+    def ann(arg: Any, has_default: bool) -> str:
+        if "%s.%s" % (name, arg.arg) in HELPER_PARAM_TYPES:
+            text = HELPER_PARAM_TYPES["%s.%s" % (name, arg.arg)]
+        elif arg.arg in HELPER_PARAM_TYPES:
+            text = HELPER_PARAM_TYPES[arg.arg]
+        elif arg.arg in types:
+            p = types[arg.arg]
+            text = "str" if p.where == "path" else p.annotation
+            if has_default and text != "Any" and "NotGiven" not in text:
+                text = "Union[%s, NotGiven]" % text
+        elif arg.arg in ("extra_headers",):
+            text = "Optional[Headers]"
+        elif arg.arg == "extra_query":
+            text = "Optional[Query]"
+        elif arg.arg == "extra_body":
+            text = "Optional[Body]"
+        elif arg.arg == "timeout":
+            text = "Union[float, Timeout, None, NotGiven]"
+        else:
+            text = "Any"
+        return "%s: %s%s" % (arg.arg, text, " = ..." if has_default else "")
+
+    positional = args.args
+    pos_defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for arg, default in zip(positional, pos_defaults):
+        params.append("self" if arg.arg == "self" else ann(arg, default is not None))
+    if args.vararg is not None:
+        params.append("*%s: Any" % args.vararg.arg)
+    elif args.kwonlyargs:
+        params.append("*")
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(ann(arg, default is not None))
+    if args.kwarg is not None:
+        params.append("**%s: Any" % args.kwarg.arg)
+    doc = ast.get_docstring(fn) or ""
+    out = ["    def %s(%s) -> %s:" % (name, ", ".join(params), returns)]
+    out.append(stub_doc(doc, "        ").rstrip("\n") if doc else "        ...")
+    return out
+
+
+# Names resource classes may not take (the generated types' names, set by ``generate``).
+RESERVED_CLASS_NAMES: set = set()
+
+
+def family_classes(top: Resource) -> Dict[str, str]:
+    """Class name of each resource of a family (one module): the segment's name, or for a name used
+    twice in the family the names of its last segments joined (``groups.roles`` -> ``GroupsRoles``)."""
+    members = [r for r in walk(top) if not r.alias]
+    names: Dict[str, str] = {}
+    for depth in range(1, 10):
+        for res in members:
+            if res.path in names:
+                continue
+            parts = res.path.split(".")
+            names[res.path] = "".join(class_name(s) for s in parts[max(0, len(parts) - depth):])
+            if names[res.path] in RESERVED_CLASS_NAMES:  # a type of that name exists
+                names[res.path] += "Resource"
+        counts: Dict[str, int] = {}
+        for n in names.values():
+            counts[n] = counts.get(n, 0) + 1
+        clashing = [path for path, n in names.items() if counts[n] > 1]
+        if not clashing:
+            return names
+        for path in clashing:
+            del names[path]
+    raise ValueError("cannot name the classes of %s" % top.path)
+
+
+def _child_ref(child: Resource, tree: Resource, classes: Dict[str, str]) -> Tuple[str, Optional[str]]:
+    """(class name, module to import it from or None when it is in this module) of a child."""
+    if child.alias:
+        target = find(tree, child.alias)
+        top = find(tree, target.path.split(".")[0])
+        return family_classes(top)[target.path], "." + top.segment
+    return classes[child.path], None
+
+
+def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) -> str:
+    classes = family_classes(top)
+    head: List[str] = [BANNER.rstrip("\n"),
+                       '"""``client.%s`` and below (typed and documented in the ``.pyi`` stub beside this module)."""'
+                       % top.path]
+    imports: List[str] = ["from .._resource import SyncAPIResource"]
+    body: List[str] = []
+    has_ops = False
+    for res in walk(top):
+        if res.alias:
+            continue
+        mixins = mixins_for(res.path, repo, notes)
+        for module, cls in mixins:
+            line = "from %s import %s" % (".." + module[len("openai_lite."):], cls)
+            if line not in imports:
+                imports.append(line)
+        bases = [cls for _, cls in mixins] + ["SyncAPIResource"]
+        lines = ["class %s(%s):" % (classes[res.path], ", ".join(bases))]
+        for key in sorted(res.children):
+            child = res.children[key]
+            name, module = _child_ref(child, tree, classes)
+            lines.append("    @property")
+            lines.append('    def %s(self) -> "%s":' % (child.segment, name))
+            if module is None:
+                lines.append('        return self._children.get("%s") or self._child("%s", %s)'
+                             % (child.segment, child.segment, name))
+            else:
+                lines.append('        child = self._children.get("%s")' % child.segment)
+                lines.append("        if child is None:")
+                lines.append("            from %s import %s" % (module, name))
+                lines.append("")
+                lines.append('            child = self._child("%s", %s)' % (child.segment, name))
+                lines.append("        return child")
+            lines.append("")
+        for op in res.operations:
+            has_ops = True
+            lines.append(render_method(op))
+        if len(lines) == 1:
+            lines.append("    pass")
+        body.append("\n".join(lines).rstrip() + "\n")
+    if has_ops:
+        imports.append("from . import _op")
+    head += sorted(imports, key=lambda s: s.split()[1])
+    head += ["", "__all__ = [%s]" % ", ".join('"%s"' % classes[r.path] for r in walk(top) if not r.alias)]
+    return "\n".join(head) + "\n\n\n" + "\n\n".join(body)
+
+
+def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen") -> str:
+    classes = family_classes(top)
+    body: List[str] = []
+    imports: List[str] = []
+    mixin_imports: List[str] = []
+    for res in walk(top):
+        if res.alias:
+            continue
+        mixins = mixins_for(res.path, repo, [])
+        # the helpers the mixins add are declared here, typed from the operation they wrap
+        lines = ["class %s(SyncAPIResource):" % classes[res.path]]
+        for key in sorted(res.children):
+            child = res.children[key]
+            name, module = _child_ref(child, tree, classes)
+            lines.append("    @property")
+            lines.append("    def %s(self) -> %s: ..." % (child.segment, name))
+            if module is not None:
+                imports.append("from %s import %s" % (module, name))
+        for op in res.operations:
+            lines += render_stub_method(op)
+        if mixins:
+            own = {op.name for op in res.operations}
+            for name, fn in _mixin_methods(repo, mixins):
+                if name not in own:
+                    lines += render_helper_stub(res, name, fn)
+        if len(lines) == 1:
+            lines.append("    ...")
+        body.append("\n".join(lines) + "\n")
+    text = "\n\n".join(body)
+    code = re.sub(r'"""[\s\S]*?"""', "", text)
+    words = set(re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*\b", code))
+    if "ContentType" in words:
+        words.add("TypeVar")
+    if "ResponseFormatParamTypes" in words:
+        words |= {"Any", "Dict", "Mapping", "Union"}
+    head = [BANNER.rstrip("\n"), '"""Types and documentation of ``client.%s`` and below.\n\nEvery method also takes '
+            '``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and '
+            '``timeout``\n(this request\'s timeout in seconds, or a ``Timeout``)."""' % top.path]
+    typing_names = [n for n in ("Any", "Callable", "Dict", "Iterable", "List", "Mapping", "Optional", "Sequence",
+                                "Type", "TypeVar", "Union", "overload") if n in words]
+    if typing_names:
+        head.append("from typing import %s" % ", ".join(typing_names))
+    ext = [n for n in ("Literal",) if n in words]
+    if ext:
+        head.append("from typing_extensions import %s" % ", ".join(ext))
+    head.append("")
+    core = ["from openai_lite._resource import SyncAPIResource"]
+    types_used = [n for n in ("Body", "Headers", "NotGiven", "Query", "Timeout") if n in words]
     if types_used:
-        core.append("from %s_types import %s" % (up, ", ".join(types_used)))
-    if "split_multipart(" in code:
-        core.append("from %s_encoding import split_multipart" % up)
-    head += sorted(imports + core, key=lambda s: s.split()[1])
-    if lazy:
-        head += ["", "if TYPE_CHECKING:"] + lazy
-    head += ["", '__all__ = ["%s"]' % res.class_name]
-    if "FileTypes" in code:
-        head += ["", "# bytes, an os.PathLike, a binary file object, or a (filename, content[, content_type[, headers]]) tuple",
-                 "FileTypes = Any"]
-    return "\n".join(head) + "\n\n\n" + text_body
+        core.append("from openai_lite._types import %s" % ", ".join(types_used))
+    if "Stream" in words:
+        core.append("from openai_lite._streaming import Stream")
+    if "BaseModel" in words:
+        core.append("from openai_lite._models import BaseModel")
+    if "BinaryResponseContent" in words:
+        core.append("from openai_lite._response import BinaryResponseContent")
+    pages = [n for n in ("LastIdCursorPage", "NextCursorPage", "PageNumberPage", "SyncCursorPage", "SyncPage")
+             if n in words]
+    if pages:
+        core.append("from openai_lite._pagination import %s" % ", ".join(pages))
+    core += mixin_imports
+    for line in HELPER_IMPORTS:
+        names = [n.strip() for n in line.split(" import ")[1].split(",")]
+        used = [n for n in names if n in words]
+        if used:
+            core.append("%s import %s" % (line.split(" import ")[0], ", ".join(used)))
+    by_module: Dict[str, List[str]] = {}
+    for word in sorted(words):
+        td = gen.types.get(word)
+        if td is not None:
+            by_module.setdefault(td.module, []).append(word)
+    if "FileTypes" in words:
+        by_module.setdefault("", []).append("FileTypes")
+    for extra_module, names in TYPE_EXTRAS.items():
+        for n in names:
+            if n in words:
+                by_module.setdefault(extra_module, []).append(n)
+    for mod in sorted(by_module):
+        core.append("from openai_lite.types%s import %s" % ("." + mod if mod else "", ", ".join(sorted(set(by_module[mod])))))
+    head += core + sorted(set(imports))
+    if "ContentType" in words:
+        head += ["", 'ContentType = TypeVar("ContentType")']
+    if "ResponseFormatParamTypes" in words:
+        head += ["ResponseFormatParamTypes = Union[Dict[str, Any], Mapping[str, Any]]"]
+    head += ["", "__all__ = [%s]" % ", ".join('"%s"' % classes[r.path] for r in walk(top) if not r.alias)]
+    return "\n".join(head) + "\n\n\n" + text
+
+
+CALL_PY = BANNER + '''"""The one body every generated method shares: its arguments -> ``client._request``.
+
+Each method is ``return _call(self, "<name>", locals())``; ``DATA[name]`` (set by ``_op`` in the
+resource module) says how the arguments go out (parsed once per operation), as
+``VERB /path|body|query|headers|files|json fields|renames|cast|page|stream event|flags|fixed headers``:
+body ``j`` (JSON) or ``m`` (multipart); lists are comma-separated ``python_name[:wire_name]``
+(a ``*`` after a header: a list joined with commas); flags ``S`` streams, ``B`` binary answer,
+``A`` admin key, ``J`` multipart that may go as JSON; fixed headers ``Name=value;...``.
+"""
+from .._encoding import split_multipart
+from .._types import NOT_GIVEN
+from . import DATA
+
+_EXTRAS = ("self", "extra_headers", "extra_query", "extra_body", "timeout")
+_parsed: dict = {}
+
+
+def _pairs(text):
+    out = []
+    for item in text.split(",") if text else ():
+        name, _, wire = item.partition(":")
+        out.append((name, wire or name))
+    return out
+
+
+def _parse(name, args):
+    parts = DATA[name].split("|") + [""] * 12
+    verb, _, path = parts[0].partition(" ")
+    path_wires = [seg[1:-1] for seg in path.replace("{", "\\0{").replace("}", "}\\0").split("\\0")
+                  if seg[:1] == "{"]
+    renames = dict(_pairs(parts[6]))
+    wire_to_name = {wire: py for py, wire in renames.items()}
+    path_params = [(wire_to_name.get(wire, wire), wire) for wire in path_wires]
+    query = _pairs(parts[2])
+    headers = [(py, wire.rstrip("*"), wire.endswith("*")) for py, wire in _pairs(parts[3])]
+    taken = set(_EXTRAS) | {py for py, _ in path_params} | {py for py, _ in query} | {h[0] for h in headers}
+    body = [(py, renames.get(py, py)) for py in args if py not in taken]
+    fixed = dict(item.split("=", 1) for item in parts[11].split(";") if item)
+    flags = parts[10]
+    stream_name = None
+    if "S" in flags:
+        stream_name = next(py for py in args if renames.get(py, py) == "stream")
+    op = (verb, path, path_params, query, headers, parts[1], body, tuple(parts[4].split(",")) if parts[4] else (),
+          tuple(parts[5].split(",")) if parts[5] else (), parts[7] or None, parts[8] or None, parts[9] or None,
+          stream_name, "B" in flags, "admin" if "A" in flags else "api", "J" in flags, fixed)
+    _parsed[name] = op
+    return op
+
+
+def call(resource, name, args):
+    op = _parsed.get(name) or _parse(name, args)
+    (verb, path, path_params, query, headers, body_kind, body, files, json_fields, cast_to, page, stream_cast_to,
+     stream_name, binary, auth, json_ok, fixed) = op
+    kwargs = {}
+    if path_params:
+        kwargs["path_params"] = {wire: args[py] for py, wire in path_params}
+    if query:
+        kwargs["query"] = {wire: args[py] for py, wire in query}
+    header_values = dict(fixed)
+    for py, wire, joined in headers:
+        value = args[py]
+        header_values[wire] = (",".join(value) if value else NOT_GIVEN) if joined else value
+    if header_values:
+        kwargs["headers"] = header_values
+    if body_kind == "j":
+        kwargs["body"] = {wire: args[py] for py, wire in body}
+    elif body_kind == "m":
+        kwargs["body"], kwargs["files"] = split_multipart({wire: args[py] for py, wire in body}, files,
+                                                         json_ok=json_ok, json_fields=json_fields)
+    if cast_to == "str":
+        kwargs["cast_to"] = str
+    elif cast_to is not None:
+        kwargs["cast_to"] = cast_to
+    if page is not None:
+        kwargs["page"] = page
+    if stream_name is not None:
+        kwargs["stream"] = args[stream_name]
+        if stream_cast_to is not None:
+            kwargs["stream_cast_to"] = stream_cast_to
+    if binary:
+        kwargs["binary"] = True
+    if auth != "api":
+        kwargs["auth"] = auth
+    return resource._request(verb, path, extra_headers=args["extra_headers"], extra_query=args["extra_query"],
+                             extra_body=args["extra_body"], timeout=args["timeout"], **kwargs)
+'''
+
+
+def render_operations(ops: List[Operation]) -> str:
+    return BANNER + '''\"\"\"Every generated operation as data, for tests and tools: ``OPERATIONS`` and ``BY_NAME``,
+built on first access from the resource modules (their ``_op`` data and the methods' signatures).
+
+``Operation``: ``name`` the method's dotted path below the client; ``path`` the URL template;
+``required``/``optional`` the keyword names (path parameters apart); ``params`` every parameter as
+``(python name, where, name on the wire)``, ``where`` one of path/query/header/body/file ("file": a
+multipart field that takes a file, or for some an object instead); ``body`` "json", "multipart" or
+"none"; ``page`` the page class name of list operations.
+\"\"\"
+
+
+def _build():
+    import importlib
+    import inspect
+    import os
+    from typing import NamedTuple, Optional, Tuple
+
+    from .._client import OpenAI
+    from . import DATA
+    from ._call import _parse
+
+    class Operation(NamedTuple):
+        name: str
+        verb: str
+        path: str
+        path_params: Tuple[str, ...]
+        required: Tuple[str, ...]
+        optional: Tuple[str, ...]
+        body: str
+        page: Optional[str]
+        streams: bool
+        binary: bool
+        params: Tuple[Tuple[str, str, str], ...]
+        cast_to: Optional[str]
+        stream_cast_to: Optional[str]
+        auth: str
+        headers: Tuple[Tuple[str, str], ...]
+
+    for module in sorted(os.listdir(os.path.dirname(__file__))):
+        if module.endswith(".py") and not module.startswith("_"):
+            importlib.import_module("." + module[:-3], __package__)
+    client = OpenAI(api_key="-")
+    found = []
+    for name in sorted(DATA):
+        method = client
+        for part in name.split("."):
+            method = getattr(method, part)
+        signature = inspect.signature(method).parameters
+        (verb, path, path_params, query, headers, body_kind, body, files, _, cast_to, page, stream_cast_to,
+         stream_name, binary, auth, _, fixed) = _parse(name, ["self"] + list(signature))
+        path_names = tuple(py for py, _ in path_params)
+        where = {py: "path" for py in path_names}
+        where.update((py, "query") for py, _ in query)
+        where.update((h[0], "header") for h in headers)
+        wires = dict(path_params)
+        wires.update(query)
+        wires.update((h[0], h[1]) for h in headers)
+        for py, wire in body:
+            where[py] = "file" if wire in files else "body"
+            wires[py] = wire
+        rest = [n for n in signature if n in where and n not in path_names]
+        found.append(Operation(
+            name, verb, path, path_names,
+            tuple(n for n in rest if signature[n].default is inspect.Parameter.empty),
+            tuple(n for n in rest if signature[n].default is not inspect.Parameter.empty),
+            {"j": "json", "m": "multipart"}.get(body_kind, "none"), page, stream_name is not None, binary,
+            tuple((n, where[n], wires[n]) for n in list(path_names) + rest),
+            cast_to, stream_cast_to, auth, tuple(sorted(fixed.items()))))
+    client.close()
+    return Operation, tuple(found)
+
+
+def __getattr__(name):
+    if name in ("Operation", "OPERATIONS", "BY_NAME"):
+        operation, operations = _build()
+        globals().update(Operation=operation, OPERATIONS=operations, BY_NAME={op.name: op for op in operations})
+        return globals()[name]
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+'''
+
+
+def render_package_init() -> str:
+    return BANNER + '''"""API resources, one module per family. Imported on first use, never by ``import openai_lite``.
+
+Every generated method is ``_op(name, signature, data)``: a function with the operation's real
+signature (so a misspelled keyword is a ``TypeError``, as in openai-python) whose body hands its
+arguments to ``_call.call``; ``data`` (kept in ``DATA``) says how they go out. The parameter types and
+documentation are in the ``.pyi`` stub beside each module.
+"""
+from .._types import NOT_GIVEN
+
+DATA: dict = {}  # operation name -> how it is sent (see ``_call``)
+
+
+def _invoke(resource, name, args):
+    from ._call import call  # loaded with the first API call
+
+    return call(resource, name, args)
+
+
+def _op(name, signature, data):
+    """A method: ``signature`` is "positional|required keywords|optional keywords" (names space-separated)."""
+    DATA[name] = data
+    positional, required, optional = signature.split("|")
+    params = ["self"] + positional.split() + ["*"] + required.split() + [n + "=_N" for n in optional.split()]
+    params += ["extra_headers=None", "extra_query=None", "extra_body=None", "timeout=_N"]
+    method = name.rsplit(".", 1)[1]
+    namespace = {}
+    exec("def %s(%s):\\n    return _call(self, %r, locals())\\n" % (method, ", ".join(params), name),
+         {"_N": NOT_GIVEN, "_call": _invoke}, namespace)
+    function = namespace[method]
+    function.__module__ = __name__
+    return function
+'''
 
 
 def find(tree: Resource, path: str) -> Resource:
@@ -978,101 +1430,1122 @@ class _ModeView(ClientResources):
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_operations(ops: List[Operation]) -> str:
-    out = [BANNER.rstrip("\n"), '''"""Every generated operation as data (tests walk this table).
 
-``name`` is the method's dotted path below the client; ``path`` the URL template; ``required`` and
-``optional`` the keyword names (path parameters apart); ``params`` every parameter as
-``(python name, where, name on the wire)`` with ``where`` one of path/query/header/body/file
-("file": a multipart field that takes a file, or for some an object instead);
-``body`` is "json", "multipart" or "none"; ``page`` the page class name of list operations.
-"""''', "from __future__ import annotations", "", "from typing import NamedTuple, Optional, Tuple", "",
-           '__all__ = ["Operation", "OPERATIONS", "BY_NAME"]', "", "",
-           '''class Operation(NamedTuple):
-    name: str
-    verb: str
-    path: str
-    path_params: Tuple[str, ...]
-    required: Tuple[str, ...]
-    optional: Tuple[str, ...]
-    body: str
-    page: Optional[str]
-    streams: bool
-    binary: bool
-    params: Tuple[Tuple[str, str, str], ...]
-    cast_to: Optional[str]
-    stream_cast_to: Optional[str]
-    auth: str
-    headers: Tuple[Tuple[str, str], ...]
-''', "", "OPERATIONS: Tuple[Operation, ...] = ("]
+# ---------------------------------------------------------------------------------------------
+# types: response models, request TypedDicts, enums and unions (stubs + a runtime index)
+#
+# Every schema an operation reaches becomes a type: on the response side a model class (the
+# runtime builds it from ``types/_index.py`` on first use; ``types/**/*.pyi`` gives checkers the
+# annotated fields and the spec's descriptions), on the request side a ``TypedDict`` named
+# ``<Name>Param`` (stubs only; at run time a plain ``TypedDict`` placeholder). Enums are
+# ``Literal`` aliases, unions ``Union`` aliases (discriminated by ``type`` or the spec's
+# ``discriminator.propertyName`` at run time). Inline objects are named ``<Parent><Field>``.
 
-    def tup(items: Iterable[str]) -> str:
-        items = list(items)
-        if not items:
-            return "()"
-        return "(%s,)" % ", ".join(items) if len(items) == 1 else "(%s)" % ", ".join(items)
+# Spec names -> the class names openai-python uses (both names resolve at run time).
+TYPE_NAMES.update({
+    "ChatCompletionResponseMessage": "ChatCompletionMessage",
+    "ChatCompletionMessageToolCall": "ChatCompletionMessageFunctionToolCall",
+    "ChatCompletionMessageToolCallChunk": "ChoiceDeltaToolCall",
+    "ChatCompletionStreamResponseDelta": "ChoiceDelta",
+    "ChatCompletionTokenLogprob": "ChatCompletionTokenLogprob",
+    "OpenAIFile": "FileObject",
+    "DeleteFileResponse": "FileDeleted",
+    "CreateModerationResponse": "ModerationCreateResponse",
+    "Moderation": "ResponseModeration",
+    "CreateCompletionResponse": "Completion",
+    "AssistantObject": "Assistant",
+    "DeleteAssistantResponse": "AssistantDeleted",
+    "ThreadObject": "Thread",
+    "DeleteThreadResponse": "ThreadDeleted",
+    "RunObject": "Run",
+    "Message": "ConversationMessage",
+    "MessageObject": "Message",
+    "DeleteMessageResponse": "MessageDeleted",
+    "RunStepObject": "RunStep",
+    "MessageDeltaObject": "MessageDeltaEvent",
+    "RunStepDeltaObject": "RunStepDeltaEvent",
+    "VectorStoreObject": "VectorStore",
+    "DeleteVectorStoreResponse": "VectorStoreDeleted",
+    "VectorStoreFileObject": "VectorStoreFile",
+    "DeleteVectorStoreFileResponse": "VectorStoreFileDeleted",
+    "VectorStoreFileBatchObject": "VectorStoreFileBatch",
+    "OutputItem": "ResponseOutputItem",
+    "OutputMessage": "ResponseOutputMessage",
+    "OutputMessageContent": "ResponseOutputMessageContent",
+    "OutputTextContent": "ResponseOutputText",
+    "ResponseOutputText": "ResponseOutputTextPart",
+    "FunctionToolCall": "ResponseFunctionToolCall",
+    "FileSearchToolCall": "ResponseFileSearchToolCall",
+    "WebSearchToolCall": "ResponseFunctionWebSearch",
+    "ComputerToolCall": "ResponseComputerToolCall",
+    "ReasoningItem": "ResponseReasoningItem",
+    "CodeInterpreterToolCall": "ResponseCodeInterpreterToolCall",
+    "CreateTranscriptionResponseJson": "Transcription",
+    "CreateTranslationResponseJson": "Translation",
+    "CreateEmbeddingResponse": "CreateEmbeddingResponse",
+    "ChatCompletionTool": "ChatCompletionFunctionTool",
+    "VideoResource": "Video",
+    "ConversationResource": "Conversation",
+    "DeletedConversationResource": "ConversationDeleted",
+})
 
-    def q(s: Optional[str]) -> str:
-        return "None" if s is None else '"%s"' % s
+# Schemas whose request-side TypedDict has an openai-python name other than "<Name>Param".
+PARAM_NAMES: Dict[str, str] = {
+    "ChatCompletionRequestMessage": "ChatCompletionMessageParam",
+    "ChatCompletionRequestDeveloperMessage": "ChatCompletionDeveloperMessageParam",
+    "ChatCompletionRequestSystemMessage": "ChatCompletionSystemMessageParam",
+    "ChatCompletionRequestUserMessage": "ChatCompletionUserMessageParam",
+    "ChatCompletionRequestAssistantMessage": "ChatCompletionAssistantMessageParam",
+    "ChatCompletionRequestToolMessage": "ChatCompletionToolMessageParam",
+    "ChatCompletionRequestFunctionMessage": "ChatCompletionFunctionMessageParam",
+    "ChatCompletionMessageToolCall": "ChatCompletionMessageFunctionToolCallParam",
+    "ChatCompletionTool": "ChatCompletionFunctionToolParam",
+    "InputItem": "ResponseInputItemParam",
+    "EasyInputMessage": "EasyInputMessageParam",
+    "FunctionObject": "FunctionDefinition",
+}
 
+# Extra names for the same type (openai-python keeps these for compatibility).
+TYPE_ALIASES: Dict[str, str] = {
+    "ChatCompletionMessageToolCall": "ChatCompletionMessageFunctionToolCall",
+    "ChatCompletionToolParam": "ChatCompletionFunctionToolParam",
+}
+
+# Names of inline objects (parent type, field) where openai-python has a shorter one.
+INLINE_NAMES: Dict[Tuple[str, str], str] = {
+    ("ChatCompletion", "choices"): "ChatCompletionChoice",
+    ("ChatCompletionChunk", "choices"): "ChatCompletionChunkChoice",
+    ("ModerationCreateResponse", "results"): "Moderation",
+    ("ChoiceDeltaToolCall", "function"): "ChoiceDeltaToolCallFunction",
+    ("ChatCompletionMessageFunctionToolCall", "function"): "ChatCompletionMessageFunctionToolCallFunction",
+}
+
+# The public module (below openai_lite.types) of a type, by the resource of the operations using
+# it: the first matching prefix wins; types used by several modules go to the top module.
+TYPE_MODULE_RULES: Tuple[Tuple[str, str], ...] = (
+    ("chat.", "chat"),
+    ("beta.chat.", "chat"),
+    ("responses", "responses"),
+    ("beta.responses", "responses"),
+    ("beta.threads.runs.steps", "beta.threads.runs"),
+    ("beta.threads.runs", "beta.threads"),
+    ("beta.threads.messages", "beta.threads"),
+    ("beta.", "beta"),
+    ("audio.", "audio"),
+    ("vector_stores.", "vector_stores"),
+    ("fine_tuning.", "fine_tuning"),
+    ("evals.", "evals"),
+    ("conversations", "conversations"),
+    ("realtime.", "realtime"),
+    ("containers.", "containers"),
+    ("uploads.", "uploads"),
+    ("admin.", "admin"),
+)
+# Where openai-python has a type that several modules use.
+TYPE_MODULES: Dict[str, str] = {
+    "Run": "beta.threads", "Message": "beta.threads", "MessageDeltaEvent": "beta.threads",
+    "RunStep": "beta.threads.runs", "RunStepDeltaEvent": "beta.threads.runs",
+    "Thread": "beta", "Assistant": "beta", "AssistantStreamEvent": "beta",
+    "ChatCompletionMessageParam": "chat", "ChatCompletionTokenLogprob": "chat",
+    "ResponseStreamEvent": "responses", "Response": "responses", "ResponseOutputItem": "responses",
+    "FunctionDefinition": "", "ResponseFormatJSONSchema": "",
+}
+# Types used by several modules whose name says where openai-python keeps them.
+TYPE_NAME_MODULES: Tuple[Tuple[str, str], ...] = (("Response", "responses"), ("ChatCompletion", "chat"),
+                                                  ("Realtime", "realtime"), ("FineTuning", "fine_tuning"))
+WEBHOOK_MODULE = "webhooks"
+
+PY_KEYWORDS = frozenset(keyword.kwlist) | {"self"}
+# Names the stubs import from typing and the library: no generated type may take one of them.
+TYPING_NAMES_USED = frozenset((
+    "Any", "Callable", "Dict", "Generic", "IO", "Iterable", "List", "Literal", "Mapping", "Optional", "Required",
+    "Sequence", "Tuple", "Type", "TypeAlias", "TypeVar", "TypedDict", "Union", "overload", "BaseModel", "Stream",
+    "NotGiven", "Headers", "Query", "Body", "Timeout", "FileTypes", "FileContent", "FileUpload", "SyncAPIResource",
+    "SyncPage", "SyncCursorPage", "LastIdCursorPage", "NextCursorPage", "PageNumberPage", "BinaryResponseContent",
+    "ContentType", "ResponseFormatParamTypes"))
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Field:
+    __slots__ = ("name", "ann", "required", "doc", "rt", "schema")
+
+    def __init__(self, name: str, ann: str, required: bool, doc: str, rt: Optional[str], schema: Any) -> None:
+        self.name = name
+        self.ann = ann
+        self.required = required
+        self.doc = doc
+        self.rt = rt            # runtime wrapping of the value: a type name, "~" (plain dict) or None
+        self.schema = schema
+
+
+class TypeDef:
+    """One generated type. kind: model | param | union | enum | alias."""
+
+    def __init__(self, name: str, kind: str, side: str, spec_name: Optional[str], doc: str = "") -> None:
+        self.name = name
+        self.kind = kind
+        self.side = side                   # "model" or "param"
+        self.spec_name = spec_name         # None for an inline type
+        self.doc = doc
+        self.fields: List[Field] = []
+        self.ann = ""                      # alias/union/enum: the annotation
+        self.members: List[str] = []       # union: member type names (objects only, flattened)
+        self.disc: Optional[Tuple[str, Dict[str, str]]] = None
+        self.parent: Optional[str] = None  # inline types: the type they are named after
+        self.module = ""
+        self.users: set = set()            # resource paths of operations reaching it
+        self.deprecated = False
+
+
+def _camel(text: str) -> str:
+    parts = re.split(r"[^0-9A-Za-z]+", text)
+    return "".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def _singular(text: str) -> str:
+    if text.endswith("ies"):
+        return text[:-3] + "y"
+    if text.endswith("ses") or text.endswith("xes"):
+        return text[:-2]
+    if text.endswith("s") and not text.endswith("ss"):
+        return text[:-1]
+    return text
+
+
+class TypeGen:
+    def __init__(self, spec: Spec) -> None:
+        for name in spec.schemas:  # webhook payloads: openai-python's <Event>WebhookEvent
+            found = re.match(r"^Webhook([A-Z]\w*)$", name)
+            if found and name not in TYPE_NAMES:
+                TYPE_NAMES[name] = found.group(1) + "WebhookEvent"
+        self.spec = spec
+        self.types: Dict[str, TypeDef] = {}
+        self.named: Dict[Tuple[str, str], str] = {}   # (spec name, side) -> type name
+        self.queue: List[Tuple[str, str]] = []
+        self.spec_aliases: Dict[str, str] = {}        # spec name -> model type name (for resolve_model)
+        self._user: Optional[str] = None
+        self._inline_memo: Dict[Tuple[int, str], str] = {}
+        self._model_names = set()
+        self._model_names = {self.name_for(s, "model") for s in spec.schemas}
+        # names the spec's own schemas take: inline types never use them
+        self.reserved = {self.name_for(s, side) for s in spec.schemas for side in ("model", "param")}
+
+    # -- naming ------------------------------------------------------------------------------
+
+    def name_for(self, spec_name: str, side: str) -> str:
+        if not IDENT.match(spec_name) and spec_name not in TYPE_NAMES and spec_name not in PARAM_NAMES:
+            spec_name = re.sub(r"[^0-9A-Za-z_]+", "_", spec_name)
+        if side == "model":
+            name = TYPE_NAMES.get(spec_name, spec_name)
+            if name.endswith("Param"):  # a request shape the API also answers with
+                name = name[:-5] if name[:-5] not in self.spec.schemas else name + "Object"
+            if name in TYPING_NAMES_USED:
+                name += "Object"
+            return name
+        if spec_name in PARAM_NAMES:
+            return PARAM_NAMES[spec_name]
+        base = TYPE_NAMES.get(spec_name, spec_name)
+        if base.endswith(("Param", "Params")):
+            return base
+        if base + "Param" in self._model_names or base + "Param" in self.spec.schemas:  # taken by another schema
+            return base + "InputParam"
+        return base + "Param"
+
+    def _unique(self, name: str) -> str:
+        if name not in self.types and name not in self.reserved:
+            return name
+        n = 2
+        while "%s%d" % (name, n) in self.types or "%s%d" % (name, n) in self.reserved:
+            n += 1
+        return "%s%d" % (name, n)
+
+    # -- walking schemas ---------------------------------------------------------------------
+
+    def use(self, schema: Any, side: str, user: str, parent: Optional[str] = None,
+            field: str = "") -> Tuple[str, Optional[str]]:
+        """Annotation (and runtime wrapping) of a schema an operation uses; registers its types.
+        ``parent``/``field`` name an inline object (``<parent><Field>``)."""
+        self._user = user
+        ann, rt = self.annotate(schema, side, parent, field)
+        self.drain()
+        return ann, rt
+
+    def ref(self, spec_name: str, side: str) -> str:
+        key = (spec_name, side)
+        found = self.named.get(key)
+        if found is None:
+            found = self.name_for(spec_name, side)
+            if found in self.types:
+                raise ValueError("type name %s is used twice (%s and %s)" % (
+                    found, self.types[found].spec_name, spec_name))
+            self.named[key] = found
+            self.types[found] = TypeDef(found, "pending", side, spec_name)
+            self.queue.append(key)
+        if self._user:
+            self._mark(found, self._user)
+        return found
+
+    def _mark(self, name: str, user: str) -> None:
+        td = self.types[name]
+        if user in td.users:
+            return
+        td.users.add(user)
+        if td.kind != "pending":
+            for dep in self._deps(td):
+                self._mark(dep, user)
+
+    def _deps(self, td: TypeDef) -> List[str]:
+        found = set(re.findall(r"\b[A-Z][A-Za-z0-9_]*\b", td.ann + " ".join(f.ann for f in td.fields)))
+        found |= set(td.members)
+        return [n for n in found if n in self.types and n != td.name]
+
+    def drain(self) -> None:
+        user = self._user
+        while self.queue:
+            spec_name, side = self.queue.pop(0)
+            name = self.named[(spec_name, side)]
+            self._user = None
+            self.build(name, self.spec.schemas[spec_name], side, spec_name)
+            self._user = user
+            users = set(self.types[name].users)
+            for u in users:
+                for dep in self._deps(self.types[name]):
+                    self._mark(dep, u)
+
+    def build(self, name: str, schema: Dict[str, Any], side: str, spec_name: Optional[str],
+              parent: Optional[str] = None) -> None:
+        td = self.types[name]
+        td.spec_name = spec_name
+        td.parent = parent
+        td.doc = _description(self.spec, schema) if isinstance(schema, dict) else ""
+        td.deprecated = bool(isinstance(schema, dict) and schema.get("deprecated"))
+        if self._is_object(schema):
+            td.kind = "model" if side == "model" else "param"
+            props, required = object_properties(self.spec, schema)
+            for prop_name, prop in props.items():
+                if not IDENT.match(prop_name) or prop_name in PY_KEYWORDS:
+                    continue  # not a Python identifier: readable by item access only
+                if side == "param" and isinstance(prop, dict) and self.spec.resolve(prop).get("readOnly"):
+                    continue
+                ann, rt = self.annotate(prop, side, name, prop_name)
+                doc = _description(self.spec, prop)
+                if isinstance(prop, dict) and prop.get("deprecated"):
+                    doc = ("Deprecated. " + doc).strip()
+                td.fields.append(Field(prop_name, ann, prop_name in required, doc, rt, prop))
+            return
+        members = self._branches(schema)
+        if members is not None:
+            objects = [b for b in members if self._is_object(self.spec.resolve(b)) or self._branches(
+                self.spec.resolve(b)) is not None]
+            td.kind = "union" if objects else "alias"
+            anns = []
+            for i, branch in enumerate(members):
+                a, _ = self.annotate(branch, side, name, "variant%d" % i if ref_name(branch) is None else "")
+                anns.append(a)
+            nullable = any(_is_null(b) for b in (schema.get("anyOf") or schema.get("oneOf") or []))
+            td.ann = _union(anns, nullable)
+            if td.kind == "union":
+                td.members = self._flat_members(td.ann)
+                td.disc = self._discriminator(schema, td.members)
+            return
+        td.kind = "enum" if "enum" in schema else "alias"
+        td.ann, _ = self.annotate(dict(schema, description=None) if isinstance(schema, dict) else schema,
+                                  side, name, "item")
+
+    def _flat_members(self, ann: str) -> List[str]:
+        out: List[str] = []
+        for part in re.findall(r"\b[A-Z][A-Za-z0-9_]*\b", ann):
+            td = self.types.get(part)
+            if td is None:
+                continue
+            if td.kind == "union":
+                out.extend(m for m in td.members if m not in out)
+            elif td.kind in ("model", "param", "pending") and part not in out:
+                out.append(part)
+        return out
+
+    def _branches(self, schema: Any) -> Optional[List[Any]]:
+        if not isinstance(schema, dict):
+            return None
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                branches = [b for b in schema[key] if not _is_null(b)]
+                return branches
+        return None
+
+    def _is_object(self, schema: Any) -> bool:
+        schema = self.spec.resolve(schema)
+        if not isinstance(schema, dict):
+            return False
+        if schema.get("properties"):
+            return True
+        if "allOf" in schema:
+            parts = [p for p in schema["allOf"] if not (isinstance(p, dict) and set(p) <= {"nullable", "description"})]
+            if len(parts) > 1 or (parts and self._is_object(parts[0]) and "$ref" not in parts[0]):
+                return True
+        return False
+
+    def _discriminator(self, schema: Dict[str, Any], members: List[str]) -> Optional[Tuple[str, Dict[str, str]]]:
+        """(property, value -> member) when the members tell themselves apart by a constant."""
+        names = []
+        disc = schema.get("discriminator")
+        if isinstance(disc, dict) and disc.get("propertyName"):
+            names.append(disc["propertyName"])
+        names += [n for n in ("type", "event", "object", "role") if n not in names]
+        for prop in names:
+            mapping: Dict[str, str] = {}
+            ok = True
+            for member in members:
+                values = self._const_values(member, prop)
+                if not values:
+                    ok = False
+                    break
+                for value in values:
+                    if value in mapping and mapping[value] != member:
+                        ok = False
+                    mapping.setdefault(value, member)
+            if ok and mapping:
+                return prop, mapping
+        return None
+
+    def _const_values(self, member: str, prop: str) -> List[str]:
+        td = self.types[member]
+        schema = self.spec.schemas.get(td.spec_name) if td.spec_name else None
+        if schema is None:
+            schema = getattr(td, "_schema", None)
+        props, _ = object_properties(self.spec, schema or {})
+        node = self.spec.resolve(props.get(prop))
+        if not isinstance(node, dict):
+            return []
+        if "const" in node and isinstance(node["const"], str):
+            return [node["const"]]
+        values = node.get("enum")
+        if isinstance(values, list) and values and all(isinstance(v, str) for v in values) and len(values) <= 4:
+            return list(values)
+        return []
+
+    def inline(self, schema: Dict[str, Any], side: str, parent: Optional[str], field: str,
+               key: Any = None) -> str:
+        """The type of an inline object or union (one per schema node: a node reached twice, say as a
+        parameter and in the request body's shape, is one type)."""
+        memo = (id(key if key is not None else schema), side)
+        found = self._inline_memo.get(memo)
+        if found is not None:
+            if self._user:
+                self._mark(found, self._user)
+            return found
+        if parent is None:
+            base = "Anonymous"
+        else:
+            base = parent[:-5] if side == "param" and parent.endswith("Param") else parent
+        name = INLINE_NAMES.get((parent or "", field)) or (base + _camel(_singular(field) if field else "Item"))
+        if name in TYPE_ALIASES or name in TYPING_NAMES_USED:
+            name += "Union" if self._branches(schema) is not None else "Object"
+        if side == "param" and not name.endswith("Param"):
+            name += "Param"
+        name = self._unique(name)
+        td = self.types[name] = TypeDef(name, "pending", side, None)
+        self._inline_memo[memo] = name
+        td._schema = schema  # type: ignore[attr-defined]
+        self.build(name, schema, side, None, parent)
+        if self._user:
+            self._mark(name, self._user)
+        return name
+
+    def annotate(self, schema: Any, side: str, parent: Optional[str], field: str,
+                 depth: int = 0) -> Tuple[str, Optional[str]]:
+        """(annotation, runtime wrapping) of a schema; registers named and inline types."""
+        if not isinstance(schema, dict) or not schema or depth > 12:
+            return "Any", None
+        name = ref_name(schema)
+        if name is not None:
+            target = self.spec.schemas[name]
+            if self._is_object(target) or self._branches(target) is not None or "enum" in target:
+                tname = self.ref(name, side)
+                if self._is_object(target):
+                    return tname, tname
+                return tname, self._rt_of_named(name, tname)
+            return self.annotate(target, side, parent, field, depth + 1)
+        nullable = bool(schema.get("nullable"))
+        if "const" in schema:
+            value = schema["const"]
+            return ("None" if value is None else "Literal[%s]" % _literal(value)), None
+        branches = self._branches(schema)
+        if branches is not None:
+            all_branches = schema.get("oneOf") or schema.get("anyOf") or []
+            nullable = nullable or any(_is_null(b) for b in all_branches)
+            objects = [b for b in branches if self._is_object(b) or self._branches(self.spec.resolve(b)) is not None]
+            if len(objects) > 1:
+                # a union of objects: named, so the runtime can pick the member
+                uname = self.inline(dict(schema, oneOf=branches) if "oneOf" in schema else
+                                    dict(schema, anyOf=branches), side, parent, field, key=schema)
+                return _union([uname], nullable), uname
+            anns, rt = [], None
+            for i, branch in enumerate(branches):
+                a, r = self.annotate(branch, side, parent, field, depth + 1)
+                anns.append(a)
+                rt = rt or r
+            return _union(anns, nullable), rt
+        if "allOf" in schema:
+            parts = [p for p in schema["allOf"] if not (isinstance(p, dict) and set(p) <= {"nullable", "description"})]
+            nullable = nullable or any(isinstance(p, dict) and p.get("nullable") for p in schema["allOf"])
+            if len(parts) == 1:
+                a, r = self.annotate(parts[0], side, parent, field, depth + 1)
+                return _union([a], nullable), r
+            if self._is_object(schema):
+                iname = self.inline(schema, side, parent, field)
+                return _union([iname], nullable), iname
+            return "Any", None
+        if "enum" in schema:
+            values = [v for v in schema["enum"] if v is not None]
+            nullable = nullable or None in schema["enum"]
+            if values and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+                return _union(["Literal[%s]" % ", ".join(_literal(v) for v in values)], nullable), None
+        kind = schema.get("type")
+        rt: Optional[str] = None
+        if isinstance(kind, list):
+            nullable = nullable or "null" in kind
+            kind = next((k for k in kind if k != "null"), None)
+        if kind == "string":
+            text = "FileTypes" if schema.get("format") == "binary" else "str"
+        elif kind == "integer":
+            text = "int"
+        elif kind == "number":
+            text = "float"
+        elif kind == "boolean":
+            text = "bool"
+        elif kind == "null":
+            return "None", None
+        elif kind == "array":
+            inner, rt = self.annotate(schema.get("items"), side, parent, field, depth + 1)
+            if side == "param":
+                text = ("Iterable[%s]" if inner[:1].isupper() and not inner.startswith(("Literal", "Optional", "Union"))
+                        else "Sequence[%s]") % inner
+                if inner in ("str", "FileTypes"):
+                    text = "List[%s]" % inner
+            else:
+                text = "List[%s]" % inner
+        elif kind == "object" or "properties" in schema or "additionalProperties" in schema:
+            extra = schema.get("additionalProperties")
+            if schema.get("properties"):
+                iname = self.inline(schema, side, parent, field)
+                return _union([iname], nullable), iname
+            if isinstance(extra, dict) and extra and not self._is_object(extra) and self._branches(
+                    self.spec.resolve(extra)) is None:
+                inner, _ = self.annotate(extra, side, parent, field, depth + 1)
+                text = "Dict[str, %s]" % inner
+            else:
+                text = "Dict[str, Any]"
+            rt = "~"
+        else:
+            return "Any", None
+        return _union([text], nullable), rt
+
+    def _rt_of_named(self, spec_name: str, tname: str) -> Optional[str]:
+        target = self.spec.schemas[spec_name]
+        branches = self._branches(target)
+        if branches is None:
+            return None
+        objects = [b for b in branches if self._is_object(b) or self._branches(self.spec.resolve(b)) is not None]
+        if len(objects) > 1:
+            return tname
+        if len(objects) == 1:
+            _, rt = self.annotate(objects[0], "model", tname, "")
+            return rt
+        return None
+
+    # -- placing types in modules -----------------------------------------------------------
+
+    def place(self) -> None:
+        def module_of(user: str) -> str:
+            if user == "<webhooks>":
+                return WEBHOOK_MODULE
+            for prefix, module in TYPE_MODULE_RULES:
+                if user == prefix.rstrip(".") and not prefix.endswith(".") or user.startswith(prefix):
+                    return module
+            return ""
+        for td in self.types.values():
+            if td.parent is not None and td.parent in self.types:
+                continue
+            if td.name in TYPE_MODULES:
+                td.module = TYPE_MODULES[td.name]
+                continue
+            modules = {module_of(u) for u in td.users}
+            td.module = modules.pop() if len(modules) == 1 else ""
+            for prefix, module in TYPE_NAME_MODULES:  # used more widely, but named after one module
+                if len(modules) > 1 and td.name.startswith(prefix) and module in modules:
+                    td.module = module
+        for td in self.types.values():
+            root = td
+            while root.parent is not None and root.parent in self.types:
+                root = self.types[root.parent]
+            td.module = root.module
+
+
+def _branch_label(spec: Spec, branch: Any, index: int) -> str:
+    node = spec.resolve(branch)
+    if isinstance(node, dict):
+        if node.get("title"):
+            return str(node["title"])
+        props = node.get("properties") or {}
+        for key in ("type", "event", "role"):
+            prop = props.get(key)
+            if isinstance(prop, dict):
+                values = prop.get("enum") or ([prop["const"]] if "const" in prop else [])
+                if len(values) == 1 and isinstance(values[0], str):
+                    return values[0]
+    return "variant%d" % index
+
+
+def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
+    """Every type the operations reach (and the webhook events), each placed in a module."""
+    gen = TypeGen(spec)
     for op in ops:
-        rest = [p for p in op.params if p.where != "path"]
-        cast = {"str": "str", "none": "None"}.get(op.response, op.cast_to)
-        params = tup('(%s, %s, %s)' % (q(p.name), q("file" if p.file_mode else p.where), q(p.wire))
-                     for p in op.params)
-        out.append("    Operation(")
-        out.append("        %s, %s, %s," % (q(op.method), q(op.verb), q(op.path)))
-        out.append("        path_params=%s," % tup(q(p.name) for p in op.path_params))
-        out.append("        required=%s," % tup(q(p.name) for p in rest if p.required))
-        out.append("        optional=%s," % tup(q(p.name) for p in rest if not p.required))
-        out.append("        body=%s, page=%s, streams=%s, binary=%s," % (q(op.body_kind), q(op.page), op.streams,
-                                                                     op.response == "binary"))
-        out.append("        params=%s," % params)
-        out.append("        cast_to=%s, stream_cast_to=%s, auth=%s," % (q(cast), q(op.stream_cast_to), q(op.auth)))
-        out.append("        headers=%s," % tup("(%s, %s)" % (q(k), q(v)) for k, v in sorted(op.headers.items())))
-        out.append("    ),")
-    out.append(")")
-    out.append("")
-    out.append("BY_NAME = {op.name: op for op in OPERATIONS}")
+        raw = spec.operation(op.verb, op.path)
+        op_name = _camel(op.resource.rsplit(".", 1)[-1]) + _camel(op.name)  # inline shapes: ChatCompletionsCreate...
+        for p in op.params:
+            side_ann, _ = gen.use(p.schema, "param", op.resource, op_name, p.name)
+            if p.file_mode == "file":
+                side_ann = "FileTypes" if not side_ann.startswith(("List[", "Optional[List[")) else "List[FileTypes]"
+            elif p.file_mode == "either":
+                side_ann = _union(["FileTypes", side_ann])
+            p.annotation = side_ann
+        body = (raw.get("requestBody") or {})
+        for media in (spec.resolve(body).get("content") or {}).values() if body else ():
+            if ref_name(media.get("schema")):
+                gen.use(media.get("schema"), "param", op.resource)
+        response = success_response(spec, raw)
+        for media_type, media in (response.get("content") or {}).items():
+            ann, rt = gen.use(media.get("schema"), "model", op.resource, op_name, "response")
+            if (media_type == "application/json" and op.response == "json" and op.cast_to is None and not op.page
+                    and rt and rt != "~"):
+                op.cast_to = rt  # an answer that is one of several types (an inline union)
+        for name in (op.cast_to, op.stream_cast_to):
+            if name and name not in gen.types:
+                spec_name = next((k for k, v in TYPE_NAMES.items() if v == name), name)
+                if spec_name in spec.schemas:
+                    gen.use({"$ref": "#/components/schemas/" + spec_name}, "model", op.resource)
+    for hook in (spec.data.get("webhooks") or {}).values():
+        for verb in hook.values():
+            for media in ((verb.get("requestBody") or {}).get("content") or {}).values():
+                gen.use(media.get("schema"), "model", "<webhooks>")
+    for spec_name, tname in list(gen.named.items()):
+        if spec_name[1] == "model" and spec_name[0] != tname:
+            gen.spec_aliases[spec_name[0]] = tname
+    gen.place()
+    dedupe_beta(gen)
+    return gen
+
+
+def dedupe_beta(gen: TypeGen) -> None:
+    """``BetaX`` types (the beta Responses API) that are ``X`` field for field, docs included, become
+    other names of ``X``: in the stubs ``BetaX = X``, at run time the same class."""
+    types = gen.types
+    eq = {n: n[4:] for n in types if n.startswith("Beta") and n[4:] in types and types[n].kind == types[n[4:]].kind
+          and types[n].side == types[n[4:]].side and types[n].kind in ("model", "param", "union", "enum", "alias")}
+
+    def norm(text: str) -> str:
+        return re.sub(r"\b(Beta\w+)\b", lambda m: eq.get(m.group(1), m.group(1)), text)
+
+    def shape(td: TypeDef, mapped: bool) -> Any:
+        f = norm if mapped else (lambda t: t)
+        disc = None
+        if td.disc:
+            disc = (td.disc[0], sorted((k, f(v)) for k, v in td.disc[1].items()))
+        return (td.kind, [(x.name, x.required, f(x.ann), f(x.rt or ""), x.doc) for x in td.fields], f(td.ann),
+                [f(m) for m in td.members], disc, td.doc)
+
+    while True:  # the largest set of pairs that are equal given one another
+        bad = [b for b, n in eq.items() if shape(types[b], True) != shape(types[n], False)]
+        if not bad:
+            break
+        for b in bad:
+            del eq[b]
+    for b, n in eq.items():
+        types[b].kind = "same"
+        types[b].ann = n
+
+
+# -- stubs ------------------------------------------------------------------------------------
+
+STUB_TYPING = ("Any", "Dict", "Generic", "Iterable", "List", "Mapping", "Optional", "Sequence", "Tuple", "TypeVar",
+               "Union")
+STUB_TYPING_EXT = ("Literal", "Required", "TypeAlias", "TypedDict")
+
+# Classes of lib/ that openai-python exports from the types modules: runtime location and stub text.
+TYPE_EXTRAS: Dict[str, Dict[str, str]] = {
+    "chat": {
+        "ParsedChatCompletion": "openai_lite.lib.structured",
+        "ParsedChoice": "openai_lite.lib.structured",
+        "ParsedChatCompletionMessage": "openai_lite.lib.structured",
+        "ParsedFunctionToolCall": "openai_lite.lib.structured",
+        "ParsedFunction": "openai_lite.lib.structured",
+    },
+    "responses": {
+        "ParsedResponse": "openai_lite.lib.structured",
+        "ParsedResponseOutputMessage": "openai_lite.lib.structured",
+        "ParsedResponseOutputText": "openai_lite.lib.structured",
+        "ParsedResponseFunctionToolCall": "openai_lite.lib.structured",
+    },
+}
+TYPE_EXTRA_STUBS: Dict[str, str] = {
+    "chat": '''
+ContentType = TypeVar("ContentType")
+
+
+class ParsedFunction(ChatCompletionMessageFunctionToolCallFunction):
+    parsed_arguments: Optional[Any]
+    """The arguments parsed by ``parse()`` (strict function tools only)."""
+
+
+class ParsedFunctionToolCall(ChatCompletionMessageFunctionToolCall):
+    function: ParsedFunction  # type: ignore[assignment]
+
+
+class ParsedChatCompletionMessage(ChatCompletionMessage, Generic[ContentType]):
+    parsed: Optional[ContentType]
+    """The answer parsed into the ``response_format`` type (None for a refusal)."""
+    tool_calls: Optional[List[ParsedFunctionToolCall]]  # type: ignore[assignment]
+
+
+class ParsedChoice(ChatCompletionChoice, Generic[ContentType]):
+    message: ParsedChatCompletionMessage[ContentType]  # type: ignore[assignment]
+
+
+class ParsedChatCompletion(ChatCompletion, Generic[ContentType]):
+    choices: List[ParsedChoice[ContentType]]  # type: ignore[assignment]
+''',
+    "responses": '''
+ContentType = TypeVar("ContentType")
+
+
+class ParsedResponseOutputText(ResponseOutputText, Generic[ContentType]):
+    parsed: Optional[ContentType]
+
+
+class ParsedResponseFunctionToolCall(ResponseFunctionToolCall):
+    parsed_arguments: Any
+
+
+class ParsedResponseOutputMessage(ResponseOutputMessage, Generic[ContentType]):
+    content: List[Union[ParsedResponseOutputText[ContentType], ResponseOutputMessageContent]]  # type: ignore[assignment]
+
+
+class ParsedResponse(Response, Generic[ContentType]):
+    output: List[Union[ParsedResponseOutputMessage[ContentType], ParsedResponseFunctionToolCall, ResponseOutputItem]]  # type: ignore[assignment]
+
+    @property
+    def output_parsed(self) -> Optional[ContentType]: ...
+''',
+}
+
+FILE_TYPES_STUB = '''
+FileContent: TypeAlias = Union[IO[bytes], bytes, bytearray, memoryview, "os.PathLike[str]", "requests.Response", FileUpload]
+FileTypes: TypeAlias = Union[
+    FileContent,
+    Tuple[Optional[str], FileContent],
+    Tuple[Optional[str], FileContent, Optional[str]],
+    Tuple[Optional[str], FileContent, Optional[str], Mapping[str, str]],
+]
+"""A file to upload: bytes, a path (``os.PathLike``), a binary file object, a ``requests.Response``,
+``to_file(...)``, or a ``(filename, content[, content_type[, headers]])`` tuple."""
+'''
+
+
+def stub_doc(text: str, indent: str) -> str:
+    """A docstring literal: continuation lines are left unindented (checkers strip indentation)."""
+    text = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if not text:
+        return ""
+    if text.endswith('"'):
+        text += " "
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return '%s"""%s"""\n' % (indent, text)
+
+
+def _public_doc(td: TypeDef) -> str:
+    if td.parent is not None and td.spec_name is None:
+        return ""  # an inline type: its description is the documentation of the field it types
+    doc = td.doc
+    if td.deprecated:
+        doc = ("Deprecated. " + doc).strip()
+    return doc
+
+
+def render_type_stub(module: str, tds: List[TypeDef], gen: TypeGen, document_params: bool) -> str:
+    body: List[str] = []
+    used: set = set()
+    for td in tds:
+        text = _render_typedef(td, gen, document_params)
+        body.append(text)
+    extra = TYPE_EXTRA_STUBS.get(module, "")
+    if extra:
+        body.append(extra.strip("\n") + "\n")
+    code = "\n\n".join(body)
+    code_no_docs = re.sub(r'"""[\s\S]*?"""', "", code)
+    words = set(re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*\b", code_no_docs))
+    own = {td.name for td in tds} | set(re.findall(r"^class (\w+)", extra, re.M)) | set(
+        re.findall(r"^(\w+) = ", extra, re.M))
+    head = [BANNER.rstrip("\n"), '"""Types of ``openai_lite.types%s`` (generated from the spec; docs from its descriptions)."""'
+            % ("." + module if module else "")]
+    typing_names = [n for n in STUB_TYPING if n in words]
+    if module == "":
+        typing_names = sorted(set(typing_names) | {"IO", "Mapping", "Optional", "Tuple", "Union"})
+    ext_names = [n for n in STUB_TYPING_EXT if n in words or (module == "" and n == "TypeAlias")]
+    if module == "":
+        head.append("import os")
+        head.append("")
+        head.append("import requests")
+    if typing_names:
+        head.append("from typing import %s" % ", ".join(typing_names))
+    if ext_names:
+        head.append("from typing_extensions import %s" % ", ".join(ext_names))
+    head.append("")
+    head.append("from openai_lite._models import BaseModel")
+    if module == "":
+        head.append("from openai_lite._files import FileUpload")
+    by_module: Dict[str, List[str]] = {}
+    for word in sorted(words - own):
+        td = gen.types.get(word)
+        if td is not None and td.module != module:
+            by_module.setdefault(td.module, []).append(word)
+    if "FileTypes" in words and module != "":
+        by_module.setdefault("", []).append("FileTypes")
+    for mod in sorted(by_module):
+        names = sorted(set(by_module[mod]))
+        head.append("from openai_lite.types%s import %s" % ("." + mod if mod else "", ", ".join(names)))
+    for name in sorted(TYPE_ALIASES):
+        target = gen.types.get(TYPE_ALIASES[name])
+        if target is not None and target.module == module:
+            body.append("%s = %s\n" % (name, target.name))
+    out = "\n".join(head) + "\n"
+    if module == "":
+        out += FILE_TYPES_STUB
+    return out + "\n\n" + "\n\n".join(body).rstrip("\n") + "\n"
+
+
+def _render_typedef(td: TypeDef, gen: TypeGen, document_params: bool) -> str:
+    lines: List[str] = []
+    doc = _public_doc(td)
+    if td.kind == "model":
+        lines.append("class %s(BaseModel):" % td.name)
+        if doc:
+            lines.append(stub_doc(doc, "    ").rstrip("\n"))
+        for f in td.fields:
+            ann = f.ann if f.required else _union([f.ann], True)
+            lines.append("    %s: %s" % (f.name, ann))
+            if f.doc:
+                lines.append(stub_doc(f.doc, "    ").rstrip("\n"))
+        if not td.fields and not doc:
+            lines.append("    pass")
+        return "\n".join(lines) + "\n"
+    if td.kind == "param":
+        lines.append("class %s(TypedDict, total=False):" % td.name)
+        if doc and document_params:
+            lines.append(stub_doc(doc, "    ").rstrip("\n"))
+        for f in td.fields:
+            ann = "Required[%s]" % f.ann if f.required else f.ann
+            lines.append("    %s: %s" % (f.name, ann))
+            if f.doc and document_params:
+                lines.append(stub_doc(f.doc, "    ").rstrip("\n"))
+        if not td.fields:
+            lines.append("    pass")
+        return "\n".join(lines) + "\n"
+    if td.kind == "same":
+        return "%s = %s\n" % (td.name, td.ann)
+    lines.append("%s: TypeAlias = %s" % (td.name, td.ann or "Any"))
+    if doc and (td.side == "model" or document_params):
+        lines.append(stub_doc(doc, "").rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+# -- the runtime index --------------------------------------------------------------------------
+
+def render_type_index(gen: TypeGen) -> str:
+    """One line per type: ``name|module|kind|fields|nested|union``.
+
+    kind: m (model), p (request TypedDict), u (union of objects), e (enum), a (other alias);
+    fields: names, ``!`` after required ones; nested: ``field=Type`` (``~``: a plain dict);
+    union: ``property:value=Member,...;Member Member`` (property empty when undiscriminated).
+    Lines ``@name|target[|module]`` are other names of a type: spec names of renamed types (for
+    ``resolve_model`` only), and with the module where the name is public, aliases.
+    """
+    out: List[str] = []
+    aliases = {name: (target, "") for name, target in gen.spec_aliases.items()}
+    for name, target in TYPE_ALIASES.items():
+        if target in gen.types:
+            aliases[name] = (target, gen.types[target].module)
+    for name in sorted(gen.types):
+        td = gen.types[name]
+        if td.kind == "same":
+            aliases[name] = (td.ann, td.module)
+            continue
+        kind = {"model": "m", "param": "p", "union": "u", "enum": "e", "alias": "a"}[td.kind]
+        fields = nested = union = ""
+        if td.kind == "model":
+            fields = " ".join(f.name + ("!" if f.required else "") for f in td.fields)
+            nested = " ".join("%s=%s" % (f.name, f.rt) for f in td.fields if f.rt)
+        elif td.kind == "union":
+            prop, mapping = td.disc if td.disc and td.side == "model" else ("", {})
+            union = "%s:%s;%s" % (prop, ",".join("%s=%s" % kv for kv in sorted(mapping.items())),
+                                  " ".join(td.members))
+        out.append("|".join((name, td.module, kind, fields, nested, union)).rstrip("|"))
+    for name in sorted(aliases):
+        target, module = aliases[name]
+        if target in gen.types and (name not in gen.types or gen.types[name].kind == "same"):
+            out.append(("@%s|%s|%s" % (name, target, module)).rstrip("|") if module else "@%s|%s" % (name, target))
     return "\n".join(out) + "\n"
 
 
-def render_package_init() -> str:
-    return BANNER + '"""API resources, one module per family. Imported on first use, never by ``import openai_lite``."""\n'
+INDEX_PY = '''"""Lazy types: classes are built from ``_index.dat`` the first time they are needed.
+
+``_index.dat`` (written by tools/generate.py, zlib-compressed) holds one line per type: its module, field names,
+how nested values are wrapped, and for unions how a member is picked. A module of
+``openai_lite.types`` asks ``get()`` for a name on first access; ``load()`` serves
+``resolve_model`` (a class, or for a union a function picking the class from the data).
+Static types live in the ``.pyi`` stubs beside these modules.
+"""
+import importlib
+import sys
+
+from .._models import BaseModel
+
+_rows = None
+_resolvers: dict = {}
+_PREFIX = __name__.rsplit(".", 1)[0]
+
+
+def _table():
+    global _rows
+    if _rows is None:
+        import zlib
+
+        data = zlib.decompress(__loader__.get_data(__file__.rpartition(".")[0] + ".dat")).decode("utf-8")
+        rows = {}
+        for line in data.splitlines():
+            name, _, rest = line.partition("|")
+            rows[name] = rest
+        _rows = rows
+    return _rows
+
+
+def _row(name):
+    rest = _table().get(name)
+    if rest is None:
+        rest = _table().get("@" + name)
+        if rest is None:
+            raise AttributeError(name)
+        return _row(rest.split("|")[0])
+    return (name,) + tuple(rest.split("|"))
+
+
+def _public_alias(name):
+    """(target, module) of another public name of a type, or None."""
+    rest = _table().get("@" + name)
+    if rest is None or "|" not in rest:
+        return None
+    target, _, where = rest.partition("|")
+    return target, (_PREFIX + "." + where if where else _PREFIX)
+
+
+def _module(row):
+    return _PREFIX + "." + row[1] if row[1] else _PREFIX
+
+
+def get(module, name):
+    """The object ``module.name`` (built once and kept in the module's namespace)."""
+    namespace = sys.modules[module].__dict__
+    found = namespace.get(name)
+    if found is not None:
+        return found
+    alias = _public_alias(name) if name not in _table() else None
+    if alias is not None:  # another name of the same type
+        target, where = alias
+        if where != module:
+            raise AttributeError("module %r has no attribute %r (it is in %s)" % (module, name, where))
+        row = _row(target)
+        importlib.import_module(_module(row))
+        found = get(_module(row), target)
+    else:
+        try:
+            row = _row(name)
+        except AttributeError:
+            raise AttributeError("module %r has no attribute %r" % (module, name)) from None
+        if row[0] != name or _module(row) != module:
+            raise AttributeError("module %r has no attribute %r (it is in %s)" % (module, name, _module(row)))
+        found = _build(row, module)
+    namespace[name] = found
+    return found
+
+
+def _build(row, module):
+    name, kind = row[0], row[2]
+    if kind == "m":
+        fields = row[3].split() if len(row) > 3 else []
+        nested = {}
+        for entry in (row[4].split() if len(row) > 4 else ()):
+            field, _, target = entry.partition("=")
+            nested[field] = dict if target == "~" else target
+        return type(name, (BaseModel,), {
+            "__slots__": (), "__module__": module, "__qualname__": name, "__doc__": None,
+            "_field_names": frozenset(f.rstrip("!") for f in fields), "_nested": nested})
+    import typing
+
+    if kind == "u":
+        members = tuple(load(m) for m in row[5].split(";", 1)[1].split()) if len(row) > 5 else ()
+        return typing.Union[members] if members else BaseModel
+    if kind == "p":
+        td = typing.TypedDict(name, {}, total=False)
+        td.__module__ = module
+        return td
+    return typing.Any
+
+
+def load(name):
+    """The class of ``name`` for wrapping data (a function picking one for a union)."""
+    row = _row(name)
+    if row[2] == "u":
+        found = _resolvers.get(row[0])
+        if found is None:
+            found = _resolvers[row[0]] = _resolver(row)
+        return found
+    if row[2] != "m":
+        return BaseModel
+    return getattr(importlib.import_module(_module(row)), row[0])
+
+
+def _required(name):
+    row = _row(name)
+    return [f[:-1] for f in (row[3].split() if len(row) > 3 else ()) if f.endswith("!")]
+
+
+def _resolver(row):
+    spec = row[5] if len(row) > 5 else ":;"
+    head, _, members = spec.partition(";")
+    prop, _, pairs = head.partition(":")
+    mapping = dict(pair.split("=", 1) for pair in pairs.split(",") if pair)
+    members = members.split()
+    classes = {}
+
+    def cls(member):
+        found = classes.get(member)
+        if found is None:
+            found = classes[member] = load(member)
+        return found
+
+    def pick(raw):
+        if prop:
+            value = raw.get(prop)
+            if value is not None:
+                member = mapping.get(value)
+                return cls(member) if member is not None else BaseModel  # a kind newer than the spec
+        best, most = None, -1  # no discriminator: the member with the most required fields all present
+        for member in members:
+            required = _required(member)
+            if len(required) > most and all(key in raw for key in required):
+                best, most = member, len(required)
+        return cls(best or members[0]) if members else BaseModel
+
+    pick.__name__ = pick.__qualname__ = row[0]
+    return pick
+'''
+
+MODULE_PY = '''{banner}"""Types of ``openai_lite.{module}``: built on first access (see ``types._index``)."""
+from {dots}_index import get as _get
+{extras}
+
+def __getattr__(name):
+    if name[:2] == "__":
+        raise AttributeError(name)
+{extra_lookup}    return _get(__name__, name)
+'''
+
+
+def render_type_module(module: str, is_package: bool) -> str:
+    depth = len(module.split(".")) if module else 0
+    dots = "." * (depth + 1 if is_package else depth) if module else "."
+    extras = TYPE_EXTRAS.get(module, {})
+    extra_text = extra_lookup = ""
+    if extras:
+        extra_text = "\n_EXTRAS = {%s}\n" % ", ".join('"%s": "%s"' % kv for kv in sorted(extras.items()))
+        extra_lookup = ("    if name in _EXTRAS:\n"
+                        "        import importlib\n\n"
+                        "        value = globals()[name] = getattr(importlib.import_module(_EXTRAS[name]), name)\n"
+                        "        return value\n")
+    return MODULE_PY.format(banner=BANNER, module="types." + module if module else "types", dots=dots,
+                            extras=extra_text, extra_lookup=extra_lookup)
 
 
 # ---------------------------------------------------------------------------------------------
 # driver
 
-def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> Dict[str, str]:
+def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> Dict[str, Any]:
+    """Every generated file, by path below ``openai_lite/``."""
     with open(spec_file, encoding="utf-8") as fh:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         spec = Spec(yaml.load(fh, Loader=loader))
     ops = load_operations(spec, methods_file)
+    gen = collect_types(spec, ops)
+    for op in ops:  # cast_to names are the public type names (TYPE_NAMES applied)
+        for name in (op.cast_to, op.stream_cast_to):
+            if name and name not in gen.types:
+                raise ValueError("%s: no type %s" % (op.method, name))
     tree = build_tree(ops)
-    files: Dict[str, str] = {"__init__.py": render_package_init()}
-    for res in walk(tree):
-        if not res.path or res.alias:
-            continue
-        files[res.module_file()] = render_module(res, tree, repo, notes)
-    files["_client_resources.py"] = render_client_resources(tree)
-    files["_operations.py"] = render_operations(ops)
+    RESERVED_CLASS_NAMES.update(gen.types)
+    files: Dict[str, Any] = {"resources/__init__.py": render_package_init()}
+    for key in sorted(tree.children):  # one module per top-level resource, its children inside
+        top = tree.children[key]
+        files["resources/%s.py" % key] = render_module(top, tree, repo, notes)
+        files["resources/%s.pyi" % key] = render_module_stub(top, tree, repo, gen)
+    files["resources/_client_resources.py"] = render_client_resources(tree)
+    files["resources/_operations.py"] = render_operations(ops)
+    files["resources/_call.py"] = CALL_PY
+    # types: a runtime module and a stub per module, the index
+    modules = sorted({td.module for td in gen.types.values()} | set(TYPE_EXTRAS) | {""})
+    for module in list(modules):  # parents of nested modules exist too
+        parts = module.split(".")
+        for i in range(1, len(parts)):
+            if ".".join(parts[:i]) not in modules:
+                modules.append(".".join(parts[:i]))
+    modules = sorted(set(modules))
+    packages = {m for m in modules if any(o.startswith(m + ".") for o in modules if m)} | {""}
+    by_module: Dict[str, List[TypeDef]] = {m: [] for m in modules}
+    for name in sorted(gen.types):
+        by_module[gen.types[name].module].append(gen.types[name])
+    for module in modules:
+        base = "types/" + module.replace(".", "/") if module else "types"
+        base = base + "/__init__" if module in packages else base
+        files[base + ".py"] = render_type_module(module, module in packages)
+        files[base + ".pyi"] = render_type_stub(module, by_module[module], gen, DOCUMENT_PARAMS)
+    files["types/_index.py"] = BANNER + INDEX_PY
+    files["types/_index.dat"] = zlib.compress(render_type_index(gen).encode("utf-8"), 9)
     styles: Dict[str, int] = {}
     for op in ops:
         if op.page:
             styles[op.page] = styles.get(op.page, 0) + 1
-    notes.append("%d operations, %d modules; pages: %s" % (
-        len(ops), len(files), ", ".join("%s %d" % kv for kv in sorted(styles.items()))))
+    kinds: Dict[str, int] = {}  # "same": a Beta type that is its non-beta twin
+    for td in gen.types.values():
+        kinds[td.kind] = kinds.get(td.kind, 0) + 1
+    notes.append("%d operations; pages: %s" % (len(ops), ", ".join("%s %d" % kv for kv in sorted(styles.items()))))
+    notes.append("%d types (%s) in %d modules" % (len(gen.types), ", ".join("%s %d" % kv for kv in sorted(kinds.items())),
+                                                  len(modules)))
     return files
+
+
+# Document request TypedDict fields too (the method docstrings document the top-level parameters).
+DOCUMENT_PARAMS = False
+OWNED = ("resources", "types")
+GENERATED_SUFFIXES = (".py", ".pyi", ".dat")
 
 
 def existing_files(root: str) -> List[str]:
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
-        for name in filenames:
-            if name.endswith(".py"):
-                found.append(os.path.relpath(os.path.join(dirpath, name), root))
+    for owned in OWNED:
+        for dirpath, dirnames, filenames in os.walk(os.path.join(root, owned)):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for name in filenames:
+                if name.endswith(GENERATED_SUFFIXES):
+                    found.append(os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"))
     return found
 
 
@@ -1091,34 +2564,51 @@ def main(argv: Optional[List[str]] = None) -> int:
     methods_file = args.methods or os.path.join(os.path.dirname(spec_file), "methods.txt")
     notes: List[str] = []
     files = generate(spec_file, methods_file, repo, notes)
-    out_root = os.path.join(repo, "openai_lite", "resources")
+    out_root = os.path.join(repo, "openai_lite")
     stale = sorted(set(existing_files(out_root)) - set(files))
     changed = []
     for rel, text in sorted(files.items()):
         target = os.path.join(out_root, rel)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
         try:
-            with open(target, encoding="utf-8") as fh:
+            with open(target, "rb") as fh:
                 current = fh.read()
         except OSError:
             current = None
-        if current != text:
+        if rel.endswith(".dat") and current is not None:  # compressed: compare what it holds
+            try:
+                same = zlib.decompress(current) == zlib.decompress(data)
+            except zlib.error:
+                same = False
+            if same:
+                continue
+        if current != data:
             changed.append(rel)
             if not args.check:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "w", encoding="utf-8", newline="\n") as fh:
-                    fh.write(text)
+                with open(target, "wb") as fh:
+                    fh.write(data)
     if not args.check:
         for rel in stale:
             os.remove(os.path.join(out_root, rel))
+        for owned in OWNED:  # folders left empty (but for caches) by removed modules
+            for dirpath, dirnames, filenames in os.walk(os.path.join(out_root, owned), topdown=False):
+                if os.path.basename(dirpath) == "__pycache__":
+                    continue
+                left = [n for n in os.listdir(dirpath) if n != "__pycache__"]
+                if not left:
+                    import shutil
+
+                    shutil.rmtree(dirpath)
     if not args.quiet:
         for note in notes:
             print("note: " + note)
     if args.check:
         if changed or stale:
             for rel in changed:
-                print("out of date: openai_lite/resources/%s" % rel)
+                print("out of date: openai_lite/%s" % rel)
             for rel in stale:
-                print("not generated: openai_lite/resources/%s" % rel)
+                print("not generated: openai_lite/%s" % rel)
             print("run `python tools/generate.py` and commit the result")
             return 1
         if not args.quiet:

@@ -64,6 +64,9 @@ class SchemaValidationError(ValueError):
         self.message = message
         super().__init__("at {}: {}".format(path, message))
 
+    def __reduce__(self) -> Any:  # pickles (multiprocessing): rebuilt from both arguments
+        return (type(self), (self.path, self.message))
+
 
 class ToolArgumentsError(ValueError):
     """The arguments of a tool call are invalid (bad JSON, missing or wrongly

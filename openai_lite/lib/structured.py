@@ -148,7 +148,8 @@ def _generated(name: str) -> type:
 
 def _nested_of(parent: type, field: str) -> Any:
     """How ``parent`` wraps ``field``: a class, a resolver (a discriminated union) or None."""
-    return (getattr(parent, "_nested", None) or {}).get(field)
+    found = (getattr(parent, "_nested", None) or {}).get(field)
+    return resolve_model(found) if isinstance(found, str) else found  # generated types name them
 
 
 def _nested_class(parent: type, field: str) -> type:

@@ -1,0 +1,149 @@
+"""What type checkers see of common calls: ``pyright`` and ``mypy`` must report no error here.
+
+Not run by pytest (``tests/test_types.py`` runs the checkers on it). ``assert_type`` fails the
+check when a type is not exactly the one written; ``reveal_type`` only shows it.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
+
+from openai_lite import APIStatusError, NotFoundError, OpenAI, RateLimitError
+from openai_lite._pagination import SyncCursorPage, SyncPage
+from openai_lite._streaming import Stream
+from openai_lite.types import CreateEmbeddingResponse, Embedding, FileDeleted, FileObject, Model, ModelDeleted
+from openai_lite.types.beta.threads import Message, Run
+from openai_lite.types.chat import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionMessage,
+    ChatCompletionMessageFunctionToolCall,
+    ChatCompletionMessageParam,
+    ChatCompletionMessageToolCall,
+    ChatCompletionToolParam,
+)
+from openai_lite.types.responses import (
+    Response,
+    ResponseFunctionToolCall,
+    ResponseOutputItem,
+    ResponseOutputMessage,
+    ResponseStreamEvent,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import assert_type, reveal_type
+
+
+def chat(client: OpenAI) -> None:
+    messages: List[ChatCompletionMessageParam] = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Hello"},
+    ]
+    completion = client.chat.completions.create(model="gpt-4o-mini", messages=messages, temperature=0.2)
+    assert_type(completion, ChatCompletion)
+    message = completion.choices[0].message
+    assert_type(message, ChatCompletionMessage)
+    assert_type(message.content, Optional[str])
+    reveal_type(completion.choices[0].finish_reason)
+    if completion.usage is not None:
+        assert_type(completion.usage.total_tokens, int)
+    for call in message.tool_calls or []:
+        if call.type == "function":
+            assert_type(call, ChatCompletionMessageFunctionToolCall)
+            assert_type(call.function.arguments, str)
+    tool: ChatCompletionToolParam = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}], tools=[tool],
+                                   tool_choice="auto", response_format={"type": "json_object"})
+    legacy: ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall()
+    reveal_type(legacy)
+
+
+def streaming(client: OpenAI) -> None:
+    stream = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}], stream=True)
+    assert_type(stream, Stream[ChatCompletionChunk])
+    for chunk in stream:
+        assert_type(chunk, ChatCompletionChunk)
+        if chunk.choices:
+            assert_type(chunk.choices[0].delta.content, Optional[str])
+    flag: bool = bool(len("x"))
+    either = client.chat.completions.create(model="m", messages=[], stream=flag)
+    assert_type(either, Union[ChatCompletion, Stream[ChatCompletionChunk]])
+    with client.chat.completions.stream(model="m", messages=[{"role": "user", "content": "hi"}]) as helper:
+        reveal_type(helper)
+    events = client.responses.create(model="m", input="hi", stream=True)
+    for event in events:
+        assert_type(event, ResponseStreamEvent)
+        if event.type == "response.output_text.delta":
+            assert_type(event.delta, str)
+
+
+def embeddings_files_models(client: OpenAI) -> None:
+    result = client.embeddings.create(model="text-embedding-3-small", input=["a", "b"], encoding_format="float")
+    assert_type(result, CreateEmbeddingResponse)
+    assert_type(result.data[0], Embedding)
+    assert_type(result.data[0].embedding, List[float])
+    uploaded = client.files.create(file=("notes.jsonl", b"{}"), purpose="batch")
+    assert_type(uploaded, FileObject)
+    assert_type(uploaded.filename, str)
+    assert_type(client.files.delete("file_1"), FileDeleted)
+    assert_type(client.models.retrieve("gpt-4o"), Model)
+    assert_type(client.models.delete("ft:x"), ModelDeleted)
+
+
+def pages(client: OpenAI) -> None:
+    files = client.files.list(limit=10, purpose="batch")
+    assert_type(files, SyncCursorPage[FileObject])
+    assert_type(files.data, List[FileObject])
+    for item in files:
+        assert_type(item, FileObject)
+    if files.has_next_page():
+        reveal_type(files.get_next_page())
+    assert_type(client.models.list(), SyncPage[Model])
+    runs = client.beta.threads.runs.list("thread_1")
+    assert_type(runs, SyncCursorPage[Run])
+    assert_type(client.beta.threads.messages.list("thread_1").data[0], Message)
+
+
+def responses(client: OpenAI) -> None:
+    response = client.responses.create(model="gpt-4o-mini", input="Say hi", instructions="Be brief.")
+    assert_type(response, Response)
+    item = response.output[0]
+    assert_type(item, ResponseOutputItem)
+    if item.type == "message":
+        assert_type(item, ResponseOutputMessage)
+        for part in item.content:
+            if part.type == "output_text":
+                assert_type(part.text, str)
+    elif item.type == "function_call":
+        assert_type(item, ResponseFunctionToolCall)
+        assert_type(item.arguments, str)
+    reveal_type(response.status)
+
+
+def helpers(client: OpenAI) -> None:
+    run = client.beta.threads.runs.create_and_poll(thread_id="thread_1", assistant_id="asst_1")
+    assert_type(run, Run)
+    reveal_type(run.status)
+    waited = client.files.wait_for_processing("file_1")
+    assert_type(waited, FileObject)
+    parsed = client.chat.completions.parse(model="m", messages=[{"role": "user", "content": "2+2?"}],
+                                           response_format=dict)
+    reveal_type(parsed.choices[0].message.parsed)
+
+
+def errors(client: OpenAI) -> None:
+    try:
+        client.models.retrieve("missing")
+    except NotFoundError as error:
+        assert_type(error.status_code, int)
+        assert_type(error.request_id, Optional[str])
+    except RateLimitError as error:
+        reveal_type(error.response)
+    except APIStatusError as error:
+        reveal_type(error.body)
+        reveal_type(error.code)
+
+
+def untyped_extra_fields(completion: ChatCompletion) -> Any:
+    data: Dict[str, Any] = completion.to_dict()
+    it: Iterator[Any] = iter([completion.model_dump_json()])
+    return data, it

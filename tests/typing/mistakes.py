@@ -1,0 +1,21 @@
+"""Deliberate mistakes: ``pyright`` and ``mypy`` must each report an error on exactly the lines
+marked ``# E: <what>`` (``tests/test_types.py`` compares), and nowhere else. Not run by pytest."""
+from __future__ import annotations
+
+from openai_lite import OpenAI
+from openai_lite.types.chat import ChatCompletionMessageParam
+
+
+def mistakes(client: OpenAI) -> None:
+    client.chat.completions.create(model="m", messages=[], temperture=0.2)  # E: misspelled parameter
+    client.embeddings.create(model="text-embedding-3-small", input="x", encoding_format="float32")  # E: wrong enum literal
+    client.embeddings.create(model="text-embedding-3-small")  # E: missing required argument
+    client.files.list(order="newest")  # E: wrong enum literal in a list call
+    message: ChatCompletionMessageParam = {"role": "user", "contnt": "hi"}  # E: misspelled key of a request shape
+    completion = client.chat.completions.create(model="m", messages=[message])
+    print(completion.choices[0].mesage)  # E: misspelled response field
+    print(completion.usage.total_tokens)  # E: usage may be None
+    client.files.retrieve(42)  # E: wrong argument type
+    client.responses.create(model="m", input="hi", tool_choice="sometimes")  # E: value outside a union of literals
+    for chunk in client.chat.completions.create(model="m", messages=[], stream=True):
+        print(chunk.choices[0].message)  # E: a chunk has a delta, not a message
