@@ -195,6 +195,8 @@ class Server:
         self.accepted = 0
         self.requests = 0
         self.bytes_in = 0
+        self.partial: set = set()  # connections holding an incomplete small request
+        self.spin_until = 0.0
         self.listeners = {}
         for kind in ("main", "control"):
             lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -210,8 +212,11 @@ class Server:
 
     def serve_forever(self) -> None:
         sel = self.sel
+        clock = time.perf_counter
         while True:
-            for key, events in sel.select():
+            # Poll without sleeping while a small request is half read (see SPIN_SECONDS).
+            spinning = self.partial and clock() < self.spin_until
+            for key, events in sel.select(0 if spinning else None):
                 data = key.data
                 if data == "main" or data == "control":
                     self._accept(key.fileobj, data == "control")
@@ -238,6 +243,7 @@ class Server:
             self.sel.register(sock, selectors.EVENT_READ, conn)
 
     def _close(self, conn: Conn) -> None:
+        self.partial.discard(conn)
         try:
             self.sel.unregister(conn.sock)
         except (KeyError, ValueError):
@@ -256,33 +262,20 @@ class Server:
             self.bytes_in += n
             if conn.remaining == 0:
                 self._advance(conn)
-            return
-        data = conn.sock.recv(262144)
-        if not data:
-            self._close(conn)
-            return
-        self.bytes_in += len(data)
-        conn.inbuf += data
-        self._advance(conn)
-        if conn.state != HEAD or conn.inbuf:
-            self._spin(conn)
-
-    def _spin(self, conn: Conn) -> None:
-        """Wait for the rest of an incomplete (small) request without sleeping; see SPIN_SECONDS."""
-        deadline = time.perf_counter() + SPIN_SECONDS
-        while (conn.state != HEAD or conn.inbuf) and conn.remaining < len(SCRATCH):
-            try:
-                data = conn.sock.recv(262144)
-            except (BlockingIOError, InterruptedError):
-                if time.perf_counter() > deadline:
-                    return
-                continue
+        else:
+            data = conn.sock.recv(262144)
             if not data:
                 self._close(conn)
                 return
             self.bytes_in += len(data)
             conn.inbuf += data
             self._advance(conn)
+        if (conn.state != HEAD or conn.inbuf) and conn.remaining < len(SCRATCH):
+            if conn not in self.partial:
+                self.partial.add(conn)
+                self.spin_until = time.perf_counter() + SPIN_SECONDS
+        else:
+            self.partial.discard(conn)
 
     def _advance(self, conn: Conn) -> None:
         buf = conn.inbuf

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """openai_lite side by side with the official ``openai`` package and raw ``requests``.
 
-    python benchmarks/run.py                # everything (about 5-10 minutes on 2 cores)
+    python benchmarks/run.py                # everything (about 4 minutes on 2 cores, plus installs the first time)
     python benchmarks/run.py --quick        # tiny sizes, no installs (what the smoke test runs)
     python benchmarks/run.py --only call,stream --runs 5
 
@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -71,14 +72,16 @@ class Sizes:
         self.quick = quick
         self.runs = runs or (2 if quick else 7)
         self.upload_runs = min(self.runs, 2 if quick else 3)  # peak RSS hardly varies run to run
-        self.call_iters, self.call_warmup = (100, 10) if quick else (2000, 200)
+        self.import_runs = self.runs if quick else self.runs * 3  # a tenth of a second each: cheap, and noisy
+        self.call_iters, self.call_warmup = (100, 10) if quick else (2000, 200)  # in batches of 100
         self.chunks = 200 if quick else 2000
         self.stream_iters = 2 if quick else 5
         self.big_bytes = 256 * 1024 if quick else 8_000_000
         self.big_iters = 1 if quick else 3
         self.upload_bytes = 2 * MiB if quick else 300 * MiB
         self.threads = 16
-        self.per_thread = 10 if quick else 150
+        self.per_thread = 10 if quick else 100
+        self.bursts = 1 if quick else 3
         self.ceiling_requests = 2000 if quick else 20000
         self.ceiling_upload = 20 * MiB if quick else 300 * MiB
 
@@ -124,19 +127,14 @@ def run_child(cmd: Sequence[str], env: Dict[str, str], timeout: float = 300.0,
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, env=env, cwd=str(HERE),
                                 preexec_fn=PIN.preexec(PIN.clients) if pin else None)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                status = -9 << 8
-                break
-            time.sleep(0.0005)
+        killer = threading.Timer(timeout, proc.kill)  # a hung contender is killed, and reported
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)  # blocking: the wall time is exact
+        finally:
+            killer.cancel()
         wall = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else (status >> 8)
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
         proc.returncode = code
         out.seek(0)
         err.seek(0)
@@ -338,6 +336,17 @@ class Row:
             return "%s %s" % (med, self.unit)
         return "%s %s (%s-%s)" % (med, self.unit, lo, hi)
 
+    def ratio_of(self, a: str, b: str) -> Optional[float]:
+        """``a`` over ``b``: the median of the per-round ratios (runs of one round are adjacent in time,
+        so a slow spell on the machine cancels out), or the ratio of the medians if rounds do not pair."""
+        ca, cb = self.cells.get(a), self.cells.get(b)
+        if not ca or not cb or "error" in ca or "error" in cb:
+            return None
+        xs, ys = ca.get("samples") or [], cb.get("samples") or []
+        if xs and len(xs) == len(ys) and all(ys):
+            return summarize([x / y for x, y in zip(xs, ys)])["median"]
+        return ca["median"] / cb["median"] if cb["median"] else None
+
     def median(self, who: str) -> Optional[float]:
         cell = self.cells.get(who)
         return cell.get("median") if cell and "error" not in cell else None
@@ -451,14 +460,13 @@ def bench_import(ctx: Context) -> List[Row]:
         rss_of.setdefault(who, []).append(peak)
         return seconds
 
-    wall.cells = alternate(ctx.sizes.runs, contenders, measure)
+    wall.cells = alternate(ctx.sizes.import_runs, contenders, measure)
     for who in contenders:
         rss.cells[who] = dict(wall.cells[who]) if "error" in wall.cells[who] else summarize(rss_of[who])
     ctx.skip_official(wall)
     ctx.skip_official(rss)
-    lite, raw = wall.median(LITE), wall.median(RAW)
-    if lite and raw:
-        ratio = lite / raw
+    ratio = wall.ratio_of(LITE, RAW)
+    if ratio:
         wall.judge(ratio, "%.2fx import requests" % ratio, "<= 1.25x import requests", ratio <= 1.25)
     lite_rss, raw_rss = rss.median(LITE), rss.median(RAW)
     if lite_rss and raw_rss:
@@ -474,10 +482,9 @@ def bench_call(ctx: Context) -> List[Row]:
     args = {"bench": "call", "iters": s.call_iters, "warmup": s.call_warmup}
     row.cells = alternate(s.runs, ctx.contenders(), lambda who: ctx.run(who, args)["value"])
     ctx.skip_official(row)
-    lite, raw, official = row.median(LITE), row.median(RAW), row.median(OFFICIAL)
-    if lite and raw:
-        ratio = lite / raw
-        text = "%.2fx raw" % ratio + ("; openai %.2fx raw" % (official / raw) if official else "")
+    ratio, official = row.ratio_of(LITE, RAW), row.ratio_of(OFFICIAL, RAW)
+    if ratio:
+        text = "%.2fx raw" % ratio + ("; openai %.2fx raw" % official if official else "")
         row.judge(ratio, text, "<= 1.15x raw floor", ratio <= 1.15)
     return [row]
 
@@ -489,13 +496,12 @@ def bench_stream(ctx: Context) -> List[Row]:
     args = {"bench": "stream", "prefix": "/stream", "iters": s.stream_iters, "expect_chunks": s.chunks}
     row.cells = alternate(s.runs, ctx.contenders(), lambda who: ctx.run(who, args)["value"])
     ctx.skip_official(row)
-    lite, official, raw = row.median(LITE), row.median(OFFICIAL), row.median(RAW)
-    if lite and official:
-        ratio = lite / official
-        text = "%.1fx openai" % ratio + ("; %.2fx raw" % (lite / raw) if raw else "")
+    ratio, vs_raw = row.ratio_of(LITE, OFFICIAL), row.ratio_of(LITE, RAW)
+    if ratio:
+        text = "%.1fx openai" % ratio + ("; %.2fx raw" % vs_raw if vs_raw else "")
         row.judge(ratio, text, ">= 6x openai", ratio >= 6.0)
-    elif lite and raw:
-        row.judge(None, "%.2fx raw" % (lite / raw), ">= 6x openai", None)
+    elif vs_raw:
+        row.judge(None, "%.2fx raw" % vs_raw, ">= 6x openai", None)
     return [row]
 
 
@@ -538,16 +544,20 @@ def bench_upload(ctx: Context) -> List[Row]:
         row = Row("upload_" + form, "4. %s upload from %s, peak RSS" % (size_label, label), "MiB", "%.0f",
                   "files=", "<= 64 MiB")
         extra: Dict[str, List[float]] = {}
+        speed: Dict[str, List[float]] = {}
 
         def measure(who: str, form: str = form) -> float:
             result = ctx.run(who, {"bench": "upload", "form": form, "path": str(path)}, timeout=600)
             extra.setdefault(who, []).append(result.get("rss_before_mib", 0.0))
+            speed.setdefault(who, []).append(result.get("mb_per_s", 0.0))
             return result["process_peak_mib"]
 
         row.cells = alternate(s.upload_runs, ctx.contenders(), measure)
         ctx.skip_official(row)
         for who, before in extra.items():
-            row.notes.append("%s: %.0f MiB before the upload started" % (who, sorted(before)[len(before) // 2]))
+            rates = sorted(speed.get(who) or [0.0])
+            row.notes.append("%s: %.0f MiB before the upload started; sent at %.0f MB/s" % (
+                who, sorted(before)[len(before) // 2], rates[len(rates) // 2]))
         lite = row.median(LITE)
         if lite:
             row.judge(lite, "", "<= 64 MiB", lite <= 64.0)
@@ -561,7 +571,7 @@ def bench_threads(ctx: Context) -> List[Row]:
     s = ctx.sizes
     row = Row("threads", "5. %d threads sharing one client" % s.threads, "req/s", "%.0f",
               "Session, pool_maxsize=%d" % s.threads, ">= 0.9x raw, no pool warnings")
-    args = {"bench": "threads", "threads": s.threads, "per_thread": s.per_thread}
+    args = {"bench": "threads", "threads": s.threads, "per_thread": s.per_thread, "bursts": s.bursts}
     seen: Dict[str, Dict[str, Any]] = {}
 
     def measure(who: str) -> float:
@@ -585,13 +595,12 @@ def bench_threads(ctx: Context) -> List[Row]:
             row.cells[who]["warnings"] = info["warnings"]
             row.cells[who]["max_connections"] = info["max_connections"]
     ctx.details["threads"] = seen
-    lite, raw = row.median(LITE), row.median(RAW)
-    if lite and raw:
-        ratio = lite / raw
+    ratio = row.ratio_of(LITE, RAW)
+    if ratio:
         lite_info = seen.get(LITE, {})
         clean = lite_info.get("warnings", 1) == 0 and lite_info.get("max_connections", 99) <= s.threads
-        official = row.median(OFFICIAL)
-        text = "%.2fx raw" % ratio + ("; openai %.2fx raw" % (official / raw) if official else "")
+        official = row.ratio_of(OFFICIAL, RAW)
+        text = "%.2fx raw" % ratio + ("; openai %.2fx raw" % official if official else "")
         text += "; %d warnings, <= %d conns" % (lite_info.get("warnings", -1), lite_info.get("max_connections", -1))
         row.judge(ratio, text, ">= 0.9x raw, no pool warnings", ratio >= 0.9 and clean)
     return [row]
@@ -601,7 +610,7 @@ def bench_threads(ctx: Context) -> List[Row]:
 
 
 def tree_stats(root: Path) -> Dict[str, Any]:
-    total = files = 0
+    total = files = bytecode = 0
     native = []
     for folder, _, names in os.walk(str(root)):
         for name in names:
@@ -609,10 +618,13 @@ def tree_stats(root: Path) -> Dict[str, Any]:
             if os.path.islink(full):
                 continue
             files += 1
-            total += os.path.getsize(full)
+            size = os.path.getsize(full)
+            total += size
+            if name.endswith(".pyc"):
+                bytecode += size
             if name.endswith((".so", ".pyd", ".dylib")) or ".so." in name:
                 native.append(os.path.relpath(full, str(root)))
-    return {"bytes": total, "files": files, "native": sorted(native)}
+    return {"bytes": total, "files": files, "native": sorted(native), "bytecode": bytecode}
 
 
 def build_lite_wheel(py: str, work: Path) -> Path:
@@ -691,11 +703,14 @@ def bench_size(ctx: Context, installs: Optional[Installs]) -> List[Row]:
             continue
         mb = stats["bytes"] / 1e6
         row.cells[who] = dict(summarize([mb]), files=stats["files"], native=stats["native"],
+                              bytecode_mb=stats["bytecode"] / 1e6,
                               text="%.1f MB, %d files" % (mb, stats["files"]))
+        row.notes.append("%s: %.1f MB of it is bytecode (.pyc); %.1f MB without" % (
+            who, stats["bytecode"] / 1e6, (stats["bytes"] - stats["bytecode"]) / 1e6))
     own = _own_package_size(installs)
     if own is not None:
-        row.notes.append("openai_lite itself: %.2f MB (the rest is requests, urllib3, charset-normalizer, idna, "
-                         "certifi, sseclient-py)" % (own / 1e6))
+        row.notes.append("openai_lite itself: %s (the rest is requests, urllib3, charset-normalizer, idna, "
+                         "certifi, sseclient-py)" % own)
     lite, raw = row.median(LITE), row.median(RAW)
     if lite:
         official = row.median(OFFICIAL)
@@ -707,11 +722,21 @@ def bench_size(ctx: Context, installs: Optional[Installs]) -> List[Row]:
     return [row]
 
 
-def _own_package_size(installs: Installs) -> Optional[int]:
+def _own_package_size(installs: Installs) -> Optional[str]:
+    """openai_lite's own share, by top-level folder: where the bytes are."""
     found = installs.done.get(LITE + ":plain")
     if not isinstance(found, Path):
         return None
-    return tree_stats(found / "openai_lite")["bytes"]
+    package = found / "openai_lite"
+    total = tree_stats(package)["bytes"]
+    parts = []
+    for child in sorted(package.iterdir()):
+        if child.is_dir() and child.name != "__pycache__":
+            parts.append((tree_stats(child)["bytes"], child.name + "/"))
+    parts.sort(reverse=True)
+    rest = total - sum(size for size, _ in parts)
+    shown = ", ".join("%s %.2f" % (name, size / 1e6) for size, name in parts[:4])
+    return "%.2f MB with bytecode (%s, top-level modules %.2f)" % (total / 1e6, shown, rest / 1e6)
 
 
 def _zip(folder: Path, out: Path) -> Dict[str, Any]:
@@ -798,19 +823,16 @@ def markdown(rows: List[Row], meta: Dict[str, Any]) -> str:
 
 
 def rst_table(rows: List[Row], meta: Dict[str, Any]) -> str:
+    """The table as an RST ``list-table`` (what README.rst's Performance section carries)."""
     head = list(COLUMNS)
     head[2] = meta.get("official_label", "openai")
-    body = table_rows(rows, head[2])
-    widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
-    sep = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
-    hsep = sep.replace("-", "=")
-
-    def line(cells: List[str]) -> str:
-        return "|" + "|".join(" " + c.ljust(w) + " " for c, w in zip(cells, widths)) + "|"
-
-    out = [sep, line(head), hsep]
-    for cells in body:
-        out += [line(cells), sep]
+    out = [".. list-table::", "   :header-rows: 1", ""]
+    for cells in [head] + table_rows(rows, head[2]):
+        for k, cell in enumerate(cells):
+            text = cell.replace("|", "/").replace("*", "x") or " "
+            if text[:1].isdigit() and ". " in text[:4]:
+                text = text.replace(". ", "\\. ", 1)  # "1. import" is a row label, not an RST list
+            out.append(("   * - " if k == 0 else "     - ") + text)
     return "\n".join(out)
 
 
@@ -928,8 +950,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         meta["date"], meta["machine"]["cpu"] or platform.machine(), meta["machine"]["cpus"],
         meta["machine"]["python"])
     details = details_text(rows, ctx.details, meta)
-    report = "# %s\n\nMedian (min-max) over %d runs per contender, contenders alternating run by run.\n\n%s\n\n%s\n" % (
-        title, sizes.runs, table, details)
+    report = ("# %s\n\nMedian (min-max) over %d runs per contender (uploads: %d, imports: %d), contenders alternating run by "
+              "run; a ratio is the median of the per-round ratios.\n\n%s\n\n%s\n" % (
+                  title, sizes.runs, sizes.upload_runs, sizes.import_runs, table, details))
     sys.stdout.write("\n" + report)
     out_dir = Path(args.results_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
