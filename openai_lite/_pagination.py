@@ -50,8 +50,9 @@ class BasePage(BaseModel, Generic[T]):
         if cached is None:
             item_cls = resolve_model(self._call.cast_to) if self._call is not None else BaseModel
             raw = self._data.get("data") or []
-            cached = self._cache["data"] = [_rebuild(item_cls, item, None) if isinstance(item, dict) else item
-                                            for item in raw]
+            pick = None if isinstance(item_cls, type) else item_cls  # items of a union type: each picks its class
+            cached = self._cache["data"] = [_rebuild(pick(item) if pick else item_cls, item, None)
+                                            if isinstance(item, dict) else item for item in raw]
         return cached
 
     # the two hooks a style overrides

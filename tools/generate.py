@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate ``openai_lite/resources/`` from the OpenAPI spec and ``methods.txt``.
+"""Generate ``openai_lite/resources/`` and ``openai_lite/types/`` from the OpenAPI spec and ``methods.txt``.
 
     python tools/generate.py              # write the generated files
     python tools/generate.py --check      # exit 1 if the committed output is not what we would write
@@ -9,27 +9,33 @@ Inputs: ``../shared/openapi/openapi.yaml`` and ``methods.txt`` (relative to the 
 ``methods.txt`` names every method the way openai-python does (``client.beta.threads.runs.create
 POST /threads/{thread_id}/runs``); the spec supplies parameters, bodies, responses and docs.
 
-Output (this script owns ``openai_lite/resources/``: any other ``.py`` file there is removed):
+Output (this script owns ``resources/`` and ``types/``: other ``.py``/``.pyi``/``.dat`` files there are removed).
+Run time and static types are split: ``.py`` modules are small and carry no annotations or docs; the
+``.pyi`` stub beside each one gives checkers and editors every type and the spec's descriptions.
 
-- one module per resource, laid out like openai-python (a package where a resource has children);
-  each class is a ``SyncAPIResource`` with lazy, typed child properties and one method per operation;
-- ``_client_resources.py``: the client's top-level resources (plus ``webhooks``, ``with_raw_response``
-  and ``with_streaming_response``);
-- ``_operations.py``: a data table of every operation, for tests.
+- ``resources/<top>.py``: one module per top-level resource, holding its children's classes too; each
+  method is ``name = _op(...)``, a function with the operation's real signature built from a compact
+  description (``resources/__init__.py``), whose body hands its arguments to ``resources/_call.py``;
+- ``resources/<top>.pyi``: typed signatures (``@overload`` on ``stream``), typed pages and helpers, docs;
+- ``resources/_client_resources.py``: the client's top-level resources (plus ``webhooks``,
+  ``with_raw_response`` and ``with_streaming_response``); ``_operations.py``: every operation as data, for tests;
+- ``types/**``: response models, request ``TypedDict``s (``<Name>Param``), enums and unions for every schema an
+  operation uses: ``.pyi`` stubs for checkers; ``.py`` modules whose ``__getattr__`` builds a class on first
+  use from ``types/_index.dat`` (zlib-compressed text: fields, nested types, how a union picks its member).
 
-The pieces most likely to change are single functions: ``python_type`` (schema -> annotation;
-a later generator of typed dicts replaces it), ``page_style``, ``body_kind`` and ``response_kind``.
-Standard library and PyYAML only.
+The pieces most likely to change are tables (``TYPE_NAMES``, ``PARAM_NAMES``, ``TYPE_MODULES``, ``HELPERS``)
+and single functions: ``TypeGen.annotate`` (schema -> annotation and run-time wrapping), ``page_style``,
+``body_kind`` and ``response_kind``. Standard library and PyYAML only.
 """
 from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import keyword
 import os
 import re
 import sys
-import textwrap
 import zlib
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -115,7 +121,6 @@ CLASS_NAMES: Dict[str, str] = {"chatkit": "ChatKit"}
 ACRONYMS: Dict[str, str] = {"api": "API"}
 
 RESERVED = frozenset(("self", "extra_headers", "extra_query", "extra_body", "timeout"))
-WRAP = 100
 MAX_HINTED_LITERALS = 12
 
 
@@ -233,8 +238,8 @@ def _split_top(text: str) -> List[str]:
 
 
 def python_type(spec: Spec, schema: Any, depth: int = 0) -> str:
-    """A simple annotation for a schema: str/int/float/bool, List, Dict, Literal, Union, Optional,
-    ``FileTypes`` for binary strings and ``Any`` for structured objects."""
+    """A first, plain annotation of a parameter (lists and headers are told apart by it); the
+    typed one, with models and ``TypedDict``s, comes from ``TypeGen`` (``collect_types``)."""
     if not isinstance(schema, dict) or not schema or depth > 8:
         return "Any"
     if "$ref" in schema:
@@ -657,62 +662,6 @@ def mixins_for(path: str, repo: str, notes: List[str]) -> List[Tuple[str, str]]:
     return found
 
 
-def docstring(text: str, indent: str) -> str:
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').rstrip()
-    if text.endswith('"'):
-        text += " "
-    lines = text.split("\n")
-    out = ['%s"""%s' % (indent, lines[0])] + [(indent + line) if line.strip() else "" for line in lines[1:]]
-    if len(out) == 1 and len(out[0]) + 3 <= WRAP + 20:
-        return out[0] + '"""'
-    return "\n".join(out) + "\n" + indent + '"""'
-
-
-def wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> List[str]:
-    out: List[str] = []
-    paragraphs = text.strip().split("\n")
-    in_code = False
-    for i, para in enumerate(paragraphs):
-        first = indent if i == 0 else subsequent
-        if para.strip().startswith("```"):
-            in_code = not in_code
-        if not para.strip():
-            out.append("")
-            continue
-        if in_code or len(para) + len(first) <= width:
-            out.append(first + para.rstrip())
-            continue
-        lead = re.match(r"\s*(?:[-*] |\d+\. )?", para).group(0)
-        out.extend(textwrap.wrap(para.strip(), width=width, initial_indent=first + lead[:len(lead) - len(lead.lstrip())],
-                                 subsequent_indent=subsequent + " " * len(lead),
-                                 break_long_words=False, break_on_hyphens=False))
-    return out
-
-
-def method_doc(op: Operation) -> str:
-    parts: List[str] = []
-    head = op.summary or op.name.replace("_", " ").capitalize()
-    parts.extend(wrap(head, WRAP))
-    if op.description and op.description != op.summary:
-        parts.append("")
-        parts.extend(wrap(op.description, WRAP))
-    if op.deprecated:
-        parts.extend(["", "Deprecated."])
-    params = [p for p in op.params]
-    if params:
-        parts.extend(["", "Args:"])
-        for p in params:
-            desc = p.description.strip() or "(no description)"
-            if p.deprecated:
-                desc = "Deprecated. " + desc
-            parts.extend(wrap("%s: %s" % (p.name, desc), WRAP, "  ", "      "))
-            parts.append("")
-        parts.extend(["  extra_headers: Send extra headers", "", "  extra_query: Add additional query parameters to the request",
-                      "", "  extra_body: Add additional JSON properties to the request", "",
-                      "  timeout: Override the client-level default timeout for this request, in seconds"])
-    return "\n".join(parts)
-
-
 # ---------------------------------------------------------------------------------------------
 # rendering: runtime modules carry only signatures (names and defaults) and one call each;
 # annotations and documentation live in the ``.pyi`` stub beside each module.
@@ -755,7 +704,7 @@ def signature_params(op: Operation, typed: bool = False, stream: Optional[str] =
 
 def op_data(op: Operation) -> str:
     """How ``_call`` sends an operation, as one compact line (see ``CALL_PY``)."""
-    q = ",".join(p.name if p.wire.rstrip("[]") == p.name else "%s:%s" % (p.name, p.wire.rstrip("[]"))
+    q = ",".join(p.name if p.wire == p.name else "%s:%s" % (p.name, p.wire)  # "a[]": sent as a
                  for p in op.params if p.where == "query")
     h = ",".join("%s:%s%s" % (p.name, p.wire, "*" if p.joined else "")
                  for p in op.params if p.where == "header")
@@ -784,7 +733,27 @@ def render_method(op: Operation) -> str:
     return '    %s = _op("%s", "%s", "%s")\n' % (op.name, op.method, signature, data)
 
 
+# Beta operations documented by their generally available twin (``beta.responses.create`` by
+# ``responses.create``): their docstrings name the twin and document only what differs.
+BETA_TWINS = ("beta.responses.",)
+TWIN_OPS: Dict[str, Operation] = {}  # filled by ``generate``
+
+
 def _stub_method_doc(op: Operation) -> str:
+    twin = next((TWIN_OPS.get(op.method[len(prefix) - len("responses."):]) for prefix in BETA_TWINS
+                 if op.method.startswith(prefix)), None)
+    if twin is not None:
+        same = {p.name for p in twin.params}
+        parts = ["The beta Responses API's ``client.%s``: its documentation covers the parameters both share."
+                 % twin.method]
+        parts += ["", "Args:"]
+        parts += ["  %s: (as there)" % p.name for p in op.params if p.name in same]
+        for p in op.params:
+            if p.name not in same:
+                lines = (p.description.strip() or "(no description)").split("\n")
+                parts.append("  %s: %s" % (p.name, lines[0]))
+                parts += [("      " + line) if line.strip() else "" for line in lines[1:]]
+        return "\n".join(parts)
     parts: List[str] = [op.summary or op.name.replace("_", " ").capitalize()]
     if op.description and op.description != op.summary:
         parts += ["", op.description]
@@ -1002,7 +971,7 @@ def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) ->
                        % top.path]
     imports: List[str] = ["from .._resource import SyncAPIResource"]
     body: List[str] = []
-    has_ops = False
+    has_ops = has_children = False
     for res in walk(top):
         if res.alias:
             continue
@@ -1016,27 +985,21 @@ def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) ->
         for key in sorted(res.children):
             child = res.children[key]
             name, module = _child_ref(child, tree, classes)
-            lines.append("    @property")
-            lines.append('    def %s(self) -> "%s":' % (child.segment, name))
+            has_children = True
             if module is None:
-                lines.append('        return self._children.get("%s") or self._child("%s", %s)'
-                             % (child.segment, child.segment, name))
+                lines.append('    %s = _child("%s", "%s", globals())' % (child.segment, child.segment, name))
             else:
-                lines.append('        child = self._children.get("%s")' % child.segment)
-                lines.append("        if child is None:")
-                lines.append("            from %s import %s" % (module, name))
-                lines.append("")
-                lines.append('            child = self._child("%s", %s)' % (child.segment, name))
-                lines.append("        return child")
-            lines.append("")
+                lines.append('    %s = _child("%s", "%s", "%s")' % (child.segment, child.segment, name,
+                                                                   "openai_lite.resources" + module))
         for op in res.operations:
             has_ops = True
-            lines.append(render_method(op))
+            lines.append(render_method(op).rstrip("\n"))
         if len(lines) == 1:
             lines.append("    pass")
         body.append("\n".join(lines).rstrip() + "\n")
-    if has_ops:
-        imports.append("from . import _op")
+    helpers = [n for n, used in (("_child", has_children), ("_op", has_ops)) if used]
+    if helpers:
+        imports.append("from . import %s" % ", ".join(helpers))
     head += sorted(imports, key=lambda s: s.split()[1])
     head += ["", "__all__ = [%s]" % ", ".join('"%s"' % classes[r.path] for r in walk(top) if not r.alias)]
     return "\n".join(head) + "\n\n\n" + "\n\n".join(body)
@@ -1088,7 +1051,7 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
     if ext:
         head.append("from typing_extensions import %s" % ", ".join(ext))
     head.append("")
-    core = ["from openai_lite._resource import SyncAPIResource"]
+    core = ["from openai_lite.resources._base import SyncAPIResource"]
     types_used = [n for n in ("Body", "Headers", "NotGiven", "Query", "Timeout") if n in words]
     if types_used:
         core.append("from openai_lite._types import %s" % ", ".join(types_used))
@@ -1130,6 +1093,21 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
     return "\n".join(head) + "\n\n\n" + text
 
 
+BASE_PYI = BANNER + '''"""The base of the resource stubs (a stub only: at run time the resources derive from
+``openai_lite._resource.SyncAPIResource``). ``with_raw_response`` and ``with_streaming_response`` give the
+same methods returning response objects (``.parse()``, headers, the body), typed ``Any`` here."""
+from typing import Any
+
+from openai_lite._resource import SyncAPIResource as _Base
+
+
+class SyncAPIResource(_Base):
+    @property
+    def with_raw_response(self) -> Any: ...  # type: ignore[override]
+    @property
+    def with_streaming_response(self) -> Any: ...  # type: ignore[override]
+'''
+
 CALL_PY = BANNER + '''"""The one body every generated method shares: its arguments -> ``client._request``.
 
 Each method is ``return _call(self, "<name>", locals())``; ``DATA[name]`` (set by ``_op`` in the
@@ -1163,7 +1141,8 @@ def _parse(name, args):
     renames = dict(_pairs(parts[6]))
     wire_to_name = {wire: py for py, wire in renames.items()}
     path_params = [(wire_to_name.get(wire, wire), wire) for wire in path_wires]
-    query = _pairs(parts[2])
+    query_wires = _pairs(parts[2])
+    query = [(py, wire[:-2] if wire.endswith("[]") else wire) for py, wire in query_wires]
     headers = [(py, wire.rstrip("*"), wire.endswith("*")) for py, wire in _pairs(parts[3])]
     taken = set(_EXTRAS) | {py for py, _ in path_params} | {py for py, _ in query} | {h[0] for h in headers}
     body = [(py, renames.get(py, py)) for py in args if py not in taken]
@@ -1174,7 +1153,7 @@ def _parse(name, args):
         stream_name = next(py for py in args if renames.get(py, py) == "stream")
     op = (verb, path, path_params, query, headers, parts[1], body, tuple(parts[4].split(",")) if parts[4] else (),
           tuple(parts[5].split(",")) if parts[5] else (), parts[7] or None, parts[8] or None, parts[9] or None,
-          stream_name, "B" in flags, "admin" if "A" in flags else "api", "J" in flags, fixed)
+          stream_name, "B" in flags, "admin" if "A" in flags else "api", "J" in flags, fixed, query_wires)
     _parsed[name] = op
     return op
 
@@ -1182,7 +1161,7 @@ def _parse(name, args):
 def call(resource, name, args):
     op = _parsed.get(name) or _parse(name, args)
     (verb, path, path_params, query, headers, body_kind, body, files, json_fields, cast_to, page, stream_cast_to,
-     stream_name, binary, auth, json_ok, fixed) = op
+     stream_name, binary, auth, json_ok, fixed, _) = op
     kwargs = {}
     if path_params:
         kwargs["path_params"] = {wire: args[py] for py, wire in path_params}
@@ -1267,8 +1246,8 @@ def _build():
         for part in name.split("."):
             method = getattr(method, part)
         signature = inspect.signature(method).parameters
-        (verb, path, path_params, query, headers, body_kind, body, files, _, cast_to, page, stream_cast_to,
-         stream_name, binary, auth, _, fixed) = _parse(name, ["self"] + list(signature))
+        (verb, path, path_params, _, headers, body_kind, body, files, _, cast_to, page, stream_cast_to,
+         stream_name, binary, auth, _, fixed, query) = _parse(name, ["self"] + list(signature))
         path_names = tuple(py for py, _ in path_params)
         where = {py: "path" for py in path_names}
         where.update((py, "query") for py, _ in query)
@@ -1319,6 +1298,27 @@ def _invoke(resource, name, args):
     return call(resource, name, args)
 
 
+def _child(name, class_name, where):
+    """A property giving the child resource ``class_name``, built once, from ``where`` (a module's
+    namespace, or a module's name when the class lives in another module)."""
+
+    def get(self):
+        child = self._children.get(name)
+        if child is None:
+            if isinstance(where, str):
+                import importlib
+
+                cls = getattr(importlib.import_module(where), class_name)
+            else:
+                cls = where[class_name]
+            child = self._child(name, cls)
+        return child
+
+    get.__name__ = get.__qualname__ = name
+    get.__annotations__ = {"return": class_name}
+    return property(get)
+
+
 def _op(name, signature, data):
     """A method: ``signature`` is "positional|required keywords|optional keywords" (names space-separated)."""
     DATA[name] = data
@@ -1340,17 +1340,6 @@ def find(tree: Resource, path: str) -> Resource:
     for part in path.split("."):
         node = node.children[part]
     return node
-
-
-def _relative(src: Resource, target: Resource) -> str:
-    """Relative import of target's module from src's module."""
-    src_pkg = src.path.split(".") if src.is_package else src.path.split(".")[:-1]
-    tgt = target.path.split(".")
-    common = 0
-    while common < len(src_pkg) and common < len(tgt) and src_pkg[common] == tgt[common]:
-        common += 1
-    dots = "." * (len(src_pkg) - common + 1)
-    return dots + ".".join(tgt[common:])
 
 
 def render_client_resources(tree: Resource) -> str:
@@ -1387,12 +1376,12 @@ def render_client_resources(tree: Resource) -> str:
         return found
 
     @property
-    def with_raw_response(self) -> ClientResources:
+    def with_raw_response(self) -> Any:  # Any: its methods return responses, not the objects typed in the stubs
         """The same resources, returning raw responses (``.parse()`` for the object)."""
         return self._in_mode("raw")
 
     @property
-    def with_streaming_response(self) -> ClientResources:
+    def with_streaming_response(self) -> Any:
         """The same resources, returning responses whose body is read only when asked."""
         return self._in_mode("streaming")
 
@@ -1548,7 +1537,7 @@ TYPE_MODULES: Dict[str, str] = {
     "Thread": "beta", "Assistant": "beta", "AssistantStreamEvent": "beta",
     "ChatCompletionMessageParam": "chat", "ChatCompletionTokenLogprob": "chat",
     "ResponseStreamEvent": "responses", "Response": "responses", "ResponseOutputItem": "responses",
-    "FunctionDefinition": "", "ResponseFormatJSONSchema": "",
+    "FunctionDefinition": "", "ConversationMessage": "conversations",
 }
 # Types used by several modules whose name says where openai-python keeps them.
 TYPE_NAME_MODULES: Tuple[Tuple[str, str], ...] = (("Response", "responses"), ("ChatCompletion", "chat"),
@@ -1595,6 +1584,7 @@ class TypeDef:
         self.module = ""
         self.users: set = set()            # resource paths of operations reaching it
         self.deprecated = False
+        self.rt: Optional[str] = None      # how a value of this type is wrapped at run time
 
 
 def _camel(text: str) -> str:
@@ -1670,7 +1660,19 @@ class TypeGen:
         self.drain()
         return ann, rt
 
+    def _has_object(self, schema: Any, depth: int = 0) -> bool:
+        schema = self.spec.resolve(schema)
+        if not isinstance(schema, dict) or depth > 10:
+            return False
+        if schema.get("properties") or "allOf" in schema or schema.get("type") == "object":
+            return True
+        branches = self._branches(schema) or []
+        return any(self._has_object(b, depth + 1) for b in branches + [schema.get("items"),
+                                                                          schema.get("additionalProperties")])
+
     def ref(self, spec_name: str, side: str) -> str:
+        if not self._has_object(self.spec.schemas[spec_name]):
+            side = "model"  # enums and other plain values: one type serves requests and responses
         key = (spec_name, side)
         found = self.named.get(key)
         if found is None:
@@ -1721,6 +1723,10 @@ class TypeGen:
         td.deprecated = bool(isinstance(schema, dict) and schema.get("deprecated"))
         if self._is_object(schema):
             td.kind = "model" if side == "model" else "param"
+            td.rt = name
+            for part in schema.get("allOf") or []:  # named parts are types of their own too
+                if ref_name(part) and self._is_object(self.spec.schemas[ref_name(part)]):
+                    self.ref(ref_name(part), side)
             props, required = object_properties(self.spec, schema)
             for prop_name, prop in props.items():
                 if not IDENT.match(prop_name) or prop_name in PY_KEYWORDS:
@@ -1738,19 +1744,24 @@ class TypeGen:
             objects = [b for b in members if self._is_object(self.spec.resolve(b)) or self._branches(
                 self.spec.resolve(b)) is not None]
             td.kind = "union" if objects else "alias"
-            anns = []
+            anns, rts = [], []
             for i, branch in enumerate(members):
-                a, _ = self.annotate(branch, side, name, "variant%d" % i if ref_name(branch) is None else "")
+                label = _branch_label(self.spec, branch, i) if ref_name(branch) is None else ""
+                a, r = self.annotate(branch, side, name, label)
                 anns.append(a)
+                rts.append(r)
             nullable = any(_is_null(b) for b in (schema.get("anyOf") or schema.get("oneOf") or []))
             td.ann = _union(anns, nullable)
             if td.kind == "union":
                 td.members = self._flat_members(td.ann)
                 td.disc = self._discriminator(schema, td.members)
+                td.rt = name if len(objects) > 1 else next((r for r in rts if r), None)
+            else:
+                td.rt = next((r for r in rts if r), None)
             return
         td.kind = "enum" if "enum" in schema else "alias"
-        td.ann, _ = self.annotate(dict(schema, description=None) if isinstance(schema, dict) else schema,
-                                  side, name, "item")
+        td.ann, td.rt = self.annotate(dict(schema, description=None) if isinstance(schema, dict) else schema,
+                                      side, name, "item")
 
     def _flat_members(self, ann: str) -> List[str]:
         out: List[str] = []
@@ -1858,14 +1869,9 @@ class TypeGen:
         if not isinstance(schema, dict) or not schema or depth > 12:
             return "Any", None
         name = ref_name(schema)
-        if name is not None:
-            target = self.spec.schemas[name]
-            if self._is_object(target) or self._branches(target) is not None or "enum" in target:
-                tname = self.ref(name, side)
-                if self._is_object(target):
-                    return tname, tname
-                return tname, self._rt_of_named(name, tname)
-            return self.annotate(target, side, parent, field, depth + 1)
+        if name is not None:  # every named schema is a type; "@Name": wrapped as Name's value is (resolved later)
+            tname = self.ref(name, side)
+            return tname, (tname if self._is_object(self.spec.schemas[name]) else "@" + tname)
         nullable = bool(schema.get("nullable"))
         if "const" in schema:
             value = schema["const"]
@@ -1941,18 +1947,12 @@ class TypeGen:
             return "Any", None
         return _union([text], nullable), rt
 
-    def _rt_of_named(self, spec_name: str, tname: str) -> Optional[str]:
-        target = self.spec.schemas[spec_name]
-        branches = self._branches(target)
-        if branches is None:
-            return None
-        objects = [b for b in branches if self._is_object(b) or self._branches(self.spec.resolve(b)) is not None]
-        if len(objects) > 1:
-            return tname
-        if len(objects) == 1:
-            _, rt = self.annotate(objects[0], "model", tname, "")
-            return rt
-        return None
+    def resolve_rt(self, rt: Optional[str], depth: int = 0) -> Optional[str]:
+        """A runtime wrapping with the named aliases it goes through resolved ("@Name" -> what Name wraps)."""
+        while rt is not None and rt.startswith("@") and depth < 20:
+            rt = self.types[rt[1:]].rt
+            depth += 1
+        return None if rt is not None and rt.startswith("@") else rt
 
     # -- placing types in modules -----------------------------------------------------------
 
@@ -2014,12 +2014,21 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
         for media in (spec.resolve(body).get("content") or {}).values() if body else ():
             if ref_name(media.get("schema")):
                 gen.use(media.get("schema"), "param", op.resource)
+        for code, other in sorted((raw.get("responses") or {}).items()):  # error bodies have types too
+            if not str(code).startswith("2"):
+                for media in (spec.resolve(other).get("content") or {}).values():
+                    if ref_name(media.get("schema")):
+                        gen.use(media.get("schema"), "model", op.resource)
         response = success_response(spec, raw)
         for media_type, media in (response.get("content") or {}).items():
             ann, rt = gen.use(media.get("schema"), "model", op.resource, op_name, "response")
             if (media_type == "application/json" and op.response == "json" and op.cast_to is None and not op.page
                     and rt and rt != "~"):
-                op.cast_to = rt  # an answer that is one of several types (an inline union)
+                op.cast_to = gen.resolve_rt(rt)  # an answer that is one of several types (an inline union)
+            elif media_type == "application/json" and op.page and op.cast_to is None and rt in gen.types:
+                data = next((f for f in gen.types[rt].fields if f.name == "data"), None)
+                if data is not None and data.rt not in (None, "~"):
+                    op.cast_to = data.rt  # the items of a page whose schema is inline
         for name in (op.cast_to, op.stream_cast_to):
             if name and name not in gen.types:
                 spec_name = next((k for k, v in TYPE_NAMES.items() if v == name), name)
@@ -2032,6 +2041,18 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
     for spec_name, tname in list(gen.named.items()):
         if spec_name[1] == "model" and spec_name[0] != tname:
             gen.spec_aliases[spec_name[0]] = tname
+    for td in gen.types.values():  # named aliases in runtime wrappings -> what they wrap
+        td.rt = gen.resolve_rt(td.rt)
+        for f in td.fields:
+            f.rt = gen.resolve_rt(f.rt)
+    for op in ops:
+        for attr in ("cast_to", "stream_cast_to"):
+            name = getattr(op, attr)
+            if name and name.startswith("@"):
+                name = gen.resolve_rt(name)
+                setattr(op, attr, name)
+            if name in gen.types and gen.types[name].kind == "alias" and gen.types[name].rt not in (None, "~"):
+                setattr(op, attr, gen.types[name].rt)
     gen.place()
     dedupe_beta(gen)
     return gen
@@ -2172,9 +2193,14 @@ def _public_doc(td: TypeDef) -> str:
     return doc
 
 
+def _undocumented(td: TypeDef) -> TypeDef:
+    clone = copy.copy(td)
+    clone.fields = [Field(f.name, f.ann, f.required, "", f.rt, f.schema) for f in td.fields]
+    return clone
+
+
 def render_type_stub(module: str, tds: List[TypeDef], gen: TypeGen, document_params: bool) -> str:
     body: List[str] = []
-    used: set = set()
     for td in tds:
         text = _render_typedef(td, gen, document_params)
         body.append(text)
@@ -2227,6 +2253,12 @@ def render_type_stub(module: str, tds: List[TypeDef], gen: TypeGen, document_par
 def _render_typedef(td: TypeDef, gen: TypeGen, document_params: bool) -> str:
     lines: List[str] = []
     doc = _public_doc(td)
+    twin = gen.types.get(td.name[4:]) if td.name.startswith("Beta") else None
+    if twin is not None and twin.kind == td.kind:
+        # documented once, on the generally available twin
+        document_params = False
+        doc = "The beta Responses API's ``%s`` (documented there)." % twin.name if td.kind == "model" else ""
+        td = _undocumented(td)
     if td.kind == "model":
         lines.append("class %s(BaseModel):" % td.name)
         if doc:
@@ -2352,6 +2384,19 @@ def _module(row):
     return _PREFIX + "." + row[1] if row[1] else _PREFIX
 
 
+def names(module):
+    """The public names of ``module`` (its ``dir()``)."""
+    found = []
+    for name, rest in _table().items():
+        parts = rest.split("|")
+        if name[:1] == "@":
+            if len(parts) > 1 and (_PREFIX + "." + parts[1] if parts[1] else _PREFIX) == module:
+                found.append(name[1:])
+        elif (_PREFIX + "." + parts[0] if parts[0] else _PREFIX) == module:
+            found.append(name)
+    return sorted(found)
+
+
 def get(module, name):
     """The object ``module.name`` (built once and kept in the module's namespace)."""
     namespace = sys.modules[module].__dict__
@@ -2451,8 +2496,12 @@ def _resolver(row):
 '''
 
 MODULE_PY = '''{banner}"""Types of ``openai_lite.{module}``: built on first access (see ``types._index``)."""
-from {dots}_index import get as _get
+from {dots}_index import get as _get, names as _names
 {extras}
+
+def __dir__():
+    return _names(__name__){extra_dir}
+
 
 def __getattr__(name):
     if name[:2] == "__":
@@ -2473,7 +2522,8 @@ def render_type_module(module: str, is_package: bool) -> str:
                         "        value = globals()[name] = getattr(importlib.import_module(_EXTRAS[name]), name)\n"
                         "        return value\n")
     return MODULE_PY.format(banner=BANNER, module="types." + module if module else "types", dots=dots,
-                            extras=extra_text, extra_lookup=extra_lookup)
+                            extras=extra_text, extra_lookup=extra_lookup,
+                            extra_dir=" + sorted(_EXTRAS)" if extras else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2492,6 +2542,7 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
                 raise ValueError("%s: no type %s" % (op.method, name))
     tree = build_tree(ops)
     RESERVED_CLASS_NAMES.update(gen.types)
+    TWIN_OPS.update((op.method, op) for op in ops)
     files: Dict[str, Any] = {"resources/__init__.py": render_package_init()}
     for key in sorted(tree.children):  # one module per top-level resource, its children inside
         top = tree.children[key]
@@ -2500,6 +2551,7 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
     files["resources/_client_resources.py"] = render_client_resources(tree)
     files["resources/_operations.py"] = render_operations(ops)
     files["resources/_call.py"] = CALL_PY
+    files["resources/_base.pyi"] = BASE_PYI
     # types: a runtime module and a stub per module, the index
     modules = sorted({td.module for td in gen.types.values()} | set(TYPE_EXTRAS) | {""})
     for module in list(modules):  # parents of nested modules exist too

@@ -14,7 +14,7 @@ suite() {
   local name="$1"; shift
   local venv=".venv-$name"
   [ -x "$venv/bin/python" ] || "$PY" -m venv "$venv"
-  "$venv/bin/python" -m pip install -q -e ".[test]" "$@"
+  "$venv/bin/python" -m pip install -q -e ".[${EXTRAS:-test}]" "$@"
   echo "== $name: $("$venv/bin/python" -c 'import requests, urllib3, sys; print("python", sys.version.split()[0], "requests", requests.__version__, "urllib3", urllib3.__version__)')"
   "$venv/bin/python" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}"
 }
@@ -32,8 +32,9 @@ export PRISM_BIN="$PWD/.prism/node_modules/.bin/prism"
 
 PYTEST_ARGS=("$@")
 # pydantic and jsonschema only in the newest suite: the oldest proves nothing needs them.
-suite newest --upgrade "requests" "urllib3>=2" "pydantic>=2" jsonschema
-suite oldest "requests==2.25.1" "urllib3>=1.26,<1.27"
+# The type checks (pyright and mypy from the typecheck extra; tests/test_types.py) run in the newest only.
+EXTRAS=test,typecheck suite newest --upgrade "requests" "urllib3>=2" "pydantic>=2" jsonschema
+EXTRAS=test OPENAI_LITE_SKIP_TYPECHECK=1 suite oldest "requests==2.25.1" "urllib3>=1.26,<1.27"
 
 echo "== vermin: Python 3.8 syntax"
 .venv-newest/bin/vermin --target=3.8- --violations --no-tips --eval-annotations --backport typing openai_lite examples

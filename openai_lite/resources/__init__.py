@@ -17,6 +17,27 @@ def _invoke(resource, name, args):
     return call(resource, name, args)
 
 
+def _child(name, class_name, where):
+    """A property giving the child resource ``class_name``, built once, from ``where`` (a module's
+    namespace, or a module's name when the class lives in another module)."""
+
+    def get(self):
+        child = self._children.get(name)
+        if child is None:
+            if isinstance(where, str):
+                import importlib
+
+                cls = getattr(importlib.import_module(where), class_name)
+            else:
+                cls = where[class_name]
+            child = self._child(name, cls)
+        return child
+
+    get.__name__ = get.__qualname__ = name
+    get.__annotations__ = {"return": class_name}
+    return property(get)
+
+
 def _op(name, signature, data):
     """A method: ``signature`` is "positional|required keywords|optional keywords" (names space-separated)."""
     DATA[name] = data

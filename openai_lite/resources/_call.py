@@ -32,7 +32,8 @@ def _parse(name, args):
     renames = dict(_pairs(parts[6]))
     wire_to_name = {wire: py for py, wire in renames.items()}
     path_params = [(wire_to_name.get(wire, wire), wire) for wire in path_wires]
-    query = _pairs(parts[2])
+    query_wires = _pairs(parts[2])
+    query = [(py, wire[:-2] if wire.endswith("[]") else wire) for py, wire in query_wires]
     headers = [(py, wire.rstrip("*"), wire.endswith("*")) for py, wire in _pairs(parts[3])]
     taken = set(_EXTRAS) | {py for py, _ in path_params} | {py for py, _ in query} | {h[0] for h in headers}
     body = [(py, renames.get(py, py)) for py in args if py not in taken]
@@ -43,7 +44,7 @@ def _parse(name, args):
         stream_name = next(py for py in args if renames.get(py, py) == "stream")
     op = (verb, path, path_params, query, headers, parts[1], body, tuple(parts[4].split(",")) if parts[4] else (),
           tuple(parts[5].split(",")) if parts[5] else (), parts[7] or None, parts[8] or None, parts[9] or None,
-          stream_name, "B" in flags, "admin" if "A" in flags else "api", "J" in flags, fixed)
+          stream_name, "B" in flags, "admin" if "A" in flags else "api", "J" in flags, fixed, query_wires)
     _parsed[name] = op
     return op
 
@@ -51,7 +52,7 @@ def _parse(name, args):
 def call(resource, name, args):
     op = _parsed.get(name) or _parse(name, args)
     (verb, path, path_params, query, headers, body_kind, body, files, json_fields, cast_to, page, stream_cast_to,
-     stream_name, binary, auth, json_ok, fixed) = op
+     stream_name, binary, auth, json_ok, fixed, _) = op
     kwargs = {}
     if path_params:
         kwargs["path_params"] = {wire: args[py] for py, wire in path_params}

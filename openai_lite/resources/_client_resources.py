@@ -58,12 +58,12 @@ class ClientResources:
         return found
 
     @property
-    def with_raw_response(self) -> ClientResources:
+    def with_raw_response(self) -> Any:  # Any: its methods return responses, not the objects typed in the stubs
         """The same resources, returning raw responses (``.parse()`` for the object)."""
         return self._in_mode("raw")
 
     @property
-    def with_streaming_response(self) -> ClientResources:
+    def with_streaming_response(self) -> Any:
         """The same resources, returning responses whose body is read only when asked."""
         return self._in_mode("streaming")
 

@@ -47,8 +47,8 @@ def _build():
         for part in name.split("."):
             method = getattr(method, part)
         signature = inspect.signature(method).parameters
-        (verb, path, path_params, query, headers, body_kind, body, files, _, cast_to, page, stream_cast_to,
-         stream_name, binary, auth, _, fixed) = _parse(name, ["self"] + list(signature))
+        (verb, path, path_params, _, headers, body_kind, body, files, _, cast_to, page, stream_cast_to,
+         stream_name, binary, auth, _, fixed, query) = _parse(name, ["self"] + list(signature))
         path_names = tuple(py for py, _ in path_params)
         where = {py: "path" for py in path_names}
         where.update((py, "query") for py, _ in query)

@@ -8,9 +8,6 @@ __all__ = ["Batches"]
 
 class Batches(SyncAPIResource):
     cancel = _op("batches.cancel", "batch_id||", "POST /batches/{batch_id}/cancel|||||||Batch")
-
     create = _op("batches.create", "|input_file_id endpoint completion_window|metadata output_expires_after", "POST /batches|j||||||Batch")
-
     list = _op("batches.list", "||after limit", "GET /batches||after,limit|||||Batch|SyncCursorPage")
-
     retrieve = _op("batches.retrieve", "batch_id||", "GET /batches/{batch_id}|||||||Batch")

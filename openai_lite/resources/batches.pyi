@@ -6,7 +6,7 @@ Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (s
 from typing import Optional, Union
 from typing_extensions import Literal
 
-from openai_lite._resource import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import SyncCursorPage
 from openai_lite.types import Batch, BatchFileExpirationAfterParam, MetadataParam

@@ -6,17 +6,17 @@ Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (s
 from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Type, Union, overload
 from typing_extensions import Literal
 
-from openai_lite._resource import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
 from openai_lite._pagination import SyncCursorPage
 from openai_lite.lib.streaming.assistants import AssistantEventHandler, AssistantStreamManager
-from openai_lite.types import AssistantSupportedModelsParam, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, CreateMessageRequestAttachmentParam, CreateMessageRequestContentParam, CreateMessageRequestParam, MetadataParam, OrderEnumParam, PromptParam, ReasoningEffortParam, TruncationObjectParam, VoiceIdsOrCustomVoiceParam
+from openai_lite.types import AssistantSupportedModels, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, CreateMessageRequestAttachmentParam, CreateMessageRequestContentParam, CreateMessageRequestParam, MetadataParam, OrderEnum, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam
 from openai_lite.types.beta import Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, ChatSessionResource, ChatkitConfigurationParam, CreateThreadRequestParam, DeletedThreadResource, ExpiresAfterParam, RateLimitsParam, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Thread, ThreadDeleted, ThreadItem, ThreadResource, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, WorkflowParam
 from openai_lite.types.beta.threads import Message, MessageDeleted, Run, RunsCreateToolParam, RunsSubmitToolOutputsToolOutputParam
 from openai_lite.types.beta.threads.runs import RunStep
 from openai_lite.types.realtime import RealtimeTruncationParam
-from openai_lite.types.responses import BetaCompactResource, BetaContextManagementParam, BetaConversationParam, BetaIncludeEnumParam, BetaInputItemParam, BetaInputParam, BetaItemResource, BetaMetadataParam, BetaModelIdsCompactionParam, BetaModelIdsResponsesParam, BetaModerationParam, BetaMultiAgentParam, BetaPersonalityEnumParam, BetaPromptCacheOptionsParam, BetaPromptCacheRetentionEnumParam, BetaPromptParam, BetaReasoningParam, BetaResponse, BetaResponseStreamEvent, BetaResponseStreamOptionsParam, BetaResponseTextParam, BetaServiceTierEnumParam, BetaServiceTierResponsesParam, BetaTokenCountsResource, BetaToolChoiceParam, BetaToolParam, BetaTruncationEnumParam
+from openai_lite.types.responses import BetaCompactResource, BetaContextManagementParam, BetaConversationParam, BetaIncludeEnum, BetaInputItemParam, BetaInputParam, BetaItemResource, BetaMetadataParam, BetaModelIdsCompaction, BetaModelIdsResponses, BetaModerationParam, BetaMultiAgentParam, BetaPersonalityEnum, BetaPromptCacheOptionsParam, BetaPromptCacheRetentionEnum, BetaPromptParam, BetaReasoningParam, BetaResponse, BetaResponseStreamEvent, BetaResponseStreamOptionsParam, BetaResponseTextParam, BetaServiceTierEnum, BetaServiceTierResponses, BetaTokenCountsResource, BetaToolChoiceParam, BetaToolParam, BetaToolsArrayParam, BetaTruncationEnum
 from .chat import Completions
 ResponseFormatParamTypes = Union[Dict[str, Any], Mapping[str, Any]]
 
@@ -39,7 +39,7 @@ class Beta(SyncAPIResource):
 
 
 class Assistants(SyncAPIResource):
-    def create(self, *, model: Union[str, AssistantSupportedModelsParam], name: Union[Optional[str], NotGiven] = ..., description: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., reasoning_effort: Union[ReasoningEffortParam, NotGiven] = ..., tools: Union[Iterable[AssistantsCreateToolParam], NotGiven] = ..., tool_resources: Union[Optional[AssistantsCreateToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., response_format: Union[Optional[AssistantsApiResponseFormatOptionParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Assistant:
+    def create(self, *, model: Union[str, AssistantSupportedModels], name: Union[Optional[str], NotGiven] = ..., description: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., reasoning_effort: Union[ReasoningEffort, NotGiven] = ..., tools: Union[Iterable[AssistantsCreateToolParam], NotGiven] = ..., tool_resources: Union[Optional[AssistantsCreateToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., response_format: Union[Optional[AssistantsApiResponseFormatOptionParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Assistant:
         """Create an assistant with a model and instructions.
 
 Deprecated.
@@ -99,7 +99,7 @@ Deprecated.
 
 Args:
   assistant_id: The ID of the assistant to retrieve."""
-    def update(self, assistant_id: str, *, model: Union[Union[str, AssistantSupportedModelsParam], NotGiven] = ..., reasoning_effort: Union[ReasoningEffortParam, NotGiven] = ..., name: Union[Optional[str], NotGiven] = ..., description: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., tools: Union[Iterable[AssistantsUpdateToolParam], NotGiven] = ..., tool_resources: Union[Optional[AssistantsUpdateToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., response_format: Union[Optional[AssistantsApiResponseFormatOptionParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Assistant:
+    def update(self, assistant_id: str, *, model: Union[Union[str, AssistantSupportedModels], NotGiven] = ..., reasoning_effort: Union[ReasoningEffort, NotGiven] = ..., name: Union[Optional[str], NotGiven] = ..., description: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., tools: Union[Iterable[AssistantsUpdateToolParam], NotGiven] = ..., tool_resources: Union[Optional[AssistantsUpdateToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., response_format: Union[Optional[AssistantsApiResponseFormatOptionParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Assistant:
         """Modifies an assistant.
 
 Deprecated.
@@ -175,7 +175,7 @@ class ChatKitThreads(SyncAPIResource):
 
 Args:
   thread_id: Identifier of the ChatKit thread to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnumParam, NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., user: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ThreadResource]:
+    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnum, NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., user: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ThreadResource]:
         """List ChatKit threads with optional pagination and user filters.
 
 Args:
@@ -184,7 +184,7 @@ Args:
   after: List items created after this thread item ID. Defaults to null for the first page.
   before: List items created before this thread item ID. Defaults to null for the newest results.
   user: Filter threads that belong to this user identifier. Defaults to null to return all users."""
-    def list_items(self, thread_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnumParam, NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ThreadItem]:
+    def list_items(self, thread_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnum, NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ThreadItem]:
         """List items that belong to a ChatKit thread.
 
 Args:
@@ -298,250 +298,124 @@ class Responses(SyncAPIResource):
     @property
     def input_tokens(self) -> InputTokens: ...
     def cancel(self, response_id: str, *, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaResponse:
-        """Cancels a model response with the given ID. Only responses created with
-the `background` parameter set to `true` can be cancelled.
-[Learn more](/docs/guides/background).
+        """The beta Responses API's ``client.responses.cancel``: its documentation covers the parameters both share.
 
 Args:
-  response_id: The ID of the response to cancel.
+  response_id: (as there)
   betas: Optional beta features to enable for this request."""
-    def compact(self, *, model: BetaModelIdsCompactionParam, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., input: Union[Optional[Union[str, Iterable[BetaInputItemParam]]], NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., prompt_cache_key: Union[Optional[str], NotGiven] = ..., prompt_cache_retention: Union[Optional[BetaPromptCacheRetentionEnumParam], NotGiven] = ..., prompt_cache_options: Union[Optional[BetaPromptCacheOptionsParam], NotGiven] = ..., service_tier: Union[Optional[BetaServiceTierEnumParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaCompactResource:
-        """Compact a conversation. Returns a compacted response object.
-
-Learn when and how to compact long-running conversations in the [conversation state guide](/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](/docs/guides/conversation-state#compaction-advanced).
+    def compact(self, *, model: BetaModelIdsCompaction, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., input: Union[Optional[Union[str, Iterable[BetaInputItemParam]]], NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., prompt_cache_key: Union[Optional[str], NotGiven] = ..., prompt_cache_retention: Union[Optional[BetaPromptCacheRetentionEnum], NotGiven] = ..., prompt_cache_options: Union[Optional[BetaPromptCacheOptionsParam], NotGiven] = ..., service_tier: Union[Optional[BetaServiceTierEnum], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaCompactResource:
+        """The beta Responses API's ``client.responses.compact``: its documentation covers the parameters both share.
 
 Args:
-  betas: Optional beta features to enable for this request.
-  model: Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
-  input: Text, image, or file inputs to the model, used to generate a response
-  previous_response_id: The unique ID of the previous response to the model. Use this to create multi-turn conversations. Learn more about [conversation state](/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
-  instructions: A system (or developer) message inserted into the model's context.
-      When used along with `previous_response_id`, the instructions from a previous response will not be carried over to the next response. This makes it simple to swap out system (or developer) messages in new responses.
-  prompt_cache_key: A key to use when reading from or writing to the prompt cache.
-  prompt_cache_retention: How long to retain a prompt cache entry created by this request.
-  prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
-  service_tier: Specifies the processing type used for serving the request.   - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.   - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.   - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the Flex Processing service tier.   - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or `priority` in your request.   - When not set, the default behavior is 'auto'.
-        When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter."""
+  model: (as there)
+  input: (as there)
+  previous_response_id: (as there)
+  instructions: (as there)
+  prompt_cache_key: (as there)
+  prompt_cache_retention: (as there)
+  prompt_cache_options: (as there)
+  service_tier: (as there)
+  betas: Optional beta features to enable for this request."""
     @overload
-    def create(self, *, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., metadata: Union[BetaMetadataParam, NotGiven] = ..., top_logprobs: Union[int, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., user: Union[str, NotGiven] = ..., safety_identifier: Union[Optional[str], NotGiven] = ..., prompt_cache_key: Union[Optional[str], NotGiven] = ..., prompt_cache_retention: Union[Optional[Literal["in_memory", "24h"]], NotGiven] = ..., prompt_cache_options: Union[BetaPromptCacheOptionsParam, NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., model: Union[BetaModelIdsResponsesParam, NotGiven] = ..., background: Union[Optional[bool], NotGiven] = ..., max_tool_calls: Union[Optional[int], NotGiven] = ..., text: Union[BetaResponseTextParam, NotGiven] = ..., tools: Union[Iterable[BetaToolParam], NotGiven] = ..., tool_choice: Union[BetaToolChoiceParam, NotGiven] = ..., prompt: Union[BetaPromptParam, NotGiven] = ..., service_tier: Union[BetaServiceTierResponsesParam, NotGiven] = ..., truncation: Union[Optional[Literal["auto", "disabled"]], NotGiven] = ..., reasoning: Union[Optional[BetaReasoningParam], NotGiven] = ..., input: Union[BetaInputParam, NotGiven] = ..., include: Union[Optional[Iterable[BetaIncludeEnumParam]], NotGiven] = ..., parallel_tool_calls: Union[Optional[bool], NotGiven] = ..., store: Union[Optional[bool], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., moderation: Union[Optional[BetaModerationParam], NotGiven] = ..., stream: Union[Optional[Literal[False]], NotGiven] = ..., stream_options: Union[BetaResponseStreamOptionsParam, NotGiven] = ..., conversation: Union[Optional[BetaConversationParam], NotGiven] = ..., context_management: Union[Optional[Iterable[BetaContextManagementParam]], NotGiven] = ..., max_output_tokens: Union[Optional[int], NotGiven] = ..., multi_agent: Union[Optional[BetaMultiAgentParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaResponse:
-        """Creates a model response. Provide [text](/docs/guides/text) or
-[image](/docs/guides/images) inputs to generate [text](/docs/guides/text)
-or [JSON](/docs/guides/structured-outputs) outputs. Have the model call
-your own [custom code](/docs/guides/function-calling) or use built-in
-[tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search)
-or [file search](/docs/guides/tools-file-search) to use your own data
-as input for the model's response.
+    def create(self, *, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., metadata: Union[BetaMetadataParam, NotGiven] = ..., top_logprobs: Union[int, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., user: Union[str, NotGiven] = ..., safety_identifier: Union[Optional[str], NotGiven] = ..., prompt_cache_key: Union[Optional[str], NotGiven] = ..., prompt_cache_retention: Union[Optional[Literal["in_memory", "24h"]], NotGiven] = ..., prompt_cache_options: Union[BetaPromptCacheOptionsParam, NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., model: Union[BetaModelIdsResponses, NotGiven] = ..., background: Union[Optional[bool], NotGiven] = ..., max_tool_calls: Union[Optional[int], NotGiven] = ..., text: Union[BetaResponseTextParam, NotGiven] = ..., tools: Union[BetaToolsArrayParam, NotGiven] = ..., tool_choice: Union[BetaToolChoiceParam, NotGiven] = ..., prompt: Union[BetaPromptParam, NotGiven] = ..., service_tier: Union[BetaServiceTierResponses, NotGiven] = ..., truncation: Union[Optional[Literal["auto", "disabled"]], NotGiven] = ..., reasoning: Union[Optional[BetaReasoningParam], NotGiven] = ..., input: Union[BetaInputParam, NotGiven] = ..., include: Union[Optional[Iterable[BetaIncludeEnum]], NotGiven] = ..., parallel_tool_calls: Union[Optional[bool], NotGiven] = ..., store: Union[Optional[bool], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., moderation: Union[Optional[BetaModerationParam], NotGiven] = ..., stream: Union[Optional[Literal[False]], NotGiven] = ..., stream_options: Union[BetaResponseStreamOptionsParam, NotGiven] = ..., conversation: Union[Optional[BetaConversationParam], NotGiven] = ..., context_management: Union[Optional[Iterable[BetaContextManagementParam]], NotGiven] = ..., max_output_tokens: Union[Optional[int], NotGiven] = ..., multi_agent: Union[Optional[BetaMultiAgentParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaResponse:
+        """The beta Responses API's ``client.responses.create``: its documentation covers the parameters both share.
 
 Args:
+  metadata: (as there)
+  top_logprobs: (as there)
+  temperature: (as there)
+  top_p: (as there)
+  user: (as there)
+  safety_identifier: (as there)
+  prompt_cache_key: (as there)
+  prompt_cache_retention: (as there)
+  prompt_cache_options: (as there)
+  previous_response_id: (as there)
+  model: (as there)
+  background: (as there)
+  max_tool_calls: (as there)
+  text: (as there)
+  tools: (as there)
+  tool_choice: (as there)
+  prompt: (as there)
+  service_tier: (as there)
+  truncation: (as there)
+  reasoning: (as there)
+  input: (as there)
+  include: (as there)
+  parallel_tool_calls: (as there)
+  store: (as there)
+  instructions: (as there)
+  moderation: (as there)
+  stream: (as there)
+  stream_options: (as there)
+  conversation: (as there)
+  context_management: (as there)
+  max_output_tokens: (as there)
   betas: Optional beta features to enable for this request.
-  metadata: Set of 16 key-value pairs that can be attached to an object. This can be
-      useful for storing additional information about the object in a structured
-      format, and querying for objects via API or the dashboard.
-
-      Keys are strings with a maximum length of 64 characters. Values are strings
-      with a maximum length of 512 characters.
-  top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely
-      tokens to return at each token position, each with an associated log
-      probability. In some cases, the number of returned tokens may be fewer than
-      requested.
-  temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
-      We generally recommend altering this or `top_p` but not both.
-  top_p: An alternative to sampling with temperature, called nucleus sampling,
-      where the model considers the results of the tokens with top_p probability
-      mass. So 0.1 means only the tokens comprising the top 10% probability mass
-      are considered.
-
-      We generally recommend altering this or `temperature` but not both.
-  user: Deprecated. This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
-      A stable identifier for your end-users.
-      Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
-  safety_identifier: A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
-      The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
-  prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](/docs/guides/prompt-caching).
-  prompt_cache_retention: Deprecated. Deprecated. Use `prompt_cache_options.ttl` instead.
-
-      The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](/docs/guides/prompt-caching#prompt-cache-retention).
-      This field expresses a maximum retention policy, while
-      `prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
-      fields are independent and do not interact.
-      For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
-
-      For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
-        - Organizations without ZDR enabled default to `24h`.
-        - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
-  prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
-  previous_response_id: The unique ID of the previous response to the model. Use this to
-      create multi-turn conversations. Learn more about
-      [conversation state](/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
-  model: Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-      offers a wide range of models with different capabilities, performance
-      characteristics, and price points. Refer to the [model guide](/docs/models)
-      to browse and compare available models.
-  background: Whether to run the model response in the background.
-      [Learn more](/docs/guides/background).
-  max_tool_calls: The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
-  text: Configuration options for a text response from the model. Can be plain
-      text or structured JSON data. Learn more:
-      - [Text inputs and outputs](/docs/guides/text)
-      - [Structured Outputs](/docs/guides/structured-outputs)
-  tools: An array of tools the model may call while generating a response. You
-      can specify which tool to use by setting the `tool_choice` parameter.
-
-      We support the following categories of tools:
-      - **Built-in tools**: Tools that are provided by OpenAI that extend the
-        model's capabilities, like [web search](/docs/guides/tools-web-search)
-        or [file search](/docs/guides/tools-file-search). Learn more about
-        [built-in tools](/docs/guides/tools).
-      - **MCP Tools**: Integrations with third-party systems via custom MCP servers
-        or predefined connectors such as Google Drive and SharePoint. Learn more about
-        [MCP Tools](/docs/guides/tools-connectors-mcp).
-      - **Function calls (custom tools)**: Functions that are defined by you,
-        enabling the model to call your own code with strongly typed arguments
-        and outputs. Learn more about
-        [function calling](/docs/guides/function-calling). You can also use
-        custom tools to call your own code.
-  tool_choice: How the model should select which tool (or tools) to use when generating
-      a response. See the `tools` parameter to see how to specify which tools
-      the model can call.
-  prompt: Reference to a prompt template and its variables.
-      [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts).
-  service_tier: Specifies the processing type used for serving the request.
-        - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
-        - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
-        - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the Flex Processing service tier.
-        - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or `priority` in your request.
-        - If set to 'ultrafast', then the request will be processed with the access-controlled Ultrafast Processing service tier. This tier is currently available for `gpt-5.6-sol`; a response served through it will show `service_tier=ultrafast`.
-        - When not set, the default behavior is 'auto'.
-
-        When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter.
-  truncation: Deprecated. The truncation strategy to use for the model response.
-      - `auto`: If the input to this Response exceeds
-        the model's context window size, the model will truncate the
-        response to fit the context window by dropping items from the beginning of the conversation.
-      - `disabled` (default): If the input size will exceed the context window
-        size for a model, the request will fail with a 400 error.
-  reasoning: **gpt-5 and o-series models only**
-
-      Configuration options for
-      [reasoning models](https://platform.openai.com/docs/guides/reasoning).
-  input: Text, image, or file inputs to the model, used to generate a response.
-
-      Learn more:
-      - [Text inputs and outputs](/docs/guides/text)
-      - [Image inputs](/docs/guides/images)
-      - [File inputs](/docs/guides/pdf-files)
-      - [Conversation state](/docs/guides/conversation-state)
-      - [Function calling](/docs/guides/function-calling)
-  include: Specify additional output data to include in the model response. Currently supported values are:
-      - `web_search_call.action.sources`: Include the sources of the web search tool call.
-      - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
-      - `computer_call_output.output.image_url`: Include image urls from the computer call output.
-      - `file_search_call.results`: Include the search results of the file search tool call.
-      - `message.input_image.image_url`: Include image urls from the input message.
-      - `message.output_text.logprobs`: Include logprobs with assistant messages.
-      - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
-  parallel_tool_calls: Whether to allow the model to run tool calls in parallel.
-  store: Whether to store the generated model response for later retrieval via
-      API.
-  instructions: A system (or developer) message inserted into the model's context.
-
-      When using along with `previous_response_id`, the instructions from a previous
-      response will not be carried over to the next response. This makes it simple
-      to swap out system (or developer) messages in new responses.
-  moderation: Configuration for running moderation on the input and output of this response.
-  stream: If set to true, the model response data will be streamed to the client
-      as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
-      See the [Streaming section below](/docs/api-reference/responses-streaming)
-      for more information.
-  stream_options: Options for streaming responses. Only set this when you set `stream: true`.
-  conversation: The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
-      Input items and output items from this response are automatically added to this conversation after this response completes.
-  context_management: Context management configuration for this request.
-  max_output_tokens: An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](/docs/guides/reasoning).
   multi_agent: Configuration for server-hosted multi-agent execution."""
     @overload
-    def create(self, *, stream: Literal[True], betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., metadata: Union[BetaMetadataParam, NotGiven] = ..., top_logprobs: Union[int, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., user: Union[str, NotGiven] = ..., safety_identifier: Union[Optional[str], NotGiven] = ..., prompt_cache_key: Union[Optional[str], NotGiven] = ..., prompt_cache_retention: Union[Optional[Literal["in_memory", "24h"]], NotGiven] = ..., prompt_cache_options: Union[BetaPromptCacheOptionsParam, NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., model: Union[BetaModelIdsResponsesParam, NotGiven] = ..., background: Union[Optional[bool], NotGiven] = ..., max_tool_calls: Union[Optional[int], NotGiven] = ..., text: Union[BetaResponseTextParam, NotGiven] = ..., tools: Union[Iterable[BetaToolParam], NotGiven] = ..., tool_choice: Union[BetaToolChoiceParam, NotGiven] = ..., prompt: Union[BetaPromptParam, NotGiven] = ..., service_tier: Union[BetaServiceTierResponsesParam, NotGiven] = ..., truncation: Union[Optional[Literal["auto", "disabled"]], NotGiven] = ..., reasoning: Union[Optional[BetaReasoningParam], NotGiven] = ..., input: Union[BetaInputParam, NotGiven] = ..., include: Union[Optional[Iterable[BetaIncludeEnumParam]], NotGiven] = ..., parallel_tool_calls: Union[Optional[bool], NotGiven] = ..., store: Union[Optional[bool], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., moderation: Union[Optional[BetaModerationParam], NotGiven] = ..., stream_options: Union[BetaResponseStreamOptionsParam, NotGiven] = ..., conversation: Union[Optional[BetaConversationParam], NotGiven] = ..., context_management: Union[Optional[Iterable[BetaContextManagementParam]], NotGiven] = ..., max_output_tokens: Union[Optional[int], NotGiven] = ..., multi_agent: Union[Optional[BetaMultiAgentParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Stream[BetaResponseStreamEvent]:
+    def create(self, *, stream: Literal[True], betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., metadata: Union[BetaMetadataParam, NotGiven] = ..., top_logprobs: Union[int, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., user: Union[str, NotGiven] = ..., safety_identifier: Union[Optional[str], NotGiven] = ..., prompt_cache_key: Union[Optional[str], NotGiven] = ..., prompt_cache_retention: Union[Optional[Literal["in_memory", "24h"]], NotGiven] = ..., prompt_cache_options: Union[BetaPromptCacheOptionsParam, NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., model: Union[BetaModelIdsResponses, NotGiven] = ..., background: Union[Optional[bool], NotGiven] = ..., max_tool_calls: Union[Optional[int], NotGiven] = ..., text: Union[BetaResponseTextParam, NotGiven] = ..., tools: Union[BetaToolsArrayParam, NotGiven] = ..., tool_choice: Union[BetaToolChoiceParam, NotGiven] = ..., prompt: Union[BetaPromptParam, NotGiven] = ..., service_tier: Union[BetaServiceTierResponses, NotGiven] = ..., truncation: Union[Optional[Literal["auto", "disabled"]], NotGiven] = ..., reasoning: Union[Optional[BetaReasoningParam], NotGiven] = ..., input: Union[BetaInputParam, NotGiven] = ..., include: Union[Optional[Iterable[BetaIncludeEnum]], NotGiven] = ..., parallel_tool_calls: Union[Optional[bool], NotGiven] = ..., store: Union[Optional[bool], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., moderation: Union[Optional[BetaModerationParam], NotGiven] = ..., stream_options: Union[BetaResponseStreamOptionsParam, NotGiven] = ..., conversation: Union[Optional[BetaConversationParam], NotGiven] = ..., context_management: Union[Optional[Iterable[BetaContextManagementParam]], NotGiven] = ..., max_output_tokens: Union[Optional[int], NotGiven] = ..., multi_agent: Union[Optional[BetaMultiAgentParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Stream[BetaResponseStreamEvent]:
         ...
     @overload
-    def create(self, *, stream: bool, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., metadata: Union[BetaMetadataParam, NotGiven] = ..., top_logprobs: Union[int, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., user: Union[str, NotGiven] = ..., safety_identifier: Union[Optional[str], NotGiven] = ..., prompt_cache_key: Union[Optional[str], NotGiven] = ..., prompt_cache_retention: Union[Optional[Literal["in_memory", "24h"]], NotGiven] = ..., prompt_cache_options: Union[BetaPromptCacheOptionsParam, NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., model: Union[BetaModelIdsResponsesParam, NotGiven] = ..., background: Union[Optional[bool], NotGiven] = ..., max_tool_calls: Union[Optional[int], NotGiven] = ..., text: Union[BetaResponseTextParam, NotGiven] = ..., tools: Union[Iterable[BetaToolParam], NotGiven] = ..., tool_choice: Union[BetaToolChoiceParam, NotGiven] = ..., prompt: Union[BetaPromptParam, NotGiven] = ..., service_tier: Union[BetaServiceTierResponsesParam, NotGiven] = ..., truncation: Union[Optional[Literal["auto", "disabled"]], NotGiven] = ..., reasoning: Union[Optional[BetaReasoningParam], NotGiven] = ..., input: Union[BetaInputParam, NotGiven] = ..., include: Union[Optional[Iterable[BetaIncludeEnumParam]], NotGiven] = ..., parallel_tool_calls: Union[Optional[bool], NotGiven] = ..., store: Union[Optional[bool], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., moderation: Union[Optional[BetaModerationParam], NotGiven] = ..., stream_options: Union[BetaResponseStreamOptionsParam, NotGiven] = ..., conversation: Union[Optional[BetaConversationParam], NotGiven] = ..., context_management: Union[Optional[Iterable[BetaContextManagementParam]], NotGiven] = ..., max_output_tokens: Union[Optional[int], NotGiven] = ..., multi_agent: Union[Optional[BetaMultiAgentParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Union[BetaResponse, Stream[BetaResponseStreamEvent]]:
+    def create(self, *, stream: bool, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., metadata: Union[BetaMetadataParam, NotGiven] = ..., top_logprobs: Union[int, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., user: Union[str, NotGiven] = ..., safety_identifier: Union[Optional[str], NotGiven] = ..., prompt_cache_key: Union[Optional[str], NotGiven] = ..., prompt_cache_retention: Union[Optional[Literal["in_memory", "24h"]], NotGiven] = ..., prompt_cache_options: Union[BetaPromptCacheOptionsParam, NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., model: Union[BetaModelIdsResponses, NotGiven] = ..., background: Union[Optional[bool], NotGiven] = ..., max_tool_calls: Union[Optional[int], NotGiven] = ..., text: Union[BetaResponseTextParam, NotGiven] = ..., tools: Union[BetaToolsArrayParam, NotGiven] = ..., tool_choice: Union[BetaToolChoiceParam, NotGiven] = ..., prompt: Union[BetaPromptParam, NotGiven] = ..., service_tier: Union[BetaServiceTierResponses, NotGiven] = ..., truncation: Union[Optional[Literal["auto", "disabled"]], NotGiven] = ..., reasoning: Union[Optional[BetaReasoningParam], NotGiven] = ..., input: Union[BetaInputParam, NotGiven] = ..., include: Union[Optional[Iterable[BetaIncludeEnum]], NotGiven] = ..., parallel_tool_calls: Union[Optional[bool], NotGiven] = ..., store: Union[Optional[bool], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., moderation: Union[Optional[BetaModerationParam], NotGiven] = ..., stream_options: Union[BetaResponseStreamOptionsParam, NotGiven] = ..., conversation: Union[Optional[BetaConversationParam], NotGiven] = ..., context_management: Union[Optional[Iterable[BetaContextManagementParam]], NotGiven] = ..., max_output_tokens: Union[Optional[int], NotGiven] = ..., multi_agent: Union[Optional[BetaMultiAgentParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Union[BetaResponse, Stream[BetaResponseStreamEvent]]:
         ...
     def delete(self, response_id: str, *, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> None:
-        """Deletes a model response with the given ID.
+        """The beta Responses API's ``client.responses.delete``: its documentation covers the parameters both share.
 
 Args:
-  response_id: The ID of the response to delete.
+  response_id: (as there)
   betas: Optional beta features to enable for this request."""
     @overload
-    def retrieve(self, response_id: str, *, include: Union[Iterable[BetaIncludeEnumParam], NotGiven] = ..., stream: Union[Optional[Literal[False]], NotGiven] = ..., starting_after: Union[int, NotGiven] = ..., include_obfuscation: Union[bool, NotGiven] = ..., betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaResponse:
-        """Retrieves a model response with the given ID.
+    def retrieve(self, response_id: str, *, include: Union[Iterable[BetaIncludeEnum], NotGiven] = ..., stream: Union[Optional[Literal[False]], NotGiven] = ..., starting_after: Union[int, NotGiven] = ..., include_obfuscation: Union[bool, NotGiven] = ..., betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaResponse:
+        """The beta Responses API's ``client.responses.retrieve``: its documentation covers the parameters both share.
 
 Args:
-  response_id: The ID of the response to retrieve.
-  include: Additional fields to include in the response. See the `include`
-      parameter for Response creation above for more information.
-  stream: If set to true, the model response data will be streamed to the client
-      as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
-      See the [Streaming section below](/docs/api-reference/responses-streaming)
-      for more information.
-  starting_after: The sequence number of the event after which to start streaming.
-  include_obfuscation: When true, stream obfuscation will be enabled. Stream obfuscation adds
-      random characters to an `obfuscation` field on streaming delta events
-      to normalize payload sizes as a mitigation to certain side-channel
-      attacks. These obfuscation fields are included by default, but add a
-      small amount of overhead to the data stream. You can set
-      `include_obfuscation` to false to optimize for bandwidth if you trust
-      the network links between your application and the OpenAI API.
+  response_id: (as there)
+  include: (as there)
+  stream: (as there)
+  starting_after: (as there)
+  include_obfuscation: (as there)
   betas: Optional beta features to enable for this request."""
     @overload
-    def retrieve(self, response_id: str, *, stream: Literal[True], include: Union[Iterable[BetaIncludeEnumParam], NotGiven] = ..., starting_after: Union[int, NotGiven] = ..., include_obfuscation: Union[bool, NotGiven] = ..., betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Stream[BetaResponseStreamEvent]:
+    def retrieve(self, response_id: str, *, stream: Literal[True], include: Union[Iterable[BetaIncludeEnum], NotGiven] = ..., starting_after: Union[int, NotGiven] = ..., include_obfuscation: Union[bool, NotGiven] = ..., betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Stream[BetaResponseStreamEvent]:
         ...
     @overload
-    def retrieve(self, response_id: str, *, stream: bool, include: Union[Iterable[BetaIncludeEnumParam], NotGiven] = ..., starting_after: Union[int, NotGiven] = ..., include_obfuscation: Union[bool, NotGiven] = ..., betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Union[BetaResponse, Stream[BetaResponseStreamEvent]]:
+    def retrieve(self, response_id: str, *, stream: bool, include: Union[Iterable[BetaIncludeEnum], NotGiven] = ..., starting_after: Union[int, NotGiven] = ..., include_obfuscation: Union[bool, NotGiven] = ..., betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Union[BetaResponse, Stream[BetaResponseStreamEvent]]:
         ...
 
 
 class InputItems(SyncAPIResource):
-    def list(self, response_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., include: Union[Iterable[BetaIncludeEnumParam], NotGiven] = ..., betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[BetaItemResource]:
-        """Returns a list of input items for a given response.
+    def list(self, response_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., include: Union[Iterable[BetaIncludeEnum], NotGiven] = ..., betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[BetaItemResource]:
+        """The beta Responses API's ``client.responses.input_items.list``: its documentation covers the parameters both share.
 
 Args:
-  response_id: The ID of the response to retrieve input items for.
-  limit: A limit on the number of objects to be returned. Limit can range between
-      1 and 100, and the default is 20.
-  order: The order to return the input items in. Default is `desc`.
-      - `asc`: Return the input items in ascending order.
-      - `desc`: Return the input items in descending order.
-  after: An item ID to list items after, used in pagination.
-  include: Additional fields to include in the response. See the `include`
-      parameter for Response creation above for more information.
+  response_id: (as there)
+  limit: (as there)
+  order: (as there)
+  after: (as there)
+  include: (as there)
   betas: Optional beta features to enable for this request."""
 
 
 class InputTokens(SyncAPIResource):
-    def count(self, *, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., input: Union[Optional[Union[str, Iterable[BetaInputItemParam]]], NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., tools: Union[Optional[Iterable[BetaToolParam]], NotGiven] = ..., text: Union[Optional[BetaResponseTextParam], NotGiven] = ..., reasoning: Union[Optional[BetaReasoningParam], NotGiven] = ..., truncation: Union[BetaTruncationEnumParam, NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., personality: Union[BetaPersonalityEnumParam, NotGiven] = ..., conversation: Union[Optional[BetaConversationParam], NotGiven] = ..., tool_choice: Union[Optional[BetaToolChoiceParam], NotGiven] = ..., parallel_tool_calls: Union[Optional[bool], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaTokenCountsResource:
-        """Returns input token counts of the request.
-
-Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.
+    def count(self, *, betas: Union[Sequence[Literal["responses_multi_agent=v1"]], NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., input: Union[Optional[Union[str, Iterable[BetaInputItemParam]]], NotGiven] = ..., previous_response_id: Union[Optional[str], NotGiven] = ..., tools: Union[Optional[Iterable[BetaToolParam]], NotGiven] = ..., text: Union[Optional[BetaResponseTextParam], NotGiven] = ..., reasoning: Union[Optional[BetaReasoningParam], NotGiven] = ..., truncation: Union[BetaTruncationEnum, NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., personality: Union[BetaPersonalityEnum, NotGiven] = ..., conversation: Union[Optional[BetaConversationParam], NotGiven] = ..., tool_choice: Union[Optional[BetaToolChoiceParam], NotGiven] = ..., parallel_tool_calls: Union[Optional[bool], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BetaTokenCountsResource:
+        """The beta Responses API's ``client.responses.input_tokens.count``: its documentation covers the parameters both share.
 
 Args:
-  betas: Optional beta features to enable for this request.
-  model: Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
-  input: Text, image, or file inputs to the model, used to generate a response
-  previous_response_id: The unique ID of the previous response to the model. Use this to create multi-turn conversations. Learn more about [conversation state](/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
-  tools: An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter.
-  text: Configuration options for a text response from the model. Can be plain
-      text or structured JSON data. Learn more:
-      - [Text inputs and outputs](/docs/guides/text)
-      - [Structured Outputs](/docs/guides/structured-outputs)
-  reasoning: **gpt-5 and o-series models only** Configuration options for [reasoning models](https://platform.openai.com/docs/guides/reasoning).
-  truncation: Deprecated. The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error.
-  instructions: A system (or developer) message inserted into the model's context.
-      When used along with `previous_response_id`, the instructions from a previous response will not be carried over to the next response. This makes it simple to swap out system (or developer) messages in new responses.
-  personality: A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters.
-  conversation: The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
-      Input items and output items from this response are automatically added to this conversation after this response completes.
-  tool_choice: Controls which tool the model should use, if any.
-  parallel_tool_calls: Whether to allow the model to run tool calls in parallel."""
+  model: (as there)
+  input: (as there)
+  previous_response_id: (as there)
+  tools: (as there)
+  text: (as there)
+  reasoning: (as there)
+  truncation: (as there)
+  instructions: (as there)
+  personality: (as there)
+  conversation: (as there)
+  tool_choice: (as there)
+  parallel_tool_calls: (as there)
+  betas: Optional beta features to enable for this request."""
 
 
 class BetaThreads(SyncAPIResource):
@@ -562,7 +436,7 @@ Args:
       Keys are strings with a maximum length of 64 characters. Values are strings
       with a maximum length of 512 characters."""
     @overload
-    def create_and_run(self, *, assistant_id: str, thread: Union[CreateThreadRequestParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., stream: Union[Optional[Literal[False]], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Run:
+    def create_and_run(self, *, assistant_id: str, thread: Union[CreateThreadRequestParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., stream: Union[Optional[Literal[False]], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Run:
         """Create a thread and run it in one request.
 
 Args:
@@ -601,10 +475,10 @@ Args:
 
       **Important:** when using JSON mode, you **must** also instruct the model to produce JSON yourself via a system or user message. Without this, the model may generate an unending stream of whitespace until the generation reaches the token limit, resulting in a long-running and seemingly "stuck" request. Also note that the message content may be partially cut off if `finish_reason="length"`, which indicates the generation exceeded `max_tokens` or the conversation exceeded the max context length."""
     @overload
-    def create_and_run(self, *, assistant_id: str, stream: Literal[True], thread: Union[CreateThreadRequestParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Stream[AssistantStreamEvent]:
+    def create_and_run(self, *, assistant_id: str, stream: Literal[True], thread: Union[CreateThreadRequestParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Stream[AssistantStreamEvent]:
         ...
     @overload
-    def create_and_run(self, *, assistant_id: str, stream: bool, thread: Union[CreateThreadRequestParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Union[Run, Stream[AssistantStreamEvent]]:
+    def create_and_run(self, *, assistant_id: str, stream: bool, thread: Union[CreateThreadRequestParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Union[Run, Stream[AssistantStreamEvent]]:
         ...
     def delete(self, thread_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ThreadDeleted:
         """Delete a thread.
@@ -628,9 +502,9 @@ Args:
 
       Keys are strings with a maximum length of 64 characters. Values are strings
       with a maximum length of 512 characters."""
-    def create_and_run_stream(self, *, assistant_id: str, instructions: Union[Optional[str], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., thread: Union[CreateThreadRequestParam, NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., event_handler: Optional[AssistantEventHandler] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssistantStreamManager[Any]:
+    def create_and_run_stream(self, *, assistant_id: str, instructions: Union[Optional[str], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., thread: Union[CreateThreadRequestParam, NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., event_handler: Optional[AssistantEventHandler] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssistantStreamManager[Any]:
         """Create a thread, run it, and stream the run; the ``with`` block gets ``event_handler``."""
-    def create_and_run_poll(self, *, assistant_id: str, instructions: Union[Optional[str], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., thread: Union[CreateThreadRequestParam, NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Run:
+    def create_and_run_poll(self, *, assistant_id: str, instructions: Union[Optional[str], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., model: Union[Optional[str], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., thread: Union[CreateThreadRequestParam, NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., tool_resources: Union[Optional[ThreadsCreateAndRunToolResourceParam], NotGiven] = ..., tools: Union[Optional[Iterable[ThreadsCreateAndRunToolParam]], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Run:
         """Create a thread, start a run on it, and poll the run to a terminal status."""
 
 
@@ -697,7 +571,7 @@ Args:
   thread_id: The ID of the thread to which this run belongs.
   run_id: The ID of the run to cancel."""
     @overload
-    def create(self, thread_id: str, *, assistant_id: str, include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModelsParam]], NotGiven] = ..., reasoning_effort: Union[ReasoningEffortParam, NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., stream: Union[Optional[Literal[False]], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Run:
+    def create(self, thread_id: str, *, assistant_id: str, include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModels]], NotGiven] = ..., reasoning_effort: Union[ReasoningEffort, NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., stream: Union[Optional[Literal[False]], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Run:
         """Create a run.
 
 Args:
@@ -746,10 +620,10 @@ Args:
 
       **Important:** when using JSON mode, you **must** also instruct the model to produce JSON yourself via a system or user message. Without this, the model may generate an unending stream of whitespace until the generation reaches the token limit, resulting in a long-running and seemingly "stuck" request. Also note that the message content may be partially cut off if `finish_reason="length"`, which indicates the generation exceeded `max_tokens` or the conversation exceeded the max context length."""
     @overload
-    def create(self, thread_id: str, *, assistant_id: str, stream: Literal[True], include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModelsParam]], NotGiven] = ..., reasoning_effort: Union[ReasoningEffortParam, NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Stream[AssistantStreamEvent]:
+    def create(self, thread_id: str, *, assistant_id: str, stream: Literal[True], include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModels]], NotGiven] = ..., reasoning_effort: Union[ReasoningEffort, NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Stream[AssistantStreamEvent]:
         ...
     @overload
-    def create(self, thread_id: str, *, assistant_id: str, stream: bool, include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModelsParam]], NotGiven] = ..., reasoning_effort: Union[ReasoningEffortParam, NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Union[Run, Stream[AssistantStreamEvent]]:
+    def create(self, thread_id: str, *, assistant_id: str, stream: bool, include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModels]], NotGiven] = ..., reasoning_effort: Union[ReasoningEffort, NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Union[Run, Stream[AssistantStreamEvent]]:
         ...
     def list(self, thread_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[Run]:
         """Returns a list of runs belonging to a thread.
@@ -793,11 +667,11 @@ Args:
 
       Keys are strings with a maximum length of 64 characters. Values are strings
       with a maximum length of 512 characters."""
-    def stream(self, thread_id: str, *, assistant_id: str, include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModelsParam]], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., reasoning_effort: Union[ReasoningEffortParam, NotGiven] = ..., response_format: Union[Type[Any], ResponseFormatParamTypes, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., event_handler: Optional[AssistantEventHandler] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssistantStreamManager[Any]:
+    def stream(self, thread_id: str, *, assistant_id: str, include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModels]], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., reasoning_effort: Union[ReasoningEffort, NotGiven] = ..., response_format: Union[Type[Any], ResponseFormatParamTypes, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., event_handler: Optional[AssistantEventHandler] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssistantStreamManager[Any]:
         """Create a run on a thread and stream it; the ``with`` block gets ``event_handler``."""
     def submit_tool_outputs_stream(self, run_id: str, *, thread_id: str, tool_outputs: Iterable[RunsSubmitToolOutputsToolOutputParam], event_handler: Optional[AssistantEventHandler] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssistantStreamManager[Any]:
         """Submit tool outputs to a run that requires action, and stream the rest of the run."""
-    def create_and_poll(self, *, assistant_id: str, include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModelsParam]], NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., reasoning_effort: Union[ReasoningEffortParam, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., thread_id: str, extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Run:
+    def create_and_poll(self, *, assistant_id: str, include: Union[Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]], NotGiven] = ..., additional_instructions: Union[Optional[str], NotGiven] = ..., additional_messages: Union[Optional[Iterable[CreateMessageRequestParam]], NotGiven] = ..., instructions: Union[Optional[str], NotGiven] = ..., max_completion_tokens: Union[Optional[int], NotGiven] = ..., max_prompt_tokens: Union[Optional[int], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., model: Union[Optional[Union[str, AssistantSupportedModels]], NotGiven] = ..., parallel_tool_calls: Union[ParallelToolCalls, NotGiven] = ..., reasoning_effort: Union[ReasoningEffort, NotGiven] = ..., response_format: Union[AssistantsApiResponseFormatOptionParam, NotGiven] = ..., temperature: Union[Optional[float], NotGiven] = ..., tool_choice: Union[Optional[AssistantsApiToolChoiceOptionParam], NotGiven] = ..., tools: Union[Optional[Iterable[RunsCreateToolParam]], NotGiven] = ..., top_p: Union[Optional[float], NotGiven] = ..., truncation_strategy: Union[Optional[TruncationObjectParam], NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., thread_id: str, extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Run:
         """Create a run and poll it until it reaches a terminal status (``requires_action``,
 ``cancelled``, ``completed``, ``failed``, ``expired`` or ``incomplete``)."""
     def poll(self, run_id: str, thread_id: str, extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., *, max_wait_seconds: Optional[float] = ...) -> Run:

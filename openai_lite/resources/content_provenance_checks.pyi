@@ -5,7 +5,7 @@ Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (s
 (this request's timeout in seconds, or a ``Timeout``)."""
 from typing import Optional, Union
 
-from openai_lite._resource import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite.types import FileTypes, ProvenanceResource
 

@@ -6,10 +6,10 @@ Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (s
 from typing import Iterable, Optional, Union
 from typing_extensions import Literal
 
-from openai_lite._resource import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import LastIdCursorPage
-from openai_lite.types import IncludeEnumParam, MetadataParam
+from openai_lite.types import IncludeEnum, MetadataParam
 from openai_lite.types.conversations import Conversation, ConversationDeleted, ConversationItem, ConversationItemList
 from openai_lite.types.responses import ResponseInputItemParam
 
@@ -46,7 +46,7 @@ Args:
 
 
 class Items(SyncAPIResource):
-    def create(self, conversation_id: str, *, items: Iterable[ResponseInputItemParam], include: Union[Iterable[IncludeEnumParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ConversationItemList:
+    def create(self, conversation_id: str, *, items: Iterable[ResponseInputItemParam], include: Union[Iterable[IncludeEnum], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ConversationItemList:
         """Create items in a conversation with the given ID.
 
 Args:
@@ -60,7 +60,7 @@ Args:
 Args:
   conversation_id: The ID of the conversation that contains the item.
   item_id: The ID of the item to delete."""
-    def list(self, conversation_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., include: Union[Iterable[IncludeEnumParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> LastIdCursorPage[ConversationItem]:
+    def list(self, conversation_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., include: Union[Iterable[IncludeEnum], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> LastIdCursorPage[ConversationItem]:
         """List all items for a conversation with the given ID.
 
 Args:
@@ -79,7 +79,7 @@ Args:
       - `message.input_image.image_url`: Include image urls from the input message.
       - `message.output_text.logprobs`: Include logprobs with assistant messages.
       - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program)."""
-    def retrieve(self, item_id: str, *, conversation_id: str, include: Union[Iterable[IncludeEnumParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ConversationItem:
+    def retrieve(self, item_id: str, *, conversation_id: str, include: Union[Iterable[IncludeEnum], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ConversationItem:
         """Get a single item from a conversation with the given IDs.
 
 Args:

@@ -9,13 +9,8 @@ __all__ = ["Files"]
 
 class Files(FilesMixin, SyncAPIResource):
     content = _op("files.content", "file_id||", "GET /files/{file_id}/content||||||||||B")
-
     create = _op("files.create", "|file purpose|expires_after", "POST /files|m|||file|||FileObject")
-
     delete = _op("files.delete", "file_id||", "DELETE /files/{file_id}|||||||FileDeleted")
-
     list = _op("files.list", "||purpose limit order after", "GET /files||purpose,limit,order,after|||||FileObject|SyncCursorPage")
-
     retrieve = _op("files.retrieve", "file_id||", "GET /files/{file_id}|||||||FileObject")
-
     retrieve_content = _op("files.retrieve_content", "file_id||", "GET /files/{file_id}/content|||||||str")

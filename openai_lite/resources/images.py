@@ -8,7 +8,5 @@ __all__ = ["Images"]
 
 class Images(SyncAPIResource):
     create_variation = _op("images.create_variation", "|image|model n response_format size user", "POST /images/variations|m|||image|||ImagesResponse")
-
     edit = _op("images.edit", "|image prompt|mask background model n size response_format output_format output_compression user input_fidelity stream partial_images quality", "POST /images/edits|m|||image,mask|||ImagesResponse||ImageEditStreamEvent|S")
-
     generate = _op("images.generate", "|prompt|model n quality response_format output_format output_compression stream partial_images size moderation background style user", "POST /images/generations|j||||||ImagesResponse||ImageGenStreamEvent|S")

@@ -8,7 +8,5 @@ __all__ = ["Models"]
 
 class Models(SyncAPIResource):
     delete = _op("models.delete", "model||", "DELETE /models/{model}|||||||ModelDeleted")
-
     list = _op("models.list", "||", "GET /models|||||||Model|SyncPage")
-
     retrieve = _op("models.retrieve", "model||", "GET /models/{model}|||||||Model")

@@ -5,11 +5,11 @@ Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (s
 (this request's timeout in seconds, or a ``Timeout``)."""
 from typing import Optional, Union
 
-from openai_lite._resource import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import DeletedSkillResource, DeletedSkillVersionResource, FileTypes, OrderEnumParam, SkillResource, SkillVersionResource
+from openai_lite.types import DeletedSkillResource, DeletedSkillVersionResource, FileTypes, OrderEnum, SkillResource, SkillVersionResource
 
 __all__ = ["Skills", "SkillsContent", "Versions", "VersionsContent"]
 
@@ -29,7 +29,7 @@ Args:
 
 Args:
   skill_id: The identifier of the skill to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnumParam, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[SkillResource]:
+    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnum, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[SkillResource]:
         """List all skills for the current project.
 
 Args:
@@ -73,7 +73,7 @@ Args:
 Args:
   skill_id: The identifier of the skill.
   version: The skill version number."""
-    def list(self, skill_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnumParam, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[SkillVersionResource]:
+    def list(self, skill_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnum, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[SkillVersionResource]:
         """List skill versions for a skill.
 
 Args:

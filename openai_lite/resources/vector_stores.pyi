@@ -6,12 +6,11 @@ Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (s
 from typing import Iterable, List, Optional, Union
 from typing_extensions import Literal
 
-from openai_lite._resource import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
-from openai_lite._models import BaseModel
 from openai_lite._pagination import SyncCursorPage, SyncPage
 from openai_lite.types import FileTypes, MetadataParam, VectorStore, VectorStoreDeleted, VectorStoreExpirationAfterParam, VectorStoreFileAttributesParam, VectorStoreSearchResultItem, VectorStoresCreateChunkingStrategyParam, VectorStoresSearchFilterParam, VectorStoresSearchRankingOptionParam
-from openai_lite.types.vector_stores import ChunkingStrategyRequestParam, CreateVectorStoreFileRequestParam, VectorStoreFile, VectorStoreFileBatch, VectorStoreFileDeleted
+from openai_lite.types.vector_stores import ChunkingStrategyRequestParam, CreateVectorStoreFileRequestParam, VectorStoreFile, VectorStoreFileBatch, VectorStoreFileContentResponseData, VectorStoreFileDeleted
 
 __all__ = ["VectorStores", "FileBatches", "Files"]
 
@@ -136,7 +135,7 @@ finish, and the error is raised; no batch is created."""
 
 
 class Files(SyncAPIResource):
-    def content(self, file_id: str, *, vector_store_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[BaseModel]:
+    def content(self, file_id: str, *, vector_store_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[VectorStoreFileContentResponseData]:
         """Retrieve the parsed contents of a vector store file.
 
 Args:

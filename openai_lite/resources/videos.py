@@ -9,21 +9,12 @@ __all__ = ["Videos"]
 
 class Videos(VideosMixin, SyncAPIResource):
     create = _op("videos.create", "|prompt|model input_reference seconds size", "POST /videos|m|||input_reference|||Video|||J")
-
     create_character = _op("videos.create_character", "|video name|", "POST /videos/characters|m|||video|||VideoCharacterResource")
-
     delete = _op("videos.delete", "video_id||", "DELETE /videos/{video_id}|||||||DeletedVideoResource")
-
     download_content = _op("videos.download_content", "video_id||variant", "GET /videos/{video_id}/content||variant||||||||B|Accept=video/mp4, image/webp, application/json")
-
     edit = _op("videos.edit", "|video prompt|", "POST /videos/edits|m|||video|||Video|||J")
-
     extend = _op("videos.extend", "|video prompt seconds|", "POST /videos/extensions|m|||video|||Video|||J")
-
     get_character = _op("videos.get_character", "character_id||", "GET /videos/characters/{character_id}|||||||VideoCharacterResource")
-
     list = _op("videos.list", "||limit order after", "GET /videos||limit,order,after|||||Video|SyncCursorPage")
-
     remix = _op("videos.remix", "video_id|prompt|", "POST /videos/{video_id}/remix|j||||||Video")
-
     retrieve = _op("videos.retrieve", "video_id||", "GET /videos/{video_id}|||||||Video")

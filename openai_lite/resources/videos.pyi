@@ -5,17 +5,17 @@ Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (s
 (this request's timeout in seconds, or a ``Timeout``)."""
 from typing import Optional, Union
 
-from openai_lite._resource import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import DeletedVideoResource, FileTypes, ImageRefParam_2Param, OrderEnumParam, Video, VideoCharacterResource, VideoContentVariantParam, VideoModelParam, VideoReferenceInputParam, VideoSecondsParam, VideoSizeParam
+from openai_lite.types import DeletedVideoResource, FileTypes, ImageRefParam_2Param, OrderEnum, Video, VideoCharacterResource, VideoContentVariant, VideoModel, VideoReferenceInputParam, VideoSeconds, VideoSize
 
 __all__ = ["Videos"]
 
 
 class Videos(SyncAPIResource):
-    def create(self, *, prompt: str, model: Union[VideoModelParam, NotGiven] = ..., input_reference: Union[Union[FileTypes, ImageRefParam_2Param], NotGiven] = ..., seconds: Union[VideoSecondsParam, NotGiven] = ..., size: Union[VideoSizeParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def create(self, *, prompt: str, model: Union[VideoModel, NotGiven] = ..., input_reference: Union[Union[FileTypes, ImageRefParam_2Param], NotGiven] = ..., seconds: Union[VideoSeconds, NotGiven] = ..., size: Union[VideoSize, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
         """Create a new video generation job from a prompt and optional reference assets.
 
 Deprecated.
@@ -41,7 +41,7 @@ Deprecated.
 
 Args:
   video_id: The identifier of the video to delete."""
-    def download_content(self, video_id: str, *, variant: Union[VideoContentVariantParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BinaryResponseContent:
+    def download_content(self, video_id: str, *, variant: Union[VideoContentVariant, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BinaryResponseContent:
         """Download the generated video bytes or a derived preview asset.
 
 Streams the rendered video content for the specified video job.
@@ -59,7 +59,7 @@ Deprecated.
 Args:
   video: Reference to the completed video to edit.
   prompt: Text prompt that describes how to edit the source video."""
-    def extend(self, *, video: Union[FileTypes, VideoReferenceInputParam], prompt: str, seconds: VideoSecondsParam, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def extend(self, *, video: Union[FileTypes, VideoReferenceInputParam], prompt: str, seconds: VideoSeconds, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
         """Create an extension of a completed video.
 
 Deprecated.
@@ -75,7 +75,7 @@ Deprecated.
 
 Args:
   character_id: The identifier of the character to retrieve."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnumParam, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[Video]:
+    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnum, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[Video]:
         """List recently generated videos for the current project.
 
 Deprecated.
@@ -99,7 +99,7 @@ Deprecated.
 
 Args:
   video_id: The identifier of the video to retrieve."""
-    def create_and_poll(self, *, prompt: str, input_reference: Union[Union[FileTypes, ImageRefParam_2Param], NotGiven] = ..., model: Union[VideoModelParam, NotGiven] = ..., seconds: Union[VideoSecondsParam, NotGiven] = ..., size: Union[VideoSizeParam, NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def create_and_poll(self, *, prompt: str, input_reference: Union[Union[FileTypes, ImageRefParam_2Param], NotGiven] = ..., model: Union[VideoModel, NotGiven] = ..., seconds: Union[VideoSeconds, NotGiven] = ..., size: Union[VideoSize, NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
         """Create a video and poll until it is ``completed`` or ``failed``."""
     def poll(self, video_id: str, *, poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
         """Poll a video until it is no longer ``queued`` or ``in_progress``."""

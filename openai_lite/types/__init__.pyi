@@ -9,7 +9,7 @@ from typing_extensions import Literal, Required, TypeAlias, TypedDict
 from openai_lite._models import BaseModel
 from openai_lite._files import FileUpload
 from openai_lite.types.chat import ChatCompletionStreamOptionsParam
-from openai_lite.types.responses import ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJsonObject, ResponseFormatJsonObjectParam, ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponseOutputText, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam
+from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaComputerScreenshotImage, BetaModelIdsResponses, BetaPrompt, BetaPromptParam, BetaResponseText, BetaResponseTextParam, BetaToolChoice, BetaToolChoiceParam, BetaToolsArray, BetaToolsArrayParam, ModelIdsResponses, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJsonObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchema, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseText, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
 
 FileContent: TypeAlias = Union[IO[bytes], bytes, bytearray, memoryview, "os.PathLike[str]", "requests.Response", FileUpload]
 FileTypes: TypeAlias = Union[
@@ -50,13 +50,15 @@ AnnotationParam: TypeAlias = Union[FileCitationBodyParam, UrlCitationBodyParam, 
 ApplyPatchCallOutputStatus: TypeAlias = Literal["completed", "failed"]
 
 
-ApplyPatchCallOutputStatusParam: TypeAlias = Literal["completed", "failed"]
+ApplyPatchCallOutputStatusParamObject: TypeAlias = Literal["completed", "failed"]
+"""Outcome values reported for apply_patch tool call outputs."""
 
 
 ApplyPatchCallStatus: TypeAlias = Literal["in_progress", "completed"]
 
 
-ApplyPatchCallStatusParam: TypeAlias = Literal["in_progress", "completed"]
+ApplyPatchCallStatusParamObject: TypeAlias = Literal["in_progress", "completed"]
+"""Status values reported for apply_patch tool calls."""
 
 
 class ApplyPatchCreateFileOperation(BaseModel):
@@ -122,7 +124,7 @@ class ApplyPatchToolCallItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Required[str]
     caller: Optional[ToolCallCallerParam]
-    status: Required[ApplyPatchCallStatusParam]
+    status: Required[ApplyPatchCallStatusParamObject]
     operation: Required[ApplyPatchOperationParam]
 
 
@@ -152,13 +154,13 @@ class ApplyPatchToolCallOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Required[str]
     caller: Optional[ToolCallCallerParam]
-    status: Required[ApplyPatchCallOutputStatusParam]
+    status: Required[ApplyPatchCallOutputStatusParamObject]
     output: Optional[str]
 
 
 class ApplyPatchToolParam(TypedDict, total=False):
     type: Required[Literal["apply_patch"]]
-    allowed_callers: Optional[Iterable[CallableToolAllowedCallerParam]]
+    allowed_callers: Optional[Iterable[CallableToolAllowedCaller]]
 
 
 class ApplyPatchUpdateFileOperation(BaseModel):
@@ -198,7 +200,7 @@ class ApproximateLocationParam(TypedDict, total=False):
     timezone: Optional[str]
 
 
-AssistantSupportedModelsParam: TypeAlias = Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]
+AssistantSupportedModels: TypeAlias = Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]
 
 
 class AssistantToolsCode(BaseModel):
@@ -348,7 +350,7 @@ AutoCodeInterpreterToolNetworkPolicyParam: TypeAlias = Union[ContainerNetworkPol
 class AutoCodeInterpreterToolParam(TypedDict, total=False):
     type: Required[Literal["auto"]]
     file_ids: List[str]
-    memory_limit: Optional[ContainerMemoryLimitParam]
+    memory_limit: Optional[ContainerMemoryLimit]
     network_policy: AutoCodeInterpreterToolNetworkPolicyParam
 
 
@@ -463,6 +465,49 @@ class BatchUsageOutputTokensDetail(BaseModel):
     """The number of reasoning tokens."""
 
 
+class BetaComputerToolCallOutput(BaseModel):
+    """The beta Responses API's ``ComputerToolCallOutput`` (documented there)."""
+    agent: Optional[BetaAgentTag]
+    type: Literal["computer_call_output"]
+    id: Optional[str]
+    call_id: str
+    acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]]
+    output: BetaComputerScreenshotImage
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+
+
+BetaCreateModelResponsePropertiesParam = CreateModelResponsePropertiesParam
+
+
+BetaModelResponseProperties = ModelResponseProperties
+
+
+BetaModelResponsePropertiesParam = ModelResponsePropertiesParam
+
+
+class BetaResponseProperties(BaseModel):
+    """The beta Responses API's ``ResponseProperties`` (documented there)."""
+    previous_response_id: Optional[str]
+    model: Optional[BetaModelIdsResponses]
+    background: Optional[bool]
+    max_tool_calls: Optional[int]
+    text: Optional[BetaResponseText]
+    tools: Optional[BetaToolsArray]
+    tool_choice: Optional[BetaToolChoice]
+    prompt: Optional[BetaPrompt]
+
+
+class BetaResponsePropertiesParam(TypedDict, total=False):
+    previous_response_id: Optional[str]
+    model: BetaModelIdsResponses
+    background: Optional[bool]
+    max_tool_calls: Optional[int]
+    text: BetaResponseTextParam
+    tools: BetaToolsArrayParam
+    tool_choice: BetaToolChoiceParam
+    prompt: BetaPromptParam
+
+
 class C2PAProvenanceResult(BaseModel):
     type: Literal["c2pa"]
     """The provenance signal type. Always `c2pa`."""
@@ -485,9 +530,6 @@ C2PAValidationStateApi: TypeAlias = Literal["trusted", "valid", "invalid", "not_
 CallableToolAllowedCaller: TypeAlias = Literal["direct", "programmatic"]
 
 
-CallableToolAllowedCallerParam: TypeAlias = Literal["direct", "programmatic"]
-
-
 class Click(BaseModel):
     """A click action."""
     type: Literal["click"]
@@ -505,12 +547,9 @@ class Click(BaseModel):
 ClickButtonType: TypeAlias = Literal["left", "right", "wheel", "back", "forward"]
 
 
-ClickButtonTypeParam: TypeAlias = Literal["left", "right", "wheel", "back", "forward"]
-
-
 class ClickParam(TypedDict, total=False):
     type: Required[Literal["click"]]
-    button: Required[ClickButtonTypeParam]
+    button: Required[ClickButtonType]
     x: Required[int]
     y: Required[int]
     keys: Optional[List[str]]
@@ -557,7 +596,7 @@ optional `memory_limit` setting."""
 class CodeInterpreterToolParam(TypedDict, total=False):
     type: Required[Literal["code_interpreter"]]
     container: Required[Union[str, AutoCodeInterpreterToolParam]]
-    allowed_callers: Optional[Iterable[CallableToolAllowedCallerParam]]
+    allowed_callers: Optional[Iterable[CallableToolAllowedCaller]]
 
 
 class CompactionBody(BaseModel):
@@ -709,6 +748,14 @@ class CompoundFilterParam(TypedDict, total=False):
 ComputerAction: TypeAlias = Union[Click, DoubleClickAction, Drag, KeyPressAction, Move, Screenshot, Scroll, TypeObject, Wait]
 
 
+ComputerActionList: TypeAlias = List[ComputerAction]
+"""Flattened batched actions for `computer_use`. Each action includes an
+`type` discriminator and action-specific fields."""
+
+
+ComputerActionListParam: TypeAlias = Iterable[ComputerActionParam]
+
+
 ComputerActionParam: TypeAlias = Union[ClickParam, DoubleClickActionParam, DragParam, KeyPressActionParam, MoveParam, ScreenshotParam, ScrollParam, TypeParam, WaitParam]
 
 
@@ -718,7 +765,7 @@ class ComputerCallOutputItemParam(TypedDict, total=False):
     type: Required[Literal["computer_call_output"]]
     output: Required[ComputerScreenshotImageParam]
     acknowledged_safety_checks: Optional[Iterable[ComputerCallSafetyCheckParam]]
-    status: Optional[FunctionCallItemStatusParam]
+    status: Optional[FunctionCallItemStatus]
 
 
 ComputerCallOutputStatus: TypeAlias = Literal["completed", "incomplete", "failed"]
@@ -741,9 +788,6 @@ class ComputerCallSafetyCheckParam(TypedDict, total=False):
 
 
 ComputerEnvironment: TypeAlias = Literal["windows", "mac", "linux", "ubuntu", "browser"]
-
-
-ComputerEnvironmentParam: TypeAlias = Literal["windows", "mac", "linux", "ubuntu", "browser"]
 
 
 class ComputerScreenshotContent(BaseModel):
@@ -783,6 +827,24 @@ class ComputerTool(BaseModel):
     """The type of the computer tool. Always `computer`."""
 
 
+class ComputerToolCallOutput(BaseModel):
+    """The output of a computer tool call."""
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+    id: Optional[str]
+    """The ID of the computer tool call output."""
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+    acknowledged_safety_checks: Optional[List[ComputerCallSafetyCheck]]
+    """The safety checks reported by the API that have been acknowledged by the
+developer."""
+    output: ComputerScreenshotImage
+    """A computer screenshot image used with the computer use tool."""
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+    """The status of the message input. One of `in_progress`, `completed`, or
+`incomplete`. Populated when input items are returned via API."""
+
+
 class ComputerToolCallOutputResource(BaseModel):
     type: Literal["computer_call_output"]
     """The type of the computer tool call output. Always `computer_call_output`."""
@@ -820,7 +882,7 @@ class ComputerUsePreviewTool(BaseModel):
 
 class ComputerUsePreviewToolParam(TypedDict, total=False):
     type: Required[Literal["computer_use_preview"]]
-    environment: Required[ComputerEnvironmentParam]
+    environment: Required[ComputerEnvironment]
     display_width: Required[int]
     display_height: Required[int]
 
@@ -847,7 +909,7 @@ ContainerAutoNetworkPolicyParam: TypeAlias = Union[ContainerNetworkPolicyDisable
 class ContainerAutoParam(TypedDict, total=False):
     type: Required[Literal["container_auto"]]
     file_ids: List[str]
-    memory_limit: Optional[ContainerMemoryLimitParam]
+    memory_limit: Optional[ContainerMemoryLimit]
     network_policy: ContainerAutoNetworkPolicyParam
     skills: Iterable[ContainerAutoSkillParam]
 
@@ -897,9 +959,6 @@ class ContainerListResource(BaseModel):
 
 
 ContainerMemoryLimit: TypeAlias = Literal["1g", "4g", "16g", "64g"]
-
-
-ContainerMemoryLimitParam: TypeAlias = Literal["1g", "4g", "16g", "64g"]
 
 
 class ContainerNetworkPolicyAllowlist(BaseModel):
@@ -1008,25 +1067,6 @@ ContainersCreateNetworkPolicyParam: TypeAlias = Union[ContainerNetworkPolicyDisa
 ContainersCreateSkillParam: TypeAlias = Union[SkillReferenceParam, InlineSkillParam]
 
 
-class ConversationMessage(BaseModel):
-    """A message to or from the model."""
-    type: Literal["message"]
-    """The type of the message. Always set to `message`."""
-    id: str
-    """The unique ID of the message."""
-    status: MessageStatus
-    """The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
-    role: MessageRole
-    """The role of the message. One of `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`, `developer`, or `tool`."""
-    content: List[ConversationMessageContent]
-    """The content of the message"""
-    phase: Optional[MessagePhase_2]
-    """Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`). For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend phase on all assistant messages — dropping it can degrade performance. Not used for user messages."""
-
-
-ConversationMessageContent: TypeAlias = Union[InputTextContent, ResponseOutputText, TextContent, SummaryTextContent, ReasoningTextContent, RefusalContent, InputImageContent, ComputerScreenshotContent, InputFileContent]
-
-
 class Coord(BaseModel):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
     x: int
@@ -1060,7 +1100,7 @@ class CreateCompletionRequestParam(TypedDict, total=False):
     n: Optional[int]
     presence_penalty: Optional[float]
     seed: Optional[int]
-    stop: StopConfigurationParam
+    stop: StopConfiguration
     stream: Optional[bool]
     stream_options: ChatCompletionStreamOptionsParam
     suffix: Optional[str]
@@ -1114,10 +1154,10 @@ class CreateEvalCustomDataSourceConfigParam(TypedDict, total=False):
     include_sample_schema: bool
 
 
-CreateEvalItemParam: TypeAlias = Union[CreateEvalItemVariant0Param, EvalItemParam]
+CreateEvalItemParam: TypeAlias = Union[CreateEvalItemSimpleInputMessageParam, EvalItemParam]
 
 
-class CreateEvalItemVariant0Param(TypedDict, total=False):
+class CreateEvalItemSimpleInputMessageParam(TypedDict, total=False):
     role: Required[str]
     content: Required[str]
 
@@ -1166,9 +1206,9 @@ class CreateImageEditRequestParam(TypedDict, total=False):
     output_format: Optional[Literal["png", "jpeg", "webp"]]
     output_compression: Optional[int]
     user: str
-    input_fidelity: Optional[InputFidelityParam]
+    input_fidelity: Optional[InputFidelity]
     stream: Optional[bool]
-    partial_images: PartialImagesParam
+    partial_images: PartialImages
     quality: Optional[Literal["standard", "low", "medium", "high", "auto"]]
 
 
@@ -1181,7 +1221,7 @@ class CreateImageRequestParam(TypedDict, total=False):
     output_format: Optional[Literal["png", "jpeg", "webp"]]
     output_compression: Optional[int]
     stream: Optional[bool]
-    partial_images: PartialImagesParam
+    partial_images: PartialImages
     size: Optional[Union[str, Literal["auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"]]]
     moderation: Optional[Literal["low", "auto"]]
     background: Optional[Literal["transparent", "opaque", "auto"]]
@@ -1214,6 +1254,18 @@ class CreateMessageRequestParam(TypedDict, total=False):
     content: Required[Union[str, Iterable[CreateMessageRequestContentParam]]]
     attachments: Optional[Iterable[CreateMessageRequestAttachmentParam]]
     metadata: MetadataParam
+
+
+class CreateModelResponsePropertiesParam(TypedDict, total=False):
+    metadata: MetadataParam
+    top_logprobs: int
+    temperature: Optional[float]
+    top_p: Optional[float]
+    user: str
+    safety_identifier: Optional[str]
+    prompt_cache_key: Optional[str]
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+    prompt_cache_options: PromptCacheOptionsParam
 
 
 class CreateModerationRequestParam(TypedDict, total=False):
@@ -1265,29 +1317,29 @@ class CreateVideoEditMultipartBodyParam(TypedDict, total=False):
 class CreateVideoExtendJsonBodyParam(TypedDict, total=False):
     video: Required[VideoReferenceInputParam]
     prompt: Required[str]
-    seconds: Required[VideoSecondsParam]
+    seconds: Required[VideoSeconds]
 
 
 class CreateVideoExtendMultipartBodyParam(TypedDict, total=False):
     video: Required[Union[VideoReferenceInputParam, FileTypes]]
     prompt: Required[str]
-    seconds: Required[VideoSecondsParam]
+    seconds: Required[VideoSeconds]
 
 
 class CreateVideoJsonBodyParam(TypedDict, total=False):
-    model: VideoModelParam
+    model: VideoModel
     prompt: Required[str]
     input_reference: ImageRefParam_2Param
-    seconds: VideoSecondsParam
-    size: VideoSizeParam
+    seconds: VideoSeconds
+    size: VideoSize
 
 
 class CreateVideoMultipartBodyParam(TypedDict, total=False):
-    model: VideoModelParam
+    model: VideoModel
     prompt: Required[str]
     input_reference: Union[FileTypes, ImageRefParam_2Param]
-    seconds: VideoSecondsParam
-    size: VideoSizeParam
+    seconds: VideoSeconds
+    size: VideoSize
 
 
 class CreateVideoRemixBodyParam(TypedDict, total=False):
@@ -1306,7 +1358,7 @@ class CustomGrammarFormat(BaseModel):
 
 class CustomGrammarFormatParam(TypedDict, total=False):
     type: Required[Literal["grammar"]]
-    syntax: Required[GrammarSyntax1Param]
+    syntax: Required[GrammarSyntax1]
     definition: Required[str]
 
 
@@ -1399,7 +1451,7 @@ class CustomToolParam(TypedDict, total=False):
     description: str
     format: CustomToolFormatParam
     defer_loading: bool
-    allowed_callers: Optional[Iterable[CallableToolAllowedCallerParam]]
+    allowed_callers: Optional[Iterable[CallableToolAllowedCaller]]
 
 
 class DeletedSkillResource(BaseModel):
@@ -1426,7 +1478,7 @@ class DeletedVideoResource(BaseModel):
     """Identifier of the deleted video."""
 
 
-DetailEnumParam: TypeAlias = Literal["low", "high", "auto", "original"]
+DetailEnum: TypeAlias = Literal["low", "high", "auto", "original"]
 
 
 class DirectToolCallCaller(BaseModel):
@@ -1496,7 +1548,7 @@ interactions."""
     role: Literal["user", "assistant", "system", "developer"]
     """The role of the message input. One of `user`, `assistant`, `system`, or
 `developer`."""
-    content: Union[str, List[InputContent]]
+    content: Union[str, InputMessageContentList]
     """Text, image, or audio input to the model, used to generate a response.
 Can also contain previous assistant responses."""
     phase: Optional[MessagePhase]
@@ -1509,8 +1561,8 @@ phase on all assistant messages — dropping it can degrade performance. Not use
 
 class EasyInputMessageParam(TypedDict, total=False):
     role: Required[Literal["user", "assistant", "system", "developer"]]
-    content: Required[Union[str, Iterable[InputContentParam]]]
-    phase: Optional[MessagePhaseParam]
+    content: Required[Union[str, InputMessageContentListParam]]
+    phase: Optional[MessagePhase]
     type: Literal["message"]
 
 
@@ -1529,7 +1581,7 @@ class EditImageBodyJsonParam(TypedDict, total=False):
     moderation: Optional[Literal["low", "auto"]]
     background: Optional[Literal["transparent", "opaque", "auto"]]
     stream: Optional[bool]
-    partial_images: PartialImagesParam
+    partial_images: PartialImages
 
 
 class Embedding(BaseModel):
@@ -1540,6 +1592,23 @@ class Embedding(BaseModel):
     """The embedding vector, which is a list of floats. The length of vector depends on the model as listed in the [embedding guide](/docs/guides/embeddings)."""
     object: Literal["embedding"]
     """The object type, which is always "embedding"."""
+
+
+EmptyModel: TypeAlias = Dict[str, Any]
+
+
+EmptyModelParam: TypeAlias = Dict[str, Any]
+
+
+class Error(BaseModel):
+    code: Optional[str]
+    message: str
+    param: Optional[str]
+    type: str
+
+
+class ErrorResponse(BaseModel):
+    error: Error
 
 
 class Error_2(BaseModel):
@@ -1591,6 +1660,11 @@ Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
 
 EvalDataSourceConfig: TypeAlias = Union[EvalCustomDataSourceConfig, EvalLogsDataSourceConfig, EvalStoredCompletionsDataSourceConfig]
+
+
+EvalGraderLabelModel: TypeAlias = GraderLabelModel
+"""A LabelModelGrader object which uses a model to assign labels to each item
+in the evaluation."""
 
 
 class EvalGraderPython(BaseModel):
@@ -1646,7 +1720,7 @@ class EvalGraderScoreModelSamplingParam(TypedDict, total=False):
     top_p: Optional[float]
     temperature: Optional[float]
     max_completions_tokens: Optional[int]
-    reasoning_effort: ReasoningEffortParam
+    reasoning_effort: ReasoningEffort
 
 
 class EvalGraderScoreModelSamplingParam2(BaseModel):
@@ -1666,6 +1740,13 @@ used on reasoning in a response. Not all reasoning models support every
 value. See the
 [reasoning guide](https://platform.openai.com/docs/guides/reasoning)
 for model-specific support."""
+
+
+EvalGraderStringCheck: TypeAlias = GraderStringCheck
+"""A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
+
+
+EvalGraderStringCheckParam: TypeAlias = GraderStringCheckParam
 
 
 class EvalGraderTextSimilarity(BaseModel):
@@ -1709,15 +1790,23 @@ interactions."""
     """The type of the message input. Always `message`."""
 
 
-EvalItemContent: TypeAlias = Union[EvalItemContentItem, List[EvalItemContentItem]]
+EvalItemContent: TypeAlias = Union[EvalItemContentItem, EvalItemContentArray]
 """Inputs to the model - can contain template strings. Supports text, output text, input images, and input audio, either as a single item or an array of items."""
 
 
-EvalItemContentItem: TypeAlias = Union[str, InputTextContent, EvalItemContentOutputText, EvalItemInputImage, InputAudio]
+EvalItemContentArray: TypeAlias = List[EvalItemContentItem]
+"""A list of inputs, each of which may be either an input text, output text, input
+image, or input audio object."""
+
+
+EvalItemContentArrayParam: TypeAlias = Iterable[EvalItemContentItemParam]
+
+
+EvalItemContentItem: TypeAlias = Union[EvalItemContentText, InputTextContent, EvalItemContentOutputText, EvalItemInputImage, InputAudio]
 """A single content item: input text, output text, input image, or input audio."""
 
 
-EvalItemContentItemParam: TypeAlias = Union[str, InputTextContentInputParam, EvalItemContentOutputTextParam, EvalItemInputImageParam, InputAudioParam]
+EvalItemContentItemParam: TypeAlias = Union[EvalItemContentText, InputTextContentInputParam, EvalItemContentOutputTextParam, EvalItemInputImageParam, InputAudioParam]
 
 
 class EvalItemContentOutputText(BaseModel):
@@ -1733,7 +1822,11 @@ class EvalItemContentOutputTextParam(TypedDict, total=False):
     text: Required[str]
 
 
-EvalItemContentParam: TypeAlias = Union[EvalItemContentItemParam, Iterable[EvalItemContentItemParam]]
+EvalItemContentParam: TypeAlias = Union[EvalItemContentItemParam, EvalItemContentArrayParam]
+
+
+EvalItemContentText: TypeAlias = str
+"""A text input to the model."""
 
 
 class EvalItemInputImage(BaseModel):
@@ -1807,13 +1900,13 @@ with a maximum length of 512 characters."""
 Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
 
-EvalTestingCriteria: TypeAlias = Union[GraderLabelModel, GraderStringCheck, EvalGraderTextSimilarity, EvalGraderPython, EvalGraderScoreModel]
+EvalTestingCriteria: TypeAlias = Union[EvalGraderLabelModel, EvalGraderStringCheck, EvalGraderTextSimilarity, EvalGraderPython, EvalGraderScoreModel]
 
 
 EvalsCreateDataSourceConfigParam: TypeAlias = Union[CreateEvalCustomDataSourceConfigParam, CreateEvalLogsDataSourceConfigParam, CreateEvalStoredCompletionsDataSourceConfigParam]
 
 
-EvalsCreateTestingCriteriaParam: TypeAlias = Union[CreateEvalLabelModelGraderParam, GraderStringCheckParam, EvalGraderTextSimilarityParam, EvalGraderPythonParam, EvalGraderScoreModelParam]
+EvalsCreateTestingCriteriaParam: TypeAlias = Union[CreateEvalLabelModelGraderParam, EvalGraderStringCheckParam, EvalGraderTextSimilarityParam, EvalGraderPythonParam, EvalGraderScoreModelParam]
 
 
 class EvalsDeleteResponse(BaseModel):
@@ -1847,7 +1940,7 @@ class FileDeleted(BaseModel):
     deleted: bool
 
 
-FileDetailEnumParam: TypeAlias = Literal["auto", "low", "high"]
+FileDetailEnum: TypeAlias = Literal["auto", "low", "high"]
 
 
 class FileExpirationAfterParam(TypedDict, total=False):
@@ -1856,9 +1949,6 @@ class FileExpirationAfterParam(TypedDict, total=False):
 
 
 FileInputDetail: TypeAlias = Literal["auto", "low", "high"]
-
-
-FileInputDetailParam: TypeAlias = Literal["auto", "low", "high"]
 
 
 class FileObject(BaseModel):
@@ -1903,9 +1993,6 @@ FileSearchRanker: TypeAlias = Literal["auto", "default_2024_08_21"]
 """The ranker to use for the file search. If not specified will use the `auto` ranker."""
 
 
-FileSearchRankerParam: TypeAlias = Literal["auto", "default_2024_08_21"]
-
-
 class FileSearchRankingOptions(BaseModel):
     """The ranking options for the file search. If not specified, the file search tool will use the `auto` ranker and a score_threshold of 0.
 
@@ -1917,7 +2004,7 @@ See the [file search tool documentation](/docs/assistants/tools/file-search#cust
 
 
 class FileSearchRankingOptionsParam(TypedDict, total=False):
-    ranker: FileSearchRankerParam
+    ranker: FileSearchRanker
     score_threshold: Required[float]
 
 
@@ -1955,7 +2042,7 @@ FunctionAndCustomToolCallOutput: TypeAlias = Union[InputTextContent, InputImageC
 FunctionAndCustomToolCallOutputParam: TypeAlias = Union[InputTextContentInputParam, InputImageContentParam, InputFileContentInputParam]
 
 
-FunctionCallItemStatusParam: TypeAlias = Literal["in_progress", "completed", "incomplete"]
+FunctionCallItemStatus: TypeAlias = Literal["in_progress", "completed", "incomplete"]
 
 
 FunctionCallOutputItemOutputParam: TypeAlias = Union[InputTextContentParam, InputImageContentParamAutoParam, InputFileContentParam]
@@ -1969,7 +2056,7 @@ class FunctionCallOutputItemParam(TypedDict, total=False):
     name: Optional[str]
     namespace: Optional[str]
     caller: Optional[ToolCallCallerParam]
-    status: Optional[FunctionCallItemStatusParam]
+    status: Optional[FunctionCallItemStatus]
 
 
 FunctionCallOutputStatusEnum: TypeAlias = Literal["in_progress", "completed", "incomplete"]
@@ -1981,7 +2068,7 @@ FunctionCallStatus: TypeAlias = Literal["in_progress", "completed", "incomplete"
 class FunctionDefinition(TypedDict, total=False):
     description: str
     name: Required[str]
-    parameters: Dict[str, Any]
+    parameters: FunctionParametersParam
     strict: Optional[bool]
 
 
@@ -1990,12 +2077,21 @@ class FunctionObject(BaseModel):
     """A description of what the function does, used by the model to choose when and how to call the function."""
     name: str
     """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
-    parameters: Optional[Dict[str, Any]]
+    parameters: Optional[FunctionParameters]
     """The parameters the functions accepts, described as a JSON Schema object. See the [guide](/docs/guides/function-calling) for examples, and the [JSON Schema reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
 
 Omitting `parameters` defines a function with an empty parameter list."""
     strict: Optional[bool]
     """Whether to enable strict schema adherence when generating the function call. If set to true, the model will follow the exact schema defined in the `parameters` field. Only a subset of JSON Schema is supported when `strict` is `true`. Learn more about Structured Outputs in the [function calling guide](/docs/guides/function-calling)."""
+
+
+FunctionParameters: TypeAlias = Dict[str, Any]
+"""The parameters the functions accepts, described as a JSON Schema object. See the [guide](/docs/guides/function-calling) for examples, and the [JSON Schema reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
+
+Omitting `parameters` defines a function with an empty parameter list."""
+
+
+FunctionParametersParam: TypeAlias = Dict[str, Any]
 
 
 class FunctionShellAction(BaseModel):
@@ -2044,11 +2140,12 @@ class FunctionShellCallItemParam(TypedDict, total=False):
     caller: Optional[ToolCallCallerParam]
     type: Required[Literal["shell_call"]]
     action: Required[FunctionShellActionParam]
-    status: Optional[FunctionShellCallItemStatusParam]
+    status: Optional[FunctionShellCallItemStatus]
     environment: Optional[FunctionShellCallItemEnvironmentParam]
 
 
-FunctionShellCallItemStatusParam: TypeAlias = Literal["in_progress", "completed", "incomplete"]
+FunctionShellCallItemStatus: TypeAlias = Literal["in_progress", "completed", "incomplete"]
+"""Status values reported for shell tool calls."""
 
 
 class FunctionShellCallOutput(BaseModel):
@@ -2111,7 +2208,7 @@ class FunctionShellCallOutputItemParam(TypedDict, total=False):
     caller: Optional[ToolCallCallerParam]
     type: Required[Literal["shell_call_output"]]
     output: Required[Iterable[FunctionShellCallOutputContentParam]]
-    status: Optional[FunctionShellCallItemStatusParam]
+    status: Optional[FunctionShellCallItemStatus]
     max_output_length: Optional[int]
 
 
@@ -2152,7 +2249,7 @@ FunctionShellToolEnvironmentParam: TypeAlias = Union[ContainerAutoParam, LocalEn
 class FunctionShellToolParam(TypedDict, total=False):
     type: Required[Literal["shell"]]
     environment: Optional[FunctionShellToolEnvironmentParam]
-    allowed_callers: Optional[Iterable[CallableToolAllowedCallerParam]]
+    allowed_callers: Optional[Iterable[CallableToolAllowedCaller]]
 
 
 class FunctionTool(BaseModel):
@@ -2228,24 +2325,24 @@ class FunctionToolInputParam(TypedDict, total=False):
     output_schema: Optional[Dict[str, Any]]
     strict: Required[Optional[bool]]
     defer_loading: bool
-    allowed_callers: Optional[Iterable[CallableToolAllowedCallerParam]]
+    allowed_callers: Optional[Iterable[CallableToolAllowedCaller]]
 
 
 class FunctionToolParam(TypedDict, total=False):
     name: Required[str]
     description: Optional[str]
-    parameters: Optional[Dict[str, Any]]
+    parameters: Optional[EmptyModelParam]
     strict: Optional[bool]
     type: Required[Literal["function"]]
     output_schema: Optional[Dict[str, Any]]
     defer_loading: bool
-    allowed_callers: Optional[Iterable[CallableToolAllowedCallerParam]]
+    allowed_callers: Optional[Iterable[CallableToolAllowedCaller]]
 
 
 class FunctionToolParamObject(BaseModel):
     name: str
     description: Optional[str]
-    parameters: Optional[Dict[str, Any]]
+    parameters: Optional[EmptyModel]
     strict: Optional[bool]
     """Whether to enforce strict parameter validation. If omitted, Responses attempts to use strict validation when the schema is compatible, and falls back to non-strict validation otherwise."""
     type: Literal["function"]
@@ -2298,9 +2395,6 @@ class GraderStringCheckParam(TypedDict, total=False):
 GrammarSyntax1: TypeAlias = Literal["lark", "regex"]
 
 
-GrammarSyntax1Param: TypeAlias = Literal["lark", "regex"]
-
-
 class HTTPError(BaseModel):
     type: Literal["http_error"]
     code: int
@@ -2336,9 +2430,6 @@ class Image(BaseModel):
 
 
 ImageDetail: TypeAlias = Literal["low", "high", "auto", "original"]
-
-
-ImageDetailParam: TypeAlias = Literal["low", "high", "auto", "original"]
 
 
 class ImageEditCompletedEvent(BaseModel):
@@ -2385,9 +2476,6 @@ ImageEditStreamEvent: TypeAlias = Union[ImageEditPartialImageEvent, ImageEditCom
 
 
 ImageGenActionEnum: TypeAlias = Literal["generate", "edit", "auto"]
-
-
-ImageGenActionEnumParam: TypeAlias = Literal["generate", "edit", "auto"]
 
 
 class ImageGenCompletedEvent(BaseModel):
@@ -2527,10 +2615,10 @@ class ImageGenToolParam(TypedDict, total=False):
     output_compression: int
     moderation: Literal["auto", "low"]
     background: Literal["transparent", "opaque", "auto"]
-    input_fidelity: Optional[InputFidelityParam]
+    input_fidelity: Optional[InputFidelity]
     input_image_mask: ImageGenToolInputImageMaskParam
     partial_images: int
-    action: ImageGenActionEnumParam
+    action: ImageGenActionEnum
 
 
 class ImageGenUsage(BaseModel):
@@ -2594,7 +2682,16 @@ class ImagesUsageInputTokensDetail(BaseModel):
     """The number of image tokens in the input prompt."""
 
 
-IncludeEnumParam: TypeAlias = Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]
+IncludeEnum: TypeAlias = Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]
+"""Specify additional output data to include in the model response. Currently supported values are:
+- `web_search_call.results`: Include the search results of the web search tool call.
+- `web_search_call.action.sources`: Include the sources of the web search tool call.
+- `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
+- `computer_call_output.output.image_url`: Include image urls from the computer call output.
+- `file_search_call.results`: Include the search results of the file search tool call.
+- `message.input_image.image_url`: Include image urls from the input message.
+- `message.output_text.logprobs`: Include logprobs with assistant messages.
+- `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program)."""
 
 
 class InlineSkill(BaseModel):
@@ -2666,9 +2763,6 @@ InputFidelity: TypeAlias = Literal["high", "low"]
 """Control how much effort the model will exert to match the style and features, especially facial features, of input images. This parameter is only supported for `gpt-image-1` and `gpt-image-1.5` and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`. Defaults to `low`."""
 
 
-InputFidelityParam: TypeAlias = Literal["high", "low"]
-
-
 class InputFileContent(BaseModel):
     """A file input to the model."""
     type: Literal["input_file"]
@@ -2694,7 +2788,7 @@ class InputFileContentInputParam(TypedDict, total=False):
     file_data: str
     prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
     file_url: str
-    detail: FileInputDetailParam
+    detail: FileInputDetail
 
 
 class InputFileContentParam(TypedDict, total=False):
@@ -2703,7 +2797,7 @@ class InputFileContentParam(TypedDict, total=False):
     filename: Optional[str]
     file_data: Optional[str]
     file_url: Optional[str]
-    detail: FileDetailEnumParam
+    detail: FileDetailEnum
     prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam]
 
 
@@ -2725,7 +2819,7 @@ class InputImageContentParam(TypedDict, total=False):
     type: Required[Literal["input_image"]]
     image_url: Optional[str]
     file_id: Optional[str]
-    detail: Required[ImageDetailParam]
+    detail: Required[ImageDetail]
     prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
 
 
@@ -2733,15 +2827,23 @@ class InputImageContentParamAutoParam(TypedDict, total=False):
     type: Required[Literal["input_image"]]
     image_url: Optional[str]
     file_id: Optional[str]
-    detail: Optional[DetailEnumParam]
+    detail: Optional[DetailEnum]
     prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam]
+
+
+InputMessageContentList: TypeAlias = List[InputContent]
+"""A list of one or many input items to the model, containing different content
+types."""
+
+
+InputMessageContentListParam: TypeAlias = Iterable[InputContentParam]
 
 
 class InputMessageParam(TypedDict, total=False):
     type: Literal["message"]
     role: Required[Literal["user", "system", "developer"]]
     status: Literal["in_progress", "completed", "incomplete"]
-    content: Required[Iterable[InputContentParam]]
+    content: Required[InputMessageContentListParam]
 
 
 class InputTextContent(BaseModel):
@@ -3121,14 +3223,11 @@ class MCPToolCallParam(TypedDict, total=False):
     arguments: Required[str]
     output: Optional[str]
     error: Optional[MCPToolCallErrorParam]
-    status: MCPToolCallStatusParam
+    status: MCPToolCallStatus
     approval_request_id: Optional[str]
 
 
 MCPToolCallStatus: TypeAlias = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
-
-
-MCPToolCallStatusParam: TypeAlias = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
 
 
 class MCPToolExecutionError(BaseModel):
@@ -3166,7 +3265,7 @@ class MCPToolParam(TypedDict, total=False):
     server_description: str
     headers: Optional[Dict[str, str]]
     allowed_tools: Optional[Union[List[str], MCPToolFilterParam]]
-    allowed_callers: Optional[Iterable[CallableToolAllowedCallerParam]]
+    allowed_callers: Optional[Iterable[CallableToolAllowedCaller]]
     require_approval: Optional[Union[MCPToolRequireApprovalParam, Literal["always", "never"]]]
     defer_loading: bool
 
@@ -3292,9 +3391,6 @@ For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, pre
 phase on all assistant messages — dropping it can degrade performance. Not used for user messages."""
 
 
-MessagePhaseParam: TypeAlias = Literal["commentary", "final_answer"]
-
-
 MessagePhase_2: TypeAlias = Literal["commentary", "final_answer"]
 
 
@@ -3341,7 +3437,64 @@ class ModelDeleted(BaseModel):
     object: str
 
 
-ModelIdsSharedParam: TypeAlias = str
+ModelIdsShared: TypeAlias = str
+
+
+class ModelResponseProperties(BaseModel):
+    metadata: Optional[Metadata]
+    """Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters."""
+    top_logprobs: Optional[int]
+    """An integer between 0 and 20 specifying the maximum number of most likely
+tokens to return at each token position, each with an associated log
+probability. In some cases, the number of returned tokens may be fewer than
+requested."""
+    temperature: Optional[float]
+    """What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+We generally recommend altering this or `top_p` but not both."""
+    top_p: Optional[float]
+    """An alternative to sampling with temperature, called nucleus sampling,
+where the model considers the results of the tokens with top_p probability
+mass. So 0.1 means only the tokens comprising the top 10% probability mass
+are considered.
+
+We generally recommend altering this or `temperature` but not both."""
+    user: Optional[str]
+    """Deprecated. This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
+A stable identifier for your end-users.
+Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers)."""
+    safety_identifier: Optional[str]
+    """A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
+The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](/docs/guides/safety-best-practices#safety-identifiers)."""
+    prompt_cache_key: Optional[str]
+    """Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](/docs/guides/prompt-caching)."""
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+    """Deprecated. Deprecated. Use `prompt_cache_options.ttl` instead.
+
+The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](/docs/guides/prompt-caching#prompt-cache-retention).
+This field expresses a maximum retention policy, while
+`prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
+fields are independent and do not interact.
+For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
+
+For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
+  - Organizations without ZDR enabled default to `24h`.
+  - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified."""
+
+
+class ModelResponsePropertiesParam(TypedDict, total=False):
+    metadata: MetadataParam
+    top_logprobs: Optional[int]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    user: str
+    safety_identifier: Optional[str]
+    prompt_cache_key: Optional[str]
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
 
 
 class Moderation(BaseModel):
@@ -3395,7 +3548,7 @@ class ModerationCategoryScore(BaseModel):
 
 
 class ModerationConfigParam(TypedDict, total=False):
-    mode: Required[ModerationModeParam]
+    mode: Required[ModerationMode]
 
 
 class ModerationCreateResponse(BaseModel):
@@ -3411,7 +3564,7 @@ class ModerationCreateResponse(BaseModel):
 ModerationInputType: TypeAlias = Literal["text", "image"]
 
 
-ModerationModeParam: TypeAlias = Literal["score", "block"]
+ModerationMode: TypeAlias = Literal["score", "block"]
 
 
 class ModerationParam(TypedDict, total=False):
@@ -3440,19 +3593,19 @@ class ModerationResultBody(BaseModel):
     """Which modalities of input are reflected by the score for each category."""
 
 
-ModerationsCreateInputParam: TypeAlias = Union[ModerationsCreateInputVariant0Param, ModerationsCreateInputVariant1Param]
-
-
-class ModerationsCreateInputVariant0ImageUrlParam(TypedDict, total=False):
+class ModerationsCreateInputImageUrlImageUrlParam(TypedDict, total=False):
     url: Required[str]
 
 
-class ModerationsCreateInputVariant0Param(TypedDict, total=False):
+class ModerationsCreateInputImageUrlParam(TypedDict, total=False):
     type: Required[Literal["image_url"]]
-    image_url: Required[ModerationsCreateInputVariant0ImageUrlParam]
+    image_url: Required[ModerationsCreateInputImageUrlImageUrlParam]
 
 
-class ModerationsCreateInputVariant1Param(TypedDict, total=False):
+ModerationsCreateInputParam: TypeAlias = Union[ModerationsCreateInputImageUrlParam, ModerationsCreateInputTextParam]
+
+
+class ModerationsCreateInputTextParam(TypedDict, total=False):
     type: Required[Literal["text"]]
     text: Required[str]
 
@@ -3505,13 +3658,20 @@ NoiseReductionType: TypeAlias = Literal["near_field", "far_field"]
 """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
 
 
-NoiseReductionTypeParam: TypeAlias = Literal["near_field", "far_field"]
+OrderEnum: TypeAlias = Literal["asc", "desc"]
 
 
-OrderEnumParam: TypeAlias = Literal["asc", "desc"]
+ParallelToolCalls: TypeAlias = bool
+"""Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use."""
 
 
-PartialImagesParam: TypeAlias = Optional[int]
+PartialImages: TypeAlias = Optional[int]
+"""The number of partial images to generate. This parameter is used for
+streaming responses that return partial images. Value must be between 0 and 3.
+When set to 0, the response will be a single image sent in one streaming event.
+
+Note that the final image may be sent before the full number of partial images
+are generated if the full image is generated more quickly."""
 
 
 class Program(BaseModel):
@@ -3553,10 +3713,10 @@ class ProgramOutputItemParam(TypedDict, total=False):
     type: Required[Literal["program_output"]]
     call_id: Required[str]
     result: Required[str]
-    status: Required[ProgramOutputItemStatusParam]
+    status: Required[ProgramOutputItemStatus]
 
 
-ProgramOutputItemStatusParam: TypeAlias = Literal["completed", "incomplete"]
+ProgramOutputItemStatus: TypeAlias = Literal["completed", "incomplete"]
 
 
 ProgramOutputStatus: TypeAlias = Literal["completed", "incomplete"]
@@ -3594,7 +3754,7 @@ class ProgrammaticToolCallingParam(TypedDict, total=False):
     type: Required[Literal["programmatic_tool_calling"]]
 
 
-Prompt: TypeAlias = Optional[PromptParamItem]
+Prompt: TypeAlias = Optional[PromptVariant0]
 """Reference to a prompt template and its variables.
 [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
@@ -3619,21 +3779,21 @@ class PromptCacheBreakpointParam(TypedDict, total=False):
     mode: Required[Literal["explicit"]]
 
 
-PromptCacheModeEnumParam: TypeAlias = Literal["implicit", "explicit"]
+PromptCacheModeEnum: TypeAlias = Literal["implicit", "explicit"]
 
 
 class PromptCacheOptionsParam(TypedDict, total=False):
-    ttl: PromptCacheTTLEnumParam
-    mode: PromptCacheModeEnumParam
+    ttl: PromptCacheTTLEnum
+    mode: PromptCacheModeEnum
 
 
-PromptCacheTTLEnumParam: TypeAlias = Literal["30m"]
+PromptCacheTTLEnum: TypeAlias = Literal["30m"]
 
 
 PromptParam: TypeAlias = Optional[PromptVariant0Param]
 
 
-class PromptParamItem(BaseModel):
+class PromptVariant0(BaseModel):
     id: str
     """The unique identifier of the prompt template to use."""
     version: Optional[str]
@@ -3671,9 +3831,6 @@ ProvenanceResourceResult: TypeAlias = Union[C2PAProvenanceResult, SynthIDProvena
 RankerVersionType: TypeAlias = Literal["auto", "default-2024-11-15"]
 
 
-RankerVersionTypeParam: TypeAlias = Literal["auto", "default-2024-11-15"]
-
-
 class RankingOptions(BaseModel):
     ranker: Optional[RankerVersionType]
     """The ranker to use for the file search."""
@@ -3684,7 +3841,7 @@ class RankingOptions(BaseModel):
 
 
 class RankingOptionsParam(TypedDict, total=False):
-    ranker: RankerVersionTypeParam
+    ranker: RankerVersionType
     score_threshold: float
     hybrid_search: HybridSearchOptionsParam
 
@@ -3697,9 +3854,6 @@ used on reasoning in a response. Not all reasoning models support every
 value. See the
 [reasoning guide](https://platform.openai.com/docs/guides/reasoning)
 for model-specific support."""
-
-
-ReasoningEffortParam: TypeAlias = Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
 
 
 class ReasoningTextContent(BaseModel):
@@ -3744,7 +3898,7 @@ determine how to respond in the format."""
     name: str
     """The name of the response format. Must be a-z, A-Z, 0-9, or contain
 underscores and dashes, with a maximum length of 64."""
-    schema: Optional[Dict[str, Any]]
+    schema: Optional[ResponseFormatJsonSchemaSchema]
     """The schema for the response format, described as a JSON Schema object.
 Learn how to build JSON schemas [here](https://json-schema.org/)."""
     strict: Optional[bool]
@@ -3758,7 +3912,7 @@ guide](/docs/guides/structured-outputs)."""
 class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
     description: str
     name: Required[str]
-    schema: Dict[str, Any]
+    schema: ResponseFormatJsonSchemaSchemaParam
     strict: Optional[bool]
 
 
@@ -3767,11 +3921,68 @@ class ResponseFormatJsonSchemaParam(TypedDict, total=False):
     json_schema: Required[ResponseFormatJsonSchemaJsonSchemaParam]
 
 
-RunCompletionUsage: TypeAlias = Optional[RunCompletionUsageItem]
+class ResponseProperties(BaseModel):
+    previous_response_id: Optional[str]
+    """The unique ID of the previous response to the model. Use this to
+create multi-turn conversations. Learn more about
+[conversation state](/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`."""
+    model: Optional[ModelIdsResponses]
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+offers a wide range of models with different capabilities, performance
+characteristics, and price points. Refer to the [model guide](/docs/models)
+to browse and compare available models."""
+    background: Optional[bool]
+    """Whether to run the model response in the background.
+[Learn more](/docs/guides/background)."""
+    max_tool_calls: Optional[int]
+    """The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored."""
+    text: Optional[ResponseText]
+    """Configuration options for a text response from the model. Can be plain
+text or structured JSON data. Learn more:
+- [Text inputs and outputs](/docs/guides/text)
+- [Structured Outputs](/docs/guides/structured-outputs)"""
+    tools: Optional[ToolsArray]
+    """An array of tools the model may call while generating a response. You
+can specify which tool to use by setting the `tool_choice` parameter.
+
+We support the following categories of tools:
+- **Built-in tools**: Tools that are provided by OpenAI that extend the
+  model's capabilities, like [web search](/docs/guides/tools-web-search)
+  or [file search](/docs/guides/tools-file-search). Learn more about
+  [built-in tools](/docs/guides/tools).
+- **MCP Tools**: Integrations with third-party systems via custom MCP servers
+  or predefined connectors such as Google Drive and SharePoint. Learn more about
+  [MCP Tools](/docs/guides/tools-connectors-mcp).
+- **Function calls (custom tools)**: Functions that are defined by you,
+  enabling the model to call your own code with strongly typed arguments
+  and outputs. Learn more about
+  [function calling](/docs/guides/function-calling). You can also use
+  custom tools to call your own code."""
+    tool_choice: Optional[ToolChoiceParamObject]
+    """How the model should select which tool (or tools) to use when generating
+a response. See the `tools` parameter to see how to specify which tools
+the model can call."""
+    prompt: Optional[Prompt]
+    """Reference to a prompt template and its variables.
+[Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+
+
+class ResponsePropertiesParam(TypedDict, total=False):
+    previous_response_id: Optional[str]
+    model: ModelIdsResponses
+    background: Optional[bool]
+    max_tool_calls: Optional[int]
+    text: ResponseTextParam
+    tools: ToolsArrayParam
+    tool_choice: ToolChoiceParam
+    prompt: PromptParam
+
+
+RunCompletionUsage: TypeAlias = Optional[RunCompletionUsageVariant0]
 """Usage statistics related to the run. This value will be `null` if the run is not in a terminal state (i.e. `in_progress`, `queued`, etc.)."""
 
 
-class RunCompletionUsageItem(BaseModel):
+class RunCompletionUsageVariant0(BaseModel):
     completion_tokens: int
     """Number of completion tokens used over the course of the run."""
     prompt_tokens: int
@@ -3780,11 +3991,11 @@ class RunCompletionUsageItem(BaseModel):
     """Total number of tokens used (prompt + completion)."""
 
 
-RunStepCompletionUsage: TypeAlias = Optional[RunStepCompletionUsageItem]
+RunStepCompletionUsage: TypeAlias = Optional[RunStepCompletionUsageVariant0]
 """Usage statistics related to the run step. This value will be `null` while the run step's status is `in_progress`."""
 
 
-class RunStepCompletionUsageItem(BaseModel):
+class RunStepCompletionUsageVariant0(BaseModel):
     completion_tokens: int
     """Number of completion tokens used over the course of the run step."""
     prompt_tokens: int
@@ -3971,13 +4182,7 @@ class ScrollParam(TypedDict, total=False):
 SearchContentType: TypeAlias = Literal["text", "image"]
 
 
-SearchContentTypeParam: TypeAlias = Literal["text", "image"]
-
-
 SearchContextSize: TypeAlias = Literal["low", "medium", "high"]
-
-
-SearchContextSizeParam: TypeAlias = Literal["low", "medium", "high"]
 
 
 class SetDefaultSkillVersionBodyParam(TypedDict, total=False):
@@ -4069,7 +4274,11 @@ class StaticChunkingStrategyRequestParam(TypedDict, total=False):
     static: Required[StaticChunkingStrategyParam]
 
 
-StopConfigurationParam: TypeAlias = Optional[Union[str, List[str]]]
+StopConfiguration: TypeAlias = Optional[Union[str, List[str]]]
+"""Not supported with latest reasoning models `o3` and `o4-mini`.
+
+Up to 4 sequences where the API will stop generating further tokens. The
+returned text will not contain the stop sequence."""
 
 
 class SummaryTextContent(BaseModel):
@@ -4133,7 +4342,7 @@ determine how to respond in the format."""
     name: str
     """The name of the response format. Must be a-z, A-Z, 0-9, or contain
 underscores and dashes, with a maximum length of 64."""
-    schema: Dict[str, Any]
+    schema: ResponseFormatJsonSchemaSchema
     """The schema for the response format, described as a JSON Schema object.
 Learn how to build JSON schemas [here](https://json-schema.org/)."""
     strict: Optional[bool]
@@ -4148,7 +4357,7 @@ class TextResponseFormatJsonSchemaParam(TypedDict, total=False):
     type: Required[Literal["json_schema"]]
     description: str
     name: Required[str]
-    schema: Required[Dict[str, Any]]
+    schema: Required[ResponseFormatJsonSchemaSchemaParam]
     strict: Optional[bool]
 
 
@@ -4210,9 +4419,6 @@ more tools.
 `required` means the model must call one or more tools."""
 
 
-ToolChoiceOptionsParam: TypeAlias = Literal["none", "auto", "required"]
-
-
 ToolParam: TypeAlias = Union[FunctionToolInputParam, FileSearchToolParam, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam, ProgrammaticToolCallingParam, ImageGenToolParam, LocalShellToolParam, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]
 
 
@@ -4237,15 +4443,12 @@ class ToolSearchCallItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["tool_search_call"]]
-    execution: ToolSearchExecutionTypeParam
-    arguments: Required[Dict[str, Any]]
-    status: Optional[FunctionCallItemStatusParam]
+    execution: ToolSearchExecutionType
+    arguments: Required[EmptyModelParam]
+    status: Optional[FunctionCallItemStatus]
 
 
 ToolSearchExecutionType: TypeAlias = Literal["server", "client"]
-
-
-ToolSearchExecutionTypeParam: TypeAlias = Literal["server", "client"]
 
 
 class ToolSearchOutput(BaseModel):
@@ -4269,9 +4472,9 @@ class ToolSearchOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["tool_search_output"]]
-    execution: ToolSearchExecutionTypeParam
+    execution: ToolSearchExecutionType
     tools: Required[Iterable[ToolParam]]
-    status: Optional[FunctionCallItemStatusParam]
+    status: Optional[FunctionCallItemStatus]
 
 
 class ToolSearchTool(BaseModel):
@@ -4282,15 +4485,15 @@ class ToolSearchTool(BaseModel):
     """Whether tool search is executed by the server or by the client."""
     description: Optional[str]
     """Description shown to the model for a client-executed tool search tool."""
-    parameters: Optional[Dict[str, Any]]
+    parameters: Optional[EmptyModel]
     """Parameter schema for a client-executed tool search tool."""
 
 
 class ToolSearchToolParam(TypedDict, total=False):
     type: Required[Literal["tool_search"]]
-    execution: ToolSearchExecutionTypeParam
+    execution: ToolSearchExecutionType
     description: Optional[str]
-    parameters: Optional[Dict[str, Any]]
+    parameters: Optional[EmptyModelParam]
 
 
 class TopLogProb(BaseModel):
@@ -4510,7 +4713,11 @@ class VectorStoresSearchRankingOptionParam(TypedDict, total=False):
     score_threshold: float
 
 
-VerbosityParam: TypeAlias = Optional[Literal["low", "medium", "high"]]
+Verbosity: TypeAlias = Optional[Literal["low", "medium", "high"]]
+"""Constrains the verbosity of the model's response. Lower values will result in
+more concise responses, while higher values will result in more verbose responses.
+Currently supported values are `low`, `medium`, and `high`. The default is
+`medium`."""
 
 
 class Video(BaseModel):
@@ -4552,7 +4759,7 @@ class VideoCharacterResource(BaseModel):
     """Unix timestamp (in seconds) when the character was created."""
 
 
-VideoContentVariantParam: TypeAlias = Literal["video", "thumbnail", "spritesheet"]
+VideoContentVariant: TypeAlias = Literal["video", "thumbnail", "spritesheet"]
 
 
 class VideoListResource(BaseModel):
@@ -4571,26 +4778,20 @@ class VideoListResource(BaseModel):
 VideoModel: TypeAlias = Union[str, Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"]]
 
 
-VideoModelParam: TypeAlias = Union[str, Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"]]
-
-
 class VideoReferenceInputParam(TypedDict, total=False):
     id: Required[str]
 
 
-VideoSecondsParam: TypeAlias = Literal["4", "8", "12"]
+VideoSeconds: TypeAlias = Literal["4", "8", "12"]
 
 
 VideoSize: TypeAlias = Literal["720x1280", "1280x720", "1024x1792", "1792x1024"]
 
 
-VideoSizeParam: TypeAlias = Literal["720x1280", "1280x720", "1024x1792", "1792x1024"]
-
-
 VideoStatus: TypeAlias = Literal["queued", "in_progress", "completed", "failed"]
 
 
-VoiceIdsOrCustomVoiceParam: TypeAlias = Union[VoiceIdsSharedParam, VoiceIdsOrCustomVoiceVariant1Param]
+VoiceIdsOrCustomVoiceParam: TypeAlias = Union[VoiceIdsShared, VoiceIdsOrCustomVoiceVariant1Param]
 
 
 class VoiceIdsOrCustomVoiceVariant1Param(TypedDict, total=False):
@@ -4598,9 +4799,6 @@ class VoiceIdsOrCustomVoiceVariant1Param(TypedDict, total=False):
 
 
 VoiceIdsShared: TypeAlias = Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]]
-
-
-VoiceIdsSharedParam: TypeAlias = Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]]
 
 
 class Wait(BaseModel):
@@ -4673,14 +4871,14 @@ class WebSearchActionSearchSourceParam(TypedDict, total=False):
     url: Required[str]
 
 
-WebSearchApproximateLocation: TypeAlias = Optional[WebSearchApproximateLocationParamItem]
+WebSearchApproximateLocation: TypeAlias = Optional[WebSearchApproximateLocationWebSearchApproximateLocation]
 """The approximate location of the user."""
 
 
-WebSearchApproximateLocationParam: TypeAlias = Optional[WebSearchApproximateLocationVariant0Param]
+WebSearchApproximateLocationParam: TypeAlias = Optional[WebSearchApproximateLocationWebSearchApproximateLocationParam]
 
 
-class WebSearchApproximateLocationParamItem(BaseModel):
+class WebSearchApproximateLocationWebSearchApproximateLocation(BaseModel):
     type: Optional[Literal["approximate"]]
     """The type of location approximation. Always `approximate`."""
     country: Optional[str]
@@ -4693,7 +4891,7 @@ class WebSearchApproximateLocationParamItem(BaseModel):
     """The [IANA timezone](https://timeapi.io/documentation/iana-timezones) of the user, e.g. `America/Los_Angeles`."""
 
 
-class WebSearchApproximateLocationVariant0Param(TypedDict, total=False):
+class WebSearchApproximateLocationWebSearchApproximateLocationParam(TypedDict, total=False):
     type: Literal["approximate"]
     country: Optional[str]
     region: Optional[str]
@@ -4715,8 +4913,8 @@ class WebSearchPreviewTool(BaseModel):
 class WebSearchPreviewToolParam(TypedDict, total=False):
     type: Required[Literal["web_search_preview", "web_search_preview_2025_03_11"]]
     user_location: Optional[ApproximateLocationParam]
-    search_context_size: SearchContextSizeParam
-    search_content_types: Iterable[SearchContentTypeParam]
+    search_context_size: SearchContextSize
+    search_content_types: Iterable[SearchContentType]
 
 
 class WebSearchTool(BaseModel):

@@ -54,6 +54,19 @@ def _module(row):
     return _PREFIX + "." + row[1] if row[1] else _PREFIX
 
 
+def names(module):
+    """The public names of ``module`` (its ``dir()``)."""
+    found = []
+    for name, rest in _table().items():
+        parts = rest.split("|")
+        if name[:1] == "@":
+            if len(parts) > 1 and (_PREFIX + "." + parts[1] if parts[1] else _PREFIX) == module:
+                found.append(name[1:])
+        elif (_PREFIX + "." + parts[0] if parts[0] else _PREFIX) == module:
+            found.append(name)
+    return sorted(found)
+
+
 def get(module, name):
     """The object ``module.name`` (built once and kept in the module's namespace)."""
     namespace = sys.modules[module].__dict__

@@ -7,7 +7,8 @@ from openai_lite._models import BaseModel
 from openai_lite.types import FileTypes, VoiceIdsOrCustomVoiceParam
 
 
-AudioResponseFormatParam: TypeAlias = Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+AudioResponseFormat: TypeAlias = Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+"""The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, `vtt`, or `diarized_json`. For `gpt-4o-transcribe` and `gpt-4o-mini-transcribe`, the only supported format is `json`. For `gpt-4o-transcribe-diarize`, the supported formats are `json`, `text`, and `diarized_json`, with `diarized_json` required to receive speaker annotations."""
 
 
 class CreateSpeechRequestParam(TypedDict, total=False):
@@ -30,9 +31,9 @@ class CreateTranscriptionRequestParam(TypedDict, total=False):
     languages: List[str]
     keywords: List[str]
     prompt: str
-    response_format: AudioResponseFormatParam
+    response_format: AudioResponseFormat
     temperature: float
-    include: Iterable[TranscriptionIncludeParam]
+    include: Iterable[TranscriptionInclude]
     timestamp_granularities: Sequence[Literal["word", "segment"]]
     stream: Optional[bool]
     chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]]
@@ -237,7 +238,7 @@ class TranscriptionDiarizedSegment(BaseModel):
     """Speaker label for this segment. When known speakers are provided, the label matches `known_speaker_names[]`. Otherwise speakers are labeled sequentially using capital letters (`A`, `B`, ...)."""
 
 
-TranscriptionIncludeParam: TypeAlias = Literal["logprobs"]
+TranscriptionInclude: TypeAlias = Literal["logprobs"]
 
 
 class TranscriptionLanguage(BaseModel):

@@ -4,8 +4,8 @@ from typing import Any, Iterable, List, Optional, Union
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AdditionalTools, ApplyPatchToolCall, ApplyPatchToolCallOutput, CompactionBody, ComputerToolCallOutputResource, ConversationMessage, CustomToolCall, CustomToolCallOutput, FunctionShellCall, FunctionShellCallOutput, FunctionToolCallOutputResource, FunctionToolCallResource, ImageGenToolCall, LocalShellToolCall, LocalShellToolCallOutput, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPToolCall, MetadataParam, Program, ProgramOutput, ToolSearchCall, ToolSearchOutput
-from openai_lite.types.responses import ResponseCodeInterpreterToolCall, ResponseComputerToolCall, ResponseFileSearchToolCall, ResponseFunctionWebSearch, ResponseInputItemParam, ResponseReasoningItem
+from openai_lite.types import AdditionalTools, ApplyPatchToolCall, ApplyPatchToolCallOutput, CompactionBody, ComputerScreenshotContent, ComputerToolCallOutputResource, CustomToolCall, CustomToolCallOutput, FunctionShellCall, FunctionShellCallOutput, FunctionToolCallOutputResource, FunctionToolCallResource, ImageGenToolCall, InputFileContent, InputImageContent, InputTextContent, LocalShellToolCall, LocalShellToolCallOutput, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPToolCall, MessagePhase_2, MessageRole, MessageStatus, MetadataParam, Program, ProgramOutput, ReasoningTextContent, RefusalContent, SummaryTextContent, TextContent, ToolSearchCall, ToolSearchOutput
+from openai_lite.types.responses import ResponseCodeInterpreterToolCall, ResponseComputerToolCall, ResponseFileSearchToolCall, ResponseFunctionWebSearch, ResponseInputItemParam, ResponseOutputText, ResponseReasoningItem
 
 
 class Conversation(BaseModel):
@@ -42,6 +42,25 @@ class ConversationItemList(BaseModel):
     """The ID of the first item in the list."""
     last_id: str
     """The ID of the last item in the list."""
+
+
+class ConversationMessage(BaseModel):
+    """A message to or from the model."""
+    type: Literal["message"]
+    """The type of the message. Always set to `message`."""
+    id: str
+    """The unique ID of the message."""
+    status: MessageStatus
+    """The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
+    role: MessageRole
+    """The role of the message. One of `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`, `developer`, or `tool`."""
+    content: List[ConversationMessageContent]
+    """The content of the message"""
+    phase: Optional[MessagePhase_2]
+    """Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`). For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend phase on all assistant messages — dropping it can degrade performance. Not used for user messages."""
+
+
+ConversationMessageContent: TypeAlias = Union[InputTextContent, ResponseOutputText, TextContent, SummaryTextContent, ReasoningTextContent, RefusalContent, InputImageContent, ComputerScreenshotContent, InputFileContent]
 
 
 class CreateConversationBodyParam(TypedDict, total=False):

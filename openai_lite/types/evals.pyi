@@ -4,7 +4,7 @@ from typing import Any, Dict, Iterable, List, Optional, Union
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import EasyInputMessage, EasyInputMessageParam, EvalItem, EvalItemParam, FunctionObject, Metadata, MetadataParam, ReasoningEffort, ReasoningEffortParam, ResponseFormatJsonSchema, ResponseFormatJsonSchemaParam, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, Tool, ToolParam
+from openai_lite.types import EasyInputMessage, EasyInputMessageParam, EvalItem, EvalItemParam, FunctionObject, Metadata, MetadataParam, ReasoningEffort, ResponseFormatJsonSchema, ResponseFormatJsonSchemaParam, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, Tool, ToolParam
 from openai_lite.types.chat import ChatCompletionFunctionToolParam
 from openai_lite.types.responses import ResponseFormatJsonObject, ResponseFormatJsonObjectParam, ResponseFormatText, ResponseFormatTextParam
 
@@ -29,40 +29,40 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
     """Determines what populates the `item` namespace in this run's data source."""
 
 
-CreateEvalCompletionsRunDataSourceInputMessage: TypeAlias = Union[CreateEvalCompletionsRunDataSourceInputMessageVariant0, CreateEvalCompletionsRunDataSourceInputMessageVariant1]
+CreateEvalCompletionsRunDataSourceInputMessage: TypeAlias = Union[CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage, CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage]
 
 
-CreateEvalCompletionsRunDataSourceInputMessageParam: TypeAlias = Union[CreateEvalCompletionsRunDataSourceInputMessageVariant0Param, CreateEvalCompletionsRunDataSourceInputMessageVariant1Param]
-
-
-class CreateEvalCompletionsRunDataSourceInputMessageVariant0(BaseModel):
-    type: Literal["template"]
-    """The type of input messages. Always `template`."""
-    template: List[CreateEvalCompletionsRunDataSourceInputMessageVariant0Template]
-    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
-
-
-class CreateEvalCompletionsRunDataSourceInputMessageVariant0Param(TypedDict, total=False):
-    type: Required[Literal["template"]]
-    template: Required[Iterable[CreateEvalCompletionsRunDataSourceInputMessageVariant0TemplateParam]]
-
-
-CreateEvalCompletionsRunDataSourceInputMessageVariant0Template: TypeAlias = Union[EasyInputMessage, EvalItem]
-
-
-CreateEvalCompletionsRunDataSourceInputMessageVariant0TemplateParam: TypeAlias = Union[EasyInputMessageParam, EvalItemParam]
-
-
-class CreateEvalCompletionsRunDataSourceInputMessageVariant1(BaseModel):
+class CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage(BaseModel):
     type: Literal["item_reference"]
     """The type of input messages. Always `item_reference`."""
     item_reference: str
     """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
 
 
-class CreateEvalCompletionsRunDataSourceInputMessageVariant1Param(TypedDict, total=False):
+class CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessageParam(TypedDict, total=False):
     type: Required[Literal["item_reference"]]
     item_reference: Required[str]
+
+
+CreateEvalCompletionsRunDataSourceInputMessageParam: TypeAlias = Union[CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam, CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessageParam]
+
+
+class CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage(BaseModel):
+    type: Literal["template"]
+    """The type of input messages. Always `template`."""
+    template: List[CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplate]
+    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
+
+
+class CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam(TypedDict, total=False):
+    type: Required[Literal["template"]]
+    template: Required[Iterable[CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplateParam]]
+
+
+CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplate: TypeAlias = Union[EasyInputMessage, EvalItem]
+
+
+CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplateParam: TypeAlias = Union[EasyInputMessageParam, EvalItemParam]
 
 
 class CreateEvalCompletionsRunDataSourceParam(TypedDict, total=False):
@@ -106,7 +106,7 @@ is preferred for models that support it."""
 
 
 class CreateEvalCompletionsRunDataSourceSamplingParam2(TypedDict, total=False):
-    reasoning_effort: ReasoningEffortParam
+    reasoning_effort: ReasoningEffort
     temperature: float
     max_completion_tokens: int
     top_p: float
@@ -159,52 +159,52 @@ class CreateEvalResponsesRunDataSource(BaseModel):
     """Determines what populates the `item` namespace in this run's data source."""
 
 
-CreateEvalResponsesRunDataSourceInputMessage: TypeAlias = Union[CreateEvalResponsesRunDataSourceInputMessageVariant0, CreateEvalResponsesRunDataSourceInputMessageVariant1]
+CreateEvalResponsesRunDataSourceInputMessage: TypeAlias = Union[CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate, CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference]
 
 
-CreateEvalResponsesRunDataSourceInputMessageParam: TypeAlias = Union[CreateEvalResponsesRunDataSourceInputMessageVariant0Param, CreateEvalResponsesRunDataSourceInputMessageVariant1Param]
-
-
-class CreateEvalResponsesRunDataSourceInputMessageVariant0(BaseModel):
-    type: Literal["template"]
-    """The type of input messages. Always `template`."""
-    template: List[CreateEvalResponsesRunDataSourceInputMessageVariant0Template]
-    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
-
-
-class CreateEvalResponsesRunDataSourceInputMessageVariant0Param(TypedDict, total=False):
-    type: Required[Literal["template"]]
-    template: Required[Iterable[CreateEvalResponsesRunDataSourceInputMessageVariant0TemplateParam]]
-
-
-CreateEvalResponsesRunDataSourceInputMessageVariant0Template: TypeAlias = Union[CreateEvalResponsesRunDataSourceInputMessageVariant0TemplateVariant0, EvalItem]
-
-
-CreateEvalResponsesRunDataSourceInputMessageVariant0TemplateParam: TypeAlias = Union[CreateEvalResponsesRunDataSourceInputMessageVariant0TemplateVariant0Param, EvalItemParam]
-
-
-class CreateEvalResponsesRunDataSourceInputMessageVariant0TemplateVariant0(BaseModel):
-    role: str
-    """The role of the message (e.g. "system", "assistant", "user")."""
-    content: str
-    """The content of the message."""
-
-
-class CreateEvalResponsesRunDataSourceInputMessageVariant0TemplateVariant0Param(TypedDict, total=False):
-    role: Required[str]
-    content: Required[str]
-
-
-class CreateEvalResponsesRunDataSourceInputMessageVariant1(BaseModel):
+class CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference(BaseModel):
     type: Literal["item_reference"]
     """The type of input messages. Always `item_reference`."""
     item_reference: str
     """A reference to a variable in the `item` namespace. Ie, "item.name" """
 
 
-class CreateEvalResponsesRunDataSourceInputMessageVariant1Param(TypedDict, total=False):
+class CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam(TypedDict, total=False):
     type: Required[Literal["item_reference"]]
     item_reference: Required[str]
+
+
+class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate(BaseModel):
+    type: Literal["template"]
+    """The type of input messages. Always `template`."""
+    template: List[CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate]
+    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
+
+
+class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateParam(TypedDict, total=False):
+    type: Required[Literal["template"]]
+    template: Required[Iterable[CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateParam]]
+
+
+CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate: TypeAlias = Union[CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessage, EvalItem]
+
+
+class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessage(BaseModel):
+    role: str
+    """The role of the message (e.g. "system", "assistant", "user")."""
+    content: str
+    """The content of the message."""
+
+
+class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessageParam(TypedDict, total=False):
+    role: Required[str]
+    content: Required[str]
+
+
+CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateParam: TypeAlias = Union[CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessageParam, EvalItemParam]
+
+
+CreateEvalResponsesRunDataSourceInputMessageParam: TypeAlias = Union[CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateParam, CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam]
 
 
 class CreateEvalResponsesRunDataSourceParam(TypedDict, total=False):
@@ -253,7 +253,7 @@ text or structured JSON data. Learn more:
 
 
 class CreateEvalResponsesRunDataSourceSamplingParam2(TypedDict, total=False):
-    reasoning_effort: ReasoningEffortParam
+    reasoning_effort: ReasoningEffort
     temperature: float
     max_completion_tokens: int
     top_p: float
@@ -370,7 +370,7 @@ class EvalResponsesSourceParam(TypedDict, total=False):
     instructions_search: Optional[str]
     created_after: Optional[int]
     created_before: Optional[int]
-    reasoning_effort: Optional[ReasoningEffortParam]
+    reasoning_effort: Optional[ReasoningEffort]
     temperature: Optional[float]
     top_p: Optional[float]
     users: Optional[List[str]]

@@ -4,11 +4,11 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AudioTranscriptionParam, AudioTranscriptionResponse, MCPTool, MCPToolParam, NoiseReductionType, NoiseReductionTypeParam, Prompt, PromptParam, ToolChoiceFunction, ToolChoiceFunctionParam, ToolChoiceMCP, ToolChoiceMCPParam, ToolChoiceOptions, ToolChoiceOptionsParam, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
+from openai_lite.types import AudioTranscriptionParam, AudioTranscriptionResponse, MCPTool, MCPToolParam, NoiseReductionType, Prompt, PromptParam, ToolChoiceFunction, ToolChoiceFunctionParam, ToolChoiceMCP, ToolChoiceMCPParam, ToolChoiceOptions, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
 
 
 class CallsAcceptAudioInputNoiseReductionParam(TypedDict, total=False):
-    type: NoiseReductionTypeParam
+    type: NoiseReductionType
 
 
 class CallsAcceptAudioInputParam(TypedDict, total=False):
@@ -29,7 +29,7 @@ class CallsAcceptAudioParam(TypedDict, total=False):
     output: CallsAcceptAudioOutputParam
 
 
-CallsAcceptToolChoiceParam: TypeAlias = Union[ToolChoiceOptionsParam, ToolChoiceFunctionParam, ToolChoiceMCPParam]
+CallsAcceptToolChoiceParam: TypeAlias = Union[ToolChoiceOptions, ToolChoiceFunctionParam, ToolChoiceMCPParam]
 
 
 CallsAcceptToolParam: TypeAlias = Union[RealtimeFunctionToolParam, MCPToolParam]
@@ -49,41 +49,41 @@ class ClientSecretsCreateExpiresAfterParam(TypedDict, total=False):
 ClientSecretsCreateSessionParam: TypeAlias = Union[RealtimeSessionCreateRequestGAParam, RealtimeTranscriptionSessionCreateRequestGAParam]
 
 
-RealtimeAudioFormats: TypeAlias = Union[RealtimeAudioFormatsVariant0, RealtimeAudioFormatsVariant1, RealtimeAudioFormatsVariant2]
+RealtimeAudioFormats: TypeAlias = Union[RealtimeAudioFormatsPCMAudioFormat, RealtimeAudioFormatsPCMUAudioFormat, RealtimeAudioFormatsPCMAAudioFormat]
 """The PCM audio format. Only a 24kHz sample rate is supported."""
 
 
-RealtimeAudioFormatsParam: TypeAlias = Union[RealtimeAudioFormatsVariant0Param, RealtimeAudioFormatsVariant1Param, RealtimeAudioFormatsVariant2Param]
+class RealtimeAudioFormatsPCMAAudioFormat(BaseModel):
+    type: Optional[Literal["audio/pcma"]]
+    """The audio format. Always `audio/pcma`."""
 
 
-class RealtimeAudioFormatsVariant0(BaseModel):
+class RealtimeAudioFormatsPCMAAudioFormatParam(TypedDict, total=False):
+    type: Literal["audio/pcma"]
+
+
+class RealtimeAudioFormatsPCMAudioFormat(BaseModel):
     type: Optional[Literal["audio/pcm"]]
     """The audio format. Always `audio/pcm`."""
     rate: Optional[Literal[24000]]
     """The sample rate of the audio. Always `24000`."""
 
 
-class RealtimeAudioFormatsVariant0Param(TypedDict, total=False):
+class RealtimeAudioFormatsPCMAudioFormatParam(TypedDict, total=False):
     type: Literal["audio/pcm"]
     rate: Literal[24000]
 
 
-class RealtimeAudioFormatsVariant1(BaseModel):
+class RealtimeAudioFormatsPCMUAudioFormat(BaseModel):
     type: Optional[Literal["audio/pcmu"]]
     """The audio format. Always `audio/pcmu`."""
 
 
-class RealtimeAudioFormatsVariant1Param(TypedDict, total=False):
+class RealtimeAudioFormatsPCMUAudioFormatParam(TypedDict, total=False):
     type: Literal["audio/pcmu"]
 
 
-class RealtimeAudioFormatsVariant2(BaseModel):
-    type: Optional[Literal["audio/pcma"]]
-    """The audio format. Always `audio/pcma`."""
-
-
-class RealtimeAudioFormatsVariant2Param(TypedDict, total=False):
-    type: Literal["audio/pcma"]
+RealtimeAudioFormatsParam: TypeAlias = Union[RealtimeAudioFormatsPCMAudioFormatParam, RealtimeAudioFormatsPCMUAudioFormatParam, RealtimeAudioFormatsPCMAAudioFormatParam]
 
 
 class RealtimeCallCreateRequestParam(TypedDict, total=False):
@@ -149,11 +149,8 @@ RealtimeReasoningEffort: TypeAlias = Literal["minimal", "low", "medium", "high",
 `gpt-realtime-2`."""
 
 
-RealtimeReasoningEffortParam: TypeAlias = Literal["minimal", "low", "medium", "high", "xhigh"]
-
-
 class RealtimeReasoningParam(TypedDict, total=False):
-    effort: RealtimeReasoningEffortParam
+    effort: RealtimeReasoningEffort
 
 
 class RealtimeSessionCreateRequestGAParam(TypedDict, total=False):
@@ -296,7 +293,7 @@ filtering in the Traces Dashboard."""
 
 
 class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, total=False):
-    type: NoiseReductionTypeParam
+    type: NoiseReductionType
 
 
 class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
@@ -369,7 +366,7 @@ to 500ms. With shorter values the model will respond more quickly,
 but may jump in on short pauses from the user."""
 
 
-RealtimeTruncation: TypeAlias = Union[Literal["auto", "disabled"], RealtimeTruncationParamItem]
+RealtimeTruncation: TypeAlias = Union[Literal["auto", "disabled"], RealtimeTruncationRetentionRatioTruncation]
 """When the number of tokens in a conversation exceeds the model's input token limit, the conversation be truncated, meaning messages (starting from the oldest) will not be included in the model's context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the context before truncation occurs.
 
 Clients can configure truncation behavior to truncate with a lower max token limit, which is an effective way to control token usage and cost.
@@ -379,34 +376,34 @@ Truncation will reduce the number of cached tokens on the next turn (busting the
 Truncation can be disabled entirely, which means the server will never truncate but would instead return an error if the conversation exceeds the model's input token limit."""
 
 
-RealtimeTruncationParam: TypeAlias = Union[Literal["auto", "disabled"], RealtimeTruncationVariant1Param]
+RealtimeTruncationParam: TypeAlias = Union[Literal["auto", "disabled"], RealtimeTruncationRetentionRatioTruncationParam]
 
 
-class RealtimeTruncationParamItem(BaseModel):
+class RealtimeTruncationRetentionRatioTruncation(BaseModel):
     type: Literal["retention_ratio"]
     """Use retention ratio truncation."""
     retention_ratio: float
     """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until 80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and improve cache rates."""
-    token_limits: Optional[RealtimeTruncationParamItemTokenLimit]
+    token_limits: Optional[RealtimeTruncationRetentionRatioTruncationTokenLimit]
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
 
 
-class RealtimeTruncationParamItemTokenLimit(BaseModel):
+class RealtimeTruncationRetentionRatioTruncationParam(TypedDict, total=False):
+    type: Required[Literal["retention_ratio"]]
+    retention_ratio: Required[float]
+    token_limits: RealtimeTruncationRetentionRatioTruncationTokenLimitParam
+
+
+class RealtimeTruncationRetentionRatioTruncationTokenLimit(BaseModel):
     post_instructions: Optional[int]
     """Maximum tokens allowed in the conversation after instructions (which including tool definitions). For example, setting this to 5,000 would mean that truncation would occur when the conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's context window size minus the maximum output tokens."""
 
 
-class RealtimeTruncationVariant1Param(TypedDict, total=False):
-    type: Required[Literal["retention_ratio"]]
-    retention_ratio: Required[float]
-    token_limits: RealtimeTruncationVariant1TokenLimitParam
-
-
-class RealtimeTruncationVariant1TokenLimitParam(TypedDict, total=False):
+class RealtimeTruncationRetentionRatioTruncationTokenLimitParam(TypedDict, total=False):
     post_instructions: int
 
 
-RealtimeTurnDetection: TypeAlias = Optional[RealtimeTurnDetectionParamItem]
+RealtimeTurnDetection: TypeAlias = Optional[RealtimeTurnDetectionRealtimeTurnDetection]
 """Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to turn off, in which case the client must manually trigger model response.
 
 Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech.
@@ -417,13 +414,35 @@ For `gpt-realtime-whisper` transcription sessions, turn detection must be
 set to `null`; VAD is not supported."""
 
 
-RealtimeTurnDetectionParam: TypeAlias = Optional[RealtimeTurnDetectionVariant0Param]
+RealtimeTurnDetectionParam: TypeAlias = Optional[RealtimeTurnDetectionRealtimeTurnDetectionParam]
 
 
-RealtimeTurnDetectionParamItem: TypeAlias = Union[RealtimeTurnDetectionParamItemVariant0, RealtimeTurnDetectionParamItemVariant1]
+RealtimeTurnDetectionRealtimeTurnDetection: TypeAlias = Union[RealtimeTurnDetectionRealtimeTurnDetectionServerVAD, RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD]
 
 
-class RealtimeTurnDetectionParamItemVariant0(BaseModel):
+RealtimeTurnDetectionRealtimeTurnDetectionParam: TypeAlias = Union[RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam, RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam]
+
+
+class RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD(BaseModel):
+    type: Literal["semantic_vad"]
+    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
+    eagerness: Optional[Literal["low", "medium", "high", "auto"]]
+    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer for the user to continue speaking, `high` will respond more quickly. `auto` is the default and is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s respectively."""
+    create_response: Optional[bool]
+    """Whether or not to automatically generate a response when a VAD stop event occurs."""
+    interrupt_response: Optional[bool]
+    """Whether or not to automatically interrupt any ongoing response with output to the default
+conversation (i.e. `conversation` of `auto`) when a VAD start event occurs."""
+
+
+class RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam(TypedDict, total=False):
+    type: Required[Literal["semantic_vad"]]
+    eagerness: Literal["low", "medium", "high", "auto"]
+    create_response: bool
+    interrupt_response: bool
+
+
+class RealtimeTurnDetectionRealtimeTurnDetectionServerVAD(BaseModel):
     type: Literal["server_vad"]
     """Type of turn detection, `server_vad` to turn on simple Server VAD."""
     threshold: Optional[float]
@@ -460,22 +479,7 @@ associated with the Response) will be emitted when the timeout is reached.
 Idle timeout is currently only supported for `server_vad` mode."""
 
 
-class RealtimeTurnDetectionParamItemVariant1(BaseModel):
-    type: Literal["semantic_vad"]
-    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
-    eagerness: Optional[Literal["low", "medium", "high", "auto"]]
-    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer for the user to continue speaking, `high` will respond more quickly. `auto` is the default and is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s respectively."""
-    create_response: Optional[bool]
-    """Whether or not to automatically generate a response when a VAD stop event occurs."""
-    interrupt_response: Optional[bool]
-    """Whether or not to automatically interrupt any ongoing response with output to the default
-conversation (i.e. `conversation` of `auto`) when a VAD start event occurs."""
-
-
-RealtimeTurnDetectionVariant0Param: TypeAlias = Union[RealtimeTurnDetectionVariant0Variant0Param, RealtimeTurnDetectionVariant0Variant1Param]
-
-
-class RealtimeTurnDetectionVariant0Variant0Param(TypedDict, total=False):
+class RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam(TypedDict, total=False):
     type: Required[Literal["server_vad"]]
     threshold: float
     prefix_padding_ms: int
@@ -483,10 +487,3 @@ class RealtimeTurnDetectionVariant0Variant0Param(TypedDict, total=False):
     create_response: bool
     interrupt_response: bool
     idle_timeout_ms: Optional[int]
-
-
-class RealtimeTurnDetectionVariant0Variant1Param(TypedDict, total=False):
-    type: Required[Literal["semantic_vad"]]
-    eagerness: Literal["low", "medium", "high", "auto"]
-    create_response: bool
-    interrupt_response: bool

@@ -4,7 +4,8 @@ from typing import Any, Dict, Generic, Iterable, List, Optional, TypeVar, Union
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParam, ApplyPatchCallStatus, ApplyPatchCallStatusParam, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCall, ApplyPatchToolCallOperation, ApplyPatchToolCallOutput, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, CallableToolAllowedCallerParam, Click, ClickButtonType, ClickButtonTypeParam, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionBody, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerEnvironmentParam, ComputerScreenshotContent, ComputerScreenshotImage, ComputerScreenshotImageParam, ComputerTool, ComputerToolCallOutputResource, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerMemoryLimitParam, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContainerReferenceResource, ConversationMessage, Coord, CoordParam, CustomGrammarFormat, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolCall, CustomToolCallOutput, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnumParam, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickAction, DoubleClickActionParam, Drag, DragParam, EasyInputMessage, EasyInputMessageParam, FileCitationBody, FileCitationBodyParam, FileDetailEnumParam, FileInputDetail, FileInputDetailParam, FilePath, FilePathParam, FileSearchTool, FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatusParam, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCall, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatusParam, FunctionShellCallOutput, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool, FunctionToolCallOutputResource, FunctionToolCallResource, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, GrammarSyntax1, GrammarSyntax1Param, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageDetailParam, ImageGenActionEnum, ImageGenActionEnumParam, ImageGenTool, ImageGenToolCall, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, IncludeEnumParam, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContent, InputContentParam, InputFidelity, InputFidelityParam, InputFileContent, InputFileContentInputParam, InputFileContentParam, InputImageContent, InputImageContentParam, InputImageContentParamAutoParam, InputTextContent, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressAction, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalEnvironmentResource, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolCallStatusParam, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhaseParam, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsSharedParam, ModerationConfigParam, ModerationInputType, ModerationModeParam, ModerationParam, ModerationPolicyParam, ModerationResultBody, Move, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatusParam, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnumParam, PromptCacheOptionsParam, PromptCacheTTLEnumParam, PromptParam, PromptVariant0Param, RankerVersionType, RankerVersionTypeParam, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningEffortParam, ReasoningTextContent, ReasoningTextContentParam, RefusalContent, RefusalContentParam, Screenshot, ScreenshotParam, Scroll, ScrollParam, SearchContentType, SearchContentTypeParam, SearchContextSize, SearchContextSizeParam, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchema, TextResponseFormatJsonSchemaParam, Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam, ToolChoiceMCP, ToolChoiceMCPParam, ToolChoiceOptions, ToolChoiceOptionsParam, ToolParam, ToolSearchCall, ToolSearchExecutionType, ToolSearchExecutionTypeParam, ToolSearchOutput, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, VerbosityParam, Wait, WaitParam, WebSearchActionFind, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocationParam, WebSearchApproximateLocationVariant0Param, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchToolFilter, WebSearchToolFilterParam
+from openai_lite.types import AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCall, ApplyPatchToolCallOperation, ApplyPatchToolCallOutput, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, Click, ClickButtonType, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionBody, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImage, ComputerScreenshotImageParam, ComputerTool, ComputerToolCallOutputResource, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContainerReferenceResource, Coord, CoordParam, CustomGrammarFormat, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolCall, CustomToolCallOutput, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickAction, DoubleClickActionParam, Drag, DragParam, EasyInputMessage, EasyInputMessageParam, EmptyModel, EmptyModelParam, Error, FileCitationBody, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePath, FilePathParam, FileSearchTool, FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCall, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutput, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool, FunctionToolCallOutputResource, FunctionToolCallResource, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContent, InputContentParam, InputFidelity, InputFileContent, InputFileContentInputParam, InputFileContentParam, InputImageContent, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContent, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressAction, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalEnvironmentResource, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, ModerationResultBody, Move, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningTextContent, ReasoningTextContentParam, RefusalContent, RefusalContentParam, Screenshot, ScreenshotParam, Scroll, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchema, TextResponseFormatJsonSchemaParam, Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam, ToolChoiceMCP, ToolChoiceMCPParam, ToolChoiceOptions, ToolParam, ToolSearchCall, ToolSearchExecutionType, ToolSearchOutput, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, Wait, WaitParam, WebSearchActionFind, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam
+from openai_lite.types.conversations import ConversationMessage
 
 
 class AdditionalToolsItem(BaseModel):
@@ -16,14 +17,6 @@ class AdditionalToolsItem(BaseModel):
     """The role that provided the additional tools. Only `developer` is supported."""
     tools: List[Tool]
     """A list of additional tools made available at this item."""
-
-
-ApplyPatchCallOutputStatusParamObject: TypeAlias = Literal["completed", "failed"]
-"""Outcome values reported for apply_patch tool call outputs."""
-
-
-ApplyPatchCallStatusParamObject: TypeAlias = Literal["in_progress", "completed"]
-"""Status values reported for apply_patch tool calls."""
 
 
 class ApplyPatchCreateFileOperationParamObject(BaseModel):
@@ -91,29 +84,21 @@ class ApplyPatchUpdateFileOperationParamObject(BaseModel):
 
 
 class BetaAdditionalTools(BaseModel):
+    """The beta Responses API's ``AdditionalTools`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["additional_tools"]
-    """The type of the item. Always `additional_tools`."""
     id: str
-    """The unique ID of the additional tools item."""
     role: BetaMessageRole
-    """The role that provided the additional tools."""
     tools: List[BetaTool]
-    """The additional tool definitions made available at this item."""
 
 
 class BetaAdditionalToolsItem(BaseModel):
+    """The beta Responses API's ``AdditionalToolsItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The unique ID of this additional tools item."""
     type: Literal["additional_tools"]
-    """The item type. Always `additional_tools`."""
     role: Literal["developer"]
-    """The role that provided the additional tools. Only `developer` is supported."""
     tools: List[BetaTool]
-    """A list of additional tools made available at this item."""
 
 
 class BetaAdditionalToolsItemParam(TypedDict, total=False):
@@ -191,16 +176,10 @@ BetaAnnotationParam = AnnotationParam
 BetaApplyPatchCallOutputStatus = ApplyPatchCallOutputStatus
 
 
-BetaApplyPatchCallOutputStatusParam = ApplyPatchCallOutputStatusParam
-
-
 BetaApplyPatchCallOutputStatusParamObject = ApplyPatchCallOutputStatusParamObject
 
 
 BetaApplyPatchCallStatus = ApplyPatchCallStatus
-
-
-BetaApplyPatchCallStatusParam = ApplyPatchCallStatusParam
 
 
 BetaApplyPatchCallStatusParamObject = ApplyPatchCallStatusParamObject
@@ -234,41 +213,26 @@ BetaApplyPatchTool = ApplyPatchTool
 
 
 class BetaApplyPatchToolCall(BaseModel):
-    """A tool call that applies file diffs by creating, deleting, or updating files."""
+    """The beta Responses API's ``ApplyPatchToolCall`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["apply_patch_call"]
-    """The type of the item. Always `apply_patch_call`."""
     id: str
-    """The unique ID of the apply patch tool call. Populated when this item is returned via API."""
     call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
     caller: Optional[BetaToolCallCaller]
-    """The execution context that produced this tool call."""
     status: BetaApplyPatchCallStatus
-    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
     operation: BetaApplyPatchToolCallOperation
-    """One of the create_file, delete_file, or update_file operations applied via apply_patch."""
     created_by: Optional[str]
-    """The ID of the entity that created this tool call."""
 
 
 class BetaApplyPatchToolCallItem(BaseModel):
-    """A tool call representing a request to create, delete, or update files using diff patches."""
+    """The beta Responses API's ``ApplyPatchToolCallItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     type: Literal["apply_patch_call"]
-    """The type of the item. Always `apply_patch_call`."""
     id: Optional[str]
-    """The unique ID of the apply patch tool call. Populated when this item is returned via API."""
     call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     status: BetaApplyPatchCallStatusParamObject
-    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
     operation: BetaApplyPatchOperation
-    """The specific create, delete, or update instruction for the apply_patch tool call."""
 
 
 class BetaApplyPatchToolCallItemParam(TypedDict, total=False):
@@ -277,7 +241,7 @@ class BetaApplyPatchToolCallItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Required[str]
     caller: Optional[BetaToolCallCallerParam]
-    status: Required[BetaApplyPatchCallStatusParam]
+    status: Required[BetaApplyPatchCallStatusParamObject]
     operation: Required[BetaApplyPatchOperationParam]
 
 
@@ -285,41 +249,26 @@ BetaApplyPatchToolCallOperation = ApplyPatchToolCallOperation
 
 
 class BetaApplyPatchToolCallOutput(BaseModel):
-    """The output emitted by an apply patch tool call."""
+    """The beta Responses API's ``ApplyPatchToolCallOutput`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["apply_patch_call_output"]
-    """The type of the item. Always `apply_patch_call_output`."""
     id: str
-    """The unique ID of the apply patch tool call output. Populated when this item is returned via API."""
     call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
     caller: Optional[BetaToolCallCaller]
-    """The execution context that produced this tool call."""
     status: BetaApplyPatchCallOutputStatus
-    """The status of the apply patch tool call output. One of `completed` or `failed`."""
     output: Optional[str]
-    """Optional textual output returned by the apply patch tool."""
     created_by: Optional[str]
-    """The ID of the entity that created this tool call output."""
 
 
 class BetaApplyPatchToolCallOutputItem(BaseModel):
-    """The streamed output emitted by an apply patch tool call."""
+    """The beta Responses API's ``ApplyPatchToolCallOutputItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     type: Literal["apply_patch_call_output"]
-    """The type of the item. Always `apply_patch_call_output`."""
     id: Optional[str]
-    """The unique ID of the apply patch tool call output. Populated when this item is returned via API."""
     call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     status: BetaApplyPatchCallOutputStatusParamObject
-    """The status of the apply patch tool call output. One of `completed` or `failed`."""
     output: Optional[str]
-    """Optional human-readable log text from the apply patch tool (e.g., patch results or errors)."""
 
 
 class BetaApplyPatchToolCallOutputItemParam(TypedDict, total=False):
@@ -328,7 +277,7 @@ class BetaApplyPatchToolCallOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Required[str]
     caller: Optional[BetaToolCallCallerParam]
-    status: Required[BetaApplyPatchCallOutputStatusParam]
+    status: Required[BetaApplyPatchCallOutputStatusParamObject]
     output: Optional[str]
 
 
@@ -365,16 +314,10 @@ BetaAutoCodeInterpreterToolParam = AutoCodeInterpreterToolParam
 BetaCallableToolAllowedCaller = CallableToolAllowedCaller
 
 
-BetaCallableToolAllowedCallerParam = CallableToolAllowedCallerParam
-
-
 BetaClick = Click
 
 
 BetaClickButtonType = ClickButtonType
-
-
-BetaClickButtonTypeParam = ClickButtonTypeParam
 
 
 BetaClickParam = ClickParam
@@ -434,53 +377,40 @@ BetaCodeInterpreterToolParam = CodeInterpreterToolParam
 
 
 class BetaCompactResource(BaseModel):
+    """The beta Responses API's ``CompactResource`` (documented there)."""
     id: str
-    """The unique identifier for the compacted response."""
     object: Literal["response.compaction"]
-    """The object type. Always `response.compaction`."""
     output: List[BetaItemField]
-    """The compacted list of output items."""
     created_at: int
-    """Unix timestamp (in seconds) when the compacted conversation was created."""
     usage: BetaResponseUsage
-    """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
 
 
 class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
-    model: Required[BetaModelIdsCompactionParam]
+    model: Required[BetaModelIdsCompaction]
     input: Optional[Union[str, Iterable[BetaInputItemParam]]]
     previous_response_id: Optional[str]
     instructions: Optional[str]
     prompt_cache_key: Optional[str]
-    prompt_cache_retention: Optional[BetaPromptCacheRetentionEnumParam]
+    prompt_cache_retention: Optional[BetaPromptCacheRetentionEnum]
     prompt_cache_options: Optional[BetaPromptCacheOptionsParam]
-    service_tier: Optional[BetaServiceTierEnumParam]
+    service_tier: Optional[BetaServiceTierEnum]
 
 
 class BetaCompactionBody(BaseModel):
-    """A compaction item generated by the [`v1/responses/compact` API](/docs/api-reference/responses/compact)."""
+    """The beta Responses API's ``CompactionBody`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["compaction"]
-    """The type of the item. Always `compaction`."""
     id: str
-    """The unique ID of the compaction item."""
     encrypted_content: str
-    """The encrypted content that was produced by compaction."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 class BetaCompactionSummaryItem(BaseModel):
-    """A compaction item generated by the [`v1/responses/compact` API](/docs/api-reference/responses/compact)."""
+    """The beta Responses API's ``CompactionSummaryItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The ID of the compaction item."""
     type: Literal["compaction"]
-    """The type of the item. Always `compaction`."""
     encrypted_content: str
-    """The encrypted content of the compaction summary."""
 
 
 class BetaCompactionSummaryItemParam(TypedDict, total=False):
@@ -491,11 +421,9 @@ class BetaCompactionSummaryItemParam(TypedDict, total=False):
 
 
 class BetaCompactionTriggerItem(BaseModel):
-    """Compacts the current context. Must be the final input item."""
+    """The beta Responses API's ``CompactionTriggerItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     type: Literal["compaction_trigger"]
-    """The type of the item. Always `compaction_trigger`."""
 
 
 class BetaCompactionTriggerItemParam(TypedDict, total=False):
@@ -518,25 +446,24 @@ BetaCompoundFilterParam = CompoundFilterParam
 BetaComputerAction: TypeAlias = Union[BetaClick, BetaDoubleClickAction, BetaDrag, BetaKeyPressAction, BetaMove, BetaScreenshot, BetaScroll, BetaType, BetaWait]
 
 
+BetaComputerActionList: TypeAlias = List[BetaComputerAction]
+
+
+BetaComputerActionListParam = ComputerActionListParam
+
+
 BetaComputerActionParam = ComputerActionParam
 
 
 class BetaComputerCallOutputItem(BaseModel):
-    """The output of a computer tool call."""
+    """The beta Responses API's ``ComputerCallOutputItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The ID of the computer tool call output."""
     call_id: str
-    """The ID of the computer tool call that produced the output."""
     type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
     output: BetaComputerScreenshotImage
-    """A computer screenshot image used with the computer use tool."""
     acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]]
-    """The safety checks reported by the API that have been acknowledged by the developer."""
     status: Optional[BetaFunctionCallItemStatus]
-    """The status of the message input. One of `in_progress`, `completed`, or `incomplete`. Populated when input items are returned via API."""
 
 
 class BetaComputerCallOutputItemParam(TypedDict, total=False):
@@ -546,7 +473,7 @@ class BetaComputerCallOutputItemParam(TypedDict, total=False):
     type: Required[Literal["computer_call_output"]]
     output: Required[BetaComputerScreenshotImageParam]
     acknowledged_safety_checks: Optional[Iterable[BetaComputerCallSafetyCheckParam]]
-    status: Optional[BetaFunctionCallItemStatusParam]
+    status: Optional[BetaFunctionCallItemStatus]
 
 
 BetaComputerCallOutputStatus = ComputerCallOutputStatus
@@ -559,9 +486,6 @@ BetaComputerCallSafetyCheckParam = ComputerCallSafetyCheckParam
 
 
 BetaComputerEnvironment = ComputerEnvironment
-
-
-BetaComputerEnvironmentParam = ComputerEnvironmentParam
 
 
 BetaComputerScreenshotContent = ComputerScreenshotContent
@@ -588,7 +512,7 @@ class BetaComputerToolCall(BaseModel):
     call_id: str
     """An identifier used when responding to the tool call with output."""
     action: Optional[BetaComputerAction]
-    actions: Optional[List[BetaComputerAction]]
+    actions: Optional[BetaComputerActionList]
     """Flattened batched actions for `computer_use`. Each action includes an
 `type` discriminator and action-specific fields."""
     pending_safety_checks: List[BetaComputerCallSafetyCheck]
@@ -599,24 +523,15 @@ class BetaComputerToolCall(BaseModel):
 
 
 class BetaComputerToolCallOutputResource(BaseModel):
+    """The beta Responses API's ``ComputerToolCallOutputResource`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
     id: str
-    """The unique ID of the computer call tool output."""
     call_id: str
-    """The ID of the computer tool call that produced the output."""
     acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]]
-    """The safety checks reported by the API that have been acknowledged by the
-developer."""
     output: BetaComputerScreenshotImage
-    """A computer screenshot image used with the computer use tool."""
     status: BetaComputerCallOutputStatus
-    """The status of the message input. One of `in_progress`, `completed`, or
-`incomplete`. Populated when input items are returned via API."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 class BetaComputerToolCallParam(TypedDict, total=False):
@@ -625,7 +540,7 @@ class BetaComputerToolCallParam(TypedDict, total=False):
     id: Required[str]
     call_id: Required[str]
     action: BetaComputerActionParam
-    actions: Iterable[BetaComputerActionParam]
+    actions: BetaComputerActionListParam
     pending_safety_checks: Required[Iterable[BetaComputerCallSafetyCheckParam]]
     status: Required[Literal["in_progress", "completed", "incomplete"]]
 
@@ -690,9 +605,6 @@ class BetaContainerFileCitationParam(TypedDict, total=False):
 BetaContainerMemoryLimit = ContainerMemoryLimit
 
 
-BetaContainerMemoryLimitParam = ContainerMemoryLimitParam
-
-
 BetaContainerNetworkPolicyAllowlist = ContainerNetworkPolicyAllowlist
 
 
@@ -726,9 +638,6 @@ BetaContextManagementParam = ContextManagementParam
 BetaConversationParam = ConversationParam
 
 
-BetaConversationParam_2 = ConversationParam_2
-
-
 BetaConversationParam_2Param = ConversationParam_2Param
 
 
@@ -749,18 +658,18 @@ class BetaCreateResponseParam(TypedDict, total=False):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
     prompt_cache_options: BetaPromptCacheOptionsParam
     previous_response_id: Optional[str]
-    model: BetaModelIdsResponsesParam
+    model: BetaModelIdsResponses
     background: Optional[bool]
     max_tool_calls: Optional[int]
     text: BetaResponseTextParam
-    tools: Iterable[BetaToolParam]
+    tools: BetaToolsArrayParam
     tool_choice: BetaToolChoiceParam
     prompt: BetaPromptParam
-    service_tier: BetaServiceTierResponsesParam
+    service_tier: BetaServiceTierResponses
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[BetaReasoningParam]
     input: BetaInputParam
-    include: Optional[Iterable[BetaIncludeEnumParam]]
+    include: Optional[Iterable[BetaIncludeEnum]]
     parallel_tool_calls: Optional[bool]
     store: Optional[bool]
     instructions: Optional[str]
@@ -789,40 +698,25 @@ BetaCustomTool = CustomTool
 
 
 class BetaCustomToolCall(BaseModel):
-    """A call to a custom tool created by the model."""
+    """The beta Responses API's ``CustomToolCall`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["custom_tool_call"]
-    """The type of the custom tool call. Always `custom_tool_call`."""
     id: Optional[str]
-    """The unique ID of the custom tool call in the OpenAI platform."""
     call_id: str
-    """An identifier used to map this custom tool call to a tool call output."""
     caller: Optional[BetaToolCallCaller]
-    """The execution context that produced this tool call."""
     namespace: Optional[str]
-    """The namespace of the custom tool being called."""
     name: str
-    """The name of the custom tool being called."""
     input: str
-    """The input for the custom tool call generated by the model."""
 
 
 class BetaCustomToolCallOutput(BaseModel):
-    """The output of a custom tool call from your code, being sent back to the model."""
+    """The beta Responses API's ``CustomToolCallOutput`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
     id: Optional[str]
-    """The unique ID of the custom tool call output in the OpenAI platform."""
     call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
-    """The output from the custom tool call generated by your code.
-Can be a string or an list of output content."""
 
 
 class BetaCustomToolCallOutputParam(TypedDict, total=False):
@@ -835,24 +729,15 @@ class BetaCustomToolCallOutputParam(TypedDict, total=False):
 
 
 class BetaCustomToolCallOutputResource(BaseModel):
+    """The beta Responses API's ``CustomToolCallOutputResource`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
     id: str
-    """The unique ID of the custom tool call output item."""
     call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
-    """The output from the custom tool call generated by your code.
-Can be a string or an list of output content."""
     status: BetaFunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 class BetaCustomToolCallParam(TypedDict, total=False):
@@ -867,27 +752,17 @@ class BetaCustomToolCallParam(TypedDict, total=False):
 
 
 class BetaCustomToolCallResource(BaseModel):
+    """The beta Responses API's ``CustomToolCallResource`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["custom_tool_call"]
-    """The type of the custom tool call. Always `custom_tool_call`."""
     id: str
-    """The unique ID of the custom tool call item."""
     call_id: str
-    """An identifier used to map this custom tool call to a tool call output."""
     caller: Optional[BetaToolCallCaller]
-    """The execution context that produced this tool call."""
     namespace: Optional[str]
-    """The namespace of the custom tool being called."""
     name: str
-    """The name of the custom tool being called."""
     input: str
-    """The input for the custom tool call generated by the model."""
     status: BetaFunctionCallStatus
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 BetaCustomToolFormat = CustomToolFormat
@@ -900,9 +775,6 @@ BetaCustomToolParam = CustomToolParam
 
 
 BetaDetailEnum = DetailEnum
-
-
-BetaDetailEnumParam = DetailEnumParam
 
 
 BetaDirectToolCallCaller = DirectToolCallCaller
@@ -935,6 +807,12 @@ BetaEasyInputMessage = EasyInputMessage
 BetaEasyInputMessageParam = EasyInputMessageParam
 
 
+BetaEmptyModel = EmptyModel
+
+
+BetaEmptyModelParam = EmptyModelParam
+
+
 class BetaEncryptedContent(BaseModel):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
     type: Literal["encrypted_content"]
@@ -954,6 +832,9 @@ class BetaEncryptedContentParamObject(BaseModel):
     """The type of the input item. Always `encrypted_content`."""
     encrypted_content: str
     """Opaque encrypted content."""
+
+
+BetaError = Error
 
 
 class BetaFileCitation(BaseModel):
@@ -983,13 +864,7 @@ class BetaFileCitationParam(TypedDict, total=False):
 BetaFileDetailEnum = FileDetailEnum
 
 
-BetaFileDetailEnumParam = FileDetailEnumParam
-
-
 BetaFileInputDetail = FileInputDetail
-
-
-BetaFileInputDetailParam = FileInputDetailParam
 
 
 BetaFilePath = FilePath
@@ -1071,29 +946,17 @@ BetaFunctionAndCustomToolCallOutputParam = FunctionAndCustomToolCallOutputParam
 BetaFunctionCallItemStatus = FunctionCallItemStatus
 
 
-BetaFunctionCallItemStatusParam = FunctionCallItemStatusParam
-
-
 class BetaFunctionCallOutputItem(BaseModel):
-    """The output of a function tool call."""
+    """The beta Responses API's ``FunctionCallOutputItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The unique ID of the function tool call output. Populated when this item is returned via API."""
     call_id: Optional[str]
-    """The unique ID of the function tool call generated by the model."""
     type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
     output: Union[str, List[BetaFunctionCallOutputItemOutput]]
-    """Text, image, or file output of the function tool call."""
     name: Optional[str]
-    """The name of the tool that produced the output."""
     namespace: Optional[str]
-    """The namespace of the tool that produced the output."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     status: Optional[BetaFunctionCallItemStatus]
-    """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
 
 
 BetaFunctionCallOutputItemOutput = FunctionCallOutputItemOutput
@@ -1111,7 +974,7 @@ class BetaFunctionCallOutputItemParam(TypedDict, total=False):
     name: Optional[str]
     namespace: Optional[str]
     caller: Optional[BetaToolCallCallerParam]
-    status: Optional[BetaFunctionCallItemStatusParam]
+    status: Optional[BetaFunctionCallItemStatus]
 
 
 BetaFunctionCallOutputStatusEnum = FunctionCallOutputStatusEnum
@@ -1130,47 +993,31 @@ BetaFunctionShellActionParamObject = FunctionShellActionParamObject
 
 
 class BetaFunctionShellCall(BaseModel):
-    """A tool call that executes one or more shell commands in a managed environment."""
+    """The beta Responses API's ``FunctionShellCall`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["shell_call"]
-    """The type of the item. Always `shell_call`."""
     id: str
-    """The unique ID of the shell tool call. Populated when this item is returned via API."""
     call_id: str
-    """The unique ID of the shell tool call generated by the model."""
     caller: Optional[BetaToolCallCaller]
-    """The execution context that produced this tool call."""
     action: BetaFunctionShellAction
-    """The shell commands and limits that describe how to run the tool call."""
     status: BetaFunctionShellCallStatus
-    """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
     environment: Optional[BetaFunctionShellCallEnvironment]
     created_by: Optional[str]
-    """The ID of the entity that created this tool call."""
 
 
 BetaFunctionShellCallEnvironment = FunctionShellCallEnvironment
 
 
 class BetaFunctionShellCallItem(BaseModel):
-    """A tool representing a request to execute one or more shell commands."""
+    """The beta Responses API's ``FunctionShellCallItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The unique ID of the shell tool call. Populated when this item is returned via API."""
     call_id: str
-    """The unique ID of the shell tool call generated by the model."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     type: Literal["shell_call"]
-    """The type of the item. Always `shell_call`."""
     action: BetaFunctionShellActionParamObject
-    """The shell commands and limits that describe how to run the tool call."""
     status: Optional[BetaFunctionShellCallItemStatus]
-    """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
     environment: Optional[BetaFunctionShellCallItemEnvironment]
-    """The environment to execute the shell commands in."""
 
 
 BetaFunctionShellCallItemEnvironment = FunctionShellCallItemEnvironment
@@ -1186,36 +1033,24 @@ class BetaFunctionShellCallItemParam(TypedDict, total=False):
     caller: Optional[BetaToolCallCallerParam]
     type: Required[Literal["shell_call"]]
     action: Required[BetaFunctionShellActionParam]
-    status: Optional[BetaFunctionShellCallItemStatusParam]
+    status: Optional[BetaFunctionShellCallItemStatus]
     environment: Optional[BetaFunctionShellCallItemEnvironmentParam]
 
 
 BetaFunctionShellCallItemStatus = FunctionShellCallItemStatus
 
 
-BetaFunctionShellCallItemStatusParam = FunctionShellCallItemStatusParam
-
-
 class BetaFunctionShellCallOutput(BaseModel):
-    """The output of a shell tool call that was emitted."""
+    """The beta Responses API's ``FunctionShellCallOutput`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["shell_call_output"]
-    """The type of the shell call output. Always `shell_call_output`."""
     id: str
-    """The unique ID of the shell call output. Populated when this item is returned via API."""
     call_id: str
-    """The unique ID of the shell tool call generated by the model."""
     caller: Optional[BetaToolCallCaller]
-    """The execution context that produced this tool call."""
     status: BetaFunctionShellCallOutputStatusEnum
-    """The status of the shell call output. One of `in_progress`, `completed`, or `incomplete`."""
     output: List[BetaFunctionShellCallOutputContent]
-    """An array of shell call output contents"""
     max_output_length: Optional[int]
-    """The maximum length of the shell command output. This is generated by the model and should be passed back with the raw output."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 BetaFunctionShellCallOutputContent = FunctionShellCallOutputContent
@@ -1240,23 +1075,15 @@ BetaFunctionShellCallOutputExitOutcomeParamObject = FunctionShellCallOutputExitO
 
 
 class BetaFunctionShellCallOutputItem(BaseModel):
-    """The streamed output items emitted by a shell tool call."""
+    """The beta Responses API's ``FunctionShellCallOutputItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The unique ID of the shell tool call output. Populated when this item is returned via API."""
     call_id: str
-    """The unique ID of the shell tool call generated by the model."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     type: Literal["shell_call_output"]
-    """The type of the item. Always `shell_call_output`."""
     output: List[BetaFunctionShellCallOutputContentParamObject]
-    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
     status: Optional[BetaFunctionShellCallItemStatus]
-    """The status of the shell call output."""
     max_output_length: Optional[int]
-    """The maximum number of UTF-8 characters captured for this shell call's combined output."""
 
 
 class BetaFunctionShellCallOutputItemParam(TypedDict, total=False):
@@ -1266,7 +1093,7 @@ class BetaFunctionShellCallOutputItemParam(TypedDict, total=False):
     caller: Optional[BetaToolCallCallerParam]
     type: Required[Literal["shell_call_output"]]
     output: Required[Iterable[BetaFunctionShellCallOutputContentParam]]
-    status: Optional[BetaFunctionShellCallItemStatusParam]
+    status: Optional[BetaFunctionShellCallItemStatus]
     max_output_length: Optional[int]
 
 
@@ -1331,53 +1158,30 @@ class BetaFunctionToolCall(BaseModel):
 
 
 class BetaFunctionToolCallOutput(BaseModel):
-    """The output of a function tool call."""
+    """The beta Responses API's ``FunctionToolCallOutput`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The unique ID of the function tool call output. Populated when this item
-is returned via API."""
     type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
     call_id: Optional[str]
-    """The unique ID of the function tool call generated by the model."""
     name: Optional[str]
-    """The name of the tool that produced the output."""
     namespace: Optional[str]
-    """The namespace of the tool that produced the output."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
-    """The output from the function call generated by your code.
-Can be a string or an list of output content."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
 
 
 class BetaFunctionToolCallOutputResource(BaseModel):
+    """The beta Responses API's ``FunctionToolCallOutputResource`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     id: str
-    """The unique ID of the function call tool output."""
     type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
     call_id: Optional[str]
-    """The unique ID of the function tool call generated by the model."""
     name: Optional[str]
-    """The name of the tool that produced the output."""
     namespace: Optional[str]
-    """The namespace of the tool that produced the output."""
     caller: Optional[BetaToolCallCallerParamObject]
-    """The execution context that produced this tool call."""
     output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
-    """The output from the function call generated by your code.
-Can be a string or an list of output content."""
     status: BetaFunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 class BetaFunctionToolCallParam(TypedDict, total=False):
@@ -1393,27 +1197,17 @@ class BetaFunctionToolCallParam(TypedDict, total=False):
 
 
 class BetaFunctionToolCallResource(BaseModel):
+    """The beta Responses API's ``FunctionToolCallResource`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     id: str
-    """The unique ID of the function tool call."""
     type: Literal["function_call"]
-    """The type of the function tool call. Always `function_call`."""
     call_id: str
-    """The unique ID of the function tool call generated by the model."""
     caller: Optional[BetaToolCallCaller]
-    """The execution context that produced this tool call."""
     namespace: Optional[str]
-    """The namespace of the function to run."""
     name: str
-    """The name of the function to run."""
     arguments: str
-    """A JSON string of the arguments to pass to the function."""
     status: BetaFunctionCallStatus
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 BetaFunctionToolInputParam = FunctionToolInputParam
@@ -1426,9 +1220,6 @@ BetaFunctionToolParamObject = FunctionToolParamObject
 
 
 BetaGrammarSyntax1 = GrammarSyntax1
-
-
-BetaGrammarSyntax1Param = GrammarSyntax1Param
 
 
 BetaHTTPError = HTTPError
@@ -1446,30 +1237,19 @@ BetaHybridSearchOptionsParam = HybridSearchOptionsParam
 BetaImageDetail = ImageDetail
 
 
-BetaImageDetailParam = ImageDetailParam
-
-
 BetaImageGenActionEnum = ImageGenActionEnum
-
-
-BetaImageGenActionEnumParam = ImageGenActionEnumParam
 
 
 BetaImageGenTool = ImageGenTool
 
 
 class BetaImageGenToolCall(BaseModel):
-    """An image generation request made by the model."""
+    """The beta Responses API's ``ImageGenToolCall`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["image_generation_call"]
-    """The type of the image generation call. Always `image_generation_call`."""
     id: str
-    """The unique ID of the image generation call."""
     status: Literal["in_progress", "completed", "generating", "failed"]
-    """The status of the image generation call."""
     result: Optional[str]
-    """The generated image encoded in base64."""
 
 
 class BetaImageGenToolCallParam(TypedDict, total=False):
@@ -1489,7 +1269,7 @@ BetaImageGenToolInputImageMaskParam = ImageGenToolInputImageMaskParam
 BetaImageGenToolParam = ImageGenToolParam
 
 
-BetaIncludeEnumParam = IncludeEnumParam
+BetaIncludeEnum = IncludeEnum
 
 
 BetaInlineSkill = InlineSkill
@@ -1511,9 +1291,6 @@ BetaInputContentParam = InputContentParam
 
 
 BetaInputFidelity = InputFidelity
-
-
-BetaInputFidelityParam = InputFidelityParam
 
 
 BetaInputFileContent = InputFileContent
@@ -1541,30 +1318,24 @@ BetaInputImageContentParamAutoParam = InputImageContentParamAutoParam
 
 
 BetaInputItem: TypeAlias = Union[BetaEasyInputMessage, BetaItem, BetaCompactionTriggerItem, BetaItemReference, BetaProgramItem, BetaProgramOutputItem]
-"""An item representing part of the context for the response to be
-generated by the model. Can contain text, images, and audio inputs,
-as well as previous assistant responses and tool call outputs."""
 
 
 BetaInputItemParam: TypeAlias = Union[BetaEasyInputMessageParam, BetaItemParam, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]
 
 
 class BetaInputMessage(BaseModel):
-    """A message input to the model with a role indicating instruction following
-hierarchy. Instructions given with the `developer` or `system` role take
-precedence over instructions given with the `user` role."""
+    """The beta Responses API's ``InputMessage`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Optional[Literal["message"]]
-    """The type of the message input. Always set to `message`."""
     role: Literal["user", "system", "developer"]
-    """The role of the message input. One of `user`, `system`, or `developer`."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
-    """The status of item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
-    content: List[BetaInputContent]
-    """A list of one or many input items to the model, containing different content
-types."""
+    content: BetaInputMessageContentList
+
+
+BetaInputMessageContentList = InputMessageContentList
+
+
+BetaInputMessageContentListParam = InputMessageContentListParam
 
 
 class BetaInputMessageParam(TypedDict, total=False):
@@ -1572,24 +1343,17 @@ class BetaInputMessageParam(TypedDict, total=False):
     type: Literal["message"]
     role: Required[Literal["user", "system", "developer"]]
     status: Literal["in_progress", "completed", "incomplete"]
-    content: Required[Iterable[BetaInputContentParam]]
+    content: Required[BetaInputMessageContentListParam]
 
 
 class BetaInputMessageResource(BaseModel):
+    """The beta Responses API's ``InputMessageResource`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["message"]
-    """The type of the message input. Always set to `message`."""
     role: Literal["user", "system", "developer"]
-    """The role of the message input. One of `user`, `system`, or `developer`."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
-    """The status of item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
-    content: List[BetaInputContent]
-    """A list of one or many input items to the model, containing different content
-types."""
+    content: BetaInputMessageContentList
     id: str
-    """The unique ID of the message input."""
 
 
 BetaInputParam: TypeAlias = Union[str, Iterable[BetaInputItemParam]]
@@ -1608,24 +1372,19 @@ BetaInputTextContentParamObject = InputTextContentParamObject
 
 
 BetaItem: TypeAlias = Union[BetaInputMessage, BetaOutputMessage, BetaFileSearchToolCall, BetaComputerToolCall, BetaComputerCallOutputItem, BetaWebSearchToolCall, BetaFunctionToolCall, BetaFunctionCallOutputItem, BetaAgentMessageItem, BetaMultiAgentCallItem, BetaMultiAgentCallOutputItem, BetaToolSearchCallItem, BetaToolSearchOutputItem, BetaAdditionalToolsItem, BetaReasoningItem, BetaCompactionSummaryItem, BetaImageGenToolCall, BetaCodeInterpreterToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaFunctionShellCallItem, BetaFunctionShellCallOutputItem, BetaApplyPatchToolCallItem, BetaApplyPatchToolCallOutputItem, BetaMCPListTools, BetaMCPApprovalRequest, BetaMCPApprovalResponse, BetaMCPToolCall, BetaCustomToolCallOutput, BetaCustomToolCall]
-"""Content item used to generate a response."""
 
 
 BetaItemField: TypeAlias = Union[BetaMessage, BetaProgram, BetaProgramOutput, BetaFunctionToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaToolSearchCall, BetaToolSearchOutput, BetaAdditionalTools, BetaAgentMessage, BetaFunctionToolCallOutput, BetaFileSearchToolCall, BetaWebSearchToolCall, BetaImageGenToolCall, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaReasoningItem, BetaCompactionBody, BetaCodeInterpreterToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaMCPListTools, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPToolCall, BetaCustomToolCall, BetaCustomToolCallOutput]
-"""An item representing a message, tool call, tool output, reasoning, or other response element."""
 
 
 BetaItemParam: TypeAlias = Union[BetaInputMessageParam, BetaOutputMessageParam, BetaFileSearchToolCallParam, BetaComputerToolCallParam, BetaComputerCallOutputItemParam, BetaWebSearchToolCallParam, BetaFunctionToolCallParam, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam, BetaAdditionalToolsItemParam, BetaReasoningItemParam, BetaCompactionSummaryItemParam, BetaImageGenToolCallParam, BetaCodeInterpreterToolCallParam, BetaLocalShellToolCallParam, BetaLocalShellToolCallOutputParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListToolsParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPToolCallParam, BetaCustomToolCallOutputParam, BetaCustomToolCallParam]
 
 
 class BetaItemReference(BaseModel):
-    """An internal identifier for an item to reference."""
+    """The beta Responses API's ``ItemReference`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     type: Optional[Literal["item_reference"]]
-    """The type of item to reference. Always `item_reference`."""
     id: str
-    """The ID of the item to reference."""
 
 
 class BetaItemReferenceParam(TypedDict, total=False):
@@ -1635,7 +1394,6 @@ class BetaItemReferenceParam(TypedDict, total=False):
 
 
 BetaItemResource: TypeAlias = Union[BetaInputMessageResource, BetaOutputMessage, BetaFileSearchToolCall, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaWebSearchToolCall, BetaFunctionToolCallResource, BetaFunctionToolCallOutputResource, BetaAgentMessage, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaToolSearchCall, BetaToolSearchOutput, BetaAdditionalTools, BetaReasoningItem, BetaProgram, BetaProgramOutput, BetaCompactionBody, BetaImageGenToolCall, BetaCodeInterpreterToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaMCPListTools, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPToolCall, BetaCustomToolCallResource, BetaCustomToolCallOutputResource]
-"""Content item used to generate a response."""
 
 
 BetaKeyPressAction = KeyPressAction
@@ -1663,33 +1421,22 @@ BetaLocalShellTool = LocalShellTool
 
 
 class BetaLocalShellToolCall(BaseModel):
-    """A tool call to run a command on the local shell."""
+    """The beta Responses API's ``LocalShellToolCall`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["local_shell_call"]
-    """The type of the local shell call. Always `local_shell_call`."""
     id: str
-    """The unique ID of the local shell call."""
     call_id: str
-    """The unique ID of the local shell tool call generated by the model."""
     action: BetaLocalShellExecAction
-    """Execute a shell command on the server."""
     status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the local shell call."""
 
 
 class BetaLocalShellToolCallOutput(BaseModel):
-    """The output of a local shell tool call."""
+    """The beta Responses API's ``LocalShellToolCallOutput`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["local_shell_call_output"]
-    """The type of the local shell tool call output. Always `local_shell_call_output`."""
     id: str
-    """The unique ID of the local shell tool call generated by the model."""
     output: str
-    """A JSON string of the output of the local shell tool call."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
-    """The status of the item. One of `in_progress`, `completed`, or `incomplete`."""
 
 
 class BetaLocalShellToolCallOutputParam(TypedDict, total=False):
@@ -1725,19 +1472,13 @@ BetaLogProbParam = LogProbParam
 
 
 class BetaMCPApprovalRequest(BaseModel):
-    """A request for human approval of a tool invocation."""
+    """The beta Responses API's ``MCPApprovalRequest`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["mcp_approval_request"]
-    """The type of the item. Always `mcp_approval_request`."""
     id: str
-    """The unique ID of the approval request."""
     server_label: str
-    """The label of the MCP server making the request."""
     name: str
-    """The name of the tool to run."""
     arguments: str
-    """A JSON string of arguments for the tool."""
 
 
 class BetaMCPApprovalRequestParam(TypedDict, total=False):
@@ -1750,19 +1491,13 @@ class BetaMCPApprovalRequestParam(TypedDict, total=False):
 
 
 class BetaMCPApprovalResponse(BaseModel):
-    """A response to an MCP approval request."""
+    """The beta Responses API's ``MCPApprovalResponse`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
     id: Optional[str]
-    """The unique ID of the approval response"""
     approval_request_id: str
-    """The ID of the approval request being answered."""
     approve: bool
-    """Whether the request was approved."""
     reason: Optional[str]
-    """Optional reason for the decision."""
 
 
 class BetaMCPApprovalResponseParam(TypedDict, total=False):
@@ -1775,35 +1510,23 @@ class BetaMCPApprovalResponseParam(TypedDict, total=False):
 
 
 class BetaMCPApprovalResponseResource(BaseModel):
-    """A response to an MCP approval request."""
+    """The beta Responses API's ``MCPApprovalResponseResource`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
     id: str
-    """The unique ID of the approval response"""
     approval_request_id: str
-    """The ID of the approval request being answered."""
     approve: bool
-    """Whether the request was approved."""
     reason: Optional[str]
-    """Optional reason for the decision."""
 
 
 class BetaMCPListTools(BaseModel):
-    """A list of tools available on an MCP server."""
+    """The beta Responses API's ``MCPListTools`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["mcp_list_tools"]
-    """The type of the item. Always `mcp_list_tools`."""
     id: str
-    """The unique ID of the list."""
     server_label: str
-    """The label of the MCP server."""
     tools: List[BetaMCPListToolsTool]
-    """The tools available on the server."""
     error: Optional[str]
-    """Error message if the server could not list tools."""
 
 
 class BetaMCPListToolsParam(TypedDict, total=False):
@@ -1831,28 +1554,17 @@ BetaMCPTool = MCPTool
 
 
 class BetaMCPToolCall(BaseModel):
-    """An invocation of a tool on an MCP server."""
+    """The beta Responses API's ``MCPToolCall`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["mcp_call"]
-    """The type of the item. Always `mcp_call`."""
     id: str
-    """The unique ID of the tool call."""
     server_label: str
-    """The label of the MCP server running the tool."""
     name: str
-    """The name of the tool that was run."""
     arguments: str
-    """A JSON string of the arguments passed to the tool."""
     output: Optional[str]
-    """The output from the tool call."""
     error: Optional[BetaMCPToolCallError]
-    """The error from the tool call, if any."""
     status: Optional[BetaMCPToolCallStatus]
-    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or `failed`."""
     approval_request_id: Optional[str]
-    """Unique identifier for the MCP tool call approval request.
-Include this value in a subsequent `mcp_approval_response` input to approve or reject the corresponding tool call."""
 
 
 BetaMCPToolCallError = MCPToolCallError
@@ -1870,14 +1582,11 @@ class BetaMCPToolCallParam(TypedDict, total=False):
     arguments: Required[str]
     output: Optional[str]
     error: Optional[BetaMCPToolCallErrorParam]
-    status: BetaMCPToolCallStatusParam
+    status: BetaMCPToolCallStatus
     approval_request_id: Optional[str]
 
 
 BetaMCPToolCallStatus = MCPToolCallStatus
-
-
-BetaMCPToolCallStatusParam = MCPToolCallStatusParam
 
 
 BetaMCPToolExecutionError = MCPToolExecutionError
@@ -1902,30 +1611,20 @@ BetaMCPToolRequireApprovalParam = MCPToolRequireApprovalParam
 
 
 class BetaMessage(BaseModel):
-    """A message to or from the model."""
+    """The beta Responses API's ``Message`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["message"]
-    """The type of the message. Always set to `message`."""
     id: str
-    """The unique ID of the message."""
     status: BetaMessageStatus
-    """The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
     role: BetaMessageRole
-    """The role of the message. One of `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`, `developer`, or `tool`."""
     content: List[BetaMessageContent]
-    """The content of the message"""
     phase: Optional[BetaMessagePhase_2]
-    """Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`). For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend phase on all assistant messages — dropping it can degrade performance. Not used for user messages."""
 
 
 BetaMessageContent: TypeAlias = Union[BetaInputTextContent, BetaOutputTextContent, BetaTextContent, BetaSummaryTextContent, BetaReasoningTextContent, BetaRefusalContent, BetaInputImageContent, BetaComputerScreenshotContent, BetaInputFileContent, BetaEncryptedContent]
 
 
 BetaMessagePhase = MessagePhase
-
-
-BetaMessagePhaseParam = MessagePhaseParam
 
 
 BetaMessagePhase_2 = MessagePhase_2
@@ -1943,27 +1642,19 @@ BetaMetadata = Metadata
 BetaMetadataParam = MetadataParam
 
 
-BetaModelIdsCompactionParam: TypeAlias = Optional[Union[BetaModelIdsResponsesParam, str]]
+BetaModelIdsCompaction: TypeAlias = Optional[Union[BetaModelIdsResponses, str]]
 
 
-BetaModelIdsResponses = ModelIdsResponses
-
-
-BetaModelIdsResponsesParam: TypeAlias = Union[BetaModelIdsSharedParam, Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
+BetaModelIdsResponses: TypeAlias = Union[BetaModelIdsShared, Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
 
 
 BetaModelIdsShared = ModelIdsShared
 
 
-BetaModelIdsSharedParam = ModelIdsSharedParam
-
-
 class BetaModeration(BaseModel):
-    """Moderation results or errors for the response input and output."""
+    """The beta Responses API's ``Moderation`` (documented there)."""
     input: BetaModerationInput
-    """Moderation for the response input."""
     output: BetaModerationOutput
-    """Moderation for the response output."""
 
 
 BetaModerationConfigParam = ModerationConfigParam
@@ -1978,7 +1669,7 @@ BetaModerationInput: TypeAlias = Union[BetaModerationResultBody, BetaModerationE
 BetaModerationInputType = ModerationInputType
 
 
-BetaModerationModeParam = ModerationModeParam
+BetaModerationMode = ModerationMode
 
 
 BetaModerationOutput: TypeAlias = Union[BetaModerationResultBody, BetaModerationErrorBody]
@@ -2003,9 +1694,6 @@ BetaMultiAgentAction: TypeAlias = Literal["spawn_agent", "interrupt_agent", "lis
 
 
 BetaMultiAgentAction1: TypeAlias = Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]
-
-
-BetaMultiAgentAction1Param: TypeAlias = Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]
 
 
 class BetaMultiAgentCall(BaseModel):
@@ -2043,7 +1731,7 @@ class BetaMultiAgentCallItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Required[str]
     type: Required[Literal["multi_agent_call"]]
-    action: Required[BetaMultiAgentAction1Param]
+    action: Required[BetaMultiAgentAction1]
     arguments: Required[str]
 
 
@@ -2082,7 +1770,7 @@ class BetaMultiAgentCallOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Required[str]
     type: Required[Literal["multi_agent_call_output"]]
-    action: Required[BetaMultiAgentAction1Param]
+    action: Required[BetaMultiAgentAction1]
     output: Required[Iterable[BetaOutputTextContentParam]]
 
 
@@ -2142,7 +1830,7 @@ class BetaOutputMessageParam(TypedDict, total=False):
     type: Required[Literal["message"]]
     role: Required[Literal["assistant"]]
     content: Required[Iterable[BetaOutputMessageContentParam]]
-    phase: Optional[BetaMessagePhaseParam]
+    phase: Optional[BetaMessagePhase]
     status: Required[Literal["in_progress", "completed", "incomplete"]]
 
 
@@ -2185,37 +1873,27 @@ class BetaOutputTextContentParamObject(BaseModel):
 BetaOutputTextContentParamObjectAnnotation: TypeAlias = Union[BetaFileCitation, BetaUrlCitation, BetaContainerFileCitation]
 
 
-BetaPersonalityEnumParam = PersonalityEnumParam
+BetaPersonalityEnum = PersonalityEnum
 
 
 class BetaProgram(BaseModel):
+    """The beta Responses API's ``Program`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["program"]
-    """The type of the item. Always `program`."""
     id: str
-    """The unique ID of the program item."""
     call_id: str
-    """The stable call ID of the program item."""
     code: str
-    """The JavaScript source executed by programmatic tool calling."""
     fingerprint: str
-    """Opaque program replay fingerprint that must be round-tripped."""
 
 
 class BetaProgramItem(BaseModel):
+    """The beta Responses API's ``ProgramItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: str
-    """The unique ID of this program item."""
     type: Literal["program"]
-    """The item type. Always `program`."""
     call_id: str
-    """The stable call ID of the program item."""
     code: str
-    """The JavaScript source executed by programmatic tool calling."""
     fingerprint: str
-    """Opaque program replay fingerprint that must be round-tripped."""
 
 
 class BetaProgramItemParam(TypedDict, total=False):
@@ -2228,33 +1906,23 @@ class BetaProgramItemParam(TypedDict, total=False):
 
 
 class BetaProgramOutput(BaseModel):
+    """The beta Responses API's ``ProgramOutput`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["program_output"]
-    """The type of the item. Always `program_output`."""
     id: str
-    """The unique ID of the program output item."""
     call_id: str
-    """The call ID of the program item."""
     result: str
-    """The result produced by the program item."""
     status: BetaProgramOutputStatus
-    """The terminal status of the program output item."""
 
 
 class BetaProgramOutputItem(BaseModel):
+    """The beta Responses API's ``ProgramOutputItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: str
-    """The unique ID of this program output item."""
     type: Literal["program_output"]
-    """The item type. Always `program_output`."""
     call_id: str
-    """The call ID of the program item."""
     result: str
-    """The result produced by the program item."""
     status: BetaProgramOutputItemStatus
-    """The terminal status of the program output."""
 
 
 class BetaProgramOutputItemParam(TypedDict, total=False):
@@ -2263,13 +1931,10 @@ class BetaProgramOutputItemParam(TypedDict, total=False):
     type: Required[Literal["program_output"]]
     call_id: Required[str]
     result: Required[str]
-    status: Required[BetaProgramOutputItemStatusParam]
+    status: Required[BetaProgramOutputItemStatus]
 
 
 BetaProgramOutputItemStatus = ProgramOutputItemStatus
-
-
-BetaProgramOutputItemStatusParam = ProgramOutputItemStatusParam
 
 
 BetaProgramOutputStatus = ProgramOutputStatus
@@ -2293,9 +1958,7 @@ BetaProgrammaticToolCalling = ProgrammaticToolCalling
 BetaProgrammaticToolCallingParam = ProgrammaticToolCallingParam
 
 
-BetaPrompt: TypeAlias = Optional[BetaPromptItem]
-"""Reference to a prompt template and its variables.
-[Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+BetaPrompt = Prompt
 
 
 BetaPromptCacheBreakpoint = PromptCacheBreakpoint
@@ -2313,45 +1976,28 @@ BetaPromptCacheBreakpointParam = PromptCacheBreakpointParam
 BetaPromptCacheModeEnum = PromptCacheModeEnum
 
 
-BetaPromptCacheModeEnumParam = PromptCacheModeEnumParam
-
-
 BetaPromptCacheOptions = PromptCacheOptions
 
 
 BetaPromptCacheOptionsParam = PromptCacheOptionsParam
 
 
-BetaPromptCacheRetentionEnumParam = PromptCacheRetentionEnumParam
+BetaPromptCacheRetentionEnum = PromptCacheRetentionEnum
 
 
 BetaPromptCacheTTLEnum = PromptCacheTTLEnum
 
 
-BetaPromptCacheTTLEnumParam = PromptCacheTTLEnumParam
-
-
-class BetaPromptItem(BaseModel):
-    id: str
-    """The unique identifier of the prompt template to use."""
-    version: Optional[str]
-    """Optional version of the prompt template."""
-    variables: Optional[BetaResponsePromptVariables]
-    """Optional map of values to substitute in for variables in your
-prompt. The substitution values can either be strings, or other
-Response input types like images or files."""
-
-
 BetaPromptParam = PromptParam
+
+
+BetaPromptVariant0 = PromptVariant0
 
 
 BetaPromptVariant0Param = PromptVariant0Param
 
 
 BetaRankerVersionType = RankerVersionType
-
-
-BetaRankerVersionTypeParam = RankerVersionTypeParam
 
 
 BetaRankingOptions = RankingOptions
@@ -2364,9 +2010,6 @@ BetaReasoning = Reasoning
 
 
 BetaReasoningEffort = ReasoningEffort
-
-
-BetaReasoningEffortParam = ReasoningEffortParam
 
 
 class BetaReasoningItem(BaseModel):
@@ -2412,9 +2055,6 @@ class BetaReasoningItemParam(TypedDict, total=False):
 BetaReasoningModeEnum = ReasoningModeEnum
 
 
-BetaReasoningModeEnumParam = ReasoningModeEnumParam
-
-
 BetaReasoningParam = ReasoningParam
 
 
@@ -2431,375 +2071,180 @@ BetaRefusalContentParam = RefusalContentParam
 
 
 class BetaResponse(BaseModel):
+    """The beta Responses API's ``Response`` (documented there)."""
     metadata: BetaMetadata
-    """Set of 16 key-value pairs that can be attached to an object. This can be
-useful for storing additional information about the object in a structured
-format, and querying for objects via API or the dashboard.
-
-Keys are strings with a maximum length of 64 characters. Values are strings
-with a maximum length of 512 characters."""
     top_logprobs: Optional[int]
-    """An integer between 0 and 20 specifying the maximum number of most likely
-tokens to return at each token position, each with an associated log
-probability. In some cases, the number of returned tokens may be fewer than
-requested."""
     temperature: Optional[float]
-    """What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
-We generally recommend altering this or `top_p` but not both."""
     top_p: Optional[float]
-    """An alternative to sampling with temperature, called nucleus sampling,
-where the model considers the results of the tokens with top_p probability
-mass. So 0.1 means only the tokens comprising the top 10% probability mass
-are considered.
-
-We generally recommend altering this or `temperature` but not both."""
     user: Optional[str]
-    """Deprecated. This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
-A stable identifier for your end-users.
-Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers)."""
     safety_identifier: Optional[str]
-    """A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
-The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](/docs/guides/safety-best-practices#safety-identifiers)."""
     prompt_cache_key: Optional[str]
-    """Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](/docs/guides/prompt-caching)."""
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
-    """Deprecated. Deprecated. Use `prompt_cache_options.ttl` instead.
-
-The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](/docs/guides/prompt-caching#prompt-cache-retention).
-This field expresses a maximum retention policy, while
-`prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
-fields are independent and do not interact.
-For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
-
-For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
-  - Organizations without ZDR enabled default to `24h`.
-  - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified."""
     previous_response_id: Optional[str]
-    """The unique ID of the previous response to the model. Use this to
-create multi-turn conversations. Learn more about
-[conversation state](/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`."""
     model: BetaModelIdsResponses
-    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-offers a wide range of models with different capabilities, performance
-characteristics, and price points. Refer to the [model guide](/docs/models)
-to browse and compare available models."""
     background: Optional[bool]
-    """Whether to run the model response in the background.
-[Learn more](/docs/guides/background)."""
     max_tool_calls: Optional[int]
-    """The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored."""
     text: Optional[BetaResponseText]
-    """Configuration options for a text response from the model. Can be plain
-text or structured JSON data. Learn more:
-- [Text inputs and outputs](/docs/guides/text)
-- [Structured Outputs](/docs/guides/structured-outputs)"""
-    tools: List[BetaTool]
-    """An array of tools the model may call while generating a response. You
-can specify which tool to use by setting the `tool_choice` parameter.
-
-We support the following categories of tools:
-- **Built-in tools**: Tools that are provided by OpenAI that extend the
-  model's capabilities, like [web search](/docs/guides/tools-web-search)
-  or [file search](/docs/guides/tools-file-search). Learn more about
-  [built-in tools](/docs/guides/tools).
-- **MCP Tools**: Integrations with third-party systems via custom MCP servers
-  or predefined connectors such as Google Drive and SharePoint. Learn more about
-  [MCP Tools](/docs/guides/tools-connectors-mcp).
-- **Function calls (custom tools)**: Functions that are defined by you,
-  enabling the model to call your own code with strongly typed arguments
-  and outputs. Learn more about
-  [function calling](/docs/guides/function-calling). You can also use
-  custom tools to call your own code."""
+    tools: BetaToolsArray
     tool_choice: BetaToolChoice
-    """How the model should select which tool (or tools) to use when generating
-a response. See the `tools` parameter to see how to specify which tools
-the model can call."""
     prompt: Optional[BetaPrompt]
-    """Reference to a prompt template and its variables.
-[Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
     service_tier: Optional[BetaServiceTierResponses]
-    """Specifies the processing type used for serving the request.
-  - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
-  - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
-  - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the Flex Processing service tier.
-  - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or `priority` in your request.
-  - If set to 'ultrafast', then the request will be processed with the access-controlled Ultrafast Processing service tier. This tier is currently available for `gpt-5.6-sol`; a response served through it will show `service_tier=ultrafast`.
-  - When not set, the default behavior is 'auto'.
-
-  When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter."""
     truncation: Optional[Literal["auto", "disabled"]]
-    """The truncation strategy to use for the model response.
-- `auto`: If the input to this Response exceeds
-  the model's context window size, the model will truncate the
-  response to fit the context window by dropping items from the beginning of the conversation.
-- `disabled` (default): If the input size will exceed the context window
-  size for a model, the request will fail with a 400 error."""
     id: str
-    """Unique identifier for this Response."""
     object: Literal["response"]
-    """The object type of this resource - always set to `response`."""
     status: Optional[Literal["completed", "failed", "in_progress", "cancelled", "queued", "incomplete"]]
-    """The status of the response generation. One of `completed`, `failed`,
-`in_progress`, `cancelled`, `queued`, or `incomplete`."""
     created_at: float
-    """Unix timestamp (in seconds) of when this Response was created."""
     completed_at: Optional[float]
-    """Unix timestamp (in seconds) of when this Response was completed.
-Only present when the status is `completed`."""
     error: BetaResponseError
-    """An error object returned when the model fails to generate a Response."""
     incomplete_details: Optional[BetaResponseIncompleteDetail]
-    """Details about why the response is incomplete."""
     output: List[BetaOutputItem]
-    """An array of content items generated by the model.
-
-- The length and order of items in the `output` array is dependent
-  on the model's response.
-- Rather than accessing the first item in the `output` array and
-  assuming it's an `assistant` message with the content generated by
-  the model, you might consider using the `output_text` property where
-  supported in SDKs."""
     reasoning: Optional[BetaReasoning]
-    """**gpt-5 and o-series models only**
-
-Configuration options for
-[reasoning models](https://platform.openai.com/docs/guides/reasoning)."""
     instructions: Optional[Union[str, List[BetaInputItem]]]
-    """A system (or developer) message inserted into the model's context.
-
-When using along with `previous_response_id`, the instructions from a previous
-response will not be carried over to the next response. This makes it simple
-to swap out system (or developer) messages in new responses."""
     output_text: Optional[str]
-    """SDK-only convenience property that contains the aggregated text output
-from all `output_text` items in the `output` array, if any are present.
-Supported in the Python and JavaScript SDKs."""
     usage: Optional[BetaResponseUsage]
-    """Represents token usage details including input tokens, output tokens,
-a breakdown of output tokens, and the total tokens used."""
     prompt_cache_options: Optional[BetaPromptCacheOptions]
-    """The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later models."""
     moderation: Optional[BetaModeration]
-    """Moderation results for the response input and output, if moderated completions were requested."""
     parallel_tool_calls: bool
-    """Whether to allow the model to run tool calls in parallel."""
     conversation: Optional[BetaResponseConversation]
-    """The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation."""
     max_output_tokens: Optional[int]
-    """An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](/docs/guides/reasoning)."""
 
 
 class BetaResponseAudioDeltaEvent(BaseModel):
-    """Emitted when there is a partial audio response."""
+    """The beta Responses API's ``ResponseAudioDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.audio.delta"]
-    """The type of the event. Always `response.audio.delta`."""
     sequence_number: int
-    """A sequence number for this chunk of the stream response."""
     delta: str
-    """A chunk of Base64 encoded response audio bytes."""
 
 
 class BetaResponseAudioDoneEvent(BaseModel):
-    """Emitted when the audio response is complete."""
+    """The beta Responses API's ``ResponseAudioDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.audio.done"]
-    """The type of the event. Always `response.audio.done`."""
     sequence_number: int
-    """The sequence number of the delta."""
 
 
 class BetaResponseAudioTranscriptDeltaEvent(BaseModel):
-    """Emitted when there is a partial transcript of audio."""
+    """The beta Responses API's ``ResponseAudioTranscriptDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.audio.transcript.delta"]
-    """The type of the event. Always `response.audio.transcript.delta`."""
     delta: str
-    """The partial transcript of the audio response."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseAudioTranscriptDoneEvent(BaseModel):
-    """Emitted when the full audio transcript is completed."""
+    """The beta Responses API's ``ResponseAudioTranscriptDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.audio.transcript.done"]
-    """The type of the event. Always `response.audio.transcript.done`."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
-    """Emitted when a partial code snippet is streamed by the code interpreter."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallCodeDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call_code.delta"]
-    """The type of the event. Always `response.code_interpreter_call_code.delta`."""
     output_index: int
-    """The index of the output item in the response for which the code is being streamed."""
     item_id: str
-    """The unique identifier of the code interpreter tool call item."""
     delta: str
-    """The partial code snippet being streamed by the code interpreter."""
     sequence_number: int
-    """The sequence number of this event, used to order streaming events."""
 
 
 class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
-    """Emitted when the code snippet is finalized by the code interpreter."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallCodeDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call_code.done"]
-    """The type of the event. Always `response.code_interpreter_call_code.done`."""
     output_index: int
-    """The index of the output item in the response for which the code is finalized."""
     item_id: str
-    """The unique identifier of the code interpreter tool call item."""
     code: str
-    """The final code snippet output by the code interpreter."""
     sequence_number: int
-    """The sequence number of this event, used to order streaming events."""
 
 
 class BetaResponseCodeInterpreterCallCompletedEvent(BaseModel):
-    """Emitted when the code interpreter call is completed."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallCompletedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call.completed"]
-    """The type of the event. Always `response.code_interpreter_call.completed`."""
     output_index: int
-    """The index of the output item in the response for which the code interpreter call is completed."""
     item_id: str
-    """The unique identifier of the code interpreter tool call item."""
     sequence_number: int
-    """The sequence number of this event, used to order streaming events."""
 
 
 class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel):
-    """Emitted when a code interpreter call is in progress."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallInProgressEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call.in_progress"]
-    """The type of the event. Always `response.code_interpreter_call.in_progress`."""
     output_index: int
-    """The index of the output item in the response for which the code interpreter call is in progress."""
     item_id: str
-    """The unique identifier of the code interpreter tool call item."""
     sequence_number: int
-    """The sequence number of this event, used to order streaming events."""
 
 
 class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
-    """Emitted when the code interpreter is actively interpreting the code snippet."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallInterpretingEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call.interpreting"]
-    """The type of the event. Always `response.code_interpreter_call.interpreting`."""
     output_index: int
-    """The index of the output item in the response for which the code interpreter is interpreting code."""
     item_id: str
-    """The unique identifier of the code interpreter tool call item."""
     sequence_number: int
-    """The sequence number of this event, used to order streaming events."""
 
 
 class BetaResponseCompletedEvent(BaseModel):
-    """Emitted when the model response is complete."""
+    """The beta Responses API's ``ResponseCompletedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.completed"]
-    """The type of the event. Always `response.completed`."""
     response: BetaResponse
-    """Properties of the completed response."""
     sequence_number: int
-    """The sequence number for this event."""
 
 
 class BetaResponseContentPartAddedEvent(BaseModel):
-    """Emitted when a new content part is added."""
+    """The beta Responses API's ``ResponseContentPartAddedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.content_part.added"]
-    """The type of the event. Always `response.content_part.added`."""
     item_id: str
-    """The ID of the output item that the content part was added to."""
     output_index: int
-    """The index of the output item that the content part was added to."""
     content_index: int
-    """The index of the content part that was added."""
     part: BetaOutputContent
-    """The content part that was added."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseContentPartDoneEvent(BaseModel):
-    """Emitted when a content part is done."""
+    """The beta Responses API's ``ResponseContentPartDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.content_part.done"]
-    """The type of the event. Always `response.content_part.done`."""
     item_id: str
-    """The ID of the output item that the content part was added to."""
     output_index: int
-    """The index of the output item that the content part was added to."""
     content_index: int
-    """The index of the content part that is done."""
     sequence_number: int
-    """The sequence number of this event."""
     part: BetaOutputContent
-    """The content part that is done."""
 
 
 BetaResponseConversation = ResponseConversation
 
 
 class BetaResponseCreatedEvent(BaseModel):
-    """An event that is emitted when a response is created."""
+    """The beta Responses API's ``ResponseCreatedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.created"]
-    """The type of the event. Always `response.created`."""
     response: BetaResponse
-    """The response that was created."""
     sequence_number: int
-    """The sequence number for this event."""
 
 
 class BetaResponseCustomToolCallInputDeltaEvent(BaseModel):
-    """Event representing a delta (partial update) to the input of a custom tool call."""
+    """The beta Responses API's ``ResponseCustomToolCallInputDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.custom_tool_call_input.delta"]
-    """The event type identifier."""
     sequence_number: int
-    """The sequence number of this event."""
     output_index: int
-    """The index of the output this delta applies to."""
     item_id: str
-    """Unique identifier for the API item associated with this event."""
     delta: str
-    """The incremental input data (delta) for the custom tool call."""
 
 
 class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
-    """Event indicating that input for a custom tool call is complete."""
+    """The beta Responses API's ``ResponseCustomToolCallInputDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.custom_tool_call_input.done"]
-    """The event type identifier."""
     sequence_number: int
-    """The sequence number of this event."""
     output_index: int
-    """The index of the output this event applies to."""
     item_id: str
-    """Unique identifier for the API item associated with this event."""
     input: str
-    """The complete input data for the custom tool call."""
 
 
 BetaResponseError = ResponseError
@@ -2809,82 +2254,63 @@ BetaResponseErrorCode = ResponseErrorCode
 
 
 class BetaResponseErrorEvent(BaseModel):
-    """Emitted when an error occurs."""
+    """The beta Responses API's ``ResponseErrorEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["error"]
-    """The type of the event. Always `error`."""
     code: Optional[str]
-    """The error code."""
     message: str
-    """The error message."""
     param: Optional[str]
-    """The error parameter."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
-BetaResponseErrorItem = ResponseErrorItem
+BetaResponseErrorVariant0 = ResponseErrorVariant0
 
 
 class BetaResponseFailedEvent(BaseModel):
-    """An event that is emitted when a response fails."""
+    """The beta Responses API's ``ResponseFailedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.failed"]
-    """The type of the event. Always `response.failed`."""
     sequence_number: int
-    """The sequence number of this event."""
     response: BetaResponse
-    """The response that failed."""
 
 
 class BetaResponseFileSearchCallCompletedEvent(BaseModel):
-    """Emitted when a file search call is completed (results found)."""
+    """The beta Responses API's ``ResponseFileSearchCallCompletedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.file_search_call.completed"]
-    """The type of the event. Always `response.file_search_call.completed`."""
     output_index: int
-    """The index of the output item that the file search call is initiated."""
     item_id: str
-    """The ID of the output item that the file search call is initiated."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseFileSearchCallInProgressEvent(BaseModel):
-    """Emitted when a file search call is initiated."""
+    """The beta Responses API's ``ResponseFileSearchCallInProgressEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.file_search_call.in_progress"]
-    """The type of the event. Always `response.file_search_call.in_progress`."""
     output_index: int
-    """The index of the output item that the file search call is initiated."""
     item_id: str
-    """The ID of the output item that the file search call is initiated."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseFileSearchCallSearchingEvent(BaseModel):
-    """Emitted when a file search is currently searching."""
+    """The beta Responses API's ``ResponseFileSearchCallSearchingEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.file_search_call.searching"]
-    """The type of the event. Always `response.file_search_call.searching`."""
     output_index: int
-    """The index of the output item that the file search call is searching."""
     item_id: str
-    """The ID of the output item that the file search call is initiated."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 BetaResponseFormatJsonObject = ResponseFormatJsonObject
 
 
 BetaResponseFormatJsonObjectParam = ResponseFormatJsonObjectParam
+
+
+BetaResponseFormatJsonSchemaSchema = ResponseFormatJsonSchemaSchema
+
+
+BetaResponseFormatJsonSchemaSchemaParam = ResponseFormatJsonSchemaSchemaParam
 
 
 BetaResponseFormatText = ResponseFormatText
@@ -2894,145 +2320,94 @@ BetaResponseFormatTextParam = ResponseFormatTextParam
 
 
 class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
-    """Emitted when there is a partial function-call arguments delta."""
+    """The beta Responses API's ``ResponseFunctionCallArgumentsDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.function_call_arguments.delta"]
-    """The type of the event. Always `response.function_call_arguments.delta`."""
     item_id: str
-    """The ID of the output item that the function-call arguments delta is added to."""
     output_index: int
-    """The index of the output item that the function-call arguments delta is added to."""
     sequence_number: int
-    """The sequence number of this event."""
     delta: str
-    """The function-call arguments delta that is added."""
 
 
 class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
-    """Emitted when function-call arguments are finalized."""
+    """The beta Responses API's ``ResponseFunctionCallArgumentsDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.function_call_arguments.done"]
     item_id: str
-    """The ID of the item."""
     name: str
-    """The name of the function that was called."""
     output_index: int
-    """The index of the output item."""
     sequence_number: int
-    """The sequence number of this event."""
     arguments: str
-    """The function-call arguments."""
 
 
 class BetaResponseImageGenCallCompletedEvent(BaseModel):
-    """Emitted when an image generation tool call has completed and the final image is available."""
+    """The beta Responses API's ``ResponseImageGenCallCompletedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.image_generation_call.completed"]
-    """The type of the event. Always 'response.image_generation_call.completed'."""
     output_index: int
-    """The index of the output item in the response's output array."""
     sequence_number: int
-    """The sequence number of this event."""
     item_id: str
-    """The unique identifier of the image generation item being processed."""
 
 
 class BetaResponseImageGenCallGeneratingEvent(BaseModel):
-    """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
+    """The beta Responses API's ``ResponseImageGenCallGeneratingEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.image_generation_call.generating"]
-    """The type of the event. Always 'response.image_generation_call.generating'."""
     output_index: int
-    """The index of the output item in the response's output array."""
     item_id: str
-    """The unique identifier of the image generation item being processed."""
     sequence_number: int
-    """The sequence number of the image generation item being processed."""
 
 
 class BetaResponseImageGenCallInProgressEvent(BaseModel):
-    """Emitted when an image generation tool call is in progress."""
+    """The beta Responses API's ``ResponseImageGenCallInProgressEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.image_generation_call.in_progress"]
-    """The type of the event. Always 'response.image_generation_call.in_progress'."""
     output_index: int
-    """The index of the output item in the response's output array."""
     item_id: str
-    """The unique identifier of the image generation item being processed."""
     sequence_number: int
-    """The sequence number of the image generation item being processed."""
 
 
 class BetaResponseImageGenCallPartialImageEvent(BaseModel):
-    """Emitted when a partial image is available during image generation streaming."""
+    """The beta Responses API's ``ResponseImageGenCallPartialImageEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.image_generation_call.partial_image"]
-    """The type of the event. Always 'response.image_generation_call.partial_image'."""
     output_index: int
-    """The index of the output item in the response's output array."""
     item_id: str
-    """The unique identifier of the image generation item being processed."""
     sequence_number: int
-    """The sequence number of the image generation item being processed."""
     partial_image_index: int
-    """0-based index for the partial image (backend is 1-based, but this is 0-based for the user)."""
     partial_image_b64: str
-    """Base64-encoded partial image data, suitable for rendering as an image."""
     size: Optional[str]
-    """The image size that was used."""
     quality: Optional[str]
-    """The image quality that was used."""
     background: Optional[str]
-    """The background setting that was used."""
     output_format: Optional[str]
-    """The output format that was used."""
 
 
 class BetaResponseInProgressEvent(BaseModel):
-    """Emitted when the response is in progress."""
+    """The beta Responses API's ``ResponseInProgressEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.in_progress"]
-    """The type of the event. Always `response.in_progress`."""
     response: BetaResponse
-    """The response that is in progress."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 BetaResponseIncompleteDetail = ResponseIncompleteDetail
 
 
 class BetaResponseIncompleteEvent(BaseModel):
-    """An event that is emitted when a response finishes as incomplete."""
+    """The beta Responses API's ``ResponseIncompleteEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.incomplete"]
-    """The type of the event. Always `response.incomplete`."""
     response: BetaResponse
-    """The response that was incomplete."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseItemList(BaseModel):
-    """A list of Response items."""
+    """The beta Responses API's ``ResponseItemList`` (documented there)."""
     object: Literal["list"]
-    """The type of object returned, must be `list`."""
     data: List[BetaItemResource]
-    """A list of items used to generate this response."""
     has_more: bool
-    """Whether there are more items available."""
     first_id: str
-    """The ID of the first item in the list."""
     last_id: str
-    """The ID of the last item in the list."""
 
 
 BetaResponseLogProb = ResponseLogProb
@@ -3042,170 +2417,107 @@ BetaResponseLogProbTopLogprob = ResponseLogProbTopLogprob
 
 
 class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
-    """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
+    """The beta Responses API's ``ResponseMCPCallArgumentsDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call_arguments.delta"]
-    """The type of the event. Always 'response.mcp_call_arguments.delta'."""
     output_index: int
-    """The index of the output item in the response's output array."""
     item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
     delta: str
-    """A JSON string containing the partial update to the arguments for the MCP tool call."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
-    """Emitted when the arguments for an MCP tool call are finalized."""
+    """The beta Responses API's ``ResponseMCPCallArgumentsDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call_arguments.done"]
-    """The type of the event. Always 'response.mcp_call_arguments.done'."""
     output_index: int
-    """The index of the output item in the response's output array."""
     item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
     arguments: str
-    """A JSON string containing the finalized arguments for the MCP tool call."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseMCPCallCompletedEvent(BaseModel):
-    """Emitted when an MCP  tool call has completed successfully."""
+    """The beta Responses API's ``ResponseMCPCallCompletedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.completed"]
-    """The type of the event. Always 'response.mcp_call.completed'."""
     item_id: str
-    """The ID of the MCP tool call item that completed."""
     output_index: int
-    """The index of the output item that completed."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseMCPCallFailedEvent(BaseModel):
-    """Emitted when an MCP  tool call has failed."""
+    """The beta Responses API's ``ResponseMCPCallFailedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.failed"]
-    """The type of the event. Always 'response.mcp_call.failed'."""
     item_id: str
-    """The ID of the MCP tool call item that failed."""
     output_index: int
-    """The index of the output item that failed."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseMCPCallInProgressEvent(BaseModel):
-    """Emitted when an MCP  tool call is in progress."""
+    """The beta Responses API's ``ResponseMCPCallInProgressEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.in_progress"]
-    """The type of the event. Always 'response.mcp_call.in_progress'."""
     sequence_number: int
-    """The sequence number of this event."""
     output_index: int
-    """The index of the output item in the response's output array."""
     item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
 
 
 class BetaResponseMCPListToolsCompletedEvent(BaseModel):
-    """Emitted when the list of available MCP tools has been successfully retrieved."""
+    """The beta Responses API's ``ResponseMCPListToolsCompletedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.completed"]
-    """The type of the event. Always 'response.mcp_list_tools.completed'."""
     item_id: str
-    """The ID of the MCP tool call item that produced this output."""
     output_index: int
-    """The index of the output item that was processed."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseMCPListToolsFailedEvent(BaseModel):
-    """Emitted when the attempt to list available MCP tools has failed."""
+    """The beta Responses API's ``ResponseMCPListToolsFailedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.failed"]
-    """The type of the event. Always 'response.mcp_list_tools.failed'."""
     item_id: str
-    """The ID of the MCP tool call item that failed."""
     output_index: int
-    """The index of the output item that failed."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseMCPListToolsInProgressEvent(BaseModel):
-    """Emitted when the system is in the process of retrieving the list of available MCP tools."""
+    """The beta Responses API's ``ResponseMCPListToolsInProgressEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.in_progress"]
-    """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
     item_id: str
-    """The ID of the MCP tool call item that is being processed."""
     output_index: int
-    """The index of the output item that is being processed."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseOutputItemAddedEvent(BaseModel):
-    """Emitted when a new output item is added."""
+    """The beta Responses API's ``ResponseOutputItemAddedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_item.added"]
-    """The type of the event. Always `response.output_item.added`."""
     output_index: int
-    """The index of the output item that was added."""
     sequence_number: int
-    """The sequence number of this event."""
     item: BetaOutputItem
-    """The output item that was added. For reasoning items, `encrypted_content`
-may be incomplete while the item is in progress. Use the reasoning item
-from the corresponding `response.output_item.done` event when passing it
-as input to a subsequent request."""
 
 
 class BetaResponseOutputItemDoneEvent(BaseModel):
-    """Emitted when an output item is marked done."""
+    """The beta Responses API's ``ResponseOutputItemDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_item.done"]
-    """The type of the event. Always `response.output_item.done`."""
     output_index: int
-    """The index of the output item that was marked done."""
     sequence_number: int
-    """The sequence number of this event."""
     item: BetaOutputItem
-    """The output item that was marked done."""
 
 
 class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
-    """Emitted when an annotation is added to output text content."""
+    """The beta Responses API's ``ResponseOutputTextAnnotationAddedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_text.annotation.added"]
-    """The type of the event. Always 'response.output_text.annotation.added'."""
     item_id: str
-    """The unique identifier of the item to which the annotation is being added."""
     output_index: int
-    """The index of the output item in the response's output array."""
     content_index: int
-    """The index of the content part within the output item."""
     annotation_index: int
-    """The index of the annotation within the content part."""
     sequence_number: int
-    """The sequence number of this event."""
     annotation: Optional[BetaAnnotation]
-    """The annotation object being added. (See annotation schema for details.)"""
 
 
 BetaResponsePromptVariables = ResponsePromptVariables
@@ -3215,264 +2527,165 @@ BetaResponsePromptVariablesParam = ResponsePromptVariablesParam
 
 
 class BetaResponseQueuedEvent(BaseModel):
-    """Emitted when a response is queued and waiting to be processed."""
+    """The beta Responses API's ``ResponseQueuedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.queued"]
-    """The type of the event. Always 'response.queued'."""
     response: BetaResponse
-    """The full response object that is queued."""
     sequence_number: int
-    """The sequence number for this event."""
 
 
 class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
-    """Emitted when a new reasoning summary part is added."""
+    """The beta Responses API's ``ResponseReasoningSummaryPartAddedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_summary_part.added"]
-    """The type of the event. Always `response.reasoning_summary_part.added`."""
     item_id: str
-    """The ID of the item this summary part is associated with."""
     output_index: int
-    """The index of the output item this summary part is associated with."""
     summary_index: int
-    """The index of the summary part within the reasoning summary."""
     sequence_number: int
-    """The sequence number of this event."""
     part: BetaResponseReasoningSummaryPartAddedEventPart
-    """The summary part that was added."""
 
 
 BetaResponseReasoningSummaryPartAddedEventPart = ResponseReasoningSummaryPartAddedEventPart
 
 
 class BetaResponseReasoningSummaryPartDoneEvent(BaseModel):
-    """Emitted when a reasoning summary part is completed."""
+    """The beta Responses API's ``ResponseReasoningSummaryPartDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_summary_part.done"]
-    """The type of the event. Always `response.reasoning_summary_part.done`."""
     item_id: str
-    """The ID of the item this summary part is associated with."""
     output_index: int
-    """The index of the output item this summary part is associated with."""
     summary_index: int
-    """The index of the summary part within the reasoning summary."""
     status: Optional[Literal["incomplete"]]
-    """The completion status of the summary part. Omitted when the part completed
-normally and set to `incomplete` when generation was interrupted."""
     sequence_number: int
-    """The sequence number of this event."""
     part: BetaResponseReasoningSummaryPartDoneEventPart
-    """The completed summary part."""
 
 
 BetaResponseReasoningSummaryPartDoneEventPart = ResponseReasoningSummaryPartDoneEventPart
 
 
 class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel):
-    """Emitted when a delta is added to a reasoning summary text."""
+    """The beta Responses API's ``ResponseReasoningSummaryTextDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_summary_text.delta"]
-    """The type of the event. Always `response.reasoning_summary_text.delta`."""
     item_id: str
-    """The ID of the item this summary text delta is associated with."""
     output_index: int
-    """The index of the output item this summary text delta is associated with."""
     summary_index: int
-    """The index of the summary part within the reasoning summary."""
     delta: str
-    """The text delta that was added to the summary."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseReasoningSummaryTextDoneEvent(BaseModel):
-    """Emitted when a reasoning summary text is completed."""
+    """The beta Responses API's ``ResponseReasoningSummaryTextDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_summary_text.done"]
-    """The type of the event. Always `response.reasoning_summary_text.done`."""
     item_id: str
-    """The ID of the item this summary text is associated with."""
     output_index: int
-    """The index of the output item this summary text is associated with."""
     summary_index: int
-    """The index of the summary part within the reasoning summary."""
     text: str
-    """The full text of the completed reasoning summary."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseReasoningTextDeltaEvent(BaseModel):
-    """Emitted when a delta is added to a reasoning text."""
+    """The beta Responses API's ``ResponseReasoningTextDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_text.delta"]
-    """The type of the event. Always `response.reasoning_text.delta`."""
     item_id: str
-    """The ID of the item this reasoning text delta is associated with."""
     output_index: int
-    """The index of the output item this reasoning text delta is associated with."""
     content_index: int
-    """The index of the reasoning content part this delta is associated with."""
     delta: str
-    """The text delta that was added to the reasoning content."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseReasoningTextDoneEvent(BaseModel):
-    """Emitted when a reasoning text is completed."""
+    """The beta Responses API's ``ResponseReasoningTextDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_text.done"]
-    """The type of the event. Always `response.reasoning_text.done`."""
     item_id: str
-    """The ID of the item this reasoning text is associated with."""
     output_index: int
-    """The index of the output item this reasoning text is associated with."""
     content_index: int
-    """The index of the reasoning content part."""
     text: str
-    """The full text of the completed reasoning content."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseRefusalDeltaEvent(BaseModel):
-    """Emitted when there is a partial refusal text."""
+    """The beta Responses API's ``ResponseRefusalDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.refusal.delta"]
-    """The type of the event. Always `response.refusal.delta`."""
     item_id: str
-    """The ID of the output item that the refusal text is added to."""
     output_index: int
-    """The index of the output item that the refusal text is added to."""
     content_index: int
-    """The index of the content part that the refusal text is added to."""
     delta: str
-    """The refusal text that is added."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseRefusalDoneEvent(BaseModel):
-    """Emitted when refusal text is finalized."""
+    """The beta Responses API's ``ResponseRefusalDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.refusal.done"]
-    """The type of the event. Always `response.refusal.done`."""
     item_id: str
-    """The ID of the output item that the refusal text is finalized."""
     output_index: int
-    """The index of the output item that the refusal text is finalized."""
     content_index: int
-    """The index of the content part that the refusal text is finalized."""
     refusal: str
-    """The refusal text that is finalized."""
     sequence_number: int
-    """The sequence number of this event."""
 
 
 class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was added to a tool call."""
+    """The beta Responses API's ``ResponseShellCallCommandAddedStreamingEvent`` (documented there)."""
     type: Literal["response.shell_call_command.added"]
-    """The type of the event, always `response.shell_call_command.added`."""
     sequence_number: int
-    """The sequence number of the event that was emitted."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     output_index: int
-    """The index of the output item that was updated."""
     command_index: int
-    """The index of the shell command that was added."""
     command: str
-    """The shell command that was added."""
 
 
 class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was incrementally updated."""
+    """The beta Responses API's ``ResponseShellCallCommandDeltaStreamingEvent`` (documented there)."""
     type: Literal["response.shell_call_command.delta"]
-    """The type of the event, always `response.shell_call_command.delta`."""
     sequence_number: int
-    """The sequence number of the event that was emitted."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     output_index: int
-    """The index of the output item that was updated."""
     command_index: int
-    """The index of the shell command that was updated."""
     delta: str
-    """The shell command delta that was appended."""
     obfuscation: Optional[str]
-    """An obfuscation string that was added to pad the event payload."""
 
 
 class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was completed."""
+    """The beta Responses API's ``ResponseShellCallCommandDoneStreamingEvent`` (documented there)."""
     type: Literal["response.shell_call_command.done"]
-    """The type of the event, always `response.shell_call_command.done`."""
     sequence_number: int
-    """The sequence number of the event that was emitted."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     output_index: int
-    """The index of the output item that was updated."""
     command_index: int
-    """The index of the shell command that was completed."""
     command: str
-    """The final shell command that was emitted."""
 
 
 class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
-    """A streaming event that indicated shell call output was incrementally added."""
+    """The beta Responses API's ``ResponseShellCallOutputContentDeltaStreamingEvent`` (documented there)."""
     type: Literal["response.shell_call_output_content.delta"]
-    """The type of the event, always `response.shell_call_output_content.delta`."""
     sequence_number: int
-    """The sequence number of the event that was emitted."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     item_id: str
-    """The ID of the output item that was updated."""
     output_index: int
-    """The index of the output item that was updated."""
     command_index: int
-    """The index of the shell command that produced output."""
     delta: BetaShellCallOutputDelta
-    """The stdout/stderr delta that was emitted."""
 
 
 class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
-    """A streaming event that indicated shell call output was completed."""
+    """The beta Responses API's ``ResponseShellCallOutputContentDoneStreamingEvent`` (documented there)."""
     type: Literal["response.shell_call_output_content.done"]
-    """The type of the event, always `response.shell_call_output_content.done`."""
     sequence_number: int
-    """The sequence number of the event that was emitted."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     item_id: str
-    """The ID of the output item that was updated."""
     output_index: int
-    """The index of the output item that was updated."""
     command_index: int
-    """The index of the shell command that produced output."""
     output: List[BetaFunctionShellCallOutputContent]
-    """The output contents emitted for the shell command."""
 
 
 BetaResponseStreamEvent: TypeAlias = Union[BetaResponseAudioDeltaEvent, BetaResponseAudioDoneEvent, BetaResponseAudioTranscriptDeltaEvent, BetaResponseAudioTranscriptDoneEvent, BetaResponseCodeInterpreterCallCodeDeltaEvent, BetaResponseCodeInterpreterCallCodeDoneEvent, BetaResponseCodeInterpreterCallCompletedEvent, BetaResponseCodeInterpreterCallInProgressEvent, BetaResponseCodeInterpreterCallInterpretingEvent, BetaResponseCompletedEvent, BetaResponseContentPartAddedEvent, BetaResponseContentPartDoneEvent, BetaResponseCreatedEvent, BetaResponseErrorEvent, BetaResponseFileSearchCallCompletedEvent, BetaResponseFileSearchCallInProgressEvent, BetaResponseFileSearchCallSearchingEvent, BetaResponseFunctionCallArgumentsDeltaEvent, BetaResponseFunctionCallArgumentsDoneEvent, BetaResponseShellCallCommandAddedStreamingEvent, BetaResponseShellCallCommandDeltaStreamingEvent, BetaResponseShellCallCommandDoneStreamingEvent, BetaResponseShellCallOutputContentDeltaStreamingEvent, BetaResponseShellCallOutputContentDoneStreamingEvent, BetaResponseInProgressEvent, BetaResponseFailedEvent, BetaResponseIncompleteEvent, BetaResponseOutputItemAddedEvent, BetaResponseOutputItemDoneEvent, BetaResponseReasoningSummaryPartAddedEvent, BetaResponseReasoningSummaryPartDoneEvent, BetaResponseReasoningSummaryTextDeltaEvent, BetaResponseReasoningSummaryTextDoneEvent, BetaResponseReasoningTextDeltaEvent, BetaResponseReasoningTextDoneEvent, BetaResponseRefusalDeltaEvent, BetaResponseRefusalDoneEvent, BetaResponseTextDeltaEvent, BetaResponseTextDoneEvent, BetaResponseWebSearchCallCompletedEvent, BetaResponseWebSearchCallInProgressEvent, BetaResponseWebSearchCallSearchingEvent, BetaResponseImageGenCallCompletedEvent, BetaResponseImageGenCallGeneratingEvent, BetaResponseImageGenCallInProgressEvent, BetaResponseImageGenCallPartialImageEvent, BetaResponseMCPCallArgumentsDeltaEvent, BetaResponseMCPCallArgumentsDoneEvent, BetaResponseMCPCallCompletedEvent, BetaResponseMCPCallFailedEvent, BetaResponseMCPCallInProgressEvent, BetaResponseMCPListToolsCompletedEvent, BetaResponseMCPListToolsFailedEvent, BetaResponseMCPListToolsInProgressEvent, BetaResponseOutputTextAnnotationAddedEvent, BetaResponseQueuedEvent, BetaResponseCustomToolCallInputDeltaEvent, BetaResponseCustomToolCallInputDoneEvent]
-"""Event emitted while a response is streamed."""
 
 
 BetaResponseStreamOptionsParam = ResponseStreamOptionsParam
-
-
-BetaResponseStreamOptionsParamItem = ResponseStreamOptionsParamItem
 
 
 BetaResponseStreamOptionsVariant0Param = ResponseStreamOptionsVariant0Param
@@ -3482,43 +2695,27 @@ BetaResponseText = ResponseText
 
 
 class BetaResponseTextDeltaEvent(BaseModel):
-    """Emitted when there is an additional text delta."""
+    """The beta Responses API's ``ResponseTextDeltaEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_text.delta"]
-    """The type of the event. Always `response.output_text.delta`."""
     item_id: str
-    """The ID of the output item that the text delta was added to."""
     output_index: int
-    """The index of the output item that the text delta was added to."""
     content_index: int
-    """The index of the content part that the text delta was added to."""
     delta: str
-    """The text delta that was added."""
     sequence_number: int
-    """The sequence number for this event."""
     logprobs: List[BetaResponseLogProb]
-    """The log probabilities of the tokens in the delta."""
 
 
 class BetaResponseTextDoneEvent(BaseModel):
-    """Emitted when text content is finalized."""
+    """The beta Responses API's ``ResponseTextDoneEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_text.done"]
-    """The type of the event. Always `response.output_text.done`."""
     item_id: str
-    """The ID of the output item that the text content is finalized."""
     output_index: int
-    """The index of the output item that the text content is finalized."""
     content_index: int
-    """The index of the content part that the text content is finalized."""
     text: str
-    """The text content that is finalized."""
     sequence_number: int
-    """The sequence number for this event."""
     logprobs: List[BetaResponseLogProb]
-    """The log probabilities of the tokens in the delta."""
 
 
 BetaResponseTextParam = ResponseTextParam
@@ -3534,45 +2731,30 @@ BetaResponseUsageOutputTokensDetail = ResponseUsageOutputTokensDetail
 
 
 class BetaResponseWebSearchCallCompletedEvent(BaseModel):
-    """Emitted when a web search call is completed."""
+    """The beta Responses API's ``ResponseWebSearchCallCompletedEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.web_search_call.completed"]
-    """The type of the event. Always `response.web_search_call.completed`."""
     output_index: int
-    """The index of the output item that the web search call is associated with."""
     item_id: str
-    """Unique ID for the output item associated with the web search call."""
     sequence_number: int
-    """The sequence number of the web search call being processed."""
 
 
 class BetaResponseWebSearchCallInProgressEvent(BaseModel):
-    """Emitted when a web search call is initiated."""
+    """The beta Responses API's ``ResponseWebSearchCallInProgressEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.web_search_call.in_progress"]
-    """The type of the event. Always `response.web_search_call.in_progress`."""
     output_index: int
-    """The index of the output item that the web search call is associated with."""
     item_id: str
-    """Unique ID for the output item associated with the web search call."""
     sequence_number: int
-    """The sequence number of the web search call being processed."""
 
 
 class BetaResponseWebSearchCallSearchingEvent(BaseModel):
-    """Emitted when a web search call is executing."""
+    """The beta Responses API's ``ResponseWebSearchCallSearchingEvent`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.web_search_call.searching"]
-    """The type of the event. Always `response.web_search_call.searching`."""
     output_index: int
-    """The index of the output item that the web search call is associated with."""
     item_id: str
-    """Unique ID for the output item associated with the web search call."""
     sequence_number: int
-    """The sequence number of the web search call being processed."""
 
 
 BetaScreenshot = Screenshot
@@ -3590,22 +2772,13 @@ BetaScrollParam = ScrollParam
 BetaSearchContentType = SearchContentType
 
 
-BetaSearchContentTypeParam = SearchContentTypeParam
-
-
 BetaSearchContextSize = SearchContextSize
 
 
-BetaSearchContextSizeParam = SearchContextSizeParam
-
-
-BetaServiceTierEnumParam = ServiceTierEnumParam
+BetaServiceTierEnum = ServiceTierEnum
 
 
 BetaServiceTierResponses = ServiceTierResponses
-
-
-BetaServiceTierResponsesParam = ServiceTierResponsesParam
 
 
 BetaShellCallOutputDelta = ShellCallOutputDelta
@@ -3663,9 +2836,9 @@ class BetaTokenCountsBodyParam(TypedDict, total=False):
     tools: Optional[Iterable[BetaToolParam]]
     text: Optional[BetaResponseTextParam]
     reasoning: Optional[BetaReasoningParam]
-    truncation: BetaTruncationEnumParam
+    truncation: BetaTruncationEnum
     instructions: Optional[str]
-    personality: BetaPersonalityEnumParam
+    personality: BetaPersonalityEnum
     conversation: Optional[BetaConversationParam]
     tool_choice: Optional[BetaToolChoiceParam]
     parallel_tool_calls: Optional[bool]
@@ -3674,8 +2847,7 @@ class BetaTokenCountsBodyParam(TypedDict, total=False):
 BetaTokenCountsResource = TokenCountsResource
 
 
-BetaTool: TypeAlias = Union[BetaFunctionTool, BetaFileSearchTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaWebSearchTool, BetaMCPTool, BetaCodeInterpreterTool, BetaProgrammaticToolCalling, BetaImageGenTool, BetaLocalShellTool, BetaFunctionShellTool, BetaCustomTool, BetaNamespaceTool, BetaToolSearchTool, BetaWebSearchPreviewTool, BetaApplyPatchTool]
-"""A tool that can be used to generate a response."""
+BetaTool = Tool
 
 
 BetaToolCallCaller = ToolCallCaller
@@ -3723,10 +2895,7 @@ BetaToolChoiceMCPParam = ToolChoiceMCPParam
 BetaToolChoiceOptions = ToolChoiceOptions
 
 
-BetaToolChoiceOptionsParam = ToolChoiceOptionsParam
-
-
-BetaToolChoiceParam: TypeAlias = Union[BetaToolChoiceOptionsParam, BetaToolChoiceAllowedParam, BetaToolChoiceTypesParam, BetaToolChoiceFunctionParam, BetaToolChoiceMCPParam, BetaToolChoiceCustomParam, BetaSpecificProgrammaticToolCallingParam, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam]
+BetaToolChoiceParam = ToolChoiceParam
 
 
 BetaToolChoiceTypes = ToolChoiceTypes
@@ -3735,43 +2904,30 @@ BetaToolChoiceTypes = ToolChoiceTypes
 BetaToolChoiceTypesParam = ToolChoiceTypesParam
 
 
-BetaToolParam: TypeAlias = Union[BetaFunctionToolInputParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]
+BetaToolParam = ToolParam
 
 
 class BetaToolSearchCall(BaseModel):
+    """The beta Responses API's ``ToolSearchCall`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["tool_search_call"]
-    """The type of the item. Always `tool_search_call`."""
     id: str
-    """The unique ID of the tool search call item."""
     call_id: Optional[str]
-    """The unique ID of the tool search call generated by the model."""
     execution: BetaToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
     arguments: Any
-    """Arguments used for the tool search call."""
     status: BetaFunctionCallStatus
-    """The status of the tool search call item that was recorded."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 class BetaToolSearchCallItem(BaseModel):
+    """The beta Responses API's ``ToolSearchCallItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The unique ID of this tool search call."""
     call_id: Optional[str]
-    """The unique ID of the tool search call generated by the model."""
     type: Literal["tool_search_call"]
-    """The item type. Always `tool_search_call`."""
     execution: Optional[BetaToolSearchExecutionType]
-    """Whether tool search was executed by the server or by the client."""
-    arguments: Dict[str, Any]
-    """The arguments supplied to the tool search call."""
+    arguments: BetaEmptyModel
     status: Optional[BetaFunctionCallItemStatus]
-    """The status of the tool search call."""
 
 
 class BetaToolSearchCallItemParam(TypedDict, total=False):
@@ -3779,51 +2935,35 @@ class BetaToolSearchCallItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["tool_search_call"]]
-    execution: BetaToolSearchExecutionTypeParam
-    arguments: Required[Dict[str, Any]]
-    status: Optional[BetaFunctionCallItemStatusParam]
+    execution: BetaToolSearchExecutionType
+    arguments: Required[BetaEmptyModelParam]
+    status: Optional[BetaFunctionCallItemStatus]
 
 
 BetaToolSearchExecutionType = ToolSearchExecutionType
 
 
-BetaToolSearchExecutionTypeParam = ToolSearchExecutionTypeParam
-
-
 class BetaToolSearchOutput(BaseModel):
+    """The beta Responses API's ``ToolSearchOutput`` (documented there)."""
     agent: Optional[BetaAgentTag]
-    """The agent that produced this item."""
     type: Literal["tool_search_output"]
-    """The type of the item. Always `tool_search_output`."""
     id: str
-    """The unique ID of the tool search output item."""
     call_id: Optional[str]
-    """The unique ID of the tool search call generated by the model."""
     execution: BetaToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
     tools: List[BetaTool]
-    """The loaded tool definitions returned by tool search."""
     status: BetaFunctionCallOutputStatusEnum
-    """The status of the tool search output item that was recorded."""
     created_by: Optional[str]
-    """The identifier of the actor that created the item."""
 
 
 class BetaToolSearchOutputItem(BaseModel):
+    """The beta Responses API's ``ToolSearchOutputItem`` (documented there)."""
     agent: Optional[Beta_AgentTag]
-    """The agent that produced this item."""
     id: Optional[str]
-    """The unique ID of this tool search output."""
     call_id: Optional[str]
-    """The unique ID of the tool search call generated by the model."""
     type: Literal["tool_search_output"]
-    """The item type. Always `tool_search_output`."""
     execution: Optional[BetaToolSearchExecutionType]
-    """Whether tool search was executed by the server or by the client."""
     tools: List[BetaTool]
-    """The loaded tool definitions returned by the tool search output."""
     status: Optional[BetaFunctionCallItemStatus]
-    """The status of the tool search output."""
 
 
 class BetaToolSearchOutputItemParam(TypedDict, total=False):
@@ -3831,9 +2971,9 @@ class BetaToolSearchOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["tool_search_output"]]
-    execution: BetaToolSearchExecutionTypeParam
+    execution: BetaToolSearchExecutionType
     tools: Required[Iterable[BetaToolParam]]
-    status: Optional[BetaFunctionCallItemStatusParam]
+    status: Optional[BetaFunctionCallItemStatus]
 
 
 BetaToolSearchTool = ToolSearchTool
@@ -3842,13 +2982,19 @@ BetaToolSearchTool = ToolSearchTool
 BetaToolSearchToolParam = ToolSearchToolParam
 
 
+BetaToolsArray = ToolsArray
+
+
+BetaToolsArrayParam = ToolsArrayParam
+
+
 BetaTopLogProb = TopLogProb
 
 
 BetaTopLogProbParam = TopLogProbParam
 
 
-BetaTruncationEnumParam = TruncationEnumParam
+BetaTruncationEnum = TruncationEnum
 
 
 class BetaType(BaseModel):
@@ -3898,9 +3044,6 @@ BetaVectorStoreFileAttributesParam = VectorStoreFileAttributesParam
 BetaVerbosity = Verbosity
 
 
-BetaVerbosityParam = VerbosityParam
-
-
 BetaWait = Wait
 
 
@@ -3931,27 +3074,16 @@ BetaWebSearchActionSearchSource = WebSearchActionSearchSource
 BetaWebSearchActionSearchSourceParam = WebSearchActionSearchSourceParam
 
 
-BetaWebSearchApproximateLocation: TypeAlias = Optional[BetaWebSearchApproximateLocationItem]
-"""The approximate location of the user."""
-
-
-class BetaWebSearchApproximateLocationItem(BaseModel):
-    type: Optional[Literal["approximate"]]
-    """The type of location approximation. Always `approximate`."""
-    country: Optional[str]
-    """The two-letter [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1) of the user, e.g. `US`."""
-    region: Optional[str]
-    """Free text input for the region of the user, e.g. `California`."""
-    city: Optional[str]
-    """Free text input for the city of the user, e.g. `San Francisco`."""
-    timezone: Optional[str]
-    """The [IANA timezone](https://timeapi.io/documentation/iana-timezones) of the user, e.g. `America/Los_Angeles`."""
+BetaWebSearchApproximateLocation = WebSearchApproximateLocation
 
 
 BetaWebSearchApproximateLocationParam = WebSearchApproximateLocationParam
 
 
-BetaWebSearchApproximateLocationVariant0Param = WebSearchApproximateLocationVariant0Param
+BetaWebSearchApproximateLocationWebSearchApproximateLocation = WebSearchApproximateLocationWebSearchApproximateLocation
+
+
+BetaWebSearchApproximateLocationWebSearchApproximateLocationParam = WebSearchApproximateLocationWebSearchApproximateLocationParam
 
 
 BetaWebSearchPreviewTool = WebSearchPreviewTool
@@ -3960,19 +3092,7 @@ BetaWebSearchPreviewTool = WebSearchPreviewTool
 BetaWebSearchPreviewToolParam = WebSearchPreviewToolParam
 
 
-class BetaWebSearchTool(BaseModel):
-    """Search the Internet for sources related to the prompt. Learn more about the
-[web search tool](/docs/guides/tools-web-search)."""
-    type: Literal["web_search", "web_search_2025_08_26"]
-    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
-    external_web_access: Optional[bool]
-    """Allow live internet access for web search. Defaults to true when omitted. When false, the web search tool runs in offline/cache-only mode and will not fetch new external content."""
-    filters: Optional[BetaWebSearchToolFilter]
-    """Filters for the search."""
-    user_location: Optional[BetaWebSearchApproximateLocation]
-    """The approximate location of the user."""
-    search_context_size: Optional[Literal["low", "medium", "high"]]
-    """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""
+BetaWebSearchTool = WebSearchTool
 
 
 class BetaWebSearchToolCall(BaseModel):
@@ -4011,12 +3131,7 @@ BetaWebSearchToolFilter = WebSearchToolFilter
 BetaWebSearchToolFilterParam = WebSearchToolFilterParam
 
 
-class BetaWebSearchToolParam(TypedDict, total=False):
-    type: Required[Literal["web_search", "web_search_2025_08_26"]]
-    external_web_access: bool
-    filters: Optional[BetaWebSearchToolFilterParam]
-    user_location: BetaWebSearchApproximateLocationParam
-    search_context_size: Literal["low", "medium", "high"]
+BetaWebSearchToolParam = WebSearchToolParam
 
 
 class Beta_AgentTag(BaseModel):
@@ -4043,14 +3158,14 @@ class CompactResource(BaseModel):
 
 
 class CompactResponseMethodPublicBodyParam(TypedDict, total=False):
-    model: Required[ModelIdsCompactionParam]
+    model: Required[ModelIdsCompaction]
     input: Optional[Union[str, Iterable[ResponseInputItemParam]]]
     previous_response_id: Optional[str]
     instructions: Optional[str]
     prompt_cache_key: Optional[str]
-    prompt_cache_retention: Optional[PromptCacheRetentionEnumParam]
+    prompt_cache_retention: Optional[PromptCacheRetentionEnum]
     prompt_cache_options: Optional[PromptCacheOptionsParam]
-    service_tier: Optional[ServiceTierEnumParam]
+    service_tier: Optional[ServiceTierEnum]
 
 
 class CompactionSummaryItem(BaseModel):
@@ -4093,12 +3208,6 @@ class ContextManagementParam(TypedDict, total=False):
 ConversationParam: TypeAlias = Union[str, ConversationParam_2Param]
 
 
-class ConversationParam_2(BaseModel):
-    """The conversation that this response belongs to."""
-    id: str
-    """The unique ID of the conversation."""
-
-
 class ConversationParam_2Param(TypedDict, total=False):
     id: Required[str]
 
@@ -4114,18 +3223,18 @@ class CreateResponseParam(TypedDict, total=False):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
     prompt_cache_options: PromptCacheOptionsParam
     previous_response_id: Optional[str]
-    model: ModelIdsResponsesParam
+    model: ModelIdsResponses
     background: Optional[bool]
     max_tool_calls: Optional[int]
     text: ResponseTextParam
-    tools: Iterable[ToolParam]
+    tools: ToolsArrayParam
     tool_choice: ToolChoiceParam
     prompt: PromptParam
-    service_tier: ServiceTierResponsesParam
+    service_tier: ServiceTierResponses
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[ReasoningParam]
     input: InputParam
-    include: Optional[Iterable[IncludeEnumParam]]
+    include: Optional[Iterable[IncludeEnum]]
     parallel_tool_calls: Optional[bool]
     store: Optional[bool]
     instructions: Optional[str]
@@ -4176,15 +3285,6 @@ class CustomToolCallResource(BaseModel):
 `incomplete`. Populated when items are returned via API."""
     created_by: Optional[str]
     """The identifier of the actor that created the item."""
-
-
-DetailEnum: TypeAlias = Literal["low", "high", "auto", "original"]
-
-
-FileDetailEnum: TypeAlias = Literal["auto", "low", "high"]
-
-
-FunctionCallItemStatus: TypeAlias = Literal["in_progress", "completed", "incomplete"]
 
 
 class FunctionCallOutputItem(BaseModel):
@@ -4239,10 +3339,6 @@ class FunctionShellCallItem(BaseModel):
 
 
 FunctionShellCallItemEnvironment: TypeAlias = Union[LocalEnvironment, ContainerReference]
-
-
-FunctionShellCallItemStatus: TypeAlias = Literal["in_progress", "completed", "incomplete"]
-"""Status values reported for shell tool calls."""
 
 
 class FunctionShellCallOutputContentParamObject(BaseModel):
@@ -4363,7 +3459,7 @@ precedence over instructions given with the `user` role."""
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
     """The status of item. One of `in_progress`, `completed`, or
 `incomplete`. Populated when items are returned via API."""
-    content: List[InputContent]
+    content: InputMessageContentList
     """A list of one or many input items to the model, containing different content
 types."""
 
@@ -4376,7 +3472,7 @@ class InputMessageResource(BaseModel):
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
     """The status of item. One of `in_progress`, `completed`, or
 `incomplete`. Populated when items are returned via API."""
-    content: List[InputContent]
+    content: InputMessageContentList
     """A list of one or many input items to the model, containing different content
 types."""
     id: str
@@ -4430,16 +3526,11 @@ class MCPApprovalResponse(BaseModel):
     """Optional reason for the decision."""
 
 
-ModelIdsCompactionParam: TypeAlias = Optional[Union[ModelIdsResponsesParam, str]]
+ModelIdsCompaction: TypeAlias = Optional[Union[ModelIdsResponses, str]]
+"""Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models."""
 
 
 ModelIdsResponses: TypeAlias = Union[ModelIdsShared, Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
-
-
-ModelIdsResponsesParam: TypeAlias = Union[ModelIdsSharedParam, Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
-
-
-ModelIdsShared: TypeAlias = str
 
 
 class ModerationErrorBody(BaseModel):
@@ -4455,7 +3546,7 @@ class ModerationErrorBody(BaseModel):
 OutputContent: TypeAlias = Union[ResponseOutputText, RefusalContent, ReasoningTextContent]
 
 
-PersonalityEnumParam: TypeAlias = Union[str, Literal["friendly", "pragmatic"]]
+PersonalityEnum: TypeAlias = Union[str, Literal["friendly", "pragmatic"]]
 
 
 class ProgramItem(BaseModel):
@@ -4484,12 +3575,6 @@ class ProgramOutputItem(BaseModel):
     """The terminal status of the program output."""
 
 
-ProgramOutputItemStatus: TypeAlias = Literal["completed", "incomplete"]
-
-
-PromptCacheModeEnum: TypeAlias = Literal["implicit", "explicit"]
-
-
 class PromptCacheOptions(BaseModel):
     """The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later models."""
     ttl: PromptCacheTTLEnum
@@ -4498,10 +3583,7 @@ class PromptCacheOptions(BaseModel):
     """Whether implicit prompt-cache breakpoints were enabled."""
 
 
-PromptCacheRetentionEnumParam: TypeAlias = Literal["in_memory", "24h"]
-
-
-PromptCacheTTLEnum: TypeAlias = Literal["30m"]
+PromptCacheRetentionEnum: TypeAlias = Literal["in_memory", "24h"]
 
 
 class Reasoning(BaseModel):
@@ -4546,12 +3628,9 @@ One of `auto`, `concise`, or `detailed`."""
 ReasoningModeEnum: TypeAlias = Union[str, Literal["standard", "pro"]]
 
 
-ReasoningModeEnumParam: TypeAlias = Union[str, Literal["standard", "pro"]]
-
-
 class ReasoningParam(TypedDict, total=False):
-    mode: ReasoningModeEnumParam
-    effort: ReasoningEffortParam
+    mode: ReasoningModeEnum
+    effort: ReasoningEffort
     summary: Optional[Literal["auto", "concise", "detailed"]]
     context: Optional[Literal["auto", "current_turn", "all_turns"]]
     generate_summary: Optional[Literal["auto", "concise", "detailed"]]
@@ -4620,7 +3699,7 @@ to browse and compare available models."""
 text or structured JSON data. Learn more:
 - [Text inputs and outputs](/docs/guides/text)
 - [Structured Outputs](/docs/guides/structured-outputs)"""
-    tools: List[Tool]
+    tools: ToolsArray
     """An array of tools the model may call while generating a response. You
 can specify which tool to use by setting the `tool_choice` parameter.
 
@@ -4868,7 +3947,7 @@ class ResponseComputerToolCall(BaseModel):
     call_id: str
     """An identifier used when responding to the tool call with output."""
     action: Optional[ComputerAction]
-    actions: Optional[List[ComputerAction]]
+    actions: Optional[ComputerActionList]
     """Flattened batched actions for `computer_use`. Each action includes an
 `type` discriminator and action-specific fields."""
     pending_safety_checks: List[ComputerCallSafetyCheck]
@@ -4883,7 +3962,7 @@ class ResponseComputerToolCallParam(TypedDict, total=False):
     id: Required[str]
     call_id: Required[str]
     action: ComputerActionParam
-    actions: Iterable[ComputerActionParam]
+    actions: ComputerActionListParam
     pending_safety_checks: Required[Iterable[ComputerCallSafetyCheckParam]]
     status: Required[Literal["in_progress", "completed", "incomplete"]]
 
@@ -4964,7 +4043,7 @@ class ResponseCustomToolCallInputDoneEvent(BaseModel):
     """The complete input data for the custom tool call."""
 
 
-ResponseError: TypeAlias = Optional[ResponseErrorItem]
+ResponseError: TypeAlias = Optional[ResponseErrorVariant0]
 """An error object returned when the model fails to generate a Response."""
 
 
@@ -4986,7 +4065,7 @@ class ResponseErrorEvent(BaseModel):
     """The sequence number of this event."""
 
 
-class ResponseErrorItem(BaseModel):
+class ResponseErrorVariant0(BaseModel):
     code: ResponseErrorCode
     """The error code for the response."""
     message: str
@@ -5099,6 +4178,14 @@ to do so."""
 
 class ResponseFormatJsonObjectParam(TypedDict, total=False):
     type: Required[Literal["json_object"]]
+
+
+ResponseFormatJsonSchemaSchema: TypeAlias = Dict[str, Any]
+"""The schema for the response format, described as a JSON Schema object.
+Learn how to build JSON schemas [here](https://json-schema.org/)."""
+
+
+ResponseFormatJsonSchemaSchemaParam: TypeAlias = Dict[str, Any]
 
 
 class ResponseFormatText(BaseModel):
@@ -5495,7 +4582,7 @@ class ResponseOutputMessageParam(TypedDict, total=False):
     type: Required[Literal["message"]]
     role: Required[Literal["assistant"]]
     content: Required[Iterable[ResponseOutputMessageContentParam]]
-    phase: Optional[MessagePhaseParam]
+    phase: Optional[MessagePhase]
     status: Required[Literal["in_progress", "completed", "incomplete"]]
 
 
@@ -5819,17 +4906,6 @@ ResponseStreamEvent: TypeAlias = Union[ResponseAudioDeltaEvent, ResponseAudioDon
 ResponseStreamOptionsParam: TypeAlias = Optional[ResponseStreamOptionsVariant0Param]
 
 
-class ResponseStreamOptionsParamItem(BaseModel):
-    include_obfuscation: Optional[bool]
-    """When true, stream obfuscation will be enabled. Stream obfuscation adds
-random characters to an `obfuscation` field on streaming delta events to
-normalize payload sizes as a mitigation to certain side-channel attacks.
-These obfuscation fields are included by default, but add a small amount
-of overhead to the data stream. You can set `include_obfuscation` to
-false to optimize for bandwidth if you trust the network links between
-your application and the OpenAI API."""
-
-
 class ResponseStreamOptionsVariant0Param(TypedDict, total=False):
     include_obfuscation: bool
 
@@ -5898,7 +4974,7 @@ class ResponseTextDoneEvent(BaseModel):
 
 class ResponseTextParam(TypedDict, total=False):
     format: TextResponseFormatConfigurationParam
-    verbosity: VerbosityParam
+    verbosity: Verbosity
 
 
 class ResponseUsage(BaseModel):
@@ -5965,7 +5041,7 @@ class ResponseWebSearchCallSearchingEvent(BaseModel):
     """The sequence number of the web search call being processed."""
 
 
-ServiceTierEnumParam: TypeAlias = Literal["auto", "default", "fast", "flex", "priority"]
+ServiceTierEnum: TypeAlias = Literal["auto", "default", "fast", "flex", "priority"]
 
 
 ServiceTierResponses: TypeAlias = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
@@ -5978,9 +5054,6 @@ ServiceTierResponses: TypeAlias = Optional[Literal["auto", "default", "flex", "s
   - When not set, the default behavior is 'auto'.
 
   When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter."""
-
-
-ServiceTierResponsesParam: TypeAlias = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
 
 
 class ShellCallOutputDelta(BaseModel):
@@ -6027,9 +5100,9 @@ class TokenCountsBodyParam(TypedDict, total=False):
     tools: Optional[Iterable[ToolParam]]
     text: Optional[ResponseTextParam]
     reasoning: Optional[ReasoningParam]
-    truncation: TruncationEnumParam
+    truncation: TruncationEnum
     instructions: Optional[str]
-    personality: PersonalityEnumParam
+    personality: PersonalityEnum
     conversation: Optional[ConversationParam]
     tool_choice: Optional[ToolChoiceParam]
     parallel_tool_calls: Optional[bool]
@@ -6083,7 +5156,7 @@ class ToolChoiceCustomParam(TypedDict, total=False):
     name: Required[str]
 
 
-ToolChoiceParam: TypeAlias = Union[ToolChoiceOptionsParam, ToolChoiceAllowedParam, ToolChoiceTypesParam, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceCustomParam, SpecificProgrammaticToolCallingParam, SpecificApplyPatchParam, SpecificFunctionShellParam]
+ToolChoiceParam: TypeAlias = Union[ToolChoiceOptions, ToolChoiceAllowedParam, ToolChoiceTypesParam, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceCustomParam, SpecificProgrammaticToolCallingParam, SpecificApplyPatchParam, SpecificFunctionShellParam]
 
 
 ToolChoiceParamObject: TypeAlias = Union[ToolChoiceOptions, ToolChoiceAllowed, ToolChoiceTypes, ToolChoiceFunction, ToolChoiceMCP, ToolChoiceCustom, SpecificProgrammaticToolCalling, SpecificApplyPatch, SpecificFunctionShell]
@@ -6122,7 +5195,7 @@ class ToolSearchCallItem(BaseModel):
     """The item type. Always `tool_search_call`."""
     execution: Optional[ToolSearchExecutionType]
     """Whether tool search was executed by the server or by the client."""
-    arguments: Dict[str, Any]
+    arguments: EmptyModel
     """The arguments supplied to the tool search call."""
     status: Optional[FunctionCallItemStatus]
     """The status of the tool search call."""
@@ -6143,14 +5216,29 @@ class ToolSearchOutputItem(BaseModel):
     """The status of the tool search output."""
 
 
-TruncationEnumParam: TypeAlias = Literal["auto", "disabled"]
+ToolsArray: TypeAlias = List[Tool]
+"""An array of tools the model may call while generating a response. You
+can specify which tool to use by setting the `tool_choice` parameter.
+
+We support the following categories of tools:
+- **Built-in tools**: Tools that are provided by OpenAI that extend the
+  model's capabilities, like [web search](/docs/guides/tools-web-search)
+  or [file search](/docs/guides/tools-file-search). Learn more about
+  [built-in tools](/docs/guides/tools).
+- **MCP Tools**: Integrations with third-party systems via custom MCP servers
+  or predefined connectors such as Google Drive and SharePoint. Learn more about
+  [MCP Tools](/docs/guides/tools-connectors-mcp).
+- **Function calls (custom tools)**: Functions that are defined by you,
+  enabling the model to call your own code with strongly typed arguments
+  and outputs. Learn more about
+  [function calling](/docs/guides/function-calling). You can also use
+  custom tools to call your own code."""
 
 
-Verbosity: TypeAlias = Optional[Literal["low", "medium", "high"]]
-"""Constrains the verbosity of the model's response. Lower values will result in
-more concise responses, while higher values will result in more verbose responses.
-Currently supported values are `low`, `medium`, and `high`. The default is
-`medium`."""
+ToolsArrayParam: TypeAlias = Iterable[ToolParam]
+
+
+TruncationEnum: TypeAlias = Literal["auto", "disabled"]
 
 
 ContentType = TypeVar("ContentType")

@@ -1,5 +1,5 @@
 """Deliberate mistakes: ``pyright`` and ``mypy`` must each report an error on exactly the lines
-marked ``# E: <what>`` (``tests/test_types.py`` compares), and nowhere else. Not run by pytest."""
+ending in an ``E`` comment (``tests/test_types.py`` compares), and nowhere else. Not run by pytest."""
 from __future__ import annotations
 
 from openai_lite import OpenAI
@@ -19,3 +19,4 @@ def mistakes(client: OpenAI) -> None:
     client.responses.create(model="m", input="hi", tool_choice="sometimes")  # E: value outside a union of literals
     for chunk in client.chat.completions.create(model="m", messages=[], stream=True):
         print(chunk.choices[0].message)  # E: a chunk has a delta, not a message
+    client.files.create(file="train.jsonl", purpose="fine-tune")  # E: a plain str is not a file (write a Path)

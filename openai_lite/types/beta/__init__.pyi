@@ -4,7 +4,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AssistantSupportedModelsParam, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, AudioTranscriptionResponse, CreateMessageRequestParam, Metadata, MetadataParam, NoiseReductionType, NoiseReductionTypeParam, PromptParam, ReasoningEffortParam, TruncationObjectParam, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
+from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, AudioTranscriptionResponse, CreateMessageRequestParam, Error, Metadata, MetadataParam, NoiseReductionType, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
 from openai_lite.types.beta.threads import Message, MessageDeltaEvent, Run
 from openai_lite.types.beta.threads.runs import RunStep, RunStepDeltaEvent
 from openai_lite.types.realtime import RealtimeAudioFormats, RealtimeFunctionTool, RealtimeTruncationParam
@@ -297,11 +297,11 @@ class ClosedStatus(BaseModel):
 
 
 class CreateAssistantRequestParam(TypedDict, total=False):
-    model: Required[Union[str, AssistantSupportedModelsParam]]
+    model: Required[Union[str, AssistantSupportedModels]]
     name: Optional[str]
     description: Optional[str]
     instructions: Optional[str]
-    reasoning_effort: ReasoningEffortParam
+    reasoning_effort: ReasoningEffort
     tools: Iterable[AssistantsCreateToolParam]
     tool_resources: Optional[AssistantsCreateToolResourceParam]
     metadata: MetadataParam
@@ -333,7 +333,7 @@ class CreateThreadAndRunRequestParam(TypedDict, total=False):
     max_completion_tokens: Optional[int]
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[AssistantsApiToolChoiceOptionParam]
-    parallel_tool_calls: bool
+    parallel_tool_calls: ParallelToolCalls
     response_format: AssistantsApiResponseFormatOptionParam
 
 
@@ -357,13 +357,6 @@ class DoneEvent(BaseModel):
     """Occurs when a stream ends."""
     event: Literal["done"]
     data: Literal["[DONE]"]
-
-
-class Error(BaseModel):
-    code: Optional[str]
-    message: str
-    param: Optional[str]
-    type: str
 
 
 class ErrorEvent(BaseModel):
@@ -525,43 +518,43 @@ class MessageDeltaContentTextObjectText(BaseModel):
 MessageDeltaContentTextObjectTextAnnotation: TypeAlias = Union[MessageDeltaContentTextAnnotationsFileCitationObject, MessageDeltaContentTextAnnotationsFilePathObject]
 
 
-MessageStreamEvent: TypeAlias = Union[MessageStreamEventVariant0, MessageStreamEventVariant1, MessageStreamEventVariant2, MessageStreamEventVariant3, MessageStreamEventVariant4]
+MessageStreamEvent: TypeAlias = Union[MessageStreamEventThreadMessageCreated, MessageStreamEventThreadMessageInProgress, MessageStreamEventThreadMessageDelta, MessageStreamEventThreadMessageCompleted, MessageStreamEventThreadMessageIncomplete]
 """Occurs when a [message](/docs/api-reference/messages/object) is created."""
 
 
-class MessageStreamEventVariant0(BaseModel):
-    event: Literal["thread.message.created"]
-    data: Message
-    """Represents a message within a [thread](/docs/api-reference/threads)."""
-
-
-class MessageStreamEventVariant1(BaseModel):
-    event: Literal["thread.message.in_progress"]
-    data: Message
-    """Represents a message within a [thread](/docs/api-reference/threads)."""
-
-
-class MessageStreamEventVariant2(BaseModel):
-    event: Literal["thread.message.delta"]
-    data: MessageDeltaEvent
-    """Represents a message delta i.e. any changed fields on a message during streaming."""
-
-
-class MessageStreamEventVariant3(BaseModel):
+class MessageStreamEventThreadMessageCompleted(BaseModel):
     event: Literal["thread.message.completed"]
     data: Message
     """Represents a message within a [thread](/docs/api-reference/threads)."""
 
 
-class MessageStreamEventVariant4(BaseModel):
+class MessageStreamEventThreadMessageCreated(BaseModel):
+    event: Literal["thread.message.created"]
+    data: Message
+    """Represents a message within a [thread](/docs/api-reference/threads)."""
+
+
+class MessageStreamEventThreadMessageDelta(BaseModel):
+    event: Literal["thread.message.delta"]
+    data: MessageDeltaEvent
+    """Represents a message delta i.e. any changed fields on a message during streaming."""
+
+
+class MessageStreamEventThreadMessageInProgress(BaseModel):
+    event: Literal["thread.message.in_progress"]
+    data: Message
+    """Represents a message within a [thread](/docs/api-reference/threads)."""
+
+
+class MessageStreamEventThreadMessageIncomplete(BaseModel):
     event: Literal["thread.message.incomplete"]
     data: Message
     """Represents a message within a [thread](/docs/api-reference/threads)."""
 
 
 class ModifyAssistantRequestParam(TypedDict, total=False):
-    model: Union[str, AssistantSupportedModelsParam]
-    reasoning_effort: ReasoningEffortParam
+    model: Union[str, AssistantSupportedModels]
+    reasoning_effort: ReasoningEffort
     name: Optional[str]
     description: Optional[str]
     instructions: Optional[str]
@@ -886,112 +879,112 @@ class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
 RunStepDeltaStepDetailsToolCallsObjectToolCall: TypeAlias = Union[RunStepDeltaStepDetailsToolCallsCodeObject, RunStepDeltaStepDetailsToolCallsFileSearchObject, RunStepDeltaStepDetailsToolCallsFunctionObject]
 
 
-RunStepStreamEvent: TypeAlias = Union[RunStepStreamEventVariant0, RunStepStreamEventVariant1, RunStepStreamEventVariant2, RunStepStreamEventVariant3, RunStepStreamEventVariant4, RunStepStreamEventVariant5, RunStepStreamEventVariant6]
+RunStepStreamEvent: TypeAlias = Union[RunStepStreamEventThreadRunStepCreated, RunStepStreamEventThreadRunStepInProgress, RunStepStreamEventThreadRunStepDelta, RunStepStreamEventThreadRunStepCompleted, RunStepStreamEventThreadRunStepFailed, RunStepStreamEventThreadRunStepCancelled, RunStepStreamEventThreadRunStepExpired]
 """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is created."""
 
 
-class RunStepStreamEventVariant0(BaseModel):
-    event: Literal["thread.run.step.created"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventVariant1(BaseModel):
-    event: Literal["thread.run.step.in_progress"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventVariant2(BaseModel):
-    event: Literal["thread.run.step.delta"]
-    data: RunStepDeltaEvent
-    """Represents a run step delta i.e. any changed fields on a run step during streaming."""
-
-
-class RunStepStreamEventVariant3(BaseModel):
-    event: Literal["thread.run.step.completed"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventVariant4(BaseModel):
-    event: Literal["thread.run.step.failed"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventVariant5(BaseModel):
+class RunStepStreamEventThreadRunStepCancelled(BaseModel):
     event: Literal["thread.run.step.cancelled"]
     data: RunStep
     """Represents a step in execution of a run."""
 
 
-class RunStepStreamEventVariant6(BaseModel):
+class RunStepStreamEventThreadRunStepCompleted(BaseModel):
+    event: Literal["thread.run.step.completed"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+class RunStepStreamEventThreadRunStepCreated(BaseModel):
+    event: Literal["thread.run.step.created"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+class RunStepStreamEventThreadRunStepDelta(BaseModel):
+    event: Literal["thread.run.step.delta"]
+    data: RunStepDeltaEvent
+    """Represents a run step delta i.e. any changed fields on a run step during streaming."""
+
+
+class RunStepStreamEventThreadRunStepExpired(BaseModel):
     event: Literal["thread.run.step.expired"]
     data: RunStep
     """Represents a step in execution of a run."""
 
 
-RunStreamEvent: TypeAlias = Union[RunStreamEventVariant0, RunStreamEventVariant1, RunStreamEventVariant2, RunStreamEventVariant3, RunStreamEventVariant4, RunStreamEventVariant5, RunStreamEventVariant6, RunStreamEventVariant7, RunStreamEventVariant8, RunStreamEventVariant9]
+class RunStepStreamEventThreadRunStepFailed(BaseModel):
+    event: Literal["thread.run.step.failed"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+class RunStepStreamEventThreadRunStepInProgress(BaseModel):
+    event: Literal["thread.run.step.in_progress"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+RunStreamEvent: TypeAlias = Union[RunStreamEventThreadRunCreated, RunStreamEventThreadRunQueued, RunStreamEventThreadRunInProgress, RunStreamEventThreadRunRequiresAction, RunStreamEventThreadRunCompleted, RunStreamEventThreadRunIncomplete, RunStreamEventThreadRunFailed, RunStreamEventThreadRunCancelling, RunStreamEventThreadRunCancelled, RunStreamEventThreadRunExpired]
 """Occurs when a new [run](/docs/api-reference/runs/object) is created."""
 
 
-class RunStreamEventVariant0(BaseModel):
-    event: Literal["thread.run.created"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventVariant1(BaseModel):
-    event: Literal["thread.run.queued"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventVariant2(BaseModel):
-    event: Literal["thread.run.in_progress"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventVariant3(BaseModel):
-    event: Literal["thread.run.requires_action"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventVariant4(BaseModel):
-    event: Literal["thread.run.completed"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventVariant5(BaseModel):
-    event: Literal["thread.run.incomplete"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventVariant6(BaseModel):
-    event: Literal["thread.run.failed"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventVariant7(BaseModel):
-    event: Literal["thread.run.cancelling"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventVariant8(BaseModel):
+class RunStreamEventThreadRunCancelled(BaseModel):
     event: Literal["thread.run.cancelled"]
     data: Run
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
-class RunStreamEventVariant9(BaseModel):
+class RunStreamEventThreadRunCancelling(BaseModel):
+    event: Literal["thread.run.cancelling"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class RunStreamEventThreadRunCompleted(BaseModel):
+    event: Literal["thread.run.completed"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class RunStreamEventThreadRunCreated(BaseModel):
+    event: Literal["thread.run.created"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class RunStreamEventThreadRunExpired(BaseModel):
     event: Literal["thread.run.expired"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class RunStreamEventThreadRunFailed(BaseModel):
+    event: Literal["thread.run.failed"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class RunStreamEventThreadRunInProgress(BaseModel):
+    event: Literal["thread.run.in_progress"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class RunStreamEventThreadRunIncomplete(BaseModel):
+    event: Literal["thread.run.incomplete"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class RunStreamEventThreadRunQueued(BaseModel):
+    event: Literal["thread.run.queued"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class RunStreamEventThreadRunRequiresAction(BaseModel):
+    event: Literal["thread.run.requires_action"]
     data: Run
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
@@ -1149,11 +1142,11 @@ class ThreadResource(BaseModel):
 ThreadResourceStatu: TypeAlias = Union[ActiveStatus, LockedStatus, ClosedStatus]
 
 
-ThreadStreamEvent: TypeAlias = ThreadStreamEventItem
+ThreadStreamEvent: TypeAlias = ThreadStreamEventThreadCreated
 """Occurs when a new [thread](/docs/api-reference/threads/object) is created."""
 
 
-class ThreadStreamEventItem(BaseModel):
+class ThreadStreamEventThreadCreated(BaseModel):
     enabled: Optional[bool]
     """Whether to enable input audio transcription."""
     event: Literal["thread.created"]
@@ -1221,7 +1214,7 @@ class ToolChoice(BaseModel):
 
 
 class TranscriptionSessionsCreateInputAudioNoiseReductionParam(TypedDict, total=False):
-    type: NoiseReductionTypeParam
+    type: NoiseReductionType
 
 
 class TranscriptionSessionsCreateTurnDetectionParam(TypedDict, total=False):

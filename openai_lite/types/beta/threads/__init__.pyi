@@ -4,14 +4,14 @@ from typing import Iterable, List, Optional, Union
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AssistantSupportedModelsParam, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFileSearchTypeOnly, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, CreateMessageRequestParam, MessageContentImageFileObject, MessageContentImageUrlObject, MessageContentRefusalObject, MessageContentTextObject, Metadata, MetadataParam, ReasoningEffortParam, RunCompletionUsage, RunToolCallObject, TruncationObject, TruncationObjectParam
+from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFileSearchTypeOnly, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, CreateMessageRequestParam, MessageContentImageFileObject, MessageContentImageUrlObject, MessageContentRefusalObject, MessageContentTextObject, Metadata, MetadataParam, ParallelToolCalls, ReasoningEffort, RunCompletionUsage, RunToolCallObject, TruncationObject, TruncationObjectParam
 from openai_lite.types.beta import MessageDeltaContentImageFileObject, MessageDeltaContentImageUrlObject, MessageDeltaContentRefusalObject, MessageDeltaContentTextObject
 
 
 class CreateRunRequestParam(TypedDict, total=False):
     assistant_id: Required[str]
-    model: Optional[Union[str, AssistantSupportedModelsParam]]
-    reasoning_effort: ReasoningEffortParam
+    model: Optional[Union[str, AssistantSupportedModels]]
+    reasoning_effort: ReasoningEffort
     instructions: Optional[str]
     additional_instructions: Optional[str]
     additional_messages: Optional[Iterable[CreateMessageRequestParam]]
@@ -24,7 +24,7 @@ class CreateRunRequestParam(TypedDict, total=False):
     max_completion_tokens: Optional[int]
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[AssistantsApiToolChoiceOptionParam]
-    parallel_tool_calls: bool
+    parallel_tool_calls: ParallelToolCalls
     response_format: AssistantsApiResponseFormatOptionParam
 
 
@@ -194,7 +194,7 @@ with a maximum length of 512 characters."""
 `auto` is the default value and means the model can pick between generating a message or calling one or more tools.
 `required` means the model must call one or more tools before responding to the user.
 Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool."""
-    parallel_tool_calls: bool
+    parallel_tool_calls: ParallelToolCalls
     """Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use."""
     response_format: AssistantsApiResponseFormatOption
     """Specifies the format that the model must output. Compatible with [GPT-4o](/docs/models#gpt-4o), [GPT-4 Turbo](/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
