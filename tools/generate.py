@@ -730,7 +730,24 @@ def render_method(op: Operation) -> str:
         " ".join([p.name for p in path[:-1]] + [p.name for p in rest if p.required]),
         " ".join(p.name for p in rest if not p.required)))
     data = op_data(op).replace("\\", "\\\\").replace('"', '\\"')
-    return '    %s = _op("%s", "%s", "%s")\n' % (op.name, op.method, signature, data)
+    return '    %s = _op("%s", "%s", "%s", %r)\n' % (op.name, op.method, signature, data, runtime_doc(op))
+
+
+def runtime_doc(op: Operation) -> str:
+    """The docstring ``help()`` shows at run time: the operation's summary sentence. The full text and
+    every parameter's description live in the ``.pyi`` stub (kept out of the runtime for size)."""
+    raw = op.summary or op.description or op.name.replace("_", " ").capitalize()
+    paragraphs = [para for para in raw.split("\n\n") if para.strip()] or [raw]
+    # a leading bold aside ("**Starting a new project?** ...") is not what the method does
+    chosen = next((para for para in paragraphs
+                   if not para.lstrip().startswith("**") and any(ch.isalnum() for ch in para)), paragraphs[0])
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", " ".join(chosen.split()))
+    cut = text.find(". ")
+    if 0 < cut < 160:
+        text = text[: cut + 1]
+    elif len(text) > 160:
+        text = text[:157].rsplit(" ", 1)[0] + "..."
+    return text + " (Parameters are documented in the type stub.)"
 
 
 # Beta operations documented by their generally available twin (``beta.responses.create`` by
@@ -1319,8 +1336,9 @@ def _child(name, class_name, where):
     return property(get)
 
 
-def _op(name, signature, data):
-    """A method: ``signature`` is "positional|required keywords|optional keywords" (names space-separated)."""
+def _op(name, signature, data, doc=None):
+    """A method: ``signature`` is "positional|required keywords|optional keywords" (names space-separated);
+    ``doc`` is its run-time docstring (the summary; the stub has the rest)."""
     DATA[name] = data
     positional, required, optional = signature.split("|")
     params = ["self"] + positional.split() + ["*"] + required.split() + [n + "=_N" for n in optional.split()]
@@ -1331,6 +1349,7 @@ def _op(name, signature, data):
          {"_N": NOT_GIVEN, "_call": _invoke}, namespace)
     function = namespace[method]
     function.__module__ = __name__
+    function.__doc__ = doc
     return function
 '''
 

@@ -38,8 +38,9 @@ def _child(name, class_name, where):
     return property(get)
 
 
-def _op(name, signature, data):
-    """A method: ``signature`` is "positional|required keywords|optional keywords" (names space-separated)."""
+def _op(name, signature, data, doc=None):
+    """A method: ``signature`` is "positional|required keywords|optional keywords" (names space-separated);
+    ``doc`` is its run-time docstring (the summary; the stub has the rest)."""
     DATA[name] = data
     positional, required, optional = signature.split("|")
     params = ["self"] + positional.split() + ["*"] + required.split() + [n + "=_N" for n in optional.split()]
@@ -50,4 +51,5 @@ def _op(name, signature, data):
          {"_N": NOT_GIVEN, "_call": _invoke}, namespace)
     function = namespace[method]
     function.__module__ = __name__
+    function.__doc__ = doc
     return function

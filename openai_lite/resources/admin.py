@@ -26,60 +26,60 @@ class Organization(SyncAPIResource):
 
 
 class AdminAPIKeys(SyncAPIResource):
-    create = _op("admin.organization.admin_api_keys.create", "|name|expires_in_seconds", "POST /organization/admin_api_keys|j||||||AdminApiKeyCreateResponse|||A")
-    delete = _op("admin.organization.admin_api_keys.delete", "key_id||", "DELETE /organization/admin_api_keys/{key_id}|||||||AdminApiKeysDeleteResponse|||A")
-    list = _op("admin.organization.admin_api_keys.list", "||after order limit", "GET /organization/admin_api_keys||after,order,limit|||||AdminApiKey|SyncCursorPage||A")
-    retrieve = _op("admin.organization.admin_api_keys.retrieve", "key_id||", "GET /organization/admin_api_keys/{key_id}|||||||AdminApiKey|||A")
+    create = _op("admin.organization.admin_api_keys.create", "|name|expires_in_seconds", "POST /organization/admin_api_keys|j||||||AdminApiKeyCreateResponse|||A", 'Create an organization admin API key (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.admin_api_keys.delete", "key_id||", "DELETE /organization/admin_api_keys/{key_id}|||||||AdminApiKeysDeleteResponse|||A", 'Delete an organization admin API key (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.admin_api_keys.list", "||after order limit", "GET /organization/admin_api_keys||after,order,limit|||||AdminApiKey|SyncCursorPage||A", 'List organization API keys (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.admin_api_keys.retrieve", "key_id||", "GET /organization/admin_api_keys/{key_id}|||||||AdminApiKey|||A", 'Retrieve a single organization API key (Parameters are documented in the type stub.)')
 
 
 class AuditLogs(SyncAPIResource):
-    list = _op("admin.organization.audit_logs.list", "||effective_at project_ids event_types actor_ids actor_emails resource_ids tenant_only limit after before", "GET /organization/audit_logs||effective_at,project_ids:project_ids[],event_types:event_types[],actor_ids:actor_ids[],actor_emails:actor_emails[],resource_ids:resource_ids[],tenant_only,limit,after,before|||||AuditLog|SyncCursorPage||A")
+    list = _op("admin.organization.audit_logs.list", "||effective_at project_ids event_types actor_ids actor_emails resource_ids tenant_only limit after before", "GET /organization/audit_logs||effective_at,project_ids:project_ids[],event_types:event_types[],actor_ids:actor_ids[],actor_emails:actor_emails[],resource_ids:resource_ids[],tenant_only,limit,after,before|||||AuditLog|SyncCursorPage||A", 'List user actions and configuration changes within this organization. (Parameters are documented in the type stub.)')
 
 
 class OrganizationCertificates(SyncAPIResource):
-    activate = _op("admin.organization.certificates.activate", "|certificate_ids|", "POST /organization/certificates/activate|j||||||OrganizationCertificate|SyncPage||A")
-    create = _op("admin.organization.certificates.create", "|certificate|name", "POST /organization/certificates|j||||||Certificate|||A")
-    deactivate = _op("admin.organization.certificates.deactivate", "|certificate_ids|", "POST /organization/certificates/deactivate|j||||||OrganizationCertificate|SyncPage||A")
-    delete = _op("admin.organization.certificates.delete", "certificate_id||", "DELETE /organization/certificates/{certificate_id}|||||||DeleteCertificateResponse|||A")
-    list = _op("admin.organization.certificates.list", "||limit after order", "GET /organization/certificates||limit,after,order|||||OrganizationCertificate|SyncCursorPage||A")
-    retrieve = _op("admin.organization.certificates.retrieve", "certificate_id||include", "GET /organization/certificates/{certificate_id}||include|||||Certificate|||A")
-    update = _op("admin.organization.certificates.update", "certificate_id||name", "POST /organization/certificates/{certificate_id}|j||||||Certificate|||A")
+    activate = _op("admin.organization.certificates.activate", "|certificate_ids|", "POST /organization/certificates/activate|j||||||OrganizationCertificate|SyncPage||A", 'Activate certificates at the organization level. (Parameters are documented in the type stub.)')
+    create = _op("admin.organization.certificates.create", "|certificate|name", "POST /organization/certificates|j||||||Certificate|||A", 'Upload a certificate to the organization. (Parameters are documented in the type stub.)')
+    deactivate = _op("admin.organization.certificates.deactivate", "|certificate_ids|", "POST /organization/certificates/deactivate|j||||||OrganizationCertificate|SyncPage||A", 'Deactivate certificates at the organization level. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.certificates.delete", "certificate_id||", "DELETE /organization/certificates/{certificate_id}|||||||DeleteCertificateResponse|||A", 'Delete a certificate from the organization. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.certificates.list", "||limit after order", "GET /organization/certificates||limit,after,order|||||OrganizationCertificate|SyncCursorPage||A", 'List uploaded certificates for this organization. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.certificates.retrieve", "certificate_id||include", "GET /organization/certificates/{certificate_id}||include|||||Certificate|||A", 'Get a certificate that has been uploaded to the organization. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.certificates.update", "certificate_id||name", "POST /organization/certificates/{certificate_id}|j||||||Certificate|||A", 'Modify a certificate. (Parameters are documented in the type stub.)')
 
 
 class OrganizationDataRetentionResource(SyncAPIResource):
-    retrieve = _op("admin.organization.data_retention.retrieve", "||", "GET /organization/data_retention|||||||OrganizationDataRetention|||A")
-    update = _op("admin.organization.data_retention.update", "|retention_type|", "POST /organization/data_retention|j||||||OrganizationDataRetention|||A")
+    retrieve = _op("admin.organization.data_retention.retrieve", "||", "GET /organization/data_retention|||||||OrganizationDataRetention|||A", 'Retrieves organization data retention controls. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.data_retention.update", "|retention_type|", "POST /organization/data_retention|j||||||OrganizationDataRetention|||A", 'Updates organization data retention controls. (Parameters are documented in the type stub.)')
 
 
 class OrganizationGroups(SyncAPIResource):
     roles = _child("roles", "OrganizationGroupsRoles", globals())
     users = _child("users", "GroupsUsers", globals())
-    create = _op("admin.organization.groups.create", "|name|", "POST /organization/groups|j||||||GroupResponse|||A")
-    delete = _op("admin.organization.groups.delete", "group_id||", "DELETE /organization/groups/{group_id}|||||||GroupDeletedResource|||A")
-    list = _op("admin.organization.groups.list", "||limit after order", "GET /organization/groups||limit,after,order|||||GroupResponse|NextCursorPage||A")
-    retrieve = _op("admin.organization.groups.retrieve", "group_id||", "GET /organization/groups/{group_id}|||||||GroupResponse|||A")
-    update = _op("admin.organization.groups.update", "group_id|name|", "POST /organization/groups/{group_id}|j||||||GroupResourceWithSuccess|||A")
+    create = _op("admin.organization.groups.create", "|name|", "POST /organization/groups|j||||||GroupResponse|||A", 'Creates a new group in the organization. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.groups.delete", "group_id||", "DELETE /organization/groups/{group_id}|||||||GroupDeletedResource|||A", 'Deletes a group from the organization. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.groups.list", "||limit after order", "GET /organization/groups||limit,after,order|||||GroupResponse|NextCursorPage||A", 'Lists all groups in the organization. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.groups.retrieve", "group_id||", "GET /organization/groups/{group_id}|||||||GroupResponse|||A", 'Retrieves a group. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.groups.update", "group_id|name|", "POST /organization/groups/{group_id}|j||||||GroupResourceWithSuccess|||A", "Updates a group's information. (Parameters are documented in the type stub.)")
 
 
 class OrganizationGroupsRoles(SyncAPIResource):
-    create = _op("admin.organization.groups.roles.create", "group_id|role_id|", "POST /organization/groups/{group_id}/roles|j||||||GroupRoleAssignment|||A")
-    delete = _op("admin.organization.groups.roles.delete", "role_id|group_id|", "DELETE /organization/groups/{group_id}/roles/{role_id}|||||||DeletedRoleAssignmentResource|||A")
-    list = _op("admin.organization.groups.roles.list", "group_id||limit after order", "GET /organization/groups/{group_id}/roles||limit,after,order|||||AssignedRoleDetails|NextCursorPage||A")
-    retrieve = _op("admin.organization.groups.roles.retrieve", "role_id|group_id|", "GET /organization/groups/{group_id}/roles/{role_id}|||||||AssignedRoleDetails|||A")
+    create = _op("admin.organization.groups.roles.create", "group_id|role_id|", "POST /organization/groups/{group_id}/roles|j||||||GroupRoleAssignment|||A", 'Assigns an organization role to a group within the organization. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.groups.roles.delete", "role_id|group_id|", "DELETE /organization/groups/{group_id}/roles/{role_id}|||||||DeletedRoleAssignmentResource|||A", 'Unassigns an organization role from a group within the organization. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.groups.roles.list", "group_id||limit after order", "GET /organization/groups/{group_id}/roles||limit,after,order|||||AssignedRoleDetails|NextCursorPage||A", 'Lists the organization roles assigned to a group within the organization. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.groups.roles.retrieve", "role_id|group_id|", "GET /organization/groups/{group_id}/roles/{role_id}|||||||AssignedRoleDetails|||A", 'Retrieves an organization role assigned to a group. (Parameters are documented in the type stub.)')
 
 
 class GroupsUsers(SyncAPIResource):
-    create = _op("admin.organization.groups.users.create", "group_id|user_id|", "POST /organization/groups/{group_id}/users|j||||||GroupUserAssignment|||A")
-    delete = _op("admin.organization.groups.users.delete", "user_id|group_id|", "DELETE /organization/groups/{group_id}/users/{user_id}|||||||GroupUserDeletedResource|||A")
-    list = _op("admin.organization.groups.users.list", "group_id||limit after order", "GET /organization/groups/{group_id}/users||limit,after,order|||||GroupUser|NextCursorPage||A")
-    retrieve = _op("admin.organization.groups.users.retrieve", "user_id|group_id|", "GET /organization/groups/{group_id}/users/{user_id}|||||||GroupMemberUser|||A")
+    create = _op("admin.organization.groups.users.create", "group_id|user_id|", "POST /organization/groups/{group_id}/users|j||||||GroupUserAssignment|||A", 'Adds a user to a group. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.groups.users.delete", "user_id|group_id|", "DELETE /organization/groups/{group_id}/users/{user_id}|||||||GroupUserDeletedResource|||A", 'Removes a user from a group. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.groups.users.list", "group_id||limit after order", "GET /organization/groups/{group_id}/users||limit,after,order|||||GroupUser|NextCursorPage||A", 'Lists the users assigned to a group. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.groups.users.retrieve", "user_id|group_id|", "GET /organization/groups/{group_id}/users/{user_id}|||||||GroupMemberUser|||A", 'Retrieves a user in a group. (Parameters are documented in the type stub.)')
 
 
 class Invites(SyncAPIResource):
-    create = _op("admin.organization.invites.create", "|email role|projects", "POST /organization/invites|j||||||Invite|||A")
-    delete = _op("admin.organization.invites.delete", "invite_id||", "DELETE /organization/invites/{invite_id}|||||||InviteDeleteResponse|||A")
-    list = _op("admin.organization.invites.list", "||limit after", "GET /organization/invites||limit,after|||||Invite|SyncCursorPage||A")
-    retrieve = _op("admin.organization.invites.retrieve", "invite_id||", "GET /organization/invites/{invite_id}|||||||Invite|||A")
+    create = _op("admin.organization.invites.create", "|email role|projects", "POST /organization/invites|j||||||Invite|||A", 'Create an invite for a user to the organization. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.invites.delete", "invite_id||", "DELETE /organization/invites/{invite_id}|||||||InviteDeleteResponse|||A", 'Delete an invite. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.invites.list", "||limit after", "GET /organization/invites||limit,after|||||Invite|SyncCursorPage||A", 'Returns a list of invites in the organization. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.invites.retrieve", "invite_id||", "GET /organization/invites/{invite_id}|||||||Invite|||A", 'Retrieves an invite. (Parameters are documented in the type stub.)')
 
 
 class Projects(SyncAPIResource):
@@ -95,158 +95,158 @@ class Projects(SyncAPIResource):
     spend_alerts = _child("spend_alerts", "ProjectsSpendAlerts", globals())
     spend_limit = _child("spend_limit", "ProjectsSpendLimit", globals())
     users = _child("users", "ProjectsUsers", globals())
-    archive = _op("admin.organization.projects.archive", "project_id||", "POST /organization/projects/{project_id}/archive|||||||Project|||A")
-    create = _op("admin.organization.projects.create", "|name|residency external_key_id", "POST /organization/projects|j||||||Project|||A")
-    list = _op("admin.organization.projects.list", "||limit after include_archived", "GET /organization/projects||limit,after,include_archived|||||Project|SyncCursorPage||A")
-    retrieve = _op("admin.organization.projects.retrieve", "project_id||", "GET /organization/projects/{project_id}|||||||Project|||A")
-    update = _op("admin.organization.projects.update", "project_id||name external_key_id", "POST /organization/projects/{project_id}|j||||||Project|||A")
+    archive = _op("admin.organization.projects.archive", "project_id||", "POST /organization/projects/{project_id}/archive|||||||Project|||A", 'Archives a project in the organization. (Parameters are documented in the type stub.)')
+    create = _op("admin.organization.projects.create", "|name|residency external_key_id", "POST /organization/projects|j||||||Project|||A", 'Create a new project in the organization. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.list", "||limit after include_archived", "GET /organization/projects||limit,after,include_archived|||||Project|SyncCursorPage||A", 'Returns a list of projects. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.retrieve", "project_id||", "GET /organization/projects/{project_id}|||||||Project|||A", 'Retrieves a project. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.projects.update", "project_id||name external_key_id", "POST /organization/projects/{project_id}|j||||||Project|||A", 'Modifies a project in the organization. (Parameters are documented in the type stub.)')
 
 
 class ProjectsAPIKeys(SyncAPIResource):
-    delete = _op("admin.organization.projects.api_keys.delete", "api_key_id|project_id|", "DELETE /organization/projects/{project_id}/api_keys/{api_key_id}|||||||ProjectApiKeyDeleteResponse|||A")
-    list = _op("admin.organization.projects.api_keys.list", "project_id||limit after owner_project_access", "GET /organization/projects/{project_id}/api_keys||limit,after,owner_project_access|||||ProjectApiKey|SyncCursorPage||A")
-    retrieve = _op("admin.organization.projects.api_keys.retrieve", "api_key_id|project_id|", "GET /organization/projects/{project_id}/api_keys/{api_key_id}|||||||ProjectApiKey|||A")
+    delete = _op("admin.organization.projects.api_keys.delete", "api_key_id|project_id|", "DELETE /organization/projects/{project_id}/api_keys/{api_key_id}|||||||ProjectApiKeyDeleteResponse|||A", 'Deletes an API key from the project. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.api_keys.list", "project_id||limit after owner_project_access", "GET /organization/projects/{project_id}/api_keys||limit,after,owner_project_access|||||ProjectApiKey|SyncCursorPage||A", 'Returns a list of API keys in the project. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.api_keys.retrieve", "api_key_id|project_id|", "GET /organization/projects/{project_id}/api_keys/{api_key_id}|||||||ProjectApiKey|||A", 'Retrieves an API key in the project. (Parameters are documented in the type stub.)')
 
 
 class ProjectsCertificates(SyncAPIResource):
-    activate = _op("admin.organization.projects.certificates.activate", "project_id|certificate_ids|", "POST /organization/projects/{project_id}/certificates/activate|j||||||OrganizationProjectCertificate|SyncPage||A")
-    deactivate = _op("admin.organization.projects.certificates.deactivate", "project_id|certificate_ids|", "POST /organization/projects/{project_id}/certificates/deactivate|j||||||OrganizationProjectCertificate|SyncPage||A")
-    list = _op("admin.organization.projects.certificates.list", "project_id||limit after order", "GET /organization/projects/{project_id}/certificates||limit,after,order|||||OrganizationProjectCertificate|SyncCursorPage||A")
+    activate = _op("admin.organization.projects.certificates.activate", "project_id|certificate_ids|", "POST /organization/projects/{project_id}/certificates/activate|j||||||OrganizationProjectCertificate|SyncPage||A", 'Activate certificates at the project level. (Parameters are documented in the type stub.)')
+    deactivate = _op("admin.organization.projects.certificates.deactivate", "project_id|certificate_ids|", "POST /organization/projects/{project_id}/certificates/deactivate|j||||||OrganizationProjectCertificate|SyncPage||A", 'Deactivate certificates at the project level. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.certificates.list", "project_id||limit after order", "GET /organization/projects/{project_id}/certificates||limit,after,order|||||OrganizationProjectCertificate|SyncCursorPage||A", 'List certificates for this project. (Parameters are documented in the type stub.)')
 
 
 class ProjectsDataRetention(SyncAPIResource):
-    retrieve = _op("admin.organization.projects.data_retention.retrieve", "project_id||", "GET /organization/projects/{project_id}/data_retention|||||||ProjectDataRetention|||A")
-    update = _op("admin.organization.projects.data_retention.update", "project_id|retention_type|", "POST /organization/projects/{project_id}/data_retention|j||||||ProjectDataRetention|||A")
+    retrieve = _op("admin.organization.projects.data_retention.retrieve", "project_id||", "GET /organization/projects/{project_id}/data_retention|||||||ProjectDataRetention|||A", 'Retrieves project data retention controls. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.projects.data_retention.update", "project_id|retention_type|", "POST /organization/projects/{project_id}/data_retention|j||||||ProjectDataRetention|||A", 'Updates project data retention controls. (Parameters are documented in the type stub.)')
 
 
 class ProjectsGroups(SyncAPIResource):
     roles = _child("roles", "ProjectsGroupsRoles", globals())
-    create = _op("admin.organization.projects.groups.create", "project_id|group_id role|", "POST /organization/projects/{project_id}/groups|j||||||ProjectGroup|||A")
-    delete = _op("admin.organization.projects.groups.delete", "group_id|project_id|", "DELETE /organization/projects/{project_id}/groups/{group_id}|||||||ProjectGroupDeletedResource|||A")
-    list = _op("admin.organization.projects.groups.list", "project_id||limit after order", "GET /organization/projects/{project_id}/groups||limit,after,order|||||ProjectGroup|NextCursorPage||A")
-    retrieve = _op("admin.organization.projects.groups.retrieve", "group_id|project_id|group_type", "GET /organization/projects/{project_id}/groups/{group_id}||group_type|||||ProjectGroup|||A")
+    create = _op("admin.organization.projects.groups.create", "project_id|group_id role|", "POST /organization/projects/{project_id}/groups|j||||||ProjectGroup|||A", 'Grants a group access to a project. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.projects.groups.delete", "group_id|project_id|", "DELETE /organization/projects/{project_id}/groups/{group_id}|||||||ProjectGroupDeletedResource|||A", "Revokes a group's access to a project. (Parameters are documented in the type stub.)")
+    list = _op("admin.organization.projects.groups.list", "project_id||limit after order", "GET /organization/projects/{project_id}/groups||limit,after,order|||||ProjectGroup|NextCursorPage||A", 'Lists the groups that have access to a project. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.groups.retrieve", "group_id|project_id|group_type", "GET /organization/projects/{project_id}/groups/{group_id}||group_type|||||ProjectGroup|||A", "Retrieves a project's group. (Parameters are documented in the type stub.)")
 
 
 class ProjectsGroupsRoles(SyncAPIResource):
-    create = _op("admin.organization.projects.groups.roles.create", "group_id|project_id role_id|", "POST /projects/{project_id}/groups/{group_id}/roles|j||||||GroupRoleAssignment|||A")
-    delete = _op("admin.organization.projects.groups.roles.delete", "role_id|project_id group_id|", "DELETE /projects/{project_id}/groups/{group_id}/roles/{role_id}|||||||DeletedRoleAssignmentResource|||A")
-    list = _op("admin.organization.projects.groups.roles.list", "group_id|project_id|limit after order", "GET /projects/{project_id}/groups/{group_id}/roles||limit,after,order|||||AssignedRoleDetails|NextCursorPage||A")
-    retrieve = _op("admin.organization.projects.groups.roles.retrieve", "role_id|project_id group_id|", "GET /projects/{project_id}/groups/{group_id}/roles/{role_id}|||||||AssignedRoleDetails|||A")
+    create = _op("admin.organization.projects.groups.roles.create", "group_id|project_id role_id|", "POST /projects/{project_id}/groups/{group_id}/roles|j||||||GroupRoleAssignment|||A", 'Assigns a project role to a group within a project. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.projects.groups.roles.delete", "role_id|project_id group_id|", "DELETE /projects/{project_id}/groups/{group_id}/roles/{role_id}|||||||DeletedRoleAssignmentResource|||A", 'Unassigns a project role from a group within a project. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.groups.roles.list", "group_id|project_id|limit after order", "GET /projects/{project_id}/groups/{group_id}/roles||limit,after,order|||||AssignedRoleDetails|NextCursorPage||A", 'Lists the project roles assigned to a group within a project. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.groups.roles.retrieve", "role_id|project_id group_id|", "GET /projects/{project_id}/groups/{group_id}/roles/{role_id}|||||||AssignedRoleDetails|||A", 'Retrieves a project role assigned to a group. (Parameters are documented in the type stub.)')
 
 
 class HostedToolPermissions(SyncAPIResource):
-    retrieve = _op("admin.organization.projects.hosted_tool_permissions.retrieve", "project_id||", "GET /organization/projects/{project_id}/hosted_tool_permissions|||||||ProjectHostedToolPermissions|||A")
-    update = _op("admin.organization.projects.hosted_tool_permissions.update", "project_id||file_search web_search image_generation mcp code_interpreter", "POST /organization/projects/{project_id}/hosted_tool_permissions|j||||||ProjectHostedToolPermissions|||A")
+    retrieve = _op("admin.organization.projects.hosted_tool_permissions.retrieve", "project_id||", "GET /organization/projects/{project_id}/hosted_tool_permissions|||||||ProjectHostedToolPermissions|||A", 'Returns hosted tool permissions for a project. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.projects.hosted_tool_permissions.update", "project_id||file_search web_search image_generation mcp code_interpreter", "POST /organization/projects/{project_id}/hosted_tool_permissions|j||||||ProjectHostedToolPermissions|||A", 'Updates hosted tool permissions for a project. (Parameters are documented in the type stub.)')
 
 
 class ModelPermissions(SyncAPIResource):
-    delete = _op("admin.organization.projects.model_permissions.delete", "project_id||", "DELETE /organization/projects/{project_id}/model_permissions|||||||ProjectModelPermissionsDeleteResponse|||A")
-    retrieve = _op("admin.organization.projects.model_permissions.retrieve", "project_id||", "GET /organization/projects/{project_id}/model_permissions|||||||ProjectModelPermissions|||A")
-    update = _op("admin.organization.projects.model_permissions.update", "project_id|mode model_ids|", "POST /organization/projects/{project_id}/model_permissions|j||||||ProjectModelPermissions|||A")
+    delete = _op("admin.organization.projects.model_permissions.delete", "project_id||", "DELETE /organization/projects/{project_id}/model_permissions|||||||ProjectModelPermissionsDeleteResponse|||A", 'Deletes model permissions for a project. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.model_permissions.retrieve", "project_id||", "GET /organization/projects/{project_id}/model_permissions|||||||ProjectModelPermissions|||A", 'Returns model permissions for a project. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.projects.model_permissions.update", "project_id|mode model_ids|", "POST /organization/projects/{project_id}/model_permissions|j||||||ProjectModelPermissions|||A", 'Updates model permissions for a project. (Parameters are documented in the type stub.)')
 
 
 class RateLimits(SyncAPIResource):
-    list_rate_limits = _op("admin.organization.projects.rate_limits.list_rate_limits", "project_id||limit after before", "GET /organization/projects/{project_id}/rate_limits||limit,after,before|||||ProjectRateLimit|SyncCursorPage||A")
-    update_rate_limit = _op("admin.organization.projects.rate_limits.update_rate_limit", "rate_limit_id|project_id|max_requests_per_1_minute max_tokens_per_1_minute max_images_per_1_minute max_audio_megabytes_per_1_minute max_requests_per_1_day batch_1_day_max_input_tokens", "POST /organization/projects/{project_id}/rate_limits/{rate_limit_id}|j||||||ProjectRateLimit|||A")
+    list_rate_limits = _op("admin.organization.projects.rate_limits.list_rate_limits", "project_id||limit after before", "GET /organization/projects/{project_id}/rate_limits||limit,after,before|||||ProjectRateLimit|SyncCursorPage||A", 'Returns the rate limits per model for a project. (Parameters are documented in the type stub.)')
+    update_rate_limit = _op("admin.organization.projects.rate_limits.update_rate_limit", "rate_limit_id|project_id|max_requests_per_1_minute max_tokens_per_1_minute max_images_per_1_minute max_audio_megabytes_per_1_minute max_requests_per_1_day batch_1_day_max_input_tokens", "POST /organization/projects/{project_id}/rate_limits/{rate_limit_id}|j||||||ProjectRateLimit|||A", 'Updates a project rate limit. (Parameters are documented in the type stub.)')
 
 
 class ProjectsRoles(SyncAPIResource):
-    create = _op("admin.organization.projects.roles.create", "project_id|role_name permissions|description", "POST /projects/{project_id}/roles|j||||||Role|||A")
-    delete = _op("admin.organization.projects.roles.delete", "role_id|project_id|", "DELETE /projects/{project_id}/roles/{role_id}|||||||RoleDeletedResource|||A")
-    list = _op("admin.organization.projects.roles.list", "project_id||limit after order", "GET /projects/{project_id}/roles||limit,after,order|||||Role|NextCursorPage||A")
-    retrieve = _op("admin.organization.projects.roles.retrieve", "role_id|project_id|", "GET /projects/{project_id}/roles/{role_id}|||||||Role|||A")
-    update = _op("admin.organization.projects.roles.update", "role_id|project_id|permissions description role_name", "POST /projects/{project_id}/roles/{role_id}|j||||||Role|||A")
+    create = _op("admin.organization.projects.roles.create", "project_id|role_name permissions|description", "POST /projects/{project_id}/roles|j||||||Role|||A", 'Creates a custom role for a project. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.projects.roles.delete", "role_id|project_id|", "DELETE /projects/{project_id}/roles/{role_id}|||||||RoleDeletedResource|||A", 'Deletes a custom role from a project. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.roles.list", "project_id||limit after order", "GET /projects/{project_id}/roles||limit,after,order|||||Role|NextCursorPage||A", 'Lists the roles configured for a project. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.roles.retrieve", "role_id|project_id|", "GET /projects/{project_id}/roles/{role_id}|||||||Role|||A", 'Retrieves a project role. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.projects.roles.update", "role_id|project_id|permissions description role_name", "POST /projects/{project_id}/roles/{role_id}|j||||||Role|||A", 'Updates an existing project role. (Parameters are documented in the type stub.)')
 
 
 class ServiceAccounts(SyncAPIResource):
     api_keys = _child("api_keys", "ServiceAccountsAPIKeys", globals())
-    create = _op("admin.organization.projects.service_accounts.create", "project_id|name|create_service_account_only", "POST /organization/projects/{project_id}/service_accounts|j||||||ProjectServiceAccountCreateResponse|||A")
-    delete = _op("admin.organization.projects.service_accounts.delete", "service_account_id|project_id|", "DELETE /organization/projects/{project_id}/service_accounts/{service_account_id}|||||||ProjectServiceAccountDeleteResponse|||A")
-    list = _op("admin.organization.projects.service_accounts.list", "project_id||limit after", "GET /organization/projects/{project_id}/service_accounts||limit,after|||||ProjectServiceAccount|SyncCursorPage||A")
-    retrieve = _op("admin.organization.projects.service_accounts.retrieve", "service_account_id|project_id|", "GET /organization/projects/{project_id}/service_accounts/{service_account_id}|||||||ProjectServiceAccount|||A")
-    update = _op("admin.organization.projects.service_accounts.update", "service_account_id|project_id|name role", "POST /organization/projects/{project_id}/service_accounts/{service_account_id}|j||||||ProjectServiceAccount|||A")
+    create = _op("admin.organization.projects.service_accounts.create", "project_id|name|create_service_account_only", "POST /organization/projects/{project_id}/service_accounts|j||||||ProjectServiceAccountCreateResponse|||A", 'Creates a new service account in the project. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.projects.service_accounts.delete", "service_account_id|project_id|", "DELETE /organization/projects/{project_id}/service_accounts/{service_account_id}|||||||ProjectServiceAccountDeleteResponse|||A", 'Deletes a service account from the project. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.service_accounts.list", "project_id||limit after", "GET /organization/projects/{project_id}/service_accounts||limit,after|||||ProjectServiceAccount|SyncCursorPage||A", 'Returns a list of service accounts in the project. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.service_accounts.retrieve", "service_account_id|project_id|", "GET /organization/projects/{project_id}/service_accounts/{service_account_id}|||||||ProjectServiceAccount|||A", 'Retrieves a service account in the project. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.projects.service_accounts.update", "service_account_id|project_id|name role", "POST /organization/projects/{project_id}/service_accounts/{service_account_id}|j||||||ProjectServiceAccount|||A", 'Updates a service account in the project. (Parameters are documented in the type stub.)')
 
 
 class ServiceAccountsAPIKeys(SyncAPIResource):
-    create = _op("admin.organization.projects.service_accounts.api_keys.create", "service_account_id|project_id|name scopes", "POST /organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys|j||||||ServiceAccountApiKeyBody|||A")
+    create = _op("admin.organization.projects.service_accounts.api_keys.create", "service_account_id|project_id|name scopes", "POST /organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys|j||||||ServiceAccountApiKeyBody|||A", 'Creates an API key for a service account in the project. (Parameters are documented in the type stub.)')
 
 
 class ProjectsSpendAlerts(SyncAPIResource):
-    create = _op("admin.organization.projects.spend_alerts.create", "project_id|threshold_amount currency interval notification_channel|", "POST /organization/projects/{project_id}/spend_alerts|j||||||ProjectSpendAlert|||A")
-    delete = _op("admin.organization.projects.spend_alerts.delete", "alert_id|project_id|", "DELETE /organization/projects/{project_id}/spend_alerts/{alert_id}|||||||ProjectSpendAlertDeletedResource|||A")
-    list = _op("admin.organization.projects.spend_alerts.list", "project_id||limit order after before", "GET /organization/projects/{project_id}/spend_alerts||limit,order,after,before|||||ProjectSpendAlert|SyncCursorPage||A")
-    retrieve = _op("admin.organization.projects.spend_alerts.retrieve", "alert_id|project_id|", "GET /organization/projects/{project_id}/spend_alerts/{alert_id}|||||||ProjectSpendAlert|||A")
-    update = _op("admin.organization.projects.spend_alerts.update", "alert_id|project_id threshold_amount currency interval notification_channel|", "POST /organization/projects/{project_id}/spend_alerts/{alert_id}|j||||||ProjectSpendAlert|||A")
+    create = _op("admin.organization.projects.spend_alerts.create", "project_id|threshold_amount currency interval notification_channel|", "POST /organization/projects/{project_id}/spend_alerts|j||||||ProjectSpendAlert|||A", 'Creates a project spend alert. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.projects.spend_alerts.delete", "alert_id|project_id|", "DELETE /organization/projects/{project_id}/spend_alerts/{alert_id}|||||||ProjectSpendAlertDeletedResource|||A", 'Deletes a project spend alert. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.spend_alerts.list", "project_id||limit order after before", "GET /organization/projects/{project_id}/spend_alerts||limit,order,after,before|||||ProjectSpendAlert|SyncCursorPage||A", 'Lists project spend alerts. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.spend_alerts.retrieve", "alert_id|project_id|", "GET /organization/projects/{project_id}/spend_alerts/{alert_id}|||||||ProjectSpendAlert|||A", 'Retrieves a project spend alert. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.projects.spend_alerts.update", "alert_id|project_id threshold_amount currency interval notification_channel|", "POST /organization/projects/{project_id}/spend_alerts/{alert_id}|j||||||ProjectSpendAlert|||A", 'Updates a project spend alert. (Parameters are documented in the type stub.)')
 
 
 class ProjectsSpendLimit(SyncAPIResource):
-    delete = _op("admin.organization.projects.spend_limit.delete", "project_id||", "DELETE /organization/projects/{project_id}/spend_limit|||||||ProjectSpendLimitDeletedResource|||A")
-    retrieve = _op("admin.organization.projects.spend_limit.retrieve", "project_id||", "GET /organization/projects/{project_id}/spend_limit|||||||ProjectSpendLimitResource|||A")
-    update = _op("admin.organization.projects.spend_limit.update", "project_id|threshold_amount currency interval|", "POST /organization/projects/{project_id}/spend_limit|j||||||ProjectSpendLimitResource|||A")
+    delete = _op("admin.organization.projects.spend_limit.delete", "project_id||", "DELETE /organization/projects/{project_id}/spend_limit|||||||ProjectSpendLimitDeletedResource|||A", "Delete a project's hard spend limit. (Parameters are documented in the type stub.)")
+    retrieve = _op("admin.organization.projects.spend_limit.retrieve", "project_id||", "GET /organization/projects/{project_id}/spend_limit|||||||ProjectSpendLimitResource|||A", "Get a project's hard spend limit. (Parameters are documented in the type stub.)")
+    update = _op("admin.organization.projects.spend_limit.update", "project_id|threshold_amount currency interval|", "POST /organization/projects/{project_id}/spend_limit|j||||||ProjectSpendLimitResource|||A", "Create or replace a project's hard spend limit. (Parameters are documented in the type stub.)")
 
 
 class ProjectsUsers(SyncAPIResource):
     roles = _child("roles", "ProjectsUsersRoles", globals())
-    create = _op("admin.organization.projects.users.create", "project_id|role|user_id email", "POST /organization/projects/{project_id}/users|j||||||ProjectUser|||A")
-    delete = _op("admin.organization.projects.users.delete", "user_id|project_id|", "DELETE /organization/projects/{project_id}/users/{user_id}|||||||ProjectUserDeleteResponse|||A")
-    list = _op("admin.organization.projects.users.list", "project_id||limit after", "GET /organization/projects/{project_id}/users||limit,after|||||ProjectUser|SyncCursorPage||A")
-    retrieve = _op("admin.organization.projects.users.retrieve", "user_id|project_id|", "GET /organization/projects/{project_id}/users/{user_id}|||||||ProjectUser|||A")
-    update = _op("admin.organization.projects.users.update", "user_id|project_id|role", "POST /organization/projects/{project_id}/users/{user_id}|j||||||ProjectUser|||A")
+    create = _op("admin.organization.projects.users.create", "project_id|role|user_id email", "POST /organization/projects/{project_id}/users|j||||||ProjectUser|||A", 'Adds a user to the project. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.projects.users.delete", "user_id|project_id|", "DELETE /organization/projects/{project_id}/users/{user_id}|||||||ProjectUserDeleteResponse|||A", 'Deletes a user from the project. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.users.list", "project_id||limit after", "GET /organization/projects/{project_id}/users||limit,after|||||ProjectUser|SyncCursorPage||A", 'Returns a list of users in the project. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.users.retrieve", "user_id|project_id|", "GET /organization/projects/{project_id}/users/{user_id}|||||||ProjectUser|||A", 'Retrieves a user in the project. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.projects.users.update", "user_id|project_id|role", "POST /organization/projects/{project_id}/users/{user_id}|j||||||ProjectUser|||A", "Modifies a user's role in the project. (Parameters are documented in the type stub.)")
 
 
 class ProjectsUsersRoles(SyncAPIResource):
-    create = _op("admin.organization.projects.users.roles.create", "user_id|project_id role_id|", "POST /projects/{project_id}/users/{user_id}/roles|j||||||UserRoleAssignment|||A")
-    delete = _op("admin.organization.projects.users.roles.delete", "role_id|project_id user_id|", "DELETE /projects/{project_id}/users/{user_id}/roles/{role_id}|||||||DeletedRoleAssignmentResource|||A")
-    list = _op("admin.organization.projects.users.roles.list", "user_id|project_id|limit after order", "GET /projects/{project_id}/users/{user_id}/roles||limit,after,order|||||AssignedRoleDetails|NextCursorPage||A")
-    retrieve = _op("admin.organization.projects.users.roles.retrieve", "role_id|project_id user_id|", "GET /projects/{project_id}/users/{user_id}/roles/{role_id}|||||||AssignedRoleDetails|||A")
+    create = _op("admin.organization.projects.users.roles.create", "user_id|project_id role_id|", "POST /projects/{project_id}/users/{user_id}/roles|j||||||UserRoleAssignment|||A", 'Assigns a project role to a user within a project. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.projects.users.roles.delete", "role_id|project_id user_id|", "DELETE /projects/{project_id}/users/{user_id}/roles/{role_id}|||||||DeletedRoleAssignmentResource|||A", 'Unassigns a project role from a user within a project. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.projects.users.roles.list", "user_id|project_id|limit after order", "GET /projects/{project_id}/users/{user_id}/roles||limit,after,order|||||AssignedRoleDetails|NextCursorPage||A", 'Lists the project roles assigned to a user within a project. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.projects.users.roles.retrieve", "role_id|project_id user_id|", "GET /projects/{project_id}/users/{user_id}/roles/{role_id}|||||||AssignedRoleDetails|||A", 'Retrieves a project role assigned to a user. (Parameters are documented in the type stub.)')
 
 
 class OrganizationRoles(SyncAPIResource):
-    create = _op("admin.organization.roles.create", "|role_name permissions|description", "POST /organization/roles|j||||||Role|||A")
-    delete = _op("admin.organization.roles.delete", "role_id||", "DELETE /organization/roles/{role_id}|||||||RoleDeletedResource|||A")
-    list = _op("admin.organization.roles.list", "||limit after order", "GET /organization/roles||limit,after,order|||||Role|NextCursorPage||A")
-    retrieve = _op("admin.organization.roles.retrieve", "role_id||", "GET /organization/roles/{role_id}|||||||Role|||A")
-    update = _op("admin.organization.roles.update", "role_id||permissions description role_name", "POST /organization/roles/{role_id}|j||||||Role|||A")
+    create = _op("admin.organization.roles.create", "|role_name permissions|description", "POST /organization/roles|j||||||Role|||A", 'Creates a custom role for the organization. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.roles.delete", "role_id||", "DELETE /organization/roles/{role_id}|||||||RoleDeletedResource|||A", 'Deletes a custom role from the organization. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.roles.list", "||limit after order", "GET /organization/roles||limit,after,order|||||Role|NextCursorPage||A", 'Lists the roles configured for the organization. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.roles.retrieve", "role_id||", "GET /organization/roles/{role_id}|||||||Role|||A", 'Retrieves an organization role. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.roles.update", "role_id||permissions description role_name", "POST /organization/roles/{role_id}|j||||||Role|||A", 'Updates an existing organization role. (Parameters are documented in the type stub.)')
 
 
 class OrganizationSpendAlerts(SyncAPIResource):
-    create = _op("admin.organization.spend_alerts.create", "|threshold_amount currency interval notification_channel|", "POST /organization/spend_alerts|j||||||OrganizationSpendAlert|||A")
-    delete = _op("admin.organization.spend_alerts.delete", "alert_id||", "DELETE /organization/spend_alerts/{alert_id}|||||||OrganizationSpendAlertDeletedResource|||A")
-    list = _op("admin.organization.spend_alerts.list", "||limit order after before", "GET /organization/spend_alerts||limit,order,after,before|||||OrganizationSpendAlert|SyncCursorPage||A")
-    retrieve = _op("admin.organization.spend_alerts.retrieve", "alert_id||", "GET /organization/spend_alerts/{alert_id}|||||||OrganizationSpendAlert|||A")
-    update = _op("admin.organization.spend_alerts.update", "alert_id|threshold_amount currency interval notification_channel|", "POST /organization/spend_alerts/{alert_id}|j||||||OrganizationSpendAlert|||A")
+    create = _op("admin.organization.spend_alerts.create", "|threshold_amount currency interval notification_channel|", "POST /organization/spend_alerts|j||||||OrganizationSpendAlert|||A", 'Creates an organization spend alert. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.spend_alerts.delete", "alert_id||", "DELETE /organization/spend_alerts/{alert_id}|||||||OrganizationSpendAlertDeletedResource|||A", 'Deletes an organization spend alert. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.spend_alerts.list", "||limit order after before", "GET /organization/spend_alerts||limit,order,after,before|||||OrganizationSpendAlert|SyncCursorPage||A", 'Lists organization spend alerts. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.spend_alerts.retrieve", "alert_id||", "GET /organization/spend_alerts/{alert_id}|||||||OrganizationSpendAlert|||A", 'Retrieves an organization spend alert. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.spend_alerts.update", "alert_id|threshold_amount currency interval notification_channel|", "POST /organization/spend_alerts/{alert_id}|j||||||OrganizationSpendAlert|||A", 'Updates an organization spend alert. (Parameters are documented in the type stub.)')
 
 
 class OrganizationSpendLimit(SyncAPIResource):
-    delete = _op("admin.organization.spend_limit.delete", "||", "DELETE /organization/spend_limit|||||||OrganizationSpendLimitDeletedResource|||A")
-    retrieve = _op("admin.organization.spend_limit.retrieve", "||", "GET /organization/spend_limit|||||||OrganizationSpendLimitResource|||A")
-    update = _op("admin.organization.spend_limit.update", "|threshold_amount currency interval|", "POST /organization/spend_limit|j||||||OrganizationSpendLimitResource|||A")
+    delete = _op("admin.organization.spend_limit.delete", "||", "DELETE /organization/spend_limit|||||||OrganizationSpendLimitDeletedResource|||A", "Delete the organization's hard spend limit. (Parameters are documented in the type stub.)")
+    retrieve = _op("admin.organization.spend_limit.retrieve", "||", "GET /organization/spend_limit|||||||OrganizationSpendLimitResource|||A", "Get the organization's hard spend limit. (Parameters are documented in the type stub.)")
+    update = _op("admin.organization.spend_limit.update", "|threshold_amount currency interval|", "POST /organization/spend_limit|j||||||OrganizationSpendLimitResource|||A", "Create or replace the organization's hard spend limit. (Parameters are documented in the type stub.)")
 
 
 class Usage(SyncAPIResource):
-    audio_speeches = _op("admin.organization.usage.audio_speeches", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/audio_speeches||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    audio_transcriptions = _op("admin.organization.usage.audio_transcriptions", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/audio_transcriptions||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    code_interpreter_sessions = _op("admin.organization.usage.code_interpreter_sessions", "|start_time|end_time bucket_width project_ids group_by limit page", "GET /organization/usage/code_interpreter_sessions||start_time,end_time,bucket_width,project_ids,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    completions = _op("admin.organization.usage.completions", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models batch group_by limit page", "GET /organization/usage/completions||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,batch,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    costs = _op("admin.organization.usage.costs", "|start_time|end_time bucket_width project_ids api_key_ids group_by limit page", "GET /organization/costs||start_time,end_time,bucket_width,project_ids,api_key_ids,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    embeddings = _op("admin.organization.usage.embeddings", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/embeddings||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    file_search_calls = _op("admin.organization.usage.file_search_calls", "|start_time|end_time bucket_width project_ids user_ids api_key_ids vector_store_ids group_by limit page", "GET /organization/usage/file_search_calls||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,vector_store_ids,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    images = _op("admin.organization.usage.images", "|start_time|end_time bucket_width sources sizes project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/images||start_time,end_time,bucket_width,sources,sizes,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    moderations = _op("admin.organization.usage.moderations", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/moderations||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    vector_stores = _op("admin.organization.usage.vector_stores", "|start_time|end_time bucket_width project_ids group_by limit page", "GET /organization/usage/vector_stores||start_time,end_time,bucket_width,project_ids,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
-    web_search_calls = _op("admin.organization.usage.web_search_calls", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models context_levels group_by limit page", "GET /organization/usage/web_search_calls||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,context_levels,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A")
+    audio_speeches = _op("admin.organization.usage.audio_speeches", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/audio_speeches||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get audio speeches usage details for the organization. (Parameters are documented in the type stub.)')
+    audio_transcriptions = _op("admin.organization.usage.audio_transcriptions", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/audio_transcriptions||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get audio transcriptions usage details for the organization. (Parameters are documented in the type stub.)')
+    code_interpreter_sessions = _op("admin.organization.usage.code_interpreter_sessions", "|start_time|end_time bucket_width project_ids group_by limit page", "GET /organization/usage/code_interpreter_sessions||start_time,end_time,bucket_width,project_ids,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get code interpreter sessions usage details for the organization. (Parameters are documented in the type stub.)')
+    completions = _op("admin.organization.usage.completions", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models batch group_by limit page", "GET /organization/usage/completions||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,batch,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get completions usage details for the organization. (Parameters are documented in the type stub.)')
+    costs = _op("admin.organization.usage.costs", "|start_time|end_time bucket_width project_ids api_key_ids group_by limit page", "GET /organization/costs||start_time,end_time,bucket_width,project_ids,api_key_ids,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get costs details for the organization. (Parameters are documented in the type stub.)')
+    embeddings = _op("admin.organization.usage.embeddings", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/embeddings||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get embeddings usage details for the organization. (Parameters are documented in the type stub.)')
+    file_search_calls = _op("admin.organization.usage.file_search_calls", "|start_time|end_time bucket_width project_ids user_ids api_key_ids vector_store_ids group_by limit page", "GET /organization/usage/file_search_calls||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,vector_store_ids,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get file search calls usage details for the organization. (Parameters are documented in the type stub.)')
+    images = _op("admin.organization.usage.images", "|start_time|end_time bucket_width sources sizes project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/images||start_time,end_time,bucket_width,sources,sizes,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get images usage details for the organization. (Parameters are documented in the type stub.)')
+    moderations = _op("admin.organization.usage.moderations", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models group_by limit page", "GET /organization/usage/moderations||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get moderations usage details for the organization. (Parameters are documented in the type stub.)')
+    vector_stores = _op("admin.organization.usage.vector_stores", "|start_time|end_time bucket_width project_ids group_by limit page", "GET /organization/usage/vector_stores||start_time,end_time,bucket_width,project_ids,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get vector stores usage details for the organization. (Parameters are documented in the type stub.)')
+    web_search_calls = _op("admin.organization.usage.web_search_calls", "|start_time|end_time bucket_width project_ids user_ids api_key_ids models context_levels group_by limit page", "GET /organization/usage/web_search_calls||start_time,end_time,bucket_width,project_ids,user_ids,api_key_ids,models,context_levels,group_by,limit,page|||||UsageTimeBucket|PageNumberPage||A", 'Get web search calls usage details for the organization. (Parameters are documented in the type stub.)')
 
 
 class OrganizationUsers(SyncAPIResource):
     roles = _child("roles", "OrganizationUsersRoles", globals())
-    delete = _op("admin.organization.users.delete", "user_id||", "DELETE /organization/users/{user_id}|||||||UserDeleteResponse|||A")
-    list = _op("admin.organization.users.list", "||limit after emails", "GET /organization/users||limit,after,emails|||||User|SyncCursorPage||A")
-    retrieve = _op("admin.organization.users.retrieve", "user_id||", "GET /organization/users/{user_id}|||||||User|||A")
-    update = _op("admin.organization.users.update", "user_id||role role_id technical_level developer_persona", "POST /organization/users/{user_id}|j||||||User|||A")
+    delete = _op("admin.organization.users.delete", "user_id||", "DELETE /organization/users/{user_id}|||||||UserDeleteResponse|||A", 'Deletes a user from the organization. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.users.list", "||limit after emails", "GET /organization/users||limit,after,emails|||||User|SyncCursorPage||A", 'Lists all of the users in the organization. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.users.retrieve", "user_id||", "GET /organization/users/{user_id}|||||||User|||A", 'Retrieves a user by their identifier. (Parameters are documented in the type stub.)')
+    update = _op("admin.organization.users.update", "user_id||role role_id technical_level developer_persona", "POST /organization/users/{user_id}|j||||||User|||A", "Modifies a user's role in the organization. (Parameters are documented in the type stub.)")
 
 
 class OrganizationUsersRoles(SyncAPIResource):
-    create = _op("admin.organization.users.roles.create", "user_id|role_id|", "POST /organization/users/{user_id}/roles|j||||||UserRoleAssignment|||A")
-    delete = _op("admin.organization.users.roles.delete", "role_id|user_id|", "DELETE /organization/users/{user_id}/roles/{role_id}|||||||DeletedRoleAssignmentResource|||A")
-    list = _op("admin.organization.users.roles.list", "user_id||limit after order", "GET /organization/users/{user_id}/roles||limit,after,order|||||AssignedRoleDetails|NextCursorPage||A")
-    retrieve = _op("admin.organization.users.roles.retrieve", "role_id|user_id|", "GET /organization/users/{user_id}/roles/{role_id}|||||||AssignedRoleDetails|||A")
+    create = _op("admin.organization.users.roles.create", "user_id|role_id|", "POST /organization/users/{user_id}/roles|j||||||UserRoleAssignment|||A", 'Assigns an organization role to a user within the organization. (Parameters are documented in the type stub.)')
+    delete = _op("admin.organization.users.roles.delete", "role_id|user_id|", "DELETE /organization/users/{user_id}/roles/{role_id}|||||||DeletedRoleAssignmentResource|||A", 'Unassigns an organization role from a user within the organization. (Parameters are documented in the type stub.)')
+    list = _op("admin.organization.users.roles.list", "user_id||limit after order", "GET /organization/users/{user_id}/roles||limit,after,order|||||AssignedRoleDetails|NextCursorPage||A", 'Lists the organization roles assigned to a user within the organization. (Parameters are documented in the type stub.)')
+    retrieve = _op("admin.organization.users.roles.retrieve", "role_id|user_id|", "GET /organization/users/{user_id}/roles/{role_id}|||||||AssignedRoleDetails|||A", 'Retrieves an organization role assigned to a user. (Parameters are documented in the type stub.)')

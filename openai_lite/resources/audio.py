@@ -13,12 +13,12 @@ class Audio(SyncAPIResource):
 
 
 class Speech(SyncAPIResource):
-    create = _op("audio.speech.create", "|model input voice|instructions response_format speed stream_format", "POST /audio/speech|j|||||||||B|Accept=application/octet-stream")
+    create = _op("audio.speech.create", "|model input voice|instructions response_format speed stream_format", "POST /audio/speech|j|||||||||B|Accept=application/octet-stream", 'Generates audio from the input text. (Parameters are documented in the type stub.)')
 
 
 class Transcriptions(SyncAPIResource):
-    create = _op("audio.transcriptions.create", "|file model|language languages keywords prompt response_format temperature include timestamp_granularities stream chunking_strategy known_speaker_names known_speaker_references", "POST /audio/transcriptions|m|||file|||TranscriptionsCreateResponse||CreateTranscriptionResponseStreamEvent|S")
+    create = _op("audio.transcriptions.create", "|file model|language languages keywords prompt response_format temperature include timestamp_granularities stream chunking_strategy known_speaker_names known_speaker_references", "POST /audio/transcriptions|m|||file|||TranscriptionsCreateResponse||CreateTranscriptionResponseStreamEvent|S", 'Transcribes audio into the input language. (Parameters are documented in the type stub.)')
 
 
 class Translations(SyncAPIResource):
-    create = _op("audio.translations.create", "|file model|prompt response_format temperature", "POST /audio/translations|m|||file|||TranslationsCreateResponse")
+    create = _op("audio.translations.create", "|file model|prompt response_format temperature", "POST /audio/translations|m|||file|||TranslationsCreateResponse", 'Translates audio into English. (Parameters are documented in the type stub.)')

@@ -7,7 +7,7 @@ __all__ = ["Batches"]
 
 
 class Batches(SyncAPIResource):
-    cancel = _op("batches.cancel", "batch_id||", "POST /batches/{batch_id}/cancel|||||||Batch")
-    create = _op("batches.create", "|input_file_id endpoint completion_window|metadata output_expires_after", "POST /batches|j||||||Batch")
-    list = _op("batches.list", "||after limit", "GET /batches||after,limit|||||Batch|SyncCursorPage")
-    retrieve = _op("batches.retrieve", "batch_id||", "GET /batches/{batch_id}|||||||Batch")
+    cancel = _op("batches.cancel", "batch_id||", "POST /batches/{batch_id}/cancel|||||||Batch", 'Cancels an in-progress batch. (Parameters are documented in the type stub.)')
+    create = _op("batches.create", "|input_file_id endpoint completion_window|metadata output_expires_after", "POST /batches|j||||||Batch", 'Creates and executes a batch from an uploaded file of requests (Parameters are documented in the type stub.)')
+    list = _op("batches.list", "||after limit", "GET /batches||after,limit|||||Batch|SyncCursorPage", "List your organization's batches. (Parameters are documented in the type stub.)")
+    retrieve = _op("batches.retrieve", "batch_id||", "GET /batches/{batch_id}|||||||Batch", 'Retrieves a batch. (Parameters are documented in the type stub.)')

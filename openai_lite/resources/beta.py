@@ -20,11 +20,11 @@ class Beta(SyncAPIResource):
 
 
 class Assistants(SyncAPIResource):
-    create = _op("beta.assistants.create", "|model|name description instructions reasoning_effort tools tool_resources metadata temperature top_p response_format", "POST /assistants|j||||||Assistant||||OpenAI-Beta=assistants=v2")
-    delete = _op("beta.assistants.delete", "assistant_id||", "DELETE /assistants/{assistant_id}|||||||AssistantDeleted||||OpenAI-Beta=assistants=v2")
-    list = _op("beta.assistants.list", "||limit order after before", "GET /assistants||limit,order,after,before|||||Assistant|SyncCursorPage|||OpenAI-Beta=assistants=v2")
-    retrieve = _op("beta.assistants.retrieve", "assistant_id||", "GET /assistants/{assistant_id}|||||||Assistant||||OpenAI-Beta=assistants=v2")
-    update = _op("beta.assistants.update", "assistant_id||model reasoning_effort name description instructions tools tool_resources metadata temperature top_p response_format", "POST /assistants/{assistant_id}|j||||||Assistant||||OpenAI-Beta=assistants=v2")
+    create = _op("beta.assistants.create", "|model|name description instructions reasoning_effort tools tool_resources metadata temperature top_p response_format", "POST /assistants|j||||||Assistant||||OpenAI-Beta=assistants=v2", 'Create an assistant with a model and instructions. (Parameters are documented in the type stub.)')
+    delete = _op("beta.assistants.delete", "assistant_id||", "DELETE /assistants/{assistant_id}|||||||AssistantDeleted||||OpenAI-Beta=assistants=v2", 'Delete an assistant. (Parameters are documented in the type stub.)')
+    list = _op("beta.assistants.list", "||limit order after before", "GET /assistants||limit,order,after,before|||||Assistant|SyncCursorPage|||OpenAI-Beta=assistants=v2", 'Returns a list of assistants. (Parameters are documented in the type stub.)')
+    retrieve = _op("beta.assistants.retrieve", "assistant_id||", "GET /assistants/{assistant_id}|||||||Assistant||||OpenAI-Beta=assistants=v2", 'Retrieves an assistant. (Parameters are documented in the type stub.)')
+    update = _op("beta.assistants.update", "assistant_id||model reasoning_effort name description instructions tools tool_resources metadata temperature top_p response_format", "POST /assistants/{assistant_id}|j||||||Assistant||||OpenAI-Beta=assistants=v2", 'Modifies an assistant. (Parameters are documented in the type stub.)')
 
 
 class Chat(SyncAPIResource):
@@ -37,15 +37,15 @@ class ChatKit(SyncAPIResource):
 
 
 class ChatKitSessions(SyncAPIResource):
-    cancel = _op("beta.chatkit.sessions.cancel", "session_id||", "POST /chatkit/sessions/{session_id}/cancel|||||||ChatSessionResource||||OpenAI-Beta=chatkit_beta=v1")
-    create = _op("beta.chatkit.sessions.create", "|workflow user|expires_after rate_limits chatkit_configuration", "POST /chatkit/sessions|j||||||ChatSessionResource||||OpenAI-Beta=chatkit_beta=v1")
+    cancel = _op("beta.chatkit.sessions.cancel", "session_id||", "POST /chatkit/sessions/{session_id}/cancel|||||||ChatSessionResource||||OpenAI-Beta=chatkit_beta=v1", 'Cancel an active ChatKit session and return its most recent metadata. (Parameters are documented in the type stub.)')
+    create = _op("beta.chatkit.sessions.create", "|workflow user|expires_after rate_limits chatkit_configuration", "POST /chatkit/sessions|j||||||ChatSessionResource||||OpenAI-Beta=chatkit_beta=v1", 'Create a ChatKit session. (Parameters are documented in the type stub.)')
 
 
 class ChatKitThreads(SyncAPIResource):
-    delete = _op("beta.chatkit.threads.delete", "thread_id||", "DELETE /chatkit/threads/{thread_id}|||||||DeletedThreadResource||||OpenAI-Beta=chatkit_beta=v1")
-    list = _op("beta.chatkit.threads.list", "||limit order after before user", "GET /chatkit/threads||limit,order,after,before,user|||||ThreadResource|SyncCursorPage|||OpenAI-Beta=chatkit_beta=v1")
-    list_items = _op("beta.chatkit.threads.list_items", "thread_id||limit order after before", "GET /chatkit/threads/{thread_id}/items||limit,order,after,before|||||ThreadItem|SyncCursorPage|||OpenAI-Beta=chatkit_beta=v1")
-    retrieve = _op("beta.chatkit.threads.retrieve", "thread_id||", "GET /chatkit/threads/{thread_id}|||||||ThreadResource||||OpenAI-Beta=chatkit_beta=v1")
+    delete = _op("beta.chatkit.threads.delete", "thread_id||", "DELETE /chatkit/threads/{thread_id}|||||||DeletedThreadResource||||OpenAI-Beta=chatkit_beta=v1", 'Delete a ChatKit thread along with its items and stored attachments. (Parameters are documented in the type stub.)')
+    list = _op("beta.chatkit.threads.list", "||limit order after before user", "GET /chatkit/threads||limit,order,after,before,user|||||ThreadResource|SyncCursorPage|||OpenAI-Beta=chatkit_beta=v1", 'List ChatKit threads with optional pagination and user filters. (Parameters are documented in the type stub.)')
+    list_items = _op("beta.chatkit.threads.list_items", "thread_id||limit order after before", "GET /chatkit/threads/{thread_id}/items||limit,order,after,before|||||ThreadItem|SyncCursorPage|||OpenAI-Beta=chatkit_beta=v1", 'List items that belong to a ChatKit thread. (Parameters are documented in the type stub.)')
+    retrieve = _op("beta.chatkit.threads.retrieve", "thread_id||", "GET /chatkit/threads/{thread_id}|||||||ThreadResource||||OpenAI-Beta=chatkit_beta=v1", 'Retrieve a ChatKit thread by its identifier. (Parameters are documented in the type stub.)')
 
 
 class Realtime(SyncAPIResource):
@@ -54,59 +54,59 @@ class Realtime(SyncAPIResource):
 
 
 class RealtimeSessions(SyncAPIResource):
-    create = _op("beta.realtime.sessions.create", "|client_secret|modalities instructions voice input_audio_format output_audio_format input_audio_transcription speed tracing turn_detection tools tool_choice temperature max_response_output_tokens truncation prompt", "POST /realtime/sessions|j||||||RealtimeSessionCreateResponse")
+    create = _op("beta.realtime.sessions.create", "|client_secret|modalities instructions voice input_audio_format output_audio_format input_audio_transcription speed tracing turn_detection tools tool_choice temperature max_response_output_tokens truncation prompt", "POST /realtime/sessions|j||||||RealtimeSessionCreateResponse", 'Create an ephemeral API token for use in client-side applications with the Realtime API. (Parameters are documented in the type stub.)')
 
 
 class TranscriptionSessions(SyncAPIResource):
-    create = _op("beta.realtime.transcription_sessions.create", "||turn_detection input_audio_noise_reduction input_audio_format input_audio_transcription include", "POST /realtime/transcription_sessions|j||||||RealtimeTranscriptionSessionCreateResponse")
+    create = _op("beta.realtime.transcription_sessions.create", "||turn_detection input_audio_noise_reduction input_audio_format input_audio_transcription include", "POST /realtime/transcription_sessions|j||||||RealtimeTranscriptionSessionCreateResponse", 'Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. (Parameters are documented in the type stub.)')
 
 
 class Responses(SyncAPIResource):
     input_items = _child("input_items", "InputItems", globals())
     input_tokens = _child("input_tokens", "InputTokens", globals())
-    cancel = _op("beta.responses.cancel", "response_id||betas", "POST /responses/{response_id}/cancel?beta=true|||betas:openai-beta*||||BetaResponse")
-    compact = _op("beta.responses.compact", "|model|betas input previous_response_id instructions prompt_cache_key prompt_cache_retention prompt_cache_options service_tier", "POST /responses/compact?beta=true|j||betas:openai-beta*||||BetaCompactResource")
-    create = _op("beta.responses.create", "||betas metadata top_logprobs temperature top_p user safety_identifier prompt_cache_key prompt_cache_retention prompt_cache_options previous_response_id model background max_tool_calls text tools tool_choice prompt service_tier truncation reasoning input include parallel_tool_calls store instructions moderation stream stream_options conversation context_management max_output_tokens multi_agent", "POST /responses?beta=true|j||betas:openai-beta*||||BetaResponse||BetaResponseStreamEvent|S")
-    delete = _op("beta.responses.delete", "response_id||betas", "DELETE /responses/{response_id}?beta=true|||betas:openai-beta*||||None")
-    retrieve = _op("beta.responses.retrieve", "response_id||include stream starting_after include_obfuscation betas", "GET /responses/{response_id}?beta=true||include,stream,starting_after,include_obfuscation|betas:openai-beta*||||BetaResponse||BetaResponseStreamEvent|S")
+    cancel = _op("beta.responses.cancel", "response_id||betas", "POST /responses/{response_id}/cancel?beta=true|||betas:openai-beta*||||BetaResponse", 'Cancels a model response with the given ID. (Parameters are documented in the type stub.)')
+    compact = _op("beta.responses.compact", "|model|betas input previous_response_id instructions prompt_cache_key prompt_cache_retention prompt_cache_options service_tier", "POST /responses/compact?beta=true|j||betas:openai-beta*||||BetaCompactResource", 'Compact a conversation. (Parameters are documented in the type stub.)')
+    create = _op("beta.responses.create", "||betas metadata top_logprobs temperature top_p user safety_identifier prompt_cache_key prompt_cache_retention prompt_cache_options previous_response_id model background max_tool_calls text tools tool_choice prompt service_tier truncation reasoning input include parallel_tool_calls store instructions moderation stream stream_options conversation context_management max_output_tokens multi_agent", "POST /responses?beta=true|j||betas:openai-beta*||||BetaResponse||BetaResponseStreamEvent|S", 'Creates a model response. (Parameters are documented in the type stub.)')
+    delete = _op("beta.responses.delete", "response_id||betas", "DELETE /responses/{response_id}?beta=true|||betas:openai-beta*||||None", 'Deletes a model response with the given ID. (Parameters are documented in the type stub.)')
+    retrieve = _op("beta.responses.retrieve", "response_id||include stream starting_after include_obfuscation betas", "GET /responses/{response_id}?beta=true||include,stream,starting_after,include_obfuscation|betas:openai-beta*||||BetaResponse||BetaResponseStreamEvent|S", 'Retrieves a model response with the given ID. (Parameters are documented in the type stub.)')
 
 
 class InputItems(SyncAPIResource):
-    list = _op("beta.responses.input_items.list", "response_id||limit order after include betas", "GET /responses/{response_id}/input_items?beta=true||limit,order,after,include|betas:openai-beta*||||BetaItemResource|SyncCursorPage")
+    list = _op("beta.responses.input_items.list", "response_id||limit order after include betas", "GET /responses/{response_id}/input_items?beta=true||limit,order,after,include|betas:openai-beta*||||BetaItemResource|SyncCursorPage", 'Returns a list of input items for a given response. (Parameters are documented in the type stub.)')
 
 
 class InputTokens(SyncAPIResource):
-    count = _op("beta.responses.input_tokens.count", "||betas model input previous_response_id tools text reasoning truncation instructions personality conversation tool_choice parallel_tool_calls", "POST /responses/input_tokens?beta=true|j||betas:openai-beta*||||BetaTokenCountsResource")
+    count = _op("beta.responses.input_tokens.count", "||betas model input previous_response_id tools text reasoning truncation instructions personality conversation tool_choice parallel_tool_calls", "POST /responses/input_tokens?beta=true|j||betas:openai-beta*||||BetaTokenCountsResource", 'Returns input token counts of the request. (Parameters are documented in the type stub.)')
 
 
 class BetaThreads(ThreadsStreamMixin, ThreadsPollingMixin, SyncAPIResource):
     messages = _child("messages", "Messages", globals())
     runs = _child("runs", "Runs", globals())
-    create = _op("beta.threads.create", "||messages tool_resources metadata", "POST /threads|j||||||Thread||||OpenAI-Beta=assistants=v2")
-    create_and_run = _op("beta.threads.create_and_run", "|assistant_id|thread model instructions tools tool_resources metadata temperature top_p stream max_prompt_tokens max_completion_tokens truncation_strategy tool_choice parallel_tool_calls response_format", "POST /threads/runs|j||||||Run||AssistantStreamEvent|S|OpenAI-Beta=assistants=v2")
-    delete = _op("beta.threads.delete", "thread_id||", "DELETE /threads/{thread_id}|||||||ThreadDeleted||||OpenAI-Beta=assistants=v2")
-    retrieve = _op("beta.threads.retrieve", "thread_id||", "GET /threads/{thread_id}|||||||Thread||||OpenAI-Beta=assistants=v2")
-    update = _op("beta.threads.update", "thread_id||tool_resources metadata", "POST /threads/{thread_id}|j||||||Thread||||OpenAI-Beta=assistants=v2")
+    create = _op("beta.threads.create", "||messages tool_resources metadata", "POST /threads|j||||||Thread||||OpenAI-Beta=assistants=v2", 'Create a thread. (Parameters are documented in the type stub.)')
+    create_and_run = _op("beta.threads.create_and_run", "|assistant_id|thread model instructions tools tool_resources metadata temperature top_p stream max_prompt_tokens max_completion_tokens truncation_strategy tool_choice parallel_tool_calls response_format", "POST /threads/runs|j||||||Run||AssistantStreamEvent|S|OpenAI-Beta=assistants=v2", 'Create a thread and run it in one request. (Parameters are documented in the type stub.)')
+    delete = _op("beta.threads.delete", "thread_id||", "DELETE /threads/{thread_id}|||||||ThreadDeleted||||OpenAI-Beta=assistants=v2", 'Delete a thread. (Parameters are documented in the type stub.)')
+    retrieve = _op("beta.threads.retrieve", "thread_id||", "GET /threads/{thread_id}|||||||Thread||||OpenAI-Beta=assistants=v2", 'Retrieves a thread. (Parameters are documented in the type stub.)')
+    update = _op("beta.threads.update", "thread_id||tool_resources metadata", "POST /threads/{thread_id}|j||||||Thread||||OpenAI-Beta=assistants=v2", 'Modifies a thread. (Parameters are documented in the type stub.)')
 
 
 class Messages(SyncAPIResource):
-    create = _op("beta.threads.messages.create", "thread_id|role content|attachments metadata", "POST /threads/{thread_id}/messages|j||||||Message||||OpenAI-Beta=assistants=v2")
-    delete = _op("beta.threads.messages.delete", "message_id|thread_id|", "DELETE /threads/{thread_id}/messages/{message_id}|||||||MessageDeleted||||OpenAI-Beta=assistants=v2")
-    list = _op("beta.threads.messages.list", "thread_id||limit order after before run_id", "GET /threads/{thread_id}/messages||limit,order,after,before,run_id|||||Message|SyncCursorPage|||OpenAI-Beta=assistants=v2")
-    retrieve = _op("beta.threads.messages.retrieve", "message_id|thread_id|", "GET /threads/{thread_id}/messages/{message_id}|||||||Message||||OpenAI-Beta=assistants=v2")
-    update = _op("beta.threads.messages.update", "message_id|thread_id|metadata", "POST /threads/{thread_id}/messages/{message_id}|j||||||Message||||OpenAI-Beta=assistants=v2")
+    create = _op("beta.threads.messages.create", "thread_id|role content|attachments metadata", "POST /threads/{thread_id}/messages|j||||||Message||||OpenAI-Beta=assistants=v2", 'Create a message. (Parameters are documented in the type stub.)')
+    delete = _op("beta.threads.messages.delete", "message_id|thread_id|", "DELETE /threads/{thread_id}/messages/{message_id}|||||||MessageDeleted||||OpenAI-Beta=assistants=v2", 'Deletes a message. (Parameters are documented in the type stub.)')
+    list = _op("beta.threads.messages.list", "thread_id||limit order after before run_id", "GET /threads/{thread_id}/messages||limit,order,after,before,run_id|||||Message|SyncCursorPage|||OpenAI-Beta=assistants=v2", 'Returns a list of messages for a given thread. (Parameters are documented in the type stub.)')
+    retrieve = _op("beta.threads.messages.retrieve", "message_id|thread_id|", "GET /threads/{thread_id}/messages/{message_id}|||||||Message||||OpenAI-Beta=assistants=v2", 'Retrieve a message. (Parameters are documented in the type stub.)')
+    update = _op("beta.threads.messages.update", "message_id|thread_id|metadata", "POST /threads/{thread_id}/messages/{message_id}|j||||||Message||||OpenAI-Beta=assistants=v2", 'Modifies a message. (Parameters are documented in the type stub.)')
 
 
 class Runs(RunsStreamMixin, RunsPollingMixin, SyncAPIResource):
     steps = _child("steps", "Steps", globals())
-    cancel = _op("beta.threads.runs.cancel", "run_id|thread_id|", "POST /threads/{thread_id}/runs/{run_id}/cancel|||||||Run||||OpenAI-Beta=assistants=v2")
-    create = _op("beta.threads.runs.create", "thread_id|assistant_id|include model reasoning_effort instructions additional_instructions additional_messages tools metadata temperature top_p stream max_prompt_tokens max_completion_tokens truncation_strategy tool_choice parallel_tool_calls response_format", "POST /threads/{thread_id}/runs|j|include:include[]|||||Run||AssistantStreamEvent|S|OpenAI-Beta=assistants=v2")
-    list = _op("beta.threads.runs.list", "thread_id||limit order after before", "GET /threads/{thread_id}/runs||limit,order,after,before|||||Run|SyncCursorPage|||OpenAI-Beta=assistants=v2")
-    retrieve = _op("beta.threads.runs.retrieve", "run_id|thread_id|", "GET /threads/{thread_id}/runs/{run_id}|||||||Run||||OpenAI-Beta=assistants=v2")
-    submit_tool_outputs = _op("beta.threads.runs.submit_tool_outputs", "run_id|thread_id tool_outputs|stream", "POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs|j||||||Run||AssistantStreamEvent|S|OpenAI-Beta=assistants=v2")
-    update = _op("beta.threads.runs.update", "run_id|thread_id|metadata", "POST /threads/{thread_id}/runs/{run_id}|j||||||Run||||OpenAI-Beta=assistants=v2")
+    cancel = _op("beta.threads.runs.cancel", "run_id|thread_id|", "POST /threads/{thread_id}/runs/{run_id}/cancel|||||||Run||||OpenAI-Beta=assistants=v2", 'Cancels a run that is `in_progress`. (Parameters are documented in the type stub.)')
+    create = _op("beta.threads.runs.create", "thread_id|assistant_id|include model reasoning_effort instructions additional_instructions additional_messages tools metadata temperature top_p stream max_prompt_tokens max_completion_tokens truncation_strategy tool_choice parallel_tool_calls response_format", "POST /threads/{thread_id}/runs|j|include:include[]|||||Run||AssistantStreamEvent|S|OpenAI-Beta=assistants=v2", 'Create a run. (Parameters are documented in the type stub.)')
+    list = _op("beta.threads.runs.list", "thread_id||limit order after before", "GET /threads/{thread_id}/runs||limit,order,after,before|||||Run|SyncCursorPage|||OpenAI-Beta=assistants=v2", 'Returns a list of runs belonging to a thread. (Parameters are documented in the type stub.)')
+    retrieve = _op("beta.threads.runs.retrieve", "run_id|thread_id|", "GET /threads/{thread_id}/runs/{run_id}|||||||Run||||OpenAI-Beta=assistants=v2", 'Retrieves a run. (Parameters are documented in the type stub.)')
+    submit_tool_outputs = _op("beta.threads.runs.submit_tool_outputs", "run_id|thread_id tool_outputs|stream", "POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs|j||||||Run||AssistantStreamEvent|S|OpenAI-Beta=assistants=v2", 'When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the... (Parameters are documented in the type stub.)')
+    update = _op("beta.threads.runs.update", "run_id|thread_id|metadata", "POST /threads/{thread_id}/runs/{run_id}|j||||||Run||||OpenAI-Beta=assistants=v2", 'Modifies a run. (Parameters are documented in the type stub.)')
 
 
 class Steps(SyncAPIResource):
-    list = _op("beta.threads.runs.steps.list", "run_id|thread_id|limit order after before include", "GET /threads/{thread_id}/runs/{run_id}/steps||limit,order,after,before,include:include[]|||||RunStep|SyncCursorPage|||OpenAI-Beta=assistants=v2")
-    retrieve = _op("beta.threads.runs.steps.retrieve", "step_id|thread_id run_id|include", "GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}||include:include[]|||||RunStep||||OpenAI-Beta=assistants=v2")
+    list = _op("beta.threads.runs.steps.list", "run_id|thread_id|limit order after before include", "GET /threads/{thread_id}/runs/{run_id}/steps||limit,order,after,before,include:include[]|||||RunStep|SyncCursorPage|||OpenAI-Beta=assistants=v2", 'Returns a list of run steps belonging to a run. (Parameters are documented in the type stub.)')
+    retrieve = _op("beta.threads.runs.steps.retrieve", "step_id|thread_id run_id|include", "GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}||include:include[]|||||RunStep||||OpenAI-Beta=assistants=v2", 'Retrieves a run step. (Parameters are documented in the type stub.)')

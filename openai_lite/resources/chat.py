@@ -15,12 +15,12 @@ class Chat(SyncAPIResource):
 
 class Completions(ChatCompletionsStreamMixin, ChatCompletionsParseMixin, ChatCompletionsToolsMixin, SyncAPIResource):
     messages = _child("messages", "Messages", globals())
-    create = _op("chat.completions.create", "|messages model|metadata top_logprobs temperature top_p user safety_identifier prompt_cache_key prompt_cache_retention prompt_cache_options service_tier modalities verbosity reasoning_effort max_completion_tokens frequency_penalty presence_penalty web_search_options response_format audio store moderation stream stop logit_bias logprobs max_tokens n prediction seed stream_options tools tool_choice parallel_tool_calls function_call functions", "POST /chat/completions|j||||||ChatCompletion||ChatCompletionChunk|S")
-    delete = _op("chat.completions.delete", "completion_id||", "DELETE /chat/completions/{completion_id}|||||||ChatCompletionDeleted")
-    list = _op("chat.completions.list", "||model metadata after limit order", "GET /chat/completions||model,metadata,after,limit,order|||||ChatCompletion|SyncCursorPage")
-    retrieve = _op("chat.completions.retrieve", "completion_id||", "GET /chat/completions/{completion_id}|||||||ChatCompletion")
-    update = _op("chat.completions.update", "completion_id|metadata|", "POST /chat/completions/{completion_id}|j||||||ChatCompletion")
+    create = _op("chat.completions.create", "|messages model|metadata top_logprobs temperature top_p user safety_identifier prompt_cache_key prompt_cache_retention prompt_cache_options service_tier modalities verbosity reasoning_effort max_completion_tokens frequency_penalty presence_penalty web_search_options response_format audio store moderation stream stop logit_bias logprobs max_tokens n prediction seed stream_options tools tool_choice parallel_tool_calls function_call functions", "POST /chat/completions|j||||||ChatCompletion||ChatCompletionChunk|S", 'Creates a model response for the given chat conversation. (Parameters are documented in the type stub.)')
+    delete = _op("chat.completions.delete", "completion_id||", "DELETE /chat/completions/{completion_id}|||||||ChatCompletionDeleted", 'Delete a stored chat completion. (Parameters are documented in the type stub.)')
+    list = _op("chat.completions.list", "||model metadata after limit order", "GET /chat/completions||model,metadata,after,limit,order|||||ChatCompletion|SyncCursorPage", 'List stored Chat Completions. (Parameters are documented in the type stub.)')
+    retrieve = _op("chat.completions.retrieve", "completion_id||", "GET /chat/completions/{completion_id}|||||||ChatCompletion", 'Get a stored chat completion. (Parameters are documented in the type stub.)')
+    update = _op("chat.completions.update", "completion_id|metadata|", "POST /chat/completions/{completion_id}|j||||||ChatCompletion", 'Modify a stored chat completion. (Parameters are documented in the type stub.)')
 
 
 class Messages(SyncAPIResource):
-    list = _op("chat.completions.messages.list", "completion_id||after limit order", "GET /chat/completions/{completion_id}/messages||after,limit,order|||||ChatCompletionMessageListData|SyncCursorPage")
+    list = _op("chat.completions.messages.list", "completion_id||after limit order", "GET /chat/completions/{completion_id}/messages||after,limit,order|||||ChatCompletionMessageListData|SyncCursorPage", 'Get the messages in a stored chat completion. (Parameters are documented in the type stub.)')

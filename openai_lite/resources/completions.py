@@ -7,4 +7,4 @@ __all__ = ["Completions"]
 
 
 class Completions(SyncAPIResource):
-    create = _op("completions.create", "|model prompt|best_of echo frequency_penalty logit_bias logprobs max_tokens n presence_penalty seed stop stream stream_options suffix temperature top_p user", "POST /completions|j||||||Completion|||S")
+    create = _op("completions.create", "|model prompt|best_of echo frequency_penalty logit_bias logprobs max_tokens n presence_penalty seed stop stream stream_options suffix temperature top_p user", "POST /completions|j||||||Completion|||S", 'Creates a completion for the provided prompt and parameters. (Parameters are documented in the type stub.)')

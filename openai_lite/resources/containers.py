@@ -8,19 +8,19 @@ __all__ = ["Containers", "Files", "Content"]
 
 class Containers(SyncAPIResource):
     files = _child("files", "Files", globals())
-    create = _op("containers.create", "|name|file_ids expires_after skills memory_limit network_policy", "POST /containers|j||||||ContainerResource")
-    delete = _op("containers.delete", "container_id||", "DELETE /containers/{container_id}|||||||None")
-    list = _op("containers.list", "||limit order after name", "GET /containers||limit,order,after,name|||||ContainerResource|SyncCursorPage")
-    retrieve = _op("containers.retrieve", "container_id||", "GET /containers/{container_id}|||||||ContainerResource")
+    create = _op("containers.create", "|name|file_ids expires_after skills memory_limit network_policy", "POST /containers|j||||||ContainerResource", 'Create Container (Parameters are documented in the type stub.)')
+    delete = _op("containers.delete", "container_id||", "DELETE /containers/{container_id}|||||||None", 'Delete Container (Parameters are documented in the type stub.)')
+    list = _op("containers.list", "||limit order after name", "GET /containers||limit,order,after,name|||||ContainerResource|SyncCursorPage", 'List Containers (Parameters are documented in the type stub.)')
+    retrieve = _op("containers.retrieve", "container_id||", "GET /containers/{container_id}|||||||ContainerResource", 'Retrieve Container (Parameters are documented in the type stub.)')
 
 
 class Files(SyncAPIResource):
     content = _child("content", "Content", globals())
-    create = _op("containers.files.create", "container_id||file_id file", "POST /containers/{container_id}/files|m|||file|||ContainerFileResource|||J")
-    delete = _op("containers.files.delete", "file_id|container_id|", "DELETE /containers/{container_id}/files/{file_id}|||||||None")
-    list = _op("containers.files.list", "container_id||limit order after", "GET /containers/{container_id}/files||limit,order,after|||||ContainerFileResource|SyncCursorPage")
-    retrieve = _op("containers.files.retrieve", "file_id|container_id|", "GET /containers/{container_id}/files/{file_id}|||||||ContainerFileResource")
+    create = _op("containers.files.create", "container_id||file_id file", "POST /containers/{container_id}/files|m|||file|||ContainerFileResource|||J", 'Create a Container File (Parameters are documented in the type stub.)')
+    delete = _op("containers.files.delete", "file_id|container_id|", "DELETE /containers/{container_id}/files/{file_id}|||||||None", 'Delete Container File (Parameters are documented in the type stub.)')
+    list = _op("containers.files.list", "container_id||limit order after", "GET /containers/{container_id}/files||limit,order,after|||||ContainerFileResource|SyncCursorPage", 'List Container files (Parameters are documented in the type stub.)')
+    retrieve = _op("containers.files.retrieve", "file_id|container_id|", "GET /containers/{container_id}/files/{file_id}|||||||ContainerFileResource", 'Retrieve Container File (Parameters are documented in the type stub.)')
 
 
 class Content(SyncAPIResource):
-    retrieve = _op("containers.files.content.retrieve", "file_id|container_id|", "GET /containers/{container_id}/files/{file_id}/content||||||||||B|Accept=application/octet-stream")
+    retrieve = _op("containers.files.content.retrieve", "file_id|container_id|", "GET /containers/{container_id}/files/{file_id}/content||||||||||B|Accept=application/octet-stream", 'Retrieve Container File Content (Parameters are documented in the type stub.)')

@@ -7,4 +7,4 @@ __all__ = ["ContentProvenanceChecks"]
 
 
 class ContentProvenanceChecks(SyncAPIResource):
-    create = _op("content_provenance_checks.create", "|file|", "POST /content_provenance_checks|m|||file|||ProvenanceResource")
+    create = _op("content_provenance_checks.create", "|file|", "POST /content_provenance_checks|m|||file|||ProvenanceResource", 'Check whether an image or audio file contains known OpenAI provenance signals. (Parameters are documented in the type stub.)')

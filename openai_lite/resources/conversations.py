@@ -8,14 +8,14 @@ __all__ = ["Conversations", "Items"]
 
 class Conversations(SyncAPIResource):
     items = _child("items", "Items", globals())
-    create = _op("conversations.create", "||metadata items", "POST /conversations|j||||||Conversation")
-    delete = _op("conversations.delete", "conversation_id||", "DELETE /conversations/{conversation_id}|||||||ConversationDeleted")
-    retrieve = _op("conversations.retrieve", "conversation_id||", "GET /conversations/{conversation_id}|||||||Conversation")
-    update = _op("conversations.update", "conversation_id|metadata|", "POST /conversations/{conversation_id}|j||||||Conversation")
+    create = _op("conversations.create", "||metadata items", "POST /conversations|j||||||Conversation", 'Create a conversation. (Parameters are documented in the type stub.)')
+    delete = _op("conversations.delete", "conversation_id||", "DELETE /conversations/{conversation_id}|||||||ConversationDeleted", 'Delete a conversation. (Parameters are documented in the type stub.)')
+    retrieve = _op("conversations.retrieve", "conversation_id||", "GET /conversations/{conversation_id}|||||||Conversation", 'Get a conversation (Parameters are documented in the type stub.)')
+    update = _op("conversations.update", "conversation_id|metadata|", "POST /conversations/{conversation_id}|j||||||Conversation", 'Update a conversation (Parameters are documented in the type stub.)')
 
 
 class Items(SyncAPIResource):
-    create = _op("conversations.items.create", "conversation_id|items|include", "POST /conversations/{conversation_id}/items|j|include|||||ConversationItemList")
-    delete = _op("conversations.items.delete", "item_id|conversation_id|", "DELETE /conversations/{conversation_id}/items/{item_id}|||||||Conversation")
-    list = _op("conversations.items.list", "conversation_id||limit order after include", "GET /conversations/{conversation_id}/items||limit,order,after,include|||||ConversationItem|LastIdCursorPage")
-    retrieve = _op("conversations.items.retrieve", "item_id|conversation_id|include", "GET /conversations/{conversation_id}/items/{item_id}||include|||||ConversationItem")
+    create = _op("conversations.items.create", "conversation_id|items|include", "POST /conversations/{conversation_id}/items|j|include|||||ConversationItemList", 'Create items in a conversation with the given ID. (Parameters are documented in the type stub.)')
+    delete = _op("conversations.items.delete", "item_id|conversation_id|", "DELETE /conversations/{conversation_id}/items/{item_id}|||||||Conversation", 'Delete an item from a conversation with the given IDs. (Parameters are documented in the type stub.)')
+    list = _op("conversations.items.list", "conversation_id||limit order after include", "GET /conversations/{conversation_id}/items||limit,order,after,include|||||ConversationItem|LastIdCursorPage", 'List all items for a conversation with the given ID. (Parameters are documented in the type stub.)')
+    retrieve = _op("conversations.items.retrieve", "item_id|conversation_id|include", "GET /conversations/{conversation_id}/items/{item_id}||include|||||ConversationItem", 'Get a single item from a conversation with the given IDs. (Parameters are documented in the type stub.)')

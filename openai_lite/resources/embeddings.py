@@ -7,4 +7,4 @@ __all__ = ["Embeddings"]
 
 
 class Embeddings(SyncAPIResource):
-    create = _op("embeddings.create", "|input model|encoding_format dimensions user", "POST /embeddings|j||||||CreateEmbeddingResponse")
+    create = _op("embeddings.create", "|input model|encoding_format dimensions user", "POST /embeddings|j||||||CreateEmbeddingResponse", 'Creates an embedding vector representing the input text. (Parameters are documented in the type stub.)')

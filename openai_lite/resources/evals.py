@@ -8,22 +8,22 @@ __all__ = ["Evals", "Runs", "OutputItems"]
 
 class Evals(SyncAPIResource):
     runs = _child("runs", "Runs", globals())
-    create = _op("evals.create", "|data_source_config testing_criteria|name metadata", "POST /evals|j||||||Eval")
-    delete = _op("evals.delete", "eval_id||", "DELETE /evals/{eval_id}|||||||EvalsDeleteResponse")
-    list = _op("evals.list", "||after limit order order_by", "GET /evals||after,limit,order,order_by|||||Eval|SyncCursorPage")
-    retrieve = _op("evals.retrieve", "eval_id||", "GET /evals/{eval_id}|||||||Eval")
-    update = _op("evals.update", "eval_id||name metadata", "POST /evals/{eval_id}|j||||||Eval")
+    create = _op("evals.create", "|data_source_config testing_criteria|name metadata", "POST /evals|j||||||Eval", "Create the structure of an evaluation that can be used to test a model's performance. (Parameters are documented in the type stub.)")
+    delete = _op("evals.delete", "eval_id||", "DELETE /evals/{eval_id}|||||||EvalsDeleteResponse", 'Delete an evaluation. (Parameters are documented in the type stub.)')
+    list = _op("evals.list", "||after limit order order_by", "GET /evals||after,limit,order,order_by|||||Eval|SyncCursorPage", 'List evaluations for a project. (Parameters are documented in the type stub.)')
+    retrieve = _op("evals.retrieve", "eval_id||", "GET /evals/{eval_id}|||||||Eval", 'Get an evaluation by ID. (Parameters are documented in the type stub.)')
+    update = _op("evals.update", "eval_id||name metadata", "POST /evals/{eval_id}|j||||||Eval", 'Update certain properties of an evaluation. (Parameters are documented in the type stub.)')
 
 
 class Runs(SyncAPIResource):
     output_items = _child("output_items", "OutputItems", globals())
-    cancel = _op("evals.runs.cancel", "run_id|eval_id|", "POST /evals/{eval_id}/runs/{run_id}|||||||EvalRun")
-    create = _op("evals.runs.create", "eval_id|data_source|name metadata", "POST /evals/{eval_id}/runs|j||||||EvalRun")
-    delete = _op("evals.runs.delete", "run_id|eval_id|", "DELETE /evals/{eval_id}/runs/{run_id}|||||||RunsDeleteResponse")
-    list = _op("evals.runs.list", "eval_id||after limit order status", "GET /evals/{eval_id}/runs||after,limit,order,status|||||EvalRun|SyncCursorPage")
-    retrieve = _op("evals.runs.retrieve", "run_id|eval_id|", "GET /evals/{eval_id}/runs/{run_id}|||||||EvalRun")
+    cancel = _op("evals.runs.cancel", "run_id|eval_id|", "POST /evals/{eval_id}/runs/{run_id}|||||||EvalRun", 'Cancel an ongoing evaluation run. (Parameters are documented in the type stub.)')
+    create = _op("evals.runs.create", "eval_id|data_source|name metadata", "POST /evals/{eval_id}/runs|j||||||EvalRun", 'Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. (Parameters are documented in the type stub.)')
+    delete = _op("evals.runs.delete", "run_id|eval_id|", "DELETE /evals/{eval_id}/runs/{run_id}|||||||RunsDeleteResponse", 'Delete an eval run. (Parameters are documented in the type stub.)')
+    list = _op("evals.runs.list", "eval_id||after limit order status", "GET /evals/{eval_id}/runs||after,limit,order,status|||||EvalRun|SyncCursorPage", 'Get a list of runs for an evaluation. (Parameters are documented in the type stub.)')
+    retrieve = _op("evals.runs.retrieve", "run_id|eval_id|", "GET /evals/{eval_id}/runs/{run_id}|||||||EvalRun", 'Get an evaluation run by ID. (Parameters are documented in the type stub.)')
 
 
 class OutputItems(SyncAPIResource):
-    list = _op("evals.runs.output_items.list", "run_id|eval_id|after limit status order", "GET /evals/{eval_id}/runs/{run_id}/output_items||after,limit,status,order|||||EvalRunOutputItem|SyncCursorPage")
-    retrieve = _op("evals.runs.output_items.retrieve", "output_item_id|eval_id run_id|", "GET /evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}|||||||EvalRunOutputItem")
+    list = _op("evals.runs.output_items.list", "run_id|eval_id|after limit status order", "GET /evals/{eval_id}/runs/{run_id}/output_items||after,limit,status,order|||||EvalRunOutputItem|SyncCursorPage", 'Get a list of output items for an evaluation run. (Parameters are documented in the type stub.)')
+    retrieve = _op("evals.runs.output_items.retrieve", "output_item_id|eval_id run_id|", "GET /evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}|||||||EvalRunOutputItem", 'Get an evaluation run output item by ID. (Parameters are documented in the type stub.)')

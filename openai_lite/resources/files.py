@@ -8,9 +8,9 @@ __all__ = ["Files"]
 
 
 class Files(FilesMixin, SyncAPIResource):
-    content = _op("files.content", "file_id||", "GET /files/{file_id}/content||||||||||B")
-    create = _op("files.create", "|file purpose|expires_after", "POST /files|m|||file|||FileObject")
-    delete = _op("files.delete", "file_id||", "DELETE /files/{file_id}|||||||FileDeleted")
-    list = _op("files.list", "||purpose limit order after", "GET /files||purpose,limit,order,after|||||FileObject|SyncCursorPage")
-    retrieve = _op("files.retrieve", "file_id||", "GET /files/{file_id}|||||||FileObject")
-    retrieve_content = _op("files.retrieve_content", "file_id||", "GET /files/{file_id}/content|||||||str")
+    content = _op("files.content", "file_id||", "GET /files/{file_id}/content||||||||||B", 'Returns a response containing the contents of the specified file. (Parameters are documented in the type stub.)')
+    create = _op("files.create", "|file purpose|expires_after", "POST /files|m|||file|||FileObject", 'Upload a file that can be used across various endpoints. (Parameters are documented in the type stub.)')
+    delete = _op("files.delete", "file_id||", "DELETE /files/{file_id}|||||||FileDeleted", 'Delete a file and remove it from all vector stores. (Parameters are documented in the type stub.)')
+    list = _op("files.list", "||purpose limit order after", "GET /files||purpose,limit,order,after|||||FileObject|SyncCursorPage", 'Returns a list of files. (Parameters are documented in the type stub.)')
+    retrieve = _op("files.retrieve", "file_id||", "GET /files/{file_id}|||||||FileObject", 'Returns information about a specific file. (Parameters are documented in the type stub.)')
+    retrieve_content = _op("files.retrieve_content", "file_id||", "GET /files/{file_id}/content|||||||str", 'Returns a response containing the contents of the specified file. (Parameters are documented in the type stub.)')

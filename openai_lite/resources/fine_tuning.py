@@ -17,8 +17,8 @@ class Alpha(SyncAPIResource):
 
 
 class Graders(SyncAPIResource):
-    run = _op("fine_tuning.alpha.graders.run", "|grader model_sample|item", "POST /fine_tuning/alpha/graders/run|j||||||RunGraderResponse")
-    validate = _op("fine_tuning.alpha.graders.validate", "|grader|", "POST /fine_tuning/alpha/graders/validate|j||||||ValidateGraderResponse")
+    run = _op("fine_tuning.alpha.graders.run", "|grader model_sample|item", "POST /fine_tuning/alpha/graders/run|j||||||RunGraderResponse", 'Run a grader. (Parameters are documented in the type stub.)')
+    validate = _op("fine_tuning.alpha.graders.validate", "|grader|", "POST /fine_tuning/alpha/graders/validate|j||||||ValidateGraderResponse", 'Validate a grader. (Parameters are documented in the type stub.)')
 
 
 class FineTuningCheckpoints(SyncAPIResource):
@@ -26,22 +26,22 @@ class FineTuningCheckpoints(SyncAPIResource):
 
 
 class Permissions(SyncAPIResource):
-    create = _op("fine_tuning.checkpoints.permissions.create", "fine_tuned_model_checkpoint|project_ids|", "POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions|j||||||FineTuningCheckpointPermission|SyncPage")
-    delete = _op("fine_tuning.checkpoints.permissions.delete", "permission_id|fine_tuned_model_checkpoint|", "DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}|||||||DeleteFineTuningCheckpointPermissionResponse")
-    list = _op("fine_tuning.checkpoints.permissions.list", "fine_tuned_model_checkpoint||project_id after limit order", "GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions||project_id,after,limit,order|||||FineTuningCheckpointPermission|SyncCursorPage")
-    retrieve = _op("fine_tuning.checkpoints.permissions.retrieve", "fine_tuned_model_checkpoint||project_id after limit order", "GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions||project_id,after,limit,order|||||ListFineTuningCheckpointPermissionResponse")
+    create = _op("fine_tuning.checkpoints.permissions.create", "fine_tuned_model_checkpoint|project_ids|", "POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions|j||||||FineTuningCheckpointPermission|SyncPage", 'This enables organization owners to share fine-tuned models with other projects in their organization. (Parameters are documented in the type stub.)')
+    delete = _op("fine_tuning.checkpoints.permissions.delete", "permission_id|fine_tuned_model_checkpoint|", "DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}|||||||DeleteFineTuningCheckpointPermissionResponse", 'Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)')
+    list = _op("fine_tuning.checkpoints.permissions.list", "fine_tuned_model_checkpoint||project_id after limit order", "GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions||project_id,after,limit,order|||||FineTuningCheckpointPermission|SyncCursorPage", 'Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)')
+    retrieve = _op("fine_tuning.checkpoints.permissions.retrieve", "fine_tuned_model_checkpoint||project_id after limit order", "GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions||project_id,after,limit,order|||||ListFineTuningCheckpointPermissionResponse", 'Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)')
 
 
 class Jobs(SyncAPIResource):
     checkpoints = _child("checkpoints", "JobsCheckpoints", globals())
-    cancel = _op("fine_tuning.jobs.cancel", "fine_tuning_job_id||", "POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel|||||||FineTuningJob")
-    create = _op("fine_tuning.jobs.create", "|model training_file|hyperparameters suffix validation_file integrations seed method metadata", "POST /fine_tuning/jobs|j||||||FineTuningJob")
-    list = _op("fine_tuning.jobs.list", "||after limit metadata", "GET /fine_tuning/jobs||after,limit,metadata|||||FineTuningJob|SyncCursorPage")
-    list_events = _op("fine_tuning.jobs.list_events", "fine_tuning_job_id||after limit", "GET /fine_tuning/jobs/{fine_tuning_job_id}/events||after,limit|||||FineTuningJobEvent|SyncCursorPage")
-    pause = _op("fine_tuning.jobs.pause", "fine_tuning_job_id||", "POST /fine_tuning/jobs/{fine_tuning_job_id}/pause|||||||FineTuningJob")
-    resume = _op("fine_tuning.jobs.resume", "fine_tuning_job_id||", "POST /fine_tuning/jobs/{fine_tuning_job_id}/resume|||||||FineTuningJob")
-    retrieve = _op("fine_tuning.jobs.retrieve", "fine_tuning_job_id||", "GET /fine_tuning/jobs/{fine_tuning_job_id}|||||||FineTuningJob")
+    cancel = _op("fine_tuning.jobs.cancel", "fine_tuning_job_id||", "POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel|||||||FineTuningJob", 'Immediately cancel a fine-tune job. (Parameters are documented in the type stub.)')
+    create = _op("fine_tuning.jobs.create", "|model training_file|hyperparameters suffix validation_file integrations seed method metadata", "POST /fine_tuning/jobs|j||||||FineTuningJob", 'Creates a fine-tuning job which begins the process of creating a new model from a given dataset. (Parameters are documented in the type stub.)')
+    list = _op("fine_tuning.jobs.list", "||after limit metadata", "GET /fine_tuning/jobs||after,limit,metadata|||||FineTuningJob|SyncCursorPage", "List your organization's fine-tuning jobs (Parameters are documented in the type stub.)")
+    list_events = _op("fine_tuning.jobs.list_events", "fine_tuning_job_id||after limit", "GET /fine_tuning/jobs/{fine_tuning_job_id}/events||after,limit|||||FineTuningJobEvent|SyncCursorPage", 'Get status updates for a fine-tuning job. (Parameters are documented in the type stub.)')
+    pause = _op("fine_tuning.jobs.pause", "fine_tuning_job_id||", "POST /fine_tuning/jobs/{fine_tuning_job_id}/pause|||||||FineTuningJob", 'Pause a fine-tune job. (Parameters are documented in the type stub.)')
+    resume = _op("fine_tuning.jobs.resume", "fine_tuning_job_id||", "POST /fine_tuning/jobs/{fine_tuning_job_id}/resume|||||||FineTuningJob", 'Resume a fine-tune job. (Parameters are documented in the type stub.)')
+    retrieve = _op("fine_tuning.jobs.retrieve", "fine_tuning_job_id||", "GET /fine_tuning/jobs/{fine_tuning_job_id}|||||||FineTuningJob", 'Get info about a fine-tuning job. (Parameters are documented in the type stub.)')
 
 
 class JobsCheckpoints(SyncAPIResource):
-    list = _op("fine_tuning.jobs.checkpoints.list", "fine_tuning_job_id||after limit", "GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints||after,limit|||||FineTuningJobCheckpoint|SyncCursorPage")
+    list = _op("fine_tuning.jobs.checkpoints.list", "fine_tuning_job_id||after limit", "GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints||after,limit|||||FineTuningJobCheckpoint|SyncCursorPage", 'List checkpoints for a fine-tuning job. (Parameters are documented in the type stub.)')

@@ -7,6 +7,6 @@ __all__ = ["Images"]
 
 
 class Images(SyncAPIResource):
-    create_variation = _op("images.create_variation", "|image|model n response_format size user", "POST /images/variations|m|||image|||ImagesResponse")
-    edit = _op("images.edit", "|image prompt|mask background model n size response_format output_format output_compression user input_fidelity stream partial_images quality", "POST /images/edits|m|||image,mask|||ImagesResponse||ImageEditStreamEvent|S")
-    generate = _op("images.generate", "|prompt|model n quality response_format output_format output_compression stream partial_images size moderation background style user", "POST /images/generations|j||||||ImagesResponse||ImageGenStreamEvent|S")
+    create_variation = _op("images.create_variation", "|image|model n response_format size user", "POST /images/variations|m|||image|||ImagesResponse", 'Creates a variation of a given image. (Parameters are documented in the type stub.)')
+    edit = _op("images.edit", "|image prompt|mask background model n size response_format output_format output_compression user input_fidelity stream partial_images quality", "POST /images/edits|m|||image,mask|||ImagesResponse||ImageEditStreamEvent|S", 'Creates an edited or extended image given one or more source images and a prompt. (Parameters are documented in the type stub.)')
+    generate = _op("images.generate", "|prompt|model n quality response_format output_format output_compression stream partial_images size moderation background style user", "POST /images/generations|j||||||ImagesResponse||ImageGenStreamEvent|S", 'Creates an image given a prompt. (Parameters are documented in the type stub.)')

@@ -7,6 +7,6 @@ __all__ = ["Models"]
 
 
 class Models(SyncAPIResource):
-    delete = _op("models.delete", "model||", "DELETE /models/{model}|||||||ModelDeleted")
-    list = _op("models.list", "||", "GET /models|||||||Model|SyncPage")
-    retrieve = _op("models.retrieve", "model||", "GET /models/{model}|||||||Model")
+    delete = _op("models.delete", "model||", "DELETE /models/{model}|||||||ModelDeleted", 'Delete a fine-tuned model. (Parameters are documented in the type stub.)')
+    list = _op("models.list", "||", "GET /models|||||||Model|SyncPage", 'Lists the currently available models, and provides basic information about each one such as the owner and availability. (Parameters are documented in the type stub.)')
+    retrieve = _op("models.retrieve", "model||", "GET /models/{model}|||||||Model", 'Retrieves a model instance, providing basic information about the model such as the owner and permissioning. (Parameters are documented in the type stub.)')

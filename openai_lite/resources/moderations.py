@@ -7,4 +7,4 @@ __all__ = ["Moderations"]
 
 
 class Moderations(SyncAPIResource):
-    create = _op("moderations.create", "|input|model", "POST /moderations|j||||||ModerationCreateResponse")
+    create = _op("moderations.create", "|input|model", "POST /moderations|j||||||ModerationCreateResponse", 'Classifies if text and/or image inputs are potentially harmful. (Parameters are documented in the type stub.)')

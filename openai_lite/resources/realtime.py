@@ -12,12 +12,12 @@ class Realtime(SyncAPIResource):
 
 
 class Calls(SyncAPIResource):
-    accept = _op("realtime.calls.accept", "call_id|type|output_modalities model instructions audio include tracing tools tool_choice parallel_tool_calls reasoning max_output_tokens truncation prompt", "POST /realtime/calls/{call_id}/accept|j||||||None")
-    create = _op("realtime.calls.create", "|sdp|session", "POST /realtime/calls|m||||session|||||B|Accept=application/sdp")
-    hangup = _op("realtime.calls.hangup", "call_id||", "POST /realtime/calls/{call_id}/hangup|||||||None")
-    refer = _op("realtime.calls.refer", "call_id|target_uri|", "POST /realtime/calls/{call_id}/refer|j||||||None")
-    reject = _op("realtime.calls.reject", "call_id||status_code", "POST /realtime/calls/{call_id}/reject|j||||||None")
+    accept = _op("realtime.calls.accept", "call_id|type|output_modalities model instructions audio include tracing tools tool_choice parallel_tool_calls reasoning max_output_tokens truncation prompt", "POST /realtime/calls/{call_id}/accept|j||||||None", 'Accept an incoming SIP call and configure the realtime session that will handle it. (Parameters are documented in the type stub.)')
+    create = _op("realtime.calls.create", "|sdp|session", "POST /realtime/calls|m||||session|||||B|Accept=application/sdp", 'Create a new Realtime API call over WebRTC and receive the SDP answer needed to complete the peer connection. (Parameters are documented in the type stub.)')
+    hangup = _op("realtime.calls.hangup", "call_id||", "POST /realtime/calls/{call_id}/hangup|||||||None", 'End an active Realtime API call, whether it was initiated over SIP or WebRTC. (Parameters are documented in the type stub.)')
+    refer = _op("realtime.calls.refer", "call_id|target_uri|", "POST /realtime/calls/{call_id}/refer|j||||||None", 'Transfer an active SIP call to a new destination using the SIP REFER verb. (Parameters are documented in the type stub.)')
+    reject = _op("realtime.calls.reject", "call_id||status_code", "POST /realtime/calls/{call_id}/reject|j||||||None", 'Decline an incoming SIP call by returning a SIP status code to the caller. (Parameters are documented in the type stub.)')
 
 
 class ClientSecrets(SyncAPIResource):
-    create = _op("realtime.client_secrets.create", "||expires_after session", "POST /realtime/client_secrets|j||||||RealtimeCreateClientSecretResponse")
+    create = _op("realtime.client_secrets.create", "||expires_after session", "POST /realtime/client_secrets|j||||||RealtimeCreateClientSecretResponse", 'Create a Realtime client secret with an associated session configuration. (Parameters are documented in the type stub.)')

@@ -11,16 +11,16 @@ __all__ = ["Responses", "InputItems", "InputTokens"]
 class Responses(ResponsesStreamMixin, ResponsesParseMixin, SyncAPIResource):
     input_items = _child("input_items", "InputItems", globals())
     input_tokens = _child("input_tokens", "InputTokens", globals())
-    cancel = _op("responses.cancel", "response_id||", "POST /responses/{response_id}/cancel|||||||Response")
-    compact = _op("responses.compact", "|model|input previous_response_id instructions prompt_cache_key prompt_cache_retention prompt_cache_options service_tier", "POST /responses/compact|j||||||CompactResource")
-    create = _op("responses.create", "||metadata top_logprobs temperature top_p user safety_identifier prompt_cache_key prompt_cache_retention prompt_cache_options previous_response_id model background max_tool_calls text tools tool_choice prompt service_tier truncation reasoning input include parallel_tool_calls store instructions moderation stream stream_options conversation context_management max_output_tokens", "POST /responses|j||||||Response||ResponseStreamEvent|S")
-    delete = _op("responses.delete", "response_id||", "DELETE /responses/{response_id}|||||||None")
-    retrieve = _op("responses.retrieve", "response_id||include stream starting_after include_obfuscation", "GET /responses/{response_id}||include,stream,starting_after,include_obfuscation|||||Response||ResponseStreamEvent|S")
+    cancel = _op("responses.cancel", "response_id||", "POST /responses/{response_id}/cancel|||||||Response", 'Cancels a model response with the given ID. (Parameters are documented in the type stub.)')
+    compact = _op("responses.compact", "|model|input previous_response_id instructions prompt_cache_key prompt_cache_retention prompt_cache_options service_tier", "POST /responses/compact|j||||||CompactResource", 'Compact a conversation. (Parameters are documented in the type stub.)')
+    create = _op("responses.create", "||metadata top_logprobs temperature top_p user safety_identifier prompt_cache_key prompt_cache_retention prompt_cache_options previous_response_id model background max_tool_calls text tools tool_choice prompt service_tier truncation reasoning input include parallel_tool_calls store instructions moderation stream stream_options conversation context_management max_output_tokens", "POST /responses|j||||||Response||ResponseStreamEvent|S", 'Creates a model response. (Parameters are documented in the type stub.)')
+    delete = _op("responses.delete", "response_id||", "DELETE /responses/{response_id}|||||||None", 'Deletes a model response with the given ID. (Parameters are documented in the type stub.)')
+    retrieve = _op("responses.retrieve", "response_id||include stream starting_after include_obfuscation", "GET /responses/{response_id}||include,stream,starting_after,include_obfuscation|||||Response||ResponseStreamEvent|S", 'Retrieves a model response with the given ID. (Parameters are documented in the type stub.)')
 
 
 class InputItems(SyncAPIResource):
-    list = _op("responses.input_items.list", "response_id||limit order after include", "GET /responses/{response_id}/input_items||limit,order,after,include|||||ItemResource|SyncCursorPage")
+    list = _op("responses.input_items.list", "response_id||limit order after include", "GET /responses/{response_id}/input_items||limit,order,after,include|||||ItemResource|SyncCursorPage", 'Returns a list of input items for a given response. (Parameters are documented in the type stub.)')
 
 
 class InputTokens(SyncAPIResource):
-    count = _op("responses.input_tokens.count", "||model input previous_response_id tools text reasoning truncation instructions personality conversation tool_choice parallel_tool_calls", "POST /responses/input_tokens|j||||||TokenCountsResource")
+    count = _op("responses.input_tokens.count", "||model input previous_response_id tools text reasoning truncation instructions personality conversation tool_choice parallel_tool_calls", "POST /responses/input_tokens|j||||||TokenCountsResource", 'Returns input token counts of the request. (Parameters are documented in the type stub.)')

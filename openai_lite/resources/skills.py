@@ -9,24 +9,24 @@ __all__ = ["Skills", "SkillsContent", "Versions", "VersionsContent"]
 class Skills(SyncAPIResource):
     content = _child("content", "SkillsContent", globals())
     versions = _child("versions", "Versions", globals())
-    create = _op("skills.create", "|files|", "POST /skills|m|||files|||SkillResource|||J")
-    delete = _op("skills.delete", "skill_id||", "DELETE /skills/{skill_id}|||||||DeletedSkillResource")
-    list = _op("skills.list", "||limit order after", "GET /skills||limit,order,after|||||SkillResource|SyncCursorPage")
-    retrieve = _op("skills.retrieve", "skill_id||", "GET /skills/{skill_id}|||||||SkillResource")
-    update = _op("skills.update", "skill_id|default_version|", "POST /skills/{skill_id}|j||||||SkillResource")
+    create = _op("skills.create", "|files|", "POST /skills|m|||files|||SkillResource|||J", 'Create a new skill. (Parameters are documented in the type stub.)')
+    delete = _op("skills.delete", "skill_id||", "DELETE /skills/{skill_id}|||||||DeletedSkillResource", 'Delete a skill by its ID. (Parameters are documented in the type stub.)')
+    list = _op("skills.list", "||limit order after", "GET /skills||limit,order,after|||||SkillResource|SyncCursorPage", 'List all skills for the current project. (Parameters are documented in the type stub.)')
+    retrieve = _op("skills.retrieve", "skill_id||", "GET /skills/{skill_id}|||||||SkillResource", 'Get a skill by its ID. (Parameters are documented in the type stub.)')
+    update = _op("skills.update", "skill_id|default_version|", "POST /skills/{skill_id}|j||||||SkillResource", 'Update the default version pointer for a skill. (Parameters are documented in the type stub.)')
 
 
 class SkillsContent(SyncAPIResource):
-    retrieve = _op("skills.content.retrieve", "skill_id||", "GET /skills/{skill_id}/content||||||||||B|Accept=application/zip, application/json")
+    retrieve = _op("skills.content.retrieve", "skill_id||", "GET /skills/{skill_id}/content||||||||||B|Accept=application/zip, application/json", 'Download a skill zip bundle by its ID. (Parameters are documented in the type stub.)')
 
 
 class Versions(SyncAPIResource):
     content = _child("content", "VersionsContent", globals())
-    create = _op("skills.versions.create", "skill_id|files|default", "POST /skills/{skill_id}/versions|m|||files|||SkillVersionResource|||J")
-    delete = _op("skills.versions.delete", "version|skill_id|", "DELETE /skills/{skill_id}/versions/{version}|||||||DeletedSkillVersionResource")
-    list = _op("skills.versions.list", "skill_id||limit order after", "GET /skills/{skill_id}/versions||limit,order,after|||||SkillVersionResource|SyncCursorPage")
-    retrieve = _op("skills.versions.retrieve", "version|skill_id|", "GET /skills/{skill_id}/versions/{version}|||||||SkillVersionResource")
+    create = _op("skills.versions.create", "skill_id|files|default", "POST /skills/{skill_id}/versions|m|||files|||SkillVersionResource|||J", 'Create a new immutable skill version. (Parameters are documented in the type stub.)')
+    delete = _op("skills.versions.delete", "version|skill_id|", "DELETE /skills/{skill_id}/versions/{version}|||||||DeletedSkillVersionResource", 'Delete a skill version. (Parameters are documented in the type stub.)')
+    list = _op("skills.versions.list", "skill_id||limit order after", "GET /skills/{skill_id}/versions||limit,order,after|||||SkillVersionResource|SyncCursorPage", 'List skill versions for a skill. (Parameters are documented in the type stub.)')
+    retrieve = _op("skills.versions.retrieve", "version|skill_id|", "GET /skills/{skill_id}/versions/{version}|||||||SkillVersionResource", 'Get a specific skill version. (Parameters are documented in the type stub.)')
 
 
 class VersionsContent(SyncAPIResource):
-    retrieve = _op("skills.versions.content.retrieve", "version|skill_id|", "GET /skills/{skill_id}/versions/{version}/content||||||||||B|Accept=application/zip, application/json")
+    retrieve = _op("skills.versions.content.retrieve", "version|skill_id|", "GET /skills/{skill_id}/versions/{version}/content||||||||||B|Accept=application/zip, application/json", 'Download a skill version zip bundle. (Parameters are documented in the type stub.)')

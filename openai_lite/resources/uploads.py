@@ -9,10 +9,10 @@ __all__ = ["Uploads", "Parts"]
 
 class Uploads(UploadsMixin, SyncAPIResource):
     parts = _child("parts", "Parts", globals())
-    cancel = _op("uploads.cancel", "upload_id||", "POST /uploads/{upload_id}/cancel|||||||Upload")
-    complete = _op("uploads.complete", "upload_id|part_ids|md5", "POST /uploads/{upload_id}/complete|j||||||Upload")
-    create = _op("uploads.create", "|filename purpose bytes mime_type|expires_after", "POST /uploads|j||||||Upload")
+    cancel = _op("uploads.cancel", "upload_id||", "POST /uploads/{upload_id}/cancel|||||||Upload", 'Cancels the Upload. (Parameters are documented in the type stub.)')
+    complete = _op("uploads.complete", "upload_id|part_ids|md5", "POST /uploads/{upload_id}/complete|j||||||Upload", 'Completes the Upload. (Parameters are documented in the type stub.)')
+    create = _op("uploads.create", "|filename purpose bytes mime_type|expires_after", "POST /uploads|j||||||Upload", 'Creates an intermediate Upload object that you can add Parts to. (Parameters are documented in the type stub.)')
 
 
 class Parts(SyncAPIResource):
-    create = _op("uploads.parts.create", "upload_id|data|", "POST /uploads/{upload_id}/parts|m|||data|||UploadPart")
+    create = _op("uploads.parts.create", "upload_id|data|", "POST /uploads/{upload_id}/parts|m|||data|||UploadPart", 'Adds a Part to an Upload object. (Parameters are documented in the type stub.)')

@@ -11,25 +11,25 @@ __all__ = ["VectorStores", "FileBatches", "Files"]
 class VectorStores(SyncAPIResource):
     file_batches = _child("file_batches", "FileBatches", globals())
     files = _child("files", "Files", globals())
-    create = _op("vector_stores.create", "||file_ids name description expires_after chunking_strategy metadata", "POST /vector_stores|j||||||VectorStore||||OpenAI-Beta=assistants=v2")
-    delete = _op("vector_stores.delete", "vector_store_id||", "DELETE /vector_stores/{vector_store_id}|||||||VectorStoreDeleted||||OpenAI-Beta=assistants=v2")
-    list = _op("vector_stores.list", "||limit order after before", "GET /vector_stores||limit,order,after,before|||||VectorStore|SyncCursorPage|||OpenAI-Beta=assistants=v2")
-    retrieve = _op("vector_stores.retrieve", "vector_store_id||", "GET /vector_stores/{vector_store_id}|||||||VectorStore||||OpenAI-Beta=assistants=v2")
-    search = _op("vector_stores.search", "vector_store_id|query|rewrite_query max_num_results filters ranking_options", "POST /vector_stores/{vector_store_id}/search|j||||||VectorStoreSearchResultItem|SyncPage|||OpenAI-Beta=assistants=v2")
-    update = _op("vector_stores.update", "vector_store_id||name expires_after metadata", "POST /vector_stores/{vector_store_id}|j||||||VectorStore||||OpenAI-Beta=assistants=v2")
+    create = _op("vector_stores.create", "||file_ids name description expires_after chunking_strategy metadata", "POST /vector_stores|j||||||VectorStore||||OpenAI-Beta=assistants=v2", 'Create a vector store. (Parameters are documented in the type stub.)')
+    delete = _op("vector_stores.delete", "vector_store_id||", "DELETE /vector_stores/{vector_store_id}|||||||VectorStoreDeleted||||OpenAI-Beta=assistants=v2", 'Delete a vector store. (Parameters are documented in the type stub.)')
+    list = _op("vector_stores.list", "||limit order after before", "GET /vector_stores||limit,order,after,before|||||VectorStore|SyncCursorPage|||OpenAI-Beta=assistants=v2", 'Returns a list of vector stores. (Parameters are documented in the type stub.)')
+    retrieve = _op("vector_stores.retrieve", "vector_store_id||", "GET /vector_stores/{vector_store_id}|||||||VectorStore||||OpenAI-Beta=assistants=v2", 'Retrieves a vector store. (Parameters are documented in the type stub.)')
+    search = _op("vector_stores.search", "vector_store_id|query|rewrite_query max_num_results filters ranking_options", "POST /vector_stores/{vector_store_id}/search|j||||||VectorStoreSearchResultItem|SyncPage|||OpenAI-Beta=assistants=v2", 'Search a vector store for relevant chunks based on a query and file attributes filter. (Parameters are documented in the type stub.)')
+    update = _op("vector_stores.update", "vector_store_id||name expires_after metadata", "POST /vector_stores/{vector_store_id}|j||||||VectorStore||||OpenAI-Beta=assistants=v2", 'Modifies a vector store. (Parameters are documented in the type stub.)')
 
 
 class FileBatches(FileBatchesMixin, SyncAPIResource):
-    cancel = _op("vector_stores.file_batches.cancel", "batch_id|vector_store_id|", "POST /vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel|||||||VectorStoreFileBatch||||OpenAI-Beta=assistants=v2")
-    create = _op("vector_stores.file_batches.create", "vector_store_id||file_ids files chunking_strategy attributes", "POST /vector_stores/{vector_store_id}/file_batches|j||||||VectorStoreFileBatch||||OpenAI-Beta=assistants=v2")
-    list_files = _op("vector_stores.file_batches.list_files", "batch_id|vector_store_id|limit order after before filter", "GET /vector_stores/{vector_store_id}/file_batches/{batch_id}/files||limit,order,after,before,filter|||||VectorStoreFile|SyncCursorPage|||OpenAI-Beta=assistants=v2")
-    retrieve = _op("vector_stores.file_batches.retrieve", "batch_id|vector_store_id|", "GET /vector_stores/{vector_store_id}/file_batches/{batch_id}|||||||VectorStoreFileBatch||||OpenAI-Beta=assistants=v2")
+    cancel = _op("vector_stores.file_batches.cancel", "batch_id|vector_store_id|", "POST /vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel|||||||VectorStoreFileBatch||||OpenAI-Beta=assistants=v2", 'Cancel a vector store file batch. (Parameters are documented in the type stub.)')
+    create = _op("vector_stores.file_batches.create", "vector_store_id||file_ids files chunking_strategy attributes", "POST /vector_stores/{vector_store_id}/file_batches|j||||||VectorStoreFileBatch||||OpenAI-Beta=assistants=v2", 'Create a vector store file batch. (Parameters are documented in the type stub.)')
+    list_files = _op("vector_stores.file_batches.list_files", "batch_id|vector_store_id|limit order after before filter", "GET /vector_stores/{vector_store_id}/file_batches/{batch_id}/files||limit,order,after,before,filter|||||VectorStoreFile|SyncCursorPage|||OpenAI-Beta=assistants=v2", 'Returns a list of vector store files in a batch. (Parameters are documented in the type stub.)')
+    retrieve = _op("vector_stores.file_batches.retrieve", "batch_id|vector_store_id|", "GET /vector_stores/{vector_store_id}/file_batches/{batch_id}|||||||VectorStoreFileBatch||||OpenAI-Beta=assistants=v2", 'Retrieves a vector store file batch. (Parameters are documented in the type stub.)')
 
 
 class Files(VectorStoreFilesMixin, SyncAPIResource):
-    content = _op("vector_stores.files.content", "file_id|vector_store_id|", "GET /vector_stores/{vector_store_id}/files/{file_id}/content|||||||VectorStoreFileContentResponseData|SyncPage|||OpenAI-Beta=assistants=v2")
-    create = _op("vector_stores.files.create", "vector_store_id|file_id|chunking_strategy attributes", "POST /vector_stores/{vector_store_id}/files|j||||||VectorStoreFile||||OpenAI-Beta=assistants=v2")
-    delete = _op("vector_stores.files.delete", "file_id|vector_store_id|", "DELETE /vector_stores/{vector_store_id}/files/{file_id}|||||||VectorStoreFileDeleted||||OpenAI-Beta=assistants=v2")
-    list = _op("vector_stores.files.list", "vector_store_id||limit order after before filter", "GET /vector_stores/{vector_store_id}/files||limit,order,after,before,filter|||||VectorStoreFile|SyncCursorPage|||OpenAI-Beta=assistants=v2")
-    retrieve = _op("vector_stores.files.retrieve", "file_id|vector_store_id|", "GET /vector_stores/{vector_store_id}/files/{file_id}|||||||VectorStoreFile||||OpenAI-Beta=assistants=v2")
-    update = _op("vector_stores.files.update", "file_id|vector_store_id attributes|", "POST /vector_stores/{vector_store_id}/files/{file_id}|j||||||VectorStoreFile||||OpenAI-Beta=assistants=v2")
+    content = _op("vector_stores.files.content", "file_id|vector_store_id|", "GET /vector_stores/{vector_store_id}/files/{file_id}/content|||||||VectorStoreFileContentResponseData|SyncPage|||OpenAI-Beta=assistants=v2", 'Retrieve the parsed contents of a vector store file. (Parameters are documented in the type stub.)')
+    create = _op("vector_stores.files.create", "vector_store_id|file_id|chunking_strategy attributes", "POST /vector_stores/{vector_store_id}/files|j||||||VectorStoreFile||||OpenAI-Beta=assistants=v2", 'Create a vector store file by attaching a File to a vector store. (Parameters are documented in the type stub.)')
+    delete = _op("vector_stores.files.delete", "file_id|vector_store_id|", "DELETE /vector_stores/{vector_store_id}/files/{file_id}|||||||VectorStoreFileDeleted||||OpenAI-Beta=assistants=v2", 'Delete a vector store file. (Parameters are documented in the type stub.)')
+    list = _op("vector_stores.files.list", "vector_store_id||limit order after before filter", "GET /vector_stores/{vector_store_id}/files||limit,order,after,before,filter|||||VectorStoreFile|SyncCursorPage|||OpenAI-Beta=assistants=v2", 'Returns a list of vector store files. (Parameters are documented in the type stub.)')
+    retrieve = _op("vector_stores.files.retrieve", "file_id|vector_store_id|", "GET /vector_stores/{vector_store_id}/files/{file_id}|||||||VectorStoreFile||||OpenAI-Beta=assistants=v2", 'Retrieves a vector store file. (Parameters are documented in the type stub.)')
+    update = _op("vector_stores.files.update", "file_id|vector_store_id attributes|", "POST /vector_stores/{vector_store_id}/files/{file_id}|j||||||VectorStoreFile||||OpenAI-Beta=assistants=v2", 'Update attributes on a vector store file. (Parameters are documented in the type stub.)')

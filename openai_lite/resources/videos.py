@@ -8,13 +8,13 @@ __all__ = ["Videos"]
 
 
 class Videos(VideosMixin, SyncAPIResource):
-    create = _op("videos.create", "|prompt|model input_reference seconds size", "POST /videos|m|||input_reference|||Video|||J")
-    create_character = _op("videos.create_character", "|video name|", "POST /videos/characters|m|||video|||VideoCharacterResource")
-    delete = _op("videos.delete", "video_id||", "DELETE /videos/{video_id}|||||||DeletedVideoResource")
-    download_content = _op("videos.download_content", "video_id||variant", "GET /videos/{video_id}/content||variant||||||||B|Accept=video/mp4, image/webp, application/json")
-    edit = _op("videos.edit", "|video prompt|", "POST /videos/edits|m|||video|||Video|||J")
-    extend = _op("videos.extend", "|video prompt seconds|", "POST /videos/extensions|m|||video|||Video|||J")
-    get_character = _op("videos.get_character", "character_id||", "GET /videos/characters/{character_id}|||||||VideoCharacterResource")
-    list = _op("videos.list", "||limit order after", "GET /videos||limit,order,after|||||Video|SyncCursorPage")
-    remix = _op("videos.remix", "video_id|prompt|", "POST /videos/{video_id}/remix|j||||||Video")
-    retrieve = _op("videos.retrieve", "video_id||", "GET /videos/{video_id}|||||||Video")
+    create = _op("videos.create", "|prompt|model input_reference seconds size", "POST /videos|m|||input_reference|||Video|||J", 'Create a new video generation job from a prompt and optional reference assets. (Parameters are documented in the type stub.)')
+    create_character = _op("videos.create_character", "|video name|", "POST /videos/characters|m|||video|||VideoCharacterResource", 'Create a character from an uploaded video. (Parameters are documented in the type stub.)')
+    delete = _op("videos.delete", "video_id||", "DELETE /videos/{video_id}|||||||DeletedVideoResource", 'Permanently delete a completed or failed video and its stored assets. (Parameters are documented in the type stub.)')
+    download_content = _op("videos.download_content", "video_id||variant", "GET /videos/{video_id}/content||variant||||||||B|Accept=video/mp4, image/webp, application/json", 'Download the generated video bytes or a derived preview asset. (Parameters are documented in the type stub.)')
+    edit = _op("videos.edit", "|video prompt|", "POST /videos/edits|m|||video|||Video|||J", 'Create a new video generation job by editing a source video or existing generated video. (Parameters are documented in the type stub.)')
+    extend = _op("videos.extend", "|video prompt seconds|", "POST /videos/extensions|m|||video|||Video|||J", 'Create an extension of a completed video. (Parameters are documented in the type stub.)')
+    get_character = _op("videos.get_character", "character_id||", "GET /videos/characters/{character_id}|||||||VideoCharacterResource", 'Fetch a character. (Parameters are documented in the type stub.)')
+    list = _op("videos.list", "||limit order after", "GET /videos||limit,order,after|||||Video|SyncCursorPage", 'List recently generated videos for the current project. (Parameters are documented in the type stub.)')
+    remix = _op("videos.remix", "video_id|prompt|", "POST /videos/{video_id}/remix|j||||||Video", 'Create a remix of a completed video using a refreshed prompt. (Parameters are documented in the type stub.)')
+    retrieve = _op("videos.retrieve", "video_id||", "GET /videos/{video_id}|||||||Video", 'Fetch the latest metadata for a generated video. (Parameters are documented in the type stub.)')
