@@ -15,7 +15,10 @@ import re
 from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
 
 import requests
+from requests.cookies import RequestsCookieJar
+from requests.hooks import default_hooks
 from requests.structures import CaseInsensitiveDict
+from requests.utils import check_header_validity, requote_uri
 
 from ._encoding import dump_json, encode_query, format_path, merge_body
 from ._exceptions import APIResponseValidationError, OpenAIError, status_error_from_response
@@ -152,6 +155,7 @@ class OpenAI(ClientResources):
         self._transport = transport
         self._resources: Dict[str, Any] = {}
         self._base_url = _check_base_url(options.base_url)
+        self._plain_base = _is_plain_url(self._base_url)
         self._timeout = to_requests_timeout(options.timeout)
         headers = {
             "Accept": "application/json",
@@ -441,6 +445,10 @@ class OpenAI(ClientResources):
             if not any(k.lower() == "content-type" for k in headers):
                 headers["Content-Type"] = "application/json"
         session = self._transport.session
+        if (self._plain_base and (data is None or type(data) is bytes) and url.startswith(self._base_url)
+                and self._transport.owns_session and not session.cookies and session.auth is None
+                and not any(session.hooks.values())):
+            return _prepared_directly(call.method, url, session.headers, headers, data)
         # A do-nothing auth keeps requests from putting ~/.netrc credentials over the API key
         # (a session.auth the user set is still applied, as given).
         request = requests.Request(call.method, url, headers=headers, data=data,
@@ -548,6 +556,38 @@ def _shared_policy(total: int) -> RetryPolicy:
     if policy is None:
         policy = _POLICIES[key] = RetryPolicy.build(total)
     return policy
+
+
+def _is_plain_url(base_url: str) -> bool:
+    """An ASCII base URL that requests would leave exactly as it is (no IDNA, no re-quoting)."""
+    if not base_url.isascii():
+        return False
+    probe = requests.PreparedRequest()
+    probe.prepare_url(base_url + "/", None)
+    return probe.url == base_url + "/"
+
+
+def _prepared_directly(method: str, url: str, session_headers: Mapping[str, Any], headers: Dict[str, Any],
+                       body: Optional[bytes]) -> requests.PreparedRequest:
+    """What ``session.prepare_request`` builds for our own session's plain calls (no cookies, auth,
+    hooks or files), without its cookie-jar, hook and URL-parsing machinery: that machinery is most
+    of the per-call CPU requests spends, and under the GIL it is what many threads queue on."""
+    prepared = requests.PreparedRequest()
+    prepared.method = method
+    prepared.url = requote_uri(url)
+    merged = CaseInsensitiveDict(session_headers)
+    for name, value in headers.items():
+        check_header_validity((name, value))
+        merged[name] = value
+    if body is not None:
+        merged["Content-Length"] = str(len(body))
+    elif method not in ("GET", "HEAD"):
+        merged["Content-Length"] = "0"
+    prepared.headers = CaseInsensitiveDict((k, v) for k, v in merged.items() if v is not None)
+    prepared.body = body
+    prepared.hooks = default_hooks()
+    prepared._cookies = RequestsCookieJar()  # requests peeks at redirects with it (empty: no cookies)
+    return prepared
 
 
 def _apply_headers(headers: Dict[str, Any], extra: Mapping[str, Any]) -> None:
