@@ -1146,7 +1146,66 @@ def build_multipart(
     return MultipartBody(fields, uploads, progress=progress)
 
 
-class MultipartBody:
+class _ReadOnlyStream:
+    """The file protocol shared by the sized, seekable, read-only bodies below.
+
+    Subclasses set ``_pos`` and ``_closed`` and define ``__len__``, ``read`` and ``close``.
+    No ``__iter__`` on purpose: requests would send an iterable body chunked.
+    """
+
+    _pos: int
+    _closed: bool
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError("I/O operation on a closed %s" % type(self).__name__)
+
+    def tell(self) -> int:
+        self._check_open()
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._check_open()
+        if whence == 0:
+            pos = offset
+        elif whence == 1:
+            pos = self._pos + offset
+        elif whence == 2:
+            pos = len(self) + offset
+        else:
+            raise ValueError("invalid whence (%r, should be 0, 1 or 2)" % (whence,))
+        if pos < 0:
+            raise ValueError("negative seek position %d" % pos)
+        self._pos = pos
+        return pos
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+
+class MultipartBody(_ReadOnlyStream):
     """A ``multipart/form-data`` body as a sized, seekable, read-only stream.
 
     ``fields``: mapping or ``(name, value)`` pairs, flattened by
@@ -1255,37 +1314,6 @@ class MultipartBody:
 
     # -- file protocol ---------------------------------------------------
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def writable(self) -> bool:
-        return False
-
-    def tell(self) -> int:
-        self._check_open()
-        return self._pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        self._check_open()
-        if whence == 0:
-            pos = offset
-        elif whence == 1:
-            pos = self._pos + offset
-        elif whence == 2:
-            pos = self._length + offset
-        else:
-            raise ValueError("invalid whence (%r, should be 0, 1 or 2)" % (whence,))
-        if pos < 0:
-            raise ValueError("negative seek position %d" % pos)
-        self._pos = pos
-        return pos
 
     def read(self, size: Optional[int] = -1) -> bytes:
         """Read up to ``size`` bytes (at most :data:`MAX_READ_SIZE` per call;
@@ -1341,10 +1369,6 @@ class MultipartBody:
         if active is not None:
             active.release()
 
-    def _check_open(self) -> None:
-        if self._closed:
-            raise ValueError("I/O operation on a closed MultipartBody")
-
     def close(self) -> None:
         """Close file handles this body opened (paths).  Spools of one-shot
         sources belong to their :class:`FileUpload` (see its ``close``)."""
@@ -1355,12 +1379,6 @@ class MultipartBody:
                     reader.release()
             self._closed = True
 
-    def __enter__(self) -> "MultipartBody":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return "<MultipartBody boundary=%r length=%d fields+files=%d>" % (
             self.boundary, self._length, len(self._segments))
@@ -1370,7 +1388,7 @@ class MultipartBody:
 # chunked uploads
 
 
-class FilePart:
+class FilePart(_ReadOnlyStream):
     """A seekable, sized, read-only window ``[offset, offset + length)`` over
     an upload's content (one part of a chunked upload).
 
@@ -1396,40 +1414,8 @@ class FilePart:
     def content_type(self) -> Optional[str]:
         return self.upload.content_type
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def __len__(self) -> int:
         return self.length
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def writable(self) -> bool:
-        return False
-
-    def tell(self) -> int:
-        self._check_open()
-        return self._pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        self._check_open()
-        if whence == 0:
-            pos = offset
-        elif whence == 1:
-            pos = self._pos + offset
-        elif whence == 2:
-            pos = self.length + offset
-        else:
-            raise ValueError("invalid whence (%r, should be 0, 1 or 2)" % (whence,))
-        if pos < 0:
-            raise ValueError("negative seek position %d" % pos)
-        self._pos = pos
-        return pos
 
     def read(self, size: Optional[int] = -1) -> bytes:
         self._check_open()
@@ -1461,20 +1447,10 @@ class FilePart:
             self._reader.release()
         return data
 
-    def _check_open(self) -> None:
-        if self._closed:
-            raise ValueError("I/O operation on a closed FilePart")
-
     def close(self) -> None:
         if self._reader is not None:
             self._reader.release()
         self._closed = True
-
-    def __enter__(self) -> "FilePart":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return "<FilePart %d of %r offset=%d length=%d>" % (
