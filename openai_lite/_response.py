@@ -21,14 +21,6 @@ _CHUNK = 64 * 1024
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def _refuse_short_bodies(response: requests.Response) -> None:
-    """A streamed body that ends before its Content-Length must raise, not pass as complete:
-    urllib3 2.x checks by default, 1.26 only when asked."""
-    raw = response.raw
-    if getattr(raw, "enforce_content_length", True) is False:
-        raw.enforce_content_length = True
-
-
 def _strip_eol(line: str) -> str:
     """``line`` without its line ending (any that ``str.splitlines`` knows)."""
     parts = line.splitlines()
@@ -42,7 +34,6 @@ class _ResponseBody:
 
     def _iter(self, chunk_size: Optional[int]) -> Iterator[bytes]:
         response = self.http_response
-        _refuse_short_bodies(response)
         try:
             if response._content_consumed and isinstance(response._content, bytes):
                 data = response._content
@@ -57,7 +48,6 @@ class _ResponseBody:
             raise translate(exc, response.request) from exc
 
     def _read(self) -> bytes:
-        _refuse_short_bodies(self.http_response)
         try:
             return self.http_response.content
         except Exception as exc:  # noqa: BLE001

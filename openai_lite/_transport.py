@@ -142,7 +142,7 @@ class Transport:
             if stream:
                 return response
             try:
-                _check_length(response, response.content)  # read the body now, inside the retry loop
+                response.content  # read the body now, inside the retry loop
                 return response
             except Exception as exc:  # noqa: BLE001 - classified just below
                 used = getattr(response.raw, "retries", None)
@@ -169,11 +169,13 @@ class Transport:
         if isinstance(session.get_adapter(prepared.url), RetryAdapter):
             kwargs["retries"] = retries
         try:
-            return session.send(prepared, **kwargs)
+            response = session.send(prepared, **kwargs)
         except RefreshFailed as failed:
             raise failed.error from None
         except Exception as exc:  # noqa: BLE001 - translated in one place
             raise translate(exc, prepared) from exc
+        _enforce_length(response)
+        return response
 
     def _send_following_redirects(self, prepared: requests.PreparedRequest, timeout: Any,
                                   retries: RetryPolicy) -> requests.Response:
@@ -224,17 +226,12 @@ class Transport:
             self.session.close()
 
 
-def _check_length(response: requests.Response, content: bytes) -> None:
-    """urllib3 2.x refuses a body shorter than its Content-Length; 1.26 does not, so we do."""
-    declared = response.headers.get("Content-Length")
-    if declared is None or response.headers.get("Content-Encoding") or response.request.method == "HEAD":
-        return
-    try:
-        expected = int(declared)
-    except ValueError:
-        return
-    if len(content) < expected:
-        raise ProtocolError("Response ended prematurely: got %d of %d bytes" % (len(content), expected))
+def _enforce_length(response: requests.Response) -> None:
+    """A body that ends before its Content-Length must raise (ProtocolError), not pass as complete:
+    urllib3 2.x checks by default, 1.26 only when asked. Every reader (eager, binary, raw) inherits it."""
+    raw = response.raw
+    if getattr(raw, "enforce_content_length", True) is False:
+        raw.enforce_content_length = True
 
 
 def _rewind(body: Any) -> None:
