@@ -23,7 +23,7 @@ import pytest
 
 from openai_lite import OpenAI, UnprocessableEntityError
 from openai_lite._exceptions import APIStatusError
-from openai_lite.resources._operations import OPERATIONS
+from _operations import OPERATIONS
 
 import prism
 

@@ -2,7 +2,7 @@
 
 - the committed output is what the generator writes today (``--check``);
 - every method of methods.txt exists on a client at its attribute path, raw mode included, and
-  ``_operations.py`` records its verb and path;
+  ``tests/_operations.py`` (read from the package) records its verb and path;
 - signatures carry the spec's path, query, header and body parameters with openai-python's layout
   (last path parameter positional, the rest keyword-only, required ones without defaults) and the
   four extras; a misspelled keyword is a ``TypeError``; an empty path parameter a ``ValueError``;
@@ -23,7 +23,7 @@ import pytest
 
 from openai_lite import NOT_GIVEN, OpenAI
 from openai_lite._exceptions import APIStatusError
-from openai_lite.resources._operations import BY_NAME, OPERATIONS
+from _operations import BY_NAME, OPERATIONS
 from openai_lite.testing import OfflineServer, Scripted
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

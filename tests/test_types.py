@@ -360,7 +360,7 @@ def test_every_schema_an_operation_uses_has_a_type(spec: Dict[str, Any]) -> None
 
 
 def test_every_operation_parameter_is_in_its_stub() -> None:
-    from openai_lite.resources._operations import OPERATIONS
+    from _operations import OPERATIONS
 
     stubs: Dict[str, ast.Module] = {}
     client = OpenAI(api_key="sk-types")
@@ -394,6 +394,81 @@ def test_every_operation_parameter_is_in_its_stub() -> None:
     client.close()
 
 
+def _stub_classes() -> Dict[str, Tuple[str, Dict[str, str]]]:
+    """Every class of the type stubs: name -> (its docstring, {field: the docstring under it or ""})."""
+    found: Dict[str, Tuple[str, Dict[str, str]]] = {}
+    for folder, _, files in os.walk(os.path.join(PACKAGE, "types")):
+        for name in files:
+            if not name.endswith(".pyi"):
+                continue
+            with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                tree = ast.parse(fh.read())
+            for node in tree.body:
+                if not isinstance(node, ast.ClassDef):
+                    continue
+                fields: Dict[str, str] = {}
+                for i, item in enumerate(node.body):
+                    if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                        after = node.body[i + 1] if i + 1 < len(node.body) else None
+                        doc = ""
+                        if (isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+                                and isinstance(after.value.value, str)):
+                            doc = after.value.value
+                        fields[item.target.id] = doc
+                found[node.name] = (ast.get_docstring(node) or "", fields)
+    return found
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_described_field_carries_the_spec_description_in_its_stub(spec: Dict[str, Any]) -> None:
+    """Models and request TypedDicts alike: a field the spec describes shows that description on hover
+    (the nested request dicts included: ``messages=[{"tool_call_id": ...}]``). The beta Responses API's
+    own classes are documented once, on their generally available twin, and their docstring says which."""
+    sys.path.insert(0, os.path.join(REPO, "tools"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    gen = generate.TypeGen(generate.Spec(spec))
+    classes = _stub_classes()
+    checked = {"model": 0, "param": 0}
+    wrong: List[Tuple[str, str]] = []
+    for schema_name, schema in spec["components"]["schemas"].items():
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        for side in ("model", "param"):
+            cls = gen.name_for(schema_name, side)
+            if cls not in classes or not properties:
+                continue
+            class_doc, fields = classes[cls]
+            twin = cls[4:] if cls.startswith("Beta") and cls[4:] in classes else None
+            for prop, value in properties.items():
+                described = isinstance(value, dict) and (value.get("description") or "").strip()
+                if not described or prop not in fields:
+                    continue
+                if twin is not None and not fields[prop]:
+                    if "``%s``" % twin not in class_doc:
+                        wrong.append((cls, "does not name its twin %s" % twin))
+                    continue
+                checked[side] += 1
+                if _words(described)[:80] not in _words(fields[prop]):
+                    wrong.append(("%s.%s" % (cls, prop), fields[prop][:60]))
+    assert wrong == []
+    assert checked["model"] > 1500 and checked["param"] > 800, checked
+
+
+def test_nested_request_fields_show_their_description() -> None:
+    classes = _stub_classes()
+    tool_message = classes["ChatCompletionToolMessageParam"][1]
+    assert tool_message["tool_call_id"].startswith("Tool call that this message is responding to.")
+    stream_options = classes["ChatCompletionStreamOptionsVariant0Param"][1]
+    assert "usage" in stream_options["include_usage"] and "chunk" in stream_options["include_usage"]
+    function = classes["FunctionDefinition"][1]  # a request dict (openai-python's shared_params name)
+    assert function["name"].startswith("The name of the function to be called.")
+
+
 def test_generated_type_files_carry_the_banner() -> None:
     for folder, _, files in os.walk(os.path.join(PACKAGE, "types")):
         for name in files:
@@ -405,7 +480,8 @@ def test_generated_type_files_carry_the_banner() -> None:
 def test_stubs_are_in_the_wheel_manifest() -> None:
     with open(os.path.join(REPO, "setup.cfg"), encoding="utf-8") as fh:
         text = fh.read()
-    assert re.search(r"^openai_lite = .*\*\*/\*\.pyi", text, re.M) and "types/_index.dat" in text
+    assert re.search(r"^openai_lite = .*\*\*/\*\.pyi", text, re.M)
+    assert "types/_index.dat" in text and "resources/_index.dat" in text
 
 
 # -- static checkers --------------------------------------------------------------------------------

@@ -13,12 +13,13 @@ Output (this script owns ``resources/`` and ``types/``: other ``.py``/``.pyi``/`
 Run time and static types are split: ``.py`` modules are small and carry no annotations or docs; the
 ``.pyi`` stub beside each one gives checkers and editors every type and the spec's descriptions.
 
-- ``resources/<top>.py``: one module per top-level resource, holding its children's classes too; each
-  method is ``name = _op(...)``, a function with the operation's real signature built from a compact
-  description (``resources/__init__.py``), whose body hands its arguments to ``resources/_call.py``;
+- ``resources/<top>.py``: one module per top-level resource (its children's classes too), a few lines:
+  ``resources/__init__.py`` builds the classes from that family's section of ``resources/_index.dat``
+  (zlib-compressed text); each method is made by ``_op``, a function with the operation's real signature
+  whose body hands its arguments to ``resources/_call.py``;
 - ``resources/<top>.pyi``: typed signatures (``@overload`` on ``stream``), typed pages and helpers, docs;
 - ``resources/_client_resources.py``: the client's top-level resources (plus ``webhooks``,
-  ``with_raw_response`` and ``with_streaming_response``); ``_operations.py``: every operation as data, for tests;
+  ``with_raw_response`` and ``with_streaming_response``);
 - ``types/**``: response models, request ``TypedDict``s (``<Name>Param``), enums and unions for every schema an
   operation uses: ``.pyi`` stubs for checkers; ``.py`` modules whose ``__getattr__`` builds a class on first
   use from ``types/_index.dat`` (zlib-compressed text: fields, nested types, how a union picks its member).
@@ -235,6 +236,52 @@ def _split_top(text: str) -> List[str]:
             start = i + 1
     parts.append(text[start:].strip())
     return [p for p in parts if p]
+
+
+# Stubs write unions as ``A | B`` and ``A | None`` (PEP 604): checkers accept that syntax in ``.pyi`` files
+# for every Python version (stubs are never run), and it is shorter to install and to read on hover.
+_UNION_START = re.compile(r"\b(Union|Optional)\[")
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    depth, quote = 0, None
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise ValueError("unbalanced brackets: %s" % text[start:start + 80])
+
+
+def _pep604_code(code: str) -> str:
+    out: List[str] = []
+    pos = 0
+    while True:
+        m = _UNION_START.search(code, pos)
+        if m is None:
+            out.append(code[pos:])
+            return "".join(out)
+        end = _closing_bracket(code, m.end() - 1)
+        members = _split_top(_pep604_code(code[m.end():end]))
+        if m.group(1) == "Optional":
+            members.append("None")
+        out.append(code[pos:m.start()])
+        out.append(" | ".join(members))
+        pos = end + 1
+
+
+def pep604(stub: str) -> str:
+    """``Union[A, B]`` -> ``A | B`` and ``Optional[A]`` -> ``A | None`` in a stub's code (docstrings kept)."""
+    parts = re.split(r'("""[\s\S]*?""")', stub)
+    return "".join(part if part.startswith('"""') else _pep604_code(part) for part in parts)
 
 
 def python_type(spec: Spec, schema: Any, depth: int = 0) -> str:
@@ -721,21 +768,25 @@ def op_data(op: Operation) -> str:
     return "|".join(parts).rstrip("|")
 
 
-def render_method(op: Operation) -> str:
-    """``name = _op(...)``: the method is built from its signature (see ``render_package_init``)."""
+def method_record(op: Operation) -> str:
+    """An operation's line in ``resources/_index.dat``: ``.attr<TAB>name<TAB>signature<TAB>data<TAB>doc``
+    (signature "positional|required keywords|optional keywords"; data as ``_call`` reads it)."""
     path = op.path_params
     rest = [p for p in op.params if p.where != "path"]
     signature = "|".join((
         " ".join(p.name for p in path[-1:]),
         " ".join([p.name for p in path[:-1]] + [p.name for p in rest if p.required]),
         " ".join(p.name for p in rest if not p.required)))
-    data = op_data(op).replace("\\", "\\\\").replace('"', '\\"')
-    return '    %s = _op("%s", "%s", "%s", %r)\n' % (op.name, op.method, signature, data, runtime_doc(op))
+    fields = ["." + op.name, op.method, signature, op_data(op), runtime_doc(op)]
+    if any("\t" in f or "\n" in f for f in fields):
+        raise ValueError("%s: a tab or newline in its index record" % op.method)
+    return "\t".join(fields)
 
 
 def runtime_doc(op: Operation) -> str:
-    """The docstring ``help()`` shows at run time: the operation's summary sentence. The full text and
-    every parameter's description live in the ``.pyi`` stub (kept out of the runtime for size)."""
+    """The docstring ``help()`` shows at run time: the operation's summary sentence (and the package's
+    note that parameters are documented in the stub). The full text and every parameter's description
+    live in the ``.pyi`` stub (kept out of the runtime for size)."""
     raw = op.summary or op.description or op.name.replace("_", " ").capitalize()
     paragraphs = [para for para in raw.split("\n\n") if para.strip()] or [raw]
     # a leading bold aside ("**Starting a new project?** ...") is not what the method does
@@ -747,7 +798,7 @@ def runtime_doc(op: Operation) -> str:
         text = text[: cut + 1]
     elif len(text) > 160:
         text = text[:157].rsplit(" ", 1)[0] + "..."
-    return text + " (Parameters are documented in the type stub.)"
+    return text  # the resources package adds RUNTIME_DOC_SUFFIX
 
 
 # Beta operations documented by their generally available twin (``beta.responses.create`` by
@@ -981,45 +1032,34 @@ def _child_ref(child: Resource, tree: Resource, classes: Dict[str, str]) -> Tupl
     return classes[child.path], None
 
 
-def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) -> str:
+def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) -> Tuple[str, List[str]]:
+    """A family's run-time module (a few lines: its classes are built from the index) and its section of
+    ``resources/_index.dat``: a line per class, ``Name<TAB>mixins<TAB>children``, each followed by its
+    operations' lines (see ``method_record``). mixins: ``module:Class`` below ``openai_lite``, comma-separated;
+    children: ``attr=Class`` (``@module`` after it when the class lives in another family's module)."""
     classes = family_classes(top)
-    head: List[str] = [BANNER.rstrip("\n"),
-                       '"""``client.%s`` and below (typed and documented in the ``.pyi`` stub beside this module)."""'
-                       % top.path]
-    imports: List[str] = ["from .._resource import SyncAPIResource"]
-    body: List[str] = []
-    has_ops = has_children = False
+    section: List[str] = [">" + top.segment]
     for res in walk(top):
         if res.alias:
             continue
-        mixins = mixins_for(res.path, repo, notes)
-        for module, cls in mixins:
-            line = "from %s import %s" % (".." + module[len("openai_lite."):], cls)
-            if line not in imports:
-                imports.append(line)
-        bases = [cls for _, cls in mixins] + ["SyncAPIResource"]
-        lines = ["class %s(%s):" % (classes[res.path], ", ".join(bases))]
+        mixins = ",".join("%s:%s" % (module[len("openai_lite."):], cls)
+                          for module, cls in mixins_for(res.path, repo, notes))
+        children = []
         for key in sorted(res.children):
             child = res.children[key]
             name, module = _child_ref(child, tree, classes)
-            has_children = True
-            if module is None:
-                lines.append('    %s = _child("%s", "%s", globals())' % (child.segment, child.segment, name))
-            else:
-                lines.append('    %s = _child("%s", "%s", "%s")' % (child.segment, child.segment, name,
-                                                                   "openai_lite.resources" + module))
-        for op in res.operations:
-            has_ops = True
-            lines.append(render_method(op).rstrip("\n"))
-        if len(lines) == 1:
-            lines.append("    pass")
-        body.append("\n".join(lines).rstrip() + "\n")
-    helpers = [n for n, used in (("_child", has_children), ("_op", has_ops)) if used]
-    if helpers:
-        imports.append("from . import %s" % ", ".join(helpers))
-    head += sorted(imports, key=lambda s: s.split()[1])
-    head += ["", "__all__ = [%s]" % ", ".join('"%s"' % classes[r.path] for r in walk(top) if not r.alias)]
-    return "\n".join(head) + "\n\n\n" + "\n\n".join(body)
+            children.append("%s=%s%s" % (child.segment, name, "@" + module[1:] if module else ""))
+        section.append("\t".join((classes[res.path], mixins, " ".join(children))))
+        section += [method_record(op) for op in res.operations]
+    text = "\n".join([
+        BANNER.rstrip("\n"),
+        '"""``client.%s`` and below: classes built from ``_index.dat`` (typed and documented in the ``.pyi`` '
+        'stub beside this module)."""' % top.path,
+        "from . import _family",
+        "",
+        "__all__ = _family(globals())",
+    ]) + "\n"
+    return text, section
 
 
 def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen") -> str:
@@ -1050,7 +1090,7 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
         if len(lines) == 1:
             lines.append("    ...")
         body.append("\n".join(lines) + "\n")
-    text = "\n\n".join(body)
+    text = pep604("\n\n".join(body))
     code = re.sub(r'"""[\s\S]*?"""', "", text)
     words = set(re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*\b", code))
     if "ContentType" in words:
@@ -1214,105 +1254,75 @@ def call(resource, name, args):
 '''
 
 
-def render_operations(ops: List[Operation]) -> str:
-    return BANNER + '''\"\"\"Every generated operation as data, for tests and tools: ``OPERATIONS`` and ``BY_NAME``,
-built on first access from the resource modules (their ``_op`` data and the methods' signatures).
-
-``Operation``: ``name`` the method's dotted path below the client; ``path`` the URL template;
-``required``/``optional`` the keyword names (path parameters apart); ``params`` every parameter as
-``(python name, where, name on the wire)``, ``where`` one of path/query/header/body/file ("file": a
-multipart field that takes a file, or for some an object instead); ``body`` "json", "multipart" or
-"none"; ``page`` the page class name of list operations.
-\"\"\"
-
-
-def _build():
-    import importlib
-    import inspect
-    import os
-    from typing import NamedTuple, Optional, Tuple
-
-    from .._client import OpenAI
-    from . import DATA
-    from ._call import _parse
-
-    class Operation(NamedTuple):
-        name: str
-        verb: str
-        path: str
-        path_params: Tuple[str, ...]
-        required: Tuple[str, ...]
-        optional: Tuple[str, ...]
-        body: str
-        page: Optional[str]
-        streams: bool
-        binary: bool
-        params: Tuple[Tuple[str, str, str], ...]
-        cast_to: Optional[str]
-        stream_cast_to: Optional[str]
-        auth: str
-        headers: Tuple[Tuple[str, str], ...]
-
-    for module in sorted(os.listdir(os.path.dirname(__file__))):
-        if module.endswith(".py") and not module.startswith("_"):
-            importlib.import_module("." + module[:-3], __package__)
-    client = OpenAI(api_key="-")
-    found = []
-    for name in sorted(DATA):
-        method = client
-        for part in name.split("."):
-            method = getattr(method, part)
-        signature = inspect.signature(method).parameters
-        (verb, path, path_params, _, headers, body_kind, body, files, _, cast_to, page, stream_cast_to,
-         stream_name, binary, auth, _, fixed, query) = _parse(name, ["self"] + list(signature))
-        path_names = tuple(py for py, _ in path_params)
-        where = {py: "path" for py in path_names}
-        where.update((py, "query") for py, _ in query)
-        where.update((h[0], "header") for h in headers)
-        wires = dict(path_params)
-        wires.update(query)
-        wires.update((h[0], h[1]) for h in headers)
-        for py, wire in body:
-            where[py] = "file" if wire in files else "body"
-            wires[py] = wire
-        rest = [n for n in signature if n in where and n not in path_names]
-        found.append(Operation(
-            name, verb, path, path_names,
-            tuple(n for n in rest if signature[n].default is inspect.Parameter.empty),
-            tuple(n for n in rest if signature[n].default is not inspect.Parameter.empty),
-            {"j": "json", "m": "multipart"}.get(body_kind, "none"), page, stream_name is not None, binary,
-            tuple((n, where[n], wires[n]) for n in list(path_names) + rest),
-            cast_to, stream_cast_to, auth, tuple(sorted(fixed.items()))))
-    client.close()
-    return Operation, tuple(found)
-
-
-def __getattr__(name):
-    if name in ("Operation", "OPERATIONS", "BY_NAME"):
-        operation, operations = _build()
-        globals().update(Operation=operation, OPERATIONS=operations, BY_NAME={op.name: op for op in operations})
-        return globals()[name]
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
-'''
-
-
 def render_package_init() -> str:
     return BANNER + '''"""API resources, one module per family. Imported on first use, never by ``import openai_lite``.
 
-Every generated method is ``_op(name, signature, data)``: a function with the operation's real
-signature (so a misspelled keyword is a ``TypeError``, as in openai-python) whose body hands its
-arguments to ``_call.call``; ``data`` (kept in ``DATA``) says how they go out. The parameter types and
-documentation are in the ``.pyi`` stub beside each module.
+A family's module holds no code of its own: ``_family`` builds its classes from its section of
+``_index.dat`` (written by tools/generate.py, zlib-compressed). Every generated method is made by
+``_op``: a function with the operation's real signature (so a misspelled keyword is a ``TypeError``, as
+in openai-python) whose body hands its arguments to ``_call.call``; the operation's data (kept in
+``DATA``) says how they go out. Parameter types and documentation are in the ``.pyi`` stub beside
+each module.
 """
 from .._types import NOT_GIVEN
 
 DATA: dict = {}  # operation name -> how it is sent (see ``_call``)
+RUNTIME_DOC_SUFFIX = " (Parameters are documented in the type stub.)"
+_sections = None  # family -> its lines of the index, read on first use
 
 
 def _invoke(resource, name, args):
     from ._call import call  # loaded with the first API call
 
     return call(resource, name, args)
+
+
+def _index():
+    global _sections
+    if _sections is None:
+        import os
+        import zlib
+
+        raw = __loader__.get_data(os.path.join(os.path.dirname(__file__), "_index.dat"))
+        sections = {}
+        current = []
+        for line in zlib.decompress(raw).decode("utf-8").splitlines():
+            if line[:1] == ">":
+                current = sections[line[1:]] = []
+            else:
+                current.append(line)
+        _sections = sections
+    return _sections
+
+
+def _family(namespace):
+    """Build a family module's classes into ``namespace`` (the module's globals); their names."""
+    import importlib
+
+    from .._resource import SyncAPIResource
+
+    module = namespace["__name__"]
+    names = []
+    cls = None
+    for line in _index()[module.rpartition(".")[2]]:
+        fields = line.split("\\t")
+        if line[:1] == ".":
+            method = _op(fields[1], fields[2], fields[3], fields[4] + RUNTIME_DOC_SUFFIX)
+            method.__module__ = module
+            method.__qualname__ = "%s.%s" % (cls.__name__, method.__name__)
+            setattr(cls, fields[0][1:], method)
+            continue
+        name, mixins, children = fields
+        bases = [getattr(importlib.import_module("openai_lite." + where), attr)
+                 for where, attr in (item.split(":") for item in mixins.split(",") if item)]
+        body = {"__module__": module, "__qualname__": name}
+        for child in children.split():
+            attr, _, target = child.partition("=")
+            class_name, _, where = target.partition("@")
+            body[attr] = _child(attr, class_name, __name__ + "." + where if where else namespace)
+        cls = namespace[name] = type(name, tuple(bases) + (SyncAPIResource,), body)
+        names.append(name)
+    return names
 
 
 def _child(name, class_name, where):
@@ -1361,21 +1371,50 @@ def find(tree: Resource, path: str) -> Resource:
     return node
 
 
-def render_client_resources(tree: Resource) -> str:
+def render_client_resources(tree: Resource) -> Tuple[str, str]:
+    """``_client_resources.py`` (the client's resource properties, made in a loop) and its stub (typed)."""
     tops = [tree.children[k] for k in sorted(tree.children)]
-    out = [BANNER.rstrip("\n"), '"""Top-level resources of the client, each imported the first time it is read."""',
-           "from __future__ import annotations", "", "from typing import TYPE_CHECKING, Any, Dict", "",
-           "if TYPE_CHECKING:"]
     for res in tops:
-        out.append("    from .%s import %s" % (res.path, res.class_name))
-    out.append("    from ..lib.webhooks import Webhooks")
-    out += ["", '__all__ = ["ClientResources"]', "", "", '''class ClientResources:
+        if res.path != res.segment:
+            raise ValueError("top-level resource %s: module and attribute differ" % res.path)
+    table = " ".join("%s:%s" % (res.segment, res.class_name) for res in tops)
+    runtime = BANNER + CLIENT_RESOURCES_PY.replace("<TABLE>", table)
+    stub = [BANNER.rstrip("\n"), '"""Types of the client\'s resource properties."""', "from typing import Any, Dict", ""]
+    for res in tops:
+        stub.append("from openai_lite.resources.%s import %s" % (res.path, res.class_name))
+    stub.append("from openai_lite.lib.webhooks import Webhooks")
+    stub += ["", '__all__ = ["ClientResources"]', "", "", "class ClientResources:",
+             "    _resources: Dict[str, Any]", "    _mode: str",
+             "    def _resource(self, name: str, module: str, cls: str) -> Any: ...",
+             "    def _resource_args(self) -> Any: ...",
+             "    def _in_mode(self, mode: str) -> Any: ...",
+             "    @property",
+             "    def with_raw_response(self) -> Any:  # its methods return responses, not the objects the stubs type",
+             '        """The same resources, returning raw responses (``.parse()`` for the object)."""',
+             "    @property",
+             "    def with_streaming_response(self) -> Any:",
+             '        """The same resources, returning responses whose body is read only when asked."""',
+             "    @property",
+             "    def webhooks(self) -> Webhooks: ..."]
+    for res in tops:
+        stub.append("    @property")
+        stub.append("    def %s(self) -> %s: ..." % (res.segment, res.class_name))
+    return runtime, "\n".join(stub) + "\n"
+
+
+CLIENT_RESOURCES_PY = '''"""Top-level resources of the client, each imported the first time it is read (typed in the stub beside)."""
+
+__all__ = ["ClientResources"]
+
+_TOP = "<TABLE>"  # attribute (= module):class
+
+
+class ClientResources:
     """The resource properties of ``OpenAI`` (and of its ``with_raw_response`` views)."""
 
-    _resources: Dict[str, Any]
     _mode = "parsed"
 
-    def _resource(self, name: str, module: str, cls: str) -> Any:
+    def _resource(self, name, module, cls):
         found = self._resources.get(name)
         if found is None:
             import importlib
@@ -1384,10 +1423,10 @@ def render_client_resources(tree: Resource) -> str:
                 *self._resource_args())
         return found
 
-    def _resource_args(self) -> Any:
+    def _resource_args(self):
         return (self,)
 
-    def _in_mode(self, mode: str) -> Any:
+    def _in_mode(self, mode):
         key = "\\0" + mode
         found = self._resources.get(key)
         if found is None:
@@ -1395,48 +1434,55 @@ def render_client_resources(tree: Resource) -> str:
         return found
 
     @property
-    def with_raw_response(self) -> Any:  # Any: its methods return responses, not the objects typed in the stubs
+    def with_raw_response(self):
         """The same resources, returning raw responses (``.parse()`` for the object)."""
         return self._in_mode("raw")
 
     @property
-    def with_streaming_response(self) -> Any:
+    def with_streaming_response(self):
         """The same resources, returning responses whose body is read only when asked."""
         return self._in_mode("streaming")
 
     @property
-    def webhooks(self) -> Webhooks:
+    def webhooks(self):
         found = self._resources.get("webhooks")
         if found is None:
             from ..lib.webhooks import Webhooks
 
             found = self._resources["webhooks"] = Webhooks(self._resource_args()[0])
         return found
-''']
-    for res in tops:
-        out.append("    @property")
-        out.append("    def %s(self) -> %s:" % (res.segment, res.class_name))
-        out.append('        return self._resource("%s", ".%s", "%s")' % (res.segment, res.path, res.class_name))
-        out.append("")
-    out.append('''
+
+
+def _top(name, cls):
+    def get(self):
+        return self._resource(name, "." + name, cls)
+
+    get.__name__ = get.__qualname__ = name
+    return property(get)
+
+
+for _entry in _TOP.split():
+    _name, _, _cls = _entry.partition(":")
+    setattr(ClientResources, _name, _top(_name, _cls))
+
+
 class _ModeView(ClientResources):
     """``client.with_raw_response``: the client's resources in another mode."""
 
-    def __init__(self, client: Any, mode: str) -> None:
+    def __init__(self, client, mode):
         self._client = client
         self._mode = mode
         self._resources = {}
 
-    def _resource_args(self) -> Any:
+    def _resource_args(self):
         return (self._client, self._mode)
 
-    def _in_mode(self, mode: str) -> Any:
+    def _in_mode(self, mode):
         return self._client._in_mode(mode)
 
-    def __repr__(self) -> str:
-        return "<%s resources of %r>" % (self._mode, self._client)''')
-    return "\n".join(out).rstrip() + "\n"
-
+    def __repr__(self):
+        return "<%s resources of %r>" % (self._mode, self._client)
+'''
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2218,14 +2264,13 @@ def _undocumented(td: TypeDef) -> TypeDef:
     return clone
 
 
-def render_type_stub(module: str, tds: List[TypeDef], gen: TypeGen, document_params: bool) -> str:
+def render_type_stub(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     body: List[str] = []
     for td in tds:
-        text = _render_typedef(td, gen, document_params)
-        body.append(text)
+        body.append(pep604(_render_typedef(td, gen)))
     extra = TYPE_EXTRA_STUBS.get(module, "")
     if extra:
-        body.append(extra.strip("\n") + "\n")
+        body.append(pep604(extra.strip("\n") + "\n"))
     code = "\n\n".join(body)
     code_no_docs = re.sub(r'"""[\s\S]*?"""', "", code)
     words = set(re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*\b", code_no_docs))
@@ -2269,14 +2314,13 @@ def render_type_stub(module: str, tds: List[TypeDef], gen: TypeGen, document_par
     return out + "\n\n" + "\n\n".join(body).rstrip("\n") + "\n"
 
 
-def _render_typedef(td: TypeDef, gen: TypeGen, document_params: bool) -> str:
+def _render_typedef(td: TypeDef, gen: TypeGen) -> str:
     lines: List[str] = []
     doc = _public_doc(td)
     twin = gen.types.get(td.name[4:]) if td.name.startswith("Beta") else None
     if twin is not None and twin.kind == td.kind:
         # documented once, on the generally available twin
-        document_params = False
-        doc = "The beta Responses API's ``%s`` (documented there)." % twin.name if td.kind == "model" else ""
+        doc = "The beta Responses API's ``%s`` (documented there)." % twin.name
         td = _undocumented(td)
     if td.kind == "model":
         lines.append("class %s(BaseModel):" % td.name)
@@ -2292,12 +2336,12 @@ def _render_typedef(td: TypeDef, gen: TypeGen, document_params: bool) -> str:
         return "\n".join(lines) + "\n"
     if td.kind == "param":
         lines.append("class %s(TypedDict, total=False):" % td.name)
-        if doc and document_params:
+        if doc:
             lines.append(stub_doc(doc, "    ").rstrip("\n"))
         for f in td.fields:
             ann = "Required[%s]" % f.ann if f.required else f.ann
             lines.append("    %s: %s" % (f.name, ann))
-            if f.doc and document_params:
+            if f.doc:
                 lines.append(stub_doc(f.doc, "    ").rstrip("\n"))
         if not td.fields:
             lines.append("    pass")
@@ -2305,7 +2349,7 @@ def _render_typedef(td: TypeDef, gen: TypeGen, document_params: bool) -> str:
     if td.kind == "same":
         return "%s = %s\n" % (td.name, td.ann)
     lines.append("%s: TypeAlias = %s" % (td.name, td.ann or "Any"))
-    if doc and (td.side == "model" or document_params):
+    if doc:
         lines.append(stub_doc(doc, "").rstrip("\n"))
     return "\n".join(lines) + "\n"
 
@@ -2563,12 +2607,14 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
     RESERVED_CLASS_NAMES.update(gen.types)
     TWIN_OPS.update((op.method, op) for op in ops)
     files: Dict[str, Any] = {"resources/__init__.py": render_package_init()}
+    index_lines: List[str] = []
     for key in sorted(tree.children):  # one module per top-level resource, its children inside
         top = tree.children[key]
-        files["resources/%s.py" % key] = render_module(top, tree, repo, notes)
+        files["resources/%s.py" % key], section = render_module(top, tree, repo, notes)
+        index_lines += section
         files["resources/%s.pyi" % key] = render_module_stub(top, tree, repo, gen)
-    files["resources/_client_resources.py"] = render_client_resources(tree)
-    files["resources/_operations.py"] = render_operations(ops)
+    files["resources/_index.dat"] = zlib.compress(("\n".join(index_lines) + "\n").encode("utf-8"), 9)
+    files["resources/_client_resources.py"], files["resources/_client_resources.pyi"] = render_client_resources(tree)
     files["resources/_call.py"] = CALL_PY
     files["resources/_base.pyi"] = BASE_PYI
     # types: a runtime module and a stub per module, the index
@@ -2587,7 +2633,7 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
         base = "types/" + module.replace(".", "/") if module else "types"
         base = base + "/__init__" if module in packages else base
         files[base + ".py"] = render_type_module(module, module in packages)
-        files[base + ".pyi"] = render_type_stub(module, by_module[module], gen, DOCUMENT_PARAMS)
+        files[base + ".pyi"] = render_type_stub(module, by_module[module], gen)
     files["types/_index.py"] = BANNER + INDEX_PY
     files["types/_index.dat"] = zlib.compress(render_type_index(gen).encode("utf-8"), 9)
     styles: Dict[str, int] = {}
@@ -2603,8 +2649,6 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
     return files
 
 
-# Document request TypedDict fields too (the method docstrings document the top-level parameters).
-DOCUMENT_PARAMS = False
 OWNED = ("resources", "types")
 GENERATED_SUFFIXES = (".py", ".pyi", ".dat")
 

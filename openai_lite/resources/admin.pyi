@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Iterable, List, Optional, Sequence, Union
+from typing import Iterable, List, Sequence
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -47,7 +47,7 @@ class Organization(SyncAPIResource):
 
 
 class AdminAPIKeys(SyncAPIResource):
-    def create(self, *, name: str, expires_in_seconds: Union[int, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> AdminApiKeyCreateResponse:
+    def create(self, *, name: str, expires_in_seconds: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> AdminApiKeyCreateResponse:
         """Create an organization admin API key
 
 Create a new admin-level API key for the organization.
@@ -55,14 +55,14 @@ Create a new admin-level API key for the organization.
 Args:
   name: (no description)
   expires_in_seconds: The number of seconds until the API key expires. Omit this field for a key that does not expire."""
-    def delete(self, key_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> AdminApiKeysDeleteResponse:
+    def delete(self, key_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> AdminApiKeysDeleteResponse:
         """Delete an organization admin API key
 
 Delete the specified admin API key.
 
 Args:
   key_id: The ID of the API key to be deleted."""
-    def list(self, *, after: Union[Optional[str], NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., limit: Union[int, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[AdminApiKey]:
+    def list(self, *, after: str | None | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., limit: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[AdminApiKey]:
         """List organization API keys
 
 Retrieve a paginated list of organization admin API keys.
@@ -71,7 +71,7 @@ Args:
   after: Return keys with IDs that come after this ID in the pagination order.
   order: Order results by creation time, ascending or descending.
   limit: Maximum number of keys to return."""
-    def retrieve(self, key_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> AdminApiKey:
+    def retrieve(self, key_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> AdminApiKey:
         """Retrieve a single organization API key
 
 Get details for a specific organization API key by its ID.
@@ -81,7 +81,7 @@ Args:
 
 
 class AuditLogs(SyncAPIResource):
-    def list(self, *, effective_at: Union[AuditLogsListEffectiveAtParam, NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., event_types: Union[Iterable[AuditLogEventType], NotGiven] = ..., actor_ids: Union[List[str], NotGiven] = ..., actor_emails: Union[List[str], NotGiven] = ..., resource_ids: Union[List[str], NotGiven] = ..., tenant_only: Union[bool, NotGiven] = ..., limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[AuditLog]:
+    def list(self, *, effective_at: AuditLogsListEffectiveAtParam | NotGiven = ..., project_ids: List[str] | NotGiven = ..., event_types: Iterable[AuditLogEventType] | NotGiven = ..., actor_ids: List[str] | NotGiven = ..., actor_emails: List[str] | NotGiven = ..., resource_ids: List[str] | NotGiven = ..., tenant_only: bool | NotGiven = ..., limit: int | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[AuditLog]:
         """List user actions and configuration changes within this organization.
 
 Args:
@@ -98,14 +98,14 @@ Args:
 
 
 class OrganizationCertificates(SyncAPIResource):
-    def activate(self, *, certificate_ids: List[str], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[OrganizationCertificate]:
+    def activate(self, *, certificate_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[OrganizationCertificate]:
         """Activate certificates at the organization level.
 
 You can atomically and idempotently activate up to 10 certificates at a time.
 
 Args:
   certificate_ids: (no description)"""
-    def create(self, *, certificate: str, name: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Certificate:
+    def create(self, *, certificate: str, name: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Certificate:
         """Upload a certificate to the organization. This does **not** automatically activate the certificate.
 
 Organizations can upload up to 50 certificates.
@@ -113,28 +113,28 @@ Organizations can upload up to 50 certificates.
 Args:
   name: An optional name for the certificate
   certificate: The certificate content in PEM format"""
-    def deactivate(self, *, certificate_ids: List[str], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[OrganizationCertificate]:
+    def deactivate(self, *, certificate_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[OrganizationCertificate]:
         """Deactivate certificates at the organization level.
 
 You can atomically and idempotently deactivate up to 10 certificates at a time.
 
 Args:
   certificate_ids: (no description)"""
-    def delete(self, certificate_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeleteCertificateResponse:
+    def delete(self, certificate_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeleteCertificateResponse:
         """Delete a certificate from the organization.
 
 The certificate must be inactive for the organization and all projects.
 
 Args:
   certificate_id: Unique ID of the certificate to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[OrganizationCertificate]:
+    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[OrganizationCertificate]:
         """List uploaded certificates for this organization.
 
 Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order."""
-    def retrieve(self, certificate_id: str, *, include: Union[Sequence[Literal["content"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Certificate:
+    def retrieve(self, certificate_id: str, *, include: Sequence[Literal["content"]] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Certificate:
         """Get a certificate that has been uploaded to the organization.
 
 You can get a certificate regardless of whether it is active or not.
@@ -142,7 +142,7 @@ You can get a certificate regardless of whether it is active or not.
 Args:
   certificate_id: Unique ID of the certificate to retrieve.
   include: A list of additional fields to include in the response. Currently the only supported value is `content` to fetch the PEM content of the certificate."""
-    def update(self, certificate_id: str, *, name: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Certificate:
+    def update(self, certificate_id: str, *, name: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Certificate:
         """Modify a certificate. Note that only the name can be modified.
 
 Args:
@@ -151,9 +151,9 @@ Args:
 
 
 class OrganizationDataRetentionResource(SyncAPIResource):
-    def retrieve(self, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationDataRetention:
+    def retrieve(self, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationDataRetention:
         """Retrieves organization data retention controls."""
-    def update(self, *, retention_type: Literal["zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationDataRetention:
+    def update(self, *, retention_type: Literal["zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationDataRetention:
         """Updates organization data retention controls.
 
 Args:
@@ -165,29 +165,29 @@ class OrganizationGroups(SyncAPIResource):
     def roles(self) -> OrganizationGroupsRoles: ...
     @property
     def users(self) -> GroupsUsers: ...
-    def create(self, *, name: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupResponse:
+    def create(self, *, name: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupResponse:
         """Creates a new group in the organization.
 
 Args:
   name: Human readable name for the group."""
-    def delete(self, group_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupDeletedResource:
+    def delete(self, group_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupDeletedResource:
         """Deletes a group from the organization.
 
 Args:
   group_id: The ID of the group to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[GroupResponse]:
+    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[GroupResponse]:
         """Lists all groups in the organization.
 
 Args:
   limit: A limit on the number of groups to be returned. Limit can range between 0 and 1000, and the default is 100.
   after: A cursor for use in pagination. `after` is a group ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with group_abc, your subsequent call can include `after=group_abc` in order to fetch the next page of the list.
   order: Specifies the sort order of the returned groups."""
-    def retrieve(self, group_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupResponse:
+    def retrieve(self, group_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupResponse:
         """Retrieves a group.
 
 Args:
   group_id: The ID of the group to retrieve."""
-    def update(self, group_id: str, *, name: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupResourceWithSuccess:
+    def update(self, group_id: str, *, name: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupResourceWithSuccess:
         """Updates a group's information.
 
 Args:
@@ -196,19 +196,19 @@ Args:
 
 
 class OrganizationGroupsRoles(SyncAPIResource):
-    def create(self, group_id: str, *, role_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupRoleAssignment:
+    def create(self, group_id: str, *, role_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupRoleAssignment:
         """Assigns an organization role to a group within the organization.
 
 Args:
   group_id: The ID of the group that should receive the organization role.
   role_id: Identifier of the role to assign."""
-    def delete(self, role_id: str, *, group_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeletedRoleAssignmentResource:
+    def delete(self, role_id: str, *, group_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeletedRoleAssignmentResource:
         """Unassigns an organization role from a group within the organization.
 
 Args:
   group_id: The ID of the group to modify.
   role_id: The ID of the organization role to remove from the group."""
-    def list(self, group_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, group_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[AssignedRoleDetails]:
         """Lists the organization roles assigned to a group within the organization.
 
 Args:
@@ -216,7 +216,7 @@ Args:
   limit: A limit on the number of organization role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
   order: Sort order for the returned organization roles."""
-    def retrieve(self, role_id: str, *, group_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, group_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> AssignedRoleDetails:
         """Retrieves an organization role assigned to a group.
 
 Args:
@@ -225,19 +225,19 @@ Args:
 
 
 class GroupsUsers(SyncAPIResource):
-    def create(self, group_id: str, *, user_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupUserAssignment:
+    def create(self, group_id: str, *, user_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupUserAssignment:
         """Adds a user to a group.
 
 Args:
   group_id: The ID of the group to update.
   user_id: Identifier of the user to add to the group."""
-    def delete(self, user_id: str, *, group_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupUserDeletedResource:
+    def delete(self, user_id: str, *, group_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupUserDeletedResource:
         """Removes a user from a group.
 
 Args:
   group_id: The ID of the group to update.
   user_id: The ID of the user to remove from the group."""
-    def list(self, group_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[GroupUser]:
+    def list(self, group_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[GroupUser]:
         """Lists the users assigned to a group.
 
 Args:
@@ -245,7 +245,7 @@ Args:
   limit: A limit on the number of users to be returned. Limit can range between 0 and 1000, and the default is 100.
   after: A cursor for use in pagination. Provide the ID of the last user from the previous list response to retrieve the next page.
   order: Specifies the sort order of users in the list."""
-    def retrieve(self, user_id: str, *, group_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupMemberUser:
+    def retrieve(self, user_id: str, *, group_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupMemberUser:
         """Retrieves a user in a group.
 
 Args:
@@ -254,25 +254,25 @@ Args:
 
 
 class Invites(SyncAPIResource):
-    def create(self, *, email: str, role: Literal["reader", "owner"], projects: Union[Iterable[InvitesCreateProjectParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Invite:
+    def create(self, *, email: str, role: Literal["reader", "owner"], projects: Iterable[InvitesCreateProjectParam] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Invite:
         """Create an invite for a user to the organization. The invite must be accepted by the user before they have access to the organization.
 
 Args:
   email: Send an email to this address
   role: `owner` or `reader`
   projects: An array of projects to which membership is granted at the same time the org invite is accepted. If omitted, the user will be invited to the default project for compatibility with legacy behavior. If empty list is passed, the user will not be invited to any projects, including the default one."""
-    def delete(self, invite_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> InviteDeleteResponse:
+    def delete(self, invite_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> InviteDeleteResponse:
         """Delete an invite. If the invite has already been accepted, it cannot be deleted.
 
 Args:
   invite_id: The ID of the invite to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[Invite]:
+    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[Invite]:
         """Returns a list of invites in the organization.
 
 Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list."""
-    def retrieve(self, invite_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Invite:
+    def retrieve(self, invite_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Invite:
         """Retrieves an invite.
 
 Args:
@@ -304,31 +304,31 @@ class Projects(SyncAPIResource):
     def spend_limit(self) -> ProjectsSpendLimit: ...
     @property
     def users(self) -> ProjectsUsers: ...
-    def archive(self, project_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Project:
+    def archive(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Project:
         """Archives a project in the organization. Archived projects cannot be used or updated.
 
 Args:
   project_id: The ID of the project."""
-    def create(self, *, name: str, residency: Union[Optional[PublicProjectResidency], NotGiven] = ..., external_key_id: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Project:
+    def create(self, *, name: str, residency: PublicProjectResidency | None | NotGiven = ..., external_key_id: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Project:
         """Create a new project in the organization. Projects can be created and archived, but cannot be deleted.
 
 Args:
   name: The friendly name of the project, this name appears in reports.
   residency: Create the project with the specified residency configuration. Your organization must have access to the requested residency configuration in order to use it. See [data residency controls](/docs/guides/your-data#data-residency-controls) to review the functionality and limitations of setting this field.
   external_key_id: External key ID to associate with the project."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., include_archived: Union[bool, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[Project]:
+    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., include_archived: bool | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[Project]:
         """Returns a list of projects.
 
 Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   include_archived: If `true` returns all projects including those that have been `archived`. Archived projects are not included by default."""
-    def retrieve(self, project_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Project:
+    def retrieve(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Project:
         """Retrieves a project.
 
 Args:
   project_id: The ID of the project."""
-    def update(self, project_id: str, *, name: Union[Optional[str], NotGiven] = ..., external_key_id: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Project:
+    def update(self, project_id: str, *, name: str | None | NotGiven = ..., external_key_id: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Project:
         """Modifies a project in the organization.
 
 Args:
@@ -338,7 +338,7 @@ Args:
 
 
 class ProjectsAPIKeys(SyncAPIResource):
-    def delete(self, api_key_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectApiKeyDeleteResponse:
+    def delete(self, api_key_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectApiKeyDeleteResponse:
         """Deletes an API key from the project.
 
 Returns confirmation of the key deletion, or an error if the key belonged to
@@ -347,7 +347,7 @@ a service account.
 Args:
   project_id: The ID of the project.
   api_key_id: The ID of the API key."""
-    def list(self, project_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., owner_project_access: Union[Literal["active", "inactive", "any"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ProjectApiKey]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., owner_project_access: Literal["active", "inactive", "any"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ProjectApiKey]:
         """Returns a list of API keys in the project.
 
 Args:
@@ -355,7 +355,7 @@ Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   owner_project_access: Filter API keys by whether the owner currently has effective access to the project. Use `active` for owners with access, `inactive` for owners without access, or `any` for all enabled project API keys. If omitted, the endpoint applies its existing membership-based visibility rules, which may exclude some enabled keys."""
-    def retrieve(self, api_key_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectApiKey:
+    def retrieve(self, api_key_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectApiKey:
         """Retrieves an API key in the project.
 
 Args:
@@ -364,7 +364,7 @@ Args:
 
 
 class ProjectsCertificates(SyncAPIResource):
-    def activate(self, project_id: str, *, certificate_ids: List[str], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[OrganizationProjectCertificate]:
+    def activate(self, project_id: str, *, certificate_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[OrganizationProjectCertificate]:
         """Activate certificates at the project level.
 
 You can atomically and idempotently activate up to 10 certificates at a time.
@@ -372,14 +372,14 @@ You can atomically and idempotently activate up to 10 certificates at a time.
 Args:
   project_id: The ID of the project.
   certificate_ids: (no description)"""
-    def deactivate(self, project_id: str, *, certificate_ids: List[str], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[OrganizationProjectCertificate]:
+    def deactivate(self, project_id: str, *, certificate_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[OrganizationProjectCertificate]:
         """Deactivate certificates at the project level. You can atomically and
 idempotently deactivate up to 10 certificates at a time.
 
 Args:
   project_id: The ID of the project.
   certificate_ids: (no description)"""
-    def list(self, project_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[OrganizationProjectCertificate]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[OrganizationProjectCertificate]:
         """List certificates for this project.
 
 Args:
@@ -390,12 +390,12 @@ Args:
 
 
 class ProjectsDataRetention(SyncAPIResource):
-    def retrieve(self, project_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectDataRetention:
+    def retrieve(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectDataRetention:
         """Retrieves project data retention controls.
 
 Args:
   project_id: The ID of the project to inspect."""
-    def update(self, project_id: str, *, retention_type: Literal["organization_default", "none", "zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectDataRetention:
+    def update(self, project_id: str, *, retention_type: Literal["organization_default", "none", "zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectDataRetention:
         """Updates project data retention controls.
 
 Args:
@@ -406,20 +406,20 @@ Args:
 class ProjectsGroups(SyncAPIResource):
     @property
     def roles(self) -> ProjectsGroupsRoles: ...
-    def create(self, project_id: str, *, group_id: str, role: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectGroup:
+    def create(self, project_id: str, *, group_id: str, role: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectGroup:
         """Grants a group access to a project.
 
 Args:
   project_id: The ID of the project to update.
   group_id: Identifier of the group to add to the project.
   role: Identifier of the project role to grant to the group."""
-    def delete(self, group_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectGroupDeletedResource:
+    def delete(self, group_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectGroupDeletedResource:
         """Revokes a group's access to a project.
 
 Args:
   project_id: The ID of the project to update.
   group_id: The ID of the group to remove from the project."""
-    def list(self, project_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[ProjectGroup]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[ProjectGroup]:
         """Lists the groups that have access to a project.
 
 Args:
@@ -427,7 +427,7 @@ Args:
   limit: A limit on the number of project groups to return. Defaults to 20.
   after: Cursor for pagination. Provide the ID of the last group from the previous response to fetch the next page.
   order: Sort order for the returned groups."""
-    def retrieve(self, group_id: str, *, project_id: str, group_type: Union[Literal["group", "tenant_group"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectGroup:
+    def retrieve(self, group_id: str, *, project_id: str, group_type: Literal["group", "tenant_group"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectGroup:
         """Retrieves a project's group.
 
 Args:
@@ -437,21 +437,21 @@ Args:
 
 
 class ProjectsGroupsRoles(SyncAPIResource):
-    def create(self, group_id: str, *, project_id: str, role_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> GroupRoleAssignment:
+    def create(self, group_id: str, *, project_id: str, role_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupRoleAssignment:
         """Assigns a project role to a group within a project.
 
 Args:
   project_id: The ID of the project to update.
   group_id: The ID of the group that should receive the project role.
   role_id: Identifier of the role to assign."""
-    def delete(self, role_id: str, *, project_id: str, group_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeletedRoleAssignmentResource:
+    def delete(self, role_id: str, *, project_id: str, group_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeletedRoleAssignmentResource:
         """Unassigns a project role from a group within a project.
 
 Args:
   project_id: The ID of the project to modify.
   group_id: The ID of the group whose project role assignment should be removed.
   role_id: The ID of the project role to remove from the group."""
-    def list(self, group_id: str, *, project_id: str, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, group_id: str, *, project_id: str, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[AssignedRoleDetails]:
         """Lists the project roles assigned to a group within a project.
 
 Args:
@@ -460,7 +460,7 @@ Args:
   limit: A limit on the number of project role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
   order: Sort order for the returned project roles."""
-    def retrieve(self, role_id: str, *, project_id: str, group_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, project_id: str, group_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> AssignedRoleDetails:
         """Retrieves a project role assigned to a group.
 
 Args:
@@ -470,12 +470,12 @@ Args:
 
 
 class HostedToolPermissions(SyncAPIResource):
-    def retrieve(self, project_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectHostedToolPermissions:
+    def retrieve(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectHostedToolPermissions:
         """Returns hosted tool permissions for a project.
 
 Args:
   project_id: The ID of the project."""
-    def update(self, project_id: str, *, file_search: Union[Optional[HostedToolPermissionUpdateParam], NotGiven] = ..., web_search: Union[Optional[HostedToolPermissionUpdateParam], NotGiven] = ..., image_generation: Union[Optional[HostedToolPermissionUpdateParam], NotGiven] = ..., mcp: Union[Optional[HostedToolPermissionUpdateParam], NotGiven] = ..., code_interpreter: Union[Optional[HostedToolPermissionUpdateParam], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectHostedToolPermissions:
+    def update(self, project_id: str, *, file_search: HostedToolPermissionUpdateParam | None | NotGiven = ..., web_search: HostedToolPermissionUpdateParam | None | NotGiven = ..., image_generation: HostedToolPermissionUpdateParam | None | NotGiven = ..., mcp: HostedToolPermissionUpdateParam | None | NotGiven = ..., code_interpreter: HostedToolPermissionUpdateParam | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectHostedToolPermissions:
         """Updates hosted tool permissions for a project.
 
 Args:
@@ -488,17 +488,17 @@ Args:
 
 
 class ModelPermissions(SyncAPIResource):
-    def delete(self, project_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectModelPermissionsDeleteResponse:
+    def delete(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectModelPermissionsDeleteResponse:
         """Deletes model permissions for a project.
 
 Args:
   project_id: The ID of the project."""
-    def retrieve(self, project_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectModelPermissions:
+    def retrieve(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectModelPermissions:
         """Returns model permissions for a project.
 
 Args:
   project_id: The ID of the project."""
-    def update(self, project_id: str, *, mode: Literal["allow_list", "deny_list"], model_ids: List[str], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectModelPermissions:
+    def update(self, project_id: str, *, mode: Literal["allow_list", "deny_list"], model_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectModelPermissions:
         """Updates model permissions for a project.
 
 Args:
@@ -508,7 +508,7 @@ Args:
 
 
 class RateLimits(SyncAPIResource):
-    def list_rate_limits(self, project_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ProjectRateLimit]:
+    def list_rate_limits(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ProjectRateLimit]:
         """Returns the rate limits per model for a project.
 
 Args:
@@ -516,7 +516,7 @@ Args:
   limit: A limit on the number of objects to be returned. The default is 100.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, beginning with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list."""
-    def update_rate_limit(self, rate_limit_id: str, *, project_id: str, max_requests_per_1_minute: Union[int, NotGiven] = ..., max_tokens_per_1_minute: Union[int, NotGiven] = ..., max_images_per_1_minute: Union[int, NotGiven] = ..., max_audio_megabytes_per_1_minute: Union[int, NotGiven] = ..., max_requests_per_1_day: Union[int, NotGiven] = ..., batch_1_day_max_input_tokens: Union[int, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectRateLimit:
+    def update_rate_limit(self, rate_limit_id: str, *, project_id: str, max_requests_per_1_minute: int | NotGiven = ..., max_tokens_per_1_minute: int | NotGiven = ..., max_images_per_1_minute: int | NotGiven = ..., max_audio_megabytes_per_1_minute: int | NotGiven = ..., max_requests_per_1_day: int | NotGiven = ..., batch_1_day_max_input_tokens: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectRateLimit:
         """Updates a project rate limit.
 
 Args:
@@ -531,7 +531,7 @@ Args:
 
 
 class ProjectsRoles(SyncAPIResource):
-    def create(self, project_id: str, *, role_name: str, permissions: List[str], description: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Role:
+    def create(self, project_id: str, *, role_name: str, permissions: List[str], description: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Role:
         """Creates a custom role for a project.
 
 Args:
@@ -539,13 +539,13 @@ Args:
   role_name: Unique name for the role.
   permissions: Permissions to grant to the role.
   description: Optional description of the role."""
-    def delete(self, role_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> RoleDeletedResource:
+    def delete(self, role_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RoleDeletedResource:
         """Deletes a custom role from a project.
 
 Args:
   project_id: The ID of the project to update.
   role_id: The ID of the role to delete."""
-    def list(self, project_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[Role]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[Role]:
         """Lists the roles configured for a project.
 
 Args:
@@ -553,13 +553,13 @@ Args:
   limit: A limit on the number of roles to return. Defaults to 1000.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
   order: Sort order for the returned roles."""
-    def retrieve(self, role_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Role:
+    def retrieve(self, role_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Role:
         """Retrieves a project role.
 
 Args:
   project_id: The ID of the project.
   role_id: The ID of the role to retrieve."""
-    def update(self, role_id: str, *, project_id: str, permissions: Union[Optional[List[str]], NotGiven] = ..., description: Union[Optional[str], NotGiven] = ..., role_name: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Role:
+    def update(self, role_id: str, *, project_id: str, permissions: List[str] | None | NotGiven = ..., description: str | None | NotGiven = ..., role_name: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Role:
         """Updates an existing project role.
 
 Args:
@@ -573,14 +573,14 @@ Args:
 class ServiceAccounts(SyncAPIResource):
     @property
     def api_keys(self) -> ServiceAccountsAPIKeys: ...
-    def create(self, project_id: str, *, name: str, create_service_account_only: Union[Optional[bool], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectServiceAccountCreateResponse:
+    def create(self, project_id: str, *, name: str, create_service_account_only: bool | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectServiceAccountCreateResponse:
         """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account.
 
 Args:
   project_id: The ID of the project.
   name: The name of the service account being created.
   create_service_account_only: Create the service account without default roles or an API key."""
-    def delete(self, service_account_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectServiceAccountDeleteResponse:
+    def delete(self, service_account_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectServiceAccountDeleteResponse:
         """Deletes a service account from the project.
 
 Returns confirmation of service account deletion, or an error if the project
@@ -589,20 +589,20 @@ is archived (archived projects have no service accounts).
 Args:
   project_id: The ID of the project.
   service_account_id: The ID of the service account."""
-    def list(self, project_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ProjectServiceAccount]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ProjectServiceAccount]:
         """Returns a list of service accounts in the project.
 
 Args:
   project_id: The ID of the project.
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list."""
-    def retrieve(self, service_account_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectServiceAccount:
+    def retrieve(self, service_account_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectServiceAccount:
         """Retrieves a service account in the project.
 
 Args:
   project_id: The ID of the project.
   service_account_id: The ID of the service account."""
-    def update(self, service_account_id: str, *, project_id: str, name: Union[str, NotGiven] = ..., role: Union[Literal["member", "owner"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectServiceAccount:
+    def update(self, service_account_id: str, *, project_id: str, name: str | NotGiven = ..., role: Literal["member", "owner"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectServiceAccount:
         """Updates a service account in the project.
 
 Args:
@@ -613,7 +613,7 @@ Args:
 
 
 class ServiceAccountsAPIKeys(SyncAPIResource):
-    def create(self, service_account_id: str, *, project_id: str, name: Union[str, NotGiven] = ..., scopes: Union[List[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ServiceAccountApiKeyBody:
+    def create(self, service_account_id: str, *, project_id: str, name: str | NotGiven = ..., scopes: List[str] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ServiceAccountApiKeyBody:
         """Creates an API key for a service account in the project.
 
 Args:
@@ -624,7 +624,7 @@ Args:
 
 
 class ProjectsSpendAlerts(SyncAPIResource):
-    def create(self, project_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectSpendAlert:
+    def create(self, project_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendAlert:
         """Creates a project spend alert.
 
 Args:
@@ -633,13 +633,13 @@ Args:
   currency: The currency for the threshold amount.
   interval: The time interval for evaluating spend against the threshold.
   notification_channel: Email notification settings for a spend alert."""
-    def delete(self, alert_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectSpendAlertDeletedResource:
+    def delete(self, alert_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendAlertDeletedResource:
         """Deletes a project spend alert.
 
 Args:
   project_id: The ID of the project to update.
   alert_id: The ID of the spend alert to delete."""
-    def list(self, project_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ProjectSpendAlert]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ProjectSpendAlert]:
         """Lists project spend alerts.
 
 Args:
@@ -648,13 +648,13 @@ Args:
   order: Sort order for the returned spend alerts.
   after: Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
   before: Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page."""
-    def retrieve(self, alert_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectSpendAlert:
+    def retrieve(self, alert_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendAlert:
         """Retrieves a project spend alert.
 
 Args:
   project_id: The ID of the project.
   alert_id: The ID of the spend alert to retrieve."""
-    def update(self, alert_id: str, *, project_id: str, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectSpendAlert:
+    def update(self, alert_id: str, *, project_id: str, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendAlert:
         """Updates a project spend alert.
 
 Args:
@@ -667,17 +667,17 @@ Args:
 
 
 class ProjectsSpendLimit(SyncAPIResource):
-    def delete(self, project_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectSpendLimitDeletedResource:
+    def delete(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendLimitDeletedResource:
         """Delete a project's hard spend limit.
 
 Args:
   project_id: The ID of the project whose hard spend limit is being managed."""
-    def retrieve(self, project_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectSpendLimitResource:
+    def retrieve(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendLimitResource:
         """Get a project's hard spend limit.
 
 Args:
   project_id: The ID of the project whose hard spend limit is being managed."""
-    def update(self, project_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectSpendLimitResource:
+    def update(self, project_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendLimitResource:
         """Create or replace a project's hard spend limit.
 
 Args:
@@ -690,7 +690,7 @@ Args:
 class ProjectsUsers(SyncAPIResource):
     @property
     def roles(self) -> ProjectsUsersRoles: ...
-    def create(self, project_id: str, *, role: str, user_id: Union[Optional[str], NotGiven] = ..., email: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectUser:
+    def create(self, project_id: str, *, role: str, user_id: str | None | NotGiven = ..., email: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectUser:
         """Adds a user to the project. Users must already be members of the organization to be added to a project.
 
 Args:
@@ -698,7 +698,7 @@ Args:
   user_id: The ID of the user.
   email: Email of the user to add.
   role: `owner` or `member`"""
-    def delete(self, user_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectUserDeleteResponse:
+    def delete(self, user_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectUserDeleteResponse:
         """Deletes a user from the project.
 
 Returns confirmation of project user deletion, or an error if the project is
@@ -707,20 +707,20 @@ archived (archived projects have no users).
 Args:
   project_id: The ID of the project.
   user_id: The ID of the user."""
-    def list(self, project_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ProjectUser]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ProjectUser]:
         """Returns a list of users in the project.
 
 Args:
   project_id: The ID of the project.
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list."""
-    def retrieve(self, user_id: str, *, project_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectUser:
+    def retrieve(self, user_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectUser:
         """Retrieves a user in the project.
 
 Args:
   project_id: The ID of the project.
   user_id: The ID of the user."""
-    def update(self, user_id: str, *, project_id: str, role: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ProjectUser:
+    def update(self, user_id: str, *, project_id: str, role: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectUser:
         """Modifies a user's role in the project.
 
 Args:
@@ -730,21 +730,21 @@ Args:
 
 
 class ProjectsUsersRoles(SyncAPIResource):
-    def create(self, user_id: str, *, project_id: str, role_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> UserRoleAssignment:
+    def create(self, user_id: str, *, project_id: str, role_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> UserRoleAssignment:
         """Assigns a project role to a user within a project.
 
 Args:
   project_id: The ID of the project to update.
   user_id: The ID of the user that should receive the project role.
   role_id: Identifier of the role to assign."""
-    def delete(self, role_id: str, *, project_id: str, user_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeletedRoleAssignmentResource:
+    def delete(self, role_id: str, *, project_id: str, user_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeletedRoleAssignmentResource:
         """Unassigns a project role from a user within a project.
 
 Args:
   project_id: The ID of the project to modify.
   user_id: The ID of the user whose project role assignment should be removed.
   role_id: The ID of the project role to remove from the user."""
-    def list(self, user_id: str, *, project_id: str, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, user_id: str, *, project_id: str, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[AssignedRoleDetails]:
         """Lists the project roles assigned to a user within a project.
 
 Args:
@@ -753,7 +753,7 @@ Args:
   limit: A limit on the number of project role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
   order: Sort order for the returned project roles."""
-    def retrieve(self, role_id: str, *, project_id: str, user_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, project_id: str, user_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> AssignedRoleDetails:
         """Retrieves a project role assigned to a user.
 
 Args:
@@ -763,31 +763,31 @@ Args:
 
 
 class OrganizationRoles(SyncAPIResource):
-    def create(self, *, role_name: str, permissions: List[str], description: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Role:
+    def create(self, *, role_name: str, permissions: List[str], description: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Role:
         """Creates a custom role for the organization.
 
 Args:
   role_name: Unique name for the role.
   permissions: Permissions to grant to the role.
   description: Optional description of the role."""
-    def delete(self, role_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> RoleDeletedResource:
+    def delete(self, role_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RoleDeletedResource:
         """Deletes a custom role from the organization.
 
 Args:
   role_id: The ID of the role to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[Role]:
+    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[Role]:
         """Lists the roles configured for the organization.
 
 Args:
   limit: A limit on the number of roles to return. Defaults to 1000.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
   order: Sort order for the returned roles."""
-    def retrieve(self, role_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Role:
+    def retrieve(self, role_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Role:
         """Retrieves an organization role.
 
 Args:
   role_id: The ID of the role to retrieve."""
-    def update(self, role_id: str, *, permissions: Union[Optional[List[str]], NotGiven] = ..., description: Union[Optional[str], NotGiven] = ..., role_name: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Role:
+    def update(self, role_id: str, *, permissions: List[str] | None | NotGiven = ..., description: str | None | NotGiven = ..., role_name: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Role:
         """Updates an existing organization role.
 
 Args:
@@ -798,7 +798,7 @@ Args:
 
 
 class OrganizationSpendAlerts(SyncAPIResource):
-    def create(self, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationSpendAlert:
+    def create(self, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendAlert:
         """Creates an organization spend alert.
 
 Args:
@@ -806,12 +806,12 @@ Args:
   currency: The currency for the threshold amount.
   interval: The time interval for evaluating spend against the threshold.
   notification_channel: Email notification settings for a spend alert."""
-    def delete(self, alert_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationSpendAlertDeletedResource:
+    def delete(self, alert_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendAlertDeletedResource:
         """Deletes an organization spend alert.
 
 Args:
   alert_id: The ID of the spend alert to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[OrganizationSpendAlert]:
+    def list(self, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[OrganizationSpendAlert]:
         """Lists organization spend alerts.
 
 Args:
@@ -819,12 +819,12 @@ Args:
   order: Sort order for the returned spend alerts.
   after: Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
   before: Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page."""
-    def retrieve(self, alert_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationSpendAlert:
+    def retrieve(self, alert_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendAlert:
         """Retrieves an organization spend alert.
 
 Args:
   alert_id: The ID of the spend alert to retrieve."""
-    def update(self, alert_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationSpendAlert:
+    def update(self, alert_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendAlert:
         """Updates an organization spend alert.
 
 Args:
@@ -836,11 +836,11 @@ Args:
 
 
 class OrganizationSpendLimit(SyncAPIResource):
-    def delete(self, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationSpendLimitDeletedResource:
+    def delete(self, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendLimitDeletedResource:
         """Delete the organization's hard spend limit."""
-    def retrieve(self, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationSpendLimitResource:
+    def retrieve(self, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendLimitResource:
         """Get the organization's hard spend limit."""
-    def update(self, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> OrganizationSpendLimitResource:
+    def update(self, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendLimitResource:
         """Create or replace the organization's hard spend limit.
 
 Args:
@@ -850,7 +850,7 @@ Args:
 
 
 class Usage(SyncAPIResource):
-    def audio_speeches(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., user_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., models: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "user_id", "api_key_id", "model"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def audio_speeches(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get audio speeches usage details for the organization.
 
 Args:
@@ -867,7 +867,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def audio_transcriptions(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., user_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., models: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "user_id", "api_key_id", "model"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def audio_transcriptions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get audio transcriptions usage details for the organization.
 
 Args:
@@ -884,7 +884,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def code_interpreter_sessions(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def code_interpreter_sessions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get code interpreter sessions usage details for the organization.
 
 Args:
@@ -898,7 +898,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def completions(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., user_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., models: Union[List[str], NotGiven] = ..., batch: Union[bool, NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def completions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., batch: bool | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get completions usage details for the organization.
 
 Args:
@@ -916,7 +916,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def costs(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "line_item", "api_key_id"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def costs(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "line_item", "api_key_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get costs details for the organization.
 
 Args:
@@ -928,7 +928,7 @@ Args:
   group_by: Group the costs by the specified fields. Support fields include `project_id`, `line_item`, `api_key_id` and any combination of them.
   limit: A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def embeddings(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., user_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., models: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "user_id", "api_key_id", "model"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def embeddings(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get embeddings usage details for the organization.
 
 Args:
@@ -945,7 +945,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def file_search_calls(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., user_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., vector_store_ids: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "user_id", "api_key_id", "vector_store_id"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def file_search_calls(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., vector_store_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "vector_store_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get file search calls usage details for the organization.
 
 Args:
@@ -962,7 +962,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def images(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., sources: Union[Sequence[Literal["image.generation", "image.edit", "image.variation"]], NotGiven] = ..., sizes: Union[Sequence[Literal["256x256", "512x512", "1024x1024", "1792x1792", "1024x1792"]], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., user_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., models: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "user_id", "api_key_id", "model", "size", "source"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def images(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., sources: Sequence[Literal["image.generation", "image.edit", "image.variation"]] | NotGiven = ..., sizes: Sequence[Literal["256x256", "512x512", "1024x1024", "1792x1792", "1024x1792"]] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "size", "source"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get images usage details for the organization.
 
 Args:
@@ -981,7 +981,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def moderations(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., user_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., models: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "user_id", "api_key_id", "model"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def moderations(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get moderations usage details for the organization.
 
 Args:
@@ -998,7 +998,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def vector_stores(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def vector_stores(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get vector stores usage details for the organization.
 
 Args:
@@ -1012,7 +1012,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def web_search_calls(self, *, start_time: int, end_time: Union[int, NotGiven] = ..., bucket_width: Union[Literal["1m", "1h", "1d"], NotGiven] = ..., project_ids: Union[List[str], NotGiven] = ..., user_ids: Union[List[str], NotGiven] = ..., api_key_ids: Union[List[str], NotGiven] = ..., models: Union[List[str], NotGiven] = ..., context_levels: Union[Sequence[Literal["low", "medium", "high"]], NotGiven] = ..., group_by: Union[Sequence[Literal["project_id", "user_id", "api_key_id", "model", "context_level"]], NotGiven] = ..., limit: Union[int, NotGiven] = ..., page: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> PageNumberPage[UsageTimeBucket]:
+    def web_search_calls(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., context_levels: Sequence[Literal["low", "medium", "high"]] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "context_level"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get web search calls usage details for the organization.
 
 Args:
@@ -1035,24 +1035,24 @@ Args:
 class OrganizationUsers(SyncAPIResource):
     @property
     def roles(self) -> OrganizationUsersRoles: ...
-    def delete(self, user_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> UserDeleteResponse:
+    def delete(self, user_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> UserDeleteResponse:
         """Deletes a user from the organization.
 
 Args:
   user_id: The ID of the user."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., emails: Union[List[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[User]:
+    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., emails: List[str] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[User]:
         """Lists all of the users in the organization.
 
 Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   emails: Filter by the email address of users."""
-    def retrieve(self, user_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> User:
+    def retrieve(self, user_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> User:
         """Retrieves a user by their identifier.
 
 Args:
   user_id: The ID of the user."""
-    def update(self, user_id: str, *, role: Union[Optional[str], NotGiven] = ..., role_id: Union[Optional[str], NotGiven] = ..., technical_level: Union[Optional[str], NotGiven] = ..., developer_persona: Union[Optional[str], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> User:
+    def update(self, user_id: str, *, role: str | None | NotGiven = ..., role_id: str | None | NotGiven = ..., technical_level: str | None | NotGiven = ..., developer_persona: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> User:
         """Modifies a user's role in the organization.
 
 Args:
@@ -1064,19 +1064,19 @@ Args:
 
 
 class OrganizationUsersRoles(SyncAPIResource):
-    def create(self, user_id: str, *, role_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> UserRoleAssignment:
+    def create(self, user_id: str, *, role_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> UserRoleAssignment:
         """Assigns an organization role to a user within the organization.
 
 Args:
   user_id: The ID of the user that should receive the organization role.
   role_id: Identifier of the role to assign."""
-    def delete(self, role_id: str, *, user_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeletedRoleAssignmentResource:
+    def delete(self, role_id: str, *, user_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeletedRoleAssignmentResource:
         """Unassigns an organization role from a user within the organization.
 
 Args:
   user_id: The ID of the user to modify.
   role_id: The ID of the organization role to remove from the user."""
-    def list(self, user_id: str, *, limit: Union[int, NotGiven] = ..., after: Union[str, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, user_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> NextCursorPage[AssignedRoleDetails]:
         """Lists the organization roles assigned to a user within the organization.
 
 Args:
@@ -1084,7 +1084,7 @@ Args:
   limit: A limit on the number of organization role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
   order: Sort order for the returned organization roles."""
-    def retrieve(self, role_id: str, *, user_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, user_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> AssignedRoleDetails:
         """Retrieves an organization role assigned to a user.
 
 Args:

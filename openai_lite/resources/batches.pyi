@@ -3,7 +3,6 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Optional, Union
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -15,12 +14,12 @@ __all__ = ["Batches"]
 
 
 class Batches(SyncAPIResource):
-    def cancel(self, batch_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Batch:
+    def cancel(self, batch_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Batch:
         """Cancels an in-progress batch. The batch will be in status `cancelling` for up to 10 minutes, before changing to `cancelled`, where it will have partial results (if any) available in the output file.
 
 Args:
   batch_id: The ID of the batch to cancel."""
-    def create(self, *, input_file_id: str, endpoint: Literal["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"], completion_window: Literal["24h"], metadata: Union[MetadataParam, NotGiven] = ..., output_expires_after: Union[BatchFileExpirationAfterParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Batch:
+    def create(self, *, input_file_id: str, endpoint: Literal["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"], completion_window: Literal["24h"], metadata: MetadataParam | NotGiven = ..., output_expires_after: BatchFileExpirationAfterParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Batch:
         """Creates and executes a batch from an uploaded file of requests
 
 Args:
@@ -38,13 +37,13 @@ Args:
       Keys are strings with a maximum length of 64 characters. Values are strings
       with a maximum length of 512 characters.
   output_expires_after: The expiration policy for the output and/or error file that are generated for a batch."""
-    def list(self, *, after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[Batch]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[Batch]:
         """List your organization's batches.
 
 Args:
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20."""
-    def retrieve(self, batch_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Batch:
+    def retrieve(self, batch_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Batch:
         """Retrieves a batch.
 
 Args:

@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Iterable, List, Optional, Union
+from typing import Iterable, List
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -19,7 +19,7 @@ __all__ = ["Containers", "Files", "Content"]
 class Containers(SyncAPIResource):
     @property
     def files(self) -> Files: ...
-    def create(self, *, name: str, file_ids: Union[List[str], NotGiven] = ..., expires_after: Union[ContainersCreateExpiresAfterParam, NotGiven] = ..., skills: Union[Iterable[ContainersCreateSkillParam], NotGiven] = ..., memory_limit: Union[Literal["1g", "4g", "16g", "64g"], NotGiven] = ..., network_policy: Union[ContainersCreateNetworkPolicyParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ContainerResource:
+    def create(self, *, name: str, file_ids: List[str] | NotGiven = ..., expires_after: ContainersCreateExpiresAfterParam | NotGiven = ..., skills: Iterable[ContainersCreateSkillParam] | NotGiven = ..., memory_limit: Literal["1g", "4g", "16g", "64g"] | NotGiven = ..., network_policy: ContainersCreateNetworkPolicyParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ContainerResource:
         """Create Container
 
 Creates a container.
@@ -31,14 +31,14 @@ Args:
   skills: An optional list of skills referenced by id or inline data.
   memory_limit: Optional memory limit for the container. Defaults to "1g".
   network_policy: Network access policy for the container."""
-    def delete(self, container_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> None:
+    def delete(self, container_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> None:
         """Delete Container
 
 Delete a container.
 
 Args:
   container_id: The ID of the container to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., name: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ContainerResource]:
+    def list(self, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., name: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ContainerResource]:
         """List Containers
 
 Lists containers.
@@ -48,7 +48,7 @@ Args:
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   name: Filter results by container name."""
-    def retrieve(self, container_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ContainerResource:
+    def retrieve(self, container_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ContainerResource:
         """Retrieve Container
 
 Retrieves a container.
@@ -60,7 +60,7 @@ Args:
 class Files(SyncAPIResource):
     @property
     def content(self) -> Content: ...
-    def create(self, container_id: str, *, file_id: Union[str, NotGiven] = ..., file: Union[FileTypes, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ContainerFileResource:
+    def create(self, container_id: str, *, file_id: str | NotGiven = ..., file: FileTypes | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ContainerFileResource:
         """Create a Container File
 
 You can send either a multipart/form-data request with the raw file content, or a JSON request with a file ID.
@@ -71,7 +71,7 @@ Args:
   container_id: (no description)
   file_id: Name of the file to create.
   file: The File object (not file name) to be uploaded."""
-    def delete(self, file_id: str, *, container_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> None:
+    def delete(self, file_id: str, *, container_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> None:
         """Delete Container File
 
 Delete a container file.
@@ -79,7 +79,7 @@ Delete a container file.
 Args:
   container_id: (no description)
   file_id: (no description)"""
-    def list(self, container_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[ContainerFileResource]:
+    def list(self, container_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ContainerFileResource]:
         """List Container files
 
 Lists container files.
@@ -89,7 +89,7 @@ Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list."""
-    def retrieve(self, file_id: str, *, container_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ContainerFileResource:
+    def retrieve(self, file_id: str, *, container_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ContainerFileResource:
         """Retrieve Container File
 
 Retrieves a container file.
@@ -100,7 +100,7 @@ Args:
 
 
 class Content(SyncAPIResource):
-    def retrieve(self, file_id: str, *, container_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BinaryResponseContent:
+    def retrieve(self, file_id: str, *, container_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Retrieve Container File Content
 
 Retrieves a container file content.

@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Iterable, Optional, Union
+from typing import Iterable
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -19,24 +19,24 @@ __all__ = ["Conversations", "Items"]
 class Conversations(SyncAPIResource):
     @property
     def items(self) -> Items: ...
-    def create(self, *, metadata: Union[Optional[MetadataParam], NotGiven] = ..., items: Union[Optional[Iterable[ResponseInputItemParam]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Conversation:
+    def create(self, *, metadata: MetadataParam | None | NotGiven = ..., items: Iterable[ResponseInputItemParam] | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Conversation:
         """Create a conversation.
 
 Args:
   metadata: Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
               Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
   items: Initial items to include in the conversation context. You may add up to 20 items at a time."""
-    def delete(self, conversation_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ConversationDeleted:
+    def delete(self, conversation_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ConversationDeleted:
         """Delete a conversation. Items in the conversation will not be deleted.
 
 Args:
   conversation_id: The ID of the conversation to delete."""
-    def retrieve(self, conversation_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Conversation:
+    def retrieve(self, conversation_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Conversation:
         """Get a conversation
 
 Args:
   conversation_id: The ID of the conversation to retrieve."""
-    def update(self, conversation_id: str, *, metadata: MetadataParam, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Conversation:
+    def update(self, conversation_id: str, *, metadata: MetadataParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Conversation:
         """Update a conversation
 
 Args:
@@ -46,7 +46,7 @@ Args:
 
 
 class Items(SyncAPIResource):
-    def create(self, conversation_id: str, *, items: Iterable[ResponseInputItemParam], include: Union[Iterable[IncludeEnum], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ConversationItemList:
+    def create(self, conversation_id: str, *, items: Iterable[ResponseInputItemParam], include: Iterable[IncludeEnum] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ConversationItemList:
         """Create items in a conversation with the given ID.
 
 Args:
@@ -54,13 +54,13 @@ Args:
   include: Additional fields to include in the response. See the `include`
       parameter for [listing Conversation items above](/docs/api-reference/conversations/list-items#conversations_list_items-include) for more information.
   items: The items to add to the conversation. You may add up to 20 items at a time."""
-    def delete(self, item_id: str, *, conversation_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Conversation:
+    def delete(self, item_id: str, *, conversation_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Conversation:
         """Delete an item from a conversation with the given IDs.
 
 Args:
   conversation_id: The ID of the conversation that contains the item.
   item_id: The ID of the item to delete."""
-    def list(self, conversation_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., include: Union[Iterable[IncludeEnum], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> LastIdCursorPage[ConversationItem]:
+    def list(self, conversation_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., include: Iterable[IncludeEnum] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> LastIdCursorPage[ConversationItem]:
         """List all items for a conversation with the given ID.
 
 Args:
@@ -79,7 +79,7 @@ Args:
       - `message.input_image.image_url`: Include image urls from the input message.
       - `message.output_text.logprobs`: Include logprobs with assistant messages.
       - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program)."""
-    def retrieve(self, item_id: str, *, conversation_id: str, include: Union[Iterable[IncludeEnum], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ConversationItem:
+    def retrieve(self, item_id: str, *, conversation_id: str, include: Iterable[IncludeEnum] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ConversationItem:
         """Get a single item from a conversation with the given IDs.
 
 Args:

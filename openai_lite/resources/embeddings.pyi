@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Iterable, List, Optional, Sequence, Union
+from typing import Iterable, List, Sequence
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -14,7 +14,7 @@ __all__ = ["Embeddings"]
 
 
 class Embeddings(SyncAPIResource):
-    def create(self, *, input: Union[str, List[str], Sequence[int], Iterable[Sequence[int]]], model: Union[str, Literal["text-embedding-ada-002", "text-embedding-3-small", "text-embedding-3-large"]], encoding_format: Union[Literal["float", "base64"], NotGiven] = ..., dimensions: Union[int, NotGiven] = ..., user: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> CreateEmbeddingResponse:
+    def create(self, *, input: str | List[str] | Sequence[int] | Iterable[Sequence[int]], model: str | Literal["text-embedding-ada-002", "text-embedding-3-small", "text-embedding-3-large"], encoding_format: Literal["float", "base64"] | NotGiven = ..., dimensions: int | NotGiven = ..., user: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> CreateEmbeddingResponse:
         """Creates an embedding vector representing the input text.
 
 Args:

@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Iterable, Optional, Union
+from typing import Iterable
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -18,7 +18,7 @@ __all__ = ["Evals", "Runs", "OutputItems"]
 class Evals(SyncAPIResource):
     @property
     def runs(self) -> Runs: ...
-    def create(self, *, data_source_config: EvalsCreateDataSourceConfigParam, testing_criteria: Iterable[EvalsCreateTestingCriteriaParam], name: Union[str, NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Eval:
+    def create(self, *, data_source_config: EvalsCreateDataSourceConfigParam, testing_criteria: Iterable[EvalsCreateTestingCriteriaParam], name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Eval:
         """Create the structure of an evaluation that can be used to test a model's performance.
 An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources.
 For more information, see the [Evals guide](/docs/guides/evals).
@@ -33,12 +33,12 @@ Args:
       with a maximum length of 512 characters.
   data_source_config: The configuration for the data source used for the evaluation runs. Dictates the schema of the data used in the evaluation.
   testing_criteria: A list of graders for all eval runs in this group. Graders can reference variables in the data source using double curly braces notation, like `{{item.variable_name}}`. To reference the model's output, use the `sample` namespace (ie, `{{sample.output_text}}`)."""
-    def delete(self, eval_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> EvalsDeleteResponse:
+    def delete(self, eval_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> EvalsDeleteResponse:
         """Delete an evaluation.
 
 Args:
   eval_id: The ID of the evaluation to delete."""
-    def list(self, *, after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., order_by: Union[Literal["created_at", "updated_at"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[Eval]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., order_by: Literal["created_at", "updated_at"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[Eval]:
         """List evaluations for a project.
 
 Args:
@@ -47,12 +47,12 @@ Args:
   order: Sort order for evals by timestamp. Use `asc` for ascending order or `desc` for descending order.
   order_by: Evals can be ordered by creation time or last updated time. Use
       `created_at` for creation time or `updated_at` for last updated time."""
-    def retrieve(self, eval_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Eval:
+    def retrieve(self, eval_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Eval:
         """Get an evaluation by ID.
 
 Args:
   eval_id: The ID of the evaluation to retrieve."""
-    def update(self, eval_id: str, *, name: Union[str, NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Eval:
+    def update(self, eval_id: str, *, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Eval:
         """Update certain properties of an evaluation.
 
 Args:
@@ -69,13 +69,13 @@ Args:
 class Runs(SyncAPIResource):
     @property
     def output_items(self) -> OutputItems: ...
-    def cancel(self, run_id: str, *, eval_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> EvalRun:
+    def cancel(self, run_id: str, *, eval_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> EvalRun:
         """Cancel an ongoing evaluation run.
 
 Args:
   eval_id: The ID of the evaluation whose run you want to cancel.
   run_id: The ID of the run to cancel."""
-    def create(self, eval_id: str, *, data_source: RunsCreateDataSourceParam, name: Union[str, NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> EvalRun:
+    def create(self, eval_id: str, *, data_source: RunsCreateDataSourceParam, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> EvalRun:
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation.
 
 Args:
@@ -88,13 +88,13 @@ Args:
       Keys are strings with a maximum length of 64 characters. Values are strings
       with a maximum length of 512 characters.
   data_source: Details about the run's data source."""
-    def delete(self, run_id: str, *, eval_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> RunsDeleteResponse:
+    def delete(self, run_id: str, *, eval_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RunsDeleteResponse:
         """Delete an eval run.
 
 Args:
   eval_id: The ID of the evaluation to delete the run from.
   run_id: The ID of the run to delete."""
-    def list(self, eval_id: str, *, after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., status: Union[Literal["queued", "in_progress", "completed", "canceled", "failed"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[EvalRun]:
+    def list(self, eval_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., status: Literal["queued", "in_progress", "completed", "canceled", "failed"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[EvalRun]:
         """Get a list of runs for an evaluation.
 
 Args:
@@ -103,7 +103,7 @@ Args:
   limit: Number of runs to retrieve.
   order: Sort order for runs by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
   status: Filter runs by status. One of `queued` | `in_progress` | `failed` | `completed` | `canceled`."""
-    def retrieve(self, run_id: str, *, eval_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> EvalRun:
+    def retrieve(self, run_id: str, *, eval_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> EvalRun:
         """Get an evaluation run by ID.
 
 Args:
@@ -112,7 +112,7 @@ Args:
 
 
 class OutputItems(SyncAPIResource):
-    def list(self, run_id: str, *, eval_id: str, after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., status: Union[Literal["fail", "pass"], NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[EvalRunOutputItem]:
+    def list(self, run_id: str, *, eval_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., status: Literal["fail", "pass"] | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[EvalRunOutputItem]:
         """Get a list of output items for an evaluation run.
 
 Args:
@@ -123,7 +123,7 @@ Args:
   status: Filter output items by status. Use `failed` to filter by failed output
       items or `pass` to filter by passed output items.
   order: Sort order for output items by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`."""
-    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> EvalRunOutputItem:
+    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> EvalRunOutputItem:
         """Get an evaluation run output item by ID.
 
 Args:

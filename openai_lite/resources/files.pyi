@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Any, Optional, Union
+from typing import Any
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -16,12 +16,12 @@ __all__ = ["Files"]
 
 
 class Files(SyncAPIResource):
-    def content(self, file_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BinaryResponseContent:
+    def content(self, file_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Returns a response containing the contents of the specified file.
 
 Args:
   file_id: The ID of the file to use for this request."""
-    def create(self, *, file: FileTypes, purpose: Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"], expires_after: Union[FileExpirationAfterParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> FileObject:
+    def create(self, *, file: FileTypes, purpose: Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"], expires_after: FileExpirationAfterParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FileObject:
         """Upload a file that can be used across various endpoints. Individual files
 can be up to 512 MB, and each project can store up to 2.5 TB of files in
 total. There is no organization-wide storage limit. Uploads to this
@@ -58,12 +58,12 @@ Args:
       - `user_data`: Flexible file type for any purpose
       - `evals`: Used for eval data sets
   expires_after: The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files are persisted until they are manually deleted."""
-    def delete(self, file_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> FileDeleted:
+    def delete(self, file_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FileDeleted:
         """Delete a file and remove it from all vector stores.
 
 Args:
   file_id: The ID of the file to use for this request."""
-    def list(self, *, purpose: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[FileObject]:
+    def list(self, *, purpose: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[FileObject]:
         """Returns a list of files.
 
 Args:
@@ -71,17 +71,17 @@ Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 10,000, and the default is 10,000.
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list."""
-    def retrieve(self, file_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> FileObject:
+    def retrieve(self, file_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FileObject:
         """Returns information about a specific file.
 
 Args:
   file_id: The ID of the file to use for this request."""
-    def retrieve_content(self, file_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> str:
+    def retrieve_content(self, file_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> str:
         """Returns a response containing the contents of the specified file.
 
 Args:
   file_id: The ID of the file to use for this request."""
-    def wait_for_processing(self, id: Any, *, poll_interval: float = ..., max_wait_seconds: Optional[float] = ...) -> FileObject:
+    def wait_for_processing(self, id: Any, *, poll_interval: float = ..., max_wait_seconds: float | None = ...) -> FileObject:
         """Wait until a file is ``processed`` (or ``error`` or ``deleted``); returns the file.
 
 ``poll_interval`` is in seconds: 5 unless given (or unless the server's

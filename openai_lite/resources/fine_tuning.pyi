@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import Any, Dict, Iterable, List
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -30,7 +30,7 @@ class Alpha(SyncAPIResource):
 
 
 class Graders(SyncAPIResource):
-    def run(self, *, grader: GradersRunGraderParam, model_sample: str, item: Union[Dict[str, Any], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> RunGraderResponse:
+    def run(self, *, grader: GradersRunGraderParam, model_sample: str, item: Dict[str, Any] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RunGraderResponse:
         """Run a grader.
 
 Args:
@@ -41,7 +41,7 @@ Args:
       the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
       The `output_json` variable will be populated if the model sample is a
       valid JSON string."""
-    def validate(self, *, grader: GradersValidateGraderParam, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ValidateGraderResponse:
+    def validate(self, *, grader: GradersValidateGraderParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ValidateGraderResponse:
         """Validate a grader.
 
 Args:
@@ -54,7 +54,7 @@ class FineTuningCheckpoints(SyncAPIResource):
 
 
 class Permissions(SyncAPIResource):
-    def create(self, fine_tuned_model_checkpoint: str, *, project_ids: List[str], extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[FineTuningCheckpointPermission]:
+    def create(self, fine_tuned_model_checkpoint: str, *, project_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[FineTuningCheckpointPermission]:
         """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
 
 This enables organization owners to share fine-tuned models with other projects in their organization.
@@ -62,7 +62,7 @@ This enables organization owners to share fine-tuned models with other projects 
 Args:
   fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to create a permission for.
   project_ids: The project identifiers to grant access to."""
-    def delete(self, permission_id: str, *, fine_tuned_model_checkpoint: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeleteFineTuningCheckpointPermissionResponse:
+    def delete(self, permission_id: str, *, fine_tuned_model_checkpoint: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeleteFineTuningCheckpointPermissionResponse:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
 Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint.
@@ -70,7 +70,7 @@ Organization owners can use this endpoint to delete a permission for a fine-tune
 Args:
   fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to delete a permission for.
   permission_id: The ID of the fine-tuned model checkpoint permission to delete."""
-    def list(self, fine_tuned_model_checkpoint: str, *, project_id: Union[str, NotGiven] = ..., after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., order: Union[Literal["ascending", "descending"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[FineTuningCheckpointPermission]:
+    def list(self, fine_tuned_model_checkpoint: str, *, project_id: str | NotGiven = ..., after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["ascending", "descending"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[FineTuningCheckpointPermission]:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
 Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint.
@@ -81,7 +81,7 @@ Args:
   after: Identifier for the last permission ID from the previous pagination request.
   limit: Number of permissions to retrieve.
   order: The order in which to retrieve permissions."""
-    def retrieve(self, fine_tuned_model_checkpoint: str, *, project_id: Union[str, NotGiven] = ..., after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., order: Union[Literal["ascending", "descending"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ListFineTuningCheckpointPermissionResponse:
+    def retrieve(self, fine_tuned_model_checkpoint: str, *, project_id: str | NotGiven = ..., after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["ascending", "descending"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ListFineTuningCheckpointPermissionResponse:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
 Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint.
@@ -97,12 +97,12 @@ Args:
 class Jobs(SyncAPIResource):
     @property
     def checkpoints(self) -> JobsCheckpoints: ...
-    def cancel(self, fine_tuning_job_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> FineTuningJob:
+    def cancel(self, fine_tuning_job_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FineTuningJob:
         """Immediately cancel a fine-tune job.
 
 Args:
   fine_tuning_job_id: The ID of the fine-tuning job to cancel."""
-    def create(self, *, model: Union[str, Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"]], training_file: str, hyperparameters: Union[JobsCreateHyperparameterParam, NotGiven] = ..., suffix: Union[Optional[str], NotGiven] = ..., validation_file: Union[Optional[str], NotGiven] = ..., integrations: Union[Optional[Iterable[JobsCreateIntegrationParam]], NotGiven] = ..., seed: Union[Optional[int], NotGiven] = ..., method: Union[FineTuneMethodParam, NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> FineTuningJob:
+    def create(self, *, model: str | Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"], training_file: str, hyperparameters: JobsCreateHyperparameterParam | NotGiven = ..., suffix: str | None | NotGiven = ..., validation_file: str | None | NotGiven = ..., integrations: Iterable[JobsCreateIntegrationParam] | None | NotGiven = ..., seed: int | None | NotGiven = ..., method: FineTuneMethodParam | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FineTuningJob:
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset.
 
 Response includes details of the enqueued job including job status and the name of the fine-tuned models once complete.
@@ -146,31 +146,31 @@ Args:
 
       Keys are strings with a maximum length of 64 characters. Values are strings
       with a maximum length of 512 characters."""
-    def list(self, *, after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., metadata: Union[Optional[Dict[str, str]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[FineTuningJob]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[FineTuningJob]:
         """List your organization's fine-tuning jobs
 
 Args:
   after: Identifier for the last job from the previous pagination request.
   limit: Number of fine-tuning jobs to retrieve.
   metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata."""
-    def list_events(self, fine_tuning_job_id: str, *, after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[FineTuningJobEvent]:
+    def list_events(self, fine_tuning_job_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[FineTuningJobEvent]:
         """Get status updates for a fine-tuning job.
 
 Args:
   fine_tuning_job_id: The ID of the fine-tuning job to get events for.
   after: Identifier for the last event from the previous pagination request.
   limit: Number of events to retrieve."""
-    def pause(self, fine_tuning_job_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> FineTuningJob:
+    def pause(self, fine_tuning_job_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FineTuningJob:
         """Pause a fine-tune job.
 
 Args:
   fine_tuning_job_id: The ID of the fine-tuning job to pause."""
-    def resume(self, fine_tuning_job_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> FineTuningJob:
+    def resume(self, fine_tuning_job_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FineTuningJob:
         """Resume a fine-tune job.
 
 Args:
   fine_tuning_job_id: The ID of the fine-tuning job to resume."""
-    def retrieve(self, fine_tuning_job_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> FineTuningJob:
+    def retrieve(self, fine_tuning_job_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FineTuningJob:
         """Get info about a fine-tuning job.
 
 [Learn more about fine-tuning](/docs/guides/model-optimization)
@@ -180,7 +180,7 @@ Args:
 
 
 class JobsCheckpoints(SyncAPIResource):
-    def list(self, fine_tuning_job_id: str, *, after: Union[str, NotGiven] = ..., limit: Union[int, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[FineTuningJobCheckpoint]:
+    def list(self, fine_tuning_job_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[FineTuningJobCheckpoint]:
         """List checkpoints for a fine-tuning job.
 
 Args:

@@ -3,7 +3,6 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Optional, Union
 
 from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
@@ -14,14 +13,14 @@ __all__ = ["Models"]
 
 
 class Models(SyncAPIResource):
-    def delete(self, model: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ModelDeleted:
+    def delete(self, model: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ModelDeleted:
         """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model.
 
 Args:
   model: The model to delete"""
-    def list(self, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[Model]:
+    def list(self, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[Model]:
         """Lists the currently available models, and provides basic information about each one such as the owner and availability."""
-    def retrieve(self, model: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Model:
+    def retrieve(self, model: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Model:
         """Retrieves a model instance, providing basic information about the model such as the owner and permissioning.
 
 Args:

@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Iterable, List, Optional, Union
+from typing import Iterable, List
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -14,7 +14,7 @@ __all__ = ["Moderations"]
 
 
 class Moderations(SyncAPIResource):
-    def create(self, *, input: Union[str, List[str], Iterable[ModerationsCreateInputParam]], model: Union[Union[str, Literal["omni-moderation-latest", "omni-moderation-2024-09-26", "text-moderation-latest", "text-moderation-stable"]], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> ModerationCreateResponse:
+    def create(self, *, input: str | List[str] | Iterable[ModerationsCreateInputParam], model: str | Literal["omni-moderation-latest", "omni-moderation-2024-09-26", "text-moderation-latest", "text-moderation-stable"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ModerationCreateResponse:
         """Classifies if text and/or image inputs are potentially harmful. Learn
 more in the [moderation guide](/docs/guides/moderation).
 

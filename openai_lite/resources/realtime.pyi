@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Sequence
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -23,7 +23,7 @@ class Realtime(SyncAPIResource):
 
 
 class Calls(SyncAPIResource):
-    def accept(self, call_id: str, *, type: Literal["realtime"], output_modalities: Union[Sequence[Literal["text", "audio"]], NotGiven] = ..., model: Union[str, NotGiven] = ..., instructions: Union[str, NotGiven] = ..., audio: Union[CallsAcceptAudioParam, NotGiven] = ..., include: Union[Sequence[Literal["item.input_audio_transcription.logprobs"]], NotGiven] = ..., tracing: Union[Optional[Union[Literal["auto"], CallsAcceptTracingParam]], NotGiven] = ..., tools: Union[Iterable[CallsAcceptToolParam], NotGiven] = ..., tool_choice: Union[CallsAcceptToolChoiceParam, NotGiven] = ..., parallel_tool_calls: Union[bool, NotGiven] = ..., reasoning: Union[RealtimeReasoningParam, NotGiven] = ..., max_output_tokens: Union[Union[int, Literal["inf"]], NotGiven] = ..., truncation: Union[RealtimeTruncationParam, NotGiven] = ..., prompt: Union[PromptParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> None:
+    def accept(self, call_id: str, *, type: Literal["realtime"], output_modalities: Sequence[Literal["text", "audio"]] | NotGiven = ..., model: str | NotGiven = ..., instructions: str | NotGiven = ..., audio: CallsAcceptAudioParam | NotGiven = ..., include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | NotGiven = ..., tracing: Literal["auto"] | CallsAcceptTracingParam | None | NotGiven = ..., tools: Iterable[CallsAcceptToolParam] | NotGiven = ..., tool_choice: CallsAcceptToolChoiceParam | NotGiven = ..., parallel_tool_calls: bool | NotGiven = ..., reasoning: RealtimeReasoningParam | NotGiven = ..., max_output_tokens: int | Literal["inf"] | NotGiven = ..., truncation: RealtimeTruncationParam | NotGiven = ..., prompt: PromptParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> None:
         """Accept an incoming SIP call and configure the realtime session that will
 handle it.
 
@@ -67,7 +67,7 @@ Args:
       Truncation can be disabled entirely, which means the server will never truncate but would instead return an error if the conversation exceeds the model's input token limit.
   prompt: Reference to a prompt template and its variables.
       [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-    def create(self, *, sdp: str, session: Union[RealtimeSessionCreateRequestGAParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BinaryResponseContent:
+    def create(self, *, sdp: str, session: RealtimeSessionCreateRequestGAParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Create a new Realtime API call over WebRTC and receive the SDP answer needed
 to complete the peer connection.
 
@@ -76,7 +76,7 @@ Args:
   session: Optional session configuration to apply before the realtime session is
       created. Use the same parameters you would send in a [`create client secret`](/docs/api-reference/realtime-sessions/create-realtime-client-secret)
       request."""
-    def hangup(self, call_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> None:
+    def hangup(self, call_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> None:
         """End an active Realtime API call, whether it was initiated over SIP or
 WebRTC.
 
@@ -86,7 +86,7 @@ Args:
       webhook. For WebRTC sessions, reuse the call ID returned in the `Location`
       header when creating the call with
       [`POST /v1/realtime/calls`](/docs/api-reference/realtime/create-call)."""
-    def refer(self, call_id: str, *, target_uri: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> None:
+    def refer(self, call_id: str, *, target_uri: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> None:
         """Transfer an active SIP call to a new destination using the SIP REFER verb.
 
 Args:
@@ -95,7 +95,7 @@ Args:
       webhook.
   target_uri: URI that should appear in the SIP Refer-To header. Supports values like
       `tel:+14155550123` or `sip:agent@example.com`."""
-    def reject(self, call_id: str, *, status_code: Union[int, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> None:
+    def reject(self, call_id: str, *, status_code: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> None:
         """Decline an incoming SIP call by returning a SIP status code to the caller.
 
 Args:
@@ -107,7 +107,7 @@ Args:
 
 
 class ClientSecrets(SyncAPIResource):
-    def create(self, *, expires_after: Union[ClientSecretsCreateExpiresAfterParam, NotGiven] = ..., session: Union[ClientSecretsCreateSessionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> RealtimeCreateClientSecretResponse:
+    def create(self, *, expires_after: ClientSecretsCreateExpiresAfterParam | NotGiven = ..., session: ClientSecretsCreateSessionParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RealtimeCreateClientSecretResponse:
         """Create a Realtime client secret with an associated session configuration.
 
 Client secrets are short-lived tokens that can be passed to a client app,

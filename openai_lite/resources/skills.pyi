@@ -3,7 +3,6 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Optional, Union
 
 from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
@@ -19,29 +18,29 @@ class Skills(SyncAPIResource):
     def content(self) -> SkillsContent: ...
     @property
     def versions(self) -> Versions: ...
-    def create(self, *, files: FileTypes, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SkillResource:
+    def create(self, *, files: FileTypes, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SkillResource:
         """Create a new skill.
 
 Args:
   files: Skill files to upload (directory upload) or a single zip file."""
-    def delete(self, skill_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeletedSkillResource:
+    def delete(self, skill_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeletedSkillResource:
         """Delete a skill by its ID.
 
 Args:
   skill_id: The identifier of the skill to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnum, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[SkillResource]:
+    def list(self, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[SkillResource]:
         """List all skills for the current project.
 
 Args:
   limit: Number of items to retrieve
   order: Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
   after: Identifier for the last item from the previous pagination request"""
-    def retrieve(self, skill_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SkillResource:
+    def retrieve(self, skill_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SkillResource:
         """Get a skill by its ID.
 
 Args:
   skill_id: The identifier of the skill to retrieve."""
-    def update(self, skill_id: str, *, default_version: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SkillResource:
+    def update(self, skill_id: str, *, default_version: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SkillResource:
         """Update the default version pointer for a skill.
 
 Args:
@@ -50,7 +49,7 @@ Args:
 
 
 class SkillsContent(SyncAPIResource):
-    def retrieve(self, skill_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BinaryResponseContent:
+    def retrieve(self, skill_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Download a skill zip bundle by its ID.
 
 Args:
@@ -60,20 +59,20 @@ Args:
 class Versions(SyncAPIResource):
     @property
     def content(self) -> VersionsContent: ...
-    def create(self, skill_id: str, *, files: FileTypes, default: Union[bool, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SkillVersionResource:
+    def create(self, skill_id: str, *, files: FileTypes, default: bool | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SkillVersionResource:
         """Create a new immutable skill version.
 
 Args:
   skill_id: The identifier of the skill to version.
   files: Skill files to upload (directory upload) or a single zip file.
   default: Whether to set this version as the default."""
-    def delete(self, version: str, *, skill_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeletedSkillVersionResource:
+    def delete(self, version: str, *, skill_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeletedSkillVersionResource:
         """Delete a skill version.
 
 Args:
   skill_id: The identifier of the skill.
   version: The skill version number."""
-    def list(self, skill_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnum, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[SkillVersionResource]:
+    def list(self, skill_id: str, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[SkillVersionResource]:
         """List skill versions for a skill.
 
 Args:
@@ -81,7 +80,7 @@ Args:
   limit: Number of versions to retrieve.
   order: Sort order of results by version number.
   after: The skill version ID to start after."""
-    def retrieve(self, version: str, *, skill_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SkillVersionResource:
+    def retrieve(self, version: str, *, skill_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SkillVersionResource:
         """Get a specific skill version.
 
 Args:
@@ -90,7 +89,7 @@ Args:
 
 
 class VersionsContent(SyncAPIResource):
-    def retrieve(self, version: str, *, skill_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BinaryResponseContent:
+    def retrieve(self, version: str, *, skill_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Download a skill version zip bundle.
 
 Args:

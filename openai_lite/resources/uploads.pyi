@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Callable, List, Optional, Union
+from typing import Callable, List
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -17,14 +17,14 @@ __all__ = ["Uploads", "Parts"]
 class Uploads(SyncAPIResource):
     @property
     def parts(self) -> Parts: ...
-    def cancel(self, upload_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Upload:
+    def cancel(self, upload_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Upload:
         """Cancels the Upload. No Parts may be added after an Upload is cancelled.
 
 Returns the Upload object with status `cancelled`.
 
 Args:
   upload_id: The ID of the Upload."""
-    def complete(self, upload_id: str, *, part_ids: List[str], md5: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Upload:
+    def complete(self, upload_id: str, *, part_ids: List[str], md5: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Upload:
         """Completes the [Upload](/docs/api-reference/uploads/object).
 
 Within the returned Upload object, there is a nested [File](/docs/api-reference/files/object) object that is ready to use in the rest of the platform.
@@ -38,7 +38,7 @@ Args:
   upload_id: The ID of the Upload.
   part_ids: The ordered list of Part IDs.
   md5: The optional md5 checksum for the file contents to verify if the bytes uploaded matches what you expect."""
-    def create(self, *, filename: str, purpose: Literal["assistants", "batch", "fine-tune", "vision"], bytes: int, mime_type: str, expires_after: Union[FileExpirationAfterParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Upload:
+    def create(self, *, filename: str, purpose: Literal["assistants", "batch", "fine-tune", "vision"], bytes: int, mime_type: str, expires_after: FileExpirationAfterParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Upload:
         """Creates an intermediate [Upload](/docs/api-reference/uploads/object) object
 that you can add [Parts](/docs/api-reference/uploads/part-object) to.
 Currently, an Upload can accept at most 8 GB in total and expires after an
@@ -72,7 +72,7 @@ Args:
       This must fall within the supported MIME types for your file purpose. See
       the supported MIME types for assistants and vision.
   expires_after: The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files are persisted until they are manually deleted."""
-    def upload_file_chunked(self, *, file: FileTypes, mime_type: str, purpose: Literal["assistants", "batch", "fine-tune", "vision"], filename: Optional[str] = ..., bytes: Optional[int] = ..., part_size: Optional[int] = ..., md5: Optional[str] = ..., max_concurrency: int = ..., progress: Optional[Callable[[int, int], object]] = ...) -> Upload:
+    def upload_file_chunked(self, *, file: FileTypes, mime_type: str, purpose: Literal["assistants", "batch", "fine-tune", "vision"], filename: str | None = ..., bytes: int | None = ..., part_size: int | None = ..., md5: str | None = ..., max_concurrency: int = ..., progress: Callable[[int, int], object] | None = ...) -> Upload:
         """Upload ``file`` in parts of ``part_size`` bytes (64 MiB by default) and return the
 completed Upload (its ``.file`` is the usable File object).
 
@@ -85,7 +85,7 @@ ones finish, and the error is raised (the Upload is left pending; it expires by 
 
 
 class Parts(SyncAPIResource):
-    def create(self, upload_id: str, *, data: FileTypes, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> UploadPart:
+    def create(self, upload_id: str, *, data: FileTypes, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> UploadPart:
         """Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload.
 
 Each Part can be at most 64 MB, and you can add Parts until you hit the Upload maximum of 8 GB.

@@ -3,7 +3,7 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Iterable, List, Optional, Union
+from typing import Iterable, List
 from typing_extensions import Literal
 
 from openai_lite.resources._base import SyncAPIResource
@@ -20,7 +20,7 @@ class VectorStores(SyncAPIResource):
     def file_batches(self) -> FileBatches: ...
     @property
     def files(self) -> Files: ...
-    def create(self, *, file_ids: Union[List[str], NotGiven] = ..., name: Union[str, NotGiven] = ..., description: Union[str, NotGiven] = ..., expires_after: Union[VectorStoreExpirationAfterParam, NotGiven] = ..., chunking_strategy: Union[VectorStoresCreateChunkingStrategyParam, NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStore:
+    def create(self, *, file_ids: List[str] | NotGiven = ..., name: str | NotGiven = ..., description: str | NotGiven = ..., expires_after: VectorStoreExpirationAfterParam | NotGiven = ..., chunking_strategy: VectorStoresCreateChunkingStrategyParam | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStore:
         """Create a vector store.
 
 Args:
@@ -35,12 +35,12 @@ Args:
 
       Keys are strings with a maximum length of 64 characters. Values are strings
       with a maximum length of 512 characters."""
-    def delete(self, vector_store_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreDeleted:
+    def delete(self, vector_store_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreDeleted:
         """Delete a vector store.
 
 Args:
   vector_store_id: The ID of the vector store to delete."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[VectorStore]:
+    def list(self, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[VectorStore]:
         """Returns a list of vector stores.
 
 Args:
@@ -48,12 +48,12 @@ Args:
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list."""
-    def retrieve(self, vector_store_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStore:
+    def retrieve(self, vector_store_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStore:
         """Retrieves a vector store.
 
 Args:
   vector_store_id: The ID of the vector store to retrieve."""
-    def search(self, vector_store_id: str, *, query: Union[str, List[str]], rewrite_query: Union[bool, NotGiven] = ..., max_num_results: Union[int, NotGiven] = ..., filters: Union[VectorStoresSearchFilterParam, NotGiven] = ..., ranking_options: Union[VectorStoresSearchRankingOptionParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[VectorStoreSearchResultItem]:
+    def search(self, vector_store_id: str, *, query: str | List[str], rewrite_query: bool | NotGiven = ..., max_num_results: int | NotGiven = ..., filters: VectorStoresSearchFilterParam | NotGiven = ..., ranking_options: VectorStoresSearchRankingOptionParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[VectorStoreSearchResultItem]:
         """Search a vector store for relevant chunks based on a query and file attributes filter.
 
 Args:
@@ -63,7 +63,7 @@ Args:
   max_num_results: The maximum number of results to return. This number should be between 1 and 50 inclusive.
   filters: A filter to apply based on file attributes.
   ranking_options: Ranking options for search."""
-    def update(self, vector_store_id: str, *, name: Union[Optional[str], NotGiven] = ..., expires_after: Union[Optional[VectorStoreExpirationAfterParam], NotGiven] = ..., metadata: Union[MetadataParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStore:
+    def update(self, vector_store_id: str, *, name: str | None | NotGiven = ..., expires_after: VectorStoreExpirationAfterParam | None | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStore:
         """Modifies a vector store.
 
 Args:
@@ -79,13 +79,13 @@ Args:
 
 
 class FileBatches(SyncAPIResource):
-    def cancel(self, batch_id: str, *, vector_store_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFileBatch:
+    def cancel(self, batch_id: str, *, vector_store_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFileBatch:
         """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible.
 
 Args:
   vector_store_id: The ID of the vector store that the file batch belongs to.
   batch_id: The ID of the file batch to cancel."""
-    def create(self, vector_store_id: str, *, file_ids: Union[List[str], NotGiven] = ..., files: Union[Iterable[CreateVectorStoreFileRequestParam], NotGiven] = ..., chunking_strategy: Union[ChunkingStrategyRequestParam, NotGiven] = ..., attributes: Union[VectorStoreFileAttributesParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFileBatch:
+    def create(self, vector_store_id: str, *, file_ids: List[str] | NotGiven = ..., files: Iterable[CreateVectorStoreFileRequestParam] | NotGiven = ..., chunking_strategy: ChunkingStrategyRequestParam | NotGiven = ..., attributes: VectorStoreFileAttributesParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFileBatch:
         """Create a vector store file batch.
 
 The maximum number of files in a single batch request is 2000.
@@ -102,7 +102,7 @@ Args:
       format, and querying for objects via API or the dashboard. Keys are strings
       with a maximum length of 64 characters. Values are strings with a maximum
       length of 512 characters, booleans, or numbers."""
-    def list_files(self, batch_id: str, *, vector_store_id: str, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., filter: Union[Literal["in_progress", "completed", "failed", "cancelled"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[VectorStoreFile]:
+    def list_files(self, batch_id: str, *, vector_store_id: str, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., filter: Literal["in_progress", "completed", "failed", "cancelled"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[VectorStoreFile]:
         """Returns a list of vector store files in a batch.
 
 Args:
@@ -113,19 +113,19 @@ Args:
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
   filter: Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`."""
-    def retrieve(self, batch_id: str, *, vector_store_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFileBatch:
+    def retrieve(self, batch_id: str, *, vector_store_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFileBatch:
         """Retrieves a vector store file batch.
 
 Args:
   vector_store_id: The ID of the vector store that the file batch belongs to.
   batch_id: The ID of the file batch being retrieved."""
-    def create_and_poll(self, vector_store_id: str, *, attributes: Union[VectorStoreFileAttributesParam, NotGiven] = ..., chunking_strategy: Union[ChunkingStrategyRequestParam, NotGiven] = ..., file_ids: Union[List[str], NotGiven] = ..., files: Iterable[FileTypes] = ..., poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFileBatch:
+    def create_and_poll(self, vector_store_id: str, *, attributes: VectorStoreFileAttributesParam | NotGiven = ..., chunking_strategy: ChunkingStrategyRequestParam | NotGiven = ..., file_ids: List[str] | NotGiven = ..., files: Iterable[FileTypes] = ..., poll_interval_ms: int | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., extra_body: Body | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFileBatch:
         """Create a vector store file batch and poll until it is processed (``completed``,
 ``failed`` or ``cancelled``). ``files`` here is the API's list of
 ``{"file_id": ..., "attributes": ...}`` objects; to upload contents use ``upload_and_poll``."""
-    def poll(self, batch_id: str, *, vector_store_id: str, poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFileBatch:
+    def poll(self, batch_id: str, *, vector_store_id: str, poll_interval_ms: int | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFileBatch:
         """Poll a file batch until it is no longer ``in_progress``; returns the batch."""
-    def upload_and_poll(self, vector_store_id: str, *, files: Iterable[FileTypes], max_concurrency: int = ..., file_ids: Union[List[str], NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., chunking_strategy: Union[ChunkingStrategyRequestParam, NotGiven] = ..., attributes: Union[VectorStoreFileAttributesParam, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFileBatch:
+    def upload_and_poll(self, vector_store_id: str, *, files: Iterable[FileTypes], max_concurrency: int = ..., file_ids: List[str] | NotGiven = ..., poll_interval_ms: int | NotGiven = ..., chunking_strategy: ChunkingStrategyRequestParam | NotGiven = ..., attributes: VectorStoreFileAttributesParam | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFileBatch:
         """Upload files (at most ``max_concurrency`` at a time), then create a batch of them and
 of ``file_ids``, and poll it until it is processed.
 
@@ -135,13 +135,13 @@ finish, and the error is raised; no batch is created."""
 
 
 class Files(SyncAPIResource):
-    def content(self, file_id: str, *, vector_store_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncPage[VectorStoreFileContentResponseData]:
+    def content(self, file_id: str, *, vector_store_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[VectorStoreFileContentResponseData]:
         """Retrieve the parsed contents of a vector store file.
 
 Args:
   vector_store_id: The ID of the vector store.
   file_id: The ID of the file within the vector store."""
-    def create(self, vector_store_id: str, *, file_id: str, chunking_strategy: Union[ChunkingStrategyRequestParam, NotGiven] = ..., attributes: Union[VectorStoreFileAttributesParam, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFile:
+    def create(self, vector_store_id: str, *, file_id: str, chunking_strategy: ChunkingStrategyRequestParam | NotGiven = ..., attributes: VectorStoreFileAttributesParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFile:
         """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector store](/docs/api-reference/vector-stores/object).
 
 This endpoint is subject to a per-vector-store write rate limit of 300 requests per minute, shared with `/vector_stores/{vector_store_id}/file_batches`.
@@ -156,13 +156,13 @@ Args:
       format, and querying for objects via API or the dashboard. Keys are strings
       with a maximum length of 64 characters. Values are strings with a maximum
       length of 512 characters, booleans, or numbers."""
-    def delete(self, file_id: str, *, vector_store_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFileDeleted:
+    def delete(self, file_id: str, *, vector_store_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFileDeleted:
         """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint.
 
 Args:
   vector_store_id: The ID of the vector store that the file belongs to.
   file_id: The ID of the file to delete."""
-    def list(self, vector_store_id: str, *, limit: Union[int, NotGiven] = ..., order: Union[Literal["asc", "desc"], NotGiven] = ..., after: Union[str, NotGiven] = ..., before: Union[str, NotGiven] = ..., filter: Union[Literal["in_progress", "completed", "failed", "cancelled"], NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[VectorStoreFile]:
+    def list(self, vector_store_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., filter: Literal["in_progress", "completed", "failed", "cancelled"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[VectorStoreFile]:
         """Returns a list of vector store files.
 
 Args:
@@ -172,13 +172,13 @@ Args:
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
   filter: Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`."""
-    def retrieve(self, file_id: str, *, vector_store_id: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFile:
+    def retrieve(self, file_id: str, *, vector_store_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFile:
         """Retrieves a vector store file.
 
 Args:
   vector_store_id: The ID of the vector store that the file belongs to.
   file_id: The ID of the file being retrieved."""
-    def update(self, file_id: str, *, vector_store_id: str, attributes: VectorStoreFileAttributesParam, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFile:
+    def update(self, file_id: str, *, vector_store_id: str, attributes: VectorStoreFileAttributesParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFile:
         """Update attributes on a vector store file.
 
 Args:
@@ -189,14 +189,14 @@ Args:
       format, and querying for objects via API or the dashboard. Keys are strings
       with a maximum length of 64 characters. Values are strings with a maximum
       length of 512 characters, booleans, or numbers."""
-    def create_and_poll(self, file_id: str, *, vector_store_id: str, attributes: Union[VectorStoreFileAttributesParam, NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., chunking_strategy: Union[ChunkingStrategyRequestParam, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFile:
+    def create_and_poll(self, file_id: str, *, vector_store_id: str, attributes: VectorStoreFileAttributesParam | NotGiven = ..., poll_interval_ms: int | NotGiven = ..., chunking_strategy: ChunkingStrategyRequestParam | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., extra_body: Body | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFile:
         """Attach a file to a vector store and poll until it is processed (``completed``,
 ``failed`` or ``cancelled``)."""
-    def poll(self, file_id: str, *, vector_store_id: str, poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFile:
+    def poll(self, file_id: str, *, vector_store_id: str, poll_interval_ms: int | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFile:
         """Poll a vector store file until it is no longer ``in_progress``. A failed file is
 returned too: check ``.status`` and ``.last_error``."""
-    def upload(self, *, vector_store_id: str, file: FileTypes, attributes: Union[VectorStoreFileAttributesParam, NotGiven] = ..., chunking_strategy: Union[ChunkingStrategyRequestParam, NotGiven] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFile:
+    def upload(self, *, vector_store_id: str, file: FileTypes, attributes: VectorStoreFileAttributesParam | NotGiven = ..., chunking_strategy: ChunkingStrategyRequestParam | NotGiven = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFile:
         """Upload a file (purpose ``assistants``) and attach it to the vector store, without
 waiting for it to be processed."""
-    def upload_and_poll(self, *, vector_store_id: str, file: FileTypes, attributes: Union[VectorStoreFileAttributesParam, NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., chunking_strategy: Union[ChunkingStrategyRequestParam, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> VectorStoreFile:
+    def upload_and_poll(self, *, vector_store_id: str, file: FileTypes, attributes: VectorStoreFileAttributesParam | NotGiven = ..., poll_interval_ms: int | NotGiven = ..., chunking_strategy: ChunkingStrategyRequestParam | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFile:
         """Upload a file, attach it to the vector store and poll until it is processed."""

@@ -3,7 +3,6 @@
 
 Every method also takes ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and ``timeout``
 (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Optional, Union
 
 from openai_lite.resources._base import SyncAPIResource
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
@@ -15,7 +14,7 @@ __all__ = ["Videos"]
 
 
 class Videos(SyncAPIResource):
-    def create(self, *, prompt: str, model: Union[VideoModel, NotGiven] = ..., input_reference: Union[Union[FileTypes, ImageRefParam_2Param], NotGiven] = ..., seconds: Union[VideoSeconds, NotGiven] = ..., size: Union[VideoSize, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def create(self, *, prompt: str, model: VideoModel | NotGiven = ..., input_reference: FileTypes | ImageRefParam_2Param | NotGiven = ..., seconds: VideoSeconds | NotGiven = ..., size: VideoSize | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Video:
         """Create a new video generation job from a prompt and optional reference assets.
 
 Deprecated.
@@ -26,7 +25,7 @@ Args:
   input_reference: Optional reference asset upload or reference object that guides generation.
   seconds: Clip duration in seconds (allowed values: 4, 8, 12). Defaults to 4 seconds.
   size: Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792, 1792x1024). Defaults to 720x1280."""
-    def create_character(self, *, video: FileTypes, name: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VideoCharacterResource:
+    def create_character(self, *, video: FileTypes, name: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VideoCharacterResource:
         """Create a character from an uploaded video.
 
 Deprecated.
@@ -34,14 +33,14 @@ Deprecated.
 Args:
   video: Video file used to create a character.
   name: Display name for this API character."""
-    def delete(self, video_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> DeletedVideoResource:
+    def delete(self, video_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeletedVideoResource:
         """Permanently delete a completed or failed video and its stored assets.
 
 Deprecated.
 
 Args:
   video_id: The identifier of the video to delete."""
-    def download_content(self, video_id: str, *, variant: Union[VideoContentVariant, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> BinaryResponseContent:
+    def download_content(self, video_id: str, *, variant: VideoContentVariant | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Download the generated video bytes or a derived preview asset.
 
 Streams the rendered video content for the specified video job.
@@ -51,7 +50,7 @@ Deprecated.
 Args:
   video_id: The identifier of the video whose media to download.
   variant: Which downloadable asset to return. Defaults to the MP4 video."""
-    def edit(self, *, video: Union[FileTypes, VideoReferenceInputParam], prompt: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def edit(self, *, video: FileTypes | VideoReferenceInputParam, prompt: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Video:
         """Create a new video generation job by editing a source video or existing generated video.
 
 Deprecated.
@@ -59,7 +58,7 @@ Deprecated.
 Args:
   video: Reference to the completed video to edit.
   prompt: Text prompt that describes how to edit the source video."""
-    def extend(self, *, video: Union[FileTypes, VideoReferenceInputParam], prompt: str, seconds: VideoSeconds, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def extend(self, *, video: FileTypes | VideoReferenceInputParam, prompt: str, seconds: VideoSeconds, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Video:
         """Create an extension of a completed video.
 
 Deprecated.
@@ -68,14 +67,14 @@ Args:
   video: Reference to the completed video to extend.
   prompt: Updated text prompt that directs the extension generation.
   seconds: Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20)."""
-    def get_character(self, character_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> VideoCharacterResource:
+    def get_character(self, character_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VideoCharacterResource:
         """Fetch a character.
 
 Deprecated.
 
 Args:
   character_id: The identifier of the character to retrieve."""
-    def list(self, *, limit: Union[int, NotGiven] = ..., order: Union[OrderEnum, NotGiven] = ..., after: Union[str, NotGiven] = ..., extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> SyncCursorPage[Video]:
+    def list(self, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[Video]:
         """List recently generated videos for the current project.
 
 Deprecated.
@@ -84,7 +83,7 @@ Args:
   limit: Number of items to retrieve
   order: Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
   after: Identifier for the last item from the previous pagination request"""
-    def remix(self, video_id: str, *, prompt: str, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def remix(self, video_id: str, *, prompt: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Video:
         """Create a remix of a completed video using a refreshed prompt.
 
 Deprecated.
@@ -92,14 +91,14 @@ Deprecated.
 Args:
   video_id: The identifier of the completed video to remix.
   prompt: Updated text prompt that directs the remix generation."""
-    def retrieve(self, video_id: str, *, extra_headers: Optional[Headers] = None, extra_query: Optional[Query] = None, extra_body: Optional[Body] = None, timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def retrieve(self, video_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Video:
         """Fetch the latest metadata for a generated video.
 
 Deprecated.
 
 Args:
   video_id: The identifier of the video to retrieve."""
-    def create_and_poll(self, *, prompt: str, input_reference: Union[Union[FileTypes, ImageRefParam_2Param], NotGiven] = ..., model: Union[VideoModel, NotGiven] = ..., seconds: Union[VideoSeconds, NotGiven] = ..., size: Union[VideoSize, NotGiven] = ..., poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., extra_body: Optional[Body] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def create_and_poll(self, *, prompt: str, input_reference: FileTypes | ImageRefParam_2Param | NotGiven = ..., model: VideoModel | NotGiven = ..., seconds: VideoSeconds | NotGiven = ..., size: VideoSize | NotGiven = ..., poll_interval_ms: int | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., extra_body: Body | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> Video:
         """Create a video and poll until it is ``completed`` or ``failed``."""
-    def poll(self, video_id: str, *, poll_interval_ms: Union[int, NotGiven] = ..., max_wait_seconds: Optional[float] = ..., extra_headers: Optional[Headers] = ..., extra_query: Optional[Query] = ..., timeout: Union[float, Timeout, None, NotGiven] = ...) -> Video:
+    def poll(self, video_id: str, *, poll_interval_ms: int | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> Video:
         """Poll a video until it is no longer ``queued`` or ``in_progress``."""

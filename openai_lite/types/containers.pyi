@@ -39,4 +39,6 @@ class ContainerFileResource(BaseModel):
 
 class CreateContainerFileBodyParam(TypedDict, total=False):
     file_id: str
+    """Name of the file to create."""
     file: FileTypes
+    """The File object (not file name) to be uploaded."""

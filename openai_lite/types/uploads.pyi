@@ -8,6 +8,7 @@ from openai_lite.types import FileTypes
 
 class AddUploadPartRequestParam(TypedDict, total=False):
     data: Required[FileTypes]
+    """The chunk of bytes for this Part."""
 
 
 class UploadPart(BaseModel):
