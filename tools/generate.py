@@ -1167,8 +1167,8 @@ class SyncAPIResource(_Base):
 
 CALL_PY = BANNER + '''"""The one body every generated method shares: its arguments -> ``client._request``.
 
-Each method is ``return _call(self, "<name>", locals())``; ``DATA[name]`` (set by ``_op`` in the
-resource module) says how the arguments go out (parsed once per operation), as
+Each method is ``return _call(self, "<name>", locals())``; ``DATA[name]`` (set by ``_op`` when the
+family's module is built from ``_index.dat``) says how the arguments go out (parsed once per operation), as
 ``VERB /path|body|query|headers|files|json fields|renames|cast|page|stream event|flags|fixed headers``:
 body ``j`` (JSON) or ``m`` (multipart); lists are comma-separated ``python_name[:wire_name]``
 (a ``*`` after a header: a list joined with commas); flags ``S`` streams, ``B`` binary answer,
