@@ -130,7 +130,11 @@ def to_requests_timeout(value: Any) -> Optional[Tuple[Optional[float], Optional[
     return (t.connect, t.read)
 
 
-def strip_not_given(mapping: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
-    if not mapping:
-        return {}
-    return {k: v for k, v in mapping.items() if v is not NOT_GIVEN}
+_NOT_API_PARAMS = ("self", "extra_headers", "extra_query", "extra_body", "timeout")
+
+
+def given_args(args: Mapping[str, Any], *leave: str) -> Dict[str, Any]:
+    """The API parameters a caller gave a helper method, from the helper's ``locals()`` read as its
+    first statement (so it holds only the arguments): ``NOT_GIVEN`` values, ``self``, the four
+    extras and the names in ``leave`` are dropped. One list of parameters, the signature's."""
+    return {k: v for k, v in args.items() if v is not NOT_GIVEN and k not in _NOT_API_PARAMS and k not in leave}

@@ -448,9 +448,11 @@ def test_every_described_field_carries_the_spec_description_in_its_stub(spec: Di
                 described = isinstance(value, dict) and (value.get("description") or "").strip()
                 if not described or prop not in fields:
                     continue
-                if twin is not None and not fields[prop]:
+                if twin is not None and not fields[prop]:  # documented on the twin
                     if "``%s``" % twin not in class_doc:
                         wrong.append((cls, "does not name its twin %s" % twin))
+                    if not classes[twin][1].get(prop):
+                        wrong.append(("%s.%s" % (cls, prop), "undocumented here and on %s" % twin))
                     continue
                 checked[side] += 1
                 if _words(described)[:80] not in _words(fields[prop]):

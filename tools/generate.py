@@ -1097,9 +1097,8 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
         words.add("TypeVar")
     if "ResponseFormatParamTypes" in words:
         words |= {"Any", "Dict", "Mapping", "Union"}
-    head = [BANNER.rstrip("\n"), '"""Types and documentation of ``client.%s`` and below.\n\nEvery method also takes '
-            '``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the request as they are) and '
-            '``timeout``\n(this request\'s timeout in seconds, or a ``Timeout``)."""' % top.path]
+    head = [BANNER.rstrip("\n"), '"""Types and documentation of ``client.%s`` and below (the four parameters every '
+            'method takes last: ``resources/_base.pyi``)."""' % top.path]
     typing_names = [n for n in ("Any", "Callable", "Dict", "Iterable", "List", "Mapping", "Optional", "Sequence",
                                 "Type", "TypeVar", "Union", "overload") if n in words]
     if typing_names:
@@ -1152,7 +1151,10 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
 
 BASE_PYI = BANNER + '''"""The base of the resource stubs (a stub only: at run time the resources derive from
 ``openai_lite._resource.SyncAPIResource``). ``with_raw_response`` and ``with_streaming_response`` give the
-same methods returning response objects (``.parse()``, headers, the body), typed ``Any`` here."""
+same methods returning response objects (``.parse()``, headers, the body), typed ``Any`` here.
+
+Every method also takes, last, ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the
+request as they are) and ``timeout`` (this request's timeout in seconds, or a ``Timeout``)."""
 from typing import Any
 
 from openai_lite._resource import SyncAPIResource as _Base
@@ -2258,9 +2260,13 @@ def _public_doc(td: TypeDef) -> str:
     return doc
 
 
-def _undocumented(td: TypeDef) -> TypeDef:
+def _undocumented(td: TypeDef, twin: TypeDef) -> TypeDef:
+    """``td`` without the field descriptions its twin carries (a field the twin lacks, or describes
+    otherwise, keeps its own)."""
+    theirs = {f.name: f.doc for f in twin.fields}
     clone = copy.copy(td)
-    clone.fields = [Field(f.name, f.ann, f.required, "", f.rt, f.schema) for f in td.fields]
+    clone.fields = [Field(f.name, f.ann, f.required, "" if theirs.get(f.name) == f.doc else f.doc, f.rt, f.schema)
+                    for f in td.fields]
     return clone
 
 
@@ -2320,8 +2326,8 @@ def _render_typedef(td: TypeDef, gen: TypeGen) -> str:
     twin = gen.types.get(td.name[4:]) if td.name.startswith("Beta") else None
     if twin is not None and twin.kind == td.kind:
         # documented once, on the generally available twin
-        doc = "The beta Responses API's ``%s`` (documented there)." % twin.name
-        td = _undocumented(td)
+        doc = "The beta Responses API's ``%s`` (the fields they share are documented there)." % twin.name
+        td = _undocumented(td, twin)
     if td.kind == "model":
         lines.append("class %s(BaseModel):" % td.name)
         if doc:

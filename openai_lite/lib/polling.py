@@ -28,7 +28,7 @@ from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, U
 
 from .._exceptions import OpenAIError
 from .._logging import log
-from .._types import NOT_GIVEN, NotGiven
+from .._types import NOT_GIVEN, NotGiven, given_args
 
 __all__ = [
     "PollTimeoutError", "RunsPollingMixin", "ThreadsPollingMixin", "VectorStoreFilesMixin", "FileBatchesMixin",
@@ -203,15 +203,10 @@ class RunsPollingMixin(_Helper):
     ) -> Any:
         """Create a run and poll it until it reaches a terminal status (``requires_action``,
         ``cancelled``, ``completed``, ``failed``, ``expired`` or ``incomplete``)."""
+        params = given_args(locals(), "thread_id", "assistant_id", "poll_interval_ms", "max_wait_seconds")
         _check_interval(poll_interval_ms)
         runs = self._parsed()
-        run = runs.create(thread_id=thread_id, assistant_id=assistant_id, **_given(
-            include=include, additional_instructions=additional_instructions,
-            additional_messages=additional_messages, instructions=instructions,
-            max_completion_tokens=max_completion_tokens, max_prompt_tokens=max_prompt_tokens, metadata=metadata,
-            model=model, parallel_tool_calls=parallel_tool_calls, reasoning_effort=reasoning_effort,
-            response_format=response_format, temperature=temperature, tool_choice=tool_choice, tools=tools,
-            top_p=top_p, truncation_strategy=truncation_strategy),
+        run = runs.create(thread_id=thread_id, assistant_id=assistant_id, **params,
             **_options(extra_headers, extra_query, extra_body, timeout))
         return runs.poll(run.id, thread_id, extra_headers, extra_query, None, timeout, poll_interval_ms,
                          max_wait_seconds=max_wait_seconds)
@@ -286,14 +281,11 @@ class ThreadsPollingMixin(_Helper):
         timeout: Any = NOT_GIVEN,
     ) -> Any:
         """Create a thread, start a run on it, and poll the run to a terminal status."""
+        params = given_args(locals(), "assistant_id", "poll_interval_ms", "max_wait_seconds")
         _check_interval(poll_interval_ms)
         threads = self._parsed()
-        run = threads.create_and_run(assistant_id=assistant_id, **_given(
-            instructions=instructions, max_completion_tokens=max_completion_tokens,
-            max_prompt_tokens=max_prompt_tokens, metadata=metadata, model=model,
-            parallel_tool_calls=parallel_tool_calls, response_format=response_format, temperature=temperature,
-            thread=thread, tool_choice=tool_choice, tool_resources=tool_resources, tools=tools, top_p=top_p,
-            truncation_strategy=truncation_strategy), **_options(extra_headers, extra_query, extra_body, timeout))
+        run = threads.create_and_run(assistant_id=assistant_id, **params,
+                                     **_options(extra_headers, extra_query, extra_body, timeout))
         return threads.runs.poll(run.id, run.thread_id, extra_headers, extra_query, None, timeout, poll_interval_ms,
                                  max_wait_seconds=max_wait_seconds)
 
@@ -412,10 +404,10 @@ class FileBatchesMixin(_Helper):
         """Create a vector store file batch and poll until it is processed (``completed``,
         ``failed`` or ``cancelled``). ``files`` here is the API's list of
         ``{"file_id": ..., "attributes": ...}`` objects; to upload contents use ``upload_and_poll``."""
+        params = given_args(locals(), "vector_store_id", "poll_interval_ms", "max_wait_seconds")
         _check_interval(poll_interval_ms)
         batches = self._parsed()
-        batch = batches.create(vector_store_id=vector_store_id, **_given(
-            attributes=attributes, chunking_strategy=chunking_strategy, file_ids=file_ids, files=files),
+        batch = batches.create(vector_store_id=vector_store_id, **params,
             **_options(extra_headers, extra_query, extra_body, timeout))
         return batches.poll(batch.id, vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms,
                             max_wait_seconds=max_wait_seconds, extra_headers=extra_headers, extra_query=extra_query,
@@ -529,10 +521,10 @@ class VideosMixin(_Helper):
         timeout: Any = NOT_GIVEN,
     ) -> Any:
         """Create a video and poll until it is ``completed`` or ``failed``."""
+        params = given_args(locals(), "prompt", "poll_interval_ms", "max_wait_seconds")
         _check_interval(poll_interval_ms)
         videos = self._parsed()
-        video = videos.create(prompt=prompt, **_given(
-            input_reference=input_reference, model=model, seconds=seconds, size=size),
+        video = videos.create(prompt=prompt, **params,
             **_options(extra_headers, extra_query, extra_body, timeout))
         return videos.poll(video.id, poll_interval_ms=poll_interval_ms, max_wait_seconds=max_wait_seconds,
                            extra_headers=extra_headers, extra_query=extra_query, timeout=timeout)

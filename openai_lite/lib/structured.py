@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from .._exceptions import ContentFilterFinishReasonError, LengthFinishReasonError
 from .._models import BaseModel, _rebuild, resolve_model
-from .._types import NOT_GIVEN, NotGiven
+from .._types import NOT_GIVEN, NotGiven, given_args
 
 # ``lib._schema`` (schema building and parsing) is imported only when a method needs it: the
 # resource classes inherit these mixins, so this module loads with ``client.chat.completions``.
@@ -585,10 +585,6 @@ def _finish(result: Any, post: Any) -> Any:
     return result
 
 
-def _given_params(params: Mapping[str, Any]) -> Dict[str, Any]:
-    return {k: v for k, v in params.items() if v is not NOT_GIVEN}
-
-
 def _helper_headers(name: str, extra_headers: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
     return dict({"X-Stainless-Helper-Method": name}, **(extra_headers or {}))
 
@@ -689,21 +685,13 @@ class ChatCompletionsParseMixin:
         ``finish_reason`` ``"length"`` raises ``LengthFinishReasonError`` and
         ``"content_filter"`` ``ContentFilterFinishReasonError``.
         """
+        params = given_args(locals(), "messages", "model", "response_format", "tools")
         tool_list = validate_input_tools(tools)
-        params = _given_params({
-            "audio": audio, "frequency_penalty": frequency_penalty, "function_call": function_call,
-            "functions": functions, "logit_bias": logit_bias, "logprobs": logprobs,
-            "max_completion_tokens": max_completion_tokens, "max_tokens": max_tokens, "metadata": metadata,
-            "modalities": modalities, "moderation": moderation, "n": n, "parallel_tool_calls": parallel_tool_calls,
-            "prediction": prediction, "presence_penalty": presence_penalty, "prompt_cache_key": prompt_cache_key,
-            "prompt_cache_options": prompt_cache_options, "prompt_cache_retention": prompt_cache_retention,
-            "reasoning_effort": reasoning_effort, "safety_identifier": safety_identifier, "seed": seed,
-            "service_tier": service_tier, "stop": stop, "store": store, "stream_options": stream_options,
-            "temperature": temperature, "tool_choice": tool_choice, "top_logprobs": top_logprobs, "top_p": top_p,
-            "user": user, "verbosity": verbosity, "web_search_options": web_search_options,
-            "response_format": response_format_param(response_format),
-            "tools": tool_list if _given(tools) else NOT_GIVEN,
-        })
+        request_format = response_format_param(response_format)
+        if request_format is not NOT_GIVEN:
+            params["response_format"] = request_format
+        if _given(tools):
+            params["tools"] = tool_list
         result = self.create(  # type: ignore[attr-defined]
             messages=messages, model=model, **params,
             extra_headers=_helper_headers("chat.completions.parse", extra_headers),
@@ -761,6 +749,7 @@ class ResponsesParseMixin:
         ``text`` must not carry a ``format`` of its own. Calls of strict function tools get
         ``parsed_arguments``.
         """
+        params = given_args(locals(), "text_format", "text", "tools")
         if _given(text_format) and text_format is not None:
             text = dict(text) if _given(text) and text else {}
             if "format" in text:
@@ -768,18 +757,10 @@ class ResponsesParseMixin:
             text["format"] = text_format_param(text_format)
         input_tools = list(tools) if _given(tools) and tools is not None else []
         tool_list = _responses_tools(input_tools) if _given(tools) else tools
-        params = _given_params({
-            "background": background, "context_management": context_management, "conversation": conversation,
-            "include": include, "input": input, "instructions": instructions,
-            "max_output_tokens": max_output_tokens, "max_tool_calls": max_tool_calls, "metadata": metadata,
-            "model": model, "moderation": moderation, "parallel_tool_calls": parallel_tool_calls,
-            "previous_response_id": previous_response_id, "prompt": prompt, "prompt_cache_key": prompt_cache_key,
-            "prompt_cache_options": prompt_cache_options, "prompt_cache_retention": prompt_cache_retention,
-            "reasoning": reasoning, "safety_identifier": safety_identifier, "service_tier": service_tier,
-            "store": store, "temperature": temperature, "text": text, "tool_choice": tool_choice,
-            "tools": tool_list, "top_logprobs": top_logprobs, "top_p": top_p, "truncation": truncation,
-            "user": user,
-        })
+        if text is not NOT_GIVEN:
+            params["text"] = text
+        if tool_list is not NOT_GIVEN:
+            params["tools"] = tool_list
         result = self.create(  # type: ignore[attr-defined]
             **params, extra_headers=_helper_headers("responses.parse", extra_headers),
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,

@@ -30,8 +30,8 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 from .._exceptions import OpenAIError
 from .._logging import log
 from .._models import BaseModel, construct, resolve_model
-from .._types import NOT_GIVEN, NotGiven
-from .structured import _given, _given_params, parse_chat_completion, response_format_param
+from .._types import NOT_GIVEN, NotGiven, given_args
+from .structured import _given, parse_chat_completion, response_format_param
 
 __all__ = [
     "ChatCompletionsToolsMixin", "ChatCompletionRunner", "ChatCompletionStreamingRunner", "RunnerEvent",
@@ -704,18 +704,7 @@ class ChatCompletionsToolsMixin:
         callable, "parse": callable, "parameters": schema, "name": ..., "description": ...}}``.
         Other keyword arguments are sent with every request as ``create()`` sends them.
         """
-        params = _given_params({
-            "messages": messages, "model": model, "audio": audio, "frequency_penalty": frequency_penalty,
-            "logit_bias": logit_bias, "logprobs": logprobs, "max_completion_tokens": max_completion_tokens,
-            "max_tokens": max_tokens, "metadata": metadata, "modalities": modalities, "moderation": moderation,
-            "n": n, "parallel_tool_calls": parallel_tool_calls, "prediction": prediction,
-            "presence_penalty": presence_penalty, "prompt_cache_key": prompt_cache_key,
-            "prompt_cache_options": prompt_cache_options, "prompt_cache_retention": prompt_cache_retention,
-            "reasoning_effort": reasoning_effort, "safety_identifier": safety_identifier, "seed": seed,
-            "service_tier": service_tier, "stop": stop, "store": store, "stream_options": stream_options,
-            "temperature": temperature, "tool_choice": tool_choice, "top_logprobs": top_logprobs,
-            "top_p": top_p, "user": user, "verbosity": verbosity, "web_search_options": web_search_options,
-        })
+        params = given_args(locals(), "tools", "stream", "max_chat_completions", "response_format")
         if extra_headers is not None:
             params["extra_headers"] = extra_headers
         if extra_query is not None:

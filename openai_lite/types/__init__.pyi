@@ -555,8 +555,9 @@ class BatchUsageOutputTokensDetail(BaseModel):
 
 
 class BetaComputerToolCallOutput(BaseModel):
-    """The beta Responses API's ``ComputerToolCallOutput`` (documented there)."""
+    """The beta Responses API's ``ComputerToolCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["computer_call_output"]
     id: str | None
     call_id: str
@@ -575,7 +576,7 @@ BetaModelResponsePropertiesParam = ModelResponsePropertiesParam
 
 
 class BetaResponseProperties(BaseModel):
-    """The beta Responses API's ``ResponseProperties`` (documented there)."""
+    """The beta Responses API's ``ResponseProperties`` (the fields they share are documented there)."""
     previous_response_id: str | None
     model: BetaModelIdsResponses | None
     background: bool | None
@@ -587,7 +588,7 @@ class BetaResponseProperties(BaseModel):
 
 
 class BetaResponsePropertiesParam(TypedDict, total=False):
-    """The beta Responses API's ``ResponsePropertiesParam`` (documented there)."""
+    """The beta Responses API's ``ResponsePropertiesParam`` (the fields they share are documented there)."""
     previous_response_id: str | None
     model: BetaModelIdsResponses
     background: bool | None

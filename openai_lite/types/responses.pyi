@@ -84,8 +84,9 @@ class ApplyPatchUpdateFileOperationParamObject(BaseModel):
 
 
 class BetaAdditionalTools(BaseModel):
-    """The beta Responses API's ``AdditionalTools`` (documented there)."""
+    """The beta Responses API's ``AdditionalTools`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["additional_tools"]
     id: str
     role: BetaMessageRole
@@ -93,8 +94,9 @@ class BetaAdditionalTools(BaseModel):
 
 
 class BetaAdditionalToolsItem(BaseModel):
-    """The beta Responses API's ``AdditionalToolsItem`` (documented there)."""
+    """The beta Responses API's ``AdditionalToolsItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str | None
     type: Literal["additional_tools"]
     role: Literal["developer"]
@@ -102,8 +104,9 @@ class BetaAdditionalToolsItem(BaseModel):
 
 
 class BetaAdditionalToolsItemParam(TypedDict, total=False):
-    """The beta Responses API's ``AdditionalToolsItemParam`` (documented there)."""
+    """The beta Responses API's ``AdditionalToolsItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: str | None
     type: Required[Literal["additional_tools"]]
     role: Required[Literal["developer"]]
@@ -222,8 +225,9 @@ BetaApplyPatchTool = ApplyPatchTool
 
 
 class BetaApplyPatchToolCall(BaseModel):
-    """The beta Responses API's ``ApplyPatchToolCall`` (documented there)."""
+    """The beta Responses API's ``ApplyPatchToolCall`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["apply_patch_call"]
     id: str
     call_id: str
@@ -234,8 +238,9 @@ class BetaApplyPatchToolCall(BaseModel):
 
 
 class BetaApplyPatchToolCallItem(BaseModel):
-    """The beta Responses API's ``ApplyPatchToolCallItem`` (documented there)."""
+    """The beta Responses API's ``ApplyPatchToolCallItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     type: Literal["apply_patch_call"]
     id: str | None
     call_id: str
@@ -245,8 +250,9 @@ class BetaApplyPatchToolCallItem(BaseModel):
 
 
 class BetaApplyPatchToolCallItemParam(TypedDict, total=False):
-    """The beta Responses API's ``ApplyPatchToolCallItemParam`` (documented there)."""
+    """The beta Responses API's ``ApplyPatchToolCallItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["apply_patch_call"]]
     id: str | None
     call_id: Required[str]
@@ -259,8 +265,9 @@ BetaApplyPatchToolCallOperation = ApplyPatchToolCallOperation
 
 
 class BetaApplyPatchToolCallOutput(BaseModel):
-    """The beta Responses API's ``ApplyPatchToolCallOutput`` (documented there)."""
+    """The beta Responses API's ``ApplyPatchToolCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["apply_patch_call_output"]
     id: str
     call_id: str
@@ -271,8 +278,9 @@ class BetaApplyPatchToolCallOutput(BaseModel):
 
 
 class BetaApplyPatchToolCallOutputItem(BaseModel):
-    """The beta Responses API's ``ApplyPatchToolCallOutputItem`` (documented there)."""
+    """The beta Responses API's ``ApplyPatchToolCallOutputItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     type: Literal["apply_patch_call_output"]
     id: str | None
     call_id: str
@@ -282,8 +290,9 @@ class BetaApplyPatchToolCallOutputItem(BaseModel):
 
 
 class BetaApplyPatchToolCallOutputItemParam(TypedDict, total=False):
-    """The beta Responses API's ``ApplyPatchToolCallOutputItemParam`` (documented there)."""
+    """The beta Responses API's ``ApplyPatchToolCallOutputItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["apply_patch_call_output"]]
     id: str | None
     call_id: Required[str]
@@ -397,7 +406,7 @@ BetaCodeInterpreterToolParam = CodeInterpreterToolParam
 
 
 class BetaCompactResource(BaseModel):
-    """The beta Responses API's ``CompactResource`` (documented there)."""
+    """The beta Responses API's ``CompactResource`` (the fields they share are documented there)."""
     id: str
     object: Literal["response.compaction"]
     output: List[BetaItemField]
@@ -406,7 +415,7 @@ class BetaCompactResource(BaseModel):
 
 
 class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
-    """The beta Responses API's ``CompactResponseMethodPublicBodyParam`` (documented there)."""
+    """The beta Responses API's ``CompactResponseMethodPublicBodyParam`` (the fields they share are documented there)."""
     model: Required[BetaModelIdsCompaction]
     input: str | Iterable[BetaInputItemParam] | None
     previous_response_id: str | None
@@ -418,8 +427,9 @@ class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
 
 
 class BetaCompactionBody(BaseModel):
-    """The beta Responses API's ``CompactionBody`` (documented there)."""
+    """The beta Responses API's ``CompactionBody`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["compaction"]
     id: str
     encrypted_content: str
@@ -427,30 +437,34 @@ class BetaCompactionBody(BaseModel):
 
 
 class BetaCompactionSummaryItem(BaseModel):
-    """The beta Responses API's ``CompactionSummaryItem`` (documented there)."""
+    """The beta Responses API's ``CompactionSummaryItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str | None
     type: Literal["compaction"]
     encrypted_content: str
 
 
 class BetaCompactionSummaryItemParam(TypedDict, total=False):
-    """The beta Responses API's ``CompactionSummaryItemParam`` (documented there)."""
+    """The beta Responses API's ``CompactionSummaryItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: str | None
     type: Required[Literal["compaction"]]
     encrypted_content: Required[str]
 
 
 class BetaCompactionTriggerItem(BaseModel):
-    """The beta Responses API's ``CompactionTriggerItem`` (documented there)."""
+    """The beta Responses API's ``CompactionTriggerItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     type: Literal["compaction_trigger"]
 
 
 class BetaCompactionTriggerItemParam(TypedDict, total=False):
-    """The beta Responses API's ``CompactionTriggerItemParam`` (documented there)."""
+    """The beta Responses API's ``CompactionTriggerItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["compaction_trigger"]]
 
 
@@ -467,11 +481,11 @@ BetaCompoundFilterParam = CompoundFilterParam
 
 
 BetaComputerAction: TypeAlias = BetaClick | BetaDoubleClickAction | BetaDrag | BetaKeyPressAction | BetaMove | BetaScreenshot | BetaScroll | BetaType | BetaWait
-"""The beta Responses API's ``ComputerAction`` (documented there)."""
+"""The beta Responses API's ``ComputerAction`` (the fields they share are documented there)."""
 
 
 BetaComputerActionList: TypeAlias = List[BetaComputerAction]
-"""The beta Responses API's ``ComputerActionList`` (documented there)."""
+"""The beta Responses API's ``ComputerActionList`` (the fields they share are documented there)."""
 
 
 BetaComputerActionListParam = ComputerActionListParam
@@ -481,8 +495,9 @@ BetaComputerActionParam = ComputerActionParam
 
 
 class BetaComputerCallOutputItem(BaseModel):
-    """The beta Responses API's ``ComputerCallOutputItem`` (documented there)."""
+    """The beta Responses API's ``ComputerCallOutputItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str
     type: Literal["computer_call_output"]
@@ -492,8 +507,9 @@ class BetaComputerCallOutputItem(BaseModel):
 
 
 class BetaComputerCallOutputItemParam(TypedDict, total=False):
-    """The beta Responses API's ``ComputerCallOutputItemParam`` (documented there)."""
+    """The beta Responses API's ``ComputerCallOutputItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: str | None
     call_id: Required[str]
     type: Required[Literal["computer_call_output"]]
@@ -549,8 +565,9 @@ class BetaComputerToolCall(BaseModel):
 
 
 class BetaComputerToolCallOutputResource(BaseModel):
-    """The beta Responses API's ``ComputerToolCallOutputResource`` (documented there)."""
+    """The beta Responses API's ``ComputerToolCallOutputResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["computer_call_output"]
     id: str
     call_id: str
@@ -691,7 +708,7 @@ BetaCoordParam = CoordParam
 
 
 class BetaCreateResponseParam(TypedDict, total=False):
-    """The beta Responses API's ``CreateResponseParam`` (documented there)."""
+    """The beta Responses API's ``CreateResponseParam`` (the fields they share are documented there)."""
     metadata: BetaMetadataParam
     top_logprobs: int
     temperature: float | None
@@ -724,6 +741,7 @@ class BetaCreateResponseParam(TypedDict, total=False):
     context_management: Iterable[BetaContextManagementParam] | None
     max_output_tokens: int | None
     multi_agent: BetaMultiAgentParam | None
+    """Configuration for server-hosted multi-agent execution."""
 
 
 BetaCustomGrammarFormat = CustomGrammarFormat
@@ -742,8 +760,9 @@ BetaCustomTool = CustomTool
 
 
 class BetaCustomToolCall(BaseModel):
-    """The beta Responses API's ``CustomToolCall`` (documented there)."""
+    """The beta Responses API's ``CustomToolCall`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["custom_tool_call"]
     id: str | None
     call_id: str
@@ -754,8 +773,9 @@ class BetaCustomToolCall(BaseModel):
 
 
 class BetaCustomToolCallOutput(BaseModel):
-    """The beta Responses API's ``CustomToolCallOutput`` (documented there)."""
+    """The beta Responses API's ``CustomToolCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["custom_tool_call_output"]
     id: str | None
     call_id: str
@@ -764,8 +784,9 @@ class BetaCustomToolCallOutput(BaseModel):
 
 
 class BetaCustomToolCallOutputParam(TypedDict, total=False):
-    """The beta Responses API's ``CustomToolCallOutputParam`` (documented there)."""
+    """The beta Responses API's ``CustomToolCallOutputParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["custom_tool_call_output"]]
     id: str
     call_id: Required[str]
@@ -774,8 +795,9 @@ class BetaCustomToolCallOutputParam(TypedDict, total=False):
 
 
 class BetaCustomToolCallOutputResource(BaseModel):
-    """The beta Responses API's ``CustomToolCallOutputResource`` (documented there)."""
+    """The beta Responses API's ``CustomToolCallOutputResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["custom_tool_call_output"]
     id: str
     call_id: str
@@ -786,8 +808,9 @@ class BetaCustomToolCallOutputResource(BaseModel):
 
 
 class BetaCustomToolCallParam(TypedDict, total=False):
-    """The beta Responses API's ``CustomToolCallParam`` (documented there)."""
+    """The beta Responses API's ``CustomToolCallParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["custom_tool_call"]]
     id: str
     call_id: Required[str]
@@ -798,8 +821,9 @@ class BetaCustomToolCallParam(TypedDict, total=False):
 
 
 class BetaCustomToolCallResource(BaseModel):
-    """The beta Responses API's ``CustomToolCallResource`` (documented there)."""
+    """The beta Responses API's ``CustomToolCallResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["custom_tool_call"]
     id: str
     call_id: str
@@ -1018,8 +1042,9 @@ BetaFunctionCallItemStatus = FunctionCallItemStatus
 
 
 class BetaFunctionCallOutputItem(BaseModel):
-    """The beta Responses API's ``FunctionCallOutputItem`` (documented there)."""
+    """The beta Responses API's ``FunctionCallOutputItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str | None
     type: Literal["function_call_output"]
@@ -1037,8 +1062,9 @@ BetaFunctionCallOutputItemOutputParam = FunctionCallOutputItemOutputParam
 
 
 class BetaFunctionCallOutputItemParam(TypedDict, total=False):
-    """The beta Responses API's ``FunctionCallOutputItemParam`` (documented there)."""
+    """The beta Responses API's ``FunctionCallOutputItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str | None
     type: Required[Literal["function_call_output"]]
@@ -1065,8 +1091,9 @@ BetaFunctionShellActionParamObject = FunctionShellActionParamObject
 
 
 class BetaFunctionShellCall(BaseModel):
-    """The beta Responses API's ``FunctionShellCall`` (documented there)."""
+    """The beta Responses API's ``FunctionShellCall`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["shell_call"]
     id: str
     call_id: str
@@ -1081,8 +1108,9 @@ BetaFunctionShellCallEnvironment = FunctionShellCallEnvironment
 
 
 class BetaFunctionShellCallItem(BaseModel):
-    """The beta Responses API's ``FunctionShellCallItem`` (documented there)."""
+    """The beta Responses API's ``FunctionShellCallItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str
     caller: BetaToolCallCallerParamObject | None
@@ -1099,8 +1127,9 @@ BetaFunctionShellCallItemEnvironmentParam = FunctionShellCallItemEnvironmentPara
 
 
 class BetaFunctionShellCallItemParam(TypedDict, total=False):
-    """The beta Responses API's ``FunctionShellCallItemParam`` (documented there)."""
+    """The beta Responses API's ``FunctionShellCallItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: str | None
     call_id: Required[str]
     caller: BetaToolCallCallerParam | None
@@ -1114,8 +1143,9 @@ BetaFunctionShellCallItemStatus = FunctionShellCallItemStatus
 
 
 class BetaFunctionShellCallOutput(BaseModel):
-    """The beta Responses API's ``FunctionShellCallOutput`` (documented there)."""
+    """The beta Responses API's ``FunctionShellCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["shell_call_output"]
     id: str
     call_id: str
@@ -1148,8 +1178,9 @@ BetaFunctionShellCallOutputExitOutcomeParamObject = FunctionShellCallOutputExitO
 
 
 class BetaFunctionShellCallOutputItem(BaseModel):
-    """The beta Responses API's ``FunctionShellCallOutputItem`` (documented there)."""
+    """The beta Responses API's ``FunctionShellCallOutputItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str
     caller: BetaToolCallCallerParamObject | None
@@ -1160,8 +1191,9 @@ class BetaFunctionShellCallOutputItem(BaseModel):
 
 
 class BetaFunctionShellCallOutputItemParam(TypedDict, total=False):
-    """The beta Responses API's ``FunctionShellCallOutputItemParam`` (documented there)."""
+    """The beta Responses API's ``FunctionShellCallOutputItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: str | None
     call_id: Required[str]
     caller: BetaToolCallCallerParam | None
@@ -1232,8 +1264,9 @@ class BetaFunctionToolCall(BaseModel):
 
 
 class BetaFunctionToolCallOutput(BaseModel):
-    """The beta Responses API's ``FunctionToolCallOutput`` (documented there)."""
+    """The beta Responses API's ``FunctionToolCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     id: str | None
     type: Literal["function_call_output"]
     call_id: str | None
@@ -1245,8 +1278,9 @@ class BetaFunctionToolCallOutput(BaseModel):
 
 
 class BetaFunctionToolCallOutputResource(BaseModel):
-    """The beta Responses API's ``FunctionToolCallOutputResource`` (documented there)."""
+    """The beta Responses API's ``FunctionToolCallOutputResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     id: str
     type: Literal["function_call_output"]
     call_id: str | None
@@ -1283,8 +1317,9 @@ class BetaFunctionToolCallParam(TypedDict, total=False):
 
 
 class BetaFunctionToolCallResource(BaseModel):
-    """The beta Responses API's ``FunctionToolCallResource`` (documented there)."""
+    """The beta Responses API's ``FunctionToolCallResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     id: str
     type: Literal["function_call"]
     call_id: str
@@ -1330,8 +1365,9 @@ BetaImageGenTool = ImageGenTool
 
 
 class BetaImageGenToolCall(BaseModel):
-    """The beta Responses API's ``ImageGenToolCall`` (documented there)."""
+    """The beta Responses API's ``ImageGenToolCall`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["image_generation_call"]
     id: str
     status: Literal["in_progress", "completed", "generating", "failed"]
@@ -1339,8 +1375,9 @@ class BetaImageGenToolCall(BaseModel):
 
 
 class BetaImageGenToolCallParam(TypedDict, total=False):
-    """The beta Responses API's ``ImageGenToolCallParam`` (documented there)."""
+    """The beta Responses API's ``ImageGenToolCallParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["image_generation_call"]]
     id: Required[str]
     status: Required[Literal["in_progress", "completed", "generating", "failed"]]
@@ -1405,7 +1442,7 @@ BetaInputImageContentParamAutoParam = InputImageContentParamAutoParam
 
 
 BetaInputItem: TypeAlias = BetaEasyInputMessage | BetaItem | BetaCompactionTriggerItem | BetaItemReference | BetaProgramItem | BetaProgramOutputItem
-"""The beta Responses API's ``InputItem`` (documented there)."""
+"""The beta Responses API's ``InputItem`` (the fields they share are documented there)."""
 
 
 BetaInputItemParam: TypeAlias = BetaEasyInputMessageParam | BetaItemParam | BetaCompactionTriggerItemParam | BetaItemReferenceParam | BetaProgramItemParam | BetaProgramOutputItemParam
@@ -1415,8 +1452,9 @@ as well as previous assistant responses and tool call outputs."""
 
 
 class BetaInputMessage(BaseModel):
-    """The beta Responses API's ``InputMessage`` (documented there)."""
+    """The beta Responses API's ``InputMessage`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["message"] | None
     role: Literal["user", "system", "developer"]
     status: Literal["in_progress", "completed", "incomplete"] | None
@@ -1430,8 +1468,9 @@ BetaInputMessageContentListParam = InputMessageContentListParam
 
 
 class BetaInputMessageParam(TypedDict, total=False):
-    """The beta Responses API's ``InputMessageParam`` (documented there)."""
+    """The beta Responses API's ``InputMessageParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Literal["message"]
     role: Required[Literal["user", "system", "developer"]]
     status: Literal["in_progress", "completed", "incomplete"]
@@ -1439,8 +1478,9 @@ class BetaInputMessageParam(TypedDict, total=False):
 
 
 class BetaInputMessageResource(BaseModel):
-    """The beta Responses API's ``InputMessageResource`` (documented there)."""
+    """The beta Responses API's ``InputMessageResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["message"]
     role: Literal["user", "system", "developer"]
     status: Literal["in_progress", "completed", "incomplete"] | None
@@ -1449,7 +1489,7 @@ class BetaInputMessageResource(BaseModel):
 
 
 BetaInputParam: TypeAlias = str | Iterable[BetaInputItemParam]
-"""The beta Responses API's ``InputParam`` (documented there)."""
+"""The beta Responses API's ``InputParam`` (the fields they share are documented there)."""
 
 
 BetaInputTextContent = InputTextContent
@@ -1465,33 +1505,35 @@ BetaInputTextContentParamObject = InputTextContentParamObject
 
 
 BetaItem: TypeAlias = BetaInputMessage | BetaOutputMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerCallOutputItem | BetaWebSearchToolCall | BetaFunctionToolCall | BetaFunctionCallOutputItem | BetaAgentMessageItem | BetaMultiAgentCallItem | BetaMultiAgentCallOutputItem | BetaToolSearchCallItem | BetaToolSearchOutputItem | BetaAdditionalToolsItem | BetaReasoningItem | BetaCompactionSummaryItem | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItem | BetaFunctionShellCallOutputItem | BetaApplyPatchToolCallItem | BetaApplyPatchToolCallOutputItem | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaCustomToolCallOutput | BetaCustomToolCall
-"""The beta Responses API's ``Item`` (documented there)."""
+"""The beta Responses API's ``Item`` (the fields they share are documented there)."""
 
 
 BetaItemField: TypeAlias = BetaMessage | BetaProgram | BetaProgramOutput | BetaFunctionToolCall | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaAgentMessage | BetaFunctionToolCallOutput | BetaFileSearchToolCall | BetaWebSearchToolCall | BetaImageGenToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaCompactionBody | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCall | BetaCustomToolCallOutput
-"""The beta Responses API's ``ItemField`` (documented there)."""
+"""The beta Responses API's ``ItemField`` (the fields they share are documented there)."""
 
 
 BetaItemParam: TypeAlias = BetaInputMessageParam | BetaOutputMessageParam | BetaFileSearchToolCallParam | BetaComputerToolCallParam | BetaComputerCallOutputItemParam | BetaWebSearchToolCallParam | BetaFunctionToolCallParam | BetaFunctionCallOutputItemParam | BetaAgentMessageItemParam | BetaMultiAgentCallItemParam | BetaMultiAgentCallOutputItemParam | BetaToolSearchCallItemParam | BetaToolSearchOutputItemParam | BetaAdditionalToolsItemParam | BetaReasoningItemParam | BetaCompactionSummaryItemParam | BetaImageGenToolCallParam | BetaCodeInterpreterToolCallParam | BetaLocalShellToolCallParam | BetaLocalShellToolCallOutputParam | BetaFunctionShellCallItemParam | BetaFunctionShellCallOutputItemParam | BetaApplyPatchToolCallItemParam | BetaApplyPatchToolCallOutputItemParam | BetaMCPListToolsParam | BetaMCPApprovalRequestParam | BetaMCPApprovalResponseParam | BetaMCPToolCallParam | BetaCustomToolCallOutputParam | BetaCustomToolCallParam
-"""The beta Responses API's ``ItemParam`` (documented there)."""
+"""The beta Responses API's ``ItemParam`` (the fields they share are documented there)."""
 
 
 class BetaItemReference(BaseModel):
-    """The beta Responses API's ``ItemReference`` (documented there)."""
+    """The beta Responses API's ``ItemReference`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     type: Literal["item_reference"] | None
     id: str
 
 
 class BetaItemReferenceParam(TypedDict, total=False):
-    """The beta Responses API's ``ItemReferenceParam`` (documented there)."""
+    """The beta Responses API's ``ItemReferenceParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     type: Literal["item_reference"] | None
     id: Required[str]
 
 
 BetaItemResource: TypeAlias = BetaInputMessageResource | BetaOutputMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaWebSearchToolCall | BetaFunctionToolCallResource | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaCustomToolCallOutputResource
-"""The beta Responses API's ``ItemResource`` (documented there)."""
+"""The beta Responses API's ``ItemResource`` (the fields they share are documented there)."""
 
 
 BetaKeyPressAction = KeyPressAction
@@ -1519,8 +1561,9 @@ BetaLocalShellTool = LocalShellTool
 
 
 class BetaLocalShellToolCall(BaseModel):
-    """The beta Responses API's ``LocalShellToolCall`` (documented there)."""
+    """The beta Responses API's ``LocalShellToolCall`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["local_shell_call"]
     id: str
     call_id: str
@@ -1529,8 +1572,9 @@ class BetaLocalShellToolCall(BaseModel):
 
 
 class BetaLocalShellToolCallOutput(BaseModel):
-    """The beta Responses API's ``LocalShellToolCallOutput`` (documented there)."""
+    """The beta Responses API's ``LocalShellToolCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["local_shell_call_output"]
     id: str
     output: str
@@ -1538,8 +1582,9 @@ class BetaLocalShellToolCallOutput(BaseModel):
 
 
 class BetaLocalShellToolCallOutputParam(TypedDict, total=False):
-    """The beta Responses API's ``LocalShellToolCallOutputParam`` (documented there)."""
+    """The beta Responses API's ``LocalShellToolCallOutputParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["local_shell_call_output"]]
     id: Required[str]
     output: Required[str]
@@ -1547,8 +1592,9 @@ class BetaLocalShellToolCallOutputParam(TypedDict, total=False):
 
 
 class BetaLocalShellToolCallParam(TypedDict, total=False):
-    """The beta Responses API's ``LocalShellToolCallParam`` (documented there)."""
+    """The beta Responses API's ``LocalShellToolCallParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["local_shell_call"]]
     id: Required[str]
     call_id: Required[str]
@@ -1572,8 +1618,9 @@ BetaLogProbParam = LogProbParam
 
 
 class BetaMCPApprovalRequest(BaseModel):
-    """The beta Responses API's ``MCPApprovalRequest`` (documented there)."""
+    """The beta Responses API's ``MCPApprovalRequest`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["mcp_approval_request"]
     id: str
     server_label: str
@@ -1582,8 +1629,9 @@ class BetaMCPApprovalRequest(BaseModel):
 
 
 class BetaMCPApprovalRequestParam(TypedDict, total=False):
-    """The beta Responses API's ``MCPApprovalRequestParam`` (documented there)."""
+    """The beta Responses API's ``MCPApprovalRequestParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["mcp_approval_request"]]
     id: Required[str]
     server_label: Required[str]
@@ -1592,8 +1640,9 @@ class BetaMCPApprovalRequestParam(TypedDict, total=False):
 
 
 class BetaMCPApprovalResponse(BaseModel):
-    """The beta Responses API's ``MCPApprovalResponse`` (documented there)."""
+    """The beta Responses API's ``MCPApprovalResponse`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["mcp_approval_response"]
     id: str | None
     approval_request_id: str
@@ -1602,8 +1651,9 @@ class BetaMCPApprovalResponse(BaseModel):
 
 
 class BetaMCPApprovalResponseParam(TypedDict, total=False):
-    """The beta Responses API's ``MCPApprovalResponseParam`` (documented there)."""
+    """The beta Responses API's ``MCPApprovalResponseParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["mcp_approval_response"]]
     id: str | None
     approval_request_id: Required[str]
@@ -1612,8 +1662,9 @@ class BetaMCPApprovalResponseParam(TypedDict, total=False):
 
 
 class BetaMCPApprovalResponseResource(BaseModel):
-    """The beta Responses API's ``MCPApprovalResponseResource`` (documented there)."""
+    """The beta Responses API's ``MCPApprovalResponseResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["mcp_approval_response"]
     id: str
     approval_request_id: str
@@ -1622,8 +1673,9 @@ class BetaMCPApprovalResponseResource(BaseModel):
 
 
 class BetaMCPListTools(BaseModel):
-    """The beta Responses API's ``MCPListTools`` (documented there)."""
+    """The beta Responses API's ``MCPListTools`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["mcp_list_tools"]
     id: str
     server_label: str
@@ -1632,8 +1684,9 @@ class BetaMCPListTools(BaseModel):
 
 
 class BetaMCPListToolsParam(TypedDict, total=False):
-    """The beta Responses API's ``MCPListToolsParam`` (documented there)."""
+    """The beta Responses API's ``MCPListToolsParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["mcp_list_tools"]]
     id: Required[str]
     server_label: Required[str]
@@ -1657,8 +1710,9 @@ BetaMCPTool = MCPTool
 
 
 class BetaMCPToolCall(BaseModel):
-    """The beta Responses API's ``MCPToolCall`` (documented there)."""
+    """The beta Responses API's ``MCPToolCall`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["mcp_call"]
     id: str
     server_label: str
@@ -1677,8 +1731,9 @@ BetaMCPToolCallErrorParam = MCPToolCallErrorParam
 
 
 class BetaMCPToolCallParam(TypedDict, total=False):
-    """The beta Responses API's ``MCPToolCallParam`` (documented there)."""
+    """The beta Responses API's ``MCPToolCallParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
+    """The agent that produced this item."""
     type: Required[Literal["mcp_call"]]
     id: Required[str]
     server_label: Required[str]
@@ -1715,18 +1770,25 @@ BetaMCPToolRequireApprovalParam = MCPToolRequireApprovalParam
 
 
 class BetaMessage(BaseModel):
-    """The beta Responses API's ``Message`` (documented there)."""
+    """The beta Responses API's ``Message`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["message"]
+    """The type of the message. Always set to `message`."""
     id: str
+    """The unique ID of the message."""
     status: BetaMessageStatus
+    """The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
     role: BetaMessageRole
+    """The role of the message. One of `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`, `developer`, or `tool`."""
     content: List[BetaMessageContent]
+    """The content of the message"""
     phase: BetaMessagePhase_2 | None
+    """Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`). For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend phase on all assistant messages — dropping it can degrade performance. Not used for user messages."""
 
 
 BetaMessageContent: TypeAlias = BetaInputTextContent | BetaOutputTextContent | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent
-"""The beta Responses API's ``MessageContent`` (documented there)."""
+"""The beta Responses API's ``MessageContent`` (the fields they share are documented there)."""
 
 
 BetaMessagePhase = MessagePhase
@@ -1748,20 +1810,22 @@ BetaMetadataParam = MetadataParam
 
 
 BetaModelIdsCompaction: TypeAlias = BetaModelIdsResponses | str | None
-"""The beta Responses API's ``ModelIdsCompaction`` (documented there)."""
+"""The beta Responses API's ``ModelIdsCompaction`` (the fields they share are documented there)."""
 
 
 BetaModelIdsResponses: TypeAlias = BetaModelIdsShared | Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]
-"""The beta Responses API's ``ModelIdsResponses`` (documented there)."""
+"""The beta Responses API's ``ModelIdsResponses`` (the fields they share are documented there)."""
 
 
 BetaModelIdsShared = ModelIdsShared
 
 
 class BetaModeration(BaseModel):
-    """The beta Responses API's ``Moderation`` (documented there)."""
+    """The beta Responses API's ``Moderation`` (the fields they share are documented there)."""
     input: BetaModerationInput
+    """Moderation for the response input."""
     output: BetaModerationOutput
+    """Moderation for the response output."""
 
 
 BetaModerationConfigParam = ModerationConfigParam
@@ -1915,7 +1979,7 @@ BetaNamespaceToolToolParam = NamespaceToolToolParam
 
 
 BetaOutputContent: TypeAlias = BetaOutputTextContent | BetaRefusalContent | BetaReasoningTextContent
-"""The beta Responses API's ``OutputContent`` (documented there)."""
+"""The beta Responses API's ``OutputContent`` (the fields they share are documented there)."""
 
 
 BetaOutputItem: TypeAlias = BetaOutputMessage | BetaFileSearchToolCall | BetaFunctionToolCall | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaWebSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaCustomToolCall | BetaCustomToolCallOutputResource
@@ -2019,8 +2083,9 @@ BetaPersonalityEnum = PersonalityEnum
 
 
 class BetaProgram(BaseModel):
-    """The beta Responses API's ``Program`` (documented there)."""
+    """The beta Responses API's ``Program`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["program"]
     id: str
     call_id: str
@@ -2029,8 +2094,9 @@ class BetaProgram(BaseModel):
 
 
 class BetaProgramItem(BaseModel):
-    """The beta Responses API's ``ProgramItem`` (documented there)."""
+    """The beta Responses API's ``ProgramItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str
     type: Literal["program"]
     call_id: str
@@ -2039,8 +2105,9 @@ class BetaProgramItem(BaseModel):
 
 
 class BetaProgramItemParam(TypedDict, total=False):
-    """The beta Responses API's ``ProgramItemParam`` (documented there)."""
+    """The beta Responses API's ``ProgramItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: Required[str]
     type: Required[Literal["program"]]
     call_id: Required[str]
@@ -2049,8 +2116,9 @@ class BetaProgramItemParam(TypedDict, total=False):
 
 
 class BetaProgramOutput(BaseModel):
-    """The beta Responses API's ``ProgramOutput`` (documented there)."""
+    """The beta Responses API's ``ProgramOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["program_output"]
     id: str
     call_id: str
@@ -2059,8 +2127,9 @@ class BetaProgramOutput(BaseModel):
 
 
 class BetaProgramOutputItem(BaseModel):
-    """The beta Responses API's ``ProgramOutputItem`` (documented there)."""
+    """The beta Responses API's ``ProgramOutputItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str
     type: Literal["program_output"]
     call_id: str
@@ -2069,8 +2138,9 @@ class BetaProgramOutputItem(BaseModel):
 
 
 class BetaProgramOutputItemParam(TypedDict, total=False):
-    """The beta Responses API's ``ProgramOutputItemParam`` (documented there)."""
+    """The beta Responses API's ``ProgramOutputItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: Required[str]
     type: Required[Literal["program_output"]]
     call_id: Required[str]
@@ -2235,7 +2305,7 @@ BetaRefusalContentParam = RefusalContentParam
 
 
 class BetaResponse(BaseModel):
-    """The beta Responses API's ``Response`` (documented there)."""
+    """The beta Responses API's ``Response`` (the fields they share are documented there)."""
     metadata: BetaMetadata
     top_logprobs: int | None
     temperature: float | None
@@ -2274,38 +2344,43 @@ class BetaResponse(BaseModel):
 
 
 class BetaResponseAudioDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseAudioDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseAudioDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.audio.delta"]
     sequence_number: int
     delta: str
 
 
 class BetaResponseAudioDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseAudioDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseAudioDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.audio.done"]
     sequence_number: int
 
 
 class BetaResponseAudioTranscriptDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseAudioTranscriptDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseAudioTranscriptDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.audio.transcript.delta"]
     delta: str
     sequence_number: int
 
 
 class BetaResponseAudioTranscriptDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseAudioTranscriptDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseAudioTranscriptDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.audio.transcript.done"]
     sequence_number: int
 
 
 class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseCodeInterpreterCallCodeDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallCodeDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call_code.delta"]
     output_index: int
     item_id: str
@@ -2314,8 +2389,9 @@ class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
 
 
 class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseCodeInterpreterCallCodeDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallCodeDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call_code.done"]
     output_index: int
     item_id: str
@@ -2324,8 +2400,9 @@ class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
 
 
 class BetaResponseCodeInterpreterCallCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseCodeInterpreterCallCompletedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call.completed"]
     output_index: int
     item_id: str
@@ -2333,8 +2410,9 @@ class BetaResponseCodeInterpreterCallCompletedEvent(BaseModel):
 
 
 class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseCodeInterpreterCallInProgressEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call.in_progress"]
     output_index: int
     item_id: str
@@ -2342,8 +2420,9 @@ class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel):
 
 
 class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
-    """The beta Responses API's ``ResponseCodeInterpreterCallInterpretingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCodeInterpreterCallInterpretingEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.code_interpreter_call.interpreting"]
     output_index: int
     item_id: str
@@ -2351,16 +2430,18 @@ class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
 
 
 class BetaResponseCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseCompletedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.completed"]
     response: BetaResponse
     sequence_number: int
 
 
 class BetaResponseContentPartAddedEvent(BaseModel):
-    """The beta Responses API's ``ResponseContentPartAddedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseContentPartAddedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.content_part.added"]
     item_id: str
     output_index: int
@@ -2370,8 +2451,9 @@ class BetaResponseContentPartAddedEvent(BaseModel):
 
 
 class BetaResponseContentPartDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseContentPartDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseContentPartDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.content_part.done"]
     item_id: str
     output_index: int
@@ -2384,16 +2466,18 @@ BetaResponseConversation = ResponseConversation
 
 
 class BetaResponseCreatedEvent(BaseModel):
-    """The beta Responses API's ``ResponseCreatedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCreatedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.created"]
     response: BetaResponse
     sequence_number: int
 
 
 class BetaResponseCustomToolCallInputDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseCustomToolCallInputDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCustomToolCallInputDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.custom_tool_call_input.delta"]
     sequence_number: int
     output_index: int
@@ -2402,8 +2486,9 @@ class BetaResponseCustomToolCallInputDeltaEvent(BaseModel):
 
 
 class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseCustomToolCallInputDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseCustomToolCallInputDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.custom_tool_call_input.done"]
     sequence_number: int
     output_index: int
@@ -2418,8 +2503,9 @@ BetaResponseErrorCode = ResponseErrorCode
 
 
 class BetaResponseErrorEvent(BaseModel):
-    """The beta Responses API's ``ResponseErrorEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseErrorEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["error"]
     code: str | None
     message: str
@@ -2431,16 +2517,18 @@ BetaResponseErrorVariant0 = ResponseErrorVariant0
 
 
 class BetaResponseFailedEvent(BaseModel):
-    """The beta Responses API's ``ResponseFailedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseFailedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.failed"]
     sequence_number: int
     response: BetaResponse
 
 
 class BetaResponseFileSearchCallCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseFileSearchCallCompletedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseFileSearchCallCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.file_search_call.completed"]
     output_index: int
     item_id: str
@@ -2448,8 +2536,9 @@ class BetaResponseFileSearchCallCompletedEvent(BaseModel):
 
 
 class BetaResponseFileSearchCallInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseFileSearchCallInProgressEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseFileSearchCallInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.file_search_call.in_progress"]
     output_index: int
     item_id: str
@@ -2457,8 +2546,9 @@ class BetaResponseFileSearchCallInProgressEvent(BaseModel):
 
 
 class BetaResponseFileSearchCallSearchingEvent(BaseModel):
-    """The beta Responses API's ``ResponseFileSearchCallSearchingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseFileSearchCallSearchingEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.file_search_call.searching"]
     output_index: int
     item_id: str
@@ -2484,8 +2574,9 @@ BetaResponseFormatTextParam = ResponseFormatTextParam
 
 
 class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseFunctionCallArgumentsDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseFunctionCallArgumentsDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.function_call_arguments.delta"]
     item_id: str
     output_index: int
@@ -2494,8 +2585,9 @@ class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
 
 
 class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseFunctionCallArgumentsDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseFunctionCallArgumentsDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.function_call_arguments.done"]
     item_id: str
     name: str
@@ -2505,8 +2597,9 @@ class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
 
 
 class BetaResponseImageGenCallCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseImageGenCallCompletedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseImageGenCallCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.image_generation_call.completed"]
     output_index: int
     sequence_number: int
@@ -2514,8 +2607,9 @@ class BetaResponseImageGenCallCompletedEvent(BaseModel):
 
 
 class BetaResponseImageGenCallGeneratingEvent(BaseModel):
-    """The beta Responses API's ``ResponseImageGenCallGeneratingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseImageGenCallGeneratingEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.image_generation_call.generating"]
     output_index: int
     item_id: str
@@ -2523,8 +2617,9 @@ class BetaResponseImageGenCallGeneratingEvent(BaseModel):
 
 
 class BetaResponseImageGenCallInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseImageGenCallInProgressEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseImageGenCallInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.image_generation_call.in_progress"]
     output_index: int
     item_id: str
@@ -2532,8 +2627,9 @@ class BetaResponseImageGenCallInProgressEvent(BaseModel):
 
 
 class BetaResponseImageGenCallPartialImageEvent(BaseModel):
-    """The beta Responses API's ``ResponseImageGenCallPartialImageEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseImageGenCallPartialImageEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.image_generation_call.partial_image"]
     output_index: int
     item_id: str
@@ -2547,8 +2643,9 @@ class BetaResponseImageGenCallPartialImageEvent(BaseModel):
 
 
 class BetaResponseInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseInProgressEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.in_progress"]
     response: BetaResponse
     sequence_number: int
@@ -2558,15 +2655,16 @@ BetaResponseIncompleteDetail = ResponseIncompleteDetail
 
 
 class BetaResponseIncompleteEvent(BaseModel):
-    """The beta Responses API's ``ResponseIncompleteEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseIncompleteEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.incomplete"]
     response: BetaResponse
     sequence_number: int
 
 
 class BetaResponseItemList(BaseModel):
-    """The beta Responses API's ``ResponseItemList`` (documented there)."""
+    """The beta Responses API's ``ResponseItemList`` (the fields they share are documented there)."""
     object: Literal["list"]
     data: List[BetaItemResource]
     has_more: bool
@@ -2581,8 +2679,9 @@ BetaResponseLogProbTopLogprob = ResponseLogProbTopLogprob
 
 
 class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallArgumentsDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseMCPCallArgumentsDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call_arguments.delta"]
     output_index: int
     item_id: str
@@ -2591,8 +2690,9 @@ class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
 
 
 class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallArgumentsDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseMCPCallArgumentsDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call_arguments.done"]
     output_index: int
     item_id: str
@@ -2601,8 +2701,9 @@ class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
 
 
 class BetaResponseMCPCallCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallCompletedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseMCPCallCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.completed"]
     item_id: str
     output_index: int
@@ -2610,8 +2711,9 @@ class BetaResponseMCPCallCompletedEvent(BaseModel):
 
 
 class BetaResponseMCPCallFailedEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallFailedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseMCPCallFailedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.failed"]
     item_id: str
     output_index: int
@@ -2619,8 +2721,9 @@ class BetaResponseMCPCallFailedEvent(BaseModel):
 
 
 class BetaResponseMCPCallInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallInProgressEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseMCPCallInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.in_progress"]
     sequence_number: int
     output_index: int
@@ -2628,8 +2731,9 @@ class BetaResponseMCPCallInProgressEvent(BaseModel):
 
 
 class BetaResponseMCPListToolsCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPListToolsCompletedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseMCPListToolsCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.completed"]
     item_id: str
     output_index: int
@@ -2637,8 +2741,9 @@ class BetaResponseMCPListToolsCompletedEvent(BaseModel):
 
 
 class BetaResponseMCPListToolsFailedEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPListToolsFailedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseMCPListToolsFailedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.failed"]
     item_id: str
     output_index: int
@@ -2646,8 +2751,9 @@ class BetaResponseMCPListToolsFailedEvent(BaseModel):
 
 
 class BetaResponseMCPListToolsInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPListToolsInProgressEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseMCPListToolsInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.in_progress"]
     item_id: str
     output_index: int
@@ -2655,8 +2761,9 @@ class BetaResponseMCPListToolsInProgressEvent(BaseModel):
 
 
 class BetaResponseOutputItemAddedEvent(BaseModel):
-    """The beta Responses API's ``ResponseOutputItemAddedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseOutputItemAddedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_item.added"]
     output_index: int
     sequence_number: int
@@ -2664,8 +2771,9 @@ class BetaResponseOutputItemAddedEvent(BaseModel):
 
 
 class BetaResponseOutputItemDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseOutputItemDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseOutputItemDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_item.done"]
     output_index: int
     sequence_number: int
@@ -2673,8 +2781,9 @@ class BetaResponseOutputItemDoneEvent(BaseModel):
 
 
 class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
-    """The beta Responses API's ``ResponseOutputTextAnnotationAddedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseOutputTextAnnotationAddedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_text.annotation.added"]
     item_id: str
     output_index: int
@@ -2691,16 +2800,18 @@ BetaResponsePromptVariablesParam = ResponsePromptVariablesParam
 
 
 class BetaResponseQueuedEvent(BaseModel):
-    """The beta Responses API's ``ResponseQueuedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseQueuedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.queued"]
     response: BetaResponse
     sequence_number: int
 
 
 class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
-    """The beta Responses API's ``ResponseReasoningSummaryPartAddedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseReasoningSummaryPartAddedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_summary_part.added"]
     item_id: str
     output_index: int
@@ -2713,8 +2824,9 @@ BetaResponseReasoningSummaryPartAddedEventPart = ResponseReasoningSummaryPartAdd
 
 
 class BetaResponseReasoningSummaryPartDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseReasoningSummaryPartDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseReasoningSummaryPartDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_summary_part.done"]
     item_id: str
     output_index: int
@@ -2728,8 +2840,9 @@ BetaResponseReasoningSummaryPartDoneEventPart = ResponseReasoningSummaryPartDone
 
 
 class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseReasoningSummaryTextDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseReasoningSummaryTextDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_summary_text.delta"]
     item_id: str
     output_index: int
@@ -2739,8 +2852,9 @@ class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel):
 
 
 class BetaResponseReasoningSummaryTextDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseReasoningSummaryTextDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseReasoningSummaryTextDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_summary_text.done"]
     item_id: str
     output_index: int
@@ -2750,8 +2864,9 @@ class BetaResponseReasoningSummaryTextDoneEvent(BaseModel):
 
 
 class BetaResponseReasoningTextDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseReasoningTextDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseReasoningTextDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_text.delta"]
     item_id: str
     output_index: int
@@ -2761,8 +2876,9 @@ class BetaResponseReasoningTextDeltaEvent(BaseModel):
 
 
 class BetaResponseReasoningTextDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseReasoningTextDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseReasoningTextDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.reasoning_text.done"]
     item_id: str
     output_index: int
@@ -2772,8 +2888,9 @@ class BetaResponseReasoningTextDoneEvent(BaseModel):
 
 
 class BetaResponseRefusalDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseRefusalDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseRefusalDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.refusal.delta"]
     item_id: str
     output_index: int
@@ -2783,8 +2900,9 @@ class BetaResponseRefusalDeltaEvent(BaseModel):
 
 
 class BetaResponseRefusalDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseRefusalDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseRefusalDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.refusal.done"]
     item_id: str
     output_index: int
@@ -2794,20 +2912,22 @@ class BetaResponseRefusalDoneEvent(BaseModel):
 
 
 class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallCommandAddedStreamingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseShellCallCommandAddedStreamingEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_command.added"]
     sequence_number: int
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     output_index: int
     command_index: int
     command: str
 
 
 class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallCommandDeltaStreamingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseShellCallCommandDeltaStreamingEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_command.delta"]
     sequence_number: int
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     output_index: int
     command_index: int
     delta: str
@@ -2815,20 +2935,22 @@ class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
 
 
 class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallCommandDoneStreamingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseShellCallCommandDoneStreamingEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_command.done"]
     sequence_number: int
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     output_index: int
     command_index: int
     command: str
 
 
 class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallOutputContentDeltaStreamingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseShellCallOutputContentDeltaStreamingEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_output_content.delta"]
     sequence_number: int
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     item_id: str
     output_index: int
     command_index: int
@@ -2836,10 +2958,11 @@ class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
 
 
 class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallOutputContentDoneStreamingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseShellCallOutputContentDoneStreamingEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_output_content.done"]
     sequence_number: int
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     item_id: str
     output_index: int
     command_index: int
@@ -2847,7 +2970,7 @@ class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
 
 
 BetaResponseStreamEvent: TypeAlias = BetaResponseAudioDeltaEvent | BetaResponseAudioDoneEvent | BetaResponseAudioTranscriptDeltaEvent | BetaResponseAudioTranscriptDoneEvent | BetaResponseCodeInterpreterCallCodeDeltaEvent | BetaResponseCodeInterpreterCallCodeDoneEvent | BetaResponseCodeInterpreterCallCompletedEvent | BetaResponseCodeInterpreterCallInProgressEvent | BetaResponseCodeInterpreterCallInterpretingEvent | BetaResponseCompletedEvent | BetaResponseContentPartAddedEvent | BetaResponseContentPartDoneEvent | BetaResponseCreatedEvent | BetaResponseErrorEvent | BetaResponseFileSearchCallCompletedEvent | BetaResponseFileSearchCallInProgressEvent | BetaResponseFileSearchCallSearchingEvent | BetaResponseFunctionCallArgumentsDeltaEvent | BetaResponseFunctionCallArgumentsDoneEvent | BetaResponseShellCallCommandAddedStreamingEvent | BetaResponseShellCallCommandDeltaStreamingEvent | BetaResponseShellCallCommandDoneStreamingEvent | BetaResponseShellCallOutputContentDeltaStreamingEvent | BetaResponseShellCallOutputContentDoneStreamingEvent | BetaResponseInProgressEvent | BetaResponseFailedEvent | BetaResponseIncompleteEvent | BetaResponseOutputItemAddedEvent | BetaResponseOutputItemDoneEvent | BetaResponseReasoningSummaryPartAddedEvent | BetaResponseReasoningSummaryPartDoneEvent | BetaResponseReasoningSummaryTextDeltaEvent | BetaResponseReasoningSummaryTextDoneEvent | BetaResponseReasoningTextDeltaEvent | BetaResponseReasoningTextDoneEvent | BetaResponseRefusalDeltaEvent | BetaResponseRefusalDoneEvent | BetaResponseTextDeltaEvent | BetaResponseTextDoneEvent | BetaResponseWebSearchCallCompletedEvent | BetaResponseWebSearchCallInProgressEvent | BetaResponseWebSearchCallSearchingEvent | BetaResponseImageGenCallCompletedEvent | BetaResponseImageGenCallGeneratingEvent | BetaResponseImageGenCallInProgressEvent | BetaResponseImageGenCallPartialImageEvent | BetaResponseMCPCallArgumentsDeltaEvent | BetaResponseMCPCallArgumentsDoneEvent | BetaResponseMCPCallCompletedEvent | BetaResponseMCPCallFailedEvent | BetaResponseMCPCallInProgressEvent | BetaResponseMCPListToolsCompletedEvent | BetaResponseMCPListToolsFailedEvent | BetaResponseMCPListToolsInProgressEvent | BetaResponseOutputTextAnnotationAddedEvent | BetaResponseQueuedEvent | BetaResponseCustomToolCallInputDeltaEvent | BetaResponseCustomToolCallInputDoneEvent
-"""The beta Responses API's ``ResponseStreamEvent`` (documented there)."""
+"""The beta Responses API's ``ResponseStreamEvent`` (the fields they share are documented there)."""
 
 
 BetaResponseStreamOptionsParam = ResponseStreamOptionsParam
@@ -2860,8 +2983,9 @@ BetaResponseText = ResponseText
 
 
 class BetaResponseTextDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseTextDeltaEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseTextDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_text.delta"]
     item_id: str
     output_index: int
@@ -2872,8 +2996,9 @@ class BetaResponseTextDeltaEvent(BaseModel):
 
 
 class BetaResponseTextDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseTextDoneEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseTextDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.output_text.done"]
     item_id: str
     output_index: int
@@ -2896,8 +3021,9 @@ BetaResponseUsageOutputTokensDetail = ResponseUsageOutputTokensDetail
 
 
 class BetaResponseWebSearchCallCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseWebSearchCallCompletedEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseWebSearchCallCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.web_search_call.completed"]
     output_index: int
     item_id: str
@@ -2905,8 +3031,9 @@ class BetaResponseWebSearchCallCompletedEvent(BaseModel):
 
 
 class BetaResponseWebSearchCallInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseWebSearchCallInProgressEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseWebSearchCallInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.web_search_call.in_progress"]
     output_index: int
     item_id: str
@@ -2914,8 +3041,9 @@ class BetaResponseWebSearchCallInProgressEvent(BaseModel):
 
 
 class BetaResponseWebSearchCallSearchingEvent(BaseModel):
-    """The beta Responses API's ``ResponseWebSearchCallSearchingEvent`` (documented there)."""
+    """The beta Responses API's ``ResponseWebSearchCallSearchingEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that owns this multi-agent streaming event."""
     type: Literal["response.web_search_call.searching"]
     output_index: int
     item_id: str
@@ -2995,7 +3123,7 @@ BetaTextResponseFormatJsonSchemaParam = TextResponseFormatJsonSchemaParam
 
 
 class BetaTokenCountsBodyParam(TypedDict, total=False):
-    """The beta Responses API's ``TokenCountsBodyParam`` (documented there)."""
+    """The beta Responses API's ``TokenCountsBodyParam`` (the fields they share are documented there)."""
     model: str | None
     input: str | Iterable[BetaInputItemParam] | None
     previous_response_id: str | None
@@ -3074,8 +3202,9 @@ BetaToolParam = ToolParam
 
 
 class BetaToolSearchCall(BaseModel):
-    """The beta Responses API's ``ToolSearchCall`` (documented there)."""
+    """The beta Responses API's ``ToolSearchCall`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["tool_search_call"]
     id: str
     call_id: str | None
@@ -3086,8 +3215,9 @@ class BetaToolSearchCall(BaseModel):
 
 
 class BetaToolSearchCallItem(BaseModel):
-    """The beta Responses API's ``ToolSearchCallItem`` (documented there)."""
+    """The beta Responses API's ``ToolSearchCallItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str | None
     type: Literal["tool_search_call"]
@@ -3097,8 +3227,9 @@ class BetaToolSearchCallItem(BaseModel):
 
 
 class BetaToolSearchCallItemParam(TypedDict, total=False):
-    """The beta Responses API's ``ToolSearchCallItemParam`` (documented there)."""
+    """The beta Responses API's ``ToolSearchCallItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str | None
     type: Required[Literal["tool_search_call"]]
@@ -3111,8 +3242,9 @@ BetaToolSearchExecutionType = ToolSearchExecutionType
 
 
 class BetaToolSearchOutput(BaseModel):
-    """The beta Responses API's ``ToolSearchOutput`` (documented there)."""
+    """The beta Responses API's ``ToolSearchOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
+    """The agent that produced this item."""
     type: Literal["tool_search_output"]
     id: str
     call_id: str | None
@@ -3123,8 +3255,9 @@ class BetaToolSearchOutput(BaseModel):
 
 
 class BetaToolSearchOutputItem(BaseModel):
-    """The beta Responses API's ``ToolSearchOutputItem`` (documented there)."""
+    """The beta Responses API's ``ToolSearchOutputItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str | None
     type: Literal["tool_search_output"]
@@ -3134,8 +3267,9 @@ class BetaToolSearchOutputItem(BaseModel):
 
 
 class BetaToolSearchOutputItemParam(TypedDict, total=False):
-    """The beta Responses API's ``ToolSearchOutputItemParam`` (documented there)."""
+    """The beta Responses API's ``ToolSearchOutputItemParam`` (the fields they share are documented there)."""
     agent: Beta_AgentTagParam | None
+    """The agent that produced this item."""
     id: str | None
     call_id: str | None
     type: Required[Literal["tool_search_output"]]

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, TypeVar, Union
 
 from ..._exceptions import APITimeoutError
-from ..._types import NOT_GIVEN, NotGiven
+from ..._types import NOT_GIVEN, NotGiven, given_args
 from . import copy_json, merge_delta, wrap
 
 __all__ = ["AssistantEventHandler", "AssistantStreamManager", "RunsStreamMixin", "ThreadsStreamMixin"]
@@ -401,10 +401,6 @@ class AssistantStreamManager(Generic[H]):
             self._handler.close()
 
 
-def _given(params: Mapping[str, Any]) -> Dict[str, Any]:
-    return {k: v for k, v in params.items() if v is not NOT_GIVEN}
-
-
 def _headers(helper: str, handler: Optional[AssistantEventHandler],
              extra_headers: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
     headers = {"X-Stainless-Stream-Helper": helper,
@@ -444,14 +440,7 @@ class RunsStreamMixin:
         timeout: Any = NOT_GIVEN,
     ) -> AssistantStreamManager[Any]:
         """Create a run on a thread and stream it; the ``with`` block gets ``event_handler``."""
-        params = _given({
-            "include": include, "additional_instructions": additional_instructions,
-            "additional_messages": additional_messages, "instructions": instructions,
-            "max_completion_tokens": max_completion_tokens, "max_prompt_tokens": max_prompt_tokens,
-            "metadata": metadata, "model": model, "parallel_tool_calls": parallel_tool_calls,
-            "reasoning_effort": reasoning_effort, "response_format": response_format, "temperature": temperature,
-            "tool_choice": tool_choice, "tools": tools, "top_p": top_p, "truncation_strategy": truncation_strategy,
-        })
+        params = given_args(locals(), "thread_id", "assistant_id", "event_handler")
         headers = _headers("threads.runs.create_and_stream", event_handler, extra_headers)
 
         def api_request() -> Any:
@@ -515,14 +504,7 @@ class ThreadsStreamMixin:
         timeout: Any = NOT_GIVEN,
     ) -> AssistantStreamManager[Any]:
         """Create a thread, run it, and stream the run; the ``with`` block gets ``event_handler``."""
-        params = _given({
-            "instructions": instructions, "max_completion_tokens": max_completion_tokens,
-            "max_prompt_tokens": max_prompt_tokens, "metadata": metadata, "model": model,
-            "parallel_tool_calls": parallel_tool_calls, "response_format": response_format,
-            "temperature": temperature, "thread": thread, "tool_choice": tool_choice,
-            "tool_resources": tool_resources, "tools": tools, "top_p": top_p,
-            "truncation_strategy": truncation_strategy,
-        })
+        params = given_args(locals(), "assistant_id", "event_handler")
         headers = _headers("threads.create_and_run_stream", event_handler, extra_headers)
 
         def api_request() -> Any:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Union
 
 from ..._models import BaseModel, _rebuild, resolve_model
-from ..._types import NOT_GIVEN, NotGiven
+from ..._types import NOT_GIVEN, NotGiven, given_args
 from . import StreamEvent, copy_json, merge_delta
 
 __all__ = [
@@ -474,20 +474,11 @@ class ChatCompletionsStreamMixin:
 
         Takes the parameters of ``create()``. Nothing is sent until the ``with`` block starts.
         """
+        given = given_args(locals(), "messages", "model")
         request_format, parse_content, parse_completion = self._stream_parsing(response_format, tools)
-        given = {k: v for k, v in {
-            "audio": audio, "frequency_penalty": frequency_penalty, "function_call": function_call,
-            "functions": functions, "logit_bias": logit_bias, "logprobs": logprobs,
-            "max_completion_tokens": max_completion_tokens, "max_tokens": max_tokens, "metadata": metadata,
-            "modalities": modalities, "moderation": moderation, "n": n, "parallel_tool_calls": parallel_tool_calls,
-            "prediction": prediction, "presence_penalty": presence_penalty, "prompt_cache_key": prompt_cache_key,
-            "prompt_cache_options": prompt_cache_options, "prompt_cache_retention": prompt_cache_retention,
-            "reasoning_effort": reasoning_effort, "response_format": request_format,
-            "safety_identifier": safety_identifier, "seed": seed, "service_tier": service_tier, "stop": stop,
-            "store": store, "stream_options": stream_options, "temperature": temperature,
-            "tool_choice": tool_choice, "tools": tools, "top_logprobs": top_logprobs, "top_p": top_p,
-            "user": user, "verbosity": verbosity, "web_search_options": web_search_options,
-        }.items() if v is not NOT_GIVEN}
+        given.pop("response_format", None)
+        if request_format is not NOT_GIVEN:
+            given["response_format"] = request_format
         headers = dict({"X-Stainless-Helper-Method": "chat.completions.stream"}, **(extra_headers or {}))
 
         def api_request() -> Any:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ..._models import BaseModel
-from ..._types import NOT_GIVEN, NotGiven
+from ..._types import NOT_GIVEN, NotGiven, given_args
 from . import copy_json, wrap
 
 __all__ = ["ResponsesStreamMixin", "ResponseStreamManager", "ResponseStream", "ResponseStreamState"]
@@ -368,18 +368,7 @@ class ResponsesStreamMixin:
         New response: the parameters of ``create()`` (``input`` and ``model`` required).
         Resume: ``response_id`` (and ``starting_after``, a sequence number), nothing else.
         """
-        create_params = {k: v for k, v in {
-            "input": input, "model": model, "background": background, "context_management": context_management,
-            "conversation": conversation, "instructions": instructions, "max_output_tokens": max_output_tokens,
-            "max_tool_calls": max_tool_calls, "metadata": metadata, "moderation": moderation,
-            "parallel_tool_calls": parallel_tool_calls, "previous_response_id": previous_response_id,
-            "prompt": prompt, "prompt_cache_key": prompt_cache_key, "prompt_cache_options": prompt_cache_options,
-            "prompt_cache_retention": prompt_cache_retention, "reasoning": reasoning,
-            "safety_identifier": safety_identifier, "service_tier": service_tier, "store": store,
-            "stream_options": stream_options, "temperature": temperature, "text": text,
-            "tool_choice": tool_choice, "top_logprobs": top_logprobs, "top_p": top_p, "truncation": truncation,
-            "user": user,
-        }.items() if v is not NOT_GIVEN}
+        create_params = given_args(locals(), "response_id", "text_format", "tools", "include", "starting_after")
         resuming = response_id is not NOT_GIVEN or starting_after is not NOT_GIVEN
         if resuming and create_params:
             raise ValueError("response_id/starting_after resume an existing response and cannot be combined with "
