@@ -689,7 +689,7 @@ class Installs:
 
 
 def bench_size(ctx: Context, installs: Optional[Installs]) -> List[Row]:
-    row = Row("size", "6. installed size with dependencies", "MB", "%.1f", "requests", "<= 6 MB")
+    row = Row("size", "6. installed size with dependencies", "MB", "%.2f", "requests", "<= 6 MB")
     if installs is None:
         for who in (LITE, OFFICIAL, RAW):
             row.cells[who] = {"error": "skipped: --quick installs nothing"}
@@ -704,7 +704,7 @@ def bench_size(ctx: Context, installs: Optional[Installs]) -> List[Row]:
         mb = stats["bytes"] / 1e6
         row.cells[who] = dict(summarize([mb]), files=stats["files"], native=stats["native"],
                               bytecode_mb=stats["bytecode"] / 1e6,
-                              text="%.1f MB, %d files" % (mb, stats["files"]))
+                              text="%.2f MB, %d files" % (mb, stats["files"]))
         row.notes.append("%s: %.1f MB of it is bytecode (.pyc); %.1f MB without" % (
             who, stats["bytecode"] / 1e6, (stats["bytes"] - stats["bytecode"]) / 1e6))
     own = _own_package_size(installs)
