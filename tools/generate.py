@@ -1315,7 +1315,7 @@ def _family(namespace):
             setattr(cls, fields[0][1:], method)
             continue
         name, mixins, children = fields
-        bases = [getattr(importlib.import_module("openai_lite." + where), attr)
+        bases = [getattr(importlib.import_module(".." + where, __name__), attr)
                  for where, attr in (item.split(":") for item in mixins.split(",") if item)]
         body = {"__module__": module, "__qualname__": name}
         for child in children.split():
