@@ -8,7 +8,7 @@ Submodules load on first use, so importing this package costs nothing.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Generic, Iterator, List, Mapping, Optional, Tuple, TypeVar
 
 from ..._models import BaseModel, _rebuild, resolve_model
 
@@ -127,6 +127,51 @@ class StreamEvent:
         return out
 
     model_dump = to_dict
+
+
+E = TypeVar("E")
+S = TypeVar("S", bound="HelperStream[Any]")
+
+
+class HelperStream(Generic[E]):
+    """What the chat and Responses helper streams share: events from ``__stream__`` (written by
+    each), ``with``, ``close()``, ``until_done()`` and ``response``."""
+
+    def __init__(self, raw_stream: Any, state: Any) -> None:
+        self._raw_stream = raw_stream
+        self._state = state
+        self._iterator = self.__stream__()
+
+    def __stream__(self) -> Iterator[E]:
+        raise NotImplementedError
+
+    @property
+    def response(self) -> Any:
+        """The HTTP response (headers, ``x-request-id``)."""
+        return self._raw_stream.response
+
+    def __iter__(self) -> Iterator[E]:
+        yield from self._iterator
+
+    def __next__(self) -> E:
+        return next(self._iterator)
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop reading and release the connection."""
+        self._iterator.close()
+        self._raw_stream.close()
+
+    def until_done(self: S) -> S:
+        """Read the stream to its end."""
+        for _ in self._iterator:
+            pass
+        return self
 
 
 def __getattr__(name: str) -> Any:

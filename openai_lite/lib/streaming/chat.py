@@ -26,7 +26,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from ..._models import BaseModel, _rebuild, resolve_model
 from ..._types import NOT_GIVEN, NotGiven, given_args
-from . import StreamEvent, copy_json, merge_delta
+from . import HelperStream, StreamEvent, copy_json, merge_delta
 
 __all__ = [
     "ChatCompletionsStreamMixin", "ChatCompletionStreamManager", "ChatCompletionStream", "ChatCompletionStreamState",
@@ -340,21 +340,16 @@ def _completion_class() -> Any:
 # -- the stream and its manager --------------------------------------------------------------------
 
 
-class ChatCompletionStream:
+class ChatCompletionStream(HelperStream[StreamEvent]):
     """Iterate for events; ``get_final_completion()``, ``until_done()``, ``close()``.
 
     Leaving a ``for`` loop early closes the stream (as with ``Stream``).
     """
 
-    def __init__(self, *, raw_stream: Any, state: ChatCompletionStreamState) -> None:
-        self._raw_stream = raw_stream
-        self._state = state
-        self._iterator = self.__stream__()
+    _state: ChatCompletionStreamState
 
-    @property
-    def response(self) -> Any:
-        """The HTTP response (headers, ``x-request-id``)."""
-        return self._raw_stream.response
+    def __init__(self, *, raw_stream: Any, state: ChatCompletionStreamState) -> None:
+        super().__init__(raw_stream, state)
 
     @property
     def current_completion_snapshot(self) -> Any:
@@ -369,29 +364,6 @@ class ChatCompletionStream:
                 continue
             for event in handle(chunk):
                 yield event
-
-    def __iter__(self) -> Iterator[StreamEvent]:
-        yield from self._iterator
-
-    def __next__(self) -> StreamEvent:
-        return next(self._iterator)
-
-    def __enter__(self) -> "ChatCompletionStream":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop reading and release the connection."""
-        self._iterator.close()
-        self._raw_stream.close()
-
-    def until_done(self) -> "ChatCompletionStream":
-        """Read the stream to its end."""
-        for _ in self._iterator:
-            pass
-        return self
 
     def get_final_completion(self) -> Any:
         """Read to the end and return the accumulated completion."""

@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..._models import BaseModel
 from ..._types import NOT_GIVEN, NotGiven, given_args
-from . import copy_json, wrap
+from . import HelperStream, copy_json, wrap
 
 __all__ = ["ResponsesStreamMixin", "ResponseStreamManager", "ResponseStream", "ResponseStreamState"]
 
@@ -236,22 +236,17 @@ _HANDLERS: Dict[str, Callable[[ResponseStreamState, Dict[str, Any], Any], None]]
 }
 
 
-class ResponseStream:
+class ResponseStream(HelperStream[Any]):
     """Iterate for events; ``get_final_response()``, ``until_done()``, ``close()``.
 
     Leaving a ``for`` loop early closes the stream (as with ``Stream``).
     """
 
-    def __init__(self, *, raw_stream: Any, state: ResponseStreamState, starting_after: Optional[int] = None) -> None:
-        self._raw_stream = raw_stream
-        self._state = state
-        self._starting_after = starting_after
-        self._iterator = self.__stream__()
+    _state: ResponseStreamState
 
-    @property
-    def response(self) -> Any:
-        """The HTTP response (headers, ``x-request-id``)."""
-        return self._raw_stream.response
+    def __init__(self, *, raw_stream: Any, state: ResponseStreamState, starting_after: Optional[int] = None) -> None:
+        self._starting_after = starting_after
+        super().__init__(raw_stream, state)
 
     @property
     def current_snapshot(self) -> Any:
@@ -267,28 +262,6 @@ class ResponseStream:
                     if isinstance(sequence, int) and sequence <= after:
                         continue  # the server sent it although it came before the resume point
                 yield event
-
-    def __iter__(self) -> Iterator[Any]:
-        yield from self._iterator
-
-    def __next__(self) -> Any:
-        return next(self._iterator)
-
-    def __enter__(self) -> "ResponseStream":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop reading and release the connection."""
-        self._iterator.close()
-        self._raw_stream.close()
-
-    def until_done(self) -> "ResponseStream":
-        for _ in self._iterator:
-            pass
-        return self
 
     def get_final_response(self) -> Any:
         """Read to the end and return the final response (completed, incomplete or failed)."""
