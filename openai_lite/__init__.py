@@ -28,6 +28,40 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     from .lib._schema import function_tool
     from .lib.streaming.assistants import AssistantEventHandler
     from .lib.structured import pydantic_function_tool
+    from .lib.webhooks import Webhooks as _Webhooks
+    from .resources import (
+        admin as _r_admin, audio as _r_audio, batches as _r_batches, beta as _r_beta, chat as _r_chat,
+        completions as _r_completions, containers as _r_containers, content_provenance_checks as _r_cpc,
+        conversations as _r_conversations, embeddings as _r_embeddings, evals as _r_evals, files as _r_files,
+        fine_tuning as _r_fine_tuning, images as _r_images, models as _r_models, moderations as _r_moderations,
+        realtime as _r_realtime, responses as _r_responses, skills as _r_skills, uploads as _r_uploads,
+        vector_stores as _r_vector_stores, videos as _r_videos,
+    )
+
+    # The module-level client's resources (``openai_lite.chat.completions.create(...)``), typed as the client's.
+    admin: _r_admin.Admin
+    audio: _r_audio.Audio
+    batches: _r_batches.Batches
+    beta: _r_beta.Beta
+    chat: _r_chat.Chat
+    completions: _r_completions.Completions
+    containers: _r_containers.Containers
+    content_provenance_checks: _r_cpc.ContentProvenanceChecks
+    conversations: _r_conversations.Conversations
+    embeddings: _r_embeddings.Embeddings
+    evals: _r_evals.Evals
+    files: _r_files.Files
+    fine_tuning: _r_fine_tuning.FineTuning
+    images: _r_images.Images
+    models: _r_models.Models
+    moderations: _r_moderations.Moderations
+    realtime: _r_realtime.Realtime
+    responses: _r_responses.Responses
+    skills: _r_skills.Skills
+    uploads: _r_uploads.Uploads
+    vector_stores: _r_vector_stores.VectorStores
+    videos: _r_videos.Videos
+    webhooks: _Webhooks
 
 _LAZY = {
     "OpenAI": "._client", "Client": "._client", "AzureOpenAI": "._azure",

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Generic, Iterator, MutableMapping, Optional, Type, TypeVar, Union, overload
 
 import requests
 
@@ -19,6 +19,9 @@ __all__ = ["LegacyAPIResponse", "APIResponse", "BinaryResponseContent", "HttpxBi
 
 _CHUNK = 64 * 1024
 PathLike = Union[str, "os.PathLike[str]"]
+R = TypeVar("R")  # what ``.parse()`` gives: the object the plain call returns
+T = TypeVar("T")
+Self = TypeVar("Self", bound="_ResponseBody")
 
 
 def _strip_eol(line: str) -> str:
@@ -90,14 +93,14 @@ class _ResponseBody:
     def close(self) -> None:
         self.http_response.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self: Self) -> Self:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
 
-class _BaseAPIResponse(_ResponseBody):
+class _BaseAPIResponse(_ResponseBody, Generic[R]):
     def __init__(self, http_response: requests.Response, *, client: Any, call: Any, retries_taken: int = 0) -> None:
         self.http_response = http_response
         self._client = client
@@ -106,7 +109,7 @@ class _BaseAPIResponse(_ResponseBody):
         self.retries_taken = retries_taken
 
     @property
-    def headers(self) -> Any:
+    def headers(self) -> MutableMapping[str, str]:  # a case-insensitive ``requests`` mapping
         return self.http_response.headers
 
     @property
@@ -143,8 +146,14 @@ class _BaseAPIResponse(_ResponseBody):
         raw = self.http_response.raw
         return bool(getattr(raw, "closed", True)) or self.http_response._content_consumed
 
+    @overload
+    def parse(self) -> R: ...
+    @overload
+    def parse(self, *, to: Type[T]) -> T: ...
+
     def parse(self, *, to: Any = None) -> Any:
-        """The object the plain call returns (a ``Stream`` for ``stream=True`` calls)."""
+        """The object the plain call returns (a ``Stream`` for ``stream=True`` calls), or the JSON
+        body read as ``to``."""
         if to is not None:
             from ._models import construct
 
@@ -158,7 +167,7 @@ class _BaseAPIResponse(_ResponseBody):
                                          self._call.cast_to)
 
 
-class LegacyAPIResponse(_BaseAPIResponse):
+class LegacyAPIResponse(_BaseAPIResponse[R]):
     @property
     def content(self) -> bytes:
         return self._read()
@@ -176,7 +185,7 @@ class LegacyAPIResponse(_BaseAPIResponse):
         return self._read()
 
 
-class APIResponse(_BaseAPIResponse):
+class APIResponse(_BaseAPIResponse[R]):
     def read(self) -> bytes:
         return self._read()
 

@@ -192,3 +192,41 @@ def test_streaming_response_broken_body_raises_a_connection_error(client, server
             response.read()
     assert len(server.requests) == 1  # a body already handed to the caller is not re-requested
     assert client.models.list().data  # and the client carries on
+
+
+def test_parse_helpers_answer_raw_through_the_views(client, server):
+    # chat.completions.parse and responses.parse are in the views (typed there as in openai-python)
+    from dataclasses import dataclass
+
+    from openai_lite import APIResponse, LegacyAPIResponse
+
+    @dataclass
+    class Answer:
+        value: int
+
+    completion = {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": [
+        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": '{"value": 4}'}}]}
+    server.enqueue(Scripted(json=completion))
+    raw = client.chat.completions.with_raw_response.parse(model="m", messages=[], response_format=Answer)
+    assert type(raw) is LegacyAPIResponse and raw.status_code == 200
+    assert raw.parse().choices[0].message.parsed == Answer(4)
+    server.enqueue(Scripted(json=completion))
+    with client.chat.completions.with_streaming_response.parse(model="m", messages=[],
+                                                                response_format=Answer) as streamed:
+        assert type(streamed) is APIResponse
+        assert streamed.parse().choices[0].message.parsed == Answer(4)
+    response = {"id": "resp_1", "object": "response", "status": "completed", "output": [
+        {"type": "message", "id": "m", "role": "assistant", "status": "completed",
+         "content": [{"type": "output_text", "text": '{"value": 5}', "annotations": []}]}]}
+    server.enqueue(Scripted(json=response))
+    raw = client.responses.with_raw_response.parse(model="m", input="x", text_format=Answer)
+    assert type(raw) is LegacyAPIResponse and raw.parse().output_parsed == Answer(5)
+
+
+def test_parse_to_reads_the_body_as_another_type(client, server):
+    from openai_lite.types import Model
+
+    server.enqueue(Scripted(json={"id": "gpt-x", "object": "model", "created": 1, "owned_by": "me"}))
+    raw = client.models.with_raw_response.retrieve("gpt-x")
+    model = raw.parse(to=Model)
+    assert type(model) is Model and model.owned_by == "me"

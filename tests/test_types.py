@@ -394,6 +394,57 @@ def test_every_operation_parameter_is_in_its_stub() -> None:
     client.close()
 
 
+def test_every_operation_is_in_its_raw_and_streaming_views() -> None:
+    """``with_raw_response`` / ``with_streaming_response`` are typed by view classes beside each resource
+    stub: each names the resource's class as its base's type arguments and wraps every operation."""
+    from _operations import OPERATIONS
+
+    client = OpenAI(api_key="sk-types")
+    trees: Dict[str, ast.Module] = {}
+    seen = 0
+    for op in OPERATIONS:
+        method = client
+        for part in op.name.split("."):
+            method = getattr(method, part)
+        cls = type(method.__self__).__name__
+        path = sys.modules[type(method.__self__).__module__].__file__[:-3] + ".pyi"  # type: ignore[index]
+        if path not in trees:
+            with open(path, encoding="utf-8") as fh:
+                trees[path] = ast.parse(fh.read())
+        classes = {n.name: n for n in trees[path].body if isinstance(n, ast.ClassDef)}
+        assert ast.unparse(classes[cls].bases[0]) == (
+            "SyncAPIResource[%sWithRawResponse, %sWithStreamingResponse]" % (cls, cls)), op.name
+        attr = op.name.rsplit(".", 1)[1]
+        for mode, wrapper in (("Raw", "_raw"), ("Streaming", "_streamed")):
+            view = classes["%sWith%sResponse" % (cls, mode)]
+            wrapped = {t.id: ast.unparse(n.value) for n in view.body if isinstance(n, ast.Assign)
+                       for t in n.targets if isinstance(t, ast.Name)}
+            assert wrapped.get(attr) == "%s(%s.%s)" % (wrapper, cls, attr), (op.name, mode)
+        seen += 1
+    assert seen == len(OPERATIONS) == 283
+    client.close()
+
+
+def test_module_level_resources_are_typed_as_the_clients() -> None:
+    """``openai_lite.chat`` & co. are declared for type checkers in ``__init__``'s TYPE_CHECKING block, one per
+    name the module's ``__getattr__`` serves, each the client's own resource class."""
+    import openai_lite
+    from openai_lite.resources._client_resources import ClientResources
+
+    with open(os.path.join(PACKAGE, "__init__.py"), encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
+    block = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    declared = {n.target.id: ast.unparse(n.annotation) for n in block.body
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+    assert set(declared) == set(openai_lite._MODULE_RESOURCES)
+    client = OpenAI(api_key="sk-types")
+    for name, annotation in declared.items():
+        if name != "webhooks":
+            assert isinstance(getattr(ClientResources, name), property)
+        assert annotation.rsplit(".", 1)[-1].lstrip("_") == type(getattr(client, name)).__name__, name
+    client.close()
+
+
 def _stub_classes() -> Dict[str, Tuple[str, Dict[str, str]]]:
     """Every class of the type stubs: name -> (its docstring, {field: the docstring under it or ""})."""
     found: Dict[str, Tuple[str, Dict[str, str]]] = {}

@@ -1062,6 +1062,13 @@ def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) ->
     return text, section
 
 
+# ``with_raw_response`` / ``with_streaming_response``: the view classes' name part -> the stub wrapper
+# (``resources/_base.pyi``) that gives a resource method's parameters a response-object return.
+VIEW_MODES = {"Raw": "_raw", "Streaming": "_streamed"}
+# Helpers that answer with one HTTP response, so that the views give it raw (as in openai-python).
+VIEW_HELPERS = {("chat.completions", "parse"), ("responses", "parse")}
+
+
 def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen") -> str:
     classes = family_classes(top)
     body: List[str] = []
@@ -1072,24 +1079,38 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
             continue
         mixins = mixins_for(res.path, repo, [])
         # the helpers the mixins add are declared here, typed from the operation they wrap
-        lines = ["class %s(SyncAPIResource):" % classes[res.path]]
+        cls = classes[res.path]
+        lines = ["class %s(SyncAPIResource[%sWithRawResponse, %sWithStreamingResponse]):" % (cls, cls, cls)]
+        views = {mode: ["class %sWith%sResponse:" % (cls, mode)] for mode in VIEW_MODES}
         for key in sorted(res.children):
             child = res.children[key]
             name, module = _child_ref(child, tree, classes)
             lines.append("    @property")
             lines.append("    def %s(self) -> %s: ..." % (child.segment, name))
+            for mode, view in views.items():
+                view.append("    %s: %sWith%sResponse" % (child.segment, name, mode))
             if module is not None:
-                imports.append("from %s import %s" % (module, name))
+                imports.append("from %s import %s" % (module, ", ".join(
+                    [name] + ["%sWith%sResponse" % (name, mode) for mode in VIEW_MODES])))
         for op in res.operations:
             lines += render_stub_method(op)
+            for mode, view in views.items():
+                view.append("    %s = %s(%s.%s)" % (op.name, VIEW_MODES[mode], cls, op.name))
         if mixins:
             own = {op.name for op in res.operations}
             for name, fn in _mixin_methods(repo, mixins):
                 if name not in own:
                     lines += render_helper_stub(res, name, fn)
+                    if (res.path, name) in VIEW_HELPERS:
+                        for mode, view in views.items():
+                            view.append("    %s = %s(%s.%s)" % (name, VIEW_MODES[mode], cls, name))
         if len(lines) == 1:
             lines.append("    ...")
         body.append("\n".join(lines) + "\n")
+        for view in views.values():
+            if len(view) == 1:
+                view.append("    ...")
+            body.append("\n".join(view) + "\n")
     text = pep604("\n\n".join(body))
     code = re.sub(r'"""[\s\S]*?"""', "", text)
     words = set(re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*\b", code))
@@ -1107,7 +1128,7 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
     if ext:
         head.append("from typing_extensions import %s" % ", ".join(ext))
     head.append("")
-    core = ["from openai_lite.resources._base import SyncAPIResource"]
+    core = ["from openai_lite.resources._base import SyncAPIResource, _raw, _streamed"]
     types_used = [n for n in ("Body", "Headers", "NotGiven", "Query", "Timeout") if n in words]
     if types_used:
         core.append("from openai_lite._types import %s" % ", ".join(types_used))
@@ -1150,21 +1171,37 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
 
 
 BASE_PYI = BANNER + '''"""The base of the resource stubs (a stub only: at run time the resources derive from
-``openai_lite._resource.SyncAPIResource``). ``with_raw_response`` and ``with_streaming_response`` give the
-same methods returning response objects (``.parse()``, headers, the body), typed ``Any`` here.
+``openai_lite._resource.SyncAPIResource``).
+
+``with_raw_response`` and ``with_streaming_response`` are typed by a view class per resource
+(``CompletionsWithRawResponse``...) whose methods are the resource's own, wrapped by ``_raw`` or
+``_streamed``: same parameters (overloads kept), returning ``LegacyAPIResponse[X]`` or ``APIResponse[X]``
+where the plain call returns ``X``.
 
 Every method also takes, last, ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the
 request as they are) and ``timeout`` (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Any
+from typing import Any, Callable, Generic, TypeVar
+from typing_extensions import Concatenate, ParamSpec
 
 from openai_lite._resource import SyncAPIResource as _Base
+from openai_lite._response import APIResponse, LegacyAPIResponse
+
+P = ParamSpec("P")
+R = TypeVar("R")
+RawView = TypeVar("RawView")
+StreamingView = TypeVar("StreamingView")
 
 
-class SyncAPIResource(_Base):
+class SyncAPIResource(_Base, Generic[RawView, StreamingView]):
     @property
-    def with_raw_response(self) -> Any: ...  # type: ignore[override]
+    def with_raw_response(self) -> RawView: ...  # type: ignore[override]
     @property
-    def with_streaming_response(self) -> Any: ...  # type: ignore[override]
+    def with_streaming_response(self) -> StreamingView: ...  # type: ignore[override]
+
+
+# The view's first parameter stays ``Any`` so that binding to the view (not the resource) consumes it.
+def _raw(method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, P], LegacyAPIResponse[R]]: ...
+def _streamed(method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, P], APIResponse[R]]: ...
 '''
 
 CALL_PY = BANNER + '''"""The one body every generated method shares: its arguments -> ``client._request``.
@@ -1383,24 +1420,29 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
     runtime = BANNER + CLIENT_RESOURCES_PY.replace("<TABLE>", table)
     stub = [BANNER.rstrip("\n"), '"""Types of the client\'s resource properties."""', "from typing import Any, Dict", ""]
     for res in tops:
-        stub.append("from openai_lite.resources.%s import %s" % (res.path, res.class_name))
+        stub.append("from openai_lite.resources.%s import %s" % (res.path, ", ".join(
+            [res.class_name] + ["%sWith%sResponse" % (res.class_name, mode) for mode in VIEW_MODES])))
     stub.append("from openai_lite.lib.webhooks import Webhooks")
-    stub += ["", '__all__ = ["ClientResources"]', "", "", "class ClientResources:",
+    stub += ["", '__all__ = ["ClientResources", "OpenAIWithRawResponse", "OpenAIWithStreamedResponse"]', "", "",
+             "class ClientResources:",
              "    _resources: Dict[str, Any]", "    _mode: str",
              "    def _resource(self, name: str, module: str, cls: str) -> Any: ...",
              "    def _resource_args(self) -> Any: ...",
              "    def _in_mode(self, mode: str) -> Any: ...",
              "    @property",
-             "    def with_raw_response(self) -> Any:  # its methods return responses, not the objects the stubs type",
+             "    def with_raw_response(self) -> OpenAIWithRawResponse:",
              '        """The same resources, returning raw responses (``.parse()`` for the object)."""',
              "    @property",
-             "    def with_streaming_response(self) -> Any:",
+             "    def with_streaming_response(self) -> OpenAIWithStreamedResponse:",
              '        """The same resources, returning responses whose body is read only when asked."""',
              "    @property",
              "    def webhooks(self) -> Webhooks: ..."]
     for res in tops:
         stub.append("    @property")
         stub.append("    def %s(self) -> %s: ..." % (res.segment, res.class_name))
+    for view, mode in (("OpenAIWithRawResponse", "Raw"), ("OpenAIWithStreamedResponse", "Streaming")):
+        stub += ["", "", "class %s:" % view]
+        stub += ["    %s: %sWith%sResponse" % (res.segment, res.class_name, mode) for res in tops]
     return runtime, "\n".join(stub) + "\n"
 
 

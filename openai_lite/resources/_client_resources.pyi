@@ -2,31 +2,31 @@
 """Types of the client's resource properties."""
 from typing import Any, Dict
 
-from openai_lite.resources.admin import Admin
-from openai_lite.resources.audio import Audio
-from openai_lite.resources.batches import Batches
-from openai_lite.resources.beta import Beta
-from openai_lite.resources.chat import Chat
-from openai_lite.resources.completions import Completions
-from openai_lite.resources.containers import Containers
-from openai_lite.resources.content_provenance_checks import ContentProvenanceChecks
-from openai_lite.resources.conversations import Conversations
-from openai_lite.resources.embeddings import Embeddings
-from openai_lite.resources.evals import Evals
-from openai_lite.resources.files import Files
-from openai_lite.resources.fine_tuning import FineTuning
-from openai_lite.resources.images import Images
-from openai_lite.resources.models import Models
-from openai_lite.resources.moderations import Moderations
-from openai_lite.resources.realtime import Realtime
-from openai_lite.resources.responses import Responses
-from openai_lite.resources.skills import Skills
-from openai_lite.resources.uploads import Uploads
-from openai_lite.resources.vector_stores import VectorStores
-from openai_lite.resources.videos import Videos
+from openai_lite.resources.admin import Admin, AdminWithRawResponse, AdminWithStreamingResponse
+from openai_lite.resources.audio import Audio, AudioWithRawResponse, AudioWithStreamingResponse
+from openai_lite.resources.batches import Batches, BatchesWithRawResponse, BatchesWithStreamingResponse
+from openai_lite.resources.beta import Beta, BetaWithRawResponse, BetaWithStreamingResponse
+from openai_lite.resources.chat import Chat, ChatWithRawResponse, ChatWithStreamingResponse
+from openai_lite.resources.completions import Completions, CompletionsWithRawResponse, CompletionsWithStreamingResponse
+from openai_lite.resources.containers import Containers, ContainersWithRawResponse, ContainersWithStreamingResponse
+from openai_lite.resources.content_provenance_checks import ContentProvenanceChecks, ContentProvenanceChecksWithRawResponse, ContentProvenanceChecksWithStreamingResponse
+from openai_lite.resources.conversations import Conversations, ConversationsWithRawResponse, ConversationsWithStreamingResponse
+from openai_lite.resources.embeddings import Embeddings, EmbeddingsWithRawResponse, EmbeddingsWithStreamingResponse
+from openai_lite.resources.evals import Evals, EvalsWithRawResponse, EvalsWithStreamingResponse
+from openai_lite.resources.files import Files, FilesWithRawResponse, FilesWithStreamingResponse
+from openai_lite.resources.fine_tuning import FineTuning, FineTuningWithRawResponse, FineTuningWithStreamingResponse
+from openai_lite.resources.images import Images, ImagesWithRawResponse, ImagesWithStreamingResponse
+from openai_lite.resources.models import Models, ModelsWithRawResponse, ModelsWithStreamingResponse
+from openai_lite.resources.moderations import Moderations, ModerationsWithRawResponse, ModerationsWithStreamingResponse
+from openai_lite.resources.realtime import Realtime, RealtimeWithRawResponse, RealtimeWithStreamingResponse
+from openai_lite.resources.responses import Responses, ResponsesWithRawResponse, ResponsesWithStreamingResponse
+from openai_lite.resources.skills import Skills, SkillsWithRawResponse, SkillsWithStreamingResponse
+from openai_lite.resources.uploads import Uploads, UploadsWithRawResponse, UploadsWithStreamingResponse
+from openai_lite.resources.vector_stores import VectorStores, VectorStoresWithRawResponse, VectorStoresWithStreamingResponse
+from openai_lite.resources.videos import Videos, VideosWithRawResponse, VideosWithStreamingResponse
 from openai_lite.lib.webhooks import Webhooks
 
-__all__ = ["ClientResources"]
+__all__ = ["ClientResources", "OpenAIWithRawResponse", "OpenAIWithStreamedResponse"]
 
 
 class ClientResources:
@@ -36,10 +36,10 @@ class ClientResources:
     def _resource_args(self) -> Any: ...
     def _in_mode(self, mode: str) -> Any: ...
     @property
-    def with_raw_response(self) -> Any:  # its methods return responses, not the objects the stubs type
+    def with_raw_response(self) -> OpenAIWithRawResponse:
         """The same resources, returning raw responses (``.parse()`` for the object)."""
     @property
-    def with_streaming_response(self) -> Any:
+    def with_streaming_response(self) -> OpenAIWithStreamedResponse:
         """The same resources, returning responses whose body is read only when asked."""
     @property
     def webhooks(self) -> Webhooks: ...
@@ -87,3 +87,53 @@ class ClientResources:
     def vector_stores(self) -> VectorStores: ...
     @property
     def videos(self) -> Videos: ...
+
+
+class OpenAIWithRawResponse:
+    admin: AdminWithRawResponse
+    audio: AudioWithRawResponse
+    batches: BatchesWithRawResponse
+    beta: BetaWithRawResponse
+    chat: ChatWithRawResponse
+    completions: CompletionsWithRawResponse
+    containers: ContainersWithRawResponse
+    content_provenance_checks: ContentProvenanceChecksWithRawResponse
+    conversations: ConversationsWithRawResponse
+    embeddings: EmbeddingsWithRawResponse
+    evals: EvalsWithRawResponse
+    files: FilesWithRawResponse
+    fine_tuning: FineTuningWithRawResponse
+    images: ImagesWithRawResponse
+    models: ModelsWithRawResponse
+    moderations: ModerationsWithRawResponse
+    realtime: RealtimeWithRawResponse
+    responses: ResponsesWithRawResponse
+    skills: SkillsWithRawResponse
+    uploads: UploadsWithRawResponse
+    vector_stores: VectorStoresWithRawResponse
+    videos: VideosWithRawResponse
+
+
+class OpenAIWithStreamedResponse:
+    admin: AdminWithStreamingResponse
+    audio: AudioWithStreamingResponse
+    batches: BatchesWithStreamingResponse
+    beta: BetaWithStreamingResponse
+    chat: ChatWithStreamingResponse
+    completions: CompletionsWithStreamingResponse
+    containers: ContainersWithStreamingResponse
+    content_provenance_checks: ContentProvenanceChecksWithStreamingResponse
+    conversations: ConversationsWithStreamingResponse
+    embeddings: EmbeddingsWithStreamingResponse
+    evals: EvalsWithStreamingResponse
+    files: FilesWithStreamingResponse
+    fine_tuning: FineTuningWithStreamingResponse
+    images: ImagesWithStreamingResponse
+    models: ModelsWithStreamingResponse
+    moderations: ModerationsWithStreamingResponse
+    realtime: RealtimeWithStreamingResponse
+    responses: ResponsesWithStreamingResponse
+    skills: SkillsWithStreamingResponse
+    uploads: UploadsWithStreamingResponse
+    vector_stores: VectorStoresWithStreamingResponse
+    videos: VideosWithStreamingResponse

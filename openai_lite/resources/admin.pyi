@@ -3,7 +3,7 @@
 from typing import Iterable, List, Sequence
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import NextCursorPage, PageNumberPage, SyncCursorPage, SyncPage
 from openai_lite.types.admin import AdminApiKey, AdminApiKeyCreateResponse, AdminApiKeysDeleteResponse, AssignedRoleDetails, AuditLog, AuditLogEventType, AuditLogsListEffectiveAtParam, Certificate, DeleteCertificateResponse, DeletedRoleAssignmentResource, GroupDeletedResource, GroupMemberUser, GroupResourceWithSuccess, GroupResponse, GroupRoleAssignment, GroupUser, GroupUserAssignment, GroupUserDeletedResource, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationProjectCertificate, OrganizationSpendAlert, OrganizationSpendAlertDeletedResource, OrganizationSpendLimitDeletedResource, OrganizationSpendLimitResource, Project, ProjectApiKey, ProjectApiKeyDeleteResponse, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleteResponse, ProjectRateLimit, ProjectServiceAccount, ProjectServiceAccountCreateResponse, ProjectServiceAccountDeleteResponse, ProjectSpendAlert, ProjectSpendAlertDeletedResource, ProjectSpendLimitDeletedResource, ProjectSpendLimitResource, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, ServiceAccountApiKeyBody, SpendAlertNotificationChannelParam, UsageTimeBucket, User, UserDeleteResponse, UserRoleAssignment
@@ -11,12 +11,20 @@ from openai_lite.types.admin import AdminApiKey, AdminApiKeyCreateResponse, Admi
 __all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "Invites", "Projects", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimit", "Usage", "OrganizationUsers", "OrganizationUsersRoles"]
 
 
-class Admin(SyncAPIResource):
+class Admin(SyncAPIResource[AdminWithRawResponse, AdminWithStreamingResponse]):
     @property
     def organization(self) -> Organization: ...
 
 
-class Organization(SyncAPIResource):
+class AdminWithRawResponse:
+    organization: OrganizationWithRawResponse
+
+
+class AdminWithStreamingResponse:
+    organization: OrganizationWithStreamingResponse
+
+
+class Organization(SyncAPIResource[OrganizationWithRawResponse, OrganizationWithStreamingResponse]):
     @property
     def admin_api_keys(self) -> AdminAPIKeys: ...
     @property
@@ -43,7 +51,37 @@ class Organization(SyncAPIResource):
     def users(self) -> OrganizationUsers: ...
 
 
-class AdminAPIKeys(SyncAPIResource):
+class OrganizationWithRawResponse:
+    admin_api_keys: AdminAPIKeysWithRawResponse
+    audit_logs: AuditLogsWithRawResponse
+    certificates: OrganizationCertificatesWithRawResponse
+    data_retention: OrganizationDataRetentionResourceWithRawResponse
+    groups: OrganizationGroupsWithRawResponse
+    invites: InvitesWithRawResponse
+    projects: ProjectsWithRawResponse
+    roles: OrganizationRolesWithRawResponse
+    spend_alerts: OrganizationSpendAlertsWithRawResponse
+    spend_limit: OrganizationSpendLimitWithRawResponse
+    usage: UsageWithRawResponse
+    users: OrganizationUsersWithRawResponse
+
+
+class OrganizationWithStreamingResponse:
+    admin_api_keys: AdminAPIKeysWithStreamingResponse
+    audit_logs: AuditLogsWithStreamingResponse
+    certificates: OrganizationCertificatesWithStreamingResponse
+    data_retention: OrganizationDataRetentionResourceWithStreamingResponse
+    groups: OrganizationGroupsWithStreamingResponse
+    invites: InvitesWithStreamingResponse
+    projects: ProjectsWithStreamingResponse
+    roles: OrganizationRolesWithStreamingResponse
+    spend_alerts: OrganizationSpendAlertsWithStreamingResponse
+    spend_limit: OrganizationSpendLimitWithStreamingResponse
+    usage: UsageWithStreamingResponse
+    users: OrganizationUsersWithStreamingResponse
+
+
+class AdminAPIKeys(SyncAPIResource[AdminAPIKeysWithRawResponse, AdminAPIKeysWithStreamingResponse]):
     def create(self, *, name: str, expires_in_seconds: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> AdminApiKeyCreateResponse:
         """Create an organization admin API key
 
@@ -77,7 +115,21 @@ Args:
   key_id: The ID of the API key."""
 
 
-class AuditLogs(SyncAPIResource):
+class AdminAPIKeysWithRawResponse:
+    create = _raw(AdminAPIKeys.create)
+    delete = _raw(AdminAPIKeys.delete)
+    list = _raw(AdminAPIKeys.list)
+    retrieve = _raw(AdminAPIKeys.retrieve)
+
+
+class AdminAPIKeysWithStreamingResponse:
+    create = _streamed(AdminAPIKeys.create)
+    delete = _streamed(AdminAPIKeys.delete)
+    list = _streamed(AdminAPIKeys.list)
+    retrieve = _streamed(AdminAPIKeys.retrieve)
+
+
+class AuditLogs(SyncAPIResource[AuditLogsWithRawResponse, AuditLogsWithStreamingResponse]):
     def list(self, *, effective_at: AuditLogsListEffectiveAtParam | NotGiven = ..., project_ids: List[str] | NotGiven = ..., event_types: Iterable[AuditLogEventType] | NotGiven = ..., actor_ids: List[str] | NotGiven = ..., actor_emails: List[str] | NotGiven = ..., resource_ids: List[str] | NotGiven = ..., tenant_only: bool | NotGiven = ..., limit: int | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[AuditLog]:
         """List user actions and configuration changes within this organization.
 
@@ -94,7 +146,15 @@ Args:
   before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list."""
 
 
-class OrganizationCertificates(SyncAPIResource):
+class AuditLogsWithRawResponse:
+    list = _raw(AuditLogs.list)
+
+
+class AuditLogsWithStreamingResponse:
+    list = _streamed(AuditLogs.list)
+
+
+class OrganizationCertificates(SyncAPIResource[OrganizationCertificatesWithRawResponse, OrganizationCertificatesWithStreamingResponse]):
     def activate(self, *, certificate_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[OrganizationCertificate]:
         """Activate certificates at the organization level.
 
@@ -147,7 +207,27 @@ Args:
   name: The updated name for the certificate"""
 
 
-class OrganizationDataRetentionResource(SyncAPIResource):
+class OrganizationCertificatesWithRawResponse:
+    activate = _raw(OrganizationCertificates.activate)
+    create = _raw(OrganizationCertificates.create)
+    deactivate = _raw(OrganizationCertificates.deactivate)
+    delete = _raw(OrganizationCertificates.delete)
+    list = _raw(OrganizationCertificates.list)
+    retrieve = _raw(OrganizationCertificates.retrieve)
+    update = _raw(OrganizationCertificates.update)
+
+
+class OrganizationCertificatesWithStreamingResponse:
+    activate = _streamed(OrganizationCertificates.activate)
+    create = _streamed(OrganizationCertificates.create)
+    deactivate = _streamed(OrganizationCertificates.deactivate)
+    delete = _streamed(OrganizationCertificates.delete)
+    list = _streamed(OrganizationCertificates.list)
+    retrieve = _streamed(OrganizationCertificates.retrieve)
+    update = _streamed(OrganizationCertificates.update)
+
+
+class OrganizationDataRetentionResource(SyncAPIResource[OrganizationDataRetentionResourceWithRawResponse, OrganizationDataRetentionResourceWithStreamingResponse]):
     def retrieve(self, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationDataRetention:
         """Retrieves organization data retention controls."""
     def update(self, *, retention_type: Literal["zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationDataRetention:
@@ -157,7 +237,17 @@ Args:
   retention_type: The desired organization data retention type."""
 
 
-class OrganizationGroups(SyncAPIResource):
+class OrganizationDataRetentionResourceWithRawResponse:
+    retrieve = _raw(OrganizationDataRetentionResource.retrieve)
+    update = _raw(OrganizationDataRetentionResource.update)
+
+
+class OrganizationDataRetentionResourceWithStreamingResponse:
+    retrieve = _streamed(OrganizationDataRetentionResource.retrieve)
+    update = _streamed(OrganizationDataRetentionResource.update)
+
+
+class OrganizationGroups(SyncAPIResource[OrganizationGroupsWithRawResponse, OrganizationGroupsWithStreamingResponse]):
     @property
     def roles(self) -> OrganizationGroupsRoles: ...
     @property
@@ -192,7 +282,27 @@ Args:
   name: New display name for the group."""
 
 
-class OrganizationGroupsRoles(SyncAPIResource):
+class OrganizationGroupsWithRawResponse:
+    roles: OrganizationGroupsRolesWithRawResponse
+    users: GroupsUsersWithRawResponse
+    create = _raw(OrganizationGroups.create)
+    delete = _raw(OrganizationGroups.delete)
+    list = _raw(OrganizationGroups.list)
+    retrieve = _raw(OrganizationGroups.retrieve)
+    update = _raw(OrganizationGroups.update)
+
+
+class OrganizationGroupsWithStreamingResponse:
+    roles: OrganizationGroupsRolesWithStreamingResponse
+    users: GroupsUsersWithStreamingResponse
+    create = _streamed(OrganizationGroups.create)
+    delete = _streamed(OrganizationGroups.delete)
+    list = _streamed(OrganizationGroups.list)
+    retrieve = _streamed(OrganizationGroups.retrieve)
+    update = _streamed(OrganizationGroups.update)
+
+
+class OrganizationGroupsRoles(SyncAPIResource[OrganizationGroupsRolesWithRawResponse, OrganizationGroupsRolesWithStreamingResponse]):
     def create(self, group_id: str, *, role_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupRoleAssignment:
         """Assigns an organization role to a group within the organization.
 
@@ -221,7 +331,21 @@ Args:
   role_id: The ID of the organization role to retrieve for the group."""
 
 
-class GroupsUsers(SyncAPIResource):
+class OrganizationGroupsRolesWithRawResponse:
+    create = _raw(OrganizationGroupsRoles.create)
+    delete = _raw(OrganizationGroupsRoles.delete)
+    list = _raw(OrganizationGroupsRoles.list)
+    retrieve = _raw(OrganizationGroupsRoles.retrieve)
+
+
+class OrganizationGroupsRolesWithStreamingResponse:
+    create = _streamed(OrganizationGroupsRoles.create)
+    delete = _streamed(OrganizationGroupsRoles.delete)
+    list = _streamed(OrganizationGroupsRoles.list)
+    retrieve = _streamed(OrganizationGroupsRoles.retrieve)
+
+
+class GroupsUsers(SyncAPIResource[GroupsUsersWithRawResponse, GroupsUsersWithStreamingResponse]):
     def create(self, group_id: str, *, user_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupUserAssignment:
         """Adds a user to a group.
 
@@ -250,7 +374,21 @@ Args:
   user_id: The ID of the user to retrieve from the group."""
 
 
-class Invites(SyncAPIResource):
+class GroupsUsersWithRawResponse:
+    create = _raw(GroupsUsers.create)
+    delete = _raw(GroupsUsers.delete)
+    list = _raw(GroupsUsers.list)
+    retrieve = _raw(GroupsUsers.retrieve)
+
+
+class GroupsUsersWithStreamingResponse:
+    create = _streamed(GroupsUsers.create)
+    delete = _streamed(GroupsUsers.delete)
+    list = _streamed(GroupsUsers.list)
+    retrieve = _streamed(GroupsUsers.retrieve)
+
+
+class Invites(SyncAPIResource[InvitesWithRawResponse, InvitesWithStreamingResponse]):
     def create(self, *, email: str, role: Literal["reader", "owner"], projects: Iterable[InvitesCreateProjectParam] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Invite:
         """Create an invite for a user to the organization. The invite must be accepted by the user before they have access to the organization.
 
@@ -276,7 +414,21 @@ Args:
   invite_id: The ID of the invite to retrieve."""
 
 
-class Projects(SyncAPIResource):
+class InvitesWithRawResponse:
+    create = _raw(Invites.create)
+    delete = _raw(Invites.delete)
+    list = _raw(Invites.list)
+    retrieve = _raw(Invites.retrieve)
+
+
+class InvitesWithStreamingResponse:
+    create = _streamed(Invites.create)
+    delete = _streamed(Invites.delete)
+    list = _streamed(Invites.list)
+    retrieve = _streamed(Invites.retrieve)
+
+
+class Projects(SyncAPIResource[ProjectsWithRawResponse, ProjectsWithStreamingResponse]):
     @property
     def api_keys(self) -> ProjectsAPIKeys: ...
     @property
@@ -334,7 +486,47 @@ Args:
   external_key_id: External key ID to associate with the project."""
 
 
-class ProjectsAPIKeys(SyncAPIResource):
+class ProjectsWithRawResponse:
+    api_keys: ProjectsAPIKeysWithRawResponse
+    certificates: ProjectsCertificatesWithRawResponse
+    data_retention: ProjectsDataRetentionWithRawResponse
+    groups: ProjectsGroupsWithRawResponse
+    hosted_tool_permissions: HostedToolPermissionsWithRawResponse
+    model_permissions: ModelPermissionsWithRawResponse
+    rate_limits: RateLimitsWithRawResponse
+    roles: ProjectsRolesWithRawResponse
+    service_accounts: ServiceAccountsWithRawResponse
+    spend_alerts: ProjectsSpendAlertsWithRawResponse
+    spend_limit: ProjectsSpendLimitWithRawResponse
+    users: ProjectsUsersWithRawResponse
+    archive = _raw(Projects.archive)
+    create = _raw(Projects.create)
+    list = _raw(Projects.list)
+    retrieve = _raw(Projects.retrieve)
+    update = _raw(Projects.update)
+
+
+class ProjectsWithStreamingResponse:
+    api_keys: ProjectsAPIKeysWithStreamingResponse
+    certificates: ProjectsCertificatesWithStreamingResponse
+    data_retention: ProjectsDataRetentionWithStreamingResponse
+    groups: ProjectsGroupsWithStreamingResponse
+    hosted_tool_permissions: HostedToolPermissionsWithStreamingResponse
+    model_permissions: ModelPermissionsWithStreamingResponse
+    rate_limits: RateLimitsWithStreamingResponse
+    roles: ProjectsRolesWithStreamingResponse
+    service_accounts: ServiceAccountsWithStreamingResponse
+    spend_alerts: ProjectsSpendAlertsWithStreamingResponse
+    spend_limit: ProjectsSpendLimitWithStreamingResponse
+    users: ProjectsUsersWithStreamingResponse
+    archive = _streamed(Projects.archive)
+    create = _streamed(Projects.create)
+    list = _streamed(Projects.list)
+    retrieve = _streamed(Projects.retrieve)
+    update = _streamed(Projects.update)
+
+
+class ProjectsAPIKeys(SyncAPIResource[ProjectsAPIKeysWithRawResponse, ProjectsAPIKeysWithStreamingResponse]):
     def delete(self, api_key_id: str, *, project_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectApiKeyDeleteResponse:
         """Deletes an API key from the project.
 
@@ -360,7 +552,19 @@ Args:
   api_key_id: The ID of the API key."""
 
 
-class ProjectsCertificates(SyncAPIResource):
+class ProjectsAPIKeysWithRawResponse:
+    delete = _raw(ProjectsAPIKeys.delete)
+    list = _raw(ProjectsAPIKeys.list)
+    retrieve = _raw(ProjectsAPIKeys.retrieve)
+
+
+class ProjectsAPIKeysWithStreamingResponse:
+    delete = _streamed(ProjectsAPIKeys.delete)
+    list = _streamed(ProjectsAPIKeys.list)
+    retrieve = _streamed(ProjectsAPIKeys.retrieve)
+
+
+class ProjectsCertificates(SyncAPIResource[ProjectsCertificatesWithRawResponse, ProjectsCertificatesWithStreamingResponse]):
     def activate(self, project_id: str, *, certificate_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[OrganizationProjectCertificate]:
         """Activate certificates at the project level.
 
@@ -386,7 +590,19 @@ Args:
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order."""
 
 
-class ProjectsDataRetention(SyncAPIResource):
+class ProjectsCertificatesWithRawResponse:
+    activate = _raw(ProjectsCertificates.activate)
+    deactivate = _raw(ProjectsCertificates.deactivate)
+    list = _raw(ProjectsCertificates.list)
+
+
+class ProjectsCertificatesWithStreamingResponse:
+    activate = _streamed(ProjectsCertificates.activate)
+    deactivate = _streamed(ProjectsCertificates.deactivate)
+    list = _streamed(ProjectsCertificates.list)
+
+
+class ProjectsDataRetention(SyncAPIResource[ProjectsDataRetentionWithRawResponse, ProjectsDataRetentionWithStreamingResponse]):
     def retrieve(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectDataRetention:
         """Retrieves project data retention controls.
 
@@ -400,7 +616,17 @@ Args:
   retention_type: The desired project data retention type."""
 
 
-class ProjectsGroups(SyncAPIResource):
+class ProjectsDataRetentionWithRawResponse:
+    retrieve = _raw(ProjectsDataRetention.retrieve)
+    update = _raw(ProjectsDataRetention.update)
+
+
+class ProjectsDataRetentionWithStreamingResponse:
+    retrieve = _streamed(ProjectsDataRetention.retrieve)
+    update = _streamed(ProjectsDataRetention.update)
+
+
+class ProjectsGroups(SyncAPIResource[ProjectsGroupsWithRawResponse, ProjectsGroupsWithStreamingResponse]):
     @property
     def roles(self) -> ProjectsGroupsRoles: ...
     def create(self, project_id: str, *, group_id: str, role: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectGroup:
@@ -433,7 +659,23 @@ Args:
   group_type: The type of group to retrieve."""
 
 
-class ProjectsGroupsRoles(SyncAPIResource):
+class ProjectsGroupsWithRawResponse:
+    roles: ProjectsGroupsRolesWithRawResponse
+    create = _raw(ProjectsGroups.create)
+    delete = _raw(ProjectsGroups.delete)
+    list = _raw(ProjectsGroups.list)
+    retrieve = _raw(ProjectsGroups.retrieve)
+
+
+class ProjectsGroupsWithStreamingResponse:
+    roles: ProjectsGroupsRolesWithStreamingResponse
+    create = _streamed(ProjectsGroups.create)
+    delete = _streamed(ProjectsGroups.delete)
+    list = _streamed(ProjectsGroups.list)
+    retrieve = _streamed(ProjectsGroups.retrieve)
+
+
+class ProjectsGroupsRoles(SyncAPIResource[ProjectsGroupsRolesWithRawResponse, ProjectsGroupsRolesWithStreamingResponse]):
     def create(self, group_id: str, *, project_id: str, role_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> GroupRoleAssignment:
         """Assigns a project role to a group within a project.
 
@@ -466,7 +708,21 @@ Args:
   role_id: The ID of the project role to retrieve for the group."""
 
 
-class HostedToolPermissions(SyncAPIResource):
+class ProjectsGroupsRolesWithRawResponse:
+    create = _raw(ProjectsGroupsRoles.create)
+    delete = _raw(ProjectsGroupsRoles.delete)
+    list = _raw(ProjectsGroupsRoles.list)
+    retrieve = _raw(ProjectsGroupsRoles.retrieve)
+
+
+class ProjectsGroupsRolesWithStreamingResponse:
+    create = _streamed(ProjectsGroupsRoles.create)
+    delete = _streamed(ProjectsGroupsRoles.delete)
+    list = _streamed(ProjectsGroupsRoles.list)
+    retrieve = _streamed(ProjectsGroupsRoles.retrieve)
+
+
+class HostedToolPermissions(SyncAPIResource[HostedToolPermissionsWithRawResponse, HostedToolPermissionsWithStreamingResponse]):
     def retrieve(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectHostedToolPermissions:
         """Returns hosted tool permissions for a project.
 
@@ -484,7 +740,17 @@ Args:
   code_interpreter: The code interpreter permission update."""
 
 
-class ModelPermissions(SyncAPIResource):
+class HostedToolPermissionsWithRawResponse:
+    retrieve = _raw(HostedToolPermissions.retrieve)
+    update = _raw(HostedToolPermissions.update)
+
+
+class HostedToolPermissionsWithStreamingResponse:
+    retrieve = _streamed(HostedToolPermissions.retrieve)
+    update = _streamed(HostedToolPermissions.update)
+
+
+class ModelPermissions(SyncAPIResource[ModelPermissionsWithRawResponse, ModelPermissionsWithStreamingResponse]):
     def delete(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectModelPermissionsDeleteResponse:
         """Deletes model permissions for a project.
 
@@ -504,7 +770,19 @@ Args:
   model_ids: The model IDs included in this permissions policy."""
 
 
-class RateLimits(SyncAPIResource):
+class ModelPermissionsWithRawResponse:
+    delete = _raw(ModelPermissions.delete)
+    retrieve = _raw(ModelPermissions.retrieve)
+    update = _raw(ModelPermissions.update)
+
+
+class ModelPermissionsWithStreamingResponse:
+    delete = _streamed(ModelPermissions.delete)
+    retrieve = _streamed(ModelPermissions.retrieve)
+    update = _streamed(ModelPermissions.update)
+
+
+class RateLimits(SyncAPIResource[RateLimitsWithRawResponse, RateLimitsWithStreamingResponse]):
     def list_rate_limits(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ProjectRateLimit]:
         """Returns the rate limits per model for a project.
 
@@ -527,7 +805,17 @@ Args:
   batch_1_day_max_input_tokens: The maximum batch input tokens per day. Only relevant for certain models."""
 
 
-class ProjectsRoles(SyncAPIResource):
+class RateLimitsWithRawResponse:
+    list_rate_limits = _raw(RateLimits.list_rate_limits)
+    update_rate_limit = _raw(RateLimits.update_rate_limit)
+
+
+class RateLimitsWithStreamingResponse:
+    list_rate_limits = _streamed(RateLimits.list_rate_limits)
+    update_rate_limit = _streamed(RateLimits.update_rate_limit)
+
+
+class ProjectsRoles(SyncAPIResource[ProjectsRolesWithRawResponse, ProjectsRolesWithStreamingResponse]):
     def create(self, project_id: str, *, role_name: str, permissions: List[str], description: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Role:
         """Creates a custom role for a project.
 
@@ -567,7 +855,23 @@ Args:
   role_name: New name for the role."""
 
 
-class ServiceAccounts(SyncAPIResource):
+class ProjectsRolesWithRawResponse:
+    create = _raw(ProjectsRoles.create)
+    delete = _raw(ProjectsRoles.delete)
+    list = _raw(ProjectsRoles.list)
+    retrieve = _raw(ProjectsRoles.retrieve)
+    update = _raw(ProjectsRoles.update)
+
+
+class ProjectsRolesWithStreamingResponse:
+    create = _streamed(ProjectsRoles.create)
+    delete = _streamed(ProjectsRoles.delete)
+    list = _streamed(ProjectsRoles.list)
+    retrieve = _streamed(ProjectsRoles.retrieve)
+    update = _streamed(ProjectsRoles.update)
+
+
+class ServiceAccounts(SyncAPIResource[ServiceAccountsWithRawResponse, ServiceAccountsWithStreamingResponse]):
     @property
     def api_keys(self) -> ServiceAccountsAPIKeys: ...
     def create(self, project_id: str, *, name: str, create_service_account_only: bool | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectServiceAccountCreateResponse:
@@ -609,7 +913,25 @@ Args:
   role: The updated service account role."""
 
 
-class ServiceAccountsAPIKeys(SyncAPIResource):
+class ServiceAccountsWithRawResponse:
+    api_keys: ServiceAccountsAPIKeysWithRawResponse
+    create = _raw(ServiceAccounts.create)
+    delete = _raw(ServiceAccounts.delete)
+    list = _raw(ServiceAccounts.list)
+    retrieve = _raw(ServiceAccounts.retrieve)
+    update = _raw(ServiceAccounts.update)
+
+
+class ServiceAccountsWithStreamingResponse:
+    api_keys: ServiceAccountsAPIKeysWithStreamingResponse
+    create = _streamed(ServiceAccounts.create)
+    delete = _streamed(ServiceAccounts.delete)
+    list = _streamed(ServiceAccounts.list)
+    retrieve = _streamed(ServiceAccounts.retrieve)
+    update = _streamed(ServiceAccounts.update)
+
+
+class ServiceAccountsAPIKeys(SyncAPIResource[ServiceAccountsAPIKeysWithRawResponse, ServiceAccountsAPIKeysWithStreamingResponse]):
     def create(self, service_account_id: str, *, project_id: str, name: str | NotGiven = ..., scopes: List[str] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ServiceAccountApiKeyBody:
         """Creates an API key for a service account in the project.
 
@@ -620,7 +942,15 @@ Args:
   scopes: API key scopes."""
 
 
-class ProjectsSpendAlerts(SyncAPIResource):
+class ServiceAccountsAPIKeysWithRawResponse:
+    create = _raw(ServiceAccountsAPIKeys.create)
+
+
+class ServiceAccountsAPIKeysWithStreamingResponse:
+    create = _streamed(ServiceAccountsAPIKeys.create)
+
+
+class ProjectsSpendAlerts(SyncAPIResource[ProjectsSpendAlertsWithRawResponse, ProjectsSpendAlertsWithStreamingResponse]):
     def create(self, project_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendAlert:
         """Creates a project spend alert.
 
@@ -663,7 +993,23 @@ Args:
   notification_channel: Email notification settings for a spend alert."""
 
 
-class ProjectsSpendLimit(SyncAPIResource):
+class ProjectsSpendAlertsWithRawResponse:
+    create = _raw(ProjectsSpendAlerts.create)
+    delete = _raw(ProjectsSpendAlerts.delete)
+    list = _raw(ProjectsSpendAlerts.list)
+    retrieve = _raw(ProjectsSpendAlerts.retrieve)
+    update = _raw(ProjectsSpendAlerts.update)
+
+
+class ProjectsSpendAlertsWithStreamingResponse:
+    create = _streamed(ProjectsSpendAlerts.create)
+    delete = _streamed(ProjectsSpendAlerts.delete)
+    list = _streamed(ProjectsSpendAlerts.list)
+    retrieve = _streamed(ProjectsSpendAlerts.retrieve)
+    update = _streamed(ProjectsSpendAlerts.update)
+
+
+class ProjectsSpendLimit(SyncAPIResource[ProjectsSpendLimitWithRawResponse, ProjectsSpendLimitWithStreamingResponse]):
     def delete(self, project_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectSpendLimitDeletedResource:
         """Delete a project's hard spend limit.
 
@@ -684,7 +1030,19 @@ Args:
   interval: The time interval for evaluating spend against the threshold. Currently, only `month` is supported."""
 
 
-class ProjectsUsers(SyncAPIResource):
+class ProjectsSpendLimitWithRawResponse:
+    delete = _raw(ProjectsSpendLimit.delete)
+    retrieve = _raw(ProjectsSpendLimit.retrieve)
+    update = _raw(ProjectsSpendLimit.update)
+
+
+class ProjectsSpendLimitWithStreamingResponse:
+    delete = _streamed(ProjectsSpendLimit.delete)
+    retrieve = _streamed(ProjectsSpendLimit.retrieve)
+    update = _streamed(ProjectsSpendLimit.update)
+
+
+class ProjectsUsers(SyncAPIResource[ProjectsUsersWithRawResponse, ProjectsUsersWithStreamingResponse]):
     @property
     def roles(self) -> ProjectsUsersRoles: ...
     def create(self, project_id: str, *, role: str, user_id: str | None | NotGiven = ..., email: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ProjectUser:
@@ -726,7 +1084,25 @@ Args:
   role: `owner` or `member`"""
 
 
-class ProjectsUsersRoles(SyncAPIResource):
+class ProjectsUsersWithRawResponse:
+    roles: ProjectsUsersRolesWithRawResponse
+    create = _raw(ProjectsUsers.create)
+    delete = _raw(ProjectsUsers.delete)
+    list = _raw(ProjectsUsers.list)
+    retrieve = _raw(ProjectsUsers.retrieve)
+    update = _raw(ProjectsUsers.update)
+
+
+class ProjectsUsersWithStreamingResponse:
+    roles: ProjectsUsersRolesWithStreamingResponse
+    create = _streamed(ProjectsUsers.create)
+    delete = _streamed(ProjectsUsers.delete)
+    list = _streamed(ProjectsUsers.list)
+    retrieve = _streamed(ProjectsUsers.retrieve)
+    update = _streamed(ProjectsUsers.update)
+
+
+class ProjectsUsersRoles(SyncAPIResource[ProjectsUsersRolesWithRawResponse, ProjectsUsersRolesWithStreamingResponse]):
     def create(self, user_id: str, *, project_id: str, role_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> UserRoleAssignment:
         """Assigns a project role to a user within a project.
 
@@ -759,7 +1135,21 @@ Args:
   role_id: The ID of the project role to retrieve for the user."""
 
 
-class OrganizationRoles(SyncAPIResource):
+class ProjectsUsersRolesWithRawResponse:
+    create = _raw(ProjectsUsersRoles.create)
+    delete = _raw(ProjectsUsersRoles.delete)
+    list = _raw(ProjectsUsersRoles.list)
+    retrieve = _raw(ProjectsUsersRoles.retrieve)
+
+
+class ProjectsUsersRolesWithStreamingResponse:
+    create = _streamed(ProjectsUsersRoles.create)
+    delete = _streamed(ProjectsUsersRoles.delete)
+    list = _streamed(ProjectsUsersRoles.list)
+    retrieve = _streamed(ProjectsUsersRoles.retrieve)
+
+
+class OrganizationRoles(SyncAPIResource[OrganizationRolesWithRawResponse, OrganizationRolesWithStreamingResponse]):
     def create(self, *, role_name: str, permissions: List[str], description: str | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Role:
         """Creates a custom role for the organization.
 
@@ -794,7 +1184,23 @@ Args:
   role_name: New name for the role."""
 
 
-class OrganizationSpendAlerts(SyncAPIResource):
+class OrganizationRolesWithRawResponse:
+    create = _raw(OrganizationRoles.create)
+    delete = _raw(OrganizationRoles.delete)
+    list = _raw(OrganizationRoles.list)
+    retrieve = _raw(OrganizationRoles.retrieve)
+    update = _raw(OrganizationRoles.update)
+
+
+class OrganizationRolesWithStreamingResponse:
+    create = _streamed(OrganizationRoles.create)
+    delete = _streamed(OrganizationRoles.delete)
+    list = _streamed(OrganizationRoles.list)
+    retrieve = _streamed(OrganizationRoles.retrieve)
+    update = _streamed(OrganizationRoles.update)
+
+
+class OrganizationSpendAlerts(SyncAPIResource[OrganizationSpendAlertsWithRawResponse, OrganizationSpendAlertsWithStreamingResponse]):
     def create(self, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendAlert:
         """Creates an organization spend alert.
 
@@ -832,7 +1238,23 @@ Args:
   notification_channel: Email notification settings for a spend alert."""
 
 
-class OrganizationSpendLimit(SyncAPIResource):
+class OrganizationSpendAlertsWithRawResponse:
+    create = _raw(OrganizationSpendAlerts.create)
+    delete = _raw(OrganizationSpendAlerts.delete)
+    list = _raw(OrganizationSpendAlerts.list)
+    retrieve = _raw(OrganizationSpendAlerts.retrieve)
+    update = _raw(OrganizationSpendAlerts.update)
+
+
+class OrganizationSpendAlertsWithStreamingResponse:
+    create = _streamed(OrganizationSpendAlerts.create)
+    delete = _streamed(OrganizationSpendAlerts.delete)
+    list = _streamed(OrganizationSpendAlerts.list)
+    retrieve = _streamed(OrganizationSpendAlerts.retrieve)
+    update = _streamed(OrganizationSpendAlerts.update)
+
+
+class OrganizationSpendLimit(SyncAPIResource[OrganizationSpendLimitWithRawResponse, OrganizationSpendLimitWithStreamingResponse]):
     def delete(self, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendLimitDeletedResource:
         """Delete the organization's hard spend limit."""
     def retrieve(self, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> OrganizationSpendLimitResource:
@@ -846,7 +1268,19 @@ Args:
   interval: The time interval for evaluating spend against the threshold. Currently, only `month` is supported."""
 
 
-class Usage(SyncAPIResource):
+class OrganizationSpendLimitWithRawResponse:
+    delete = _raw(OrganizationSpendLimit.delete)
+    retrieve = _raw(OrganizationSpendLimit.retrieve)
+    update = _raw(OrganizationSpendLimit.update)
+
+
+class OrganizationSpendLimitWithStreamingResponse:
+    delete = _streamed(OrganizationSpendLimit.delete)
+    retrieve = _streamed(OrganizationSpendLimit.retrieve)
+    update = _streamed(OrganizationSpendLimit.update)
+
+
+class Usage(SyncAPIResource[UsageWithRawResponse, UsageWithStreamingResponse]):
     def audio_speeches(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> PageNumberPage[UsageTimeBucket]:
         """Get audio speeches usage details for the organization.
 
@@ -1029,7 +1463,35 @@ Args:
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
 
 
-class OrganizationUsers(SyncAPIResource):
+class UsageWithRawResponse:
+    audio_speeches = _raw(Usage.audio_speeches)
+    audio_transcriptions = _raw(Usage.audio_transcriptions)
+    code_interpreter_sessions = _raw(Usage.code_interpreter_sessions)
+    completions = _raw(Usage.completions)
+    costs = _raw(Usage.costs)
+    embeddings = _raw(Usage.embeddings)
+    file_search_calls = _raw(Usage.file_search_calls)
+    images = _raw(Usage.images)
+    moderations = _raw(Usage.moderations)
+    vector_stores = _raw(Usage.vector_stores)
+    web_search_calls = _raw(Usage.web_search_calls)
+
+
+class UsageWithStreamingResponse:
+    audio_speeches = _streamed(Usage.audio_speeches)
+    audio_transcriptions = _streamed(Usage.audio_transcriptions)
+    code_interpreter_sessions = _streamed(Usage.code_interpreter_sessions)
+    completions = _streamed(Usage.completions)
+    costs = _streamed(Usage.costs)
+    embeddings = _streamed(Usage.embeddings)
+    file_search_calls = _streamed(Usage.file_search_calls)
+    images = _streamed(Usage.images)
+    moderations = _streamed(Usage.moderations)
+    vector_stores = _streamed(Usage.vector_stores)
+    web_search_calls = _streamed(Usage.web_search_calls)
+
+
+class OrganizationUsers(SyncAPIResource[OrganizationUsersWithRawResponse, OrganizationUsersWithStreamingResponse]):
     @property
     def roles(self) -> OrganizationUsersRoles: ...
     def delete(self, user_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> UserDeleteResponse:
@@ -1060,7 +1522,23 @@ Args:
   developer_persona: Developer persona metadata."""
 
 
-class OrganizationUsersRoles(SyncAPIResource):
+class OrganizationUsersWithRawResponse:
+    roles: OrganizationUsersRolesWithRawResponse
+    delete = _raw(OrganizationUsers.delete)
+    list = _raw(OrganizationUsers.list)
+    retrieve = _raw(OrganizationUsers.retrieve)
+    update = _raw(OrganizationUsers.update)
+
+
+class OrganizationUsersWithStreamingResponse:
+    roles: OrganizationUsersRolesWithStreamingResponse
+    delete = _streamed(OrganizationUsers.delete)
+    list = _streamed(OrganizationUsers.list)
+    retrieve = _streamed(OrganizationUsers.retrieve)
+    update = _streamed(OrganizationUsers.update)
+
+
+class OrganizationUsersRoles(SyncAPIResource[OrganizationUsersRolesWithRawResponse, OrganizationUsersRolesWithStreamingResponse]):
     def create(self, user_id: str, *, role_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> UserRoleAssignment:
         """Assigns an organization role to a user within the organization.
 
@@ -1087,3 +1565,17 @@ Args:
 Args:
   user_id: The ID of the user to inspect.
   role_id: The ID of the organization role to retrieve for the user."""
+
+
+class OrganizationUsersRolesWithRawResponse:
+    create = _raw(OrganizationUsersRoles.create)
+    delete = _raw(OrganizationUsersRoles.delete)
+    list = _raw(OrganizationUsersRoles.list)
+    retrieve = _raw(OrganizationUsersRoles.retrieve)
+
+
+class OrganizationUsersRolesWithStreamingResponse:
+    create = _streamed(OrganizationUsersRoles.create)
+    delete = _streamed(OrganizationUsersRoles.delete)
+    list = _streamed(OrganizationUsersRoles.list)
+    retrieve = _streamed(OrganizationUsersRoles.retrieve)

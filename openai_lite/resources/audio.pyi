@@ -3,7 +3,7 @@
 from typing import Iterable, List, Sequence, overload
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
 from openai_lite._response import BinaryResponseContent
@@ -13,7 +13,7 @@ from openai_lite.types.audio import AudioResponseFormat, CreateTranscriptionResp
 __all__ = ["Audio", "Speech", "Transcriptions", "Translations"]
 
 
-class Audio(SyncAPIResource):
+class Audio(SyncAPIResource[AudioWithRawResponse, AudioWithStreamingResponse]):
     @property
     def speech(self) -> Speech: ...
     @property
@@ -22,7 +22,19 @@ class Audio(SyncAPIResource):
     def translations(self) -> Translations: ...
 
 
-class Speech(SyncAPIResource):
+class AudioWithRawResponse:
+    speech: SpeechWithRawResponse
+    transcriptions: TranscriptionsWithRawResponse
+    translations: TranslationsWithRawResponse
+
+
+class AudioWithStreamingResponse:
+    speech: SpeechWithStreamingResponse
+    transcriptions: TranscriptionsWithStreamingResponse
+    translations: TranslationsWithStreamingResponse
+
+
+class Speech(SyncAPIResource[SpeechWithRawResponse, SpeechWithStreamingResponse]):
     def create(self, *, model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"], input: str, voice: VoiceIdsOrCustomVoiceParam, instructions: str | NotGiven = ..., response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | NotGiven = ..., speed: float | NotGiven = ..., stream_format: Literal["sse", "audio"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Generates audio from the input text.
 
@@ -38,7 +50,15 @@ Args:
   stream_format: The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not supported for `tts-1` or `tts-1-hd`."""
 
 
-class Transcriptions(SyncAPIResource):
+class SpeechWithRawResponse:
+    create = _raw(Speech.create)
+
+
+class SpeechWithStreamingResponse:
+    create = _streamed(Speech.create)
+
+
+class Transcriptions(SyncAPIResource[TranscriptionsWithRawResponse, TranscriptionsWithStreamingResponse]):
     @overload
     def create(self, *, file: FileTypes, model: str | Literal["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"], language: str | NotGiven = ..., languages: List[str] | NotGiven = ..., keywords: List[str] | NotGiven = ..., prompt: str | NotGiven = ..., response_format: AudioResponseFormat | NotGiven = ..., temperature: float | NotGiven = ..., include: Iterable[TranscriptionInclude] | NotGiven = ..., timestamp_granularities: Sequence[Literal["word", "segment"]] | NotGiven = ..., stream: Literal[False] | None | NotGiven = ..., chunking_strategy: Literal["auto"] | VadConfigParam | None | NotGiven = ..., known_speaker_names: List[str] | NotGiven = ..., known_speaker_references: List[str] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> TranscriptionsCreateResponse:
         """Transcribes audio into the input language.
@@ -80,7 +100,15 @@ Args:
         ...
 
 
-class Translations(SyncAPIResource):
+class TranscriptionsWithRawResponse:
+    create = _raw(Transcriptions.create)
+
+
+class TranscriptionsWithStreamingResponse:
+    create = _streamed(Transcriptions.create)
+
+
+class Translations(SyncAPIResource[TranslationsWithRawResponse, TranslationsWithStreamingResponse]):
     def create(self, *, file: FileTypes, model: str | Literal["whisper-1"], prompt: str | NotGiven = ..., response_format: Literal["json", "text", "srt", "verbose_json", "vtt"] | NotGiven = ..., temperature: float | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> TranslationsCreateResponse:
         """Translates audio into English.
 
@@ -90,3 +118,11 @@ Args:
   prompt: An optional text to guide the model's style or continue a previous audio segment. The [prompt](/docs/guides/speech-to-text#prompting) should be in English.
   response_format: The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, or `vtt`.
   temperature: The sampling temperature, between 0 and 1. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. If set to 0, the model will use [log probability](https://en.wikipedia.org/wiki/Log_probability) to automatically increase the temperature until certain thresholds are hit."""
+
+
+class TranslationsWithRawResponse:
+    create = _raw(Translations.create)
+
+
+class TranslationsWithStreamingResponse:
+    create = _streamed(Translations.create)

@@ -2,7 +2,7 @@
 """Types and documentation of ``client.batches`` and below (the four parameters every method takes last: ``resources/_base.pyi``)."""
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import SyncCursorPage
 from openai_lite.types import Batch, BatchFileExpirationAfterParam, MetadataParam
@@ -10,7 +10,7 @@ from openai_lite.types import Batch, BatchFileExpirationAfterParam, MetadataPara
 __all__ = ["Batches"]
 
 
-class Batches(SyncAPIResource):
+class Batches(SyncAPIResource[BatchesWithRawResponse, BatchesWithStreamingResponse]):
     def cancel(self, batch_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Batch:
         """Cancels an in-progress batch. The batch will be in status `cancelling` for up to 10 minutes, before changing to `cancelled`, where it will have partial results (if any) available in the output file.
 
@@ -45,3 +45,17 @@ Args:
 
 Args:
   batch_id: The ID of the batch to retrieve."""
+
+
+class BatchesWithRawResponse:
+    cancel = _raw(Batches.cancel)
+    create = _raw(Batches.create)
+    list = _raw(Batches.list)
+    retrieve = _raw(Batches.retrieve)
+
+
+class BatchesWithStreamingResponse:
+    cancel = _streamed(Batches.cancel)
+    create = _streamed(Batches.create)
+    list = _streamed(Batches.list)
+    retrieve = _streamed(Batches.retrieve)

@@ -3,7 +3,7 @@
 from typing import Any, Dict, Iterable, Mapping, Sequence, Type, Union, overload
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
 from openai_lite._pagination import SyncCursorPage
@@ -14,13 +14,13 @@ from openai_lite.types.beta.threads import Message, MessageDeleted, Run, RunsCre
 from openai_lite.types.beta.threads.runs import RunStep
 from openai_lite.types.realtime import RealtimeTruncationParam
 from openai_lite.types.responses import BetaCompactResource, BetaContextManagementParam, BetaConversationParam, BetaIncludeEnum, BetaInputItemParam, BetaInputParam, BetaItemResource, BetaMetadataParam, BetaModelIdsCompaction, BetaModelIdsResponses, BetaModerationParam, BetaMultiAgentParam, BetaPersonalityEnum, BetaPromptCacheOptionsParam, BetaPromptCacheRetentionEnum, BetaPromptParam, BetaReasoningParam, BetaResponse, BetaResponseStreamEvent, BetaResponseStreamOptionsParam, BetaResponseTextParam, BetaServiceTierEnum, BetaServiceTierResponses, BetaTokenCountsResource, BetaToolChoiceParam, BetaToolParam, BetaToolsArrayParam, BetaTruncationEnum
-from .chat import Completions
+from .chat import Completions, CompletionsWithRawResponse, CompletionsWithStreamingResponse
 ResponseFormatParamTypes = Union[Dict[str, Any], Mapping[str, Any]]
 
 __all__ = ["Beta", "Assistants", "Chat", "ChatKit", "ChatKitSessions", "ChatKitThreads", "Realtime", "RealtimeSessions", "TranscriptionSessions", "Responses", "InputItems", "InputTokens", "BetaThreads", "Messages", "Runs", "Steps"]
 
 
-class Beta(SyncAPIResource):
+class Beta(SyncAPIResource[BetaWithRawResponse, BetaWithStreamingResponse]):
     @property
     def assistants(self) -> Assistants: ...
     @property
@@ -35,7 +35,25 @@ class Beta(SyncAPIResource):
     def threads(self) -> BetaThreads: ...
 
 
-class Assistants(SyncAPIResource):
+class BetaWithRawResponse:
+    assistants: AssistantsWithRawResponse
+    chat: ChatWithRawResponse
+    chatkit: ChatKitWithRawResponse
+    realtime: RealtimeWithRawResponse
+    responses: ResponsesWithRawResponse
+    threads: BetaThreadsWithRawResponse
+
+
+class BetaWithStreamingResponse:
+    assistants: AssistantsWithStreamingResponse
+    chat: ChatWithStreamingResponse
+    chatkit: ChatKitWithStreamingResponse
+    realtime: RealtimeWithStreamingResponse
+    responses: ResponsesWithStreamingResponse
+    threads: BetaThreadsWithStreamingResponse
+
+
+class Assistants(SyncAPIResource[AssistantsWithRawResponse, AssistantsWithStreamingResponse]):
     def create(self, *, model: str | AssistantSupportedModels, name: str | None | NotGiven = ..., description: str | None | NotGiven = ..., instructions: str | None | NotGiven = ..., reasoning_effort: ReasoningEffort | NotGiven = ..., tools: Iterable[AssistantsCreateToolParam] | NotGiven = ..., tool_resources: AssistantsCreateToolResourceParam | None | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Assistant:
         """Create an assistant with a model and instructions.
 
@@ -135,19 +153,53 @@ Args:
       **Important:** when using JSON mode, you **must** also instruct the model to produce JSON yourself via a system or user message. Without this, the model may generate an unending stream of whitespace until the generation reaches the token limit, resulting in a long-running and seemingly "stuck" request. Also note that the message content may be partially cut off if `finish_reason="length"`, which indicates the generation exceeded `max_tokens` or the conversation exceeded the max context length."""
 
 
-class Chat(SyncAPIResource):
+class AssistantsWithRawResponse:
+    create = _raw(Assistants.create)
+    delete = _raw(Assistants.delete)
+    list = _raw(Assistants.list)
+    retrieve = _raw(Assistants.retrieve)
+    update = _raw(Assistants.update)
+
+
+class AssistantsWithStreamingResponse:
+    create = _streamed(Assistants.create)
+    delete = _streamed(Assistants.delete)
+    list = _streamed(Assistants.list)
+    retrieve = _streamed(Assistants.retrieve)
+    update = _streamed(Assistants.update)
+
+
+class Chat(SyncAPIResource[ChatWithRawResponse, ChatWithStreamingResponse]):
     @property
     def completions(self) -> Completions: ...
 
 
-class ChatKit(SyncAPIResource):
+class ChatWithRawResponse:
+    completions: CompletionsWithRawResponse
+
+
+class ChatWithStreamingResponse:
+    completions: CompletionsWithStreamingResponse
+
+
+class ChatKit(SyncAPIResource[ChatKitWithRawResponse, ChatKitWithStreamingResponse]):
     @property
     def sessions(self) -> ChatKitSessions: ...
     @property
     def threads(self) -> ChatKitThreads: ...
 
 
-class ChatKitSessions(SyncAPIResource):
+class ChatKitWithRawResponse:
+    sessions: ChatKitSessionsWithRawResponse
+    threads: ChatKitThreadsWithRawResponse
+
+
+class ChatKitWithStreamingResponse:
+    sessions: ChatKitSessionsWithStreamingResponse
+    threads: ChatKitThreadsWithStreamingResponse
+
+
+class ChatKitSessions(SyncAPIResource[ChatKitSessionsWithRawResponse, ChatKitSessionsWithStreamingResponse]):
     def cancel(self, session_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ChatSessionResource:
         """Cancel an active ChatKit session and return its most recent metadata.
 
@@ -166,7 +218,17 @@ Args:
   chatkit_configuration: Optional overrides for ChatKit runtime configuration features"""
 
 
-class ChatKitThreads(SyncAPIResource):
+class ChatKitSessionsWithRawResponse:
+    cancel = _raw(ChatKitSessions.cancel)
+    create = _raw(ChatKitSessions.create)
+
+
+class ChatKitSessionsWithStreamingResponse:
+    cancel = _streamed(ChatKitSessions.cancel)
+    create = _streamed(ChatKitSessions.create)
+
+
+class ChatKitThreads(SyncAPIResource[ChatKitThreadsWithRawResponse, ChatKitThreadsWithStreamingResponse]):
     def delete(self, thread_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> DeletedThreadResource:
         """Delete a ChatKit thread along with its items and stored attachments.
 
@@ -197,14 +259,38 @@ Args:
   thread_id: Identifier of the ChatKit thread to retrieve."""
 
 
-class Realtime(SyncAPIResource):
+class ChatKitThreadsWithRawResponse:
+    delete = _raw(ChatKitThreads.delete)
+    list = _raw(ChatKitThreads.list)
+    list_items = _raw(ChatKitThreads.list_items)
+    retrieve = _raw(ChatKitThreads.retrieve)
+
+
+class ChatKitThreadsWithStreamingResponse:
+    delete = _streamed(ChatKitThreads.delete)
+    list = _streamed(ChatKitThreads.list)
+    list_items = _streamed(ChatKitThreads.list_items)
+    retrieve = _streamed(ChatKitThreads.retrieve)
+
+
+class Realtime(SyncAPIResource[RealtimeWithRawResponse, RealtimeWithStreamingResponse]):
     @property
     def sessions(self) -> RealtimeSessions: ...
     @property
     def transcription_sessions(self) -> TranscriptionSessions: ...
 
 
-class RealtimeSessions(SyncAPIResource):
+class RealtimeWithRawResponse:
+    sessions: RealtimeSessionsWithRawResponse
+    transcription_sessions: TranscriptionSessionsWithRawResponse
+
+
+class RealtimeWithStreamingResponse:
+    sessions: RealtimeSessionsWithStreamingResponse
+    transcription_sessions: TranscriptionSessionsWithStreamingResponse
+
+
+class RealtimeSessions(SyncAPIResource[RealtimeSessionsWithRawResponse, RealtimeSessionsWithStreamingResponse]):
     def create(self, *, client_secret: SessionsCreateClientSecretParam, modalities: Any = ..., instructions: str | NotGiven = ..., voice: VoiceIdsOrCustomVoiceParam | NotGiven = ..., input_audio_format: str | NotGiven = ..., output_audio_format: str | NotGiven = ..., input_audio_transcription: SessionsCreateInputAudioTranscriptionParam | NotGiven = ..., speed: float | NotGiven = ..., tracing: Literal["auto"] | SessionsCreateTracingParam | NotGiven = ..., turn_detection: SessionsCreateTurnDetectionParam | NotGiven = ..., tools: Iterable[SessionsCreateToolParam] | NotGiven = ..., tool_choice: str | NotGiven = ..., temperature: float | NotGiven = ..., max_response_output_tokens: int | Literal["inf"] | NotGiven = ..., truncation: RealtimeTruncationParam | NotGiven = ..., prompt: PromptParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RealtimeSessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the
 Realtime API. Can be configured with the same session parameters as the
@@ -264,7 +350,15 @@ Args:
       [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
 
-class TranscriptionSessions(SyncAPIResource):
+class RealtimeSessionsWithRawResponse:
+    create = _raw(RealtimeSessions.create)
+
+
+class RealtimeSessionsWithStreamingResponse:
+    create = _streamed(RealtimeSessions.create)
+
+
+class TranscriptionSessions(SyncAPIResource[TranscriptionSessionsWithRawResponse, TranscriptionSessionsWithStreamingResponse]):
     def create(self, *, turn_detection: TranscriptionSessionsCreateTurnDetectionParam | NotGiven = ..., input_audio_noise_reduction: TranscriptionSessionsCreateInputAudioNoiseReductionParam | NotGiven = ..., input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | NotGiven = ..., input_audio_transcription: AudioTranscriptionParam | NotGiven = ..., include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RealtimeTranscriptionSessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the
 Realtime API specifically for realtime transcriptions.
@@ -289,7 +383,15 @@ Args:
       `item.input_audio_transcription.logprobs`"""
 
 
-class Responses(SyncAPIResource):
+class TranscriptionSessionsWithRawResponse:
+    create = _raw(TranscriptionSessions.create)
+
+
+class TranscriptionSessionsWithStreamingResponse:
+    create = _streamed(TranscriptionSessions.create)
+
+
+class Responses(SyncAPIResource[ResponsesWithRawResponse, ResponsesWithStreamingResponse]):
     @property
     def input_items(self) -> InputItems: ...
     @property
@@ -382,7 +484,27 @@ Args:
         ...
 
 
-class InputItems(SyncAPIResource):
+class ResponsesWithRawResponse:
+    input_items: InputItemsWithRawResponse
+    input_tokens: InputTokensWithRawResponse
+    cancel = _raw(Responses.cancel)
+    compact = _raw(Responses.compact)
+    create = _raw(Responses.create)
+    delete = _raw(Responses.delete)
+    retrieve = _raw(Responses.retrieve)
+
+
+class ResponsesWithStreamingResponse:
+    input_items: InputItemsWithStreamingResponse
+    input_tokens: InputTokensWithStreamingResponse
+    cancel = _streamed(Responses.cancel)
+    compact = _streamed(Responses.compact)
+    create = _streamed(Responses.create)
+    delete = _streamed(Responses.delete)
+    retrieve = _streamed(Responses.retrieve)
+
+
+class InputItems(SyncAPIResource[InputItemsWithRawResponse, InputItemsWithStreamingResponse]):
     def list(self, response_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., include: Iterable[BetaIncludeEnum] | NotGiven = ..., betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[BetaItemResource]:
         """The beta Responses API's ``client.responses.input_items.list``: its documentation covers the parameters both share.
 
@@ -395,7 +517,15 @@ Args:
   betas: Optional beta features to enable for this request."""
 
 
-class InputTokens(SyncAPIResource):
+class InputItemsWithRawResponse:
+    list = _raw(InputItems.list)
+
+
+class InputItemsWithStreamingResponse:
+    list = _streamed(InputItems.list)
+
+
+class InputTokens(SyncAPIResource[InputTokensWithRawResponse, InputTokensWithStreamingResponse]):
     def count(self, *, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., model: str | None | NotGiven = ..., input: str | Iterable[BetaInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., tools: Iterable[BetaToolParam] | None | NotGiven = ..., text: BetaResponseTextParam | None | NotGiven = ..., reasoning: BetaReasoningParam | None | NotGiven = ..., truncation: BetaTruncationEnum | NotGiven = ..., instructions: str | None | NotGiven = ..., personality: BetaPersonalityEnum | NotGiven = ..., conversation: BetaConversationParam | None | NotGiven = ..., tool_choice: BetaToolChoiceParam | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BetaTokenCountsResource:
         """The beta Responses API's ``client.responses.input_tokens.count``: its documentation covers the parameters both share.
 
@@ -415,7 +545,15 @@ Args:
   betas: Optional beta features to enable for this request."""
 
 
-class BetaThreads(SyncAPIResource):
+class InputTokensWithRawResponse:
+    count = _raw(InputTokens.count)
+
+
+class InputTokensWithStreamingResponse:
+    count = _streamed(InputTokens.count)
+
+
+class BetaThreads(SyncAPIResource[BetaThreadsWithRawResponse, BetaThreadsWithStreamingResponse]):
     @property
     def messages(self) -> Messages: ...
     @property
@@ -505,7 +643,27 @@ Args:
         """Create a thread, start a run on it, and poll the run to a terminal status."""
 
 
-class Messages(SyncAPIResource):
+class BetaThreadsWithRawResponse:
+    messages: MessagesWithRawResponse
+    runs: RunsWithRawResponse
+    create = _raw(BetaThreads.create)
+    create_and_run = _raw(BetaThreads.create_and_run)
+    delete = _raw(BetaThreads.delete)
+    retrieve = _raw(BetaThreads.retrieve)
+    update = _raw(BetaThreads.update)
+
+
+class BetaThreadsWithStreamingResponse:
+    messages: MessagesWithStreamingResponse
+    runs: RunsWithStreamingResponse
+    create = _streamed(BetaThreads.create)
+    create_and_run = _streamed(BetaThreads.create_and_run)
+    delete = _streamed(BetaThreads.delete)
+    retrieve = _streamed(BetaThreads.retrieve)
+    update = _streamed(BetaThreads.update)
+
+
+class Messages(SyncAPIResource[MessagesWithRawResponse, MessagesWithStreamingResponse]):
     def create(self, thread_id: str, *, role: Literal["user", "assistant"], content: str | Iterable[CreateMessageRequestContentParam], attachments: Iterable[CreateMessageRequestAttachmentParam] | None | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Message:
         """Create a message.
 
@@ -558,7 +716,23 @@ Args:
       with a maximum length of 512 characters."""
 
 
-class Runs(SyncAPIResource):
+class MessagesWithRawResponse:
+    create = _raw(Messages.create)
+    delete = _raw(Messages.delete)
+    list = _raw(Messages.list)
+    retrieve = _raw(Messages.retrieve)
+    update = _raw(Messages.update)
+
+
+class MessagesWithStreamingResponse:
+    create = _streamed(Messages.create)
+    delete = _streamed(Messages.delete)
+    list = _streamed(Messages.list)
+    retrieve = _streamed(Messages.retrieve)
+    update = _streamed(Messages.update)
+
+
+class Runs(SyncAPIResource[RunsWithRawResponse, RunsWithStreamingResponse]):
     @property
     def steps(self) -> Steps: ...
     def cancel(self, run_id: str, *, thread_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Run:
@@ -677,7 +851,27 @@ Args:
         """Submit tool outputs to a run that ``requires_action``, then poll it to a terminal status."""
 
 
-class Steps(SyncAPIResource):
+class RunsWithRawResponse:
+    steps: StepsWithRawResponse
+    cancel = _raw(Runs.cancel)
+    create = _raw(Runs.create)
+    list = _raw(Runs.list)
+    retrieve = _raw(Runs.retrieve)
+    submit_tool_outputs = _raw(Runs.submit_tool_outputs)
+    update = _raw(Runs.update)
+
+
+class RunsWithStreamingResponse:
+    steps: StepsWithStreamingResponse
+    cancel = _streamed(Runs.cancel)
+    create = _streamed(Runs.create)
+    list = _streamed(Runs.list)
+    retrieve = _streamed(Runs.retrieve)
+    submit_tool_outputs = _streamed(Runs.submit_tool_outputs)
+    update = _streamed(Runs.update)
+
+
+class Steps(SyncAPIResource[StepsWithRawResponse, StepsWithStreamingResponse]):
     def list(self, run_id: str, *, thread_id: str, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., include: Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[RunStep]:
         """Returns a list of run steps belonging to a run.
 
@@ -701,3 +895,13 @@ Args:
   include: A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
 
       See the [file search tool documentation](/docs/assistants/tools/file-search#customizing-file-search-settings) for more information."""
+
+
+class StepsWithRawResponse:
+    list = _raw(Steps.list)
+    retrieve = _raw(Steps.retrieve)
+
+
+class StepsWithStreamingResponse:
+    list = _streamed(Steps.list)
+    retrieve = _streamed(Steps.retrieve)

@@ -3,7 +3,7 @@
 from typing import Any, Dict, Iterable, Mapping, Type, TypeVar, Union, overload
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
 from openai_lite._pagination import SyncCursorPage
@@ -18,12 +18,20 @@ ResponseFormatParamTypes = Union[Dict[str, Any], Mapping[str, Any]]
 __all__ = ["Chat", "Completions", "Messages"]
 
 
-class Chat(SyncAPIResource):
+class Chat(SyncAPIResource[ChatWithRawResponse, ChatWithStreamingResponse]):
     @property
     def completions(self) -> Completions: ...
 
 
-class Completions(SyncAPIResource):
+class ChatWithRawResponse:
+    completions: CompletionsWithRawResponse
+
+
+class ChatWithStreamingResponse:
+    completions: CompletionsWithStreamingResponse
+
+
+class Completions(SyncAPIResource[CompletionsWithRawResponse, CompletionsWithStreamingResponse]):
     @property
     def messages(self) -> Messages: ...
     @overload
@@ -284,7 +292,27 @@ callable, "parse": callable, "parameters": schema, "name": ..., "description": .
 Other keyword arguments are sent with every request as ``create()`` sends them."""
 
 
-class Messages(SyncAPIResource):
+class CompletionsWithRawResponse:
+    messages: MessagesWithRawResponse
+    create = _raw(Completions.create)
+    delete = _raw(Completions.delete)
+    list = _raw(Completions.list)
+    retrieve = _raw(Completions.retrieve)
+    update = _raw(Completions.update)
+    parse = _raw(Completions.parse)
+
+
+class CompletionsWithStreamingResponse:
+    messages: MessagesWithStreamingResponse
+    create = _streamed(Completions.create)
+    delete = _streamed(Completions.delete)
+    list = _streamed(Completions.list)
+    retrieve = _streamed(Completions.retrieve)
+    update = _streamed(Completions.update)
+    parse = _streamed(Completions.parse)
+
+
+class Messages(SyncAPIResource[MessagesWithRawResponse, MessagesWithStreamingResponse]):
     def list(self, completion_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ChatCompletionMessageListData]:
         """Get the messages in a stored chat completion. Only Chat Completions that
 have been created with the `store` parameter set to `true` will be
@@ -295,3 +323,11 @@ Args:
   after: Identifier for the last message from the previous pagination request.
   limit: Number of messages to retrieve.
   order: Sort order for messages by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`."""
+
+
+class MessagesWithRawResponse:
+    list = _raw(Messages.list)
+
+
+class MessagesWithStreamingResponse:
+    list = _streamed(Messages.list)

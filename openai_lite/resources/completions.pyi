@@ -3,7 +3,7 @@
 from typing import Dict, Iterable, List, Sequence, overload
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
 from openai_lite.types import Completion, StopConfiguration
@@ -12,7 +12,7 @@ from openai_lite.types.chat import ChatCompletionStreamOptionsParam
 __all__ = ["Completions"]
 
 
-class Completions(SyncAPIResource):
+class Completions(SyncAPIResource[CompletionsWithRawResponse, CompletionsWithStreamingResponse]):
     @overload
     def create(self, *, model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"], prompt: str | List[str] | Sequence[int] | Iterable[Sequence[int]] | None, best_of: int | None | NotGiven = ..., echo: bool | None | NotGiven = ..., frequency_penalty: float | None | NotGiven = ..., logit_bias: Dict[str, int] | None | NotGiven = ..., logprobs: int | None | NotGiven = ..., max_tokens: int | None | NotGiven = ..., n: int | None | NotGiven = ..., presence_penalty: float | None | NotGiven = ..., seed: int | None | NotGiven = ..., stop: StopConfiguration | NotGiven = ..., stream: Literal[False] | None | NotGiven = ..., stream_options: ChatCompletionStreamOptionsParam | NotGiven = ..., suffix: str | None | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., user: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Completion:
         """Creates a completion for the provided prompt and parameters.
@@ -75,3 +75,11 @@ Args:
     @overload
     def create(self, *, model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"], prompt: str | List[str] | Sequence[int] | Iterable[Sequence[int]] | None, stream: bool, best_of: int | None | NotGiven = ..., echo: bool | None | NotGiven = ..., frequency_penalty: float | None | NotGiven = ..., logit_bias: Dict[str, int] | None | NotGiven = ..., logprobs: int | None | NotGiven = ..., max_tokens: int | None | NotGiven = ..., n: int | None | NotGiven = ..., presence_penalty: float | None | NotGiven = ..., seed: int | None | NotGiven = ..., stop: StopConfiguration | NotGiven = ..., stream_options: ChatCompletionStreamOptionsParam | NotGiven = ..., suffix: str | None | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., user: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Completion | Stream[Completion]:
         ...
+
+
+class CompletionsWithRawResponse:
+    create = _raw(Completions.create)
+
+
+class CompletionsWithStreamingResponse:
+    create = _streamed(Completions.create)

@@ -3,7 +3,7 @@
 from typing import Iterable, List
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
@@ -13,7 +13,7 @@ from openai_lite.types.containers import ContainerFileResource
 __all__ = ["Containers", "Files", "Content"]
 
 
-class Containers(SyncAPIResource):
+class Containers(SyncAPIResource[ContainersWithRawResponse, ContainersWithStreamingResponse]):
     @property
     def files(self) -> Files: ...
     def create(self, *, name: str, file_ids: List[str] | NotGiven = ..., expires_after: ContainersCreateExpiresAfterParam | NotGiven = ..., skills: Iterable[ContainersCreateSkillParam] | NotGiven = ..., memory_limit: Literal["1g", "4g", "16g", "64g"] | NotGiven = ..., network_policy: ContainersCreateNetworkPolicyParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ContainerResource:
@@ -54,7 +54,23 @@ Args:
   container_id: (no description)"""
 
 
-class Files(SyncAPIResource):
+class ContainersWithRawResponse:
+    files: FilesWithRawResponse
+    create = _raw(Containers.create)
+    delete = _raw(Containers.delete)
+    list = _raw(Containers.list)
+    retrieve = _raw(Containers.retrieve)
+
+
+class ContainersWithStreamingResponse:
+    files: FilesWithStreamingResponse
+    create = _streamed(Containers.create)
+    delete = _streamed(Containers.delete)
+    list = _streamed(Containers.list)
+    retrieve = _streamed(Containers.retrieve)
+
+
+class Files(SyncAPIResource[FilesWithRawResponse, FilesWithStreamingResponse]):
     @property
     def content(self) -> Content: ...
     def create(self, container_id: str, *, file_id: str | NotGiven = ..., file: FileTypes | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ContainerFileResource:
@@ -96,7 +112,23 @@ Args:
   file_id: (no description)"""
 
 
-class Content(SyncAPIResource):
+class FilesWithRawResponse:
+    content: ContentWithRawResponse
+    create = _raw(Files.create)
+    delete = _raw(Files.delete)
+    list = _raw(Files.list)
+    retrieve = _raw(Files.retrieve)
+
+
+class FilesWithStreamingResponse:
+    content: ContentWithStreamingResponse
+    create = _streamed(Files.create)
+    delete = _streamed(Files.delete)
+    list = _streamed(Files.list)
+    retrieve = _streamed(Files.retrieve)
+
+
+class Content(SyncAPIResource[ContentWithRawResponse, ContentWithStreamingResponse]):
     def retrieve(self, file_id: str, *, container_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Retrieve Container File Content
 
@@ -105,3 +137,11 @@ Retrieves a container file content.
 Args:
   container_id: (no description)
   file_id: (no description)"""
+
+
+class ContentWithRawResponse:
+    retrieve = _raw(Content.retrieve)
+
+
+class ContentWithStreamingResponse:
+    retrieve = _streamed(Content.retrieve)

@@ -3,7 +3,7 @@
 from typing import Iterable
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import LastIdCursorPage
 from openai_lite.types import IncludeEnum, MetadataParam
@@ -13,7 +13,7 @@ from openai_lite.types.responses import ResponseInputItemParam
 __all__ = ["Conversations", "Items"]
 
 
-class Conversations(SyncAPIResource):
+class Conversations(SyncAPIResource[ConversationsWithRawResponse, ConversationsWithStreamingResponse]):
     @property
     def items(self) -> Items: ...
     def create(self, *, metadata: MetadataParam | None | NotGiven = ..., items: Iterable[ResponseInputItemParam] | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Conversation:
@@ -42,7 +42,23 @@ Args:
               Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters."""
 
 
-class Items(SyncAPIResource):
+class ConversationsWithRawResponse:
+    items: ItemsWithRawResponse
+    create = _raw(Conversations.create)
+    delete = _raw(Conversations.delete)
+    retrieve = _raw(Conversations.retrieve)
+    update = _raw(Conversations.update)
+
+
+class ConversationsWithStreamingResponse:
+    items: ItemsWithStreamingResponse
+    create = _streamed(Conversations.create)
+    delete = _streamed(Conversations.delete)
+    retrieve = _streamed(Conversations.retrieve)
+    update = _streamed(Conversations.update)
+
+
+class Items(SyncAPIResource[ItemsWithRawResponse, ItemsWithStreamingResponse]):
     def create(self, conversation_id: str, *, items: Iterable[ResponseInputItemParam], include: Iterable[IncludeEnum] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ConversationItemList:
         """Create items in a conversation with the given ID.
 
@@ -84,3 +100,17 @@ Args:
   item_id: The ID of the item to retrieve.
   include: Additional fields to include in the response. See the `include`
       parameter for [listing Conversation items above](/docs/api-reference/conversations/list-items#conversations_list_items-include) for more information."""
+
+
+class ItemsWithRawResponse:
+    create = _raw(Items.create)
+    delete = _raw(Items.delete)
+    list = _raw(Items.list)
+    retrieve = _raw(Items.retrieve)
+
+
+class ItemsWithStreamingResponse:
+    create = _streamed(Items.create)
+    delete = _streamed(Items.delete)
+    list = _streamed(Items.list)
+    retrieve = _streamed(Items.retrieve)

@@ -3,14 +3,14 @@
 from typing import Iterable, List, Sequence
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite.types import CreateEmbeddingResponse
 
 __all__ = ["Embeddings"]
 
 
-class Embeddings(SyncAPIResource):
+class Embeddings(SyncAPIResource[EmbeddingsWithRawResponse, EmbeddingsWithStreamingResponse]):
     def create(self, *, input: str | List[str] | Sequence[int] | Iterable[Sequence[int]], model: str | Literal["text-embedding-ada-002", "text-embedding-3-small", "text-embedding-3-large"], encoding_format: Literal["float", "base64"] | NotGiven = ..., dimensions: int | NotGiven = ..., user: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> CreateEmbeddingResponse:
         """Creates an embedding vector representing the input text.
 
@@ -20,3 +20,11 @@ Args:
   encoding_format: The format to return the embeddings in. Can be either `float` or [`base64`](https://pypi.org/project/pybase64/).
   dimensions: The number of dimensions the resulting output embeddings should have. Only supported in `text-embedding-3` and later models.
   user: A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices#end-user-ids)."""
+
+
+class EmbeddingsWithRawResponse:
+    create = _raw(Embeddings.create)
+
+
+class EmbeddingsWithStreamingResponse:
+    create = _streamed(Embeddings.create)

@@ -3,7 +3,7 @@
 from typing import Iterable
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import SyncCursorPage
 from openai_lite.types import Eval, EvalsCreateDataSourceConfigParam, EvalsCreateTestingCriteriaParam, EvalsDeleteResponse, MetadataParam
@@ -12,7 +12,7 @@ from openai_lite.types.evals import EvalRun, EvalRunOutputItem, RunsCreateDataSo
 __all__ = ["Evals", "Runs", "OutputItems"]
 
 
-class Evals(SyncAPIResource):
+class Evals(SyncAPIResource[EvalsWithRawResponse, EvalsWithStreamingResponse]):
     @property
     def runs(self) -> Runs: ...
     def create(self, *, data_source_config: EvalsCreateDataSourceConfigParam, testing_criteria: Iterable[EvalsCreateTestingCriteriaParam], name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Eval:
@@ -63,7 +63,25 @@ Args:
       with a maximum length of 512 characters."""
 
 
-class Runs(SyncAPIResource):
+class EvalsWithRawResponse:
+    runs: RunsWithRawResponse
+    create = _raw(Evals.create)
+    delete = _raw(Evals.delete)
+    list = _raw(Evals.list)
+    retrieve = _raw(Evals.retrieve)
+    update = _raw(Evals.update)
+
+
+class EvalsWithStreamingResponse:
+    runs: RunsWithStreamingResponse
+    create = _streamed(Evals.create)
+    delete = _streamed(Evals.delete)
+    list = _streamed(Evals.list)
+    retrieve = _streamed(Evals.retrieve)
+    update = _streamed(Evals.update)
+
+
+class Runs(SyncAPIResource[RunsWithRawResponse, RunsWithStreamingResponse]):
     @property
     def output_items(self) -> OutputItems: ...
     def cancel(self, run_id: str, *, eval_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> EvalRun:
@@ -108,7 +126,25 @@ Args:
   run_id: The ID of the run to retrieve."""
 
 
-class OutputItems(SyncAPIResource):
+class RunsWithRawResponse:
+    output_items: OutputItemsWithRawResponse
+    cancel = _raw(Runs.cancel)
+    create = _raw(Runs.create)
+    delete = _raw(Runs.delete)
+    list = _raw(Runs.list)
+    retrieve = _raw(Runs.retrieve)
+
+
+class RunsWithStreamingResponse:
+    output_items: OutputItemsWithStreamingResponse
+    cancel = _streamed(Runs.cancel)
+    create = _streamed(Runs.create)
+    delete = _streamed(Runs.delete)
+    list = _streamed(Runs.list)
+    retrieve = _streamed(Runs.retrieve)
+
+
+class OutputItems(SyncAPIResource[OutputItemsWithRawResponse, OutputItemsWithStreamingResponse]):
     def list(self, run_id: str, *, eval_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., status: Literal["fail", "pass"] | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[EvalRunOutputItem]:
         """Get a list of output items for an evaluation run.
 
@@ -127,3 +163,13 @@ Args:
   eval_id: The ID of the evaluation to retrieve runs for.
   run_id: The ID of the run to retrieve.
   output_item_id: The ID of the output item to retrieve."""
+
+
+class OutputItemsWithRawResponse:
+    list = _raw(OutputItems.list)
+    retrieve = _raw(OutputItems.retrieve)
+
+
+class OutputItemsWithStreamingResponse:
+    list = _streamed(OutputItems.list)
+    retrieve = _streamed(OutputItems.retrieve)

@@ -3,7 +3,7 @@
 from typing import Any
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
@@ -12,7 +12,7 @@ from openai_lite.types import FileDeleted, FileExpirationAfterParam, FileObject,
 __all__ = ["Files"]
 
 
-class Files(SyncAPIResource):
+class Files(SyncAPIResource[FilesWithRawResponse, FilesWithStreamingResponse]):
     def content(self, file_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> BinaryResponseContent:
         """Returns a response containing the contents of the specified file.
 
@@ -84,3 +84,21 @@ Args:
 ``poll_interval`` is in seconds: 5 unless given (or unless the server's
 ``openai-poll-after-ms`` says otherwise). Raises :class:`PollTimeoutError` (a
 ``RuntimeError``) after ``max_wait_seconds`` (30 minutes; ``None`` for no limit)."""
+
+
+class FilesWithRawResponse:
+    content = _raw(Files.content)
+    create = _raw(Files.create)
+    delete = _raw(Files.delete)
+    list = _raw(Files.list)
+    retrieve = _raw(Files.retrieve)
+    retrieve_content = _raw(Files.retrieve_content)
+
+
+class FilesWithStreamingResponse:
+    content = _streamed(Files.content)
+    create = _streamed(Files.create)
+    delete = _streamed(Files.delete)
+    list = _streamed(Files.list)
+    retrieve = _streamed(Files.retrieve)
+    retrieve_content = _streamed(Files.retrieve_content)

@@ -3,7 +3,7 @@
 from typing import Any, Dict, Iterable, List
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import SyncCursorPage, SyncPage
 from openai_lite.types import MetadataParam
@@ -12,7 +12,7 @@ from openai_lite.types.fine_tuning import DeleteFineTuningCheckpointPermissionRe
 __all__ = ["FineTuning", "Alpha", "Graders", "FineTuningCheckpoints", "Permissions", "Jobs", "JobsCheckpoints"]
 
 
-class FineTuning(SyncAPIResource):
+class FineTuning(SyncAPIResource[FineTuningWithRawResponse, FineTuningWithStreamingResponse]):
     @property
     def alpha(self) -> Alpha: ...
     @property
@@ -21,12 +21,32 @@ class FineTuning(SyncAPIResource):
     def jobs(self) -> Jobs: ...
 
 
-class Alpha(SyncAPIResource):
+class FineTuningWithRawResponse:
+    alpha: AlphaWithRawResponse
+    checkpoints: FineTuningCheckpointsWithRawResponse
+    jobs: JobsWithRawResponse
+
+
+class FineTuningWithStreamingResponse:
+    alpha: AlphaWithStreamingResponse
+    checkpoints: FineTuningCheckpointsWithStreamingResponse
+    jobs: JobsWithStreamingResponse
+
+
+class Alpha(SyncAPIResource[AlphaWithRawResponse, AlphaWithStreamingResponse]):
     @property
     def graders(self) -> Graders: ...
 
 
-class Graders(SyncAPIResource):
+class AlphaWithRawResponse:
+    graders: GradersWithRawResponse
+
+
+class AlphaWithStreamingResponse:
+    graders: GradersWithStreamingResponse
+
+
+class Graders(SyncAPIResource[GradersWithRawResponse, GradersWithStreamingResponse]):
     def run(self, *, grader: GradersRunGraderParam, model_sample: str, item: Dict[str, Any] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RunGraderResponse:
         """Run a grader.
 
@@ -45,12 +65,30 @@ Args:
   grader: The grader used for the fine-tuning job."""
 
 
-class FineTuningCheckpoints(SyncAPIResource):
+class GradersWithRawResponse:
+    run = _raw(Graders.run)
+    validate = _raw(Graders.validate)
+
+
+class GradersWithStreamingResponse:
+    run = _streamed(Graders.run)
+    validate = _streamed(Graders.validate)
+
+
+class FineTuningCheckpoints(SyncAPIResource[FineTuningCheckpointsWithRawResponse, FineTuningCheckpointsWithStreamingResponse]):
     @property
     def permissions(self) -> Permissions: ...
 
 
-class Permissions(SyncAPIResource):
+class FineTuningCheckpointsWithRawResponse:
+    permissions: PermissionsWithRawResponse
+
+
+class FineTuningCheckpointsWithStreamingResponse:
+    permissions: PermissionsWithStreamingResponse
+
+
+class Permissions(SyncAPIResource[PermissionsWithRawResponse, PermissionsWithStreamingResponse]):
     def create(self, fine_tuned_model_checkpoint: str, *, project_ids: List[str], extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[FineTuningCheckpointPermission]:
         """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
 
@@ -91,7 +129,21 @@ Args:
   order: The order in which to retrieve permissions."""
 
 
-class Jobs(SyncAPIResource):
+class PermissionsWithRawResponse:
+    create = _raw(Permissions.create)
+    delete = _raw(Permissions.delete)
+    list = _raw(Permissions.list)
+    retrieve = _raw(Permissions.retrieve)
+
+
+class PermissionsWithStreamingResponse:
+    create = _streamed(Permissions.create)
+    delete = _streamed(Permissions.delete)
+    list = _streamed(Permissions.list)
+    retrieve = _streamed(Permissions.retrieve)
+
+
+class Jobs(SyncAPIResource[JobsWithRawResponse, JobsWithStreamingResponse]):
     @property
     def checkpoints(self) -> JobsCheckpoints: ...
     def cancel(self, fine_tuning_job_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> FineTuningJob:
@@ -176,7 +228,29 @@ Args:
   fine_tuning_job_id: The ID of the fine-tuning job."""
 
 
-class JobsCheckpoints(SyncAPIResource):
+class JobsWithRawResponse:
+    checkpoints: JobsCheckpointsWithRawResponse
+    cancel = _raw(Jobs.cancel)
+    create = _raw(Jobs.create)
+    list = _raw(Jobs.list)
+    list_events = _raw(Jobs.list_events)
+    pause = _raw(Jobs.pause)
+    resume = _raw(Jobs.resume)
+    retrieve = _raw(Jobs.retrieve)
+
+
+class JobsWithStreamingResponse:
+    checkpoints: JobsCheckpointsWithStreamingResponse
+    cancel = _streamed(Jobs.cancel)
+    create = _streamed(Jobs.create)
+    list = _streamed(Jobs.list)
+    list_events = _streamed(Jobs.list_events)
+    pause = _streamed(Jobs.pause)
+    resume = _streamed(Jobs.resume)
+    retrieve = _streamed(Jobs.retrieve)
+
+
+class JobsCheckpoints(SyncAPIResource[JobsCheckpointsWithRawResponse, JobsCheckpointsWithStreamingResponse]):
     def list(self, fine_tuning_job_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[FineTuningJobCheckpoint]:
         """List checkpoints for a fine-tuning job.
 
@@ -184,3 +258,11 @@ Args:
   fine_tuning_job_id: The ID of the fine-tuning job to get checkpoints for.
   after: Identifier for the last checkpoint ID from the previous pagination request.
   limit: Number of checkpoints to retrieve."""
+
+
+class JobsCheckpointsWithRawResponse:
+    list = _raw(JobsCheckpoints.list)
+
+
+class JobsCheckpointsWithStreamingResponse:
+    list = _streamed(JobsCheckpoints.list)

@@ -3,7 +3,7 @@
 from typing import overload
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
 from openai_lite.types import FileTypes, ImageEditStreamEvent, ImageGenStreamEvent, ImagesResponse, InputFidelity, PartialImages
@@ -11,7 +11,7 @@ from openai_lite.types import FileTypes, ImageEditStreamEvent, ImageGenStreamEve
 __all__ = ["Images"]
 
 
-class Images(SyncAPIResource):
+class Images(SyncAPIResource[ImagesWithRawResponse, ImagesWithStreamingResponse]):
     def create_variation(self, *, image: FileTypes, model: str | Literal["dall-e-2"] | None | NotGiven = ..., n: int | None | NotGiven = ..., response_format: Literal["url", "b64_json"] | None | NotGiven = ..., size: Literal["256x256", "512x512", "1024x1024"] | None | NotGiven = ..., user: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ImagesResponse:
         """Creates a variation of a given image. This endpoint only supports `dall-e-2`.
 
@@ -123,3 +123,15 @@ Args:
     @overload
     def generate(self, *, prompt: str, stream: bool, model: str | Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "dall-e-2", "dall-e-3", "gpt-image-1", "gpt-image-1-mini"] | None | NotGiven = ..., n: int | None | NotGiven = ..., quality: Literal["standard", "hd", "low", "medium", "high", "auto"] | None | NotGiven = ..., response_format: Literal["url", "b64_json"] | None | NotGiven = ..., output_format: Literal["png", "jpeg", "webp"] | None | NotGiven = ..., output_compression: int | None | NotGiven = ..., partial_images: PartialImages | NotGiven = ..., size: str | Literal["auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"] | None | NotGiven = ..., moderation: Literal["low", "auto"] | None | NotGiven = ..., background: Literal["transparent", "opaque", "auto"] | None | NotGiven = ..., style: Literal["vivid", "natural"] | None | NotGiven = ..., user: str | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ImagesResponse | Stream[ImageGenStreamEvent]:
         ...
+
+
+class ImagesWithRawResponse:
+    create_variation = _raw(Images.create_variation)
+    edit = _raw(Images.edit)
+    generate = _raw(Images.generate)
+
+
+class ImagesWithStreamingResponse:
+    create_variation = _streamed(Images.create_variation)
+    edit = _streamed(Images.edit)
+    generate = _streamed(Images.generate)

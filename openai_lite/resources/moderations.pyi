@@ -3,14 +3,14 @@
 from typing import Iterable, List
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite.types import ModerationCreateResponse, ModerationsCreateInputParam
 
 __all__ = ["Moderations"]
 
 
-class Moderations(SyncAPIResource):
+class Moderations(SyncAPIResource[ModerationsWithRawResponse, ModerationsWithStreamingResponse]):
     def create(self, *, input: str | List[str] | Iterable[ModerationsCreateInputParam], model: str | Literal["omni-moderation-latest", "omni-moderation-2024-09-26", "text-moderation-latest", "text-moderation-stable"] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> ModerationCreateResponse:
         """Classifies if text and/or image inputs are potentially harmful. Learn
 more in the [moderation guide](/docs/guides/moderation).
@@ -21,3 +21,11 @@ Args:
   model: The content moderation model you would like to use. Learn more in
       [the moderation guide](/docs/guides/moderation), and learn about
       available models [here](/docs/models#moderation)."""
+
+
+class ModerationsWithRawResponse:
+    create = _raw(Moderations.create)
+
+
+class ModerationsWithStreamingResponse:
+    create = _streamed(Moderations.create)

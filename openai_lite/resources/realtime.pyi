@@ -3,7 +3,7 @@
 from typing import Iterable, Sequence
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._response import BinaryResponseContent
 from openai_lite.types import PromptParam
@@ -12,14 +12,24 @@ from openai_lite.types.realtime import CallsAcceptAudioParam, CallsAcceptToolCho
 __all__ = ["Realtime", "Calls", "ClientSecrets"]
 
 
-class Realtime(SyncAPIResource):
+class Realtime(SyncAPIResource[RealtimeWithRawResponse, RealtimeWithStreamingResponse]):
     @property
     def calls(self) -> Calls: ...
     @property
     def client_secrets(self) -> ClientSecrets: ...
 
 
-class Calls(SyncAPIResource):
+class RealtimeWithRawResponse:
+    calls: CallsWithRawResponse
+    client_secrets: ClientSecretsWithRawResponse
+
+
+class RealtimeWithStreamingResponse:
+    calls: CallsWithStreamingResponse
+    client_secrets: ClientSecretsWithStreamingResponse
+
+
+class Calls(SyncAPIResource[CallsWithRawResponse, CallsWithStreamingResponse]):
     def accept(self, call_id: str, *, type: Literal["realtime"], output_modalities: Sequence[Literal["text", "audio"]] | NotGiven = ..., model: str | NotGiven = ..., instructions: str | NotGiven = ..., audio: CallsAcceptAudioParam | NotGiven = ..., include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | NotGiven = ..., tracing: Literal["auto"] | CallsAcceptTracingParam | None | NotGiven = ..., tools: Iterable[CallsAcceptToolParam] | NotGiven = ..., tool_choice: CallsAcceptToolChoiceParam | NotGiven = ..., parallel_tool_calls: bool | NotGiven = ..., reasoning: RealtimeReasoningParam | NotGiven = ..., max_output_tokens: int | Literal["inf"] | NotGiven = ..., truncation: RealtimeTruncationParam | NotGiven = ..., prompt: PromptParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> None:
         """Accept an incoming SIP call and configure the realtime session that will
 handle it.
@@ -103,7 +113,23 @@ Args:
       when omitted."""
 
 
-class ClientSecrets(SyncAPIResource):
+class CallsWithRawResponse:
+    accept = _raw(Calls.accept)
+    create = _raw(Calls.create)
+    hangup = _raw(Calls.hangup)
+    refer = _raw(Calls.refer)
+    reject = _raw(Calls.reject)
+
+
+class CallsWithStreamingResponse:
+    accept = _streamed(Calls.accept)
+    create = _streamed(Calls.create)
+    hangup = _streamed(Calls.hangup)
+    refer = _streamed(Calls.refer)
+    reject = _streamed(Calls.reject)
+
+
+class ClientSecrets(SyncAPIResource[ClientSecretsWithRawResponse, ClientSecretsWithStreamingResponse]):
     def create(self, *, expires_after: ClientSecretsCreateExpiresAfterParam | NotGiven = ..., session: ClientSecretsCreateSessionParam | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> RealtimeCreateClientSecretResponse:
         """Create a Realtime client secret with an associated session configuration.
 
@@ -126,3 +152,11 @@ Args:
       until it expires.
   session: Session configuration to use for the client secret. Choose either a realtime
       session or a transcription session."""
+
+
+class ClientSecretsWithRawResponse:
+    create = _raw(ClientSecrets.create)
+
+
+class ClientSecretsWithStreamingResponse:
+    create = _streamed(ClientSecrets.create)

@@ -3,7 +3,7 @@
 from typing import Any, Iterable, Type, TypeVar, overload
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
 from openai_lite._pagination import SyncCursorPage
@@ -16,7 +16,7 @@ ContentType = TypeVar("ContentType")
 __all__ = ["Responses", "InputItems", "InputTokens"]
 
 
-class Responses(SyncAPIResource):
+class Responses(SyncAPIResource[ResponsesWithRawResponse, ResponsesWithStreamingResponse]):
     @property
     def input_items(self) -> InputItems: ...
     @property
@@ -230,7 +230,29 @@ Resume: ``response_id`` (and ``starting_after``, a sequence number), nothing els
 ``parsed_arguments``."""
 
 
-class InputItems(SyncAPIResource):
+class ResponsesWithRawResponse:
+    input_items: InputItemsWithRawResponse
+    input_tokens: InputTokensWithRawResponse
+    cancel = _raw(Responses.cancel)
+    compact = _raw(Responses.compact)
+    create = _raw(Responses.create)
+    delete = _raw(Responses.delete)
+    retrieve = _raw(Responses.retrieve)
+    parse = _raw(Responses.parse)
+
+
+class ResponsesWithStreamingResponse:
+    input_items: InputItemsWithStreamingResponse
+    input_tokens: InputTokensWithStreamingResponse
+    cancel = _streamed(Responses.cancel)
+    compact = _streamed(Responses.compact)
+    create = _streamed(Responses.create)
+    delete = _streamed(Responses.delete)
+    retrieve = _streamed(Responses.retrieve)
+    parse = _streamed(Responses.parse)
+
+
+class InputItems(SyncAPIResource[InputItemsWithRawResponse, InputItemsWithStreamingResponse]):
     def list(self, response_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., include: Iterable[IncludeEnum] | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncCursorPage[ItemResource]:
         """Returns a list of input items for a given response.
 
@@ -246,7 +268,15 @@ Args:
       parameter for Response creation above for more information."""
 
 
-class InputTokens(SyncAPIResource):
+class InputItemsWithRawResponse:
+    list = _raw(InputItems.list)
+
+
+class InputItemsWithStreamingResponse:
+    list = _streamed(InputItems.list)
+
+
+class InputTokens(SyncAPIResource[InputTokensWithRawResponse, InputTokensWithStreamingResponse]):
     def count(self, *, model: str | None | NotGiven = ..., input: str | Iterable[ResponseInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., tools: Iterable[ToolParam] | None | NotGiven = ..., text: ResponseTextParam | None | NotGiven = ..., reasoning: ReasoningParam | None | NotGiven = ..., truncation: TruncationEnum | NotGiven = ..., instructions: str | None | NotGiven = ..., personality: PersonalityEnum | NotGiven = ..., conversation: ConversationParam | None | NotGiven = ..., tool_choice: ToolChoiceParam | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> TokenCountsResource:
         """Returns input token counts of the request.
 
@@ -270,3 +300,11 @@ Args:
       Input items and output items from this response are automatically added to this conversation after this response completes.
   tool_choice: Controls which tool the model should use, if any.
   parallel_tool_calls: Whether to allow the model to run tool calls in parallel."""
+
+
+class InputTokensWithRawResponse:
+    count = _raw(InputTokens.count)
+
+
+class InputTokensWithStreamingResponse:
+    count = _streamed(InputTokens.count)

@@ -3,7 +3,7 @@
 from typing import Callable, List
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite.types import FileExpirationAfterParam, FileTypes, Upload
 from openai_lite.types.uploads import UploadPart
@@ -11,7 +11,7 @@ from openai_lite.types.uploads import UploadPart
 __all__ = ["Uploads", "Parts"]
 
 
-class Uploads(SyncAPIResource):
+class Uploads(SyncAPIResource[UploadsWithRawResponse, UploadsWithStreamingResponse]):
     @property
     def parts(self) -> Parts: ...
     def cancel(self, upload_id: str, *, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> Upload:
@@ -81,7 +81,21 @@ before anything is sent. If a part fails, parts not yet started are dropped, run
 ones finish, and the error is raised (the Upload is left pending; it expires by itself)."""
 
 
-class Parts(SyncAPIResource):
+class UploadsWithRawResponse:
+    parts: PartsWithRawResponse
+    cancel = _raw(Uploads.cancel)
+    complete = _raw(Uploads.complete)
+    create = _raw(Uploads.create)
+
+
+class UploadsWithStreamingResponse:
+    parts: PartsWithStreamingResponse
+    cancel = _streamed(Uploads.cancel)
+    complete = _streamed(Uploads.complete)
+    create = _streamed(Uploads.create)
+
+
+class Parts(SyncAPIResource[PartsWithRawResponse, PartsWithStreamingResponse]):
     def create(self, upload_id: str, *, data: FileTypes, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> UploadPart:
         """Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload.
 
@@ -92,3 +106,11 @@ It is possible to add multiple Parts in parallel. You can decide the intended or
 Args:
   upload_id: The ID of the Upload.
   data: The chunk of bytes for this Part."""
+
+
+class PartsWithRawResponse:
+    create = _raw(Parts.create)
+
+
+class PartsWithStreamingResponse:
+    create = _streamed(Parts.create)

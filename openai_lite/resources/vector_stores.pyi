@@ -3,7 +3,7 @@
 from typing import Iterable, List
 from typing_extensions import Literal
 
-from openai_lite.resources._base import SyncAPIResource
+from openai_lite.resources._base import SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import SyncCursorPage, SyncPage
 from openai_lite.types import FileTypes, MetadataParam, VectorStore, VectorStoreDeleted, VectorStoreExpirationAfterParam, VectorStoreFileAttributesParam, VectorStoreSearchResultItem, VectorStoresCreateChunkingStrategyParam, VectorStoresSearchFilterParam, VectorStoresSearchRankingOptionParam
@@ -12,7 +12,7 @@ from openai_lite.types.vector_stores import ChunkingStrategyRequestParam, Create
 __all__ = ["VectorStores", "FileBatches", "Files"]
 
 
-class VectorStores(SyncAPIResource):
+class VectorStores(SyncAPIResource[VectorStoresWithRawResponse, VectorStoresWithStreamingResponse]):
     @property
     def file_batches(self) -> FileBatches: ...
     @property
@@ -75,7 +75,29 @@ Args:
       with a maximum length of 512 characters."""
 
 
-class FileBatches(SyncAPIResource):
+class VectorStoresWithRawResponse:
+    file_batches: FileBatchesWithRawResponse
+    files: FilesWithRawResponse
+    create = _raw(VectorStores.create)
+    delete = _raw(VectorStores.delete)
+    list = _raw(VectorStores.list)
+    retrieve = _raw(VectorStores.retrieve)
+    search = _raw(VectorStores.search)
+    update = _raw(VectorStores.update)
+
+
+class VectorStoresWithStreamingResponse:
+    file_batches: FileBatchesWithStreamingResponse
+    files: FilesWithStreamingResponse
+    create = _streamed(VectorStores.create)
+    delete = _streamed(VectorStores.delete)
+    list = _streamed(VectorStores.list)
+    retrieve = _streamed(VectorStores.retrieve)
+    search = _streamed(VectorStores.search)
+    update = _streamed(VectorStores.update)
+
+
+class FileBatches(SyncAPIResource[FileBatchesWithRawResponse, FileBatchesWithStreamingResponse]):
     def cancel(self, batch_id: str, *, vector_store_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFileBatch:
         """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible.
 
@@ -131,7 +153,21 @@ with nothing sent). If an upload fails, uploads not yet started are dropped, run
 finish, and the error is raised; no batch is created."""
 
 
-class Files(SyncAPIResource):
+class FileBatchesWithRawResponse:
+    cancel = _raw(FileBatches.cancel)
+    create = _raw(FileBatches.create)
+    list_files = _raw(FileBatches.list_files)
+    retrieve = _raw(FileBatches.retrieve)
+
+
+class FileBatchesWithStreamingResponse:
+    cancel = _streamed(FileBatches.cancel)
+    create = _streamed(FileBatches.create)
+    list_files = _streamed(FileBatches.list_files)
+    retrieve = _streamed(FileBatches.retrieve)
+
+
+class Files(SyncAPIResource[FilesWithRawResponse, FilesWithStreamingResponse]):
     def content(self, file_id: str, *, vector_store_id: str, extra_headers: Headers | None = None, extra_query: Query | None = None, extra_body: Body | None = None, timeout: float | Timeout | None | NotGiven = ...) -> SyncPage[VectorStoreFileContentResponseData]:
         """Retrieve the parsed contents of a vector store file.
 
@@ -197,3 +233,21 @@ returned too: check ``.status`` and ``.last_error``."""
 waiting for it to be processed."""
     def upload_and_poll(self, *, vector_store_id: str, file: FileTypes, attributes: VectorStoreFileAttributesParam | NotGiven = ..., poll_interval_ms: int | NotGiven = ..., chunking_strategy: ChunkingStrategyRequestParam | NotGiven = ..., max_wait_seconds: float | None = ..., extra_headers: Headers | None = ..., extra_query: Query | None = ..., timeout: float | Timeout | None | NotGiven = ...) -> VectorStoreFile:
         """Upload a file, attach it to the vector store and poll until it is processed."""
+
+
+class FilesWithRawResponse:
+    content = _raw(Files.content)
+    create = _raw(Files.create)
+    delete = _raw(Files.delete)
+    list = _raw(Files.list)
+    retrieve = _raw(Files.retrieve)
+    update = _raw(Files.update)
+
+
+class FilesWithStreamingResponse:
+    content = _streamed(Files.content)
+    create = _streamed(Files.create)
+    delete = _streamed(Files.delete)
+    list = _streamed(Files.list)
+    retrieve = _streamed(Files.retrieve)
+    update = _streamed(Files.update)

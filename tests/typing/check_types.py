@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
 
-from openai_lite import APIStatusError, NotFoundError, OpenAI, RateLimitError
+import openai_lite
+from openai_lite import APIResponse, APIStatusError, BinaryResponseContent, LegacyAPIResponse, NotFoundError, OpenAI, RateLimitError
 from openai_lite._pagination import SyncCursorPage, SyncPage
 from openai_lite._streaming import Stream
 from openai_lite.types import CreateEmbeddingResponse, Embedding, FileDeleted, FileObject, Model, ModelDeleted
@@ -128,6 +129,33 @@ def helpers(client: OpenAI) -> None:
     parsed = client.chat.completions.parse(model="m", messages=[{"role": "user", "content": "2+2?"}],
                                            response_format=dict)
     reveal_type(parsed.choices[0].message.parsed)
+
+
+def raw_and_streaming_responses(client: OpenAI) -> None:
+    raw = client.chat.completions.with_raw_response.create(model="m", messages=[])
+    assert_type(raw, LegacyAPIResponse[ChatCompletion])
+    assert_type(raw.parse(), ChatCompletion)
+    assert_type(raw.parse(to=Model), Model)
+    assert_type(raw.headers.get("x-request-id"), Optional[str])
+    streamed = client.chat.completions.with_raw_response.create(model="m", messages=[], stream=True)
+    assert_type(streamed.parse(), Stream[ChatCompletionChunk])
+    assert_type(client.with_raw_response.files.list().parse(), SyncCursorPage[FileObject])
+    assert_type(client.beta.with_raw_response.threads.runs.retrieve("run_1", thread_id="thread_1").parse(), Run)
+    with client.files.with_streaming_response.content("file_1") as response:
+        assert_type(response, APIResponse[BinaryResponseContent])
+        for chunk in response.iter_bytes():
+            assert_type(chunk, bytes)
+    with client.with_streaming_response.embeddings.create(model="m", input="x") as embedded:
+        assert_type(embedded.parse(), CreateEmbeddingResponse)
+    parsed = client.chat.completions.with_raw_response.parse(model="m", messages=[], response_format=dict)
+    reveal_type(parsed.parse().choices[0].message.parsed)
+
+
+def module_level_client() -> None:
+    openai_lite.api_key = "sk-..."
+    assert_type(openai_lite.chat.completions.create(model="m", messages=[]), ChatCompletion)
+    assert_type(openai_lite.files.list(), SyncCursorPage[FileObject])
+    assert_type(openai_lite.models.with_raw_response.retrieve("m").parse(), Model)
 
 
 def errors(client: OpenAI) -> None:

@@ -2,6 +2,7 @@
 ending in an ``E`` comment (``tests/test_types.py`` compares), and nowhere else. Not run by pytest."""
 from __future__ import annotations
 
+import openai_lite
 from openai_lite import OpenAI
 from openai_lite.types.chat import ChatCompletionMessageParam
 
@@ -20,3 +21,8 @@ def mistakes(client: OpenAI) -> None:
     for chunk in client.chat.completions.create(model="m", messages=[], stream=True):
         print(chunk.choices[0].message)  # E: a chunk has a delta, not a message
     client.files.create(file="train.jsonl", purpose="fine-tune")  # E: a plain str is not a file (write a Path)
+    client.chat.completions.with_raw_response.create(model="m", messages=[], temperture=0.2)  # E: misspelled parameter, raw
+    client.files.with_raw_response.retrieve("file_1").parse().filenme  # E: misspelled field of a raw response's object
+    with client.embeddings.with_streaming_response.create(model="m") as response:  # E: missing required argument, streamed
+        print(response)
+    openai_lite.embeddings.create(model="text-embedding-3-small", input="x", dimensions="256")  # E: wrong type, module-level client
