@@ -378,10 +378,11 @@ def test_every_operation_parameter_is_in_its_stub() -> None:
         cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == type(method.__self__).__name__)
         defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == op.name.rsplit(".", 1)[1]]
         assert defs, op.name
-        wanted = {name for name, _, _ in op.params} | {"extra_headers", "extra_query", "extra_body", "timeout"}
-        for node in defs:  # each overload has every parameter, annotated
+        wanted = {name for name, _, _ in op.params}
+        for node in defs:  # each overload has every parameter, annotated, and the options all methods take
             args = node.args.args[1:] + node.args.kwonlyargs
             assert {a.arg for a in args} == wanted, op.name
+            assert node.args.kwarg is not None and ast.unparse(node.args.kwarg.annotation) == "Unpack[CallOptions]"
             assert all(a.annotation is not None for a in args), op.name
             assert node.returns is not None, op.name
             required = {a.arg for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is None}
@@ -391,6 +392,29 @@ def test_every_operation_parameter_is_in_its_stub() -> None:
                 any(isinstance(d, ast.Name) and d.id == "overload" for d in n.decorator_list) for n in defs), op.name
         checked += 1
     assert checked == len(OPERATIONS) == 283
+    client.close()
+
+
+def test_call_options_are_the_keywords_every_method_takes_at_run_time() -> None:
+    """The stubs declare ``extra_headers``/``extra_query``/``extra_body``/``timeout`` once (``CallOptions``);
+    every generated method takes exactly those, as keyword-only parameters, at run time."""
+    import inspect
+
+    from _operations import OPERATIONS
+
+    with open(os.path.join(PACKAGE, "resources", "_base.pyi"), encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
+    options = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "CallOptions")
+    declared = [n.target.id for n in options.body if isinstance(n, ast.AnnAssign)]
+    assert declared == ["extra_headers", "extra_query", "extra_body", "timeout"]
+    client = OpenAI(api_key="sk-types")
+    for op in OPERATIONS:
+        method = client
+        for part in op.name.split("."):
+            method = getattr(method, part)
+        params = inspect.signature(method).parameters
+        assert list(params)[-4:] == declared, op.name
+        assert all(params[name].kind is inspect.Parameter.KEYWORD_ONLY for name in declared), op.name
     client.close()
 
 

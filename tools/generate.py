@@ -741,9 +741,10 @@ def signature_params(op: Operation, typed: bool = False, stream: Optional[str] =
             lines.append("%s: %s = ..." % (p.name, ann))
         else:
             lines.append("%s=_N" % p.name)
-    if typed:
-        lines += ["extra_headers: Optional[Headers] = None", "extra_query: Optional[Query] = None",
-                  "extra_body: Optional[Body] = None", "timeout: Union[float, Timeout, None, NotGiven] = ..."]
+    if typed:  # extra_headers, extra_query, extra_body, timeout: declared once, in resources/_base.pyi
+        if lines[-1] == "*":  # a bare * before **options only is a syntax error
+            lines.pop()
+        lines.append("**options: Unpack[CallOptions]")
     else:
         lines += ["extra_headers=None", "extra_query=None", "extra_body=None", "timeout=_N"]
     return lines
@@ -1124,11 +1125,12 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
                                 "Type", "TypeVar", "Union", "overload") if n in words]
     if typing_names:
         head.append("from typing import %s" % ", ".join(typing_names))
-    ext = [n for n in ("Literal",) if n in words]
+    ext = [n for n in ("Literal", "Unpack") if n in words]
     if ext:
         head.append("from typing_extensions import %s" % ", ".join(ext))
     head.append("")
-    core = ["from openai_lite.resources._base import SyncAPIResource, _raw, _streamed"]
+    core = ["from openai_lite.resources._base import %sSyncAPIResource, _raw, _streamed"
+            % ("CallOptions, " if "CallOptions" in words else "")]
     types_used = [n for n in ("Body", "Headers", "NotGiven", "Query", "Timeout") if n in words]
     if types_used:
         core.append("from openai_lite._types import %s" % ", ".join(types_used))
@@ -1178,18 +1180,33 @@ BASE_PYI = BANNER + '''"""The base of the resource stubs (a stub only: at run ti
 ``_streamed``: same parameters (overloads kept), returning ``LegacyAPIResponse[X]`` or ``APIResponse[X]``
 where the plain call returns ``X``.
 
-Every method also takes, last, ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the
-request as they are) and ``timeout`` (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Any, Callable, Generic, TypeVar
-from typing_extensions import Concatenate, ParamSpec
+Every method also takes, last, the keywords of ``CallOptions``: ``extra_headers``, ``extra_query``,
+``extra_body`` and ``timeout`` (declared once here as ``**options: Unpack[CallOptions]``; at run time they
+are ordinary keyword parameters of each method)."""
+from typing import Any, Callable, Generic, Optional, TypeVar, Union
+from typing_extensions import Concatenate, ParamSpec, TypedDict
 
 from openai_lite._resource import SyncAPIResource as _Base
 from openai_lite._response import APIResponse, LegacyAPIResponse
+from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 
 P = ParamSpec("P")
 R = TypeVar("R")
 RawView = TypeVar("RawView")
 StreamingView = TypeVar("StreamingView")
+
+
+class CallOptions(TypedDict, total=False):
+    """What every API method takes besides the API's own parameters."""
+
+    extra_headers: Optional[Headers]
+    """Headers sent with this request as they are (over the client's defaults)."""
+    extra_query: Optional[Query]
+    """Query parameters added to this request's URL."""
+    extra_body: Optional[Body]
+    """JSON fields (or form fields) merged into this request's body."""
+    timeout: Union[float, Timeout, None, NotGiven]
+    """This request's timeout: seconds, ``(connect, read)`` or a ``Timeout``; the client's when not given."""
 
 
 class SyncAPIResource(_Base, Generic[RawView, StreamingView]):

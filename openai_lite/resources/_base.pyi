@@ -7,18 +7,33 @@
 ``_streamed``: same parameters (overloads kept), returning ``LegacyAPIResponse[X]`` or ``APIResponse[X]``
 where the plain call returns ``X``.
 
-Every method also takes, last, ``extra_headers``, ``extra_query`` and ``extra_body`` (sent with the
-request as they are) and ``timeout`` (this request's timeout in seconds, or a ``Timeout``)."""
-from typing import Any, Callable, Generic, TypeVar
-from typing_extensions import Concatenate, ParamSpec
+Every method also takes, last, the keywords of ``CallOptions``: ``extra_headers``, ``extra_query``,
+``extra_body`` and ``timeout`` (declared once here as ``**options: Unpack[CallOptions]``; at run time they
+are ordinary keyword parameters of each method)."""
+from typing import Any, Callable, Generic, Optional, TypeVar, Union
+from typing_extensions import Concatenate, ParamSpec, TypedDict
 
 from openai_lite._resource import SyncAPIResource as _Base
 from openai_lite._response import APIResponse, LegacyAPIResponse
+from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 
 P = ParamSpec("P")
 R = TypeVar("R")
 RawView = TypeVar("RawView")
 StreamingView = TypeVar("StreamingView")
+
+
+class CallOptions(TypedDict, total=False):
+    """What every API method takes besides the API's own parameters."""
+
+    extra_headers: Optional[Headers]
+    """Headers sent with this request as they are (over the client's defaults)."""
+    extra_query: Optional[Query]
+    """Query parameters added to this request's URL."""
+    extra_body: Optional[Body]
+    """JSON fields (or form fields) merged into this request's body."""
+    timeout: Union[float, Timeout, None, NotGiven]
+    """This request's timeout: seconds, ``(connect, read)`` or a ``Timeout``; the client's when not given."""
 
 
 class SyncAPIResource(_Base, Generic[RawView, StreamingView]):

@@ -151,6 +151,14 @@ def raw_and_streaming_responses(client: OpenAI) -> None:
     reveal_type(parsed.parse().choices[0].message.parsed)
 
 
+def call_options(client: OpenAI) -> None:
+    model = client.models.retrieve("gpt-4o", timeout=3.0, extra_headers={"x-trace": "1"}, extra_query={"a": 1})
+    assert_type(model, Model)
+    created = client.embeddings.create(model="m", input="x", extra_body={"new_field": True}, timeout=None)
+    assert_type(created, CreateEmbeddingResponse)
+    reveal_type(client.embeddings.create)
+
+
 def module_level_client() -> None:
     openai_lite.api_key = "sk-..."
     assert_type(openai_lite.chat.completions.create(model="m", messages=[]), ChatCompletion)

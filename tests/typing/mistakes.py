@@ -26,3 +26,5 @@ def mistakes(client: OpenAI) -> None:
     with client.embeddings.with_streaming_response.create(model="m") as response:  # E: missing required argument, streamed
         print(response)
     openai_lite.embeddings.create(model="text-embedding-3-small", input="x", dimensions="256")  # E: wrong type, module-level client
+    client.models.retrieve("gpt-4o", timeout="3s")  # E: wrong type of an option every method takes
+    client.models.retrieve("gpt-4o", extra_header={"x": "1"})  # E: misspelled option
