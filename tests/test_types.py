@@ -23,7 +23,7 @@ import re
 import subprocess
 import sys
 import zlib
-from typing import Any, Dict, List, Set, Tuple
+from typing import Any, Dict, Iterator, List, Set, Tuple
 
 import pytest
 
@@ -359,23 +359,27 @@ def test_every_schema_an_operation_uses_has_a_type(spec: Dict[str, Any]) -> None
     assert len(rows) > 1500
 
 
-def test_every_operation_parameter_is_in_its_stub() -> None:
+def _operation_methods() -> Iterator[Tuple[Any, Any, Dict[str, ast.ClassDef]]]:
+    """(operation, its bound method on a client, the classes of the stub beside its module) for all 283."""
     from _operations import OPERATIONS
 
-    stubs: Dict[str, ast.Module] = {}
-    client = OpenAI(api_key="sk-types")
+    trees: Dict[str, Dict[str, ast.ClassDef]] = {}
+    with OpenAI(api_key="sk-types") as client:
+        for op in OPERATIONS:
+            method: Any = client
+            for part in op.name.split("."):
+                method = getattr(method, part)
+            path = sys.modules[type(method.__self__).__module__].__file__[:-3] + ".pyi"  # type: ignore[index]
+            if path not in trees:
+                with open(path, encoding="utf-8") as fh:
+                    trees[path] = {n.name: n for n in ast.parse(fh.read()).body if isinstance(n, ast.ClassDef)}
+            yield op, method, trees[path]
+
+
+def test_every_operation_parameter_is_in_its_stub() -> None:
     checked = 0
-    for op in OPERATIONS:
-        method = client
-        for part in op.name.split("."):
-            method = getattr(method, part)
-        module = sys.modules[type(method.__self__).__module__]
-        path = module.__file__[:-3] + ".pyi"  # type: ignore[index]
-        tree = stubs.get(path)
-        if tree is None:
-            with open(path, encoding="utf-8") as fh:
-                tree = stubs[path] = ast.parse(fh.read())
-        cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == type(method.__self__).__name__)
+    for op, method, classes in _operation_methods():
+        cls = classes[type(method.__self__).__name__]
         defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == op.name.rsplit(".", 1)[1]]
         assert defs, op.name
         wanted = {name for name, _, _ in op.params}
@@ -391,8 +395,7 @@ def test_every_operation_parameter_is_in_its_stub() -> None:
             assert len(defs) == 3 and all(
                 any(isinstance(d, ast.Name) and d.id == "overload" for d in n.decorator_list) for n in defs), op.name
         checked += 1
-    assert checked == len(OPERATIONS) == 283
-    client.close()
+    assert checked == 283
 
 
 def test_call_options_are_the_keywords_every_method_takes_at_run_time() -> None:
@@ -400,42 +403,26 @@ def test_call_options_are_the_keywords_every_method_takes_at_run_time() -> None:
     every generated method takes exactly those, as keyword-only parameters, at run time."""
     import inspect
 
-    from _operations import OPERATIONS
-
     with open(os.path.join(PACKAGE, "resources", "_base.pyi"), encoding="utf-8") as fh:
         tree = ast.parse(fh.read())
     options = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "CallOptions")
     declared = [n.target.id for n in options.body if isinstance(n, ast.AnnAssign)]
     assert declared == ["extra_headers", "extra_query", "extra_body", "timeout"]
-    client = OpenAI(api_key="sk-types")
-    for op in OPERATIONS:
-        method = client
-        for part in op.name.split("."):
-            method = getattr(method, part)
+    seen = 0
+    for op, method, _ in _operation_methods():
         params = inspect.signature(method).parameters
         assert list(params)[-4:] == declared, op.name
         assert all(params[name].kind is inspect.Parameter.KEYWORD_ONLY for name in declared), op.name
-    client.close()
+        seen += 1
+    assert seen == 283
 
 
 def test_every_operation_is_in_its_raw_and_streaming_views() -> None:
     """``with_raw_response`` / ``with_streaming_response`` are typed by view classes beside each resource
     stub: each names the resource's class as its base's type arguments and wraps every operation."""
-    from _operations import OPERATIONS
-
-    client = OpenAI(api_key="sk-types")
-    trees: Dict[str, ast.Module] = {}
     seen = 0
-    for op in OPERATIONS:
-        method = client
-        for part in op.name.split("."):
-            method = getattr(method, part)
+    for op, method, classes in _operation_methods():
         cls = type(method.__self__).__name__
-        path = sys.modules[type(method.__self__).__module__].__file__[:-3] + ".pyi"  # type: ignore[index]
-        if path not in trees:
-            with open(path, encoding="utf-8") as fh:
-                trees[path] = ast.parse(fh.read())
-        classes = {n.name: n for n in trees[path].body if isinstance(n, ast.ClassDef)}
         assert ast.unparse(classes[cls].bases[0]) == (
             "SyncAPIResource[%sWithRawResponse, %sWithStreamingResponse]" % (cls, cls)), op.name
         attr = op.name.rsplit(".", 1)[1]
@@ -445,8 +432,7 @@ def test_every_operation_is_in_its_raw_and_streaming_views() -> None:
                        for t in n.targets if isinstance(t, ast.Name)}
             assert wrapped.get(attr) == "%s(%s.%s)" % (wrapper, cls, attr), (op.name, mode)
         seen += 1
-    assert seen == len(OPERATIONS) == 283
-    client.close()
+    assert seen == 283
 
 
 def test_module_level_resources_are_typed_as_the_clients() -> None:
