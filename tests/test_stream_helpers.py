@@ -232,7 +232,7 @@ def test_chat_parse_hook_gives_parsed_content_and_final(server: OfflineServer) -
             def finish(completion: Any) -> Any:
                 completion.choices[0].message.parsed = json.loads(completion.choices[0].message.content)
                 return completion
-            return {"type": "json_object"}, json.loads, finish
+            return {"type": "json_object"}, json.loads, finish, None
 
     with make_client(server) as c:
         with Hooked(c).stream(model="m", messages=[], response_format=dict) as stream:

@@ -656,3 +656,87 @@ def test_stream_parses_strict_tool_arguments_and_checks_length(
         plain = stream.get_final_completion()
     assert plain.choices[0].finish_reason == "length"
     assert plain.choices[0].message.content == "plain text, cut"
+
+
+def sse_deltas(server: OfflineServer, deltas: List[Dict[str, Any]], finish_reason: str) -> None:
+    """One chunk per delta, then the finishing chunk and [DONE]."""
+    def chunk(delta: Dict[str, Any], finish: Optional[str] = None) -> str:
+        return "data: %s\n\n" % json.dumps({
+            "id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1700000000, "model": MODEL,
+            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]})
+
+    events = [chunk(d) for d in deltas] + [chunk({}, finish_reason), "data: [DONE]\n\n"]
+    server.enqueue(Scripted(chunks=events, chunked=True, content_type="text/event-stream"),
+                   path="/v1/chat/completions")
+
+
+def test_stream_content_deltas_carry_the_partial_json_so_far(
+        stream_helper: None, client: OpenAI, server: OfflineServer) -> None:
+    text = json.dumps(EVENT_JSON)
+    cuts = [0, 12, 30, 61, len(text)]
+    sse_answer(server, [text[a:b] for a, b in zip(cuts, cuts[1:])])
+    with client.chat.completions.stream(model=MODEL, messages=USER, response_format=CalendarEvent) as stream:
+        deltas = [event for event in stream if event.type == "content.delta"]
+    assert [event.parsed for event in deltas] == [parse_partial_json(event.snapshot) for event in deltas]
+    assert deltas[0].snapshot == "" and deltas[0].parsed is None  # the role chunk's empty content
+    assert deltas[2].parsed == {"name": "Science fair"} and deltas[-1].parsed == EVENT_JSON
+    assert all(isinstance(event.parsed, dict) for event in deltas[1:])  # JSON so far, as openai-python's
+    assert deltas[1].to_dict()["parsed"] == deltas[1].parsed and "parsed=" in repr(deltas[1])
+    again = pickle.loads(pickle.dumps(deltas[2]))
+    assert again == deltas[2] and again.parsed == deltas[2].parsed
+
+    sse_answer(server, [text[:20], text[20:]])  # no response_format: nothing is parsed
+    with client.chat.completions.stream(model=MODEL, messages=USER) as stream:
+        assert [event.parsed for event in stream if event.type == "content.delta"] == [None, None, None]
+
+    sse_answer(server, ["Sorry, I can only ", "answer in prose."])  # not JSON: parsed stays None, no error
+    with client.chat.completions.stream(model=MODEL, messages=USER, response_format=CalendarEvent) as stream:
+        assert [event.parsed for event in stream if event.type == "content.delta"] == [None, None, None]
+
+
+def test_stream_partial_json_is_worked_out_only_when_read(
+        stream_helper: None, client: OpenAI, server: OfflineServer, monkeypatch: Any) -> None:
+    import openai_lite.lib._partial_json as partial
+
+    calls: List[str] = []
+    real = partial.parse_partial_json
+
+    def counting(text: str, **kwargs: Any) -> Any:
+        calls.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(partial, "parse_partial_json", counting)
+    text = json.dumps(EVENT_JSON)
+    sse_answer(server, [text[i:i + 4] for i in range(0, len(text), 4)])
+    with client.chat.completions.stream(model=MODEL, messages=USER, response_format=CalendarEvent) as stream:
+        deltas = [event for event in stream if event.type == "content.delta"]
+    assert len(deltas) > 20 and calls == []  # a reader that never looks pays nothing per chunk
+    assert deltas[5].parsed == real(deltas[5].snapshot) and deltas[5].parsed is deltas[5].parsed
+    assert calls == [deltas[5].snapshot]  # read twice, parsed once
+
+
+def test_stream_strict_tool_arguments_partial_then_parsed(
+        stream_helper: None, client: OpenAI, server: OfflineServer) -> None:
+    @function_tool
+    def book(person: Person, seats: int) -> str:
+        return "ok"
+
+    loose = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
+    arguments = json.dumps({"person": {"name": "Ann", "age": 3}, "seats": 2})
+    first = {"index": 0, "id": "c1", "type": "function", "function": {"name": "book", "arguments": ""}}
+    second = {"index": 1, "id": "c2", "type": "function", "function": {"name": "lookup", "arguments": '{"q": "x"}'}}
+    sse_deltas(server, [{"role": "assistant", "content": None, "tool_calls": [first]}]
+               + [{"tool_calls": [{"index": 0, "function": {"arguments": arguments[i:i + 9]}}]}
+                  for i in range(0, len(arguments), 9)]
+               + [{"tool_calls": [second]}], "tool_calls")
+    with client.chat.completions.stream(model=MODEL, messages=USER, tools=[book, loose]) as stream:
+        events = [event for event in stream if event.type.startswith("tool_calls.")]
+    book_deltas = [e for e in events if e.type.endswith(".delta") and e.name == "book"]
+    assert [e.parsed_arguments for e in book_deltas] == [parse_partial_json(e.arguments) for e in book_deltas]
+    assert book_deltas[3].parsed_arguments == {"person": {"name": "Ann"}}  # partial JSON, not yet the types
+    done = {e.name: e for e in events if e.type.endswith(".done")}
+    assert done["book"].parsed_arguments == {"person": Person("Ann", 3), "seats": 2}  # parsed into the types
+    assert done["lookup"].parsed_arguments is None  # not a strict tool: nothing parsed (as openai-python)
+    assert all(e.parsed_arguments is None for e in events if e.name == "lookup")
+    final = stream.get_final_completion()
+    assert final.choices[0].message.tool_calls[0].function.parsed_arguments == done["book"].parsed_arguments

@@ -603,32 +603,47 @@ class ChatCompletionsParseMixin:
         if "_stream_parsing" not in cls.__dict__:
             cls._stream_parsing = ChatCompletionsParseMixin._stream_parsing  # type: ignore[assignment]
 
-    def _stream_parsing(self, response_format: Any, tools: Any) -> Tuple[Any, Any, Any]:
-        """For ``stream()``: (response_format to send, content -> parsed, completion -> parsed).
+    def _stream_parsing(self, response_format: Any, tools: Any) -> Tuple[Any, Any, Any, Any]:
+        """For ``stream()``: (response_format to send, content -> parsed, completion -> parsed,
+        (tool name, arguments, partial) -> parsed arguments).
 
-        With a type or schema as ``response_format`` (or strict tools), ``content.done``
-        events carry ``parsed`` (None when the content does not parse) and the final
-        completion is a ``ParsedChatCompletion``, with the errors of ``parse()``
+        With a type or schema as ``response_format``, ``content.delta`` events carry the content so
+        far as partial JSON and ``content.done`` events the parsed value (None when the content does
+        not parse). With strict function tools, ``tool_calls.function.arguments.delta`` events carry
+        the arguments so far as partial JSON and ``.done`` events the parsed arguments. Either way the
+        final completion is a ``ParsedChatCompletion``, with the errors of ``parse()``
         (``LengthFinishReasonError``, ``ContentFilterFinishReasonError``, invalid content).
         """
         tool_list = list(tools) if _given(tools) and tools is not None else []
         rich = has_rich_response_format(response_format)
-        if not rich and not any(_tool_kind(t) == "function" and _tool_is_strict(t) for t in tool_list):
-            return response_format, None, None
+        strict = {_tool_name(t): t for t in tool_list if _tool_kind(t) == "function" and _tool_is_strict(t)}
+        if not rich and not strict:
+            return response_format, None, None, None
         fmt = response_format["json_schema"] if rich and _is_response_format_dict(response_format) else response_format
 
         def content_parser(content: str) -> Any:
-            if not rich:
-                return None
             try:
                 return parse_content(fmt, content)[0]
             except ValueError:  # e.g. cut off by max_tokens: the final completion says why
                 return None
 
+        def arguments_parser(name: Optional[str], arguments: str, partial: bool) -> Any:
+            if name not in strict:
+                return None
+            try:
+                if partial:
+                    from ._partial_json import parse_partial_json
+
+                    return parse_partial_json(arguments)
+                return parsed_tool_arguments(tool_list, name, arguments)[0]
+            except ValueError:  # not JSON (yet): the final completion raises with the reason
+                return None
+
         def completion_parser(completion: Any) -> Any:
             return parse_chat_completion(completion, response_format=response_format, tools=tool_list)
 
-        return response_format_param(response_format), content_parser, completion_parser
+        return (response_format_param(response_format), content_parser if rich else None, completion_parser,
+                arguments_parser if strict else None)
 
     def parse(
         self,

@@ -92,10 +92,39 @@ def wrap(type_name: str, data: Any, request_id: Optional[str] = None) -> Any:
     return _rebuild(cls, data, request_id)
 
 
+class Lazy:
+    """A value worked out on first read and kept (``fn(*args)``), for event fields that cost a parse of the
+    whole snapshot: a stream whose reader never looks at them never pays for them. Pickles as its value."""
+
+    __slots__ = ("_fn", "_args", "_value")
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        self._fn, self._args, self._value = fn, args, None
+
+    def get(self) -> Any:
+        if self._fn is not None:
+            self._value = self._fn(*self._args)
+            self._fn, self._args = None, ()
+        return self._value
+
+    def __reduce__(self) -> Any:
+        return (_known, (self.get(),))
+
+
+def _known(value: Any) -> Lazy:
+    found = Lazy(None)
+    found._value = value
+    return found
+
+
 class StreamEvent:
-    """Base of the events the helpers make: attributes, ``type``, a repr, ``to_dict()``."""
+    """Base of the events the helpers make: attributes, ``type``, a repr, ``to_dict()``.
+
+    ``fields`` names the public fields when some are properties (worked out lazily from a slot);
+    otherwise they are the slots."""
 
     __slots__: Tuple[str, ...] = ()
+    fields: Tuple[str, ...] = ()
     type: str = ""
 
     def __init__(self, **fields: Any) -> None:
@@ -104,20 +133,23 @@ class StreamEvent:
         if fields:
             raise TypeError("%s got unexpected fields %s" % (type(self).__name__, ", ".join(sorted(fields))))
 
+    def _fields(self) -> Tuple[str, ...]:
+        return self.fields or self.__slots__
+
     def __repr__(self) -> str:
-        parts = ", ".join("%s=%r" % (name, getattr(self, name)) for name in self.__slots__)
+        parts = ", ".join("%s=%r" % (name, getattr(self, name)) for name in self._fields())
         return "%s(type=%r, %s)" % (type(self).__name__, self.type, parts)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+        return all(getattr(self, n) == getattr(other, n) for n in self._fields())
 
     __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"type": self.type}
-        for name in self.__slots__:
+        for name in self._fields():
             value = getattr(self, name)
             if isinstance(value, BaseModel):
                 value = value.to_dict()

@@ -16,9 +16,11 @@ The accumulated completion has the shape of a non-streamed one: ``object`` is
 ``"chat.completion"``, each choice's deltas are folded into ``message`` (tool calls matched on
 their ``index``, which the final calls do not keep), ``usage`` comes from the usage chunk.
 
-Structured outputs hook in through ``parse_content`` (the finished content -> ``parsed``) and
-``parse_completion`` (the final completion -> a parsed completion), given to the state by the
-mixin's ``_stream_parsing``.
+Structured outputs hook in through ``parse_content`` (the finished content -> ``parsed``),
+``parse_completion`` (the final completion -> a parsed completion) and ``parse_arguments`` (a strict
+tool's arguments -> ``parsed_arguments``), given to the state by the mixin's ``_stream_parsing``. With
+them, delta events carry the snapshot so far as partial JSON (``parsed`` / ``parsed_arguments``, as
+openai-python), worked out only when read: a reader that never looks pays nothing per chunk.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from ..._models import BaseModel, _rebuild, resolve_model
 from ..._types import NOT_GIVEN, NotGiven, given_args
-from . import HelperStream, StreamEvent, copy_json, merge_delta
+from . import HelperStream, Lazy, StreamEvent, copy_json, merge_delta
 
 __all__ = [
     "ChatCompletionsStreamMixin", "ChatCompletionStreamManager", "ChatCompletionStream", "ChatCompletionStreamState",
@@ -45,8 +47,14 @@ class ChunkEvent(StreamEvent):
 
 
 class ContentDeltaEvent(StreamEvent):
-    __slots__ = ("delta", "snapshot", "parsed", "choice_index")
+    __slots__ = ("delta", "snapshot", "choice_index", "_parsed")
+    fields = ("delta", "snapshot", "parsed", "choice_index")
     type = "content.delta"
+
+    @property
+    def parsed(self) -> Any:
+        """With a structured ``response_format``: the content so far as partial JSON (worked out when read)."""
+        return None if self._parsed is None else self._parsed.get()
 
 
 class ContentDoneEvent(StreamEvent):
@@ -65,8 +73,14 @@ class RefusalDoneEvent(StreamEvent):
 
 
 class FunctionToolCallArgumentsDeltaEvent(StreamEvent):
-    __slots__ = ("name", "index", "arguments", "parsed_arguments", "arguments_delta", "choice_index")
+    __slots__ = ("name", "index", "arguments", "arguments_delta", "choice_index", "_parsed")
+    fields = ("name", "index", "arguments", "parsed_arguments", "arguments_delta", "choice_index")
     type = "tool_calls.function.arguments.delta"
+
+    @property
+    def parsed_arguments(self) -> Any:
+        """For a strict function tool: the arguments so far as partial JSON (worked out when read)."""
+        return None if self._parsed is None else self._parsed.get()
 
 
 class FunctionToolCallArgumentsDoneEvent(StreamEvent):
@@ -143,11 +157,13 @@ class ChatCompletionStreamState:
         response_format: Any = NOT_GIVEN,
         parse_content: Optional[Callable[[str], Any]] = None,
         parse_completion: Optional[Callable[[Any], Any]] = None,
+        parse_arguments: Optional[Callable[[Optional[str], str, bool], Any]] = None,
     ) -> None:
         self.input_tools = list(input_tools) if isinstance(input_tools, Iterable) else []
         self.response_format = response_format
         self.parse_content = parse_content
         self.parse_completion = parse_completion
+        self.parse_arguments = parse_arguments
         self._snapshot: Optional[Dict[str, Any]] = None
         self._choices: Dict[int, _Choice] = {}
         self._request_id: Optional[str] = None
@@ -243,8 +259,9 @@ class ChatCompletionStreamState:
         # delta events
         content = delta.get("content")
         if content is not None and message.get("content") is not None:
-            events.append(ContentDeltaEvent(delta=content, snapshot=message["content"], parsed=None,
-                                            choice_index=index))
+            snapshot = message["content"]
+            events.append(ContentDeltaEvent(delta=content, snapshot=snapshot, choice_index=index,
+                                            _parsed=Lazy(_partial_json, snapshot) if self.parse_content else None))
         refusal = delta.get("refusal")
         if refusal is not None and message.get("refusal") is not None:
             events.append(RefusalDeltaEvent(delta=refusal, snapshot=message["refusal"], choice_index=index))
@@ -258,11 +275,12 @@ class ChatCompletionStreamState:
             call = choice.tool_calls.get(tool_index)
             if call is not None and call.get("type", "function") == "function":
                 function = call.get("function") or {}
+                name, arguments = function.get("name"), function.get("arguments", "")
                 events.append(FunctionToolCallArgumentsDeltaEvent(
-                    name=function.get("name"), index=tool_delta.get("index", 0),
-                    arguments=function.get("arguments", ""), parsed_arguments=None,
+                    name=name, index=tool_delta.get("index", 0), arguments=arguments,
                     arguments_delta=(tool_delta.get("function") or {}).get("arguments") or "",
-                    choice_index=index))
+                    choice_index=index,
+                    _parsed=Lazy(self.parse_arguments, name, arguments, True) if self.parse_arguments else None))
         if logprobs:
             models = choice.logprob_models
             if logprobs.get("content"):
@@ -327,9 +345,19 @@ class ChatCompletionStreamState:
         if call is None or call.get("type", "function") != "function":
             return
         function = call.get("function") or {}
+        name, arguments = function.get("name"), function.get("arguments", "")
         events.append(FunctionToolCallArgumentsDoneEvent(
-            name=function.get("name"), index=tool_index, arguments=function.get("arguments", ""),
-            parsed_arguments=None, choice_index=choice.data["index"]))
+            name=name, index=tool_index, arguments=arguments, choice_index=choice.data["index"],
+            parsed_arguments=self.parse_arguments(name, arguments, False) if self.parse_arguments else None))
+
+
+def _partial_json(text: str) -> Any:
+    from .._partial_json import parse_partial_json
+
+    try:
+        return parse_partial_json(text)
+    except ValueError:  # not JSON (a model answering in prose): nothing to show
+        return None
 
 
 def _completion_class() -> Any:
@@ -376,10 +404,12 @@ class ChatCompletionStreamManager:
 
     def __init__(self, api_request: Callable[[], Any], *, response_format: Any = NOT_GIVEN,
                  input_tools: Any = NOT_GIVEN, parse_content: Optional[Callable[[str], Any]] = None,
-                 parse_completion: Optional[Callable[[Any], Any]] = None) -> None:
+                 parse_completion: Optional[Callable[[Any], Any]] = None,
+                 parse_arguments: Optional[Callable[[Optional[str], str, bool], Any]] = None) -> None:
         self._api_request = api_request
         self._state_args = {"response_format": response_format, "input_tools": input_tools,
-                            "parse_content": parse_content, "parse_completion": parse_completion}
+                            "parse_content": parse_content, "parse_completion": parse_completion,
+                            "parse_arguments": parse_arguments}
         self._stream: Optional[ChatCompletionStream] = None
 
     def __enter__(self) -> ChatCompletionStream:
@@ -447,7 +477,7 @@ class ChatCompletionsStreamMixin:
         Takes the parameters of ``create()``. Nothing is sent until the ``with`` block starts.
         """
         given = given_args(locals(), "messages", "model")
-        request_format, parse_content, parse_completion = self._stream_parsing(response_format, tools)
+        request_format, parse_content, parse_completion, parse_arguments = self._stream_parsing(response_format, tools)
         given.pop("response_format", None)
         if request_format is not NOT_GIVEN:
             given["response_format"] = request_format
@@ -459,10 +489,11 @@ class ChatCompletionsStreamMixin:
                 extra_headers=headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)
 
         return ChatCompletionStreamManager(api_request, response_format=response_format, input_tools=tools,
-                                           parse_content=parse_content, parse_completion=parse_completion)
+                                           parse_content=parse_content, parse_completion=parse_completion,
+                                           parse_arguments=parse_arguments)
 
     def _stream_parsing(self, response_format: Any, tools: Any) -> Any:
-        """Structured outputs' hook: (response_format to send, parse_content, parse_completion).
+        """Structured outputs' hook: (response_format to send, parse_content, parse_completion, parse_arguments).
 
         A class later in the resource's bases may provide it (structured outputs do); without
         one, ``response_format`` is sent as given and nothing is parsed.
@@ -470,4 +501,4 @@ class ChatCompletionsStreamMixin:
         provider = getattr(super(), "_stream_parsing", None)
         if provider is not None:
             return provider(response_format, tools)
-        return response_format, None, None
+        return response_format, None, None, None
