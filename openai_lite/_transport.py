@@ -11,6 +11,7 @@ What it owns:
 """
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import threading
@@ -19,6 +20,9 @@ from typing import Any, Dict, Optional
 import requests
 from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
 from urllib3.exceptions import (
+    HTTPError as Urllib3HTTPError,
+    IncompleteRead,
+    InvalidChunkLength,
     MaxRetryError,
     NewConnectionError,
     ProtocolError,
@@ -257,6 +261,11 @@ def _urllib3_cause(exc: BaseException) -> Any:
     return None
 
 
+_NETWORK_ERRORS = (OSError, Urllib3HTTPError, http.client.HTTPException, requests.exceptions.RequestException)
+# a body shorter than announced: a chunked body without its last chunk, or fewer bytes than Content-Length
+_CUT_SHORT = (InvalidChunkLength, IncompleteRead, http.client.IncompleteRead, requests.exceptions.ChunkedEncodingError)
+
+
 def _chain(exc: BaseException) -> Any:
     seen = 0
     current: Any = exc
@@ -283,8 +292,12 @@ def translate(exc: BaseException, request: Any) -> APIConnectionError:
 
 
 def _short_reason(exc: BaseException) -> str:
-    innermost: Any = exc
-    for link in _chain(exc):
-        innermost = link
+    """What went wrong on the wire, in a line: the innermost network failure of the chain (not, say, the
+    ``ValueError`` urllib3 got parsing the chunk size of a body that was cut off), and for a body that
+    ended early, that it did."""
+    links = list(_chain(exc))
+    innermost = next((link for link in reversed(links) if isinstance(link, _NETWORK_ERRORS)), links[-1])
     text = str(innermost) or type(innermost).__name__
+    if any(isinstance(link, _CUT_SHORT) for link in links):
+        text = "the response ended before it was complete (%s)" % (text,)
     return text if len(text) <= 300 else text[:300] + "..."
