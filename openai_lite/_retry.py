@@ -17,11 +17,12 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import re
 import ssl
 import time
 from typing import Any, Callable, Mapping, Optional
 
-from urllib3.exceptions import MaxRetryError, ResponseError, SSLError
+from urllib3.exceptions import MaxRetryError, ProxyError, ResponseError, SSLError
 from urllib3.util.retry import Retry
 
 log = logging.getLogger("openai_lite")
@@ -105,6 +106,12 @@ def _is_certificate_error(error: Any) -> bool:
     return isinstance(cause, ssl.CertificateError) or type(cause).__name__ == "CertificateError"
 
 
+def _is_proxy_refusal(error: Any) -> bool:
+    """A proxy that answered our CONNECT with a 4xx (407: it wants credentials; 403: not allowed): asking
+    again gets the same answer."""
+    return isinstance(error, ProxyError) and re.search(r"Tunnel connection failed: 4\d\d", str(error)) is not None
+
+
 class RetryPolicy(Retry):
     """urllib3 ``Retry`` driven by the functions above; build it with ``RetryPolicy.build``."""
 
@@ -150,7 +157,8 @@ class RetryPolicy(Retry):
                 raise MaxRetryError(_pool, url, ResponseError("status %s is not retried" % response.status))
             reason = "status %s" % response.status
         else:
-            if _is_certificate_error(error):
+            if _is_certificate_error(error) or _is_proxy_refusal(error):
+                log.debug("not retrying %s %s: %s", method, url, type(error).__name__)
                 raise MaxRetryError(_pool, url, error)
             delay = backoff_delay(taken, self.random)
             reason = type(error).__name__ if error is not None else "unknown error"
