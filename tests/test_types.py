@@ -82,6 +82,49 @@ def test_public_classes_are_the_ones_responses_use() -> None:
         from openai_lite.types.chat import NoSuchType  # noqa: F401
 
 
+# Names code written for openai-python imports, with the module it imports them from.
+OPENAI_PYTHON_NAMES = {
+    "": "ChatModel ResponseFormatJSONSchema ResponseFormatJSONObject ResponseFormatText Reasoning ReasoningEffort "
+        "ErrorObject CompletionUsage FunctionDefinition FunctionParameters Metadata ComparisonFilter CompoundFilter",
+    "chat": "ChatCompletionContentPartParam ChatCompletionContentPartTextParam ChatCompletionContentPartImageParam "
+            "ChatCompletionContentPartInputAudioParam ChatCompletionMessageToolCallParam ChatCompletionAudio "
+            "ChatCompletionStoreMessage ChatCompletionReasoningEffort ChatCompletionMessageToolCallUnion",
+    "responses": "ResponseInputParam ResponseInputItemParam ResponseInputTextParam ResponseInputImageParam ResponseItem "
+                 "ResponseIncludable ResponseTextConfig ResponseTextConfigParam Tool ToolParam FunctionTool "
+                 "FileSearchTool FileSearchToolParam EasyInputMessage EasyInputMessageParam WebSearchToolParam "
+                 "ToolChoiceOptions ToolChoiceFunctionParam ResponseFormatTextJSONSchemaConfigParam",
+    "beta": "AssistantToolChoice CodeInterpreterTool FileSearchTool FunctionTool AssistantStreamEvent",
+    "beta.threads": "Text TextDelta TextContentBlock TextDeltaBlock ImageFile ImageFileContentBlock Annotation "
+                    "FileCitationAnnotation FilePathAnnotation MessageDelta MessageContent RequiredActionFunctionToolCall",
+    "beta.threads.runs": "RunStepDelta ToolCall ToolCallDelta ToolCallsStepDetails CodeInterpreterToolCall "
+                         "FileSearchToolCall FunctionToolCall FunctionToolCallDelta",
+    "audio": "Transcription TranscriptionVerbose Translation TranslationVerbose",
+}
+
+
+def test_openai_python_names_import_from_the_same_modules() -> None:
+    import importlib
+
+    for where, names in OPENAI_PYTHON_NAMES.items():
+        module = importlib.import_module("openai_lite.types" + ("." + where if where else ""))
+        for name in names.split():
+            assert getattr(module, name) is not None, (where, name)
+            assert name in dir(module), (where, name)
+    from openai_lite.types import beta, responses
+    from openai_lite.types.beta.threads import Message, Text, TextContentBlock
+    from openai_lite.types.beta.threads.runs import FunctionToolCall
+    from openai_lite.types.responses import ResponseFunctionToolCall
+
+    assert beta.FileSearchTool is not responses.FileSearchTool  # the Assistants tool and the Responses tool
+    assert FunctionToolCall is not ResponseFunctionToolCall
+    message = construct(resolve_model("Message"), {"id": "m", "object": "thread.message", "content": [
+        {"type": "text", "text": {"value": "hi", "annotations": []}}]})
+    assert type(message) is Message and type(message.content[0]) is TextContentBlock
+    assert type(message.content[0].text) is Text and message.content[0].text.value == "hi"
+    with pytest.raises(AttributeError):
+        responses.TextDelta  # noqa: B018 - an alias is public only where openai-python has it
+
+
 def test_fields_absent_unknown_and_new() -> None:
     from openai_lite.types.chat import ChatCompletion, ChatCompletionChoice, ChatCompletionMessage
 

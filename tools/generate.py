@@ -1626,6 +1626,104 @@ TYPE_ALIASES: Dict[str, str] = {
     "ChatCompletionToolParam": "ChatCompletionFunctionToolParam",
 }
 
+# openai-python's names for types the spec names otherwise, or that it keeps in another module:
+# (name, module below openai_lite.types where openai-python has it) -> our type. At run time and in the
+# stubs the name is the same type (an alias); a name may stand for different types in different modules,
+# as in openai-python (``beta.FileSearchTool`` is the Assistants tool, ``responses.FileSearchTool`` not).
+OPENAI_NAMES: Dict[Tuple[str, str], str] = {
+    ("ResponseFormatJSONSchema", ""): "ResponseFormatJsonSchema",
+    ("ResponseFormatJSONObject", ""): "ResponseFormatJsonObject",
+    ("ResponseFormatText", ""): "ResponseFormatText",
+    ("Reasoning", ""): "Reasoning",
+    ("ChatModel", ""): "ModelIdsShared",
+    ("ErrorObject", ""): "Error",
+    ("ChatCompletionContentPartParam", "chat"): "ChatCompletionRequestUserMessageContentPartParam",
+    ("ChatCompletionContentPartTextParam", "chat"): "ChatCompletionRequestMessageContentPartTextParam",
+    ("ChatCompletionContentPartImageParam", "chat"): "ChatCompletionRequestMessageContentPartImageParam",
+    ("ChatCompletionContentPartInputAudioParam", "chat"): "ChatCompletionRequestMessageContentPartAudioParam",
+    ("ChatCompletionContentPartRefusalParam", "chat"): "ChatCompletionRequestMessageContentPartRefusalParam",
+    ("ChatCompletionContentPartText", "chat"): "ChatCompletionRequestMessageContentPartText",
+    ("ChatCompletionContentPartImage", "chat"): "ChatCompletionRequestMessageContentPartImage",
+    ("ChatCompletionMessageToolCallParam", "chat"): "ChatCompletionMessageFunctionToolCallParam",
+    ("ChatCompletionMessageToolCallUnion", "chat"): "ChatCompletionMessageToolCallsItem",
+    ("ChatCompletionAudio", "chat"): "ChatCompletionMessageAudio",
+    ("ChatCompletionStoreMessage", "chat"): "ChatCompletionMessageListData",
+    ("ChatCompletionReasoningEffort", "chat"): "ReasoningEffort",
+    ("ResponseInputParam", "responses"): "InputParam",
+    ("ResponseInputTextParam", "responses"): "InputTextContentInputParam",
+    ("ResponseInputImageParam", "responses"): "InputImageContentParam",
+    ("ResponseInputText", "responses"): "InputTextContent",
+    ("ResponseInputImage", "responses"): "InputImageContent",
+    ("ResponseItem", "responses"): "ItemResource",
+    ("ResponseIncludable", "responses"): "IncludeEnum",
+    ("ResponseTextConfig", "responses"): "ResponseText",
+    ("ResponseTextConfigParam", "responses"): "ResponseTextParam",
+    ("Tool", "responses"): "Tool",
+    ("ToolParam", "responses"): "ToolParam",
+    ("FunctionTool", "responses"): "FunctionTool",
+    ("FileSearchTool", "responses"): "FileSearchTool",
+    ("FileSearchToolParam", "responses"): "FileSearchToolParam",
+    ("WebSearchTool", "responses"): "WebSearchTool",
+    ("WebSearchToolParam", "responses"): "WebSearchToolParam",
+    ("EasyInputMessage", "responses"): "EasyInputMessage",
+    ("EasyInputMessageParam", "responses"): "EasyInputMessageParam",
+    ("ToolChoiceOptions", "responses"): "ToolChoiceOptions",
+    ("ToolChoiceFunctionParam", "responses"): "ToolChoiceFunctionParam",
+    ("ResponseFormatTextJSONSchemaConfigParam", "responses"): "TextResponseFormatJsonSchemaParam",
+    ("AssistantToolChoice", "beta"): "AssistantsNamedToolChoice",
+    ("AssistantToolChoiceParam", "beta"): "AssistantsNamedToolChoiceParam",
+    ("CodeInterpreterTool", "beta"): "AssistantToolsCode",
+    ("FileSearchTool", "beta"): "AssistantToolsFileSearch",
+    ("FunctionTool", "beta"): "AssistantToolsFunction",
+    ("Text", "beta.threads"): "MessageContentTextObjectText",
+    ("TextDelta", "beta.threads"): "MessageDeltaContentTextObjectText",
+    ("TextContentBlock", "beta.threads"): "MessageContentTextObject",
+    ("TextDeltaBlock", "beta.threads"): "MessageDeltaContentTextObject",
+    ("ImageFile", "beta.threads"): "MessageContentImageFileObjectImageFile",
+    ("ImageFileContentBlock", "beta.threads"): "MessageContentImageFileObject",
+    ("ImageURLContentBlock", "beta.threads"): "MessageContentImageUrlObject",
+    ("RefusalContentBlock", "beta.threads"): "MessageContentRefusalObject",
+    ("Annotation", "beta.threads"): "MessageContentTextObjectTextAnnotation",
+    ("FileCitationAnnotation", "beta.threads"): "MessageContentTextAnnotationsFileCitationObject",
+    ("FilePathAnnotation", "beta.threads"): "MessageContentTextAnnotationsFilePathObject",
+    ("MessageDelta", "beta.threads"): "MessageDeltaEventDelta",
+    ("RequiredActionFunctionToolCall", "beta.threads"): "RunToolCallObject",
+    ("RunStepDelta", "beta.threads.runs"): "RunStepDeltaEventDelta",
+    ("ToolCall", "beta.threads.runs"): "RunStepDetailsToolCallsObjectToolCall",
+    ("ToolCallDelta", "beta.threads.runs"): "RunStepDeltaStepDetailsToolCallsObjectToolCall",
+    ("ToolCallsStepDetails", "beta.threads.runs"): "RunStepDetailsToolCallsObject",
+    ("CodeInterpreterToolCall", "beta.threads.runs"): "RunStepDetailsToolCallsCodeObject",
+    ("FileSearchToolCall", "beta.threads.runs"): "RunStepDetailsToolCallsFileSearchObject",
+    ("FunctionToolCall", "beta.threads.runs"): "RunStepDetailsToolCallsFunctionObject",
+    ("CodeInterpreterToolCallDelta", "beta.threads.runs"): "RunStepDeltaStepDetailsToolCallsCodeObject",
+    ("FileSearchToolCallDelta", "beta.threads.runs"): "RunStepDeltaStepDetailsToolCallsFileSearchObject",
+    ("FunctionToolCallDelta", "beta.threads.runs"): "RunStepDeltaStepDetailsToolCallsFunctionObject",
+    ("TranscriptionVerbose", "audio"): "CreateTranscriptionResponseVerboseJson",
+    ("TranslationVerbose", "audio"): "CreateTranslationResponseVerboseJson",
+}
+
+
+def public_aliases(gen: "TypeGen") -> Dict[Tuple[str, str], str]:
+    """Every other public name of a generated type: (name, module) -> the type. ``TYPE_ALIASES`` go in their
+    type's module, ``OPENAI_NAMES`` where openai-python has them. A name that is a type of that module
+    already, or a target that does not exist, is a mistake in the tables: it stops the generator."""
+    found: Dict[Tuple[str, str], str] = {}
+    for name, target in TYPE_ALIASES.items():
+        if target in gen.types:
+            found[(name, gen.types[target].module)] = target
+    found.update(OPENAI_NAMES)
+    for (name, module), target in found.items():
+        td = gen.types.get(target)
+        if td is None:
+            raise ValueError("alias %s.%s: no type %s" % (module, name, target))
+        own = gen.types.get(name)
+        if own is not None and own.module == module and own.kind != "same":
+            raise ValueError("alias %s.%s: that module has a type of that name" % (module, name))
+        if name == target and td.module == module:
+            raise ValueError("alias %s.%s: the type is there already" % (module, name))
+    return found
+
+
 # Names of inline objects (parent type, field) where openai-python has a shorter one.
 INLINE_NAMES: Dict[Tuple[str, str], str] = {
     ("ChatCompletion", "choices"): "ChatCompletionChoice",
@@ -2359,20 +2457,22 @@ def render_type_stub(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     head.append("from openai_lite._models import BaseModel")
     if module == "":
         head.append("from openai_lite._files import FileUpload")
+    aliases = sorted((name, target) for (name, where), target in public_aliases(gen).items() if where == module)
+    clash = [name for name, target in aliases if name != target and name in words | own]
+    if clash:
+        raise ValueError("types.%s: aliases %s would hide names the module uses" % (module, clash))
     by_module: Dict[str, List[str]] = {}
-    for word in sorted(words - own):
+    for word in sorted((words - own) | {target for _, target in aliases}):
         td = gen.types.get(word)
         if td is not None and td.module != module:
-            by_module.setdefault(td.module, []).append(word)
+            # a type public here under its own name is imported "as" itself: a re-export
+            by_module.setdefault(td.module, []).append(word + (" as " + word if (word, word) in aliases else ""))
     if "FileTypes" in words and module != "":
         by_module.setdefault("", []).append("FileTypes")
     for mod in sorted(by_module):
         names = sorted(set(by_module[mod]))
         head.append("from openai_lite.types%s import %s" % ("." + mod if mod else "", ", ".join(names)))
-    for name in sorted(TYPE_ALIASES):
-        target = gen.types.get(TYPE_ALIASES[name])
-        if target is not None and target.module == module:
-            body.append("%s = %s\n" % (name, target.name))
+    body += ["%s = %s\n" % (name, target) for name, target in aliases if name != target]
     out = "\n".join(head) + "\n"
     if module == "":
         out += FILE_TYPES_STUB
@@ -2427,18 +2527,16 @@ def render_type_index(gen: TypeGen) -> str:
     kind: m (model), p (request TypedDict), u (union of objects), e (enum), a (other alias);
     fields: names, ``!`` after required ones; nested: ``field=Type`` (``~``: a plain dict);
     union: ``property:value=Member,...;Member Member`` (property empty when undiscriminated).
-    Lines ``@name|target[|module]`` are other names of a type: spec names of renamed types (for
-    ``resolve_model`` only), and with the module where the name is public, aliases.
+    Lines ``@name|target`` are spec names of renamed types (for ``resolve_model`` only); lines
+    ``@name@module|target`` other public names of a type in that module (aliases).
     """
     out: List[str] = []
-    aliases = {name: (target, "") for name, target in gen.spec_aliases.items()}
-    for name, target in TYPE_ALIASES.items():
-        if target in gen.types:
-            aliases[name] = (target, gen.types[target].module)
+    spec_names = {name: target for name, target in gen.spec_aliases.items()}
+    public = dict(public_aliases(gen))
     for name in sorted(gen.types):
         td = gen.types[name]
-        if td.kind == "same":
-            aliases[name] = (td.ann, td.module)
+        if td.kind == "same":  # a beta twin: public in its module, and resolvable by name (unions name it)
+            public[(name, td.module)] = spec_names[name] = td.ann
             continue
         kind = {"model": "m", "param": "p", "union": "u", "enum": "e", "alias": "a"}[td.kind]
         fields = nested = union = ""
@@ -2450,10 +2548,11 @@ def render_type_index(gen: TypeGen) -> str:
             union = "%s:%s;%s" % (prop, ",".join("%s=%s" % kv for kv in sorted(mapping.items())),
                                   " ".join(td.members))
         out.append("|".join((name, td.module, kind, fields, nested, union)).rstrip("|"))
-    for name in sorted(aliases):
-        target, module = aliases[name]
-        if target in gen.types and (name not in gen.types or gen.types[name].kind == "same"):
-            out.append(("@%s|%s|%s" % (name, target, module)).rstrip("|") if module else "@%s|%s" % (name, target))
+    for name in sorted(spec_names):
+        if spec_names[name] in gen.types and (name not in gen.types or gen.types[name].kind == "same"):
+            out.append("@%s|%s" % (name, spec_names[name]))
+    for name, module in sorted(public):
+        out.append("@%s@%s|%s" % (name, module, public[(name, module)]))
     return "\n".join(out) + "\n"
 
 
@@ -2499,13 +2598,8 @@ def _row(name):
     return (name,) + tuple(rest.split("|"))
 
 
-def _public_alias(name):
-    """(target, module) of another public name of a type, or None."""
-    rest = _table().get("@" + name)
-    if rest is None or "|" not in rest:
-        return None
-    target, _, where = rest.partition("|")
-    return target, (_PREFIX + "." + where if where else _PREFIX)
+def _where(module):
+    return module[len(_PREFIX) + 1:]
 
 
 def _module(row):
@@ -2514,13 +2608,14 @@ def _module(row):
 
 def names(module):
     """The public names of ``module`` (its ``dir()``)."""
+    where = _where(module)
     found = []
     for name, rest in _table().items():
-        parts = rest.split("|")
         if name[:1] == "@":
-            if len(parts) > 1 and (_PREFIX + "." + parts[1] if parts[1] else _PREFIX) == module:
-                found.append(name[1:])
-        elif (_PREFIX + "." + parts[0] if parts[0] else _PREFIX) == module:
+            alias, sep, place = name[1:].partition("@")
+            if sep and place == where:
+                found.append(alias)
+        elif rest.split("|", 1)[0] == where:
             found.append(name)
     return sorted(found)
 
@@ -2531,11 +2626,8 @@ def get(module, name):
     found = namespace.get(name)
     if found is not None:
         return found
-    alias = _public_alias(name) if name not in _table() else None
-    if alias is not None:  # another name of the same type
-        target, where = alias
-        if where != module:
-            raise AttributeError("module %r has no attribute %r (it is in %s)" % (module, name, where))
+    target = _table().get("@%s@%s" % (name, _where(module)))
+    if target is not None:  # another name of a type, public in this module
         row = _row(target)
         importlib.import_module(_module(row))
         found = get(_module(row), target)

@@ -9,7 +9,7 @@ from typing_extensions import Literal, Required, TypeAlias, TypedDict
 from openai_lite._models import BaseModel
 from openai_lite._files import FileUpload
 from openai_lite.types.chat import ChatCompletionStreamOptionsParam
-from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaComputerScreenshotImage, BetaModelIdsResponses, BetaPrompt, BetaPromptParam, BetaResponseText, BetaResponseTextParam, BetaToolChoice, BetaToolChoiceParam, BetaToolsArray, BetaToolsArrayParam, ModelIdsResponses, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJsonObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchema, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseText, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
+from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaComputerScreenshotImage, BetaModelIdsResponses, BetaPrompt, BetaPromptParam, BetaResponseText, BetaResponseTextParam, BetaToolChoice, BetaToolChoiceParam, BetaToolsArray, BetaToolsArrayParam, ModelIdsResponses, Reasoning as Reasoning, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJsonObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchema, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText as ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseText, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
 
 FileContent: TypeAlias = Union[IO[bytes], bytes, bytearray, memoryview, "os.PathLike[str]", "requests.Response", FileUpload]
 FileTypes: TypeAlias = Union[
@@ -6188,3 +6188,15 @@ class WebSearchToolParam(TypedDict, total=False):
     """The approximate location of the user."""
     search_context_size: Literal["low", "medium", "high"]
     """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""
+
+
+ChatModel = ModelIdsShared
+
+
+ErrorObject = Error
+
+
+ResponseFormatJSONObject = ResponseFormatJsonObject
+
+
+ResponseFormatJSONSchema = ResponseFormatJsonSchema

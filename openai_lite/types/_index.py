@@ -41,13 +41,8 @@ def _row(name):
     return (name,) + tuple(rest.split("|"))
 
 
-def _public_alias(name):
-    """(target, module) of another public name of a type, or None."""
-    rest = _table().get("@" + name)
-    if rest is None or "|" not in rest:
-        return None
-    target, _, where = rest.partition("|")
-    return target, (_PREFIX + "." + where if where else _PREFIX)
+def _where(module):
+    return module[len(_PREFIX) + 1:]
 
 
 def _module(row):
@@ -56,13 +51,14 @@ def _module(row):
 
 def names(module):
     """The public names of ``module`` (its ``dir()``)."""
+    where = _where(module)
     found = []
     for name, rest in _table().items():
-        parts = rest.split("|")
         if name[:1] == "@":
-            if len(parts) > 1 and (_PREFIX + "." + parts[1] if parts[1] else _PREFIX) == module:
-                found.append(name[1:])
-        elif (_PREFIX + "." + parts[0] if parts[0] else _PREFIX) == module:
+            alias, sep, place = name[1:].partition("@")
+            if sep and place == where:
+                found.append(alias)
+        elif rest.split("|", 1)[0] == where:
             found.append(name)
     return sorted(found)
 
@@ -73,11 +69,8 @@ def get(module, name):
     found = namespace.get(name)
     if found is not None:
         return found
-    alias = _public_alias(name) if name not in _table() else None
-    if alias is not None:  # another name of the same type
-        target, where = alias
-        if where != module:
-            raise AttributeError("module %r has no attribute %r (it is in %s)" % (module, name, where))
+    target = _table().get("@%s@%s" % (name, _where(module)))
+    if target is not None:  # another name of a type, public in this module
         row = _row(target)
         importlib.import_module(_module(row))
         found = get(_module(row), target)

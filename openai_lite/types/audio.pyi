@@ -352,3 +352,9 @@ but may jump in on short pauses from the user."""
     """Sensitivity threshold (0.0 to 1.0) for voice activity detection. A
 higher threshold will require louder audio to activate the model, and
 thus might perform better in noisy environments."""
+
+
+TranscriptionVerbose = CreateTranscriptionResponseVerboseJson
+
+
+TranslationVerbose = CreateTranslationResponseVerboseJson

@@ -1097,7 +1097,43 @@ class ParsedChatCompletion(ChatCompletion, Generic[ContentType]):
     choices: List[ParsedChoice[ContentType]]  # type: ignore[assignment]
 
 
+ChatCompletionAudio = ChatCompletionMessageAudio
+
+
+ChatCompletionContentPartImage = ChatCompletionRequestMessageContentPartImage
+
+
+ChatCompletionContentPartImageParam = ChatCompletionRequestMessageContentPartImageParam
+
+
+ChatCompletionContentPartInputAudioParam = ChatCompletionRequestMessageContentPartAudioParam
+
+
+ChatCompletionContentPartParam = ChatCompletionRequestUserMessageContentPartParam
+
+
+ChatCompletionContentPartRefusalParam = ChatCompletionRequestMessageContentPartRefusalParam
+
+
+ChatCompletionContentPartText = ChatCompletionRequestMessageContentPartText
+
+
+ChatCompletionContentPartTextParam = ChatCompletionRequestMessageContentPartTextParam
+
+
 ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall
+
+
+ChatCompletionMessageToolCallParam = ChatCompletionMessageFunctionToolCallParam
+
+
+ChatCompletionMessageToolCallUnion = ChatCompletionMessageToolCallsItem
+
+
+ChatCompletionReasoningEffort = ReasoningEffort
+
+
+ChatCompletionStoreMessage = ChatCompletionMessageListData
 
 
 ChatCompletionToolParam = ChatCompletionFunctionToolParam

@@ -166,6 +166,37 @@ def module_level_client() -> None:
     assert_type(openai_lite.models.with_raw_response.retrieve("m").parse(), Model)
 
 
+def openai_python_names(client: OpenAI) -> None:
+    """Names code written for openai-python imports, from the same modules."""
+    from openai_lite import AssistantEventHandler
+    from openai_lite.types import ChatModel, ResponseFormatJSONSchema
+    from openai_lite.types.beta.threads import Text, TextDelta
+    from openai_lite.types.beta.threads.runs import ToolCall
+    from openai_lite.types.chat import ChatCompletionContentPartParam, ChatCompletionMessageToolCallParam
+    from openai_lite.types.responses import ResponseInputParam, ToolParam
+
+    class Handler(AssistantEventHandler):
+        def on_text_delta(self, delta: TextDelta, snapshot: Text) -> None:
+            print(delta.value, snapshot.value)
+
+        def on_tool_call_created(self, tool_call: ToolCall) -> None:
+            print(tool_call.type)
+
+    parts: List[ChatCompletionContentPartParam] = [
+        {"type": "text", "text": "What is in this picture?"},
+        {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+    ]
+    call: ChatCompletionMessageToolCallParam = {"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    model: ChatModel = "gpt-4o-mini"
+    client.chat.completions.create(model=model, messages=[
+        {"role": "user", "content": parts}, {"role": "assistant", "tool_calls": [call]}])
+    items: ResponseInputParam = [{"role": "user", "content": "Hello"}]
+    tools: List[ToolParam] = [{"type": "function", "name": "f", "parameters": {}, "strict": True}]
+    client.responses.create(model=model, input=items, tools=tools)
+    reveal_type(ResponseFormatJSONSchema)
+    reveal_type(Handler)
+
+
 def errors(client: OpenAI) -> None:
     try:
         client.models.retrieve("missing")

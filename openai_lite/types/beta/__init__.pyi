@@ -4,7 +4,7 @@ from typing import Any, Dict, Iterable, List, Sequence
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, AudioTranscriptionResponse, CreateMessageRequestParam, Error, Metadata, MetadataParam, NoiseReductionType, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
+from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AssistantsNamedToolChoice, AssistantsNamedToolChoiceParam, AudioTranscriptionParam, AudioTranscriptionResponse, CreateMessageRequestParam, Error, Metadata, MetadataParam, NoiseReductionType, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
 from openai_lite.types.beta.threads import Message, MessageDeltaEvent, Run
 from openai_lite.types.beta.threads.runs import RunStep, RunStepDeltaEvent
 from openai_lite.types.realtime import RealtimeAudioFormats, RealtimeFunctionTool, RealtimeTruncationParam
@@ -1548,3 +1548,18 @@ class WorkflowTracingParam(TypedDict, total=False):
     """Controls diagnostic tracing during the session."""
     enabled: bool
     """Whether tracing is enabled during the session. Defaults to true."""
+
+
+AssistantToolChoice = AssistantsNamedToolChoice
+
+
+AssistantToolChoiceParam = AssistantsNamedToolChoiceParam
+
+
+CodeInterpreterTool = AssistantToolsCode
+
+
+FileSearchTool = AssistantToolsFileSearch
+
+
+FunctionTool = AssistantToolsFunction

@@ -4,8 +4,8 @@ from typing import Iterable, List
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFileSearchTypeOnly, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, CreateMessageRequestParam, MessageContentImageFileObject, MessageContentImageUrlObject, MessageContentRefusalObject, MessageContentTextObject, Metadata, MetadataParam, ParallelToolCalls, ReasoningEffort, RunCompletionUsage, RunToolCallObject, TruncationObject, TruncationObjectParam
-from openai_lite.types.beta import MessageDeltaContentImageFileObject, MessageDeltaContentImageUrlObject, MessageDeltaContentRefusalObject, MessageDeltaContentTextObject
+from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFileSearchTypeOnly, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, CreateMessageRequestParam, MessageContentImageFileObject, MessageContentImageFileObjectImageFile, MessageContentImageUrlObject, MessageContentRefusalObject, MessageContentTextAnnotationsFileCitationObject, MessageContentTextAnnotationsFilePathObject, MessageContentTextObject, MessageContentTextObjectText, MessageContentTextObjectTextAnnotation, Metadata, MetadataParam, ParallelToolCalls, ReasoningEffort, RunCompletionUsage, RunToolCallObject, TruncationObject, TruncationObjectParam
+from openai_lite.types.beta import MessageDeltaContentImageFileObject, MessageDeltaContentImageUrlObject, MessageDeltaContentRefusalObject, MessageDeltaContentTextObject, MessageDeltaContentTextObjectText
 
 
 class CreateRunRequestParam(TypedDict, total=False):
@@ -300,3 +300,42 @@ class SubmitToolOutputsRunRequestParam(TypedDict, total=False):
     """A list of tools for which the outputs are being submitted."""
     stream: bool | None
     """If `true`, returns a stream of events that happen during the Run as server-sent events, terminating when the Run enters a terminal state with a `data: [DONE]` message."""
+
+
+Annotation = MessageContentTextObjectTextAnnotation
+
+
+FileCitationAnnotation = MessageContentTextAnnotationsFileCitationObject
+
+
+FilePathAnnotation = MessageContentTextAnnotationsFilePathObject
+
+
+ImageFile = MessageContentImageFileObjectImageFile
+
+
+ImageFileContentBlock = MessageContentImageFileObject
+
+
+ImageURLContentBlock = MessageContentImageUrlObject
+
+
+MessageDelta = MessageDeltaEventDelta
+
+
+RefusalContentBlock = MessageContentRefusalObject
+
+
+RequiredActionFunctionToolCall = RunToolCallObject
+
+
+Text = MessageContentTextObjectText
+
+
+TextContentBlock = MessageContentTextObject
+
+
+TextDelta = MessageDeltaContentTextObjectText
+
+
+TextDeltaBlock = MessageDeltaContentTextObject

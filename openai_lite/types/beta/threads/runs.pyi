@@ -4,8 +4,8 @@ from typing import List
 from typing_extensions import Literal, TypeAlias
 
 from openai_lite._models import BaseModel
-from openai_lite.types import Metadata, RunStepCompletionUsage, RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsObject
-from openai_lite.types.beta import RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsObject
+from openai_lite.types import Metadata, RunStepCompletionUsage, RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsCodeObject, RunStepDetailsToolCallsFileSearchObject, RunStepDetailsToolCallsFunctionObject, RunStepDetailsToolCallsObject, RunStepDetailsToolCallsObjectToolCall
+from openai_lite.types.beta import RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsCodeObject, RunStepDeltaStepDetailsToolCallsFileSearchObject, RunStepDeltaStepDetailsToolCallsFunctionObject, RunStepDeltaStepDetailsToolCallsObject, RunStepDeltaStepDetailsToolCallsObjectToolCall
 
 
 class ListRunStepsResponse(BaseModel):
@@ -83,3 +83,33 @@ class RunStepLastError(BaseModel):
 
 
 RunStepStepDetail: TypeAlias = RunStepDetailsMessageCreationObject | RunStepDetailsToolCallsObject
+
+
+CodeInterpreterToolCall = RunStepDetailsToolCallsCodeObject
+
+
+CodeInterpreterToolCallDelta = RunStepDeltaStepDetailsToolCallsCodeObject
+
+
+FileSearchToolCall = RunStepDetailsToolCallsFileSearchObject
+
+
+FileSearchToolCallDelta = RunStepDeltaStepDetailsToolCallsFileSearchObject
+
+
+FunctionToolCall = RunStepDetailsToolCallsFunctionObject
+
+
+FunctionToolCallDelta = RunStepDeltaStepDetailsToolCallsFunctionObject
+
+
+RunStepDelta = RunStepDeltaEventDelta
+
+
+ToolCall = RunStepDetailsToolCallsObjectToolCall
+
+
+ToolCallDelta = RunStepDeltaStepDetailsToolCallsObjectToolCall
+
+
+ToolCallsStepDetails = RunStepDetailsToolCallsObject
