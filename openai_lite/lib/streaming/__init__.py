@@ -120,11 +120,11 @@ def _known(value: Any) -> Lazy:
 class StreamEvent:
     """Base of the events the helpers make: attributes, ``type``, a repr, ``to_dict()``.
 
-    ``fields`` names the public fields when some are properties (worked out lazily from a slot);
+    ``_public`` names the public fields when some are properties (worked out lazily from a slot);
     otherwise they are the slots."""
 
     __slots__: Tuple[str, ...] = ()
-    fields: Tuple[str, ...] = ()
+    _public: Tuple[str, ...] = ()
     type: str = ""
 
     def __init__(self, **fields: Any) -> None:
@@ -134,7 +134,7 @@ class StreamEvent:
             raise TypeError("%s got unexpected fields %s" % (type(self).__name__, ", ".join(sorted(fields))))
 
     def _fields(self) -> Tuple[str, ...]:
-        return self.fields or self.__slots__
+        return self._public or self.__slots__
 
     def __repr__(self) -> str:
         parts = ", ".join("%s=%r" % (name, getattr(self, name)) for name in self._fields())

@@ -48,7 +48,7 @@ class ChunkEvent(StreamEvent):
 
 class ContentDeltaEvent(StreamEvent):
     __slots__ = ("delta", "snapshot", "choice_index", "_parsed")
-    fields = ("delta", "snapshot", "parsed", "choice_index")
+    _public = ("delta", "snapshot", "parsed", "choice_index")
     type = "content.delta"
 
     @property
@@ -74,7 +74,7 @@ class RefusalDoneEvent(StreamEvent):
 
 class FunctionToolCallArgumentsDeltaEvent(StreamEvent):
     __slots__ = ("name", "index", "arguments", "arguments_delta", "choice_index", "_parsed")
-    fields = ("name", "index", "arguments", "parsed_arguments", "arguments_delta", "choice_index")
+    _public = ("name", "index", "arguments", "parsed_arguments", "arguments_delta", "choice_index")
     type = "tool_calls.function.arguments.delta"
 
     @property
