@@ -17,14 +17,16 @@ Run time and static types are split: ``.py`` modules are small and carry no anno
   ``resources/__init__.py`` builds the classes from that family's section of ``resources/_index.dat``
   (zlib-compressed text); each method is made by ``_op``, a function with the operation's real signature
   whose body hands its arguments to ``resources/_call.py``;
-- ``resources/<top>.pyi``: typed signatures (``@overload`` on ``stream``), typed pages and helpers, docs;
+- ``resources/<top>.pyi``: typed signatures (``@overload`` on ``stream``), typed pages and helpers, docs, and
+  the ``<Class>WithRawResponse`` / ``<Class>WithStreamingResponse`` views (``resources/_base.pyi``: ``_raw``);
 - ``resources/_client_resources.py``: the client's top-level resources (plus ``webhooks``,
   ``with_raw_response`` and ``with_streaming_response``);
 - ``types/**``: response models, request ``TypedDict``s (``<Name>Param``), enums and unions for every schema an
   operation uses: ``.pyi`` stubs for checkers; ``.py`` modules whose ``__getattr__`` builds a class on first
   use from ``types/_index.dat`` (zlib-compressed text: fields, nested types, how a union picks its member).
 
-The pieces most likely to change are tables (``TYPE_NAMES``, ``PARAM_NAMES``, ``TYPE_MODULES``, ``HELPERS``)
+The pieces most likely to change are tables (``TYPE_NAMES``, ``PARAM_NAMES``, ``OPENAI_NAMES``, ``TYPE_MODULES``,
+``HELPERS``)
 and single functions: ``TypeGen.annotate`` (schema -> annotation and run-time wrapping), ``page_style``,
 ``body_kind`` and ``response_kind``. Standard library and PyYAML only.
 """
