@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any, Tuple
 
-__all__ = ["parse_partial_json"]
+__all__ = ["parse_partial_json", "partial_json_or_none"]
 
 _MISSING = object()
 _WS = re.compile(r"[ \t\n\r]*")
@@ -52,6 +52,15 @@ def parse_partial_json(text: str, *, trailing_strings: bool = False) -> Any:
     if _WS.match(text, end).end() != len(text):
         raise ValueError("extra data after the JSON value at character %d" % end)
     return value
+
+
+def partial_json_or_none(text: str) -> Any:
+    """``parse_partial_json(text)``, or None for text that cannot become JSON (a model answering in prose):
+    what a stream's snapshot shows so far."""
+    try:
+        return parse_partial_json(text)
+    except ValueError:
+        return None
 
 
 class _Parser:

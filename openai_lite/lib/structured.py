@@ -25,6 +25,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 from .._exceptions import ContentFilterFinishReasonError, LengthFinishReasonError
 from .._models import BaseModel, _rebuild, resolve_model
 from .._types import NOT_GIVEN, NotGiven, given_args
+from ._partial_json import partial_json_or_none
 
 # ``lib._schema`` (schema building and parsing) is imported only when a method needs it: the
 # resource classes inherit these mixins, so this module loads with ``client.chat.completions``.
@@ -630,13 +631,11 @@ class ChatCompletionsParseMixin:
         def arguments_parser(name: Optional[str], arguments: str, partial: bool) -> Any:
             if name not in strict:
                 return None
+            if partial:
+                return partial_json_or_none(arguments)
             try:
-                if partial:
-                    from ._partial_json import parse_partial_json
-
-                    return parse_partial_json(arguments)
                 return parsed_tool_arguments(tool_list, name, arguments)[0]
-            except ValueError:  # not JSON (yet): the final completion raises with the reason
+            except ValueError:  # not valid: the final completion raises with the reason
                 return None
 
         def completion_parser(completion: Any) -> Any:

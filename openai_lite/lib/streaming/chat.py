@@ -28,6 +28,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from ..._models import BaseModel, _rebuild, resolve_model
 from ..._types import NOT_GIVEN, NotGiven, given_args
+from .._partial_json import partial_json_or_none
 from . import HelperStream, Lazy, StreamEvent, copy_json, merge_delta
 
 __all__ = [
@@ -261,7 +262,7 @@ class ChatCompletionStreamState:
         if content is not None and message.get("content") is not None:
             snapshot = message["content"]
             events.append(ContentDeltaEvent(delta=content, snapshot=snapshot, choice_index=index,
-                                            _parsed=Lazy(_partial_json, snapshot) if self.parse_content else None))
+                                            _parsed=Lazy(partial_json_or_none, snapshot) if self.parse_content else None))
         refusal = delta.get("refusal")
         if refusal is not None and message.get("refusal") is not None:
             events.append(RefusalDeltaEvent(delta=refusal, snapshot=message["refusal"], choice_index=index))
@@ -349,15 +350,6 @@ class ChatCompletionStreamState:
         events.append(FunctionToolCallArgumentsDoneEvent(
             name=name, index=tool_index, arguments=arguments, choice_index=choice.data["index"],
             parsed_arguments=self.parse_arguments(name, arguments, False) if self.parse_arguments else None))
-
-
-def _partial_json(text: str) -> Any:
-    from .._partial_json import parse_partial_json
-
-    try:
-        return parse_partial_json(text)
-    except ValueError:  # not JSON (a model answering in prose): nothing to show
-        return None
 
 
 def _completion_class() -> Any:
