@@ -1068,6 +1068,12 @@ def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) ->
 # ``with_raw_response`` / ``with_streaming_response``: the view classes' name part -> the stub wrapper
 # (``resources/_base.pyi``) that gives a resource method's parameters a response-object return.
 VIEW_MODES = {"Raw": "_raw", "Streaming": "_streamed"}
+
+
+def view_name(cls: str, mode: str) -> str:
+    """The view class of resource class ``cls`` in ``mode``: ``CompletionsWithRawResponse``."""
+    return "%sWith%sResponse" % (cls, mode)
+
 # Helpers that answer with one HTTP response, so that the views give it raw (as in openai-python).
 VIEW_HELPERS = {("chat.completions", "parse"), ("responses", "parse")}
 
@@ -1083,30 +1089,33 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
         mixins = mixins_for(res.path, repo, [])
         # the helpers the mixins add are declared here, typed from the operation they wrap
         cls = classes[res.path]
-        lines = ["class %s(SyncAPIResource[%sWithRawResponse, %sWithStreamingResponse]):" % (cls, cls, cls)]
-        views = {mode: ["class %sWith%sResponse:" % (cls, mode)] for mode in VIEW_MODES}
+        lines = ["class %s(SyncAPIResource[%s]):" % (cls, ", ".join(view_name(cls, mode) for mode in VIEW_MODES))]
+        views = {mode: ["class %s:" % view_name(cls, mode)] for mode in VIEW_MODES}
+
+        def in_views(method: str) -> None:
+            for mode, view in views.items():
+                view.append("    %s = %s(%s.%s)" % (method, VIEW_MODES[mode], cls, method))
+
         for key in sorted(res.children):
             child = res.children[key]
             name, module = _child_ref(child, tree, classes)
             lines.append("    @property")
             lines.append("    def %s(self) -> %s: ..." % (child.segment, name))
             for mode, view in views.items():
-                view.append("    %s: %sWith%sResponse" % (child.segment, name, mode))
+                view.append("    %s: %s" % (child.segment, view_name(name, mode)))
             if module is not None:
                 imports.append("from %s import %s" % (module, ", ".join(
-                    [name] + ["%sWith%sResponse" % (name, mode) for mode in VIEW_MODES])))
+                    [name] + [view_name(name, mode) for mode in VIEW_MODES])))
         for op in res.operations:
             lines += render_stub_method(op)
-            for mode, view in views.items():
-                view.append("    %s = %s(%s.%s)" % (op.name, VIEW_MODES[mode], cls, op.name))
+            in_views(op.name)
         if mixins:
             own = {op.name for op in res.operations}
             for name, fn in _mixin_methods(repo, mixins):
                 if name not in own:
                     lines += render_helper_stub(res, name, fn)
                     if (res.path, name) in VIEW_HELPERS:
-                        for mode, view in views.items():
-                            view.append("    %s = %s(%s.%s)" % (name, VIEW_MODES[mode], cls, name))
+                        in_views(name)
         if len(lines) == 1:
             lines.append("    ...")
         body.append("\n".join(lines) + "\n")
@@ -1440,7 +1449,7 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
     stub = [BANNER.rstrip("\n"), '"""Types of the client\'s resource properties."""', "from typing import Any, Dict", ""]
     for res in tops:
         stub.append("from openai_lite.resources.%s import %s" % (res.path, ", ".join(
-            [res.class_name] + ["%sWith%sResponse" % (res.class_name, mode) for mode in VIEW_MODES])))
+            [res.class_name] + [view_name(res.class_name, mode) for mode in VIEW_MODES])))
     stub.append("from openai_lite.lib.webhooks import Webhooks")
     stub += ["", '__all__ = ["ClientResources", "OpenAIWithRawResponse", "OpenAIWithStreamedResponse"]', "", "",
              "class ClientResources:",
@@ -1461,7 +1470,7 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
         stub.append("    def %s(self) -> %s: ..." % (res.segment, res.class_name))
     for view, mode in (("OpenAIWithRawResponse", "Raw"), ("OpenAIWithStreamedResponse", "Streaming")):
         stub += ["", "", "class %s:" % view]
-        stub += ["    %s: %sWith%sResponse" % (res.segment, res.class_name, mode) for res in tops]
+        stub += ["    %s: %s" % (res.segment, view_name(res.class_name, mode)) for res in tops]
     return runtime, "\n".join(stub) + "\n"
 
 
@@ -2533,7 +2542,7 @@ def render_type_index(gen: TypeGen) -> str:
     ``@name@module|target`` other public names of a type in that module (aliases).
     """
     out: List[str] = []
-    spec_names = {name: target for name, target in gen.spec_aliases.items()}
+    spec_names = dict(gen.spec_aliases)
     public = dict(public_aliases(gen))
     for name in sorted(gen.types):
         td = gen.types[name]
