@@ -596,19 +596,24 @@ def test_partial_json_refuses_what_cannot_become_json(bad: str) -> None:
 # --- the streaming helper's parsing hook -----------------------------------------------------------------------
 
 
-def sse_answer(server: OfflineServer, pieces: List[str], finish_reason: str = "stop",
-               tool_call: Optional[Dict[str, Any]] = None) -> None:
+def sse_deltas(server: OfflineServer, deltas: List[Dict[str, Any]], finish_reason: str) -> None:
+    """A chat stream: one chunk per delta, then the finishing chunk and [DONE]."""
     def chunk(delta: Dict[str, Any], finish: Optional[str] = None) -> str:
         return "data: %s\n\n" % json.dumps({
             "id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1700000000, "model": MODEL,
             "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]})
 
-    events = [chunk({"role": "assistant", "content": ""})] + [chunk({"content": p}) for p in pieces]
-    if tool_call is not None:
-        events.append(chunk({"tool_calls": [dict(tool_call, index=0)]}))
-    events += [chunk({}, finish_reason), "data: [DONE]\n\n"]
+    events = [chunk(d) for d in deltas] + [chunk({}, finish_reason), "data: [DONE]\n\n"]
     server.enqueue(Scripted(chunks=events, chunked=True, content_type="text/event-stream"),
                    path="/v1/chat/completions")
+
+
+def sse_answer(server: OfflineServer, pieces: List[str], finish_reason: str = "stop",
+               tool_call: Optional[Dict[str, Any]] = None) -> None:
+    deltas = [{"role": "assistant", "content": ""}] + [{"content": p} for p in pieces]
+    if tool_call is not None:
+        deltas.append({"tool_calls": [dict(tool_call, index=0)]})
+    sse_deltas(server, deltas, finish_reason)
 
 
 @pytest.fixture
@@ -656,18 +661,6 @@ def test_stream_parses_strict_tool_arguments_and_checks_length(
         plain = stream.get_final_completion()
     assert plain.choices[0].finish_reason == "length"
     assert plain.choices[0].message.content == "plain text, cut"
-
-
-def sse_deltas(server: OfflineServer, deltas: List[Dict[str, Any]], finish_reason: str) -> None:
-    """One chunk per delta, then the finishing chunk and [DONE]."""
-    def chunk(delta: Dict[str, Any], finish: Optional[str] = None) -> str:
-        return "data: %s\n\n" % json.dumps({
-            "id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1700000000, "model": MODEL,
-            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]})
-
-    events = [chunk(d) for d in deltas] + [chunk({}, finish_reason), "data: [DONE]\n\n"]
-    server.enqueue(Scripted(chunks=events, chunked=True, content_type="text/event-stream"),
-                   path="/v1/chat/completions")
 
 
 def test_stream_content_deltas_carry_the_partial_json_so_far(
