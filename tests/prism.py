@@ -22,7 +22,7 @@ import time
 from typing import Any, Dict, List, Optional, Tuple
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SPEC_DIR = os.path.join(os.path.dirname(REPO), "shared", "openapi")
+SPEC_DIR = os.path.join(REPO, "spec")
 SPEC_FILE = os.path.join(SPEC_DIR, "openapi.yaml")
 
 _MISSING = object()

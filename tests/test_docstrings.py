@@ -5,7 +5,7 @@ import pytest
 
 from openai_lite import OpenAI
 
-METHODS_TXT = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "openapi", "methods.txt")
+METHODS_TXT = os.path.join(os.path.dirname(__file__), "..", "spec", "methods.txt")
 
 
 def _methods():

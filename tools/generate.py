@@ -5,7 +5,7 @@
     python tools/generate.py --check      # exit 1 if the committed output is not what we would write
     python tools/generate.py --spec PATH  # openapi.yaml (or its directory; methods.txt is read beside it)
 
-Inputs: ``../shared/openapi/openapi.yaml`` and ``methods.txt`` (relative to the repository root).
+Inputs: ``spec/openapi.yaml`` and ``spec/methods.txt`` (copies kept in the repository; see spec/README).
 ``methods.txt`` names every method the way openai-python does (``client.beta.threads.runs.create
 POST /threads/{thread_id}/runs``); the spec supplies parameters, bodies, responses and docs.
 
@@ -2835,7 +2835,7 @@ def existing_files(root: str) -> List[str]:
 def main(argv: Optional[List[str]] = None) -> int:
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--spec", default=os.path.join(repo, "..", "shared", "openapi"),
+    parser.add_argument("--spec", default=os.path.join(repo, "spec"),
                         help="openapi.yaml, or the directory holding it and methods.txt")
     parser.add_argument("--methods", default=None, help="methods.txt (default: beside the spec)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the output differs; write nothing")
