@@ -15,7 +15,7 @@ from typing import Any, Dict, List
 
 from . import _legacy
 from ._main import UsageError, common_options
-from ._signature import AUTO, BOOL, FILE, FILES, FLOAT, INT, JSON, Param, describe
+from ._signature import AUTO, BOOL, FILE, FILES, FLOAT, INT, JSON, STRS, Param, describe
 
 _HIDDEN = frozenset(("with_raw_response", "with_streaming_response", "with_options", "copy"))
 
@@ -66,12 +66,12 @@ def resolve(client: Any, dotted: str) -> Any:
             raise UsageError("%s has no %r; `openai-lite api` lists every RESOURCE.METHOD" % (where, part))
         target = getattr(target, part)
     if isinstance(target, SyncAPIResource) or not callable(target):
-        methods = sorted(name.rpartition(".")[2] for name in list_methods(target, dotted, deep=False))
+        methods = sorted(list_methods(target, dotted))
         raise UsageError("%s is a resource; its methods: %s" % (dotted, ", ".join(methods) or "none"))
     return target
 
 
-def list_methods(node: Any, prefix: str = "", deep: bool = True) -> List[str]:
+def list_methods(node: Any, prefix: str = "") -> List[str]:
     """Every RESOURCE.METHOD under ``node`` (a client or a resource); imports every family below it."""
     from .._resource import SyncAPIResource
 
@@ -83,7 +83,7 @@ def list_methods(node: Any, prefix: str = "", deep: bool = True) -> List[str]:
         dotted = prefix + "." + name if prefix else name
         if isinstance(attr, property):
             child = getattr(node, name, None)
-            if isinstance(child, SyncAPIResource) and deep:
+            if isinstance(child, SyncAPIResource):
                 found.extend(list_methods(child, dotted))
         elif callable(attr) and prefix and name not in ("close",):
             found.append(dotted)
@@ -101,7 +101,8 @@ def _flags(dotted: str, param: Param) -> List[str]:
 
 
 _KIND_HELP = {JSON: "JSON, or @file.json", FILE: "a path, '-' for standard input",
-              FILES: "paths", BOOL: "true or false", AUTO: "a string, or JSON"}
+              FILES: "paths", BOOL: "true or false", AUTO: "a string, or JSON",
+              STRS: "one or more values, or a JSON array"}
 
 
 def method_parser(dotted: str, params: List[Param], summary: str) -> argparse.ArgumentParser:
@@ -124,6 +125,8 @@ def method_parser(dotted: str, params: List[Param], summary: str) -> argparse.Ar
             kwargs.update(nargs="?", const=True, type=_boolean, metavar="true|false")
         elif p.kind == FILES:
             kwargs.update(nargs="+", type=_file, metavar="PATH")
+        elif p.kind == STRS:
+            kwargs.update(nargs="+", metavar="VALUE")
         else:
             kwargs.update(type=_CONVERT.get(p.kind, str), metavar=_METAVAR.get(p.kind, p.name.upper()))
         if p.positional:
@@ -152,7 +155,10 @@ def collect(parser: argparse.ArgumentParser, dotted: str, params: List[Param], o
     for p in params:
         for dest in ("param_" + p.name, "pos_" + p.name):
             if hasattr(options, dest):
-                kwargs[p.name] = getattr(options, dest)
+                value = getattr(options, dest)
+                if p.kind == STRS and len(value) == 1 and _looks_like_json(value[0]):
+                    value = _json(value[0])
+                kwargs[p.name] = value
     messages = getattr(options, "legacy_messages", None)
     if messages:
         kwargs["messages"] = list(kwargs.get("messages") or []) + [
@@ -205,9 +211,24 @@ def _json(text: str) -> Any:
         raise argparse.ArgumentTypeError("%s is not JSON (%s)" % (source, exc))
 
 
+def _looks_like_json(text: str) -> bool:
+    return text[:1] in "[{" or text == "@-" or (text.startswith("@") and os.path.exists(text[1:]))
+
+
+def _object(text: str) -> Any:
+    """An object or list parameter: JSON (or @file.json). Some of these types are unions with a
+    plain string (``voice``: a name or an object), so text that is not JSON at all goes as a string."""
+    if _looks_like_json(text):
+        return _json(text)
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
 def _auto(text: str) -> Any:
     """A parameter whose type is an alias or a union: JSON when it looks like JSON, else the string."""
-    if text[:1] in "[{" or (text.startswith("@") and os.path.exists(text[1:])) or text == "@-":
+    if _looks_like_json(text):
         return _json(text)
     return {"true": True, "false": False, "null": None}.get(text, text)
 
@@ -230,7 +251,7 @@ def _file(text: str) -> Any:
     return pathlib.Path(text)
 
 
-_CONVERT = {INT: int, FLOAT: float, JSON: _json, AUTO: _auto, FILE: _file}
+_CONVERT = {INT: int, FLOAT: float, JSON: _object, AUTO: _auto, FILE: _file}
 _METAVAR = {INT: "N", FLOAT: "X", JSON: "JSON", FILE: "PATH"}
 
 

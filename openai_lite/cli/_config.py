@@ -41,7 +41,7 @@ class _Scrubber(logging.Filter):
 
 
 def setup_logging(args: Any) -> None:
-    """``-v``: the library's and urllib3's logs at INFO on stderr; ``-vv``: DEBUG."""
+    """``-v``: the library's log (requests, answers, retries) on stderr; ``-vv``: urllib3's as well."""
     verbosity = getattr(args, "verbose", 0) or 0
     if not verbosity:
         return
@@ -51,11 +51,10 @@ def setup_logging(args: Any) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
     handler.addFilter(_Scrubber(args))
-    level = logging.DEBUG if verbosity > 1 else logging.INFO
-    for name in ("openai_lite", "urllib3"):
+    for name in ("openai_lite", "urllib3")[:verbosity]:
         logger = logging.getLogger(name)
         logger.addHandler(handler)
-        logger.setLevel(level)
+        logger.setLevel(logging.DEBUG)
 
 
 def _proxies(urls: List[str]) -> Dict[str, str]:

@@ -26,6 +26,20 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _fallback(value: Any) -> Any:
+    """Objects json does not know (helper events, dataclasses): their fields."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if hasattr(value, "__dataclass_fields__"):
+        import dataclasses
+
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if hasattr(value, "__dict__"):
+        return {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    return str(value)
+
+
 def write_bytes(data: bytes) -> None:
     out = getattr(sys.stdout, "buffer", None)
     if out is None:  # a replaced stdout (tests, IDEs) without a binary layer
@@ -48,9 +62,9 @@ def write_json(value: Any, pretty: Any = None) -> None:
         pretty = stdout_is_tty()
     data = jsonable(value)
     if pretty:
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=_fallback)
     else:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_fallback)
     write_text(text + "\n")
 
 
@@ -76,10 +90,15 @@ def write_result(result: Any, output: Any = None) -> None:
     if hasattr(result, "iter_bytes") and not hasattr(result, "to_dict"):
         write_binary(result, output)
         return
-    if hasattr(result, "has_next_page") or type(result).__name__ == "Stream" or hasattr(result, "__next__"):
+    if hasattr(result, "__enter__") and hasattr(result, "__exit__") and not hasattr(result, "__iter__"):
+        with result as opened:  # a stream helper's manager (``chat.completions.stream``)
+            write_result(opened, output)
+        return
+    streamed = type(result).__name__ == "Stream" or hasattr(result, "__next__")
+    if streamed or hasattr(result, "has_next_page"):
         try:
-            for item in result:
-                write_json(item, pretty=False if hasattr(result, "response") else None)
+            for item in result:  # a stream's events compact, one a line; a page's items as any JSON
+                write_json(item, pretty=False if streamed else None)
         finally:
             close = getattr(result, "close", None)
             if callable(close):

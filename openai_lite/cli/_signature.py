@@ -16,6 +16,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 # How a string from the command line becomes a value.
 STR, INT, FLOAT, BOOL, JSON, FILE, FILES, AUTO = "str", "int", "float", "bool", "json", "file", "files", "auto"
+STRS = "strs"  # a list of strings: given as several words (or one JSON array)
+_STR_LIST = re.compile(r"^(?:List|SequenceNotStr|Sequence|Iterable)\[(?:str|Literal\[.*\])\]$")
 #: keywords every method takes that the command line sets elsewhere (``--timeout`` is global)
 SKIPPED = frozenset(("self", "timeout"))
 
@@ -116,6 +118,8 @@ def classify(annotation: str) -> Tuple[str, Optional[List[str]]]:
         return plain[0], None
     if set(plain) <= {"int", "float"} and not literals:
         return FLOAT, None
+    if len(plain) == 1 and not literals and _STR_LIST.match(plain[0]):
+        return STRS, None
     structured = [m for m in plain if m not in ("str", "int", "float", "bool")]
     if structured and all(m.startswith(("Iterable[", "List[", "Sequence[", "SequenceNotStr[", "Dict[",
                                         "Mapping[", "Headers", "Query", "Body", "object", "Any"))
