@@ -17,7 +17,8 @@ from typing import Any, Dict, List, Optional, Tuple
 # How a string from the command line becomes a value.
 STR, INT, FLOAT, BOOL, JSON, FILE, FILES, AUTO = "str", "int", "float", "bool", "json", "file", "files", "auto"
 STRS = "strs"  # a list of strings: given as several words (or one JSON array)
-_STR_LIST = re.compile(r"^(?:List|SequenceNotStr|Sequence|Iterable)\[(?:str|Literal\[.*\])\]$")
+# lists of strings, string enums (``Literal[...]``) or named enums (a type name not ending in "Param")
+_STR_LIST = re.compile(r"^(?:List|SequenceNotStr|Sequence|Iterable)\[(?:str|Literal\[.*\]|[A-Z]\w*(?<!Param))\]$")
 #: keywords every method takes that the command line sets elsewhere (``--timeout`` is global)
 SKIPPED = frozenset(("self", "timeout"))
 
