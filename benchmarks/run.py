@@ -51,7 +51,7 @@ PORTABLE = ["--only-binary=:all:", "--platform", "any", "--implementation", "py"
             "--python-version", LAMBDA_PYTHON]
 NATIVE_X86 = ["--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--implementation", "cp",
               "--python-version", LAMBDA_PYTHON]
-BENCHMARKS = ("server", "import", "call", "stream", "event", "upload", "threads", "size", "lambda")
+BENCHMARKS = ("server", "import", "call", "stream", "event", "upload", "threads", "size", "lambda", "cli")
 MiB = 1024 * 1024
 
 
@@ -473,6 +473,32 @@ def bench_import(ctx: Context) -> List[Row]:
         rss.judge(lite_rss / raw_rss, "%.2fx import requests" % (lite_rss / raw_rss), "<= 32 MiB",
                   lite_rss <= 32.0)
     return [wall, rss]
+
+
+CLI_GOAL_S = 0.150  # issue 19: `openai-lite --help` well under 150 ms above `python -c pass`
+
+
+def bench_cli(ctx: Context) -> List[Row]:
+    """``python -m openai_lite --help`` (the ``openai-lite`` command's start-up) next to ``python -c pass``,
+    alternating run by run; the figure is the difference of the medians."""
+    row = Row("cli", "8. `openai-lite --help`, wall", "s", "%.3f", "`python -c pass`", "<= +0.150 s")
+    commands = {LITE: [ctx.interp.lite, "-m", "openai_lite", "--help"], RAW: [ctx.interp.lite, "-c", "pass"]}
+
+    def measure(who: str) -> float:
+        code, _, err, _, seconds = run_child(commands[who], child_env(True), 60)
+        if code != 0:
+            raise BenchError(_last_line(err) or "exit code %d" % code)
+        return seconds
+
+    for who in commands:  # warm the bytecode caches first
+        measure(who)
+    row.cells = alternate(ctx.sizes.import_runs, [LITE, RAW], measure)
+    row.cells[OFFICIAL] = {"error": "n/a (no command line)"}
+    lite, floor = row.median(LITE), row.median(RAW)
+    if lite is not None and floor is not None:
+        extra = lite - floor
+        row.judge(extra, "+%.0f ms" % (extra * 1000), row.goal, extra <= CLI_GOAL_S)
+    return [row]
 
 
 def bench_call(ctx: Context) -> List[Row]:
@@ -919,6 +945,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ("threads", lambda: bench_threads(ctx)),
         ("size", lambda: bench_size(ctx, installs)),
         ("lambda", lambda: bench_lambda(ctx, installs)),
+        ("cli", lambda: bench_cli(ctx)),
     ]
     timings = {}
     try:

@@ -58,7 +58,7 @@ Running the benchmarks
     python benchmarks/run.py --quick                      # seconds; installs nothing (the smoke test)
 
 Benchmarks: ``server`` (its ceiling), ``import``, ``call``, ``stream``, ``event``, ``upload``,
-``threads``, ``size``, ``lambda``. A full run writes ``benchmarks/results/latest.md``, ``.json``
+``threads``, ``size``, ``lambda``, ``cli``. A full run writes ``benchmarks/results/latest.md``, ``.json``
 (every sample) and ``.rst`` (the table above), and ``python benchmarks/update_readme.py`` copies it
 into this section; ``--quick`` and ``--only`` runs write ``quick.*`` and ``partial.*`` instead. The machine is shared with whatever else runs on it: read the ratios, not the
 absolute figures, and rerun before trusting a difference of a few percent. The test suite asserts

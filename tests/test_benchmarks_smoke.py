@@ -27,6 +27,7 @@ ROWS = {
     "threads": "5. 16 threads sharing one client",
     "size": "6. installed size with dependencies",
     "lambda": "7. AWS Lambda bundle",
+    "cli": "8. `openai-lite --help`, wall",
 }
 
 
@@ -66,6 +67,7 @@ def test_quick_run_json_has_rows_goals_and_floor_numbers(quick_run):
         assert "error" not in cell, (rid, cell)
         assert cell["median"] > 0 and cell["n"] == 2
     assert rows["import_wall"]["cells"]["openai_lite"]["median"] > 0
+    assert rows["cli"]["cells"]["openai_lite"]["median"] > 0 and rows["cli"]["cells"]["requests"]["median"] > 0
     # Nothing was installed: the official package and the install-based rows say so.
     assert "skipped" in rows["call"]["cells"]["openai"]["error"]
     assert "skipped" in rows["size"]["cells"]["openai_lite"]["error"]
