@@ -430,3 +430,53 @@ def test_azure_settings_from_the_environment(server):
     assert request.path == "/openai/deployments/my-deployment/chat/completions"
     assert request.query["api-version"] == ["2024-06-01"]
     assert request.headers["api-key"] == "azure-SECRET-key"
+
+
+# -- batch (on the library's batch-job helper) ----------------------------------------------------
+
+def _has_batch_helper():
+    try:
+        import openai_lite.lib.batch_jobs  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_batch_helper = pytest.mark.skipif(not _has_batch_helper(), reason="the batch-job helper is not here yet")
+
+
+@needs_batch_helper
+def test_batch_submit_status_wait_results(server, tmp_path):
+    server.batch_api.poll_after_ms = 1
+    server.batch_api.fail("q1", status=400)
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("".join(json.dumps({"custom_id": "q%d" % i, "method": "POST", "url": "/v1/chat/completions",
+                                            "body": {"model": "m", "messages": [{"role": "user", "content": "n%d" % i}]}})
+                                + "\n" for i in range(3)) + "\n")
+    done = cli("batch", "submit", str(requests), "--endpoint", "/v1/chat/completions", server=server)
+    assert done.code == 0, done
+    job = tmp_path / "requests.job.json"
+    assert done.stdout == "%s\n" % job and job.exists()
+    done = cli("batch", "status", str(job), "--json", server=server)
+    assert done.code == 0, done
+    assert json.loads(done.stdout)["requests"] == 3
+    done = cli("batch", "wait", str(job), server=server)
+    assert done.code == 0, done
+    assert "completed" in done.stdout and done.stderr == ""
+    out = tmp_path / "out.jsonl"
+    done = cli("batch", "results", str(job), "-o", str(out), server=server)
+    assert done.code == 0, done
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["custom_id"] for line in lines] == ["q0", "q1", "q2"]
+    assert lines[0]["response"]["choices"][0]["message"]["content"] == "You said: n0"
+    assert lines[1]["response"] is None and lines[1]["error"]["status_code"] == 400
+
+
+@needs_batch_helper
+def test_batch_submit_refuses_a_bad_line_before_sending(server, tmp_path):
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text('{"custom_id": "a", "body": {}}\nnot json\n')
+    done = cli("batch", "submit", str(requests), server=server)
+    assert done.code == 2, done
+    assert "line 2: not JSON" in done.stderr
+    assert server.requests == [] and not (tmp_path / "requests.job.json").exists()
