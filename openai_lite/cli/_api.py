@@ -41,8 +41,12 @@ def run(args: Any) -> int:
     from ._config import make_client
 
     client = make_client(args)
-    _with_progress(kwargs, params, args)
-    result = resolve(client, dotted)(**kwargs)
+    meters = _with_progress(kwargs, params, args)
+    try:
+        result = resolve(client, dotted)(**kwargs)
+    finally:
+        for meter in meters:
+            meter.done()
     as_text = dotted in _legacy.TEXT_OUTPUT and not options.json and (
         dotted == "completions.create" or getattr(options, "legacy_messages", None))
     if as_text:
@@ -169,17 +173,21 @@ def collect(parser: argparse.ArgumentParser, dotted: str, params: List[Param], o
     return kwargs
 
 
-def _with_progress(kwargs: Dict[str, Any], params: List[Param], args: Any) -> None:
-    """Files to upload, reporting their progress on stderr (when it is a terminal)."""
+def _with_progress(kwargs: Dict[str, Any], params: List[Param], args: Any) -> List[Any]:
+    """Files to upload, reporting their progress on stderr (when it is a terminal); the meters."""
     from .._files import to_file
     from ._progress import Progress
 
+    meters = []
     for p in params:
         value = kwargs.get(p.name)
-        if p.kind == FILE and value is not None:
-            kwargs[p.name] = _upload(value, Progress.for_args(args, "uploading %s" % p.name), to_file)
-        elif p.kind == FILES and value is not None:
-            kwargs[p.name] = [_upload(v, Progress.for_args(args, "uploading %s" % p.name), to_file) for v in value]
+        if p.kind in (FILE, FILES) and value is not None:
+            uploads = []
+            for one in (value if p.kind == FILES else [value]):
+                meters.append(Progress.for_args(args, "uploading %s" % p.name))
+                uploads.append(_upload(one, meters[-1], to_file))
+            kwargs[p.name] = uploads if p.kind == FILES else uploads[0]
+    return meters
 
 
 def _upload(value: Any, progress: Any, to_file: Any) -> Any:

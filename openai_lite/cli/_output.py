@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Iterable
+from typing import Any
 
 
 def stdout_is_tty() -> bool:
@@ -66,15 +66,6 @@ def write_json(value: Any, pretty: Any = None) -> None:
     else:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_fallback)
     write_text(text + "\n")
-
-
-def write_json_lines(values: Iterable[Any]) -> int:
-    """Each value as its own JSON document (compact: one a line); how many."""
-    count = 0
-    for value in values:
-        write_json(value)
-        count += 1
-    return count
 
 
 def write_result(result: Any, output: Any = None) -> None:
