@@ -412,6 +412,23 @@ def test_interrupted_stream_exits_130_without_a_traceback(server):
     assert b"never" not in out
 
 
+def test_interrupted_upload_exits_130_and_sends_nothing(server):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_"))}
+    environ.update(PYTHONPATH=ROOT, OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=server.url)
+    proc = subprocess.Popen([sys.executable, "-m", "openai_lite", "files", "upload", "-", "--purpose", "batch"],
+                            env=environ, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # More than a pipe holds: once written, the command is reading its input (the upload spools a
+    # pipe before sending) and waits for the rest, which never comes.
+    proc.stdin.write(b"x" * 200000)
+    proc.stdin.flush()
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=20)
+    out, err = proc.communicate()
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err and out == b""
+    assert [r for r in server.requests if r.path == "/v1/files"] == []
+
+
 def test_azure_settings_from_the_environment(server):
     server.enqueue(Scripted(json={"id": "c", "object": "chat.completion", "created": 1, "model": "dep",
                                   "choices": [{"index": 0, "message": {"role": "assistant", "content": "azure says hi"},

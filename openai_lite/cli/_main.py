@@ -39,7 +39,7 @@ def common_options(parser: argparse.ArgumentParser, top: bool = False) -> None:
     group.add_argument("-q", "--quiet", action="store_true", default=default(False),
                        help="no progress on stderr")
     group.add_argument("-v", "--verbose", action="count", default=default(0),
-                       help="log requests on stderr (-vv: debug); keys never appear")
+                       help="log requests, answers and retries on stderr (-vv: urllib3's log too); keys never appear")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     api = command(commands, "api", "_api:run", "call any method of the library: api RESOURCE.METHOD [options] "
-                                               "(`api RESOURCE.METHOD --help` for its options)")
+                                               "(`api RESOURCE.METHOD --help` for its options; `api` alone "
+                                               "lists the methods)")
     api.add_argument("method", nargs="?", metavar="RESOURCE.METHOD", help="e.g. chat.completions.create")
     api.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
@@ -116,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = command(batch_commands, "status", "_batch:status", "print a job's state")
     status.add_argument("job", metavar="JOB", help="the job file written by submit")
     status.add_argument("--json", action="store_true", help="print it as JSON")
-    wait = command(batch_commands, "wait", "_batch:wait", "wait until a job has finished")
+    wait = command(batch_commands, "wait", "_batch:wait", "wait until a job has finished; exit 0 if it completed, "
+                                                          "1 if any batch failed, expired or was cancelled")
     wait.add_argument("job", metavar="JOB")
     wait.add_argument("--max-wait", type=float, metavar="SECONDS", help="give up after this long (exit 3)")
     results = command(batch_commands, "results", "_batch:results", "write a finished job's results as JSONL")

@@ -2,9 +2,9 @@
 (how a command-line string becomes the value) and a line of help.
 
 Only the chosen method is looked at. Names, order and which are required come from the method's
-real signature (``inspect.signature``); the types come from the method's own annotations when it has
-them (the hand-written helpers), else from the type stub beside the generated module (one class,
-one ``def`` line of it, read as text: no import of the types package).
+real signature (``inspect.signature``); the types from the type stub beside the resource's module
+(one class, one ``def`` line of it, read as text: no import of the types package), else from the
+method's own annotations.
 """
 from __future__ import annotations
 
@@ -46,9 +46,11 @@ def describe(method: Any) -> Tuple[List[Param], str]:
     for p in signature.parameters.values():
         if p.name in SKIPPED or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
             continue
-        annotation = p.annotation if p.annotation is not p.empty else stub_types.get(p.name, "")
+        annotation = stub_types.get(p.name) or (p.annotation if p.annotation is not p.empty else "")
         if not isinstance(annotation, str):
             annotation = _type_text(annotation)
+        if p.default is not p.empty and ("Callable" in annotation or "EventHandler" in annotation):
+            continue  # a Python function or class: nothing a command line can give
         kind, choices = classify(annotation)
         if p.name.startswith("extra_"):
             kind, choices = JSON, None
