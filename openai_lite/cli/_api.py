@@ -31,8 +31,8 @@ def run(args: Any) -> int:
             sys.stdout.write(name + "\n")
         return 0
     dotted = args.method.replace("-", "_")
-    params, summary = describe(resolve(probe, dotted))
-    parser = method_parser(dotted, params, summary)
+    params, summary, returns = describe(resolve(probe, dotted))
+    parser = method_parser(dotted, params, summary, binary=not returns or "Binary" in returns)
     options = parser.parse_args(args.rest)
     for name in ("base_url", "timeout", "max_retries", "quiet", "verbose"):
         if hasattr(options, name):
@@ -109,7 +109,7 @@ _KIND_HELP = {JSON: "JSON, or @file.json", FILE: "a path, '-' for standard input
               STRS: "one or more values, or a JSON array"}
 
 
-def method_parser(dotted: str, params: List[Param], summary: str) -> argparse.ArgumentParser:
+def method_parser(dotted: str, params: List[Param], summary: str, binary: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openai-lite api " + dotted, usage="%(prog)s [options]",
                                      description=summary, allow_abbrev=False)
     taken = {"-h", "--help", "--base-url", "--timeout", "--max-retries", "-q", "--quiet", "-v", "--verbose"}
@@ -146,7 +146,7 @@ def method_parser(dotted: str, params: List[Param], summary: str) -> argparse.Ar
     else:
         parser.set_defaults(json=True)
     out = [f for f in ("-o", "--output-file") if f not in taken]
-    if out:
+    if out and binary:
         parser.add_argument(*out, dest="output_file", metavar="PATH",
                             help="where binary answers (audio, file content) go (default: standard output)")
     common_options(parser)

@@ -36,8 +36,9 @@ class Param:
         return "Param(%s, %s%s)" % (self.name, self.kind, ", required" if self.required else "")
 
 
-def describe(method: Any) -> Tuple[List[Param], str]:
-    """The parameters of a bound library method, and its one-paragraph summary."""
+def describe(method: Any) -> Tuple[List[Param], str, str]:
+    """The parameters of a bound library method, its one-paragraph summary and its return type's
+    text ("" when unknown)."""
     signature = inspect.signature(method)
     stub_types, stub_doc = _from_stub(method)
     doc = stub_doc or inspect.getdoc(method) or ""
@@ -57,7 +58,10 @@ def describe(method: Any) -> Tuple[List[Param], str]:
         params.append(Param(p.name, kind, p.default is p.empty, p.kind == p.POSITIONAL_OR_KEYWORD, choices,
                             helps.get(p.name, "")))
     summary = doc.split("\n\n")[0].replace("\n", " ").strip()
-    return params, summary
+    returns = stub_types.get("return") or signature.return_annotation
+    if returns is signature.empty:
+        returns = ""
+    return params, summary, returns if isinstance(returns, str) else _type_text(returns)
 
 
 def _type_text(annotation: Any) -> str:
@@ -164,11 +168,11 @@ def _stub_method(text: str, class_name: str, method: str) -> Optional[Tuple[Dict
         return None
     end = re.search(r"^class ", text[start.end():], re.M)
     body = text[start.end(): start.end() + end.start() if end else len(text)]
-    defs = list(re.finditer(r"^    def %s\((.*)\) -> .*:$" % re.escape(method), body, re.M))
+    defs = list(re.finditer(r"^    def %s\((.*)\) -> (.*):$" % re.escape(method), body, re.M))
     if not defs:
         return None
     last = defs[-1]  # of overloads, the last is the widest
-    types = {}
+    types = {"return": last.group(2)}
     for part in _split_top(last.group(1), ","):
         name, _, rest = part.partition(":")
         types[name.strip().lstrip("*")] = rest.rpartition(" = ")[0].strip() if " = " in rest else rest.strip()
