@@ -462,9 +462,9 @@ def test_batch_submit_status_wait_results(server, tmp_path):
     server.batch_api.poll_after_ms = 1
     server.batch_api.fail("q1", status=400)
     requests = tmp_path / "requests.jsonl"
-    requests.write_text("".join(json.dumps({"custom_id": "q%d" % i, "method": "POST", "url": "/v1/chat/completions",
-                                            "body": {"model": "m", "messages": [{"role": "user", "content": "n%d" % i}]}})
-                                + "\n" for i in range(3)) + "\n")
+    lines = [{"custom_id": "q%d" % i, "method": "POST", "url": "/v1/chat/completions",
+              "body": {"model": "m", "messages": [{"role": "user", "content": "n%d" % i}]}} for i in range(3)]
+    requests.write_text("".join(json.dumps(line) + "\n" for line in lines) + "\n")  # a blank line is skipped
     done = cli("batch", "submit", str(requests), "--endpoint", "/v1/chat/completions", server=server)
     assert done.code == 0, done
     job = tmp_path / "requests.job.json"

@@ -115,7 +115,7 @@ def method_parser(dotted: str, params: List[Param], summary: str, binary: bool =
     taken = {"-h", "--help", "--base-url", "--timeout", "--max-retries", "-q", "--quiet", "-v", "--verbose"}
     group = parser.add_argument_group("parameters")
     for p in params:
-        flags = [f for f in _flags(dotted, p) if f not in taken]
+        flags = [f for f in _flags(dotted, p) if f not in taken] or ["--param-" + p.name.replace("_", "-")]
         taken.update(flags)
         text = p.help
         if p.kind in _KIND_HELP:
@@ -134,14 +134,14 @@ def method_parser(dotted: str, params: List[Param], summary: str, binary: bool =
         else:
             kwargs.update(type=_CONVERT.get(p.kind, str), metavar=_METAVAR.get(p.kind, p.name.upper()))
         if p.positional:
-            group.add_argument("pos_" + p.name, nargs="?", default=argparse.SUPPRESS, type=kwargs["type"],
+            group.add_argument("pos_" + p.name, nargs="?", default=argparse.SUPPRESS, type=kwargs.get("type", str),
                                metavar=p.name.upper(), help="%s (or %s)" % (text, flags[0]))
             kwargs["help"] = argparse.SUPPRESS
         group.add_argument(*flags, **kwargs)
     if dotted == "chat.completions.create" and "-g" not in taken:
         group.add_argument("-g", "--message", nargs=2, action="append", metavar=("ROLE", "CONTENT"),
                            dest="legacy_messages", help="a message, as the former `openai api` took it (repeat)")
-    if dotted in _legacy.TEXT_OUTPUT:
+    if dotted in _legacy.TEXT_OUTPUT and "--json" not in taken:
         parser.add_argument("--json", action="store_true", help="print the whole answer as JSON, not its text")
     else:
         parser.set_defaults(json=True)
