@@ -554,6 +554,11 @@ DEFAULT_ROUTES = {
     ("POST", r"/v1/moderations"): _moderations,
 }  # type: Dict[Tuple[str, str], Handler]
 
+from ._routes import ROUTES as _MORE_ROUTES, azure_routes  # noqa: E402  (they build on the helpers above)
+
+DEFAULT_ROUTES.update(_MORE_ROUTES)
+DEFAULT_ROUTES.update(azure_routes(DEFAULT_ROUTES))
+
 
 # ---------------------------------------------------------------------------
 # HTTP connection handling
@@ -1010,6 +1015,9 @@ class OfflineServer:
         self.routes = dict(DEFAULT_ROUTES if routes is None else routes)  # type: Dict[Tuple[str, str], Handler]
         #: Unexpected exceptions raised while serving (handler bugs etc.).
         self.errors = []  # type: List[BaseException]
+        #: What the file and fine-tuning routes keep: id -> object (a file's bytes under "_content").
+        self.files = {}  # type: Dict[str, Dict[str, Any]]
+        self.fine_tuning_jobs = {}  # type: Dict[str, Dict[str, Any]]
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._queue = []  # type: List[List[Any]]  # [script, path, method, remaining]
@@ -1120,6 +1128,8 @@ class OfflineServer:
             del self._queue[:]
             del self._requests[:]
             del self.errors[:]
+            self.files.clear()
+            self.fine_tuning_jobs.clear()
             self._index = 0
             self._connections_opened = 0
 
