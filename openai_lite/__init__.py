@@ -5,7 +5,9 @@ Importing this package loads almost nothing; classes load on first use.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
+import sys as _sys
+import types as _types
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Union
 
 from ._version import __title__, __version__
 
@@ -82,6 +84,14 @@ _ERRORS = (
     "LengthFinishReasonError", "ContentFilterFinishReasonError", "InvalidWebhookSignatureError",
 )
 _LAZY.update((name, "._exceptions") for name in _ERRORS)
+# openai 0.28's module API (README "Coming from openai 0.28"); 1.x names win where they meet.
+_LEGACY = (
+    "ChatCompletion", "Completion", "Embedding", "Image", "Audio", "File", "FineTuningJob", "Moderation", "Model",
+    "Edit", "FineTune", "Engine", "Customer", "Deployment", "ErrorObject",
+)
+_LAZY.update((name, "._legacy") for name in _LEGACY)
+_LAZY["InvalidRequestError"] = ".error"
+_SUBMODULES = frozenset(("error", "util", "openai_object"))
 
 # Module-level client configuration (read when the module-level client is built).
 api_key: Union[str, Callable[[], str], None] = None
@@ -101,6 +111,19 @@ api_version: Optional[str] = None
 azure_endpoint: Optional[str] = None
 azure_ad_token: Optional[str] = None
 azure_ad_token_provider: Optional[Callable[[], str]] = None
+# openai 0.28's settings (read when a client is built; 1.x settings win where they say the same thing)
+api_base: Optional[str] = None  # 0.28's name for base_url (the Azure endpoint with api_type="azure")
+api_key_path: Optional[str] = None  # a file holding the key, read when api_key is unset
+proxy: Union[str, Dict[str, str], None] = None  # one URL, or {"http": ..., "https": ...}
+requestssession: Any = None  # a requests.Session, or a function returning one
+log: Optional[str] = None  # "debug" or "info": log to stderr
+debug: bool = False  # sends OpenAI-Debug: true
+verify_ssl_certs: bool = True  # False is refused with a warning: certificates are always verified
+# 0.28 settings with no effect (kept so that code assigning them runs; README says why)
+ca_bundle_path: Optional[str] = None
+app_info: Any = None
+enable_telemetry: bool = False
+aiosession: Any = None
 
 _MODULE_RESOURCES = frozenset((
     "admin", "audio", "batches", "beta", "chat", "completions", "containers", "content_provenance_checks",
@@ -109,6 +132,28 @@ _MODULE_RESOURCES = frozenset((
 ))
 
 __all__ = sorted(list(_LAZY) + ["__version__", "__title__"])
+
+_SETTINGS = frozenset((
+    "api_key", "admin_api_key", "organization", "project", "webhook_secret", "base_url", "timeout", "max_retries",
+    "default_headers", "default_query", "http_session", "http_client", "api_type", "api_version", "azure_endpoint",
+    "azure_ad_token", "azure_ad_token_provider", "api_base", "api_key_path", "proxy", "requestssession", "log",
+    "debug", "verify_ssl_certs", "ca_bundle_path", "app_info", "enable_telemetry", "aiosession",
+))
+
+
+class _Module(_types.ModuleType):
+    """The package module: an assignment to a name that is no setting warns (a typo is never silent)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (name[:1] != "_" and name not in _SETTINGS and name not in self.__dict__ and name not in _LAZY
+                and name not in _MODULE_RESOURCES and not isinstance(value, _types.ModuleType)):
+            from ._module_client import warn_unknown_setting
+
+            warn_unknown_setting(name, _SETTINGS)
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Module
 
 
 def __getattr__(name: str) -> Any:
@@ -123,8 +168,12 @@ def __getattr__(name: str) -> Any:
         from ._module_client import ModuleResource
 
         return ModuleResource(name)
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module("." + name, __name__)
     raise AttributeError("module 'openai_lite' has no attribute %r" % (name,))
 
 
 def __dir__() -> Any:
-    return sorted(set(globals()) | set(_LAZY) | _MODULE_RESOURCES)
+    return sorted(set(globals()) | set(_LAZY) | _MODULE_RESOURCES | _SUBMODULES)

@@ -32,5 +32,18 @@ def setup_from_env() -> None:
     log.setLevel(level)
 
 
+def console_log(level_name: Any) -> None:
+    """openai 0.28's ``openai.log = "debug" | "info"``: log to stderr at that level (once)."""
+    level = {"debug": logging.DEBUG, "info": logging.INFO}.get(str(level_name).lower())
+    if level is None:
+        raise ValueError("openai_lite.log must be 'debug', 'info' or None, got %r" % (level_name,))
+    if not any(getattr(h, "_openai_lite_console", False) for h in log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s"))
+        handler._openai_lite_console = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+    log.setLevel(level)
+
+
 def redact_headers(headers: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: ("<redacted>" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
