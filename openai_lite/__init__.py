@@ -6,7 +6,7 @@ Importing this package loads almost nothing; classes load on first use.
 from __future__ import annotations
 
 import sys as _sys
-import types as _types
+from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Union
 
 from ._version import __title__, __version__
@@ -141,12 +141,12 @@ _SETTINGS = frozenset((
 ))
 
 
-class _Module(_types.ModuleType):
+class _Module(_ModuleType):
     """The package module: an assignment to a name that is no setting warns (a typo is never silent)."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if (name[:1] != "_" and name not in _SETTINGS and name not in self.__dict__ and name not in _LAZY
-                and name not in _MODULE_RESOURCES and not isinstance(value, _types.ModuleType)):
+                and name not in _MODULE_RESOURCES and not isinstance(value, _ModuleType)):
             from ._module_client import warn_unknown_setting
 
             warn_unknown_setting(name, _SETTINGS)

@@ -28,6 +28,7 @@ def setup_from_env() -> None:
         return
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s"))
+    handler._openai_lite_console = True  # type: ignore[attr-defined]  # console_log adds no second one
     log.addHandler(handler)
     log.setLevel(level)
 
