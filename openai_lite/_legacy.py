@@ -233,7 +233,9 @@ class Image(_Resource):
         """``POST /images/generations``."""
         options = _Options(params, dict(api_key=api_key, api_base=api_base, api_type=api_type,
                                         api_version=api_version, organization=organization))
-        return _call(options, "POST", _deployment_path(options, params, "/images/generations"), body=params)
+        client = options.client()
+        path = _deployment_path(client, params, "/images/generations")
+        return _call(options, "POST", path, client=client, body=params)
 
     @classmethod
     def create_edit(cls, image: Any, mask: Any = None, api_key: Optional[str] = None, api_base: Optional[str] = None,
@@ -245,8 +247,9 @@ class Image(_Resource):
         files: Dict[str, Any] = {"image": image}
         if mask is not None:
             files["mask"] = mask
-        path = _deployment_path(options, params, "/images/edits")
-        return _call(options, "POST", path, body=_form(params), files=files)
+        client = options.client()
+        path = _deployment_path(client, params, "/images/edits")
+        return _call(options, "POST", path, client=client, body=_form(params), files=files)
 
     @classmethod
     def create_variation(cls, image: Any, api_key: Optional[str] = None, api_base: Optional[str] = None,
@@ -258,9 +261,10 @@ class Image(_Resource):
         return _call(options, "POST", "/images/variations", body=_form(params), files={"image": image})
 
 
-def _deployment_path(options: _Options, params: Dict[str, Any], path: str) -> str:
+def _deployment_path(client: Any, params: Dict[str, Any], path: str) -> str:
+    """Azure: ``deployment_id=`` (or ``engine=``) goes in the path; elsewhere it names the model."""
     deployment = params.pop("deployment_id", None) or params.pop("engine", None)
-    if deployment is not None and _is_azure(options.client()):
+    if deployment is not None and _is_azure(client):
         return "/deployments/%s%s" % (quote(str(deployment), safe=""), path)
     if deployment is not None and params.get("model") is None:
         params["model"] = deployment
@@ -274,10 +278,11 @@ class Audio(_Resource):
     def _send(cls, action: str, model: Any, upload: Any, params: Dict[str, Any],
               given: Dict[str, Any]) -> Any:
         options = _Options(params, given)
-        path = _deployment_path(options, params, "/audio/" + action)
+        client = options.client()
+        path = _deployment_path(client, params, "/audio/" + action)
         body = _form(dict(params, model=model))
         text = str(body.get("response_format") or "json") not in ("json", "verbose_json")
-        return _call(options, "POST", path, body=body, files={"file": upload}, text=text)
+        return _call(options, "POST", path, client=client, body=body, files={"file": upload}, text=text)
 
     @classmethod
     def transcribe(cls, model: str, file: Any, api_key: Optional[str] = None, api_base: Optional[str] = None,

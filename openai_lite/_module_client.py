@@ -207,14 +207,15 @@ def legacy_client(overrides: Optional[Dict[str, Any]] = None) -> Any:
             cfg[name] = value
     if "api_key" in per_call and _api_type(cfg) == "azure_ad":
         cfg["api_key"] = per_call.pop("api_key")  # an AD token is set at construction
-    elif "api_key" in per_call and cfg["api_key"] is None and not os.environ.get("OPENAI_API_KEY"):
-        cfg["api_key"] = per_call.pop("api_key")  # the module has no key of its own to build with
     key = (_api_type(cfg),) + tuple(cfg[name] for name in CONFIG_NAMES)
     client = _legacy_clients.get(key)
     if client is None:
         with _legacy_lock:
             client = _legacy_clients.get(key)
             if client is None:
+                if cfg["api_key"] is None and "api_key" in per_call:
+                    # no key of the module's own: build with this call's (later calls bring theirs)
+                    cfg = dict(cfg, api_key=per_call["api_key"])
                 client = _build(cfg, legacy=True)
                 if len(_legacy_clients) >= _LEGACY_CACHE_SIZE:
                     _legacy_clients.clear()  # settings that change all the time: do not hoard pools

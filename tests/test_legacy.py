@@ -284,6 +284,12 @@ def test_per_call_clients_share_the_pool(server):
     assert [r.headers["Authorization"] for r in server.requests] == ["Bearer sk-tenant-%d" % n for n in range(5)]
     assert server.connections_opened == 1
     assert len(_module_client._legacy_clients) == 1
+    openai_lite.api_key = None  # no key of the module's own: still one client for every tenant
+    _module_client.reset()
+    for n in range(3):
+        openai.Model.list(api_key="sk-other-%d" % n)
+    assert server.requests[-1].headers["Authorization"] == "Bearer sk-other-2"
+    assert len(_module_client._legacy_clients) == 1
 
 
 # --- laziness and names --------------------------------------------------------------------------
@@ -336,3 +342,20 @@ def test_retired_classes_name_endpoint_and_replacement():
     with pytest.raises(openai.error.InvalidRequestError, match=r"/v1/engines.*Model"):
         openai.Engine.retrieve("davinci")
     assert "Retired" in openai.Deployment.__doc__
+
+
+def test_azure_paths_for_audio_images_and_files(server):
+    openai_lite.api_type = "azure"
+    openai_lite.api_base = server.root_url + "/"
+    openai_lite.api_key = "azure-key"
+    openai_lite.api_version = "2024-02-01"
+    text = openai.Audio.transcribe_raw("whisper-1", b"RIFF", "a.wav", deployment_id="my-whisper")
+    assert text.text.startswith("offline transcript of a.wav")
+    openai.Image.create(prompt="cat", engine="my-dalle")
+    openai.File.list()
+    assert [r.target for r in server.requests] == [
+        "/openai/deployments/my-whisper/audio/transcriptions?api-version=2024-02-01",
+        "/openai/deployments/my-dalle/images/generations?api-version=2024-02-01",
+        "/openai/files?api-version=2024-02-01",
+    ]
+    assert all(r.headers["api-key"] == "azure-key" for r in server.requests)
