@@ -688,3 +688,38 @@ def test_malformed_request_line_gets_400(server):
     sock.close()
     assert err is None and data.startswith(b"HTTP/1.1 400 Bad Request")
     assert b"Connection: close" in data and b'"error"' in data
+
+
+# -- routes beyond the core ones (files, fine-tuning jobs, images, audio, Azure paths) ---------------
+
+
+def test_files_are_kept_per_server_and_reset(server, session):
+    url = server.url + "/files"
+    created = session.post(url, files={"file": ("d.jsonl", b"{}\n")}, data={"purpose": "batch"}).json()
+    assert created["bytes"] == 3 and created["filename"] == "d.jsonl"
+    assert session.get(url, params={"purpose": "batch"}).json()["data"] == [created]
+    assert session.get(url, params={"purpose": "fine-tune"}).json()["data"] == []
+    assert session.get(url + "/" + created["id"] + "/content").content == b"{}\n"
+    missing = session.get(url + "/file-nope")
+    assert missing.status_code == 404 and missing.json()["error"]["param"] == "id"
+    bad = session.post(url, data={"purpose": "batch"})
+    assert bad.status_code == 400 and "multipart" in bad.json()["error"]["message"]
+    server.reset()
+    assert session.get(url).json()["data"] == []
+
+
+def test_fine_tuning_job_needs_a_known_training_file(server, session):
+    answer = session.post(server.url + "/fine_tuning/jobs", json={"model": "m", "training_file": "file-x"})
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "training_file"
+    missing = session.post(server.url + "/fine_tuning/jobs/ftjob-none/cancel")
+    assert missing.status_code == 404
+
+
+def test_audio_text_formats_and_azure_deployment_paths(server, session):
+    text = session.post(server.url + "/audio/translations", files={"file": ("a.mp3", b"123")},
+                        data={"model": "whisper-1", "response_format": "srt"})
+    assert text.headers["Content-Type"].startswith("text/plain") and "a.mp3 (3 bytes)" in text.text
+    chat = session.post(server.root_url + "/openai/deployments/my-dep/chat/completions?api-version=1",
+                        json={"messages": CHAT["messages"]})
+    assert chat.json()["model"] == "my-dep"  # the deployment stands for the model
+    assert session.get(server.root_url + "/openai/models").json()["object"] == "list"

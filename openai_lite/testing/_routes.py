@@ -282,7 +282,7 @@ def azure_routes(core: Dict[Tuple[str, str], Any]) -> Dict[Tuple[str, str], Any]
         rest = pattern[len("/v1/"):]
         if rest in _AZURE_DEPLOYMENT_PATHS:
             routes[(method, r"/openai/deployments/(?P<deployment>[^/]+)/" + rest)] = _deployment_as_model(handler)
-        elif not rest.startswith("models"):
+        else:
             routes[(method, r"/openai/" + rest)] = handler
     return routes
 
