@@ -80,17 +80,10 @@ def _call(options: _Options, method: str, path: str, *, client: Any = None, body
         if binary:
             return result.content
     except _v1.OpenAIError as exc:
-        raise _legacy_error(exc) from None
+        raise error.from_v1(exc) from None
     if stream:
         return _chunks(result)
     return convert(getattr(result, "_data", result))
-
-
-def _legacy_error(exc: BaseException) -> BaseException:
-    converted = error.from_v1(exc)
-    if converted is not exc:
-        converted.__cause__ = exc.__cause__
-    return converted
 
 
 def _chunks(stream: Any) -> Iterator[OpenAIObject]:
@@ -98,7 +91,7 @@ def _chunks(stream: Any) -> Iterator[OpenAIObject]:
         for chunk in stream:
             yield convert(getattr(chunk, "_data", chunk))
     except _v1.OpenAIError as exc:
-        raise _legacy_error(exc) from None
+        raise error.from_v1(exc) from None
     finally:
         stream.close()  # a loop left early gives the connection back
 

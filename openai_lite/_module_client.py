@@ -154,6 +154,8 @@ def _build(cfg: dict, legacy: bool = False) -> Any:
         token = cfg["azure_ad_token"]
         if kind == "azure_ad" and token is None and cfg["azure_ad_token_provider"] is None:
             token, api_key = api_key, None  # 0.28's azure_ad: the key setting holds the AD token
+            if token is None and legacy and not env.get("AZURE_OPENAI_AD_TOKEN"):
+                token = env.get("OPENAI_API_KEY")
         elif api_key is None and legacy:
             api_key = env.get("AZURE_OPENAI_API_KEY") or env.get("OPENAI_API_KEY")  # 0.28 read the latter
         endpoint = cfg["azure_endpoint"]
