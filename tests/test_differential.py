@@ -41,6 +41,8 @@ from conftest import ADMIN_KEY, API_KEY  # noqa: E402
 from openai_lite.testing import OfflineServer, Scripted  # noqa: E402
 
 # Websocket connections are not ported (README.rst, "Differences from openai-python").
+# openai warns on the deprecated APIs (Assistants, Evals...) this test still calls.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 NOT_PORTED = ("connect",)
 METHODS = [m for m in D.methods() if m["name"].split(".")[-1] not in NOT_PORTED]
 BY_NAME = {m["name"]: m for m in METHODS}
@@ -477,7 +479,7 @@ def test_module_names_and_client_match_openai() -> None:
 def test_pending_list_names_only_described_subjects() -> None:
     """Every pending entry names a method, file form, stream or name of the release, and a known check."""
     known = set(BY_NAME) | {"%s[%s]" % (n, f) for n in FILE_METHODS for f in D.FILE_FORMS}
-    known |= {"%s[stream]" % n for n in STREAMING}
+    known |= {"%s[stream]" % n for n in STREAMING} | {"responses.create[output_text]"}
     facts = D.client_facts()
     known |= {"openai.%s" % n for n in facts["module_names"]}
     known |= {"OpenAI(%s)" % k["name"] for k in facts["client_keywords"]}
@@ -485,3 +487,48 @@ def test_pending_list_names_only_described_subjects() -> None:
     checks = {"missing", "keywords", "request", "response", "classes", "upload", "stream", "stream_error"}
     bad = sorted("%s %s" % (s, c) for s, cs in D.pending().items() for c in cs if s not in known or c not in checks)
     assert bad == []
+
+
+# --------------------------------------------------------------------------- reads worth naming on their own
+
+
+def test_output_text_and_output_union_read_the_same(pair: Pair) -> None:
+    """``response.output_text`` (the first line of openai-python's README) and the output union, picked by
+    ``type``, read the same from one recorded response."""
+    from openai.types.responses import Response
+
+    body = D.sample_json(Response)
+    body["output"] = [
+        {"type": "reasoning", "id": "rs_1", "summary": []},
+        {"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+         "content": [{"type": "output_text", "text": "Hello, ", "annotations": []},
+                     {"type": "refusal", "refusal": "no"},
+                     {"type": "output_text", "text": "world.", "annotations": []}]},
+        {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "f", "arguments": "{}"},
+    ]
+    method = BY_NAME["responses.create"]
+
+    def make_kwargs() -> Dict[str, Any]:
+        return {"model": "gpt-test", "input": "hi"}
+
+    theirs, ours, their_request, our_request = pair.exchange(
+        method["name"], make_kwargs, (200, "application/json", json.dumps(body).encode("utf-8")))
+    assert our_request == their_request
+    assert theirs.output_text == "Hello, world."
+    failures = {}  # type: Dict[str, str]
+    if getattr(ours, "output_text", None) != theirs.output_text:
+        failures["response"] = "output_text: %r here" % (getattr(ours, "output_text", None),)
+    found = differences(list(theirs.output), list(ours.output), "output")
+    split_classes(found, failures, "response")
+    assert_as_pending("responses.create[output_text]", failures)
+
+
+def test_description_is_what_the_pinned_release_says() -> None:
+    """api/openai/ is exactly what tools/extract_openai.py reads from the installed (pinned) release."""
+    import subprocess
+    import sys
+
+    tool = os.path.join(D.ROOT, "tools", "extract_openai.py")
+    done = subprocess.run([sys.executable, tool, "--check", "--python", sys.executable],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
