@@ -434,6 +434,12 @@ def describe_type_module(module_name):
             else:
                 aliases_of = {}
             fields = []
+            if kind == "typeddict":
+                # Read from the source: with postponed annotations `__required_keys__` misses `Required[...]`.
+                total = all(not (kw.arg == "total" and not ast.literal_eval(kw.value)) for kw in node.keywords)
+                for name, annotation, _, _ in _field_docs(node):
+                    if annotation.startswith("Required[") or (total and not annotation.startswith("NotRequired[")):
+                        required.add(name)
             for name, annotation, has_default, doc in _field_docs(node):
                 field = {"name": name, "type": annotation, "required": name in required}
                 if name in aliases_of:
