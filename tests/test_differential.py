@@ -480,6 +480,7 @@ def test_pending_list_names_only_described_subjects() -> None:
     """Every pending entry names a method, file form, stream or name of the release, and a known check."""
     known = set(BY_NAME) | {"%s[%s]" % (n, f) for n in FILE_METHODS for f in D.FILE_FORMS}
     known |= {"%s[stream]" % n for n in STREAMING} | {"responses.create[output_text]"}
+    known |= {"%s[recorded]" % n for n in _recorded(".sse") + _recorded(".json")}
     facts = D.client_facts()
     known |= {"openai.%s" % n for n in facts["module_names"]}
     known |= {"OpenAI(%s)" % k["name"] for k in facts["client_keywords"]}
@@ -532,3 +533,58 @@ def test_description_is_what_the_pinned_release_says() -> None:
     done = subprocess.run([sys.executable, tool, "--check", "--python", sys.executable],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --------------------------------------------------------------------------- recorded responses
+
+FIXTURES = os.path.join(D.ROOT, "tests", "fixtures", "streams")
+# Which method answered each recorded exchange, and the required keywords to call it with.
+RECORDED = {
+    "chat": ("chat.completions.create", {"model": "gpt-test", "messages": [{"role": "user", "content": "hi"}]}),
+    "responses": ("responses.create", {"model": "gpt-test", "input": "hi"}),
+    "assistants": ("beta.threads.runs.create", {"thread_id": "thread_1", "assistant_id": "asst_1"}),
+}
+
+
+def _recorded(ext: str) -> List[str]:
+    return sorted(n for n in os.listdir(FIXTURES) if n.endswith(ext))
+
+
+def _recorded_method(fixture: str) -> Tuple[str, Dict[str, Any]]:
+    return RECORDED[fixture.split("_")[0]]
+
+
+@pytest.mark.parametrize("fixture", _recorded(".sse"))
+def test_recorded_streams_read_the_same(pair: Pair, fixture: str) -> None:
+    """A recorded event stream (tests/fixtures/streams) read through both clients' ``stream=True``."""
+    name, kwargs = _recorded_method(fixture)
+    with open(os.path.join(FIXTURES, fixture), "rb") as f:
+        body = f.read()
+    theirs, ours, their_request, our_request = pair.exchange(
+        name, lambda: dict(kwargs, stream=True), (200, "text/event-stream", body))
+    assert our_request == their_request
+    their_events = list(theirs)
+    our_events = list(ours)
+    assert len(their_events) > 2
+    failures = {}  # type: Dict[str, str]
+    found = differences(their_events, our_events, "events")
+    found += differences([e.to_dict() for e in their_events], [e.to_dict() for e in our_events], "to_dict()")
+    split_classes(found, failures, "stream")
+    assert_as_pending("%s[recorded]" % fixture, failures)
+
+
+@pytest.mark.parametrize("fixture", [n for n in _recorded(".json") if not n.startswith("assistants")])
+def test_recorded_responses_read_the_same(pair: Pair, fixture: str) -> None:
+    """The final object of a recorded exchange, answered to the non-streaming call in both clients."""
+    name, kwargs = _recorded_method(fixture)
+    with open(os.path.join(FIXTURES, fixture), "rb") as f:
+        body = f.read()
+    theirs, ours, their_request, our_request = pair.exchange(name, lambda: dict(kwargs), (200, "application/json", body))
+    assert our_request == their_request
+    failures = {}  # type: Dict[str, str]
+    found = differences(theirs, ours)
+    found += differences(theirs.to_dict(), ours.to_dict(), "to_dict()")
+    found += differences(theirs.model_dump(mode="json", exclude_unset=True),
+                         ours.model_dump(mode="json", exclude_unset=True), "model_dump()")
+    split_classes(found, failures, "response")
+    assert_as_pending("%s[recorded]" % fixture, failures)
