@@ -262,6 +262,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         else:
             print_report(report)
         return 0
+    if sys.version_info < (3, 9):
+        raise SystemExit("extraction reads syntax trees back to text (ast.unparse): run it with Python >= 3.9")
     version = pinned_version()
     files = layout(introspect(args.python, version))
     if args.check:
