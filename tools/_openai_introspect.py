@@ -23,6 +23,7 @@ import importlib
 import inspect
 import json
 import pkgutil
+import re
 import sys
 import textwrap
 import typing
@@ -263,9 +264,7 @@ def _method_entry(dotted, func):
     if facts:
         entry["verb"] = facts["verb"]
         entry["path"] = facts["path"]
-        path_names = {seg[1:-1] for seg in (facts["path"] or "").split("/") if seg.startswith("{")}
-        # A path segment can also hold a placeholder inside it: "/{id}:cancel".
-        import re
+        # Placeholders can sit inside a segment: "/{id}:cancel".
         path_names = set(re.findall(r"{(\w+)}", facts["path"] or ""))
         multipart = facts["has_files"] or facts["headers"].get("Content-Type") == "multipart/form-data"
         entry["body"] = "multipart" if multipart else ("json" if facts["body"] is not None else "none")
@@ -385,21 +384,22 @@ def _field_docs(class_node):
 
 
 def _imports(tree, module_name):
-    package = module_name.rsplit(".", 1)[0] if not module_name.endswith("__init__") else module_name
+    """{name: module it is imported from} for the module's ``from ... import`` lines (relative ones resolved)."""
     out = {}
     for node in tree.body:
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = module_name.split(".")
-                if not _is_package(module_name):
-                    base = base[:-1]
-                base = base[:len(base) - (node.level - 1)]
-                source = ".".join(base + ([node.module] if node.module else []))
-            else:
-                source = node.module
-            for alias in node.names:
-                out[alias.asname or alias.name] = source + ("" if node.module else "." + alias.name) \
-                    if not node.module else source
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = module_name.split(".")
+            if not _is_package(module_name):
+                base = base[:-1]
+            base = base[:len(base) - (node.level - 1)]
+            source = ".".join(base + ([node.module] if node.module else []))
+        else:
+            source = node.module
+        for alias in node.names:
+            # `from . import chat` names a module; `from .chat import X` a name inside one.
+            out[alias.asname or alias.name] = source if node.module else source + "." + alias.name
     return out
 
 
