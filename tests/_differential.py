@@ -263,6 +263,16 @@ def _multipart(body: bytes, content_type: str) -> Dict[str, Any]:
 
 # --------------------------------------------------------------------------- response samples
 
+def _union_members(tp: Any) -> List[Any]:
+    import typing
+
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if typing.get_origin(tp) is typing.Union or type(tp).__name__ == "UnionType":
+        return [a for a in typing.get_args(tp) if a is not type(None)]
+    return [tp]
+
+
 def sample_json(tp: Any, depth: int = 0, seen: Tuple[Any, ...] = ()) -> Any:
     """A JSON value the official package's type ``tp`` accepts (required fields, one optional level)."""
     import typing
@@ -281,7 +291,13 @@ def sample_json(tp: Any, depth: int = 0, seen: Tuple[Any, ...] = ()) -> Any:
     if origin is typing.Literal:
         return args[0]
     if origin in (list, tuple, set, typing.List) or origin is getattr(typing, "Sequence", None):
-        return [sample_json(args[0], depth + 1, seen)] if args and depth < 5 else []
+        if not args or depth >= 5:
+            return []
+        members = _union_members(args[0])
+        if len(members) > 1 and depth < 3:
+            # A list of a union: one item per member, so every discriminator value is read once.
+            return [sample_json(m, depth + 1, seen) for m in members]
+        return [sample_json(args[0], depth + 1, seen)]
     if origin is dict:
         return {"key": sample_json(args[1], depth + 1, seen)} if args and depth < 5 else {}
     if tp is str:
