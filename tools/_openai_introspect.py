@@ -76,7 +76,7 @@ def _split_docstring(doc):
                 args[current].append(stripped)
         args = {k: "\n".join(v).strip() for k, v in args.items() if k not in OPTION_KEYWORDS}
         args = {k: _squeeze(v) for k, v in args.items()}
-    return head.strip(), args
+    return _squeeze(head), args
 
 
 def _squeeze(text):
@@ -255,9 +255,21 @@ def _location(name, facts, path_names):
     return "local", name  # used by the client itself (output_type=, tool_handlers=...), never sent
 
 
+def _overload_doc(func):
+    """An overloaded method keeps its docstring on the overloads (the first one that has it)."""
+    try:
+        from typing_extensions import get_overloads
+    except ImportError:  # pragma: no cover - openai depends on typing_extensions
+        return None
+    for overload in get_overloads(func):
+        if overload.__doc__:
+            return overload.__doc__
+    return None
+
+
 def _method_entry(dotted, func):
     sig = inspect.signature(func)
-    doc_summary, doc_args = _split_docstring(func.__doc__)
+    doc_summary, doc_args = _split_docstring(func.__doc__ or _overload_doc(func))
     facts = _request_facts(func)
     entry = {"name": dotted, "kind": "http" if facts else "helper"}
     path_names = set()
