@@ -208,8 +208,10 @@ def compare(description: Dict[str, Any]) -> Dict[str, Any]:
     missing_client_keywords = sorted(k["name"] for k in description["client"]["client_keywords"]
                                      if k["name"] not in init and not k["name"].startswith("_")
                                      and not not_ported(k["name"]))
+    types = compare_types(description["types"])
     return {
         "version": description["client"]["version"],
+        "types": types,
         "methods": ported,
         "missing_methods": missing_methods,
         "keyword_gaps": keyword_gaps,
@@ -219,6 +221,42 @@ def compare(description: Dict[str, Any]) -> Dict[str, Any]:
         "missing_client_attributes": missing_client_attrs,
         "missing_client_keywords": missing_client_keywords,
     }
+
+
+def compare_types(modules: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Type modules and names of openai.types.* that do not import from the same path in openai_lite.types.
+
+    A name counts as reachable through its package when ``openai_lite.types.<family>`` (or
+    ``openai_lite.types``) has it though its own module path does not exist.
+    """
+    import importlib
+
+    def load(name: str) -> Any:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            return None
+
+    missing_modules = []
+    names = 0
+    not_at_path = 0
+    missing_names = []
+    for entry in modules:
+        ours = entry["module"].replace("openai.", "openai_lite.", 1)
+        module = load(ours)
+        if module is None:
+            missing_modules.append(entry["module"])
+        parts = ours.split(".")
+        packages = [m for m in (load(".".join(parts[:3])), load("openai_lite.types")) if m is not None]
+        for name in entry.get("all") or list(entry.get("exports", {})):
+            names += 1
+            if module is not None and hasattr(module, name):
+                continue
+            not_at_path += 1
+            if not any(hasattr(p, name) for p in packages):
+                missing_names.append("%s.%s" % (entry["module"], name))
+    return {"modules": len(modules), "missing_modules": missing_modules, "names": names,
+            "names_not_at_their_path": not_at_path, "missing_names": missing_names}
 
 
 def print_report(report: Dict[str, Any]) -> None:
@@ -245,6 +283,10 @@ def print_report(report: Dict[str, Any]) -> None:
     print("missing client attributes: %d" % len(report["missing_client_attributes"]))
     if report["missing_client_attributes"]:
         print("  " + " ".join(report["missing_client_attributes"]))
+    types = report["types"]
+    print("type modules missing (openai.types.* path): %d of %d" % (len(types["missing_modules"]), types["modules"]))
+    print("type names not importable from their openai path: %d of %d; not even from the package: %d"
+          % (types["names_not_at_their_path"], types["names"], len(types["missing_names"])))
     print("(- a keyword the release takes and openai_lite lacks; + one only openai_lite takes)")
 
 
