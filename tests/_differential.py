@@ -203,7 +203,7 @@ def arguments(method: Dict[str, Any], accepted: set, file_form: str, tmp_dir: st
         if is_file_param(param):
             kwargs[name] = file_value(file_form, tmp_dir)
         elif param.get("in") == "path":
-            kwargs[name] = "sample-%s" % name.replace("_", "-")
+            kwargs[name] = "sample %s/é" % name  # quoted alike? (space, slash, non-ASCII)
         else:
             kwargs[name] = sample(param.get("type"), name)
     return kwargs
