@@ -117,6 +117,14 @@ class _BaseAPIResponse(_ResponseBody, Generic[R]):
         return self.http_response.status_code
 
     @property
+    def rate_limits(self) -> Any:
+        """The ``x-ratelimit-*`` headers, parsed: a :class:`openai_lite.lib.rate_limits.RateLimits`
+        (``limit_requests``, ``remaining_requests``, ``reset_requests`` in seconds, and the same for tokens)."""
+        from .lib.rate_limits import RateLimits
+
+        return RateLimits.from_headers(self.http_response.headers)
+
+    @property
     def url(self) -> str:
         return self.http_response.url
 

@@ -72,6 +72,7 @@ MIXINS: Dict[str, List[str]] = {
     "files": ["openai_lite.lib.polling:FilesMixin"],
     "videos": ["openai_lite.lib.polling:VideosMixin"],
     "uploads": ["openai_lite.lib.uploads:UploadsMixin"],
+    "batches": ["openai_lite.lib.batch_jobs:BatchesMixin"],
 }
 
 # Spec schema name -> the class name openai-python uses, where code already relies on it.

@@ -21,8 +21,10 @@ from ._server import (
     Scripted,
     error_body,
 )
+from ._batches import BatchAPI
 
 __all__ = [
+    "BatchAPI",
     "DEFAULT_ROUTES",
     "FAULTS",
     "HTTPError",

@@ -553,6 +553,7 @@ DEFAULT_ROUTES = {
     ("DELETE", r"/v1/models/(?P<model>[^/]+)"): _delete_model,
     ("POST", r"/v1/moderations"): _moderations,
 }  # type: Dict[Tuple[str, str], Handler]
+# Files, uploads and batches (their routes and state live in _batches) are added at the end of this module.
 
 from ._routes import ROUTES as _MORE_ROUTES, azure_routes  # noqa: E402  (they build on the helpers above)
 
@@ -1031,6 +1032,7 @@ class OfflineServer:
         self._serve_thread = None  # type: Optional[threading.Thread]
         self._stopping = threading.Event()
         self._port = None  # type: Optional[int]
+        self._batch_api = None  # type: Any
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -1115,6 +1117,17 @@ class OfflineServer:
         with self._lock:
             return len(self._queue)
 
+    @property
+    def batch_api(self) -> Any:
+        """The files, uploads and batches this server holds, and what tests can arrange about them
+        (failures, expiry, limits): a :class:`~openai_lite.testing._batches.BatchAPI`."""
+        with self._lock:
+            if self._batch_api is None:
+                from ._batches import BatchAPI
+
+                self._batch_api = BatchAPI()
+            return self._batch_api
+
     def add_route(self, method: str, pattern: str, handler: Handler) -> None:
         """Add or replace a default route (``pattern`` must fully match the path)."""
         key = (method.upper(), pattern)
@@ -1132,6 +1145,7 @@ class OfflineServer:
             self.fine_tuning_jobs.clear()
             self._index = 0
             self._connections_opened = 0
+            self._batch_api = None
 
     def close_idle_connections(self) -> int:
         """Close keep-alive connections that are waiting for a request; return how many."""
@@ -1241,3 +1255,12 @@ class OfflineServer:
     def _threads_add(self, thread: threading.Thread) -> None:
         with self._lock:
             self._threads.add(thread)
+
+
+def _add_batch_routes() -> None:
+    from ._batches import ROUTES
+
+    DEFAULT_ROUTES.update(ROUTES)
+
+
+_add_batch_routes()
