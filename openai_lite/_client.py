@@ -280,6 +280,29 @@ class OpenAI(ClientResources):
     def _pickle_extra(self) -> Dict[str, Any]:
         return {}
 
+    # -- fan-out -------------------------------------------------------------------------------
+
+    def map(self, method: Callable[..., Any], inputs: Any, *, max_concurrency: int = 8, ordered: bool = True,
+            max_retries: Optional[int] = None, progress: bool = False,
+            on_progress: Optional[Callable[[int, Optional[int], int], Any]] = None) -> Any:
+        """Call ``method`` (e.g. ``client.embeddings.create``) once per input on up to ``max_concurrency``
+        threads, paced by the API's ``x-ratelimit-*`` headers and 429s; yields a ``MapResult`` per input
+        (``.value`` or ``.error``, ``.index``, ``.attempts``), in input order or, with ``ordered=False``,
+        as they complete.
+
+        An input that is a dict is passed as keywords (``method(**input)``), anything else as the one
+        positional argument. Failures are results, not exceptions. Retryable failures are sent again
+        at most ``max_retries`` times (the client's setting by default) by the fan-out alone: the client's
+        own retries are off for these calls. ``progress=True`` keeps a status line on stderr;
+        ``on_progress(done, total, failed)`` is called after each input (``total`` is None for an
+        iterator without a length). Inputs are read as the work goes; stopping the iteration drops the
+        inputs not started. See ``openai_lite.lib.fanout``.
+        """
+        from .lib.fanout import fan_out
+
+        return fan_out(method, inputs, max_concurrency=max_concurrency, ordered=ordered, max_retries=max_retries,
+                       progress=progress, on_progress=on_progress)
+
     # -- authentication ------------------------------------------------------------------------
 
     def _auth_headers(self, auth: str) -> Dict[str, str]:
