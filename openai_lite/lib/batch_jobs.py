@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+import weakref
 from array import array
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
@@ -425,7 +426,7 @@ class BatchJob:
         self._client = client
         self._state = state
         self.path = path
-        self._temporary_manifest = False
+        self._temporary_manifest: Any = None  # removes submit's temporary manifest (on save, or with the job)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -455,9 +456,8 @@ class BatchJob:
         if manifest and os.path.abspath(manifest) != os.path.abspath(target) and os.path.exists(manifest):
             shutil.copyfile(manifest, target + ".tmp")
             os.replace(target + ".tmp", target)
-            if self._temporary_manifest:  # the one submit wrote in the temp directory: not needed any more
-                _remove(manifest)
-                self._temporary_manifest = False
+            if self._temporary_manifest is not None:  # the one submit wrote in the temp directory: not needed any more
+                self._temporary_manifest()
             self._state["manifest"] = target
         state = dict(self._state)
         if state.get("manifest") and os.path.abspath(state["manifest"]) == os.path.abspath(target):
@@ -754,9 +754,10 @@ def submit(client: Any, requests: Iterable[Any], *, endpoint: str = "/v1/chat/co
                              "metadata": dict(metadata) if metadata is not None else None,
                              "manifest": manifest_path, "batches": []}
     job = BatchJob(client, state)
-    job._temporary_manifest = True
+    job._temporary_manifest = weakref.finalize(job, _remove, manifest_path)
     try:
-        with os.fdopen(manifest_fd, "wb") as manifest:
+        os.close(manifest_fd)
+        with open(manifest_path, "wb") as manifest:
             parts = _write_parts(requests, endpoint, manifest, workdir, max_requests_per_batch, max_bytes_per_file,
                                  max_embedding_inputs_per_batch if endpoint == "/v1/embeddings" else None)
         if not parts:

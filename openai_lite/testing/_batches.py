@@ -12,6 +12,10 @@ API writes them. What a test can arrange, on ``server.batch_api``:
 ``expire_after = n``
     the next batch to run stops after ``n`` requests and ends ``expired``; the others are written to
     its error file with code ``batch_expired``.
+``poll_after_ms = n``
+    batch retrievals carry ``openai-poll-after-ms: n``.
+``reverse_output = True``
+    output and error files list the records in reverse input order (the API promises no order).
 ``max_requests_per_batch`` / ``max_bytes_per_file`` / ``max_file_bytes``
     the limits the server enforces (the API's documented ones by default); a batch over them fails
     validation, a file over ``max_file_bytes`` is refused (use the Uploads API).
@@ -53,6 +57,8 @@ class BatchAPI:
         self.max_file_bytes = 512 * MiB
         self.fail_once: Dict[str, int] = {}
         self.expire_after: Optional[int] = None
+        self.reverse_output = False
+        self.poll_after_ms: Optional[int] = None
         self._ids = itertools.count(1)
 
     def fail(self, *custom_ids: str, status: int = 500) -> None:
@@ -286,6 +292,9 @@ def _finish(server: Any, api: BatchAPI, batch: Dict[str, Any]) -> None:
         record = _run_one(server, api, batch, line)
         ok = 200 <= record["response"]["status_code"] < 300
         (out if ok else err).append(_json.dumps(record).encode("utf-8"))
+    if api.reverse_output:
+        out.reverse()
+        err.reverse()
     counts = batch["request_counts"]
     counts["completed"] = len(out)
     counts["failed"] = len(err) if limit is None else len(err) - max(0, len(lines) - limit)
@@ -365,7 +374,8 @@ def _retrieve_batch(server: Any, req: RecordedRequest, match: Any) -> Scripted:
     with api.lock:
         batch = _batch(api, match.group("batch_id"))
         _advance(server, api, batch)
-        return Scripted(json=_public(batch))
+        headers = None if api.poll_after_ms is None else {"openai-poll-after-ms": str(api.poll_after_ms)}
+        return Scripted(json=_public(batch), headers=headers)
 
 
 def _cancel_batch(server: Any, req: RecordedRequest, match: Any) -> Scripted:
