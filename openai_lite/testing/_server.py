@@ -21,6 +21,7 @@ Overview
 from __future__ import annotations
 
 import base64
+import dataclasses
 import email.utils
 import hashlib
 import http
@@ -776,6 +777,15 @@ class _Connection:
         )
         self.owner._record(request)
 
+        limit = self.owner.rate_limit
+        limit_headers = None  # type: Optional[Dict[str, str]]
+        if limit is not None and limit.applies_to(request.path):
+            allowed, limit_headers = limit.take()
+            if not allowed:
+                reply = Scripted.error(429, "Rate limit reached for requests", type="requests",
+                                       code="rate_limit_exceeded", headers=dict(limit_headers))
+                return self._respond(reply, request.index, request, keep_alive)
+
         script = self.owner._take_script(request.method, request.path)
         routed = None  # type: Optional[Scripted]
         if script is None:
@@ -785,6 +795,10 @@ class _Connection:
             reply = script
             if reply.fault in _BODY_FAULTS and not reply.has_payload():
                 routed = self.owner._route(request)
+        if limit_headers:
+            merged = dict(limit_headers)
+            merged.update(reply.headers or {})
+            reply = dataclasses.replace(reply, headers=merged)  # a queued script may serve other requests
         return self._respond(reply, request.index, request, keep_alive, fallback=routed)
 
     def _read_exact(self, length: int, sink: _BodySink) -> None:
@@ -1033,6 +1047,8 @@ class OfflineServer:
         self._stopping = threading.Event()
         self._port = None  # type: Optional[int]
         self._batch_api = None  # type: Any
+        #: A :class:`~openai_lite.testing._rate_limit.RateLimit` the server enforces, or None.
+        self.rate_limit = None  # type: Any
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -1127,6 +1143,17 @@ class OfflineServer:
 
                 self._batch_api = BatchAPI()
             return self._batch_api
+
+    def set_rate_limit(self, requests_per_minute: Optional[int], burst: Optional[int] = None,
+                       retry_after: bool = False, paths: Optional[Tuple[str, ...]] = None) -> Any:
+        """Enforce a requests-per-minute limit (on ``paths``, or every path) with 429s and
+        ``x-ratelimit-*`` headers, as the API does; ``None`` removes it. Returns the limit (its
+        ``allowed`` and ``limited`` counters)."""
+        from ._rate_limit import RateLimit
+
+        self.rate_limit = None if requests_per_minute is None else RateLimit(
+            requests_per_minute, burst=burst, retry_after=retry_after, paths=paths)
+        return self.rate_limit
 
     def add_route(self, method: str, pattern: str, handler: Handler) -> None:
         """Add or replace a default route (``pattern`` must fully match the path)."""
