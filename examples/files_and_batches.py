@@ -1,7 +1,7 @@
 """Files and the Batch API: upload a JSONL file with a progress callback, start a batch,
 check on it, read its results; upload from bytes and wait until the file is processed.
 
-Needs OPENAI_API_KEY (the offline server does not implement files or batches).
+Needs OPENAI_API_KEY (batch_job.py shows a whole job, which the offline server can run).
 """
 import json
 import os

@@ -29,6 +29,9 @@ OFFLINE = {
     "streaming.py": ["You said: Count from one to ten", "streamed ", "first piece: ", "stopped early"],
     "embeddings.py": ["4 vectors of ", "The cat sat on the mat.", "with dimensions=64: 64 dimensions"],
     "pagination.py": ["3 models, e.g. gpt-4o-mini", "first page: 3 items, has a next page: False"],
+    "batch_job.py": ["submitted 5 requests as 3 batches", "3/3 batches finished, 4/5 requests completed, 1 failed",
+                     "ticket-2: You said: How do I change my password?", "ticket-3: failed (Scripted failure",
+                     "resubmitted 1 failed request(s)"],
     "webhooks.py": ["response resp_abc completed (event evt_123)", "genuine -> 200", "tampered -> 400",
                     "Webhook timestamp is too old", "replayed an hour later -> 400", "verify_signature: ok"],
 }
