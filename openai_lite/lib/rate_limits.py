@@ -8,8 +8,9 @@ tokens). :class:`RateLimits` reads them; a raw response offers them as ``respons
     raw.rate_limits.remaining_requests, raw.rate_limits.reset_requests   # 59, 1.0 (seconds)
 
 :class:`Pacer` is what ``client.map`` shares between its threads: requests leave at the rate the
-limits allow (a token bucket refilled at ``limit_requests`` per minute, its level taken from the
-last ``remaining`` the API reported, less the requests still in flight), and a 429 stops every
+limits allow (a token bucket refilled at ``limit_requests`` per minute, as large as the most the API
+ever said remained, lowered to what the API reports remains less the requests still in flight), and
+a 429 stops every
 thread until the time the API asked for has passed, so a run at the limit does not become a storm
 of retries. Token limits are coarser: when the API reports no tokens left, threads wait for
 ``reset_tokens``.
@@ -148,10 +149,19 @@ class Pacer:
         with self._cond:
             now = self._clock()
             if limits.limit_requests and limits.remaining_requests is not None:
-                self._rate = limits.limit_requests / 60.0
-                self._capacity = float(max(1, limits.limit_requests))
+                # The bucket never holds more than the most the API has said remains: the API enforces
+                # a per-minute limit over shorter spans too, so a full minute's worth is not there to spend.
+                self._capacity = float(max(1, limits.remaining_requests, self._capacity))
                 # Requests still in flight may not be counted in ``remaining`` yet: count them as spent.
-                self._level = max(0.0, float(limits.remaining_requests) - (self._in_flight - 1))
+                level = max(0.0, float(limits.remaining_requests) - (self._in_flight - 1))
+                if self._rate is None:
+                    self._level = level
+                else:
+                    # Answers arrive out of order: an older, higher ``remaining`` must not undo a newer,
+                    # lower one. So answers only ever lower the level; the clock raises it.
+                    self._refill(now)
+                    self._level = min(self._level, level)
+                self._rate = limits.limit_requests / 60.0
                 self._stamp = now
             if limits.remaining_tokens is not None and limits.remaining_tokens <= 0:
                 self._pause(now, limits.reset_tokens if limits.reset_tokens else 1.0)
