@@ -203,6 +203,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         for kind, interpreter, lite in (("map", py, True), ("threads_lite", py, True),
                                         ("threads_openai", args.openai_python, False)):
             sys.stderr.write("[bench] fanout: %s\n" % kind)
+            if not lite and run_child([interpreter, "-c", "import openai"], child_env(False), 120, pin=False)[0]:
+                fanout[kind] = {"error": "skipped: %s cannot import openai" % interpreter}
+                continue
             server = Server(rpm)
             try:
                 result = measure(interpreter, lite, {"kind": kind, "base": server.url, "calls": calls})
@@ -244,6 +247,9 @@ def render(r: Dict[str, Any]) -> str:
     names = {"map": "openai_lite `client.map`", "threads_lite": "16 plain threads, openai_lite client",
              "threads_openai": "16 plain threads, openai-python client"}
     for kind, row in r["fanout"].items():
+        if "error" in row:
+            lines.append("| %s | %s | | | |" % (names[kind], row["error"]))
+            continue
         lines.append("| %s | %.1f s | %d / %d | %.0f/min (%.0f %%) | %d (%.1f %%) |" % (
             names[kind], row["wall_s"], row["ok"], row["failed"], row["per_minute"], row["of_limit"] * 100,
             row["limited"], row["share_429"] * 100))

@@ -73,3 +73,18 @@ def test_quick_run_json_has_rows_goals_and_floor_numbers(quick_run):
     assert "skipped" in rows["size"]["cells"]["openai_lite"]["error"]
     ceiling = report["details"]["server_ceiling"]
     assert ceiling["round_trip_us"] > 0 and ceiling["rps_16_connections"] > 0
+
+
+def test_large_jobs_benchmark_runs_quick(tmp_path):
+    """benchmarks/large_jobs.py (batch job memory, fan-out at a rate limit) still runs and reports every row."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "large_jobs.py"), "--quick", "--results-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "large_jobs_quick.json").read_text())
+    assert report["batch_build"]["requests"] == 2000 and report["batch_results"]["ok"] == 2000
+    assert report["fanout"]["map"]["ok"] == 60 and report["fanout"]["map"]["limited"] == 0
+    table = (tmp_path / "large_jobs_quick.md").read_text()
+    for label in ("build + split + upload", "joined in input order", "client.map", "openai-python client"):
+        assert label in table, label

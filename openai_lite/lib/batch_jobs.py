@@ -555,9 +555,11 @@ class BatchJob:
                 line.end()
 
     def cancel(self) -> JobStatus:
-        """Cancel every batch of the job that has not finished; the status after that."""
+        """Cancel every batch of the job that has not finished; the status after that (cancelling
+        batches take a while to become ``cancelled``: ``wait`` for them before reading results)."""
+        self._refresh()  # a batch that finished since the last look is left alone
         for info in self._state["batches"]:
-            if info.get("status") not in TERMINAL:
+            if info.get("status") not in TERMINAL and info.get("status") != "cancelling":
                 batch = self._client.batches.cancel(info["id"])
                 info["status"] = batch.status
         return self.status()
