@@ -1,5 +1,6 @@
 """``client.map`` (fan-out over threads, paced by rate limits) and the parsed ``x-ratelimit-*`` headers."""
 import threading
+import time
 
 import pytest
 
@@ -182,8 +183,8 @@ def test_the_offline_server_limit_answers_like_the_api(client, server):
     assert client.models.list().data
 
 
-def test_threads_share_one_pacer_state(client, server):
-    # many threads, one limiter: the counts add up exactly (no lost updates under contention)
+def test_the_server_limit_counts_exactly_under_concurrent_maps(client, server):
+    # four maps at once against one limit: its counts add up exactly (no lost updates under contention)
     limit = server.set_rate_limit(6000, burst=1000)
     barrier = threading.Barrier(4)
 
@@ -197,3 +198,46 @@ def test_threads_share_one_pacer_state(client, server):
     for t in threads:
         t.join()
     assert limit.allowed == 40 and limit.limited == 0
+
+
+# -- the pacer on its own (waits are checked from below only: a busy machine only makes them longer) ------
+
+def test_pacer_lets_requests_go_at_the_limits_rate_once_the_bucket_is_empty():
+    from openai_lite.lib.rate_limits import Pacer
+
+    pacer = Pacer()
+    pacer.acquire()  # nothing known yet: not held back
+    pacer.observe(RateLimits(limit_requests=600, remaining_requests=0))  # 10 per second, none left
+    pacer.release()
+    start = time.monotonic()
+    pacer.acquire()
+    pacer.release()
+    pacer.acquire()
+    pacer.release()
+    assert time.monotonic() - start >= 0.19  # two requests, a tenth of a second each
+    assert pacer.waited >= 0.19
+
+
+def test_pacer_waits_for_the_token_reset_when_no_tokens_remain():
+    from openai_lite.lib.rate_limits import Pacer
+
+    pacer = Pacer()
+    pacer.acquire()
+    pacer.observe(RateLimits(limit_tokens=1000, remaining_tokens=0, reset_tokens=0.08))
+    pacer.release()
+    start = time.monotonic()
+    pacer.acquire()
+    assert time.monotonic() - start >= 0.075
+
+
+def test_pacer_after_a_429_holds_everyone_then_starts_from_an_empty_bucket():
+    from openai_lite.lib.rate_limits import Pacer
+
+    pacer = Pacer()
+    pacer.acquire()
+    pacer.observe(RateLimits(limit_requests=6000, remaining_requests=50))
+    pacer.throttled(0.05)
+    pacer.release()
+    start = time.monotonic()
+    pacer.acquire()
+    assert time.monotonic() - start >= 0.05 + 0.009  # the pause, then one refill at 100/s
