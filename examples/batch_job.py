@@ -1,7 +1,7 @@
 """A large job through the Batch API: submit, save the job's state, pick it up again, collect the results.
 
-Run it once to submit (the state goes to $BATCH_JOB_STATE, else batch_job.json in the temp directory); run it again later to
-collect: a batch can take up to 24 hours, and a cron job or a Lambda function does exactly this, one
+Run it once to submit (the state goes to $BATCH_JOB_STATE, else batch_job.json in the temp
+directory); run it again later to collect: a batch can take up to 24 hours, and a cron job or a Lambda function does exactly this, one
 invocation at a time. With OPENAI_API_KEY set this uses the real API (at half the price of the same calls
 made one by one). Without it, it runs against openai_lite's offline server, which completes batches as it
 is polled, so one run does everything.

@@ -240,7 +240,8 @@ def test_partial_failure_then_retry_failed(client, server):
     job = client.batches.run(chat_requests(6), max_requests_per_batch=3, poll_interval=0)
     results = list(job.results())
     failed = [r for r in results if not r.ok]
-    assert [(r.custom_id, r.status, r.error.status_code) for r in failed] == [("q1", "failed", 500), ("q4", "failed", 500)]
+    assert [(r.custom_id, r.status, r.error.status_code) for r in failed] == [("q1", "failed", 500),
+                                                                               ("q4", "failed", 500)]
     assert failed[0].response is None and "Scripted failure of q1" in failed[0].error.message
     retry = job.retry_failed()
     assert retry.requests == 2

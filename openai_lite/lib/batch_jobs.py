@@ -129,8 +129,9 @@ class BatchResult:
 
     __slots__ = ("custom_id", "index", "status", "response", "error", "request_id", "batch_id")
 
-    def __init__(self, custom_id: str, index: int, status: str, response: Any = None, error: Optional[RequestError] = None,
-                 request_id: Optional[str] = None, batch_id: Optional[str] = None) -> None:
+    def __init__(self, custom_id: str, index: int, status: str, response: Any = None,
+                 error: Optional[RequestError] = None, request_id: Optional[str] = None,
+                 batch_id: Optional[str] = None) -> None:
         self.custom_id = custom_id
         self.index = index
         self.status = status
@@ -456,8 +457,8 @@ class BatchJob:
         if manifest and os.path.abspath(manifest) != os.path.abspath(target) and os.path.exists(manifest):
             shutil.copyfile(manifest, target + ".tmp")
             os.replace(target + ".tmp", target)
-            if self._temporary_manifest is not None:  # the one submit wrote in the temp directory: not needed any more
-                self._temporary_manifest()
+            if self._temporary_manifest is not None:
+                self._temporary_manifest()  # submit's copy in the temp directory is not needed any more
             self._state["manifest"] = target
         state = dict(self._state)
         if state.get("manifest") and os.path.abspath(state["manifest"]) == os.path.abspath(target):
