@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from openai_lite import OpenAI
+from openai_lite import BadRequestError, NotFoundError, OpenAI
 from openai_lite.lib import batch_jobs
 from openai_lite.lib.batch_jobs import (BatchJobError, BatchJobTimeout, BatchResult, DuplicateCustomIdError,
                                         JobStatus)
@@ -49,6 +49,22 @@ def test_offline_batch_moves_through_its_statuses_and_writes_files(client, serve
     record = json.loads(client.files.content(done.output_file_id).text)
     assert record["custom_id"] == "a" and record["response"]["status_code"] == 200
     assert record["response"]["body"]["object"] == "list"
+
+
+def test_offline_files_and_uploads(client, server):
+    first = client.files.create(file=("a.jsonl", b"{}\n"), purpose="batch")
+    assert (first.filename, first.bytes, first.status) == ("a.jsonl", 3, "processed")
+    assert client.files.retrieve(first.id).purpose == "batch"
+    assert [f.id for f in client.files.list()] == [first.id]
+    upload = client.uploads.upload_file_chunked(file=("big.jsonl", b"x" * 25), mime_type="application/jsonl",
+                                                purpose="batch", part_size=10)
+    assert upload.status == "completed" and client.files.content(upload.file.id).content == b"x" * 25
+    assert client.files.delete(first.id).deleted
+    with pytest.raises(NotFoundError):
+        client.files.retrieve(first.id)
+    server.batch_api.max_file_bytes = 10
+    with pytest.raises(BadRequestError, match="Uploads API"):
+        client.files.create(file=("c.jsonl", b"y" * 11), purpose="batch")
 
 
 def test_offline_batch_fails_validation_over_its_limit(client, server):
