@@ -191,7 +191,7 @@ class JobStatus:
         if not self.done:
             self.state = "in_progress"
         else:
-            ends = {b.status for b in batches}
+            ends = {str(b.status) for b in batches}
             self.state = ends.pop() if len(ends) == 1 else ("completed" if not ends else "partial")
 
     def __str__(self) -> str:
@@ -293,7 +293,7 @@ def _write_parts(requests: Iterable[Any], endpoint: str, manifest: Any, workdir:
     """Write the JSONL files (rolled over at the limits) and the manifest; refuse duplicate ids."""
     seen = _IdSet()
     parts: List[_Part] = []
-    out = None
+    out: Any = None
     part: Optional[_Part] = None
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     generated = "request-%d"
@@ -373,10 +373,9 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield pending
 
 
-def _result(record: Dict[str, Any], index: int, batch_id: str, cast: Any) -> BatchResult:
+def _result(record: Dict[str, Any], custom_id: str, index: int, batch_id: str, cast: Any) -> BatchResult:
     from .._models import construct
 
-    custom_id = record.get("custom_id")
     response = record.get("response") or None
     error = record.get("error") or None
     if error is not None:
@@ -646,12 +645,13 @@ class BatchJob:
         positions = {custom_id: info["first"] + n for n, custom_id in enumerate(ids)}
         for line in self._record_lines(info):
             record = json.loads(line)
-            index = positions.pop(record.get("custom_id"), None)
+            custom_id = record.get("custom_id")
+            index = positions.pop(custom_id, None)
             if index is None:
                 log.warning("batch %s: a record for an unknown or repeated custom_id %r was skipped",
-                            info["id"], record.get("custom_id"))
+                            info["id"], custom_id)
                 continue
-            yield _result(record, index, info["id"], cast)
+            yield _result(record, custom_id, index, info["id"], cast)
         for custom_id, index in positions.items():
             yield _missing(custom_id, index, info)
 
@@ -672,7 +672,7 @@ class BatchJob:
                     yield _missing(custom_id, index, info)
                     continue
                 spool.seek(found[0])
-                yield _result(json.loads(spool.read(found[1])), index, info["id"], cast)
+                yield _result(json.loads(spool.read(found[1])), custom_id, index, info["id"], cast)
 
     def retry_failed(self, **submit_options: Any) -> "BatchJob":
         """Submit, as a new job, the requests that did not complete (failed, expired or cancelled),

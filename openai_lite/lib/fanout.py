@@ -121,10 +121,13 @@ class _Progress:
                 self._show()
 
     def _show(self) -> None:
+        stream = self.stream
+        if stream is None:
+            return
         text = "map: %d%s done, %d failed, %d retried" % (
             self.done, "" if self.total is None else "/%d" % self.total, self.failed, self.retries)
-        self.stream.write(("\r" + text) if self.tty else (text + "\n"))
-        self.stream.flush()
+        stream.write(("\r" + text) if self.tty else (text + "\n"))
+        stream.flush()
 
     def end(self) -> None:
         if self.stream is not None:

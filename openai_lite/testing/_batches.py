@@ -374,7 +374,9 @@ def _retrieve_batch(server: Any, req: RecordedRequest, match: Any) -> Scripted:
     with api.lock:
         batch = _batch(api, match.group("batch_id"))
         _advance(server, api, batch)
-        headers = None if api.poll_after_ms is None else {"openai-poll-after-ms": str(api.poll_after_ms)}
+        headers: Optional[Dict[str, Optional[str]]] = None
+        if api.poll_after_ms is not None:
+            headers = {"openai-poll-after-ms": str(api.poll_after_ms)}
         return Scripted(json=_public(batch), headers=headers)
 
 
