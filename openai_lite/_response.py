@@ -9,11 +9,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Generic, Iterator, MutableMapping, Optional, Type, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Generic, Iterator, MutableMapping, Optional, Type, TypeVar, Union, overload
 
 import requests
 
 from ._transport import translate
+
+if TYPE_CHECKING:
+    from .lib.rate_limits import RateLimits
 
 __all__ = ["LegacyAPIResponse", "APIResponse", "BinaryResponseContent", "HttpxBinaryResponseContent"]
 
@@ -117,7 +120,7 @@ class _BaseAPIResponse(_ResponseBody, Generic[R]):
         return self.http_response.status_code
 
     @property
-    def rate_limits(self) -> Any:
+    def rate_limits(self) -> "RateLimits":
         """The ``x-ratelimit-*`` headers, parsed: a :class:`openai_lite.lib.rate_limits.RateLimits`
         (``limit_requests``, ``remaining_requests``, ``reset_requests`` in seconds, and the same for tokens)."""
         from .lib.rate_limits import RateLimits
