@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from openai_lite import BadRequestError, NotFoundError, OpenAI
+from openai_lite import BadRequestError, OpenAI
 from openai_lite.lib import batch_jobs
 from openai_lite.lib.batch_jobs import (BatchJobError, BatchJobTimeout, BatchResult, DuplicateCustomIdError,
                                         JobStatus)
@@ -30,10 +30,12 @@ def batch_creates(server):
     return [r for r in server.requests if r.method == "POST" and r.path == "/v1/batches"]
 
 
+def input_file(server, batch_id):
+    return server.files[server.batch_api.batches[batch_id]["input_file_id"]]["_content"]
+
+
 def input_lines(server, batch_id):
-    api = server.batch_api
-    data = api.contents[api.batches[batch_id]["input_file_id"]]
-    return [json.loads(line) for line in data.splitlines()]
+    return [json.loads(line) for line in input_file(server, batch_id).splitlines()]
 
 
 # -- the offline server's lifecycle ------------------------------------------------------------------
@@ -51,20 +53,14 @@ def test_offline_batch_moves_through_its_statuses_and_writes_files(client, serve
     assert record["response"]["body"]["object"] == "list"
 
 
-def test_offline_files_and_uploads(client, server):
-    first = client.files.create(file=("a.jsonl", b"{}\n"), purpose="batch")
-    assert (first.filename, first.bytes, first.status) == ("a.jsonl", 3, "processed")
-    assert client.files.retrieve(first.id).purpose == "batch"
-    assert [f.id for f in client.files.list()] == [first.id]
+def test_offline_uploads_complete_into_the_servers_files(client, server):
     upload = client.uploads.upload_file_chunked(file=("big.jsonl", b"x" * 25), mime_type="application/jsonl",
                                                 purpose="batch", part_size=10)
-    assert upload.status == "completed" and client.files.content(upload.file.id).content == b"x" * 25
-    assert client.files.delete(first.id).deleted
-    with pytest.raises(NotFoundError):
-        client.files.retrieve(first.id)
-    server.batch_api.max_file_bytes = 10
-    with pytest.raises(BadRequestError, match="Uploads API"):
-        client.files.create(file=("c.jsonl", b"y" * 11), purpose="batch")
+    assert upload.status == "completed" and upload.file.bytes == 25
+    assert client.files.content(upload.file.id).content == b"x" * 25
+    assert [f.id for f in client.files.list()] == [upload.file.id]
+    with pytest.raises(BadRequestError, match="already completed"):
+        client.uploads.complete(upload.id, part_ids=[])
 
 
 def test_offline_batch_fails_validation_over_its_limit(client, server):
@@ -105,7 +101,7 @@ def test_split_at_bytes_per_file(client, server):
     line_size = len(json.dumps({"custom_id": "q0", "method": "POST", "url": "/v1/chat/completions",
                                 "body": requests[0][1]}, separators=(",", ":"))) + 1
     job = client.batches.submit(requests, max_bytes_per_file=line_size * 2 + 5)
-    files = [server.batch_api.contents[server.batch_api.batches[b]["input_file_id"]] for b in job.batch_ids]
+    files = [input_file(server, b) for b in job.batch_ids]
     assert [len(f.splitlines()) for f in files] == [2, 2, 2]
     assert all(len(f) <= line_size * 2 + 5 for f in files)
 

@@ -1,4 +1,7 @@
-"""The Files, Uploads and Batch APIs of :class:`~openai_lite.testing.OfflineServer`.
+"""The Uploads and Batch APIs of :class:`~openai_lite.testing.OfflineServer`.
+
+Files live where the file routes keep them (``server.files``, see ``_routes``): an upload completes
+into one, a batch reads its input from one and writes its output and error files as new ones.
 
 A batch moves one step each time it is retrieved (or listed), so tests decide the pace and never
 depend on timing: ``validating -> in_progress -> finalizing -> completed`` (``polls_per_status``
@@ -16,9 +19,9 @@ API writes them. What a test can arrange, on ``server.batch_api``:
     batch retrievals carry ``openai-poll-after-ms: n``.
 ``reverse_output = True``
     output and error files list the records in reverse input order (the API promises no order).
-``max_requests_per_batch`` / ``max_bytes_per_file`` / ``max_file_bytes``
+``max_requests_per_batch`` / ``max_bytes_per_file``
     the limits the server enforces (the API's documented ones by default); a batch over them fails
-    validation, a file over ``max_file_bytes`` is refused (use the Uploads API).
+    validation.
 
 A cancelled batch (``POST /v1/batches/{id}/cancel``) goes ``cancelling`` then ``cancelled`` without
 running the requests that had not run; they appear in neither file.
@@ -28,10 +31,10 @@ from __future__ import annotations
 import http.client
 import itertools
 import json as _json
-import re
 import threading
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._routes import parse_multipart
 from ._server import HTTPError, RecordedRequest, Scripted, _json_object
 
 __all__ = ["BatchAPI", "ROUTES"]
@@ -44,17 +47,15 @@ BATCH_ENDPOINTS = ("/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/
 class BatchAPI:
     """Files, uploads and batches held by one server (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Any) -> None:
         self.lock = threading.RLock()
-        self.files: Dict[str, Dict[str, Any]] = {}
-        self.contents: Dict[str, bytes] = {}
+        self.server = server
         self.uploads: Dict[str, Dict[str, Any]] = {}
         self.parts: Dict[str, bytes] = {}
         self.batches: Dict[str, Dict[str, Any]] = {}
         self.polls_per_status = 1
         self.max_requests_per_batch = 50_000
         self.max_bytes_per_file = 200 * MiB
-        self.max_file_bytes = 512 * MiB
         self.fail_once: Dict[str, int] = {}
         self.expire_after: Optional[int] = None
         self.reverse_output = False
@@ -71,97 +72,24 @@ class BatchAPI:
         return "%s_%06d" % (prefix, next(self._ids))
 
     def add_file(self, filename: str, purpose: str, data: bytes) -> Dict[str, Any]:
+        """A new file in the server's file store (what the file routes serve); its public fields."""
         with self.lock:
-            file_id = self.new_id("file")
+            file_id = self.new_id("file-batch")
             meta = {"id": file_id, "object": "file", "bytes": len(data), "created_at": _NOW, "expires_at": None,
                     "filename": filename, "purpose": purpose, "status": "processed", "status_details": None}
-            self.files[file_id] = meta
-            self.contents[file_id] = data
+            self.server.files[file_id] = dict(meta, _content=data)
             return meta
+
+    def content(self, file_id: str) -> bytes:
+        """The bytes of a file in the server's store (404 when there is none)."""
+        found = self.server.files.get(file_id)
+        if found is None:
+            raise HTTPError(404, "No such File object: %s" % file_id, param="input_file_id")
+        return found["_content"]
 
 
 def api_of(server: Any) -> BatchAPI:
     return server.batch_api
-
-
-# -- multipart ----------------------------------------------------------------------------------
-
-_DISPOSITION = re.compile(r'(\w+)="([^"]*)"')
-
-
-def _multipart(req: RecordedRequest) -> Dict[str, Tuple[Optional[str], bytes]]:
-    """Form fields of a multipart body: name -> (filename or None, content)."""
-    if req.body is None:
-        raise HTTPError(413, "Request body of %d bytes is too large for this OfflineServer (raise its "
-                             "max_recorded_body)." % req.body_len)
-    content_type = req.headers.get("Content-Type") or ""
-    match = re.search(r'boundary="?([^";]+)"?', content_type)
-    if not content_type.startswith("multipart/form-data") or match is None:
-        raise HTTPError(400, "Expected a multipart/form-data body.")
-    delimiter = b"--" + match.group(1).encode("latin-1")
-    fields = {}
-    for chunk in req.body.split(delimiter)[1:]:
-        if chunk.startswith(b"--"):
-            break
-        head, _, content = chunk[2:].partition(b"\r\n\r\n")
-        if content.endswith(b"\r\n"):
-            content = content[:-2]
-        params = dict(_DISPOSITION.findall(head.decode("utf-8", "replace")))
-        if "name" in params:
-            fields[params["name"]] = (params.get("filename"), content)
-    return fields
-
-
-# -- files ---------------------------------------------------------------------------------------
-
-def _create_file(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    api = api_of(server)
-    fields = _multipart(req)
-    if "file" not in fields or "purpose" not in fields:
-        raise HTTPError(400, "Missing required parameter: 'file' and 'purpose' are required.", param="file")
-    filename, data = fields["file"]
-    if len(data) > api.max_file_bytes:
-        raise HTTPError(400, "File is too large (%d bytes; the limit is %d). Use the Uploads API for larger files."
-                        % (len(data), api.max_file_bytes), param="file")
-    return Scripted(json=dict(api.add_file(filename or "upload", fields["purpose"][1].decode("utf-8"), data)))
-
-
-def _file(api: BatchAPI, file_id: str) -> Dict[str, Any]:
-    found = api.files.get(file_id)
-    if found is None:
-        raise HTTPError(404, "No such File object: %s" % file_id, param="id")
-    return found
-
-
-def _retrieve_file(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    api = api_of(server)
-    with api.lock:
-        return Scripted(json=dict(_file(api, match.group("file_id"))))
-
-
-def _file_content(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    api = api_of(server)
-    with api.lock:
-        _file(api, match.group("file_id"))
-        data = api.contents[match.group("file_id")]
-    return Scripted(body=data, content_type="application/octet-stream")
-
-
-def _delete_file(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    api = api_of(server)
-    with api.lock:
-        _file(api, match.group("file_id"))
-        del api.files[match.group("file_id")]
-        api.contents.pop(match.group("file_id"), None)
-    return Scripted(json={"id": match.group("file_id"), "object": "file", "deleted": True})
-
-
-def _list_files(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    api = api_of(server)
-    with api.lock:
-        data = [dict(meta) for meta in api.files.values()]
-    return Scripted(json={"object": "list", "data": data, "has_more": False,
-                          "first_id": data[0]["id"] if data else None, "last_id": data[-1]["id"] if data else None})
 
 
 # -- uploads -------------------------------------------------------------------------------------
@@ -191,7 +119,7 @@ def _upload(api: BatchAPI, upload_id: str) -> Dict[str, Any]:
 
 def _add_part(server: Any, req: RecordedRequest, match: Any) -> Scripted:
     api = api_of(server)
-    fields = _multipart(req)
+    fields = parse_multipart(req)
     if "data" not in fields:
         raise HTTPError(400, "Missing required parameter: 'data'.", param="data")
     with api.lock:
@@ -227,7 +155,7 @@ _STAMPS = {"in_progress": "in_progress_at", "finalizing": "finalizing_at", "comp
 
 def _validate(api: BatchAPI, batch: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """The input file's requests, and the validation errors (the batch fails if there are any)."""
-    data = api.contents.get(batch["input_file_id"], b"")
+    data = api.content(batch["input_file_id"])
     errors: List[Dict[str, Any]] = []
     lines: List[Dict[str, Any]] = []
     seen = set()
@@ -348,7 +276,8 @@ def _create_batch(server: Any, req: RecordedRequest, match: Any) -> Scripted:
     if data.get("completion_window") != "24h":
         raise HTTPError(400, "Invalid 'completion_window': only '24h' is supported.", param="completion_window")
     with api.lock:
-        meta = _file(api, data.get("input_file_id") or "")
+        api.content(data.get("input_file_id") or "")
+        meta = server.files[data["input_file_id"]]
         if meta["purpose"] != "batch":
             raise HTTPError(400, "The input file must be uploaded with purpose 'batch'.", param="input_file_id")
         batch = {"id": api.new_id("batch"), "object": "batch", "endpoint": endpoint, "errors": None,
@@ -404,11 +333,6 @@ def _list_batches(server: Any, req: RecordedRequest, match: Any) -> Scripted:
 
 
 ROUTES = {
-    ("POST", r"/v1/files"): _create_file,
-    ("GET", r"/v1/files"): _list_files,
-    ("GET", r"/v1/files/(?P<file_id>[^/]+)"): _retrieve_file,
-    ("DELETE", r"/v1/files/(?P<file_id>[^/]+)"): _delete_file,
-    ("GET", r"/v1/files/(?P<file_id>[^/]+)/content"): _file_content,
     ("POST", r"/v1/uploads"): _create_upload,
     ("POST", r"/v1/uploads/(?P<upload_id>[^/]+)/parts"): _add_part,
     ("POST", r"/v1/uploads/(?P<upload_id>[^/]+)/complete"): _complete_upload,

@@ -554,12 +554,13 @@ DEFAULT_ROUTES = {
     ("DELETE", r"/v1/models/(?P<model>[^/]+)"): _delete_model,
     ("POST", r"/v1/moderations"): _moderations,
 }  # type: Dict[Tuple[str, str], Handler]
-# Files, uploads and batches (their routes and state live in _batches) are added at the end of this module.
 
 from ._routes import ROUTES as _MORE_ROUTES, azure_routes  # noqa: E402  (they build on the helpers above)
 
 DEFAULT_ROUTES.update(_MORE_ROUTES)
 DEFAULT_ROUTES.update(azure_routes(DEFAULT_ROUTES))
+from ._batches import ROUTES as _BATCH_ROUTES  # noqa: E402  (uploads and batches, on the file store above)
+DEFAULT_ROUTES.update(_BATCH_ROUTES)
 
 
 # ---------------------------------------------------------------------------
@@ -1135,13 +1136,13 @@ class OfflineServer:
 
     @property
     def batch_api(self) -> Any:
-        """The files, uploads and batches this server holds, and what tests can arrange about them
-        (failures, expiry, limits): a :class:`~openai_lite.testing._batches.BatchAPI`."""
+        """The uploads and batches this server holds (their files are in ``files``), and what tests can
+        arrange about them (failures, expiry, limits): a :class:`~openai_lite.testing._batches.BatchAPI`."""
         with self._lock:
             if self._batch_api is None:
                 from ._batches import BatchAPI
 
-                self._batch_api = BatchAPI()
+                self._batch_api = BatchAPI(self)
             return self._batch_api
 
     def set_rate_limit(self, requests_per_minute: Optional[int], burst: Optional[int] = None,
@@ -1282,12 +1283,3 @@ class OfflineServer:
     def _threads_add(self, thread: threading.Thread) -> None:
         with self._lock:
             self._threads.add(thread)
-
-
-def _add_batch_routes() -> None:
-    from ._batches import ROUTES
-
-    DEFAULT_ROUTES.update(ROUTES)
-
-
-_add_batch_routes()
