@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
         APIConnectionError, APIError, APIResponseValidationError, APIStatusError, APITimeoutError,
         AuthenticationError, BadRequestError, ConflictError, ContentFilterFinishReasonError, InternalServerError,
         InvalidWebhookSignatureError, LengthFinishReasonError, NotFoundError, OpenAIError, PermissionDeniedError,
-        RateLimitError, UnprocessableEntityError,
+        RateLimitError, UnprocessableEntityError, OAuthError, SubjectTokenProviderError,
     )
     from ._files import to_file
     from .lib.polling import PollTimeoutError
@@ -82,6 +82,7 @@ _ERRORS = (
     "APIResponseValidationError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
     "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError",
     "LengthFinishReasonError", "ContentFilterFinishReasonError", "InvalidWebhookSignatureError",
+    "OAuthError", "SubjectTokenProviderError",
 )
 _LAZY.update((name, "._exceptions") for name in _ERRORS)
 # openai 0.28's module API (README "Coming from openai 0.28"); 1.x names win where they meet.
