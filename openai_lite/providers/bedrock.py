@@ -203,8 +203,9 @@ class SigV4Credentials(_BedrockCredentials):
 
 
 def payload_sha256(body: Any) -> str:
-    """SHA-256 (hex) of a request body: bytes, text, or a seekable stream (read through in chunks and
-    rewound, so a large upload is never held in memory)."""
+    """SHA-256 (hex) of a request body: bytes, text, or a seekable stream (read through in chunks, so a
+    large upload is never held in memory). A stream is hashed from its start, whatever its position: before
+    a retry it sits at its end, and the transport rewinds it only after the retry's credentials are made."""
     if body is None:
         return hashlib.sha256(b"").hexdigest()
     if isinstance(body, str):
@@ -215,11 +216,12 @@ def payload_sha256(body: Any) -> str:
     if read is None or seek is None or tell is None:
         raise OpenAIError("Bedrock SigV4 authentication requires a replayable request body (bytes or a seekable "
                           "stream), not %s; use bearer authentication for this body." % type(body).__name__)
-    start = tell()
+    position = tell()
+    seek(0)
     digest = hashlib.sha256()
     for chunk in iter(lambda: read(_HASH_CHUNK), b""):
         digest.update(chunk)
-    seek(start)
+    seek(position)
     return digest.hexdigest()
 
 
@@ -236,13 +238,20 @@ def _load_botocore() -> Tuple[Any, Any, Any, Any]:
     return SigV4Auth, AWSRequest, Credentials, Session
 
 
+class _Hidden(dict):
+    """The provider's settings: a dict that does not show its contents (AWS keys may be among them)."""
+
+    def __repr__(self) -> str:
+        return "<hidden>"
+
+
 class BedrockProvider(Provider):
     """The settings ``bedrock(...)`` was called with (opaque: its repr shows no credential)."""
 
     name = "bedrock"
 
     def __init__(self, settings: Dict[str, Any]) -> None:
-        self.__settings = settings
+        self.__settings = _Hidden(settings)
 
     def __reduce__(self) -> Any:
         raise TypeError("a Bedrock provider (it may hold AWS credentials) cannot be pickled")
