@@ -234,8 +234,15 @@ class OpenAI(ClientResources):
         set_default_headers: Optional[Mapping[str, str]] = None,
         default_query: Optional[Mapping[str, object]] = None,
         set_default_query: Optional[Mapping[str, object]] = None,
+        workload_identity: Optional[Mapping[str, Any]] = None,
+        provider: Any = NOT_GIVEN,
+        data_residency: Optional[str] = None,
+        _enforce_credentials: Optional[bool] = None,
+        _extra_kwargs: Mapping[str, Any] = {},
     ) -> "OpenAI":
         """A new client with some options changed; it shares this one's connection pool."""
+        if _extra_kwargs:
+            raise TypeError("copy() got unexpected keyword(s) in _extra_kwargs: %s" % ", ".join(sorted(_extra_kwargs)))
         if default_headers is not None and set_default_headers is not None:
             raise ValueError("The `default_headers` and `set_default_headers` arguments are mutually exclusive")
         if default_query is not None and set_default_query is not None:
@@ -260,7 +267,18 @@ class OpenAI(ClientResources):
             "max_retries": old.max_retries if max_retries is NOT_GIVEN else _check_retries(max_retries),
             "default_headers": headers,
             "default_query": query,
+            "workload_identity": old.workload_identity,
+            "provider": old.provider,
+            "data_residency": old.data_residency if base_url is None else None,
         }
+        if (workload_identity is not None or provider is not NOT_GIVEN or data_residency is not None
+                or old.provider is not None or (api_key is not None and old.workload_identity is not None)):
+            from ._credentials import copy_auth_changes
+
+            self._check_copy_auth(provider, data_residency, workload_identity)
+            copy_auth_changes(changes, old, api_key=api_key, admin_api_key=admin_api_key,
+                              workload_identity=workload_identity, provider=provider, base_url=base_url,
+                              data_residency=data_residency, websocket_base_url=websocket_base_url)
         to_requests_timeout(changes["timeout"])  # validate now, not on the first request
         session = _session_from(http_session, http_client)
         transport = self._transport
@@ -273,6 +291,9 @@ class OpenAI(ClientResources):
         return clone
 
     with_options = copy
+
+    def _check_copy_auth(self, provider: Any, data_residency: Any, workload_identity: Any) -> None:
+        """Subclasses (Azure) refuse what they cannot use."""
 
     def _copy_extra(self, clone: "OpenAI") -> None:
         """Subclasses (Azure) carry their own settings over to copies."""

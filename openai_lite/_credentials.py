@@ -173,3 +173,55 @@ def build_credentials(options: Any, transport: Any) -> Tuple[Any, RequestCredent
         base_url, creds = options.provider.configure()
         return dataclasses.replace(options, base_url=base_url.rstrip("/")), creds
     return options, workload_credentials(options.workload_identity, transport.session, transport.settings_for)
+
+
+def copy_auth_changes(changes: Dict[str, Any], old: Any, *, api_key: Any, admin_api_key: Any, workload_identity: Any,
+                      provider: Any, base_url: Any, data_residency: Any, websocket_base_url: Any) -> None:
+    """``client.copy(...)`` / ``with_options(...)``: the options a copy gets when it changes (or keeps) a
+    provider, a workload identity or a data residency; ``changes`` is updated in place."""
+    from ._types import NOT_GIVEN
+
+    next_provider = old.provider if provider is NOT_GIVEN else provider
+    if next_provider is not None:
+        if not isinstance(next_provider, Provider):
+            raise OpenAIError("Invalid provider %r: providers must be created by a provider factory such as "
+                              "openai_lite.providers.bedrock(...)." % (type(next_provider).__name__,))
+        conflicts = [name for name, value in (("api_key", api_key), ("admin_api_key", admin_api_key),
+                                              ("workload_identity", workload_identity), ("base_url", base_url))
+                     if value is not None]
+        if conflicts:
+            raise OpenAIError("`provider` cannot be combined with %s. Move provider authentication and routing options "
+                              "into `%s(...)`." % (", ".join("`%s`" % n for n in conflicts), next_provider.name))
+        if data_residency is not None:
+            raise OpenAIError("The `data_residency` and `provider` arguments are mutually exclusive")
+        changes.update(api_key=None, admin_api_key=None, workload_identity=None, provider=next_provider,
+                       data_residency=None)
+        if next_provider is not old.provider:  # another provider: the old one's organization/project do not carry
+            changes.update(organization=None, project=None)
+        return
+    changes["provider"] = None
+    if workload_identity is not None:
+        from .auth import _check_identity
+
+        if api_key is not None:
+            raise OpenAIError("The `api_key` and `workload_identity` arguments are mutually exclusive")
+        _check_identity(workload_identity)
+        changes.update(workload_identity=dict(workload_identity), api_key=None)
+    elif api_key is not None:
+        changes["workload_identity"] = None  # a key replaces the workload identity
+    if old.provider is not None:
+        # Leaving a provider: back to OpenAI's own key and URL.
+        env = os.environ
+        if changes["api_key"] is None and changes["workload_identity"] is None:
+            changes["api_key"] = env.get("OPENAI_API_KEY")
+        if changes["admin_api_key"] is None:
+            changes["admin_api_key"] = env.get("OPENAI_ADMIN_KEY")
+        if changes["api_key"] is None and changes["admin_api_key"] is None and changes["workload_identity"] is None:
+            raise OpenAIError("copy(provider=None) needs an api_key (or OPENAI_API_KEY) or a workload_identity")
+        if base_url is None:
+            changes["base_url"] = (env.get("OPENAI_BASE_URL") or DATA_RESIDENCY_BASE_URLS["global"]).rstrip("/")
+    if data_residency is not None:
+        changes["base_url"] = resolve_data_residency(data_residency, base_url, websocket_base_url, None,
+                                                     changes["workload_identity"])
+        changes["websocket_base_url"] = None
+        changes["data_residency"] = data_residency
