@@ -32,11 +32,12 @@ export PRISM_BIN="$PWD/.prism/node_modules/.bin/prism"
 
 PYTEST_ARGS=("$@")
 # pydantic and jsonschema only in the newest suite: the oldest proves nothing needs them.
+# botocore (the bedrock extra, SigV4) only in the newest suite: the oldest proves bearer tokens need nothing more.
 # The type checks (pyright and mypy from the typecheck extra; tests/test_types.py) run in the newest only.
 # The official openai package, pinned in tools/openai-release.txt, is the differential test's reference
 # (tests/test_differential.py): newest suite only, never a runtime dependency; required there.
 OPENAI_RELEASE="$(grep -v '^#' tools/openai-release.txt | tr -d '[:space:]')"
-OPENAI_LITE_REQUIRE_OPENAI=1 EXTRAS=test,typecheck suite newest --upgrade "requests" "urllib3>=2" "pydantic>=2" jsonschema \
+OPENAI_LITE_REQUIRE_OPENAI=1 EXTRAS=test,typecheck,bedrock suite newest --upgrade "requests" "urllib3>=2" "pydantic>=2" jsonschema \
   "openai==$OPENAI_RELEASE"
 EXTRAS=test OPENAI_LITE_SKIP_TYPECHECK=1 suite oldest "requests==2.25.1" "urllib3>=1.26,<1.27"
 

@@ -254,7 +254,13 @@ class BedrockProvider(Provider):
         self.__settings = _Hidden(settings)
 
     def __reduce__(self) -> Any:
-        raise TypeError("a Bedrock provider (it may hold AWS credentials) cannot be pickled")
+        # Pickles (a client sent to another process) carry keys scrambled, as the client's own options do.
+        from .._options import _Scrambled
+
+        state = dict(self.__settings)
+        if state["static"] is not None:
+            state["static"] = tuple(_Scrambled.wrap(v) for v in state["static"])
+        return (_rebuild_provider, (state,))
 
     @property
     def endpoint(self) -> str:
@@ -286,7 +292,7 @@ class BedrockProvider(Provider):
                 credentials: Callable[[], Any] = s["credential_provider"]
             elif static is not None:
                 fixed = credentials_cls(*static)
-                credentials = lambda: fixed  # noqa: E731
+                credentials = lambda: fixed  # noqa: E731 - built per client, never pickled
             else:
                 credentials = session.get_credentials  # botocore refreshes role credentials itself
             service = "bedrock" if s["endpoint"] == "runtime" else "bedrock-mantle"
@@ -296,6 +302,36 @@ class BedrockProvider(Provider):
                 raise _region_error()
             base_url = default_base_url(s["endpoint"], region)
         return base_url, BearerCredentials(base_url, bearer)
+
+
+def _rebuild_provider(state: Dict[str, Any]) -> BedrockProvider:
+    from .._options import _Scrambled
+
+    if state["static"] is not None:
+        state["static"] = tuple(v.unwrap() if isinstance(v, _Scrambled) else v for v in state["static"])
+    return BedrockProvider(state)
+
+
+class _FixedToken:
+    """A bearer token given as a string (callable like a token provider; hidden and scrambled in pickles)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self) -> str:
+        return self._token
+
+    def __repr__(self) -> str:
+        return "<bearer token>"
+
+    def __reduce__(self) -> Any:
+        from .._options import _Scrambled
+
+        return (_rebuild_fixed_token, (_Scrambled.wrap(self._token),))
+
+
+def _rebuild_fixed_token(token: Any) -> _FixedToken:
+    return _FixedToken(token.unwrap() if hasattr(token, "unwrap") else token)
 
 
 def _region_error() -> OpenAIError:
@@ -383,8 +419,7 @@ def bedrock(
 
     bearer: Optional[Callable[[], Any]] = None
     if explicit_key:
-        key = api_key
-        bearer = lambda: key  # noqa: E731
+        bearer = _FixedToken(api_key)
     elif token_provider is not None:
         bearer = token_provider
     elif env_bearer:
