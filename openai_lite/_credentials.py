@@ -112,9 +112,9 @@ class WorkloadCredentials(RequestCredentials):
 def workload_credentials(identity: Any, session: requests.Session, settings: Any) -> WorkloadCredentials:
     from .auth import WorkloadIdentityAuth, is_x509
 
-    # X.509 exchanges over the client's own connection: its client certificate is the credential.
-    # A subject-token exchange uses the client's session too, so its proxies and CA bundle apply.
-    auth = WorkloadIdentityAuth(workload_identity=dict(identity), session=session, settings=settings)
+    # The exchange uses the client's connection settings: its proxies and CA bundle, and for X.509 its
+    # client certificate (the credential itself).
+    auth = WorkloadIdentityAuth(workload_identity=dict(identity), settings=settings)
     if is_x509(identity) and not _has_client_cert(session, settings(auth.token_exchange_url)):
         raise OpenAIError("X.509 workload identity needs a client certificate on the client's connection: pass "
                           "cert=(certfile, keyfile) to OpenAI(...) or use an http_client session with .cert set")

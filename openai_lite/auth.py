@@ -239,12 +239,12 @@ class WorkloadIdentityAuth:
 
     ``get_token()`` answers from the cache while the token is fresh; one thread exchanges a new one
     when it is due (the others keep using the old one while it is still valid, or wait when it is not).
-    ``session``/``settings`` are the HTTP session and per-URL settings (proxies, CA bundle, client
-    certificate) to exchange with; the client passes its own.
+    ``settings(url)`` gives the proxies, CA bundle and client certificate to exchange with (the client
+    passes its own, so ``proxies=``, ``verify=`` and ``cert=`` apply to the issuer too); without it the
+    environment's apply.
     """
 
     def __init__(self, *, workload_identity: Any, token_exchange_url: Optional[str] = None,
-                 session: Optional[requests.Session] = None,
                  settings: Optional[Callable[[str], Dict[str, Any]]] = None) -> None:
         _check_identity(workload_identity)
         self.workload_identity = workload_identity
@@ -252,7 +252,6 @@ class WorkloadIdentityAuth:
         if token_exchange_url is None:
             token_exchange_url = X509_TOKEN_EXCHANGE_URL if x509 else DEFAULT_TOKEN_EXCHANGE_URL
         self.token_exchange_url = token_exchange_url
-        self._session = session
         self._settings = settings
         self._cond = threading.Condition(threading.Lock())
         self._token: Optional[str] = None
@@ -341,20 +340,20 @@ class WorkloadIdentityAuth:
     def _exchange(self) -> Tuple[str, float]:
         payload = self._payload()
         url = self.token_exchange_url
-        session = self._session if self._session is not None else requests.Session()
         settings = self._settings(url) if self._settings is not None else {}
-        try:
-            # No redirects: the subject token must reach the issuer and nobody else.
-            response = session.post(url, json=payload, timeout=EXCHANGE_TIMEOUT, allow_redirects=False,
-                                    **settings)
-            response.content
-        except requests.RequestException as exc:
-            from ._transport import translate
+        # A session of its own, not the client's: an exchange can happen while the client's adapter is
+        # inside a retry of an API call on this thread, and must not inherit that call's retry policy.
+        with requests.Session() as session:
+            session.trust_env = self._settings is None  # the client's settings already include the environment
+            try:
+                # No redirects: the subject token must reach the issuer and nobody else.
+                response = session.post(url, json=payload, timeout=EXCHANGE_TIMEOUT, allow_redirects=False,
+                                        **settings)
+                response.content
+            except requests.RequestException as exc:
+                from ._transport import translate
 
-            raise translate(exc, None) from None
-        finally:
-            if self._session is None:
-                session.close()
+                raise translate(exc, None) from None
         return _read_token_response(response)
 
 

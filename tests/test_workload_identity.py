@@ -245,14 +245,15 @@ def test_no_token_in_logs_reprs_or_errors(server: OfflineServer, issuer: Issuer,
         assert "access-TOKEN" not in text
 
 
-def test_exchange_uses_the_client_connection_settings(server: OfflineServer, issuer: Issuer) -> None:
-    # The client's session is used for the exchange: its default headers reach the issuer too.
-    session = requests.Session()
-    session.headers["X-Corp-Trace"] = "on"
-    with make_client(server, http_client=session) as c:
-        chat(c)
-    assert issuer.exchanges[0].headers["X-Corp-Trace"] == "on"
-    session.close()
+def test_exchange_uses_the_client_connection_settings(server: OfflineServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The client's proxies= apply to the issuer: here the loopback server is the proxy, and the issuer
+    # is reached at its (made-up) plain-HTTP name through it.
+    monkeypatch.setattr(auth, "DEFAULT_TOKEN_EXCHANGE_URL", "http://issuer.example" + TOKEN_PATH)
+    issuer = Issuer(server)
+    with make_client(server, proxies={"http": server.root_url}) as c:
+        c.models.list()
+    assert issuer.exchanges[0].target == "http://issuer.example" + TOKEN_PATH
+    assert issuer.api_calls[0].headers["Authorization"] == "Bearer access-TOKEN-1"
 
 
 def test_custom_authorization_header_wins(server: OfflineServer, issuer: Issuer) -> None:
@@ -394,3 +395,33 @@ def test_provider_end_to_end_through_the_client(server: OfflineServer, issuer: I
 def test_public_names_match_openai() -> None:
     openai_auth = pytest.importorskip("openai.auth")
     assert set(auth.__all__) == set(openai_auth.__all__)
+
+
+def test_token_due_between_attempts_is_exchanged_inside_the_retry(
+        server: OfflineServer, issuer: Issuer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The retry of an API call finds its token due: the exchange runs inside that retry, on its own
+    connection (not under the API call's retry policy), and a failing exchange does not hang it."""
+    from openai_lite.testing._server import DEFAULT_ROUTES
+
+    clock = FakeClock()
+    monkeypatch.setattr(auth, "time", clock)
+    boom = Scripted(status=500, json={"error": {"message": "boom"}})
+    answers = iter([boom, None, boom, None])  # None: the server's normal answer
+
+    def chat_route(srv: Any, req: Any, match: Any) -> Scripted:
+        answer = next(answers)
+        if answer is None:
+            return DEFAULT_ROUTES[("POST", r"/v1/chat/completions")](srv, req, match)
+        clock.now += 2500  # the token (valid 3600 s, due after 2400 s) becomes due before the retry
+        return answer
+
+    server.add_route("POST", r"/v1/chat/completions", chat_route)
+    with make_client(server) as c:
+        chat(c)  # 500 at t+2500; the retry exchanges a new token
+        assert [r.headers["Authorization"] for r in issuer.api_calls] == [
+            "Bearer access-TOKEN-1", "Bearer access-TOKEN-2"]
+        server.enqueue(Scripted(status=503, json={"error": "down"}), path=TOKEN_PATH)
+        chat(c)  # 500 again: the retry's exchange fails, the still-valid token is used
+    assert [r.headers["Authorization"] for r in issuer.api_calls][2:] == [
+        "Bearer access-TOKEN-2", "Bearer access-TOKEN-2"]
+    assert len(issuer.exchanges) == 3
