@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
         RateLimitError, UnprocessableEntityError, OAuthError, SubjectTokenProviderError,
     )
     from ._files import to_file
+    from .lib.bedrock import AsyncBedrockOpenAI, BedrockOpenAI
     from .lib.polling import PollTimeoutError
     from ._models import BaseModel
     from ._pagination import SyncCursorPage, SyncPage
@@ -76,6 +77,7 @@ _LAZY = {
     "DEFAULT_TIMEOUT": "._types", "DEFAULT_MAX_RETRIES": "._types",
     "PollTimeoutError": ".lib.polling",
     "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",
+    "BedrockOpenAI": ".lib.bedrock", "AsyncBedrockOpenAI": ".lib.bedrock",
 }
 _ERRORS = (
     "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
@@ -112,6 +114,7 @@ api_version: Optional[str] = None
 azure_endpoint: Optional[str] = None
 azure_ad_token: Optional[str] = None
 azure_ad_token_provider: Optional[Callable[[], str]] = None
+bedrock_token_provider: Optional[Callable[[], str]] = None  # with api_type = "amazon-bedrock"
 # openai 0.28's settings (read when a client is built; 1.x settings win where they say the same thing)
 api_base: Optional[str] = None  # 0.28's name for base_url (the Azure endpoint with api_type="azure")
 api_key_path: Optional[str] = None  # a file holding the key, read when api_key is unset

@@ -358,3 +358,75 @@ def test_public_names_match_openai() -> None:
     official = sys.modules["openai.providers.bedrock"]
     assert set(bedrock_module.__all__) == set(official.__all__)
     assert bedrock_factory is bedrock
+
+
+# -- the legacy BedrockOpenAI class and the module-level client ------------------------------------------
+
+
+def test_legacy_bedrock_client_bearer(server: OfflineServer) -> None:
+    from openai_lite import BedrockOpenAI
+
+    with BedrockOpenAI(aws_region="us-west-2", api_key="legacy-KEY", base_url=server.url) as c:
+        chat(c)
+        assert c.aws_region == "us-west-2"
+        assert c.with_options(max_retries=0).aws_region == "us-west-2"
+        assert pickle.loads(pickle.dumps(c)).aws_region == "us-west-2"
+    assert server.requests[0].headers["Authorization"] == "Bearer legacy-KEY"
+    tokens = iter(["t1", "t2"])
+    with BedrockOpenAI(aws_region="us-west-2", bedrock_token_provider=lambda: next(tokens), base_url=server.url) as c:
+        chat(c)
+        chat(c)
+    assert [r.headers["Authorization"] for r in server.requests[1:]] == ["Bearer t1", "Bearer t2"]
+    assert BedrockOpenAI(api_key="k", aws_region="eu-west-1").base_url == \
+        "https://bedrock-mantle.eu-west-1.api.aws/openai/v1/"
+    assert BedrockOpenAI(api_key="k", base_url="https://bedrock-runtime.ap-south-1.amazonaws.com/openai/v1").aws_region \
+        == "ap-south-1"
+    with pytest.raises(openai_lite.OpenAIError, match="bedrock_token_provider"):
+        BedrockOpenAI(api_key=lambda: "x", aws_region="us-east-1")  # type: ignore[arg-type]
+
+
+@needs_botocore
+def test_legacy_bedrock_client_sigv4(server: OfflineServer) -> None:
+    from openai_lite import BedrockOpenAI
+
+    with BedrockOpenAI(aws_region="us-west-2", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                       base_url=server.url) as c:
+        chat(c)
+    assert verify_sigv4(server.requests[0])["region"] == "us-west-2"
+
+
+def test_async_bedrock_client_says_why() -> None:
+    from openai_lite import AsyncBedrockOpenAI
+
+    with pytest.raises(openai_lite.OpenAIError, match="synchronous"):
+        AsyncBedrockOpenAI(aws_region="us-east-1")
+
+
+def test_module_client_amazon_bedrock(server: OfflineServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openai_lite import _module_client
+
+    monkeypatch.setenv("AWS_REGION", "us-east-2")
+    monkeypatch.setattr(openai_lite, "api_type", "amazon-bedrock")
+    monkeypatch.setattr(openai_lite, "base_url", server.url)
+    monkeypatch.setattr(openai_lite, "bedrock_token_provider", lambda: "module-token")
+    try:
+        openai_lite.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+    finally:
+        _module_client.reset()
+    assert server.requests[0].headers["Authorization"] == "Bearer module-token"
+
+
+def test_no_secret_in_logs(server: OfflineServer, caplog: Any) -> None:
+    import logging
+
+    kwargs: Dict[str, Any] = {"token_provider": lambda: "bearer-SECRET-123"}
+    with caplog.at_level(logging.DEBUG):
+        with client_for(server, **kwargs) as c:
+            chat(c)
+        if HAVE_BOTOCORE:
+            with client_for(server, access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY,
+                            session_token=SESSION_TOKEN) as c:
+                chat(c)
+    assert "Request: POST" in caplog.text
+    for secret in ("bearer-SECRET-123", SECRET_KEY, SESSION_TOKEN):
+        assert secret not in caplog.text

@@ -19,8 +19,10 @@ by reading it through once and rewinding it. Names and rules are openai-python's
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import threading
 from typing import Any, Callable, Dict, Literal, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
@@ -177,6 +179,7 @@ class SigV4Credentials(_BedrockCredentials):
         self.service = service
         self._credentials = credentials
         self._signer_cls, self._request_cls = _load_botocore()[:2]
+        _install_log_filter()
 
     def headers_for(self, prepared: requests.PreparedRequest) -> Dict[str, str]:
         self._check_request(prepared, "sign")
@@ -196,10 +199,31 @@ class SigV4Credentials(_BedrockCredentials):
                    if name.lower() not in _UNSIGNED_HEADERS and name.lower() not in _SIGNING_HEADERS}
         headers["X-Amz-Content-SHA256"] = payload_sha256(prepared.body)
         aws_request = self._request_cls(method=prepared.method, url=prepared.url, headers=headers, data=b"")
-        self._signer_cls(credentials, self.service, self.region).add_auth(aws_request)
+        _quiet.signing = True
+        try:
+            self._signer_cls(credentials, self.service, self.region).add_auth(aws_request)
+        finally:
+            _quiet.signing = False
         signed = {name: aws_request.headers[name] for name in aws_request.headers.keys()
                   if name.lower() in _SIGNING_HEADERS}
         return signed
+
+
+_quiet = threading.local()
+
+
+class _QuietWhileSigning(logging.Filter):
+    """botocore logs the canonical request at DEBUG, session token included; drop those records while
+    this thread signs for us (botocore's other logging, boto3's own signing included, is untouched)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(_quiet, "signing", False)
+
+
+def _install_log_filter() -> None:
+    logger = logging.getLogger("botocore.auth")
+    if not any(isinstance(f, _QuietWhileSigning) for f in logger.filters):
+        logger.addFilter(_QuietWhileSigning())
 
 
 def payload_sha256(body: Any) -> str:
@@ -265,6 +289,11 @@ class BedrockProvider(Provider):
     @property
     def endpoint(self) -> str:
         return self.__settings["endpoint"]
+
+    @property
+    def region(self) -> Optional[str]:
+        """The region given or found in the environment (None: from the AWS profile, or the URL's)."""
+        return self.__settings["region"]
 
     def configure(self) -> Tuple[str, RequestCredentials]:
         s = self.__settings
