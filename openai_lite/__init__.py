@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
         RateLimitError, UnprocessableEntityError, OAuthError, SubjectTokenProviderError,
     )
     from ._files import to_file
+    from ._credentials import DataResidency
     from .lib.bedrock import AsyncBedrockOpenAI, BedrockOpenAI
     from .lib.polling import PollTimeoutError
     from ._models import BaseModel
@@ -77,7 +78,7 @@ _LAZY = {
     "DEFAULT_TIMEOUT": "._types", "DEFAULT_MAX_RETRIES": "._types",
     "PollTimeoutError": ".lib.polling",
     "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",
-    "BedrockOpenAI": ".lib.bedrock", "AsyncBedrockOpenAI": ".lib.bedrock",
+    "BedrockOpenAI": ".lib.bedrock", "AsyncBedrockOpenAI": ".lib.bedrock", "DataResidency": "._credentials",
 }
 _ERRORS = (
     "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
@@ -94,7 +95,7 @@ _LEGACY = (
 )
 _LAZY.update((name, "._legacy") for name in _LEGACY)
 _LAZY["InvalidRequestError"] = ".error"
-_SUBMODULES = frozenset(("error", "util", "openai_object"))
+_SUBMODULES = frozenset(("error", "util", "openai_object", "auth", "providers"))
 
 # Module-level client configuration (read when the module-level client is built).
 api_key: Union[str, Callable[[], str], None] = None

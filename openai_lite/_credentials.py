@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Literal, Optional, Tuple
 
 import requests
 
 from ._exceptions import OpenAIError
 
-__all__ = ["RequestCredentials", "Provider", "DATA_RESIDENCY_BASE_URLS", "resolve_data_residency"]
+__all__ = ["RequestCredentials", "Provider", "DataResidency", "DATA_RESIDENCY_BASE_URLS", "resolve_data_residency"]
+
+DataResidency = Literal["global", "us", "eu", "ae", "au", "in", "jp"]
 
 DATA_RESIDENCY_BASE_URLS = {
     "global": "https://api.openai.com/v1",
