@@ -466,16 +466,8 @@ class OpenAI(ClientResources):
         prepared = self._prepare(call)
         timeout = self._timeout if call.timeout is NOT_GIVEN else to_requests_timeout(call.timeout)
         max_retries = self._options.max_retries if call.max_retries is NOT_GIVEN else call.max_retries
-        refresh = None
-        creds = self._credentials_for(call, prepared)
-        if creds is not None:
-            # Workload identity / provider: authenticate this attempt and every retry (a new token, a new signature).
-            live = prepared.headers = _LiveHeaders(prepared.headers)
-
-            def refresh() -> None:
-                live.refresh(creds.headers_for(prepared))
-            refresh()
-        elif self._auth_is_dynamic():
+        refresh = self._credentials_refresh(call, prepared)  # workload identity / provider: see _credentials
+        if refresh is None and self._auth_is_dynamic():
             live = prepared.headers = _LiveHeaders(prepared.headers)
 
             def refresh(auth: str = call.auth) -> None:
@@ -486,13 +478,8 @@ class OpenAI(ClientResources):
         stream = call.stream or call.binary or mode == "streaming"
         try:
             response = self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream)
-            if response.status_code == 401 and creds is not None and creds.retry_unauthorized(prepared):
-                # A token revoked before its time: exchange a new one and send once more.
-                log.debug("401 with a workload identity token: exchanging a new one and sending again")
-                response.close()
-                _rewind_body(prepared.body)
-                refresh()  # type: ignore[misc]
-                response = self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream)
+            if response.status_code == 401 and self._credentials is not None:
+                response = self._resend_unauthorized(prepared, response, refresh, timeout, retries, stream)
         finally:
             if call.files is not None and hasattr(prepared.body, "close"):
                 prepared.body.close()  # a multipart body: let go of file handles it opened
@@ -510,8 +497,12 @@ class OpenAI(ClientResources):
         cls = LegacyAPIResponse if mode == "raw" else APIResponse
         return cls(response, client=self, call=call, retries_taken=taken)
 
-    def _credentials_for(self, call: Call, prepared: requests.PreparedRequest) -> Any:
-        """The credentials hook for this request, None when the key (or the caller's header) does it."""
+    # -- credentials other than a key (workload identity, providers): the funnel's two hooks ----------
+
+    def _credentials_refresh(self, call: Call, prepared: requests.PreparedRequest) -> Optional[Callable[[], None]]:
+        """Authenticate ``prepared`` with the client's credentials hook (``_credentials.RequestCredentials``),
+        and return what re-authenticates it before each retry (a new token, a new signature); None when the
+        client has no hook, or the key (admin calls) or the caller's own Authorization header does it."""
         creds = self._credentials
         if creds is None or (call.auth == "admin" and self._options.admin_api_key):
             return None
@@ -520,7 +511,26 @@ class OpenAI(ClientResources):
                 raise OpenAIError("%s provider authentication cannot be combined with a custom `Authorization` "
                                   "header." % creds.name.capitalize())
             return None  # the caller's own Authorization header wins over the workload identity
-        return creds
+        live = prepared.headers = _LiveHeaders(prepared.headers)
+
+        def refresh() -> None:
+            live.refresh(creds.headers_for(prepared))
+        refresh.from_credentials = True  # type: ignore[attr-defined]
+        refresh()
+        return refresh
+
+    def _resend_unauthorized(self, prepared: requests.PreparedRequest, response: requests.Response,
+                             refresh: Optional[Callable[[], None]], timeout: Any, retries: RetryPolicy,
+                             stream: bool) -> requests.Response:
+        """A 401 to a token the credentials hook gave (revoked before its time): once, a new token and the
+        request again."""
+        if not getattr(refresh, "from_credentials", False) or not self._credentials.retry_unauthorized(prepared):
+            return response
+        log.debug("401 with a workload identity token: exchanging a new one and sending again")
+        response.close()
+        _rewind_body(prepared.body)
+        refresh()  # type: ignore[misc]
+        return self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream)
 
     def _prepare(self, call: Call) -> requests.PreparedRequest:
         url = call.url if call.url.startswith(("http://", "https://")) else self._base_url + call.url
