@@ -167,13 +167,13 @@ class OpenAI(ClientResources):
                               verify=verify, cert=cert, pool_maxsize=pool_maxsize)
         self._setup(options, transport)
 
-    def _setup(self, options: ClientOptions, transport: Transport) -> None:
+    def _setup(self, options: ClientOptions, transport: Transport, credentials: Any = None) -> None:
         setup_from_env()
         self._options = options
         self._transport = transport
         self._resources: Dict[str, Any] = {}
-        self._credentials: Any = None  # see _credentials.RequestCredentials
-        if options.provider is not None or options.workload_identity is not None:
+        self._credentials: Any = credentials  # see _credentials.RequestCredentials; a copy shares its source's
+        if credentials is None and (options.provider is not None or options.workload_identity is not None):
             from ._credentials import build_credentials
 
             options, self._credentials = build_credentials(options, transport)
@@ -286,7 +286,11 @@ class OpenAI(ClientResources):
             transport = Transport(session=session, proxies=transport.proxies, verify=transport.verify,
                                   cert=transport.cert)
         clone = type(self).__new__(type(self))
-        clone._setup(ClientOptions(**changes), transport)
+        # Same identity or provider on the same connection: share the credentials (one token cache, one
+        # AWS session), so with_options() per call exchanges nothing.
+        same = (transport is self._transport and changes["provider"] is old.provider
+                and changes["workload_identity"] is old.workload_identity)
+        clone._setup(ClientOptions(**changes), transport, self._credentials if same else None)
         self._copy_extra(clone)
         return clone
 

@@ -425,3 +425,15 @@ def test_token_due_between_attempts_is_exchanged_inside_the_retry(
     assert [r.headers["Authorization"] for r in issuer.api_calls][2:] == [
         "Bearer access-TOKEN-2", "Bearer access-TOKEN-2"]
     assert len(issuer.exchanges) == 3
+
+
+def test_copies_share_the_token(server: OfflineServer, issuer: Issuer) -> None:
+    with make_client(server) as c:
+        chat(c)
+        chat(c.with_options(timeout=30))
+        chat(c.with_options(max_retries=0).copy(default_headers={"X-A": "1"}))
+        assert len(issuer.exchanges) == 1
+        other = c.copy(workload_identity=identity(lambda: "another-subject"))
+        chat(other)  # another identity: its own token
+    assert len(issuer.exchanges) == 2
+    assert issuer.exchanges[1].json()["subject_token"] == "another-subject"
