@@ -117,38 +117,94 @@ def is_x509(identity: Any) -> bool:
 # -- subject-token providers --------------------------------------------------------------------------
 
 
+# The ``get_token`` of each provider below is a small class, not a closure, so that a client configured
+# with it pickles (worker processes) like any other client.
+
+
+class _TokenFile:
+    def __init__(self, path: Any) -> None:
+        self.path = path
+
+    def __call__(self) -> str:
+        try:
+            with open(self.path, "r") as f:
+                token = f.read().strip()
+        except OSError as exc:
+            raise SubjectTokenProviderError("Failed to read the token file at %s: %s" % (self.path, exc)) from exc
+        if not token:
+            raise SubjectTokenProviderError("The token file at %s is empty." % (self.path,))
+        return token
+
+    def __repr__(self) -> str:
+        return "<token file %s>" % (self.path,)
+
+
 def k8s_service_account_token_provider(token_file_path: Any = K8S_TOKEN_PATH) -> SubjectTokenProvider:
     """The projected service-account token Kubernetes mounts into the pod (read on every exchange:
     the kubelet rotates the file)."""
+    return {"token_type": "jwt", "get_token": _TokenFile(token_file_path)}
 
-    def get_token() -> str:
+
+class _MetadataToken:
+    """One GET to a cloud metadata service; ``read(response)`` takes the token out of its answer."""
+
+    what = "subject token"
+    url = ""
+
+    def __init__(self, params: Dict[str, str], headers: Dict[str, str], timeout: float,
+                 http_client: Optional[requests.Session]) -> None:
+        self.params = params
+        self.headers = headers
+        self.timeout = timeout
+        self.http_client = http_client
+
+    def __call__(self) -> str:
+        session = self.http_client if self.http_client is not None else requests.Session()
         try:
-            with open(token_file_path, "r") as f:
-                token = f.read().strip()
-        except OSError as exc:
-            raise SubjectTokenProviderError("Failed to read the token file at %s: %s" % (token_file_path, exc)) from exc
-        if not token:
-            raise SubjectTokenProviderError("The token file at %s is empty." % (token_file_path,))
+            response = session.get(self.url, params=self.params, headers=self.headers, timeout=self.timeout,
+                                   allow_redirects=False)
+            response.content  # read it whole while the session is open
+        except requests.RequestException as exc:
+            raise SubjectTokenProviderError("Failed to fetch %s: %s" % (self.what, type(exc).__name__)) from exc
+        finally:
+            if self.http_client is None:
+                session.close()
+        if response.status_code >= 400:
+            raise SubjectTokenProviderError("Failed to fetch %s: HTTP %d" % (self.what, response.status_code),
+                                            response=response)
+        return self.read(response)
+
+    def read(self, response: requests.Response) -> str:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return "<%s from %s>" % (self.what, self.url)
+
+
+class _AzureIMDSToken(_MetadataToken):
+    what = "Azure subject token from IMDS"
+    url = AZURE_IMDS_TOKEN_URL
+
+    def read(self, response: requests.Response) -> str:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        token = data.get("access_token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise SubjectTokenProviderError("Azure IMDS response did not include an access_token", response=response)
         return token
 
-    return {"token_type": "jwt", "get_token": get_token}
 
+class _GCPIdentityToken(_MetadataToken):
+    what = "GCP subject token from metadata server"
+    url = GCP_IDENTITY_URL
 
-def _metadata_get(what: str, url: str, params: Dict[str, str], headers: Dict[str, str], timeout: float,
-                  http_client: Optional[requests.Session]) -> requests.Response:
-    session = http_client if http_client is not None else requests.Session()
-    try:
-        response = session.get(url, params=params, headers=headers, timeout=timeout, allow_redirects=False)
-        response.content  # read it whole while the session is open
-    except requests.RequestException as exc:
-        raise SubjectTokenProviderError("Failed to fetch %s: %s" % (what, type(exc).__name__)) from exc
-    finally:
-        if http_client is None:
-            session.close()
-    if response.status_code >= 400:
-        raise SubjectTokenProviderError("Failed to fetch %s: HTTP %d" % (what, response.status_code),
-                                        response=response)
-    return response
+    def read(self, response: requests.Response) -> str:
+        token = response.text.strip()
+        if not token:
+            raise SubjectTokenProviderError("GCP metadata server returned an empty token", response=response)
+        return token
 
 
 def azure_managed_identity_token_provider(
@@ -164,24 +220,12 @@ def azure_managed_identity_token_provider(
     """An Azure managed-identity token from the instance metadata service (IMDS). ``object_id``,
     ``client_id`` or ``msi_res_id`` pick one identity when several are assigned; ``http_client`` is a
     ``requests.Session`` to send with (a fresh one per fetch otherwise)."""
-
-    def get_token() -> str:
-        params = {"api-version": api_version, "resource": resource}
-        for name, value in (("object_id", object_id), ("client_id", client_id), ("msi_res_id", msi_res_id)):
-            if value is not None:
-                params[name] = value
-        what = "Azure subject token from IMDS"
-        response = _metadata_get(what, AZURE_IMDS_TOKEN_URL, params, {"Metadata": "true"}, timeout, http_client)
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        token = data.get("access_token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token:
-            raise SubjectTokenProviderError("Azure IMDS response did not include an access_token", response=response)
-        return token
-
-    return {"token_type": "jwt", "get_token": get_token}
+    params = {"api-version": api_version, "resource": resource}
+    for name, value in (("object_id", object_id), ("client_id", client_id), ("msi_res_id", msi_res_id)):
+        if value is not None:
+            params[name] = value
+    return {"token_type": "jwt",
+            "get_token": _AzureIMDSToken(params, {"Metadata": "true"}, timeout, http_client)}
 
 
 def gcp_id_token_provider(
@@ -192,17 +236,8 @@ def gcp_id_token_provider(
 ) -> SubjectTokenProvider:
     """A Google identity token for ``audience`` from the GCE metadata server; ``http_client`` is a
     ``requests.Session`` to send with (a fresh one per fetch otherwise)."""
-
-    def get_token() -> str:
-        what = "GCP subject token from metadata server"
-        response = _metadata_get(what, GCP_IDENTITY_URL, {"audience": audience}, {"Metadata-Flavor": "Google"},
-                                 timeout, http_client)
-        token = response.text.strip()
-        if not token:
-            raise SubjectTokenProviderError("GCP metadata server returned an empty token", response=response)
-        return token
-
-    return {"token_type": "id", "get_token": get_token}
+    return {"token_type": "id",
+            "get_token": _GCPIdentityToken({"audience": audience}, {"Metadata-Flavor": "Google"}, timeout, http_client)}
 
 
 # -- the token cache and exchange -------------------------------------------------------------------------

@@ -437,3 +437,15 @@ def test_copies_share_the_token(server: OfflineServer, issuer: Issuer) -> None:
         chat(other)  # another identity: its own token
     assert len(issuer.exchanges) == 2
     assert issuer.exchanges[1].json()["subject_token"] == "another-subject"
+
+
+def test_client_with_a_platform_provider_pickles(server: OfflineServer, issuer: Issuer, tmp_path: Any) -> None:
+    path = tmp_path / "token"
+    path.write_text("k8s-subject")
+    c = make_client(server, dict(IDENTITY, provider=auth.k8s_service_account_token_provider(path)))
+    chat(c)
+    clone = pickle.loads(pickle.dumps(c))
+    chat(clone)  # its own token cache: one more exchange, with the same identity
+    assert [e.json()["subject_token"] for e in issuer.exchanges] == ["k8s-subject", "k8s-subject"]
+    for provider in (auth.gcp_id_token_provider(), auth.azure_managed_identity_token_provider()):
+        assert pickle.loads(pickle.dumps(provider))["token_type"] == provider["token_type"]
