@@ -449,3 +449,24 @@ def test_client_with_a_platform_provider_pickles(server: OfflineServer, issuer: 
     assert [e.json()["subject_token"] for e in issuer.exchanges] == ["k8s-subject", "k8s-subject"]
     for provider in (auth.gcp_id_token_provider(), auth.azure_managed_identity_token_provider()):
         assert pickle.loads(pickle.dumps(provider))["token_type"] == provider["token_type"]
+
+
+def test_x509_end_to_end_over_mutual_tls(server: OfflineServer, tmp_path: Any,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issuer and the API both require the client certificate; the exchange shows it and sends no
+    subject token, and the API call carries the token it got."""
+    from _tls import TLSFront, make_pki, pki_backend
+
+    if pki_backend() is None:
+        pytest.skip("needs cryptography, trustme or openssl")
+    pki = make_pki(str(tmp_path))
+    issuer = Issuer(server)
+    with TLSFront(pki, server.port, require_client_cert=True) as front:
+        monkeypatch.setattr(auth, "X509_TOKEN_EXCHANGE_URL", front.url().replace("/v1", TOKEN_PATH))
+        ident = auth.x509_workload_identity(identity_provider_id="idp", service_account_id="sa")
+        with openai_lite.OpenAI(workload_identity=ident, base_url=front.url(), verify=pki.ca_cert,
+                                cert=(pki.client_cert, pki.client_key)) as c:
+            chat(c)
+        assert front.handshake_failures == []
+    assert "subject_token" not in issuer.exchanges[0].json()
+    assert issuer.api_calls[0].headers["Authorization"] == "Bearer access-TOKEN-1"
