@@ -18,9 +18,11 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
         APIConnectionError, APIError, APIResponseValidationError, APIStatusError, APITimeoutError,
         AuthenticationError, BadRequestError, ConflictError, ContentFilterFinishReasonError, InternalServerError,
         InvalidWebhookSignatureError, LengthFinishReasonError, NotFoundError, OpenAIError, PermissionDeniedError,
-        RateLimitError, UnprocessableEntityError,
+        RateLimitError, UnprocessableEntityError, OAuthError, SubjectTokenProviderError,
     )
     from ._files import to_file
+    from ._credentials import DataResidency
+    from .lib.bedrock import AsyncBedrockOpenAI, BedrockOpenAI
     from .lib.polling import PollTimeoutError
     from ._models import BaseModel
     from ._pagination import SyncCursorPage, SyncPage
@@ -76,12 +78,14 @@ _LAZY = {
     "DEFAULT_TIMEOUT": "._types", "DEFAULT_MAX_RETRIES": "._types",
     "PollTimeoutError": ".lib.polling",
     "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",
+    "BedrockOpenAI": ".lib.bedrock", "AsyncBedrockOpenAI": ".lib.bedrock", "DataResidency": "._credentials",
 }
 _ERRORS = (
     "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
     "APIResponseValidationError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
     "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError",
     "LengthFinishReasonError", "ContentFilterFinishReasonError", "InvalidWebhookSignatureError",
+    "OAuthError", "SubjectTokenProviderError",
 )
 _LAZY.update((name, "._exceptions") for name in _ERRORS)
 # openai 0.28's module API (README "Coming from openai 0.28"); 1.x names win where they meet.
@@ -91,7 +95,7 @@ _LEGACY = (
 )
 _LAZY.update((name, "._legacy") for name in _LEGACY)
 _LAZY["InvalidRequestError"] = ".error"
-_SUBMODULES = frozenset(("error", "util", "openai_object"))
+_SUBMODULES = frozenset(("error", "util", "openai_object", "auth", "providers"))
 
 # Module-level client configuration (read when the module-level client is built).
 api_key: Union[str, Callable[[], str], None] = None
@@ -111,6 +115,7 @@ api_version: Optional[str] = None
 azure_endpoint: Optional[str] = None
 azure_ad_token: Optional[str] = None
 azure_ad_token_provider: Optional[Callable[[], str]] = None
+bedrock_token_provider: Optional[Callable[[], str]] = None  # with api_type = "amazon-bedrock"
 # openai 0.28's settings (read when a client is built; 1.x settings win where they say the same thing)
 api_base: Optional[str] = None  # 0.28's name for base_url (the Azure endpoint with api_type="azure")
 api_key_path: Optional[str] = None  # a file holding the key, read when api_key is unset

@@ -44,6 +44,8 @@ class AzureOpenAI(OpenAI):
         azure_endpoint: Optional[str] = None,
         azure_deployment: Optional[str] = None,
         api_key: Optional[str] = None,
+        admin_api_key: Optional[str] = None,
+        workload_identity: Optional[Mapping[str, Any]] = None,
         azure_ad_token: Optional[str] = None,
         azure_ad_token_provider: Optional[Callable[[], str]] = None,
         organization: Optional[str] = None,
@@ -62,13 +64,16 @@ class AzureOpenAI(OpenAI):
         cert: Any = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
         _strict_response_validation: bool = False,
+        _enforce_credentials: bool = True,
     ) -> None:
         env = os.environ
+        if workload_identity is not None:
+            raise _azure_workload_identity_error()
         if api_key is None:
             api_key = env.get("AZURE_OPENAI_API_KEY")
         if azure_ad_token is None:
             azure_ad_token = env.get("AZURE_OPENAI_AD_TOKEN")
-        if api_key is None and azure_ad_token is None and azure_ad_token_provider is None:
+        if api_key is None and azure_ad_token is None and azure_ad_token_provider is None and _enforce_credentials:
             raise OpenAIError(
                 "Missing credentials. Please pass one of `api_key`, `azure_ad_token`, `azure_ad_token_provider`, "
                 "or the `AZURE_OPENAI_API_KEY` or `AZURE_OPENAI_AD_TOKEN` environment variables."
@@ -105,8 +110,10 @@ class AzureOpenAI(OpenAI):
         self._azure_deployment = azure_deployment
         self._azure_ad_token = azure_ad_token
         self._azure_ad_token_provider = azure_ad_token_provider
+        _check_key(admin_api_key, "admin_api_key")
         options = ClientOptions(
             api_key=api_key,
+            admin_api_key=admin_api_key,
             organization=organization if organization is not None else env.get("OPENAI_ORG_ID"),
             project=project if project is not None else env.get("OPENAI_PROJECT_ID"),
             webhook_secret=webhook_secret if webhook_secret is not None else env.get("OPENAI_WEBHOOK_SECRET"),
@@ -141,6 +148,10 @@ class AzureOpenAI(OpenAI):
             key = key()
         if key:
             return {"api-key": _check_credential(key, "api_key")}
+        if auth == "admin" and self._options.admin_api_key:
+            return super()._auth_headers(auth)
+        if key is None and token is None:
+            return {}  # _enforce_credentials=False: the caller authenticates (default_headers...)
         raise OpenAIError("Unable to handle auth: no api_key or Azure AD token")
 
     def _auth_is_dynamic(self) -> bool:
@@ -152,6 +163,15 @@ class AzureOpenAI(OpenAI):
                 and "/deployments" not in self._base_url):
             call = call.replace(url="/deployments/%s%s" % (body["model"], call.url))
         return super()._prepare(call)
+
+    def _check_copy_auth(self, provider: Any, data_residency: Any, workload_identity: Any) -> None:
+        if data_residency is not None:
+            raise OpenAIError("`data_residency` is only supported by OpenAI clients (an Azure resource's region is "
+                              "its endpoint)")
+        if provider is not NOT_GIVEN:
+            raise OpenAIError("Configure `provider` on `OpenAI`, not on `AzureOpenAI.with_options()`.")
+        if workload_identity is not None:
+            raise _azure_workload_identity_error()
 
     def _copy_extra(self, clone: OpenAI) -> None:
         for name, value in self._azure_state().items():
@@ -168,3 +188,10 @@ class AzureOpenAI(OpenAI):
         state = self._azure_state()
         state["_azure_ad_token"] = _Scrambled.wrap(state["_azure_ad_token"])
         return state
+
+
+def _azure_workload_identity_error() -> OpenAIError:
+    # openai-python accepts the keyword on Azure clients and does nothing with it; silence would hide that.
+    return OpenAIError("workload_identity is not supported by AzureOpenAI: an Azure OpenAI resource authenticates "
+                       "with api_key, azure_ad_token or azure_ad_token_provider (for a managed identity, pass an "
+                       "azure_ad_token_provider that returns its Microsoft Entra token)")

@@ -100,10 +100,13 @@ class OpenAI(ClientResources):
         *,
         api_key: Union[str, Callable[[], str], None] = None,
         admin_api_key: Union[str, Callable[[], str], None] = None,
+        workload_identity: Optional[Mapping[str, Any]] = None,
         organization: Optional[str] = None,
         project: Optional[str] = None,
         webhook_secret: Optional[str] = None,
+        provider: Any = None,
         base_url: Optional[str] = None,
+        data_residency: Optional[str] = None,
         websocket_base_url: Optional[str] = None,
         timeout: Any = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -116,13 +119,24 @@ class OpenAI(ClientResources):
         cert: Union[str, tuple, None] = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
         _strict_response_validation: bool = False,
+        _enforce_credentials: bool = True,
     ) -> None:
         env = os.environ
-        if api_key is None:
-            api_key = env.get("OPENAI_API_KEY")
-        if admin_api_key is None:
-            admin_api_key = env.get("OPENAI_ADMIN_KEY")
-        if api_key is None and admin_api_key is None:
+        if data_residency is not None or provider is not None or workload_identity is not None:
+            # ``workload_identity``, ``provider`` (Bedrock) and ``data_residency``: their rules are in _credentials.
+            from ._credentials import resolve_client_auth
+
+            api_key, admin_api_key, base_url, organization, project = resolve_client_auth(
+                api_key=api_key, admin_api_key=admin_api_key, workload_identity=workload_identity,
+                provider=provider, base_url=base_url, data_residency=data_residency,
+                websocket_base_url=websocket_base_url, organization=organization, project=project)
+        else:
+            if api_key is None:
+                api_key = env.get("OPENAI_API_KEY")
+            if admin_api_key is None:
+                admin_api_key = env.get("OPENAI_ADMIN_KEY")
+        if api_key is None and admin_api_key is None and workload_identity is None and provider is None \
+                and _enforce_credentials:
             raise OpenAIError(
                 "The api_key client option must be set either by passing api_key to the client or by setting "
                 "the OPENAI_API_KEY environment variable (or admin_api_key / OPENAI_ADMIN_KEY for admin endpoints)"
@@ -134,8 +148,9 @@ class OpenAI(ClientResources):
         options = ClientOptions(
             api_key=api_key,
             admin_api_key=admin_api_key,
-            organization=organization if organization is not None else env.get("OPENAI_ORG_ID"),
-            project=project if project is not None else env.get("OPENAI_PROJECT_ID"),
+            # with a provider (Bedrock), OpenAI's organization and project variables do not apply
+            organization=organization if organization is not None or provider is not None else env.get("OPENAI_ORG_ID"),
+            project=project if project is not None or provider is not None else env.get("OPENAI_PROJECT_ID"),
             webhook_secret=webhook_secret if webhook_secret is not None else env.get("OPENAI_WEBHOOK_SECRET"),
             base_url=_check_base_url(base_url or env.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"),
             websocket_base_url=websocket_base_url,
@@ -143,17 +158,26 @@ class OpenAI(ClientResources):
             max_retries=_check_retries(max_retries),
             default_headers=dict(default_headers or {}),
             default_query=dict(default_query or {}),
+            workload_identity=workload_identity,
+            provider=provider,
+            data_residency=data_residency,
         )
         transport = Transport(session=_session_from(http_session, http_client),
                               proxies=dict(proxies) if proxies is not None else None,
                               verify=verify, cert=cert, pool_maxsize=pool_maxsize)
         self._setup(options, transport)
 
-    def _setup(self, options: ClientOptions, transport: Transport) -> None:
+    def _setup(self, options: ClientOptions, transport: Transport, credentials: Any = None) -> None:
         setup_from_env()
         self._options = options
         self._transport = transport
         self._resources: Dict[str, Any] = {}
+        self._credentials: Any = credentials  # see _credentials.RequestCredentials; a copy shares its source's
+        if credentials is None and (options.provider is not None or options.workload_identity is not None):
+            from ._credentials import build_credentials
+
+            options, self._credentials = build_credentials(options, transport)
+            self._options = options
         self._base_url = _check_base_url(options.base_url)
         self._plain_base = _is_plain_url(self._base_url)
         self._timeout = to_requests_timeout(options.timeout)
@@ -210,8 +234,15 @@ class OpenAI(ClientResources):
         set_default_headers: Optional[Mapping[str, str]] = None,
         default_query: Optional[Mapping[str, object]] = None,
         set_default_query: Optional[Mapping[str, object]] = None,
+        workload_identity: Optional[Mapping[str, Any]] = None,
+        provider: Any = NOT_GIVEN,
+        data_residency: Optional[str] = None,
+        _enforce_credentials: Optional[bool] = None,
+        _extra_kwargs: Mapping[str, Any] = {},
     ) -> "OpenAI":
         """A new client with some options changed; it shares this one's connection pool."""
+        if _extra_kwargs:
+            raise TypeError("copy() got unexpected keyword(s) in _extra_kwargs: %s" % ", ".join(sorted(_extra_kwargs)))
         if default_headers is not None and set_default_headers is not None:
             raise ValueError("The `default_headers` and `set_default_headers` arguments are mutually exclusive")
         if default_query is not None and set_default_query is not None:
@@ -236,7 +267,18 @@ class OpenAI(ClientResources):
             "max_retries": old.max_retries if max_retries is NOT_GIVEN else _check_retries(max_retries),
             "default_headers": headers,
             "default_query": query,
+            "workload_identity": old.workload_identity,
+            "provider": old.provider,
+            "data_residency": old.data_residency if base_url is None else None,
         }
+        if (workload_identity is not None or provider is not NOT_GIVEN or data_residency is not None
+                or old.provider is not None or (api_key is not None and old.workload_identity is not None)):
+            from ._credentials import copy_auth_changes
+
+            self._check_copy_auth(provider, data_residency, workload_identity)
+            copy_auth_changes(changes, old, api_key=api_key, admin_api_key=admin_api_key,
+                              workload_identity=workload_identity, provider=provider, base_url=base_url,
+                              data_residency=data_residency, websocket_base_url=websocket_base_url)
         to_requests_timeout(changes["timeout"])  # validate now, not on the first request
         session = _session_from(http_session, http_client)
         transport = self._transport
@@ -244,11 +286,18 @@ class OpenAI(ClientResources):
             transport = Transport(session=session, proxies=transport.proxies, verify=transport.verify,
                                   cert=transport.cert)
         clone = type(self).__new__(type(self))
-        clone._setup(ClientOptions(**changes), transport)
+        # Same identity or provider on the same connection: share the credentials (one token cache, one
+        # AWS session), so with_options() per call exchanges nothing.
+        same = (transport is self._transport and changes["provider"] is old.provider
+                and changes["workload_identity"] is old.workload_identity)
+        clone._setup(ClientOptions(**changes), transport, self._credentials if same else None)
         self._copy_extra(clone)
         return clone
 
     with_options = copy
+
+    def _check_copy_auth(self, provider: Any, data_residency: Any, workload_identity: Any) -> None:
+        """Subclasses (Azure) refuse what they cannot use."""
 
     def _copy_extra(self, clone: "OpenAI") -> None:
         """Subclasses (Azure) carry their own settings over to copies."""
@@ -307,10 +356,14 @@ class OpenAI(ClientResources):
 
     def _auth_headers(self, auth: str) -> Dict[str, str]:
         options = self._options
+        if self._credentials is not None and not (auth == "admin" and options.admin_api_key):
+            return {}  # the request's credentials hook authenticates it, in _execute
         if auth == "admin":
             key = options.admin_api_key or options.api_key
         else:
             key = options.api_key or options.admin_api_key
+        if key is None:
+            return {}  # _enforce_credentials=False: the caller authenticates (default_headers, a proxy...)
         if callable(key):
             key = key()
             if not isinstance(key, str) or not key:
@@ -417,8 +470,8 @@ class OpenAI(ClientResources):
         prepared = self._prepare(call)
         timeout = self._timeout if call.timeout is NOT_GIVEN else to_requests_timeout(call.timeout)
         max_retries = self._options.max_retries if call.max_retries is NOT_GIVEN else call.max_retries
-        refresh = None
-        if self._auth_is_dynamic():
+        refresh = self._credentials_refresh(call, prepared)  # workload identity / provider: see _credentials
+        if refresh is None and self._auth_is_dynamic():
             live = prepared.headers = _LiveHeaders(prepared.headers)
 
             def refresh(auth: str = call.auth) -> None:
@@ -426,9 +479,11 @@ class OpenAI(ClientResources):
         retries = _shared_policy(max_retries) if refresh is None else RetryPolicy.build(max_retries, refresh)
         if log.isEnabledFor(10):
             log.debug("Request: %s %s headers=%s", prepared.method, prepared.url, redact_headers(prepared.headers))
+        stream = call.stream or call.binary or mode == "streaming"
         try:
-            response = self._transport.send(prepared, timeout=timeout, retries=retries,
-                                            stream=call.stream or call.binary or mode == "streaming")
+            response = self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream)
+            if response.status_code == 401 and self._credentials is not None:
+                response = self._resend_unauthorized(prepared, response, refresh, timeout, retries, stream)
         finally:
             if call.files is not None and hasattr(prepared.body, "close"):
                 prepared.body.close()  # a multipart body: let go of file handles it opened
@@ -445,6 +500,41 @@ class OpenAI(ClientResources):
         taken = len(raw_retries.history) if raw_retries is not None else 0
         cls = LegacyAPIResponse if mode == "raw" else APIResponse
         return cls(response, client=self, call=call, retries_taken=taken)
+
+    # -- credentials other than a key (workload identity, providers): the funnel's two hooks ----------
+
+    def _credentials_refresh(self, call: Call, prepared: requests.PreparedRequest) -> Optional[Callable[[], None]]:
+        """Authenticate ``prepared`` with the client's credentials hook (``_credentials.RequestCredentials``),
+        and return what re-authenticates it before each retry (a new token, a new signature); None when the
+        client has no hook, or the key (admin calls) or the caller's own Authorization header does it."""
+        creds = self._credentials
+        if creds is None or (call.auth == "admin" and self._options.admin_api_key):
+            return None
+        if "Authorization" in prepared.headers:
+            if creds.name != "workload_identity":
+                raise OpenAIError("%s provider authentication cannot be combined with a custom `Authorization` "
+                                  "header." % creds.name.capitalize())
+            return None  # the caller's own Authorization header wins over the workload identity
+        live = prepared.headers = _LiveHeaders(prepared.headers)
+
+        def refresh() -> None:
+            live.refresh(creds.headers_for(prepared))
+        refresh.from_credentials = True  # type: ignore[attr-defined]
+        refresh()
+        return refresh
+
+    def _resend_unauthorized(self, prepared: requests.PreparedRequest, response: requests.Response,
+                             refresh: Optional[Callable[[], None]], timeout: Any, retries: RetryPolicy,
+                             stream: bool) -> requests.Response:
+        """A 401 to a token the credentials hook gave (revoked before its time): once, a new token and the
+        request again."""
+        if not getattr(refresh, "from_credentials", False) or not self._credentials.retry_unauthorized(prepared):
+            return response
+        log.debug("401 with a workload identity token: exchanging a new one and sending again")
+        response.close()
+        _rewind_body(prepared.body)
+        refresh()  # type: ignore[misc]
+        return self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream)
 
     def _prepare(self, call: Call) -> requests.PreparedRequest:
         url = call.url if call.url.startswith(("http://", "https://")) else self._base_url + call.url
@@ -561,6 +651,12 @@ class _LiveHeaders(CaseInsensitiveDict):
         for name, value in credentials.items():
             self._live[name.lower()] = value
             self[name] = value
+
+
+def _rewind_body(body: Any) -> None:
+    seek = getattr(body, "seek", None)
+    if seek is not None:
+        seek(0)
 
 
 def _no_netrc(request: requests.PreparedRequest) -> requests.PreparedRequest:

@@ -6,6 +6,7 @@
     │   ├── APIStatusError              status_code, response, request_id
     │   │   ├── BadRequestError             400
     │   │   ├── AuthenticationError         401
+    │   │   │   └── OAuthError              a workload-identity token exchange was refused
     │   │   ├── PermissionDeniedError       403
     │   │   ├── NotFoundError               404
     │   │   ├── ConflictError               409
@@ -15,6 +16,7 @@
     │   └── APIConnectionError          the request never got a complete answer
     │       └── APITimeoutError
     ├── LengthFinishReasonError / ContentFilterFinishReasonError   (structured outputs)
+    ├── SubjectTokenProviderError      a workload-identity subject token could not be read or fetched
     └── InvalidWebhookSignatureError (also a ValueError)
 
 Exceptions pickle (for multiprocessing and the like): what travels is the status,
@@ -31,7 +33,7 @@ __all__ = [
     "APIResponseValidationError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
     "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError",
     "InternalServerError", "LengthFinishReasonError", "ContentFilterFinishReasonError",
-    "InvalidWebhookSignatureError", "status_error_from_response",
+    "InvalidWebhookSignatureError", "OAuthError", "SubjectTokenProviderError", "status_error_from_response",
 ]
 
 _SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", "cookie", "set-cookie"))
@@ -117,6 +119,40 @@ class BadRequestError(APIStatusError):
 
 class AuthenticationError(APIStatusError):
     status_code = 401
+
+
+class OAuthError(AuthenticationError):
+    """The token issuer refused a workload-identity token exchange (400, 401 or 403); ``error`` is the
+    OAuth error code (``invalid_grant``...), the message its ``error_description``."""
+
+    error: Optional[str] = None
+
+    def __init__(self, *, response: Any, body: Optional[object]) -> None:
+        message = "OAuth authentication error."
+        error = None
+        if isinstance(body, dict):
+            error = _as_str(body.get("error"))
+            description = body.get("error_description")
+            if isinstance(description, str) and description:
+                message = description
+        super().__init__(message, response=response, body=body)
+        self.status_code = response.status_code
+        self.error = error
+
+    def _pickle_state(self) -> Dict[str, Any]:
+        return dict(super()._pickle_state(), error=self.error)
+
+
+class SubjectTokenProviderError(OpenAIError):
+    """A workload-identity subject token could not be read (token file) or fetched (metadata service);
+    ``response`` is the metadata service's answer when there was one."""
+
+    def __init__(self, message: str, *, response: Any = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+    def __reduce__(self) -> Any:
+        return (type(self), (str(self),))
 
 
 class PermissionDeniedError(APIStatusError):
@@ -293,6 +329,8 @@ def _rebuild_error(cls: type, state: Dict[str, Any]) -> APIError:
         err.code, err.param, err.type = _as_str(body.get("code")), _as_str(body.get("param")), _as_str(body.get("type"))
     else:
         err.code = err.param = err.type = None
+    if "error" in state:
+        err.error = state["error"]
     if response is not None:
         err.response = response
         err.status_code = response.status_code

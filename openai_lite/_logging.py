@@ -13,6 +13,7 @@ log = logging.getLogger("openai_lite")
 
 SECRET_HEADERS = frozenset((
     "authorization", "api-key", "x-api-key", "proxy-authorization", "cookie", "openai-admin-key",
+    "x-amz-security-token",
 ))
 _configured = False
 

@@ -21,7 +21,7 @@ from typing import Any, Dict, Optional, Tuple
 CONFIG_NAMES = (
     "api_key", "admin_api_key", "organization", "project", "webhook_secret", "base_url", "timeout",
     "max_retries", "default_headers", "default_query", "http_session", "http_client", "api_type", "api_version",
-    "azure_endpoint", "azure_ad_token", "azure_ad_token_provider",
+    "azure_endpoint", "azure_ad_token", "azure_ad_token_provider", "bedrock_token_provider",
     # openai 0.28's settings
     "api_base", "api_key_path", "proxy", "requestssession", "log", "debug", "verify_ssl_certs",
 )
@@ -51,7 +51,8 @@ def load_client() -> Any:
         return _client
 
 
-_API_TYPES = {"openai": "openai", "open_ai": "openai", "azure": "azure", "azure_ad": "azure_ad", "azuread": "azure_ad"}
+_API_TYPES = {"openai": "openai", "open_ai": "openai", "azure": "azure", "azure_ad": "azure_ad", "azuread": "azure_ad",
+              "amazon-bedrock": "amazon-bedrock"}
 # What 0.28 sent when an Azure caller gave no api_version.
 LEGACY_AZURE_API_VERSION = "2023-05-15"
 
@@ -66,7 +67,8 @@ def _api_type(cfg: dict) -> str:
     if kind is None:
         from .error import InvalidAPIType
 
-        raise InvalidAPIType("openai_lite.api_type must be one of 'openai' ('open_ai'), 'azure' or 'azure_ad', "
+        raise InvalidAPIType("openai_lite.api_type must be one of 'openai' ('open_ai'), 'azure', 'azure_ad' or "
+                             "'amazon-bedrock', "
                              "got %r" % (value,))
     return kind
 
@@ -148,6 +150,12 @@ def _build(cfg: dict, legacy: bool = False) -> Any:
         default_headers=headers, default_query=cfg["default_query"], http_session=_session(cfg),
         proxies=_proxies(cfg["proxy"]),
     )
+    if kind == "amazon-bedrock":
+        from .lib.bedrock import BedrockOpenAI
+
+        # region from AWS_REGION / AWS_DEFAULT_REGION, as openai-python's module client does
+        return BedrockOpenAI(api_key=api_key, bedrock_token_provider=cfg["bedrock_token_provider"],
+                             base_url=base_url or api_base, **common)
     if kind != "openai":
         from ._azure import AzureOpenAI
 

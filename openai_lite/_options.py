@@ -27,6 +27,10 @@ class ClientOptions:
     max_retries: int = 2
     default_headers: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     default_query: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    # Credentials other than a key (openai_lite.auth / openai_lite.providers), and the named region.
+    workload_identity: Any = dataclasses.field(default=None, repr=False)
+    provider: Any = dataclasses.field(default=None, repr=False)
+    data_residency: Optional[str] = None
 
     def __reduce__(self) -> Any:
         # Keep secrets out of the pickle's text (logs of pickled payloads, crash dumps): they

@@ -36,7 +36,7 @@ from ._retry import RefreshFailed, RetryPolicy
 
 DEFAULT_POOL_MAXSIZE = 64
 MAX_REDIRECTS = 20
-_CREDENTIAL_HEADERS = ("Authorization", "api-key")
+_CREDENTIAL_HEADERS = ("Authorization", "api-key", "X-Amz-Security-Token")
 
 
 class RetryAdapter(HTTPAdapter):

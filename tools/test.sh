@@ -33,6 +33,7 @@ export PRISM_BIN="$PWD/.prism/node_modules/.bin/prism"
 
 PYTEST_ARGS=("$@")
 # pydantic and jsonschema only in the newest suite: the oldest proves nothing needs them.
+# botocore (the bedrock extra, SigV4) only in the newest suite: the oldest proves bearer tokens need nothing more.
 # The type checks (pyright and mypy from the typecheck extra; tests/test_types.py) run in the newest only.
 # The official openai package, pinned in tools/openai-release.txt, is the differential test's reference
 # (tests/test_differential.py): newest suite only, never a runtime dependency; required there.
@@ -41,7 +42,7 @@ SUITES="${SUITES:-newest oldest}"
 wants() { case " $SUITES " in *" $1 "*) return 0;; *) return 1;; esac; }
 # (`if`, not `wants X && suite X`: a function called inside && runs with `set -e` switched off.)
 if wants newest; then
-  OPENAI_LITE_REQUIRE_OPENAI=1 EXTRAS=test,typecheck suite newest --upgrade "requests" "urllib3>=2" "pydantic>=2" \
+  OPENAI_LITE_REQUIRE_OPENAI=1 EXTRAS=test,typecheck,bedrock suite newest --upgrade "requests" "urllib3>=2" "pydantic>=2" \
     jsonschema "openai==$OPENAI_RELEASE"
 fi
 if wants oldest; then
