@@ -1,0 +1,263 @@
+"""The official package's documented code, taken from its sdist, as snippets to run against us.
+
+Used by tests/test_openai_snippets.py; also a small command line for the maintainer::
+
+    python tests/_openai_snippets.py readme    # rewrite README.rst's list from the table
+    python tests/_openai_snippets.py list      # print every snippet id and how it is treated
+
+The snippets are never copied into this repository: the sdist of the pinned release is
+downloaded with pip into ``.cache/openai-sdist/`` (gitignored) and read from the tarball.
+
+A snippet is a ```python block of a user document (README.md, helpers.md, bedrock.md,
+vertex.md) or a sync example program (examples/*.py, examples/responses/*.py).  Only its
+import lines are changed (``openai`` -> ``openai_lite``).  Some are not run at all, by rule
+(:func:`not_run_reason`): async code, websockets/Realtime, the httpx transports, code that
+is not a program.  The example folders that are applications (browser, desktop, microphone,
+Realtime) are not collected.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tarfile
+from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PIN_FILE = ROOT / "tools" / "openai-release.txt"
+DEFAULT_RELEASE = "3.63.0"
+CACHE = ROOT / ".cache" / "openai-sdist"
+TABLE = pathlib.Path(__file__).resolve().parent / "openai_snippets_expected.txt"
+README = ROOT / "README.rst"
+README_BEGIN = ".. openai-snippets-begin (generated from tests/openai_snippets_expected.txt)"
+README_END = ".. openai-snippets-end"
+
+#: The documents whose python blocks are user code (api.md is import listings, covered by the
+#: module-path test; httpx2.md documents the transport this library replaces; CONTRIBUTING.md
+#: is for the SDK's developers).
+DOCUMENTS = ("README.md", "helpers.md", "bedrock.md", "vertex.md")
+EXAMPLE_DIRS = ("examples", "examples/responses")
+#: Not examples of using the SDK: the examples' own test harness.
+NOT_EXAMPLES = ("examples/test_examples.py", "examples/responses/__init__.py")
+
+#: Classes of the known-failure table.
+CLASSES = {
+    "ours": "a gap of ours, to fix",
+    "server": "the offline server lacks the route or behaviour",
+    "needs": "needs something the test does not give: a package, credentials, a device, names defined elsewhere",
+    "unsupported": "by design: async, websockets, the httpx transports",
+}
+#: Third-party modules some snippets import that the oldest test environment lacks: those
+#: snippets are run only where the module is installed.
+OPTIONAL_MODULES = ("pydantic", "typing_extensions")
+
+
+class Snippet(NamedTuple):
+    id: str
+    source: str
+    fragment: bool  # a block of a document (may use ``client`` from an earlier block)
+
+
+# -- the pinned release and its sdist ----------------------------------------------------------
+
+def pinned_release() -> str:
+    """The openai release we follow: tools/openai-release.txt when present, else the default."""
+    if PIN_FILE.exists():
+        for line in PIN_FILE.read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                return line.split("==")[-1].strip()
+    return DEFAULT_RELEASE
+
+
+def sdist_path(version: str, cache: pathlib.Path = CACHE) -> pathlib.Path:
+    """The sdist of ``openai==version``, downloaded with pip into ``cache`` unless already there.
+
+    Raises ``RuntimeError`` (with pip's own words) when it cannot be downloaded.
+    """
+    name = "openai-%s.tar.gz" % version
+    path = cache / name
+    if path.exists():
+        return path
+    cache.mkdir(parents=True, exist_ok=True)
+    part = cache / ("download-%d" % os.getpid())
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--disable-pip-version-check",
+         "-d", str(part), "openai==%s" % version],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
+    got = part / name
+    if done.returncode != 0 or not got.exists():
+        raise RuntimeError("pip download openai==%s failed:\n%s" % (version, done.stdout[-2000:]))
+    os.replace(str(got), str(path))  # atomic: a concurrent run sees the whole file or none
+    for leftover in part.iterdir():
+        leftover.unlink()
+    part.rmdir()
+    return path
+
+
+# -- collecting snippets -----------------------------------------------------------------------
+
+def _slug(heading: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-") or "top"
+
+
+def _markdown_blocks(name: str, text: str) -> Iterator[Snippet]:
+    heading, seen = "top", {}  # type: str, Dict[str, int]
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("#") and not line.startswith("#!"):
+            heading = _slug(line.lstrip("#"))
+        fence = re.match(r"^```\s*(py|python)\s*$", line)
+        if fence:
+            end = i + 1
+            while end < len(lines) and not lines[end].startswith("```"):
+                end += 1
+            seen[heading] = seen.get(heading, 0) + 1
+            number = seen[heading]
+            ident = "%s#%s" % (name, heading) + ("-%d" % number if number > 1 else "")
+            yield Snippet(ident, "\n".join(lines[i + 1:end]) + "\n", True)
+            i = end
+        i += 1
+
+
+def collect(sdist: pathlib.Path) -> List[Snippet]:
+    """Every snippet of the sdist, in document order."""
+    snippets = []  # type: List[Snippet]
+    with tarfile.open(str(sdist)) as tar:
+        members = {m.name.split("/", 1)[1]: m for m in tar.getmembers() if "/" in m.name and m.isfile()}
+
+        def read(path: str) -> str:
+            handle = tar.extractfile(members[path])
+            assert handle is not None
+            return handle.read().decode("utf-8")
+
+        for doc in DOCUMENTS:
+            if doc in members:
+                snippets.extend(_markdown_blocks(doc, read(doc)))
+        for folder in EXAMPLE_DIRS:
+            for path in sorted(members):
+                if path.startswith(folder + "/") and path.endswith(".py") and "/" not in path[len(folder) + 1:] \
+                        and path not in NOT_EXAMPLES:
+                    snippets.append(Snippet(path, read(path), False))
+    return snippets
+
+
+# -- what is run, and how ----------------------------------------------------------------------
+
+_IMPORT = re.compile(r"^(\s*)(from\s+openai|import\s+openai)(\.[\w.]+)?\b(.*)$")
+
+
+def rewrite_imports(source: str) -> str:
+    """``source`` with its openai import lines pointed at openai_lite; no other line changes.
+
+    ``import openai`` becomes ``import openai_lite as openai`` so the code's ``openai.X`` still reads.
+    """
+    out = []
+    for line in source.splitlines(True):
+        match = _IMPORT.match(line)
+        if match:
+            indent, head, sub, rest = match.groups()
+            sub = sub or ""
+            if head.startswith("from"):
+                line = "%sfrom openai_lite%s%s\n" % (indent, sub, rest)
+            elif not sub and not rest.strip():
+                line = "%simport openai_lite as openai\n" % indent
+            elif not sub and re.match(r"\s+as\s+\w+\s*$", rest):
+                line = "%simport openai_lite%s\n" % (indent, rest.rstrip())
+        out.append(line)
+    return "".join(out)
+
+
+_ASYNC = re.compile(r"\basync\s+(def|with|for)\b|\bawait\b|\bAsync[A-Z]\w*|\basyncio\b")
+_WEBSOCKET = re.compile(r"websocket|realtime|\.connect\(", re.IGNORECASE)
+_HTTPX = re.compile(r"^\s*(import|from)\s+(httpx|httpx2|aiohttp|httpx_aiohttp)\b|DefaultHttpx", re.MULTILINE)
+
+
+def not_run_reason(snippet: Snippet) -> Optional[str]:
+    """Why a snippet is not run at all (it is then listed as unsupported), or None."""
+    if _ASYNC.search(snippet.source):
+        return "async"
+    if _WEBSOCKET.search(snippet.source):
+        return "websockets"
+    if _HTTPX.search(snippet.source):
+        return "httpx transport"
+    try:
+        compile(snippet.source, snippet.id, "exec")
+    except SyntaxError:
+        return "not a program"
+    return None
+
+
+def missing_optional(snippet: Snippet) -> Optional[str]:
+    """An optional module the snippet imports and this environment lacks (it is then not run here)."""
+    import importlib.util
+
+    for name in OPTIONAL_MODULES:
+        if re.search(r"^\s*(import|from)\s+%s\b" % name, snippet.source, re.MULTILINE):
+            if importlib.util.find_spec(name) is None:
+                return name
+    return None
+
+
+# -- the table of known failures and README.rst ------------------------------------------------
+
+def read_table(path: pathlib.Path = TABLE) -> Dict[str, Tuple[str, str]]:
+    """``{snippet id: (class, reason)}`` from the committed table; malformed lines raise ValueError."""
+    table = {}  # type: Dict[str, Tuple[str, str]]
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split(None, 2)
+        if len(parts) != 3 or parts[1] not in CLASSES:
+            raise ValueError("%s:%d: expected 'id class reason' with class in %s: %r"
+                             % (path.name, number, sorted(CLASSES), line))
+        if parts[0] in table:
+            raise ValueError("%s:%d: %s listed twice" % (path.name, number, parts[0]))
+        table[parts[0]] = (parts[1], parts[2].strip())
+    return table
+
+
+def render_readme(table: Dict[str, Tuple[str, str]]) -> str:
+    """README.rst's list of the snippets that do not pass, one line per class and reason."""
+    groups = {}  # type: Dict[Tuple[str, str], List[str]]
+    for ident, (cls, reason) in table.items():
+        groups.setdefault((cls, reason), []).append(ident)
+    order = list(CLASSES)
+    lines = []
+    for (cls, reason) in sorted(groups, key=lambda k: (order.index(k[0]), k[1])):
+        lines.append("- %s, %s: %s" % (cls, reason, ", ".join("``%s``" % i for i in groups[(cls, reason)])))
+    return "\n".join(lines)
+
+
+def readme_block(text: str) -> str:
+    """The generated list as it stands in README.rst's text."""
+    start = text.index(README_BEGIN) + len(README_BEGIN)
+    return text[start:text.index(README_END)].strip("\n")
+
+
+def write_readme() -> None:
+    text = README.read_text()
+    start = text.index(README_BEGIN) + len(README_BEGIN)
+    end = text.index(README_END)
+    README.write_text(text[:start] + "\n\n" + render_readme(read_table()) + "\n\n" + text[end:])
+
+
+def main(argv: List[str]) -> int:
+    if argv == ["readme"]:
+        write_readme()
+        return 0
+    if argv == ["list"]:
+        table = read_table()
+        for snippet in collect(sdist_path(pinned_release())):
+            print(snippet.id, not_run_reason(snippet) or "run", *table.get(snippet.id, ("pass",)))
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
