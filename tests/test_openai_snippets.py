@@ -28,6 +28,17 @@ FILES = {
     "input.jsonl": b'{"messages": [{"role": "user", "content": "hi"}]}\n',
 }
 TIMEOUT = 20.0
+#: Text some snippets must print (the offline model answers "You said: <prompt>"): exiting 0
+#: is not enough where the snippet's point is to show the answer.
+OUTPUTS = {
+    "README.md#usage": "You said: How do I check",
+    "README.md#accessing-raw-response-data-e-g-headers": "You said: Say this is a test",
+    "README.md#streaming-responses": "response.completed",
+    "helpers.md#auto-parsing-response-content-with-pydantic-models": "answer:  text",
+    "examples/demo.py": "You said: How do I output all files",
+    "examples/responses/background.py": "\nYou said: solve 8x + 31 = 2\n",
+    "examples/parsing_tools.py": "orders",
+}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +74,12 @@ def run_all(selected, tmp_path, server):
     runner = snippets.ROOT / "tests" / "_snippet_runner.py"
     subprocess.run([sys.executable, str(runner), str(jobs_path), str(results_path)], env=env,
                    timeout=TIMEOUT * len(jobs) + 60, check=True)
-    return json.loads(results_path.read_text())
+    results = json.loads(results_path.read_text())
+    for ident, expected in OUTPUTS.items():
+        result = results.get(ident)
+        if result and result["status"] == "pass" and expected not in result["output"]:
+            result.update(status="fail", error="printed no %r" % expected)
+    return results
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the snippet runner forks")

@@ -558,6 +558,11 @@ DEFAULT_ROUTES = {
 from ._routes import ROUTES as _MORE_ROUTES, azure_routes  # noqa: E402  (they build on the helpers above)
 
 DEFAULT_ROUTES.update(_MORE_ROUTES)
+# The Responses API, structured outputs and tools, Assistants runs: openai_lite/testing/_api_routes.py
+# (before the Azure paths are derived, so a deployment's chat answers schemas and tools too).
+from ._api_routes import ROUTES as _API_ROUTES  # noqa: E402
+
+DEFAULT_ROUTES.update(_API_ROUTES)
 DEFAULT_ROUTES.update(azure_routes(DEFAULT_ROUTES))
 from ._batches import ROUTES as _BATCH_ROUTES  # noqa: E402  (uploads and batches, on the file store above)
 DEFAULT_ROUTES.update(_BATCH_ROUTES)
@@ -1029,6 +1034,8 @@ class OfflineServer:
         self._requested_port = port
         self.max_recorded_body = max_recorded_body
         self.routes = dict(DEFAULT_ROUTES if routes is None else routes)  # type: Dict[Tuple[str, str], Handler]
+        #: What the imitated API stores between requests (responses, files...), by family.
+        self.state = {}  # type: Dict[str, Dict[str, Any]]
         #: Unexpected exceptions raised while serving (handler bugs etc.).
         self.errors = []  # type: List[BaseException]
         #: What the file and fine-tuning routes keep: id -> object (a file's bytes under "_content").
@@ -1171,6 +1178,7 @@ class OfflineServer:
             del self.errors[:]
             self.files.clear()
             self.fine_tuning_jobs.clear()
+            self.state.clear()
             self._index = 0
             self._connections_opened = 0
             self._batch_api = None
