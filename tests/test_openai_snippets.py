@@ -27,6 +27,8 @@ FILES = {
     "path/to/image.png": b"\x89PNG\r\n\x1a\n fake image",
     "input.jsonl": b'{"messages": [{"role": "user", "content": "hi"}]}\n',
 }
+#: Command lines the example programs document (their README's table).
+ARGV = {"examples/uploads.py": ["input.jsonl", "--verify-and-delete"]}
 TIMEOUT = 20.0
 #: Text some snippets must print (the offline model answers "You said: <prompt>"): exiting 0
 #: is not enough where the snippet's point is to show the answer.
@@ -60,7 +62,7 @@ def run_all(selected, tmp_path, server):
             (cwd / name).parent.mkdir(parents=True, exist_ok=True)
             (cwd / name).write_bytes(content)
         jobs.append({"id": snippet.id, "code": snippets.rewrite_imports(snippet.source), "cwd": str(cwd),
-                     "fragment": snippet.fragment})
+                     "fragment": snippet.fragment, "argv": ARGV.get(snippet.id, [])})
     jobs_path, results_path = tmp_path / "jobs.json", tmp_path / "results.json"
     jobs_path.write_text(json.dumps({"timeout": TIMEOUT, "snippets": jobs}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_", "AWS_"))}

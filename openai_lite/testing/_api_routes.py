@@ -1,10 +1,10 @@
 """More of the API imitated by :class:`~openai_lite.testing.OfflineServer`'s default routes.
 
 The Responses API (create, stream, background retrieval and resumed streams, input tokens),
-structured outputs and function calling (answers shaped by the request's JSON schema), files,
-fine-tuning jobs, image generation (with partial-image streams) and Azure deployments.  Enough
-for openai-python's documented code to run offline (tests/test_openai_snippets.py); answers are
-deterministic, never clever.
+structured outputs and function calling (answers shaped by the request's JSON schema),
+Assistants runs (streamed too), files, uploads, fine-tuning jobs, image generation (with
+partial-image streams) and Azure deployments.  Enough for openai-python's documented code to run
+offline (tests/test_openai_snippets.py); answers are deterministic, never clever.
 
 How the imitated model decides:
 
@@ -251,7 +251,60 @@ def _input_tokens(server: Any, req: RecordedRequest, match: Any) -> Scripted:
     return Scripted(json={"object": "response.input_tokens", "input_tokens": max(1, len(text.split()))})
 
 
-# -- files, fine-tuning jobs, images -----------------------------------------------------------
+# -- Assistants runs --------------------------------------------------------------------------
+
+def _run_object(req: RecordedRequest, thread_id: str, data: Dict[str, Any], status: str) -> Dict[str, Any]:
+    return {"id": "run_%d" % req.index, "object": "thread.run", "created_at": _CREATED, "thread_id": thread_id,
+            "assistant_id": data.get("assistant_id"), "status": status, "model": data.get("model") or "gpt-4o",
+            "instructions": data.get("instructions") or "", "tools": data.get("tools") or [],
+            "required_action": None, "last_error": None, "usage": None, "metadata": {}}
+
+
+def _run(server: Any, req: RecordedRequest, thread_id: str, data: Dict[str, Any]) -> Scripted:
+    """A run that completes at once with one message (``You said: <last message of the thread>``)."""
+    if not data.get("assistant_id"):
+        raise HTTPError(400, "Missing required parameter: 'assistant_id'.", param="assistant_id",
+                        code="missing_required_parameter")
+    run = _run_object(req, thread_id, data, "completed")
+    _state(server, "runs")[run["id"]] = run
+    if data.get("stream") is not True:
+        return Scripted(json=run)
+    extra = data.get("additional_messages") or []  # the thread's own messages are not kept
+    said = _content_text(extra[-1].get("content")) if extra and isinstance(extra[-1], dict) else ""
+    text = "You said: " + said if said else "Hello from the offline server."
+    message = {"id": "msg_%d" % req.index, "object": "thread.message", "created_at": _CREATED,
+               "thread_id": thread_id, "run_id": run["id"], "assistant_id": run["assistant_id"],
+               "role": "assistant", "status": "in_progress", "content": [], "attachments": [], "metadata": {}}
+    done = dict(message, status="completed",
+                content=[{"type": "text", "text": {"value": text, "annotations": []}}])
+    started = dict(run, status="queued")
+    events = [("thread.run.created", started), ("thread.run.in_progress", dict(run, status="in_progress")),
+              ("thread.message.created", message), ("thread.message.in_progress", message)]
+    for word in text.split(" "):
+        events.append(("thread.message.delta", {"id": message["id"], "object": "thread.message.delta", "delta": {
+            "content": [{"index": 0, "type": "text", "text": {"value": word + " ", "annotations": []}}]}}))
+    events += [("thread.message.completed", done), ("thread.run.completed", run)]
+    chunks = [("event: %s\ndata: %s\n\n" % (name, _json.dumps(body))).encode("utf-8") for name, body in events]
+    chunks.append(b"event: done\ndata: [DONE]\n\n")
+    return Scripted(chunks=chunks, chunked=True, content_type="text/event-stream; charset=utf-8")
+
+
+def _runs_create(server: Any, req: RecordedRequest, match: Any) -> Scripted:
+    return _run(server, req, match["thread"], _json_object(req))
+
+
+def _create_and_run(server: Any, req: RecordedRequest, match: Any) -> Scripted:
+    return _run(server, req, "thread_%d" % req.index, _json_object(req))
+
+
+def _runs_retrieve(server: Any, req: RecordedRequest, match: Any) -> Scripted:
+    run = _state(server, "runs").get(match["run"])
+    if run is None or run["thread_id"] != match["thread"]:
+        raise HTTPError(404, "No run found with id '%s'." % match["run"], param="run_id")
+    return Scripted(json=run)
+
+
+# -- files, uploads, fine-tuning jobs, images -----------------------------------------------------------
 
 def _form(req: RecordedRequest) -> Dict[str, Tuple[Optional[str], bytes]]:
     """``{field: (filename, content)}`` of a multipart body."""
@@ -306,6 +359,50 @@ def _files_delete(server: Any, req: RecordedRequest, match: Any) -> Scripted:
     return Scripted(json={"id": match["id"], "object": "file", "deleted": True})
 
 
+def _uploads_create(server: Any, req: RecordedRequest, match: Any) -> Scripted:
+    data = _json_object(req)
+    for name in ("filename", "purpose", "bytes", "mime_type"):
+        if name not in data:
+            raise HTTPError(400, "Missing required parameter: '%s'." % name, param=name,
+                            code="missing_required_parameter")
+    upload = {"id": "upload_%d" % req.index, "object": "upload", "bytes": data["bytes"], "created_at": _CREATED,
+              "expires_at": _CREATED + 3600, "filename": data["filename"], "purpose": data["purpose"],
+              "status": "pending", "file": None}
+    _state(server, "uploads")[upload["id"]] = (upload, {})
+    return Scripted(json=upload)
+
+
+def _upload(server: Any, match: Any) -> Tuple[Dict[str, Any], Dict[str, bytes]]:
+    found = _state(server, "uploads").get(match["id"])
+    if found is None:
+        raise HTTPError(404, "Upload %s not found." % match["id"], param="upload_id")
+    return found
+
+
+def _uploads_part(server: Any, req: RecordedRequest, match: Any) -> Scripted:
+    upload, parts = _upload(server, match)
+    part_id = "part_%d" % req.index
+    parts[part_id] = _form(req).get("data", (None, b""))[1]
+    return Scripted(json={"id": part_id, "object": "upload.part", "created_at": _CREATED, "upload_id": upload["id"]})
+
+
+def _uploads_complete(server: Any, req: RecordedRequest, match: Any) -> Scripted:
+    upload, parts = _upload(server, match)
+    part_ids = _json_object(req).get("part_ids") or []
+    if any(p not in parts for p in part_ids):
+        raise HTTPError(400, "Unknown part id in part_ids.", param="part_ids")
+    content = b"".join(parts[p] for p in part_ids)
+    if len(content) != upload["bytes"]:
+        raise HTTPError(400, "The parts hold %d bytes, the upload %d." % (len(content), upload["bytes"]),
+                        param="part_ids")
+    record = {"id": "file-%d" % req.index, "object": "file", "bytes": len(content), "created_at": _CREATED,
+              "filename": upload["filename"], "purpose": upload["purpose"], "status": "processed",
+              "expires_at": None, "status_details": None}
+    _state(server, "files")[record["id"]] = (record, content)
+    upload.update(status="completed", file=record)
+    return Scripted(json=upload)
+
+
 def _fine_tuning_job(req: RecordedRequest, data: Dict[str, Any]) -> Dict[str, Any]:
     return {"id": "ftjob-%d" % req.index, "object": "fine_tuning.job", "created_at": _CREATED,
             "model": data.get("model"), "training_file": data.get("training_file"), "status": "queued",
@@ -354,11 +451,17 @@ ROUTES = {
     ("POST", r"/v1/responses/input_tokens"): _input_tokens,
     ("GET", r"/v1/responses/(?P<id>[^/]+)"): _responses_retrieve,
     ("DELETE", r"/v1/responses/(?P<id>[^/]+)"): _responses_delete,
+    ("POST", r"/v1/threads/(?P<thread>[^/]+)/runs"): _runs_create,
+    ("POST", r"/v1/threads/runs"): _create_and_run,
+    ("GET", r"/v1/threads/(?P<thread>[^/]+)/runs/(?P<run>[^/]+)"): _runs_retrieve,
     ("POST", r"/v1/files"): _files_create,
     ("GET", r"/v1/files"): _files_list,
     ("GET", r"/v1/files/(?P<id>[^/]+)"): _files_retrieve,
     ("GET", r"/v1/files/(?P<id>[^/]+)/content"): _files_content,
     ("DELETE", r"/v1/files/(?P<id>[^/]+)"): _files_delete,
+    ("POST", r"/v1/uploads"): _uploads_create,
+    ("POST", r"/v1/uploads/(?P<id>[^/]+)/parts"): _uploads_part,
+    ("POST", r"/v1/uploads/(?P<id>[^/]+)/complete"): _uploads_complete,
     ("POST", r"/v1/fine_tuning/jobs"): _fine_tuning_create,
     ("GET", r"/v1/fine_tuning/jobs"): _fine_tuning_list,
     ("POST", r"/v1/images/generations"): _images_generate,
