@@ -68,6 +68,8 @@ def test_responses_call_a_function_tool_until_its_result_is_given(api):
     assert second.output[0].type == "message"
     none = api.responses.create(model="gpt-4o", input="hi", tools=[tool], tool_choice="none")
     assert none.output[0].type == "message"
+    with pytest.raises(BadRequestError, match=r"tools\[0\]\.name"):  # the chat shape, which the API refuses
+        api.responses.create(model="gpt-4o", input="hi", tools=[{"type": "function", "function": tool}])
 
 
 def test_responses_answer_a_json_schema_format_and_count_input_tokens(server, api):
@@ -93,6 +95,9 @@ def test_chat_answers_schemas_and_tools(api):
                                               tools=tools, stream=True))
     assert chunks[0].choices[0].delta.tool_calls[0].function.name == "get_weather"
     assert chunks[-1].choices[0].finish_reason == "tool_calls"
+    with pytest.raises(BadRequestError, match=r"tools\[0\]\.function"):
+        api.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}],
+                                    tools=[{"type": "function", "name": "get_weather"}])
     answered = api.chat.completions.create(model="gpt-4o", tools=tools, messages=[
         {"role": "user", "content": "x"}, {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}])
     assert answered.choices[0].message.content == "You said: x"

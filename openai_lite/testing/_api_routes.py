@@ -99,7 +99,7 @@ def _format_text(fmt: Any, reply: str) -> str:
 def _chat(server: Any, req: RecordedRequest, match: Any) -> Scripted:
     """Chat completions: the core route, plus answers to ``response_format`` schemas and tools."""
     data = _json_object(req)
-    tools = [t for t in data.get("tools") or [] if isinstance(t, dict) and t.get("type") == "function"]
+    tools = _check_tools(data.get("tools"), "chat")
     messages = data.get("messages") if isinstance(data.get("messages"), list) else []
     ends_with_result = bool(messages) and isinstance(messages[-1], dict) and messages[-1].get("role") == "tool"
     fmt = data.get("response_format")
@@ -161,9 +161,28 @@ def _last_user_text(items: Any) -> Tuple[str, bool]:
     return text, ends_with_result
 
 
+def _check_tools(tools: Any, shape: str) -> List[Dict[str, Any]]:
+    """The function tools of a request, refused as the API refuses them when misshapen.
+
+    ``shape`` is ``"responses"`` (``{"type": "function", "name": ...}``) or ``"chat"``
+    (``{"type": "function", "function": {"name": ...}}``): each API rejects the other's shape.
+    """
+    found = []
+    for index, tool in enumerate(tools if isinstance(tools, list) else []):
+        if not isinstance(tool, dict) or tool.get("type") != "function":
+            continue
+        named = tool if shape == "responses" else tool.get("function")
+        if not isinstance(named, dict) or not isinstance(named.get("name"), str):
+            param = "tools[%d].%s" % (index, "name" if shape == "responses" else "function")
+            raise HTTPError(400, "Missing required parameter: '%s'." % param, param=param,
+                            code="missing_required_parameter")
+        found.append(tool)
+    return found
+
+
 def _response_object(req: RecordedRequest, data: Dict[str, Any]) -> Dict[str, Any]:
     text, ends_with_result = _last_user_text(data.get("input"))
-    tools = [t for t in data.get("tools") or [] if isinstance(t, dict) and t.get("type") == "function"]
+    tools = _check_tools(data.get("tools"), "responses")
     rid = "resp_%d" % req.index
     if tools and data.get("tool_choice") != "none" and not ends_with_result:
         function = _chosen(tools, data.get("tool_choice"), lambda t: t)
