@@ -17,6 +17,7 @@ Realtime) are not collected.
 """
 from __future__ import annotations
 
+import ast
 import os
 import pathlib
 import re
@@ -58,6 +59,16 @@ class Snippet(NamedTuple):
     id: str
     source: str
     fragment: bool  # a block of a document (may use ``client`` from an earlier block)
+    imports: Tuple[str, ...] = ()  # the import statements of the document's earlier blocks
+
+
+def _top_level_imports(source: str) -> List[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [ast.get_source_segment(source, node) or "" for node in tree.body
+            if isinstance(node, (ast.Import, ast.ImportFrom))]
 
 
 # -- the pinned release and its sdist ----------------------------------------------------------
@@ -104,7 +115,7 @@ def _slug(heading: str) -> str:
 
 
 def _markdown_blocks(name: str, text: str) -> Iterator[Snippet]:
-    heading, seen = "top", {}  # type: str, Dict[str, int]
+    heading, seen, earlier = "top", {}, []  # type: str, Dict[str, int], List[str]
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -119,7 +130,9 @@ def _markdown_blocks(name: str, text: str) -> Iterator[Snippet]:
             seen[heading] = seen.get(heading, 0) + 1
             number = seen[heading]
             ident = "%s#%s" % (name, heading) + ("-%d" % number if number > 1 else "")
-            yield Snippet(ident, "\n".join(lines[i + 1:end]) + "\n", True)
+            source = "\n".join(lines[i + 1:end]) + "\n"
+            yield Snippet(ident, source, True, tuple(earlier))
+            earlier.extend(s for s in _top_level_imports(source) if s not in earlier)
             i = end
         i += 1
 
@@ -193,12 +206,23 @@ def not_run_reason(snippet: Snippet) -> Optional[str]:
 
 
 def missing_optional(snippet: Snippet) -> Optional[str]:
-    """An optional module the snippet imports and this environment lacks (it is then not run here)."""
+    """An optional module the snippet needs and this environment lacks (it is then not run here).
+
+    Needed: imported by the snippet, or a name of it imported by an earlier block and used here.
+    """
     import importlib.util
 
     for name in OPTIONAL_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            continue
         if re.search(r"^\s*(import|from)\s+%s\b" % name, snippet.source, re.MULTILINE):
-            if importlib.util.find_spec(name) is None:
+            return name
+        for statement in snippet.imports:  # a name an earlier block imported from it, used here
+            node = ast.parse(statement).body[0]
+            module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+            if (module or "").split(".")[0] == name and any(
+                    re.search(r"\b%s\b" % re.escape((a.asname or a.name).split(".")[0]), snippet.source)
+                    for a in node.names):
                 return name
     return None
 

@@ -2,12 +2,13 @@
 
     python tests/_snippet_runner.py JOBS.json RESULTS.json
 
-JOBS is ``{"timeout": seconds, "snippets": [{"id", "code", "cwd", "fragment", "argv"}]}``.  The parent
+JOBS is ``{"timeout": seconds, "snippets": [{"id", "code", "cwd", "fragment", "imports", "argv"}]}``.  The parent
 imports openai_lite once, then forks a child per snippet: each child starts from the same fresh
 state (nothing one snippet does reaches the next) without paying for interpreter start-up.
 A child runs its code as ``__main__`` in its own working directory, stdout and stderr going to
 files there; a fragment of a document (which may use ``client`` as the document's first block
-made it) gets ``import openai``, ``from openai import OpenAI`` and ``client = OpenAI()`` first.  RESULTS is ``{id: {"status", "error", "output"}}``
+made it) gets ``import openai``, ``from openai import OpenAI``, ``client = OpenAI()`` and the
+import statements of the document's earlier blocks first.  RESULTS is ``{id: {"status", "error", "output"}}``
 with status ``pass``, ``fail`` or ``timeout``.
 """
 import json
@@ -35,6 +36,11 @@ def child(job):
     try:
         if job["fragment"]:
             exec(compile(PRELUDE, "<prelude>", "exec"), namespace)
+            for statement in job.get("imports", []):
+                try:  # a name this library lacks fails the block that uses it, not every later one
+                    exec(compile(statement, "<earlier block>", "exec"), namespace)
+                except ImportError:
+                    pass
         exec(compile(job["code"], job["id"], "exec"), namespace)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

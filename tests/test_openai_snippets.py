@@ -62,7 +62,8 @@ def run_all(selected, tmp_path, server):
             (cwd / name).parent.mkdir(parents=True, exist_ok=True)
             (cwd / name).write_bytes(content)
         jobs.append({"id": snippet.id, "code": snippets.rewrite_imports(snippet.source), "cwd": str(cwd),
-                     "fragment": snippet.fragment, "argv": ARGV.get(snippet.id, [])})
+                     "fragment": snippet.fragment, "argv": ARGV.get(snippet.id, []),
+                     "imports": [snippets.rewrite_imports(s) for s in snippet.imports]})
     jobs_path, results_path = tmp_path / "jobs.json", tmp_path / "results.json"
     jobs_path.write_text(json.dumps({"timeout": TIMEOUT, "snippets": jobs}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_", "AWS_"))}
@@ -72,6 +73,11 @@ def run_all(selected, tmp_path, server):
         "AZURE_OPENAI_ENDPOINT": server.root_url, "AZURE_OPENAI_API_KEY": "azure-snippets",
         "OPENAI_API_VERSION": "2024-10-21", "AZURE_OPENAI_DEPLOYMENT_NAME": "my-deployment",
         "NO_PROXY": "127.0.0.1,localhost",
+        # Amazon Bedrock as bedrock.md and the examples configure it, pointed at the offline server.
+        "AWS_REGION": "us-west-2", "AWS_BEARER_TOKEN_BEDROCK": "bedrock-snippets", "AWS_BEDROCK_BASE_URL": server.url,
+        "BEDROCK_AUTH": "bearer", "BEDROCK_MODEL": "openai.gpt-oss-120b-1:0", "BEDROCK_RESPONSES_MODEL": "openai.gpt-5.4",
+        # ...and no AWS credentials from the machine (files, instance metadata) for SigV4 to find.
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_CONFIG_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
     })
     runner = snippets.ROOT / "tests" / "_snippet_runner.py"
     subprocess.run([sys.executable, str(runner), str(jobs_path), str(results_path)], env=env,
