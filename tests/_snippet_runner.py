@@ -2,7 +2,7 @@
 
     python tests/_snippet_runner.py JOBS.json RESULTS.json
 
-JOBS is ``{"timeout": seconds, "snippets": [{"id", "code", "cwd", "fragment", "imports", "argv"}]}``.  The parent
+JOBS is ``{"timeout": seconds, "snippets": [{"id", "code", "cwd", "fragment", "imports", "argv", "env"}]}``.  The parent
 imports openai_lite once, then forks a child per snippet: each child starts from the same fresh
 state (nothing one snippet does reaches the next) without paying for interpreter start-up.
 A child runs its code as ``__main__`` in its own working directory, stdout and stderr going to
@@ -31,6 +31,7 @@ def child(job):
     os.dup2(out, 1)
     os.dup2(err, 2)
     sys.argv = [job["id"]] + job.get("argv", [])
+    os.environ.update(job.get("env", {}))
     namespace = {"__name__": "__main__", "__file__": os.path.join(job["cwd"], "snippet.py")}
     code = 0
     try:

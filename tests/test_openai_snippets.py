@@ -29,6 +29,10 @@ FILES = {
 }
 #: Command lines the example programs document (their README's table).
 ARGV = {"examples/uploads.py": ["input.jsonl", "--verify-and-delete"]}
+#: Settings only some programs read (Azure's beside OPENAI_API_KEY would make openai-python's
+#: module client ambiguous, so only the Azure example gets them).
+ENV = {"examples/azure.py": {"AZURE_OPENAI_ENDPOINT": "{root}", "AZURE_OPENAI_API_KEY": "azure-snippets",
+                             "OPENAI_API_VERSION": "2024-10-21", "AZURE_OPENAI_DEPLOYMENT_NAME": "my-deployment"}}
 TIMEOUT = 20.0
 #: Text some snippets must print (the offline model answers "You said: <prompt>"): exiting 0
 #: is not enough where the snippet's point is to show the answer.
@@ -63,15 +67,14 @@ def run_all(selected, tmp_path, server):
             (cwd / name).write_bytes(content)
         jobs.append({"id": snippet.id, "code": snippets.rewrite_imports(snippet.source), "cwd": str(cwd),
                      "fragment": snippet.fragment, "argv": ARGV.get(snippet.id, []),
-                     "imports": [snippets.rewrite_imports(s) for s in snippet.imports]})
+                     "imports": [snippets.rewrite_imports(s) for s in snippet.imports],
+                     "env": {k: v.format(root=server.root_url) for k, v in ENV.get(snippet.id, {}).items()}})
     jobs_path, results_path = tmp_path / "jobs.json", tmp_path / "results.json"
     jobs_path.write_text(json.dumps({"timeout": TIMEOUT, "snippets": jobs}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_", "AWS_"))}
     env.update({
         "PYTHONPATH": str(snippets.ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         "OPENAI_API_KEY": "sk-snippets", "OPENAI_BASE_URL": server.url,
-        "AZURE_OPENAI_ENDPOINT": server.root_url, "AZURE_OPENAI_API_KEY": "azure-snippets",
-        "OPENAI_API_VERSION": "2024-10-21", "AZURE_OPENAI_DEPLOYMENT_NAME": "my-deployment",
         "NO_PROXY": "127.0.0.1,localhost",
         # Amazon Bedrock as bedrock.md and the examples configure it, pointed at the offline server.
         "AWS_REGION": "us-west-2", "AWS_BEARER_TOKEN_BEDROCK": "bedrock-snippets", "AWS_BEDROCK_BASE_URL": server.url,
