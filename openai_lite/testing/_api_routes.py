@@ -1,10 +1,11 @@
-"""More of the API imitated by :class:`~openai_lite.testing.OfflineServer`'s default routes.
+"""The model-facing part of the API, as :class:`~openai_lite.testing.OfflineServer` imitates it.
 
 The Responses API (create, stream, background retrieval and resumed streams, input tokens),
-structured outputs and function calling (answers shaped by the request's JSON schema),
-Assistants runs (streamed too), files, uploads, fine-tuning jobs, image generation (with
-partial-image streams) and Azure deployments.  Enough for openai-python's documented code to run
-offline (tests/test_openai_snippets.py); answers are deterministic, never clever.
+structured outputs and function calling in chat and Responses (answers shaped by the request's
+JSON schema), Assistants runs (streamed too) and image generation as GPT image models answer it
+(base64, partial-image streams).  With ``_routes.py`` (files, fine-tuning, audio, Azure paths) and
+``_batches.py`` (uploads, batches), enough for openai-python's documented code to run offline
+(tests/test_openai_snippets.py); answers are deterministic, never clever.
 
 How the imitated model decides:
 
@@ -17,20 +18,19 @@ How the imitated model decides:
 from __future__ import annotations
 
 import base64
-import email.parser
-import email.policy
 import json as _json
 import threading
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._routes import _PNG as _PNG_BYTES, _image_answer
 from ._server import _CREATED, HTTPError, RecordedRequest, Scripted, _chat_completions, _content_text, _json_object
 
 _STATE_LOCK = threading.Lock()
-_PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n offline image").decode("ascii")
+_PNG = base64.b64encode(_PNG_BYTES).decode("ascii")
 
 
 def _state(server: Any, name: str) -> Dict[str, Any]:
-    """Per-server storage of one family (responses, files...), created on first use."""
+    """Per-server storage of one family (responses, runs), created on first use."""
     with _STATE_LOCK:
         return server.state.setdefault(name, {})
 
@@ -323,149 +323,31 @@ def _runs_retrieve(server: Any, req: RecordedRequest, match: Any) -> Scripted:
     return Scripted(json=run)
 
 
-# -- files, uploads, fine-tuning jobs, images -----------------------------------------------------------
-
-def _form(req: RecordedRequest) -> Dict[str, Tuple[Optional[str], bytes]]:
-    """``{field: (filename, content)}`` of a multipart body."""
-    head = "Content-Type: %s\r\n\r\n" % req.headers.get("Content-Type", "")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head.encode("latin-1") + (req.body or b""))
-    if not message.is_multipart():
-        raise HTTPError(400, "Expected a multipart/form-data body.")
-    fields = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        fields[str(name)] = (part.get_filename(), part.get_payload(decode=True) or b"")
-    return fields
-
-
-def _files_create(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    form = _form(req)
-    if "file" not in form:
-        raise HTTPError(400, "Missing required parameter: 'file'.", param="file", code="missing_required_parameter")
-    filename, content = form["file"]
-    files = _state(server, "files")
-    record = {"id": "file-%d" % req.index, "object": "file", "bytes": len(content), "created_at": _CREATED,
-              "filename": filename or "upload", "purpose": form.get("purpose", (None, b""))[1].decode("utf-8"),
-              "status": "processed", "expires_at": None, "status_details": None}
-    files[record["id"]] = (record, content)
-    return Scripted(json=record)
-
-
-def _files_list(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    data = [record for record, _ in _state(server, "files").values()]
-    return Scripted(json={"object": "list", "data": data, "has_more": False,
-                          "first_id": data[0]["id"] if data else None, "last_id": data[-1]["id"] if data else None})
-
-
-def _file(server: Any, match: Any) -> Tuple[Dict[str, Any], bytes]:
-    found = _state(server, "files").get(match["id"])
-    if found is None:
-        raise HTTPError(404, "No such File object: %s" % match["id"], param="id")
-    return found
-
-
-def _files_retrieve(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    return Scripted(json=_file(server, match)[0])
-
-
-def _files_content(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    return Scripted(body=_file(server, match)[1], content_type="application/octet-stream")
-
-
-def _files_delete(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    _file(server, match)
-    del _state(server, "files")[match["id"]]
-    return Scripted(json={"id": match["id"], "object": "file", "deleted": True})
-
-
-def _uploads_create(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    data = _json_object(req)
-    for name in ("filename", "purpose", "bytes", "mime_type"):
-        if name not in data:
-            raise HTTPError(400, "Missing required parameter: '%s'." % name, param=name,
-                            code="missing_required_parameter")
-    upload = {"id": "upload_%d" % req.index, "object": "upload", "bytes": data["bytes"], "created_at": _CREATED,
-              "expires_at": _CREATED + 3600, "filename": data["filename"], "purpose": data["purpose"],
-              "status": "pending", "file": None}
-    _state(server, "uploads")[upload["id"]] = (upload, {})
-    return Scripted(json=upload)
-
-
-def _upload(server: Any, match: Any) -> Tuple[Dict[str, Any], Dict[str, bytes]]:
-    found = _state(server, "uploads").get(match["id"])
-    if found is None:
-        raise HTTPError(404, "Upload %s not found." % match["id"], param="upload_id")
-    return found
-
-
-def _uploads_part(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    upload, parts = _upload(server, match)
-    part_id = "part_%d" % req.index
-    parts[part_id] = _form(req).get("data", (None, b""))[1]
-    return Scripted(json={"id": part_id, "object": "upload.part", "created_at": _CREATED, "upload_id": upload["id"]})
-
-
-def _uploads_complete(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    upload, parts = _upload(server, match)
-    part_ids = _json_object(req).get("part_ids") or []
-    if any(p not in parts for p in part_ids):
-        raise HTTPError(400, "Unknown part id in part_ids.", param="part_ids")
-    content = b"".join(parts[p] for p in part_ids)
-    if len(content) != upload["bytes"]:
-        raise HTTPError(400, "The parts hold %d bytes, the upload %d." % (len(content), upload["bytes"]),
-                        param="part_ids")
-    record = {"id": "file-%d" % req.index, "object": "file", "bytes": len(content), "created_at": _CREATED,
-              "filename": upload["filename"], "purpose": upload["purpose"], "status": "processed",
-              "expires_at": None, "status_details": None}
-    _state(server, "files")[record["id"]] = (record, content)
-    upload.update(status="completed", file=record)
-    return Scripted(json=upload)
-
-
-def _fine_tuning_job(req: RecordedRequest, data: Dict[str, Any]) -> Dict[str, Any]:
-    return {"id": "ftjob-%d" % req.index, "object": "fine_tuning.job", "created_at": _CREATED,
-            "model": data.get("model"), "training_file": data.get("training_file"), "status": "queued",
-            "fine_tuned_model": None, "finished_at": None, "hyperparameters": {"n_epochs": "auto"},
-            "organization_id": "org-offline", "result_files": [], "seed": 0, "validation_file": None,
-            "trained_tokens": None, "error": None}
-
-
-def _fine_tuning_create(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    data = _json_object(req)
-    if data.get("training_file") not in _state(server, "files"):
-        raise HTTPError(400, "Invalid file ID: %s" % data.get("training_file"), param="training_file")
-    job = _fine_tuning_job(req, data)
-    _state(server, "fine_tuning")[job["id"]] = job
-    return Scripted(json=job)
-
-
-def _fine_tuning_list(server: Any, req: RecordedRequest, match: Any) -> Scripted:
-    jobs = list(_state(server, "fine_tuning").values())
-    return Scripted(json={"object": "list", "data": jobs, "has_more": False})
-
+# -- images -----------------------------------------------------------------------------------
 
 def _images_generate(server: Any, req: RecordedRequest, match: Any) -> Scripted:
+    """Image generation: GPT image models answer base64 (as the API does), streamed as partial images too."""
     data = _json_object(req)
-    if not isinstance(data.get("prompt"), str):
-        raise HTTPError(400, "Missing required parameter: 'prompt'.", param="prompt",
-                        code="missing_required_parameter")
-    usage = {"input_tokens": len(data["prompt"].split()), "output_tokens": 1, "total_tokens": 1 + len(
-        data["prompt"].split()), "input_tokens_details": {"image_tokens": 0, "text_tokens": len(data["prompt"].split())}}
-    if data.get("stream") is True:
-        shape = {"created_at": _CREATED, "size": data.get("size", "1024x1024"), "quality": "auto",
-                 "background": "opaque", "output_format": data.get("output_format", "png"), "b64_json": _PNG}
-        events = [dict(shape, type="image_generation.partial_image", partial_image_index=i)
-                  for i in range(int(data.get("partial_images") or 0))]
-        events.append(dict(shape, type="image_generation.completed", usage=usage))
-        return _sse(events)
-    return Scripted(json={"created": _CREATED, "data": [{"b64_json": _PNG}] * int(data.get("n") or 1),
-                          "usage": usage, "output_format": data.get("output_format", "png")})
+    prompt = data.get("prompt")
+    if not isinstance(prompt, str) or not prompt:
+        raise HTTPError(400, "Missing required parameter: 'prompt'.", param="prompt")
+    gpt_image = str(data.get("model") or "").startswith("gpt-image")
+    if data.get("stream") is not True:
+        return _image_answer(data.get("n"), "b64_json" if gpt_image else data.get("response_format"), prompt)
+    words = len(prompt.split())
+    shape = {"created_at": _CREATED, "size": data.get("size", "1024x1024"), "quality": "auto",
+             "background": "opaque", "output_format": data.get("output_format", "png"), "b64_json": _PNG}
+    events = [dict(shape, type="image_generation.partial_image", partial_image_index=i)
+              for i in range(int(data.get("partial_images") or 0))]
+    events.append(dict(shape, type="image_generation.completed", usage={
+        "input_tokens": words, "output_tokens": 1, "total_tokens": words + 1,
+        "input_tokens_details": {"image_tokens": 0, "text_tokens": words}}))
+    return _sse(events)
 
 
 #: ``(METHOD, path regex) -> handler``, merged into the default routes.
 ROUTES = {
     ("POST", r"/v1/chat/completions"): _chat,
-    ("POST", r"/openai/deployments/(?P<deployment>[^/]+)/chat/completions"): _chat,
     ("POST", r"/v1/responses"): _responses_create,
     ("POST", r"/v1/responses/input_tokens"): _input_tokens,
     ("GET", r"/v1/responses/(?P<id>[^/]+)"): _responses_retrieve,
@@ -473,15 +355,5 @@ ROUTES = {
     ("POST", r"/v1/threads/(?P<thread>[^/]+)/runs"): _runs_create,
     ("POST", r"/v1/threads/runs"): _create_and_run,
     ("GET", r"/v1/threads/(?P<thread>[^/]+)/runs/(?P<run>[^/]+)"): _runs_retrieve,
-    ("POST", r"/v1/files"): _files_create,
-    ("GET", r"/v1/files"): _files_list,
-    ("GET", r"/v1/files/(?P<id>[^/]+)"): _files_retrieve,
-    ("GET", r"/v1/files/(?P<id>[^/]+)/content"): _files_content,
-    ("DELETE", r"/v1/files/(?P<id>[^/]+)"): _files_delete,
-    ("POST", r"/v1/uploads"): _uploads_create,
-    ("POST", r"/v1/uploads/(?P<id>[^/]+)/parts"): _uploads_part,
-    ("POST", r"/v1/uploads/(?P<id>[^/]+)/complete"): _uploads_complete,
-    ("POST", r"/v1/fine_tuning/jobs"): _fine_tuning_create,
-    ("GET", r"/v1/fine_tuning/jobs"): _fine_tuning_list,
     ("POST", r"/v1/images/generations"): _images_generate,
 }

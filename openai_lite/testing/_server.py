@@ -1034,7 +1034,7 @@ class OfflineServer:
         self._requested_port = port
         self.max_recorded_body = max_recorded_body
         self.routes = dict(DEFAULT_ROUTES if routes is None else routes)  # type: Dict[Tuple[str, str], Handler]
-        #: What the imitated API stores between requests (responses, files...), by family.
+        #: What the Responses and Assistants routes keep between requests (responses, runs), by family.
         self.state = {}  # type: Dict[str, Dict[str, Any]]
         #: Unexpected exceptions raised while serving (handler bugs etc.).
         self.errors = []  # type: List[BaseException]
