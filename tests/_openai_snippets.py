@@ -27,8 +27,6 @@ import tarfile
 from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-PIN_FILE = ROOT / "tools" / "openai-release.txt"
-DEFAULT_RELEASE = "3.63.0"
 CACHE = ROOT / ".cache" / "openai-sdist"
 TABLE = pathlib.Path(__file__).resolve().parent / "openai_snippets_expected.txt"
 README = ROOT / "README.rst"
@@ -74,13 +72,10 @@ def _top_level_imports(source: str) -> List[str]:
 # -- the pinned release and its sdist ----------------------------------------------------------
 
 def pinned_release() -> str:
-    """The openai release we follow: tools/openai-release.txt when present, else the default."""
-    if PIN_FILE.exists():
-        for line in PIN_FILE.read_text().splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line:
-                return line.split("==")[-1].strip()
-    return DEFAULT_RELEASE
+    """The openai release we follow, as tools/openai-release.txt pins it (the one place it is written)."""
+    from _differential import pinned_version
+
+    return pinned_version()
 
 
 def sdist_path(version: str, cache: pathlib.Path = CACHE) -> pathlib.Path:
