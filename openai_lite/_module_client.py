@@ -57,12 +57,14 @@ _API_TYPES = {"openai": "openai", "open_ai": "openai", "azure": "azure", "azure_
 LEGACY_AZURE_API_VERSION = "2023-05-15"
 
 
-def _api_type(cfg: dict) -> str:
+def _api_type(cfg: dict, legacy: bool = False) -> str:
     value = cfg["api_type"]
     if value is None:
         value = os.environ.get("OPENAI_API_TYPE")
-    if value is None:
+    if value is None and legacy:
         return "azure" if cfg["azure_endpoint"] is not None else "openai"
+    if value is None:
+        return _detected_api_type(cfg)
     kind = _API_TYPES.get(str(value).lower())
     if kind is None:
         from .error import InvalidAPIType
@@ -71,6 +73,22 @@ def _api_type(cfg: dict) -> str:
                              "'amazon-bedrock', "
                              "got %r" % (value,))
     return kind
+
+
+def _detected_api_type(cfg: dict) -> str:
+    """openai-python 1.x's choice when no api_type is set: Azure when Azure credentials are about
+    (the module's or the environment's), OpenAI otherwise, and an error when both kinds are."""
+    env = os.environ
+    azure = (cfg["azure_endpoint"] is not None or env.get("AZURE_OPENAI_ENDPOINT") is not None
+             or env.get("AZURE_OPENAI_API_KEY") is not None or env.get("AZURE_OPENAI_AD_TOKEN") is not None
+             or cfg["azure_ad_token"] is not None or cfg["azure_ad_token_provider"] is not None)
+    if azure and env.get("OPENAI_API_KEY") is not None:
+        from ._exceptions import OpenAIError
+
+        raise OpenAIError("Ambiguous use of module client: both OPENAI_API_KEY and Azure OpenAI settings are set; "
+                          "set `openai_lite.api_type` or the `OPENAI_API_TYPE` environment variable to `openai` "
+                          "or `azure`")
+    return "azure" if azure else "openai"
 
 
 def _checked_url(value: Any, name: str) -> Any:
@@ -119,7 +137,7 @@ def _build(cfg: dict, legacy: bool = False) -> Any:
     from ._types import DEFAULT_MAX_RETRIES, NOT_GIVEN
 
     env = os.environ
-    kind = _api_type(cfg)
+    kind = _api_type(cfg, legacy)
     if cfg["log"] is not None:
         from ._logging import console_log
 
@@ -215,9 +233,9 @@ def legacy_client(overrides: Optional[Dict[str, Any]] = None) -> Any:
             per_call[name] = value
         else:
             cfg[name] = value
-    if "api_key" in per_call and _api_type(cfg) == "azure_ad":
+    if "api_key" in per_call and _api_type(cfg, legacy=True) == "azure_ad":
         cfg["api_key"] = per_call.pop("api_key")  # an AD token is set at construction
-    key = (_api_type(cfg),) + tuple(cfg[name] for name in CONFIG_NAMES)
+    key = (_api_type(cfg, legacy=True),) + tuple(cfg[name] for name in CONFIG_NAMES)
     client = _legacy_clients.get(key)
     if client is None:
         with _legacy_lock:

@@ -115,6 +115,28 @@ def test_no_key_fails_on_first_use():
         openai_lite.chat.completions.create(**CHAT)
 
 
+def test_azure_environment_picks_azure_as_openai_python_does(server, monkeypatch):
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-env-key")
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", server.root_url)
+    monkeypatch.setenv("OPENAI_API_VERSION", "2024-10-21")
+    assert openai_lite.chat.completions.create(**CHAT).choices[0].message.content == "You said: hello there"
+    req = server.last_request
+    assert req.path == "/openai/deployments/gpt-4o-mini/chat/completions"
+    assert req.headers.get("api-key") == "azure-env-key"
+
+
+def test_openai_and_azure_keys_together_are_ambiguous_until_api_type_says(server, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-env-key")
+    openai_lite.base_url = server.url
+    with pytest.raises(OpenAIError, match="Ambiguous use of module client.*api_type"):
+        openai_lite.models.list()
+    assert server.requests == []
+    openai_lite.api_type = "openai"
+    assert openai_lite.models.list().data[0].id == "gpt-4o-mini"
+    assert server.last_request.headers.get("Authorization") == "Bearer " + API_KEY
+
+
 def test_module_level_azure(server):
     openai_lite.api_type = "azure"
     openai_lite.api_key = "azure-module-key"
