@@ -4,7 +4,10 @@ Used by tests/test_openai_snippets.py; also a small command line for the maintai
 
     python tests/_openai_snippets.py readme    # rewrite README.rst's list from the table
     python tests/_openai_snippets.py list      # print every snippet id and how it is treated
+    python tests/_openai_snippets.py run       # run them here and print each outcome
+    python tests/_openai_snippets.py prune     # ...and drop the table lines of those that pass now
 
+(with ``PYTHONPATH=.`` from the repository root, in the environment to check).
 The snippets are never copied into this repository: the sdist of the pinned release is
 downloaded with pip into ``.cache/openai-sdist/`` (gitignored) and read from the tarball.
 
@@ -18,13 +21,14 @@ Realtime) are not collected.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import pathlib
 import re
 import subprocess
 import sys
 import tarfile
-from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "openai-sdist"
@@ -222,6 +226,71 @@ def missing_optional(snippet: Snippet) -> Optional[str]:
     return None
 
 
+# -- running them --------------------------------------------------------------------------------
+
+#: Files the documents' snippets open by name, made in each snippet's working directory.
+FILES = {
+    "path/to/image.png": b"\x89PNG\r\n\x1a\n fake image",
+    "input.jsonl": b'{"messages": [{"role": "user", "content": "hi"}]}\n',
+}
+#: Command lines the example programs document (their README's table).
+ARGV = {"examples/uploads.py": ["input.jsonl", "--verify-and-delete"]}
+#: Settings only some programs read (Azure's beside OPENAI_API_KEY would make openai-python's
+#: module client ambiguous, so only the Azure example gets them).
+ENV = {"examples/azure.py": {"AZURE_OPENAI_ENDPOINT": "{root}", "AZURE_OPENAI_API_KEY": "azure-snippets",
+                             "OPENAI_API_VERSION": "2024-10-21", "AZURE_OPENAI_DEPLOYMENT_NAME": "my-deployment"}}
+TIMEOUT = 20.0
+#: Text some snippets must print (the offline model answers "You said: <prompt>"): exiting 0
+#: is not enough where the snippet's point is to show the answer.
+OUTPUTS = {
+    "README.md#usage": "You said: How do I check",
+    "README.md#accessing-raw-response-data-e-g-headers": "You said: Say this is a test",
+    "README.md#streaming-responses": "response.completed",
+    "helpers.md#auto-parsing-response-content-with-pydantic-models": "answer:  text",
+    "examples/demo.py": "You said: How do I output all files",
+    "examples/responses/background.py": "\nYou said: solve 8x + 31 = 2\n",
+    "examples/parsing_tools.py": "orders",
+}
+
+
+
+def run_all(selected: List[Snippet], tmp_path: pathlib.Path, server: Any) -> Dict[str, Dict[str, str]]:
+    """Run ``selected`` against ``server`` (an OfflineServer), each in a directory of ``tmp_path``:
+    ``{id: {"status": "pass"|"fail"|"timeout", "error", "stderr", "output"}}``."""
+    jobs = []
+    for number, snippet in enumerate(selected):
+        cwd = tmp_path / ("s%03d" % number)
+        for name, content in FILES.items():
+            (cwd / name).parent.mkdir(parents=True, exist_ok=True)
+            (cwd / name).write_bytes(content)
+        jobs.append({"id": snippet.id, "code": rewrite_imports(snippet.source), "cwd": str(cwd),
+                     "fragment": snippet.fragment, "argv": ARGV.get(snippet.id, []),
+                     "imports": [rewrite_imports(s) for s in snippet.imports],
+                     "env": {k: v.format(root=server.root_url) for k, v in ENV.get(snippet.id, {}).items()}})
+    jobs_path, results_path = tmp_path / "jobs.json", tmp_path / "results.json"
+    jobs_path.write_text(json.dumps({"timeout": TIMEOUT, "snippets": jobs}))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_", "AWS_"))}
+    env.update({
+        "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        "OPENAI_API_KEY": "sk-snippets", "OPENAI_BASE_URL": server.url,
+        "NO_PROXY": "127.0.0.1,localhost",
+        # Amazon Bedrock as bedrock.md and the examples configure it, pointed at the offline server.
+        "AWS_REGION": "us-west-2", "AWS_BEARER_TOKEN_BEDROCK": "bedrock-snippets", "AWS_BEDROCK_BASE_URL": server.url,
+        "BEDROCK_AUTH": "bearer", "BEDROCK_MODEL": "openai.gpt-oss-120b-1:0", "BEDROCK_RESPONSES_MODEL": "openai.gpt-5.4",
+        # ...and no AWS credentials from the machine (files, instance metadata) for SigV4 to find.
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_CONFIG_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
+    })
+    runner = pathlib.Path(__file__).resolve().parent / "_snippet_runner.py"
+    subprocess.run([sys.executable, str(runner), str(jobs_path), str(results_path)], env=env,
+                   timeout=TIMEOUT * len(jobs) + 60, check=True)
+    results = json.loads(results_path.read_text())
+    for ident, expected in OUTPUTS.items():
+        result = results.get(ident)
+        if result and result["status"] == "pass" and expected not in result["output"]:
+            result.update(status="fail", error="printed no %r" % expected)
+    return results
+
+
 # -- the table of known failures and README.rst ------------------------------------------------
 
 def read_table(path: pathlib.Path = TABLE) -> Dict[str, Tuple[str, str]]:
@@ -269,6 +338,24 @@ def write_readme() -> None:
     README.write_text(text[:start] + "\n\n" + render_readme(read_table()) + "\n\n" + text[end:])
 
 
+def run_here() -> Tuple[List[Snippet], Dict[str, Dict[str, str]]]:
+    """Run this environment's snippets against a fresh offline server (the commands below)."""
+    import tempfile
+
+    from openai_lite.testing import OfflineServer
+
+    selected = [s for s in collect(sdist_path(pinned_release())) if not not_run_reason(s) and not missing_optional(s)]
+    with tempfile.TemporaryDirectory() as tmp, OfflineServer() as server:
+        return selected, run_all(selected, pathlib.Path(tmp), server)
+
+
+def prune_table(passing: List[str]) -> None:
+    """Drop the table lines of snippets that pass now (everything else stays as written)."""
+    kept = [line for line in TABLE.read_text().splitlines(True)
+            if line.startswith("#") or not line.strip() or line.split(None, 1)[0] not in passing]
+    TABLE.write_text("".join(kept))
+
+
 def main(argv: List[str]) -> int:
     if argv == ["readme"]:
         write_readme()
@@ -277,6 +364,20 @@ def main(argv: List[str]) -> int:
         table = read_table()
         for snippet in collect(sdist_path(pinned_release())):
             print(snippet.id, not_run_reason(snippet) or "run", *table.get(snippet.id, ("pass",)))
+        return 0
+    if argv in (["run"], ["prune"]):
+        table = read_table()
+        selected, results = run_here()
+        for snippet in selected:
+            result = results[snippet.id]
+            print("%-62s %-7s %-11s %s" % (snippet.id, result["status"], table.get(snippet.id, ("",))[0],
+                                          result["error"][:160]))
+        if argv == ["prune"]:
+            prune_table([s.id for s in selected if results[s.id]["status"] == "pass" and s.id in table])
+            write_readme()
+            new = [s.id for s in selected if results[s.id]["status"] != "pass" and s.id not in table]
+            print("table pruned, README.rst rewritten; failing and unlisted (add them by hand, with a reason): %s"
+                  % (", ".join(new) or "none"))
         return 0
     print(__doc__)
     return 2
