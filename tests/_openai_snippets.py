@@ -250,6 +250,12 @@ OUTPUTS = {
     "examples/demo.py": "You said: How do I output all files",
     "examples/responses/background.py": "\nYou said: solve 8x + 31 = 2\n",
     "examples/parsing_tools.py": "orders",
+    "examples/parsing.py": "answer:  text",
+    "examples/module_client.py": "You said: How do I output all files",
+    "examples/uploads.py": "Verified uploaded metadata",
+    "helpers.md#an-example-of-creating-a-run-and-subscribing-to-some-events": "assistant > Hello from the offline",
+    "bedrock.md#runtime-chat-completions-2": "You said: Say hello!",
+    "README.md#with-streaming-response": '"text": "You said: Say this is a test"',
 }
 
 
