@@ -204,13 +204,21 @@ def not_run_reason(snippet: Snippet) -> Optional[str]:
     return None
 
 
+# Bedrock configured with AWS credentials rather than a bearer token: signed with botocore (SigV4).
+_SIGV4 = re.compile(r"\b(profile|aws_profile|access_key_id|aws_access_key|credential_provider)\s*=|\bapi_key\s*=\s*None")
+
+
 def missing_optional(snippet: Snippet) -> Optional[str]:
     """An optional module the snippet needs and this environment lacks (it is then not run here).
 
-    Needed: imported by the snippet, or a name of it imported by an earlier block and used here.
+    Needed: imported by the snippet, or a name of it imported by an earlier block and used here;
+    botocore where the snippet gives Bedrock AWS credentials (SigV4) instead of a bearer token.
     """
     import importlib.util
 
+    if _SIGV4.search(snippet.source) and "bedrock" in snippet.source.lower() \
+            and importlib.util.find_spec("botocore") is None:
+        return "botocore"
     for name in OPTIONAL_MODULES:
         if importlib.util.find_spec(name) is not None:
             continue

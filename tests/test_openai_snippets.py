@@ -9,8 +9,9 @@ that starts passing fails this test until its line is removed (``python tests/_o
 prune`` removes them), so fixes show.  README.rst lists the same table (``... readme`` rewrites it).
 
 Network is needed only for the first download: without it the run-test skips, except under CI
-(``CI`` set) where it fails.  Snippets importing pydantic or typing_extensions run only where
-those are installed (not in the oldest environment).
+(``CI`` set) where it fails.  Snippets importing pydantic or typing_extensions, and those
+signing Bedrock requests with AWS credentials (botocore), run only where those are installed (not
+in the oldest environment).
 """
 import os
 import subprocess
