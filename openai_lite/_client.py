@@ -409,6 +409,8 @@ class OpenAI(ClientResources):
             headers = dict(headers, **extra_headers)
         else:
             headers = headers or extra_headers
+        if isinstance(timeout, Omit):
+            timeout = NOT_GIVEN
         if timeout is not NOT_GIVEN:
             to_requests_timeout(timeout)  # bad values fail before anything is sent
         if files is not None:
@@ -449,6 +451,32 @@ class OpenAI(ClientResources):
                timeout: Any = NOT_GIVEN, options: Optional[Mapping[str, Any]] = None) -> Any:
         return self._undocumented("DELETE", path, body, None, cast_to, query, headers, False, None, timeout, options)
 
+    def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:
+        """openai-python's low-level call: ``options`` is a mapping (or an object with these
+        attributes) of ``method``, ``url`` and optionally ``params``, ``headers``, ``json_data``,
+        ``files``, ``timeout``, ``max_retries``, ``extra_json``."""
+        known = ("method", "url", "params", "headers", "json_data", "files", "timeout", "max_retries",
+                 "extra_json")
+        if isinstance(options, Mapping):
+            unknown = sorted(set(options) - set(known))
+            if unknown:
+                raise TypeError("unknown request option(s): %s" % ", ".join(unknown))
+            values = {k: options.get(k) for k in known}
+        else:
+            values = {k: getattr(options, k, None) for k in known}
+        method, url = values["method"], values["url"]
+        if not isinstance(method, str) or not isinstance(url, str):
+            raise TypeError("request() options need a 'method' and a 'url' (strings)")
+        per_call = {k: values[k] for k in ("timeout", "max_retries", "extra_json")
+                    if values[k] is not None and not isinstance(values[k], (NotGiven, Omit))}
+        files = values["files"]
+        return self._undocumented(method.upper(), url, values["json_data"], files, cast_to, values["params"],
+                                  values["headers"], stream, stream_cls, NOT_GIVEN, per_call)
+
+    def is_closed(self) -> bool:
+        """Whether ``close()`` was called (on this client or the copy sharing its connections)."""
+        return self._transport.closed
+
     def _undocumented(self, method: str, path: str, body: Any, files: Any, cast_to: Any, query: Any, headers: Any,
                       stream: bool, stream_cls: Any, timeout: Any, options: Optional[Mapping[str, Any]]) -> Any:
         # openai-python spells per-call settings as options={"headers": ..., "params": ..., "timeout": ...}
@@ -479,7 +507,8 @@ class OpenAI(ClientResources):
         retries = _shared_policy(max_retries) if refresh is None else RetryPolicy.build(max_retries, refresh)
         if log.isEnabledFor(10):
             log.debug("Request: %s %s headers=%s", prepared.method, prepared.url, redact_headers(prepared.headers))
-        stream = call.stream or call.binary or mode == "streaming"
+        # .with_raw_response reads a binary body whole, as openai-python
+        stream = call.stream or (call.binary and mode != "raw") or mode == "streaming"
         try:
             response = self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream)
             if response.status_code == 401 and self._credentials is not None:
@@ -610,6 +639,10 @@ class OpenAI(ClientResources):
             return content.decode(response.encoding or "utf-8", "replace")
         if call.cast_to == "None":  # operations that answer with no body (e.g. realtime calls hangup)
             return None
+        if call.cast_to is not None and call.cast_to.__class__ is not str:
+            special = _cast_special(call.cast_to, response, content)
+            if special is not _NOT_SPECIAL:
+                return special
         try:
             data = json.loads(content)
         except ValueError:
@@ -624,7 +657,40 @@ class OpenAI(ClientResources):
             from ._pagination import resolve_page
 
             return resolve_page(call.page)(data, client=self, call=call, request_id=request_id)
-        return construct(resolve_model(call.cast_to), data, request_id)
+        cast_to = call.cast_to
+        if cast_to is None or cast_to.__class__ is str or _is_our_model(cast_to):
+            return construct(resolve_model(cast_to), data, request_id)
+        validate = getattr(cast_to, "model_validate", None)
+        if callable(validate):  # a pydantic model of the caller's
+            return validate(data)
+        return data  # object, dict, list, Dict[str, Any]...: the decoded JSON as it came
+
+
+_NOT_SPECIAL = object()
+
+
+def _is_our_model(cast_to: Any) -> bool:
+    from ._models import BaseModel
+
+    return isinstance(cast_to, type) and issubclass(cast_to, BaseModel)
+
+
+def _cast_special(cast_to: Any, response: requests.Response, content: bytes) -> Any:
+    """``cast_to`` values of openai-python's undocumented calls that need no JSON: the response
+    itself (requests', or ``httpx.Response`` named by code written for openai-python), bytes,
+    no body, a bare number or boolean. Anything else: ``_NOT_SPECIAL``."""
+    if cast_to is requests.Response or (getattr(cast_to, "__name__", None) == "Response"
+                                        and getattr(cast_to, "__module__", "").startswith("httpx")):
+        return response
+    if cast_to is bytes:
+        return content
+    if cast_to is type(None):
+        return None
+    if cast_to in (int, float):
+        return cast_to(content.decode("utf-8", "replace").strip())
+    if cast_to is bool:
+        return content.strip().lower() == b"true"
+    return _NOT_SPECIAL
 
 
 class _LiveHeaders(CaseInsensitiveDict):

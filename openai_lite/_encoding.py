@@ -2,8 +2,8 @@
 
 - path parameters are checked (non-empty strings) and percent-quoted;
 - query values: lists as ``key[]=v`` and nested mappings as ``key[sub]=v`` (the API's
-  bracket style), booleans as ``true``/``false``, ``None`` and ``NOT_GIVEN`` dropped;
-- JSON bodies: ``NOT_GIVEN`` dropped at the top level, ``extra_body`` merged last,
+  bracket style), booleans as ``true``/``false``, ``None``, ``NOT_GIVEN`` and ``omit`` dropped;
+- JSON bodies: ``NOT_GIVEN`` and ``omit`` dropped at the top level, ``extra_body`` merged last,
   response objects, dataclasses, dates and enums serialised; NaN refused.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import quote, urlencode
 
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, Omit
 
 __all__ = ["format_path", "encode_query", "merge_body", "split_multipart", "dump_json", "json_default"]
 
@@ -23,7 +23,7 @@ __all__ = ["format_path", "encode_query", "merge_body", "split_multipart", "dump
 def format_path(template: str, params: Mapping[str, Any]) -> str:
     values = {}
     for name, value in params.items():
-        if value is None or value is NOT_GIVEN or value == "":
+        if value is None or isinstance(value, (NotGiven, Omit)) or value == "":
             raise ValueError("Expected a non-empty value for `%s` but received %r" % (name, value))
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             raise TypeError("`%s` must be a string, not %s" % (name, type(value).__name__))
@@ -35,7 +35,7 @@ def format_path(template: str, params: Mapping[str, Any]) -> str:
 
 
 def _flatten(prefix: str, value: Any, out: List[Tuple[str, str]]) -> None:
-    if value is None or isinstance(value, NotGiven):
+    if value is None or isinstance(value, (NotGiven, Omit)):
         return
     if isinstance(value, bool):
         out.append((prefix, "true" if value else "false"))
@@ -77,7 +77,7 @@ def merge_body(body: Any, extra_body: Optional[Mapping[str, Any]]) -> Any:
         if extra_body:
             raise TypeError("extra_body needs a JSON object body, got %s" % type(body).__name__)
         return body
-    merged = {k: v for k, v in (body or {}).items() if v is not NOT_GIVEN}
+    merged = {k: v for k, v in (body or {}).items() if not isinstance(v, (NotGiven, Omit))}
     if extra_body:
         merged.update(extra_body)
     return merged
@@ -88,7 +88,7 @@ def split_multipart(fields: Mapping[str, Any], file_names: Tuple[str, ...], json
     """A multipart method's arguments -> ``(form fields, files)`` for the funnel.
 
     ``file_names`` are the fields that may carry a file. Such a value goes to ``files`` unless it is
-    ``NOT_GIVEN``/``None`` (dropped) or a mapping (an object form such as ``{"id": ...}``, which
+    ``NOT_GIVEN``/``omit``/``None`` (dropped) or a mapping (an object form such as ``{"id": ...}``, which
     stays a field); a list of files is sent as repeated ``name[]`` parts, as openai-python does.
     ``json_ok``: the operation also takes a JSON body, used (``files`` None) when no file is given.
     ``json_fields``: fields the spec encodes as JSON text (not ``a[b]=`` pairs), e.g. a realtime session.
@@ -96,7 +96,7 @@ def split_multipart(fields: Mapping[str, Any], file_names: Tuple[str, ...], json
     body: Dict[str, Any] = {}
     files: List[Tuple[str, Any]] = []
     for name, value in fields.items():
-        if value is NOT_GIVEN:
+        if isinstance(value, (NotGiven, Omit)):
             continue
         if name in json_fields and value is not None and not isinstance(value, str):
             value = dump_json(value).decode("utf-8")
@@ -132,8 +132,9 @@ def json_default(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)  # a pydantic model the user built
     if callable(dump):
         return dump(mode="json", exclude_unset=True)
-    if isinstance(value, NotGiven):
-        raise TypeError("NOT_GIVEN cannot be nested inside a request body")
+    if isinstance(value, (NotGiven, Omit)):
+        raise TypeError("%r cannot be nested inside a request body: it only leaves out a method's own "
+                        "parameter (drop the key from the dict instead)" % (value,))
     raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
 
 

@@ -22,6 +22,9 @@ __all__ = ["BaseModel", "construct", "to_jsonable", "resolve_model"]
 
 M = TypeVar("M", bound="BaseModel")
 _MISSING = object()
+# Generated types that get a convenience property (see _convenience.py): checked by name, so
+# building any other class does not import that module.
+_CONVENIENCE = frozenset(("Response", "BetaResponse", "AgentSessionMessage", "BetaAgentSessionMessage"))
 
 
 class BaseModel:
@@ -34,6 +37,14 @@ class BaseModel:
     _nested: Dict[str, Any] = {}
     # Known field names of a typed subclass; empty means "any name, absent reads as None".
     _field_names: frozenset = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__qualname__ in _CONVENIENCE and cls.__module__.startswith("openai_lite.types"):
+            from ._convenience import PROPERTIES
+
+            for name, getter in PROPERTIES.get(cls.__qualname__, {}).items():
+                setattr(cls, name, property(getter, doc=getter.__doc__))
 
     def __init__(self, data: Optional[Dict[str, Any]] = None, **fields: Any) -> None:
         if data is None:
@@ -107,6 +118,10 @@ class BaseModel:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, BaseModel):
             return type(self) is type(other) and self._data == other._data
+        if isinstance(other, dict) and type(self) is BaseModel:
+            # an object no type describes (a field the server added): openai-python keeps it as
+            # the plain dict, so code compares it with one
+            return self._data == other
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]

@@ -225,7 +225,10 @@ class Transport:
                 proxy_manager.pools.clear()
         self._pid = os.getpid()
 
+    closed = False
+
     def close(self) -> None:
+        self.closed = True
         if self.owns_session:
             self.session.close()
 

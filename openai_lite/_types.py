@@ -1,14 +1,16 @@
 """Sentinels, timeouts and the small value types every other module shares.
 
-``NOT_GIVEN`` is how a signature says "the caller did not pass this": ``None`` is a
-value the API accepts for many fields (``"stop": null``), so it cannot mean "unset".
+``NOT_GIVEN`` (also spelled ``not_given``) is how a signature says "the caller did not pass this":
+``None`` is a value the API accepts for many fields (``"stop": null``), so it cannot mean "unset".
+``omit`` is what a caller passes to say the same thing explicitly (``tools=tools or omit``), and
+to remove a default header; both are dropped wherever arguments become a request.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 __all__ = [
-    "NotGiven", "NOT_GIVEN", "Omit", "omit", "Timeout", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES",
+    "NotGiven", "NOT_GIVEN", "not_given", "Omit", "omit", "is_given", "Timeout", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES",
     "Headers", "Query", "Body", "to_requests_timeout",
 ]
 
@@ -34,10 +36,19 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+not_given = NOT_GIVEN  # openai-python's newer spelling of the same sentinel
 
 
 class Omit:
-    """Pass ``omit`` as a header value to remove a default header from one request."""
+    """``omit``: leave this parameter out of the request (``tools=tools or omit``), or, as a header
+    value, remove a default header from one request."""
+
+    _instance: Optional["Omit"] = None
+
+    def __new__(cls) -> "Omit":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
 
     def __bool__(self) -> bool:
         return False
@@ -45,8 +56,16 @@ class Omit:
     def __repr__(self) -> str:
         return "omit"
 
+    def __reduce__(self) -> str:
+        return "omit"
+
 
 omit = Omit()
+
+
+def is_given(value: Any) -> bool:
+    """False for ``NOT_GIVEN``/``not_given`` and ``omit``: a value that must not be sent."""
+    return not isinstance(value, (NotGiven, Omit))
 
 Headers = Mapping[str, Union[str, Omit]]
 Query = Mapping[str, object]
@@ -135,6 +154,7 @@ _NOT_API_PARAMS = ("self", "extra_headers", "extra_query", "extra_body", "timeou
 
 def given_args(args: Mapping[str, Any], *leave: str) -> Dict[str, Any]:
     """The API parameters a caller gave a helper method, from the helper's ``locals()`` read as its
-    first statement (so it holds only the arguments): ``NOT_GIVEN`` values, ``self``, the four
+    first statement (so it holds only the arguments): ``NOT_GIVEN``/``omit`` values, ``self``, the four
     extras and the names in ``leave`` are dropped. One list of parameters, the signature's."""
-    return {k: v for k, v in args.items() if v is not NOT_GIVEN and k not in _NOT_API_PARAMS and k not in leave}
+    return {k: v for k, v in args.items()
+            if not isinstance(v, (NotGiven, Omit)) and k not in _NOT_API_PARAMS and k not in leave}

@@ -120,13 +120,16 @@ def test_equality():
     other = make()
     other.id = "changed"
     assert make() != other
-    assert make({"a": 1}) != {"a": 1}
+    # an object no type describes (openai-python keeps it as a plain dict) equals its dict...
+    assert make({"a": 1}) == {"a": 1}
+    assert make({"a": 1}) != {"a": 2}
     assert BaseModel({"a": 1}) == BaseModel(a=1)
 
     class Sub(BaseModel):
         pass
 
     assert Sub({"a": 1}) != BaseModel({"a": 1})
+    assert Sub({"a": 1}) != {"a": 1}  # ...a typed object does not (as a pydantic model)
     with pytest.raises(TypeError):
         hash(make())
 

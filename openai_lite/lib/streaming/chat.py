@@ -268,11 +268,6 @@ class ChatCompletionStreamState:
             events.append(RefusalDeltaEvent(delta=refusal, snapshot=message["refusal"], choice_index=index))
         for tool_delta in tool_deltas:
             tool_index = tool_delta.get("index", 0)
-            if choice.current_tool != tool_index:  # a tool call starts: what came before it is done
-                self._content_done_events(choice, events)
-                if choice.current_tool is not None:
-                    self._tool_done_event(choice, choice.current_tool, events)
-                choice.current_tool = tool_index
             call = choice.tool_calls.get(tool_index)
             if call is not None and call.get("type", "function") == "function":
                 function = call.get("function") or {}
@@ -291,10 +286,18 @@ class ChatCompletionStreamState:
                 events.append(LogprobsRefusalDeltaEvent(refusal=_logprob_list(logprobs["refusal"]),
                                                         snapshot=models["refusal"], choice_index=index))
 
+        # done events follow all of this chunk's delta events (openai-python's order)
         if choice.data["finish_reason"]:  # the choice is finished: everything in it is done
             self._content_done_events(choice, events)
             for tool_index in sorted(choice.tool_calls):
                 self._tool_done_event(choice, tool_index, events)
+        for tool_delta in tool_deltas:
+            tool_index = tool_delta.get("index", 0)
+            if choice.current_tool != tool_index:  # a tool call starts: what came before it is done
+                self._content_done_events(choice, events)
+                if choice.current_tool is not None:
+                    self._tool_done_event(choice, choice.current_tool, events)
+                choice.current_tool = tool_index
 
     def _fold_tool_call(self, choice: _Choice, message: Dict[str, Any], tool_delta: Dict[str, Any]) -> None:
         tool_index = tool_delta.get("index", 0)
