@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     from ._pagination import SyncCursorPage, SyncPage
     from ._response import APIResponse, BinaryResponseContent, HttpxBinaryResponseContent, LegacyAPIResponse
     from ._streaming import Stream
-    from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Omit, Timeout, omit
+    from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Omit, Timeout, not_given, omit
     from .lib._schema import function_tool
     from .lib.streaming.assistants import AssistantEventHandler
     from .lib.structured import pydantic_function_tool
@@ -74,7 +74,7 @@ _LAZY = {
     "SyncPage": "._pagination", "SyncCursorPage": "._pagination",
     "APIResponse": "._response", "LegacyAPIResponse": "._response", "BinaryResponseContent": "._response",
     "HttpxBinaryResponseContent": "._response",
-    "NOT_GIVEN": "._types", "NotGiven": "._types", "Omit": "._types", "omit": "._types", "Timeout": "._types",
+    "NOT_GIVEN": "._types", "NotGiven": "._types", "Omit": "._types", "omit": "._types", "not_given": "._types", "Timeout": "._types",
     "DEFAULT_TIMEOUT": "._types", "DEFAULT_MAX_RETRIES": "._types",
     "PollTimeoutError": ".lib.polling",
     "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",

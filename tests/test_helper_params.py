@@ -93,7 +93,7 @@ def test_responses_stream_sends_every_parameter(client, server):
 
 
 def test_responses_parse_sends_every_parameter(client, server):
-    values = _values(client.responses.parse, {"text_format", "tools"})
+    values = _values(client.responses.parse, {"text_format", "parse_as", "tools"})
     with pytest.raises(BadRequestError):
         client.responses.parse(**values)
     _check_body(_sent(server), values)

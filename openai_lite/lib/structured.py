@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from .._exceptions import ContentFilterFinishReasonError, LengthFinishReasonError
 from .._models import BaseModel, _rebuild, resolve_model
-from .._types import NOT_GIVEN, NotGiven, given_args
+from .._types import NOT_GIVEN, NotGiven, Omit, given_args
 from ._partial_json import partial_json_or_none
 
 # ``lib._schema`` (schema building and parsing) is imported only when a method needs it: the
@@ -253,7 +253,7 @@ ParsedResponse = _subclass("ParsedResponse", _Response, {"output": _output_class
 
 
 def _given(value: Any) -> bool:
-    return value is not NOT_GIVEN and not isinstance(value, NotGiven)
+    return not isinstance(value, (NotGiven, Omit))
 
 
 def _is_response_format_dict(value: Any) -> bool:
@@ -285,6 +285,8 @@ def response_format_param(response_format: Any) -> Any:
 
 def text_format_param(text_format: Any) -> Dict[str, Any]:
     """The Responses API form: ``{"type": "json_schema", "name", "schema", "strict": True}``."""
+    if isinstance(text_format, Mapping) and text_format.get("type") == "json_schema" and "schema" in text_format:
+        return dict(text_format)  # already in the Responses API form
     if _is_response_format_dict(text_format):
         if text_format.get("type") != "json_schema":
             return dict(text_format)
@@ -716,15 +718,51 @@ class ChatCompletionsParseMixin:
 
 
 class ResponsesParseMixin:
-    """``parse()`` for the responses resource (mixed into the generated class)."""
+    """``parse()`` for the responses resource (mixed into the generated class), and the
+    structured-outputs hook of ``stream()`` (``_stream_parsing``)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # as for chat: this mixin's hook wins over the streaming mixin's do-nothing one
+        if "_stream_parsing" not in cls.__dict__:
+            cls._stream_parsing = ResponsesParseMixin._stream_parsing  # type: ignore[assignment]
+
+    def _stream_parsing(self, text_format: Any, tools: Any) -> Tuple[Any, Any, Any, Any]:
+        """For ``stream()``: (``text.format`` to send, ``tools`` to send, text -> parsed value,
+        final response -> ``ParsedResponse``), with the conversions of ``parse()``: a type or
+        schema becomes a strict JSON-schema format, chat-shaped and pydantic tools become
+        Responses API tools, and ``response.output_text.done`` events carry ``parsed``."""
+        input_tools = list(tools) if _given(tools) and tools is not None else []
+        request_tools = _responses_tools(tools) if _given(tools) else tools
+        request_format: Any = NOT_GIVEN
+        text_parser = None
+        if _given(text_format) and text_format is not None:
+            request_format = text_format_param(text_format)
+            if has_rich_response_format(text_format):
+                fmt = text_format["json_schema"] if _is_response_format_dict(text_format) else text_format
+
+                def text_parser(text: str) -> Any:
+                    try:
+                        return parse_content(fmt, text)[0]
+                    except ValueError:  # e.g. cut off by max_output_tokens: the final response says why
+                        return None
+
+        def response_parser(response: Any) -> Any:
+            return parse_response(response, text_format=text_format, tools=input_tools)
+
+        return request_format, request_tools, text_parser, response_parser
 
     def parse(
         self,
         *,
         text_format: Any = NOT_GIVEN,
+        parse_as: Any = NOT_GIVEN,
+        access_programs: Any = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        background_options: Any = NOT_GIVEN,
         context_management: Any = NOT_GIVEN,
         conversation: Any = NOT_GIVEN,
+        image: Any = NOT_GIVEN,
         include: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         input: Any = NOT_GIVEN,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
@@ -743,6 +781,8 @@ class ResponsesParseMixin:
         safety_identifier: Union[str, NotGiven] = NOT_GIVEN,
         service_tier: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        stream: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        stream_options: Any = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         text: Any = NOT_GIVEN,
         tool_choice: Any = NOT_GIVEN,
@@ -751,6 +791,7 @@ class ResponsesParseMixin:
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         truncation: Union[Optional[str], NotGiven] = NOT_GIVEN,
         user: Union[str, NotGiven] = NOT_GIVEN,
+        verbosity: Union[Optional[str], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, Any]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -761,23 +802,56 @@ class ResponsesParseMixin:
         ``text_format`` takes the same kinds as ``chat.completions.parse``'s
         ``response_format``; it is sent as ``text.format`` (a strict JSON schema), so
         ``text`` must not carry a ``format`` of its own. Calls of strict function tools get
-        ``parsed_arguments``.
+        ``parsed_arguments``. ``parse_as`` parses the output as another type than ``text_format``
+        (the one sent), e.g. after a ``configuration_update`` input item changed the format;
+        ``parse_as=None`` leaves the output text unparsed.
         """
-        params = given_args(locals(), "text_format", "text", "tools")
+        params = given_args(locals(), "text_format", "parse_as", "text", "tools")
         if _given(text_format) and text_format is not None:
             text = dict(text) if _given(text) and text else {}
             if "format" in text:
                 raise TypeError("Cannot mix and match text.format with text_format")
             text["format"] = text_format_param(text_format)
+        sent_input = (extra_body or {}).get("input", params.get("input"))
+        output_format = _output_format(sent_input, text, text_format, parse_as)
         input_tools = list(tools) if _given(tools) and tools is not None else []
         tool_list = _responses_tools(input_tools) if _given(tools) else tools
-        if text is not NOT_GIVEN:
+        if _given(text):
             params["text"] = text
-        if tool_list is not NOT_GIVEN:
+        if _given(tool_list):
             params["tools"] = tool_list
+        from ._forward import split_for_create
+
+        params, extra_body = split_for_create(self.create, params, extra_body)  # type: ignore[attr-defined]
         result = self.create(  # type: ignore[attr-defined]
             **params, extra_headers=_helper_headers("responses.parse", extra_headers),
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
         )
         return _finish(result, lambda response: parse_response(
-            response, text_format=text_format, tools=input_tools))
+            response, text_format=output_format, tools=input_tools))
+
+
+def _output_format(input: Any, text: Any, text_format: Any, parse_as: Any) -> Any:
+    """What ``responses.parse`` parses the output text as: ``parse_as`` when given (None: nothing),
+    else ``text_format``. A ``configuration_update`` input item that changes the format to another
+    schema needs ``parse_as``; one that switches to plain text leaves nothing to parse."""
+    if parse_as is None:
+        return NOT_GIVEN
+    if isinstance(input, list):
+        for item in reversed(input):
+            if not isinstance(item, Mapping) or item.get("type") != "configuration_update":
+                continue
+            update = item.get("text")
+            fmt = update.get("format") if isinstance(update, Mapping) else None
+            if not isinstance(fmt, Mapping):
+                continue
+            if fmt.get("type") == "text":
+                if _given(parse_as):
+                    raise TypeError("Cannot use parse_as with a plain-text format update")
+                return NOT_GIVEN
+            sent = text.get("format") if _given(text) and isinstance(text, Mapping) else None
+            if _given(text_format) and not _given(parse_as) and fmt != sent:
+                raise TypeError("Pass parse_as for the updated output schema, or parse_as=None to read plain "
+                                "output_text")
+            break
+    return parse_as if _given(parse_as) else text_format

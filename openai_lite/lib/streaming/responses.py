@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ..._models import BaseModel
-from ..._types import NOT_GIVEN, NotGiven, given_args
+from ..._types import NOT_GIVEN, NotGiven, Omit, given_args
 from . import HelperStream, copy_json, wrap
 
 __all__ = ["ResponsesStreamMixin", "ResponseStreamManager", "ResponseStream", "ResponseStreamState"]
@@ -301,11 +301,14 @@ class ResponsesStreamMixin:
         response_id: Union[str, NotGiven] = NOT_GIVEN,
         input: Any = NOT_GIVEN,
         model: Union[str, NotGiven] = NOT_GIVEN,
+        access_programs: Any = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        background_options: Any = NOT_GIVEN,
+        context_management: Any = NOT_GIVEN,
         text_format: Any = NOT_GIVEN,
         tools: Any = NOT_GIVEN,
-        context_management: Any = NOT_GIVEN,
         conversation: Any = NOT_GIVEN,
+        image: Any = NOT_GIVEN,
         include: Any = NOT_GIVEN,
         instructions: Any = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -342,11 +345,15 @@ class ResponsesStreamMixin:
         Resume: ``response_id`` (and ``starting_after``, a sequence number), nothing else.
         """
         create_params = given_args(locals(), "response_id", "text_format", "tools", "include", "starting_after")
+        # ``omit`` leaves a parameter out, as NOT_GIVEN does (``tools=tools or omit``)
+        response_id, text_format, tools, include, starting_after, input, model, text = (
+            NOT_GIVEN if isinstance(v, Omit) else v
+            for v in (response_id, text_format, tools, include, starting_after, input, model, text))
         resuming = response_id is not NOT_GIVEN or starting_after is not NOT_GIVEN
         if resuming and create_params:
             raise ValueError("response_id/starting_after resume an existing response and cannot be combined with "
                              + ", ".join(sorted(create_params)))
-        request_format, parse_text, parse_response = self._stream_parsing(text_format, tools)
+        request_format, request_tools, parse_text, parse_response = self._stream_parsing(text_format, tools)
         headers = dict({"X-Stainless-Helper-Method": "responses.stream"}, **(extra_headers or {}))
         options = {"extra_headers": headers, "extra_query": extra_query, "extra_body": extra_body,
                    "timeout": timeout}
@@ -378,25 +385,29 @@ class ResponsesStreamMixin:
         if include is not NOT_GIVEN:
             create_params["include"] = include
         if tools is not NOT_GIVEN:
-            create_params["tools"] = tools
+            create_params["tools"] = request_tools
+        from .._forward import split_for_create
+
+        direct, options["extra_body"] = split_for_create(self.create, create_params,  # type: ignore[attr-defined]
+                                                         extra_body)
 
         def create() -> Any:
-            return self.create(stream=True, **create_params, **options)  # type: ignore[attr-defined]
+            return self.create(stream=True, **direct, **options)  # type: ignore[attr-defined]
 
         return ResponseStreamManager(create, text_format=text_format, input_tools=tools, parse_text=parse_text,
                                      parse_response=parse_response)
 
     def _stream_parsing(self, text_format: Any, tools: Any) -> Any:
-        """Structured outputs' hook: (``text.format`` to send, parse_text, parse_response).
+        """Structured outputs' hook: (``text.format`` to send, ``tools`` to send, parse_text, parse_response).
 
-        A class later in the resource's bases may provide it; without one, ``text_format`` must
-        already be a format dict (e.g. ``{"type": "json_schema", ...}``), sent as ``text.format``,
-        and nothing is parsed.
+        A class later in the resource's bases provides it (``ResponsesParseMixin``); without one,
+        ``text_format`` must already be a format dict (e.g. ``{"type": "json_schema", ...}``), sent
+        as ``text.format``, tools go as given and nothing is parsed.
         """
         provider = getattr(super(), "_stream_parsing", None)
         if provider is not None:
             return provider(text_format, tools)
         if text_format is NOT_GIVEN or isinstance(text_format, Mapping):
-            return text_format, None, None
+            return text_format, tools, None, None
         raise TypeError("text_format=%r needs structured outputs support (a format dict is sent as given)"
                         % (text_format,))
