@@ -20,9 +20,16 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
         InvalidWebhookSignatureError, LengthFinishReasonError, NotFoundError, OpenAIError, PermissionDeniedError,
         RateLimitError, UnprocessableEntityError, OAuthError, SubjectTokenProviderError,
     )
-    from ._files import to_file
     from ._credentials import DataResidency
     from .lib.bedrock import AsyncBedrockOpenAI, BedrockOpenAI
+    from ._async import (
+        AsyncAPIResponse, AsyncAzureOpenAI, AsyncClient, AsyncOpenAI, AsyncStream, DefaultAioHttpClient,
+        DefaultAsyncHttpx2Client, DefaultAsyncHttpxClient,
+    )
+    from ._files import file_from_path, to_file
+    from ._http_client import DefaultHttpx2Client, DefaultHttpxClient
+    from .version import VERSION
+    from . import auth, lib, pagination, providers, types, version
     from .lib.polling import PollTimeoutError
     from ._models import BaseModel
     from ._pagination import SyncCursorPage, SyncPage
@@ -31,7 +38,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Omit, Timeout, not_given, omit
     from .lib._schema import function_tool
     from .lib.streaming.assistants import AssistantEventHandler
-    from .lib.structured import pydantic_function_tool
+    from .lib.structured import pydantic_function_tool, pydantic_responses_function_tool
     from .lib.webhooks import Webhooks as _Webhooks
     from .resources import (
         admin as _r_admin, audio as _r_audio, batches as _r_batches, beta as _r_beta, chat as _r_chat,
@@ -79,7 +86,14 @@ _LAZY = {
     "PollTimeoutError": ".lib.polling",
     "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",
     "BedrockOpenAI": ".lib.bedrock", "AsyncBedrockOpenAI": ".lib.bedrock", "DataResidency": "._credentials",
+    "pydantic_responses_function_tool": ".lib.structured", "file_from_path": "._files", "VERSION": ".version",
+    "DefaultHttpxClient": "._http_client", "DefaultHttpx2Client": "._http_client",
 }
+# openai-python's asynchronous names: importable, failing on construction (this library is synchronous)
+_LAZY.update((name, "._async") for name in (
+    "AsyncOpenAI", "AsyncAzureOpenAI", "AsyncClient", "AsyncStream", "AsyncAPIResponse",
+    "DefaultAsyncHttpxClient", "DefaultAsyncHttpx2Client", "DefaultAioHttpClient"))
+
 _ERRORS = (
     "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
     "APIResponseValidationError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
@@ -95,7 +109,10 @@ _LEGACY = (
 )
 _LAZY.update((name, "._legacy") for name in _LEGACY)
 _LAZY["InvalidRequestError"] = ".error"
-_SUBMODULES = frozenset(("error", "util", "openai_object", "auth", "providers"))
+# Submodules reachable as attributes (``openai_lite.types.chat``, 0.28's ``openai_lite.error``),
+# imported on first use.
+_SUBMODULES = frozenset(("auth", "lib", "pagination", "providers", "resources", "types", "version",
+                         "error", "util", "openai_object"))
 
 # Module-level client configuration (read when the module-level client is built).
 api_key: Union[str, Callable[[], str], None] = None
@@ -169,14 +186,14 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(module, __name__), name)
         globals()[name] = value
         return value
-    if name in _MODULE_RESOURCES:
-        from ._module_client import ModuleResource
-
-        return ModuleResource(name)
     if name in _SUBMODULES:
         import importlib
 
         return importlib.import_module("." + name, __name__)
+    if name in _MODULE_RESOURCES:
+        from ._module_client import ModuleResource
+
+        return ModuleResource(name)
     raise AttributeError("module 'openai_lite' has no attribute %r" % (name,))
 
 

@@ -15,7 +15,8 @@ from typing import Any, Callable, Dict, Mapping, Optional
 import requests
 
 from ._client import (
-    OpenAI, _check_base_url, _check_credential, _check_key, _check_mapping, _check_retries, _session_from,
+    OpenAI, _check_base_url, _check_credential, _check_key, _check_mapping, _check_retries, _session_defaults,
+    _session_from,
 )
 from ._exceptions import OpenAIError
 from ._options import Call, ClientOptions, _Scrambled
@@ -111,6 +112,8 @@ class AzureOpenAI(OpenAI):
         self._azure_ad_token = azure_ad_token
         self._azure_ad_token_provider = azure_ad_token_provider
         _check_key(admin_api_key, "admin_api_key")
+        session = _session_from(http_session, http_client)
+        timeout, pool_maxsize = _session_defaults(session, timeout, pool_maxsize)
         options = ClientOptions(
             api_key=api_key,
             admin_api_key=admin_api_key,
@@ -124,7 +127,7 @@ class AzureOpenAI(OpenAI):
             default_headers=dict(default_headers or {}),
             default_query=dict(default_query or {}, **{"api-version": api_version}),
         )
-        transport = Transport(session=_session_from(http_session, http_client),
+        transport = Transport(session=session,
                               proxies=dict(proxies) if proxies is not None else None,
                               verify=verify, cert=cert, pool_maxsize=pool_maxsize)
         self._setup(options, transport)

@@ -89,6 +89,20 @@ def _session_from(http_session: Any, http_client: Any) -> Optional[requests.Sess
     return session
 
 
+def _session_defaults(session: Any, timeout: Any, pool_maxsize: int) -> Any:
+    """(timeout, pool_maxsize): a session made by ``DefaultHttpxClient(timeout=..., limits=...)``
+    carries both; the client's own arguments win."""
+    if session is not None:
+        from ._http_client import HttpClient
+
+        if isinstance(session, HttpClient):
+            if timeout is NOT_GIVEN:
+                timeout = session.timeout
+            if session.pool_maxsize is not None and pool_maxsize == DEFAULT_POOL_MAXSIZE:
+                pool_maxsize = session.pool_maxsize
+    return timeout, pool_maxsize
+
+
 class OpenAI(ClientResources):
     """A client for the OpenAI API. Safe to share between threads."""
 
@@ -145,6 +159,8 @@ class OpenAI(ClientResources):
         _check_key(admin_api_key, "admin_api_key")
         _check_mapping(default_headers, "default_headers")
         _check_mapping(default_query, "default_query")
+        session = _session_from(http_session, http_client)
+        timeout, pool_maxsize = _session_defaults(session, timeout, pool_maxsize)
         options = ClientOptions(
             api_key=api_key,
             admin_api_key=admin_api_key,
@@ -162,7 +178,7 @@ class OpenAI(ClientResources):
             provider=provider,
             data_residency=data_residency,
         )
-        transport = Transport(session=_session_from(http_session, http_client),
+        transport = Transport(session=session,
                               proxies=dict(proxies) if proxies is not None else None,
                               verify=verify, cert=cert, pool_maxsize=pool_maxsize)
         self._setup(options, transport)

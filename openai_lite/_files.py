@@ -92,6 +92,7 @@ __all__ = [
     "MultipartBody",
     "coerce_file",
     "to_file",
+    "file_from_path",
     "split_parts",
     "coerce_files",
     "build_multipart",
@@ -1004,6 +1005,19 @@ def to_file(
         raise TypeError("progress must be a callable (bytes_sent, total), not %s"
                         % type(progress).__name__)
     return dataclasses.replace(upload, _source=_ProgressSource(upload._source, progress))
+
+
+def file_from_path(path: Union[str, "os.PathLike[str]"]) -> Tuple[str, Any]:
+    """``(file name, file)`` for an upload, as openai-python's ``file_from_path``; the file is
+    streamed when sent (openai-python reads it into memory here). A missing file fails now."""
+    import pathlib
+
+    target = pathlib.Path(os.fspath(path))
+    if not target.is_file():
+        if not target.exists():
+            raise FileNotFoundError(2, "No such file", str(target))
+        raise IsADirectoryError(21, "Not a regular file", str(target))
+    return (target.name, target)
 
 
 # --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from ._models import BaseModel, _rebuild, resolve_model
 
 __all__ = [
     "PageInfo", "BasePage", "SyncPage", "SyncCursorPage", "SyncConversationCursorPage", "LastIdCursorPage",
-    "NextCursorPage", "PageNumberPage", "resolve_page",
+    "NextCursorPage", "PageNumberPage", "SyncTokenPage", "resolve_page",
 ]
 
 T = TypeVar("T")
@@ -153,7 +153,20 @@ class PageNumberPage(BasePage[T]):
         return {"page": nxt}
 
 
-_PAGES = {cls.__name__: cls for cls in (SyncPage, SyncCursorPage, LastIdCursorPage, NextCursorPage, PageNumberPage)}
+class SyncTokenPage(BasePage[T]):
+    """Pages whose ``next`` token is sent back as ``page`` (openai-python's ``SyncTokenPage``)."""
+
+    __slots__ = ()
+
+    def _next_params(self) -> Optional[Dict[str, Any]]:
+        token = self._data.get("next")
+        if not token or self._data.get("has_more") is False:
+            return None
+        return {"page": token}
+
+
+_PAGES = {cls.__name__: cls for cls in (SyncPage, SyncCursorPage, LastIdCursorPage, NextCursorPage, PageNumberPage,
+                                        SyncTokenPage)}
 _PAGES["SyncConversationCursorPage"] = LastIdCursorPage
 
 

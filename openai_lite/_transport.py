@@ -184,6 +184,8 @@ class Transport:
     def _send_following_redirects(self, prepared: requests.PreparedRequest, timeout: Any,
                                   retries: RetryPolicy) -> requests.Response:
         response = self._send_once(prepared, timeout, retries)
+        if getattr(self.session, "follow_redirects", True) is False:  # DefaultHttpxClient(follow_redirects=False)
+            return response
         for _ in range(MAX_REDIRECTS):
             if not response.is_redirect:
                 return response

@@ -384,3 +384,148 @@ def test_helpers_take_every_parameter_of_the_official_package(client, helper):
     if helper == "responses.create":
         missing -= {"access_programs", "background_options", "image"}
     assert not missing, "%s lacks %s" % (helper, sorted(missing))
+
+
+# -- names code written for openai-python imports -------------------------------------------------------
+
+
+def test_top_level_names_of_openai_python():
+    from openai_lite import (  # noqa: F401 - the import is the test
+        NOT_GIVEN, VERSION, AsyncAzureOpenAI, AsyncOpenAI, AzureOpenAI, DefaultHttpx2Client, DefaultHttpxClient,
+        NotGiven, Omit, OpenAI, file_from_path, not_given, omit, pydantic_function_tool,
+        pydantic_responses_function_tool,
+    )
+    from openai_lite.lib.azure import AzureADTokenProvider, AzureOpenAI as LibAzure  # noqa: F401
+    from openai_lite.pagination import (  # noqa: F401
+        SyncConversationCursorPage, SyncCursorPage, SyncNextCursorPage, SyncPage, SyncTokenPage,
+    )
+    from openai_lite.version import VERSION as version
+
+    assert VERSION == version == openai_lite.__version__
+    assert LibAzure is AzureOpenAI
+    assert openai_lite.pagination.SyncCursorPage is openai_lite.SyncCursorPage
+    # submodules are attributes of the package, as openai-python's
+    assert callable(openai_lite.providers.bedrock) and callable(openai_lite.auth.gcp_id_token_provider)
+    assert openai_lite.types.chat.ChatCompletion.__name__ == "ChatCompletion"
+
+
+@pytest.mark.parametrize("name", ["AsyncOpenAI", "AsyncAzureOpenAI", "AsyncClient", "DefaultAsyncHttpxClient"])
+def test_async_names_import_but_refuse_construction(name):
+    cls = getattr(openai_lite, name)
+    with pytest.raises(NotImplementedError, match="synchronous library: .* is not available; use openai_lite"):
+        cls(api_key=API_KEY)
+
+
+def test_unimplemented_providers_and_workload_identity_say_so():
+    from openai_lite.auth import k8s_service_account_token_provider
+    from openai_lite.providers import bedrock
+
+    with pytest.raises(NotImplementedError, match="Bedrock"):
+        bedrock(region="us-east-1")
+    with pytest.raises(NotImplementedError, match="workload identity"):
+        k8s_service_account_token_provider()
+
+
+def test_file_from_path_uploads_the_file(client, server, tmp_path):
+    from openai_lite import file_from_path
+
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(b'{"prompt": "hi"}\n')
+    server.enqueue(Scripted(json={"id": "file-1", "object": "file", "filename": "data.jsonl"}), path="/v1/files")
+    name, _ = file_from_path(str(path))
+    assert name == "data.jsonl"
+    client.files.create(file=file_from_path(str(path)), purpose="fine-tune")
+    body = server.last_request.body
+    assert b'filename="data.jsonl"' in body and b'{"prompt": "hi"}' in body
+    with pytest.raises(FileNotFoundError):
+        file_from_path(str(tmp_path / "missing.jsonl"))
+
+
+def test_pydantic_responses_function_tool_is_sent_flat_and_parsed(client, server):
+    pydantic = pytest.importorskip("pydantic")
+    from openai_lite import pydantic_responses_function_tool
+
+    class GetWeather(pydantic.BaseModel):
+        city: str
+
+    call = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "GetWeather",
+            "arguments": '{"city": "Paris"}', "status": "completed"}
+    respond(server, dict(RESPONSE, output=[call]))
+    tool = pydantic_responses_function_tool(GetWeather, defer_loading=True)
+    response = client.responses.parse(model="gpt-5", input="weather?", tools=[tool])
+    (sent,) = server.last_request.json()["tools"]
+    assert sent["type"] == "function" and sent["name"] == "GetWeather" and sent["strict"] is True
+    assert sent["defer_loading"] is True and "function" not in sent
+    assert response.output[0].parsed_arguments == GetWeather(city="Paris")
+
+
+def test_pagination_names_walk_pages(client, server):
+    from openai_lite.pagination import SyncPage
+
+    page = client.models.list()
+    assert isinstance(page, SyncPage) and page.data
+
+
+# -- DefaultHttpxClient: a requests.Session from httpx keywords ------------------------------------------
+
+
+def test_default_httpx_client_configures_a_session(server):
+    from openai_lite import DefaultHttpxClient, Timeout
+
+    session = DefaultHttpxClient(proxy="http://proxy.invalid:3128", verify=False, cert=("c.pem", "k.pem"),
+                                 timeout=Timeout(20.0, connect=2.0), follow_redirects=True,
+                                 limits={"max_connections": 7}, headers={"X-Team": "a"}, trust_env=False,
+                                 http2=False)
+    assert isinstance(session, requests.Session)
+    assert session.proxies == {"http": "http://proxy.invalid:3128", "https": "http://proxy.invalid:3128"}
+    assert session.verify is False and session.cert == ("c.pem", "k.pem") and session.trust_env is False
+    assert session.headers["X-Team"] == "a"
+    c = OpenAI(api_key=API_KEY, base_url=server.url, http_client=session)
+    assert c.timeout == Timeout(20.0, connect=2.0)
+    assert c.http_session is session
+    assert session.get_adapter(server.url)._pool_maxsize == 7
+
+
+def test_default_httpx_client_session_sends_through_its_settings(server):
+    from openai_lite import DefaultHttpxClient
+
+    with OpenAI(api_key=API_KEY, base_url=server.url,
+                http_client=DefaultHttpxClient(headers={"X-Team": "a"}, timeout=30.0)) as c:
+        assert c.models.list().data
+        assert c.timeout == 30.0
+    assert server.last_request.headers["x-team"] == "a"
+
+
+def test_default_httpx_client_follow_redirects_false(server):
+    from openai_lite import APIResponseValidationError, DefaultHttpxClient
+
+    server.enqueue(Scripted(status=307, headers={"Location": server.url + "/models"}), path="/v1/files")
+    with OpenAI(api_key=API_KEY, base_url=server.url, max_retries=0,
+                http_client=DefaultHttpxClient(follow_redirects=False)) as c:
+        with pytest.raises(APIResponseValidationError):
+            c.files.list()
+    assert len(server.requests) == 1  # not followed
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"transport": object()}, "transport=.*not supported"),
+    ({"mounts": {}}, "mounts=.*not supported"),
+    ({"http2": True}, "http2=True is not supported"),
+    ({"bogus_option": 1}, "unexpected keyword argument 'bogus_option'"),
+    ({"proxy": "proxy.invalid"}, "proxy must be a URL"),
+])
+def test_default_httpx_client_refuses_what_requests_cannot_do(kwargs, message):
+    from openai_lite import DefaultHttpxClient
+
+    with pytest.raises((TypeError, ValueError), match=message):
+        DefaultHttpxClient(**kwargs)
+
+
+def test_default_httpx_client_pickles():
+    import pickle
+
+    from openai_lite import DefaultHttpxClient
+
+    session = pickle.loads(pickle.dumps(DefaultHttpxClient(timeout=12.0, limits={"max_connections": 3},
+                                                           follow_redirects=False)))
+    assert (session.timeout, session.pool_maxsize, session.follow_redirects) == (12.0, 3, False)

@@ -338,6 +338,20 @@ def pydantic_function_tool(model: Any, *, name: Optional[str] = None,
     return {"type": "function", "function": PydanticFunctionTool(definition, model)}
 
 
+def pydantic_responses_function_tool(model: Any, *, name: Optional[str] = None, description: Optional[str] = None,
+                                     defer_loading: Any = NOT_GIVEN) -> Dict[str, Any]:
+    """A strict Responses API function tool (the flat ``{"type": "function", "name": ...}`` form)
+    whose parameters are the fields of a pydantic model; ``responses.parse`` and
+    ``responses.stream`` turn calls of it into instances of ``model``. ``defer_loading`` (with a
+    tool-search tool) makes the function discoverable on demand."""
+    function = pydantic_function_tool(model, name=name, description=description)["function"]
+    tool = _ResponsesTool(dict({"type": "function"}, **function))
+    tool.model = model
+    if _given(defer_loading):
+        tool["defer_loading"] = defer_loading
+    return tool
+
+
 def _tool_kind(tool: Any) -> str:
     if _is_function_tool(tool):
         return "function"

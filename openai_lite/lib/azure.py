@@ -1,0 +1,9 @@
+"""``openai_lite.lib.azure``: the Azure client under openai-python's module path."""
+from typing import Callable
+
+from .._async import AsyncAzureOpenAI
+from .._azure import AzureOpenAI
+
+__all__ = ["AzureOpenAI", "AsyncAzureOpenAI", "AzureADTokenProvider"]
+
+AzureADTokenProvider = Callable[[], str]
