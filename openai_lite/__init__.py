@@ -10,6 +10,9 @@ from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Union
 
 from ._version import __title__, __version__
+from ._type_paths import install as _install_type_paths
+
+_install_type_paths()  # openai-python's module paths under openai_lite.types (resolved on first import)
 
 if TYPE_CHECKING:  # what editors and type checkers see; at run time these load lazily
     from ._azure import AzureOpenAI

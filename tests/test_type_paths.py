@@ -1,0 +1,135 @@
+"""openai-python's module paths under ``openai_lite.types`` (``types.chat.chat_completion``...).
+
+Every public module path of the pinned openai release (the committed table written by
+tools/openai_type_paths.py) imports here and has every name openai's module has. The walk
+needs no openai installed; when it is, the table is checked against it too.
+"""
+from __future__ import annotations
+
+import gzip
+import importlib
+import os
+import subprocess
+import sys
+
+import pytest
+
+import openai_lite
+from openai_lite import _type_paths
+from openai_lite._models import BaseModel
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _all_paths():
+    return sorted(_type_paths.table().items())
+
+
+def test_the_table_covers_the_pinned_release():
+    with gzip.open(os.path.join(ROOT, "openai_lite", "_openai_type_paths.txt.gz"), "rt") as fh:
+        header = fh.readline()
+    assert "openai 3.63.0" in header
+    paths = dict(_all_paths())
+    assert len(paths) > 1700
+    assert "ChatCompletion" in paths["chat.chat_completion"] and "ToolParam" in paths["responses.tool_param"]
+
+
+def test_every_module_path_imports_with_every_name():
+    missing = []
+    for where, names in _all_paths():
+        module = importlib.import_module("openai_lite.types." + where if where else "openai_lite.types")
+        for name in names:
+            if not hasattr(module, name):
+                missing.append("%s.%s" % (where, name))
+    assert missing == []
+
+
+def test_everyday_imports_of_openai_python_code():
+    from openai_lite.types import ChatModel, shared, shared_params  # noqa: F401
+    from openai_lite.types.beta import BetaResponseOutputItem  # noqa: F401
+    from openai_lite.types.chat import ChatCompletion, ChatCompletionMessageParam  # noqa: F401
+    from openai_lite.types.chat.chat_completion import ChatCompletion as Deep, Choice
+    from openai_lite.types.chat.chat_completion_message_param import ChatCompletionMessageParam as P  # noqa
+    from openai_lite.types.chat_model import ChatModel as CM  # noqa: F401
+    from openai_lite.types.responses import FunctionToolParam, Response  # noqa: F401
+    from openai_lite.types.responses.tool_param import ToolParam  # noqa: F401
+    from openai_lite.types.shared_params import Reasoning  # noqa: F401
+
+    assert Deep is ChatCompletion  # the generated type itself, not a copy
+    # a class openai-python nests in a field is the type ours wraps that field in
+    completion = Deep({"choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}}]})
+    assert isinstance(completion.choices[0], Choice)
+
+
+def test_names_without_a_generated_type_get_stand_ins_of_their_kind():
+    from openai_lite.types.chat.chat_completion_message_param import ChatCompletionMessageParam  # noqa
+    from openai_lite.types.responses.tool_param import Mcp
+
+    module = importlib.import_module("openai_lite.types.websocket_reconnection")
+    event = module.ReconnectingEvent  # a model no generated type has: an untyped model
+    assert issubclass(event, BaseModel) and event.__module__ == "openai_lite.types.websocket_reconnection"
+    assert event({"a": 1}).a == 1
+    assert module.ReconnectingEvent is event  # built once
+    assert Mcp(type="mcp", server_label="x") == {"type": "mcp", "server_label": "x"}  # a TypedDict
+
+
+def test_a_name_openai_does_not_have_is_an_attribute_error():
+    module = importlib.import_module("openai_lite.types.chat.chat_completion")
+    with pytest.raises(AttributeError, match="NoSuchType"):
+        module.NoSuchType
+    with pytest.raises(ImportError):
+        importlib.import_module("openai_lite.types.chat.no_such_module")
+
+
+def test_our_modules_keep_their_source_and_names():
+    import inspect
+
+    chat = importlib.import_module("openai_lite.types.chat")
+    assert "def __getattr__" in inspect.getsource(chat)
+    assert "ChatCompletion" in dir(chat) and "ChatCompletionMessageParam" in dir(chat)
+
+
+def test_import_openai_lite_reads_no_table():
+    code = ("import sys, openai_lite; from openai_lite import _type_paths as t; "
+            "print(t._table is None, 'gzip' in sys.modules, 'importlib.abc' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env=dict(os.environ, PYTHONPATH=ROOT))
+    assert out.stdout.split() == ["True", "False", "False"], out.stderr
+
+
+def test_the_table_matches_the_installed_openai():
+    openai = pytest.importorskip("openai")
+    if openai.__version__ != "3.63.0":
+        pytest.skip("the table is of openai 3.63.0, %s is installed" % openai.__version__)
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    try:
+        import openai_type_paths
+    finally:
+        sys.path.pop(0)
+    with gzip.open(os.path.join(ROOT, "openai_lite", "_openai_type_paths.txt.gz"), "rt", encoding="utf-8") as fh:
+        assert fh.read() == openai_type_paths.build(os.path.dirname(openai.__file__))
+
+
+def test_every_name_of_the_installed_openai_types_exists_here():
+    openai = pytest.importorskip("openai")
+    if openai.__version__ != "3.63.0":
+        pytest.skip("the table is of openai 3.63.0, %s is installed" % openai.__version__)
+    import pkgutil
+
+    import openai.types
+
+    # websocket helpers (functions) are not types: openai_lite has no websocket client
+    known = {"openai.types.websocket_reconnection.is_recoverable_close"}
+    missing, checked = [], 0
+    for info in pkgutil.walk_packages(openai.types.__path__, "openai.types."):
+        if any(part[:1] == "_" for part in info.name.split(".")):
+            continue
+        theirs = importlib.import_module(info.name)
+        names = getattr(theirs, "__all__", None) or [
+            k for k, v in vars(theirs).items() if k[:1] != "_" and getattr(v, "__module__", "") == info.name]
+        ours = importlib.import_module("openai_lite" + info.name[len("openai"):])
+        for name in names:
+            checked += 1
+            if not hasattr(ours, name) and "%s.%s" % (info.name, name) not in known:
+                missing.append("%s.%s" % (info.name, name))
+    assert checked > 5000 and missing == []
