@@ -17,8 +17,8 @@ Line format (sorted, one module per line)::
     chat ChatCompletion=chat.chat_completion ...
 
 ``name:k`` is defined in the module, ``k`` being ``m`` (a response model), ``p`` (a TypedDict
-request parameter) or ``a`` (a type alias, e.g. a union or a Literal); ``@Owner.field``: the class
-is the type of that field of ``Owner`` (a class of the same module). ``name=module``: the module
+request parameter) or ``a`` (a type alias, e.g. a union or a Literal); ``@Owner.field``: the model
+is the type of that field of ``Owner`` (a model of the same module). ``name=module``: the module
 re-exports the name defined in that module (``name=module:Other``: defined there as ``Other``).
 """
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _definitions(tree: ast.Module) -> Tuple[Optional[List[str]], Dict[str, str],
     owners: Dict[str, str] = {}
     for name, kind in kinds.items():
         places = [(owner, field) for owner, field in fields.get(name, ()) if owner != name and owner in kinds]
-        if kind != "a" and places:
+        if kind == "m" and places:  # a request TypedDict is a plain dict here: no field type to point at
             owners[name] = "%s.%s" % places[0]
     return exported, kinds, owners
 
