@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
         DefaultAsyncHttpx2Client, DefaultAsyncHttpxClient,
     )
     from ._files import file_from_path, to_file
-    from ._http_client import DefaultHttpx2Client, DefaultHttpxClient
+    from ._http_client import DEFAULT_CONNECTION_LIMITS, DefaultHttpx2Client, DefaultHttpxClient
+    from ._types import NoneType
     from .version import VERSION
     from . import auth, lib, pagination, providers, types, version
     from .lib.polling import PollTimeoutError
@@ -91,6 +92,7 @@ _LAZY = {
     "BedrockOpenAI": ".lib.bedrock", "AsyncBedrockOpenAI": ".lib.bedrock", "DataResidency": "._credentials",
     "pydantic_responses_function_tool": ".lib.structured", "file_from_path": "._files", "VERSION": ".version",
     "DefaultHttpxClient": "._http_client", "DefaultHttpx2Client": "._http_client",
+    "DEFAULT_CONNECTION_LIMITS": "._http_client", "NoneType": "._types",
 }
 # openai-python's asynchronous names: importable, failing on construction (this library is synchronous)
 _LAZY.update((name, "._async") for name in (

@@ -17,7 +17,7 @@ import requests
 
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout
 
-__all__ = ["HttpClient", "DefaultHttpxClient", "DefaultHttpx2Client"]
+__all__ = ["HttpClient", "DefaultHttpxClient", "DefaultHttpx2Client", "Limits", "DEFAULT_CONNECTION_LIMITS"]
 
 # Keywords of httpx.Client that cannot be carried over to requests, and why.
 _UNSUPPORTED = {
@@ -74,12 +74,31 @@ def _proxies(value: Any) -> Dict[str, str]:
     return out
 
 
+class Limits:
+    """``httpx.Limits``' shape, for ``DefaultHttpxClient(limits=...)``: requests keeps up to
+    ``max_keepalive_connections`` (else ``max_connections``) connections per host."""
+
+    def __init__(self, *, max_connections: Optional[int] = None, max_keepalive_connections: Optional[int] = None,
+                 keepalive_expiry: Optional[float] = 5.0) -> None:
+        self.max_connections = max_connections
+        self.max_keepalive_connections = max_keepalive_connections
+        self.keepalive_expiry = keepalive_expiry
+
+    def __repr__(self) -> str:
+        return "Limits(max_connections=%r, max_keepalive_connections=%r, keepalive_expiry=%r)" % (
+            self.max_connections, self.max_keepalive_connections, self.keepalive_expiry)
+
+
+DEFAULT_CONNECTION_LIMITS = Limits(max_connections=1000, max_keepalive_connections=100)
+
+
 def _pool_size(limits: Any) -> Optional[int]:
-    """``httpx.Limits(max_connections=..., max_keepalive_connections=...)`` (or a dict) -> pool size."""
+    """``httpx.Limits(max_connections=..., max_keepalive_connections=...)`` (or a dict) -> pool size:
+    the connections kept per host, which is what requests' pool size means."""
     if limits is None:
         return None
     get = limits.get if isinstance(limits, Mapping) else (lambda key: getattr(limits, key, None))
-    for key in ("max_connections", "max_keepalive_connections"):
+    for key in ("max_keepalive_connections", "max_connections"):
         value = get(key)
         if value is not None:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -67,6 +67,7 @@ def is_given(value: Any) -> bool:
     """False for ``NOT_GIVEN``/``not_given`` and ``omit``: a value that must not be sent."""
     return not isinstance(value, (NotGiven, Omit))
 
+NoneType = type(None)  # openai-python exports it (``cast_to=NoneType``: no body)
 Headers = Mapping[str, Union[str, Omit]]
 Query = Mapping[str, object]
 Body = object

@@ -406,6 +406,10 @@ def test_top_level_names_of_openai_python():
     assert openai_lite.pagination.SyncCursorPage is openai_lite.SyncCursorPage
     # submodules are attributes of the package, as openai-python's
     assert callable(openai_lite.providers.bedrock) and callable(openai_lite.auth.gcp_id_token_provider)
+    assert issubclass(openai_lite.OAuthError, openai_lite.AuthenticationError)
+    assert openai_lite.NoneType is type(None)
+    session = openai_lite.DefaultHttpxClient(limits=openai_lite.DEFAULT_CONNECTION_LIMITS)
+    assert session.pool_maxsize == 100  # the connections kept per host
     assert openai_lite.types.chat.ChatCompletion.__name__ == "ChatCompletion"
 
 
