@@ -10,9 +10,27 @@ from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Union
 
 from ._version import __title__, __version__
-from ._type_paths import install as _install_type_paths
 
-_install_type_paths()  # openai-python's module paths under openai_lite.types (resolved on first import)
+
+class _TypePathsHook:
+    """On the first import under ``openai_lite.types``, installs ``_type_paths``' finder (openai-python's
+    type module paths, ``openai_lite.types.chat.chat_completion``...); until then nothing is loaded."""
+
+    @staticmethod
+    def find_spec(fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname != "openai_lite.types" and not fullname.startswith("openai_lite.types."):
+            return None
+        from ._type_paths import install, _finder
+
+        install()
+        try:
+            _sys.meta_path.remove(_TypePathsHook)  # type: ignore[arg-type]
+        except ValueError:  # another thread got here first
+            pass
+        return _finder.find_spec(fullname, path, target)
+
+
+_sys.meta_path.insert(0, _TypePathsHook)  # type: ignore[arg-type]
 
 if TYPE_CHECKING:  # what editors and type checkers see; at run time these load lazily
     from ._azure import AzureOpenAI
@@ -85,7 +103,8 @@ _LAZY = {
     "SyncPage": "._pagination", "SyncCursorPage": "._pagination",
     "APIResponse": "._response", "LegacyAPIResponse": "._response", "BinaryResponseContent": "._response",
     "HttpxBinaryResponseContent": "._response",
-    "NOT_GIVEN": "._types", "NotGiven": "._types", "Omit": "._types", "omit": "._types", "not_given": "._types", "Timeout": "._types",
+    "NOT_GIVEN": "._types", "NotGiven": "._types", "Omit": "._types", "omit": "._types", "not_given": "._types",
+    "Timeout": "._types",
     "DEFAULT_TIMEOUT": "._types", "DEFAULT_MAX_RETRIES": "._types",
     "PollTimeoutError": ".lib.polling",
     "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",

@@ -533,3 +533,12 @@ def test_default_httpx_client_pickles():
     session = pickle.loads(pickle.dumps(DefaultHttpxClient(timeout=12.0, limits={"max_connections": 3},
                                                            follow_redirects=False)))
     assert (session.timeout, session.pool_maxsize, session.follow_redirects) == (12.0, 3, False)
+
+
+def test_constructor_takes_every_keyword_of_the_official_package():
+    openai = pytest.importorskip("openai")
+    import inspect
+
+    theirs = set(inspect.signature(openai.OpenAI.__init__).parameters)
+    ours = set(inspect.signature(OpenAI.__init__).parameters)
+    assert theirs <= ours, sorted(theirs - ours)
