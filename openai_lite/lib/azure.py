@@ -4,6 +4,7 @@ from typing import Callable
 from .._async import AsyncAzureOpenAI
 from .._azure import AzureOpenAI
 
-__all__ = ["AzureOpenAI", "AsyncAzureOpenAI", "AzureADTokenProvider"]
+__all__ = ["AzureOpenAI", "AsyncAzureOpenAI", "AzureADTokenProvider", "AsyncAzureADTokenProvider"]
 
 AzureADTokenProvider = Callable[[], str]
+AsyncAzureADTokenProvider = Callable[[], str]  # openai-python's name for an async provider (no async client here)

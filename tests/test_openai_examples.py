@@ -1,0 +1,125 @@
+"""openai-python's own examples run unchanged here, only the import line changed.
+
+The examples come from the pinned release's sdist at test time (``OPENAI_SDIST``: its .tar.gz or
+unpacked folder; otherwise ``pip download`` fetches it, and the test skips when it cannot); nothing
+of them is copied into this repository. Each sync example runs in a subprocess against the offline
+server plus ``tests/_api_fake.py``, with ``from openai`` / ``import openai`` rewritten to
+``openai_lite``. The ones that cannot run here are listed with the reason (README.rst says the same).
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+from openai_lite.testing import OfflineServer
+
+import _api_fake
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Examples that run, and what each needs beside the server.
+RUN = {
+    "azure.py": {}, "bedrock.py": {}, "demo.py": {}, "httpx2_client.py": {}, "image_stream.py": {},
+    "module_client.py": {}, "parsing.py": {}, "parsing_stream.py": {}, "parsing_tools.py": {},
+    "parsing_tools_stream.py": {}, "picture.py": {}, "responses_input_tokens.py": {},
+    "bedrock_runtime.py": {"env": {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"},
+                           "needs": "botocore"},
+    "uploads.py": {"args": ["{file}", "disk"]},
+    "responses/background.py": {}, "responses/background_streaming.py": {},
+    "responses/multi_agent_streaming.py": {}, "responses/streaming.py": {}, "responses/streaming_tools.py": {},
+    "responses/structured_outputs.py": {}, "responses/structured_outputs_tools.py": {},
+}
+# Examples that do not run here, and why (README.rst "Differences" lists the same).
+NOT_RUN = {
+    "async_demo.py": "asyncio client (AsyncOpenAI): openai_lite is synchronous",
+    "speech_to_text.py": "asyncio client (AsyncOpenAI) and a microphone",
+    "streaming.py": "its second half uses AsyncOpenAI (the sync half runs in demo.py's form)",
+    "azure_ad.py": "needs azure-identity and AsyncAzureOpenAI",
+    "mtls_httpx.py": "configures an httpx transport (mTLS here: OpenAI(cert=...))",
+    "mtls_httpx2.py": "configures an httpx2 transport (mTLS here: OpenAI(cert=...))",
+    "mtls_httpx_async.py": "asyncio and httpx", "mtls_httpx2_async.py": "asyncio and httpx2",
+    "x509_workload_identity.py": "X.509 workload identity is not supported",
+    "x509_workload_identity_async.py": "asyncio and X.509 workload identity",
+    "responses_websocket.py": "websockets are not supported",
+    "responses/background_async.py": "asyncio client", "responses/background_streaming_async.py": "asyncio client",
+    "responses/websocket.py": "websockets are not supported",
+    "responses/multi_agent_websocket.py": "websockets are not supported",
+}
+SKIPPED_FOLDERS = ("realtime", "live", "browser", "browser-use-demo", "computer-desktop")  # websockets, GUIs
+
+
+def _pinned_version() -> str:
+    with gzip.open(ROOT / "openai_lite" / "_openai_type_paths.txt.gz", "rt", encoding="utf-8") as fh:
+        return re.search(r"from openai (\S+):", fh.readline()).group(1)  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    version = _pinned_version()
+    given = os.environ.get("OPENAI_SDIST")
+    if given and Path(given).is_dir():
+        return Path(given) / "examples"
+    where = tmp_path_factory.mktemp("openai-sdist")
+    archive = Path(given) if given else None
+    if archive is None:
+        try:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                            "openai==%s" % version, "-d", str(where), "-q"], check=True, timeout=180,
+                           capture_output=True)
+        except (subprocess.SubprocessError, OSError) as exc:
+            pytest.skip("the openai %s sdist is not available (set OPENAI_SDIST): %s" % (version, exc))
+        archive = next(where.glob("openai-*.tar.gz"))
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if "/examples/" in m.name and m.isfile()]
+        tar.extractall(where, members=members)  # noqa: S202 - the package index's own archive
+    return next(where.glob("openai-*/examples"))
+
+
+@pytest.fixture(scope="module")
+def fake_api() -> OfflineServer:
+    with OfflineServer() as server:
+        _api_fake.install(server)
+        yield server
+
+
+def _rewritten(source: str) -> str:
+    source = re.sub(r"^(\s*)from openai(\.| )", r"\1from openai_lite\2", source, flags=re.M)
+    return re.sub(r"^(\s*)import openai\b", r"\1import openai_lite as openai", source, flags=re.M)
+
+
+def test_every_sync_example_is_run_or_listed(examples: Path) -> None:
+    found = {str(p.relative_to(examples)) for p in examples.rglob("*.py")
+             if p.parts[len(examples.parts)] not in SKIPPED_FOLDERS and p.name not in ("__init__.py",
+                                                                                      "test_examples.py")}
+    assert found == set(RUN) | set(NOT_RUN), (sorted(found - set(RUN) - set(NOT_RUN)),
+                                               sorted((set(RUN) | set(NOT_RUN)) - found))
+
+
+@pytest.mark.parametrize("name", sorted(RUN))
+def test_example_runs(name: str, examples: Path, fake_api: OfflineServer, tmp_path: Path) -> None:
+    for module in ("pydantic", "rich") + ((RUN[name]["needs"],) if "needs" in RUN[name] else ()):
+        pytest.importorskip(module)
+    script = tmp_path / Path(name).name
+    script.write_text(_rewritten((examples / name).read_text(encoding="utf-8")), encoding="utf-8")
+    upload = tmp_path / "upload.txt"
+    upload.write_bytes(b"openai_lite example upload\n" * 4096)
+    env: Dict[str, str] = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(examples)]), OPENAI_API_KEY="sk-example",
+        OPENAI_BASE_URL=fake_api.url, AZURE_OPENAI_ENDPOINT=fake_api.root_url, AZURE_OPENAI_API_KEY="azure-key",
+        OPENAI_API_VERSION="2024-10-21", AZURE_OPENAI_DEPLOYMENT_NAME="deployment", AWS_REGION="us-east-1",
+        AWS_BEARER_TOKEN_BEDROCK="bedrock-token", AWS_BEDROCK_BASE_URL=fake_api.url, BEDROCK_MODEL="model",
+        BEDROCK_RESPONSES_MODEL="model", AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+        **RUN[name].get("env", {}))
+    args = [a.format(file=upload) for a in RUN[name].get("args", [])]
+    result = subprocess.run([sys.executable, str(script)] + args, env=env, cwd=str(tmp_path),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
