@@ -108,12 +108,8 @@ def _pool_size(limits: Any) -> Optional[int]:
 
 
 def _timeout(value: Any) -> Any:
-    if hasattr(value, "connect") and hasattr(value, "read") and not isinstance(value, Timeout):
-        # an httpx.Timeout: the same four figures
-        return Timeout(connect=value.connect, read=value.read, write=getattr(value, "write", None),
-                       pool=getattr(value, "pool", None))
-    Timeout(value)  # a bad value fails here, naming itself
-    return value
+    converted = Timeout(value)  # an httpx.Timeout becomes ours; a bad value fails here, naming itself
+    return value if isinstance(value, (int, float)) or value is None else converted
 
 
 def DefaultHttpxClient(**kwargs: Any) -> HttpClient:  # noqa: N802 - openai-python's name

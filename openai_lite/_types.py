@@ -85,8 +85,9 @@ class Timeout:
 
     def __init__(self, timeout: Any = NOT_GIVEN, *, connect: Any = NOT_GIVEN, read: Any = NOT_GIVEN,
                  write: Any = NOT_GIVEN, pool: Any = NOT_GIVEN) -> None:
-        if isinstance(timeout, Timeout):
-            base = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        if isinstance(timeout, Timeout) or (hasattr(timeout, "connect") and hasattr(timeout, "read")):
+            # ours, or an httpx.Timeout from code written for openai-python: the same four figures
+            base = (timeout.connect, timeout.read, getattr(timeout, "write", None), getattr(timeout, "pool", None))
         elif isinstance(timeout, tuple):
             base = tuple(timeout) + (None,) * (4 - len(timeout))  # type: ignore[assignment]
             if len(timeout) == 2:  # requests style (connect, read): read bounds writes too

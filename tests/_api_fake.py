@@ -259,11 +259,23 @@ class UploadsFake:
         return Scripted(json=upload)
 
 
+# -- an Assistants run, streamed (a recorded stream of the API) ------------------------------------------
+
+
+def _run_stream(server: OfflineServer, request: Any, match: Any) -> Scripted:
+    from pathlib import Path
+
+    body = (Path(__file__).parent / "fixtures" / "streams" / "assistants_run.sse").read_bytes()
+    return Scripted(chunks=[piece + b"\n\n" for piece in body.split(b"\n\n") if piece], chunked=True,
+                    content_type=SSE)
+
+
 def install(server: OfflineServer) -> ResponsesFake:
     """Add the fake's routes to ``server`` (the offline server's own routes answer the rest)."""
     server.add_route("POST", r"/v1/chat/completions", _chat)
     server.add_route("POST", r"/v1/images/generations", _images)
     UploadsFake().install(server)
+    server.add_route("POST", r"/v1/threads/(?P<thread>[^/]+)/runs", _run_stream)
     fake = ResponsesFake()
     fake.install(server)
     return fake

@@ -542,3 +542,16 @@ def test_constructor_takes_every_keyword_of_the_official_package():
     theirs = set(inspect.signature(openai.OpenAI.__init__).parameters)
     ours = set(inspect.signature(OpenAI.__init__).parameters)
     assert theirs <= ours, sorted(theirs - ours)
+
+
+def test_an_httpx_timeout_object_is_understood(server):
+    class HttpxLikeTimeout:  # httpx.Timeout's four attributes, as code for openai-python passes it
+        connect, read, write, pool = 2.0, 5.0, 10.0, 60.0
+
+    from openai_lite import Timeout
+
+    client = OpenAI(api_key=API_KEY, base_url=server.url, timeout=HttpxLikeTimeout())
+    assert Timeout(client.timeout) == Timeout(connect=2.0, read=5.0, write=10.0, pool=60.0)
+    assert client.with_options(timeout=HttpxLikeTimeout()).models.list().data
+    httpx = pytest.importorskip("httpx")
+    assert Timeout(httpx.Timeout(60.0, read=5.0, write=10.0, connect=2.0)).as_tuple() == (2.0, 5.0, 10.0, 60.0)

@@ -1,6 +1,7 @@
-"""openai-python's own examples run unchanged here, only the import line changed.
+"""openai-python's own examples, and the snippets of its README.md and helpers.md, run unchanged
+here, only the import line changed.
 
-The examples come from the pinned release's sdist at test time (``OPENAI_SDIST``: its .tar.gz or
+They come from the pinned release's sdist at test time (``OPENAI_SDIST``: its .tar.gz or
 unpacked folder; otherwise ``pip download`` fetches it, and the test skips when it cannot); nothing
 of them is copied into this repository. Each sync example runs in a subprocess against the offline
 server plus ``tests/_api_fake.py``, with ``from openai`` / ``import openai`` rewritten to
@@ -78,7 +79,8 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
             pytest.skip("the openai %s sdist is not available (set OPENAI_SDIST): %s" % (version, exc))
         archive = next(where.glob("openai-*.tar.gz"))
     with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers() if "/examples/" in m.name and m.isfile()]
+        members = [m for m in tar.getmembers() if m.isfile() and (
+            "/examples/" in m.name or m.name.count("/") == 1 and m.name.endswith(("/README.md", "/helpers.md")))]
         tar.extractall(where, members=members)  # noqa: S202 - the package index's own archive
     return next(where.glob("openai-*/examples"))
 
@@ -123,3 +125,48 @@ def test_example_runs(name: str, examples: Path, fake_api: OfflineServer, tmp_pa
     result = subprocess.run([sys.executable, str(script)] + args, env=env, cwd=str(tmp_path),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+# -- README.md and helpers.md ------------------------------------------------------------------------------
+
+# Code blocks (by position in the pinned release's file) that import openai and run without await.
+DOC_BLOCKS = {"README.md": 32, "helpers.md": 24}  # how many python blocks each has (a new release: review)
+DOC_NOT_RUN = {
+    ("README.md", 1): "needs a Kubernetes pod (its service-account token file)",
+    ("README.md", 6): "mTLS through an httpx2 transport and certificates from the environment",
+    ("README.md", 14): "asyncio client (AsyncOpenAI)",
+    ("README.md", 20): "a Flask app (webhooks)", ("README.md", 21): "a Flask app (webhooks)",
+    ("README.md", 28): "an httpx2 transport (local_address): requests has no counterpart",
+    ("README.md", 30): "mTLS through an httpx2 transport", ("README.md", 31): "mTLS through an httpx2 transport",
+}
+# The snippet uses ``openai.OpenAI()`` without importing openai: the test adds the import.
+DOC_PRELUDE = {("helpers.md", 0): "import openai\n"}
+
+
+def _doc_blocks(root: Path, name: str) -> list:
+    return re.findall(r"```python\n(.*?)```", (root / name).read_text(encoding="utf-8"), re.S)
+
+
+@pytest.mark.parametrize("doc", sorted(DOC_BLOCKS))
+def test_doc_snippets_run(doc: str, examples: Path, fake_api: OfflineServer, tmp_path: Path) -> None:
+    pytest.importorskip("pydantic")
+    blocks = _doc_blocks(examples.parent, doc)
+    assert len(blocks) == DOC_BLOCKS[doc], "the %s of this release has other snippets: review the lists" % doc
+    (tmp_path / "path" / "to").mkdir(parents=True)
+    (tmp_path / "path" / "to" / "image.png").write_bytes(_api_fake.PNG)
+    (tmp_path / "input.jsonl").write_bytes(b'{"custom_id": "1", "method": "POST", "url": "/v1/responses"}\n')
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OPENAI_API_KEY="sk-example", OPENAI_BASE_URL=fake_api.url)
+    failed = []
+    ran = 0
+    for index, block in enumerate(blocks):
+        if (doc, index) in DOC_NOT_RUN or not re.search(r"^(from openai|import openai)", block, re.M) \
+                or "await " in block:
+            continue
+        script = tmp_path / ("%s_%d.py" % (doc[:-3], index))
+        script.write_text(_rewritten(DOC_PRELUDE.get((doc, index), "") + block), encoding="utf-8")
+        result = subprocess.run([sys.executable, str(script)], env=env, cwd=str(tmp_path), capture_output=True,
+                                text=True, timeout=120)
+        ran += 1
+        if result.returncode != 0:
+            failed.append("%s block %d: %s" % (doc, index, (result.stderr.strip().splitlines() or [""])[-1]))
+    assert failed == [] and ran > 0
