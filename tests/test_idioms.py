@@ -379,7 +379,7 @@ def test_helpers_take_every_parameter_of_the_official_package(client, helper):
         return obj
 
     missing = _parameters(get(official)) - _parameters(get(client))
-    # responses.create and its helpers: the three parameters of 3.63 that the generated create does
+    # responses.create and its helpers: the three parameters of the pinned release that the generated create does
     # not have yet (the surface issue adds them to create); the helpers already take them
     if helper == "responses.create":
         missing -= {"access_programs", "background_options", "image"}

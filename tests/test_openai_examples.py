@@ -9,7 +9,6 @@ server plus ``tests/_api_fake.py``, with ``from openai`` / ``import openai`` rew
 """
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import subprocess
@@ -58,8 +57,9 @@ SKIPPED_FOLDERS = ("realtime", "live", "browser", "browser-use-demo", "computer-
 
 
 def _pinned_version() -> str:
-    with gzip.open(ROOT / "openai_lite" / "_openai_type_paths.txt.gz", "rt", encoding="utf-8") as fh:
-        return re.search(r"from openai (\S+):", fh.readline()).group(1)  # type: ignore[union-attr]
+    """The pinned openai release (tools/openai-release.txt, its one home)."""
+    with open(ROOT / "tools" / "openai-release.txt", encoding="utf-8") as fh:
+        return next(line.strip() for line in fh if line.strip() and not line.startswith("#"))
 
 
 @pytest.fixture(scope="module")
