@@ -49,7 +49,8 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     )
     from ._files import file_from_path, to_file
     from ._http_client import DEFAULT_CONNECTION_LIMITS, DefaultHttpx2Client, DefaultHttpxClient
-    from ._types import NoneType
+    from ._http_client import Transport
+    from ._types import NoneType, ProxiesTypes, RequestOptions, override
     from .version import VERSION
     from . import auth, lib, pagination, providers, types, version
     from .lib.polling import PollTimeoutError
@@ -112,6 +113,7 @@ _LAZY = {
     "pydantic_responses_function_tool": ".lib.structured", "file_from_path": "._files", "VERSION": ".version",
     "DefaultHttpxClient": "._http_client", "DefaultHttpx2Client": "._http_client",
     "DEFAULT_CONNECTION_LIMITS": "._http_client", "NoneType": "._types",
+    "ProxiesTypes": "._types", "RequestOptions": "._types", "override": "._types", "Transport": "._http_client",
 }
 # openai-python's asynchronous names: importable, failing on construction (this library is synchronous)
 _LAZY.update((name, "._async") for name in (

@@ -89,6 +89,9 @@ def _session_from(http_session: Any, http_client: Any) -> Optional[requests.Sess
     return session
 
 
+_USER_AGENT = "OpenAI/Python openai_lite/%s" % __version__
+
+
 def _session_defaults(session: Any, timeout: Any, pool_maxsize: int) -> Any:
     """(timeout, pool_maxsize): a session made by ``DefaultHttpxClient(timeout=..., limits=...)``
     carries both; the client's own arguments win."""
@@ -199,7 +202,7 @@ class OpenAI(ClientResources):
         self._timeout = to_requests_timeout(options.timeout)
         headers = {
             "Accept": "application/json",
-            "User-Agent": "OpenAI/Python openai_lite/%s" % __version__,
+            "User-Agent": _USER_AGENT,
         }
         if options.organization:
             headers["OpenAI-Organization"] = options.organization
@@ -231,6 +234,21 @@ class OpenAI(ClientResources):
     @property
     def http_session(self) -> requests.Session:
         return self._transport.session
+
+    @property
+    def user_agent(self) -> str:
+        return _USER_AGENT
+
+    @property
+    def auth_headers(self) -> Dict[str, str]:
+        """The credential headers a request gets now (a callable ``api_key`` is called)."""
+        return self._auth_headers("api")
+
+    custom_auth = None  # openai-python's httpx auth hook: none here (a callable api_key or a provider)
+
+    def platform_headers(self) -> Dict[str, str]:
+        """openai-python sends ``X-Stainless-*`` platform headers; this library sends none."""
+        return {}
 
     def copy(
         self,

@@ -17,7 +17,12 @@ import requests
 
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout
 
-__all__ = ["HttpClient", "DefaultHttpxClient", "DefaultHttpx2Client", "Limits", "DEFAULT_CONNECTION_LIMITS"]
+__all__ = ["HttpClient", "DefaultHttpxClient", "DefaultHttpx2Client", "Limits", "DEFAULT_CONNECTION_LIMITS",
+           "Transport"]
+
+# openai-python's ``Transport`` is httpx's transport class; a requests adapter plays that part here
+# (mount one on a Session: ``session.mount("https://", adapter)``).
+Transport = requests.adapters.BaseAdapter
 
 # Keywords of httpx.Client that cannot be carried over to requests, and why.
 _UNSUPPORTED = {

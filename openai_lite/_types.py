@@ -68,6 +68,7 @@ def is_given(value: Any) -> bool:
     return not isinstance(value, (NotGiven, Omit))
 
 NoneType = type(None)  # openai-python exports it (``cast_to=NoneType``: no body)
+ProxiesTypes = Union[str, Dict[str, str]]  # a proxy URL, or requests' {"https": url, ...}
 Headers = Mapping[str, Union[str, Omit]]
 Query = Mapping[str, object]
 Body = object
@@ -160,3 +161,31 @@ def given_args(args: Mapping[str, Any], *leave: str) -> Dict[str, Any]:
     extras and the names in ``leave`` are dropped. One list of parameters, the signature's."""
     return {k: v for k, v in args.items()
             if not isinstance(v, (NotGiven, Omit)) and k not in _NOT_API_PARAMS and k not in leave}
+
+
+try:
+    from typing import TypedDict as _TypedDict
+except ImportError:  # pragma: no cover - Python 3.8 has it
+    _TypedDict = dict  # type: ignore[misc,assignment]
+
+
+class RequestOptions(_TypedDict, total=False):
+    """openai-python's per-call options (``client.get(..., options=...)``): ``headers``, ``max_retries``,
+    ``timeout``, ``params``, ``extra_json``."""
+
+    headers: Mapping[str, str]
+    max_retries: int
+    timeout: Any
+    params: Mapping[str, object]
+    extra_json: Mapping[str, object]
+
+
+def override(function: Any) -> Any:
+    """``typing_extensions.override``, which openai-python re-exports: marks a method as overriding
+    (checkers read it; at run time it only sets ``__override__``)."""
+    try:
+        function.__override__ = True
+    except (AttributeError, TypeError):
+        pass
+    return function
+

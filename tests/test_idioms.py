@@ -555,3 +555,31 @@ def test_an_httpx_timeout_object_is_understood(server):
     assert client.with_options(timeout=HttpxLikeTimeout()).models.list().data
     httpx = pytest.importorskip("httpx")
     assert Timeout(httpx.Timeout(60.0, read=5.0, write=10.0, connect=2.0)).as_tuple() == (2.0, 5.0, 10.0, 60.0)
+
+
+def test_client_attributes_and_typing_names_of_openai_python(server):
+    import requests as _requests
+
+    from openai_lite import ProxiesTypes, RequestOptions, Transport, override  # noqa: F401
+
+    client = OpenAI(api_key=API_KEY, base_url=server.url)
+    assert client.user_agent.startswith("OpenAI/Python openai_lite/")
+    assert client.auth_headers == {"Authorization": "Bearer " + API_KEY}
+    assert client.custom_auth is None and client.platform_headers() == {}
+    client.models.list()
+    assert server.last_request.headers["user-agent"] == client.user_agent
+    assert Transport is _requests.adapters.BaseAdapter
+
+    class Base:
+        def name(self) -> str:
+            return "base"
+
+    class Child(Base):
+        @override
+        def name(self) -> str:
+            return "child"
+
+    assert Child().name() == "child" and Child.name.__override__ is True
+    options: RequestOptions = {"headers": {"X-A": "1"}, "max_retries": 0}
+    assert client.get("/models", cast_to=object, options=options)["object"] == "list"
+    assert server.last_request.headers["x-a"] == "1"
