@@ -420,16 +420,6 @@ def test_async_names_import_but_refuse_construction(name):
         cls(api_key=API_KEY)
 
 
-def test_unimplemented_providers_and_workload_identity_say_so():
-    from openai_lite.auth import k8s_service_account_token_provider
-    from openai_lite.providers import bedrock
-
-    with pytest.raises(NotImplementedError, match="Bedrock"):
-        bedrock(region="us-east-1")
-    with pytest.raises(NotImplementedError, match="workload identity"):
-        k8s_service_account_token_provider()
-
-
 def test_file_from_path_uploads_the_file(client, server, tmp_path):
     from openai_lite import file_from_path
 
