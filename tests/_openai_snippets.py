@@ -186,7 +186,8 @@ def rewrite_imports(source: str) -> str:
 
 _ASYNC = re.compile(r"\basync\s+(def|with|for)\b|\bawait\b|\bAsync[A-Z]\w*|\basyncio\b")
 _WEBSOCKET = re.compile(r"websocket|realtime|\.connect\(", re.IGNORECASE)
-_HTTPX = re.compile(r"^\s*(import|from)\s+(httpx|httpx2|aiohttp|httpx_aiohttp)\b|DefaultHttpx", re.MULTILINE)
+# (DefaultHttpxClient / DefaultHttpx2Client alone are no rule: they build a requests.Session here)
+_HTTPX = re.compile(r"^\s*(import|from)\s+(httpx|httpx2|aiohttp|httpx_aiohttp)\b", re.MULTILINE)
 
 
 def not_run_reason(snippet: Snippet) -> Optional[str]:

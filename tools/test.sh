@@ -32,8 +32,7 @@ fi
 export PRISM_BIN="$PWD/.prism/node_modules/.bin/prism"
 
 PYTEST_ARGS=("$@")
-# pydantic and jsonschema only in the newest suite: the oldest proves nothing needs them (rich too:
-# openai-python's examples, run by tests/test_openai_examples.py, print with it).
+# pydantic and jsonschema only in the newest suite: the oldest proves nothing needs them.
 # botocore (the bedrock extra, SigV4) only in the newest suite: the oldest proves bearer tokens need nothing more.
 # The type checks (pyright and mypy from the typecheck extra; tests/test_types.py) run in the newest only.
 # The official openai package, pinned in tools/openai-release.txt, is the differential test's reference
@@ -44,7 +43,7 @@ wants() { case " $SUITES " in *" $1 "*) return 0;; *) return 1;; esac; }
 # (`if`, not `wants X && suite X`: a function called inside && runs with `set -e` switched off.)
 if wants newest; then
   OPENAI_LITE_REQUIRE_OPENAI=1 EXTRAS=test,typecheck,bedrock suite newest --upgrade "requests" "urllib3>=2" "pydantic>=2" \
-    jsonschema rich "openai==$OPENAI_RELEASE"
+    jsonschema "openai==$OPENAI_RELEASE"
 fi
 if wants oldest; then
   EXTRAS=test OPENAI_LITE_SKIP_TYPECHECK=1 suite oldest "requests==2.25.1" "urllib3>=1.26,<1.27"
