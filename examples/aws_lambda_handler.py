@@ -30,7 +30,7 @@ calls the real API, otherwise openai_lite's offline server.
 import json
 import os
 import time
-from typing import TYPE_CHECKING, Any, Dict, List
+from typing import TYPE_CHECKING, List
 
 from openai_lite import OpenAI
 
@@ -84,8 +84,10 @@ def handler(event, context=None):
     model = request.get("model") or DEFAULT_MODEL
     messages: "List[ChatCompletionMessageParam]" = [{"role": "user", "content": prompt}]
     client = get_client()
-    timeout = _time_left(context)
-    options: "Dict[str, Any]" = {"timeout": timeout} if timeout is not None else {}
+    time_left = _time_left(context)
+    if time_left is not None:
+        # one budget for the whole call: connecting, every read, retries and their waits, the stream
+        client = client.with_options(deadline=time_left)
     started = time.monotonic()
 
     from openai_lite import APIError
@@ -95,7 +97,7 @@ def handler(event, context=None):
             parts = []
             first_token_s = None
             chunks = 0
-            stream = client.chat.completions.create(model=model, messages=messages, stream=True, **options)
+            stream = client.chat.completions.create(model=model, messages=messages, stream=True)
             for chunk in stream:
                 chunks += 1
                 if chunk.choices and chunk.choices[0].delta.content:
@@ -107,7 +109,7 @@ def handler(event, context=None):
                 "first_token_s": None if first_token_s is None else round(first_token_s, 3),
                 "total_s": round(time.monotonic() - started, 3),
             })
-        completion = client.chat.completions.create(model=model, messages=messages, **options)
+        completion = client.chat.completions.create(model=model, messages=messages)
         return _reply(200, {
             "text": completion.choices[0].message.content, "model": completion.model, "stream": False,
             "request_id": completion._request_id,

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 import requests
 
@@ -175,6 +175,8 @@ class AzureOpenAI(OpenAI):
             raise OpenAIError("Configure `provider` on `OpenAI`, not on `AzureOpenAI.with_options()`.")
         if workload_identity is not None:
             raise _azure_workload_identity_error()
+    def _extra_secrets(self) -> List[str]:
+        return [self._azure_ad_token] if isinstance(self._azure_ad_token, str) else []
 
     def _copy_extra(self, clone: OpenAI) -> None:
         for name, value in self._azure_state().items():

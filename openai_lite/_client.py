@@ -12,17 +12,23 @@ import collections.abc
 import json
 import os
 import re
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
+from urllib.parse import urlsplit
+from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar, Union
 
 import requests
-from requests.cookies import RequestsCookieJar
 from requests.hooks import default_hooks
 from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity, requote_uri
 
+from . import _compat
+from ._deadline import check_deadline
 from ._encoding import dump_json, encode_query, format_path, merge_body
-from ._exceptions import APIResponseValidationError, OpenAIError, status_error_from_response
-from ._logging import log, redact_headers, setup_from_env
+from ._deadline import Deadline, watch
+from ._exceptions import (
+    APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError, status_error_from_response,
+)
+from ._limits import DEFAULT_LIMITS, Limits, read_error_body
+from ._logging import log, redact_headers, scrub, secrets_in_headers, setup_from_env
 from ._models import construct, resolve_model
 from ._options import Call, ClientOptions
 from ._retry import RetryPolicy
@@ -35,13 +41,37 @@ __all__ = ["OpenAI", "Client"]
 
 _Client = TypeVar("_Client", bound="OpenAI")
 
-_MAX_ERROR_BODY = 1024 * 1024
-
 
 def _check_base_url(url: str) -> str:
     if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
         raise ValueError("base_url must be an absolute http:// or https:// URL, got %r" % (url,))
+    parts = urlsplit(url)
+    if parts.query or parts.fragment or url.rstrip("/").endswith(("?", "#")):
+        # paths are appended to base_url: a query or fragment would swallow them
+        raise ValueError("base_url must not have a query (?...) or fragment (#...), got %r; pass query "
+                         "parameters as default_query" % (url,))
+    if not parts.hostname:
+        raise ValueError("base_url has no host, got %r" % (url,))
     return url.rstrip("/")
+
+
+# RFC 9110 token characters: what a header name may be made of
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_HEADER_VALUE_BREAK = re.compile(r"[\r\n\x00]")
+
+
+def _check_header(name: Any, value: str, where: str) -> None:
+    """A header HTTP can carry, or a ValueError naming it; the value is never shown (it may be a key)."""
+    if not isinstance(name, str) or _HEADER_NAME.match(name) is None:
+        raise ValueError("%s: %r is not a valid HTTP header name" % (where, name))
+    if _HEADER_VALUE_BREAK.search(value) is not None:
+        raise ValueError("%s: the value of header %r has a line break or NUL character, which an HTTP header "
+                         "cannot carry (the value is not shown here)" % (where, name))
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError("%s: the value of header %r has characters outside latin-1, which an HTTP header "
+                         "cannot carry; encode it first (the value is not shown here)" % (where, name)) from None
 
 
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]|^\s|\s$")
@@ -57,6 +87,14 @@ def _check_credential(value: str, what: str) -> str:
     except UnicodeEncodeError:
         raise OpenAIError("The %s has characters an HTTP header cannot carry (the value is not shown here)"
                           % what) from None
+    return value
+
+
+def _check_limits(value: Any) -> Limits:
+    if value is None:
+        return DEFAULT_LIMITS
+    if not isinstance(value, Limits):
+        raise TypeError("limits must be an openai_lite.Limits, not %s" % type(value).__name__)
     return value
 
 
@@ -135,6 +173,8 @@ class OpenAI(ClientResources):
         verify: Union[bool, str, None] = None,
         cert: Union[str, tuple, None] = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        limits: Optional[Limits] = None,
+        deadline: Any = None,
         _strict_response_validation: bool = False,
         _enforce_credentials: bool = True,
     ) -> None:
@@ -180,6 +220,8 @@ class OpenAI(ClientResources):
             workload_identity=workload_identity,
             provider=provider,
             data_residency=data_residency,
+            limits=_check_limits(limits),
+            deadline=check_deadline(deadline),
         )
         transport = Transport(session=session,
                               proxies=dict(proxies) if proxies is not None else None,
@@ -200,6 +242,7 @@ class OpenAI(ClientResources):
         self._base_url = _check_base_url(options.base_url)
         self._plain_base = _is_plain_url(self._base_url)
         self._timeout = to_requests_timeout(options.timeout)
+        self._limits = options.limits or DEFAULT_LIMITS
         headers = {
             "Accept": "application/json",
             "User-Agent": _USER_AGENT,
@@ -208,7 +251,7 @@ class OpenAI(ClientResources):
             headers["OpenAI-Organization"] = options.organization
         if options.project:
             headers["OpenAI-Project"] = options.project
-        _apply_headers(headers, options.default_headers)
+        _apply_headers(headers, options.default_headers, "default_headers")
         self._static_headers = headers
 
     # -- configuration, as openai-python names it ---------------------------------------------
@@ -222,6 +265,8 @@ class OpenAI(ClientResources):
     timeout = property(lambda self: self._options.timeout)
     max_retries = property(lambda self: self._options.max_retries)
     default_query = property(lambda self: dict(self._options.default_query))
+    limits = property(lambda self: self._limits)
+    deadline = property(lambda self: self._options.deadline)
 
     @property
     def base_url(self) -> str:
@@ -271,6 +316,8 @@ class OpenAI(ClientResources):
         workload_identity: Optional[Mapping[str, Any]] = None,
         provider: Any = NOT_GIVEN,
         data_residency: Optional[str] = None,
+        limits: Optional[Limits] = None,
+        deadline: Any = NOT_GIVEN,
         _enforce_credentials: Optional[bool] = None,
         _extra_kwargs: Mapping[str, Any] = {},
     ) -> "OpenAI":
@@ -304,6 +351,8 @@ class OpenAI(ClientResources):
             "workload_identity": old.workload_identity,
             "provider": old.provider,
             "data_residency": old.data_residency if base_url is None else None,
+            "limits": _check_limits(limits) if limits is not None else old.limits,
+            "deadline": old.deadline if deadline is NOT_GIVEN else check_deadline(deadline),
         }
         if (workload_identity is not None or provider is not NOT_GIVEN or data_residency is not None
                 or old.provider is not None or (api_key is not None and old.workload_identity is not None)):
@@ -337,7 +386,8 @@ class OpenAI(ClientResources):
         """Subclasses (Azure) carry their own settings over to copies."""
 
     def close(self) -> None:
-        """Close the connection pool (only when the client created its own session)."""
+        """End the streams this client (and its copies) still have open, close the connection pool
+        (only when the client created its own session); later calls raise ``OpenAIError``."""
         self._transport.close()
 
     def __enter__(self: _Client) -> _Client:
@@ -432,6 +482,7 @@ class OpenAI(ClientResources):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Any = NOT_GIVEN,
+        deadline: Any = NOT_GIVEN,
     ) -> Any:
         _check_mapping(extra_headers, "extra_headers")
         _check_mapping(extra_query, "extra_query")
@@ -455,7 +506,7 @@ class OpenAI(ClientResources):
                     body=merge_body(body, extra_body) if (body is not None or extra_body) else None,
                     files=files, headers=headers, cast_to=cast_to, page=page, stream=stream is True,
                     stream_cls=stream_cls, stream_cast_to=stream_cast_to, binary=binary, auth=auth,
-                    timeout=timeout)
+                    timeout=timeout, deadline=deadline if deadline is NOT_GIVEN else check_deadline(deadline))
         return self._execute(call, mode)
 
     def get(self, path: str, *, cast_to: Any = None, query: Optional[Mapping[str, Any]] = None,
@@ -521,14 +572,47 @@ class OpenAI(ClientResources):
             timeout = opts.pop("timeout")
         extra_body = opts.pop("extra_json", None)
         max_retries = opts.pop("max_retries", NOT_GIVEN)
+        deadline = opts.pop("deadline", NOT_GIVEN)
         if opts:
             raise TypeError("unknown request option(s): %s" % ", ".join(sorted(opts)))
         client = self if max_retries is NOT_GIVEN else self.with_options(max_retries=max_retries)
         return client._request(method, path, body=body, files=files, cast_to=cast_to, query=query or None,
                                headers=headers or None, stream=stream, stream_cls=stream_cls, timeout=timeout,
-                               extra_body=extra_body)
+                               extra_body=extra_body, deadline=deadline)
+
+    def _known_secrets(self, headers: Any = None, url: Optional[str] = None) -> List[str]:
+        """Every credential this client knows: its keys, the request's secret headers, proxy passwords."""
+        options = self._options
+        found = [value for value in (options.api_key, options.admin_api_key, options.webhook_secret)
+                 if isinstance(value, str)]
+        found += self._extra_secrets()
+        found += secrets_in_headers(headers)
+        try:
+            found += self._transport.proxy_secrets(url or self._base_url)
+        except Exception:  # noqa: BLE001 - a proxy setting that cannot be read holds nothing to hide
+            pass
+        return found
+
+    def _extra_secrets(self) -> List[str]:
+        """Subclasses (Azure) add the credentials only they know."""
+        return []
+
+    def _scrub(self, exc: BaseException, request: Any = None) -> BaseException:
+        """``exc`` with every credential the client knows removed from its text (on the way out)."""
+        return scrub(exc, self._known_secrets(getattr(request, "headers", None), getattr(request, "url", None)))
 
     def _execute(self, call: Call, mode: str = "parsed") -> Any:
+        try:
+            return self._send(call, mode)
+        except Exception as exc:
+            self._scrub(exc, getattr(exc, "request", None))
+            raise
+
+    def _send(self, call: Call, mode: str) -> Any:
+        if self._transport.closed:
+            raise OpenAIError("This client was closed (close() or the end of its `with` block) and makes no more "
+                              "calls; create a new client")
+        deadline = Deadline.start(self._options.deadline if call.deadline is NOT_GIVEN else call.deadline)
         prepared = self._prepare(call)
         timeout = self._timeout if call.timeout is NOT_GIVEN else to_requests_timeout(call.timeout)
         max_retries = self._options.max_retries if call.max_retries is NOT_GIVEN else call.max_retries
@@ -538,15 +622,26 @@ class OpenAI(ClientResources):
 
             def refresh(auth: str = call.auth) -> None:
                 live.refresh(self._auth_headers(auth))
-        retries = _shared_policy(max_retries) if refresh is None else RetryPolicy.build(max_retries, refresh)
+        if deadline is not None:
+            if deadline.expired():
+                raise APITimeoutError(prepared, message="Request timed out (deadline reached).")
+            timeout = deadline.timeout(timeout)  # one Timeout per call: the retry policy shrinks it
+            retries = RetryPolicy.build(max_retries, refresh, deadline, timeout)
+        else:
+            retries = _shared_policy(max_retries) if refresh is None else RetryPolicy.build(max_retries, refresh)
         if log.isEnabledFor(10):
             log.debug("Request: %s %s headers=%s", prepared.method, prepared.url, redact_headers(prepared.headers))
         # .with_raw_response reads a binary body whole, as openai-python
         stream = call.stream or (call.binary and mode != "raw") or mode == "streaming"
         try:
-            response = self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream)
+            response = self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream,
+                                            limits=self._limits, deadline=deadline)
             if response.status_code == 401 and self._credentials is not None:
                 response = self._resend_unauthorized(prepared, response, refresh, timeout, retries, stream)
+        except APIConnectionError as exc:
+            if deadline is not None and deadline.expired() and not isinstance(exc, APITimeoutError):
+                raise APITimeoutError(prepared, message="Request timed out (deadline reached).") from exc
+            raise
         finally:
             if call.files is not None and hasattr(prepared.body, "close"):
                 prepared.body.close()  # a multipart body: let go of file handles it opened
@@ -554,9 +649,24 @@ class OpenAI(ClientResources):
             log.debug("Response: %s %s %s request_id=%s", prepared.method, prepared.url, response.status_code,
                       response.headers.get("x-request-id"))
         if response.status_code >= 400:
-            raise self._status_error(response)
+            if deadline is None:
+                raise self._status_error(response)
+            # the error body is read under the deadline too (a watchdog wakes a trickling read)
+            watching = watch(deadline, lambda: _compat.interrupt(response.raw))
+            try:
+                error = self._status_error(response)
+            finally:
+                watching.cancel()
+            if isinstance(error, APIConnectionError) and deadline.expired():
+                raise APITimeoutError(prepared, message="Request timed out (deadline reached).") from error
+            raise error
         if mode == "parsed":
-            return self._parse(call, response)
+            result = self._parse(call, response)
+            if call.stream:
+                self._transport.track_stream(result)  # client.close() ends it
+                if deadline is not None:
+                    result._arm(deadline)
+            return result
         from ._response import APIResponse, LegacyAPIResponse
 
         raw_retries = getattr(response.raw, "retries", None)
@@ -597,7 +707,7 @@ class OpenAI(ClientResources):
         response.close()
         _rewind_body(prepared.body)
         refresh()  # type: ignore[misc]
-        return self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream)
+        return self._transport.send(prepared, timeout=timeout, retries=retries, stream=stream, limits=self._limits)
 
     def _prepare(self, call: Call) -> requests.PreparedRequest:
         url = call.url if call.url.startswith(("http://", "https://")) else self._base_url + call.url
@@ -632,25 +742,18 @@ class OpenAI(ClientResources):
         return session.prepare_request(request)
 
     def _status_error(self, response: requests.Response) -> Exception:
-        truncated = False
-        try:
-            if response._content_consumed:
-                content = response.content
-            else:
-                # Error bodies are read up to a cap: a huge HTML page must not fill memory.
-                content = response.raw.read(_MAX_ERROR_BODY + 1, decode_content=True) or b""
-                truncated = len(content) > _MAX_ERROR_BODY
-                content = content[:_MAX_ERROR_BODY]
-        except Exception as exc:  # noqa: BLE001
-            response.close()
-            return translate(exc, response.request)
-        if truncated:
-            response.raw.close()  # unread bytes remain: this connection must not go back to the pool
-        if not response._content_consumed:
-            response._content = content
-            response._content_consumed = True
+        content = _compat.read_content(response)
+        if content is None:
+            try:
+                # Error bodies are read up to a cap, decoded piece by piece: neither a huge HTML page
+                # nor a small gzip body that expands to gigabytes may fill memory.
+                content, _ = read_error_body(response.raw, self._limits.max_error_body_bytes)
+            except Exception as exc:  # noqa: BLE001
+                response.close()
+                return translate(exc, response.request)
+            _compat.set_body(response, content)
         response.close()
-        error = status_error_from_response(response, content or b"")
+        error = status_error_from_response(response, content)
         log.debug("API error: %s", error)
         return error
 
@@ -679,6 +782,10 @@ class OpenAI(ClientResources):
                 return special
         try:
             data = json.loads(content)
+        except RecursionError:
+            raise APIResponseValidationError(
+                response, None, message="The JSON body from %s %s is nested too deeply to parse" % (call.method, call.url),
+            ) from None
         except ValueError:
             text = content[:200].decode("utf-8", "replace")
             raise APIResponseValidationError(
@@ -741,7 +848,7 @@ class _LiveHeaders(CaseInsensitiveDict):
         super().__init__(data)
 
     def copy(self) -> "_LiveHeaders":
-        return _LiveHeaders(self._store.values(), self._live)
+        return _LiveHeaders(self.items(), self._live)
 
     def __getitem__(self, key: str) -> Any:
         value = super().__getitem__(key)
@@ -805,19 +912,24 @@ def _prepared_directly(method: str, url: str, session_headers: Mapping[str, Any]
     prepared.headers = CaseInsensitiveDict((k, v) for k, v in merged.items() if v is not None)
     prepared.body = body
     prepared.hooks = default_hooks()
-    prepared._cookies = RequestsCookieJar()  # requests peeks at redirects with it (empty: no cookies)
+    _compat.no_cookies(prepared)  # requests peeks at redirects with it (empty: no cookies)
     return prepared
 
 
-def _apply_headers(headers: Dict[str, Any], extra: Mapping[str, Any]) -> None:
-    """Case-insensitive update; ``omit`` (or ``NOT_GIVEN``) removes a header."""
+def _apply_headers(headers: Dict[str, Any], extra: Mapping[str, Any], where: str = "extra_headers") -> None:
+    """Case-insensitive update; ``omit`` (or ``NOT_GIVEN``) removes a header. A header HTTP cannot
+    carry is a ValueError here, before anything is sent."""
     for name, value in extra.items():
+        if not isinstance(name, str):
+            raise ValueError("%s: header names must be strings, got %r" % (where, name))
         lower = name.lower()
         for existing in [k for k in headers if k.lower() == lower]:
             del headers[existing]
         if isinstance(value, (Omit, NotGiven)) or value is None:
             continue
-        headers[name] = value if isinstance(value, str) else str(value)
+        value = value if isinstance(value, str) else str(value)
+        _check_header(name, value, where)
+        headers[name] = value
 
 
 def _rebuild_client(cls: type, options: ClientOptions, extra: Dict[str, Any], session: Any, proxies: Any,

@@ -36,7 +36,7 @@ __all__ = [
     "InvalidWebhookSignatureError", "OAuthError", "SubjectTokenProviderError", "status_error_from_response",
 ]
 
-_SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", "cookie", "set-cookie"))
+from ._logging import SECRET_HEADERS
 
 
 class OpenAIError(Exception):
@@ -242,7 +242,7 @@ def status_error_from_response(response: Any, content: bytes) -> APIStatusError:
     text = content.decode("utf-8", "replace").strip()
     try:
         body: Any = json.loads(text) if text else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse; kept as text
         body = text or None
     data = body.get("error", body) if isinstance(body, dict) else body
     if isinstance(data, dict) and data.get("message"):
@@ -306,10 +306,10 @@ class _ResponseSnapshot:
     def of(cls, response: Any) -> Optional["_ResponseSnapshot"]:
         if response is None or isinstance(response, _ResponseSnapshot):
             return response  # an unpickled error pickled again keeps its body
-        headers = {k: v for k, v in getattr(response, "headers", {}).items() if k.lower() not in _SECRET_HEADERS}
-        content = getattr(response, "_content", None)
-        if not isinstance(content, bytes):
-            content = b""
+        headers = {k: v for k, v in getattr(response, "headers", {}).items() if k.lower() not in SECRET_HEADERS}
+        from ._compat import read_content
+
+        content = read_content(response) or b""
         return cls(response.status_code, headers, content, getattr(response, "url", None),
                    getattr(response, "reason", None), _RequestSnapshot.of(getattr(response, "request", None)))
 

@@ -845,11 +845,13 @@ def _from_response(value: "requests.Response", param: str) -> _Raw:
     content_type = _norm_content_type(headers.get("Content-Type") or None, param,
                                       "the response's Content-Type")
     label = "the response body of %s" % (value.url or "<response>")
-    loaded = getattr(value, "_content", False)
-    if isinstance(loaded, bytes):  # already read into memory (stream=False)
+    from . import _compat
+
+    loaded = _compat.read_content(value)
+    if loaded is not None:  # already read into memory (stream=False)
         source: _Source = _BytesSource(loaded, len(loaded))
     else:
-        if getattr(value, "_content_consumed", False) or (
+        if _compat.body_is_read(value) or (
             value.raw is not None and getattr(value.raw, "closed", False) is True
         ):
             raise ClosedFileError(

@@ -31,11 +31,13 @@ class ClientOptions:
     workload_identity: Any = dataclasses.field(default=None, repr=False)
     provider: Any = dataclasses.field(default=None, repr=False)
     data_residency: Optional[str] = None
+    limits: Any = None  # a _limits.Limits; None: the defaults
+    deadline: Any = None  # seconds per call, or a datetime; None: no overall bound
 
     def __reduce__(self) -> Any:
         # Keep secrets out of the pickle's text (logs of pickled payloads, crash dumps): they
         # travel scrambled, and come back whole on unpickling. Callables travel as they are.
-        state = dataclasses.asdict(self)
+        state = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}  # not asdict: Limits stays
         for name in ("api_key", "admin_api_key", "webhook_secret"):
             state[name] = _Scrambled.wrap(state[name])
         return (_rebuild_options, (type(self), state))
@@ -82,6 +84,7 @@ class Call:
     auth: str = "api"
     timeout: Any = NOT_GIVEN
     max_retries: Any = NOT_GIVEN
+    deadline: Any = NOT_GIVEN
 
     def replace(self, **changes: Any) -> "Call":
         return dataclasses.replace(self, **changes)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, Iterator, MutableMapping, Option
 
 import requests
 
+from . import _compat
 from ._transport import translate
 
 if TYPE_CHECKING:
@@ -41,8 +42,8 @@ class _ResponseBody:
     def _iter(self, chunk_size: Optional[int]) -> Iterator[bytes]:
         response = self.http_response
         try:
-            if response._content_consumed and isinstance(response._content, bytes):
-                data = response._content
+            data = _compat.read_content(response)
+            if data is not None:
                 size = chunk_size or len(data) or 1
                 for i in range(0, len(data), size):
                     yield data[i:i + size]
@@ -155,7 +156,7 @@ class _BaseAPIResponse(_ResponseBody, Generic[R]):
     @property
     def is_closed(self) -> bool:
         raw = self.http_response.raw
-        return bool(getattr(raw, "closed", True)) or self.http_response._content_consumed
+        return bool(getattr(raw, "closed", True)) or _compat.body_is_read(self.http_response)
 
     @overload
     def parse(self) -> R: ...

@@ -1,4 +1,4 @@
-"""The retry policy, as small pure functions plus the urllib3 ``Retry`` that applies them.
+"""Retries: the policy as small pure functions, and the urllib3 ``Retry`` that applies them.
 
 Policy (openai-python's): retry connection errors, timeouts, 408, 409, 429 and >= 500;
 ``x-should-retry: true|false`` overrides the status; wait what ``retry-after-ms`` or
@@ -6,26 +6,38 @@ Policy (openai-python's): retry connection errors, timeouts, 408, 409, 429 and >
 retry at all when it asks for longer; otherwise back off 0.5 s, 1 s, 2 s ... capped at 8 s,
 shortened by up to 25 % jitter.
 
-``RetryPolicy`` lives in the ``HTTPAdapter`` of the client's session, so urllib3 re-sends
-the request (rewinding a file-like body) without requests or us in the loop. Two things
-urllib3 cannot see are handled around it: a body that fails while being read after the
-headers arrived (the transport continues with the same ``RetryPolicy``), and credentials
-that must be fetched anew for every attempt (``refresh`` is called before each re-send).
+The path of a retry, top to bottom (this module holds every decision; the rest only carries it):
+
+1. ``OpenAI._execute`` builds the call's ``RetryPolicy`` (``RetryPolicy.build``: the retry count,
+   the credential ``refresh`` when the key is a callable, the ``deadline``) and hands it to
+   ``Transport.send``.
+2. ``RetryAdapter.send`` puts it where urllib3 looks (``adapter.max_retries``, per thread), and
+   urllib3's ``urlopen`` sends. The policy stays in the session's adapters: urllib3 re-sends the
+   request (rewinding a file-like body) without requests or us in its loop.
+3. After a failed attempt urllib3 calls ``RetryPolicy.increment``: ``decide`` says whether to
+   retry and after how long; the decision is logged once (``log.info``: why, the wait, attempt n
+   of m) and a refusal ends urllib3's loop (``MaxRetryError``: the last answer or error stands).
+4. urllib3 then calls ``RetryPolicy.sleep``: it refuses a wait that would end past the deadline
+   (``APITimeoutError``), waits, fetches fresh credentials (``refresh``; urllib3 sends a copy of
+   the headers, which ``_client._LiveHeaders`` keeps current) and shrinks the attempt's timeout
+   to what the deadline leaves. urllib3 re-sends: back to 3.
+5. One failure urllib3 cannot see: a body that breaks while being read after the headers came.
+   ``Transport.send`` reads it inside its loop and feeds the failure to the same ``increment``
+   and ``sleep`` (steps 3-4), then sends again.
 """
 from __future__ import annotations
 
 import email.utils
-import logging
 import random
 import re
 import ssl
 import time
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, Tuple
 
 from urllib3.exceptions import MaxRetryError, ProxyError, ResponseError, SSLError
 from urllib3.util.retry import Retry
 
-log = logging.getLogger("openai_lite")
+from ._logging import log
 
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -88,8 +100,9 @@ def response_retry_delay(headers: Mapping[str, str], retries_taken: int,
 
 
 class RefreshFailed(Exception):
-    """Fetching credentials for a retry failed; the transport re-raises ``error`` unchanged
-    (it must not pass for a connection error)."""
+    """An error that must leave urllib3's retry loop unchanged: fetching credentials for a retry
+    failed (the caller's own error, not a connection error), or the deadline leaves no time for
+    the retry (``APITimeoutError``). The transport re-raises ``error``."""
 
     def __init__(self, error: Exception) -> None:
         super().__init__(error)
@@ -118,59 +131,86 @@ class RetryPolicy(Retry):
     # Tests replace this to pin the jitter.
     random: Callable[[], float] = staticmethod(random.random)  # type: ignore[assignment]
     _refresh: Optional[Callable[[], None]] = None
+    _deadline: Any = None  # a _deadline.Deadline: no sleep may end past it
+    _timeout: Any = None  # the call's urllib3 Timeout, whose total shrinks to what the deadline leaves
     _next_delay: float = 0.0
 
     @classmethod
-    def build(cls, total: int, refresh: Optional[Callable[[], None]] = None) -> "RetryPolicy":
+    def build(cls, total: int, refresh: Optional[Callable[[], None]] = None, deadline: Any = None,
+              timeout: Any = None) -> "RetryPolicy":
+        # allowed_methods=None: every verb is retried, POST included (the API is built for it)
         policy = cls(total=total, connect=None, read=None, redirect=0, status=None, other=None,
-                     status_forcelist=None, backoff_factor=0, raise_on_redirect=False,
+                     allowed_methods=None, status_forcelist=None, backoff_factor=0, raise_on_redirect=False,
                      raise_on_status=False, respect_retry_after_header=False)
         policy._refresh = refresh
+        policy._deadline = deadline
+        policy._timeout = timeout
         return policy
 
     def new(self, **kw: Any) -> "RetryPolicy":
         fresh = super().new(**kw)
         fresh._refresh = self._refresh
+        fresh._deadline = self._deadline
+        fresh._timeout = self._timeout
         return fresh  # type: ignore[return-value]
-
-    def _is_method_retryable(self, method: str) -> bool:
-        # Every verb is retried, POST included: the API is built for it.
-        return True
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         # Every error status is a candidate; increment() reads the headers and decides.
         return bool(self.total) and status_code >= 400
 
-    def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
-                  error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "RetryPolicy":
+    def decide(self, response: Any, error: Any) -> Tuple[Optional[float], str]:
+        """The whole policy for one failed attempt: ``(seconds to wait, why)``, or ``(None, why not)``."""
         taken = len(self.history)
         if error is None and response is not None:
-            headers = response.headers
-            delay: Optional[float] = None
-            if should_retry_status(response.status, headers):
-                delay = response_retry_delay(headers, taken, self.random)
-                if delay is None:
-                    log.debug("not retrying %s %s: status %s asks to wait %ss (limit %ss)", method, url,
-                              response.status, retry_after_seconds(headers), MAX_RETRY_AFTER)
+            status, headers = response.status, response.headers
+            if not should_retry_status(status, headers):
+                flag = headers.get("x-should-retry")
+                return None, "status %d is not retried%s" % (status, " (x-should-retry: false)" if flag == "false" else "")
+            delay = response_retry_delay(headers, taken, self.random)
             if delay is None:
-                # urlopen answers MaxRetryError with raise_on_status=False by returning the response.
-                raise MaxRetryError(_pool, url, ResponseError("status %s is not retried" % response.status))
-            reason = "status %s" % response.status
-        else:
-            if _is_certificate_error(error) or _is_proxy_refusal(error):
-                log.debug("not retrying %s %s: %s", method, url, type(error).__name__)
-                raise MaxRetryError(_pool, url, error)
-            delay = backoff_delay(taken, self.random)
-            reason = type(error).__name__ if error is not None else "unknown error"
+                return None, "status %d asks to wait %ss, over the %ss limit" % (
+                    status, retry_after_seconds(headers), MAX_RETRY_AFTER)
+            return delay, "status %d" % status
+        if _is_certificate_error(error):
+            return None, "the TLS certificate did not verify (asking again gets the same answer)"
+        if _is_proxy_refusal(error):
+            return None, "the proxy refused the tunnel (asking again gets the same answer)"
+        return backoff_delay(taken, self.random), type(error).__name__ if error is not None else "unknown error"
+
+    def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
+                  error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "RetryPolicy":
+        attempt = len(self.history) + 1
+        attempts = attempt + max(self.total or 0, 0)
+        delay, why = self.decide(response, error)
+        if delay is not None and not self.total:
+            delay, why = None, why + ", and no retries are left"
+        if delay is not None and self._deadline is not None and self._deadline.remaining() <= delay:
+            log.info("Not retrying %s %s after attempt %d of %d (%s): the deadline leaves %.3f seconds, the wait "
+                     "would be %.3f", method, url, attempt, attempts, why, max(self._deadline.remaining(), 0.0), delay)
+            fresh = super().increment(method, url, response, error, _pool, _stacktrace)
+            fresh._next_delay = -1.0  # sleep() raises APITimeoutError (after urllib3 has drained the response)
+            return fresh  # type: ignore[return-value]
+        if delay is None:
+            log.info("Not retrying %s %s after attempt %d of %d: %s", method, url, attempt, attempts, why)
+            # urlopen answers MaxRetryError with raise_on_status=False by returning the response.
+            raise MaxRetryError(_pool, url, error if error is not None else ResponseError(why))
         fresh = super().increment(method, url, response, error, _pool, _stacktrace)
         fresh._next_delay = delay
-        log.info("Retrying %s %s in %.3f seconds (%s; retry %d of %d)", method, url, delay, reason,
-                 taken + 1, taken + 1 + (fresh.total or 0))
+        log.info("Retrying %s %s in %.3f seconds (%s; attempt %d of %d failed)", method, url, delay, why, attempt,
+                 attempts)
         return fresh  # type: ignore[return-value]
 
     def sleep(self, response: Any = None) -> None:
+        deadline = self._deadline
+        if self._next_delay < 0:  # increment() found the wait would end past the deadline (and logged it)
+            from ._exceptions import APITimeoutError
+
+            raise RefreshFailed(APITimeoutError(message="Request timed out (deadline reached)."))
         if self._next_delay > 0:
             time.sleep(self._next_delay)
+        if deadline is not None and self._timeout is not None:
+            # urllib3 re-sends with the same Timeout object: the next attempt gets what remains
+            self._timeout.total = max(deadline.remaining(), 0.001)
         if self._refresh is not None:
             try:
                 self._refresh()

@@ -31,12 +31,12 @@ import time
 from typing import Any, Dict, Generic, Iterator, List, Optional, TypeVar
 
 import requests
-from sseclient import SSEClient
-from urllib3.exceptions import HTTPError as _Urllib3Error
-
-from ._exceptions import APIError, APIResponseValidationError
+from . import _compat
+from ._deadline import watch
+from ._exceptions import APIError, APIResponseValidationError, APITimeoutError
+from ._limits import DEFAULT_LIMITS, LimitExceeded, read_limited
 from ._models import BaseModel, _rebuild, resolve_model
-from ._transport import translate
+from ._transport import NETWORK_ERRORS, translate
 
 __all__ = ["Stream", "ServerSentEvent", "AssistantStreamEvent"]
 
@@ -47,7 +47,6 @@ _DRAIN_MAX_BYTES = 1 << 20
 _READ1_SIZE = 65536
 _MAX_SHOWN = 200          # characters of a bad event quoted in an error message
 
-_NETWORK_ERRORS = (requests.RequestException, _Urllib3Error, OSError, http.client.HTTPException)
 _decode_json = json.JSONDecoder().decode
 
 
@@ -77,20 +76,23 @@ def _body_pieces(response: requests.Response) -> Iterator[bytes]:
     """The body as it arrives, decoded (gzip...), one read at a time."""
     raw = response.raw
     if getattr(raw, "chunked", False) and hasattr(raw, "read_chunked") and raw.supports_chunked_reads():
-        return raw.read_chunked(None, decode_content=True)  # one HTTP chunk per read
+        # one HTTP chunk per read, at most 64 KiB of it: a chunk header announcing terabytes is read
+        # (and fails) piece by piece instead of asking for all of it at once
+        return raw.read_chunked(_READ1_SIZE, decode_content=True)
     read1 = getattr(raw, "read1", None)  # urllib3 >= 2.3
     if read1 is not None:
         return _read1_loop(read1)
-    fp = getattr(raw, "_fp", None)
-    if (hasattr(raw, "release_conn") and hasattr(fp, "read1")
-            and not response.headers.get("content-encoding")):
+    fp = _compat.http_client_read1(raw)
+    if hasattr(raw, "release_conn") and fp is not None and not response.headers.get("content-encoding"):
         return _fp_read1_loop(raw, fp)  # urllib3 1.26 and 2.0-2.2: http.client's read1
     return response.iter_content(8192)  # not a urllib3 response (a custom adapter)
 
 
 def _read1_loop(read1: Any) -> Iterator[bytes]:
     while True:
-        data = read1(_READ1_SIZE)
+        # decode_content: requests reads with decoding off, and a gzip body that is not chunked
+        # would reach the parser still compressed
+        data = read1(_READ1_SIZE, decode_content=True)
         if not data:
             return
         yield data
@@ -108,32 +110,39 @@ def _fp_read1_loop(raw: Any, fp: Any) -> Iterator[bytes]:
     raw.release_conn()
 
 
-def _frames(pieces: Iterator[bytes]) -> Iterator[bytes]:
+def _frames(pieces: Iterator[bytes], limit: Optional[int] = None) -> Iterator[bytes]:
     """Cut the byte stream into events: each yield is one event, up to and with its blank line.
 
     Line ends are normalised to ``\\n`` first (a CR at the end of a piece waits for the next
     one, which may start with its LF), so looking for ``\\n\\n`` finds every event end. Each
     byte is scanned once and copied at most once; an incomplete event at the end of the body
-    is dropped, as the SSE specification says.
+    is dropped, as the SSE specification says. An event growing past ``limit`` bytes raises
+    ``LimitExceeded``.
     """
     pending: List[bytes] = []  # pieces of the event not finished yet
+    held = 0  # bytes in pending, checked against limit (an event within one piece is at most a piece)
     for piece in _normalised(pieces):
         start = 0
         if pending and piece[:1] == b"\n" and pending[-1][-1:] == b"\n":
             pending.append(b"\n")  # the blank line straddles two pieces
             yield b"".join(pending)
             pending = []
+            held = 0
             start = 1
         end = piece.find(b"\n\n", start)
         if end < 0:
             if start < len(piece):
                 pending.append(piece[start:] if start else piece)
+                held += len(piece) - start
+                if limit is not None and held > limit:
+                    raise LimitExceeded("A server-sent event", "max_event_bytes", limit)
             continue
         end += 2
         if pending:
             pending.append(piece[start:end])
             yield b"".join(pending)  # an event that came in several pieces, joined once
             pending = []
+            held = 0
         elif start == 0 and end == len(piece):
             yield piece  # the usual case: one piece, one event
             continue
@@ -148,6 +157,7 @@ def _frames(pieces: Iterator[bytes]) -> Iterator[bytes]:
             yield piece[start:end]
         if start < len(piece):
             pending.append(piece[start:])
+            held = len(piece) - start
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -226,29 +236,6 @@ def assistant_event(event: str, data: Any, request_id: Optional[str]) -> Assista
     return obj
 
 
-class _NoLog:
-    @staticmethod
-    def debug(*args: Any, **kwargs: Any) -> None:
-        pass
-
-
-class _EventParser(SSEClient):
-    """sseclient-py's field parsing, over events already cut out by ``_frames``.
-
-    Its ``_read`` (which re-splits the input into lines and glues them back into events) has
-    nothing left to do, and its per-event debug log is not wanted on the per-event path.
-    Parsing an event still costs sseclient a string concatenation per ``data:`` line: linear
-    for the API's events (one line each, however long), quadratic only in the line count.
-    """
-
-    def __init__(self, frames: Iterator[bytes]) -> None:
-        super().__init__(frames)
-        self._logger = _NoLog()
-
-    def _read(self) -> Iterator[bytes]:
-        return self._event_source
-
-
 def _concrete(cls: Any) -> Any:
     return BaseModel if cls is None else cls
 
@@ -280,7 +267,20 @@ class Stream(Generic[_T]):
         self._broken = False
         self._closed = False
         self._prefetched: Optional[bytes] = None  # a body read whole before parsing (see _check_content_type)
+        self._closing = False  # close() was called while another thread was inside the stream
+        self._timed_out = False  # the call's deadline passed
+        self._watch: Any = None  # the deadline's watchdog entry
+        self._held: Any = None  # the connection's pool, kept from urllib3 while the watchdog may act
         self._iterator = self.__stream__()
+
+    def _arm(self, deadline: Any) -> None:
+        """Bound the stream by the call's deadline (``deadline=``): the watchdog wakes a blocked read."""
+        self._held = _compat.hold_connection(self.response.raw)
+        self._watch = watch(deadline, self._deadline_passed)
+
+    def _deadline_passed(self) -> None:
+        self._timed_out = True
+        _compat.interrupt(self.response.raw)
 
     def __class_getitem__(cls, item: Any) -> type:
         key = (cls, item)
@@ -295,10 +295,26 @@ class Stream(Generic[_T]):
     def __iter__(self) -> Iterator[_T]:
         # A fresh generator per loop: when a loop is left early it is dropped, and closing it
         # closes the stream (``yield from`` passes the close on).
-        yield from self._iterator
+        try:
+            yield from self._iterator
+        except Exception as exc:
+            self._scrub(exc)
+            raise
 
     def __next__(self) -> _T:
-        return next(self._iterator)
+        try:
+            return next(self._iterator)
+        except StopIteration:
+            raise
+        except Exception as exc:
+            self._scrub(exc)
+            raise
+
+    def _scrub(self, exc: BaseException) -> None:
+        """No credential the client knows leaves in an error's text (a server may echo the key)."""
+        scrub = getattr(self._client, "_scrub", None)
+        if scrub is not None:
+            scrub(exc, self.response.request)
 
     def __enter__(self) -> "Stream[_T]":
         return self
@@ -307,8 +323,16 @@ class Stream(Generic[_T]):
         self.close()
 
     def close(self) -> None:
-        """Stop reading and give the connection back (or close it if the body is still coming)."""
-        self._iterator.close()
+        """Stop reading and give the connection back (or close it if the body is still coming).
+
+        Safe from any thread: while another thread is inside the stream (blocked on a read, even
+        of a stream that only sends keep-alive comments), its read is woken and its loop ends."""
+        try:
+            self._iterator.close()
+        except ValueError:  # "generator already executing": another thread is inside it right now
+            self._closing = True
+            _compat.interrupt(self.response.raw)
+            return
         self._release(_DRAIN_ABANDONED)
 
     def _item_class(self) -> Any:
@@ -325,16 +349,33 @@ class Stream(Generic[_T]):
             if self._prefetched is not None:
                 yield self._prefetched
             else:
-                yield from _body_pieces(self.response)
-        except BaseException:
+                for piece in _body_pieces(self.response):
+                    if self._closing or self._timed_out:
+                        break
+                    yield piece
+        except GeneratorExit:
             self._broken = True
             raise
+        except BaseException as exc:
+            self._broken = True
+            if self._timed_out:
+                raise APITimeoutError(self.response.request, message="Request timed out (deadline reached).") from exc
+            if self._closing:
+                return  # the read failed because close() shut the socket down: the stream just ends
+            raise
+        if self._timed_out:
+            self._broken = True
+            raise APITimeoutError(self.response.request, message="Request timed out (deadline reached).")
+        if self._closing:
+            self._broken = True
+            return
         self._eof = True
 
     def _sse_events(self) -> Iterator[Any]:
         """sseclient's events (``.event`` is ``"message"`` when the server named none)."""
         reader = self._reader = self._read_body()
-        return _EventParser(_frames(reader)).events()
+        limits = getattr(self._client, "_limits", None)
+        return _compat.EventParser(_frames(reader, limits.max_event_bytes if limits else None)).events()
 
     def _iter_events(self) -> Iterator[ServerSentEvent]:
         """The raw events, for code that wants them instead of objects (use one or the other)."""
@@ -342,7 +383,7 @@ class Stream(Generic[_T]):
             for sse in self._sse_events():
                 yield ServerSentEvent(event=None if sse.event == "message" else sse.event, data=sse.data, id=sse.id,
                                       retry=int(sse.retry) if sse.retry and sse.retry.isdigit() else None)
-        except _NETWORK_ERRORS as exc:
+        except NETWORK_ERRORS as exc:
             raise translate(exc, self.response.request) from exc
         finally:
             self._release(_DRAIN_ABANDONED)
@@ -364,6 +405,9 @@ class Stream(Generic[_T]):
                     break
                 try:
                     data = decode(text)
+                except RecursionError:
+                    raise APIResponseValidationError(
+                        response, None, message="The server sent an event nested too deeply to parse") from None
                 except ValueError:
                     if sse.event == "error":
                         raise APIError(text[:_MAX_SHOWN] or "An error occurred during streaming",
@@ -387,11 +431,14 @@ class Stream(Generic[_T]):
                     yield rebuild(resolver(data) if resolver else item_class, data, request_id)
                 else:
                     yield data
+        except LimitExceeded as exc:
+            self._broken = True
+            raise APIResponseValidationError(response, None, message=str(exc)) from None
         except UnicodeDecodeError as exc:
             raise APIResponseValidationError(
                 response, None, message="The server sent an event that is not valid UTF-8: %r" % (
                     exc.object[max(exc.start - 40, 0):exc.end + 40],)) from None
-        except _NETWORK_ERRORS as exc:
+        except NETWORK_ERRORS as exc:
             raise translate(exc, response.request) from exc
         finally:
             self._release(drain)
@@ -405,10 +452,16 @@ class Stream(Generic[_T]):
         content_type = response.headers.get("content-type", "")
         if not content_type.startswith("application/json"):
             return
-        content = response.content
+        limits = getattr(self._client, "_limits", None) or DEFAULT_LIMITS
+        try:
+            content = read_limited(response.raw, limits.max_body_bytes, limits.max_decompression_ratio)
+        except LimitExceeded as exc:
+            self._broken = True
+            raise APIResponseValidationError(response, None, message=str(exc)) from None
+        _compat.set_body(response, content)
         try:
             data = json.loads(content)
-        except ValueError:
+        except (ValueError, RecursionError):
             self._prefetched = content
             return
         if isinstance(data, dict) and data.get("error"):
@@ -424,6 +477,17 @@ class Stream(Generic[_T]):
             return
         self._closed = True
         response = self.response
+        transport = getattr(self._client, "_transport", None)
+        if transport is not None:
+            transport.forget_stream(self)
+        if self._watch is not None and not self._watch.cancel():
+            self._broken = True  # the deadline shut the socket down
+        if self._held is not None:
+            if self._broken:
+                _compat.give_back(response.raw, self._held, reusable=False)
+            else:
+                _compat.restore_pool(response.raw, self._held)
+            self._held = None
         if not self._eof and not self._broken and self._reader is not None:
             self._drain(grace)
         if self._eof and not self._broken:
@@ -435,10 +499,9 @@ class Stream(Generic[_T]):
     def _drain(self, grace: float) -> None:
         """Read what arrives of the body within ``grace`` seconds; sets ``_eof`` if it ended."""
         raw = self.response.raw
-        pool = getattr(raw, "_pool", None)
-        sock = getattr(getattr(raw, "_connection", None), "sock", None)
+        sock = _compat.response_socket(raw)
         reader = self._reader
-        if pool is None or sock is None or reader is None:
+        if sock is None or reader is None:
             return
         try:
             old_timeout = sock.gettimeout()
@@ -446,7 +509,9 @@ class Stream(Generic[_T]):
             return
         # While the socket has the short timeout, urllib3 must not hand the connection to another
         # thread: with no pool it keeps it, and _release gives it back once the timeout is restored.
-        raw._pool = None
+        pool = _compat.hold_connection(raw)
+        if pool is None:
+            return  # no pool to give the connection back to: it is closed instead
         deadline = time.monotonic() + grace
         read = 0
         try:
@@ -466,7 +531,7 @@ class Stream(Generic[_T]):
                 sock.settimeout(old_timeout)
             except Exception:  # noqa: BLE001
                 self._broken = True
-            raw._pool = pool
+            _compat.restore_pool(raw, pool)
 
 
 def _stream_error(data: Any, response: requests.Response) -> APIError:

@@ -15,10 +15,12 @@ import http.client
 import os
 import socket
 import threading
-from typing import Any, Dict, Optional
+import weakref
+from typing import Any, Dict, List, Optional
+from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
+from requests.adapters import HTTPAdapter
 from urllib3.exceptions import (
     HTTPError as Urllib3HTTPError,
     IncompleteRead,
@@ -30,62 +32,41 @@ from urllib3.exceptions import (
     TimeoutError as Urllib3TimeoutError,
 )
 
-from ._exceptions import APIConnectionError, APITimeoutError
-from ._logging import log
+from . import _compat
+from ._deadline import Deadline, watch
+from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError
+from ._limits import DEFAULT_LIMITS, LimitExceeded, Limits, read_limited
+from ._logging import SECRET_HEADERS, log
 from ._retry import RefreshFailed, RetryPolicy
 
 DEFAULT_POOL_MAXSIZE = 64
 MAX_REDIRECTS = 20
-_CREDENTIAL_HEADERS = ("Authorization", "api-key", "X-Amz-Security-Token")
+# Credentials that must not follow a redirect to another host: the secret headers, less those that
+# belong to the hop (Proxy-Authorization) or that requests' cookie handling already scopes.
+_CREDENTIAL_HEADERS = tuple(sorted(SECRET_HEADERS - {"proxy-authorization", "cookie", "set-cookie"}))
 
 
-class RetryAdapter(HTTPAdapter):
-    """An ``HTTPAdapter`` whose urllib3 ``Retry`` can be chosen per request.
+class RetryAdapter(_compat.PerCallRetries, HTTPAdapter):
+    """The client's ``HTTPAdapter``: the urllib3 ``Retry`` is the call's own (``send(retries=)``),
+    and answers are read past 1xx (103 Early Hints)."""
 
-    requests reads ``adapter.max_retries`` inside ``send``; a per-call policy is handed
-    over through a thread-local so threads sharing the adapter never see each other's.
-    """
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _compat.pool_classes()  # 103 Early Hints are skipped
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._default_retries: Any = None
-        super().__init__(*args, **kwargs)
-
-    @property
-    def _per_call(self) -> threading.local:
-        local = self.__dict__.get("_local")
-        if local is None:
-            local = self.__dict__.setdefault("_local", threading.local())
-        return local
-
-    @property  # type: ignore[override]
-    def max_retries(self) -> Any:
-        return getattr(self._per_call, "retries", None) or self._default_retries
-
-    @max_retries.setter
-    def max_retries(self, value: Any) -> None:
-        self._default_retries = value
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        fresh = proxy not in self.proxy_manager
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if fresh and not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _compat.pool_classes()
+        return manager
 
     def send(self, request: Any, stream: bool = False, timeout: Any = None, verify: Any = True, cert: Any = None,
              proxies: Any = None, retries: Optional[RetryPolicy] = None) -> requests.Response:
         if retries is None:
             return super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
-        local = self._per_call
-        local.retries = retries
-        try:
+        with self.retries_for_this_send(retries):
             return super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
-        finally:
-            local.retries = None
-
-
-def _is_pristine_default_adapter(adapter: Any) -> bool:
-    """The ``HTTPAdapter()`` a new ``requests.Session`` mounts, untouched (no retries, default pool)."""
-    if type(adapter) is not HTTPAdapter:
-        return False
-    retries = getattr(adapter, "max_retries", None)
-    return (getattr(retries, "total", None) == 0
-            and getattr(adapter, "_pool_connections", None) == DEFAULT_POOLSIZE
-            and getattr(adapter, "_pool_maxsize", None) == DEFAULT_POOLSIZE
-            and not getattr(adapter, "_pool_block", False))
 
 
 class Transport:
@@ -99,13 +80,24 @@ class Transport:
         self.session = session
         for prefix in ("https://", "http://"):
             current = session.adapters.get(prefix)
-            if current is None or _is_pristine_default_adapter(current):
+            if current is None or _compat.is_pristine_default_adapter(current):
                 session.mount(prefix, RetryAdapter(pool_connections=4, pool_maxsize=pool_maxsize))
         self.proxies = proxies
         self.verify = verify
         self.cert = cert
         self._settings: Dict[str, Dict[str, Any]] = {}
         self._pid = os.getpid()
+        self.closed = False
+        self._streams: "weakref.WeakSet[Any]" = weakref.WeakSet()  # open streams, ended by close()
+        self._streams_lock = threading.Lock()
+
+    def track_stream(self, stream: Any) -> None:
+        with self._streams_lock:
+            self._streams.add(stream)
+
+    def forget_stream(self, stream: Any) -> None:
+        with self._streams_lock:
+            self._streams.discard(stream)
 
     # -- configuration -----------------------------------------------------------------------
 
@@ -134,24 +126,52 @@ class Transport:
             cert = self.cert
         return {"proxies": proxies, "verify": verify, "cert": cert}
 
+    def proxy_secrets(self, url: str) -> List[str]:
+        """Proxy passwords for this URL, as they may show in a message: plain, as ``user:password``,
+        percent-encoded, and base64 as in ``Proxy-Authorization``."""
+        import base64
+        from urllib.parse import unquote
+
+        found: List[str] = []
+        proxies = list((self.proxies or {}).values()) + list((self.settings_for(url).get("proxies") or {}).values())
+        for proxy in proxies:
+            try:
+                parts = urlsplit(proxy)
+                password = parts.password
+            except (TypeError, ValueError):
+                continue
+            if password:
+                user = parts.username or ""
+                pair = "%s:%s" % (unquote(user), unquote(password))
+                found += [password, unquote(password), "%s:%s" % (user, password), pair,
+                          base64.b64encode(pair.encode("latin-1", "replace")).decode("ascii")]
+        return found
+
     # -- sending -----------------------------------------------------------------------------
 
     def send(self, prepared: requests.PreparedRequest, *, timeout: Any, retries: RetryPolicy,
-             stream: bool) -> requests.Response:
-        """Send, follow redirects, and (unless streaming) read the body, retrying as the policy says."""
+             stream: bool, limits: Limits = DEFAULT_LIMITS, deadline: Optional[Deadline] = None) -> requests.Response:
+        """Send, follow redirects, and (unless streaming) read a success body, retrying as the policy
+        says. An error body is left for the caller, who reads only as much as it keeps."""
         if self._pid != os.getpid():
             self._after_fork()
         while True:
             response = self._send_following_redirects(prepared, timeout, retries)
-            if stream:
+            if stream or response.status_code >= 400:
                 return response
             try:
-                response.content  # read the body now, inside the retry loop
+                # read the body now, inside the retry loop, decoded a bounded piece at a time
+                _compat.set_body(response, self._read_body(response, limits, deadline))
                 return response
+            except LimitExceeded as exc:
+                response.close()
+                raise APIResponseValidationError(response, None, message=str(exc)) from None
             except Exception as exc:  # noqa: BLE001 - classified just below
                 used = getattr(response.raw, "retries", None)
                 response.close()
-                cause = _urllib3_cause(exc)
+                if deadline is not None and deadline.expired():
+                    raise APITimeoutError(prepared) from exc
+                cause = next((link for link in chain(exc) if isinstance(link, (ProtocolError, ReadTimeoutError))), None)
                 if not isinstance(used, RetryPolicy) or not isinstance(cause, (ProtocolError, ReadTimeoutError)):
                     raise translate(exc, prepared) from exc
                 try:
@@ -163,6 +183,23 @@ class Transport:
                 except RefreshFailed as failed:
                     raise failed.error from None
                 _rewind(prepared.body)
+
+    def _read_body(self, response: requests.Response, limits: Limits, deadline: Optional[Deadline]) -> bytes:
+        raw = response.raw
+        if deadline is None:
+            return read_limited(raw, limits.max_body_bytes, limits.max_decompression_ratio)
+        # Under a deadline a watchdog shuts the socket down when it passes (a server trickling a
+        # byte per read timeout would otherwise hold the call). The connection is kept out of the
+        # pool until the watch is over, so the shutdown can only ever hit this response's socket.
+        pool = _compat.hold_connection(raw)
+        watching = watch(deadline, lambda: _compat.interrupt(raw))
+        ok = False
+        try:
+            body = read_limited(raw, limits.max_body_bytes, limits.max_decompression_ratio)
+            ok = True
+            return body
+        finally:
+            _compat.give_back(raw, pool, reusable=watching.cancel() and ok)
 
     def _send_once(self, prepared: requests.PreparedRequest, timeout: Any, retries: RetryPolicy) -> requests.Response:
         settings = self.settings_for(prepared.url)
@@ -197,13 +234,21 @@ class Transport:
 
     def _redirected(self, prepared: requests.PreparedRequest, response: requests.Response) -> requests.PreparedRequest:
         target = self.session.get_redirect_target(response)
-        try:
-            response.content  # drain so the connection goes back to the pool
-        except Exception:  # noqa: BLE001 - a broken redirect body does not matter
-            pass
-        response.close()
+        drain(response)
+        location = requests.compat.urljoin(response.url, target)
+        parts = urlsplit(location)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            what = "a URL without a host" if parts.scheme.lower() in ("http", "https") else (
+                "a %s: URL" % parts.scheme if parts.scheme else "a URL without a scheme")
+            raise APIConnectionError(message="The server redirected (%d) to %s; only http:// and https:// URLs "
+                                             "with a host are followed." % (response.status_code, what),
+                                     request=prepared)
         new = prepared.copy()
-        new.prepare_url(requests.compat.urljoin(response.url, target), None)
+        try:
+            new.prepare_url(location, None)
+        except (requests.exceptions.RequestException, ValueError) as exc:
+            raise APIConnectionError(message="The server redirected (%d) to a URL that cannot be used: %s"
+                                             % (response.status_code, exc), request=prepared) from None
         status, method = response.status_code, prepared.method
         if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
             new.method = "GET"
@@ -219,18 +264,26 @@ class Transport:
 
     def _after_fork(self) -> None:
         # The parent's pooled sockets must not be shared: drop (not close) them in the child.
+        # Closing a socket in the child closes only the child's copy of the descriptor: the parent's
+        # connections are untouched, and the child opens its own.
         for adapter in self.session.adapters.values():
-            manager = getattr(adapter, "poolmanager", None)
-            if manager is not None:
-                manager.pools.clear()
-            for proxy_manager in getattr(adapter, "proxy_manager", {}).values():
-                proxy_manager.pools.clear()
+            for manager in [getattr(adapter, "poolmanager", None)] + list(getattr(adapter, "proxy_manager", {}).values()):
+                if manager is not None:
+                    manager.clear()
         self._pid = os.getpid()
 
     closed = False
 
     def close(self) -> None:
+        """End the streams still open, then close the pool (if the session is ours). Later calls fail."""
         self.closed = True
+        with self._streams_lock:
+            streams = list(self._streams)
+        for stream in streams:
+            try:
+                stream.close()
+            except Exception:  # noqa: BLE001 - closing the rest matters more
+                pass
         if self.owns_session:
             self.session.close()
 
@@ -249,50 +302,58 @@ def _rewind(body: Any) -> None:
         seek(0)
 
 
-def _urllib3_cause(exc: BaseException) -> Any:
-    """The urllib3 error underneath a requests exception (requests puts it in args[0])."""
-    seen = 0
-    current: Any = exc
-    while current is not None and seen < 8:
-        seen += 1
-        if isinstance(current, (ProtocolError, ReadTimeoutError)):
-            return current
-        if isinstance(current, MaxRetryError):
-            current = current.reason
-            continue
-        args = getattr(current, "args", ())
-        nxt = args[0] if args and isinstance(args[0], BaseException) else current.__context__
-        current = nxt
-    return None
-
-
-_NETWORK_ERRORS = (OSError, Urllib3HTTPError, http.client.HTTPException, requests.exceptions.RequestException)
+# The one tuple of errors that mean "the network failed" (what translate() turns into ours).
+NETWORK_ERRORS = (OSError, Urllib3HTTPError, http.client.HTTPException, requests.exceptions.RequestException)
 # a body shorter than announced: a chunked body without its last chunk, or fewer bytes than Content-Length
 _CUT_SHORT = (InvalidChunkLength, IncompleteRead, http.client.IncompleteRead, requests.exceptions.ChunkedEncodingError)
 
 
-def _chain(exc: BaseException) -> Any:
-    seen = 0
-    current: Any = exc
-    while current is not None and seen < 8:
-        seen += 1
-        yield current
+def chain(exc: BaseException, limit: int = 16) -> List[BaseException]:
+    """``exc`` and every exception it wraps, outermost first: a ``MaxRetryError``'s reason, exceptions
+    passed as arguments (requests and urllib3 wrap that way: ``ProtocolError("Connection aborted.",
+    TimeoutError(...))``), then ``__cause__`` / ``__context__``. The one chain-walker of the package."""
+    out: List[BaseException] = []
+    seen = set()
+    queue: List[Any] = [exc]
+    while queue and len(out) < limit:
+        current = queue.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        out.append(current)
         if isinstance(current, MaxRetryError):
-            current = current.reason
-        else:
-            args = getattr(current, "args", ())
-            current = args[0] if args and isinstance(args[0], BaseException) else (current.__cause__ or current.__context__)
+            queue.append(current.reason)
+        queue.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
+        queue.append(current.__cause__ or current.__context__)
+    return out
+
+
+def drain(response: requests.Response, limit: int = 65536) -> None:
+    """Read a small body that does not matter (a redirect's) so the connection can be reused; a body
+    bigger than ``limit``, or broken, closes the connection instead."""
+    try:
+        if not _compat.body_is_read(response):
+            data = response.raw.read(limit + 1, decode_content=False) or b""
+            if len(data) <= limit:
+                response.raw.read(1, decode_content=False)  # sees the end, releases the connection
+            else:
+                response.raw.close()
+    except Exception:  # noqa: BLE001 - a broken body that does not matter: the connection is closed
+        response.raw.close()
+    response.close()
 
 
 def translate(exc: BaseException, request: Any) -> APIConnectionError:
     """Every low-level failure becomes one of two public errors, here and nowhere else."""
     if isinstance(exc, APIConnectionError):
         return exc
-    for link in _chain(exc):
-        if isinstance(link, NewConnectionError):
-            break  # urllib3 derives it from ConnectTimeoutError, but a refusal is not a timeout
-        if isinstance(link, (requests.exceptions.Timeout, Urllib3TimeoutError, socket.timeout)):
-            return APITimeoutError(request)
+    links = chain(exc)
+    # urllib3 derives NewConnectionError from ConnectTimeoutError, but a refusal is not a timeout. A
+    # timeout may sit deep inside: a body the server never reads is ProtocolError("Connection aborted.",
+    # TimeoutError("timed out")) (a write timeout).
+    if not any(isinstance(link, NewConnectionError) for link in links) and any(
+            isinstance(link, (requests.exceptions.Timeout, Urllib3TimeoutError, socket.timeout)) for link in links):
+        return APITimeoutError(request)
     return APIConnectionError(message="Connection error: %s" % (_short_reason(exc),), request=request)
 
 
@@ -300,8 +361,8 @@ def _short_reason(exc: BaseException) -> str:
     """What went wrong on the wire, in a line: the innermost network failure of the chain (not, say, the
     ``ValueError`` urllib3 got parsing the chunk size of a body that was cut off), and for a body that
     ended early, that it did."""
-    links = list(_chain(exc))
-    innermost = next((link for link in reversed(links) if isinstance(link, _NETWORK_ERRORS)), links[-1])
+    links = chain(exc)
+    innermost = next((link for link in reversed(links) if isinstance(link, NETWORK_ERRORS)), links[-1])
     text = str(innermost) or type(innermost).__name__
     if any(isinstance(link, _CUT_SHORT) for link in links):
         text = "the response ended before it was complete (%s)" % (text,)

@@ -14,7 +14,6 @@ Names and shapes are openai-python's (``openai.auth``).
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from typing import Any, Callable, Dict, Literal, Optional, Tuple, TypedDict
@@ -35,7 +34,7 @@ __all__ = [
     "gcp_id_token_provider",
 ]
 
-log = logging.getLogger("openai_lite")
+from ._logging import log  # the package's one logger
 
 TOKEN_EXCHANGE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange"
 DEFAULT_TOKEN_EXCHANGE_URL = "https://auth.openai.com/oauth/token"

@@ -25,6 +25,7 @@ import json
 from typing import Any, Dict, Optional, Tuple
 
 from . import _exceptions as _v1
+from ._logging import SECRET_HEADERS
 
 __all__ = [
     "OpenAIError", "APIError", "TryAgain", "Timeout", "APIConnectionError", "InvalidRequestError",
@@ -72,7 +73,7 @@ class OpenAIError(_v1.OpenAIError):
         for name, snapshot in (("response", _v1._ResponseSnapshot.of), ("request", _v1._RequestSnapshot.of)):
             if name in state:
                 state[name] = snapshot(state[name])
-        state["headers"] = {k: v for k, v in dict(self.headers).items() if k.lower() not in _v1._SECRET_HEADERS}
+        state["headers"] = {k: v for k, v in dict(self.headers).items() if k.lower() not in SECRET_HEADERS}
         return (_rebuild, (_class_key(type(self)), self.args, state))
 
 

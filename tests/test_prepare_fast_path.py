@@ -54,5 +54,5 @@ def test_bad_header_values_are_still_refused_before_sending():
     import pytest
 
     client = OpenAI(api_key="sk-prep", base_url="http://127.0.0.1:9/v1")
-    with pytest.raises(requests.exceptions.InvalidHeader):
+    with pytest.raises(ValueError, match="line break"):
         client._prepare(Call("GET", "/models", headers={"X-Bad": "a\r\nInjected: 1"}))

@@ -205,8 +205,8 @@ def test_retry_log_names_the_reason_and_count(client, server, retry_log):
     chat(client)
     lines = [r.getMessage() for r in retry_log.records if r.name == "openai_lite" and "Retrying" in r.getMessage()]
     assert len(lines) == 2
-    assert "status 502" in lines[0] and "retry 1 of 2" in lines[0]
-    assert "retry 2 of 2" in lines[1]
+    assert "status 502" in lines[0] and "attempt 1 of 3 failed" in lines[0]
+    assert "attempt 2 of 3 failed" in lines[1]
     assert "/v1/chat/completions" in lines[0]
 
 

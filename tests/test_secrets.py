@@ -304,3 +304,71 @@ def test_requests_alone_would_forward_the_api_key_header(server, other):
         session.trust_env = False
         session.post(server.url + "/x", json={}, headers={"Authorization": "Bearer " + API_KEY, "api-key": AZURE_KEY})
     assert _signed(other.last_request) == (None, AZURE_KEY)
+
+
+# -- exception text: whatever put a credential there, it is redacted on the way out ------------------
+
+
+def _chain_text(exc: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+@pytest.mark.parametrize("key", ["static", "callable"])
+def test_a_server_echoing_the_key_in_its_error_body(server, key):
+    server.enqueue(Scripted.error(401, "Incorrect API key provided: %s. Check it." % API_KEY))
+    with OpenAI(api_key=API_KEY if key == "static" else (lambda: API_KEY), base_url=server.url) as client:
+        with pytest.raises(AuthenticationError) as info:
+            chat(client)
+    error = info.value
+    for text in (str(error), repr(error), error.message, repr(error.body), _chain_text(error)):
+        assert API_KEY not in text
+    assert "Incorrect API key provided: <redacted>. Check it." in str(error)
+    assert pickle.loads(pickle.dumps(error)).message == error.message
+
+
+def test_a_server_echoing_the_key_in_a_stream_error_and_a_bad_body(server):
+    server.enqueue(Scripted(chunks=['data: {"error": {"message": "key %s revoked"}}\n\n' % API_KEY],
+                            content_type="text/event-stream"))
+    server.enqueue(Scripted(body="not json, but the key: " + API_KEY, content_type="application/json"))
+    with OpenAI(api_key=API_KEY, base_url=server.url) as client:
+        with pytest.raises(Exception) as streamed:
+            for _ in chat(client, stream=True):
+                pass
+        with pytest.raises(Exception) as plain:
+            chat(client)
+    for error, says in ((streamed.value, "key <redacted> revoked"), (plain.value, "the key: <redacted>")):
+        assert says in str(error)
+        assert API_KEY not in _chain_text(error) and API_KEY not in repr(getattr(error, "body", None))
+
+
+def test_a_proxy_quoting_its_password():
+    import base64
+    import socket
+
+    from _rawserver import RawServer
+
+    password = "pr0xy-PASSWORD-55"
+    encoded = base64.b64encode(("user:" + password).encode()).decode()
+
+    def proxy(conn: socket.socket, head: bytes) -> None:
+        conn.sendall(("HTTP/1.1 407 Denied %s (%s)\r\nContent-Length: 0\r\n\r\n" % (password, encoded)).encode())
+
+    with RawServer(proxy) as srv:
+        client = OpenAI(api_key=API_KEY, base_url="https://api.example.invalid/v1", max_retries=0,
+                        proxies={"https": "http://user:%s@127.0.0.1:%d" % (password, srv.port)})
+        with pytest.raises(APIConnectionError) as info:
+            chat(client)
+    text = _chain_text(info.value) + repr(info.value)
+    assert "Denied <redacted>" in str(info.value)
+    assert password not in text and encoded not in text and API_KEY not in text
+
+
+def test_our_own_messages_never_show_a_key(server):
+    with OpenAI(api_key=API_KEY, base_url=server.url) as client:
+        for headers in ({"Authorization": "Bearer %s\n" % API_KEY}, {"X-\u00e9": API_KEY}, {"X": API_KEY + "\u2615"}):
+            with pytest.raises(ValueError) as info:
+                chat(client, extra_headers=headers)
+            assert API_KEY not in _chain_text(info.value)
+    assert server.requests == []

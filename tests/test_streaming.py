@@ -19,7 +19,8 @@ from openai_lite import (
     OpenAI,
 )
 from openai_lite._models import BaseModel
-from openai_lite._streaming import AssistantStreamEvent, ServerSentEvent, Stream, _EventParser, _frames
+from openai_lite._compat import EventParser as _EventParser
+from openai_lite._streaming import AssistantStreamEvent, ServerSentEvent, Stream, _frames
 from openai_lite.testing import OfflineServer, Scripted
 
 from conftest import API_KEY

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (README.rst and .ci/run call exactly this).
-# Builds two virtual environments and runs the whole suite in each:
+# Builds three virtual environments and runs the whole suite in the first two:
 #   newest: the newest requests and urllib3 2.x
 #   oldest: the oldest supported, requests 2.25.1 with urllib3 1.26.x
+#   next:   pre-releases of requests and urllib3 (or the minor before the newest); transport tests only
 # then checks that the package's syntax needs nothing newer than Python 3.8 (vermin).
 # Extra arguments go to pytest, e.g. `bash tools/test.sh -k retry` or `bash tools/test.sh tests/test_streaming.py`.
 # SUITES picks the suites (default: all), e.g. `SUITES=oldest bash tools/test.sh`.
@@ -38,7 +39,7 @@ PYTEST_ARGS=("$@")
 # The official openai package, pinned in tools/openai-release.txt, is the differential test's reference
 # (tests/test_differential.py): newest suite only, never a runtime dependency; required there.
 OPENAI_RELEASE="$(grep -v '^#' tools/openai-release.txt | tr -d '[:space:]')"
-SUITES="${SUITES:-newest oldest}"
+SUITES="${SUITES:-newest oldest next}"
 wants() { case " $SUITES " in *" $1 "*) return 0;; *) return 1;; esac; }
 # (`if`, not `wants X && suite X`: a function called inside && runs with `set -e` switched off.)
 if wants newest; then
@@ -47,6 +48,18 @@ if wants newest; then
 fi
 if wants oldest; then
   EXTRAS=test OPENAI_LITE_SKIP_TYPECHECK=1 suite oldest "requests==2.25.1" "urllib3>=1.26,<1.27"
+fi
+
+# The third set (next): requests and urllib3 at their newest pre-releases, or at the newest release of
+# the minor before the newest when there are none (tools/next_pins.py asks pip), so an upstream change
+# shows before users see it. Only the transport-facing tests run there, to keep it quick.
+if wants next; then
+  [ -x .venv-next/bin/python ] || "$PY" -m venv .venv-next
+  NEXT_PINS="$(.venv-next/bin/python tools/next_pins.py requests urllib3)"
+  PYTEST_ARGS=(tests/test_faults.py tests/test_hardening.py tests/test_deadline.py tests/test_compat.py
+               tests/test_streaming.py tests/test_retries.py tests/test_timeouts.py "$@")
+  # shellcheck disable=SC2086 # the pins are separate words
+  EXTRAS=test OPENAI_LITE_SKIP_TYPECHECK=1 suite next $NEXT_PINS
 fi
 
 if ! wants newest; then echo "suites passed: $SUITES"; exit 0; fi
