@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, Literal, Optional, Tuple, TypedDict
 import requests
 
 from ._exceptions import OAuthError, OpenAIError, SubjectTokenProviderError
+from ._logging import log
 
 __all__ = [
     "SubjectTokenProvider",
@@ -34,7 +35,6 @@ __all__ = [
     "gcp_id_token_provider",
 ]
 
-from ._logging import log  # the package's one logger
 
 TOKEN_EXCHANGE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange"
 DEFAULT_TOKEN_EXCHANGE_URL = "https://auth.openai.com/oauth/token"
