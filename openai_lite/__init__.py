@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     from ._types import NoneType, ProxiesTypes, RequestOptions, override
     from .version import VERSION
     from . import auth, lib, pagination, providers, types, version
-    from ._limits import Limits
+    from ._limits import ResponseLimits
     from .lib.polling import PollTimeoutError
     from ._models import BaseModel
     from ._pagination import SyncCursorPage, SyncPage
@@ -109,7 +109,7 @@ _LAZY = {
     "Timeout": "._types",
     "DEFAULT_TIMEOUT": "._types", "DEFAULT_MAX_RETRIES": "._types",
     "PollTimeoutError": ".lib.polling",
-    "Limits": "._limits",
+    "ResponseLimits": "._limits",
     "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",
     "BedrockOpenAI": ".lib.bedrock", "AsyncBedrockOpenAI": ".lib.bedrock", "DataResidency": "._credentials",
     "pydantic_responses_function_tool": ".lib.structured", "file_from_path": "._files", "VERSION": ".version",

@@ -27,7 +27,7 @@ from ._deadline import Deadline, watch
 from ._exceptions import (
     APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError, status_error_from_response,
 )
-from ._limits import DEFAULT_LIMITS, Limits, read_error_body
+from ._limits import DEFAULT_LIMITS, ResponseLimits, read_error_body
 from ._logging import log, redact_headers, scrub, secrets_in_headers, setup_from_env
 from ._models import construct, resolve_model
 from ._options import Call, ClientOptions
@@ -90,11 +90,11 @@ def _check_credential(value: str, what: str) -> str:
     return value
 
 
-def _check_limits(value: Any) -> Limits:
+def _check_limits(value: Any) -> ResponseLimits:
     if value is None:
         return DEFAULT_LIMITS
-    if not isinstance(value, Limits):
-        raise TypeError("limits must be an openai_lite.Limits, not %s" % type(value).__name__)
+    if not isinstance(value, ResponseLimits):
+        raise TypeError("response_limits must be an openai_lite.ResponseLimits, not %s" % type(value).__name__)
     return value
 
 
@@ -173,7 +173,7 @@ class OpenAI(ClientResources):
         verify: Union[bool, str, None] = None,
         cert: Union[str, tuple, None] = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
-        limits: Optional[Limits] = None,
+        response_limits: Optional[ResponseLimits] = None,
         deadline: Any = None,
         _strict_response_validation: bool = False,
         _enforce_credentials: bool = True,
@@ -220,7 +220,7 @@ class OpenAI(ClientResources):
             workload_identity=workload_identity,
             provider=provider,
             data_residency=data_residency,
-            limits=_check_limits(limits),
+            response_limits=_check_limits(response_limits),
             deadline=check_deadline(deadline),
         )
         transport = Transport(session=session,
@@ -242,7 +242,7 @@ class OpenAI(ClientResources):
         self._base_url = _check_base_url(options.base_url)
         self._plain_base = _is_plain_url(self._base_url)
         self._timeout = to_requests_timeout(options.timeout)
-        self._limits = options.limits or DEFAULT_LIMITS
+        self._limits = options.response_limits or DEFAULT_LIMITS
         headers = {
             "Accept": "application/json",
             "User-Agent": _USER_AGENT,
@@ -265,7 +265,7 @@ class OpenAI(ClientResources):
     timeout = property(lambda self: self._options.timeout)
     max_retries = property(lambda self: self._options.max_retries)
     default_query = property(lambda self: dict(self._options.default_query))
-    limits = property(lambda self: self._limits)
+    response_limits = property(lambda self: self._limits)
     deadline = property(lambda self: self._options.deadline)
 
     @property
@@ -316,7 +316,7 @@ class OpenAI(ClientResources):
         workload_identity: Optional[Mapping[str, Any]] = None,
         provider: Any = NOT_GIVEN,
         data_residency: Optional[str] = None,
-        limits: Optional[Limits] = None,
+        response_limits: Optional[ResponseLimits] = None,
         deadline: Any = NOT_GIVEN,
         _enforce_credentials: Optional[bool] = None,
         _extra_kwargs: Mapping[str, Any] = {},
@@ -351,7 +351,7 @@ class OpenAI(ClientResources):
             "workload_identity": old.workload_identity,
             "provider": old.provider,
             "data_residency": old.data_residency if base_url is None else None,
-            "limits": _check_limits(limits) if limits is not None else old.limits,
+            "response_limits": _check_limits(response_limits) if response_limits is not None else old.response_limits,
             "deadline": old.deadline if deadline is NOT_GIVEN else check_deadline(deadline),
         }
         if (workload_identity is not None or provider is not NOT_GIVEN or data_residency is not None

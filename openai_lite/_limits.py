@@ -1,6 +1,6 @@
 """How much of a response the client will hold, and the bounded reader that enforces it.
 
-``Limits`` is a client option (``OpenAI(limits=Limits(...))``). Every size is of *decoded*
+``ResponseLimits`` is a client option (``OpenAI(response_limits=ResponseLimits(...))``). Every size is of *decoded*
 bytes and is checked while decoding, a piece at a time, so a compressed body that expands
 without end (a "decompression bomb") costs at most the limit plus one piece of memory.
 
@@ -17,14 +17,14 @@ import dataclasses
 import zlib
 from typing import Any, Iterator, Tuple
 
-__all__ = ["Limits", "LimitExceeded", "DEFAULT_LIMITS", "decoded_pieces", "read_limited", "read_error_body"]
+__all__ = ["ResponseLimits", "LimitExceeded", "DEFAULT_LIMITS", "decoded_pieces", "read_limited", "read_error_body"]
 
 MiB = 1 << 20
 _PIECE = 64 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
-class Limits:
+class ResponseLimits:
     """Largest response sizes the client accepts (decoded bytes; ``None``: no limit).
 
     ``max_body_bytes`` (256 MiB): a success body read whole. ``max_error_body_bytes`` (1 MiB):
@@ -44,18 +44,18 @@ class Limits:
             if value is None and field.name != "max_error_body_bytes":
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError("Limits.%s must be a positive int (bytes)%s, got %r" % (
+                raise ValueError("ResponseLimits.%s must be a positive int (bytes)%s, got %r" % (
                     field.name, "" if field.name == "max_error_body_bytes" else " or None", value))
 
 
-DEFAULT_LIMITS = Limits()
+DEFAULT_LIMITS = ResponseLimits()
 
 
 class LimitExceeded(Exception):
     """Raised by the readers here; the client turns it into ``APIResponseValidationError``."""
 
     def __init__(self, what: str, name: str, limit: int, message: str = "") -> None:
-        super().__init__(message or "%s is larger than the client's limit of %d bytes (Limits.%s)" % (what, limit, name))
+        super().__init__(message or "%s is larger than the client's limit of %d bytes (ResponseLimits.%s)" % (what, limit, name))
         self.name = name
         self.limit = limit
 
@@ -138,7 +138,7 @@ def read_limited(raw: Any, limit: Any, ratio: Any = None) -> bytes:
             raw.close()
             raise LimitExceeded("", "max_decompression_ratio", ratio, message=(
                 "The compressed response body expands more than %d times, the client's limit "
-                "(Limits.max_decompression_ratio)" % ratio))
+                "(ResponseLimits.max_decompression_ratio)" % ratio))
         parts.append(data)
     return b"".join(parts)
 

@@ -31,13 +31,13 @@ class ClientOptions:
     workload_identity: Any = dataclasses.field(default=None, repr=False)
     provider: Any = dataclasses.field(default=None, repr=False)
     data_residency: Optional[str] = None
-    limits: Any = None  # a _limits.Limits; None: the defaults
+    response_limits: Any = None  # a _limits.ResponseLimits; None: the defaults
     deadline: Any = None  # seconds per call, or a datetime; None: no overall bound
 
     def __reduce__(self) -> Any:
         # Keep secrets out of the pickle's text (logs of pickled payloads, crash dumps): they
         # travel scrambled, and come back whole on unpickling. Callables travel as they are.
-        state = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}  # not asdict: Limits stays
+        state = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}  # not asdict: ResponseLimits stays
         for name in ("api_key", "admin_api_key", "webhook_secret"):
             state[name] = _Scrambled.wrap(state[name])
         return (_rebuild_options, (type(self), state))

@@ -35,7 +35,7 @@ from urllib3.exceptions import (
 from . import _compat
 from ._deadline import Deadline, watch
 from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError
-from ._limits import DEFAULT_LIMITS, LimitExceeded, Limits, read_limited
+from ._limits import DEFAULT_LIMITS, LimitExceeded, ResponseLimits, read_limited
 from ._logging import SECRET_HEADERS, log
 from ._retry import RefreshFailed, RetryPolicy
 
@@ -150,7 +150,7 @@ class Transport:
     # -- sending -----------------------------------------------------------------------------
 
     def send(self, prepared: requests.PreparedRequest, *, timeout: Any, retries: RetryPolicy,
-             stream: bool, limits: Limits = DEFAULT_LIMITS, deadline: Optional[Deadline] = None) -> requests.Response:
+             stream: bool, limits: ResponseLimits = DEFAULT_LIMITS, deadline: Optional[Deadline] = None) -> requests.Response:
         """Send, follow redirects, and (unless streaming) read a success body, retrying as the policy
         says. An error body is left for the caller, who reads only as much as it keeps."""
         if self._pid != os.getpid():
@@ -184,7 +184,7 @@ class Transport:
                     raise failed.error from None
                 _rewind(prepared.body)
 
-    def _read_body(self, response: requests.Response, limits: Limits, deadline: Optional[Deadline]) -> bytes:
+    def _read_body(self, response: requests.Response, limits: ResponseLimits, deadline: Optional[Deadline]) -> bytes:
         raw = response.raw
         if deadline is None:
             return read_limited(raw, limits.max_body_bytes, limits.max_decompression_ratio)

@@ -1,5 +1,5 @@
 """Faults a well-behaved HTTP server never commits, each on a loopback server that writes the bytes
-itself (tests/_rawserver.py), and the bounds (``Limits``) that keep a hostile body from filling memory.
+itself (tests/_rawserver.py), and the bounds (``ResponseLimits``) that keep a hostile body from filling memory.
 
 README.rst's "Reliability" section lists each of these by its title (``test_readme_lists_these``).
 """
@@ -21,7 +21,7 @@ from conftest import API_KEY
 from openai_lite import (
     APIConnectionError, APIResponseValidationError, APITimeoutError, BadRequestError, InternalServerError, OpenAI,
 )
-from openai_lite._limits import Limits
+from openai_lite._limits import ResponseLimits
 
 README = Path(__file__).resolve().parent.parent / "README.rst"
 CHUNK = json.dumps({"id": "c", "object": "chat.completion.chunk", "choices": [
@@ -206,7 +206,7 @@ def test_error_body_bomb_is_read_up_to_the_cap(bomb):
 @titled("Success body: gzip expanding past max_body_bytes")
 def test_success_body_bomb_names_the_limit(bomb):
     payload = response(200, bomb, headers=[("Content-Type", "application/json"), ("Content-Encoding", "gzip")])
-    with serve(payload) as srv, client_for(srv, limits=Limits(max_body_bytes=8 << 20, max_decompression_ratio=None)) as c:
+    with serve(payload) as srv, client_for(srv, response_limits=ResponseLimits(max_body_bytes=8 << 20, max_decompression_ratio=None)) as c:
         def call() -> None:
             with pytest.raises(APIResponseValidationError, match="max_body_bytes"):
                 chat(c)
@@ -225,36 +225,36 @@ def test_success_body_bomb_stops_at_the_ratio(bomb):
         assert peak_mib(call) < 40
     ordinary = gzip.compress(json.dumps({"id": "z", "object": "thing", "text": "z" * (4 << 20)}).encode())
     with serve(response(200, ordinary, headers=[("Content-Type", "application/json"), ("Content-Encoding", "gzip")])) \
-            as srv, client_for(srv, limits=Limits(max_decompression_ratio=None)) as c:
+            as srv, client_for(srv, response_limits=ResponseLimits(max_decompression_ratio=None)) as c:
         assert len(chat(c).text) == 4 << 20
 
 
 def test_success_body_over_the_limit_plain():
     body = b'{"id": "' + b"x" * 300000 + b'"}'
     with serve(response(200, body, headers=[("Content-Type", "application/json")])) as srv, \
-            client_for(srv, limits=Limits(max_body_bytes=100000)) as c:
-        with pytest.raises(APIResponseValidationError, match=r"limit of 100000 bytes \(Limits.max_body_bytes\)"):
+            client_for(srv, response_limits=ResponseLimits(max_body_bytes=100000)) as c:
+        with pytest.raises(APIResponseValidationError, match=r"limit of 100000 bytes \(ResponseLimits.max_body_bytes\)"):
             chat(c)
-        assert c.with_options(limits=Limits()).limits.max_body_bytes == 256 << 20
+        assert c.with_options(response_limits=ResponseLimits()).response_limits.max_body_bytes == 256 << 20
 
 
 @titled("Stream event larger than max_event_bytes")
 def test_event_over_the_limit():
     body = b"data: " + b"x" * 300000 + b"\n\n"
     with serve(response(200, body, headers=[("Content-Type", "text/event-stream")])) as srv, \
-            client_for(srv, limits=Limits(max_event_bytes=100000)) as c:
+            client_for(srv, response_limits=ResponseLimits(max_event_bytes=100000)) as c:
         with pytest.raises(APIResponseValidationError, match="max_event_bytes"):
             contents(c)
 
 
 def test_limits_are_checked():
     with pytest.raises(ValueError, match="max_body_bytes"):
-        Limits(max_body_bytes=0)
+        ResponseLimits(max_body_bytes=0)
     with pytest.raises(ValueError, match="max_error_body_bytes"):
-        Limits(max_error_body_bytes=None)
-    with pytest.raises(TypeError, match="limits must be"):
-        OpenAI(api_key=API_KEY, limits={"max_body_bytes": 1})
-    assert Limits(max_body_bytes=None).max_body_bytes is None
+        ResponseLimits(max_error_body_bytes=None)
+    with pytest.raises(TypeError, match="response_limits must be"):
+        OpenAI(api_key=API_KEY, response_limits={"max_body_bytes": 1})
+    assert ResponseLimits(max_body_bytes=None).max_body_bytes is None
 
 
 # -- bad input reported as a network fault ------------------------------------------------------------
