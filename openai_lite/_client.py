@@ -663,9 +663,12 @@ class OpenAI(ClientResources):
         if mode == "parsed":
             result = self._parse(call, response)
             if call.stream:
-                self._transport.track_stream(result)  # client.close() ends it
-                if deadline is not None:
-                    result._arm(deadline)
+                from ._streaming import Stream
+
+                if isinstance(result, Stream):  # (a stream_cls of the caller's own is left as it is)
+                    self._transport.track_stream(result)  # client.close() ends it
+                    if deadline is not None:
+                        result._arm(deadline)
             return result
         from ._response import APIResponse, LegacyAPIResponse
 
