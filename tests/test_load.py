@@ -342,7 +342,8 @@ def _worker(payload: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def _real_errors(server: Any, closed_port: int, tmp_path: Path) -> List[BaseException]:
+def _real_errors(server: Any, closed_port: int, tmp_path: Path, monkeypatch: Any) -> List[BaseException]:
+    from openai_lite import auth
     from openai_lite import APIError, ContentFilterFinishReasonError, LengthFinishReasonError, OpenAIError
     from openai_lite._models import BaseModel
     from openai_lite.lib._schema import SchemaValidationError, ToolArgumentsError
@@ -380,6 +381,18 @@ def _real_errors(server: Any, closed_port: int, tmp_path: Path) -> List[BaseExce
     catch(lambda: once.files.create(file="not a path object", purpose="batch"))  # InvalidFileError
     catch(lambda: once.files.create(file=tmp_path / "missing.jsonl", purpose="batch"))  # UploadFileNotFoundError
     catch(lambda: once.files.create(file=tmp_path, purpose="batch"))  # UploadOSError (a directory)
+    # Workload identity: a token file that is not there, and an issuer that refuses the exchange.
+    missing_token = {"identity_provider_id": "idp-1", "service_account_id": "sa-1",
+                     "provider": auth.k8s_service_account_token_provider(tmp_path / "no-token")}
+    with OpenAI(workload_identity=missing_token, base_url=server.url, max_retries=0) as no_token:
+        catch(lambda: chat(no_token))  # SubjectTokenProviderError
+    monkeypatch.setattr(auth, "DEFAULT_TOKEN_EXCHANGE_URL", server.root_url + "/oauth/token")
+    server.enqueue(Scripted(status=400, json={"error": "invalid_grant", "error_description": "expired"}),
+                   path="/oauth/token")
+    refusing = {"identity_provider_id": "idp-1", "service_account_id": "sa-1",
+                "provider": {"token_type": "jwt", "get_token": lambda: "subject-token"}}
+    with OpenAI(workload_identity=refusing, base_url=server.url, max_retries=0) as refused_exchange:
+        catch(lambda: chat(refused_exchange))  # OAuthError
     completion = BaseModel({"id": "c1", "choices": [], "usage": {"completion_tokens": 5, "total_tokens": 9}})
     found += [LengthFinishReasonError(completion=completion), ContentFilterFinishReasonError(completion=completion),
               PollTimeoutError("run", "run_1", "in_progress", 12.5), APIUserAbortError(),
@@ -391,11 +404,11 @@ def _real_errors(server: Any, closed_port: int, tmp_path: Path) -> List[BaseExce
     return found
 
 
-def test_client_options_and_errors_cross_a_process_boundary(server, closed_port, tmp_path):
+def test_client_options_and_errors_cross_a_process_boundary(server, closed_port, tmp_path, monkeypatch):
     from openai_lite import AzureOpenAI, Timeout, _exceptions
     from openai_lite.testing import Scripted
 
-    errors = _real_errors(server, closed_port, tmp_path)
+    errors = _real_errors(server, closed_port, tmp_path, monkeypatch)
     public = {name for name in _exceptions.__all__ if isinstance(getattr(_exceptions, name), type)}
     assert public <= {type(e).__name__ for e in errors} | {"APIStatusError"} | {"OpenAIError"}
     assert "APIStatusError" in {type(e).__name__ for e in errors}  # the 418
