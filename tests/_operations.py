@@ -1,5 +1,7 @@
 """Every generated operation as data, for the tests: ``OPERATIONS`` and ``BY_NAME``, built on first
-access from the package's resource modules (the data ``_op`` keeps and the methods' signatures).
+access from the package's resource modules: the client's resource tree is walked, and each generated
+method's source (``inspect.getsource``) is read for its one call into ``openai_lite._call.call``, whose
+arguments are literals.
 
 ``Operation``: ``name`` the method's dotted path below the client; ``path`` the URL template;
 ``required``/``optional`` the keyword names (path parameters apart); ``params`` every parameter as
@@ -9,16 +11,33 @@ multipart field that takes a file, or for some an object instead); ``body`` "jso
 """
 
 
-def _build():
-    import importlib
+def _call_arguments(function):
+    """(positional, keywords) of the ``_call(self, locals(), ...)`` a generated method returns."""
+    import ast
     import inspect
-    import os
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    body = tree.body[0].body
+    call = body[-1].value
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_call", function
+    positional = [ast.literal_eval(arg) for arg in call.args[2:]]
+    keywords = {}
+    for kw in call.keywords:
+        if isinstance(kw.value, ast.Name):  # cast_to=str: the answer is text
+            keywords[kw.arg] = kw.value.id
+        else:
+            keywords[kw.arg] = ast.literal_eval(kw.value)
+    return positional, keywords
+
+
+def _build():
+    import inspect
+    import re
     from typing import NamedTuple, Optional, Tuple
 
     from openai_lite import OpenAI
-    from openai_lite import resources
-    from openai_lite.resources import DATA
-    from openai_lite.resources._call import _parse
+    from openai_lite.resources._client_resources import ClientResources
 
     class Operation(NamedTuple):
         name: str
@@ -37,38 +56,46 @@ def _build():
         auth: str
         headers: Tuple[Tuple[str, str], ...]
 
-    for module in sorted(os.listdir(os.path.dirname(resources.__file__))):
-        if module.endswith(".py") and not module.startswith("_"):
-            importlib.import_module("openai_lite.resources." + module[:-3])
-    client = OpenAI(api_key="-")
     found = []
-    for name in sorted(DATA):
-        method = client
-        for part in name.split("."):
-            method = getattr(method, part)
-        signature = inspect.signature(method).parameters
-        (verb, path, path_params, _, headers, body_kind, body, files, _, cast_to, page, stream_cast_to,
-         stream_name, binary, auth, _, fixed, query) = _parse(name, ["self"] + list(signature))
-        path_names = tuple(py for py, _ in path_params)
+
+    def operation(name, function):
+        (verb, path), kw = _call_arguments(function)
+        wire = kw.get("wire", {})
+        python_names = {w: p for p, w in wire.items()}
+        path_names = tuple(python_names.get(w, w) for w in re.findall(r"{([^}]+)}", path))
+        signature = inspect.signature(function).parameters
         where = {py: "path" for py in path_names}
-        where.update((py, "query") for py, _ in query)
-        where.update((h[0], "header") for h in headers)
-        wires = dict(path_params)
-        wires.update(query)
-        wires.update((h[0], h[1]) for h in headers)
-        for py, wire in body:
-            where[py] = "file" if wire in files else "body"
-            wires[py] = wire
+        where.update((py, "query") for py in kw.get("query", ()))
+        where.update((py, "header") for py in kw.get("headers", ()))
+        for py in signature:
+            if py not in where and py not in ("self", "extra_headers", "extra_query", "extra_body", "timeout"):
+                where[py] = "file" if wire.get(py, py) in kw.get("files", ()) else "body"
         rest = [n for n in signature if n in where and n not in path_names]
         found.append(Operation(
             name, verb, path, path_names,
             tuple(n for n in rest if signature[n].default is inspect.Parameter.empty),
             tuple(n for n in rest if signature[n].default is not inspect.Parameter.empty),
-            {"j": "json", "m": "multipart"}.get(body_kind, "none"), page, stream_name is not None, binary,
-            tuple((n, where[n], wires[n]) for n in list(path_names) + rest),
-            cast_to, stream_cast_to, auth, tuple(sorted(fixed.items()))))
+            kw.get("body") or "none", kw.get("page"), bool(kw.get("streams")), bool(kw.get("binary")),
+            tuple((n, where[n], wire.get(n, n)) for n in list(path_names) + rest),
+            kw.get("cast_to"), kw.get("stream_cast_to"), "admin" if kw.get("admin") else "api",
+            tuple(sorted(kw.get("fixed_headers", {}).items()))))
+
+    def visit(resource, prefix, family):
+        cls = type(resource)
+        if cls.__module__ != family:
+            return  # another family's resource reached by an alias (beta.chat.completions)
+        for attr, value in sorted(vars(cls).items()):
+            if isinstance(value, property):
+                visit(getattr(resource, attr), prefix + attr + ".", family)
+            elif inspect.isfunction(value) and not attr.startswith("_"):
+                operation(prefix + attr, value)
+
+    client = OpenAI(api_key="-")
+    for top, value in sorted(vars(ClientResources).items()):
+        if isinstance(value, property):
+            visit(getattr(client, top), top + ".", "openai_lite.resources." + top)
     client.close()
-    return Operation, tuple(found)
+    return Operation, tuple(sorted(found, key=lambda op: op.name))
 
 
 def __getattr__(name):

@@ -13,10 +13,9 @@ Output (this script owns ``resources/`` and ``types/``: other ``.py``/``.pyi``/`
 Run time and static types are split: ``.py`` modules are small and carry no annotations or docs; the
 ``.pyi`` stub beside each one gives checkers and editors every type and the spec's descriptions.
 
-- ``resources/<top>.py``: one module per top-level resource (its children's classes too), a few lines:
-  ``resources/__init__.py`` builds the classes from that family's section of ``resources/_index.dat``
-  (zlib-compressed text); each method is made by ``_op``, a function with the operation's real signature
-  whose body hands its arguments to ``resources/_call.py``;
+- ``resources/<top>.py``: one module per top-level resource (its children's classes too): ordinary classes,
+  a property per child and a ``def`` per operation with the operation's real signature, whose body is one
+  call into ``openai_lite/_call.py`` saying where each argument goes and what the answer is;
 - ``resources/<top>.pyi``: typed signatures (``@overload`` on ``stream``), typed pages and helpers, docs, and
   the ``<Class>WithRawResponse`` / ``<Class>WithStreamingResponse`` views (``resources/_base.pyi``: ``_raw``);
 - ``resources/_client_resources.py``: the client's top-level resources (plus ``webhooks``,
@@ -753,38 +752,119 @@ def signature_params(op: Operation, typed: bool = False, stream: Optional[str] =
     return lines
 
 
-def op_data(op: Operation) -> str:
-    """How ``_call`` sends an operation, as one compact line (see ``CALL_PY``)."""
-    q = ",".join(p.name if p.wire == p.name else "%s:%s" % (p.name, p.wire)  # "a[]": sent as a
-                 for p in op.params if p.where == "query")
-    h = ",".join("%s:%s%s" % (p.name, p.wire, "*" if p.joined else "")
-                 for p in op.params if p.where == "header")
-    f = ",".join(p.wire for p in op.params if p.where == "body" and p.file_mode)
-    renames = ",".join("%s:%s" % (p.name, p.wire) for p in op.params
-                       if p.where in ("body", "path") and p.name != p.wire)
-    cast = {"str": "str", "none": "None"}.get(op.response, op.cast_to or "")
-    flags = "".join(flag for flag, on in (("S", op.streams), ("B", op.response == "binary"),
-                                           ("A", op.auth == "admin"), ("J", op.json_ok)) if on)
-    fixed = ";".join("%s=%s" % kv for kv in sorted(op.headers.items()))
-    body = {"json": "j", "multipart": "m", "none": ""}[op.body_kind]
-    parts = ["%s %s" % (op.verb, op.path), body, q, h, f, ",".join(op.json_fields), renames, cast,
-             op.page or "", op.stream_cast_to or "", flags, fixed]
-    return "|".join(parts).rstrip("|")
+# Names a generated method's body reads: no parameter may take one of them.
+BODY_NAMES = frozenset(("self", "locals", "str", "_call"))
 
 
-def method_record(op: Operation) -> str:
-    """An operation's line in ``resources/_index.dat``: ``.attr<TAB>name<TAB>signature<TAB>data<TAB>doc``
-    (signature "positional|required keywords|optional keywords"; data as ``_call`` reads it)."""
-    path = op.path_params
-    rest = [p for p in op.params if p.where != "path"]
-    signature = "|".join((
-        " ".join(p.name for p in path[-1:]),
-        " ".join([p.name for p in path[:-1]] + [p.name for p in rest if p.required]),
-        " ".join(p.name for p in rest if not p.required)))
-    fields = ["." + op.name, op.method, signature, op_data(op), runtime_doc(op)]
-    if any("\t" in f or "\n" in f for f in fields):
-        raise ValueError("%s: a tab or newline in its index record" % op.method)
-    return "\t".join(fields)
+def py_string(text: str) -> str:
+    """A double-quoted string literal of ``text`` (ASCII quotes and backslashes escaped)."""
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def py_docstring(text: str, indent: str) -> str:
+    """A docstring literal whose value is exactly ``text`` (one line or several)."""
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    literal = '"""%s"""' % body
+    if ast.literal_eval(literal) != text:
+        raise ValueError("cannot write %r as a docstring" % text[:60])
+    return indent + literal
+
+
+def wrap_call(head: str, items: List[str], tail: str, indent: str, width: int = 110) -> List[str]:
+    """``head(item, item, ...)tail`` on one line when it fits, else one item per line (as black does)."""
+    line = "%s%s%s%s" % (indent, head, ", ".join(items), tail)
+    if len(line) <= width:
+        return [line]
+    return ["%s%s" % (indent, head)] + ["%s    %s," % (indent, item) for item in items] + ["%s%s" % (indent, tail)]
+
+
+def py_tuple(items: List[str]) -> str:
+    """A tuple literal of strings."""
+    if len(items) == 1:
+        return "(%s,)" % py_string(items[0])
+    return "(%s)" % ", ".join(py_string(n) for n in items)
+
+
+def pack_call(head: str, items: List[str], tail: str, indent: str, width: int = 110) -> List[str]:
+    """``head(item, item, ...)tail`` filled line by line, continuation lines aligned after the bracket."""
+    lines = [indent + head]
+    hang = " " * len(indent + head)
+    for i, item in enumerate(items):
+        text = item + (", " if i < len(items) - 1 else tail)
+        if len(lines[-1]) + len(text.rstrip()) > width and lines[-1].strip() != head.strip():
+            lines[-1] = lines[-1].rstrip()
+            lines.append(hang)
+        lines[-1] += text
+    return lines
+
+
+def call_arguments(op: Operation) -> List[str]:
+    """The arguments after ``self, locals()`` of a method's one call into ``openai_lite._call.call``:
+    where each parameter goes and what the answer is (see that module)."""
+    for p in op.params:
+        if p.name in BODY_NAMES:
+            raise ValueError("%s: parameter %r would hide a name the method body reads" % (op.method, p.name))
+    out = [py_string(op.verb), py_string(op.path)]
+    if op.body_kind != "none":
+        out.append("body=%s" % py_string(op.body_kind))
+
+    query = [p.name for p in op.params if p.where == "query"]
+    headers = [p for p in op.params if p.where == "header"]
+    if query:
+        out.append("query=%s" % py_tuple(query))
+    if headers:
+        out.append("headers=%s" % py_tuple([p.name for p in headers]))
+        joined = [p.name for p in headers if p.joined]
+        if joined:
+            out.append("list_headers=%s" % py_tuple(joined))
+    files = [p.wire for p in op.params if p.where == "body" and p.file_mode]
+    if files:
+        out.append("files=%s" % py_tuple(files))
+    if op.json_fields:
+        out.append("json_fields=%s" % py_tuple(list(op.json_fields)))
+    if op.json_ok:
+        out.append("json_ok=True")
+    wire = {}
+    for p in op.params:
+        sent_as = p.wire[:-2] if p.where == "query" and p.wire.endswith("[]") else p.wire  # lists go as ``a[]``
+        if sent_as != p.name:
+            wire[p.name] = sent_as
+    if wire:
+        out.append("wire={%s}" % ", ".join("%s: %s" % (py_string(k), py_string(v)) for k, v in wire.items()))
+    if op.headers:
+        out.append("fixed_headers={%s}" % ", ".join("%s: %s" % (py_string(k), py_string(v))
+                                                      for k, v in sorted(op.headers.items())))
+    if op.response == "str":
+        out.append("cast_to=str")
+    elif op.response == "none":
+        out.append('cast_to="None"')  # the client's mark of an answer without a body
+    elif op.cast_to:
+        out.append("cast_to=%s" % py_string(op.cast_to))
+    if op.page:
+        out.append("page=%s" % py_string(op.page))
+    if op.streams:
+        if not any(p.name == "stream" and p.wire == "stream" for p in op.params):
+            raise ValueError("%s: its stream parameter is not called stream" % op.method)
+        out.append("streams=True")
+        if op.stream_cast_to:
+            out.append("stream_cast_to=%s" % py_string(op.stream_cast_to))
+    if op.response == "binary":
+        out.append("binary=True")
+    if op.auth == "admin":
+        out.append("admin=True")
+    return out
+
+
+def render_method(op: Operation) -> List[str]:
+    """A resource method: a real ``def`` with the operation's signature, its summary as docstring and one
+    call into ``openai_lite._call.call`` (annotations and the full documentation: the ``.pyi`` stub)."""
+    params = [p.replace("=_N", "=NOT_GIVEN") for p in signature_params(op)]
+    out = wrap_call("def %s(" % op.name, params, "):", "    ")
+    out.append(py_docstring(runtime_doc(op) + RUNTIME_DOC_SUFFIX, "        "))
+    out += pack_call("return _call(", ["self", "locals()"] + call_arguments(op), ")", "        ")
+    return out
 
 
 def runtime_doc(op: Operation) -> str:
@@ -802,7 +882,7 @@ def runtime_doc(op: Operation) -> str:
         text = text[: cut + 1]
     elif len(text) > 160:
         text = text[:157].rsplit(" ", 1)[0] + "..."
-    return text  # the resources package adds RUNTIME_DOC_SUFFIX
+    return text  # render_method adds RUNTIME_DOC_SUFFIX
 
 
 # Beta operations documented by their generally available twin (``beta.responses.create`` by
@@ -1036,34 +1116,45 @@ def _child_ref(child: Resource, tree: Resource, classes: Dict[str, str]) -> Tupl
     return classes[child.path], None
 
 
-def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) -> Tuple[str, List[str]]:
-    """A family's run-time module (a few lines: its classes are built from the index) and its section of
-    ``resources/_index.dat``: a line per class, ``Name<TAB>mixins<TAB>children``, each followed by its
-    operations' lines (see ``method_record``). mixins: ``module:Class`` below ``openai_lite``, comma-separated;
-    children: ``attr=Class`` (``@module`` after it when the class lives in another family's module)."""
+def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) -> str:
+    """A family's run-time module: its resource classes (mixins first), each child a property and each
+    operation a method (``render_method``). The family of an aliased child (``beta.chat.completions``
+    is ``chat.completions``) is imported only when that child is first read."""
     classes = family_classes(top)
-    section: List[str] = [">" + top.segment]
+    body: List[str] = []
+    imports: List[str] = []
     for res in walk(top):
         if res.alias:
             continue
-        mixins = ",".join("%s:%s" % (module[len("openai_lite."):], cls)
-                          for module, cls in mixins_for(res.path, repo, notes))
-        children = []
+        bases = []
+        for module, cls in mixins_for(res.path, repo, notes):
+            imports.append("from ..%s import %s" % (module[len("openai_lite."):], cls))
+            bases.append(cls)
+        lines = ["class %s(%s):" % (classes[res.path], ", ".join(bases + ["SyncAPIResource"]))]
+        lines.append(py_docstring("``client.%s``." % res.path, "    "))
         for key in sorted(res.children):
             child = res.children[key]
             name, module = _child_ref(child, tree, classes)
-            children.append("%s=%s%s" % (child.segment, name, "@" + module[1:] if module else ""))
-        section.append("\t".join((classes[res.path], mixins, " ".join(children))))
-        section += [method_record(op) for op in res.operations]
-    text = "\n".join([
+            lines += ["", "    @property", '    def %s(self) -> "%s":' % (child.segment, name)]
+            if module is not None:
+                lines += ["        from %s import %s" % (module, name), ""]
+            lines.append('        return self._child("%s", %s)' % (child.segment, name))
+        for op in res.operations:
+            lines.append("")
+            lines += render_method(op)
+        body.append("\n".join(lines) + "\n")
+    head = [
         BANNER.rstrip("\n"),
-        '"""``client.%s`` and below: classes built from ``_index.dat`` (typed and documented in the ``.pyi`` '
-        'stub beside this module)."""' % top.path,
-        "from . import _family",
+        py_docstring("``client.%s`` and below (types and documentation: the ``.pyi`` stub beside this module)."
+                     % top.path, ""),
+        "from .._call import call as _call",
+        "from .._resource import SyncAPIResource",
+        "from .._types import NOT_GIVEN",
+    ] + sorted(set(imports)) + [
         "",
-        "__all__ = _family(globals())",
-    ]) + "\n"
-    return text, section
+        "__all__ = [%s]" % ", ".join(py_string(classes[r.path]) for r in walk(top) if not r.alias),
+    ]
+    return "\n".join(head) + "\n\n\n" + "\n\n".join(body)
 
 
 # ``with_raw_response`` / ``with_streaming_response``: the view classes' name part -> the stub wrapper
@@ -1233,203 +1324,17 @@ def _raw(method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, 
 def _streamed(method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, P], APIResponse[R]]: ...
 '''
 
-CALL_PY = BANNER + '''"""The one body every generated method shares: its arguments -> ``client._request``.
-
-Each method is ``return _call(self, "<name>", locals())``; ``DATA[name]`` (set by ``_op`` when the
-family's module is built from ``_index.dat``) says how the arguments go out (parsed once per operation), as
-``VERB /path|body|query|headers|files|json fields|renames|cast|page|stream event|flags|fixed headers``:
-body ``j`` (JSON) or ``m`` (multipart); lists are comma-separated ``python_name[:wire_name]``
-(a ``*`` after a header: a list joined with commas); flags ``S`` streams, ``B`` binary answer,
-``A`` admin key, ``J`` multipart that may go as JSON; fixed headers ``Name=value;...``.
-"""
-from .._encoding import split_multipart
-from .._types import NOT_GIVEN
-from . import DATA
-
-_EXTRAS = ("self", "extra_headers", "extra_query", "extra_body", "timeout")
-_parsed: dict = {}
-
-
-def _pairs(text):
-    out = []
-    for item in text.split(",") if text else ():
-        name, _, wire = item.partition(":")
-        out.append((name, wire or name))
-    return out
-
-
-def _parse(name, args):
-    parts = DATA[name].split("|") + [""] * 12
-    verb, _, path = parts[0].partition(" ")
-    path_wires = [seg[1:-1] for seg in path.replace("{", "\\0{").replace("}", "}\\0").split("\\0")
-                  if seg[:1] == "{"]
-    renames = dict(_pairs(parts[6]))
-    wire_to_name = {wire: py for py, wire in renames.items()}
-    path_params = [(wire_to_name.get(wire, wire), wire) for wire in path_wires]
-    query_wires = _pairs(parts[2])
-    query = [(py, wire[:-2] if wire.endswith("[]") else wire) for py, wire in query_wires]
-    headers = [(py, wire.rstrip("*"), wire.endswith("*")) for py, wire in _pairs(parts[3])]
-    taken = set(_EXTRAS) | {py for py, _ in path_params} | {py for py, _ in query} | {h[0] for h in headers}
-    body = [(py, renames.get(py, py)) for py in args if py not in taken]
-    fixed = dict(item.split("=", 1) for item in parts[11].split(";") if item)
-    flags = parts[10]
-    stream_name = None
-    if "S" in flags:
-        stream_name = next(py for py in args if renames.get(py, py) == "stream")
-    op = (verb, path, path_params, query, headers, parts[1], body, tuple(parts[4].split(",")) if parts[4] else (),
-          tuple(parts[5].split(",")) if parts[5] else (), parts[7] or None, parts[8] or None, parts[9] or None,
-          stream_name, "B" in flags, "admin" if "A" in flags else "api", "J" in flags, fixed, query_wires)
-    _parsed[name] = op
-    return op
-
-
-def call(resource, name, args):
-    op = _parsed.get(name) or _parse(name, args)
-    (verb, path, path_params, query, headers, body_kind, body, files, json_fields, cast_to, page, stream_cast_to,
-     stream_name, binary, auth, json_ok, fixed, _) = op
-    kwargs = {}
-    if path_params:
-        kwargs["path_params"] = {wire: args[py] for py, wire in path_params}
-    if query:
-        kwargs["query"] = {wire: args[py] for py, wire in query}
-    header_values = dict(fixed)
-    for py, wire, joined in headers:
-        value = args[py]
-        header_values[wire] = (",".join(value) if value else NOT_GIVEN) if joined else value
-    if header_values:
-        kwargs["headers"] = header_values
-    if body_kind == "j":
-        kwargs["body"] = {wire: args[py] for py, wire in body}
-    elif body_kind == "m":
-        kwargs["body"], kwargs["files"] = split_multipart({wire: args[py] for py, wire in body}, files,
-                                                         json_ok=json_ok, json_fields=json_fields)
-    if cast_to == "str":
-        kwargs["cast_to"] = str
-    elif cast_to is not None:
-        kwargs["cast_to"] = cast_to
-    if page is not None:
-        kwargs["page"] = page
-    if stream_name is not None:
-        kwargs["stream"] = args[stream_name]
-        if stream_cast_to is not None:
-            kwargs["stream_cast_to"] = stream_cast_to
-    if binary:
-        kwargs["binary"] = True
-    if auth != "api":
-        kwargs["auth"] = auth
-    return resource._request(verb, path, extra_headers=args["extra_headers"], extra_query=args["extra_query"],
-                             extra_body=args["extra_body"], timeout=args["timeout"], **kwargs)
-'''
-
-
 def render_package_init() -> str:
     return BANNER + '''"""API resources, one module per family. Imported on first use, never by ``import openai_lite``.
 
-A family's module holds no code of its own: ``_family`` builds its classes from its section of
-``_index.dat`` (written by tools/generate.py, zlib-compressed). Every generated method is made by
-``_op``: a function with the operation's real signature (so a misspelled keyword is a ``TypeError``, as
-in openai-python) whose body hands its arguments to ``_call.call``; the operation's data (kept in
-``DATA``) says how they go out. Parameter types and documentation are in the ``.pyi`` stub beside
-each module.
+Each module holds ordinary classes: a property per child resource and a method per operation, whose
+body is one call into ``openai_lite._call.call`` (where each argument goes and what comes back). The
+``.pyi`` stub beside each module carries the types and the documentation of every parameter.
 """
-from .._types import NOT_GIVEN
-
-DATA: dict = {}  # operation name -> how it is sent (see ``_call``)
-RUNTIME_DOC_SUFFIX = " (Parameters are documented in the type stub.)"
-_sections = None  # family -> its lines of the index, read on first use
-
-
-def _invoke(resource, name, args):
-    from ._call import call  # loaded with the first API call
-
-    return call(resource, name, args)
-
-
-def _index():
-    global _sections
-    if _sections is None:
-        import os
-        import zlib
-
-        raw = __loader__.get_data(os.path.join(os.path.dirname(__file__), "_index.dat"))
-        sections = {}
-        current = []
-        for line in zlib.decompress(raw).decode("utf-8").splitlines():
-            if line[:1] == ">":
-                current = sections[line[1:]] = []
-            else:
-                current.append(line)
-        _sections = sections
-    return _sections
-
-
-def _family(namespace):
-    """Build a family module's classes into ``namespace`` (the module's globals); their names."""
-    import importlib
-
-    from .._resource import SyncAPIResource
-
-    module = namespace["__name__"]
-    names = []
-    cls = None
-    for line in _index()[module.rpartition(".")[2]]:
-        fields = line.split("\\t")
-        if line[:1] == ".":
-            method = _op(fields[1], fields[2], fields[3], fields[4] + RUNTIME_DOC_SUFFIX)
-            method.__module__ = module
-            method.__qualname__ = "%s.%s" % (cls.__name__, method.__name__)
-            setattr(cls, fields[0][1:], method)
-            continue
-        name, mixins, children = fields
-        bases = [getattr(importlib.import_module(".." + where, __name__), attr)
-                 for where, attr in (item.split(":") for item in mixins.split(",") if item)]
-        body = {"__module__": module, "__qualname__": name}
-        for child in children.split():
-            attr, _, target = child.partition("=")
-            class_name, _, where = target.partition("@")
-            body[attr] = _child(attr, class_name, __name__ + "." + where if where else namespace)
-        cls = namespace[name] = type(name, tuple(bases) + (SyncAPIResource,), body)
-        names.append(name)
-    return names
-
-
-def _child(name, class_name, where):
-    """A property giving the child resource ``class_name``, built once, from ``where`` (a module's
-    namespace, or a module's name when the class lives in another module)."""
-
-    def get(self):
-        child = self._children.get(name)
-        if child is None:
-            if isinstance(where, str):
-                import importlib
-
-                cls = getattr(importlib.import_module(where), class_name)
-            else:
-                cls = where[class_name]
-            child = self._child(name, cls)
-        return child
-
-    get.__name__ = get.__qualname__ = name
-    get.__annotations__ = {"return": class_name}
-    return property(get)
-
-
-def _op(name, signature, data, doc=None):
-    """A method: ``signature`` is "positional|required keywords|optional keywords" (names space-separated);
-    ``doc`` is its run-time docstring (the summary; the stub has the rest)."""
-    DATA[name] = data
-    positional, required, optional = signature.split("|")
-    params = ["self"] + positional.split() + ["*"] + required.split() + [n + "=_N" for n in optional.split()]
-    params += ["extra_headers=None", "extra_query=None", "extra_body=None", "timeout=_N"]
-    method = name.rsplit(".", 1)[1]
-    namespace = {}
-    exec("def %s(%s):\\n    return _call(self, %r, locals())\\n" % (method, ", ".join(params), name),
-         {"_N": NOT_GIVEN, "_call": _invoke}, namespace)
-    function = namespace[method]
-    function.__module__ = __name__
-    function.__doc__ = doc
-    return function
 '''
+
+
+RUNTIME_DOC_SUFFIX = " (Parameters are documented in the type stub.)"
 
 
 def find(tree: Resource, path: str) -> Resource:
@@ -1440,13 +1345,27 @@ def find(tree: Resource, path: str) -> Resource:
 
 
 def render_client_resources(tree: Resource) -> Tuple[str, str]:
-    """``_client_resources.py`` (the client's resource properties, made in a loop) and its stub (typed)."""
+    """``_client_resources.py`` (a property per top-level resource, importing its module when first read)
+    and its stub (typed)."""
     tops = [tree.children[k] for k in sorted(tree.children)]
     for res in tops:
         if res.path != res.segment:
             raise ValueError("top-level resource %s: module and attribute differ" % res.path)
-    table = " ".join("%s:%s" % (res.segment, res.class_name) for res in tops)
-    runtime = BANNER + CLIENT_RESOURCES_PY.replace("<TABLE>", table)
+    runtime = [BANNER.rstrip("\n"),
+               '"""The client\'s top-level resources, each imported the first time it is read (typed in the stub '
+               'beside)."""',
+               "from .._resource import ClientResourcesBase, ResourcesInMode", "",
+               '__all__ = ["ClientResources"]', "", "",
+               "class ClientResources(ClientResourcesBase):",
+               '    """The resource properties of ``OpenAI`` (and of its ``with_raw_response`` views)."""']
+    for res in tops:
+        runtime += ["", "    @property", '    def %s(self) -> "%s":' % (res.segment, res.class_name),
+                    "        from .%s import %s" % (res.segment, res.class_name), "",
+                    '        return self._resource("%s", %s)' % (res.segment, res.class_name)]
+    runtime += ["", "", "class ClientResourcesInMode(ResourcesInMode, ClientResources):",
+                '    """``client.with_raw_response`` and ``client.with_streaming_response``: the resources in another '
+                'mode."""', "", "",
+                "ClientResources._in_mode_class = ClientResourcesInMode"]
     stub = [BANNER.rstrip("\n"), '"""Types of the client\'s resource properties."""', "from typing import Any, Dict", ""]
     for res in tops:
         stub.append("from openai_lite.resources.%s import %s" % (res.path, ", ".join(
@@ -1455,7 +1374,7 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
     stub += ["", '__all__ = ["ClientResources", "OpenAIWithRawResponse", "OpenAIWithStreamedResponse"]', "", "",
              "class ClientResources:",
              "    _resources: Dict[str, Any]", "    _mode: str",
-             "    def _resource(self, name: str, module: str, cls: str) -> Any: ...",
+             "    def _resource(self, name: str, cls: Any) -> Any: ...",
              "    def _resource_args(self) -> Any: ...",
              "    def _in_mode(self, mode: str) -> Any: ...",
              "    @property",
@@ -1472,90 +1391,7 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
     for view, mode in (("OpenAIWithRawResponse", "Raw"), ("OpenAIWithStreamedResponse", "Streaming")):
         stub += ["", "", "class %s:" % view]
         stub += ["    %s: %s" % (res.segment, view_name(res.class_name, mode)) for res in tops]
-    return runtime, "\n".join(stub) + "\n"
-
-
-CLIENT_RESOURCES_PY = '''"""Top-level resources of the client, each imported the first time it is read (typed in the stub beside)."""
-
-__all__ = ["ClientResources"]
-
-_TOP = "<TABLE>"  # attribute (= module):class
-
-
-class ClientResources:
-    """The resource properties of ``OpenAI`` (and of its ``with_raw_response`` views)."""
-
-    _mode = "parsed"
-
-    def _resource(self, name, module, cls):
-        found = self._resources.get(name)
-        if found is None:
-            import importlib
-
-            found = self._resources[name] = getattr(importlib.import_module(module, __package__), cls)(
-                *self._resource_args())
-        return found
-
-    def _resource_args(self):
-        return (self,)
-
-    def _in_mode(self, mode):
-        key = "\\0" + mode
-        found = self._resources.get(key)
-        if found is None:
-            found = self._resources[key] = _ModeView(self, mode)
-        return found
-
-    @property
-    def with_raw_response(self):
-        """The same resources, returning raw responses (``.parse()`` for the object)."""
-        return self._in_mode("raw")
-
-    @property
-    def with_streaming_response(self):
-        """The same resources, returning responses whose body is read only when asked."""
-        return self._in_mode("streaming")
-
-    @property
-    def webhooks(self):
-        found = self._resources.get("webhooks")
-        if found is None:
-            from ..lib.webhooks import Webhooks
-
-            found = self._resources["webhooks"] = Webhooks(self._resource_args()[0])
-        return found
-
-
-def _top(name, cls):
-    def get(self):
-        return self._resource(name, "." + name, cls)
-
-    get.__name__ = get.__qualname__ = name
-    return property(get)
-
-
-for _entry in _TOP.split():
-    _name, _, _cls = _entry.partition(":")
-    setattr(ClientResources, _name, _top(_name, _cls))
-
-
-class _ModeView(ClientResources):
-    """``client.with_raw_response``: the client's resources in another mode."""
-
-    def __init__(self, client, mode):
-        self._client = client
-        self._mode = mode
-        self._resources = {}
-
-    def _resource_args(self):
-        return (self._client, self._mode)
-
-    def _in_mode(self, mode):
-        return self._client._in_mode(mode)
-
-    def __repr__(self):
-        return "<%s resources of %r>" % (self._mode, self._client)
-'''
+    return "\n".join(runtime) + "\n", "\n".join(stub) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2776,15 +2612,11 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
     RESERVED_CLASS_NAMES.update(gen.types)
     TWIN_OPS.update((op.method, op) for op in ops)
     files: Dict[str, Any] = {"resources/__init__.py": render_package_init()}
-    index_lines: List[str] = []
     for key in sorted(tree.children):  # one module per top-level resource, its children inside
         top = tree.children[key]
-        files["resources/%s.py" % key], section = render_module(top, tree, repo, notes)
-        index_lines += section
+        files["resources/%s.py" % key] = render_module(top, tree, repo, notes)
         files["resources/%s.pyi" % key] = render_module_stub(top, tree, repo, gen)
-    files["resources/_index.dat"] = zlib.compress(("\n".join(index_lines) + "\n").encode("utf-8"), 9)
     files["resources/_client_resources.py"], files["resources/_client_resources.pyi"] = render_client_resources(tree)
-    files["resources/_call.py"] = CALL_PY
     files["resources/_base.pyi"] = BASE_PYI
     # types: a runtime module and a stub per module, the index
     modules = sorted({td.module for td in gen.types.values()} | set(TYPE_EXTRAS) | {""})
