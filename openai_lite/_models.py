@@ -260,9 +260,9 @@ def resolve_model(ref: Any) -> Any:
     found = _resolved.get(ref)
     if found is None:
         try:
-            from .types import _index  # generated; maps names to modules, imports one on demand
+            from ._type_loader import load  # finds the module defining the type, imports it on demand
 
-            found = _index.load(ref)
+            found = load(ref)
         except (ImportError, AttributeError, KeyError):
             found = BaseModel
         _resolved[ref] = found

@@ -22,7 +22,6 @@ import pickle
 import re
 import subprocess
 import sys
-import zlib
 from typing import Any, Dict, Iterator, List, Set, Tuple
 
 import pytest
@@ -67,7 +66,8 @@ def test_public_classes_are_the_ones_responses_use() -> None:
     assert resolve_model("CreateChatCompletionResponse") is ChatCompletion  # the spec's name resolves too
     assert resolve_model("RunObject") is Run and resolve_model("MessageObject") is Message
     assert ChatCompletion.__module__ == "openai_lite.types.chat" and ChatCompletion.__name__ == "ChatCompletion"
-    assert Run.__module__ == "openai_lite.types.beta.threads" and RunStep.__module__.endswith("threads.runs")
+    # a package module keeps its classes in ``_defs`` beside its ``__init__`` (public from the package)
+    assert Run.__module__ == "openai_lite.types.beta.threads._defs" and RunStep.__module__.endswith("threads.runs")
     for cls in (CreateEmbeddingResponse, Embedding, FileDeleted, FileObject, Model, ModelDeleted, Assistant, Thread,
                 ChatCompletionChunk, ChatCompletionMessage, Response, ResponseOutputMessage):
         assert isinstance(cls, type) and issubclass(cls, BaseModel), cls
@@ -312,15 +312,17 @@ def test_a_type_module_loads_with_the_first_response() -> None:
         "print(json.dumps([before, after, type(result).__name__]))\n")
     before, after, name = loaded
     assert before == [] and name == "CreateEmbeddingResponse"
-    assert set(after) == {"openai_lite.types", "openai_lite.types._index"}
+    # the type's module (the top package keeps its classes in _defs) and the table of where types are
+    assert set(after) == {"openai_lite.types", "openai_lite.types._defs", "openai_lite.types._names"}
 
 
 # -- generated: complete, current ------------------------------------------------------------------
 
-def _index_rows() -> Dict[str, str]:
-    with open(os.path.join(PACKAGE, "types", "_index.dat"), "rb") as fh:
-        text = zlib.decompress(fh.read()).decode("utf-8")
-    return dict(line.split("|", 1) for line in text.splitlines())
+def _runtime_names() -> Set[str]:
+    """Every name a generated type resolves by at run time (``types/_names.py``)."""
+    from openai_lite.types import _names
+
+    return {name for names in _names.MODULES.values() for name in names} | set(_names.RENAMED)
 
 
 def _stub_names() -> Set[str]:
@@ -382,7 +384,7 @@ def spec() -> Dict[str, Any]:
 
 
 def test_every_schema_an_operation_uses_has_a_type(spec: Dict[str, Any]) -> None:
-    rows = _index_rows()
+    rows = _runtime_names()
     stubs = _stub_names()
     sys.path.insert(0, os.path.join(REPO, "tools"))
     try:
@@ -393,7 +395,7 @@ def test_every_schema_an_operation_uses_has_a_type(spec: Dict[str, Any]) -> None
     missing = []
     for schema in sorted(_used_schemas(spec)):
         names = {gen.name_for(schema, "model"), gen.name_for(schema, "param")}
-        known = {n for n in names if n in rows or "@" + n in rows}
+        known = {n for n in names if n in rows}
         if not known or not (known & stubs):
             missing.append(schema)
     assert missing == []
@@ -585,7 +587,7 @@ def test_stubs_are_in_the_wheel_manifest() -> None:
     with open(os.path.join(REPO, "setup.cfg"), encoding="utf-8") as fh:
         text = fh.read()
     assert re.search(r"^openai_lite = .*\*\*/\*\.pyi", text, re.M)
-    assert "types/_index.dat" in text and "resources/_index.dat" not in text  # resources are plain modules
+    assert ".dat" not in text  # the generated code is plain modules: no data files to ship
 
 
 # -- static checkers --------------------------------------------------------------------------------

@@ -21,8 +21,11 @@ Run time and static types are split: ``.py`` modules are small and carry no anno
 - ``resources/_client_resources.py``: the client's top-level resources (plus ``webhooks``,
   ``with_raw_response`` and ``with_streaming_response``);
 - ``types/**``: response models, request ``TypedDict``s (``<Name>Param``), enums and unions for every schema an
-  operation uses: ``.pyi`` stubs for checkers; ``.py`` modules whose ``__getattr__`` builds a class on first
-  use from ``types/_index.dat`` (zlib-compressed text: fields, nested types, how a union picks its member).
+  operation uses: ``.pyi`` stubs for checkers; ``.py`` modules of ordinary classes (a model's field names and
+  the types of its nested objects by name; an empty ``TypedDict`` per request shape), with the unions and
+  the names of types defined elsewhere served on first access by ``openai_lite/_type_loader.py``; a
+  package module keeps its classes in ``_defs.py`` beside its ``__init__``; ``types/_names.py`` says which
+  module defines each type.
 
 The pieces most likely to change are tables (``TYPE_NAMES``, ``PARAM_NAMES``, ``OPENAI_NAMES``, ``TYPE_MODULES``,
 ``HELPERS``)
@@ -38,7 +41,6 @@ import keyword
 import os
 import re
 import sys
-import zlib
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
@@ -782,6 +784,8 @@ def wrap_call(head: str, items: List[str], tail: str, indent: str, width: int = 
 
 def py_tuple(items: List[str]) -> str:
     """A tuple literal of strings."""
+    if not items:
+        return "()"
     if len(items) == 1:
         return "(%s,)" % py_string(items[0])
     return "(%s)" % ", ".join(py_string(n) for n in items)
@@ -790,6 +794,8 @@ def py_tuple(items: List[str]) -> str:
 def pack_call(head: str, items: List[str], tail: str, indent: str, width: int = 110) -> List[str]:
     """``head(item, item, ...)tail`` filled line by line, continuation lines aligned after the bracket."""
     lines = [indent + head]
+    if not items:
+        return [indent + head + tail]
     hang = " " * len(indent + head)
     for i, item in enumerate(items):
         text = item + (", " if i < len(items) - 1 else tail)
@@ -1395,10 +1401,10 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# types: response models, request TypedDicts, enums and unions (stubs + a runtime index)
+# types: response models, request TypedDicts, enums and unions (stubs + run-time modules)
 #
-# Every schema an operation reaches becomes a type: on the response side a model class (the
-# runtime builds it from ``types/_index.py`` on first use; ``types/**/*.pyi`` gives checkers the
+# Every schema an operation reaches becomes a type: on the response side a model class (a class
+# statement in its module, loaded with the module on first use; ``types/**/*.pyi`` gives checkers the
 # annotated fields and the spec's descriptions), on the request side a ``TypedDict`` named
 # ``<Name>Param`` (stubs only; at run time a plain ``TypedDict`` placeholder). Enums are
 # ``Literal`` aliases, unions ``Union`` aliases (discriminated by ``type`` or the spec's
@@ -2367,231 +2373,134 @@ def _render_typedef(td: TypeDef, gen: TypeGen) -> str:
     return "\n".join(lines) + "\n"
 
 
-# -- the runtime index --------------------------------------------------------------------------
+# -- the run-time modules ----------------------------------------------------------------------------
 
-def render_type_index(gen: TypeGen) -> str:
-    """One line per type: ``name|module|kind|fields|nested|union``.
+def defining_module(module: str, packages: set) -> str:
+    """The module (below ``openai_lite.types``) whose file defines ``module``'s types: a package keeps them
+    in ``_defs`` beside its ``__init__`` (``types.chat`` imports ``types`` first: it must stay small)."""
+    if module in packages:
+        return module + "._defs" if module else "_defs"
+    return module
 
-    kind: m (model), p (request TypedDict), u (union of objects), e (enum), a (other alias);
-    fields: names, ``!`` after required ones; nested: ``field=Type`` (``~``: a plain dict);
-    union: ``property:value=Member,...;Member Member`` (property empty when undiscriminated).
-    Lines ``@name|target`` are spec names of renamed types (for ``resolve_model`` only); lines
-    ``@name@module|target`` other public names of a type in that module (aliases).
-    """
-    out: List[str] = []
-    spec_names = dict(gen.spec_aliases)
-    public = dict(public_aliases(gen))
-    for name in sorted(gen.types):
-        td = gen.types[name]
-        if td.kind == "same":  # a beta twin: public in its module, and resolvable by name (unions name it)
-            public[(name, td.module)] = spec_names[name] = td.ann
-            continue
-        kind = {"model": "m", "param": "p", "union": "u", "enum": "e", "alias": "a"}[td.kind]
-        fields = nested = union = ""
+
+def _statically_defined(td: TypeDef) -> bool:
+    return td.kind in ("model", "enum", "alias")
+
+
+def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen, is_package: bool) -> str:
+    """A types module as run: a class per model (``BaseModel``: its field names and the types of its nested
+    objects, by name), ``Any`` for enums and other aliases, then the names served on first access
+    (``openai_lite._type_loader``): unions, types defined in another module, and the request shapes
+    (``TypedDict``s: their fields are in the stub, at run time only the name matters)."""
+    public = "openai_lite.types" + ("." + module if module else "")
+    own = {td.name: td for td in tds if td.kind != "same"}
+    union_members = {m for td in gen.types.values() if td.kind == "union" and td.side == "model" for m in td.members}
+    body: List[str] = []
+    tail: List[str] = []
+    unions: List[str] = []
+    params: List[str] = []
+    elsewhere: Dict[str, str] = {}
+    for td in tds:
         if td.kind == "model":
-            fields = " ".join(f.name + ("!" if f.required else "") for f in td.fields)
-            nested = " ".join("%s=%s" % (f.name, f.rt) for f in td.fields if f.rt)
+            lines = ["class %s(BaseModel):" % td.name, "    __slots__ = ()"]
+            if td.fields:
+                lines += pack_call("_field_names = frozenset((", [py_string(f.name) for f in td.fields],
+                                   ",))" if len(td.fields) == 1 else "))", "    ")
+            if td.name in union_members:  # a union picks among members by their required fields
+                lines.append("    _required = %s" % py_tuple([f.name for f in td.fields if f.required]))
+            nested = [(f.name, f.rt) for f in td.fields if f.rt]
+            if nested:
+                lines += pack_call("_nested = {", ["%s: %s" % (py_string(n), "dict" if rt == "~" else py_string(rt))
+                                                   for n, rt in nested], "}", "    ")
+            body.append("\n".join(lines) + "\n")
+        elif td.kind == "param":
+            params.append(td.name)
+        elif td.kind in ("enum", "alias"):
+            tail.append("%s = Any" % td.name)
         elif td.kind == "union":
-            prop, mapping = td.disc if td.disc and td.side == "model" else ("", {})
-            union = "%s:%s;%s" % (prop, ",".join("%s=%s" % kv for kv in sorted(mapping.items())),
-                                  " ".join(td.members))
-        out.append("|".join((name, td.module, kind, fields, nested, union)).rstrip("|"))
-    for name in sorted(spec_names):
-        if spec_names[name] in gen.types and (name not in gen.types or gen.types[name].kind == "same"):
-            out.append("@%s|%s" % (name, spec_names[name]))
-    for name, module in sorted(public):
-        out.append("@%s@%s|%s" % (name, module, public[(name, module)]))
-    return "\n".join(out) + "\n"
-
-
-INDEX_PY = '''"""Lazy types: classes are built from ``_index.dat`` the first time they are needed.
-
-``_index.dat`` (written by tools/generate.py, zlib-compressed) holds one line per type: its module, field names,
-how nested values are wrapped, and for unions how a member is picked. A module of
-``openai_lite.types`` asks ``get()`` for a name on first access; ``load()`` serves
-``resolve_model`` (a class, or for a union a function picking the class from the data).
-Static types live in the ``.pyi`` stubs beside these modules.
-"""
-import importlib
-import sys
-
-from .._models import BaseModel
-
-_rows = None
-_resolvers: dict = {}
-_PREFIX = __name__.rsplit(".", 1)[0]
-
-
-def _table():
-    global _rows
-    if _rows is None:
-        import zlib
-
-        data = zlib.decompress(__loader__.get_data(__file__.rpartition(".")[0] + ".dat")).decode("utf-8")
-        rows = {}
-        for line in data.splitlines():
-            name, _, rest = line.partition("|")
-            rows[name] = rest
-        _rows = rows
-    return _rows
-
-
-def _row(name):
-    rest = _table().get(name)
-    if rest is None:
-        rest = _table().get("@" + name)
-        if rest is None:
-            raise AttributeError(name)
-        return _row(rest.split("|")[0])
-    return (name,) + tuple(rest.split("|"))
-
-
-def _where(module):
-    return module[len(_PREFIX) + 1:]
-
-
-def _module(row):
-    return _PREFIX + "." + row[1] if row[1] else _PREFIX
-
-
-def names(module):
-    """The public names of ``module`` (its ``dir()``)."""
-    where = _where(module)
-    found = []
-    for name, rest in _table().items():
-        if name[:1] == "@":
-            alias, sep, place = name[1:].partition("@")
-            if sep and place == where:
-                found.append(alias)
-        elif rest.split("|", 1)[0] == where:
-            found.append(name)
-    return sorted(found)
-
-
-def get(module, name):
-    """The object ``module.name`` (built once and kept in the module's namespace)."""
-    namespace = sys.modules[module].__dict__
-    found = namespace.get(name)
-    if found is not None:
-        return found
-    target = _table().get("@%s@%s" % (name, _where(module)))
-    if target is not None:  # another name of a type, public in this module
-        row = _row(target)
-        importlib.import_module(_module(row))
-        found = get(_module(row), target)
+            field, by_value = td.disc if td.disc and td.side == "model" else (None, {})
+            if field:  # value -> member, in the members' order (the order of the typing.Union too)
+                order = {m: i for i, m in enumerate(td.members)}
+                pairs = sorted(by_value.items(), key=lambda kv: (order[kv[1]], kv[0]))
+                unions += pack_call("    %s: (%s, {" % (py_string(td.name), py_string(field)),
+                                    ["%s: %s" % (py_string(k), py_string(v)) for k, v in pairs], "}),", "")
+            else:
+                unions += pack_call("    %s: (None, (" % py_string(td.name), [py_string(m) for m in td.members],
+                                    ",))," if len(td.members) == 1 else ")),", "")
+        else:  # "same": a beta twin, another name of its generally available type
+            elsewhere[td.name] = td.ann
+    for (name, where), target in sorted(public_aliases(gen).items()):
+        if where == module:
+            elsewhere[name] = target
+    for name, location in sorted(TYPE_EXTRAS.get(module, {}).items()):
+        elsewhere[name] = "%s:%s" % (location, name)
+    for name in sorted(elsewhere):  # a plain assignment where the type is a class (or Any) of this module
+        target = elsewhere[name]
+        if target in own and _statically_defined(own[target]):
+            tail.append("%s = %s" % (name, target))
+            del elsewhere[name]
+    head = [BANNER.rstrip("\n"),
+            py_docstring("Types of ``%s`` as run: classes with their field names (fields typed and documented in the "
+                         "``.pyi`` stub%s)." % (public, " of the package" if is_package else " beside"), ""),
+            "from typing import Any", "",
+            "from openai_lite._models import BaseModel",
+            "from openai_lite._type_loader import lazy_names as _lazy_names", ""]
+    out = "\n".join(head) + "\n\n" + "\n\n".join(body)
+    if tail:
+        out += "\n\n" + "\n".join(tail) + "\n"
+    out += "\n\n# Unions, built on first access: (the field telling the members apart, its value -> member) or\n"
+    out += "# (None, members): the member whose required fields are all present, most of them, is picked\n"
+    out += "_UNIONS = {\n" + "\n".join(unions) + "\n}\n" if unions else "_UNIONS: dict = {}\n"
+    out += "# Names of types defined in another module, public here too\n"
+    if elsewhere:
+        out += "\n".join(pack_call("_ELSEWHERE = {", ["%s: %s" % (py_string(k), py_string(v))
+                                                       for k, v in sorted(elsewhere.items())], "}", "")) + "\n"
     else:
-        try:
-            row = _row(name)
-        except AttributeError:
-            raise AttributeError("module %r has no attribute %r" % (module, name)) from None
-        if row[0] != name or _module(row) != module:
-            raise AttributeError("module %r has no attribute %r (it is in %s)" % (module, name, _module(row)))
-        found = _build(row, module)
-    namespace[name] = found
-    return found
+        out += "_ELSEWHERE: dict = {}\n"
+    out += ("# Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so\n"
+            "# only the name matters), each built on first access\n")
+    out += "\n".join(pack_call("_PARAMS = frozenset((", [py_string(n) for n in params],
+                                (",))" if len(params) == 1 else "))"), "")) + "\n"
+    out += "__getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)\n"
+    return out
 
 
-def _build(row, module):
-    name, kind = row[0], row[2]
-    if kind == "m":
-        fields = row[3].split() if len(row) > 3 else []
-        nested = {}
-        for entry in (row[4].split() if len(row) > 4 else ()):
-            field, _, target = entry.partition("=")
-            nested[field] = dict if target == "~" else target
-        return type(name, (BaseModel,), {
-            "__slots__": (), "__module__": module, "__qualname__": name, "__doc__": None,
-            "_field_names": frozenset(f.rstrip("!") for f in fields), "_nested": nested})
-    import typing
-
-    if kind == "u":
-        members = tuple(load(m) for m in row[5].split(";", 1)[1].split()) if len(row) > 5 else ()
-        return typing.Union[members] if members else BaseModel
-    if kind == "p":
-        td = typing.TypedDict(name, {}, total=False)
-        td.__module__ = module
-        return td
-    return typing.Any
+def render_type_package_init(module: str) -> str:
+    public = "openai_lite.types" + ("." + module if module else "")
+    return "\n".join([
+        BANNER.rstrip("\n"),
+        py_docstring("Types of ``%s``: defined in ``_defs.py`` beside this file, imported on first access (so that "
+                     "importing a module below this package does not build them)." % public, ""),
+        "from openai_lite._type_loader import lazy_package as _lazy_package",
+        "",
+        "__getattr__, __dir__ = _lazy_package(__name__)",
+    ]) + "\n"
 
 
-def load(name):
-    """The class of ``name`` for wrapping data (a function picking one for a union)."""
-    row = _row(name)
-    if row[2] == "u":
-        found = _resolvers.get(row[0])
-        if found is None:
-            found = _resolvers[row[0]] = _resolver(row)
-        return found
-    if row[2] != "m":
-        return BaseModel
-    return getattr(importlib.import_module(_module(row)), row[0])
-
-
-def _required(name):
-    row = _row(name)
-    return [f[:-1] for f in (row[3].split() if len(row) > 3 else ()) if f.endswith("!")]
-
-
-def _resolver(row):
-    spec = row[5] if len(row) > 5 else ":;"
-    head, _, members = spec.partition(";")
-    prop, _, pairs = head.partition(":")
-    mapping = dict(pair.split("=", 1) for pair in pairs.split(",") if pair)
-    members = members.split()
-    classes = {}
-
-    def cls(member):
-        found = classes.get(member)
-        if found is None:
-            found = classes[member] = load(member)
-        return found
-
-    def pick(raw):
-        if prop:
-            value = raw.get(prop)
-            if value is not None:
-                member = mapping.get(value)
-                return cls(member) if member is not None else BaseModel  # a kind newer than the spec
-        best, most = None, -1  # no discriminator: the member with the most required fields all present
-        for member in members:
-            required = _required(member)
-            if len(required) > most and all(key in raw for key in required):
-                best, most = member, len(required)
-        return cls(best or members[0]) if members else BaseModel
-
-    pick.__name__ = pick.__qualname__ = row[0]
-    return pick
-'''
-
-MODULE_PY = '''{banner}"""Types of ``openai_lite.{module}``: built on first access (see ``types._index``)."""
-from {dots}_index import get as _get, names as _names
-{extras}
-
-def __dir__():
-    return _names(__name__){extra_dir}
-
-
-def __getattr__(name):
-    if name[:2] == "__":
-        raise AttributeError(name)
-{extra_lookup}    return _get(__name__, name)
-'''
-
-
-def render_type_module(module: str, is_package: bool) -> str:
-    depth = len(module.split(".")) if module else 0
-    dots = "." * (depth + 1 if is_package else depth) if module else "."
-    extras = TYPE_EXTRAS.get(module, {})
-    extra_text = extra_lookup = ""
-    if extras:
-        extra_text = "\n_EXTRAS = {%s}\n" % ", ".join('"%s": "%s"' % kv for kv in sorted(extras.items()))
-        extra_lookup = ("    if name in _EXTRAS:\n"
-                        "        import importlib\n\n"
-                        "        value = globals()[name] = getattr(importlib.import_module(_EXTRAS[name]), name)\n"
-                        "        return value\n")
-    return MODULE_PY.format(banner=BANNER, module="types." + module if module else "types", dots=dots,
-                            extras=extra_text, extra_lookup=extra_lookup,
-                            extra_dir=" + sorted(_EXTRAS)" if extras else "")
+def render_type_names(gen: TypeGen, packages: set) -> str:
+    """``types/_names.py``: which module defines each type, and the other names a type resolves by."""
+    modules = [(name, defining_module(td.module, packages)) for name, td in sorted(gen.types.items())
+               if td.kind != "same"]
+    renamed = dict(gen.spec_aliases)
+    for name, td in gen.types.items():
+        if td.kind == "same":
+            renamed[name] = td.ann
+    renamed = {k: v for k, v in renamed.items()
+               if v in gen.types and (k not in gen.types or gen.types[k].kind == "same")}
+    for k, v in renamed.items():  # a twin of a twin: the type at the end of the chain
+        seen = 0
+        while gen.types[v].kind == "same" and seen < 10:
+            v, seen = renamed.get(v, gen.types[v].ann), seen + 1
+        renamed[k] = v
+    lines = [BANNER.rstrip("\n"),
+             '"""Where each generated type is defined, for ``openai_lite._type_loader`` (``resolve_model``)."""',
+             "", "# the module below openai_lite.types defining them -> type names", "MODULES = {"]
+    for where in sorted({m for _, m in modules}):
+        lines += pack_call("    %s: (" % py_string(where), [py_string(n) for n, m in modules if m == where], "),", "")
+    lines += ["}", "", "# the spec's names of renamed types, and beta twins -> the type they are", "RENAMED = {"]
+    lines += ["    %s: %s," % (py_string(k), py_string(v)) for k, v in sorted(renamed.items())]
+    lines += ["}"]
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2632,11 +2541,14 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
         by_module[gen.types[name].module].append(gen.types[name])
     for module in modules:
         base = "types/" + module.replace(".", "/") if module else "types"
-        base = base + "/__init__" if module in packages else base
-        files[base + ".py"] = render_type_module(module, module in packages)
-        files[base + ".pyi"] = render_type_stub(module, by_module[module], gen)
-    files["types/_index.py"] = BANNER + INDEX_PY
-    files["types/_index.dat"] = zlib.compress(render_type_index(gen).encode("utf-8"), 9)
+        if module in packages:
+            files[base + "/__init__.py"] = render_type_package_init(module)
+            files[base + "/_defs.py"] = render_type_runtime(module, by_module[module], gen, True)
+            files[base + "/__init__.pyi"] = render_type_stub(module, by_module[module], gen)
+        else:
+            files[base + ".py"] = render_type_runtime(module, by_module[module], gen, False)
+            files[base + ".pyi"] = render_type_stub(module, by_module[module], gen)
+    files["types/_names.py"] = render_type_names(gen, packages)
     styles: Dict[str, int] = {}
     for op in ops:
         if op.page:
@@ -2691,13 +2603,6 @@ def main(argv: Optional[List[str]] = None) -> int:
                 current = fh.read()
         except OSError:
             current = None
-        if rel.endswith(".dat") and current is not None:  # compressed: compare what it holds
-            try:
-                same = zlib.decompress(current) == zlib.decompress(data)
-            except zlib.error:
-                same = False
-            if same:
-                continue
         if current != data:
             changed.append(rel)
             if not args.check:

@@ -1,0 +1,162 @@
+"""How the generated types (``openai_lite/types/``) are found and loaded: one module at a time, on first use.
+
+The generated modules hold ordinary classes: a ``BaseModel`` subclass per response object (its field
+names and the types of its nested objects, by name; fields typed and documented in the ``.pyi`` stub).
+What a module does not define as it loads is served here, on first access:
+
+- request shapes: ``TypedDict``s whose fields only the stubs declare (at run time a ``TypedDict`` is a plain
+  dict, so only its name matters);
+- unions: a ``typing.Union`` of classes that may live in other modules (so loading one module never
+  loads another), and for wrapping data a *picker* choosing the member class from the data;
+- names of types defined in another module (openai-python's names, beta twins, ``lib`` classes).
+
+A package module (``openai_lite.types``, ``types.beta``, ``types.beta.threads``) keeps its types in
+``_defs.py`` beside its ``__init__``, so that importing ``openai_lite.types.chat`` (which imports the
+package first) does not build them. ``types/_names.py`` says which module defines each type.
+"""
+import importlib
+import sys
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple, TypedDict, Union
+
+from ._models import BaseModel
+
+__all__ = ["lazy_names", "lazy_package", "load"]
+
+_PREFIX = "openai_lite.types"
+_pickers: Dict[str, Any] = {}
+_where: Optional[Dict[str, str]] = None  # type name -> the module defining it (from types/_names.py)
+_renamed: Dict[str, str] = {}
+
+
+def _module(where: str) -> Any:
+    return importlib.import_module(_PREFIX + "." + where if where else _PREFIX)
+
+
+def _defining_module(name: str) -> Tuple[str, Any]:
+    """(type name, the module defining it) of a type name or another name of a type (KeyError if unknown)."""
+    global _where
+    if _where is None:
+        from .types import _names
+
+        _where = {name: module for module, names in _names.MODULES.items() for name in names}
+        _renamed.update(_names.RENAMED)
+    name = _renamed.get(name, name)
+    return name, _module(_where[name])
+
+
+def _elsewhere(target: str) -> Any:
+    if ":" in target:  # a class of lib/ that openai-python exports from a types module
+        module, _, attr = target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+    name, module = _defining_module(target)
+    return getattr(module, name)
+
+
+def lazy_names(module_name: str, unions: Dict[str, Tuple[Any, Any]], elsewhere: Dict[str, str],
+               params: FrozenSet[str] = frozenset()) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
+    """``__getattr__`` and ``__dir__`` of a generated types module.
+
+    ``unions``: name -> ``(field, {value: member})`` when the members tell themselves apart by a field,
+    else ``(None, members)`` (the member whose required fields, its ``_required``, are all present in the
+    data, the most of them, is picked).
+    ``elsewhere``: name -> the type it names (defined in another module), or ``"module:Class"``.
+    ``params``: the module's request shapes, each a ``TypedDict`` whose fields only the stub declares
+    (calling one gives a plain dict, as in openai-python).
+    """
+    namespace = sys.modules[module_name].__dict__
+
+    def __getattr__(name: str) -> Any:
+        if name in unions:
+            members = [load(member) for member in _members(unions[name])]
+            classes = tuple(m if isinstance(m, type) else BaseModel for m in members)
+            value = Union[classes] if classes else BaseModel
+        elif name in elsewhere:
+            value = _elsewhere(elsewhere[name])
+        elif name in params:
+            value = TypedDict(name, {}, total=False)  # type: ignore[operator]
+            value.__module__ = module_name
+        else:
+            raise AttributeError("module %r has no attribute %r" % (module_name, name))
+        namespace[name] = value
+        return value
+
+    def __dir__() -> List[str]:
+        own = [name for name, value in namespace.items()
+               if name[:1] != "_" and name not in _IMPORTED and not isinstance(value, type(sys))]
+        return sorted(set(own) | set(unions) | set(elsewhere) | params)
+
+    return __getattr__, __dir__
+
+
+_IMPORTED = frozenset(("Any", "BaseModel"))  # what a generated module imports
+
+
+def _members(union: Tuple[Any, Any]) -> List[str]:
+    field, table = union
+    if field is None:
+        return list(table)
+    return list(dict.fromkeys(table.values()))
+
+
+def lazy_package(package_name: str) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
+    """``__getattr__`` and ``__dir__`` of a package module whose types live in its ``_defs`` module."""
+    namespace = sys.modules[package_name].__dict__
+
+    def defs() -> Any:
+        return importlib.import_module(package_name + "._defs")
+
+    def __getattr__(name: str) -> Any:
+        if name[:1] == "_":  # no type's name; ``from package import _names`` asks this before importing it
+            raise AttributeError(name)
+        try:
+            value = getattr(defs(), name)
+        except AttributeError:
+            raise AttributeError("module %r has no attribute %r" % (package_name, name)) from None
+        namespace[name] = value
+        return value
+
+    def __dir__() -> List[str]:
+        return dir(defs())
+
+    return __getattr__, __dir__
+
+
+def load(name: str) -> Any:
+    """What wraps data of type ``name``: its class, a picker for a union, ``BaseModel`` for anything else."""
+    name, module = _defining_module(name)
+    union = getattr(module, "_UNIONS", {}).get(name)
+    if union is not None:
+        found = _pickers.get(name)
+        if found is None:
+            found = _pickers[name] = _picker(name, *union)
+        return found
+    value = getattr(module, name)
+    return value if isinstance(value, type) and issubclass(value, BaseModel) else BaseModel
+
+
+def _picker(name: str, field: Optional[str], table: Any) -> Any:
+    members = _members((field, table))
+    classes: Dict[str, Any] = {}
+
+    def cls(member: str) -> Any:
+        found = classes.get(member)
+        if found is None:
+            found = classes[member] = load(member)
+        return found
+
+    def pick(raw: Dict[str, Any]) -> Any:
+        if field is not None:
+            value = raw.get(field)
+            if value is not None:
+                member = table.get(value)
+                return cls(member) if member is not None else BaseModel  # a kind newer than the spec
+        best, most = None, -1  # no discriminator: the member with the most required fields all present
+        for member in members:
+            required = getattr(cls(member), "_required", ())
+            if len(required) > most and all(key in raw for key in required):
+                best, most = member, len(required)
+        return cls(best or members[0]) if members else BaseModel
+
+    pick.__name__ = pick.__qualname__ = name
+    return pick
+
