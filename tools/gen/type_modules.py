@@ -1,0 +1,137 @@
+"""``types/**/*.py``: the run-time type modules (a class statement per model; unions, request shapes and
+other modules' names served on first access by ``openai_lite/_type_loader.py``) and ``types/_names.py``.
+"""
+from __future__ import annotations
+
+from typing import Dict, List
+
+from .pycode import BANNER, pack_call, py_docstring, py_string, py_tuple
+from .typegen import TYPE_EXTRAS, TypeDef, TypeGen, public_aliases
+
+
+def defining_module(module: str, packages: set) -> str:
+    """The module (below ``openai_lite.types``) whose file defines ``module``'s types: a package keeps them
+    in ``_defs`` beside its ``__init__`` (``types.chat`` imports ``types`` first: it must stay small)."""
+    if module in packages:
+        return module + "._defs" if module else "_defs"
+    return module
+
+
+def _statically_defined(td: TypeDef) -> bool:
+    return td.kind in ("model", "enum", "alias")
+
+
+def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen, is_package: bool) -> str:
+    """A types module as run: a class per model (``BaseModel``: its field names and the types of its nested
+    objects, by name), ``Any`` for enums and other aliases, then the names served on first access
+    (``openai_lite._type_loader``): unions, types defined in another module, and the request shapes
+    (``TypedDict``s: their fields are in the stub, at run time only the name matters)."""
+    public = "openai_lite.types" + ("." + module if module else "")
+    own = {td.name: td for td in tds if td.kind != "same"}
+    union_members = {m for td in gen.types.values() if td.kind == "union" and td.side == "model" for m in td.members}
+    body: List[str] = []
+    tail: List[str] = []
+    unions: List[str] = []
+    params: List[str] = []
+    elsewhere: Dict[str, str] = {}
+    for td in tds:
+        if td.kind == "model":
+            lines = ["class %s(BaseModel):" % td.name, "    __slots__ = ()"]
+            if td.fields:
+                lines += pack_call("_field_names = frozenset((", [py_string(f.name) for f in td.fields],
+                                   ",))" if len(td.fields) == 1 else "))", "    ")
+            if td.name in union_members:  # a union picks among members by their required fields
+                lines.append("    _required = %s" % py_tuple([f.name for f in td.fields if f.required]))
+            nested = [(f.name, f.rt) for f in td.fields if f.rt]
+            if nested:
+                lines += pack_call("_nested = {", ["%s: %s" % (py_string(n), "dict" if rt == "~" else py_string(rt))
+                                                   for n, rt in nested], "}", "    ")
+            body.append("\n".join(lines) + "\n")
+        elif td.kind == "param":
+            params.append(td.name)
+        elif td.kind in ("enum", "alias"):
+            tail.append("%s = Any" % td.name)
+        elif td.kind == "union":
+            field, by_value = td.disc if td.disc and td.side == "model" else (None, {})
+            if field:  # value -> member, in the members' order (the order of the typing.Union too)
+                order = {m: i for i, m in enumerate(td.members)}
+                pairs = sorted(by_value.items(), key=lambda kv: (order[kv[1]], kv[0]))
+                unions += pack_call("    %s: (%s, {" % (py_string(td.name), py_string(field)),
+                                    ["%s: %s" % (py_string(k), py_string(v)) for k, v in pairs], "}),", "")
+            else:
+                unions += pack_call("    %s: (None, (" % py_string(td.name), [py_string(m) for m in td.members],
+                                    ",))," if len(td.members) == 1 else ")),", "")
+        else:  # "same": a beta twin, another name of its generally available type
+            elsewhere[td.name] = td.ann
+    for (name, where), target in sorted(public_aliases(gen).items()):
+        if where == module:
+            elsewhere[name] = target
+    for name, location in sorted(TYPE_EXTRAS.get(module, {}).items()):
+        elsewhere[name] = "%s:%s" % (location, name)
+    for name in sorted(elsewhere):  # a plain assignment where the type is a class (or Any) of this module
+        target = elsewhere[name]
+        if target in own and _statically_defined(own[target]):
+            tail.append("%s = %s" % (name, target))
+            del elsewhere[name]
+    head = [BANNER.rstrip("\n"),
+            py_docstring("Types of ``%s`` as run: classes with their field names (fields typed and documented in the "
+                         "``.pyi`` stub%s)." % (public, " of the package" if is_package else " beside"), ""),
+            "from typing import Any", "",
+            "from openai_lite._models import BaseModel",
+            "from openai_lite._type_loader import lazy_names as _lazy_names", ""]
+    out = "\n".join(head) + "\n\n" + "\n\n".join(body)
+    if tail:
+        out += "\n\n" + "\n".join(tail) + "\n"
+    out += "\n\n# Unions, built on first access: (the field telling the members apart, its value -> member) or\n"
+    out += "# (None, members): the member whose required fields are all present, most of them, is picked\n"
+    out += "_UNIONS = {\n" + "\n".join(unions) + "\n}\n" if unions else "_UNIONS: dict = {}\n"
+    out += "# Names of types defined in another module, public here too\n"
+    if elsewhere:
+        out += "\n".join(pack_call("_ELSEWHERE = {", ["%s: %s" % (py_string(k), py_string(v))
+                                                       for k, v in sorted(elsewhere.items())], "}", "")) + "\n"
+    else:
+        out += "_ELSEWHERE: dict = {}\n"
+    out += ("# Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so\n"
+            "# only the name matters), each built on first access\n")
+    out += "\n".join(pack_call("_PARAMS = frozenset((", [py_string(n) for n in params],
+                                (",))" if len(params) == 1 else "))"), "")) + "\n"
+    out += "__getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)\n"
+    return out
+
+
+def render_type_package_init(module: str) -> str:
+    public = "openai_lite.types" + ("." + module if module else "")
+    return "\n".join([
+        BANNER.rstrip("\n"),
+        py_docstring("Types of ``%s``: defined in ``_defs.py`` beside this file, imported on first access (so that "
+                     "importing a module below this package does not build them)." % public, ""),
+        "from openai_lite._type_loader import lazy_package as _lazy_package",
+        "",
+        "__getattr__, __dir__ = _lazy_package(__name__)",
+    ]) + "\n"
+
+
+def render_type_names(gen: TypeGen, packages: set) -> str:
+    """``types/_names.py``: which module defines each type, and the other names a type resolves by."""
+    modules = [(name, defining_module(td.module, packages)) for name, td in sorted(gen.types.items())
+               if td.kind != "same"]
+    renamed = dict(gen.spec_aliases)
+    for name, td in gen.types.items():
+        if td.kind == "same":
+            renamed[name] = td.ann
+    renamed = {k: v for k, v in renamed.items()
+               if v in gen.types and (k not in gen.types or gen.types[k].kind == "same")}
+    for k, v in renamed.items():  # a twin of a twin: the type at the end of the chain
+        seen = 0
+        while gen.types[v].kind == "same" and seen < 10:
+            v, seen = renamed.get(v, gen.types[v].ann), seen + 1
+        renamed[k] = v
+    lines = [BANNER.rstrip("\n"),
+             '"""Where each generated type is defined, for ``openai_lite._type_loader`` (``resolve_model``)."""',
+             "", "# the module below openai_lite.types defining them -> type names", "MODULES = {"]
+    for where in sorted({m for _, m in modules}):
+        lines += pack_call("    %s: (" % py_string(where), [py_string(n) for n, m in modules if m == where], "),", "")
+    lines += ["}", "", "# the spec's names of renamed types, and beta twins -> the type they are", "RENAMED = {"]
+    lines += ["    %s: %s," % (py_string(k), py_string(v)) for k, v in sorted(renamed.items())]
+    lines += ["}"]
+    return "\n".join(lines) + "\n"
