@@ -185,54 +185,64 @@ def _subclass(name: str, base: type, nested: Mapping[str, Any], extra_fields: It
         return type(name, (_ParsedModel,), ns)
 
 
-_ChatCompletion = _generated("ChatCompletion")
-_Choice = _nested_class(_ChatCompletion, "choices")
-_Message = _generated("ChatCompletionMessage")
-_ToolCall = _generated("ChatCompletionMessageFunctionToolCall")
-_Function = _nested_class(_ToolCall, "function")
-_other_tool_call = _delegate(_Message, "tool_calls")
-
-ParsedFunction = _subclass("ParsedFunction", _Function, {}, ("parsed_arguments", "name", "arguments"))
-ParsedFunctionToolCall = _subclass("ParsedFunctionToolCall", _ToolCall, {"function": ParsedFunction})
+# The parsed classes derive from the generated types, which load with their module (``types.responses`` is
+# large): they are built on first use, not when ``client.chat.completions`` first imports this module.
+_CHAT_CLASSES = ("ParsedFunction", "ParsedFunctionToolCall", "ParsedChatCompletionMessage", "ParsedChoice",
+                 "ParsedChatCompletion")
+_RESPONSE_CLASSES = ("ParsedResponseOutputText", "ParsedResponseFunctionToolCall", "ParsedResponseOutputMessage",
+                     "ParsedResponse")
 
 
-def _tool_call_class(raw: Dict[str, Any]) -> type:
-    if raw.get("type", "function") == "function":
-        return ParsedFunctionToolCall
-    return _other_tool_call(raw)
+def _build_chat_classes() -> Dict[str, type]:
+    completion = _generated("ChatCompletion")
+    message = _generated("ChatCompletionMessage")
+    tool_call = _generated("ChatCompletionMessageFunctionToolCall")
+    other_tool_call = _delegate(message, "tool_calls")
+
+    parsed_function = _subclass("ParsedFunction", _nested_class(tool_call, "function"), {},
+                                ("parsed_arguments", "name", "arguments"))
+    parsed_tool_call = _subclass("ParsedFunctionToolCall", tool_call, {"function": parsed_function})
+
+    def tool_call_class(raw: Dict[str, Any]) -> type:
+        if raw.get("type", "function") == "function":
+            return parsed_tool_call
+        return other_tool_call(raw)
+
+    parsed_message = _subclass("ParsedChatCompletionMessage", message, {"tool_calls": tool_call_class}, ("parsed",))
+    parsed_choice = _subclass("ParsedChoice", _nested_class(completion, "choices"), {"message": parsed_message})
+    parsed_completion = _subclass("ParsedChatCompletion", completion, {"choices": parsed_choice})
+    return dict(zip(_CHAT_CLASSES, (parsed_function, parsed_tool_call, parsed_message, parsed_choice,
+                                    parsed_completion)))
 
 
-ParsedChatCompletionMessage = _subclass("ParsedChatCompletionMessage", _Message,
-                                        {"tool_calls": _tool_call_class}, ("parsed",))
-ParsedChoice = _subclass("ParsedChoice", _Choice, {"message": ParsedChatCompletionMessage})
-ParsedChatCompletion = _subclass("ParsedChatCompletion", _ChatCompletion, {"choices": ParsedChoice})
+def _build_response_classes() -> Dict[str, type]:
+    response = _generated("Response")
+    output_message = _generated("ResponseOutputMessage")
+    other_output = _delegate(response, "output")
+    other_content = _delegate(output_message, "content")
 
-_Response = _generated("Response")
-_OutputMessage = _generated("ResponseOutputMessage")
-_other_output = _delegate(_Response, "output")
-_other_content = _delegate(_OutputMessage, "content")
+    parsed_text = _subclass("ParsedResponseOutputText", _generated("ResponseOutputText"), {}, ("parsed",))
+    parsed_call = _subclass("ParsedResponseFunctionToolCall", _generated("ResponseFunctionToolCall"), {},
+                            ("parsed_arguments",))
 
-ParsedResponseOutputText = _subclass("ParsedResponseOutputText", _generated("ResponseOutputText"), {}, ("parsed",))
-ParsedResponseFunctionToolCall = _subclass("ParsedResponseFunctionToolCall", _generated("ResponseFunctionToolCall"),
-                                           {}, ("parsed_arguments",))
+    def content_class(raw: Dict[str, Any]) -> type:
+        if raw.get("type") == "output_text":
+            return parsed_text
+        return other_content(raw)
 
+    parsed_message = _subclass("ParsedResponseOutputMessage", output_message, {"content": content_class})
 
-def _content_class(raw: Dict[str, Any]) -> type:
-    if raw.get("type") == "output_text":
-        return ParsedResponseOutputText
-    return _other_content(raw)
+    def output_class(raw: Dict[str, Any]) -> type:
+        kind = raw.get("type")
+        if kind == "message":
+            return parsed_message
+        if kind == "function_call":
+            return parsed_call
+        return other_output(raw)
 
-
-ParsedResponseOutputMessage = _subclass("ParsedResponseOutputMessage", _OutputMessage, {"content": _content_class})
-
-
-def _output_class(raw: Dict[str, Any]) -> type:
-    kind = raw.get("type")
-    if kind == "message":
-        return ParsedResponseOutputMessage
-    if kind == "function_call":
-        return ParsedResponseFunctionToolCall
-    return _other_output(raw)
+    parsed_response = _subclass("ParsedResponse", response, {"output": output_class},
+                                namespace={"output_parsed": property(_output_parsed)})
+    return dict(zip(_RESPONSE_CLASSES, (parsed_text, parsed_call, parsed_message, parsed_response)))
 
 
 def _output_parsed(self: Any) -> Any:
@@ -245,8 +255,19 @@ def _output_parsed(self: Any) -> Any:
     return None
 
 
-ParsedResponse = _subclass("ParsedResponse", _Response, {"output": _output_class},
-                           namespace={"output_parsed": property(_output_parsed)})
+def _parsed_class(name: str) -> type:
+    """A parsed class by name, built (with the others of its API) on first use and kept as a module global."""
+    found = globals().get(name)
+    if found is None:
+        globals().update(_build_chat_classes() if name in _CHAT_CLASSES else _build_response_classes())
+        found = globals()[name]
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CHAT_CLASSES or name in _RESPONSE_CLASSES:
+        return _parsed_class(name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 # --- input: response formats and tools -----------------------------------------------------------
@@ -505,7 +526,8 @@ def parse_chat_completion(completion: Any, *, response_format: Any = NOT_GIVEN, 
                 new_calls.append(call)
             message["tool_calls"] = new_calls
         new_choices.append(dict(choice, message=message))
-    return _rebuild_parsed(ParsedChatCompletion, dict(data, choices=new_choices), request_id, values)
+    return _rebuild_parsed(_parsed_class("ParsedChatCompletion"), dict(data, choices=new_choices), request_id,
+                           values)
 
 
 # --- output: responses -----------------------------------------------------------------------------
@@ -549,7 +571,7 @@ def parse_response(response: Any, *, text_format: Any = NOT_GIVEN, tools: Any = 
             item = dict(item, parsed_arguments=value_json)
             values.append((("output", i, "parsed_arguments"), value))
         output.append(item)
-    return _rebuild_parsed(ParsedResponse, dict(data, output=output), request_id, values)
+    return _rebuild_parsed(_parsed_class("ParsedResponse"), dict(data, output=output), request_id, values)
 
 
 def _responses_tools(tools: Any) -> Any:
