@@ -371,7 +371,7 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
     runtime = [BANNER.rstrip("\n"),
                '"""The client\'s top-level resources, each imported the first time it is read (typed in the stub '
                'beside)."""',
-               "from .._resource import ClientResourcesBase, ResourcesInMode", "",
+               "from .._client_resources_base import ClientResourcesBase, ResourcesInMode", "",
                '__all__ = ["ClientResources"]', "", "",
                "class ClientResources(ClientResourcesBase):",
                '    """The resource properties of ``OpenAI`` (and of its ``with_raw_response`` views)."""']
