@@ -89,3 +89,14 @@ def test_no_code_is_built_at_run_time() -> None:
     assert calls == []
     resources = os.listdir(os.path.join(PACKAGE, "resources"))
     assert not [n for n in resources if n.endswith(".dat")]  # no packed tables of methods
+
+
+def test_types_is_an_attribute_of_the_package_before_any_response() -> None:
+    import subprocess
+
+    code = ("import sys, openai_lite\n"
+            "assert 'openai_lite.types' not in sys.modules\n"
+            "print(openai_lite.types.__name__, 'openai_lite.types.chat' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, check=True,
+                         universal_newlines=True, timeout=60).stdout
+    assert out.split() == ["openai_lite.types", "False"]
