@@ -100,3 +100,30 @@ def test_types_is_an_attribute_of_the_package_before_any_response() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, check=True,
                          universal_newlines=True, timeout=60).stdout
     assert out.split() == ["openai_lite.types", "False"]
+
+
+def test_getsource_of_a_type_shows_its_class() -> None:
+    from openai_lite.types.beta.threads import Run
+    from openai_lite.types.chat import ChatCompletion
+
+    source = inspect.getsource(ChatCompletion)
+    assert source.startswith("class ChatCompletion(BaseModel):") and '"choices": "ChatCompletionChoice"' in source
+    assert inspect.getsourcefile(ChatCompletion) == os.path.join(PACKAGE, "types", "chat.py")
+    assert inspect.getsource(Run).startswith("class Run(BaseModel):")  # a package's classes: in its _defs.py
+    assert inspect.getsourcefile(Run) == os.path.join(PACKAGE, "types", "beta", "threads", "_defs.py")
+
+
+def test_first_touch_of_a_resource_loads_its_module_and_no_type() -> None:
+    import json
+    import subprocess
+
+    code = ("import sys, json, openai_lite\n"
+            "client = openai_lite.OpenAI(api_key='k')\n"
+            "client.chat.completions\n"
+            "client.responses\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('openai_lite.types', "
+            "'openai_lite.resources')))))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, check=True,
+                         universal_newlines=True, timeout=60).stdout
+    assert json.loads(out) == ["openai_lite.resources", "openai_lite.resources._client_resources",
+                               "openai_lite.resources.chat", "openai_lite.resources.responses"]
