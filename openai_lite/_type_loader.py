@@ -45,11 +45,18 @@ def _defining_module(name: str) -> Tuple[str, Any]:
 
 
 def _elsewhere(target: str) -> Any:
-    if ":" in target:  # a class of lib/ that openai-python exports from a types module
-        module, _, attr = target.partition(":")
-        return getattr(importlib.import_module(module), attr)
-    name, module = _defining_module(target)
-    return getattr(module, name)
+    """``"module:Name"``: ``Name`` from that module (below ``openai_lite.types``, or a whole name for lib/)."""
+    module, _, name = target.partition(":")
+    if module.startswith("openai_lite."):  # a class of lib/ that openai-python exports from a types module
+        return getattr(importlib.import_module(module), name)
+    return getattr(_module(module), name)
+
+
+def _load_member(name: str) -> Any:
+    try:
+        return load(name)
+    except KeyError:  # a request shape (a member of a request-side union): nothing wraps data in it
+        return BaseModel
 
 
 def lazy_names(module_name: str, unions: Dict[str, Tuple[Any, Any]], elsewhere: Dict[str, str],
@@ -59,7 +66,8 @@ def lazy_names(module_name: str, unions: Dict[str, Tuple[Any, Any]], elsewhere: 
     ``unions``: name -> ``(field, {value: member})`` when the members tell themselves apart by a field,
     else ``(None, members)`` (the member whose required fields, its ``_required``, are all present in the
     data, the most of them, is picked).
-    ``elsewhere``: name -> the type it names (defined in another module), or ``"module:Class"``.
+    ``elsewhere``: name -> ``"module:Type"``, the type it names and the module defining it (below
+    ``openai_lite.types``, or for a class of lib/ its whole module name).
     ``params``: the module's request shapes, each a ``TypedDict`` whose fields only the stub declares
     (calling one gives a plain dict, as in openai-python).
     """
@@ -67,7 +75,7 @@ def lazy_names(module_name: str, unions: Dict[str, Tuple[Any, Any]], elsewhere: 
 
     def __getattr__(name: str) -> Any:
         if name in unions:
-            members = [load(member) for member in _members(unions[name])]
+            members = [_load_member(member) for member in _members(unions[name])]
             classes = tuple(m if isinstance(m, type) else BaseModel for m in members)
             value = Union[classes] if classes else BaseModel
         elif name in elsewhere:
@@ -141,7 +149,7 @@ def _picker(name: str, field: Optional[str], table: Any) -> Any:
     def cls(member: str) -> Any:
         found = classes.get(member)
         if found is None:
-            found = classes[member] = load(member)
+            found = classes[member] = _load_member(member)
         return found
 
     def pick(raw: Dict[str, Any]) -> Any:

@@ -319,10 +319,20 @@ def test_a_type_module_loads_with_the_first_response() -> None:
 # -- generated: complete, current ------------------------------------------------------------------
 
 def _runtime_names() -> Set[str]:
-    """Every name a generated type resolves by at run time (``types/_names.py``)."""
+    """Every name a generated type is known by at run time: in ``types/_names.py`` (response side) or public
+    in a types module (request shapes too)."""
+    import importlib
+
     from openai_lite.types import _names
 
-    return {name for names in _names.MODULES.values() for name in names} | set(_names.RENAMED)
+    found = {name for names in _names.MODULES.values() for name in names} | set(_names.RENAMED)
+    for folder, _, files in os.walk(os.path.join(PACKAGE, "types")):
+        for name in files:
+            if name.endswith(".py") and name not in ("_names.py", "_defs.py"):
+                rel = os.path.relpath(os.path.join(folder, name), PACKAGE)[:-3].replace(os.sep, ".")
+                rel = rel[:-len(".__init__")] if rel.endswith(".__init__") else rel
+                found.update(dir(importlib.import_module("openai_lite." + rel)))
+    return found
 
 
 def _stub_names() -> Set[str]:

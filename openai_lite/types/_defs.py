@@ -1826,10 +1826,11 @@ _UNIONS = {
     "WebSearchApproximateLocationParam": (None, ("WebSearchApproximateLocationWebSearchApproximateLocationParam",)),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"BetaCreateModelResponsePropertiesParam": "CreateModelResponsePropertiesParam",
-              "BetaModelResponsePropertiesParam": "ModelResponsePropertiesParam", "Reasoning": "Reasoning",
-              "ResponseFormatJSONObject": "ResponseFormatJsonObject",
-              "ResponseFormatText": "ResponseFormatText"}
+_ELSEWHERE = {"BetaCreateModelResponsePropertiesParam": "_defs:CreateModelResponsePropertiesParam",
+              "BetaModelResponsePropertiesParam": "_defs:ModelResponsePropertiesParam",
+              "Reasoning": "responses:Reasoning",
+              "ResponseFormatJSONObject": "responses:ResponseFormatJsonObject",
+              "ResponseFormatText": "responses:ResponseFormatText"}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
 _PARAMS = frozenset(("AdditionalToolsItemParam", "ApplyPatchCreateFileOperationParam",

@@ -49,10 +49,10 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
         base = "types/" + module.replace(".", "/") if module else "types"
         if module in packages:
             files[base + "/__init__.py"] = render_type_package_init(module)
-            files[base + "/_defs.py"] = render_type_runtime(module, by_module[module], gen, True)
+            files[base + "/_defs.py"] = render_type_runtime(module, by_module[module], gen, packages)
             files[base + "/__init__.pyi"] = render_type_stub(module, by_module[module], gen)
         else:
-            files[base + ".py"] = render_type_runtime(module, by_module[module], gen, False)
+            files[base + ".py"] = render_type_runtime(module, by_module[module], gen, packages)
             files[base + ".pyi"] = render_type_stub(module, by_module[module], gen)
     files["types/_names.py"] = render_type_names(gen, packages)
     styles: Dict[str, int] = {}

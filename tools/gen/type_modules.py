@@ -21,12 +21,13 @@ def _statically_defined(td: TypeDef) -> bool:
     return td.kind in ("model", "enum", "alias")
 
 
-def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen, is_package: bool) -> str:
+def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen, packages: set) -> str:
     """A types module as run: a class per model (``BaseModel``: its field names and the types of its nested
     objects, by name), ``Any`` for enums and other aliases, then the names served on first access
     (``openai_lite._type_loader``): unions, types defined in another module, and the request shapes
     (``TypedDict``s: their fields are in the stub, at run time only the name matters)."""
     public = "openai_lite.types" + ("." + module if module else "")
+    is_package = module in packages
     own = {td.name: td for td in tds if td.kind != "same"}
     union_members = {m for td in gen.types.values() if td.kind == "union" and td.side == "model" for m in td.members}
     body: List[str] = []
@@ -73,6 +74,10 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen, is_packag
         if target in own and _statically_defined(own[target]):
             tail.append("%s = %s" % (name, target))
             del elsewhere[name]
+        elif ":" not in target:  # "module:Type", the module (below openai_lite.types) defining it
+            while gen.types[target].kind == "same":
+                target = gen.types[target].ann
+            elsewhere[name] = "%s:%s" % (defining_module(gen.types[target].module, packages), target)
     head = [BANNER.rstrip("\n"),
             py_docstring("Types of ``%s`` as run: classes with their field names (fields typed and documented in the "
                          "``.pyi`` stub%s)." % (public, " of the package" if is_package else " beside"), ""),
@@ -113,8 +118,9 @@ def render_type_package_init(module: str) -> str:
 
 def render_type_names(gen: TypeGen, packages: set) -> str:
     """``types/_names.py``: which module defines each type, and the other names a type resolves by."""
+    # request shapes are never read into (their names are reached through their modules only)
     modules = [(name, defining_module(td.module, packages)) for name, td in sorted(gen.types.items())
-               if td.kind != "same"]
+               if td.kind not in ("same", "param")]
     renamed = dict(gen.spec_aliases)
     for name, td in gen.types.items():
         if td.kind == "same":
@@ -126,12 +132,13 @@ def render_type_names(gen: TypeGen, packages: set) -> str:
         while gen.types[v].kind == "same" and seen < 10:
             v, seen = renamed.get(v, gen.types[v].ann), seen + 1
         renamed[k] = v
+    renamed = {k: v for k, v in renamed.items() if gen.types[v].kind != "param"}
     lines = [BANNER.rstrip("\n"),
              '"""Where each generated type is defined, for ``openai_lite._type_loader`` (``resolve_model``)."""',
              "", "# the module below openai_lite.types defining them -> type names", "MODULES = {"]
     for where in sorted({m for _, m in modules}):
         lines += pack_call("    %s: (" % py_string(where), [py_string(n) for n, m in modules if m == where], "),", "")
-    lines += ["}", "", "# the spec's names of renamed types, and beta twins -> the type they are", "RENAMED = {"]
+    lines += ["}", "", "# the spec's names of renamed types, and beta twins -> the type they are (response side)", "RENAMED = {"]
     lines += ["    %s: %s," % (py_string(k), py_string(v)) for k, v in sorted(renamed.items())]
     lines += ["}"]
     return "\n".join(lines) + "\n"

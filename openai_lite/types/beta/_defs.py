@@ -708,10 +708,11 @@ _UNIONS = {
                                         "quoted_text": "UserMessageQuotedText"}),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"AssistantToolChoice": "AssistantsNamedToolChoice",
-              "AssistantToolChoiceParam": "AssistantsNamedToolChoiceParam",
-              "CodeInterpreterTool": "AssistantToolsCode", "FileSearchTool": "AssistantToolsFileSearch",
-              "FunctionTool": "AssistantToolsFunction"}
+_ELSEWHERE = {"AssistantToolChoice": "_defs:AssistantsNamedToolChoice",
+              "AssistantToolChoiceParam": "_defs:AssistantsNamedToolChoiceParam",
+              "CodeInterpreterTool": "_defs:AssistantToolsCode",
+              "FileSearchTool": "_defs:AssistantToolsFileSearch",
+              "FunctionTool": "_defs:AssistantToolsFunction"}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
 _PARAMS = frozenset(("AssistantsCreateToolResourceCodeInterpreterParam", "AssistantsCreateToolResourceParam",

@@ -114,17 +114,18 @@ _UNIONS = {
                                    "AssistantToolsFunctionParam")),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"Annotation": "MessageContentTextObjectTextAnnotation",
-              "FileCitationAnnotation": "MessageContentTextAnnotationsFileCitationObject",
-              "FilePathAnnotation": "MessageContentTextAnnotationsFilePathObject",
-              "ImageFile": "MessageContentImageFileObjectImageFile",
-              "ImageFileContentBlock": "MessageContentImageFileObject",
-              "ImageURLContentBlock": "MessageContentImageUrlObject",
-              "RefusalContentBlock": "MessageContentRefusalObject",
-              "RequiredActionFunctionToolCall": "RunToolCallObject", "Text": "MessageContentTextObjectText",
-              "TextContentBlock": "MessageContentTextObject",
-              "TextDelta": "MessageDeltaContentTextObjectText",
-              "TextDeltaBlock": "MessageDeltaContentTextObject"}
+_ELSEWHERE = {"Annotation": "_defs:MessageContentTextObjectTextAnnotation",
+              "FileCitationAnnotation": "_defs:MessageContentTextAnnotationsFileCitationObject",
+              "FilePathAnnotation": "_defs:MessageContentTextAnnotationsFilePathObject",
+              "ImageFile": "_defs:MessageContentImageFileObjectImageFile",
+              "ImageFileContentBlock": "_defs:MessageContentImageFileObject",
+              "ImageURLContentBlock": "_defs:MessageContentImageUrlObject",
+              "RefusalContentBlock": "_defs:MessageContentRefusalObject",
+              "RequiredActionFunctionToolCall": "_defs:RunToolCallObject",
+              "Text": "_defs:MessageContentTextObjectText",
+              "TextContentBlock": "_defs:MessageContentTextObject",
+              "TextDelta": "beta._defs:MessageDeltaContentTextObjectText",
+              "TextDeltaBlock": "beta._defs:MessageDeltaContentTextObject"}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
 _PARAMS = frozenset(("CreateRunRequestParam", "ModifyMessageRequestParam", "ModifyRunRequestParam",

@@ -50,15 +50,15 @@ _UNIONS = {
                                    "tool_calls": "RunStepDetailsToolCallsObject"}),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"CodeInterpreterToolCall": "RunStepDetailsToolCallsCodeObject",
-              "CodeInterpreterToolCallDelta": "RunStepDeltaStepDetailsToolCallsCodeObject",
-              "FileSearchToolCall": "RunStepDetailsToolCallsFileSearchObject",
-              "FileSearchToolCallDelta": "RunStepDeltaStepDetailsToolCallsFileSearchObject",
-              "FunctionToolCall": "RunStepDetailsToolCallsFunctionObject",
-              "FunctionToolCallDelta": "RunStepDeltaStepDetailsToolCallsFunctionObject",
-              "ToolCall": "RunStepDetailsToolCallsObjectToolCall",
-              "ToolCallDelta": "RunStepDeltaStepDetailsToolCallsObjectToolCall",
-              "ToolCallsStepDetails": "RunStepDetailsToolCallsObject"}
+_ELSEWHERE = {"CodeInterpreterToolCall": "_defs:RunStepDetailsToolCallsCodeObject",
+              "CodeInterpreterToolCallDelta": "beta._defs:RunStepDeltaStepDetailsToolCallsCodeObject",
+              "FileSearchToolCall": "_defs:RunStepDetailsToolCallsFileSearchObject",
+              "FileSearchToolCallDelta": "beta._defs:RunStepDeltaStepDetailsToolCallsFileSearchObject",
+              "FunctionToolCall": "_defs:RunStepDetailsToolCallsFunctionObject",
+              "FunctionToolCallDelta": "beta._defs:RunStepDeltaStepDetailsToolCallsFunctionObject",
+              "ToolCall": "_defs:RunStepDetailsToolCallsObjectToolCall",
+              "ToolCallDelta": "beta._defs:RunStepDeltaStepDetailsToolCallsObjectToolCall",
+              "ToolCallsStepDetails": "_defs:RunStepDetailsToolCallsObject"}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
 _PARAMS = frozenset(())
