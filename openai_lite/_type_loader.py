@@ -107,7 +107,8 @@ def _members(union: Tuple[Any, Any]) -> List[str]:
 
 
 def lazy_package(package_name: str) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
-    """``__getattr__`` and ``__dir__`` of a package module whose types live in its ``_defs`` module."""
+    """``__getattr__`` and ``__dir__`` of a package module whose types live in its ``_defs`` module (its
+    modules are attributes too, imported when first read)."""
     namespace = sys.modules[package_name].__dict__
 
     def defs() -> Any:
@@ -119,7 +120,10 @@ def lazy_package(package_name: str) -> Tuple[Callable[[str], Any], Callable[[], 
         try:
             value = getattr(defs(), name)
         except AttributeError:
-            raise AttributeError("module %r has no attribute %r" % (package_name, name)) from None
+            try:  # a module below the package (``openai_lite.types.chat``), as openai-python's are there
+                value = importlib.import_module(package_name + "." + name)
+            except ImportError:
+                raise AttributeError("module %r has no attribute %r" % (package_name, name)) from None
         namespace[name] = value
         return value
 

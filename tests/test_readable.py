@@ -127,3 +127,17 @@ def test_first_touch_of_a_resource_loads_its_module_and_no_type() -> None:
                          universal_newlines=True, timeout=60).stdout
     assert json.loads(out) == ["openai_lite.resources", "openai_lite.resources._client_resources",
                                "openai_lite.resources.chat", "openai_lite.resources.responses"]
+
+
+def test_type_modules_are_attributes_of_their_package() -> None:
+    import subprocess
+
+    code = ("import openai_lite\n"
+            "print(openai_lite.types.chat.ChatCompletion.__name__, openai_lite.types.beta.threads.runs.RunStep.__name__)\n"
+            "try:\n"
+            "    openai_lite.types.no_such_module\n"
+            "except AttributeError as error:\n"
+            "    print('AttributeError', 'no_such_module' in str(error))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, check=True,
+                         universal_newlines=True, timeout=60).stdout
+    assert out.split() == ["ChatCompletion", "RunStep", "AttributeError", "True"]
