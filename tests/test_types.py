@@ -693,3 +693,19 @@ def test_page_items_of_a_union_type_pick_their_class(client: OpenAI, server: Off
     items = list(client.conversations.items.list("conv_1"))
     assert type(items[0]) is ConversationMessage
     assert type(items[1]) is not BaseModel and type(items[1]) is not type(items[0]) and items[1].name == "f"
+
+
+def test_every_type_in_the_names_table_is_defined_where_it_says() -> None:
+    import importlib
+
+    from openai_lite.types import _names
+
+    for where, names in _names.MODULES.items():
+        assert isinstance(names, tuple), where  # ("A") would be a string: a one-name module
+        module = importlib.import_module("openai_lite.types" + ("." + where if where else ""))
+        for name in names:
+            assert getattr(module, name) is not None, (where, name)
+            found = resolve_model(name)
+            assert found is not BaseModel or getattr(module, name) is Any or name in module._UNIONS, name
+    for alias, name in _names.RENAMED.items():
+        assert resolve_model(alias) is resolve_model(name), alias

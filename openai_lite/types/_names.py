@@ -468,7 +468,7 @@ MODULES = {
                   "ToolChoiceAllowed", "ToolChoiceCustom", "ToolChoiceParam", "ToolChoiceParamObject",
                   "ToolChoiceTypes", "ToolSearchCallItem", "ToolSearchOutputItem", "ToolsArray",
                   "ToolsArrayParam", "TruncationEnum"),
-    "uploads": ("UploadPart"),
+    "uploads": ("UploadPart",),
     "vector_stores": ("ChunkingStrategyRequestParam", "ListVectorStoreFilesResponse",
                       "OtherChunkingStrategyResponse", "StaticChunkingStrategy",
                       "StaticChunkingStrategyResponse", "VectorStoreFile", "VectorStoreFileBatch",

@@ -137,7 +137,8 @@ def render_type_names(gen: TypeGen, packages: set) -> str:
              '"""Where each generated type is defined, for ``openai_lite._type_loader`` (``resolve_model``)."""',
              "", "# the module below openai_lite.types defining them -> type names", "MODULES = {"]
     for where in sorted({m for _, m in modules}):
-        lines += pack_call("    %s: (" % py_string(where), [py_string(n) for n, m in modules if m == where], "),", "")
+        names = [py_string(n) for n, m in modules if m == where]
+        lines += pack_call("    %s: (" % py_string(where), names, ",)," if len(names) == 1 else "),", "")
     lines += ["}", "", "# the spec's names of renamed types, and beta twins -> the type they are (response side)", "RENAMED = {"]
     lines += ["    %s: %s," % (py_string(k), py_string(v)) for k, v in sorted(renamed.items())]
     lines += ["}"]
