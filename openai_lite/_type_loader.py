@@ -75,9 +75,9 @@ def lazy_names(module_name: str, unions: Dict[str, Tuple[Any, Any]], elsewhere: 
 
     def __getattr__(name: str) -> Any:
         if name in unions:
-            members = [_load_member(member) for member in _members(unions[name])]
-            classes = tuple(m if isinstance(m, type) else BaseModel for m in members)
-            value = Union[classes] if classes else BaseModel
+            # a member that is itself a union stands as its picker (typing accepts a callable)
+            members = tuple(_load_member(member) for member in _members(unions[name]))
+            value = Union[members] if members else BaseModel
         elif name in elsewhere:
             value = _elsewhere(elsewhere[name])
         elif name in params:
