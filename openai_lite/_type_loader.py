@@ -10,9 +10,9 @@ What a module does not define as it loads is served here, on first access:
   loads another), and for wrapping data a *picker* choosing the member class from the data;
 - names of types defined in another module (openai-python's names, beta twins, ``lib`` classes).
 
-A package module (``openai_lite.types``, ``types.beta``, ``types.beta.threads``) keeps its types in
-``_defs.py`` beside its ``__init__``, so that importing ``openai_lite.types.chat`` (which imports the
-package first) does not build them. ``types/_names.py`` says which module defines each type.
+``openai_lite.types`` itself keeps its types in ``_defs.py`` beside its ``__init__``, so that importing
+``openai_lite.types.chat`` (which imports the package first) does not build them. ``types/_names.py``
+says which module defines each type.
 """
 import importlib
 import sys
@@ -84,7 +84,7 @@ def lazy_names(module_name: str, unions: Dict[str, Tuple[Any, Any]], elsewhere: 
             value = TypedDict(name, {}, total=False)  # type: ignore[operator]
             value.__module__ = module_name
         else:
-            raise AttributeError("module %r has no attribute %r" % (module_name, name))
+            value = _submodule(module_name, name)
         namespace[name] = value
         return value
 
@@ -106,8 +106,18 @@ def _members(union: Tuple[Any, Any]) -> List[str]:
     return list(dict.fromkeys(table.values()))
 
 
+def _submodule(module_name: str, name: str) -> Any:
+    """A module below a package (``openai_lite.types.chat``: openai-python's are attributes of theirs)."""
+    if name[:1] != "_" and hasattr(sys.modules[module_name], "__path__"):
+        try:
+            return importlib.import_module(module_name + "." + name)
+        except ImportError:
+            pass
+    raise AttributeError("module %r has no attribute %r" % (module_name, name))
+
+
 def lazy_package(package_name: str) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
-    """``__getattr__`` and ``__dir__`` of a package module whose types live in its ``_defs`` module (its
+    """``__getattr__`` and ``__dir__`` of ``openai_lite.types``, whose types live in its ``_defs`` module (its
     modules are attributes too, imported when first read)."""
     namespace = sys.modules[package_name].__dict__
 
@@ -120,10 +130,7 @@ def lazy_package(package_name: str) -> Tuple[Callable[[str], Any], Callable[[], 
         try:
             value = getattr(defs(), name)
         except AttributeError:
-            try:  # a module below the package (``openai_lite.types.chat``), as openai-python's are there
-                value = importlib.import_module(package_name + "." + name)
-            except ImportError:
-                raise AttributeError("module %r has no attribute %r" % (package_name, name)) from None
+            value = _submodule(package_name, name)
         namespace[name] = value
         return value
 

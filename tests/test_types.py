@@ -66,8 +66,7 @@ def test_public_classes_are_the_ones_responses_use() -> None:
     assert resolve_model("CreateChatCompletionResponse") is ChatCompletion  # the spec's name resolves too
     assert resolve_model("RunObject") is Run and resolve_model("MessageObject") is Message
     assert ChatCompletion.__module__ == "openai_lite.types.chat" and ChatCompletion.__name__ == "ChatCompletion"
-    # a package module keeps its classes in ``_defs`` beside its ``__init__`` (public from the package)
-    assert Run.__module__ == "openai_lite.types.beta.threads._defs" and RunStep.__module__.endswith("threads.runs")
+    assert Run.__module__ == "openai_lite.types.beta.threads" and RunStep.__module__.endswith("threads.runs")
     for cls in (CreateEmbeddingResponse, Embedding, FileDeleted, FileObject, Model, ModelDeleted, Assistant, Thread,
                 ChatCompletionChunk, ChatCompletionMessage, Response, ResponseOutputMessage):
         assert isinstance(cls, type) and issubclass(cls, BaseModel), cls
@@ -312,7 +311,7 @@ def test_a_type_module_loads_with_the_first_response() -> None:
         "print(json.dumps([before, after, type(result).__name__]))\n")
     before, after, name = loaded
     assert before == [] and name == "CreateEmbeddingResponse"
-    # the type's module (the top package keeps its classes in _defs) and the table of where types are
+    # the type's module (openai_lite.types keeps its classes in _defs) and the table of where types are
     assert set(after) == {"openai_lite.types", "openai_lite.types._defs", "openai_lite.types._names"}
 
 

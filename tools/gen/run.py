@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 from .spec import read_api
 from .typegen import TYPE_EXTRAS, TypeDef, collect_types
 from .type_stubs import render_type_stub
-from .type_modules import render_type_names, render_type_package_init, render_type_runtime
+from .type_modules import SPLIT_PACKAGES, render_type_names, render_type_package_init, render_type_runtime
 from .resources import (
     RESERVED_CLASS_NAMES, build_tree, render_client_resources, render_module, render_package_init
 )
@@ -47,14 +47,15 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
         by_module[gen.types[name].module].append(gen.types[name])
     for module in modules:
         base = "types/" + module.replace(".", "/") if module else "types"
-        if module in packages:
+        if module in SPLIT_PACKAGES:
             files[base + "/__init__.py"] = render_type_package_init(module)
-            files[base + "/_defs.py"] = render_type_runtime(module, by_module[module], gen, packages)
-            files[base + "/__init__.pyi"] = render_type_stub(module, by_module[module], gen)
+            files[base + "/_defs.py"] = render_type_runtime(module, by_module[module], gen)
         else:
-            files[base + ".py"] = render_type_runtime(module, by_module[module], gen, packages)
-            files[base + ".pyi"] = render_type_stub(module, by_module[module], gen)
-    files["types/_names.py"] = render_type_names(gen, packages)
+            files[(base + "/__init__" if module in packages else base) + ".py"] = render_type_runtime(
+                module, by_module[module], gen)
+        files[(base + "/__init__" if module in packages else base) + ".pyi"] = render_type_stub(
+            module, by_module[module], gen)
+    files["types/_names.py"] = render_type_names(gen)
     styles: Dict[str, int] = {}
     for op in ops:
         if op.page:

@@ -9,10 +9,14 @@ from .pycode import BANNER, pack_call, py_docstring, py_string, py_tuple
 from .typegen import TYPE_EXTRAS, TypeDef, TypeGen, public_aliases
 
 
-def defining_module(module: str, packages: set) -> str:
-    """The module (below ``openai_lite.types``) whose file defines ``module``'s types: a package keeps them
-    in ``_defs`` beside its ``__init__`` (``types.chat`` imports ``types`` first: it must stay small)."""
-    if module in packages:
+# Package modules whose classes live in ``_defs.py`` beside a small ``__init__``: ``openai_lite.types`` itself,
+# which every types module imports first (``types.chat`` must not build the shared types).
+SPLIT_PACKAGES = frozenset(("",))
+
+
+def defining_module(module: str) -> str:
+    """The module (below ``openai_lite.types``) whose file defines ``module``'s types."""
+    if module in SPLIT_PACKAGES:
         return module + "._defs" if module else "_defs"
     return module
 
@@ -21,13 +25,13 @@ def _statically_defined(td: TypeDef) -> bool:
     return td.kind in ("model", "enum", "alias")
 
 
-def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen, packages: set) -> str:
+def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     """A types module as run: a class per model (``BaseModel``: its field names and the types of its nested
     objects, by name), ``Any`` for enums and other aliases, then the names served on first access
     (``openai_lite._type_loader``): unions, types defined in another module, and the request shapes
     (``TypedDict``s: their fields are in the stub, at run time only the name matters)."""
     public = "openai_lite.types" + ("." + module if module else "")
-    is_package = module in packages
+    split = module in SPLIT_PACKAGES
     own = {td.name: td for td in tds if td.kind != "same"}
     union_members = {m for td in gen.types.values() if td.kind == "union" and td.side == "model" for m in td.members}
     body: List[str] = []
@@ -77,10 +81,10 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen, packages:
         elif ":" not in target:  # "module:Type", the module (below openai_lite.types) defining it
             while gen.types[target].kind == "same":
                 target = gen.types[target].ann
-            elsewhere[name] = "%s:%s" % (defining_module(gen.types[target].module, packages), target)
+            elsewhere[name] = "%s:%s" % (defining_module(gen.types[target].module), target)
     head = [BANNER.rstrip("\n"),
             py_docstring("Types of ``%s`` as run: classes with their field names (fields typed and documented in the "
-                         "``.pyi`` stub%s)." % (public, " of the package" if is_package else " beside"), ""),
+                         "``.pyi`` stub%s)." % (public, " of the package" if split else " beside"), ""),
             "from typing import Any", "",
             "from openai_lite._models import BaseModel",
             "from openai_lite._type_loader import lazy_names as _lazy_names", ""]
@@ -116,10 +120,10 @@ def render_type_package_init(module: str) -> str:
     ]) + "\n"
 
 
-def render_type_names(gen: TypeGen, packages: set) -> str:
+def render_type_names(gen: TypeGen) -> str:
     """``types/_names.py``: which module defines each type, and the other names a type resolves by."""
     # request shapes are never read into (their names are reached through their modules only)
-    modules = [(name, defining_module(td.module, packages)) for name, td in sorted(gen.types.items())
+    modules = [(name, defining_module(td.module)) for name, td in sorted(gen.types.items())
                if td.kind not in ("same", "param")]
     renamed = dict(gen.spec_aliases)
     for name, td in gen.types.items():

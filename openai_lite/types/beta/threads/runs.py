@@ -51,13 +51,13 @@ _UNIONS = {
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE = {"CodeInterpreterToolCall": "_defs:RunStepDetailsToolCallsCodeObject",
-              "CodeInterpreterToolCallDelta": "beta._defs:RunStepDeltaStepDetailsToolCallsCodeObject",
+              "CodeInterpreterToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsCodeObject",
               "FileSearchToolCall": "_defs:RunStepDetailsToolCallsFileSearchObject",
-              "FileSearchToolCallDelta": "beta._defs:RunStepDeltaStepDetailsToolCallsFileSearchObject",
+              "FileSearchToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFileSearchObject",
               "FunctionToolCall": "_defs:RunStepDetailsToolCallsFunctionObject",
-              "FunctionToolCallDelta": "beta._defs:RunStepDeltaStepDetailsToolCallsFunctionObject",
+              "FunctionToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFunctionObject",
               "ToolCall": "_defs:RunStepDetailsToolCallsObjectToolCall",
-              "ToolCallDelta": "beta._defs:RunStepDeltaStepDetailsToolCallsObjectToolCall",
+              "ToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsObjectToolCall",
               "ToolCallsStepDetails": "_defs:RunStepDetailsToolCallsObject"}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
