@@ -46,4 +46,3 @@ class SyncAPIResource:
 
     def __repr__(self) -> str:
         return "<%s resource>" % (type(self).__name__,)
-
