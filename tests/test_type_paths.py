@@ -91,7 +91,8 @@ def test_our_modules_keep_their_source_and_names():
     import inspect
 
     chat = importlib.import_module("openai_lite.types.chat")
-    assert "def __getattr__" in inspect.getsource(chat)
+    source = inspect.getsource(chat)  # the generated module itself, not a stand-in from the finder
+    assert "class ChatCompletion(BaseModel):" in source and "__getattr__" in source
     assert "ChatCompletion" in dir(chat) and "ChatCompletionMessageParam" in dir(chat)
 
 
