@@ -11,8 +11,8 @@ What a module does not define as it loads is served here, on first access:
 - names of types defined in another module (openai-python's names, beta twins, ``lib`` classes).
 
 ``openai_lite.types`` itself keeps its types in ``_defs.py`` beside its ``__init__``, so that importing
-``openai_lite.types.chat`` (which imports the package first) does not build them. ``types/_names.py``
-says which module defines each type.
+``openai_lite.types.chat`` (which imports the package first) does not build them. ``types/_names.txt``
+(plain text) says which module defines each type.
 """
 import importlib
 import sys
@@ -24,7 +24,7 @@ __all__ = ["lazy_names", "lazy_package", "load"]
 
 _PREFIX = "openai_lite.types"
 _pickers: Dict[str, Any] = {}
-_where: Optional[Dict[str, str]] = None  # type name -> the module defining it (from types/_names.py)
+_where: Optional[Dict[str, str]] = None  # type name -> the module defining it (types/_names.txt)
 _renamed: Dict[str, str] = {}
 
 
@@ -36,12 +36,32 @@ def _defining_module(name: str) -> Tuple[str, Any]:
     """(type name, the module defining it) of a type name or another name of a type (KeyError if unknown)."""
     global _where
     if _where is None:
-        from .types import _names
-
-        _where = {name: module for module, names in _names.MODULES.items() for name in names}
-        _renamed.update(_names.RENAMED)
+        found, renamed = read_names()
+        _renamed.update(renamed)
+        _where = found
     name = _renamed.get(name, name)
     return name, _module(_where[name])
+
+
+def read_names() -> Tuple[Dict[str, str], Dict[str, str]]:
+    """``types/_names.txt``: (type name -> the module below ``openai_lite.types`` defining it, other name ->
+    the type it names), from its ``Type module`` and ``other = Type`` lines."""
+    import os
+
+    from . import types
+
+    where: Dict[str, str] = {}
+    renamed: Dict[str, str] = {}
+    path = os.path.join(os.path.dirname(types.__file__), "_names.txt")
+    for line in types.__loader__.get_data(path).decode("utf-8").splitlines():  # type: ignore[union-attr]
+        if line[:1] in ("#", ""):
+            continue
+        name, _, module = line.partition(" ")
+        if module[:2] == "= ":
+            renamed[name] = module[2:]
+        else:
+            where[name] = module
+    return where, renamed
 
 
 def _elsewhere(target: str) -> Any:
@@ -125,7 +145,7 @@ def lazy_package(package_name: str) -> Tuple[Callable[[str], Any], Callable[[], 
         return importlib.import_module(package_name + "._defs")
 
     def __getattr__(name: str) -> Any:
-        if name[:1] == "_":  # no type's name; ``from package import _names`` asks this before importing it
+        if name[:1] == "_":  # no type has such a name (and ``from package import _x`` asks before importing)
             raise AttributeError(name)
         try:
             value = getattr(defs(), name)

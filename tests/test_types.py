@@ -311,23 +311,24 @@ def test_a_type_module_loads_with_the_first_response() -> None:
         "print(json.dumps([before, after, type(result).__name__]))\n")
     before, after, name = loaded
     assert before == [] and name == "CreateEmbeddingResponse"
-    # the type's module (openai_lite.types keeps its classes in _defs) and the table of where types are
-    assert set(after) == {"openai_lite.types", "openai_lite.types._defs", "openai_lite.types._names"}
+    # the type's module (openai_lite.types keeps its classes in _defs); types/_names.txt is read, not imported
+    assert set(after) == {"openai_lite.types", "openai_lite.types._defs"}
 
 
 # -- generated: complete, current ------------------------------------------------------------------
 
 def _runtime_names() -> Set[str]:
-    """Every name a generated type is known by at run time: in ``types/_names.py`` (response side) or public
+    """Every name a generated type is known by at run time: in ``types/_names.txt`` (response side) or public
     in a types module (request shapes too)."""
     import importlib
 
-    from openai_lite.types import _names
+    from openai_lite._type_loader import read_names
 
-    found = {name for names in _names.MODULES.values() for name in names} | set(_names.RENAMED)
+    where, renamed = read_names()
+    found = set(where) | set(renamed)
     for folder, _, files in os.walk(os.path.join(PACKAGE, "types")):
         for name in files:
-            if name.endswith(".py") and name not in ("_names.py", "_defs.py"):
+            if name.endswith(".py") and name != "_defs.py":
                 rel = os.path.relpath(os.path.join(folder, name), PACKAGE)[:-3].replace(os.sep, ".")
                 rel = rel[:-len(".__init__")] if rel.endswith(".__init__") else rel
                 found.update(dir(importlib.import_module("openai_lite." + rel)))
@@ -697,14 +698,14 @@ def test_page_items_of_a_union_type_pick_their_class(client: OpenAI, server: Off
 def test_every_type_in_the_names_table_is_defined_where_it_says() -> None:
     import importlib
 
-    from openai_lite.types import _names
+    from openai_lite._type_loader import read_names
 
-    for where, names in _names.MODULES.items():
-        assert isinstance(names, tuple), where  # ("A") would be a string: a one-name module
-        module = importlib.import_module("openai_lite.types" + ("." + where if where else ""))
-        for name in names:
-            assert getattr(module, name) is not None, (where, name)
-            found = resolve_model(name)
-            assert found is not BaseModel or getattr(module, name) is Any or name in module._UNIONS, name
-    for alias, name in _names.RENAMED.items():
+    where, renamed = read_names()
+    assert len(where) > 1000
+    for name, module_name in where.items():
+        module = importlib.import_module("openai_lite.types." + module_name)
+        assert getattr(module, name) is not None, (module_name, name)
+        found = resolve_model(name)
+        assert found is not BaseModel or getattr(module, name) is Any or name in module._UNIONS, name
+    for alias, name in renamed.items():
         assert resolve_model(alias) is resolve_model(name), alias

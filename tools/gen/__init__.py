@@ -25,7 +25,8 @@ Run time and static types are split: ``.py`` modules carry no annotations and on
   operation uses: ``.pyi`` stubs for checkers; ``.py`` modules with a class statement per response model (its
   field names and the types of its nested objects, by name), the unions, request shapes and names of types
   defined elsewhere served on first access by ``openai_lite/_type_loader.py``; ``openai_lite.types`` keeps
-  its classes in ``_defs.py`` beside its ``__init__``; ``types/_names.py`` says which module defines each type.
+  its classes in ``_defs.py`` beside its ``__init__``; ``types/_names.txt`` (plain text) says which module
+  defines each type.
 
 The pieces most likely to change are tables (``naming``; ``HELPERS`` in ``resource_stubs``; ``MIXINS`` in
 ``resources``) and single functions: ``TypeGen.annotate`` (schema -> annotation and run-time wrapping),

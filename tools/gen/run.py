@@ -55,7 +55,7 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
                 module, by_module[module], gen)
         files[(base + "/__init__" if module in packages else base) + ".pyi"] = render_type_stub(
             module, by_module[module], gen)
-    files["types/_names.py"] = render_type_names(gen)
+    files["types/_names.txt"] = render_type_names(gen)
     styles: Dict[str, int] = {}
     for op in ops:
         if op.page:
@@ -72,7 +72,7 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
 OWNED = ("resources", "types")
 
 
-GENERATED_SUFFIXES = (".py", ".pyi", ".dat")
+GENERATED_SUFFIXES = (".py", ".pyi", ".dat", ".txt")
 
 
 def existing_files(root: str) -> List[str]:

@@ -1,5 +1,5 @@
 """``types/**/*.py``: the run-time type modules (a class statement per model; unions, request shapes and
-other modules' names served on first access by ``openai_lite/_type_loader.py``) and ``types/_names.py``.
+other modules' names served on first access by ``openai_lite/_type_loader.py``) and ``types/_names.txt``.
 """
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def render_type_package_init(module: str) -> str:
 
 
 def render_type_names(gen: TypeGen) -> str:
-    """``types/_names.py``: which module defines each type, and the other names a type resolves by."""
+    """``types/_names.txt``: which module defines each type, and the other names a type resolves by."""
     # request shapes are never read into (their names are reached through their modules only)
     modules = [(name, defining_module(td.module)) for name, td in sorted(gen.types.items())
                if td.kind not in ("same", "param")]
@@ -138,12 +138,10 @@ def render_type_names(gen: TypeGen) -> str:
         renamed[k] = v
     renamed = {k: v for k, v in renamed.items() if gen.types[v].kind != "param"}
     lines = [BANNER.rstrip("\n"),
-             '"""Where each generated type is defined, for ``openai_lite._type_loader`` (``resolve_model``)."""',
-             "", "# the module below openai_lite.types defining them -> type names", "MODULES = {"]
-    for where in sorted({m for _, m in modules}):
-        names = [py_string(n) for n, m in modules if m == where]
-        lines += pack_call("    %s: (" % py_string(where), names, ",)," if len(names) == 1 else "),", "")
-    lines += ["}", "", "# the spec's names of renamed types, and beta twins -> the type they are (response side)", "RENAMED = {"]
-    lines += ["    %s: %s," % (py_string(k), py_string(v)) for k, v in sorted(renamed.items())]
-    lines += ["}"]
+             "# Where each generated type is defined, for openai_lite._type_loader (resolve_model): plain text, read",
+             "# once when the first answer is read into a type. A line per type: its name, then the module below",
+             "# openai_lite.types defining it; a line per other name a type resolves by (the spec's names of renamed",
+             "# types, beta twins): that name, \"=\", the type."]
+    lines += ["%s %s" % (n, m) for n, m in modules]
+    lines += ["%s = %s" % (k, v) for k, v in sorted(renamed.items())]
     return "\n".join(lines) + "\n"
