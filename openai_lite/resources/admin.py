@@ -71,13 +71,7 @@ class AdminAPIKeys(SyncAPIResource):
     """``client.admin.organization.admin_api_keys``."""
 
     def create(
-        self,
-        *,
-        name,
-        expires_in_seconds=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, name, expires_in_seconds=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Create an organization admin API key (Parameters are documented in the type stub.)"""
@@ -90,15 +84,8 @@ class AdminAPIKeys(SyncAPIResource):
                      cast_to="AdminApiKeysDeleteResponse", admin=True)
 
     def list(
-        self,
-        *,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, after=NOT_GIVEN, order=NOT_GIVEN, limit=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """List organization API keys (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/admin_api_keys", query=("after", "order", "limit"),
@@ -114,21 +101,9 @@ class AuditLogs(SyncAPIResource):
     """``client.admin.organization.audit_logs``."""
 
     def list(
-        self,
-        *,
-        effective_at=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        event_types=NOT_GIVEN,
-        actor_ids=NOT_GIVEN,
-        actor_emails=NOT_GIVEN,
-        resource_ids=NOT_GIVEN,
-        tenant_only=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, effective_at=NOT_GIVEN, project_ids=NOT_GIVEN, event_types=NOT_GIVEN, actor_ids=NOT_GIVEN,
+        actor_emails=NOT_GIVEN, resource_ids=NOT_GIVEN, tenant_only=NOT_GIVEN, limit=NOT_GIVEN,
+        after=NOT_GIVEN, before=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """List user actions and configuration changes within this organization. (Parameters are documented in the type stub.)"""
@@ -141,26 +116,14 @@ class OrganizationCertificates(SyncAPIResource):
     """``client.admin.organization.certificates``."""
 
     def activate(
-        self,
-        *,
-        certificate_ids,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, certificate_ids, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Activate certificates at the organization level. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/certificates/activate", body="json",
                      cast_to="OrganizationCertificate", page="SyncPage", admin=True)
 
     def create(
-        self,
-        *,
-        certificate,
-        name=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, certificate, name=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Upload a certificate to the organization. (Parameters are documented in the type stub.)"""
@@ -168,54 +131,29 @@ class OrganizationCertificates(SyncAPIResource):
                      admin=True)
 
     def deactivate(
-        self,
-        *,
-        certificate_ids,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, certificate_ids, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Deactivate certificates at the organization level. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/certificates/deactivate", body="json",
                      cast_to="OrganizationCertificate", page="SyncPage", admin=True)
 
     def delete(
-        self,
-        certificate_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, certificate_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete a certificate from the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/certificates/{certificate_id}",
                      cast_to="DeleteCertificateResponse", admin=True)
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """List uploaded certificates for this organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/certificates", query=("limit", "after", "order"),
                      cast_to="OrganizationCertificate", page="SyncCursorPage", admin=True)
 
     def retrieve(
-        self,
-        certificate_id,
-        *,
-        include=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, certificate_id, *, include=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Get a certificate that has been uploaded to the organization. (Parameters are documented in the type stub.)"""
@@ -223,13 +161,7 @@ class OrganizationCertificates(SyncAPIResource):
                      cast_to="Certificate", admin=True)
 
     def update(
-        self,
-        certificate_id,
-        *,
-        name=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, certificate_id, *, name=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Modify a certificate. (Parameters are documented in the type stub.)"""
@@ -246,13 +178,7 @@ class OrganizationDataRetentionResource(SyncAPIResource):
                      cast_to="OrganizationDataRetention", admin=True)
 
     def update(
-        self,
-        *,
-        retention_type,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, retention_type, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates organization data retention controls. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/data_retention", body="json",
@@ -281,15 +207,8 @@ class OrganizationGroups(SyncAPIResource):
                      cast_to="GroupDeletedResource", admin=True)
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists all groups in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups", query=("limit", "after", "order"),
@@ -301,14 +220,7 @@ class OrganizationGroups(SyncAPIResource):
                      admin=True)
 
     def update(
-        self,
-        group_id,
-        *,
-        name,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, group_id, *, name, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates a group's information. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/groups/{group_id}", body="json",
@@ -319,44 +231,22 @@ class OrganizationGroupsRoles(SyncAPIResource):
     """``client.admin.organization.groups.roles``."""
 
     def create(
-        self,
-        group_id,
-        *,
-        role_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, group_id, *, role_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Assigns an organization role to a group within the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/groups/{group_id}/roles", body="json",
                      cast_to="GroupRoleAssignment", admin=True)
 
     def delete(
-        self,
-        role_id,
-        *,
-        group_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, role_id, *, group_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Unassigns an organization role from a group within the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/groups/{group_id}/roles/{role_id}",
                      cast_to="DeletedRoleAssignmentResource", admin=True)
 
     def list(
-        self,
-        group_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, group_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists the organization roles assigned to a group within the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/roles",
@@ -364,14 +254,7 @@ class OrganizationGroupsRoles(SyncAPIResource):
                      admin=True)
 
     def retrieve(
-        self,
-        role_id,
-        *,
-        group_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, role_id, *, group_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves an organization role assigned to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/roles/{role_id}",
@@ -382,44 +265,22 @@ class GroupsUsers(SyncAPIResource):
     """``client.admin.organization.groups.users``."""
 
     def create(
-        self,
-        group_id,
-        *,
-        user_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, group_id, *, user_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Adds a user to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/groups/{group_id}/users", body="json",
                      cast_to="GroupUserAssignment", admin=True)
 
     def delete(
-        self,
-        user_id,
-        *,
-        group_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, user_id, *, group_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Removes a user from a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/groups/{group_id}/users/{user_id}",
                      cast_to="GroupUserDeletedResource", admin=True)
 
     def list(
-        self,
-        group_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, group_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists the users assigned to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/users",
@@ -427,14 +288,7 @@ class GroupsUsers(SyncAPIResource):
                      admin=True)
 
     def retrieve(
-        self,
-        user_id,
-        *,
-        group_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, user_id, *, group_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a user in a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/users/{user_id}",
@@ -445,14 +299,7 @@ class Invites(SyncAPIResource):
     """``client.admin.organization.invites``."""
 
     def create(
-        self,
-        *,
-        email,
-        role,
-        projects=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, email, role, projects=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Create an invite for a user to the organization. (Parameters are documented in the type stub.)"""
@@ -465,13 +312,7 @@ class Invites(SyncAPIResource):
                      cast_to="InviteDeleteResponse", admin=True)
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, limit=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Returns a list of invites in the organization. (Parameters are documented in the type stub.)"""
@@ -479,13 +320,7 @@ class Invites(SyncAPIResource):
                      cast_to="Invite", page="SyncCursorPage", admin=True)
 
     def retrieve(
-        self,
-        invite_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, invite_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves an invite. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/invites/{invite_id}", cast_to="Invite", admin=True)
@@ -543,43 +378,23 @@ class Projects(SyncAPIResource):
         return self._child("users", ProjectsUsers)
 
     def archive(
-        self,
-        project_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Archives a project in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/archive", cast_to="Project",
                      admin=True)
 
     def create(
-        self,
-        *,
-        name,
-        residency=NOT_GIVEN,
-        external_key_id=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, name, residency=NOT_GIVEN, external_key_id=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a new project in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects", body="json", cast_to="Project",
                      admin=True)
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        include_archived=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, after=NOT_GIVEN, include_archived=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of projects. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects",
@@ -587,28 +402,15 @@ class Projects(SyncAPIResource):
                      admin=True)
 
     def retrieve(
-        self,
-        project_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}", cast_to="Project",
                      admin=True)
 
     def update(
-        self,
-        project_id,
-        *,
-        name=NOT_GIVEN,
-        external_key_id=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, name=NOT_GIVEN, external_key_id=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Modifies a project in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}", body="json",
@@ -619,13 +421,7 @@ class ProjectsAPIKeys(SyncAPIResource):
     """``client.admin.organization.projects.api_keys``."""
 
     def delete(
-        self,
-        api_key_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, api_key_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Deletes an API key from the project. (Parameters are documented in the type stub.)"""
@@ -633,16 +429,8 @@ class ProjectsAPIKeys(SyncAPIResource):
                      cast_to="ProjectApiKeyDeleteResponse", admin=True)
 
     def list(
-        self,
-        project_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        owner_project_access=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, owner_project_access=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of API keys in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/api_keys",
@@ -650,13 +438,7 @@ class ProjectsAPIKeys(SyncAPIResource):
                      page="SyncCursorPage", admin=True)
 
     def retrieve(
-        self,
-        api_key_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, api_key_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves an API key in the project. (Parameters are documented in the type stub.)"""
@@ -668,13 +450,7 @@ class ProjectsCertificates(SyncAPIResource):
     """``client.admin.organization.projects.certificates``."""
 
     def activate(
-        self,
-        project_id,
-        *,
-        certificate_ids,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, project_id, *, certificate_ids, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Activate certificates at the project level. (Parameters are documented in the type stub.)"""
@@ -682,13 +458,7 @@ class ProjectsCertificates(SyncAPIResource):
                      body="json", cast_to="OrganizationProjectCertificate", page="SyncPage", admin=True)
 
     def deactivate(
-        self,
-        project_id,
-        *,
-        certificate_ids,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, project_id, *, certificate_ids, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Deactivate certificates at the project level. (Parameters are documented in the type stub.)"""
@@ -696,16 +466,8 @@ class ProjectsCertificates(SyncAPIResource):
                      body="json", cast_to="OrganizationProjectCertificate", page="SyncPage", admin=True)
 
     def list(
-        self,
-        project_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List certificates for this project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/certificates",
@@ -717,26 +479,14 @@ class ProjectsDataRetention(SyncAPIResource):
     """``client.admin.organization.projects.data_retention``."""
 
     def retrieve(
-        self,
-        project_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves project data retention controls. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/data_retention",
                      cast_to="ProjectDataRetention", admin=True)
 
     def update(
-        self,
-        project_id,
-        *,
-        retention_type,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, project_id, *, retention_type, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Updates project data retention controls. (Parameters are documented in the type stub.)"""
@@ -752,14 +502,7 @@ class ProjectsGroups(SyncAPIResource):
         return self._child("roles", ProjectsGroupsRoles)
 
     def create(
-        self,
-        project_id,
-        *,
-        group_id,
-        role,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, project_id, *, group_id, role, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Grants a group access to a project. (Parameters are documented in the type stub.)"""
@@ -767,13 +510,7 @@ class ProjectsGroups(SyncAPIResource):
                      cast_to="ProjectGroup", admin=True)
 
     def delete(
-        self,
-        group_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, group_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Revokes a group's access to a project. (Parameters are documented in the type stub.)"""
@@ -781,16 +518,8 @@ class ProjectsGroups(SyncAPIResource):
                      cast_to="ProjectGroupDeletedResource", admin=True)
 
     def list(
-        self,
-        project_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists the groups that have access to a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/groups",
@@ -798,15 +527,8 @@ class ProjectsGroups(SyncAPIResource):
                      admin=True)
 
     def retrieve(
-        self,
-        group_id,
-        *,
-        project_id,
-        group_type=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, group_id, *, project_id, group_type=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a project's group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/groups/{group_id}",
@@ -817,14 +539,7 @@ class ProjectsGroupsRoles(SyncAPIResource):
     """``client.admin.organization.projects.groups.roles``."""
 
     def create(
-        self,
-        group_id,
-        *,
-        project_id,
-        role_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, group_id, *, project_id, role_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Assigns a project role to a group within a project. (Parameters are documented in the type stub.)"""
@@ -832,14 +547,7 @@ class ProjectsGroupsRoles(SyncAPIResource):
                      cast_to="GroupRoleAssignment", admin=True)
 
     def delete(
-        self,
-        role_id,
-        *,
-        project_id,
-        group_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, role_id, *, project_id, group_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Unassigns a project role from a group within a project. (Parameters are documented in the type stub.)"""
@@ -847,17 +555,8 @@ class ProjectsGroupsRoles(SyncAPIResource):
                      cast_to="DeletedRoleAssignmentResource", admin=True)
 
     def list(
-        self,
-        group_id,
-        *,
-        project_id,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, group_id, *, project_id, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists the project roles assigned to a group within a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/groups/{group_id}/roles",
@@ -865,14 +564,7 @@ class ProjectsGroupsRoles(SyncAPIResource):
                      admin=True)
 
     def retrieve(
-        self,
-        role_id,
-        *,
-        project_id,
-        group_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, role_id, *, project_id, group_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a project role assigned to a group. (Parameters are documented in the type stub.)"""
@@ -884,30 +576,15 @@ class HostedToolPermissions(SyncAPIResource):
     """``client.admin.organization.projects.hosted_tool_permissions``."""
 
     def retrieve(
-        self,
-        project_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns hosted tool permissions for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/hosted_tool_permissions",
                      cast_to="ProjectHostedToolPermissions", admin=True)
 
     def update(
-        self,
-        project_id,
-        *,
-        file_search=NOT_GIVEN,
-        web_search=NOT_GIVEN,
-        image_generation=NOT_GIVEN,
-        mcp=NOT_GIVEN,
-        code_interpreter=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, project_id, *, file_search=NOT_GIVEN, web_search=NOT_GIVEN, image_generation=NOT_GIVEN,
+        mcp=NOT_GIVEN, code_interpreter=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Updates hosted tool permissions for a project. (Parameters are documented in the type stub.)"""
@@ -924,27 +601,14 @@ class ModelPermissions(SyncAPIResource):
                      cast_to="ProjectModelPermissionsDeleteResponse", admin=True)
 
     def retrieve(
-        self,
-        project_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns model permissions for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/model_permissions",
                      cast_to="ProjectModelPermissions", admin=True)
 
     def update(
-        self,
-        project_id,
-        *,
-        mode,
-        model_ids,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, project_id, *, mode, model_ids, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Updates model permissions for a project. (Parameters are documented in the type stub.)"""
@@ -956,16 +620,8 @@ class RateLimits(SyncAPIResource):
     """``client.admin.organization.projects.rate_limits``."""
 
     def list_rate_limits(
-        self,
-        project_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns the rate limits per model for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/rate_limits",
@@ -973,19 +629,10 @@ class RateLimits(SyncAPIResource):
                      admin=True)
 
     def update_rate_limit(
-        self,
-        rate_limit_id,
-        *,
-        project_id,
-        max_requests_per_1_minute=NOT_GIVEN,
-        max_tokens_per_1_minute=NOT_GIVEN,
-        max_images_per_1_minute=NOT_GIVEN,
-        max_audio_megabytes_per_1_minute=NOT_GIVEN,
-        max_requests_per_1_day=NOT_GIVEN,
-        batch_1_day_max_input_tokens=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, rate_limit_id, *, project_id, max_requests_per_1_minute=NOT_GIVEN,
+        max_tokens_per_1_minute=NOT_GIVEN, max_images_per_1_minute=NOT_GIVEN,
+        max_audio_megabytes_per_1_minute=NOT_GIVEN, max_requests_per_1_day=NOT_GIVEN,
+        batch_1_day_max_input_tokens=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Updates a project rate limit. (Parameters are documented in the type stub.)"""
@@ -998,29 +645,15 @@ class ProjectsRoles(SyncAPIResource):
     """``client.admin.organization.projects.roles``."""
 
     def create(
-        self,
-        project_id,
-        *,
-        role_name,
-        permissions,
-        description=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, role_name, permissions, description=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a custom role for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/projects/{project_id}/roles", body="json", cast_to="Role",
                      admin=True)
 
     def delete(
-        self,
-        role_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, role_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Deletes a custom role from a project. (Parameters are documented in the type stub.)"""
@@ -1028,29 +661,15 @@ class ProjectsRoles(SyncAPIResource):
                      cast_to="RoleDeletedResource", admin=True)
 
     def list(
-        self,
-        project_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists the roles configured for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/roles", query=("limit", "after", "order"),
                      cast_to="Role", page="NextCursorPage", admin=True)
 
     def retrieve(
-        self,
-        role_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, role_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a project role. (Parameters are documented in the type stub.)"""
@@ -1058,17 +677,8 @@ class ProjectsRoles(SyncAPIResource):
                      admin=True)
 
     def update(
-        self,
-        role_id,
-        *,
-        project_id,
-        permissions=NOT_GIVEN,
-        description=NOT_GIVEN,
-        role_name=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, role_id, *, project_id, permissions=NOT_GIVEN, description=NOT_GIVEN, role_name=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates an existing project role. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/projects/{project_id}/roles/{role_id}", body="json",
@@ -1083,28 +693,15 @@ class ServiceAccounts(SyncAPIResource):
         return self._child("api_keys", ServiceAccountsAPIKeys)
 
     def create(
-        self,
-        project_id,
-        *,
-        name,
-        create_service_account_only=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, name, create_service_account_only=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a new service account in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/service_accounts",
                      body="json", cast_to="ProjectServiceAccountCreateResponse", admin=True)
 
     def delete(
-        self,
-        service_account_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, service_account_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Deletes a service account from the project. (Parameters are documented in the type stub.)"""
@@ -1113,15 +710,8 @@ class ServiceAccounts(SyncAPIResource):
                      cast_to="ProjectServiceAccountDeleteResponse", admin=True)
 
     def list(
-        self,
-        project_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of service accounts in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/service_accounts",
@@ -1129,13 +719,7 @@ class ServiceAccounts(SyncAPIResource):
                      admin=True)
 
     def retrieve(
-        self,
-        service_account_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, service_account_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a service account in the project. (Parameters are documented in the type stub.)"""
@@ -1144,16 +728,8 @@ class ServiceAccounts(SyncAPIResource):
                      cast_to="ProjectServiceAccount", admin=True)
 
     def update(
-        self,
-        service_account_id,
-        *,
-        project_id,
-        name=NOT_GIVEN,
-        role=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, service_account_id, *, project_id, name=NOT_GIVEN, role=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates a service account in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
@@ -1165,16 +741,8 @@ class ServiceAccountsAPIKeys(SyncAPIResource):
     """``client.admin.organization.projects.service_accounts.api_keys``."""
 
     def create(
-        self,
-        service_account_id,
-        *,
-        project_id,
-        name=NOT_GIVEN,
-        scopes=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, service_account_id, *, project_id, name=NOT_GIVEN, scopes=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates an API key for a service account in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
@@ -1186,30 +754,15 @@ class ProjectsSpendAlerts(SyncAPIResource):
     """``client.admin.organization.projects.spend_alerts``."""
 
     def create(
-        self,
-        project_id,
-        *,
-        threshold_amount,
-        currency,
-        interval,
-        notification_channel,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, threshold_amount, currency, interval, notification_channel, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a project spend alert. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/spend_alerts", body="json",
                      cast_to="ProjectSpendAlert", admin=True)
 
     def delete(
-        self,
-        alert_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, alert_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Deletes a project spend alert. (Parameters are documented in the type stub.)"""
@@ -1217,17 +770,8 @@ class ProjectsSpendAlerts(SyncAPIResource):
                      cast_to="ProjectSpendAlertDeletedResource", admin=True)
 
     def list(
-        self,
-        project_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists project spend alerts. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/spend_alerts",
@@ -1235,13 +779,7 @@ class ProjectsSpendAlerts(SyncAPIResource):
                      page="SyncCursorPage", admin=True)
 
     def retrieve(
-        self,
-        alert_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, alert_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a project spend alert. (Parameters are documented in the type stub.)"""
@@ -1249,18 +787,8 @@ class ProjectsSpendAlerts(SyncAPIResource):
                      cast_to="ProjectSpendAlert", admin=True)
 
     def update(
-        self,
-        alert_id,
-        *,
-        project_id,
-        threshold_amount,
-        currency,
-        interval,
-        notification_channel,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, alert_id, *, project_id, threshold_amount, currency, interval, notification_channel,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates a project spend alert. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/spend_alerts/{alert_id}",
@@ -1276,29 +804,15 @@ class ProjectsSpendLimit(SyncAPIResource):
                      cast_to="ProjectSpendLimitDeletedResource", admin=True)
 
     def retrieve(
-        self,
-        project_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a project's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/spend_limit",
                      cast_to="ProjectSpendLimitResource", admin=True)
 
     def update(
-        self,
-        project_id,
-        *,
-        threshold_amount,
-        currency,
-        interval,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, threshold_amount, currency, interval, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create or replace a project's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/spend_limit", body="json",
@@ -1313,29 +827,15 @@ class ProjectsUsers(SyncAPIResource):
         return self._child("roles", ProjectsUsersRoles)
 
     def create(
-        self,
-        project_id,
-        *,
-        role,
-        user_id=NOT_GIVEN,
-        email=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, role, user_id=NOT_GIVEN, email=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Adds a user to the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/users", body="json",
                      cast_to="ProjectUser", admin=True)
 
     def delete(
-        self,
-        user_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, user_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Deletes a user from the project. (Parameters are documented in the type stub.)"""
@@ -1343,28 +843,15 @@ class ProjectsUsers(SyncAPIResource):
                      cast_to="ProjectUserDeleteResponse", admin=True)
 
     def list(
-        self,
-        project_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of users in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/users",
                      query=("limit", "after"), cast_to="ProjectUser", page="SyncCursorPage", admin=True)
 
     def retrieve(
-        self,
-        user_id,
-        *,
-        project_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, user_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a user in the project. (Parameters are documented in the type stub.)"""
@@ -1372,14 +859,7 @@ class ProjectsUsers(SyncAPIResource):
                      cast_to="ProjectUser", admin=True)
 
     def update(
-        self,
-        user_id,
-        *,
-        project_id,
-        role=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, user_id, *, project_id, role=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Modifies a user's role in the project. (Parameters are documented in the type stub.)"""
@@ -1391,14 +871,7 @@ class ProjectsUsersRoles(SyncAPIResource):
     """``client.admin.organization.projects.users.roles``."""
 
     def create(
-        self,
-        user_id,
-        *,
-        project_id,
-        role_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, user_id, *, project_id, role_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Assigns a project role to a user within a project. (Parameters are documented in the type stub.)"""
@@ -1406,14 +879,7 @@ class ProjectsUsersRoles(SyncAPIResource):
                      cast_to="UserRoleAssignment", admin=True)
 
     def delete(
-        self,
-        role_id,
-        *,
-        project_id,
-        user_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, role_id, *, project_id, user_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Unassigns a project role from a user within a project. (Parameters are documented in the type stub.)"""
@@ -1421,17 +887,8 @@ class ProjectsUsersRoles(SyncAPIResource):
                      cast_to="DeletedRoleAssignmentResource", admin=True)
 
     def list(
-        self,
-        user_id,
-        *,
-        project_id,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, user_id, *, project_id, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists the project roles assigned to a user within a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/users/{user_id}/roles",
@@ -1439,14 +896,7 @@ class ProjectsUsersRoles(SyncAPIResource):
                      admin=True)
 
     def retrieve(
-        self,
-        role_id,
-        *,
-        project_id,
-        user_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, role_id, *, project_id, user_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a project role assigned to a user. (Parameters are documented in the type stub.)"""
@@ -1458,15 +908,8 @@ class OrganizationRoles(SyncAPIResource):
     """``client.admin.organization.roles``."""
 
     def create(
-        self,
-        *,
-        role_name,
-        permissions,
-        description=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, role_name, permissions, description=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a custom role for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/roles", body="json", cast_to="Role", admin=True)
@@ -1477,15 +920,8 @@ class OrganizationRoles(SyncAPIResource):
                      admin=True)
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists the roles configured for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/roles", query=("limit", "after", "order"),
@@ -1496,16 +932,8 @@ class OrganizationRoles(SyncAPIResource):
         return _call(self, locals(), "GET", "/organization/roles/{role_id}", cast_to="Role", admin=True)
 
     def update(
-        self,
-        role_id,
-        *,
-        permissions=NOT_GIVEN,
-        description=NOT_GIVEN,
-        role_name=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, role_id, *, permissions=NOT_GIVEN, description=NOT_GIVEN, role_name=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates an existing organization role. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/roles/{role_id}", body="json", cast_to="Role",
@@ -1516,16 +944,8 @@ class OrganizationSpendAlerts(SyncAPIResource):
     """``client.admin.organization.spend_alerts``."""
 
     def create(
-        self,
-        *,
-        threshold_amount,
-        currency,
-        interval,
-        notification_channel,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, threshold_amount, currency, interval, notification_channel, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates an organization spend alert. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/spend_alerts", body="json",
@@ -1537,16 +957,8 @@ class OrganizationSpendAlerts(SyncAPIResource):
                      cast_to="OrganizationSpendAlertDeletedResource", admin=True)
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists organization spend alerts. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/spend_alerts",
@@ -1559,17 +971,8 @@ class OrganizationSpendAlerts(SyncAPIResource):
                      cast_to="OrganizationSpendAlert", admin=True)
 
     def update(
-        self,
-        alert_id,
-        *,
-        threshold_amount,
-        currency,
-        interval,
-        notification_channel,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, alert_id, *, threshold_amount, currency, interval, notification_channel, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates an organization spend alert. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/spend_alerts/{alert_id}", body="json",
@@ -1590,14 +993,7 @@ class OrganizationSpendLimit(SyncAPIResource):
                      cast_to="OrganizationSpendLimitResource", admin=True)
 
     def update(
-        self,
-        *,
-        threshold_amount,
-        currency,
-        interval,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, threshold_amount, currency, interval, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Create or replace the organization's hard spend limit. (Parameters are documented in the type stub.)"""
@@ -1609,22 +1005,9 @@ class Usage(SyncAPIResource):
     """``client.admin.organization.usage``."""
 
     def audio_speeches(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        user_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        models=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        user_ids=NOT_GIVEN, api_key_ids=NOT_GIVEN, models=NOT_GIVEN, group_by=NOT_GIVEN, limit=NOT_GIVEN,
+        page=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get audio speeches usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/audio_speeches",
@@ -1632,22 +1015,9 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def audio_transcriptions(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        user_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        models=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        user_ids=NOT_GIVEN, api_key_ids=NOT_GIVEN, models=NOT_GIVEN, group_by=NOT_GIVEN, limit=NOT_GIVEN,
+        page=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get audio transcriptions usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/audio_transcriptions",
@@ -1655,19 +1025,9 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def code_interpreter_sessions(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        group_by=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get code interpreter sessions usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/code_interpreter_sessions",
@@ -1675,22 +1035,9 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def completions(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        user_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        models=NOT_GIVEN,
-        batch=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        user_ids=NOT_GIVEN, api_key_ids=NOT_GIVEN, models=NOT_GIVEN, batch=NOT_GIVEN, group_by=NOT_GIVEN,
+        limit=NOT_GIVEN, page=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Get completions usage details for the organization. (Parameters are documented in the type stub.)"""
@@ -1699,20 +1046,9 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def costs(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        api_key_ids=NOT_GIVEN, group_by=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get costs details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/costs",
@@ -1720,22 +1056,9 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def embeddings(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        user_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        models=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        user_ids=NOT_GIVEN, api_key_ids=NOT_GIVEN, models=NOT_GIVEN, group_by=NOT_GIVEN, limit=NOT_GIVEN,
+        page=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get embeddings usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/embeddings",
@@ -1743,21 +1066,9 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def file_search_calls(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        user_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        vector_store_ids=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        user_ids=NOT_GIVEN, api_key_ids=NOT_GIVEN, vector_store_ids=NOT_GIVEN, group_by=NOT_GIVEN,
+        limit=NOT_GIVEN, page=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Get file search calls usage details for the organization. (Parameters are documented in the type stub.)"""
@@ -1766,24 +1077,10 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def images(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        sources=NOT_GIVEN,
-        sizes=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        user_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        models=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, sources=NOT_GIVEN, sizes=NOT_GIVEN,
+        project_ids=NOT_GIVEN, user_ids=NOT_GIVEN, api_key_ids=NOT_GIVEN, models=NOT_GIVEN,
+        group_by=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get images usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/images",
@@ -1791,22 +1088,9 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def moderations(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        user_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        models=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        user_ids=NOT_GIVEN, api_key_ids=NOT_GIVEN, models=NOT_GIVEN, group_by=NOT_GIVEN, limit=NOT_GIVEN,
+        page=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get moderations usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/moderations",
@@ -1814,19 +1098,9 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def vector_stores(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        group_by=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get vector stores usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/vector_stores",
@@ -1834,23 +1108,10 @@ class Usage(SyncAPIResource):
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def web_search_calls(
-        self,
-        *,
-        start_time,
-        end_time=NOT_GIVEN,
-        bucket_width=NOT_GIVEN,
-        project_ids=NOT_GIVEN,
-        user_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN,
-        models=NOT_GIVEN,
-        context_levels=NOT_GIVEN,
-        group_by=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        page=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
+        user_ids=NOT_GIVEN, api_key_ids=NOT_GIVEN, models=NOT_GIVEN, context_levels=NOT_GIVEN,
+        group_by=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get web search calls usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/web_search_calls",
@@ -1871,15 +1132,8 @@ class OrganizationUsers(SyncAPIResource):
                      admin=True)
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        emails=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, after=NOT_GIVEN, emails=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists all of the users in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/users", query=("limit", "after", "emails"),
@@ -1890,17 +1144,8 @@ class OrganizationUsers(SyncAPIResource):
         return _call(self, locals(), "GET", "/organization/users/{user_id}", cast_to="User", admin=True)
 
     def update(
-        self,
-        user_id,
-        *,
-        role=NOT_GIVEN,
-        role_id=NOT_GIVEN,
-        technical_level=NOT_GIVEN,
-        developer_persona=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, user_id, *, role=NOT_GIVEN, role_id=NOT_GIVEN, technical_level=NOT_GIVEN,
+        developer_persona=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Modifies a user's role in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/users/{user_id}", body="json", cast_to="User",
@@ -1911,44 +1156,22 @@ class OrganizationUsersRoles(SyncAPIResource):
     """``client.admin.organization.users.roles``."""
 
     def create(
-        self,
-        user_id,
-        *,
-        role_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, user_id, *, role_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Assigns an organization role to a user within the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/users/{user_id}/roles", body="json",
                      cast_to="UserRoleAssignment", admin=True)
 
     def delete(
-        self,
-        role_id,
-        *,
-        user_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, role_id, *, user_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Unassigns an organization role from a user within the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/users/{user_id}/roles/{role_id}",
                      cast_to="DeletedRoleAssignmentResource", admin=True)
 
     def list(
-        self,
-        user_id,
-        *,
-        limit=NOT_GIVEN,
-        after=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, user_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Lists the organization roles assigned to a user within the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/users/{user_id}/roles",
@@ -1956,14 +1179,7 @@ class OrganizationUsersRoles(SyncAPIResource):
                      admin=True)
 
     def retrieve(
-        self,
-        role_id,
-        *,
-        user_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, role_id, *, user_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves an organization role assigned to a user. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/users/{user_id}/roles/{role_id}",

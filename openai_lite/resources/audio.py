@@ -27,19 +27,8 @@ class Speech(SyncAPIResource):
     """``client.audio.speech``."""
 
     def create(
-        self,
-        *,
-        model,
-        input,
-        voice,
-        instructions=NOT_GIVEN,
-        response_format=NOT_GIVEN,
-        speed=NOT_GIVEN,
-        stream_format=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, model, input, voice, instructions=NOT_GIVEN, response_format=NOT_GIVEN, speed=NOT_GIVEN,
+        stream_format=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Generates audio from the input text. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/audio/speech", body="json",
@@ -50,26 +39,11 @@ class Transcriptions(SyncAPIResource):
     """``client.audio.transcriptions``."""
 
     def create(
-        self,
-        *,
-        file,
-        model,
-        language=NOT_GIVEN,
-        languages=NOT_GIVEN,
-        keywords=NOT_GIVEN,
-        prompt=NOT_GIVEN,
-        response_format=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        include=NOT_GIVEN,
-        timestamp_granularities=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        chunking_strategy=NOT_GIVEN,
-        known_speaker_names=NOT_GIVEN,
-        known_speaker_references=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, file, model, language=NOT_GIVEN, languages=NOT_GIVEN, keywords=NOT_GIVEN, prompt=NOT_GIVEN,
+        response_format=NOT_GIVEN, temperature=NOT_GIVEN, include=NOT_GIVEN,
+        timestamp_granularities=NOT_GIVEN, stream=NOT_GIVEN, chunking_strategy=NOT_GIVEN,
+        known_speaker_names=NOT_GIVEN, known_speaker_references=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Transcribes audio into the input language. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/audio/transcriptions", body="multipart", files=("file",),
@@ -81,17 +55,8 @@ class Translations(SyncAPIResource):
     """``client.audio.translations``."""
 
     def create(
-        self,
-        *,
-        file,
-        model,
-        prompt=NOT_GIVEN,
-        response_format=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, file, model, prompt=NOT_GIVEN, response_format=NOT_GIVEN, temperature=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Translates audio into English. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/audio/translations", body="multipart", files=("file",),

@@ -16,29 +16,15 @@ class Batches(BatchesMixin, SyncAPIResource):
         return _call(self, locals(), "POST", "/batches/{batch_id}/cancel", cast_to="Batch")
 
     def create(
-        self,
-        *,
-        input_file_id,
-        endpoint,
-        completion_window,
-        metadata=NOT_GIVEN,
-        output_expires_after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, input_file_id, endpoint, completion_window, metadata=NOT_GIVEN,
+        output_expires_after=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Creates and executes a batch from an uploaded file of requests (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/batches", body="json", cast_to="Batch")
 
     def list(
-        self,
-        *,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """List your organization's batches. (Parameters are documented in the type stub.)"""

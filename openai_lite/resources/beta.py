@@ -43,52 +43,25 @@ class Assistants(SyncAPIResource):
     """``client.beta.assistants``."""
 
     def create(
-        self,
-        *,
-        model,
-        name=NOT_GIVEN,
-        description=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        reasoning_effort=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        tool_resources=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        top_p=NOT_GIVEN,
-        response_format=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, model, name=NOT_GIVEN, description=NOT_GIVEN, instructions=NOT_GIVEN,
+        reasoning_effort=NOT_GIVEN, tools=NOT_GIVEN, tool_resources=NOT_GIVEN, metadata=NOT_GIVEN,
+        temperature=NOT_GIVEN, top_p=NOT_GIVEN, response_format=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create an assistant with a model and instructions. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/assistants", body="json",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Assistant")
 
     def delete(
-        self,
-        assistant_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, assistant_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete an assistant. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/assistants/{assistant_id}",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="AssistantDeleted")
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of assistants. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/assistants", query=("limit", "order", "after", "before"),
@@ -96,37 +69,17 @@ class Assistants(SyncAPIResource):
                      page="SyncCursorPage")
 
     def retrieve(
-        self,
-        assistant_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, assistant_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves an assistant. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/assistants/{assistant_id}",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Assistant")
 
     def update(
-        self,
-        assistant_id,
-        *,
-        model=NOT_GIVEN,
-        reasoning_effort=NOT_GIVEN,
-        name=NOT_GIVEN,
-        description=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        tool_resources=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        top_p=NOT_GIVEN,
-        response_format=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, assistant_id, *, model=NOT_GIVEN, reasoning_effort=NOT_GIVEN, name=NOT_GIVEN,
+        description=NOT_GIVEN, instructions=NOT_GIVEN, tools=NOT_GIVEN, tool_resources=NOT_GIVEN,
+        metadata=NOT_GIVEN, temperature=NOT_GIVEN, top_p=NOT_GIVEN, response_format=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Modifies an assistant. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/assistants/{assistant_id}", body="json",
@@ -164,16 +117,8 @@ class ChatKitSessions(SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ChatSessionResource")
 
     def create(
-        self,
-        *,
-        workflow,
-        user,
-        expires_after=NOT_GIVEN,
-        rate_limits=NOT_GIVEN,
-        chatkit_configuration=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, workflow, user, expires_after=NOT_GIVEN, rate_limits=NOT_GIVEN,
+        chatkit_configuration=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Create a ChatKit session. (Parameters are documented in the type stub.)"""
@@ -190,17 +135,8 @@ class ChatKitThreads(SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="DeletedThreadResource")
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        user=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN, user=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List ChatKit threads with optional pagination and user filters. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chatkit/threads",
@@ -209,17 +145,8 @@ class ChatKitThreads(SyncAPIResource):
                      page="SyncCursorPage")
 
     def list_items(
-        self,
-        thread_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, thread_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List items that belong to a ChatKit thread. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chatkit/threads/{thread_id}/items",
@@ -228,13 +155,7 @@ class ChatKitThreads(SyncAPIResource):
                      page="SyncCursorPage")
 
     def retrieve(
-        self,
-        thread_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, thread_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieve a ChatKit thread by its identifier. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chatkit/threads/{thread_id}",
@@ -257,28 +178,11 @@ class RealtimeSessions(SyncAPIResource):
     """``client.beta.realtime.sessions``."""
 
     def create(
-        self,
-        *,
-        client_secret,
-        modalities=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        voice=NOT_GIVEN,
-        input_audio_format=NOT_GIVEN,
-        output_audio_format=NOT_GIVEN,
-        input_audio_transcription=NOT_GIVEN,
-        speed=NOT_GIVEN,
-        tracing=NOT_GIVEN,
-        turn_detection=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        max_response_output_tokens=NOT_GIVEN,
-        truncation=NOT_GIVEN,
-        prompt=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, client_secret, modalities=NOT_GIVEN, instructions=NOT_GIVEN, voice=NOT_GIVEN,
+        input_audio_format=NOT_GIVEN, output_audio_format=NOT_GIVEN, input_audio_transcription=NOT_GIVEN,
+        speed=NOT_GIVEN, tracing=NOT_GIVEN, turn_detection=NOT_GIVEN, tools=NOT_GIVEN, tool_choice=NOT_GIVEN,
+        temperature=NOT_GIVEN, max_response_output_tokens=NOT_GIVEN, truncation=NOT_GIVEN, prompt=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create an ephemeral API token for use in client-side applications with the Realtime API. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/sessions", body="json",
@@ -289,17 +193,9 @@ class TranscriptionSessions(SyncAPIResource):
     """``client.beta.realtime.transcription_sessions``."""
 
     def create(
-        self,
-        *,
-        turn_detection=NOT_GIVEN,
-        input_audio_noise_reduction=NOT_GIVEN,
-        input_audio_format=NOT_GIVEN,
-        input_audio_transcription=NOT_GIVEN,
-        include=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, turn_detection=NOT_GIVEN, input_audio_noise_reduction=NOT_GIVEN,
+        input_audio_format=NOT_GIVEN, input_audio_transcription=NOT_GIVEN, include=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/transcription_sessions", body="json",
@@ -318,13 +214,7 @@ class Responses(SyncAPIResource):
         return self._child("input_tokens", InputTokens)
 
     def cancel(
-        self,
-        response_id,
-        *,
-        betas=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, response_id, *, betas=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Cancels a model response with the given ID. (Parameters are documented in the type stub.)"""
@@ -332,66 +222,26 @@ class Responses(SyncAPIResource):
                      list_headers=("betas",), wire={"betas": "openai-beta"}, cast_to="BetaResponse")
 
     def compact(
-        self,
-        *,
-        model,
-        betas=NOT_GIVEN,
-        input=NOT_GIVEN,
-        previous_response_id=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        prompt_cache_key=NOT_GIVEN,
-        prompt_cache_retention=NOT_GIVEN,
-        prompt_cache_options=NOT_GIVEN,
-        service_tier=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, model, betas=NOT_GIVEN, input=NOT_GIVEN, previous_response_id=NOT_GIVEN,
+        instructions=NOT_GIVEN, prompt_cache_key=NOT_GIVEN, prompt_cache_retention=NOT_GIVEN,
+        prompt_cache_options=NOT_GIVEN, service_tier=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Compact a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/compact?beta=true", body="json", headers=("betas",),
                      list_headers=("betas",), wire={"betas": "openai-beta"}, cast_to="BetaCompactResource")
 
     def create(
-        self,
-        *,
-        betas=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        top_logprobs=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        top_p=NOT_GIVEN,
-        user=NOT_GIVEN,
-        safety_identifier=NOT_GIVEN,
-        prompt_cache_key=NOT_GIVEN,
-        prompt_cache_retention=NOT_GIVEN,
-        prompt_cache_options=NOT_GIVEN,
-        previous_response_id=NOT_GIVEN,
-        model=NOT_GIVEN,
-        background=NOT_GIVEN,
-        max_tool_calls=NOT_GIVEN,
-        text=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        prompt=NOT_GIVEN,
-        service_tier=NOT_GIVEN,
-        truncation=NOT_GIVEN,
-        reasoning=NOT_GIVEN,
-        input=NOT_GIVEN,
-        include=NOT_GIVEN,
-        parallel_tool_calls=NOT_GIVEN,
-        store=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        moderation=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        stream_options=NOT_GIVEN,
-        conversation=NOT_GIVEN,
-        context_management=NOT_GIVEN,
-        max_output_tokens=NOT_GIVEN,
-        multi_agent=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, betas=NOT_GIVEN, metadata=NOT_GIVEN, top_logprobs=NOT_GIVEN, temperature=NOT_GIVEN,
+        top_p=NOT_GIVEN, user=NOT_GIVEN, safety_identifier=NOT_GIVEN, prompt_cache_key=NOT_GIVEN,
+        prompt_cache_retention=NOT_GIVEN, prompt_cache_options=NOT_GIVEN, previous_response_id=NOT_GIVEN,
+        model=NOT_GIVEN, background=NOT_GIVEN, max_tool_calls=NOT_GIVEN, text=NOT_GIVEN, tools=NOT_GIVEN,
+        tool_choice=NOT_GIVEN, prompt=NOT_GIVEN, service_tier=NOT_GIVEN, truncation=NOT_GIVEN,
+        reasoning=NOT_GIVEN, input=NOT_GIVEN, include=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN,
+        store=NOT_GIVEN, instructions=NOT_GIVEN, moderation=NOT_GIVEN, stream=NOT_GIVEN,
+        stream_options=NOT_GIVEN, conversation=NOT_GIVEN, context_management=NOT_GIVEN,
+        max_output_tokens=NOT_GIVEN, multi_agent=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a model response. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses?beta=true", body="json", headers=("betas",),
@@ -399,13 +249,7 @@ class Responses(SyncAPIResource):
                      streams=True, stream_cast_to="BetaResponseStreamEvent")
 
     def delete(
-        self,
-        response_id,
-        *,
-        betas=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, response_id, *, betas=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Deletes a model response with the given ID. (Parameters are documented in the type stub.)"""
@@ -413,17 +257,8 @@ class Responses(SyncAPIResource):
                      list_headers=("betas",), wire={"betas": "openai-beta"}, cast_to="None")
 
     def retrieve(
-        self,
-        response_id,
-        *,
-        include=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        starting_after=NOT_GIVEN,
-        include_obfuscation=NOT_GIVEN,
-        betas=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, response_id, *, include=NOT_GIVEN, stream=NOT_GIVEN, starting_after=NOT_GIVEN,
+        include_obfuscation=NOT_GIVEN, betas=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a model response with the given ID. (Parameters are documented in the type stub.)"""
@@ -437,18 +272,8 @@ class InputItems(SyncAPIResource):
     """``client.beta.responses.input_items``."""
 
     def list(
-        self,
-        response_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        include=NOT_GIVEN,
-        betas=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, response_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, include=NOT_GIVEN,
+        betas=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of input items for a given response. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/responses/{response_id}/input_items?beta=true",
@@ -461,25 +286,10 @@ class InputTokens(SyncAPIResource):
     """``client.beta.responses.input_tokens``."""
 
     def count(
-        self,
-        *,
-        betas=NOT_GIVEN,
-        model=NOT_GIVEN,
-        input=NOT_GIVEN,
-        previous_response_id=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        text=NOT_GIVEN,
-        reasoning=NOT_GIVEN,
-        truncation=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        personality=NOT_GIVEN,
-        conversation=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        parallel_tool_calls=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, betas=NOT_GIVEN, model=NOT_GIVEN, input=NOT_GIVEN, previous_response_id=NOT_GIVEN,
+        tools=NOT_GIVEN, text=NOT_GIVEN, reasoning=NOT_GIVEN, truncation=NOT_GIVEN, instructions=NOT_GIVEN,
+        personality=NOT_GIVEN, conversation=NOT_GIVEN, tool_choice=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns input token counts of the request. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/input_tokens?beta=true", body="json",
@@ -499,43 +309,19 @@ class BetaThreads(ThreadsStreamMixin, ThreadsPollingMixin, SyncAPIResource):
         return self._child("runs", Runs)
 
     def create(
-        self,
-        *,
-        messages=NOT_GIVEN,
-        tool_resources=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, messages=NOT_GIVEN, tool_resources=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a thread. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads", body="json",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Thread")
 
     def create_and_run(
-        self,
-        *,
-        assistant_id,
-        thread=NOT_GIVEN,
-        model=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        tool_resources=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        top_p=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        max_prompt_tokens=NOT_GIVEN,
-        max_completion_tokens=NOT_GIVEN,
-        truncation_strategy=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        parallel_tool_calls=NOT_GIVEN,
-        response_format=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, assistant_id, thread=NOT_GIVEN, model=NOT_GIVEN, instructions=NOT_GIVEN, tools=NOT_GIVEN,
+        tool_resources=NOT_GIVEN, metadata=NOT_GIVEN, temperature=NOT_GIVEN, top_p=NOT_GIVEN,
+        stream=NOT_GIVEN, max_prompt_tokens=NOT_GIVEN, max_completion_tokens=NOT_GIVEN,
+        truncation_strategy=NOT_GIVEN, tool_choice=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN,
+        response_format=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a thread and run it in one request. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads/runs", body="json",
@@ -548,28 +334,15 @@ class BetaThreads(ThreadsStreamMixin, ThreadsPollingMixin, SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="ThreadDeleted")
 
     def retrieve(
-        self,
-        thread_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, thread_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a thread. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/threads/{thread_id}",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Thread")
 
     def update(
-        self,
-        thread_id,
-        *,
-        tool_resources=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, thread_id, *, tool_resources=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Modifies a thread. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads/{thread_id}", body="json",
@@ -580,30 +353,15 @@ class Messages(SyncAPIResource):
     """``client.beta.threads.messages``."""
 
     def create(
-        self,
-        thread_id,
-        *,
-        role,
-        content,
-        attachments=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, thread_id, *, role, content, attachments=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a message. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads/{thread_id}/messages", body="json",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Message")
 
     def delete(
-        self,
-        message_id,
-        *,
-        thread_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, message_id, *, thread_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Deletes a message. (Parameters are documented in the type stub.)"""
@@ -611,18 +369,8 @@ class Messages(SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="MessageDeleted")
 
     def list(
-        self,
-        thread_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        run_id=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, thread_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN,
+        run_id=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of messages for a given thread. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/threads/{thread_id}/messages",
@@ -630,13 +378,7 @@ class Messages(SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Message", page="SyncCursorPage")
 
     def retrieve(
-        self,
-        message_id,
-        *,
-        thread_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, message_id, *, thread_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieve a message. (Parameters are documented in the type stub.)"""
@@ -644,15 +386,8 @@ class Messages(SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Message")
 
     def update(
-        self,
-        message_id,
-        *,
-        thread_id,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, message_id, *, thread_id, metadata=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Modifies a message. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads/{thread_id}/messages/{message_id}", body="json",
@@ -667,45 +402,19 @@ class Runs(RunsStreamMixin, RunsPollingMixin, SyncAPIResource):
         return self._child("steps", Steps)
 
     def cancel(
-        self,
-        run_id,
-        *,
-        thread_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, run_id, *, thread_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Cancels a run that is `in_progress`. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads/{thread_id}/runs/{run_id}/cancel",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Run")
 
     def create(
-        self,
-        thread_id,
-        *,
-        assistant_id,
-        include=NOT_GIVEN,
-        model=NOT_GIVEN,
-        reasoning_effort=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        additional_instructions=NOT_GIVEN,
-        additional_messages=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        top_p=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        max_prompt_tokens=NOT_GIVEN,
-        max_completion_tokens=NOT_GIVEN,
-        truncation_strategy=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        parallel_tool_calls=NOT_GIVEN,
-        response_format=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, thread_id, *, assistant_id, include=NOT_GIVEN, model=NOT_GIVEN, reasoning_effort=NOT_GIVEN,
+        instructions=NOT_GIVEN, additional_instructions=NOT_GIVEN, additional_messages=NOT_GIVEN,
+        tools=NOT_GIVEN, metadata=NOT_GIVEN, temperature=NOT_GIVEN, top_p=NOT_GIVEN, stream=NOT_GIVEN,
+        max_prompt_tokens=NOT_GIVEN, max_completion_tokens=NOT_GIVEN, truncation_strategy=NOT_GIVEN,
+        tool_choice=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN, response_format=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads/{thread_id}/runs", body="json", query=("include",),
@@ -713,17 +422,8 @@ class Runs(RunsStreamMixin, RunsPollingMixin, SyncAPIResource):
                      stream_cast_to="AssistantStreamEvent")
 
     def list(
-        self,
-        thread_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, thread_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of runs belonging to a thread. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/threads/{thread_id}/runs",
@@ -731,30 +431,15 @@ class Runs(RunsStreamMixin, RunsPollingMixin, SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Run", page="SyncCursorPage")
 
     def retrieve(
-        self,
-        run_id,
-        *,
-        thread_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, run_id, *, thread_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/threads/{thread_id}/runs/{run_id}",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Run")
 
     def submit_tool_outputs(
-        self,
-        run_id,
-        *,
-        thread_id,
-        tool_outputs,
-        stream=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, run_id, *, thread_id, tool_outputs, stream=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the... (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads/{thread_id}/runs/{run_id}/submit_tool_outputs",
@@ -762,14 +447,7 @@ class Runs(RunsStreamMixin, RunsPollingMixin, SyncAPIResource):
                      stream_cast_to="AssistantStreamEvent")
 
     def update(
-        self,
-        run_id,
-        *,
-        thread_id,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, run_id, *, thread_id, metadata=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Modifies a run. (Parameters are documented in the type stub.)"""
@@ -781,19 +459,8 @@ class Steps(SyncAPIResource):
     """``client.beta.threads.runs.steps``."""
 
     def list(
-        self,
-        run_id,
-        *,
-        thread_id,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        include=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, run_id, *, thread_id, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN,
+        include=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of run steps belonging to a run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/threads/{thread_id}/runs/{run_id}/steps",
@@ -801,16 +468,8 @@ class Steps(SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="RunStep", page="SyncCursorPage")
 
     def retrieve(
-        self,
-        step_id,
-        *,
-        thread_id,
-        run_id,
-        include=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, step_id, *, thread_id, run_id, include=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a run step. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/threads/{thread_id}/runs/{run_id}/steps/{step_id}",

@@ -26,79 +26,31 @@ class Completions(ChatCompletionsStreamMixin, ChatCompletionsParseMixin, ChatCom
         return self._child("messages", Messages)
 
     def create(
-        self,
-        *,
-        messages,
-        model,
-        metadata=NOT_GIVEN,
-        top_logprobs=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        top_p=NOT_GIVEN,
-        user=NOT_GIVEN,
-        safety_identifier=NOT_GIVEN,
-        prompt_cache_key=NOT_GIVEN,
-        prompt_cache_retention=NOT_GIVEN,
-        prompt_cache_options=NOT_GIVEN,
-        service_tier=NOT_GIVEN,
-        modalities=NOT_GIVEN,
-        verbosity=NOT_GIVEN,
-        reasoning_effort=NOT_GIVEN,
-        max_completion_tokens=NOT_GIVEN,
-        frequency_penalty=NOT_GIVEN,
-        presence_penalty=NOT_GIVEN,
-        web_search_options=NOT_GIVEN,
-        response_format=NOT_GIVEN,
-        audio=NOT_GIVEN,
-        store=NOT_GIVEN,
-        moderation=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        stop=NOT_GIVEN,
-        logit_bias=NOT_GIVEN,
-        logprobs=NOT_GIVEN,
-        max_tokens=NOT_GIVEN,
-        n=NOT_GIVEN,
-        prediction=NOT_GIVEN,
-        seed=NOT_GIVEN,
-        stream_options=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        parallel_tool_calls=NOT_GIVEN,
-        function_call=NOT_GIVEN,
-        functions=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, messages, model, metadata=NOT_GIVEN, top_logprobs=NOT_GIVEN, temperature=NOT_GIVEN,
+        top_p=NOT_GIVEN, user=NOT_GIVEN, safety_identifier=NOT_GIVEN, prompt_cache_key=NOT_GIVEN,
+        prompt_cache_retention=NOT_GIVEN, prompt_cache_options=NOT_GIVEN, service_tier=NOT_GIVEN,
+        modalities=NOT_GIVEN, verbosity=NOT_GIVEN, reasoning_effort=NOT_GIVEN,
+        max_completion_tokens=NOT_GIVEN, frequency_penalty=NOT_GIVEN, presence_penalty=NOT_GIVEN,
+        web_search_options=NOT_GIVEN, response_format=NOT_GIVEN, audio=NOT_GIVEN, store=NOT_GIVEN,
+        moderation=NOT_GIVEN, stream=NOT_GIVEN, stop=NOT_GIVEN, logit_bias=NOT_GIVEN, logprobs=NOT_GIVEN,
+        max_tokens=NOT_GIVEN, n=NOT_GIVEN, prediction=NOT_GIVEN, seed=NOT_GIVEN, stream_options=NOT_GIVEN,
+        tools=NOT_GIVEN, tool_choice=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN, function_call=NOT_GIVEN,
+        functions=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a model response for the given chat conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/chat/completions", body="json", cast_to="ChatCompletion",
                      streams=True, stream_cast_to="ChatCompletionChunk")
 
     def delete(
-        self,
-        completion_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, completion_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete a stored chat completion. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/chat/completions/{completion_id}",
                      cast_to="ChatCompletionDeleted")
 
     def list(
-        self,
-        *,
-        model=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, model=NOT_GIVEN, metadata=NOT_GIVEN, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List stored Chat Completions. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chat/completions",
@@ -106,25 +58,13 @@ class Completions(ChatCompletionsStreamMixin, ChatCompletionsParseMixin, ChatCom
                      page="SyncCursorPage")
 
     def retrieve(
-        self,
-        completion_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, completion_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a stored chat completion. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chat/completions/{completion_id}", cast_to="ChatCompletion")
 
     def update(
-        self,
-        completion_id,
-        *,
-        metadata,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, completion_id, *, metadata, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Modify a stored chat completion. (Parameters are documented in the type stub.)"""
@@ -136,16 +76,8 @@ class Messages(SyncAPIResource):
     """``client.chat.completions.messages``."""
 
     def list(
-        self,
-        completion_id,
-        *,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, completion_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get the messages in a stored chat completion. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chat/completions/{completion_id}/messages",

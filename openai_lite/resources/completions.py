@@ -11,30 +11,11 @@ class Completions(SyncAPIResource):
     """``client.completions``."""
 
     def create(
-        self,
-        *,
-        model,
-        prompt,
-        best_of=NOT_GIVEN,
-        echo=NOT_GIVEN,
-        frequency_penalty=NOT_GIVEN,
-        logit_bias=NOT_GIVEN,
-        logprobs=NOT_GIVEN,
-        max_tokens=NOT_GIVEN,
-        n=NOT_GIVEN,
-        presence_penalty=NOT_GIVEN,
-        seed=NOT_GIVEN,
-        stop=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        stream_options=NOT_GIVEN,
-        suffix=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        top_p=NOT_GIVEN,
-        user=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, model, prompt, best_of=NOT_GIVEN, echo=NOT_GIVEN, frequency_penalty=NOT_GIVEN,
+        logit_bias=NOT_GIVEN, logprobs=NOT_GIVEN, max_tokens=NOT_GIVEN, n=NOT_GIVEN,
+        presence_penalty=NOT_GIVEN, seed=NOT_GIVEN, stop=NOT_GIVEN, stream=NOT_GIVEN,
+        stream_options=NOT_GIVEN, suffix=NOT_GIVEN, temperature=NOT_GIVEN, top_p=NOT_GIVEN, user=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a completion for the provided prompt and parameters. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/completions", body="json", cast_to="Completion", streams=True)

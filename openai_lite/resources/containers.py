@@ -15,58 +15,28 @@ class Containers(SyncAPIResource):
         return self._child("files", Files)
 
     def create(
-        self,
-        *,
-        name,
-        file_ids=NOT_GIVEN,
-        expires_after=NOT_GIVEN,
-        skills=NOT_GIVEN,
-        memory_limit=NOT_GIVEN,
-        network_policy=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, name, file_ids=NOT_GIVEN, expires_after=NOT_GIVEN, skills=NOT_GIVEN, memory_limit=NOT_GIVEN,
+        network_policy=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create Container (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/containers", body="json", cast_to="ContainerResource")
 
     def delete(
-        self,
-        container_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, container_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete Container (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/containers/{container_id}", cast_to="None")
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        name=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, name=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List Containers (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers", query=("limit", "order", "after", "name"),
                      cast_to="ContainerResource", page="SyncCursorPage")
 
     def retrieve(
-        self,
-        container_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, container_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieve Container (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers/{container_id}", cast_to="ContainerResource")
@@ -80,44 +50,23 @@ class Files(SyncAPIResource):
         return self._child("content", Content)
 
     def create(
-        self,
-        container_id,
-        *,
-        file_id=NOT_GIVEN,
-        file=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, container_id, *, file_id=NOT_GIVEN, file=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a Container File (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/containers/{container_id}/files", body="multipart",
                      files=("file",), json_ok=True, cast_to="ContainerFileResource")
 
     def delete(
-        self,
-        file_id,
-        *,
-        container_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, file_id, *, container_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Delete Container File (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/containers/{container_id}/files/{file_id}", cast_to="None")
 
     def list(
-        self,
-        container_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, container_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List Container files (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers/{container_id}/files",
@@ -125,13 +74,7 @@ class Files(SyncAPIResource):
                      page="SyncCursorPage")
 
     def retrieve(
-        self,
-        file_id,
-        *,
-        container_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, file_id, *, container_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieve Container File (Parameters are documented in the type stub.)"""
@@ -143,13 +86,7 @@ class Content(SyncAPIResource):
     """``client.containers.files.content``."""
 
     def retrieve(
-        self,
-        file_id,
-        *,
-        container_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, file_id, *, container_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieve Container File Content (Parameters are documented in the type stub.)"""

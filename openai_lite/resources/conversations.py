@@ -15,51 +15,27 @@ class Conversations(SyncAPIResource):
         return self._child("items", Items)
 
     def create(
-        self,
-        *,
-        metadata=NOT_GIVEN,
-        items=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, metadata=NOT_GIVEN, items=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Create a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/conversations", body="json", cast_to="Conversation")
 
     def delete(
-        self,
-        conversation_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, conversation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/conversations/{conversation_id}",
                      cast_to="ConversationDeleted")
 
     def retrieve(
-        self,
-        conversation_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, conversation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a conversation (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/conversations/{conversation_id}", cast_to="Conversation")
 
     def update(
-        self,
-        conversation_id,
-        *,
-        metadata,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, conversation_id, *, metadata, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Update a conversation (Parameters are documented in the type stub.)"""
@@ -71,28 +47,15 @@ class Items(SyncAPIResource):
     """``client.conversations.items``."""
 
     def create(
-        self,
-        conversation_id,
-        *,
-        items,
-        include=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, conversation_id, *, items, include=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create items in a conversation with the given ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/conversations/{conversation_id}/items", body="json",
                      query=("include",), cast_to="ConversationItemList")
 
     def delete(
-        self,
-        item_id,
-        *,
-        conversation_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, item_id, *, conversation_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Delete an item from a conversation with the given IDs. (Parameters are documented in the type stub.)"""
@@ -100,17 +63,8 @@ class Items(SyncAPIResource):
                      cast_to="Conversation")
 
     def list(
-        self,
-        conversation_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        include=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, conversation_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, include=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List all items for a conversation with the given ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/conversations/{conversation_id}/items",
@@ -118,15 +72,8 @@ class Items(SyncAPIResource):
                      page="LastIdCursorPage")
 
     def retrieve(
-        self,
-        item_id,
-        *,
-        conversation_id,
-        include=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, item_id, *, conversation_id, include=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a single item from a conversation with the given IDs. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/conversations/{conversation_id}/items/{item_id}",

@@ -11,17 +11,8 @@ class Embeddings(SyncAPIResource):
     """``client.embeddings``."""
 
     def create(
-        self,
-        *,
-        input,
-        model,
-        encoding_format=NOT_GIVEN,
-        dimensions=NOT_GIVEN,
-        user=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, input, model, encoding_format=NOT_GIVEN, dimensions=NOT_GIVEN, user=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates an embedding vector representing the input text. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/embeddings", body="json", cast_to="CreateEmbeddingResponse")

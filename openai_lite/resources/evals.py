@@ -15,16 +15,8 @@ class Evals(SyncAPIResource):
         return self._child("runs", Runs)
 
     def create(
-        self,
-        *,
-        data_source_config,
-        testing_criteria,
-        name=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, data_source_config, testing_criteria, name=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create the structure of an evaluation that can be used to test a model's performance. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/evals", body="json", cast_to="Eval")
@@ -34,16 +26,8 @@ class Evals(SyncAPIResource):
         return _call(self, locals(), "DELETE", "/evals/{eval_id}", cast_to="EvalsDeleteResponse")
 
     def list(
-        self,
-        *,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        order_by=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, order_by=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List evaluations for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals", query=("after", "limit", "order", "order_by"),
@@ -54,15 +38,8 @@ class Evals(SyncAPIResource):
         return _call(self, locals(), "GET", "/evals/{eval_id}", cast_to="Eval")
 
     def update(
-        self,
-        eval_id,
-        *,
-        name=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, eval_id, *, name=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Update certain properties of an evaluation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/evals/{eval_id}", body="json", cast_to="Eval")
@@ -76,72 +53,34 @@ class Runs(SyncAPIResource):
         return self._child("output_items", OutputItems)
 
     def cancel(
-        self,
-        run_id,
-        *,
-        eval_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Cancel an ongoing evaluation run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/evals/{eval_id}/runs/{run_id}", cast_to="EvalRun")
 
     def create(
-        self,
-        eval_id,
-        *,
-        data_source,
-        name=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, eval_id, *, data_source, name=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/evals/{eval_id}/runs", body="json", cast_to="EvalRun")
 
     def delete(
-        self,
-        run_id,
-        *,
-        eval_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete an eval run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/evals/{eval_id}/runs/{run_id}", cast_to="RunsDeleteResponse")
 
     def list(
-        self,
-        eval_id,
-        *,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        status=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, eval_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, status=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a list of runs for an evaluation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals/{eval_id}/runs",
                      query=("after", "limit", "order", "status"), cast_to="EvalRun", page="SyncCursorPage")
 
     def retrieve(
-        self,
-        run_id,
-        *,
-        eval_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get an evaluation run by ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}", cast_to="EvalRun")
@@ -151,18 +90,8 @@ class OutputItems(SyncAPIResource):
     """``client.evals.runs.output_items``."""
 
     def list(
-        self,
-        run_id,
-        *,
-        eval_id,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        status=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, run_id, *, eval_id, after=NOT_GIVEN, limit=NOT_GIVEN, status=NOT_GIVEN, order=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a list of output items for an evaluation run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}/output_items",
@@ -170,14 +99,7 @@ class OutputItems(SyncAPIResource):
                      page="SyncCursorPage")
 
     def retrieve(
-        self,
-        output_item_id,
-        *,
-        eval_id,
-        run_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, output_item_id, *, eval_id, run_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Get an evaluation run output item by ID. (Parameters are documented in the type stub.)"""

@@ -16,15 +16,8 @@ class Files(FilesMixin, SyncAPIResource):
         return _call(self, locals(), "GET", "/files/{file_id}/content", binary=True)
 
     def create(
-        self,
-        *,
-        file,
-        purpose,
-        expires_after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, file, purpose, expires_after=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Upload a file that can be used across various endpoints. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/files", body="multipart", files=("file",),
@@ -35,16 +28,8 @@ class Files(FilesMixin, SyncAPIResource):
         return _call(self, locals(), "DELETE", "/files/{file_id}", cast_to="FileDeleted")
 
     def list(
-        self,
-        *,
-        purpose=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, purpose=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of files. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/files", query=("purpose", "limit", "order", "after"),
@@ -55,13 +40,7 @@ class Files(FilesMixin, SyncAPIResource):
         return _call(self, locals(), "GET", "/files/{file_id}", cast_to="FileObject")
 
     def retrieve_content(
-        self,
-        file_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, file_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a response containing the contents of the specified file. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/files/{file_id}/content", cast_to=str)

@@ -35,14 +35,7 @@ class Graders(SyncAPIResource):
     """``client.fine_tuning.alpha.graders``."""
 
     def run(
-        self,
-        *,
-        grader,
-        model_sample,
-        item=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, grader, model_sample, item=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Run a grader. (Parameters are documented in the type stub.)"""
@@ -67,14 +60,8 @@ class Permissions(SyncAPIResource):
     """``client.fine_tuning.checkpoints.permissions``."""
 
     def create(
-        self,
-        fine_tuned_model_checkpoint,
-        *,
-        project_ids,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuned_model_checkpoint, *, project_ids, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """This enables organization owners to share fine-tuned models with other projects in their organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
@@ -82,14 +69,8 @@ class Permissions(SyncAPIResource):
                      cast_to="FineTuningCheckpointPermission", page="SyncPage")
 
     def delete(
-        self,
-        permission_id,
-        *,
-        fine_tuned_model_checkpoint,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, permission_id, *, fine_tuned_model_checkpoint, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE",
@@ -97,17 +78,8 @@ class Permissions(SyncAPIResource):
                      cast_to="DeleteFineTuningCheckpointPermissionResponse")
 
     def list(
-        self,
-        fine_tuned_model_checkpoint,
-        *,
-        project_id=NOT_GIVEN,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuned_model_checkpoint, *, project_id=NOT_GIVEN, after=NOT_GIVEN, limit=NOT_GIVEN,
+        order=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
@@ -116,17 +88,8 @@ class Permissions(SyncAPIResource):
                      cast_to="FineTuningCheckpointPermission", page="SyncCursorPage")
 
     def retrieve(
-        self,
-        fine_tuned_model_checkpoint,
-        *,
-        project_id=NOT_GIVEN,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuned_model_checkpoint, *, project_id=NOT_GIVEN, after=NOT_GIVEN, limit=NOT_GIVEN,
+        order=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
@@ -143,102 +106,52 @@ class Jobs(SyncAPIResource):
         return self._child("checkpoints", JobsCheckpoints)
 
     def cancel(
-        self,
-        fine_tuning_job_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuning_job_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Immediately cancel a fine-tune job. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/fine_tuning/jobs/{fine_tuning_job_id}/cancel",
                      cast_to="FineTuningJob")
 
     def create(
-        self,
-        *,
-        model,
-        training_file,
-        hyperparameters=NOT_GIVEN,
-        suffix=NOT_GIVEN,
-        validation_file=NOT_GIVEN,
-        integrations=NOT_GIVEN,
-        seed=NOT_GIVEN,
-        method=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, model, training_file, hyperparameters=NOT_GIVEN, suffix=NOT_GIVEN, validation_file=NOT_GIVEN,
+        integrations=NOT_GIVEN, seed=NOT_GIVEN, method=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/fine_tuning/jobs", body="json", cast_to="FineTuningJob")
 
     def list(
-        self,
-        *,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """List your organization's fine-tuning jobs (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/fine_tuning/jobs", query=("after", "limit", "metadata"),
                      cast_to="FineTuningJob", page="SyncCursorPage")
 
     def list_events(
-        self,
-        fine_tuning_job_id,
-        *,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuning_job_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get status updates for a fine-tuning job. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/fine_tuning/jobs/{fine_tuning_job_id}/events",
                      query=("after", "limit"), cast_to="FineTuningJobEvent", page="SyncCursorPage")
 
     def pause(
-        self,
-        fine_tuning_job_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuning_job_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Pause a fine-tune job. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/fine_tuning/jobs/{fine_tuning_job_id}/pause",
                      cast_to="FineTuningJob")
 
     def resume(
-        self,
-        fine_tuning_job_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuning_job_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Resume a fine-tune job. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/fine_tuning/jobs/{fine_tuning_job_id}/resume",
                      cast_to="FineTuningJob")
 
     def retrieve(
-        self,
-        fine_tuning_job_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuning_job_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get info about a fine-tuning job. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/fine_tuning/jobs/{fine_tuning_job_id}", cast_to="FineTuningJob")
@@ -248,15 +161,8 @@ class JobsCheckpoints(SyncAPIResource):
     """``client.fine_tuning.jobs.checkpoints``."""
 
     def list(
-        self,
-        fine_tuning_job_id,
-        *,
-        after=NOT_GIVEN,
-        limit=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, fine_tuning_job_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """List checkpoints for a fine-tuning job. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints",

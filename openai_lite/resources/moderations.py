@@ -11,13 +11,7 @@ class Moderations(SyncAPIResource):
     """``client.moderations``."""
 
     def create(
-        self,
-        *,
-        input,
-        model=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, input, model=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Classifies if text and/or image inputs are potentially harmful. (Parameters are documented in the type stub.)"""

@@ -23,39 +23,16 @@ class Calls(SyncAPIResource):
     """``client.realtime.calls``."""
 
     def accept(
-        self,
-        call_id,
-        *,
-        type,
-        output_modalities=NOT_GIVEN,
-        model=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        audio=NOT_GIVEN,
-        include=NOT_GIVEN,
-        tracing=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        parallel_tool_calls=NOT_GIVEN,
-        reasoning=NOT_GIVEN,
-        max_output_tokens=NOT_GIVEN,
-        truncation=NOT_GIVEN,
-        prompt=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, call_id, *, type, output_modalities=NOT_GIVEN, model=NOT_GIVEN, instructions=NOT_GIVEN,
+        audio=NOT_GIVEN, include=NOT_GIVEN, tracing=NOT_GIVEN, tools=NOT_GIVEN, tool_choice=NOT_GIVEN,
+        parallel_tool_calls=NOT_GIVEN, reasoning=NOT_GIVEN, max_output_tokens=NOT_GIVEN, truncation=NOT_GIVEN,
+        prompt=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Accept an incoming SIP call and configure the realtime session that will handle it. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/calls/{call_id}/accept", body="json", cast_to="None")
 
     def create(
-        self,
-        *,
-        sdp,
-        session=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, sdp, session=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Create a new Realtime API call over WebRTC and receive the SDP answer needed to complete the peer connection. (Parameters are documented in the type stub.)"""
@@ -67,26 +44,14 @@ class Calls(SyncAPIResource):
         return _call(self, locals(), "POST", "/realtime/calls/{call_id}/hangup", cast_to="None")
 
     def refer(
-        self,
-        call_id,
-        *,
-        target_uri,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, call_id, *, target_uri, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Transfer an active SIP call to a new destination using the SIP REFER verb. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/calls/{call_id}/refer", body="json", cast_to="None")
 
     def reject(
-        self,
-        call_id,
-        *,
-        status_code=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, call_id, *, status_code=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Decline an incoming SIP call by returning a SIP status code to the caller. (Parameters are documented in the type stub.)"""
@@ -97,14 +62,8 @@ class ClientSecrets(SyncAPIResource):
     """``client.realtime.client_secrets``."""
 
     def create(
-        self,
-        *,
-        expires_after=NOT_GIVEN,
-        session=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, expires_after=NOT_GIVEN, session=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a Realtime client secret with an associated session configuration. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/client_secrets", body="json",

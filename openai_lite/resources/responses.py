@@ -21,102 +21,43 @@ class Responses(ResponsesStreamMixin, ResponsesParseMixin, SyncAPIResource):
         return self._child("input_tokens", InputTokens)
 
     def cancel(
-        self,
-        response_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, response_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Cancels a model response with the given ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/{response_id}/cancel", cast_to="Response")
 
     def compact(
-        self,
-        *,
-        model,
-        input=NOT_GIVEN,
-        previous_response_id=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        prompt_cache_key=NOT_GIVEN,
-        prompt_cache_retention=NOT_GIVEN,
-        prompt_cache_options=NOT_GIVEN,
-        service_tier=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, model, input=NOT_GIVEN, previous_response_id=NOT_GIVEN, instructions=NOT_GIVEN,
+        prompt_cache_key=NOT_GIVEN, prompt_cache_retention=NOT_GIVEN, prompt_cache_options=NOT_GIVEN,
+        service_tier=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Compact a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/compact", body="json", cast_to="CompactResource")
 
     def create(
-        self,
-        *,
-        metadata=NOT_GIVEN,
-        top_logprobs=NOT_GIVEN,
-        temperature=NOT_GIVEN,
-        top_p=NOT_GIVEN,
-        user=NOT_GIVEN,
-        safety_identifier=NOT_GIVEN,
-        prompt_cache_key=NOT_GIVEN,
-        prompt_cache_retention=NOT_GIVEN,
-        prompt_cache_options=NOT_GIVEN,
-        previous_response_id=NOT_GIVEN,
-        model=NOT_GIVEN,
-        background=NOT_GIVEN,
-        max_tool_calls=NOT_GIVEN,
-        text=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        prompt=NOT_GIVEN,
-        service_tier=NOT_GIVEN,
-        truncation=NOT_GIVEN,
-        reasoning=NOT_GIVEN,
-        input=NOT_GIVEN,
-        include=NOT_GIVEN,
-        parallel_tool_calls=NOT_GIVEN,
-        store=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        moderation=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        stream_options=NOT_GIVEN,
-        conversation=NOT_GIVEN,
-        context_management=NOT_GIVEN,
-        max_output_tokens=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, metadata=NOT_GIVEN, top_logprobs=NOT_GIVEN, temperature=NOT_GIVEN, top_p=NOT_GIVEN,
+        user=NOT_GIVEN, safety_identifier=NOT_GIVEN, prompt_cache_key=NOT_GIVEN,
+        prompt_cache_retention=NOT_GIVEN, prompt_cache_options=NOT_GIVEN, previous_response_id=NOT_GIVEN,
+        model=NOT_GIVEN, background=NOT_GIVEN, max_tool_calls=NOT_GIVEN, text=NOT_GIVEN, tools=NOT_GIVEN,
+        tool_choice=NOT_GIVEN, prompt=NOT_GIVEN, service_tier=NOT_GIVEN, truncation=NOT_GIVEN,
+        reasoning=NOT_GIVEN, input=NOT_GIVEN, include=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN,
+        store=NOT_GIVEN, instructions=NOT_GIVEN, moderation=NOT_GIVEN, stream=NOT_GIVEN,
+        stream_options=NOT_GIVEN, conversation=NOT_GIVEN, context_management=NOT_GIVEN,
+        max_output_tokens=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a model response. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses", body="json", cast_to="Response", streams=True,
                      stream_cast_to="ResponseStreamEvent")
 
     def delete(
-        self,
-        response_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, response_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Deletes a model response with the given ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/responses/{response_id}", cast_to="None")
 
     def retrieve(
-        self,
-        response_id,
-        *,
-        include=NOT_GIVEN,
-        stream=NOT_GIVEN,
-        starting_after=NOT_GIVEN,
-        include_obfuscation=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, response_id, *, include=NOT_GIVEN, stream=NOT_GIVEN, starting_after=NOT_GIVEN,
+        include_obfuscation=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a model response with the given ID. (Parameters are documented in the type stub.)"""
@@ -129,17 +70,8 @@ class InputItems(SyncAPIResource):
     """``client.responses.input_items``."""
 
     def list(
-        self,
-        response_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        include=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, response_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, include=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of input items for a given response. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/responses/{response_id}/input_items",
@@ -151,24 +83,10 @@ class InputTokens(SyncAPIResource):
     """``client.responses.input_tokens``."""
 
     def count(
-        self,
-        *,
-        model=NOT_GIVEN,
-        input=NOT_GIVEN,
-        previous_response_id=NOT_GIVEN,
-        tools=NOT_GIVEN,
-        text=NOT_GIVEN,
-        reasoning=NOT_GIVEN,
-        truncation=NOT_GIVEN,
-        instructions=NOT_GIVEN,
-        personality=NOT_GIVEN,
-        conversation=NOT_GIVEN,
-        tool_choice=NOT_GIVEN,
-        parallel_tool_calls=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, model=NOT_GIVEN, input=NOT_GIVEN, previous_response_id=NOT_GIVEN, tools=NOT_GIVEN,
+        text=NOT_GIVEN, reasoning=NOT_GIVEN, truncation=NOT_GIVEN, instructions=NOT_GIVEN,
+        personality=NOT_GIVEN, conversation=NOT_GIVEN, tool_choice=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns input token counts of the request. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/input_tokens", body="json",

@@ -28,15 +28,8 @@ class Skills(SyncAPIResource):
         return _call(self, locals(), "DELETE", "/skills/{skill_id}", cast_to="DeletedSkillResource")
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """List all skills for the current project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/skills", query=("limit", "order", "after"),
@@ -47,13 +40,7 @@ class Skills(SyncAPIResource):
         return _call(self, locals(), "GET", "/skills/{skill_id}", cast_to="SkillResource")
 
     def update(
-        self,
-        skill_id,
-        *,
-        default_version,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, skill_id, *, default_version, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Update the default version pointer for a skill. (Parameters are documented in the type stub.)"""
@@ -77,14 +64,7 @@ class Versions(SyncAPIResource):
         return self._child("content", VersionsContent)
 
     def create(
-        self,
-        skill_id,
-        *,
-        files,
-        default=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, skill_id, *, files, default=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Create a new immutable skill version. (Parameters are documented in the type stub.)"""
@@ -92,44 +72,22 @@ class Versions(SyncAPIResource):
                      files=("files",), json_ok=True, cast_to="SkillVersionResource")
 
     def delete(
-        self,
-        version,
-        *,
-        skill_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, version, *, skill_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete a skill version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/skills/{skill_id}/versions/{version}",
                      cast_to="DeletedSkillVersionResource")
 
     def list(
-        self,
-        skill_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, skill_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """List skill versions for a skill. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/skills/{skill_id}/versions", query=("limit", "order", "after"),
                      cast_to="SkillVersionResource", page="SyncCursorPage")
 
     def retrieve(
-        self,
-        version,
-        *,
-        skill_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, version, *, skill_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a specific skill version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/skills/{skill_id}/versions/{version}",
@@ -140,14 +98,7 @@ class VersionsContent(SyncAPIResource):
     """``client.skills.versions.content``."""
 
     def retrieve(
-        self,
-        version,
-        *,
-        skill_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, version, *, skill_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Download a skill version zip bundle. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/skills/{skill_id}/versions/{version}/content",

@@ -20,31 +20,15 @@ class Uploads(UploadsMixin, SyncAPIResource):
         return _call(self, locals(), "POST", "/uploads/{upload_id}/cancel", cast_to="Upload")
 
     def complete(
-        self,
-        upload_id,
-        *,
-        part_ids,
-        md5=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, upload_id, *, part_ids, md5=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Completes the Upload. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/uploads/{upload_id}/complete", body="json", cast_to="Upload")
 
     def create(
-        self,
-        *,
-        filename,
-        purpose,
-        bytes,
-        mime_type,
-        expires_after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, filename, purpose, bytes, mime_type, expires_after=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates an intermediate Upload object that you can add Parts to. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/uploads", body="json", cast_to="Upload")
@@ -54,14 +38,7 @@ class Parts(SyncAPIResource):
     """``client.uploads.parts``."""
 
     def create(
-        self,
-        upload_id,
-        *,
-        data,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, upload_id, *, data, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Adds a Part to an Upload object. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/uploads/{upload_id}/parts", body="multipart", files=("data",),

@@ -21,47 +21,24 @@ class VectorStores(SyncAPIResource):
         return self._child("files", Files)
 
     def create(
-        self,
-        *,
-        file_ids=NOT_GIVEN,
-        name=NOT_GIVEN,
-        description=NOT_GIVEN,
-        expires_after=NOT_GIVEN,
-        chunking_strategy=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, file_ids=NOT_GIVEN, name=NOT_GIVEN, description=NOT_GIVEN, expires_after=NOT_GIVEN,
+        chunking_strategy=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a vector store. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vector_stores", body="json",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStore")
 
     def delete(
-        self,
-        vector_store_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, vector_store_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete a vector store. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/vector_stores/{vector_store_id}",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStoreDeleted")
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of vector stores. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/vector_stores", query=("limit", "order", "after", "before"),
@@ -69,30 +46,15 @@ class VectorStores(SyncAPIResource):
                      page="SyncCursorPage")
 
     def retrieve(
-        self,
-        vector_store_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, vector_store_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a vector store. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/vector_stores/{vector_store_id}",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStore")
 
     def search(
-        self,
-        vector_store_id,
-        *,
-        query,
-        rewrite_query=NOT_GIVEN,
-        max_num_results=NOT_GIVEN,
-        filters=NOT_GIVEN,
-        ranking_options=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, vector_store_id, *, query, rewrite_query=NOT_GIVEN, max_num_results=NOT_GIVEN,
+        filters=NOT_GIVEN, ranking_options=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Search a vector store for relevant chunks based on a query and file attributes filter. (Parameters are documented in the type stub.)"""
@@ -101,16 +63,8 @@ class VectorStores(SyncAPIResource):
                      page="SyncPage")
 
     def update(
-        self,
-        vector_store_id,
-        *,
-        name=NOT_GIVEN,
-        expires_after=NOT_GIVEN,
-        metadata=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, vector_store_id, *, name=NOT_GIVEN, expires_after=NOT_GIVEN, metadata=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Modifies a vector store. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vector_stores/{vector_store_id}", body="json",
@@ -121,13 +75,7 @@ class FileBatches(FileBatchesMixin, SyncAPIResource):
     """``client.vector_stores.file_batches``."""
 
     def cancel(
-        self,
-        batch_id,
-        *,
-        vector_store_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, batch_id, *, vector_store_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Cancel a vector store file batch. (Parameters are documented in the type stub.)"""
@@ -136,35 +84,16 @@ class FileBatches(FileBatchesMixin, SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStoreFileBatch")
 
     def create(
-        self,
-        vector_store_id,
-        *,
-        file_ids=NOT_GIVEN,
-        files=NOT_GIVEN,
-        chunking_strategy=NOT_GIVEN,
-        attributes=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, vector_store_id, *, file_ids=NOT_GIVEN, files=NOT_GIVEN, chunking_strategy=NOT_GIVEN,
+        attributes=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a vector store file batch. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vector_stores/{vector_store_id}/file_batches", body="json",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStoreFileBatch")
 
     def list_files(
-        self,
-        batch_id,
-        *,
-        vector_store_id,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        filter=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, batch_id, *, vector_store_id, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN,
+        before=NOT_GIVEN, filter=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Returns a list of vector store files in a batch. (Parameters are documented in the type stub.)"""
@@ -174,13 +103,7 @@ class FileBatches(FileBatchesMixin, SyncAPIResource):
                      page="SyncCursorPage")
 
     def retrieve(
-        self,
-        batch_id,
-        *,
-        vector_store_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, batch_id, *, vector_store_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a vector store file batch. (Parameters are documented in the type stub.)"""
@@ -192,13 +115,7 @@ class Files(VectorStoreFilesMixin, SyncAPIResource):
     """``client.vector_stores.files``."""
 
     def content(
-        self,
-        file_id,
-        *,
-        vector_store_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, file_id, *, vector_store_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieve the parsed contents of a vector store file. (Parameters are documented in the type stub.)"""
@@ -207,29 +124,15 @@ class Files(VectorStoreFilesMixin, SyncAPIResource):
                      cast_to="VectorStoreFileContentResponseData", page="SyncPage")
 
     def create(
-        self,
-        vector_store_id,
-        *,
-        file_id,
-        chunking_strategy=NOT_GIVEN,
-        attributes=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, vector_store_id, *, file_id, chunking_strategy=NOT_GIVEN, attributes=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a vector store file by attaching a File to a vector store. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vector_stores/{vector_store_id}/files", body="json",
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStoreFile")
 
     def delete(
-        self,
-        file_id,
-        *,
-        vector_store_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, file_id, *, vector_store_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Delete a vector store file. (Parameters are documented in the type stub.)"""
@@ -237,18 +140,8 @@ class Files(VectorStoreFilesMixin, SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStoreFileDeleted")
 
     def list(
-        self,
-        vector_store_id,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        before=NOT_GIVEN,
-        filter=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, vector_store_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN,
+        filter=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Returns a list of vector store files. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/vector_stores/{vector_store_id}/files",
@@ -257,13 +150,7 @@ class Files(VectorStoreFilesMixin, SyncAPIResource):
                      page="SyncCursorPage")
 
     def retrieve(
-        self,
-        file_id,
-        *,
-        vector_store_id,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, file_id, *, vector_store_id, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a vector store file. (Parameters are documented in the type stub.)"""
@@ -271,14 +158,7 @@ class Files(VectorStoreFilesMixin, SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStoreFile")
 
     def update(
-        self,
-        file_id,
-        *,
-        vector_store_id,
-        attributes,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, file_id, *, vector_store_id, attributes, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Update attributes on a vector store file. (Parameters are documented in the type stub.)"""

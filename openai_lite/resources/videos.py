@@ -12,31 +12,15 @@ class Videos(VideosMixin, SyncAPIResource):
     """``client.videos``."""
 
     def create(
-        self,
-        *,
-        prompt,
-        model=NOT_GIVEN,
-        input_reference=NOT_GIVEN,
-        seconds=NOT_GIVEN,
-        size=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, prompt, model=NOT_GIVEN, input_reference=NOT_GIVEN, seconds=NOT_GIVEN, size=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a new video generation job from a prompt and optional reference assets. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/videos", body="multipart", files=("input_reference",),
                      json_ok=True, cast_to="Video")
 
     def create_character(
-        self,
-        *,
-        video,
-        name,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, video, name, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a character from an uploaded video. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/videos/characters", body="multipart", files=("video",),
@@ -47,13 +31,7 @@ class Videos(VideosMixin, SyncAPIResource):
         return _call(self, locals(), "DELETE", "/videos/{video_id}", cast_to="DeletedVideoResource")
 
     def download_content(
-        self,
-        video_id,
-        *,
-        variant=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, video_id, *, variant=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Download the generated video bytes or a derived preview asset. (Parameters are documented in the type stub.)"""
@@ -61,28 +39,14 @@ class Videos(VideosMixin, SyncAPIResource):
                      fixed_headers={"Accept": "video/mp4, image/webp, application/json"}, binary=True)
 
     def edit(
-        self,
-        *,
-        video,
-        prompt,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, video, prompt, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a new video generation job by editing a source video or existing generated video. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/videos/edits", body="multipart", files=("video",),
                      json_ok=True, cast_to="Video")
 
     def extend(
-        self,
-        *,
-        video,
-        prompt,
-        seconds,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
+        self, *, video, prompt, seconds, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Create an extension of a completed video. (Parameters are documented in the type stub.)"""
@@ -90,42 +54,22 @@ class Videos(VideosMixin, SyncAPIResource):
                      json_ok=True, cast_to="Video")
 
     def get_character(
-        self,
-        character_id,
-        *,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, character_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Fetch a character. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/videos/characters/{character_id}",
                      cast_to="VideoCharacterResource")
 
     def list(
-        self,
-        *,
-        limit=NOT_GIVEN,
-        order=NOT_GIVEN,
-        after=NOT_GIVEN,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """List recently generated videos for the current project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/videos", query=("limit", "order", "after"), cast_to="Video",
                      page="SyncCursorPage")
 
     def remix(
-        self,
-        video_id,
-        *,
-        prompt,
-        extra_headers=None,
-        extra_query=None,
-        extra_body=None,
-        timeout=NOT_GIVEN,
+        self, video_id, *, prompt, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a remix of a completed video using a refreshed prompt. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/videos/{video_id}/remix", body="json", cast_to="Video")

@@ -113,13 +113,16 @@ class AutoCodeInterpreterTool(BaseModel):
 
 class Batch(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "endpoint", "model", "errors", "input_file_id",
-                              "completion_window", "status", "output_file_id", "error_file_id", "created_at",
-                              "in_progress_at", "expires_at", "finalizing_at", "completed_at", "failed_at",
-                              "expired_at", "cancelling_at", "cancelled_at", "request_counts", "usage",
-                              "metadata"))
-    _nested = {"errors": "BatchError2", "request_counts": "BatchRequestCounts", "usage": "BatchUsage",
-               "metadata": dict}
+    _field_names = frozenset((
+        "id", "object", "endpoint", "model", "errors", "input_file_id", "completion_window", "status",
+        "output_file_id", "error_file_id", "created_at", "in_progress_at", "expires_at", "finalizing_at",
+        "completed_at", "failed_at", "expired_at", "cancelling_at", "cancelled_at", "request_counts", "usage",
+        "metadata",
+    ))
+    _nested = {
+        "errors": "BatchError2", "request_counts": "BatchRequestCounts", "usage": "BatchUsage",
+        "metadata": dict,
+    }
 
 
 class BatchError(BaseModel):
@@ -140,10 +143,13 @@ class BatchRequestCounts(BaseModel):
 
 class BatchUsage(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("input_tokens", "input_tokens_details", "output_tokens",
-                              "output_tokens_details", "total_tokens"))
-    _nested = {"input_tokens_details": "BatchUsageInputTokensDetail",
-               "output_tokens_details": "BatchUsageOutputTokensDetail"}
+    _field_names = frozenset((
+        "input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details", "total_tokens",
+    ))
+    _nested = {
+        "input_tokens_details": "BatchUsageInputTokensDetail",
+        "output_tokens_details": "BatchUsageOutputTokensDetail",
+    }
 
 
 class BatchUsageInputTokensDetail(BaseModel):
@@ -158,18 +164,25 @@ class BatchUsageOutputTokensDetail(BaseModel):
 
 class BetaComputerToolCallOutput(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "acknowledged_safety_checks", "output",
-                              "status"))
-    _nested = {"agent": "BetaAgentTag", "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
-               "output": "BetaComputerScreenshotImage"}
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "acknowledged_safety_checks", "output", "status",
+    ))
+    _nested = {
+        "agent": "BetaAgentTag", "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
+        "output": "BetaComputerScreenshotImage",
+    }
 
 
 class BetaResponseProperties(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("previous_response_id", "model", "background", "max_tool_calls", "text",
-                              "tools", "tool_choice", "prompt"))
-    _nested = {"text": "BetaResponseText", "tools": "BetaTool", "tool_choice": "BetaToolChoice",
-               "prompt": "BetaPromptVariant0"}
+    _field_names = frozenset((
+        "previous_response_id", "model", "background", "max_tool_calls", "text", "tools", "tool_choice",
+        "prompt",
+    ))
+    _nested = {
+        "text": "BetaResponseText", "tools": "BetaTool", "tool_choice": "BetaToolChoice",
+        "prompt": "BetaPromptVariant0",
+    }
 
 
 class C2PAProvenanceResult(BaseModel):
@@ -235,22 +248,29 @@ class CompletionChoiceLogprob(BaseModel):
 
 class CompletionUsage(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("completion_tokens", "prompt_tokens", "total_tokens",
-                              "completion_tokens_details", "prompt_tokens_details"))
-    _nested = {"completion_tokens_details": "CompletionUsageCompletionTokensDetail",
-               "prompt_tokens_details": "CompletionUsagePromptTokensDetail"}
+    _field_names = frozenset((
+        "completion_tokens", "prompt_tokens", "total_tokens", "completion_tokens_details",
+        "prompt_tokens_details",
+    ))
+    _nested = {
+        "completion_tokens_details": "CompletionUsageCompletionTokensDetail",
+        "prompt_tokens_details": "CompletionUsagePromptTokensDetail",
+    }
 
 
 class CompletionUsageCompletionTokensDetail(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("accepted_prediction_tokens", "audio_tokens", "reasoning_tokens", "text_tokens",
-                              "rejected_prediction_tokens"))
+    _field_names = frozenset((
+        "accepted_prediction_tokens", "audio_tokens", "reasoning_tokens", "text_tokens",
+        "rejected_prediction_tokens",
+    ))
 
 
 class CompletionUsagePromptTokensDetail(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("audio_tokens", "cached_tokens", "text_tokens", "image_tokens",
-                              "cache_write_tokens"))
+    _field_names = frozenset((
+        "audio_tokens", "cached_tokens", "text_tokens", "image_tokens", "cache_write_tokens",
+    ))
 
 
 class CompoundFilter(BaseModel):
@@ -291,8 +311,9 @@ class ComputerToolCallOutput(BaseModel):
 
 class ComputerToolCallOutputResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "acknowledged_safety_checks", "output", "status",
-                              "created_by"))
+    _field_names = frozenset((
+        "type", "id", "call_id", "acknowledged_safety_checks", "output", "status", "created_by",
+    ))
     _required = ("type", "id", "call_id", "output", "status")
     _nested = {"acknowledged_safety_checks": "ComputerCallSafetyCheck", "output": "ComputerScreenshotImage"}
 
@@ -354,10 +375,13 @@ class ContainerReferenceResource(BaseModel):
 
 class ContainerResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "name", "created_at", "status", "last_active_at",
-                              "expires_after", "memory_limit", "network_policy"))
-    _nested = {"expires_after": "ContainerResourceExpiresAfter",
-               "network_policy": "ContainerResourceNetworkPolicy"}
+    _field_names = frozenset((
+        "id", "object", "name", "created_at", "status", "last_active_at", "expires_after", "memory_limit",
+        "network_policy",
+    ))
+    _nested = {
+        "expires_after": "ContainerResourceExpiresAfter", "network_policy": "ContainerResourceNetworkPolicy",
+    }
 
 
 class ContainerResourceExpiresAfter(BaseModel):
@@ -489,10 +513,13 @@ class Error_2(BaseModel):
 
 class Eval(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "name", "data_source_config", "testing_criteria", "created_at",
-                              "metadata"))
-    _nested = {"data_source_config": "EvalDataSourceConfig", "testing_criteria": "EvalTestingCriteria",
-               "metadata": dict}
+    _field_names = frozenset((
+        "object", "id", "name", "data_source_config", "testing_criteria", "created_at", "metadata",
+    ))
+    _nested = {
+        "data_source_config": "EvalDataSourceConfig", "testing_criteria": "EvalTestingCriteria",
+        "metadata": dict,
+    }
 
 
 class EvalCustomDataSourceConfig(BaseModel):
@@ -583,8 +610,10 @@ class FileDeleted(BaseModel):
 
 class FileObject(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "bytes", "created_at", "expires_at", "filename", "object", "purpose",
-                              "status", "status_details"))
+    _field_names = frozenset((
+        "id", "bytes", "created_at", "expires_at", "filename", "object", "purpose", "status",
+        "status_details",
+    ))
 
 
 class FilePath(BaseModel):
@@ -618,17 +647,21 @@ class FunctionShellAction(BaseModel):
 
 class FunctionShellCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "action", "status", "environment",
-                              "created_by"))
+    _field_names = frozenset((
+        "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
+    ))
     _required = ("type", "id", "call_id", "action", "status", "environment")
-    _nested = {"caller": "ToolCallCaller", "action": "FunctionShellAction",
-               "environment": "FunctionShellCallEnvironment"}
+    _nested = {
+        "caller": "ToolCallCaller", "action": "FunctionShellAction",
+        "environment": "FunctionShellCallEnvironment",
+    }
 
 
 class FunctionShellCallOutput(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "status", "output", "max_output_length",
-                              "created_by"))
+    _field_names = frozenset((
+        "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
+    ))
     _required = ("type", "id", "call_id", "status", "output", "max_output_length")
     _nested = {"caller": "ToolCallCaller", "output": "FunctionShellCallOutputContent"}
 
@@ -660,32 +693,38 @@ class FunctionShellTool(BaseModel):
 
 class FunctionTool(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "name", "description", "parameters", "output_schema", "strict",
-                              "defer_loading", "allowed_callers"))
+    _field_names = frozenset((
+        "type", "name", "description", "parameters", "output_schema", "strict", "defer_loading",
+        "allowed_callers",
+    ))
     _required = ("type", "name", "parameters", "strict")
     _nested = {"parameters": dict, "output_schema": dict}
 
 
 class FunctionToolCallOutputResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "type", "call_id", "name", "namespace", "caller", "output", "status",
-                              "created_by"))
+    _field_names = frozenset((
+        "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
+    ))
     _required = ("id", "type", "output", "status")
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
 class FunctionToolCallResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "type", "call_id", "caller", "namespace", "name", "arguments", "status",
-                              "created_by"))
+    _field_names = frozenset((
+        "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by",
+    ))
     _required = ("id", "type", "call_id", "name", "arguments", "status")
     _nested = {"caller": "ToolCallCaller"}
 
 
 class FunctionToolParamObject(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("name", "description", "parameters", "strict", "type", "output_schema",
-                              "defer_loading", "allowed_callers"))
+    _field_names = frozenset((
+        "name", "description", "parameters", "strict", "type", "output_schema", "defer_loading",
+        "allowed_callers",
+    ))
     _required = ("name", "type")
     _nested = {"parameters": dict, "output_schema": dict}
 
@@ -721,23 +760,27 @@ class Image(BaseModel):
 
 class ImageEditCompletedEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "b64_json", "created_at", "size", "quality", "background",
-                              "output_format", "usage"))
+    _field_names = frozenset((
+        "type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage",
+    ))
     _required = ("type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage")
     _nested = {"usage": "ImagesUsage"}
 
 
 class ImageEditPartialImageEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "b64_json", "created_at", "size", "quality", "background",
-                              "output_format", "partial_image_index"))
+    _field_names = frozenset((
+        "type", "b64_json", "created_at", "size", "quality", "background", "output_format",
+        "partial_image_index",
+    ))
     _required = ("type", "b64_json", "created_at", "size", "quality", "background", "output_format", "partial_image_index")
 
 
 class ImageGenCompletedEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "b64_json", "created_at", "size", "quality", "background",
-                              "output_format", "usage"))
+    _field_names = frozenset((
+        "type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage",
+    ))
     _required = ("type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage")
     _nested = {"usage": "ImagesUsage"}
 
@@ -754,16 +797,19 @@ class ImageGenOutputTokensDetails(BaseModel):
 
 class ImageGenPartialImageEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "b64_json", "created_at", "size", "quality", "background",
-                              "output_format", "partial_image_index"))
+    _field_names = frozenset((
+        "type", "b64_json", "created_at", "size", "quality", "background", "output_format",
+        "partial_image_index",
+    ))
     _required = ("type", "b64_json", "created_at", "size", "quality", "background", "output_format", "partial_image_index")
 
 
 class ImageGenTool(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "model", "quality", "size", "output_format", "output_compression",
-                              "moderation", "background", "input_fidelity", "input_image_mask",
-                              "partial_images", "action"))
+    _field_names = frozenset((
+        "type", "model", "quality", "size", "output_format", "output_compression", "moderation", "background",
+        "input_fidelity", "input_image_mask", "partial_images", "action",
+    ))
     _required = ("type",)
     _nested = {"input_image_mask": "ImageGenToolInputImageMask"}
 
@@ -781,10 +827,13 @@ class ImageGenToolInputImageMask(BaseModel):
 
 class ImageGenUsage(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("input_tokens", "total_tokens", "output_tokens", "output_tokens_details",
-                              "input_tokens_details"))
-    _nested = {"output_tokens_details": "ImageGenOutputTokensDetails",
-               "input_tokens_details": "ImageGenInputUsageDetails"}
+    _field_names = frozenset((
+        "input_tokens", "total_tokens", "output_tokens", "output_tokens_details", "input_tokens_details",
+    ))
+    _nested = {
+        "output_tokens_details": "ImageGenOutputTokensDetails",
+        "input_tokens_details": "ImageGenInputUsageDetails",
+    }
 
 
 class ImagesResponse(BaseModel):
@@ -830,8 +879,9 @@ class InputAudioInputAudio(BaseModel):
 
 class InputFileContent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "file_id", "filename", "file_data", "prompt_cache_breakpoint",
-                              "file_url", "detail"))
+    _field_names = frozenset((
+        "type", "file_id", "filename", "file_data", "prompt_cache_breakpoint", "file_url", "detail",
+    ))
     _required = ("type",)
     _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
 
@@ -962,18 +1012,22 @@ class MCPProtocolError(BaseModel):
 
 class MCPTool(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "server_label", "server_url", "connector_id", "tunnel_id",
-                              "authorization", "server_description", "headers", "allowed_tools",
-                              "allowed_callers", "require_approval", "defer_loading"))
+    _field_names = frozenset((
+        "type", "server_label", "server_url", "connector_id", "tunnel_id", "authorization",
+        "server_description", "headers", "allowed_tools", "allowed_callers", "require_approval",
+        "defer_loading",
+    ))
     _required = ("type", "server_label")
-    _nested = {"headers": dict, "allowed_tools": "MCPToolFilter",
-               "require_approval": "MCPToolRequireApproval"}
+    _nested = {
+        "headers": dict, "allowed_tools": "MCPToolFilter", "require_approval": "MCPToolRequireApproval",
+    }
 
 
 class MCPToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "server_label", "name", "arguments", "output", "error", "status",
-                              "approval_request_id"))
+    _field_names = frozenset((
+        "type", "id", "server_label", "name", "arguments", "output", "error", "status", "approval_request_id",
+    ))
     _required = ("type", "id", "server_label", "name", "arguments")
     _nested = {"error": "MCPToolCallError"}
 
@@ -1074,16 +1128,20 @@ class ModelDeleted(BaseModel):
 
 class ModelResponseProperties(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier",
-                              "prompt_cache_key", "prompt_cache_retention"))
+    _field_names = frozenset((
+        "metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier", "prompt_cache_key",
+        "prompt_cache_retention",
+    ))
     _nested = {"metadata": dict}
 
 
 class Moderation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("flagged", "categories", "category_scores", "category_applied_input_types"))
-    _nested = {"categories": "ModerationCategory", "category_scores": "ModerationCategoryScore",
-               "category_applied_input_types": "ModerationCategoryAppliedInputType"}
+    _nested = {
+        "categories": "ModerationCategory", "category_scores": "ModerationCategoryScore",
+        "category_applied_input_types": "ModerationCategoryAppliedInputType",
+    }
 
 
 class ModerationCategory(BaseModel):
@@ -1109,8 +1167,9 @@ class ModerationCreateResponse(BaseModel):
 
 class ModerationResultBody(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "model", "flagged", "categories", "category_scores",
-                              "category_applied_input_types"))
+    _field_names = frozenset((
+        "type", "model", "flagged", "categories", "category_scores", "category_applied_input_types",
+    ))
     _required = ("type", "model", "flagged", "categories", "category_scores", "category_applied_input_types")
     _nested = {"categories": dict, "category_scores": dict, "category_applied_input_types": dict}
 
@@ -1214,10 +1273,14 @@ class ResponseFormatJsonSchemaJsonSchema(BaseModel):
 
 class ResponseProperties(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("previous_response_id", "model", "background", "max_tool_calls", "text",
-                              "tools", "tool_choice", "prompt"))
-    _nested = {"text": "ResponseText", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
-               "prompt": "PromptVariant0"}
+    _field_names = frozenset((
+        "previous_response_id", "model", "background", "max_tool_calls", "text", "tools", "tool_choice",
+        "prompt",
+    ))
+    _nested = {
+        "text": "ResponseText", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
+        "prompt": "PromptVariant0",
+    }
 
 
 class RunCompletionUsageVariant0(BaseModel):
@@ -1285,8 +1348,10 @@ class RunStepDetailsToolCallsFileSearchObject(BaseModel):
 class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("ranking_options", "results"))
-    _nested = {"ranking_options": "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
-               "results": "RunStepDetailsToolCallsFileSearchResultObject"}
+    _nested = {
+        "ranking_options": "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
+        "results": "RunStepDetailsToolCallsFileSearchResultObject",
+    }
 
 
 class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
@@ -1361,8 +1426,9 @@ class SkillReference(BaseModel):
 
 class SkillResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "name", "description", "created_at", "default_version",
-                              "latest_version"))
+    _field_names = frozenset((
+        "id", "object", "name", "description", "created_at", "default_version", "latest_version",
+    ))
 
 
 class SkillVersionListResource(BaseModel):
@@ -1451,8 +1517,9 @@ class TypeObject(BaseModel):
 
 class Upload(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "created_at", "filename", "bytes", "purpose", "status", "expires_at",
-                              "object", "file"))
+    _field_names = frozenset((
+        "id", "created_at", "filename", "bytes", "purpose", "status", "expires_at", "object", "file",
+    ))
     _nested = {"file": "FileObject"}
 
 
@@ -1464,10 +1531,14 @@ class UrlCitationBody(BaseModel):
 
 class VectorStore(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "name", "usage_bytes", "file_counts", "status",
-                              "expires_after", "expires_at", "last_active_at", "metadata"))
-    _nested = {"file_counts": "VectorStoreFileCount", "expires_after": "VectorStoreExpirationAfter",
-               "metadata": dict}
+    _field_names = frozenset((
+        "id", "object", "created_at", "name", "usage_bytes", "file_counts", "status", "expires_after",
+        "expires_at", "last_active_at", "metadata",
+    ))
+    _nested = {
+        "file_counts": "VectorStoreFileCount", "expires_after": "VectorStoreExpirationAfter",
+        "metadata": dict,
+    }
 
 
 class VectorStoreDeleted(BaseModel):
@@ -1504,8 +1575,10 @@ class VectorStoreSearchResultsPage(BaseModel):
 
 class Video(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "model", "status", "progress", "created_at", "completed_at",
-                              "expires_at", "prompt", "size", "seconds", "remixed_from_video_id", "error"))
+    _field_names = frozenset((
+        "id", "object", "model", "status", "progress", "created_at", "completed_at", "expires_at", "prompt",
+        "size", "seconds", "remixed_from_video_id", "error",
+    ))
     _nested = {"error": "Error_2"}
 
 
@@ -1565,11 +1638,14 @@ class WebSearchPreviewTool(BaseModel):
 
 class WebSearchTool(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "external_web_access", "filters", "user_location",
-                              "search_context_size"))
+    _field_names = frozenset((
+        "type", "external_web_access", "filters", "user_location", "search_context_size",
+    ))
     _required = ("type",)
-    _nested = {"filters": "WebSearchToolFilter",
-               "user_location": "WebSearchApproximateLocationWebSearchApproximateLocation"}
+    _nested = {
+        "filters": "WebSearchToolFilter",
+        "user_location": "WebSearchApproximateLocationWebSearchApproximateLocation",
+    }
 
 
 class WebSearchToolFilter(BaseModel):
@@ -1662,257 +1738,299 @@ ResponseFormatJSONSchema = ResponseFormatJsonSchema
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "Annotation": ("type", {"file_citation": "FileCitationBody", "url_citation": "UrlCitationBody",
-                            "container_file_citation": "ContainerFileCitationBody", "file_path": "FilePath"}),
-    "AnnotationParam": (None, ("FileCitationBodyParam", "UrlCitationBodyParam",
-                               "ContainerFileCitationBodyParam", "FilePathParam")),
-    "ApplyPatchOperationParam": (None, ("ApplyPatchCreateFileOperationParam",
-                                        "ApplyPatchDeleteFileOperationParam",
-                                        "ApplyPatchUpdateFileOperationParam")),
-    "ApplyPatchToolCallOperation": ("type", {"create_file": "ApplyPatchCreateFileOperation",
-                                             "delete_file": "ApplyPatchDeleteFileOperation",
-                                             "update_file": "ApplyPatchUpdateFileOperation"}),
-    "AssistantsApiResponseFormatOption": ("type", {"text": "ResponseFormatText",
-                                                   "json_object": "ResponseFormatJsonObject",
-                                                   "json_schema": "ResponseFormatJsonSchema"}),
-    "AssistantsApiResponseFormatOptionParam": (None, ("ResponseFormatTextParam",
-                                                      "ResponseFormatJsonObjectParam",
-                                                      "ResponseFormatJsonSchemaParam")),
-    "AssistantsApiToolChoiceOption": ("type", {"code_interpreter": "AssistantsNamedToolChoice",
-                                               "file_search": "AssistantsNamedToolChoice",
-                                               "function": "AssistantsNamedToolChoice"}),
+    "Annotation": ("type", {
+        "file_citation": "FileCitationBody", "url_citation": "UrlCitationBody",
+        "container_file_citation": "ContainerFileCitationBody", "file_path": "FilePath",
+    }),
+    "AnnotationParam": (None, (
+        "FileCitationBodyParam", "UrlCitationBodyParam", "ContainerFileCitationBodyParam", "FilePathParam",
+    )),
+    "ApplyPatchOperationParam": (None, (
+        "ApplyPatchCreateFileOperationParam", "ApplyPatchDeleteFileOperationParam",
+        "ApplyPatchUpdateFileOperationParam",
+    )),
+    "ApplyPatchToolCallOperation": ("type", {
+        "create_file": "ApplyPatchCreateFileOperation", "delete_file": "ApplyPatchDeleteFileOperation",
+        "update_file": "ApplyPatchUpdateFileOperation",
+    }),
+    "AssistantsApiResponseFormatOption": ("type", {
+        "text": "ResponseFormatText", "json_object": "ResponseFormatJsonObject",
+        "json_schema": "ResponseFormatJsonSchema",
+    }),
+    "AssistantsApiResponseFormatOptionParam": (None, (
+        "ResponseFormatTextParam", "ResponseFormatJsonObjectParam", "ResponseFormatJsonSchemaParam",
+    )),
+    "AssistantsApiToolChoiceOption": ("type", {
+        "code_interpreter": "AssistantsNamedToolChoice", "file_search": "AssistantsNamedToolChoice",
+        "function": "AssistantsNamedToolChoice",
+    }),
     "AssistantsApiToolChoiceOptionParam": (None, ("AssistantsNamedToolChoiceParam",)),
-    "AutoCodeInterpreterToolNetworkPolicy": ("type", {"disabled": "ContainerNetworkPolicyDisabled",
-                                                      "allowlist": "ContainerNetworkPolicyAllowlist"}),
-    "AutoCodeInterpreterToolNetworkPolicyParam": (None, ("ContainerNetworkPolicyDisabledParam",
-                                                         "ContainerNetworkPolicyAllowlistParam")),
-    "ComputerAction": ("type", {"click": "Click", "double_click": "DoubleClickAction", "drag": "Drag",
-                                "keypress": "KeyPressAction", "move": "Move", "screenshot": "Screenshot",
-                                "scroll": "Scroll", "type": "TypeObject", "wait": "Wait"}),
-    "ComputerActionParam": (None, ("ClickParam", "DoubleClickActionParam", "DragParam", "KeyPressActionParam",
-                                   "MoveParam", "ScreenshotParam", "ScrollParam", "TypeParam", "WaitParam")),
-    "ContainerAutoNetworkPolicy": ("type", {"disabled": "ContainerNetworkPolicyDisabled",
-                                            "allowlist": "ContainerNetworkPolicyAllowlist"}),
-    "ContainerAutoNetworkPolicyParam": (None, ("ContainerNetworkPolicyDisabledParam",
-                                               "ContainerNetworkPolicyAllowlistParam")),
+    "AutoCodeInterpreterToolNetworkPolicy": ("type", {
+        "disabled": "ContainerNetworkPolicyDisabled", "allowlist": "ContainerNetworkPolicyAllowlist",
+    }),
+    "AutoCodeInterpreterToolNetworkPolicyParam": (None, (
+        "ContainerNetworkPolicyDisabledParam", "ContainerNetworkPolicyAllowlistParam",
+    )),
+    "ComputerAction": ("type", {
+        "click": "Click", "double_click": "DoubleClickAction", "drag": "Drag", "keypress": "KeyPressAction",
+        "move": "Move", "screenshot": "Screenshot", "scroll": "Scroll", "type": "TypeObject", "wait": "Wait",
+    }),
+    "ComputerActionParam": (None, (
+        "ClickParam", "DoubleClickActionParam", "DragParam", "KeyPressActionParam", "MoveParam",
+        "ScreenshotParam", "ScrollParam", "TypeParam", "WaitParam",
+    )),
+    "ContainerAutoNetworkPolicy": ("type", {
+        "disabled": "ContainerNetworkPolicyDisabled", "allowlist": "ContainerNetworkPolicyAllowlist",
+    }),
+    "ContainerAutoNetworkPolicyParam": (None, (
+        "ContainerNetworkPolicyDisabledParam", "ContainerNetworkPolicyAllowlistParam",
+    )),
     "ContainerAutoSkill": ("type", {"skill_reference": "SkillReference", "inline": "InlineSkill"}),
     "ContainerAutoSkillParam": (None, ("SkillReferenceParam", "InlineSkillParam")),
-    "ContainersCreateNetworkPolicyParam": (None, ("ContainerNetworkPolicyDisabledParam",
-                                                  "ContainerNetworkPolicyAllowlistParam")),
+    "ContainersCreateNetworkPolicyParam": (None, (
+        "ContainerNetworkPolicyDisabledParam", "ContainerNetworkPolicyAllowlistParam",
+    )),
     "ContainersCreateSkillParam": (None, ("SkillReferenceParam", "InlineSkillParam")),
     "CreateEvalItemParam": (None, ("CreateEvalItemSimpleInputMessageParam", "EvalItemParam")),
-    "CreateMessageRequestAttachmentToolParam": (None, ("AssistantToolsCodeParam",
-                                                       "AssistantToolsFileSearchTypeOnlyParam")),
-    "CreateMessageRequestContentParam": (None, ("MessageContentImageFileObjectParam",
-                                                "MessageContentImageUrlObjectParam",
-                                                "MessageRequestContentTextObjectParam")),
+    "CreateMessageRequestAttachmentToolParam": (None, (
+        "AssistantToolsCodeParam", "AssistantToolsFileSearchTypeOnlyParam",
+    )),
+    "CreateMessageRequestContentParam": (None, (
+        "MessageContentImageFileObjectParam", "MessageContentImageUrlObjectParam",
+        "MessageRequestContentTextObjectParam",
+    )),
     "CustomToolFormat": ("type", {"text": "CustomTextFormat", "grammar": "CustomGrammarFormat"}),
     "CustomToolFormatParam": (None, ("CustomTextFormatParam", "CustomGrammarFormatParam")),
-    "EvalDataSourceConfig": ("type", {"custom": "EvalCustomDataSourceConfig",
-                                      "logs": "EvalLogsDataSourceConfig",
-                                      "stored_completions": "EvalStoredCompletionsDataSourceConfig"}),
+    "EvalDataSourceConfig": ("type", {
+        "custom": "EvalCustomDataSourceConfig", "logs": "EvalLogsDataSourceConfig",
+        "stored_completions": "EvalStoredCompletionsDataSourceConfig",
+    }),
     "EvalItemContent": (None, ("EvalItemContentItem", "EvalItemContentArray")),
-    "EvalItemContentItem": ("type", {"input_text": "InputTextContent",
-                                     "output_text": "EvalItemContentOutputText",
-                                     "input_image": "EvalItemInputImage", "input_audio": "InputAudio"}),
-    "EvalItemContentItemParam": (None, ("EvalItemContentText", "InputTextContentInputParam",
-                                        "EvalItemContentOutputTextParam", "EvalItemInputImageParam",
-                                        "InputAudioParam")),
+    "EvalItemContentItem": ("type", {
+        "input_text": "InputTextContent", "output_text": "EvalItemContentOutputText",
+        "input_image": "EvalItemInputImage", "input_audio": "InputAudio",
+    }),
+    "EvalItemContentItemParam": (None, (
+        "EvalItemContentText", "InputTextContentInputParam", "EvalItemContentOutputTextParam",
+        "EvalItemInputImageParam", "InputAudioParam",
+    )),
     "EvalItemContentParam": (None, ("EvalItemContentItemParam", "EvalItemContentArrayParam")),
-    "EvalTestingCriteria": ("type", {"label_model": "EvalGraderLabelModel",
-                                     "string_check": "EvalGraderStringCheck",
-                                     "text_similarity": "EvalGraderTextSimilarity",
-                                     "python": "EvalGraderPython", "score_model": "EvalGraderScoreModel"}),
-    "EvalsCreateDataSourceConfigParam": (None, ("CreateEvalCustomDataSourceConfigParam",
-                                                "CreateEvalLogsDataSourceConfigParam",
-                                                "CreateEvalStoredCompletionsDataSourceConfigParam")),
-    "EvalsCreateTestingCriteriaParam": (None, ("CreateEvalLabelModelGraderParam",
-                                               "EvalGraderStringCheckParam", "EvalGraderTextSimilarityParam",
-                                               "EvalGraderPythonParam", "EvalGraderScoreModelParam")),
+    "EvalTestingCriteria": ("type", {
+        "label_model": "EvalGraderLabelModel", "string_check": "EvalGraderStringCheck",
+        "text_similarity": "EvalGraderTextSimilarity", "python": "EvalGraderPython",
+        "score_model": "EvalGraderScoreModel",
+    }),
+    "EvalsCreateDataSourceConfigParam": (None, (
+        "CreateEvalCustomDataSourceConfigParam", "CreateEvalLogsDataSourceConfigParam",
+        "CreateEvalStoredCompletionsDataSourceConfigParam",
+    )),
+    "EvalsCreateTestingCriteriaParam": (None, (
+        "CreateEvalLabelModelGraderParam", "EvalGraderStringCheckParam", "EvalGraderTextSimilarityParam",
+        "EvalGraderPythonParam", "EvalGraderScoreModelParam",
+    )),
     "Filters": (None, ("ComparisonFilter", "CompoundFilter")),
     "FiltersParam": (None, ("ComparisonFilterParam", "CompoundFilterParam")),
-    "FunctionAndCustomToolCallOutput": ("type", {"input_text": "InputTextContent",
-                                                 "input_image": "InputImageContent",
-                                                 "input_file": "InputFileContent"}),
-    "FunctionAndCustomToolCallOutputParam": (None, ("InputTextContentInputParam", "InputImageContentParam",
-                                                    "InputFileContentInputParam")),
-    "FunctionCallOutputItemOutputParam": (None, ("InputTextContentParam", "InputImageContentParamAutoParam",
-                                                 "InputFileContentParam")),
-    "FunctionShellCallEnvironment": ("type", {"local": "LocalEnvironmentResource",
-                                              "container_reference": "ContainerReferenceResource"}),
+    "FunctionAndCustomToolCallOutput": ("type", {
+        "input_text": "InputTextContent", "input_image": "InputImageContent",
+        "input_file": "InputFileContent",
+    }),
+    "FunctionAndCustomToolCallOutputParam": (None, (
+        "InputTextContentInputParam", "InputImageContentParam", "InputFileContentInputParam",
+    )),
+    "FunctionCallOutputItemOutputParam": (None, (
+        "InputTextContentParam", "InputImageContentParamAutoParam", "InputFileContentParam",
+    )),
+    "FunctionShellCallEnvironment": ("type", {
+        "local": "LocalEnvironmentResource", "container_reference": "ContainerReferenceResource",
+    }),
     "FunctionShellCallItemEnvironmentParam": (None, ("LocalEnvironmentParam", "ContainerReferenceParam")),
-    "FunctionShellCallOutputContentOutcome": ("type", {"timeout": "FunctionShellCallOutputTimeoutOutcome",
-                                                       "exit": "FunctionShellCallOutputExitOutcome"}),
-    "FunctionShellCallOutputOutcomeParam": (None, ("FunctionShellCallOutputTimeoutOutcomeParam",
-                                                   "FunctionShellCallOutputExitOutcomeParam")),
-    "FunctionShellToolEnvironment": ("type", {"container_auto": "ContainerAuto", "local": "LocalEnvironment",
-                                              "container_reference": "ContainerReference"}),
-    "FunctionShellToolEnvironmentParam": (None, ("ContainerAutoParam", "LocalEnvironmentParam",
-                                                 "ContainerReferenceParam")),
-    "ImageEditStreamEvent": ("type", {"image_edit.partial_image": "ImageEditPartialImageEvent",
-                                      "image_edit.completed": "ImageEditCompletedEvent"}),
-    "ImageGenStreamEvent": ("type", {"image_generation.partial_image": "ImageGenPartialImageEvent",
-                                     "image_generation.completed": "ImageGenCompletedEvent"}),
-    "InputContent": ("type", {"input_text": "InputTextContent", "input_image": "InputImageContent",
-                              "input_file": "InputFileContent"}),
-    "InputContentParam": (None, ("InputTextContentInputParam", "InputImageContentParam",
-                                 "InputFileContentInputParam")),
-    "ItemParam": (None, ("InputMessageParam", "ResponseOutputMessageParam", "ResponseFileSearchToolCallParam",
-                         "ResponseComputerToolCallParam", "ComputerCallOutputItemParam",
-                         "ResponseFunctionWebSearchParam", "ResponseFunctionToolCallParam",
-                         "FunctionCallOutputItemParam", "ToolSearchCallItemParam",
-                         "ToolSearchOutputItemParam", "AdditionalToolsItemParam",
-                         "ResponseReasoningItemParam", "CompactionSummaryItemParam", "ImageGenToolCallParam",
-                         "ResponseCodeInterpreterToolCallParam", "LocalShellToolCallParam",
-                         "LocalShellToolCallOutputParam", "FunctionShellCallItemParam",
-                         "FunctionShellCallOutputItemParam", "ApplyPatchToolCallItemParam",
-                         "ApplyPatchToolCallOutputItemParam", "MCPListToolsParam", "MCPApprovalRequestParam",
-                         "MCPApprovalResponseParam", "MCPToolCallParam", "CustomToolCallOutputParam",
-                         "CustomToolCallParam")),
-    "MCPToolCallError": ("type", {"mcp_protocol_error": "MCPProtocolError",
-                                  "mcp_tool_execution_error": "MCPToolExecutionError",
-                                  "http_error": "HTTPError"}),
-    "MCPToolCallErrorParam": (None, ("MCPProtocolErrorParam", "MCPToolExecutionErrorParam",
-                                     "HTTPErrorParam")),
-    "MessageContentTextObjectTextAnnotation": ("type", {"file_citation": "MessageContentTextAnnotationsFileCitationObject",
-                                                        "file_path": "MessageContentTextAnnotationsFilePathObject"}),
-    "ModerationsCreateInputParam": (None, ("ModerationsCreateInputImageUrlParam",
-                                           "ModerationsCreateInputTextParam")),
+    "FunctionShellCallOutputContentOutcome": ("type", {
+        "timeout": "FunctionShellCallOutputTimeoutOutcome", "exit": "FunctionShellCallOutputExitOutcome",
+    }),
+    "FunctionShellCallOutputOutcomeParam": (None, (
+        "FunctionShellCallOutputTimeoutOutcomeParam", "FunctionShellCallOutputExitOutcomeParam",
+    )),
+    "FunctionShellToolEnvironment": ("type", {
+        "container_auto": "ContainerAuto", "local": "LocalEnvironment",
+        "container_reference": "ContainerReference",
+    }),
+    "FunctionShellToolEnvironmentParam": (None, (
+        "ContainerAutoParam", "LocalEnvironmentParam", "ContainerReferenceParam",
+    )),
+    "ImageEditStreamEvent": ("type", {
+        "image_edit.partial_image": "ImageEditPartialImageEvent",
+        "image_edit.completed": "ImageEditCompletedEvent",
+    }),
+    "ImageGenStreamEvent": ("type", {
+        "image_generation.partial_image": "ImageGenPartialImageEvent",
+        "image_generation.completed": "ImageGenCompletedEvent",
+    }),
+    "InputContent": ("type", {
+        "input_text": "InputTextContent", "input_image": "InputImageContent",
+        "input_file": "InputFileContent",
+    }),
+    "InputContentParam": (None, (
+        "InputTextContentInputParam", "InputImageContentParam", "InputFileContentInputParam",
+    )),
+    "ItemParam": (None, (
+        "InputMessageParam", "ResponseOutputMessageParam", "ResponseFileSearchToolCallParam",
+        "ResponseComputerToolCallParam", "ComputerCallOutputItemParam", "ResponseFunctionWebSearchParam",
+        "ResponseFunctionToolCallParam", "FunctionCallOutputItemParam", "ToolSearchCallItemParam",
+        "ToolSearchOutputItemParam", "AdditionalToolsItemParam", "ResponseReasoningItemParam",
+        "CompactionSummaryItemParam", "ImageGenToolCallParam", "ResponseCodeInterpreterToolCallParam",
+        "LocalShellToolCallParam", "LocalShellToolCallOutputParam", "FunctionShellCallItemParam",
+        "FunctionShellCallOutputItemParam", "ApplyPatchToolCallItemParam",
+        "ApplyPatchToolCallOutputItemParam", "MCPListToolsParam", "MCPApprovalRequestParam",
+        "MCPApprovalResponseParam", "MCPToolCallParam", "CustomToolCallOutputParam", "CustomToolCallParam",
+    )),
+    "MCPToolCallError": ("type", {
+        "mcp_protocol_error": "MCPProtocolError", "mcp_tool_execution_error": "MCPToolExecutionError",
+        "http_error": "HTTPError",
+    }),
+    "MCPToolCallErrorParam": (None, (
+        "MCPProtocolErrorParam", "MCPToolExecutionErrorParam", "HTTPErrorParam",
+    )),
+    "MessageContentTextObjectTextAnnotation": ("type", {
+        "file_citation": "MessageContentTextAnnotationsFileCitationObject",
+        "file_path": "MessageContentTextAnnotationsFilePathObject",
+    }),
+    "ModerationsCreateInputParam": (None, (
+        "ModerationsCreateInputImageUrlParam", "ModerationsCreateInputTextParam",
+    )),
     "NamespaceToolTool": ("type", {"function": "FunctionToolParamObject", "custom": "CustomTool"}),
     "NamespaceToolToolParam": (None, ("FunctionToolParam", "CustomToolParam")),
     "Prompt": (None, ("PromptVariant0",)),
     "PromptParam": (None, ("PromptVariant0Param",)),
-    "ProvenanceResourceResult": ("type", {"c2pa": "C2PAProvenanceResult",
-                                          "synthid": "SynthIDProvenanceResult"}),
+    "ProvenanceResourceResult": ("type", {
+        "c2pa": "C2PAProvenanceResult", "synthid": "SynthIDProvenanceResult",
+    }),
     "RunCompletionUsage": (None, ("RunCompletionUsageVariant0",)),
     "RunStepCompletionUsage": (None, ("RunStepCompletionUsageVariant0",)),
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {"logs": "RunStepDetailsToolCallsCodeOutputLogsObject",
-                                                                        "image": "RunStepDetailsToolCallsCodeOutputImageObject"}),
-    "RunStepDetailsToolCallsObjectToolCall": ("type", {"code_interpreter": "RunStepDetailsToolCallsCodeObject",
-                                                       "file_search": "RunStepDetailsToolCallsFileSearchObject",
-                                                       "function": "RunStepDetailsToolCallsFunctionObject"}),
-    "TextResponseFormatConfiguration": ("type", {"text": "ResponseFormatText",
-                                                 "json_schema": "TextResponseFormatJsonSchema",
-                                                 "json_object": "ResponseFormatJsonObject"}),
-    "TextResponseFormatConfigurationParam": (None, ("ResponseFormatTextParam",
-                                                    "TextResponseFormatJsonSchemaParam",
-                                                    "ResponseFormatJsonObjectParam")),
-    "Tool": ("type", {"function": "FunctionTool", "file_search": "FileSearchTool", "computer": "ComputerTool",
-                      "computer_use_preview": "ComputerUsePreviewTool", "web_search": "WebSearchTool",
-                      "web_search_2025_08_26": "WebSearchTool", "mcp": "MCPTool",
-                      "code_interpreter": "CodeInterpreterTool",
-                      "programmatic_tool_calling": "ProgrammaticToolCalling",
-                      "image_generation": "ImageGenTool", "local_shell": "LocalShellTool",
-                      "shell": "FunctionShellTool", "custom": "CustomTool", "namespace": "NamespaceTool",
-                      "tool_search": "ToolSearchTool", "web_search_preview": "WebSearchPreviewTool",
-                      "web_search_preview_2025_03_11": "WebSearchPreviewTool",
-                      "apply_patch": "ApplyPatchTool"}),
+    "RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {
+        "logs": "RunStepDetailsToolCallsCodeOutputLogsObject",
+        "image": "RunStepDetailsToolCallsCodeOutputImageObject",
+    }),
+    "RunStepDetailsToolCallsObjectToolCall": ("type", {
+        "code_interpreter": "RunStepDetailsToolCallsCodeObject",
+        "file_search": "RunStepDetailsToolCallsFileSearchObject",
+        "function": "RunStepDetailsToolCallsFunctionObject",
+    }),
+    "TextResponseFormatConfiguration": ("type", {
+        "text": "ResponseFormatText", "json_schema": "TextResponseFormatJsonSchema",
+        "json_object": "ResponseFormatJsonObject",
+    }),
+    "TextResponseFormatConfigurationParam": (None, (
+        "ResponseFormatTextParam", "TextResponseFormatJsonSchemaParam", "ResponseFormatJsonObjectParam",
+    )),
+    "Tool": ("type", {
+        "function": "FunctionTool", "file_search": "FileSearchTool", "computer": "ComputerTool",
+        "computer_use_preview": "ComputerUsePreviewTool", "web_search": "WebSearchTool",
+        "web_search_2025_08_26": "WebSearchTool", "mcp": "MCPTool", "code_interpreter": "CodeInterpreterTool",
+        "programmatic_tool_calling": "ProgrammaticToolCalling", "image_generation": "ImageGenTool",
+        "local_shell": "LocalShellTool", "shell": "FunctionShellTool", "custom": "CustomTool",
+        "namespace": "NamespaceTool", "tool_search": "ToolSearchTool",
+        "web_search_preview": "WebSearchPreviewTool", "web_search_preview_2025_03_11": "WebSearchPreviewTool",
+        "apply_patch": "ApplyPatchTool",
+    }),
     "ToolCallCaller": ("type", {"direct": "DirectToolCallCaller", "program": "ProgramToolCallCaller"}),
     "ToolCallCallerInputParam": (None, ("DirectToolCallCallerInputParam", "ProgramToolCallCallerInputParam")),
     "ToolCallCallerParam": (None, ("DirectToolCallCallerParam", "ProgramToolCallCallerParam")),
-    "ToolCallCallerParamObject": ("type", {"direct": "DirectToolCallCallerParamObject",
-                                           "program": "ProgramToolCallCallerParamObject"}),
-    "ToolParam": (None, ("FunctionToolInputParam", "FileSearchToolParam", "ComputerToolParam",
-                         "ComputerUsePreviewToolParam", "WebSearchToolParam", "MCPToolParam",
-                         "CodeInterpreterToolParam", "ProgrammaticToolCallingParam", "ImageGenToolParam",
-                         "LocalShellToolParam", "FunctionShellToolParam", "CustomToolParam",
-                         "NamespaceToolParam", "ToolSearchToolParam", "WebSearchPreviewToolParam",
-                         "ApplyPatchToolParam")),
-    "VectorStoresCreateChunkingStrategyParam": (None, ("AutoChunkingStrategyRequestParam",
-                                                       "StaticChunkingStrategyRequestParam")),
+    "ToolCallCallerParamObject": ("type", {
+        "direct": "DirectToolCallCallerParamObject", "program": "ProgramToolCallCallerParamObject",
+    }),
+    "ToolParam": (None, (
+        "FunctionToolInputParam", "FileSearchToolParam", "ComputerToolParam", "ComputerUsePreviewToolParam",
+        "WebSearchToolParam", "MCPToolParam", "CodeInterpreterToolParam", "ProgrammaticToolCallingParam",
+        "ImageGenToolParam", "LocalShellToolParam", "FunctionShellToolParam", "CustomToolParam",
+        "NamespaceToolParam", "ToolSearchToolParam", "WebSearchPreviewToolParam", "ApplyPatchToolParam",
+    )),
+    "VectorStoresCreateChunkingStrategyParam": (None, (
+        "AutoChunkingStrategyRequestParam", "StaticChunkingStrategyRequestParam",
+    )),
     "VectorStoresSearchFilterParam": (None, ("ComparisonFilterParam", "CompoundFilterParam")),
     "VoiceIdsOrCustomVoiceParam": (None, ("VoiceIdsShared", "VoiceIdsOrCustomVoiceVariant1Param")),
-    "WebSearchApproximateLocation": ("type", {"approximate": "WebSearchApproximateLocationWebSearchApproximateLocation"}),
-    "WebSearchApproximateLocationParam": (None, ("WebSearchApproximateLocationWebSearchApproximateLocationParam",)),
+    "WebSearchApproximateLocation": ("type", {
+        "approximate": "WebSearchApproximateLocationWebSearchApproximateLocation",
+    }),
+    "WebSearchApproximateLocationParam": (None, (
+        "WebSearchApproximateLocationWebSearchApproximateLocationParam",
+    )),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"BetaCreateModelResponsePropertiesParam": "_defs:CreateModelResponsePropertiesParam",
-              "BetaModelResponsePropertiesParam": "_defs:ModelResponsePropertiesParam",
-              "Reasoning": "responses:Reasoning",
-              "ResponseFormatJSONObject": "responses:ResponseFormatJsonObject",
-              "ResponseFormatText": "responses:ResponseFormatText"}
+_ELSEWHERE = {
+    "BetaCreateModelResponsePropertiesParam": "_defs:CreateModelResponsePropertiesParam",
+    "BetaModelResponsePropertiesParam": "_defs:ModelResponsePropertiesParam",
+    "Reasoning": "responses:Reasoning", "ResponseFormatJSONObject": "responses:ResponseFormatJsonObject",
+    "ResponseFormatText": "responses:ResponseFormatText",
+}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("AdditionalToolsItemParam", "ApplyPatchCreateFileOperationParam",
-                     "ApplyPatchDeleteFileOperationParam", "ApplyPatchToolCallItemParam",
-                     "ApplyPatchToolCallOutputItemParam", "ApplyPatchToolParam",
-                     "ApplyPatchUpdateFileOperationParam", "ApproximateLocationParam",
-                     "AssistantToolsCodeParam", "AssistantToolsFileSearchFileSearchParam",
-                     "AssistantToolsFileSearchParam", "AssistantToolsFileSearchTypeOnlyParam",
-                     "AssistantToolsFunctionParam", "AssistantsNamedToolChoiceFunctionParam",
-                     "AssistantsNamedToolChoiceParam", "AudioTranscriptionParam",
-                     "AutoChunkingStrategyRequestParam", "AutoCodeInterpreterToolParam",
-                     "BatchFileExpirationAfterParam", "BetaResponsePropertiesParam", "ClickParam",
-                     "CodeInterpreterOutputImageParam", "CodeInterpreterOutputLogsParam",
-                     "CodeInterpreterToolParam", "CompactionSummaryItemParam", "CompactionTriggerItemParam",
-                     "ComparisonFilterParam", "CompleteUploadRequestParam", "CompoundFilterParam",
-                     "ComputerCallOutputItemParam", "ComputerCallSafetyCheckParam",
-                     "ComputerScreenshotImageParam", "ComputerToolParam", "ComputerUsePreviewToolParam",
-                     "ContainerAutoParam", "ContainerFileCitationBodyParam",
-                     "ContainerNetworkPolicyAllowlistParam", "ContainerNetworkPolicyDisabledParam",
-                     "ContainerNetworkPolicyDomainSecretParam", "ContainerReferenceParam",
-                     "ContainersCreateExpiresAfterParam", "CoordParam", "CreateBatchRequestParam",
-                     "CreateCompletionRequestParam", "CreateContainerBodyParam",
-                     "CreateContentProvenanceBodyParam", "CreateEmbeddingRequestParam",
-                     "CreateEvalCustomDataSourceConfigParam", "CreateEvalItemSimpleInputMessageParam",
-                     "CreateEvalLabelModelGraderParam", "CreateEvalLogsDataSourceConfigParam",
-                     "CreateEvalRequestParam", "CreateEvalStoredCompletionsDataSourceConfigParam",
-                     "CreateFileRequestParam", "CreateImageEditRequestParam", "CreateImageRequestParam",
-                     "CreateImageVariationRequestParam", "CreateMessageRequestAttachmentParam",
-                     "CreateMessageRequestParam", "CreateModelResponsePropertiesParam",
-                     "CreateModerationRequestParam", "CreateSkillBodyParam", "CreateSkillVersionBodyParam",
-                     "CreateUploadRequestParam", "CreateVectorStoreRequestParam",
-                     "CreateVideoCharacterBodyParam", "CreateVideoEditJsonBodyParam",
-                     "CreateVideoEditMultipartBodyParam", "CreateVideoExtendJsonBodyParam",
-                     "CreateVideoExtendMultipartBodyParam", "CreateVideoJsonBodyParam",
-                     "CreateVideoMultipartBodyParam", "CreateVideoRemixBodyParam", "CustomGrammarFormatParam",
-                     "CustomTextFormatParam", "CustomToolCallOutputParam", "CustomToolCallParam",
-                     "CustomToolParam", "DirectToolCallCallerInputParam", "DirectToolCallCallerParam",
-                     "DoubleClickActionParam", "DragParam", "EasyInputMessageParam", "EditImageBodyJsonParam",
-                     "EvalGraderPythonParam", "EvalGraderScoreModelParam",
-                     "EvalGraderScoreModelSamplingParam", "EvalGraderTextSimilarityParam",
-                     "EvalItemContentOutputTextParam", "EvalItemInputImageParam", "EvalItemParam",
-                     "FileCitationBodyParam", "FileExpirationAfterParam", "FilePathParam",
-                     "FileSearchRankingOptionsParam", "FileSearchToolParam", "FunctionCallOutputItemParam",
-                     "FunctionDefinition", "FunctionShellActionParam", "FunctionShellCallItemParam",
-                     "FunctionShellCallOutputContentParam", "FunctionShellCallOutputExitOutcomeParam",
-                     "FunctionShellCallOutputItemParam", "FunctionShellCallOutputTimeoutOutcomeParam",
-                     "FunctionShellToolParam", "FunctionToolInputParam", "FunctionToolParam",
-                     "GraderStringCheckParam", "HTTPErrorParam", "HybridSearchOptionsParam",
-                     "ImageGenToolCallParam", "ImageGenToolInputImageMaskParam", "ImageGenToolParam",
-                     "ImageRefParam", "ImageRefParam_2Param", "InlineSkillParam", "InlineSkillSourceParam",
-                     "InputAudioInputAudioParam", "InputAudioParam", "InputFileContentInputParam",
-                     "InputFileContentParam", "InputImageContentParam", "InputImageContentParamAutoParam",
-                     "InputMessageParam", "InputTextContentInputParam", "InputTextContentParam",
-                     "ItemReferenceParam", "KeyPressActionParam", "LocalEnvironmentParam",
-                     "LocalShellExecActionParam", "LocalShellToolCallOutputParam", "LocalShellToolCallParam",
-                     "LocalShellToolParam", "LocalSkillParam", "LogProbParam", "MCPApprovalRequestParam",
-                     "MCPApprovalResponseParam", "MCPListToolsParam", "MCPListToolsToolParam",
-                     "MCPProtocolErrorParam", "MCPToolCallParam", "MCPToolExecutionErrorParam",
-                     "MCPToolFilterParam", "MCPToolParam", "MCPToolRequireApprovalParam",
-                     "MessageContentImageFileObjectImageFileParam", "MessageContentImageFileObjectParam",
-                     "MessageContentImageUrlObjectImageUrlParam", "MessageContentImageUrlObjectParam",
-                     "MessageRequestContentTextObjectParam", "ModelResponsePropertiesParam",
-                     "ModerationConfigParam", "ModerationParam", "ModerationPolicyParam",
-                     "ModerationsCreateInputImageUrlImageUrlParam", "ModerationsCreateInputImageUrlParam",
-                     "ModerationsCreateInputTextParam", "MoveParam", "NamespaceToolParam", "ProgramItemParam",
-                     "ProgramOutputItemParam", "ProgramToolCallCallerInputParam",
-                     "ProgramToolCallCallerParam", "ProgrammaticToolCallingParam",
-                     "PromptCacheBreakpointConfigParam", "PromptCacheBreakpointParam",
-                     "PromptCacheOptionsParam", "PromptVariant0Param", "RankingOptionsParam",
-                     "ReasoningTextContentParam", "RefusalContentParam",
-                     "ResponseFormatJsonSchemaJsonSchemaParam", "ResponseFormatJsonSchemaParam",
-                     "ResponsePropertiesParam", "ScreenshotParam", "ScrollParam",
-                     "SetDefaultSkillVersionBodyParam", "SkillReferenceParam", "StaticChunkingStrategyParam",
-                     "StaticChunkingStrategyRequestParam", "SummaryTextContentParam",
-                     "TextResponseFormatJsonSchemaParam", "ToolChoiceFunctionParam", "ToolChoiceMCPParam",
-                     "ToolSearchCallItemParam", "ToolSearchOutputItemParam", "ToolSearchToolParam",
-                     "TopLogProbParam", "TruncationObjectParam", "TypeParam", "UpdateVectorStoreRequestParam",
-                     "UrlCitationBodyParam", "VectorStoreExpirationAfterParam",
-                     "VectorStoreSearchRequestParam", "VectorStoresSearchRankingOptionParam",
-                     "VideoReferenceInputParam", "VoiceIdsOrCustomVoiceVariant1Param", "WaitParam",
-                     "WebSearchActionFindParam", "WebSearchActionOpenPageParam", "WebSearchActionSearchParam",
-                     "WebSearchActionSearchSourceParam",
-                     "WebSearchApproximateLocationWebSearchApproximateLocationParam",
-                     "WebSearchPreviewToolParam", "WebSearchToolFilterParam", "WebSearchToolParam"))
+_PARAMS = frozenset((
+    "AdditionalToolsItemParam", "ApplyPatchCreateFileOperationParam", "ApplyPatchDeleteFileOperationParam",
+    "ApplyPatchToolCallItemParam", "ApplyPatchToolCallOutputItemParam", "ApplyPatchToolParam",
+    "ApplyPatchUpdateFileOperationParam", "ApproximateLocationParam", "AssistantToolsCodeParam",
+    "AssistantToolsFileSearchFileSearchParam", "AssistantToolsFileSearchParam",
+    "AssistantToolsFileSearchTypeOnlyParam", "AssistantToolsFunctionParam",
+    "AssistantsNamedToolChoiceFunctionParam", "AssistantsNamedToolChoiceParam", "AudioTranscriptionParam",
+    "AutoChunkingStrategyRequestParam", "AutoCodeInterpreterToolParam", "BatchFileExpirationAfterParam",
+    "BetaResponsePropertiesParam", "ClickParam", "CodeInterpreterOutputImageParam",
+    "CodeInterpreterOutputLogsParam", "CodeInterpreterToolParam", "CompactionSummaryItemParam",
+    "CompactionTriggerItemParam", "ComparisonFilterParam", "CompleteUploadRequestParam",
+    "CompoundFilterParam", "ComputerCallOutputItemParam", "ComputerCallSafetyCheckParam",
+    "ComputerScreenshotImageParam", "ComputerToolParam", "ComputerUsePreviewToolParam", "ContainerAutoParam",
+    "ContainerFileCitationBodyParam", "ContainerNetworkPolicyAllowlistParam",
+    "ContainerNetworkPolicyDisabledParam", "ContainerNetworkPolicyDomainSecretParam",
+    "ContainerReferenceParam", "ContainersCreateExpiresAfterParam", "CoordParam", "CreateBatchRequestParam",
+    "CreateCompletionRequestParam", "CreateContainerBodyParam", "CreateContentProvenanceBodyParam",
+    "CreateEmbeddingRequestParam", "CreateEvalCustomDataSourceConfigParam",
+    "CreateEvalItemSimpleInputMessageParam", "CreateEvalLabelModelGraderParam",
+    "CreateEvalLogsDataSourceConfigParam", "CreateEvalRequestParam",
+    "CreateEvalStoredCompletionsDataSourceConfigParam", "CreateFileRequestParam",
+    "CreateImageEditRequestParam", "CreateImageRequestParam", "CreateImageVariationRequestParam",
+    "CreateMessageRequestAttachmentParam", "CreateMessageRequestParam", "CreateModelResponsePropertiesParam",
+    "CreateModerationRequestParam", "CreateSkillBodyParam", "CreateSkillVersionBodyParam",
+    "CreateUploadRequestParam", "CreateVectorStoreRequestParam", "CreateVideoCharacterBodyParam",
+    "CreateVideoEditJsonBodyParam", "CreateVideoEditMultipartBodyParam", "CreateVideoExtendJsonBodyParam",
+    "CreateVideoExtendMultipartBodyParam", "CreateVideoJsonBodyParam", "CreateVideoMultipartBodyParam",
+    "CreateVideoRemixBodyParam", "CustomGrammarFormatParam", "CustomTextFormatParam",
+    "CustomToolCallOutputParam", "CustomToolCallParam", "CustomToolParam", "DirectToolCallCallerInputParam",
+    "DirectToolCallCallerParam", "DoubleClickActionParam", "DragParam", "EasyInputMessageParam",
+    "EditImageBodyJsonParam", "EvalGraderPythonParam", "EvalGraderScoreModelParam",
+    "EvalGraderScoreModelSamplingParam", "EvalGraderTextSimilarityParam", "EvalItemContentOutputTextParam",
+    "EvalItemInputImageParam", "EvalItemParam", "FileCitationBodyParam", "FileExpirationAfterParam",
+    "FilePathParam", "FileSearchRankingOptionsParam", "FileSearchToolParam", "FunctionCallOutputItemParam",
+    "FunctionDefinition", "FunctionShellActionParam", "FunctionShellCallItemParam",
+    "FunctionShellCallOutputContentParam", "FunctionShellCallOutputExitOutcomeParam",
+    "FunctionShellCallOutputItemParam", "FunctionShellCallOutputTimeoutOutcomeParam",
+    "FunctionShellToolParam", "FunctionToolInputParam", "FunctionToolParam", "GraderStringCheckParam",
+    "HTTPErrorParam", "HybridSearchOptionsParam", "ImageGenToolCallParam", "ImageGenToolInputImageMaskParam",
+    "ImageGenToolParam", "ImageRefParam", "ImageRefParam_2Param", "InlineSkillParam",
+    "InlineSkillSourceParam", "InputAudioInputAudioParam", "InputAudioParam", "InputFileContentInputParam",
+    "InputFileContentParam", "InputImageContentParam", "InputImageContentParamAutoParam", "InputMessageParam",
+    "InputTextContentInputParam", "InputTextContentParam", "ItemReferenceParam", "KeyPressActionParam",
+    "LocalEnvironmentParam", "LocalShellExecActionParam", "LocalShellToolCallOutputParam",
+    "LocalShellToolCallParam", "LocalShellToolParam", "LocalSkillParam", "LogProbParam",
+    "MCPApprovalRequestParam", "MCPApprovalResponseParam", "MCPListToolsParam", "MCPListToolsToolParam",
+    "MCPProtocolErrorParam", "MCPToolCallParam", "MCPToolExecutionErrorParam", "MCPToolFilterParam",
+    "MCPToolParam", "MCPToolRequireApprovalParam", "MessageContentImageFileObjectImageFileParam",
+    "MessageContentImageFileObjectParam", "MessageContentImageUrlObjectImageUrlParam",
+    "MessageContentImageUrlObjectParam", "MessageRequestContentTextObjectParam",
+    "ModelResponsePropertiesParam", "ModerationConfigParam", "ModerationParam", "ModerationPolicyParam",
+    "ModerationsCreateInputImageUrlImageUrlParam", "ModerationsCreateInputImageUrlParam",
+    "ModerationsCreateInputTextParam", "MoveParam", "NamespaceToolParam", "ProgramItemParam",
+    "ProgramOutputItemParam", "ProgramToolCallCallerInputParam", "ProgramToolCallCallerParam",
+    "ProgrammaticToolCallingParam", "PromptCacheBreakpointConfigParam", "PromptCacheBreakpointParam",
+    "PromptCacheOptionsParam", "PromptVariant0Param", "RankingOptionsParam", "ReasoningTextContentParam",
+    "RefusalContentParam", "ResponseFormatJsonSchemaJsonSchemaParam", "ResponseFormatJsonSchemaParam",
+    "ResponsePropertiesParam", "ScreenshotParam", "ScrollParam", "SetDefaultSkillVersionBodyParam",
+    "SkillReferenceParam", "StaticChunkingStrategyParam", "StaticChunkingStrategyRequestParam",
+    "SummaryTextContentParam", "TextResponseFormatJsonSchemaParam", "ToolChoiceFunctionParam",
+    "ToolChoiceMCPParam", "ToolSearchCallItemParam", "ToolSearchOutputItemParam", "ToolSearchToolParam",
+    "TopLogProbParam", "TruncationObjectParam", "TypeParam", "UpdateVectorStoreRequestParam",
+    "UrlCitationBodyParam", "VectorStoreExpirationAfterParam", "VectorStoreSearchRequestParam",
+    "VectorStoresSearchRankingOptionParam", "VideoReferenceInputParam", "VoiceIdsOrCustomVoiceVariant1Param",
+    "WaitParam", "WebSearchActionFindParam", "WebSearchActionOpenPageParam", "WebSearchActionSearchParam",
+    "WebSearchActionSearchSourceParam", "WebSearchApproximateLocationWebSearchApproximateLocationParam",
+    "WebSearchPreviewToolParam", "WebSearchToolFilterParam", "WebSearchToolParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

@@ -8,15 +8,18 @@ from openai_lite._type_loader import lazy_names as _lazy_names
 
 class AdminApiKey(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "name", "redacted_value", "created_at", "expires_at",
-                              "last_used_at", "owner"))
+    _field_names = frozenset((
+        "object", "id", "name", "redacted_value", "created_at", "expires_at", "last_used_at", "owner",
+    ))
     _nested = {"owner": "AdminApiKeyCreateResponseOwner"}
 
 
 class AdminApiKeyCreateResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "name", "redacted_value", "created_at", "expires_at",
-                              "last_used_at", "owner", "value"))
+    _field_names = frozenset((
+        "object", "id", "name", "redacted_value", "created_at", "expires_at", "last_used_at", "owner",
+        "value",
+    ))
     _nested = {"owner": "AdminApiKeyCreateResponseOwner"}
 
 
@@ -38,11 +41,14 @@ class ApiKeyList(BaseModel):
 
 class AssignedRoleDetails(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "name", "permissions", "resource_type", "predefined_role", "description",
-                              "created_at", "updated_at", "created_by", "created_by_user_obj", "metadata",
-                              "assignment_sources"))
-    _nested = {"created_by_user_obj": dict, "metadata": dict,
-               "assignment_sources": "AssignedRoleDetailsAssignmentSource"}
+    _field_names = frozenset((
+        "id", "name", "permissions", "resource_type", "predefined_role", "description", "created_at",
+        "updated_at", "created_by", "created_by_user_obj", "metadata", "assignment_sources",
+    ))
+    _nested = {
+        "created_by_user_obj": dict, "metadata": dict,
+        "assignment_sources": "AssignedRoleDetailsAssignmentSource",
+    }
 
 
 class AssignedRoleDetailsAssignmentSource(BaseModel):
@@ -102,8 +108,9 @@ class CertificateCertificateDetail(BaseModel):
 
 class CostsResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "amount", "line_item", "project_id", "api_key_id", "quantity",
-                              "quantity_unit"))
+    _field_names = frozenset((
+        "object", "amount", "line_item", "project_id", "api_key_id", "quantity", "quantity_unit",
+    ))
     _required = ("object",)
     _nested = {"amount": "CostsResultAmount"}
 
@@ -182,8 +189,9 @@ class HostedToolPermission(BaseModel):
 
 class Invite(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "email", "role", "status", "created_at", "expires_at",
-                              "accepted_at", "projects"))
+    _field_names = frozenset((
+        "object", "id", "email", "role", "status", "created_at", "expires_at", "accepted_at", "projects",
+    ))
     _nested = {"projects": "InviteProject"}
 
 
@@ -274,8 +282,9 @@ class OrganizationProjectCertificateDeactivationResponse(BaseModel):
 
 class OrganizationSpendAlert(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "threshold_amount", "currency", "interval",
-                              "notification_channel"))
+    _field_names = frozenset((
+        "id", "object", "threshold_amount", "currency", "interval", "notification_channel",
+    ))
     _nested = {"notification_channel": "SpendAlertNotificationChannel"}
 
 
@@ -303,14 +312,17 @@ class OrganizationSpendLimitResource(BaseModel):
 
 class Project(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "name", "created_at", "archived_at", "status",
-                              "external_key_id", "residency"))
+    _field_names = frozenset((
+        "id", "object", "name", "created_at", "archived_at", "status", "external_key_id", "residency",
+    ))
 
 
 class ProjectApiKey(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "redacted_value", "name", "created_at", "last_used_at", "id",
-                              "owner_project_access", "owner"))
+    _field_names = frozenset((
+        "object", "redacted_value", "name", "created_at", "last_used_at", "id", "owner_project_access",
+        "owner",
+    ))
     _nested = {"owner": "ProjectApiKeyOwner"}
 
 
@@ -365,9 +377,11 @@ class ProjectGroupListResource(BaseModel):
 class ProjectHostedToolPermissions(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("file_search", "web_search", "image_generation", "mcp", "code_interpreter"))
-    _nested = {"file_search": "HostedToolPermission", "web_search": "HostedToolPermission",
-               "image_generation": "HostedToolPermission", "mcp": "HostedToolPermission",
-               "code_interpreter": "HostedToolPermission"}
+    _nested = {
+        "file_search": "HostedToolPermission", "web_search": "HostedToolPermission",
+        "image_generation": "HostedToolPermission", "mcp": "HostedToolPermission",
+        "code_interpreter": "HostedToolPermission",
+    }
 
 
 class ProjectListResponse(BaseModel):
@@ -388,9 +402,11 @@ class ProjectModelPermissionsDeleteResponse(BaseModel):
 
 class ProjectRateLimit(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "model", "max_requests_per_1_minute", "max_tokens_per_1_minute",
-                              "max_images_per_1_minute", "max_audio_megabytes_per_1_minute",
-                              "max_requests_per_1_day", "batch_1_day_max_input_tokens"))
+    _field_names = frozenset((
+        "object", "id", "model", "max_requests_per_1_minute", "max_tokens_per_1_minute",
+        "max_images_per_1_minute", "max_audio_megabytes_per_1_minute", "max_requests_per_1_day",
+        "batch_1_day_max_input_tokens",
+    ))
 
 
 class ProjectRateLimitListResponse(BaseModel):
@@ -428,8 +444,9 @@ class ProjectServiceAccountListResponse(BaseModel):
 
 class ProjectSpendAlert(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "threshold_amount", "currency", "interval",
-                              "notification_channel"))
+    _field_names = frozenset((
+        "id", "object", "threshold_amount", "currency", "interval", "notification_channel",
+    ))
     _nested = {"notification_channel": "SpendAlertNotificationChannel"}
 
 
@@ -479,8 +496,9 @@ class PublicRoleListResource(BaseModel):
 
 class Role(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "name", "description", "permissions", "resource_type",
-                              "predefined_role"))
+    _field_names = frozenset((
+        "object", "id", "name", "description", "permissions", "resource_type", "predefined_role",
+    ))
 
 
 class RoleDeletedResource(BaseModel):
@@ -511,15 +529,17 @@ class SpendLimitEnforcement(BaseModel):
 
 class UsageAudioSpeechesResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "characters", "num_model_requests", "project_id", "user_id",
-                              "api_key_id", "model"))
+    _field_names = frozenset((
+        "object", "characters", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
+    ))
     _required = ("object", "characters", "num_model_requests")
 
 
 class UsageAudioTranscriptionsResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "seconds", "num_model_requests", "project_id", "user_id",
-                              "api_key_id", "model"))
+    _field_names = frozenset((
+        "object", "seconds", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
+    ))
     _required = ("object", "seconds", "num_model_requests")
 
 
@@ -531,40 +551,46 @@ class UsageCodeInterpreterSessionsResult(BaseModel):
 
 class UsageCompletionsResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "input_tokens", "input_cached_tokens", "input_cache_write_tokens",
-                              "input_uncached_tokens", "output_tokens", "input_text_tokens",
-                              "output_text_tokens", "input_cached_text_tokens", "input_audio_tokens",
-                              "input_cached_audio_tokens", "output_audio_tokens", "input_image_tokens",
-                              "input_cached_image_tokens", "output_image_tokens", "num_model_requests",
-                              "project_id", "user_id", "api_key_id", "model", "batch", "service_tier"))
+    _field_names = frozenset((
+        "object", "input_tokens", "input_cached_tokens", "input_cache_write_tokens", "input_uncached_tokens",
+        "output_tokens", "input_text_tokens", "output_text_tokens", "input_cached_text_tokens",
+        "input_audio_tokens", "input_cached_audio_tokens", "output_audio_tokens", "input_image_tokens",
+        "input_cached_image_tokens", "output_image_tokens", "num_model_requests", "project_id", "user_id",
+        "api_key_id", "model", "batch", "service_tier",
+    ))
     _required = ("object", "input_tokens", "output_tokens", "num_model_requests")
 
 
 class UsageEmbeddingsResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "input_tokens", "num_model_requests", "project_id", "user_id",
-                              "api_key_id", "model"))
+    _field_names = frozenset((
+        "object", "input_tokens", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
+    ))
     _required = ("object", "input_tokens", "num_model_requests")
 
 
 class UsageFileSearchCallsResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "num_requests", "project_id", "user_id", "api_key_id",
-                              "vector_store_id"))
+    _field_names = frozenset((
+        "object", "num_requests", "project_id", "user_id", "api_key_id", "vector_store_id",
+    ))
     _required = ("object", "num_requests")
 
 
 class UsageImagesResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "images", "num_model_requests", "source", "size", "project_id",
-                              "user_id", "api_key_id", "model"))
+    _field_names = frozenset((
+        "object", "images", "num_model_requests", "source", "size", "project_id", "user_id", "api_key_id",
+        "model",
+    ))
     _required = ("object", "images", "num_model_requests")
 
 
 class UsageModerationsResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "input_tokens", "num_model_requests", "project_id", "user_id",
-                              "api_key_id", "model"))
+    _field_names = frozenset((
+        "object", "input_tokens", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
+    ))
     _required = ("object", "input_tokens", "num_model_requests")
 
 
@@ -588,17 +614,20 @@ class UsageVectorStoresResult(BaseModel):
 
 class UsageWebSearchCallsResult(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "num_model_requests", "num_requests", "project_id", "user_id",
-                              "api_key_id", "model", "context_level"))
+    _field_names = frozenset((
+        "object", "num_model_requests", "num_requests", "project_id", "user_id", "api_key_id", "model",
+        "context_level",
+    ))
     _required = ("object", "num_model_requests", "num_requests")
 
 
 class User(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "name", "email", "role", "added_at", "is_default", "created",
-                              "user", "is_service_account", "is_scale_tier_authorized_purchaser",
-                              "is_scim_managed", "api_key_last_used_at", "technical_level",
-                              "developer_persona", "projects"))
+    _field_names = frozenset((
+        "object", "id", "name", "email", "role", "added_at", "is_default", "created", "user",
+        "is_service_account", "is_scale_tier_authorized_purchaser", "is_scim_managed", "api_key_last_used_at",
+        "technical_level", "developer_persona", "projects",
+    ))
     _nested = {"user": "UserUser", "projects": "UserProject"}
 
 
@@ -651,35 +680,37 @@ SpendLimitInterval = Any
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "UsageTimeBucketResult": ("object", {"organization.usage.completions.result": "UsageCompletionsResult",
-                                         "organization.usage.embeddings.result": "UsageEmbeddingsResult",
-                                         "organization.usage.moderations.result": "UsageModerationsResult",
-                                         "organization.usage.images.result": "UsageImagesResult",
-                                         "organization.usage.audio_speeches.result": "UsageAudioSpeechesResult",
-                                         "organization.usage.audio_transcriptions.result": "UsageAudioTranscriptionsResult",
-                                         "organization.usage.vector_stores.result": "UsageVectorStoresResult",
-                                         "organization.usage.code_interpreter_sessions.result": "UsageCodeInterpreterSessionsResult",
-                                         "organization.usage.file_searches.result": "UsageFileSearchCallsResult",
-                                         "organization.usage.web_searches.result": "UsageWebSearchCallsResult",
-                                         "organization.costs.result": "CostsResult"}),
+    "UsageTimeBucketResult": ("object", {
+        "organization.usage.completions.result": "UsageCompletionsResult",
+        "organization.usage.embeddings.result": "UsageEmbeddingsResult",
+        "organization.usage.moderations.result": "UsageModerationsResult",
+        "organization.usage.images.result": "UsageImagesResult",
+        "organization.usage.audio_speeches.result": "UsageAudioSpeechesResult",
+        "organization.usage.audio_transcriptions.result": "UsageAudioTranscriptionsResult",
+        "organization.usage.vector_stores.result": "UsageVectorStoresResult",
+        "organization.usage.code_interpreter_sessions.result": "UsageCodeInterpreterSessionsResult",
+        "organization.usage.file_searches.result": "UsageFileSearchCallsResult",
+        "organization.usage.web_searches.result": "UsageWebSearchCallsResult",
+        "organization.costs.result": "CostsResult",
+    }),
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE: dict = {}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("AuditLogsListEffectiveAtParam", "CreateGroupBodyParam", "CreateGroupUserBodyParam",
-                     "CreateProjectServiceAccountApiKeyBodyParam", "CreateSpendAlertBodyParam",
-                     "HostedToolPermissionUpdateParam", "InviteProjectGroupBodyParam", "InviteRequestParam",
-                     "InvitesCreateProjectParam", "ModifyCertificateRequestParam",
-                     "ProjectCreateRequestParam", "ProjectHostedToolPermissionsUpdateRequestParam",
-                     "ProjectModelPermissionsUpdateRequestParam", "ProjectRateLimitUpdateRequestParam",
-                     "ProjectServiceAccountCreateRequestParam", "ProjectUpdateRequestParam",
-                     "ProjectUserCreateRequestParam", "ProjectUserUpdateRequestParam",
-                     "PublicAssignOrganizationGroupRoleBodyParam", "PublicCreateOrganizationRoleBodyParam",
-                     "PublicUpdateOrganizationRoleBodyParam", "SpendAlertNotificationChannelParam",
-                     "ToggleCertificatesRequestParam", "UpdateGroupBodyParam",
-                     "UpdateOrganizationDataRetentionBodyParam", "UpdateOrganizationSpendLimitBodyParam",
-                     "UpdateProjectDataRetentionBodyParam", "UpdateProjectServiceAccountBodyParam",
-                     "UpdateProjectSpendLimitBodyParam", "UploadCertificateRequestParam",
-                     "UserRoleUpdateRequestParam"))
+_PARAMS = frozenset((
+    "AuditLogsListEffectiveAtParam", "CreateGroupBodyParam", "CreateGroupUserBodyParam",
+    "CreateProjectServiceAccountApiKeyBodyParam", "CreateSpendAlertBodyParam",
+    "HostedToolPermissionUpdateParam", "InviteProjectGroupBodyParam", "InviteRequestParam",
+    "InvitesCreateProjectParam", "ModifyCertificateRequestParam", "ProjectCreateRequestParam",
+    "ProjectHostedToolPermissionsUpdateRequestParam", "ProjectModelPermissionsUpdateRequestParam",
+    "ProjectRateLimitUpdateRequestParam", "ProjectServiceAccountCreateRequestParam",
+    "ProjectUpdateRequestParam", "ProjectUserCreateRequestParam", "ProjectUserUpdateRequestParam",
+    "PublicAssignOrganizationGroupRoleBodyParam", "PublicCreateOrganizationRoleBodyParam",
+    "PublicUpdateOrganizationRoleBodyParam", "SpendAlertNotificationChannelParam",
+    "ToggleCertificatesRequestParam", "UpdateGroupBodyParam", "UpdateOrganizationDataRetentionBodyParam",
+    "UpdateOrganizationSpendLimitBodyParam", "UpdateProjectDataRetentionBodyParam",
+    "UpdateProjectServiceAccountBodyParam", "UpdateProjectSpendLimitBodyParam",
+    "UploadCertificateRequestParam", "UserRoleUpdateRequestParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

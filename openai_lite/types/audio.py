@@ -10,16 +10,19 @@ class CreateTranscriptionResponseDiarizedJson(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("task", "duration", "text", "segments", "usage"))
     _required = ("task", "duration", "text", "segments")
-    _nested = {"segments": "TranscriptionDiarizedSegment",
-               "usage": "CreateTranscriptionResponseDiarizedJsonUsage"}
+    _nested = {
+        "segments": "TranscriptionDiarizedSegment", "usage": "CreateTranscriptionResponseDiarizedJsonUsage",
+    }
 
 
 class CreateTranscriptionResponseVerboseJson(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("language", "duration", "text", "words", "segments", "usage"))
     _required = ("language", "duration", "text")
-    _nested = {"words": "TranscriptionWord", "segments": "TranscriptionSegment",
-               "usage": "TranscriptTextUsageDuration"}
+    _nested = {
+        "words": "TranscriptionWord", "segments": "TranscriptionSegment",
+        "usage": "TranscriptTextUsageDuration",
+    }
 
 
 class CreateTranslationResponseVerboseJson(BaseModel):
@@ -63,8 +66,10 @@ class TranscriptTextDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "text", "languages", "logprobs", "usage"))
     _required = ("type", "text")
-    _nested = {"languages": "TranscriptionLanguage", "logprobs": "TranscriptTextDoneEventLogprob",
-               "usage": "TranscriptTextUsageTokens"}
+    _nested = {
+        "languages": "TranscriptionLanguage", "logprobs": "TranscriptTextDoneEventLogprob",
+        "usage": "TranscriptTextUsageTokens",
+    }
 
 
 class TranscriptTextDoneEventLogprob(BaseModel):
@@ -100,8 +105,10 @@ class Transcription(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("text", "languages", "logprobs", "usage"))
     _required = ("text",)
-    _nested = {"languages": "TranscriptionLanguage", "logprobs": "TranscriptionLogprob",
-               "usage": "TranscriptionUsage"}
+    _nested = {
+        "languages": "TranscriptionLanguage", "logprobs": "TranscriptionLogprob",
+        "usage": "TranscriptionUsage",
+    }
 
 
 class TranscriptionDiarizedSegment(BaseModel):
@@ -121,8 +128,10 @@ class TranscriptionLogprob(BaseModel):
 
 class TranscriptionSegment(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "seek", "start", "end", "text", "tokens", "temperature", "avg_logprob",
-                              "compression_ratio", "no_speech_prob"))
+    _field_names = frozenset((
+        "id", "seek", "start", "end", "text", "tokens", "temperature", "avg_logprob", "compression_ratio",
+        "no_speech_prob",
+    ))
 
 
 class TranscriptionWord(BaseModel):
@@ -145,23 +154,31 @@ TranslationVerbose = CreateTranslationResponseVerboseJson
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "CreateSpeechResponseStreamEvent": ("type", {"speech.audio.delta": "SpeechAudioDeltaEvent",
-                                                 "speech.audio.done": "SpeechAudioDoneEvent"}),
-    "CreateTranscriptionResponseDiarizedJsonUsage": ("type", {"tokens": "TranscriptTextUsageTokens",
-                                                              "duration": "TranscriptTextUsageDuration"}),
-    "CreateTranscriptionResponseStreamEvent": ("type", {"transcript.text.segment": "TranscriptTextSegmentEvent",
-                                                        "transcript.text.delta": "TranscriptTextDeltaEvent",
-                                                        "transcript.text.done": "TranscriptTextDoneEvent"}),
-    "TranscriptionUsage": ("type", {"tokens": "TranscriptTextUsageTokens",
-                                    "duration": "TranscriptTextUsageDuration"}),
-    "TranscriptionsCreateResponse": (None, ("Transcription", "CreateTranscriptionResponseDiarizedJson",
-                                            "CreateTranscriptionResponseVerboseJson")),
+    "CreateSpeechResponseStreamEvent": ("type", {
+        "speech.audio.delta": "SpeechAudioDeltaEvent", "speech.audio.done": "SpeechAudioDoneEvent",
+    }),
+    "CreateTranscriptionResponseDiarizedJsonUsage": ("type", {
+        "tokens": "TranscriptTextUsageTokens", "duration": "TranscriptTextUsageDuration",
+    }),
+    "CreateTranscriptionResponseStreamEvent": ("type", {
+        "transcript.text.segment": "TranscriptTextSegmentEvent",
+        "transcript.text.delta": "TranscriptTextDeltaEvent",
+        "transcript.text.done": "TranscriptTextDoneEvent",
+    }),
+    "TranscriptionUsage": ("type", {
+        "tokens": "TranscriptTextUsageTokens", "duration": "TranscriptTextUsageDuration",
+    }),
+    "TranscriptionsCreateResponse": (None, (
+        "Transcription", "CreateTranscriptionResponseDiarizedJson", "CreateTranscriptionResponseVerboseJson",
+    )),
     "TranslationsCreateResponse": (None, ("Translation", "CreateTranslationResponseVerboseJson")),
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE: dict = {}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("CreateSpeechRequestParam", "CreateTranscriptionRequestParam",
-                     "CreateTranslationRequestParam", "VadConfigParam"))
+_PARAMS = frozenset((
+    "CreateSpeechRequestParam", "CreateTranscriptionRequestParam", "CreateTranslationRequestParam",
+    "VadConfigParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

@@ -8,10 +8,14 @@ from openai_lite._type_loader import lazy_names as _lazy_names
 
 class ChatCompletion(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "choices", "created", "model", "metadata", "service_tier",
-                              "system_fingerprint", "object", "usage", "moderation"))
-    _nested = {"choices": "ChatCompletionChoice", "metadata": dict, "usage": "CompletionUsage",
-               "moderation": "ChatCompletionModeration"}
+    _field_names = frozenset((
+        "id", "choices", "created", "model", "metadata", "service_tier", "system_fingerprint", "object",
+        "usage", "moderation",
+    ))
+    _nested = {
+        "choices": "ChatCompletionChoice", "metadata": dict, "usage": "CompletionUsage",
+        "moderation": "ChatCompletionModeration",
+    }
 
 
 class ChatCompletionChoice(BaseModel):
@@ -28,10 +32,14 @@ class ChatCompletionChoiceLogprob(BaseModel):
 
 class ChatCompletionChunk(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "choices", "created", "model", "obfuscation", "service_tier",
-                              "system_fingerprint", "object", "usage", "moderation"))
-    _nested = {"choices": "ChatCompletionChunkChoice", "usage": "CompletionUsage",
-               "moderation": "ChatCompletionModeration"}
+    _field_names = frozenset((
+        "id", "choices", "created", "model", "obfuscation", "service_tier", "system_fingerprint", "object",
+        "usage", "moderation",
+    ))
+    _nested = {
+        "choices": "ChatCompletionChunkChoice", "usage": "CompletionUsage",
+        "moderation": "ChatCompletionModeration",
+    }
 
 
 class ChatCompletionChunkChoice(BaseModel):
@@ -59,11 +67,13 @@ class ChatCompletionList(BaseModel):
 
 class ChatCompletionMessage(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("content", "refusal", "tool_calls", "annotations", "role", "function_call",
-                              "audio"))
-    _nested = {"tool_calls": "ChatCompletionMessageToolCallsItem",
-               "annotations": "ChatCompletionMessageAnnotation",
-               "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionMessageAudio"}
+    _field_names = frozenset((
+        "content", "refusal", "tool_calls", "annotations", "role", "function_call", "audio",
+    ))
+    _nested = {
+        "tool_calls": "ChatCompletionMessageToolCallsItem", "annotations": "ChatCompletionMessageAnnotation",
+        "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionMessageAudio",
+    }
 
 
 class ChatCompletionMessageAnnotation(BaseModel):
@@ -119,12 +129,15 @@ class ChatCompletionMessageList(BaseModel):
 
 class ChatCompletionMessageListData(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("content", "refusal", "tool_calls", "annotations", "role", "function_call",
-                              "audio", "id", "content_parts"))
-    _nested = {"tool_calls": "ChatCompletionMessageToolCallsItem",
-               "annotations": "ChatCompletionMessageAnnotation",
-               "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionMessageAudio",
-               "content_parts": "ChatCompletionMessageListDataContentPart"}
+    _field_names = frozenset((
+        "content", "refusal", "tool_calls", "annotations", "role", "function_call", "audio", "id",
+        "content_parts",
+    ))
+    _nested = {
+        "tool_calls": "ChatCompletionMessageToolCallsItem", "annotations": "ChatCompletionMessageAnnotation",
+        "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionMessageAudio",
+        "content_parts": "ChatCompletionMessageListDataContentPart",
+    }
 
 
 class ChatCompletionModeration(BaseModel):
@@ -150,8 +163,10 @@ class ChatCompletionRequestMessageContentPartImage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "image_url", "prompt_cache_breakpoint"))
     _required = ("type", "image_url")
-    _nested = {"image_url": "ChatCompletionRequestMessageContentPartImageImageUrl",
-               "prompt_cache_breakpoint": "PromptCacheBreakpoint"}
+    _nested = {
+        "image_url": "ChatCompletionRequestMessageContentPartImageImageUrl",
+        "prompt_cache_breakpoint": "PromptCacheBreakpoint",
+    }
 
 
 class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel):
@@ -214,86 +229,101 @@ ChatCompletionStoreMessage = ChatCompletionMessageListData
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "ChatCompletionMessageListDataContentPart": ("type", {"text": "ChatCompletionRequestMessageContentPartText",
-                                                          "image_url": "ChatCompletionRequestMessageContentPartImage"}),
-    "ChatCompletionMessageParam": (None, ("ChatCompletionDeveloperMessageParam",
-                                          "ChatCompletionSystemMessageParam",
-                                          "ChatCompletionUserMessageParam",
-                                          "ChatCompletionAssistantMessageParam",
-                                          "ChatCompletionToolMessageParam",
-                                          "ChatCompletionFunctionMessageParam")),
-    "ChatCompletionMessageToolCallsItem": ("type", {"function": "ChatCompletionMessageFunctionToolCall",
-                                                    "custom": "ChatCompletionMessageCustomToolCall"}),
-    "ChatCompletionMessageToolCallsItemParam": (None, ("ChatCompletionMessageFunctionToolCallParam",
-                                                       "ChatCompletionMessageCustomToolCallParam")),
-    "ChatCompletionModerationInput": ("type", {"moderation_results": "ChatCompletionModerationResults",
-                                               "error": "ChatCompletionModerationError"}),
-    "ChatCompletionModerationOutput": ("type", {"moderation_results": "ChatCompletionModerationResults",
-                                                "error": "ChatCompletionModerationError"}),
-    "ChatCompletionRequestAssistantMessageContentPartParam": (None, ("ChatCompletionRequestMessageContentPartTextParam",
-                                                                     "ChatCompletionRequestMessageContentPartRefusalParam")),
-    "ChatCompletionRequestSystemMessageContentPartParam": (None, ("ChatCompletionRequestMessageContentPartTextParam",)),
-    "ChatCompletionRequestToolMessageContentPartParam": (None, ("ChatCompletionRequestMessageContentPartTextParam",)),
-    "ChatCompletionRequestUserMessageContentPartParam": (None, ("ChatCompletionRequestMessageContentPartTextParam",
-                                                                "ChatCompletionRequestMessageContentPartImageParam",
-                                                                "ChatCompletionRequestMessageContentPartAudioParam",
-                                                                "ChatCompletionRequestMessageContentPartFileParam")),
+    "ChatCompletionMessageListDataContentPart": ("type", {
+        "text": "ChatCompletionRequestMessageContentPartText",
+        "image_url": "ChatCompletionRequestMessageContentPartImage",
+    }),
+    "ChatCompletionMessageParam": (None, (
+        "ChatCompletionDeveloperMessageParam", "ChatCompletionSystemMessageParam",
+        "ChatCompletionUserMessageParam", "ChatCompletionAssistantMessageParam",
+        "ChatCompletionToolMessageParam", "ChatCompletionFunctionMessageParam",
+    )),
+    "ChatCompletionMessageToolCallsItem": ("type", {
+        "function": "ChatCompletionMessageFunctionToolCall", "custom": "ChatCompletionMessageCustomToolCall",
+    }),
+    "ChatCompletionMessageToolCallsItemParam": (None, (
+        "ChatCompletionMessageFunctionToolCallParam", "ChatCompletionMessageCustomToolCallParam",
+    )),
+    "ChatCompletionModerationInput": ("type", {
+        "moderation_results": "ChatCompletionModerationResults", "error": "ChatCompletionModerationError",
+    }),
+    "ChatCompletionModerationOutput": ("type", {
+        "moderation_results": "ChatCompletionModerationResults", "error": "ChatCompletionModerationError",
+    }),
+    "ChatCompletionRequestAssistantMessageContentPartParam": (None, (
+        "ChatCompletionRequestMessageContentPartTextParam",
+        "ChatCompletionRequestMessageContentPartRefusalParam",
+    )),
+    "ChatCompletionRequestSystemMessageContentPartParam": (None, (
+        "ChatCompletionRequestMessageContentPartTextParam",
+    )),
+    "ChatCompletionRequestToolMessageContentPartParam": (None, (
+        "ChatCompletionRequestMessageContentPartTextParam",
+    )),
+    "ChatCompletionRequestUserMessageContentPartParam": (None, (
+        "ChatCompletionRequestMessageContentPartTextParam",
+        "ChatCompletionRequestMessageContentPartImageParam",
+        "ChatCompletionRequestMessageContentPartAudioParam",
+        "ChatCompletionRequestMessageContentPartFileParam",
+    )),
     "ChatCompletionStreamOptionsParam": (None, ("ChatCompletionStreamOptionsVariant0Param",)),
-    "ChatCompletionToolChoiceOptionParam": (None, ("ChatCompletionAllowedToolsChoiceParam",
-                                                   "ChatCompletionNamedToolChoiceParam",
-                                                   "ChatCompletionNamedToolChoiceCustomParam")),
-    "CompletionsCreateResponseFormatParam": (None, ("ResponseFormatTextParam",
-                                                    "ResponseFormatJsonSchemaParam",
-                                                    "ResponseFormatJsonObjectParam")),
-    "CompletionsCreateToolParam": (None, ("ChatCompletionFunctionToolParam",
-                                          "CustomToolChatCompletionsParam")),
-    "CustomToolChatCompletionsCustomFormatParam": (None, ("CustomToolChatCompletionsCustomFormatTextFormatParam",
-                                                          "CustomToolChatCompletionsCustomFormatGrammarFormatParam")),
+    "ChatCompletionToolChoiceOptionParam": (None, (
+        "ChatCompletionAllowedToolsChoiceParam", "ChatCompletionNamedToolChoiceParam",
+        "ChatCompletionNamedToolChoiceCustomParam",
+    )),
+    "CompletionsCreateResponseFormatParam": (None, (
+        "ResponseFormatTextParam", "ResponseFormatJsonSchemaParam", "ResponseFormatJsonObjectParam",
+    )),
+    "CompletionsCreateToolParam": (None, (
+        "ChatCompletionFunctionToolParam", "CustomToolChatCompletionsParam",
+    )),
+    "CustomToolChatCompletionsCustomFormatParam": (None, (
+        "CustomToolChatCompletionsCustomFormatTextFormatParam",
+        "CustomToolChatCompletionsCustomFormatGrammarFormatParam",
+    )),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"ChatCompletionContentPartImageParam": "chat:ChatCompletionRequestMessageContentPartImageParam",
-              "ChatCompletionContentPartInputAudioParam": "chat:ChatCompletionRequestMessageContentPartAudioParam",
-              "ChatCompletionContentPartParam": "chat:ChatCompletionRequestUserMessageContentPartParam",
-              "ChatCompletionContentPartRefusalParam": "chat:ChatCompletionRequestMessageContentPartRefusalParam",
-              "ChatCompletionContentPartTextParam": "chat:ChatCompletionRequestMessageContentPartTextParam",
-              "ChatCompletionMessageToolCallParam": "chat:ChatCompletionMessageFunctionToolCallParam",
-              "ChatCompletionMessageToolCallUnion": "chat:ChatCompletionMessageToolCallsItem",
-              "ChatCompletionReasoningEffort": "_defs:ReasoningEffort",
-              "ChatCompletionToolParam": "chat:ChatCompletionFunctionToolParam",
-              "ParsedChatCompletion": "openai_lite.lib.structured:ParsedChatCompletion",
-              "ParsedChatCompletionMessage": "openai_lite.lib.structured:ParsedChatCompletionMessage",
-              "ParsedChoice": "openai_lite.lib.structured:ParsedChoice",
-              "ParsedFunction": "openai_lite.lib.structured:ParsedFunction",
-              "ParsedFunctionToolCall": "openai_lite.lib.structured:ParsedFunctionToolCall"}
+_ELSEWHERE = {
+    "ChatCompletionContentPartImageParam": "chat:ChatCompletionRequestMessageContentPartImageParam",
+    "ChatCompletionContentPartInputAudioParam": "chat:ChatCompletionRequestMessageContentPartAudioParam",
+    "ChatCompletionContentPartParam": "chat:ChatCompletionRequestUserMessageContentPartParam",
+    "ChatCompletionContentPartRefusalParam": "chat:ChatCompletionRequestMessageContentPartRefusalParam",
+    "ChatCompletionContentPartTextParam": "chat:ChatCompletionRequestMessageContentPartTextParam",
+    "ChatCompletionMessageToolCallParam": "chat:ChatCompletionMessageFunctionToolCallParam",
+    "ChatCompletionMessageToolCallUnion": "chat:ChatCompletionMessageToolCallsItem",
+    "ChatCompletionReasoningEffort": "_defs:ReasoningEffort",
+    "ChatCompletionToolParam": "chat:ChatCompletionFunctionToolParam",
+    "ParsedChatCompletion": "openai_lite.lib.structured:ParsedChatCompletion",
+    "ParsedChatCompletionMessage": "openai_lite.lib.structured:ParsedChatCompletionMessage",
+    "ParsedChoice": "openai_lite.lib.structured:ParsedChoice",
+    "ParsedFunction": "openai_lite.lib.structured:ParsedFunction",
+    "ParsedFunctionToolCall": "openai_lite.lib.structured:ParsedFunctionToolCall",
+}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("ChatCompletionAllowedToolsChoiceParam", "ChatCompletionAllowedToolsParam",
-                     "ChatCompletionAssistantMessageAudioParam",
-                     "ChatCompletionAssistantMessageFunctionCallParam", "ChatCompletionAssistantMessageParam",
-                     "ChatCompletionDeveloperMessageParam", "ChatCompletionFunctionCallOptionParam",
-                     "ChatCompletionFunctionMessageParam", "ChatCompletionFunctionToolParam",
-                     "ChatCompletionFunctionsParam", "ChatCompletionMessageCustomToolCallCustomParam",
-                     "ChatCompletionMessageCustomToolCallParam",
-                     "ChatCompletionMessageFunctionToolCallFunctionParam",
-                     "ChatCompletionMessageFunctionToolCallParam",
-                     "ChatCompletionNamedToolChoiceCustomCustomParam",
-                     "ChatCompletionNamedToolChoiceCustomParam", "ChatCompletionNamedToolChoiceFunctionParam",
-                     "ChatCompletionNamedToolChoiceParam",
-                     "ChatCompletionRequestMessageContentPartAudioInputAudioParam",
-                     "ChatCompletionRequestMessageContentPartAudioParam",
-                     "ChatCompletionRequestMessageContentPartFileFileParam",
-                     "ChatCompletionRequestMessageContentPartFileParam",
-                     "ChatCompletionRequestMessageContentPartImageImageUrlParam",
-                     "ChatCompletionRequestMessageContentPartImageParam",
-                     "ChatCompletionRequestMessageContentPartRefusalParam",
-                     "ChatCompletionRequestMessageContentPartTextParam",
-                     "ChatCompletionStreamOptionsVariant0Param", "ChatCompletionSystemMessageParam",
-                     "ChatCompletionToolMessageParam", "ChatCompletionUserMessageParam",
-                     "CompletionsCreateAudioParam", "CompletionsCreateWebSearchOptionParam",
-                     "CompletionsCreateWebSearchOptionUserLocationParam", "CreateChatCompletionRequestParam",
-                     "CustomToolChatCompletionsCustomFormatGrammarFormatGrammarParam",
-                     "CustomToolChatCompletionsCustomFormatGrammarFormatParam",
-                     "CustomToolChatCompletionsCustomFormatTextFormatParam",
-                     "CustomToolChatCompletionsCustomParam", "CustomToolChatCompletionsParam",
-                     "PredictionContentParam", "WebSearchLocationParam"))
+_PARAMS = frozenset((
+    "ChatCompletionAllowedToolsChoiceParam", "ChatCompletionAllowedToolsParam",
+    "ChatCompletionAssistantMessageAudioParam", "ChatCompletionAssistantMessageFunctionCallParam",
+    "ChatCompletionAssistantMessageParam", "ChatCompletionDeveloperMessageParam",
+    "ChatCompletionFunctionCallOptionParam", "ChatCompletionFunctionMessageParam",
+    "ChatCompletionFunctionToolParam", "ChatCompletionFunctionsParam",
+    "ChatCompletionMessageCustomToolCallCustomParam", "ChatCompletionMessageCustomToolCallParam",
+    "ChatCompletionMessageFunctionToolCallFunctionParam", "ChatCompletionMessageFunctionToolCallParam",
+    "ChatCompletionNamedToolChoiceCustomCustomParam", "ChatCompletionNamedToolChoiceCustomParam",
+    "ChatCompletionNamedToolChoiceFunctionParam", "ChatCompletionNamedToolChoiceParam",
+    "ChatCompletionRequestMessageContentPartAudioInputAudioParam",
+    "ChatCompletionRequestMessageContentPartAudioParam",
+    "ChatCompletionRequestMessageContentPartFileFileParam",
+    "ChatCompletionRequestMessageContentPartFileParam",
+    "ChatCompletionRequestMessageContentPartImageImageUrlParam",
+    "ChatCompletionRequestMessageContentPartImageParam",
+    "ChatCompletionRequestMessageContentPartRefusalParam", "ChatCompletionRequestMessageContentPartTextParam",
+    "ChatCompletionStreamOptionsVariant0Param", "ChatCompletionSystemMessageParam",
+    "ChatCompletionToolMessageParam", "ChatCompletionUserMessageParam", "CompletionsCreateAudioParam",
+    "CompletionsCreateWebSearchOptionParam", "CompletionsCreateWebSearchOptionUserLocationParam",
+    "CreateChatCompletionRequestParam", "CustomToolChatCompletionsCustomFormatGrammarFormatGrammarParam",
+    "CustomToolChatCompletionsCustomFormatGrammarFormatParam",
+    "CustomToolChatCompletionsCustomFormatTextFormatParam", "CustomToolChatCompletionsCustomParam",
+    "CustomToolChatCompletionsParam", "PredictionContentParam", "WebSearchLocationParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

@@ -16,9 +16,11 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "input_messages", "sampling_params", "model", "source"))
     _required = ("type", "source")
-    _nested = {"input_messages": "CreateEvalCompletionsRunDataSourceInputMessage",
-               "sampling_params": "CreateEvalCompletionsRunDataSourceSamplingParam",
-               "source": "CreateEvalCompletionsRunDataSourceSource"}
+    _nested = {
+        "input_messages": "CreateEvalCompletionsRunDataSourceInputMessage",
+        "sampling_params": "CreateEvalCompletionsRunDataSourceSamplingParam",
+        "source": "CreateEvalCompletionsRunDataSourceSource",
+    }
 
 
 class CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage(BaseModel):
@@ -36,10 +38,14 @@ class CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage(BaseMod
 
 class CreateEvalCompletionsRunDataSourceSamplingParam(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed",
-                              "response_format", "tools"))
-    _nested = {"response_format": "CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat",
-               "tools": "ChatCompletionFunctionTool"}
+    _field_names = frozenset((
+        "reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "response_format",
+        "tools",
+    ))
+    _nested = {
+        "response_format": "CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat",
+        "tools": "ChatCompletionFunctionTool",
+    }
 
 
 class CreateEvalJsonlRunDataSource(BaseModel):
@@ -53,9 +59,11 @@ class CreateEvalResponsesRunDataSource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "input_messages", "sampling_params", "model", "source"))
     _required = ("type", "source")
-    _nested = {"input_messages": "CreateEvalResponsesRunDataSourceInputMessage",
-               "sampling_params": "CreateEvalResponsesRunDataSourceSamplingParam",
-               "source": "CreateEvalResponsesRunDataSourceSource"}
+    _nested = {
+        "input_messages": "CreateEvalResponsesRunDataSourceInputMessage",
+        "sampling_params": "CreateEvalResponsesRunDataSourceSamplingParam",
+        "source": "CreateEvalResponsesRunDataSourceSource",
+    }
 
 
 class CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference(BaseModel):
@@ -79,8 +87,9 @@ class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateC
 
 class CreateEvalResponsesRunDataSourceSamplingParam(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed",
-                              "tools", "text"))
+    _field_names = frozenset((
+        "reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "tools", "text",
+    ))
     _nested = {"tools": "Tool", "text": "CreateEvalResponsesRunDataSourceSamplingParamText"}
 
 
@@ -116,20 +125,25 @@ class EvalJsonlFileIdSource(BaseModel):
 
 class EvalResponsesSource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "metadata", "model", "instructions_search", "created_after",
-                              "created_before", "reasoning_effort", "temperature", "top_p", "users", "tools"))
+    _field_names = frozenset((
+        "type", "metadata", "model", "instructions_search", "created_after", "created_before",
+        "reasoning_effort", "temperature", "top_p", "users", "tools",
+    ))
     _required = ("type",)
     _nested = {"metadata": dict}
 
 
 class EvalRun(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "eval_id", "status", "model", "name", "created_at",
-                              "report_url", "result_counts", "per_model_usage",
-                              "per_testing_criteria_results", "data_source", "metadata", "error"))
-    _nested = {"result_counts": "EvalRunResultCount", "per_model_usage": "EvalRunPerModelUsage",
-               "per_testing_criteria_results": "EvalRunPerTestingCriteriaResult",
-               "data_source": "EvalRunDataSource", "metadata": dict, "error": "EvalApiError"}
+    _field_names = frozenset((
+        "object", "id", "eval_id", "status", "model", "name", "created_at", "report_url", "result_counts",
+        "per_model_usage", "per_testing_criteria_results", "data_source", "metadata", "error",
+    ))
+    _nested = {
+        "result_counts": "EvalRunResultCount", "per_model_usage": "EvalRunPerModelUsage",
+        "per_testing_criteria_results": "EvalRunPerTestingCriteriaResult", "data_source": "EvalRunDataSource",
+        "metadata": dict, "error": "EvalApiError",
+    }
 
 
 class EvalRunList(BaseModel):
@@ -140,10 +154,13 @@ class EvalRunList(BaseModel):
 
 class EvalRunOutputItem(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "run_id", "eval_id", "created_at", "status",
-                              "datasource_item_id", "datasource_item", "results", "sample"))
-    _nested = {"datasource_item": dict, "results": "EvalRunOutputItemResult",
-               "sample": "EvalRunOutputItemSample"}
+    _field_names = frozenset((
+        "object", "id", "run_id", "eval_id", "created_at", "status", "datasource_item_id", "datasource_item",
+        "results", "sample",
+    ))
+    _nested = {
+        "datasource_item": dict, "results": "EvalRunOutputItemResult", "sample": "EvalRunOutputItemSample",
+    }
 
 
 class EvalRunOutputItemList(BaseModel):
@@ -160,10 +177,14 @@ class EvalRunOutputItemResult(BaseModel):
 
 class EvalRunOutputItemSample(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("input", "output", "finish_reason", "model", "usage", "error", "temperature",
-                              "max_completion_tokens", "top_p", "seed"))
-    _nested = {"input": "EvalRunOutputItemSampleInput", "output": "EvalRunOutputItemSampleOutput",
-               "usage": "EvalRunOutputItemSampleUsage", "error": "EvalApiError"}
+    _field_names = frozenset((
+        "input", "output", "finish_reason", "model", "usage", "error", "temperature", "max_completion_tokens",
+        "top_p", "seed",
+    ))
+    _nested = {
+        "input": "EvalRunOutputItemSampleInput", "output": "EvalRunOutputItemSampleOutput",
+        "usage": "EvalRunOutputItemSampleUsage", "error": "EvalApiError",
+    }
 
 
 class EvalRunOutputItemSampleInput(BaseModel):
@@ -183,8 +204,10 @@ class EvalRunOutputItemSampleUsage(BaseModel):
 
 class EvalRunPerModelUsage(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("model_name", "invocation_count", "prompt_tokens", "completion_tokens",
-                              "total_tokens", "cached_tokens"))
+    _field_names = frozenset((
+        "model_name", "invocation_count", "prompt_tokens", "completion_tokens", "total_tokens",
+        "cached_tokens",
+    ))
 
 
 class EvalRunPerTestingCriteriaResult(BaseModel):
@@ -212,66 +235,86 @@ class RunsDeleteResponse(BaseModel):
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "CreateEvalCompletionsRunDataSourceInputMessage": ("type", {"template": "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage",
-                                                                "item_reference": "CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage"}),
-    "CreateEvalCompletionsRunDataSourceInputMessageParam": (None, ("CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam",
-                                                                   "CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessageParam")),
-    "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplate": (None, ("EasyInputMessage",
-                                                                                          "EvalItem")),
-    "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplateParam": (None, ("EasyInputMessageParam",
-                                                                                               "EvalItemParam")),
-    "CreateEvalCompletionsRunDataSourceSamplingParam2ResponseFormatParam": (None, ("ResponseFormatTextParam",
-                                                                                   "ResponseFormatJsonSchemaParam",
-                                                                                   "ResponseFormatJsonObjectParam")),
-    "CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat": ("type", {"text": "ResponseFormatText",
-                                                                               "json_schema": "ResponseFormatJsonSchema",
-                                                                               "json_object": "ResponseFormatJsonObject"}),
-    "CreateEvalCompletionsRunDataSourceSource": ("type", {"file_content": "EvalJsonlFileContentSource",
-                                                          "file_id": "EvalJsonlFileIdSource",
-                                                          "stored_completions": "EvalStoredCompletionsSource"}),
-    "CreateEvalCompletionsRunDataSourceSourceParam": (None, ("EvalJsonlFileContentSourceParam",
-                                                             "EvalJsonlFileIdSourceParam",
-                                                             "EvalStoredCompletionsSourceParam")),
-    "CreateEvalJsonlRunDataSourceSource": ("type", {"file_content": "EvalJsonlFileContentSource",
-                                                    "file_id": "EvalJsonlFileIdSource"}),
-    "CreateEvalJsonlRunDataSourceSourceParam": (None, ("EvalJsonlFileContentSourceParam",
-                                                       "EvalJsonlFileIdSourceParam")),
-    "CreateEvalResponsesRunDataSourceInputMessage": ("type", {"template": "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate",
-                                                              "item_reference": "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference"}),
-    "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate": (None, ("CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessage",
-                                                                                         "EvalItem")),
-    "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateParam": (None, ("CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessageParam",
-                                                                                              "EvalItemParam")),
-    "CreateEvalResponsesRunDataSourceInputMessageParam": (None, ("CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateParam",
-                                                                 "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam")),
-    "CreateEvalResponsesRunDataSourceSource": ("type", {"file_content": "EvalJsonlFileContentSource",
-                                                        "file_id": "EvalJsonlFileIdSource",
-                                                        "responses": "EvalResponsesSource"}),
-    "CreateEvalResponsesRunDataSourceSourceParam": (None, ("EvalJsonlFileContentSourceParam",
-                                                           "EvalJsonlFileIdSourceParam",
-                                                           "EvalResponsesSourceParam")),
-    "EvalRunDataSource": ("type", {"jsonl": "CreateEvalJsonlRunDataSource",
-                                   "completions": "CreateEvalCompletionsRunDataSource",
-                                   "responses": "CreateEvalResponsesRunDataSource"}),
-    "RunsCreateDataSourceParam": (None, ("CreateEvalJsonlRunDataSourceParam",
-                                         "CreateEvalCompletionsRunDataSourceParam",
-                                         "CreateEvalResponsesRunDataSourceParam")),
+    "CreateEvalCompletionsRunDataSourceInputMessage": ("type", {
+        "template": "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage",
+        "item_reference": "CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage",
+    }),
+    "CreateEvalCompletionsRunDataSourceInputMessageParam": (None, (
+        "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam",
+        "CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessageParam",
+    )),
+    "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplate": (None, (
+        "EasyInputMessage", "EvalItem",
+    )),
+    "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplateParam": (None, (
+        "EasyInputMessageParam", "EvalItemParam",
+    )),
+    "CreateEvalCompletionsRunDataSourceSamplingParam2ResponseFormatParam": (None, (
+        "ResponseFormatTextParam", "ResponseFormatJsonSchemaParam", "ResponseFormatJsonObjectParam",
+    )),
+    "CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat": ("type", {
+        "text": "ResponseFormatText", "json_schema": "ResponseFormatJsonSchema",
+        "json_object": "ResponseFormatJsonObject",
+    }),
+    "CreateEvalCompletionsRunDataSourceSource": ("type", {
+        "file_content": "EvalJsonlFileContentSource", "file_id": "EvalJsonlFileIdSource",
+        "stored_completions": "EvalStoredCompletionsSource",
+    }),
+    "CreateEvalCompletionsRunDataSourceSourceParam": (None, (
+        "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam", "EvalStoredCompletionsSourceParam",
+    )),
+    "CreateEvalJsonlRunDataSourceSource": ("type", {
+        "file_content": "EvalJsonlFileContentSource", "file_id": "EvalJsonlFileIdSource",
+    }),
+    "CreateEvalJsonlRunDataSourceSourceParam": (None, (
+        "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam",
+    )),
+    "CreateEvalResponsesRunDataSourceInputMessage": ("type", {
+        "template": "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate",
+        "item_reference": "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference",
+    }),
+    "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate": (None, (
+        "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessage", "EvalItem",
+    )),
+    "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateParam": (None, (
+        "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessageParam",
+        "EvalItemParam",
+    )),
+    "CreateEvalResponsesRunDataSourceInputMessageParam": (None, (
+        "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateParam",
+        "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam",
+    )),
+    "CreateEvalResponsesRunDataSourceSource": ("type", {
+        "file_content": "EvalJsonlFileContentSource", "file_id": "EvalJsonlFileIdSource",
+        "responses": "EvalResponsesSource",
+    }),
+    "CreateEvalResponsesRunDataSourceSourceParam": (None, (
+        "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam", "EvalResponsesSourceParam",
+    )),
+    "EvalRunDataSource": ("type", {
+        "jsonl": "CreateEvalJsonlRunDataSource", "completions": "CreateEvalCompletionsRunDataSource",
+        "responses": "CreateEvalResponsesRunDataSource",
+    }),
+    "RunsCreateDataSourceParam": (None, (
+        "CreateEvalJsonlRunDataSourceParam", "CreateEvalCompletionsRunDataSourceParam",
+        "CreateEvalResponsesRunDataSourceParam",
+    )),
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE: dict = {}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessageParam",
-                     "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam",
-                     "CreateEvalCompletionsRunDataSourceParam",
-                     "CreateEvalCompletionsRunDataSourceSamplingParam2", "CreateEvalJsonlRunDataSourceParam",
-                     "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam",
-                     "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateParam",
-                     "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessageParam",
-                     "CreateEvalResponsesRunDataSourceParam",
-                     "CreateEvalResponsesRunDataSourceSamplingParam2",
-                     "CreateEvalResponsesRunDataSourceSamplingParam2TextParam", "CreateEvalRunRequestParam",
-                     "EvalJsonlFileContentSourceContentParam", "EvalJsonlFileContentSourceParam",
-                     "EvalJsonlFileIdSourceParam", "EvalResponsesSourceParam",
-                     "EvalStoredCompletionsSourceParam"))
+_PARAMS = frozenset((
+    "CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessageParam",
+    "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam",
+    "CreateEvalCompletionsRunDataSourceParam", "CreateEvalCompletionsRunDataSourceSamplingParam2",
+    "CreateEvalJsonlRunDataSourceParam",
+    "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam",
+    "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateParam",
+    "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessageParam",
+    "CreateEvalResponsesRunDataSourceParam", "CreateEvalResponsesRunDataSourceSamplingParam2",
+    "CreateEvalResponsesRunDataSourceSamplingParam2TextParam", "CreateEvalRunRequestParam",
+    "EvalJsonlFileContentSourceContentParam", "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam",
+    "EvalResponsesSourceParam", "EvalStoredCompletionsSourceParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

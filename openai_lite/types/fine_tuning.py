@@ -25,21 +25,27 @@ class FineTuneDPOMethod(BaseModel):
 class FineTuneMethod(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "supervised", "dpo", "reinforcement"))
-    _nested = {"supervised": "FineTuneSupervisedMethod", "dpo": "FineTuneDPOMethod",
-               "reinforcement": "FineTuneReinforcementMethod"}
+    _nested = {
+        "supervised": "FineTuneSupervisedMethod", "dpo": "FineTuneDPOMethod",
+        "reinforcement": "FineTuneReinforcementMethod",
+    }
 
 
 class FineTuneReinforcementHyperparameters(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("batch_size", "learning_rate_multiplier", "n_epochs", "reasoning_effort",
-                              "compute_multiplier", "eval_interval", "eval_samples"))
+    _field_names = frozenset((
+        "batch_size", "learning_rate_multiplier", "n_epochs", "reasoning_effort", "compute_multiplier",
+        "eval_interval", "eval_samples",
+    ))
 
 
 class FineTuneReinforcementMethod(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("grader", "hyperparameters"))
-    _nested = {"grader": "FineTuneReinforcementMethodGrader",
-               "hyperparameters": "FineTuneReinforcementHyperparameters"}
+    _nested = {
+        "grader": "FineTuneReinforcementMethodGrader",
+        "hyperparameters": "FineTuneReinforcementHyperparameters",
+    }
 
 
 class FineTuneSupervisedHyperparameters(BaseModel):
@@ -71,26 +77,32 @@ class FineTuningIntegrationWandb(BaseModel):
 
 class FineTuningJob(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "created_at", "error", "fine_tuned_model", "finished_at",
-                              "hyperparameters", "model", "object", "organization_id", "result_files",
-                              "status", "trained_tokens", "training_file", "validation_file", "integrations",
-                              "seed", "estimated_finish", "method", "metadata"))
-    _nested = {"error": "FineTuningJobError", "hyperparameters": "FineTuningJobHyperparameter",
-               "integrations": "FineTuningIntegration", "method": "FineTuneMethod", "metadata": dict}
+    _field_names = frozenset((
+        "id", "created_at", "error", "fine_tuned_model", "finished_at", "hyperparameters", "model", "object",
+        "organization_id", "result_files", "status", "trained_tokens", "training_file", "validation_file",
+        "integrations", "seed", "estimated_finish", "method", "metadata",
+    ))
+    _nested = {
+        "error": "FineTuningJobError", "hyperparameters": "FineTuningJobHyperparameter",
+        "integrations": "FineTuningIntegration", "method": "FineTuneMethod", "metadata": dict,
+    }
 
 
 class FineTuningJobCheckpoint(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "created_at", "fine_tuned_model_checkpoint", "step_number", "metrics",
-                              "fine_tuning_job_id", "object"))
+    _field_names = frozenset((
+        "id", "created_at", "fine_tuned_model_checkpoint", "step_number", "metrics", "fine_tuning_job_id",
+        "object",
+    ))
     _nested = {"metrics": "FineTuningJobCheckpointMetric"}
 
 
 class FineTuningJobCheckpointMetric(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("step", "train_loss", "train_mean_token_accuracy", "valid_loss",
-                              "valid_mean_token_accuracy", "full_valid_loss",
-                              "full_valid_mean_token_accuracy"))
+    _field_names = frozenset((
+        "step", "train_loss", "train_mean_token_accuracy", "valid_loss", "valid_mean_token_accuracy",
+        "full_valid_loss", "full_valid_mean_token_accuracy",
+    ))
 
 
 class FineTuningJobError(BaseModel):
@@ -162,25 +174,29 @@ class ListPaginatedFineTuningJobsResponse(BaseModel):
 class RunGraderResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("reward", "metadata", "sub_rewards", "model_grader_token_usage_per_model"))
-    _nested = {"metadata": "RunGraderResponseMetadata", "sub_rewards": dict,
-               "model_grader_token_usage_per_model": dict}
+    _nested = {
+        "metadata": "RunGraderResponseMetadata", "sub_rewards": dict,
+        "model_grader_token_usage_per_model": dict,
+    }
 
 
 class RunGraderResponseMetadata(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("name", "type", "errors", "execution_time", "scores", "token_usage",
-                              "sampled_model_name"))
+    _field_names = frozenset((
+        "name", "type", "errors", "execution_time", "scores", "token_usage", "sampled_model_name",
+    ))
     _nested = {"errors": "RunGraderResponseMetadataError", "scores": dict}
 
 
 class RunGraderResponseMetadataError(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("formula_parse_error", "sample_parse_error", "truncated_observation_error",
-                              "unresponsive_reward_error", "invalid_variable_error", "other_error",
-                              "python_grader_server_error", "python_grader_server_error_type",
-                              "python_grader_runtime_error", "python_grader_runtime_error_details",
-                              "model_grader_server_error", "model_grader_refusal_error",
-                              "model_grader_parse_error", "model_grader_server_error_details"))
+    _field_names = frozenset((
+        "formula_parse_error", "sample_parse_error", "truncated_observation_error",
+        "unresponsive_reward_error", "invalid_variable_error", "other_error", "python_grader_server_error",
+        "python_grader_server_error_type", "python_grader_runtime_error",
+        "python_grader_runtime_error_details", "model_grader_server_error", "model_grader_refusal_error",
+        "model_grader_parse_error", "model_grader_server_error_details",
+    ))
 
 
 class ValidateGraderResponse(BaseModel):
@@ -192,38 +208,46 @@ class ValidateGraderResponse(BaseModel):
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "FineTuneReinforcementMethodGrader": ("type", {"string_check": "GraderStringCheck",
-                                                   "text_similarity": "GraderTextSimilarity",
-                                                   "python": "GraderPython",
-                                                   "score_model": "GraderScoreModel",
-                                                   "multi": "GraderMulti"}),
-    "FineTuneReinforcementMethodGraderParam": (None, ("GraderStringCheckParam", "GraderTextSimilarityParam",
-                                                      "GraderPythonParam", "GraderScoreModelParam",
-                                                      "GraderMultiParam")),
-    "GraderMultiGrader": ("type", {"string_check": "GraderStringCheck",
-                                   "text_similarity": "GraderTextSimilarity", "python": "GraderPython",
-                                   "score_model": "GraderScoreModel", "label_model": "GraderLabelModel"}),
-    "GraderMultiGraderParam": (None, ("GraderStringCheckParam", "GraderTextSimilarityParam",
-                                      "GraderPythonParam", "GraderScoreModelParam", "GraderLabelModelParam")),
-    "GradersRunGraderParam": (None, ("GraderStringCheckParam", "GraderTextSimilarityParam",
-                                     "GraderPythonParam", "GraderScoreModelParam", "GraderMultiParam")),
-    "GradersValidateGraderParam": (None, ("GraderStringCheckParam", "GraderTextSimilarityParam",
-                                          "GraderPythonParam", "GraderScoreModelParam", "GraderMultiParam")),
-    "ValidateGraderResponseGrader": ("type", {"string_check": "GraderStringCheck",
-                                              "text_similarity": "GraderTextSimilarity",
-                                              "python": "GraderPython", "score_model": "GraderScoreModel",
-                                              "multi": "GraderMulti"}),
+    "FineTuneReinforcementMethodGrader": ("type", {
+        "string_check": "GraderStringCheck", "text_similarity": "GraderTextSimilarity",
+        "python": "GraderPython", "score_model": "GraderScoreModel", "multi": "GraderMulti",
+    }),
+    "FineTuneReinforcementMethodGraderParam": (None, (
+        "GraderStringCheckParam", "GraderTextSimilarityParam", "GraderPythonParam", "GraderScoreModelParam",
+        "GraderMultiParam",
+    )),
+    "GraderMultiGrader": ("type", {
+        "string_check": "GraderStringCheck", "text_similarity": "GraderTextSimilarity",
+        "python": "GraderPython", "score_model": "GraderScoreModel", "label_model": "GraderLabelModel",
+    }),
+    "GraderMultiGraderParam": (None, (
+        "GraderStringCheckParam", "GraderTextSimilarityParam", "GraderPythonParam", "GraderScoreModelParam",
+        "GraderLabelModelParam",
+    )),
+    "GradersRunGraderParam": (None, (
+        "GraderStringCheckParam", "GraderTextSimilarityParam", "GraderPythonParam", "GraderScoreModelParam",
+        "GraderMultiParam",
+    )),
+    "GradersValidateGraderParam": (None, (
+        "GraderStringCheckParam", "GraderTextSimilarityParam", "GraderPythonParam", "GraderScoreModelParam",
+        "GraderMultiParam",
+    )),
+    "ValidateGraderResponseGrader": ("type", {
+        "string_check": "GraderStringCheck", "text_similarity": "GraderTextSimilarity",
+        "python": "GraderPython", "score_model": "GraderScoreModel", "multi": "GraderMulti",
+    }),
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE: dict = {}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("CreateFineTuningCheckpointPermissionRequestParam", "CreateFineTuningJobRequestParam",
-                     "FineTuneDPOHyperparametersParam", "FineTuneDPOMethodParam", "FineTuneMethodParam",
-                     "FineTuneReinforcementHyperparametersParam", "FineTuneReinforcementMethodParam",
-                     "FineTuneSupervisedHyperparametersParam", "FineTuneSupervisedMethodParam",
-                     "GraderLabelModelParam", "GraderMultiParam", "GraderPythonParam",
-                     "GraderScoreModelParam", "GraderTextSimilarityParam", "JobsCreateHyperparameterParam",
-                     "JobsCreateIntegrationParam", "JobsCreateIntegrationWandbParam", "RunGraderRequestParam",
-                     "ValidateGraderRequestParam"))
+_PARAMS = frozenset((
+    "CreateFineTuningCheckpointPermissionRequestParam", "CreateFineTuningJobRequestParam",
+    "FineTuneDPOHyperparametersParam", "FineTuneDPOMethodParam", "FineTuneMethodParam",
+    "FineTuneReinforcementHyperparametersParam", "FineTuneReinforcementMethodParam",
+    "FineTuneSupervisedHyperparametersParam", "FineTuneSupervisedMethodParam", "GraderLabelModelParam",
+    "GraderMultiParam", "GraderPythonParam", "GraderScoreModelParam", "GraderTextSimilarityParam",
+    "JobsCreateHyperparameterParam", "JobsCreateIntegrationParam", "JobsCreateIntegrationWandbParam",
+    "RunGraderRequestParam", "ValidateGraderRequestParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

@@ -44,30 +44,37 @@ class RealtimeReasoning(BaseModel):
 
 class RealtimeSessionCreateResponseGA(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "object", "expires_at", "output_modalities", "model",
-                              "instructions", "audio", "include", "tracing", "tools", "tool_choice",
-                              "reasoning", "max_output_tokens", "truncation", "prompt"))
+    _field_names = frozenset((
+        "type", "id", "object", "expires_at", "output_modalities", "model", "instructions", "audio",
+        "include", "tracing", "tools", "tool_choice", "reasoning", "max_output_tokens", "truncation",
+        "prompt",
+    ))
     _required = ("type", "id", "object")
-    _nested = {"audio": "RealtimeSessionCreateResponseGAAudio",
-               "tracing": "RealtimeSessionCreateResponseGATracing",
-               "tools": "RealtimeSessionCreateResponseGATool",
-               "tool_choice": "RealtimeSessionCreateResponseGAToolChoice", "reasoning": "RealtimeReasoning",
-               "truncation": "RealtimeTruncationRetentionRatioTruncation", "prompt": "PromptVariant0"}
+    _nested = {
+        "audio": "RealtimeSessionCreateResponseGAAudio", "tracing": "RealtimeSessionCreateResponseGATracing",
+        "tools": "RealtimeSessionCreateResponseGATool",
+        "tool_choice": "RealtimeSessionCreateResponseGAToolChoice", "reasoning": "RealtimeReasoning",
+        "truncation": "RealtimeTruncationRetentionRatioTruncation", "prompt": "PromptVariant0",
+    }
 
 
 class RealtimeSessionCreateResponseGAAudio(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("input", "output"))
-    _nested = {"input": "RealtimeSessionCreateResponseGAAudioInput",
-               "output": "RealtimeSessionCreateResponseGAAudioOutput"}
+    _nested = {
+        "input": "RealtimeSessionCreateResponseGAAudioInput",
+        "output": "RealtimeSessionCreateResponseGAAudioOutput",
+    }
 
 
 class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "transcription", "noise_reduction", "turn_detection"))
-    _nested = {"format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
-               "noise_reduction": "RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
-               "turn_detection": "RealtimeTurnDetectionRealtimeTurnDetection"}
+    _nested = {
+        "format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
+        "noise_reduction": "RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
+        "turn_detection": "RealtimeTurnDetectionRealtimeTurnDetection",
+    }
 
 
 class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
@@ -103,9 +110,11 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio(BaseModel):
 class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "transcription", "noise_reduction", "turn_detection"))
-    _nested = {"format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
-               "noise_reduction": "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
-               "turn_detection": "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection"}
+    _nested = {
+        "format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
+        "noise_reduction": "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
+        "turn_detection": "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
+    }
 
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
@@ -138,8 +147,10 @@ class RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD(BaseModel):
 
 class RealtimeTurnDetectionRealtimeTurnDetectionServerVAD(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "threshold", "prefix_padding_ms", "silence_duration_ms",
-                              "create_response", "interrupt_response", "idle_timeout_ms"))
+    _field_names = frozenset((
+        "type", "threshold", "prefix_padding_ms", "silence_duration_ms", "create_response",
+        "interrupt_response", "idle_timeout_ms",
+    ))
     _required = ("type",)
 
 
@@ -149,51 +160,67 @@ RealtimeReasoningEffort = Any
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "CallsAcceptToolChoiceParam": (None, ("ToolChoiceOptions", "ToolChoiceFunctionParam",
-                                          "ToolChoiceMCPParam")),
+    "CallsAcceptToolChoiceParam": (None, (
+        "ToolChoiceOptions", "ToolChoiceFunctionParam", "ToolChoiceMCPParam",
+    )),
     "CallsAcceptToolParam": (None, ("RealtimeFunctionToolParam", "MCPToolParam")),
-    "ClientSecretsCreateSessionParam": (None, ("RealtimeSessionCreateRequestGAParam",
-                                               "RealtimeTranscriptionSessionCreateRequestGAParam")),
-    "RealtimeAudioFormats": ("type", {"audio/pcm": "RealtimeAudioFormatsPCMAudioFormat",
-                                      "audio/pcmu": "RealtimeAudioFormatsPCMUAudioFormat",
-                                      "audio/pcma": "RealtimeAudioFormatsPCMAAudioFormat"}),
-    "RealtimeAudioFormatsParam": (None, ("RealtimeAudioFormatsPCMAudioFormatParam",
-                                         "RealtimeAudioFormatsPCMUAudioFormatParam",
-                                         "RealtimeAudioFormatsPCMAAudioFormatParam")),
-    "RealtimeCreateClientSecretResponseSession": ("type", {"realtime": "RealtimeSessionCreateResponseGA",
-                                                           "transcription": "RealtimeTranscriptionSessionCreateResponseGA"}),
+    "ClientSecretsCreateSessionParam": (None, (
+        "RealtimeSessionCreateRequestGAParam", "RealtimeTranscriptionSessionCreateRequestGAParam",
+    )),
+    "RealtimeAudioFormats": ("type", {
+        "audio/pcm": "RealtimeAudioFormatsPCMAudioFormat",
+        "audio/pcmu": "RealtimeAudioFormatsPCMUAudioFormat",
+        "audio/pcma": "RealtimeAudioFormatsPCMAAudioFormat",
+    }),
+    "RealtimeAudioFormatsParam": (None, (
+        "RealtimeAudioFormatsPCMAudioFormatParam", "RealtimeAudioFormatsPCMUAudioFormatParam",
+        "RealtimeAudioFormatsPCMAAudioFormatParam",
+    )),
+    "RealtimeCreateClientSecretResponseSession": ("type", {
+        "realtime": "RealtimeSessionCreateResponseGA",
+        "transcription": "RealtimeTranscriptionSessionCreateResponseGA",
+    }),
     "RealtimeSessionCreateResponseGATool": ("type", {"function": "RealtimeFunctionTool", "mcp": "MCPTool"}),
-    "RealtimeSessionCreateResponseGAToolChoice": ("type", {"function": "ToolChoiceFunction",
-                                                           "mcp": "ToolChoiceMCP"}),
+    "RealtimeSessionCreateResponseGAToolChoice": ("type", {
+        "function": "ToolChoiceFunction", "mcp": "ToolChoiceMCP",
+    }),
     "RealtimeTruncation": ("type", {"retention_ratio": "RealtimeTruncationRetentionRatioTruncation"}),
     "RealtimeTruncationParam": (None, ("RealtimeTruncationRetentionRatioTruncationParam",)),
-    "RealtimeTurnDetection": ("type", {"server_vad": "RealtimeTurnDetectionRealtimeTurnDetectionServerVAD",
-                                       "semantic_vad": "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD"}),
-    "RealtimeTurnDetectionParam": (None, ("RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam",
-                                          "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam")),
-    "RealtimeTurnDetectionRealtimeTurnDetection": ("type", {"server_vad": "RealtimeTurnDetectionRealtimeTurnDetectionServerVAD",
-                                                            "semantic_vad": "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD"}),
-    "RealtimeTurnDetectionRealtimeTurnDetectionParam": (None, ("RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam",
-                                                               "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam")),
+    "RealtimeTurnDetection": ("type", {
+        "server_vad": "RealtimeTurnDetectionRealtimeTurnDetectionServerVAD",
+        "semantic_vad": "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD",
+    }),
+    "RealtimeTurnDetectionParam": (None, (
+        "RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam",
+        "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam",
+    )),
+    "RealtimeTurnDetectionRealtimeTurnDetection": ("type", {
+        "server_vad": "RealtimeTurnDetectionRealtimeTurnDetectionServerVAD",
+        "semantic_vad": "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD",
+    }),
+    "RealtimeTurnDetectionRealtimeTurnDetectionParam": (None, (
+        "RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam",
+        "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam",
+    )),
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE: dict = {}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("CallsAcceptAudioInputNoiseReductionParam", "CallsAcceptAudioInputParam",
-                     "CallsAcceptAudioOutputParam", "CallsAcceptAudioParam", "CallsAcceptTracingParam",
-                     "ClientSecretsCreateExpiresAfterParam", "RealtimeAudioFormatsPCMAAudioFormatParam",
-                     "RealtimeAudioFormatsPCMAudioFormatParam", "RealtimeAudioFormatsPCMUAudioFormatParam",
-                     "RealtimeCallCreateRequestParam", "RealtimeCallReferRequestParam",
-                     "RealtimeCallRejectRequestParam", "RealtimeCreateClientSecretRequestParam",
-                     "RealtimeFunctionToolParam", "RealtimeReasoningParam",
-                     "RealtimeSessionCreateRequestGAParam",
-                     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
-                     "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
-                     "RealtimeTranscriptionSessionCreateRequestGAAudioParam",
-                     "RealtimeTranscriptionSessionCreateRequestGAParam",
-                     "RealtimeTruncationRetentionRatioTruncationParam",
-                     "RealtimeTruncationRetentionRatioTruncationTokenLimitParam",
-                     "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam",
-                     "RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam"))
+_PARAMS = frozenset((
+    "CallsAcceptAudioInputNoiseReductionParam", "CallsAcceptAudioInputParam", "CallsAcceptAudioOutputParam",
+    "CallsAcceptAudioParam", "CallsAcceptTracingParam", "ClientSecretsCreateExpiresAfterParam",
+    "RealtimeAudioFormatsPCMAAudioFormatParam", "RealtimeAudioFormatsPCMAudioFormatParam",
+    "RealtimeAudioFormatsPCMUAudioFormatParam", "RealtimeCallCreateRequestParam",
+    "RealtimeCallReferRequestParam", "RealtimeCallRejectRequestParam",
+    "RealtimeCreateClientSecretRequestParam", "RealtimeFunctionToolParam", "RealtimeReasoningParam",
+    "RealtimeSessionCreateRequestGAParam",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioParam",
+    "RealtimeTranscriptionSessionCreateRequestGAParam", "RealtimeTruncationRetentionRatioTruncationParam",
+    "RealtimeTruncationRetentionRatioTruncationTokenLimitParam",
+    "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam",
+    "RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

@@ -80,19 +80,24 @@ class BetaAgentTag(BaseModel):
 
 class BetaApplyPatchToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "operation",
-                              "created_by"))
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "status", "operation", "created_by",
+    ))
     _required = ("type", "id", "call_id", "status", "operation")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
-               "operation": "BetaApplyPatchToolCallOperation"}
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
+        "operation": "BetaApplyPatchToolCallOperation",
+    }
 
 
 class BetaApplyPatchToolCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "operation"))
     _required = ("type", "call_id", "status", "operation")
-    _nested = {"agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
-               "operation": "BetaApplyPatchOperation"}
+    _nested = {
+        "agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
+        "operation": "BetaApplyPatchOperation",
+    }
 
 
 class BetaApplyPatchToolCallOutput(BaseModel):
@@ -145,29 +150,38 @@ class BetaCompactionTriggerItem(BaseModel):
 
 class BetaComputerCallOutputItem(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "id", "call_id", "type", "output", "acknowledged_safety_checks",
-                              "status"))
+    _field_names = frozenset((
+        "agent", "id", "call_id", "type", "output", "acknowledged_safety_checks", "status",
+    ))
     _required = ("call_id", "type", "output")
-    _nested = {"agent": "Beta_AgentTag", "output": "BetaComputerScreenshotImage",
-               "acknowledged_safety_checks": "BetaComputerCallSafetyCheck"}
+    _nested = {
+        "agent": "Beta_AgentTag", "output": "BetaComputerScreenshotImage",
+        "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
+    }
 
 
 class BetaComputerToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "action", "actions", "pending_safety_checks",
-                              "status"))
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "action", "actions", "pending_safety_checks", "status",
+    ))
     _required = ("type", "id", "call_id", "pending_safety_checks", "status")
-    _nested = {"agent": "BetaAgentTag", "action": "BetaComputerAction", "actions": "BetaComputerAction",
-               "pending_safety_checks": "BetaComputerCallSafetyCheck"}
+    _nested = {
+        "agent": "BetaAgentTag", "action": "BetaComputerAction", "actions": "BetaComputerAction",
+        "pending_safety_checks": "BetaComputerCallSafetyCheck",
+    }
 
 
 class BetaComputerToolCallOutputResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "acknowledged_safety_checks", "output",
-                              "status", "created_by"))
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "acknowledged_safety_checks", "output", "status", "created_by",
+    ))
     _required = ("type", "id", "call_id", "output", "status")
-    _nested = {"agent": "BetaAgentTag", "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
-               "output": "BetaComputerScreenshotImage"}
+    _nested = {
+        "agent": "BetaAgentTag", "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
+        "output": "BetaComputerScreenshotImage",
+    }
 
 
 class BetaContainerFileCitation(BaseModel):
@@ -187,22 +201,27 @@ class BetaCustomToolCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output"))
     _required = ("type", "call_id", "output")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
-               "output": "BetaFunctionAndCustomToolCallOutput"}
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
+        "output": "BetaFunctionAndCustomToolCallOutput",
+    }
 
 
 class BetaCustomToolCallOutputResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output", "status", "created_by"))
     _required = ("type", "id", "call_id", "output", "status")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
-               "output": "BetaFunctionAndCustomToolCallOutput"}
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
+        "output": "BetaFunctionAndCustomToolCallOutput",
+    }
 
 
 class BetaCustomToolCallResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "namespace", "name", "input",
-                              "status", "created_by"))
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "namespace", "name", "input", "status", "created_by",
+    ))
     _required = ("type", "id", "call_id", "name", "input", "status")
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
@@ -240,79 +259,100 @@ class BetaFileSearchToolCallResult(BaseModel):
 
 class BetaFunctionCallOutputItem(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "id", "call_id", "type", "output", "name", "namespace", "caller",
-                              "status"))
+    _field_names = frozenset((
+        "agent", "id", "call_id", "type", "output", "name", "namespace", "caller", "status",
+    ))
     _required = ("type", "output")
-    _nested = {"agent": "Beta_AgentTag", "output": "BetaFunctionCallOutputItemOutput",
-               "caller": "BetaToolCallCallerParamObject"}
+    _nested = {
+        "agent": "Beta_AgentTag", "output": "BetaFunctionCallOutputItemOutput",
+        "caller": "BetaToolCallCallerParamObject",
+    }
 
 
 class BetaFunctionShellCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "action", "status", "environment",
-                              "created_by"))
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
+    ))
     _required = ("type", "id", "call_id", "action", "status", "environment")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller", "action": "BetaFunctionShellAction",
-               "environment": "BetaFunctionShellCallEnvironment"}
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller", "action": "BetaFunctionShellAction",
+        "environment": "BetaFunctionShellCallEnvironment",
+    }
 
 
 class BetaFunctionShellCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "caller", "type", "action", "status", "environment"))
     _required = ("call_id", "type", "action")
-    _nested = {"agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
-               "action": "BetaFunctionShellActionParamObject",
-               "environment": "BetaFunctionShellCallItemEnvironment"}
+    _nested = {
+        "agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
+        "action": "BetaFunctionShellActionParamObject", "environment": "BetaFunctionShellCallItemEnvironment",
+    }
 
 
 class BetaFunctionShellCallOutput(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "output",
-                              "max_output_length", "created_by"))
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
+    ))
     _required = ("type", "id", "call_id", "status", "output", "max_output_length")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
-               "output": "BetaFunctionShellCallOutputContent"}
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
+        "output": "BetaFunctionShellCallOutputContent",
+    }
 
 
 class BetaFunctionShellCallOutputItem(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "id", "call_id", "caller", "type", "output", "status",
-                              "max_output_length"))
+    _field_names = frozenset((
+        "agent", "id", "call_id", "caller", "type", "output", "status", "max_output_length",
+    ))
     _required = ("call_id", "type", "output")
-    _nested = {"agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
-               "output": "BetaFunctionShellCallOutputContentParamObject"}
+    _nested = {
+        "agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
+        "output": "BetaFunctionShellCallOutputContentParamObject",
+    }
 
 
 class BetaFunctionToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments",
-                              "status"))
+    _field_names = frozenset((
+        "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status",
+    ))
     _required = ("type", "call_id", "name", "arguments")
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
 class BetaFunctionToolCallOutput(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "id", "type", "call_id", "name", "namespace", "caller", "output",
-                              "status"))
+    _field_names = frozenset((
+        "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status",
+    ))
     _required = ("type", "output")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
-               "output": "BetaFunctionAndCustomToolCallOutput"}
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
+        "output": "BetaFunctionAndCustomToolCallOutput",
+    }
 
 
 class BetaFunctionToolCallOutputResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "id", "type", "call_id", "name", "namespace", "caller", "output",
-                              "status", "created_by"))
+    _field_names = frozenset((
+        "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
+    ))
     _required = ("id", "type", "output", "status")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
-               "output": "BetaFunctionAndCustomToolCallOutput"}
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
+        "output": "BetaFunctionAndCustomToolCallOutput",
+    }
 
 
 class BetaFunctionToolCallResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments",
-                              "status", "created_by"))
+    _field_names = frozenset((
+        "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by",
+    ))
     _required = ("id", "type", "call_id", "name", "arguments", "status")
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
@@ -389,8 +429,10 @@ class BetaMCPListTools(BaseModel):
 
 class BetaMCPToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "server_label", "name", "arguments", "output", "error",
-                              "status", "approval_request_id"))
+    _field_names = frozenset((
+        "agent", "type", "id", "server_label", "name", "arguments", "output", "error", "status",
+        "approval_request_id",
+    ))
     _required = ("type", "id", "server_label", "name", "arguments")
     _nested = {"agent": "BetaAgentTag", "error": "BetaMCPToolCallError"}
 
@@ -488,25 +530,29 @@ class BetaReasoningItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "encrypted_content", "summary", "content", "status"))
     _required = ("type", "id", "summary")
-    _nested = {"agent": "BetaAgentTag", "summary": "BetaSummaryTextContent",
-               "content": "BetaReasoningTextContent"}
+    _nested = {
+        "agent": "BetaAgentTag", "summary": "BetaSummaryTextContent", "content": "BetaReasoningTextContent",
+    }
 
 
 class BetaResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier",
-                              "prompt_cache_key", "prompt_cache_retention", "previous_response_id", "model",
-                              "background", "max_tool_calls", "text", "tools", "tool_choice", "prompt",
-                              "service_tier", "truncation", "id", "object", "status", "created_at",
-                              "completed_at", "error", "incomplete_details", "output", "reasoning",
-                              "instructions", "output_text", "usage", "prompt_cache_options", "moderation",
-                              "parallel_tool_calls", "conversation", "max_output_tokens"))
-    _nested = {"metadata": dict, "text": "BetaResponseText", "tools": "BetaTool",
-               "tool_choice": "BetaToolChoice", "prompt": "BetaPromptVariant0",
-               "error": "BetaResponseErrorVariant0", "incomplete_details": "BetaResponseIncompleteDetail",
-               "output": "BetaOutputItem", "reasoning": "BetaReasoning", "instructions": "BetaInputItem",
-               "usage": "BetaResponseUsage", "prompt_cache_options": "BetaPromptCacheOptions",
-               "moderation": "BetaModeration", "conversation": "BetaResponseConversation"}
+    _field_names = frozenset((
+        "metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier", "prompt_cache_key",
+        "prompt_cache_retention", "previous_response_id", "model", "background", "max_tool_calls", "text",
+        "tools", "tool_choice", "prompt", "service_tier", "truncation", "id", "object", "status",
+        "created_at", "completed_at", "error", "incomplete_details", "output", "reasoning", "instructions",
+        "output_text", "usage", "prompt_cache_options", "moderation", "parallel_tool_calls", "conversation",
+        "max_output_tokens",
+    ))
+    _nested = {
+        "metadata": dict, "text": "BetaResponseText", "tools": "BetaTool", "tool_choice": "BetaToolChoice",
+        "prompt": "BetaPromptVariant0", "error": "BetaResponseErrorVariant0",
+        "incomplete_details": "BetaResponseIncompleteDetail", "output": "BetaOutputItem",
+        "reasoning": "BetaReasoning", "instructions": "BetaInputItem", "usage": "BetaResponseUsage",
+        "prompt_cache_options": "BetaPromptCacheOptions", "moderation": "BetaModeration",
+        "conversation": "BetaResponseConversation",
+    }
 
 
 class BetaResponseAudioDeltaEvent(BaseModel):
@@ -581,16 +627,18 @@ class BetaResponseCompletedEvent(BaseModel):
 
 class BetaResponseContentPartAddedEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "part",
-                              "sequence_number"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "part", "sequence_number",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "part", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "part": "BetaOutputContent"}
 
 
 class BetaResponseContentPartDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "sequence_number",
-                              "part"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "sequence_number", "part",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "sequence_number", "part")
     _nested = {"agent": "BetaAgentTag", "part": "BetaOutputContent"}
 
@@ -660,8 +708,9 @@ class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
 
 class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "name", "output_index", "sequence_number",
-                              "arguments"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "name", "output_index", "sequence_number", "arguments",
+    ))
     _required = ("type", "item_id", "name", "output_index", "sequence_number", "arguments")
     _nested = {"agent": "BetaAgentTag"}
 
@@ -689,9 +738,10 @@ class BetaResponseImageGenCallInProgressEvent(BaseModel):
 
 class BetaResponseImageGenCallPartialImageEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "output_index", "item_id", "sequence_number",
-                              "partial_image_index", "partial_image_b64", "size", "quality", "background",
-                              "output_format"))
+    _field_names = frozenset((
+        "agent", "type", "output_index", "item_id", "sequence_number", "partial_image_index",
+        "partial_image_b64", "size", "quality", "background", "output_format",
+    ))
     _required = ("type", "output_index", "item_id", "sequence_number", "partial_image_index", "partial_image_b64")
     _nested = {"agent": "BetaAgentTag"}
 
@@ -788,8 +838,10 @@ class BetaResponseOutputItemDoneEvent(BaseModel):
 
 class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "annotation_index",
-                              "sequence_number", "annotation"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "annotation_index", "sequence_number",
+        "annotation",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "annotation_index", "sequence_number", "annotation")
     _nested = {"agent": "BetaAgentTag", "annotation": "BetaAnnotation"}
 
@@ -803,64 +855,72 @@ class BetaResponseQueuedEvent(BaseModel):
 
 class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "summary_index", "sequence_number",
-                              "part"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "summary_index", "sequence_number", "part",
+    ))
     _required = ("type", "item_id", "output_index", "summary_index", "sequence_number", "part")
     _nested = {"agent": "BetaAgentTag", "part": "BetaResponseReasoningSummaryPartAddedEventPart"}
 
 
 class BetaResponseReasoningSummaryPartDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "summary_index", "status",
-                              "sequence_number", "part"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "summary_index", "status", "sequence_number", "part",
+    ))
     _required = ("type", "item_id", "output_index", "summary_index", "sequence_number", "part")
     _nested = {"agent": "BetaAgentTag", "part": "BetaResponseReasoningSummaryPartDoneEventPart"}
 
 
 class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "summary_index", "delta",
-                              "sequence_number"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "summary_index", "delta", "sequence_number",
+    ))
     _required = ("type", "item_id", "output_index", "summary_index", "delta", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
 class BetaResponseReasoningSummaryTextDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "summary_index", "text",
-                              "sequence_number"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "summary_index", "text", "sequence_number",
+    ))
     _required = ("type", "item_id", "output_index", "summary_index", "text", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
 class BetaResponseReasoningTextDeltaEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "delta",
-                              "sequence_number"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "delta", "sequence_number",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "delta", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
 class BetaResponseReasoningTextDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "text",
-                              "sequence_number"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "text", "sequence_number",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "text", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
 class BetaResponseRefusalDeltaEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "delta",
-                              "sequence_number"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "delta", "sequence_number",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "delta", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
 class BetaResponseRefusalDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "refusal",
-                              "sequence_number"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "refusal", "sequence_number",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "refusal", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
@@ -874,8 +934,9 @@ class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
 
 class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "sequence_number", "agent", "output_index", "command_index", "delta",
-                              "obfuscation"))
+    _field_names = frozenset((
+        "type", "sequence_number", "agent", "output_index", "command_index", "delta", "obfuscation",
+    ))
     _required = ("type", "sequence_number", "output_index", "command_index", "delta")
     _nested = {"agent": "BetaAgentTag"}
 
@@ -889,32 +950,36 @@ class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
 
 class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "sequence_number", "agent", "item_id", "output_index", "command_index",
-                              "delta"))
+    _field_names = frozenset((
+        "type", "sequence_number", "agent", "item_id", "output_index", "command_index", "delta",
+    ))
     _required = ("type", "sequence_number", "item_id", "output_index", "command_index", "delta")
     _nested = {"agent": "BetaAgentTag", "delta": "BetaShellCallOutputDelta"}
 
 
 class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "sequence_number", "agent", "item_id", "output_index", "command_index",
-                              "output"))
+    _field_names = frozenset((
+        "type", "sequence_number", "agent", "item_id", "output_index", "command_index", "output",
+    ))
     _required = ("type", "sequence_number", "item_id", "output_index", "command_index", "output")
     _nested = {"agent": "BetaAgentTag", "output": "BetaFunctionShellCallOutputContent"}
 
 
 class BetaResponseTextDeltaEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "delta",
-                              "sequence_number", "logprobs"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "delta", "sequence_number", "logprobs",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "delta", "sequence_number", "logprobs")
     _nested = {"agent": "BetaAgentTag", "logprobs": "BetaResponseLogProb"}
 
 
 class BetaResponseTextDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "item_id", "output_index", "content_index", "text",
-                              "sequence_number", "logprobs"))
+    _field_names = frozenset((
+        "agent", "type", "item_id", "output_index", "content_index", "text", "sequence_number", "logprobs",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "text", "sequence_number", "logprobs")
     _nested = {"agent": "BetaAgentTag", "logprobs": "BetaResponseLogProb"}
 
@@ -942,8 +1007,9 @@ class BetaResponseWebSearchCallSearchingEvent(BaseModel):
 
 class BetaToolSearchCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "execution", "arguments", "status",
-                              "created_by"))
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "execution", "arguments", "status", "created_by",
+    ))
     _required = ("type", "id", "call_id", "execution", "arguments", "status")
     _nested = {"agent": "BetaAgentTag"}
 
@@ -1027,8 +1093,9 @@ class CustomToolCallOutputResource(BaseModel):
 
 class CustomToolCallResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "namespace", "name", "input", "status",
-                              "created_by"))
+    _field_names = frozenset((
+        "type", "id", "call_id", "caller", "namespace", "name", "input", "status", "created_by",
+    ))
     _required = ("type", "id", "call_id", "name", "input", "status")
     _nested = {"caller": "ToolCallCaller"}
 
@@ -1049,8 +1116,10 @@ class FunctionShellCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "caller", "type", "action", "status", "environment"))
     _required = ("call_id", "type", "action")
-    _nested = {"caller": "ToolCallCallerParamObject", "action": "FunctionShellActionParamObject",
-               "environment": "FunctionShellCallItemEnvironment"}
+    _nested = {
+        "caller": "ToolCallCallerParamObject", "action": "FunctionShellActionParamObject",
+        "environment": "FunctionShellCallItemEnvironment",
+    }
 
 
 class FunctionShellCallOutputContentParamObject(BaseModel):
@@ -1087,8 +1156,9 @@ class FunctionToolCallOutput(BaseModel):
 
 class InputFileContentParamObject(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "file_id", "filename", "file_data", "file_url", "detail",
-                              "prompt_cache_breakpoint"))
+    _field_names = frozenset((
+        "type", "file_id", "filename", "file_data", "file_url", "detail", "prompt_cache_breakpoint",
+    ))
     _required = ("type",)
     _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpoint"}
 
@@ -1163,19 +1233,22 @@ class Reasoning(BaseModel):
 
 class Response(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier",
-                              "prompt_cache_key", "prompt_cache_retention", "previous_response_id", "model",
-                              "background", "max_tool_calls", "text", "tools", "tool_choice", "prompt",
-                              "service_tier", "truncation", "id", "object", "status", "created_at",
-                              "completed_at", "error", "incomplete_details", "output", "reasoning",
-                              "instructions", "output_text", "usage", "prompt_cache_options", "moderation",
-                              "parallel_tool_calls", "conversation", "max_output_tokens"))
-    _nested = {"metadata": dict, "text": "ResponseText", "tools": "Tool",
-               "tool_choice": "ToolChoiceParamObject", "prompt": "PromptVariant0",
-               "error": "ResponseErrorVariant0", "incomplete_details": "ResponseIncompleteDetail",
-               "output": "ResponseOutputItem", "reasoning": "Reasoning", "instructions": "InputItem",
-               "usage": "ResponseUsage", "prompt_cache_options": "PromptCacheOptions",
-               "moderation": "ResponseModeration", "conversation": "ResponseConversation"}
+    _field_names = frozenset((
+        "metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier", "prompt_cache_key",
+        "prompt_cache_retention", "previous_response_id", "model", "background", "max_tool_calls", "text",
+        "tools", "tool_choice", "prompt", "service_tier", "truncation", "id", "object", "status",
+        "created_at", "completed_at", "error", "incomplete_details", "output", "reasoning", "instructions",
+        "output_text", "usage", "prompt_cache_options", "moderation", "parallel_tool_calls", "conversation",
+        "max_output_tokens",
+    ))
+    _nested = {
+        "metadata": dict, "text": "ResponseText", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
+        "prompt": "PromptVariant0", "error": "ResponseErrorVariant0",
+        "incomplete_details": "ResponseIncompleteDetail", "output": "ResponseOutputItem",
+        "reasoning": "Reasoning", "instructions": "InputItem", "usage": "ResponseUsage",
+        "prompt_cache_options": "PromptCacheOptions", "moderation": "ResponseModeration",
+        "conversation": "ResponseConversation",
+    }
 
 
 class ResponseAudioDeltaEvent(BaseModel):
@@ -1248,11 +1321,14 @@ class ResponseCompletedEvent(BaseModel):
 
 class ResponseComputerToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "action", "actions", "pending_safety_checks",
-                              "status"))
+    _field_names = frozenset((
+        "type", "id", "call_id", "action", "actions", "pending_safety_checks", "status",
+    ))
     _required = ("type", "id", "call_id", "pending_safety_checks", "status")
-    _nested = {"action": "ComputerAction", "actions": "ComputerAction",
-               "pending_safety_checks": "ComputerCallSafetyCheck"}
+    _nested = {
+        "action": "ComputerAction", "actions": "ComputerAction",
+        "pending_safety_checks": "ComputerCallSafetyCheck",
+    }
 
 
 class ResponseContentPartAddedEvent(BaseModel):
@@ -1401,8 +1477,10 @@ class ResponseImageGenCallInProgressEvent(BaseModel):
 
 class ResponseImageGenCallPartialImageEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "output_index", "item_id", "sequence_number", "partial_image_index",
-                              "partial_image_b64", "size", "quality", "background", "output_format"))
+    _field_names = frozenset((
+        "type", "output_index", "item_id", "sequence_number", "partial_image_index", "partial_image_b64",
+        "size", "quality", "background", "output_format",
+    ))
     _required = ("type", "output_index", "item_id", "sequence_number", "partial_image_index", "partial_image_b64")
 
 
@@ -1526,8 +1604,10 @@ class ResponseOutputText(BaseModel):
 
 class ResponseOutputTextAnnotationAddedEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "item_id", "output_index", "content_index", "annotation_index",
-                              "sequence_number", "annotation"))
+    _field_names = frozenset((
+        "type", "item_id", "output_index", "content_index", "annotation_index", "sequence_number",
+        "annotation",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "annotation_index", "sequence_number", "annotation")
     _nested = {"annotation": "Annotation"}
 
@@ -1560,8 +1640,9 @@ class ResponseReasoningSummaryPartAddedEventPart(BaseModel):
 
 class ResponseReasoningSummaryPartDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "item_id", "output_index", "summary_index", "status", "sequence_number",
-                              "part"))
+    _field_names = frozenset((
+        "type", "item_id", "output_index", "summary_index", "status", "sequence_number", "part",
+    ))
     _required = ("type", "item_id", "output_index", "summary_index", "sequence_number", "part")
     _nested = {"part": "ResponseReasoningSummaryPartDoneEventPart"}
 
@@ -1603,8 +1684,9 @@ class ResponseRefusalDeltaEvent(BaseModel):
 
 class ResponseRefusalDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "item_id", "output_index", "content_index", "refusal",
-                              "sequence_number"))
+    _field_names = frozenset((
+        "type", "item_id", "output_index", "content_index", "refusal", "sequence_number",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "refusal", "sequence_number")
 
 
@@ -1616,8 +1698,9 @@ class ResponseShellCallCommandAddedStreamingEvent(BaseModel):
 
 class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "sequence_number", "output_index", "command_index", "delta",
-                              "obfuscation"))
+    _field_names = frozenset((
+        "type", "sequence_number", "output_index", "command_index", "delta", "obfuscation",
+    ))
     _required = ("type", "sequence_number", "output_index", "command_index", "delta")
 
 
@@ -1636,8 +1719,9 @@ class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
 
 class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "sequence_number", "item_id", "output_index", "command_index",
-                              "output"))
+    _field_names = frozenset((
+        "type", "sequence_number", "item_id", "output_index", "command_index", "output",
+    ))
     _required = ("type", "sequence_number", "item_id", "output_index", "command_index", "output")
     _nested = {"output": "FunctionShellCallOutputContent"}
 
@@ -1650,26 +1734,31 @@ class ResponseText(BaseModel):
 
 class ResponseTextDeltaEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "item_id", "output_index", "content_index", "delta", "sequence_number",
-                              "logprobs"))
+    _field_names = frozenset((
+        "type", "item_id", "output_index", "content_index", "delta", "sequence_number", "logprobs",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "delta", "sequence_number", "logprobs")
     _nested = {"logprobs": "ResponseLogProb"}
 
 
 class ResponseTextDoneEvent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "item_id", "output_index", "content_index", "text", "sequence_number",
-                              "logprobs"))
+    _field_names = frozenset((
+        "type", "item_id", "output_index", "content_index", "text", "sequence_number", "logprobs",
+    ))
     _required = ("type", "item_id", "output_index", "content_index", "text", "sequence_number", "logprobs")
     _nested = {"logprobs": "ResponseLogProb"}
 
 
 class ResponseUsage(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("input_tokens", "input_tokens_details", "output_tokens",
-                              "output_tokens_details", "total_tokens"))
-    _nested = {"input_tokens_details": "ResponseUsageInputTokensDetail",
-               "output_tokens_details": "ResponseUsageOutputTokensDetail"}
+    _field_names = frozenset((
+        "input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details", "total_tokens",
+    ))
+    _nested = {
+        "input_tokens_details": "ResponseUsageInputTokensDetail",
+        "output_tokens_details": "ResponseUsageOutputTokensDetail",
+    }
 
 
 class ResponseUsageInputTokensDetail(BaseModel):
@@ -1833,706 +1922,679 @@ ResponseTextConfig = ResponseText
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "ApplyPatchOperation": ("type", {"create_file": "ApplyPatchCreateFileOperationParamObject",
-                                     "delete_file": "ApplyPatchDeleteFileOperationParamObject",
-                                     "update_file": "ApplyPatchUpdateFileOperationParamObject"}),
-    "BetaAgentMessageContent": ("type", {"input_text": "BetaInputTextContent",
-                                         "output_text": "BetaOutputTextContent", "text": "BetaTextContent",
-                                         "summary_text": "BetaSummaryTextContent",
-                                         "reasoning_text": "BetaReasoningTextContent",
-                                         "refusal": "BetaRefusalContent",
-                                         "input_image": "BetaInputImageContent",
-                                         "computer_screenshot": "BetaComputerScreenshotContent",
-                                         "input_file": "BetaInputFileContent",
-                                         "encrypted_content": "BetaEncryptedContent"}),
-    "BetaAgentMessageItemContent": ("type", {"input_text": "BetaInputTextContentParamObject",
-                                             "input_image": "BetaInputImageContentParamAuto",
-                                             "encrypted_content": "BetaEncryptedContentParamObject"}),
-    "BetaAgentMessageItemContentParam": (None, ("BetaInputTextContentParam",
-                                                "BetaInputImageContentParamAutoParam",
-                                                "BetaEncryptedContentParam")),
-    "BetaCodeInterpreterToolCallOutput": ("type", {"logs": "BetaCodeInterpreterOutputLogs",
-                                                   "image": "BetaCodeInterpreterOutputImage"}),
-    "BetaCodeInterpreterToolCallOutputParam": (None, ("BetaCodeInterpreterOutputLogsParam",
-                                                      "BetaCodeInterpreterOutputImageParam")),
-    "BetaComputerAction": ("type", {"click": "BetaClick", "double_click": "BetaDoubleClickAction",
-                                    "drag": "BetaDrag", "keypress": "BetaKeyPressAction", "move": "BetaMove",
-                                    "screenshot": "BetaScreenshot", "scroll": "BetaScroll",
-                                    "type": "BetaType", "wait": "BetaWait"}),
-    "BetaInputItem": (None, ("BetaEasyInputMessage", "BetaItem", "BetaCompactionTriggerItem",
-                             "BetaItemReference", "BetaProgramItem", "BetaProgramOutputItem")),
-    "BetaInputItemParam": (None, ("BetaEasyInputMessageParam", "BetaItemParam",
-                                  "BetaCompactionTriggerItemParam", "BetaItemReferenceParam",
-                                  "BetaProgramItemParam", "BetaProgramOutputItemParam")),
-    "BetaItem": (None, ("BetaInputMessage", "BetaOutputMessage", "BetaFileSearchToolCall",
-                        "BetaComputerToolCall", "BetaComputerCallOutputItem", "BetaWebSearchToolCall",
-                        "BetaFunctionToolCall", "BetaFunctionCallOutputItem", "BetaAgentMessageItem",
-                        "BetaMultiAgentCallItem", "BetaMultiAgentCallOutputItem", "BetaToolSearchCallItem",
-                        "BetaToolSearchOutputItem", "BetaAdditionalToolsItem", "BetaReasoningItem",
-                        "BetaCompactionSummaryItem", "BetaImageGenToolCall", "BetaCodeInterpreterToolCall",
-                        "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaFunctionShellCallItem",
-                        "BetaFunctionShellCallOutputItem", "BetaApplyPatchToolCallItem",
-                        "BetaApplyPatchToolCallOutputItem", "BetaMCPListTools", "BetaMCPApprovalRequest",
-                        "BetaMCPApprovalResponse", "BetaMCPToolCall", "BetaCustomToolCallOutput",
-                        "BetaCustomToolCall")),
-    "BetaItemField": ("type", {"message": "BetaMessage", "program": "BetaProgram",
-                               "program_output": "BetaProgramOutput", "function_call": "BetaFunctionToolCall",
-                               "multi_agent_call": "BetaMultiAgentCall",
-                               "multi_agent_call_output": "BetaMultiAgentCallOutput",
-                               "tool_search_call": "BetaToolSearchCall",
-                               "tool_search_output": "BetaToolSearchOutput",
-                               "additional_tools": "BetaAdditionalTools", "agent_message": "BetaAgentMessage",
-                               "function_call_output": "BetaFunctionToolCallOutput",
-                               "file_search_call": "BetaFileSearchToolCall",
-                               "web_search_call": "BetaWebSearchToolCall",
-                               "image_generation_call": "BetaImageGenToolCall",
-                               "computer_call": "BetaComputerToolCall",
-                               "computer_call_output": "BetaComputerToolCallOutputResource",
-                               "reasoning": "BetaReasoningItem", "compaction": "BetaCompactionBody",
-                               "code_interpreter_call": "BetaCodeInterpreterToolCall",
-                               "local_shell_call": "BetaLocalShellToolCall",
-                               "local_shell_call_output": "BetaLocalShellToolCallOutput",
-                               "shell_call": "BetaFunctionShellCall",
-                               "shell_call_output": "BetaFunctionShellCallOutput",
-                               "apply_patch_call": "BetaApplyPatchToolCall",
-                               "apply_patch_call_output": "BetaApplyPatchToolCallOutput",
-                               "mcp_list_tools": "BetaMCPListTools",
-                               "mcp_approval_request": "BetaMCPApprovalRequest",
-                               "mcp_approval_response": "BetaMCPApprovalResponseResource",
-                               "mcp_call": "BetaMCPToolCall", "custom_tool_call": "BetaCustomToolCall",
-                               "custom_tool_call_output": "BetaCustomToolCallOutput"}),
-    "BetaItemParam": (None, ("BetaInputMessageParam", "BetaOutputMessageParam", "BetaFileSearchToolCallParam",
-                             "BetaComputerToolCallParam", "BetaComputerCallOutputItemParam",
-                             "BetaWebSearchToolCallParam", "BetaFunctionToolCallParam",
-                             "BetaFunctionCallOutputItemParam", "BetaAgentMessageItemParam",
-                             "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam",
-                             "BetaToolSearchCallItemParam", "BetaToolSearchOutputItemParam",
-                             "BetaAdditionalToolsItemParam", "BetaReasoningItemParam",
-                             "BetaCompactionSummaryItemParam", "BetaImageGenToolCallParam",
-                             "BetaCodeInterpreterToolCallParam", "BetaLocalShellToolCallParam",
-                             "BetaLocalShellToolCallOutputParam", "BetaFunctionShellCallItemParam",
-                             "BetaFunctionShellCallOutputItemParam", "BetaApplyPatchToolCallItemParam",
-                             "BetaApplyPatchToolCallOutputItemParam", "BetaMCPListToolsParam",
-                             "BetaMCPApprovalRequestParam", "BetaMCPApprovalResponseParam",
-                             "BetaMCPToolCallParam", "BetaCustomToolCallOutputParam",
-                             "BetaCustomToolCallParam")),
-    "BetaItemResource": (None, ("BetaInputMessageResource", "BetaOutputMessage", "BetaFileSearchToolCall",
-                                "BetaComputerToolCall", "BetaComputerToolCallOutputResource",
-                                "BetaWebSearchToolCall", "BetaFunctionToolCallResource",
-                                "BetaFunctionToolCallOutputResource", "BetaAgentMessage",
-                                "BetaMultiAgentCall", "BetaMultiAgentCallOutput", "BetaToolSearchCall",
-                                "BetaToolSearchOutput", "BetaAdditionalTools", "BetaReasoningItem",
-                                "BetaProgram", "BetaProgramOutput", "BetaCompactionBody",
-                                "BetaImageGenToolCall", "BetaCodeInterpreterToolCall",
-                                "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput",
-                                "BetaFunctionShellCall", "BetaFunctionShellCallOutput",
-                                "BetaApplyPatchToolCall", "BetaApplyPatchToolCallOutput", "BetaMCPListTools",
-                                "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource",
-                                "BetaMCPToolCall", "BetaCustomToolCallResource",
-                                "BetaCustomToolCallOutputResource")),
-    "BetaMessageContent": ("type", {"input_text": "BetaInputTextContent",
-                                    "output_text": "BetaOutputTextContent", "text": "BetaTextContent",
-                                    "summary_text": "BetaSummaryTextContent",
-                                    "reasoning_text": "BetaReasoningTextContent",
-                                    "refusal": "BetaRefusalContent", "input_image": "BetaInputImageContent",
-                                    "computer_screenshot": "BetaComputerScreenshotContent",
-                                    "input_file": "BetaInputFileContent",
-                                    "encrypted_content": "BetaEncryptedContent"}),
+    "ApplyPatchOperation": ("type", {
+        "create_file": "ApplyPatchCreateFileOperationParamObject",
+        "delete_file": "ApplyPatchDeleteFileOperationParamObject",
+        "update_file": "ApplyPatchUpdateFileOperationParamObject",
+    }),
+    "BetaAgentMessageContent": ("type", {
+        "input_text": "BetaInputTextContent", "output_text": "BetaOutputTextContent",
+        "text": "BetaTextContent", "summary_text": "BetaSummaryTextContent",
+        "reasoning_text": "BetaReasoningTextContent", "refusal": "BetaRefusalContent",
+        "input_image": "BetaInputImageContent", "computer_screenshot": "BetaComputerScreenshotContent",
+        "input_file": "BetaInputFileContent", "encrypted_content": "BetaEncryptedContent",
+    }),
+    "BetaAgentMessageItemContent": ("type", {
+        "input_text": "BetaInputTextContentParamObject", "input_image": "BetaInputImageContentParamAuto",
+        "encrypted_content": "BetaEncryptedContentParamObject",
+    }),
+    "BetaAgentMessageItemContentParam": (None, (
+        "BetaInputTextContentParam", "BetaInputImageContentParamAutoParam", "BetaEncryptedContentParam",
+    )),
+    "BetaCodeInterpreterToolCallOutput": ("type", {
+        "logs": "BetaCodeInterpreterOutputLogs", "image": "BetaCodeInterpreterOutputImage",
+    }),
+    "BetaCodeInterpreterToolCallOutputParam": (None, (
+        "BetaCodeInterpreterOutputLogsParam", "BetaCodeInterpreterOutputImageParam",
+    )),
+    "BetaComputerAction": ("type", {
+        "click": "BetaClick", "double_click": "BetaDoubleClickAction", "drag": "BetaDrag",
+        "keypress": "BetaKeyPressAction", "move": "BetaMove", "screenshot": "BetaScreenshot",
+        "scroll": "BetaScroll", "type": "BetaType", "wait": "BetaWait",
+    }),
+    "BetaInputItem": (None, (
+        "BetaEasyInputMessage", "BetaItem", "BetaCompactionTriggerItem", "BetaItemReference",
+        "BetaProgramItem", "BetaProgramOutputItem",
+    )),
+    "BetaInputItemParam": (None, (
+        "BetaEasyInputMessageParam", "BetaItemParam", "BetaCompactionTriggerItemParam",
+        "BetaItemReferenceParam", "BetaProgramItemParam", "BetaProgramOutputItemParam",
+    )),
+    "BetaItem": (None, (
+        "BetaInputMessage", "BetaOutputMessage", "BetaFileSearchToolCall", "BetaComputerToolCall",
+        "BetaComputerCallOutputItem", "BetaWebSearchToolCall", "BetaFunctionToolCall",
+        "BetaFunctionCallOutputItem", "BetaAgentMessageItem", "BetaMultiAgentCallItem",
+        "BetaMultiAgentCallOutputItem", "BetaToolSearchCallItem", "BetaToolSearchOutputItem",
+        "BetaAdditionalToolsItem", "BetaReasoningItem", "BetaCompactionSummaryItem", "BetaImageGenToolCall",
+        "BetaCodeInterpreterToolCall", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput",
+        "BetaFunctionShellCallItem", "BetaFunctionShellCallOutputItem", "BetaApplyPatchToolCallItem",
+        "BetaApplyPatchToolCallOutputItem", "BetaMCPListTools", "BetaMCPApprovalRequest",
+        "BetaMCPApprovalResponse", "BetaMCPToolCall", "BetaCustomToolCallOutput", "BetaCustomToolCall",
+    )),
+    "BetaItemField": ("type", {
+        "message": "BetaMessage", "program": "BetaProgram", "program_output": "BetaProgramOutput",
+        "function_call": "BetaFunctionToolCall", "multi_agent_call": "BetaMultiAgentCall",
+        "multi_agent_call_output": "BetaMultiAgentCallOutput", "tool_search_call": "BetaToolSearchCall",
+        "tool_search_output": "BetaToolSearchOutput", "additional_tools": "BetaAdditionalTools",
+        "agent_message": "BetaAgentMessage", "function_call_output": "BetaFunctionToolCallOutput",
+        "file_search_call": "BetaFileSearchToolCall", "web_search_call": "BetaWebSearchToolCall",
+        "image_generation_call": "BetaImageGenToolCall", "computer_call": "BetaComputerToolCall",
+        "computer_call_output": "BetaComputerToolCallOutputResource", "reasoning": "BetaReasoningItem",
+        "compaction": "BetaCompactionBody", "code_interpreter_call": "BetaCodeInterpreterToolCall",
+        "local_shell_call": "BetaLocalShellToolCall",
+        "local_shell_call_output": "BetaLocalShellToolCallOutput", "shell_call": "BetaFunctionShellCall",
+        "shell_call_output": "BetaFunctionShellCallOutput", "apply_patch_call": "BetaApplyPatchToolCall",
+        "apply_patch_call_output": "BetaApplyPatchToolCallOutput", "mcp_list_tools": "BetaMCPListTools",
+        "mcp_approval_request": "BetaMCPApprovalRequest",
+        "mcp_approval_response": "BetaMCPApprovalResponseResource", "mcp_call": "BetaMCPToolCall",
+        "custom_tool_call": "BetaCustomToolCall", "custom_tool_call_output": "BetaCustomToolCallOutput",
+    }),
+    "BetaItemParam": (None, (
+        "BetaInputMessageParam", "BetaOutputMessageParam", "BetaFileSearchToolCallParam",
+        "BetaComputerToolCallParam", "BetaComputerCallOutputItemParam", "BetaWebSearchToolCallParam",
+        "BetaFunctionToolCallParam", "BetaFunctionCallOutputItemParam", "BetaAgentMessageItemParam",
+        "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam", "BetaToolSearchCallItemParam",
+        "BetaToolSearchOutputItemParam", "BetaAdditionalToolsItemParam", "BetaReasoningItemParam",
+        "BetaCompactionSummaryItemParam", "BetaImageGenToolCallParam", "BetaCodeInterpreterToolCallParam",
+        "BetaLocalShellToolCallParam", "BetaLocalShellToolCallOutputParam", "BetaFunctionShellCallItemParam",
+        "BetaFunctionShellCallOutputItemParam", "BetaApplyPatchToolCallItemParam",
+        "BetaApplyPatchToolCallOutputItemParam", "BetaMCPListToolsParam", "BetaMCPApprovalRequestParam",
+        "BetaMCPApprovalResponseParam", "BetaMCPToolCallParam", "BetaCustomToolCallOutputParam",
+        "BetaCustomToolCallParam",
+    )),
+    "BetaItemResource": (None, (
+        "BetaInputMessageResource", "BetaOutputMessage", "BetaFileSearchToolCall", "BetaComputerToolCall",
+        "BetaComputerToolCallOutputResource", "BetaWebSearchToolCall", "BetaFunctionToolCallResource",
+        "BetaFunctionToolCallOutputResource", "BetaAgentMessage", "BetaMultiAgentCall",
+        "BetaMultiAgentCallOutput", "BetaToolSearchCall", "BetaToolSearchOutput", "BetaAdditionalTools",
+        "BetaReasoningItem", "BetaProgram", "BetaProgramOutput", "BetaCompactionBody", "BetaImageGenToolCall",
+        "BetaCodeInterpreterToolCall", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput",
+        "BetaFunctionShellCall", "BetaFunctionShellCallOutput", "BetaApplyPatchToolCall",
+        "BetaApplyPatchToolCallOutput", "BetaMCPListTools", "BetaMCPApprovalRequest",
+        "BetaMCPApprovalResponseResource", "BetaMCPToolCall", "BetaCustomToolCallResource",
+        "BetaCustomToolCallOutputResource",
+    )),
+    "BetaMessageContent": ("type", {
+        "input_text": "BetaInputTextContent", "output_text": "BetaOutputTextContent",
+        "text": "BetaTextContent", "summary_text": "BetaSummaryTextContent",
+        "reasoning_text": "BetaReasoningTextContent", "refusal": "BetaRefusalContent",
+        "input_image": "BetaInputImageContent", "computer_screenshot": "BetaComputerScreenshotContent",
+        "input_file": "BetaInputFileContent", "encrypted_content": "BetaEncryptedContent",
+    }),
     "BetaModelIdsCompaction": (None, ("BetaModelIdsShared",)),
     "BetaModelIdsResponses": (None, ("BetaModelIdsShared",)),
-    "BetaModerationInput": ("type", {"moderation_result": "BetaModerationResultBody",
-                                     "error": "BetaModerationErrorBody"}),
-    "BetaModerationOutput": ("type", {"moderation_result": "BetaModerationResultBody",
-                                      "error": "BetaModerationErrorBody"}),
-    "BetaOutputContent": ("type", {"output_text": "BetaOutputTextContent", "refusal": "BetaRefusalContent",
-                                   "reasoning_text": "BetaReasoningTextContent"}),
-    "BetaOutputItem": ("type", {"message": "BetaOutputMessage", "file_search_call": "BetaFileSearchToolCall",
-                                "function_call": "BetaFunctionToolCall",
-                                "function_call_output": "BetaFunctionToolCallOutputResource",
-                                "agent_message": "BetaAgentMessage", "multi_agent_call": "BetaMultiAgentCall",
-                                "multi_agent_call_output": "BetaMultiAgentCallOutput",
-                                "web_search_call": "BetaWebSearchToolCall",
-                                "computer_call": "BetaComputerToolCall",
-                                "computer_call_output": "BetaComputerToolCallOutputResource",
-                                "reasoning": "BetaReasoningItem", "program": "BetaProgram",
-                                "program_output": "BetaProgramOutput",
-                                "tool_search_call": "BetaToolSearchCall",
-                                "tool_search_output": "BetaToolSearchOutput",
-                                "additional_tools": "BetaAdditionalTools", "compaction": "BetaCompactionBody",
-                                "image_generation_call": "BetaImageGenToolCall",
-                                "code_interpreter_call": "BetaCodeInterpreterToolCall",
-                                "local_shell_call": "BetaLocalShellToolCall",
-                                "local_shell_call_output": "BetaLocalShellToolCallOutput",
-                                "shell_call": "BetaFunctionShellCall",
-                                "shell_call_output": "BetaFunctionShellCallOutput",
-                                "apply_patch_call": "BetaApplyPatchToolCall",
-                                "apply_patch_call_output": "BetaApplyPatchToolCallOutput",
-                                "mcp_call": "BetaMCPToolCall", "mcp_list_tools": "BetaMCPListTools",
-                                "mcp_approval_request": "BetaMCPApprovalRequest",
-                                "mcp_approval_response": "BetaMCPApprovalResponseResource",
-                                "custom_tool_call": "BetaCustomToolCall",
-                                "custom_tool_call_output": "BetaCustomToolCallOutputResource"}),
-    "BetaOutputMessageContent": ("type", {"output_text": "BetaOutputTextContent",
-                                          "refusal": "BetaRefusalContent"}),
+    "BetaModerationInput": ("type", {
+        "moderation_result": "BetaModerationResultBody", "error": "BetaModerationErrorBody",
+    }),
+    "BetaModerationOutput": ("type", {
+        "moderation_result": "BetaModerationResultBody", "error": "BetaModerationErrorBody",
+    }),
+    "BetaOutputContent": ("type", {
+        "output_text": "BetaOutputTextContent", "refusal": "BetaRefusalContent",
+        "reasoning_text": "BetaReasoningTextContent",
+    }),
+    "BetaOutputItem": ("type", {
+        "message": "BetaOutputMessage", "file_search_call": "BetaFileSearchToolCall",
+        "function_call": "BetaFunctionToolCall", "function_call_output": "BetaFunctionToolCallOutputResource",
+        "agent_message": "BetaAgentMessage", "multi_agent_call": "BetaMultiAgentCall",
+        "multi_agent_call_output": "BetaMultiAgentCallOutput", "web_search_call": "BetaWebSearchToolCall",
+        "computer_call": "BetaComputerToolCall", "computer_call_output": "BetaComputerToolCallOutputResource",
+        "reasoning": "BetaReasoningItem", "program": "BetaProgram", "program_output": "BetaProgramOutput",
+        "tool_search_call": "BetaToolSearchCall", "tool_search_output": "BetaToolSearchOutput",
+        "additional_tools": "BetaAdditionalTools", "compaction": "BetaCompactionBody",
+        "image_generation_call": "BetaImageGenToolCall",
+        "code_interpreter_call": "BetaCodeInterpreterToolCall", "local_shell_call": "BetaLocalShellToolCall",
+        "local_shell_call_output": "BetaLocalShellToolCallOutput", "shell_call": "BetaFunctionShellCall",
+        "shell_call_output": "BetaFunctionShellCallOutput", "apply_patch_call": "BetaApplyPatchToolCall",
+        "apply_patch_call_output": "BetaApplyPatchToolCallOutput", "mcp_call": "BetaMCPToolCall",
+        "mcp_list_tools": "BetaMCPListTools", "mcp_approval_request": "BetaMCPApprovalRequest",
+        "mcp_approval_response": "BetaMCPApprovalResponseResource", "custom_tool_call": "BetaCustomToolCall",
+        "custom_tool_call_output": "BetaCustomToolCallOutputResource",
+    }),
+    "BetaOutputMessageContent": ("type", {
+        "output_text": "BetaOutputTextContent", "refusal": "BetaRefusalContent",
+    }),
     "BetaOutputMessageContentParam": (None, ("BetaOutputTextContentInputParam", "BetaRefusalContentParam")),
-    "BetaOutputTextContentAnnotationParam": (None, ("BetaFileCitationParam", "BetaUrlCitationParam",
-                                                    "BetaContainerFileCitationParam")),
-    "BetaOutputTextContentParamObjectAnnotation": ("type", {"file_citation": "BetaFileCitation",
-                                                            "url_citation": "BetaUrlCitation",
-                                                            "container_file_citation": "BetaContainerFileCitation"}),
-    "BetaResponseStreamEvent": ("type", {"response.audio.delta": "BetaResponseAudioDeltaEvent",
-                                         "response.audio.done": "BetaResponseAudioDoneEvent",
-                                         "response.audio.transcript.delta": "BetaResponseAudioTranscriptDeltaEvent",
-                                         "response.audio.transcript.done": "BetaResponseAudioTranscriptDoneEvent",
-                                         "response.code_interpreter_call_code.delta": "BetaResponseCodeInterpreterCallCodeDeltaEvent",
-                                         "response.code_interpreter_call_code.done": "BetaResponseCodeInterpreterCallCodeDoneEvent",
-                                         "response.code_interpreter_call.completed": "BetaResponseCodeInterpreterCallCompletedEvent",
-                                         "response.code_interpreter_call.in_progress": "BetaResponseCodeInterpreterCallInProgressEvent",
-                                         "response.code_interpreter_call.interpreting": "BetaResponseCodeInterpreterCallInterpretingEvent",
-                                         "response.completed": "BetaResponseCompletedEvent",
-                                         "response.content_part.added": "BetaResponseContentPartAddedEvent",
-                                         "response.content_part.done": "BetaResponseContentPartDoneEvent",
-                                         "response.created": "BetaResponseCreatedEvent",
-                                         "error": "BetaResponseErrorEvent",
-                                         "response.file_search_call.completed": "BetaResponseFileSearchCallCompletedEvent",
-                                         "response.file_search_call.in_progress": "BetaResponseFileSearchCallInProgressEvent",
-                                         "response.file_search_call.searching": "BetaResponseFileSearchCallSearchingEvent",
-                                         "response.function_call_arguments.delta": "BetaResponseFunctionCallArgumentsDeltaEvent",
-                                         "response.function_call_arguments.done": "BetaResponseFunctionCallArgumentsDoneEvent",
-                                         "response.shell_call_command.added": "BetaResponseShellCallCommandAddedStreamingEvent",
-                                         "response.shell_call_command.delta": "BetaResponseShellCallCommandDeltaStreamingEvent",
-                                         "response.shell_call_command.done": "BetaResponseShellCallCommandDoneStreamingEvent",
-                                         "response.shell_call_output_content.delta": "BetaResponseShellCallOutputContentDeltaStreamingEvent",
-                                         "response.shell_call_output_content.done": "BetaResponseShellCallOutputContentDoneStreamingEvent",
-                                         "response.in_progress": "BetaResponseInProgressEvent",
-                                         "response.failed": "BetaResponseFailedEvent",
-                                         "response.incomplete": "BetaResponseIncompleteEvent",
-                                         "response.output_item.added": "BetaResponseOutputItemAddedEvent",
-                                         "response.output_item.done": "BetaResponseOutputItemDoneEvent",
-                                         "response.reasoning_summary_part.added": "BetaResponseReasoningSummaryPartAddedEvent",
-                                         "response.reasoning_summary_part.done": "BetaResponseReasoningSummaryPartDoneEvent",
-                                         "response.reasoning_summary_text.delta": "BetaResponseReasoningSummaryTextDeltaEvent",
-                                         "response.reasoning_summary_text.done": "BetaResponseReasoningSummaryTextDoneEvent",
-                                         "response.reasoning_text.delta": "BetaResponseReasoningTextDeltaEvent",
-                                         "response.reasoning_text.done": "BetaResponseReasoningTextDoneEvent",
-                                         "response.refusal.delta": "BetaResponseRefusalDeltaEvent",
-                                         "response.refusal.done": "BetaResponseRefusalDoneEvent",
-                                         "response.output_text.delta": "BetaResponseTextDeltaEvent",
-                                         "response.output_text.done": "BetaResponseTextDoneEvent",
-                                         "response.web_search_call.completed": "BetaResponseWebSearchCallCompletedEvent",
-                                         "response.web_search_call.in_progress": "BetaResponseWebSearchCallInProgressEvent",
-                                         "response.web_search_call.searching": "BetaResponseWebSearchCallSearchingEvent",
-                                         "response.image_generation_call.completed": "BetaResponseImageGenCallCompletedEvent",
-                                         "response.image_generation_call.generating": "BetaResponseImageGenCallGeneratingEvent",
-                                         "response.image_generation_call.in_progress": "BetaResponseImageGenCallInProgressEvent",
-                                         "response.image_generation_call.partial_image": "BetaResponseImageGenCallPartialImageEvent",
-                                         "response.mcp_call_arguments.delta": "BetaResponseMCPCallArgumentsDeltaEvent",
-                                         "response.mcp_call_arguments.done": "BetaResponseMCPCallArgumentsDoneEvent",
-                                         "response.mcp_call.completed": "BetaResponseMCPCallCompletedEvent",
-                                         "response.mcp_call.failed": "BetaResponseMCPCallFailedEvent",
-                                         "response.mcp_call.in_progress": "BetaResponseMCPCallInProgressEvent",
-                                         "response.mcp_list_tools.completed": "BetaResponseMCPListToolsCompletedEvent",
-                                         "response.mcp_list_tools.failed": "BetaResponseMCPListToolsFailedEvent",
-                                         "response.mcp_list_tools.in_progress": "BetaResponseMCPListToolsInProgressEvent",
-                                         "response.output_text.annotation.added": "BetaResponseOutputTextAnnotationAddedEvent",
-                                         "response.queued": "BetaResponseQueuedEvent",
-                                         "response.custom_tool_call_input.delta": "BetaResponseCustomToolCallInputDeltaEvent",
-                                         "response.custom_tool_call_input.done": "BetaResponseCustomToolCallInputDoneEvent"}),
-    "BetaToolChoice": (None, ("BetaToolChoiceOptions", "BetaToolChoiceAllowed", "BetaToolChoiceTypes",
-                              "BetaToolChoiceFunction", "BetaToolChoiceMCP", "BetaToolChoiceCustom",
-                              "BetaSpecificProgrammaticToolCalling", "BetaSpecificApplyPatch",
-                              "BetaSpecificFunctionShell")),
-    "BetaWebSearchToolCallAction": ("type", {"search": "BetaWebSearchActionSearch",
-                                             "open_page": "BetaWebSearchActionOpenPage",
-                                             "find_in_page": "BetaWebSearchActionFind"}),
-    "BetaWebSearchToolCallActionParam": (None, ("BetaWebSearchActionSearchParam",
-                                                "BetaWebSearchActionOpenPageParam",
-                                                "BetaWebSearchActionFindParam")),
+    "BetaOutputTextContentAnnotationParam": (None, (
+        "BetaFileCitationParam", "BetaUrlCitationParam", "BetaContainerFileCitationParam",
+    )),
+    "BetaOutputTextContentParamObjectAnnotation": ("type", {
+        "file_citation": "BetaFileCitation", "url_citation": "BetaUrlCitation",
+        "container_file_citation": "BetaContainerFileCitation",
+    }),
+    "BetaResponseStreamEvent": ("type", {
+        "response.audio.delta": "BetaResponseAudioDeltaEvent",
+        "response.audio.done": "BetaResponseAudioDoneEvent",
+        "response.audio.transcript.delta": "BetaResponseAudioTranscriptDeltaEvent",
+        "response.audio.transcript.done": "BetaResponseAudioTranscriptDoneEvent",
+        "response.code_interpreter_call_code.delta": "BetaResponseCodeInterpreterCallCodeDeltaEvent",
+        "response.code_interpreter_call_code.done": "BetaResponseCodeInterpreterCallCodeDoneEvent",
+        "response.code_interpreter_call.completed": "BetaResponseCodeInterpreterCallCompletedEvent",
+        "response.code_interpreter_call.in_progress": "BetaResponseCodeInterpreterCallInProgressEvent",
+        "response.code_interpreter_call.interpreting": "BetaResponseCodeInterpreterCallInterpretingEvent",
+        "response.completed": "BetaResponseCompletedEvent",
+        "response.content_part.added": "BetaResponseContentPartAddedEvent",
+        "response.content_part.done": "BetaResponseContentPartDoneEvent",
+        "response.created": "BetaResponseCreatedEvent", "error": "BetaResponseErrorEvent",
+        "response.file_search_call.completed": "BetaResponseFileSearchCallCompletedEvent",
+        "response.file_search_call.in_progress": "BetaResponseFileSearchCallInProgressEvent",
+        "response.file_search_call.searching": "BetaResponseFileSearchCallSearchingEvent",
+        "response.function_call_arguments.delta": "BetaResponseFunctionCallArgumentsDeltaEvent",
+        "response.function_call_arguments.done": "BetaResponseFunctionCallArgumentsDoneEvent",
+        "response.shell_call_command.added": "BetaResponseShellCallCommandAddedStreamingEvent",
+        "response.shell_call_command.delta": "BetaResponseShellCallCommandDeltaStreamingEvent",
+        "response.shell_call_command.done": "BetaResponseShellCallCommandDoneStreamingEvent",
+        "response.shell_call_output_content.delta": "BetaResponseShellCallOutputContentDeltaStreamingEvent",
+        "response.shell_call_output_content.done": "BetaResponseShellCallOutputContentDoneStreamingEvent",
+        "response.in_progress": "BetaResponseInProgressEvent", "response.failed": "BetaResponseFailedEvent",
+        "response.incomplete": "BetaResponseIncompleteEvent",
+        "response.output_item.added": "BetaResponseOutputItemAddedEvent",
+        "response.output_item.done": "BetaResponseOutputItemDoneEvent",
+        "response.reasoning_summary_part.added": "BetaResponseReasoningSummaryPartAddedEvent",
+        "response.reasoning_summary_part.done": "BetaResponseReasoningSummaryPartDoneEvent",
+        "response.reasoning_summary_text.delta": "BetaResponseReasoningSummaryTextDeltaEvent",
+        "response.reasoning_summary_text.done": "BetaResponseReasoningSummaryTextDoneEvent",
+        "response.reasoning_text.delta": "BetaResponseReasoningTextDeltaEvent",
+        "response.reasoning_text.done": "BetaResponseReasoningTextDoneEvent",
+        "response.refusal.delta": "BetaResponseRefusalDeltaEvent",
+        "response.refusal.done": "BetaResponseRefusalDoneEvent",
+        "response.output_text.delta": "BetaResponseTextDeltaEvent",
+        "response.output_text.done": "BetaResponseTextDoneEvent",
+        "response.web_search_call.completed": "BetaResponseWebSearchCallCompletedEvent",
+        "response.web_search_call.in_progress": "BetaResponseWebSearchCallInProgressEvent",
+        "response.web_search_call.searching": "BetaResponseWebSearchCallSearchingEvent",
+        "response.image_generation_call.completed": "BetaResponseImageGenCallCompletedEvent",
+        "response.image_generation_call.generating": "BetaResponseImageGenCallGeneratingEvent",
+        "response.image_generation_call.in_progress": "BetaResponseImageGenCallInProgressEvent",
+        "response.image_generation_call.partial_image": "BetaResponseImageGenCallPartialImageEvent",
+        "response.mcp_call_arguments.delta": "BetaResponseMCPCallArgumentsDeltaEvent",
+        "response.mcp_call_arguments.done": "BetaResponseMCPCallArgumentsDoneEvent",
+        "response.mcp_call.completed": "BetaResponseMCPCallCompletedEvent",
+        "response.mcp_call.failed": "BetaResponseMCPCallFailedEvent",
+        "response.mcp_call.in_progress": "BetaResponseMCPCallInProgressEvent",
+        "response.mcp_list_tools.completed": "BetaResponseMCPListToolsCompletedEvent",
+        "response.mcp_list_tools.failed": "BetaResponseMCPListToolsFailedEvent",
+        "response.mcp_list_tools.in_progress": "BetaResponseMCPListToolsInProgressEvent",
+        "response.output_text.annotation.added": "BetaResponseOutputTextAnnotationAddedEvent",
+        "response.queued": "BetaResponseQueuedEvent",
+        "response.custom_tool_call_input.delta": "BetaResponseCustomToolCallInputDeltaEvent",
+        "response.custom_tool_call_input.done": "BetaResponseCustomToolCallInputDoneEvent",
+    }),
+    "BetaToolChoice": (None, (
+        "BetaToolChoiceOptions", "BetaToolChoiceAllowed", "BetaToolChoiceTypes", "BetaToolChoiceFunction",
+        "BetaToolChoiceMCP", "BetaToolChoiceCustom", "BetaSpecificProgrammaticToolCalling",
+        "BetaSpecificApplyPatch", "BetaSpecificFunctionShell",
+    )),
+    "BetaWebSearchToolCallAction": ("type", {
+        "search": "BetaWebSearchActionSearch", "open_page": "BetaWebSearchActionOpenPage",
+        "find_in_page": "BetaWebSearchActionFind",
+    }),
+    "BetaWebSearchToolCallActionParam": (None, (
+        "BetaWebSearchActionSearchParam", "BetaWebSearchActionOpenPageParam", "BetaWebSearchActionFindParam",
+    )),
     "ConversationParam": (None, ("ConversationParam_2Param",)),
-    "FunctionCallOutputItemOutput": ("type", {"input_text": "InputTextContentParamObject",
-                                              "input_image": "InputImageContentParamAuto",
-                                              "input_file": "InputFileContentParamObject"}),
-    "FunctionShellCallItemEnvironment": ("type", {"local": "LocalEnvironment",
-                                                  "container_reference": "ContainerReference"}),
-    "FunctionShellCallOutputOutcome": ("type", {"timeout": "FunctionShellCallOutputTimeoutOutcomeParamObject",
-                                                "exit": "FunctionShellCallOutputExitOutcomeParamObject"}),
-    "InputItem": (None, ("EasyInputMessage", "Item", "CompactionTriggerItem", "ItemReference", "ProgramItem",
-                         "ProgramOutputItem")),
-    "Item": (None, ("InputMessage", "ResponseOutputMessage", "ResponseFileSearchToolCall",
-                    "ResponseComputerToolCall", "ComputerCallOutputItem", "ResponseFunctionWebSearch",
-                    "ResponseFunctionToolCall", "FunctionCallOutputItem", "ToolSearchCallItem",
-                    "ToolSearchOutputItem", "AdditionalToolsItem", "ResponseReasoningItem",
-                    "CompactionSummaryItem", "ImageGenToolCall", "ResponseCodeInterpreterToolCall",
-                    "LocalShellToolCall", "LocalShellToolCallOutput", "FunctionShellCallItem",
-                    "FunctionShellCallOutputItem", "ApplyPatchToolCallItem", "ApplyPatchToolCallOutputItem",
-                    "MCPListTools", "MCPApprovalRequest", "MCPApprovalResponse", "MCPToolCall",
-                    "CustomToolCallOutput", "CustomToolCall")),
-    "ItemField": ("type", {"message": "ConversationMessage", "program": "Program",
-                           "program_output": "ProgramOutput", "function_call": "ResponseFunctionToolCall",
-                           "tool_search_call": "ToolSearchCall", "tool_search_output": "ToolSearchOutput",
-                           "additional_tools": "AdditionalTools",
-                           "function_call_output": "FunctionToolCallOutput",
-                           "file_search_call": "ResponseFileSearchToolCall",
-                           "web_search_call": "ResponseFunctionWebSearch",
-                           "image_generation_call": "ImageGenToolCall",
-                           "computer_call": "ResponseComputerToolCall",
-                           "computer_call_output": "ComputerToolCallOutputResource",
-                           "reasoning": "ResponseReasoningItem", "compaction": "CompactionBody",
-                           "code_interpreter_call": "ResponseCodeInterpreterToolCall",
-                           "local_shell_call": "LocalShellToolCall",
-                           "local_shell_call_output": "LocalShellToolCallOutput",
-                           "shell_call": "FunctionShellCall", "shell_call_output": "FunctionShellCallOutput",
-                           "apply_patch_call": "ApplyPatchToolCall",
-                           "apply_patch_call_output": "ApplyPatchToolCallOutput",
-                           "mcp_list_tools": "MCPListTools", "mcp_approval_request": "MCPApprovalRequest",
-                           "mcp_approval_response": "MCPApprovalResponseResource", "mcp_call": "MCPToolCall",
-                           "custom_tool_call": "CustomToolCall",
-                           "custom_tool_call_output": "CustomToolCallOutput"}),
-    "ItemResource": (None, ("InputMessageResource", "ResponseOutputMessage", "ResponseFileSearchToolCall",
-                            "ResponseComputerToolCall", "ComputerToolCallOutputResource",
-                            "ResponseFunctionWebSearch", "FunctionToolCallResource",
-                            "FunctionToolCallOutputResource", "ToolSearchCall", "ToolSearchOutput",
-                            "AdditionalTools", "ResponseReasoningItem", "Program", "ProgramOutput",
-                            "CompactionBody", "ImageGenToolCall", "ResponseCodeInterpreterToolCall",
-                            "LocalShellToolCall", "LocalShellToolCallOutput", "FunctionShellCall",
-                            "FunctionShellCallOutput", "ApplyPatchToolCall", "ApplyPatchToolCallOutput",
-                            "MCPListTools", "MCPApprovalRequest", "MCPApprovalResponseResource",
-                            "MCPToolCall", "CustomToolCallResource", "CustomToolCallOutputResource")),
+    "FunctionCallOutputItemOutput": ("type", {
+        "input_text": "InputTextContentParamObject", "input_image": "InputImageContentParamAuto",
+        "input_file": "InputFileContentParamObject",
+    }),
+    "FunctionShellCallItemEnvironment": ("type", {
+        "local": "LocalEnvironment", "container_reference": "ContainerReference",
+    }),
+    "FunctionShellCallOutputOutcome": ("type", {
+        "timeout": "FunctionShellCallOutputTimeoutOutcomeParamObject",
+        "exit": "FunctionShellCallOutputExitOutcomeParamObject",
+    }),
+    "InputItem": (None, (
+        "EasyInputMessage", "Item", "CompactionTriggerItem", "ItemReference", "ProgramItem",
+        "ProgramOutputItem",
+    )),
+    "Item": (None, (
+        "InputMessage", "ResponseOutputMessage", "ResponseFileSearchToolCall", "ResponseComputerToolCall",
+        "ComputerCallOutputItem", "ResponseFunctionWebSearch", "ResponseFunctionToolCall",
+        "FunctionCallOutputItem", "ToolSearchCallItem", "ToolSearchOutputItem", "AdditionalToolsItem",
+        "ResponseReasoningItem", "CompactionSummaryItem", "ImageGenToolCall",
+        "ResponseCodeInterpreterToolCall", "LocalShellToolCall", "LocalShellToolCallOutput",
+        "FunctionShellCallItem", "FunctionShellCallOutputItem", "ApplyPatchToolCallItem",
+        "ApplyPatchToolCallOutputItem", "MCPListTools", "MCPApprovalRequest", "MCPApprovalResponse",
+        "MCPToolCall", "CustomToolCallOutput", "CustomToolCall",
+    )),
+    "ItemField": ("type", {
+        "message": "ConversationMessage", "program": "Program", "program_output": "ProgramOutput",
+        "function_call": "ResponseFunctionToolCall", "tool_search_call": "ToolSearchCall",
+        "tool_search_output": "ToolSearchOutput", "additional_tools": "AdditionalTools",
+        "function_call_output": "FunctionToolCallOutput", "file_search_call": "ResponseFileSearchToolCall",
+        "web_search_call": "ResponseFunctionWebSearch", "image_generation_call": "ImageGenToolCall",
+        "computer_call": "ResponseComputerToolCall", "computer_call_output": "ComputerToolCallOutputResource",
+        "reasoning": "ResponseReasoningItem", "compaction": "CompactionBody",
+        "code_interpreter_call": "ResponseCodeInterpreterToolCall", "local_shell_call": "LocalShellToolCall",
+        "local_shell_call_output": "LocalShellToolCallOutput", "shell_call": "FunctionShellCall",
+        "shell_call_output": "FunctionShellCallOutput", "apply_patch_call": "ApplyPatchToolCall",
+        "apply_patch_call_output": "ApplyPatchToolCallOutput", "mcp_list_tools": "MCPListTools",
+        "mcp_approval_request": "MCPApprovalRequest", "mcp_approval_response": "MCPApprovalResponseResource",
+        "mcp_call": "MCPToolCall", "custom_tool_call": "CustomToolCall",
+        "custom_tool_call_output": "CustomToolCallOutput",
+    }),
+    "ItemResource": (None, (
+        "InputMessageResource", "ResponseOutputMessage", "ResponseFileSearchToolCall",
+        "ResponseComputerToolCall", "ComputerToolCallOutputResource", "ResponseFunctionWebSearch",
+        "FunctionToolCallResource", "FunctionToolCallOutputResource", "ToolSearchCall", "ToolSearchOutput",
+        "AdditionalTools", "ResponseReasoningItem", "Program", "ProgramOutput", "CompactionBody",
+        "ImageGenToolCall", "ResponseCodeInterpreterToolCall", "LocalShellToolCall",
+        "LocalShellToolCallOutput", "FunctionShellCall", "FunctionShellCallOutput", "ApplyPatchToolCall",
+        "ApplyPatchToolCallOutput", "MCPListTools", "MCPApprovalRequest", "MCPApprovalResponseResource",
+        "MCPToolCall", "CustomToolCallResource", "CustomToolCallOutputResource",
+    )),
     "ModelIdsCompaction": (None, ()),
     "ModelIdsResponses": (None, ()),
-    "OutputContent": ("type", {"output_text": "ResponseOutputText", "refusal": "RefusalContent",
-                               "reasoning_text": "ReasoningTextContent"}),
-    "ResponseCodeInterpreterToolCallOutput": ("type", {"logs": "CodeInterpreterOutputLogs",
-                                                       "image": "CodeInterpreterOutputImage"}),
-    "ResponseCodeInterpreterToolCallOutputParam": (None, ("CodeInterpreterOutputLogsParam",
-                                                          "CodeInterpreterOutputImageParam")),
+    "OutputContent": ("type", {
+        "output_text": "ResponseOutputText", "refusal": "RefusalContent",
+        "reasoning_text": "ReasoningTextContent",
+    }),
+    "ResponseCodeInterpreterToolCallOutput": ("type", {
+        "logs": "CodeInterpreterOutputLogs", "image": "CodeInterpreterOutputImage",
+    }),
+    "ResponseCodeInterpreterToolCallOutputParam": (None, (
+        "CodeInterpreterOutputLogsParam", "CodeInterpreterOutputImageParam",
+    )),
     "ResponseError": (None, ("ResponseErrorVariant0",)),
-    "ResponseFunctionWebSearchAction": ("type", {"search": "WebSearchActionSearch",
-                                                 "open_page": "WebSearchActionOpenPage",
-                                                 "find_in_page": "WebSearchActionFind"}),
-    "ResponseFunctionWebSearchActionParam": (None, ("WebSearchActionSearchParam",
-                                                    "WebSearchActionOpenPageParam",
-                                                    "WebSearchActionFindParam")),
-    "ResponseInputItemParam": (None, ("EasyInputMessageParam", "ItemParam", "CompactionTriggerItemParam",
-                                      "ItemReferenceParam", "ProgramItemParam", "ProgramOutputItemParam")),
-    "ResponseModerationInput": ("type", {"moderation_result": "ModerationResultBody",
-                                         "error": "ModerationErrorBody"}),
-    "ResponseModerationOutput": ("type", {"moderation_result": "ModerationResultBody",
-                                          "error": "ModerationErrorBody"}),
-    "ResponseOutputItem": ("type", {"message": "ResponseOutputMessage",
-                                    "file_search_call": "ResponseFileSearchToolCall",
-                                    "function_call": "ResponseFunctionToolCall",
-                                    "function_call_output": "FunctionToolCallOutputResource",
-                                    "web_search_call": "ResponseFunctionWebSearch",
-                                    "computer_call": "ResponseComputerToolCall",
-                                    "computer_call_output": "ComputerToolCallOutputResource",
-                                    "reasoning": "ResponseReasoningItem", "program": "Program",
-                                    "program_output": "ProgramOutput", "tool_search_call": "ToolSearchCall",
-                                    "tool_search_output": "ToolSearchOutput",
-                                    "additional_tools": "AdditionalTools", "compaction": "CompactionBody",
-                                    "image_generation_call": "ImageGenToolCall",
-                                    "code_interpreter_call": "ResponseCodeInterpreterToolCall",
-                                    "local_shell_call": "LocalShellToolCall",
-                                    "local_shell_call_output": "LocalShellToolCallOutput",
-                                    "shell_call": "FunctionShellCall",
-                                    "shell_call_output": "FunctionShellCallOutput",
-                                    "apply_patch_call": "ApplyPatchToolCall",
-                                    "apply_patch_call_output": "ApplyPatchToolCallOutput",
-                                    "mcp_call": "MCPToolCall", "mcp_list_tools": "MCPListTools",
-                                    "mcp_approval_request": "MCPApprovalRequest",
-                                    "mcp_approval_response": "MCPApprovalResponseResource",
-                                    "custom_tool_call": "CustomToolCall",
-                                    "custom_tool_call_output": "CustomToolCallOutputResource"}),
-    "ResponseOutputMessageContent": ("type", {"output_text": "ResponseOutputText",
-                                              "refusal": "RefusalContent"}),
+    "ResponseFunctionWebSearchAction": ("type", {
+        "search": "WebSearchActionSearch", "open_page": "WebSearchActionOpenPage",
+        "find_in_page": "WebSearchActionFind",
+    }),
+    "ResponseFunctionWebSearchActionParam": (None, (
+        "WebSearchActionSearchParam", "WebSearchActionOpenPageParam", "WebSearchActionFindParam",
+    )),
+    "ResponseInputItemParam": (None, (
+        "EasyInputMessageParam", "ItemParam", "CompactionTriggerItemParam", "ItemReferenceParam",
+        "ProgramItemParam", "ProgramOutputItemParam",
+    )),
+    "ResponseModerationInput": ("type", {
+        "moderation_result": "ModerationResultBody", "error": "ModerationErrorBody",
+    }),
+    "ResponseModerationOutput": ("type", {
+        "moderation_result": "ModerationResultBody", "error": "ModerationErrorBody",
+    }),
+    "ResponseOutputItem": ("type", {
+        "message": "ResponseOutputMessage", "file_search_call": "ResponseFileSearchToolCall",
+        "function_call": "ResponseFunctionToolCall", "function_call_output": "FunctionToolCallOutputResource",
+        "web_search_call": "ResponseFunctionWebSearch", "computer_call": "ResponseComputerToolCall",
+        "computer_call_output": "ComputerToolCallOutputResource", "reasoning": "ResponseReasoningItem",
+        "program": "Program", "program_output": "ProgramOutput", "tool_search_call": "ToolSearchCall",
+        "tool_search_output": "ToolSearchOutput", "additional_tools": "AdditionalTools",
+        "compaction": "CompactionBody", "image_generation_call": "ImageGenToolCall",
+        "code_interpreter_call": "ResponseCodeInterpreterToolCall", "local_shell_call": "LocalShellToolCall",
+        "local_shell_call_output": "LocalShellToolCallOutput", "shell_call": "FunctionShellCall",
+        "shell_call_output": "FunctionShellCallOutput", "apply_patch_call": "ApplyPatchToolCall",
+        "apply_patch_call_output": "ApplyPatchToolCallOutput", "mcp_call": "MCPToolCall",
+        "mcp_list_tools": "MCPListTools", "mcp_approval_request": "MCPApprovalRequest",
+        "mcp_approval_response": "MCPApprovalResponseResource", "custom_tool_call": "CustomToolCall",
+        "custom_tool_call_output": "CustomToolCallOutputResource",
+    }),
+    "ResponseOutputMessageContent": ("type", {
+        "output_text": "ResponseOutputText", "refusal": "RefusalContent",
+    }),
     "ResponseOutputMessageContentParam": (None, ("ResponseOutputTextParam", "RefusalContentParam")),
-    "ResponseStreamEvent": ("type", {"response.audio.delta": "ResponseAudioDeltaEvent",
-                                     "response.audio.done": "ResponseAudioDoneEvent",
-                                     "response.audio.transcript.delta": "ResponseAudioTranscriptDeltaEvent",
-                                     "response.audio.transcript.done": "ResponseAudioTranscriptDoneEvent",
-                                     "response.code_interpreter_call_code.delta": "ResponseCodeInterpreterCallCodeDeltaEvent",
-                                     "response.code_interpreter_call_code.done": "ResponseCodeInterpreterCallCodeDoneEvent",
-                                     "response.code_interpreter_call.completed": "ResponseCodeInterpreterCallCompletedEvent",
-                                     "response.code_interpreter_call.in_progress": "ResponseCodeInterpreterCallInProgressEvent",
-                                     "response.code_interpreter_call.interpreting": "ResponseCodeInterpreterCallInterpretingEvent",
-                                     "response.completed": "ResponseCompletedEvent",
-                                     "response.content_part.added": "ResponseContentPartAddedEvent",
-                                     "response.content_part.done": "ResponseContentPartDoneEvent",
-                                     "response.created": "ResponseCreatedEvent",
-                                     "error": "ResponseErrorEvent",
-                                     "response.file_search_call.completed": "ResponseFileSearchCallCompletedEvent",
-                                     "response.file_search_call.in_progress": "ResponseFileSearchCallInProgressEvent",
-                                     "response.file_search_call.searching": "ResponseFileSearchCallSearchingEvent",
-                                     "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
-                                     "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
-                                     "response.shell_call_command.added": "ResponseShellCallCommandAddedStreamingEvent",
-                                     "response.shell_call_command.delta": "ResponseShellCallCommandDeltaStreamingEvent",
-                                     "response.shell_call_command.done": "ResponseShellCallCommandDoneStreamingEvent",
-                                     "response.shell_call_output_content.delta": "ResponseShellCallOutputContentDeltaStreamingEvent",
-                                     "response.shell_call_output_content.done": "ResponseShellCallOutputContentDoneStreamingEvent",
-                                     "response.in_progress": "ResponseInProgressEvent",
-                                     "response.failed": "ResponseFailedEvent",
-                                     "response.incomplete": "ResponseIncompleteEvent",
-                                     "response.output_item.added": "ResponseOutputItemAddedEvent",
-                                     "response.output_item.done": "ResponseOutputItemDoneEvent",
-                                     "response.reasoning_summary_part.added": "ResponseReasoningSummaryPartAddedEvent",
-                                     "response.reasoning_summary_part.done": "ResponseReasoningSummaryPartDoneEvent",
-                                     "response.reasoning_summary_text.delta": "ResponseReasoningSummaryTextDeltaEvent",
-                                     "response.reasoning_summary_text.done": "ResponseReasoningSummaryTextDoneEvent",
-                                     "response.reasoning_text.delta": "ResponseReasoningTextDeltaEvent",
-                                     "response.reasoning_text.done": "ResponseReasoningTextDoneEvent",
-                                     "response.refusal.delta": "ResponseRefusalDeltaEvent",
-                                     "response.refusal.done": "ResponseRefusalDoneEvent",
-                                     "response.output_text.delta": "ResponseTextDeltaEvent",
-                                     "response.output_text.done": "ResponseTextDoneEvent",
-                                     "response.web_search_call.completed": "ResponseWebSearchCallCompletedEvent",
-                                     "response.web_search_call.in_progress": "ResponseWebSearchCallInProgressEvent",
-                                     "response.web_search_call.searching": "ResponseWebSearchCallSearchingEvent",
-                                     "response.image_generation_call.completed": "ResponseImageGenCallCompletedEvent",
-                                     "response.image_generation_call.generating": "ResponseImageGenCallGeneratingEvent",
-                                     "response.image_generation_call.in_progress": "ResponseImageGenCallInProgressEvent",
-                                     "response.image_generation_call.partial_image": "ResponseImageGenCallPartialImageEvent",
-                                     "response.mcp_call_arguments.delta": "ResponseMCPCallArgumentsDeltaEvent",
-                                     "response.mcp_call_arguments.done": "ResponseMCPCallArgumentsDoneEvent",
-                                     "response.mcp_call.completed": "ResponseMCPCallCompletedEvent",
-                                     "response.mcp_call.failed": "ResponseMCPCallFailedEvent",
-                                     "response.mcp_call.in_progress": "ResponseMCPCallInProgressEvent",
-                                     "response.mcp_list_tools.completed": "ResponseMCPListToolsCompletedEvent",
-                                     "response.mcp_list_tools.failed": "ResponseMCPListToolsFailedEvent",
-                                     "response.mcp_list_tools.in_progress": "ResponseMCPListToolsInProgressEvent",
-                                     "response.output_text.annotation.added": "ResponseOutputTextAnnotationAddedEvent",
-                                     "response.queued": "ResponseQueuedEvent",
-                                     "response.custom_tool_call_input.delta": "ResponseCustomToolCallInputDeltaEvent",
-                                     "response.custom_tool_call_input.done": "ResponseCustomToolCallInputDoneEvent"}),
+    "ResponseStreamEvent": ("type", {
+        "response.audio.delta": "ResponseAudioDeltaEvent", "response.audio.done": "ResponseAudioDoneEvent",
+        "response.audio.transcript.delta": "ResponseAudioTranscriptDeltaEvent",
+        "response.audio.transcript.done": "ResponseAudioTranscriptDoneEvent",
+        "response.code_interpreter_call_code.delta": "ResponseCodeInterpreterCallCodeDeltaEvent",
+        "response.code_interpreter_call_code.done": "ResponseCodeInterpreterCallCodeDoneEvent",
+        "response.code_interpreter_call.completed": "ResponseCodeInterpreterCallCompletedEvent",
+        "response.code_interpreter_call.in_progress": "ResponseCodeInterpreterCallInProgressEvent",
+        "response.code_interpreter_call.interpreting": "ResponseCodeInterpreterCallInterpretingEvent",
+        "response.completed": "ResponseCompletedEvent",
+        "response.content_part.added": "ResponseContentPartAddedEvent",
+        "response.content_part.done": "ResponseContentPartDoneEvent",
+        "response.created": "ResponseCreatedEvent", "error": "ResponseErrorEvent",
+        "response.file_search_call.completed": "ResponseFileSearchCallCompletedEvent",
+        "response.file_search_call.in_progress": "ResponseFileSearchCallInProgressEvent",
+        "response.file_search_call.searching": "ResponseFileSearchCallSearchingEvent",
+        "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
+        "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
+        "response.shell_call_command.added": "ResponseShellCallCommandAddedStreamingEvent",
+        "response.shell_call_command.delta": "ResponseShellCallCommandDeltaStreamingEvent",
+        "response.shell_call_command.done": "ResponseShellCallCommandDoneStreamingEvent",
+        "response.shell_call_output_content.delta": "ResponseShellCallOutputContentDeltaStreamingEvent",
+        "response.shell_call_output_content.done": "ResponseShellCallOutputContentDoneStreamingEvent",
+        "response.in_progress": "ResponseInProgressEvent", "response.failed": "ResponseFailedEvent",
+        "response.incomplete": "ResponseIncompleteEvent",
+        "response.output_item.added": "ResponseOutputItemAddedEvent",
+        "response.output_item.done": "ResponseOutputItemDoneEvent",
+        "response.reasoning_summary_part.added": "ResponseReasoningSummaryPartAddedEvent",
+        "response.reasoning_summary_part.done": "ResponseReasoningSummaryPartDoneEvent",
+        "response.reasoning_summary_text.delta": "ResponseReasoningSummaryTextDeltaEvent",
+        "response.reasoning_summary_text.done": "ResponseReasoningSummaryTextDoneEvent",
+        "response.reasoning_text.delta": "ResponseReasoningTextDeltaEvent",
+        "response.reasoning_text.done": "ResponseReasoningTextDoneEvent",
+        "response.refusal.delta": "ResponseRefusalDeltaEvent",
+        "response.refusal.done": "ResponseRefusalDoneEvent",
+        "response.output_text.delta": "ResponseTextDeltaEvent",
+        "response.output_text.done": "ResponseTextDoneEvent",
+        "response.web_search_call.completed": "ResponseWebSearchCallCompletedEvent",
+        "response.web_search_call.in_progress": "ResponseWebSearchCallInProgressEvent",
+        "response.web_search_call.searching": "ResponseWebSearchCallSearchingEvent",
+        "response.image_generation_call.completed": "ResponseImageGenCallCompletedEvent",
+        "response.image_generation_call.generating": "ResponseImageGenCallGeneratingEvent",
+        "response.image_generation_call.in_progress": "ResponseImageGenCallInProgressEvent",
+        "response.image_generation_call.partial_image": "ResponseImageGenCallPartialImageEvent",
+        "response.mcp_call_arguments.delta": "ResponseMCPCallArgumentsDeltaEvent",
+        "response.mcp_call_arguments.done": "ResponseMCPCallArgumentsDoneEvent",
+        "response.mcp_call.completed": "ResponseMCPCallCompletedEvent",
+        "response.mcp_call.failed": "ResponseMCPCallFailedEvent",
+        "response.mcp_call.in_progress": "ResponseMCPCallInProgressEvent",
+        "response.mcp_list_tools.completed": "ResponseMCPListToolsCompletedEvent",
+        "response.mcp_list_tools.failed": "ResponseMCPListToolsFailedEvent",
+        "response.mcp_list_tools.in_progress": "ResponseMCPListToolsInProgressEvent",
+        "response.output_text.annotation.added": "ResponseOutputTextAnnotationAddedEvent",
+        "response.queued": "ResponseQueuedEvent",
+        "response.custom_tool_call_input.delta": "ResponseCustomToolCallInputDeltaEvent",
+        "response.custom_tool_call_input.done": "ResponseCustomToolCallInputDoneEvent",
+    }),
     "ResponseStreamOptionsParam": (None, ("ResponseStreamOptionsVariant0Param",)),
-    "ToolChoiceParam": (None, ("ToolChoiceAllowedParam", "ToolChoiceTypesParam", "ToolChoiceFunctionParam",
-                               "ToolChoiceMCPParam", "ToolChoiceCustomParam",
-                               "SpecificProgrammaticToolCallingParam", "SpecificApplyPatchParam",
-                               "SpecificFunctionShellParam")),
-    "ToolChoiceParamObject": (None, ("ToolChoiceAllowed", "ToolChoiceTypes", "ToolChoiceFunction",
-                                     "ToolChoiceMCP", "ToolChoiceCustom", "SpecificProgrammaticToolCalling",
-                                     "SpecificApplyPatch", "SpecificFunctionShell")),
+    "ToolChoiceParam": (None, (
+        "ToolChoiceAllowedParam", "ToolChoiceTypesParam", "ToolChoiceFunctionParam", "ToolChoiceMCPParam",
+        "ToolChoiceCustomParam", "SpecificProgrammaticToolCallingParam", "SpecificApplyPatchParam",
+        "SpecificFunctionShellParam",
+    )),
+    "ToolChoiceParamObject": (None, (
+        "ToolChoiceAllowed", "ToolChoiceTypes", "ToolChoiceFunction", "ToolChoiceMCP", "ToolChoiceCustom",
+        "SpecificProgrammaticToolCalling", "SpecificApplyPatch", "SpecificFunctionShell",
+    )),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"BetaAnnotation": "_defs:Annotation", "BetaAnnotationParam": "_defs:AnnotationParam",
-              "BetaApplyPatchCallOutputStatus": "_defs:ApplyPatchCallOutputStatus",
-              "BetaApplyPatchCallOutputStatusParamObject": "_defs:ApplyPatchCallOutputStatusParamObject",
-              "BetaApplyPatchCallStatus": "_defs:ApplyPatchCallStatus",
-              "BetaApplyPatchCallStatusParamObject": "_defs:ApplyPatchCallStatusParamObject",
-              "BetaApplyPatchCreateFileOperation": "_defs:ApplyPatchCreateFileOperation",
-              "BetaApplyPatchCreateFileOperationParam": "_defs:ApplyPatchCreateFileOperationParam",
-              "BetaApplyPatchDeleteFileOperation": "_defs:ApplyPatchDeleteFileOperation",
-              "BetaApplyPatchDeleteFileOperationParam": "_defs:ApplyPatchDeleteFileOperationParam",
-              "BetaApplyPatchOperation": "responses:ApplyPatchOperation",
-              "BetaApplyPatchOperationParam": "_defs:ApplyPatchOperationParam",
-              "BetaApplyPatchTool": "_defs:ApplyPatchTool",
-              "BetaApplyPatchToolCallOperation": "_defs:ApplyPatchToolCallOperation",
-              "BetaApplyPatchToolParam": "_defs:ApplyPatchToolParam",
-              "BetaApplyPatchUpdateFileOperation": "_defs:ApplyPatchUpdateFileOperation",
-              "BetaApplyPatchUpdateFileOperationParam": "_defs:ApplyPatchUpdateFileOperationParam",
-              "BetaApproximateLocation": "_defs:ApproximateLocation",
-              "BetaApproximateLocationParam": "_defs:ApproximateLocationParam",
-              "BetaAutoCodeInterpreterTool": "_defs:AutoCodeInterpreterTool",
-              "BetaAutoCodeInterpreterToolNetworkPolicy": "_defs:AutoCodeInterpreterToolNetworkPolicy",
-              "BetaAutoCodeInterpreterToolNetworkPolicyParam": "_defs:AutoCodeInterpreterToolNetworkPolicyParam",
-              "BetaAutoCodeInterpreterToolParam": "_defs:AutoCodeInterpreterToolParam",
-              "BetaCallableToolAllowedCaller": "_defs:CallableToolAllowedCaller", "BetaClick": "_defs:Click",
-              "BetaClickButtonType": "_defs:ClickButtonType", "BetaClickParam": "_defs:ClickParam",
-              "BetaCodeInterpreterOutputImage": "_defs:CodeInterpreterOutputImage",
-              "BetaCodeInterpreterOutputImageParam": "_defs:CodeInterpreterOutputImageParam",
-              "BetaCodeInterpreterOutputLogs": "_defs:CodeInterpreterOutputLogs",
-              "BetaCodeInterpreterOutputLogsParam": "_defs:CodeInterpreterOutputLogsParam",
-              "BetaCodeInterpreterTool": "_defs:CodeInterpreterTool",
-              "BetaCodeInterpreterToolParam": "_defs:CodeInterpreterToolParam",
-              "BetaComparisonFilter": "_defs:ComparisonFilter",
-              "BetaComparisonFilterParam": "_defs:ComparisonFilterParam",
-              "BetaCompoundFilter": "_defs:CompoundFilter",
-              "BetaCompoundFilterParam": "_defs:CompoundFilterParam",
-              "BetaComputerActionListParam": "_defs:ComputerActionListParam",
-              "BetaComputerActionParam": "_defs:ComputerActionParam",
-              "BetaComputerCallOutputStatus": "_defs:ComputerCallOutputStatus",
-              "BetaComputerCallSafetyCheck": "_defs:ComputerCallSafetyCheck",
-              "BetaComputerCallSafetyCheckParam": "_defs:ComputerCallSafetyCheckParam",
-              "BetaComputerEnvironment": "_defs:ComputerEnvironment",
-              "BetaComputerScreenshotContent": "_defs:ComputerScreenshotContent",
-              "BetaComputerScreenshotImage": "_defs:ComputerScreenshotImage",
-              "BetaComputerScreenshotImageParam": "_defs:ComputerScreenshotImageParam",
-              "BetaComputerTool": "_defs:ComputerTool", "BetaComputerToolParam": "_defs:ComputerToolParam",
-              "BetaComputerUsePreviewTool": "_defs:ComputerUsePreviewTool",
-              "BetaComputerUsePreviewToolParam": "_defs:ComputerUsePreviewToolParam",
-              "BetaContainerAuto": "_defs:ContainerAuto",
-              "BetaContainerAutoNetworkPolicy": "_defs:ContainerAutoNetworkPolicy",
-              "BetaContainerAutoNetworkPolicyParam": "_defs:ContainerAutoNetworkPolicyParam",
-              "BetaContainerAutoParam": "_defs:ContainerAutoParam",
-              "BetaContainerAutoSkill": "_defs:ContainerAutoSkill",
-              "BetaContainerAutoSkillParam": "_defs:ContainerAutoSkillParam",
-              "BetaContainerFileCitationBody": "_defs:ContainerFileCitationBody",
-              "BetaContainerFileCitationBodyParam": "_defs:ContainerFileCitationBodyParam",
-              "BetaContainerMemoryLimit": "_defs:ContainerMemoryLimit",
-              "BetaContainerNetworkPolicyAllowlist": "_defs:ContainerNetworkPolicyAllowlist",
-              "BetaContainerNetworkPolicyAllowlistParam": "_defs:ContainerNetworkPolicyAllowlistParam",
-              "BetaContainerNetworkPolicyDisabled": "_defs:ContainerNetworkPolicyDisabled",
-              "BetaContainerNetworkPolicyDisabledParam": "_defs:ContainerNetworkPolicyDisabledParam",
-              "BetaContainerNetworkPolicyDomainSecret": "_defs:ContainerNetworkPolicyDomainSecret",
-              "BetaContainerNetworkPolicyDomainSecretParam": "_defs:ContainerNetworkPolicyDomainSecretParam",
-              "BetaContainerReference": "_defs:ContainerReference",
-              "BetaContainerReferenceParam": "_defs:ContainerReferenceParam",
-              "BetaContainerReferenceResource": "_defs:ContainerReferenceResource",
-              "BetaContextManagementParam": "responses:ContextManagementParam",
-              "BetaConversationParam": "responses:ConversationParam",
-              "BetaConversationParam_2Param": "responses:ConversationParam_2Param",
-              "BetaCoord": "_defs:Coord", "BetaCoordParam": "_defs:CoordParam",
-              "BetaCustomGrammarFormat": "_defs:CustomGrammarFormat",
-              "BetaCustomGrammarFormatParam": "_defs:CustomGrammarFormatParam",
-              "BetaCustomTextFormat": "_defs:CustomTextFormat",
-              "BetaCustomTextFormatParam": "_defs:CustomTextFormatParam",
-              "BetaCustomTool": "_defs:CustomTool", "BetaCustomToolFormat": "_defs:CustomToolFormat",
-              "BetaCustomToolFormatParam": "_defs:CustomToolFormatParam",
-              "BetaCustomToolParam": "_defs:CustomToolParam", "BetaDetailEnum": "_defs:DetailEnum",
-              "BetaDirectToolCallCaller": "_defs:DirectToolCallCaller",
-              "BetaDirectToolCallCallerInputParam": "_defs:DirectToolCallCallerInputParam",
-              "BetaDirectToolCallCallerParam": "_defs:DirectToolCallCallerParam",
-              "BetaDirectToolCallCallerParamObject": "_defs:DirectToolCallCallerParamObject",
-              "BetaDoubleClickAction": "_defs:DoubleClickAction",
-              "BetaDoubleClickActionParam": "_defs:DoubleClickActionParam", "BetaDrag": "_defs:Drag",
-              "BetaDragParam": "_defs:DragParam", "BetaEasyInputMessage": "_defs:EasyInputMessage",
-              "BetaEasyInputMessageParam": "_defs:EasyInputMessageParam",
-              "BetaEmptyModel": "_defs:EmptyModel", "BetaEmptyModelParam": "_defs:EmptyModelParam",
-              "BetaError": "_defs:Error", "BetaFileCitationBody": "_defs:FileCitationBody",
-              "BetaFileCitationBodyParam": "_defs:FileCitationBodyParam",
-              "BetaFileDetailEnum": "_defs:FileDetailEnum", "BetaFileInputDetail": "_defs:FileInputDetail",
-              "BetaFilePath": "_defs:FilePath", "BetaFilePathParam": "_defs:FilePathParam",
-              "BetaFileSearchTool": "_defs:FileSearchTool",
-              "BetaFileSearchToolParam": "_defs:FileSearchToolParam", "BetaFilters": "_defs:Filters",
-              "BetaFiltersParam": "_defs:FiltersParam",
-              "BetaFunctionAndCustomToolCallOutput": "_defs:FunctionAndCustomToolCallOutput",
-              "BetaFunctionAndCustomToolCallOutputParam": "_defs:FunctionAndCustomToolCallOutputParam",
-              "BetaFunctionCallItemStatus": "_defs:FunctionCallItemStatus",
-              "BetaFunctionCallOutputItemOutput": "responses:FunctionCallOutputItemOutput",
-              "BetaFunctionCallOutputItemOutputParam": "_defs:FunctionCallOutputItemOutputParam",
-              "BetaFunctionCallOutputStatusEnum": "_defs:FunctionCallOutputStatusEnum",
-              "BetaFunctionCallStatus": "_defs:FunctionCallStatus",
-              "BetaFunctionShellAction": "_defs:FunctionShellAction",
-              "BetaFunctionShellActionParam": "_defs:FunctionShellActionParam",
-              "BetaFunctionShellCallEnvironment": "_defs:FunctionShellCallEnvironment",
-              "BetaFunctionShellCallItemEnvironment": "responses:FunctionShellCallItemEnvironment",
-              "BetaFunctionShellCallItemEnvironmentParam": "_defs:FunctionShellCallItemEnvironmentParam",
-              "BetaFunctionShellCallItemStatus": "_defs:FunctionShellCallItemStatus",
-              "BetaFunctionShellCallOutputContent": "_defs:FunctionShellCallOutputContent",
-              "BetaFunctionShellCallOutputContentOutcome": "_defs:FunctionShellCallOutputContentOutcome",
-              "BetaFunctionShellCallOutputContentParam": "_defs:FunctionShellCallOutputContentParam",
-              "BetaFunctionShellCallOutputExitOutcome": "_defs:FunctionShellCallOutputExitOutcome",
-              "BetaFunctionShellCallOutputExitOutcomeParam": "_defs:FunctionShellCallOutputExitOutcomeParam",
-              "BetaFunctionShellCallOutputOutcome": "responses:FunctionShellCallOutputOutcome",
-              "BetaFunctionShellCallOutputOutcomeParam": "_defs:FunctionShellCallOutputOutcomeParam",
-              "BetaFunctionShellCallOutputStatusEnum": "_defs:FunctionShellCallOutputStatusEnum",
-              "BetaFunctionShellCallOutputTimeoutOutcome": "_defs:FunctionShellCallOutputTimeoutOutcome",
-              "BetaFunctionShellCallOutputTimeoutOutcomeParam": "_defs:FunctionShellCallOutputTimeoutOutcomeParam",
-              "BetaFunctionShellCallStatus": "_defs:FunctionShellCallStatus",
-              "BetaFunctionShellTool": "_defs:FunctionShellTool",
-              "BetaFunctionShellToolEnvironment": "_defs:FunctionShellToolEnvironment",
-              "BetaFunctionShellToolEnvironmentParam": "_defs:FunctionShellToolEnvironmentParam",
-              "BetaFunctionShellToolParam": "_defs:FunctionShellToolParam",
-              "BetaFunctionTool": "_defs:FunctionTool",
-              "BetaFunctionToolInputParam": "_defs:FunctionToolInputParam",
-              "BetaFunctionToolParam": "_defs:FunctionToolParam",
-              "BetaFunctionToolParamObject": "_defs:FunctionToolParamObject",
-              "BetaGrammarSyntax1": "_defs:GrammarSyntax1", "BetaHTTPError": "_defs:HTTPError",
-              "BetaHTTPErrorParam": "_defs:HTTPErrorParam",
-              "BetaHybridSearchOptions": "_defs:HybridSearchOptions",
-              "BetaHybridSearchOptionsParam": "_defs:HybridSearchOptionsParam",
-              "BetaImageDetail": "_defs:ImageDetail", "BetaImageGenActionEnum": "_defs:ImageGenActionEnum",
-              "BetaImageGenTool": "_defs:ImageGenTool",
-              "BetaImageGenToolInputImageMask": "_defs:ImageGenToolInputImageMask",
-              "BetaImageGenToolInputImageMaskParam": "_defs:ImageGenToolInputImageMaskParam",
-              "BetaImageGenToolParam": "_defs:ImageGenToolParam", "BetaIncludeEnum": "_defs:IncludeEnum",
-              "BetaInlineSkill": "_defs:InlineSkill", "BetaInlineSkillParam": "_defs:InlineSkillParam",
-              "BetaInlineSkillSource": "_defs:InlineSkillSource",
-              "BetaInlineSkillSourceParam": "_defs:InlineSkillSourceParam",
-              "BetaInputContent": "_defs:InputContent", "BetaInputContentParam": "_defs:InputContentParam",
-              "BetaInputFidelity": "_defs:InputFidelity", "BetaInputFileContent": "_defs:InputFileContent",
-              "BetaInputFileContentInputParam": "_defs:InputFileContentInputParam",
-              "BetaInputFileContentParam": "_defs:InputFileContentParam",
-              "BetaInputImageContent": "_defs:InputImageContent",
-              "BetaInputImageContentParam": "_defs:InputImageContentParam",
-              "BetaInputImageContentParamAutoParam": "_defs:InputImageContentParamAutoParam",
-              "BetaInputMessageContentList": "_defs:InputMessageContentList",
-              "BetaInputMessageContentListParam": "_defs:InputMessageContentListParam",
-              "BetaInputTextContent": "_defs:InputTextContent",
-              "BetaInputTextContentInputParam": "_defs:InputTextContentInputParam",
-              "BetaInputTextContentParam": "_defs:InputTextContentParam",
-              "BetaKeyPressAction": "_defs:KeyPressAction",
-              "BetaKeyPressActionParam": "_defs:KeyPressActionParam",
-              "BetaLocalEnvironment": "_defs:LocalEnvironment",
-              "BetaLocalEnvironmentParam": "_defs:LocalEnvironmentParam",
-              "BetaLocalEnvironmentResource": "_defs:LocalEnvironmentResource",
-              "BetaLocalShellExecAction": "_defs:LocalShellExecAction",
-              "BetaLocalShellExecActionParam": "_defs:LocalShellExecActionParam",
-              "BetaLocalShellTool": "_defs:LocalShellTool",
-              "BetaLocalShellToolParam": "_defs:LocalShellToolParam", "BetaLocalSkill": "_defs:LocalSkill",
-              "BetaLocalSkillParam": "_defs:LocalSkillParam", "BetaLogProb": "_defs:LogProb",
-              "BetaLogProbParam": "_defs:LogProbParam", "BetaMCPListToolsTool": "_defs:MCPListToolsTool",
-              "BetaMCPListToolsToolParam": "_defs:MCPListToolsToolParam",
-              "BetaMCPProtocolError": "_defs:MCPProtocolError",
-              "BetaMCPProtocolErrorParam": "_defs:MCPProtocolErrorParam", "BetaMCPTool": "_defs:MCPTool",
-              "BetaMCPToolCallError": "_defs:MCPToolCallError",
-              "BetaMCPToolCallErrorParam": "_defs:MCPToolCallErrorParam",
-              "BetaMCPToolCallStatus": "_defs:MCPToolCallStatus",
-              "BetaMCPToolExecutionError": "_defs:MCPToolExecutionError",
-              "BetaMCPToolExecutionErrorParam": "_defs:MCPToolExecutionErrorParam",
-              "BetaMCPToolFilter": "_defs:MCPToolFilter",
-              "BetaMCPToolFilterParam": "_defs:MCPToolFilterParam", "BetaMCPToolParam": "_defs:MCPToolParam",
-              "BetaMCPToolRequireApproval": "_defs:MCPToolRequireApproval",
-              "BetaMCPToolRequireApprovalParam": "_defs:MCPToolRequireApprovalParam",
-              "BetaMessagePhase": "_defs:MessagePhase", "BetaMessagePhase_2": "_defs:MessagePhase_2",
-              "BetaMessageRole": "_defs:MessageRole", "BetaMessageStatus": "_defs:MessageStatus",
-              "BetaMetadata": "_defs:Metadata", "BetaMetadataParam": "_defs:MetadataParam",
-              "BetaModelIdsShared": "_defs:ModelIdsShared",
-              "BetaModerationConfigParam": "_defs:ModerationConfigParam",
-              "BetaModerationInputType": "_defs:ModerationInputType",
-              "BetaModerationMode": "_defs:ModerationMode", "BetaModerationParam": "_defs:ModerationParam",
-              "BetaModerationPolicyParam": "_defs:ModerationPolicyParam",
-              "BetaModerationResultBody": "_defs:ModerationResultBody", "BetaMove": "_defs:Move",
-              "BetaMoveParam": "_defs:MoveParam", "BetaNamespaceTool": "_defs:NamespaceTool",
-              "BetaNamespaceToolParam": "_defs:NamespaceToolParam",
-              "BetaNamespaceToolTool": "_defs:NamespaceToolTool",
-              "BetaNamespaceToolToolParam": "_defs:NamespaceToolToolParam",
-              "BetaProgramOutputItemStatus": "_defs:ProgramOutputItemStatus",
-              "BetaProgramOutputStatus": "_defs:ProgramOutputStatus",
-              "BetaProgramToolCallCaller": "_defs:ProgramToolCallCaller",
-              "BetaProgramToolCallCallerInputParam": "_defs:ProgramToolCallCallerInputParam",
-              "BetaProgramToolCallCallerParam": "_defs:ProgramToolCallCallerParam",
-              "BetaProgramToolCallCallerParamObject": "_defs:ProgramToolCallCallerParamObject",
-              "BetaProgrammaticToolCalling": "_defs:ProgrammaticToolCalling",
-              "BetaProgrammaticToolCallingParam": "_defs:ProgrammaticToolCallingParam",
-              "BetaPrompt": "_defs:Prompt", "BetaPromptCacheBreakpoint": "_defs:PromptCacheBreakpoint",
-              "BetaPromptCacheBreakpointConfig": "_defs:PromptCacheBreakpointConfig",
-              "BetaPromptCacheBreakpointConfigParam": "_defs:PromptCacheBreakpointConfigParam",
-              "BetaPromptCacheBreakpointParam": "_defs:PromptCacheBreakpointParam",
-              "BetaPromptCacheModeEnum": "_defs:PromptCacheModeEnum",
-              "BetaPromptCacheOptionsParam": "_defs:PromptCacheOptionsParam",
-              "BetaPromptCacheTTLEnum": "_defs:PromptCacheTTLEnum", "BetaPromptParam": "_defs:PromptParam",
-              "BetaPromptVariant0": "_defs:PromptVariant0",
-              "BetaPromptVariant0Param": "_defs:PromptVariant0Param",
-              "BetaRankerVersionType": "_defs:RankerVersionType",
-              "BetaRankingOptions": "_defs:RankingOptions",
-              "BetaRankingOptionsParam": "_defs:RankingOptionsParam",
-              "BetaReasoningEffort": "_defs:ReasoningEffort",
-              "BetaReasoningParam": "responses:ReasoningParam",
-              "BetaReasoningTextContent": "_defs:ReasoningTextContent",
-              "BetaReasoningTextContentParam": "_defs:ReasoningTextContentParam",
-              "BetaRefusalContent": "_defs:RefusalContent",
-              "BetaRefusalContentParam": "_defs:RefusalContentParam",
-              "BetaResponseError": "responses:ResponseError",
-              "BetaResponseFormatJsonObjectParam": "responses:ResponseFormatJsonObjectParam",
-              "BetaResponseFormatTextParam": "responses:ResponseFormatTextParam",
-              "BetaResponseStreamOptionsParam": "responses:ResponseStreamOptionsParam",
-              "BetaResponseStreamOptionsVariant0Param": "responses:ResponseStreamOptionsVariant0Param",
-              "BetaResponseTextParam": "responses:ResponseTextParam", "BetaScreenshot": "_defs:Screenshot",
-              "BetaScreenshotParam": "_defs:ScreenshotParam", "BetaScroll": "_defs:Scroll",
-              "BetaScrollParam": "_defs:ScrollParam", "BetaSearchContentType": "_defs:SearchContentType",
-              "BetaSearchContextSize": "_defs:SearchContextSize",
-              "BetaSkillReference": "_defs:SkillReference",
-              "BetaSkillReferenceParam": "_defs:SkillReferenceParam",
-              "BetaSpecificApplyPatchParam": "responses:SpecificApplyPatchParam",
-              "BetaSpecificFunctionShellParam": "responses:SpecificFunctionShellParam",
-              "BetaSpecificProgrammaticToolCallingParam": "responses:SpecificProgrammaticToolCallingParam",
-              "BetaSummaryTextContent": "_defs:SummaryTextContent",
-              "BetaSummaryTextContentParam": "_defs:SummaryTextContentParam",
-              "BetaTextContent": "_defs:TextContent",
-              "BetaTextResponseFormatConfiguration": "_defs:TextResponseFormatConfiguration",
-              "BetaTextResponseFormatConfigurationParam": "_defs:TextResponseFormatConfigurationParam",
-              "BetaTextResponseFormatJsonSchema": "_defs:TextResponseFormatJsonSchema",
-              "BetaTextResponseFormatJsonSchemaParam": "_defs:TextResponseFormatJsonSchemaParam",
-              "BetaTool": "_defs:Tool", "BetaToolCallCaller": "_defs:ToolCallCaller",
-              "BetaToolCallCallerInputParam": "_defs:ToolCallCallerInputParam",
-              "BetaToolCallCallerParam": "_defs:ToolCallCallerParam",
-              "BetaToolCallCallerParamObject": "_defs:ToolCallCallerParamObject",
-              "BetaToolChoiceAllowedParam": "responses:ToolChoiceAllowedParam",
-              "BetaToolChoiceCustomParam": "responses:ToolChoiceCustomParam",
-              "BetaToolChoiceFunction": "_defs:ToolChoiceFunction",
-              "BetaToolChoiceFunctionParam": "_defs:ToolChoiceFunctionParam",
-              "BetaToolChoiceMCP": "_defs:ToolChoiceMCP",
-              "BetaToolChoiceMCPParam": "_defs:ToolChoiceMCPParam",
-              "BetaToolChoiceOptions": "_defs:ToolChoiceOptions",
-              "BetaToolChoiceParam": "responses:ToolChoiceParam",
-              "BetaToolChoiceTypesParam": "responses:ToolChoiceTypesParam",
-              "BetaToolParam": "_defs:ToolParam",
-              "BetaToolSearchExecutionType": "_defs:ToolSearchExecutionType",
-              "BetaToolSearchTool": "_defs:ToolSearchTool",
-              "BetaToolSearchToolParam": "_defs:ToolSearchToolParam", "BetaTopLogProb": "_defs:TopLogProb",
-              "BetaTopLogProbParam": "_defs:TopLogProbParam", "BetaTypeParam": "_defs:TypeParam",
-              "BetaUrlCitationBody": "_defs:UrlCitationBody",
-              "BetaUrlCitationBodyParam": "_defs:UrlCitationBodyParam",
-              "BetaVectorStoreFileAttributes": "_defs:VectorStoreFileAttributes",
-              "BetaVectorStoreFileAttributesParam": "_defs:VectorStoreFileAttributesParam",
-              "BetaVerbosity": "_defs:Verbosity", "BetaWait": "_defs:Wait",
-              "BetaWaitParam": "_defs:WaitParam", "BetaWebSearchActionFind": "_defs:WebSearchActionFind",
-              "BetaWebSearchActionFindParam": "_defs:WebSearchActionFindParam",
-              "BetaWebSearchActionOpenPage": "_defs:WebSearchActionOpenPage",
-              "BetaWebSearchActionOpenPageParam": "_defs:WebSearchActionOpenPageParam",
-              "BetaWebSearchActionSearch": "_defs:WebSearchActionSearch",
-              "BetaWebSearchActionSearchParam": "_defs:WebSearchActionSearchParam",
-              "BetaWebSearchActionSearchSource": "_defs:WebSearchActionSearchSource",
-              "BetaWebSearchActionSearchSourceParam": "_defs:WebSearchActionSearchSourceParam",
-              "BetaWebSearchApproximateLocation": "_defs:WebSearchApproximateLocation",
-              "BetaWebSearchApproximateLocationParam": "_defs:WebSearchApproximateLocationParam",
-              "BetaWebSearchApproximateLocationWebSearchApproximateLocation": "_defs:WebSearchApproximateLocationWebSearchApproximateLocation",
-              "BetaWebSearchApproximateLocationWebSearchApproximateLocationParam": "_defs:WebSearchApproximateLocationWebSearchApproximateLocationParam",
-              "BetaWebSearchPreviewTool": "_defs:WebSearchPreviewTool",
-              "BetaWebSearchPreviewToolParam": "_defs:WebSearchPreviewToolParam",
-              "BetaWebSearchTool": "_defs:WebSearchTool",
-              "BetaWebSearchToolFilter": "_defs:WebSearchToolFilter",
-              "BetaWebSearchToolFilterParam": "_defs:WebSearchToolFilterParam",
-              "BetaWebSearchToolParam": "_defs:WebSearchToolParam",
-              "EasyInputMessage": "_defs:EasyInputMessage",
-              "EasyInputMessageParam": "_defs:EasyInputMessageParam",
-              "FileSearchTool": "_defs:FileSearchTool", "FileSearchToolParam": "_defs:FileSearchToolParam",
-              "FunctionTool": "_defs:FunctionTool",
-              "ParsedResponse": "openai_lite.lib.structured:ParsedResponse",
-              "ParsedResponseFunctionToolCall": "openai_lite.lib.structured:ParsedResponseFunctionToolCall",
-              "ParsedResponseOutputMessage": "openai_lite.lib.structured:ParsedResponseOutputMessage",
-              "ParsedResponseOutputText": "openai_lite.lib.structured:ParsedResponseOutputText",
-              "ResponseFormatTextJSONSchemaConfigParam": "_defs:TextResponseFormatJsonSchemaParam",
-              "ResponseIncludable": "_defs:IncludeEnum", "ResponseInputImage": "_defs:InputImageContent",
-              "ResponseInputImageParam": "_defs:InputImageContentParam",
-              "ResponseInputText": "_defs:InputTextContent",
-              "ResponseInputTextParam": "_defs:InputTextContentInputParam",
-              "ResponseItem": "responses:ItemResource",
-              "ResponseTextConfigParam": "responses:ResponseTextParam", "Tool": "_defs:Tool",
-              "ToolChoiceFunctionParam": "_defs:ToolChoiceFunctionParam",
-              "ToolChoiceOptions": "_defs:ToolChoiceOptions", "ToolParam": "_defs:ToolParam",
-              "WebSearchTool": "_defs:WebSearchTool", "WebSearchToolParam": "_defs:WebSearchToolParam"}
+_ELSEWHERE = {
+    "BetaAnnotation": "_defs:Annotation", "BetaAnnotationParam": "_defs:AnnotationParam",
+    "BetaApplyPatchCallOutputStatus": "_defs:ApplyPatchCallOutputStatus",
+    "BetaApplyPatchCallOutputStatusParamObject": "_defs:ApplyPatchCallOutputStatusParamObject",
+    "BetaApplyPatchCallStatus": "_defs:ApplyPatchCallStatus",
+    "BetaApplyPatchCallStatusParamObject": "_defs:ApplyPatchCallStatusParamObject",
+    "BetaApplyPatchCreateFileOperation": "_defs:ApplyPatchCreateFileOperation",
+    "BetaApplyPatchCreateFileOperationParam": "_defs:ApplyPatchCreateFileOperationParam",
+    "BetaApplyPatchDeleteFileOperation": "_defs:ApplyPatchDeleteFileOperation",
+    "BetaApplyPatchDeleteFileOperationParam": "_defs:ApplyPatchDeleteFileOperationParam",
+    "BetaApplyPatchOperation": "responses:ApplyPatchOperation",
+    "BetaApplyPatchOperationParam": "_defs:ApplyPatchOperationParam",
+    "BetaApplyPatchTool": "_defs:ApplyPatchTool",
+    "BetaApplyPatchToolCallOperation": "_defs:ApplyPatchToolCallOperation",
+    "BetaApplyPatchToolParam": "_defs:ApplyPatchToolParam",
+    "BetaApplyPatchUpdateFileOperation": "_defs:ApplyPatchUpdateFileOperation",
+    "BetaApplyPatchUpdateFileOperationParam": "_defs:ApplyPatchUpdateFileOperationParam",
+    "BetaApproximateLocation": "_defs:ApproximateLocation",
+    "BetaApproximateLocationParam": "_defs:ApproximateLocationParam",
+    "BetaAutoCodeInterpreterTool": "_defs:AutoCodeInterpreterTool",
+    "BetaAutoCodeInterpreterToolNetworkPolicy": "_defs:AutoCodeInterpreterToolNetworkPolicy",
+    "BetaAutoCodeInterpreterToolNetworkPolicyParam": "_defs:AutoCodeInterpreterToolNetworkPolicyParam",
+    "BetaAutoCodeInterpreterToolParam": "_defs:AutoCodeInterpreterToolParam",
+    "BetaCallableToolAllowedCaller": "_defs:CallableToolAllowedCaller", "BetaClick": "_defs:Click",
+    "BetaClickButtonType": "_defs:ClickButtonType", "BetaClickParam": "_defs:ClickParam",
+    "BetaCodeInterpreterOutputImage": "_defs:CodeInterpreterOutputImage",
+    "BetaCodeInterpreterOutputImageParam": "_defs:CodeInterpreterOutputImageParam",
+    "BetaCodeInterpreterOutputLogs": "_defs:CodeInterpreterOutputLogs",
+    "BetaCodeInterpreterOutputLogsParam": "_defs:CodeInterpreterOutputLogsParam",
+    "BetaCodeInterpreterTool": "_defs:CodeInterpreterTool",
+    "BetaCodeInterpreterToolParam": "_defs:CodeInterpreterToolParam",
+    "BetaComparisonFilter": "_defs:ComparisonFilter",
+    "BetaComparisonFilterParam": "_defs:ComparisonFilterParam", "BetaCompoundFilter": "_defs:CompoundFilter",
+    "BetaCompoundFilterParam": "_defs:CompoundFilterParam",
+    "BetaComputerActionListParam": "_defs:ComputerActionListParam",
+    "BetaComputerActionParam": "_defs:ComputerActionParam",
+    "BetaComputerCallOutputStatus": "_defs:ComputerCallOutputStatus",
+    "BetaComputerCallSafetyCheck": "_defs:ComputerCallSafetyCheck",
+    "BetaComputerCallSafetyCheckParam": "_defs:ComputerCallSafetyCheckParam",
+    "BetaComputerEnvironment": "_defs:ComputerEnvironment",
+    "BetaComputerScreenshotContent": "_defs:ComputerScreenshotContent",
+    "BetaComputerScreenshotImage": "_defs:ComputerScreenshotImage",
+    "BetaComputerScreenshotImageParam": "_defs:ComputerScreenshotImageParam",
+    "BetaComputerTool": "_defs:ComputerTool", "BetaComputerToolParam": "_defs:ComputerToolParam",
+    "BetaComputerUsePreviewTool": "_defs:ComputerUsePreviewTool",
+    "BetaComputerUsePreviewToolParam": "_defs:ComputerUsePreviewToolParam",
+    "BetaContainerAuto": "_defs:ContainerAuto",
+    "BetaContainerAutoNetworkPolicy": "_defs:ContainerAutoNetworkPolicy",
+    "BetaContainerAutoNetworkPolicyParam": "_defs:ContainerAutoNetworkPolicyParam",
+    "BetaContainerAutoParam": "_defs:ContainerAutoParam",
+    "BetaContainerAutoSkill": "_defs:ContainerAutoSkill",
+    "BetaContainerAutoSkillParam": "_defs:ContainerAutoSkillParam",
+    "BetaContainerFileCitationBody": "_defs:ContainerFileCitationBody",
+    "BetaContainerFileCitationBodyParam": "_defs:ContainerFileCitationBodyParam",
+    "BetaContainerMemoryLimit": "_defs:ContainerMemoryLimit",
+    "BetaContainerNetworkPolicyAllowlist": "_defs:ContainerNetworkPolicyAllowlist",
+    "BetaContainerNetworkPolicyAllowlistParam": "_defs:ContainerNetworkPolicyAllowlistParam",
+    "BetaContainerNetworkPolicyDisabled": "_defs:ContainerNetworkPolicyDisabled",
+    "BetaContainerNetworkPolicyDisabledParam": "_defs:ContainerNetworkPolicyDisabledParam",
+    "BetaContainerNetworkPolicyDomainSecret": "_defs:ContainerNetworkPolicyDomainSecret",
+    "BetaContainerNetworkPolicyDomainSecretParam": "_defs:ContainerNetworkPolicyDomainSecretParam",
+    "BetaContainerReference": "_defs:ContainerReference",
+    "BetaContainerReferenceParam": "_defs:ContainerReferenceParam",
+    "BetaContainerReferenceResource": "_defs:ContainerReferenceResource",
+    "BetaContextManagementParam": "responses:ContextManagementParam",
+    "BetaConversationParam": "responses:ConversationParam",
+    "BetaConversationParam_2Param": "responses:ConversationParam_2Param", "BetaCoord": "_defs:Coord",
+    "BetaCoordParam": "_defs:CoordParam", "BetaCustomGrammarFormat": "_defs:CustomGrammarFormat",
+    "BetaCustomGrammarFormatParam": "_defs:CustomGrammarFormatParam",
+    "BetaCustomTextFormat": "_defs:CustomTextFormat",
+    "BetaCustomTextFormatParam": "_defs:CustomTextFormatParam", "BetaCustomTool": "_defs:CustomTool",
+    "BetaCustomToolFormat": "_defs:CustomToolFormat",
+    "BetaCustomToolFormatParam": "_defs:CustomToolFormatParam",
+    "BetaCustomToolParam": "_defs:CustomToolParam", "BetaDetailEnum": "_defs:DetailEnum",
+    "BetaDirectToolCallCaller": "_defs:DirectToolCallCaller",
+    "BetaDirectToolCallCallerInputParam": "_defs:DirectToolCallCallerInputParam",
+    "BetaDirectToolCallCallerParam": "_defs:DirectToolCallCallerParam",
+    "BetaDirectToolCallCallerParamObject": "_defs:DirectToolCallCallerParamObject",
+    "BetaDoubleClickAction": "_defs:DoubleClickAction",
+    "BetaDoubleClickActionParam": "_defs:DoubleClickActionParam", "BetaDrag": "_defs:Drag",
+    "BetaDragParam": "_defs:DragParam", "BetaEasyInputMessage": "_defs:EasyInputMessage",
+    "BetaEasyInputMessageParam": "_defs:EasyInputMessageParam", "BetaEmptyModel": "_defs:EmptyModel",
+    "BetaEmptyModelParam": "_defs:EmptyModelParam", "BetaError": "_defs:Error",
+    "BetaFileCitationBody": "_defs:FileCitationBody",
+    "BetaFileCitationBodyParam": "_defs:FileCitationBodyParam", "BetaFileDetailEnum": "_defs:FileDetailEnum",
+    "BetaFileInputDetail": "_defs:FileInputDetail", "BetaFilePath": "_defs:FilePath",
+    "BetaFilePathParam": "_defs:FilePathParam", "BetaFileSearchTool": "_defs:FileSearchTool",
+    "BetaFileSearchToolParam": "_defs:FileSearchToolParam", "BetaFilters": "_defs:Filters",
+    "BetaFiltersParam": "_defs:FiltersParam",
+    "BetaFunctionAndCustomToolCallOutput": "_defs:FunctionAndCustomToolCallOutput",
+    "BetaFunctionAndCustomToolCallOutputParam": "_defs:FunctionAndCustomToolCallOutputParam",
+    "BetaFunctionCallItemStatus": "_defs:FunctionCallItemStatus",
+    "BetaFunctionCallOutputItemOutput": "responses:FunctionCallOutputItemOutput",
+    "BetaFunctionCallOutputItemOutputParam": "_defs:FunctionCallOutputItemOutputParam",
+    "BetaFunctionCallOutputStatusEnum": "_defs:FunctionCallOutputStatusEnum",
+    "BetaFunctionCallStatus": "_defs:FunctionCallStatus",
+    "BetaFunctionShellAction": "_defs:FunctionShellAction",
+    "BetaFunctionShellActionParam": "_defs:FunctionShellActionParam",
+    "BetaFunctionShellCallEnvironment": "_defs:FunctionShellCallEnvironment",
+    "BetaFunctionShellCallItemEnvironment": "responses:FunctionShellCallItemEnvironment",
+    "BetaFunctionShellCallItemEnvironmentParam": "_defs:FunctionShellCallItemEnvironmentParam",
+    "BetaFunctionShellCallItemStatus": "_defs:FunctionShellCallItemStatus",
+    "BetaFunctionShellCallOutputContent": "_defs:FunctionShellCallOutputContent",
+    "BetaFunctionShellCallOutputContentOutcome": "_defs:FunctionShellCallOutputContentOutcome",
+    "BetaFunctionShellCallOutputContentParam": "_defs:FunctionShellCallOutputContentParam",
+    "BetaFunctionShellCallOutputExitOutcome": "_defs:FunctionShellCallOutputExitOutcome",
+    "BetaFunctionShellCallOutputExitOutcomeParam": "_defs:FunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputOutcome": "responses:FunctionShellCallOutputOutcome",
+    "BetaFunctionShellCallOutputOutcomeParam": "_defs:FunctionShellCallOutputOutcomeParam",
+    "BetaFunctionShellCallOutputStatusEnum": "_defs:FunctionShellCallOutputStatusEnum",
+    "BetaFunctionShellCallOutputTimeoutOutcome": "_defs:FunctionShellCallOutputTimeoutOutcome",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam": "_defs:FunctionShellCallOutputTimeoutOutcomeParam",
+    "BetaFunctionShellCallStatus": "_defs:FunctionShellCallStatus",
+    "BetaFunctionShellTool": "_defs:FunctionShellTool",
+    "BetaFunctionShellToolEnvironment": "_defs:FunctionShellToolEnvironment",
+    "BetaFunctionShellToolEnvironmentParam": "_defs:FunctionShellToolEnvironmentParam",
+    "BetaFunctionShellToolParam": "_defs:FunctionShellToolParam", "BetaFunctionTool": "_defs:FunctionTool",
+    "BetaFunctionToolInputParam": "_defs:FunctionToolInputParam",
+    "BetaFunctionToolParam": "_defs:FunctionToolParam",
+    "BetaFunctionToolParamObject": "_defs:FunctionToolParamObject",
+    "BetaGrammarSyntax1": "_defs:GrammarSyntax1", "BetaHTTPError": "_defs:HTTPError",
+    "BetaHTTPErrorParam": "_defs:HTTPErrorParam", "BetaHybridSearchOptions": "_defs:HybridSearchOptions",
+    "BetaHybridSearchOptionsParam": "_defs:HybridSearchOptionsParam", "BetaImageDetail": "_defs:ImageDetail",
+    "BetaImageGenActionEnum": "_defs:ImageGenActionEnum", "BetaImageGenTool": "_defs:ImageGenTool",
+    "BetaImageGenToolInputImageMask": "_defs:ImageGenToolInputImageMask",
+    "BetaImageGenToolInputImageMaskParam": "_defs:ImageGenToolInputImageMaskParam",
+    "BetaImageGenToolParam": "_defs:ImageGenToolParam", "BetaIncludeEnum": "_defs:IncludeEnum",
+    "BetaInlineSkill": "_defs:InlineSkill", "BetaInlineSkillParam": "_defs:InlineSkillParam",
+    "BetaInlineSkillSource": "_defs:InlineSkillSource",
+    "BetaInlineSkillSourceParam": "_defs:InlineSkillSourceParam", "BetaInputContent": "_defs:InputContent",
+    "BetaInputContentParam": "_defs:InputContentParam", "BetaInputFidelity": "_defs:InputFidelity",
+    "BetaInputFileContent": "_defs:InputFileContent",
+    "BetaInputFileContentInputParam": "_defs:InputFileContentInputParam",
+    "BetaInputFileContentParam": "_defs:InputFileContentParam",
+    "BetaInputImageContent": "_defs:InputImageContent",
+    "BetaInputImageContentParam": "_defs:InputImageContentParam",
+    "BetaInputImageContentParamAutoParam": "_defs:InputImageContentParamAutoParam",
+    "BetaInputMessageContentList": "_defs:InputMessageContentList",
+    "BetaInputMessageContentListParam": "_defs:InputMessageContentListParam",
+    "BetaInputTextContent": "_defs:InputTextContent",
+    "BetaInputTextContentInputParam": "_defs:InputTextContentInputParam",
+    "BetaInputTextContentParam": "_defs:InputTextContentParam", "BetaKeyPressAction": "_defs:KeyPressAction",
+    "BetaKeyPressActionParam": "_defs:KeyPressActionParam", "BetaLocalEnvironment": "_defs:LocalEnvironment",
+    "BetaLocalEnvironmentParam": "_defs:LocalEnvironmentParam",
+    "BetaLocalEnvironmentResource": "_defs:LocalEnvironmentResource",
+    "BetaLocalShellExecAction": "_defs:LocalShellExecAction",
+    "BetaLocalShellExecActionParam": "_defs:LocalShellExecActionParam",
+    "BetaLocalShellTool": "_defs:LocalShellTool", "BetaLocalShellToolParam": "_defs:LocalShellToolParam",
+    "BetaLocalSkill": "_defs:LocalSkill", "BetaLocalSkillParam": "_defs:LocalSkillParam",
+    "BetaLogProb": "_defs:LogProb", "BetaLogProbParam": "_defs:LogProbParam",
+    "BetaMCPListToolsTool": "_defs:MCPListToolsTool",
+    "BetaMCPListToolsToolParam": "_defs:MCPListToolsToolParam",
+    "BetaMCPProtocolError": "_defs:MCPProtocolError",
+    "BetaMCPProtocolErrorParam": "_defs:MCPProtocolErrorParam", "BetaMCPTool": "_defs:MCPTool",
+    "BetaMCPToolCallError": "_defs:MCPToolCallError",
+    "BetaMCPToolCallErrorParam": "_defs:MCPToolCallErrorParam",
+    "BetaMCPToolCallStatus": "_defs:MCPToolCallStatus",
+    "BetaMCPToolExecutionError": "_defs:MCPToolExecutionError",
+    "BetaMCPToolExecutionErrorParam": "_defs:MCPToolExecutionErrorParam",
+    "BetaMCPToolFilter": "_defs:MCPToolFilter", "BetaMCPToolFilterParam": "_defs:MCPToolFilterParam",
+    "BetaMCPToolParam": "_defs:MCPToolParam", "BetaMCPToolRequireApproval": "_defs:MCPToolRequireApproval",
+    "BetaMCPToolRequireApprovalParam": "_defs:MCPToolRequireApprovalParam",
+    "BetaMessagePhase": "_defs:MessagePhase", "BetaMessagePhase_2": "_defs:MessagePhase_2",
+    "BetaMessageRole": "_defs:MessageRole", "BetaMessageStatus": "_defs:MessageStatus",
+    "BetaMetadata": "_defs:Metadata", "BetaMetadataParam": "_defs:MetadataParam",
+    "BetaModelIdsShared": "_defs:ModelIdsShared", "BetaModerationConfigParam": "_defs:ModerationConfigParam",
+    "BetaModerationInputType": "_defs:ModerationInputType", "BetaModerationMode": "_defs:ModerationMode",
+    "BetaModerationParam": "_defs:ModerationParam",
+    "BetaModerationPolicyParam": "_defs:ModerationPolicyParam",
+    "BetaModerationResultBody": "_defs:ModerationResultBody", "BetaMove": "_defs:Move",
+    "BetaMoveParam": "_defs:MoveParam", "BetaNamespaceTool": "_defs:NamespaceTool",
+    "BetaNamespaceToolParam": "_defs:NamespaceToolParam", "BetaNamespaceToolTool": "_defs:NamespaceToolTool",
+    "BetaNamespaceToolToolParam": "_defs:NamespaceToolToolParam",
+    "BetaProgramOutputItemStatus": "_defs:ProgramOutputItemStatus",
+    "BetaProgramOutputStatus": "_defs:ProgramOutputStatus",
+    "BetaProgramToolCallCaller": "_defs:ProgramToolCallCaller",
+    "BetaProgramToolCallCallerInputParam": "_defs:ProgramToolCallCallerInputParam",
+    "BetaProgramToolCallCallerParam": "_defs:ProgramToolCallCallerParam",
+    "BetaProgramToolCallCallerParamObject": "_defs:ProgramToolCallCallerParamObject",
+    "BetaProgrammaticToolCalling": "_defs:ProgrammaticToolCalling",
+    "BetaProgrammaticToolCallingParam": "_defs:ProgrammaticToolCallingParam", "BetaPrompt": "_defs:Prompt",
+    "BetaPromptCacheBreakpoint": "_defs:PromptCacheBreakpoint",
+    "BetaPromptCacheBreakpointConfig": "_defs:PromptCacheBreakpointConfig",
+    "BetaPromptCacheBreakpointConfigParam": "_defs:PromptCacheBreakpointConfigParam",
+    "BetaPromptCacheBreakpointParam": "_defs:PromptCacheBreakpointParam",
+    "BetaPromptCacheModeEnum": "_defs:PromptCacheModeEnum",
+    "BetaPromptCacheOptionsParam": "_defs:PromptCacheOptionsParam",
+    "BetaPromptCacheTTLEnum": "_defs:PromptCacheTTLEnum", "BetaPromptParam": "_defs:PromptParam",
+    "BetaPromptVariant0": "_defs:PromptVariant0", "BetaPromptVariant0Param": "_defs:PromptVariant0Param",
+    "BetaRankerVersionType": "_defs:RankerVersionType", "BetaRankingOptions": "_defs:RankingOptions",
+    "BetaRankingOptionsParam": "_defs:RankingOptionsParam", "BetaReasoningEffort": "_defs:ReasoningEffort",
+    "BetaReasoningParam": "responses:ReasoningParam",
+    "BetaReasoningTextContent": "_defs:ReasoningTextContent",
+    "BetaReasoningTextContentParam": "_defs:ReasoningTextContentParam",
+    "BetaRefusalContent": "_defs:RefusalContent", "BetaRefusalContentParam": "_defs:RefusalContentParam",
+    "BetaResponseError": "responses:ResponseError",
+    "BetaResponseFormatJsonObjectParam": "responses:ResponseFormatJsonObjectParam",
+    "BetaResponseFormatTextParam": "responses:ResponseFormatTextParam",
+    "BetaResponseStreamOptionsParam": "responses:ResponseStreamOptionsParam",
+    "BetaResponseStreamOptionsVariant0Param": "responses:ResponseStreamOptionsVariant0Param",
+    "BetaResponseTextParam": "responses:ResponseTextParam", "BetaScreenshot": "_defs:Screenshot",
+    "BetaScreenshotParam": "_defs:ScreenshotParam", "BetaScroll": "_defs:Scroll",
+    "BetaScrollParam": "_defs:ScrollParam", "BetaSearchContentType": "_defs:SearchContentType",
+    "BetaSearchContextSize": "_defs:SearchContextSize", "BetaSkillReference": "_defs:SkillReference",
+    "BetaSkillReferenceParam": "_defs:SkillReferenceParam",
+    "BetaSpecificApplyPatchParam": "responses:SpecificApplyPatchParam",
+    "BetaSpecificFunctionShellParam": "responses:SpecificFunctionShellParam",
+    "BetaSpecificProgrammaticToolCallingParam": "responses:SpecificProgrammaticToolCallingParam",
+    "BetaSummaryTextContent": "_defs:SummaryTextContent",
+    "BetaSummaryTextContentParam": "_defs:SummaryTextContentParam", "BetaTextContent": "_defs:TextContent",
+    "BetaTextResponseFormatConfiguration": "_defs:TextResponseFormatConfiguration",
+    "BetaTextResponseFormatConfigurationParam": "_defs:TextResponseFormatConfigurationParam",
+    "BetaTextResponseFormatJsonSchema": "_defs:TextResponseFormatJsonSchema",
+    "BetaTextResponseFormatJsonSchemaParam": "_defs:TextResponseFormatJsonSchemaParam",
+    "BetaTool": "_defs:Tool", "BetaToolCallCaller": "_defs:ToolCallCaller",
+    "BetaToolCallCallerInputParam": "_defs:ToolCallCallerInputParam",
+    "BetaToolCallCallerParam": "_defs:ToolCallCallerParam",
+    "BetaToolCallCallerParamObject": "_defs:ToolCallCallerParamObject",
+    "BetaToolChoiceAllowedParam": "responses:ToolChoiceAllowedParam",
+    "BetaToolChoiceCustomParam": "responses:ToolChoiceCustomParam",
+    "BetaToolChoiceFunction": "_defs:ToolChoiceFunction",
+    "BetaToolChoiceFunctionParam": "_defs:ToolChoiceFunctionParam",
+    "BetaToolChoiceMCP": "_defs:ToolChoiceMCP", "BetaToolChoiceMCPParam": "_defs:ToolChoiceMCPParam",
+    "BetaToolChoiceOptions": "_defs:ToolChoiceOptions", "BetaToolChoiceParam": "responses:ToolChoiceParam",
+    "BetaToolChoiceTypesParam": "responses:ToolChoiceTypesParam", "BetaToolParam": "_defs:ToolParam",
+    "BetaToolSearchExecutionType": "_defs:ToolSearchExecutionType",
+    "BetaToolSearchTool": "_defs:ToolSearchTool", "BetaToolSearchToolParam": "_defs:ToolSearchToolParam",
+    "BetaTopLogProb": "_defs:TopLogProb", "BetaTopLogProbParam": "_defs:TopLogProbParam",
+    "BetaTypeParam": "_defs:TypeParam", "BetaUrlCitationBody": "_defs:UrlCitationBody",
+    "BetaUrlCitationBodyParam": "_defs:UrlCitationBodyParam",
+    "BetaVectorStoreFileAttributes": "_defs:VectorStoreFileAttributes",
+    "BetaVectorStoreFileAttributesParam": "_defs:VectorStoreFileAttributesParam",
+    "BetaVerbosity": "_defs:Verbosity", "BetaWait": "_defs:Wait", "BetaWaitParam": "_defs:WaitParam",
+    "BetaWebSearchActionFind": "_defs:WebSearchActionFind",
+    "BetaWebSearchActionFindParam": "_defs:WebSearchActionFindParam",
+    "BetaWebSearchActionOpenPage": "_defs:WebSearchActionOpenPage",
+    "BetaWebSearchActionOpenPageParam": "_defs:WebSearchActionOpenPageParam",
+    "BetaWebSearchActionSearch": "_defs:WebSearchActionSearch",
+    "BetaWebSearchActionSearchParam": "_defs:WebSearchActionSearchParam",
+    "BetaWebSearchActionSearchSource": "_defs:WebSearchActionSearchSource",
+    "BetaWebSearchActionSearchSourceParam": "_defs:WebSearchActionSearchSourceParam",
+    "BetaWebSearchApproximateLocation": "_defs:WebSearchApproximateLocation",
+    "BetaWebSearchApproximateLocationParam": "_defs:WebSearchApproximateLocationParam",
+    "BetaWebSearchApproximateLocationWebSearchApproximateLocation": "_defs:WebSearchApproximateLocationWebSearchApproximateLocation",
+    "BetaWebSearchApproximateLocationWebSearchApproximateLocationParam": "_defs:WebSearchApproximateLocationWebSearchApproximateLocationParam",
+    "BetaWebSearchPreviewTool": "_defs:WebSearchPreviewTool",
+    "BetaWebSearchPreviewToolParam": "_defs:WebSearchPreviewToolParam",
+    "BetaWebSearchTool": "_defs:WebSearchTool", "BetaWebSearchToolFilter": "_defs:WebSearchToolFilter",
+    "BetaWebSearchToolFilterParam": "_defs:WebSearchToolFilterParam",
+    "BetaWebSearchToolParam": "_defs:WebSearchToolParam", "EasyInputMessage": "_defs:EasyInputMessage",
+    "EasyInputMessageParam": "_defs:EasyInputMessageParam", "FileSearchTool": "_defs:FileSearchTool",
+    "FileSearchToolParam": "_defs:FileSearchToolParam", "FunctionTool": "_defs:FunctionTool",
+    "ParsedResponse": "openai_lite.lib.structured:ParsedResponse",
+    "ParsedResponseFunctionToolCall": "openai_lite.lib.structured:ParsedResponseFunctionToolCall",
+    "ParsedResponseOutputMessage": "openai_lite.lib.structured:ParsedResponseOutputMessage",
+    "ParsedResponseOutputText": "openai_lite.lib.structured:ParsedResponseOutputText",
+    "ResponseFormatTextJSONSchemaConfigParam": "_defs:TextResponseFormatJsonSchemaParam",
+    "ResponseIncludable": "_defs:IncludeEnum", "ResponseInputImage": "_defs:InputImageContent",
+    "ResponseInputImageParam": "_defs:InputImageContentParam", "ResponseInputText": "_defs:InputTextContent",
+    "ResponseInputTextParam": "_defs:InputTextContentInputParam", "ResponseItem": "responses:ItemResource",
+    "ResponseTextConfigParam": "responses:ResponseTextParam", "Tool": "_defs:Tool",
+    "ToolChoiceFunctionParam": "_defs:ToolChoiceFunctionParam",
+    "ToolChoiceOptions": "_defs:ToolChoiceOptions", "ToolParam": "_defs:ToolParam",
+    "WebSearchTool": "_defs:WebSearchTool", "WebSearchToolParam": "_defs:WebSearchToolParam",
+}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("BetaAdditionalToolsItemParam", "BetaAgentMessageItemParam", "BetaAgentTagParam",
-                     "BetaApplyPatchToolCallItemParam", "BetaApplyPatchToolCallOutputItemParam",
-                     "BetaCodeInterpreterToolCallParam", "BetaCompactResponseMethodPublicBodyParam",
-                     "BetaCompactionSummaryItemParam", "BetaCompactionTriggerItemParam",
-                     "BetaComputerCallOutputItemParam", "BetaComputerToolCallParam",
-                     "BetaContainerFileCitationParam", "BetaCreateResponseParam",
-                     "BetaCustomToolCallOutputParam", "BetaCustomToolCallParam", "BetaEncryptedContentParam",
-                     "BetaFileCitationParam", "BetaFileSearchToolCallParam",
-                     "BetaFileSearchToolCallResultParam", "BetaFunctionCallOutputItemParam",
-                     "BetaFunctionShellCallItemParam", "BetaFunctionShellCallOutputItemParam",
-                     "BetaFunctionToolCallParam", "BetaImageGenToolCallParam", "BetaInputMessageParam",
-                     "BetaItemReferenceParam", "BetaLocalShellToolCallOutputParam",
-                     "BetaLocalShellToolCallParam", "BetaMCPApprovalRequestParam",
-                     "BetaMCPApprovalResponseParam", "BetaMCPListToolsParam", "BetaMCPToolCallParam",
-                     "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam",
-                     "BetaMultiAgentParam", "BetaOutputMessageParam", "BetaOutputTextContentInputParam",
-                     "BetaOutputTextContentParam", "BetaProgramItemParam", "BetaProgramOutputItemParam",
-                     "BetaReasoningItemParam", "BetaTokenCountsBodyParam", "BetaToolSearchCallItemParam",
-                     "BetaToolSearchOutputItemParam", "BetaUrlCitationParam", "BetaWebSearchToolCallParam",
-                     "Beta_AgentTagParam", "CompactResponseMethodPublicBodyParam", "ContextManagementParam",
-                     "ConversationParam_2Param", "CreateResponseParam", "ReasoningParam",
-                     "ResponseCodeInterpreterToolCallParam", "ResponseComputerToolCallParam",
-                     "ResponseFileSearchToolCallParam", "ResponseFileSearchToolCallResultParam",
-                     "ResponseFormatJsonObjectParam", "ResponseFormatTextParam",
-                     "ResponseFunctionToolCallParam", "ResponseFunctionWebSearchParam",
-                     "ResponseOutputMessageParam", "ResponseOutputTextParam", "ResponseReasoningItemParam",
-                     "ResponseStreamOptionsVariant0Param", "ResponseTextParam", "SpecificApplyPatchParam",
-                     "SpecificFunctionShellParam", "SpecificProgrammaticToolCallingParam",
-                     "TokenCountsBodyParam", "ToolChoiceAllowedParam", "ToolChoiceCustomParam",
-                     "ToolChoiceTypesParam"))
+_PARAMS = frozenset((
+    "BetaAdditionalToolsItemParam", "BetaAgentMessageItemParam", "BetaAgentTagParam",
+    "BetaApplyPatchToolCallItemParam", "BetaApplyPatchToolCallOutputItemParam",
+    "BetaCodeInterpreterToolCallParam", "BetaCompactResponseMethodPublicBodyParam",
+    "BetaCompactionSummaryItemParam", "BetaCompactionTriggerItemParam", "BetaComputerCallOutputItemParam",
+    "BetaComputerToolCallParam", "BetaContainerFileCitationParam", "BetaCreateResponseParam",
+    "BetaCustomToolCallOutputParam", "BetaCustomToolCallParam", "BetaEncryptedContentParam",
+    "BetaFileCitationParam", "BetaFileSearchToolCallParam", "BetaFileSearchToolCallResultParam",
+    "BetaFunctionCallOutputItemParam", "BetaFunctionShellCallItemParam",
+    "BetaFunctionShellCallOutputItemParam", "BetaFunctionToolCallParam", "BetaImageGenToolCallParam",
+    "BetaInputMessageParam", "BetaItemReferenceParam", "BetaLocalShellToolCallOutputParam",
+    "BetaLocalShellToolCallParam", "BetaMCPApprovalRequestParam", "BetaMCPApprovalResponseParam",
+    "BetaMCPListToolsParam", "BetaMCPToolCallParam", "BetaMultiAgentCallItemParam",
+    "BetaMultiAgentCallOutputItemParam", "BetaMultiAgentParam", "BetaOutputMessageParam",
+    "BetaOutputTextContentInputParam", "BetaOutputTextContentParam", "BetaProgramItemParam",
+    "BetaProgramOutputItemParam", "BetaReasoningItemParam", "BetaTokenCountsBodyParam",
+    "BetaToolSearchCallItemParam", "BetaToolSearchOutputItemParam", "BetaUrlCitationParam",
+    "BetaWebSearchToolCallParam", "Beta_AgentTagParam", "CompactResponseMethodPublicBodyParam",
+    "ContextManagementParam", "ConversationParam_2Param", "CreateResponseParam", "ReasoningParam",
+    "ResponseCodeInterpreterToolCallParam", "ResponseComputerToolCallParam",
+    "ResponseFileSearchToolCallParam", "ResponseFileSearchToolCallResultParam",
+    "ResponseFormatJsonObjectParam", "ResponseFormatTextParam", "ResponseFunctionToolCallParam",
+    "ResponseFunctionWebSearchParam", "ResponseOutputMessageParam", "ResponseOutputTextParam",
+    "ResponseReasoningItemParam", "ResponseStreamOptionsVariant0Param", "ResponseTextParam",
+    "SpecificApplyPatchParam", "SpecificFunctionShellParam", "SpecificProgrammaticToolCallingParam",
+    "TokenCountsBodyParam", "ToolChoiceAllowedParam", "ToolChoiceCustomParam", "ToolChoiceTypesParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

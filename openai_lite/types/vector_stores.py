@@ -32,10 +32,14 @@ class StaticChunkingStrategyResponse(BaseModel):
 
 class VectorStoreFile(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "usage_bytes", "created_at", "vector_store_id", "status",
-                              "last_error", "chunking_strategy", "attributes"))
-    _nested = {"last_error": "VectorStoreFileLastError",
-               "chunking_strategy": "VectorStoreFileChunkingStrategy", "attributes": dict}
+    _field_names = frozenset((
+        "id", "object", "usage_bytes", "created_at", "vector_store_id", "status", "last_error",
+        "chunking_strategy", "attributes",
+    ))
+    _nested = {
+        "last_error": "VectorStoreFileLastError", "chunking_strategy": "VectorStoreFileChunkingStrategy",
+        "attributes": dict,
+    }
 
 
 class VectorStoreFileBatch(BaseModel):
@@ -73,15 +77,19 @@ class VectorStoreFileLastError(BaseModel):
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "ChunkingStrategyRequestParam": (None, ("AutoChunkingStrategyRequestParam",
-                                            "StaticChunkingStrategyRequestParam")),
-    "VectorStoreFileChunkingStrategy": ("type", {"static": "StaticChunkingStrategyResponse",
-                                                 "other": "OtherChunkingStrategyResponse"}),
+    "ChunkingStrategyRequestParam": (None, (
+        "AutoChunkingStrategyRequestParam", "StaticChunkingStrategyRequestParam",
+    )),
+    "VectorStoreFileChunkingStrategy": ("type", {
+        "static": "StaticChunkingStrategyResponse", "other": "OtherChunkingStrategyResponse",
+    }),
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE: dict = {}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("CreateVectorStoreFileBatchRequestParam", "CreateVectorStoreFileRequestParam",
-                     "UpdateVectorStoreFileAttributesRequestParam"))
+_PARAMS = frozenset((
+    "CreateVectorStoreFileBatchRequestParam", "CreateVectorStoreFileRequestParam",
+    "UpdateVectorStoreFileAttributesRequestParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

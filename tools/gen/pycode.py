@@ -25,14 +25,6 @@ def py_docstring(text: str, indent: str) -> str:
     return indent + literal
 
 
-def wrap_call(head: str, items: List[str], tail: str, indent: str, width: int = 110) -> List[str]:
-    """``head(item, item, ...)tail`` on one line when it fits, else one item per line (as black does)."""
-    line = "%s%s%s%s" % (indent, head, ", ".join(items), tail)
-    if len(line) <= width:
-        return [line]
-    return ["%s%s" % (indent, head)] + ["%s    %s," % (indent, item) for item in items] + ["%s%s" % (indent, tail)]
-
-
 def py_tuple(items: List[str]) -> str:
     """A tuple literal of strings."""
     if not items:
@@ -66,3 +58,21 @@ def stub_doc(text: str, indent: str) -> str:
         text += " "
     text = re.sub(r"[ \t]+\n", "\n", text)
     return '%s"""%s"""\n' % (indent, text)
+
+
+def pack_hanging(head: str, items: List[str], tail: str, indent: str, width: int = 110) -> List[str]:
+    """``head(item, item, ...)tail`` on one line when it fits, else ``head`` alone, the items filled on lines
+    indented one step more, and ``tail`` on a line of its own (as black writes a long call)."""
+    line = "%s%s%s%s" % (indent, head, ", ".join(items), tail)
+    if len(line) <= width:
+        return [line]
+    inner = indent + "    "
+    lines = [indent + head.rstrip(), inner]
+    for item in items:
+        if len(lines[-1]) + len(item) + 1 > width and lines[-1] != inner:
+            lines[-1] = lines[-1].rstrip()
+            lines.append(inner)
+        lines[-1] += item + ", "
+    lines[-1] = lines[-1].rstrip()
+    lines.append(indent + tail.lstrip(","))
+    return lines

@@ -7,7 +7,7 @@ import os
 import re
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from .pycode import BANNER, pack_call, py_docstring, py_string, py_tuple, wrap_call
+from .pycode import BANNER, pack_call, pack_hanging, py_docstring, py_string, py_tuple
 from .naming import ACRONYMS, CLASS_NAMES
 from .spec import Operation
 
@@ -229,7 +229,7 @@ def render_method(op: Operation) -> List[str]:
     """A resource method: a real ``def`` with the operation's signature, its summary as docstring and one
     call into ``openai_lite._call.call`` (annotations and the full documentation: the ``.pyi`` stub)."""
     params = [p.replace("=_N", "=NOT_GIVEN") for p in signature_params(op)]
-    out = wrap_call("def %s(" % op.name, params, "):", "    ")
+    out = pack_hanging("def %s(" % op.name, params, "):", "    ")
     out.append(py_docstring(runtime_doc(op) + RUNTIME_DOC_SUFFIX, "        "))
     out += pack_call("return _call(", ["self", "locals()"] + call_arguments(op), ")", "        ")
     return out

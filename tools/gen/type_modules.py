@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Dict, List
 
-from .pycode import BANNER, pack_call, py_docstring, py_string, py_tuple
+from .pycode import BANNER, pack_hanging, py_docstring, py_string, py_tuple
 from .typegen import TYPE_EXTRAS, TypeDef, TypeGen, public_aliases
 
 
@@ -43,14 +43,14 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
         if td.kind == "model":
             lines = ["class %s(BaseModel):" % td.name, "    __slots__ = ()"]
             if td.fields:
-                lines += pack_call("_field_names = frozenset((", [py_string(f.name) for f in td.fields],
-                                   ",))" if len(td.fields) == 1 else "))", "    ")
+                lines += pack_hanging("_field_names = frozenset((", [py_string(f.name) for f in td.fields],
+                                      ",))" if len(td.fields) == 1 else "))", "    ")
             if td.name in union_members:  # a union picks among members by their required fields
                 lines.append("    _required = %s" % py_tuple([f.name for f in td.fields if f.required]))
             nested = [(f.name, f.rt) for f in td.fields if f.rt]
             if nested:
-                lines += pack_call("_nested = {", ["%s: %s" % (py_string(n), "dict" if rt == "~" else py_string(rt))
-                                                   for n, rt in nested], "}", "    ")
+                lines += pack_hanging("_nested = {", ["%s: %s" % (py_string(n), "dict" if rt == "~" else py_string(rt))
+                                                      for n, rt in nested], "}", "    ")
             body.append("\n".join(lines) + "\n")
         elif td.kind == "param":
             params.append(td.name)
@@ -61,11 +61,11 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
             if field:  # value -> member, in the members' order (the order of the typing.Union too)
                 order = {m: i for i, m in enumerate(td.members)}
                 pairs = sorted(by_value.items(), key=lambda kv: (order[kv[1]], kv[0]))
-                unions += pack_call("    %s: (%s, {" % (py_string(td.name), py_string(field)),
-                                    ["%s: %s" % (py_string(k), py_string(v)) for k, v in pairs], "}),", "")
+                unions += pack_hanging("%s: (%s, {" % (py_string(td.name), py_string(field)),
+                                       ["%s: %s" % (py_string(k), py_string(v)) for k, v in pairs], "}),", "    ")
             else:
-                unions += pack_call("    %s: (None, (" % py_string(td.name), [py_string(m) for m in td.members],
-                                    ",))," if len(td.members) == 1 else ")),", "")
+                unions += pack_hanging("%s: (None, (" % py_string(td.name), [py_string(m) for m in td.members],
+                                       ",))," if len(td.members) == 1 else ")),", "    ")
         else:  # "same": a beta twin, another name of its generally available type
             elsewhere[td.name] = td.ann
     for (name, where), target in sorted(public_aliases(gen).items()):
@@ -96,13 +96,13 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     out += "_UNIONS = {\n" + "\n".join(unions) + "\n}\n" if unions else "_UNIONS: dict = {}\n"
     out += "# Names of types defined in another module, public here too\n"
     if elsewhere:
-        out += "\n".join(pack_call("_ELSEWHERE = {", ["%s: %s" % (py_string(k), py_string(v))
+        out += "\n".join(pack_hanging("_ELSEWHERE = {", ["%s: %s" % (py_string(k), py_string(v))
                                                        for k, v in sorted(elsewhere.items())], "}", "")) + "\n"
     else:
         out += "_ELSEWHERE: dict = {}\n"
     out += ("# Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so\n"
             "# only the name matters), each built on first access\n")
-    out += "\n".join(pack_call("_PARAMS = frozenset((", [py_string(n) for n in params],
+    out += "\n".join(pack_hanging("_PARAMS = frozenset((", [py_string(n) for n in params],
                                 (",))" if len(params) == 1 else "))"), "")) + "\n"
     out += "__getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)\n"
     return out

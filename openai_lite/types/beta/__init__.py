@@ -14,11 +14,14 @@ class ActiveStatus(BaseModel):
 
 class Assistant(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "name", "description", "model", "instructions",
-                              "tools", "tool_resources", "metadata", "temperature", "top_p",
-                              "response_format"))
-    _nested = {"tools": "AssistantTool", "tool_resources": "AssistantToolResource", "metadata": dict,
-               "response_format": "AssistantsApiResponseFormatOption"}
+    _field_names = frozenset((
+        "id", "object", "created_at", "name", "description", "model", "instructions", "tools",
+        "tool_resources", "metadata", "temperature", "top_p", "response_format",
+    ))
+    _nested = {
+        "tools": "AssistantTool", "tool_resources": "AssistantToolResource", "metadata": dict,
+        "response_format": "AssistantsApiResponseFormatOption",
+    }
 
 
 class AssistantDeleted(BaseModel):
@@ -36,8 +39,10 @@ class AssistantMessageItem(BaseModel):
 class AssistantToolResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("code_interpreter", "file_search"))
-    _nested = {"code_interpreter": "AssistantToolResourceCodeInterpreter",
-               "file_search": "AssistantToolResourceFileSearch"}
+    _nested = {
+        "code_interpreter": "AssistantToolResourceCodeInterpreter",
+        "file_search": "AssistantToolResourceFileSearch",
+    }
 
 
 class AssistantToolResourceCodeInterpreter(BaseModel):
@@ -63,8 +68,10 @@ class ChatSessionAutomaticThreadTitling(BaseModel):
 class ChatSessionChatkitConfiguration(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("automatic_thread_titling", "file_upload", "history"))
-    _nested = {"automatic_thread_titling": "ChatSessionAutomaticThreadTitling",
-               "file_upload": "ChatSessionFileUpload", "history": "ChatSessionHistory"}
+    _nested = {
+        "automatic_thread_titling": "ChatSessionAutomaticThreadTitling",
+        "file_upload": "ChatSessionFileUpload", "history": "ChatSessionHistory",
+    }
 
 
 class ChatSessionFileUpload(BaseModel):
@@ -84,10 +91,14 @@ class ChatSessionRateLimits(BaseModel):
 
 class ChatSessionResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "expires_at", "client_secret", "workflow", "user",
-                              "rate_limits", "max_requests_per_1_minute", "status", "chatkit_configuration"))
-    _nested = {"workflow": "ChatkitWorkflow", "rate_limits": "ChatSessionRateLimits",
-               "chatkit_configuration": "ChatSessionChatkitConfiguration"}
+    _field_names = frozenset((
+        "id", "object", "expires_at", "client_secret", "workflow", "user", "rate_limits",
+        "max_requests_per_1_minute", "status", "chatkit_configuration",
+    ))
+    _nested = {
+        "workflow": "ChatkitWorkflow", "rate_limits": "ChatSessionRateLimits",
+        "chatkit_configuration": "ChatSessionChatkitConfiguration",
+    }
 
 
 class ChatkitWorkflow(BaseModel):
@@ -103,8 +114,9 @@ class ChatkitWorkflowTracing(BaseModel):
 
 class ClientToolCallItem(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "status", "call_id", "name",
-                              "arguments", "output"))
+    _field_names = frozenset((
+        "id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output",
+    ))
     _required = ("id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output")
 
 
@@ -266,28 +278,33 @@ class MessageStreamEventThreadMessageIncomplete(BaseModel):
 
 class RealtimeSessionCreateResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "expires_at", "include", "model", "output_modalities",
-                              "instructions", "audio", "tracing", "turn_detection", "tools", "tool_choice",
-                              "max_output_tokens"))
-    _nested = {"audio": "RealtimeSessionCreateResponseAudio",
-               "tracing": "RealtimeSessionCreateResponseTracing",
-               "turn_detection": "RealtimeSessionCreateResponseTurnDetection",
-               "tools": "RealtimeFunctionTool"}
+    _field_names = frozenset((
+        "id", "object", "expires_at", "include", "model", "output_modalities", "instructions", "audio",
+        "tracing", "turn_detection", "tools", "tool_choice", "max_output_tokens",
+    ))
+    _nested = {
+        "audio": "RealtimeSessionCreateResponseAudio", "tracing": "RealtimeSessionCreateResponseTracing",
+        "turn_detection": "RealtimeSessionCreateResponseTurnDetection", "tools": "RealtimeFunctionTool",
+    }
 
 
 class RealtimeSessionCreateResponseAudio(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("input", "output"))
-    _nested = {"input": "RealtimeSessionCreateResponseAudioInput",
-               "output": "RealtimeSessionCreateResponseAudioOutput"}
+    _nested = {
+        "input": "RealtimeSessionCreateResponseAudioInput",
+        "output": "RealtimeSessionCreateResponseAudioOutput",
+    }
 
 
 class RealtimeSessionCreateResponseAudioInput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "transcription", "noise_reduction", "turn_detection"))
-    _nested = {"format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
-               "noise_reduction": "RealtimeSessionCreateResponseAudioInputNoiseReduction",
-               "turn_detection": "RealtimeSessionCreateResponseAudioInputTurnDetection"}
+    _nested = {
+        "format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
+        "noise_reduction": "RealtimeSessionCreateResponseAudioInputNoiseReduction",
+        "turn_detection": "RealtimeSessionCreateResponseAudioInputTurnDetection",
+    }
 
 
 class RealtimeSessionCreateResponseAudioInputNoiseReduction(BaseModel):
@@ -319,11 +336,14 @@ class RealtimeSessionCreateResponseTurnDetection(BaseModel):
 
 class RealtimeTranscriptionSessionCreateResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("client_secret", "modalities", "input_audio_format",
-                              "input_audio_transcription", "turn_detection"))
-    _nested = {"client_secret": "RealtimeTranscriptionSessionCreateResponseClientSecret",
-               "input_audio_transcription": "AudioTranscriptionResponse",
-               "turn_detection": "RealtimeTranscriptionSessionCreateResponseTurnDetection"}
+    _field_names = frozenset((
+        "client_secret", "modalities", "input_audio_format", "input_audio_transcription", "turn_detection",
+    ))
+    _nested = {
+        "client_secret": "RealtimeTranscriptionSessionCreateResponseClientSecret",
+        "input_audio_transcription": "AudioTranscriptionResponse",
+        "turn_detection": "RealtimeTranscriptionSessionCreateResponseTurnDetection",
+    }
 
 
 class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
@@ -544,8 +564,9 @@ class TaskGroupTask(BaseModel):
 
 class TaskItem(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "task_type", "heading",
-                              "summary"))
+    _field_names = frozenset((
+        "id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary",
+    ))
     _required = ("id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary")
 
 
@@ -588,8 +609,10 @@ class ThreadStreamEventThreadCreated(BaseModel):
 class ThreadToolResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("code_interpreter", "file_search"))
-    _nested = {"code_interpreter": "ThreadToolResourceCodeInterpreter",
-               "file_search": "ThreadToolResourceFileSearch"}
+    _nested = {
+        "code_interpreter": "ThreadToolResourceCodeInterpreter",
+        "file_search": "ThreadToolResourceFileSearch",
+    }
 
 
 class ThreadToolResourceCodeInterpreter(BaseModel):
@@ -627,11 +650,14 @@ class UserMessageInputText(BaseModel):
 
 class UserMessageItem(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "content", "attachments",
-                              "inference_options"))
+    _field_names = frozenset((
+        "id", "object", "created_at", "thread_id", "type", "content", "attachments", "inference_options",
+    ))
     _required = ("id", "object", "created_at", "thread_id", "type", "content", "attachments", "inference_options")
-    _nested = {"content": "UserMessageItemContent", "attachments": "Attachment",
-               "inference_options": "InferenceOptions"}
+    _nested = {
+        "content": "UserMessageItemContent", "attachments": "Attachment",
+        "inference_options": "InferenceOptions",
+    }
 
 
 class UserMessageQuotedText(BaseModel):
@@ -655,83 +681,102 @@ TaskType = Any
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "AssistantStreamEvent": (None, ("ThreadStreamEvent", "RunStreamEvent", "RunStepStreamEvent",
-                                    "MessageStreamEvent", "ErrorEvent", "DoneEvent")),
-    "AssistantTool": ("type", {"code_interpreter": "AssistantToolsCode",
-                               "file_search": "AssistantToolsFileSearch",
-                               "function": "AssistantToolsFunction"}),
-    "AssistantsCreateToolParam": (None, ("AssistantToolsCodeParam", "AssistantToolsFileSearchParam",
-                                         "AssistantToolsFunctionParam")),
-    "AssistantsUpdateToolParam": (None, ("AssistantToolsCodeParam", "AssistantToolsFileSearchParam",
-                                         "AssistantToolsFunctionParam")),
-    "MessageDeltaContentTextObjectTextAnnotation": ("type", {"file_citation": "MessageDeltaContentTextAnnotationsFileCitationObject",
-                                                             "file_path": "MessageDeltaContentTextAnnotationsFilePathObject"}),
-    "MessageStreamEvent": ("event", {"thread.message.created": "MessageStreamEventThreadMessageCreated",
-                                     "thread.message.in_progress": "MessageStreamEventThreadMessageInProgress",
-                                     "thread.message.delta": "MessageStreamEventThreadMessageDelta",
-                                     "thread.message.completed": "MessageStreamEventThreadMessageCompleted",
-                                     "thread.message.incomplete": "MessageStreamEventThreadMessageIncomplete"}),
+    "AssistantStreamEvent": (None, (
+        "ThreadStreamEvent", "RunStreamEvent", "RunStepStreamEvent", "MessageStreamEvent", "ErrorEvent",
+        "DoneEvent",
+    )),
+    "AssistantTool": ("type", {
+        "code_interpreter": "AssistantToolsCode", "file_search": "AssistantToolsFileSearch",
+        "function": "AssistantToolsFunction",
+    }),
+    "AssistantsCreateToolParam": (None, (
+        "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
+    )),
+    "AssistantsUpdateToolParam": (None, (
+        "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
+    )),
+    "MessageDeltaContentTextObjectTextAnnotation": ("type", {
+        "file_citation": "MessageDeltaContentTextAnnotationsFileCitationObject",
+        "file_path": "MessageDeltaContentTextAnnotationsFilePathObject",
+    }),
+    "MessageStreamEvent": ("event", {
+        "thread.message.created": "MessageStreamEventThreadMessageCreated",
+        "thread.message.in_progress": "MessageStreamEventThreadMessageInProgress",
+        "thread.message.delta": "MessageStreamEventThreadMessageDelta",
+        "thread.message.completed": "MessageStreamEventThreadMessageCompleted",
+        "thread.message.incomplete": "MessageStreamEventThreadMessageIncomplete",
+    }),
     "ResponseOutputTextPartAnnotation": ("type", {"file": "FileAnnotation", "url": "UrlAnnotation"}),
-    "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {"logs": "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject",
-                                                                                 "image": "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject"}),
-    "RunStepDeltaStepDetailsToolCallsObjectToolCall": ("type", {"code_interpreter": "RunStepDeltaStepDetailsToolCallsCodeObject",
-                                                                "file_search": "RunStepDeltaStepDetailsToolCallsFileSearchObject",
-                                                                "function": "RunStepDeltaStepDetailsToolCallsFunctionObject"}),
-    "RunStepStreamEvent": ("event", {"thread.run.step.created": "RunStepStreamEventThreadRunStepCreated",
-                                     "thread.run.step.in_progress": "RunStepStreamEventThreadRunStepInProgress",
-                                     "thread.run.step.delta": "RunStepStreamEventThreadRunStepDelta",
-                                     "thread.run.step.completed": "RunStepStreamEventThreadRunStepCompleted",
-                                     "thread.run.step.failed": "RunStepStreamEventThreadRunStepFailed",
-                                     "thread.run.step.cancelled": "RunStepStreamEventThreadRunStepCancelled",
-                                     "thread.run.step.expired": "RunStepStreamEventThreadRunStepExpired"}),
-    "RunStreamEvent": ("event", {"thread.run.created": "RunStreamEventThreadRunCreated",
-                                 "thread.run.queued": "RunStreamEventThreadRunQueued",
-                                 "thread.run.in_progress": "RunStreamEventThreadRunInProgress",
-                                 "thread.run.requires_action": "RunStreamEventThreadRunRequiresAction",
-                                 "thread.run.completed": "RunStreamEventThreadRunCompleted",
-                                 "thread.run.incomplete": "RunStreamEventThreadRunIncomplete",
-                                 "thread.run.failed": "RunStreamEventThreadRunFailed",
-                                 "thread.run.cancelling": "RunStreamEventThreadRunCancelling",
-                                 "thread.run.cancelled": "RunStreamEventThreadRunCancelled",
-                                 "thread.run.expired": "RunStreamEventThreadRunExpired"}),
-    "ThreadItem": ("type", {"chatkit.user_message": "UserMessageItem",
-                            "chatkit.assistant_message": "AssistantMessageItem",
-                            "chatkit.widget": "WidgetMessageItem",
-                            "chatkit.client_tool_call": "ClientToolCallItem", "chatkit.task": "TaskItem",
-                            "chatkit.task_group": "TaskGroupItem"}),
-    "ThreadResourceStatu": ("type", {"active": "ActiveStatus", "locked": "LockedStatus",
-                                     "closed": "ClosedStatus"}),
+    "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {
+        "logs": "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject",
+        "image": "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
+    }),
+    "RunStepDeltaStepDetailsToolCallsObjectToolCall": ("type", {
+        "code_interpreter": "RunStepDeltaStepDetailsToolCallsCodeObject",
+        "file_search": "RunStepDeltaStepDetailsToolCallsFileSearchObject",
+        "function": "RunStepDeltaStepDetailsToolCallsFunctionObject",
+    }),
+    "RunStepStreamEvent": ("event", {
+        "thread.run.step.created": "RunStepStreamEventThreadRunStepCreated",
+        "thread.run.step.in_progress": "RunStepStreamEventThreadRunStepInProgress",
+        "thread.run.step.delta": "RunStepStreamEventThreadRunStepDelta",
+        "thread.run.step.completed": "RunStepStreamEventThreadRunStepCompleted",
+        "thread.run.step.failed": "RunStepStreamEventThreadRunStepFailed",
+        "thread.run.step.cancelled": "RunStepStreamEventThreadRunStepCancelled",
+        "thread.run.step.expired": "RunStepStreamEventThreadRunStepExpired",
+    }),
+    "RunStreamEvent": ("event", {
+        "thread.run.created": "RunStreamEventThreadRunCreated",
+        "thread.run.queued": "RunStreamEventThreadRunQueued",
+        "thread.run.in_progress": "RunStreamEventThreadRunInProgress",
+        "thread.run.requires_action": "RunStreamEventThreadRunRequiresAction",
+        "thread.run.completed": "RunStreamEventThreadRunCompleted",
+        "thread.run.incomplete": "RunStreamEventThreadRunIncomplete",
+        "thread.run.failed": "RunStreamEventThreadRunFailed",
+        "thread.run.cancelling": "RunStreamEventThreadRunCancelling",
+        "thread.run.cancelled": "RunStreamEventThreadRunCancelled",
+        "thread.run.expired": "RunStreamEventThreadRunExpired",
+    }),
+    "ThreadItem": ("type", {
+        "chatkit.user_message": "UserMessageItem", "chatkit.assistant_message": "AssistantMessageItem",
+        "chatkit.widget": "WidgetMessageItem", "chatkit.client_tool_call": "ClientToolCallItem",
+        "chatkit.task": "TaskItem", "chatkit.task_group": "TaskGroupItem",
+    }),
+    "ThreadResourceStatu": ("type", {
+        "active": "ActiveStatus", "locked": "LockedStatus", "closed": "ClosedStatus",
+    }),
     "ThreadStreamEvent": ("event", {"thread.created": "ThreadStreamEventThreadCreated"}),
-    "ThreadsCreateAndRunToolParam": (None, ("AssistantToolsCodeParam", "AssistantToolsFileSearchParam",
-                                            "AssistantToolsFunctionParam")),
-    "UserMessageItemContent": ("type", {"input_text": "UserMessageInputText",
-                                        "quoted_text": "UserMessageQuotedText"}),
+    "ThreadsCreateAndRunToolParam": (None, (
+        "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
+    )),
+    "UserMessageItemContent": ("type", {
+        "input_text": "UserMessageInputText", "quoted_text": "UserMessageQuotedText",
+    }),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"AssistantToolChoice": "_defs:AssistantsNamedToolChoice",
-              "AssistantToolChoiceParam": "_defs:AssistantsNamedToolChoiceParam",
-              "CodeInterpreterTool": "_defs:AssistantToolsCode",
-              "FileSearchTool": "_defs:AssistantToolsFileSearch",
-              "FunctionTool": "_defs:AssistantToolsFunction"}
+_ELSEWHERE = {
+    "AssistantToolChoice": "_defs:AssistantsNamedToolChoice",
+    "AssistantToolChoiceParam": "_defs:AssistantsNamedToolChoiceParam",
+    "CodeInterpreterTool": "_defs:AssistantToolsCode", "FileSearchTool": "_defs:AssistantToolsFileSearch",
+    "FunctionTool": "_defs:AssistantToolsFunction",
+}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("AssistantsCreateToolResourceCodeInterpreterParam", "AssistantsCreateToolResourceParam",
-                     "AssistantsUpdateToolResourceCodeInterpreterParam",
-                     "AssistantsUpdateToolResourceFileSearchParam", "AssistantsUpdateToolResourceParam",
-                     "AutomaticThreadTitlingParam", "ChatkitConfigurationParam",
-                     "CreateAssistantRequestParam", "CreateChatSessionBodyParam",
-                     "CreateThreadAndRunRequestParam", "CreateThreadRequestParam", "ExpiresAfterParam",
-                     "FileUploadParam", "HistoryParam", "ModifyAssistantRequestParam",
-                     "ModifyThreadRequestParam", "RateLimitsParam", "RealtimeSessionCreateRequestParam",
-                     "RealtimeTranscriptionSessionCreateRequestParam", "SessionsCreateClientSecretParam",
-                     "SessionsCreateInputAudioTranscriptionParam", "SessionsCreateToolParam",
-                     "SessionsCreateTracingParam", "SessionsCreateTurnDetectionParam",
-                     "ThreadsCreateAndRunToolResourceCodeInterpreterParam",
-                     "ThreadsCreateAndRunToolResourceFileSearchParam", "ThreadsCreateAndRunToolResourceParam",
-                     "ThreadsCreateToolResourceCodeInterpreterParam", "ThreadsCreateToolResourceParam",
-                     "ThreadsUpdateToolResourceCodeInterpreterParam",
-                     "ThreadsUpdateToolResourceFileSearchParam", "ThreadsUpdateToolResourceParam",
-                     "TranscriptionSessionsCreateInputAudioNoiseReductionParam",
-                     "TranscriptionSessionsCreateTurnDetectionParam", "WorkflowParam",
-                     "WorkflowTracingParam"))
+_PARAMS = frozenset((
+    "AssistantsCreateToolResourceCodeInterpreterParam", "AssistantsCreateToolResourceParam",
+    "AssistantsUpdateToolResourceCodeInterpreterParam", "AssistantsUpdateToolResourceFileSearchParam",
+    "AssistantsUpdateToolResourceParam", "AutomaticThreadTitlingParam", "ChatkitConfigurationParam",
+    "CreateAssistantRequestParam", "CreateChatSessionBodyParam", "CreateThreadAndRunRequestParam",
+    "CreateThreadRequestParam", "ExpiresAfterParam", "FileUploadParam", "HistoryParam",
+    "ModifyAssistantRequestParam", "ModifyThreadRequestParam", "RateLimitsParam",
+    "RealtimeSessionCreateRequestParam", "RealtimeTranscriptionSessionCreateRequestParam",
+    "SessionsCreateClientSecretParam", "SessionsCreateInputAudioTranscriptionParam",
+    "SessionsCreateToolParam", "SessionsCreateTracingParam", "SessionsCreateTurnDetectionParam",
+    "ThreadsCreateAndRunToolResourceCodeInterpreterParam", "ThreadsCreateAndRunToolResourceFileSearchParam",
+    "ThreadsCreateAndRunToolResourceParam", "ThreadsCreateToolResourceCodeInterpreterParam",
+    "ThreadsCreateToolResourceParam", "ThreadsUpdateToolResourceCodeInterpreterParam",
+    "ThreadsUpdateToolResourceFileSearchParam", "ThreadsUpdateToolResourceParam",
+    "TranscriptionSessionsCreateInputAudioNoiseReductionParam",
+    "TranscriptionSessionsCreateTurnDetectionParam", "WorkflowParam", "WorkflowTracingParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

@@ -20,11 +20,14 @@ class ListRunsResponse(BaseModel):
 
 class Message(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "thread_id", "status", "incomplete_details",
-                              "completed_at", "incomplete_at", "role", "content", "assistant_id", "run_id",
-                              "attachments", "metadata"))
-    _nested = {"incomplete_details": "MessageIncompleteDetail", "content": "MessageContent",
-               "attachments": "MessageAttachment", "metadata": dict}
+    _field_names = frozenset((
+        "id", "object", "created_at", "thread_id", "status", "incomplete_details", "completed_at",
+        "incomplete_at", "role", "content", "assistant_id", "run_id", "attachments", "metadata",
+    ))
+    _nested = {
+        "incomplete_details": "MessageIncompleteDetail", "content": "MessageContent",
+        "attachments": "MessageAttachment", "metadata": dict,
+    }
 
 
 class MessageAttachment(BaseModel):
@@ -57,17 +60,19 @@ class MessageIncompleteDetail(BaseModel):
 
 class Run(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "thread_id", "assistant_id", "status",
-                              "required_action", "last_error", "expires_at", "started_at", "cancelled_at",
-                              "failed_at", "completed_at", "incomplete_details", "model", "instructions",
-                              "tools", "metadata", "usage", "temperature", "top_p", "max_prompt_tokens",
-                              "max_completion_tokens", "truncation_strategy", "tool_choice",
-                              "parallel_tool_calls", "response_format"))
-    _nested = {"required_action": "RunRequiredAction", "last_error": "RunLastError",
-               "incomplete_details": "RunIncompleteDetail", "tools": "RunTool", "metadata": dict,
-               "usage": "RunCompletionUsageVariant0", "truncation_strategy": "TruncationObject",
-               "tool_choice": "AssistantsNamedToolChoice",
-               "response_format": "AssistantsApiResponseFormatOption"}
+    _field_names = frozenset((
+        "id", "object", "created_at", "thread_id", "assistant_id", "status", "required_action", "last_error",
+        "expires_at", "started_at", "cancelled_at", "failed_at", "completed_at", "incomplete_details",
+        "model", "instructions", "tools", "metadata", "usage", "temperature", "top_p", "max_prompt_tokens",
+        "max_completion_tokens", "truncation_strategy", "tool_choice", "parallel_tool_calls",
+        "response_format",
+    ))
+    _nested = {
+        "required_action": "RunRequiredAction", "last_error": "RunLastError",
+        "incomplete_details": "RunIncompleteDetail", "tools": "RunTool", "metadata": dict,
+        "usage": "RunCompletionUsageVariant0", "truncation_strategy": "TruncationObject",
+        "tool_choice": "AssistantsNamedToolChoice", "response_format": "AssistantsApiResponseFormatOption",
+    }
 
 
 class RunIncompleteDetail(BaseModel):
@@ -98,36 +103,43 @@ MessageDelta = MessageDeltaEventDelta
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "MessageAttachmentTool": ("type", {"code_interpreter": "AssistantToolsCode",
-                                       "file_search": "AssistantToolsFileSearchTypeOnly"}),
-    "MessageContent": ("type", {"image_file": "MessageContentImageFileObject",
-                                "image_url": "MessageContentImageUrlObject",
-                                "text": "MessageContentTextObject",
-                                "refusal": "MessageContentRefusalObject"}),
-    "MessageDeltaEventDeltaContent": ("type", {"image_file": "MessageDeltaContentImageFileObject",
-                                               "text": "MessageDeltaContentTextObject",
-                                               "refusal": "MessageDeltaContentRefusalObject",
-                                               "image_url": "MessageDeltaContentImageUrlObject"}),
-    "RunTool": ("type", {"code_interpreter": "AssistantToolsCode", "file_search": "AssistantToolsFileSearch",
-                         "function": "AssistantToolsFunction"}),
-    "RunsCreateToolParam": (None, ("AssistantToolsCodeParam", "AssistantToolsFileSearchParam",
-                                   "AssistantToolsFunctionParam")),
+    "MessageAttachmentTool": ("type", {
+        "code_interpreter": "AssistantToolsCode", "file_search": "AssistantToolsFileSearchTypeOnly",
+    }),
+    "MessageContent": ("type", {
+        "image_file": "MessageContentImageFileObject", "image_url": "MessageContentImageUrlObject",
+        "text": "MessageContentTextObject", "refusal": "MessageContentRefusalObject",
+    }),
+    "MessageDeltaEventDeltaContent": ("type", {
+        "image_file": "MessageDeltaContentImageFileObject", "text": "MessageDeltaContentTextObject",
+        "refusal": "MessageDeltaContentRefusalObject", "image_url": "MessageDeltaContentImageUrlObject",
+    }),
+    "RunTool": ("type", {
+        "code_interpreter": "AssistantToolsCode", "file_search": "AssistantToolsFileSearch",
+        "function": "AssistantToolsFunction",
+    }),
+    "RunsCreateToolParam": (None, (
+        "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
+    )),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"Annotation": "_defs:MessageContentTextObjectTextAnnotation",
-              "FileCitationAnnotation": "_defs:MessageContentTextAnnotationsFileCitationObject",
-              "FilePathAnnotation": "_defs:MessageContentTextAnnotationsFilePathObject",
-              "ImageFile": "_defs:MessageContentImageFileObjectImageFile",
-              "ImageFileContentBlock": "_defs:MessageContentImageFileObject",
-              "ImageURLContentBlock": "_defs:MessageContentImageUrlObject",
-              "RefusalContentBlock": "_defs:MessageContentRefusalObject",
-              "RequiredActionFunctionToolCall": "_defs:RunToolCallObject",
-              "Text": "_defs:MessageContentTextObjectText",
-              "TextContentBlock": "_defs:MessageContentTextObject",
-              "TextDelta": "beta:MessageDeltaContentTextObjectText",
-              "TextDeltaBlock": "beta:MessageDeltaContentTextObject"}
+_ELSEWHERE = {
+    "Annotation": "_defs:MessageContentTextObjectTextAnnotation",
+    "FileCitationAnnotation": "_defs:MessageContentTextAnnotationsFileCitationObject",
+    "FilePathAnnotation": "_defs:MessageContentTextAnnotationsFilePathObject",
+    "ImageFile": "_defs:MessageContentImageFileObjectImageFile",
+    "ImageFileContentBlock": "_defs:MessageContentImageFileObject",
+    "ImageURLContentBlock": "_defs:MessageContentImageUrlObject",
+    "RefusalContentBlock": "_defs:MessageContentRefusalObject",
+    "RequiredActionFunctionToolCall": "_defs:RunToolCallObject", "Text": "_defs:MessageContentTextObjectText",
+    "TextContentBlock": "_defs:MessageContentTextObject",
+    "TextDelta": "beta:MessageDeltaContentTextObjectText",
+    "TextDeltaBlock": "beta:MessageDeltaContentTextObject",
+}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
-_PARAMS = frozenset(("CreateRunRequestParam", "ModifyMessageRequestParam", "ModifyRunRequestParam",
-                     "RunsSubmitToolOutputsToolOutputParam", "SubmitToolOutputsRunRequestParam"))
+_PARAMS = frozenset((
+    "CreateRunRequestParam", "ModifyMessageRequestParam", "ModifyRunRequestParam",
+    "RunsSubmitToolOutputsToolOutputParam", "SubmitToolOutputsRunRequestParam",
+))
 __getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)

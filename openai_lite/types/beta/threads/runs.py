@@ -14,11 +14,14 @@ class ListRunStepsResponse(BaseModel):
 
 class RunStep(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "assistant_id", "thread_id", "run_id", "type",
-                              "status", "step_details", "last_error", "expired_at", "cancelled_at",
-                              "failed_at", "completed_at", "metadata", "usage"))
-    _nested = {"step_details": "RunStepStepDetail", "last_error": "RunStepLastError", "metadata": dict,
-               "usage": "RunStepCompletionUsageVariant0"}
+    _field_names = frozenset((
+        "id", "object", "created_at", "assistant_id", "thread_id", "run_id", "type", "status", "step_details",
+        "last_error", "expired_at", "cancelled_at", "failed_at", "completed_at", "metadata", "usage",
+    ))
+    _nested = {
+        "step_details": "RunStepStepDetail", "last_error": "RunStepLastError", "metadata": dict,
+        "usage": "RunStepCompletionUsageVariant0",
+    }
 
 
 class RunStepDeltaEvent(BaseModel):
@@ -44,21 +47,27 @@ RunStepDelta = RunStepDeltaEventDelta
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
-    "RunStepDeltaEventDeltaStepDetail": ("type", {"message_creation": "RunStepDeltaStepDetailsMessageCreationObject",
-                                                  "tool_calls": "RunStepDeltaStepDetailsToolCallsObject"}),
-    "RunStepStepDetail": ("type", {"message_creation": "RunStepDetailsMessageCreationObject",
-                                   "tool_calls": "RunStepDetailsToolCallsObject"}),
+    "RunStepDeltaEventDeltaStepDetail": ("type", {
+        "message_creation": "RunStepDeltaStepDetailsMessageCreationObject",
+        "tool_calls": "RunStepDeltaStepDetailsToolCallsObject",
+    }),
+    "RunStepStepDetail": ("type", {
+        "message_creation": "RunStepDetailsMessageCreationObject",
+        "tool_calls": "RunStepDetailsToolCallsObject",
+    }),
 }
 # Names of types defined in another module, public here too
-_ELSEWHERE = {"CodeInterpreterToolCall": "_defs:RunStepDetailsToolCallsCodeObject",
-              "CodeInterpreterToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsCodeObject",
-              "FileSearchToolCall": "_defs:RunStepDetailsToolCallsFileSearchObject",
-              "FileSearchToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFileSearchObject",
-              "FunctionToolCall": "_defs:RunStepDetailsToolCallsFunctionObject",
-              "FunctionToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFunctionObject",
-              "ToolCall": "_defs:RunStepDetailsToolCallsObjectToolCall",
-              "ToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsObjectToolCall",
-              "ToolCallsStepDetails": "_defs:RunStepDetailsToolCallsObject"}
+_ELSEWHERE = {
+    "CodeInterpreterToolCall": "_defs:RunStepDetailsToolCallsCodeObject",
+    "CodeInterpreterToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsCodeObject",
+    "FileSearchToolCall": "_defs:RunStepDetailsToolCallsFileSearchObject",
+    "FileSearchToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFileSearchObject",
+    "FunctionToolCall": "_defs:RunStepDetailsToolCallsFunctionObject",
+    "FunctionToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFunctionObject",
+    "ToolCall": "_defs:RunStepDetailsToolCallsObjectToolCall",
+    "ToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsObjectToolCall",
+    "ToolCallsStepDetails": "_defs:RunStepDetailsToolCallsObject",
+}
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access
 _PARAMS = frozenset(())
