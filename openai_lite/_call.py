@@ -28,6 +28,7 @@ from ._types import NOT_GIVEN
 __all__ = ["call"]
 
 _EXTRAS = frozenset(("self", "extra_headers", "extra_query", "extra_body", "timeout"))
+_NO_RENAMES: Mapping[str, str] = {}
 _placeholders: Dict[str, Tuple[str, ...]] = {}  # path template -> the names in its braces
 
 
@@ -63,32 +64,37 @@ def call(
     admin: bool = False,
 ) -> Any:
     """Send one API operation: ``args`` (a generated method's ``locals()``) placed as its keywords say."""
-    wire = wire or {}
+    wire = wire or _NO_RENAMES
     kwargs: Dict[str, Any] = {}
-    taken = set(query)
-    taken.update(headers)
+    not_body = _EXTRAS  # the parameters that do not go in the body
     placeholders = _path_names(path)
+    if placeholders or query or headers:
+        not_body = set(_EXTRAS)
+        not_body.update(query)
+        not_body.update(headers)
     if placeholders:
         python_names = {w: p for p, w in wire.items()}
         path_params = {}
         for name in placeholders:
             python_name = python_names.get(name, name)
             path_params[name] = args[python_name]
-            taken.add(python_name)
+            not_body.add(python_name)  # type: ignore[attr-defined]
         kwargs["path_params"] = path_params
     if query:
         kwargs["query"] = {wire.get(name, name): args[name] for name in query}
-    header_values = dict(fixed_headers or {})
-    for name in headers:
-        value = args[name]
-        if name in list_headers:
-            value = ",".join(value) if value else NOT_GIVEN
-        header_values[wire.get(name, name)] = value
-    if header_values:
+    if headers or fixed_headers:
+        header_values = dict(fixed_headers or {})
+        for name in headers:
+            value = args[name]
+            if name in list_headers:
+                value = ",".join(value) if value else NOT_GIVEN
+            header_values[wire.get(name, name)] = value
         kwargs["headers"] = header_values
     if body is not None:
-        fields = {wire.get(name, name): value for name, value in args.items()
-                  if name not in taken and name not in _EXTRAS}
+        if wire:
+            fields = {wire.get(name, name): value for name, value in args.items() if name not in not_body}
+        else:
+            fields = {name: value for name, value in args.items() if name not in not_body}
         if body == "multipart":
             kwargs["body"], kwargs["files"] = split_multipart(fields, files, json_ok=json_ok, json_fields=json_fields)
         else:
