@@ -41,6 +41,10 @@ def _path_names(path: str) -> Tuple[str, ...]:
     return found
 
 
+def _without_brackets(name: str) -> str:
+    return name[:-2] if name.endswith("[]") else name
+
+
 def call(
     resource: Any,
     args: Mapping[str, Any],
@@ -80,8 +84,8 @@ def call(
             path_params[name] = args[python_name]
             not_body.add(python_name)  # type: ignore[attr-defined]
         kwargs["path_params"] = path_params
-    if query:
-        kwargs["query"] = {wire.get(name, name): args[name] for name in query}
+    if query:  # a list goes as ``a[]=...`` (the encoder adds the brackets the spec's name carries)
+        kwargs["query"] = {_without_brackets(wire.get(name, name)): args[name] for name in query}
     if headers or fixed_headers:
         header_values = dict(fixed_headers or {})
         for name in headers:

@@ -109,6 +109,7 @@ class AuditLogs(SyncAPIResource):
         """List user actions and configuration changes within this organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/audit_logs",
                      query=("effective_at", "project_ids", "event_types", "actor_ids", "actor_emails", "resource_ids", "tenant_only", "limit", "after", "before"),
+                     wire={"project_ids": "project_ids[]", "event_types": "event_types[]", "actor_ids": "actor_ids[]", "actor_emails": "actor_emails[]", "resource_ids": "resource_ids[]"},
                      cast_to="AuditLog", page="SyncCursorPage", admin=True)
 
 

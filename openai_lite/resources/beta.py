@@ -418,8 +418,8 @@ class Runs(RunsStreamMixin, RunsPollingMixin, SyncAPIResource):
     ):
         """Create a run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/threads/{thread_id}/runs", body="json", query=("include",),
-                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="Run", streams=True,
-                     stream_cast_to="AssistantStreamEvent")
+                     wire={"include": "include[]"}, fixed_headers={"OpenAI-Beta": "assistants=v2"},
+                     cast_to="Run", streams=True, stream_cast_to="AssistantStreamEvent")
 
     def list(
         self, thread_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN,
@@ -464,7 +464,7 @@ class Steps(SyncAPIResource):
     ):
         """Returns a list of run steps belonging to a run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/threads/{thread_id}/runs/{run_id}/steps",
-                     query=("limit", "order", "after", "before", "include"),
+                     query=("limit", "order", "after", "before", "include"), wire={"include": "include[]"},
                      fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="RunStep", page="SyncCursorPage")
 
     def retrieve(
@@ -473,4 +473,5 @@ class Steps(SyncAPIResource):
     ):
         """Retrieves a run step. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/threads/{thread_id}/runs/{run_id}/steps/{step_id}",
-                     query=("include",), fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="RunStep")
+                     query=("include",), wire={"include": "include[]"},
+                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="RunStep")

@@ -196,9 +196,8 @@ def call_arguments(op: Operation) -> List[str]:
         out.append("json_ok=True")
     wire = {}
     for p in op.params:
-        sent_as = p.wire[:-2] if p.where == "query" and p.wire.endswith("[]") else p.wire  # lists go as ``a[]``
-        if sent_as != p.name:
-            wire[p.name] = sent_as
+        if p.wire != p.name:  # a query name ending in [] is the spec's: _call sends the list as ``a[]`` itself
+            wire[p.name] = p.wire
     if wire:
         out.append("wire={%s}" % ", ".join("%s: %s" % (py_string(k), py_string(v)) for k, v in wire.items()))
     if op.headers:
