@@ -34,6 +34,9 @@ class RawServer:
                 conn, _ = self._listener.accept()
             except OSError:
                 return
+            if self._stop.is_set():
+                conn.close()
+                return
             self._conns.append(conn)
             threading.Thread(target=self._one, args=(conn,), daemon=True).start()
 
@@ -73,7 +76,15 @@ class RawServer:
 
     def close(self) -> None:
         self._stop.set()
+        # close() alone does not wake a thread blocked in accept(): the socket would stay listening,
+        # take one more connection after the test and answer it (keep-alive) for whichever later
+        # test's server is given the same port. shutdown() wakes the accept; then the thread ends.
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._listener.close()
+        self._thread.join(5)
         for conn in self._conns:
             try:
                 conn.close()
