@@ -236,6 +236,63 @@ def assistant_event(event: str, data: Any, request_id: Optional[str]) -> Assista
     return obj
 
 
+class _Event:
+    """An event as sseclient-py's ``Event`` reads for the two shapes ``_events`` parses itself."""
+
+    __slots__ = ("event", "data")
+    id = None
+    retry = None
+
+
+_new_event = object.__new__
+_set_event_name = _Event.__dict__["event"].__set__
+_set_event_data = _Event.__dict__["data"].__set__
+
+
+def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
+    """The events of ``frames`` (each one whole event, line ends normalised to ``\n``, see _frames).
+
+    Nearly every event the API sends is one of two shapes: ``data: X`` (chat completions), or
+    ``event: NAME`` then ``data: X`` (Responses, Assistants), X being one line of JSON. Those are
+    parsed here, with one search for the line end and one decode: exactly what sseclient-py makes
+    of them (data X, name NAME or "message", no id or retry). Every other frame (comments, several
+    data lines, ``id:``, ``retry:``, no space after the colon, bytes that are not UTF-8 so that
+    the error is sseclient-py's own) is handed to sseclient-py, one frame at a time.
+    """
+    parser = parser_class(())
+    for frame in frames:
+        head = frame[:6]
+        if head == b"data: ":
+            if frame.find(b"\n", 6) == len(frame) - 2 and frame[-1:] == b"\n":  # one line, a blank line
+                try:
+                    text = frame[6:-2].decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+                else:
+                    event = _new_event(_Event)
+                    _set_event_name(event, "message")
+                    _set_event_data(event, text)
+                    yield event
+                    continue
+        elif head == b"event:" and frame[6:7] == b" ":
+            end = frame.find(b"\n", 7)
+            if (end > 7 and frame[end + 1:end + 7] == b"data: " and frame.find(b"\n", end + 7) == len(frame) - 2
+                    and frame[-1:] == b"\n"):
+                try:
+                    name = frame[7:end].decode("utf-8")
+                    text = frame[end + 7:-2].decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+                else:
+                    event = _new_event(_Event)
+                    _set_event_name(event, name)
+                    _set_event_data(event, text)
+                    yield event
+                    continue
+        parser._event_source = (frame,)  # what the parser's _read hands to its events()
+        yield from parser.events()
+
+
 def _concrete(cls: Any) -> Any:
     return BaseModel if cls is None else cls
 
@@ -375,7 +432,7 @@ class Stream(Generic[_T]):
         """sseclient's events (``.event`` is ``"message"`` when the server named none)."""
         reader = self._reader = self._read_body()
         limits = getattr(self._client, "_limits", None)
-        return _compat.EventParser(_frames(reader, limits.max_event_bytes if limits else None)).events()
+        return _events(_frames(reader, limits.max_event_bytes if limits else None), _compat.EventParser)
 
     def _iter_events(self) -> Iterator[ServerSentEvent]:
         """The raw events, for code that wants them instead of objects (use one or the other)."""
