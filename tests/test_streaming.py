@@ -21,6 +21,7 @@ from openai_lite import (
 from openai_lite._models import BaseModel
 from openai_lite._compat import EventParser as _EventParser
 from openai_lite._streaming import AssistantStreamEvent, ServerSentEvent, Stream, _frames
+from openai_lite._streaming import _decode_json
 from openai_lite._streaming import _events as parse_events
 from openai_lite.testing import OfflineServer, Scripted
 
@@ -233,6 +234,27 @@ def test_events_parsed_here_are_exactly_what_sseclient_makes_of_them(lines: List
 ])
 def test_events_parsed_here_agree_with_sseclient_on_edge_frames(frame: bytes) -> None:
     assert _ours(frame) == _sseclient_alone(frame)
+
+
+def _json_outcome(decode: Any, text: str) -> Any:
+    try:
+        return ("value", decode(text))
+    except ValueError as exc:
+        return (type(exc).__name__, str(exc))
+
+
+_json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                            max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_json_values, before=st.sampled_from(["", " ", "\n", "\t "]), after=st.sampled_from(["", " ", "\n", "x", "{}", ","]),
+       cut=st.integers(min_value=0, max_value=40))
+def test_event_json_decodes_and_fails_as_json_loads(value: Any, before: str, after: str, cut: int) -> None:
+    text = before + json.dumps(value) + after
+    for candidate in (text, text[:cut], text[cut:]):
+        assert _json_outcome(_decode_json, candidate) == _json_outcome(json.loads, candidate)
 
 
 # -- named events, errors ---------------------------------------------------------------------------
