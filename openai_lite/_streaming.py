@@ -143,7 +143,9 @@ def _frames(pieces: Iterator[bytes], limit: Optional[int] = None) -> Iterator[by
             pending = []
             held = 0
             start = 1
-        end = piece.find(b"\n\n", start)
+        end = piece.find(b"\n", start)  # memchr, then the two-byte search from the first line end
+        if end >= 0:
+            end = piece.find(b"\n\n", end)
         if end < 0:
             if start < len(piece):
                 pending.append(piece[start:] if start else piece)
@@ -164,7 +166,9 @@ def _frames(pieces: Iterator[bytes], limit: Optional[int] = None) -> Iterator[by
             yield piece[start:end]
         while True:
             start = end
-            end = piece.find(b"\n\n", start)
+            end = piece.find(b"\n", start)
+            if end >= 0:
+                end = piece.find(b"\n\n", end)
             if end < 0:
                 break
             end += 2
