@@ -28,6 +28,7 @@ from __future__ import annotations
 import http.client
 import json
 import time
+from operator import itemgetter
 from typing import Any, Dict, Generic, Iterator, List, Optional, TypeVar
 
 import requests
@@ -254,17 +255,21 @@ def assistant_event(event: str, data: Any, request_id: Optional[str]) -> Assista
     return obj
 
 
-class _Event:
-    """An event as sseclient-py's ``Event`` reads for the two shapes ``_events`` parses itself."""
+class _Event(tuple):
+    """An event as sseclient-py's ``Event`` reads, for the two shapes ``_events`` parses itself.
 
-    __slots__ = ("event", "data")
+    A ``(event, data)`` tuple whose fields read through ``itemgetter``: built and read without
+    running any Python code.
+    """
+
+    __slots__ = ()
+    event = property(itemgetter(0))
+    data = property(itemgetter(1))
     id = None
     retry = None
 
 
-_new_event = object.__new__
-_set_event_name = _Event.__dict__["event"].__set__
-_set_event_data = _Event.__dict__["data"].__set__
+_new_event = tuple.__new__
 
 
 def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
@@ -287,10 +292,7 @@ def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
                 except UnicodeDecodeError:
                     pass
                 else:
-                    event = _new_event(_Event)
-                    _set_event_name(event, "message")
-                    _set_event_data(event, text)
-                    yield event
+                    yield _new_event(_Event, ("message", text))
                     continue
         elif head == b"event:" and frame[6:7] == b" ":
             end = frame.find(b"\n", 7)
@@ -302,10 +304,7 @@ def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
                 except UnicodeDecodeError:
                     pass
                 else:
-                    event = _new_event(_Event)
-                    _set_event_name(event, name)
-                    _set_event_data(event, text)
-                    yield event
+                    yield _new_event(_Event, (name, text))
                     continue
         parser._event_source = (frame,)  # what the parser's _read hands to its events()
         yield from parser.events()
