@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """openai_lite side by side with the official ``openai`` package and raw ``requests``.
 
-    python benchmarks/run.py                # everything (about 4 minutes on 2 cores, plus installs the first time)
+    python benchmarks/run.py                # everything (about 7 minutes on 2 cores, plus installs the first time)
     python benchmarks/run.py --quick        # tiny sizes, no installs (what the smoke test runs)
     python benchmarks/run.py --only call,stream --runs 5
     python benchmarks/run.py --only stream --openai-python /path/to/venv/bin/python   # no install
@@ -54,8 +54,8 @@ PORTABLE = ["--only-binary=:all:", "--platform", "any", "--implementation", "py"
             "--python-version", LAMBDA_PYTHON]
 NATIVE_X86 = ["--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--implementation", "cp",
               "--python-version", LAMBDA_PYTHON]
-BENCHMARKS = ("server", "import", "coldstart", "call", "stream", "event", "upload", "threads", "memory", "leak",
-              "size", "lambda", "cli")
+BENCHMARKS = ("server", "import", "coldstart", "call", "stream", "event", "upload", "threads", "size", "lambda",
+              "cli", "memory", "leak")
 MiB = 1024 * 1024
 
 
@@ -1076,11 +1076,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ("event", lambda: bench_event(ctx)),
         ("upload", lambda: bench_upload(ctx)),
         ("threads", lambda: bench_threads(ctx)),
-        ("memory", lambda: bench_memory(ctx)),
-        ("leak", lambda: bench_leak(ctx)),
         ("size", lambda: bench_size(ctx, installs)),
         ("lambda", lambda: bench_lambda(ctx, installs)),
         ("cli", lambda: bench_cli(ctx)),
+        ("memory", lambda: bench_memory(ctx)),
+        ("leak", lambda: bench_leak(ctx)),
     ]
     timings = {}
     try:

@@ -3,11 +3,12 @@
 
     python benchmarks/run.py && python benchmarks/update_readme.py
 
-Reads ``benchmarks/results/latest.json`` and ``latest.rst``. Only that section of README.rst changes:
-it is replaced in place, or inserted before "Where openai_lite differs from openai-python" the first
-time. Standard library only; Python 3.8+.
+Reads ``benchmarks/results/latest.json`` and ``latest.rst``. Only that section of README.rst changes
+(up to the next top-level heading): it is replaced in place, or inserted before "Where openai_lite
+differs from openai-python" the first time. Standard library only; Python 3.8+.
 """
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -20,6 +21,7 @@ from run import BENCHMARKS  # noqa: E402  (a full run is one that ran every benc
 RESULTS = REPO / "benchmarks" / "results"
 HEADING = "Performance\n-----------\n"
 ANCHOR = "Where openai_lite differs from openai-python\n--------------------------------------------\n"
+_NEXT_SECTION = re.compile(r"\n[^\n]+\n-{3,}\n")  # the next top-level heading (its title, then dashes)
 
 SECTION = """Performance
 -----------
@@ -29,9 +31,8 @@ SECTION = """Performance
 and ``.json()``), on loopback, against a server of its own (standard library, precomputed responses)
 running in its own process on its own core. The official package (the release pinned in
 ``tools/openai-release.txt``) is installed in its own virtual environment under ``benchmarks/.venvs/``;
-it is never a dependency of openai_lite. Contenders
-alternate run by run; a cell is the median (min-max) over the runs, a ratio the median of the
-per-round ratios.
+it is never a dependency of openai_lite. Contenders alternate run by run; a cell is the median
+(min-max) over the runs, a ratio the median of the per-round ratios.
 
 Latest full run: {date}, on a 2-core {cpu} virtual machine (Linux); CPython {py},
 requests {rq}, urllib3 {u3}, sseclient-py {sse}; openai {oa} (httpx2 {hx}, pydantic {pd}).
@@ -51,29 +52,31 @@ requests {rq}, urllib3 {u3}, sseclient-py {sse}; openai {oa} (httpx2 {hx}, pydan
   so one long line costs it quadratic time.
 - 5: the floor mounts an ``HTTPAdapter(pool_maxsize=16)`` (requests' default pool of 10 would
   discard connections); openai_lite needs nothing (64 per host) and opened one connection per thread.
-- 9: resident memory added by {clients} live clients (each used once, so it pools a connection) and by
-  {streams} open streams (one chunk read), divided. 10: one run of openai_lite alone; half the
-  abandoned streams are left with ``break``, half dropped unclosed after one ``next()``.
 - 6: as ``pip install --target`` leaves it, bytecode included; MB = 10^6 bytes.
 {size_note}.
 - 7: the portable recipe below for openai_lite and requests; the official package cannot be
   installed that way (pydantic-core and jiter are compiled), so it gets the x86_64 recipe AWS
   documents. Zipped without bytecode.
+- 9: resident memory added by {clients} live clients (each used once, so it pools a connection) and by
+  {streams} open streams (one chunk read), divided. 10: one run of openai_lite alone; half the
+  abandoned streams are left with ``break``, half dropped unclosed after one ``next()``.
 
 Running the benchmarks
 ~~~~~~~~~~~~~~~~~~~~~~
 
 ::
 
-    python benchmarks/run.py                              # about 4 minutes; the first run also installs
+    python benchmarks/run.py                              # about 7 minutes; the first run also installs
     python benchmarks/run.py --only call,threads --runs 5
     python benchmarks/run.py --quick                      # seconds; installs nothing (the smoke test)
     python benchmarks/run.py --only stream --openai-python /path/to/venv/bin/python   # installs nothing
 
+``python benchmarks/large_jobs.py`` (about 5 minutes; ``--quick`` for seconds) measures batch jobs
+and fan-out (see "Large jobs").
 Benchmarks: ``server`` (its ceiling), ``import``, ``coldstart``, ``call``, ``stream``, ``event``,
-``upload``, ``threads``, ``memory``, ``leak``, ``size``, ``lambda``, ``cli``. A full run writes ``benchmarks/results/latest.md``, ``.json``
-(every sample) and ``.rst`` (the table above), and ``python benchmarks/update_readme.py`` copies it
-into this section; ``--quick`` and ``--only`` runs write ``quick.*`` and ``partial.*`` instead. The machine is shared with whatever else runs on it: read the ratios, not the
+``upload``, ``threads``, ``size``, ``lambda``, ``cli``, ``memory``, ``leak``. A full run writes
+``benchmarks/results/latest.md``, ``.json`` (every sample) and ``.rst`` (the table above), and
+``python benchmarks/update_readme.py`` copies it into this section; ``--quick`` and ``--only`` runs write ``quick.*`` and ``partial.*`` instead. The machine is shared with whatever else runs on it: read the ratios, not the
 absolute figures, and rerun before trusting a difference of a few percent. The test suite asserts
 no timing; ``tests/test_benchmarks_smoke.py`` runs ``--quick`` so the benchmark itself keeps working.
 
@@ -136,10 +139,14 @@ def main() -> int:
         sys.stderr.write("README.rst has no single %r heading to insert before\n" % ANCHOR.split("\n")[0])
         return 1
     start = text.find(HEADING)
-    if 0 <= start < text.index(ANCHOR):  # replace the section an earlier run wrote
-        text = text[:start] + text[text.index(ANCHOR):]
-    at = text.index(ANCHOR)
-    readme.write_text(text[:at] + new + text[at:], encoding="utf-8")
+    if start >= 0:  # replace the section an earlier run wrote, and nothing after it
+        following = _NEXT_SECTION.search(text, start + len(HEADING))
+        end = following.start() + 1 if following else len(text)
+        text = text[:start] + new + text[end:]
+    else:
+        at = text.index(ANCHOR)
+        text = text[:at] + new + text[at:]
+    readme.write_text(text, encoding="utf-8")
     print("README.rst: Performance section written (%d characters)" % len(new))
     return 0
 
