@@ -140,8 +140,7 @@ def _frames(pieces: Iterator[bytes], limit: Optional[int] = None) -> Iterator[by
         start = 0
         if pending and piece[:1] == b"\n" and pending[-1][-1:] == b"\n":
             pending.append(b"\n")  # the blank line straddles two pieces
-            yield b"".join(pending)
-            pending = []
+            yield _joined(pending)
             held = 0
             start = 1
         end = piece.find(b"\n", start)  # memchr, then the two-byte search from the first line end
@@ -157,8 +156,7 @@ def _frames(pieces: Iterator[bytes], limit: Optional[int] = None) -> Iterator[by
         end += 2
         if pending:
             pending.append(piece[start:end])
-            yield b"".join(pending)  # an event that came in several pieces, joined once
-            pending = []
+            yield _joined(pending)  # an event that came in several pieces, joined once
             held = 0
         elif start == 0 and end == len(piece):
             yield piece  # the usual case: one piece, one event
@@ -177,6 +175,15 @@ def _frames(pieces: Iterator[bytes], limit: Optional[int] = None) -> Iterator[by
         if start < len(piece):
             pending.append(piece[start:])
             held = len(piece) - start
+
+
+def _joined(pieces: List[bytes]) -> bytes:
+    """The pieces joined and the list emptied: a large event's pieces are freed before it is parsed,
+    not after it was handed on (with fewer large blocks alive at once, less of the heap is given
+    back to the system and faulted in again for the next event)."""
+    event = b"".join(pieces)
+    pieces.clear()
+    return event
 
 
 _BOM = b"\xef\xbb\xbf"
