@@ -277,6 +277,7 @@ class _Event(tuple):
 
 
 _new_event = tuple.__new__
+_IN_PLACE = 1 << 16  # events from this size on are decoded through a memoryview
 
 
 def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
@@ -295,7 +296,10 @@ def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
         if head == b"data: ":
             if frame.find(b"\n", 6) == len(frame) - 2 and frame[-1:] == b"\n":  # one line, a blank line
                 try:
-                    text = frame[6:-2].decode("utf-8")
+                    if len(frame) < _IN_PLACE:
+                        text = frame[6:-2].decode("utf-8")
+                    else:  # decoded where it lies: a slice would be one more copy of a large event
+                        text = str(memoryview(frame)[6:-2], "utf-8")
                 except UnicodeDecodeError:
                     pass
                 else:

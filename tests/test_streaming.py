@@ -231,6 +231,7 @@ def test_events_parsed_here_are_exactly_what_sseclient_makes_of_them(lines: List
     b'data: {"a": 1}\n\n', b"data: \n\n", b"data:  x\n\n", b"event: thread.run.created\ndata: {}\n\n",
     b"event: a:b\ndata: x\n\n", b"event:  spaced\ndata: x\n\n", b"event: \ndata: x\n\n", b"data: \xff\n\n",
     b"event: \xff\ndata: x\n\n", b"data: a\ndata: b\n\n", b": ping\n\n", b"id: 7\ndata: x\n\n", b"data: x\nretry: 5\n\n",
+    b"data: " + "é".encode() * 40000 + b"\n\n", b"data: " + b"x" * 70000 + b"\xc3\n\n",  # large ones: decoded in place
 ])
 def test_events_parsed_here_agree_with_sseclient_on_edge_frames(frame: bytes) -> None:
     assert _ours(frame) == _sseclient_alone(frame)
