@@ -281,7 +281,7 @@ _IN_PLACE = 1 << 16  # events from this size on are decoded through a memoryview
 
 
 def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
-    """The events of ``frames`` (each one whole event, line ends normalised to ``\n``, see _frames).
+    """The events of ``frames`` (each one whole event, line ends normalised to ``\\n``, see _frames).
 
     Nearly every event the API sends is one of two shapes: ``data: X`` (chat completions), or
     ``event: NAME`` then ``data: X`` (Responses, Assistants), X being one line of JSON. Those are
@@ -321,8 +321,7 @@ def _events(frames: Iterator[bytes], parser_class: Any) -> Iterator[Any]:
                     del frame
                     yield _new_event(_Event, (name, text))
                     continue
-        parser._event_source = (frame,)  # what the parser's _read hands to its events()
-        yield from parser.events()
+        yield from parser.events_of(frame)
 
 
 def _concrete(cls: Any) -> Any:
