@@ -14,8 +14,10 @@ What it does:
    never a dependency of openai_lite); ``--lite-python`` / ``--openai-python`` use existing interpreters instead;
 2. starts ``_server.py`` (a loopback HTTP/1.1 server with precomputed responses) in its own process,
    pinned to its own core, and measures its ceiling with ``_loadgen.py``;
-3. runs every benchmark as fresh ``_worker.py`` processes, the contenders alternating run by run
-   (A B C, B C A, C A B ...), so drift on the machine hits them all alike;
+3. runs every benchmark as fresh ``_worker.py`` processes (the cold start as ``_coldstart.py``, timed
+   whole), the contenders alternating run by run (A B C, B C A, C A B ...), so drift on the machine
+   hits them all alike; the long rows (RSS and fds over 100,000 calls and 5,000 abandoned streams)
+   run openai_lite alone, once;
 4. prints a Markdown table (median and min-max over the runs, the ratio, the goal, pass/miss) and writes
    it with every sample to ``benchmarks/results/latest.md`` / ``.json`` / ``.rst`` (``quick.*`` or
    ``partial.*`` for ``--quick`` / ``--only`` runs, so a partial run never replaces a full one).
