@@ -10,6 +10,8 @@ Routes (the method is not checked; the path picks the answer):
 - ``/stream/v1/chat/completions``: an SSE stream of ``--chunks`` chat.completion.chunk events,
   one HTTP chunk each (``Transfer-Encoding: chunked``, as the API sends them), then ``[DONE]``;
 - ``/big/v1/chat/completions``: one SSE event of ``--big-bytes`` bytes of content, in 16 KiB HTTP chunks;
+- ``/v1/chat/completions?bench_stream=short``: a stream of ``--short-chunks`` events (a short answer), so a
+  client built once for ``/v1`` makes both kinds of call (the cold-start and memory benchmarks);
 - ``/v1/files``: an upload sink: reads the body (Content-Length or chunked), discards it, and answers
   an OpenAI file object carrying the byte count;
 - anything else: a 404 with an OpenAI error body.
@@ -140,20 +142,22 @@ def big_event_body(size: int, piece: int = 16 * 1024) -> bytes:
 
 
 class Routes:
-    def __init__(self, chunks: int, big_bytes: int) -> None:
+    def __init__(self, chunks: int, big_bytes: int, short_chunks: int = 20) -> None:
         chat = chat_completion_body()
         self.chat = _head("200 OK", "application/json", len(chat)) + chat
         stream = sse_stream_body(chunks)
         self.stream = _head("200 OK", "text/event-stream; charset=utf-8", None) + stream
         big = big_event_body(big_bytes)
         self.big = _head("200 OK", "text/event-stream; charset=utf-8", None) + big
+        short = sse_stream_body(short_chunks)
+        self.short = _head("200 OK", "text/event-stream; charset=utf-8", None) + short
         missing = b'{"error":{"message":"Unknown path","type":"invalid_request_error","param":null,"code":null}}'
         self.missing = _head("404 Not Found", "application/json", len(missing)) + missing
 
     def answer(self, path: str, received: int) -> bytes:
-        path = path.split("?", 1)[0]
+        path, _, query = path.partition("?")
         if path == "/v1/chat/completions":
-            return self.chat
+            return self.short if "bench_stream=short" in query else self.chat
         if path == "/stream/v1/chat/completions":
             return self.stream
         if path == "/big/v1/chat/completions":
@@ -408,9 +412,10 @@ def main(argv: Any = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunks", type=int, default=2000)
     parser.add_argument("--big-bytes", type=int, default=8_000_000)
+    parser.add_argument("--short-chunks", type=int, default=20)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    server = Server(Routes(args.chunks, args.big_bytes))
+    server = Server(Routes(args.chunks, args.big_bytes, args.short_chunks))
     sys.stdout.write(json.dumps({"port": server.port("main"), "control": server.port("control"),
                                  "pid": os.getpid()}) + "\n")
     sys.stdout.flush()

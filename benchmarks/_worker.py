@@ -257,7 +257,121 @@ def bench_threads(args: Dict[str, Any]) -> Dict[str, Any]:
             "warning_samples": captured.messages[:3]}
 
 
-BENCHES = {"call": bench_call, "stream": bench_stream, "upload": bench_upload, "threads": bench_threads}
+# -- memory: per live client, per open stream, and flatness over many calls --------------------------
+
+
+def _rss_now_mib() -> float:
+    """Resident memory now (not the peak), from /proc."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1048576.0
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def _short_stream(contender: str, client: Any, base: str) -> Callable[[], Any]:
+    """Open a short stream (``bench_stream=short``) and return an iterator over its chunks, started."""
+    if contender == "requests":
+        url = base + "/v1/chat/completions"
+        body = {"model": MODEL, "messages": MESSAGES, "stream": True}
+
+        def open_stream() -> Any:
+            response = client.post(url, json=body, params={"bench_stream": "short"}, stream=True)
+            lines = response.iter_lines()
+            next(lines)
+            return response, lines
+    else:
+        create = client.chat.completions.create
+
+        def open_stream() -> Any:
+            stream = create(model=MODEL, messages=MESSAGES, stream=True, extra_query={"bench_stream": "short"})
+            chunk = next(stream)
+            chunk.choices[0].delta.content
+            return stream, chunk
+    return open_stream
+
+
+def _close_stream(contender: str, opened: Any) -> None:
+    opened[0].close()  # the requests.Response, or the client's stream
+
+
+def bench_memory(args: Dict[str, Any]) -> Dict[str, Any]:
+    """RSS per live client (built and used once, so its pool holds a connection) and per open stream."""
+    import gc
+
+    contender, base = args["contender"], args["base"]
+    clients_n, streams_n = args["clients"], args["streams"]
+    first = make_client(contender, base)
+    one_call(contender, first, base)()  # everything a call needs is imported and warm
+    opener = _short_stream(contender, first, base)
+    _close_stream(contender, opener())
+    gc.collect()
+    before = _rss_now_mib()
+    clients = []
+    for _ in range(clients_n):
+        client = make_client(contender, base)
+        one_call(contender, client, base)()
+        clients.append(client)
+    gc.collect()
+    per_client = (_rss_now_mib() - before) * 1024.0 / clients_n
+    gc.collect()
+    before = _rss_now_mib()
+    streams = [opener() for _ in range(streams_n)]
+    gc.collect()
+    per_stream = (_rss_now_mib() - before) * 1024.0 / streams_n
+    for opened in streams:
+        _close_stream(contender, opened)
+    return {"value": per_client, "unit": "KiB/client", "per_stream_kib": per_stream, "clients": clients_n,
+            "streams": streams_n}
+
+
+def bench_leak(args: Dict[str, Any]) -> Dict[str, Any]:
+    """RSS and open file descriptors at checkpoints over many calls, or many abandoned streams.
+
+    Half of the abandoned streams are left by ``break`` out of a ``for`` loop, half are dropped
+    after one ``next()`` with no close at all (left to the garbage collector). The figure is the
+    growth from the first checkpoint after warm-up (a tenth of the way) to the end.
+    """
+    import gc
+
+    contender, base, what, total = args["contender"], args["base"], args["what"], args["count"]
+    client = make_client(contender, base)
+    if what == "calls":
+        call = one_call(contender, client, base)
+
+        def step(i: int) -> None:
+            call()
+    else:
+        create = client.chat.completions.create
+
+        def step(i: int) -> None:
+            stream = create(model=MODEL, messages=MESSAGES, stream=True, extra_query={"bench_stream": "short"})
+            if i % 2:
+                next(stream).choices[0].delta.content  # and dropped, unclosed
+            else:
+                for chunk in stream:
+                    chunk.choices[0].delta.content
+                    break
+
+    marks = args.get("checkpoints", 10)
+    every = max(total // marks, 1)
+    points = []
+    start = time.perf_counter()
+    for i in range(total):
+        step(i)
+        if (i + 1) % every == 0:
+            gc.collect()
+            points.append({"done": i + 1, "rss_mib": round(_rss_now_mib(), 2), "fds": _open_fds()})
+    base_point = points[0]
+    end = points[-1]
+    return {"value": end["rss_mib"] - base_point["rss_mib"], "unit": "MiB", "fd_growth": end["fds"] - base_point["fds"],
+            "max_fds": max(p["fds"] for p in points), "points": points, "count": total,
+            "seconds": time.perf_counter() - start}
+
+
+BENCHES = {"call": bench_call, "stream": bench_stream, "upload": bench_upload, "threads": bench_threads,
+           "memory": bench_memory, "leak": bench_leak}
 
 
 def main() -> None:

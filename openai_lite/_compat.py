@@ -265,7 +265,9 @@ def EventParser(frames: Iterator[bytes]) -> Any:
     ``_event_source`` (where the constructor keeps that input) and ``_logger`` (sseclient-py
     0.0.20 - 0.0.27). Why: sseclient's own ``_read`` re-splits the input and joins lines with
     ``+=`` (quadratic for one large event); handed whole events, parsing stays linear. The
-    public API has no way to give it pre-framed input.
+    public API has no way to give it pre-framed input. ``events_of(frame)`` parses one more
+    frame on the same parser (it replaces ``_event_source``): the stream parses the common event
+    shapes itself and hands only the others to sseclient-py.
     """
     return _event_parser_class()(frames)
 
@@ -285,6 +287,12 @@ def _event_parser_class() -> Any:
 
             def _read(self) -> Iterator[bytes]:
                 return self._event_source  # type: ignore[attr-defined,no-any-return]
+
+            def events_of(self, frame: bytes) -> Iterator[Any]:
+                """The events of one more frame, on this same parser (the stream's fast path hands
+                it only the frames it does not parse itself)."""
+                self._event_source = (frame,)
+                return self.events()  # type: ignore[no-any-return]
 
         _PARSER_CLASS = _Parser
     return _PARSER_CLASS

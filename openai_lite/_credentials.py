@@ -13,7 +13,6 @@ Built from the client's options by ``build_credentials``; each kind lives in its
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 from typing import Any, Dict, Literal, Optional, Tuple
 
@@ -173,7 +172,7 @@ def build_credentials(options: Any, transport: Any) -> Tuple[Any, RequestCredent
     """The credentials hook of a client (and its options, with the provider's base URL)."""
     if options.provider is not None:
         base_url, creds = options.provider.configure()
-        return dataclasses.replace(options, base_url=base_url.rstrip("/")), creds
+        return options._replace(base_url=base_url.rstrip("/")), creds
     return options, workload_credentials(options.workload_identity, transport.session, transport.settings_for)
 
 

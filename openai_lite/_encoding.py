@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import enum
 import json
@@ -125,7 +124,9 @@ def json_default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):  # is_dataclass, no import
+        import dataclasses
+
         return dataclasses.asdict(value)
     if isinstance(value, (tuple, set, frozenset)):
         return list(value)

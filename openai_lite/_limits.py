@@ -13,7 +13,6 @@ without end (a "decompression bomb") costs at most the limit plus one piece of m
 """
 from __future__ import annotations
 
-import dataclasses
 import zlib
 from typing import Any, Iterator, Tuple
 
@@ -23,7 +22,6 @@ MiB = 1 << 20
 _PIECE = 64 * 1024
 
 
-@dataclasses.dataclass(frozen=True)
 class ResponseLimits:
     """Largest response sizes the client accepts (decoded bytes; ``None``: no limit).
 
@@ -31,21 +29,48 @@ class ResponseLimits:
     what is kept of an error body. ``max_event_bytes`` (64 MiB): one server-sent event.
     ``max_decompression_ratio`` (1000): decoded bytes per byte received, for a compressed success
     body past its first MiB (gzip cannot pass about 1030; brotli and zstd can pass millions).
+    Read-only once built. (Written out rather than a frozen dataclass: every client imports this
+    module, and ``dataclasses`` brings ``inspect``, ``ast`` and ``dis`` to start-up.)
     """
 
-    max_body_bytes: Any = 256 * MiB
-    max_error_body_bytes: int = MiB
-    max_event_bytes: Any = 64 * MiB
-    max_decompression_ratio: Any = 1000
+    __slots__ = ("max_body_bytes", "max_error_body_bytes", "max_event_bytes", "max_decompression_ratio")
+    max_body_bytes: Any
+    max_error_body_bytes: int
+    max_event_bytes: Any
+    max_decompression_ratio: Any
 
-    def __post_init__(self) -> None:
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            if value is None and field.name != "max_error_body_bytes":
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    def __init__(self, max_body_bytes: Any = 256 * MiB, max_error_body_bytes: int = MiB,
+                 max_event_bytes: Any = 64 * MiB, max_decompression_ratio: Any = 1000) -> None:
+        values = (max_body_bytes, max_error_body_bytes, max_event_bytes, max_decompression_ratio)
+        for name, value in zip(self.__slots__, values):
+            if not (value is None and name != "max_error_body_bytes") and (
+                    isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError("ResponseLimits.%s must be a positive int (bytes)%s, got %r" % (
-                    field.name, "" if field.name == "max_error_body_bytes" else " or None", value))
+                    name, "" if name == "max_error_body_bytes" else " or None", value))
+            object.__setattr__(self, name, value)
+
+    def _values(self) -> Tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("ResponseLimits is read-only: build a new one (field %r)" % name)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("ResponseLimits is read-only: build a new one (field %r)" % name)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return "ResponseLimits(%s)" % ", ".join("%s=%r" % pair for pair in zip(self.__slots__, self._values()))
+
+    def __reduce__(self) -> Any:
+        return (type(self), self._values())
 
 
 DEFAULT_LIMITS = ResponseLimits()

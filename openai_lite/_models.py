@@ -5,6 +5,12 @@ only when they are first read (and keeps what it wrapped, so reading twice gives
 the same object). Nothing is copied or validated up front: a response costs one
 ``json.loads`` and one small object.
 
+Speed (a stream reads a few fields of every chunk, once each): what was wrapped is kept in the
+instance's ``__dict__`` (``_cache`` is another name for it), so reading a field again is an ordinary
+attribute lookup that runs no Python code. A typed class's declared fields get a small reader on
+the class the first time one of its instances misses a field (``_bind_fields``), so a first read
+costs one Python call instead of a failed lookup, an ``AttributeError`` and ``__getattr__``.
+
 Field names always win over helper names: the class defines no ``items``, ``keys``,
 ``get``, ``copy``, ``text`` or ``json`` method, so such fields read as fields. The
 helpers it does have are the openai-python ones (``to_dict``, ``to_json``,
@@ -25,18 +31,23 @@ _MISSING = object()
 # Generated types that get a convenience property (see _convenience.py): checked by name, so
 # building any other class does not import that module.
 _CONVENIENCE = frozenset(("Response", "BetaResponse", "AgentSessionMessage", "BetaAgentSessionMessage"))
+_CONTAINERS = (dict, list)
+_UNRESOLVED = object()
 
 
 class BaseModel:
-    __slots__ = ("_data", "_cache", "_request_id")
+    # ``__dict__`` holds the wrapped values of fields already read; ``_request_id`` is only set on
+    # top-level objects (an unset slot reads as None through ``__getattr__``).
+    __slots__ = ("_data", "_request_id", "__dict__")
     _data: Dict[str, Any]
-    _cache: Dict[str, Any]
     _request_id: Optional[str]
 
     # Subclasses (the generated types) map field name -> class used to wrap nested objects.
     _nested: Dict[str, Any] = {}
     # Known field names of a typed subclass; empty means "any name, absent reads as None".
     _field_names: frozenset = frozenset()
+    # The class whose fields _bind_fields has given readers (a subclass inheriting it is not bound yet).
+    _bound: Any = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -53,34 +64,59 @@ class BaseModel:
             raise TypeError("%s expects a dict, got %s" % (type(self).__name__, type(data).__name__))
         if fields:
             data = dict(data, **{k: to_jsonable(v) for k, v in fields.items()})
-        object.__setattr__(self, "_data", data)
-        object.__setattr__(self, "_cache", {})
-        object.__setattr__(self, "_request_id", None)
+        _set_data(self, data)
 
     # -- field access --------------------------------------------------------------------------
+
+    @property
+    def _cache(self) -> Dict[str, Any]:
+        """The wrapped values of fields already read (the instance's ``__dict__``)."""
+        return self.__dict__
 
     if not TYPE_CHECKING:  # checkers see only the fields a type declares, so a misspelt one is an error
 
         def __getattr__(self, name: str) -> Any:
-            # Only reached when normal lookup fails, i.e. for fields.
+            # Only reached when normal lookup fails: a field not read yet, a scalar field, an unset
+            # ``_request_id``. This is the per-chunk path of a stream: kept to a few dict lookups.
             if name[:1] == "_":
+                if name == "_request_id":
+                    return None
                 raise AttributeError(name)
-            return self._field(name)
+            cls = type(self)
+            if cls._bound is not cls:
+                _bind_fields(cls)
+            raw = self._data.get(name, _MISSING)
+            if isinstance(raw, _CONTAINERS):
+                value = _wrap_field(cls, name, raw)
+                if value is not raw:
+                    self.__dict__[name] = value  # found by the next lookup before __getattr__ runs
+                return value
+            if raw is _MISSING:
+                return self._absent(name)
+            return raw
+
+    def _absent(self, name: str) -> None:
+        if name not in self._field_names and (self._field_names or name == "keys"):
+            # An absent ``keys`` must not exist: dict(obj) would take obj for a mapping and call it.
+            raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+        return None
 
     def _field(self, name: str) -> Any:
         # Any key, "_private" ones included (obj["_x"], iteration and repr read them this way).
-        cache = self._cache
+        cache = self.__dict__
         value = cache.get(name, _MISSING)
         if value is not _MISSING:
             return value
         raw = self._data.get(name, _MISSING)
         if raw is _MISSING:
-            if name not in self._field_names and (self._field_names or name == "keys"):
-                # An absent ``keys`` must not exist: dict(obj) would take obj for a mapping and call it.
-                raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
-            return None
-        value = _wrap(raw, self._nested.get(name))
-        cache[name] = value
+            return self._absent(name)
+        if not isinstance(raw, _CONTAINERS):
+            return raw
+        value = _wrap_field(type(self), name, raw)
+        # Kept only where the next attribute lookup cannot mistake it for something of the class
+        # (a field named like a method stays reachable as obj["name"], the method as obj.name).
+        if value is not raw and name[:1] != "_" and getattr(type(self), name, _MISSING) is _MISSING:
+            cache[name] = value
         return value
 
     def __getitem__(self, name: str) -> Any:
@@ -93,13 +129,13 @@ class BaseModel:
             object.__setattr__(self, name, value)
             return
         self._data[name] = to_jsonable(value)
-        self._cache.pop(name, None)
+        self.__dict__.pop(name, None)
 
     __setitem__ = __setattr__
 
     def __delattr__(self, name: str) -> None:
         self._data.pop(name, None)
-        self._cache.pop(name, None)
+        self.__dict__.pop(name, None)
 
     def __contains__(self, name: object) -> bool:
         return name in self._data
@@ -191,12 +227,101 @@ class BaseModel:
         return json.dumps(data, indent=indent, ensure_ascii=False)
 
 
+# The slots' own setters: BaseModel.__setattr__ writes fields, and object.__setattr__ looks the name up each time.
+_set_data = BaseModel.__dict__["_data"].__set__
+_set_request_id = BaseModel.__dict__["_request_id"].__set__
+_new = object.__new__
+
+
 def _rebuild(cls: Type[M], data: Dict[str, Any], request_id: Optional[str]) -> M:
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "_data", data)
-    object.__setattr__(obj, "_cache", {})
-    object.__setattr__(obj, "_request_id", request_id)
+    obj = _new(cls)
+    _set_data(obj, data)
+    if request_id is not None:
+        _set_request_id(obj, request_id)
     return obj
+
+
+def _wrap_field(cls: Any, name: str, raw: Any) -> Any:
+    """``raw`` (a dict or a list) of field ``name`` of ``cls``, wrapped as the class says."""
+    nested = cls._nested.get(name)
+    if nested.__class__ is str:
+        nested = resolve_model(nested)
+    if isinstance(raw, dict):
+        if nested is None:
+            return _rebuild(BaseModel, raw, None)
+        if nested is dict:
+            return raw
+        if not isinstance(nested, type):  # a resolver (e.g. a discriminated union)
+            nested = nested(raw)
+        return _rebuild(nested, raw, None)
+    return _wrap(raw, nested)
+
+
+class _FieldReader:
+    """Reads one declared field of a typed class: ``BaseModel.__getattr__``'s work, reached by normal lookup.
+
+    A non-data descriptor, so a wrapped value kept in the instance's ``__dict__`` is found before it.
+    Read on the class (``ChatCompletion.choices``) it does not exist, as without it.
+    """
+
+    __slots__ = ("name", "owner", "model")
+
+    def __init__(self, name: str, owner: type) -> None:
+        self.name = name
+        self.owner = owner
+        self.model: Any = _UNRESOLVED  # the class wrapping this field's objects in ``owner`` (see _nested_model)
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.name)
+        name = self.name
+        raw = obj._data.get(name, _MISSING)
+        if not isinstance(raw, _CONTAINERS):
+            return None if raw is _MISSING else raw  # a declared field absent from the data reads as None
+        model = self.model
+        if model is _UNRESOLVED and type(obj) is self.owner:
+            model = self.model = _nested_model(self.owner, name)
+        if model is _MISSING or model is _UNRESOLVED or type(obj) is not self.owner:
+            value = _wrap_field(type(obj), name, raw)  # a map, a union, or a subclass with its own _nested
+        elif raw.__class__ is dict:  # the common cases, without a call: a nested object...
+            value = _new(model)
+            _set_data(value, raw)
+        elif raw.__class__ is list:  # ...or a list of them
+            value = []
+            for data in raw:
+                if data.__class__ is dict:
+                    item = _new(model)
+                    _set_data(item, data)
+                    value.append(item)
+                else:
+                    value.append(_wrap(data, model))
+        else:
+            value = _wrap_field(type(obj), name, raw)
+        if value is not raw:
+            obj.__dict__[name] = value
+        return value
+
+
+def _nested_model(cls: Any, name: str) -> Any:
+    """The class wrapping the objects of ``cls``'s field ``name``, when it is one class; else _MISSING
+    (a plain dict, or a union resolved per value: _wrap_field does those)."""
+    nested = cls._nested.get(name)
+    if nested.__class__ is str:
+        nested = resolve_model(nested)
+    if nested is None:
+        return BaseModel
+    if nested is dict or not isinstance(nested, type):
+        return _MISSING
+    return nested
+
+
+def _bind_fields(cls: Any) -> None:
+    """Give ``cls`` a reader for each declared field nothing on the class already answers (a method,
+    a property or a reader inherited from a parent keep winning, as they do over ``__getattr__``)."""
+    for name in cls._field_names:
+        if name[:1] != "_" and not any(name in klass.__dict__ for klass in cls.__mro__):
+            setattr(cls, name, _FieldReader(name, cls))
+    cls._bound = cls
 
 
 def _wrap(raw: Any, cls: Any) -> Any:

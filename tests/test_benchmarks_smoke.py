@@ -16,8 +16,10 @@ REPO = Path(__file__).resolve().parent.parent
 RUN = REPO / "benchmarks" / "run.py"
 
 ROWS = {
-    "import_wall": "1. import + construct client, wall",
-    "import_rss": "1. import + construct client, peak RSS",
+    "import_wall": "1. import + construct client + `client.chat.completions`, wall",
+    "import_rss": "1. import + construct client + `client.chat.completions`, peak RSS",
+    "cold_wall": "1b. Lambda-style cold start: fresh process, import + client + one call + one stream, wall",
+    "cold_rss": "1b. Lambda-style cold start, peak RSS",
     "call": "2. one chat completion, per call",
     "stream": "3. streamed chunks per second",
     "event": "3b. one 256 KiB SSE event",
@@ -25,6 +27,10 @@ ROWS = {
     "upload_fileobj": "upload from a file object, peak RSS",
     "upload_tuple": "upload from a (name, file, type) tuple, peak RSS",
     "threads": "5. 16 threads sharing one client",
+    "mem_client": "9. memory per live client",
+    "mem_stream": "9. memory per open stream",
+    "leak_calls": "10. RSS and fds over 300 calls",
+    "leak_streams": "10. RSS and fds over 60 abandoned streams",
     "size": "6. installed size with dependencies",
     "lambda": "7. AWS Lambda bundle",
     "cli": "8. `openai-lite --help`, wall",
@@ -62,12 +68,18 @@ def test_quick_run_json_has_rows_goals_and_floor_numbers(quick_run):
         assert row["goal"], row["id"]
         assert row["result"] in ("pass", "MISS", "n/a")
     # The floor is measured for real, so the harness (server, workers, alternation) works.
-    for rid in ("import_wall", "call", "stream", "event", "threads", "upload_fileobj"):
+    for rid in ("import_wall", "cold_wall", "call", "stream", "event", "threads", "upload_fileobj", "mem_client",
+                "mem_stream"):
         cell = rows[rid]["cells"]["requests"]
         assert "error" not in cell, (rid, cell)
         assert cell["median"] > 0 and cell["n"] == 2
     assert rows["import_wall"]["cells"]["openai_lite"]["median"] > 0
     assert rows["cli"]["cells"]["openai_lite"]["median"] > 0 and rows["cli"]["cells"]["requests"]["median"] > 0
+    assert rows["cold_wall"]["cells"]["openai_lite"]["median"] > 0
+    # The long-running rows measured openai_lite at checkpoints (RSS and open fds at each).
+    for rid in ("leak_calls", "leak_streams"):
+        points = rows[rid]["cells"]["openai_lite"]["points"]
+        assert len(points) == 10 and all(p["rss_mib"] > 0 and p["fds"] > 0 for p in points), rid
     # Nothing was installed: the official package and the install-based rows say so.
     assert "skipped" in rows["call"]["cells"]["openai"]["error"]
     assert "skipped" in rows["size"]["cells"]["openai_lite"]["error"]

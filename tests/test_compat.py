@@ -138,6 +138,8 @@ def test_event_parser():
     frames = [b"event: a\ndata: 1\n\n", b"data: x\ndata: y\nid: 7\n\n", b": comment\n\n"]
     events = [(e.event, e.data, e.id) for e in _compat.EventParser(iter(frames)).events()]
     assert events == [("a", "1", None), ("message", "x\ny", "7")]
+    parser = _compat.EventParser(())  # one parser, handed one frame at a time
+    assert [(e.event, e.data, e.id) for frame in frames for e in parser.events_of(frame)] == events
 
 
 def test_no_cookies(server):

@@ -5,8 +5,10 @@ README.rst's "Reliability" section lists each of these by its title (``test_read
 """
 from __future__ import annotations
 
+import copy
 import gzip
 import json
+import pickle
 import socket
 import time
 import tracemalloc
@@ -255,6 +257,18 @@ def test_limits_are_checked():
     with pytest.raises(TypeError, match="response_limits must be"):
         OpenAI(api_key=API_KEY, response_limits={"max_body_bytes": 1})
     assert ResponseLimits(max_body_bytes=None).max_body_bytes is None
+
+
+def test_limits_are_a_read_only_value():
+    limits = ResponseLimits(max_body_bytes=8 << 20, max_decompression_ratio=None)
+    assert limits == ResponseLimits(8 << 20, 1 << 20, 64 << 20, None) and limits != ResponseLimits()
+    assert hash(limits) == hash(ResponseLimits(max_body_bytes=8 << 20, max_decompression_ratio=None))
+    assert repr(limits) == ("ResponseLimits(max_body_bytes=8388608, max_error_body_bytes=1048576, "
+                            "max_event_bytes=67108864, max_decompression_ratio=None)")
+    assert pickle.loads(pickle.dumps(limits)) == limits == copy.deepcopy(limits)
+    with pytest.raises(AttributeError, match="read-only"):
+        limits.max_body_bytes = 1  # type: ignore[misc]
+    assert limits.max_body_bytes == 8 << 20
 
 
 # -- bad input reported as a network fault ------------------------------------------------------------

@@ -227,3 +227,86 @@ def test_objects_passed_back_into_request_bodies(client, server):
     assert sent["echo"] == first.usage.to_dict()
     assert sent["list"][0]["message"]["content"] == "You said: one"
     assert first.choices[0].message.to_dict() == sent["messages"][1]  # sending did not change it
+
+
+def _typed_classes():
+    """A fresh pair of typed classes (each test binds its own: reading a field installs readers on the class)."""
+
+    class Inner(BaseModel):
+        __slots__ = ()
+        _field_names = frozenset({"v"})
+
+    class Outer(BaseModel):
+        __slots__ = ()
+        _field_names = frozenset({"one", "many", "mapping", "n", "absent", "to_dict"})
+        _nested = {"one": Inner, "many": Inner, "mapping": dict}
+
+    return Inner, Outer
+
+
+def _outer_data():
+    return {"one": {"v": 1}, "many": [{"v": 2}, 3, [{"v": 4}]], "mapping": {"k": {"x": 1}}, "n": 5,
+            "to_dict": {"v": 6}, "extra": {"w": 7}}
+
+
+def test_typed_fields_read_alike_before_and_after_the_class_gets_its_readers():
+    Inner, Outer = _typed_classes()
+    for round_ in range(2):  # the first object's first read gives the class its readers; the second uses them
+        obj = construct(Outer, _outer_data(), "req_%d" % round_)
+        assert isinstance(obj.one, Inner) and obj.one.v == 1 and obj.one is obj.one
+        many = obj.many
+        assert isinstance(many[0], Inner) and many[0].v == 2 and many[1] == 3
+        assert isinstance(many[2][0], Inner) and many[2][0].v == 4
+        assert obj.many is many
+        assert obj.mapping == {"k": {"x": 1}} and type(obj.mapping) is dict  # a map stays a plain dict
+        assert obj.n == 5 and obj.absent is None and obj.extra.w == 7
+        with pytest.raises(AttributeError):
+            obj.undeclared
+        assert obj._request_id == "req_%d" % round_ and obj.one._request_id is None
+        assert obj["one"] is obj.one and dict(obj)["many"] is many
+    with pytest.raises(AttributeError):  # on the class a field does not exist, as before any read
+        Outer.one
+    obj.one = {"v": 10}  # a field set after a read reads as the new value
+    assert obj.one.v == 10 and obj.to_dict()["one"] == {"v": 10}
+    del obj.many
+    assert obj.many is None and "many" not in obj
+
+
+def test_a_field_named_like_a_helper_is_read_by_item_and_the_helper_stays():
+    Inner, Outer = _typed_classes()
+    obj = construct(Outer, _outer_data())
+    field = obj["to_dict"]
+    assert isinstance(field, BaseModel) and field.v == 6
+    assert obj.to_dict()["to_dict"] == {"v": 6}  # still the method after the field was read
+    plain = construct(BaseModel, {"model_dump": {"a": 1}})
+    assert plain["model_dump"].a == 1 and plain.model_dump() == {"model_dump": {"a": 1}}
+
+
+def test_a_subclass_with_its_own_nested_types_wraps_with_them():
+    Inner, Outer = _typed_classes()
+    construct(Outer, _outer_data()).one  # the parent gets its readers first
+
+    class Special(Inner):
+        __slots__ = ()
+
+    class Derived(Outer):
+        __slots__ = ()
+        _nested = dict(Outer._nested, one=Special)
+
+    obj = construct(Derived, _outer_data())
+    assert type(obj.one) is Special and type(obj.many[0]) is Inner
+    assert type(construct(Outer, _outer_data()).one) is Inner
+
+
+def test_copies_and_pickles_keep_request_id_and_forget_what_was_read():
+    _, Outer = _typed_classes()
+    obj = construct(Outer, _outer_data(), "req_9")
+    one = obj.one
+    for clone in (copy.copy(obj), copy.deepcopy(obj)):
+        assert clone._request_id == "req_9" and clone == obj
+        assert clone.one.v == 1 and clone.one is not one
+    plain = construct(BaseModel, _outer_data(), "req_8")
+    inner = plain.one
+    assert pickle.loads(pickle.dumps(plain))._request_id == "req_8"
+    again = pickle.loads(pickle.dumps(inner))  # a nested object has no request id of its own
+    assert again._request_id is None and again.v == 1

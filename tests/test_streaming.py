@@ -21,6 +21,8 @@ from openai_lite import (
 from openai_lite._models import BaseModel
 from openai_lite._compat import EventParser as _EventParser
 from openai_lite._streaming import AssistantStreamEvent, ServerSentEvent, Stream, _frames
+from openai_lite._streaming import _decode_json
+from openai_lite._streaming import _events as parse_events
 from openai_lite.testing import OfflineServer, Scripted
 
 from conftest import API_KEY
@@ -154,7 +156,7 @@ def test_incomplete_last_event_is_dropped_and_stream_ends_without_done(server: O
 
 
 def _events(pieces: List[bytes]) -> List[Any]:
-    return [(e.event, e.data) for e in _EventParser(_frames(iter(pieces))).events()]
+    return [(e.event, e.data) for e in parse_events(_frames(iter(pieces)), _EventParser)]
 
 
 _line_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=12)
@@ -192,6 +194,68 @@ def test_framing_property_any_split_any_line_ending(events: Any, newline: str, c
     assert _events(pieces) == expected
     if finished and not bom:  # sseclient-py on its own, over the whole body, agrees
         assert [(e.event, e.data) for e in SSEClient(iter([body])).events()] == expected
+
+
+def _sseclient_alone(frame: bytes) -> Any:
+    """What sseclient-py makes of one whole frame: its events' fields, or the decoding error it raises."""
+    try:
+        return [(e.event, e.data, e.id, e.retry) for e in _EventParser(iter([frame])).events()]
+    except UnicodeDecodeError as exc:
+        return ("UnicodeDecodeError", exc.object, exc.start, exc.end)
+
+
+def _ours(frame: bytes) -> Any:
+    try:
+        return [(e.event, e.data, e.id, e.retry) for e in parse_events(iter([frame]), _EventParser)]
+    except UnicodeDecodeError as exc:
+        return ("UnicodeDecodeError", exc.object, exc.start, exc.end)
+
+
+_line_start = st.sampled_from([b"data: ", b"data:", b"data:  ", b"data", b"event: ", b"event:", b"event:  ", b"event",
+                               b"id: ", b"retry: ", b": ", b":", b"", b" data: ", b"Data: ", b"bogus: "])
+_line_rest = st.one_of(st.binary(max_size=10), st.text(max_size=10).map(lambda t: t.encode("utf-8")),
+                       st.sampled_from([b'{"a": 1}', b"[DONE]", b"response.output_text.delta", b"\xff\xfe", b"\xc3"]))
+_frame_line = st.tuples(_line_start, _line_rest).map(lambda t: (t[0] + t[1]).replace(b"\r", b"").replace(b"\n", b""))
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(_frame_line, min_size=1, max_size=4))
+def test_events_parsed_here_are_exactly_what_sseclient_makes_of_them(lines: List[bytes]) -> None:
+    # The common frames (data: X, or event: NAME and data: X) skip sseclient-py; every frame, of any
+    # shape, must come out as sseclient-py alone would give it: same fields, same error.
+    frame = b"\n".join(lines) + b"\n\n"
+    assert _ours(frame) == _sseclient_alone(frame)
+
+
+@pytest.mark.parametrize("frame", [
+    b'data: {"a": 1}\n\n', b"data: \n\n", b"data:  x\n\n", b"event: thread.run.created\ndata: {}\n\n",
+    b"event: a:b\ndata: x\n\n", b"event:  spaced\ndata: x\n\n", b"event: \ndata: x\n\n", b"data: \xff\n\n",
+    b"event: \xff\ndata: x\n\n", b"data: a\ndata: b\n\n", b": ping\n\n", b"id: 7\ndata: x\n\n", b"data: x\nretry: 5\n\n",
+    b"data: " + "é".encode() * 40000 + b"\n\n", b"data: " + b"x" * 70000 + b"\xc3\n\n",  # large ones: decoded in place
+])
+def test_events_parsed_here_agree_with_sseclient_on_edge_frames(frame: bytes) -> None:
+    assert _ours(frame) == _sseclient_alone(frame)
+
+
+def _json_outcome(decode: Any, text: str) -> Any:
+    try:
+        return ("value", decode(text))
+    except ValueError as exc:
+        return (type(exc).__name__, str(exc))
+
+
+_json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                            max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_json_values, before=st.sampled_from(["", " ", "\n", "\t "]), after=st.sampled_from(["", " ", "\n", "x", "{}", ","]),
+       cut=st.integers(min_value=0, max_value=40))
+def test_event_json_decodes_and_fails_as_json_loads(value: Any, before: str, after: str, cut: int) -> None:
+    text = before + json.dumps(value) + after
+    for candidate in (text, text[:cut], text[cut:]):
+        assert _json_outcome(_decode_json, candidate) == _json_outcome(json.loads, candidate)
 
 
 # -- named events, errors ---------------------------------------------------------------------------
