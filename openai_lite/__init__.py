@@ -63,14 +63,13 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     from .lib._schema import function_tool
     from .lib.streaming.assistants import AssistantEventHandler
     from .lib.structured import pydantic_function_tool, pydantic_responses_function_tool
-    from .lib.webhooks import Webhooks as _Webhooks
     from .resources import (
         admin as _r_admin, audio as _r_audio, batches as _r_batches, beta as _r_beta, chat as _r_chat,
         completions as _r_completions, containers as _r_containers, content_provenance_checks as _r_cpc,
-        conversations as _r_conversations, embeddings as _r_embeddings, evals as _r_evals, files as _r_files,
-        fine_tuning as _r_fine_tuning, images as _r_images, models as _r_models, moderations as _r_moderations,
-        realtime as _r_realtime, responses as _r_responses, skills as _r_skills, uploads as _r_uploads,
-        vector_stores as _r_vector_stores, videos as _r_videos,
+        conversations as _r_conversations, decisions as _r_decisions, embeddings as _r_embeddings, evals as _r_evals, files as _r_files,
+        fine_tuning as _r_fine_tuning, images as _r_images, live as _r_live, models as _r_models, moderations as _r_moderations,
+        realtime as _r_realtime, responses as _r_responses, safety as _r_safety, skills as _r_skills, uploads as _r_uploads,
+        vector_stores as _r_vector_stores, videos as _r_videos, webhooks as _r_webhooks,
     )
 
     # The module-level client's resources (``openai_lite.chat.completions.create(...)``), typed as the client's.
@@ -83,20 +82,23 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     containers: _r_containers.Containers
     content_provenance_checks: _r_cpc.ContentProvenanceChecks
     conversations: _r_conversations.Conversations
+    decisions: _r_decisions.Decisions
     embeddings: _r_embeddings.Embeddings
     evals: _r_evals.Evals
     files: _r_files.Files
     fine_tuning: _r_fine_tuning.FineTuning
     images: _r_images.Images
+    live: _r_live.Live
     models: _r_models.Models
     moderations: _r_moderations.Moderations
     realtime: _r_realtime.Realtime
     responses: _r_responses.Responses
+    safety: _r_safety.Safety
     skills: _r_skills.Skills
     uploads: _r_uploads.Uploads
     vector_stores: _r_vector_stores.VectorStores
     videos: _r_videos.Videos
-    webhooks: _Webhooks
+    webhooks: _r_webhooks.Webhooks
 
 _LAZY = {
     "OpenAI": "._client", "Client": "._client", "AzureOpenAI": "._azure",
@@ -177,8 +179,8 @@ aiosession: Any = None
 
 _MODULE_RESOURCES = frozenset((
     "admin", "audio", "batches", "beta", "chat", "completions", "containers", "content_provenance_checks",
-    "conversations", "embeddings", "evals", "files", "fine_tuning", "images", "models", "moderations",
-    "realtime", "responses", "skills", "uploads", "vector_stores", "videos", "webhooks",
+    "conversations", "decisions", "embeddings", "evals", "files", "fine_tuning", "images", "live", "models",
+    "moderations", "realtime", "responses", "safety", "skills", "uploads", "vector_stores", "videos", "webhooks",
 ))
 
 __all__ = sorted(list(_LAZY) + ["__version__", "__title__"])

@@ -45,15 +45,6 @@ class ClientResourcesBase:
         """The same resources, returning responses whose body is read only when asked."""
         return self._in_mode("streaming")
 
-    @property
-    def webhooks(self) -> Any:
-        found = self._resources.get("webhooks")
-        if found is None:
-            from .lib.webhooks import Webhooks
-
-            found = self._resources["webhooks"] = Webhooks(self._resource_args()[0])
-        return found
-
 
 class ResourcesInMode:
     """``client.with_raw_response``: the client's resources in another mode (mixed into the generated

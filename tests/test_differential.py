@@ -192,11 +192,15 @@ def differences(theirs: Any, ours: Any, path: str = "result", depth: int = 0) ->
             out.append(CLASS + "%s: class %s here, %s in openai" % (path, type(ours).__name__, type(theirs).__name__))
         for name in list(type(theirs).model_fields) + _properties(type(theirs)):
             try:
+                their_value = getattr(theirs, name)
+            except Exception:  # openai's own property fails on this sample (output_text of content=None)
+                continue
+            try:
                 value = getattr(ours, name)
             except Exception as exc:
                 out.append("%s.%s: %s: %s" % (path, name, type(exc).__name__, exc))
                 continue
-            out.extend(differences(getattr(theirs, name), value, "%s.%s" % (path, name), depth + 1))
+            out.extend(differences(their_value, value, "%s.%s" % (path, name), depth + 1))
         return out
     if isinstance(theirs, (list, tuple)):
         if not isinstance(ours, (list, tuple)) or len(ours) != len(theirs):
@@ -332,7 +336,13 @@ def test_file_forms_send_the_same_parts(pair: Pair, name: str, form: str) -> Non
             kwargs = D.arguments(method, accepted, form, pair.tmp_dir)
             return {k: v for k, v in kwargs.items() if k in required}
 
-        _, result, their_request, our_request = pair.exchange(name, make_kwargs, answer_for(method))
+        try:
+            _, result, their_request, our_request = pair.exchange(name, make_kwargs, answer_for(method))
+        except TypeError as exc:  # openai wants one of several keyword sets (audio.voices.create): all of them
+            if "Missing required arguments" not in str(exc):
+                raise
+            _, result, their_request, our_request = pair.exchange(
+                name, lambda: D.arguments(method, accepted, form, pair.tmp_dir), answer_for(method))
         if isinstance(result, Exception):
             failures["upload"] = "raised %s: %s" % (type(result).__name__, result)
         elif our_request != their_request:

@@ -24,7 +24,7 @@ from .._exceptions import InvalidWebhookSignatureError
 from .._models import BaseModel, construct, resolve_model
 from .._resource import SyncAPIResource
 
-__all__ = ["Webhooks"]
+__all__ = ["Webhooks", "WebhooksMixin"]
 
 _NO_SECRET = (
     "The webhook secret must either be set using the env var, OPENAI_WEBHOOK_SECRET, "
@@ -32,8 +32,11 @@ _NO_SECRET = (
 )
 
 
-class Webhooks(SyncAPIResource):
-    """``verify_signature`` and ``unwrap``; the secret defaults to the client's ``webhook_secret``."""
+class WebhooksMixin:
+    """``verify_signature`` and ``unwrap``; the secret defaults to the client's ``webhook_secret`` (mixed
+    into the generated ``client.webhooks`` resource, which also manages webhook endpoints)."""
+
+    _client: Any
 
     def unwrap(self, payload: Union[str, bytes], headers: Any, *, secret: Optional[str] = None) -> Any:
         """Verify the signature, then return the event (``event.type``, ``event.data.id`` ...).
@@ -145,3 +148,7 @@ def _event_class(event_type: Any) -> Any:
             if cls is not BaseModel:
                 return cls
     return BaseModel
+
+
+class Webhooks(WebhooksMixin, SyncAPIResource):
+    """The signature helpers alone, on a client (``client.webhooks`` adds the endpoint methods)."""

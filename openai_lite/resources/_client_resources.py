@@ -63,6 +63,12 @@ class ClientResources(ClientResourcesBase):
         return self._resource("conversations", Conversations)
 
     @property
+    def decisions(self) -> "Decisions":
+        from .decisions import Decisions
+
+        return self._resource("decisions", Decisions)
+
+    @property
     def embeddings(self) -> "Embeddings":
         from .embeddings import Embeddings
 
@@ -93,6 +99,12 @@ class ClientResources(ClientResourcesBase):
         return self._resource("images", Images)
 
     @property
+    def live(self) -> "Live":
+        from .live import Live
+
+        return self._resource("live", Live)
+
+    @property
     def models(self) -> "Models":
         from .models import Models
 
@@ -117,6 +129,12 @@ class ClientResources(ClientResourcesBase):
         return self._resource("responses", Responses)
 
     @property
+    def safety(self) -> "Safety":
+        from .safety import Safety
+
+        return self._resource("safety", Safety)
+
+    @property
     def skills(self) -> "Skills":
         from .skills import Skills
 
@@ -139,6 +157,12 @@ class ClientResources(ClientResourcesBase):
         from .videos import Videos
 
         return self._resource("videos", Videos)
+
+    @property
+    def webhooks(self) -> "Webhooks":
+        from .webhooks import Webhooks
+
+        return self._resource("webhooks", Webhooks)
 
 
 class ClientResourcesInMode(ResourcesInMode, ClientResources):

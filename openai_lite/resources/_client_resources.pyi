@@ -11,20 +11,23 @@ from openai_lite.resources.completions import Completions, CompletionsWithRawRes
 from openai_lite.resources.containers import Containers, ContainersWithRawResponse, ContainersWithStreamingResponse
 from openai_lite.resources.content_provenance_checks import ContentProvenanceChecks, ContentProvenanceChecksWithRawResponse, ContentProvenanceChecksWithStreamingResponse
 from openai_lite.resources.conversations import Conversations, ConversationsWithRawResponse, ConversationsWithStreamingResponse
+from openai_lite.resources.decisions import Decisions, DecisionsWithRawResponse, DecisionsWithStreamingResponse
 from openai_lite.resources.embeddings import Embeddings, EmbeddingsWithRawResponse, EmbeddingsWithStreamingResponse
 from openai_lite.resources.evals import Evals, EvalsWithRawResponse, EvalsWithStreamingResponse
 from openai_lite.resources.files import Files, FilesWithRawResponse, FilesWithStreamingResponse
 from openai_lite.resources.fine_tuning import FineTuning, FineTuningWithRawResponse, FineTuningWithStreamingResponse
 from openai_lite.resources.images import Images, ImagesWithRawResponse, ImagesWithStreamingResponse
+from openai_lite.resources.live import Live, LiveWithRawResponse, LiveWithStreamingResponse
 from openai_lite.resources.models import Models, ModelsWithRawResponse, ModelsWithStreamingResponse
 from openai_lite.resources.moderations import Moderations, ModerationsWithRawResponse, ModerationsWithStreamingResponse
 from openai_lite.resources.realtime import Realtime, RealtimeWithRawResponse, RealtimeWithStreamingResponse
 from openai_lite.resources.responses import Responses, ResponsesWithRawResponse, ResponsesWithStreamingResponse
+from openai_lite.resources.safety import Safety, SafetyWithRawResponse, SafetyWithStreamingResponse
 from openai_lite.resources.skills import Skills, SkillsWithRawResponse, SkillsWithStreamingResponse
 from openai_lite.resources.uploads import Uploads, UploadsWithRawResponse, UploadsWithStreamingResponse
 from openai_lite.resources.vector_stores import VectorStores, VectorStoresWithRawResponse, VectorStoresWithStreamingResponse
 from openai_lite.resources.videos import Videos, VideosWithRawResponse, VideosWithStreamingResponse
-from openai_lite.lib.webhooks import Webhooks
+from openai_lite.resources.webhooks import Webhooks, WebhooksWithRawResponse, WebhooksWithStreamingResponse
 
 __all__ = ["ClientResources", "OpenAIWithRawResponse", "OpenAIWithStreamedResponse"]
 
@@ -41,8 +44,6 @@ class ClientResources:
     @property
     def with_streaming_response(self) -> OpenAIWithStreamedResponse:
         """The same resources, returning responses whose body is read only when asked."""
-    @property
-    def webhooks(self) -> Webhooks: ...
     @property
     def admin(self) -> Admin: ...
     @property
@@ -62,6 +63,8 @@ class ClientResources:
     @property
     def conversations(self) -> Conversations: ...
     @property
+    def decisions(self) -> Decisions: ...
+    @property
     def embeddings(self) -> Embeddings: ...
     @property
     def evals(self) -> Evals: ...
@@ -72,6 +75,8 @@ class ClientResources:
     @property
     def images(self) -> Images: ...
     @property
+    def live(self) -> Live: ...
+    @property
     def models(self) -> Models: ...
     @property
     def moderations(self) -> Moderations: ...
@@ -80,6 +85,8 @@ class ClientResources:
     @property
     def responses(self) -> Responses: ...
     @property
+    def safety(self) -> Safety: ...
+    @property
     def skills(self) -> Skills: ...
     @property
     def uploads(self) -> Uploads: ...
@@ -87,6 +94,8 @@ class ClientResources:
     def vector_stores(self) -> VectorStores: ...
     @property
     def videos(self) -> Videos: ...
+    @property
+    def webhooks(self) -> Webhooks: ...
 
 
 class OpenAIWithRawResponse:
@@ -99,19 +108,23 @@ class OpenAIWithRawResponse:
     containers: ContainersWithRawResponse
     content_provenance_checks: ContentProvenanceChecksWithRawResponse
     conversations: ConversationsWithRawResponse
+    decisions: DecisionsWithRawResponse
     embeddings: EmbeddingsWithRawResponse
     evals: EvalsWithRawResponse
     files: FilesWithRawResponse
     fine_tuning: FineTuningWithRawResponse
     images: ImagesWithRawResponse
+    live: LiveWithRawResponse
     models: ModelsWithRawResponse
     moderations: ModerationsWithRawResponse
     realtime: RealtimeWithRawResponse
     responses: ResponsesWithRawResponse
+    safety: SafetyWithRawResponse
     skills: SkillsWithRawResponse
     uploads: UploadsWithRawResponse
     vector_stores: VectorStoresWithRawResponse
     videos: VideosWithRawResponse
+    webhooks: WebhooksWithRawResponse
 
 
 class OpenAIWithStreamedResponse:
@@ -124,16 +137,20 @@ class OpenAIWithStreamedResponse:
     containers: ContainersWithStreamingResponse
     content_provenance_checks: ContentProvenanceChecksWithStreamingResponse
     conversations: ConversationsWithStreamingResponse
+    decisions: DecisionsWithStreamingResponse
     embeddings: EmbeddingsWithStreamingResponse
     evals: EvalsWithStreamingResponse
     files: FilesWithStreamingResponse
     fine_tuning: FineTuningWithStreamingResponse
     images: ImagesWithStreamingResponse
+    live: LiveWithStreamingResponse
     models: ModelsWithStreamingResponse
     moderations: ModerationsWithStreamingResponse
     realtime: RealtimeWithStreamingResponse
     responses: ResponsesWithStreamingResponse
+    safety: SafetyWithStreamingResponse
     skills: SkillsWithStreamingResponse
     uploads: UploadsWithStreamingResponse
     vector_stores: VectorStoresWithStreamingResponse
     videos: VideosWithStreamingResponse
+    webhooks: WebhooksWithStreamingResponse

@@ -4,7 +4,7 @@ from .._call import call as _call
 from .._resource import SyncAPIResource
 from .._types import NOT_GIVEN
 
-__all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "Invites", "Projects", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimit", "Usage", "OrganizationUsers", "OrganizationUsersRoles"]
+__all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "Projects", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimit", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
 
 
 class Admin(SyncAPIResource):
@@ -35,8 +35,20 @@ class Organization(SyncAPIResource):
         return self._child("data_retention", OrganizationDataRetentionResource)
 
     @property
+    def external_keys(self) -> "ExternalKeys":
+        return self._child("external_keys", ExternalKeys)
+
+    @property
+    def external_storage(self) -> "ExternalStorage":
+        return self._child("external_storage", ExternalStorage)
+
+    @property
     def groups(self) -> "OrganizationGroups":
         return self._child("groups", OrganizationGroups)
+
+    @property
+    def health(self) -> "OrganizationHealth":
+        return self._child("health", OrganizationHealth)
 
     @property
     def invites(self) -> "Invites":
@@ -65,6 +77,10 @@ class Organization(SyncAPIResource):
     @property
     def users(self) -> "OrganizationUsers":
         return self._child("users", OrganizationUsers)
+
+    @property
+    def workload_identity_providers(self) -> "WorkloadIdentityProviders":
+        return self._child("workload_identity_providers", WorkloadIdentityProviders)
 
 
 class AdminAPIKeys(SyncAPIResource):
@@ -186,6 +202,92 @@ class OrganizationDataRetentionResource(SyncAPIResource):
                      cast_to="OrganizationDataRetention", admin=True)
 
 
+class ExternalKeys(SyncAPIResource):
+    """``client.admin.organization.external_keys``."""
+
+    def create(
+        self, *, name, type, external_id=NOT_GIVEN, kms_arn=NOT_GIVEN, role_arn=NOT_GIVEN, purpose=NOT_GIVEN,
+        audience=NOT_GIVEN, kms_key_location=NOT_GIVEN, kms_key_name=NOT_GIVEN, kms_key_ring_name=NOT_GIVEN,
+        kms_project_id=NOT_GIVEN, workload_identity_pool_id=NOT_GIVEN,
+        workload_identity_project_number=NOT_GIVEN, workload_identity_provider_id=NOT_GIVEN,
+        kms_key_version=NOT_GIVEN, key_name=NOT_GIVEN, tenant_id=NOT_GIVEN, vault_uri=NOT_GIVEN,
+        key_version=NOT_GIVEN, key_ocid=NOT_GIVEN, region=NOT_GIVEN, vault_ocid=NOT_GIVEN,
+        key_version_ocid=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Add an external key config for an organization (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/external_keys", body="json", admin=True)
+
+    def delete(
+        self, external_key_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Delete an external key config for the user's organization (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/organization/external_keys/{external_key_id}", admin=True)
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, purpose=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """List the external key configs registered on the user's organization (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/external_keys",
+                     query=("after", "limit", "order", "purpose"), page="SyncCursorPage", admin=True)
+
+    def retrieve(
+        self, external_key_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Retrieve a stored external key registration for the user's organization. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/external_keys/{external_key_id}", admin=True)
+
+    def validate(
+        self, external_key_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Validate an external key config for the user's organization (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/external_keys/{external_key_id}/validate",
+                     admin=True)
+
+
+class ExternalStorage(SyncAPIResource):
+    """``client.admin.organization.external_storage``."""
+
+    def create(
+        self, *, project_id, provider, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Register one customer-managed external storage configuration. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/external_storage", body="json", admin=True)
+
+    def delete(
+        self, external_storage_id, *, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Disconnect a customer-managed external storage configuration. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/organization/external_storage/{external_storage_id}",
+                     admin=True)
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, project_id=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """List the organization's customer-managed external storage configurations. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/external_storage",
+                     query=("after", "limit", "order", "project_id"), page="SyncCursorPage", admin=True)
+
+    def retrieve(
+        self, external_storage_id, *, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Get one customer-managed external storage configuration. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/external_storage/{external_storage_id}",
+                     admin=True)
+
+    def validate(
+        self, external_storage_id, *, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Validate one customer-managed external storage configuration. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/external_storage/{external_storage_id}/validate",
+                     admin=True)
+
+
 class OrganizationGroups(SyncAPIResource):
     """``client.admin.organization.groups``."""
 
@@ -296,6 +398,68 @@ class GroupsUsers(SyncAPIResource):
                      cast_to="GroupMemberUser", admin=True)
 
 
+class OrganizationHealth(SyncAPIResource):
+    """``client.admin.organization.health``."""
+
+    @property
+    def alert_rules(self) -> "OrganizationHealthAlertRules":
+        return self._child("alert_rules", OrganizationHealthAlertRules)
+
+    @property
+    def alerts(self) -> "OrganizationHealthAlerts":
+        return self._child("alerts", OrganizationHealthAlerts)
+
+
+class OrganizationHealthAlertRules(SyncAPIResource):
+    """``client.admin.organization.health.alert_rules``."""
+
+    def create(
+        self, *, condition, name, enabled=NOT_GIVEN, filters=NOT_GIVEN, notifications=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Create an organization-owned health alert rule. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/health/alert_rules", body="json", admin=True)
+
+    def delete(
+        self, alert_rule_id, *, expected_version, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Delete an organization-owned health alert rule using its current version. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/organization/health/alert_rules/{alert_rule_id}",
+                     query=("expected_version",), admin=True)
+
+    def list(
+        self, *, enabled=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, type=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """List organization-owned health alert rules. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/health/alert_rules",
+                     query=("enabled", "limit", "page", "type"), page="SyncTokenPage", admin=True)
+
+    def retrieve(
+        self, alert_rule_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Retrieve the current configuration of an organization-owned health alert rule. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/health/alert_rules/{alert_rule_id}", admin=True)
+
+    def update(
+        self, alert_rule_id, *, expected_version, condition=NOT_GIVEN, enabled=NOT_GIVEN, filters=NOT_GIVEN,
+        name=NOT_GIVEN, notifications=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Update an organization-owned health alert rule using its current version. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/health/alert_rules/{alert_rule_id}", body="json",
+                     admin=True)
+
+
+class OrganizationHealthAlerts(SyncAPIResource):
+    """``client.admin.organization.health.alerts``."""
+
+    def retrieve(self, alert_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+        """Retrieve an immutable trigger or recovery snapshot, retained for 30 days. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/health/alerts/{alert_id}", admin=True)
+
+
 class Invites(SyncAPIResource):
     """``client.admin.organization.invites``."""
 
@@ -347,6 +511,10 @@ class Projects(SyncAPIResource):
         return self._child("groups", ProjectsGroups)
 
     @property
+    def health(self) -> "ProjectsHealth":
+        return self._child("health", ProjectsHealth)
+
+    @property
     def hosted_tool_permissions(self) -> "HostedToolPermissions":
         return self._child("hosted_tool_permissions", HostedToolPermissions)
 
@@ -365,6 +533,10 @@ class Projects(SyncAPIResource):
     @property
     def service_accounts(self) -> "ServiceAccounts":
         return self._child("service_accounts", ServiceAccounts)
+
+    @property
+    def service_tier_settings(self) -> "ServiceTierSettings":
+        return self._child("service_tier_settings", ServiceTierSettings)
 
     @property
     def spend_alerts(self) -> "ProjectsSpendAlerts":
@@ -386,8 +558,8 @@ class Projects(SyncAPIResource):
                      admin=True)
 
     def create(
-        self, *, name, residency=NOT_GIVEN, external_key_id=NOT_GIVEN, extra_headers=None, extra_query=None,
-        extra_body=None, timeout=NOT_GIVEN,
+        self, *, name, residency=NOT_GIVEN, external_key_id=NOT_GIVEN, geography=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a new project in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects", body="json", cast_to="Project",
@@ -410,8 +582,8 @@ class Projects(SyncAPIResource):
                      admin=True)
 
     def update(
-        self, project_id, *, name=NOT_GIVEN, external_key_id=NOT_GIVEN, extra_headers=None, extra_query=None,
-        extra_body=None, timeout=NOT_GIVEN,
+        self, project_id, *, name=NOT_GIVEN, external_key_id=NOT_GIVEN, geography=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Modifies a project in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}", body="json",
@@ -445,6 +617,14 @@ class ProjectsAPIKeys(SyncAPIResource):
         """Retrieves an API key in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/api_keys/{api_key_id}",
                      cast_to="ProjectApiKey", admin=True)
+
+    def update(
+        self, api_key_id, *, project_id, expires_in_seconds=NOT_GIVEN, scopes=NOT_GIVEN,
+        spend_limit=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Updates the scopes, expiration, or monthly hard spend limit of an existing project API key, including keys owned by service accounts. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/projects/{project_id}/api_keys/{api_key_id}",
+                     body="json", admin=True)
 
 
 class ProjectsCertificates(SyncAPIResource):
@@ -573,6 +753,77 @@ class ProjectsGroupsRoles(SyncAPIResource):
                      cast_to="AssignedRoleDetails", admin=True)
 
 
+class ProjectsHealth(SyncAPIResource):
+    """``client.admin.organization.projects.health``."""
+
+    @property
+    def alert_rules(self) -> "ProjectsHealthAlertRules":
+        return self._child("alert_rules", ProjectsHealthAlertRules)
+
+    @property
+    def alerts(self) -> "ProjectsHealthAlerts":
+        return self._child("alerts", ProjectsHealthAlerts)
+
+
+class ProjectsHealthAlertRules(SyncAPIResource):
+    """``client.admin.organization.projects.health.alert_rules``."""
+
+    def create(
+        self, project_id, *, condition, name, enabled=NOT_GIVEN, filters=NOT_GIVEN, notifications=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Create a project-owned health alert rule. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/projects/{project_id}/health/alert_rules",
+                     body="json", admin=True)
+
+    def delete(
+        self, alert_rule_id, *, project_id, expected_version, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Delete a project-owned health alert rule using its current version. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE",
+                     "/organization/projects/{project_id}/health/alert_rules/{alert_rule_id}",
+                     query=("expected_version",), admin=True)
+
+    def list(
+        self, project_id, *, enabled=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, type=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """List health alert rules owned by this project. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/projects/{project_id}/health/alert_rules",
+                     query=("enabled", "limit", "page", "type"), page="SyncTokenPage", admin=True)
+
+    def retrieve(
+        self, alert_rule_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieve the current configuration of a health alert rule owned by this project. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET",
+                     "/organization/projects/{project_id}/health/alert_rules/{alert_rule_id}", admin=True)
+
+    def update(
+        self, alert_rule_id, *, project_id, expected_version, condition=NOT_GIVEN, enabled=NOT_GIVEN,
+        filters=NOT_GIVEN, name=NOT_GIVEN, notifications=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Update a project-owned health alert rule using its current version. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST",
+                     "/organization/projects/{project_id}/health/alert_rules/{alert_rule_id}", body="json",
+                     admin=True)
+
+
+class ProjectsHealthAlerts(SyncAPIResource):
+    """``client.admin.organization.projects.health.alerts``."""
+
+    def retrieve(
+        self, alert_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieve a retained notification owned by this project using an organization Admin API key. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/projects/{project_id}/health/alerts/{alert_id}",
+                     admin=True)
+
+
 class HostedToolPermissions(SyncAPIResource):
     """``client.admin.organization.projects.hosted_tool_permissions``."""
 
@@ -694,8 +945,8 @@ class ServiceAccounts(SyncAPIResource):
         return self._child("api_keys", ServiceAccountsAPIKeys)
 
     def create(
-        self, project_id, *, name, create_service_account_only=NOT_GIVEN, extra_headers=None,
-        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        self, project_id, *, name, create_service_account_only=NOT_GIVEN, expires_in_seconds=NOT_GIVEN,
+        spend_limit=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a new service account in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/service_accounts",
@@ -742,13 +993,33 @@ class ServiceAccountsAPIKeys(SyncAPIResource):
     """``client.admin.organization.projects.service_accounts.api_keys``."""
 
     def create(
-        self, service_account_id, *, project_id, name=NOT_GIVEN, scopes=NOT_GIVEN, extra_headers=None,
-        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        self, service_account_id, *, project_id, name=NOT_GIVEN, scopes=NOT_GIVEN,
+        expires_in_seconds=NOT_GIVEN, spend_limit=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates an API key for a service account in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
                      "/organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys",
                      body="json", cast_to="ServiceAccountApiKeyBody", admin=True)
+
+
+class ServiceTierSettings(SyncAPIResource):
+    """``client.admin.organization.projects.service_tier_settings``."""
+
+    def retrieve(
+        self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Retrieve the configured default and enabled service tiers for a project. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/projects/{project_id}/service_tier_settings",
+                     admin=True)
+
+    def update(
+        self, project_id, *, default=NOT_GIVEN, enabled_tiers=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Update the default or enabled service tiers atomically. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/projects/{project_id}/service_tier_settings",
+                     body="json", admin=True)
 
 
 class ProjectsSpendAlerts(SyncAPIResource):
@@ -812,8 +1083,8 @@ class ProjectsSpendLimit(SyncAPIResource):
                      cast_to="ProjectSpendLimitResource", admin=True)
 
     def update(
-        self, project_id, *, threshold_amount, currency, interval, extra_headers=None, extra_query=None,
-        extra_body=None, timeout=NOT_GIVEN,
+        self, project_id, *, threshold_amount, currency, interval, notification_channel=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create or replace a project's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/spend_limit", body="json",
@@ -994,8 +1265,8 @@ class OrganizationSpendLimit(SyncAPIResource):
                      cast_to="OrganizationSpendLimitResource", admin=True)
 
     def update(
-        self, *, threshold_amount, currency, interval, extra_headers=None, extra_query=None, extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, threshold_amount, currency, interval, notification_channel=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create or replace the organization's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/spend_limit", body="json",
@@ -1048,12 +1319,12 @@ class Usage(SyncAPIResource):
 
     def costs(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
-        api_key_ids=NOT_GIVEN, group_by=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, extra_headers=None,
-        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        api_key_ids=NOT_GIVEN, group_by=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, line_items=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get costs details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/costs",
-                     query=("start_time", "end_time", "bucket_width", "project_ids", "api_key_ids", "group_by", "limit", "page"),
+                     query=("start_time", "end_time", "bucket_width", "project_ids", "api_key_ids", "group_by", "limit", "page", "line_items"),
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
 
     def embeddings(
@@ -1118,6 +1389,17 @@ class Usage(SyncAPIResource):
         return _call(self, locals(), "GET", "/organization/usage/web_search_calls",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "user_ids", "api_key_ids", "models", "context_levels", "group_by", "limit", "page"),
                      cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+
+    def decisions(
+        self, *, start_time, api_key_ids=NOT_GIVEN, batch=NOT_GIVEN, bucket_width=NOT_GIVEN,
+        end_time=NOT_GIVEN, group_by=NOT_GIVEN, limit=NOT_GIVEN, models=NOT_GIVEN, page=NOT_GIVEN,
+        project_ids=NOT_GIVEN, user_ids=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Get Decisions API usage details for the organization. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/usage/decisions",
+                     query=("start_time", "api_key_ids", "batch", "bucket_width", "end_time", "group_by", "limit", "models", "page", "project_ids", "user_ids"),
+                     admin=True)
 
 
 class OrganizationUsers(SyncAPIResource):
@@ -1185,3 +1467,107 @@ class OrganizationUsersRoles(SyncAPIResource):
         """Retrieves an organization role assigned to a user. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/users/{user_id}/roles/{role_id}",
                      cast_to="AssignedRoleDetails", admin=True)
+
+
+class WorkloadIdentityProviders(SyncAPIResource):
+    """``client.admin.organization.workload_identity_providers``."""
+
+    @property
+    def federation_rules(self) -> "FederationRules":
+        return self._child("federation_rules", FederationRules)
+
+    def create(
+        self, *, audience, issuer, name, type, attribute_transformations=NOT_GIVEN, description=NOT_GIVEN,
+        enabled=NOT_GIVEN, verification=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Register an OIDC provider for keyless project service-account authentication. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/organization/workload_identity_providers", body="json",
+                     admin=True)
+
+    def delete(
+        self, workload_identity_provider_id, *, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Delete a provider after deleting all its federation rules. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE",
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}", admin=True)
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """List OIDC providers in the authenticated Admin API key's organization. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/organization/workload_identity_providers",
+                     query=("after", "limit", "order"), page="SyncCursorPage", admin=True)
+
+    def retrieve(
+        self, workload_identity_provider_id, *, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieve an OIDC provider in the authenticated organization. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET",
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}", admin=True)
+
+    def update(
+        self, workload_identity_provider_id, *, attribute_transformations=NOT_GIVEN, audience=NOT_GIVEN,
+        description=NOT_GIVEN, enabled=NOT_GIVEN, issuer=NOT_GIVEN, name=NOT_GIVEN, verification=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Update supplied provider fields, preserving omitted fields. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST",
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}", body="json",
+                     admin=True)
+
+
+class FederationRules(SyncAPIResource):
+    """``client.admin.organization.workload_identity_providers.federation_rules``."""
+
+    def create(
+        self, workload_identity_provider_id, *, attribute_matchers, project_id, service_account_id,
+        description=NOT_GIVEN, enabled=NOT_GIVEN, name=NOT_GIVEN, permissions=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Bind verified token attributes to an existing project service account. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST",
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules",
+                     body="json", admin=True)
+
+    def delete(
+        self, workload_identity_federation_rule_id, *, workload_identity_provider_id, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Delete a federation rule to a project service account. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE",
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id}",
+                     admin=True)
+
+    def list(
+        self, workload_identity_provider_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN,
+        service_account_id=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """List the provider's federation rules to project service accounts. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET",
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules",
+                     query=("after", "limit", "order", "service_account_id"), page="SyncCursorPage",
+                     admin=True)
+
+    def retrieve(
+        self, workload_identity_federation_rule_id, *, workload_identity_provider_id, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Retrieve a federation rule owned by the authenticated organization and provider. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET",
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id}",
+                     admin=True)
+
+    def update(
+        self, workload_identity_federation_rule_id, *, workload_identity_provider_id,
+        attribute_matchers=NOT_GIVEN, description=NOT_GIVEN, enabled=NOT_GIVEN, name=NOT_GIVEN,
+        permissions=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Update supplied matcher, permission, metadata, or enabled fields. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST",
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id}",
+                     body="json", admin=True)

@@ -4,7 +4,7 @@ from .._call import call as _call
 from .._resource import SyncAPIResource
 from .._types import NOT_GIVEN
 
-__all__ = ["Audio", "Speech", "Transcriptions", "Translations"]
+__all__ = ["Audio", "Speech", "Transcriptions", "Translations", "VoiceConsents", "Voices"]
 
 
 class Audio(SyncAPIResource):
@@ -21,6 +21,14 @@ class Audio(SyncAPIResource):
     @property
     def translations(self) -> "Translations":
         return self._child("translations", Translations)
+
+    @property
+    def voice_consents(self) -> "VoiceConsents":
+        return self._child("voice_consents", VoiceConsents)
+
+    @property
+    def voices(self) -> "Voices":
+        return self._child("voices", Voices)
 
 
 class Speech(SyncAPIResource):
@@ -61,3 +69,54 @@ class Translations(SyncAPIResource):
         """Translates audio into English. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/audio/translations", body="multipart", files=("file",),
                      cast_to="TranslationsCreateResponse")
+
+
+class VoiceConsents(SyncAPIResource):
+    """``client.audio.voice_consents``."""
+
+    def create(
+        self, *, language, name, recording, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Upload a voice consent recording. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/audio/voice_consents", body="multipart", files=("recording",))
+
+    def delete(self, consent_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+        """Deletes a voice consent recording. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/audio/voice_consents/{consent_id}")
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Returns a list of voice consent recordings. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/audio/voice_consents", query=("after", "limit"),
+                     page="SyncCursorPage")
+
+    def retrieve(
+        self, consent_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Retrieves a voice consent recording. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/audio/voice_consents/{consent_id}")
+
+    def update(
+        self, consent_id, *, name, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Updates a voice consent recording (metadata only). (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/audio/voice_consents/{consent_id}", body="json")
+
+
+class Voices(SyncAPIResource):
+    """``client.audio.voices``."""
+
+    def create(
+        self, *, name, audio_sample=NOT_GIVEN, consent=NOT_GIVEN, type=NOT_GIVEN, prompt=NOT_GIVEN,
+        model=NOT_GIVEN, script_hint=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Creates a voice from a text prompt or from a consent recording and an audio sample. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/audio/voices", body="multipart", files=("audio_sample",))
+
+    def delete(self, voice_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+        """Deletes a voice created from a text prompt or an audio sample. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/audio/voices/{voice_id}")

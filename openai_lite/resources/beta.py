@@ -8,11 +8,15 @@ from ..lib.polling import ThreadsPollingMixin
 from ..lib.streaming.assistants import RunsStreamMixin
 from ..lib.streaming.assistants import ThreadsStreamMixin
 
-__all__ = ["Beta", "Assistants", "Chat", "ChatKit", "ChatKitSessions", "ChatKitThreads", "Realtime", "RealtimeSessions", "TranscriptionSessions", "Responses", "InputItems", "InputTokens", "BetaThreads", "Messages", "Runs", "Steps"]
+__all__ = ["Beta", "Agents", "Automations", "Invocations", "Environments", "Files", "Templates", "AgentsSessions", "Artifacts", "Events", "SessionsItems", "Subagents", "SubagentsItems", "SubagentsTurns", "SubagentsTurnsItems", "Traces", "SessionsTurns", "SessionsTurnsItems", "Vaults", "Credentials", "Assistants", "Chat", "ChatKit", "ChatKitSessions", "ChatKitThreads", "Realtime", "RealtimeSessions", "TranscriptionSessions", "Responses", "InputItems", "InputTokens", "BetaThreads", "Messages", "Runs", "Steps"]
 
 
 class Beta(SyncAPIResource):
     """``client.beta``."""
+
+    @property
+    def agents(self) -> "Agents":
+        return self._child("agents", Agents)
 
     @property
     def assistants(self) -> "Assistants":
@@ -37,6 +41,619 @@ class Beta(SyncAPIResource):
     @property
     def threads(self) -> "BetaThreads":
         return self._child("threads", BetaThreads)
+
+
+class Agents(SyncAPIResource):
+    """``client.beta.agents``."""
+
+    @property
+    def automations(self) -> "Automations":
+        return self._child("automations", Automations)
+
+    @property
+    def environments(self) -> "Environments":
+        return self._child("environments", Environments)
+
+    @property
+    def sessions(self) -> "AgentsSessions":
+        return self._child("sessions", AgentsSessions)
+
+    @property
+    def vaults(self) -> "Vaults":
+        return self._child("vaults", Vaults)
+
+    def create(
+        self, *, model, compaction=NOT_GIVEN, experimental=NOT_GIVEN, instructions=NOT_GIVEN,
+        metadata=NOT_GIVEN, multi_agent=NOT_GIVEN, name=NOT_GIVEN, reasoning=NOT_GIVEN,
+        service_tier=NOT_GIVEN, text=NOT_GIVEN, tools=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Creates a reusable agent without storing credentials. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def delete(self, agent_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+        """Deletes a reusable agent. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/agents/{agent_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists reusable agents in the current project. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents", query=("after", "limit", "order"),
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+
+    def retrieve(self, agent_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+        """Retrieves a reusable agent by ID. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/{agent_id}", fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def update(
+        self, agent_id, *, compaction=NOT_GIVEN, experimental=NOT_GIVEN, instructions=NOT_GIVEN,
+        metadata=NOT_GIVEN, model=NOT_GIVEN, multi_agent=NOT_GIVEN, name=NOT_GIVEN, reasoning=NOT_GIVEN,
+        service_tier=NOT_GIVEN, text=NOT_GIVEN, tools=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Updates a reusable agent. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/{agent_id}", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class Automations(SyncAPIResource):
+    """``client.beta.agents.automations``."""
+
+    @property
+    def invocations(self) -> "Invocations":
+        return self._child("invocations", Invocations)
+
+    def create(
+        self, *, name, target, type, expression=NOT_GIVEN, timezone=NOT_GIVEN, metadata=NOT_GIVEN,
+        run_at=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Saves an active automation without invoking it immediately. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/automations", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def delete(
+        self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Deletes the automation and prevents future invocations without deleting its target session. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/agents/automations/{automation_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, session_id=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists project-owned automations, optionally filtered by target session. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/automations",
+                     query=("after", "limit", "order", "session_id"),
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+
+    def pause(
+        self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Pauses future scheduled delivery without stopping an active session. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/automations/{automation_id}/pause",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def resume(
+        self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Resumes scheduled delivery; one-time automations without a pending invocation require a future run_at. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/automations/{automation_id}/resume",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def retrieve(
+        self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Retrieves a project-owned automation. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/automations/{automation_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def update(
+        self, automation_id, *, expression=NOT_GIVEN, metadata=NOT_GIVEN, name=NOT_GIVEN, run_at=NOT_GIVEN,
+        target=NOT_GIVEN, timezone=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Updates supplied fields; target and metadata replace the whole field. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/automations/{automation_id}", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class Invocations(SyncAPIResource):
+    """``client.beta.agents.automations.invocations``."""
+
+    def create(
+        self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Queues a manual delivery without changing the saved schedule. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/automations/{automation_id}/invocations",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, automation_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists delivery records for a project-owned automation. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/automations/{automation_id}/invocations",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+    def retrieve(
+        self, invocation_id, *, automation_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieves a delivery record for a project-owned automation. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/automations/{automation_id}/invocations/{invocation_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class Environments(SyncAPIResource):
+    """``client.beta.agents.environments``."""
+
+    @property
+    def files(self) -> "Files":
+        return self._child("files", Files)
+
+    @property
+    def templates(self) -> "Templates":
+        return self._child("templates", Templates)
+
+    def create(
+        self, *, environment, vault_ids=NOT_GIVEN, idempotency_key=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Creates an OpenAI-hosted environment before creating a session. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/environments", body="json",
+                     headers=("idempotency_key",), wire={"idempotency_key": "Idempotency-Key"},
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, type=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists OpenAI-hosted environments owned by the authenticated principal. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/environments", query=("after", "limit", "order", "type"),
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+
+    def retrieve(
+        self, environment_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Retrieves an execution environment's connection status and safe installed metadata. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/environments/{environment_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class Files(SyncAPIResource):
+    """``client.beta.agents.environments.files``."""
+
+    def create(
+        self, environment_id, *, path, type, file_id=NOT_GIVEN, data=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Writes inline bytes or a Files API file, replacing an existing regular file at the same path. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/environments/{environment_id}/files", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, environment_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, page=NOT_GIVEN, path=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists live files on a connected execution environment with optional directory filtering and opaque cursor pagination. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/environments/{environment_id}/files",
+                     query=("limit", "order", "page", "path"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncTokenPage")
+
+
+class Templates(SyncAPIResource):
+    """``client.beta.agents.environments.templates``."""
+
+    def create(
+        self, *, capability_directories=NOT_GIVEN, desktop=NOT_GIVEN, env=NOT_GIVEN, files=NOT_GIVEN,
+        name=NOT_GIVEN, network=NOT_GIVEN, packages=NOT_GIVEN, plugins=NOT_GIVEN, setup_commands=NOT_GIVEN,
+        skills=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Creates reusable environment configuration without returning confidential setup commands or environment values. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/environments/templates", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def delete(
+        self, environment_template_id, *, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Deletes reusable environment configuration and all confidential template inputs. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/agents/environments/templates/{environment_template_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists reusable environment templates without returning confidential values. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/environments/templates",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+    def retrieve(
+        self, environment_template_id, *, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieves reusable environment configuration without returning confidential values. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/environments/templates/{environment_template_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def update(
+        self, environment_template_id, *, capability_directories=NOT_GIVEN, desktop=NOT_GIVEN, env=NOT_GIVEN,
+        files=NOT_GIVEN, name=NOT_GIVEN, network=NOT_GIVEN, packages=NOT_GIVEN, plugins=NOT_GIVEN,
+        setup_commands=NOT_GIVEN, skills=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Updates reusable environment configuration without returning confidential values. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/environments/templates/{environment_template_id}",
+                     body="json", fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class AgentsSessions(SyncAPIResource):
+    """``client.beta.agents.sessions``."""
+
+    @property
+    def artifacts(self) -> "Artifacts":
+        return self._child("artifacts", Artifacts)
+
+    @property
+    def events(self) -> "Events":
+        return self._child("events", Events)
+
+    @property
+    def items(self) -> "SessionsItems":
+        return self._child("items", SessionsItems)
+
+    @property
+    def subagents(self) -> "Subagents":
+        return self._child("subagents", Subagents)
+
+    @property
+    def traces(self) -> "Traces":
+        return self._child("traces", Traces)
+
+    @property
+    def turns(self) -> "SessionsTurns":
+        return self._child("turns", SessionsTurns)
+
+    def create(
+        self, *, environment, agent=NOT_GIVEN, agent_id=NOT_GIVEN, input=NOT_GIVEN, metadata=NOT_GIVEN,
+        prompt_cache_options=NOT_GIVEN, review=NOT_GIVEN, spend_control=NOT_GIVEN, stream=NOT_GIVEN,
+        stream_options=NOT_GIVEN, vault_ids=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Create (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/sessions", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, streams=True)
+
+    def delete(self, session_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+        """Removes a managed agent session from the public API and returns a deletion confirmation. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/agents/sessions/{session_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, *, after=NOT_GIVEN, agent_id=NOT_GIVEN, limit=NOT_GIVEN, metadata=NOT_GIVEN, order=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists managed agent sessions using ID-based pagination and the requested sort order. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions",
+                     query=("after", "agent_id", "limit", "metadata", "order"),
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+
+    def retrieve(
+        self, session_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Retrieves the current state of a managed agent session. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def update(
+        self, session_id, *, agent=NOT_GIVEN, metadata=NOT_GIVEN, prompt_cache_options=NOT_GIVEN,
+        review=NOT_GIVEN, spend_control=NOT_GIVEN, vault_ids=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Updates session tools, vaults, metadata, model, reasoning effort, service tier, or the default prompt cache lifetime. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/sessions/{session_id}", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class Artifacts(SyncAPIResource):
+    """``client.beta.agents.sessions.artifacts``."""
+
+    def content(
+        self, artifact_id, *, session_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Downloads immutable session artifact bytes after the execution environment expires. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/artifacts/{artifact_id}/content",
+                     fixed_headers={"Accept": "application/octet-stream", "OpenAI-Beta": "agents=v1"},
+                     binary=True)
+
+    def delete(
+        self, artifact_id, *, session_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Deletes an immutable session artifact without deleting its live environment file or original Files API object. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/agents/sessions/{session_id}/artifacts/{artifact_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, session_id, *, after=NOT_GIVEN, environment_id=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists immutable artifacts published by completed hosted session turns. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/artifacts",
+                     query=("after", "environment_id", "limit", "order"),
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+
+    def retrieve(
+        self, artifact_id, *, session_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieves immutable metadata for one durable session artifact. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/artifacts/{artifact_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class Events(SyncAPIResource):
+    """``client.beta.agents.sessions.events``."""
+
+    def create(
+        self, session_id, *, events, idempotency_key=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Submits message, cancellation, tool-result, or computer-use approval-response events to a managed agent session. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/agents/sessions/{session_id}/events", body="json",
+                     headers=("idempotency_key",), wire={"idempotency_key": "Idempotency-Key"},
+                     fixed_headers={"Accept": "*/*", "OpenAI-Beta": "agents=v1"}, cast_to="None")
+
+    def stream(
+        self, session_id, *, include_obfuscation=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Streams live events for an agent session. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/events",
+                     query=("include_obfuscation",),
+                     fixed_headers={"Accept": "text/event-stream", "OpenAI-Beta": "agents=v1"})
+
+
+class SessionsItems(SyncAPIResource):
+    """``client.beta.agents.sessions.items``."""
+
+    def list(
+        self, session_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists items produced by the session's root agent, including its interactions with subagents. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/items",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+
+class Subagents(SyncAPIResource):
+    """``client.beta.agents.sessions.subagents``."""
+
+    @property
+    def items(self) -> "SubagentsItems":
+        return self._child("items", SubagentsItems)
+
+    @property
+    def turns(self) -> "SubagentsTurns":
+        return self._child("turns", SubagentsTurns)
+
+    def list(
+        self, session_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists subagents in a session, including nested and closed subagents. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/subagents",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+    def retrieve(
+        self, subagent_id, *, session_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieves a subagent belonging to this session. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/subagents/{subagent_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class SubagentsItems(SyncAPIResource):
+    """``client.beta.agents.sessions.subagents.items``."""
+
+    def list(
+        self, subagent_id, *, session_id, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists this subagent's own items across all of its turns. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/subagents/{subagent_id}/items",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+
+class SubagentsTurns(SyncAPIResource):
+    """``client.beta.agents.sessions.subagents.turns``."""
+
+    @property
+    def items(self) -> "SubagentsTurnsItems":
+        return self._child("items", SubagentsTurnsItems)
+
+    def list(
+        self, subagent_id, *, session_id, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists all turns of this subagent, including turns after a resume. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/subagents/{subagent_id}/turns",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+    def retrieve(
+        self, turn_id, *, session_id, subagent_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieves a turn belonging to this subagent. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET",
+                     "/agents/sessions/{session_id}/subagents/{subagent_id}/turns/{turn_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class SubagentsTurnsItems(SyncAPIResource):
+    """``client.beta.agents.sessions.subagents.turns.items``."""
+
+    def list(
+        self, turn_id, *, session_id, subagent_id, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists items belonging to one turn of this subagent. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET",
+                     "/agents/sessions/{session_id}/subagents/{subagent_id}/turns/{turn_id}/items",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+
+class Traces(SyncAPIResource):
+    """``client.beta.agents.sessions.traces``."""
+
+    def list(
+        self, session_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists published root-turn traces as OTLP JSON, ordered by turn creation time and ID. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/traces",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+
+class SessionsTurns(SyncAPIResource):
+    """``client.beta.agents.sessions.turns``."""
+
+    @property
+    def items(self) -> "SessionsTurnsItems":
+        return self._child("items", SessionsTurnsItems)
+
+    def list(
+        self, session_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists turns by creation time and turn ID. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/turns",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="SyncCursorPage")
+
+    def retrieve(
+        self, turn_id, *, session_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieves a turn's current status, timestamps, usage, and error. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/turns/{turn_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class SessionsTurnsItems(SyncAPIResource):
+    """``client.beta.agents.sessions.turns.items``."""
+
+    def list(
+        self, turn_id, *, session_id, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists items belonging to one root-agent turn, including its interactions with subagents. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/agents/sessions/{session_id}/turns/{turn_id}/items",
+                     query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     page="LastIdCursorPage")
+
+
+class Vaults(SyncAPIResource):
+    """``client.beta.agents.vaults``."""
+
+    @property
+    def credentials(self) -> "Credentials":
+        return self._child("credentials", Credentials)
+
+    def create(
+        self, *, metadata=NOT_GIVEN, name=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Creates a vault for the current project. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/vaults", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def delete(self, vault_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+        """Deletes a vault and all its credentials. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/vaults/{vault_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, *, after=NOT_GIVEN, limit=NOT_GIVEN, metadata=NOT_GIVEN, order=NOT_GIVEN, status=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists vaults using ID-based pagination. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/vaults",
+                     query=("after", "limit", "metadata", "order", "status"),
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+
+    def retrieve(self, vault_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+        """Retrieves a vault by its ID. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/vaults/{vault_id}", fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def update(
+        self, vault_id, *, metadata=NOT_GIVEN, name=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Updates the name or metadata of an active vault. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/vaults/{vault_id}", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+
+class Credentials(SyncAPIResource):
+    """``client.beta.agents.vaults.credentials``."""
+
+    def create(
+        self, vault_id, *, auth, name, metadata=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Creates a vault credential. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/vaults/{vault_id}/credentials", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def delete(
+        self, credential_id, *, vault_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Deletes a vault credential. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "DELETE", "/vaults/{vault_id}/credentials/{credential_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def list(
+        self, vault_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, metadata=NOT_GIVEN, order=NOT_GIVEN,
+        status=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Lists a vault's credentials using ID-based pagination without returning secret values. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/vaults/{vault_id}/credentials",
+                     query=("after", "limit", "metadata", "order", "status"),
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+
+    def retrieve(
+        self, credential_id, *, vault_id, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Retrieves vault credential metadata without returning secret values. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "GET", "/vaults/{vault_id}/credentials/{credential_id}",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+
+    def update(
+        self, credential_id, *, vault_id, auth=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
+        """Updates credential metadata or rotates its write-only secret. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/vaults/{vault_id}/credentials/{credential_id}", body="json",
+                     fixed_headers={"OpenAI-Beta": "agents=v1"})
 
 
 class Assistants(SyncAPIResource):
@@ -178,15 +795,16 @@ class RealtimeSessions(SyncAPIResource):
     """``client.beta.realtime.sessions``."""
 
     def create(
-        self, *, client_secret, modalities=NOT_GIVEN, instructions=NOT_GIVEN, voice=NOT_GIVEN,
+        self, *, client_secret=NOT_GIVEN, modalities=NOT_GIVEN, instructions=NOT_GIVEN, voice=NOT_GIVEN,
         input_audio_format=NOT_GIVEN, output_audio_format=NOT_GIVEN, input_audio_transcription=NOT_GIVEN,
         speed=NOT_GIVEN, tracing=NOT_GIVEN, turn_detection=NOT_GIVEN, tools=NOT_GIVEN, tool_choice=NOT_GIVEN,
         temperature=NOT_GIVEN, max_response_output_tokens=NOT_GIVEN, truncation=NOT_GIVEN, prompt=NOT_GIVEN,
-        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        input_audio_noise_reduction=NOT_GIVEN, model=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create an ephemeral API token for use in client-side applications with the Realtime API. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/sessions", body="json",
-                     cast_to="RealtimeSessionCreateResponse")
+                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="RealtimeSessionCreateResponse")
 
 
 class TranscriptionSessions(SyncAPIResource):
@@ -195,10 +813,12 @@ class TranscriptionSessions(SyncAPIResource):
     def create(
         self, *, turn_detection=NOT_GIVEN, input_audio_noise_reduction=NOT_GIVEN,
         input_audio_format=NOT_GIVEN, input_audio_transcription=NOT_GIVEN, include=NOT_GIVEN,
-        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        client_secret=NOT_GIVEN, modalities=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
     ):
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/transcription_sessions", body="json",
+                     fixed_headers={"OpenAI-Beta": "assistants=v2"},
                      cast_to="RealtimeTranscriptionSessionCreateResponse")
 
 
@@ -224,8 +844,8 @@ class Responses(SyncAPIResource):
     def compact(
         self, *, model, betas=NOT_GIVEN, input=NOT_GIVEN, previous_response_id=NOT_GIVEN,
         instructions=NOT_GIVEN, prompt_cache_key=NOT_GIVEN, prompt_cache_retention=NOT_GIVEN,
-        prompt_cache_options=NOT_GIVEN, service_tier=NOT_GIVEN, extra_headers=None, extra_query=None,
-        extra_body=None, timeout=NOT_GIVEN,
+        prompt_cache_options=NOT_GIVEN, service_tier=NOT_GIVEN, image=NOT_GIVEN, safety_identifier=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Compact a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/compact?beta=true", body="json", headers=("betas",),
@@ -240,8 +860,9 @@ class Responses(SyncAPIResource):
         reasoning=NOT_GIVEN, input=NOT_GIVEN, include=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN,
         store=NOT_GIVEN, instructions=NOT_GIVEN, moderation=NOT_GIVEN, stream=NOT_GIVEN,
         stream_options=NOT_GIVEN, conversation=NOT_GIVEN, context_management=NOT_GIVEN,
-        max_output_tokens=NOT_GIVEN, multi_agent=NOT_GIVEN, extra_headers=None, extra_query=None,
-        extra_body=None, timeout=NOT_GIVEN,
+        max_output_tokens=NOT_GIVEN, multi_agent=NOT_GIVEN, access_programs=NOT_GIVEN,
+        background_options=NOT_GIVEN, image=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
     ):
         """Creates a model response. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses?beta=true", body="json", headers=("betas",),
@@ -254,7 +875,8 @@ class Responses(SyncAPIResource):
     ):
         """Deletes a model response with the given ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/responses/{response_id}?beta=true", headers=("betas",),
-                     list_headers=("betas",), wire={"betas": "openai-beta"}, cast_to="None")
+                     list_headers=("betas",), wire={"betas": "openai-beta"}, fixed_headers={"Accept": "*/*"},
+                     cast_to="None")
 
     def retrieve(
         self, response_id, *, include=NOT_GIVEN, stream=NOT_GIVEN, starting_after=NOT_GIVEN,

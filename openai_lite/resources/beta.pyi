@@ -6,7 +6,9 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
-from openai_lite._pagination import SyncCursorPage
+from openai_lite._models import BaseModel
+from openai_lite._response import BinaryResponseContent
+from openai_lite._pagination import LastIdCursorPage, SyncCursorPage
 from openai_lite.lib.streaming.assistants import AssistantEventHandler, AssistantStreamManager
 from openai_lite.types import AssistantSupportedModels, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, CreateMessageRequestAttachmentParam, CreateMessageRequestContentParam, CreateMessageRequestParam, MetadataParam, OrderEnum, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam
 from openai_lite.types.beta import Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, ChatSessionResource, ChatkitConfigurationParam, CreateThreadRequestParam, DeletedThreadResource, ExpiresAfterParam, RateLimitsParam, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Thread, ThreadDeleted, ThreadItem, ThreadResource, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, WorkflowParam
@@ -17,10 +19,12 @@ from openai_lite.types.responses import BetaCompactResource, BetaContextManageme
 from .chat import Completions, CompletionsWithRawResponse, CompletionsWithStreamingResponse
 ResponseFormatParamTypes = Union[Dict[str, Any], Mapping[str, Any]]
 
-__all__ = ["Beta", "Assistants", "Chat", "ChatKit", "ChatKitSessions", "ChatKitThreads", "Realtime", "RealtimeSessions", "TranscriptionSessions", "Responses", "InputItems", "InputTokens", "BetaThreads", "Messages", "Runs", "Steps"]
+__all__ = ["Beta", "Agents", "Automations", "Invocations", "Environments", "Files", "Templates", "AgentsSessions", "Artifacts", "Events", "SessionsItems", "Subagents", "SubagentsItems", "SubagentsTurns", "SubagentsTurnsItems", "Traces", "SessionsTurns", "SessionsTurnsItems", "Vaults", "Credentials", "Assistants", "Chat", "ChatKit", "ChatKitSessions", "ChatKitThreads", "Realtime", "RealtimeSessions", "TranscriptionSessions", "Responses", "InputItems", "InputTokens", "BetaThreads", "Messages", "Runs", "Steps"]
 
 
 class Beta(SyncAPIResource[BetaWithRawResponse, BetaWithStreamingResponse]):
+    @property
+    def agents(self) -> Agents: ...
     @property
     def assistants(self) -> Assistants: ...
     @property
@@ -36,6 +40,7 @@ class Beta(SyncAPIResource[BetaWithRawResponse, BetaWithStreamingResponse]):
 
 
 class BetaWithRawResponse:
+    agents: AgentsWithRawResponse
     assistants: AssistantsWithRawResponse
     chat: ChatWithRawResponse
     chatkit: ChatKitWithRawResponse
@@ -45,12 +50,979 @@ class BetaWithRawResponse:
 
 
 class BetaWithStreamingResponse:
+    agents: AgentsWithStreamingResponse
     assistants: AssistantsWithStreamingResponse
     chat: ChatWithStreamingResponse
     chatkit: ChatKitWithStreamingResponse
     realtime: RealtimeWithStreamingResponse
     responses: ResponsesWithStreamingResponse
     threads: BetaThreadsWithStreamingResponse
+
+
+class Agents(SyncAPIResource[AgentsWithRawResponse, AgentsWithStreamingResponse]):
+    @property
+    def automations(self) -> Automations: ...
+    @property
+    def environments(self) -> Environments: ...
+    @property
+    def sessions(self) -> AgentsSessions: ...
+    @property
+    def vaults(self) -> Vaults: ...
+    def create(self, *, model: str, compaction: Any = ..., experimental: Any = ..., instructions: str | None | NotGiven = ..., metadata: Dict[str, str] | None | NotGiven = ..., multi_agent: Any = ..., name: str | None | NotGiven = ..., reasoning: Any = ..., service_tier: Any = ..., text: Any = ..., tools: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Creates a reusable agent without storing credentials.
+
+Creates a reusable agent without storing credentials.
+
+See [agent configuration](https://developers.openai.com/api/docs/guides/agents-api/configuration).
+
+Args:
+  model: The model to use for the agent. The requested model name is preserved.
+  compaction: Context compaction settings.
+  experimental: Experimental agent settings. All experimental features default to disabled.
+  instructions: Additional instructions appended to the agent's default base instructions. Omit or set to null to add no custom instructions.
+  metadata: Up to 16 string key-value pairs, with keys up to 64 and values up to 512 characters. Omission or null defaults to an empty map.
+  multi_agent: Configuration for creating and coordinating subagents. Subagent tools are disabled by default.
+  name: A human-readable name for the agent. Omission or null leaves the agent unnamed.
+  reasoning: Configuration for model reasoning. Omission uses the model's default effort.
+  service_tier: The service tier used for model requests. Defaults to `auto`.
+
+      - `auto` - Selects the service tier automatically. - `default` - Uses the default service tier. - `flex` - Uses the flex service tier. - `priority` - Uses the priority service tier. - `fast` - Uses the fast service tier. - `ultrafast` - Uses the ultrafast service tier.
+  text: Configuration for generated text. Defaults to the `text` format and medium verbosity.
+  tools: Tools available to the agent. Defaults to an empty list. The tool list must fit within 3 MiB (3,145,728 bytes) of compact UTF-8 JSON."""
+    def delete(self, agent_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Deletes a reusable agent.
+
+Deletes a reusable agent.
+
+See [agent configuration](https://developers.openai.com/api/docs/guides/agents-api/configuration).
+
+Args:
+  agent_id: (no description)"""
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists reusable agents in the current project.
+
+Lists reusable agents in the current project.
+
+See [agent configuration](https://developers.openai.com/api/docs/guides/agents-api/configuration).
+
+Args:
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+    def retrieve(self, agent_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves a reusable agent by ID.
+
+Retrieves a reusable agent by ID.
+
+See [agent configuration](https://developers.openai.com/api/docs/guides/agents-api/configuration).
+
+Args:
+  agent_id: (no description)"""
+    def update(self, agent_id: str, *, compaction: Any = ..., experimental: Any = ..., instructions: str | None | NotGiven = ..., metadata: Dict[str, str] | None | NotGiven = ..., model: str | NotGiven = ..., multi_agent: Any = ..., name: str | None | NotGiven = ..., reasoning: Any = ..., service_tier: Any = ..., text: Any = ..., tools: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Updates a reusable agent.
+
+Updates a reusable agent.
+
+See [agent configuration](https://developers.openai.com/api/docs/guides/agents-api/configuration).
+
+Args:
+  agent_id: (no description)
+  compaction: Context compaction settings.
+  experimental: Experimental settings to merge by key. Omitted settings keep their current values.
+  instructions: Additional instructions appended to the agent's default base instructions. Omit to leave unchanged.
+  metadata: Replaces all metadata. Omit to leave unchanged, or pass null or {} to clear it. Up to 16 string key-value pairs, with keys up to 64 and values up to 512 characters.
+  model: The model to use for the agent. The requested model name is preserved.
+  multi_agent: Configuration for creating and coordinating subagents.
+  name: A replacement name. Omit to leave unchanged, or pass null to clear it.
+  reasoning: Configuration for model reasoning. Omit to keep the current settings; pass `null` to reset to the model's default effort.
+  service_tier: The service tier used for model requests.
+
+      - `auto` - Selects the service tier automatically. - `default` - Uses the default service tier. - `flex` - Uses the flex service tier. - `priority` - Uses the priority service tier. - `fast` - Uses the fast service tier. - `ultrafast` - Uses the ultrafast service tier.
+  text: Configuration for text generated by the agent.
+  tools: Replaces the tool list. Omit to leave it unchanged, or pass null to clear it. The replacement must fit within 3 MiB (3,145,728 bytes) of compact UTF-8 JSON."""
+
+
+class AgentsWithRawResponse:
+    automations: AutomationsWithRawResponse
+    environments: EnvironmentsWithRawResponse
+    sessions: AgentsSessionsWithRawResponse
+    vaults: VaultsWithRawResponse
+    create = _raw(Agents.create)
+    delete = _raw(Agents.delete)
+    list = _raw(Agents.list)
+    retrieve = _raw(Agents.retrieve)
+    update = _raw(Agents.update)
+
+
+class AgentsWithStreamingResponse:
+    automations: AutomationsWithStreamingResponse
+    environments: EnvironmentsWithStreamingResponse
+    sessions: AgentsSessionsWithStreamingResponse
+    vaults: VaultsWithStreamingResponse
+    create = _streamed(Agents.create)
+    delete = _streamed(Agents.delete)
+    list = _streamed(Agents.list)
+    retrieve = _streamed(Agents.retrieve)
+    update = _streamed(Agents.update)
+
+
+class Automations(SyncAPIResource[AutomationsWithRawResponse, AutomationsWithStreamingResponse]):
+    @property
+    def invocations(self) -> Invocations: ...
+    def create(self, *, name: str, target: Any, type: Any, expression: str | NotGiven = ..., timezone: str | NotGiven = ..., metadata: Any = ..., run_at: int | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Saves an active automation without invoking it immediately.
+
+Args:
+  expression: A standard five-field cron expression defining scheduled occurrences.
+  name: A human-readable name for the automation.
+  target: The session an automation invocation targets.
+  timezone: The IANA timezone used to interpret the cron expression.
+  type: The type of the object. Always `periodic`.
+  metadata: (no description)
+  run_at: (no description)"""
+    def delete(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Deletes the automation and prevents future invocations without deleting its target session.
+
+Args:
+  automation_id: (no description)"""
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., session_id: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists project-owned automations, optionally filtered by target session.
+
+Args:
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
+  session_id: Matches existing-session targets, including agent-created automations."""
+    def pause(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Pauses future scheduled delivery without stopping an active session.
+
+Args:
+  automation_id: (no description)"""
+    def resume(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Resumes scheduled delivery; one-time automations without a pending invocation require a future run_at.
+
+Args:
+  automation_id: (no description)"""
+    def retrieve(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves a project-owned automation.
+
+Args:
+  automation_id: (no description)"""
+    def update(self, automation_id: str, *, expression: str | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., name: str | NotGiven = ..., run_at: int | NotGiven = ..., target: Any = ..., timezone: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Updates supplied fields; target and metadata replace the whole field.
+
+Args:
+  automation_id: (no description)
+  expression: Only accepted for periodic automations.
+  metadata: Replaces all metadata; omit to leave unchanged.
+  name: (no description)
+  run_at: A future Unix timestamp in seconds; accepted only before a one-time scheduled invocation exists.
+  target: Replaces the complete target, retaining its type and any creator session.
+  timezone: Only accepted for periodic automations."""
+
+
+class AutomationsWithRawResponse:
+    invocations: InvocationsWithRawResponse
+    create = _raw(Automations.create)
+    delete = _raw(Automations.delete)
+    list = _raw(Automations.list)
+    pause = _raw(Automations.pause)
+    resume = _raw(Automations.resume)
+    retrieve = _raw(Automations.retrieve)
+    update = _raw(Automations.update)
+
+
+class AutomationsWithStreamingResponse:
+    invocations: InvocationsWithStreamingResponse
+    create = _streamed(Automations.create)
+    delete = _streamed(Automations.delete)
+    list = _streamed(Automations.list)
+    pause = _streamed(Automations.pause)
+    resume = _streamed(Automations.resume)
+    retrieve = _streamed(Automations.retrieve)
+    update = _streamed(Automations.update)
+
+
+class Invocations(SyncAPIResource[InvocationsWithRawResponse, InvocationsWithStreamingResponse]):
+    def create(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Queues a manual delivery without changing the saved schedule.
+
+Args:
+  automation_id: (no description)"""
+    def list(self, automation_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists delivery records for a project-owned automation.
+
+Args:
+  automation_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+    def retrieve(self, invocation_id: str, *, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves a delivery record for a project-owned automation.
+
+Args:
+  automation_id: (no description)
+  invocation_id: (no description)"""
+
+
+class InvocationsWithRawResponse:
+    create = _raw(Invocations.create)
+    list = _raw(Invocations.list)
+    retrieve = _raw(Invocations.retrieve)
+
+
+class InvocationsWithStreamingResponse:
+    create = _streamed(Invocations.create)
+    list = _streamed(Invocations.list)
+    retrieve = _streamed(Invocations.retrieve)
+
+
+class Environments(SyncAPIResource[EnvironmentsWithRawResponse, EnvironmentsWithStreamingResponse]):
+    @property
+    def files(self) -> Files: ...
+    @property
+    def templates(self) -> Templates: ...
+    def create(self, *, environment: Any, vault_ids: Any = ..., idempotency_key: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Creates an OpenAI-hosted environment before creating a session.
+
+Creates an OpenAI-hosted environment before creating a session.
+
+Requires access to the prewarming beta.
+
+Args:
+  environment: The required hosting type and its configuration.
+  vault_ids: The IDs of up to 10 vaults made available to an OpenAI-hosted environment.
+  idempotency_key: (no description)"""
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., type: Literal['openai_hosted'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists OpenAI-hosted environments owned by the authenticated principal.
+
+Lists OpenAI-hosted environments owned by the authenticated principal.
+
+Requires access to the prewarming beta.
+
+Args:
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
+  type: The hosting type to list. Defaults to `openai_hosted`."""
+    def retrieve(self, environment_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves an execution environment's connection status and safe installed metadata. See [environment lifecycle](https://developers.openai.com/api/docs/guides/agents-api/environments/lifecycle).
+
+Args:
+  environment_id: (no description)"""
+
+
+class EnvironmentsWithRawResponse:
+    files: FilesWithRawResponse
+    templates: TemplatesWithRawResponse
+    create = _raw(Environments.create)
+    list = _raw(Environments.list)
+    retrieve = _raw(Environments.retrieve)
+
+
+class EnvironmentsWithStreamingResponse:
+    files: FilesWithStreamingResponse
+    templates: TemplatesWithStreamingResponse
+    create = _streamed(Environments.create)
+    list = _streamed(Environments.list)
+    retrieve = _streamed(Environments.retrieve)
+
+
+class Files(SyncAPIResource[FilesWithRawResponse, FilesWithStreamingResponse]):
+    def create(self, environment_id: str, *, path: str, type: Any, file_id: str | NotGiven = ..., data: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Writes inline bytes or a Files API file, replacing an existing regular file at the same path. Uploading wakes a suspended session-owned sandbox that supports restore. Early in that restore, uploads can return success once their files are durably saved. Later uploads wait for the sandbox to connect. Upload between turns and wait for all uploads to succeed before sending input. The next turn waits for all accepted files to be installed. If installation fails after a successful upload, the session fails and its error identifies the file. See [environment files](https://developers.openai.com/api/docs/guides/agents-api/environments/files).
+
+Args:
+  environment_id: (no description)
+  file_id: The ID of the uploaded file.
+  path: The absolute destination path inside `/workspace`.
+  type: The type of the object. Always `file_id`.
+  data: (no description)"""
+    def list(self, environment_id: str, *, limit: int | None | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., page: str | NotGiven = ..., path: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncTokenPage[BaseModel]:
+        """Lists live files on a connected execution environment with optional directory filtering and opaque cursor pagination. See [environment files](https://developers.openai.com/api/docs/guides/agents-api/environments/files).
+
+Args:
+  environment_id: (no description)
+  limit: The maximum number of files to return, between 1 and 100.
+  order: Sort by case-sensitive path components. Defaults to descending.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
+  page: The opaque token from the previous page. Keep the same path, order, and limit.
+  path: Restrict the listing to this absolute workspace directory."""
+
+
+class FilesWithRawResponse:
+    create = _raw(Files.create)
+    list = _raw(Files.list)
+
+
+class FilesWithStreamingResponse:
+    create = _streamed(Files.create)
+    list = _streamed(Files.list)
+
+
+class Templates(SyncAPIResource[TemplatesWithRawResponse, TemplatesWithStreamingResponse]):
+    def create(self, *, capability_directories: Any = ..., desktop: Any = ..., env: Dict[str, str] | None | NotGiven = ..., files: Any = ..., name: str | None | NotGiven = ..., network: Any = ..., packages: Any = ..., plugins: Any = ..., setup_commands: Any = ..., skills: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Creates reusable environment configuration without returning confidential setup commands or environment values. See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
+
+Args:
+  capability_directories: Directories that contain capabilities exposed to the agent. Defaults to an empty list.
+  desktop: Desktop provisioning. Omission or null inherits the template setting, or defaults to disabled.
+  env: Environment variables made available to the agent.
+  files: Files available before the agent starts. Defaults to an empty list.
+  name: An optional human-readable display name for the template.
+  network: Network access policy for the environment. If omitted, the API version determines whether network access is enabled or disabled.
+  packages: Packages to install in the environment. Defaults to empty package lists.
+  plugins: Plugins provided as inline ZIP archives. Defaults to an empty list.
+  setup_commands: Ordered, confidential setup commands. Command bodies are never returned.
+  skills: Skills referenced by ID or provided as inline ZIP archives. Defaults to an empty list."""
+    def delete(self, environment_template_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Deletes reusable environment configuration and all confidential template inputs. See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
+
+Args:
+  environment_template_id: (no description)"""
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists reusable environment templates without returning confidential values.
+
+Lists reusable environment templates without returning confidential values.
+
+See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
+
+Args:
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+    def retrieve(self, environment_template_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves reusable environment configuration without returning confidential values. See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
+
+Args:
+  environment_template_id: (no description)"""
+    def update(self, environment_template_id: str, *, capability_directories: Any = ..., desktop: Any = ..., env: Dict[str, str] | None | NotGiven = ..., files: Any = ..., name: str | None | NotGiven = ..., network: Any = ..., packages: Any = ..., plugins: Any = ..., setup_commands: Any = ..., skills: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Updates reusable environment configuration without returning confidential values. See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
+
+Args:
+  environment_template_id: (no description)
+  capability_directories: Directories that expose capabilities to the agent.
+  desktop: Replacement desktop configuration, or null to disable the desktop.
+  env: Replacement confidential environment values.
+  files: Replacement file configuration materialized for each new session.
+  name: A replacement human-readable display name, or `null` to clear the name.
+  network: Network access available after setup completes. Omit to preserve the current policy, or pass `null` to reset to the default policy.
+  packages: Packages installed before the runtime network policy applies.
+  plugins: Replacement plugin configuration installed for each new session.
+  setup_commands: Replacement confidential setup commands, never included in returned resources.
+  skills: Replacement skill configuration installed for each new session."""
+
+
+class TemplatesWithRawResponse:
+    create = _raw(Templates.create)
+    delete = _raw(Templates.delete)
+    list = _raw(Templates.list)
+    retrieve = _raw(Templates.retrieve)
+    update = _raw(Templates.update)
+
+
+class TemplatesWithStreamingResponse:
+    create = _streamed(Templates.create)
+    delete = _streamed(Templates.delete)
+    list = _streamed(Templates.list)
+    retrieve = _streamed(Templates.retrieve)
+    update = _streamed(Templates.update)
+
+
+class AgentsSessions(SyncAPIResource[AgentsSessionsWithRawResponse, AgentsSessionsWithStreamingResponse]):
+    @property
+    def artifacts(self) -> Artifacts: ...
+    @property
+    def events(self) -> Events: ...
+    @property
+    def items(self) -> SessionsItems: ...
+    @property
+    def subagents(self) -> Subagents: ...
+    @property
+    def traces(self) -> Traces: ...
+    @property
+    def turns(self) -> SessionsTurns: ...
+    @overload
+    def create(self, *, environment: Any, agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream: Literal[False] | None | NotGiven = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Create
+
+Args:
+  environment: (no description)
+  agent: (no description)
+  agent_id: (no description)
+  input: (no description)
+  metadata: (no description)
+  prompt_cache_options: (no description)
+  review: (no description)
+  spend_control: (no description)
+  stream: (no description)
+  stream_options: (no description)
+  vault_ids: (no description)"""
+    @overload
+    def create(self, *, environment: Any, stream: Literal[True], agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> Stream[BaseModel]:
+        ...
+    @overload
+    def create(self, *, environment: Any, stream: bool, agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> BaseModel | Stream[BaseModel]:
+        ...
+    def delete(self, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Removes a managed agent session from the public API and returns a deletion confirmation. If backend execution has ended, deletion can cancel a still-open public turn and abandon unpublished outputs. Running execution must be cancelled first. Physical cleanup may continue asynchronously. See [managing sessions](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage).
+
+Args:
+  session_id: (no description)"""
+    def list(self, *, after: str | NotGiven = ..., agent_id: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists managed agent sessions using ID-based pagination and the requested sort order. See [managing sessions](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage).
+
+Args:
+  after: Return resources after this resource ID in the selected order.
+  agent_id: Only return sessions whose root agent has this ID. Omit to return sessions for all agents.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  metadata: Exact string matches supplied as `metadata[key]=value`. All supplied pairs must match. Up to 16 pairs, with keys from 1 to 64 characters and values up to 512 characters. New sessions and metadata updates may take time to appear in filtered results.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+    def retrieve(self, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves the current state of a managed agent session.
+
+Retrieves the current state of a managed agent session.
+
+See [managing sessions](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage).
+
+Args:
+  session_id: (no description)"""
+    def update(self, session_id: str, *, agent: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Updates session tools, vaults, metadata, model, reasoning effort, service tier, or the default prompt cache lifetime. Model settings apply to subsequent turns. Omitted fields are unchanged. See [managing sessions](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage).
+
+Args:
+  session_id: (no description)
+  agent: Agent settings to update on this session. Omitted fields stay unchanged.
+  metadata: Replaces all metadata. Omit to leave unchanged, or pass null or {} to clear it. Up to 16 string key-value pairs, with keys up to 64 and values up to 512 characters.
+  prompt_cache_options: Default prompt cache lifetime for future turns. Send null to clear the session default.
+  review: Default action review for new root turns. Existing turns and their subagents keep their review mode.
+
+      - `none` - Keep the existing execution behavior without automatic action review. - `auto_review` - Review eligible actions automatically. Deny manual approval fallbacks.
+  spend_control: Omit to retain the limit; null or a null limit removes it without resetting spend.
+  vault_ids: Replaces the session's referenced vaults. Omit to retain them; null or [] clears them."""
+
+
+class AgentsSessionsWithRawResponse:
+    artifacts: ArtifactsWithRawResponse
+    events: EventsWithRawResponse
+    items: SessionsItemsWithRawResponse
+    subagents: SubagentsWithRawResponse
+    traces: TracesWithRawResponse
+    turns: SessionsTurnsWithRawResponse
+    create = _raw(AgentsSessions.create)
+    delete = _raw(AgentsSessions.delete)
+    list = _raw(AgentsSessions.list)
+    retrieve = _raw(AgentsSessions.retrieve)
+    update = _raw(AgentsSessions.update)
+
+
+class AgentsSessionsWithStreamingResponse:
+    artifacts: ArtifactsWithStreamingResponse
+    events: EventsWithStreamingResponse
+    items: SessionsItemsWithStreamingResponse
+    subagents: SubagentsWithStreamingResponse
+    traces: TracesWithStreamingResponse
+    turns: SessionsTurnsWithStreamingResponse
+    create = _streamed(AgentsSessions.create)
+    delete = _streamed(AgentsSessions.delete)
+    list = _streamed(AgentsSessions.list)
+    retrieve = _streamed(AgentsSessions.retrieve)
+    update = _streamed(AgentsSessions.update)
+
+
+class Artifacts(SyncAPIResource[ArtifactsWithRawResponse, ArtifactsWithStreamingResponse]):
+    def content(self, artifact_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BinaryResponseContent:
+        """Downloads immutable session artifact bytes after the execution environment expires. See [session artifacts](https://developers.openai.com/api/docs/guides/agents-api/environments/files#openai-hosted-artifacts).
+
+Args:
+  session_id: (no description)
+  artifact_id: (no description)"""
+    def delete(self, artifact_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Deletes an immutable session artifact without deleting its live environment file or original Files API object. See [session artifacts](https://developers.openai.com/api/docs/guides/agents-api/environments/files#openai-hosted-artifacts).
+
+Args:
+  session_id: (no description)
+  artifact_id: (no description)"""
+    def list(self, session_id: str, *, after: str | NotGiven = ..., environment_id: str | None | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists immutable artifacts published by completed hosted session turns.
+
+Lists immutable artifacts published by completed hosted session turns.
+
+See [session artifacts](https://developers.openai.com/api/docs/guides/agents-api/environments/files#openai-hosted-artifacts).
+
+Args:
+  session_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  environment_id: Restrict the listing to artifacts produced by this environment.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+    def retrieve(self, artifact_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves immutable metadata for one durable session artifact.
+
+Retrieves immutable metadata for one durable session artifact.
+
+See [session artifacts](https://developers.openai.com/api/docs/guides/agents-api/environments/files#openai-hosted-artifacts).
+
+Args:
+  session_id: (no description)
+  artifact_id: (no description)"""
+
+
+class ArtifactsWithRawResponse:
+    content = _raw(Artifacts.content)
+    delete = _raw(Artifacts.delete)
+    list = _raw(Artifacts.list)
+    retrieve = _raw(Artifacts.retrieve)
+
+
+class ArtifactsWithStreamingResponse:
+    content = _streamed(Artifacts.content)
+    delete = _streamed(Artifacts.delete)
+    list = _streamed(Artifacts.list)
+    retrieve = _streamed(Artifacts.retrieve)
+
+
+class Events(SyncAPIResource[EventsWithRawResponse, EventsWithStreamingResponse]):
+    def create(self, session_id: str, *, events: Any, idempotency_key: str | NotGiven = ..., **options: Unpack[CallOptions]) -> None:
+        """Submits message, cancellation, tool-result, or computer-use approval-response events to a managed agent session. Cancellation can recover a still-open turn whose backend execution has ended by marking it cancelled and abandoning unpublished outputs. Saved results, published files, and existing terminal outcomes are preserved. HTTP 202 confirms acceptance, not durable completion. See [session events](https://developers.openai.com/api/docs/guides/agents-api/sessions/events).
+
+Args:
+  session_id: (no description)
+  events: The input events to submit to the session.
+  idempotency_key: (no description)"""
+    def stream(self, session_id: str, *, include_obfuscation: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Streams live events for an agent session.
+
+Streams live events for an agent session.
+
+See [session events](https://developers.openai.com/api/docs/guides/agents-api/sessions/events).
+
+Args:
+  session_id: (no description)
+  include_obfuscation: Whether to include obfuscation padding in events on this connection. Defaults to `true`."""
+
+
+class EventsWithRawResponse:
+    create = _raw(Events.create)
+    stream = _raw(Events.stream)
+
+
+class EventsWithStreamingResponse:
+    create = _streamed(Events.create)
+    stream = _streamed(Events.stream)
+
+
+class SessionsItems(SyncAPIResource[SessionsItemsWithRawResponse, SessionsItemsWithStreamingResponse]):
+    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists items produced by the session's root agent, including its interactions with subagents. Each subagent has its own item history. See [inspecting agent output](https://developers.openai.com/api/docs/guides/agents-api/observability).
+
+Args:
+  session_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+
+
+class SessionsItemsWithRawResponse:
+    list = _raw(SessionsItems.list)
+
+
+class SessionsItemsWithStreamingResponse:
+    list = _streamed(SessionsItems.list)
+
+
+class Subagents(SyncAPIResource[SubagentsWithRawResponse, SubagentsWithStreamingResponse]):
+    @property
+    def items(self) -> SubagentsItems: ...
+    @property
+    def turns(self) -> SubagentsTurns: ...
+    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists subagents in a session, including nested and closed subagents.
+
+Lists subagents in a session, including nested and closed subagents.
+
+See [subagent workflows](https://developers.openai.com/api/docs/guides/agents-api/multi-agent).
+
+Args:
+  session_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+    def retrieve(self, subagent_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves a subagent belonging to this session.
+
+Retrieves a subagent belonging to this session.
+
+See [subagent workflows](https://developers.openai.com/api/docs/guides/agents-api/multi-agent).
+
+Args:
+  session_id: (no description)
+  subagent_id: (no description)"""
+
+
+class SubagentsWithRawResponse:
+    items: SubagentsItemsWithRawResponse
+    turns: SubagentsTurnsWithRawResponse
+    list = _raw(Subagents.list)
+    retrieve = _raw(Subagents.retrieve)
+
+
+class SubagentsWithStreamingResponse:
+    items: SubagentsItemsWithStreamingResponse
+    turns: SubagentsTurnsWithStreamingResponse
+    list = _streamed(Subagents.list)
+    retrieve = _streamed(Subagents.retrieve)
+
+
+class SubagentsItems(SyncAPIResource[SubagentsItemsWithRawResponse, SubagentsItemsWithStreamingResponse]):
+    def list(self, subagent_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists this subagent's own items across all of its turns.
+
+Lists this subagent's own items across all of its turns.
+
+See [subagent workflows](https://developers.openai.com/api/docs/guides/agents-api/multi-agent).
+
+Args:
+  session_id: (no description)
+  subagent_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+
+
+class SubagentsItemsWithRawResponse:
+    list = _raw(SubagentsItems.list)
+
+
+class SubagentsItemsWithStreamingResponse:
+    list = _streamed(SubagentsItems.list)
+
+
+class SubagentsTurns(SyncAPIResource[SubagentsTurnsWithRawResponse, SubagentsTurnsWithStreamingResponse]):
+    @property
+    def items(self) -> SubagentsTurnsItems: ...
+    def list(self, subagent_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists all turns of this subagent, including turns after a resume.
+
+Lists all turns of this subagent, including turns after a resume.
+
+See [subagent workflows](https://developers.openai.com/api/docs/guides/agents-api/multi-agent).
+
+Args:
+  session_id: (no description)
+  subagent_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+    def retrieve(self, turn_id: str, *, session_id: str, subagent_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves a turn belonging to this subagent.
+
+Retrieves a turn belonging to this subagent.
+
+See [subagent workflows](https://developers.openai.com/api/docs/guides/agents-api/multi-agent).
+
+Args:
+  session_id: (no description)
+  subagent_id: (no description)
+  turn_id: (no description)"""
+
+
+class SubagentsTurnsWithRawResponse:
+    items: SubagentsTurnsItemsWithRawResponse
+    list = _raw(SubagentsTurns.list)
+    retrieve = _raw(SubagentsTurns.retrieve)
+
+
+class SubagentsTurnsWithStreamingResponse:
+    items: SubagentsTurnsItemsWithStreamingResponse
+    list = _streamed(SubagentsTurns.list)
+    retrieve = _streamed(SubagentsTurns.retrieve)
+
+
+class SubagentsTurnsItems(SyncAPIResource[SubagentsTurnsItemsWithRawResponse, SubagentsTurnsItemsWithStreamingResponse]):
+    def list(self, turn_id: str, *, session_id: str, subagent_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists items belonging to one turn of this subagent.
+
+Lists items belonging to one turn of this subagent.
+
+See [subagent workflows](https://developers.openai.com/api/docs/guides/agents-api/multi-agent).
+
+Args:
+  session_id: (no description)
+  subagent_id: (no description)
+  turn_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+
+
+class SubagentsTurnsItemsWithRawResponse:
+    list = _raw(SubagentsTurnsItems.list)
+
+
+class SubagentsTurnsItemsWithStreamingResponse:
+    list = _streamed(SubagentsTurnsItems.list)
+
+
+class Traces(SyncAPIResource[TracesWithRawResponse, TracesWithStreamingResponse]):
+    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists published root-turn traces as OTLP JSON, ordered by turn creation time and ID. Unpublished traces are skipped. Each page returns data available when read; it does not wait for late traces. Pages may contain fewer traces than requested to fit the 16 MiB response limit. When `has_more` is true, pass `last_id` as `after` to continue. If the first trace exceeds 16 MiB before conversion or cannot fit on a page by itself, the API returns a `trace_too_large` error.
+
+Args:
+  session_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+
+
+class TracesWithRawResponse:
+    list = _raw(Traces.list)
+
+
+class TracesWithStreamingResponse:
+    list = _streamed(Traces.list)
+
+
+class SessionsTurns(SyncAPIResource[SessionsTurnsWithRawResponse, SessionsTurnsWithStreamingResponse]):
+    @property
+    def items(self) -> SessionsTurnsItems: ...
+    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists turns by creation time and turn ID.
+
+Lists turns by creation time and turn ID.
+
+The after cursor is exclusive in the selected order. See [session turns](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage#inspect-session-turns).
+
+Args:
+  session_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+    def retrieve(self, turn_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves a turn's current status, timestamps, usage, and error.
+
+Retrieves a turn's current status, timestamps, usage, and error.
+
+Returns 404 if the turn does not belong to the session. See [session turns](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage#inspect-session-turns).
+
+Args:
+  session_id: (no description)
+  turn_id: (no description)"""
+
+
+class SessionsTurnsWithRawResponse:
+    items: SessionsTurnsItemsWithRawResponse
+    list = _raw(SessionsTurns.list)
+    retrieve = _raw(SessionsTurns.retrieve)
+
+
+class SessionsTurnsWithStreamingResponse:
+    items: SessionsTurnsItemsWithStreamingResponse
+    list = _streamed(SessionsTurns.list)
+    retrieve = _streamed(SessionsTurns.retrieve)
+
+
+class SessionsTurnsItems(SyncAPIResource[SessionsTurnsItemsWithRawResponse, SessionsTurnsItemsWithStreamingResponse]):
+    def list(self, turn_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> LastIdCursorPage[BaseModel]:
+        """Lists items belonging to one root-agent turn, including its interactions with subagents. See [inspecting agent output](https://developers.openai.com/api/docs/guides/agents-api/observability).
+
+Args:
+  session_id: (no description)
+  turn_id: (no description)
+  after: Return items after this cursor in the selected order. Pass the previous response's last_id, which can differ from the last item's ID.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
+
+
+class SessionsTurnsItemsWithRawResponse:
+    list = _raw(SessionsTurnsItems.list)
+
+
+class SessionsTurnsItemsWithStreamingResponse:
+    list = _streamed(SessionsTurnsItems.list)
+
+
+class Vaults(SyncAPIResource[VaultsWithRawResponse, VaultsWithStreamingResponse]):
+    @property
+    def credentials(self) -> Credentials: ...
+    def create(self, *, metadata: Dict[str, str] | None | NotGiven = ..., name: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Creates a vault for the current project.
+
+Creates a vault for the current project.
+
+See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  metadata: Key-value pairs to associate with the vault, such as an application or team identifier.
+  name: The name is trimmed before storage. It must contain 1 to 256 UTF-8 bytes after trimming."""
+    def delete(self, vault_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Deletes a vault and all its credentials.
+
+Deletes a vault and all its credentials.
+
+See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  vault_id: (no description)"""
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., status: Any = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists vaults using ID-based pagination.
+
+Lists vaults using ID-based pagination.
+
+See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  metadata: Exact string matches supplied as `metadata[key]=value`. All supplied pairs must match. Up to 16 pairs, with keys from 1 to 64 characters and values up to 512 characters. Filtering is eventually consistent; metadata changes may take time to appear.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
+  status: Filter by one status or a list, such as `status=active` or `status[]=active&status[]=archived`. Both statuses are included by default."""
+    def retrieve(self, vault_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves a vault by its ID.
+
+Retrieves a vault by its ID.
+
+See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  vault_id: (no description)"""
+    def update(self, vault_id: str, *, metadata: Dict[str, str] | NotGiven = ..., name: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Updates the name or metadata of an active vault.
+
+Updates the name or metadata of an active vault.
+
+Omitted fields remain unchanged. See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  vault_id: (no description)
+  metadata: Replaces all metadata. Omit to leave unchanged, or pass {} to clear it. Up to 16 string key-value pairs, with keys up to 64 and values up to 512 characters.
+  name: A replacement name. Omit to leave unchanged, or pass null to clear it. The name is trimmed before storage. It must contain 1 to 256 UTF-8 bytes after trimming."""
+
+
+class VaultsWithRawResponse:
+    credentials: CredentialsWithRawResponse
+    create = _raw(Vaults.create)
+    delete = _raw(Vaults.delete)
+    list = _raw(Vaults.list)
+    retrieve = _raw(Vaults.retrieve)
+    update = _raw(Vaults.update)
+
+
+class VaultsWithStreamingResponse:
+    credentials: CredentialsWithStreamingResponse
+    create = _streamed(Vaults.create)
+    delete = _streamed(Vaults.delete)
+    list = _streamed(Vaults.list)
+    retrieve = _streamed(Vaults.retrieve)
+    update = _streamed(Vaults.update)
+
+
+class Credentials(SyncAPIResource[CredentialsWithRawResponse, CredentialsWithStreamingResponse]):
+    def create(self, vault_id: str, *, auth: Any, name: str, metadata: Dict[str, str] | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Creates a vault credential.
+
+Creates a vault credential.
+
+Secret values are write-only and are never returned. See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  vault_id: (no description)
+  auth: The authentication method and write-only secret values to store.
+  name: The name is trimmed before storage. It must contain 1 to 256 UTF-8 bytes after trimming.
+  metadata: Up to 16 string key-value pairs, with keys up to 64 and values up to 512 characters. Defaults to an empty map."""
+    def delete(self, credential_id: str, *, vault_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Deletes a vault credential.
+
+Deletes a vault credential.
+
+See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  vault_id: (no description)
+  credential_id: (no description)"""
+    def list(self, vault_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., status: Any = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+        """Lists a vault's credentials using ID-based pagination without returning secret values. See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  vault_id: (no description)
+  after: Return resources after this resource ID in the selected order.
+  limit: The maximum number of resources to return, between 1 and 100. Defaults to 20.
+  metadata: Exact string matches supplied as `metadata[key]=value`. All supplied pairs must match. Up to 16 pairs, with keys from 1 to 64 characters and values up to 512 characters. Filtering is eventually consistent; metadata changes may take time to appear.
+  order: The order in which resources are returned. Defaults to `desc`.
+
+      - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
+  status: Filter by one status or a list, such as `status=active` or `status[]=active&status[]=archived`. Both statuses are included by default."""
+    def retrieve(self, credential_id: str, *, vault_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+        """Retrieves vault credential metadata without returning secret values.
+
+Retrieves vault credential metadata without returning secret values.
+
+See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  vault_id: (no description)
+  credential_id: (no description)"""
+    def update(self, credential_id: str, *, vault_id: str, auth: Any = ..., metadata: Dict[str, str] | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+        """Updates credential metadata or rotates its write-only secret.
+
+Updates credential metadata or rotates its write-only secret.
+
+See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
+
+Args:
+  vault_id: (no description)
+  credential_id: (no description)
+  auth: Replacement values for the credential's existing authentication method.
+  metadata: Replaces all metadata. Omit to preserve it, or pass {} to clear it. Up to 16 string key-value pairs, with keys up to 64 and values up to 512 characters."""
+
+
+class CredentialsWithRawResponse:
+    create = _raw(Credentials.create)
+    delete = _raw(Credentials.delete)
+    list = _raw(Credentials.list)
+    retrieve = _raw(Credentials.retrieve)
+    update = _raw(Credentials.update)
+
+
+class CredentialsWithStreamingResponse:
+    create = _streamed(Credentials.create)
+    delete = _streamed(Credentials.delete)
+    list = _streamed(Credentials.list)
+    retrieve = _streamed(Credentials.retrieve)
+    update = _streamed(Credentials.update)
 
 
 class Assistants(SyncAPIResource[AssistantsWithRawResponse, AssistantsWithStreamingResponse]):
@@ -291,7 +1263,7 @@ class RealtimeWithStreamingResponse:
 
 
 class RealtimeSessions(SyncAPIResource[RealtimeSessionsWithRawResponse, RealtimeSessionsWithStreamingResponse]):
-    def create(self, *, client_secret: SessionsCreateClientSecretParam, modalities: Any = ..., instructions: str | NotGiven = ..., voice: VoiceIdsOrCustomVoiceParam | NotGiven = ..., input_audio_format: str | NotGiven = ..., output_audio_format: str | NotGiven = ..., input_audio_transcription: SessionsCreateInputAudioTranscriptionParam | NotGiven = ..., speed: float | NotGiven = ..., tracing: Literal["auto"] | SessionsCreateTracingParam | NotGiven = ..., turn_detection: SessionsCreateTurnDetectionParam | NotGiven = ..., tools: Iterable[SessionsCreateToolParam] | NotGiven = ..., tool_choice: str | NotGiven = ..., temperature: float | NotGiven = ..., max_response_output_tokens: int | Literal["inf"] | NotGiven = ..., truncation: RealtimeTruncationParam | NotGiven = ..., prompt: PromptParam | NotGiven = ..., **options: Unpack[CallOptions]) -> RealtimeSessionCreateResponse:
+    def create(self, *, client_secret: SessionsCreateClientSecretParam | NotGiven = ..., modalities: Any = ..., instructions: str | NotGiven = ..., voice: VoiceIdsOrCustomVoiceParam | NotGiven = ..., input_audio_format: str | NotGiven = ..., output_audio_format: str | NotGiven = ..., input_audio_transcription: SessionsCreateInputAudioTranscriptionParam | NotGiven = ..., speed: float | NotGiven = ..., tracing: Literal["auto"] | SessionsCreateTracingParam | NotGiven = ..., turn_detection: SessionsCreateTurnDetectionParam | NotGiven = ..., tools: Iterable[SessionsCreateToolParam] | NotGiven = ..., tool_choice: str | NotGiven = ..., temperature: float | NotGiven = ..., max_response_output_tokens: int | Literal["inf"] | NotGiven = ..., truncation: RealtimeTruncationParam | NotGiven = ..., prompt: PromptParam | NotGiven = ..., input_audio_noise_reduction: Any = ..., model: Any = ..., **options: Unpack[CallOptions]) -> RealtimeSessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the
 Realtime API. Can be configured with the same session parameters as the
 `session.update` client event.
@@ -347,7 +1319,9 @@ Args:
 
       Truncation can be disabled entirely, which means the server will never truncate but would instead return an error if the conversation exceeds the model's input token limit.
   prompt: Reference to a prompt template and its variables.
-      [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+      [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts).
+  input_audio_noise_reduction: Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio.
+  model: The Realtime model used for this session."""
 
 
 class RealtimeSessionsWithRawResponse:
@@ -359,7 +1333,7 @@ class RealtimeSessionsWithStreamingResponse:
 
 
 class TranscriptionSessions(SyncAPIResource[TranscriptionSessionsWithRawResponse, TranscriptionSessionsWithStreamingResponse]):
-    def create(self, *, turn_detection: TranscriptionSessionsCreateTurnDetectionParam | NotGiven = ..., input_audio_noise_reduction: TranscriptionSessionsCreateInputAudioNoiseReductionParam | NotGiven = ..., input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | NotGiven = ..., input_audio_transcription: AudioTranscriptionParam | NotGiven = ..., include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | NotGiven = ..., **options: Unpack[CallOptions]) -> RealtimeTranscriptionSessionCreateResponse:
+    def create(self, *, turn_detection: TranscriptionSessionsCreateTurnDetectionParam | NotGiven = ..., input_audio_noise_reduction: TranscriptionSessionsCreateInputAudioNoiseReductionParam | NotGiven = ..., input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | NotGiven = ..., input_audio_transcription: AudioTranscriptionParam | NotGiven = ..., include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | NotGiven = ..., client_secret: Any = ..., modalities: Any = ..., **options: Unpack[CallOptions]) -> RealtimeTranscriptionSessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the
 Realtime API specifically for realtime transcriptions.
 Can be configured with the same session parameters as the `transcription_session.update` client event.
@@ -380,7 +1354,9 @@ Args:
       single channel (mono), and little-endian byte order.
   input_audio_transcription: Configuration for input audio transcription. The client can optionally set the language and prompt for transcription, these offer additional guidance to the transcription service.
   include: The set of items to include in the transcription. Current available items are:
-      `item.input_audio_transcription.logprobs`"""
+      `item.input_audio_transcription.logprobs`
+  client_secret: Configuration options for the generated client secret.
+  modalities: The set of modalities the model can respond with. To disable audio, set this to ["text"]."""
 
 
 class TranscriptionSessionsWithRawResponse:
@@ -402,7 +1378,7 @@ class Responses(SyncAPIResource[ResponsesWithRawResponse, ResponsesWithStreaming
 Args:
   response_id: (as there)
   betas: Optional beta features to enable for this request."""
-    def compact(self, *, model: BetaModelIdsCompaction, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., input: str | Iterable[BetaInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., instructions: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: BetaPromptCacheRetentionEnum | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | None | NotGiven = ..., service_tier: BetaServiceTierEnum | None | NotGiven = ..., **options: Unpack[CallOptions]) -> BetaCompactResource:
+    def compact(self, *, model: BetaModelIdsCompaction, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., input: str | Iterable[BetaInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., instructions: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: BetaPromptCacheRetentionEnum | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | None | NotGiven = ..., service_tier: BetaServiceTierEnum | None | NotGiven = ..., image: Any = ..., safety_identifier: Any = ..., **options: Unpack[CallOptions]) -> BetaCompactResource:
         """The beta Responses API's ``client.responses.compact``: its documentation covers the parameters both share.
 
 Args:
@@ -414,9 +1390,11 @@ Args:
   prompt_cache_retention: (as there)
   prompt_cache_options: (as there)
   service_tier: (as there)
+  image: (as there)
+  safety_identifier: (as there)
   betas: Optional beta features to enable for this request."""
     @overload
-    def create(self, *, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., metadata: BetaMetadataParam | NotGiven = ..., top_logprobs: int | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., user: str | NotGiven = ..., safety_identifier: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., model: BetaModelIdsResponses | NotGiven = ..., background: bool | None | NotGiven = ..., max_tool_calls: int | None | NotGiven = ..., text: BetaResponseTextParam | NotGiven = ..., tools: BetaToolsArrayParam | NotGiven = ..., tool_choice: BetaToolChoiceParam | NotGiven = ..., prompt: BetaPromptParam | NotGiven = ..., service_tier: BetaServiceTierResponses | NotGiven = ..., truncation: Literal["auto", "disabled"] | None | NotGiven = ..., reasoning: BetaReasoningParam | None | NotGiven = ..., input: BetaInputParam | NotGiven = ..., include: Iterable[BetaIncludeEnum] | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., store: bool | None | NotGiven = ..., instructions: str | None | NotGiven = ..., moderation: BetaModerationParam | None | NotGiven = ..., stream: Literal[False] | None | NotGiven = ..., stream_options: BetaResponseStreamOptionsParam | NotGiven = ..., conversation: BetaConversationParam | None | NotGiven = ..., context_management: Iterable[BetaContextManagementParam] | None | NotGiven = ..., max_output_tokens: int | None | NotGiven = ..., multi_agent: BetaMultiAgentParam | None | NotGiven = ..., **options: Unpack[CallOptions]) -> BetaResponse:
+    def create(self, *, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., metadata: BetaMetadataParam | NotGiven = ..., top_logprobs: int | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., user: str | NotGiven = ..., safety_identifier: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., model: BetaModelIdsResponses | NotGiven = ..., background: bool | None | NotGiven = ..., max_tool_calls: int | None | NotGiven = ..., text: BetaResponseTextParam | NotGiven = ..., tools: BetaToolsArrayParam | NotGiven = ..., tool_choice: BetaToolChoiceParam | NotGiven = ..., prompt: BetaPromptParam | NotGiven = ..., service_tier: BetaServiceTierResponses | NotGiven = ..., truncation: Literal["auto", "disabled"] | None | NotGiven = ..., reasoning: BetaReasoningParam | None | NotGiven = ..., input: BetaInputParam | NotGiven = ..., include: Iterable[BetaIncludeEnum] | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., store: bool | None | NotGiven = ..., instructions: str | None | NotGiven = ..., moderation: BetaModerationParam | None | NotGiven = ..., stream: Literal[False] | None | NotGiven = ..., stream_options: BetaResponseStreamOptionsParam | NotGiven = ..., conversation: BetaConversationParam | None | NotGiven = ..., context_management: Iterable[BetaContextManagementParam] | None | NotGiven = ..., max_output_tokens: int | None | NotGiven = ..., multi_agent: BetaMultiAgentParam | None | NotGiven = ..., access_programs: Any = ..., background_options: Any = ..., image: Any = ..., **options: Unpack[CallOptions]) -> BetaResponse:
         """The beta Responses API's ``client.responses.create``: its documentation covers the parameters both share.
 
 Args:
@@ -451,13 +1429,16 @@ Args:
   conversation: (as there)
   context_management: (as there)
   max_output_tokens: (as there)
+  access_programs: (as there)
+  background_options: (as there)
+  image: (as there)
   betas: Optional beta features to enable for this request.
   multi_agent: Configuration for server-hosted multi-agent execution."""
     @overload
-    def create(self, *, stream: Literal[True], betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., metadata: BetaMetadataParam | NotGiven = ..., top_logprobs: int | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., user: str | NotGiven = ..., safety_identifier: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., model: BetaModelIdsResponses | NotGiven = ..., background: bool | None | NotGiven = ..., max_tool_calls: int | None | NotGiven = ..., text: BetaResponseTextParam | NotGiven = ..., tools: BetaToolsArrayParam | NotGiven = ..., tool_choice: BetaToolChoiceParam | NotGiven = ..., prompt: BetaPromptParam | NotGiven = ..., service_tier: BetaServiceTierResponses | NotGiven = ..., truncation: Literal["auto", "disabled"] | None | NotGiven = ..., reasoning: BetaReasoningParam | None | NotGiven = ..., input: BetaInputParam | NotGiven = ..., include: Iterable[BetaIncludeEnum] | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., store: bool | None | NotGiven = ..., instructions: str | None | NotGiven = ..., moderation: BetaModerationParam | None | NotGiven = ..., stream_options: BetaResponseStreamOptionsParam | NotGiven = ..., conversation: BetaConversationParam | None | NotGiven = ..., context_management: Iterable[BetaContextManagementParam] | None | NotGiven = ..., max_output_tokens: int | None | NotGiven = ..., multi_agent: BetaMultiAgentParam | None | NotGiven = ..., **options: Unpack[CallOptions]) -> Stream[BetaResponseStreamEvent]:
+    def create(self, *, stream: Literal[True], betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., metadata: BetaMetadataParam | NotGiven = ..., top_logprobs: int | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., user: str | NotGiven = ..., safety_identifier: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., model: BetaModelIdsResponses | NotGiven = ..., background: bool | None | NotGiven = ..., max_tool_calls: int | None | NotGiven = ..., text: BetaResponseTextParam | NotGiven = ..., tools: BetaToolsArrayParam | NotGiven = ..., tool_choice: BetaToolChoiceParam | NotGiven = ..., prompt: BetaPromptParam | NotGiven = ..., service_tier: BetaServiceTierResponses | NotGiven = ..., truncation: Literal["auto", "disabled"] | None | NotGiven = ..., reasoning: BetaReasoningParam | None | NotGiven = ..., input: BetaInputParam | NotGiven = ..., include: Iterable[BetaIncludeEnum] | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., store: bool | None | NotGiven = ..., instructions: str | None | NotGiven = ..., moderation: BetaModerationParam | None | NotGiven = ..., stream_options: BetaResponseStreamOptionsParam | NotGiven = ..., conversation: BetaConversationParam | None | NotGiven = ..., context_management: Iterable[BetaContextManagementParam] | None | NotGiven = ..., max_output_tokens: int | None | NotGiven = ..., multi_agent: BetaMultiAgentParam | None | NotGiven = ..., access_programs: Any = ..., background_options: Any = ..., image: Any = ..., **options: Unpack[CallOptions]) -> Stream[BetaResponseStreamEvent]:
         ...
     @overload
-    def create(self, *, stream: bool, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., metadata: BetaMetadataParam | NotGiven = ..., top_logprobs: int | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., user: str | NotGiven = ..., safety_identifier: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., model: BetaModelIdsResponses | NotGiven = ..., background: bool | None | NotGiven = ..., max_tool_calls: int | None | NotGiven = ..., text: BetaResponseTextParam | NotGiven = ..., tools: BetaToolsArrayParam | NotGiven = ..., tool_choice: BetaToolChoiceParam | NotGiven = ..., prompt: BetaPromptParam | NotGiven = ..., service_tier: BetaServiceTierResponses | NotGiven = ..., truncation: Literal["auto", "disabled"] | None | NotGiven = ..., reasoning: BetaReasoningParam | None | NotGiven = ..., input: BetaInputParam | NotGiven = ..., include: Iterable[BetaIncludeEnum] | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., store: bool | None | NotGiven = ..., instructions: str | None | NotGiven = ..., moderation: BetaModerationParam | None | NotGiven = ..., stream_options: BetaResponseStreamOptionsParam | NotGiven = ..., conversation: BetaConversationParam | None | NotGiven = ..., context_management: Iterable[BetaContextManagementParam] | None | NotGiven = ..., max_output_tokens: int | None | NotGiven = ..., multi_agent: BetaMultiAgentParam | None | NotGiven = ..., **options: Unpack[CallOptions]) -> BetaResponse | Stream[BetaResponseStreamEvent]:
+    def create(self, *, stream: bool, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., metadata: BetaMetadataParam | NotGiven = ..., top_logprobs: int | NotGiven = ..., temperature: float | None | NotGiven = ..., top_p: float | None | NotGiven = ..., user: str | NotGiven = ..., safety_identifier: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., model: BetaModelIdsResponses | NotGiven = ..., background: bool | None | NotGiven = ..., max_tool_calls: int | None | NotGiven = ..., text: BetaResponseTextParam | NotGiven = ..., tools: BetaToolsArrayParam | NotGiven = ..., tool_choice: BetaToolChoiceParam | NotGiven = ..., prompt: BetaPromptParam | NotGiven = ..., service_tier: BetaServiceTierResponses | NotGiven = ..., truncation: Literal["auto", "disabled"] | None | NotGiven = ..., reasoning: BetaReasoningParam | None | NotGiven = ..., input: BetaInputParam | NotGiven = ..., include: Iterable[BetaIncludeEnum] | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., store: bool | None | NotGiven = ..., instructions: str | None | NotGiven = ..., moderation: BetaModerationParam | None | NotGiven = ..., stream_options: BetaResponseStreamOptionsParam | NotGiven = ..., conversation: BetaConversationParam | None | NotGiven = ..., context_management: Iterable[BetaContextManagementParam] | None | NotGiven = ..., max_output_tokens: int | None | NotGiven = ..., multi_agent: BetaMultiAgentParam | None | NotGiven = ..., access_programs: Any = ..., background_options: Any = ..., image: Any = ..., **options: Unpack[CallOptions]) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         ...
     def delete(self, response_id: str, *, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., **options: Unpack[CallOptions]) -> None:
         """The beta Responses API's ``client.responses.delete``: its documentation covers the parameters both share.

@@ -25,7 +25,8 @@ class Containers(SyncAPIResource):
         self, container_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete Container (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/containers/{container_id}", cast_to="None")
+        return _call(self, locals(), "DELETE", "/containers/{container_id}", fixed_headers={"Accept": "*/*"},
+                     cast_to="None")
 
     def list(
         self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, name=NOT_GIVEN, extra_headers=None,
@@ -62,7 +63,8 @@ class Files(SyncAPIResource):
         timeout=NOT_GIVEN,
     ):
         """Delete Container File (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/containers/{container_id}/files/{file_id}", cast_to="None")
+        return _call(self, locals(), "DELETE", "/containers/{container_id}/files/{file_id}",
+                     fixed_headers={"Accept": "*/*"}, cast_to="None")
 
     def list(
         self, container_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None,
@@ -91,4 +93,4 @@ class Content(SyncAPIResource):
     ):
         """Retrieve Container File Content (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers/{container_id}/files/{file_id}/content",
-                     fixed_headers={"Accept": "application/octet-stream"}, binary=True)
+                     fixed_headers={"Accept": "application/binary"}, binary=True)

@@ -15,8 +15,8 @@ class Conversations(SyncAPIResource):
         return self._child("items", Items)
 
     def create(
-        self, *, metadata=NOT_GIVEN, items=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, metadata=NOT_GIVEN, items=NOT_GIVEN, safety_identifier=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/conversations", body="json", cast_to="Conversation")

@@ -56,7 +56,7 @@ class Runs(SyncAPIResource):
         self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Cancel an ongoing evaluation run. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/evals/{eval_id}/runs/{run_id}", cast_to="EvalRun")
+        return _call(self, locals(), "POST", "/evals/{eval_id}/runs/{run_id}/cancel", cast_to="EvalRun")
 
     def create(
         self, eval_id, *, data_source, name=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,

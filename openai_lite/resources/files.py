@@ -13,7 +13,8 @@ class Files(FilesMixin, SyncAPIResource):
 
     def content(self, file_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Returns a response containing the contents of the specified file. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/files/{file_id}/content", binary=True)
+        return _call(self, locals(), "GET", "/files/{file_id}/content",
+                     fixed_headers={"Accept": "application/binary"}, binary=True)
 
     def create(
         self, *, file, purpose, expires_after=NOT_GIVEN, extra_headers=None, extra_query=None,

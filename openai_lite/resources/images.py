@@ -22,17 +22,21 @@ class Images(SyncAPIResource):
         self, *, image, prompt, mask=NOT_GIVEN, background=NOT_GIVEN, model=NOT_GIVEN, n=NOT_GIVEN,
         size=NOT_GIVEN, response_format=NOT_GIVEN, output_format=NOT_GIVEN, output_compression=NOT_GIVEN,
         user=NOT_GIVEN, input_fidelity=NOT_GIVEN, stream=NOT_GIVEN, partial_images=NOT_GIVEN,
-        quality=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        quality=NOT_GIVEN, complexity=NOT_GIVEN, frame_count=NOT_GIVEN, frame_duration_ms=NOT_GIVEN,
+        markup=NOT_GIVEN, safety_identifier=NOT_GIVEN, svg=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates an edited or extended image given one or more source images and a prompt. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/images/edits", body="multipart", files=("image", "mask"),
-                     cast_to="ImagesResponse", streams=True, stream_cast_to="ImageEditStreamEvent")
+        return _call(self, locals(), "POST", "/images/edits", body="multipart",
+                     files=("image", "mask", "markup"), cast_to="ImagesResponse", streams=True,
+                     stream_cast_to="ImageEditStreamEvent")
 
     def generate(
         self, *, prompt, model=NOT_GIVEN, n=NOT_GIVEN, quality=NOT_GIVEN, response_format=NOT_GIVEN,
         output_format=NOT_GIVEN, output_compression=NOT_GIVEN, stream=NOT_GIVEN, partial_images=NOT_GIVEN,
         size=NOT_GIVEN, moderation=NOT_GIVEN, background=NOT_GIVEN, style=NOT_GIVEN, user=NOT_GIVEN,
-        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        complexity=NOT_GIVEN, frame_count=NOT_GIVEN, frame_duration_ms=NOT_GIVEN, safety_identifier=NOT_GIVEN,
+        svg=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates an image given a prompt. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/images/generations", body="json", cast_to="ImagesResponse",

@@ -4,7 +4,7 @@ from .._call import call as _call
 from .._resource import SyncAPIResource
 from .._types import NOT_GIVEN
 
-__all__ = ["Realtime", "Calls", "ClientSecrets"]
+__all__ = ["Realtime", "Calls", "RealtimeClientSecrets", "Translations", "TranslationsClientSecrets"]
 
 
 class Realtime(SyncAPIResource):
@@ -15,8 +15,12 @@ class Realtime(SyncAPIResource):
         return self._child("calls", Calls)
 
     @property
-    def client_secrets(self) -> "ClientSecrets":
-        return self._child("client_secrets", ClientSecrets)
+    def client_secrets(self) -> "RealtimeClientSecrets":
+        return self._child("client_secrets", RealtimeClientSecrets)
+
+    @property
+    def translations(self) -> "Translations":
+        return self._child("translations", Translations)
 
 
 class Calls(SyncAPIResource):
@@ -29,7 +33,8 @@ class Calls(SyncAPIResource):
         prompt=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Accept an incoming SIP call and configure the realtime session that will handle it. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/realtime/calls/{call_id}/accept", body="json", cast_to="None")
+        return _call(self, locals(), "POST", "/realtime/calls/{call_id}/accept", body="json",
+                     fixed_headers={"Accept": "*/*"}, cast_to="None")
 
     def create(
         self, *, sdp, session=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
@@ -41,24 +46,27 @@ class Calls(SyncAPIResource):
 
     def hangup(self, call_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """End an active Realtime API call, whether it was initiated over SIP or WebRTC. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/realtime/calls/{call_id}/hangup", cast_to="None")
+        return _call(self, locals(), "POST", "/realtime/calls/{call_id}/hangup",
+                     fixed_headers={"Accept": "*/*"}, cast_to="None")
 
     def refer(
         self, call_id, *, target_uri, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Transfer an active SIP call to a new destination using the SIP REFER verb. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/realtime/calls/{call_id}/refer", body="json", cast_to="None")
+        return _call(self, locals(), "POST", "/realtime/calls/{call_id}/refer", body="json",
+                     fixed_headers={"Accept": "*/*"}, cast_to="None")
 
     def reject(
         self, call_id, *, status_code=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Decline an incoming SIP call by returning a SIP status code to the caller. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/realtime/calls/{call_id}/reject", body="json", cast_to="None")
+        return _call(self, locals(), "POST", "/realtime/calls/{call_id}/reject", body="json",
+                     fixed_headers={"Accept": "*/*"}, cast_to="None")
 
 
-class ClientSecrets(SyncAPIResource):
+class RealtimeClientSecrets(SyncAPIResource):
     """``client.realtime.client_secrets``."""
 
     def create(
@@ -68,3 +76,23 @@ class ClientSecrets(SyncAPIResource):
         """Create a Realtime client secret with an associated session configuration. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/client_secrets", body="json",
                      cast_to="RealtimeCreateClientSecretResponse")
+
+
+class Translations(SyncAPIResource):
+    """``client.realtime.translations``."""
+
+    @property
+    def client_secrets(self) -> "TranslationsClientSecrets":
+        return self._child("client_secrets", TranslationsClientSecrets)
+
+
+class TranslationsClientSecrets(SyncAPIResource):
+    """``client.realtime.translations.client_secrets``."""
+
+    def create(
+        self, *, session, expires_after=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
+        timeout=NOT_GIVEN,
+    ):
+        """Create a Realtime translation client secret with an associated translation session configuration. (Parameters are documented in the type stub.)"""
+        return _call(self, locals(), "POST", "/realtime/translations/client_secrets", body="json",
+                     cast_to="RealtimeTranslationClientSecretCreateResponse")

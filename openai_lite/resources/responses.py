@@ -29,7 +29,8 @@ class Responses(ResponsesStreamMixin, ResponsesParseMixin, SyncAPIResource):
     def compact(
         self, *, model, input=NOT_GIVEN, previous_response_id=NOT_GIVEN, instructions=NOT_GIVEN,
         prompt_cache_key=NOT_GIVEN, prompt_cache_retention=NOT_GIVEN, prompt_cache_options=NOT_GIVEN,
-        service_tier=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        service_tier=NOT_GIVEN, image=NOT_GIVEN, safety_identifier=NOT_GIVEN, extra_headers=None,
+        extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Compact a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/compact", body="json", cast_to="CompactResource")
@@ -43,7 +44,8 @@ class Responses(ResponsesStreamMixin, ResponsesParseMixin, SyncAPIResource):
         reasoning=NOT_GIVEN, input=NOT_GIVEN, include=NOT_GIVEN, parallel_tool_calls=NOT_GIVEN,
         store=NOT_GIVEN, instructions=NOT_GIVEN, moderation=NOT_GIVEN, stream=NOT_GIVEN,
         stream_options=NOT_GIVEN, conversation=NOT_GIVEN, context_management=NOT_GIVEN,
-        max_output_tokens=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+        max_output_tokens=NOT_GIVEN, access_programs=NOT_GIVEN, background_options=NOT_GIVEN, image=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Creates a model response. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses", body="json", cast_to="Response", streams=True,
@@ -53,7 +55,8 @@ class Responses(ResponsesStreamMixin, ResponsesParseMixin, SyncAPIResource):
         self, response_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Deletes a model response with the given ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/responses/{response_id}", cast_to="None")
+        return _call(self, locals(), "DELETE", "/responses/{response_id}", fixed_headers={"Accept": "*/*"},
+                     cast_to="None")
 
     def retrieve(
         self, response_id, *, include=NOT_GIVEN, stream=NOT_GIVEN, starting_after=NOT_GIVEN,

@@ -18,7 +18,9 @@ class Skills(SyncAPIResource):
     def versions(self) -> "Versions":
         return self._child("versions", Versions)
 
-    def create(self, *, files, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
+    def create(
+        self, *, files=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
+    ):
         """Create a new skill. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/skills", body="multipart", files=("files",), json_ok=True,
                      cast_to="SkillResource")
@@ -53,7 +55,7 @@ class SkillsContent(SyncAPIResource):
     def retrieve(self, skill_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Download a skill zip bundle by its ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/skills/{skill_id}/content",
-                     fixed_headers={"Accept": "application/zip, application/json"}, binary=True)
+                     fixed_headers={"Accept": "application/binary"}, binary=True)
 
 
 class Versions(SyncAPIResource):
@@ -64,8 +66,8 @@ class Versions(SyncAPIResource):
         return self._child("content", VersionsContent)
 
     def create(
-        self, skill_id, *, files, default=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
-        timeout=NOT_GIVEN,
+        self, skill_id, *, files=NOT_GIVEN, default=NOT_GIVEN, extra_headers=None, extra_query=None,
+        extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a new immutable skill version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/skills/{skill_id}/versions", body="multipart",
@@ -102,4 +104,4 @@ class VersionsContent(SyncAPIResource):
     ):
         """Download a skill version zip bundle. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/skills/{skill_id}/versions/{version}/content",
-                     fixed_headers={"Accept": "application/zip, application/json"}, binary=True)
+                     fixed_headers={"Accept": "application/binary"}, binary=True)

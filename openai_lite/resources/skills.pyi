@@ -16,7 +16,7 @@ class Skills(SyncAPIResource[SkillsWithRawResponse, SkillsWithStreamingResponse]
     def content(self) -> SkillsContent: ...
     @property
     def versions(self) -> Versions: ...
-    def create(self, *, files: FileTypes, **options: Unpack[CallOptions]) -> SkillResource:
+    def create(self, *, files: FileTypes | NotGiven = ..., **options: Unpack[CallOptions]) -> SkillResource:
         """Create a new skill.
 
 Args:
@@ -85,7 +85,7 @@ class SkillsContentWithStreamingResponse:
 class Versions(SyncAPIResource[VersionsWithRawResponse, VersionsWithStreamingResponse]):
     @property
     def content(self) -> VersionsContent: ...
-    def create(self, skill_id: str, *, files: FileTypes, default: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> SkillVersionResource:
+    def create(self, skill_id: str, *, files: FileTypes | NotGiven = ..., default: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> SkillVersionResource:
         """Create a new immutable skill version.
 
 Args:

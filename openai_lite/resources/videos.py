@@ -17,7 +17,7 @@ class Videos(VideosMixin, SyncAPIResource):
     ):
         """Create a new video generation job from a prompt and optional reference assets. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/videos", body="multipart", files=("input_reference",),
-                     json_ok=True, cast_to="Video")
+                     cast_to="Video")
 
     def create_character(
         self, *, video, name, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
@@ -36,7 +36,7 @@ class Videos(VideosMixin, SyncAPIResource):
     ):
         """Download the generated video bytes or a derived preview asset. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/videos/{video_id}/content", query=("variant",),
-                     fixed_headers={"Accept": "video/mp4, image/webp, application/json"}, binary=True)
+                     fixed_headers={"Accept": "application/binary"}, binary=True)
 
     def edit(
         self, *, video, prompt, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,

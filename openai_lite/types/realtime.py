@@ -127,6 +127,50 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseMo
     _field_names = frozenset(("type", "threshold", "prefix_padding_ms", "silence_duration_ms"))
 
 
+class RealtimeTranslationClientSecretCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("value", "expires_at", "session"))
+    _nested = {"session": "RealtimeTranslationSession"}
+
+
+class RealtimeTranslationSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "type", "expires_at", "model", "audio"))
+    _nested = {"audio": "RealtimeTranslationSessionAudio"}
+
+
+class RealtimeTranslationSessionAudio(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("input", "output"))
+    _nested = {
+        "input": "RealtimeTranslationSessionAudioInput", "output": "RealtimeTranslationSessionAudioOutput",
+    }
+
+
+class RealtimeTranslationSessionAudioInput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("transcription", "noise_reduction"))
+    _nested = {
+        "transcription": "RealtimeTranslationSessionAudioInputTranscription",
+        "noise_reduction": "RealtimeTranslationSessionAudioInputNoiseReduction",
+    }
+
+
+class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+
+
+class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("model",))
+
+
+class RealtimeTranslationSessionAudioOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("language",))
+
+
 class RealtimeTruncationRetentionRatioTruncation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "retention_ratio", "token_limits"))

@@ -494,6 +494,62 @@ to 500ms. With shorter values the model will respond more quickly,
 but may jump in on short pauses from the user."""
 
 
+class RealtimeTranslationClientSecretCreateResponse(BaseModel):
+    """Response from creating a translation session and client secret for the Realtime API."""
+    value: str
+    """The generated client secret value."""
+    expires_at: int
+    """Expiration timestamp for the client secret, in seconds since epoch."""
+    session: RealtimeTranslationSession
+    """A Realtime translation session. Translation sessions continuously translate input
+audio into the configured output language."""
+
+
+class RealtimeTranslationSession(BaseModel):
+    """A Realtime translation session. Translation sessions continuously translate input
+audio into the configured output language."""
+    id: str
+    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
+    type: Literal["translation"]
+    """The session type. Always `translation` for Realtime translation sessions."""
+    expires_at: int
+    """Expiration timestamp for the session, in seconds since epoch."""
+    model: str
+    """The Realtime translation model used for this session. This field is set at
+session creation and cannot be changed with `session.update`."""
+    audio: RealtimeTranslationSessionAudio
+    """Configuration for translation input and output audio."""
+
+
+class RealtimeTranslationSessionAudio(BaseModel):
+    input: RealtimeTranslationSessionAudioInput | None
+    output: RealtimeTranslationSessionAudioOutput | None
+
+
+class RealtimeTranslationSessionAudioInput(BaseModel):
+    transcription: RealtimeTranslationSessionAudioInputTranscription | None
+    """Optional source-language transcription. When configured, the server emits
+`session.input_transcript.delta` events. Translation itself still runs from
+the input audio stream."""
+    noise_reduction: RealtimeTranslationSessionAudioInputNoiseReduction | None
+    """Optional input noise reduction."""
+
+
+class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
+    type: NoiseReductionType
+    """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
+
+
+class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
+    model: str
+    """The transcription model used for source transcript deltas."""
+
+
+class RealtimeTranslationSessionAudioOutput(BaseModel):
+    language: str | None
+    """Target language for translated output audio and transcript deltas."""
+
+
 RealtimeTruncation: TypeAlias = Literal["auto", "disabled"] | RealtimeTruncationRetentionRatioTruncation
 """When the number of tokens in a conversation exceeds the model's input token limit, the conversation be truncated, meaning messages (starting from the oldest) will not be included in the model's context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the context before truncation occurs.
 

@@ -39,6 +39,7 @@ MIXINS: Dict[str, List[str]] = {
     "videos": ["openai_lite.lib.polling:VideosMixin"],
     "uploads": ["openai_lite.lib.uploads:UploadsMixin"],
     "batches": ["openai_lite.lib.batch_jobs:BatchesMixin"],
+    "webhooks": ["openai_lite.lib.webhooks:WebhooksMixin"],
 }
 
 
@@ -386,7 +387,6 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
     for res in tops:
         stub.append("from openai_lite.resources.%s import %s" % (res.path, ", ".join(
             [res.class_name] + [view_name(res.class_name, mode) for mode in VIEW_MODES])))
-    stub.append("from openai_lite.lib.webhooks import Webhooks")
     stub += ["", '__all__ = ["ClientResources", "OpenAIWithRawResponse", "OpenAIWithStreamedResponse"]', "", "",
              "class ClientResources:",
              "    _resources: Dict[str, Any]", "    _mode: str",
@@ -398,9 +398,7 @@ def render_client_resources(tree: Resource) -> Tuple[str, str]:
              '        """The same resources, returning raw responses (``.parse()`` for the object)."""',
              "    @property",
              "    def with_streaming_response(self) -> OpenAIWithStreamedResponse:",
-             '        """The same resources, returning responses whose body is read only when asked."""',
-             "    @property",
-             "    def webhooks(self) -> Webhooks: ..."]
+             '        """The same resources, returning responses whose body is read only when asked."""']
     for res in tops:
         stub.append("    @property")
         stub.append("    def %s(self) -> %s: ..." % (res.segment, res.class_name))

@@ -20,6 +20,9 @@ def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> 
     spec, ops = read_api(spec_file, methods_file)
     gen = collect_types(spec, ops)
     for op in ops:  # cast_to names are the public type names (TYPE_NAMES applied)
+        if op.synthetic:  # a type the spec lacks: the generic model (its stub says BaseModel)
+            op.cast_to = op.cast_to if op.cast_to in gen.types else None
+            op.stream_cast_to = op.stream_cast_to if op.stream_cast_to in gen.types else None
         for name in (op.cast_to, op.stream_cast_to):
             if name and name not in gen.types:
                 raise ValueError("%s: no type %s" % (op.method, name))

@@ -7,6 +7,7 @@ extracted from the openai wheel) can produce the same ``Spec`` and ``Operation``
 from __future__ import annotations
 
 import keyword
+import os
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -129,6 +130,7 @@ class Operation:
         self.method = method      # dotted, without "client."
         self.verb = verb
         self.path = path          # as in methods.txt (may carry ?beta=true)
+        self.spec_path = path     # the spec's path of the operation (the release may call another)
         self.params: List[Param] = []
         self.body_kind = "none"
         self.json_ok = False      # multipart operation that also takes JSON (sent when no file is given)
@@ -144,6 +146,7 @@ class Operation:
         self.summary = ""
         self.description = ""
         self.deprecated = False
+        self.synthetic = False    # read from the release's description only (not in the spec)
 
     @property
     def resource(self) -> str:
@@ -391,4 +394,129 @@ def read_api(spec_file: str, methods_file: str) -> Tuple[Spec, List[Operation]]:
     with open(spec_file, encoding="utf-8") as fh:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         spec = Spec(yaml.load(fh, Loader=loader))
-    return spec, load_operations(spec, methods_file)
+    ops = load_operations(spec, methods_file)
+    api_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(spec_file))), "api", "openai")
+    if os.path.isdir(api_dir):
+        ops = follow_release(spec, ops, read_release(api_dir))
+    return spec, ops
+
+
+# The pinned release's page classes -> the page styles of ``openai_lite._pagination``.
+RELEASE_PAGES: Dict[str, str] = {
+    "SyncConversationCursorPage": "LastIdCursorPage",
+    "SyncNextCursorPage": "NextCursorPage",
+}
+
+# Multipart operations openai-python sends as a form even without a file (others send JSON then).
+FORM_ALWAYS = frozenset(("videos.create",))
+
+RELEASE_WHERE: Dict[str, str] = {"json": "body", "multipart": "body", "file": "body", "query": "query",
+                                 "path": "path", "header": "header"}
+
+# Plain annotations of the release's parameter types that our stubs can use as they are.
+_PLAIN_TYPE = re.compile(r"^(?:str|int|float|bool|None|Optional\[(?:str|int|float|bool)\]|Dict\[str, str\]|"
+                         r"Optional\[Dict\[str, str\]\]|SequenceNotStr\[str\]|Literal\[[^\[\]]*\])$")
+
+
+def release_annotation(text: str) -> str:
+    """The stub annotation of a release parameter type: kept when plain, else ``Any``."""
+    text = re.sub(r"\s*\|\s*Omit$", "", text.strip())
+    if text == "SequenceNotStr[str]":
+        return "List[str]"
+    return text if _PLAIN_TYPE.match(text) else "Any"
+
+
+def read_release(api_dir: str) -> Dict[str, Dict[str, Any]]:
+    """Every ``http`` method of the pinned release's description (``api/openai/methods/*.json``), by name."""
+    import glob
+    import json
+
+    methods: Dict[str, Dict[str, Any]] = {}
+    for name in sorted(glob.glob(os.path.join(api_dir, "methods", "*.json"))):
+        with open(name, encoding="utf-8") as fh:
+            for entry in json.load(fh):
+                if entry.get("kind") == "http":
+                    methods[entry["name"]] = entry
+    return methods
+
+
+def _release_param(op: Operation, entry: Dict[str, Any], prm: Dict[str, Any]) -> Optional[Param]:
+    where = RELEASE_WHERE.get(prm.get("in") or "")
+    if where is None:  # "local": used by openai-python's client, never sent
+        return None
+    wire = prm.get("wire_name") or prm["name"]
+    param = Param(prm["name"], where, wire, {}, bool(prm.get("required")), str(prm.get("description") or ""))
+    if prm["in"] == "file":
+        param.file_mode = "file"
+    param.annotation = release_annotation(str(prm.get("type") or "Any"))
+    if param.file_mode:
+        param.annotation = "List[FileTypes]" if param.annotation.startswith("List[") or "Sequence" in str(
+            prm.get("type")) or "Iterable" in str(prm.get("type")) else "FileTypes"
+    return param
+
+
+def follow_release(spec: Spec, ops: List[Operation], release: Dict[str, Dict[str, Any]]) -> List[Operation]:
+    """The operations as the pinned release calls them: what exists, each keyword and where it goes, the
+    path, body kind, fixed headers, page style and stream flag come from its description; the spec stays
+    the source of types and descriptions where it has the operation."""
+    by_name = {op.method: op for op in ops}
+    for name, entry in release.items():
+        if name.startswith("beta.chat.completions."):  # client.beta.chat.completions is client.chat.completions
+            continue
+        op = by_name.get(name)
+        if op is None:
+            op = by_name[name] = Operation(name, entry["verb"], entry["path"])
+            op.synthetic = True
+            op.description = str(entry.get("description") or "")
+            op.summary = op.description.split("\n\n")[0]
+            returns = entry.get("returns")
+            op.response = {"model": "json", "page": "json"}.get(returns, returns or "json")
+            if returns == "page":
+                page = str(entry.get("page") or "SyncPage").split("[")[0]
+                op.page = RELEASE_PAGES.get(page, page)
+                op.cast_to = type_name(entry.get("item"))
+            elif returns == "model":
+                op.cast_to = type_name(entry.get("response"))
+            if op.response == "binary":
+                op.accept = "application/binary"
+            op.params = [p for p in (_release_param(op, entry, prm) for prm in entry.get("params") or []) if p]
+            if any(p.name == "stream" and p.where == "body" for p in op.params):
+                op.streams = True
+                op.stream_cast_to = type_name(entry.get("stream"))
+        else:
+            if op.path.split("?")[0] != entry["path"].split("?")[0]:
+                op.path = entry["path"] + (("?" + op.path.split("?", 1)[1]) if "?" in op.path and "?" not in
+                                           entry["path"] else "")
+            known = {p.name: p for p in op.params}
+            for prm in entry.get("params") or []:
+                p = known.get(prm["name"])
+                if p is None:
+                    new = _release_param(op, entry, prm)
+                    if new is not None:
+                        op.params.append(new)
+                        known[new.name] = new
+                elif p.required and not prm.get("required") and p.where != "path":
+                    p.required = False
+            if entry.get("body") == "multipart" and op.body_kind == "json":
+                op.body_kind = "multipart"
+                files = {path[0] for path in entry.get("file_paths") or [] if path}
+                for p in op.params:
+                    if p.wire in files:
+                        p.file_mode = "either" if p.annotation not in ("Any", "FileTypes") else "file"
+        op.body_kind = {"json": "json", "multipart": "multipart"}.get(entry.get("body"), op.body_kind)
+        if op.method in FORM_ALWAYS:
+            op.json_ok = False
+        if op.body_kind == "none" and any(p.where == "body" for p in op.params):
+            op.body_kind = "json"
+        headers = dict(entry.get("headers") or {})
+        if op.accept and "Accept" not in headers:
+            headers["Accept"] = op.accept
+        op.headers = headers
+        auth = entry.get("auth") or []
+        op.auth = "admin" if "admin_api_key_auth" in auth else "api"
+        # path parameters in the template's order first, as the spec-read operations have them
+        order = re.findall(r"{([^}]+)}", op.path)
+        path_params = {p.wire: p for p in op.params if p.where == "path"}
+        if sorted(path_params) == sorted(order):
+            op.params = [path_params[n] for n in order] + [p for p in op.params if p.where != "path"]
+    return list(by_name.values())

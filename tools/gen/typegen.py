@@ -502,7 +502,13 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
     """Every type the operations reach (and the webhook events), each placed in a module."""
     gen = TypeGen(spec)
     for op in ops:
-        raw = spec.operation(op.verb, op.path)
+        if op.synthetic:  # only in the release's description: its answer's type where the spec has one
+            for name in (op.cast_to, op.stream_cast_to):
+                spec_name = next((k for k, v in TYPE_NAMES.items() if v == name), name)
+                if name and spec_name in spec.schemas:
+                    gen.use({"$ref": "#/components/schemas/" + spec_name}, "model", op.resource)
+            continue
+        raw = spec.operation(op.verb, op.spec_path)
         op_name = _camel(op.resource.rsplit(".", 1)[-1]) + _camel(op.name)  # inline shapes: ChatCompletionsCreate...
         for p in op.params:
             side_ann, _ = gen.use(p.schema, "param", op.resource, op_name, p.name)
