@@ -16,7 +16,8 @@ body is one call::
 - ``extra_headers``, ``extra_query``, ``extra_body`` and ``timeout``: the funnel's own keywords.
 
 ``wire`` maps a Python name to the name the API uses where they differ (``wire={"type_": "type"}``).
-The keywords after that describe the answer (``cast_to``, ``page``, ``stream_cast_to``, ``binary``) and the
+The keywords after that describe the answer (``cast_to``, ``page``, ``stream_cast_to``, ``stream_always``,
+``binary``) and the
 request (``fixed_headers``, ``admin`` for the admin API key). Everything here is per call and cheap: no
 table is read and no code is built at run time.
 """
@@ -63,6 +64,7 @@ def call(
     cast_to: Any = None,
     page: Optional[str] = None,
     streams: bool = False,
+    stream_always: bool = False,
     stream_cast_to: Optional[str] = None,
     binary: bool = False,
     admin: bool = False,
@@ -107,8 +109,8 @@ def call(
         kwargs["cast_to"] = cast_to
     if page is not None:
         kwargs["page"] = page
-    if streams:
-        kwargs["stream"] = args["stream"]
+    if streams or stream_always:  # ``stream_always``: an events endpoint, no ``stream`` keyword
+        kwargs["stream"] = True if stream_always else args["stream"]
         if stream_cast_to is not None:
             kwargs["stream_cast_to"] = stream_cast_to
     if binary:

@@ -420,7 +420,8 @@ class Events(SyncAPIResource):
         """Streams live events for an agent session. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/events",
                      query=("include_obfuscation",),
-                     fixed_headers={"Accept": "text/event-stream", "OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"Accept": "text/event-stream", "OpenAI-Beta": "agents=v1"},
+                     stream_always=True)
 
 
 class SessionsItems(SyncAPIResource):

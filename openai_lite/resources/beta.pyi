@@ -605,7 +605,7 @@ Args:
   session_id: (no description)
   events: The input events to submit to the session.
   idempotency_key: (no description)"""
-    def stream(self, session_id: str, *, include_obfuscation: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def stream(self, session_id: str, *, include_obfuscation: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> Stream[BaseModel]:
         """Streams live events for an agent session.
 
 Streams live events for an agent session.

@@ -65,6 +65,8 @@ def stub_return(op: Operation) -> str:
         return "None"
     if op.response == "binary":
         return "BinaryResponseContent"
+    if op.stream_always:
+        return "Stream[%s]" % (op.stream_cast_to or "BaseModel")
     item = op.cast_to or "BaseModel"
     if op.page:
         return "%s[%s]" % (op.page, item)

@@ -218,6 +218,10 @@ def call_arguments(op: Operation) -> List[str]:
         out.append("streams=True")
         if op.stream_cast_to:
             out.append("stream_cast_to=%s" % py_string(op.stream_cast_to))
+    if op.stream_always:
+        out.append("stream_always=True")
+        if op.stream_cast_to:
+            out.append("stream_cast_to=%s" % py_string(op.stream_cast_to))
     if op.response == "binary":
         out.append("binary=True")
     if op.auth == "admin":

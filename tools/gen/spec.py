@@ -139,6 +139,7 @@ class Operation:
         self.cast_to: Optional[str] = None
         self.stream_cast_to: Optional[str] = None
         self.streams = False
+        self.stream_always = False  # answers with events, without a ``stream`` keyword
         self.response = "json"    # json | binary | str | none
         self.accept: Optional[str] = None
         self.headers: Dict[str, str] = {}
@@ -480,9 +481,12 @@ def follow_release(spec: Spec, ops: List[Operation], release: Dict[str, Dict[str
             if op.response == "binary":
                 op.accept = "application/binary"
             op.params = [p for p in (_release_param(op, entry, prm) for prm in entry.get("params") or []) if p]
-            if any(p.name == "stream" and p.where == "body" for p in op.params):
-                op.streams = True
-                op.stream_cast_to = type_name(entry.get("stream"))
+            if entry.get("stream"):
+                op.streams = any(p.name == "stream" and p.where in ("body", "query") for p in op.params)
+                op.stream_always = not op.streams
+                event = str(entry["stream"])  # Stream[X] -> X; XStream -> X
+                op.stream_cast_to = type_name(event[event.index("[") + 1:-1] if "[" in event else
+                                              event[:-len("Stream")] if event.endswith("Stream") else event)
         else:
             if op.path.split("?")[0] != entry["path"].split("?")[0]:
                 op.path = entry["path"] + (("?" + op.path.split("?", 1)[1]) if "?" in op.path and "?" not in
