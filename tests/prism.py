@@ -404,6 +404,20 @@ def to_call_value(value: Any) -> Any:
 SKIP_OPTIONAL = frozenset(("stream", "stream_options"))  # Prism mocks no SSE
 
 
+def spec_parameter_names(schemas: Schemas, op: Any) -> List[str]:
+    """The Python names of ``op``'s parameters that the spec has (the release may add others)."""
+    raw = schemas.spec["paths"][op.path][op.verb.lower()]
+    names = {prm["name"] for prm in (schemas.resolve(p) for p in raw.get("parameters") or [])}
+    request_body = schemas.resolve(raw.get("requestBody")) if raw.get("requestBody") else None
+    if request_body:
+        kind = "multipart/form-data" if op.body == "multipart" else "application/json"
+        schema = schemas.resolve(request_body["content"][kind]["schema"])
+        if "allOf" in schema:
+            schema = schemas.merge_all_of(schema)
+        names |= set((schema or {}).get("properties") or {})
+    return [python for python, _, wire in op.params if wire in names]
+
+
 def operation_arguments(schemas: Schemas, op: Any) -> Tuple[List[Any], Dict[str, Any]]:
     """(positional, keyword) arguments for a generated method: every required parameter and every
     optional one whose sample the spec accepts (``stream`` left out: Prism cannot mock SSE)."""
@@ -430,10 +444,13 @@ def operation_arguments(schemas: Schemas, op: Any) -> Tuple[List[Any], Dict[str,
     body_names: Dict[str, str] = {}
     required = set(op.required) | set(op.path_params)
     for python_name, where, wire in op.params:
+        known = wire in body_props if where in ("body", "file") else (where, wire) in spec_params
+        if not known and python_name not in required:
+            continue  # a keyword of the pinned release the spec snapshot does not have yet
         if where in ("body", "file"):
             schema = body_props.get(wire, {})
         else:
-            schema = (spec_params[(where, wire)].get("schema") or {})
+            schema = ((spec_params.get((where, wire)) or {}).get("schema") or {})
         if python_name not in required and python_name in SKIP_OPTIONAL:
             continue
         value = schemas.sample(schema, depth=1, name=wire)
