@@ -624,7 +624,7 @@ class ProjectsAPIKeys(SyncAPIResource):
     ):
         """Updates the scopes, expiration, or monthly hard spend limit of an existing project API key, including keys owned by service accounts. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/api_keys/{api_key_id}",
-                     body="json", admin=True)
+                     body="json", cast_to="ProjectApiKey", admin=True)
 
 
 class ProjectsCertificates(SyncAPIResource):

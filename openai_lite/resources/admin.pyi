@@ -797,7 +797,7 @@ Args:
 Args:
   project_id: The ID of the project.
   api_key_id: The ID of the API key."""
-    def update(self, api_key_id: str, *, project_id: str, expires_in_seconds: int | NotGiven = ..., scopes: List[str] | NotGiven = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, api_key_id: str, *, project_id: str, expires_in_seconds: int | NotGiven = ..., scopes: List[str] | NotGiven = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> ProjectApiKey:
         """Updates the scopes, expiration, or monthly hard spend limit of an existing project API key, including keys owned by service accounts. Requires permission to write project API keys.
 
 Updates the scopes, expiration, or monthly hard spend limit of an existing project API key, including keys owned by service accounts. Requires permission to write project API keys.

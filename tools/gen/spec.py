@@ -461,6 +461,12 @@ def follow_release(spec: Spec, ops: List[Operation], release: Dict[str, Dict[str
     path, body kind, fixed headers, page style and stream flag come from its description; the spec stays
     the source of types and descriptions where it has the operation."""
     by_name = {op.method: op for op in ops}
+    # the release's answer classes -> ours, as the spec's operations answer (ProjectAPIKey -> ProjectApiKey)
+    ours: Dict[str, str] = {}
+    for name, entry in release.items():
+        answer = entry.get("item") or entry.get("response")
+        if name in by_name and by_name[name].cast_to and answer:
+            ours.setdefault(answer, by_name[name].cast_to)
     for name, entry in release.items():
         if name.startswith("beta.chat.completions."):  # client.beta.chat.completions is client.chat.completions
             continue
@@ -475,9 +481,9 @@ def follow_release(spec: Spec, ops: List[Operation], release: Dict[str, Dict[str
             if returns == "page":
                 page = str(entry.get("page") or "SyncPage").split("[")[0]
                 op.page = RELEASE_PAGES.get(page, page)
-                op.cast_to = type_name(entry.get("item"))
+                op.cast_to = ours.get(entry.get("item")) or type_name(entry.get("item"))
             elif returns == "model":
-                op.cast_to = type_name(entry.get("response"))
+                op.cast_to = ours.get(entry.get("response")) or type_name(entry.get("response"))
             if op.response == "binary":
                 op.accept = "application/binary"
             op.params = [p for p in (_release_param(op, entry, prm) for prm in entry.get("params") or []) if p]
