@@ -215,13 +215,15 @@ class ExternalKeys(SyncAPIResource):
         key_version_ocid=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Add an external key config for an organization (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/organization/external_keys", body="json", admin=True)
+        return _call(self, locals(), "POST", "/organization/external_keys", body="json",
+                     cast_to="ExternalKey", admin=True)
 
     def delete(
         self, external_key_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete an external key config for the user's organization (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/organization/external_keys/{external_key_id}", admin=True)
+        return _call(self, locals(), "DELETE", "/organization/external_keys/{external_key_id}",
+                     cast_to="ExternalKey", admin=True)
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, purpose=NOT_GIVEN, extra_headers=None,
@@ -229,20 +231,22 @@ class ExternalKeys(SyncAPIResource):
     ):
         """List the external key configs registered on the user's organization (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/external_keys",
-                     query=("after", "limit", "order", "purpose"), page="SyncCursorPage", admin=True)
+                     query=("after", "limit", "order", "purpose"), cast_to="ExternalKey",
+                     page="SyncCursorPage", admin=True)
 
     def retrieve(
         self, external_key_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieve a stored external key registration for the user's organization. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/organization/external_keys/{external_key_id}", admin=True)
+        return _call(self, locals(), "GET", "/organization/external_keys/{external_key_id}",
+                     cast_to="ExternalKey", admin=True)
 
     def validate(
         self, external_key_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Validate an external key config for the user's organization (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/external_keys/{external_key_id}/validate",
-                     admin=True)
+                     cast_to="ExternalKeyValidateResponse", admin=True)
 
 
 class ExternalStorage(SyncAPIResource):
@@ -253,7 +257,8 @@ class ExternalStorage(SyncAPIResource):
         timeout=NOT_GIVEN,
     ):
         """Register one customer-managed external storage configuration. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/organization/external_storage", body="json", admin=True)
+        return _call(self, locals(), "POST", "/organization/external_storage", body="json",
+                     cast_to="ExternalStorageConfiguration", admin=True)
 
     def delete(
         self, external_storage_id, *, extra_headers=None, extra_query=None, extra_body=None,
@@ -261,7 +266,7 @@ class ExternalStorage(SyncAPIResource):
     ):
         """Disconnect a customer-managed external storage configuration. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/external_storage/{external_storage_id}",
-                     admin=True)
+                     cast_to="ExternalStorageDeleted", admin=True)
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, project_id=NOT_GIVEN, extra_headers=None,
@@ -269,7 +274,8 @@ class ExternalStorage(SyncAPIResource):
     ):
         """List the organization's customer-managed external storage configurations. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/external_storage",
-                     query=("after", "limit", "order", "project_id"), page="SyncCursorPage", admin=True)
+                     query=("after", "limit", "order", "project_id"), cast_to="ExternalStorageConfiguration",
+                     page="SyncCursorPage", admin=True)
 
     def retrieve(
         self, external_storage_id, *, extra_headers=None, extra_query=None, extra_body=None,
@@ -277,7 +283,7 @@ class ExternalStorage(SyncAPIResource):
     ):
         """Get one customer-managed external storage configuration. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/external_storage/{external_storage_id}",
-                     admin=True)
+                     cast_to="ExternalStorageConfiguration", admin=True)
 
     def validate(
         self, external_storage_id, *, extra_headers=None, extra_query=None, extra_body=None,
@@ -285,7 +291,7 @@ class ExternalStorage(SyncAPIResource):
     ):
         """Validate one customer-managed external storage configuration. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/external_storage/{external_storage_id}/validate",
-                     admin=True)
+                     cast_to="ExternalStorageConfiguration", admin=True)
 
 
 class OrganizationGroups(SyncAPIResource):
@@ -418,7 +424,8 @@ class OrganizationHealthAlertRules(SyncAPIResource):
         extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create an organization-owned health alert rule. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/organization/health/alert_rules", body="json", admin=True)
+        return _call(self, locals(), "POST", "/organization/health/alert_rules", body="json",
+                     cast_to="HealthAlertRule", admin=True)
 
     def delete(
         self, alert_rule_id, *, expected_version, extra_headers=None, extra_query=None, extra_body=None,
@@ -426,7 +433,7 @@ class OrganizationHealthAlertRules(SyncAPIResource):
     ):
         """Delete an organization-owned health alert rule using its current version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/health/alert_rules/{alert_rule_id}",
-                     query=("expected_version",), admin=True)
+                     query=("expected_version",), cast_to="DeletedHealthAlertRule", admin=True)
 
     def list(
         self, *, enabled=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, type=NOT_GIVEN, extra_headers=None,
@@ -434,13 +441,15 @@ class OrganizationHealthAlertRules(SyncAPIResource):
     ):
         """List organization-owned health alert rules. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/health/alert_rules",
-                     query=("enabled", "limit", "page", "type"), page="SyncTokenPage", admin=True)
+                     query=("enabled", "limit", "page", "type"), cast_to="HealthAlertRule",
+                     page="SyncTokenPage", admin=True)
 
     def retrieve(
         self, alert_rule_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieve the current configuration of an organization-owned health alert rule. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/organization/health/alert_rules/{alert_rule_id}", admin=True)
+        return _call(self, locals(), "GET", "/organization/health/alert_rules/{alert_rule_id}",
+                     cast_to="HealthAlertRule", admin=True)
 
     def update(
         self, alert_rule_id, *, expected_version, condition=NOT_GIVEN, enabled=NOT_GIVEN, filters=NOT_GIVEN,
@@ -449,7 +458,7 @@ class OrganizationHealthAlertRules(SyncAPIResource):
     ):
         """Update an organization-owned health alert rule using its current version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/health/alert_rules/{alert_rule_id}", body="json",
-                     admin=True)
+                     cast_to="HealthAlertRule", admin=True)
 
 
 class OrganizationHealthAlerts(SyncAPIResource):
@@ -457,7 +466,8 @@ class OrganizationHealthAlerts(SyncAPIResource):
 
     def retrieve(self, alert_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Retrieve an immutable trigger or recovery snapshot, retained for 30 days. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/organization/health/alerts/{alert_id}", admin=True)
+        return _call(self, locals(), "GET", "/organization/health/alerts/{alert_id}", cast_to="HealthAlert",
+                     admin=True)
 
 
 class Invites(SyncAPIResource):
@@ -774,7 +784,7 @@ class ProjectsHealthAlertRules(SyncAPIResource):
     ):
         """Create a project-owned health alert rule. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/health/alert_rules",
-                     body="json", admin=True)
+                     body="json", cast_to="HealthAlertRule", admin=True)
 
     def delete(
         self, alert_rule_id, *, project_id, expected_version, extra_headers=None, extra_query=None,
@@ -783,7 +793,7 @@ class ProjectsHealthAlertRules(SyncAPIResource):
         """Delete a project-owned health alert rule using its current version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE",
                      "/organization/projects/{project_id}/health/alert_rules/{alert_rule_id}",
-                     query=("expected_version",), admin=True)
+                     query=("expected_version",), cast_to="DeletedHealthAlertRule", admin=True)
 
     def list(
         self, project_id, *, enabled=NOT_GIVEN, limit=NOT_GIVEN, page=NOT_GIVEN, type=NOT_GIVEN,
@@ -791,7 +801,8 @@ class ProjectsHealthAlertRules(SyncAPIResource):
     ):
         """List health alert rules owned by this project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/health/alert_rules",
-                     query=("enabled", "limit", "page", "type"), page="SyncTokenPage", admin=True)
+                     query=("enabled", "limit", "page", "type"), cast_to="HealthAlertRule",
+                     page="SyncTokenPage", admin=True)
 
     def retrieve(
         self, alert_rule_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -799,7 +810,8 @@ class ProjectsHealthAlertRules(SyncAPIResource):
     ):
         """Retrieve the current configuration of a health alert rule owned by this project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
-                     "/organization/projects/{project_id}/health/alert_rules/{alert_rule_id}", admin=True)
+                     "/organization/projects/{project_id}/health/alert_rules/{alert_rule_id}",
+                     cast_to="HealthAlertRule", admin=True)
 
     def update(
         self, alert_rule_id, *, project_id, expected_version, condition=NOT_GIVEN, enabled=NOT_GIVEN,
@@ -809,7 +821,7 @@ class ProjectsHealthAlertRules(SyncAPIResource):
         """Update a project-owned health alert rule using its current version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
                      "/organization/projects/{project_id}/health/alert_rules/{alert_rule_id}", body="json",
-                     admin=True)
+                     cast_to="HealthAlertRule", admin=True)
 
 
 class ProjectsHealthAlerts(SyncAPIResource):
@@ -821,7 +833,7 @@ class ProjectsHealthAlerts(SyncAPIResource):
     ):
         """Retrieve a retained notification owned by this project using an organization Admin API key. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/health/alerts/{alert_id}",
-                     admin=True)
+                     cast_to="HealthAlert", admin=True)
 
 
 class HostedToolPermissions(SyncAPIResource):
@@ -1011,7 +1023,7 @@ class ServiceTierSettings(SyncAPIResource):
     ):
         """Retrieve the configured default and enabled service tiers for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/service_tier_settings",
-                     admin=True)
+                     cast_to="ProjectServiceTierSettings", admin=True)
 
     def update(
         self, project_id, *, default=NOT_GIVEN, enabled_tiers=NOT_GIVEN, extra_headers=None, extra_query=None,
@@ -1019,7 +1031,7 @@ class ServiceTierSettings(SyncAPIResource):
     ):
         """Update the default or enabled service tiers atomically. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/service_tier_settings",
-                     body="json", admin=True)
+                     body="json", cast_to="ProjectServiceTierSettings", admin=True)
 
 
 class ProjectsSpendAlerts(SyncAPIResource):
@@ -1399,7 +1411,7 @@ class Usage(SyncAPIResource):
         """Get Decisions API usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/decisions",
                      query=("start_time", "api_key_ids", "batch", "bucket_width", "end_time", "group_by", "limit", "models", "page", "project_ids", "user_ids"),
-                     admin=True)
+                     cast_to="UsageDecisionsResponse", admin=True)
 
 
 class OrganizationUsers(SyncAPIResource):
@@ -1483,7 +1495,7 @@ class WorkloadIdentityProviders(SyncAPIResource):
     ):
         """Register an OIDC provider for keyless project service-account authentication. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/workload_identity_providers", body="json",
-                     admin=True)
+                     cast_to="WorkloadIdentityProvider", admin=True)
 
     def delete(
         self, workload_identity_provider_id, *, extra_headers=None, extra_query=None, extra_body=None,
@@ -1491,7 +1503,8 @@ class WorkloadIdentityProviders(SyncAPIResource):
     ):
         """Delete a provider after deleting all its federation rules. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE",
-                     "/organization/workload_identity_providers/{workload_identity_provider_id}", admin=True)
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}",
+                     cast_to="WorkloadIdentityProviderDeleted", admin=True)
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
@@ -1499,7 +1512,8 @@ class WorkloadIdentityProviders(SyncAPIResource):
     ):
         """List OIDC providers in the authenticated Admin API key's organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/workload_identity_providers",
-                     query=("after", "limit", "order"), page="SyncCursorPage", admin=True)
+                     query=("after", "limit", "order"), cast_to="WorkloadIdentityProvider",
+                     page="SyncCursorPage", admin=True)
 
     def retrieve(
         self, workload_identity_provider_id, *, extra_headers=None, extra_query=None, extra_body=None,
@@ -1507,7 +1521,8 @@ class WorkloadIdentityProviders(SyncAPIResource):
     ):
         """Retrieve an OIDC provider in the authenticated organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
-                     "/organization/workload_identity_providers/{workload_identity_provider_id}", admin=True)
+                     "/organization/workload_identity_providers/{workload_identity_provider_id}",
+                     cast_to="WorkloadIdentityProvider", admin=True)
 
     def update(
         self, workload_identity_provider_id, *, attribute_transformations=NOT_GIVEN, audience=NOT_GIVEN,
@@ -1517,7 +1532,7 @@ class WorkloadIdentityProviders(SyncAPIResource):
         """Update supplied provider fields, preserving omitted fields. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
                      "/organization/workload_identity_providers/{workload_identity_provider_id}", body="json",
-                     admin=True)
+                     cast_to="WorkloadIdentityProvider", admin=True)
 
 
 class FederationRules(SyncAPIResource):
@@ -1531,7 +1546,7 @@ class FederationRules(SyncAPIResource):
         """Bind verified token attributes to an existing project service account. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
                      "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules",
-                     body="json", admin=True)
+                     body="json", cast_to="FederationRule", admin=True)
 
     def delete(
         self, workload_identity_federation_rule_id, *, workload_identity_provider_id, extra_headers=None,
@@ -1540,7 +1555,7 @@ class FederationRules(SyncAPIResource):
         """Delete a federation rule to a project service account. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE",
                      "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id}",
-                     admin=True)
+                     cast_to="FederationRuleDeleted", admin=True)
 
     def list(
         self, workload_identity_provider_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN,
@@ -1550,8 +1565,8 @@ class FederationRules(SyncAPIResource):
         """List the provider's federation rules to project service accounts. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
                      "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules",
-                     query=("after", "limit", "order", "service_account_id"), page="SyncCursorPage",
-                     admin=True)
+                     query=("after", "limit", "order", "service_account_id"), cast_to="FederationRule",
+                     page="SyncCursorPage", admin=True)
 
     def retrieve(
         self, workload_identity_federation_rule_id, *, workload_identity_provider_id, extra_headers=None,
@@ -1560,7 +1575,7 @@ class FederationRules(SyncAPIResource):
         """Retrieve a federation rule owned by the authenticated organization and provider. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
                      "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id}",
-                     admin=True)
+                     cast_to="FederationRule", admin=True)
 
     def update(
         self, workload_identity_federation_rule_id, *, workload_identity_provider_id,
@@ -1570,4 +1585,4 @@ class FederationRules(SyncAPIResource):
         """Update supplied matcher, permission, metadata, or enabled fields. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
                      "/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id}",
-                     body="json", admin=True)
+                     body="json", cast_to="FederationRule", admin=True)

@@ -5,9 +5,8 @@ from typing_extensions import Literal, Unpack
 
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
-from openai_lite._models import BaseModel
 from openai_lite._pagination import NextCursorPage, PageNumberPage, SyncCursorPage, SyncPage
-from openai_lite.types.admin import AdminApiKey, AdminApiKeyCreateResponse, AdminApiKeysDeleteResponse, AssignedRoleDetails, AuditLog, AuditLogEventType, AuditLogsListEffectiveAtParam, Certificate, DeleteCertificateResponse, DeletedRoleAssignmentResource, GroupDeletedResource, GroupMemberUser, GroupResourceWithSuccess, GroupResponse, GroupRoleAssignment, GroupUser, GroupUserAssignment, GroupUserDeletedResource, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationProjectCertificate, OrganizationSpendAlert, OrganizationSpendAlertDeletedResource, OrganizationSpendLimitDeletedResource, OrganizationSpendLimitResource, Project, ProjectApiKey, ProjectApiKeyDeleteResponse, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleteResponse, ProjectRateLimit, ProjectServiceAccount, ProjectServiceAccountCreateResponse, ProjectServiceAccountDeleteResponse, ProjectSpendAlert, ProjectSpendAlertDeletedResource, ProjectSpendLimitDeletedResource, ProjectSpendLimitResource, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, ServiceAccountApiKeyBody, SpendAlertNotificationChannelParam, UsageTimeBucket, User, UserDeleteResponse, UserRoleAssignment
+from openai_lite.types.admin import AdminApiKey, AdminApiKeyCreateResponse, AdminApiKeysDeleteResponse, AssignedRoleDetails, AuditLog, AuditLogEventType, AuditLogsListEffectiveAtParam, Certificate, DeleteCertificateResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupMemberUser, GroupResourceWithSuccess, GroupResponse, GroupRoleAssignment, GroupUser, GroupUserAssignment, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationProjectCertificate, OrganizationSpendAlert, OrganizationSpendAlertDeletedResource, OrganizationSpendLimitDeletedResource, OrganizationSpendLimitResource, Project, ProjectApiKey, ProjectApiKeyDeleteResponse, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleteResponse, ProjectRateLimit, ProjectServiceAccount, ProjectServiceAccountCreateResponse, ProjectServiceAccountDeleteResponse, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeletedResource, ProjectSpendLimitDeletedResource, ProjectSpendLimitResource, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, ServiceAccountApiKeyBody, SpendAlertNotificationChannelParam, UsageDecisionsResponse, UsageTimeBucket, User, UserDeleteResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
 
 __all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "Projects", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimit", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
 
@@ -265,7 +264,7 @@ class OrganizationDataRetentionResourceWithStreamingResponse:
 
 
 class ExternalKeys(SyncAPIResource[ExternalKeysWithRawResponse, ExternalKeysWithStreamingResponse]):
-    def create(self, *, name: str, type: Any, external_id: str | NotGiven = ..., kms_arn: str | NotGiven = ..., role_arn: str | NotGiven = ..., purpose: Any = ..., audience: str | NotGiven = ..., kms_key_location: str | NotGiven = ..., kms_key_name: str | NotGiven = ..., kms_key_ring_name: str | NotGiven = ..., kms_project_id: str | NotGiven = ..., workload_identity_pool_id: str | NotGiven = ..., workload_identity_project_number: str | NotGiven = ..., workload_identity_provider_id: str | NotGiven = ..., kms_key_version: str | NotGiven = ..., key_name: str | NotGiven = ..., tenant_id: str | NotGiven = ..., vault_uri: str | NotGiven = ..., key_version: str | NotGiven = ..., key_ocid: str | NotGiven = ..., region: str | NotGiven = ..., vault_ocid: str | NotGiven = ..., key_version_ocid: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, name: str, type: Any, external_id: str | NotGiven = ..., kms_arn: str | NotGiven = ..., role_arn: str | NotGiven = ..., purpose: Any = ..., audience: str | NotGiven = ..., kms_key_location: str | NotGiven = ..., kms_key_name: str | NotGiven = ..., kms_key_ring_name: str | NotGiven = ..., kms_project_id: str | NotGiven = ..., workload_identity_pool_id: str | NotGiven = ..., workload_identity_project_number: str | NotGiven = ..., workload_identity_provider_id: str | NotGiven = ..., kms_key_version: str | NotGiven = ..., key_name: str | NotGiven = ..., tenant_id: str | NotGiven = ..., vault_uri: str | NotGiven = ..., key_version: str | NotGiven = ..., key_ocid: str | NotGiven = ..., region: str | NotGiven = ..., vault_ocid: str | NotGiven = ..., key_version_ocid: str | NotGiven = ..., **options: Unpack[CallOptions]) -> ExternalKey:
         """Add an external key config for an organization
 
 Args:
@@ -292,12 +291,12 @@ Args:
   region: (no description)
   vault_ocid: (no description)
   key_version_ocid: (no description)"""
-    def delete(self, external_key_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, external_key_id: str, **options: Unpack[CallOptions]) -> ExternalKey:
         """Delete an external key config for the user's organization
 
 Args:
   external_key_id: (no description)"""
-    def list(self, *, after: str | None | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., purpose: Literal['ekm', 'psp_decryption'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | None | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., purpose: Literal['ekm', 'psp_decryption'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ExternalKey]:
         """List the external key configs registered on the user's organization
 
 Args:
@@ -305,12 +304,12 @@ Args:
   limit: (no description)
   order: (no description)
   purpose: Filter by key purpose. When omitted, returns keys of all purposes."""
-    def retrieve(self, external_key_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, external_key_id: str, **options: Unpack[CallOptions]) -> ExternalKey:
         """Retrieve a stored external key registration for the user's organization.
 
 Args:
   external_key_id: (no description)"""
-    def validate(self, external_key_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def validate(self, external_key_id: str, **options: Unpack[CallOptions]) -> ExternalKeyValidateResponse:
         """Validate an external key config for the user's organization
 
 Args:
@@ -334,13 +333,13 @@ class ExternalKeysWithStreamingResponse:
 
 
 class ExternalStorage(SyncAPIResource[ExternalStorageWithRawResponse, ExternalStorageWithStreamingResponse]):
-    def create(self, *, project_id: str, provider: Any, **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, project_id: str, provider: Any, **options: Unpack[CallOptions]) -> ExternalStorageConfiguration:
         """Register one customer-managed external storage configuration.
 
 Args:
   project_id: (no description)
   provider: (no description)"""
-    def delete(self, external_storage_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, external_storage_id: str, **options: Unpack[CallOptions]) -> ExternalStorageDeleted:
         """Disconnect a customer-managed external storage configuration.
 
 Disconnect a customer-managed external storage configuration.
@@ -349,7 +348,7 @@ Removing the project's last configuration restores organization-default retentio
 
 Args:
   external_storage_id: (no description)"""
-    def list(self, *, after: str | None | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., project_id: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | None | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., project_id: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ExternalStorageConfiguration]:
         """List the organization's customer-managed external storage configurations.
 
 Args:
@@ -357,12 +356,12 @@ Args:
   limit: (no description)
   order: (no description)
   project_id: (no description)"""
-    def retrieve(self, external_storage_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, external_storage_id: str, **options: Unpack[CallOptions]) -> ExternalStorageConfiguration:
         """Get one customer-managed external storage configuration.
 
 Args:
   external_storage_id: (no description)"""
-    def validate(self, external_storage_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def validate(self, external_storage_id: str, **options: Unpack[CallOptions]) -> ExternalStorageConfiguration:
         """Validate one customer-managed external storage configuration.
 
 Args:
@@ -544,7 +543,7 @@ class OrganizationHealthWithStreamingResponse:
 
 
 class OrganizationHealthAlertRules(SyncAPIResource[OrganizationHealthAlertRulesWithRawResponse, OrganizationHealthAlertRulesWithStreamingResponse]):
-    def create(self, *, condition: Any, name: str, enabled: bool | None | NotGiven = ..., filters: Any = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, condition: Any, name: str, enabled: bool | None | NotGiven = ..., filters: Any = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> HealthAlertRule:
         """Create an organization-owned health alert rule.
 
 Args:
@@ -553,13 +552,13 @@ Args:
   enabled: (no description)
   filters: (no description)
   notifications: (no description)"""
-    def delete(self, alert_rule_id: str, *, expected_version: int, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, alert_rule_id: str, *, expected_version: int, **options: Unpack[CallOptions]) -> DeletedHealthAlertRule:
         """Delete an organization-owned health alert rule using its current version.
 
 Args:
   alert_rule_id: (no description)
   expected_version: (no description)"""
-    def list(self, *, enabled: bool | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., type: Literal['error_rate', 'prompt_cache_hit_rate', 'rate_limit_utilization', 'service_tier_fallback_rate'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncTokenPage[BaseModel]:
+    def list(self, *, enabled: bool | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., type: Literal['error_rate', 'prompt_cache_hit_rate', 'rate_limit_utilization', 'service_tier_fallback_rate'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncTokenPage[HealthAlertRule]:
         """List organization-owned health alert rules.
 
 List organization-owned health alert rules.
@@ -571,12 +570,12 @@ Args:
   limit: (no description)
   page: (no description)
   type: (no description)"""
-    def retrieve(self, alert_rule_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, alert_rule_id: str, **options: Unpack[CallOptions]) -> HealthAlertRule:
         """Retrieve the current configuration of an organization-owned health alert rule.
 
 Args:
   alert_rule_id: (no description)"""
-    def update(self, alert_rule_id: str, *, expected_version: int, condition: Any = ..., enabled: bool | NotGiven = ..., filters: Any = ..., name: str | NotGiven = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, alert_rule_id: str, *, expected_version: int, condition: Any = ..., enabled: bool | NotGiven = ..., filters: Any = ..., name: str | NotGiven = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> HealthAlertRule:
         """Update an organization-owned health alert rule using its current version.
 
 Update an organization-owned health alert rule using its current version.
@@ -610,7 +609,7 @@ class OrganizationHealthAlertRulesWithStreamingResponse:
 
 
 class OrganizationHealthAlerts(SyncAPIResource[OrganizationHealthAlertsWithRawResponse, OrganizationHealthAlertsWithStreamingResponse]):
-    def retrieve(self, alert_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, alert_id: str, **options: Unpack[CallOptions]) -> HealthAlert:
         """Retrieve an immutable trigger or recovery snapshot, retained for 30 days.
 
 Args:
@@ -1006,7 +1005,7 @@ class ProjectsHealthWithStreamingResponse:
 
 
 class ProjectsHealthAlertRules(SyncAPIResource[ProjectsHealthAlertRulesWithRawResponse, ProjectsHealthAlertRulesWithStreamingResponse]):
-    def create(self, project_id: str, *, condition: Any, name: str, enabled: bool | None | NotGiven = ..., filters: Any = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, project_id: str, *, condition: Any, name: str, enabled: bool | None | NotGiven = ..., filters: Any = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> HealthAlertRule:
         """Create a project-owned health alert rule.
 
 Create a project-owned health alert rule.
@@ -1020,14 +1019,14 @@ Args:
   enabled: (no description)
   filters: (no description)
   notifications: (no description)"""
-    def delete(self, alert_rule_id: str, *, project_id: str, expected_version: int, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, alert_rule_id: str, *, project_id: str, expected_version: int, **options: Unpack[CallOptions]) -> DeletedHealthAlertRule:
         """Delete a project-owned health alert rule using its current version.
 
 Args:
   project_id: (no description)
   alert_rule_id: (no description)
   expected_version: (no description)"""
-    def list(self, project_id: str, *, enabled: bool | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., type: Literal['error_rate', 'prompt_cache_hit_rate', 'rate_limit_utilization', 'service_tier_fallback_rate'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncTokenPage[BaseModel]:
+    def list(self, project_id: str, *, enabled: bool | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., type: Literal['error_rate', 'prompt_cache_hit_rate', 'rate_limit_utilization', 'service_tier_fallback_rate'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncTokenPage[HealthAlertRule]:
         """List health alert rules owned by this project.
 
 List health alert rules owned by this project.
@@ -1040,13 +1039,13 @@ Args:
   limit: (no description)
   page: (no description)
   type: (no description)"""
-    def retrieve(self, alert_rule_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, alert_rule_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> HealthAlertRule:
         """Retrieve the current configuration of a health alert rule owned by this project.
 
 Args:
   project_id: (no description)
   alert_rule_id: (no description)"""
-    def update(self, alert_rule_id: str, *, project_id: str, expected_version: int, condition: Any = ..., enabled: bool | NotGiven = ..., filters: Any = ..., name: str | NotGiven = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, alert_rule_id: str, *, project_id: str, expected_version: int, condition: Any = ..., enabled: bool | NotGiven = ..., filters: Any = ..., name: str | NotGiven = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> HealthAlertRule:
         """Update a project-owned health alert rule using its current version.
 
 Update a project-owned health alert rule using its current version.
@@ -1081,7 +1080,7 @@ class ProjectsHealthAlertRulesWithStreamingResponse:
 
 
 class ProjectsHealthAlerts(SyncAPIResource[ProjectsHealthAlertsWithRawResponse, ProjectsHealthAlertsWithStreamingResponse]):
-    def retrieve(self, alert_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, alert_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> HealthAlert:
         """Retrieve a retained notification owned by this project using an organization Admin API key.
 
 Args:
@@ -1330,12 +1329,12 @@ class ServiceAccountsAPIKeysWithStreamingResponse:
 
 
 class ServiceTierSettings(SyncAPIResource[ServiceTierSettingsWithRawResponse, ServiceTierSettingsWithStreamingResponse]):
-    def retrieve(self, project_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectServiceTierSettings:
         """Retrieve the configured default and enabled service tiers for a project.
 
 Args:
   project_id: The ID of the project"""
-    def update(self, project_id: str, *, default: Literal['standard', 'fast', 'scale'] | NotGiven = ..., enabled_tiers: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, project_id: str, *, default: Literal['standard', 'fast', 'scale'] | NotGiven = ..., enabled_tiers: Any = ..., **options: Unpack[CallOptions]) -> ProjectServiceTierSettings:
         """Update the default or enabled service tiers atomically.
 
 Update the default or enabled service tiers atomically.
@@ -1872,7 +1871,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def decisions(self, *, start_time: int, api_key_ids: Any = ..., batch: bool | None | NotGiven = ..., bucket_width: Any = ..., end_time: int | None | NotGiven = ..., group_by: Any = ..., limit: int | None | NotGiven = ..., models: Any = ..., page: str | None | NotGiven = ..., project_ids: Any = ..., user_ids: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def decisions(self, *, start_time: int, api_key_ids: Any = ..., batch: bool | None | NotGiven = ..., bucket_width: Any = ..., end_time: int | None | NotGiven = ..., group_by: Any = ..., limit: int | None | NotGiven = ..., models: Any = ..., page: str | None | NotGiven = ..., project_ids: Any = ..., user_ids: Any = ..., **options: Unpack[CallOptions]) -> UsageDecisionsResponse:
         """Get Decisions API usage details for the organization.
 
 Args:
@@ -2014,7 +2013,7 @@ class OrganizationUsersRolesWithStreamingResponse:
 class WorkloadIdentityProviders(SyncAPIResource[WorkloadIdentityProvidersWithRawResponse, WorkloadIdentityProvidersWithStreamingResponse]):
     @property
     def federation_rules(self) -> FederationRules: ...
-    def create(self, *, audience: str, issuer: str, name: str, type: Literal['oidc'], attribute_transformations: Any = ..., description: str | NotGiven = ..., enabled: bool | NotGiven = ..., verification: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, audience: str, issuer: str, name: str, type: Literal['oidc'], attribute_transformations: Any = ..., description: str | NotGiven = ..., enabled: bool | NotGiven = ..., verification: Any = ..., **options: Unpack[CallOptions]) -> WorkloadIdentityProvider:
         """Register an OIDC provider for keyless project service-account authentication.
 
 Args:
@@ -2026,24 +2025,24 @@ Args:
   description: (no description)
   enabled: (no description)
   verification: (no description)"""
-    def delete(self, workload_identity_provider_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, workload_identity_provider_id: str, **options: Unpack[CallOptions]) -> WorkloadIdentityProviderDeleted:
         """Delete a provider after deleting all its federation rules.
 
 Args:
   workload_identity_provider_id: (no description)"""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[WorkloadIdentityProvider]:
         """List OIDC providers in the authenticated Admin API key's organization.
 
 Args:
   after: (no description)
   limit: (no description)
   order: (no description)"""
-    def retrieve(self, workload_identity_provider_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, workload_identity_provider_id: str, **options: Unpack[CallOptions]) -> WorkloadIdentityProvider:
         """Retrieve an OIDC provider in the authenticated organization.
 
 Args:
   workload_identity_provider_id: (no description)"""
-    def update(self, workload_identity_provider_id: str, *, attribute_transformations: Any = ..., audience: str | NotGiven = ..., description: str | None | NotGiven = ..., enabled: bool | NotGiven = ..., issuer: str | NotGiven = ..., name: str | NotGiven = ..., verification: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, workload_identity_provider_id: str, *, attribute_transformations: Any = ..., audience: str | NotGiven = ..., description: str | None | NotGiven = ..., enabled: bool | NotGiven = ..., issuer: str | NotGiven = ..., name: str | NotGiven = ..., verification: Any = ..., **options: Unpack[CallOptions]) -> WorkloadIdentityProvider:
         """Update supplied provider fields, preserving omitted fields.
 
 Args:
@@ -2076,7 +2075,7 @@ class WorkloadIdentityProvidersWithStreamingResponse:
 
 
 class FederationRules(SyncAPIResource[FederationRulesWithRawResponse, FederationRulesWithStreamingResponse]):
-    def create(self, workload_identity_provider_id: str, *, attribute_matchers: Any, project_id: str, service_account_id: str, description: str | NotGiven = ..., enabled: bool | NotGiven = ..., name: str | NotGiven = ..., permissions: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, workload_identity_provider_id: str, *, attribute_matchers: Any, project_id: str, service_account_id: str, description: str | NotGiven = ..., enabled: bool | NotGiven = ..., name: str | NotGiven = ..., permissions: Any = ..., **options: Unpack[CallOptions]) -> FederationRule:
         """Bind verified token attributes to an existing project service account.
 
 Args:
@@ -2088,13 +2087,13 @@ Args:
   enabled: (no description)
   name: (no description)
   permissions: (no description)"""
-    def delete(self, workload_identity_federation_rule_id: str, *, workload_identity_provider_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, workload_identity_federation_rule_id: str, *, workload_identity_provider_id: str, **options: Unpack[CallOptions]) -> FederationRuleDeleted:
         """Delete a federation rule to a project service account.
 
 Args:
   workload_identity_provider_id: (no description)
   workload_identity_federation_rule_id: (no description)"""
-    def list(self, workload_identity_provider_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., service_account_id: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, workload_identity_provider_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., service_account_id: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[FederationRule]:
         """List the provider's federation rules to project service accounts.
 
 Args:
@@ -2103,13 +2102,13 @@ Args:
   limit: (no description)
   order: (no description)
   service_account_id: (no description)"""
-    def retrieve(self, workload_identity_federation_rule_id: str, *, workload_identity_provider_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, workload_identity_federation_rule_id: str, *, workload_identity_provider_id: str, **options: Unpack[CallOptions]) -> FederationRule:
         """Retrieve a federation rule owned by the authenticated organization and provider.
 
 Args:
   workload_identity_provider_id: (no description)
   workload_identity_federation_rule_id: (no description)"""
-    def update(self, workload_identity_federation_rule_id: str, *, workload_identity_provider_id: str, attribute_matchers: Any = ..., description: str | None | NotGiven = ..., enabled: bool | NotGiven = ..., name: str | None | NotGiven = ..., permissions: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, workload_identity_federation_rule_id: str, *, workload_identity_provider_id: str, attribute_matchers: Any = ..., description: str | None | NotGiven = ..., enabled: bool | NotGiven = ..., name: str | None | NotGiven = ..., permissions: Any = ..., **options: Unpack[CallOptions]) -> FederationRule:
         """Update supplied matcher, permission, metadata, or enabled fields.
 
 Args:

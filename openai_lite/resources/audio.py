@@ -79,11 +79,13 @@ class VoiceConsents(SyncAPIResource):
         timeout=NOT_GIVEN,
     ):
         """Upload a voice consent recording. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/audio/voice_consents", body="multipart", files=("recording",))
+        return _call(self, locals(), "POST", "/audio/voice_consents", body="multipart", files=("recording",),
+                     cast_to="VoiceConsent")
 
     def delete(self, consent_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Deletes a voice consent recording. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/audio/voice_consents/{consent_id}")
+        return _call(self, locals(), "DELETE", "/audio/voice_consents/{consent_id}",
+                     cast_to="VoiceConsentDeleted")
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
@@ -91,19 +93,20 @@ class VoiceConsents(SyncAPIResource):
     ):
         """Returns a list of voice consent recordings. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/audio/voice_consents", query=("after", "limit"),
-                     page="SyncCursorPage")
+                     cast_to="VoiceConsent", page="SyncCursorPage")
 
     def retrieve(
         self, consent_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a voice consent recording. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/audio/voice_consents/{consent_id}")
+        return _call(self, locals(), "GET", "/audio/voice_consents/{consent_id}", cast_to="VoiceConsent")
 
     def update(
         self, consent_id, *, name, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates a voice consent recording (metadata only). (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/audio/voice_consents/{consent_id}", body="json")
+        return _call(self, locals(), "POST", "/audio/voice_consents/{consent_id}", body="json",
+                     cast_to="VoiceConsent")
 
 
 class Voices(SyncAPIResource):
@@ -115,8 +118,9 @@ class Voices(SyncAPIResource):
         timeout=NOT_GIVEN,
     ):
         """Creates a voice from a text prompt or from a consent recording and an audio sample. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/audio/voices", body="multipart", files=("audio_sample",))
+        return _call(self, locals(), "POST", "/audio/voices", body="multipart", files=("audio_sample",),
+                     cast_to="Voice")
 
     def delete(self, voice_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Deletes a voice created from a text prompt or an audio sample. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/audio/voices/{voice_id}")
+        return _call(self, locals(), "DELETE", "/audio/voices/{voice_id}", cast_to="VoiceDeleted")

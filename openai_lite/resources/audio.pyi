@@ -6,11 +6,10 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
 from openai_lite._streaming import Stream
-from openai_lite._models import BaseModel
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
 from openai_lite.types import FileTypes, VoiceIdsOrCustomVoiceParam
-from openai_lite.types.audio import AudioResponseFormat, CreateTranscriptionResponseStreamEvent, TranscriptionInclude, TranscriptionsCreateResponse, TranslationsCreateResponse, VadConfigParam
+from openai_lite.types.audio import AudioResponseFormat, CreateTranscriptionResponseStreamEvent, TranscriptionInclude, TranscriptionsCreateResponse, TranslationsCreateResponse, VadConfigParam, Voice, VoiceConsent, VoiceConsentDeleted, VoiceDeleted
 
 __all__ = ["Audio", "Speech", "Transcriptions", "Translations", "VoiceConsents", "Voices"]
 
@@ -139,7 +138,7 @@ class TranslationsWithStreamingResponse:
 
 
 class VoiceConsents(SyncAPIResource[VoiceConsentsWithRawResponse, VoiceConsentsWithStreamingResponse]):
-    def create(self, *, language: str, name: str, recording: FileTypes, **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, language: str, name: str, recording: FileTypes, **options: Unpack[CallOptions]) -> VoiceConsent:
         """Upload a voice consent recording.
 
 Args:
@@ -148,12 +147,12 @@ Args:
   recording: The consent audio recording file. Maximum size is 10 MiB.
 
       Supported MIME types: `audio/mpeg`, `audio/wav`, `audio/x-wav`, `audio/ogg`, `audio/aac`, `audio/flac`, `audio/webm`, `audio/mp4`."""
-    def delete(self, consent_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, consent_id: str, **options: Unpack[CallOptions]) -> VoiceConsentDeleted:
         """Deletes a voice consent recording.
 
 Args:
   consent_id: (no description)"""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[VoiceConsent]:
         """Returns a list of voice consent recordings.
 
 Args:
@@ -161,12 +160,12 @@ Args:
 
       `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20."""
-    def retrieve(self, consent_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, consent_id: str, **options: Unpack[CallOptions]) -> VoiceConsent:
         """Retrieves a voice consent recording.
 
 Args:
   consent_id: (no description)"""
-    def update(self, consent_id: str, *, name: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, consent_id: str, *, name: str, **options: Unpack[CallOptions]) -> VoiceConsent:
         """Updates a voice consent recording (metadata only).
 
 Args:
@@ -191,7 +190,7 @@ class VoiceConsentsWithStreamingResponse:
 
 
 class Voices(SyncAPIResource[VoicesWithRawResponse, VoicesWithStreamingResponse]):
-    def create(self, *, name: str, audio_sample: FileTypes | NotGiven = ..., consent: str | NotGiven = ..., type: Any = ..., prompt: str | NotGiven = ..., model: Any = ..., script_hint: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, name: str, audio_sample: FileTypes | NotGiven = ..., consent: str | NotGiven = ..., type: Any = ..., prompt: str | NotGiven = ..., model: Any = ..., script_hint: str | NotGiven = ..., **options: Unpack[CallOptions]) -> Voice:
         """Creates a voice from a text prompt or from a consent recording and an audio sample.
 
 Creates a voice from a text prompt or from a consent recording and an audio sample.
@@ -210,7 +209,7 @@ Args:
   prompt: (no description)
   model: (no description)
   script_hint: (no description)"""
-    def delete(self, voice_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, voice_id: str, **options: Unpack[CallOptions]) -> VoiceDeleted:
         """Deletes a voice created from a text prompt or an audio sample.
 
 Deletes a voice created from a text prompt or an audio sample.

@@ -70,12 +70,12 @@ class Agents(SyncAPIResource):
     ):
         """Creates a reusable agent without storing credentials. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Agent")
 
     def delete(self, agent_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Deletes a reusable agent. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/agents/{agent_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentDeleted")
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
@@ -83,11 +83,12 @@ class Agents(SyncAPIResource):
     ):
         """Lists reusable agents in the current project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents", query=("after", "limit", "order"),
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Agent", page="SyncCursorPage")
 
     def retrieve(self, agent_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Retrieves a reusable agent by ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/agents/{agent_id}", fixed_headers={"OpenAI-Beta": "agents=v1"})
+        return _call(self, locals(), "GET", "/agents/{agent_id}", fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     cast_to="Agent")
 
     def update(
         self, agent_id, *, compaction=NOT_GIVEN, experimental=NOT_GIVEN, instructions=NOT_GIVEN,
@@ -97,7 +98,7 @@ class Agents(SyncAPIResource):
     ):
         """Updates a reusable agent. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/{agent_id}", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Agent")
 
 
 class Automations(SyncAPIResource):
@@ -120,7 +121,7 @@ class Automations(SyncAPIResource):
     ):
         """Deletes the automation and prevents future invocations without deleting its target session. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/agents/automations/{automation_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AutomationDeleted")
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, session_id=NOT_GIVEN, extra_headers=None,
@@ -170,7 +171,7 @@ class Invocations(SyncAPIResource):
     ):
         """Queues a manual delivery without changing the saved schedule. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/automations/{automation_id}/invocations",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AutomationInvocation")
 
     def list(
         self, automation_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
@@ -179,7 +180,7 @@ class Invocations(SyncAPIResource):
         """Lists delivery records for a project-owned automation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/automations/{automation_id}/invocations",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="AutomationInvocation", page="SyncCursorPage")
 
     def retrieve(
         self, invocation_id, *, automation_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -187,7 +188,7 @@ class Invocations(SyncAPIResource):
     ):
         """Retrieves a delivery record for a project-owned automation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/automations/{automation_id}/invocations/{invocation_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AutomationInvocation")
 
 
 class Environments(SyncAPIResource):
@@ -208,7 +209,7 @@ class Environments(SyncAPIResource):
         """Creates an OpenAI-hosted environment before creating a session. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/environments", body="json",
                      headers=("idempotency_key",), wire={"idempotency_key": "Idempotency-Key"},
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentInfo")
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, type=NOT_GIVEN, extra_headers=None,
@@ -216,14 +217,15 @@ class Environments(SyncAPIResource):
     ):
         """Lists OpenAI-hosted environments owned by the authenticated principal. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/environments", query=("after", "limit", "order", "type"),
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentInfo",
+                     page="SyncCursorPage")
 
     def retrieve(
         self, environment_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves an execution environment's connection status and safe installed metadata. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/environments/{environment_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentInfo")
 
 
 class Files(SyncAPIResource):
@@ -235,7 +237,7 @@ class Files(SyncAPIResource):
     ):
         """Writes inline bytes or a Files API file, replacing an existing regular file at the same path. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/environments/{environment_id}/files", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentFile")
 
     def list(
         self, environment_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, page=NOT_GIVEN, path=NOT_GIVEN,
@@ -244,7 +246,7 @@ class Files(SyncAPIResource):
         """Lists live files on a connected execution environment with optional directory filtering and opaque cursor pagination. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/environments/{environment_id}/files",
                      query=("limit", "order", "page", "path"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncTokenPage")
+                     cast_to="EnvironmentFile", page="SyncTokenPage")
 
 
 class Templates(SyncAPIResource):
@@ -257,7 +259,7 @@ class Templates(SyncAPIResource):
     ):
         """Creates reusable environment configuration without returning confidential setup commands or environment values. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/environments/templates", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentTemplate")
 
     def delete(
         self, environment_template_id, *, extra_headers=None, extra_query=None, extra_body=None,
@@ -265,7 +267,7 @@ class Templates(SyncAPIResource):
     ):
         """Deletes reusable environment configuration and all confidential template inputs. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/agents/environments/templates/{environment_template_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentTemplateDeleted")
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
@@ -274,7 +276,7 @@ class Templates(SyncAPIResource):
         """Lists reusable environment templates without returning confidential values. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/environments/templates",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="EnvironmentTemplate", page="SyncCursorPage")
 
     def retrieve(
         self, environment_template_id, *, extra_headers=None, extra_query=None, extra_body=None,
@@ -282,7 +284,7 @@ class Templates(SyncAPIResource):
     ):
         """Retrieves reusable environment configuration without returning confidential values. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/environments/templates/{environment_template_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentTemplate")
 
     def update(
         self, environment_template_id, *, capability_directories=NOT_GIVEN, desktop=NOT_GIVEN, env=NOT_GIVEN,
@@ -292,7 +294,7 @@ class Templates(SyncAPIResource):
     ):
         """Updates reusable environment configuration without returning confidential values. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/environments/templates/{environment_template_id}",
-                     body="json", fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     body="json", fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentTemplate")
 
 
 class AgentsSessions(SyncAPIResource):
@@ -330,12 +332,13 @@ class AgentsSessions(SyncAPIResource):
     ):
         """Create (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/sessions", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, streams=True)
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentSession", streams=True,
+                     stream_cast_to="AgentSessionEvent")
 
     def delete(self, session_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Removes a managed agent session from the public API and returns a deletion confirmation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/agents/sessions/{session_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentSessionDeleted")
 
     def list(
         self, *, after=NOT_GIVEN, agent_id=NOT_GIVEN, limit=NOT_GIVEN, metadata=NOT_GIVEN, order=NOT_GIVEN,
@@ -344,14 +347,15 @@ class AgentsSessions(SyncAPIResource):
         """Lists managed agent sessions using ID-based pagination and the requested sort order. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions",
                      query=("after", "agent_id", "limit", "metadata", "order"),
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentSession",
+                     page="SyncCursorPage")
 
     def retrieve(
         self, session_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves the current state of a managed agent session. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentSession")
 
     def update(
         self, session_id, *, agent=NOT_GIVEN, metadata=NOT_GIVEN, prompt_cache_options=NOT_GIVEN,
@@ -360,7 +364,7 @@ class AgentsSessions(SyncAPIResource):
     ):
         """Updates session tools, vaults, metadata, model, reasoning effort, service tier, or the default prompt cache lifetime. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/sessions/{session_id}", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentSession")
 
 
 class Artifacts(SyncAPIResource):
@@ -381,7 +385,7 @@ class Artifacts(SyncAPIResource):
     ):
         """Deletes an immutable session artifact without deleting its live environment file or original Files API object. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/agents/sessions/{session_id}/artifacts/{artifact_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="SessionArtifactDeleted")
 
     def list(
         self, session_id, *, after=NOT_GIVEN, environment_id=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN,
@@ -390,7 +394,8 @@ class Artifacts(SyncAPIResource):
         """Lists immutable artifacts published by completed hosted session turns. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/artifacts",
                      query=("after", "environment_id", "limit", "order"),
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="SessionArtifact",
+                     page="SyncCursorPage")
 
     def retrieve(
         self, artifact_id, *, session_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -398,7 +403,7 @@ class Artifacts(SyncAPIResource):
     ):
         """Retrieves immutable metadata for one durable session artifact. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/artifacts/{artifact_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="SessionArtifact")
 
 
 class Events(SyncAPIResource):
@@ -421,7 +426,7 @@ class Events(SyncAPIResource):
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/events",
                      query=("include_obfuscation",),
                      fixed_headers={"Accept": "text/event-stream", "OpenAI-Beta": "agents=v1"},
-                     stream_always=True)
+                     cast_to="AgentSessionEvent", stream_always=True, stream_cast_to="AgentSessionEvent")
 
 
 class SessionsItems(SyncAPIResource):
@@ -455,7 +460,7 @@ class Subagents(SyncAPIResource):
         """Lists subagents in a session, including nested and closed subagents. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/subagents",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="Subagent", page="SyncCursorPage")
 
     def retrieve(
         self, subagent_id, *, session_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -463,7 +468,7 @@ class Subagents(SyncAPIResource):
     ):
         """Retrieves a subagent belonging to this session. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/subagents/{subagent_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Subagent")
 
 
 class SubagentsItems(SyncAPIResource):
@@ -493,7 +498,7 @@ class SubagentsTurns(SyncAPIResource):
         """Lists all turns of this subagent, including turns after a resume. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/subagents/{subagent_id}/turns",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="Turn", page="SyncCursorPage")
 
     def retrieve(
         self, turn_id, *, session_id, subagent_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -502,7 +507,7 @@ class SubagentsTurns(SyncAPIResource):
         """Retrieves a turn belonging to this subagent. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
                      "/agents/sessions/{session_id}/subagents/{subagent_id}/turns/{turn_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Turn")
 
 
 class SubagentsTurnsItems(SyncAPIResource):
@@ -529,7 +534,7 @@ class Traces(SyncAPIResource):
         """Lists published root-turn traces as OTLP JSON, ordered by turn creation time and ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/traces",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="SessionTrace", page="SyncCursorPage")
 
 
 class SessionsTurns(SyncAPIResource):
@@ -546,7 +551,7 @@ class SessionsTurns(SyncAPIResource):
         """Lists turns by creation time and turn ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/turns",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="Turn", page="SyncCursorPage")
 
     def retrieve(
         self, turn_id, *, session_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -554,7 +559,7 @@ class SessionsTurns(SyncAPIResource):
     ):
         """Retrieves a turn's current status, timestamps, usage, and error. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/turns/{turn_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Turn")
 
 
 class SessionsTurnsItems(SyncAPIResource):
@@ -583,12 +588,12 @@ class Vaults(SyncAPIResource):
     ):
         """Creates a vault for the current project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vaults", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Vault")
 
     def delete(self, vault_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Deletes a vault and all its credentials. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/vaults/{vault_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="VaultDeleted")
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, metadata=NOT_GIVEN, order=NOT_GIVEN, status=NOT_GIVEN,
@@ -597,11 +602,12 @@ class Vaults(SyncAPIResource):
         """Lists vaults using ID-based pagination. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/vaults",
                      query=("after", "limit", "metadata", "order", "status"),
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Vault", page="SyncCursorPage")
 
     def retrieve(self, vault_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Retrieves a vault by its ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/vaults/{vault_id}", fixed_headers={"OpenAI-Beta": "agents=v1"})
+        return _call(self, locals(), "GET", "/vaults/{vault_id}", fixed_headers={"OpenAI-Beta": "agents=v1"},
+                     cast_to="Vault")
 
     def update(
         self, vault_id, *, metadata=NOT_GIVEN, name=NOT_GIVEN, extra_headers=None, extra_query=None,
@@ -609,7 +615,7 @@ class Vaults(SyncAPIResource):
     ):
         """Updates the name or metadata of an active vault. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vaults/{vault_id}", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Vault")
 
 
 class Credentials(SyncAPIResource):
@@ -621,7 +627,7 @@ class Credentials(SyncAPIResource):
     ):
         """Creates a vault credential. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vaults/{vault_id}/credentials", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Credential")
 
     def delete(
         self, credential_id, *, vault_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -629,7 +635,7 @@ class Credentials(SyncAPIResource):
     ):
         """Deletes a vault credential. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/vaults/{vault_id}/credentials/{credential_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="CredentialDeleted")
 
     def list(
         self, vault_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, metadata=NOT_GIVEN, order=NOT_GIVEN,
@@ -638,7 +644,7 @@ class Credentials(SyncAPIResource):
         """Lists a vault's credentials using ID-based pagination without returning secret values. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/vaults/{vault_id}/credentials",
                      query=("after", "limit", "metadata", "order", "status"),
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Credential", page="SyncCursorPage")
 
     def retrieve(
         self, credential_id, *, vault_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -646,7 +652,7 @@ class Credentials(SyncAPIResource):
     ):
         """Retrieves vault credential metadata without returning secret values. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/vaults/{vault_id}/credentials/{credential_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Credential")
 
     def update(
         self, credential_id, *, vault_id, auth=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
@@ -654,7 +660,7 @@ class Credentials(SyncAPIResource):
     ):
         """Updates credential metadata or rotates its write-only secret. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vaults/{vault_id}/credentials/{credential_id}", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Credential")
 
 
 class Assistants(SyncAPIResource):

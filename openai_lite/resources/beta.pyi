@@ -11,7 +11,7 @@ from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import LastIdCursorPage, SyncCursorPage
 from openai_lite.lib.streaming.assistants import AssistantEventHandler, AssistantStreamManager
 from openai_lite.types import AssistantSupportedModels, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, CreateMessageRequestAttachmentParam, CreateMessageRequestContentParam, CreateMessageRequestParam, MetadataParam, OrderEnum, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam
-from openai_lite.types.beta import Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, ChatSessionResource, ChatkitConfigurationParam, CreateThreadRequestParam, DeletedThreadResource, ExpiresAfterParam, RateLimitsParam, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Thread, ThreadDeleted, ThreadItem, ThreadResource, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, WorkflowParam
+from openai_lite.types.beta import Agent, AgentDeleted, AgentSession, AgentSessionDeleted, AgentSessionEvent, Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, AutomationDeleted, AutomationInvocation, ChatSessionResource, ChatkitConfigurationParam, CreateThreadRequestParam, Credential, CredentialDeleted, DeletedThreadResource, EnvironmentFile, EnvironmentInfo, EnvironmentTemplate, EnvironmentTemplateDeleted, ExpiresAfterParam, RateLimitsParam, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, SessionArtifact, SessionArtifactDeleted, SessionTrace, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Subagent, Thread, ThreadDeleted, ThreadItem, ThreadResource, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, Turn, Vault, VaultDeleted, WorkflowParam
 from openai_lite.types.beta.threads import Message, MessageDeleted, Run, RunsCreateToolParam, RunsSubmitToolOutputsToolOutputParam
 from openai_lite.types.beta.threads.runs import RunStep
 from openai_lite.types.realtime import RealtimeTruncationParam
@@ -68,7 +68,7 @@ class Agents(SyncAPIResource[AgentsWithRawResponse, AgentsWithStreamingResponse]
     def sessions(self) -> AgentsSessions: ...
     @property
     def vaults(self) -> Vaults: ...
-    def create(self, *, model: str, compaction: Any = ..., experimental: Any = ..., instructions: str | None | NotGiven = ..., metadata: Dict[str, str] | None | NotGiven = ..., multi_agent: Any = ..., name: str | None | NotGiven = ..., reasoning: Any = ..., service_tier: Any = ..., text: Any = ..., tools: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, model: str, compaction: Any = ..., experimental: Any = ..., instructions: str | None | NotGiven = ..., metadata: Dict[str, str] | None | NotGiven = ..., multi_agent: Any = ..., name: str | None | NotGiven = ..., reasoning: Any = ..., service_tier: Any = ..., text: Any = ..., tools: Any = ..., **options: Unpack[CallOptions]) -> Agent:
         """Creates a reusable agent without storing credentials.
 
 Creates a reusable agent without storing credentials.
@@ -89,7 +89,7 @@ Args:
       - `auto` - Selects the service tier automatically. - `default` - Uses the default service tier. - `flex` - Uses the flex service tier. - `priority` - Uses the priority service tier. - `fast` - Uses the fast service tier. - `ultrafast` - Uses the ultrafast service tier.
   text: Configuration for generated text. Defaults to the `text` format and medium verbosity.
   tools: Tools available to the agent. Defaults to an empty list. The tool list must fit within 3 MiB (3,145,728 bytes) of compact UTF-8 JSON."""
-    def delete(self, agent_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, agent_id: str, **options: Unpack[CallOptions]) -> AgentDeleted:
         """Deletes a reusable agent.
 
 Deletes a reusable agent.
@@ -98,7 +98,7 @@ See [agent configuration](https://developers.openai.com/api/docs/guides/agents-a
 
 Args:
   agent_id: (no description)"""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Agent]:
         """Lists reusable agents in the current project.
 
 Lists reusable agents in the current project.
@@ -111,7 +111,7 @@ Args:
   order: The order in which resources are returned. Defaults to `desc`.
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
-    def retrieve(self, agent_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, agent_id: str, **options: Unpack[CallOptions]) -> Agent:
         """Retrieves a reusable agent by ID.
 
 Retrieves a reusable agent by ID.
@@ -120,7 +120,7 @@ See [agent configuration](https://developers.openai.com/api/docs/guides/agents-a
 
 Args:
   agent_id: (no description)"""
-    def update(self, agent_id: str, *, compaction: Any = ..., experimental: Any = ..., instructions: str | None | NotGiven = ..., metadata: Dict[str, str] | None | NotGiven = ..., model: str | NotGiven = ..., multi_agent: Any = ..., name: str | None | NotGiven = ..., reasoning: Any = ..., service_tier: Any = ..., text: Any = ..., tools: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, agent_id: str, *, compaction: Any = ..., experimental: Any = ..., instructions: str | None | NotGiven = ..., metadata: Dict[str, str] | None | NotGiven = ..., model: str | NotGiven = ..., multi_agent: Any = ..., name: str | None | NotGiven = ..., reasoning: Any = ..., service_tier: Any = ..., text: Any = ..., tools: Any = ..., **options: Unpack[CallOptions]) -> Agent:
         """Updates a reusable agent.
 
 Updates a reusable agent.
@@ -182,7 +182,7 @@ Args:
   type: The type of the object. Always `periodic`.
   metadata: (no description)
   run_at: (no description)"""
-    def delete(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, automation_id: str, **options: Unpack[CallOptions]) -> AutomationDeleted:
         """Deletes the automation and prevents future invocations without deleting its target session.
 
 Args:
@@ -248,12 +248,12 @@ class AutomationsWithStreamingResponse:
 
 
 class Invocations(SyncAPIResource[InvocationsWithRawResponse, InvocationsWithStreamingResponse]):
-    def create(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, automation_id: str, **options: Unpack[CallOptions]) -> AutomationInvocation:
         """Queues a manual delivery without changing the saved schedule.
 
 Args:
   automation_id: (no description)"""
-    def list(self, automation_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, automation_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AutomationInvocation]:
         """Lists delivery records for a project-owned automation.
 
 Args:
@@ -263,7 +263,7 @@ Args:
   order: The order in which resources are returned. Defaults to `desc`.
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
-    def retrieve(self, invocation_id: str, *, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, invocation_id: str, *, automation_id: str, **options: Unpack[CallOptions]) -> AutomationInvocation:
         """Retrieves a delivery record for a project-owned automation.
 
 Args:
@@ -288,7 +288,7 @@ class Environments(SyncAPIResource[EnvironmentsWithRawResponse, EnvironmentsWith
     def files(self) -> Files: ...
     @property
     def templates(self) -> Templates: ...
-    def create(self, *, environment: Any, vault_ids: Any = ..., idempotency_key: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, environment: Any, vault_ids: Any = ..., idempotency_key: str | NotGiven = ..., **options: Unpack[CallOptions]) -> EnvironmentInfo:
         """Creates an OpenAI-hosted environment before creating a session.
 
 Creates an OpenAI-hosted environment before creating a session.
@@ -299,7 +299,7 @@ Args:
   environment: The required hosting type and its configuration.
   vault_ids: The IDs of up to 10 vaults made available to an OpenAI-hosted environment.
   idempotency_key: (no description)"""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., type: Literal['openai_hosted'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., type: Literal['openai_hosted'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[EnvironmentInfo]:
         """Lists OpenAI-hosted environments owned by the authenticated principal.
 
 Lists OpenAI-hosted environments owned by the authenticated principal.
@@ -313,7 +313,7 @@ Args:
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
   type: The hosting type to list. Defaults to `openai_hosted`."""
-    def retrieve(self, environment_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, environment_id: str, **options: Unpack[CallOptions]) -> EnvironmentInfo:
         """Retrieves an execution environment's connection status and safe installed metadata. See [environment lifecycle](https://developers.openai.com/api/docs/guides/agents-api/environments/lifecycle).
 
 Args:
@@ -337,7 +337,7 @@ class EnvironmentsWithStreamingResponse:
 
 
 class Files(SyncAPIResource[FilesWithRawResponse, FilesWithStreamingResponse]):
-    def create(self, environment_id: str, *, path: str, type: Any, file_id: str | NotGiven = ..., data: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, environment_id: str, *, path: str, type: Any, file_id: str | NotGiven = ..., data: str | NotGiven = ..., **options: Unpack[CallOptions]) -> EnvironmentFile:
         """Writes inline bytes or a Files API file, replacing an existing regular file at the same path. Uploading wakes a suspended session-owned sandbox that supports restore. Early in that restore, uploads can return success once their files are durably saved. Later uploads wait for the sandbox to connect. Upload between turns and wait for all uploads to succeed before sending input. The next turn waits for all accepted files to be installed. If installation fails after a successful upload, the session fails and its error identifies the file. See [environment files](https://developers.openai.com/api/docs/guides/agents-api/environments/files).
 
 Args:
@@ -346,7 +346,7 @@ Args:
   path: The absolute destination path inside `/workspace`.
   type: The type of the object. Always `file_id`.
   data: (no description)"""
-    def list(self, environment_id: str, *, limit: int | None | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., page: str | NotGiven = ..., path: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncTokenPage[BaseModel]:
+    def list(self, environment_id: str, *, limit: int | None | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., page: str | NotGiven = ..., path: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncTokenPage[EnvironmentFile]:
         """Lists live files on a connected execution environment with optional directory filtering and opaque cursor pagination. See [environment files](https://developers.openai.com/api/docs/guides/agents-api/environments/files).
 
 Args:
@@ -370,7 +370,7 @@ class FilesWithStreamingResponse:
 
 
 class Templates(SyncAPIResource[TemplatesWithRawResponse, TemplatesWithStreamingResponse]):
-    def create(self, *, capability_directories: Any = ..., desktop: Any = ..., env: Dict[str, str] | None | NotGiven = ..., files: Any = ..., name: str | None | NotGiven = ..., network: Any = ..., packages: Any = ..., plugins: Any = ..., setup_commands: Any = ..., skills: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, capability_directories: Any = ..., desktop: Any = ..., env: Dict[str, str] | None | NotGiven = ..., files: Any = ..., name: str | None | NotGiven = ..., network: Any = ..., packages: Any = ..., plugins: Any = ..., setup_commands: Any = ..., skills: Any = ..., **options: Unpack[CallOptions]) -> EnvironmentTemplate:
         """Creates reusable environment configuration without returning confidential setup commands or environment values. See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
 
 Args:
@@ -384,12 +384,12 @@ Args:
   plugins: Plugins provided as inline ZIP archives. Defaults to an empty list.
   setup_commands: Ordered, confidential setup commands. Command bodies are never returned.
   skills: Skills referenced by ID or provided as inline ZIP archives. Defaults to an empty list."""
-    def delete(self, environment_template_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, environment_template_id: str, **options: Unpack[CallOptions]) -> EnvironmentTemplateDeleted:
         """Deletes reusable environment configuration and all confidential template inputs. See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
 
 Args:
   environment_template_id: (no description)"""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[EnvironmentTemplate]:
         """Lists reusable environment templates without returning confidential values.
 
 Lists reusable environment templates without returning confidential values.
@@ -402,12 +402,12 @@ Args:
   order: The order in which resources are returned. Defaults to `desc`.
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
-    def retrieve(self, environment_template_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, environment_template_id: str, **options: Unpack[CallOptions]) -> EnvironmentTemplate:
         """Retrieves reusable environment configuration without returning confidential values. See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
 
 Args:
   environment_template_id: (no description)"""
-    def update(self, environment_template_id: str, *, capability_directories: Any = ..., desktop: Any = ..., env: Dict[str, str] | None | NotGiven = ..., files: Any = ..., name: str | None | NotGiven = ..., network: Any = ..., packages: Any = ..., plugins: Any = ..., setup_commands: Any = ..., skills: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, environment_template_id: str, *, capability_directories: Any = ..., desktop: Any = ..., env: Dict[str, str] | None | NotGiven = ..., files: Any = ..., name: str | None | NotGiven = ..., network: Any = ..., packages: Any = ..., plugins: Any = ..., setup_commands: Any = ..., skills: Any = ..., **options: Unpack[CallOptions]) -> EnvironmentTemplate:
         """Updates reusable environment configuration without returning confidential values. See [reusing a hosted setup](https://developers.openai.com/api/docs/guides/agents-api/tools#reuse-a-hosted-plugin-setup).
 
 Args:
@@ -454,7 +454,7 @@ class AgentsSessions(SyncAPIResource[AgentsSessionsWithRawResponse, AgentsSessio
     @property
     def turns(self) -> SessionsTurns: ...
     @overload
-    def create(self, *, environment: Any, agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream: Literal[False] | None | NotGiven = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, environment: Any, agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream: Literal[False] | None | NotGiven = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> AgentSession:
         """Create
 
 Args:
@@ -470,17 +470,17 @@ Args:
   stream_options: (no description)
   vault_ids: (no description)"""
     @overload
-    def create(self, *, environment: Any, stream: Literal[True], agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> Stream[BaseModel]:
+    def create(self, *, environment: Any, stream: Literal[True], agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> Stream[AgentSessionEvent]:
         ...
     @overload
-    def create(self, *, environment: Any, stream: bool, agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> BaseModel | Stream[BaseModel]:
+    def create(self, *, environment: Any, stream: bool, agent: Any = ..., agent_id: str | NotGiven = ..., input: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., stream_options: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> AgentSession | Stream[AgentSessionEvent]:
         ...
-    def delete(self, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, session_id: str, **options: Unpack[CallOptions]) -> AgentSessionDeleted:
         """Removes a managed agent session from the public API and returns a deletion confirmation. If backend execution has ended, deletion can cancel a still-open public turn and abandon unpublished outputs. Running execution must be cancelled first. Physical cleanup may continue asynchronously. See [managing sessions](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage).
 
 Args:
   session_id: (no description)"""
-    def list(self, *, after: str | NotGiven = ..., agent_id: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | NotGiven = ..., agent_id: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AgentSession]:
         """Lists managed agent sessions using ID-based pagination and the requested sort order. See [managing sessions](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage).
 
 Args:
@@ -491,7 +491,7 @@ Args:
   order: The order in which resources are returned. Defaults to `desc`.
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
-    def retrieve(self, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, session_id: str, **options: Unpack[CallOptions]) -> AgentSession:
         """Retrieves the current state of a managed agent session.
 
 Retrieves the current state of a managed agent session.
@@ -500,7 +500,7 @@ See [managing sessions](https://developers.openai.com/api/docs/guides/agents-api
 
 Args:
   session_id: (no description)"""
-    def update(self, session_id: str, *, agent: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, session_id: str, *, agent: Any = ..., metadata: Dict[str, str] | None | NotGiven = ..., prompt_cache_options: Any = ..., review: Literal['none', 'auto_review'] | NotGiven = ..., spend_control: Any = ..., vault_ids: Any = ..., **options: Unpack[CallOptions]) -> AgentSession:
         """Updates session tools, vaults, metadata, model, reasoning effort, service tier, or the default prompt cache lifetime. Model settings apply to subsequent turns. Omitted fields are unchanged. See [managing sessions](https://developers.openai.com/api/docs/guides/agents-api/sessions/manage).
 
 Args:
@@ -550,13 +550,13 @@ class Artifacts(SyncAPIResource[ArtifactsWithRawResponse, ArtifactsWithStreaming
 Args:
   session_id: (no description)
   artifact_id: (no description)"""
-    def delete(self, artifact_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, artifact_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> SessionArtifactDeleted:
         """Deletes an immutable session artifact without deleting its live environment file or original Files API object. See [session artifacts](https://developers.openai.com/api/docs/guides/agents-api/environments/files#openai-hosted-artifacts).
 
 Args:
   session_id: (no description)
   artifact_id: (no description)"""
-    def list(self, session_id: str, *, after: str | NotGiven = ..., environment_id: str | None | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, session_id: str, *, after: str | NotGiven = ..., environment_id: str | None | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[SessionArtifact]:
         """Lists immutable artifacts published by completed hosted session turns.
 
 Lists immutable artifacts published by completed hosted session turns.
@@ -571,7 +571,7 @@ Args:
   order: The order in which resources are returned. Defaults to `desc`.
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
-    def retrieve(self, artifact_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, artifact_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> SessionArtifact:
         """Retrieves immutable metadata for one durable session artifact.
 
 Retrieves immutable metadata for one durable session artifact.
@@ -605,7 +605,7 @@ Args:
   session_id: (no description)
   events: The input events to submit to the session.
   idempotency_key: (no description)"""
-    def stream(self, session_id: str, *, include_obfuscation: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> Stream[BaseModel]:
+    def stream(self, session_id: str, *, include_obfuscation: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> Stream[AgentSessionEvent]:
         """Streams live events for an agent session.
 
 Streams live events for an agent session.
@@ -653,7 +653,7 @@ class Subagents(SyncAPIResource[SubagentsWithRawResponse, SubagentsWithStreaming
     def items(self) -> SubagentsItems: ...
     @property
     def turns(self) -> SubagentsTurns: ...
-    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Subagent]:
         """Lists subagents in a session, including nested and closed subagents.
 
 Lists subagents in a session, including nested and closed subagents.
@@ -667,7 +667,7 @@ Args:
   order: The order in which resources are returned. Defaults to `desc`.
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
-    def retrieve(self, subagent_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, subagent_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> Subagent:
         """Retrieves a subagent belonging to this session.
 
 Retrieves a subagent belonging to this session.
@@ -722,7 +722,7 @@ class SubagentsItemsWithStreamingResponse:
 class SubagentsTurns(SyncAPIResource[SubagentsTurnsWithRawResponse, SubagentsTurnsWithStreamingResponse]):
     @property
     def items(self) -> SubagentsTurnsItems: ...
-    def list(self, subagent_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, subagent_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Turn]:
         """Lists all turns of this subagent, including turns after a resume.
 
 Lists all turns of this subagent, including turns after a resume.
@@ -737,7 +737,7 @@ Args:
   order: The order in which resources are returned. Defaults to `desc`.
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
-    def retrieve(self, turn_id: str, *, session_id: str, subagent_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, turn_id: str, *, session_id: str, subagent_id: str, **options: Unpack[CallOptions]) -> Turn:
         """Retrieves a turn belonging to this subagent.
 
 Retrieves a turn belonging to this subagent.
@@ -790,7 +790,7 @@ class SubagentsTurnsItemsWithStreamingResponse:
 
 
 class Traces(SyncAPIResource[TracesWithRawResponse, TracesWithStreamingResponse]):
-    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[SessionTrace]:
         """Lists published root-turn traces as OTLP JSON, ordered by turn creation time and ID. Unpublished traces are skipped. Each page returns data available when read; it does not wait for late traces. Pages may contain fewer traces than requested to fit the 16 MiB response limit. When `has_more` is true, pass `last_id` as `after` to continue. If the first trace exceeds 16 MiB before conversion or cannot fit on a page by itself, the API returns a `trace_too_large` error.
 
 Args:
@@ -813,7 +813,7 @@ class TracesWithStreamingResponse:
 class SessionsTurns(SyncAPIResource[SessionsTurnsWithRawResponse, SessionsTurnsWithStreamingResponse]):
     @property
     def items(self) -> SessionsTurnsItems: ...
-    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Turn]:
         """Lists turns by creation time and turn ID.
 
 Lists turns by creation time and turn ID.
@@ -827,7 +827,7 @@ Args:
   order: The order in which resources are returned. Defaults to `desc`.
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order."""
-    def retrieve(self, turn_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, turn_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> Turn:
         """Retrieves a turn's current status, timestamps, usage, and error.
 
 Retrieves a turn's current status, timestamps, usage, and error.
@@ -876,7 +876,7 @@ class SessionsTurnsItemsWithStreamingResponse:
 class Vaults(SyncAPIResource[VaultsWithRawResponse, VaultsWithStreamingResponse]):
     @property
     def credentials(self) -> Credentials: ...
-    def create(self, *, metadata: Dict[str, str] | None | NotGiven = ..., name: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, metadata: Dict[str, str] | None | NotGiven = ..., name: str | NotGiven = ..., **options: Unpack[CallOptions]) -> Vault:
         """Creates a vault for the current project.
 
 Creates a vault for the current project.
@@ -886,7 +886,7 @@ See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaul
 Args:
   metadata: Key-value pairs to associate with the vault, such as an application or team identifier.
   name: The name is trimmed before storage. It must contain 1 to 256 UTF-8 bytes after trimming."""
-    def delete(self, vault_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, vault_id: str, **options: Unpack[CallOptions]) -> VaultDeleted:
         """Deletes a vault and all its credentials.
 
 Deletes a vault and all its credentials.
@@ -895,7 +895,7 @@ See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaul
 
 Args:
   vault_id: (no description)"""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., status: Any = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., status: Any = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Vault]:
         """Lists vaults using ID-based pagination.
 
 Lists vaults using ID-based pagination.
@@ -910,7 +910,7 @@ Args:
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
   status: Filter by one status or a list, such as `status=active` or `status[]=active&status[]=archived`. Both statuses are included by default."""
-    def retrieve(self, vault_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, vault_id: str, **options: Unpack[CallOptions]) -> Vault:
         """Retrieves a vault by its ID.
 
 Retrieves a vault by its ID.
@@ -919,7 +919,7 @@ See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaul
 
 Args:
   vault_id: (no description)"""
-    def update(self, vault_id: str, *, metadata: Dict[str, str] | NotGiven = ..., name: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, vault_id: str, *, metadata: Dict[str, str] | NotGiven = ..., name: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> Vault:
         """Updates the name or metadata of an active vault.
 
 Updates the name or metadata of an active vault.
@@ -951,7 +951,7 @@ class VaultsWithStreamingResponse:
 
 
 class Credentials(SyncAPIResource[CredentialsWithRawResponse, CredentialsWithStreamingResponse]):
-    def create(self, vault_id: str, *, auth: Any, name: str, metadata: Dict[str, str] | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, vault_id: str, *, auth: Any, name: str, metadata: Dict[str, str] | NotGiven = ..., **options: Unpack[CallOptions]) -> Credential:
         """Creates a vault credential.
 
 Creates a vault credential.
@@ -963,7 +963,7 @@ Args:
   auth: The authentication method and write-only secret values to store.
   name: The name is trimmed before storage. It must contain 1 to 256 UTF-8 bytes after trimming.
   metadata: Up to 16 string key-value pairs, with keys up to 64 and values up to 512 characters. Defaults to an empty map."""
-    def delete(self, credential_id: str, *, vault_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, credential_id: str, *, vault_id: str, **options: Unpack[CallOptions]) -> CredentialDeleted:
         """Deletes a vault credential.
 
 Deletes a vault credential.
@@ -973,7 +973,7 @@ See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaul
 Args:
   vault_id: (no description)
   credential_id: (no description)"""
-    def list(self, vault_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., status: Any = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, vault_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., status: Any = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Credential]:
         """Lists a vault's credentials using ID-based pagination without returning secret values. See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaults).
 
 Args:
@@ -985,7 +985,7 @@ Args:
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
   status: Filter by one status or a list, such as `status=active` or `status[]=active&status[]=archived`. Both statuses are included by default."""
-    def retrieve(self, credential_id: str, *, vault_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, credential_id: str, *, vault_id: str, **options: Unpack[CallOptions]) -> Credential:
         """Retrieves vault credential metadata without returning secret values.
 
 Retrieves vault credential metadata without returning secret values.
@@ -995,7 +995,7 @@ See [vaults](https://developers.openai.com/api/docs/guides/agents-api/tools/vaul
 Args:
   vault_id: (no description)
   credential_id: (no description)"""
-    def update(self, credential_id: str, *, vault_id: str, auth: Any = ..., metadata: Dict[str, str] | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, credential_id: str, *, vault_id: str, auth: Any = ..., metadata: Dict[str, str] | NotGiven = ..., **options: Unpack[CallOptions]) -> Credential:
         """Updates credential metadata or rotates its write-only secret.
 
 Updates credential metadata or rotates its write-only secret.

@@ -15,4 +15,4 @@ class Decisions(SyncAPIResource):
         safety_identifier=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Use this endpoint to quickly answer classification or scoring questions about some input. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/decisions", body="json")
+        return _call(self, locals(), "POST", "/decisions", body="json", cast_to="Decision")

@@ -5,13 +5,13 @@ from typing_extensions import Unpack
 
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
-from openai_lite._models import BaseModel
+from openai_lite.types import Decision
 
 __all__ = ["Decisions"]
 
 
 class Decisions(SyncAPIResource[DecisionsWithRawResponse, DecisionsWithStreamingResponse]):
-    def create(self, *, input: Any, model: str, questions: Any, prompt_cache_key: str | None | NotGiven = ..., prompt_cache_options: Any = ..., safety_identifier: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, input: Any, model: str, questions: Any, prompt_cache_key: str | None | NotGiven = ..., prompt_cache_options: Any = ..., safety_identifier: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> Decision:
         """Use this endpoint to quickly answer classification or scoring questions about some input. You can ask multiple questions in one request.
 
 Args:

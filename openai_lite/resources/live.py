@@ -18,7 +18,7 @@ class Live(SyncAPIResource):
         self, *, session, transport, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create a Live WebRTC session. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/live/sessions", body="json")
+        return _call(self, locals(), "POST", "/live/sessions", body="json", cast_to="LiveCreateResponse")
 
 
 class Sessions(SyncAPIResource):
@@ -44,7 +44,8 @@ class Sessions(SyncAPIResource):
         extra_body=None, timeout=NOT_GIVEN,
     ):
         """Fork a stored Live session onto a new WebRTC connection. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/live/sessions/{session_id}/fork", body="json")
+        return _call(self, locals(), "POST", "/live/sessions/{session_id}/fork", body="json",
+                     cast_to="SessionForkResponse")
 
     def hangup(self, session_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """End a SIP call identified by session_id. (Parameters are documented in the type stub.)"""

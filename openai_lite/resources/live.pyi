@@ -4,8 +4,8 @@ from typing import Any
 from typing_extensions import Unpack
 
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
-from openai_lite._models import BaseModel
 from openai_lite._response import BinaryResponseContent
+from openai_lite.types import LiveCreateResponse, SessionForkResponse
 
 __all__ = ["Live", "Sessions"]
 
@@ -13,7 +13,7 @@ __all__ = ["Live", "Sessions"]
 class Live(SyncAPIResource[LiveWithRawResponse, LiveWithStreamingResponse]):
     @property
     def sessions(self) -> Sessions: ...
-    def create(self, *, session: Any, transport: Any, **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, session: Any, transport: Any, **options: Unpack[CallOptions]) -> LiveCreateResponse:
         """Create a Live WebRTC session.
 
 Create a Live WebRTC session.
@@ -51,7 +51,7 @@ Args:
 
 Args:
   session_id: The ID of the stored Live session to download. Use the session ID returned when the session started with storage enabled."""
-    def fork(self, session_id: str, *, transport: Any, session: Any = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def fork(self, session_id: str, *, transport: Any, session: Any = ..., **options: Unpack[CallOptions]) -> SessionForkResponse:
         """Fork a stored Live session onto a new WebRTC connection.
 
 Args:

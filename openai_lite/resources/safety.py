@@ -24,7 +24,7 @@ class Alerts(SyncAPIResource):
 
     def retrieve(self, id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Get a safety alert belonging to the authenticated API project. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/safety/alerts/{id}")
+        return _call(self, locals(), "GET", "/safety/alerts/{id}", cast_to="SafetyAlert")
 
 
 class Cases(SyncAPIResource):
@@ -32,4 +32,4 @@ class Cases(SyncAPIResource):
 
     def retrieve(self, id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Get a safety case by ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/safety/cases/{id}")
+        return _call(self, locals(), "GET", "/safety/cases/{id}", cast_to="SafetyCase")

@@ -3,7 +3,7 @@
 from typing_extensions import Unpack
 
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
-from openai_lite._models import BaseModel
+from openai_lite.types import SafetyAlert, SafetyCase
 
 __all__ = ["Safety", "Alerts", "Cases"]
 
@@ -26,7 +26,7 @@ class SafetyWithStreamingResponse:
 
 
 class Alerts(SyncAPIResource[AlertsWithRawResponse, AlertsWithStreamingResponse]):
-    def retrieve(self, id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, id: str, **options: Unpack[CallOptions]) -> SafetyAlert:
         """Get a safety alert belonging to the authenticated API project.
 
 Args:
@@ -42,7 +42,7 @@ class AlertsWithStreamingResponse:
 
 
 class Cases(SyncAPIResource[CasesWithRawResponse, CasesWithStreamingResponse]):
-    def retrieve(self, id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, id: str, **options: Unpack[CallOptions]) -> SafetyCase:
         """Get a safety case by ID.
 
 Args:

@@ -27,7 +27,8 @@ class Webhooks(WebhooksMixin, SyncAPIResource):
         timeout=NOT_GIVEN,
     ):
         """Deletes a webhook endpoint for the authenticated project. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/webhook_endpoints/{webhook_endpoint_id}")
+        return _call(self, locals(), "DELETE", "/webhook_endpoints/{webhook_endpoint_id}",
+                     cast_to="DeletedWebhookEndpoint")
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,

@@ -7,6 +7,7 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import NotGiven
 from openai_lite._models import BaseModel
 from openai_lite._pagination import SyncCursorPage
+from openai_lite.types import DeletedWebhookEndpoint
 
 __all__ = ["Webhooks", "EventTypes"]
 
@@ -21,7 +22,7 @@ Args:
   event_types: The event types that trigger deliveries to this endpoint.
   name: A human-readable name for the webhook endpoint.
   url: The HTTPS URL that receives webhook deliveries."""
-    def delete(self, webhook_endpoint_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def delete(self, webhook_endpoint_id: str, **options: Unpack[CallOptions]) -> DeletedWebhookEndpoint:
         """Deletes a webhook endpoint for the authenticated project.
 
 Args:

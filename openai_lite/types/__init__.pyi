@@ -1973,6 +1973,81 @@ class CustomToolParam(TypedDict, total=False):
     """The tool invocation context(s)."""
 
 
+class Decision(BaseModel):
+    answers: List[DecisionAnswer]
+    """Answers in question order.
+
+Any question can return a refusal instead of an answer; other questions can still receive answers. A refusal has `type: "refusal"` and the question's `name`, or `null` if it was unnamed."""
+    model: str
+    """The model used."""
+    usage: DecisionUsage
+    """Token usage for the request."""
+
+
+DecisionAnswer: TypeAlias = DecisionAnswerPredicate | DecisionAnswerChoice | DecisionAnswerScore | DecisionAnswerRefusal
+
+
+class DecisionAnswerChoice(BaseModel):
+    choice: Any
+    """Choice values are typed: a string and a boolean with the same text are distinct."""
+    confidence: float
+    name: str | None
+    probabilities: List[DecisionAnswerChoiceProbability]
+    type: Literal["choice"]
+    """The type of the object. Always `choice`."""
+
+
+class DecisionAnswerChoiceProbability(BaseModel):
+    probability: float
+    value: Any
+    """Choice values are typed: a string and a boolean with the same text are distinct."""
+
+
+class DecisionAnswerPredicate(BaseModel):
+    name: str | None
+    probability: float
+    type: Literal["predicate"]
+    """The type of the object. Always `predicate`."""
+
+
+class DecisionAnswerRefusal(BaseModel):
+    name: str | None
+    type: Literal["refusal"]
+    """The type of the object. Always `refusal`."""
+
+
+class DecisionAnswerScore(BaseModel):
+    confidence: float
+    name: str | None
+    probabilities: List[DecisionAnswerScoreProbability]
+    score: float
+    type: Literal["score"]
+    """The type of the object. Always `score`."""
+
+
+class DecisionAnswerScoreProbability(BaseModel):
+    label: str
+    probability: float
+    value: int
+
+
+class DecisionUsage(BaseModel):
+    input_tokens: int
+    input_tokens_details: DecisionUsageInputTokensDetail
+    output_tokens: int
+    output_tokens_details: DecisionUsageOutputTokensDetail
+    total_tokens: int
+
+
+class DecisionUsageInputTokensDetail(BaseModel):
+    cache_write_tokens: int
+    cached_tokens: int
+
+
+class DecisionUsageOutputTokensDetail(BaseModel):
+    reasoning_tokens: int
+
+
 class DeletedSkillResource(BaseModel):
     object: Literal["skill.deleted"]
     deleted: bool
@@ -1995,6 +2070,15 @@ class DeletedVideoResource(BaseModel):
     """Indicates that the video resource was deleted."""
     id: str
     """Identifier of the deleted video."""
+
+
+class DeletedWebhookEndpoint(BaseModel):
+    id: str
+    """The ID of the deleted webhook endpoint."""
+    deleted: bool
+    """Whether the endpoint was deleted."""
+    object: Literal["webhook_endpoint.deleted"]
+    """The object type, which is always webhook_endpoint.deleted."""
 
 
 DetailEnum: TypeAlias = Literal["low", "high", "auto", "original"]
@@ -2174,6 +2258,67 @@ EmptyModel: TypeAlias = Dict[str, Any]
 
 
 EmptyModelParam: TypeAlias = Dict[str, Any]
+
+
+class EndpointTestResultWebhookEvent(BaseModel):
+    event_type: str
+    """The event type sent in the test."""
+    object: Literal["webhook_endpoint.test"]
+    """The object type, which is always webhook_endpoint.test."""
+    status_code: int
+    """The HTTP status code returned by the endpoint."""
+    success: Any
+    """Whether the test request completed.
+
+Always true for returned results; use status_code to determine the endpoint response."""
+    webhook_endpoint_id: str
+    """The ID of the webhook endpoint that received the test."""
+
+
+class EndpointWebhookEvent(BaseModel):
+    id: str
+    """The unique ID of the webhook endpoint."""
+    created_at: int
+    """The Unix timestamp when the endpoint was created."""
+    event_types: List[str]
+    """The event types that trigger deliveries to this endpoint."""
+    name: str
+    """The human-readable name of the endpoint."""
+    object: Literal["webhook_endpoint"]
+    """The object type, which is always webhook_endpoint."""
+    signing_secret_hint: str | None
+    """A masked hint for the endpoint's signing secret."""
+    url: str
+    """The HTTPS URL that receives webhook deliveries."""
+    updated_at: int | None
+    """The Unix timestamp of the last endpoint configuration or signing-secret change.
+
+Initialized at creation; tests and unchanged updates do not advance it."""
+
+
+class EndpointWithSecretWebhookEvent(BaseModel):
+    id: str
+    """The unique ID of the webhook endpoint."""
+    created_at: int
+    """The Unix timestamp when the endpoint was created."""
+    event_types: List[str]
+    """The event types that trigger deliveries to this endpoint."""
+    name: str
+    """The human-readable name of the endpoint."""
+    object: Literal["webhook_endpoint"]
+    """The object type, which is always webhook_endpoint."""
+    signing_secret: str
+    """The endpoint's signing secret.
+
+This is returned only when the endpoint is created or the secret is rotated."""
+    signing_secret_hint: str | None
+    """A masked hint for the endpoint's signing secret."""
+    url: str
+    """The HTTPS URL that receives webhook deliveries."""
+    updated_at: int | None
+    """The Unix timestamp of the last endpoint configuration or signing-secret change.
+
+Initialized at creation; tests and unchanged updates do not advance it."""
 
 
 class Error(BaseModel):
@@ -2541,6 +2686,13 @@ class EvalsDeleteResponse(BaseModel):
     object: str
     deleted: bool
     eval_id: str
+
+
+class EventTypeListWebhookEvent(BaseModel):
+    data: List[str]
+    """The webhook event types available to the authenticated project."""
+    object: Literal["list"]
+    """The object type, which is always list."""
 
 
 class FileCitationBody(BaseModel):
@@ -3741,6 +3893,32 @@ class ListVectorStoresResponse(BaseModel):
     first_id: str
     last_id: str
     has_more: bool
+
+
+class LiveCreateResponse(BaseModel):
+    """The created Live session identifier and WebRTC answer.
+
+Apply transport.sdp as the peer's remote answer and wait for session.started on the data channel before sending commands."""
+    session: LiveCreateResponseSession
+    """The newly created Live session.
+
+Use its ID for session controls and sideband connections."""
+    transport: LiveCreateResponseTransport
+    """WebRTC transport with the SDP answer."""
+
+
+class LiveCreateResponseSession(BaseModel):
+    id: str
+    """Opaque session identifier.
+
+Preserve the returned value unchanged, including its prefix."""
+
+
+class LiveCreateResponseTransport(BaseModel):
+    sdp: str
+    """Session Description Protocol message for the WebRTC connection."""
+    type: Literal["webrtc"]
+    """The transport used for the Live session. Always `webrtc`."""
 
 
 class LocalEnvironment(BaseModel):
@@ -5229,6 +5407,37 @@ class RunToolCallObjectFunction(BaseModel):
     """The arguments that the model expects you to pass to the function."""
 
 
+class SafetyAlert(BaseModel):
+    id: str
+    created_at: int
+    error_type: Literal["potentially_unintended_data_transfer", "potentially_unintended_data_access", "potentially_unintended_destructive_activity", "other"]
+    model: str
+    object: Literal["safety.alert"]
+    reason: str | None
+    """A customer-safe description derived from error_type, or null for zero data retention requests."""
+    request_id: str
+    request_paused: bool
+    """Whether block registration succeeded for this request.
+
+This does not confirm that response execution stopped."""
+    response_id: str
+    detailed_explanation: str | None
+    """A generated explanation, temporarily available for eligible zero data retention alerts. Omitted when unavailable."""
+
+
+class SafetyCase(BaseModel):
+    id: str
+    created_at: int
+    entity_identifier: str
+    notice: SafetyCaseNotice
+    object: Literal["safety.case"]
+    reason: str | None
+
+
+class SafetyCaseNotice(BaseModel):
+    type: Literal["warning", "deactivation"]
+
+
 class Screenshot(BaseModel):
     """A screenshot action."""
     type: Literal["screenshot"]
@@ -5277,6 +5486,32 @@ SearchContentType: TypeAlias = Literal["text", "image"]
 
 
 SearchContextSize: TypeAlias = Literal["low", "medium", "high"]
+
+
+class SessionForkResponse(BaseModel):
+    """The created Live session identifier and WebRTC answer.
+
+Apply transport.sdp as the peer's remote answer and wait for session.started on the data channel before sending commands."""
+    session: SessionForkResponseSession
+    """The newly created Live session.
+
+Use its ID for session controls and sideband connections."""
+    transport: SessionForkResponseTransport
+    """WebRTC transport with the SDP answer."""
+
+
+class SessionForkResponseSession(BaseModel):
+    id: str
+    """Opaque session identifier.
+
+Preserve the returned value unchanged, including its prefix."""
+
+
+class SessionForkResponseTransport(BaseModel):
+    sdp: str
+    """Session Description Protocol message for the WebRTC connection."""
+    type: Literal["webrtc"]
+    """The transport used for the Live session. Always `webrtc`."""
 
 
 class SetDefaultSkillVersionBodyParam(TypedDict, total=False):

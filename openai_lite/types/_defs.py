@@ -443,6 +443,69 @@ class CustomToolCallOutput(BaseModel):
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
+class Decision(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("answers", "model", "usage"))
+    _nested = {"answers": "DecisionAnswer", "usage": "DecisionUsage"}
+
+
+class DecisionAnswerChoice(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("choice", "confidence", "name", "probabilities", "type"))
+    _required = ("choice", "confidence", "probabilities", "type")
+    _nested = {"probabilities": "DecisionAnswerChoiceProbability"}
+
+
+class DecisionAnswerChoiceProbability(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("probability", "value"))
+
+
+class DecisionAnswerPredicate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name", "probability", "type"))
+    _required = ("probability", "type")
+
+
+class DecisionAnswerRefusal(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name", "type"))
+    _required = ("type",)
+
+
+class DecisionAnswerScore(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("confidence", "name", "probabilities", "score", "type"))
+    _required = ("confidence", "probabilities", "score", "type")
+    _nested = {"probabilities": "DecisionAnswerScoreProbability"}
+
+
+class DecisionAnswerScoreProbability(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("label", "probability", "value"))
+
+
+class DecisionUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details", "total_tokens",
+    ))
+    _nested = {
+        "input_tokens_details": "DecisionUsageInputTokensDetail",
+        "output_tokens_details": "DecisionUsageOutputTokensDetail",
+    }
+
+
+class DecisionUsageInputTokensDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cache_write_tokens", "cached_tokens"))
+
+
+class DecisionUsageOutputTokensDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("reasoning_tokens",))
+
+
 class DeletedSkillResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted", "id"))
@@ -456,6 +519,11 @@ class DeletedSkillVersionResource(BaseModel):
 class DeletedVideoResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted", "id"))
+
+
+class DeletedWebhookEndpoint(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
 
 
 class DirectToolCallCaller(BaseModel):
@@ -493,6 +561,26 @@ class EasyInputMessage(BaseModel):
 class Embedding(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("index", "embedding", "object"))
+
+
+class EndpointTestResultWebhookEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_type", "object", "status_code", "success", "webhook_endpoint_id"))
+
+
+class EndpointWebhookEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "event_types", "name", "object", "signing_secret_hint", "url", "updated_at",
+    ))
+
+
+class EndpointWithSecretWebhookEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "event_types", "name", "object", "signing_secret", "signing_secret_hint", "url",
+        "updated_at",
+    ))
 
 
 class Error(BaseModel):
@@ -595,6 +683,11 @@ class EvalStoredCompletionsDataSourceConfig(BaseModel):
 class EvalsDeleteResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted", "eval_id"))
+
+
+class EventTypeListWebhookEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("data", "object"))
 
 
 class FileCitationBody(BaseModel):
@@ -928,6 +1021,22 @@ class ListVectorStoresResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
     _nested = {"data": "VectorStore"}
+
+
+class LiveCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("session", "transport"))
+    _nested = {"session": "LiveCreateResponseSession", "transport": "LiveCreateResponseTransport"}
+
+
+class LiveCreateResponseSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
+class LiveCreateResponseTransport(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("sdp", "type"))
 
 
 class LocalEnvironment(BaseModel):
@@ -1400,6 +1509,25 @@ class RunToolCallObjectFunction(BaseModel):
     _field_names = frozenset(("name", "arguments"))
 
 
+class SafetyAlert(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "error_type", "model", "object", "reason", "request_id", "request_paused",
+        "response_id", "detailed_explanation",
+    ))
+
+
+class SafetyCase(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "created_at", "entity_identifier", "notice", "object", "reason"))
+    _nested = {"notice": "SafetyCaseNotice"}
+
+
+class SafetyCaseNotice(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+
+
 class Screenshot(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
@@ -1410,6 +1538,22 @@ class Scroll(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "x", "y", "scroll_x", "scroll_y", "keys"))
     _required = ("type", "x", "y", "scroll_x", "scroll_y")
+
+
+class SessionForkResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("session", "transport"))
+    _nested = {"session": "SessionForkResponseSession", "transport": "SessionForkResponseTransport"}
+
+
+class SessionForkResponseSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
+class SessionForkResponseTransport(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("sdp", "type"))
 
 
 class SkillListResource(BaseModel):
@@ -1801,6 +1945,10 @@ _UNIONS = {
     )),
     "CustomToolFormat": ("type", {"text": "CustomTextFormat", "grammar": "CustomGrammarFormat"}),
     "CustomToolFormatParam": (None, ("CustomTextFormatParam", "CustomGrammarFormatParam")),
+    "DecisionAnswer": ("type", {
+        "predicate": "DecisionAnswerPredicate", "choice": "DecisionAnswerChoice",
+        "score": "DecisionAnswerScore", "refusal": "DecisionAnswerRefusal",
+    }),
     "EvalDataSourceConfig": ("type", {
         "custom": "EvalCustomDataSourceConfig", "logs": "EvalLogsDataSourceConfig",
         "stored_completions": "EvalStoredCompletionsDataSourceConfig",

@@ -95,6 +95,20 @@ class AuditLogProject(BaseModel):
     _field_names = frozenset(("id", "name"))
 
 
+class AwsExternalStorageProvider(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("account_id", "bucket", "external_id", "region", "role_arn", "type"))
+    _required = ("account_id", "bucket", "external_id", "region", "role_arn", "type")
+
+
+class AzureExternalStorageProvider(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "account_name", "container", "region", "resource_group", "subscription_id", "tenant_id", "type",
+    ))
+    _required = ("account_name", "container", "region", "resource_group", "subscription_id", "tenant_id", "type")
+
+
 class Certificate(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "name", "created_at", "certificate_details", "active"))
@@ -125,9 +139,76 @@ class DeleteCertificateResponse(BaseModel):
     _field_names = frozenset(("object", "id"))
 
 
+class DeletedHealthAlertRule(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
 class DeletedRoleAssignmentResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted"))
+
+
+class ExternalKey(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "api_project_ids", "created_at", "name", "object", "type", "workspace_id", "audience",
+        "external_id", "key_name", "key_ocid", "key_version", "key_version_ocid", "kms_arn",
+        "kms_key_location", "kms_key_name", "kms_key_ring_name", "kms_key_version", "kms_project_id",
+        "purpose", "region", "role_arn", "tenant_id", "vault_ocid", "vault_uri", "workload_identity_pool_id",
+        "workload_identity_project_number", "workload_identity_provider_id",
+    ))
+
+
+class ExternalKeyValidateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("status",))
+
+
+class ExternalStorageConfiguration(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "created_at", "geography", "object", "project_id", "provider", "status"))
+    _nested = {"provider": "ExternalStorageConfigurationProvider"}
+
+
+class ExternalStorageDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class FederationRule(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "attribute_matchers", "created_at", "description", "enabled", "name", "object", "permissions",
+        "project_id", "service_account_id", "updated_at", "workload_identity_provider_id",
+    ))
+    _nested = {"attribute_matchers": dict, "permissions": "FederationRulePermission"}
+
+
+class FederationRuleDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class FederationRulePermissionRestricted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("scopes", "type"))
+    _required = ("scopes", "type")
+
+
+class FederationRulePermissionServiceAccountDefault(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class GcpExternalStorageProvider(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "audience", "bucket", "region", "type", "workload_identity_pool_id",
+        "workload_identity_project_number", "workload_identity_provider_id",
+    ))
+    _required = ("audience", "bucket", "region", "type", "workload_identity_pool_id", "workload_identity_project_number", "workload_identity_provider_id")
 
 
 class Group(BaseModel):
@@ -182,6 +263,113 @@ class GroupUserDeletedResource(BaseModel):
     _field_names = frozenset(("object", "deleted"))
 
 
+class HealthAlert(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "alert_rule_id", "created_at", "dimensions", "measurement", "object", "occurred_at", "type",
+        "window", "group_by",
+    ))
+    _nested = {
+        "dimensions": "HealthAlertDimension", "measurement": "HealthAlertMeasurement",
+        "window": "HealthAlertWindow",
+    }
+
+
+class HealthAlertDimension(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("model", "project_id", "service_tier", "http_status", "observability_tag"))
+
+
+class HealthAlertMeasurementErrorRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("error_count", "request_count", "threshold", "type", "value"))
+    _required = ("error_count", "request_count", "threshold", "type", "value")
+
+
+class HealthAlertMeasurementPromptCacheHitRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cached_input_token_count", "input_token_count", "threshold", "type", "value"))
+    _required = ("cached_input_token_count", "input_token_count", "threshold", "type", "value")
+
+
+class HealthAlertMeasurementRateLimitUtilization(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "consecutive_minutes", "metric", "rate_limit_scope", "threshold", "type", "value",
+    ))
+    _required = ("consecutive_minutes", "metric", "rate_limit_scope", "threshold", "type", "value")
+
+
+class HealthAlertMeasurementServiceTierFallbackRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "eligible_attempt_count", "fallback_count", "source_tier", "threshold", "type", "value",
+    ))
+    _required = ("eligible_attempt_count", "fallback_count", "source_tier", "threshold", "type", "value")
+
+
+class HealthAlertRule(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "condition", "created_at", "enabled", "filters", "name", "notifications", "object",
+        "organization_id", "updated_at", "version",
+    ))
+    _nested = {
+        "condition": "HealthAlertRuleCondition", "filters": "HealthAlertRuleFilter",
+        "notifications": "HealthAlertRuleNotification",
+    }
+
+
+class HealthAlertRuleConditionErrorRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("status_class", "status_codes", "threshold", "type", "window_seconds"))
+    _required = ("status_class", "threshold", "type", "window_seconds")
+
+
+class HealthAlertRuleConditionPromptCacheHitRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("threshold", "type"))
+    _required = ("threshold", "type")
+
+
+class HealthAlertRuleConditionRateLimitUtilization(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("consecutive_minutes", "metric", "threshold", "type"))
+    _required = ("consecutive_minutes", "metric", "threshold", "type")
+
+
+class HealthAlertRuleConditionServiceTierFallbackRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("source_tier", "threshold", "type"))
+    _required = ("source_tier", "threshold", "type")
+
+
+class HealthAlertRuleFilter(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("models", "observability_tags", "project_ids", "service_tiers"))
+
+
+class HealthAlertRuleNotification(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("email", "webhook"))
+    _nested = {"email": "HealthAlertRuleNotificationEmail", "webhook": "HealthAlertRuleNotificationWebhook"}
+
+
+class HealthAlertRuleNotificationEmail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("addresses", "enabled", "org_owners", "project_owners"))
+
+
+class HealthAlertRuleNotificationWebhook(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
+
+
+class HealthAlertWindow(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("ended_at", "started_at"))
+
+
 class HostedToolPermission(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("enabled",))
@@ -227,6 +415,12 @@ class ListProjectCertificatesResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "first_id", "last_id", "has_more", "object"))
     _nested = {"data": "OrganizationProjectCertificate"}
+
+
+class OciExternalStorageProvider(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("bucket", "region", "tenancy_ocid", "type"))
+    _required = ("bucket", "region", "tenancy_ocid", "type")
 
 
 class OrganizationCertificate(BaseModel):
@@ -442,6 +636,11 @@ class ProjectServiceAccountListResponse(BaseModel):
     _nested = {"data": "ProjectServiceAccount"}
 
 
+class ProjectServiceTierSettings(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("default", "enabled_tiers", "object"))
+
+
 class ProjectSpendAlert(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -561,6 +760,30 @@ class UsageCompletionsResult(BaseModel):
     _required = ("object", "input_tokens", "output_tokens", "num_model_requests")
 
 
+class UsageDecisionsResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("data", "has_more", "next_page", "object"))
+    _nested = {"data": "UsageDecisionsResponseData"}
+
+
+class UsageDecisionsResponseData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("end_time", "object", "results", "start_time"))
+    _nested = {"results": "UsageDecisionsResponseDataResult"}
+
+
+class UsageDecisionsResponseDataResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "input_tokens", "num_model_requests", "object", "output_tokens", "api_key_id", "api_source", "batch",
+        "input_audio_tokens", "input_cache_write_12h_tokens", "input_cache_write_30m_tokens",
+        "input_cache_write_tokens", "input_cached_audio_tokens", "input_cached_image_tokens",
+        "input_cached_text_tokens", "input_cached_tokens", "input_image_tokens", "input_text_tokens",
+        "input_uncached_tokens", "model", "output_audio_tokens", "output_image_tokens", "output_text_tokens",
+        "project_id", "service_tier", "user_id",
+    ))
+
+
 class UsageEmbeddingsResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -670,6 +893,41 @@ class UserUser(BaseModel):
     _field_names = frozenset(("object", "id", "email", "name", "picture", "enabled", "banned", "banned_at"))
 
 
+class WorkloadIdentityProvider(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "attribute_transformations", "audience", "created_at", "description", "enabled", "issuer",
+        "name", "object", "type", "updated_at", "verification",
+    ))
+    _nested = {
+        "attribute_transformations": "WorkloadIdentityProviderAttributeTransformation",
+        "verification": "WorkloadIdentityProviderVerification",
+    }
+
+
+class WorkloadIdentityProviderAttributeTransformation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("attribute", "expression"))
+
+
+class WorkloadIdentityProviderDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class WorkloadIdentityProviderVerificationDiscovery(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("discovery_url", "type"))
+    _required = ("type",)
+
+
+class WorkloadIdentityProviderVerificationUploadedJwk(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("jwks", "type"))
+    _required = ("jwks", "type")
+    _nested = {"jwks": dict}
+
+
 AuditLogEventType = Any
 PublicProjectResidency = Any
 SpendLimitCurrency = Any
@@ -680,6 +938,26 @@ SpendLimitInterval = Any
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
+    "ExternalStorageConfigurationProvider": ("type", {
+        "aws": "AwsExternalStorageProvider", "azure": "AzureExternalStorageProvider",
+        "gcp": "GcpExternalStorageProvider", "oci": "OciExternalStorageProvider",
+    }),
+    "FederationRulePermission": ("type", {
+        "service_account_default": "FederationRulePermissionServiceAccountDefault",
+        "restricted": "FederationRulePermissionRestricted",
+    }),
+    "HealthAlertMeasurement": ("type", {
+        "error_rate": "HealthAlertMeasurementErrorRate",
+        "prompt_cache_hit_rate": "HealthAlertMeasurementPromptCacheHitRate",
+        "rate_limit_utilization": "HealthAlertMeasurementRateLimitUtilization",
+        "service_tier_fallback_rate": "HealthAlertMeasurementServiceTierFallbackRate",
+    }),
+    "HealthAlertRuleCondition": ("type", {
+        "error_rate": "HealthAlertRuleConditionErrorRate",
+        "prompt_cache_hit_rate": "HealthAlertRuleConditionPromptCacheHitRate",
+        "rate_limit_utilization": "HealthAlertRuleConditionRateLimitUtilization",
+        "service_tier_fallback_rate": "HealthAlertRuleConditionServiceTierFallbackRate",
+    }),
     "UsageTimeBucketResult": ("object", {
         "organization.usage.completions.result": "UsageCompletionsResult",
         "organization.usage.embeddings.result": "UsageEmbeddingsResult",
@@ -692,6 +970,10 @@ _UNIONS = {
         "organization.usage.file_searches.result": "UsageFileSearchCallsResult",
         "organization.usage.web_searches.result": "UsageWebSearchCallsResult",
         "organization.costs.result": "CostsResult",
+    }),
+    "WorkloadIdentityProviderVerification": ("type", {
+        "discovery": "WorkloadIdentityProviderVerificationDiscovery",
+        "uploaded_jwks": "WorkloadIdentityProviderVerificationUploadedJwk",
     }),
 }
 # Names of types defined in another module, public here too

@@ -188,6 +188,25 @@ class AuditLogsListEffectiveAtParam(TypedDict, total=False):
     """Return only events whose `effective_at` (Unix seconds) is less than or equal to this value."""
 
 
+class AwsExternalStorageProvider(BaseModel):
+    account_id: str
+    bucket: str
+    external_id: str
+    region: str
+    role_arn: str
+    type: Literal["aws"]
+
+
+class AzureExternalStorageProvider(BaseModel):
+    account_name: str
+    container: str
+    region: str
+    resource_group: str
+    subscription_id: str
+    tenant_id: str
+    type: Literal["azure"]
+
+
 class Certificate(BaseModel):
     """Represents an individual `certificate` uploaded to the organization."""
     object: Literal["certificate", "organization.certificate", "organization.project.certificate"]
@@ -279,12 +298,115 @@ class DeleteCertificateResponse(BaseModel):
     """The ID of the certificate that was deleted."""
 
 
+class DeletedHealthAlertRule(BaseModel):
+    id: str
+    deleted: bool
+    object: Literal["health.alert_rule.deleted"]
+
+
 class DeletedRoleAssignmentResource(BaseModel):
     """Confirmation payload returned after unassigning a role."""
     object: str
     """Identifier for the deleted assignment, such as `group.role.deleted` or `user.role.deleted`."""
     deleted: bool
     """Whether the assignment was removed."""
+
+
+class ExternalKey(BaseModel):
+    id: str
+    api_project_ids: List[str]
+    created_at: int
+    name: str
+    object: str
+    type: str
+    workspace_id: str
+    audience: str | None
+    external_id: str | None
+    key_name: str | None
+    key_ocid: str | None
+    key_version: str | None
+    key_version_ocid: str | None
+    kms_arn: str | None
+    kms_key_location: str | None
+    kms_key_name: str | None
+    kms_key_ring_name: str | None
+    kms_key_version: str | None
+    kms_project_id: str | None
+    purpose: Literal["ekm", "psp_decryption"] | None
+    region: str | None
+    role_arn: str | None
+    tenant_id: str | None
+    vault_ocid: str | None
+    vault_uri: str | None
+    workload_identity_pool_id: str | None
+    workload_identity_project_number: str | None
+    workload_identity_provider_id: str | None
+
+
+class ExternalKeyValidateResponse(BaseModel):
+    status: str
+
+
+class ExternalStorageConfiguration(BaseModel):
+    id: str
+    created_at: int
+    geography: str
+    object: Literal["organization.external_storage"]
+    project_id: str
+    provider: ExternalStorageConfigurationProvider
+    status: Literal["pending", "validated", "degraded", "unhealthy"]
+
+
+ExternalStorageConfigurationProvider: TypeAlias = AwsExternalStorageProvider | AzureExternalStorageProvider | GcpExternalStorageProvider | OciExternalStorageProvider
+
+
+class ExternalStorageDeleted(BaseModel):
+    id: str
+    deleted: bool
+    object: Literal["organization.external_storage.deleted"]
+
+
+class FederationRule(BaseModel):
+    id: str
+    attribute_matchers: Dict[str, Any]
+    created_at: int
+    description: str | None
+    enabled: bool
+    name: str | None
+    object: Literal["organization.workload_identity_federation_rule"]
+    permissions: FederationRulePermission
+    project_id: str
+    service_account_id: str
+    updated_at: int
+    workload_identity_provider_id: str
+
+
+class FederationRuleDeleted(BaseModel):
+    id: str
+    deleted: bool
+    object: Literal["organization.workload_identity_federation_rule.deleted"]
+
+
+FederationRulePermission: TypeAlias = FederationRulePermissionServiceAccountDefault | FederationRulePermissionRestricted
+
+
+class FederationRulePermissionRestricted(BaseModel):
+    scopes: List[str]
+    type: Literal["restricted"]
+
+
+class FederationRulePermissionServiceAccountDefault(BaseModel):
+    type: Literal["service_account_default"]
+
+
+class GcpExternalStorageProvider(BaseModel):
+    audience: str
+    bucket: str
+    region: str
+    type: Literal["gcp"]
+    workload_identity_pool_id: str
+    workload_identity_project_number: str
+    workload_identity_provider_id: str
 
 
 class Group(BaseModel):
@@ -403,6 +525,152 @@ class GroupUserDeletedResource(BaseModel):
     """Whether the group membership was removed."""
 
 
+class HealthAlert(BaseModel):
+    id: str
+    alert_rule_id: str
+    created_at: int
+    """Initial notification persistence, in Unix seconds."""
+    dimensions: HealthAlertDimension
+    measurement: HealthAlertMeasurement
+    object: Literal["health.alert", "service_health.alert"]
+    occurred_at: int
+    """Evaluated transition time, in Unix seconds."""
+    type: Literal["triggered", "resolved"]
+    window: HealthAlertWindow
+    group_by: List[str] | None
+    """Present only on legacy notifications."""
+
+
+class HealthAlertDimension(BaseModel):
+    model: str | None
+    project_id: str | None
+    service_tier: str | None
+    http_status: int | None
+    """Independently evaluated 4xx or 5xx code.
+
+Omitted for legacy aggregate snapshots and other alert types."""
+    observability_tag: str | None
+
+
+HealthAlertMeasurement: TypeAlias = HealthAlertMeasurementErrorRate | HealthAlertMeasurementPromptCacheHitRate | HealthAlertMeasurementRateLimitUtilization | HealthAlertMeasurementServiceTierFallbackRate
+
+
+class HealthAlertMeasurementErrorRate(BaseModel):
+    error_count: int
+    """Requests with dimensions.http_status for per-status rules; all 5xx errors for legacy aggregate snapshots."""
+    request_count: int
+    """All matching requests, including successes and other HTTP statuses."""
+    threshold: float
+    type: Literal["error_rate"]
+    value: float
+
+
+class HealthAlertMeasurementPromptCacheHitRate(BaseModel):
+    cached_input_token_count: int
+    input_token_count: int
+    threshold: float
+    type: Literal["prompt_cache_hit_rate"]
+    value: float
+
+
+class HealthAlertMeasurementRateLimitUtilization(BaseModel):
+    consecutive_minutes: int
+    """Configured consecutive breaching minutes required to trigger."""
+    metric: Literal["rpm", "tpm"]
+    rate_limit_scope: str
+    """Enforced quota scope, which can be shared by multiple models."""
+    threshold: float
+    type: Literal["rate_limit_utilization"]
+    value: float
+    """Peak utilization of the enforced bucket in the evaluated minute."""
+
+
+class HealthAlertMeasurementServiceTierFallbackRate(BaseModel):
+    eligible_attempt_count: int
+    """Eligible routing attempts in the evaluated window."""
+    fallback_count: int
+    """Eligible attempts downgraded to standard due to capacity."""
+    source_tier: Literal["fast"]
+    """Effective requested service tier."""
+    threshold: float
+    type: Literal["service_tier_fallback_rate"]
+    value: float
+    """Fallback count divided by eligible attempt count."""
+
+
+class HealthAlertRule(BaseModel):
+    id: str
+    condition: HealthAlertRuleCondition
+    created_at: int
+    enabled: bool
+    filters: HealthAlertRuleFilter
+    name: str
+    notifications: HealthAlertRuleNotification
+    object: Literal["health.alert_rule"]
+    organization_id: str
+    updated_at: int
+    version: int
+
+
+HealthAlertRuleCondition: TypeAlias = HealthAlertRuleConditionErrorRate | HealthAlertRuleConditionPromptCacheHitRate | HealthAlertRuleConditionRateLimitUtilization | HealthAlertRuleConditionServiceTierFallbackRate
+
+
+class HealthAlertRuleConditionErrorRate(BaseModel):
+    status_class: Literal["all", "4xx", "5xx"]
+    status_codes: List[int] | None
+    threshold: float
+    type: Literal["error_rate"]
+    window_seconds: int
+
+
+class HealthAlertRuleConditionPromptCacheHitRate(BaseModel):
+    threshold: float
+    type: Literal["prompt_cache_hit_rate"]
+
+
+class HealthAlertRuleConditionRateLimitUtilization(BaseModel):
+    consecutive_minutes: int
+    metric: Literal["rpm", "tpm"]
+    threshold: float
+    type: Literal["rate_limit_utilization"]
+
+
+class HealthAlertRuleConditionServiceTierFallbackRate(BaseModel):
+    source_tier: Literal["fast"]
+    threshold: float
+    type: Literal["service_tier_fallback_rate"]
+
+
+class HealthAlertRuleFilter(BaseModel):
+    models: List[str]
+    observability_tags: List[str]
+    project_ids: List[str]
+    service_tiers: List[Literal["default", "priority", "flex", "scale"]]
+
+
+class HealthAlertRuleNotification(BaseModel):
+    email: HealthAlertRuleNotificationEmail
+    webhook: HealthAlertRuleNotificationWebhook
+
+
+class HealthAlertRuleNotificationEmail(BaseModel):
+    addresses: List[str]
+    enabled: bool
+    org_owners: bool
+    project_owners: bool
+
+
+class HealthAlertRuleNotificationWebhook(BaseModel):
+    enabled: bool
+
+
+class HealthAlertWindow(BaseModel):
+    ended_at: int
+    """Exclusive window end, in Unix seconds."""
+    started_at: int
+    """Inclusive window start, in Unix seconds."""
+
+
 class HostedToolPermission(BaseModel):
     """Permission state for a single hosted tool on a project."""
     enabled: bool
@@ -513,6 +781,13 @@ class ListProjectCertificatesResponse(BaseModel):
 class ModifyCertificateRequestParam(TypedDict, total=False):
     name: str
     """The updated name for the certificate"""
+
+
+class OciExternalStorageProvider(BaseModel):
+    bucket: str
+    region: str
+    tenancy_ocid: str
+    type: Literal["oci"]
 
 
 class OrganizationCertificate(BaseModel):
@@ -953,6 +1228,16 @@ class ProjectServiceAccountListResponse(BaseModel):
     has_more: bool
 
 
+class ProjectServiceTierSettings(BaseModel):
+    default: Literal["standard", "fast", "scale"]
+    """Default tier for requests that omit service_tier or use auto."""
+    enabled_tiers: Literal["all"] | List[Literal["flex", "fast", "ultrafast"]]
+    """Additional service tiers enabled for this project.
+
+"all" includes future tiers. An empty array allows only Standard. Organization policy and eligibility still apply."""
+    object: Literal["project.service_tier_settings"]
+
+
 class ProjectSpendAlert(BaseModel):
     """Represents a spend alert configured at the project level."""
     id: str
@@ -1342,6 +1627,72 @@ class UsageCompletionsResult(BaseModel):
     """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
 
 
+class UsageDecisionsResponse(BaseModel):
+    data: List[UsageDecisionsResponseData]
+    has_more: bool
+    next_page: str | None
+    object: Literal["page"]
+
+
+class UsageDecisionsResponseData(BaseModel):
+    end_time: int
+    object: Literal["bucket"]
+    results: List[UsageDecisionsResponseDataResult]
+    start_time: int
+
+
+class UsageDecisionsResponseDataResult(BaseModel):
+    input_tokens: int
+    """The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    num_model_requests: int
+    """The count of requests made to the model."""
+    object: Literal["organization.usage.decisions.result"]
+    output_tokens: int
+    """The aggregated number of output tokens used across text, audio, and image outputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    api_source: Literal["agents_api", "unlabeled"] | None
+    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
+    batch: bool | None
+    """When `group_by=batch`, this field tells whether the grouped usage result is batch or not."""
+    input_audio_tokens: int | None
+    """The aggregated number of uncached audio input tokens used."""
+    input_cache_write_12h_tokens: int | None
+    """The aggregated number of input tokens written to the cache with a 12-hour retention period."""
+    input_cache_write_30m_tokens: int | None
+    """The aggregated number of input tokens written to the cache with a 30-minute retention period."""
+    input_cache_write_tokens: int | None
+    """The aggregated number of input tokens written to the cache across 30-minute and 12-hour retention periods."""
+    input_cached_audio_tokens: int | None
+    """The aggregated number of cached audio input tokens used."""
+    input_cached_image_tokens: int | None
+    """The aggregated number of cached image input tokens used."""
+    input_cached_text_tokens: int | None
+    """The aggregated number of cached text input tokens used."""
+    input_cached_tokens: int | None
+    """The aggregated number of cached input tokens used across text, audio, and image inputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    input_image_tokens: int | None
+    """The aggregated number of uncached image input tokens used."""
+    input_text_tokens: int | None
+    """The aggregated number of uncached text input tokens used, excluding cache-write tokens."""
+    input_uncached_tokens: int | None
+    """The aggregated number of uncached input tokens used across text, audio, and image inputs, excluding cache-write tokens."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+    output_audio_tokens: int | None
+    """The aggregated number of audio output tokens used."""
+    output_image_tokens: int | None
+    """The aggregated number of image output tokens used."""
+    output_text_tokens: int | None
+    """The aggregated number of text output tokens used."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    service_tier: str | None
+    """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+
+
 class UsageEmbeddingsResult(BaseModel):
     """The aggregated embeddings usage details of the specific time bucket."""
     object: Literal["organization.usage.embeddings.result"]
@@ -1560,3 +1911,42 @@ class UserUser(BaseModel):
     enabled: bool | None
     banned: bool | None
     banned_at: int | None
+
+
+class WorkloadIdentityProvider(BaseModel):
+    id: str
+    attribute_transformations: List[WorkloadIdentityProviderAttributeTransformation]
+    audience: str
+    created_at: int
+    description: str | None
+    enabled: bool
+    issuer: str
+    name: str
+    object: Literal["organization.workload_identity_provider"]
+    type: Literal["oidc"]
+    updated_at: int
+    verification: WorkloadIdentityProviderVerification
+
+
+class WorkloadIdentityProviderAttributeTransformation(BaseModel):
+    attribute: str
+    expression: str
+
+
+class WorkloadIdentityProviderDeleted(BaseModel):
+    id: str
+    deleted: bool
+    object: Literal["organization.workload_identity_provider.deleted"]
+
+
+WorkloadIdentityProviderVerification: TypeAlias = WorkloadIdentityProviderVerificationDiscovery | WorkloadIdentityProviderVerificationUploadedJwk
+
+
+class WorkloadIdentityProviderVerificationDiscovery(BaseModel):
+    discovery_url: str | None
+    type: Literal["discovery"]
+
+
+class WorkloadIdentityProviderVerificationUploadedJwk(BaseModel):
+    jwks: Dict[str, Any]
+    type: Literal["uploaded_jwks"]

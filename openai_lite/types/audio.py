@@ -145,6 +145,26 @@ class Translation(BaseModel):
     _required = ("text",)
 
 
+class Voice(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "created_at", "name", "object", "type", "prompt"))
+
+
+class VoiceConsent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "created_at", "language", "name", "object"))
+
+
+class VoiceConsentDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class VoiceDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
 AudioResponseFormat = Any
 TranscriptionInclude = Any
 TranscriptionVerbose = CreateTranscriptionResponseVerboseJson

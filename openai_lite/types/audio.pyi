@@ -354,6 +354,56 @@ higher threshold will require louder audio to activate the model, and
 thus might perform better in noisy environments."""
 
 
+class Voice(BaseModel):
+    """A custom voice that can be used for audio output.
+
+Voices created from text prompts are supported only in Live."""
+    id: str
+    """The voice identifier, which can be referenced in API endpoints."""
+    created_at: int
+    """The Unix timestamp (in seconds) for when the voice was created."""
+    name: str
+    """The name of the voice."""
+    object: Literal["audio.voice"]
+    """The object type, which is always `audio.voice`."""
+    type: Literal["audio_sample", "prompt"]
+    """How the voice was created."""
+    prompt: str | None
+    """The original text prompt used to create the voice.
+
+Present for prompt-generated voices with a stored prompt; omitted for audio-sample voices and older voices without a stored prompt."""
+
+
+class VoiceConsent(BaseModel):
+    """A consent recording used to authorize creation of a custom voice."""
+    id: str
+    """The consent recording identifier."""
+    created_at: int
+    """The Unix timestamp (in seconds) for when the consent recording was created."""
+    language: str
+    """The BCP 47 language tag for the consent phrase (for example, `en-US`)."""
+    name: str
+    """The label provided when the consent recording was uploaded."""
+    object: Literal["audio.voice_consent"]
+    """The object type, which is always `audio.voice_consent`."""
+
+
+class VoiceConsentDeleted(BaseModel):
+    id: str
+    """The consent recording identifier."""
+    deleted: bool
+    object: Literal["audio.voice_consent"]
+
+
+class VoiceDeleted(BaseModel):
+    id: str
+    """The voice identifier."""
+    deleted: bool
+    """Whether the voice was deleted."""
+    object: Literal["audio.voice.deleted"]
+    """The object type, which is always `audio.voice.deleted`."""
+
+
 TranscriptionVerbose = CreateTranscriptionResponseVerboseJson
 
 

@@ -398,7 +398,11 @@ def read_api(spec_file: str, methods_file: str) -> Tuple[Spec, List[Operation]]:
     ops = load_operations(spec, methods_file)
     api_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(spec_file))), "api", "openai")
     if os.path.isdir(api_dir):
-        ops = follow_release(spec, ops, read_release(api_dir))
+        from .release_types import add_release_types
+
+        release = read_release(api_dir)
+        ops = follow_release(spec, ops, release)
+        add_release_types(spec, ops, release, api_dir)
     return spec, ops
 
 

@@ -12,6 +12,892 @@ class ActiveStatus(BaseModel):
     _required = ("type",)
 
 
+class Agent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "instructions", "metadata", "model", "multi_agent", "name", "object", "reasoning",
+        "service_tier", "text", "tools", "updated_at", "compaction", "experimental",
+    ))
+    _nested = {
+        "metadata": dict, "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning",
+        "text": "AgentText", "tools": "AgentTool", "compaction": "AgentCompaction",
+        "experimental": "AgentExperimental",
+    }
+
+
+class AgentCloseSubagentCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "recipient_agent_id", "sender_agent_id", "status", "turn_id", "type"))
+    _required = ("id", "recipient_agent_id", "sender_agent_id", "status", "turn_id", "type")
+
+
+class AgentCommandExecutionItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "command", "cwd", "duration_ms", "exit_code", "output", "status", "turn_id", "type",
+    ))
+    _required = ("id", "command", "status", "turn_id", "type")
+
+
+class AgentCompaction(BaseModel):
+    __slots__ = ()
+
+
+class AgentCreateSubagentCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "agent_id", "content", "model", "reasoning_effort", "status", "turn_id", "type",
+    ))
+    _required = ("id", "agent_id", "content", "status", "turn_id", "type")
+    _nested = {"content": "AgentCreateSubagentCallItemContent"}
+
+
+class AgentCreateSubagentCallItemContentEncryptedContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("encrypted_content", "type"))
+    _required = ("encrypted_content", "type")
+
+
+class AgentDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class AgentExperimental(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("time_awareness",))
+
+
+class AgentFunctionCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "arguments", "call_id", "name", "status", "turn_id", "type"))
+    _required = ("id", "arguments", "call_id", "name", "status", "turn_id", "type")
+
+
+class AgentInterruptSubagentCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "recipient_agent_id", "sender_agent_id", "status", "turn_id", "type"))
+    _required = ("id", "recipient_agent_id", "sender_agent_id", "status", "turn_id", "type")
+
+
+class AgentMcpCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "arguments", "error", "name", "output", "server_label", "status", "turn_id", "type",
+    ))
+    _required = ("id", "arguments", "error", "name", "output", "server_label", "status", "turn_id", "type")
+
+
+class AgentOutputCommandExecutionOutputDeltaEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "delta", "event_id", "item_id", "output_index", "session_id", "turn_id", "type", "obfuscation",
+    ))
+    _required = ("delta", "event_id", "item_id", "output_index", "session_id", "type")
+
+
+class AgentReasoning(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("effort", "summary"))
+
+
+class AgentReasoningItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "status", "summary", "turn_id", "type"))
+    _required = ("id", "summary", "turn_id", "type")
+    _nested = {"summary": "SummaryText"}
+
+
+class AgentResumeSubagentCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "recipient_agent_id", "sender_agent_id", "status", "turn_id", "type"))
+    _required = ("id", "recipient_agent_id", "sender_agent_id", "status", "turn_id", "type")
+
+
+class AgentSendSubagentInputCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "content", "recipient_agent_id", "sender_agent_id", "status", "turn_id", "type",
+    ))
+    _required = ("id", "content", "recipient_agent_id", "sender_agent_id", "status", "turn_id", "type")
+    _nested = {"content": "AgentSendSubagentInputCallItemContent"}
+
+
+class AgentSendSubagentInputCallItemContentEncryptedContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("encrypted_content", "type"))
+    _required = ("encrypted_content", "type")
+
+
+class AgentSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "agent", "created_at", "environment", "error", "last_active_at", "metadata", "object",
+        "required_actions", "spend_control", "status", "usage", "vault_ids", "prompt_cache_options", "review",
+    ))
+    _nested = {
+        "agent": "AgentSessionAgent", "environment": "AgentSessionEnvironment", "metadata": dict,
+        "required_actions": "AgentSessionRequiredAction", "spend_control": "AgentSessionSpendControl",
+        "usage": "TokenUsage", "prompt_cache_options": "AgentSessionPromptCacheOption",
+    }
+
+
+class AgentSessionAgent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "instructions", "model", "multi_agent", "name", "reasoning", "service_tier", "text", "tools",
+        "compaction", "experimental",
+    ))
+    _nested = {
+        "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning", "text": "AgentText",
+        "tools": "AgentSessionAgentTool", "compaction": "AgentSessionAgentCompaction",
+        "experimental": "AgentSessionAgentExperimental",
+    }
+
+
+class AgentSessionAgentCompaction(BaseModel):
+    __slots__ = ()
+
+
+class AgentSessionAgentExperimental(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("time_awareness",))
+
+
+class AgentSessionAgentToolAutomation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class AgentSessionAgentToolComputerUse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("include_screenshots", "type"))
+    _required = ("include_screenshots", "type")
+
+
+class AgentSessionAgentToolFunction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type"))
+    _required = ("defer_loading", "description", "name", "parameters", "type")
+    _nested = {"parameters": dict}
+
+
+class AgentSessionAgentToolMcp(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "allowed_tools", "connection_origin", "credential_id", "request_metadata", "required", "server_label",
+        "transport", "type",
+    ))
+    _required = ("connection_origin", "request_metadata", "required", "server_label", "transport", "type")
+    _nested = {"request_metadata": dict, "transport": "AgentSessionAgentToolMcpTransport"}
+
+
+class AgentSessionAgentToolMcpTransportHttp(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("server_url", "type"))
+    _required = ("server_url", "type")
+
+
+class AgentSessionAgentToolMcpTransportStdio(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("args", "command", "cwd", "env_vars", "type"))
+    _required = ("args", "command", "cwd", "env_vars", "type")
+
+
+class AgentSessionAgentToolProgrammaticToolCalling(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled", "type"))
+    _required = ("enabled", "type")
+
+
+class AgentSessionAgentToolWebSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("allowed_domains", "context_size", "location", "mode", "type"))
+    _required = ("context_size", "mode", "type")
+    _nested = {"location": "AgentSessionAgentToolWebSearchLocation"}
+
+
+class AgentSessionAgentToolWebSearchLocation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("city", "country", "region", "timezone"))
+
+
+class AgentSessionAssistantMessage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "content", "phase", "role", "status", "turn_id", "type"))
+    _required = ("id", "content", "role", "status", "turn_id", "type")
+    _nested = {"content": "OutputText"}
+
+
+class AgentSessionBudgetReachedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _required = ("event_id", "session", "type")
+    _nested = {"session": "AgentSession"}
+
+
+class AgentSessionCreatedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _required = ("event_id", "session", "type")
+    _nested = {"session": "AgentSession"}
+
+
+class AgentSessionDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class AgentSessionEnvironmentConnectedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment", "event_id", "session_id", "turn_id", "type", "obfuscation"))
+    _required = ("environment", "event_id", "session_id", "type")
+    _nested = {"environment": "AgentSessionEnvironmentState"}
+
+
+class AgentSessionEnvironmentDisconnectedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment", "event_id", "session_id", "turn_id", "type", "obfuscation"))
+    _required = ("environment", "event_id", "session_id", "type")
+    _nested = {"environment": "AgentSessionEnvironmentState"}
+
+
+class AgentSessionEnvironmentExpiredEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment", "event_id", "session_id", "turn_id", "type", "obfuscation"))
+    _required = ("environment", "event_id", "session_id", "type")
+    _nested = {"environment": "AgentSessionEnvironmentState"}
+
+
+class AgentSessionEnvironmentFailedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment", "event_id", "session_id", "turn_id", "type", "obfuscation"))
+    _required = ("environment", "event_id", "session_id", "type")
+    _nested = {"environment": "AgentSessionEnvironmentState"}
+
+
+class AgentSessionEnvironmentNone(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class AgentSessionEnvironmentOpenaiHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "capability_directories", "files", "network", "packages", "plugins", "skills", "type",
+        "container_size", "desktop",
+    ))
+    _required = ("id", "capability_directories", "files", "network", "packages", "plugins", "skills", "type")
+    _nested = {
+        "files": "AgentSessionEnvironmentOpenaiHostedFile",
+        "network": "AgentSessionEnvironmentOpenaiHostedNetwork",
+        "packages": "AgentSessionEnvironmentOpenaiHostedPackage", "plugins": "HostedPlugin",
+        "skills": "AgentSessionEnvironmentOpenaiHostedSkill",
+        "desktop": "AgentSessionEnvironmentOpenaiHostedDesktop",
+    }
+
+
+class AgentSessionEnvironmentOpenaiHostedDesktop(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
+
+
+class AgentSessionEnvironmentOpenaiHostedFileInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "path", "size_bytes", "type"))
+    _required = ("id", "path", "size_bytes", "type")
+
+
+class AgentSessionEnvironmentOpenaiHostedNetwork(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("access", "allowed_domains"))
+
+
+class AgentSessionEnvironmentOpenaiHostedPackage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("npm", "python", "system"))
+
+
+class AgentSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+    _required = ("description", "name", "type")
+
+
+class AgentSessionEnvironmentPendingEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment", "event_id", "session_id", "turn_id", "type", "obfuscation"))
+    _required = ("environment", "event_id", "session_id", "type")
+    _nested = {"environment": "AgentSessionEnvironmentState"}
+
+
+class AgentSessionEnvironmentReadyEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment", "event_id", "session_id", "turn_id", "type", "obfuscation"))
+    _required = ("environment", "event_id", "session_id", "type")
+    _nested = {"environment": "AgentSessionEnvironmentState"}
+
+
+class AgentSessionEnvironmentResetEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "environment_id", "event_id", "reset_count", "session_id", "turn_id", "type", "obfuscation",
+    ))
+    _required = ("environment_id", "event_id", "reset_count", "session_id", "type")
+
+
+class AgentSessionEnvironmentSelfHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "capability_directories", "remote_url", "type", "workspace_directory"))
+    _required = ("id", "capability_directories", "remote_url", "type", "workspace_directory")
+
+
+class AgentSessionEnvironmentState(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "error", "status", "type"))
+    _nested = {"error": "AgentSessionEnvironmentStateError"}
+
+
+class AgentSessionEnvironmentStateError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message", "type"))
+
+
+class AgentSessionEnvironmentSuspendedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment", "event_id", "session_id", "turn_id", "type", "obfuscation"))
+    _required = ("environment", "event_id", "session_id", "type")
+    _nested = {"environment": "AgentSessionEnvironmentState"}
+
+
+class AgentSessionErrorEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("error", "event_id", "session_id", "type", "obfuscation"))
+    _required = ("error", "event_id", "session_id", "type")
+    _nested = {"error": "SessionError"}
+
+
+class AgentSessionFailedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _required = ("event_id", "session", "type")
+    _nested = {"session": "AgentSession"}
+
+
+class AgentSessionIdleEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _required = ("event_id", "session", "type")
+    _nested = {"session": "AgentSession"}
+
+
+class AgentSessionInProgressEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _required = ("event_id", "session", "type")
+    _nested = {"session": "AgentSession"}
+
+
+class AgentSessionMessage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "content", "phase", "role", "status", "turn_id", "type"))
+    _required = ("content", "role", "status", "turn_id", "type")
+    _nested = {"content": "AgentSessionMessageContent"}
+
+
+class AgentSessionMessageContentInputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+    _required = ("image_url", "type")
+
+
+class AgentSessionMessageContentInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
+
+
+class AgentSessionMessageContentOutputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
+
+
+class AgentSessionPromptCacheOption(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("ttl",))
+
+
+class AgentSessionRequiredActionComputerUseApprovalRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("request", "request_id", "turn_id", "type"))
+    _required = ("request", "request_id", "turn_id", "type")
+    _nested = {"request": "AgentSessionRequiredActionComputerUseApprovalRequestRequest"}
+
+
+class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthentication(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
+    _required = ("fields", "options", "type")
+    _nested = {
+        "fields": "AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationField",
+        "options": "AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationOption",
+    }
+
+
+class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationField(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "label", "required", "type"))
+
+
+class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationOption(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "field_ids", "label"))
+
+
+class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserOriginAccess(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("origin", "reason", "type"))
+    _required = ("origin", "type")
+
+
+class AgentSessionRequiredActionEnvironmentConnection(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment_id", "type"))
+    _required = ("environment_id", "type")
+
+
+class AgentSessionRequiredActionFunctionCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("arguments", "call_id", "name", "turn_id", "type"))
+    _required = ("arguments", "call_id", "name", "turn_id", "type")
+
+
+class AgentSessionRequiredActionMcpApprovalRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("request", "request_id", "turn_id", "type"))
+    _required = ("request", "request_id", "turn_id", "type")
+    _nested = {"request": "AgentSessionRequiredActionMcpApprovalRequestRequest"}
+
+
+class AgentSessionRequiredActionMcpApprovalRequestRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("arguments", "message", "name", "server_label", "type"))
+
+
+class AgentSessionRequiresActionEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _required = ("event_id", "session", "type")
+    _nested = {"session": "AgentSession"}
+
+
+class AgentSessionSpendControl(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("consumed", "limit"))
+
+
+class AgentSessionSubagentActiveEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "subagent", "type", "obfuscation"))
+    _required = ("event_id", "subagent", "type")
+    _nested = {"subagent": "Subagent"}
+
+
+class AgentSessionSubagentClosedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "subagent", "type", "obfuscation"))
+    _required = ("event_id", "subagent", "type")
+    _nested = {"subagent": "Subagent"}
+
+
+class AgentSessionSubagentCreatedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "subagent", "type", "obfuscation"))
+    _required = ("event_id", "subagent", "type")
+    _nested = {"subagent": "Subagent"}
+
+
+class AgentSessionTurnCancelledEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session_id", "turn", "turn_id", "type", "usage", "obfuscation"))
+    _required = ("event_id", "session_id", "turn", "turn_id", "type")
+    _nested = {"turn": "Turn", "usage": "TokenUsage"}
+
+
+class AgentSessionTurnCompletedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session_id", "turn", "turn_id", "type", "usage", "obfuscation"))
+    _required = ("event_id", "session_id", "turn", "turn_id", "type")
+    _nested = {"turn": "Turn", "usage": "TokenUsage"}
+
+
+class AgentSessionTurnContentPartAddedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "content_index", "event_id", "item_id", "output_index", "part", "session_id", "turn_id", "type",
+        "obfuscation",
+    ))
+    _required = ("content_index", "event_id", "item_id", "output_index", "part", "session_id", "type")
+    _nested = {"part": "OutputText"}
+
+
+class AgentSessionTurnContentPartDoneEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "content_index", "event_id", "item_id", "output_index", "part", "session_id", "turn_id", "type",
+        "obfuscation",
+    ))
+    _required = ("content_index", "event_id", "item_id", "output_index", "part", "session_id", "type")
+    _nested = {"part": "OutputText"}
+
+
+class AgentSessionTurnCreatedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session_id", "turn", "turn_id", "type", "obfuscation"))
+    _required = ("event_id", "session_id", "turn", "turn_id", "type")
+    _nested = {"turn": "Turn"}
+
+
+class AgentSessionTurnFailedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session_id", "turn", "turn_id", "type", "usage", "obfuscation"))
+    _required = ("event_id", "session_id", "turn", "turn_id", "type")
+    _nested = {"turn": "Turn", "usage": "TokenUsage"}
+
+
+class AgentSessionTurnInProgressEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_id", "session_id", "turn", "turn_id", "type", "obfuscation"))
+    _required = ("event_id", "session_id", "turn", "turn_id", "type")
+    _nested = {"turn": "Turn"}
+
+
+class AgentSessionTurnItemAddedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "event_id", "item", "output_index", "session_id", "turn_id", "type", "obfuscation",
+    ))
+    _required = ("event_id", "item", "session_id", "type")
+    _nested = {"item": "AgentSessionTurnItemAddedEventItem"}
+
+
+class AgentSessionTurnItemAddedEventItemAgentMessage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "content", "recipient_agent_id", "sender_agent_id", "turn_id", "type"))
+    _required = ("id", "content", "recipient_agent_id", "sender_agent_id", "turn_id", "type")
+    _nested = {"content": "AgentSessionTurnItemAddedEventItemAgentMessageContent"}
+
+
+class AgentSessionTurnItemAddedEventItemAgentMessageContentEncryptedContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("encrypted_content", "type"))
+    _required = ("encrypted_content", "type")
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
+    _required = ("id", "request", "request_id", "turn_id", "type")
+    _nested = {"request": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest"}
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
+    _nested = {
+        "fields": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestField",
+        "options": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestOption",
+    }
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestField(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "label", "required", "type"))
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestOption(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "field_ids", "label"))
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "request_id", "response", "turn_id", "type"))
+    _required = ("id", "request_id", "response", "turn_id", "type")
+    _nested = {"response": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponse"}
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("action", "selected_option", "type"))
+    _required = ("action", "type")
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication2(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("action", "type"))
+    _required = ("action", "type")
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "output", "status", "title", "turn_id", "type"))
+    _required = ("id", "status", "turn_id", "type")
+    _nested = {"output": "AgentSessionTurnItemAddedEventItemComputerUseCallOutput"}
+
+
+class AgentSessionTurnItemAddedEventItemComputerUseCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+
+
+class AgentSessionTurnItemAddedEventItemFunctionCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "call_id", "error", "output", "status", "turn_id", "type"))
+    _required = ("id", "call_id", "status", "turn_id", "type")
+    _nested = {"output": "AgentSessionTurnItemAddedEventItemFunctionCallOutputOutput"}
+
+
+class AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+    _required = ("image_url", "type")
+
+
+class AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
+
+
+class AgentSessionTurnItemDoneEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "event_id", "item", "output_index", "session_id", "turn_id", "type", "obfuscation",
+    ))
+    _required = ("event_id", "item", "output_index", "session_id", "type")
+    _nested = {"item": "AgentSessionTurnItemDoneEventItem"}
+
+
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
+    _required = ("id", "request", "request_id", "turn_id", "type")
+    _nested = {"request": "AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest"}
+
+
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
+    _nested = {
+        "fields": "AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestField",
+        "options": "AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestOption",
+    }
+
+
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestField(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "label", "required", "type"))
+
+
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestOption(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "field_ids", "label"))
+
+
+class AgentSessionTurnItemDoneEventItemComputerUseCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "output", "status", "title", "turn_id", "type"))
+    _required = ("id", "status", "turn_id", "type")
+    _nested = {"output": "AgentSessionTurnItemDoneEventItemComputerUseCallOutput"}
+
+
+class AgentSessionTurnItemDoneEventItemComputerUseCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+
+
+class AgentSessionTurnOutputTextDeltaEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "content_index", "delta", "event_id", "item_id", "output_index", "session_id", "turn_id", "type",
+        "obfuscation",
+    ))
+    _required = ("content_index", "delta", "event_id", "item_id", "output_index", "session_id", "type")
+
+
+class AgentSessionTurnOutputTextDoneEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "content_index", "event_id", "item_id", "output_index", "session_id", "text", "turn_id", "type",
+        "obfuscation",
+    ))
+    _required = ("content_index", "event_id", "item_id", "output_index", "session_id", "text", "type")
+
+
+class AgentSessionTurnReasoningSummaryPartAddedEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "event_id", "item_id", "output_index", "part", "session_id", "summary_index", "turn_id", "type",
+        "obfuscation",
+    ))
+    _required = ("event_id", "item_id", "output_index", "part", "session_id", "summary_index", "type")
+    _nested = {"part": "SummaryText"}
+
+
+class AgentSessionTurnReasoningSummaryPartDoneEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "event_id", "item_id", "output_index", "part", "session_id", "status", "summary_index", "turn_id",
+        "type", "obfuscation",
+    ))
+    _required = ("event_id", "item_id", "output_index", "part", "session_id", "summary_index", "type")
+    _nested = {"part": "SummaryText"}
+
+
+class AgentSessionTurnReasoningSummaryTextDeltaEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "delta", "event_id", "item_id", "output_index", "session_id", "summary_index", "turn_id", "type",
+        "obfuscation",
+    ))
+    _required = ("delta", "event_id", "item_id", "output_index", "session_id", "summary_index", "type")
+
+
+class AgentSessionTurnReasoningSummaryTextDoneEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "event_id", "item_id", "output_index", "session_id", "summary_index", "text", "turn_id", "type",
+        "obfuscation",
+    ))
+    _required = ("event_id", "item_id", "output_index", "session_id", "summary_index", "text", "type")
+
+
+class AgentText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("format", "verbosity"))
+    _nested = {"format": "AgentTextFormat"}
+
+
+class AgentTextFormatJsonSchema(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("schema", "type"))
+    _required = ("schema", "type")
+    _nested = {"schema": dict}
+
+
+class AgentTextFormatText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class AgentToolAutomation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class AgentToolComputerUse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("include_screenshots", "type"))
+    _required = ("include_screenshots", "type")
+
+
+class AgentToolFunction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type"))
+    _required = ("defer_loading", "description", "name", "parameters", "type")
+    _nested = {"parameters": dict}
+
+
+class AgentToolMcp(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "allowed_tools", "connection_origin", "credential_id", "request_metadata", "required", "server_label",
+        "transport", "type",
+    ))
+    _required = ("connection_origin", "request_metadata", "required", "server_label", "transport", "type")
+    _nested = {"request_metadata": dict, "transport": "AgentToolMcpTransport"}
+
+
+class AgentToolMcpTransportHttp(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("headers", "server_url", "type"))
+    _required = ("headers", "server_url", "type")
+    _nested = {"headers": dict}
+
+
+class AgentToolMcpTransportStdio(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("args", "command", "cwd", "env_vars", "type"))
+    _required = ("args", "command", "cwd", "env_vars", "type")
+
+
+class AgentToolProgrammaticToolCalling(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled", "type"))
+    _required = ("enabled", "type")
+
+
+class AgentToolToolSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class AgentToolWebSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("allowed_domains", "context_size", "location", "mode", "type"))
+    _required = ("context_size", "mode", "type")
+    _nested = {"location": "AgentToolWebSearchLocation"}
+
+
+class AgentToolWebSearchLocation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("city", "country", "region", "timezone"))
+
+
+class AgentWaitForSubagentsCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "recipient_agent_ids", "sender_agent_id", "status", "turn_id", "type"))
+    _required = ("id", "recipient_agent_ids", "sender_agent_id", "status", "turn_id", "type")
+
+
+class AgentWebSearchCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "action", "status", "turn_id", "type"))
+    _required = ("id", "status", "turn_id", "type")
+    _nested = {"action": "AgentWebSearchCallItemAction"}
+
+
+class AgentWebSearchCallItemActionFindInPage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("pattern", "type", "url"))
+    _required = ("type",)
+
+
+class AgentWebSearchCallItemActionOpenPage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "url"))
+    _required = ("type",)
+
+
+class AgentWebSearchCallItemActionOther(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class AgentWebSearchCallItemActionSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("queries", "query", "type"))
+    _required = ("type",)
+
+
 class Assistant(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -58,6 +944,119 @@ class AssistantToolResourceFileSearch(BaseModel):
 class Attachment(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "name", "mime_type", "preview_url"))
+
+
+class AutomationAgentConfig(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "instructions", "model", "multi_agent", "reasoning", "service_tier", "text", "tools", "compaction",
+        "experimental",
+    ))
+    _nested = {
+        "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning", "text": "AgentText",
+        "tools": "AutomationAgentConfigTool", "compaction": "AutomationAgentConfigCompaction",
+        "experimental": "AutomationAgentConfigExperimental",
+    }
+
+
+class AutomationAgentConfigCompaction(BaseModel):
+    __slots__ = ()
+
+
+class AutomationAgentConfigExperimental(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("time_awareness",))
+
+
+class AutomationAgentConfigToolAutomation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class AutomationAgentConfigToolComputerUse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("include_screenshots", "type"))
+    _required = ("include_screenshots", "type")
+
+
+class AutomationAgentConfigToolFunction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type"))
+    _required = ("defer_loading", "description", "name", "parameters", "type")
+    _nested = {"parameters": dict}
+
+
+class AutomationAgentConfigToolMcp(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "allowed_tools", "connection_origin", "credential_id", "request_metadata", "required", "server_label",
+        "transport", "type",
+    ))
+    _required = ("connection_origin", "request_metadata", "required", "server_label", "transport", "type")
+    _nested = {"request_metadata": dict, "transport": "AutomationAgentConfigToolMcpTransport"}
+
+
+class AutomationAgentConfigToolMcpTransportHttp(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("server_url", "type"))
+    _required = ("server_url", "type")
+
+
+class AutomationAgentConfigToolMcpTransportStdio(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("args", "command", "cwd", "env_vars", "type"))
+    _required = ("args", "command", "cwd", "env_vars", "type")
+
+
+class AutomationAgentConfigToolProgrammaticToolCalling(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled", "type"))
+    _required = ("enabled", "type")
+
+
+class AutomationAgentConfigToolWebSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("allowed_domains", "context_size", "location", "mode", "type"))
+    _required = ("context_size", "mode", "type")
+    _nested = {"location": "AutomationAgentConfigToolWebSearchLocation"}
+
+
+class AutomationAgentConfigToolWebSearchLocation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("city", "country", "region", "timezone"))
+
+
+class AutomationDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class AutomationInvocation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "automation_id", "created_at", "error", "object", "scheduled_at", "session_id", "skip_reason",
+        "source", "status",
+    ))
+    _nested = {"error": "AutomationInvocationError", "source": "AutomationInvocationSource"}
+
+
+class AutomationInvocationError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message"))
+
+
+class AutomationInvocationSourceAutomation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("automation", "type"))
+    _required = ("automation", "type")
+    _nested = {"automation": "AutomationInvocationSourceAutomationAutomation"}
+
+
+class AutomationInvocationSourceManual(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
 
 
 class ChatSessionAutomaticThreadTitling(BaseModel):
@@ -126,6 +1125,75 @@ class ClosedStatus(BaseModel):
     _required = ("type", "reason")
 
 
+class Credential(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "auth", "created_at", "metadata", "name", "object", "updated_at", "vault_id",
+    ))
+    _nested = {"auth": "CredentialAuth", "metadata": dict}
+
+
+class CredentialAuthEnvironmentVariable(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("networking", "secret_name", "type"))
+    _required = ("networking", "secret_name", "type")
+    _nested = {"networking": "CredentialAuthEnvironmentVariableNetworking"}
+
+
+class CredentialAuthEnvironmentVariableNetworkingLimited(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("allowed_hosts", "type"))
+    _required = ("allowed_hosts", "type")
+
+
+class CredentialAuthEnvironmentVariableNetworkingUnrestricted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class CredentialAuthMcpOauth(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("expires_at", "mcp_server_url", "refresh", "type"))
+    _required = ("mcp_server_url", "type")
+    _nested = {"refresh": "CredentialAuthMcpOauthRefresh"}
+
+
+class CredentialAuthMcpOauthRefresh(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("client_id", "resource", "scope", "token_endpoint", "token_endpoint_auth"))
+    _nested = {"token_endpoint_auth": "CredentialAuthMcpOauthRefreshTokenEndpointAuth"}
+
+
+class CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class CredentialAuthMcpOauthRefreshTokenEndpointAuthNone(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class CredentialAuthStaticBearer(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("mcp_server_url", "type"))
+    _required = ("mcp_server_url", "type")
+
+
+class CredentialDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
 class DeletedThreadResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "deleted"))
@@ -135,6 +1203,86 @@ class DoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
     _required = ("event", "data")
+
+
+class EnvironmentFile(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment_id", "object", "path", "size_bytes"))
+
+
+class EnvironmentInfo(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "files", "object", "plugins", "skills", "status", "type"))
+    _nested = {"files": "EnvironmentInfoFile", "plugins": "HostedPlugin", "skills": "EnvironmentInfoSkill"}
+
+
+class EnvironmentInfoFileInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "path", "size_bytes", "type"))
+    _required = ("id", "path", "size_bytes", "type")
+
+
+class EnvironmentInfoSkillInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+    _required = ("description", "name", "type")
+
+
+class EnvironmentTemplate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "capability_directories", "created_at", "files", "name", "network", "object", "packages",
+        "plugins", "skills", "updated_at", "desktop",
+    ))
+    _nested = {
+        "files": "EnvironmentTemplateFile", "network": "EnvironmentTemplateNetwork",
+        "packages": "EnvironmentTemplatePackage", "plugins": "HostedPlugin",
+        "skills": "EnvironmentTemplateSkill", "desktop": "EnvironmentTemplateDesktop",
+    }
+
+
+class EnvironmentTemplateDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class EnvironmentTemplateDesktop(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
+
+
+class EnvironmentTemplateFileFileId(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id", "path", "type"))
+    _required = ("file_id", "path", "type")
+
+
+class EnvironmentTemplateFileInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("path", "size_bytes", "type"))
+    _required = ("path", "size_bytes", "type")
+
+
+class EnvironmentTemplateNetwork(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("access", "allowed_domains"))
+
+
+class EnvironmentTemplatePackage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("npm", "python", "system"))
+
+
+class EnvironmentTemplateSkillInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+    _required = ("description", "name", "type")
+
+
+class EnvironmentTemplateSkillSkillReference(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("skill_id", "type", "version"))
+    _required = ("skill_id", "type")
 
 
 class ErrorEvent(BaseModel):
@@ -154,6 +1302,23 @@ class FileAnnotation(BaseModel):
 class FileAnnotationSource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "filename"))
+
+
+class HostedEnvironmentFileID(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "file_id", "path", "size_bytes", "type"))
+    _required = ("id", "file_id", "path", "size_bytes", "type")
+
+
+class HostedPlugin(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+
+
+class HostedSkillReference(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "skill_id", "type", "version"))
+    _required = ("description", "name", "skill_id", "type", "version")
 
 
 class InferenceOptions(BaseModel):
@@ -274,6 +1439,267 @@ class MessageStreamEventThreadMessageIncomplete(BaseModel):
     _field_names = frozenset(("event", "data"))
     _required = ("event", "data")
     _nested = {"data": "Message"}
+
+
+class MultiAgentConfig(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled", "max_concurrent_subagents"))
+
+
+class OneTimeAutomation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "created_by", "metadata", "name", "object", "run_at", "status", "target", "type",
+        "pause_reason",
+    ))
+    _required = ("id", "created_at", "created_by", "metadata", "name", "object", "run_at", "status", "target", "type")
+    _nested = {
+        "created_by": "OneTimeAutomationCreatedBy", "metadata": dict, "target": "OneTimeAutomationTarget",
+    }
+
+
+class OneTimeAutomationCreatedByAgent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("session_id", "tool_call_id", "type"))
+    _required = ("session_id", "tool_call_id", "type")
+
+
+class OneTimeAutomationCreatedByDeveloper(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class OneTimeAutomationTargetExistingSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("instructions", "session_id", "type"))
+    _required = ("instructions", "session_id", "type")
+
+
+class OneTimeAutomationTargetNewSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "agent_id", "environment", "input", "metadata", "type", "vault_ids"))
+    _required = ("environment", "input", "metadata", "type", "vault_ids")
+    _nested = {
+        "agent": "AutomationAgentConfig", "environment": "OneTimeAutomationTargetNewSessionEnvironment",
+        "input": "OneTimeAutomationTargetNewSessionInput", "metadata": dict,
+    }
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentNone(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "capability_directories", "container_size", "desktop", "environment_id", "environment_template_id",
+        "files", "network", "packages", "plugins", "skills", "type",
+    ))
+    _required = ("type",)
+    _nested = {
+        "desktop": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop",
+        "files": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFile",
+        "network": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork",
+        "packages": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedPackage",
+        "plugins": "HostedPlugin", "skills": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkill",
+    }
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id", "path", "type"))
+    _required = ("file_id", "path", "type")
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("path", "size_bytes", "type"))
+    _required = ("path", "size_bytes", "type")
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("access", "allowed_domains"))
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedPackage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("npm", "python", "system"))
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+    _required = ("description", "name", "type")
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("skill_id", "type", "version"))
+    _required = ("skill_id", "type")
+
+
+class OneTimeAutomationTargetNewSessionEnvironmentSelfHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("capability_directories", "environment_id", "type", "workspace_directory"))
+    _required = ("capability_directories", "type", "workspace_directory")
+
+
+class OneTimeAutomationTargetNewSessionInput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("content", "role", "type"))
+    _nested = {"content": "OneTimeAutomationTargetNewSessionInputContent"}
+
+
+class OneTimeAutomationTargetNewSessionInputContentInputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+    _required = ("image_url", "type")
+
+
+class OneTimeAutomationTargetNewSessionInputContentInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
+
+
+class OutputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
+
+
+class PeriodicAutomation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "created_by", "expression", "metadata", "name", "object", "status", "target",
+        "timezone", "type", "pause_reason",
+    ))
+    _required = ("id", "created_at", "created_by", "expression", "metadata", "name", "object", "status", "target", "timezone", "type")
+    _nested = {
+        "created_by": "PeriodicAutomationCreatedBy", "metadata": dict, "target": "PeriodicAutomationTarget",
+    }
+
+
+class PeriodicAutomationCreatedByAgent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("session_id", "tool_call_id", "type"))
+    _required = ("session_id", "tool_call_id", "type")
+
+
+class PeriodicAutomationCreatedByDeveloper(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class PeriodicAutomationTargetExistingSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("instructions", "session_id", "type"))
+    _required = ("instructions", "session_id", "type")
+
+
+class PeriodicAutomationTargetNewSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "agent_id", "environment", "input", "metadata", "type", "vault_ids"))
+    _required = ("environment", "input", "metadata", "type", "vault_ids")
+    _nested = {
+        "agent": "AutomationAgentConfig", "environment": "PeriodicAutomationTargetNewSessionEnvironment",
+        "input": "PeriodicAutomationTargetNewSessionInput", "metadata": dict,
+    }
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentNone(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "capability_directories", "container_size", "desktop", "environment_id", "environment_template_id",
+        "files", "network", "packages", "plugins", "skills", "type",
+    ))
+    _required = ("type",)
+    _nested = {
+        "desktop": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop",
+        "files": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFile",
+        "network": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork",
+        "packages": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedPackage",
+        "plugins": "HostedPlugin", "skills": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkill",
+    }
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id", "path", "type"))
+    _required = ("file_id", "path", "type")
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("path", "size_bytes", "type"))
+    _required = ("path", "size_bytes", "type")
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("access", "allowed_domains"))
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedPackage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("npm", "python", "system"))
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+    _required = ("description", "name", "type")
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("skill_id", "type", "version"))
+    _required = ("skill_id", "type")
+
+
+class PeriodicAutomationTargetNewSessionEnvironmentSelfHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("capability_directories", "environment_id", "type", "workspace_directory"))
+    _required = ("capability_directories", "type", "workspace_directory")
+
+
+class PeriodicAutomationTargetNewSessionInput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("content", "role", "type"))
+    _nested = {"content": "PeriodicAutomationTargetNewSessionInputContent"}
+
+
+class PeriodicAutomationTargetNewSessionInputContentInputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+    _required = ("image_url", "type")
+
+
+class PeriodicAutomationTargetNewSessionInputContentInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
 
 
 class RealtimeSessionCreateResponse(BaseModel):
@@ -550,6 +1976,54 @@ class RunStreamEventThreadRunRequiresAction(BaseModel):
     _nested = {"data": "Run"}
 
 
+class SessionArtifact(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "environment_id", "object", "path", "session_id", "size_bytes", "turn_id",
+    ))
+
+
+class SessionArtifactDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
+class SessionError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message", "param", "type"))
+
+
+class SessionTrace(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "created_at", "object", "otlp", "session_id"))
+    _nested = {"otlp": dict}
+
+
+class SessionTurnError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message"))
+
+
+class Subagent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "closed_at", "instructions", "name", "object", "opened_at", "parent_agent_id", "session_id",
+        "status",
+    ))
+    _nested = {"instructions": "SubagentInstruction"}
+
+
+class SubagentInstructionEncryptedContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("encrypted_content", "type"))
+    _required = ("encrypted_content", "type")
+
+
+class SummaryText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+
+
 class TaskGroupItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "tasks"))
@@ -625,9 +2099,46 @@ class ThreadToolResourceFileSearch(BaseModel):
     _field_names = frozenset(("vector_store_ids",))
 
 
+class TokenUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details", "total_tokens",
+    ))
+    _nested = {
+        "input_tokens_details": "TokenUsageInputTokensDetail",
+        "output_tokens_details": "TokenUsageOutputTokensDetail",
+    }
+
+
+class TokenUsageInputTokensDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cached_tokens",))
+
+
+class TokenUsageOutputTokensDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("reasoning_tokens",))
+
+
 class ToolChoice(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id",))
+
+
+class Turn(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "agent_id", "completed_at", "created_at", "error", "object", "session_id", "started_at",
+        "status", "subagent_id", "usage", "prompt_cache_options",
+    ))
+    _nested = {
+        "error": "SessionTurnError", "usage": "TokenUsage", "prompt_cache_options": "TurnPromptCacheOption",
+    }
+
+
+class TurnPromptCacheOption(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("ttl",))
 
 
 class UrlAnnotation(BaseModel):
@@ -666,6 +2177,17 @@ class UserMessageQuotedText(BaseModel):
     _required = ("type", "text")
 
 
+class Vault(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "created_at", "metadata", "name", "object"))
+    _nested = {"metadata": dict}
+
+
+class VaultDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "deleted", "object"))
+
+
 class WidgetMessageItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "widget"))
@@ -681,6 +2203,140 @@ TaskType = Any
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
+    "AgentCreateSubagentCallItemContent": ("type", {
+        "output_text": "OutputText",
+        "encrypted_content": "AgentCreateSubagentCallItemContentEncryptedContent",
+    }),
+    "AgentSendSubagentInputCallItemContent": ("type", {
+        "output_text": "OutputText",
+        "encrypted_content": "AgentSendSubagentInputCallItemContentEncryptedContent",
+    }),
+    "AgentSessionAgentTool": ("type", {
+        "function": "AgentSessionAgentToolFunction",
+        "programmatic_tool_calling": "AgentSessionAgentToolProgrammaticToolCalling",
+        "mcp": "AgentSessionAgentToolMcp", "web_search": "AgentSessionAgentToolWebSearch",
+        "computer_use": "AgentSessionAgentToolComputerUse", "automations": "AgentSessionAgentToolAutomation",
+    }),
+    "AgentSessionAgentToolMcpTransport": ("type", {
+        "http": "AgentSessionAgentToolMcpTransportHttp", "stdio": "AgentSessionAgentToolMcpTransportStdio",
+    }),
+    "AgentSessionEnvironment": ("type", {
+        "none": "AgentSessionEnvironmentNone", "openai_hosted": "AgentSessionEnvironmentOpenaiHosted",
+        "self_hosted": "AgentSessionEnvironmentSelfHosted",
+    }),
+    "AgentSessionEnvironmentOpenaiHostedFile": ("type", {
+        "file_id": "HostedEnvironmentFileID", "inline": "AgentSessionEnvironmentOpenaiHostedFileInline",
+    }),
+    "AgentSessionEnvironmentOpenaiHostedSkill": ("type", {
+        "skill_reference": "HostedSkillReference", "inline": "AgentSessionEnvironmentOpenaiHostedSkillInline",
+    }),
+    "AgentSessionEvent": ("type", {
+        "error": "AgentSessionErrorEvent",
+        "agent.session.environment.ready": "AgentSessionEnvironmentReadyEvent",
+        "agent.session.environment.suspended": "AgentSessionEnvironmentSuspendedEvent",
+        "agent.session.environment.expired": "AgentSessionEnvironmentExpiredEvent",
+        "agent.session.environment.reset": "AgentSessionEnvironmentResetEvent",
+        "agent.output.command_execution_output.delta": "AgentOutputCommandExecutionOutputDeltaEvent",
+        "agent.session.created": "AgentSessionCreatedEvent",
+        "agent.session.turn.created": "AgentSessionTurnCreatedEvent",
+        "agent.session.turn.in_progress": "AgentSessionTurnInProgressEvent",
+        "agent.session.turn.completed": "AgentSessionTurnCompletedEvent",
+        "agent.session.turn.failed": "AgentSessionTurnFailedEvent",
+        "agent.session.turn.cancelled": "AgentSessionTurnCancelledEvent",
+        "agent.session.turn.item.added": "AgentSessionTurnItemAddedEvent",
+        "agent.session.idle": "AgentSessionIdleEvent",
+        "agent.session.budget_reached": "AgentSessionBudgetReachedEvent",
+        "agent.session.in_progress": "AgentSessionInProgressEvent",
+        "agent.session.requires_action": "AgentSessionRequiresActionEvent",
+        "agent.session.failed": "AgentSessionFailedEvent",
+        "agent.session.environment.pending": "AgentSessionEnvironmentPendingEvent",
+        "agent.session.environment.connected": "AgentSessionEnvironmentConnectedEvent",
+        "agent.session.environment.disconnected": "AgentSessionEnvironmentDisconnectedEvent",
+        "agent.session.environment.failed": "AgentSessionEnvironmentFailedEvent",
+        "agent.session.subagent.created": "AgentSessionSubagentCreatedEvent",
+        "agent.session.subagent.active": "AgentSessionSubagentActiveEvent",
+        "agent.session.subagent.closed": "AgentSessionSubagentClosedEvent",
+        "agent.session.turn.item.done": "AgentSessionTurnItemDoneEvent",
+        "agent.session.turn.content_part.added": "AgentSessionTurnContentPartAddedEvent",
+        "agent.session.turn.content_part.done": "AgentSessionTurnContentPartDoneEvent",
+        "agent.session.turn.output_text.delta": "AgentSessionTurnOutputTextDeltaEvent",
+        "agent.session.turn.output_text.done": "AgentSessionTurnOutputTextDoneEvent",
+        "agent.session.turn.reasoning_summary_part.added": "AgentSessionTurnReasoningSummaryPartAddedEvent",
+        "agent.session.turn.reasoning_summary_part.done": "AgentSessionTurnReasoningSummaryPartDoneEvent",
+        "agent.session.turn.reasoning_summary_text.delta": "AgentSessionTurnReasoningSummaryTextDeltaEvent",
+        "agent.session.turn.reasoning_summary_text.done": "AgentSessionTurnReasoningSummaryTextDoneEvent",
+    }),
+    "AgentSessionMessageContent": ("type", {
+        "input_text": "AgentSessionMessageContentInputText",
+        "input_image": "AgentSessionMessageContentInputImage",
+        "output_text": "AgentSessionMessageContentOutputText",
+    }),
+    "AgentSessionRequiredAction": ("type", {
+        "mcp_approval_request": "AgentSessionRequiredActionMcpApprovalRequest",
+        "computer_use_approval_request": "AgentSessionRequiredActionComputerUseApprovalRequest",
+        "function_call": "AgentSessionRequiredActionFunctionCall",
+        "environment_connection": "AgentSessionRequiredActionEnvironmentConnection",
+    }),
+    "AgentSessionRequiredActionComputerUseApprovalRequestRequest": ("type", {
+        "browser_authentication": "AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthentication",
+        "browser_origin_access": "AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserOriginAccess",
+    }),
+    "AgentSessionTurnItemAddedEventItem": ("type", {
+        "message": "AgentSessionMessage", "reasoning": "AgentReasoningItem",
+        "function_call": "AgentFunctionCallItem",
+        "function_call_output": "AgentSessionTurnItemAddedEventItemFunctionCallOutput",
+        "agent_message": "AgentSessionTurnItemAddedEventItemAgentMessage", "mcp_call": "AgentMcpCallItem",
+        "computer_use_call": "AgentSessionTurnItemAddedEventItemComputerUseCall",
+        "computer_use_approval_request": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest",
+        "computer_use_approval_request_result": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResult",
+        "web_search_call": "AgentWebSearchCallItem", "command_execution": "AgentCommandExecutionItem",
+        "create_subagent_call": "AgentCreateSubagentCallItem",
+        "send_subagent_input_call": "AgentSendSubagentInputCallItem",
+        "resume_subagent_call": "AgentResumeSubagentCallItem",
+        "wait_for_subagents_call": "AgentWaitForSubagentsCallItem",
+        "interrupt_subagent_call": "AgentInterruptSubagentCallItem",
+        "close_subagent_call": "AgentCloseSubagentCallItem",
+    }),
+    "AgentSessionTurnItemAddedEventItemAgentMessageContent": ("type", {
+        "output_text": "OutputText",
+        "encrypted_content": "AgentSessionTurnItemAddedEventItemAgentMessageContentEncryptedContent",
+    }),
+    "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponse": (None, (
+        "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication",
+        "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication2",
+    )),
+    "AgentSessionTurnItemAddedEventItemFunctionCallOutputOutput": ("type", {
+        "input_text": "AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputText",
+        "input_image": "AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputImage",
+    }),
+    "AgentSessionTurnItemDoneEventItem": ("type", {
+        "message": "AgentSessionAssistantMessage", "reasoning": "AgentReasoningItem",
+        "function_call": "AgentFunctionCallItem", "mcp_call": "AgentMcpCallItem",
+        "computer_use_call": "AgentSessionTurnItemDoneEventItemComputerUseCall",
+        "computer_use_approval_request": "AgentSessionTurnItemDoneEventItemComputerUseApprovalRequest",
+        "web_search_call": "AgentWebSearchCallItem", "command_execution": "AgentCommandExecutionItem",
+        "create_subagent_call": "AgentCreateSubagentCallItem",
+        "send_subagent_input_call": "AgentSendSubagentInputCallItem",
+        "resume_subagent_call": "AgentResumeSubagentCallItem",
+        "wait_for_subagents_call": "AgentWaitForSubagentsCallItem",
+        "interrupt_subagent_call": "AgentInterruptSubagentCallItem",
+        "close_subagent_call": "AgentCloseSubagentCallItem",
+    }),
+    "AgentTextFormat": ("type", {"text": "AgentTextFormatText", "json_schema": "AgentTextFormatJsonSchema"}),
+    "AgentTool": ("type", {
+        "function": "AgentToolFunction", "tool_search": "AgentToolToolSearch",
+        "programmatic_tool_calling": "AgentToolProgrammaticToolCalling", "mcp": "AgentToolMcp",
+        "web_search": "AgentToolWebSearch", "computer_use": "AgentToolComputerUse",
+        "automations": "AgentToolAutomation",
+    }),
+    "AgentToolMcpTransport": ("type", {
+        "http": "AgentToolMcpTransportHttp", "stdio": "AgentToolMcpTransportStdio",
+    }),
+    "AgentWebSearchCallItemAction": ("type", {
+        "search": "AgentWebSearchCallItemActionSearch", "open_page": "AgentWebSearchCallItemActionOpenPage",
+        "find_in_page": "AgentWebSearchCallItemActionFindInPage",
+        "other": "AgentWebSearchCallItemActionOther",
+    }),
     "AssistantStreamEvent": (None, (
         "ThreadStreamEvent", "RunStreamEvent", "RunStepStreamEvent", "MessageStreamEvent", "ErrorEvent",
         "DoneEvent",
@@ -695,6 +2351,49 @@ _UNIONS = {
     "AssistantsUpdateToolParam": (None, (
         "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
     )),
+    "AutomationAgentConfigTool": ("type", {
+        "function": "AutomationAgentConfigToolFunction",
+        "programmatic_tool_calling": "AutomationAgentConfigToolProgrammaticToolCalling",
+        "mcp": "AutomationAgentConfigToolMcp", "web_search": "AutomationAgentConfigToolWebSearch",
+        "computer_use": "AutomationAgentConfigToolComputerUse",
+        "automations": "AutomationAgentConfigToolAutomation",
+    }),
+    "AutomationAgentConfigToolMcpTransport": ("type", {
+        "http": "AutomationAgentConfigToolMcpTransportHttp",
+        "stdio": "AutomationAgentConfigToolMcpTransportStdio",
+    }),
+    "AutomationInvocationSource": ("type", {
+        "manual": "AutomationInvocationSourceManual", "automation": "AutomationInvocationSourceAutomation",
+    }),
+    "AutomationInvocationSourceAutomationAutomation": ("type", {
+        "periodic": "PeriodicAutomation", "once": "OneTimeAutomation",
+    }),
+    "CredentialAuth": ("type", {
+        "mcp_oauth": "CredentialAuthMcpOauth", "static_bearer": "CredentialAuthStaticBearer",
+        "environment_variable": "CredentialAuthEnvironmentVariable",
+    }),
+    "CredentialAuthEnvironmentVariableNetworking": ("type", {
+        "unrestricted": "CredentialAuthEnvironmentVariableNetworkingUnrestricted",
+        "limited": "CredentialAuthEnvironmentVariableNetworkingLimited",
+    }),
+    "CredentialAuthMcpOauthRefreshTokenEndpointAuth": ("type", {
+        "none": "CredentialAuthMcpOauthRefreshTokenEndpointAuthNone",
+        "client_secret_basic": "CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic",
+        "client_secret_post": "CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost",
+    }),
+    "EnvironmentInfoFile": ("type", {
+        "file_id": "HostedEnvironmentFileID", "inline": "EnvironmentInfoFileInline",
+    }),
+    "EnvironmentInfoSkill": ("type", {
+        "skill_reference": "HostedSkillReference", "inline": "EnvironmentInfoSkillInline",
+    }),
+    "EnvironmentTemplateFile": ("type", {
+        "file_id": "EnvironmentTemplateFileFileId", "inline": "EnvironmentTemplateFileInline",
+    }),
+    "EnvironmentTemplateSkill": ("type", {
+        "skill_reference": "EnvironmentTemplateSkillSkillReference",
+        "inline": "EnvironmentTemplateSkillInline",
+    }),
     "MessageDeltaContentTextObjectTextAnnotation": ("type", {
         "file_citation": "MessageDeltaContentTextAnnotationsFileCitationObject",
         "file_path": "MessageDeltaContentTextAnnotationsFilePathObject",
@@ -705,6 +2404,54 @@ _UNIONS = {
         "thread.message.delta": "MessageStreamEventThreadMessageDelta",
         "thread.message.completed": "MessageStreamEventThreadMessageCompleted",
         "thread.message.incomplete": "MessageStreamEventThreadMessageIncomplete",
+    }),
+    "OneTimeAutomationCreatedBy": ("type", {
+        "developer": "OneTimeAutomationCreatedByDeveloper", "agent": "OneTimeAutomationCreatedByAgent",
+    }),
+    "OneTimeAutomationTarget": ("type", {
+        "new_session": "OneTimeAutomationTargetNewSession",
+        "existing_session": "OneTimeAutomationTargetExistingSession",
+    }),
+    "OneTimeAutomationTargetNewSessionEnvironment": ("type", {
+        "none": "OneTimeAutomationTargetNewSessionEnvironmentNone",
+        "openai_hosted": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHosted",
+        "self_hosted": "OneTimeAutomationTargetNewSessionEnvironmentSelfHosted",
+    }),
+    "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFile": ("type", {
+        "file_id": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId",
+        "inline": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline",
+    }),
+    "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkill": ("type", {
+        "skill_reference": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference",
+        "inline": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline",
+    }),
+    "OneTimeAutomationTargetNewSessionInputContent": ("type", {
+        "input_text": "OneTimeAutomationTargetNewSessionInputContentInputText",
+        "input_image": "OneTimeAutomationTargetNewSessionInputContentInputImage",
+    }),
+    "PeriodicAutomationCreatedBy": ("type", {
+        "developer": "PeriodicAutomationCreatedByDeveloper", "agent": "PeriodicAutomationCreatedByAgent",
+    }),
+    "PeriodicAutomationTarget": ("type", {
+        "new_session": "PeriodicAutomationTargetNewSession",
+        "existing_session": "PeriodicAutomationTargetExistingSession",
+    }),
+    "PeriodicAutomationTargetNewSessionEnvironment": ("type", {
+        "none": "PeriodicAutomationTargetNewSessionEnvironmentNone",
+        "openai_hosted": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHosted",
+        "self_hosted": "PeriodicAutomationTargetNewSessionEnvironmentSelfHosted",
+    }),
+    "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFile": ("type", {
+        "file_id": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId",
+        "inline": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline",
+    }),
+    "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkill": ("type", {
+        "skill_reference": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference",
+        "inline": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline",
+    }),
+    "PeriodicAutomationTargetNewSessionInputContent": ("type", {
+        "input_text": "PeriodicAutomationTargetNewSessionInputContentInputText",
+        "input_image": "PeriodicAutomationTargetNewSessionInputContentInputImage",
     }),
     "ResponseOutputTextPartAnnotation": ("type", {"file": "FileAnnotation", "url": "UrlAnnotation"}),
     "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {
@@ -736,6 +2483,9 @@ _UNIONS = {
         "thread.run.cancelling": "RunStreamEventThreadRunCancelling",
         "thread.run.cancelled": "RunStreamEventThreadRunCancelled",
         "thread.run.expired": "RunStreamEventThreadRunExpired",
+    }),
+    "SubagentInstruction": ("type", {
+        "output_text": "OutputText", "encrypted_content": "SubagentInstructionEncryptedContent",
     }),
     "ThreadItem": ("type", {
         "chatkit.user_message": "UserMessageItem", "chatkit.assistant_message": "AssistantMessageItem",
