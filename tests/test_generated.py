@@ -181,6 +181,15 @@ def test_module_level_client_knows_every_top_level_resource() -> None:
     assert all(isinstance(getattr(ClientResources, name), property) for name in top)
 
 
+def test_webhooks_manage_endpoints_and_verify_signatures(api: Any, offline: OfflineServer) -> None:
+    # client.webhooks is generated from the release (endpoint methods) with the signature helpers mixed in
+    assert callable(api.webhooks.unwrap) and callable(api.webhooks.verify_signature)
+    _call(api, BY_NAME["webhooks.create"])
+    assert (offline.last_request.method, offline.last_request.path) == ("POST", "/v1/webhook_endpoints")
+    with pytest.raises(TypeError):
+        api.webhooks.create()  # its required keywords, as the release has them
+
+
 def test_beta_chat_completions_is_chat_completions() -> None:
     client = OpenAI(api_key=API_KEY)
     assert type(client.beta.chat.completions) is type(client.chat.completions)

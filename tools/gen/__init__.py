@@ -2,8 +2,11 @@
 
 One module per stage, each named after what it reads or writes:
 
-- ``spec``: the input stage. The OpenAPI spec and ``methods.txt`` -> ``Operation``s (``read_api``); the only
-  module that knows the input's format, so a second source can be added here;
+- ``spec``: the input stage (``read_api``). The pinned openai release's description (``api/openai/methods``)
+  says what exists and how each method is called (keywords and where each goes, path, body kind, fixed
+  headers, page style, streaming: ``follow_release``); the OpenAPI spec and ``methods.txt`` give the
+  operations' types and descriptions where the spec has them;
+- ``release_types``: answer types the spec lacks, from the release's ``api/openai/types``;
 - ``naming``: the names openai-python uses where the spec says otherwise (the tables that change most);
 - ``annotations``: schema -> annotation text; ``pycode``: writing Python source;
 - ``typegen``: every type the operations reach, named and placed in a module;

@@ -93,7 +93,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     parser = argparse.ArgumentParser(
         prog="tools/generate.py",
-        description="Generate openai_lite/resources/ and openai_lite/types/ from the OpenAPI spec and methods.txt.")
+        description="Generate openai_lite/resources/ and openai_lite/types/ from api/openai/ (the pinned "
+                    "release's description), the OpenAPI spec and methods.txt.")
     parser.add_argument("--spec", default=os.path.join(repo, "spec"),
                         help="openapi.yaml, or the directory holding it and methods.txt")
     parser.add_argument("--methods", default=None, help="methods.txt (default: beside the spec)")

@@ -1,8 +1,10 @@
 """The input stage: the OpenAPI spec and ``methods.txt`` -> ``Operation``s (parameters, where each goes,
-body kind, answer kind, page style, stream event, fixed headers).
+body kind, answer kind, page style, stream event, fixed headers), then the pinned openai release's
+description (``api/openai/methods``, written by ``tools/extract_openai.py``) on top: ``follow_release`` adds
+the methods only the release has and makes each method's keywords, path, body kind, headers, auth and
+streaming what the release sends; the spec stays the source of types and descriptions.
 
-``read_api`` is the one entry point the rest of the generator uses: a second source (an API description
-extracted from the openai wheel) can produce the same ``Spec`` and ``Operation``s here.
+``read_api`` is the one entry point the rest of the generator uses.
 """
 from __future__ import annotations
 
