@@ -22,7 +22,11 @@ from __future__ import annotations
 
 import copy as _copy
 import json
+import keyword as _keyword
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Type, TypeVar
+
+# Wire names openai-python reads as ``<name>_``: the Python keywords, and ``schema`` (a pydantic name).
+_KEYWORD_FIELDS = frozenset(_keyword.kwlist) | {"schema"}
 
 __all__ = ["BaseModel", "construct", "to_jsonable", "resolve_model"]
 
@@ -95,7 +99,10 @@ class BaseModel:
                 return self._absent(name)
             return raw
 
-    def _absent(self, name: str) -> None:
+    def _absent(self, name: str) -> Any:
+        if name[-1:] == "_" and name[:-1] in _KEYWORD_FIELDS:
+            # openai-python's name for a field named by a Python keyword (``async_``, ``schema_``)
+            return self._field(name[:-1])
         if name not in self._field_names and (self._field_names or name == "keys"):
             # An absent ``keys`` must not exist: dict(obj) would take obj for a mapping and call it.
             raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))

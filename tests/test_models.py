@@ -310,3 +310,13 @@ def test_copies_and_pickles_keep_request_id_and_forget_what_was_read():
     assert pickle.loads(pickle.dumps(plain))._request_id == "req_8"
     again = pickle.loads(pickle.dumps(inner))  # a nested object has no request id of its own
     assert again._request_id is None and again.v == 1
+
+
+def test_a_field_named_by_a_keyword_reads_as_openai_names_it() -> None:
+    # openai-python reads ``{"async": true}`` as ``.async_`` and ``{"schema": ...}`` as ``.schema_``
+    from openai_lite._models import construct
+
+    model = construct(BaseModel, {"async": True, "schema": {"type": "object"}})
+    assert model.async_ is True
+    assert model.schema_ == {"type": "object"} or model.schema_.to_dict() == {"type": "object"}
+    assert model.to_dict() == {"async": True, "schema": {"type": "object"}}  # sent back as received

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import keyword
 import re
 from typing import Dict, List
 
@@ -167,7 +168,8 @@ def _render_typedef(td: TypeDef, gen: TypeGen) -> str:
             lines.append(stub_doc(doc, "    ").rstrip("\n"))
         for f in td.fields:
             ann = f.ann if f.required else _union([f.ann], True)
-            lines.append("    %s: %s" % (f.name, ann))
+            # a field named by a keyword is read as ``<name>_`` (openai_lite._models)
+            lines.append("    %s: %s" % (f.name + "_" if keyword.iskeyword(f.name) else f.name, ann))
             if f.doc:
                 lines.append(stub_doc(f.doc, "    ").rstrip("\n"))
         if not td.fields and not doc:

@@ -230,8 +230,10 @@ class TypeGen:
                     self.ref(ref_name(part), side)
             props, required = object_properties(self.spec, schema)
             for prop_name, prop in props.items():
-                if not IDENT.match(prop_name) or prop_name in PY_KEYWORDS:
+                if not IDENT.match(prop_name) or prop_name in PY_KEYWORDS and not (
+                        side == "model" and keyword.iskeyword(prop_name)):
                     continue  # not a Python identifier: readable by item access only
+                # a keyword (``async``): a model reads it as ``async_``, as openai-python names it
                 if side == "param" and isinstance(prop, dict) and self.spec.resolve(prop).get("readOnly"):
                     continue
                 ann, rt = self.annotate(prop, side, name, prop_name)

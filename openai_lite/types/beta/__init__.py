@@ -41,6 +41,7 @@ class AgentCommandExecutionItem(BaseModel):
 
 class AgentCompaction(BaseModel):
     __slots__ = ()
+    _field_names = frozenset(("async",))
 
 
 class AgentCreateSubagentCallItem(BaseModel):
@@ -157,6 +158,7 @@ class AgentSessionAgent(BaseModel):
 
 class AgentSessionAgentCompaction(BaseModel):
     __slots__ = ()
+    _field_names = frozenset(("async",))
 
 
 class AgentSessionAgentExperimental(BaseModel):
@@ -178,7 +180,7 @@ class AgentSessionAgentToolComputerUse(BaseModel):
 
 class AgentSessionAgentToolFunction(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type"))
+    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
     _required = ("defer_loading", "description", "name", "parameters", "type")
     _nested = {"parameters": dict}
 
@@ -809,7 +811,7 @@ class AgentToolComputerUse(BaseModel):
 
 class AgentToolFunction(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type"))
+    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
     _required = ("defer_loading", "description", "name", "parameters", "type")
     _nested = {"parameters": dict}
 
@@ -961,6 +963,7 @@ class AutomationAgentConfig(BaseModel):
 
 class AutomationAgentConfigCompaction(BaseModel):
     __slots__ = ()
+    _field_names = frozenset(("async",))
 
 
 class AutomationAgentConfigExperimental(BaseModel):
@@ -982,7 +985,7 @@ class AutomationAgentConfigToolComputerUse(BaseModel):
 
 class AutomationAgentConfigToolFunction(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type"))
+    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
     _required = ("defer_loading", "description", "name", "parameters", "type")
     _nested = {"parameters": dict}
 

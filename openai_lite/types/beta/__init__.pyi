@@ -89,7 +89,8 @@ class AgentCommandExecutionItem(BaseModel):
 
 
 class AgentCompaction(BaseModel):
-    pass
+    async_: bool
+    """Always false. Context compaction is blocking."""
 
 
 class AgentCreateSubagentCallItem(BaseModel):
@@ -351,7 +352,8 @@ class AgentSessionAgent(BaseModel):
 
 
 class AgentSessionAgentCompaction(BaseModel):
-    pass
+    async_: bool
+    """Always false. Context compaction is blocking."""
 
 
 class AgentSessionAgentExperimental(BaseModel):
@@ -385,6 +387,8 @@ class AgentSessionAgentToolFunction(BaseModel):
     """A JSON Schema object describing the function's arguments."""
     type: Literal["function"]
     """The type of the object. Always `function`."""
+    async_: bool | None
+    """Whether the agent continues without waiting for the function result."""
 
 
 class AgentSessionAgentToolMcp(BaseModel):
@@ -1616,6 +1620,8 @@ class AgentToolFunction(BaseModel):
     """A JSON Schema object describing the function's arguments."""
     type: Literal["function"]
     """The type of the object. Always `function`."""
+    async_: bool | None
+    """Whether the agent continues without waiting for the function result."""
 
 
 class AgentToolMcp(BaseModel):
@@ -1943,7 +1949,8 @@ class AutomationAgentConfig(BaseModel):
 
 
 class AutomationAgentConfigCompaction(BaseModel):
-    pass
+    async_: bool
+    """Always false. Context compaction is blocking."""
 
 
 class AutomationAgentConfigExperimental(BaseModel):
@@ -1977,6 +1984,8 @@ class AutomationAgentConfigToolFunction(BaseModel):
     """A JSON Schema object describing the function's arguments."""
     type: Literal["function"]
     """The type of the object. Always `function`."""
+    async_: bool | None
+    """Whether the agent continues without waiting for the function result."""
 
 
 class AutomationAgentConfigToolMcp(BaseModel):
