@@ -447,7 +447,8 @@ def read_release(api_dir: str) -> Dict[str, Dict[str, Any]]:
     return methods
 
 
-def _release_param(op: Operation, entry: Dict[str, Any], prm: Dict[str, Any]) -> Optional[Param]:
+def _release_param(prm: Dict[str, Any]) -> Optional[Param]:
+    """A parameter as the release describes it (its type in the stubs: ``release_annotation``)."""
     where = RELEASE_WHERE.get(prm.get("in") or "")
     if where is None:  # "local": used by openai-python's client, never sent
         return None
@@ -492,7 +493,7 @@ def follow_release(spec: Spec, ops: List[Operation], release: Dict[str, Dict[str
                 op.cast_to = ours.get(entry.get("response")) or type_name(entry.get("response"))
             if op.response == "binary":
                 op.accept = "application/binary"
-            op.params = [p for p in (_release_param(op, entry, prm) for prm in entry.get("params") or []) if p]
+            op.params = [p for p in (_release_param(prm) for prm in entry.get("params") or []) if p]
             if entry.get("stream"):
                 op.streams = any(p.name == "stream" and p.where in ("body", "query") for p in op.params)
                 op.stream_always = not op.streams
@@ -507,7 +508,7 @@ def follow_release(spec: Spec, ops: List[Operation], release: Dict[str, Dict[str
             for prm in entry.get("params") or []:
                 p = known.get(prm["name"])
                 if p is None:
-                    new = _release_param(op, entry, prm)
+                    new = _release_param(prm)
                     if new is not None:
                         op.params.append(new)
                         known[new.name] = new
