@@ -52,6 +52,53 @@ AnnotationParam: TypeAlias = FileCitationBodyParam | UrlCitationBodyParam | Cont
 """An annotation that applies to a span of output text."""
 
 
+class AnswerAnswerResourceChoice(BaseModel):
+    choice: Any
+    """Choice values are typed: a string and a boolean with the same text are distinct."""
+    confidence: float
+    name: str | None
+    probabilities: List[AnswerAnswerResourceChoiceProbability]
+    type: Literal["choice"]
+    """The type of the object. Always `choice`."""
+
+
+class AnswerAnswerResourceChoiceProbability(BaseModel):
+    probability: float
+    value: Any
+    """Choice values are typed: a string and a boolean with the same text are distinct."""
+
+
+class AnswerAnswerResourcePredicate(BaseModel):
+    name: str | None
+    probability: float
+    type: Literal["predicate"]
+    """The type of the object. Always `predicate`."""
+
+
+class AnswerAnswerResourceRefusal(BaseModel):
+    """The model declined to answer this question.
+
+Other questions in the same request can still receive answers."""
+    name: str | None
+    type: Literal["refusal"]
+    """The type of the object. Always `refusal`."""
+
+
+class AnswerAnswerResourceScore(BaseModel):
+    confidence: float
+    name: str | None
+    probabilities: List[AnswerAnswerResourceScoreProbability]
+    score: float
+    type: Literal["score"]
+    """The type of the object. Always `score`."""
+
+
+class AnswerAnswerResourceScoreProbability(BaseModel):
+    label: str
+    probability: float
+    value: int
+
+
 ApplyPatchCallOutputStatus: TypeAlias = Literal["completed", "failed"]
 
 
@@ -1984,51 +2031,7 @@ Any question can return a refusal instead of an answer; other questions can stil
     """Token usage for the request."""
 
 
-DecisionAnswer: TypeAlias = DecisionAnswerPredicate | DecisionAnswerChoice | DecisionAnswerScore | DecisionAnswerRefusal
-
-
-class DecisionAnswerChoice(BaseModel):
-    choice: Any
-    """Choice values are typed: a string and a boolean with the same text are distinct."""
-    confidence: float
-    name: str | None
-    probabilities: List[DecisionAnswerChoiceProbability]
-    type: Literal["choice"]
-    """The type of the object. Always `choice`."""
-
-
-class DecisionAnswerChoiceProbability(BaseModel):
-    probability: float
-    value: Any
-    """Choice values are typed: a string and a boolean with the same text are distinct."""
-
-
-class DecisionAnswerPredicate(BaseModel):
-    name: str | None
-    probability: float
-    type: Literal["predicate"]
-    """The type of the object. Always `predicate`."""
-
-
-class DecisionAnswerRefusal(BaseModel):
-    name: str | None
-    type: Literal["refusal"]
-    """The type of the object. Always `refusal`."""
-
-
-class DecisionAnswerScore(BaseModel):
-    confidence: float
-    name: str | None
-    probabilities: List[DecisionAnswerScoreProbability]
-    score: float
-    type: Literal["score"]
-    """The type of the object. Always `score`."""
-
-
-class DecisionAnswerScoreProbability(BaseModel):
-    label: str
-    probability: float
-    value: int
+DecisionAnswer: TypeAlias = AnswerAnswerResourcePredicate | AnswerAnswerResourceChoice | AnswerAnswerResourceScore | AnswerAnswerResourceRefusal
 
 
 class DecisionUsage(BaseModel):
@@ -4834,6 +4837,10 @@ NoiseReductionType: TypeAlias = Literal["near_field", "far_field"]
 """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
 
 
+class Notice(BaseModel):
+    type: Literal["warning", "deactivation"]
+
+
 OrderEnum: TypeAlias = Literal["asc", "desc"]
 
 
@@ -5429,13 +5436,9 @@ class SafetyCase(BaseModel):
     id: str
     created_at: int
     entity_identifier: str
-    notice: SafetyCaseNotice
+    notice: Notice
     object: Literal["safety.case"]
     reason: str | None
-
-
-class SafetyCaseNotice(BaseModel):
-    type: Literal["warning", "deactivation"]
 
 
 class Screenshot(BaseModel):

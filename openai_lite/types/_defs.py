@@ -13,6 +13,42 @@ class AdditionalTools(BaseModel):
     _nested = {"tools": "Tool"}
 
 
+class AnswerAnswerResourceChoice(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("choice", "confidence", "name", "probabilities", "type"))
+    _required = ("choice", "confidence", "probabilities", "type")
+    _nested = {"probabilities": "AnswerAnswerResourceChoiceProbability"}
+
+
+class AnswerAnswerResourceChoiceProbability(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("probability", "value"))
+
+
+class AnswerAnswerResourcePredicate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name", "probability", "type"))
+    _required = ("probability", "type")
+
+
+class AnswerAnswerResourceRefusal(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name", "type"))
+    _required = ("type",)
+
+
+class AnswerAnswerResourceScore(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("confidence", "name", "probabilities", "score", "type"))
+    _required = ("confidence", "probabilities", "score", "type")
+    _nested = {"probabilities": "AnswerAnswerResourceScoreProbability"}
+
+
+class AnswerAnswerResourceScoreProbability(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("label", "probability", "value"))
+
+
 class ApplyPatchCreateFileOperation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "path", "diff"))
@@ -447,42 +483,6 @@ class Decision(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("answers", "model", "usage"))
     _nested = {"answers": "DecisionAnswer", "usage": "DecisionUsage"}
-
-
-class DecisionAnswerChoice(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("choice", "confidence", "name", "probabilities", "type"))
-    _required = ("choice", "confidence", "probabilities", "type")
-    _nested = {"probabilities": "DecisionAnswerChoiceProbability"}
-
-
-class DecisionAnswerChoiceProbability(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("probability", "value"))
-
-
-class DecisionAnswerPredicate(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("name", "probability", "type"))
-    _required = ("probability", "type")
-
-
-class DecisionAnswerRefusal(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("name", "type"))
-    _required = ("type",)
-
-
-class DecisionAnswerScore(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("confidence", "name", "probabilities", "score", "type"))
-    _required = ("confidence", "probabilities", "score", "type")
-    _nested = {"probabilities": "DecisionAnswerScoreProbability"}
-
-
-class DecisionAnswerScoreProbability(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("label", "probability", "value"))
 
 
 class DecisionUsage(BaseModel):
@@ -1296,6 +1296,11 @@ class NamespaceTool(BaseModel):
     _nested = {"tools": "NamespaceToolTool"}
 
 
+class Notice(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+
+
 class Program(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "code", "fingerprint"))
@@ -1520,12 +1525,7 @@ class SafetyAlert(BaseModel):
 class SafetyCase(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "created_at", "entity_identifier", "notice", "object", "reason"))
-    _nested = {"notice": "SafetyCaseNotice"}
-
-
-class SafetyCaseNotice(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
+    _nested = {"notice": "Notice"}
 
 
 class Screenshot(BaseModel):
@@ -1946,8 +1946,8 @@ _UNIONS = {
     "CustomToolFormat": ("type", {"text": "CustomTextFormat", "grammar": "CustomGrammarFormat"}),
     "CustomToolFormatParam": (None, ("CustomTextFormatParam", "CustomGrammarFormatParam")),
     "DecisionAnswer": ("type", {
-        "predicate": "DecisionAnswerPredicate", "choice": "DecisionAnswerChoice",
-        "score": "DecisionAnswerScore", "refusal": "DecisionAnswerRefusal",
+        "predicate": "AnswerAnswerResourcePredicate", "choice": "AnswerAnswerResourceChoice",
+        "score": "AnswerAnswerResourceScore", "refusal": "AnswerAnswerResourceRefusal",
     }),
     "EvalDataSourceConfig": ("type", {
         "custom": "EvalCustomDataSourceConfig", "logs": "EvalLogsDataSourceConfig",

@@ -134,6 +134,18 @@ class CostsResultAmount(BaseModel):
     _field_names = frozenset(("value", "currency"))
 
 
+class DataResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "input_tokens", "num_model_requests", "object", "output_tokens", "api_key_id", "api_source", "batch",
+        "input_audio_tokens", "input_cache_write_12h_tokens", "input_cache_write_30m_tokens",
+        "input_cache_write_tokens", "input_cached_audio_tokens", "input_cached_image_tokens",
+        "input_cached_text_tokens", "input_cached_tokens", "input_image_tokens", "input_text_tokens",
+        "input_uncached_tokens", "model", "output_audio_tokens", "output_image_tokens", "output_text_tokens",
+        "project_id", "service_tier", "user_id",
+    ))
+
+
 class DeleteCertificateResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id"))
@@ -147,6 +159,11 @@ class DeletedHealthAlertRule(BaseModel):
 class DeletedRoleAssignmentResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted"))
+
+
+class Dimensions(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("model", "project_id", "service_tier", "http_status", "observability_tag"))
 
 
 class ExternalKey(BaseModel):
@@ -269,43 +286,7 @@ class HealthAlert(BaseModel):
         "id", "alert_rule_id", "created_at", "dimensions", "measurement", "object", "occurred_at", "type",
         "window", "group_by",
     ))
-    _nested = {
-        "dimensions": "HealthAlertDimension", "measurement": "HealthAlertMeasurement",
-        "window": "HealthAlertWindow",
-    }
-
-
-class HealthAlertDimension(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("model", "project_id", "service_tier", "http_status", "observability_tag"))
-
-
-class HealthAlertMeasurementErrorRate(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("error_count", "request_count", "threshold", "type", "value"))
-    _required = ("error_count", "request_count", "threshold", "type", "value")
-
-
-class HealthAlertMeasurementPromptCacheHitRate(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("cached_input_token_count", "input_token_count", "threshold", "type", "value"))
-    _required = ("cached_input_token_count", "input_token_count", "threshold", "type", "value")
-
-
-class HealthAlertMeasurementRateLimitUtilization(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "consecutive_minutes", "metric", "rate_limit_scope", "threshold", "type", "value",
-    ))
-    _required = ("consecutive_minutes", "metric", "rate_limit_scope", "threshold", "type", "value")
-
-
-class HealthAlertMeasurementServiceTierFallbackRate(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "eligible_attempt_count", "fallback_count", "source_tier", "threshold", "type", "value",
-    ))
-    _required = ("eligible_attempt_count", "fallback_count", "source_tier", "threshold", "type", "value")
+    _nested = {"dimensions": "Dimensions", "measurement": "HealthAlertMeasurement", "window": "Window"}
 
 
 class HealthAlertRule(BaseModel):
@@ -365,11 +346,6 @@ class HealthAlertRuleNotificationWebhook(BaseModel):
     _field_names = frozenset(("enabled",))
 
 
-class HealthAlertWindow(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("ended_at", "started_at"))
-
-
 class HostedToolPermission(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("enabled",))
@@ -415,6 +391,34 @@ class ListProjectCertificatesResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "first_id", "last_id", "has_more", "object"))
     _nested = {"data": "OrganizationProjectCertificate"}
+
+
+class MeasurementErrorRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("error_count", "request_count", "threshold", "type", "value"))
+    _required = ("error_count", "request_count", "threshold", "type", "value")
+
+
+class MeasurementPromptCacheHitRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cached_input_token_count", "input_token_count", "threshold", "type", "value"))
+    _required = ("cached_input_token_count", "input_token_count", "threshold", "type", "value")
+
+
+class MeasurementRateLimitUtilization(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "consecutive_minutes", "metric", "rate_limit_scope", "threshold", "type", "value",
+    ))
+    _required = ("consecutive_minutes", "metric", "rate_limit_scope", "threshold", "type", "value")
+
+
+class MeasurementServiceTierFallbackRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "eligible_attempt_count", "fallback_count", "source_tier", "threshold", "type", "value",
+    ))
+    _required = ("eligible_attempt_count", "fallback_count", "source_tier", "threshold", "type", "value")
 
 
 class OciExternalStorageProvider(BaseModel):
@@ -769,19 +773,7 @@ class UsageDecisionsResponse(BaseModel):
 class UsageDecisionsResponseData(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("end_time", "object", "results", "start_time"))
-    _nested = {"results": "UsageDecisionsResponseDataResult"}
-
-
-class UsageDecisionsResponseDataResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "input_tokens", "num_model_requests", "object", "output_tokens", "api_key_id", "api_source", "batch",
-        "input_audio_tokens", "input_cache_write_12h_tokens", "input_cache_write_30m_tokens",
-        "input_cache_write_tokens", "input_cached_audio_tokens", "input_cached_image_tokens",
-        "input_cached_text_tokens", "input_cached_tokens", "input_image_tokens", "input_text_tokens",
-        "input_uncached_tokens", "model", "output_audio_tokens", "output_image_tokens", "output_text_tokens",
-        "project_id", "service_tier", "user_id",
-    ))
+    _nested = {"results": "DataResult"}
 
 
 class UsageEmbeddingsResult(BaseModel):
@@ -893,6 +885,11 @@ class UserUser(BaseModel):
     _field_names = frozenset(("object", "id", "email", "name", "picture", "enabled", "banned", "banned_at"))
 
 
+class Window(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("ended_at", "started_at"))
+
+
 class WorkloadIdentityProvider(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -947,10 +944,9 @@ _UNIONS = {
         "restricted": "FederationRulePermissionRestricted",
     }),
     "HealthAlertMeasurement": ("type", {
-        "error_rate": "HealthAlertMeasurementErrorRate",
-        "prompt_cache_hit_rate": "HealthAlertMeasurementPromptCacheHitRate",
-        "rate_limit_utilization": "HealthAlertMeasurementRateLimitUtilization",
-        "service_tier_fallback_rate": "HealthAlertMeasurementServiceTierFallbackRate",
+        "error_rate": "MeasurementErrorRate", "prompt_cache_hit_rate": "MeasurementPromptCacheHitRate",
+        "rate_limit_utilization": "MeasurementRateLimitUtilization",
+        "service_tier_fallback_rate": "MeasurementServiceTierFallbackRate",
     }),
     "HealthAlertRuleCondition": ("type", {
         "error_rate": "HealthAlertRuleConditionErrorRate",

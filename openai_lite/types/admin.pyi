@@ -291,6 +291,59 @@ class CreateSpendAlertBodyParam(TypedDict, total=False):
     """Email notification settings for a spend alert."""
 
 
+class DataResult(BaseModel):
+    """The aggregated Decisions API usage details of the specific time bucket."""
+    input_tokens: int
+    """The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    num_model_requests: int
+    """The count of requests made to the model."""
+    object: Literal["organization.usage.decisions.result"]
+    output_tokens: int
+    """The aggregated number of output tokens used across text, audio, and image outputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    api_source: Literal["agents_api", "unlabeled"] | None
+    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
+    batch: bool | None
+    """When `group_by=batch`, this field tells whether the grouped usage result is batch or not."""
+    input_audio_tokens: int | None
+    """The aggregated number of uncached audio input tokens used."""
+    input_cache_write_12h_tokens: int | None
+    """The aggregated number of input tokens written to the cache with a 12-hour retention period."""
+    input_cache_write_30m_tokens: int | None
+    """The aggregated number of input tokens written to the cache with a 30-minute retention period."""
+    input_cache_write_tokens: int | None
+    """The aggregated number of input tokens written to the cache across 30-minute and 12-hour retention periods."""
+    input_cached_audio_tokens: int | None
+    """The aggregated number of cached audio input tokens used."""
+    input_cached_image_tokens: int | None
+    """The aggregated number of cached image input tokens used."""
+    input_cached_text_tokens: int | None
+    """The aggregated number of cached text input tokens used."""
+    input_cached_tokens: int | None
+    """The aggregated number of cached input tokens used across text, audio, and image inputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    input_image_tokens: int | None
+    """The aggregated number of uncached image input tokens used."""
+    input_text_tokens: int | None
+    """The aggregated number of uncached text input tokens used, excluding cache-write tokens."""
+    input_uncached_tokens: int | None
+    """The aggregated number of uncached input tokens used across text, audio, and image inputs, excluding cache-write tokens."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+    output_audio_tokens: int | None
+    """The aggregated number of audio output tokens used."""
+    output_image_tokens: int | None
+    """The aggregated number of image output tokens used."""
+    output_text_tokens: int | None
+    """The aggregated number of text output tokens used."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    service_tier: str | None
+    """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+
+
 class DeleteCertificateResponse(BaseModel):
     object: Literal["certificate.deleted"]
     """The object type, must be `certificate.deleted`."""
@@ -310,6 +363,17 @@ class DeletedRoleAssignmentResource(BaseModel):
     """Identifier for the deleted assignment, such as `group.role.deleted` or `user.role.deleted`."""
     deleted: bool
     """Whether the assignment was removed."""
+
+
+class Dimensions(BaseModel):
+    model: str | None
+    project_id: str | None
+    service_tier: str | None
+    http_status: int | None
+    """Independently evaluated 4xx or 5xx code.
+
+Omitted for legacy aggregate snapshots and other alert types."""
+    observability_tag: str | None
 
 
 class ExternalKey(BaseModel):
@@ -530,72 +594,18 @@ class HealthAlert(BaseModel):
     alert_rule_id: str
     created_at: int
     """Initial notification persistence, in Unix seconds."""
-    dimensions: HealthAlertDimension
+    dimensions: Dimensions
     measurement: HealthAlertMeasurement
     object: Literal["health.alert", "service_health.alert"]
     occurred_at: int
     """Evaluated transition time, in Unix seconds."""
     type: Literal["triggered", "resolved"]
-    window: HealthAlertWindow
+    window: Window
     group_by: List[str] | None
     """Present only on legacy notifications."""
 
 
-class HealthAlertDimension(BaseModel):
-    model: str | None
-    project_id: str | None
-    service_tier: str | None
-    http_status: int | None
-    """Independently evaluated 4xx or 5xx code.
-
-Omitted for legacy aggregate snapshots and other alert types."""
-    observability_tag: str | None
-
-
-HealthAlertMeasurement: TypeAlias = HealthAlertMeasurementErrorRate | HealthAlertMeasurementPromptCacheHitRate | HealthAlertMeasurementRateLimitUtilization | HealthAlertMeasurementServiceTierFallbackRate
-
-
-class HealthAlertMeasurementErrorRate(BaseModel):
-    error_count: int
-    """Requests with dimensions.http_status for per-status rules; all 5xx errors for legacy aggregate snapshots."""
-    request_count: int
-    """All matching requests, including successes and other HTTP statuses."""
-    threshold: float
-    type: Literal["error_rate"]
-    value: float
-
-
-class HealthAlertMeasurementPromptCacheHitRate(BaseModel):
-    cached_input_token_count: int
-    input_token_count: int
-    threshold: float
-    type: Literal["prompt_cache_hit_rate"]
-    value: float
-
-
-class HealthAlertMeasurementRateLimitUtilization(BaseModel):
-    consecutive_minutes: int
-    """Configured consecutive breaching minutes required to trigger."""
-    metric: Literal["rpm", "tpm"]
-    rate_limit_scope: str
-    """Enforced quota scope, which can be shared by multiple models."""
-    threshold: float
-    type: Literal["rate_limit_utilization"]
-    value: float
-    """Peak utilization of the enforced bucket in the evaluated minute."""
-
-
-class HealthAlertMeasurementServiceTierFallbackRate(BaseModel):
-    eligible_attempt_count: int
-    """Eligible routing attempts in the evaluated window."""
-    fallback_count: int
-    """Eligible attempts downgraded to standard due to capacity."""
-    source_tier: Literal["fast"]
-    """Effective requested service tier."""
-    threshold: float
-    type: Literal["service_tier_fallback_rate"]
-    value: float
-    """Fallback count divided by eligible attempt count."""
+HealthAlertMeasurement: TypeAlias = MeasurementErrorRate | MeasurementPromptCacheHitRate | MeasurementRateLimitUtilization | MeasurementServiceTierFallbackRate
 
 
 class HealthAlertRule(BaseModel):
@@ -662,13 +672,6 @@ class HealthAlertRuleNotificationEmail(BaseModel):
 
 class HealthAlertRuleNotificationWebhook(BaseModel):
     enabled: bool
-
-
-class HealthAlertWindow(BaseModel):
-    ended_at: int
-    """Exclusive window end, in Unix seconds."""
-    started_at: int
-    """Inclusive window start, in Unix seconds."""
 
 
 class HostedToolPermission(BaseModel):
@@ -776,6 +779,49 @@ class ListProjectCertificatesResponse(BaseModel):
     last_id: str | None
     has_more: bool
     object: Literal["list"]
+
+
+class MeasurementErrorRate(BaseModel):
+    error_count: int
+    """Requests with dimensions.http_status for per-status rules; all 5xx errors for legacy aggregate snapshots."""
+    request_count: int
+    """All matching requests, including successes and other HTTP statuses."""
+    threshold: float
+    type: Literal["error_rate"]
+    value: float
+
+
+class MeasurementPromptCacheHitRate(BaseModel):
+    cached_input_token_count: int
+    input_token_count: int
+    threshold: float
+    type: Literal["prompt_cache_hit_rate"]
+    value: float
+
+
+class MeasurementRateLimitUtilization(BaseModel):
+    consecutive_minutes: int
+    """Configured consecutive breaching minutes required to trigger."""
+    metric: Literal["rpm", "tpm"]
+    rate_limit_scope: str
+    """Enforced quota scope, which can be shared by multiple models."""
+    threshold: float
+    type: Literal["rate_limit_utilization"]
+    value: float
+    """Peak utilization of the enforced bucket in the evaluated minute."""
+
+
+class MeasurementServiceTierFallbackRate(BaseModel):
+    eligible_attempt_count: int
+    """Eligible routing attempts in the evaluated window."""
+    fallback_count: int
+    """Eligible attempts downgraded to standard due to capacity."""
+    source_tier: Literal["fast"]
+    """Effective requested service tier."""
+    threshold: float
+    type: Literal["service_tier_fallback_rate"]
+    value: float
+    """Fallback count divided by eligible attempt count."""
 
 
 class ModifyCertificateRequestParam(TypedDict, total=False):
@@ -1637,60 +1683,8 @@ class UsageDecisionsResponse(BaseModel):
 class UsageDecisionsResponseData(BaseModel):
     end_time: int
     object: Literal["bucket"]
-    results: List[UsageDecisionsResponseDataResult]
+    results: List[DataResult]
     start_time: int
-
-
-class UsageDecisionsResponseDataResult(BaseModel):
-    input_tokens: int
-    """The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
-    num_model_requests: int
-    """The count of requests made to the model."""
-    object: Literal["organization.usage.decisions.result"]
-    output_tokens: int
-    """The aggregated number of output tokens used across text, audio, and image outputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    api_source: Literal["agents_api", "unlabeled"] | None
-    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
-    batch: bool | None
-    """When `group_by=batch`, this field tells whether the grouped usage result is batch or not."""
-    input_audio_tokens: int | None
-    """The aggregated number of uncached audio input tokens used."""
-    input_cache_write_12h_tokens: int | None
-    """The aggregated number of input tokens written to the cache with a 12-hour retention period."""
-    input_cache_write_30m_tokens: int | None
-    """The aggregated number of input tokens written to the cache with a 30-minute retention period."""
-    input_cache_write_tokens: int | None
-    """The aggregated number of input tokens written to the cache across 30-minute and 12-hour retention periods."""
-    input_cached_audio_tokens: int | None
-    """The aggregated number of cached audio input tokens used."""
-    input_cached_image_tokens: int | None
-    """The aggregated number of cached image input tokens used."""
-    input_cached_text_tokens: int | None
-    """The aggregated number of cached text input tokens used."""
-    input_cached_tokens: int | None
-    """The aggregated number of cached input tokens used across text, audio, and image inputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
-    input_image_tokens: int | None
-    """The aggregated number of uncached image input tokens used."""
-    input_text_tokens: int | None
-    """The aggregated number of uncached text input tokens used, excluding cache-write tokens."""
-    input_uncached_tokens: int | None
-    """The aggregated number of uncached input tokens used across text, audio, and image inputs, excluding cache-write tokens."""
-    model: str | None
-    """When `group_by=model`, this field provides the model name of the grouped usage result."""
-    output_audio_tokens: int | None
-    """The aggregated number of audio output tokens used."""
-    output_image_tokens: int | None
-    """The aggregated number of image output tokens used."""
-    output_text_tokens: int | None
-    """The aggregated number of text output tokens used."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    service_tier: str | None
-    """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
 
 
 class UsageEmbeddingsResult(BaseModel):
@@ -1911,6 +1905,13 @@ class UserUser(BaseModel):
     enabled: bool | None
     banned: bool | None
     banned_at: int | None
+
+
+class Window(BaseModel):
+    ended_at: int
+    """Exclusive window end, in Unix seconds."""
+    started_at: int
+    """Inclusive window start, in Unix seconds."""
 
 
 class WorkloadIdentityProvider(BaseModel):

@@ -3,9 +3,9 @@
 A method only the release describes (``spec.follow_release``) answers with a class the spec may not have
 yet (``ExternalKey``, ``Agent``...). Its fields, as openai-python annotates them, become an OpenAPI-like
 schema added to the spec under the class's name, so the type stage (``typegen``) builds it like any
-other: a class a module defines by itself (its file's main class, ``MultiAgentConfig``) keeps its name;
-one local to another class's module (``Owner``, ``Data``) is written inline and named
-``<Parent><Field>`` there, so no two modules' ``Data`` meet. A name the spec or the generated types use
+other: a class a module defines by itself (its file's main class, ``MultiAgentConfig``), or whose name no
+other module uses, keeps its name; one local to several modules (``Owner``, ``Data``) is written inline and
+named ``<Parent><Field>`` there, so no two modules' ``Data`` meet. A name the spec or the generated types use
 already, a type text this reader does not know, or a nesting too deep is left untyped (``Any``): the
 answer still reads, as the generic model would.
 """
@@ -62,6 +62,10 @@ class ReleaseTypes:
         taken = set(spec.schemas) | set(TYPE_NAMES.values())
         self.taken = taken
         self.added: Dict[str, Tuple[str, str]] = {}  # schema name -> (module, class)
+        self.defined: Dict[str, int] = {}  # class name -> how many modules define one
+        for entry in self.modules.values():
+            for name in entry.get("classes") or {}:
+                self.defined[name] = self.defined.get(name, 0) + 1
 
     def _find(self, module: str, name: str, depth: int = 0) -> Optional[Tuple[str, Dict[str, Any]]]:
         """(module, entry) where ``name`` seen from ``module`` is defined (imports followed)."""
@@ -158,8 +162,7 @@ class ReleaseTypes:
         alias = (entry.get("aliases") or {}).get(name)
         if alias is not None:
             return self.schema(where, str(alias.get("type") if isinstance(alias, dict) else alias), depth)
-        main = self._is_main(where, name)
-        if main:
+        if self._is_main(where, name) or self.defined.get(name) == 1:  # a name no other module uses
             ref = self.named(where, name)
             if ref is not None:
                 return {"$ref": "#/components/schemas/" + ref}

@@ -53,12 +53,6 @@ class AgentCreateSubagentCallItem(BaseModel):
     _nested = {"content": "AgentCreateSubagentCallItemContent"}
 
 
-class AgentCreateSubagentCallItemContentEncryptedContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("encrypted_content", "type"))
-    _required = ("encrypted_content", "type")
-
-
 class AgentDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
@@ -87,6 +81,13 @@ class AgentMcpCallItem(BaseModel):
         "id", "arguments", "error", "name", "output", "server_label", "status", "turn_id", "type",
     ))
     _required = ("id", "arguments", "error", "name", "output", "server_label", "status", "turn_id", "type")
+
+
+class AgentMessageItemResource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "content", "recipient_agent_id", "sender_agent_id", "turn_id", "type"))
+    _required = ("id", "content", "recipient_agent_id", "sender_agent_id", "turn_id", "type")
+    _nested = {"content": "AgentMessageItemResourceContent"}
 
 
 class AgentOutputCommandExecutionOutputDeltaEvent(BaseModel):
@@ -124,12 +125,6 @@ class AgentSendSubagentInputCallItem(BaseModel):
     _nested = {"content": "AgentSendSubagentInputCallItemContent"}
 
 
-class AgentSendSubagentInputCallItemContentEncryptedContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("encrypted_content", "type"))
-    _required = ("encrypted_content", "type")
-
-
 class AgentSession(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -164,65 +159,6 @@ class AgentSessionAgentCompaction(BaseModel):
 class AgentSessionAgentExperimental(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("time_awareness",))
-
-
-class AgentSessionAgentToolAutomation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class AgentSessionAgentToolComputerUse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("include_screenshots", "type"))
-    _required = ("include_screenshots", "type")
-
-
-class AgentSessionAgentToolFunction(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
-    _required = ("defer_loading", "description", "name", "parameters", "type")
-    _nested = {"parameters": dict}
-
-
-class AgentSessionAgentToolMcp(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "allowed_tools", "connection_origin", "credential_id", "request_metadata", "required", "server_label",
-        "transport", "type",
-    ))
-    _required = ("connection_origin", "request_metadata", "required", "server_label", "transport", "type")
-    _nested = {"request_metadata": dict, "transport": "AgentSessionAgentToolMcpTransport"}
-
-
-class AgentSessionAgentToolMcpTransportHttp(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("server_url", "type"))
-    _required = ("server_url", "type")
-
-
-class AgentSessionAgentToolMcpTransportStdio(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("args", "command", "cwd", "env_vars", "type"))
-    _required = ("args", "command", "cwd", "env_vars", "type")
-
-
-class AgentSessionAgentToolProgrammaticToolCalling(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("enabled", "type"))
-    _required = ("enabled", "type")
-
-
-class AgentSessionAgentToolWebSearch(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("allowed_domains", "context_size", "location", "mode", "type"))
-    _required = ("context_size", "mode", "type")
-    _nested = {"location": "AgentSessionAgentToolWebSearchLocation"}
-
-
-class AgentSessionAgentToolWebSearchLocation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("city", "country", "region", "timezone"))
 
 
 class AgentSessionAssistantMessage(BaseModel):
@@ -279,55 +215,6 @@ class AgentSessionEnvironmentFailedEvent(BaseModel):
     _nested = {"environment": "AgentSessionEnvironmentState"}
 
 
-class AgentSessionEnvironmentNone(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class AgentSessionEnvironmentOpenaiHosted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "capability_directories", "files", "network", "packages", "plugins", "skills", "type",
-        "container_size", "desktop",
-    ))
-    _required = ("id", "capability_directories", "files", "network", "packages", "plugins", "skills", "type")
-    _nested = {
-        "files": "AgentSessionEnvironmentOpenaiHostedFile",
-        "network": "AgentSessionEnvironmentOpenaiHostedNetwork",
-        "packages": "AgentSessionEnvironmentOpenaiHostedPackage", "plugins": "HostedPlugin",
-        "skills": "AgentSessionEnvironmentOpenaiHostedSkill",
-        "desktop": "AgentSessionEnvironmentOpenaiHostedDesktop",
-    }
-
-
-class AgentSessionEnvironmentOpenaiHostedDesktop(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("enabled",))
-
-
-class AgentSessionEnvironmentOpenaiHostedFileInline(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "path", "size_bytes", "type"))
-    _required = ("id", "path", "size_bytes", "type")
-
-
-class AgentSessionEnvironmentOpenaiHostedNetwork(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("access", "allowed_domains"))
-
-
-class AgentSessionEnvironmentOpenaiHostedPackage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("npm", "python", "system"))
-
-
-class AgentSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("description", "name", "type"))
-    _required = ("description", "name", "type")
-
-
 class AgentSessionEnvironmentPendingEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("environment", "event_id", "session_id", "turn_id", "type", "obfuscation"))
@@ -348,12 +235,6 @@ class AgentSessionEnvironmentResetEvent(BaseModel):
         "environment_id", "event_id", "reset_count", "session_id", "turn_id", "type", "obfuscation",
     ))
     _required = ("environment_id", "event_id", "reset_count", "session_id", "type")
-
-
-class AgentSessionEnvironmentSelfHosted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "capability_directories", "remote_url", "type", "workspace_directory"))
-    _required = ("id", "capability_directories", "remote_url", "type", "workspace_directory")
 
 
 class AgentSessionEnvironmentState(BaseModel):
@@ -409,84 +290,9 @@ class AgentSessionMessage(BaseModel):
     _nested = {"content": "AgentSessionMessageContent"}
 
 
-class AgentSessionMessageContentInputImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("image_url", "type"))
-    _required = ("image_url", "type")
-
-
-class AgentSessionMessageContentInputText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("text", "type"))
-    _required = ("text", "type")
-
-
-class AgentSessionMessageContentOutputText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("text", "type"))
-    _required = ("text", "type")
-
-
 class AgentSessionPromptCacheOption(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("ttl",))
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequest(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("request", "request_id", "turn_id", "type"))
-    _required = ("request", "request_id", "turn_id", "type")
-    _nested = {"request": "AgentSessionRequiredActionComputerUseApprovalRequestRequest"}
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthentication(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
-    _required = ("fields", "options", "type")
-    _nested = {
-        "fields": "AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationField",
-        "options": "AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationOption",
-    }
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationField(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "label", "required", "type"))
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationOption(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "field_ids", "label"))
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserOriginAccess(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("origin", "reason", "type"))
-    _required = ("origin", "type")
-
-
-class AgentSessionRequiredActionEnvironmentConnection(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("environment_id", "type"))
-    _required = ("environment_id", "type")
-
-
-class AgentSessionRequiredActionFunctionCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("arguments", "call_id", "name", "turn_id", "type"))
-    _required = ("arguments", "call_id", "name", "turn_id", "type")
-
-
-class AgentSessionRequiredActionMcpApprovalRequest(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("request", "request_id", "turn_id", "type"))
-    _required = ("request", "request_id", "turn_id", "type")
-    _nested = {"request": "AgentSessionRequiredActionMcpApprovalRequestRequest"}
-
-
-class AgentSessionRequiredActionMcpApprovalRequestRequest(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("arguments", "message", "name", "server_label", "type"))
 
 
 class AgentSessionRequiresActionEvent(BaseModel):
@@ -586,19 +392,6 @@ class AgentSessionTurnItemAddedEvent(BaseModel):
     _nested = {"item": "AgentSessionTurnItemAddedEventItem"}
 
 
-class AgentSessionTurnItemAddedEventItemAgentMessage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "content", "recipient_agent_id", "sender_agent_id", "turn_id", "type"))
-    _required = ("id", "content", "recipient_agent_id", "sender_agent_id", "turn_id", "type")
-    _nested = {"content": "AgentSessionTurnItemAddedEventItemAgentMessageContent"}
-
-
-class AgentSessionTurnItemAddedEventItemAgentMessageContentEncryptedContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("encrypted_content", "type"))
-    _required = ("encrypted_content", "type")
-
-
 class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
@@ -625,25 +418,6 @@ class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestOption(
     _field_names = frozenset(("id", "field_ids", "label"))
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "request_id", "response", "turn_id", "type"))
-    _required = ("id", "request_id", "response", "turn_id", "type")
-    _nested = {"response": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponse"}
-
-
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("action", "selected_option", "type"))
-    _required = ("action", "type")
-
-
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication2(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("action", "type"))
-    _required = ("action", "type")
-
-
 class AgentSessionTurnItemAddedEventItemComputerUseCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "output", "status", "title", "turn_id", "type"))
@@ -654,25 +428,6 @@ class AgentSessionTurnItemAddedEventItemComputerUseCall(BaseModel):
 class AgentSessionTurnItemAddedEventItemComputerUseCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("image_url", "type"))
-
-
-class AgentSessionTurnItemAddedEventItemFunctionCallOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "call_id", "error", "output", "status", "turn_id", "type"))
-    _required = ("id", "call_id", "status", "turn_id", "type")
-    _nested = {"output": "AgentSessionTurnItemAddedEventItemFunctionCallOutputOutput"}
-
-
-class AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("image_url", "type"))
-    _required = ("image_url", "type")
-
-
-class AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("text", "type"))
-    _required = ("text", "type")
 
 
 class AgentSessionTurnItemDoneEvent(BaseModel):
@@ -784,81 +539,49 @@ class AgentText(BaseModel):
     _nested = {"format": "AgentTextFormat"}
 
 
-class AgentTextFormatJsonSchema(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("schema", "type"))
-    _required = ("schema", "type")
-    _nested = {"schema": dict}
-
-
-class AgentTextFormatText(BaseModel):
+class AgentToolResourceAutomations(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
 
 
-class AgentToolAutomation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class AgentToolComputerUse(BaseModel):
+class AgentToolResourceComputerUse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("include_screenshots", "type"))
     _required = ("include_screenshots", "type")
 
 
-class AgentToolFunction(BaseModel):
+class AgentToolResourceFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
     _required = ("defer_loading", "description", "name", "parameters", "type")
     _nested = {"parameters": dict}
 
 
-class AgentToolMcp(BaseModel):
+class AgentToolResourceMcp(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "allowed_tools", "connection_origin", "credential_id", "request_metadata", "required", "server_label",
         "transport", "type",
     ))
     _required = ("connection_origin", "request_metadata", "required", "server_label", "transport", "type")
-    _nested = {"request_metadata": dict, "transport": "AgentToolMcpTransport"}
+    _nested = {"request_metadata": dict, "transport": "AgentToolResourceMcpTransport"}
 
 
-class AgentToolMcpTransportHttp(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("headers", "server_url", "type"))
-    _required = ("headers", "server_url", "type")
-    _nested = {"headers": dict}
-
-
-class AgentToolMcpTransportStdio(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("args", "command", "cwd", "env_vars", "type"))
-    _required = ("args", "command", "cwd", "env_vars", "type")
-
-
-class AgentToolProgrammaticToolCalling(BaseModel):
+class AgentToolResourceProgrammaticToolCalling(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("enabled", "type"))
     _required = ("enabled", "type")
 
 
-class AgentToolToolSearch(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class AgentToolWebSearch(BaseModel):
+class AgentToolResourceWebSearch(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("allowed_domains", "context_size", "location", "mode", "type"))
     _required = ("context_size", "mode", "type")
-    _nested = {"location": "AgentToolWebSearchLocation"}
+    _nested = {"location": "AgentToolResourceWebSearchLocation"}
 
 
-class AgentToolWebSearchLocation(BaseModel):
+class AgentToolResourceWebSearchLocation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("city", "country", "region", "timezone"))
 
@@ -874,30 +597,6 @@ class AgentWebSearchCallItem(BaseModel):
     _field_names = frozenset(("id", "action", "status", "turn_id", "type"))
     _required = ("id", "status", "turn_id", "type")
     _nested = {"action": "AgentWebSearchCallItemAction"}
-
-
-class AgentWebSearchCallItemActionFindInPage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("pattern", "type", "url"))
-    _required = ("type",)
-
-
-class AgentWebSearchCallItemActionOpenPage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "url"))
-    _required = ("type",)
-
-
-class AgentWebSearchCallItemActionOther(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class AgentWebSearchCallItemActionSearch(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("queries", "query", "type"))
-    _required = ("type",)
 
 
 class Assistant(BaseModel):
@@ -971,68 +670,88 @@ class AutomationAgentConfigExperimental(BaseModel):
     _field_names = frozenset(("time_awareness",))
 
 
-class AutomationAgentConfigToolAutomation(BaseModel):
+class AutomationCreatedByResourceAgent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("session_id", "tool_call_id", "type"))
+    _required = ("session_id", "tool_call_id", "type")
+
+
+class AutomationCreatedByResourceDeveloper(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
 
 
-class AutomationAgentConfigToolComputerUse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("include_screenshots", "type"))
-    _required = ("include_screenshots", "type")
-
-
-class AutomationAgentConfigToolFunction(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
-    _required = ("defer_loading", "description", "name", "parameters", "type")
-    _nested = {"parameters": dict}
-
-
-class AutomationAgentConfigToolMcp(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "allowed_tools", "connection_origin", "credential_id", "request_metadata", "required", "server_label",
-        "transport", "type",
-    ))
-    _required = ("connection_origin", "request_metadata", "required", "server_label", "transport", "type")
-    _nested = {"request_metadata": dict, "transport": "AutomationAgentConfigToolMcpTransport"}
-
-
-class AutomationAgentConfigToolMcpTransportHttp(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("server_url", "type"))
-    _required = ("server_url", "type")
-
-
-class AutomationAgentConfigToolMcpTransportStdio(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("args", "command", "cwd", "env_vars", "type"))
-    _required = ("args", "command", "cwd", "env_vars", "type")
-
-
-class AutomationAgentConfigToolProgrammaticToolCalling(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("enabled", "type"))
-    _required = ("enabled", "type")
-
-
-class AutomationAgentConfigToolWebSearch(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("allowed_domains", "context_size", "location", "mode", "type"))
-    _required = ("context_size", "mode", "type")
-    _nested = {"location": "AutomationAgentConfigToolWebSearchLocation"}
-
-
-class AutomationAgentConfigToolWebSearchLocation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("city", "country", "region", "timezone"))
-
-
 class AutomationDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
+
+
+class AutomationEnvironmentResourceNone(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class AutomationEnvironmentResourceOpenAIHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "capability_directories", "container_size", "desktop", "environment_id", "environment_template_id",
+        "files", "network", "packages", "plugins", "skills", "type",
+    ))
+    _required = ("type",)
+    _nested = {
+        "desktop": "AutomationEnvironmentResourceOpenAIHostedDesktop",
+        "files": "AutomationEnvironmentResourceOpenAIHostedFile",
+        "network": "AutomationEnvironmentResourceOpenAIHostedNetwork",
+        "packages": "AutomationEnvironmentResourceOpenAIHostedPackages", "plugins": "HostedPlugin",
+        "skills": "AutomationEnvironmentResourceOpenAIHostedSkill",
+    }
+
+
+class AutomationEnvironmentResourceOpenAIHostedDesktop(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
+
+
+class AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceFileID(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id", "path", "type"))
+    _required = ("file_id", "path", "type")
+
+
+class AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("path", "size_bytes", "type"))
+    _required = ("path", "size_bytes", "type")
+
+
+class AutomationEnvironmentResourceOpenAIHostedNetwork(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("access", "allowed_domains"))
+
+
+class AutomationEnvironmentResourceOpenAIHostedPackages(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("npm", "python", "system"))
+
+
+class AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+    _required = ("description", "name", "type")
+
+
+class AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceSkillReference(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("skill_id", "type", "version"))
+    _required = ("skill_id", "type")
+
+
+class AutomationEnvironmentResourceSelfHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("capability_directories", "environment_id", "type", "workspace_directory"))
+    _required = ("capability_directories", "type", "workspace_directory")
 
 
 class AutomationInvocation(BaseModel):
@@ -1049,17 +768,39 @@ class AutomationInvocationError(BaseModel):
     _field_names = frozenset(("code", "message"))
 
 
-class AutomationInvocationSourceAutomation(BaseModel):
+class AutomationInvocationSourceResourceAutomation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("automation", "type"))
     _required = ("automation", "type")
-    _nested = {"automation": "AutomationInvocationSourceAutomationAutomation"}
+    _nested = {"automation": "AutomationInvocationSourceResourceAutomationAutomation"}
 
 
-class AutomationInvocationSourceManual(BaseModel):
+class AutomationInvocationSourceResourceManual(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
+
+
+class AutomationTargetResourceExistingSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("instructions", "session_id", "type"))
+    _required = ("instructions", "session_id", "type")
+
+
+class AutomationTargetResourceNewSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "agent_id", "environment", "input", "metadata", "type", "vault_ids"))
+    _required = ("environment", "input", "metadata", "type", "vault_ids")
+    _nested = {
+        "agent": "AutomationAgentConfig", "environment": "AutomationTargetResourceNewSessionEnvironment",
+        "input": "AutomationTargetResourceNewSessionInput", "metadata": dict,
+    }
+
+
+class AutomationTargetResourceNewSessionInput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("content", "role", "type"))
+    _nested = {"content": "AutomationTargetResourceNewSessionInputContent"}
 
 
 class ChatSessionAutomaticThreadTitling(BaseModel):
@@ -1128,68 +869,31 @@ class ClosedStatus(BaseModel):
     _required = ("type", "reason")
 
 
+class ComputerUseApprovalRequestResultItemResource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "request_id", "response", "turn_id", "type"))
+    _required = ("id", "request_id", "response", "turn_id", "type")
+    _nested = {"response": "ComputerUseApprovalRequestResultItemResourceResponse"}
+
+
+class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("action", "type"))
+    _required = ("action", "type")
+
+
+class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("action", "selected_option", "type"))
+    _required = ("action", "type")
+
+
 class Credential(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "id", "auth", "created_at", "metadata", "name", "object", "updated_at", "vault_id",
     ))
     _nested = {"auth": "CredentialAuth", "metadata": dict}
-
-
-class CredentialAuthEnvironmentVariable(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("networking", "secret_name", "type"))
-    _required = ("networking", "secret_name", "type")
-    _nested = {"networking": "CredentialAuthEnvironmentVariableNetworking"}
-
-
-class CredentialAuthEnvironmentVariableNetworkingLimited(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("allowed_hosts", "type"))
-    _required = ("allowed_hosts", "type")
-
-
-class CredentialAuthEnvironmentVariableNetworkingUnrestricted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class CredentialAuthMcpOauth(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("expires_at", "mcp_server_url", "refresh", "type"))
-    _required = ("mcp_server_url", "type")
-    _nested = {"refresh": "CredentialAuthMcpOauthRefresh"}
-
-
-class CredentialAuthMcpOauthRefresh(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("client_id", "resource", "scope", "token_endpoint", "token_endpoint_auth"))
-    _nested = {"token_endpoint_auth": "CredentialAuthMcpOauthRefreshTokenEndpointAuth"}
-
-
-class CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class CredentialAuthMcpOauthRefreshTokenEndpointAuthNone(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class CredentialAuthStaticBearer(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("mcp_server_url", "type"))
-    _required = ("mcp_server_url", "type")
 
 
 class CredentialDeleted(BaseModel):
@@ -1208,6 +912,12 @@ class DoneEvent(BaseModel):
     _required = ("event", "data")
 
 
+class EncryptedContentResource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("encrypted_content", "type"))
+    _required = ("encrypted_content", "type")
+
+
 class EnvironmentFile(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("environment_id", "object", "path", "size_bytes"))
@@ -1219,16 +929,45 @@ class EnvironmentInfo(BaseModel):
     _nested = {"files": "EnvironmentInfoFile", "plugins": "HostedPlugin", "skills": "EnvironmentInfoSkill"}
 
 
-class EnvironmentInfoFileInline(BaseModel):
+class EnvironmentResourceNone(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "path", "size_bytes", "type"))
-    _required = ("id", "path", "size_bytes", "type")
+    _field_names = frozenset(("type",))
+    _required = ("type",)
 
 
-class EnvironmentInfoSkillInline(BaseModel):
+class EnvironmentResourceOpenAIHosted(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("description", "name", "type"))
-    _required = ("description", "name", "type")
+    _field_names = frozenset((
+        "id", "capability_directories", "files", "network", "packages", "plugins", "skills", "type",
+        "container_size", "desktop",
+    ))
+    _required = ("id", "capability_directories", "files", "network", "packages", "plugins", "skills", "type")
+    _nested = {
+        "files": "EnvironmentResourceOpenAIHostedFile", "network": "EnvironmentResourceOpenAIHostedNetwork",
+        "packages": "EnvironmentResourceOpenAIHostedPackages", "plugins": "HostedPlugin",
+        "skills": "EnvironmentResourceOpenAIHostedSkill", "desktop": "EnvironmentResourceOpenAIHostedDesktop",
+    }
+
+
+class EnvironmentResourceOpenAIHostedDesktop(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
+
+
+class EnvironmentResourceOpenAIHostedNetwork(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("access", "allowed_domains"))
+
+
+class EnvironmentResourceOpenAIHostedPackages(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("npm", "python", "system"))
+
+
+class EnvironmentResourceSelfHosted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "capability_directories", "remote_url", "type", "workspace_directory"))
+    _required = ("id", "capability_directories", "remote_url", "type", "workspace_directory")
 
 
 class EnvironmentTemplate(BaseModel):
@@ -1254,18 +993,6 @@ class EnvironmentTemplateDesktop(BaseModel):
     _field_names = frozenset(("enabled",))
 
 
-class EnvironmentTemplateFileFileId(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("file_id", "path", "type"))
-    _required = ("file_id", "path", "type")
-
-
-class EnvironmentTemplateFileInline(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("path", "size_bytes", "type"))
-    _required = ("path", "size_bytes", "type")
-
-
 class EnvironmentTemplateNetwork(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("access", "allowed_domains"))
@@ -1274,18 +1001,6 @@ class EnvironmentTemplateNetwork(BaseModel):
 class EnvironmentTemplatePackage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("npm", "python", "system"))
-
-
-class EnvironmentTemplateSkillInline(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("description", "name", "type"))
-    _required = ("description", "name", "type")
-
-
-class EnvironmentTemplateSkillSkillReference(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("skill_id", "type", "version"))
-    _required = ("skill_id", "type")
 
 
 class ErrorEvent(BaseModel):
@@ -1307,10 +1022,35 @@ class FileAnnotationSource(BaseModel):
     _field_names = frozenset(("type", "filename"))
 
 
+class FileHostedTemplateFileResourceFileID(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id", "path", "type"))
+    _required = ("file_id", "path", "type")
+
+
+class FileHostedTemplateFileResourceInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("path", "size_bytes", "type"))
+    _required = ("path", "size_bytes", "type")
+
+
+class FunctionCallOutputItemResource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "call_id", "error", "output", "status", "turn_id", "type"))
+    _required = ("id", "call_id", "status", "turn_id", "type")
+    _nested = {"output": "FunctionCallOutputItemResourceOutput"}
+
+
 class HostedEnvironmentFileID(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "file_id", "path", "size_bytes", "type"))
     _required = ("id", "file_id", "path", "size_bytes", "type")
+
+
+class HostedEnvironmentFileResourceInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "path", "size_bytes", "type"))
+    _required = ("id", "path", "size_bytes", "type")
 
 
 class HostedPlugin(BaseModel):
@@ -1324,10 +1064,28 @@ class HostedSkillReference(BaseModel):
     _required = ("description", "name", "skill_id", "type", "version")
 
 
+class HostedSkillResourceInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+    _required = ("description", "name", "type")
+
+
 class InferenceOptions(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("tool_choice", "model"))
     _nested = {"tool_choice": "ToolChoice"}
+
+
+class InputContentResourceInputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+    _required = ("image_url", "type")
+
+
+class InputContentResourceInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
 
 
 class ListAssistantsResponse(BaseModel):
@@ -1340,6 +1098,54 @@ class LockedStatus(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "reason"))
     _required = ("type", "reason")
+
+
+class McpOauthTokenEndpointAuthResourceClientSecretBasic(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class McpOauthTokenEndpointAuthResourceClientSecretPost(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class McpOauthTokenEndpointAuthResourceNone(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class McpTransportResourceHTTP(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("server_url", "type"))
+    _required = ("server_url", "type")
+
+
+class McpTransportResourceStdio(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("args", "command", "cwd", "env_vars", "type"))
+    _required = ("args", "command", "cwd", "env_vars", "type")
+
+
+class MessageContentResourceInputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+    _required = ("image_url", "type")
+
+
+class MessageContentResourceInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
+
+
+class MessageContentResourceOutputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text", "type"))
+    _required = ("text", "type")
 
 
 class MessageDeltaContentImageFileObject(BaseModel):
@@ -1461,119 +1267,6 @@ class OneTimeAutomation(BaseModel):
     }
 
 
-class OneTimeAutomationCreatedByAgent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("session_id", "tool_call_id", "type"))
-    _required = ("session_id", "tool_call_id", "type")
-
-
-class OneTimeAutomationCreatedByDeveloper(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class OneTimeAutomationTargetExistingSession(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("instructions", "session_id", "type"))
-    _required = ("instructions", "session_id", "type")
-
-
-class OneTimeAutomationTargetNewSession(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "agent_id", "environment", "input", "metadata", "type", "vault_ids"))
-    _required = ("environment", "input", "metadata", "type", "vault_ids")
-    _nested = {
-        "agent": "AutomationAgentConfig", "environment": "OneTimeAutomationTargetNewSessionEnvironment",
-        "input": "OneTimeAutomationTargetNewSessionInput", "metadata": dict,
-    }
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentNone(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHosted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "capability_directories", "container_size", "desktop", "environment_id", "environment_template_id",
-        "files", "network", "packages", "plugins", "skills", "type",
-    ))
-    _required = ("type",)
-    _nested = {
-        "desktop": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop",
-        "files": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFile",
-        "network": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork",
-        "packages": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedPackage",
-        "plugins": "HostedPlugin", "skills": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkill",
-    }
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("enabled",))
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("file_id", "path", "type"))
-    _required = ("file_id", "path", "type")
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("path", "size_bytes", "type"))
-    _required = ("path", "size_bytes", "type")
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("access", "allowed_domains"))
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedPackage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("npm", "python", "system"))
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("description", "name", "type"))
-    _required = ("description", "name", "type")
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("skill_id", "type", "version"))
-    _required = ("skill_id", "type")
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentSelfHosted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("capability_directories", "environment_id", "type", "workspace_directory"))
-    _required = ("capability_directories", "type", "workspace_directory")
-
-
-class OneTimeAutomationTargetNewSessionInput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("content", "role", "type"))
-    _nested = {"content": "OneTimeAutomationTargetNewSessionInputContent"}
-
-
-class OneTimeAutomationTargetNewSessionInputContentInputImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("image_url", "type"))
-    _required = ("image_url", "type")
-
-
-class OneTimeAutomationTargetNewSessionInputContentInputText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("text", "type"))
-    _required = ("text", "type")
-
-
 class OutputText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("text", "type"))
@@ -1592,117 +1285,70 @@ class PeriodicAutomation(BaseModel):
     }
 
 
-class PeriodicAutomationCreatedByAgent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("session_id", "tool_call_id", "type"))
-    _required = ("session_id", "tool_call_id", "type")
-
-
-class PeriodicAutomationCreatedByDeveloper(BaseModel):
+class PersistedAgentToolResourceAutomations(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
 
 
-class PeriodicAutomationTargetExistingSession(BaseModel):
+class PersistedAgentToolResourceComputerUse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("instructions", "session_id", "type"))
-    _required = ("instructions", "session_id", "type")
+    _field_names = frozenset(("include_screenshots", "type"))
+    _required = ("include_screenshots", "type")
 
 
-class PeriodicAutomationTargetNewSession(BaseModel):
+class PersistedAgentToolResourceFunction(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "agent_id", "environment", "input", "metadata", "type", "vault_ids"))
-    _required = ("environment", "input", "metadata", "type", "vault_ids")
-    _nested = {
-        "agent": "AutomationAgentConfig", "environment": "PeriodicAutomationTargetNewSessionEnvironment",
-        "input": "PeriodicAutomationTargetNewSessionInput", "metadata": dict,
-    }
+    _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
+    _required = ("defer_loading", "description", "name", "parameters", "type")
+    _nested = {"parameters": dict}
 
 
-class PeriodicAutomationTargetNewSessionEnvironmentNone(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHosted(BaseModel):
+class PersistedAgentToolResourceMcp(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
-        "capability_directories", "container_size", "desktop", "environment_id", "environment_template_id",
-        "files", "network", "packages", "plugins", "skills", "type",
+        "allowed_tools", "connection_origin", "credential_id", "request_metadata", "required", "server_label",
+        "transport", "type",
     ))
+    _required = ("connection_origin", "request_metadata", "required", "server_label", "transport", "type")
+    _nested = {"request_metadata": dict, "transport": "PersistedAgentToolResourceMcpTransport"}
+
+
+class PersistedAgentToolResourceProgrammaticToolCalling(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled", "type"))
+    _required = ("enabled", "type")
+
+
+class PersistedAgentToolResourceToolSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
     _required = ("type",)
-    _nested = {
-        "desktop": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop",
-        "files": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFile",
-        "network": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork",
-        "packages": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedPackage",
-        "plugins": "HostedPlugin", "skills": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkill",
-    }
 
 
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop(BaseModel):
+class PersistedAgentToolResourceWebSearch(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("enabled",))
+    _field_names = frozenset(("allowed_domains", "context_size", "location", "mode", "type"))
+    _required = ("context_size", "mode", "type")
+    _nested = {"location": "PersistedAgentToolResourceWebSearchLocation"}
 
 
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId(BaseModel):
+class PersistedAgentToolResourceWebSearchLocation(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("file_id", "path", "type"))
-    _required = ("file_id", "path", "type")
+    _field_names = frozenset(("city", "country", "region", "timezone"))
 
 
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline(BaseModel):
+class PersistedMcpTransportResourceHTTP(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("path", "size_bytes", "type"))
-    _required = ("path", "size_bytes", "type")
+    _field_names = frozenset(("headers", "server_url", "type"))
+    _required = ("headers", "server_url", "type")
+    _nested = {"headers": dict}
 
 
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork(BaseModel):
+class PersistedMcpTransportResourceStdio(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("access", "allowed_domains"))
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedPackage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("npm", "python", "system"))
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("description", "name", "type"))
-    _required = ("description", "name", "type")
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("skill_id", "type", "version"))
-    _required = ("skill_id", "type")
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentSelfHosted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("capability_directories", "environment_id", "type", "workspace_directory"))
-    _required = ("capability_directories", "type", "workspace_directory")
-
-
-class PeriodicAutomationTargetNewSessionInput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("content", "role", "type"))
-    _nested = {"content": "PeriodicAutomationTargetNewSessionInputContent"}
-
-
-class PeriodicAutomationTargetNewSessionInputContentInputImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("image_url", "type"))
-    _required = ("image_url", "type")
-
-
-class PeriodicAutomationTargetNewSessionInputContentInputText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("text", "type"))
-    _required = ("text", "type")
+    _field_names = frozenset(("args", "command", "cwd", "env_vars", "type"))
+    _required = ("args", "command", "cwd", "env_vars", "type")
 
 
 class RealtimeSessionCreateResponse(BaseModel):
@@ -1783,6 +1429,63 @@ class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
 class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "threshold", "prefix_padding_ms", "silence_duration_ms"))
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("request", "request_id", "turn_id", "type"))
+    _required = ("request", "request_id", "turn_id", "type")
+    _nested = {"request": "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest"}
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthentication(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
+    _required = ("fields", "options", "type")
+    _nested = {
+        "fields": "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationField",
+        "options": "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationOption",
+    }
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationField(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "label", "required", "type"))
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationOption(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "field_ids", "label"))
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserOriginAccess(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("origin", "reason", "type"))
+    _required = ("origin", "type")
+
+
+class RequiredActionSessionRequiredActionResourceEnvironmentConnection(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("environment_id", "type"))
+    _required = ("environment_id", "type")
+
+
+class RequiredActionSessionRequiredActionResourceFunctionCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("arguments", "call_id", "name", "turn_id", "type"))
+    _required = ("arguments", "call_id", "name", "turn_id", "type")
+
+
+class RequiredActionSessionRequiredActionResourceMcpApprovalRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("request", "request_id", "turn_id", "type"))
+    _required = ("request", "request_id", "turn_id", "type")
+    _nested = {"request": "RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest"}
+
+
+class RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("arguments", "message", "name", "server_label", "type"))
 
 
 class ResponseOutputTextPart(BaseModel):
@@ -2007,6 +1710,18 @@ class SessionTurnError(BaseModel):
     _field_names = frozenset(("code", "message"))
 
 
+class SkillHostedTemplateSkillResourceInline(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("description", "name", "type"))
+    _required = ("description", "name", "type")
+
+
+class SkillHostedTemplateSkillResourceSkillReference(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("skill_id", "type", "version"))
+    _required = ("skill_id", "type")
+
+
 class Subagent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -2014,12 +1729,6 @@ class Subagent(BaseModel):
         "status",
     ))
     _nested = {"instructions": "SubagentInstruction"}
-
-
-class SubagentInstructionEncryptedContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("encrypted_content", "type"))
-    _required = ("encrypted_content", "type")
 
 
 class SummaryText(BaseModel):
@@ -2045,6 +1754,19 @@ class TaskItem(BaseModel):
         "id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary",
     ))
     _required = ("id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary")
+
+
+class TextFormatResourceJSONSchema(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("schema", "type"))
+    _required = ("schema", "type")
+    _nested = {"schema": dict}
+
+
+class TextFormatResourceText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
 
 
 class Thread(BaseModel):
@@ -2186,9 +1908,71 @@ class Vault(BaseModel):
     _nested = {"metadata": dict}
 
 
+class VaultCredentialAuthResourceEnvironmentVariable(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("networking", "secret_name", "type"))
+    _required = ("networking", "secret_name", "type")
+    _nested = {"networking": "VaultCredentialAuthResourceEnvironmentVariableNetworking"}
+
+
+class VaultCredentialAuthResourceMcpOauth(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("expires_at", "mcp_server_url", "refresh", "type"))
+    _required = ("mcp_server_url", "type")
+    _nested = {"refresh": "VaultCredentialAuthResourceMcpOauthRefresh"}
+
+
+class VaultCredentialAuthResourceMcpOauthRefresh(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("client_id", "resource", "scope", "token_endpoint", "token_endpoint_auth"))
+    _nested = {"token_endpoint_auth": "VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth"}
+
+
+class VaultCredentialAuthResourceStaticBearer(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("mcp_server_url", "type"))
+    _required = ("mcp_server_url", "type")
+
+
+class VaultCredentialNetworkingResourceLimited(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("allowed_hosts", "type"))
+    _required = ("allowed_hosts", "type")
+
+
+class VaultCredentialNetworkingResourceUnrestricted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
 class VaultDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
+
+
+class WebSearchActionResourceFindInPage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("pattern", "type", "url"))
+    _required = ("type",)
+
+
+class WebSearchActionResourceOpenPage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "url"))
+    _required = ("type",)
+
+
+class WebSearchActionResourceOther(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class WebSearchActionResourceSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("queries", "query", "type"))
+    _required = ("type",)
 
 
 class WidgetMessageItem(BaseModel):
@@ -2207,31 +1991,23 @@ TaskType = Any
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "AgentCreateSubagentCallItemContent": ("type", {
-        "output_text": "OutputText",
-        "encrypted_content": "AgentCreateSubagentCallItemContentEncryptedContent",
+        "output_text": "OutputText", "encrypted_content": "EncryptedContentResource",
+    }),
+    "AgentMessageItemResourceContent": ("type", {
+        "output_text": "OutputText", "encrypted_content": "EncryptedContentResource",
     }),
     "AgentSendSubagentInputCallItemContent": ("type", {
-        "output_text": "OutputText",
-        "encrypted_content": "AgentSendSubagentInputCallItemContentEncryptedContent",
+        "output_text": "OutputText", "encrypted_content": "EncryptedContentResource",
     }),
     "AgentSessionAgentTool": ("type", {
-        "function": "AgentSessionAgentToolFunction",
-        "programmatic_tool_calling": "AgentSessionAgentToolProgrammaticToolCalling",
-        "mcp": "AgentSessionAgentToolMcp", "web_search": "AgentSessionAgentToolWebSearch",
-        "computer_use": "AgentSessionAgentToolComputerUse", "automations": "AgentSessionAgentToolAutomation",
-    }),
-    "AgentSessionAgentToolMcpTransport": ("type", {
-        "http": "AgentSessionAgentToolMcpTransportHttp", "stdio": "AgentSessionAgentToolMcpTransportStdio",
+        "function": "AgentToolResourceFunction",
+        "programmatic_tool_calling": "AgentToolResourceProgrammaticToolCalling",
+        "mcp": "AgentToolResourceMcp", "web_search": "AgentToolResourceWebSearch",
+        "computer_use": "AgentToolResourceComputerUse", "automations": "AgentToolResourceAutomations",
     }),
     "AgentSessionEnvironment": ("type", {
-        "none": "AgentSessionEnvironmentNone", "openai_hosted": "AgentSessionEnvironmentOpenaiHosted",
-        "self_hosted": "AgentSessionEnvironmentSelfHosted",
-    }),
-    "AgentSessionEnvironmentOpenaiHostedFile": ("type", {
-        "file_id": "HostedEnvironmentFileID", "inline": "AgentSessionEnvironmentOpenaiHostedFileInline",
-    }),
-    "AgentSessionEnvironmentOpenaiHostedSkill": ("type", {
-        "skill_reference": "HostedSkillReference", "inline": "AgentSessionEnvironmentOpenaiHostedSkillInline",
+        "none": "EnvironmentResourceNone", "openai_hosted": "EnvironmentResourceOpenAIHosted",
+        "self_hosted": "EnvironmentResourceSelfHosted",
     }),
     "AgentSessionEvent": ("type", {
         "error": "AgentSessionErrorEvent",
@@ -2270,28 +2046,22 @@ _UNIONS = {
         "agent.session.turn.reasoning_summary_text.done": "AgentSessionTurnReasoningSummaryTextDoneEvent",
     }),
     "AgentSessionMessageContent": ("type", {
-        "input_text": "AgentSessionMessageContentInputText",
-        "input_image": "AgentSessionMessageContentInputImage",
-        "output_text": "AgentSessionMessageContentOutputText",
+        "input_text": "MessageContentResourceInputText", "input_image": "MessageContentResourceInputImage",
+        "output_text": "MessageContentResourceOutputText",
     }),
     "AgentSessionRequiredAction": ("type", {
-        "mcp_approval_request": "AgentSessionRequiredActionMcpApprovalRequest",
-        "computer_use_approval_request": "AgentSessionRequiredActionComputerUseApprovalRequest",
-        "function_call": "AgentSessionRequiredActionFunctionCall",
-        "environment_connection": "AgentSessionRequiredActionEnvironmentConnection",
-    }),
-    "AgentSessionRequiredActionComputerUseApprovalRequestRequest": ("type", {
-        "browser_authentication": "AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthentication",
-        "browser_origin_access": "AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserOriginAccess",
+        "mcp_approval_request": "RequiredActionSessionRequiredActionResourceMcpApprovalRequest",
+        "computer_use_approval_request": "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest",
+        "function_call": "RequiredActionSessionRequiredActionResourceFunctionCall",
+        "environment_connection": "RequiredActionSessionRequiredActionResourceEnvironmentConnection",
     }),
     "AgentSessionTurnItemAddedEventItem": ("type", {
         "message": "AgentSessionMessage", "reasoning": "AgentReasoningItem",
-        "function_call": "AgentFunctionCallItem",
-        "function_call_output": "AgentSessionTurnItemAddedEventItemFunctionCallOutput",
-        "agent_message": "AgentSessionTurnItemAddedEventItemAgentMessage", "mcp_call": "AgentMcpCallItem",
+        "function_call": "AgentFunctionCallItem", "function_call_output": "FunctionCallOutputItemResource",
+        "agent_message": "AgentMessageItemResource", "mcp_call": "AgentMcpCallItem",
         "computer_use_call": "AgentSessionTurnItemAddedEventItemComputerUseCall",
         "computer_use_approval_request": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest",
-        "computer_use_approval_request_result": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResult",
+        "computer_use_approval_request_result": "ComputerUseApprovalRequestResultItemResource",
         "web_search_call": "AgentWebSearchCallItem", "command_execution": "AgentCommandExecutionItem",
         "create_subagent_call": "AgentCreateSubagentCallItem",
         "send_subagent_input_call": "AgentSendSubagentInputCallItem",
@@ -2299,18 +2069,6 @@ _UNIONS = {
         "wait_for_subagents_call": "AgentWaitForSubagentsCallItem",
         "interrupt_subagent_call": "AgentInterruptSubagentCallItem",
         "close_subagent_call": "AgentCloseSubagentCallItem",
-    }),
-    "AgentSessionTurnItemAddedEventItemAgentMessageContent": ("type", {
-        "output_text": "OutputText",
-        "encrypted_content": "AgentSessionTurnItemAddedEventItemAgentMessageContentEncryptedContent",
-    }),
-    "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponse": (None, (
-        "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication",
-        "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication2",
-    )),
-    "AgentSessionTurnItemAddedEventItemFunctionCallOutputOutput": ("type", {
-        "input_text": "AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputText",
-        "input_image": "AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputImage",
     }),
     "AgentSessionTurnItemDoneEventItem": ("type", {
         "message": "AgentSessionAssistantMessage", "reasoning": "AgentReasoningItem",
@@ -2325,20 +2083,23 @@ _UNIONS = {
         "interrupt_subagent_call": "AgentInterruptSubagentCallItem",
         "close_subagent_call": "AgentCloseSubagentCallItem",
     }),
-    "AgentTextFormat": ("type", {"text": "AgentTextFormatText", "json_schema": "AgentTextFormatJsonSchema"}),
-    "AgentTool": ("type", {
-        "function": "AgentToolFunction", "tool_search": "AgentToolToolSearch",
-        "programmatic_tool_calling": "AgentToolProgrammaticToolCalling", "mcp": "AgentToolMcp",
-        "web_search": "AgentToolWebSearch", "computer_use": "AgentToolComputerUse",
-        "automations": "AgentToolAutomation",
+    "AgentTextFormat": ("type", {
+        "text": "TextFormatResourceText", "json_schema": "TextFormatResourceJSONSchema",
     }),
-    "AgentToolMcpTransport": ("type", {
-        "http": "AgentToolMcpTransportHttp", "stdio": "AgentToolMcpTransportStdio",
+    "AgentTool": ("type", {
+        "function": "PersistedAgentToolResourceFunction",
+        "tool_search": "PersistedAgentToolResourceToolSearch",
+        "programmatic_tool_calling": "PersistedAgentToolResourceProgrammaticToolCalling",
+        "mcp": "PersistedAgentToolResourceMcp", "web_search": "PersistedAgentToolResourceWebSearch",
+        "computer_use": "PersistedAgentToolResourceComputerUse",
+        "automations": "PersistedAgentToolResourceAutomations",
+    }),
+    "AgentToolResourceMcpTransport": ("type", {
+        "http": "McpTransportResourceHTTP", "stdio": "McpTransportResourceStdio",
     }),
     "AgentWebSearchCallItemAction": ("type", {
-        "search": "AgentWebSearchCallItemActionSearch", "open_page": "AgentWebSearchCallItemActionOpenPage",
-        "find_in_page": "AgentWebSearchCallItemActionFindInPage",
-        "other": "AgentWebSearchCallItemActionOther",
+        "search": "WebSearchActionResourceSearch", "open_page": "WebSearchActionResourceOpenPage",
+        "find_in_page": "WebSearchActionResourceFindInPage", "other": "WebSearchActionResourceOther",
     }),
     "AssistantStreamEvent": (None, (
         "ThreadStreamEvent", "RunStreamEvent", "RunStepStreamEvent", "MessageStreamEvent", "ErrorEvent",
@@ -2355,47 +2116,64 @@ _UNIONS = {
         "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
     )),
     "AutomationAgentConfigTool": ("type", {
-        "function": "AutomationAgentConfigToolFunction",
-        "programmatic_tool_calling": "AutomationAgentConfigToolProgrammaticToolCalling",
-        "mcp": "AutomationAgentConfigToolMcp", "web_search": "AutomationAgentConfigToolWebSearch",
-        "computer_use": "AutomationAgentConfigToolComputerUse",
-        "automations": "AutomationAgentConfigToolAutomation",
+        "function": "AgentToolResourceFunction",
+        "programmatic_tool_calling": "AgentToolResourceProgrammaticToolCalling",
+        "mcp": "AgentToolResourceMcp", "web_search": "AgentToolResourceWebSearch",
+        "computer_use": "AgentToolResourceComputerUse", "automations": "AgentToolResourceAutomations",
     }),
-    "AutomationAgentConfigToolMcpTransport": ("type", {
-        "http": "AutomationAgentConfigToolMcpTransportHttp",
-        "stdio": "AutomationAgentConfigToolMcpTransportStdio",
+    "AutomationEnvironmentResourceOpenAIHostedFile": ("type", {
+        "file_id": "AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceFileID",
+        "inline": "AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceInline",
+    }),
+    "AutomationEnvironmentResourceOpenAIHostedSkill": ("type", {
+        "skill_reference": "AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceSkillReference",
+        "inline": "AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceInline",
     }),
     "AutomationInvocationSource": ("type", {
-        "manual": "AutomationInvocationSourceManual", "automation": "AutomationInvocationSourceAutomation",
+        "manual": "AutomationInvocationSourceResourceManual",
+        "automation": "AutomationInvocationSourceResourceAutomation",
     }),
-    "AutomationInvocationSourceAutomationAutomation": ("type", {
+    "AutomationInvocationSourceResourceAutomationAutomation": ("type", {
         "periodic": "PeriodicAutomation", "once": "OneTimeAutomation",
     }),
+    "AutomationTargetResourceNewSessionEnvironment": ("type", {
+        "none": "AutomationEnvironmentResourceNone",
+        "openai_hosted": "AutomationEnvironmentResourceOpenAIHosted",
+        "self_hosted": "AutomationEnvironmentResourceSelfHosted",
+    }),
+    "AutomationTargetResourceNewSessionInputContent": ("type", {
+        "input_text": "InputContentResourceInputText", "input_image": "InputContentResourceInputImage",
+    }),
+    "ComputerUseApprovalRequestResultItemResourceResponse": (None, (
+        "ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource",
+        "ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource",
+    )),
     "CredentialAuth": ("type", {
-        "mcp_oauth": "CredentialAuthMcpOauth", "static_bearer": "CredentialAuthStaticBearer",
-        "environment_variable": "CredentialAuthEnvironmentVariable",
-    }),
-    "CredentialAuthEnvironmentVariableNetworking": ("type", {
-        "unrestricted": "CredentialAuthEnvironmentVariableNetworkingUnrestricted",
-        "limited": "CredentialAuthEnvironmentVariableNetworkingLimited",
-    }),
-    "CredentialAuthMcpOauthRefreshTokenEndpointAuth": ("type", {
-        "none": "CredentialAuthMcpOauthRefreshTokenEndpointAuthNone",
-        "client_secret_basic": "CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic",
-        "client_secret_post": "CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost",
+        "mcp_oauth": "VaultCredentialAuthResourceMcpOauth",
+        "static_bearer": "VaultCredentialAuthResourceStaticBearer",
+        "environment_variable": "VaultCredentialAuthResourceEnvironmentVariable",
     }),
     "EnvironmentInfoFile": ("type", {
-        "file_id": "HostedEnvironmentFileID", "inline": "EnvironmentInfoFileInline",
+        "file_id": "HostedEnvironmentFileID", "inline": "HostedEnvironmentFileResourceInline",
     }),
     "EnvironmentInfoSkill": ("type", {
-        "skill_reference": "HostedSkillReference", "inline": "EnvironmentInfoSkillInline",
+        "skill_reference": "HostedSkillReference", "inline": "HostedSkillResourceInline",
+    }),
+    "EnvironmentResourceOpenAIHostedFile": ("type", {
+        "file_id": "HostedEnvironmentFileID", "inline": "HostedEnvironmentFileResourceInline",
+    }),
+    "EnvironmentResourceOpenAIHostedSkill": ("type", {
+        "skill_reference": "HostedSkillReference", "inline": "HostedSkillResourceInline",
     }),
     "EnvironmentTemplateFile": ("type", {
-        "file_id": "EnvironmentTemplateFileFileId", "inline": "EnvironmentTemplateFileInline",
+        "file_id": "FileHostedTemplateFileResourceFileID", "inline": "FileHostedTemplateFileResourceInline",
     }),
     "EnvironmentTemplateSkill": ("type", {
-        "skill_reference": "EnvironmentTemplateSkillSkillReference",
-        "inline": "EnvironmentTemplateSkillInline",
+        "skill_reference": "SkillHostedTemplateSkillResourceSkillReference",
+        "inline": "SkillHostedTemplateSkillResourceInline",
+    }),
+    "FunctionCallOutputItemResourceOutput": ("type", {
+        "input_text": "InputContentResourceInputText", "input_image": "InputContentResourceInputImage",
     }),
     "MessageDeltaContentTextObjectTextAnnotation": ("type", {
         "file_citation": "MessageDeltaContentTextAnnotationsFileCitationObject",
@@ -2409,52 +2187,25 @@ _UNIONS = {
         "thread.message.incomplete": "MessageStreamEventThreadMessageIncomplete",
     }),
     "OneTimeAutomationCreatedBy": ("type", {
-        "developer": "OneTimeAutomationCreatedByDeveloper", "agent": "OneTimeAutomationCreatedByAgent",
+        "developer": "AutomationCreatedByResourceDeveloper", "agent": "AutomationCreatedByResourceAgent",
     }),
     "OneTimeAutomationTarget": ("type", {
-        "new_session": "OneTimeAutomationTargetNewSession",
-        "existing_session": "OneTimeAutomationTargetExistingSession",
-    }),
-    "OneTimeAutomationTargetNewSessionEnvironment": ("type", {
-        "none": "OneTimeAutomationTargetNewSessionEnvironmentNone",
-        "openai_hosted": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHosted",
-        "self_hosted": "OneTimeAutomationTargetNewSessionEnvironmentSelfHosted",
-    }),
-    "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFile": ("type", {
-        "file_id": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId",
-        "inline": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline",
-    }),
-    "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkill": ("type", {
-        "skill_reference": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference",
-        "inline": "OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline",
-    }),
-    "OneTimeAutomationTargetNewSessionInputContent": ("type", {
-        "input_text": "OneTimeAutomationTargetNewSessionInputContentInputText",
-        "input_image": "OneTimeAutomationTargetNewSessionInputContentInputImage",
+        "new_session": "AutomationTargetResourceNewSession",
+        "existing_session": "AutomationTargetResourceExistingSession",
     }),
     "PeriodicAutomationCreatedBy": ("type", {
-        "developer": "PeriodicAutomationCreatedByDeveloper", "agent": "PeriodicAutomationCreatedByAgent",
+        "developer": "AutomationCreatedByResourceDeveloper", "agent": "AutomationCreatedByResourceAgent",
     }),
     "PeriodicAutomationTarget": ("type", {
-        "new_session": "PeriodicAutomationTargetNewSession",
-        "existing_session": "PeriodicAutomationTargetExistingSession",
+        "new_session": "AutomationTargetResourceNewSession",
+        "existing_session": "AutomationTargetResourceExistingSession",
     }),
-    "PeriodicAutomationTargetNewSessionEnvironment": ("type", {
-        "none": "PeriodicAutomationTargetNewSessionEnvironmentNone",
-        "openai_hosted": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHosted",
-        "self_hosted": "PeriodicAutomationTargetNewSessionEnvironmentSelfHosted",
+    "PersistedAgentToolResourceMcpTransport": ("type", {
+        "http": "PersistedMcpTransportResourceHTTP", "stdio": "PersistedMcpTransportResourceStdio",
     }),
-    "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFile": ("type", {
-        "file_id": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId",
-        "inline": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline",
-    }),
-    "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkill": ("type", {
-        "skill_reference": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference",
-        "inline": "PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline",
-    }),
-    "PeriodicAutomationTargetNewSessionInputContent": ("type", {
-        "input_text": "PeriodicAutomationTargetNewSessionInputContentInputText",
-        "input_image": "PeriodicAutomationTargetNewSessionInputContentInputImage",
+    "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest": ("type", {
+        "browser_authentication": "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthentication",
+        "browser_origin_access": "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserOriginAccess",
     }),
     "ResponseOutputTextPartAnnotation": ("type", {"file": "FileAnnotation", "url": "UrlAnnotation"}),
     "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {
@@ -2488,7 +2239,7 @@ _UNIONS = {
         "thread.run.expired": "RunStreamEventThreadRunExpired",
     }),
     "SubagentInstruction": ("type", {
-        "output_text": "OutputText", "encrypted_content": "SubagentInstructionEncryptedContent",
+        "output_text": "OutputText", "encrypted_content": "EncryptedContentResource",
     }),
     "ThreadItem": ("type", {
         "chatkit.user_message": "UserMessageItem", "chatkit.assistant_message": "AssistantMessageItem",
@@ -2504,6 +2255,15 @@ _UNIONS = {
     )),
     "UserMessageItemContent": ("type", {
         "input_text": "UserMessageInputText", "quoted_text": "UserMessageQuotedText",
+    }),
+    "VaultCredentialAuthResourceEnvironmentVariableNetworking": ("type", {
+        "unrestricted": "VaultCredentialNetworkingResourceUnrestricted",
+        "limited": "VaultCredentialNetworkingResourceLimited",
+    }),
+    "VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth": ("type", {
+        "none": "McpOauthTokenEndpointAuthResourceNone",
+        "client_secret_basic": "McpOauthTokenEndpointAuthResourceClientSecretBasic",
+        "client_secret_post": "McpOauthTokenEndpointAuthResourceClientSecretPost",
     }),
 }
 # Names of types defined in another module, public here too

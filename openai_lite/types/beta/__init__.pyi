@@ -113,14 +113,7 @@ class AgentCreateSubagentCallItem(BaseModel):
     """The item type. Always `create_subagent_call`."""
 
 
-AgentCreateSubagentCallItemContent: TypeAlias = OutputText | AgentCreateSubagentCallItemContentEncryptedContent
-
-
-class AgentCreateSubagentCallItemContentEncryptedContent(BaseModel):
-    encrypted_content: str
-    """The encrypted content payload."""
-    type: Literal["encrypted_content"]
-    """The content type. Always `encrypted_content`."""
+AgentCreateSubagentCallItemContent: TypeAlias = OutputText | EncryptedContentResource
 
 
 class AgentDeleted(BaseModel):
@@ -194,6 +187,25 @@ class AgentMcpCallItem(BaseModel):
     """The ID of the turn that contains this item."""
     type: Literal["mcp_call"]
     """The item type. Always `mcp_call`."""
+
+
+class AgentMessageItemResource(BaseModel):
+    """A message exchanged between agent threads."""
+    id: str
+    """The ID of the message."""
+    content: List[AgentMessageItemResourceContent]
+    """The content exchanged between the agents."""
+    recipient_agent_id: str
+    """The ID or name of the receiving agent."""
+    sender_agent_id: str
+    """The ID or name of the sending agent."""
+    turn_id: str
+    """The ID of the turn that contains this item."""
+    type: Literal["agent_message"]
+    """The item type. Always `agent_message`."""
+
+
+AgentMessageItemResourceContent: TypeAlias = OutputText | EncryptedContentResource
 
 
 class AgentOutputCommandExecutionOutputDeltaEvent(BaseModel):
@@ -274,14 +286,7 @@ class AgentSendSubagentInputCallItem(BaseModel):
     """The item type. Always `send_subagent_input_call`."""
 
 
-AgentSendSubagentInputCallItemContent: TypeAlias = OutputText | AgentSendSubagentInputCallItemContentEncryptedContent
-
-
-class AgentSendSubagentInputCallItemContentEncryptedContent(BaseModel):
-    encrypted_content: str
-    """The encrypted content payload."""
-    type: Literal["encrypted_content"]
-    """The content type. Always `encrypted_content`."""
+AgentSendSubagentInputCallItemContent: TypeAlias = OutputText | EncryptedContentResource
 
 
 class AgentSession(BaseModel):
@@ -361,109 +366,7 @@ class AgentSessionAgentExperimental(BaseModel):
     """Whether the model receives periodic current-time reminders."""
 
 
-AgentSessionAgentTool: TypeAlias = AgentSessionAgentToolFunction | AgentSessionAgentToolProgrammaticToolCalling | AgentSessionAgentToolMcp | AgentSessionAgentToolWebSearch | AgentSessionAgentToolComputerUse | AgentSessionAgentToolAutomation
-
-
-class AgentSessionAgentToolAutomation(BaseModel):
-    type: Literal["automations"]
-    """The type of the object. Always `automations`."""
-
-
-class AgentSessionAgentToolComputerUse(BaseModel):
-    include_screenshots: bool
-    """Whether computer tool outputs include screenshots."""
-    type: Literal["computer_use"]
-    """The type of the object. Always `computer_use`."""
-
-
-class AgentSessionAgentToolFunction(BaseModel):
-    defer_loading: bool
-    """Whether the function is deferred and discovered through tool search."""
-    description: str
-    """A description of what the function does."""
-    name: str
-    """The name of the function."""
-    parameters: Dict[str, Any]
-    """A JSON Schema object describing the function's arguments."""
-    type: Literal["function"]
-    """The type of the object. Always `function`."""
-    async_: bool | None
-    """Whether the agent continues without waiting for the function result."""
-
-
-class AgentSessionAgentToolMcp(BaseModel):
-    allowed_tools: List[str] | None
-    """The MCP tools the agent may call."""
-    connection_origin: Literal["service", "environment"]
-    """Where outbound MCP HTTP connections originate."""
-    credential_id: str | None
-    """The attached vault credential selected for this MCP server, if any.
-
-Optional when exactly one attached credential matches the server URL."""
-    request_metadata: Dict[str, Any]
-    """Metadata included with requests to this MCP server."""
-    required: bool
-    """Whether this MCP server must initialize before the first turn."""
-    server_label: str
-    """A label used to identify the MCP server in tool calls."""
-    transport: AgentSessionAgentToolMcpTransport
-    """The transport used to connect to the MCP server."""
-    type: Literal["mcp"]
-    """The type of the object. Always `mcp`."""
-
-
-AgentSessionAgentToolMcpTransport: TypeAlias = AgentSessionAgentToolMcpTransportHttp | AgentSessionAgentToolMcpTransportStdio
-
-
-class AgentSessionAgentToolMcpTransportHttp(BaseModel):
-    server_url: str
-    """The URL of the MCP server."""
-    type: Literal["http"]
-    """The type of the object. Always `http`."""
-
-
-class AgentSessionAgentToolMcpTransportStdio(BaseModel):
-    args: List[str]
-    """Arguments passed to the MCP server command."""
-    command: str
-    """The command used to start the MCP server."""
-    cwd: str
-    """The working directory used to start the MCP server."""
-    env_vars: List[str]
-    """Environment variable names inherited from the execution environment."""
-    type: Literal["stdio"]
-    """The type of the object. Always `stdio`."""
-
-
-class AgentSessionAgentToolProgrammaticToolCalling(BaseModel):
-    enabled: bool
-    """Whether tools can be called from model-generated code."""
-    type: Literal["programmatic_tool_calling"]
-    """The type of the object. Always `programmatic_tool_calling`."""
-
-
-class AgentSessionAgentToolWebSearch(BaseModel):
-    allowed_domains: List[str] | None
-    """Allowed search domains, or `null` when the search is unrestricted."""
-    context_size: Literal["low", "medium", "high"]
-    """The amount of search context made available to the model. Defaults to `medium`."""
-    location: AgentSessionAgentToolWebSearchLocation | None
-    """Approximate location used to localize search results, if provided."""
-    mode: Literal["disabled", "cached", "live"]
-    """The source used for web search results."""
-    type: Literal["web_search"]
-    """The type of the object. Always `web_search`."""
-
-
-class AgentSessionAgentToolWebSearchLocation(BaseModel):
-    city: str | None
-    """The city name."""
-    country: str | None
-    """The two-letter ISO country code, such as `US`."""
-    region: str | None
-    """The region or state name."""
-    timezone: str | None
-    """The IANA timezone, such as `America/Los_Angeles`."""
+AgentSessionAgentTool: TypeAlias = AgentToolResourceFunction | AgentToolResourceProgrammaticToolCalling | AgentToolResourceMcp | AgentToolResourceWebSearch | AgentToolResourceComputerUse | AgentToolResourceAutomations
 
 
 class AgentSessionAssistantMessage(BaseModel):
@@ -524,7 +427,7 @@ Always `true`. Physical cleanup may still be in progress."""
     """The object type. Always `agent.session.deleted`."""
 
 
-AgentSessionEnvironment: TypeAlias = AgentSessionEnvironmentNone | AgentSessionEnvironmentOpenaiHosted | AgentSessionEnvironmentSelfHosted
+AgentSessionEnvironment: TypeAlias = EnvironmentResourceNone | EnvironmentResourceOpenAIHosted | EnvironmentResourceSelfHosted
 
 
 class AgentSessionEnvironmentConnectedEvent(BaseModel):
@@ -591,83 +494,6 @@ class AgentSessionEnvironmentFailedEvent(BaseModel):
     """Random alphanumeric padding. Present when stream obfuscation is enabled."""
 
 
-class AgentSessionEnvironmentNone(BaseModel):
-    type: Literal["none"]
-    """The type of the object. Always `none`."""
-
-
-class AgentSessionEnvironmentOpenaiHosted(BaseModel):
-    id: str
-    """The public ID of the environment."""
-    capability_directories: List[str]
-    """Directories that contain capabilities exposed to the agent."""
-    files: List[AgentSessionEnvironmentOpenaiHostedFile]
-    """Files available in the environment, excluding their contents."""
-    network: AgentSessionEnvironmentOpenaiHostedNetwork
-    """The effective network access policy for the environment."""
-    packages: AgentSessionEnvironmentOpenaiHostedPackage
-    """Packages installed in the environment."""
-    plugins: List[HostedPlugin]
-    """Plugins installed in the environment, excluding their archive contents."""
-    skills: List[AgentSessionEnvironmentOpenaiHostedSkill]
-    """Skills installed in the environment, excluding their archive contents."""
-    type: Literal["openai_hosted"]
-    """The type of the object. Always `openai_hosted`."""
-    container_size: Literal["small", "medium", "large"] | None
-    """The effective CPU and memory tier, or null when unknown or outside the public tiers."""
-    desktop: AgentSessionEnvironmentOpenaiHostedDesktop | None
-    """The effective desktop configuration."""
-
-
-class AgentSessionEnvironmentOpenaiHostedDesktop(BaseModel):
-    enabled: bool
-    """Whether the environment provisions a desktop and browser proxy."""
-
-
-AgentSessionEnvironmentOpenaiHostedFile: TypeAlias = HostedEnvironmentFileID | AgentSessionEnvironmentOpenaiHostedFileInline
-
-
-class AgentSessionEnvironmentOpenaiHostedFileInline(BaseModel):
-    id: str
-    """The session-scoped ID of the file in the execution environment."""
-    path: str
-    """The file's absolute path inside the environment."""
-    size_bytes: int
-    """The decoded file size in bytes."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
-
-
-class AgentSessionEnvironmentOpenaiHostedNetwork(BaseModel):
-    access: Literal["enabled", "disabled", "restricted"]
-    """The environment's network access mode.
-
-- `enabled` - Allows unrestricted network access. - `disabled` - Disables network access. - `restricted` - Applies the configured domain restrictions."""
-    allowed_domains: List[str]
-    """Domains the environment may access when network access is restricted."""
-
-
-class AgentSessionEnvironmentOpenaiHostedPackage(BaseModel):
-    npm: List[str]
-    """npm packages installed globally in the environment."""
-    python: List[str]
-    """Python packages installed in the environment."""
-    system: List[str]
-    """System packages installed in the environment."""
-
-
-AgentSessionEnvironmentOpenaiHostedSkill: TypeAlias = HostedSkillReference | AgentSessionEnvironmentOpenaiHostedSkillInline
-
-
-class AgentSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
-    description: str
-    """The installed skill description."""
-    name: str
-    """The installed skill name."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
-
-
 class AgentSessionEnvironmentPendingEvent(BaseModel):
     """Emitted while a session environment is being prepared."""
     environment: AgentSessionEnvironmentState
@@ -720,21 +546,6 @@ Repeated notifications share this number."""
     """The type of the object. Always `agent.session.environment.reset`."""
     obfuscation: str | None
     """Random alphanumeric padding. Present when stream obfuscation is enabled."""
-
-
-class AgentSessionEnvironmentSelfHosted(BaseModel):
-    id: str
-    """The public ID of the environment."""
-    capability_directories: List[str]
-    """Directories that contain capabilities exposed to the agent."""
-    remote_url: str
-    """Pass this URL unchanged to `codex exec-server --remote` when connecting this environment."""
-    type: Literal["self_hosted"]
-    """The type of the object. Always `self_hosted`."""
-    workspace_directory: str
-    """The absolute project directory inside the environment.
-
-Defaults to `/workspace`."""
 
 
 class AgentSessionEnvironmentState(BaseModel):
@@ -851,133 +662,14 @@ User messages contain input text or images; assistant messages contain output te
     """The item type. Always `message`."""
 
 
-AgentSessionMessageContent: TypeAlias = AgentSessionMessageContentInputText | AgentSessionMessageContentInputImage | AgentSessionMessageContentOutputText
-
-
-class AgentSessionMessageContentInputImage(BaseModel):
-    image_url: str
-    """The URL of the image supplied by the user, which may be a base64-encoded data URL."""
-    type: Literal["input_image"]
-    """The type of the object. Always `input_image`."""
-
-
-class AgentSessionMessageContentInputText(BaseModel):
-    text: str
-    """The text supplied by the user."""
-    type: Literal["input_text"]
-    """The type of the object. Always `input_text`."""
-
-
-class AgentSessionMessageContentOutputText(BaseModel):
-    text: str
-    """The text produced by the assistant."""
-    type: Literal["output_text"]
-    """The type of the object. Always `output_text`."""
+AgentSessionMessageContent: TypeAlias = MessageContentResourceInputText | MessageContentResourceInputImage | MessageContentResourceOutputText
 
 
 class AgentSessionPromptCacheOption(BaseModel):
     ttl: Literal["30m", "12h"]
 
 
-AgentSessionRequiredAction: TypeAlias = AgentSessionRequiredActionMcpApprovalRequest | AgentSessionRequiredActionComputerUseApprovalRequest | AgentSessionRequiredActionFunctionCall | AgentSessionRequiredActionEnvironmentConnection
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequest(BaseModel):
-    request: AgentSessionRequiredActionComputerUseApprovalRequestRequest
-    """The information needed to render the request."""
-    request_id: str
-    """The registered request ID to echo when responding."""
-    turn_id: str
-    """The turn that requested approval."""
-    type: Literal["computer_use_approval_request"]
-    """The type of the object. Always `computer_use_approval_request`."""
-
-
-AgentSessionRequiredActionComputerUseApprovalRequestRequest: TypeAlias = AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthentication | AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserOriginAccess
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthentication(BaseModel):
-    credential_origin: str | None
-    """The registered form or frame origin where values will be entered."""
-    fields: List[AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationField]
-    """Controls to render. All submitted values are sensitive."""
-    options: List[AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationOption]
-    """Sign-in methods. Empty for a plain form."""
-    reason: str | None
-    """Why the agent needs the user to sign in."""
-    type: Literal["browser_authentication"]
-    """The type of the object. Always `browser_authentication`."""
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationField(BaseModel):
-    id: str
-    """The field ID to submit as field_id in a fields entry."""
-    label: str
-    """The label to display beside the control."""
-    required: bool
-    """Whether this control requires a nonempty value."""
-    type: str
-    """The rendering type, such as email, password, or text."""
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserAuthenticationOption(BaseModel):
-    id: str
-    """The option ID to submit as selected_option."""
-    field_ids: List[str]
-    """IDs from the registered fields that this method accepts."""
-    label: str
-    """The method label to display."""
-
-
-class AgentSessionRequiredActionComputerUseApprovalRequestRequestBrowserOriginAccess(BaseModel):
-    origin: str
-    """The origin the browser needs permission to access."""
-    reason: str | None
-    """The browser's explanation for this request, or null when unavailable."""
-    type: Literal["browser_origin_access"]
-    """The type of the object. Always `browser_origin_access`."""
-
-
-class AgentSessionRequiredActionEnvironmentConnection(BaseModel):
-    environment_id: str
-    """The ID of the environment to reconnect."""
-    type: Literal["environment_connection"]
-    """The type of the object. Always `environment_connection`."""
-
-
-class AgentSessionRequiredActionFunctionCall(BaseModel):
-    arguments: Any
-    """The arguments supplied by the model."""
-    call_id: str
-    """The ID to include when submitting the function result."""
-    name: str
-    """The function name."""
-    turn_id: str
-    """The ID of the turn that requested the function call."""
-    type: Literal["function_call"]
-    """The type of the object. Always `function_call`."""
-
-
-class AgentSessionRequiredActionMcpApprovalRequest(BaseModel):
-    request: AgentSessionRequiredActionMcpApprovalRequestRequest
-    """Information for presenting an MCP approval."""
-    request_id: str
-    """The opaque approval ID to echo when responding."""
-    turn_id: str
-    """The turn that requested approval."""
-    type: Literal["mcp_approval_request"]
-    """The type of the object. Always `mcp_approval_request`."""
-
-
-class AgentSessionRequiredActionMcpApprovalRequestRequest(BaseModel):
-    arguments: Any
-    """The tool arguments as JSON, or null when CCA does not provide them."""
-    message: str
-    name: str | None
-    """The tool name, or null when CCA does not provide it."""
-    server_label: str
-    type: Literal["mcp_tool_call"]
-    """The type of the object. Always `mcp_tool_call`."""
+AgentSessionRequiredAction: TypeAlias = RequiredActionSessionRequiredActionResourceMcpApprovalRequest | RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest | RequiredActionSessionRequiredActionResourceFunctionCall | RequiredActionSessionRequiredActionResourceEnvironmentConnection
 
 
 class AgentSessionRequiresActionEvent(BaseModel):
@@ -1183,32 +875,7 @@ class AgentSessionTurnItemAddedEvent(BaseModel):
     """Random alphanumeric padding. Present when stream obfuscation is enabled."""
 
 
-AgentSessionTurnItemAddedEventItem: TypeAlias = AgentSessionMessage | AgentReasoningItem | AgentFunctionCallItem | AgentSessionTurnItemAddedEventItemFunctionCallOutput | AgentSessionTurnItemAddedEventItemAgentMessage | AgentMcpCallItem | AgentSessionTurnItemAddedEventItemComputerUseCall | AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest | AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResult | AgentWebSearchCallItem | AgentCommandExecutionItem | AgentCreateSubagentCallItem | AgentSendSubagentInputCallItem | AgentResumeSubagentCallItem | AgentWaitForSubagentsCallItem | AgentInterruptSubagentCallItem | AgentCloseSubagentCallItem
-
-
-class AgentSessionTurnItemAddedEventItemAgentMessage(BaseModel):
-    id: str
-    """The ID of the message."""
-    content: List[AgentSessionTurnItemAddedEventItemAgentMessageContent]
-    """The content exchanged between the agents."""
-    recipient_agent_id: str
-    """The ID or name of the receiving agent."""
-    sender_agent_id: str
-    """The ID or name of the sending agent."""
-    turn_id: str
-    """The ID of the turn that contains this item."""
-    type: Literal["agent_message"]
-    """The item type. Always `agent_message`."""
-
-
-AgentSessionTurnItemAddedEventItemAgentMessageContent: TypeAlias = OutputText | AgentSessionTurnItemAddedEventItemAgentMessageContentEncryptedContent
-
-
-class AgentSessionTurnItemAddedEventItemAgentMessageContentEncryptedContent(BaseModel):
-    encrypted_content: str
-    """The encrypted content payload."""
-    type: Literal["encrypted_content"]
-    """The content type. Always `encrypted_content`."""
+AgentSessionTurnItemAddedEventItem: TypeAlias = AgentSessionMessage | AgentReasoningItem | AgentFunctionCallItem | FunctionCallOutputItemResource | AgentMessageItemResource | AgentMcpCallItem | AgentSessionTurnItemAddedEventItemComputerUseCall | AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest | ComputerUseApprovalRequestResultItemResource | AgentWebSearchCallItem | AgentCommandExecutionItem | AgentCreateSubagentCallItem | AgentSendSubagentInputCallItem | AgentResumeSubagentCallItem | AgentWaitForSubagentsCallItem | AgentInterruptSubagentCallItem | AgentCloseSubagentCallItem
 
 
 class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest(BaseModel):
@@ -1255,33 +922,6 @@ class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestOption(
     """The method label to display."""
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResult(BaseModel):
-    id: str
-    """The stable history item ID."""
-    request_id: str
-    """The registered request answered by this item."""
-    response: AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponse
-    """The admitted response, without submitted credential values."""
-    turn_id: str
-    """The ID of the turn that contains this item."""
-    type: Literal["computer_use_approval_request_result"]
-
-
-AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponse: TypeAlias = AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication | AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication2
-
-
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication(BaseModel):
-    action: Literal["submit"]
-    selected_option: str | None
-    """The chosen sign-in method, or null when no options were offered."""
-    type: Literal["browser_authentication"]
-
-
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestResultResponseBrowserAuthentication2(BaseModel):
-    action: Literal["cancel"]
-    type: Literal["browser_authentication"]
-
-
 class AgentSessionTurnItemAddedEventItemComputerUseCall(BaseModel):
     id: str
     """The ID of the activity item."""
@@ -1304,40 +944,6 @@ class AgentSessionTurnItemAddedEventItemComputerUseCallOutput(BaseModel):
     """The complete JPEG image as a base64 data URL."""
     type: Literal["computer_screenshot"]
     """The content type. Always `computer_screenshot`."""
-
-
-class AgentSessionTurnItemAddedEventItemFunctionCallOutput(BaseModel):
-    id: str
-    """The ID of the function call output item."""
-    call_id: str
-    """The ID of the function call that produced this output."""
-    error: str | None
-    """The error message, if the call failed."""
-    output: str | List[AgentSessionTurnItemAddedEventItemFunctionCallOutputOutput] | None
-    """The function result, if the call succeeded."""
-    status: Literal["in_progress", "completed", "failed", "incomplete"]
-    """The status of the function call."""
-    turn_id: str
-    """The ID of the turn that contains this item."""
-    type: Literal["function_call_output"]
-    """The item type. Always `function_call_output`."""
-
-
-AgentSessionTurnItemAddedEventItemFunctionCallOutputOutput: TypeAlias = AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputText | AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputImage
-
-
-class AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputImage(BaseModel):
-    image_url: str
-    """The URL of the image supplied to the agent, which may be a base64-encoded data URL."""
-    type: Literal["input_image"]
-    """The type of the object. Always `input_image`."""
-
-
-class AgentSessionTurnItemAddedEventItemFunctionCallOutputOutputInputText(BaseModel):
-    text: str
-    """The text supplied to the agent."""
-    type: Literal["input_text"]
-    """The type of the object. Always `input_text`."""
 
 
 class AgentSessionTurnItemDoneEvent(BaseModel):
@@ -1579,37 +1185,28 @@ class AgentText(BaseModel):
     """The amount of text produced by the agent. Defaults to `medium`."""
 
 
-AgentTextFormat: TypeAlias = AgentTextFormatText | AgentTextFormatJsonSchema
+AgentTextFormat: TypeAlias = TextFormatResourceText | TextFormatResourceJSONSchema
 
 
-class AgentTextFormatJsonSchema(BaseModel):
-    schema: Dict[str, Any]
-    """The JSON Schema that generated text must match."""
-    type: Literal["json_schema"]
-    """The type of the object. Always `json_schema`."""
+AgentTool: TypeAlias = PersistedAgentToolResourceFunction | PersistedAgentToolResourceToolSearch | PersistedAgentToolResourceProgrammaticToolCalling | PersistedAgentToolResourceMcp | PersistedAgentToolResourceWebSearch | PersistedAgentToolResourceComputerUse | PersistedAgentToolResourceAutomations
 
 
-class AgentTextFormatText(BaseModel):
-    type: Literal["text"]
-    """The type of the object. Always `text`."""
-
-
-AgentTool: TypeAlias = AgentToolFunction | AgentToolToolSearch | AgentToolProgrammaticToolCalling | AgentToolMcp | AgentToolWebSearch | AgentToolComputerUse | AgentToolAutomation
-
-
-class AgentToolAutomation(BaseModel):
+class AgentToolResourceAutomations(BaseModel):
+    """Lets the agent manage its own scheduled wakeups."""
     type: Literal["automations"]
     """The type of the object. Always `automations`."""
 
 
-class AgentToolComputerUse(BaseModel):
+class AgentToolResourceComputerUse(BaseModel):
+    """Browser use in an OpenAI-hosted session."""
     include_screenshots: bool
     """Whether computer tool outputs include screenshots."""
     type: Literal["computer_use"]
     """The type of the object. Always `computer_use`."""
 
 
-class AgentToolFunction(BaseModel):
+class AgentToolResourceFunction(BaseModel):
+    """A function defined by the application."""
     defer_loading: bool
     """Whether the function is deferred and discovered through tool search."""
     description: str
@@ -1624,68 +1221,46 @@ class AgentToolFunction(BaseModel):
     """Whether the agent continues without waiting for the function result."""
 
 
-class AgentToolMcp(BaseModel):
+class AgentToolResourceMcp(BaseModel):
+    """Tools provided by a remote MCP server."""
     allowed_tools: List[str] | None
-    """The MCP tools the agent may call, or null when all server tools are allowed."""
+    """The MCP tools the agent may call."""
     connection_origin: Literal["service", "environment"]
     """Where outbound MCP HTTP connections originate."""
     credential_id: str | None
-    """The vault credential selected for this MCP server, if any."""
+    """The attached vault credential selected for this MCP server, if any.
+
+Optional when exactly one attached credential matches the server URL."""
     request_metadata: Dict[str, Any]
     """Metadata included with requests to this MCP server."""
     required: bool
     """Whether this MCP server must initialize before the first turn."""
     server_label: str
     """A label used to identify the MCP server in tool calls."""
-    transport: AgentToolMcpTransport
-    """The credential-free transport used to connect to the MCP server."""
+    transport: AgentToolResourceMcpTransport
+    """The transport used to connect to the MCP server."""
     type: Literal["mcp"]
     """The type of the object. Always `mcp`."""
 
 
-AgentToolMcpTransport: TypeAlias = AgentToolMcpTransportHttp | AgentToolMcpTransportStdio
+AgentToolResourceMcpTransport: TypeAlias = McpTransportResourceHTTP | McpTransportResourceStdio
 
 
-class AgentToolMcpTransportHttp(BaseModel):
-    headers: Dict[str, str]
-    """Non-secret HTTP headers sent to the MCP server."""
-    server_url: str
-    """The URL of the MCP server."""
-    type: Literal["http"]
-    """The type of the object. Always `http`."""
-
-
-class AgentToolMcpTransportStdio(BaseModel):
-    args: List[str]
-    """Arguments passed to the MCP server command."""
-    command: str
-    """The command used to start the MCP server."""
-    cwd: str
-    """The working directory used to start the MCP server."""
-    env_vars: List[str]
-    """Environment variable names inherited from the execution environment."""
-    type: Literal["stdio"]
-    """The type of the object. Always `stdio`."""
-
-
-class AgentToolProgrammaticToolCalling(BaseModel):
+class AgentToolResourceProgrammaticToolCalling(BaseModel):
+    """Enables calling tools from model-generated code."""
     enabled: bool
     """Whether tools can be called from model-generated code."""
     type: Literal["programmatic_tool_calling"]
     """The type of the object. Always `programmatic_tool_calling`."""
 
 
-class AgentToolToolSearch(BaseModel):
-    type: Literal["tool_search"]
-    """The type of the object. Always `tool_search`."""
-
-
-class AgentToolWebSearch(BaseModel):
+class AgentToolResourceWebSearch(BaseModel):
+    """Web search."""
     allowed_domains: List[str] | None
     """Allowed search domains, or `null` when the search is unrestricted."""
     context_size: Literal["low", "medium", "high"]
     """The amount of search context made available to the model. Defaults to `medium`."""
-    location: AgentToolWebSearchLocation | None
+    location: AgentToolResourceWebSearchLocation | None
     """Approximate location used to localize search results, if provided."""
     mode: Literal["disabled", "cached", "live"]
     """The source used for web search results."""
@@ -1693,7 +1268,8 @@ class AgentToolWebSearch(BaseModel):
     """The type of the object. Always `web_search`."""
 
 
-class AgentToolWebSearchLocation(BaseModel):
+class AgentToolResourceWebSearchLocation(BaseModel):
+    """Approximate location used to localize search results, if provided."""
     city: str | None
     """The city name."""
     country: str | None
@@ -1734,37 +1310,7 @@ class AgentWebSearchCallItem(BaseModel):
     """The item type. Always `web_search_call`."""
 
 
-AgentWebSearchCallItemAction: TypeAlias = AgentWebSearchCallItemActionSearch | AgentWebSearchCallItemActionOpenPage | AgentWebSearchCallItemActionFindInPage | AgentWebSearchCallItemActionOther
-
-
-class AgentWebSearchCallItemActionFindInPage(BaseModel):
-    pattern: str | None
-    """The text pattern that was searched for."""
-    type: Literal["find_in_page"]
-    """The type of the object. Always `find_in_page`."""
-    url: str | None
-    """The URL of the page that was searched."""
-
-
-class AgentWebSearchCallItemActionOpenPage(BaseModel):
-    type: Literal["open_page"]
-    """The type of the object. Always `open_page`."""
-    url: str | None
-    """The URL of the page that was opened."""
-
-
-class AgentWebSearchCallItemActionOther(BaseModel):
-    type: Literal["other"]
-    """The type of the object. Always `other`."""
-
-
-class AgentWebSearchCallItemActionSearch(BaseModel):
-    queries: List[str] | None
-    """The search queries, when multiple queries were used."""
-    query: str | None
-    """The search query, when a single query was used."""
-    type: Literal["search"]
-    """The type of the object. Always `search`."""
+AgentWebSearchCallItemAction: TypeAlias = WebSearchActionResourceSearch | WebSearchActionResourceOpenPage | WebSearchActionResourceFindInPage | WebSearchActionResourceOther
 
 
 class Assistant(BaseModel):
@@ -1958,109 +1504,21 @@ class AutomationAgentConfigExperimental(BaseModel):
     """Whether the model receives periodic current-time reminders."""
 
 
-AutomationAgentConfigTool: TypeAlias = AutomationAgentConfigToolFunction | AutomationAgentConfigToolProgrammaticToolCalling | AutomationAgentConfigToolMcp | AutomationAgentConfigToolWebSearch | AutomationAgentConfigToolComputerUse | AutomationAgentConfigToolAutomation
+AutomationAgentConfigTool: TypeAlias = AgentToolResourceFunction | AgentToolResourceProgrammaticToolCalling | AgentToolResourceMcp | AgentToolResourceWebSearch | AgentToolResourceComputerUse | AgentToolResourceAutomations
 
 
-class AutomationAgentConfigToolAutomation(BaseModel):
-    type: Literal["automations"]
-    """The type of the object. Always `automations`."""
+class AutomationCreatedByResourceAgent(BaseModel):
+    session_id: str
+    """The creator session, which is also the automation's target."""
+    tool_call_id: str
+    """The tool call that created the automation."""
+    type: Literal["agent"]
+    """The type of the object. Always `agent`."""
 
 
-class AutomationAgentConfigToolComputerUse(BaseModel):
-    include_screenshots: bool
-    """Whether computer tool outputs include screenshots."""
-    type: Literal["computer_use"]
-    """The type of the object. Always `computer_use`."""
-
-
-class AutomationAgentConfigToolFunction(BaseModel):
-    defer_loading: bool
-    """Whether the function is deferred and discovered through tool search."""
-    description: str
-    """A description of what the function does."""
-    name: str
-    """The name of the function."""
-    parameters: Dict[str, Any]
-    """A JSON Schema object describing the function's arguments."""
-    type: Literal["function"]
-    """The type of the object. Always `function`."""
-    async_: bool | None
-    """Whether the agent continues without waiting for the function result."""
-
-
-class AutomationAgentConfigToolMcp(BaseModel):
-    allowed_tools: List[str] | None
-    """The MCP tools the agent may call."""
-    connection_origin: Literal["service", "environment"]
-    """Where outbound MCP HTTP connections originate."""
-    credential_id: str | None
-    """The attached vault credential selected for this MCP server, if any.
-
-Optional when exactly one attached credential matches the server URL."""
-    request_metadata: Dict[str, Any]
-    """Metadata included with requests to this MCP server."""
-    required: bool
-    """Whether this MCP server must initialize before the first turn."""
-    server_label: str
-    """A label used to identify the MCP server in tool calls."""
-    transport: AutomationAgentConfigToolMcpTransport
-    """The transport used to connect to the MCP server."""
-    type: Literal["mcp"]
-    """The type of the object. Always `mcp`."""
-
-
-AutomationAgentConfigToolMcpTransport: TypeAlias = AutomationAgentConfigToolMcpTransportHttp | AutomationAgentConfigToolMcpTransportStdio
-
-
-class AutomationAgentConfigToolMcpTransportHttp(BaseModel):
-    server_url: str
-    """The URL of the MCP server."""
-    type: Literal["http"]
-    """The type of the object. Always `http`."""
-
-
-class AutomationAgentConfigToolMcpTransportStdio(BaseModel):
-    args: List[str]
-    """Arguments passed to the MCP server command."""
-    command: str
-    """The command used to start the MCP server."""
-    cwd: str
-    """The working directory used to start the MCP server."""
-    env_vars: List[str]
-    """Environment variable names inherited from the execution environment."""
-    type: Literal["stdio"]
-    """The type of the object. Always `stdio`."""
-
-
-class AutomationAgentConfigToolProgrammaticToolCalling(BaseModel):
-    enabled: bool
-    """Whether tools can be called from model-generated code."""
-    type: Literal["programmatic_tool_calling"]
-    """The type of the object. Always `programmatic_tool_calling`."""
-
-
-class AutomationAgentConfigToolWebSearch(BaseModel):
-    allowed_domains: List[str] | None
-    """Allowed search domains, or `null` when the search is unrestricted."""
-    context_size: Literal["low", "medium", "high"]
-    """The amount of search context made available to the model. Defaults to `medium`."""
-    location: AutomationAgentConfigToolWebSearchLocation | None
-    """Approximate location used to localize search results, if provided."""
-    mode: Literal["disabled", "cached", "live"]
-    """The source used for web search results."""
-    type: Literal["web_search"]
-    """The type of the object. Always `web_search`."""
-
-
-class AutomationAgentConfigToolWebSearchLocation(BaseModel):
-    city: str | None
-    """The city name."""
-    country: str | None
-    """The two-letter ISO country code, such as `US`."""
-    region: str | None
-    """The region or state name."""
-    timezone: str | None
-    """The IANA timezone, such as `America/Los_Angeles`."""
+class AutomationCreatedByResourceDeveloper(BaseModel):
+    type: Literal["developer"]
+    """The type of the object. Always `developer`."""
 
 
 class AutomationDeleted(BaseModel):
@@ -2070,6 +1528,120 @@ class AutomationDeleted(BaseModel):
     """Always true."""
     object: Literal["agent.automation.deleted"]
     """Always `agent.automation.deleted`."""
+
+
+class AutomationEnvironmentResourceNone(BaseModel):
+    type: Literal["none"]
+    """The type of the object. Always `none`."""
+
+
+class AutomationEnvironmentResourceOpenAIHosted(BaseModel):
+    """Hosted environment selection with confidential setup commands and variables omitted."""
+    capability_directories: List[str] | None
+    """Directory overrides, or null to inherit the template or creation default."""
+    container_size: Literal["small", "medium", "large"] | None
+    """The configured container size, or null to use the creation default."""
+    desktop: AutomationEnvironmentResourceOpenAIHostedDesktop | None
+    """Desktop overrides, or null to inherit the template or creation default."""
+    environment_id: str | None
+    """An existing environment reference, or null when provisioning a new environment."""
+    environment_template_id: str | None
+    """A template reference, or null when no template is selected."""
+    files: List[AutomationEnvironmentResourceOpenAIHostedFile] | None
+    """File overrides, excluding contents, or null to inherit."""
+    network: AutomationEnvironmentResourceOpenAIHostedNetwork | None
+    """Network overrides, or null to inherit the template or creation default."""
+    packages: AutomationEnvironmentResourceOpenAIHostedPackages | None
+    """Package overrides, or null to inherit the template or creation default."""
+    plugins: List[HostedPlugin] | None
+    """Plugin overrides, excluding archive contents, or null to inherit."""
+    skills: List[AutomationEnvironmentResourceOpenAIHostedSkill] | None
+    """Skill overrides, excluding archive contents, or null to inherit."""
+    type: Literal["openai_hosted"]
+    """The type of the object. Always `openai_hosted`."""
+
+
+class AutomationEnvironmentResourceOpenAIHostedDesktop(BaseModel):
+    """Desktop overrides, or null to inherit the template or creation default."""
+    enabled: bool
+    """Whether the environment provisions a desktop and browser proxy."""
+
+
+AutomationEnvironmentResourceOpenAIHostedFile: TypeAlias = AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceFileID | AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceInline
+
+
+class AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceFileID(BaseModel):
+    """A project-scoped Files API reference resolved separately for each session."""
+    file_id: str
+    """The ID of the uploaded file."""
+    path: str
+    """The file's absolute path inside the environment."""
+    type: Literal["file_id"]
+    """The type of the object. Always `file_id`."""
+
+
+class AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceInline(BaseModel):
+    """Metadata for confidential inline file contents."""
+    path: str
+    """The file's absolute path inside the environment."""
+    size_bytes: int
+    """The decoded size of the inline file in bytes."""
+    type: Literal["inline"]
+    """The type of the object. Always `inline`."""
+
+
+class AutomationEnvironmentResourceOpenAIHostedNetwork(BaseModel):
+    """Network overrides, or null to inherit the template or creation default."""
+    access: Literal["enabled", "disabled", "restricted"]
+    """The environment's network access mode.
+
+- `enabled` - Allows unrestricted network access. - `disabled` - Disables network access. - `restricted` - Applies the configured domain restrictions."""
+    allowed_domains: List[str]
+    """Domains the environment may access when network access is restricted."""
+
+
+class AutomationEnvironmentResourceOpenAIHostedPackages(BaseModel):
+    """Package overrides, or null to inherit the template or creation default."""
+    npm: List[str]
+    """npm packages installed globally in the environment."""
+    python: List[str]
+    """Python packages installed in the environment."""
+    system: List[str]
+    """System packages installed in the environment."""
+
+
+AutomationEnvironmentResourceOpenAIHostedSkill: TypeAlias = AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceSkillReference | AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceInline
+
+
+class AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceInline(BaseModel):
+    """Safe metadata for an inline skill archive."""
+    description: str
+    """The skill description declared in `SKILL.md`."""
+    name: str
+    """The skill name declared in `SKILL.md`."""
+    type: Literal["inline"]
+    """The type of the object. Always `inline`."""
+
+
+class AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceSkillReference(BaseModel):
+    """A skill resolved afresh from the Skills API whenever a session starts."""
+    skill_id: str
+    """The referenced skill ID."""
+    type: Literal["skill_reference"]
+    """The type of the object. Always `skill_reference`."""
+    version: str | None
+    """The requested version selector, including `latest`."""
+
+
+class AutomationEnvironmentResourceSelfHosted(BaseModel):
+    capability_directories: List[str]
+    """Directories that expose capabilities to the agent."""
+    environment_id: str | None
+    """An existing registration, or null to create a session-owned environment."""
+    type: Literal["self_hosted"]
+    """The type of the object. Always `self_hosted`."""
+    workspace_directory: str
+    """The absolute project directory in the environment."""
 
 
 class AutomationInvocation(BaseModel):
@@ -2103,22 +1675,64 @@ class AutomationInvocationError(BaseModel):
     """A public explanation of the delivery failure."""
 
 
-AutomationInvocationSource: TypeAlias = AutomationInvocationSourceManual | AutomationInvocationSourceAutomation
+AutomationInvocationSource: TypeAlias = AutomationInvocationSourceResourceManual | AutomationInvocationSourceResourceAutomation
 
 
-class AutomationInvocationSourceAutomation(BaseModel):
-    automation: AutomationInvocationSourceAutomationAutomation
+class AutomationInvocationSourceResourceAutomation(BaseModel):
+    automation: AutomationInvocationSourceResourceAutomationAutomation
     """The automation snapshot for this occurrence, excluding confidential values."""
     type: Literal["automation"]
     """The type of the object. Always `automation`."""
 
 
-AutomationInvocationSourceAutomationAutomation: TypeAlias = PeriodicAutomation | OneTimeAutomation
+AutomationInvocationSourceResourceAutomationAutomation: TypeAlias = PeriodicAutomation | OneTimeAutomation
 
 
-class AutomationInvocationSourceManual(BaseModel):
+class AutomationInvocationSourceResourceManual(BaseModel):
     type: Literal["manual"]
     """The type of the object. Always `manual`."""
+
+
+class AutomationTargetResourceExistingSession(BaseModel):
+    instructions: str
+    """Saved instructions delivered as an automation notification."""
+    session_id: str
+    """The session receiving each invocation."""
+    type: Literal["existing_session"]
+    """The type of the object. Always `existing_session`."""
+
+
+class AutomationTargetResourceNewSession(BaseModel):
+    agent: AutomationAgentConfig | None
+    """The inline agent configuration, or null when agent_id is configured."""
+    agent_id: str | None
+    """The saved agent reference, or null when an inline agent is configured."""
+    environment: AutomationTargetResourceNewSessionEnvironment
+    """Configuration or references used to select the execution environment."""
+    input: List[AutomationTargetResourceNewSessionInput]
+    """Initial input delivered to each new session."""
+    metadata: Dict[str, str]
+    """Metadata attached to each new session."""
+    type: Literal["new_session"]
+    """The type of the object. Always `new_session`."""
+    vault_ids: List[str]
+    """Vaults made available to each new session."""
+
+
+AutomationTargetResourceNewSessionEnvironment: TypeAlias = AutomationEnvironmentResourceNone | AutomationEnvironmentResourceOpenAIHosted | AutomationEnvironmentResourceSelfHosted
+
+
+class AutomationTargetResourceNewSessionInput(BaseModel):
+    """A user message recorded in a session."""
+    content: List[AutomationTargetResourceNewSessionInputContent]
+    """The content of the message."""
+    role: Literal["user"]
+    """The role of the message author. Always `user`."""
+    type: Literal["message"]
+    """The type of the input item. Always `message`."""
+
+
+AutomationTargetResourceNewSessionInputContent: TypeAlias = InputContentResourceInputText | InputContentResourceInputImage
 
 
 class ChatSessionAutomaticThreadTitling(BaseModel):
@@ -2249,6 +1863,34 @@ class ClosedStatus(BaseModel):
     """Status discriminator that is always `closed`."""
     reason: str | None
     """Reason that the thread was closed. Defaults to null when no reason is recorded."""
+
+
+class ComputerUseApprovalRequestResultItemResource(BaseModel):
+    """A credential-free record of an admitted response, not proof of completion."""
+    id: str
+    """The stable history item ID."""
+    request_id: str
+    """The registered request answered by this item."""
+    response: ComputerUseApprovalRequestResultItemResourceResponse
+    """The admitted response, without submitted credential values."""
+    turn_id: str
+    """The ID of the turn that contains this item."""
+    type: Literal["computer_use_approval_request_result"]
+
+
+ComputerUseApprovalRequestResultItemResourceResponse: TypeAlias = ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource | ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource
+
+
+class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource(BaseModel):
+    action: Literal["cancel"]
+    type: Literal["browser_authentication"]
+
+
+class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource(BaseModel):
+    action: Literal["submit"]
+    selected_option: str | None
+    """The chosen sign-in method, or null when no options were offered."""
+    type: Literal["browser_authentication"]
 
 
 class CreateAssistantRequestParam(TypedDict, total=False):
@@ -2398,80 +2040,7 @@ class Credential(BaseModel):
     """The ID of the vault containing this credential."""
 
 
-CredentialAuth: TypeAlias = CredentialAuthMcpOauth | CredentialAuthStaticBearer | CredentialAuthEnvironmentVariable
-
-
-class CredentialAuthEnvironmentVariable(BaseModel):
-    networking: CredentialAuthEnvironmentVariableNetworking
-    """The destinations where the proxy can substitute the secret, subject to the environment network policy."""
-    secret_name: str
-    """The environment variable name that receives the placeholder in the sandbox."""
-    type: Literal["environment_variable"]
-    """The type of the object. Always `environment_variable`."""
-
-
-CredentialAuthEnvironmentVariableNetworking: TypeAlias = CredentialAuthEnvironmentVariableNetworkingUnrestricted | CredentialAuthEnvironmentVariableNetworkingLimited
-
-
-class CredentialAuthEnvironmentVariableNetworkingLimited(BaseModel):
-    allowed_hosts: List[str]
-    """The 1 to 16 distinct allowed hostnames or IPv4 addresses, normalized to lowercase. Entries contain no scheme, path, port, or wildcard. IPv6 addresses are not supported."""
-    type: Literal["limited"]
-    """The type of the object. Always `limited`."""
-
-
-class CredentialAuthEnvironmentVariableNetworkingUnrestricted(BaseModel):
-    type: Literal["unrestricted"]
-    """The type of the object. Always `unrestricted`."""
-
-
-class CredentialAuthMcpOauth(BaseModel):
-    expires_at: str | None
-    """When the OAuth access token expires, as an RFC 3339 timestamp, if known."""
-    mcp_server_url: str
-    """The HTTPS MCP server URL authorized by this credential."""
-    refresh: CredentialAuthMcpOauthRefresh | None
-    """Public refresh metadata without refresh tokens or OAuth client secrets."""
-    type: Literal["mcp_oauth"]
-    """The type of the object. Always `mcp_oauth`."""
-
-
-class CredentialAuthMcpOauthRefresh(BaseModel):
-    client_id: str
-    """The OAuth client ID used when requesting a new access token."""
-    resource: str | None
-    """The resource URI sent to the OAuth token endpoint during refresh, if configured."""
-    scope: str | None
-    """Space-separated OAuth scopes requested during refresh, if configured."""
-    token_endpoint: str
-    """The HTTPS OAuth token endpoint used for refresh."""
-    token_endpoint_auth: CredentialAuthMcpOauthRefreshTokenEndpointAuth
-    """How the OAuth client authenticates to the token endpoint, excluding its client secret."""
-
-
-CredentialAuthMcpOauthRefreshTokenEndpointAuth: TypeAlias = CredentialAuthMcpOauthRefreshTokenEndpointAuthNone | CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic | CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost
-
-
-class CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic(BaseModel):
-    type: Literal["client_secret_basic"]
-    """The type of the object. Always `client_secret_basic`."""
-
-
-class CredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost(BaseModel):
-    type: Literal["client_secret_post"]
-    """The type of the object. Always `client_secret_post`."""
-
-
-class CredentialAuthMcpOauthRefreshTokenEndpointAuthNone(BaseModel):
-    type: Literal["none"]
-    """The type of the object. Always `none`."""
-
-
-class CredentialAuthStaticBearer(BaseModel):
-    mcp_server_url: str
-    """The HTTPS MCP server URL authorized by this credential."""
-    type: Literal["static_bearer"]
-    """The type of the object. Always `static_bearer`."""
+CredentialAuth: TypeAlias = VaultCredentialAuthResourceMcpOauth | VaultCredentialAuthResourceStaticBearer | VaultCredentialAuthResourceEnvironmentVariable
 
 
 class CredentialDeleted(BaseModel):
@@ -2498,6 +2067,14 @@ class DoneEvent(BaseModel):
     """Occurs when a stream ends."""
     event: Literal["done"]
     data: Literal["[DONE]"]
+
+
+class EncryptedContentResource(BaseModel):
+    """Encrypted content exchanged between agents."""
+    encrypted_content: str
+    """The encrypted content payload."""
+    type: Literal["encrypted_content"]
+    """The content type. Always `encrypted_content`."""
 
 
 class EnvironmentFile(BaseModel):
@@ -2532,30 +2109,88 @@ class EnvironmentInfo(BaseModel):
     """Whether the environment is hosted by OpenAI or by the application."""
 
 
-EnvironmentInfoFile: TypeAlias = HostedEnvironmentFileID | EnvironmentInfoFileInline
+EnvironmentInfoFile: TypeAlias = HostedEnvironmentFileID | HostedEnvironmentFileResourceInline
 
 
-class EnvironmentInfoFileInline(BaseModel):
+EnvironmentInfoSkill: TypeAlias = HostedSkillReference | HostedSkillResourceInline
+
+
+class EnvironmentResourceNone(BaseModel):
+    """The session talks to CCA without selecting or provisioning an execution environment."""
+    type: Literal["none"]
+    """The type of the object. Always `none`."""
+
+
+class EnvironmentResourceOpenAIHosted(BaseModel):
+    """An environment hosted by OpenAI."""
     id: str
-    """The session-scoped ID of the file in the execution environment."""
-    path: str
-    """The file's absolute path inside the environment."""
-    size_bytes: int
-    """The decoded file size in bytes."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
+    """The public ID of the environment."""
+    capability_directories: List[str]
+    """Directories that contain capabilities exposed to the agent."""
+    files: List[EnvironmentResourceOpenAIHostedFile]
+    """Files available in the environment, excluding their contents."""
+    network: EnvironmentResourceOpenAIHostedNetwork
+    """The effective network access policy for the environment."""
+    packages: EnvironmentResourceOpenAIHostedPackages
+    """Packages installed in the environment."""
+    plugins: List[HostedPlugin]
+    """Plugins installed in the environment, excluding their archive contents."""
+    skills: List[EnvironmentResourceOpenAIHostedSkill]
+    """Skills installed in the environment, excluding their archive contents."""
+    type: Literal["openai_hosted"]
+    """The type of the object. Always `openai_hosted`."""
+    container_size: Literal["small", "medium", "large"] | None
+    """The effective CPU and memory tier, or null when unknown or outside the public tiers."""
+    desktop: EnvironmentResourceOpenAIHostedDesktop | None
+    """The effective desktop configuration."""
 
 
-EnvironmentInfoSkill: TypeAlias = HostedSkillReference | EnvironmentInfoSkillInline
+class EnvironmentResourceOpenAIHostedDesktop(BaseModel):
+    """The effective desktop configuration."""
+    enabled: bool
+    """Whether the environment provisions a desktop and browser proxy."""
 
 
-class EnvironmentInfoSkillInline(BaseModel):
-    description: str
-    """The installed skill description."""
-    name: str
-    """The installed skill name."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
+EnvironmentResourceOpenAIHostedFile: TypeAlias = HostedEnvironmentFileID | HostedEnvironmentFileResourceInline
+
+
+class EnvironmentResourceOpenAIHostedNetwork(BaseModel):
+    """The effective network access policy for the environment."""
+    access: Literal["enabled", "disabled", "restricted"]
+    """The environment's network access mode.
+
+- `enabled` - Allows unrestricted network access. - `disabled` - Disables network access. - `restricted` - Applies the configured domain restrictions."""
+    allowed_domains: List[str]
+    """Domains the environment may access when network access is restricted."""
+
+
+class EnvironmentResourceOpenAIHostedPackages(BaseModel):
+    """Packages installed in the environment."""
+    npm: List[str]
+    """npm packages installed globally in the environment."""
+    python: List[str]
+    """Python packages installed in the environment."""
+    system: List[str]
+    """System packages installed in the environment."""
+
+
+EnvironmentResourceOpenAIHostedSkill: TypeAlias = HostedSkillReference | HostedSkillResourceInline
+
+
+class EnvironmentResourceSelfHosted(BaseModel):
+    """An environment hosted by the application."""
+    id: str
+    """The public ID of the environment."""
+    capability_directories: List[str]
+    """Directories that contain capabilities exposed to the agent."""
+    remote_url: str
+    """Pass this URL unchanged to `codex exec-server --remote` when connecting this environment."""
+    type: Literal["self_hosted"]
+    """The type of the object. Always `self_hosted`."""
+    workspace_directory: str
+    """The absolute project directory inside the environment.
+
+Defaults to `/workspace`."""
 
 
 class EnvironmentTemplate(BaseModel):
@@ -2601,25 +2236,7 @@ class EnvironmentTemplateDesktop(BaseModel):
     """Whether the environment provisions a desktop and browser proxy."""
 
 
-EnvironmentTemplateFile: TypeAlias = EnvironmentTemplateFileFileId | EnvironmentTemplateFileInline
-
-
-class EnvironmentTemplateFileFileId(BaseModel):
-    file_id: str
-    """The ID of the uploaded file."""
-    path: str
-    """The file's absolute path inside the environment."""
-    type: Literal["file_id"]
-    """The type of the object. Always `file_id`."""
-
-
-class EnvironmentTemplateFileInline(BaseModel):
-    path: str
-    """The file's absolute path inside the environment."""
-    size_bytes: int
-    """The decoded size of the inline file in bytes."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
+EnvironmentTemplateFile: TypeAlias = FileHostedTemplateFileResourceFileID | FileHostedTemplateFileResourceInline
 
 
 class EnvironmentTemplateNetwork(BaseModel):
@@ -2640,25 +2257,7 @@ class EnvironmentTemplatePackage(BaseModel):
     """System packages installed in the environment."""
 
 
-EnvironmentTemplateSkill: TypeAlias = EnvironmentTemplateSkillSkillReference | EnvironmentTemplateSkillInline
-
-
-class EnvironmentTemplateSkillInline(BaseModel):
-    description: str
-    """The skill description declared in `SKILL.md`."""
-    name: str
-    """The skill name declared in `SKILL.md`."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
-
-
-class EnvironmentTemplateSkillSkillReference(BaseModel):
-    skill_id: str
-    """The referenced skill ID."""
-    type: Literal["skill_reference"]
-    """The type of the object. Always `skill_reference`."""
-    version: str | None
-    """The requested version selector, including `latest`."""
+EnvironmentTemplateSkill: TypeAlias = SkillHostedTemplateSkillResourceSkillReference | SkillHostedTemplateSkillResourceInline
 
 
 class ErrorEvent(BaseModel):
@@ -2691,6 +2290,26 @@ class FileAnnotationSource(BaseModel):
     """Filename referenced by the annotation."""
 
 
+class FileHostedTemplateFileResourceFileID(BaseModel):
+    """A project-scoped Files API reference resolved separately for each session."""
+    file_id: str
+    """The ID of the uploaded file."""
+    path: str
+    """The file's absolute path inside the environment."""
+    type: Literal["file_id"]
+    """The type of the object. Always `file_id`."""
+
+
+class FileHostedTemplateFileResourceInline(BaseModel):
+    """Metadata for confidential inline file contents."""
+    path: str
+    """The file's absolute path inside the environment."""
+    size_bytes: int
+    """The decoded size of the inline file in bytes."""
+    type: Literal["inline"]
+    """The type of the object. Always `inline`."""
+
+
 class FileUploadParam(TypedDict, total=False):
     """Controls whether users can upload files."""
     enabled: bool
@@ -2699,6 +2318,27 @@ class FileUploadParam(TypedDict, total=False):
     """Maximum size in megabytes for each uploaded file. Defaults to 512 MB, which is the maximum allowable size."""
     max_files: int
     """Maximum number of files that can be uploaded to the session. Defaults to 10."""
+
+
+class FunctionCallOutputItemResource(BaseModel):
+    """The result supplied for a function call."""
+    id: str
+    """The ID of the function call output item."""
+    call_id: str
+    """The ID of the function call that produced this output."""
+    error: str | None
+    """The error message, if the call failed."""
+    output: str | List[FunctionCallOutputItemResourceOutput] | None
+    """The function result, if the call succeeded."""
+    status: Literal["in_progress", "completed", "failed", "incomplete"]
+    """The status of the function call."""
+    turn_id: str
+    """The ID of the turn that contains this item."""
+    type: Literal["function_call_output"]
+    """The item type. Always `function_call_output`."""
+
+
+FunctionCallOutputItemResourceOutput: TypeAlias = InputContentResourceInputText | InputContentResourceInputImage
 
 
 class HistoryParam(TypedDict, total=False):
@@ -2721,6 +2361,18 @@ class HostedEnvironmentFileID(BaseModel):
     """The decoded file size in bytes."""
     type: Literal["file_id"]
     """The type of the object. Always `file_id`."""
+
+
+class HostedEnvironmentFileResourceInline(BaseModel):
+    """A file supplied inline when the session was created."""
+    id: str
+    """The session-scoped ID of the file in the execution environment."""
+    path: str
+    """The file's absolute path inside the environment."""
+    size_bytes: int
+    """The decoded file size in bytes."""
+    type: Literal["inline"]
+    """The type of the object. Always `inline`."""
 
 
 class HostedPlugin(BaseModel):
@@ -2747,12 +2399,38 @@ class HostedSkillReference(BaseModel):
     """The concrete skill version installed for this session."""
 
 
+class HostedSkillResourceInline(BaseModel):
+    """A skill installed from an inline ZIP archive."""
+    description: str
+    """The installed skill description."""
+    name: str
+    """The installed skill name."""
+    type: Literal["inline"]
+    """The type of the object. Always `inline`."""
+
+
 class InferenceOptions(BaseModel):
     """Model and tool overrides applied when generating the assistant response."""
     tool_choice: ToolChoice | None
     """Preferred tool to invoke. Defaults to null when ChatKit should auto-select."""
     model: str | None
     """Model name that generated the response. Defaults to null when using the session default."""
+
+
+class InputContentResourceInputImage(BaseModel):
+    """Image input recorded in a session item."""
+    image_url: str
+    """The URL of the image supplied to the agent, which may be a base64-encoded data URL."""
+    type: Literal["input_image"]
+    """The type of the object. Always `input_image`."""
+
+
+class InputContentResourceInputText(BaseModel):
+    """Text input recorded in a session item."""
+    text: str
+    """The text supplied to the agent."""
+    type: Literal["input_text"]
+    """The type of the object. Always `input_text`."""
 
 
 class ListAssistantsResponse(BaseModel):
@@ -2769,6 +2447,70 @@ class LockedStatus(BaseModel):
     """Status discriminator that is always `locked`."""
     reason: str | None
     """Reason that the thread was locked. Defaults to null when no reason is recorded."""
+
+
+class McpOauthTokenEndpointAuthResourceClientSecretBasic(BaseModel):
+    """Sends the client ID and secret using HTTP Basic authentication."""
+    type: Literal["client_secret_basic"]
+    """The type of the object. Always `client_secret_basic`."""
+
+
+class McpOauthTokenEndpointAuthResourceClientSecretPost(BaseModel):
+    """Sends the client ID and secret in the token request body."""
+    type: Literal["client_secret_post"]
+    """The type of the object. Always `client_secret_post`."""
+
+
+class McpOauthTokenEndpointAuthResourceNone(BaseModel):
+    """Sends the client ID without a client secret."""
+    type: Literal["none"]
+    """The type of the object. Always `none`."""
+
+
+class McpTransportResourceHTTP(BaseModel):
+    """Connects to an MCP server over HTTP."""
+    server_url: str
+    """The URL of the MCP server."""
+    type: Literal["http"]
+    """The type of the object. Always `http`."""
+
+
+class McpTransportResourceStdio(BaseModel):
+    """Starts an MCP server as a local process."""
+    args: List[str]
+    """Arguments passed to the MCP server command."""
+    command: str
+    """The command used to start the MCP server."""
+    cwd: str
+    """The working directory used to start the MCP server."""
+    env_vars: List[str]
+    """Environment variable names inherited from the execution environment."""
+    type: Literal["stdio"]
+    """The type of the object. Always `stdio`."""
+
+
+class MessageContentResourceInputImage(BaseModel):
+    """An image supplied by the user."""
+    image_url: str
+    """The URL of the image supplied by the user, which may be a base64-encoded data URL."""
+    type: Literal["input_image"]
+    """The type of the object. Always `input_image`."""
+
+
+class MessageContentResourceInputText(BaseModel):
+    """Text supplied by the user."""
+    text: str
+    """The text supplied by the user."""
+    type: Literal["input_text"]
+    """The type of the object. Always `input_text`."""
+
+
+class MessageContentResourceOutputText(BaseModel):
+    """Text produced by the assistant."""
+    text: str
+    """The text produced by the assistant."""
+    type: Literal["output_text"]
+    """The type of the object. Always `output_text`."""
 
 
 class MessageDeltaContentImageFileObject(BaseModel):
@@ -2994,185 +2736,10 @@ class OneTimeAutomation(BaseModel):
     """Why the service paused this schedule, or null for other schedules."""
 
 
-OneTimeAutomationCreatedBy: TypeAlias = OneTimeAutomationCreatedByDeveloper | OneTimeAutomationCreatedByAgent
+OneTimeAutomationCreatedBy: TypeAlias = AutomationCreatedByResourceDeveloper | AutomationCreatedByResourceAgent
 
 
-class OneTimeAutomationCreatedByAgent(BaseModel):
-    session_id: str
-    """The creator session, which is also the automation's target."""
-    tool_call_id: str
-    """The tool call that created the automation."""
-    type: Literal["agent"]
-    """The type of the object. Always `agent`."""
-
-
-class OneTimeAutomationCreatedByDeveloper(BaseModel):
-    type: Literal["developer"]
-    """The type of the object. Always `developer`."""
-
-
-OneTimeAutomationTarget: TypeAlias = OneTimeAutomationTargetNewSession | OneTimeAutomationTargetExistingSession
-
-
-class OneTimeAutomationTargetExistingSession(BaseModel):
-    instructions: str
-    """Saved instructions delivered as an automation notification."""
-    session_id: str
-    """The session receiving each invocation."""
-    type: Literal["existing_session"]
-    """The type of the object. Always `existing_session`."""
-
-
-class OneTimeAutomationTargetNewSession(BaseModel):
-    agent: AutomationAgentConfig | None
-    """The inline agent configuration, or null when agent_id is configured."""
-    agent_id: str | None
-    """The saved agent reference, or null when an inline agent is configured."""
-    environment: OneTimeAutomationTargetNewSessionEnvironment
-    """Configuration or references used to select the execution environment."""
-    input: List[OneTimeAutomationTargetNewSessionInput]
-    """Initial input delivered to each new session."""
-    metadata: Dict[str, str]
-    """Metadata attached to each new session."""
-    type: Literal["new_session"]
-    """The type of the object. Always `new_session`."""
-    vault_ids: List[str]
-    """Vaults made available to each new session."""
-
-
-OneTimeAutomationTargetNewSessionEnvironment: TypeAlias = OneTimeAutomationTargetNewSessionEnvironmentNone | OneTimeAutomationTargetNewSessionEnvironmentOpenaiHosted | OneTimeAutomationTargetNewSessionEnvironmentSelfHosted
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentNone(BaseModel):
-    type: Literal["none"]
-    """The type of the object. Always `none`."""
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHosted(BaseModel):
-    capability_directories: List[str] | None
-    """Directory overrides, or null to inherit the template or creation default."""
-    container_size: Literal["small", "medium", "large"] | None
-    """The configured container size, or null to use the creation default."""
-    desktop: OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop | None
-    """Desktop overrides, or null to inherit the template or creation default."""
-    environment_id: str | None
-    """An existing environment reference, or null when provisioning a new environment."""
-    environment_template_id: str | None
-    """A template reference, or null when no template is selected."""
-    files: List[OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFile] | None
-    """File overrides, excluding contents, or null to inherit."""
-    network: OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork | None
-    """Network overrides, or null to inherit the template or creation default."""
-    packages: OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedPackage | None
-    """Package overrides, or null to inherit the template or creation default."""
-    plugins: List[HostedPlugin] | None
-    """Plugin overrides, excluding archive contents, or null to inherit."""
-    skills: List[OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkill] | None
-    """Skill overrides, excluding archive contents, or null to inherit."""
-    type: Literal["openai_hosted"]
-    """The type of the object. Always `openai_hosted`."""
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop(BaseModel):
-    enabled: bool
-    """Whether the environment provisions a desktop and browser proxy."""
-
-
-OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFile: TypeAlias = OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId | OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId(BaseModel):
-    file_id: str
-    """The ID of the uploaded file."""
-    path: str
-    """The file's absolute path inside the environment."""
-    type: Literal["file_id"]
-    """The type of the object. Always `file_id`."""
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline(BaseModel):
-    path: str
-    """The file's absolute path inside the environment."""
-    size_bytes: int
-    """The decoded size of the inline file in bytes."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork(BaseModel):
-    access: Literal["enabled", "disabled", "restricted"]
-    """The environment's network access mode.
-
-- `enabled` - Allows unrestricted network access. - `disabled` - Disables network access. - `restricted` - Applies the configured domain restrictions."""
-    allowed_domains: List[str]
-    """Domains the environment may access when network access is restricted."""
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedPackage(BaseModel):
-    npm: List[str]
-    """npm packages installed globally in the environment."""
-    python: List[str]
-    """Python packages installed in the environment."""
-    system: List[str]
-    """System packages installed in the environment."""
-
-
-OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkill: TypeAlias = OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference | OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
-    description: str
-    """The skill description declared in `SKILL.md`."""
-    name: str
-    """The skill name declared in `SKILL.md`."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference(BaseModel):
-    skill_id: str
-    """The referenced skill ID."""
-    type: Literal["skill_reference"]
-    """The type of the object. Always `skill_reference`."""
-    version: str | None
-    """The requested version selector, including `latest`."""
-
-
-class OneTimeAutomationTargetNewSessionEnvironmentSelfHosted(BaseModel):
-    capability_directories: List[str]
-    """Directories that expose capabilities to the agent."""
-    environment_id: str | None
-    """An existing registration, or null to create a session-owned environment."""
-    type: Literal["self_hosted"]
-    """The type of the object. Always `self_hosted`."""
-    workspace_directory: str
-    """The absolute project directory in the environment."""
-
-
-class OneTimeAutomationTargetNewSessionInput(BaseModel):
-    content: List[OneTimeAutomationTargetNewSessionInputContent]
-    """The content of the message."""
-    role: Literal["user"]
-    """The role of the message author. Always `user`."""
-    type: Literal["message"]
-    """The type of the input item. Always `message`."""
-
-
-OneTimeAutomationTargetNewSessionInputContent: TypeAlias = OneTimeAutomationTargetNewSessionInputContentInputText | OneTimeAutomationTargetNewSessionInputContentInputImage
-
-
-class OneTimeAutomationTargetNewSessionInputContentInputImage(BaseModel):
-    image_url: str
-    """The URL of the image supplied to the agent, which may be a base64-encoded data URL."""
-    type: Literal["input_image"]
-    """The type of the object. Always `input_image`."""
-
-
-class OneTimeAutomationTargetNewSessionInputContentInputText(BaseModel):
-    text: str
-    """The text supplied to the agent."""
-    type: Literal["input_text"]
-    """The type of the object. Always `input_text`."""
+OneTimeAutomationTarget: TypeAlias = AutomationTargetResourceNewSession | AutomationTargetResourceExistingSession
 
 
 class OutputText(BaseModel):
@@ -3211,185 +2778,127 @@ class PeriodicAutomation(BaseModel):
     """Why the service paused this schedule, or null for other schedules."""
 
 
-PeriodicAutomationCreatedBy: TypeAlias = PeriodicAutomationCreatedByDeveloper | PeriodicAutomationCreatedByAgent
+PeriodicAutomationCreatedBy: TypeAlias = AutomationCreatedByResourceDeveloper | AutomationCreatedByResourceAgent
 
 
-class PeriodicAutomationCreatedByAgent(BaseModel):
-    session_id: str
-    """The creator session, which is also the automation's target."""
-    tool_call_id: str
-    """The tool call that created the automation."""
-    type: Literal["agent"]
-    """The type of the object. Always `agent`."""
+PeriodicAutomationTarget: TypeAlias = AutomationTargetResourceNewSession | AutomationTargetResourceExistingSession
 
 
-class PeriodicAutomationCreatedByDeveloper(BaseModel):
-    type: Literal["developer"]
-    """The type of the object. Always `developer`."""
+class PersistedAgentToolResourceAutomations(BaseModel):
+    """Lets the agent manage its own scheduled wakeups."""
+    type: Literal["automations"]
+    """The type of the object. Always `automations`."""
 
 
-PeriodicAutomationTarget: TypeAlias = PeriodicAutomationTargetNewSession | PeriodicAutomationTargetExistingSession
+class PersistedAgentToolResourceComputerUse(BaseModel):
+    """Browser use in an OpenAI-hosted session."""
+    include_screenshots: bool
+    """Whether computer tool outputs include screenshots."""
+    type: Literal["computer_use"]
+    """The type of the object. Always `computer_use`."""
 
 
-class PeriodicAutomationTargetExistingSession(BaseModel):
-    instructions: str
-    """Saved instructions delivered as an automation notification."""
-    session_id: str
-    """The session receiving each invocation."""
-    type: Literal["existing_session"]
-    """The type of the object. Always `existing_session`."""
-
-
-class PeriodicAutomationTargetNewSession(BaseModel):
-    agent: AutomationAgentConfig | None
-    """The inline agent configuration, or null when agent_id is configured."""
-    agent_id: str | None
-    """The saved agent reference, or null when an inline agent is configured."""
-    environment: PeriodicAutomationTargetNewSessionEnvironment
-    """Configuration or references used to select the execution environment."""
-    input: List[PeriodicAutomationTargetNewSessionInput]
-    """Initial input delivered to each new session."""
-    metadata: Dict[str, str]
-    """Metadata attached to each new session."""
-    type: Literal["new_session"]
-    """The type of the object. Always `new_session`."""
-    vault_ids: List[str]
-    """Vaults made available to each new session."""
-
-
-PeriodicAutomationTargetNewSessionEnvironment: TypeAlias = PeriodicAutomationTargetNewSessionEnvironmentNone | PeriodicAutomationTargetNewSessionEnvironmentOpenaiHosted | PeriodicAutomationTargetNewSessionEnvironmentSelfHosted
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentNone(BaseModel):
-    type: Literal["none"]
-    """The type of the object. Always `none`."""
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHosted(BaseModel):
-    capability_directories: List[str] | None
-    """Directory overrides, or null to inherit the template or creation default."""
-    container_size: Literal["small", "medium", "large"] | None
-    """The configured container size, or null to use the creation default."""
-    desktop: PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop | None
-    """Desktop overrides, or null to inherit the template or creation default."""
-    environment_id: str | None
-    """An existing environment reference, or null when provisioning a new environment."""
-    environment_template_id: str | None
-    """A template reference, or null when no template is selected."""
-    files: List[PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFile] | None
-    """File overrides, excluding contents, or null to inherit."""
-    network: PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork | None
-    """Network overrides, or null to inherit the template or creation default."""
-    packages: PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedPackage | None
-    """Package overrides, or null to inherit the template or creation default."""
-    plugins: List[HostedPlugin] | None
-    """Plugin overrides, excluding archive contents, or null to inherit."""
-    skills: List[PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkill] | None
-    """Skill overrides, excluding archive contents, or null to inherit."""
-    type: Literal["openai_hosted"]
-    """The type of the object. Always `openai_hosted`."""
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedDesktop(BaseModel):
-    enabled: bool
-    """Whether the environment provisions a desktop and browser proxy."""
-
-
-PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFile: TypeAlias = PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId | PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileFileId(BaseModel):
-    file_id: str
-    """The ID of the uploaded file."""
-    path: str
-    """The file's absolute path inside the environment."""
-    type: Literal["file_id"]
-    """The type of the object. Always `file_id`."""
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedFileInline(BaseModel):
-    path: str
-    """The file's absolute path inside the environment."""
-    size_bytes: int
-    """The decoded size of the inline file in bytes."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedNetwork(BaseModel):
-    access: Literal["enabled", "disabled", "restricted"]
-    """The environment's network access mode.
-
-- `enabled` - Allows unrestricted network access. - `disabled` - Disables network access. - `restricted` - Applies the configured domain restrictions."""
-    allowed_domains: List[str]
-    """Domains the environment may access when network access is restricted."""
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedPackage(BaseModel):
-    npm: List[str]
-    """npm packages installed globally in the environment."""
-    python: List[str]
-    """Python packages installed in the environment."""
-    system: List[str]
-    """System packages installed in the environment."""
-
-
-PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkill: TypeAlias = PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference | PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline
-
-
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillInline(BaseModel):
+class PersistedAgentToolResourceFunction(BaseModel):
+    """A function defined by the application."""
+    defer_loading: bool
+    """Whether the function is deferred and discovered through tool search."""
     description: str
-    """The skill description declared in `SKILL.md`."""
+    """A description of what the function does."""
     name: str
-    """The skill name declared in `SKILL.md`."""
-    type: Literal["inline"]
-    """The type of the object. Always `inline`."""
+    """The name of the function."""
+    parameters: Dict[str, Any]
+    """A JSON Schema object describing the function's arguments."""
+    type: Literal["function"]
+    """The type of the object. Always `function`."""
+    async_: bool | None
+    """Whether the agent continues without waiting for the function result."""
 
 
-class PeriodicAutomationTargetNewSessionEnvironmentOpenaiHostedSkillSkillReference(BaseModel):
-    skill_id: str
-    """The referenced skill ID."""
-    type: Literal["skill_reference"]
-    """The type of the object. Always `skill_reference`."""
-    version: str | None
-    """The requested version selector, including `latest`."""
+class PersistedAgentToolResourceMcp(BaseModel):
+    """Tools provided by a remote MCP server without stored credentials."""
+    allowed_tools: List[str] | None
+    """The MCP tools the agent may call, or null when all server tools are allowed."""
+    connection_origin: Literal["service", "environment"]
+    """Where outbound MCP HTTP connections originate."""
+    credential_id: str | None
+    """The vault credential selected for this MCP server, if any."""
+    request_metadata: Dict[str, Any]
+    """Metadata included with requests to this MCP server."""
+    required: bool
+    """Whether this MCP server must initialize before the first turn."""
+    server_label: str
+    """A label used to identify the MCP server in tool calls."""
+    transport: PersistedAgentToolResourceMcpTransport
+    """The credential-free transport used to connect to the MCP server."""
+    type: Literal["mcp"]
+    """The type of the object. Always `mcp`."""
 
 
-class PeriodicAutomationTargetNewSessionEnvironmentSelfHosted(BaseModel):
-    capability_directories: List[str]
-    """Directories that expose capabilities to the agent."""
-    environment_id: str | None
-    """An existing registration, or null to create a session-owned environment."""
-    type: Literal["self_hosted"]
-    """The type of the object. Always `self_hosted`."""
-    workspace_directory: str
-    """The absolute project directory in the environment."""
+PersistedAgentToolResourceMcpTransport: TypeAlias = PersistedMcpTransportResourceHTTP | PersistedMcpTransportResourceStdio
 
 
-class PeriodicAutomationTargetNewSessionInput(BaseModel):
-    content: List[PeriodicAutomationTargetNewSessionInputContent]
-    """The content of the message."""
-    role: Literal["user"]
-    """The role of the message author. Always `user`."""
-    type: Literal["message"]
-    """The type of the input item. Always `message`."""
+class PersistedAgentToolResourceProgrammaticToolCalling(BaseModel):
+    """Enables calling tools from model-generated code."""
+    enabled: bool
+    """Whether tools can be called from model-generated code."""
+    type: Literal["programmatic_tool_calling"]
+    """The type of the object. Always `programmatic_tool_calling`."""
 
 
-PeriodicAutomationTargetNewSessionInputContent: TypeAlias = PeriodicAutomationTargetNewSessionInputContentInputText | PeriodicAutomationTargetNewSessionInputContentInputImage
+class PersistedAgentToolResourceToolSearch(BaseModel):
+    """Discovers deferred function tools and loads them into the model context."""
+    type: Literal["tool_search"]
+    """The type of the object. Always `tool_search`."""
 
 
-class PeriodicAutomationTargetNewSessionInputContentInputImage(BaseModel):
-    image_url: str
-    """The URL of the image supplied to the agent, which may be a base64-encoded data URL."""
-    type: Literal["input_image"]
-    """The type of the object. Always `input_image`."""
+class PersistedAgentToolResourceWebSearch(BaseModel):
+    """Web search."""
+    allowed_domains: List[str] | None
+    """Allowed search domains, or `null` when the search is unrestricted."""
+    context_size: Literal["low", "medium", "high"]
+    """The amount of search context made available to the model. Defaults to `medium`."""
+    location: PersistedAgentToolResourceWebSearchLocation | None
+    """Approximate location used to localize search results, if provided."""
+    mode: Literal["disabled", "cached", "live"]
+    """The source used for web search results."""
+    type: Literal["web_search"]
+    """The type of the object. Always `web_search`."""
 
 
-class PeriodicAutomationTargetNewSessionInputContentInputText(BaseModel):
-    text: str
-    """The text supplied to the agent."""
-    type: Literal["input_text"]
-    """The type of the object. Always `input_text`."""
+class PersistedAgentToolResourceWebSearchLocation(BaseModel):
+    """Approximate location used to localize search results, if provided."""
+    city: str | None
+    """The city name."""
+    country: str | None
+    """The two-letter ISO country code, such as `US`."""
+    region: str | None
+    """The region or state name."""
+    timezone: str | None
+    """The IANA timezone, such as `America/Los_Angeles`."""
+
+
+class PersistedMcpTransportResourceHTTP(BaseModel):
+    """Connects to an MCP server over HTTP."""
+    headers: Dict[str, str]
+    """Non-secret HTTP headers sent to the MCP server."""
+    server_url: str
+    """The URL of the MCP server."""
+    type: Literal["http"]
+    """The type of the object. Always `http`."""
+
+
+class PersistedMcpTransportResourceStdio(BaseModel):
+    """Starts an MCP server as a local process."""
+    args: List[str]
+    """Arguments passed to the MCP server command."""
+    command: str
+    """The command used to start the MCP server."""
+    cwd: str
+    """The working directory used to start the MCP server."""
+    env_vars: List[str]
+    """Environment variable names inherited from the execution environment."""
+    type: Literal["stdio"]
+    """The type of the object. Always `stdio`."""
 
 
 class RateLimitsParam(TypedDict, total=False):
@@ -3646,6 +3155,113 @@ milliseconds). Defaults to 300ms."""
     """Duration of silence to detect speech stop (in milliseconds). Defaults
 to 500ms. With shorter values the model will respond more quickly,
 but may jump in on short pauses from the user."""
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest(BaseModel):
+    """Respond to a computer-use request."""
+    request: RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest
+    """The information needed to render the request."""
+    request_id: str
+    """The registered request ID to echo when responding."""
+    turn_id: str
+    """The turn that requested approval."""
+    type: Literal["computer_use_approval_request"]
+    """The type of the object. Always `computer_use_approval_request`."""
+
+
+RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest: TypeAlias = RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthentication | RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserOriginAccess
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthentication(BaseModel):
+    """A registered form awaiting the application's response."""
+    credential_origin: str | None
+    """The registered form or frame origin where values will be entered."""
+    fields: List[RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationField]
+    """Controls to render. All submitted values are sensitive."""
+    options: List[RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationOption]
+    """Sign-in methods. Empty for a plain form."""
+    reason: str | None
+    """Why the agent needs the user to sign in."""
+    type: Literal["browser_authentication"]
+    """The type of the object. Always `browser_authentication`."""
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationField(BaseModel):
+    """A control in a registered browser-login form."""
+    id: str
+    """The field ID to submit as field_id in a fields entry."""
+    label: str
+    """The label to display beside the control."""
+    required: bool
+    """Whether this control requires a nonempty value."""
+    type: str
+    """The rendering type, such as email, password, or text."""
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationOption(BaseModel):
+    """A sign-in method and the fields that belong to it."""
+    id: str
+    """The option ID to submit as selected_option."""
+    field_ids: List[str]
+    """IDs from the registered fields that this method accepts."""
+    label: str
+    """The method label to display."""
+
+
+class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserOriginAccess(BaseModel):
+    """A browser origin awaiting the application's approval decision."""
+    origin: str
+    """The origin the browser needs permission to access."""
+    reason: str | None
+    """The browser's explanation for this request, or null when unavailable."""
+    type: Literal["browser_origin_access"]
+    """The type of the object. Always `browser_origin_access`."""
+
+
+class RequiredActionSessionRequiredActionResourceEnvironmentConnection(BaseModel):
+    """Reconnect a session environment."""
+    environment_id: str
+    """The ID of the environment to reconnect."""
+    type: Literal["environment_connection"]
+    """The type of the object. Always `environment_connection`."""
+
+
+class RequiredActionSessionRequiredActionResourceFunctionCall(BaseModel):
+    """Run a function tool and submit its result."""
+    arguments: Any
+    """The arguments supplied by the model."""
+    call_id: str
+    """The ID to include when submitting the function result."""
+    name: str
+    """The function name."""
+    turn_id: str
+    """The ID of the turn that requested the function call."""
+    type: Literal["function_call"]
+    """The type of the object. Always `function_call`."""
+
+
+class RequiredActionSessionRequiredActionResourceMcpApprovalRequest(BaseModel):
+    """Respond to an MCP tool-call approval request."""
+    request: RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest
+    """Information for presenting an MCP approval."""
+    request_id: str
+    """The opaque approval ID to echo when responding."""
+    turn_id: str
+    """The turn that requested approval."""
+    type: Literal["mcp_approval_request"]
+    """The type of the object. Always `mcp_approval_request`."""
+
+
+class RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest(BaseModel):
+    """Information for presenting an MCP approval."""
+    arguments: Any
+    """The tool arguments as JSON, or null when CCA does not provide them."""
+    message: str
+    name: str | None
+    """The tool name, or null when CCA does not provide it."""
+    server_label: str
+    type: Literal["mcp_tool_call"]
+    """The type of the object. Always `mcp_tool_call`."""
 
 
 class ResponseOutputTextPart(BaseModel):
@@ -3993,6 +3609,26 @@ to 500ms. With shorter values the model will respond more quickly,
 but may jump in on short pauses from the user."""
 
 
+class SkillHostedTemplateSkillResourceInline(BaseModel):
+    """Safe metadata for an inline skill archive."""
+    description: str
+    """The skill description declared in `SKILL.md`."""
+    name: str
+    """The skill name declared in `SKILL.md`."""
+    type: Literal["inline"]
+    """The type of the object. Always `inline`."""
+
+
+class SkillHostedTemplateSkillResourceSkillReference(BaseModel):
+    """A skill resolved afresh from the Skills API whenever a session starts."""
+    skill_id: str
+    """The referenced skill ID."""
+    type: Literal["skill_reference"]
+    """The type of the object. Always `skill_reference`."""
+    version: str | None
+    """The requested version selector, including `latest`."""
+
+
 class Subagent(BaseModel):
     """A subagent created within a session."""
     id: str
@@ -4023,14 +3659,7 @@ Resuming does not change it."""
 - `active` - The subagent remains available, including while idle between turns. - `closed` - The subagent is closed."""
 
 
-SubagentInstruction: TypeAlias = OutputText | SubagentInstructionEncryptedContent
-
-
-class SubagentInstructionEncryptedContent(BaseModel):
-    encrypted_content: str
-    """The encrypted content payload."""
-    type: Literal["encrypted_content"]
-    """The content type. Always `encrypted_content`."""
+SubagentInstruction: TypeAlias = OutputText | EncryptedContentResource
 
 
 class SummaryText(BaseModel):
@@ -4088,6 +3717,20 @@ class TaskItem(BaseModel):
 
 
 TaskType: TypeAlias = Literal["custom", "thought"]
+
+
+class TextFormatResourceJSONSchema(BaseModel):
+    """Constrains generated text to a JSON Schema."""
+    schema: Dict[str, Any]
+    """The JSON Schema that generated text must match."""
+    type: Literal["json_schema"]
+    """The type of the object. Always `json_schema`."""
+
+
+class TextFormatResourceText(BaseModel):
+    """Generates ordinary text without a structured-output constraint."""
+    type: Literal["text"]
+    """The type of the object. Always `text`."""
 
 
 class Thread(BaseModel):
@@ -4394,6 +4037,76 @@ class Vault(BaseModel):
     """The object type. Always `vault`."""
 
 
+class VaultCredentialAuthResourceEnvironmentVariable(BaseModel):
+    """Metadata for an HTTP credential used only in OpenAI-hosted environments.
+
+Sandbox code receives a placeholder. The proxy substitutes the secret for allowed HTTPS destinations on ports 443 and 8443. The real secret is not available to sandbox code for local computation and is never returned in this resource."""
+    networking: VaultCredentialAuthResourceEnvironmentVariableNetworking
+    """The destinations where the proxy can substitute the secret, subject to the environment network policy."""
+    secret_name: str
+    """The environment variable name that receives the placeholder in the sandbox."""
+    type: Literal["environment_variable"]
+    """The type of the object. Always `environment_variable`."""
+
+
+VaultCredentialAuthResourceEnvironmentVariableNetworking: TypeAlias = VaultCredentialNetworkingResourceUnrestricted | VaultCredentialNetworkingResourceLimited
+
+
+class VaultCredentialAuthResourceMcpOauth(BaseModel):
+    """Public metadata for an OAuth credential; tokens and client secrets are never returned."""
+    expires_at: str | None
+    """When the OAuth access token expires, as an RFC 3339 timestamp, if known."""
+    mcp_server_url: str
+    """The HTTPS MCP server URL authorized by this credential."""
+    refresh: VaultCredentialAuthResourceMcpOauthRefresh | None
+    """Public refresh metadata without refresh tokens or OAuth client secrets."""
+    type: Literal["mcp_oauth"]
+    """The type of the object. Always `mcp_oauth`."""
+
+
+class VaultCredentialAuthResourceMcpOauthRefresh(BaseModel):
+    """Public refresh metadata without refresh tokens or OAuth client secrets."""
+    client_id: str
+    """The OAuth client ID used when requesting a new access token."""
+    resource: str | None
+    """The resource URI sent to the OAuth token endpoint during refresh, if configured."""
+    scope: str | None
+    """Space-separated OAuth scopes requested during refresh, if configured."""
+    token_endpoint: str
+    """The HTTPS OAuth token endpoint used for refresh."""
+    token_endpoint_auth: VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth
+    """How the OAuth client authenticates to the token endpoint, excluding its client secret."""
+
+
+VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth: TypeAlias = McpOauthTokenEndpointAuthResourceNone | McpOauthTokenEndpointAuthResourceClientSecretBasic | McpOauthTokenEndpointAuthResourceClientSecretPost
+
+
+class VaultCredentialAuthResourceStaticBearer(BaseModel):
+    """Metadata for a bearer-token credential, without automatic OAuth refresh."""
+    mcp_server_url: str
+    """The HTTPS MCP server URL authorized by this credential."""
+    type: Literal["static_bearer"]
+    """The type of the object. Always `static_bearer`."""
+
+
+class VaultCredentialNetworkingResourceLimited(BaseModel):
+    """Allows substitution only for the listed hosts.
+
+The environment network policy must also allow these hosts."""
+    allowed_hosts: List[str]
+    """The 1 to 16 distinct allowed hostnames or IPv4 addresses, normalized to lowercase. Entries contain no scheme, path, port, or wildcard. IPv6 addresses are not supported."""
+    type: Literal["limited"]
+    """The type of the object. Always `limited`."""
+
+
+class VaultCredentialNetworkingResourceUnrestricted(BaseModel):
+    """Allows substitution for destinations permitted by the environment network policy.
+
+Requires `environment.network.access` to be `restricted`, with explicit `allowed_domains`."""
+    type: Literal["unrestricted"]
+    """The type of the object. Always `unrestricted`."""
+
+
 class VaultDeleted(BaseModel):
     """Confirmation that a vault was deleted."""
     id: str
@@ -4402,6 +4115,40 @@ class VaultDeleted(BaseModel):
     """Whether the resource was deleted. Always `true`."""
     object: Literal["vault.deleted"]
     """The object type. Always `vault.deleted`."""
+
+
+class WebSearchActionResourceFindInPage(BaseModel):
+    """Finds text within a web page."""
+    pattern: str | None
+    """The text pattern that was searched for."""
+    type: Literal["find_in_page"]
+    """The type of the object. Always `find_in_page`."""
+    url: str | None
+    """The URL of the page that was searched."""
+
+
+class WebSearchActionResourceOpenPage(BaseModel):
+    """Opens a web page."""
+    type: Literal["open_page"]
+    """The type of the object. Always `open_page`."""
+    url: str | None
+    """The URL of the page that was opened."""
+
+
+class WebSearchActionResourceOther(BaseModel):
+    """Another web search action."""
+    type: Literal["other"]
+    """The type of the object. Always `other`."""
+
+
+class WebSearchActionResourceSearch(BaseModel):
+    """A search query or group of search queries."""
+    queries: List[str] | None
+    """The search queries, when multiple queries were used."""
+    query: str | None
+    """The search query, when a single query was used."""
+    type: Literal["search"]
+    """The type of the object. Always `search`."""
 
 
 class WidgetMessageItem(BaseModel):
