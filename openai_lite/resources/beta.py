@@ -114,7 +114,7 @@ class Automations(SyncAPIResource):
     ):
         """Saves an active automation without invoking it immediately. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/automations", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Automation")
 
     def delete(
         self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
@@ -130,28 +130,28 @@ class Automations(SyncAPIResource):
         """Lists project-owned automations, optionally filtered by target session. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/automations",
                      query=("after", "limit", "order", "session_id"),
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, page="SyncCursorPage")
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Automation", page="SyncCursorPage")
 
     def pause(
         self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Pauses future scheduled delivery without stopping an active session. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/automations/{automation_id}/pause",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Automation")
 
     def resume(
         self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Resumes scheduled delivery; one-time automations without a pending invocation require a future run_at. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/automations/{automation_id}/resume",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Automation")
 
     def retrieve(
         self, automation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a project-owned automation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/automations/{automation_id}",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Automation")
 
     def update(
         self, automation_id, *, expression=NOT_GIVEN, metadata=NOT_GIVEN, name=NOT_GIVEN, run_at=NOT_GIVEN,
@@ -160,7 +160,7 @@ class Automations(SyncAPIResource):
     ):
         """Updates supplied fields; target and metadata replace the whole field. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/agents/automations/{automation_id}", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"})
+                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="Automation")
 
 
 class Invocations(SyncAPIResource):
@@ -439,7 +439,7 @@ class SessionsItems(SyncAPIResource):
         """Lists items produced by the session's root agent, including its interactions with subagents. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/items",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="AgentSessionItem", page="SyncCursorPage")
 
 
 class Subagents(SyncAPIResource):
@@ -481,7 +481,7 @@ class SubagentsItems(SyncAPIResource):
         """Lists this subagent's own items across all of its turns. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/subagents/{subagent_id}/items",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="AgentSessionItem", page="SyncCursorPage")
 
 
 class SubagentsTurns(SyncAPIResource):
@@ -521,7 +521,7 @@ class SubagentsTurnsItems(SyncAPIResource):
         return _call(self, locals(), "GET",
                      "/agents/sessions/{session_id}/subagents/{subagent_id}/turns/{turn_id}/items",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="SyncCursorPage")
+                     cast_to="AgentSessionItem", page="SyncCursorPage")
 
 
 class Traces(SyncAPIResource):
@@ -572,7 +572,7 @@ class SessionsTurnsItems(SyncAPIResource):
         """Lists items belonging to one root-agent turn, including its interactions with subagents. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/agents/sessions/{session_id}/turns/{turn_id}/items",
                      query=("after", "limit", "order"), fixed_headers={"OpenAI-Beta": "agents=v1"},
-                     page="LastIdCursorPage")
+                     cast_to="AgentSessionItem", page="LastIdCursorPage")
 
 
 class Vaults(SyncAPIResource):

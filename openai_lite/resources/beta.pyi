@@ -6,12 +6,11 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._streaming import Stream
-from openai_lite._models import BaseModel
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import LastIdCursorPage, SyncCursorPage
 from openai_lite.lib.streaming.assistants import AssistantEventHandler, AssistantStreamManager
 from openai_lite.types import AssistantSupportedModels, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, CreateMessageRequestAttachmentParam, CreateMessageRequestContentParam, CreateMessageRequestParam, MetadataParam, OrderEnum, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam
-from openai_lite.types.beta import Agent, AgentDeleted, AgentSession, AgentSessionDeleted, AgentSessionEvent, Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, AutomationDeleted, AutomationInvocation, ChatSessionResource, ChatkitConfigurationParam, CreateThreadRequestParam, Credential, CredentialDeleted, DeletedThreadResource, EnvironmentFile, EnvironmentInfo, EnvironmentTemplate, EnvironmentTemplateDeleted, ExpiresAfterParam, RateLimitsParam, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, SessionArtifact, SessionArtifactDeleted, SessionTrace, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Subagent, Thread, ThreadDeleted, ThreadItem, ThreadResource, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, Turn, Vault, VaultDeleted, WorkflowParam
+from openai_lite.types.beta import Agent, AgentDeleted, AgentSession, AgentSessionDeleted, AgentSessionEvent, AgentSessionItem, Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, Automation, AutomationDeleted, AutomationInvocation, ChatSessionResource, ChatkitConfigurationParam, CreateThreadRequestParam, Credential, CredentialDeleted, DeletedThreadResource, EnvironmentFile, EnvironmentInfo, EnvironmentTemplate, EnvironmentTemplateDeleted, ExpiresAfterParam, RateLimitsParam, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, SessionArtifact, SessionArtifactDeleted, SessionTrace, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Subagent, Thread, ThreadDeleted, ThreadItem, ThreadResource, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, Turn, Vault, VaultDeleted, WorkflowParam
 from openai_lite.types.beta.threads import Message, MessageDeleted, Run, RunsCreateToolParam, RunsSubmitToolOutputsToolOutputParam
 from openai_lite.types.beta.threads.runs import RunStep
 from openai_lite.types.realtime import RealtimeTruncationParam
@@ -171,7 +170,7 @@ class AgentsWithStreamingResponse:
 class Automations(SyncAPIResource[AutomationsWithRawResponse, AutomationsWithStreamingResponse]):
     @property
     def invocations(self) -> Invocations: ...
-    def create(self, *, name: str, target: Any, type: Any, expression: str | NotGiven = ..., timezone: str | NotGiven = ..., metadata: Any = ..., run_at: int | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, name: str, target: Any, type: Any, expression: str | NotGiven = ..., timezone: str | NotGiven = ..., metadata: Any = ..., run_at: int | NotGiven = ..., **options: Unpack[CallOptions]) -> Automation:
         """Saves an active automation without invoking it immediately.
 
 Args:
@@ -187,7 +186,7 @@ Args:
 
 Args:
   automation_id: (no description)"""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., session_id: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., session_id: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Automation]:
         """Lists project-owned automations, optionally filtered by target session.
 
 Args:
@@ -197,22 +196,22 @@ Args:
 
       - `asc` - Returns resources in ascending order. - `desc` - Returns resources in descending order.
   session_id: Matches existing-session targets, including agent-created automations."""
-    def pause(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def pause(self, automation_id: str, **options: Unpack[CallOptions]) -> Automation:
         """Pauses future scheduled delivery without stopping an active session.
 
 Args:
   automation_id: (no description)"""
-    def resume(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def resume(self, automation_id: str, **options: Unpack[CallOptions]) -> Automation:
         """Resumes scheduled delivery; one-time automations without a pending invocation require a future run_at.
 
 Args:
   automation_id: (no description)"""
-    def retrieve(self, automation_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, automation_id: str, **options: Unpack[CallOptions]) -> Automation:
         """Retrieves a project-owned automation.
 
 Args:
   automation_id: (no description)"""
-    def update(self, automation_id: str, *, expression: str | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., name: str | NotGiven = ..., run_at: int | NotGiven = ..., target: Any = ..., timezone: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, automation_id: str, *, expression: str | NotGiven = ..., metadata: Dict[str, str] | NotGiven = ..., name: str | NotGiven = ..., run_at: int | NotGiven = ..., target: Any = ..., timezone: str | NotGiven = ..., **options: Unpack[CallOptions]) -> Automation:
         """Updates supplied fields; target and metadata replace the whole field.
 
 Args:
@@ -628,7 +627,7 @@ class EventsWithStreamingResponse:
 
 
 class SessionsItems(SyncAPIResource[SessionsItemsWithRawResponse, SessionsItemsWithStreamingResponse]):
-    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, session_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AgentSessionItem]:
         """Lists items produced by the session's root agent, including its interactions with subagents. Each subagent has its own item history. See [inspecting agent output](https://developers.openai.com/api/docs/guides/agents-api/observability).
 
 Args:
@@ -694,7 +693,7 @@ class SubagentsWithStreamingResponse:
 
 
 class SubagentsItems(SyncAPIResource[SubagentsItemsWithRawResponse, SubagentsItemsWithStreamingResponse]):
-    def list(self, subagent_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, subagent_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AgentSessionItem]:
         """Lists this subagent's own items across all of its turns.
 
 Lists this subagent's own items across all of its turns.
@@ -763,7 +762,7 @@ class SubagentsTurnsWithStreamingResponse:
 
 
 class SubagentsTurnsItems(SyncAPIResource[SubagentsTurnsItemsWithRawResponse, SubagentsTurnsItemsWithStreamingResponse]):
-    def list(self, turn_id: str, *, session_id: str, subagent_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, turn_id: str, *, session_id: str, subagent_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AgentSessionItem]:
         """Lists items belonging to one turn of this subagent.
 
 Lists items belonging to one turn of this subagent.
@@ -852,7 +851,7 @@ class SessionsTurnsWithStreamingResponse:
 
 
 class SessionsTurnsItems(SyncAPIResource[SessionsTurnsItemsWithRawResponse, SessionsTurnsItemsWithStreamingResponse]):
-    def list(self, turn_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> LastIdCursorPage[BaseModel]:
+    def list(self, turn_id: str, *, session_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> LastIdCursorPage[AgentSessionItem]:
         """Lists items belonging to one root-agent turn, including its interactions with subagents. See [inspecting agent output](https://developers.openai.com/api/docs/guides/agents-api/observability).
 
 Args:

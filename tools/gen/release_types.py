@@ -181,11 +181,11 @@ def add_release_types(spec: Spec, ops: List[Operation], release: Dict[str, Dict[
     types = ReleaseTypes(api_dir, spec)
     for op in ops:
         entry = release.get(op.method)
-        if not op.synthetic or entry is None or not entry.get("response_module"):
+        if not op.synthetic or entry is None:
             continue
         if op.cast_to and op.cast_to not in spec.schemas and op.cast_to not in TYPE_NAMES.values():
-            named = types.named(entry["response_module"], op.cast_to)
-            if named is None:
+            module = entry.get("response_module") or types.module_of(op.cast_to)  # none said for a union
+            if module is None or types.named(module, op.cast_to) is None:
                 op.cast_to = None
         event = op.stream_cast_to
         if event and event not in spec.schemas and event not in TYPE_NAMES.values():

@@ -486,9 +486,13 @@ def follow_release(spec: Spec, ops: List[Operation], release: Dict[str, Dict[str
             returns = entry.get("returns")
             op.response = {"model": "json", "page": "json"}.get(returns, returns or "json")
             if returns == "page":
-                page = str(entry.get("page") or "SyncPage").split("[")[0]
+                page_text = str(entry.get("page") or "SyncPage")
+                page = page_text.split("[")[0]
                 op.page = RELEASE_PAGES.get(page, page)
-                op.cast_to = ours.get(entry.get("item")) or type_name(entry.get("item"))
+                item = entry.get("item")
+                if "[" in page_text and (not item or "(" in item):  # "cast(Any, X)": the page's X
+                    item = page_text[page_text.index("[") + 1:-1]
+                op.cast_to = ours.get(item) or type_name(item)
             elif returns == "model":
                 op.cast_to = ours.get(entry.get("response")) or type_name(entry.get("response"))
             if op.response == "binary":

@@ -283,6 +283,44 @@ class AgentSessionInProgressEvent(BaseModel):
     _nested = {"session": "AgentSession"}
 
 
+class AgentSessionItemComputerUseApprovalRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
+    _required = ("id", "request", "request_id", "turn_id", "type")
+    _nested = {"request": "AgentSessionItemComputerUseApprovalRequestRequest"}
+
+
+class AgentSessionItemComputerUseApprovalRequestRequest(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
+    _nested = {
+        "fields": "AgentSessionItemComputerUseApprovalRequestRequestField",
+        "options": "AgentSessionItemComputerUseApprovalRequestRequestOption",
+    }
+
+
+class AgentSessionItemComputerUseApprovalRequestRequestField(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "label", "required", "type"))
+
+
+class AgentSessionItemComputerUseApprovalRequestRequestOption(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "field_ids", "label"))
+
+
+class AgentSessionItemComputerUseCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "output", "status", "title", "turn_id", "type"))
+    _required = ("id", "status", "turn_id", "type")
+    _nested = {"output": "AgentSessionItemComputerUseCallOutput"}
+
+
+class AgentSessionItemComputerUseCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "type"))
+
+
 class AgentSessionMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "content", "phase", "role", "status", "turn_id", "type"))
@@ -2045,6 +2083,21 @@ _UNIONS = {
         "agent.session.turn.reasoning_summary_text.delta": "AgentSessionTurnReasoningSummaryTextDeltaEvent",
         "agent.session.turn.reasoning_summary_text.done": "AgentSessionTurnReasoningSummaryTextDoneEvent",
     }),
+    "AgentSessionItem": ("type", {
+        "message": "AgentSessionMessage", "reasoning": "AgentReasoningItem",
+        "function_call": "AgentFunctionCallItem", "function_call_output": "FunctionCallOutputItemResource",
+        "agent_message": "AgentMessageItemResource", "mcp_call": "AgentMcpCallItem",
+        "computer_use_call": "AgentSessionItemComputerUseCall",
+        "computer_use_approval_request": "AgentSessionItemComputerUseApprovalRequest",
+        "computer_use_approval_request_result": "ComputerUseApprovalRequestResultItemResource",
+        "web_search_call": "AgentWebSearchCallItem", "command_execution": "AgentCommandExecutionItem",
+        "create_subagent_call": "AgentCreateSubagentCallItem",
+        "send_subagent_input_call": "AgentSendSubagentInputCallItem",
+        "resume_subagent_call": "AgentResumeSubagentCallItem",
+        "wait_for_subagents_call": "AgentWaitForSubagentsCallItem",
+        "interrupt_subagent_call": "AgentInterruptSubagentCallItem",
+        "close_subagent_call": "AgentCloseSubagentCallItem",
+    }),
     "AgentSessionMessageContent": ("type", {
         "input_text": "MessageContentResourceInputText", "input_image": "MessageContentResourceInputImage",
         "output_text": "MessageContentResourceOutputText",
@@ -2115,6 +2168,7 @@ _UNIONS = {
     "AssistantsUpdateToolParam": (None, (
         "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
     )),
+    "Automation": ("type", {"periodic": "PeriodicAutomation", "once": "OneTimeAutomation"}),
     "AutomationAgentConfigTool": ("type", {
         "function": "AgentToolResourceFunction",
         "programmatic_tool_calling": "AgentToolResourceProgrammaticToolCalling",

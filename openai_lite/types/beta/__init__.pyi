@@ -640,6 +640,78 @@ class AgentSessionInProgressEvent(BaseModel):
     """Random alphanumeric padding. Present when stream obfuscation is enabled."""
 
 
+AgentSessionItem: TypeAlias = AgentSessionMessage | AgentReasoningItem | AgentFunctionCallItem | FunctionCallOutputItemResource | AgentMessageItemResource | AgentMcpCallItem | AgentSessionItemComputerUseCall | AgentSessionItemComputerUseApprovalRequest | ComputerUseApprovalRequestResultItemResource | AgentWebSearchCallItem | AgentCommandExecutionItem | AgentCreateSubagentCallItem | AgentSendSubagentInputCallItem | AgentResumeSubagentCallItem | AgentWaitForSubagentsCallItem | AgentInterruptSubagentCallItem | AgentCloseSubagentCallItem
+"""One execution of the platform-provided computer-use capability."""
+
+
+class AgentSessionItemComputerUseApprovalRequest(BaseModel):
+    id: str
+    """The stable history item ID."""
+    request: AgentSessionItemComputerUseApprovalRequestRequest
+    """A registered form awaiting the application's response."""
+    request_id: str
+    turn_id: str
+    type: Literal["computer_use_approval_request"]
+    """The item type. Always computer_use_approval_request."""
+
+
+class AgentSessionItemComputerUseApprovalRequestRequest(BaseModel):
+    credential_origin: str | None
+    """The registered form or frame origin where values will be entered."""
+    fields: List[AgentSessionItemComputerUseApprovalRequestRequestField]
+    """Controls to render. All submitted values are sensitive."""
+    options: List[AgentSessionItemComputerUseApprovalRequestRequestOption]
+    """Sign-in methods. Empty for a plain form."""
+    reason: str | None
+    """Why the agent needs the user to sign in."""
+    type: Literal["browser_authentication"]
+    """The type of the object. Always `browser_authentication`."""
+
+
+class AgentSessionItemComputerUseApprovalRequestRequestField(BaseModel):
+    id: str
+    """The field ID to submit as field_id in a fields entry."""
+    label: str
+    """The label to display beside the control."""
+    required: bool
+    """Whether this control requires a nonempty value."""
+    type: str
+    """The rendering type, such as email, password, or text."""
+
+
+class AgentSessionItemComputerUseApprovalRequestRequestOption(BaseModel):
+    id: str
+    """The option ID to submit as selected_option."""
+    field_ids: List[str]
+    """IDs from the registered fields that this method accepts."""
+    label: str
+    """The method label to display."""
+
+
+class AgentSessionItemComputerUseCall(BaseModel):
+    id: str
+    """The ID of the activity item."""
+    output: AgentSessionItemComputerUseCallOutput | None
+    """The last screenshot emitted by the model.
+
+Null when screenshot inclusion is disabled or the call emitted no screenshot."""
+    status: Literal["in_progress", "completed", "failed", "incomplete"]
+    """The execution status of the activity."""
+    title: str | None
+    """A model-generated description of the activity, when available."""
+    turn_id: str
+    """The ID of the turn that contains this item."""
+    type: Literal["computer_use_call"]
+    """The item type. Always `computer_use_call`."""
+
+
+class AgentSessionItemComputerUseCallOutput(BaseModel):
+    image_url: str
+    """The complete JPEG image as a base64 data URL."""
+    type: Literal["computer_screenshot"]
+    """The content type. Always `computer_screenshot`."""
+
+
 class AgentSessionMessage(BaseModel):
     """A user or assistant message recorded in a session."""
     id: str | None
@@ -1470,6 +1542,9 @@ class AutomaticThreadTitlingParam(TypedDict, total=False):
     """Controls whether ChatKit automatically generates thread titles."""
     enabled: bool
     """Enable automatic thread title generation. Defaults to true."""
+
+
+Automation: TypeAlias = PeriodicAutomation | OneTimeAutomation
 
 
 class AutomationAgentConfig(BaseModel):
