@@ -17,7 +17,7 @@ from .resource_stubs import BASE_PYI, TWIN_OPS, render_module_stub
 
 def generate(spec_file: str, methods_file: str, repo: str, notes: List[str]) -> Dict[str, Any]:
     """Every generated file, by path below ``openai_lite/``."""
-    spec, ops = read_api(spec_file, methods_file)
+    spec, ops = read_api(spec_file, methods_file, os.path.join(repo, "api", "openai"))
     gen = collect_types(spec, ops)
     for op in ops:  # cast_to names are the public type names (TYPE_NAMES applied)
         if op.synthetic:  # a type the spec lacks: the generic model (its stub says BaseModel)

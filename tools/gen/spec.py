@@ -390,16 +390,18 @@ def load_operations(spec: Spec, methods_file: str) -> List[Operation]:
     return ops
 
 
-def read_api(spec_file: str, methods_file: str) -> Tuple[Spec, List[Operation]]:
-    """The generator's input: the spec (its schemas give the types) and every operation of ``methods_file``."""
+def read_api(spec_file: str, methods_file: str, api_dir: Optional[str] = None) -> Tuple[Spec, List[Operation]]:
+    """The generator's input: the spec (its schemas give the types), every operation of ``methods_file``, and
+    the pinned release's description in ``api_dir`` (``api/openai``; it must exist when given) on top."""
     import yaml
 
     with open(spec_file, encoding="utf-8") as fh:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         spec = Spec(yaml.load(fh, Loader=loader))
     ops = load_operations(spec, methods_file)
-    api_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(spec_file))), "api", "openai")
-    if os.path.isdir(api_dir):
+    if api_dir is not None:
+        if not os.path.isdir(os.path.join(api_dir, "methods")):
+            raise FileNotFoundError("no release description in %s (run tools/extract_openai.py)" % api_dir)
         from .release_types import add_release_types
 
         release = read_release(api_dir)
