@@ -18,6 +18,7 @@ import os
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from .annotations import _split_top as _split_args  # one splitter for annotation text
 from .naming import TYPE_NAMES
 from .spec import Operation, Spec
 
@@ -26,26 +27,6 @@ _PLAIN = {"str": {"type": "string"}, "int": {"type": "integer"}, "float": {"type
           "None": {"type": "null"}}
 
 MAX_DEPTH = 8
-
-
-def _split_args(text: str) -> List[str]:
-    """``A, B[C, D], 'x, y'`` -> the top-level comma-separated parts."""
-    parts, depth, quote, start = [], 0, "", 0
-    for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-    parts.append(text[start:].strip())
-    return [p for p in parts if p]
 
 
 class ReleaseTypes:
