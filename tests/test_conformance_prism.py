@@ -99,6 +99,11 @@ def _response_only(error: APIStatusError) -> bool:
 @pytest.mark.parametrize("op", OPERATIONS, ids=[op.name for op in OPERATIONS])
 def test_operation_is_accepted(client: OpenAI, schemas: prism.Schemas, op: Any) -> None:
     positional, kwargs = prism.operation_arguments(schemas, op)
+    if op.binary:
+        # openai 3.63 asks for some downloads with ``Accept: application/binary``, a type the spec's
+        # responses do not list, and Prism answers 406. The Accept header follows the release (the
+        # differential test checks it); here the rest of the request is checked against the spec.
+        kwargs = dict(kwargs, extra_headers={"Accept": "*/*"})
     try:
         result = _method(client, op.name)(*positional, **kwargs)
     except APIStatusError as error:

@@ -296,8 +296,8 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
         core.append("from openai_lite._models import BaseModel")
     if "BinaryResponseContent" in words:
         core.append("from openai_lite._response import BinaryResponseContent")
-    pages = [n for n in ("LastIdCursorPage", "NextCursorPage", "PageNumberPage", "SyncCursorPage", "SyncPage")
-             if n in words]
+    pages = [n for n in ("LastIdCursorPage", "NextCursorPage", "PageNumberPage", "SyncCursorPage", "SyncPage",
+                         "SyncTokenPage") if n in words]
     if pages:
         core.append("from openai_lite._pagination import %s" % ", ".join(pages))
     core += mixin_imports
