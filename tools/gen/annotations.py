@@ -138,14 +138,8 @@ def python_type(spec: Spec, schema: Any, depth: int = 0) -> str:
         if values and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
             return _union(["Literal[%s]" % ", ".join(_literal(v) for v in values)], nullable)
     kind = schema.get("type")
-    if kind == "string":
-        text = "FileTypes" if schema.get("format") == "binary" else "str"
-    elif kind == "integer":
-        text = "int"
-    elif kind == "number":
-        text = "float"
-    elif kind == "boolean":
-        text = "bool"
+    if isinstance(kind, str) and kind in SCALARS:  # a list of types (3.1 nullable) falls through to Any
+        text = scalar(kind, schema.get("format"))
     elif kind == "null":
         return "None"
     elif kind == "array":
@@ -161,6 +155,15 @@ def python_type(spec: Spec, schema: Any, depth: int = 0) -> str:
     else:
         text = "Any"
     return _union([text], nullable)
+
+
+# JSON Schema's scalar types and their annotations (the one table: parameter and field types use it).
+SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+def scalar(kind: str, fmt: Any = None) -> str:
+    """The annotation of a scalar JSON Schema type; a binary string is an upload (``FileTypes``)."""
+    return "FileTypes" if kind == "string" and fmt == "binary" else SCALARS[kind]
 
 
 def _literal(value: Any) -> str:

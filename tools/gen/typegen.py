@@ -12,7 +12,7 @@ import keyword
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from .annotations import _is_null, _literal, _union
+from .annotations import SCALARS, _is_null, _literal, _union, scalar
 from .naming import (
     INLINE_NAMES, OPENAI_NAMES, PARAM_NAMES, TYPE_ALIASES, TYPE_MODULES, TYPE_MODULE_RULES, TYPE_NAMES,
     TYPE_NAME_MODULES, WEBHOOK_MODULE
@@ -415,14 +415,8 @@ class TypeGen:
         if isinstance(kind, list):
             nullable = nullable or "null" in kind
             kind = next((k for k in kind if k != "null"), None)
-        if kind == "string":
-            text = "FileTypes" if schema.get("format") == "binary" else "str"
-        elif kind == "integer":
-            text = "int"
-        elif kind == "number":
-            text = "float"
-        elif kind == "boolean":
-            text = "bool"
+        if isinstance(kind, str) and kind in SCALARS:
+            text = scalar(kind, schema.get("format"))
         elif kind == "null":
             return "None", None
         elif kind == "array":
