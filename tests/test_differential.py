@@ -13,9 +13,9 @@ same request and read the same response.
 - Known gaps are listed once, in tests/differential_pending.txt, and asserted exactly: a new gap fails,
   and so does an entry that starts passing (remove it).
 
-The official package is a test-only dependency of the newest suite (tools/test.sh installs
-``openai==<pin>`` there and sets OPENAI_LITE_REQUIRE_OPENAI=1, which turns its absence into a failure);
-elsewhere, without it, the module skips.
+The official package is a test-only dependency of the newest and olddiff suites (urllib3 2.x and
+1.26: tools/test.sh installs ``openai==<pin>`` there and sets OPENAI_LITE_REQUIRE_OPENAI=1, which
+turns its absence into a failure); elsewhere, without it, the module skips.
 """
 from __future__ import annotations
 
