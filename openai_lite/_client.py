@@ -558,12 +558,31 @@ class OpenAI(ClientResources):
         return self._undocumented(method.upper(), url, values["json_data"], files, cast_to, values["params"],
                                   values["headers"], stream, stream_cls, NOT_GIVEN, per_call)
 
+    def get_api_list(self, path: str, *, model: Any, page: Any, body: Any = None,
+                     options: Optional[Mapping[str, Any]] = None, method: str = "get") -> Any:
+        """openai-python's low-level list call: a ``page`` class (``openai_lite.pagination.SyncCursorPage``...)
+        of ``model`` items from ``path``; iterate it to walk every page. ``options`` as for ``request()``:
+        ``params``, ``headers``, ``timeout``, ``max_retries``, ``extra_json``."""
+        if not isinstance(page, type):
+            raise TypeError("get_api_list() needs a page class (openai_lite.pagination), not %r" % (page,))
+        return self._undocumented(method.upper(), path, body, None, model, None, None, False, None, NOT_GIVEN,
+                                  options, page=page)
+
+    @property
+    def qs(self) -> Any:
+        """The query-string encoder (``Querystring``: ``stringify``, ``stringify_items``, ``parse``), as in
+        openai-python; a new one each time, in the API's bracket style."""
+        from ._encoding import Querystring
+
+        return Querystring()
+
     def is_closed(self) -> bool:
         """Whether ``close()`` was called (on this client or the copy sharing its connections)."""
         return self._transport.closed
 
     def _undocumented(self, method: str, path: str, body: Any, files: Any, cast_to: Any, query: Any, headers: Any,
-                      stream: bool, stream_cls: Any, timeout: Any, options: Optional[Mapping[str, Any]]) -> Any:
+                      stream: bool, stream_cls: Any, timeout: Any, options: Optional[Mapping[str, Any]],
+                      page: Any = None) -> Any:
         # openai-python spells per-call settings as options={"headers": ..., "params": ..., "timeout": ...}
         opts = dict(options or {})
         query = dict(opts.pop("params", None) or {}, **(query or {}))
@@ -578,7 +597,7 @@ class OpenAI(ClientResources):
         client = self if max_retries is NOT_GIVEN else self.with_options(max_retries=max_retries)
         return client._request(method, path, body=body, files=files, cast_to=cast_to, query=query or None,
                                headers=headers or None, stream=stream, stream_cls=stream_cls, timeout=timeout,
-                               extra_body=extra_body, deadline=deadline)
+                               extra_body=extra_body, deadline=deadline, page=page)
 
     def _known_secrets(self, headers: Any = None, url: Optional[str] = None) -> List[str]:
         """Every credential this client knows: its keys, the request's secret headers, proxy passwords."""

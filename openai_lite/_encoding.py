@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from ._types import NOT_GIVEN, NotGiven, Omit
 
-__all__ = ["format_path", "encode_query", "merge_body", "split_multipart", "dump_json", "json_default"]
+__all__ = ["format_path", "encode_query", "merge_body", "split_multipart", "dump_json", "json_default", "Querystring"]
 
 
 def format_path(template: str, params: Mapping[str, Any]) -> str:
@@ -66,6 +66,74 @@ def query_pairs(*mappings: Optional[Mapping[str, Any]]) -> List[Tuple[str, str]]
 
 def encode_query(*mappings: Optional[Mapping[str, Any]]) -> str:
     return urlencode(query_pairs(*mappings))
+
+
+class Querystring:
+    """``client.qs``: the query-string encoder, under openai-python's name and methods.
+
+    The client's own requests always use the API's bracket style (``encode_query``); this object is for
+    code written against openai-python that builds query strings itself. ``array_format``: ``brackets``
+    (``a[]=1``), ``repeat`` (``a=1``), ``indices`` (``a[0]=1``) or ``comma`` (``a=1,2``);
+    ``nested_format``: ``brackets`` (``b[c]=1``) or ``dots`` (``b.c=1``).
+    """
+
+    _ARRAY_FORMATS = ("brackets", "repeat", "indices", "comma")
+    _NESTED_FORMATS = ("brackets", "dots")
+
+    def __init__(self, *, array_format: str = "brackets", nested_format: str = "brackets") -> None:
+        self.array_format = self._checked(array_format, self._ARRAY_FORMATS, "array_format")
+        self.nested_format = self._checked(nested_format, self._NESTED_FORMATS, "nested_format")
+
+    @staticmethod
+    def _checked(value: str, allowed: Tuple[str, ...], name: str) -> str:
+        if value not in allowed:
+            raise ValueError("Unknown %s %r: expected one of %s" % (name, value, ", ".join(allowed)))
+        return value
+
+    def parse(self, query: str) -> Dict[str, List[str]]:
+        """``a[]=1&a[]=2&b=3`` -> ``{"a[]": ["1", "2"], "b": ["3"]}`` (keys as written)."""
+        from urllib.parse import parse_qs
+
+        return parse_qs(query)
+
+    def stringify(self, params: Mapping[str, Any], *, array_format: Optional[str] = None,
+                  nested_format: Optional[str] = None) -> str:
+        """The encoded query string of ``params`` (``None`` values left out)."""
+        return urlencode(self.stringify_items(params, array_format=array_format, nested_format=nested_format))
+
+    def stringify_items(self, params: Mapping[str, Any], *, array_format: Optional[str] = None,
+                        nested_format: Optional[str] = None) -> List[Tuple[str, str]]:
+        """The ``(key, value)`` pairs of ``params``, flattened in the chosen formats."""
+        arrays = self._checked(array_format or self.array_format, self._ARRAY_FORMATS, "array_format")
+        nested = self._checked(nested_format or self.nested_format, self._NESTED_FORMATS, "nested_format")
+        out: List[Tuple[str, str]] = []
+        for key, value in params.items():
+            self._item(key, value, arrays, nested, out)
+        return out
+
+    def _item(self, key: str, value: Any, arrays: str, nested: str, out: List[Tuple[str, str]]) -> None:
+        if value is None or isinstance(value, (NotGiven, Omit)):
+            return
+        if isinstance(value, Mapping):
+            for sub, item in value.items():
+                self._item("%s.%s" % (key, sub) if nested == "dots" else "%s[%s]" % (key, sub), item, arrays,
+                           nested, out)
+        elif isinstance(value, (list, tuple)):
+            if arrays == "comma":
+                if value:
+                    out.append((key, ",".join(self._text(item) for item in value if item is not None)))
+                return
+            for index, item in enumerate(value):
+                name = {"brackets": key + "[]", "repeat": key, "indices": "%s[%d]" % (key, index)}[arrays]
+                self._item(name, item, arrays, nested, out)
+        else:
+            out.append((key, self._text(value)))
+
+    @staticmethod
+    def _text(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
 
 
 def merge_body(body: Any, extra_body: Optional[Mapping[str, Any]]) -> Any:

@@ -3,6 +3,10 @@
 from .._call import call as _call
 from .._resource import SyncAPIResource
 from .._types import NOT_GIVEN
+from ..lib.beta.agents._artifacts import AgentArtifactsMixin
+from ..lib.beta.agents._files import AgentEnvironmentFilesMixin
+from ..lib.beta.agents._sessions import AgentSessionsMixin
+from ..lib.beta.agents._sessions import prepare_session_create as _prepare_session_create
 from ..lib.polling import RunsPollingMixin
 from ..lib.polling import ThreadsPollingMixin
 from ..lib.streaming.assistants import RunsStreamMixin
@@ -228,7 +232,7 @@ class Environments(SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentInfo")
 
 
-class Files(SyncAPIResource):
+class Files(AgentEnvironmentFilesMixin, SyncAPIResource):
     """``client.beta.agents.environments.files``."""
 
     def create(
@@ -297,7 +301,7 @@ class Templates(SyncAPIResource):
                      body="json", fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="EnvironmentTemplate")
 
 
-class AgentsSessions(SyncAPIResource):
+class AgentsSessions(AgentSessionsMixin, SyncAPIResource):
     """``client.beta.agents.sessions``."""
 
     @property
@@ -325,15 +329,16 @@ class AgentsSessions(SyncAPIResource):
         return self._child("turns", SessionsTurns)
 
     def create(
-        self, *, environment, agent=NOT_GIVEN, agent_id=NOT_GIVEN, input=NOT_GIVEN, metadata=NOT_GIVEN,
-        prompt_cache_options=NOT_GIVEN, review=NOT_GIVEN, spend_control=NOT_GIVEN, stream=NOT_GIVEN,
-        stream_options=NOT_GIVEN, vault_ids=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
-        timeout=NOT_GIVEN,
+        self, *, environment, output_type=None, tool_handlers=None, agent=NOT_GIVEN, agent_id=NOT_GIVEN,
+        input=NOT_GIVEN, metadata=NOT_GIVEN, prompt_cache_options=NOT_GIVEN, review=NOT_GIVEN,
+        spend_control=NOT_GIVEN, stream=NOT_GIVEN, stream_options=NOT_GIVEN, vault_ids=NOT_GIVEN,
+        extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/agents/sessions", body="json",
-                     fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentSession", streams=True,
-                     stream_cast_to="AgentSessionEvent")
+        _sent, _finish = _prepare_session_create(self, locals())
+        return _finish(_call(self, _sent, "POST", "/agents/sessions", body="json",
+                             fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentSession", streams=True,
+                             stream_cast_to="AgentSessionEvent"))
 
     def delete(self, session_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Removes a managed agent session from the public API and returns a deletion confirmation. (Parameters are documented in the type stub.)"""
@@ -367,7 +372,7 @@ class AgentsSessions(SyncAPIResource):
                      fixed_headers={"OpenAI-Beta": "agents=v1"}, cast_to="AgentSession")
 
 
-class Artifacts(SyncAPIResource):
+class Artifacts(AgentArtifactsMixin, SyncAPIResource):
     """``client.beta.agents.sessions.artifacts``."""
 
     def content(

@@ -13,7 +13,7 @@ from .annotations import pep604
 from .spec import Operation
 from .typegen import TYPE_EXTRAS, TypeGen
 from .resources import (
-    Resource, VIEW_MODES, _child_ref, family_classes, mixins_for, signature_params, view_name, walk
+    Resource, VIEW_MODES, _child_ref, client_keywords, family_classes, mixins_for, signature_params, view_name, walk
 )
 
 
@@ -54,7 +54,9 @@ def _stub_method_doc(op: Operation) -> str:
             lines = desc.split("\n")
             parts.append("  %s: %s" % (p.name, lines[0]))
             parts += [("      " + line) if line.strip() else "" for line in lines[1:]]
-
+    local = client_keywords(op)
+    for name, _, description in (local.params if local else ()):
+        parts.append("  %s: %s" % (name, description))
     return "\n".join(parts)
 
 
@@ -79,8 +81,9 @@ def render_stub_method(op: Operation, doc: bool = True) -> List[str]:
     docstring = stub_doc(_stub_method_doc(op), "        ") if doc else ""
     if op.streams:
         event = op.stream_cast_to or op.cast_to or "BaseModel"
-        variants = [("default", ret), ("Literal[True]", "Stream[%s]" % event),
-                    ("bool", "Union[%s, Stream[%s]]" % (ret, event))]
+        local = client_keywords(op)
+        stream = local.stream_class if local and local.stream_class else "Stream[%s]" % event
+        variants = [("default", ret), ("Literal[True]", stream), ("bool", "Union[%s, %s]" % (ret, stream))]
         for i, (stream, returns) in enumerate(variants):
             out.append("    @overload")
             out.append("    def %s(%s) -> %s:" % (op.name, ", ".join(signature_params(op, True, stream)), returns))
@@ -116,6 +119,11 @@ HELPERS: Dict[Tuple[str, str], Tuple[Optional[str], str]] = {
     ("videos", "create_and_poll"): ("create", "Video"),
     ("videos", "poll"): ("retrieve", "Video"),
     ("uploads", "upload_file_chunked"): ("create", "Upload"),
+    ("beta.agents.sessions", "stream"): (None, "AgentSessionStream[Any]"),
+    ("beta.agents.sessions.artifacts", "for_result"): (None, "AgentResultArtifacts"),
+    ("beta.agents.environments.files", "prepare"): (None, "PreparedAgentFiles"),
+    ("beta.agents.environments.files", "prepare_directory"): (None, "PreparedAgentFiles"),
+    ("beta.agents.environments.files", "upload"): ("create", "StagedAgentFile"),
 }
 
 
@@ -142,6 +150,17 @@ HELPER_PARAM_TYPES: Dict[str, str] = {
     "md5": "Optional[str]",
     "stream": "bool",
     "run_tools.tools": "Iterable[Any]",
+    "stream.session_id": "str",
+    "stream.output_type": "Optional[Type[Any]]",
+    "stream.tool_handlers": "Optional[Mapping[str, Callable[[Dict[str, Any]], Any]]]",
+    "stream.on_tool_error": "Optional[Callable[[AgentToolError], Any]]",
+    "stream.idempotency_key": "Union[str, NotGiven]",
+    "for_result.result": "AgentTurnResult[Any]",
+    "prepare.files": "Mapping[str, Union[str, PathLike[str]]]",
+    "prepare_directory.root": "Union[str, PathLike[str]]",
+    "prepare_directory.destination": "str",
+    "prepare_directory.include": "Sequence[str]",
+    "upload.path": "str",
 }
 
 
@@ -150,6 +169,9 @@ HELPER_IMPORTS = (
     "from openai_lite.lib.streaming.responses import ResponseStreamManager",
     "from openai_lite.lib.streaming.assistants import AssistantEventHandler, AssistantStreamManager",
     "from openai_lite.lib.tools import ChatCompletionRunner, ChatCompletionStreamingRunner",
+    "from openai_lite.lib.beta.agents import AgentSessionEventStream, AgentSessionStream, AgentResultArtifacts, "
+    "PreparedAgentFiles, StagedAgentFile, AgentToolError, AgentTurnResult",
+    "from os import PathLike",
 )
 
 

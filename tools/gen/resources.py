@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from .pycode import BANNER, pack_call, pack_hanging, py_docstring, py_string, py_tuple
 from .naming import ACRONYMS, CLASS_NAMES
@@ -40,7 +40,42 @@ MIXINS: Dict[str, List[str]] = {
     "uploads": ["openai_lite.lib.uploads:UploadsMixin"],
     "batches": ["openai_lite.lib.batch_jobs:BatchesMixin"],
     "webhooks": ["openai_lite.lib.webhooks:WebhooksMixin"],
+    "beta.agents.sessions": ["openai_lite.lib.beta.agents._sessions:AgentSessionsMixin"],
+    "beta.agents.sessions.artifacts": ["openai_lite.lib.beta.agents._artifacts:AgentArtifactsMixin"],
+    "beta.agents.environments.files": ["openai_lite.lib.beta.agents._files:AgentEnvironmentFilesMixin"],
 }
+
+
+class ClientKeywords(NamedTuple):
+    """Keywords of a generated method that the client handles itself and never sends (the release's
+    ``"in": "local"`` parameters). ``hook`` ("module:function") gets the method's arguments and returns
+    the arguments to send and a function applied to the answer; ``params``: (name, stub annotation,
+    description); ``stream_class``: the stub's class of the method's stream."""
+    hook: str
+    params: Tuple[Tuple[str, str, str], ...]
+    stream_class: Optional[str] = None
+
+
+CLIENT_KEYWORDS: Dict[str, ClientKeywords] = {
+    "beta.agents.sessions.create": ClientKeywords(
+        "openai_lite.lib.beta.agents._sessions:prepare_session_create",
+        (("output_type", "Optional[Type[Any]]",
+          "A pydantic model (or pydantic dataclass): its JSON schema becomes agent.text.format and "
+          "the stream's get_final_result() parses the answer into it. Not sent as such."),
+         ("tool_handlers", "Optional[Mapping[str, Callable[[Dict[str, Any]], Any]]]",
+          "Local handlers by function name, run while the stream is read (stream=True only). "
+          "Not sent.")),
+        "AgentSessionEventStream[Any]"),
+}
+
+
+def client_keywords(op: Operation) -> Optional[ClientKeywords]:
+    return CLIENT_KEYWORDS.get(op.method)
+
+
+def hook_name(keywords: ClientKeywords) -> str:
+    """The name a family module imports a client-keyword hook under."""
+    return "_" + keywords.hook.split(":")[1]
 
 
 class Resource:
@@ -142,6 +177,9 @@ def signature_params(op: Operation, typed: bool = False, stream: Optional[str] =
     lines.append("*")
     for p in required:
         lines.append(("%s: %s" % (p.name, "str" if p.where == "path" else p.annotation)) if typed else p.name)
+    local = client_keywords(op)
+    for name, annotation, _ in (local.params if local else ()):
+        lines.append("%s: %s = ..." % (name, annotation) if typed else "%s=None" % name)
     stream_required = stream is not None and stream != "default"
     if stream_required:
         lines.append("%s: %s" % (next(p.name for p in op.params if p.wire == "stream"), stream))
@@ -235,7 +273,12 @@ def render_method(op: Operation) -> List[str]:
     params = [p.replace("=_N", "=NOT_GIVEN") for p in signature_params(op)]
     out = pack_hanging("def %s(" % op.name, params, "):", "    ")
     out.append(py_docstring(runtime_doc(op) + RUNTIME_DOC_SUFFIX, "        "))
-    out += pack_call("return _call(", ["self", "locals()"] + call_arguments(op), ")", "        ")
+    local = client_keywords(op)
+    if local is None:
+        out += pack_call("return _call(", ["self", "locals()"] + call_arguments(op), ")", "        ")
+    else:  # the client's own keywords: the hook takes them out and may change the answer
+        out.append("        _sent, _finish = %s(self, locals())" % hook_name(local))
+        out += pack_call("return _finish(_call(", ["self", "_sent"] + call_arguments(op), "))", "        ")
     return out
 
 
@@ -320,6 +363,11 @@ def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) ->
         for op in res.operations:
             lines.append("")
             lines += render_method(op)
+            local = client_keywords(op)
+            if local is not None:
+                module, function = local.hook.split(":")
+                imports.append("from ..%s import %s as %s" % (module[len("openai_lite."):], function,
+                                                              hook_name(local)))
         body.append("\n".join(lines) + "\n")
     head = [
         BANNER.rstrip("\n"),
