@@ -241,6 +241,23 @@ def missing_optional(snippet: Snippet) -> Optional[str]:
 FILES = {
     "path/to/image.png": b"\x89PNG\r\n\x1a\n fake image",
     "input.jsonl": b'{"messages": [{"role": "user", "content": "hi"}]}\n',
+    "source.pdf": b"%PDF-1.4 fake source",
+}
+#: Names a snippet takes as given by the prose around it (a model, an existing session, the
+#: application's own objects), defined before it runs.
+GIVEN_MODEL = "MODEL = 'gpt-5'\n"
+GIVEN = {
+    "helpers.md#beta-agents-turn-results": GIVEN_MODEL + "handlers = {}\nshow_progress = print\n",
+    "helpers.md#typed-beta-agents-tools": GIVEN_MODEL,
+    "helpers.md#typed-beta-agents-tools-2": (
+        "import types\ncatalog = types.SimpleNamespace(lookup=lambda arguments: {'item_id': arguments.item_id})\n"),
+    "helpers.md#observing-local-tool-failures": GIVEN_MODEL + (
+        "import logging\nlogger = logging.getLogger('snippet')\n"
+        "handlers = {'lookup': lambda arguments: 1 / 0}\n"
+        "SESSION_ID = client.beta.agents.sessions.create(agent={'model': MODEL, 'tools': [{'type': 'function', "
+        "'name': 'lookup', 'parameters': {'type': 'object', 'properties': {}}}]}, environment={'type': 'none'}).id\n"),
+    "helpers.md#typed-agents-output-beta": GIVEN_MODEL,
+    "helpers.md#stage-files-and-download-a-turn-artifact": GIVEN_MODEL,
 }
 #: Command lines the example programs document (their README's table).
 ARGV = {"examples/uploads.py": ["input.jsonl", "--verify-and-delete"]}
@@ -265,6 +282,9 @@ OUTPUTS = {
     "helpers.md#an-example-of-creating-a-run-and-subscribing-to-some-events": "assistant > Hello from the offline",
     "bedrock.md#runtime-chat-completions-2": "You said: Say hello!",
     "README.md#with-streaming-response": '"text": "You said: Say this is a test"',
+    "helpers.md#beta-agents-turn-results": "You said: Explain this policy.",
+    "helpers.md#typed-beta-agents-tools": "You said: Find catalog item A123.",
+    "helpers.md#typed-agents-output-beta": "summary='text' findings=['text']",
 }
 
 
@@ -280,7 +300,7 @@ def run_all(selected: List[Snippet], tmp_path: pathlib.Path, server: Any) -> Dic
             (cwd / name).write_bytes(content)
         jobs.append({"id": snippet.id, "code": rewrite_imports(snippet.source), "cwd": str(cwd),
                      "fragment": snippet.fragment, "argv": ARGV.get(snippet.id, []),
-                     "imports": [rewrite_imports(s) for s in snippet.imports],
+                     "imports": [rewrite_imports(s) for s in snippet.imports], "given": GIVEN.get(snippet.id, ""),
                      "env": {k: v.format(root=server.root_url) for k, v in ENV.get(snippet.id, {}).items()}})
     jobs_path, results_path = tmp_path / "jobs.json", tmp_path / "results.json"
     jobs_path.write_text(json.dumps({"timeout": TIMEOUT, "snippets": jobs}))

@@ -2,13 +2,14 @@
 
     python tests/_snippet_runner.py JOBS.json RESULTS.json
 
-JOBS is ``{"timeout": seconds, "snippets": [{"id", "code", "cwd", "fragment", "imports", "argv", "env"}]}``.  The parent
+JOBS is ``{"timeout": seconds, "snippets": [{"id", "code", "cwd", "fragment", "imports", "given", "argv", "env"}]}``.  The parent
 imports openai_lite once, then forks a child per snippet: each child starts from the same fresh
 state (nothing one snippet does reaches the next) without paying for interpreter start-up.
 A child runs its code as ``__main__`` in its own working directory, stdout and stderr going to
 files there; a fragment of a document (which may use ``client`` as the document's first block
 made it) gets ``import openai``, ``from openai import OpenAI``, ``client = OpenAI()`` and the
-import statements of the document's earlier blocks first.  RESULTS is ``{id: {"status", "error", "output"}}``
+import statements of the document's earlier blocks first; ``given`` code (names the prose takes as
+defined) runs just before the snippet.  RESULTS is ``{id: {"status", "error", "output"}}``
 with status ``pass``, ``fail`` or ``timeout``.
 """
 import json
@@ -42,6 +43,8 @@ def child(job):
                     exec(compile(statement, "<earlier block>", "exec"), namespace)
                 except ImportError:
                     pass
+        if job.get("given"):  # names the document's prose takes as defined (tests/_openai_snippets.py GIVEN)
+            exec(compile(job["given"], "<given>", "exec"), namespace)
         exec(compile(job["code"], job["id"], "exec"), namespace)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

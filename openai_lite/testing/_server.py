@@ -566,6 +566,8 @@ DEFAULT_ROUTES.update(_API_ROUTES)
 DEFAULT_ROUTES.update(azure_routes(DEFAULT_ROUTES))
 from ._batches import ROUTES as _BATCH_ROUTES  # noqa: E402  (uploads and batches, on the file store above)
 DEFAULT_ROUTES.update(_BATCH_ROUTES)
+from ._agents import ROUTES as _AGENT_ROUTES  # noqa: E402  (Agents API sessions, beta)
+DEFAULT_ROUTES.update(_AGENT_ROUTES)
 
 
 # ---------------------------------------------------------------------------
