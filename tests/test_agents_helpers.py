@@ -362,3 +362,25 @@ def test_import_openai_lite_does_not_load_the_agents_helpers() -> None:
     out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, universal_newlines=True,
                          env=dict(os.environ, PYTHONPATH=os.getcwd()), check=True).stdout
     assert out.strip() == "False"
+
+
+def test_offline_server_runs_a_whole_agents_session(client: Any, server: OfflineServer, tmp_path: Any) -> None:
+    """The default routes (no script): prepare a file, create a session with a tool, stream a turn whose
+    tool call the handler answers, read the artifact the turn published."""
+    (tmp_path / "in.txt").write_bytes(b"input")
+    prepared = client.beta.agents.environments.files.prepare({"/workspace/in.txt": tmp_path / "in.txt"})
+    tool = {"type": "function", "name": "lookup", "parameters": {
+        "type": "object", "properties": {"item_id": {"type": "string"}}, "required": ["item_id"]}}
+    created = client.beta.agents.sessions.create(agent={"model": "gpt-5", "tools": [tool]},
+                                                 environment={"type": "openai_hosted", "files": prepared.files})
+    calls: List[Dict[str, Any]] = []
+    with client.beta.agents.sessions.stream(created.id, input="Write /workspace/outputs/r.md",
+                                            tool_handlers={"lookup": lambda a: calls.append(a) or "found"}) as stream:
+        result = stream.get_final_result()
+    assert calls == [{"item_id": "text"}] and result.output_text.startswith("You said:")
+    tool_results = [r.json()["events"][0] for r in server.requests
+                    if r.path.endswith("/events") and r.method == "POST"]
+    assert [e["type"] for e in tool_results] == ["agent.session.input.message", "agent.session.input.tool_result"]
+    assert tool_results[1]["output"] == "found"
+    artifacts = client.beta.agents.sessions.artifacts.for_result(result)
+    assert b"/workspace/outputs/r.md" in artifacts.content("/workspace/outputs/r.md").content

@@ -42,3 +42,37 @@ def test_unknown_request_options_are_an_error(server, client):
     with pytest.raises(TypeError, match="bogus"):
         client.get("/models", options={"bogus": 1})
     assert server.requests == []
+
+
+def test_get_api_list_returns_a_page_that_walks_every_page(server, client):
+    from openai_lite.pagination import SyncCursorPage
+    from openai_lite.types import FileObject
+
+    server.enqueue(Scripted(json={"object": "list", "has_more": True, "data": [{"id": "f1", "object": "file"}]}),
+                   path="/v1/custom_files")
+    server.enqueue(Scripted(json={"object": "list", "has_more": False, "data": [{"id": "f2", "object": "file"}]}),
+                   path="/v1/custom_files")
+    page = client.get_api_list("/custom_files", model=FileObject, page=SyncCursorPage,
+                               options={"params": {"limit": 1}, "headers": {"X-Extra": "yes"}})
+    assert isinstance(page, SyncCursorPage) and [f.id for f in page] == ["f1", "f2"]
+    assert all(isinstance(f, FileObject) for f in page.data)
+    first, second = server.requests
+    assert first.query == {"limit": ["1"]} and first.headers["X-Extra"] == "yes"
+    assert second.query == {"limit": ["1"], "after": ["f1"]}
+    with pytest.raises(TypeError, match="page class"):
+        client.get_api_list("/custom_files", model=FileObject, page="SyncCursorPage")
+
+
+def test_qs_encodes_in_the_api_bracket_style_and_the_other_formats(client):
+    qs = client.qs
+    params = {"a": [1, 2], "b": {"c": True, "d": None}, "e": "x y", "n": None}
+    assert qs.stringify(params) == "a%5B%5D=1&a%5B%5D=2&b%5Bc%5D=true&e=x+y"
+    assert qs.stringify_items(params, array_format="repeat") == [("a", "1"), ("a", "2"), ("b[c]", "true"),
+                                                                  ("e", "x y")]
+    assert qs.stringify_items({"a": [1, 2]}, array_format="indices") == [("a[0]", "1"), ("a[1]", "2")]
+    assert qs.stringify_items({"a": [1, 2]}, array_format="comma") == [("a", "1,2")]
+    assert qs.stringify_items({"b": {"c": 1}}, nested_format="dots") == [("b.c", "1")]
+    assert qs.parse("a[]=1&a[]=2&b=3") == {"a[]": ["1", "2"], "b": ["3"]}
+    assert (qs.array_format, qs.nested_format) == ("brackets", "brackets")
+    with pytest.raises(ValueError, match="array_format"):
+        qs.stringify({"a": [1]}, array_format="semicolons")
