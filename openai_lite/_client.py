@@ -22,7 +22,7 @@ from requests.utils import check_header_validity, requote_uri
 
 from . import _compat
 from ._deadline import check_deadline
-from ._encoding import dump_json, encode_query, format_path, merge_body
+from ._encoding import Querystring, dump_json, encode_query, format_path, merge_body
 from ._deadline import Deadline, watch
 from ._exceptions import (
     APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError, status_error_from_response,
@@ -569,11 +569,9 @@ class OpenAI(ClientResources):
                                   options, page=page)
 
     @property
-    def qs(self) -> Any:
+    def qs(self) -> Querystring:
         """The query-string encoder (``Querystring``: ``stringify``, ``stringify_items``, ``parse``), as in
         openai-python; a new one each time, in the API's bracket style."""
-        from ._encoding import Querystring
-
         return Querystring()
 
     def is_closed(self) -> bool:

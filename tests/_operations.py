@@ -6,7 +6,8 @@ arguments are literals.
 ``Operation``: ``name`` the method's dotted path below the client; ``path`` the URL template;
 ``required``/``optional`` the keyword names (path parameters apart); ``params`` every parameter as
 ``(python name, where, name on the wire)``, ``where`` one of path/query/header/body/file ("file": a
-multipart field that takes a file, or for some an object instead); ``body`` "json", "multipart" or
+multipart field that takes a file, or for some an object instead); keywords defaulting to ``None``
+are the client's own (``sessions.create(output_type=...)``), never sent, and are not listed; ``body`` "json", "multipart" or
 "none"; ``page`` the page class name of list operations.
 """
 
@@ -20,6 +21,8 @@ def _call_arguments(function):
     tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     body = tree.body[0].body
     call = body[-1].value
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_finish":
+        call = call.args[0]  # a method with client-side keywords: ``return _finish(_call(self, _sent, ...))``
     assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_call", function
     positional = [ast.literal_eval(arg) for arg in call.args[2:]]
     keywords = {}
@@ -68,8 +71,11 @@ def _build():
         where.update((py, "query") for py in kw.get("query", ()))
         where.update((py, "header") for py in kw.get("headers", ()))
         for py in signature:
-            if py not in where and py not in ("self", "extra_headers", "extra_query", "extra_body", "timeout"):
-                where[py] = "file" if wire.get(py, py) in kw.get("files", ()) else "body"
+            if py in where or py in ("self", "extra_headers", "extra_query", "extra_body", "timeout"):
+                continue
+            if signature[py].default is None:  # the client's own keyword (output_type), never sent
+                continue
+            where[py] = "file" if wire.get(py, py) in kw.get("files", ()) else "body"
         rest = [n for n in signature if n in where and n not in path_names]
         found.append(Operation(
             name, verb, path, path_names,

@@ -261,7 +261,10 @@ def test_signatures_match_the_spec(spec: Dict[str, Any]) -> None:
             if prm["in"] in RELEASE_WHERE:
                 where = RELEASE_WHERE[prm["in"]]
                 expected[prm["name"]] = (expected.get(prm["name"], (where, False))[0], prm["required"])
-        names = [n for n in params if n not in EXTRAS]
+        local = [prm["name"] for prm in RELEASE[op.name]["params"] if prm["in"] == "local"]
+        for name in local:  # the client's own keywords (never sent): keyword-only, None by default
+            assert params[name].kind is inspect.Parameter.KEYWORD_ONLY and params[name].default is None, name
+        names = [n for n in params if n not in EXTRAS and n not in local]
         assert sorted(names) == sorted(expected), op.name
         for extra in EXTRAS:
             assert params[extra].kind is inspect.Parameter.KEYWORD_ONLY, (op.name, extra)

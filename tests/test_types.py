@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import inspect
 import json
 import os
 import pickle
@@ -436,6 +437,8 @@ def test_every_operation_parameter_is_in_its_stub() -> None:
         defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == op.name.rsplit(".", 1)[1]]
         assert defs, op.name
         wanted = {name for name, _, _ in op.params}
+        wanted |= {name for name, prm in inspect.signature(method).parameters.items()  # the client's own keywords
+                   if prm.default is None and name not in ("extra_headers", "extra_query", "extra_body")}
         for node in defs:  # each overload has every parameter, annotated, and the options all methods take
             args = node.args.args[1:] + node.args.kwonlyargs
             assert {a.arg for a in args} == wanted, op.name

@@ -9,7 +9,11 @@ from openai_lite._streaming import Stream
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import LastIdCursorPage, SyncCursorPage, SyncTokenPage
 from openai_lite.lib.streaming.assistants import AssistantEventHandler, AssistantStreamManager
-from openai_lite.lib.beta.agents import AgentSessionEventStream, AgentSessionStream, AgentResultArtifacts, PreparedAgentFiles, StagedAgentFile, AgentToolError, AgentTurnResult
+from openai_lite.lib.beta.agents._sessions import AgentSessionEventStream, AgentSessionStream
+from openai_lite.lib.beta.agents._artifacts import AgentResultArtifacts
+from openai_lite.lib.beta.agents._files import PreparedAgentFiles, StagedAgentFile
+from openai_lite.lib.beta.agents._tools import AgentToolError
+from openai_lite.lib.beta.agents._results import AgentTurnResult
 from os import PathLike
 from openai_lite.types import AssistantSupportedModels, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, CreateMessageRequestAttachmentParam, CreateMessageRequestContentParam, CreateMessageRequestParam, FileTypes, MetadataParam, OrderEnum, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam
 from openai_lite.types.beta import Agent, AgentDeleted, AgentSession, AgentSessionDeleted, AgentSessionEvent, AgentSessionItem, Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, Automation, AutomationDeleted, AutomationInvocation, ChatSessionResource, ChatkitConfigurationParam, CreateThreadRequestParam, Credential, CredentialDeleted, DeletedThreadResource, EnvironmentFile, EnvironmentInfo, EnvironmentTemplate, EnvironmentTemplateDeleted, ExpiresAfterParam, RateLimitsParam, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, SessionArtifact, SessionArtifactDeleted, SessionTrace, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Subagent, Thread, ThreadDeleted, ThreadItem, ThreadResource, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, Turn, Vault, VaultDeleted, WorkflowParam

@@ -214,3 +214,23 @@ def untyped_extra_fields(completion: ChatCompletion) -> Any:
     data: Dict[str, Any] = completion.to_dict()
     it: Iterator[Any] = iter([completion.model_dump_json()])
     return data, it
+
+
+def agents_helpers(client: OpenAI, folder: Any) -> None:
+    """The Agents helpers (beta): typed streams, results, staged files and artifacts."""
+    from openai_lite.lib.beta.agents import AgentResultArtifacts, AgentTurnResult, PreparedAgentFiles
+
+    with client.beta.agents.sessions.create(agent={"model": "m"}, environment={"type": "none"}, input="x",
+                                            stream=True, tool_handlers={"f": lambda arguments: "ok"}) as stream:
+        result = stream.get_final_result()
+    assert_type(result, AgentTurnResult[Any])
+    assert_type(result.output_text, str)
+    with client.beta.agents.sessions.stream("sess_1", input="y").with_result_collection() as follow_up:
+        for event in follow_up:
+            reveal_type(event)
+        assert_type(follow_up.get_final_result().turn_id, str)
+    prepared = client.beta.agents.environments.files.prepare({"/workspace/a.md": folder})
+    assert_type(prepared, PreparedAgentFiles)
+    assert_type(prepared.uploaded_file_ids, List[str])
+    assert_type(client.beta.agents.sessions.artifacts.for_result(result), AgentResultArtifacts)
+    assert_type(client.qs.stringify({"a": [1]}), str)

@@ -28,3 +28,4 @@ def mistakes(client: OpenAI) -> None:
     openai_lite.embeddings.create(model="text-embedding-3-small", input="x", dimensions="256")  # E: wrong type, module-level client
     client.models.retrieve("gpt-4o", timeout="3s")  # E: wrong type of an option every method takes
     client.models.retrieve("gpt-4o", extra_header={"x": "1"})  # E: misspelled option
+    client.beta.agents.sessions.stream("sess_1", inputs="x")  # E: misspelled keyword of a helper

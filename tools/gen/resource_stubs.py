@@ -169,8 +169,11 @@ HELPER_IMPORTS = (
     "from openai_lite.lib.streaming.responses import ResponseStreamManager",
     "from openai_lite.lib.streaming.assistants import AssistantEventHandler, AssistantStreamManager",
     "from openai_lite.lib.tools import ChatCompletionRunner, ChatCompletionStreamingRunner",
-    "from openai_lite.lib.beta.agents import AgentSessionEventStream, AgentSessionStream, AgentResultArtifacts, "
-    "PreparedAgentFiles, StagedAgentFile, AgentToolError, AgentTurnResult",
+    "from openai_lite.lib.beta.agents._sessions import AgentSessionEventStream, AgentSessionStream",
+    "from openai_lite.lib.beta.agents._artifacts import AgentResultArtifacts",
+    "from openai_lite.lib.beta.agents._files import PreparedAgentFiles, StagedAgentFile",
+    "from openai_lite.lib.beta.agents._tools import AgentToolError",
+    "from openai_lite.lib.beta.agents._results import AgentTurnResult",
     "from os import PathLike",
 )
 

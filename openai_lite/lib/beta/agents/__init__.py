@@ -5,7 +5,14 @@
 tool handlers (pydantic needed for those); ``client.beta.agents.environments.files.prepare(...)`` gives
 ``PreparedAgentFiles``. The names load on first use.
 """
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names as type checkers see them (at run time: __getattr__ below)
+    from ._artifacts import AgentResultArtifacts
+    from ._files import AgentFilePreparationError, AgentFileStagingError, PreparedAgentFiles, StagedAgentFile
+    from ._results import AgentOutputParseError, AgentTurnResult, AgentTurnResultError, agent_text_format
+    from ._sessions import AgentSessionEventStream, AgentSessionStream
+    from ._tools import AgentToolError, FunctionTool, function_tool, pydantic_function_tool
 
 __all__ = [
     "StagedAgentFile", "PreparedAgentFiles", "AgentFileStagingError", "AgentFilePreparationError",
