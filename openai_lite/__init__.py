@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
     from ._streaming import Stream
     from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Omit, Timeout, not_given, omit
     from .lib._schema import function_tool
+    from .lib.computer import ComputerDriver, ComputerToolset
     from .lib.streaming.assistants import AssistantEventHandler
     from .lib.structured import pydantic_function_tool, pydantic_responses_function_tool
     from .resources import (
@@ -114,7 +115,8 @@ _LAZY = {
     "ResponseLimits": "._limits",
     "function_tool": ".lib._schema", "pydantic_function_tool": ".lib.structured",
     "BedrockOpenAI": ".lib.bedrock", "AsyncBedrockOpenAI": ".lib.bedrock", "DataResidency": "._credentials",
-    "pydantic_responses_function_tool": ".lib.structured", "file_from_path": "._files", "VERSION": ".version",
+    "pydantic_responses_function_tool": ".lib.structured", "ComputerDriver": ".lib.computer",
+    "ComputerToolset": ".lib.computer", "file_from_path": "._files", "VERSION": ".version",
     "DefaultHttpxClient": "._http_client", "DefaultHttpx2Client": "._http_client",
     "DEFAULT_CONNECTION_LIMITS": "._http_client", "NoneType": "._types",
     "ProxiesTypes": "._types", "RequestOptions": "._types", "override": "._types", "Transport": "._http_client",
