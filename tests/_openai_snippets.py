@@ -205,6 +205,10 @@ def not_run_reason(snippet: Snippet) -> Optional[str]:
     return None
 
 
+#: Helpers that need an optional module the snippet itself may not import: {module: {the helper's
+#: import path: what using it looks like}}.
+NEEDS_OPTIONAL = {"pydantic": {"lib.beta.agents import": r"\bfunction_tool\b"}}
+
 # Bedrock configured with AWS credentials rather than a bearer token: signed with botocore (SigV4).
 _SIGV4 = re.compile(r"\b(profile|aws_profile|access_key_id|aws_access_key|credential_provider)\s*=|\bapi_key\s*=\s*None")
 
@@ -223,6 +227,9 @@ def missing_optional(snippet: Snippet) -> Optional[str]:
     for name in OPTIONAL_MODULES:
         if importlib.util.find_spec(name) is not None:
             continue
+        for helper, uses in NEEDS_OPTIONAL.get(name, {}).items():  # a helper of ours built on the module
+            if re.search(uses, snippet.source) and any(helper in s for s in (snippet.source,) + snippet.imports):
+                return name
         if re.search(r"^\s*(import|from)\s+%s\b" % name, snippet.source, re.MULTILINE):
             return name
         for statement in snippet.imports:  # a name an earlier block imported from it, used here
