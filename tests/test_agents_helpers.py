@@ -384,3 +384,30 @@ def test_offline_server_runs_a_whole_agents_session(client: Any, server: Offline
     assert tool_results[1]["output"] == "found"
     artifacts = client.beta.agents.sessions.artifacts.for_result(result)
     assert b"/workspace/outputs/r.md" in artifacts.content("/workspace/outputs/r.md").content
+
+
+def test_leaving_a_create_stream_loop_early_closes_it(client: Any, server: OfflineServer) -> None:
+    server.enqueue(sse(*turn_events()), path="/v1/agents/sessions", method="POST")
+    stream = client.beta.agents.sessions.create(environment={"type": "none"}, input="x", stream=True)
+    for _ in stream:
+        break
+    assert stream._closed and list(stream) == []
+
+
+def test_errors_and_results_pickle() -> None:
+    import pickle
+
+    from openai_lite._models import construct, resolve_model
+    from openai_lite.lib.beta.agents import AgentTurnResult
+    from openai_lite.lib.computer import ComputerUseError
+
+    the_turn = construct(resolve_model("Turn"), turn("completed"))
+    result = AgentTurnResult(the_turn, [])
+    assert pickle.loads(pickle.dumps(result)) == result
+    error = AgentTurnResultError("failed", turn=the_turn, session_id=SESSION, messages=[], required_actions=[])
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.reason, again.turn_id, str(again)) == ("failed", TURN, str(error))
+    for exc in (AgentFilePreparationError(PreparedAgentFiles([], ["file-1"])), AgentFileStagingError("file-2"),
+                AgentOutputParseError(result), ComputerUseError("stopped")):
+        copy = pickle.loads(pickle.dumps(exc))
+        assert type(copy) is type(exc) and str(copy) == str(exc)

@@ -56,6 +56,9 @@ class ComputerUseError(RuntimeError):
         super().__init__(message)
         self.response = response
 
+    def __reduce__(self) -> Any:  # pickles (multiprocessing) with its response
+        return (type(self), (str(self), self.response))
+
 
 # -- checking what the model asked -----------------------------------------------------------------
 

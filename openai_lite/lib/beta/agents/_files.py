@@ -62,6 +62,9 @@ class AgentFilePreparationError(OpenAIError):
                          "error.prepared (yours to delete)" % len(prepared.uploaded_file_ids))
         self.prepared = prepared
 
+    def __reduce__(self) -> Any:  # pickles (multiprocessing): rebuilt from what it carries
+        return (type(self), (self.prepared,))
+
 
 class AgentFileStagingError(OpenAIError):
     """``upload`` sent the file to the Files API but could not stage it; ``uploaded_file_id`` is yours to
@@ -70,6 +73,9 @@ class AgentFileStagingError(OpenAIError):
     def __init__(self, uploaded_file_id: str) -> None:
         super().__init__("Could not stage the agent file; its upload %s remains (yours to delete)" % uploaded_file_id)
         self.uploaded_file_id = uploaded_file_id
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.uploaded_file_id,))
 
 
 def check_destination(value: Any) -> str:

@@ -69,6 +69,15 @@ class AgentTurnResult(Generic[OutputT]):
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("AgentTurnResult is read-only")
 
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is type(self) and (self.turn, self.messages, self.output_parsed) == (
+            other.turn, other.messages, other.output_parsed)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.turn, self.messages, self.output_parsed))
+
     def __repr__(self) -> str:
         return "AgentTurnResult(turn_id=%r, messages=%d, output_parsed=%r)" % (
             self.turn_id, len(self.messages), self.output_parsed)
@@ -113,6 +122,9 @@ class AgentOutputParseError(OpenAIError):
         super().__init__("The completed agent turn's output does not parse as the requested output type")
         self.result = result
 
+    def __reduce__(self) -> Any:  # pickles (multiprocessing): rebuilt from its result
+        return (type(self), (self.result,))
+
 
 class AgentTurnResultError(OpenAIError):
     """No complete, successful turn result could be collected (beta).
@@ -132,6 +144,15 @@ class AgentTurnResultError(OpenAIError):
         self.turn_id = turn.id if turn is not None else None
         self.messages = messages
         self.required_actions = required_actions
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_result_error, (self.reason, self.turn, self.session_id, self.messages, self.required_actions))
+
+
+def _rebuild_result_error(reason: str, turn: Any, session_id: Optional[str], messages: List[Any],
+                          required_actions: List[Any]) -> AgentTurnResultError:
+    return AgentTurnResultError(reason, turn=turn, session_id=session_id, messages=messages,
+                                required_actions=required_actions)
 
 
 def _snapshot_id(event: Any) -> Optional[str]:

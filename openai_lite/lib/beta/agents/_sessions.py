@@ -198,7 +198,8 @@ class AgentSessionEventStream(Generic[OutputT]):
         self._iterator = self._events()
 
     def __iter__(self) -> Iterator[Any]:
-        return self._iterator
+        # a fresh generator per loop (as ``Stream``): a loop left early drops it, which closes the stream
+        yield from self._iterator
 
     def __next__(self) -> Any:
         return next(self._iterator)
