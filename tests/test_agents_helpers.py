@@ -411,3 +411,19 @@ def test_errors_and_results_pickle() -> None:
                 AgentOutputParseError(result), ComputerUseError("stopped")):
         copy = pickle.loads(pickle.dumps(exc))
         assert type(copy) is type(exc) and str(copy) == str(exc)
+
+
+def test_output_parsing_reads_a_strict_null_as_the_fields_default() -> None:
+    pydantic = pytest.importorskip("pydantic")
+    from openai_lite._models import construct, resolve_model
+    from openai_lite.lib.beta.agents import AgentTurnResult
+
+    class Item(pydantic.BaseModel):
+        name: str
+        qty: int = 1
+
+    message = construct(resolve_model("AgentSessionMessage"), {
+        "type": "message", "role": "assistant", "status": "completed", "turn_id": TURN,
+        "content": [{"type": "output_text", "text": '{"name": "pen", "qty": null}'}]})
+    parsed = AgentTurnResult(construct(resolve_model("Turn"), turn("completed")), [message]).parse(Item)
+    assert parsed.output_parsed == Item(name="pen", qty=1) and parsed.output_text.startswith('{"name"')

@@ -45,11 +45,13 @@ def agent_text_format(output_type: Any) -> Dict[str, Any]:
 
 
 def _parse_output(output_type: Any, text: str) -> Any:
-    import pydantic
+    """``text`` read as ``output_type`` by the same reader as structured outputs (a strict schema's
+    ``null`` for a field with a default means the default)."""
+    import json
 
-    if isinstance(output_type, type) and issubclass(output_type, pydantic.BaseModel):
-        return output_type.model_validate_json(text)
-    return pydantic.TypeAdapter(output_type).validate_json(text)
+    from ..._schema import parse_value
+
+    return parse_value(output_type, json.loads(text))
 
 
 class AgentTurnResult(Generic[OutputT]):
