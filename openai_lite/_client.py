@@ -560,13 +560,16 @@ class OpenAI(ClientResources):
 
     def get_api_list(self, path: str, *, model: Any, page: Any, body: Any = None,
                      options: Optional[Mapping[str, Any]] = None, method: str = "get") -> Any:
-        """openai-python's low-level list call: a ``page`` class (``openai_lite.pagination.SyncCursorPage``...)
-        of ``model`` items from ``path``; iterate it to walk every page. ``options`` as for ``request()``:
-        ``params``, ``headers``, ``timeout``, ``max_retries``, ``extra_json``."""
-        if not isinstance(page, type):
+        """openai-python's low-level list call: a page (``openai_lite.pagination.SyncCursorPage[FileObject]``...)
+        from ``path``; iterate it to walk every page. As in openai-python the items are of the page's
+        type argument (plain dicts for a bare page class; ``model`` is not used for them). ``options`` as
+        for ``request()``: ``params``, ``headers``, ``timeout``, ``max_retries``, ``extra_json``."""
+        page_class = getattr(page, "__origin__", page)
+        if not isinstance(page_class, type):
             raise TypeError("get_api_list() needs a page class (openai_lite.pagination), not %r" % (page,))
-        return self._undocumented(method.upper(), path, body, None, model, None, None, False, None, NOT_GIVEN,
-                                  options, page=page)
+        item = (getattr(page, "__args__", None) or (dict,))[0]
+        return self._undocumented(method.upper(), path, body, None, item, None, None, False, None, NOT_GIVEN,
+                                  options, page=page_class)
 
     @property
     def qs(self) -> Querystring:

@@ -51,8 +51,11 @@ class BasePage(BaseModel, Generic[T]):
             item_cls = resolve_model(self._call.cast_to) if self._call is not None else BaseModel
             raw = self._data.get("data") or []
             pick = None if isinstance(item_cls, type) else item_cls  # items of a union type: each picks its class
-            cached = self._cache["data"] = [_rebuild(pick(item) if pick else item_cls, item, None)
-                                            if isinstance(item, dict) else item for item in raw]
+            if item_cls is dict or item_cls is object:  # get_api_list with a bare page class: the JSON as it is
+                cached = self._cache["data"] = list(raw)
+            else:
+                cached = self._cache["data"] = [_rebuild(pick(item) if pick else item_cls, item, None)
+                                                if isinstance(item, dict) else item for item in raw]
         return cached
 
     # the two hooks a style overrides

@@ -52,13 +52,17 @@ def test_get_api_list_returns_a_page_that_walks_every_page(server, client):
                    path="/v1/custom_files")
     server.enqueue(Scripted(json={"object": "list", "has_more": False, "data": [{"id": "f2", "object": "file"}]}),
                    path="/v1/custom_files")
-    page = client.get_api_list("/custom_files", model=FileObject, page=SyncCursorPage,
+    page = client.get_api_list("/custom_files", model=FileObject, page=SyncCursorPage[FileObject],
                                options={"params": {"limit": 1}, "headers": {"X-Extra": "yes"}})
     assert isinstance(page, SyncCursorPage) and [f.id for f in page] == ["f1", "f2"]
     assert all(isinstance(f, FileObject) for f in page.data)
     first, second = server.requests
     assert first.query == {"limit": ["1"]} and first.headers["X-Extra"] == "yes"
     assert second.query == {"limit": ["1"], "after": ["f1"]}
+    server.enqueue(Scripted(json={"object": "list", "has_more": False, "data": [{"id": "f3"}]}),
+                   path="/v1/custom_files")
+    bare = client.get_api_list("/custom_files", model=FileObject, page=SyncCursorPage)  # as openai: plain items
+    assert bare.data == [{"id": "f3"}]
     with pytest.raises(TypeError, match="page class"):
         client.get_api_list("/custom_files", model=FileObject, page="SyncCursorPage")
 

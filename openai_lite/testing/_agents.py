@@ -2,7 +2,7 @@
 
 Enough for the documented helpers to run offline: create a session (answered with its first turn as an
 event stream when ``stream`` is true and ``input`` is given), retrieve it, subscribe to its events,
-send it input or tool results, list and download its artifacts.
+send it input or tool results, list and download its artifacts; stage a file in an environment.
 
 How the imitated agent behaves (deterministic, never clever):
 
@@ -169,6 +169,17 @@ def _artifact_content(server: Any, req: RecordedRequest, match: Any) -> Scripted
     raise HTTPError(404, "No artifact found with id '%s'." % wanted, param="artifact_id")
 
 
+def _stage_file(server: Any, req: RecordedRequest, match: Any) -> Scripted:
+    data = _json_object(req)
+    path = data.get("path")
+    if not isinstance(path, str) or not path.startswith("/workspace/"):
+        raise HTTPError(400, "Invalid 'path': an absolute path under /workspace.", param="path")
+    if data.get("type") == "file_id" and data.get("file_id") not in server.files:
+        raise HTTPError(404, "No such File object: %s" % data.get("file_id"), param="file_id")
+    return Scripted(json={"object": "agent.environment.file", "path": path, "type": "file",
+                          "environment_id": unquote(match.group("environment")), "created_at": _CREATED})
+
+
 #: ``(METHOD, path regex) -> handler``, merged into the default routes.
 ROUTES = {
     ("POST", r"/v1/agents/sessions"): _create_session,
@@ -177,4 +188,5 @@ ROUTES = {
     ("POST", r"/v1/agents/sessions/(?P<session>[^/]+)/events"): _send_events,
     ("GET", r"/v1/agents/sessions/(?P<session>[^/]+)/artifacts"): _list_artifacts,
     ("GET", r"/v1/agents/sessions/(?P<session>[^/]+)/artifacts/(?P<artifact>[^/]+)/content"): _artifact_content,
+    ("POST", r"/v1/agents/environments/(?P<environment>[^/]+)/files"): _stage_file,
 }
