@@ -223,7 +223,8 @@ def test_qs_and_get_api_list() -> None:
                                    options={"params": {"purpose": "assistants"}})
         bare = client.get_api_list("/files", model=types.FileObject, page=pages.SyncCursorPage)
         params = {"a": [1, 2], "b": {"c": True, "d": None}, "e": "x y", "n": None}
-        return ([(f.id, type(f).__name__) for f in page], isinstance(page, pages.SyncCursorPage), [dict(f) for f in bare],
+        return ([(f.id, type(f).__name__) for f in page], isinstance(page, pages.SyncCursorPage),
+                [dict(f) for f in bare],
                 client.qs.stringify(params),
                 client.qs.stringify_items(params, array_format="indices"),
                 client.qs.stringify_items({"a": [1, 2]}, array_format="comma"))

@@ -184,7 +184,8 @@ class AgentEnvironmentFilesMixin:
     def prepare_directory(self, root: Any, *, destination: str, include: Sequence[str],
                           extra_headers: Optional[Mapping[str, Any]] = None,
                           extra_query: Optional[Mapping[str, Any]] = None,
-                          extra_body: Optional[Mapping[str, Any]] = None, timeout: Any = NOT_GIVEN) -> PreparedAgentFiles:
+                          extra_body: Optional[Mapping[str, Any]] = None,
+                          timeout: Any = NOT_GIVEN) -> PreparedAgentFiles:
         """``prepare`` the files under ``root`` that the ``include`` glob patterns select, each placed under
         ``destination`` at its path relative to ``root`` (beta)."""
         return self.prepare(directory_selection(root, destination, include), extra_headers=extra_headers,

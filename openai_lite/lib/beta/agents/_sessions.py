@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import collections
 import uuid
-from typing import Any, Callable, Deque, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, Set, Tuple, TypeVar
+from typing import Any, Callable, Deque, Dict, Generic, Iterator, List, Mapping, Optional, Set, Tuple, TypeVar
 
 from ...._types import NOT_GIVEN, NotGiven, Omit
 from ._results import AgentTurnResult, TurnCollector, agent_text_format
