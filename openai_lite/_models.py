@@ -48,8 +48,15 @@ class BaseModel:
 
     # Subclasses (the generated types) map field name -> class used to wrap nested objects.
     _nested: Dict[str, Any] = {}
-    # Known field names of a typed subclass; empty means "any name, absent reads as None".
+    # Known field names of a typed subclass (as sent: the data's keys); empty means "any name, absent reads as None".
     _field_names: frozenset = frozenset()
+    # Fields read under another Python name than the key sent, as openai-python names them: name -> key
+    # (``async_`` -> ``async``, ``api_model_ids`` -> ``model_ids``, ``self_harm`` -> ``self-harm``).
+    _aliases: Dict[str, str] = {}
+    # Fields whose objects openai-python validates (their annotation is a union, ``Optional`` too) when it
+    # builds them, so that their model_dump() has a renamed field under its name only (see _dump_model).
+    # Given only where an object below has renamed fields.
+    _checked: frozenset = frozenset()
     # The class whose fields _bind_fields has given readers (a subclass inheriting it is not bound yet).
     _bound: Any = None
 
@@ -100,6 +107,9 @@ class BaseModel:
             return raw
 
     def _absent(self, name: str) -> Any:
+        key = self._aliases.get(name)
+        if key is not None:
+            return self._field(key)
         if name[-1:] == "_" and name[:-1] in _KEYWORD_FIELDS:
             # openai-python's name for a field named by a Python keyword (``async_``, ``schema_``)
             return self._field(name[:-1])
@@ -156,7 +166,7 @@ class BaseModel:
         return len(self._data)
 
     def __dir__(self) -> List[str]:
-        return sorted(set(object.__dir__(self)) | set(self._data) | set(self._field_names))
+        return sorted(set(object.__dir__(self)) | set(self._data) | set(self._field_names) | set(self._aliases))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, BaseModel):
@@ -218,7 +228,7 @@ class BaseModel:
     def model_dump(self, *, mode: str = "python", include: Any = None, exclude: Any = None, by_alias: bool = False,
                    exclude_unset: bool = False, exclude_defaults: bool = False, exclude_none: bool = False,
                    round_trip: bool = False, warnings: Any = True, **_: Any) -> Dict[str, Any]:
-        data = _dump(self._data, exclude_none)
+        data = _dump_model(self, exclude_none, False)
         if include is not None:
             data = {k: v for k, v in data.items() if k in include}
         if exclude is not None:
@@ -322,12 +332,30 @@ def _nested_model(cls: Any, name: str) -> Any:
     return nested
 
 
+class _AliasReader:
+    """Reads a field under openai-python's name for it (``api_model_ids``): the field as sent (``model_ids``)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.key)
+        # through the field's own reader, so a nested object read twice is the same object
+        return getattr(obj, self.key) if self.key[:1] != "_" else obj._field(self.key)
+
+
 def _bind_fields(cls: Any) -> None:
     """Give ``cls`` a reader for each declared field nothing on the class already answers (a method,
     a property or a reader inherited from a parent keep winning, as they do over ``__getattr__``)."""
     for name in cls._field_names:
         if name[:1] != "_" and not any(name in klass.__dict__ for klass in cls.__mro__):
             setattr(cls, name, _FieldReader(name, cls))
+    for name, key in cls._aliases.items():
+        if not any(name in klass.__dict__ for klass in cls.__mro__):
+            setattr(cls, name, _AliasReader(key))
     cls._bound = cls
 
 
@@ -357,6 +385,38 @@ def construct(cls: Any, data: Any, request_id: Optional[str] = None) -> Any:
         obj = _rebuild(cls or BaseModel, data, request_id)
         return obj
     return _wrap(data, cls)
+
+
+def _dump_model(obj: BaseModel, exclude_none: bool, validated: bool) -> Dict[str, Any]:
+    """``model_dump`` of ``obj``: its data, plus each field read under another name (``async_``) under that
+    name too, in nested objects as well. As openai-python's: an object it built without validation keeps the
+    key sent beside the field's name; one it validated (``_checked``, and all below it) only the name."""
+    cls = type(obj)
+    aliases = cls._aliases
+    if not aliases and not cls._nested:
+        return _dump(obj._data, exclude_none)
+    out: Dict[str, Any] = {}
+    renamed = {key: name for name, key in aliases.items()}
+    for key, raw in obj._data.items():
+        if exclude_none and raw is None:
+            continue
+        value = obj._field(key) if isinstance(raw, _CONTAINERS) else raw
+        value = _dump_value(value, exclude_none, validated or key in cls._checked)
+        name = renamed.get(key)
+        if name is not None:
+            out[name] = value
+            if validated:
+                continue
+        out[key] = value
+    return out
+
+
+def _dump_value(value: Any, exclude_none: bool, validated: bool) -> Any:
+    if isinstance(value, BaseModel):
+        return _dump_model(value, exclude_none, validated)
+    if isinstance(value, list):
+        return [_dump_value(v, exclude_none, validated) for v in value]
+    return _dump(value, exclude_none)
 
 
 def _dump(value: Any, exclude_none: bool) -> Any:

@@ -320,3 +320,35 @@ def test_a_field_named_by_a_keyword_reads_as_openai_names_it() -> None:
     assert model.async_ is True
     assert model.schema_ == {"type": "object"} or model.schema_.to_dict() == {"type": "object"}
     assert model.to_dict() == {"async": True, "schema": {"type": "object"}}  # sent back as received
+
+
+def test_a_field_openai_renames_reads_under_its_name_and_dumps_as_openai_does() -> None:
+    # openai-python reads ``model_ids`` as ``api_model_ids`` (pydantic keeps ``model_`` to itself) and
+    # ``harassment/threatening`` as ``harassment_threatening``; to_dict() gives the keys as sent, and
+    # model_dump() adds the field's name beside the key, as openai-python's unvalidated objects do
+    from openai_lite.types.admin.organization.projects import ProjectModelPermissions
+    from openai_lite.types.moderation import Moderation
+
+    perms = construct(ProjectModelPermissions, {"object": "project.model_permissions", "mode": "allow_list",
+                                                "model_ids": ["gpt-x"]})
+    assert perms.api_model_ids == ["gpt-x"] and perms.api_model_ids is perms.api_model_ids
+    assert "api_model_ids" in dir(perms)
+    assert perms.to_dict() == {"object": "project.model_permissions", "mode": "allow_list", "model_ids": ["gpt-x"]}
+    assert perms.model_dump()["api_model_ids"] == ["gpt-x"] and perms.model_dump()["model_ids"] == ["gpt-x"]
+    absent = construct(ProjectModelPermissions, {"object": "project.model_permissions"})
+    assert absent.api_model_ids is None
+    mod = construct(Moderation, {"flagged": True, "categories": {"harassment/threatening": True, "hate": False}})
+    assert mod.categories.harassment_threatening is True and mod.categories.hate_threatening is None
+    assert mod.to_dict()["categories"] == {"harassment/threatening": True, "hate": False}
+
+
+def test_an_object_openai_validates_dumps_a_renamed_field_under_its_name_only() -> None:
+    # openai-python validates a value whose annotation is a union (``Optional[Compaction]``): its dump has
+    # ``async_`` and no ``async``; a field it does not know (untyped) keeps the key as sent
+    from openai_lite.types.beta import Agent
+
+    agent = construct(Agent, {"id": "a", "compaction": {"async": True}, "extra": {"async": 1}})
+    assert agent.compaction.async_ is True
+    dumped = agent.model_dump()
+    assert dumped["compaction"] == {"async_": True} and dumped["extra"] == {"async": 1}
+    assert agent.to_dict()["compaction"] == {"async": True}

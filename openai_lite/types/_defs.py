@@ -9,6 +9,7 @@ from openai_lite._type_loader import lazy_names as _lazy_names
 class AdditionalTools(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "role", "tools"))
+    _checked = frozenset(("tools",))
     _required = ("type", "id", "role", "tools")
     _nested = {"tools": "Tool"}
 
@@ -138,7 +139,7 @@ class AssistantsNamedToolChoiceFunction(BaseModel):
 
 class AudioTranscriptionResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("model", "language", "languages", "prompt"))
+    _field_names = frozenset(("model", "language", "languages", "prompt", "delay", "keywords"))
 
 
 class AutoCodeInterpreterTool(BaseModel):
@@ -215,6 +216,7 @@ class BetaResponseProperties(BaseModel):
         "previous_response_id", "model", "background", "max_tool_calls", "text", "tools", "tool_choice",
         "prompt",
     ))
+    _checked = frozenset(("text", "tools"))
     _nested = {
         "text": "BetaResponseText", "tools": "BetaTool", "tool_choice": "BetaToolChoice",
         "prompt": "BetaPromptVariant0",
@@ -460,22 +462,26 @@ class CustomTextFormat(BaseModel):
 
 class CustomTool(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "name", "description", "format", "defer_loading", "allowed_callers"))
+    _field_names = frozenset((
+        "type", "name", "description", "format", "defer_loading", "allowed_callers", "async",
+    ))
+    _aliases = {"async_": "async"}
     _required = ("type", "name")
     _nested = {"format": "CustomToolFormat"}
 
 
 class CustomToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "namespace", "name", "input"))
+    _field_names = frozenset(("type", "id", "call_id", "caller", "namespace", "name", "input", "async"))
+    _aliases = {"async_": "async"}
     _required = ("type", "call_id", "name", "input")
     _nested = {"caller": "ToolCallCaller"}
 
 
 class CustomToolCallOutput(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "output"))
-    _required = ("type", "call_id", "output")
+    _field_names = frozenset(("type", "id", "call_id", "caller", "output", "status", "created_by"))
+    _required = ("type", "call_id", "output", "status")
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
@@ -585,7 +591,19 @@ class EndpointWithSecretWebhookEvent(BaseModel):
 
 class Error(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("code", "message", "param", "type"))
+    _field_names = frozenset(("code", "message", "param", "type", "misalignment"))
+    _nested = {"misalignment": "ErrorMisalignment"}
+
+
+class ErrorMisalignment(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("detailed_explanation", "error_type", "review_target", "steer"))
+    _nested = {"steer": "ErrorMisalignmentSteer"}
+
+
+class ErrorMisalignmentSteer(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("message",))
 
 
 class ErrorResponse(BaseModel):
@@ -596,7 +614,19 @@ class ErrorResponse(BaseModel):
 
 class Error_2(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("code", "message"))
+    _field_names = frozenset(("code", "message", "headers", "misalignment", "param", "type"))
+    _nested = {"headers": dict, "misalignment": "Error_2Misalignment"}
+
+
+class Error_2Misalignment(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("detailed_explanation", "error_type", "review_target", "steer"))
+    _nested = {"steer": "Error_2MisalignmentSteer"}
+
+
+class Error_2MisalignmentSteer(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("message",))
 
 
 class Eval(BaseModel):
@@ -604,6 +634,7 @@ class Eval(BaseModel):
     _field_names = frozenset((
         "object", "id", "name", "data_source_config", "testing_criteria", "created_at", "metadata",
     ))
+    _checked = frozenset(("data_source_config",))
     _nested = {
         "data_source_config": "EvalDataSourceConfig", "testing_criteria": "EvalTestingCriteria",
         "metadata": dict,
@@ -613,6 +644,7 @@ class Eval(BaseModel):
 class EvalCustomDataSourceConfig(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "schema"))
+    _aliases = {"schema_": "schema"}
     _required = ("type", "schema")
     _nested = {"schema": dict}
 
@@ -669,6 +701,7 @@ class EvalList(BaseModel):
 class EvalLogsDataSourceConfig(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "metadata", "schema"))
+    _aliases = {"schema_": "schema"}
     _required = ("type", "schema")
     _nested = {"metadata": dict, "schema": dict}
 
@@ -676,6 +709,7 @@ class EvalLogsDataSourceConfig(BaseModel):
 class EvalStoredCompletionsDataSourceConfig(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "metadata", "schema"))
+    _aliases = {"schema_": "schema"}
     _required = ("type", "schema")
     _nested = {"metadata": dict, "schema": dict}
 
@@ -788,8 +822,9 @@ class FunctionTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "name", "description", "parameters", "output_schema", "strict", "defer_loading",
-        "allowed_callers",
+        "allowed_callers", "async",
     ))
+    _aliases = {"async_": "async"}
     _required = ("type", "name", "parameters", "strict")
     _nested = {"parameters": dict, "output_schema": dict}
 
@@ -806,8 +841,9 @@ class FunctionToolCallOutputResource(BaseModel):
 class FunctionToolCallResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
-        "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by",
+        "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by", "async",
     ))
+    _aliases = {"async_": "async"}
     _required = ("id", "type", "call_id", "name", "arguments", "status")
     _nested = {"caller": "ToolCallCaller"}
 
@@ -816,8 +852,9 @@ class FunctionToolParamObject(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "name", "description", "parameters", "strict", "type", "output_schema", "defer_loading",
-        "allowed_callers",
+        "allowed_callers", "async",
     ))
+    _aliases = {"async_": "async"}
     _required = ("name", "type")
     _nested = {"parameters": dict, "output_schema": dict}
 
@@ -855,6 +892,7 @@ class ImageEditCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage",
+        "safety_identifier",
     ))
     _required = ("type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage")
     _nested = {"usage": "ImagesUsage"}
@@ -873,6 +911,7 @@ class ImageGenCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage",
+        "safety_identifier",
     ))
     _required = ("type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage")
     _nested = {"usage": "ImagesUsage"}
@@ -901,21 +940,53 @@ class ImageGenTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "model", "quality", "size", "output_format", "output_compression", "moderation", "background",
-        "input_fidelity", "input_image_mask", "partial_images", "action",
+        "input_fidelity", "input_image_mask", "partial_images", "action", "complexity", "frame_count",
+        "frame_duration_ms", "svg",
     ))
     _required = ("type",)
-    _nested = {"input_image_mask": "ImageGenToolInputImageMask"}
+    _nested = {"input_image_mask": "ImageGenToolInputImageMask", "svg": "ImageGenToolSvg"}
 
 
 class ImageGenToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "status", "result"))
+    _field_names = frozenset((
+        "type", "id", "status", "result", "action", "background", "error", "output_format", "quality",
+        "revised_prompt", "size", "svg_usage",
+    ))
     _required = ("type", "id", "status", "result")
+    _nested = {"error": "ImageGenToolCallError", "svg_usage": "ImageGenToolCallSvgUsage"}
+
+
+class ImageGenToolCallError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message", "param", "type", "moderation_details"))
+    _nested = {"moderation_details": "ImageGenToolCallErrorModerationDetail"}
+
+
+class ImageGenToolCallErrorModerationDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("categories", "moderation_stage"))
+
+
+class ImageGenToolCallSvgUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("input_tokens", "model", "output_tokens", "reasoning_tokens", "total_tokens"))
 
 
 class ImageGenToolInputImageMask(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("image_url", "file_id"))
+
+
+class ImageGenToolSvg(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("model", "reasoning"))
+    _nested = {"reasoning": "ImageGenToolSvgReasoning"}
+
+
+class ImageGenToolSvgReasoning(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("effort",))
 
 
 class ImageGenUsage(BaseModel):
@@ -931,8 +1002,11 @@ class ImageGenUsage(BaseModel):
 
 class ImagesResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("created", "data", "background", "output_format", "size", "quality", "usage"))
-    _nested = {"data": "Image", "usage": "ImageGenUsage"}
+    _field_names = frozenset((
+        "created", "data", "background", "output_format", "size", "quality", "usage", "safety_identifier",
+        "svg_usage",
+    ))
+    _nested = {"data": "Image", "usage": "ImageGenUsage", "svg_usage": "SvgUsage"}
 
 
 class ImagesUsage(BaseModel):
@@ -988,7 +1062,7 @@ class InputImageContent(BaseModel):
 
 class InputTextContent(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint"))
+    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint", "id", "audio", "transcript"))
     _required = ("type", "text")
     _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
 
@@ -1145,6 +1219,7 @@ class MCPToolExecutionError(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "content"))
     _required = ("type", "content")
+    _nested = {"content": dict}
 
 
 class MCPToolFilter(BaseModel):
@@ -1255,17 +1330,47 @@ class Moderation(BaseModel):
 
 class ModerationCategory(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("hate", "harassment", "illicit", "sexual", "violence"))
+    _field_names = frozenset((
+        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
+        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
+        "violence/graphic",
+    ))
+    _aliases = {
+        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
+        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
+        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
+        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
+    }
 
 
 class ModerationCategoryAppliedInputType(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("hate", "harassment", "illicit", "sexual", "violence"))
+    _field_names = frozenset((
+        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
+        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
+        "violence/graphic",
+    ))
+    _aliases = {
+        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
+        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
+        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
+        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
+    }
 
 
 class ModerationCategoryScore(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("hate", "harassment", "illicit", "sexual", "violence"))
+    _field_names = frozenset((
+        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
+        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
+        "violence/graphic",
+    ))
+    _aliases = {
+        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
+        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
+        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
+        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
+    }
 
 
 class ModerationCreateResponse(BaseModel):
@@ -1292,6 +1397,7 @@ class Move(BaseModel):
 class NamespaceTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "name", "description", "tools"))
+    _checked = frozenset(("tools",))
     _required = ("type", "name", "description", "tools")
     _nested = {"tools": "NamespaceToolTool"}
 
@@ -1333,12 +1439,12 @@ class ProgrammaticToolCalling(BaseModel):
 
 class PromptCacheBreakpoint(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("mode",))
+    _field_names = frozenset(("mode", "ttl"))
 
 
 class PromptCacheBreakpointConfig(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("mode",))
+    _field_names = frozenset(("mode", "ttl"))
 
 
 class PromptVariant0(BaseModel):
@@ -1382,6 +1488,7 @@ class ResponseFormatJsonSchema(BaseModel):
 class ResponseFormatJsonSchemaJsonSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("description", "name", "schema", "strict"))
+    _aliases = {"schema_": "schema"}
     _nested = {"schema": dict}
 
 
@@ -1391,6 +1498,7 @@ class ResponseProperties(BaseModel):
         "previous_response_id", "model", "background", "max_tool_calls", "text", "tools", "tool_choice",
         "prompt",
     ))
+    _checked = frozenset(("text", "tools"))
     _nested = {
         "text": "ResponseText", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
         "prompt": "PromptVariant0",
@@ -1592,6 +1700,11 @@ class SummaryTextContent(BaseModel):
     _required = ("type", "text")
 
 
+class SvgUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("input_tokens", "model", "output_tokens", "reasoning_tokens", "total_tokens"))
+
+
 class SynthIDProvenanceResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "outcome", "model", "generated_at"))
@@ -1607,6 +1720,7 @@ class TextContent(BaseModel):
 class TextResponseFormatJsonSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "description", "name", "schema", "strict"))
+    _aliases = {"schema_": "schema"}
     _required = ("type", "name", "schema")
     _nested = {"schema": dict}
 
@@ -1627,11 +1741,13 @@ class ToolSearchCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "execution", "arguments", "status", "created_by"))
     _required = ("type", "id", "call_id", "execution", "arguments", "status")
+    _nested = {"arguments": dict}
 
 
 class ToolSearchOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "execution", "tools", "status", "created_by"))
+    _checked = frozenset(("tools",))
     _required = ("type", "id", "call_id", "execution", "tools", "status")
     _nested = {"tools": "Tool"}
 

@@ -6,6 +6,33 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
+class APIKeyCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": "APIKeyCreatedData"}
+
+
+class APIKeyCreatedData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("scopes",))
+
+
+class APIKeyDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
+class APIKeyUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": "APIKeyUpdatedChangesRequested"}
+
+
+class APIKeyUpdatedChangesRequested(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("expires_in_seconds", "scopes"))
+
+
 class AdminApiKey(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -58,8 +85,99 @@ class AssignedRoleDetailsAssignmentSource(BaseModel):
 
 class AuditLog(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "type", "effective_at", "project", "actor"))
-    _nested = {"project": "AuditLogProject", "actor": "AuditLogActor"}
+    _field_names = frozenset((
+        "id", "type", "effective_at", "project", "actor", "api_key.created", "api_key.deleted",
+        "api_key.updated", "certificate.created", "certificate.deleted", "certificate.updated",
+        "certificates.activated", "certificates.deactivated", "checkpoint.permission.created",
+        "checkpoint.permission.deleted", "external_key.registered", "external_key.removed",
+        "external_storage.registered", "external_storage.removed", "group.created", "group.deleted",
+        "group.updated", "invite.accepted", "invite.deleted", "invite.sent", "ip_allowlist.config.activated",
+        "ip_allowlist.config.deactivated", "ip_allowlist.created", "ip_allowlist.deleted",
+        "ip_allowlist.updated", "login.failed", "login.succeeded", "logout.failed", "logout.succeeded",
+        "organization.updated", "project.archived", "project.created", "project.deleted", "project.updated",
+        "rate_limit.deleted", "rate_limit.updated", "role.assignment.created", "role.assignment.deleted",
+        "role.bound_to_resource", "role.created", "role.deleted", "role.unbound_from_resource",
+        "role.updated", "scim.disabled", "scim.enabled", "service_account.created", "service_account.deleted",
+        "service_account.updated", "user.added", "user.deleted", "user.updated",
+        "workload_identity_provider_mapping.created", "workload_identity_provider_mapping.deleted",
+        "workload_identity_provider_mapping.updated", "workload_identity_provider.created",
+        "workload_identity_provider.deleted", "workload_identity_provider.updated",
+    ))
+    _aliases = {
+        "api_key_created": "api_key.created", "api_key_deleted": "api_key.deleted",
+        "api_key_updated": "api_key.updated", "certificate_created": "certificate.created",
+        "certificate_deleted": "certificate.deleted", "certificate_updated": "certificate.updated",
+        "certificates_activated": "certificates.activated",
+        "certificates_deactivated": "certificates.deactivated",
+        "checkpoint_permission_created": "checkpoint.permission.created",
+        "checkpoint_permission_deleted": "checkpoint.permission.deleted",
+        "external_key_registered": "external_key.registered", "external_key_removed": "external_key.removed",
+        "external_storage_registered": "external_storage.registered",
+        "external_storage_removed": "external_storage.removed", "group_created": "group.created",
+        "group_deleted": "group.deleted", "group_updated": "group.updated",
+        "invite_accepted": "invite.accepted", "invite_deleted": "invite.deleted",
+        "invite_sent": "invite.sent", "ip_allowlist_config_activated": "ip_allowlist.config.activated",
+        "ip_allowlist_config_deactivated": "ip_allowlist.config.deactivated",
+        "ip_allowlist_created": "ip_allowlist.created", "ip_allowlist_deleted": "ip_allowlist.deleted",
+        "ip_allowlist_updated": "ip_allowlist.updated", "login_failed": "login.failed",
+        "login_succeeded": "login.succeeded", "logout_failed": "logout.failed",
+        "logout_succeeded": "logout.succeeded", "organization_updated": "organization.updated",
+        "project_archived": "project.archived", "project_created": "project.created",
+        "project_deleted": "project.deleted", "project_updated": "project.updated",
+        "rate_limit_deleted": "rate_limit.deleted", "rate_limit_updated": "rate_limit.updated",
+        "role_assignment_created": "role.assignment.created",
+        "role_assignment_deleted": "role.assignment.deleted",
+        "role_bound_to_resource": "role.bound_to_resource", "role_created": "role.created",
+        "role_deleted": "role.deleted", "role_unbound_from_resource": "role.unbound_from_resource",
+        "role_updated": "role.updated", "scim_disabled": "scim.disabled", "scim_enabled": "scim.enabled",
+        "service_account_created": "service_account.created",
+        "service_account_deleted": "service_account.deleted",
+        "service_account_updated": "service_account.updated", "user_added": "user.added",
+        "user_deleted": "user.deleted", "user_updated": "user.updated",
+        "workload_identity_provider_mapping_created": "workload_identity_provider_mapping.created",
+        "workload_identity_provider_mapping_deleted": "workload_identity_provider_mapping.deleted",
+        "workload_identity_provider_mapping_updated": "workload_identity_provider_mapping.updated",
+        "workload_identity_provider_created": "workload_identity_provider.created",
+        "workload_identity_provider_deleted": "workload_identity_provider.deleted",
+        "workload_identity_provider_updated": "workload_identity_provider.updated",
+    }
+    _nested = {
+        "project": "AuditLogProject", "actor": "AuditLogActor", "api_key.created": "APIKeyCreated",
+        "api_key.deleted": "APIKeyDeleted", "api_key.updated": "APIKeyUpdated",
+        "certificate.created": "CertificateCreated", "certificate.deleted": "CertificateDeleted",
+        "certificate.updated": "CertificateUpdated", "certificates.activated": "CertificatesActivated",
+        "certificates.deactivated": "CertificatesDeactivated",
+        "checkpoint.permission.created": "CheckpointPermissionCreated",
+        "checkpoint.permission.deleted": "CheckpointPermissionDeleted",
+        "external_key.registered": "ExternalKeyRegistered", "external_key.removed": "ExternalKeyRemoved",
+        "external_storage.registered": "ExternalStorageRegistered",
+        "external_storage.removed": "ExternalStorageRemoved", "group.created": "GroupCreated",
+        "group.deleted": "GroupDeleted", "group.updated": "GroupUpdated", "invite.accepted": "InviteAccepted",
+        "invite.deleted": "InviteDeleted", "invite.sent": "InviteSent",
+        "ip_allowlist.config.activated": "IPAllowlistConfigActivated",
+        "ip_allowlist.config.deactivated": "IPAllowlistConfigDeactivated",
+        "ip_allowlist.created": "IPAllowlistCreated", "ip_allowlist.deleted": "IPAllowlistDeleted",
+        "ip_allowlist.updated": "IPAllowlistUpdated", "login.failed": "LoginFailed", "login.succeeded": dict,
+        "logout.failed": "LogoutFailed", "logout.succeeded": dict,
+        "organization.updated": "OrganizationUpdated", "project.archived": "ProjectArchived",
+        "project.created": "ProjectCreated", "project.deleted": "ProjectDeleted",
+        "project.updated": "ProjectUpdated", "rate_limit.deleted": "RateLimitDeleted",
+        "rate_limit.updated": "RateLimitUpdated", "role.assignment.created": "RoleAssignmentCreated",
+        "role.assignment.deleted": "RoleAssignmentDeleted", "role.bound_to_resource": "RoleBoundToResource",
+        "role.created": "RoleCreated", "role.deleted": "RoleDeleted",
+        "role.unbound_from_resource": "RoleUnboundFromResource", "role.updated": "RoleUpdated",
+        "scim.disabled": "ScimDisabled", "scim.enabled": "ScimEnabled",
+        "service_account.created": "ServiceAccountCreated",
+        "service_account.deleted": "ServiceAccountDeleted",
+        "service_account.updated": "ServiceAccountUpdated", "user.added": "UserAdded",
+        "user.deleted": "UserDeleted", "user.updated": "UserUpdated",
+        "workload_identity_provider_mapping.created": "WorkloadIdentityProviderMappingCreated",
+        "workload_identity_provider_mapping.deleted": "WorkloadIdentityProviderMappingDeleted",
+        "workload_identity_provider_mapping.updated": "WorkloadIdentityProviderMappingUpdated",
+        "workload_identity_provider.created": "WorkloadIdentityProviderCreated",
+        "workload_identity_provider.deleted": "AuditLogWorkloadIdentityProviderDeleted",
+        "workload_identity_provider.updated": "WorkloadIdentityProviderUpdated",
+    }
 
 
 class AuditLogActor(BaseModel):
@@ -95,6 +213,11 @@ class AuditLogProject(BaseModel):
     _field_names = frozenset(("id", "name"))
 
 
+class AuditLogWorkloadIdentityProviderDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name"))
+
+
 class AwsExternalStorageProvider(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("account_id", "bucket", "external_id", "region", "role_arn", "type"))
@@ -120,10 +243,64 @@ class CertificateCertificateDetail(BaseModel):
     _field_names = frozenset(("valid_at", "expires_at", "content"))
 
 
+class CertificateCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name"))
+
+
+class CertificateDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "certificate", "name"))
+
+
+class CertificateUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name"))
+
+
+class CertificatesActivated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("certificates",))
+    _nested = {"certificates": "CertificatesActivatedCertificate"}
+
+
+class CertificatesActivatedCertificate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name"))
+
+
+class CertificatesDeactivated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("certificates",))
+    _nested = {"certificates": "CertificatesDeactivatedCertificate"}
+
+
+class CertificatesDeactivatedCertificate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name"))
+
+
+class CheckpointPermissionCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": "CheckpointPermissionCreatedData"}
+
+
+class CheckpointPermissionCreatedData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("fine_tuned_model_checkpoint", "project_id"))
+
+
+class CheckpointPermissionDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
 class CostsResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "amount", "line_item", "project_id", "api_key_id", "quantity", "quantity_unit",
+        "api_source", "user_id",
     ))
     _required = ("object",)
     _nested = {"amount": "CostsResultAmount"}
@@ -177,6 +354,17 @@ class ExternalKey(BaseModel):
     ))
 
 
+class ExternalKeyRegistered(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": dict}
+
+
+class ExternalKeyRemoved(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
 class ExternalKeyValidateResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("status",))
@@ -191,6 +379,23 @@ class ExternalStorageConfiguration(BaseModel):
 class ExternalStorageDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
+
+
+class ExternalStorageRegistered(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": "ExternalStorageRegisteredData"}
+
+
+class ExternalStorageRegisteredData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("geography", "provider"))
+    _nested = {"provider": "ExternalStorageRegisteredDataProvider"}
+
+
+class ExternalStorageRemoved(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
 
 
 class FederationRule(BaseModel):
@@ -233,6 +438,22 @@ class Group(BaseModel):
     _field_names = frozenset(("object", "id", "name", "created_at", "scim_managed"))
 
 
+class GroupCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": "GroupCreatedData"}
+
+
+class GroupCreatedData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("group_name",))
+
+
+class GroupDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
 class GroupDeletedResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "deleted"))
@@ -263,6 +484,17 @@ class GroupRoleAssignment(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "group", "role"))
     _nested = {"group": "Group", "role": "Role"}
+
+
+class GroupUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": "GroupUpdatedChangesRequested"}
+
+
+class GroupUpdatedChangesRequested(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("group_name",))
 
 
 class GroupUser(BaseModel):
@@ -351,6 +583,43 @@ class HostedToolPermission(BaseModel):
     _field_names = frozenset(("enabled",))
 
 
+class IPAllowlistConfigActivated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("configs",))
+    _nested = {"configs": "IPAllowlistConfigActivatedConfig"}
+
+
+class IPAllowlistConfigActivatedConfig(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name"))
+
+
+class IPAllowlistConfigDeactivated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("configs",))
+    _nested = {"configs": "IPAllowlistConfigDeactivatedConfig"}
+
+
+class IPAllowlistConfigDeactivatedConfig(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name"))
+
+
+class IPAllowlistCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "allowed_ips", "name"))
+
+
+class IPAllowlistDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "allowed_ips", "name"))
+
+
+class IPAllowlistUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "allowed_ips"))
+
+
 class Invite(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -359,9 +628,19 @@ class Invite(BaseModel):
     _nested = {"projects": "InviteProject"}
 
 
+class InviteAccepted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
 class InviteDeleteResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "deleted"))
+
+
+class InviteDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
 
 
 class InviteListResponse(BaseModel):
@@ -373,6 +652,17 @@ class InviteListResponse(BaseModel):
 class InviteProject(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "role"))
+
+
+class InviteSent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": "InviteSentData"}
+
+
+class InviteSentData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("email", "role"))
 
 
 class ListAuditLogsResponse(BaseModel):
@@ -391,6 +681,16 @@ class ListProjectCertificatesResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "first_id", "last_id", "has_more", "object"))
     _nested = {"data": "OrganizationProjectCertificate"}
+
+
+class LoginFailed(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("error_code", "error_message"))
+
+
+class LogoutFailed(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("error_code", "error_message"))
 
 
 class MeasurementErrorRate(BaseModel):
@@ -504,8 +804,32 @@ class OrganizationSpendLimitDeletedResource(BaseModel):
 
 class OrganizationSpendLimitResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "threshold_amount", "currency", "interval", "enforcement"))
-    _nested = {"enforcement": "SpendLimitEnforcement"}
+    _field_names = frozenset((
+        "object", "threshold_amount", "currency", "interval", "enforcement", "notification_channel",
+    ))
+    _nested = {
+        "enforcement": "SpendLimitEnforcement",
+        "notification_channel": "OrganizationSpendLimitResourceNotificationChannel",
+    }
+
+
+class OrganizationSpendLimitResourceNotificationChannel(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("recipients", "type", "subject_prefix"))
+
+
+class OrganizationUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": "OrganizationUpdatedChangesRequested"}
+
+
+class OrganizationUpdatedChangesRequested(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "api_call_logging", "api_call_logging_project_ids", "description", "name", "threads_ui_visibility",
+        "title", "usage_dashboard_visibility",
+    ))
 
 
 class Project(BaseModel):
@@ -515,13 +839,24 @@ class Project(BaseModel):
     ))
 
 
+class ProjectAPIKeySpendLimit(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("currency", "enforcement", "interval", "threshold_amount"))
+    _nested = {"enforcement": "ProjectAPIKeySpendLimitEnforcement"}
+
+
+class ProjectAPIKeySpendLimitEnforcement(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("status",))
+
+
 class ProjectApiKey(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "redacted_value", "name", "created_at", "last_used_at", "id", "owner_project_access",
-        "owner",
+        "owner", "expires_at", "spend_limit",
     ))
-    _nested = {"owner": "ProjectApiKeyOwner"}
+    _nested = {"owner": "ProjectApiKeyOwner", "spend_limit": "ProjectAPIKeySpendLimit"}
 
 
 class ProjectApiKeyDeleteResponse(BaseModel):
@@ -551,9 +886,30 @@ class ProjectApiKeyOwnerUser(BaseModel):
     _field_names = frozenset(("id", "email", "name", "created_at", "role"))
 
 
+class ProjectArchived(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
+class ProjectCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": "ProjectCreatedData"}
+
+
+class ProjectCreatedData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name", "title"))
+
+
 class ProjectDataRetention(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "type"))
+
+
+class ProjectDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
 
 
 class ProjectGroup(BaseModel):
@@ -591,6 +947,7 @@ class ProjectListResponse(BaseModel):
 class ProjectModelPermissions(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "mode", "model_ids"))
+    _aliases = {"api_model_ids": "model_ids"}
 
 
 class ProjectModelPermissionsDeleteResponse(BaseModel):
@@ -620,7 +977,8 @@ class ProjectServiceAccount(BaseModel):
 
 class ProjectServiceAccountApiKey(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "value", "name", "created_at", "id"))
+    _field_names = frozenset(("object", "value", "name", "created_at", "id", "expires_at", "spend_limit"))
+    _nested = {"spend_limit": "ProjectAPIKeySpendLimit"}
 
 
 class ProjectServiceAccountCreateResponse(BaseModel):
@@ -671,8 +1029,29 @@ class ProjectSpendLimitDeletedResource(BaseModel):
 
 class ProjectSpendLimitResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "threshold_amount", "currency", "interval", "enforcement"))
-    _nested = {"enforcement": "SpendLimitEnforcement"}
+    _field_names = frozenset((
+        "object", "threshold_amount", "currency", "interval", "enforcement", "notification_channel",
+    ))
+    _nested = {
+        "enforcement": "SpendLimitEnforcement",
+        "notification_channel": "ProjectSpendLimitResourceNotificationChannel",
+    }
+
+
+class ProjectSpendLimitResourceNotificationChannel(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("recipients", "type", "subject_prefix"))
+
+
+class ProjectUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": "ProjectUpdatedChangesRequested"}
+
+
+class ProjectUpdatedChangesRequested(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("title",))
 
 
 class ProjectUser(BaseModel):
@@ -697,11 +1076,58 @@ class PublicRoleListResource(BaseModel):
     _nested = {"data": "Role"}
 
 
+class RateLimitDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
+class RateLimitUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": "RateLimitUpdatedChangesRequested"}
+
+
+class RateLimitUpdatedChangesRequested(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "batch_1_day_max_input_tokens", "max_audio_megabytes_per_1_minute", "max_images_per_1_minute",
+        "max_requests_per_1_day", "max_requests_per_1_minute", "max_tokens_per_1_minute",
+    ))
+
+
 class Role(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "id", "name", "description", "permissions", "resource_type", "predefined_role",
     ))
+
+
+class RoleAssignmentCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "principal_id", "principal_type", "resource_id", "resource_type"))
+
+
+class RoleAssignmentDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "principal_id", "principal_type", "resource_id", "resource_type"))
+
+
+class RoleBoundToResource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "connector_id", "connector_name", "enabled", "permissions", "resource_id", "resource_type",
+        "role_id", "source", "workspace_id",
+    ))
+
+
+class RoleCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "permissions", "resource_id", "resource_type", "role_name"))
+
+
+class RoleDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
 
 
 class RoleDeletedResource(BaseModel):
@@ -715,9 +1141,70 @@ class RoleListResource(BaseModel):
     _nested = {"data": "AssignedRoleDetails"}
 
 
+class RoleUnboundFromResource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "connector_id", "connector_name", "enabled", "permissions", "resource_id", "resource_type",
+        "role_id", "source", "workspace_id",
+    ))
+
+
+class RoleUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": "RoleUpdatedChangesRequested"}
+
+
+class RoleUpdatedChangesRequested(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "description", "metadata", "permissions_added", "permissions_removed", "resource_id", "resource_type",
+        "role_name",
+    ))
+    _nested = {"metadata": dict}
+
+
+class ScimDisabled(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
+class ScimEnabled(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
 class ServiceAccountApiKeyBody(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "value", "name", "created_at", "id"))
+    _field_names = frozenset(("object", "value", "name", "created_at", "id", "expires_at", "spend_limit"))
+    _nested = {"spend_limit": "ProjectAPIKeySpendLimit"}
+
+
+class ServiceAccountCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": "ServiceAccountCreatedData"}
+
+
+class ServiceAccountCreatedData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("role",))
+
+
+class ServiceAccountDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
+class ServiceAccountUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": "ServiceAccountUpdatedChangesRequested"}
+
+
+class ServiceAccountUpdatedChangesRequested(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("role",))
 
 
 class SpendAlertNotificationChannel(BaseModel):
@@ -759,7 +1246,8 @@ class UsageCompletionsResult(BaseModel):
         "output_tokens", "input_text_tokens", "output_text_tokens", "input_cached_text_tokens",
         "input_audio_tokens", "input_cached_audio_tokens", "output_audio_tokens", "input_image_tokens",
         "input_cached_image_tokens", "output_image_tokens", "num_model_requests", "project_id", "user_id",
-        "api_key_id", "model", "batch", "service_tier",
+        "api_key_id", "model", "batch", "service_tier", "api_source", "input_cache_write_12h_tokens",
+        "input_cache_write_30m_tokens",
     ))
     _required = ("object", "input_tokens", "output_tokens", "num_model_requests")
 
@@ -831,7 +1319,7 @@ class UsageWebSearchCallsResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "num_model_requests", "num_requests", "project_id", "user_id", "api_key_id", "model",
-        "context_level",
+        "context_level", "api_source",
     ))
     _required = ("object", "num_model_requests", "num_requests")
 
@@ -846,9 +1334,25 @@ class User(BaseModel):
     _nested = {"user": "UserUser", "projects": "UserProject"}
 
 
+class UserAdded(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": "UserAddedData"}
+
+
+class UserAddedData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("role",))
+
+
 class UserDeleteResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "deleted"))
+
+
+class UserDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
 
 
 class UserListResource(BaseModel):
@@ -880,6 +1384,17 @@ class UserRoleAssignment(BaseModel):
     _nested = {"user": "User", "role": "Role"}
 
 
+class UserUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": "UserUpdatedChangesRequested"}
+
+
+class UserUpdatedChangesRequested(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("role",))
+
+
 class UserUser(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "email", "name", "picture", "enabled", "banned", "banned_at"))
@@ -907,9 +1422,38 @@ class WorkloadIdentityProviderAttributeTransformation(BaseModel):
     _field_names = frozenset(("attribute", "expression"))
 
 
+class WorkloadIdentityProviderCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data"))
+    _nested = {"data": dict}
+
+
 class WorkloadIdentityProviderDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
+
+
+class WorkloadIdentityProviderMappingCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data", "identity_provider_id"))
+    _nested = {"data": dict}
+
+
+class WorkloadIdentityProviderMappingDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "identity_provider_id", "project_id", "service_account_id"))
+
+
+class WorkloadIdentityProviderMappingUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested", "identity_provider_id"))
+    _nested = {"changes_requested": dict}
+
+
+class WorkloadIdentityProviderUpdated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "changes_requested"))
+    _nested = {"changes_requested": dict}
 
 
 class WorkloadIdentityProviderVerificationDiscovery(BaseModel):
@@ -936,6 +1480,10 @@ SpendLimitInterval = Any
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "ExternalStorageConfigurationProvider": ("type", {
+        "aws": "AwsExternalStorageProvider", "azure": "AzureExternalStorageProvider",
+        "gcp": "GcpExternalStorageProvider", "oci": "OciExternalStorageProvider",
+    }),
+    "ExternalStorageRegisteredDataProvider": ("type", {
         "aws": "AwsExternalStorageProvider", "azure": "AzureExternalStorageProvider",
         "gcp": "GcpExternalStorageProvider", "oci": "OciExternalStorageProvider",
     }),

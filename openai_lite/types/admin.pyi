@@ -6,6 +6,42 @@ from typing_extensions import Literal, Required, TypeAlias, TypedDict
 from openai_lite._models import BaseModel
 
 
+class APIKeyCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The tracking ID of the API key."""
+    data: APIKeyCreatedData | None
+    """The payload used to create the API key."""
+
+
+class APIKeyCreatedData(BaseModel):
+    """The payload used to create the API key."""
+    scopes: List[str] | None
+    """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
+
+
+class APIKeyDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The tracking ID of the API key."""
+
+
+class APIKeyUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The tracking ID of the API key."""
+    changes_requested: APIKeyUpdatedChangesRequested | None
+    """The payload used to update the API key."""
+
+
+class APIKeyUpdatedChangesRequested(BaseModel):
+    """The payload used to update the API key."""
+    expires_in_seconds: int | None
+    """Number of seconds from the update request until the API key expires."""
+    scopes: List[str] | None
+    """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
+
+
 class AdminApiKey(BaseModel):
     """Represents an individual Admin API key in an org."""
     object: Literal["organization.admin_api_key"]
@@ -120,6 +156,120 @@ class AuditLog(BaseModel):
     """The project that the action was scoped to. Absent for actions not scoped to projects. Note that any admin actions taken via Admin API keys are associated with the default project."""
     actor: AuditLogActor | None
     """The actor who performed the audit logged action."""
+    api_key_created: APIKeyCreated | None
+    """The details for events with this `type`."""
+    api_key_deleted: APIKeyDeleted | None
+    """The details for events with this `type`."""
+    api_key_updated: APIKeyUpdated | None
+    """The details for events with this `type`."""
+    certificate_created: CertificateCreated | None
+    """The details for events with this `type`."""
+    certificate_deleted: CertificateDeleted | None
+    """The details for events with this `type`."""
+    certificate_updated: CertificateUpdated | None
+    """The details for events with this `type`."""
+    certificates_activated: CertificatesActivated | None
+    """The details for events with this `type`."""
+    certificates_deactivated: CertificatesDeactivated | None
+    """The details for events with this `type`."""
+    checkpoint_permission_created: CheckpointPermissionCreated | None
+    """The project and fine-tuned model checkpoint that the checkpoint permission was created for."""
+    checkpoint_permission_deleted: CheckpointPermissionDeleted | None
+    """The details for events with this `type`."""
+    external_key_registered: ExternalKeyRegistered | None
+    """The details for events with this `type`."""
+    external_key_removed: ExternalKeyRemoved | None
+    """The details for events with this `type`."""
+    external_storage_registered: ExternalStorageRegistered | None
+    """The details for events with this `type`."""
+    external_storage_removed: ExternalStorageRemoved | None
+    """The details for events with this `type`."""
+    group_created: GroupCreated | None
+    """The details for events with this `type`."""
+    group_deleted: GroupDeleted | None
+    """The details for events with this `type`."""
+    group_updated: GroupUpdated | None
+    """The details for events with this `type`."""
+    invite_accepted: InviteAccepted | None
+    """The details for events with this `type`."""
+    invite_deleted: InviteDeleted | None
+    """The details for events with this `type`."""
+    invite_sent: InviteSent | None
+    """The details for events with this `type`."""
+    ip_allowlist_config_activated: IPAllowlistConfigActivated | None
+    """The details for events with this `type`."""
+    ip_allowlist_config_deactivated: IPAllowlistConfigDeactivated | None
+    """The details for events with this `type`."""
+    ip_allowlist_created: IPAllowlistCreated | None
+    """The details for events with this `type`."""
+    ip_allowlist_deleted: IPAllowlistDeleted | None
+    """The details for events with this `type`."""
+    ip_allowlist_updated: IPAllowlistUpdated | None
+    """The details for events with this `type`."""
+    login_failed: LoginFailed | None
+    """The details for events with this `type`."""
+    login_succeeded: Any
+    """This event has no additional fields beyond the standard audit log attributes."""
+    logout_failed: LogoutFailed | None
+    """The details for events with this `type`."""
+    logout_succeeded: Any
+    """This event has no additional fields beyond the standard audit log attributes."""
+    organization_updated: OrganizationUpdated | None
+    """The details for events with this `type`."""
+    project_archived: ProjectArchived | None
+    """The details for events with this `type`."""
+    project_created: ProjectCreated | None
+    """The details for events with this `type`."""
+    project_deleted: ProjectDeleted | None
+    """The details for events with this `type`."""
+    project_updated: ProjectUpdated | None
+    """The details for events with this `type`."""
+    rate_limit_deleted: RateLimitDeleted | None
+    """The details for events with this `type`."""
+    rate_limit_updated: RateLimitUpdated | None
+    """The details for events with this `type`."""
+    role_assignment_created: RoleAssignmentCreated | None
+    """The details for events with this `type`."""
+    role_assignment_deleted: RoleAssignmentDeleted | None
+    """The details for events with this `type`."""
+    role_bound_to_resource: RoleBoundToResource | None
+    """The details for events with this `type`."""
+    role_created: RoleCreated | None
+    """The details for events with this `type`."""
+    role_deleted: RoleDeleted | None
+    """The details for events with this `type`."""
+    role_unbound_from_resource: RoleUnboundFromResource | None
+    """The details for events with this `type`."""
+    role_updated: RoleUpdated | None
+    """The details for events with this `type`."""
+    scim_disabled: ScimDisabled | None
+    """The details for events with this `type`."""
+    scim_enabled: ScimEnabled | None
+    """The details for events with this `type`."""
+    service_account_created: ServiceAccountCreated | None
+    """The details for events with this `type`."""
+    service_account_deleted: ServiceAccountDeleted | None
+    """The details for events with this `type`."""
+    service_account_updated: ServiceAccountUpdated | None
+    """The details for events with this `type`."""
+    user_added: UserAdded | None
+    """The details for events with this `type`."""
+    user_deleted: UserDeleted | None
+    """The details for events with this `type`."""
+    user_updated: UserUpdated | None
+    """The details for events with this `type`."""
+    workload_identity_provider_mapping_created: WorkloadIdentityProviderMappingCreated | None
+    """The details for events with this `type`."""
+    workload_identity_provider_mapping_deleted: WorkloadIdentityProviderMappingDeleted | None
+    """The details for events with this `type`."""
+    workload_identity_provider_mapping_updated: WorkloadIdentityProviderMappingUpdated | None
+    """The details for events with this `type`."""
+    workload_identity_provider_created: WorkloadIdentityProviderCreated | None
+    """The details for events with this `type`."""
+    workload_identity_provider_deleted: AuditLogWorkloadIdentityProviderDeleted | None
+    """The details for events with this `type`."""
+    workload_identity_provider_updated: WorkloadIdentityProviderUpdated | None
+    """The details for events with this `type`."""
 
 
 class AuditLogActor(BaseModel):
@@ -175,6 +325,13 @@ class AuditLogProject(BaseModel):
     """The project ID."""
     name: str | None
     """The project title."""
+
+
+class AuditLogWorkloadIdentityProviderDeleted(BaseModel):
+    id: str | None
+    """The workload identity provider ID."""
+    name: str | None
+    """The workload identity provider name."""
 
 
 class AuditLogsListEffectiveAtParam(TypedDict, total=False):
@@ -235,6 +392,78 @@ class CertificateCertificateDetail(BaseModel):
     """The content of the certificate in PEM format."""
 
 
+class CertificateCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The certificate ID."""
+    name: str | None
+    """The name of the certificate."""
+
+
+class CertificateDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The certificate ID."""
+    certificate: str | None
+    """The certificate content in PEM format."""
+    name: str | None
+    """The name of the certificate."""
+
+
+class CertificateUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The certificate ID."""
+    name: str | None
+    """The name of the certificate."""
+
+
+class CertificatesActivated(BaseModel):
+    """The details for events with this `type`."""
+    certificates: List[CertificatesActivatedCertificate] | None
+
+
+class CertificatesActivatedCertificate(BaseModel):
+    id: str | None
+    """The certificate ID."""
+    name: str | None
+    """The name of the certificate."""
+
+
+class CertificatesDeactivated(BaseModel):
+    """The details for events with this `type`."""
+    certificates: List[CertificatesDeactivatedCertificate] | None
+
+
+class CertificatesDeactivatedCertificate(BaseModel):
+    id: str | None
+    """The certificate ID."""
+    name: str | None
+    """The name of the certificate."""
+
+
+class CheckpointPermissionCreated(BaseModel):
+    """The project and fine-tuned model checkpoint that the checkpoint permission was created for."""
+    id: str | None
+    """The ID of the checkpoint permission."""
+    data: CheckpointPermissionCreatedData | None
+    """The payload used to create the checkpoint permission."""
+
+
+class CheckpointPermissionCreatedData(BaseModel):
+    """The payload used to create the checkpoint permission."""
+    fine_tuned_model_checkpoint: str | None
+    """The ID of the fine-tuned model checkpoint."""
+    project_id: str | None
+    """The ID of the project that the checkpoint permission was created for."""
+
+
+class CheckpointPermissionDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the checkpoint permission."""
+
+
 class CostsResult(BaseModel):
     """The aggregated costs details of the specific time bucket."""
     object: Literal["organization.costs.result"]
@@ -250,6 +479,10 @@ class CostsResult(BaseModel):
     """When `group_by=line_item`, this field provides the quantity of the grouped costs result."""
     quantity_unit: str | Literal["tokens", "1000_tokens", "duration_seconds", "duration_minutes", "duration_hours", "gibibyte_hours", "images", "characters"] | None
     """The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`."""
+    api_source: Literal["agents_api", "unlabeled"] | None
+    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped costs result."""
 
 
 class CostsResultAmount(BaseModel):
@@ -407,6 +640,20 @@ class ExternalKey(BaseModel):
     workload_identity_provider_id: str | None
 
 
+class ExternalKeyRegistered(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the external key configuration."""
+    data: object | None
+    """The configuration for the external key."""
+
+
+class ExternalKeyRemoved(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the external key configuration."""
+
+
 class ExternalKeyValidateResponse(BaseModel):
     status: str
 
@@ -428,6 +675,31 @@ class ExternalStorageDeleted(BaseModel):
     id: str
     deleted: bool
     object: Literal["organization.external_storage.deleted"]
+
+
+class ExternalStorageRegistered(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the external storage configuration."""
+    data: ExternalStorageRegisteredData | None
+    """The configuration for the external storage."""
+
+
+class ExternalStorageRegisteredData(BaseModel):
+    """The configuration for the external storage."""
+    geography: str | None
+    """The OpenAI geography derived from the storage region."""
+    provider: ExternalStorageRegisteredDataProvider | None
+    """The external storage provider configuration."""
+
+
+ExternalStorageRegisteredDataProvider: TypeAlias = AwsExternalStorageProvider | AzureExternalStorageProvider | GcpExternalStorageProvider | OciExternalStorageProvider
+
+
+class ExternalStorageRemoved(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the external storage configuration."""
 
 
 class FederationRule(BaseModel):
@@ -485,6 +757,26 @@ class Group(BaseModel):
     """Unix timestamp (in seconds) when the group was created."""
     scim_managed: bool
     """Whether the group is managed through SCIM."""
+
+
+class GroupCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the group."""
+    data: GroupCreatedData | None
+    """Information about the created group."""
+
+
+class GroupCreatedData(BaseModel):
+    """Information about the created group."""
+    group_name: str | None
+    """The group name."""
+
+
+class GroupDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the group."""
 
 
 class GroupDeletedResource(BaseModel):
@@ -559,6 +851,20 @@ class GroupRoleAssignment(BaseModel):
     """Summary information about a group returned in role assignment responses."""
     role: Role
     """Details about a role that can be assigned through the public Roles API."""
+
+
+class GroupUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the group."""
+    changes_requested: GroupUpdatedChangesRequested | None
+    """The payload used to update the group."""
+
+
+class GroupUpdatedChangesRequested(BaseModel):
+    """The payload used to update the group."""
+    group_name: str | None
+    """The updated group name."""
 
 
 class GroupUser(BaseModel):
@@ -685,6 +991,60 @@ class HostedToolPermissionUpdateParam(TypedDict, total=False):
     """Whether to enable the hosted tool for the project."""
 
 
+class IPAllowlistConfigActivated(BaseModel):
+    """The details for events with this `type`."""
+    configs: List[IPAllowlistConfigActivatedConfig] | None
+    """The configurations that were activated."""
+
+
+class IPAllowlistConfigActivatedConfig(BaseModel):
+    id: str | None
+    """The ID of the IP allowlist configuration."""
+    name: str | None
+    """The name of the IP allowlist configuration."""
+
+
+class IPAllowlistConfigDeactivated(BaseModel):
+    """The details for events with this `type`."""
+    configs: List[IPAllowlistConfigDeactivatedConfig] | None
+    """The configurations that were deactivated."""
+
+
+class IPAllowlistConfigDeactivatedConfig(BaseModel):
+    id: str | None
+    """The ID of the IP allowlist configuration."""
+    name: str | None
+    """The name of the IP allowlist configuration."""
+
+
+class IPAllowlistCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the IP allowlist configuration."""
+    allowed_ips: List[str] | None
+    """The IP addresses or CIDR ranges included in the configuration."""
+    name: str | None
+    """The name of the IP allowlist configuration."""
+
+
+class IPAllowlistDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the IP allowlist configuration."""
+    allowed_ips: List[str] | None
+    """The IP addresses or CIDR ranges that were in the configuration."""
+    name: str | None
+    """The name of the IP allowlist configuration."""
+
+
+class IPAllowlistUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the IP allowlist configuration."""
+    allowed_ips: List[str] | None
+    """The updated set of IP addresses or CIDR ranges in the configuration."""
+
+
 class Invite(BaseModel):
     """Represents an individual `invite` to the organization."""
     object: Literal["organization.invite"]
@@ -707,11 +1067,23 @@ class Invite(BaseModel):
     """The projects that were granted membership upon acceptance of the invite."""
 
 
+class InviteAccepted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the invite."""
+
+
 class InviteDeleteResponse(BaseModel):
     object: Literal["organization.invite.deleted"]
     """The object type, which is always `organization.invite.deleted`"""
     id: str
     deleted: bool
+
+
+class InviteDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the invite."""
 
 
 class InviteListResponse(BaseModel):
@@ -750,6 +1122,22 @@ class InviteRequestParam(TypedDict, total=False):
     """An array of projects to which membership is granted at the same time the org invite is accepted. If omitted, the user will be invited to the default project for compatibility with legacy behavior. If empty list is passed, the user will not be invited to any projects, including the default one."""
 
 
+class InviteSent(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the invite."""
+    data: InviteSentData | None
+    """The payload used to create the invite."""
+
+
+class InviteSentData(BaseModel):
+    """The payload used to create the invite."""
+    email: str | None
+    """The email invited to the organization."""
+    role: str | None
+    """The role the email was invited to be. Is either `owner` or `member`."""
+
+
 class InvitesCreateProjectParam(TypedDict, total=False):
     id: Required[str]
     """Project's public ID"""
@@ -779,6 +1167,22 @@ class ListProjectCertificatesResponse(BaseModel):
     last_id: str | None
     has_more: bool
     object: Literal["list"]
+
+
+class LoginFailed(BaseModel):
+    """The details for events with this `type`."""
+    error_code: str | None
+    """The error code of the failure."""
+    error_message: str | None
+    """The error message of the failure."""
+
+
+class LogoutFailed(BaseModel):
+    """The details for events with this `type`."""
+    error_code: str | None
+    """The error code of the failure."""
+    error_message: str | None
+    """The error message of the failure."""
 
 
 class MeasurementErrorRate(BaseModel):
@@ -972,6 +1376,42 @@ class OrganizationSpendLimitResource(BaseModel):
     """The time interval for evaluating spend against the threshold. Currently, only `month` is supported."""
     enforcement: SpendLimitEnforcement
     """The current enforcement state of the hard spend limit."""
+    notification_channel: OrganizationSpendLimitResourceNotificationChannel | None
+    """Email notifications sent when the hard spend limit is reached."""
+
+
+class OrganizationSpendLimitResourceNotificationChannel(BaseModel):
+    recipients: List[str]
+    type: Literal["email"]
+    subject_prefix: str | None
+
+
+class OrganizationUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The organization ID."""
+    changes_requested: OrganizationUpdatedChangesRequested | None
+    """The payload used to update the organization settings."""
+
+
+class OrganizationUpdatedChangesRequested(BaseModel):
+    """The payload used to update the organization settings."""
+    api_call_logging: str | None
+    """How your organization logs data from supported API calls.
+
+One of `disabled`, `enabled_per_call`, `enabled_for_all_projects`, or `enabled_for_selected_projects`"""
+    api_call_logging_project_ids: str | None
+    """The list of project ids if api_call_logging is set to `enabled_for_selected_projects`"""
+    description: str | None
+    """The organization description."""
+    name: str | None
+    """The organization name."""
+    threads_ui_visibility: str | None
+    """Visibility of the threads page which shows messages created with the Assistants API and Playground. One of `ANY_ROLE`, `OWNERS`, or `NONE`."""
+    title: str | None
+    """The organization title."""
+    usage_dashboard_visibility: str | None
+    """Visibility of the usage dashboard which shows activity and costs for your organization. One of `ANY_ROLE` or `OWNERS`."""
 
 
 class Project(BaseModel):
@@ -994,6 +1434,25 @@ class Project(BaseModel):
     """The residency configuration for the project."""
 
 
+class ProjectAPIKeySpendLimit(BaseModel):
+    """Represents a hard spend limit configured for a project API key."""
+    currency: Literal["USD"]
+    """The currency for the threshold amount. Currently, only `USD` is supported."""
+    enforcement: ProjectAPIKeySpendLimitEnforcement
+    """The current enforcement state of the hard spend limit."""
+    interval: Literal["month"]
+    """The time interval for evaluating spend against the threshold.
+
+Currently, only `month` is supported."""
+    threshold_amount: int
+    """The monthly hard spend limit amount, in USD cents."""
+
+
+class ProjectAPIKeySpendLimitEnforcement(BaseModel):
+    status: Literal["inactive", "enforcing"]
+    """The status is `enforcing` while the spend limit is blocking requests made with this API key, and `inactive` otherwise."""
+
+
 class ProjectApiKey(BaseModel):
     """Represents an individual API key in a project."""
     object: Literal["organization.project.api_key"]
@@ -1011,6 +1470,10 @@ class ProjectApiKey(BaseModel):
     owner_project_access: Literal["active", "inactive"]
     """Whether the API key's owner currently has effective access to the project."""
     owner: ProjectApiKeyOwner
+    expires_at: int | None
+    """The Unix timestamp (in seconds) when the API key expires, or null if it does not expire."""
+    spend_limit: ProjectAPIKeySpendLimit | None
+    """Represents a hard spend limit configured for a project API key."""
 
 
 class ProjectApiKeyDeleteResponse(BaseModel):
@@ -1062,6 +1525,12 @@ class ProjectApiKeyOwnerUser(BaseModel):
     """The user's project role."""
 
 
+class ProjectArchived(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The project ID."""
+
+
 class ProjectCreateRequestParam(TypedDict, total=False):
     name: Required[str]
     """The friendly name of the project, this name appears in reports."""
@@ -1071,12 +1540,34 @@ class ProjectCreateRequestParam(TypedDict, total=False):
     """External key ID to associate with the project."""
 
 
+class ProjectCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The project ID."""
+    data: ProjectCreatedData | None
+    """The payload used to create the project."""
+
+
+class ProjectCreatedData(BaseModel):
+    """The payload used to create the project."""
+    name: str | None
+    """The project name."""
+    title: str | None
+    """The title of the project as seen on the dashboard."""
+
+
 class ProjectDataRetention(BaseModel):
     """Represents a project's data retention control setting."""
     object: Literal["project.data_retention"]
     """The object type, which is always `project.data_retention`."""
     type: Literal["organization_default", "none", "zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"]
     """The configured project data retention type."""
+
+
+class ProjectDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The project ID."""
 
 
 class ProjectGroup(BaseModel):
@@ -1156,7 +1647,7 @@ class ProjectModelPermissions(BaseModel):
     """The object type, which is always `project.model_permissions`."""
     mode: Literal["allow_list", "deny_list"]
     """Whether the project uses an allowlist or a denylist."""
-    model_ids: List[str]
+    api_model_ids: List[str]
     """The model IDs included in the model permissions policy."""
 
 
@@ -1241,6 +1732,10 @@ class ProjectServiceAccountApiKey(BaseModel):
     name: str
     created_at: int
     id: str
+    expires_at: int | None
+    """The Unix timestamp (in seconds) when the API key expires, or null if it does not expire."""
+    spend_limit: ProjectAPIKeySpendLimit | None
+    """Represents a hard spend limit configured for a project API key."""
 
 
 class ProjectServiceAccountCreateRequestParam(TypedDict, total=False):
@@ -1344,6 +1839,14 @@ class ProjectSpendLimitResource(BaseModel):
     """The time interval for evaluating spend against the threshold. Currently, only `month` is supported."""
     enforcement: SpendLimitEnforcement
     """The current enforcement state of the hard spend limit."""
+    notification_channel: ProjectSpendLimitResourceNotificationChannel | None
+    """Email notifications sent when the hard spend limit is reached."""
+
+
+class ProjectSpendLimitResourceNotificationChannel(BaseModel):
+    recipients: List[str]
+    type: Literal["email"]
+    subject_prefix: str | None
 
 
 class ProjectUpdateRequestParam(TypedDict, total=False):
@@ -1351,6 +1854,20 @@ class ProjectUpdateRequestParam(TypedDict, total=False):
     """The updated name of the project, this name appears in reports."""
     external_key_id: str | None
     """External key ID to associate with the project."""
+
+
+class ProjectUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The project ID."""
+    changes_requested: ProjectUpdatedChangesRequested | None
+    """The payload used to update the project."""
+
+
+class ProjectUpdatedChangesRequested(BaseModel):
+    """The payload used to update the project."""
+    title: str | None
+    """The title of the project as seen on the dashboard."""
 
 
 class ProjectUser(BaseModel):
@@ -1438,6 +1955,36 @@ class PublicUpdateOrganizationRoleBodyParam(TypedDict, total=False):
     """New name for the role."""
 
 
+class RateLimitDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The rate limit ID"""
+
+
+class RateLimitUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The rate limit ID"""
+    changes_requested: RateLimitUpdatedChangesRequested | None
+    """The payload used to update the rate limits."""
+
+
+class RateLimitUpdatedChangesRequested(BaseModel):
+    """The payload used to update the rate limits."""
+    batch_1_day_max_input_tokens: int | None
+    """The maximum batch input tokens per day. Only relevant for certain models."""
+    max_audio_megabytes_per_1_minute: int | None
+    """The maximum audio megabytes per minute. Only relevant for certain models."""
+    max_images_per_1_minute: int | None
+    """The maximum images per minute. Only relevant for certain models."""
+    max_requests_per_1_day: int | None
+    """The maximum requests per day. Only relevant for certain models."""
+    max_requests_per_1_minute: int | None
+    """The maximum requests per minute."""
+    max_tokens_per_1_minute: int | None
+    """The maximum tokens per minute."""
+
+
 class Role(BaseModel):
     """Details about a role that can be assigned through the public Roles API."""
     object: Literal["role"]
@@ -1454,6 +2001,80 @@ class Role(BaseModel):
     """Resource type the role is bound to (for example `api.organization` or `api.project`)."""
     predefined_role: bool
     """Whether the role is predefined and managed by OpenAI."""
+
+
+class RoleAssignmentCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The identifier of the role assignment."""
+    principal_id: str | None
+    """The principal (user or group) that received the role."""
+    principal_type: str | None
+    """The type of principal (user or group) that received the role."""
+    resource_id: str | None
+    """The resource the role assignment is scoped to."""
+    resource_type: str | None
+    """The type of resource the role assignment is scoped to."""
+
+
+class RoleAssignmentDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The identifier of the role assignment."""
+    principal_id: str | None
+    """The principal (user or group) that had the role removed."""
+    principal_type: str | None
+    """The type of principal (user or group) that had the role removed."""
+    resource_id: str | None
+    """The resource the role assignment was scoped to."""
+    resource_type: str | None
+    """The type of resource the role assignment was scoped to."""
+
+
+class RoleBoundToResource(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the resource the role was bound to.
+
+ChatGPT workspace connector resources use `<workspace_id>__<connector_id>`."""
+    connector_id: str | None
+    """The connector ID for a ChatGPT workspace connector resource."""
+    connector_name: str | None
+    """The connector display name for a ChatGPT workspace connector resource, or the connector ID when the display name could not be resolved."""
+    enabled: bool | None
+    """Whether the connector is enabled for the role."""
+    permissions: List[str] | None
+    """The permissions granted to the role for the resource."""
+    resource_id: str | None
+    """The ID of the resource the role was bound to."""
+    resource_type: str | None
+    """The type of resource the role was bound to."""
+    role_id: str | None
+    """The ID of the role that was bound to the resource."""
+    source: Literal["role_toggle", "role_connector_update", "role_delete", "workspace_permissions", "connector_publish"] | None
+    """The connector role mutation path that produced the event."""
+    workspace_id: str | None
+    """The workspace ID for a ChatGPT workspace connector resource."""
+
+
+class RoleCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The role ID."""
+    permissions: List[str] | None
+    """The permissions granted by the role."""
+    resource_id: str | None
+    """The resource the role is scoped to."""
+    resource_type: str | None
+    """The type of resource the role belongs to."""
+    role_name: str | None
+    """The name of the role."""
+
+
+class RoleDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The role ID."""
 
 
 class RoleDeletedResource(BaseModel):
@@ -1478,6 +2099,70 @@ class RoleListResource(BaseModel):
     """Cursor to fetch the next page of results, or `null` when there are no more assignments."""
 
 
+class RoleUnboundFromResource(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the resource the role was unbound from.
+
+ChatGPT workspace connector resources use `<workspace_id>__<connector_id>`."""
+    connector_id: str | None
+    """The connector ID for a ChatGPT workspace connector resource."""
+    connector_name: str | None
+    """The connector display name for a ChatGPT workspace connector resource, or the connector ID when the display name could not be resolved."""
+    enabled: bool | None
+    """Whether the connector is enabled for the role."""
+    permissions: List[str] | None
+    """The permissions remaining for the role after the change."""
+    resource_id: str | None
+    """The ID of the resource the role was unbound from."""
+    resource_type: str | None
+    """The type of resource the role was unbound from."""
+    role_id: str | None
+    """The ID of the role that was unbound from the resource."""
+    source: Literal["role_toggle", "role_connector_update", "role_delete", "workspace_permissions", "connector_publish"] | None
+    """The connector role mutation path that produced the event."""
+    workspace_id: str | None
+    """The workspace ID for a ChatGPT workspace connector resource."""
+
+
+class RoleUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The role ID."""
+    changes_requested: RoleUpdatedChangesRequested | None
+    """The payload used to update the role."""
+
+
+class RoleUpdatedChangesRequested(BaseModel):
+    """The payload used to update the role."""
+    description: str | None
+    """The updated role description, when provided."""
+    metadata: object | None
+    """Additional metadata stored on the role."""
+    permissions_added: List[str] | None
+    """The permissions added to the role."""
+    permissions_removed: List[str] | None
+    """The permissions removed from the role."""
+    resource_id: str | None
+    """The resource the role is scoped to."""
+    resource_type: str | None
+    """The type of resource the role belongs to."""
+    role_name: str | None
+    """The updated role name, when provided."""
+
+
+class ScimDisabled(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the SCIM was disabled for."""
+
+
+class ScimEnabled(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The ID of the SCIM was enabled for."""
+
+
 class ServiceAccountApiKeyBody(BaseModel):
     object: Literal["organization.project.service_account.api_key"]
     """The object type, which is always `organization.project.service_account.api_key`"""
@@ -1489,6 +2174,44 @@ class ServiceAccountApiKeyBody(BaseModel):
     """The Unix timestamp (in seconds) when the API key was created."""
     id: str
     """The identifier of the API key."""
+    expires_at: int | None
+    """The Unix timestamp (in seconds) when the API key expires, or null if it does not expire."""
+    spend_limit: ProjectAPIKeySpendLimit | None
+    """The hard spend limit for this API key, or null if no limit is configured."""
+
+
+class ServiceAccountCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The service account ID."""
+    data: ServiceAccountCreatedData | None
+    """The payload used to create the service account."""
+
+
+class ServiceAccountCreatedData(BaseModel):
+    """The payload used to create the service account."""
+    role: str | None
+    """The role of the service account. Is either `owner` or `member`."""
+
+
+class ServiceAccountDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The service account ID."""
+
+
+class ServiceAccountUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The service account ID."""
+    changes_requested: ServiceAccountUpdatedChangesRequested | None
+    """The payload used to updated the service account."""
+
+
+class ServiceAccountUpdatedChangesRequested(BaseModel):
+    """The payload used to updated the service account."""
+    role: str | None
+    """The role of the service account. Is either `owner` or `member`."""
 
 
 class SpendAlertNotificationChannel(BaseModel):
@@ -1671,6 +2394,12 @@ class UsageCompletionsResult(BaseModel):
     """When `group_by=batch`, this field tells whether the grouped usage result is batch or not."""
     service_tier: str | None
     """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
+    api_source: Literal["agents_api", "unlabeled"] | None
+    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
+    input_cache_write_12h_tokens: int | None
+    """The aggregated number of input tokens written to the cache with a 12-hour retention period."""
+    input_cache_write_30m_tokens: int | None
+    """The aggregated number of input tokens written to the cache with a 30-minute retention period. May be absent or null for older responses."""
 
 
 class UsageDecisionsResponse(BaseModel):
@@ -1800,6 +2529,8 @@ class UsageWebSearchCallsResult(BaseModel):
     """When `group_by=model`, this field provides the model name of the grouped usage result."""
     context_level: str | None
     """When `group_by=context_level`, this field provides the search context size of the grouped usage result."""
+    api_source: Literal["agents_api", "unlabeled"] | None
+    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
 
 
 class User(BaseModel):
@@ -1838,10 +2569,30 @@ class User(BaseModel):
     """Projects associated with the user, if included."""
 
 
+class UserAdded(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The user ID."""
+    data: UserAddedData | None
+    """The payload used to add the user to the project."""
+
+
+class UserAddedData(BaseModel):
+    """The payload used to add the user to the project."""
+    role: str | None
+    """The role of the user. Is either `owner` or `member`."""
+
+
 class UserDeleteResponse(BaseModel):
     object: Literal["organization.user.deleted"]
     id: str
     deleted: bool
+
+
+class UserDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The user ID."""
 
 
 class UserListResource(BaseModel):
@@ -1896,6 +2647,20 @@ class UserRoleUpdateRequestParam(TypedDict, total=False):
     """Developer persona metadata."""
 
 
+class UserUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The project ID."""
+    changes_requested: UserUpdatedChangesRequested | None
+    """The payload used to update the user."""
+
+
+class UserUpdatedChangesRequested(BaseModel):
+    """The payload used to update the user."""
+    role: str | None
+    """The role of the user. Is either `owner` or `member`."""
+
+
 class UserUser(BaseModel):
     object: Literal["user"]
     id: str
@@ -1934,10 +2699,58 @@ class WorkloadIdentityProviderAttributeTransformation(BaseModel):
     expression: str
 
 
+class WorkloadIdentityProviderCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The workload identity provider ID."""
+    data: object | None
+    """The payload used to create the workload identity provider."""
+
+
 class WorkloadIdentityProviderDeleted(BaseModel):
     id: str
     deleted: bool
     object: Literal["organization.workload_identity_provider.deleted"]
+
+
+class WorkloadIdentityProviderMappingCreated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The workload identity provider mapping ID."""
+    data: object | None
+    """The payload used to create the workload identity provider mapping."""
+    identity_provider_id: str | None
+    """The workload identity provider ID."""
+
+
+class WorkloadIdentityProviderMappingDeleted(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The workload identity provider mapping ID."""
+    identity_provider_id: str | None
+    """The workload identity provider ID."""
+    project_id: str | None
+    """The project ID."""
+    service_account_id: str | None
+    """The mapped service account ID."""
+
+
+class WorkloadIdentityProviderMappingUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The workload identity provider mapping ID."""
+    changes_requested: object | None
+    """The payload used to update the workload identity provider mapping."""
+    identity_provider_id: str | None
+    """The workload identity provider ID."""
+
+
+class WorkloadIdentityProviderUpdated(BaseModel):
+    """The details for events with this `type`."""
+    id: str | None
+    """The workload identity provider ID."""
+    changes_requested: object | None
+    """The payload used to update the workload identity provider."""
 
 
 WorkloadIdentityProviderVerification: TypeAlias = WorkloadIdentityProviderVerificationDiscovery | WorkloadIdentityProviderVerificationUploadedJwk

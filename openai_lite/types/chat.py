@@ -194,8 +194,16 @@ class ChatCompletionTokenLogprobTopLogprob(BaseModel):
 
 class ChoiceDelta(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("content", "function_call", "tool_calls", "role", "refusal"))
-    _nested = {"function_call": "ChoiceDeltaFunctionCall", "tool_calls": "ChoiceDeltaToolCall"}
+    _field_names = frozenset(("content", "function_call", "tool_calls", "role", "refusal", "audio"))
+    _nested = {
+        "function_call": "ChoiceDeltaFunctionCall", "tool_calls": "ChoiceDeltaToolCall",
+        "audio": "ChoiceDeltaAudio",
+    }
+
+
+class ChoiceDeltaAudio(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "data", "expires_at", "transcript"))
 
 
 class ChoiceDeltaFunctionCall(BaseModel):

@@ -9,6 +9,7 @@ from openai_lite._type_loader import lazy_names as _lazy_names
 class Conversation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "metadata", "created_at"))
+    _nested = {"metadata": dict}
 
 
 class ConversationDeleted(BaseModel):
@@ -19,12 +20,16 @@ class ConversationDeleted(BaseModel):
 class ConversationItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
+    _checked = frozenset(("data",))
     _nested = {"data": "ConversationItem"}
 
 
 class ConversationMessage(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "status", "role", "content", "phase"))
+    _field_names = frozenset((
+        "type", "id", "status", "role", "content", "phase", "arguments", "call_id", "name", "object",
+        "output",
+    ))
     _required = ("type", "id", "status", "role", "content")
     _nested = {"content": "ConversationMessageContent"}
 

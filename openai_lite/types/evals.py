@@ -15,6 +15,7 @@ class ChatCompletionFunctionTool(BaseModel):
 class CreateEvalCompletionsRunDataSource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "input_messages", "sampling_params", "model", "source"))
+    _checked = frozenset(("sampling_params",))
     _required = ("type", "source")
     _nested = {
         "input_messages": "CreateEvalCompletionsRunDataSourceInputMessage",
@@ -42,6 +43,7 @@ class CreateEvalCompletionsRunDataSourceSamplingParam(BaseModel):
         "reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "response_format",
         "tools",
     ))
+    _checked = frozenset(("response_format",))
     _nested = {
         "response_format": "CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat",
         "tools": "ChatCompletionFunctionTool",
@@ -58,6 +60,7 @@ class CreateEvalJsonlRunDataSource(BaseModel):
 class CreateEvalResponsesRunDataSource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "input_messages", "sampling_params", "model", "source"))
+    _checked = frozenset(("sampling_params",))
     _required = ("type", "source")
     _nested = {
         "input_messages": "CreateEvalResponsesRunDataSourceInputMessage",
@@ -90,12 +93,14 @@ class CreateEvalResponsesRunDataSourceSamplingParam(BaseModel):
     _field_names = frozenset((
         "reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "tools", "text",
     ))
+    _checked = frozenset(("tools", "text"))
     _nested = {"tools": "Tool", "text": "CreateEvalResponsesRunDataSourceSamplingParamText"}
 
 
 class CreateEvalResponsesRunDataSourceSamplingParamText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format",))
+    _checked = frozenset(("format",))
     _nested = {"format": "TextResponseFormatConfiguration"}
 
 
@@ -139,6 +144,7 @@ class EvalRun(BaseModel):
         "object", "id", "eval_id", "status", "model", "name", "created_at", "report_url", "result_counts",
         "per_model_usage", "per_testing_criteria_results", "data_source", "metadata", "error",
     ))
+    _checked = frozenset(("data_source",))
     _nested = {
         "result_counts": "EvalRunResultCount", "per_model_usage": "EvalRunPerModelUsage",
         "per_testing_criteria_results": "EvalRunPerTestingCriteriaResult", "data_source": "EvalRunDataSource",
@@ -208,6 +214,7 @@ class EvalRunPerModelUsage(BaseModel):
         "model_name", "invocation_count", "prompt_tokens", "completion_tokens", "total_tokens",
         "cached_tokens",
     ))
+    _aliases = {"run_model_name": "model_name"}
 
 
 class EvalRunPerTestingCriteriaResult(BaseModel):

@@ -641,7 +641,7 @@ class EvalRunOutputItemSampleUsage(BaseModel):
 
 
 class EvalRunPerModelUsage(BaseModel):
-    model_name: str
+    run_model_name: str
     """The name of the model."""
     invocation_count: int
     """The number of invocations."""

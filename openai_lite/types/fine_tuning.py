@@ -174,6 +174,7 @@ class ListPaginatedFineTuningJobsResponse(BaseModel):
 class RunGraderResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("reward", "metadata", "sub_rewards", "model_grader_token_usage_per_model"))
+    _aliases = {"api_model_grader_token_usage_per_model": "model_grader_token_usage_per_model"}
     _nested = {
         "metadata": "RunGraderResponseMetadata", "sub_rewards": dict,
         "model_grader_token_usage_per_model": dict,
@@ -197,6 +198,12 @@ class RunGraderResponseMetadataError(BaseModel):
         "python_grader_runtime_error_details", "model_grader_server_error", "model_grader_refusal_error",
         "model_grader_parse_error", "model_grader_server_error_details",
     ))
+    _aliases = {
+        "api_model_grader_server_error": "model_grader_server_error",
+        "api_model_grader_refusal_error": "model_grader_refusal_error",
+        "api_model_grader_parse_error": "model_grader_parse_error",
+        "api_model_grader_server_error_details": "model_grader_server_error_details",
+    }
 
 
 class ValidateGraderResponse(BaseModel):

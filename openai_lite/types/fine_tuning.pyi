@@ -584,7 +584,7 @@ class RunGraderResponse(BaseModel):
     reward: float
     metadata: RunGraderResponseMetadata
     sub_rewards: Dict[str, Any]
-    model_grader_token_usage_per_model: Dict[str, Any]
+    api_model_grader_token_usage_per_model: Dict[str, Any]
 
 
 class RunGraderResponseMetadata(BaseModel):
@@ -608,10 +608,10 @@ class RunGraderResponseMetadataError(BaseModel):
     python_grader_server_error_type: str | None
     python_grader_runtime_error: bool
     python_grader_runtime_error_details: str | None
-    model_grader_server_error: bool
-    model_grader_refusal_error: bool
-    model_grader_parse_error: bool
-    model_grader_server_error_details: str | None
+    api_model_grader_server_error: bool
+    api_model_grader_refusal_error: bool
+    api_model_grader_parse_error: bool
+    api_model_grader_server_error_details: str | None
 
 
 class ValidateGraderRequestParam(TypedDict, total=False):

@@ -79,7 +79,7 @@ class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
 
 class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type",))
+    _field_names = frozenset(("type", "strength"))
 
 
 class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
@@ -119,7 +119,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type",))
+    _field_names = frozenset(("type", "strength"))
 
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseModel):
@@ -158,7 +158,7 @@ class RealtimeTranslationSessionAudioInput(BaseModel):
 
 class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type",))
+    _field_names = frozenset(("type", "strength"))
 
 
 class RealtimeTranslationSessionAudioInputTranscription(BaseModel):

@@ -363,6 +363,10 @@ set to `null`; VAD is not supported."""
 class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
     type: NoiseReductionType | None
     """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
+    strength: float | None
+    """Input noise suppression strength.
+
+Higher values apply more suppression. Defaults to 1 when noise reduction is first enabled. Omitting strength from a session update preserves the current strength."""
 
 
 class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
@@ -476,6 +480,10 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
     type: NoiseReductionType | None
     """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
+    strength: float | None
+    """Input noise suppression strength.
+
+Higher values apply more suppression. Defaults to 1 when noise reduction is first enabled. Omitting strength from a session update preserves the current strength."""
 
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseModel):
@@ -538,6 +546,10 @@ the input audio stream."""
 class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
     type: NoiseReductionType
     """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
+    strength: float | None
+    """Input noise suppression strength.
+
+Higher values apply more suppression. Defaults to 1 when noise reduction is first enabled. Omitting strength from a session update preserves the current strength."""
 
 
 class RealtimeTranslationSessionAudioInputTranscription(BaseModel):

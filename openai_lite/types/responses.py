@@ -9,6 +9,7 @@ from openai_lite._type_loader import lazy_names as _lazy_names
 class AdditionalToolsItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "role", "tools"))
+    _checked = frozenset(("tools",))
     _required = ("type", "role", "tools")
     _nested = {"tools": "Tool"}
 
@@ -48,6 +49,7 @@ class ApplyPatchUpdateFileOperationParamObject(BaseModel):
 class BetaAdditionalTools(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "role", "tools"))
+    _checked = frozenset(("tools",))
     _required = ("type", "id", "role", "tools")
     _nested = {"agent": "BetaAgentTag", "tools": "BetaTool"}
 
@@ -123,8 +125,11 @@ class BetaCodeInterpreterToolCall(BaseModel):
 
 class BetaCompactResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "output", "created_at", "usage"))
-    _nested = {"output": "BetaItemField", "usage": "BetaResponseUsage"}
+    _field_names = frozenset((
+        "id", "object", "output", "created_at", "usage", "image", "safety_identifier", "service_tier",
+    ))
+    _checked = frozenset(("output",))
+    _nested = {"output": "BetaItemField", "usage": "BetaResponseUsage", "image": "BetaCompactResourceImage"}
 
 
 class BetaCompactionBody(BaseModel):
@@ -192,15 +197,18 @@ class BetaContainerFileCitation(BaseModel):
 
 class BetaCustomToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "namespace", "name", "input"))
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "namespace", "name", "input", "async",
+    ))
+    _aliases = {"async_": "async"}
     _required = ("type", "call_id", "name", "input")
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
 class BetaCustomToolCallOutput(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output"))
-    _required = ("type", "call_id", "output")
+    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output", "status", "created_by"))
+    _required = ("type", "call_id", "output", "status")
     _nested = {
         "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
         "output": "BetaFunctionAndCustomToolCallOutput",
@@ -226,6 +234,13 @@ class BetaCustomToolCallResource(BaseModel):
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
+class BetaEasyInputMessage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("role", "content", "phase", "type"))
+    _required = ("role", "content")
+    _nested = {"content": "BetaInputContent"}
+
+
 class BetaEncryptedContent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "encrypted_content"))
@@ -236,6 +251,11 @@ class BetaEncryptedContentParamObject(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "encrypted_content"))
     _required = ("type", "encrypted_content")
+
+
+class BetaError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message", "param", "type"))
 
 
 class BetaFileCitation(BaseModel):
@@ -318,8 +338,9 @@ class BetaFunctionShellCallOutputItem(BaseModel):
 class BetaFunctionToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
-        "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status",
+        "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "async",
     ))
+    _aliases = {"async_": "async"}
     _required = ("type", "call_id", "name", "arguments")
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
@@ -327,7 +348,7 @@ class BetaFunctionToolCall(BaseModel):
 class BetaFunctionToolCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
-        "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status",
+        "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
     ))
     _required = ("type", "output")
     _nested = {
@@ -359,9 +380,31 @@ class BetaFunctionToolCallResource(BaseModel):
 
 class BetaImageGenToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "status", "result"))
+    _field_names = frozenset((
+        "agent", "type", "id", "status", "result", "action", "background", "error", "output_format",
+        "quality", "revised_prompt", "size", "svg_usage",
+    ))
     _required = ("type", "id", "status", "result")
-    _nested = {"agent": "BetaAgentTag"}
+    _nested = {
+        "agent": "BetaAgentTag", "error": "BetaImageGenToolCallError",
+        "svg_usage": "BetaImageGenToolCallSvgUsage",
+    }
+
+
+class BetaInputFileContentParamObject(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "type", "file_id", "filename", "file_data", "file_url", "detail", "prompt_cache_breakpoint",
+    ))
+    _required = ("type",)
+    _nested = {"prompt_cache_breakpoint": "BetaPromptCacheBreakpoint"}
+
+
+class BetaInputImageContentParamAuto(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "image_url", "file_id", "detail", "prompt_cache_breakpoint"))
+    _required = ("type",)
+    _nested = {"prompt_cache_breakpoint": "BetaPromptCacheBreakpoint"}
 
 
 class BetaInputMessage(BaseModel):
@@ -376,6 +419,20 @@ class BetaInputMessageResource(BaseModel):
     _field_names = frozenset(("agent", "type", "role", "status", "content", "id"))
     _required = ("type", "role", "content", "id")
     _nested = {"agent": "BetaAgentTag", "content": "BetaInputContent"}
+
+
+class BetaInputTextContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint"))
+    _required = ("type", "text")
+    _nested = {"prompt_cache_breakpoint": "BetaPromptCacheBreakpointConfig"}
+
+
+class BetaInputTextContentParamObject(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint"))
+    _required = ("type", "text")
+    _nested = {"prompt_cache_breakpoint": "BetaPromptCacheBreakpoint"}
 
 
 class BetaItemReference(BaseModel):
@@ -526,6 +583,11 @@ class BetaProgramOutputItem(BaseModel):
     _nested = {"agent": "Beta_AgentTag"}
 
 
+class BetaPromptCacheBreakpoint(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("mode",))
+
+
 class BetaReasoningItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "encrypted_content", "summary", "content", "status"))
@@ -543,15 +605,20 @@ class BetaResponse(BaseModel):
         "tools", "tool_choice", "prompt", "service_tier", "truncation", "id", "object", "status",
         "created_at", "completed_at", "error", "incomplete_details", "output", "reasoning", "instructions",
         "output_text", "usage", "prompt_cache_options", "moderation", "parallel_tool_calls", "conversation",
-        "max_output_tokens",
+        "max_output_tokens", "access_programs", "image", "input_transformations", "prompt_cache_diagnostics",
+        "tool_usage",
     ))
+    _checked = frozenset(("text", "tools", "output", "instructions"))
     _nested = {
         "metadata": dict, "text": "BetaResponseText", "tools": "BetaTool", "tool_choice": "BetaToolChoice",
         "prompt": "BetaPromptVariant0", "error": "BetaResponseErrorVariant0",
         "incomplete_details": "BetaResponseIncompleteDetail", "output": "BetaOutputItem",
         "reasoning": "BetaReasoning", "instructions": "BetaInputItem", "usage": "BetaResponseUsage",
         "prompt_cache_options": "BetaPromptCacheOptions", "moderation": "BetaModeration",
-        "conversation": "BetaResponseConversation",
+        "conversation": "BetaResponseConversation", "access_programs": "BetaResponseAccessProgram",
+        "image": "BetaResponseImage", "input_transformations": "BetaResponseInputTransformation",
+        "prompt_cache_diagnostics": "BetaResponsePromptCacheDiagnostic",
+        "tool_usage": "BetaResponseToolUsage",
     }
 
 
@@ -763,6 +830,7 @@ class BetaResponseIncompleteEvent(BaseModel):
 class BetaResponseItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
+    _checked = frozenset(("data",))
     _nested = {"data": "BetaItemResource"}
 
 
@@ -825,6 +893,7 @@ class BetaResponseMCPListToolsInProgressEvent(BaseModel):
 class BetaResponseOutputItemAddedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "output_index", "sequence_number", "item"))
+    _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"agent": "BetaAgentTag", "item": "BetaOutputItem"}
 
@@ -832,6 +901,7 @@ class BetaResponseOutputItemAddedEvent(BaseModel):
 class BetaResponseOutputItemDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "output_index", "sequence_number", "item"))
+    _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"agent": "BetaAgentTag", "item": "BetaOutputItem"}
 
@@ -1011,7 +1081,7 @@ class BetaToolSearchCall(BaseModel):
         "agent", "type", "id", "call_id", "execution", "arguments", "status", "created_by",
     ))
     _required = ("type", "id", "call_id", "execution", "arguments", "status")
-    _nested = {"agent": "BetaAgentTag"}
+    _nested = {"agent": "BetaAgentTag", "arguments": dict}
 
 
 class BetaToolSearchCallItem(BaseModel):
@@ -1024,6 +1094,7 @@ class BetaToolSearchCallItem(BaseModel):
 class BetaToolSearchOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "execution", "tools", "status", "created_by"))
+    _checked = frozenset(("tools",))
     _required = ("type", "id", "call_id", "execution", "tools", "status")
     _nested = {"agent": "BetaAgentTag", "tools": "BetaTool"}
 
@@ -1061,8 +1132,16 @@ class Beta_AgentTag(BaseModel):
 
 class CompactResource(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "object", "output", "created_at", "usage"))
-    _nested = {"output": "ItemField", "usage": "ResponseUsage"}
+    _field_names = frozenset((
+        "id", "object", "output", "created_at", "usage", "image", "safety_identifier", "service_tier",
+    ))
+    _checked = frozenset(("output",))
+    _nested = {"output": "ItemField", "usage": "ResponseUsage", "image": "CompactResourceImage"}
+
+
+class CompactResourceImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("context_compression",))
 
 
 class CompactionSummaryItem(BaseModel):
@@ -1149,7 +1228,9 @@ class FunctionShellCallOutputTimeoutOutcomeParamObject(BaseModel):
 
 class FunctionToolCallOutput(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "type", "call_id", "name", "namespace", "caller", "output", "status"))
+    _field_names = frozenset((
+        "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
+    ))
     _required = ("type", "output")
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
@@ -1223,7 +1304,7 @@ class ProgramOutputItem(BaseModel):
 
 class PromptCacheOptions(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("ttl", "mode"))
+    _field_names = frozenset(("ttl", "mode", "comparison_response_id"))
 
 
 class Reasoning(BaseModel):
@@ -1239,16 +1320,25 @@ class Response(BaseModel):
         "tools", "tool_choice", "prompt", "service_tier", "truncation", "id", "object", "status",
         "created_at", "completed_at", "error", "incomplete_details", "output", "reasoning", "instructions",
         "output_text", "usage", "prompt_cache_options", "moderation", "parallel_tool_calls", "conversation",
-        "max_output_tokens",
+        "max_output_tokens", "access_programs", "image", "input_transformations", "prompt_cache_diagnostics",
+        "tool_usage",
     ))
+    _checked = frozenset(("text", "tools", "output", "instructions"))
     _nested = {
         "metadata": dict, "text": "ResponseText", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
         "prompt": "PromptVariant0", "error": "ResponseErrorVariant0",
         "incomplete_details": "ResponseIncompleteDetail", "output": "ResponseOutputItem",
         "reasoning": "Reasoning", "instructions": "InputItem", "usage": "ResponseUsage",
         "prompt_cache_options": "PromptCacheOptions", "moderation": "ResponseModeration",
-        "conversation": "ResponseConversation",
+        "conversation": "ResponseConversation", "access_programs": "ResponseAccessProgram",
+        "image": "ResponseImage", "input_transformations": "ResponseInputTransformation",
+        "prompt_cache_diagnostics": "ResponsePromptCacheDiagnostic", "tool_usage": "ResponseToolUsage",
     }
+
+
+class ResponseAccessProgram(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cyber",))
 
 
 class ResponseAudioDeltaEvent(BaseModel):
@@ -1377,8 +1467,20 @@ class ResponseErrorEvent(BaseModel):
 
 class ResponseErrorVariant0(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("code", "message"))
+    _field_names = frozenset(("code", "message", "misalignment", "param", "type"))
     _required = ("code", "message")
+    _nested = {"misalignment": "ResponseErrorVariant0Misalignment"}
+
+
+class ResponseErrorVariant0Misalignment(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("detailed_explanation", "error_type", "review_target", "steer"))
+    _nested = {"steer": "ResponseErrorVariant0MisalignmentSteer"}
+
+
+class ResponseErrorVariant0MisalignmentSteer(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("message",))
 
 
 class ResponseFailedEvent(BaseModel):
@@ -1445,7 +1547,10 @@ class ResponseFunctionCallArgumentsDoneEvent(BaseModel):
 
 class ResponseFunctionToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "type", "call_id", "caller", "namespace", "name", "arguments", "status"))
+    _field_names = frozenset((
+        "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "async",
+    ))
+    _aliases = {"async_": "async"}
     _required = ("type", "call_id", "name", "arguments")
     _nested = {"caller": "ToolCallCaller"}
 
@@ -1455,6 +1560,11 @@ class ResponseFunctionWebSearch(BaseModel):
     _field_names = frozenset(("id", "type", "status", "action"))
     _required = ("id", "type", "status", "action")
     _nested = {"action": "ResponseFunctionWebSearchAction"}
+
+
+class ResponseImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("context_compression",))
 
 
 class ResponseImageGenCallCompletedEvent(BaseModel):
@@ -1503,9 +1613,15 @@ class ResponseIncompleteEvent(BaseModel):
     _nested = {"response": "Response"}
 
 
+class ResponseInputTransformation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "action", "reason", "type"))
+
+
 class ResponseItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
+    _checked = frozenset(("data",))
     _nested = {"data": "ItemResource"}
 
 
@@ -1577,6 +1693,7 @@ class ResponseModeration(BaseModel):
 class ResponseOutputItemAddedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "output_index", "sequence_number", "item"))
+    _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"item": "ResponseOutputItem"}
 
@@ -1584,6 +1701,7 @@ class ResponseOutputItemAddedEvent(BaseModel):
 class ResponseOutputItemDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "output_index", "sequence_number", "item"))
+    _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"item": "ResponseOutputItem"}
 
@@ -1610,6 +1728,30 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel):
     ))
     _required = ("type", "item_id", "output_index", "content_index", "annotation_index", "sequence_number", "annotation")
     _nested = {"annotation": "Annotation"}
+
+
+class ResponsePromptCacheDiagnosticCacheHit(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class ResponsePromptCacheDiagnosticCacheMiss(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cache_missed_tokens", "reason", "type", "comparison_reusable_tokens"))
+    _required = ("cache_missed_tokens", "reason", "type")
+
+
+class ResponsePromptCacheDiagnosticComparisonResponseNotFound(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class ResponsePromptCacheDiagnosticUnavailable(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
 
 
 class ResponseQueuedEvent(BaseModel):
@@ -1729,6 +1871,7 @@ class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
 class ResponseText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "verbosity"))
+    _checked = frozenset(("format",))
     _nested = {"format": "TextResponseFormatConfiguration"}
 
 
@@ -1750,6 +1893,45 @@ class ResponseTextDoneEvent(BaseModel):
     _nested = {"logprobs": "ResponseLogProb"}
 
 
+class ResponseToolUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_gen", "web_search"))
+    _nested = {"image_gen": "ResponseToolUsageImageGen", "web_search": "ResponseToolUsageWebSearch"}
+
+
+class ResponseToolUsageImageGen(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "input_tokens", "input_tokens_details", "output_tokens", "total_tokens", "cached_tokens",
+        "cached_tokens_details", "output_tokens_details",
+    ))
+    _nested = {
+        "input_tokens_details": "ResponseToolUsageImageGenInputTokensDetail",
+        "cached_tokens_details": "ResponseToolUsageImageGenCachedTokensDetail",
+        "output_tokens_details": "ResponseToolUsageImageGenOutputTokensDetail",
+    }
+
+
+class ResponseToolUsageImageGenCachedTokensDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cached_image_tokens", "cached_text_tokens"))
+
+
+class ResponseToolUsageImageGenInputTokensDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_tokens", "text_tokens"))
+
+
+class ResponseToolUsageImageGenOutputTokensDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_tokens", "text_tokens"))
+
+
+class ResponseToolUsageWebSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("num_requests",))
+
+
 class ResponseUsage(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -1763,7 +1945,13 @@ class ResponseUsage(BaseModel):
 
 class ResponseUsageInputTokensDetail(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("cached_tokens", "cache_write_tokens"))
+    _field_names = frozenset(("cached_tokens", "cache_write_tokens", "cache_write_tokens_details"))
+    _nested = {"cache_write_tokens_details": "ResponseUsageInputTokensDetailCacheWriteTokensDetail"}
+
+
+class ResponseUsageInputTokensDetailCacheWriteTokensDetail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("ttl_12h_tokens", "ttl_30m_tokens"))
 
 
 class ResponseUsageOutputTokensDetail(BaseModel):
@@ -1846,11 +2034,13 @@ class ToolSearchCallItem(BaseModel):
 class ToolSearchOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "type", "execution", "tools", "status"))
+    _checked = frozenset(("tools",))
     _required = ("type", "tools")
     _nested = {"tools": "Tool"}
 
 
 BetaComputerActionList = Any
+BetaInputMessageContentList = Any
 BetaInputParam = Any
 BetaMultiAgentAction = Any
 BetaMultiAgentAction1 = Any
@@ -1871,36 +2061,50 @@ TruncationEnum = Any
 BetaApplyPatchCreateFileOperationParamObject = ApplyPatchCreateFileOperationParamObject
 BetaApplyPatchDeleteFileOperationParamObject = ApplyPatchDeleteFileOperationParamObject
 BetaApplyPatchUpdateFileOperationParamObject = ApplyPatchUpdateFileOperationParamObject
+BetaCompactResourceImage = CompactResourceImage
 BetaFunctionShellActionParamObject = FunctionShellActionParamObject
 BetaFunctionShellCallOutputContentParamObject = FunctionShellCallOutputContentParamObject
 BetaFunctionShellCallOutputExitOutcomeParamObject = FunctionShellCallOutputExitOutcomeParamObject
 BetaFunctionShellCallOutputTimeoutOutcomeParamObject = FunctionShellCallOutputTimeoutOutcomeParamObject
-BetaInputFileContentParamObject = InputFileContentParamObject
-BetaInputImageContentParamAuto = InputImageContentParamAuto
-BetaInputTextContentParamObject = InputTextContentParamObject
 BetaModerationErrorBody = ModerationErrorBody
 BetaPersonalityEnum = PersonalityEnum
 BetaPromptCacheOptions = PromptCacheOptions
 BetaPromptCacheRetentionEnum = PromptCacheRetentionEnum
 BetaReasoning = Reasoning
 BetaReasoningModeEnum = ReasoningModeEnum
+BetaResponseAccessProgram = ResponseAccessProgram
 BetaResponseConversation = ResponseConversation
 BetaResponseErrorCode = ResponseErrorCode
 BetaResponseErrorVariant0 = ResponseErrorVariant0
+BetaResponseErrorVariant0Misalignment = ResponseErrorVariant0Misalignment
+BetaResponseErrorVariant0MisalignmentSteer = ResponseErrorVariant0MisalignmentSteer
 BetaResponseFormatJsonObject = ResponseFormatJsonObject
 BetaResponseFormatJsonSchemaSchema = ResponseFormatJsonSchemaSchema
 BetaResponseFormatJsonSchemaSchemaParam = ResponseFormatJsonSchemaSchemaParam
 BetaResponseFormatText = ResponseFormatText
+BetaResponseImage = ResponseImage
 BetaResponseIncompleteDetail = ResponseIncompleteDetail
+BetaResponseInputTransformation = ResponseInputTransformation
 BetaResponseLogProb = ResponseLogProb
 BetaResponseLogProbTopLogprob = ResponseLogProbTopLogprob
+BetaResponsePromptCacheDiagnosticCacheHit = ResponsePromptCacheDiagnosticCacheHit
+BetaResponsePromptCacheDiagnosticCacheMiss = ResponsePromptCacheDiagnosticCacheMiss
+BetaResponsePromptCacheDiagnosticComparisonResponseNotFound = ResponsePromptCacheDiagnosticComparisonResponseNotFound
+BetaResponsePromptCacheDiagnosticUnavailable = ResponsePromptCacheDiagnosticUnavailable
 BetaResponsePromptVariables = ResponsePromptVariables
 BetaResponsePromptVariablesParam = ResponsePromptVariablesParam
 BetaResponseReasoningSummaryPartAddedEventPart = ResponseReasoningSummaryPartAddedEventPart
 BetaResponseReasoningSummaryPartDoneEventPart = ResponseReasoningSummaryPartDoneEventPart
 BetaResponseText = ResponseText
+BetaResponseToolUsage = ResponseToolUsage
+BetaResponseToolUsageImageGen = ResponseToolUsageImageGen
+BetaResponseToolUsageImageGenCachedTokensDetail = ResponseToolUsageImageGenCachedTokensDetail
+BetaResponseToolUsageImageGenInputTokensDetail = ResponseToolUsageImageGenInputTokensDetail
+BetaResponseToolUsageImageGenOutputTokensDetail = ResponseToolUsageImageGenOutputTokensDetail
+BetaResponseToolUsageWebSearch = ResponseToolUsageWebSearch
 BetaResponseUsage = ResponseUsage
 BetaResponseUsageInputTokensDetail = ResponseUsageInputTokensDetail
+BetaResponseUsageInputTokensDetailCacheWriteTokensDetail = ResponseUsageInputTokensDetailCacheWriteTokensDetail
 BetaResponseUsageOutputTokensDetail = ResponseUsageOutputTokensDetail
 BetaServiceTierEnum = ServiceTierEnum
 BetaServiceTierResponses = ServiceTierResponses
@@ -1951,6 +2155,18 @@ _UNIONS = {
         "click": "BetaClick", "double_click": "BetaDoubleClickAction", "drag": "BetaDrag",
         "keypress": "BetaKeyPressAction", "move": "BetaMove", "screenshot": "BetaScreenshot",
         "scroll": "BetaScroll", "type": "BetaType", "wait": "BetaWait",
+    }),
+    "BetaFunctionAndCustomToolCallOutput": ("type", {
+        "input_text": "BetaInputTextContent", "input_image": "BetaInputImageContent",
+        "input_file": "BetaInputFileContent",
+    }),
+    "BetaFunctionCallOutputItemOutput": ("type", {
+        "input_text": "BetaInputTextContentParamObject", "input_image": "BetaInputImageContentParamAuto",
+        "input_file": "BetaInputFileContentParamObject",
+    }),
+    "BetaInputContent": ("type", {
+        "input_text": "BetaInputTextContent", "input_image": "BetaInputImageContent",
+        "input_file": "BetaInputFileContent",
     }),
     "BetaInputItem": (None, (
         "BetaEasyInputMessage", "BetaItem", "BetaCompactionTriggerItem", "BetaItemReference",
@@ -2234,6 +2450,12 @@ _UNIONS = {
         "output_text": "ResponseOutputText", "refusal": "RefusalContent",
     }),
     "ResponseOutputMessageContentParam": (None, ("ResponseOutputTextParam", "RefusalContentParam")),
+    "ResponsePromptCacheDiagnostic": ("type", {
+        "cache_miss": "ResponsePromptCacheDiagnosticCacheMiss",
+        "cache_hit": "ResponsePromptCacheDiagnosticCacheHit",
+        "comparison_response_not_found": "ResponsePromptCacheDiagnosticComparisonResponseNotFound",
+        "unavailable": "ResponsePromptCacheDiagnosticUnavailable",
+    }),
     "ResponseStreamEvent": ("type", {
         "response.audio.delta": "ResponseAudioDeltaEvent", "response.audio.done": "ResponseAudioDoneEvent",
         "response.audio.transcript.delta": "ResponseAudioTranscriptDeltaEvent",
@@ -2383,19 +2605,16 @@ _ELSEWHERE = {
     "BetaDirectToolCallCallerParamObject": "_defs:DirectToolCallCallerParamObject",
     "BetaDoubleClickAction": "_defs:DoubleClickAction",
     "BetaDoubleClickActionParam": "_defs:DoubleClickActionParam", "BetaDrag": "_defs:Drag",
-    "BetaDragParam": "_defs:DragParam", "BetaEasyInputMessage": "_defs:EasyInputMessage",
-    "BetaEasyInputMessageParam": "_defs:EasyInputMessageParam", "BetaEmptyModel": "_defs:EmptyModel",
-    "BetaEmptyModelParam": "_defs:EmptyModelParam", "BetaError": "_defs:Error",
+    "BetaDragParam": "_defs:DragParam", "BetaEasyInputMessageParam": "_defs:EasyInputMessageParam",
+    "BetaEmptyModel": "_defs:EmptyModel", "BetaEmptyModelParam": "_defs:EmptyModelParam",
     "BetaFileCitationBody": "_defs:FileCitationBody",
     "BetaFileCitationBodyParam": "_defs:FileCitationBodyParam", "BetaFileDetailEnum": "_defs:FileDetailEnum",
     "BetaFileInputDetail": "_defs:FileInputDetail", "BetaFilePath": "_defs:FilePath",
     "BetaFilePathParam": "_defs:FilePathParam", "BetaFileSearchTool": "_defs:FileSearchTool",
     "BetaFileSearchToolParam": "_defs:FileSearchToolParam", "BetaFilters": "_defs:Filters",
     "BetaFiltersParam": "_defs:FiltersParam",
-    "BetaFunctionAndCustomToolCallOutput": "_defs:FunctionAndCustomToolCallOutput",
     "BetaFunctionAndCustomToolCallOutputParam": "_defs:FunctionAndCustomToolCallOutputParam",
     "BetaFunctionCallItemStatus": "_defs:FunctionCallItemStatus",
-    "BetaFunctionCallOutputItemOutput": "responses:FunctionCallOutputItemOutput",
     "BetaFunctionCallOutputItemOutputParam": "_defs:FunctionCallOutputItemOutputParam",
     "BetaFunctionCallOutputStatusEnum": "_defs:FunctionCallOutputStatusEnum",
     "BetaFunctionCallStatus": "_defs:FunctionCallStatus",
@@ -2427,12 +2646,16 @@ _ELSEWHERE = {
     "BetaHTTPErrorParam": "_defs:HTTPErrorParam", "BetaHybridSearchOptions": "_defs:HybridSearchOptions",
     "BetaHybridSearchOptionsParam": "_defs:HybridSearchOptionsParam", "BetaImageDetail": "_defs:ImageDetail",
     "BetaImageGenActionEnum": "_defs:ImageGenActionEnum", "BetaImageGenTool": "_defs:ImageGenTool",
+    "BetaImageGenToolCallError": "_defs:ImageGenToolCallError",
+    "BetaImageGenToolCallErrorModerationDetail": "_defs:ImageGenToolCallErrorModerationDetail",
+    "BetaImageGenToolCallSvgUsage": "_defs:ImageGenToolCallSvgUsage",
     "BetaImageGenToolInputImageMask": "_defs:ImageGenToolInputImageMask",
     "BetaImageGenToolInputImageMaskParam": "_defs:ImageGenToolInputImageMaskParam",
-    "BetaImageGenToolParam": "_defs:ImageGenToolParam", "BetaIncludeEnum": "_defs:IncludeEnum",
+    "BetaImageGenToolParam": "_defs:ImageGenToolParam", "BetaImageGenToolSvg": "_defs:ImageGenToolSvg",
+    "BetaImageGenToolSvgReasoning": "_defs:ImageGenToolSvgReasoning", "BetaIncludeEnum": "_defs:IncludeEnum",
     "BetaInlineSkill": "_defs:InlineSkill", "BetaInlineSkillParam": "_defs:InlineSkillParam",
     "BetaInlineSkillSource": "_defs:InlineSkillSource",
-    "BetaInlineSkillSourceParam": "_defs:InlineSkillSourceParam", "BetaInputContent": "_defs:InputContent",
+    "BetaInlineSkillSourceParam": "_defs:InlineSkillSourceParam",
     "BetaInputContentParam": "_defs:InputContentParam", "BetaInputFidelity": "_defs:InputFidelity",
     "BetaInputFileContent": "_defs:InputFileContent",
     "BetaInputFileContentInputParam": "_defs:InputFileContentInputParam",
@@ -2440,9 +2663,7 @@ _ELSEWHERE = {
     "BetaInputImageContent": "_defs:InputImageContent",
     "BetaInputImageContentParam": "_defs:InputImageContentParam",
     "BetaInputImageContentParamAutoParam": "_defs:InputImageContentParamAutoParam",
-    "BetaInputMessageContentList": "_defs:InputMessageContentList",
     "BetaInputMessageContentListParam": "_defs:InputMessageContentListParam",
-    "BetaInputTextContent": "_defs:InputTextContent",
     "BetaInputTextContentInputParam": "_defs:InputTextContentInputParam",
     "BetaInputTextContentParam": "_defs:InputTextContentParam", "BetaKeyPressAction": "_defs:KeyPressAction",
     "BetaKeyPressActionParam": "_defs:KeyPressActionParam", "BetaLocalEnvironment": "_defs:LocalEnvironment",
@@ -2484,7 +2705,6 @@ _ELSEWHERE = {
     "BetaProgramToolCallCallerParamObject": "_defs:ProgramToolCallCallerParamObject",
     "BetaProgrammaticToolCalling": "_defs:ProgrammaticToolCalling",
     "BetaProgrammaticToolCallingParam": "_defs:ProgrammaticToolCallingParam", "BetaPrompt": "_defs:Prompt",
-    "BetaPromptCacheBreakpoint": "_defs:PromptCacheBreakpoint",
     "BetaPromptCacheBreakpointConfig": "_defs:PromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam": "_defs:PromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam": "_defs:PromptCacheBreakpointParam",
@@ -2501,6 +2721,7 @@ _ELSEWHERE = {
     "BetaResponseError": "responses:ResponseError",
     "BetaResponseFormatJsonObjectParam": "responses:ResponseFormatJsonObjectParam",
     "BetaResponseFormatTextParam": "responses:ResponseFormatTextParam",
+    "BetaResponsePromptCacheDiagnostic": "responses:ResponsePromptCacheDiagnostic",
     "BetaResponseStreamOptionsParam": "responses:ResponseStreamOptionsParam",
     "BetaResponseStreamOptionsVariant0Param": "responses:ResponseStreamOptionsVariant0Param",
     "BetaResponseTextParam": "responses:ResponseTextParam", "BetaScreenshot": "_defs:Screenshot",

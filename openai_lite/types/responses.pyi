@@ -4,7 +4,7 @@ from typing import Any, Dict, Generic, Iterable, List, TypeVar
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCall, ApplyPatchToolCallOperation, ApplyPatchToolCallOutput, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, Click, ClickButtonType, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionBody, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImage, ComputerScreenshotImageParam, ComputerTool, ComputerToolCallOutputResource, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContainerReferenceResource, Coord, CoordParam, CustomGrammarFormat, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolCall, CustomToolCallOutput, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickAction, DoubleClickActionParam, Drag, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, Error, FileCitationBody, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePath, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCall, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutput, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolCallOutputResource, FunctionToolCallResource, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContent, InputContentParam, InputFidelity, InputFileContent, InputFileContentInputParam, InputFileContentParam, InputImageContent, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContent, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressAction, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalEnvironmentResource, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, ModerationResultBody, Move, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningTextContent, ReasoningTextContentParam, RefusalContent, RefusalContentParam, Screenshot, ScreenshotParam, Scroll, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchema, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCP, ToolChoiceMCPParam, ToolChoiceOptions as ToolChoiceOptions, ToolParam as ToolParam, ToolSearchCall, ToolSearchExecutionType, ToolSearchOutput, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, Wait, WaitParam, WebSearchActionFind, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
+from openai_lite.types import AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCall, ApplyPatchToolCallOperation, ApplyPatchToolCallOutput, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, Click, ClickButtonType, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionBody, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImage, ComputerScreenshotImageParam, ComputerTool, ComputerToolCallOutputResource, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContainerReferenceResource, Coord, CoordParam, CustomGrammarFormat, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolCall, CustomToolCallOutput, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickAction, DoubleClickActionParam, Drag, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBody, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePath, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCall, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutput, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolCallOutputResource, FunctionToolCallResource, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolCallError, ImageGenToolCallErrorModerationDetail, ImageGenToolCallSvgUsage, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenToolSvg, ImageGenToolSvgReasoning, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContent, InputFileContentInputParam, InputFileContentParam, InputImageContent, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContent, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressAction, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalEnvironmentResource, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, ModerationResultBody, Move, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningTextContent, ReasoningTextContentParam, RefusalContent, RefusalContentParam, Screenshot, ScreenshotParam, Scroll, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchema, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCP, ToolChoiceMCPParam, ToolChoiceOptions as ToolChoiceOptions, ToolParam as ToolParam, ToolSearchCall, ToolSearchExecutionType, ToolSearchOutput, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, Wait, WaitParam, WebSearchActionFind, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
 from openai_lite.types.conversations import ConversationMessage
 
 
@@ -412,6 +412,12 @@ class BetaCompactResource(BaseModel):
     output: List[BetaItemField]
     created_at: int
     usage: BetaResponseUsage
+    image: BetaCompactResourceImage | None
+    safety_identifier: str | None
+    service_tier: str | None
+
+
+BetaCompactResourceImage = CompactResourceImage
 
 
 class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
@@ -770,6 +776,7 @@ class BetaCustomToolCall(BaseModel):
     namespace: str | None
     name: str
     input: str
+    async_: bool | None
 
 
 class BetaCustomToolCallOutput(BaseModel):
@@ -781,6 +788,8 @@ class BetaCustomToolCallOutput(BaseModel):
     call_id: str
     caller: BetaToolCallCallerParamObject | None
     output: str | List[BetaFunctionAndCustomToolCallOutput]
+    status: Literal["in_progress", "completed", "incomplete"]
+    created_by: str | None
 
 
 class BetaCustomToolCallOutputParam(TypedDict, total=False):
@@ -871,7 +880,12 @@ BetaDrag = Drag
 BetaDragParam = DragParam
 
 
-BetaEasyInputMessage = EasyInputMessage
+class BetaEasyInputMessage(BaseModel):
+    """The beta Responses API's ``EasyInputMessage`` (the fields they share are documented there)."""
+    role: Literal["user", "assistant", "system", "developer"]
+    content: str | BetaInputMessageContentList
+    phase: BetaMessagePhase | None
+    type: Literal["message"] | None
 
 
 BetaEasyInputMessageParam = EasyInputMessageParam
@@ -907,7 +921,12 @@ class BetaEncryptedContentParamObject(BaseModel):
     """Opaque encrypted content."""
 
 
-BetaError = Error
+class BetaError(BaseModel):
+    """The beta Responses API's ``Error`` (the fields they share are documented there)."""
+    code: str | None
+    message: str
+    param: str | None
+    type: str
 
 
 class BetaFileCitation(BaseModel):
@@ -996,7 +1015,7 @@ class BetaFileSearchToolCallResult(BaseModel):
     """The text that was retrieved from the file."""
     filename: str | None
     """The name of the file."""
-    attributes: BetaVectorStoreFileAttributes | None
+    attributes: Dict[str, Any] | None
     """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard. Keys are strings
@@ -1032,7 +1051,8 @@ BetaFilters = Filters
 BetaFiltersParam = FiltersParam
 
 
-BetaFunctionAndCustomToolCallOutput = FunctionAndCustomToolCallOutput
+BetaFunctionAndCustomToolCallOutput: TypeAlias = BetaInputTextContent | BetaInputImageContent | BetaInputFileContent
+"""The beta Responses API's ``FunctionAndCustomToolCallOutput`` (the fields they share are documented there)."""
 
 
 BetaFunctionAndCustomToolCallOutputParam = FunctionAndCustomToolCallOutputParam
@@ -1055,7 +1075,8 @@ class BetaFunctionCallOutputItem(BaseModel):
     status: BetaFunctionCallItemStatus | None
 
 
-BetaFunctionCallOutputItemOutput = FunctionCallOutputItemOutput
+BetaFunctionCallOutputItemOutput: TypeAlias = BetaInputTextContentParamObject | BetaInputImageContentParamAuto | BetaInputFileContentParamObject
+"""The beta Responses API's ``FunctionCallOutputItemOutput`` (the fields they share are documented there)."""
 
 
 BetaFunctionCallOutputItemOutputParam = FunctionCallOutputItemOutputParam
@@ -1261,6 +1282,8 @@ class BetaFunctionToolCall(BaseModel):
     status: Literal["in_progress", "completed", "incomplete"] | None
     """The status of the item. One of `in_progress`, `completed`, or
 `incomplete`. Populated when items are returned via API."""
+    async_: bool | None
+    """Whether the function tool call runs asynchronously."""
 
 
 class BetaFunctionToolCallOutput(BaseModel):
@@ -1275,6 +1298,7 @@ class BetaFunctionToolCallOutput(BaseModel):
     caller: BetaToolCallCallerParamObject | None
     output: str | List[BetaFunctionAndCustomToolCallOutput]
     status: Literal["in_progress", "completed", "incomplete"] | None
+    created_by: str | None
 
 
 class BetaFunctionToolCallOutputResource(BaseModel):
@@ -1372,6 +1396,20 @@ class BetaImageGenToolCall(BaseModel):
     id: str
     status: Literal["in_progress", "completed", "generating", "failed"]
     result: str | None
+    action: Literal["generate", "edit", "auto"] | None
+    background: Literal["transparent", "opaque", "auto"] | None
+    error: BetaImageGenToolCallError | None
+    output_format: Literal["png", "webp", "jpeg", "gif", "svg"] | None
+    quality: Literal["low", "medium", "high", "xhigh", "max", "auto"] | None
+    revised_prompt: str | None
+    size: str | Literal["1024x1024", "1024x1536", "1536x1024"] | None
+    svg_usage: BetaImageGenToolCallSvgUsage | None
+
+
+BetaImageGenToolCallError = ImageGenToolCallError
+
+
+BetaImageGenToolCallErrorModerationDetail = ImageGenToolCallErrorModerationDetail
 
 
 class BetaImageGenToolCallParam(TypedDict, total=False):
@@ -1384,6 +1422,9 @@ class BetaImageGenToolCallParam(TypedDict, total=False):
     result: Required[str | None]
 
 
+BetaImageGenToolCallSvgUsage = ImageGenToolCallSvgUsage
+
+
 BetaImageGenToolInputImageMask = ImageGenToolInputImageMask
 
 
@@ -1391,6 +1432,12 @@ BetaImageGenToolInputImageMaskParam = ImageGenToolInputImageMaskParam
 
 
 BetaImageGenToolParam = ImageGenToolParam
+
+
+BetaImageGenToolSvg = ImageGenToolSvg
+
+
+BetaImageGenToolSvgReasoning = ImageGenToolSvgReasoning
 
 
 BetaIncludeEnum = IncludeEnum
@@ -1408,7 +1455,8 @@ BetaInlineSkillSource = InlineSkillSource
 BetaInlineSkillSourceParam = InlineSkillSourceParam
 
 
-BetaInputContent = InputContent
+BetaInputContent: TypeAlias = BetaInputTextContent | BetaInputImageContent | BetaInputFileContent
+"""The beta Responses API's ``InputContent`` (the fields they share are documented there)."""
 
 
 BetaInputContentParam = InputContentParam
@@ -1426,7 +1474,15 @@ BetaInputFileContentInputParam = InputFileContentInputParam
 BetaInputFileContentParam = InputFileContentParam
 
 
-BetaInputFileContentParamObject = InputFileContentParamObject
+class BetaInputFileContentParamObject(BaseModel):
+    """The beta Responses API's ``InputFileContentParamObject`` (the fields they share are documented there)."""
+    type: Literal["input_file"]
+    file_id: str | None
+    filename: str | None
+    file_data: str | None
+    file_url: str | None
+    detail: BetaFileDetailEnum | None
+    prompt_cache_breakpoint: BetaPromptCacheBreakpoint | None
 
 
 BetaInputImageContent = InputImageContent
@@ -1435,7 +1491,13 @@ BetaInputImageContent = InputImageContent
 BetaInputImageContentParam = InputImageContentParam
 
 
-BetaInputImageContentParamAuto = InputImageContentParamAuto
+class BetaInputImageContentParamAuto(BaseModel):
+    """The beta Responses API's ``InputImageContentParamAuto`` (the fields they share are documented there)."""
+    type: Literal["input_image"]
+    image_url: str | None
+    file_id: str | None
+    detail: BetaDetailEnum | None
+    prompt_cache_breakpoint: BetaPromptCacheBreakpoint | None
 
 
 BetaInputImageContentParamAutoParam = InputImageContentParamAutoParam
@@ -1461,7 +1523,8 @@ class BetaInputMessage(BaseModel):
     content: BetaInputMessageContentList
 
 
-BetaInputMessageContentList = InputMessageContentList
+BetaInputMessageContentList: TypeAlias = List[BetaInputContent]
+"""The beta Responses API's ``InputMessageContentList`` (the fields they share are documented there)."""
 
 
 BetaInputMessageContentListParam = InputMessageContentListParam
@@ -1492,7 +1555,11 @@ BetaInputParam: TypeAlias = str | Iterable[BetaInputItemParam]
 """The beta Responses API's ``InputParam`` (the fields they share are documented there)."""
 
 
-BetaInputTextContent = InputTextContent
+class BetaInputTextContent(BaseModel):
+    """The beta Responses API's ``InputTextContent`` (the fields they share are documented there)."""
+    type: Literal["input_text"]
+    text: str
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfig | None
 
 
 BetaInputTextContentInputParam = InputTextContentInputParam
@@ -1501,7 +1568,11 @@ BetaInputTextContentInputParam = InputTextContentInputParam
 BetaInputTextContentParam = InputTextContentParam
 
 
-BetaInputTextContentParamObject = InputTextContentParamObject
+class BetaInputTextContentParamObject(BaseModel):
+    """The beta Responses API's ``InputTextContentParamObject`` (the fields they share are documented there)."""
+    type: Literal["input_text"]
+    text: str
+    prompt_cache_breakpoint: BetaPromptCacheBreakpoint | None
 
 
 BetaItem: TypeAlias = BetaInputMessage | BetaOutputMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerCallOutputItem | BetaWebSearchToolCall | BetaFunctionToolCall | BetaFunctionCallOutputItem | BetaAgentMessageItem | BetaMultiAgentCallItem | BetaMultiAgentCallOutputItem | BetaToolSearchCallItem | BetaToolSearchOutputItem | BetaAdditionalToolsItem | BetaReasoningItem | BetaCompactionSummaryItem | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItem | BetaFunctionShellCallOutputItem | BetaApplyPatchToolCallItem | BetaApplyPatchToolCallOutputItem | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaCustomToolCallOutput | BetaCustomToolCall
@@ -2175,7 +2246,9 @@ BetaProgrammaticToolCallingParam = ProgrammaticToolCallingParam
 BetaPrompt = Prompt
 
 
-BetaPromptCacheBreakpoint = PromptCacheBreakpoint
+class BetaPromptCacheBreakpoint(BaseModel):
+    """The beta Responses API's ``PromptCacheBreakpoint`` (the fields they share are documented there)."""
+    mode: Literal["explicit"]
 
 
 BetaPromptCacheBreakpointConfig = PromptCacheBreakpointConfig
@@ -2306,7 +2379,7 @@ BetaRefusalContentParam = RefusalContentParam
 
 class BetaResponse(BaseModel):
     """The beta Responses API's ``Response`` (the fields they share are documented there)."""
-    metadata: BetaMetadata
+    metadata: Dict[str, Any] | None
     top_logprobs: int | None
     temperature: float | None
     top_p: float | None
@@ -2341,6 +2414,14 @@ class BetaResponse(BaseModel):
     parallel_tool_calls: bool
     conversation: BetaResponseConversation | None
     max_output_tokens: int | None
+    access_programs: BetaResponseAccessProgram | None
+    image: BetaResponseImage | None
+    input_transformations: List[BetaResponseInputTransformation] | None
+    prompt_cache_diagnostics: BetaResponsePromptCacheDiagnostic | None
+    tool_usage: BetaResponseToolUsage | None
+
+
+BetaResponseAccessProgram = ResponseAccessProgram
 
 
 class BetaResponseAudioDeltaEvent(BaseModel):
@@ -2516,6 +2597,12 @@ class BetaResponseErrorEvent(BaseModel):
 BetaResponseErrorVariant0 = ResponseErrorVariant0
 
 
+BetaResponseErrorVariant0Misalignment = ResponseErrorVariant0Misalignment
+
+
+BetaResponseErrorVariant0MisalignmentSteer = ResponseErrorVariant0MisalignmentSteer
+
+
 class BetaResponseFailedEvent(BaseModel):
     """The beta Responses API's ``ResponseFailedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
@@ -2596,6 +2683,9 @@ class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
     arguments: str
 
 
+BetaResponseImage = ResponseImage
+
+
 class BetaResponseImageGenCallCompletedEvent(BaseModel):
     """The beta Responses API's ``ResponseImageGenCallCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
@@ -2661,6 +2751,9 @@ class BetaResponseIncompleteEvent(BaseModel):
     type: Literal["response.incomplete"]
     response: BetaResponse
     sequence_number: int
+
+
+BetaResponseInputTransformation = ResponseInputTransformation
 
 
 class BetaResponseItemList(BaseModel):
@@ -2791,6 +2884,21 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
     annotation_index: int
     sequence_number: int
     annotation: BetaAnnotation | None
+
+
+BetaResponsePromptCacheDiagnostic = ResponsePromptCacheDiagnostic
+
+
+BetaResponsePromptCacheDiagnosticCacheHit = ResponsePromptCacheDiagnosticCacheHit
+
+
+BetaResponsePromptCacheDiagnosticCacheMiss = ResponsePromptCacheDiagnosticCacheMiss
+
+
+BetaResponsePromptCacheDiagnosticComparisonResponseNotFound = ResponsePromptCacheDiagnosticComparisonResponseNotFound
+
+
+BetaResponsePromptCacheDiagnosticUnavailable = ResponsePromptCacheDiagnosticUnavailable
 
 
 BetaResponsePromptVariables = ResponsePromptVariables
@@ -3011,10 +3119,31 @@ class BetaResponseTextDoneEvent(BaseModel):
 BetaResponseTextParam = ResponseTextParam
 
 
+BetaResponseToolUsage = ResponseToolUsage
+
+
+BetaResponseToolUsageImageGen = ResponseToolUsageImageGen
+
+
+BetaResponseToolUsageImageGenCachedTokensDetail = ResponseToolUsageImageGenCachedTokensDetail
+
+
+BetaResponseToolUsageImageGenInputTokensDetail = ResponseToolUsageImageGenInputTokensDetail
+
+
+BetaResponseToolUsageImageGenOutputTokensDetail = ResponseToolUsageImageGenOutputTokensDetail
+
+
+BetaResponseToolUsageWebSearch = ResponseToolUsageWebSearch
+
+
 BetaResponseUsage = ResponseUsage
 
 
 BetaResponseUsageInputTokensDetail = ResponseUsageInputTokensDetail
+
+
+BetaResponseUsageInputTokensDetailCacheWriteTokensDetail = ResponseUsageInputTokensDetailCacheWriteTokensDetail
 
 
 BetaResponseUsageOutputTokensDetail = ResponseUsageOutputTokensDetail
@@ -3209,7 +3338,7 @@ class BetaToolSearchCall(BaseModel):
     id: str
     call_id: str | None
     execution: BetaToolSearchExecutionType
-    arguments: Any
+    arguments: object
     status: BetaFunctionCallStatus
     created_by: str | None
 
@@ -3472,6 +3601,16 @@ class CompactResource(BaseModel):
     """Unix timestamp (in seconds) when the compacted conversation was created."""
     usage: ResponseUsage
     """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
+    image: CompactResourceImage | None
+    safety_identifier: str | None
+    """A stable identifier that was used for safety monitoring and abuse detection."""
+    service_tier: str | None
+    """The service tier used for compaction, when reported."""
+
+
+class CompactResourceImage(BaseModel):
+    context_compression: Literal["enabled", "disabled"]
+    """Effective image context optimization policy."""
 
 
 class CompactResponseMethodPublicBodyParam(TypedDict, total=False):
@@ -3865,6 +4004,8 @@ Can be a string or an list of output content."""
     status: Literal["in_progress", "completed", "incomplete"] | None
     """The status of the item. One of `in_progress`, `completed`, or
 `incomplete`. Populated when items are returned via API."""
+    created_by: str | None
+    """The identifier of the actor that created the item."""
 
 
 class InputFileContentParamObject(BaseModel):
@@ -4046,6 +4187,8 @@ class PromptCacheOptions(BaseModel):
     """The minimum lifetime applied to each cache breakpoint."""
     mode: PromptCacheModeEnum
     """Whether implicit prompt-cache breakpoints were enabled."""
+    comparison_response_id: str | None
+    """The response ID supplied as the prompt cache diagnostics comparison."""
 
 
 PromptCacheRetentionEnum: TypeAlias = Literal["in_memory", "24h"]
@@ -4289,6 +4432,25 @@ a breakdown of output tokens, and the total tokens used."""
     """The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation."""
     max_output_tokens: int | None
     """An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](/docs/guides/reasoning)."""
+    access_programs: ResponseAccessProgram | None
+    image: ResponseImage | None
+    input_transformations: List[ResponseInputTransformation] | None
+    """Reasoning inputs withheld from the model, in input order."""
+    prompt_cache_diagnostics: ResponsePromptCacheDiagnostic | None
+    """Prompt cache diagnostics requested for this response."""
+    tool_usage: ResponseToolUsage | None
+    """Usage reported by hosted tools, separate from base model `usage`.
+
+The field can be omitted when tool usage is unavailable. When present, tool families with no recorded usage have zero counts.
+
+`image_gen` sums available token counts across image generation calls. Calls with missing or incomplete usage records may be skipped. Output token details and cached input counts can be omitted. An omitted cache count means cache usage is unknown.
+
+`web_search.num_requests` counts billable searches. Discounted searches and actions such as opening a page are excluded. Use billing records to reconcile final charges."""
+
+
+class ResponseAccessProgram(BaseModel):
+    cyber: Literal["standard", "daybreak_blue", "daybreak_red"]
+    """The effective Cyber access program used for this response."""
 
 
 class ResponseAudioDeltaEvent(BaseModel):
@@ -4584,6 +4746,27 @@ class ResponseErrorVariant0(BaseModel):
     """The error code for the response."""
     message: str
     """A human-readable description of the error."""
+    misalignment: ResponseErrorVariant0Misalignment | None
+    param: str | None
+    """The request parameter associated with the error, or null if none was recorded."""
+    type: str | None
+    """The original error type, or null if it was not recorded."""
+
+
+class ResponseErrorVariant0Misalignment(BaseModel):
+    detailed_explanation: str | None
+    """The public explanation for this block."""
+    error_type: str | Literal["potentially_unintended_data_transfer", "potentially_unintended_data_access", "potentially_unintended_destructive_activity", "other"] | None
+    """An optional classification; clients must accept additional values."""
+    review_target: str | None
+    """An opaque target for explicitly continuing this review, or null when unavailable."""
+    steer: ResponseErrorVariant0MisalignmentSteer | None
+    """An optional public continuation instruction."""
+
+
+class ResponseErrorVariant0MisalignmentSteer(BaseModel):
+    message: str
+    """The public continuation instruction."""
 
 
 class ResponseFailedEvent(BaseModel):
@@ -4671,7 +4854,7 @@ class ResponseFileSearchToolCallResult(BaseModel):
     """The text that was retrieved from the file."""
     filename: str | None
     """The name of the file."""
-    attributes: VectorStoreFileAttributes | None
+    attributes: Dict[str, Any] | None
     """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard. Keys are strings
@@ -4787,6 +4970,8 @@ class ResponseFunctionToolCall(BaseModel):
     status: Literal["in_progress", "completed", "incomplete"] | None
     """The status of the item. One of `in_progress`, `completed`, or
 `incomplete`. Populated when items are returned via API."""
+    async_: bool | None
+    """Whether the function tool call runs asynchronously."""
 
 
 class ResponseFunctionToolCallParam(TypedDict, total=False):
@@ -4843,6 +5028,11 @@ class ResponseFunctionWebSearchParam(TypedDict, total=False):
     action: Required[ResponseFunctionWebSearchActionParam]
     """An object describing the specific action taken in this web search call.
 Includes details on how the model used the web (search, open_page, find_in_page)."""
+
+
+class ResponseImage(BaseModel):
+    context_compression: Literal["enabled", "disabled"]
+    """Effective image context optimization policy."""
 
 
 class ResponseImageGenCallCompletedEvent(BaseModel):
@@ -4934,6 +5124,14 @@ ResponseInputItemParam: TypeAlias = EasyInputMessageParam | ItemParam | Compacti
 """An item representing part of the context for the response to be
 generated by the model. Can contain text, images, and audio inputs,
 as well as previous assistant responses and tool call outputs."""
+
+
+class ResponseInputTransformation(BaseModel):
+    id: str
+    """The original reasoning item ID."""
+    action: Literal["removed"]
+    reason: Literal["organization_mismatch", "end_user_mismatch", "model_mismatch", "prefix_mismatch", "turn_boundary"]
+    type: Literal["reasoning"]
 
 
 class ResponseItemList(BaseModel):
@@ -5195,6 +5393,31 @@ class ResponseOutputTextParam(TypedDict, total=False):
     annotations: Required[Iterable[AnnotationParam]]
     """The annotations of the text output."""
     logprobs: Required[Iterable[LogProbParam]]
+
+
+ResponsePromptCacheDiagnostic: TypeAlias = ResponsePromptCacheDiagnosticCacheMiss | ResponsePromptCacheDiagnosticCacheHit | ResponsePromptCacheDiagnosticComparisonResponseNotFound | ResponsePromptCacheDiagnosticUnavailable
+
+
+class ResponsePromptCacheDiagnosticCacheHit(BaseModel):
+    type: Literal["cache_hit"]
+
+
+class ResponsePromptCacheDiagnosticCacheMiss(BaseModel):
+    cache_missed_tokens: int
+    """The estimated number of input tokens affected after the first detected divergence."""
+    reason: Literal["model_changed", "prompt_cache_key_changed", "tools_changed", "text_format_changed", "reasoning_effort_changed", "verbosity_changed", "context_compacted", "input_changed", "service_tier_changed"]
+    """The reason prompt cache reuse did not occur."""
+    type: Literal["cache_miss"]
+    comparison_reusable_tokens: int | None
+    """The raw token count of the reusable prefix in the compared response."""
+
+
+class ResponsePromptCacheDiagnosticComparisonResponseNotFound(BaseModel):
+    type: Literal["comparison_response_not_found"]
+
+
+class ResponsePromptCacheDiagnosticUnavailable(BaseModel):
+    type: Literal["unavailable"]
 
 
 ResponsePromptVariables: TypeAlias = Dict[str, Any] | None
@@ -5603,6 +5826,52 @@ Currently supported values are `low`, `medium`, and `high`. The default is
 `medium`."""
 
 
+class ResponseToolUsage(BaseModel):
+    image_gen: ResponseToolUsageImageGen
+    """Aggregated usage statistics for image generation tool calls."""
+    web_search: ResponseToolUsageWebSearch
+    """Aggregated billable usage statistics for web search tool calls."""
+
+
+class ResponseToolUsageImageGen(BaseModel):
+    input_tokens: int
+    """The number of tokens (images and text) in the input prompt."""
+    input_tokens_details: ResponseToolUsageImageGenInputTokensDetail
+    """The input tokens detailed information for the image generation."""
+    output_tokens: int
+    """The number of output tokens generated by the model."""
+    total_tokens: int
+    """The total number of tokens (images and text) used for the image generation."""
+    cached_tokens: int | None
+    cached_tokens_details: ResponseToolUsageImageGenCachedTokensDetail | None
+    output_tokens_details: ResponseToolUsageImageGenOutputTokensDetail | None
+    """The output token details for the image generation."""
+
+
+class ResponseToolUsageImageGenCachedTokensDetail(BaseModel):
+    cached_image_tokens: int
+    cached_text_tokens: int
+
+
+class ResponseToolUsageImageGenInputTokensDetail(BaseModel):
+    image_tokens: int
+    """The number of image tokens in the input prompt."""
+    text_tokens: int
+    """The number of text tokens in the input prompt."""
+
+
+class ResponseToolUsageImageGenOutputTokensDetail(BaseModel):
+    image_tokens: int
+    """The number of image output tokens generated by the model."""
+    text_tokens: int
+    """The number of text output tokens generated by the model."""
+
+
+class ResponseToolUsageWebSearch(BaseModel):
+    num_requests: int
+    """The number of billable web search requests issued."""
+
+
 class ResponseUsage(BaseModel):
     """Represents token usage details including input tokens, output tokens,
 a breakdown of output tokens, and the total tokens used."""
@@ -5624,6 +5893,14 @@ class ResponseUsageInputTokensDetail(BaseModel):
 [More on prompt caching](/docs/guides/prompt-caching)."""
     cache_write_tokens: int
     """The number of input tokens that were written to the cache."""
+    cache_write_tokens_details: ResponseUsageInputTokensDetailCacheWriteTokensDetail | None
+
+
+class ResponseUsageInputTokensDetailCacheWriteTokensDetail(BaseModel):
+    ttl_12h_tokens: int
+    """The number of input tokens written with 12-hour retention."""
+    ttl_30m_tokens: int
+    """The number of input tokens written with 30-minute retention."""
 
 
 class ResponseUsageOutputTokensDetail(BaseModel):

@@ -83,14 +83,14 @@ class ReleaseTypes:
                 return module
         return None
 
-    def _class_schema(self, module: str, cls: Dict[str, Any], depth: int) -> Dict[str, Any]:
+    def _class_schema(self, module: str, cls: Dict[str, Any], depth: int, known: Any = None) -> Dict[str, Any]:
         props: Dict[str, Any] = {}
         required: List[str] = []
         for field in cls.get("fields") or []:
             wire = field.get("wire_name") or field["name"]
             if wire.endswith("_") and keyword.iskeyword(wire[:-1]):
                 wire = wire[:-1]  # ``async_`` is sent as ``async``
-            schema = self.schema(module, str(field.get("type") or ""), depth + 1)
+            schema = self.schema(module, str(field.get("type") or ""), depth + 1, known)
             if field.get("description"):
                 schema = dict(schema, description=field["description"])
             props[wire] = schema
@@ -103,8 +103,9 @@ class ReleaseTypes:
             out["description"] = cls["description"]
         return out
 
-    def schema(self, module: str, text: str, depth: int) -> Dict[str, Any]:
-        """The schema of an annotation as openai-python writes it (``Optional[List[Foo]]``)."""
+    def schema(self, module: str, text: str, depth: int, known: Any = None) -> Dict[str, Any]:
+        """The schema of an annotation as openai-python writes it (``Optional[List[Foo]]``). ``known(module,
+        name)``, when given, answers for a class already a generated type (``{"x-type": name}``)."""
         text = text.strip()
         if depth > MAX_DEPTH or not text:
             return {}
@@ -114,13 +115,13 @@ class ReleaseTypes:
         if m:
             head, args = m.group(1).split(".")[-1], _split_args(m.group(2))
             if head == "Optional" and len(args) == 1:
-                return {"anyOf": [self.schema(module, args[0], depth), {"type": "null"}]}
+                return {"anyOf": [self.schema(module, args[0], depth, known), {"type": "null"}]}
             if head in ("List", "Iterable", "Sequence", "SequenceNotStr") and len(args) == 1:
-                return {"type": "array", "items": self.schema(module, args[0], depth)}
+                return {"type": "array", "items": self.schema(module, args[0], depth, known)}
             if head in ("Dict", "Mapping") and len(args) == 2:
-                return {"type": "object", "additionalProperties": self.schema(module, args[1], depth)}
+                return {"type": "object", "additionalProperties": self.schema(module, args[1], depth, known)}
             if head == "Union":
-                return {"anyOf": [self.schema(module, a, depth) for a in args]}
+                return {"anyOf": [self.schema(module, a, depth, known) for a in args]}
             if head == "Literal":
                 values = []
                 for a in args:
@@ -133,21 +134,24 @@ class ReleaseTypes:
                 kind = "string" if all(isinstance(v, str) for v in values) else "integer"
                 return {"type": kind, "enum": values}
             if head in ("Annotated", "Required", "NotRequired") and args:
-                return self.schema(module, args[0], depth)
+                return self.schema(module, args[0], depth, known)
             return {}
         name = text.split(".")[-1]
         found = self._find(module, name)
         if found is None:
             return {}
         where, entry = found
+        mine = known(where, name) if known is not None else None
+        if mine is not None:
+            return mine
         alias = (entry.get("aliases") or {}).get(name)
         if alias is not None:
-            return self.schema(where, str(alias.get("type") if isinstance(alias, dict) else alias), depth)
+            return self.schema(where, str(alias.get("type") if isinstance(alias, dict) else alias), depth, known)
         if self._is_main(where, name) or self.defined.get(name) == 1:  # a name no other module uses
             ref = self.named(where, name)
             if ref is not None:
                 return {"$ref": "#/components/schemas/" + ref}
-        return self._class_schema(where, entry["classes"][name], depth)
+        return self._class_schema(where, entry["classes"][name], depth, known)
 
     @staticmethod
     def _is_main(module: str, name: str) -> bool:
@@ -160,6 +164,7 @@ def add_release_types(spec: Spec, ops: List[Operation], release: Dict[str, Dict[
     if not os.path.isdir(os.path.join(api_dir, "types")):
         return
     types = ReleaseTypes(api_dir, spec)
+    spec.release, spec.release_types = release, types  # for the type stage (release_fields)
     for op in ops:
         entry = release.get(op.method)
         if not op.synthetic or entry is None:

@@ -3,10 +3,10 @@ other modules' names served on first access by ``openai_lite/_type_loader.py``) 
 """
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from .pycode import BANNER, pack_hanging, py_docstring, py_string, py_tuple
-from .typegen import TYPE_EXTRAS, TypeDef, TypeGen, public_aliases
+from .typegen import TYPE_EXTRAS, TypeDef, TypeGen, public_aliases, py_name
 
 
 # Package modules whose classes live in ``_defs.py`` beside a small ``__init__``: ``openai_lite.types`` itself,
@@ -23,6 +23,27 @@ def defining_module(module: str) -> str:
 
 def _statically_defined(td: TypeDef) -> bool:
     return td.kind in ("model", "enum", "alias")
+
+
+def _is_union(gen: TypeGen, rt: Optional[str]) -> bool:
+    return bool(rt) and rt in gen.types and gen.types[rt].kind == "union"
+
+
+def _renamed_below(gen: TypeGen, rt: Optional[str]) -> bool:
+    """Whether an object of type ``rt``, or one nested in it, has a field read under another name."""
+    memo: Dict[str, bool] = gen.__dict__.setdefault("_renamed_below", {})
+    if not rt or rt not in gen.types:
+        return False
+    if rt not in memo:
+        memo[rt] = False  # a type nested in itself
+        td = gen.types[rt]
+        while td.kind == "same":
+            td = gen.types[td.ann]
+        if td.kind == "union":
+            memo[rt] = any(_renamed_below(gen, m) for m in td.members)
+        else:
+            memo[rt] = any(py_name(f) != f.name or _renamed_below(gen, f.rt) for f in td.fields)
+    return memo[rt]
 
 
 def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
@@ -45,6 +66,15 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
             if td.fields:
                 lines += pack_hanging("_field_names = frozenset((", [py_string(f.name) for f in td.fields],
                                       ",))" if len(td.fields) == 1 else "))", "    ")
+            renamed = [(py_name(f), f.name) for f in td.fields if py_name(f) != f.name]
+            if renamed:  # read under openai-python's names (``async_``, ``api_model_ids``)
+                lines += pack_hanging("_aliases = {", ["%s: %s" % (py_string(a), py_string(k)) for a, k in renamed],
+                                      "}", "    ")
+            checked = [f.name for f in td.fields if _renamed_below(gen, f.rt) and (
+                f.name in td.checked if td.checked is not None else not f.required or _is_union(gen, f.rt))]
+            if checked:  # objects openai-python validates: their model_dump() has renamed fields once
+                lines += pack_hanging("_checked = frozenset((", [py_string(n) for n in checked],
+                                      ",))" if len(checked) == 1 else "))", "    ")
             if td.name in union_members:  # a union picks among members by their required fields
                 lines.append("    _required = %s" % py_tuple([f.name for f in td.fields if f.required]))
             nested = [(f.name, f.rt) for f in td.fields if f.rt]

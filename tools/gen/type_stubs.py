@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import copy
-import keyword
 import re
 from typing import Dict, List
 
 from .pycode import BANNER, stub_doc
 from .annotations import _union, pep604
-from .typegen import Field, TypeDef, TypeGen, public_aliases
+from .typegen import Field, TypeDef, TypeGen, public_aliases, py_name
 
 
 STUB_TYPING = ("Any", "Dict", "Generic", "Iterable", "List", "Mapping", "Optional", "Sequence", "Tuple", "TypeVar",
@@ -97,8 +96,8 @@ def _undocumented(td: TypeDef, twin: TypeDef) -> TypeDef:
     otherwise, keeps its own)."""
     theirs = {f.name: f.doc for f in twin.fields}
     clone = copy.copy(td)
-    clone.fields = [Field(f.name, f.ann, f.required, "" if theirs.get(f.name) == f.doc else f.doc, f.rt, f.schema)
-                    for f in td.fields]
+    clone.fields = [Field(f.name, f.ann, f.required, "" if theirs.get(f.name) == f.doc else f.doc, f.rt, f.schema,
+                          f.attr) for f in td.fields]
     return clone
 
 
@@ -168,8 +167,8 @@ def _render_typedef(td: TypeDef, gen: TypeGen) -> str:
             lines.append(stub_doc(doc, "    ").rstrip("\n"))
         for f in td.fields:
             ann = f.ann if f.required else _union([f.ann], True)
-            # a field named by a keyword is read as ``<name>_`` (openai_lite._models)
-            lines.append("    %s: %s" % (f.name + "_" if keyword.iskeyword(f.name) else f.name, ann))
+            # a field read under another name than its key (``async_``): openai_lite._models, ``_aliases``
+            lines.append("    %s: %s" % (py_name(f), ann))
             if f.doc:
                 lines.append(stub_doc(f.doc, "    ").rstrip("\n"))
         if not td.fields and not doc:

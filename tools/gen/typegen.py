@@ -57,10 +57,12 @@ IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class Field:
-    __slots__ = ("name", "ann", "required", "doc", "rt", "schema")
+    __slots__ = ("name", "ann", "required", "doc", "rt", "schema", "attr")
 
-    def __init__(self, name: str, ann: str, required: bool, doc: str, rt: Optional[str], schema: Any) -> None:
-        self.name = name
+    def __init__(self, name: str, ann: str, required: bool, doc: str, rt: Optional[str], schema: Any,
+                 attr: Optional[str] = None) -> None:
+        self.name = name        # the key sent
+        self.attr = attr        # the Python name, when openai-python reads it under another (see py_name)
         self.ann = ann
         self.required = required
         self.doc = doc
@@ -86,6 +88,18 @@ class TypeDef:
         self.users: set = set()            # resource paths of operations reaching it
         self.deprecated = False
         self.rt: Optional[str] = None      # how a value of this type is wrapped at run time
+        # model: keys of the fields whose objects openai-python validates (a union annotation); None when the
+        # release does not describe the class (then: the optional fields and the unions)
+        self.checked: Optional[set] = None
+
+
+def py_name(field: Field) -> str:
+    """The name a model field is read under: openai-python's (``api_model_ids`` for ``model_ids``) where the
+    release describes the class, else the key sent, but ``<key>_`` for a Python keyword (``async_``) and for
+    ``schema`` (a pydantic method, so openai-python's ``schema_``)."""
+    if field.attr:
+        return field.attr
+    return field.name + "_" if keyword.iskeyword(field.name) or field.name == "schema" else field.name
 
 
 def _camel(text: str) -> str:
@@ -371,6 +385,11 @@ class TypeGen:
         """(annotation, runtime wrapping) of a schema; registers named and inline types."""
         if not isinstance(schema, dict) or not schema or depth > 12:
             return "Any", None
+        if schema.get("x-type") in self.types:  # a generated type already (release_fields)
+            mine = self.types[schema["x-type"]]
+            if self._user:
+                self._mark(mine.name, self._user)
+            return mine.name, (mine.name if mine.kind in ("model", "union") else mine.rt)
         name = ref_name(schema)
         if name is not None:  # every named schema is a type; "@Name": wrapped as Name's value is (resolved later)
             tname = self.ref(name, side)
@@ -541,6 +560,9 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
         for verb in hook.values():
             for media in ((verb.get("requestBody") or {}).get("content") or {}).values():
                 gen.use(media.get("schema"), "model", "<webhooks>")
+    from .release_fields import merge_release_fields
+
+    merge_release_fields(gen, spec, ops)
     for spec_name, tname in list(gen.named.items()):
         if spec_name[1] == "model" and spec_name[0] != tname:
             gen.spec_aliases[spec_name[0]] = tname

@@ -18,6 +18,7 @@ class Agent(BaseModel):
         "id", "created_at", "instructions", "metadata", "model", "multi_agent", "name", "object", "reasoning",
         "service_tier", "text", "tools", "updated_at", "compaction", "experimental",
     ))
+    _checked = frozenset(("tools", "compaction"))
     _nested = {
         "metadata": dict, "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning",
         "text": "AgentText", "tools": "AgentTool", "compaction": "AgentCompaction",
@@ -42,6 +43,7 @@ class AgentCommandExecutionItem(BaseModel):
 class AgentCompaction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("async",))
+    _aliases = {"async_": "async"}
 
 
 class AgentCreateSubagentCallItem(BaseModel):
@@ -67,6 +69,7 @@ class AgentFunctionCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "arguments", "call_id", "name", "status", "turn_id", "type"))
     _required = ("id", "arguments", "call_id", "name", "status", "turn_id", "type")
+    _nested = {"arguments": dict}
 
 
 class AgentInterruptSubagentCallItem(BaseModel):
@@ -81,6 +84,7 @@ class AgentMcpCallItem(BaseModel):
         "id", "arguments", "error", "name", "output", "server_label", "status", "turn_id", "type",
     ))
     _required = ("id", "arguments", "error", "name", "output", "server_label", "status", "turn_id", "type")
+    _nested = {"arguments": dict, "error": dict, "output": dict}
 
 
 class AgentMessageItemResource(BaseModel):
@@ -144,6 +148,7 @@ class AgentSessionAgent(BaseModel):
         "id", "instructions", "model", "multi_agent", "name", "reasoning", "service_tier", "text", "tools",
         "compaction", "experimental",
     ))
+    _checked = frozenset(("tools", "compaction"))
     _nested = {
         "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning", "text": "AgentText",
         "tools": "AgentSessionAgentTool", "compaction": "AgentSessionAgentCompaction",
@@ -154,6 +159,7 @@ class AgentSessionAgent(BaseModel):
 class AgentSessionAgentCompaction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("async",))
+    _aliases = {"async_": "async"}
 
 
 class AgentSessionAgentExperimental(BaseModel):
@@ -574,6 +580,7 @@ class AgentSessionTurnReasoningSummaryTextDoneEvent(BaseModel):
 class AgentText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "verbosity"))
+    _checked = frozenset(("format",))
     _nested = {"format": "AgentTextFormat"}
 
 
@@ -592,6 +599,7 @@ class AgentToolResourceComputerUse(BaseModel):
 class AgentToolResourceFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
+    _aliases = {"async_": "async"}
     _required = ("defer_loading", "description", "name", "parameters", "type")
     _nested = {"parameters": dict}
 
@@ -643,6 +651,7 @@ class Assistant(BaseModel):
         "id", "object", "created_at", "name", "description", "model", "instructions", "tools",
         "tool_resources", "metadata", "temperature", "top_p", "response_format",
     ))
+    _checked = frozenset(("response_format",))
     _nested = {
         "tools": "AssistantTool", "tool_resources": "AssistantToolResource", "metadata": dict,
         "response_format": "AssistantsApiResponseFormatOption",
@@ -691,6 +700,7 @@ class AutomationAgentConfig(BaseModel):
         "instructions", "model", "multi_agent", "reasoning", "service_tier", "text", "tools", "compaction",
         "experimental",
     ))
+    _checked = frozenset(("tools", "compaction"))
     _nested = {
         "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning", "text": "AgentText",
         "tools": "AutomationAgentConfigTool", "compaction": "AutomationAgentConfigCompaction",
@@ -701,6 +711,7 @@ class AutomationAgentConfig(BaseModel):
 class AutomationAgentConfigCompaction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("async",))
+    _aliases = {"async_": "async"}
 
 
 class AutomationAgentConfigExperimental(BaseModel):
@@ -798,6 +809,7 @@ class AutomationInvocation(BaseModel):
         "id", "automation_id", "created_at", "error", "object", "scheduled_at", "session_id", "skip_reason",
         "source", "status",
     ))
+    _checked = frozenset(("source",))
     _nested = {"error": "AutomationInvocationError", "source": "AutomationInvocationSource"}
 
 
@@ -809,6 +821,7 @@ class AutomationInvocationError(BaseModel):
 class AutomationInvocationSourceResourceAutomation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("automation", "type"))
+    _checked = frozenset(("automation",))
     _required = ("automation", "type")
     _nested = {"automation": "AutomationInvocationSourceResourceAutomationAutomation"}
 
@@ -828,6 +841,7 @@ class AutomationTargetResourceExistingSession(BaseModel):
 class AutomationTargetResourceNewSession(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "agent_id", "environment", "input", "metadata", "type", "vault_ids"))
+    _checked = frozenset(("agent",))
     _required = ("environment", "input", "metadata", "type", "vault_ids")
     _nested = {
         "agent": "AutomationAgentConfig", "environment": "AutomationTargetResourceNewSessionEnvironment",
@@ -1299,6 +1313,7 @@ class OneTimeAutomation(BaseModel):
         "id", "created_at", "created_by", "metadata", "name", "object", "run_at", "status", "target", "type",
         "pause_reason",
     ))
+    _checked = frozenset(("target",))
     _required = ("id", "created_at", "created_by", "metadata", "name", "object", "run_at", "status", "target", "type")
     _nested = {
         "created_by": "OneTimeAutomationCreatedBy", "metadata": dict, "target": "OneTimeAutomationTarget",
@@ -1317,6 +1332,7 @@ class PeriodicAutomation(BaseModel):
         "id", "created_at", "created_by", "expression", "metadata", "name", "object", "status", "target",
         "timezone", "type", "pause_reason",
     ))
+    _checked = frozenset(("target",))
     _required = ("id", "created_at", "created_by", "expression", "metadata", "name", "object", "status", "target", "timezone", "type")
     _nested = {
         "created_by": "PeriodicAutomationCreatedBy", "metadata": dict, "target": "PeriodicAutomationTarget",
@@ -1338,6 +1354,7 @@ class PersistedAgentToolResourceComputerUse(BaseModel):
 class PersistedAgentToolResourceFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
+    _aliases = {"async_": "async"}
     _required = ("defer_loading", "description", "name", "parameters", "type")
     _nested = {"parameters": dict}
 
@@ -1393,11 +1410,15 @@ class RealtimeSessionCreateResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "id", "object", "expires_at", "include", "model", "output_modalities", "instructions", "audio",
-        "tracing", "turn_detection", "tools", "tool_choice", "max_output_tokens",
+        "tracing", "turn_detection", "tools", "tool_choice", "max_output_tokens", "client_secret",
+        "input_audio_format", "input_audio_transcription", "max_response_output_tokens", "modalities",
+        "output_audio_format", "speed", "temperature", "voice",
     ))
     _nested = {
         "audio": "RealtimeSessionCreateResponseAudio", "tracing": "RealtimeSessionCreateResponseTracing",
         "turn_detection": "RealtimeSessionCreateResponseTurnDetection", "tools": "RealtimeFunctionTool",
+        "client_secret": "RealtimeSessionCreateResponseClientSecret",
+        "input_audio_transcription": "RealtimeSessionCreateResponseInputAudioTranscription",
     }
 
 
@@ -1434,6 +1455,16 @@ class RealtimeSessionCreateResponseAudioOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "voice", "speed"))
     _nested = {"format": "RealtimeAudioFormats"}
+
+
+class RealtimeSessionCreateResponseClientSecret(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("expires_at", "value"))
+
+
+class RealtimeSessionCreateResponseInputAudioTranscription(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("model",))
 
 
 class RealtimeSessionCreateResponseTracing(BaseModel):
@@ -1512,6 +1543,7 @@ class RequiredActionSessionRequiredActionResourceFunctionCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("arguments", "call_id", "name", "turn_id", "type"))
     _required = ("arguments", "call_id", "name", "turn_id", "type")
+    _nested = {"arguments": dict}
 
 
 class RequiredActionSessionRequiredActionResourceMcpApprovalRequest(BaseModel):
@@ -1524,6 +1556,7 @@ class RequiredActionSessionRequiredActionResourceMcpApprovalRequest(BaseModel):
 class RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("arguments", "message", "name", "server_label", "type"))
+    _nested = {"arguments": dict}
 
 
 class ResponseOutputTextPart(BaseModel):
@@ -1797,6 +1830,7 @@ class TaskItem(BaseModel):
 class TextFormatResourceJSONSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("schema", "type"))
+    _aliases = {"schema_": "schema"}
     _required = ("schema", "type")
     _nested = {"schema": dict}
 

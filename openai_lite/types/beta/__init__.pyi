@@ -135,7 +135,7 @@ class AgentFunctionCallItem(BaseModel):
     """A function call produced by the agent."""
     id: str
     """The ID of the function call item."""
-    arguments: Any
+    arguments: object
     """The arguments to pass to the function."""
     call_id: str
     """The ID used to submit the function result."""
@@ -171,13 +171,13 @@ class AgentMcpCallItem(BaseModel):
     """A call to a tool on an MCP server."""
     id: str
     """The ID of the MCP call item."""
-    arguments: Any
+    arguments: object
     """The arguments passed to the MCP tool."""
-    error: Any
+    error: object
     """The error returned by the MCP tool, if any."""
     name: str
     """The name of the MCP tool."""
-    output: Any
+    output: object
     """The output returned by the MCP tool, if any."""
     server_label: str
     """The label of the MCP server."""
@@ -3099,6 +3099,30 @@ specify a function."""
 inclusive of tool calls. Provide an integer between 1 and 4096 to
 limit output tokens, or `inf` for the maximum available tokens for a
 given model. Defaults to `inf`."""
+    client_secret: RealtimeSessionCreateResponseClientSecret
+    """Ephemeral key returned by the API."""
+    input_audio_format: str | None
+    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+    input_audio_transcription: RealtimeSessionCreateResponseInputAudioTranscription | None
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously and should be treated as rough guidance rather than the representation understood by the model."""
+    max_response_output_tokens: int | Literal["inf"] | None
+    """Maximum number of output tokens for a single assistant response, inclusive of tool calls. Provide an integer between 1 and 4096 to limit output tokens, or `inf` for the maximum available tokens for a given model. Defaults to `inf`."""
+    modalities: List[Literal["text", "audio"]] | None
+    """The set of modalities the model can respond with.
+
+To disable audio, set this to ["text"]."""
+    output_audio_format: str | None
+    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+    speed: float | None
+    """The speed of the model's spoken response.
+
+1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can only be changed in between model turns, not while a response is in progress."""
+    temperature: float | None
+    """Sampling temperature for the model, limited to [0.6, 1.2]. Defaults to 0.8."""
+    voice: str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse"] | None
+    """The voice the model uses to respond.
+
+Voice cannot be changed during the session once the model has responded with audio at least once. Current voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, and `verse`."""
 
 
 class RealtimeSessionCreateResponseAudio(BaseModel):
@@ -3135,6 +3159,20 @@ class RealtimeSessionCreateResponseAudioOutput(BaseModel):
     """The PCM audio format. Only a 24kHz sample rate is supported."""
     voice: VoiceIdsShared | None
     speed: float | None
+
+
+class RealtimeSessionCreateResponseClientSecret(BaseModel):
+    expires_at: int
+    """Timestamp for when the token expires.
+
+Currently, all tokens expire after one minute."""
+    value: str
+    """Ephemeral key usable in client environments to authenticate connections to the Realtime API. Use this in client-side environments rather than a standard API token, which should only be used server-side."""
+
+
+class RealtimeSessionCreateResponseInputAudioTranscription(BaseModel):
+    model: str | None
+    """The model to use for transcription."""
 
 
 class RealtimeSessionCreateResponseTracing(BaseModel):
@@ -3303,7 +3341,7 @@ class RequiredActionSessionRequiredActionResourceEnvironmentConnection(BaseModel
 
 class RequiredActionSessionRequiredActionResourceFunctionCall(BaseModel):
     """Run a function tool and submit its result."""
-    arguments: Any
+    arguments: object
     """The arguments supplied by the model."""
     call_id: str
     """The ID to include when submitting the function result."""
@@ -3329,7 +3367,7 @@ class RequiredActionSessionRequiredActionResourceMcpApprovalRequest(BaseModel):
 
 class RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest(BaseModel):
     """Information for presenting an MCP approval."""
-    arguments: Any
+    arguments: object
     """The tool arguments as JSON, or null when CCA does not provide them."""
     message: str
     name: str | None
@@ -3796,7 +3834,7 @@ TaskType: TypeAlias = Literal["custom", "thought"]
 
 class TextFormatResourceJSONSchema(BaseModel):
     """Constrains generated text to a JSON Schema."""
-    schema: Dict[str, Any]
+    schema_: Dict[str, Any]
     """The JSON Schema that generated text must match."""
     type: Literal["json_schema"]
     """The type of the object. Always `json_schema`."""

@@ -67,6 +67,7 @@ class Run(BaseModel):
         "max_completion_tokens", "truncation_strategy", "tool_choice", "parallel_tool_calls",
         "response_format",
     ))
+    _checked = frozenset(("response_format",))
     _nested = {
         "required_action": "RunRequiredAction", "last_error": "RunLastError",
         "incomplete_details": "RunIncompleteDetail", "tools": "RunTool", "metadata": dict,

@@ -1,0 +1,242 @@
+"""The release's field lists on the generated models (``merge_release_fields``).
+
+The spec snapshot is older than the pinned release, so a model built from it can lack fields the release
+reads (``ChoiceDelta.audio``) or read them otherwise. Each generated model is paired with the release class
+an answer reads into: an operation's answer (or page item, or stream event) with the class the release's
+method names, then field by field (a field's type with the class the release annotates it with; a union's
+members by their discriminator's value, else by name). For a paired model:
+
+- a field the release has and the model lacks is added, typed from the release's annotation (a class
+  already paired is reused, any other becomes a type of its own, see ``release_types``);
+- a field is read under the release's name for it (``async_``, ``api_model_ids`` for ``model_ids``,
+  ``harassment_threatening`` for ``harassment/threatening``): ``Field.attr``, ``_aliases`` at run time;
+- a field the release leaves untyped (``object``, ``Dict[str, object]``) reads as the plain value sent,
+  never a model (``rt`` ``"~"``), as openai-python's does.
+The spec stays the source of the fields both have (their types and descriptions).
+"""
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Any, Dict, List, Optional, Tuple
+
+from .spec import Operation
+from .typegen import Field
+
+# Words of an annotation that are not classes of the release.
+_NOT_CLASSES = frozenset((
+    "Optional", "List", "Dict", "Union", "Annotated", "PropertyInfo", "discriminator", "str", "int", "float", "bool",
+    "object", "None", "datetime", "date", "Iterable", "Sequence", "Mapping", "Required", "NotRequired", "builtins",
+    "Literal", "SequenceNotStr", "TypeAlias", "Any", "bytes", "typing", "typing_extensions", "Type", "Tuple"))
+
+
+def class_refs(text: str) -> List[str]:
+    """The release classes (or aliases) an annotation names, in order (``Optional[List[Foo]]``: ``Foo``)."""
+    text = re.sub(r"Literal\[[^\]]*\]", "", text)
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", "", text)
+    out: List[str] = []
+    for word in re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", text):
+        word = word.split(".")[-1]
+        if word not in _NOT_CLASSES and word not in out:
+            out.append(word)
+    return out
+
+
+def _untyped(text: str) -> bool:
+    """An annotation read as the plain value sent: ``object``, ``Dict[str, object]`` (no class in it)."""
+    return not class_refs(text) and bool(re.search(r"\bobject\b|\bDict\[", text))
+
+
+def _literals(text: str) -> List[str]:
+    m = re.search(r"Literal\[([^\]]*)\]", text)
+    return re.findall(r"'([^']*)'|\"([^\"]*)\"", m.group(1)) if m else []
+
+
+class _Merger:
+    def __init__(self, gen: Any, types: Any) -> None:
+        self.gen = gen
+        self.types = types  # release_types.ReleaseTypes
+        self.pairs: Dict[str, Tuple[str, str]] = {}  # our type -> (release module, class)
+        self.ours: Dict[Tuple[str, str], str] = {}   # and back
+        self.seen: set = set()
+        self.adding: set = set()  # (type, key) of the fields added
+        self.missing: List[Tuple[str, str, Dict[str, Any], str]] = []
+        self._by_name: Optional[Dict[str, List[str]]] = None
+
+    def module_of(self, name: str) -> Optional[str]:
+        """The module defining release class ``name`` when one does (its own module, else the only one)."""
+        found = self.types.module_of(name)
+        if found:
+            return found
+        if self._by_name is None:
+            self._by_name = {}
+            for module, entry in self.types.modules.items():
+                for cls in list(entry.get("classes") or {}) + list(entry.get("aliases") or {}):
+                    self._by_name.setdefault(cls, []).append(module)
+        where = self._by_name.get(name) or []
+        return where[0] if len(where) == 1 else None
+
+    def fields(self, module: str, name: str, depth: int = 0) -> List[Tuple[Dict[str, Any], str]]:
+        """(field, module it is annotated in) of a release class, its bases' first."""
+        found = self.types._find(module, name)
+        if found is None or depth > 5:
+            return []
+        where, entry = found
+        cls = (entry.get("classes") or {}).get(name)
+        if cls is None:
+            return []
+        out: Dict[str, Tuple[Dict[str, Any], str]] = {}
+        for base in cls.get("bases") or []:
+            if base not in ("BaseModel", "GenericModel"):
+                for f, w in self.fields(where, base, depth + 1):
+                    out[f["name"]] = (f, w)
+        for f in cls.get("fields") or []:
+            out[f["name"]] = (f, where)
+        return list(out.values())
+
+    def members(self, module: str, text: str, depth: int = 0) -> List[Tuple[str, str]]:
+        """(module, class) of each class a union annotation names, its aliases followed."""
+        out: List[Tuple[str, str]] = []
+        for ref in class_refs(text):
+            found = self.types._find(module, ref)
+            if found is None or depth > 5:
+                continue
+            alias = (found[1].get("aliases") or {}).get(ref)
+            if alias is not None:
+                out += self.members(found[0], str(alias.get("type") if isinstance(alias, dict) else alias), depth + 1)
+            elif ref in (found[1].get("classes") or {}):
+                out.append((found[0], ref))
+        return out
+
+    def pair(self, ours: Optional[str], module: str, text: str) -> None:
+        """Pair our type ``ours`` with what the release annotation ``text`` (seen from ``module``) names."""
+        ours = self.gen.resolve_rt(ours) if ours else None
+        td = self.gen.types.get(ours) if ours else None
+        if td is None or td.side != "model":
+            return
+        members = self.members(module, text)
+        if td.kind == "union":
+            self._pair_union(td, members)
+        elif td.kind == "model" and len(members) == 1:
+            self._pair_model(td, members[0])
+
+    def _pair_union(self, td: Any, members: List[Tuple[str, str]]) -> None:
+        field, by_value = td.disc if td.disc else (None, {})
+        for where, cls in members:
+            ours = None
+            if field:
+                for f, _ in self.fields(where, cls):
+                    if (f.get("wire_name") or f["name"]) == field:
+                        values = [a or b for a, b in _literals(str(f.get("type") or ""))]
+                        ours = next((by_value[v] for v in values if v in by_value), None)
+            if ours is None and cls in td.members:
+                ours = cls
+            if ours is not None and self.gen.types[ours].kind == "model":
+                self._pair_model(self.gen.types[ours], (where, cls))
+
+    def _pair_model(self, td: Any, release: Tuple[str, str]) -> None:
+        # a type several answers share (a union's member read by two methods) takes every class's fields
+        if (td.name, release) in self.seen:
+            return
+        self.seen.add((td.name, release))
+        self.pairs.setdefault(td.name, release)
+        self.ours.setdefault(release, td.name)
+        td.checked = td.checked if td.checked is not None else set()
+        by_wire = {f.name: f for f in td.fields}
+        for rf, where in self.fields(*release):
+            wire = rf.get("wire_name") or rf["name"]
+            if wire.endswith("_") and keyword.iskeyword(wire[:-1]):
+                wire = wire[:-1]
+            text = str(rf.get("type") or "")
+            if self._validated(where, text):
+                td.checked.add(wire)
+            f = by_wire.get(wire)
+            if f is None:
+                if (td.name, wire) not in self.adding:
+                    self.adding.add((td.name, wire))
+                    self.missing.append((td.name, where, rf, wire))
+                continue
+            f.attr = rf["name"]
+            if _untyped(text):
+                if f.rt != "~":
+                    f.rt = "~"
+                    f.ann = "Optional[Dict[str, Any]]" if "Optional" in text else "Dict[str, Any]"
+                    if re.search(r"\bobject\b", text) and "Dict[" not in text:
+                        f.ann = "Optional[object]" if "Optional" in text else "object"
+            elif f.rt and f.rt != "~":
+                self.pair(f.rt, where, text)
+
+    def _validated(self, module: str, text: str) -> bool:
+        """Whether openai-python validates a value of this annotation (it does a union's, ``Optional`` too)."""
+        if re.search(r"\b(Optional|Union)\[", text):
+            return True
+        refs = class_refs(text)
+        found = self.types._find(module, refs[0]) if len(refs) == 1 else None
+        return bool(found and refs[0] in (found[1].get("aliases") or {}))
+
+    def add_missing(self) -> int:
+        """Add the fields the paired models lack; how many were added."""
+        todo, self.missing = self.missing, []
+        gen = self.gen
+        for name, where, rf, wire in todo:
+            td = gen.types[name]
+            text = str(rf.get("type") or "")
+            schema = self.types.schema(where, text, 1, known=self._known)
+            users = sorted(td.users)
+            gen._user = users[0] if users else None
+            ann, rt = gen.annotate(schema, "model", name, wire)
+            gen.drain()
+            gen._user = None
+            f = Field(wire, ann, bool(rf.get("required")), str(rf.get("description") or ""), rt, schema,
+                          rf["name"])
+            td.fields.append(f)
+            for u in users:
+                for dep in gen._deps(td):
+                    gen._mark(dep, u)
+            if _untyped(text):
+                f.rt = "~"
+            elif rt and rt != "~":
+                self.pair(rt, where, text)
+        return len(todo)
+
+    def _known(self, module: str, name: str) -> Optional[Dict[str, Any]]:
+        """A release class already paired with one of our types: that type (so it is not built twice)."""
+        found = self.types._find(module, name)
+        ours = self.ours.get((found[0], name)) if found else None
+        return {"x-type": ours} if ours else None
+
+
+def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
+    """Pair the models answers read into with the release's classes and take the release's field lists."""
+    release = getattr(spec, "release", None)
+    types = getattr(spec, "release_types", None)
+    if not release or types is None:
+        return
+    merger = _Merger(gen, types)
+    for op in ops:
+        entry = release.get(op.method)
+        if entry is None:
+            continue
+        module = entry.get("response_module")
+        paged = entry.get("returns") == "page"
+        answer = entry.get("item") if paged else entry.get("response")
+        if op.cast_to and answer and not answer.startswith("cast("):
+            refs = class_refs(answer)
+            where = module if module and len(refs) == 1 and types._find(module, refs[0]) else (
+                merger.module_of(refs[0]) if len(refs) == 1 else None)
+            if where and op.page and not paged:  # a page here, one object there: its ``data`` holds the items
+                data = [(f, w) for f, w in merger.fields(where, refs[0]) if f["name"] == "data"]
+                if data:
+                    merger.pair(op.cast_to, data[0][1], str(data[0][0].get("type") or ""))
+            elif where:
+                merger.pair(op.cast_to, where, refs[0])
+        event = str(entry.get("stream") or "")
+        if op.stream_cast_to and event:
+            name = event[event.index("[") + 1:-1] if "[" in event else (
+                event[:-len("Stream")] if event.endswith("Stream") else event)
+            where = merger.module_of(name.split(".")[-1])
+            if where:
+                merger.pair(op.stream_cast_to, where, name.split(".")[-1])
+    for _ in range(10):  # fields added can bring types of their own, paired in turn
+        if not merger.add_missing():
+            break
