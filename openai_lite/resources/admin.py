@@ -4,7 +4,7 @@ from .._call import call as _call
 from .._resource import SyncAPIResource
 from .._types import NOT_GIVEN
 
-__all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "Projects", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimit", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
+__all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "ProjectsResource", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimitResource", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
 
 
 class Admin(SyncAPIResource):
@@ -55,8 +55,8 @@ class Organization(SyncAPIResource):
         return self._child("invites", Invites)
 
     @property
-    def projects(self) -> "Projects":
-        return self._child("projects", Projects)
+    def projects(self) -> "ProjectsResource":
+        return self._child("projects", ProjectsResource)
 
     @property
     def roles(self) -> "OrganizationRoles":
@@ -67,8 +67,8 @@ class Organization(SyncAPIResource):
         return self._child("spend_alerts", OrganizationSpendAlerts)
 
     @property
-    def spend_limit(self) -> "OrganizationSpendLimit":
-        return self._child("spend_limit", OrganizationSpendLimit)
+    def spend_limit(self) -> "OrganizationSpendLimitResource":
+        return self._child("spend_limit", OrganizationSpendLimitResource)
 
     @property
     def usage(self) -> "Usage":
@@ -92,12 +92,12 @@ class AdminAPIKeys(SyncAPIResource):
     ):
         """Create an organization admin API key (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/admin_api_keys", body="json",
-                     cast_to="AdminApiKeyCreateResponse", admin=True)
+                     cast_to="AdminAPIKeyCreateResponse", admin=True)
 
     def delete(self, key_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Delete an organization admin API key (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/admin_api_keys/{key_id}",
-                     cast_to="AdminApiKeysDeleteResponse", admin=True)
+                     cast_to="AdminAPIKeyDeleteResponse", admin=True)
 
     def list(
         self, *, after=NOT_GIVEN, order=NOT_GIVEN, limit=NOT_GIVEN, extra_headers=None, extra_query=None,
@@ -105,11 +105,11 @@ class AdminAPIKeys(SyncAPIResource):
     ):
         """List organization API keys (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/admin_api_keys", query=("after", "order", "limit"),
-                     cast_to="AdminApiKey", page="SyncCursorPage", admin=True)
+                     cast_to="AdminAPIKey", page="SyncCursorPage", admin=True)
 
     def retrieve(self, key_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Retrieve a single organization API key (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/organization/admin_api_keys/{key_id}", cast_to="AdminApiKey",
+        return _call(self, locals(), "GET", "/organization/admin_api_keys/{key_id}", cast_to="AdminAPIKey",
                      admin=True)
 
 
@@ -126,7 +126,7 @@ class AuditLogs(SyncAPIResource):
         return _call(self, locals(), "GET", "/organization/audit_logs",
                      query=("effective_at", "project_ids", "event_types", "actor_ids", "actor_emails", "resource_ids", "tenant_only", "limit", "after", "before"),
                      wire={"project_ids": "project_ids[]", "event_types": "event_types[]", "actor_ids": "actor_ids[]", "actor_emails": "actor_emails[]", "resource_ids": "resource_ids[]"},
-                     cast_to="AuditLog", page="SyncCursorPage", admin=True)
+                     cast_to="AuditLogListResponse", page="SyncCursorPage", admin=True)
 
 
 class OrganizationCertificates(SyncAPIResource):
@@ -159,7 +159,7 @@ class OrganizationCertificates(SyncAPIResource):
     ):
         """Delete a certificate from the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/certificates/{certificate_id}",
-                     cast_to="DeleteCertificateResponse", admin=True)
+                     cast_to="CertificateDeleteResponse", admin=True)
 
     def list(
         self, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None, extra_query=None,
@@ -333,7 +333,7 @@ class OrganizationGroups(SyncAPIResource):
     ):
         """Updates a group's information. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/groups/{group_id}", body="json",
-                     cast_to="GroupResourceWithSuccess", admin=True)
+                     cast_to="GroupUpdateResponse", admin=True)
 
 
 class OrganizationGroupsRoles(SyncAPIResource):
@@ -378,7 +378,7 @@ class GroupsUsers(SyncAPIResource):
     ):
         """Adds a user to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/groups/{group_id}/users", body="json",
-                     cast_to="GroupUserAssignment", admin=True)
+                     cast_to="UserCreateResponse", admin=True)
 
     def delete(
         self, user_id, *, group_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
@@ -393,15 +393,15 @@ class GroupsUsers(SyncAPIResource):
     ):
         """Lists the users assigned to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/users",
-                     query=("limit", "after", "order"), cast_to="GroupUser", page="NextCursorPage",
-                     admin=True)
+                     query=("limit", "after", "order"), cast_to="OrganizationGroupUser",
+                     page="NextCursorPage", admin=True)
 
     def retrieve(
         self, user_id, *, group_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieves a user in a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/users/{user_id}",
-                     cast_to="GroupMemberUser", admin=True)
+                     cast_to="UserRetrieveResponse", admin=True)
 
 
 class OrganizationHealth(SyncAPIResource):
@@ -501,7 +501,7 @@ class Invites(SyncAPIResource):
         return _call(self, locals(), "GET", "/organization/invites/{invite_id}", cast_to="Invite", admin=True)
 
 
-class Projects(SyncAPIResource):
+class ProjectsResource(SyncAPIResource):
     """``client.admin.organization.projects``."""
 
     @property
@@ -609,7 +609,7 @@ class ProjectsAPIKeys(SyncAPIResource):
     ):
         """Deletes an API key from the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/projects/{project_id}/api_keys/{api_key_id}",
-                     cast_to="ProjectApiKeyDeleteResponse", admin=True)
+                     cast_to="APIKeyDeleteResponse", admin=True)
 
     def list(
         self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, owner_project_access=NOT_GIVEN,
@@ -617,7 +617,7 @@ class ProjectsAPIKeys(SyncAPIResource):
     ):
         """Returns a list of API keys in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/api_keys",
-                     query=("limit", "after", "owner_project_access"), cast_to="ProjectApiKey",
+                     query=("limit", "after", "owner_project_access"), cast_to="ProjectAPIKey",
                      page="SyncCursorPage", admin=True)
 
     def retrieve(
@@ -626,7 +626,7 @@ class ProjectsAPIKeys(SyncAPIResource):
     ):
         """Retrieves an API key in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/api_keys/{api_key_id}",
-                     cast_to="ProjectApiKey", admin=True)
+                     cast_to="ProjectAPIKey", admin=True)
 
     def update(
         self, api_key_id, *, project_id, expires_in_seconds=NOT_GIVEN, scopes=NOT_GIVEN,
@@ -634,7 +634,7 @@ class ProjectsAPIKeys(SyncAPIResource):
     ):
         """Updates the scopes, expiration, or monthly hard spend limit of an existing project API key, including keys owned by service accounts. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/api_keys/{api_key_id}",
-                     body="json", cast_to="ProjectApiKey", admin=True)
+                     body="json", cast_to="ProjectAPIKey", admin=True)
 
 
 class ProjectsCertificates(SyncAPIResource):
@@ -862,7 +862,7 @@ class ModelPermissions(SyncAPIResource):
     def delete(self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Deletes model permissions for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/projects/{project_id}/model_permissions",
-                     cast_to="ProjectModelPermissionsDeleteResponse", admin=True)
+                     cast_to="ProjectModelPermissionsDeleted", admin=True)
 
     def retrieve(
         self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
@@ -962,7 +962,7 @@ class ServiceAccounts(SyncAPIResource):
     ):
         """Creates a new service account in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/service_accounts",
-                     body="json", cast_to="ProjectServiceAccountCreateResponse", admin=True)
+                     body="json", cast_to="ServiceAccountCreateResponse", admin=True)
 
     def delete(
         self, service_account_id, *, project_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -971,7 +971,7 @@ class ServiceAccounts(SyncAPIResource):
         """Deletes a service account from the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE",
                      "/organization/projects/{project_id}/service_accounts/{service_account_id}",
-                     cast_to="ProjectServiceAccountDeleteResponse", admin=True)
+                     cast_to="ServiceAccountDeleteResponse", admin=True)
 
     def list(
         self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None,
@@ -1012,7 +1012,7 @@ class ServiceAccountsAPIKeys(SyncAPIResource):
         """Creates an API key for a service account in the project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
                      "/organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys",
-                     body="json", cast_to="ServiceAccountApiKeyBody", admin=True)
+                     body="json", cast_to="APIKeyCreateResponse", admin=True)
 
 
 class ServiceTierSettings(SyncAPIResource):
@@ -1051,7 +1051,7 @@ class ProjectsSpendAlerts(SyncAPIResource):
     ):
         """Deletes a project spend alert. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/projects/{project_id}/spend_alerts/{alert_id}",
-                     cast_to="ProjectSpendAlertDeletedResource", admin=True)
+                     cast_to="ProjectSpendAlertDeleted", admin=True)
 
     def list(
         self, project_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN,
@@ -1085,14 +1085,14 @@ class ProjectsSpendLimit(SyncAPIResource):
     def delete(self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Delete a project's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/projects/{project_id}/spend_limit",
-                     cast_to="ProjectSpendLimitDeletedResource", admin=True)
+                     cast_to="ProjectSpendLimitDeleted", admin=True)
 
     def retrieve(
         self, project_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a project's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/spend_limit",
-                     cast_to="ProjectSpendLimitResource", admin=True)
+                     cast_to="ProjectSpendLimit", admin=True)
 
     def update(
         self, project_id, *, threshold_amount, currency, interval, notification_channel=NOT_GIVEN,
@@ -1100,7 +1100,7 @@ class ProjectsSpendLimit(SyncAPIResource):
     ):
         """Create or replace a project's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/spend_limit", body="json",
-                     cast_to="ProjectSpendLimitResource", admin=True)
+                     cast_to="ProjectSpendLimit", admin=True)
 
 
 class ProjectsUsers(SyncAPIResource):
@@ -1238,7 +1238,7 @@ class OrganizationSpendAlerts(SyncAPIResource):
     def delete(self, alert_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Deletes an organization spend alert. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/spend_alerts/{alert_id}",
-                     cast_to="OrganizationSpendAlertDeletedResource", admin=True)
+                     cast_to="OrganizationSpendAlertDeleted", admin=True)
 
     def list(
         self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN, extra_headers=None,
@@ -1263,18 +1263,18 @@ class OrganizationSpendAlerts(SyncAPIResource):
                      cast_to="OrganizationSpendAlert", admin=True)
 
 
-class OrganizationSpendLimit(SyncAPIResource):
+class OrganizationSpendLimitResource(SyncAPIResource):
     """``client.admin.organization.spend_limit``."""
 
     def delete(self, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Delete the organization's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/organization/spend_limit",
-                     cast_to="OrganizationSpendLimitDeletedResource", admin=True)
+                     cast_to="OrganizationSpendLimitDeleted", admin=True)
 
     def retrieve(self, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Get the organization's hard spend limit. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/organization/spend_limit",
-                     cast_to="OrganizationSpendLimitResource", admin=True)
+        return _call(self, locals(), "GET", "/organization/spend_limit", cast_to="OrganizationSpendLimit",
+                     admin=True)
 
     def update(
         self, *, threshold_amount, currency, interval, notification_channel=NOT_GIVEN, extra_headers=None,
@@ -1282,7 +1282,7 @@ class OrganizationSpendLimit(SyncAPIResource):
     ):
         """Create or replace the organization's hard spend limit. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/spend_limit", body="json",
-                     cast_to="OrganizationSpendLimitResource", admin=True)
+                     cast_to="OrganizationSpendLimit", admin=True)
 
 
 class Usage(SyncAPIResource):
@@ -1432,19 +1432,20 @@ class OrganizationUsers(SyncAPIResource):
     ):
         """Lists all of the users in the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/users", query=("limit", "after", "emails"),
-                     cast_to="User", page="SyncCursorPage", admin=True)
+                     cast_to="OrganizationUser", page="SyncCursorPage", admin=True)
 
     def retrieve(self, user_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Retrieves a user by their identifier. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/organization/users/{user_id}", cast_to="User", admin=True)
+        return _call(self, locals(), "GET", "/organization/users/{user_id}", cast_to="OrganizationUser",
+                     admin=True)
 
     def update(
         self, user_id, *, role=NOT_GIVEN, role_id=NOT_GIVEN, technical_level=NOT_GIVEN,
         developer_persona=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Modifies a user's role in the organization. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/organization/users/{user_id}", body="json", cast_to="User",
-                     admin=True)
+        return _call(self, locals(), "POST", "/organization/users/{user_id}", body="json",
+                     cast_to="OrganizationUser", admin=True)
 
 
 class OrganizationUsersRoles(SyncAPIResource):

@@ -6,9 +6,9 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
 from openai_lite._pagination import NextCursorPage, PageNumberPage, SyncCursorPage, SyncPage, SyncTokenPage
-from openai_lite.types.admin import AdminApiKey, AdminApiKeyCreateResponse, AdminApiKeysDeleteResponse, AssignedRoleDetails, AuditLog, AuditLogEventType, AuditLogsListEffectiveAtParam, Certificate, DeleteCertificateResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupMemberUser, GroupResourceWithSuccess, GroupResponse, GroupRoleAssignment, GroupUser, GroupUserAssignment, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationProjectCertificate, OrganizationSpendAlert, OrganizationSpendAlertDeletedResource, OrganizationSpendLimitDeletedResource, OrganizationSpendLimitResource, Project, ProjectApiKey, ProjectApiKeyDeleteResponse, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleteResponse, ProjectRateLimit, ProjectServiceAccount, ProjectServiceAccountCreateResponse, ProjectServiceAccountDeleteResponse, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeletedResource, ProjectSpendLimitDeletedResource, ProjectSpendLimitResource, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, ServiceAccountApiKeyBody, SpendAlertNotificationChannelParam, UsageDecisionsResponse, UsageTimeBucket, User, UserDeleteResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
+from openai_lite.types.admin import APIKeyCreateResponse, APIKeyDeleteResponse, AdminAPIKey, AdminAPIKeyCreateResponse, AdminAPIKeyDeleteResponse, AssignedRoleDetails, AuditLogEventType, AuditLogListResponse, AuditLogsListEffectiveAtParam, Certificate, CertificateDeleteResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupResponse, GroupRoleAssignment, GroupUpdateResponse, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationGroupUser, OrganizationProjectCertificate, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendLimit, OrganizationSpendLimitDeleted, OrganizationUser, Project, ProjectAPIKey, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleted, ProjectRateLimit, ProjectServiceAccount, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendLimit, ProjectSpendLimitDeleted, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, ServiceAccountCreateResponse, ServiceAccountDeleteResponse, SpendAlertNotificationChannelParam, UsageDecisionsResponse, UsageTimeBucket, UserCreateResponse, UserDeleteResponse, UserRetrieveResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
 
-__all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "Projects", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimit", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
+__all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "ProjectsResource", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimitResource", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
 
 
 class Admin(SyncAPIResource[AdminWithRawResponse, AdminWithStreamingResponse]):
@@ -44,13 +44,13 @@ class Organization(SyncAPIResource[OrganizationWithRawResponse, OrganizationWith
     @property
     def invites(self) -> Invites: ...
     @property
-    def projects(self) -> Projects: ...
+    def projects(self) -> ProjectsResource: ...
     @property
     def roles(self) -> OrganizationRoles: ...
     @property
     def spend_alerts(self) -> OrganizationSpendAlerts: ...
     @property
-    def spend_limit(self) -> OrganizationSpendLimit: ...
+    def spend_limit(self) -> OrganizationSpendLimitResource: ...
     @property
     def usage(self) -> Usage: ...
     @property
@@ -69,10 +69,10 @@ class OrganizationWithRawResponse:
     groups: OrganizationGroupsWithRawResponse
     health: OrganizationHealthWithRawResponse
     invites: InvitesWithRawResponse
-    projects: ProjectsWithRawResponse
+    projects: ProjectsResourceWithRawResponse
     roles: OrganizationRolesWithRawResponse
     spend_alerts: OrganizationSpendAlertsWithRawResponse
-    spend_limit: OrganizationSpendLimitWithRawResponse
+    spend_limit: OrganizationSpendLimitResourceWithRawResponse
     usage: UsageWithRawResponse
     users: OrganizationUsersWithRawResponse
     workload_identity_providers: WorkloadIdentityProvidersWithRawResponse
@@ -88,17 +88,17 @@ class OrganizationWithStreamingResponse:
     groups: OrganizationGroupsWithStreamingResponse
     health: OrganizationHealthWithStreamingResponse
     invites: InvitesWithStreamingResponse
-    projects: ProjectsWithStreamingResponse
+    projects: ProjectsResourceWithStreamingResponse
     roles: OrganizationRolesWithStreamingResponse
     spend_alerts: OrganizationSpendAlertsWithStreamingResponse
-    spend_limit: OrganizationSpendLimitWithStreamingResponse
+    spend_limit: OrganizationSpendLimitResourceWithStreamingResponse
     usage: UsageWithStreamingResponse
     users: OrganizationUsersWithStreamingResponse
     workload_identity_providers: WorkloadIdentityProvidersWithStreamingResponse
 
 
 class AdminAPIKeys(SyncAPIResource[AdminAPIKeysWithRawResponse, AdminAPIKeysWithStreamingResponse]):
-    def create(self, *, name: str, expires_in_seconds: int | NotGiven = ..., **options: Unpack[CallOptions]) -> AdminApiKeyCreateResponse:
+    def create(self, *, name: str, expires_in_seconds: int | NotGiven = ..., **options: Unpack[CallOptions]) -> AdminAPIKeyCreateResponse:
         """Create an organization admin API key
 
 Create a new admin-level API key for the organization.
@@ -106,14 +106,14 @@ Create a new admin-level API key for the organization.
 Args:
   name: (no description)
   expires_in_seconds: The number of seconds until the API key expires. Omit this field for a key that does not expire."""
-    def delete(self, key_id: str, **options: Unpack[CallOptions]) -> AdminApiKeysDeleteResponse:
+    def delete(self, key_id: str, **options: Unpack[CallOptions]) -> AdminAPIKeyDeleteResponse:
         """Delete an organization admin API key
 
 Delete the specified admin API key.
 
 Args:
   key_id: The ID of the API key to be deleted."""
-    def list(self, *, after: str | None | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., limit: int | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AdminApiKey]:
+    def list(self, *, after: str | None | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., limit: int | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AdminAPIKey]:
         """List organization API keys
 
 Retrieve a paginated list of organization admin API keys.
@@ -122,7 +122,7 @@ Args:
   after: Return keys with IDs that come after this ID in the pagination order.
   order: Order results by creation time, ascending or descending.
   limit: Maximum number of keys to return."""
-    def retrieve(self, key_id: str, **options: Unpack[CallOptions]) -> AdminApiKey:
+    def retrieve(self, key_id: str, **options: Unpack[CallOptions]) -> AdminAPIKey:
         """Retrieve a single organization API key
 
 Get details for a specific organization API key by its ID.
@@ -146,7 +146,7 @@ class AdminAPIKeysWithStreamingResponse:
 
 
 class AuditLogs(SyncAPIResource[AuditLogsWithRawResponse, AuditLogsWithStreamingResponse]):
-    def list(self, *, effective_at: AuditLogsListEffectiveAtParam | NotGiven = ..., project_ids: List[str] | NotGiven = ..., event_types: Iterable[AuditLogEventType] | NotGiven = ..., actor_ids: List[str] | NotGiven = ..., actor_emails: List[str] | NotGiven = ..., resource_ids: List[str] | NotGiven = ..., tenant_only: bool | NotGiven = ..., limit: int | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AuditLog]:
+    def list(self, *, effective_at: AuditLogsListEffectiveAtParam | NotGiven = ..., project_ids: List[str] | NotGiven = ..., event_types: Iterable[AuditLogEventType] | NotGiven = ..., actor_ids: List[str] | NotGiven = ..., actor_emails: List[str] | NotGiven = ..., resource_ids: List[str] | NotGiven = ..., tenant_only: bool | NotGiven = ..., limit: int | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AuditLogListResponse]:
         """List user actions and configuration changes within this organization.
 
 Args:
@@ -193,7 +193,7 @@ You can atomically and idempotently deactivate up to 10 certificates at a time.
 
 Args:
   certificate_ids: (no description)"""
-    def delete(self, certificate_id: str, **options: Unpack[CallOptions]) -> DeleteCertificateResponse:
+    def delete(self, certificate_id: str, **options: Unpack[CallOptions]) -> CertificateDeleteResponse:
         """Delete a certificate from the organization.
 
 The certificate must be inactive for the organization and all projects.
@@ -411,7 +411,7 @@ Args:
 
 Args:
   group_id: The ID of the group to retrieve."""
-    def update(self, group_id: str, *, name: str, **options: Unpack[CallOptions]) -> GroupResourceWithSuccess:
+    def update(self, group_id: str, *, name: str, **options: Unpack[CallOptions]) -> GroupUpdateResponse:
         """Updates a group's information.
 
 Args:
@@ -483,7 +483,7 @@ class OrganizationGroupsRolesWithStreamingResponse:
 
 
 class GroupsUsers(SyncAPIResource[GroupsUsersWithRawResponse, GroupsUsersWithStreamingResponse]):
-    def create(self, group_id: str, *, user_id: str, **options: Unpack[CallOptions]) -> GroupUserAssignment:
+    def create(self, group_id: str, *, user_id: str, **options: Unpack[CallOptions]) -> UserCreateResponse:
         """Adds a user to a group.
 
 Args:
@@ -495,7 +495,7 @@ Args:
 Args:
   group_id: The ID of the group to update.
   user_id: The ID of the user to remove from the group."""
-    def list(self, group_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[GroupUser]:
+    def list(self, group_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[OrganizationGroupUser]:
         """Lists the users assigned to a group.
 
 Args:
@@ -503,7 +503,7 @@ Args:
   limit: A limit on the number of users to be returned. Limit can range between 0 and 1000, and the default is 100.
   after: A cursor for use in pagination. Provide the ID of the last user from the previous list response to retrieve the next page.
   order: Specifies the sort order of users in the list."""
-    def retrieve(self, user_id: str, *, group_id: str, **options: Unpack[CallOptions]) -> GroupMemberUser:
+    def retrieve(self, user_id: str, *, group_id: str, **options: Unpack[CallOptions]) -> UserRetrieveResponse:
         """Retrieves a user in a group.
 
 Args:
@@ -664,7 +664,7 @@ class InvitesWithStreamingResponse:
     retrieve = _streamed(Invites.retrieve)
 
 
-class Projects(SyncAPIResource[ProjectsWithRawResponse, ProjectsWithStreamingResponse]):
+class ProjectsResource(SyncAPIResource[ProjectsResourceWithRawResponse, ProjectsResourceWithStreamingResponse]):
     @property
     def api_keys(self) -> ProjectsAPIKeys: ...
     @property
@@ -728,7 +728,7 @@ Args:
   geography: Geography for the project. Deprecated: use `residency` when creating a project to configure data residency. This field is retained for backward compatibility."""
 
 
-class ProjectsWithRawResponse:
+class ProjectsResourceWithRawResponse:
     api_keys: ProjectsAPIKeysWithRawResponse
     certificates: ProjectsCertificatesWithRawResponse
     data_retention: ProjectsDataRetentionWithRawResponse
@@ -743,14 +743,14 @@ class ProjectsWithRawResponse:
     spend_alerts: ProjectsSpendAlertsWithRawResponse
     spend_limit: ProjectsSpendLimitWithRawResponse
     users: ProjectsUsersWithRawResponse
-    archive = _raw(Projects.archive)
-    create = _raw(Projects.create)
-    list = _raw(Projects.list)
-    retrieve = _raw(Projects.retrieve)
-    update = _raw(Projects.update)
+    archive = _raw(ProjectsResource.archive)
+    create = _raw(ProjectsResource.create)
+    list = _raw(ProjectsResource.list)
+    retrieve = _raw(ProjectsResource.retrieve)
+    update = _raw(ProjectsResource.update)
 
 
-class ProjectsWithStreamingResponse:
+class ProjectsResourceWithStreamingResponse:
     api_keys: ProjectsAPIKeysWithStreamingResponse
     certificates: ProjectsCertificatesWithStreamingResponse
     data_retention: ProjectsDataRetentionWithStreamingResponse
@@ -765,15 +765,15 @@ class ProjectsWithStreamingResponse:
     spend_alerts: ProjectsSpendAlertsWithStreamingResponse
     spend_limit: ProjectsSpendLimitWithStreamingResponse
     users: ProjectsUsersWithStreamingResponse
-    archive = _streamed(Projects.archive)
-    create = _streamed(Projects.create)
-    list = _streamed(Projects.list)
-    retrieve = _streamed(Projects.retrieve)
-    update = _streamed(Projects.update)
+    archive = _streamed(ProjectsResource.archive)
+    create = _streamed(ProjectsResource.create)
+    list = _streamed(ProjectsResource.list)
+    retrieve = _streamed(ProjectsResource.retrieve)
+    update = _streamed(ProjectsResource.update)
 
 
 class ProjectsAPIKeys(SyncAPIResource[ProjectsAPIKeysWithRawResponse, ProjectsAPIKeysWithStreamingResponse]):
-    def delete(self, api_key_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> ProjectApiKeyDeleteResponse:
+    def delete(self, api_key_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> APIKeyDeleteResponse:
         """Deletes an API key from the project.
 
 Returns confirmation of the key deletion, or an error if the key belonged to
@@ -782,7 +782,7 @@ a service account.
 Args:
   project_id: The ID of the project.
   api_key_id: The ID of the API key."""
-    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., owner_project_access: Literal["active", "inactive", "any"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ProjectApiKey]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., owner_project_access: Literal["active", "inactive", "any"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ProjectAPIKey]:
         """Returns a list of API keys in the project.
 
 Args:
@@ -790,13 +790,13 @@ Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   owner_project_access: Filter API keys by whether the owner currently has effective access to the project. Use `active` for owners with access, `inactive` for owners without access, or `any` for all enabled project API keys. If omitted, the endpoint applies its existing membership-based visibility rules, which may exclude some enabled keys."""
-    def retrieve(self, api_key_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> ProjectApiKey:
+    def retrieve(self, api_key_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> ProjectAPIKey:
         """Retrieves an API key in the project.
 
 Args:
   project_id: The ID of the project.
   api_key_id: The ID of the API key."""
-    def update(self, api_key_id: str, *, project_id: str, expires_in_seconds: int | NotGiven = ..., scopes: List[str] | NotGiven = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> ProjectApiKey:
+    def update(self, api_key_id: str, *, project_id: str, expires_in_seconds: int | NotGiven = ..., scopes: List[str] | NotGiven = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> ProjectAPIKey:
         """Updates the scopes, expiration, or monthly hard spend limit of an existing project API key, including keys owned by service accounts. Requires permission to write project API keys.
 
 Updates the scopes, expiration, or monthly hard spend limit of an existing project API key, including keys owned by service accounts. Requires permission to write project API keys.
@@ -1125,7 +1125,7 @@ class HostedToolPermissionsWithStreamingResponse:
 
 
 class ModelPermissions(SyncAPIResource[ModelPermissionsWithRawResponse, ModelPermissionsWithStreamingResponse]):
-    def delete(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectModelPermissionsDeleteResponse:
+    def delete(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectModelPermissionsDeleted:
         """Deletes model permissions for a project.
 
 Args:
@@ -1248,7 +1248,7 @@ class ProjectsRolesWithStreamingResponse:
 class ServiceAccounts(SyncAPIResource[ServiceAccountsWithRawResponse, ServiceAccountsWithStreamingResponse]):
     @property
     def api_keys(self) -> ServiceAccountsAPIKeys: ...
-    def create(self, project_id: str, *, name: str, create_service_account_only: bool | None | NotGiven = ..., expires_in_seconds: Any = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> ProjectServiceAccountCreateResponse:
+    def create(self, project_id: str, *, name: str, create_service_account_only: bool | None | NotGiven = ..., expires_in_seconds: Any = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> ServiceAccountCreateResponse:
         """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account.
 
 Args:
@@ -1257,7 +1257,7 @@ Args:
   create_service_account_only: Create the service account without default roles or an API key.
   expires_in_seconds: Number of seconds until the initial API key expires. If omitted or null, the key does not expire unless the effective organization or project policy requires an expiration. When a policy sets a maximum lifetime, this value must be provided and must not exceed that limit. A non-null value cannot be used when `create_service_account_only` is true.
   spend_limit: The monthly hard spend limit to set on the API key."""
-    def delete(self, service_account_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> ProjectServiceAccountDeleteResponse:
+    def delete(self, service_account_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> ServiceAccountDeleteResponse:
         """Deletes a service account from the project.
 
 Returns confirmation of service account deletion, or an error if the project
@@ -1308,7 +1308,7 @@ class ServiceAccountsWithStreamingResponse:
 
 
 class ServiceAccountsAPIKeys(SyncAPIResource[ServiceAccountsAPIKeysWithRawResponse, ServiceAccountsAPIKeysWithStreamingResponse]):
-    def create(self, service_account_id: str, *, project_id: str, name: str | NotGiven = ..., scopes: List[str] | NotGiven = ..., expires_in_seconds: Any = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> ServiceAccountApiKeyBody:
+    def create(self, service_account_id: str, *, project_id: str, name: str | NotGiven = ..., scopes: List[str] | NotGiven = ..., expires_in_seconds: Any = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> APIKeyCreateResponse:
         """Creates an API key for a service account in the project.
 
 Args:
@@ -1367,7 +1367,7 @@ Args:
   currency: The currency for the threshold amount.
   interval: The time interval for evaluating spend against the threshold.
   notification_channel: Email notification settings for a spend alert."""
-    def delete(self, alert_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> ProjectSpendAlertDeletedResource:
+    def delete(self, alert_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> ProjectSpendAlertDeleted:
         """Deletes a project spend alert.
 
 Args:
@@ -1417,17 +1417,17 @@ class ProjectsSpendAlertsWithStreamingResponse:
 
 
 class ProjectsSpendLimit(SyncAPIResource[ProjectsSpendLimitWithRawResponse, ProjectsSpendLimitWithStreamingResponse]):
-    def delete(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectSpendLimitDeletedResource:
+    def delete(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectSpendLimitDeleted:
         """Delete a project's hard spend limit.
 
 Args:
   project_id: The ID of the project whose hard spend limit is being managed."""
-    def retrieve(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectSpendLimitResource:
+    def retrieve(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectSpendLimit:
         """Get a project's hard spend limit.
 
 Args:
   project_id: The ID of the project whose hard spend limit is being managed."""
-    def update(self, project_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: Any = ..., **options: Unpack[CallOptions]) -> ProjectSpendLimitResource:
+    def update(self, project_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: Any = ..., **options: Unpack[CallOptions]) -> ProjectSpendLimit:
         """Create or replace a project's hard spend limit.
 
 Args:
@@ -1617,7 +1617,7 @@ Args:
   currency: The currency for the threshold amount.
   interval: The time interval for evaluating spend against the threshold.
   notification_channel: Email notification settings for a spend alert."""
-    def delete(self, alert_id: str, **options: Unpack[CallOptions]) -> OrganizationSpendAlertDeletedResource:
+    def delete(self, alert_id: str, **options: Unpack[CallOptions]) -> OrganizationSpendAlertDeleted:
         """Deletes an organization spend alert.
 
 Args:
@@ -1662,12 +1662,12 @@ class OrganizationSpendAlertsWithStreamingResponse:
     update = _streamed(OrganizationSpendAlerts.update)
 
 
-class OrganizationSpendLimit(SyncAPIResource[OrganizationSpendLimitWithRawResponse, OrganizationSpendLimitWithStreamingResponse]):
-    def delete(self, **options: Unpack[CallOptions]) -> OrganizationSpendLimitDeletedResource:
+class OrganizationSpendLimitResource(SyncAPIResource[OrganizationSpendLimitResourceWithRawResponse, OrganizationSpendLimitResourceWithStreamingResponse]):
+    def delete(self, **options: Unpack[CallOptions]) -> OrganizationSpendLimitDeleted:
         """Delete the organization's hard spend limit."""
-    def retrieve(self, **options: Unpack[CallOptions]) -> OrganizationSpendLimitResource:
+    def retrieve(self, **options: Unpack[CallOptions]) -> OrganizationSpendLimit:
         """Get the organization's hard spend limit."""
-    def update(self, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: Any = ..., **options: Unpack[CallOptions]) -> OrganizationSpendLimitResource:
+    def update(self, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: Any = ..., **options: Unpack[CallOptions]) -> OrganizationSpendLimit:
         """Create or replace the organization's hard spend limit.
 
 Args:
@@ -1677,16 +1677,16 @@ Args:
   notification_channel: Configure email notifications when the spend limit is reached. Leave this out to keep the current settings, or send null to reset to owner-only notifications."""
 
 
-class OrganizationSpendLimitWithRawResponse:
-    delete = _raw(OrganizationSpendLimit.delete)
-    retrieve = _raw(OrganizationSpendLimit.retrieve)
-    update = _raw(OrganizationSpendLimit.update)
+class OrganizationSpendLimitResourceWithRawResponse:
+    delete = _raw(OrganizationSpendLimitResource.delete)
+    retrieve = _raw(OrganizationSpendLimitResource.retrieve)
+    update = _raw(OrganizationSpendLimitResource.update)
 
 
-class OrganizationSpendLimitWithStreamingResponse:
-    delete = _streamed(OrganizationSpendLimit.delete)
-    retrieve = _streamed(OrganizationSpendLimit.retrieve)
-    update = _streamed(OrganizationSpendLimit.update)
+class OrganizationSpendLimitResourceWithStreamingResponse:
+    delete = _streamed(OrganizationSpendLimitResource.delete)
+    retrieve = _streamed(OrganizationSpendLimitResource.retrieve)
+    update = _streamed(OrganizationSpendLimitResource.update)
 
 
 class Usage(SyncAPIResource[UsageWithRawResponse, UsageWithStreamingResponse]):
@@ -1928,19 +1928,19 @@ class OrganizationUsers(SyncAPIResource[OrganizationUsersWithRawResponse, Organi
 
 Args:
   user_id: The ID of the user."""
-    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., emails: List[str] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[User]:
+    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., emails: List[str] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[OrganizationUser]:
         """Lists all of the users in the organization.
 
 Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   emails: Filter by the email address of users."""
-    def retrieve(self, user_id: str, **options: Unpack[CallOptions]) -> User:
+    def retrieve(self, user_id: str, **options: Unpack[CallOptions]) -> OrganizationUser:
         """Retrieves a user by their identifier.
 
 Args:
   user_id: The ID of the user."""
-    def update(self, user_id: str, *, role: str | None | NotGiven = ..., role_id: str | None | NotGiven = ..., technical_level: str | None | NotGiven = ..., developer_persona: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> User:
+    def update(self, user_id: str, *, role: str | None | NotGiven = ..., role_id: str | None | NotGiven = ..., technical_level: str | None | NotGiven = ..., developer_persona: str | None | NotGiven = ..., **options: Unpack[CallOptions]) -> OrganizationUser:
         """Modifies a user's role in the organization.
 
 Args:

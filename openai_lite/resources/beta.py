@@ -743,7 +743,7 @@ class ChatKitSessions(SyncAPIResource):
     def cancel(self, session_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Cancel an active ChatKit session and return its most recent metadata. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/chatkit/sessions/{session_id}/cancel",
-                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ChatSessionResource")
+                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ChatSession")
 
     def create(
         self, *, workflow, user, expires_after=NOT_GIVEN, rate_limits=NOT_GIVEN,
@@ -752,7 +752,7 @@ class ChatKitSessions(SyncAPIResource):
     ):
         """Create a ChatKit session. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/chatkit/sessions", body="json",
-                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ChatSessionResource")
+                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ChatSession")
 
 
 class ChatKitThreads(SyncAPIResource):
@@ -761,7 +761,7 @@ class ChatKitThreads(SyncAPIResource):
     def delete(self, thread_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Delete a ChatKit thread along with its items and stored attachments. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/chatkit/threads/{thread_id}",
-                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="DeletedThreadResource")
+                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ThreadDeleteResponse")
 
     def list(
         self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, before=NOT_GIVEN, user=NOT_GIVEN,
@@ -770,7 +770,7 @@ class ChatKitThreads(SyncAPIResource):
         """List ChatKit threads with optional pagination and user filters. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chatkit/threads",
                      query=("limit", "order", "after", "before", "user"),
-                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ThreadResource",
+                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ChatKitThread",
                      page="SyncCursorPage")
 
     def list_items(
@@ -788,7 +788,7 @@ class ChatKitThreads(SyncAPIResource):
     ):
         """Retrieve a ChatKit thread by its identifier. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chatkit/threads/{thread_id}",
-                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ThreadResource")
+                     fixed_headers={"OpenAI-Beta": "chatkit_beta=v1"}, cast_to="ChatKitThread")
 
 
 class Realtime(SyncAPIResource):
@@ -816,7 +816,7 @@ class RealtimeSessions(SyncAPIResource):
     ):
         """Create an ephemeral API token for use in client-side applications with the Realtime API. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/sessions", body="json",
-                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="RealtimeSessionCreateResponse")
+                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="SessionCreateResponse")
 
 
 class TranscriptionSessions(SyncAPIResource):
@@ -830,8 +830,7 @@ class TranscriptionSessions(SyncAPIResource):
     ):
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/transcription_sessions", body="json",
-                     fixed_headers={"OpenAI-Beta": "assistants=v2"},
-                     cast_to="RealtimeTranscriptionSessionCreateResponse")
+                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="TranscriptionSession")
 
 
 class Responses(SyncAPIResource):
@@ -861,7 +860,7 @@ class Responses(SyncAPIResource):
     ):
         """Compact a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/compact?beta=true", body="json", headers=("betas",),
-                     list_headers=("betas",), wire={"betas": "openai-beta"}, cast_to="BetaCompactResource")
+                     list_headers=("betas",), wire={"betas": "openai-beta"}, cast_to="BetaCompactedResponse")
 
     def create(
         self, *, betas=NOT_GIVEN, metadata=NOT_GIVEN, top_logprobs=NOT_GIVEN, temperature=NOT_GIVEN,

@@ -16,11 +16,11 @@ from openai_lite.lib.beta.agents._tools import AgentToolError
 from openai_lite.lib.beta.agents._results import AgentTurnResult
 from os import PathLike
 from openai_lite.types import AssistantSupportedModels, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AudioTranscriptionParam, CreateMessageRequestAttachmentParam, CreateMessageRequestContentParam, CreateMessageRequestParam, FileTypes, MetadataParam, OrderEnum, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam
-from openai_lite.types.beta import Agent, AgentDeleted, AgentSession, AgentSessionDeleted, AgentSessionEvent, AgentSessionItem, Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, Automation, AutomationDeleted, AutomationInvocation, ChatSessionResource, ChatkitConfigurationParam, CreateThreadRequestParam, Credential, CredentialDeleted, DeletedThreadResource, EnvironmentFile, EnvironmentInfo, EnvironmentTemplate, EnvironmentTemplateDeleted, ExpiresAfterParam, RateLimitsParam, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, SessionArtifact, SessionArtifactDeleted, SessionTrace, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Subagent, Thread, ThreadDeleted, ThreadItem, ThreadResource, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, Turn, Vault, VaultDeleted, WorkflowParam
+from openai_lite.types.beta import Agent, AgentDeleted, AgentSession, AgentSessionDeleted, AgentSessionEvent, AgentSessionItem, Assistant, AssistantDeleted, AssistantStreamEvent, AssistantsCreateToolParam, AssistantsCreateToolResourceParam, AssistantsUpdateToolParam, AssistantsUpdateToolResourceParam, Automation, AutomationDeleted, AutomationInvocation, ChatKitThread, ChatSession, ChatkitConfigurationParam, CreateThreadRequestParam, Credential, CredentialDeleted, EnvironmentFile, EnvironmentInfo, EnvironmentTemplate, EnvironmentTemplateDeleted, ExpiresAfterParam, RateLimitsParam, SessionArtifact, SessionArtifactDeleted, SessionCreateResponse, SessionTrace, SessionsCreateClientSecretParam, SessionsCreateInputAudioTranscriptionParam, SessionsCreateToolParam, SessionsCreateTracingParam, SessionsCreateTurnDetectionParam, Subagent, Thread, ThreadDeleteResponse, ThreadDeleted, ThreadItem, ThreadsCreateAndRunToolParam, ThreadsCreateAndRunToolResourceParam, ThreadsCreateToolResourceParam, ThreadsUpdateToolResourceParam, TranscriptionSession, TranscriptionSessionsCreateInputAudioNoiseReductionParam, TranscriptionSessionsCreateTurnDetectionParam, Turn, Vault, VaultDeleted, WorkflowParam
 from openai_lite.types.beta.threads import Message, MessageDeleted, Run, RunsCreateToolParam, RunsSubmitToolOutputsToolOutputParam
 from openai_lite.types.beta.threads.runs import RunStep
 from openai_lite.types.realtime import RealtimeTruncationParam
-from openai_lite.types.responses import BetaCompactResource, BetaContextManagementParam, BetaConversationParam, BetaIncludeEnum, BetaInputItemParam, BetaInputParam, BetaItemResource, BetaMetadataParam, BetaModelIdsCompaction, BetaModelIdsResponses, BetaModerationParam, BetaMultiAgentParam, BetaPersonalityEnum, BetaPromptCacheOptionsParam, BetaPromptCacheRetentionEnum, BetaPromptParam, BetaReasoningParam, BetaResponse, BetaResponseStreamEvent, BetaResponseStreamOptionsParam, BetaResponseTextParam, BetaServiceTierEnum, BetaServiceTierResponses, BetaTokenCountsResource, BetaToolChoiceParam, BetaToolParam, BetaToolsArrayParam, BetaTruncationEnum
+from openai_lite.types.responses import BetaCompactedResponse, BetaContextManagementParam, BetaConversationParam, BetaIncludeEnum, BetaInputItemParam, BetaInputParam, BetaItemResource, BetaMetadataParam, BetaModelIdsCompaction, BetaModelIdsResponses, BetaModerationParam, BetaMultiAgentParam, BetaPersonalityEnum, BetaPromptCacheOptionsParam, BetaPromptCacheRetentionEnum, BetaPromptParam, BetaReasoningParam, BetaResponse, BetaResponseStreamEvent, BetaResponseStreamOptionsParam, BetaResponseTextParam, BetaServiceTierEnum, BetaServiceTierResponses, BetaTokenCountsResource, BetaToolChoiceParam, BetaToolParam, BetaToolsArrayParam, BetaTruncationEnum
 from .chat import Completions, CompletionsWithRawResponse, CompletionsWithStreamingResponse
 ResponseFormatParamTypes = Union[Dict[str, Any], Mapping[str, Any]]
 
@@ -1201,14 +1201,14 @@ class ChatKitWithStreamingResponse:
 
 
 class ChatKitSessions(SyncAPIResource[ChatKitSessionsWithRawResponse, ChatKitSessionsWithStreamingResponse]):
-    def cancel(self, session_id: str, **options: Unpack[CallOptions]) -> ChatSessionResource:
+    def cancel(self, session_id: str, **options: Unpack[CallOptions]) -> ChatSession:
         """Cancel an active ChatKit session and return its most recent metadata.
 
 Cancelling prevents new requests from using the issued client secret.
 
 Args:
   session_id: Unique identifier for the ChatKit session to cancel."""
-    def create(self, *, workflow: WorkflowParam, user: str, expires_after: ExpiresAfterParam | NotGiven = ..., rate_limits: RateLimitsParam | NotGiven = ..., chatkit_configuration: ChatkitConfigurationParam | NotGiven = ..., **options: Unpack[CallOptions]) -> ChatSessionResource:
+    def create(self, *, workflow: WorkflowParam, user: str, expires_after: ExpiresAfterParam | NotGiven = ..., rate_limits: RateLimitsParam | NotGiven = ..., chatkit_configuration: ChatkitConfigurationParam | NotGiven = ..., **options: Unpack[CallOptions]) -> ChatSession:
         """Create a ChatKit session.
 
 Args:
@@ -1230,12 +1230,12 @@ class ChatKitSessionsWithStreamingResponse:
 
 
 class ChatKitThreads(SyncAPIResource[ChatKitThreadsWithRawResponse, ChatKitThreadsWithStreamingResponse]):
-    def delete(self, thread_id: str, **options: Unpack[CallOptions]) -> DeletedThreadResource:
+    def delete(self, thread_id: str, **options: Unpack[CallOptions]) -> ThreadDeleteResponse:
         """Delete a ChatKit thread along with its items and stored attachments.
 
 Args:
   thread_id: Identifier of the ChatKit thread to delete."""
-    def list(self, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., user: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ThreadResource]:
+    def list(self, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., before: str | NotGiven = ..., user: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ChatKitThread]:
         """List ChatKit threads with optional pagination and user filters.
 
 Args:
@@ -1253,7 +1253,7 @@ Args:
   order: Sort order for results by creation time. Defaults to `desc`.
   after: List items created after this thread item ID. Defaults to null for the first page.
   before: List items created before this thread item ID. Defaults to null for the newest results."""
-    def retrieve(self, thread_id: str, **options: Unpack[CallOptions]) -> ThreadResource:
+    def retrieve(self, thread_id: str, **options: Unpack[CallOptions]) -> ChatKitThread:
         """Retrieve a ChatKit thread by its identifier.
 
 Args:
@@ -1292,7 +1292,7 @@ class RealtimeWithStreamingResponse:
 
 
 class RealtimeSessions(SyncAPIResource[RealtimeSessionsWithRawResponse, RealtimeSessionsWithStreamingResponse]):
-    def create(self, *, client_secret: SessionsCreateClientSecretParam | NotGiven = ..., modalities: Any = ..., instructions: str | NotGiven = ..., voice: VoiceIdsOrCustomVoiceParam | NotGiven = ..., input_audio_format: str | NotGiven = ..., output_audio_format: str | NotGiven = ..., input_audio_transcription: SessionsCreateInputAudioTranscriptionParam | NotGiven = ..., speed: float | NotGiven = ..., tracing: Literal["auto"] | SessionsCreateTracingParam | NotGiven = ..., turn_detection: SessionsCreateTurnDetectionParam | NotGiven = ..., tools: Iterable[SessionsCreateToolParam] | NotGiven = ..., tool_choice: str | NotGiven = ..., temperature: float | NotGiven = ..., max_response_output_tokens: int | Literal["inf"] | NotGiven = ..., truncation: RealtimeTruncationParam | NotGiven = ..., prompt: PromptParam | NotGiven = ..., input_audio_noise_reduction: Any = ..., model: Any = ..., **options: Unpack[CallOptions]) -> RealtimeSessionCreateResponse:
+    def create(self, *, client_secret: SessionsCreateClientSecretParam | NotGiven = ..., modalities: Any = ..., instructions: str | NotGiven = ..., voice: VoiceIdsOrCustomVoiceParam | NotGiven = ..., input_audio_format: str | NotGiven = ..., output_audio_format: str | NotGiven = ..., input_audio_transcription: SessionsCreateInputAudioTranscriptionParam | NotGiven = ..., speed: float | NotGiven = ..., tracing: Literal["auto"] | SessionsCreateTracingParam | NotGiven = ..., turn_detection: SessionsCreateTurnDetectionParam | NotGiven = ..., tools: Iterable[SessionsCreateToolParam] | NotGiven = ..., tool_choice: str | NotGiven = ..., temperature: float | NotGiven = ..., max_response_output_tokens: int | Literal["inf"] | NotGiven = ..., truncation: RealtimeTruncationParam | NotGiven = ..., prompt: PromptParam | NotGiven = ..., input_audio_noise_reduction: Any = ..., model: Any = ..., **options: Unpack[CallOptions]) -> SessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the
 Realtime API. Can be configured with the same session parameters as the
 `session.update` client event.
@@ -1362,7 +1362,7 @@ class RealtimeSessionsWithStreamingResponse:
 
 
 class TranscriptionSessions(SyncAPIResource[TranscriptionSessionsWithRawResponse, TranscriptionSessionsWithStreamingResponse]):
-    def create(self, *, turn_detection: TranscriptionSessionsCreateTurnDetectionParam | NotGiven = ..., input_audio_noise_reduction: TranscriptionSessionsCreateInputAudioNoiseReductionParam | NotGiven = ..., input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | NotGiven = ..., input_audio_transcription: AudioTranscriptionParam | NotGiven = ..., include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | NotGiven = ..., client_secret: Any = ..., modalities: Any = ..., **options: Unpack[CallOptions]) -> RealtimeTranscriptionSessionCreateResponse:
+    def create(self, *, turn_detection: TranscriptionSessionsCreateTurnDetectionParam | NotGiven = ..., input_audio_noise_reduction: TranscriptionSessionsCreateInputAudioNoiseReductionParam | NotGiven = ..., input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | NotGiven = ..., input_audio_transcription: AudioTranscriptionParam | NotGiven = ..., include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | NotGiven = ..., client_secret: Any = ..., modalities: Any = ..., **options: Unpack[CallOptions]) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the
 Realtime API specifically for realtime transcriptions.
 Can be configured with the same session parameters as the `transcription_session.update` client event.
@@ -1407,7 +1407,7 @@ class Responses(SyncAPIResource[ResponsesWithRawResponse, ResponsesWithStreaming
 Args:
   response_id: (as there)
   betas: Optional beta features to enable for this request."""
-    def compact(self, *, model: BetaModelIdsCompaction, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., input: str | Iterable[BetaInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., instructions: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: BetaPromptCacheRetentionEnum | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | None | NotGiven = ..., service_tier: BetaServiceTierEnum | None | NotGiven = ..., image: Any = ..., safety_identifier: Any = ..., **options: Unpack[CallOptions]) -> BetaCompactResource:
+    def compact(self, *, model: BetaModelIdsCompaction, betas: Sequence[Literal["responses_multi_agent=v1"]] | NotGiven = ..., input: str | Iterable[BetaInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., instructions: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: BetaPromptCacheRetentionEnum | None | NotGiven = ..., prompt_cache_options: BetaPromptCacheOptionsParam | None | NotGiven = ..., service_tier: BetaServiceTierEnum | None | NotGiven = ..., image: Any = ..., safety_identifier: Any = ..., **options: Unpack[CallOptions]) -> BetaCompactedResponse:
         """The beta Responses API's ``client.responses.compact``: its documentation covers the parameters both share.
 
 Args:

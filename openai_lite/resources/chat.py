@@ -81,5 +81,5 @@ class Messages(SyncAPIResource):
     ):
         """Get the messages in a stored chat completion. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/chat/completions/{completion_id}/messages",
-                     query=("after", "limit", "order"), cast_to="ChatCompletionMessageListData",
+                     query=("after", "limit", "order"), cast_to="ChatCompletionStoreMessage",
                      page="SyncCursorPage")

@@ -10,7 +10,7 @@ from openai_lite._pagination import SyncCursorPage
 from openai_lite.lib.streaming.chat import ChatCompletionStreamManager
 from openai_lite.lib.tools import ChatCompletionRunner, ChatCompletionStreamingRunner
 from openai_lite.types import MetadataParam, ModelIdsShared, ModerationParam, ParallelToolCalls, PromptCacheOptionsParam, ReasoningEffort, StopConfiguration, Verbosity
-from openai_lite.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted, ChatCompletionFunctionCallOptionParam, ChatCompletionFunctionsParam, ChatCompletionMessageListData, ChatCompletionMessageParam, ChatCompletionStreamOptionsParam, ChatCompletionToolChoiceOptionParam, CompletionsCreateAudioParam, CompletionsCreateResponseFormatParam, CompletionsCreateToolParam, CompletionsCreateWebSearchOptionParam, ParsedChatCompletion, PredictionContentParam, ResponseModalities, ServiceTier
+from openai_lite.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted, ChatCompletionFunctionCallOptionParam, ChatCompletionFunctionsParam, ChatCompletionMessageParam, ChatCompletionStoreMessage, ChatCompletionStreamOptionsParam, ChatCompletionToolChoiceOptionParam, CompletionsCreateAudioParam, CompletionsCreateResponseFormatParam, CompletionsCreateToolParam, CompletionsCreateWebSearchOptionParam, ParsedChatCompletion, PredictionContentParam, ResponseModalities, ServiceTier
 
 ContentType = TypeVar("ContentType")
 ResponseFormatParamTypes = Union[Dict[str, Any], Mapping[str, Any]]
@@ -313,7 +313,7 @@ class CompletionsWithStreamingResponse:
 
 
 class Messages(SyncAPIResource[MessagesWithRawResponse, MessagesWithStreamingResponse]):
-    def list(self, completion_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ChatCompletionMessageListData]:
+    def list(self, completion_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ChatCompletionStoreMessage]:
         """Get the messages in a stored chat completion. Only Chat Completions that
 have been created with the `store` parameter set to `true` will be
 returned.

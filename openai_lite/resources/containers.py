@@ -19,7 +19,7 @@ class Containers(SyncAPIResource):
         network_policy=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create Container (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/containers", body="json", cast_to="ContainerResource")
+        return _call(self, locals(), "POST", "/containers", body="json", cast_to="ContainerCreateResponse")
 
     def delete(
         self, container_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
@@ -34,13 +34,13 @@ class Containers(SyncAPIResource):
     ):
         """List Containers (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers", query=("limit", "order", "after", "name"),
-                     cast_to="ContainerResource", page="SyncCursorPage")
+                     cast_to="ContainerCreateResponse", page="SyncCursorPage")
 
     def retrieve(
         self, container_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieve Container (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/containers/{container_id}", cast_to="ContainerResource")
+        return _call(self, locals(), "GET", "/containers/{container_id}", cast_to="ContainerCreateResponse")
 
 
 class Files(SyncAPIResource):
@@ -56,7 +56,7 @@ class Files(SyncAPIResource):
     ):
         """Create a Container File (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/containers/{container_id}/files", body="multipart",
-                     files=("file",), json_ok=True, cast_to="ContainerFileResource")
+                     files=("file",), json_ok=True, cast_to="FileCreateResponse")
 
     def delete(
         self, file_id, *, container_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -72,8 +72,7 @@ class Files(SyncAPIResource):
     ):
         """List Container files (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers/{container_id}/files",
-                     query=("limit", "order", "after"), cast_to="ContainerFileResource",
-                     page="SyncCursorPage")
+                     query=("limit", "order", "after"), cast_to="FileCreateResponse", page="SyncCursorPage")
 
     def retrieve(
         self, file_id, *, container_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -81,7 +80,7 @@ class Files(SyncAPIResource):
     ):
         """Retrieve Container File (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers/{container_id}/files/{file_id}",
-                     cast_to="ContainerFileResource")
+                     cast_to="FileCreateResponse")
 
 
 class Content(SyncAPIResource):

@@ -7,8 +7,8 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import NotGiven
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import ContainerResource, ContainersCreateExpiresAfterParam, ContainersCreateNetworkPolicyParam, ContainersCreateSkillParam, FileTypes
-from openai_lite.types.containers import ContainerFileResource
+from openai_lite.types import ContainerCreateResponse, ContainersCreateExpiresAfterParam, ContainersCreateNetworkPolicyParam, ContainersCreateSkillParam, FileTypes
+from openai_lite.types.containers import FileCreateResponse
 
 __all__ = ["Containers", "Files", "Content"]
 
@@ -16,7 +16,7 @@ __all__ = ["Containers", "Files", "Content"]
 class Containers(SyncAPIResource[ContainersWithRawResponse, ContainersWithStreamingResponse]):
     @property
     def files(self) -> Files: ...
-    def create(self, *, name: str, file_ids: List[str] | NotGiven = ..., expires_after: ContainersCreateExpiresAfterParam | NotGiven = ..., skills: Iterable[ContainersCreateSkillParam] | NotGiven = ..., memory_limit: Literal["1g", "4g", "16g", "64g"] | NotGiven = ..., network_policy: ContainersCreateNetworkPolicyParam | NotGiven = ..., **options: Unpack[CallOptions]) -> ContainerResource:
+    def create(self, *, name: str, file_ids: List[str] | NotGiven = ..., expires_after: ContainersCreateExpiresAfterParam | NotGiven = ..., skills: Iterable[ContainersCreateSkillParam] | NotGiven = ..., memory_limit: Literal["1g", "4g", "16g", "64g"] | NotGiven = ..., network_policy: ContainersCreateNetworkPolicyParam | NotGiven = ..., **options: Unpack[CallOptions]) -> ContainerCreateResponse:
         """Create Container
 
 Creates a container.
@@ -35,7 +35,7 @@ Delete a container.
 
 Args:
   container_id: The ID of the container to delete."""
-    def list(self, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., name: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ContainerResource]:
+    def list(self, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., name: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ContainerCreateResponse]:
         """List Containers
 
 Lists containers.
@@ -45,7 +45,7 @@ Args:
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   name: Filter results by container name."""
-    def retrieve(self, container_id: str, **options: Unpack[CallOptions]) -> ContainerResource:
+    def retrieve(self, container_id: str, **options: Unpack[CallOptions]) -> ContainerCreateResponse:
         """Retrieve Container
 
 Retrieves a container.
@@ -73,7 +73,7 @@ class ContainersWithStreamingResponse:
 class Files(SyncAPIResource[FilesWithRawResponse, FilesWithStreamingResponse]):
     @property
     def content(self) -> Content: ...
-    def create(self, container_id: str, *, file_id: str | NotGiven = ..., file: FileTypes | NotGiven = ..., **options: Unpack[CallOptions]) -> ContainerFileResource:
+    def create(self, container_id: str, *, file_id: str | NotGiven = ..., file: FileTypes | NotGiven = ..., **options: Unpack[CallOptions]) -> FileCreateResponse:
         """Create a Container File
 
 You can send either a multipart/form-data request with the raw file content, or a JSON request with a file ID.
@@ -92,7 +92,7 @@ Delete a container file.
 Args:
   container_id: (no description)
   file_id: (no description)"""
-    def list(self, container_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ContainerFileResource]:
+    def list(self, container_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[FileCreateResponse]:
         """List Container files
 
 Lists container files.
@@ -102,7 +102,7 @@ Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list."""
-    def retrieve(self, file_id: str, *, container_id: str, **options: Unpack[CallOptions]) -> ContainerFileResource:
+    def retrieve(self, file_id: str, *, container_id: str, **options: Unpack[CallOptions]) -> FileCreateResponse:
         """Retrieve Container File
 
 Retrieves a container file.

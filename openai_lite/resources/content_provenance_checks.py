@@ -13,4 +13,4 @@ class ContentProvenanceChecks(SyncAPIResource):
     def create(self, *, file, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Check whether an image or audio file contains known OpenAI provenance signals. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/content_provenance_checks", body="multipart", files=("file",),
-                     cast_to="ProvenanceResource")
+                     cast_to="ContentProvenanceCheck")

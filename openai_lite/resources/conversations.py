@@ -26,7 +26,7 @@ class Conversations(SyncAPIResource):
     ):
         """Delete a conversation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/conversations/{conversation_id}",
-                     cast_to="ConversationDeleted")
+                     cast_to="ConversationDeletedResource")
 
     def retrieve(
         self, conversation_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,

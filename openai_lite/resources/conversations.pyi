@@ -7,7 +7,7 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import NotGiven
 from openai_lite._pagination import LastIdCursorPage
 from openai_lite.types import IncludeEnum, MetadataParam
-from openai_lite.types.conversations import Conversation, ConversationDeleted, ConversationItem, ConversationItemList
+from openai_lite.types.conversations import Conversation, ConversationDeletedResource, ConversationItem, ConversationItemList
 from openai_lite.types.responses import ResponseInputItemParam
 
 __all__ = ["Conversations", "Items"]
@@ -24,7 +24,7 @@ Args:
               Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
   items: Initial items to include in the conversation context. You may add up to 20 items at a time.
   safety_identifier: A stable identifier used for safety monitoring and abuse detection."""
-    def delete(self, conversation_id: str, **options: Unpack[CallOptions]) -> ConversationDeleted:
+    def delete(self, conversation_id: str, **options: Unpack[CallOptions]) -> ConversationDeletedResource:
         """Delete a conversation. Items in the conversation will not be deleted.
 
 Args:

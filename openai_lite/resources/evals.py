@@ -19,11 +19,11 @@ class Evals(SyncAPIResource):
         extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Create the structure of an evaluation that can be used to test a model's performance. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/evals", body="json", cast_to="Eval")
+        return _call(self, locals(), "POST", "/evals", body="json", cast_to="EvalCreateResponse")
 
     def delete(self, eval_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Delete an evaluation. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/evals/{eval_id}", cast_to="EvalsDeleteResponse")
+        return _call(self, locals(), "DELETE", "/evals/{eval_id}", cast_to="EvalDeleteResponse")
 
     def list(
         self, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, order_by=NOT_GIVEN, extra_headers=None,
@@ -31,18 +31,18 @@ class Evals(SyncAPIResource):
     ):
         """List evaluations for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals", query=("after", "limit", "order", "order_by"),
-                     cast_to="Eval", page="SyncCursorPage")
+                     cast_to="EvalCreateResponse", page="SyncCursorPage")
 
     def retrieve(self, eval_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Get an evaluation by ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/evals/{eval_id}", cast_to="Eval")
+        return _call(self, locals(), "GET", "/evals/{eval_id}", cast_to="EvalCreateResponse")
 
     def update(
         self, eval_id, *, name=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None, extra_query=None,
         extra_body=None, timeout=NOT_GIVEN,
     ):
         """Update certain properties of an evaluation. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/evals/{eval_id}", body="json", cast_to="Eval")
+        return _call(self, locals(), "POST", "/evals/{eval_id}", body="json", cast_to="EvalCreateResponse")
 
 
 class Runs(SyncAPIResource):
@@ -56,20 +56,22 @@ class Runs(SyncAPIResource):
         self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Cancel an ongoing evaluation run. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/evals/{eval_id}/runs/{run_id}/cancel", cast_to="EvalRun")
+        return _call(self, locals(), "POST", "/evals/{eval_id}/runs/{run_id}/cancel",
+                     cast_to="RunCancelResponse")
 
     def create(
         self, eval_id, *, data_source, name=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None,
         extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/evals/{eval_id}/runs", body="json", cast_to="EvalRun")
+        return _call(self, locals(), "POST", "/evals/{eval_id}/runs", body="json",
+                     cast_to="RunCancelResponse")
 
     def delete(
         self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete an eval run. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/evals/{eval_id}/runs/{run_id}", cast_to="RunsDeleteResponse")
+        return _call(self, locals(), "DELETE", "/evals/{eval_id}/runs/{run_id}", cast_to="RunDeleteResponse")
 
     def list(
         self, eval_id, *, after=NOT_GIVEN, limit=NOT_GIVEN, order=NOT_GIVEN, status=NOT_GIVEN,
@@ -77,13 +79,14 @@ class Runs(SyncAPIResource):
     ):
         """Get a list of runs for an evaluation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals/{eval_id}/runs",
-                     query=("after", "limit", "order", "status"), cast_to="EvalRun", page="SyncCursorPage")
+                     query=("after", "limit", "order", "status"), cast_to="RunCancelResponse",
+                     page="SyncCursorPage")
 
     def retrieve(
         self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get an evaluation run by ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}", cast_to="EvalRun")
+        return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}", cast_to="RunCancelResponse")
 
 
 class OutputItems(SyncAPIResource):
@@ -95,7 +98,7 @@ class OutputItems(SyncAPIResource):
     ):
         """Get a list of output items for an evaluation run. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}/output_items",
-                     query=("after", "limit", "status", "order"), cast_to="EvalRunOutputItem",
+                     query=("after", "limit", "status", "order"), cast_to="OutputItemListResponse",
                      page="SyncCursorPage")
 
     def retrieve(
@@ -104,4 +107,4 @@ class OutputItems(SyncAPIResource):
     ):
         """Get an evaluation run output item by ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}",
-                     cast_to="EvalRunOutputItem")
+                     cast_to="OutputItemListResponse")

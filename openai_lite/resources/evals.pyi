@@ -6,8 +6,8 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import Eval, EvalsCreateDataSourceConfigParam, EvalsCreateTestingCriteriaParam, EvalsDeleteResponse, MetadataParam
-from openai_lite.types.evals import EvalRun, EvalRunOutputItem, RunsCreateDataSourceParam, RunsDeleteResponse
+from openai_lite.types import EvalCreateResponse, EvalDeleteResponse, EvalsCreateDataSourceConfigParam, EvalsCreateTestingCriteriaParam, MetadataParam
+from openai_lite.types.evals import OutputItemListResponse, RunCancelResponse, RunDeleteResponse, RunsCreateDataSourceParam
 
 __all__ = ["Evals", "Runs", "OutputItems"]
 
@@ -15,7 +15,7 @@ __all__ = ["Evals", "Runs", "OutputItems"]
 class Evals(SyncAPIResource[EvalsWithRawResponse, EvalsWithStreamingResponse]):
     @property
     def runs(self) -> Runs: ...
-    def create(self, *, data_source_config: EvalsCreateDataSourceConfigParam, testing_criteria: Iterable[EvalsCreateTestingCriteriaParam], name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> Eval:
+    def create(self, *, data_source_config: EvalsCreateDataSourceConfigParam, testing_criteria: Iterable[EvalsCreateTestingCriteriaParam], name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> EvalCreateResponse:
         """Create the structure of an evaluation that can be used to test a model's performance.
 An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources.
 For more information, see the [Evals guide](/docs/guides/evals).
@@ -30,12 +30,12 @@ Args:
       with a maximum length of 512 characters.
   data_source_config: The configuration for the data source used for the evaluation runs. Dictates the schema of the data used in the evaluation.
   testing_criteria: A list of graders for all eval runs in this group. Graders can reference variables in the data source using double curly braces notation, like `{{item.variable_name}}`. To reference the model's output, use the `sample` namespace (ie, `{{sample.output_text}}`)."""
-    def delete(self, eval_id: str, **options: Unpack[CallOptions]) -> EvalsDeleteResponse:
+    def delete(self, eval_id: str, **options: Unpack[CallOptions]) -> EvalDeleteResponse:
         """Delete an evaluation.
 
 Args:
   eval_id: The ID of the evaluation to delete."""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., order_by: Literal["created_at", "updated_at"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Eval]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., order_by: Literal["created_at", "updated_at"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[EvalCreateResponse]:
         """List evaluations for a project.
 
 Args:
@@ -44,12 +44,12 @@ Args:
   order: Sort order for evals by timestamp. Use `asc` for ascending order or `desc` for descending order.
   order_by: Evals can be ordered by creation time or last updated time. Use
       `created_at` for creation time or `updated_at` for last updated time."""
-    def retrieve(self, eval_id: str, **options: Unpack[CallOptions]) -> Eval:
+    def retrieve(self, eval_id: str, **options: Unpack[CallOptions]) -> EvalCreateResponse:
         """Get an evaluation by ID.
 
 Args:
   eval_id: The ID of the evaluation to retrieve."""
-    def update(self, eval_id: str, *, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> Eval:
+    def update(self, eval_id: str, *, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> EvalCreateResponse:
         """Update certain properties of an evaluation.
 
 Args:
@@ -84,13 +84,13 @@ class EvalsWithStreamingResponse:
 class Runs(SyncAPIResource[RunsWithRawResponse, RunsWithStreamingResponse]):
     @property
     def output_items(self) -> OutputItems: ...
-    def cancel(self, run_id: str, *, eval_id: str, **options: Unpack[CallOptions]) -> EvalRun:
+    def cancel(self, run_id: str, *, eval_id: str, **options: Unpack[CallOptions]) -> RunCancelResponse:
         """Cancel an ongoing evaluation run.
 
 Args:
   eval_id: The ID of the evaluation whose run you want to cancel.
   run_id: The ID of the run to cancel."""
-    def create(self, eval_id: str, *, data_source: RunsCreateDataSourceParam, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> EvalRun:
+    def create(self, eval_id: str, *, data_source: RunsCreateDataSourceParam, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> RunCancelResponse:
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation.
 
 Args:
@@ -103,13 +103,13 @@ Args:
       Keys are strings with a maximum length of 64 characters. Values are strings
       with a maximum length of 512 characters.
   data_source: Details about the run's data source."""
-    def delete(self, run_id: str, *, eval_id: str, **options: Unpack[CallOptions]) -> RunsDeleteResponse:
+    def delete(self, run_id: str, *, eval_id: str, **options: Unpack[CallOptions]) -> RunDeleteResponse:
         """Delete an eval run.
 
 Args:
   eval_id: The ID of the evaluation to delete the run from.
   run_id: The ID of the run to delete."""
-    def list(self, eval_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., status: Literal["queued", "in_progress", "completed", "canceled", "failed"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[EvalRun]:
+    def list(self, eval_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., status: Literal["queued", "in_progress", "completed", "canceled", "failed"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[RunCancelResponse]:
         """Get a list of runs for an evaluation.
 
 Args:
@@ -118,7 +118,7 @@ Args:
   limit: Number of runs to retrieve.
   order: Sort order for runs by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
   status: Filter runs by status. One of `queued` | `in_progress` | `failed` | `completed` | `canceled`."""
-    def retrieve(self, run_id: str, *, eval_id: str, **options: Unpack[CallOptions]) -> EvalRun:
+    def retrieve(self, run_id: str, *, eval_id: str, **options: Unpack[CallOptions]) -> RunCancelResponse:
         """Get an evaluation run by ID.
 
 Args:
@@ -145,7 +145,7 @@ class RunsWithStreamingResponse:
 
 
 class OutputItems(SyncAPIResource[OutputItemsWithRawResponse, OutputItemsWithStreamingResponse]):
-    def list(self, run_id: str, *, eval_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., status: Literal["fail", "pass"] | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[EvalRunOutputItem]:
+    def list(self, run_id: str, *, eval_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., status: Literal["fail", "pass"] | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[OutputItemListResponse]:
         """Get a list of output items for an evaluation run.
 
 Args:
@@ -156,7 +156,7 @@ Args:
   status: Filter output items by status. Use `failed` to filter by failed output
       items or `pass` to filter by passed output items.
   order: Sort order for output items by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`."""
-    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, **options: Unpack[CallOptions]) -> EvalRunOutputItem:
+    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, **options: Unpack[CallOptions]) -> OutputItemListResponse:
         """Get an evaluation run output item by ID.
 
 Args:

@@ -40,12 +40,12 @@ class Graders(SyncAPIResource):
     ):
         """Run a grader. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/fine_tuning/alpha/graders/run", body="json",
-                     cast_to="RunGraderResponse")
+                     cast_to="GraderRunResponse")
 
     def validate(self, *, grader, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Validate a grader. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/fine_tuning/alpha/graders/validate", body="json",
-                     cast_to="ValidateGraderResponse")
+                     cast_to="GraderValidateResponse")
 
 
 class FineTuningCheckpoints(SyncAPIResource):
@@ -66,7 +66,7 @@ class Permissions(SyncAPIResource):
         """This enables organization owners to share fine-tuned models with other projects in their organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST",
                      "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions", body="json",
-                     cast_to="FineTuningCheckpointPermission", page="SyncPage")
+                     cast_to="PermissionCreateResponse", page="SyncPage")
 
     def delete(
         self, permission_id, *, fine_tuned_model_checkpoint, extra_headers=None, extra_query=None,
@@ -75,7 +75,7 @@ class Permissions(SyncAPIResource):
         """Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE",
                      "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}",
-                     cast_to="DeleteFineTuningCheckpointPermissionResponse")
+                     cast_to="PermissionDeleteResponse")
 
     def list(
         self, fine_tuned_model_checkpoint, *, project_id=NOT_GIVEN, after=NOT_GIVEN, limit=NOT_GIVEN,
@@ -84,8 +84,8 @@ class Permissions(SyncAPIResource):
         """Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
                      "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
-                     query=("project_id", "after", "limit", "order"),
-                     cast_to="FineTuningCheckpointPermission", page="SyncCursorPage")
+                     query=("project_id", "after", "limit", "order"), cast_to="PermissionCreateResponse",
+                     page="SyncCursorPage")
 
     def retrieve(
         self, fine_tuned_model_checkpoint, *, project_id=NOT_GIVEN, after=NOT_GIVEN, limit=NOT_GIVEN,
@@ -94,8 +94,7 @@ class Permissions(SyncAPIResource):
         """Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
                      "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
-                     query=("project_id", "after", "limit", "order"),
-                     cast_to="ListFineTuningCheckpointPermissionResponse")
+                     query=("project_id", "after", "limit", "order"), cast_to="PermissionRetrieveResponse")
 
 
 class Jobs(SyncAPIResource):

@@ -7,7 +7,7 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import NotGiven
 from openai_lite._pagination import SyncCursorPage, SyncPage
 from openai_lite.types import MetadataParam
-from openai_lite.types.fine_tuning import DeleteFineTuningCheckpointPermissionResponse, FineTuneMethodParam, FineTuningCheckpointPermission, FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, GradersRunGraderParam, GradersValidateGraderParam, JobsCreateHyperparameterParam, JobsCreateIntegrationParam, ListFineTuningCheckpointPermissionResponse, RunGraderResponse, ValidateGraderResponse
+from openai_lite.types.fine_tuning import FineTuneMethodParam, FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, GraderRunResponse, GraderValidateResponse, GradersRunGraderParam, GradersValidateGraderParam, JobsCreateHyperparameterParam, JobsCreateIntegrationParam, PermissionCreateResponse, PermissionDeleteResponse, PermissionRetrieveResponse
 
 __all__ = ["FineTuning", "Alpha", "Graders", "FineTuningCheckpoints", "Permissions", "Jobs", "JobsCheckpoints"]
 
@@ -47,7 +47,7 @@ class AlphaWithStreamingResponse:
 
 
 class Graders(SyncAPIResource[GradersWithRawResponse, GradersWithStreamingResponse]):
-    def run(self, *, grader: GradersRunGraderParam, model_sample: str, item: Dict[str, Any] | NotGiven = ..., **options: Unpack[CallOptions]) -> RunGraderResponse:
+    def run(self, *, grader: GradersRunGraderParam, model_sample: str, item: Dict[str, Any] | NotGiven = ..., **options: Unpack[CallOptions]) -> GraderRunResponse:
         """Run a grader.
 
 Args:
@@ -58,7 +58,7 @@ Args:
       the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
       The `output_json` variable will be populated if the model sample is a
       valid JSON string."""
-    def validate(self, *, grader: GradersValidateGraderParam, **options: Unpack[CallOptions]) -> ValidateGraderResponse:
+    def validate(self, *, grader: GradersValidateGraderParam, **options: Unpack[CallOptions]) -> GraderValidateResponse:
         """Validate a grader.
 
 Args:
@@ -89,7 +89,7 @@ class FineTuningCheckpointsWithStreamingResponse:
 
 
 class Permissions(SyncAPIResource[PermissionsWithRawResponse, PermissionsWithStreamingResponse]):
-    def create(self, fine_tuned_model_checkpoint: str, *, project_ids: List[str], **options: Unpack[CallOptions]) -> SyncPage[FineTuningCheckpointPermission]:
+    def create(self, fine_tuned_model_checkpoint: str, *, project_ids: List[str], **options: Unpack[CallOptions]) -> SyncPage[PermissionCreateResponse]:
         """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
 
 This enables organization owners to share fine-tuned models with other projects in their organization.
@@ -97,7 +97,7 @@ This enables organization owners to share fine-tuned models with other projects 
 Args:
   fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to create a permission for.
   project_ids: The project identifiers to grant access to."""
-    def delete(self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[CallOptions]) -> DeleteFineTuningCheckpointPermissionResponse:
+    def delete(self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[CallOptions]) -> PermissionDeleteResponse:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
 Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint.
@@ -105,7 +105,7 @@ Organization owners can use this endpoint to delete a permission for a fine-tune
 Args:
   fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to delete a permission for.
   permission_id: The ID of the fine-tuned model checkpoint permission to delete."""
-    def list(self, fine_tuned_model_checkpoint: str, *, project_id: str | NotGiven = ..., after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["ascending", "descending"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[FineTuningCheckpointPermission]:
+    def list(self, fine_tuned_model_checkpoint: str, *, project_id: str | NotGiven = ..., after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["ascending", "descending"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[PermissionCreateResponse]:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
 Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint.
@@ -116,7 +116,7 @@ Args:
   after: Identifier for the last permission ID from the previous pagination request.
   limit: Number of permissions to retrieve.
   order: The order in which to retrieve permissions."""
-    def retrieve(self, fine_tuned_model_checkpoint: str, *, project_id: str | NotGiven = ..., after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["ascending", "descending"] | NotGiven = ..., **options: Unpack[CallOptions]) -> ListFineTuningCheckpointPermissionResponse:
+    def retrieve(self, fine_tuned_model_checkpoint: str, *, project_id: str | NotGiven = ..., after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["ascending", "descending"] | NotGiven = ..., **options: Unpack[CallOptions]) -> PermissionRetrieveResponse:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
 Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint.

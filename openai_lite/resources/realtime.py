@@ -75,7 +75,7 @@ class RealtimeClientSecrets(SyncAPIResource):
     ):
         """Create a Realtime client secret with an associated session configuration. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/realtime/client_secrets", body="json",
-                     cast_to="RealtimeCreateClientSecretResponse")
+                     cast_to="ClientSecretCreateResponse")
 
 
 class Translations(SyncAPIResource):

@@ -7,7 +7,7 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import NotGiven
 from openai_lite._response import BinaryResponseContent
 from openai_lite.types import PromptParam
-from openai_lite.types.realtime import CallsAcceptAudioParam, CallsAcceptToolChoiceParam, CallsAcceptToolParam, CallsAcceptTracingParam, ClientSecretsCreateExpiresAfterParam, ClientSecretsCreateSessionParam, RealtimeCreateClientSecretResponse, RealtimeReasoningParam, RealtimeSessionCreateRequestGAParam, RealtimeTranslationClientSecretCreateResponse, RealtimeTruncationParam
+from openai_lite.types.realtime import CallsAcceptAudioParam, CallsAcceptToolChoiceParam, CallsAcceptToolParam, CallsAcceptTracingParam, ClientSecretCreateResponse, ClientSecretsCreateExpiresAfterParam, ClientSecretsCreateSessionParam, RealtimeReasoningParam, RealtimeSessionCreateRequestGAParam, RealtimeTranslationClientSecretCreateResponse, RealtimeTruncationParam
 
 __all__ = ["Realtime", "Calls", "RealtimeClientSecrets", "Translations", "TranslationsClientSecrets"]
 
@@ -134,7 +134,7 @@ class CallsWithStreamingResponse:
 
 
 class RealtimeClientSecrets(SyncAPIResource[RealtimeClientSecretsWithRawResponse, RealtimeClientSecretsWithStreamingResponse]):
-    def create(self, *, expires_after: ClientSecretsCreateExpiresAfterParam | NotGiven = ..., session: ClientSecretsCreateSessionParam | NotGiven = ..., **options: Unpack[CallOptions]) -> RealtimeCreateClientSecretResponse:
+    def create(self, *, expires_after: ClientSecretsCreateExpiresAfterParam | NotGiven = ..., session: ClientSecretsCreateSessionParam | NotGiven = ..., **options: Unpack[CallOptions]) -> ClientSecretCreateResponse:
         """Create a Realtime client secret with an associated session configuration.
 
 Client secrets are short-lived tokens that can be passed to a client app,

@@ -33,7 +33,7 @@ class Responses(ResponsesStreamMixin, ResponsesParseMixin, SyncAPIResource):
         extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Compact a conversation. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/responses/compact", body="json", cast_to="CompactResource")
+        return _call(self, locals(), "POST", "/responses/compact", body="json", cast_to="CompactedResponse")
 
     def create(
         self, *, metadata=NOT_GIVEN, top_logprobs=NOT_GIVEN, temperature=NOT_GIVEN, top_p=NOT_GIVEN,

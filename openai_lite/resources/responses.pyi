@@ -9,7 +9,7 @@ from openai_lite._streaming import Stream
 from openai_lite._pagination import SyncCursorPage
 from openai_lite.lib.streaming.responses import ResponseStreamManager
 from openai_lite.types import IncludeEnum, MetadataParam, ModerationParam, PromptCacheOptionsParam, PromptParam, ToolParam
-from openai_lite.types.responses import CompactResource, ContextManagementParam, ConversationParam, InputParam, ItemResource, ModelIdsCompaction, ModelIdsResponses, ParsedResponse, PersonalityEnum, PromptCacheRetentionEnum, ReasoningParam, Response, ResponseInputItemParam, ResponseStreamEvent, ResponseStreamOptionsParam, ResponseTextParam, ServiceTierEnum, ServiceTierResponses, TokenCountsResource, ToolChoiceParam, ToolsArrayParam, TruncationEnum
+from openai_lite.types.responses import CompactedResponse, ContextManagementParam, ConversationParam, InputParam, ItemResource, ModelIdsCompaction, ModelIdsResponses, ParsedResponse, PersonalityEnum, PromptCacheRetentionEnum, ReasoningParam, Response, ResponseInputItemParam, ResponseStreamEvent, ResponseStreamOptionsParam, ResponseTextParam, ServiceTierEnum, ServiceTierResponses, TokenCountsResource, ToolChoiceParam, ToolsArrayParam, TruncationEnum
 
 ContentType = TypeVar("ContentType")
 
@@ -28,7 +28,7 @@ the `background` parameter set to `true` can be cancelled.
 
 Args:
   response_id: The ID of the response to cancel."""
-    def compact(self, *, model: ModelIdsCompaction, input: str | Iterable[ResponseInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., instructions: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: PromptCacheRetentionEnum | None | NotGiven = ..., prompt_cache_options: PromptCacheOptionsParam | None | NotGiven = ..., service_tier: ServiceTierEnum | None | NotGiven = ..., image: Any = ..., safety_identifier: Any = ..., **options: Unpack[CallOptions]) -> CompactResource:
+    def compact(self, *, model: ModelIdsCompaction, input: str | Iterable[ResponseInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., instructions: str | None | NotGiven = ..., prompt_cache_key: str | None | NotGiven = ..., prompt_cache_retention: PromptCacheRetentionEnum | None | NotGiven = ..., prompt_cache_options: PromptCacheOptionsParam | None | NotGiven = ..., service_tier: ServiceTierEnum | None | NotGiven = ..., image: Any = ..., safety_identifier: Any = ..., **options: Unpack[CallOptions]) -> CompactedResponse:
         """Compact a conversation. Returns a compacted response object.
 
 Learn when and how to compact long-running conversations in the [conversation state guide](/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](/docs/guides/conversation-state#compaction-advanced).

@@ -23,30 +23,30 @@ class Skills(SyncAPIResource):
     ):
         """Create a new skill. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/skills", body="multipart", files=("files",), json_ok=True,
-                     cast_to="SkillResource")
+                     cast_to="Skill")
 
     def delete(self, skill_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Delete a skill by its ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/skills/{skill_id}", cast_to="DeletedSkillResource")
+        return _call(self, locals(), "DELETE", "/skills/{skill_id}", cast_to="DeletedSkill")
 
     def list(
         self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None,
         extra_body=None, timeout=NOT_GIVEN,
     ):
         """List all skills for the current project. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/skills", query=("limit", "order", "after"),
-                     cast_to="SkillResource", page="SyncCursorPage")
+        return _call(self, locals(), "GET", "/skills", query=("limit", "order", "after"), cast_to="Skill",
+                     page="SyncCursorPage")
 
     def retrieve(self, skill_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Get a skill by its ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/skills/{skill_id}", cast_to="SkillResource")
+        return _call(self, locals(), "GET", "/skills/{skill_id}", cast_to="Skill")
 
     def update(
         self, skill_id, *, default_version, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Update the default version pointer for a skill. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/skills/{skill_id}", body="json", cast_to="SkillResource")
+        return _call(self, locals(), "POST", "/skills/{skill_id}", body="json", cast_to="Skill")
 
 
 class SkillsContent(SyncAPIResource):
@@ -71,14 +71,14 @@ class Versions(SyncAPIResource):
     ):
         """Create a new immutable skill version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/skills/{skill_id}/versions", body="multipart",
-                     files=("files",), json_ok=True, cast_to="SkillVersionResource")
+                     files=("files",), json_ok=True, cast_to="SkillVersion")
 
     def delete(
         self, version, *, skill_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Delete a skill version. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "DELETE", "/skills/{skill_id}/versions/{version}",
-                     cast_to="DeletedSkillVersionResource")
+                     cast_to="DeletedSkillVersion")
 
     def list(
         self, skill_id, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None,
@@ -86,14 +86,13 @@ class Versions(SyncAPIResource):
     ):
         """List skill versions for a skill. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/skills/{skill_id}/versions", query=("limit", "order", "after"),
-                     cast_to="SkillVersionResource", page="SyncCursorPage")
+                     cast_to="SkillVersion", page="SyncCursorPage")
 
     def retrieve(
         self, version, *, skill_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get a specific skill version. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/skills/{skill_id}/versions/{version}",
-                     cast_to="SkillVersionResource")
+        return _call(self, locals(), "GET", "/skills/{skill_id}/versions/{version}", cast_to="SkillVersion")
 
 
 class VersionsContent(SyncAPIResource):

@@ -6,7 +6,7 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import NotGiven
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import DeletedSkillResource, DeletedSkillVersionResource, FileTypes, OrderEnum, SkillResource, SkillVersionResource
+from openai_lite.types import DeletedSkill, DeletedSkillVersion, FileTypes, OrderEnum, Skill, SkillVersion
 
 __all__ = ["Skills", "SkillsContent", "Versions", "VersionsContent"]
 
@@ -16,29 +16,29 @@ class Skills(SyncAPIResource[SkillsWithRawResponse, SkillsWithStreamingResponse]
     def content(self) -> SkillsContent: ...
     @property
     def versions(self) -> Versions: ...
-    def create(self, *, files: FileTypes | NotGiven = ..., **options: Unpack[CallOptions]) -> SkillResource:
+    def create(self, *, files: FileTypes | NotGiven = ..., **options: Unpack[CallOptions]) -> Skill:
         """Create a new skill.
 
 Args:
   files: Skill files to upload (directory upload) or a single zip file."""
-    def delete(self, skill_id: str, **options: Unpack[CallOptions]) -> DeletedSkillResource:
+    def delete(self, skill_id: str, **options: Unpack[CallOptions]) -> DeletedSkill:
         """Delete a skill by its ID.
 
 Args:
   skill_id: The identifier of the skill to delete."""
-    def list(self, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[SkillResource]:
+    def list(self, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[Skill]:
         """List all skills for the current project.
 
 Args:
   limit: Number of items to retrieve
   order: Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
   after: Identifier for the last item from the previous pagination request"""
-    def retrieve(self, skill_id: str, **options: Unpack[CallOptions]) -> SkillResource:
+    def retrieve(self, skill_id: str, **options: Unpack[CallOptions]) -> Skill:
         """Get a skill by its ID.
 
 Args:
   skill_id: The identifier of the skill to retrieve."""
-    def update(self, skill_id: str, *, default_version: str, **options: Unpack[CallOptions]) -> SkillResource:
+    def update(self, skill_id: str, *, default_version: str, **options: Unpack[CallOptions]) -> Skill:
         """Update the default version pointer for a skill.
 
 Args:
@@ -85,20 +85,20 @@ class SkillsContentWithStreamingResponse:
 class Versions(SyncAPIResource[VersionsWithRawResponse, VersionsWithStreamingResponse]):
     @property
     def content(self) -> VersionsContent: ...
-    def create(self, skill_id: str, *, files: FileTypes | NotGiven = ..., default: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> SkillVersionResource:
+    def create(self, skill_id: str, *, files: FileTypes | NotGiven = ..., default: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> SkillVersion:
         """Create a new immutable skill version.
 
 Args:
   skill_id: The identifier of the skill to version.
   files: Skill files to upload (directory upload) or a single zip file.
   default: Whether to set this version as the default."""
-    def delete(self, version: str, *, skill_id: str, **options: Unpack[CallOptions]) -> DeletedSkillVersionResource:
+    def delete(self, version: str, *, skill_id: str, **options: Unpack[CallOptions]) -> DeletedSkillVersion:
         """Delete a skill version.
 
 Args:
   skill_id: The identifier of the skill.
   version: The skill version number."""
-    def list(self, skill_id: str, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[SkillVersionResource]:
+    def list(self, skill_id: str, *, limit: int | NotGiven = ..., order: OrderEnum | NotGiven = ..., after: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[SkillVersion]:
         """List skill versions for a skill.
 
 Args:
@@ -106,7 +106,7 @@ Args:
   limit: Number of versions to retrieve.
   order: Sort order of results by version number.
   after: The skill version ID to start after."""
-    def retrieve(self, version: str, *, skill_id: str, **options: Unpack[CallOptions]) -> SkillVersionResource:
+    def retrieve(self, version: str, *, skill_id: str, **options: Unpack[CallOptions]) -> SkillVersion:
         """Get a specific skill version.
 
 Args:

@@ -59,7 +59,7 @@ class VectorStores(SyncAPIResource):
     ):
         """Search a vector store for relevant chunks based on a query and file attributes filter. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/vector_stores/{vector_store_id}/search", body="json",
-                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStoreSearchResultItem",
+                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="VectorStoreSearchResponse",
                      page="SyncPage")
 
     def update(
@@ -120,8 +120,8 @@ class Files(VectorStoreFilesMixin, SyncAPIResource):
     ):
         """Retrieve the parsed contents of a vector store file. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/vector_stores/{vector_store_id}/files/{file_id}/content",
-                     fixed_headers={"OpenAI-Beta": "assistants=v2"},
-                     cast_to="VectorStoreFileContentResponseData", page="SyncPage")
+                     fixed_headers={"OpenAI-Beta": "assistants=v2"}, cast_to="FileContentResponse",
+                     page="SyncPage")
 
     def create(
         self, vector_store_id, *, file_id, chunking_strategy=NOT_GIVEN, attributes=NOT_GIVEN,

@@ -6,8 +6,8 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._pagination import SyncCursorPage, SyncPage
-from openai_lite.types import FileTypes, MetadataParam, VectorStore, VectorStoreDeleted, VectorStoreExpirationAfterParam, VectorStoreFileAttributesParam, VectorStoreSearchResultItem, VectorStoresCreateChunkingStrategyParam, VectorStoresSearchFilterParam, VectorStoresSearchRankingOptionParam
-from openai_lite.types.vector_stores import ChunkingStrategyRequestParam, CreateVectorStoreFileRequestParam, VectorStoreFile, VectorStoreFileBatch, VectorStoreFileContentResponseData, VectorStoreFileDeleted
+from openai_lite.types import FileTypes, MetadataParam, VectorStore, VectorStoreDeleted, VectorStoreExpirationAfterParam, VectorStoreFileAttributesParam, VectorStoreSearchResponse, VectorStoresCreateChunkingStrategyParam, VectorStoresSearchFilterParam, VectorStoresSearchRankingOptionParam
+from openai_lite.types.vector_stores import ChunkingStrategyRequestParam, CreateVectorStoreFileRequestParam, FileContentResponse, VectorStoreFile, VectorStoreFileBatch, VectorStoreFileDeleted
 
 __all__ = ["VectorStores", "FileBatches", "Files"]
 
@@ -50,7 +50,7 @@ Args:
 
 Args:
   vector_store_id: The ID of the vector store to retrieve."""
-    def search(self, vector_store_id: str, *, query: str | List[str], rewrite_query: bool | NotGiven = ..., max_num_results: int | NotGiven = ..., filters: VectorStoresSearchFilterParam | NotGiven = ..., ranking_options: VectorStoresSearchRankingOptionParam | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncPage[VectorStoreSearchResultItem]:
+    def search(self, vector_store_id: str, *, query: str | List[str], rewrite_query: bool | NotGiven = ..., max_num_results: int | NotGiven = ..., filters: VectorStoresSearchFilterParam | NotGiven = ..., ranking_options: VectorStoresSearchRankingOptionParam | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncPage[VectorStoreSearchResponse]:
         """Search a vector store for relevant chunks based on a query and file attributes filter.
 
 Args:
@@ -168,7 +168,7 @@ class FileBatchesWithStreamingResponse:
 
 
 class Files(SyncAPIResource[FilesWithRawResponse, FilesWithStreamingResponse]):
-    def content(self, file_id: str, *, vector_store_id: str, **options: Unpack[CallOptions]) -> SyncPage[VectorStoreFileContentResponseData]:
+    def content(self, file_id: str, *, vector_store_id: str, **options: Unpack[CallOptions]) -> SyncPage[FileContentResponse]:
         """Retrieve the parsed contents of a vector store file.
 
 Args:

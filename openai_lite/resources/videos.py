@@ -24,11 +24,11 @@ class Videos(VideosMixin, SyncAPIResource):
     ):
         """Create a character from an uploaded video. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/videos/characters", body="multipart", files=("video",),
-                     cast_to="VideoCharacterResource")
+                     cast_to="VideoCreateCharacterResponse")
 
     def delete(self, video_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Permanently delete a completed or failed video and its stored assets. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "DELETE", "/videos/{video_id}", cast_to="DeletedVideoResource")
+        return _call(self, locals(), "DELETE", "/videos/{video_id}", cast_to="VideoDeleteResponse")
 
     def download_content(
         self, video_id, *, variant=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
@@ -58,7 +58,7 @@ class Videos(VideosMixin, SyncAPIResource):
     ):
         """Fetch a character. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/videos/characters/{character_id}",
-                     cast_to="VideoCharacterResource")
+                     cast_to="VideoCreateCharacterResponse")
 
     def list(
         self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None,

@@ -6,7 +6,7 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import DeletedVideoResource, FileTypes, ImageRefParam_2Param, OrderEnum, Video, VideoCharacterResource, VideoContentVariant, VideoModel, VideoReferenceInputParam, VideoSeconds, VideoSize
+from openai_lite.types import FileTypes, ImageRefParam_2Param, OrderEnum, Video, VideoContentVariant, VideoCreateCharacterResponse, VideoDeleteResponse, VideoModel, VideoReferenceInputParam, VideoSeconds, VideoSize
 
 __all__ = ["Videos"]
 
@@ -23,7 +23,7 @@ Args:
   input_reference: Optional reference asset upload or reference object that guides generation.
   seconds: Clip duration in seconds (allowed values: 4, 8, 12). Defaults to 4 seconds.
   size: Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792, 1792x1024). Defaults to 720x1280."""
-    def create_character(self, *, video: FileTypes, name: str, **options: Unpack[CallOptions]) -> VideoCharacterResource:
+    def create_character(self, *, video: FileTypes, name: str, **options: Unpack[CallOptions]) -> VideoCreateCharacterResponse:
         """Create a character from an uploaded video.
 
 Deprecated.
@@ -31,7 +31,7 @@ Deprecated.
 Args:
   video: Video file used to create a character.
   name: Display name for this API character."""
-    def delete(self, video_id: str, **options: Unpack[CallOptions]) -> DeletedVideoResource:
+    def delete(self, video_id: str, **options: Unpack[CallOptions]) -> VideoDeleteResponse:
         """Permanently delete a completed or failed video and its stored assets.
 
 Deprecated.
@@ -65,7 +65,7 @@ Args:
   video: Reference to the completed video to extend.
   prompt: Updated text prompt that directs the extension generation.
   seconds: Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20)."""
-    def get_character(self, character_id: str, **options: Unpack[CallOptions]) -> VideoCharacterResource:
+    def get_character(self, character_id: str, **options: Unpack[CallOptions]) -> VideoCreateCharacterResponse:
         """Fetch a character.
 
 Deprecated.

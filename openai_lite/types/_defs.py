@@ -68,20 +68,6 @@ class ApplyPatchTool(BaseModel):
     _required = ("type",)
 
 
-class ApplyPatchToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "status", "operation", "created_by"))
-    _required = ("type", "id", "call_id", "status", "operation")
-    _nested = {"caller": "ToolCallCaller", "operation": "ApplyPatchToolCallOperation"}
-
-
-class ApplyPatchToolCallOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "status", "output", "created_by"))
-    _required = ("type", "id", "call_id", "status")
-    _nested = {"caller": "ToolCallCaller"}
-
-
 class ApplyPatchUpdateFileOperation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "path", "diff"))
@@ -91,6 +77,18 @@ class ApplyPatchUpdateFileOperation(BaseModel):
 class ApproximateLocation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "country", "region", "city", "timezone"))
+
+
+class AssistantToolChoice(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "function"))
+    _required = ("type",)
+    _nested = {"function": "AssistantToolChoiceFunction"}
+
+
+class AssistantToolChoiceFunction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name",))
 
 
 class AssistantToolsCode(BaseModel):
@@ -112,12 +110,6 @@ class AssistantToolsFileSearchFileSearch(BaseModel):
     _nested = {"ranking_options": "FileSearchRankingOptions"}
 
 
-class AssistantToolsFileSearchTypeOnly(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
 class AssistantToolsFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "function"))
@@ -125,16 +117,10 @@ class AssistantToolsFunction(BaseModel):
     _nested = {"function": "FunctionObject"}
 
 
-class AssistantsNamedToolChoice(BaseModel):
+class AttachmentToolAssistantToolsFileSearchTypeOnly(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "function"))
+    _field_names = frozenset(("type",))
     _required = ("type",)
-    _nested = {"function": "AssistantsNamedToolChoiceFunction"}
-
-
-class AssistantsNamedToolChoiceFunction(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("name",))
 
 
 class AudioTranscriptionResponse(BaseModel):
@@ -157,20 +143,13 @@ class Batch(BaseModel):
         "metadata",
     ))
     _nested = {
-        "errors": "BatchError2", "request_counts": "BatchRequestCounts", "usage": "BatchUsage",
-        "metadata": dict,
+        "errors": "Errors", "request_counts": "BatchRequestCounts", "usage": "BatchUsage", "metadata": dict,
     }
 
 
 class BatchError(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("code", "message", "param", "line"))
-
-
-class BatchError2(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "data"))
-    _nested = {"data": "BatchError"}
 
 
 class BatchRequestCounts(BaseModel):
@@ -223,10 +202,49 @@ class BetaResponseProperties(BaseModel):
     }
 
 
-class C2PAProvenanceResult(BaseModel):
+class Categories(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "outcome", "validation_state", "issuer", "model", "generated_at"))
-    _required = ("type", "outcome", "validation_state", "issuer", "model", "generated_at")
+    _field_names = frozenset((
+        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
+        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
+        "violence/graphic",
+    ))
+    _aliases = {
+        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
+        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
+        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
+        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
+    }
+
+
+class CategoryAppliedInputTypes(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
+        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
+        "violence/graphic",
+    ))
+    _aliases = {
+        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
+        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
+        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
+        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
+    }
+
+
+class CategoryScores(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
+        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
+        "violence/graphic",
+    ))
+    _aliases = {
+        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
+        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
+        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
+        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
+    }
 
 
 class Click(BaseModel):
@@ -239,6 +257,11 @@ class CodeInterpreterOutputImage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "url"))
     _required = ("type", "url")
+
+
+class CodeInterpreterOutputImageImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id",))
 
 
 class CodeInterpreterOutputLogs(BaseModel):
@@ -254,10 +277,11 @@ class CodeInterpreterTool(BaseModel):
     _nested = {"container": "AutoCodeInterpreterTool"}
 
 
-class CompactionBody(BaseModel):
+class CodeInterpreterToolCall(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "id", "encrypted_content", "created_by"))
-    _required = ("type", "id", "encrypted_content")
+    _field_names = frozenset(("id", "type", "code_interpreter"))
+    _required = ("id", "type", "code_interpreter")
+    _nested = {"code_interpreter": "RunStepDetailsToolCallsCodeObjectCodeInterpreter"}
 
 
 class ComparisonFilter(BaseModel):
@@ -275,13 +299,15 @@ class Completion(BaseModel):
 class CompletionChoice(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("finish_reason", "index", "logprobs", "text"))
-    _nested = {"logprobs": "CompletionChoiceLogprob"}
+    _nested = {"logprobs": "Logprobs"}
 
 
-class CompletionChoiceLogprob(BaseModel):
+class CompletionTokensDetails(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("text_offset", "token_logprobs", "tokens", "top_logprobs"))
-    _nested = {"top_logprobs": dict}
+    _field_names = frozenset((
+        "accepted_prediction_tokens", "audio_tokens", "reasoning_tokens", "text_tokens",
+        "rejected_prediction_tokens",
+    ))
 
 
 class CompletionUsage(BaseModel):
@@ -291,24 +317,9 @@ class CompletionUsage(BaseModel):
         "prompt_tokens_details",
     ))
     _nested = {
-        "completion_tokens_details": "CompletionUsageCompletionTokensDetail",
-        "prompt_tokens_details": "CompletionUsagePromptTokensDetail",
+        "completion_tokens_details": "CompletionTokensDetails",
+        "prompt_tokens_details": "PromptTokensDetails",
     }
-
-
-class CompletionUsageCompletionTokensDetail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "accepted_prediction_tokens", "audio_tokens", "reasoning_tokens", "text_tokens",
-        "rejected_prediction_tokens",
-    ))
-
-
-class CompletionUsagePromptTokensDetail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "audio_tokens", "cached_tokens", "text_tokens", "image_tokens", "cache_write_tokens",
-    ))
 
 
 class CompoundFilter(BaseModel):
@@ -330,11 +341,6 @@ class ComputerScreenshotContent(BaseModel):
     _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
 
 
-class ComputerScreenshotImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "image_url", "file_id"))
-
-
 class ComputerTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
@@ -344,16 +350,10 @@ class ComputerTool(BaseModel):
 class ComputerToolCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "acknowledged_safety_checks", "output", "status"))
-    _nested = {"acknowledged_safety_checks": "ComputerCallSafetyCheck", "output": "ComputerScreenshotImage"}
-
-
-class ComputerToolCallOutputResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "type", "id", "call_id", "acknowledged_safety_checks", "output", "status", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "output", "status")
-    _nested = {"acknowledged_safety_checks": "ComputerCallSafetyCheck", "output": "ComputerScreenshotImage"}
+    _nested = {
+        "acknowledged_safety_checks": "ComputerCallSafetyCheck",
+        "output": "ResponseComputerToolCallOutputScreenshot",
+    }
 
 
 class ComputerUsePreviewTool(BaseModel):
@@ -369,6 +369,17 @@ class ContainerAuto(BaseModel):
     _nested = {"network_policy": "ContainerAutoNetworkPolicy", "skills": "ContainerAutoSkill"}
 
 
+class ContainerCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "object", "name", "created_at", "status", "last_active_at", "expires_after", "memory_limit",
+        "network_policy",
+    ))
+    _nested = {
+        "expires_after": "ContainerResourceExpiresAfter", "network_policy": "ContainerResourceNetworkPolicy",
+    }
+
+
 class ContainerFileCitationBody(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "container_id", "file_id", "start_index", "end_index", "filename"))
@@ -378,7 +389,7 @@ class ContainerFileCitationBody(BaseModel):
 class ContainerListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "ContainerResource"}
+    _nested = {"data": "ContainerCreateResponse"}
 
 
 class ContainerNetworkPolicyAllowlist(BaseModel):
@@ -405,23 +416,6 @@ class ContainerReference(BaseModel):
     _required = ("type", "container_id")
 
 
-class ContainerReferenceResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "container_id"))
-    _required = ("type", "container_id")
-
-
-class ContainerResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "object", "name", "created_at", "status", "last_active_at", "expires_after", "memory_limit",
-        "network_policy",
-    ))
-    _nested = {
-        "expires_after": "ContainerResourceExpiresAfter", "network_policy": "ContainerResourceNetworkPolicy",
-    }
-
-
 class ContainerResourceExpiresAfter(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("anchor", "minutes"))
@@ -430,6 +424,18 @@ class ContainerResourceExpiresAfter(BaseModel):
 class ContainerResourceNetworkPolicy(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "allowed_domains"))
+
+
+class ContentProvenanceCheck(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "created_at", "results"))
+    _nested = {"results": "ProvenanceResourceResult"}
+
+
+class ContentReasoningText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text"))
+    _required = ("type", "text")
 
 
 class Coord(BaseModel):
@@ -470,21 +476,6 @@ class CustomTool(BaseModel):
     _nested = {"format": "CustomToolFormat"}
 
 
-class CustomToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "namespace", "name", "input", "async"))
-    _aliases = {"async_": "async"}
-    _required = ("type", "call_id", "name", "input")
-    _nested = {"caller": "ToolCallCaller"}
-
-
-class CustomToolCallOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "output", "status", "created_by"))
-    _required = ("type", "call_id", "output", "status")
-    _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
-
-
 class Decision(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("answers", "model", "usage"))
@@ -512,19 +503,14 @@ class DecisionUsageOutputTokensDetail(BaseModel):
     _field_names = frozenset(("reasoning_tokens",))
 
 
-class DeletedSkillResource(BaseModel):
+class DeletedSkill(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted", "id"))
 
 
-class DeletedSkillVersionResource(BaseModel):
+class DeletedSkillVersion(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted", "id", "version"))
-
-
-class DeletedVideoResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "deleted", "id"))
 
 
 class DeletedWebhookEndpoint(BaseModel):
@@ -589,12 +575,6 @@ class EndpointWithSecretWebhookEvent(BaseModel):
     ))
 
 
-class Error(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("code", "message", "param", "type", "misalignment"))
-    _nested = {"misalignment": "ErrorMisalignment"}
-
-
 class ErrorMisalignment(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("detailed_explanation", "error_type", "review_target", "steer"))
@@ -606,16 +586,16 @@ class ErrorMisalignmentSteer(BaseModel):
     _field_names = frozenset(("message",))
 
 
+class ErrorObject(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message", "param", "type", "misalignment"))
+    _nested = {"misalignment": "ErrorMisalignment"}
+
+
 class ErrorResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("error",))
-    _nested = {"error": "Error"}
-
-
-class Error_2(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("code", "message", "headers", "misalignment", "param", "type"))
-    _nested = {"headers": dict, "misalignment": "Error_2Misalignment"}
+    _nested = {"error": "ErrorObject"}
 
 
 class Error_2Misalignment(BaseModel):
@@ -629,7 +609,13 @@ class Error_2MisalignmentSteer(BaseModel):
     _field_names = frozenset(("message",))
 
 
-class Eval(BaseModel):
+class Errors(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "data"))
+    _nested = {"data": "BatchError"}
+
+
+class EvalCreateResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "id", "name", "data_source_config", "testing_criteria", "created_at", "metadata",
@@ -647,6 +633,11 @@ class EvalCustomDataSourceConfig(BaseModel):
     _aliases = {"schema_": "schema"}
     _required = ("type", "schema")
     _nested = {"schema": dict}
+
+
+class EvalDeleteResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "deleted", "eval_id"))
 
 
 class EvalGraderPython(BaseModel):
@@ -695,7 +686,7 @@ class EvalItemInputImage(BaseModel):
 class EvalList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "Eval"}
+    _nested = {"data": "EvalCreateResponse"}
 
 
 class EvalLogsDataSourceConfig(BaseModel):
@@ -714,14 +705,16 @@ class EvalStoredCompletionsDataSourceConfig(BaseModel):
     _nested = {"metadata": dict, "schema": dict}
 
 
-class EvalsDeleteResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "deleted", "eval_id"))
-
-
 class EventTypeListWebhookEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "object"))
+
+
+class FileCitationAnnotation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "file_citation", "start_index", "end_index"))
+    _required = ("type", "text", "file_citation", "start_index", "end_index")
+    _nested = {"file_citation": "MessageContentTextAnnotationsFileCitationObjectFileCitation"}
 
 
 class FileCitationBody(BaseModel):
@@ -749,9 +742,27 @@ class FilePath(BaseModel):
     _required = ("type", "file_id", "index")
 
 
+class FilePathAnnotation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "file_path", "start_index", "end_index"))
+    _required = ("type", "text", "file_path", "start_index", "end_index")
+    _nested = {"file_path": "MessageContentTextAnnotationsFilePathObjectFilePath"}
+
+
 class FileSearchRankingOptions(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("ranker", "score_threshold"))
+
+
+class FileSearchResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id", "file_name", "score", "content"))
+    _nested = {"content": "FileSearchResultContent"}
+
+
+class FileSearchResultContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text"))
 
 
 class FileSearchTool(BaseModel):
@@ -759,6 +770,13 @@ class FileSearchTool(BaseModel):
     _field_names = frozenset(("type", "vector_store_ids", "max_num_results", "ranking_options", "filters"))
     _required = ("type", "vector_store_ids")
     _nested = {"ranking_options": "RankingOptions", "filters": "Filters"}
+
+
+class FileSearchToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "type", "file_search"))
+    _required = ("id", "type", "file_search")
+    _nested = {"file_search": "RunStepDetailsToolCallsFileSearchObjectFileSearch"}
 
 
 class FunctionObject(BaseModel):
@@ -770,27 +788,6 @@ class FunctionObject(BaseModel):
 class FunctionShellAction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("commands", "timeout_ms", "max_output_length"))
-
-
-class FunctionShellCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "action", "status", "environment")
-    _nested = {
-        "caller": "ToolCallCaller", "action": "FunctionShellAction",
-        "environment": "FunctionShellCallEnvironment",
-    }
-
-
-class FunctionShellCallOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "status", "output", "max_output_length")
-    _nested = {"caller": "ToolCallCaller", "output": "FunctionShellCallOutputContent"}
 
 
 class FunctionShellCallOutputContent(BaseModel):
@@ -829,6 +826,13 @@ class FunctionTool(BaseModel):
     _nested = {"parameters": dict, "output_schema": dict}
 
 
+class FunctionToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "type", "function"))
+    _required = ("id", "type", "function")
+    _nested = {"function": "RunStepDetailsToolCallsFunctionObjectFunction"}
+
+
 class FunctionToolCallOutputResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -836,16 +840,6 @@ class FunctionToolCallOutputResource(BaseModel):
     ))
     _required = ("id", "type", "output", "status")
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
-
-
-class FunctionToolCallResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by", "async",
-    ))
-    _aliases = {"async_": "async"}
-    _required = ("id", "type", "call_id", "name", "arguments", "status")
-    _nested = {"caller": "ToolCallCaller"}
 
 
 class FunctionToolParamObject(BaseModel):
@@ -857,19 +851,6 @@ class FunctionToolParamObject(BaseModel):
     _aliases = {"async_": "async"}
     _required = ("name", "type")
     _nested = {"parameters": dict, "output_schema": dict}
-
-
-class GraderLabelModel(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "name", "model", "input", "labels", "passing_labels"))
-    _required = ("type", "name", "model", "input", "labels", "passing_labels")
-    _nested = {"input": "EvalItem"}
-
-
-class GraderStringCheck(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "name", "input", "reference", "operation"))
-    _required = ("type", "name", "input", "reference", "operation")
 
 
 class HTTPError(BaseModel):
@@ -905,6 +886,18 @@ class ImageEditPartialImageEvent(BaseModel):
         "partial_image_index",
     ))
     _required = ("type", "b64_json", "created_at", "size", "quality", "background", "output_format", "partial_image_index")
+
+
+class ImageFile(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id", "detail"))
+
+
+class ImageFileContentBlock(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "image_file"))
+    _required = ("type", "image_file")
+    _nested = {"image_file": "ImageFile"}
 
 
 class ImageGenCompletedEvent(BaseModel):
@@ -1000,6 +993,13 @@ class ImageGenUsage(BaseModel):
     }
 
 
+class ImageURLContentBlock(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "image_url"))
+    _required = ("type", "image_url")
+    _nested = {"image_url": "MessageContentImageUrlObjectImageUrl"}
+
+
 class ImagesResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -1032,45 +1032,22 @@ class InlineSkillSource(BaseModel):
     _field_names = frozenset(("type", "media_type", "data"))
 
 
-class InputAudio(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "input_audio"))
-    _required = ("type", "input_audio")
-    _nested = {"input_audio": "InputAudioInputAudio"}
-
-
 class InputAudioInputAudio(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "format"))
-
-
-class InputFileContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "type", "file_id", "filename", "file_data", "prompt_cache_breakpoint", "file_url", "detail",
-    ))
-    _required = ("type",)
-    _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
-
-
-class InputImageContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "image_url", "file_id", "detail", "prompt_cache_breakpoint"))
-    _required = ("type", "detail")
-    _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
-
-
-class InputTextContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint", "id", "audio", "transcript"))
-    _required = ("type", "text")
-    _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
 
 
 class KeyPressAction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "keys"))
     _required = ("type", "keys")
+
+
+class LabelModelGrader(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "name", "model", "input", "labels", "passing_labels"))
+    _required = ("type", "name", "model", "input", "labels", "passing_labels")
+    _nested = {"input": "EvalItem"}
 
 
 class ListBatchesResponse(BaseModel):
@@ -1120,12 +1097,6 @@ class LocalEnvironment(BaseModel):
     _nested = {"skills": "LocalSkill"}
 
 
-class LocalEnvironmentResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
 class LocalShellExecAction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "command", "timeout_ms", "working_directory", "env", "user"))
@@ -1160,6 +1131,12 @@ class LogProb(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes", "top_logprobs"))
     _nested = {"top_logprobs": "TopLogProb"}
+
+
+class Logprobs(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text_offset", "token_logprobs", "tokens", "top_logprobs"))
+    _nested = {"top_logprobs": dict}
 
 
 class MCPApprovalRequest(BaseModel):
@@ -1233,41 +1210,9 @@ class MCPToolRequireApproval(BaseModel):
     _nested = {"always": "MCPToolFilter", "never": "MCPToolFilter"}
 
 
-class MessageContentImageFileObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "image_file"))
-    _required = ("type", "image_file")
-    _nested = {"image_file": "MessageContentImageFileObjectImageFile"}
-
-
-class MessageContentImageFileObjectImageFile(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("file_id", "detail"))
-
-
-class MessageContentImageUrlObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "image_url"))
-    _required = ("type", "image_url")
-    _nested = {"image_url": "MessageContentImageUrlObjectImageUrl"}
-
-
 class MessageContentImageUrlObjectImageUrl(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("url", "detail"))
-
-
-class MessageContentRefusalObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "refusal"))
-    _required = ("type", "refusal")
-
-
-class MessageContentTextAnnotationsFileCitationObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text", "file_citation", "start_index", "end_index"))
-    _required = ("type", "text", "file_citation", "start_index", "end_index")
-    _nested = {"file_citation": "MessageContentTextAnnotationsFileCitationObjectFileCitation"}
 
 
 class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
@@ -1275,29 +1220,22 @@ class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
     _field_names = frozenset(("file_id",))
 
 
-class MessageContentTextAnnotationsFilePathObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text", "file_path", "start_index", "end_index"))
-    _required = ("type", "text", "file_path", "start_index", "end_index")
-    _nested = {"file_path": "MessageContentTextAnnotationsFilePathObjectFilePath"}
-
-
 class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("file_id",))
-
-
-class MessageContentTextObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
-    _required = ("type", "text")
-    _nested = {"text": "MessageContentTextObjectText"}
 
 
 class MessageContentTextObjectText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("value", "annotations"))
     _nested = {"annotations": "MessageContentTextObjectTextAnnotation"}
+
+
+class MessageCreationStepDetails(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "message_creation"))
+    _required = ("type", "message_creation")
+    _nested = {"message_creation": "RunStepDetailsMessageCreationObjectMessageCreation"}
 
 
 class Model(BaseModel):
@@ -1323,53 +1261,8 @@ class Moderation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("flagged", "categories", "category_scores", "category_applied_input_types"))
     _nested = {
-        "categories": "ModerationCategory", "category_scores": "ModerationCategoryScore",
-        "category_applied_input_types": "ModerationCategoryAppliedInputType",
-    }
-
-
-class ModerationCategory(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
-        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
-        "violence/graphic",
-    ))
-    _aliases = {
-        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
-        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
-        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
-        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
-    }
-
-
-class ModerationCategoryAppliedInputType(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
-        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
-        "violence/graphic",
-    ))
-    _aliases = {
-        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
-        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
-        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
-        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
-    }
-
-
-class ModerationCategoryScore(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "hate", "harassment", "illicit", "sexual", "violence", "harassment/threatening", "hate/threatening",
-        "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual/minors",
-        "violence/graphic",
-    ))
-    _aliases = {
-        "harassment_threatening": "harassment/threatening", "hate_threatening": "hate/threatening",
-        "illicit_violent": "illicit/violent", "self_harm": "self-harm",
-        "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
-        "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
+        "categories": "Categories", "category_scores": "CategoryScores",
+        "category_applied_input_types": "CategoryAppliedInputTypes",
     }
 
 
@@ -1447,17 +1340,11 @@ class PromptCacheBreakpointConfig(BaseModel):
     _field_names = frozenset(("mode", "ttl"))
 
 
-class PromptVariant0(BaseModel):
+class PromptTokensDetails(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("id", "version", "variables"))
-    _required = ("id",)
-    _nested = {"variables": dict}
-
-
-class ProvenanceResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "created_at", "results"))
-    _nested = {"results": "ProvenanceResourceResult"}
+    _field_names = frozenset((
+        "audio_tokens", "cached_tokens", "text_tokens", "image_tokens", "cache_write_tokens",
+    ))
 
 
 class RankingOptions(BaseModel):
@@ -1466,16 +1353,74 @@ class RankingOptions(BaseModel):
     _nested = {"hybrid_search": "HybridSearchOptions"}
 
 
-class ReasoningTextContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
-    _required = ("type", "text")
-
-
-class RefusalContent(BaseModel):
+class RefusalContentBlock(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "refusal"))
     _required = ("type", "refusal")
+
+
+class RequiredActionFunctionToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "type", "function"))
+    _nested = {"function": "RunToolCallObjectFunction"}
+
+
+class ResponseApplyPatchToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "call_id", "caller", "status", "operation", "created_by"))
+    _required = ("type", "id", "call_id", "status", "operation")
+    _nested = {"caller": "ToolCallCaller", "operation": "ApplyPatchToolCallOperation"}
+
+
+class ResponseApplyPatchToolCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "call_id", "caller", "status", "output", "created_by"))
+    _required = ("type", "id", "call_id", "status")
+    _nested = {"caller": "ToolCallCaller"}
+
+
+class ResponseCompactionItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "encrypted_content", "created_by"))
+    _required = ("type", "id", "encrypted_content")
+
+
+class ResponseComputerToolCallOutputItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "type", "id", "call_id", "acknowledged_safety_checks", "output", "status", "created_by",
+    ))
+    _required = ("type", "id", "call_id", "output", "status")
+    _nested = {
+        "acknowledged_safety_checks": "ComputerCallSafetyCheck",
+        "output": "ResponseComputerToolCallOutputScreenshot",
+    }
+
+
+class ResponseComputerToolCallOutputScreenshot(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "image_url", "file_id"))
+
+
+class ResponseContainerReference(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "container_id"))
+    _required = ("type", "container_id")
+
+
+class ResponseCustomToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "call_id", "caller", "namespace", "name", "input", "async"))
+    _aliases = {"async_": "async"}
+    _required = ("type", "call_id", "name", "input")
+    _nested = {"caller": "ToolCallCaller"}
+
+
+class ResponseCustomToolCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "call_id", "caller", "output", "status", "created_by"))
+    _required = ("type", "call_id", "output", "status")
+    _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
 class ResponseFormatJsonSchema(BaseModel):
@@ -1492,6 +1437,94 @@ class ResponseFormatJsonSchemaJsonSchema(BaseModel):
     _nested = {"schema": dict}
 
 
+class ResponseFormatTextJSONSchemaConfig(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "description", "name", "schema", "strict"))
+    _aliases = {"schema_": "schema"}
+    _required = ("type", "name", "schema")
+    _nested = {"schema": dict}
+
+
+class ResponseFunctionShellToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
+    ))
+    _required = ("type", "id", "call_id", "action", "status", "environment")
+    _nested = {
+        "caller": "ToolCallCaller", "action": "FunctionShellAction",
+        "environment": "FunctionShellCallEnvironment",
+    }
+
+
+class ResponseFunctionShellToolCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
+    ))
+    _required = ("type", "id", "call_id", "status", "output", "max_output_length")
+    _nested = {"caller": "ToolCallCaller", "output": "FunctionShellCallOutputContent"}
+
+
+class ResponseFunctionToolCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by", "async",
+    ))
+    _aliases = {"async_": "async"}
+    _required = ("id", "type", "call_id", "name", "arguments", "status")
+    _nested = {"caller": "ToolCallCaller"}
+
+
+class ResponseInputAudio(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "input_audio"))
+    _required = ("type", "input_audio")
+    _nested = {"input_audio": "InputAudioInputAudio"}
+
+
+class ResponseInputFile(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "type", "file_id", "filename", "file_data", "prompt_cache_breakpoint", "file_url", "detail",
+    ))
+    _required = ("type",)
+    _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
+
+
+class ResponseInputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "image_url", "file_id", "detail", "prompt_cache_breakpoint"))
+    _required = ("type", "detail")
+    _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
+
+
+class ResponseInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint", "id", "audio", "transcript"))
+    _required = ("type", "text")
+    _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpointConfig"}
+
+
+class ResponseLocalEnvironment(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class ResponseOutputRefusal(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "refusal"))
+    _required = ("type", "refusal")
+
+
+class ResponsePrompt(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "version", "variables"))
+    _required = ("id",)
+    _nested = {"variables": dict}
+
+
 class ResponseProperties(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -1500,9 +1533,36 @@ class ResponseProperties(BaseModel):
     ))
     _checked = frozenset(("text", "tools"))
     _nested = {
-        "text": "ResponseText", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
-        "prompt": "PromptVariant0",
+        "text": "ResponseTextConfig", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
+        "prompt": "ResponsePrompt",
     }
+
+
+class ResponseToolSearchCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "call_id", "execution", "arguments", "status", "created_by"))
+    _required = ("type", "id", "call_id", "execution", "arguments", "status")
+    _nested = {"arguments": dict}
+
+
+class ResponseToolSearchOutputItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "call_id", "execution", "tools", "status", "created_by"))
+    _checked = frozenset(("tools",))
+    _required = ("type", "id", "call_id", "execution", "tools", "status")
+    _nested = {"tools": "Tool"}
+
+
+class ResultC2PA(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "outcome", "validation_state", "issuer", "model", "generated_at"))
+    _required = ("type", "outcome", "validation_state", "issuer", "model", "generated_at")
+
+
+class ResultSynthID(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "outcome", "model", "generated_at"))
+    _required = ("type", "outcome", "model", "generated_at")
 
 
 class RunCompletionUsageVariant0(BaseModel):
@@ -1517,23 +1577,9 @@ class RunStepCompletionUsageVariant0(BaseModel):
     _required = ("completion_tokens", "prompt_tokens", "total_tokens")
 
 
-class RunStepDetailsMessageCreationObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "message_creation"))
-    _required = ("type", "message_creation")
-    _nested = {"message_creation": "RunStepDetailsMessageCreationObjectMessageCreation"}
-
-
 class RunStepDetailsMessageCreationObjectMessageCreation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("message_id",))
-
-
-class RunStepDetailsToolCallsCodeObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "type", "code_interpreter"))
-    _required = ("id", "type", "code_interpreter")
-    _nested = {"code_interpreter": "RunStepDetailsToolCallsCodeObjectCodeInterpreter"}
 
 
 class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
@@ -1546,12 +1592,7 @@ class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "image"))
     _required = ("type", "image")
-    _nested = {"image": "RunStepDetailsToolCallsCodeOutputImageObjectImage"}
-
-
-class RunStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("file_id",))
+    _nested = {"image": "CodeInterpreterOutputImageImage"}
 
 
 class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
@@ -1560,19 +1601,12 @@ class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
     _required = ("type", "logs")
 
 
-class RunStepDetailsToolCallsFileSearchObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "type", "file_search"))
-    _required = ("id", "type", "file_search")
-    _nested = {"file_search": "RunStepDetailsToolCallsFileSearchObjectFileSearch"}
-
-
 class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("ranking_options", "results"))
     _nested = {
         "ranking_options": "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
-        "results": "RunStepDetailsToolCallsFileSearchResultObject",
+        "results": "FileSearchResult",
     }
 
 
@@ -1581,40 +1615,9 @@ class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
     _field_names = frozenset(("ranker", "score_threshold"))
 
 
-class RunStepDetailsToolCallsFileSearchResultObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("file_id", "file_name", "score", "content"))
-    _nested = {"content": "RunStepDetailsToolCallsFileSearchResultObjectContent"}
-
-
-class RunStepDetailsToolCallsFileSearchResultObjectContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
-
-
-class RunStepDetailsToolCallsFunctionObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "type", "function"))
-    _required = ("id", "type", "function")
-    _nested = {"function": "RunStepDetailsToolCallsFunctionObjectFunction"}
-
-
 class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("name", "arguments", "output"))
-
-
-class RunStepDetailsToolCallsObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "tool_calls"))
-    _required = ("type", "tool_calls")
-    _nested = {"tool_calls": "RunStepDetailsToolCallsObjectToolCall"}
-
-
-class RunToolCallObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "type", "function"))
-    _nested = {"function": "RunToolCallObjectFunction"}
 
 
 class RunToolCallObjectFunction(BaseModel):
@@ -1664,10 +1667,17 @@ class SessionForkResponseTransport(BaseModel):
     _field_names = frozenset(("sdp", "type"))
 
 
+class Skill(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "object", "name", "description", "created_at", "default_version", "latest_version",
+    ))
+
+
 class SkillListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "SkillResource"}
+    _nested = {"data": "Skill"}
 
 
 class SkillReference(BaseModel):
@@ -1676,22 +1686,21 @@ class SkillReference(BaseModel):
     _required = ("type", "skill_id")
 
 
-class SkillResource(BaseModel):
+class SkillVersion(BaseModel):
     __slots__ = ()
-    _field_names = frozenset((
-        "id", "object", "name", "description", "created_at", "default_version", "latest_version",
-    ))
+    _field_names = frozenset(("object", "id", "skill_id", "version", "created_at", "name", "description"))
 
 
 class SkillVersionListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "SkillVersionResource"}
+    _nested = {"data": "SkillVersion"}
 
 
-class SkillVersionResource(BaseModel):
+class StringCheckGrader(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "id", "skill_id", "version", "created_at", "name", "description"))
+    _field_names = frozenset(("type", "name", "input", "reference", "operation"))
+    _required = ("type", "name", "input", "reference", "operation")
 
 
 class SummaryTextContent(BaseModel):
@@ -1705,24 +1714,24 @@ class SvgUsage(BaseModel):
     _field_names = frozenset(("input_tokens", "model", "output_tokens", "reasoning_tokens", "total_tokens"))
 
 
-class SynthIDProvenanceResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "outcome", "model", "generated_at"))
-    _required = ("type", "outcome", "model", "generated_at")
-
-
 class TextContent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "text"))
     _required = ("type", "text")
 
 
-class TextResponseFormatJsonSchema(BaseModel):
+class TextContentBlock(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "description", "name", "schema", "strict"))
-    _aliases = {"schema_": "schema"}
-    _required = ("type", "name", "schema")
-    _nested = {"schema": dict}
+    _field_names = frozenset(("type", "text"))
+    _required = ("type", "text")
+    _nested = {"text": "MessageContentTextObjectText"}
+
+
+class ToolCallsStepDetails(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "tool_calls"))
+    _required = ("type", "tool_calls")
+    _nested = {"tool_calls": "RunStepDetailsToolCallsObjectToolCall"}
 
 
 class ToolChoiceFunction(BaseModel):
@@ -1731,25 +1740,10 @@ class ToolChoiceFunction(BaseModel):
     _required = ("type", "name")
 
 
-class ToolChoiceMCP(BaseModel):
+class ToolChoiceMcp(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "server_label", "name"))
     _required = ("type", "server_label")
-
-
-class ToolSearchCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "execution", "arguments", "status", "created_by"))
-    _required = ("type", "id", "call_id", "execution", "arguments", "status")
-    _nested = {"arguments": dict}
-
-
-class ToolSearchOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "execution", "tools", "status", "created_by"))
-    _checked = frozenset(("tools",))
-    _required = ("type", "id", "call_id", "execution", "tools", "status")
-    _nested = {"tools": "Tool"}
 
 
 class ToolSearchTool(BaseModel):
@@ -1816,21 +1810,21 @@ class VectorStoreFileCount(BaseModel):
     _field_names = frozenset(("in_progress", "completed", "failed", "cancelled", "total"))
 
 
-class VectorStoreSearchResultContentObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
-
-
-class VectorStoreSearchResultItem(BaseModel):
+class VectorStoreSearchResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("file_id", "filename", "score", "attributes", "content"))
     _nested = {"attributes": dict, "content": "VectorStoreSearchResultContentObject"}
 
 
+class VectorStoreSearchResultContentObject(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text"))
+
+
 class VectorStoreSearchResultsPage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "search_query", "data", "has_more", "next_page"))
-    _nested = {"data": "VectorStoreSearchResultItem"}
+    _nested = {"data": "VectorStoreSearchResponse"}
 
 
 class Video(BaseModel):
@@ -1839,12 +1833,23 @@ class Video(BaseModel):
         "id", "object", "model", "status", "progress", "created_at", "completed_at", "expires_at", "prompt",
         "size", "seconds", "remixed_from_video_id", "error",
     ))
-    _nested = {"error": "Error_2"}
+    _nested = {"error": "VideoCreateError"}
 
 
-class VideoCharacterResource(BaseModel):
+class VideoCreateCharacterResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "name", "created_at"))
+
+
+class VideoCreateError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message", "headers", "misalignment", "param", "type"))
+    _nested = {"headers": dict, "misalignment": "Error_2Misalignment"}
+
+
+class VideoDeleteResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "deleted", "id"))
 
 
 class VideoListResource(BaseModel):
@@ -1989,10 +1994,75 @@ VideoSeconds = Any
 VideoSize = Any
 VideoStatus = Any
 VoiceIdsShared = Any
+ApplyPatchToolCall = ResponseApplyPatchToolCall
+ApplyPatchToolCallOutput = ResponseApplyPatchToolCallOutput
+AssistantToolsFileSearchTypeOnly = AttachmentToolAssistantToolsFileSearchTypeOnly
+AssistantsNamedToolChoice = AssistantToolChoice
+AssistantsNamedToolChoiceFunction = AssistantToolChoiceFunction
+BatchError2 = Errors
 BetaModelResponseProperties = ModelResponseProperties
+C2PAProvenanceResult = ResultC2PA
 ChatModel = ModelIdsShared
-ErrorObject = Error
+CompactionBody = ResponseCompactionItem
+CompletionChoiceLogprob = Logprobs
+CompletionUsageCompletionTokensDetail = CompletionTokensDetails
+CompletionUsagePromptTokensDetail = PromptTokensDetails
+ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
+ComputerToolCallOutputResource = ResponseComputerToolCallOutputItem
+ContainerReferenceResource = ResponseContainerReference
+ContainerResource = ContainerCreateResponse
+CustomToolCall = ResponseCustomToolCall
+CustomToolCallOutput = ResponseCustomToolCallOutput
+DeletedSkillResource = DeletedSkill
+DeletedSkillVersionResource = DeletedSkillVersion
+DeletedVideoResource = VideoDeleteResponse
+Error = ErrorObject
+Error_2 = VideoCreateError
+Eval = EvalCreateResponse
+EvalsDeleteResponse = EvalDeleteResponse
+FunctionShellCall = ResponseFunctionShellToolCall
+FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
+FunctionToolCallResource = ResponseFunctionToolCallItem
+GraderLabelModel = LabelModelGrader
+GraderStringCheck = StringCheckGrader
+InputAudio = ResponseInputAudio
+InputFileContent = ResponseInputFile
+InputImageContent = ResponseInputImage
+InputTextContent = ResponseInputText
+LocalEnvironmentResource = ResponseLocalEnvironment
+MessageContentImageFileObject = ImageFileContentBlock
+MessageContentImageFileObjectImageFile = ImageFile
+MessageContentImageUrlObject = ImageURLContentBlock
+MessageContentRefusalObject = RefusalContentBlock
+MessageContentTextAnnotationsFileCitationObject = FileCitationAnnotation
+MessageContentTextAnnotationsFilePathObject = FilePathAnnotation
+MessageContentTextObject = TextContentBlock
+ModerationCategory = Categories
+ModerationCategoryAppliedInputType = CategoryAppliedInputTypes
+ModerationCategoryScore = CategoryScores
+PromptVariant0 = ResponsePrompt
+ProvenanceResource = ContentProvenanceCheck
+ReasoningTextContent = ContentReasoningText
+RefusalContent = ResponseOutputRefusal
 ResponseFormatJSONSchema = ResponseFormatJsonSchema
+RunStepDetailsMessageCreationObject = MessageCreationStepDetails
+RunStepDetailsToolCallsCodeObject = CodeInterpreterToolCall
+RunStepDetailsToolCallsCodeOutputImageObjectImage = CodeInterpreterOutputImageImage
+RunStepDetailsToolCallsFileSearchObject = FileSearchToolCall
+RunStepDetailsToolCallsFileSearchResultObject = FileSearchResult
+RunStepDetailsToolCallsFileSearchResultObjectContent = FileSearchResultContent
+RunStepDetailsToolCallsFunctionObject = FunctionToolCall
+RunStepDetailsToolCallsObject = ToolCallsStepDetails
+RunToolCallObject = RequiredActionFunctionToolCall
+SkillResource = Skill
+SkillVersionResource = SkillVersion
+SynthIDProvenanceResult = ResultSynthID
+TextResponseFormatJsonSchema = ResponseFormatTextJSONSchemaConfig
+ToolChoiceMCP = ToolChoiceMcp
+ToolSearchCall = ResponseToolSearchCall
+ToolSearchOutput = ResponseToolSearchOutputItem
+VectorStoreSearchResultItem = VectorStoreSearchResponse
+VideoCharacterResource = VideoCreateCharacterResponse
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -2021,8 +2091,8 @@ _UNIONS = {
         "ResponseFormatTextParam", "ResponseFormatJsonObjectParam", "ResponseFormatJsonSchemaParam",
     )),
     "AssistantsApiToolChoiceOption": ("type", {
-        "code_interpreter": "AssistantsNamedToolChoice", "file_search": "AssistantsNamedToolChoice",
-        "function": "AssistantsNamedToolChoice",
+        "code_interpreter": "AssistantToolChoice", "file_search": "AssistantToolChoice",
+        "function": "AssistantToolChoice",
     }),
     "AssistantsApiToolChoiceOptionParam": (None, ("AssistantsNamedToolChoiceParam",)),
     "AutoCodeInterpreterToolNetworkPolicy": ("type", {
@@ -2071,8 +2141,8 @@ _UNIONS = {
     }),
     "EvalItemContent": (None, ("EvalItemContentItem", "EvalItemContentArray")),
     "EvalItemContentItem": ("type", {
-        "input_text": "InputTextContent", "output_text": "EvalItemContentOutputText",
-        "input_image": "EvalItemInputImage", "input_audio": "InputAudio",
+        "input_text": "ResponseInputText", "output_text": "EvalItemContentOutputText",
+        "input_image": "EvalItemInputImage", "input_audio": "ResponseInputAudio",
     }),
     "EvalItemContentItemParam": (None, (
         "EvalItemContentText", "InputTextContentInputParam", "EvalItemContentOutputTextParam",
@@ -2095,8 +2165,8 @@ _UNIONS = {
     "Filters": (None, ("ComparisonFilter", "CompoundFilter")),
     "FiltersParam": (None, ("ComparisonFilterParam", "CompoundFilterParam")),
     "FunctionAndCustomToolCallOutput": ("type", {
-        "input_text": "InputTextContent", "input_image": "InputImageContent",
-        "input_file": "InputFileContent",
+        "input_text": "ResponseInputText", "input_image": "ResponseInputImage",
+        "input_file": "ResponseInputFile",
     }),
     "FunctionAndCustomToolCallOutputParam": (None, (
         "InputTextContentInputParam", "InputImageContentParam", "InputFileContentInputParam",
@@ -2105,7 +2175,7 @@ _UNIONS = {
         "InputTextContentParam", "InputImageContentParamAutoParam", "InputFileContentParam",
     )),
     "FunctionShellCallEnvironment": ("type", {
-        "local": "LocalEnvironmentResource", "container_reference": "ContainerReferenceResource",
+        "local": "ResponseLocalEnvironment", "container_reference": "ResponseContainerReference",
     }),
     "FunctionShellCallItemEnvironmentParam": (None, ("LocalEnvironmentParam", "ContainerReferenceParam")),
     "FunctionShellCallOutputContentOutcome": ("type", {
@@ -2130,8 +2200,8 @@ _UNIONS = {
         "image_generation.completed": "ImageGenCompletedEvent",
     }),
     "InputContent": ("type", {
-        "input_text": "InputTextContent", "input_image": "InputImageContent",
-        "input_file": "InputFileContent",
+        "input_text": "ResponseInputText", "input_image": "ResponseInputImage",
+        "input_file": "ResponseInputFile",
     }),
     "InputContentParam": (None, (
         "InputTextContentInputParam", "InputImageContentParam", "InputFileContentInputParam",
@@ -2155,19 +2225,16 @@ _UNIONS = {
         "MCPProtocolErrorParam", "MCPToolExecutionErrorParam", "HTTPErrorParam",
     )),
     "MessageContentTextObjectTextAnnotation": ("type", {
-        "file_citation": "MessageContentTextAnnotationsFileCitationObject",
-        "file_path": "MessageContentTextAnnotationsFilePathObject",
+        "file_citation": "FileCitationAnnotation", "file_path": "FilePathAnnotation",
     }),
     "ModerationsCreateInputParam": (None, (
         "ModerationsCreateInputImageUrlParam", "ModerationsCreateInputTextParam",
     )),
     "NamespaceToolTool": ("type", {"function": "FunctionToolParamObject", "custom": "CustomTool"}),
     "NamespaceToolToolParam": (None, ("FunctionToolParam", "CustomToolParam")),
-    "Prompt": (None, ("PromptVariant0",)),
+    "Prompt": (None, ("ResponsePrompt",)),
     "PromptParam": (None, ("PromptVariant0Param",)),
-    "ProvenanceResourceResult": ("type", {
-        "c2pa": "C2PAProvenanceResult", "synthid": "SynthIDProvenanceResult",
-    }),
+    "ProvenanceResourceResult": ("type", {"c2pa": "ResultC2PA", "synthid": "ResultSynthID"}),
     "RunCompletionUsage": (None, ("RunCompletionUsageVariant0",)),
     "RunStepCompletionUsage": (None, ("RunStepCompletionUsageVariant0",)),
     "RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {
@@ -2175,12 +2242,11 @@ _UNIONS = {
         "image": "RunStepDetailsToolCallsCodeOutputImageObject",
     }),
     "RunStepDetailsToolCallsObjectToolCall": ("type", {
-        "code_interpreter": "RunStepDetailsToolCallsCodeObject",
-        "file_search": "RunStepDetailsToolCallsFileSearchObject",
-        "function": "RunStepDetailsToolCallsFunctionObject",
+        "code_interpreter": "CodeInterpreterToolCall", "file_search": "FileSearchToolCall",
+        "function": "FunctionToolCall",
     }),
     "TextResponseFormatConfiguration": ("type", {
-        "text": "ResponseFormatText", "json_schema": "TextResponseFormatJsonSchema",
+        "text": "ResponseFormatText", "json_schema": "ResponseFormatTextJSONSchemaConfig",
         "json_object": "ResponseFormatJsonObject",
     }),
     "TextResponseFormatConfigurationParam": (None, (

@@ -6,6 +6,18 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
+class APIKey(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "value", "name", "created_at", "id", "expires_at", "spend_limit"))
+    _nested = {"spend_limit": "ProjectAPIKeySpendLimit"}
+
+
+class APIKeyCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "value", "name", "created_at", "id", "expires_at", "spend_limit"))
+    _nested = {"spend_limit": "ProjectAPIKeySpendLimit"}
+
+
 class APIKeyCreated(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "data"))
@@ -15,6 +27,11 @@ class APIKeyCreated(BaseModel):
 class APIKeyCreatedData(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("scopes",))
+
+
+class APIKeyDeleteResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "id", "deleted"))
 
 
 class APIKeyDeleted(BaseModel):
@@ -33,7 +50,35 @@ class APIKeyUpdatedChangesRequested(BaseModel):
     _field_names = frozenset(("expires_in_seconds", "scopes"))
 
 
-class AdminApiKey(BaseModel):
+class Actor(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "session", "api_key"))
+    _nested = {"session": "ActorSession", "api_key": "ActorAPIKey"}
+
+
+class ActorAPIKey(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "type", "user", "service_account"))
+    _nested = {"user": "ActorAPIKeyUser", "service_account": "ActorAPIKeyServiceAccount"}
+
+
+class ActorAPIKeyServiceAccount(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
+
+
+class ActorAPIKeyUser(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "email"))
+
+
+class ActorSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("user", "ip_address"))
+    _nested = {"user": "ActorAPIKeyUser"}
+
+
+class AdminAPIKey(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "id", "name", "redacted_value", "created_at", "expires_at", "last_used_at", "owner",
@@ -41,7 +86,7 @@ class AdminApiKey(BaseModel):
     _nested = {"owner": "AdminApiKeyCreateResponseOwner"}
 
 
-class AdminApiKeyCreateResponse(BaseModel):
+class AdminAPIKeyCreateResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "id", "name", "redacted_value", "created_at", "expires_at", "last_used_at", "owner",
@@ -50,20 +95,20 @@ class AdminApiKeyCreateResponse(BaseModel):
     _nested = {"owner": "AdminApiKeyCreateResponseOwner"}
 
 
+class AdminAPIKeyDeleteResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "deleted"))
+
+
 class AdminApiKeyCreateResponseOwner(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "object", "id", "name", "created_at", "role"))
 
 
-class AdminApiKeysDeleteResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "deleted"))
-
-
 class ApiKeyList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
-    _nested = {"data": "AdminApiKey"}
+    _nested = {"data": "AdminAPIKey"}
 
 
 class AssignedRoleDetails(BaseModel):
@@ -83,7 +128,7 @@ class AssignedRoleDetailsAssignmentSource(BaseModel):
     _field_names = frozenset(("principal_id", "principal_type"))
 
 
-class AuditLog(BaseModel):
+class AuditLogListResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "id", "type", "effective_at", "project", "actor", "api_key.created", "api_key.deleted",
@@ -142,7 +187,7 @@ class AuditLog(BaseModel):
         "workload_identity_provider_updated": "workload_identity_provider.updated",
     }
     _nested = {
-        "project": "AuditLogProject", "actor": "AuditLogActor", "api_key.created": "APIKeyCreated",
+        "project": "AuditLogProject", "actor": "Actor", "api_key.created": "APIKeyCreated",
         "api_key.deleted": "APIKeyDeleted", "api_key.updated": "APIKeyUpdated",
         "certificate.created": "CertificateCreated", "certificate.deleted": "CertificateDeleted",
         "certificate.updated": "CertificateUpdated", "certificates.activated": "CertificatesActivated",
@@ -178,34 +223,6 @@ class AuditLog(BaseModel):
         "workload_identity_provider.deleted": "AuditLogWorkloadIdentityProviderDeleted",
         "workload_identity_provider.updated": "WorkloadIdentityProviderUpdated",
     }
-
-
-class AuditLogActor(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "session", "api_key"))
-    _nested = {"session": "AuditLogActorSession", "api_key": "AuditLogActorApiKey"}
-
-
-class AuditLogActorApiKey(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "type", "user", "service_account"))
-    _nested = {"user": "AuditLogActorUser", "service_account": "AuditLogActorServiceAccount"}
-
-
-class AuditLogActorServiceAccount(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id",))
-
-
-class AuditLogActorSession(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("user", "ip_address"))
-    _nested = {"user": "AuditLogActorUser"}
-
-
-class AuditLogActorUser(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "email"))
 
 
 class AuditLogProject(BaseModel):
@@ -246,6 +263,11 @@ class CertificateCertificateDetail(BaseModel):
 class CertificateCreated(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "name"))
+
+
+class CertificateDeleteResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "id"))
 
 
 class CertificateDeleted(BaseModel):
@@ -321,11 +343,6 @@ class DataResult(BaseModel):
         "input_uncached_tokens", "model", "output_audio_tokens", "output_image_tokens", "output_text_tokens",
         "project_id", "service_tier", "user_id",
     ))
-
-
-class DeleteCertificateResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "id"))
 
 
 class DeletedHealthAlertRule(BaseModel):
@@ -465,16 +482,6 @@ class GroupListResource(BaseModel):
     _nested = {"data": "GroupResponse"}
 
 
-class GroupMemberUser(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "name", "email", "picture", "is_service_account", "user_type"))
-
-
-class GroupResourceWithSuccess(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "name", "created_at", "is_scim_managed"))
-
-
 class GroupResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "name", "created_at", "is_scim_managed", "group_type"))
@@ -486,6 +493,11 @@ class GroupRoleAssignment(BaseModel):
     _nested = {"group": "Group", "role": "Role"}
 
 
+class GroupUpdateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name", "created_at", "is_scim_managed"))
+
+
 class GroupUpdated(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "changes_requested"))
@@ -495,16 +507,6 @@ class GroupUpdated(BaseModel):
 class GroupUpdatedChangesRequested(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("group_name",))
-
-
-class GroupUser(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "name", "email"))
-
-
-class GroupUserAssignment(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "user_id", "group_id"))
 
 
 class GroupUserDeletedResource(BaseModel):
@@ -668,7 +670,7 @@ class InviteSentData(BaseModel):
 class ListAuditLogsResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "AuditLog"}
+    _nested = {"data": "AuditLogListResponse"}
 
 
 class ListCertificatesResponse(BaseModel):
@@ -755,6 +757,11 @@ class OrganizationDataRetention(BaseModel):
     _field_names = frozenset(("object", "type"))
 
 
+class OrganizationGroupUser(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name", "email"))
+
+
 class OrganizationProjectCertificate(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "name", "created_at", "certificate_details", "active"))
@@ -786,7 +793,7 @@ class OrganizationSpendAlert(BaseModel):
     _nested = {"notification_channel": "SpendAlertNotificationChannel"}
 
 
-class OrganizationSpendAlertDeletedResource(BaseModel):
+class OrganizationSpendAlertDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "deleted"))
 
@@ -797,12 +804,7 @@ class OrganizationSpendAlertListResource(BaseModel):
     _nested = {"data": "OrganizationSpendAlert"}
 
 
-class OrganizationSpendLimitDeletedResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "deleted"))
-
-
-class OrganizationSpendLimitResource(BaseModel):
+class OrganizationSpendLimit(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "threshold_amount", "currency", "interval", "enforcement", "notification_channel",
@@ -811,6 +813,11 @@ class OrganizationSpendLimitResource(BaseModel):
         "enforcement": "SpendLimitEnforcement",
         "notification_channel": "OrganizationSpendLimitResourceNotificationChannel",
     }
+
+
+class OrganizationSpendLimitDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "deleted"))
 
 
 class OrganizationSpendLimitResourceNotificationChannel(BaseModel):
@@ -832,11 +839,40 @@ class OrganizationUpdatedChangesRequested(BaseModel):
     ))
 
 
+class OrganizationUser(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "id", "name", "email", "role", "added_at", "is_default", "created", "user",
+        "is_service_account", "is_scale_tier_authorized_purchaser", "is_scim_managed", "api_key_last_used_at",
+        "technical_level", "developer_persona", "projects",
+    ))
+    _nested = {"user": "UserUser", "projects": "Projects"}
+
+
+class OwnerServiceAccount(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name", "created_at", "role"))
+
+
+class OwnerUser(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "email", "name", "created_at", "role"))
+
+
 class Project(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "id", "object", "name", "created_at", "archived_at", "status", "external_key_id", "residency",
     ))
+
+
+class ProjectAPIKey(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "redacted_value", "name", "created_at", "last_used_at", "id", "owner_project_access",
+        "owner", "expires_at", "spend_limit",
+    ))
+    _nested = {"owner": "ProjectApiKeyOwner", "spend_limit": "ProjectAPIKeySpendLimit"}
 
 
 class ProjectAPIKeySpendLimit(BaseModel):
@@ -850,40 +886,16 @@ class ProjectAPIKeySpendLimitEnforcement(BaseModel):
     _field_names = frozenset(("status",))
 
 
-class ProjectApiKey(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "redacted_value", "name", "created_at", "last_used_at", "id", "owner_project_access",
-        "owner", "expires_at", "spend_limit",
-    ))
-    _nested = {"owner": "ProjectApiKeyOwner", "spend_limit": "ProjectAPIKeySpendLimit"}
-
-
-class ProjectApiKeyDeleteResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "id", "deleted"))
-
-
 class ProjectApiKeyListResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "ProjectApiKey"}
+    _nested = {"data": "ProjectAPIKey"}
 
 
 class ProjectApiKeyOwner(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "user", "service_account"))
-    _nested = {"user": "ProjectApiKeyOwnerUser", "service_account": "ProjectApiKeyOwnerServiceAccount"}
-
-
-class ProjectApiKeyOwnerServiceAccount(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "name", "created_at", "role"))
-
-
-class ProjectApiKeyOwnerUser(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "email", "name", "created_at", "role"))
+    _nested = {"user": "OwnerUser", "service_account": "OwnerServiceAccount"}
 
 
 class ProjectArchived(BaseModel):
@@ -950,7 +962,7 @@ class ProjectModelPermissions(BaseModel):
     _aliases = {"api_model_ids": "model_ids"}
 
 
-class ProjectModelPermissionsDeleteResponse(BaseModel):
+class ProjectModelPermissionsDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted"))
 
@@ -975,23 +987,6 @@ class ProjectServiceAccount(BaseModel):
     _field_names = frozenset(("object", "id", "name", "role", "created_at"))
 
 
-class ProjectServiceAccountApiKey(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "value", "name", "created_at", "id", "expires_at", "spend_limit"))
-    _nested = {"spend_limit": "ProjectAPIKeySpendLimit"}
-
-
-class ProjectServiceAccountCreateResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "id", "name", "role", "created_at", "api_key"))
-    _nested = {"api_key": "ProjectServiceAccountApiKey"}
-
-
-class ProjectServiceAccountDeleteResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "id", "deleted"))
-
-
 class ProjectServiceAccountListResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
@@ -1011,7 +1006,7 @@ class ProjectSpendAlert(BaseModel):
     _nested = {"notification_channel": "SpendAlertNotificationChannel"}
 
 
-class ProjectSpendAlertDeletedResource(BaseModel):
+class ProjectSpendAlertDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "deleted"))
 
@@ -1022,12 +1017,7 @@ class ProjectSpendAlertListResource(BaseModel):
     _nested = {"data": "ProjectSpendAlert"}
 
 
-class ProjectSpendLimitDeletedResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "deleted"))
-
-
-class ProjectSpendLimitResource(BaseModel):
+class ProjectSpendLimit(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "object", "threshold_amount", "currency", "interval", "enforcement", "notification_channel",
@@ -1036,6 +1026,11 @@ class ProjectSpendLimitResource(BaseModel):
         "enforcement": "SpendLimitEnforcement",
         "notification_channel": "ProjectSpendLimitResourceNotificationChannel",
     }
+
+
+class ProjectSpendLimitDeleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "deleted"))
 
 
 class ProjectSpendLimitResourceNotificationChannel(BaseModel):
@@ -1068,6 +1063,17 @@ class ProjectUserListResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
     _nested = {"data": "ProjectUser"}
+
+
+class Projects(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "data"))
+    _nested = {"data": "ProjectsData"}
+
+
+class ProjectsData(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "name", "role"))
 
 
 class PublicRoleListResource(BaseModel):
@@ -1174,10 +1180,10 @@ class ScimEnabled(BaseModel):
     _field_names = frozenset(("id",))
 
 
-class ServiceAccountApiKeyBody(BaseModel):
+class ServiceAccountCreateResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "value", "name", "created_at", "id", "expires_at", "spend_limit"))
-    _nested = {"spend_limit": "ProjectAPIKeySpendLimit"}
+    _field_names = frozenset(("object", "id", "name", "role", "created_at", "api_key"))
+    _nested = {"api_key": "APIKey"}
 
 
 class ServiceAccountCreated(BaseModel):
@@ -1189,6 +1195,11 @@ class ServiceAccountCreated(BaseModel):
 class ServiceAccountCreatedData(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("role",))
+
+
+class ServiceAccountDeleteResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "id", "deleted"))
 
 
 class ServiceAccountDeleted(BaseModel):
@@ -1324,16 +1335,6 @@ class UsageWebSearchCallsResult(BaseModel):
     _required = ("object", "num_model_requests", "num_requests")
 
 
-class User(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "id", "name", "email", "role", "added_at", "is_default", "created", "user",
-        "is_service_account", "is_scale_tier_authorized_purchaser", "is_scim_managed", "api_key_last_used_at",
-        "technical_level", "developer_persona", "projects",
-    ))
-    _nested = {"user": "UserUser", "projects": "UserProject"}
-
-
 class UserAdded(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "data"))
@@ -1343,6 +1344,11 @@ class UserAdded(BaseModel):
 class UserAddedData(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("role",))
+
+
+class UserCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "user_id", "group_id"))
 
 
 class UserDeleteResponse(BaseModel):
@@ -1358,30 +1364,24 @@ class UserDeleted(BaseModel):
 class UserListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "next"))
-    _nested = {"data": "GroupUser"}
+    _nested = {"data": "OrganizationGroupUser"}
 
 
 class UserListResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "User"}
+    _nested = {"data": "OrganizationUser"}
 
 
-class UserProject(BaseModel):
+class UserRetrieveResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("object", "data"))
-    _nested = {"data": "UserProjectData"}
-
-
-class UserProjectData(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "name", "role"))
+    _field_names = frozenset(("id", "name", "email", "picture", "is_service_account", "user_type"))
 
 
 class UserRoleAssignment(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "user", "role"))
-    _nested = {"user": "User", "role": "Role"}
+    _nested = {"user": "OrganizationUser", "role": "Role"}
 
 
 class UserUpdated(BaseModel):
@@ -1474,6 +1474,38 @@ PublicProjectResidency = Any
 SpendLimitCurrency = Any
 SpendLimitEnforcementStatus = Any
 SpendLimitInterval = Any
+AdminApiKey = AdminAPIKey
+AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse
+AdminApiKeysDeleteResponse = AdminAPIKeyDeleteResponse
+AuditLog = AuditLogListResponse
+AuditLogActor = Actor
+AuditLogActorApiKey = ActorAPIKey
+AuditLogActorServiceAccount = ActorAPIKeyServiceAccount
+AuditLogActorSession = ActorSession
+AuditLogActorUser = ActorAPIKeyUser
+DeleteCertificateResponse = CertificateDeleteResponse
+GroupMemberUser = UserRetrieveResponse
+GroupResourceWithSuccess = GroupUpdateResponse
+GroupUser = OrganizationGroupUser
+GroupUserAssignment = UserCreateResponse
+OrganizationSpendAlertDeletedResource = OrganizationSpendAlertDeleted
+OrganizationSpendLimitDeletedResource = OrganizationSpendLimitDeleted
+OrganizationSpendLimitResource = OrganizationSpendLimit
+ProjectApiKey = ProjectAPIKey
+ProjectApiKeyDeleteResponse = APIKeyDeleteResponse
+ProjectApiKeyOwnerServiceAccount = OwnerServiceAccount
+ProjectApiKeyOwnerUser = OwnerUser
+ProjectModelPermissionsDeleteResponse = ProjectModelPermissionsDeleted
+ProjectServiceAccountApiKey = APIKey
+ProjectServiceAccountCreateResponse = ServiceAccountCreateResponse
+ProjectServiceAccountDeleteResponse = ServiceAccountDeleteResponse
+ProjectSpendAlertDeletedResource = ProjectSpendAlertDeleted
+ProjectSpendLimitDeletedResource = ProjectSpendLimitDeleted
+ProjectSpendLimitResource = ProjectSpendLimit
+ServiceAccountApiKeyBody = APIKeyCreateResponse
+User = OrganizationUser
+UserProject = Projects
+UserProjectData = ProjectsData
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or

@@ -6,6 +6,36 @@ from typing_extensions import Literal, Required, TypeAlias, TypedDict
 from openai_lite._models import BaseModel
 
 
+class APIKey(BaseModel):
+    object: Literal["organization.project.service_account.api_key"]
+    """The object type, which is always `organization.project.service_account.api_key`"""
+    value: str
+    name: str
+    created_at: int
+    id: str
+    expires_at: int | None
+    """The Unix timestamp (in seconds) when the API key expires, or null if it does not expire."""
+    spend_limit: ProjectAPIKeySpendLimit | None
+    """Represents a hard spend limit configured for a project API key."""
+
+
+class APIKeyCreateResponse(BaseModel):
+    object: Literal["organization.project.service_account.api_key"]
+    """The object type, which is always `organization.project.service_account.api_key`"""
+    value: str
+    """The unredacted API key value."""
+    name: str
+    """The name of the API key."""
+    created_at: int
+    """The Unix timestamp (in seconds) when the API key was created."""
+    id: str
+    """The identifier of the API key."""
+    expires_at: int | None
+    """The Unix timestamp (in seconds) when the API key expires, or null if it does not expire."""
+    spend_limit: ProjectAPIKeySpendLimit | None
+    """The hard spend limit for this API key, or null if no limit is configured."""
+
+
 class APIKeyCreated(BaseModel):
     """The details for events with this `type`."""
     id: str | None
@@ -18,6 +48,12 @@ class APIKeyCreatedData(BaseModel):
     """The payload used to create the API key."""
     scopes: List[str] | None
     """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
+
+
+class APIKeyDeleteResponse(BaseModel):
+    object: Literal["organization.project.api_key.deleted"]
+    id: str
+    deleted: bool
 
 
 class APIKeyDeleted(BaseModel):
@@ -42,7 +78,51 @@ class APIKeyUpdatedChangesRequested(BaseModel):
     """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
 
 
-class AdminApiKey(BaseModel):
+class Actor(BaseModel):
+    """The actor who performed the audit logged action."""
+    type: Literal["session", "api_key"] | None
+    """The type of actor. Is either `session` or `api_key`."""
+    session: ActorSession | None
+    """The session in which the audit logged action was performed."""
+    api_key: ActorAPIKey | None
+    """The API Key used to perform the audit logged action."""
+
+
+class ActorAPIKey(BaseModel):
+    """The API Key used to perform the audit logged action."""
+    id: str | None
+    """The tracking id of the API key."""
+    type: Literal["user", "service_account"] | None
+    """The type of API key. Can be either `user` or `service_account`."""
+    user: ActorAPIKeyUser | None
+    """The user who performed the audit logged action."""
+    service_account: ActorAPIKeyServiceAccount | None
+    """The service account that performed the audit logged action."""
+
+
+class ActorAPIKeyServiceAccount(BaseModel):
+    """The service account that performed the audit logged action."""
+    id: str | None
+    """The service account id."""
+
+
+class ActorAPIKeyUser(BaseModel):
+    """The user who performed the audit logged action."""
+    id: str | None
+    """The user id."""
+    email: str | None
+    """The user email."""
+
+
+class ActorSession(BaseModel):
+    """The session in which the audit logged action was performed."""
+    user: ActorAPIKeyUser | None
+    """The user who performed the audit logged action."""
+    ip_address: str | None
+    """The IP address from which the action was performed."""
+
+
+class AdminAPIKey(BaseModel):
     """Represents an individual Admin API key in an org."""
     object: Literal["organization.admin_api_key"]
     """The object type, which is always `organization.admin_api_key`"""
@@ -61,7 +141,7 @@ class AdminApiKey(BaseModel):
     owner: AdminApiKeyCreateResponseOwner
 
 
-class AdminApiKeyCreateResponse(BaseModel):
+class AdminAPIKeyCreateResponse(BaseModel):
     """The newly created admin API key. The `value` field is only returned once, when the key is created."""
     object: Literal["organization.admin_api_key"]
     """The object type, which is always `organization.admin_api_key`"""
@@ -82,6 +162,12 @@ class AdminApiKeyCreateResponse(BaseModel):
     """The value of the API key. Only shown on create."""
 
 
+class AdminAPIKeyDeleteResponse(BaseModel):
+    id: str
+    object: Literal["organization.admin_api_key.deleted"]
+    deleted: bool
+
+
 class AdminApiKeyCreateResponseOwner(BaseModel):
     type: str | None
     """Always `user`"""
@@ -97,15 +183,9 @@ class AdminApiKeyCreateResponseOwner(BaseModel):
     """Always `owner`"""
 
 
-class AdminApiKeysDeleteResponse(BaseModel):
-    id: str
-    object: Literal["organization.admin_api_key.deleted"]
-    deleted: bool
-
-
 class ApiKeyList(BaseModel):
     object: Literal["list"]
-    data: List[AdminApiKey]
+    data: List[AdminAPIKey]
     has_more: bool
     first_id: str | None
     last_id: str | None
@@ -144,7 +224,11 @@ class AssignedRoleDetailsAssignmentSource(BaseModel):
     principal_type: str
 
 
-class AuditLog(BaseModel):
+AuditLogEventType: TypeAlias = Literal["api_key.created", "api_key.updated", "api_key.deleted", "certificate.created", "certificate.updated", "certificate.deleted", "certificates.activated", "certificates.deactivated", "checkpoint.permission.created", "checkpoint.permission.deleted", "external_key.registered", "external_key.removed", "group.created", "group.updated", "group.deleted", "invite.sent", "invite.accepted", "invite.deleted", "ip_allowlist.created", "ip_allowlist.updated", "ip_allowlist.deleted", "ip_allowlist.config.activated", "ip_allowlist.config.deactivated", "login.succeeded", "login.failed", "logout.succeeded", "logout.failed", "organization.updated", "project.created", "project.updated", "project.archived", "project.deleted", "rate_limit.updated", "rate_limit.deleted", "resource.deleted", "tunnel.created", "tunnel.updated", "tunnel.deleted", "workload_identity_provider.created", "workload_identity_provider.updated", "workload_identity_provider.deleted", "workload_identity_provider_mapping.created", "workload_identity_provider_mapping.updated", "workload_identity_provider_mapping.deleted", "role.created", "role.updated", "role.deleted", "role.assignment.created", "role.assignment.deleted", "role.bound_to_resource", "role.unbound_from_resource", "scim.enabled", "scim.disabled", "service_account.created", "service_account.updated", "service_account.deleted", "user.added", "user.updated", "user.deleted", "tenant.metadata.updated", "tenant.microsoft_entra_mapping.upserted", "tenant.microsoft_entra_mapping.deleted", "tenant.workload_identity.provider.created", "tenant.workload_identity.provider.updated", "tenant.workload_identity.provider.archived", "tenant.workload_identity.mapping.created", "tenant.workload_identity.mapping.updated", "tenant.workload_identity.mapping.archived", "tenant.workload_identity.binding.created", "tenant.workload_identity.principal.provisioned", "tenant.workload_identity.access_token.issued", "tenant.admin_api_key.created", "tenant.admin_api_key.updated", "tenant.admin_api_key.deleted", "tenant.project_api_key.created", "tenant.chatgpt_access_token.revoked", "tenant.migration.completed", "tenant.sso.migrated", "tenant.domains.migrated", "tenant.sso_connection.created", "tenant.sso_connection.updated", "tenant.sso_connection.deleted", "tenant.sso_connection.setup.started", "tenant.policy.created", "tenant.policy.updated", "tenant.policy.deleted", "tenant.policy.attached", "tenant.policy.detached", "tenant.principal_authentication_policy.resolved", "tenant.scim.setup.started", "tenant.scim.deletion.requested", "tenant.scim.directory.created", "tenant.product_access_policy.updated", "tenant.resource_share_grant.created", "tenant.resource_share_grant.updated", "tenant.resource_share_grant.accepted", "tenant.resource_share_grant.declined", "tenant.resource_share_grant.revoked", "tenant.resource_share_grant.deleted", "tenant.service_account.updated", "tenant.service_account.deleted", "tenant.service_account.token.revoked", "tenant.billing.overage_limit.updated", "tenant.billing.alerts.updated", "tenant.billing.info.updated", "tenant.usage_limit.workspace.updated", "tenant.usage_limit.group.updated", "tenant.usage_limit.user.updated", "tenant.usage_limit.increase_request.updated", "tenant.usage_limit.increase_request.resolved", "tenant.group.created", "tenant.group.updated", "tenant.group.deleted", "tenant.group.member.added", "tenant.group.member.removed", "tenant.migration_rollout.status.updated", "tenant.migration_rollout.tier.updated", "tenant.role.metadata.updated", "tenant.custom_role.created", "tenant.custom_role.updated", "tenant.custom_role.deleted", "tenant.role_assignment.created", "tenant.role_assignment.deleted", "tenant.resource_role_assignment.created", "tenant.resource_role_assignment.deleted", "tenant.resource_access.updated", "tenant.resource_access.deleted", "tenant.ads_account.onboarding.redemption", "tenant.session_policy.created", "tenant.session_policy.updated", "tenant.session_policy.deleted", "tenant.session_revocation.started", "tenant.third_party_app_policy.updated", "tenant.user.added", "tenant.user.updated", "tenant.user.removed", "tenant.user.looked_up", "tenant.user.invited", "tenant.membership.revoked", "tenant.api_organization_invite.upserted", "tenant.api_organization_invite.deleted", "tenant.chatgpt_workspace_invite.upserted", "tenant.membership.accepted", "tenant.membership.declined", "tenant.workspace_invite_email_settings.updated"]
+"""The event type."""
+
+
+class AuditLogListResponse(BaseModel):
     """A log of a user action or configuration change within this organization."""
     id: str
     """The ID of this log."""
@@ -154,7 +238,7 @@ class AuditLog(BaseModel):
     """The Unix timestamp (in seconds) of the event."""
     project: AuditLogProject | None
     """The project that the action was scoped to. Absent for actions not scoped to projects. Note that any admin actions taken via Admin API keys are associated with the default project."""
-    actor: AuditLogActor | None
+    actor: Actor | None
     """The actor who performed the audit logged action."""
     api_key_created: APIKeyCreated | None
     """The details for events with this `type`."""
@@ -272,54 +356,6 @@ class AuditLog(BaseModel):
     """The details for events with this `type`."""
 
 
-class AuditLogActor(BaseModel):
-    """The actor who performed the audit logged action."""
-    type: Literal["session", "api_key"] | None
-    """The type of actor. Is either `session` or `api_key`."""
-    session: AuditLogActorSession | None
-    """The session in which the audit logged action was performed."""
-    api_key: AuditLogActorApiKey | None
-    """The API Key used to perform the audit logged action."""
-
-
-class AuditLogActorApiKey(BaseModel):
-    """The API Key used to perform the audit logged action."""
-    id: str | None
-    """The tracking id of the API key."""
-    type: Literal["user", "service_account"] | None
-    """The type of API key. Can be either `user` or `service_account`."""
-    user: AuditLogActorUser | None
-    """The user who performed the audit logged action."""
-    service_account: AuditLogActorServiceAccount | None
-    """The service account that performed the audit logged action."""
-
-
-class AuditLogActorServiceAccount(BaseModel):
-    """The service account that performed the audit logged action."""
-    id: str | None
-    """The service account id."""
-
-
-class AuditLogActorSession(BaseModel):
-    """The session in which the audit logged action was performed."""
-    user: AuditLogActorUser | None
-    """The user who performed the audit logged action."""
-    ip_address: str | None
-    """The IP address from which the action was performed."""
-
-
-class AuditLogActorUser(BaseModel):
-    """The user who performed the audit logged action."""
-    id: str | None
-    """The user id."""
-    email: str | None
-    """The user email."""
-
-
-AuditLogEventType: TypeAlias = Literal["api_key.created", "api_key.updated", "api_key.deleted", "certificate.created", "certificate.updated", "certificate.deleted", "certificates.activated", "certificates.deactivated", "checkpoint.permission.created", "checkpoint.permission.deleted", "external_key.registered", "external_key.removed", "group.created", "group.updated", "group.deleted", "invite.sent", "invite.accepted", "invite.deleted", "ip_allowlist.created", "ip_allowlist.updated", "ip_allowlist.deleted", "ip_allowlist.config.activated", "ip_allowlist.config.deactivated", "login.succeeded", "login.failed", "logout.succeeded", "logout.failed", "organization.updated", "project.created", "project.updated", "project.archived", "project.deleted", "rate_limit.updated", "rate_limit.deleted", "resource.deleted", "tunnel.created", "tunnel.updated", "tunnel.deleted", "workload_identity_provider.created", "workload_identity_provider.updated", "workload_identity_provider.deleted", "workload_identity_provider_mapping.created", "workload_identity_provider_mapping.updated", "workload_identity_provider_mapping.deleted", "role.created", "role.updated", "role.deleted", "role.assignment.created", "role.assignment.deleted", "role.bound_to_resource", "role.unbound_from_resource", "scim.enabled", "scim.disabled", "service_account.created", "service_account.updated", "service_account.deleted", "user.added", "user.updated", "user.deleted", "tenant.metadata.updated", "tenant.microsoft_entra_mapping.upserted", "tenant.microsoft_entra_mapping.deleted", "tenant.workload_identity.provider.created", "tenant.workload_identity.provider.updated", "tenant.workload_identity.provider.archived", "tenant.workload_identity.mapping.created", "tenant.workload_identity.mapping.updated", "tenant.workload_identity.mapping.archived", "tenant.workload_identity.binding.created", "tenant.workload_identity.principal.provisioned", "tenant.workload_identity.access_token.issued", "tenant.admin_api_key.created", "tenant.admin_api_key.updated", "tenant.admin_api_key.deleted", "tenant.project_api_key.created", "tenant.chatgpt_access_token.revoked", "tenant.migration.completed", "tenant.sso.migrated", "tenant.domains.migrated", "tenant.sso_connection.created", "tenant.sso_connection.updated", "tenant.sso_connection.deleted", "tenant.sso_connection.setup.started", "tenant.policy.created", "tenant.policy.updated", "tenant.policy.deleted", "tenant.policy.attached", "tenant.policy.detached", "tenant.principal_authentication_policy.resolved", "tenant.scim.setup.started", "tenant.scim.deletion.requested", "tenant.scim.directory.created", "tenant.product_access_policy.updated", "tenant.resource_share_grant.created", "tenant.resource_share_grant.updated", "tenant.resource_share_grant.accepted", "tenant.resource_share_grant.declined", "tenant.resource_share_grant.revoked", "tenant.resource_share_grant.deleted", "tenant.service_account.updated", "tenant.service_account.deleted", "tenant.service_account.token.revoked", "tenant.billing.overage_limit.updated", "tenant.billing.alerts.updated", "tenant.billing.info.updated", "tenant.usage_limit.workspace.updated", "tenant.usage_limit.group.updated", "tenant.usage_limit.user.updated", "tenant.usage_limit.increase_request.updated", "tenant.usage_limit.increase_request.resolved", "tenant.group.created", "tenant.group.updated", "tenant.group.deleted", "tenant.group.member.added", "tenant.group.member.removed", "tenant.migration_rollout.status.updated", "tenant.migration_rollout.tier.updated", "tenant.role.metadata.updated", "tenant.custom_role.created", "tenant.custom_role.updated", "tenant.custom_role.deleted", "tenant.role_assignment.created", "tenant.role_assignment.deleted", "tenant.resource_role_assignment.created", "tenant.resource_role_assignment.deleted", "tenant.resource_access.updated", "tenant.resource_access.deleted", "tenant.ads_account.onboarding.redemption", "tenant.session_policy.created", "tenant.session_policy.updated", "tenant.session_policy.deleted", "tenant.session_revocation.started", "tenant.third_party_app_policy.updated", "tenant.user.added", "tenant.user.updated", "tenant.user.removed", "tenant.user.looked_up", "tenant.user.invited", "tenant.membership.revoked", "tenant.api_organization_invite.upserted", "tenant.api_organization_invite.deleted", "tenant.chatgpt_workspace_invite.upserted", "tenant.membership.accepted", "tenant.membership.declined", "tenant.workspace_invite_email_settings.updated"]
-"""The event type."""
-
-
 class AuditLogProject(BaseModel):
     id: str | None
     """The project ID."""
@@ -398,6 +434,13 @@ class CertificateCreated(BaseModel):
     """The certificate ID."""
     name: str | None
     """The name of the certificate."""
+
+
+class CertificateDeleteResponse(BaseModel):
+    object: Literal["certificate.deleted"]
+    """The object type, must be `certificate.deleted`."""
+    id: str
+    """The ID of the certificate that was deleted."""
 
 
 class CertificateDeleted(BaseModel):
@@ -575,13 +618,6 @@ class DataResult(BaseModel):
     """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
     user_id: str | None
     """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-
-
-class DeleteCertificateResponse(BaseModel):
-    object: Literal["certificate.deleted"]
-    """The object type, must be `certificate.deleted`."""
-    id: str
-    """The ID of the certificate that was deleted."""
 
 
 class DeletedHealthAlertRule(BaseModel):
@@ -801,34 +837,6 @@ class GroupListResource(BaseModel):
     """Cursor to fetch the next page of results, or `null` if there are no more results."""
 
 
-class GroupMemberUser(BaseModel):
-    """Details about a user returned from an organization group membership lookup."""
-    id: str
-    """Identifier for the user."""
-    name: str
-    """Display name of the user."""
-    email: str | None
-    """Email address of the user, or `null` for users without an email."""
-    picture: str | None
-    """URL of the user's profile picture, if available."""
-    is_service_account: bool | None
-    """Whether the user is a service account."""
-    user_type: Literal["user", "tenant_user"]
-    """The type of user."""
-
-
-class GroupResourceWithSuccess(BaseModel):
-    """Response returned after updating a group."""
-    id: str
-    """Identifier for the group."""
-    name: str
-    """Updated display name for the group."""
-    created_at: int
-    """Unix timestamp (in seconds) when the group was created."""
-    is_scim_managed: bool
-    """Whether the group is managed through SCIM and controlled by your identity provider."""
-
-
 class GroupResponse(BaseModel):
     """Details about an organization group."""
     id: str
@@ -853,6 +861,18 @@ class GroupRoleAssignment(BaseModel):
     """Details about a role that can be assigned through the public Roles API."""
 
 
+class GroupUpdateResponse(BaseModel):
+    """Response returned after updating a group."""
+    id: str
+    """Identifier for the group."""
+    name: str
+    """Updated display name for the group."""
+    created_at: int
+    """Unix timestamp (in seconds) when the group was created."""
+    is_scim_managed: bool
+    """Whether the group is managed through SCIM and controlled by your identity provider."""
+
+
 class GroupUpdated(BaseModel):
     """The details for events with this `type`."""
     id: str | None
@@ -865,26 +885,6 @@ class GroupUpdatedChangesRequested(BaseModel):
     """The payload used to update the group."""
     group_name: str | None
     """The updated group name."""
-
-
-class GroupUser(BaseModel):
-    """Represents an individual user returned when inspecting group membership."""
-    id: str
-    """The identifier, which can be referenced in API endpoints"""
-    name: str
-    """The name of the user."""
-    email: str | None
-    """The email address of the user."""
-
-
-class GroupUserAssignment(BaseModel):
-    """Confirmation payload returned after adding a user to a group."""
-    object: Literal["group.user"]
-    """Always `group.user`."""
-    user_id: str
-    """Identifier of the user that was added."""
-    group_id: str
-    """Identifier of the group the user was added to."""
 
 
 class GroupUserDeletedResource(BaseModel):
@@ -1147,7 +1147,7 @@ class InvitesCreateProjectParam(TypedDict, total=False):
 
 class ListAuditLogsResponse(BaseModel):
     object: Literal["list"]
-    data: List[AuditLog]
+    data: List[AuditLogListResponse]
     first_id: str | None
     last_id: str | None
     has_more: bool
@@ -1282,6 +1282,16 @@ class OrganizationDataRetention(BaseModel):
     """The configured organization data retention type."""
 
 
+class OrganizationGroupUser(BaseModel):
+    """Represents an individual user returned when inspecting group membership."""
+    id: str
+    """The identifier, which can be referenced in API endpoints"""
+    name: str
+    """The name of the user."""
+    email: str | None
+    """The email address of the user."""
+
+
 class OrganizationProjectCertificate(BaseModel):
     """Represents an individual certificate configured at the project level."""
     object: Literal["organization.project.certificate"]
@@ -1332,7 +1342,7 @@ class OrganizationSpendAlert(BaseModel):
     """Email notification settings for a spend alert."""
 
 
-class OrganizationSpendAlertDeletedResource(BaseModel):
+class OrganizationSpendAlertDeleted(BaseModel):
     """Confirmation payload returned after deleting an organization spend alert."""
     id: str
     """The deleted spend alert ID."""
@@ -1356,15 +1366,7 @@ class OrganizationSpendAlertListResource(BaseModel):
     """Whether more spend alerts are available when paginating."""
 
 
-class OrganizationSpendLimitDeletedResource(BaseModel):
-    """Confirmation payload returned after deleting an organization hard spend limit."""
-    object: Literal["organization.spend_limit.deleted"]
-    """The object type, which is always `organization.spend_limit.deleted`."""
-    deleted: bool
-    """Whether the hard spend limit was deleted."""
-
-
-class OrganizationSpendLimitResource(BaseModel):
+class OrganizationSpendLimit(BaseModel):
     """Represents a hard spend limit configured at the organization level."""
     object: Literal["organization.spend_limit"]
     """The object type, which is always `organization.spend_limit`."""
@@ -1378,6 +1380,14 @@ class OrganizationSpendLimitResource(BaseModel):
     """The current enforcement state of the hard spend limit."""
     notification_channel: OrganizationSpendLimitResourceNotificationChannel | None
     """Email notifications sent when the hard spend limit is reached."""
+
+
+class OrganizationSpendLimitDeleted(BaseModel):
+    """Confirmation payload returned after deleting an organization hard spend limit."""
+    object: Literal["organization.spend_limit.deleted"]
+    """The object type, which is always `organization.spend_limit.deleted`."""
+    deleted: bool
+    """Whether the hard spend limit was deleted."""
 
 
 class OrganizationSpendLimitResourceNotificationChannel(BaseModel):
@@ -1414,6 +1424,68 @@ One of `disabled`, `enabled_per_call`, `enabled_for_all_projects`, or `enabled_f
     """Visibility of the usage dashboard which shows activity and costs for your organization. One of `ANY_ROLE` or `OWNERS`."""
 
 
+class OrganizationUser(BaseModel):
+    """Represents an individual `user` within an organization."""
+    object: Literal["organization.user"]
+    """The object type, which is always `organization.user`"""
+    id: str
+    """The identifier, which can be referenced in API endpoints"""
+    name: str | None
+    """The name of the user"""
+    email: str | None
+    """The email address of the user"""
+    role: str | None
+    """`owner` or `reader`"""
+    added_at: int
+    """The Unix timestamp (in seconds) of when the user was added."""
+    is_default: bool | None
+    """Whether this is the organization's default user."""
+    created: int | None
+    """The Unix timestamp (in seconds) of when the user was created."""
+    user: UserUser | None
+    """Nested user details."""
+    is_service_account: bool | None
+    """Whether the user is a service account."""
+    is_scale_tier_authorized_purchaser: bool | None
+    """Whether the user is an authorized purchaser for Scale Tier."""
+    is_scim_managed: bool | None
+    """Whether the user is managed through SCIM."""
+    api_key_last_used_at: int | None
+    """The Unix timestamp (in seconds) of the user's last API key usage."""
+    technical_level: str | None
+    """The technical level metadata for the user."""
+    developer_persona: str | None
+    """The developer persona metadata for the user."""
+    projects: Projects | None
+    """Projects associated with the user, if included."""
+
+
+class OwnerServiceAccount(BaseModel):
+    """The service account that owns a project API key."""
+    id: str
+    """The identifier, which can be referenced in API endpoints"""
+    name: str
+    """The name of the service account."""
+    created_at: int
+    """The Unix timestamp (in seconds) of when the service account was created."""
+    role: str
+    """The service account's project role."""
+
+
+class OwnerUser(BaseModel):
+    """The user that owns a project API key."""
+    id: str
+    """The identifier, which can be referenced in API endpoints"""
+    email: str
+    """The email address of the user."""
+    name: str
+    """The name of the user."""
+    created_at: int
+    """The Unix timestamp (in seconds) of when the user was created."""
+    role: str
+    """The user's project role."""
+
+
 class Project(BaseModel):
     """Represents an individual project."""
     id: str
@@ -1434,26 +1506,7 @@ class Project(BaseModel):
     """The residency configuration for the project."""
 
 
-class ProjectAPIKeySpendLimit(BaseModel):
-    """Represents a hard spend limit configured for a project API key."""
-    currency: Literal["USD"]
-    """The currency for the threshold amount. Currently, only `USD` is supported."""
-    enforcement: ProjectAPIKeySpendLimitEnforcement
-    """The current enforcement state of the hard spend limit."""
-    interval: Literal["month"]
-    """The time interval for evaluating spend against the threshold.
-
-Currently, only `month` is supported."""
-    threshold_amount: int
-    """The monthly hard spend limit amount, in USD cents."""
-
-
-class ProjectAPIKeySpendLimitEnforcement(BaseModel):
-    status: Literal["inactive", "enforcing"]
-    """The status is `enforcing` while the spend limit is blocking requests made with this API key, and `inactive` otherwise."""
-
-
-class ProjectApiKey(BaseModel):
+class ProjectAPIKey(BaseModel):
     """Represents an individual API key in a project."""
     object: Literal["organization.project.api_key"]
     """The object type, which is always `organization.project.api_key`"""
@@ -1476,15 +1529,28 @@ class ProjectApiKey(BaseModel):
     """Represents a hard spend limit configured for a project API key."""
 
 
-class ProjectApiKeyDeleteResponse(BaseModel):
-    object: Literal["organization.project.api_key.deleted"]
-    id: str
-    deleted: bool
+class ProjectAPIKeySpendLimit(BaseModel):
+    """Represents a hard spend limit configured for a project API key."""
+    currency: Literal["USD"]
+    """The currency for the threshold amount. Currently, only `USD` is supported."""
+    enforcement: ProjectAPIKeySpendLimitEnforcement
+    """The current enforcement state of the hard spend limit."""
+    interval: Literal["month"]
+    """The time interval for evaluating spend against the threshold.
+
+Currently, only `month` is supported."""
+    threshold_amount: int
+    """The monthly hard spend limit amount, in USD cents."""
+
+
+class ProjectAPIKeySpendLimitEnforcement(BaseModel):
+    status: Literal["inactive", "enforcing"]
+    """The status is `enforcing` while the spend limit is blocking requests made with this API key, and `inactive` otherwise."""
 
 
 class ProjectApiKeyListResponse(BaseModel):
     object: Literal["list"]
-    data: List[ProjectApiKey]
+    data: List[ProjectAPIKey]
     first_id: str | None
     last_id: str | None
     has_more: bool
@@ -1493,36 +1559,10 @@ class ProjectApiKeyListResponse(BaseModel):
 class ProjectApiKeyOwner(BaseModel):
     type: Literal["user", "service_account"] | None
     """`user` or `service_account`"""
-    user: ProjectApiKeyOwnerUser | None
+    user: OwnerUser | None
     """The user that owns a project API key."""
-    service_account: ProjectApiKeyOwnerServiceAccount | None
+    service_account: OwnerServiceAccount | None
     """The service account that owns a project API key."""
-
-
-class ProjectApiKeyOwnerServiceAccount(BaseModel):
-    """The service account that owns a project API key."""
-    id: str
-    """The identifier, which can be referenced in API endpoints"""
-    name: str
-    """The name of the service account."""
-    created_at: int
-    """The Unix timestamp (in seconds) of when the service account was created."""
-    role: str
-    """The service account's project role."""
-
-
-class ProjectApiKeyOwnerUser(BaseModel):
-    """The user that owns a project API key."""
-    id: str
-    """The identifier, which can be referenced in API endpoints"""
-    email: str
-    """The email address of the user."""
-    name: str
-    """The name of the user."""
-    created_at: int
-    """The Unix timestamp (in seconds) of when the user was created."""
-    role: str
-    """The user's project role."""
 
 
 class ProjectArchived(BaseModel):
@@ -1651,7 +1691,7 @@ class ProjectModelPermissions(BaseModel):
     """The model IDs included in the model permissions policy."""
 
 
-class ProjectModelPermissionsDeleteResponse(BaseModel):
+class ProjectModelPermissionsDeleted(BaseModel):
     """Confirmation payload returned after deleting project model permissions."""
     object: Literal["project.model_permissions.deleted"]
     """The object type, which is always `project.model_permissions.deleted`."""
@@ -1725,40 +1765,11 @@ class ProjectServiceAccount(BaseModel):
     """The Unix timestamp (in seconds) of when the service account was created"""
 
 
-class ProjectServiceAccountApiKey(BaseModel):
-    object: Literal["organization.project.service_account.api_key"]
-    """The object type, which is always `organization.project.service_account.api_key`"""
-    value: str
-    name: str
-    created_at: int
-    id: str
-    expires_at: int | None
-    """The Unix timestamp (in seconds) when the API key expires, or null if it does not expire."""
-    spend_limit: ProjectAPIKeySpendLimit | None
-    """Represents a hard spend limit configured for a project API key."""
-
-
 class ProjectServiceAccountCreateRequestParam(TypedDict, total=False):
     name: Required[str]
     """The name of the service account being created."""
     create_service_account_only: bool | None
     """Create the service account without default roles or an API key."""
-
-
-class ProjectServiceAccountCreateResponse(BaseModel):
-    object: Literal["organization.project.service_account"]
-    id: str
-    name: str
-    role: Literal["member", "none"]
-    """Service accounts created with default project membership have role `member`. Accounts created with `create_service_account_only` have role `none`."""
-    created_at: int
-    api_key: ProjectServiceAccountApiKey | None
-
-
-class ProjectServiceAccountDeleteResponse(BaseModel):
-    object: Literal["organization.project.service_account.deleted"]
-    id: str
-    deleted: bool
 
 
 class ProjectServiceAccountListResponse(BaseModel):
@@ -1795,7 +1806,7 @@ class ProjectSpendAlert(BaseModel):
     """Email notification settings for a spend alert."""
 
 
-class ProjectSpendAlertDeletedResource(BaseModel):
+class ProjectSpendAlertDeleted(BaseModel):
     """Confirmation payload returned after deleting a project spend alert."""
     id: str
     """The deleted spend alert ID."""
@@ -1819,15 +1830,7 @@ class ProjectSpendAlertListResource(BaseModel):
     """Whether more spend alerts are available when paginating."""
 
 
-class ProjectSpendLimitDeletedResource(BaseModel):
-    """Confirmation payload returned after deleting a project hard spend limit."""
-    object: Literal["project.spend_limit.deleted"]
-    """The object type, which is always `project.spend_limit.deleted`."""
-    deleted: bool
-    """Whether the hard spend limit was deleted."""
-
-
-class ProjectSpendLimitResource(BaseModel):
+class ProjectSpendLimit(BaseModel):
     """Represents a hard spend limit configured at the project level."""
     object: Literal["project.spend_limit"]
     """The object type, which is always `project.spend_limit`."""
@@ -1841,6 +1844,14 @@ class ProjectSpendLimitResource(BaseModel):
     """The current enforcement state of the hard spend limit."""
     notification_channel: ProjectSpendLimitResourceNotificationChannel | None
     """Email notifications sent when the hard spend limit is reached."""
+
+
+class ProjectSpendLimitDeleted(BaseModel):
+    """Confirmation payload returned after deleting a project hard spend limit."""
+    object: Literal["project.spend_limit.deleted"]
+    """The object type, which is always `project.spend_limit.deleted`."""
+    deleted: bool
+    """Whether the hard spend limit was deleted."""
 
 
 class ProjectSpendLimitResourceNotificationChannel(BaseModel):
@@ -1912,6 +1923,17 @@ class ProjectUserListResponse(BaseModel):
 class ProjectUserUpdateRequestParam(TypedDict, total=False):
     role: str | None
     """`owner` or `member`"""
+
+
+class Projects(BaseModel):
+    object: Literal["list"]
+    data: List[ProjectsData]
+
+
+class ProjectsData(BaseModel):
+    id: str | None
+    name: str | None
+    role: str | None
 
 
 class PublicAssignOrganizationGroupRoleBodyParam(TypedDict, total=False):
@@ -2163,21 +2185,14 @@ class ScimEnabled(BaseModel):
     """The ID of the SCIM was enabled for."""
 
 
-class ServiceAccountApiKeyBody(BaseModel):
-    object: Literal["organization.project.service_account.api_key"]
-    """The object type, which is always `organization.project.service_account.api_key`"""
-    value: str
-    """The unredacted API key value."""
-    name: str
-    """The name of the API key."""
-    created_at: int
-    """The Unix timestamp (in seconds) when the API key was created."""
+class ServiceAccountCreateResponse(BaseModel):
+    object: Literal["organization.project.service_account"]
     id: str
-    """The identifier of the API key."""
-    expires_at: int | None
-    """The Unix timestamp (in seconds) when the API key expires, or null if it does not expire."""
-    spend_limit: ProjectAPIKeySpendLimit | None
-    """The hard spend limit for this API key, or null if no limit is configured."""
+    name: str
+    role: Literal["member", "none"]
+    """Service accounts created with default project membership have role `member`. Accounts created with `create_service_account_only` have role `none`."""
+    created_at: int
+    api_key: APIKey | None
 
 
 class ServiceAccountCreated(BaseModel):
@@ -2192,6 +2207,12 @@ class ServiceAccountCreatedData(BaseModel):
     """The payload used to create the service account."""
     role: str | None
     """The role of the service account. Is either `owner` or `member`."""
+
+
+class ServiceAccountDeleteResponse(BaseModel):
+    object: Literal["organization.project.service_account.deleted"]
+    id: str
+    deleted: bool
 
 
 class ServiceAccountDeleted(BaseModel):
@@ -2533,42 +2554,6 @@ class UsageWebSearchCallsResult(BaseModel):
     """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
 
 
-class User(BaseModel):
-    """Represents an individual `user` within an organization."""
-    object: Literal["organization.user"]
-    """The object type, which is always `organization.user`"""
-    id: str
-    """The identifier, which can be referenced in API endpoints"""
-    name: str | None
-    """The name of the user"""
-    email: str | None
-    """The email address of the user"""
-    role: str | None
-    """`owner` or `reader`"""
-    added_at: int
-    """The Unix timestamp (in seconds) of when the user was added."""
-    is_default: bool | None
-    """Whether this is the organization's default user."""
-    created: int | None
-    """The Unix timestamp (in seconds) of when the user was created."""
-    user: UserUser | None
-    """Nested user details."""
-    is_service_account: bool | None
-    """Whether the user is a service account."""
-    is_scale_tier_authorized_purchaser: bool | None
-    """Whether the user is an authorized purchaser for Scale Tier."""
-    is_scim_managed: bool | None
-    """Whether the user is managed through SCIM."""
-    api_key_last_used_at: int | None
-    """The Unix timestamp (in seconds) of the user's last API key usage."""
-    technical_level: str | None
-    """The technical level metadata for the user."""
-    developer_persona: str | None
-    """The developer persona metadata for the user."""
-    projects: UserProject | None
-    """Projects associated with the user, if included."""
-
-
 class UserAdded(BaseModel):
     """The details for events with this `type`."""
     id: str | None
@@ -2581,6 +2566,16 @@ class UserAddedData(BaseModel):
     """The payload used to add the user to the project."""
     role: str | None
     """The role of the user. Is either `owner` or `member`."""
+
+
+class UserCreateResponse(BaseModel):
+    """Confirmation payload returned after adding a user to a group."""
+    object: Literal["group.user"]
+    """Always `group.user`."""
+    user_id: str
+    """Identifier of the user that was added."""
+    group_id: str
+    """Identifier of the group the user was added to."""
 
 
 class UserDeleteResponse(BaseModel):
@@ -2599,7 +2594,7 @@ class UserListResource(BaseModel):
     """Paginated list of user objects returned when inspecting group membership."""
     object: Literal["list"]
     """Always `list`."""
-    data: List[GroupUser]
+    data: List[OrganizationGroupUser]
     """Users in the current page."""
     has_more: bool
     """Whether more users are available when paginating."""
@@ -2609,28 +2604,33 @@ class UserListResource(BaseModel):
 
 class UserListResponse(BaseModel):
     object: Literal["list"]
-    data: List[User]
+    data: List[OrganizationUser]
     first_id: str | None
     last_id: str | None
     has_more: bool
 
 
-class UserProject(BaseModel):
-    object: Literal["list"]
-    data: List[UserProjectData]
-
-
-class UserProjectData(BaseModel):
-    id: str | None
-    name: str | None
-    role: str | None
+class UserRetrieveResponse(BaseModel):
+    """Details about a user returned from an organization group membership lookup."""
+    id: str
+    """Identifier for the user."""
+    name: str
+    """Display name of the user."""
+    email: str | None
+    """Email address of the user, or `null` for users without an email."""
+    picture: str | None
+    """URL of the user's profile picture, if available."""
+    is_service_account: bool | None
+    """Whether the user is a service account."""
+    user_type: Literal["user", "tenant_user"]
+    """The type of user."""
 
 
 class UserRoleAssignment(BaseModel):
     """Role assignment linking a user to a role."""
     object: Literal["user.role"]
     """Always `user.role`."""
-    user: User
+    user: OrganizationUser
     """Represents an individual `user` within an organization."""
     role: Role
     """Details about a role that can be assigned through the public Roles API."""
@@ -2764,3 +2764,99 @@ class WorkloadIdentityProviderVerificationDiscovery(BaseModel):
 class WorkloadIdentityProviderVerificationUploadedJwk(BaseModel):
     jwks: Dict[str, Any]
     type: Literal["uploaded_jwks"]
+
+
+AdminApiKey = AdminAPIKey
+
+
+AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse
+
+
+AdminApiKeysDeleteResponse = AdminAPIKeyDeleteResponse
+
+
+AuditLog = AuditLogListResponse
+
+
+AuditLogActor = Actor
+
+
+AuditLogActorApiKey = ActorAPIKey
+
+
+AuditLogActorServiceAccount = ActorAPIKeyServiceAccount
+
+
+AuditLogActorSession = ActorSession
+
+
+AuditLogActorUser = ActorAPIKeyUser
+
+
+DeleteCertificateResponse = CertificateDeleteResponse
+
+
+GroupMemberUser = UserRetrieveResponse
+
+
+GroupResourceWithSuccess = GroupUpdateResponse
+
+
+GroupUser = OrganizationGroupUser
+
+
+GroupUserAssignment = UserCreateResponse
+
+
+OrganizationSpendAlertDeletedResource = OrganizationSpendAlertDeleted
+
+
+OrganizationSpendLimitDeletedResource = OrganizationSpendLimitDeleted
+
+
+OrganizationSpendLimitResource = OrganizationSpendLimit
+
+
+ProjectApiKey = ProjectAPIKey
+
+
+ProjectApiKeyDeleteResponse = APIKeyDeleteResponse
+
+
+ProjectApiKeyOwnerServiceAccount = OwnerServiceAccount
+
+
+ProjectApiKeyOwnerUser = OwnerUser
+
+
+ProjectModelPermissionsDeleteResponse = ProjectModelPermissionsDeleted
+
+
+ProjectServiceAccountApiKey = APIKey
+
+
+ProjectServiceAccountCreateResponse = ServiceAccountCreateResponse
+
+
+ProjectServiceAccountDeleteResponse = ServiceAccountDeleteResponse
+
+
+ProjectSpendAlertDeletedResource = ProjectSpendAlertDeleted
+
+
+ProjectSpendLimitDeletedResource = ProjectSpendLimitDeleted
+
+
+ProjectSpendLimitResource = ProjectSpendLimit
+
+
+ServiceAccountApiKeyBody = APIKeyCreateResponse
+
+
+User = OrganizationUser
+
+
+UserProject = Projects
+
+
+UserProjectData = ProjectsData

@@ -50,37 +50,14 @@ class SpeechAudioDoneEventUsage(BaseModel):
     _field_names = frozenset(("input_tokens", "output_tokens", "total_tokens"))
 
 
-class TranscriptTextDeltaEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "delta", "logprobs", "segment_id"))
-    _required = ("type", "delta")
-    _nested = {"logprobs": "TranscriptTextDeltaEventLogprob"}
-
-
 class TranscriptTextDeltaEventLogprob(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes"))
 
 
-class TranscriptTextDoneEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text", "languages", "logprobs", "usage"))
-    _required = ("type", "text")
-    _nested = {
-        "languages": "TranscriptionLanguage", "logprobs": "TranscriptTextDoneEventLogprob",
-        "usage": "TranscriptTextUsageTokens",
-    }
-
-
 class TranscriptTextDoneEventLogprob(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes"))
-
-
-class TranscriptTextSegmentEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "start", "end", "text", "speaker"))
-    _required = ("type", "id", "start", "end", "text", "speaker")
 
 
 class TranscriptTextUsageDuration(BaseModel):
@@ -93,12 +70,7 @@ class TranscriptTextUsageTokens(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "input_tokens", "input_token_details", "output_tokens", "total_tokens"))
     _required = ("type", "input_tokens", "output_tokens", "total_tokens")
-    _nested = {"input_token_details": "TranscriptTextUsageTokensInputTokenDetail"}
-
-
-class TranscriptTextUsageTokensInputTokenDetail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("text_tokens", "audio_tokens"))
+    _nested = {"input_token_details": "UsageInputTokenDetails"}
 
 
 class Transcription(BaseModel):
@@ -134,6 +106,29 @@ class TranscriptionSegment(BaseModel):
     ))
 
 
+class TranscriptionTextDeltaEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "delta", "logprobs", "segment_id"))
+    _required = ("type", "delta")
+    _nested = {"logprobs": "TranscriptTextDeltaEventLogprob"}
+
+
+class TranscriptionTextDoneEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "languages", "logprobs", "usage"))
+    _required = ("type", "text")
+    _nested = {
+        "languages": "TranscriptionLanguage", "logprobs": "TranscriptTextDoneEventLogprob",
+        "usage": "TranscriptTextUsageTokens",
+    }
+
+
+class TranscriptionTextSegmentEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "start", "end", "text", "speaker"))
+    _required = ("type", "id", "start", "end", "text", "speaker")
+
+
 class TranscriptionWord(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("word", "start", "end"))
@@ -143,6 +138,11 @@ class Translation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("text",))
     _required = ("text",)
+
+
+class UsageInputTokenDetails(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("text_tokens", "audio_tokens"))
 
 
 class Voice(BaseModel):
@@ -167,6 +167,10 @@ class VoiceDeleted(BaseModel):
 
 AudioResponseFormat = Any
 TranscriptionInclude = Any
+TranscriptTextDeltaEvent = TranscriptionTextDeltaEvent
+TranscriptTextDoneEvent = TranscriptionTextDoneEvent
+TranscriptTextSegmentEvent = TranscriptionTextSegmentEvent
+TranscriptTextUsageTokensInputTokenDetail = UsageInputTokenDetails
 TranscriptionVerbose = CreateTranscriptionResponseVerboseJson
 TranslationVerbose = CreateTranslationResponseVerboseJson
 
@@ -181,9 +185,9 @@ _UNIONS = {
         "tokens": "TranscriptTextUsageTokens", "duration": "TranscriptTextUsageDuration",
     }),
     "CreateTranscriptionResponseStreamEvent": ("type", {
-        "transcript.text.segment": "TranscriptTextSegmentEvent",
-        "transcript.text.delta": "TranscriptTextDeltaEvent",
-        "transcript.text.done": "TranscriptTextDoneEvent",
+        "transcript.text.segment": "TranscriptionTextSegmentEvent",
+        "transcript.text.delta": "TranscriptionTextDeltaEvent",
+        "transcript.text.done": "TranscriptionTextDoneEvent",
     }),
     "TranscriptionUsage": ("type", {
         "tokens": "TranscriptTextUsageTokens", "duration": "TranscriptTextUsageDuration",

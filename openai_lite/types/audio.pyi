@@ -90,7 +90,7 @@ class CreateTranscriptionResponseDiarizedJson(BaseModel):
 CreateTranscriptionResponseDiarizedJsonUsage: TypeAlias = TranscriptTextUsageTokens | TranscriptTextUsageDuration
 
 
-CreateTranscriptionResponseStreamEvent: TypeAlias = TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent
+CreateTranscriptionResponseStreamEvent: TypeAlias = TranscriptionTextSegmentEvent | TranscriptionTextDeltaEvent | TranscriptionTextDoneEvent
 
 
 class CreateTranscriptionResponseVerboseJson(BaseModel):
@@ -158,18 +158,6 @@ class SpeechAudioDoneEventUsage(BaseModel):
     """Total number of tokens used (input + output)."""
 
 
-class TranscriptTextDeltaEvent(BaseModel):
-    """Emitted when there is an additional text delta. This is also the first event emitted when the transcription starts. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
-    type: Literal["transcript.text.delta"]
-    """The type of the event. Always `transcript.text.delta`."""
-    delta: str
-    """The text delta that was additionally transcribed."""
-    logprobs: List[TranscriptTextDeltaEventLogprob] | None
-    """The log probabilities of the delta. Only included if you [create a transcription](/docs/api-reference/audio/create-transcription) with the `include[]` parameter set to `logprobs`."""
-    segment_id: str | None
-    """Identifier of the diarized segment that this delta belongs to. Only present when using `gpt-4o-transcribe-diarize`."""
-
-
 class TranscriptTextDeltaEventLogprob(BaseModel):
     token: str | None
     """The token that was used to generate the log probability."""
@@ -179,20 +167,6 @@ class TranscriptTextDeltaEventLogprob(BaseModel):
     """The bytes that were used to generate the log probability."""
 
 
-class TranscriptTextDoneEvent(BaseModel):
-    """Emitted when the transcription is complete. Contains the complete transcription text. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
-    type: Literal["transcript.text.done"]
-    """The type of the event. Always `transcript.text.done`."""
-    text: str
-    """The text that was transcribed."""
-    languages: List[TranscriptionLanguage] | None
-    """The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that no language could be reliably detected."""
-    logprobs: List[TranscriptTextDoneEventLogprob] | None
-    """The log probabilities of the individual tokens in the transcription. Only included if you [create a transcription](/docs/api-reference/audio/create-transcription) with the `include[]` parameter set to `logprobs`."""
-    usage: TranscriptTextUsageTokens | None
-    """Usage statistics for models billed by token usage."""
-
-
 class TranscriptTextDoneEventLogprob(BaseModel):
     token: str | None
     """The token that was used to generate the log probability."""
@@ -200,22 +174,6 @@ class TranscriptTextDoneEventLogprob(BaseModel):
     """The log probability of the token."""
     bytes: List[int] | None
     """The bytes that were used to generate the log probability."""
-
-
-class TranscriptTextSegmentEvent(BaseModel):
-    """Emitted when a diarized transcription returns a completed segment with speaker information. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with `stream` set to `true` and `response_format` set to `diarized_json`."""
-    type: Literal["transcript.text.segment"]
-    """The type of the event. Always `transcript.text.segment`."""
-    id: str
-    """Unique identifier for the segment."""
-    start: float
-    """Start timestamp of the segment in seconds."""
-    end: float
-    """End timestamp of the segment in seconds."""
-    text: str
-    """Transcript text for this segment."""
-    speaker: str
-    """Speaker label for this segment."""
 
 
 class TranscriptTextUsageDuration(BaseModel):
@@ -232,19 +190,12 @@ class TranscriptTextUsageTokens(BaseModel):
     """The type of the usage object. Always `tokens` for this variant."""
     input_tokens: int
     """Number of input tokens billed for this request."""
-    input_token_details: TranscriptTextUsageTokensInputTokenDetail | None
+    input_token_details: UsageInputTokenDetails | None
     """Details about the input tokens billed for this request."""
     output_tokens: int
     """Number of output tokens generated."""
     total_tokens: int
     """Total number of tokens used (input + output)."""
-
-
-class TranscriptTextUsageTokensInputTokenDetail(BaseModel):
-    text_tokens: int | None
-    """Number of text tokens billed for this request."""
-    audio_tokens: int | None
-    """Number of audio tokens billed for this request."""
 
 
 class Transcription(BaseModel):
@@ -316,6 +267,48 @@ class TranscriptionSegment(BaseModel):
     """Probability of no speech in the segment. If the value is higher than 1.0 and the `avg_logprob` is below -1, consider this segment silent."""
 
 
+class TranscriptionTextDeltaEvent(BaseModel):
+    """Emitted when there is an additional text delta. This is also the first event emitted when the transcription starts. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
+    type: Literal["transcript.text.delta"]
+    """The type of the event. Always `transcript.text.delta`."""
+    delta: str
+    """The text delta that was additionally transcribed."""
+    logprobs: List[TranscriptTextDeltaEventLogprob] | None
+    """The log probabilities of the delta. Only included if you [create a transcription](/docs/api-reference/audio/create-transcription) with the `include[]` parameter set to `logprobs`."""
+    segment_id: str | None
+    """Identifier of the diarized segment that this delta belongs to. Only present when using `gpt-4o-transcribe-diarize`."""
+
+
+class TranscriptionTextDoneEvent(BaseModel):
+    """Emitted when the transcription is complete. Contains the complete transcription text. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
+    type: Literal["transcript.text.done"]
+    """The type of the event. Always `transcript.text.done`."""
+    text: str
+    """The text that was transcribed."""
+    languages: List[TranscriptionLanguage] | None
+    """The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that no language could be reliably detected."""
+    logprobs: List[TranscriptTextDoneEventLogprob] | None
+    """The log probabilities of the individual tokens in the transcription. Only included if you [create a transcription](/docs/api-reference/audio/create-transcription) with the `include[]` parameter set to `logprobs`."""
+    usage: TranscriptTextUsageTokens | None
+    """Usage statistics for models billed by token usage."""
+
+
+class TranscriptionTextSegmentEvent(BaseModel):
+    """Emitted when a diarized transcription returns a completed segment with speaker information. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with `stream` set to `true` and `response_format` set to `diarized_json`."""
+    type: Literal["transcript.text.segment"]
+    """The type of the event. Always `transcript.text.segment`."""
+    id: str
+    """Unique identifier for the segment."""
+    start: float
+    """Start timestamp of the segment in seconds."""
+    end: float
+    """End timestamp of the segment in seconds."""
+    text: str
+    """Transcript text for this segment."""
+    speaker: str
+    """Speaker label for this segment."""
+
+
 TranscriptionUsage: TypeAlias = TranscriptTextUsageTokens | TranscriptTextUsageDuration
 
 
@@ -336,6 +329,13 @@ class Translation(BaseModel):
 
 
 TranslationsCreateResponse: TypeAlias = Translation | CreateTranslationResponseVerboseJson
+
+
+class UsageInputTokenDetails(BaseModel):
+    text_tokens: int | None
+    """Number of text tokens billed for this request."""
+    audio_tokens: int | None
+    """Number of audio tokens billed for this request."""
 
 
 class VadConfigParam(TypedDict, total=False):
@@ -402,6 +402,18 @@ class VoiceDeleted(BaseModel):
     """Whether the voice was deleted."""
     object: Literal["audio.voice.deleted"]
     """The object type, which is always `audio.voice.deleted`."""
+
+
+TranscriptTextDeltaEvent = TranscriptionTextDeltaEvent
+
+
+TranscriptTextDoneEvent = TranscriptionTextDoneEvent
+
+
+TranscriptTextSegmentEvent = TranscriptionTextSegmentEvent
+
+
+TranscriptTextUsageTokensInputTokenDetail = UsageInputTokenDetails
 
 
 TranscriptionVerbose = CreateTranscriptionResponseVerboseJson

@@ -18,6 +18,11 @@ class ChatCompletion(BaseModel):
     }
 
 
+class ChatCompletionAudio(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "expires_at", "data", "transcript"))
+
+
 class ChatCompletionChoice(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("finish_reason", "index", "message", "logprobs"))
@@ -54,6 +59,23 @@ class ChatCompletionChunkChoiceLogprob(BaseModel):
     _nested = {"content": "ChatCompletionTokenLogprob", "refusal": "ChatCompletionTokenLogprob"}
 
 
+class ChatCompletionContentPartImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "image_url", "prompt_cache_breakpoint"))
+    _required = ("type", "image_url")
+    _nested = {
+        "image_url": "ChatCompletionRequestMessageContentPartImageImageUrl",
+        "prompt_cache_breakpoint": "PromptCacheBreakpoint",
+    }
+
+
+class ChatCompletionContentPartText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint"))
+    _required = ("type", "text")
+    _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpoint"}
+
+
 class ChatCompletionDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "deleted"))
@@ -72,7 +94,7 @@ class ChatCompletionMessage(BaseModel):
     ))
     _nested = {
         "tool_calls": "ChatCompletionMessageToolCallsItem", "annotations": "ChatCompletionMessageAnnotation",
-        "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionMessageAudio",
+        "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionAudio",
     }
 
 
@@ -85,11 +107,6 @@ class ChatCompletionMessageAnnotation(BaseModel):
 class ChatCompletionMessageAnnotationUrlCitation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("end_index", "start_index", "url", "title"))
-
-
-class ChatCompletionMessageAudio(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "expires_at", "data", "transcript"))
 
 
 class ChatCompletionMessageCustomToolCall(BaseModel):
@@ -124,20 +141,7 @@ class ChatCompletionMessageFunctionToolCallFunction(BaseModel):
 class ChatCompletionMessageList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "ChatCompletionMessageListData"}
-
-
-class ChatCompletionMessageListData(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "content", "refusal", "tool_calls", "annotations", "role", "function_call", "audio", "id",
-        "content_parts",
-    ))
-    _nested = {
-        "tool_calls": "ChatCompletionMessageToolCallsItem", "annotations": "ChatCompletionMessageAnnotation",
-        "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionMessageAudio",
-        "content_parts": "ChatCompletionMessageListDataContentPart",
-    }
+    _nested = {"data": "ChatCompletionStoreMessage"}
 
 
 class ChatCompletionModeration(BaseModel):
@@ -159,37 +163,28 @@ class ChatCompletionModerationResults(BaseModel):
     _nested = {"results": "ModerationResultBody"}
 
 
-class ChatCompletionRequestMessageContentPartImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "image_url", "prompt_cache_breakpoint"))
-    _required = ("type", "image_url")
-    _nested = {
-        "image_url": "ChatCompletionRequestMessageContentPartImageImageUrl",
-        "prompt_cache_breakpoint": "PromptCacheBreakpoint",
-    }
-
-
 class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("url", "detail"))
 
 
-class ChatCompletionRequestMessageContentPartText(BaseModel):
+class ChatCompletionStoreMessage(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint"))
-    _required = ("type", "text")
-    _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpoint"}
+    _field_names = frozenset((
+        "content", "refusal", "tool_calls", "annotations", "role", "function_call", "audio", "id",
+        "content_parts",
+    ))
+    _nested = {
+        "tool_calls": "ChatCompletionMessageToolCallsItem", "annotations": "ChatCompletionMessageAnnotation",
+        "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionAudio",
+        "content_parts": "ChatCompletionMessageListDataContentPart",
+    }
 
 
 class ChatCompletionTokenLogprob(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes", "top_logprobs"))
-    _nested = {"top_logprobs": "ChatCompletionTokenLogprobTopLogprob"}
-
-
-class ChatCompletionTokenLogprobTopLogprob(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("token", "logprob", "bytes"))
+    _nested = {"top_logprobs": "TopLogprob"}
 
 
 class ChoiceDelta(BaseModel):
@@ -222,24 +217,29 @@ class ChoiceDeltaToolCallFunction(BaseModel):
     _field_names = frozenset(("name", "arguments"))
 
 
+class TopLogprob(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("token", "logprob", "bytes"))
+
+
 ChatCompletionMessageToolCalls = Any
 ChatCompletionMessageToolCallsParam = Any
 ResponseModalities = Any
 ServiceTier = Any
 WebSearchContextSize = Any
-ChatCompletionAudio = ChatCompletionMessageAudio
-ChatCompletionContentPartImage = ChatCompletionRequestMessageContentPartImage
-ChatCompletionContentPartText = ChatCompletionRequestMessageContentPartText
+ChatCompletionMessageAudio = ChatCompletionAudio
+ChatCompletionMessageListData = ChatCompletionStoreMessage
 ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall
-ChatCompletionStoreMessage = ChatCompletionMessageListData
+ChatCompletionRequestMessageContentPartImage = ChatCompletionContentPartImage
+ChatCompletionRequestMessageContentPartText = ChatCompletionContentPartText
+ChatCompletionTokenLogprobTopLogprob = TopLogprob
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "ChatCompletionMessageListDataContentPart": ("type", {
-        "text": "ChatCompletionRequestMessageContentPartText",
-        "image_url": "ChatCompletionRequestMessageContentPartImage",
+        "text": "ChatCompletionContentPartText", "image_url": "ChatCompletionContentPartImage",
     }),
     "ChatCompletionMessageParam": (None, (
         "ChatCompletionDeveloperMessageParam", "ChatCompletionSystemMessageParam",

@@ -9,12 +9,15 @@ from openai_lite._type_loader import lazy_names as _lazy_names
 class ContainerFileListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "ContainerFileResource"}
+    _nested = {"data": "FileCreateResponse"}
 
 
-class ContainerFileResource(BaseModel):
+class FileCreateResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "container_id", "created_at", "bytes", "path", "source"))
+
+
+ContainerFileResource = FileCreateResponse
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or

@@ -10,7 +10,7 @@ from openai_lite.types import FileTypes
 class ContainerFileListResource(BaseModel):
     object: Literal["list"]
     """The type of object returned, must be 'list'."""
-    data: List[ContainerFileResource]
+    data: List[FileCreateResponse]
     """A list of container files."""
     first_id: str
     """The ID of the first file in the list."""
@@ -20,7 +20,14 @@ class ContainerFileListResource(BaseModel):
     """Whether there are more files available."""
 
 
-class ContainerFileResource(BaseModel):
+class CreateContainerFileBodyParam(TypedDict, total=False):
+    file_id: str
+    """Name of the file to create."""
+    file: FileTypes
+    """The File object (not file name) to be uploaded."""
+
+
+class FileCreateResponse(BaseModel):
     id: str
     """Unique identifier for the file."""
     object: str
@@ -37,8 +44,4 @@ class ContainerFileResource(BaseModel):
     """Source of the file (e.g., `user`, `assistant`)."""
 
 
-class CreateContainerFileBodyParam(TypedDict, total=False):
-    file_id: str
-    """Name of the file to create."""
-    file: FileTypes
-    """The File object (not file name) to be uploaded."""
+ContainerFileResource = FileCreateResponse

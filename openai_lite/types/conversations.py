@@ -12,7 +12,7 @@ class Conversation(BaseModel):
     _nested = {"metadata": dict}
 
 
-class ConversationDeleted(BaseModel):
+class ConversationDeletedResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted", "id"))
 
@@ -34,30 +34,35 @@ class ConversationMessage(BaseModel):
     _nested = {"content": "ConversationMessageContent"}
 
 
+ConversationDeleted = ConversationDeletedResource
+
+
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "ConversationItem": ("type", {
-        "message": "ConversationMessage", "function_call": "FunctionToolCallResource",
+        "message": "ConversationMessage", "function_call": "ResponseFunctionToolCallItem",
         "function_call_output": "FunctionToolCallOutputResource",
         "file_search_call": "ResponseFileSearchToolCall", "web_search_call": "ResponseFunctionWebSearch",
         "image_generation_call": "ImageGenToolCall", "computer_call": "ResponseComputerToolCall",
-        "computer_call_output": "ComputerToolCallOutputResource", "tool_search_call": "ToolSearchCall",
-        "tool_search_output": "ToolSearchOutput", "additional_tools": "AdditionalTools",
-        "reasoning": "ResponseReasoningItem", "program": "Program", "program_output": "ProgramOutput",
-        "compaction": "CompactionBody", "code_interpreter_call": "ResponseCodeInterpreterToolCall",
-        "local_shell_call": "LocalShellToolCall", "local_shell_call_output": "LocalShellToolCallOutput",
-        "shell_call": "FunctionShellCall", "shell_call_output": "FunctionShellCallOutput",
-        "apply_patch_call": "ApplyPatchToolCall", "apply_patch_call_output": "ApplyPatchToolCallOutput",
-        "mcp_list_tools": "MCPListTools", "mcp_approval_request": "MCPApprovalRequest",
-        "mcp_approval_response": "MCPApprovalResponseResource", "mcp_call": "MCPToolCall",
-        "custom_tool_call": "CustomToolCall", "custom_tool_call_output": "CustomToolCallOutput",
+        "computer_call_output": "ResponseComputerToolCallOutputItem",
+        "tool_search_call": "ResponseToolSearchCall", "tool_search_output": "ResponseToolSearchOutputItem",
+        "additional_tools": "AdditionalTools", "reasoning": "ResponseReasoningItem", "program": "Program",
+        "program_output": "ProgramOutput", "compaction": "ResponseCompactionItem",
+        "code_interpreter_call": "ResponseCodeInterpreterToolCall", "local_shell_call": "LocalShellToolCall",
+        "local_shell_call_output": "LocalShellToolCallOutput", "shell_call": "ResponseFunctionShellToolCall",
+        "shell_call_output": "ResponseFunctionShellToolCallOutput",
+        "apply_patch_call": "ResponseApplyPatchToolCall",
+        "apply_patch_call_output": "ResponseApplyPatchToolCallOutput", "mcp_list_tools": "MCPListTools",
+        "mcp_approval_request": "MCPApprovalRequest", "mcp_approval_response": "MCPApprovalResponseResource",
+        "mcp_call": "MCPToolCall", "custom_tool_call": "ResponseCustomToolCall",
+        "custom_tool_call_output": "ResponseCustomToolCallOutput",
     }),
     "ConversationMessageContent": ("type", {
-        "input_text": "InputTextContent", "output_text": "ResponseOutputText", "text": "TextContent",
-        "summary_text": "SummaryTextContent", "reasoning_text": "ReasoningTextContent",
-        "refusal": "RefusalContent", "input_image": "InputImageContent",
-        "computer_screenshot": "ComputerScreenshotContent", "input_file": "InputFileContent",
+        "input_text": "ResponseInputText", "output_text": "ResponseOutputText", "text": "TextContent",
+        "summary_text": "SummaryTextContent", "reasoning_text": "ContentReasoningText",
+        "refusal": "ResponseOutputRefusal", "input_image": "ResponseInputImage",
+        "computer_screenshot": "ComputerScreenshotContent", "input_file": "ResponseInputFile",
     }),
 }
 # Names of types defined in another module, public here too

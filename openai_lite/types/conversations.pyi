@@ -4,7 +4,7 @@ from typing import Iterable, List
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AdditionalTools, ApplyPatchToolCall, ApplyPatchToolCallOutput, CompactionBody, ComputerScreenshotContent, ComputerToolCallOutputResource, CustomToolCall, CustomToolCallOutput, FunctionShellCall, FunctionShellCallOutput, FunctionToolCallOutputResource, FunctionToolCallResource, ImageGenToolCall, InputFileContent, InputImageContent, InputTextContent, LocalShellToolCall, LocalShellToolCallOutput, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPToolCall, MessagePhase_2, MessageRole, MessageStatus, MetadataParam, Program, ProgramOutput, ReasoningTextContent, RefusalContent, SummaryTextContent, TextContent, ToolSearchCall, ToolSearchOutput
+from openai_lite.types import AdditionalTools, ComputerScreenshotContent, ContentReasoningText, FunctionToolCallOutputResource, ImageGenToolCall, LocalShellToolCall, LocalShellToolCallOutput, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPToolCall, MessagePhase_2, MessageRole, MessageStatus, MetadataParam, Program, ProgramOutput, ResponseApplyPatchToolCall, ResponseApplyPatchToolCallOutput, ResponseCompactionItem, ResponseComputerToolCallOutputItem, ResponseCustomToolCall, ResponseCustomToolCallOutput, ResponseFunctionShellToolCall, ResponseFunctionShellToolCallOutput, ResponseFunctionToolCallItem, ResponseInputFile, ResponseInputImage, ResponseInputText, ResponseOutputRefusal, ResponseToolSearchCall, ResponseToolSearchOutputItem, SummaryTextContent, TextContent
 from openai_lite.types.responses import ResponseCodeInterpreterToolCall, ResponseComputerToolCall, ResponseFileSearchToolCall, ResponseFunctionWebSearch, ResponseInputItemParam, ResponseOutputText, ResponseReasoningItem
 
 
@@ -20,13 +20,13 @@ class Conversation(BaseModel):
     """The time at which the conversation was created, measured in seconds since the Unix epoch."""
 
 
-class ConversationDeleted(BaseModel):
+class ConversationDeletedResource(BaseModel):
     object: Literal["conversation.deleted"]
     deleted: bool
     id: str
 
 
-ConversationItem: TypeAlias = ConversationMessage | FunctionToolCallResource | FunctionToolCallOutputResource | ResponseFileSearchToolCall | ResponseFunctionWebSearch | ImageGenToolCall | ResponseComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ResponseReasoningItem | Program | ProgramOutput | CompactionBody | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput
+ConversationItem: TypeAlias = ConversationMessage | ResponseFunctionToolCallItem | FunctionToolCallOutputResource | ResponseFileSearchToolCall | ResponseFunctionWebSearch | ImageGenToolCall | ResponseComputerToolCall | ResponseComputerToolCallOutputItem | ResponseToolSearchCall | ResponseToolSearchOutputItem | AdditionalTools | ResponseReasoningItem | Program | ProgramOutput | ResponseCompactionItem | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | ResponseFunctionShellToolCall | ResponseFunctionShellToolCallOutput | ResponseApplyPatchToolCall | ResponseApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | ResponseCustomToolCall | ResponseCustomToolCallOutput
 """A single item within a conversation. The set of possible types are the same as the `output` type of a [Response object](/docs/api-reference/responses/object#responses/object-output)."""
 
 
@@ -70,7 +70,7 @@ class ConversationMessage(BaseModel):
     """The output of the function call (for `function_call_output` items)."""
 
 
-ConversationMessageContent: TypeAlias = InputTextContent | ResponseOutputText | TextContent | SummaryTextContent | ReasoningTextContent | RefusalContent | InputImageContent | ComputerScreenshotContent | InputFileContent
+ConversationMessageContent: TypeAlias = ResponseInputText | ResponseOutputText | TextContent | SummaryTextContent | ContentReasoningText | ResponseOutputRefusal | ResponseInputImage | ComputerScreenshotContent | ResponseInputFile
 
 
 class CreateConversationBodyParam(TypedDict, total=False):
@@ -85,3 +85,6 @@ class UpdateConversationBodyParam(TypedDict, total=False):
     metadata: Required[MetadataParam]
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
         Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters."""
+
+
+ConversationDeleted = ConversationDeletedResource

@@ -50,7 +50,7 @@ class CreateEvalCompletionsRunDataSourceSamplingParam(BaseModel):
     }
 
 
-class CreateEvalJsonlRunDataSource(BaseModel):
+class CreateEvalJSONLRunDataSource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "source"))
     _required = ("type", "source")
@@ -104,7 +104,7 @@ class CreateEvalResponsesRunDataSourceSamplingParamText(BaseModel):
     _nested = {"format": "TextResponseFormatConfiguration"}
 
 
-class EvalApiError(BaseModel):
+class EvalAPIError(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("code", "message"))
 
@@ -138,41 +138,16 @@ class EvalResponsesSource(BaseModel):
     _nested = {"metadata": dict}
 
 
-class EvalRun(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "id", "eval_id", "status", "model", "name", "created_at", "report_url", "result_counts",
-        "per_model_usage", "per_testing_criteria_results", "data_source", "metadata", "error",
-    ))
-    _checked = frozenset(("data_source",))
-    _nested = {
-        "result_counts": "EvalRunResultCount", "per_model_usage": "EvalRunPerModelUsage",
-        "per_testing_criteria_results": "EvalRunPerTestingCriteriaResult", "data_source": "EvalRunDataSource",
-        "metadata": dict, "error": "EvalApiError",
-    }
-
-
 class EvalRunList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "EvalRun"}
-
-
-class EvalRunOutputItem(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "id", "run_id", "eval_id", "created_at", "status", "datasource_item_id", "datasource_item",
-        "results", "sample",
-    ))
-    _nested = {
-        "datasource_item": dict, "results": "EvalRunOutputItemResult", "sample": "EvalRunOutputItemSample",
-    }
+    _nested = {"data": "RunCancelResponse"}
 
 
 class EvalRunOutputItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "EvalRunOutputItem"}
+    _nested = {"data": "OutputItemListResponse"}
 
 
 class EvalRunOutputItemResult(BaseModel):
@@ -189,7 +164,7 @@ class EvalRunOutputItemSample(BaseModel):
     ))
     _nested = {
         "input": "EvalRunOutputItemSampleInput", "output": "EvalRunOutputItemSampleOutput",
-        "usage": "EvalRunOutputItemSampleUsage", "error": "EvalApiError",
+        "usage": "EvalRunOutputItemSampleUsage", "error": "EvalAPIError",
     }
 
 
@@ -234,9 +209,41 @@ class EvalStoredCompletionsSource(BaseModel):
     _nested = {"metadata": dict}
 
 
-class RunsDeleteResponse(BaseModel):
+class OutputItemListResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "id", "run_id", "eval_id", "created_at", "status", "datasource_item_id", "datasource_item",
+        "results", "sample",
+    ))
+    _nested = {
+        "datasource_item": dict, "results": "EvalRunOutputItemResult", "sample": "EvalRunOutputItemSample",
+    }
+
+
+class RunCancelResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "id", "eval_id", "status", "model", "name", "created_at", "report_url", "result_counts",
+        "per_model_usage", "per_testing_criteria_results", "data_source", "metadata", "error",
+    ))
+    _checked = frozenset(("data_source",))
+    _nested = {
+        "result_counts": "EvalRunResultCount", "per_model_usage": "EvalRunPerModelUsage",
+        "per_testing_criteria_results": "EvalRunPerTestingCriteriaResult", "data_source": "EvalRunDataSource",
+        "metadata": dict, "error": "EvalAPIError",
+    }
+
+
+class RunDeleteResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted", "run_id"))
+
+
+CreateEvalJsonlRunDataSource = CreateEvalJSONLRunDataSource
+EvalApiError = EvalAPIError
+EvalRun = RunCancelResponse
+EvalRunOutputItem = OutputItemListResponse
+RunsDeleteResponse = RunDeleteResponse
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -299,7 +306,7 @@ _UNIONS = {
         "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam", "EvalResponsesSourceParam",
     )),
     "EvalRunDataSource": ("type", {
-        "jsonl": "CreateEvalJsonlRunDataSource", "completions": "CreateEvalCompletionsRunDataSource",
+        "jsonl": "CreateEvalJSONLRunDataSource", "completions": "CreateEvalCompletionsRunDataSource",
         "responses": "CreateEvalResponsesRunDataSource",
     }),
     "RunsCreateDataSourceParam": (None, (

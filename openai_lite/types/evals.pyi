@@ -158,7 +158,7 @@ CreateEvalCompletionsRunDataSourceSource: TypeAlias = EvalJsonlFileContentSource
 CreateEvalCompletionsRunDataSourceSourceParam: TypeAlias = EvalJsonlFileContentSourceParam | EvalJsonlFileIdSourceParam | EvalStoredCompletionsSourceParam
 
 
-class CreateEvalJsonlRunDataSource(BaseModel):
+class CreateEvalJSONLRunDataSource(BaseModel):
     """A JsonlRunDataSource object with that specifies a JSONL file that matches the eval"""
     type: Literal["jsonl"]
     """The type of data source. Always `jsonl`."""
@@ -388,7 +388,7 @@ with a maximum length of 512 characters."""
     """Details about the run's data source."""
 
 
-class EvalApiError(BaseModel):
+class EvalAPIError(BaseModel):
     """An object representing an error response from the Eval API."""
     code: str
     """The error code."""
@@ -486,51 +486,14 @@ class EvalResponsesSourceParam(TypedDict, total=False):
     """List of tool names. This is a query parameter used to select responses."""
 
 
-class EvalRun(BaseModel):
-    """A schema representing an evaluation run."""
-    object: Literal["eval.run"]
-    """The type of the object. Always "eval.run"."""
-    id: str
-    """Unique identifier for the evaluation run."""
-    eval_id: str
-    """The identifier of the associated evaluation."""
-    status: str
-    """The status of the evaluation run."""
-    model: str
-    """The model that is evaluated, if applicable."""
-    name: str
-    """The name of the evaluation run."""
-    created_at: int
-    """Unix timestamp (in seconds) when the evaluation run was created."""
-    report_url: str
-    """The URL to the rendered evaluation run report on the UI dashboard."""
-    result_counts: EvalRunResultCount
-    """Counters summarizing the outcomes of the evaluation run."""
-    per_model_usage: List[EvalRunPerModelUsage]
-    """Usage statistics for each model during the evaluation run."""
-    per_testing_criteria_results: List[EvalRunPerTestingCriteriaResult]
-    """Results per testing criteria applied during the evaluation run."""
-    data_source: EvalRunDataSource
-    """Information about the run's data source."""
-    metadata: Metadata
-    """Set of 16 key-value pairs that can be attached to an object. This can be
-useful for storing additional information about the object in a structured
-format, and querying for objects via API or the dashboard.
-
-Keys are strings with a maximum length of 64 characters. Values are strings
-with a maximum length of 512 characters."""
-    error: EvalApiError
-    """An object representing an error response from the Eval API."""
-
-
-EvalRunDataSource: TypeAlias = CreateEvalJsonlRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource
+EvalRunDataSource: TypeAlias = CreateEvalJSONLRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource
 
 
 class EvalRunList(BaseModel):
     """An object representing a list of runs for an evaluation."""
     object: Literal["list"]
     """The type of this object. It is always set to "list"."""
-    data: List[EvalRun]
+    data: List[RunCancelResponse]
     """An array of eval run objects."""
     first_id: str
     """The identifier of the first eval run in the data array."""
@@ -540,35 +503,11 @@ class EvalRunList(BaseModel):
     """Indicates whether there are more evals available."""
 
 
-class EvalRunOutputItem(BaseModel):
-    """A schema representing an evaluation run output item."""
-    object: Literal["eval.run.output_item"]
-    """The type of the object. Always "eval.run.output_item"."""
-    id: str
-    """Unique identifier for the evaluation run output item."""
-    run_id: str
-    """The identifier of the evaluation run associated with this output item."""
-    eval_id: str
-    """The identifier of the evaluation group."""
-    created_at: int
-    """Unix timestamp (in seconds) when the evaluation run was created."""
-    status: str
-    """The status of the evaluation run."""
-    datasource_item_id: int
-    """The identifier for the data source item."""
-    datasource_item: Dict[str, Any]
-    """Details of the input data source item."""
-    results: List[EvalRunOutputItemResult]
-    """A list of grader results for this output item."""
-    sample: EvalRunOutputItemSample
-    """A sample containing the input and output of the evaluation run."""
-
-
 class EvalRunOutputItemList(BaseModel):
     """An object representing a list of output items for an evaluation run."""
     object: Literal["list"]
     """The type of this object. It is always set to "list"."""
-    data: List[EvalRunOutputItem]
+    data: List[OutputItemListResponse]
     """An array of eval run output item objects."""
     first_id: str
     """The identifier of the first eval run output item in the data array."""
@@ -603,7 +542,7 @@ class EvalRunOutputItemSample(BaseModel):
     """The model used for generating the sample."""
     usage: EvalRunOutputItemSampleUsage
     """Token usage details for the sample."""
-    error: EvalApiError
+    error: EvalAPIError
     """An object representing an error response from the Eval API."""
     temperature: float
     """The sampling temperature used."""
@@ -717,10 +656,86 @@ with a maximum length of 512 characters."""
     """An optional maximum number of items to return."""
 
 
-RunsCreateDataSourceParam: TypeAlias = CreateEvalJsonlRunDataSourceParam | CreateEvalCompletionsRunDataSourceParam | CreateEvalResponsesRunDataSourceParam
+class OutputItemListResponse(BaseModel):
+    """A schema representing an evaluation run output item."""
+    object: Literal["eval.run.output_item"]
+    """The type of the object. Always "eval.run.output_item"."""
+    id: str
+    """Unique identifier for the evaluation run output item."""
+    run_id: str
+    """The identifier of the evaluation run associated with this output item."""
+    eval_id: str
+    """The identifier of the evaluation group."""
+    created_at: int
+    """Unix timestamp (in seconds) when the evaluation run was created."""
+    status: str
+    """The status of the evaluation run."""
+    datasource_item_id: int
+    """The identifier for the data source item."""
+    datasource_item: Dict[str, Any]
+    """Details of the input data source item."""
+    results: List[EvalRunOutputItemResult]
+    """A list of grader results for this output item."""
+    sample: EvalRunOutputItemSample
+    """A sample containing the input and output of the evaluation run."""
 
 
-class RunsDeleteResponse(BaseModel):
+class RunCancelResponse(BaseModel):
+    """A schema representing an evaluation run."""
+    object: Literal["eval.run"]
+    """The type of the object. Always "eval.run"."""
+    id: str
+    """Unique identifier for the evaluation run."""
+    eval_id: str
+    """The identifier of the associated evaluation."""
+    status: str
+    """The status of the evaluation run."""
+    model: str
+    """The model that is evaluated, if applicable."""
+    name: str
+    """The name of the evaluation run."""
+    created_at: int
+    """Unix timestamp (in seconds) when the evaluation run was created."""
+    report_url: str
+    """The URL to the rendered evaluation run report on the UI dashboard."""
+    result_counts: EvalRunResultCount
+    """Counters summarizing the outcomes of the evaluation run."""
+    per_model_usage: List[EvalRunPerModelUsage]
+    """Usage statistics for each model during the evaluation run."""
+    per_testing_criteria_results: List[EvalRunPerTestingCriteriaResult]
+    """Results per testing criteria applied during the evaluation run."""
+    data_source: EvalRunDataSource
+    """Information about the run's data source."""
+    metadata: Metadata
+    """Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters."""
+    error: EvalAPIError
+    """An object representing an error response from the Eval API."""
+
+
+class RunDeleteResponse(BaseModel):
     object: str | None
     deleted: bool | None
     run_id: str | None
+
+
+RunsCreateDataSourceParam: TypeAlias = CreateEvalJsonlRunDataSourceParam | CreateEvalCompletionsRunDataSourceParam | CreateEvalResponsesRunDataSourceParam
+
+
+CreateEvalJsonlRunDataSource = CreateEvalJSONLRunDataSource
+
+
+EvalApiError = EvalAPIError
+
+
+EvalRun = RunCancelResponse
+
+
+EvalRunOutputItem = OutputItemListResponse
+
+
+RunsDeleteResponse = RunDeleteResponse

@@ -6,73 +6,21 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
-class DeleteFineTuningCheckpointPermissionResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "deleted"))
-
-
-class FineTuneDPOHyperparameters(BaseModel):
+class DpoHyperparameters(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("beta", "batch_size", "learning_rate_multiplier", "n_epochs"))
 
 
-class FineTuneDPOMethod(BaseModel):
+class DpoMethod(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("hyperparameters",))
-    _nested = {"hyperparameters": "FineTuneDPOHyperparameters"}
+    _nested = {"hyperparameters": "DpoHyperparameters"}
 
 
 class FineTuneMethod(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "supervised", "dpo", "reinforcement"))
-    _nested = {
-        "supervised": "FineTuneSupervisedMethod", "dpo": "FineTuneDPOMethod",
-        "reinforcement": "FineTuneReinforcementMethod",
-    }
-
-
-class FineTuneReinforcementHyperparameters(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "batch_size", "learning_rate_multiplier", "n_epochs", "reasoning_effort", "compute_multiplier",
-        "eval_interval", "eval_samples",
-    ))
-
-
-class FineTuneReinforcementMethod(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("grader", "hyperparameters"))
-    _nested = {
-        "grader": "FineTuneReinforcementMethodGrader",
-        "hyperparameters": "FineTuneReinforcementHyperparameters",
-    }
-
-
-class FineTuneSupervisedHyperparameters(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("batch_size", "learning_rate_multiplier", "n_epochs"))
-
-
-class FineTuneSupervisedMethod(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("hyperparameters",))
-    _nested = {"hyperparameters": "FineTuneSupervisedHyperparameters"}
-
-
-class FineTuningCheckpointPermission(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "created_at", "project_id", "object"))
-
-
-class FineTuningIntegration(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "wandb"))
-    _nested = {"wandb": "FineTuningIntegrationWandb"}
-
-
-class FineTuningIntegrationWandb(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("project", "name", "entity", "tags"))
+    _nested = {"supervised": "SupervisedMethod", "dpo": "DpoMethod", "reinforcement": "ReinforcementMethod"}
 
 
 class FineTuningJob(BaseModel):
@@ -84,7 +32,7 @@ class FineTuningJob(BaseModel):
     ))
     _nested = {
         "error": "FineTuningJobError", "hyperparameters": "FineTuningJobHyperparameter",
-        "integrations": "FineTuningIntegration", "method": "FineTuneMethod", "metadata": dict,
+        "integrations": "FineTuningJobWandbIntegrationObject", "method": "FineTuneMethod", "metadata": dict,
     }
 
 
@@ -94,15 +42,7 @@ class FineTuningJobCheckpoint(BaseModel):
         "id", "created_at", "fine_tuned_model_checkpoint", "step_number", "metrics", "fine_tuning_job_id",
         "object",
     ))
-    _nested = {"metrics": "FineTuningJobCheckpointMetric"}
-
-
-class FineTuningJobCheckpointMetric(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "step", "train_loss", "train_mean_token_accuracy", "valid_loss", "valid_mean_token_accuracy",
-        "full_valid_loss", "full_valid_mean_token_accuracy",
-    ))
+    _nested = {"metrics": "Metrics"}
 
 
 class FineTuningJobError(BaseModel):
@@ -121,36 +61,31 @@ class FineTuningJobHyperparameter(BaseModel):
     _field_names = frozenset(("batch_size", "learning_rate_multiplier", "n_epochs"))
 
 
-class GraderMulti(BaseModel):
+class FineTuningJobWandbIntegration(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "name", "graders", "calculate_output"))
-    _required = ("type", "name", "graders", "calculate_output")
-    _nested = {"graders": "GraderMultiGrader"}
+    _field_names = frozenset(("project", "name", "entity", "tags"))
 
 
-class GraderPython(BaseModel):
+class FineTuningJobWandbIntegrationObject(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "name", "source", "image_tag"))
-    _required = ("type", "name", "source")
+    _field_names = frozenset(("type", "wandb"))
+    _nested = {"wandb": "FineTuningJobWandbIntegration"}
 
 
-class GraderScoreModel(BaseModel):
+class GraderRunResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "name", "model", "sampling_params", "input", "range"))
-    _required = ("type", "name", "model", "input")
-    _nested = {"sampling_params": "EvalGraderScoreModelSamplingParam2", "input": "EvalItem"}
+    _field_names = frozenset(("reward", "metadata", "sub_rewards", "model_grader_token_usage_per_model"))
+    _aliases = {"api_model_grader_token_usage_per_model": "model_grader_token_usage_per_model"}
+    _nested = {
+        "metadata": "RunGraderResponseMetadata", "sub_rewards": dict,
+        "model_grader_token_usage_per_model": dict,
+    }
 
 
-class GraderTextSimilarity(BaseModel):
+class GraderValidateResponse(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "name", "input", "reference", "evaluation_metric"))
-    _required = ("type", "name", "input", "reference", "evaluation_metric")
-
-
-class ListFineTuningCheckpointPermissionResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("data", "object", "first_id", "last_id", "has_more"))
-    _nested = {"data": "FineTuningCheckpointPermission"}
+    _field_names = frozenset(("grader",))
+    _nested = {"grader": "ValidateGraderResponseGrader"}
 
 
 class ListFineTuningJobCheckpointsResponse(BaseModel):
@@ -171,25 +106,7 @@ class ListPaginatedFineTuningJobsResponse(BaseModel):
     _nested = {"data": "FineTuningJob"}
 
 
-class RunGraderResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("reward", "metadata", "sub_rewards", "model_grader_token_usage_per_model"))
-    _aliases = {"api_model_grader_token_usage_per_model": "model_grader_token_usage_per_model"}
-    _nested = {
-        "metadata": "RunGraderResponseMetadata", "sub_rewards": dict,
-        "model_grader_token_usage_per_model": dict,
-    }
-
-
-class RunGraderResponseMetadata(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "name", "type", "errors", "execution_time", "scores", "token_usage", "sampled_model_name",
-    ))
-    _nested = {"errors": "RunGraderResponseMetadataError", "scores": dict}
-
-
-class RunGraderResponseMetadataError(BaseModel):
+class MetadataErrors(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "formula_parse_error", "sample_parse_error", "truncated_observation_error",
@@ -206,26 +123,126 @@ class RunGraderResponseMetadataError(BaseModel):
     }
 
 
-class ValidateGraderResponse(BaseModel):
+class Metrics(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("grader",))
-    _nested = {"grader": "ValidateGraderResponseGrader"}
+    _field_names = frozenset((
+        "step", "train_loss", "train_mean_token_accuracy", "valid_loss", "valid_mean_token_accuracy",
+        "full_valid_loss", "full_valid_mean_token_accuracy",
+    ))
+
+
+class MultiGrader(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "name", "graders", "calculate_output"))
+    _required = ("type", "name", "graders", "calculate_output")
+    _nested = {"graders": "GraderMultiGrader"}
+
+
+class PermissionCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "created_at", "project_id", "object"))
+
+
+class PermissionDeleteResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "deleted"))
+
+
+class PermissionRetrieveResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("data", "object", "first_id", "last_id", "has_more"))
+    _nested = {"data": "PermissionCreateResponse"}
+
+
+class PythonGrader(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "name", "source", "image_tag"))
+    _required = ("type", "name", "source")
+
+
+class ReinforcementHyperparameters(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "batch_size", "learning_rate_multiplier", "n_epochs", "reasoning_effort", "compute_multiplier",
+        "eval_interval", "eval_samples",
+    ))
+
+
+class ReinforcementMethod(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("grader", "hyperparameters"))
+    _nested = {
+        "grader": "FineTuneReinforcementMethodGrader", "hyperparameters": "ReinforcementHyperparameters",
+    }
+
+
+class RunGraderResponseMetadata(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "name", "type", "errors", "execution_time", "scores", "token_usage", "sampled_model_name",
+    ))
+    _nested = {"errors": "MetadataErrors", "scores": dict}
+
+
+class ScoreModelGrader(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "name", "model", "sampling_params", "input", "range"))
+    _required = ("type", "name", "model", "input")
+    _nested = {"sampling_params": "EvalGraderScoreModelSamplingParam2", "input": "EvalItem"}
+
+
+class SupervisedHyperparameters(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("batch_size", "learning_rate_multiplier", "n_epochs"))
+
+
+class SupervisedMethod(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("hyperparameters",))
+    _nested = {"hyperparameters": "SupervisedHyperparameters"}
+
+
+class TextSimilarityGrader(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "name", "input", "reference", "evaluation_metric"))
+    _required = ("type", "name", "input", "reference", "evaluation_metric")
+
+
+DeleteFineTuningCheckpointPermissionResponse = PermissionDeleteResponse
+FineTuneDPOHyperparameters = DpoHyperparameters
+FineTuneDPOMethod = DpoMethod
+FineTuneReinforcementHyperparameters = ReinforcementHyperparameters
+FineTuneReinforcementMethod = ReinforcementMethod
+FineTuneSupervisedHyperparameters = SupervisedHyperparameters
+FineTuneSupervisedMethod = SupervisedMethod
+FineTuningCheckpointPermission = PermissionCreateResponse
+FineTuningIntegration = FineTuningJobWandbIntegrationObject
+FineTuningIntegrationWandb = FineTuningJobWandbIntegration
+FineTuningJobCheckpointMetric = Metrics
+GraderMulti = MultiGrader
+GraderPython = PythonGrader
+GraderScoreModel = ScoreModelGrader
+GraderTextSimilarity = TextSimilarityGrader
+ListFineTuningCheckpointPermissionResponse = PermissionRetrieveResponse
+RunGraderResponse = GraderRunResponse
+RunGraderResponseMetadataError = MetadataErrors
+ValidateGraderResponse = GraderValidateResponse
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "FineTuneReinforcementMethodGrader": ("type", {
-        "string_check": "GraderStringCheck", "text_similarity": "GraderTextSimilarity",
-        "python": "GraderPython", "score_model": "GraderScoreModel", "multi": "GraderMulti",
+        "string_check": "StringCheckGrader", "text_similarity": "TextSimilarityGrader",
+        "python": "PythonGrader", "score_model": "ScoreModelGrader", "multi": "MultiGrader",
     }),
     "FineTuneReinforcementMethodGraderParam": (None, (
         "GraderStringCheckParam", "GraderTextSimilarityParam", "GraderPythonParam", "GraderScoreModelParam",
         "GraderMultiParam",
     )),
     "GraderMultiGrader": ("type", {
-        "string_check": "GraderStringCheck", "text_similarity": "GraderTextSimilarity",
-        "python": "GraderPython", "score_model": "GraderScoreModel", "label_model": "GraderLabelModel",
+        "string_check": "StringCheckGrader", "text_similarity": "TextSimilarityGrader",
+        "python": "PythonGrader", "score_model": "ScoreModelGrader", "label_model": "LabelModelGrader",
     }),
     "GraderMultiGraderParam": (None, (
         "GraderStringCheckParam", "GraderTextSimilarityParam", "GraderPythonParam", "GraderScoreModelParam",
@@ -240,8 +257,8 @@ _UNIONS = {
         "GraderMultiParam",
     )),
     "ValidateGraderResponseGrader": ("type", {
-        "string_check": "GraderStringCheck", "text_similarity": "GraderTextSimilarity",
-        "python": "GraderPython", "score_model": "GraderScoreModel", "multi": "GraderMulti",
+        "string_check": "StringCheckGrader", "text_similarity": "TextSimilarityGrader",
+        "python": "PythonGrader", "score_model": "ScoreModelGrader", "multi": "MultiGrader",
     }),
 }
 # Names of types defined in another module, public here too

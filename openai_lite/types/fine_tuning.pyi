@@ -4,7 +4,7 @@ from typing import Any, Dict, Iterable, List, Sequence
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import EvalGraderScoreModelSamplingParam, EvalGraderScoreModelSamplingParam2, EvalItem, EvalItemParam, GraderLabelModel, GraderStringCheck, GraderStringCheckParam, Metadata, MetadataParam
+from openai_lite.types import EvalGraderScoreModelSamplingParam, EvalGraderScoreModelSamplingParam2, EvalItem, EvalItemParam, GraderStringCheckParam, LabelModelGrader, Metadata, MetadataParam, StringCheckGrader
 
 
 class CreateFineTuningCheckpointPermissionRequestParam(TypedDict, total=False):
@@ -60,16 +60,7 @@ Keys are strings with a maximum length of 64 characters. Values are strings
 with a maximum length of 512 characters."""
 
 
-class DeleteFineTuningCheckpointPermissionResponse(BaseModel):
-    id: str
-    """The ID of the fine-tuned model checkpoint permission that was deleted."""
-    object: Literal["checkpoint.permission"]
-    """The object type, which is always "checkpoint.permission"."""
-    deleted: bool
-    """Whether the fine-tuned model checkpoint permission was successfully deleted."""
-
-
-class FineTuneDPOHyperparameters(BaseModel):
+class DpoHyperparameters(BaseModel):
     """The hyperparameters used for the DPO fine-tuning job."""
     beta: Literal["auto"] | float | None
     """The beta value for the DPO method. A higher beta value will increase the weight of the penalty between the policy and reference model."""
@@ -79,6 +70,12 @@ class FineTuneDPOHyperparameters(BaseModel):
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
     n_epochs: Literal["auto"] | int | None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
+
+
+class DpoMethod(BaseModel):
+    """Configuration for the DPO fine-tuning method."""
+    hyperparameters: DpoHyperparameters | None
+    """The hyperparameters used for the DPO fine-tuning job."""
 
 
 class FineTuneDPOHyperparametersParam(TypedDict, total=False):
@@ -93,12 +90,6 @@ class FineTuneDPOHyperparametersParam(TypedDict, total=False):
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
 
 
-class FineTuneDPOMethod(BaseModel):
-    """Configuration for the DPO fine-tuning method."""
-    hyperparameters: FineTuneDPOHyperparameters | None
-    """The hyperparameters used for the DPO fine-tuning job."""
-
-
 class FineTuneDPOMethodParam(TypedDict, total=False):
     """Configuration for the DPO fine-tuning method."""
     hyperparameters: FineTuneDPOHyperparametersParam
@@ -109,11 +100,11 @@ class FineTuneMethod(BaseModel):
     """The method used for fine-tuning."""
     type: Literal["supervised", "dpo", "reinforcement"]
     """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
-    supervised: FineTuneSupervisedMethod | None
+    supervised: SupervisedMethod | None
     """Configuration for the supervised fine-tuning method."""
-    dpo: FineTuneDPOMethod | None
+    dpo: DpoMethod | None
     """Configuration for the DPO fine-tuning method."""
-    reinforcement: FineTuneReinforcementMethod | None
+    reinforcement: ReinforcementMethod | None
     """Configuration for the reinforcement fine-tuning method."""
 
 
@@ -127,24 +118,6 @@ class FineTuneMethodParam(TypedDict, total=False):
     """Configuration for the DPO fine-tuning method."""
     reinforcement: FineTuneReinforcementMethodParam
     """Configuration for the reinforcement fine-tuning method."""
-
-
-class FineTuneReinforcementHyperparameters(BaseModel):
-    """The hyperparameters used for the reinforcement fine-tuning job."""
-    batch_size: Literal["auto"] | int | None
-    """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
-    learning_rate_multiplier: Literal["auto"] | float | None
-    """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
-    n_epochs: Literal["auto"] | int | None
-    """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
-    reasoning_effort: Literal["default", "low", "medium", "high"] | None
-    """Level of reasoning effort."""
-    compute_multiplier: Literal["auto"] | float | None
-    """Multiplier on amount of compute used for exploring search space during training."""
-    eval_interval: Literal["auto"] | int | None
-    """The number of training steps between evaluation runs."""
-    eval_samples: Literal["auto"] | int | None
-    """Number of evaluation samples to generate per training step."""
 
 
 class FineTuneReinforcementHyperparametersParam(TypedDict, total=False):
@@ -165,15 +138,7 @@ class FineTuneReinforcementHyperparametersParam(TypedDict, total=False):
     """Number of evaluation samples to generate per training step."""
 
 
-class FineTuneReinforcementMethod(BaseModel):
-    """Configuration for the reinforcement fine-tuning method."""
-    grader: FineTuneReinforcementMethodGrader
-    """The grader used for the fine-tuning job."""
-    hyperparameters: FineTuneReinforcementHyperparameters | None
-    """The hyperparameters used for the reinforcement fine-tuning job."""
-
-
-FineTuneReinforcementMethodGrader: TypeAlias = GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti
+FineTuneReinforcementMethodGrader: TypeAlias = StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader
 
 
 FineTuneReinforcementMethodGraderParam: TypeAlias = GraderStringCheckParam | GraderTextSimilarityParam | GraderPythonParam | GraderScoreModelParam | GraderMultiParam
@@ -187,16 +152,6 @@ class FineTuneReinforcementMethodParam(TypedDict, total=False):
     """The hyperparameters used for the reinforcement fine-tuning job."""
 
 
-class FineTuneSupervisedHyperparameters(BaseModel):
-    """The hyperparameters used for the fine-tuning job."""
-    batch_size: Literal["auto"] | int | None
-    """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
-    learning_rate_multiplier: Literal["auto"] | float | None
-    """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
-    n_epochs: Literal["auto"] | int | None
-    """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
-
-
 class FineTuneSupervisedHyperparametersParam(TypedDict, total=False):
     """The hyperparameters used for the fine-tuning job."""
     batch_size: Literal["auto"] | int
@@ -207,50 +162,10 @@ class FineTuneSupervisedHyperparametersParam(TypedDict, total=False):
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
 
 
-class FineTuneSupervisedMethod(BaseModel):
-    """Configuration for the supervised fine-tuning method."""
-    hyperparameters: FineTuneSupervisedHyperparameters | None
-    """The hyperparameters used for the fine-tuning job."""
-
-
 class FineTuneSupervisedMethodParam(TypedDict, total=False):
     """Configuration for the supervised fine-tuning method."""
     hyperparameters: FineTuneSupervisedHyperparametersParam
     """The hyperparameters used for the fine-tuning job."""
-
-
-class FineTuningCheckpointPermission(BaseModel):
-    """The `checkpoint.permission` object represents a permission for a fine-tuned model checkpoint."""
-    id: str
-    """The permission identifier, which can be referenced in the API endpoints."""
-    created_at: int
-    """The Unix timestamp (in seconds) for when the permission was created."""
-    project_id: str
-    """The project identifier that the permission is for."""
-    object: Literal["checkpoint.permission"]
-    """The object type, which is always "checkpoint.permission"."""
-
-
-class FineTuningIntegration(BaseModel):
-    type: Literal["wandb"]
-    """The type of the integration being enabled for the fine-tuning job"""
-    wandb: FineTuningIntegrationWandb
-    """The settings for your integration with Weights and Biases. This payload specifies the project that
-metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
-to your run, and set a default entity (team, username, etc) to be associated with your run."""
-
-
-class FineTuningIntegrationWandb(BaseModel):
-    project: str
-    """The name of the project that the new run will be created under."""
-    name: str | None
-    """A display name to set for the run. If not set, we will use the Job ID as the name."""
-    entity: str | None
-    """The entity to use for the run. This allows you to set the team or username of the WandB user that you would
-like associated with the run. If not set, the default entity for the registered WandB API key is used."""
-    tags: List[str] | None
-    """A list of tags to be attached to the newly created run. These tags are passed through directly to WandB. Some
-default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}"."""
 
 
 class FineTuningJob(BaseModel):
@@ -283,7 +198,7 @@ class FineTuningJob(BaseModel):
     """The file ID used for training. You can retrieve the training data with the [Files API](/docs/api-reference/files/retrieve-contents)."""
     validation_file: str | None
     """The file ID used for validation. You can retrieve the validation results with the [Files API](/docs/api-reference/files/retrieve-contents)."""
-    integrations: List[FineTuningIntegration] | None
+    integrations: List[FineTuningJobWandbIntegrationObject] | None
     """A list of integrations to enable for this fine-tuning job."""
     seed: int
     """The seed used for the fine-tuning job."""
@@ -310,22 +225,12 @@ class FineTuningJobCheckpoint(BaseModel):
     """The name of the fine-tuned checkpoint model that is created."""
     step_number: int
     """The step number that the checkpoint was created at."""
-    metrics: FineTuningJobCheckpointMetric
+    metrics: Metrics
     """Metrics at the step number during the fine-tuning job."""
     fine_tuning_job_id: str
     """The name of the fine-tuning job that this checkpoint was created from."""
     object: Literal["fine_tuning.job.checkpoint"]
     """The object type, which is always "fine_tuning.job.checkpoint"."""
-
-
-class FineTuningJobCheckpointMetric(BaseModel):
-    step: float | None
-    train_loss: float | None
-    train_mean_token_accuracy: float | None
-    valid_loss: float | None
-    valid_mean_token_accuracy: float | None
-    full_valid_loss: float | None
-    full_valid_mean_token_accuracy: float | None
 
 
 class FineTuningJobError(BaseModel):
@@ -367,6 +272,28 @@ overfitting."""
 through the training dataset."""
 
 
+class FineTuningJobWandbIntegration(BaseModel):
+    project: str
+    """The name of the project that the new run will be created under."""
+    name: str | None
+    """A display name to set for the run. If not set, we will use the Job ID as the name."""
+    entity: str | None
+    """The entity to use for the run. This allows you to set the team or username of the WandB user that you would
+like associated with the run. If not set, the default entity for the registered WandB API key is used."""
+    tags: List[str] | None
+    """A list of tags to be attached to the newly created run. These tags are passed through directly to WandB. Some
+default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}"."""
+
+
+class FineTuningJobWandbIntegrationObject(BaseModel):
+    type: Literal["wandb"]
+    """The type of the integration being enabled for the fine-tuning job"""
+    wandb: FineTuningJobWandbIntegration
+    """The settings for your integration with Weights and Biases. This payload specifies the project that
+metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
+to your run, and set a default entity (team, username, etc) to be associated with your run."""
+
+
 class GraderLabelModelParam(TypedDict, total=False):
     """A LabelModelGrader object which uses a model to assign labels to each item
 in the evaluation."""
@@ -383,18 +310,7 @@ in the evaluation."""
     """The labels that indicate a passing result. Must be a subset of labels."""
 
 
-class GraderMulti(BaseModel):
-    """A MultiGrader object combines the output of multiple graders to produce a single score."""
-    type: Literal["multi"]
-    """The object type, which is always `multi`."""
-    name: str
-    """The name of the grader."""
-    graders: GraderMultiGrader
-    calculate_output: str
-    """A formula to calculate the output based on grader results."""
-
-
-GraderMultiGrader: TypeAlias = GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderLabelModel
+GraderMultiGrader: TypeAlias = StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | LabelModelGrader
 
 
 GraderMultiGraderParam: TypeAlias = GraderStringCheckParam | GraderTextSimilarityParam | GraderPythonParam | GraderScoreModelParam | GraderLabelModelParam
@@ -411,18 +327,6 @@ class GraderMultiParam(TypedDict, total=False):
     """A formula to calculate the output based on grader results."""
 
 
-class GraderPython(BaseModel):
-    """A PythonGrader object that runs a python script on the input."""
-    type: Literal["python"]
-    """The object type, which is always `python`."""
-    name: str
-    """The name of the grader."""
-    source: str
-    """The source code of the python script."""
-    image_tag: str | None
-    """The image tag to use for the python script."""
-
-
 class GraderPythonParam(TypedDict, total=False):
     """A PythonGrader object that runs a python script on the input."""
     type: Required[Literal["python"]]
@@ -435,20 +339,11 @@ class GraderPythonParam(TypedDict, total=False):
     """The image tag to use for the python script."""
 
 
-class GraderScoreModel(BaseModel):
-    """A ScoreModelGrader object that uses a model to assign a score to the input."""
-    type: Literal["score_model"]
-    """The object type, which is always `score_model`."""
-    name: str
-    """The name of the grader."""
-    model: str
-    """The model to use for the evaluation."""
-    sampling_params: EvalGraderScoreModelSamplingParam2 | None
-    """The sampling parameters for the model."""
-    input: List[EvalItem]
-    """The input messages evaluated by the grader. Supports text, output text, input image, and input audio content blocks, and may include template strings."""
-    range: List[float] | None
-    """The range of the score. Defaults to `[0, 1]`."""
+class GraderRunResponse(BaseModel):
+    reward: float
+    metadata: RunGraderResponseMetadata
+    sub_rewards: Dict[str, Any]
+    api_model_grader_token_usage_per_model: Dict[str, Any]
 
 
 class GraderScoreModelParam(TypedDict, total=False):
@@ -467,22 +362,6 @@ class GraderScoreModelParam(TypedDict, total=False):
     """The range of the score. Defaults to `[0, 1]`."""
 
 
-class GraderTextSimilarity(BaseModel):
-    """A TextSimilarityGrader object which grades text based on similarity metrics."""
-    type: Literal["text_similarity"]
-    """The type of grader."""
-    name: str
-    """The name of the grader."""
-    input: str
-    """The text being graded."""
-    reference: str
-    """The text being graded against."""
-    evaluation_metric: Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]
-    """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
-`gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
-or `rouge_l`."""
-
-
 class GraderTextSimilarityParam(TypedDict, total=False):
     """A TextSimilarityGrader object which grades text based on similarity metrics."""
     type: Required[Literal["text_similarity"]]
@@ -497,6 +376,11 @@ class GraderTextSimilarityParam(TypedDict, total=False):
     """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
 `gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
 or `rouge_l`."""
+
+
+class GraderValidateResponse(BaseModel):
+    grader: ValidateGraderResponseGrader | None
+    """The grader used for the fine-tuning job."""
 
 
 GradersRunGraderParam: TypeAlias = GraderStringCheckParam | GraderTextSimilarityParam | GraderPythonParam | GraderScoreModelParam | GraderMultiParam
@@ -539,14 +423,6 @@ like associated with the run. If not set, the default entity for the registered 
 default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}"."""
 
 
-class ListFineTuningCheckpointPermissionResponse(BaseModel):
-    data: List[FineTuningCheckpointPermission]
-    object: Literal["list"]
-    first_id: str | None
-    last_id: str | None
-    has_more: bool
-
-
 class ListFineTuningJobCheckpointsResponse(BaseModel):
     data: List[FineTuningJobCheckpoint]
     object: Literal["list"]
@@ -567,37 +443,7 @@ class ListPaginatedFineTuningJobsResponse(BaseModel):
     object: Literal["list"]
 
 
-class RunGraderRequestParam(TypedDict, total=False):
-    grader: Required[GradersRunGraderParam]
-    """The grader used for the fine-tuning job."""
-    item: Dict[str, Any]
-    """The dataset item provided to the grader. This will be used to populate
-the `item` namespace. See [the guide](/docs/guides/graders) for more details."""
-    model_sample: Required[str]
-    """The model sample to be evaluated. This value will be used to populate
-the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
-The `output_json` variable will be populated if the model sample is a
-valid JSON string."""
-
-
-class RunGraderResponse(BaseModel):
-    reward: float
-    metadata: RunGraderResponseMetadata
-    sub_rewards: Dict[str, Any]
-    api_model_grader_token_usage_per_model: Dict[str, Any]
-
-
-class RunGraderResponseMetadata(BaseModel):
-    name: str
-    type: str
-    errors: RunGraderResponseMetadataError
-    execution_time: float
-    scores: Dict[str, Any]
-    token_usage: int | None
-    sampled_model_name: str | None
-
-
-class RunGraderResponseMetadataError(BaseModel):
+class MetadataErrors(BaseModel):
     formula_parse_error: bool
     sample_parse_error: bool
     truncated_observation_error: bool
@@ -614,14 +460,225 @@ class RunGraderResponseMetadataError(BaseModel):
     api_model_grader_server_error_details: str | None
 
 
+class Metrics(BaseModel):
+    step: float | None
+    train_loss: float | None
+    train_mean_token_accuracy: float | None
+    valid_loss: float | None
+    valid_mean_token_accuracy: float | None
+    full_valid_loss: float | None
+    full_valid_mean_token_accuracy: float | None
+
+
+class MultiGrader(BaseModel):
+    """A MultiGrader object combines the output of multiple graders to produce a single score."""
+    type: Literal["multi"]
+    """The object type, which is always `multi`."""
+    name: str
+    """The name of the grader."""
+    graders: GraderMultiGrader
+    calculate_output: str
+    """A formula to calculate the output based on grader results."""
+
+
+class PermissionCreateResponse(BaseModel):
+    """The `checkpoint.permission` object represents a permission for a fine-tuned model checkpoint."""
+    id: str
+    """The permission identifier, which can be referenced in the API endpoints."""
+    created_at: int
+    """The Unix timestamp (in seconds) for when the permission was created."""
+    project_id: str
+    """The project identifier that the permission is for."""
+    object: Literal["checkpoint.permission"]
+    """The object type, which is always "checkpoint.permission"."""
+
+
+class PermissionDeleteResponse(BaseModel):
+    id: str
+    """The ID of the fine-tuned model checkpoint permission that was deleted."""
+    object: Literal["checkpoint.permission"]
+    """The object type, which is always "checkpoint.permission"."""
+    deleted: bool
+    """Whether the fine-tuned model checkpoint permission was successfully deleted."""
+
+
+class PermissionRetrieveResponse(BaseModel):
+    data: List[PermissionCreateResponse]
+    object: Literal["list"]
+    first_id: str | None
+    last_id: str | None
+    has_more: bool
+
+
+class PythonGrader(BaseModel):
+    """A PythonGrader object that runs a python script on the input."""
+    type: Literal["python"]
+    """The object type, which is always `python`."""
+    name: str
+    """The name of the grader."""
+    source: str
+    """The source code of the python script."""
+    image_tag: str | None
+    """The image tag to use for the python script."""
+
+
+class ReinforcementHyperparameters(BaseModel):
+    """The hyperparameters used for the reinforcement fine-tuning job."""
+    batch_size: Literal["auto"] | int | None
+    """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
+    learning_rate_multiplier: Literal["auto"] | float | None
+    """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
+    n_epochs: Literal["auto"] | int | None
+    """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
+    reasoning_effort: Literal["default", "low", "medium", "high"] | None
+    """Level of reasoning effort."""
+    compute_multiplier: Literal["auto"] | float | None
+    """Multiplier on amount of compute used for exploring search space during training."""
+    eval_interval: Literal["auto"] | int | None
+    """The number of training steps between evaluation runs."""
+    eval_samples: Literal["auto"] | int | None
+    """Number of evaluation samples to generate per training step."""
+
+
+class ReinforcementMethod(BaseModel):
+    """Configuration for the reinforcement fine-tuning method."""
+    grader: FineTuneReinforcementMethodGrader
+    """The grader used for the fine-tuning job."""
+    hyperparameters: ReinforcementHyperparameters | None
+    """The hyperparameters used for the reinforcement fine-tuning job."""
+
+
+class RunGraderRequestParam(TypedDict, total=False):
+    grader: Required[GradersRunGraderParam]
+    """The grader used for the fine-tuning job."""
+    item: Dict[str, Any]
+    """The dataset item provided to the grader. This will be used to populate
+the `item` namespace. See [the guide](/docs/guides/graders) for more details."""
+    model_sample: Required[str]
+    """The model sample to be evaluated. This value will be used to populate
+the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
+The `output_json` variable will be populated if the model sample is a
+valid JSON string."""
+
+
+class RunGraderResponseMetadata(BaseModel):
+    name: str
+    type: str
+    errors: MetadataErrors
+    execution_time: float
+    scores: Dict[str, Any]
+    token_usage: int | None
+    sampled_model_name: str | None
+
+
+class ScoreModelGrader(BaseModel):
+    """A ScoreModelGrader object that uses a model to assign a score to the input."""
+    type: Literal["score_model"]
+    """The object type, which is always `score_model`."""
+    name: str
+    """The name of the grader."""
+    model: str
+    """The model to use for the evaluation."""
+    sampling_params: EvalGraderScoreModelSamplingParam2 | None
+    """The sampling parameters for the model."""
+    input: List[EvalItem]
+    """The input messages evaluated by the grader. Supports text, output text, input image, and input audio content blocks, and may include template strings."""
+    range: List[float] | None
+    """The range of the score. Defaults to `[0, 1]`."""
+
+
+class SupervisedHyperparameters(BaseModel):
+    """The hyperparameters used for the fine-tuning job."""
+    batch_size: Literal["auto"] | int | None
+    """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
+    learning_rate_multiplier: Literal["auto"] | float | None
+    """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
+    n_epochs: Literal["auto"] | int | None
+    """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
+
+
+class SupervisedMethod(BaseModel):
+    """Configuration for the supervised fine-tuning method."""
+    hyperparameters: SupervisedHyperparameters | None
+    """The hyperparameters used for the fine-tuning job."""
+
+
+class TextSimilarityGrader(BaseModel):
+    """A TextSimilarityGrader object which grades text based on similarity metrics."""
+    type: Literal["text_similarity"]
+    """The type of grader."""
+    name: str
+    """The name of the grader."""
+    input: str
+    """The text being graded."""
+    reference: str
+    """The text being graded against."""
+    evaluation_metric: Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]
+    """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
+`gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
+or `rouge_l`."""
+
+
 class ValidateGraderRequestParam(TypedDict, total=False):
     grader: Required[GradersValidateGraderParam]
     """The grader used for the fine-tuning job."""
 
 
-class ValidateGraderResponse(BaseModel):
-    grader: ValidateGraderResponseGrader | None
-    """The grader used for the fine-tuning job."""
+ValidateGraderResponseGrader: TypeAlias = StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader
 
 
-ValidateGraderResponseGrader: TypeAlias = GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti
+DeleteFineTuningCheckpointPermissionResponse = PermissionDeleteResponse
+
+
+FineTuneDPOHyperparameters = DpoHyperparameters
+
+
+FineTuneDPOMethod = DpoMethod
+
+
+FineTuneReinforcementHyperparameters = ReinforcementHyperparameters
+
+
+FineTuneReinforcementMethod = ReinforcementMethod
+
+
+FineTuneSupervisedHyperparameters = SupervisedHyperparameters
+
+
+FineTuneSupervisedMethod = SupervisedMethod
+
+
+FineTuningCheckpointPermission = PermissionCreateResponse
+
+
+FineTuningIntegration = FineTuningJobWandbIntegrationObject
+
+
+FineTuningIntegrationWandb = FineTuningJobWandbIntegration
+
+
+FineTuningJobCheckpointMetric = Metrics
+
+
+GraderMulti = MultiGrader
+
+
+GraderPython = PythonGrader
+
+
+GraderScoreModel = ScoreModelGrader
+
+
+GraderTextSimilarity = TextSimilarityGrader
+
+
+ListFineTuningCheckpointPermissionResponse = PermissionRetrieveResponse
+
+
+RunGraderResponse = GraderRunResponse
+
+
+RunGraderResponseMetadataError = MetadataErrors
+
+
+ValidateGraderResponse = GraderValidateResponse

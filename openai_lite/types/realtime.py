@@ -6,6 +6,27 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
+class AudioInputTurnDetectionSemanticVad(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "eagerness", "create_response", "interrupt_response"))
+    _required = ("type",)
+
+
+class AudioInputTurnDetectionServerVad(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "type", "threshold", "prefix_padding_ms", "silence_duration_ms", "create_response",
+        "interrupt_response", "idle_timeout_ms",
+    ))
+    _required = ("type",)
+
+
+class ClientSecretCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("value", "expires_at", "session"))
+    _nested = {"session": "RealtimeCreateClientSecretResponseSession"}
+
+
 class RealtimeAudioFormatsPCMAAudioFormat(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
@@ -22,12 +43,6 @@ class RealtimeAudioFormatsPCMUAudioFormat(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ()
-
-
-class RealtimeCreateClientSecretResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("value", "expires_at", "session"))
-    _nested = {"session": "RealtimeCreateClientSecretResponseSession"}
 
 
 class RealtimeFunctionTool(BaseModel):
@@ -54,7 +69,7 @@ class RealtimeSessionCreateResponseGA(BaseModel):
         "audio": "RealtimeSessionCreateResponseGAAudio", "tracing": "RealtimeSessionCreateResponseGATracing",
         "tools": "RealtimeSessionCreateResponseGATool",
         "tool_choice": "RealtimeSessionCreateResponseGAToolChoice", "reasoning": "RealtimeReasoning",
-        "truncation": "RealtimeTruncationRetentionRatioTruncation", "prompt": "PromptVariant0",
+        "truncation": "RealtimeTruncationRetentionRatio", "prompt": "ResponsePrompt",
     }
 
 
@@ -113,7 +128,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
     _nested = {
         "format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
         "noise_reduction": "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
-        "turn_detection": "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
+        "turn_detection": "RealtimeTranscriptionSessionTurnDetection",
     }
 
 
@@ -122,7 +137,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseM
     _field_names = frozenset(("type", "strength"))
 
 
-class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseModel):
+class RealtimeTranscriptionSessionTurnDetection(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "threshold", "prefix_padding_ms", "silence_duration_ms"))
 
@@ -171,7 +186,7 @@ class RealtimeTranslationSessionAudioOutput(BaseModel):
     _field_names = frozenset(("language",))
 
 
-class RealtimeTruncationRetentionRatioTruncation(BaseModel):
+class RealtimeTruncationRetentionRatio(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "retention_ratio", "token_limits"))
     _required = ("type", "retention_ratio")
@@ -183,22 +198,12 @@ class RealtimeTruncationRetentionRatioTruncationTokenLimit(BaseModel):
     _field_names = frozenset(("post_instructions",))
 
 
-class RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "eagerness", "create_response", "interrupt_response"))
-    _required = ("type",)
-
-
-class RealtimeTurnDetectionRealtimeTurnDetectionServerVAD(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "type", "threshold", "prefix_padding_ms", "silence_duration_ms", "create_response",
-        "interrupt_response", "idle_timeout_ms",
-    ))
-    _required = ("type",)
-
-
 RealtimeReasoningEffort = Any
+RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
+RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = RealtimeTranscriptionSessionTurnDetection
+RealtimeTruncationRetentionRatioTruncation = RealtimeTruncationRetentionRatio
+RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD = AudioInputTurnDetectionSemanticVad
+RealtimeTurnDetectionRealtimeTurnDetectionServerVAD = AudioInputTurnDetectionServerVad
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -226,21 +231,21 @@ _UNIONS = {
     }),
     "RealtimeSessionCreateResponseGATool": ("type", {"function": "RealtimeFunctionTool", "mcp": "MCPTool"}),
     "RealtimeSessionCreateResponseGAToolChoice": ("type", {
-        "function": "ToolChoiceFunction", "mcp": "ToolChoiceMCP",
+        "function": "ToolChoiceFunction", "mcp": "ToolChoiceMcp",
     }),
-    "RealtimeTruncation": ("type", {"retention_ratio": "RealtimeTruncationRetentionRatioTruncation"}),
+    "RealtimeTruncation": ("type", {"retention_ratio": "RealtimeTruncationRetentionRatio"}),
     "RealtimeTruncationParam": (None, ("RealtimeTruncationRetentionRatioTruncationParam",)),
     "RealtimeTurnDetection": ("type", {
-        "server_vad": "RealtimeTurnDetectionRealtimeTurnDetectionServerVAD",
-        "semantic_vad": "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD",
+        "server_vad": "AudioInputTurnDetectionServerVad",
+        "semantic_vad": "AudioInputTurnDetectionSemanticVad",
     }),
     "RealtimeTurnDetectionParam": (None, (
         "RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam",
         "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam",
     )),
     "RealtimeTurnDetectionRealtimeTurnDetection": ("type", {
-        "server_vad": "RealtimeTurnDetectionRealtimeTurnDetectionServerVAD",
-        "semantic_vad": "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD",
+        "server_vad": "AudioInputTurnDetectionServerVad",
+        "semantic_vad": "AudioInputTurnDetectionSemanticVad",
     }),
     "RealtimeTurnDetectionRealtimeTurnDetectionParam": (None, (
         "RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam",

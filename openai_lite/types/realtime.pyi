@@ -4,7 +4,56 @@ from typing import Any, Dict, Iterable, List, Sequence
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AudioTranscriptionParam, AudioTranscriptionResponse, MCPTool, MCPToolParam, NoiseReductionType, Prompt, PromptParam, ToolChoiceFunction, ToolChoiceFunctionParam, ToolChoiceMCP, ToolChoiceMCPParam, ToolChoiceOptions, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
+from openai_lite.types import AudioTranscriptionParam, AudioTranscriptionResponse, MCPTool, MCPToolParam, NoiseReductionType, Prompt, PromptParam, ToolChoiceFunction, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
+
+
+class AudioInputTurnDetectionSemanticVad(BaseModel):
+    type: Literal["semantic_vad"]
+    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
+    eagerness: Literal["low", "medium", "high", "auto"] | None
+    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer for the user to continue speaking, `high` will respond more quickly. `auto` is the default and is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s respectively."""
+    create_response: bool | None
+    """Whether or not to automatically generate a response when a VAD stop event occurs."""
+    interrupt_response: bool | None
+    """Whether or not to automatically interrupt any ongoing response with output to the default
+conversation (i.e. `conversation` of `auto`) when a VAD start event occurs."""
+
+
+class AudioInputTurnDetectionServerVad(BaseModel):
+    type: Literal["server_vad"]
+    """Type of turn detection, `server_vad` to turn on simple Server VAD."""
+    threshold: float | None
+    """Used only for `server_vad` mode. Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
+higher threshold will require louder audio to activate the model, and
+thus might perform better in noisy environments."""
+    prefix_padding_ms: int | None
+    """Used only for `server_vad` mode. Amount of audio to include before the VAD detected speech (in
+milliseconds). Defaults to 300ms."""
+    silence_duration_ms: int | None
+    """Used only for `server_vad` mode. Duration of silence to detect speech stop (in milliseconds). Defaults
+to 500ms. With shorter values the model will respond more quickly,
+but may jump in on short pauses from the user."""
+    create_response: bool | None
+    """Whether or not to automatically generate a response when a VAD stop event occurs. If `interrupt_response` is set to `false` this may fail to create a response if the model is already responding.
+
+If both `create_response` and `interrupt_response` are set to `false`, the model will never respond automatically but VAD events will still be emitted."""
+    interrupt_response: bool | None
+    """Whether or not to automatically interrupt (cancel) any ongoing response with output to the default
+conversation (i.e. `conversation` of `auto`) when a VAD start event occurs. If `true` then the response will be cancelled, otherwise it will continue until complete.
+
+If both `create_response` and `interrupt_response` are set to `false`, the model will never respond automatically but VAD events will still be emitted."""
+    idle_timeout_ms: int | None
+    """Optional timeout after which a model response will be triggered automatically. This is
+useful for situations in which a long pause from the user is unexpected, such as a phone
+call. The model will effectively prompt the user to continue the conversation based
+on the current context.
+
+The timeout value will be applied after the last model response's audio has finished playing,
+i.e. it's set to the `response.done` time plus audio playback duration.
+
+An `input_audio_buffer.timeout_triggered` event (plus events
+associated with the Response) will be emitted when the timeout is reached.
+Idle timeout is currently only supported for `server_vad` mode."""
 
 
 class CallsAcceptAudioInputNoiseReductionParam(TypedDict, total=False):
@@ -71,6 +120,16 @@ grouping in the Traces Dashboard."""
     metadata: Dict[str, Any]
     """The arbitrary metadata to attach to this trace to enable
 filtering in the Traces Dashboard."""
+
+
+class ClientSecretCreateResponse(BaseModel):
+    """Response from creating a session and client secret for the Realtime API."""
+    value: str
+    """The generated client secret value."""
+    expires_at: int
+    """Expiration timestamp for the client secret, in seconds since epoch."""
+    session: RealtimeCreateClientSecretResponseSession
+    """The session configuration for either a realtime or transcription session."""
 
 
 class ClientSecretsCreateExpiresAfterParam(TypedDict, total=False):
@@ -164,16 +223,6 @@ until it expires."""
     session: ClientSecretsCreateSessionParam
     """Session configuration to use for the client secret. Choose either a realtime
 session or a transcription session."""
-
-
-class RealtimeCreateClientSecretResponse(BaseModel):
-    """Response from creating a session and client secret for the Realtime API."""
-    value: str
-    """The generated client secret value."""
-    expires_at: int
-    """Expiration timestamp for the client secret, in seconds since epoch."""
-    session: RealtimeCreateClientSecretResponseSession
-    """The session configuration for either a realtime or transcription session."""
 
 
 RealtimeCreateClientSecretResponseSession: TypeAlias = RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA
@@ -389,7 +438,7 @@ also possible to prompt the model to speak faster or slower."""
 RealtimeSessionCreateResponseGATool: TypeAlias = RealtimeFunctionTool | MCPTool
 
 
-RealtimeSessionCreateResponseGAToolChoice: TypeAlias = ToolChoiceOptions | ToolChoiceFunction | ToolChoiceMCP
+RealtimeSessionCreateResponseGAToolChoice: TypeAlias = ToolChoiceOptions | ToolChoiceFunction | ToolChoiceMcp
 
 
 class RealtimeSessionCreateResponseGATracing(BaseModel):
@@ -473,7 +522,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
     """Configuration of the transcription model."""
     noise_reduction: RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | None
     """Configuration for input audio noise reduction."""
-    turn_detection: RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | None
+    turn_detection: RealtimeTranscriptionSessionTurnDetection | None
     """Configuration for turn detection. For `gpt-realtime-whisper`, this must be `null`; VAD is not supported."""
 
 
@@ -486,7 +535,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseM
 Higher values apply more suppression. Defaults to 1 when noise reduction is first enabled. Omitting strength from a session update preserves the current strength."""
 
 
-class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseModel):
+class RealtimeTranscriptionSessionTurnDetection(BaseModel):
     type: str | None
     """Type of turn detection, only `server_vad` is currently supported."""
     threshold: float | None
@@ -562,7 +611,7 @@ class RealtimeTranslationSessionAudioOutput(BaseModel):
     """Target language for translated output audio and transcript deltas."""
 
 
-RealtimeTruncation: TypeAlias = Literal["auto", "disabled"] | RealtimeTruncationRetentionRatioTruncation
+RealtimeTruncation: TypeAlias = Literal["auto", "disabled"] | RealtimeTruncationRetentionRatio
 """When the number of tokens in a conversation exceeds the model's input token limit, the conversation be truncated, meaning messages (starting from the oldest) will not be included in the model's context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the context before truncation occurs.
 
 Clients can configure truncation behavior to truncate with a lower max token limit, which is an effective way to control token usage and cost.
@@ -582,7 +631,7 @@ Truncation will reduce the number of cached tokens on the next turn (busting the
 Truncation can be disabled entirely, which means the server will never truncate but would instead return an error if the conversation exceeds the model's input token limit."""
 
 
-class RealtimeTruncationRetentionRatioTruncation(BaseModel):
+class RealtimeTruncationRetentionRatio(BaseModel):
     type: Literal["retention_ratio"]
     """Use retention ratio truncation."""
     retention_ratio: float
@@ -632,22 +681,10 @@ For `gpt-realtime-whisper` transcription sessions, turn detection must be
 set to `null`; VAD is not supported."""
 
 
-RealtimeTurnDetectionRealtimeTurnDetection: TypeAlias = RealtimeTurnDetectionRealtimeTurnDetectionServerVAD | RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD
+RealtimeTurnDetectionRealtimeTurnDetection: TypeAlias = AudioInputTurnDetectionServerVad | AudioInputTurnDetectionSemanticVad
 
 
 RealtimeTurnDetectionRealtimeTurnDetectionParam: TypeAlias = RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam | RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam
-
-
-class RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD(BaseModel):
-    type: Literal["semantic_vad"]
-    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
-    eagerness: Literal["low", "medium", "high", "auto"] | None
-    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer for the user to continue speaking, `high` will respond more quickly. `auto` is the default and is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s respectively."""
-    create_response: bool | None
-    """Whether or not to automatically generate a response when a VAD stop event occurs."""
-    interrupt_response: bool | None
-    """Whether or not to automatically interrupt any ongoing response with output to the default
-conversation (i.e. `conversation` of `auto`) when a VAD start event occurs."""
 
 
 class RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam(TypedDict, total=False):
@@ -660,43 +697,6 @@ class RealtimeTurnDetectionRealtimeTurnDetectionSemanticVADParam(TypedDict, tota
     interrupt_response: bool
     """Whether or not to automatically interrupt any ongoing response with output to the default
 conversation (i.e. `conversation` of `auto`) when a VAD start event occurs."""
-
-
-class RealtimeTurnDetectionRealtimeTurnDetectionServerVAD(BaseModel):
-    type: Literal["server_vad"]
-    """Type of turn detection, `server_vad` to turn on simple Server VAD."""
-    threshold: float | None
-    """Used only for `server_vad` mode. Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
-higher threshold will require louder audio to activate the model, and
-thus might perform better in noisy environments."""
-    prefix_padding_ms: int | None
-    """Used only for `server_vad` mode. Amount of audio to include before the VAD detected speech (in
-milliseconds). Defaults to 300ms."""
-    silence_duration_ms: int | None
-    """Used only for `server_vad` mode. Duration of silence to detect speech stop (in milliseconds). Defaults
-to 500ms. With shorter values the model will respond more quickly,
-but may jump in on short pauses from the user."""
-    create_response: bool | None
-    """Whether or not to automatically generate a response when a VAD stop event occurs. If `interrupt_response` is set to `false` this may fail to create a response if the model is already responding.
-
-If both `create_response` and `interrupt_response` are set to `false`, the model will never respond automatically but VAD events will still be emitted."""
-    interrupt_response: bool | None
-    """Whether or not to automatically interrupt (cancel) any ongoing response with output to the default
-conversation (i.e. `conversation` of `auto`) when a VAD start event occurs. If `true` then the response will be cancelled, otherwise it will continue until complete.
-
-If both `create_response` and `interrupt_response` are set to `false`, the model will never respond automatically but VAD events will still be emitted."""
-    idle_timeout_ms: int | None
-    """Optional timeout after which a model response will be triggered automatically. This is
-useful for situations in which a long pause from the user is unexpected, such as a phone
-call. The model will effectively prompt the user to continue the conversation based
-on the current context.
-
-The timeout value will be applied after the last model response's audio has finished playing,
-i.e. it's set to the `response.done` time plus audio playback duration.
-
-An `input_audio_buffer.timeout_triggered` event (plus events
-associated with the Response) will be emitted when the timeout is reached.
-Idle timeout is currently only supported for `server_vad` mode."""
 
 
 class RealtimeTurnDetectionRealtimeTurnDetectionServerVADParam(TypedDict, total=False):
@@ -734,3 +734,18 @@ i.e. it's set to the `response.done` time plus audio playback duration.
 An `input_audio_buffer.timeout_triggered` event (plus events
 associated with the Response) will be emitted when the timeout is reached.
 Idle timeout is currently only supported for `server_vad` mode."""
+
+
+RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
+
+
+RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = RealtimeTranscriptionSessionTurnDetection
+
+
+RealtimeTruncationRetentionRatioTruncation = RealtimeTruncationRetentionRatio
+
+
+RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD = AudioInputTurnDetectionSemanticVad
+
+
+RealtimeTurnDetectionRealtimeTurnDetectionServerVAD = AudioInputTurnDetectionServerVad

@@ -80,18 +80,6 @@ class BetaAgentTag(BaseModel):
     _field_names = frozenset(("agent_name",))
 
 
-class BetaApplyPatchToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "type", "id", "call_id", "caller", "status", "operation", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "status", "operation")
-    _nested = {
-        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
-        "operation": "BetaApplyPatchToolCallOperation",
-    }
-
-
 class BetaApplyPatchToolCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "operation"))
@@ -102,13 +90,6 @@ class BetaApplyPatchToolCallItem(BaseModel):
     }
 
 
-class BetaApplyPatchToolCallOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "output", "created_by"))
-    _required = ("type", "id", "call_id", "status")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
-
-
 class BetaApplyPatchToolCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "output"))
@@ -116,27 +97,13 @@ class BetaApplyPatchToolCallOutputItem(BaseModel):
     _nested = {"agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject"}
 
 
-class BetaCodeInterpreterToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "status", "container_id", "code", "outputs"))
-    _required = ("type", "id", "status", "container_id", "code", "outputs")
-    _nested = {"agent": "BetaAgentTag", "outputs": "BetaCodeInterpreterToolCallOutput"}
-
-
-class BetaCompactResource(BaseModel):
+class BetaCompactedResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "id", "object", "output", "created_at", "usage", "image", "safety_identifier", "service_tier",
     ))
     _checked = frozenset(("output",))
     _nested = {"output": "BetaItemField", "usage": "BetaResponseUsage", "image": "BetaCompactResourceImage"}
-
-
-class BetaCompactionBody(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "encrypted_content", "created_by"))
-    _required = ("type", "id", "encrypted_content")
-    _nested = {"agent": "BetaAgentTag"}
 
 
 class BetaCompactionSummaryItem(BaseModel):
@@ -165,44 +132,10 @@ class BetaComputerCallOutputItem(BaseModel):
     }
 
 
-class BetaComputerToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "type", "id", "call_id", "action", "actions", "pending_safety_checks", "status",
-    ))
-    _required = ("type", "id", "call_id", "pending_safety_checks", "status")
-    _nested = {
-        "agent": "BetaAgentTag", "action": "BetaComputerAction", "actions": "BetaComputerAction",
-        "pending_safety_checks": "BetaComputerCallSafetyCheck",
-    }
-
-
-class BetaComputerToolCallOutputResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "type", "id", "call_id", "acknowledged_safety_checks", "output", "status", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "output", "status")
-    _nested = {
-        "agent": "BetaAgentTag", "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
-        "output": "BetaComputerScreenshotImage",
-    }
-
-
 class BetaContainerFileCitation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "start_index", "end_index", "container_id", "file_id", "filename"))
     _required = ("type", "start_index", "end_index", "container_id", "file_id", "filename")
-
-
-class BetaCustomToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "type", "id", "call_id", "caller", "namespace", "name", "input", "async",
-    ))
-    _aliases = {"async_": "async"}
-    _required = ("type", "call_id", "name", "input")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
 class BetaCustomToolCallOutput(BaseModel):
@@ -264,13 +197,6 @@ class BetaFileCitation(BaseModel):
     _required = ("type", "index", "file_id", "filename")
 
 
-class BetaFileSearchToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "id", "type", "status", "queries", "results"))
-    _required = ("id", "type", "status", "queries")
-    _nested = {"agent": "BetaAgentTag", "results": "BetaFileSearchToolCallResult"}
-
-
 class BetaFileSearchToolCallResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("file_id", "text", "filename", "attributes", "score"))
@@ -289,18 +215,6 @@ class BetaFunctionCallOutputItem(BaseModel):
     }
 
 
-class BetaFunctionShellCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "action", "status", "environment")
-    _nested = {
-        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller", "action": "BetaFunctionShellAction",
-        "environment": "BetaFunctionShellCallEnvironment",
-    }
-
-
 class BetaFunctionShellCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "caller", "type", "action", "status", "environment"))
@@ -308,18 +222,6 @@ class BetaFunctionShellCallItem(BaseModel):
     _nested = {
         "agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
         "action": "BetaFunctionShellActionParamObject", "environment": "BetaFunctionShellCallItemEnvironment",
-    }
-
-
-class BetaFunctionShellCallOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "status", "output", "max_output_length")
-    _nested = {
-        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
-        "output": "BetaFunctionShellCallOutputContent",
     }
 
 
@@ -333,16 +235,6 @@ class BetaFunctionShellCallOutputItem(BaseModel):
         "agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
         "output": "BetaFunctionShellCallOutputContentParamObject",
     }
-
-
-class BetaFunctionToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "async",
-    ))
-    _aliases = {"async_": "async"}
-    _required = ("type", "call_id", "name", "arguments")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
 class BetaFunctionToolCallOutput(BaseModel):
@@ -419,13 +311,6 @@ class BetaInputMessageResource(BaseModel):
     _field_names = frozenset(("agent", "type", "role", "status", "content", "id"))
     _required = ("type", "role", "content", "id")
     _nested = {"agent": "BetaAgentTag", "content": "BetaInputContent"}
-
-
-class BetaInputTextContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint"))
-    _required = ("type", "text")
-    _nested = {"prompt_cache_breakpoint": "BetaPromptCacheBreakpointConfig"}
 
 
 class BetaInputTextContentParamObject(BaseModel):
@@ -525,7 +410,7 @@ class BetaMultiAgentCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "action", "output"))
     _required = ("type", "id", "call_id", "action", "output")
-    _nested = {"agent": "BetaAgentTag", "output": "BetaOutputTextContent"}
+    _nested = {"agent": "BetaAgentTag", "output": "BetaResponseOutputText"}
 
 
 class BetaMultiAgentCallOutputItem(BaseModel):
@@ -540,13 +425,6 @@ class BetaOutputMessage(BaseModel):
     _field_names = frozenset(("agent", "id", "type", "role", "content", "phase", "status"))
     _required = ("id", "type", "role", "content", "status")
     _nested = {"agent": "BetaAgentTag", "content": "BetaOutputMessageContent"}
-
-
-class BetaOutputTextContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text", "annotations", "logprobs"))
-    _required = ("type", "text", "annotations", "logprobs")
-    _nested = {"annotations": "BetaAnnotation", "logprobs": "BetaLogProb"}
 
 
 class BetaOutputTextContentParamObject(BaseModel):
@@ -588,15 +466,6 @@ class BetaPromptCacheBreakpoint(BaseModel):
     _field_names = frozenset(("mode",))
 
 
-class BetaReasoningItem(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "encrypted_content", "summary", "content", "status"))
-    _required = ("type", "id", "summary")
-    _nested = {
-        "agent": "BetaAgentTag", "summary": "BetaSummaryTextContent", "content": "BetaReasoningTextContent",
-    }
-
-
 class BetaResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -620,6 +489,25 @@ class BetaResponse(BaseModel):
         "prompt_cache_diagnostics": "BetaResponsePromptCacheDiagnostic",
         "tool_usage": "BetaResponseToolUsage",
     }
+
+
+class BetaResponseApplyPatchToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "status", "operation", "created_by",
+    ))
+    _required = ("type", "id", "call_id", "status", "operation")
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
+        "operation": "BetaApplyPatchToolCallOperation",
+    }
+
+
+class BetaResponseApplyPatchToolCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "output", "created_by"))
+    _required = ("type", "id", "call_id", "status")
+    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
 class BetaResponseAudioDeltaEvent(BaseModel):
@@ -685,11 +573,49 @@ class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag"}
 
 
+class BetaResponseCodeInterpreterToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "status", "container_id", "code", "outputs"))
+    _required = ("type", "id", "status", "container_id", "code", "outputs")
+    _nested = {"agent": "BetaAgentTag", "outputs": "BetaCodeInterpreterToolCallOutput"}
+
+
+class BetaResponseCompactionItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "encrypted_content", "created_by"))
+    _required = ("type", "id", "encrypted_content")
+    _nested = {"agent": "BetaAgentTag"}
+
+
 class BetaResponseCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "response", "sequence_number"))
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
+
+
+class BetaResponseComputerToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "action", "actions", "pending_safety_checks", "status",
+    ))
+    _required = ("type", "id", "call_id", "pending_safety_checks", "status")
+    _nested = {
+        "agent": "BetaAgentTag", "action": "BetaComputerAction", "actions": "BetaComputerAction",
+        "pending_safety_checks": "BetaComputerCallSafetyCheck",
+    }
+
+
+class BetaResponseComputerToolCallOutputItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "acknowledged_safety_checks", "output", "status", "created_by",
+    ))
+    _required = ("type", "id", "call_id", "output", "status")
+    _nested = {
+        "agent": "BetaAgentTag", "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
+        "output": "BetaComputerScreenshotImage",
+    }
 
 
 class BetaResponseContentPartAddedEvent(BaseModel):
@@ -715,6 +641,16 @@ class BetaResponseCreatedEvent(BaseModel):
     _field_names = frozenset(("agent", "type", "response", "sequence_number"))
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
+
+
+class BetaResponseCustomToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "namespace", "name", "input", "async",
+    ))
+    _aliases = {"async_": "async"}
+    _required = ("type", "call_id", "name", "input")
+    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
 class BetaResponseCustomToolCallInputDeltaEvent(BaseModel):
@@ -766,6 +702,13 @@ class BetaResponseFileSearchCallSearchingEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag"}
 
 
+class BetaResponseFileSearchToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "id", "type", "status", "queries", "results"))
+    _required = ("id", "type", "status", "queries")
+    _nested = {"agent": "BetaAgentTag", "results": "BetaFileSearchToolCallResult"}
+
+
 class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "item_id", "output_index", "sequence_number", "delta"))
@@ -780,6 +723,47 @@ class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
     ))
     _required = ("type", "item_id", "name", "output_index", "sequence_number", "arguments")
     _nested = {"agent": "BetaAgentTag"}
+
+
+class BetaResponseFunctionShellToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
+    ))
+    _required = ("type", "id", "call_id", "action", "status", "environment")
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller", "action": "BetaFunctionShellAction",
+        "environment": "BetaFunctionShellCallEnvironment",
+    }
+
+
+class BetaResponseFunctionShellToolCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
+    ))
+    _required = ("type", "id", "call_id", "status", "output", "max_output_length")
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
+        "output": "BetaFunctionShellCallOutputContent",
+    }
+
+
+class BetaResponseFunctionToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "async",
+    ))
+    _aliases = {"async_": "async"}
+    _required = ("type", "call_id", "name", "arguments")
+    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
+
+
+class BetaResponseFunctionWebSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "id", "type", "status", "action"))
+    _required = ("id", "type", "status", "action")
+    _nested = {"agent": "BetaAgentTag", "action": "BetaWebSearchToolCallAction"}
 
 
 class BetaResponseImageGenCallCompletedEvent(BaseModel):
@@ -827,6 +811,13 @@ class BetaResponseIncompleteEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
 
 
+class BetaResponseInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "prompt_cache_breakpoint"))
+    _required = ("type", "text")
+    _nested = {"prompt_cache_breakpoint": "BetaPromptCacheBreakpointConfig"}
+
+
 class BetaResponseItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
@@ -834,56 +825,56 @@ class BetaResponseItemList(BaseModel):
     _nested = {"data": "BetaItemResource"}
 
 
-class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
+class BetaResponseMcpCallArgumentsDeltaEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "output_index", "item_id", "delta", "sequence_number"))
     _required = ("type", "output_index", "item_id", "delta", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
+class BetaResponseMcpCallArgumentsDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "output_index", "item_id", "arguments", "sequence_number"))
     _required = ("type", "output_index", "item_id", "arguments", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseMCPCallCompletedEvent(BaseModel):
+class BetaResponseMcpCallCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseMCPCallFailedEvent(BaseModel):
+class BetaResponseMcpCallFailedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseMCPCallInProgressEvent(BaseModel):
+class BetaResponseMcpCallInProgressEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "sequence_number", "output_index", "item_id"))
     _required = ("type", "sequence_number", "output_index", "item_id")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseMCPListToolsCompletedEvent(BaseModel):
+class BetaResponseMcpListToolsCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseMCPListToolsFailedEvent(BaseModel):
+class BetaResponseMcpListToolsFailedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseMCPListToolsInProgressEvent(BaseModel):
+class BetaResponseMcpListToolsInProgressEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
@@ -906,6 +897,13 @@ class BetaResponseOutputItemDoneEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag", "item": "BetaOutputItem"}
 
 
+class BetaResponseOutputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "annotations", "logprobs"))
+    _required = ("type", "text", "annotations", "logprobs")
+    _nested = {"annotations": "BetaAnnotation", "logprobs": "BetaLogProb"}
+
+
 class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -921,6 +919,15 @@ class BetaResponseQueuedEvent(BaseModel):
     _field_names = frozenset(("agent", "type", "response", "sequence_number"))
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
+
+
+class BetaResponseReasoningItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "encrypted_content", "summary", "content", "status"))
+    _required = ("type", "id", "summary")
+    _nested = {
+        "agent": "BetaAgentTag", "summary": "BetaSummaryTextContent", "content": "BetaReasoningTextContent",
+    }
 
 
 class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
@@ -995,14 +1002,14 @@ class BetaResponseRefusalDoneEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
+class BetaResponseShellCallCommandAddedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "agent", "output_index", "command_index", "command"))
     _required = ("type", "sequence_number", "output_index", "command_index", "command")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
+class BetaResponseShellCallCommandDeltaEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "sequence_number", "agent", "output_index", "command_index", "delta", "obfuscation",
@@ -1011,14 +1018,14 @@ class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
+class BetaResponseShellCallCommandDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "agent", "output_index", "command_index", "command"))
     _required = ("type", "sequence_number", "output_index", "command_index", "command")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
+class BetaResponseShellCallOutputContentDeltaEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "sequence_number", "agent", "item_id", "output_index", "command_index", "delta",
@@ -1027,7 +1034,7 @@ class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag", "delta": "BetaShellCallOutputDelta"}
 
 
-class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
+class BetaResponseShellCallOutputContentDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "sequence_number", "agent", "item_id", "output_index", "command_index", "output",
@@ -1054,6 +1061,23 @@ class BetaResponseTextDoneEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag", "logprobs": "BetaResponseLogProb"}
 
 
+class BetaResponseToolSearchCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "execution", "arguments", "status", "created_by",
+    ))
+    _required = ("type", "id", "call_id", "execution", "arguments", "status")
+    _nested = {"agent": "BetaAgentTag", "arguments": dict}
+
+
+class BetaResponseToolSearchOutputItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "call_id", "execution", "tools", "status", "created_by"))
+    _checked = frozenset(("tools",))
+    _required = ("type", "id", "call_id", "execution", "tools", "status")
+    _nested = {"agent": "BetaAgentTag", "tools": "BetaTool"}
+
+
 class BetaResponseWebSearchCallCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "output_index", "item_id", "sequence_number"))
@@ -1075,28 +1099,11 @@ class BetaResponseWebSearchCallSearchingEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaToolSearchCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "type", "id", "call_id", "execution", "arguments", "status", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "execution", "arguments", "status")
-    _nested = {"agent": "BetaAgentTag", "arguments": dict}
-
-
 class BetaToolSearchCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "type", "execution", "arguments", "status"))
     _required = ("type", "arguments")
     _nested = {"agent": "Beta_AgentTag", "arguments": dict}
-
-
-class BetaToolSearchOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "execution", "tools", "status", "created_by"))
-    _checked = frozenset(("tools",))
-    _required = ("type", "id", "call_id", "execution", "tools", "status")
-    _nested = {"agent": "BetaAgentTag", "tools": "BetaTool"}
 
 
 class BetaToolSearchOutputItem(BaseModel):
@@ -1118,30 +1125,23 @@ class BetaUrlCitation(BaseModel):
     _required = ("type", "start_index", "end_index", "url", "title")
 
 
-class BetaWebSearchToolCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "id", "type", "status", "action"))
-    _required = ("id", "type", "status", "action")
-    _nested = {"agent": "BetaAgentTag", "action": "BetaWebSearchToolCallAction"}
-
-
 class Beta_AgentTag(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent_name",))
 
 
-class CompactResource(BaseModel):
+class CompactResourceImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("context_compression",))
+
+
+class CompactedResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "id", "object", "output", "created_at", "usage", "image", "safety_identifier", "service_tier",
     ))
     _checked = frozenset(("output",))
     _nested = {"output": "ItemField", "usage": "ResponseUsage", "image": "CompactResourceImage"}
-
-
-class CompactResourceImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("context_compression",))
 
 
 class CompactionSummaryItem(BaseModel):
@@ -1160,14 +1160,10 @@ class ComputerCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "type", "output", "acknowledged_safety_checks", "status"))
     _required = ("call_id", "type", "output")
-    _nested = {"output": "ComputerScreenshotImage", "acknowledged_safety_checks": "ComputerCallSafetyCheck"}
-
-
-class CustomToolCallOutputResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "call_id", "caller", "output", "status", "created_by"))
-    _required = ("type", "id", "call_id", "output", "status")
-    _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
+    _nested = {
+        "output": "ResponseComputerToolCallOutputScreenshot",
+        "acknowledged_safety_checks": "ComputerCallSafetyCheck",
+    }
 
 
 class CustomToolCallResource(BaseModel):
@@ -1325,8 +1321,8 @@ class Response(BaseModel):
     ))
     _checked = frozenset(("text", "tools", "output", "instructions"))
     _nested = {
-        "metadata": dict, "text": "ResponseText", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
-        "prompt": "PromptVariant0", "error": "ResponseErrorVariant0",
+        "metadata": dict, "text": "ResponseTextConfig", "tools": "Tool",
+        "tool_choice": "ToolChoiceParamObject", "prompt": "ResponsePrompt", "error": "ResponseErrorVariant0",
         "incomplete_details": "ResponseIncompleteDetail", "output": "ResponseOutputItem",
         "reasoning": "Reasoning", "instructions": "InputItem", "usage": "ResponseUsage",
         "prompt_cache_options": "PromptCacheOptions", "moderation": "ResponseModeration",
@@ -1457,6 +1453,13 @@ class ResponseCustomToolCallInputDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "output_index", "item_id", "input"))
     _required = ("type", "sequence_number", "output_index", "item_id", "input")
+
+
+class ResponseCustomToolCallOutputItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "call_id", "caller", "output", "status", "created_by"))
+    _required = ("type", "id", "call_id", "output", "status")
+    _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
 class ResponseErrorEvent(BaseModel):
@@ -1636,49 +1639,49 @@ class ResponseLogProbTopLogprob(BaseModel):
     _field_names = frozenset(("token", "logprob"))
 
 
-class ResponseMCPCallArgumentsDeltaEvent(BaseModel):
+class ResponseMcpCallArgumentsDeltaEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "output_index", "item_id", "delta", "sequence_number"))
     _required = ("type", "output_index", "item_id", "delta", "sequence_number")
 
 
-class ResponseMCPCallArgumentsDoneEvent(BaseModel):
+class ResponseMcpCallArgumentsDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "output_index", "item_id", "arguments", "sequence_number"))
     _required = ("type", "output_index", "item_id", "arguments", "sequence_number")
 
 
-class ResponseMCPCallCompletedEvent(BaseModel):
+class ResponseMcpCallCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
 
 
-class ResponseMCPCallFailedEvent(BaseModel):
+class ResponseMcpCallFailedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
 
 
-class ResponseMCPCallInProgressEvent(BaseModel):
+class ResponseMcpCallInProgressEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "output_index", "item_id"))
     _required = ("type", "sequence_number", "output_index", "item_id")
 
 
-class ResponseMCPListToolsCompletedEvent(BaseModel):
+class ResponseMcpListToolsCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
 
 
-class ResponseMCPListToolsFailedEvent(BaseModel):
+class ResponseMcpListToolsFailedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
 
 
-class ResponseMCPListToolsInProgressEvent(BaseModel):
+class ResponseMcpListToolsInProgressEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "item_id", "output_index", "sequence_number"))
     _required = ("type", "item_id", "output_index", "sequence_number")
@@ -1765,7 +1768,7 @@ class ResponseReasoningItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "encrypted_content", "summary", "content", "status"))
     _required = ("type", "id", "summary")
-    _nested = {"summary": "SummaryTextContent", "content": "ReasoningTextContent"}
+    _nested = {"summary": "SummaryTextContent", "content": "ContentReasoningText"}
 
 
 class ResponseReasoningSummaryPartAddedEvent(BaseModel):
@@ -1832,13 +1835,13 @@ class ResponseRefusalDoneEvent(BaseModel):
     _required = ("type", "item_id", "output_index", "content_index", "refusal", "sequence_number")
 
 
-class ResponseShellCallCommandAddedStreamingEvent(BaseModel):
+class ResponseShellCallCommandAddedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "output_index", "command_index", "command"))
     _required = ("type", "sequence_number", "output_index", "command_index", "command")
 
 
-class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
+class ResponseShellCallCommandDeltaEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "sequence_number", "output_index", "command_index", "delta", "obfuscation",
@@ -1846,20 +1849,20 @@ class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     _required = ("type", "sequence_number", "output_index", "command_index", "delta")
 
 
-class ResponseShellCallCommandDoneStreamingEvent(BaseModel):
+class ResponseShellCallCommandDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "output_index", "command_index", "command"))
     _required = ("type", "sequence_number", "output_index", "command_index", "command")
 
 
-class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
+class ResponseShellCallOutputContentDeltaEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "item_id", "output_index", "command_index", "delta"))
     _required = ("type", "sequence_number", "item_id", "output_index", "command_index", "delta")
     _nested = {"delta": "ShellCallOutputDelta"}
 
 
-class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
+class ResponseShellCallOutputContentDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "sequence_number", "item_id", "output_index", "command_index", "output",
@@ -1868,7 +1871,7 @@ class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     _nested = {"output": "FunctionShellCallOutputContent"}
 
 
-class ResponseText(BaseModel):
+class ResponseTextConfig(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "verbosity"))
     _checked = frozenset(("format",))
@@ -2060,17 +2063,32 @@ ToolsArrayParam = Any
 TruncationEnum = Any
 BetaApplyPatchCreateFileOperationParamObject = ApplyPatchCreateFileOperationParamObject
 BetaApplyPatchDeleteFileOperationParamObject = ApplyPatchDeleteFileOperationParamObject
+BetaApplyPatchToolCall = BetaResponseApplyPatchToolCall
+BetaApplyPatchToolCallOutput = BetaResponseApplyPatchToolCallOutput
 BetaApplyPatchUpdateFileOperationParamObject = ApplyPatchUpdateFileOperationParamObject
+BetaCodeInterpreterToolCall = BetaResponseCodeInterpreterToolCall
+BetaCompactResource = BetaCompactedResponse
 BetaCompactResourceImage = CompactResourceImage
+BetaCompactionBody = BetaResponseCompactionItem
+BetaComputerToolCall = BetaResponseComputerToolCall
+BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem
+BetaCustomToolCall = BetaResponseCustomToolCall
+BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 BetaFunctionShellActionParamObject = FunctionShellActionParamObject
+BetaFunctionShellCall = BetaResponseFunctionShellToolCall
+BetaFunctionShellCallOutput = BetaResponseFunctionShellToolCallOutput
 BetaFunctionShellCallOutputContentParamObject = FunctionShellCallOutputContentParamObject
 BetaFunctionShellCallOutputExitOutcomeParamObject = FunctionShellCallOutputExitOutcomeParamObject
 BetaFunctionShellCallOutputTimeoutOutcomeParamObject = FunctionShellCallOutputTimeoutOutcomeParamObject
+BetaFunctionToolCall = BetaResponseFunctionToolCall
+BetaInputTextContent = BetaResponseInputText
 BetaModerationErrorBody = ModerationErrorBody
+BetaOutputTextContent = BetaResponseOutputText
 BetaPersonalityEnum = PersonalityEnum
 BetaPromptCacheOptions = PromptCacheOptions
 BetaPromptCacheRetentionEnum = PromptCacheRetentionEnum
 BetaReasoning = Reasoning
+BetaReasoningItem = BetaResponseReasoningItem
 BetaReasoningModeEnum = ReasoningModeEnum
 BetaResponseAccessProgram = ResponseAccessProgram
 BetaResponseConversation = ResponseConversation
@@ -2087,6 +2105,14 @@ BetaResponseIncompleteDetail = ResponseIncompleteDetail
 BetaResponseInputTransformation = ResponseInputTransformation
 BetaResponseLogProb = ResponseLogProb
 BetaResponseLogProbTopLogprob = ResponseLogProbTopLogprob
+BetaResponseMCPCallArgumentsDeltaEvent = BetaResponseMcpCallArgumentsDeltaEvent
+BetaResponseMCPCallArgumentsDoneEvent = BetaResponseMcpCallArgumentsDoneEvent
+BetaResponseMCPCallCompletedEvent = BetaResponseMcpCallCompletedEvent
+BetaResponseMCPCallFailedEvent = BetaResponseMcpCallFailedEvent
+BetaResponseMCPCallInProgressEvent = BetaResponseMcpCallInProgressEvent
+BetaResponseMCPListToolsCompletedEvent = BetaResponseMcpListToolsCompletedEvent
+BetaResponseMCPListToolsFailedEvent = BetaResponseMcpListToolsFailedEvent
+BetaResponseMCPListToolsInProgressEvent = BetaResponseMcpListToolsInProgressEvent
 BetaResponsePromptCacheDiagnosticCacheHit = ResponsePromptCacheDiagnosticCacheHit
 BetaResponsePromptCacheDiagnosticCacheMiss = ResponsePromptCacheDiagnosticCacheMiss
 BetaResponsePromptCacheDiagnosticComparisonResponseNotFound = ResponsePromptCacheDiagnosticComparisonResponseNotFound
@@ -2095,7 +2121,12 @@ BetaResponsePromptVariables = ResponsePromptVariables
 BetaResponsePromptVariablesParam = ResponsePromptVariablesParam
 BetaResponseReasoningSummaryPartAddedEventPart = ResponseReasoningSummaryPartAddedEventPart
 BetaResponseReasoningSummaryPartDoneEventPart = ResponseReasoningSummaryPartDoneEventPart
-BetaResponseText = ResponseText
+BetaResponseShellCallCommandAddedStreamingEvent = BetaResponseShellCallCommandAddedEvent
+BetaResponseShellCallCommandDeltaStreamingEvent = BetaResponseShellCallCommandDeltaEvent
+BetaResponseShellCallCommandDoneStreamingEvent = BetaResponseShellCallCommandDoneEvent
+BetaResponseShellCallOutputContentDeltaStreamingEvent = BetaResponseShellCallOutputContentDeltaEvent
+BetaResponseShellCallOutputContentDoneStreamingEvent = BetaResponseShellCallOutputContentDoneEvent
+BetaResponseText = ResponseTextConfig
 BetaResponseToolUsage = ResponseToolUsage
 BetaResponseToolUsageImageGen = ResponseToolUsageImageGen
 BetaResponseToolUsageImageGenCachedTokensDetail = ResponseToolUsageImageGenCachedTokensDetail
@@ -2116,11 +2147,29 @@ BetaTokenCountsResource = TokenCountsResource
 BetaToolChoiceAllowed = ToolChoiceAllowed
 BetaToolChoiceCustom = ToolChoiceCustom
 BetaToolChoiceTypes = ToolChoiceTypes
+BetaToolSearchCall = BetaResponseToolSearchCall
+BetaToolSearchOutput = BetaResponseToolSearchOutputItem
 BetaToolsArray = ToolsArray
 BetaToolsArrayParam = ToolsArrayParam
 BetaTruncationEnum = TruncationEnum
+BetaWebSearchToolCall = BetaResponseFunctionWebSearch
+CompactResource = CompactedResponse
+CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
 ResponseInputParam = InputParam
-ResponseTextConfig = ResponseText
+ResponseMCPCallArgumentsDeltaEvent = ResponseMcpCallArgumentsDeltaEvent
+ResponseMCPCallArgumentsDoneEvent = ResponseMcpCallArgumentsDoneEvent
+ResponseMCPCallCompletedEvent = ResponseMcpCallCompletedEvent
+ResponseMCPCallFailedEvent = ResponseMcpCallFailedEvent
+ResponseMCPCallInProgressEvent = ResponseMcpCallInProgressEvent
+ResponseMCPListToolsCompletedEvent = ResponseMcpListToolsCompletedEvent
+ResponseMCPListToolsFailedEvent = ResponseMcpListToolsFailedEvent
+ResponseMCPListToolsInProgressEvent = ResponseMcpListToolsInProgressEvent
+ResponseShellCallCommandAddedStreamingEvent = ResponseShellCallCommandAddedEvent
+ResponseShellCallCommandDeltaStreamingEvent = ResponseShellCallCommandDeltaEvent
+ResponseShellCallCommandDoneStreamingEvent = ResponseShellCallCommandDoneEvent
+ResponseShellCallOutputContentDeltaStreamingEvent = ResponseShellCallOutputContentDeltaEvent
+ResponseShellCallOutputContentDoneStreamingEvent = ResponseShellCallOutputContentDoneEvent
+ResponseText = ResponseTextConfig
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -2132,7 +2181,7 @@ _UNIONS = {
         "update_file": "ApplyPatchUpdateFileOperationParamObject",
     }),
     "BetaAgentMessageContent": ("type", {
-        "input_text": "BetaInputTextContent", "output_text": "BetaOutputTextContent",
+        "input_text": "BetaResponseInputText", "output_text": "BetaResponseOutputText",
         "text": "BetaTextContent", "summary_text": "BetaSummaryTextContent",
         "reasoning_text": "BetaReasoningTextContent", "refusal": "BetaRefusalContent",
         "input_image": "BetaInputImageContent", "computer_screenshot": "BetaComputerScreenshotContent",
@@ -2157,7 +2206,7 @@ _UNIONS = {
         "scroll": "BetaScroll", "type": "BetaType", "wait": "BetaWait",
     }),
     "BetaFunctionAndCustomToolCallOutput": ("type", {
-        "input_text": "BetaInputTextContent", "input_image": "BetaInputImageContent",
+        "input_text": "BetaResponseInputText", "input_image": "BetaInputImageContent",
         "input_file": "BetaInputFileContent",
     }),
     "BetaFunctionCallOutputItemOutput": ("type", {
@@ -2165,7 +2214,7 @@ _UNIONS = {
         "input_file": "BetaInputFileContentParamObject",
     }),
     "BetaInputContent": ("type", {
-        "input_text": "BetaInputTextContent", "input_image": "BetaInputImageContent",
+        "input_text": "BetaResponseInputText", "input_image": "BetaInputImageContent",
         "input_file": "BetaInputFileContent",
     }),
     "BetaInputItem": (None, (
@@ -2177,33 +2226,40 @@ _UNIONS = {
         "BetaItemReferenceParam", "BetaProgramItemParam", "BetaProgramOutputItemParam",
     )),
     "BetaItem": (None, (
-        "BetaInputMessage", "BetaOutputMessage", "BetaFileSearchToolCall", "BetaComputerToolCall",
-        "BetaComputerCallOutputItem", "BetaWebSearchToolCall", "BetaFunctionToolCall",
-        "BetaFunctionCallOutputItem", "BetaAgentMessageItem", "BetaMultiAgentCallItem",
-        "BetaMultiAgentCallOutputItem", "BetaToolSearchCallItem", "BetaToolSearchOutputItem",
-        "BetaAdditionalToolsItem", "BetaReasoningItem", "BetaCompactionSummaryItem", "BetaImageGenToolCall",
-        "BetaCodeInterpreterToolCall", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput",
-        "BetaFunctionShellCallItem", "BetaFunctionShellCallOutputItem", "BetaApplyPatchToolCallItem",
-        "BetaApplyPatchToolCallOutputItem", "BetaMCPListTools", "BetaMCPApprovalRequest",
-        "BetaMCPApprovalResponse", "BetaMCPToolCall", "BetaCustomToolCallOutput", "BetaCustomToolCall",
+        "BetaInputMessage", "BetaOutputMessage", "BetaResponseFileSearchToolCall",
+        "BetaResponseComputerToolCall", "BetaComputerCallOutputItem", "BetaResponseFunctionWebSearch",
+        "BetaResponseFunctionToolCall", "BetaFunctionCallOutputItem", "BetaAgentMessageItem",
+        "BetaMultiAgentCallItem", "BetaMultiAgentCallOutputItem", "BetaToolSearchCallItem",
+        "BetaToolSearchOutputItem", "BetaAdditionalToolsItem", "BetaResponseReasoningItem",
+        "BetaCompactionSummaryItem", "BetaImageGenToolCall", "BetaResponseCodeInterpreterToolCall",
+        "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaFunctionShellCallItem",
+        "BetaFunctionShellCallOutputItem", "BetaApplyPatchToolCallItem", "BetaApplyPatchToolCallOutputItem",
+        "BetaMCPListTools", "BetaMCPApprovalRequest", "BetaMCPApprovalResponse", "BetaMCPToolCall",
+        "BetaCustomToolCallOutput", "BetaResponseCustomToolCall",
     )),
     "BetaItemField": ("type", {
         "message": "BetaMessage", "program": "BetaProgram", "program_output": "BetaProgramOutput",
-        "function_call": "BetaFunctionToolCall", "multi_agent_call": "BetaMultiAgentCall",
-        "multi_agent_call_output": "BetaMultiAgentCallOutput", "tool_search_call": "BetaToolSearchCall",
-        "tool_search_output": "BetaToolSearchOutput", "additional_tools": "BetaAdditionalTools",
+        "function_call": "BetaResponseFunctionToolCall", "multi_agent_call": "BetaMultiAgentCall",
+        "multi_agent_call_output": "BetaMultiAgentCallOutput",
+        "tool_search_call": "BetaResponseToolSearchCall",
+        "tool_search_output": "BetaResponseToolSearchOutputItem", "additional_tools": "BetaAdditionalTools",
         "agent_message": "BetaAgentMessage", "function_call_output": "BetaFunctionToolCallOutput",
-        "file_search_call": "BetaFileSearchToolCall", "web_search_call": "BetaWebSearchToolCall",
-        "image_generation_call": "BetaImageGenToolCall", "computer_call": "BetaComputerToolCall",
-        "computer_call_output": "BetaComputerToolCallOutputResource", "reasoning": "BetaReasoningItem",
-        "compaction": "BetaCompactionBody", "code_interpreter_call": "BetaCodeInterpreterToolCall",
+        "file_search_call": "BetaResponseFileSearchToolCall",
+        "web_search_call": "BetaResponseFunctionWebSearch", "image_generation_call": "BetaImageGenToolCall",
+        "computer_call": "BetaResponseComputerToolCall",
+        "computer_call_output": "BetaResponseComputerToolCallOutputItem",
+        "reasoning": "BetaResponseReasoningItem", "compaction": "BetaResponseCompactionItem",
+        "code_interpreter_call": "BetaResponseCodeInterpreterToolCall",
         "local_shell_call": "BetaLocalShellToolCall",
-        "local_shell_call_output": "BetaLocalShellToolCallOutput", "shell_call": "BetaFunctionShellCall",
-        "shell_call_output": "BetaFunctionShellCallOutput", "apply_patch_call": "BetaApplyPatchToolCall",
-        "apply_patch_call_output": "BetaApplyPatchToolCallOutput", "mcp_list_tools": "BetaMCPListTools",
-        "mcp_approval_request": "BetaMCPApprovalRequest",
+        "local_shell_call_output": "BetaLocalShellToolCallOutput",
+        "shell_call": "BetaResponseFunctionShellToolCall",
+        "shell_call_output": "BetaResponseFunctionShellToolCallOutput",
+        "apply_patch_call": "BetaResponseApplyPatchToolCall",
+        "apply_patch_call_output": "BetaResponseApplyPatchToolCallOutput",
+        "mcp_list_tools": "BetaMCPListTools", "mcp_approval_request": "BetaMCPApprovalRequest",
         "mcp_approval_response": "BetaMCPApprovalResponseResource", "mcp_call": "BetaMCPToolCall",
-        "custom_tool_call": "BetaCustomToolCall", "custom_tool_call_output": "BetaCustomToolCallOutput",
+        "custom_tool_call": "BetaResponseCustomToolCall",
+        "custom_tool_call_output": "BetaCustomToolCallOutput",
     }),
     "BetaItemParam": (None, (
         "BetaInputMessageParam", "BetaOutputMessageParam", "BetaFileSearchToolCallParam",
@@ -2219,19 +2275,20 @@ _UNIONS = {
         "BetaCustomToolCallParam",
     )),
     "BetaItemResource": (None, (
-        "BetaInputMessageResource", "BetaOutputMessage", "BetaFileSearchToolCall", "BetaComputerToolCall",
-        "BetaComputerToolCallOutputResource", "BetaWebSearchToolCall", "BetaFunctionToolCallResource",
-        "BetaFunctionToolCallOutputResource", "BetaAgentMessage", "BetaMultiAgentCall",
-        "BetaMultiAgentCallOutput", "BetaToolSearchCall", "BetaToolSearchOutput", "BetaAdditionalTools",
-        "BetaReasoningItem", "BetaProgram", "BetaProgramOutput", "BetaCompactionBody", "BetaImageGenToolCall",
-        "BetaCodeInterpreterToolCall", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput",
-        "BetaFunctionShellCall", "BetaFunctionShellCallOutput", "BetaApplyPatchToolCall",
-        "BetaApplyPatchToolCallOutput", "BetaMCPListTools", "BetaMCPApprovalRequest",
-        "BetaMCPApprovalResponseResource", "BetaMCPToolCall", "BetaCustomToolCallResource",
-        "BetaCustomToolCallOutputResource",
+        "BetaInputMessageResource", "BetaOutputMessage", "BetaResponseFileSearchToolCall",
+        "BetaResponseComputerToolCall", "BetaResponseComputerToolCallOutputItem",
+        "BetaResponseFunctionWebSearch", "BetaFunctionToolCallResource", "BetaFunctionToolCallOutputResource",
+        "BetaAgentMessage", "BetaMultiAgentCall", "BetaMultiAgentCallOutput", "BetaResponseToolSearchCall",
+        "BetaResponseToolSearchOutputItem", "BetaAdditionalTools", "BetaResponseReasoningItem", "BetaProgram",
+        "BetaProgramOutput", "BetaResponseCompactionItem", "BetaImageGenToolCall",
+        "BetaResponseCodeInterpreterToolCall", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput",
+        "BetaResponseFunctionShellToolCall", "BetaResponseFunctionShellToolCallOutput",
+        "BetaResponseApplyPatchToolCall", "BetaResponseApplyPatchToolCallOutput", "BetaMCPListTools",
+        "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource", "BetaMCPToolCall",
+        "BetaCustomToolCallResource", "BetaCustomToolCallOutputResource",
     )),
     "BetaMessageContent": ("type", {
-        "input_text": "BetaInputTextContent", "output_text": "BetaOutputTextContent",
+        "input_text": "BetaResponseInputText", "output_text": "BetaResponseOutputText",
         "text": "BetaTextContent", "summary_text": "BetaSummaryTextContent",
         "reasoning_text": "BetaReasoningTextContent", "refusal": "BetaRefusalContent",
         "input_image": "BetaInputImageContent", "computer_screenshot": "BetaComputerScreenshotContent",
@@ -2246,29 +2303,34 @@ _UNIONS = {
         "moderation_result": "BetaModerationResultBody", "error": "BetaModerationErrorBody",
     }),
     "BetaOutputContent": ("type", {
-        "output_text": "BetaOutputTextContent", "refusal": "BetaRefusalContent",
+        "output_text": "BetaResponseOutputText", "refusal": "BetaRefusalContent",
         "reasoning_text": "BetaReasoningTextContent",
     }),
     "BetaOutputItem": ("type", {
-        "message": "BetaOutputMessage", "file_search_call": "BetaFileSearchToolCall",
-        "function_call": "BetaFunctionToolCall", "function_call_output": "BetaFunctionToolCallOutputResource",
-        "agent_message": "BetaAgentMessage", "multi_agent_call": "BetaMultiAgentCall",
-        "multi_agent_call_output": "BetaMultiAgentCallOutput", "web_search_call": "BetaWebSearchToolCall",
-        "computer_call": "BetaComputerToolCall", "computer_call_output": "BetaComputerToolCallOutputResource",
-        "reasoning": "BetaReasoningItem", "program": "BetaProgram", "program_output": "BetaProgramOutput",
-        "tool_search_call": "BetaToolSearchCall", "tool_search_output": "BetaToolSearchOutput",
-        "additional_tools": "BetaAdditionalTools", "compaction": "BetaCompactionBody",
-        "image_generation_call": "BetaImageGenToolCall",
-        "code_interpreter_call": "BetaCodeInterpreterToolCall", "local_shell_call": "BetaLocalShellToolCall",
-        "local_shell_call_output": "BetaLocalShellToolCallOutput", "shell_call": "BetaFunctionShellCall",
-        "shell_call_output": "BetaFunctionShellCallOutput", "apply_patch_call": "BetaApplyPatchToolCall",
-        "apply_patch_call_output": "BetaApplyPatchToolCallOutput", "mcp_call": "BetaMCPToolCall",
+        "message": "BetaOutputMessage", "file_search_call": "BetaResponseFileSearchToolCall",
+        "function_call": "BetaResponseFunctionToolCall",
+        "function_call_output": "BetaFunctionToolCallOutputResource", "agent_message": "BetaAgentMessage",
+        "multi_agent_call": "BetaMultiAgentCall", "multi_agent_call_output": "BetaMultiAgentCallOutput",
+        "web_search_call": "BetaResponseFunctionWebSearch", "computer_call": "BetaResponseComputerToolCall",
+        "computer_call_output": "BetaResponseComputerToolCallOutputItem",
+        "reasoning": "BetaResponseReasoningItem", "program": "BetaProgram",
+        "program_output": "BetaProgramOutput", "tool_search_call": "BetaResponseToolSearchCall",
+        "tool_search_output": "BetaResponseToolSearchOutputItem", "additional_tools": "BetaAdditionalTools",
+        "compaction": "BetaResponseCompactionItem", "image_generation_call": "BetaImageGenToolCall",
+        "code_interpreter_call": "BetaResponseCodeInterpreterToolCall",
+        "local_shell_call": "BetaLocalShellToolCall",
+        "local_shell_call_output": "BetaLocalShellToolCallOutput",
+        "shell_call": "BetaResponseFunctionShellToolCall",
+        "shell_call_output": "BetaResponseFunctionShellToolCallOutput",
+        "apply_patch_call": "BetaResponseApplyPatchToolCall",
+        "apply_patch_call_output": "BetaResponseApplyPatchToolCallOutput", "mcp_call": "BetaMCPToolCall",
         "mcp_list_tools": "BetaMCPListTools", "mcp_approval_request": "BetaMCPApprovalRequest",
-        "mcp_approval_response": "BetaMCPApprovalResponseResource", "custom_tool_call": "BetaCustomToolCall",
+        "mcp_approval_response": "BetaMCPApprovalResponseResource",
+        "custom_tool_call": "BetaResponseCustomToolCall",
         "custom_tool_call_output": "BetaCustomToolCallOutputResource",
     }),
     "BetaOutputMessageContent": ("type", {
-        "output_text": "BetaOutputTextContent", "refusal": "BetaRefusalContent",
+        "output_text": "BetaResponseOutputText", "refusal": "BetaRefusalContent",
     }),
     "BetaOutputMessageContentParam": (None, ("BetaOutputTextContentInputParam", "BetaRefusalContentParam")),
     "BetaOutputTextContentAnnotationParam": (None, (
@@ -2297,11 +2359,11 @@ _UNIONS = {
         "response.file_search_call.searching": "BetaResponseFileSearchCallSearchingEvent",
         "response.function_call_arguments.delta": "BetaResponseFunctionCallArgumentsDeltaEvent",
         "response.function_call_arguments.done": "BetaResponseFunctionCallArgumentsDoneEvent",
-        "response.shell_call_command.added": "BetaResponseShellCallCommandAddedStreamingEvent",
-        "response.shell_call_command.delta": "BetaResponseShellCallCommandDeltaStreamingEvent",
-        "response.shell_call_command.done": "BetaResponseShellCallCommandDoneStreamingEvent",
-        "response.shell_call_output_content.delta": "BetaResponseShellCallOutputContentDeltaStreamingEvent",
-        "response.shell_call_output_content.done": "BetaResponseShellCallOutputContentDoneStreamingEvent",
+        "response.shell_call_command.added": "BetaResponseShellCallCommandAddedEvent",
+        "response.shell_call_command.delta": "BetaResponseShellCallCommandDeltaEvent",
+        "response.shell_call_command.done": "BetaResponseShellCallCommandDoneEvent",
+        "response.shell_call_output_content.delta": "BetaResponseShellCallOutputContentDeltaEvent",
+        "response.shell_call_output_content.done": "BetaResponseShellCallOutputContentDoneEvent",
         "response.in_progress": "BetaResponseInProgressEvent", "response.failed": "BetaResponseFailedEvent",
         "response.incomplete": "BetaResponseIncompleteEvent",
         "response.output_item.added": "BetaResponseOutputItemAddedEvent",
@@ -2323,14 +2385,14 @@ _UNIONS = {
         "response.image_generation_call.generating": "BetaResponseImageGenCallGeneratingEvent",
         "response.image_generation_call.in_progress": "BetaResponseImageGenCallInProgressEvent",
         "response.image_generation_call.partial_image": "BetaResponseImageGenCallPartialImageEvent",
-        "response.mcp_call_arguments.delta": "BetaResponseMCPCallArgumentsDeltaEvent",
-        "response.mcp_call_arguments.done": "BetaResponseMCPCallArgumentsDoneEvent",
-        "response.mcp_call.completed": "BetaResponseMCPCallCompletedEvent",
-        "response.mcp_call.failed": "BetaResponseMCPCallFailedEvent",
-        "response.mcp_call.in_progress": "BetaResponseMCPCallInProgressEvent",
-        "response.mcp_list_tools.completed": "BetaResponseMCPListToolsCompletedEvent",
-        "response.mcp_list_tools.failed": "BetaResponseMCPListToolsFailedEvent",
-        "response.mcp_list_tools.in_progress": "BetaResponseMCPListToolsInProgressEvent",
+        "response.mcp_call_arguments.delta": "BetaResponseMcpCallArgumentsDeltaEvent",
+        "response.mcp_call_arguments.done": "BetaResponseMcpCallArgumentsDoneEvent",
+        "response.mcp_call.completed": "BetaResponseMcpCallCompletedEvent",
+        "response.mcp_call.failed": "BetaResponseMcpCallFailedEvent",
+        "response.mcp_call.in_progress": "BetaResponseMcpCallInProgressEvent",
+        "response.mcp_list_tools.completed": "BetaResponseMcpListToolsCompletedEvent",
+        "response.mcp_list_tools.failed": "BetaResponseMcpListToolsFailedEvent",
+        "response.mcp_list_tools.in_progress": "BetaResponseMcpListToolsInProgressEvent",
         "response.output_text.annotation.added": "BetaResponseOutputTextAnnotationAddedEvent",
         "response.queued": "BetaResponseQueuedEvent",
         "response.custom_tool_call_input.delta": "BetaResponseCustomToolCallInputDeltaEvent",
@@ -2372,39 +2434,43 @@ _UNIONS = {
         "ResponseCodeInterpreterToolCall", "LocalShellToolCall", "LocalShellToolCallOutput",
         "FunctionShellCallItem", "FunctionShellCallOutputItem", "ApplyPatchToolCallItem",
         "ApplyPatchToolCallOutputItem", "MCPListTools", "MCPApprovalRequest", "MCPApprovalResponse",
-        "MCPToolCall", "CustomToolCallOutput", "CustomToolCall",
+        "MCPToolCall", "ResponseCustomToolCallOutput", "ResponseCustomToolCall",
     )),
     "ItemField": ("type", {
         "message": "ConversationMessage", "program": "Program", "program_output": "ProgramOutput",
-        "function_call": "ResponseFunctionToolCall", "tool_search_call": "ToolSearchCall",
-        "tool_search_output": "ToolSearchOutput", "additional_tools": "AdditionalTools",
+        "function_call": "ResponseFunctionToolCall", "tool_search_call": "ResponseToolSearchCall",
+        "tool_search_output": "ResponseToolSearchOutputItem", "additional_tools": "AdditionalTools",
         "function_call_output": "FunctionToolCallOutput", "file_search_call": "ResponseFileSearchToolCall",
         "web_search_call": "ResponseFunctionWebSearch", "image_generation_call": "ImageGenToolCall",
-        "computer_call": "ResponseComputerToolCall", "computer_call_output": "ComputerToolCallOutputResource",
-        "reasoning": "ResponseReasoningItem", "compaction": "CompactionBody",
-        "code_interpreter_call": "ResponseCodeInterpreterToolCall", "local_shell_call": "LocalShellToolCall",
-        "local_shell_call_output": "LocalShellToolCallOutput", "shell_call": "FunctionShellCall",
-        "shell_call_output": "FunctionShellCallOutput", "apply_patch_call": "ApplyPatchToolCall",
-        "apply_patch_call_output": "ApplyPatchToolCallOutput", "mcp_list_tools": "MCPListTools",
+        "computer_call": "ResponseComputerToolCall",
+        "computer_call_output": "ResponseComputerToolCallOutputItem", "reasoning": "ResponseReasoningItem",
+        "compaction": "ResponseCompactionItem", "code_interpreter_call": "ResponseCodeInterpreterToolCall",
+        "local_shell_call": "LocalShellToolCall", "local_shell_call_output": "LocalShellToolCallOutput",
+        "shell_call": "ResponseFunctionShellToolCall",
+        "shell_call_output": "ResponseFunctionShellToolCallOutput",
+        "apply_patch_call": "ResponseApplyPatchToolCall",
+        "apply_patch_call_output": "ResponseApplyPatchToolCallOutput", "mcp_list_tools": "MCPListTools",
         "mcp_approval_request": "MCPApprovalRequest", "mcp_approval_response": "MCPApprovalResponseResource",
-        "mcp_call": "MCPToolCall", "custom_tool_call": "CustomToolCall",
-        "custom_tool_call_output": "CustomToolCallOutput",
+        "mcp_call": "MCPToolCall", "custom_tool_call": "ResponseCustomToolCall",
+        "custom_tool_call_output": "ResponseCustomToolCallOutput",
     }),
     "ItemResource": (None, (
         "InputMessageResource", "ResponseOutputMessage", "ResponseFileSearchToolCall",
-        "ResponseComputerToolCall", "ComputerToolCallOutputResource", "ResponseFunctionWebSearch",
-        "FunctionToolCallResource", "FunctionToolCallOutputResource", "ToolSearchCall", "ToolSearchOutput",
-        "AdditionalTools", "ResponseReasoningItem", "Program", "ProgramOutput", "CompactionBody",
-        "ImageGenToolCall", "ResponseCodeInterpreterToolCall", "LocalShellToolCall",
-        "LocalShellToolCallOutput", "FunctionShellCall", "FunctionShellCallOutput", "ApplyPatchToolCall",
-        "ApplyPatchToolCallOutput", "MCPListTools", "MCPApprovalRequest", "MCPApprovalResponseResource",
-        "MCPToolCall", "CustomToolCallResource", "CustomToolCallOutputResource",
+        "ResponseComputerToolCall", "ResponseComputerToolCallOutputItem", "ResponseFunctionWebSearch",
+        "ResponseFunctionToolCallItem", "FunctionToolCallOutputResource", "ResponseToolSearchCall",
+        "ResponseToolSearchOutputItem", "AdditionalTools", "ResponseReasoningItem", "Program",
+        "ProgramOutput", "ResponseCompactionItem", "ImageGenToolCall", "ResponseCodeInterpreterToolCall",
+        "LocalShellToolCall", "LocalShellToolCallOutput", "ResponseFunctionShellToolCall",
+        "ResponseFunctionShellToolCallOutput", "ResponseApplyPatchToolCall",
+        "ResponseApplyPatchToolCallOutput", "MCPListTools", "MCPApprovalRequest",
+        "MCPApprovalResponseResource", "MCPToolCall", "CustomToolCallResource",
+        "ResponseCustomToolCallOutputItem",
     )),
     "ModelIdsCompaction": (None, ()),
     "ModelIdsResponses": (None, ()),
     "OutputContent": ("type", {
-        "output_text": "ResponseOutputText", "refusal": "RefusalContent",
-        "reasoning_text": "ReasoningTextContent",
+        "output_text": "ResponseOutputText", "refusal": "ResponseOutputRefusal",
+        "reasoning_text": "ContentReasoningText",
     }),
     "ResponseCodeInterpreterToolCallOutput": ("type", {
         "logs": "CodeInterpreterOutputLogs", "image": "CodeInterpreterOutputImage",
@@ -2434,20 +2500,21 @@ _UNIONS = {
         "message": "ResponseOutputMessage", "file_search_call": "ResponseFileSearchToolCall",
         "function_call": "ResponseFunctionToolCall", "function_call_output": "FunctionToolCallOutputResource",
         "web_search_call": "ResponseFunctionWebSearch", "computer_call": "ResponseComputerToolCall",
-        "computer_call_output": "ComputerToolCallOutputResource", "reasoning": "ResponseReasoningItem",
-        "program": "Program", "program_output": "ProgramOutput", "tool_search_call": "ToolSearchCall",
-        "tool_search_output": "ToolSearchOutput", "additional_tools": "AdditionalTools",
-        "compaction": "CompactionBody", "image_generation_call": "ImageGenToolCall",
+        "computer_call_output": "ResponseComputerToolCallOutputItem", "reasoning": "ResponseReasoningItem",
+        "program": "Program", "program_output": "ProgramOutput", "tool_search_call": "ResponseToolSearchCall",
+        "tool_search_output": "ResponseToolSearchOutputItem", "additional_tools": "AdditionalTools",
+        "compaction": "ResponseCompactionItem", "image_generation_call": "ImageGenToolCall",
         "code_interpreter_call": "ResponseCodeInterpreterToolCall", "local_shell_call": "LocalShellToolCall",
-        "local_shell_call_output": "LocalShellToolCallOutput", "shell_call": "FunctionShellCall",
-        "shell_call_output": "FunctionShellCallOutput", "apply_patch_call": "ApplyPatchToolCall",
-        "apply_patch_call_output": "ApplyPatchToolCallOutput", "mcp_call": "MCPToolCall",
+        "local_shell_call_output": "LocalShellToolCallOutput", "shell_call": "ResponseFunctionShellToolCall",
+        "shell_call_output": "ResponseFunctionShellToolCallOutput",
+        "apply_patch_call": "ResponseApplyPatchToolCall",
+        "apply_patch_call_output": "ResponseApplyPatchToolCallOutput", "mcp_call": "MCPToolCall",
         "mcp_list_tools": "MCPListTools", "mcp_approval_request": "MCPApprovalRequest",
-        "mcp_approval_response": "MCPApprovalResponseResource", "custom_tool_call": "CustomToolCall",
-        "custom_tool_call_output": "CustomToolCallOutputResource",
+        "mcp_approval_response": "MCPApprovalResponseResource", "custom_tool_call": "ResponseCustomToolCall",
+        "custom_tool_call_output": "ResponseCustomToolCallOutputItem",
     }),
     "ResponseOutputMessageContent": ("type", {
-        "output_text": "ResponseOutputText", "refusal": "RefusalContent",
+        "output_text": "ResponseOutputText", "refusal": "ResponseOutputRefusal",
     }),
     "ResponseOutputMessageContentParam": (None, ("ResponseOutputTextParam", "RefusalContentParam")),
     "ResponsePromptCacheDiagnostic": ("type", {
@@ -2474,11 +2541,11 @@ _UNIONS = {
         "response.file_search_call.searching": "ResponseFileSearchCallSearchingEvent",
         "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
         "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
-        "response.shell_call_command.added": "ResponseShellCallCommandAddedStreamingEvent",
-        "response.shell_call_command.delta": "ResponseShellCallCommandDeltaStreamingEvent",
-        "response.shell_call_command.done": "ResponseShellCallCommandDoneStreamingEvent",
-        "response.shell_call_output_content.delta": "ResponseShellCallOutputContentDeltaStreamingEvent",
-        "response.shell_call_output_content.done": "ResponseShellCallOutputContentDoneStreamingEvent",
+        "response.shell_call_command.added": "ResponseShellCallCommandAddedEvent",
+        "response.shell_call_command.delta": "ResponseShellCallCommandDeltaEvent",
+        "response.shell_call_command.done": "ResponseShellCallCommandDoneEvent",
+        "response.shell_call_output_content.delta": "ResponseShellCallOutputContentDeltaEvent",
+        "response.shell_call_output_content.done": "ResponseShellCallOutputContentDoneEvent",
         "response.in_progress": "ResponseInProgressEvent", "response.failed": "ResponseFailedEvent",
         "response.incomplete": "ResponseIncompleteEvent",
         "response.output_item.added": "ResponseOutputItemAddedEvent",
@@ -2500,14 +2567,14 @@ _UNIONS = {
         "response.image_generation_call.generating": "ResponseImageGenCallGeneratingEvent",
         "response.image_generation_call.in_progress": "ResponseImageGenCallInProgressEvent",
         "response.image_generation_call.partial_image": "ResponseImageGenCallPartialImageEvent",
-        "response.mcp_call_arguments.delta": "ResponseMCPCallArgumentsDeltaEvent",
-        "response.mcp_call_arguments.done": "ResponseMCPCallArgumentsDoneEvent",
-        "response.mcp_call.completed": "ResponseMCPCallCompletedEvent",
-        "response.mcp_call.failed": "ResponseMCPCallFailedEvent",
-        "response.mcp_call.in_progress": "ResponseMCPCallInProgressEvent",
-        "response.mcp_list_tools.completed": "ResponseMCPListToolsCompletedEvent",
-        "response.mcp_list_tools.failed": "ResponseMCPListToolsFailedEvent",
-        "response.mcp_list_tools.in_progress": "ResponseMCPListToolsInProgressEvent",
+        "response.mcp_call_arguments.delta": "ResponseMcpCallArgumentsDeltaEvent",
+        "response.mcp_call_arguments.done": "ResponseMcpCallArgumentsDoneEvent",
+        "response.mcp_call.completed": "ResponseMcpCallCompletedEvent",
+        "response.mcp_call.failed": "ResponseMcpCallFailedEvent",
+        "response.mcp_call.in_progress": "ResponseMcpCallInProgressEvent",
+        "response.mcp_list_tools.completed": "ResponseMcpListToolsCompletedEvent",
+        "response.mcp_list_tools.failed": "ResponseMcpListToolsFailedEvent",
+        "response.mcp_list_tools.in_progress": "ResponseMcpListToolsInProgressEvent",
         "response.output_text.annotation.added": "ResponseOutputTextAnnotationAddedEvent",
         "response.queued": "ResponseQueuedEvent",
         "response.custom_tool_call_input.delta": "ResponseCustomToolCallInputDeltaEvent",
@@ -2520,7 +2587,7 @@ _UNIONS = {
         "SpecificFunctionShellParam",
     )),
     "ToolChoiceParamObject": (None, (
-        "ToolChoiceAllowed", "ToolChoiceTypes", "ToolChoiceFunction", "ToolChoiceMCP", "ToolChoiceCustom",
+        "ToolChoiceAllowed", "ToolChoiceTypes", "ToolChoiceFunction", "ToolChoiceMcp", "ToolChoiceCustom",
         "SpecificProgrammaticToolCalling", "SpecificApplyPatch", "SpecificFunctionShell",
     )),
 }
@@ -2566,7 +2633,7 @@ _ELSEWHERE = {
     "BetaComputerCallSafetyCheckParam": "_defs:ComputerCallSafetyCheckParam",
     "BetaComputerEnvironment": "_defs:ComputerEnvironment",
     "BetaComputerScreenshotContent": "_defs:ComputerScreenshotContent",
-    "BetaComputerScreenshotImage": "_defs:ComputerScreenshotImage",
+    "BetaComputerScreenshotImage": "_defs:ResponseComputerToolCallOutputScreenshot",
     "BetaComputerScreenshotImageParam": "_defs:ComputerScreenshotImageParam",
     "BetaComputerTool": "_defs:ComputerTool", "BetaComputerToolParam": "_defs:ComputerToolParam",
     "BetaComputerUsePreviewTool": "_defs:ComputerUsePreviewTool",
@@ -2588,7 +2655,7 @@ _ELSEWHERE = {
     "BetaContainerNetworkPolicyDomainSecretParam": "_defs:ContainerNetworkPolicyDomainSecretParam",
     "BetaContainerReference": "_defs:ContainerReference",
     "BetaContainerReferenceParam": "_defs:ContainerReferenceParam",
-    "BetaContainerReferenceResource": "_defs:ContainerReferenceResource",
+    "BetaContainerReferenceResource": "_defs:ResponseContainerReference",
     "BetaContextManagementParam": "responses:ContextManagementParam",
     "BetaConversationParam": "responses:ConversationParam",
     "BetaConversationParam_2Param": "responses:ConversationParam_2Param", "BetaCoord": "_defs:Coord",
@@ -2657,10 +2724,10 @@ _ELSEWHERE = {
     "BetaInlineSkillSource": "_defs:InlineSkillSource",
     "BetaInlineSkillSourceParam": "_defs:InlineSkillSourceParam",
     "BetaInputContentParam": "_defs:InputContentParam", "BetaInputFidelity": "_defs:InputFidelity",
-    "BetaInputFileContent": "_defs:InputFileContent",
+    "BetaInputFileContent": "_defs:ResponseInputFile",
     "BetaInputFileContentInputParam": "_defs:InputFileContentInputParam",
     "BetaInputFileContentParam": "_defs:InputFileContentParam",
-    "BetaInputImageContent": "_defs:InputImageContent",
+    "BetaInputImageContent": "_defs:ResponseInputImage",
     "BetaInputImageContentParam": "_defs:InputImageContentParam",
     "BetaInputImageContentParamAutoParam": "_defs:InputImageContentParamAutoParam",
     "BetaInputMessageContentListParam": "_defs:InputMessageContentListParam",
@@ -2668,7 +2735,7 @@ _ELSEWHERE = {
     "BetaInputTextContentParam": "_defs:InputTextContentParam", "BetaKeyPressAction": "_defs:KeyPressAction",
     "BetaKeyPressActionParam": "_defs:KeyPressActionParam", "BetaLocalEnvironment": "_defs:LocalEnvironment",
     "BetaLocalEnvironmentParam": "_defs:LocalEnvironmentParam",
-    "BetaLocalEnvironmentResource": "_defs:LocalEnvironmentResource",
+    "BetaLocalEnvironmentResource": "_defs:ResponseLocalEnvironment",
     "BetaLocalShellExecAction": "_defs:LocalShellExecAction",
     "BetaLocalShellExecActionParam": "_defs:LocalShellExecActionParam",
     "BetaLocalShellTool": "_defs:LocalShellTool", "BetaLocalShellToolParam": "_defs:LocalShellToolParam",
@@ -2711,14 +2778,14 @@ _ELSEWHERE = {
     "BetaPromptCacheModeEnum": "_defs:PromptCacheModeEnum",
     "BetaPromptCacheOptionsParam": "_defs:PromptCacheOptionsParam",
     "BetaPromptCacheTTLEnum": "_defs:PromptCacheTTLEnum", "BetaPromptParam": "_defs:PromptParam",
-    "BetaPromptVariant0": "_defs:PromptVariant0", "BetaPromptVariant0Param": "_defs:PromptVariant0Param",
+    "BetaPromptVariant0": "_defs:ResponsePrompt", "BetaPromptVariant0Param": "_defs:PromptVariant0Param",
     "BetaRankerVersionType": "_defs:RankerVersionType", "BetaRankingOptions": "_defs:RankingOptions",
     "BetaRankingOptionsParam": "_defs:RankingOptionsParam", "BetaReasoningEffort": "_defs:ReasoningEffort",
     "BetaReasoningParam": "responses:ReasoningParam",
-    "BetaReasoningTextContent": "_defs:ReasoningTextContent",
+    "BetaReasoningTextContent": "_defs:ContentReasoningText",
     "BetaReasoningTextContentParam": "_defs:ReasoningTextContentParam",
-    "BetaRefusalContent": "_defs:RefusalContent", "BetaRefusalContentParam": "_defs:RefusalContentParam",
-    "BetaResponseError": "responses:ResponseError",
+    "BetaRefusalContent": "_defs:ResponseOutputRefusal",
+    "BetaRefusalContentParam": "_defs:RefusalContentParam", "BetaResponseError": "responses:ResponseError",
     "BetaResponseFormatJsonObjectParam": "responses:ResponseFormatJsonObjectParam",
     "BetaResponseFormatTextParam": "responses:ResponseFormatTextParam",
     "BetaResponsePromptCacheDiagnostic": "responses:ResponsePromptCacheDiagnostic",
@@ -2736,7 +2803,7 @@ _ELSEWHERE = {
     "BetaSummaryTextContentParam": "_defs:SummaryTextContentParam", "BetaTextContent": "_defs:TextContent",
     "BetaTextResponseFormatConfiguration": "_defs:TextResponseFormatConfiguration",
     "BetaTextResponseFormatConfigurationParam": "_defs:TextResponseFormatConfigurationParam",
-    "BetaTextResponseFormatJsonSchema": "_defs:TextResponseFormatJsonSchema",
+    "BetaTextResponseFormatJsonSchema": "_defs:ResponseFormatTextJSONSchemaConfig",
     "BetaTextResponseFormatJsonSchemaParam": "_defs:TextResponseFormatJsonSchemaParam",
     "BetaTool": "_defs:Tool", "BetaToolCallCaller": "_defs:ToolCallCaller",
     "BetaToolCallCallerInputParam": "_defs:ToolCallCallerInputParam",
@@ -2746,7 +2813,7 @@ _ELSEWHERE = {
     "BetaToolChoiceCustomParam": "responses:ToolChoiceCustomParam",
     "BetaToolChoiceFunction": "_defs:ToolChoiceFunction",
     "BetaToolChoiceFunctionParam": "_defs:ToolChoiceFunctionParam",
-    "BetaToolChoiceMCP": "_defs:ToolChoiceMCP", "BetaToolChoiceMCPParam": "_defs:ToolChoiceMCPParam",
+    "BetaToolChoiceMCP": "_defs:ToolChoiceMcp", "BetaToolChoiceMCPParam": "_defs:ToolChoiceMCPParam",
     "BetaToolChoiceOptions": "_defs:ToolChoiceOptions", "BetaToolChoiceParam": "responses:ToolChoiceParam",
     "BetaToolChoiceTypesParam": "responses:ToolChoiceTypesParam", "BetaToolParam": "_defs:ToolParam",
     "BetaToolSearchExecutionType": "_defs:ToolSearchExecutionType",
@@ -2781,8 +2848,8 @@ _ELSEWHERE = {
     "ParsedResponseOutputMessage": "openai_lite.lib.structured:ParsedResponseOutputMessage",
     "ParsedResponseOutputText": "openai_lite.lib.structured:ParsedResponseOutputText",
     "ResponseFormatTextJSONSchemaConfigParam": "_defs:TextResponseFormatJsonSchemaParam",
-    "ResponseIncludable": "_defs:IncludeEnum", "ResponseInputImage": "_defs:InputImageContent",
-    "ResponseInputImageParam": "_defs:InputImageContentParam", "ResponseInputText": "_defs:InputTextContent",
+    "ResponseIncludable": "_defs:IncludeEnum", "ResponseInputImage": "_defs:ResponseInputImage",
+    "ResponseInputImageParam": "_defs:InputImageContentParam", "ResponseInputText": "_defs:ResponseInputText",
     "ResponseInputTextParam": "_defs:InputTextContentInputParam", "ResponseItem": "responses:ItemResource",
     "ResponseTextConfigParam": "responses:ResponseTextParam", "Tool": "_defs:Tool",
     "ToolChoiceFunctionParam": "_defs:ToolChoiceFunctionParam",

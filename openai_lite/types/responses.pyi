@@ -4,7 +4,7 @@ from typing import Any, Dict, Generic, Iterable, List, TypeVar
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCall, ApplyPatchToolCallOperation, ApplyPatchToolCallOutput, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, Click, ClickButtonType, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionBody, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImage, ComputerScreenshotImageParam, ComputerTool, ComputerToolCallOutputResource, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContainerReferenceResource, Coord, CoordParam, CustomGrammarFormat, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolCall, CustomToolCallOutput, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickAction, DoubleClickActionParam, Drag, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBody, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePath, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCall, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutput, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolCallOutputResource, FunctionToolCallResource, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolCallError, ImageGenToolCallErrorModerationDetail, ImageGenToolCallSvgUsage, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenToolSvg, ImageGenToolSvgReasoning, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContent, InputFileContentInputParam, InputFileContentParam, InputImageContent, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContent, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressAction, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalEnvironmentResource, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, ModerationResultBody, Move, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningTextContent, ReasoningTextContentParam, RefusalContent, RefusalContentParam, Screenshot, ScreenshotParam, Scroll, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchema, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCP, ToolChoiceMCPParam, ToolChoiceOptions as ToolChoiceOptions, ToolParam as ToolParam, ToolSearchCall, ToolSearchExecutionType, ToolSearchOutput, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, Wait, WaitParam, WebSearchActionFind, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
+from openai_lite.types import AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCallOperation, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, Click, ClickButtonType, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImageParam, ComputerTool, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContentReasoningText, Coord, CoordParam, CustomGrammarFormat, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickAction, DoubleClickActionParam, Drag, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBody, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePath, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolCallOutputResource, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolCallError, ImageGenToolCallErrorModerationDetail, ImageGenToolCallSvgUsage, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenToolSvg, ImageGenToolSvgReasoning, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContentInputParam, InputFileContentParam, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressAction, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, ModerationResultBody, Move, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningTextContentParam, RefusalContentParam, ResponseApplyPatchToolCall, ResponseApplyPatchToolCallOutput, ResponseCompactionItem, ResponseComputerToolCallOutputItem, ResponseComputerToolCallOutputScreenshot, ResponseContainerReference, ResponseCustomToolCall, ResponseCustomToolCallOutput, ResponseFormatTextJSONSchemaConfig, ResponseFunctionShellToolCall, ResponseFunctionShellToolCallOutput, ResponseFunctionToolCallItem, ResponseInputFile, ResponseInputImage as ResponseInputImage, ResponseInputText as ResponseInputText, ResponseLocalEnvironment, ResponseOutputRefusal, ResponsePrompt, ResponseToolSearchCall, ResponseToolSearchOutputItem, Screenshot, ScreenshotParam, Scroll, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions as ToolChoiceOptions, ToolParam as ToolParam, ToolSearchExecutionType, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, Wait, WaitParam, WebSearchActionFind, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
 from openai_lite.types.conversations import ConversationMessage
 
 
@@ -128,7 +128,7 @@ class BetaAgentMessage(BaseModel):
     """Encrypted content sent between agents."""
 
 
-BetaAgentMessageContent: TypeAlias = BetaInputTextContent | BetaOutputTextContent | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent
+BetaAgentMessageContent: TypeAlias = BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent
 
 
 class BetaAgentMessageItem(BaseModel):
@@ -224,19 +224,6 @@ BetaApplyPatchOperationParam = ApplyPatchOperationParam
 BetaApplyPatchTool = ApplyPatchTool
 
 
-class BetaApplyPatchToolCall(BaseModel):
-    """The beta Responses API's ``ApplyPatchToolCall`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["apply_patch_call"]
-    id: str
-    call_id: str
-    caller: BetaToolCallCaller | None
-    status: BetaApplyPatchCallStatus
-    operation: BetaApplyPatchToolCallOperation
-    created_by: str | None
-
-
 class BetaApplyPatchToolCallItem(BaseModel):
     """The beta Responses API's ``ApplyPatchToolCallItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
@@ -262,19 +249,6 @@ class BetaApplyPatchToolCallItemParam(TypedDict, total=False):
 
 
 BetaApplyPatchToolCallOperation = ApplyPatchToolCallOperation
-
-
-class BetaApplyPatchToolCallOutput(BaseModel):
-    """The beta Responses API's ``ApplyPatchToolCallOutput`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["apply_patch_call_output"]
-    id: str
-    call_id: str
-    caller: BetaToolCallCaller | None
-    status: BetaApplyPatchCallOutputStatus
-    output: str | None
-    created_by: str | None
 
 
 class BetaApplyPatchToolCallOutputItem(BaseModel):
@@ -358,25 +332,6 @@ BetaCodeInterpreterOutputLogsParam = CodeInterpreterOutputLogsParam
 BetaCodeInterpreterTool = CodeInterpreterTool
 
 
-class BetaCodeInterpreterToolCall(BaseModel):
-    """A tool call to run code."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["code_interpreter_call"]
-    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
-    id: str
-    """The unique ID of the code interpreter tool call."""
-    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
-    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`, `incomplete`, `interpreting`, and `failed`."""
-    container_id: str
-    """The ID of the container used to run the code."""
-    code: str | None
-    """The code to run, or null if not available."""
-    outputs: List[BetaCodeInterpreterToolCallOutput] | None
-    """The outputs generated by the code interpreter, such as logs or images.
-Can be null if no outputs are available."""
-
-
 BetaCodeInterpreterToolCallOutput: TypeAlias = BetaCodeInterpreterOutputLogs | BetaCodeInterpreterOutputImage
 
 
@@ -405,18 +360,6 @@ Can be null if no outputs are available."""
 BetaCodeInterpreterToolParam = CodeInterpreterToolParam
 
 
-class BetaCompactResource(BaseModel):
-    """The beta Responses API's ``CompactResource`` (the fields they share are documented there)."""
-    id: str
-    object: Literal["response.compaction"]
-    output: List[BetaItemField]
-    created_at: int
-    usage: BetaResponseUsage
-    image: BetaCompactResourceImage | None
-    safety_identifier: str | None
-    service_tier: str | None
-
-
 BetaCompactResourceImage = CompactResourceImage
 
 
@@ -432,14 +375,16 @@ class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
     service_tier: BetaServiceTierEnum | None
 
 
-class BetaCompactionBody(BaseModel):
-    """The beta Responses API's ``CompactionBody`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["compaction"]
+class BetaCompactedResponse(BaseModel):
+    """The beta Responses API's ``CompactedResponse`` (the fields they share are documented there)."""
     id: str
-    encrypted_content: str
-    created_by: str | None
+    object: Literal["response.compaction"]
+    output: List[BetaItemField]
+    created_at: int
+    usage: BetaResponseUsage
+    image: BetaCompactResourceImage | None
+    safety_identifier: str | None
+    service_tier: str | None
 
 
 class BetaCompactionSummaryItem(BaseModel):
@@ -539,48 +484,13 @@ BetaComputerEnvironment = ComputerEnvironment
 BetaComputerScreenshotContent = ComputerScreenshotContent
 
 
-BetaComputerScreenshotImage = ComputerScreenshotImage
+BetaComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
 
 
 BetaComputerScreenshotImageParam = ComputerScreenshotImageParam
 
 
 BetaComputerTool = ComputerTool
-
-
-class BetaComputerToolCall(BaseModel):
-    """A tool call to a computer use tool. See the
-[computer use guide](/docs/guides/tools-computer-use) for more information."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["computer_call"]
-    """The type of the computer call. Always `computer_call`."""
-    id: str
-    """The unique ID of the computer call."""
-    call_id: str
-    """An identifier used when responding to the tool call with output."""
-    action: BetaComputerAction | None
-    actions: BetaComputerActionList | None
-    """Flattened batched actions for `computer_use`. Each action includes an
-`type` discriminator and action-specific fields."""
-    pending_safety_checks: List[BetaComputerCallSafetyCheck]
-    """The pending safety checks for the computer call."""
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
-
-
-class BetaComputerToolCallOutputResource(BaseModel):
-    """The beta Responses API's ``ComputerToolCallOutputResource`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["computer_call_output"]
-    id: str
-    call_id: str
-    acknowledged_safety_checks: List[BetaComputerCallSafetyCheck] | None
-    output: BetaComputerScreenshotImage
-    status: BetaComputerCallOutputStatus
-    created_by: str | None
 
 
 class BetaComputerToolCallParam(TypedDict, total=False):
@@ -695,7 +605,7 @@ BetaContainerReference = ContainerReference
 BetaContainerReferenceParam = ContainerReferenceParam
 
 
-BetaContainerReferenceResource = ContainerReferenceResource
+BetaContainerReferenceResource = ResponseContainerReference
 
 
 BetaContextManagementParam = ContextManagementParam
@@ -765,31 +675,27 @@ BetaCustomTextFormatParam = CustomTextFormatParam
 BetaCustomTool = CustomTool
 
 
-class BetaCustomToolCall(BaseModel):
-    """The beta Responses API's ``CustomToolCall`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["custom_tool_call"]
-    id: str | None
-    call_id: str
-    caller: BetaToolCallCaller | None
-    namespace: str | None
-    name: str
-    input: str
-    async_: bool | None
-
-
 class BetaCustomToolCallOutput(BaseModel):
-    """The beta Responses API's ``CustomToolCallOutput`` (the fields they share are documented there)."""
+    """The output of a custom tool call from your code, being sent back to the model."""
     agent: BetaAgentTag | None
     """The agent that produced this item."""
     type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
     id: str | None
+    """The unique ID of the custom tool call output in the OpenAI platform."""
     call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
     caller: BetaToolCallCallerParamObject | None
+    """The execution context that produced this tool call."""
     output: str | List[BetaFunctionAndCustomToolCallOutput]
+    """The output from the custom tool call generated by your code.
+Can be a string or an list of output content."""
     status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item.
+
+One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
     created_by: str | None
+    """The identifier of the actor that created the item."""
 
 
 class BetaCustomToolCallOutputParam(TypedDict, total=False):
@@ -804,16 +710,24 @@ class BetaCustomToolCallOutputParam(TypedDict, total=False):
 
 
 class BetaCustomToolCallOutputResource(BaseModel):
-    """The beta Responses API's ``CustomToolCallOutputResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that produced this item."""
     type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
     id: str
+    """The unique ID of the custom tool call output item."""
     call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
     caller: BetaToolCallCallerParamObject | None
+    """The execution context that produced this tool call."""
     output: str | List[BetaFunctionAndCustomToolCallOutput]
+    """The output from the custom tool call generated by your code.
+Can be a string or an list of output content."""
     status: BetaFunctionCallOutputStatusEnum
+    """The status of the item. One of `in_progress`, `completed`, or
+`incomplete`. Populated when items are returned via API."""
     created_by: str | None
+    """The identifier of the actor that created the item."""
 
 
 class BetaCustomToolCallParam(TypedDict, total=False):
@@ -922,7 +836,6 @@ class BetaEncryptedContentParamObject(BaseModel):
 
 
 class BetaError(BaseModel):
-    """The beta Responses API's ``Error`` (the fields they share are documented there)."""
     code: str | None
     message: str
     param: str | None
@@ -970,24 +883,6 @@ BetaFilePathParam = FilePathParam
 
 
 BetaFileSearchTool = FileSearchTool
-
-
-class BetaFileSearchToolCall(BaseModel):
-    """The results of a file search tool call. See the
-[file search guide](/docs/guides/tools-file-search) for more information."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    id: str
-    """The unique ID of the file search tool call."""
-    type: Literal["file_search_call"]
-    """The type of the file search tool call. Always `file_search_call`."""
-    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
-    """The status of the file search tool call. One of `in_progress`,
-`searching`, `incomplete` or `failed`,"""
-    queries: List[str]
-    """The queries used to search for files."""
-    results: List[BetaFileSearchToolCallResult] | None
-    """The results of the file search tool call."""
 
 
 class BetaFileSearchToolCallParam(TypedDict, total=False):
@@ -1051,7 +946,7 @@ BetaFilters = Filters
 BetaFiltersParam = FiltersParam
 
 
-BetaFunctionAndCustomToolCallOutput: TypeAlias = BetaInputTextContent | BetaInputImageContent | BetaInputFileContent
+BetaFunctionAndCustomToolCallOutput: TypeAlias = BetaResponseInputText | BetaInputImageContent | BetaInputFileContent
 """The beta Responses API's ``FunctionAndCustomToolCallOutput`` (the fields they share are documented there)."""
 
 
@@ -1111,20 +1006,6 @@ BetaFunctionShellActionParam = FunctionShellActionParam
 BetaFunctionShellActionParamObject = FunctionShellActionParamObject
 
 
-class BetaFunctionShellCall(BaseModel):
-    """The beta Responses API's ``FunctionShellCall`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["shell_call"]
-    id: str
-    call_id: str
-    caller: BetaToolCallCaller | None
-    action: BetaFunctionShellAction
-    status: BetaFunctionShellCallStatus
-    environment: BetaFunctionShellCallEnvironment | None
-    created_by: str | None
-
-
 BetaFunctionShellCallEnvironment = FunctionShellCallEnvironment
 
 
@@ -1161,20 +1042,6 @@ class BetaFunctionShellCallItemParam(TypedDict, total=False):
 
 
 BetaFunctionShellCallItemStatus = FunctionShellCallItemStatus
-
-
-class BetaFunctionShellCallOutput(BaseModel):
-    """The beta Responses API's ``FunctionShellCallOutput`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["shell_call_output"]
-    id: str
-    call_id: str
-    caller: BetaToolCallCaller | None
-    status: BetaFunctionShellCallOutputStatusEnum
-    output: List[BetaFunctionShellCallOutputContent]
-    max_output_length: int | None
-    created_by: str | None
 
 
 BetaFunctionShellCallOutputContent = FunctionShellCallOutputContent
@@ -1260,32 +1127,6 @@ BetaFunctionShellToolParam = FunctionShellToolParam
 BetaFunctionTool = FunctionTool
 
 
-class BetaFunctionToolCall(BaseModel):
-    """A tool call to run a function. See the
-[function calling guide](/docs/guides/function-calling) for more information."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    id: str | None
-    """The unique ID of the function tool call."""
-    type: Literal["function_call"]
-    """The type of the function tool call. Always `function_call`."""
-    call_id: str
-    """The unique ID of the function tool call generated by the model."""
-    caller: BetaToolCallCaller | None
-    """The execution context that produced this tool call."""
-    namespace: str | None
-    """The namespace of the function to run."""
-    name: str
-    """The name of the function to run."""
-    arguments: str
-    """A JSON string of the arguments to pass to the function."""
-    status: Literal["in_progress", "completed", "incomplete"] | None
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
-    async_: bool | None
-    """Whether the function tool call runs asynchronously."""
-
-
 class BetaFunctionToolCallOutput(BaseModel):
     """The beta Responses API's ``FunctionToolCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
@@ -1341,18 +1182,27 @@ class BetaFunctionToolCallParam(TypedDict, total=False):
 
 
 class BetaFunctionToolCallResource(BaseModel):
-    """The beta Responses API's ``FunctionToolCallResource`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that produced this item."""
     id: str
+    """The unique ID of the function tool call."""
     type: Literal["function_call"]
+    """The type of the function tool call. Always `function_call`."""
     call_id: str
+    """The unique ID of the function tool call generated by the model."""
     caller: BetaToolCallCaller | None
+    """The execution context that produced this tool call."""
     namespace: str | None
+    """The namespace of the function to run."""
     name: str
+    """The name of the function to run."""
     arguments: str
+    """A JSON string of the arguments to pass to the function."""
     status: BetaFunctionCallStatus
+    """The status of the item. One of `in_progress`, `completed`, or
+`incomplete`. Populated when items are returned via API."""
     created_by: str | None
+    """The identifier of the actor that created the item."""
 
 
 BetaFunctionToolInputParam = FunctionToolInputParam
@@ -1455,7 +1305,7 @@ BetaInlineSkillSource = InlineSkillSource
 BetaInlineSkillSourceParam = InlineSkillSourceParam
 
 
-BetaInputContent: TypeAlias = BetaInputTextContent | BetaInputImageContent | BetaInputFileContent
+BetaInputContent: TypeAlias = BetaResponseInputText | BetaInputImageContent | BetaInputFileContent
 """The beta Responses API's ``InputContent`` (the fields they share are documented there)."""
 
 
@@ -1465,7 +1315,7 @@ BetaInputContentParam = InputContentParam
 BetaInputFidelity = InputFidelity
 
 
-BetaInputFileContent = InputFileContent
+BetaInputFileContent = ResponseInputFile
 
 
 BetaInputFileContentInputParam = InputFileContentInputParam
@@ -1485,7 +1335,7 @@ class BetaInputFileContentParamObject(BaseModel):
     prompt_cache_breakpoint: BetaPromptCacheBreakpoint | None
 
 
-BetaInputImageContent = InputImageContent
+BetaInputImageContent = ResponseInputImage
 
 
 BetaInputImageContentParam = InputImageContentParam
@@ -1555,13 +1405,6 @@ BetaInputParam: TypeAlias = str | Iterable[BetaInputItemParam]
 """The beta Responses API's ``InputParam`` (the fields they share are documented there)."""
 
 
-class BetaInputTextContent(BaseModel):
-    """The beta Responses API's ``InputTextContent`` (the fields they share are documented there)."""
-    type: Literal["input_text"]
-    text: str
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfig | None
-
-
 BetaInputTextContentInputParam = InputTextContentInputParam
 
 
@@ -1575,11 +1418,11 @@ class BetaInputTextContentParamObject(BaseModel):
     prompt_cache_breakpoint: BetaPromptCacheBreakpoint | None
 
 
-BetaItem: TypeAlias = BetaInputMessage | BetaOutputMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerCallOutputItem | BetaWebSearchToolCall | BetaFunctionToolCall | BetaFunctionCallOutputItem | BetaAgentMessageItem | BetaMultiAgentCallItem | BetaMultiAgentCallOutputItem | BetaToolSearchCallItem | BetaToolSearchOutputItem | BetaAdditionalToolsItem | BetaReasoningItem | BetaCompactionSummaryItem | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItem | BetaFunctionShellCallOutputItem | BetaApplyPatchToolCallItem | BetaApplyPatchToolCallOutputItem | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaCustomToolCallOutput | BetaCustomToolCall
+BetaItem: TypeAlias = BetaInputMessage | BetaOutputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaComputerCallOutputItem | BetaResponseFunctionWebSearch | BetaResponseFunctionToolCall | BetaFunctionCallOutputItem | BetaAgentMessageItem | BetaMultiAgentCallItem | BetaMultiAgentCallOutputItem | BetaToolSearchCallItem | BetaToolSearchOutputItem | BetaAdditionalToolsItem | BetaResponseReasoningItem | BetaCompactionSummaryItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItem | BetaFunctionShellCallOutputItem | BetaApplyPatchToolCallItem | BetaApplyPatchToolCallOutputItem | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaCustomToolCallOutput | BetaResponseCustomToolCall
 """The beta Responses API's ``Item`` (the fields they share are documented there)."""
 
 
-BetaItemField: TypeAlias = BetaMessage | BetaProgram | BetaProgramOutput | BetaFunctionToolCall | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaAgentMessage | BetaFunctionToolCallOutput | BetaFileSearchToolCall | BetaWebSearchToolCall | BetaImageGenToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaCompactionBody | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCall | BetaCustomToolCallOutput
+BetaItemField: TypeAlias = BetaMessage | BetaProgram | BetaProgramOutput | BetaResponseFunctionToolCall | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaAgentMessage | BetaFunctionToolCallOutput | BetaResponseFileSearchToolCall | BetaResponseFunctionWebSearch | BetaImageGenToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaResponseCompactionItem | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaResponseCustomToolCall | BetaCustomToolCallOutput
 """The beta Responses API's ``ItemField`` (the fields they share are documented there)."""
 
 
@@ -1603,7 +1446,7 @@ class BetaItemReferenceParam(TypedDict, total=False):
     id: Required[str]
 
 
-BetaItemResource: TypeAlias = BetaInputMessageResource | BetaOutputMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaWebSearchToolCall | BetaFunctionToolCallResource | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaCustomToolCallOutputResource
+BetaItemResource: TypeAlias = BetaInputMessageResource | BetaOutputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseFunctionWebSearch | BetaFunctionToolCallResource | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaCustomToolCallOutputResource
 """The beta Responses API's ``ItemResource`` (the fields they share are documented there)."""
 
 
@@ -1619,7 +1462,7 @@ BetaLocalEnvironment = LocalEnvironment
 BetaLocalEnvironmentParam = LocalEnvironmentParam
 
 
-BetaLocalEnvironmentResource = LocalEnvironmentResource
+BetaLocalEnvironmentResource = ResponseLocalEnvironment
 
 
 BetaLocalShellExecAction = LocalShellExecAction
@@ -1858,7 +1701,7 @@ class BetaMessage(BaseModel):
     """Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`). For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend phase on all assistant messages — dropping it can degrade performance. Not used for user messages."""
 
 
-BetaMessageContent: TypeAlias = BetaInputTextContent | BetaOutputTextContent | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent
+BetaMessageContent: TypeAlias = BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent
 """The beta Responses API's ``MessageContent`` (the fields they share are documented there)."""
 
 
@@ -1994,7 +1837,7 @@ class BetaMultiAgentCallOutput(BaseModel):
     """The unique ID of the multi-agent call."""
     action: BetaMultiAgentAction
     """The multi-agent action that produced this result."""
-    output: List[BetaOutputTextContent]
+    output: List[BetaResponseOutputText]
     """Text output returned by the multi-agent action."""
 
 
@@ -2049,11 +1892,11 @@ BetaNamespaceToolTool = NamespaceToolTool
 BetaNamespaceToolToolParam = NamespaceToolToolParam
 
 
-BetaOutputContent: TypeAlias = BetaOutputTextContent | BetaRefusalContent | BetaReasoningTextContent
+BetaOutputContent: TypeAlias = BetaResponseOutputText | BetaRefusalContent | BetaReasoningTextContent
 """The beta Responses API's ``OutputContent`` (the fields they share are documented there)."""
 
 
-BetaOutputItem: TypeAlias = BetaOutputMessage | BetaFileSearchToolCall | BetaFunctionToolCall | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaWebSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaCustomToolCall | BetaCustomToolCallOutputResource
+BetaOutputItem: TypeAlias = BetaOutputMessage | BetaResponseFileSearchToolCall | BetaResponseFunctionToolCall | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseFunctionWebSearch | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaResponseCustomToolCall | BetaCustomToolCallOutputResource
 
 
 class BetaOutputMessage(BaseModel):
@@ -2077,7 +1920,7 @@ phase on all assistant messages — dropping it can degrade performance. Not use
 `incomplete`. Populated when input items are returned via API."""
 
 
-BetaOutputMessageContent: TypeAlias = BetaOutputTextContent | BetaRefusalContent
+BetaOutputMessageContent: TypeAlias = BetaResponseOutputText | BetaRefusalContent
 
 
 BetaOutputMessageContentParam: TypeAlias = BetaOutputTextContentInputParam | BetaRefusalContentParam
@@ -2102,17 +1945,6 @@ phase on all assistant messages — dropping it can degrade performance. Not use
     status: Required[Literal["in_progress", "completed", "incomplete"]]
     """The status of the message input. One of `in_progress`, `completed`, or
 `incomplete`. Populated when input items are returned via API."""
-
-
-class BetaOutputTextContent(BaseModel):
-    """A text output from the model."""
-    type: Literal["output_text"]
-    """The type of the output text. Always `output_text`."""
-    text: str
-    """The text output from the model."""
-    annotations: List[BetaAnnotation]
-    """The annotations of the text output."""
-    logprobs: List[BetaLogProb]
 
 
 BetaOutputTextContentAnnotationParam: TypeAlias = BetaFileCitationParam | BetaUrlCitationParam | BetaContainerFileCitationParam
@@ -2278,7 +2110,7 @@ BetaPromptCacheTTLEnum = PromptCacheTTLEnum
 BetaPromptParam = PromptParam
 
 
-BetaPromptVariant0 = PromptVariant0
+BetaPromptVariant0 = ResponsePrompt
 
 
 BetaPromptVariant0Param = PromptVariant0Param
@@ -2297,36 +2129,6 @@ BetaReasoning = Reasoning
 
 
 BetaReasoningEffort = ReasoningEffort
-
-
-class BetaReasoningItem(BaseModel):
-    """A description of the chain of thought used by a reasoning model while generating
-a response. Be sure to include these items in your `input` to the Responses API
-for subsequent turns of a conversation if you are manually
-[managing context](/docs/guides/conversation-state)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["reasoning"]
-    """The type of the object. Always `reasoning`."""
-    id: str
-    """The unique identifier of the reasoning content."""
-    encrypted_content: str | None
-    """The encrypted content of the reasoning item. This is populated by default
-for reasoning items returned by `POST /v1/responses` and WebSocket
-`response.create` requests.
-
-When streaming, use the completed reasoning item and its
-`encrypted_content` from the `response.output_item.done` event in
-subsequent requests. The `encrypted_content` in
-`response.output_item.added` may be incomplete. This is especially
-important when `store` is `false` or when using Zero Data Retention."""
-    summary: List[BetaSummaryTextContent]
-    """Reasoning summary content."""
-    content: List[BetaReasoningTextContent] | None
-    """Reasoning text content."""
-    status: Literal["in_progress", "completed", "incomplete"] | None
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
 
 
 class BetaReasoningItemParam(TypedDict, total=False):
@@ -2365,13 +2167,13 @@ BetaReasoningModeEnum = ReasoningModeEnum
 BetaReasoningParam = ReasoningParam
 
 
-BetaReasoningTextContent = ReasoningTextContent
+BetaReasoningTextContent = ContentReasoningText
 
 
 BetaReasoningTextContentParam = ReasoningTextContentParam
 
 
-BetaRefusalContent = RefusalContent
+BetaRefusalContent = ResponseOutputRefusal
 
 
 BetaRefusalContentParam = RefusalContentParam
@@ -2422,6 +2224,32 @@ class BetaResponse(BaseModel):
 
 
 BetaResponseAccessProgram = ResponseAccessProgram
+
+
+class BetaResponseApplyPatchToolCall(BaseModel):
+    """The beta Responses API's ``ResponseApplyPatchToolCall`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["apply_patch_call"]
+    id: str
+    call_id: str
+    caller: BetaToolCallCaller | None
+    status: BetaApplyPatchCallStatus
+    operation: BetaApplyPatchToolCallOperation
+    created_by: str | None
+
+
+class BetaResponseApplyPatchToolCallOutput(BaseModel):
+    """The beta Responses API's ``ResponseApplyPatchToolCallOutput`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["apply_patch_call_output"]
+    id: str
+    call_id: str
+    caller: BetaToolCallCaller | None
+    status: BetaApplyPatchCallOutputStatus
+    output: str | None
+    created_by: str | None
 
 
 class BetaResponseAudioDeltaEvent(BaseModel):
@@ -2510,6 +2338,28 @@ class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
     sequence_number: int
 
 
+class BetaResponseCodeInterpreterToolCall(BaseModel):
+    """The beta Responses API's ``ResponseCodeInterpreterToolCall`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["code_interpreter_call"]
+    id: str
+    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
+    container_id: str
+    code: str | None
+    outputs: List[BetaCodeInterpreterToolCallOutput] | None
+
+
+class BetaResponseCompactionItem(BaseModel):
+    """The beta Responses API's ``ResponseCompactionItem`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["compaction"]
+    id: str
+    encrypted_content: str
+    created_by: str | None
+
+
 class BetaResponseCompletedEvent(BaseModel):
     """The beta Responses API's ``ResponseCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
@@ -2517,6 +2367,32 @@ class BetaResponseCompletedEvent(BaseModel):
     type: Literal["response.completed"]
     response: BetaResponse
     sequence_number: int
+
+
+class BetaResponseComputerToolCall(BaseModel):
+    """The beta Responses API's ``ResponseComputerToolCall`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["computer_call"]
+    id: str
+    call_id: str
+    action: BetaComputerAction | None
+    actions: BetaComputerActionList | None
+    pending_safety_checks: List[BetaComputerCallSafetyCheck]
+    status: Literal["in_progress", "completed", "incomplete"]
+
+
+class BetaResponseComputerToolCallOutputItem(BaseModel):
+    """The beta Responses API's ``ResponseComputerToolCallOutputItem`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["computer_call_output"]
+    id: str
+    call_id: str
+    acknowledged_safety_checks: List[BetaComputerCallSafetyCheck] | None
+    output: BetaComputerScreenshotImage
+    status: BetaComputerCallOutputStatus
+    created_by: str | None
 
 
 class BetaResponseContentPartAddedEvent(BaseModel):
@@ -2553,6 +2429,20 @@ class BetaResponseCreatedEvent(BaseModel):
     type: Literal["response.created"]
     response: BetaResponse
     sequence_number: int
+
+
+class BetaResponseCustomToolCall(BaseModel):
+    """The beta Responses API's ``ResponseCustomToolCall`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["custom_tool_call"]
+    id: str | None
+    call_id: str
+    caller: BetaToolCallCaller | None
+    namespace: str | None
+    name: str
+    input: str
+    async_: bool | None
 
 
 class BetaResponseCustomToolCallInputDeltaEvent(BaseModel):
@@ -2642,6 +2532,17 @@ class BetaResponseFileSearchCallSearchingEvent(BaseModel):
     sequence_number: int
 
 
+class BetaResponseFileSearchToolCall(BaseModel):
+    """The beta Responses API's ``ResponseFileSearchToolCall`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    id: str
+    type: Literal["file_search_call"]
+    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
+    queries: List[str]
+    results: List[BetaFileSearchToolCallResult] | None
+
+
 BetaResponseFormatJsonObject = ResponseFormatJsonObject
 
 
@@ -2681,6 +2582,59 @@ class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
     output_index: int
     sequence_number: int
     arguments: str
+
+
+class BetaResponseFunctionShellToolCall(BaseModel):
+    """The beta Responses API's ``ResponseFunctionShellToolCall`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["shell_call"]
+    id: str
+    call_id: str
+    caller: BetaToolCallCaller | None
+    action: BetaFunctionShellAction
+    status: BetaFunctionShellCallStatus
+    environment: BetaFunctionShellCallEnvironment | None
+    created_by: str | None
+
+
+class BetaResponseFunctionShellToolCallOutput(BaseModel):
+    """The beta Responses API's ``ResponseFunctionShellToolCallOutput`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["shell_call_output"]
+    id: str
+    call_id: str
+    caller: BetaToolCallCaller | None
+    status: BetaFunctionShellCallOutputStatusEnum
+    output: List[BetaFunctionShellCallOutputContent]
+    max_output_length: int | None
+    created_by: str | None
+
+
+class BetaResponseFunctionToolCall(BaseModel):
+    """The beta Responses API's ``ResponseFunctionToolCall`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    id: str | None
+    type: Literal["function_call"]
+    call_id: str
+    caller: BetaToolCallCaller | None
+    namespace: str | None
+    name: str
+    arguments: str
+    status: Literal["in_progress", "completed", "incomplete"] | None
+    async_: bool | None
+
+
+class BetaResponseFunctionWebSearch(BaseModel):
+    """The beta Responses API's ``ResponseFunctionWebSearch`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    id: str
+    type: Literal["web_search_call"]
+    status: Literal["in_progress", "searching", "completed", "failed"]
+    action: BetaWebSearchToolCallAction
 
 
 BetaResponseImage = ResponseImage
@@ -2753,6 +2707,13 @@ class BetaResponseIncompleteEvent(BaseModel):
     sequence_number: int
 
 
+class BetaResponseInputText(BaseModel):
+    """The beta Responses API's ``ResponseInputText`` (the fields they share are documented there)."""
+    type: Literal["input_text"]
+    text: str
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfig | None
+
+
 BetaResponseInputTransformation = ResponseInputTransformation
 
 
@@ -2771,8 +2732,8 @@ BetaResponseLogProb = ResponseLogProb
 BetaResponseLogProbTopLogprob = ResponseLogProbTopLogprob
 
 
-class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallArgumentsDeltaEvent`` (the fields they share are documented there)."""
+class BetaResponseMcpCallArgumentsDeltaEvent(BaseModel):
+    """The beta Responses API's ``ResponseMcpCallArgumentsDeltaEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call_arguments.delta"]
@@ -2782,8 +2743,8 @@ class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
     sequence_number: int
 
 
-class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallArgumentsDoneEvent`` (the fields they share are documented there)."""
+class BetaResponseMcpCallArgumentsDoneEvent(BaseModel):
+    """The beta Responses API's ``ResponseMcpCallArgumentsDoneEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call_arguments.done"]
@@ -2793,8 +2754,8 @@ class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
     sequence_number: int
 
 
-class BetaResponseMCPCallCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallCompletedEvent`` (the fields they share are documented there)."""
+class BetaResponseMcpCallCompletedEvent(BaseModel):
+    """The beta Responses API's ``ResponseMcpCallCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.completed"]
@@ -2803,8 +2764,8 @@ class BetaResponseMCPCallCompletedEvent(BaseModel):
     sequence_number: int
 
 
-class BetaResponseMCPCallFailedEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallFailedEvent`` (the fields they share are documented there)."""
+class BetaResponseMcpCallFailedEvent(BaseModel):
+    """The beta Responses API's ``ResponseMcpCallFailedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.failed"]
@@ -2813,8 +2774,8 @@ class BetaResponseMCPCallFailedEvent(BaseModel):
     sequence_number: int
 
 
-class BetaResponseMCPCallInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPCallInProgressEvent`` (the fields they share are documented there)."""
+class BetaResponseMcpCallInProgressEvent(BaseModel):
+    """The beta Responses API's ``ResponseMcpCallInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_call.in_progress"]
@@ -2823,8 +2784,8 @@ class BetaResponseMCPCallInProgressEvent(BaseModel):
     item_id: str
 
 
-class BetaResponseMCPListToolsCompletedEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPListToolsCompletedEvent`` (the fields they share are documented there)."""
+class BetaResponseMcpListToolsCompletedEvent(BaseModel):
+    """The beta Responses API's ``ResponseMcpListToolsCompletedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.completed"]
@@ -2833,8 +2794,8 @@ class BetaResponseMCPListToolsCompletedEvent(BaseModel):
     sequence_number: int
 
 
-class BetaResponseMCPListToolsFailedEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPListToolsFailedEvent`` (the fields they share are documented there)."""
+class BetaResponseMcpListToolsFailedEvent(BaseModel):
+    """The beta Responses API's ``ResponseMcpListToolsFailedEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.failed"]
@@ -2843,8 +2804,8 @@ class BetaResponseMCPListToolsFailedEvent(BaseModel):
     sequence_number: int
 
 
-class BetaResponseMCPListToolsInProgressEvent(BaseModel):
-    """The beta Responses API's ``ResponseMCPListToolsInProgressEvent`` (the fields they share are documented there)."""
+class BetaResponseMcpListToolsInProgressEvent(BaseModel):
+    """The beta Responses API's ``ResponseMcpListToolsInProgressEvent`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
     """The agent that owns this multi-agent streaming event."""
     type: Literal["response.mcp_list_tools.in_progress"]
@@ -2871,6 +2832,14 @@ class BetaResponseOutputItemDoneEvent(BaseModel):
     output_index: int
     sequence_number: int
     item: BetaOutputItem
+
+
+class BetaResponseOutputText(BaseModel):
+    """The beta Responses API's ``ResponseOutputText`` (the fields they share are documented there)."""
+    type: Literal["output_text"]
+    text: str
+    annotations: List[BetaAnnotation]
+    logprobs: List[BetaLogProb]
 
 
 class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
@@ -2914,6 +2883,18 @@ class BetaResponseQueuedEvent(BaseModel):
     type: Literal["response.queued"]
     response: BetaResponse
     sequence_number: int
+
+
+class BetaResponseReasoningItem(BaseModel):
+    """The beta Responses API's ``ResponseReasoningItem`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["reasoning"]
+    id: str
+    encrypted_content: str | None
+    summary: List[BetaSummaryTextContent]
+    content: List[BetaReasoningTextContent] | None
+    status: Literal["in_progress", "completed", "incomplete"] | None
 
 
 class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
@@ -3019,8 +3000,8 @@ class BetaResponseRefusalDoneEvent(BaseModel):
     sequence_number: int
 
 
-class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallCommandAddedStreamingEvent`` (the fields they share are documented there)."""
+class BetaResponseShellCallCommandAddedEvent(BaseModel):
+    """The beta Responses API's ``ResponseShellCallCommandAddedEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_command.added"]
     sequence_number: int
     agent: BetaAgentTag | None
@@ -3030,8 +3011,8 @@ class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
     command: str
 
 
-class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallCommandDeltaStreamingEvent`` (the fields they share are documented there)."""
+class BetaResponseShellCallCommandDeltaEvent(BaseModel):
+    """The beta Responses API's ``ResponseShellCallCommandDeltaEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_command.delta"]
     sequence_number: int
     agent: BetaAgentTag | None
@@ -3042,8 +3023,8 @@ class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     obfuscation: str | None
 
 
-class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallCommandDoneStreamingEvent`` (the fields they share are documented there)."""
+class BetaResponseShellCallCommandDoneEvent(BaseModel):
+    """The beta Responses API's ``ResponseShellCallCommandDoneEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_command.done"]
     sequence_number: int
     agent: BetaAgentTag | None
@@ -3053,8 +3034,8 @@ class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
     command: str
 
 
-class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallOutputContentDeltaStreamingEvent`` (the fields they share are documented there)."""
+class BetaResponseShellCallOutputContentDeltaEvent(BaseModel):
+    """The beta Responses API's ``ResponseShellCallOutputContentDeltaEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_output_content.delta"]
     sequence_number: int
     agent: BetaAgentTag | None
@@ -3065,8 +3046,8 @@ class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
     delta: BetaShellCallOutputDelta
 
 
-class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
-    """The beta Responses API's ``ResponseShellCallOutputContentDoneStreamingEvent`` (the fields they share are documented there)."""
+class BetaResponseShellCallOutputContentDoneEvent(BaseModel):
+    """The beta Responses API's ``ResponseShellCallOutputContentDoneEvent`` (the fields they share are documented there)."""
     type: Literal["response.shell_call_output_content.done"]
     sequence_number: int
     agent: BetaAgentTag | None
@@ -3077,7 +3058,7 @@ class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     output: List[BetaFunctionShellCallOutputContent]
 
 
-BetaResponseStreamEvent: TypeAlias = BetaResponseAudioDeltaEvent | BetaResponseAudioDoneEvent | BetaResponseAudioTranscriptDeltaEvent | BetaResponseAudioTranscriptDoneEvent | BetaResponseCodeInterpreterCallCodeDeltaEvent | BetaResponseCodeInterpreterCallCodeDoneEvent | BetaResponseCodeInterpreterCallCompletedEvent | BetaResponseCodeInterpreterCallInProgressEvent | BetaResponseCodeInterpreterCallInterpretingEvent | BetaResponseCompletedEvent | BetaResponseContentPartAddedEvent | BetaResponseContentPartDoneEvent | BetaResponseCreatedEvent | BetaResponseErrorEvent | BetaResponseFileSearchCallCompletedEvent | BetaResponseFileSearchCallInProgressEvent | BetaResponseFileSearchCallSearchingEvent | BetaResponseFunctionCallArgumentsDeltaEvent | BetaResponseFunctionCallArgumentsDoneEvent | BetaResponseShellCallCommandAddedStreamingEvent | BetaResponseShellCallCommandDeltaStreamingEvent | BetaResponseShellCallCommandDoneStreamingEvent | BetaResponseShellCallOutputContentDeltaStreamingEvent | BetaResponseShellCallOutputContentDoneStreamingEvent | BetaResponseInProgressEvent | BetaResponseFailedEvent | BetaResponseIncompleteEvent | BetaResponseOutputItemAddedEvent | BetaResponseOutputItemDoneEvent | BetaResponseReasoningSummaryPartAddedEvent | BetaResponseReasoningSummaryPartDoneEvent | BetaResponseReasoningSummaryTextDeltaEvent | BetaResponseReasoningSummaryTextDoneEvent | BetaResponseReasoningTextDeltaEvent | BetaResponseReasoningTextDoneEvent | BetaResponseRefusalDeltaEvent | BetaResponseRefusalDoneEvent | BetaResponseTextDeltaEvent | BetaResponseTextDoneEvent | BetaResponseWebSearchCallCompletedEvent | BetaResponseWebSearchCallInProgressEvent | BetaResponseWebSearchCallSearchingEvent | BetaResponseImageGenCallCompletedEvent | BetaResponseImageGenCallGeneratingEvent | BetaResponseImageGenCallInProgressEvent | BetaResponseImageGenCallPartialImageEvent | BetaResponseMCPCallArgumentsDeltaEvent | BetaResponseMCPCallArgumentsDoneEvent | BetaResponseMCPCallCompletedEvent | BetaResponseMCPCallFailedEvent | BetaResponseMCPCallInProgressEvent | BetaResponseMCPListToolsCompletedEvent | BetaResponseMCPListToolsFailedEvent | BetaResponseMCPListToolsInProgressEvent | BetaResponseOutputTextAnnotationAddedEvent | BetaResponseQueuedEvent | BetaResponseCustomToolCallInputDeltaEvent | BetaResponseCustomToolCallInputDoneEvent
+BetaResponseStreamEvent: TypeAlias = BetaResponseAudioDeltaEvent | BetaResponseAudioDoneEvent | BetaResponseAudioTranscriptDeltaEvent | BetaResponseAudioTranscriptDoneEvent | BetaResponseCodeInterpreterCallCodeDeltaEvent | BetaResponseCodeInterpreterCallCodeDoneEvent | BetaResponseCodeInterpreterCallCompletedEvent | BetaResponseCodeInterpreterCallInProgressEvent | BetaResponseCodeInterpreterCallInterpretingEvent | BetaResponseCompletedEvent | BetaResponseContentPartAddedEvent | BetaResponseContentPartDoneEvent | BetaResponseCreatedEvent | BetaResponseErrorEvent | BetaResponseFileSearchCallCompletedEvent | BetaResponseFileSearchCallInProgressEvent | BetaResponseFileSearchCallSearchingEvent | BetaResponseFunctionCallArgumentsDeltaEvent | BetaResponseFunctionCallArgumentsDoneEvent | BetaResponseShellCallCommandAddedEvent | BetaResponseShellCallCommandDeltaEvent | BetaResponseShellCallCommandDoneEvent | BetaResponseShellCallOutputContentDeltaEvent | BetaResponseShellCallOutputContentDoneEvent | BetaResponseInProgressEvent | BetaResponseFailedEvent | BetaResponseIncompleteEvent | BetaResponseOutputItemAddedEvent | BetaResponseOutputItemDoneEvent | BetaResponseReasoningSummaryPartAddedEvent | BetaResponseReasoningSummaryPartDoneEvent | BetaResponseReasoningSummaryTextDeltaEvent | BetaResponseReasoningSummaryTextDoneEvent | BetaResponseReasoningTextDeltaEvent | BetaResponseReasoningTextDoneEvent | BetaResponseRefusalDeltaEvent | BetaResponseRefusalDoneEvent | BetaResponseTextDeltaEvent | BetaResponseTextDoneEvent | BetaResponseWebSearchCallCompletedEvent | BetaResponseWebSearchCallInProgressEvent | BetaResponseWebSearchCallSearchingEvent | BetaResponseImageGenCallCompletedEvent | BetaResponseImageGenCallGeneratingEvent | BetaResponseImageGenCallInProgressEvent | BetaResponseImageGenCallPartialImageEvent | BetaResponseMcpCallArgumentsDeltaEvent | BetaResponseMcpCallArgumentsDoneEvent | BetaResponseMcpCallCompletedEvent | BetaResponseMcpCallFailedEvent | BetaResponseMcpCallInProgressEvent | BetaResponseMcpListToolsCompletedEvent | BetaResponseMcpListToolsFailedEvent | BetaResponseMcpListToolsInProgressEvent | BetaResponseOutputTextAnnotationAddedEvent | BetaResponseQueuedEvent | BetaResponseCustomToolCallInputDeltaEvent | BetaResponseCustomToolCallInputDoneEvent
 """The beta Responses API's ``ResponseStreamEvent`` (the fields they share are documented there)."""
 
 
@@ -3087,7 +3068,7 @@ BetaResponseStreamOptionsParam = ResponseStreamOptionsParam
 BetaResponseStreamOptionsVariant0Param = ResponseStreamOptionsVariant0Param
 
 
-BetaResponseText = ResponseText
+BetaResponseText = ResponseTextConfig
 
 
 class BetaResponseTextDeltaEvent(BaseModel):
@@ -3117,6 +3098,32 @@ class BetaResponseTextDoneEvent(BaseModel):
 
 
 BetaResponseTextParam = ResponseTextParam
+
+
+class BetaResponseToolSearchCall(BaseModel):
+    """The beta Responses API's ``ResponseToolSearchCall`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["tool_search_call"]
+    id: str
+    call_id: str | None
+    execution: BetaToolSearchExecutionType
+    arguments: object
+    status: BetaFunctionCallStatus
+    created_by: str | None
+
+
+class BetaResponseToolSearchOutputItem(BaseModel):
+    """The beta Responses API's ``ResponseToolSearchOutputItem`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["tool_search_output"]
+    id: str
+    call_id: str | None
+    execution: BetaToolSearchExecutionType
+    tools: List[BetaTool]
+    status: BetaFunctionCallOutputStatusEnum
+    created_by: str | None
 
 
 BetaResponseToolUsage = ResponseToolUsage
@@ -3245,7 +3252,7 @@ BetaTextResponseFormatConfiguration = TextResponseFormatConfiguration
 BetaTextResponseFormatConfigurationParam = TextResponseFormatConfigurationParam
 
 
-BetaTextResponseFormatJsonSchema = TextResponseFormatJsonSchema
+BetaTextResponseFormatJsonSchema = ResponseFormatTextJSONSchemaConfig
 
 
 BetaTextResponseFormatJsonSchemaParam = TextResponseFormatJsonSchemaParam
@@ -3309,7 +3316,7 @@ BetaToolChoiceFunction = ToolChoiceFunction
 BetaToolChoiceFunctionParam = ToolChoiceFunctionParam
 
 
-BetaToolChoiceMCP = ToolChoiceMCP
+BetaToolChoiceMCP = ToolChoiceMcp
 
 
 BetaToolChoiceMCPParam = ToolChoiceMCPParam
@@ -3328,19 +3335,6 @@ BetaToolChoiceTypesParam = ToolChoiceTypesParam
 
 
 BetaToolParam = ToolParam
-
-
-class BetaToolSearchCall(BaseModel):
-    """The beta Responses API's ``ToolSearchCall`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["tool_search_call"]
-    id: str
-    call_id: str | None
-    execution: BetaToolSearchExecutionType
-    arguments: object
-    status: BetaFunctionCallStatus
-    created_by: str | None
 
 
 class BetaToolSearchCallItem(BaseModel):
@@ -3368,19 +3362,6 @@ class BetaToolSearchCallItemParam(TypedDict, total=False):
 
 
 BetaToolSearchExecutionType = ToolSearchExecutionType
-
-
-class BetaToolSearchOutput(BaseModel):
-    """The beta Responses API's ``ToolSearchOutput`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["tool_search_output"]
-    id: str
-    call_id: str | None
-    execution: BetaToolSearchExecutionType
-    tools: List[BetaTool]
-    status: BetaFunctionCallOutputStatusEnum
-    created_by: str | None
 
 
 class BetaToolSearchOutputItem(BaseModel):
@@ -3531,22 +3512,6 @@ BetaWebSearchPreviewToolParam = WebSearchPreviewToolParam
 BetaWebSearchTool = WebSearchTool
 
 
-class BetaWebSearchToolCall(BaseModel):
-    """The results of a web search tool call. See the
-[web search guide](/docs/guides/tools-web-search) for more information."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    id: str
-    """The unique ID of the web search tool call."""
-    type: Literal["web_search_call"]
-    """The type of the web search tool call. Always `web_search_call`."""
-    status: Literal["in_progress", "searching", "completed", "failed"]
-    """The status of the web search tool call."""
-    action: BetaWebSearchToolCallAction
-    """An object describing the specific action taken in this web search call.
-Includes details on how the model used the web (search, open_page, find_in_page)."""
-
-
 BetaWebSearchToolCallAction: TypeAlias = BetaWebSearchActionSearch | BetaWebSearchActionOpenPage | BetaWebSearchActionFind
 
 
@@ -3590,24 +3555,6 @@ class Beta_AgentTagParam(TypedDict, total=False):
     """The canonical name of the agent that produced this item."""
 
 
-class CompactResource(BaseModel):
-    id: str
-    """The unique identifier for the compacted response."""
-    object: Literal["response.compaction"]
-    """The object type. Always `response.compaction`."""
-    output: List[ItemField]
-    """The compacted list of output items."""
-    created_at: int
-    """Unix timestamp (in seconds) when the compacted conversation was created."""
-    usage: ResponseUsage
-    """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
-    image: CompactResourceImage | None
-    safety_identifier: str | None
-    """A stable identifier that was used for safety monitoring and abuse detection."""
-    service_tier: str | None
-    """The service tier used for compaction, when reported."""
-
-
 class CompactResourceImage(BaseModel):
     context_compression: Literal["enabled", "disabled"]
     """Effective image context optimization policy."""
@@ -3634,6 +3581,24 @@ When used along with `previous_response_id`, the instructions from a previous re
   When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter."""
 
 
+class CompactedResponse(BaseModel):
+    id: str
+    """The unique identifier for the compacted response."""
+    object: Literal["response.compaction"]
+    """The object type. Always `response.compaction`."""
+    output: List[ItemField]
+    """The compacted list of output items."""
+    created_at: int
+    """Unix timestamp (in seconds) when the compacted conversation was created."""
+    usage: ResponseUsage
+    """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
+    image: CompactResourceImage | None
+    safety_identifier: str | None
+    """A stable identifier that was used for safety monitoring and abuse detection."""
+    service_tier: str | None
+    """The service tier used for compaction, when reported."""
+
+
 class CompactionSummaryItem(BaseModel):
     """A compaction item generated by the [`v1/responses/compact` API](/docs/api-reference/responses/compact)."""
     id: str | None
@@ -3658,7 +3623,7 @@ class ComputerCallOutputItem(BaseModel):
     """The ID of the computer tool call that produced the output."""
     type: Literal["computer_call_output"]
     """The type of the computer tool call output. Always `computer_call_output`."""
-    output: ComputerScreenshotImage
+    output: ResponseComputerToolCallOutputScreenshot
     """A computer screenshot image used with the computer use tool."""
     acknowledged_safety_checks: List[ComputerCallSafetyCheck] | None
     """The safety checks reported by the API that have been acknowledged by the developer."""
@@ -3840,25 +3805,6 @@ Input items and output items from this response are automatically added to this 
     """Context management configuration for this request."""
     max_output_tokens: int | None
     """An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](/docs/guides/reasoning)."""
-
-
-class CustomToolCallOutputResource(BaseModel):
-    type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
-    id: str
-    """The unique ID of the custom tool call output item."""
-    call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
-    caller: ToolCallCallerParamObject | None
-    """The execution context that produced this tool call."""
-    output: str | List[FunctionAndCustomToolCallOutput]
-    """The output from the custom tool call generated by your code.
-Can be a string or an list of output content."""
-    status: FunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
-    created_by: str | None
-    """The identifier of the actor that created the item."""
 
 
 class CustomToolCallResource(BaseModel):
@@ -4098,11 +4044,11 @@ class InputTextContentParamObject(BaseModel):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
 
-Item: TypeAlias = InputMessage | ResponseOutputMessage | ResponseFileSearchToolCall | ResponseComputerToolCall | ComputerCallOutputItem | ResponseFunctionWebSearch | ResponseFunctionToolCall | FunctionCallOutputItem | ToolSearchCallItem | ToolSearchOutputItem | AdditionalToolsItem | ResponseReasoningItem | CompactionSummaryItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCallItem | FunctionShellCallOutputItem | ApplyPatchToolCallItem | ApplyPatchToolCallOutputItem | MCPListTools | MCPApprovalRequest | MCPApprovalResponse | MCPToolCall | CustomToolCallOutput | CustomToolCall
+Item: TypeAlias = InputMessage | ResponseOutputMessage | ResponseFileSearchToolCall | ResponseComputerToolCall | ComputerCallOutputItem | ResponseFunctionWebSearch | ResponseFunctionToolCall | FunctionCallOutputItem | ToolSearchCallItem | ToolSearchOutputItem | AdditionalToolsItem | ResponseReasoningItem | CompactionSummaryItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCallItem | FunctionShellCallOutputItem | ApplyPatchToolCallItem | ApplyPatchToolCallOutputItem | MCPListTools | MCPApprovalRequest | MCPApprovalResponse | MCPToolCall | ResponseCustomToolCallOutput | ResponseCustomToolCall
 """Content item used to generate a response."""
 
 
-ItemField: TypeAlias = ConversationMessage | Program | ProgramOutput | ResponseFunctionToolCall | ToolSearchCall | ToolSearchOutput | AdditionalTools | FunctionToolCallOutput | ResponseFileSearchToolCall | ResponseFunctionWebSearch | ImageGenToolCall | ResponseComputerToolCall | ComputerToolCallOutputResource | ResponseReasoningItem | CompactionBody | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput
+ItemField: TypeAlias = ConversationMessage | Program | ProgramOutput | ResponseFunctionToolCall | ResponseToolSearchCall | ResponseToolSearchOutputItem | AdditionalTools | FunctionToolCallOutput | ResponseFileSearchToolCall | ResponseFunctionWebSearch | ImageGenToolCall | ResponseComputerToolCall | ResponseComputerToolCallOutputItem | ResponseReasoningItem | ResponseCompactionItem | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | ResponseFunctionShellToolCall | ResponseFunctionShellToolCallOutput | ResponseApplyPatchToolCall | ResponseApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | ResponseCustomToolCall | ResponseCustomToolCallOutput
 """An item representing a message, tool call, tool output, reasoning, or other response element."""
 
 
@@ -4114,7 +4060,7 @@ class ItemReference(BaseModel):
     """The ID of the item to reference."""
 
 
-ItemResource: TypeAlias = InputMessageResource | ResponseOutputMessage | ResponseFileSearchToolCall | ResponseComputerToolCall | ComputerToolCallOutputResource | ResponseFunctionWebSearch | FunctionToolCallResource | FunctionToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ResponseReasoningItem | Program | ProgramOutput | CompactionBody | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | CustomToolCallOutputResource
+ItemResource: TypeAlias = InputMessageResource | ResponseOutputMessage | ResponseFileSearchToolCall | ResponseComputerToolCall | ResponseComputerToolCallOutputItem | ResponseFunctionWebSearch | ResponseFunctionToolCallItem | FunctionToolCallOutputResource | ResponseToolSearchCall | ResponseToolSearchOutputItem | AdditionalTools | ResponseReasoningItem | Program | ProgramOutput | ResponseCompactionItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | ResponseFunctionShellToolCall | ResponseFunctionShellToolCallOutput | ResponseApplyPatchToolCall | ResponseApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | ResponseCustomToolCallOutputItem
 """Content item used to generate a response."""
 
 
@@ -4149,7 +4095,7 @@ class ModerationErrorBody(BaseModel):
     """The error message."""
 
 
-OutputContent: TypeAlias = ResponseOutputText | RefusalContent | ReasoningTextContent
+OutputContent: TypeAlias = ResponseOutputText | ResponseOutputRefusal | ContentReasoningText
 
 
 PersonalityEnum: TypeAlias = str | Literal["friendly", "pragmatic"]
@@ -4333,7 +4279,7 @@ to browse and compare available models."""
 [Learn more](/docs/guides/background)."""
     max_tool_calls: int | None
     """The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored."""
-    text: ResponseText | None
+    text: ResponseTextConfig | None
     """Configuration options for a text response from the model. Can be plain
 text or structured JSON data. Learn more:
 - [Text inputs and outputs](/docs/guides/text)
@@ -4717,6 +4663,25 @@ class ResponseCustomToolCallInputDoneEvent(BaseModel):
     """Unique identifier for the API item associated with this event."""
     input: str
     """The complete input data for the custom tool call."""
+
+
+class ResponseCustomToolCallOutputItem(BaseModel):
+    type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
+    id: str
+    """The unique ID of the custom tool call output item."""
+    call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
+    caller: ToolCallCallerParamObject | None
+    """The execution context that produced this tool call."""
+    output: str | List[FunctionAndCustomToolCallOutput]
+    """The output from the custom tool call generated by your code.
+Can be a string or an list of output content."""
+    status: FunctionCallOutputStatusEnum
+    """The status of the item. One of `in_progress`, `completed`, or
+`incomplete`. Populated when items are returned via API."""
+    created_by: str | None
+    """The identifier of the actor that created the item."""
 
 
 ResponseError: TypeAlias = ResponseErrorVariant0 | None
@@ -5167,7 +5132,7 @@ class ResponseLogProbTopLogprob(BaseModel):
     """The log probability of this token."""
 
 
-class ResponseMCPCallArgumentsDeltaEvent(BaseModel):
+class ResponseMcpCallArgumentsDeltaEvent(BaseModel):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
     type: Literal["response.mcp_call_arguments.delta"]
     """The type of the event. Always 'response.mcp_call_arguments.delta'."""
@@ -5181,7 +5146,7 @@ class ResponseMCPCallArgumentsDeltaEvent(BaseModel):
     """The sequence number of this event."""
 
 
-class ResponseMCPCallArgumentsDoneEvent(BaseModel):
+class ResponseMcpCallArgumentsDoneEvent(BaseModel):
     """Emitted when the arguments for an MCP tool call are finalized."""
     type: Literal["response.mcp_call_arguments.done"]
     """The type of the event. Always 'response.mcp_call_arguments.done'."""
@@ -5195,7 +5160,7 @@ class ResponseMCPCallArgumentsDoneEvent(BaseModel):
     """The sequence number of this event."""
 
 
-class ResponseMCPCallCompletedEvent(BaseModel):
+class ResponseMcpCallCompletedEvent(BaseModel):
     """Emitted when an MCP  tool call has completed successfully."""
     type: Literal["response.mcp_call.completed"]
     """The type of the event. Always 'response.mcp_call.completed'."""
@@ -5207,7 +5172,7 @@ class ResponseMCPCallCompletedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-class ResponseMCPCallFailedEvent(BaseModel):
+class ResponseMcpCallFailedEvent(BaseModel):
     """Emitted when an MCP  tool call has failed."""
     type: Literal["response.mcp_call.failed"]
     """The type of the event. Always 'response.mcp_call.failed'."""
@@ -5219,7 +5184,7 @@ class ResponseMCPCallFailedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-class ResponseMCPCallInProgressEvent(BaseModel):
+class ResponseMcpCallInProgressEvent(BaseModel):
     """Emitted when an MCP  tool call is in progress."""
     type: Literal["response.mcp_call.in_progress"]
     """The type of the event. Always 'response.mcp_call.in_progress'."""
@@ -5231,7 +5196,7 @@ class ResponseMCPCallInProgressEvent(BaseModel):
     """The unique identifier of the MCP tool call item being processed."""
 
 
-class ResponseMCPListToolsCompletedEvent(BaseModel):
+class ResponseMcpListToolsCompletedEvent(BaseModel):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
     type: Literal["response.mcp_list_tools.completed"]
     """The type of the event. Always 'response.mcp_list_tools.completed'."""
@@ -5243,7 +5208,7 @@ class ResponseMCPListToolsCompletedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-class ResponseMCPListToolsFailedEvent(BaseModel):
+class ResponseMcpListToolsFailedEvent(BaseModel):
     """Emitted when the attempt to list available MCP tools has failed."""
     type: Literal["response.mcp_list_tools.failed"]
     """The type of the event. Always 'response.mcp_list_tools.failed'."""
@@ -5255,7 +5220,7 @@ class ResponseMCPListToolsFailedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-class ResponseMCPListToolsInProgressEvent(BaseModel):
+class ResponseMcpListToolsInProgressEvent(BaseModel):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
     type: Literal["response.mcp_list_tools.in_progress"]
     """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
@@ -5281,7 +5246,7 @@ ResponseModerationInput: TypeAlias = ModerationResultBody | ModerationErrorBody
 ResponseModerationOutput: TypeAlias = ModerationResultBody | ModerationErrorBody
 
 
-ResponseOutputItem: TypeAlias = ResponseOutputMessage | ResponseFileSearchToolCall | ResponseFunctionToolCall | FunctionToolCallOutputResource | ResponseFunctionWebSearch | ResponseComputerToolCall | ComputerToolCallOutputResource | ResponseReasoningItem | Program | ProgramOutput | ToolSearchCall | ToolSearchOutput | AdditionalTools | CompactionBody | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPToolCall | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | CustomToolCall | CustomToolCallOutputResource
+ResponseOutputItem: TypeAlias = ResponseOutputMessage | ResponseFileSearchToolCall | ResponseFunctionToolCall | FunctionToolCallOutputResource | ResponseFunctionWebSearch | ResponseComputerToolCall | ResponseComputerToolCallOutputItem | ResponseReasoningItem | Program | ProgramOutput | ResponseToolSearchCall | ResponseToolSearchOutputItem | AdditionalTools | ResponseCompactionItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | ResponseFunctionShellToolCall | ResponseFunctionShellToolCallOutput | ResponseApplyPatchToolCall | ResponseApplyPatchToolCallOutput | MCPToolCall | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | ResponseCustomToolCall | ResponseCustomToolCallOutputItem
 
 
 class ResponseOutputItemAddedEvent(BaseModel):
@@ -5330,7 +5295,7 @@ phase on all assistant messages — dropping it can degrade performance. Not use
 `incomplete`. Populated when input items are returned via API."""
 
 
-ResponseOutputMessageContent: TypeAlias = ResponseOutputText | RefusalContent
+ResponseOutputMessageContent: TypeAlias = ResponseOutputText | ResponseOutputRefusal
 
 
 ResponseOutputMessageContentParam: TypeAlias = ResponseOutputTextParam | RefusalContentParam
@@ -5463,7 +5428,7 @@ subsequent requests. The `encrypted_content` in
 important when `store` is `false` or when using Zero Data Retention."""
     summary: List[SummaryTextContent]
     """Reasoning summary content."""
-    content: List[ReasoningTextContent] | None
+    content: List[ContentReasoningText] | None
     """Reasoning text content."""
     status: Literal["in_progress", "completed", "incomplete"] | None
     """The status of the item. One of `in_progress`, `completed`, or
@@ -5643,7 +5608,7 @@ class ResponseRefusalDoneEvent(BaseModel):
     """The sequence number of this event."""
 
 
-class ResponseShellCallCommandAddedStreamingEvent(BaseModel):
+class ResponseShellCallCommandAddedEvent(BaseModel):
     """A streaming event that indicated a shell command was added to a tool call."""
     type: Literal["response.shell_call_command.added"]
     """The type of the event, always `response.shell_call_command.added`."""
@@ -5657,7 +5622,7 @@ class ResponseShellCallCommandAddedStreamingEvent(BaseModel):
     """The shell command that was added."""
 
 
-class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
+class ResponseShellCallCommandDeltaEvent(BaseModel):
     """A streaming event that indicated a shell command was incrementally updated."""
     type: Literal["response.shell_call_command.delta"]
     """The type of the event, always `response.shell_call_command.delta`."""
@@ -5673,7 +5638,7 @@ class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     """An obfuscation string that was added to pad the event payload."""
 
 
-class ResponseShellCallCommandDoneStreamingEvent(BaseModel):
+class ResponseShellCallCommandDoneEvent(BaseModel):
     """A streaming event that indicated a shell command was completed."""
     type: Literal["response.shell_call_command.done"]
     """The type of the event, always `response.shell_call_command.done`."""
@@ -5687,7 +5652,7 @@ class ResponseShellCallCommandDoneStreamingEvent(BaseModel):
     """The final shell command that was emitted."""
 
 
-class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
+class ResponseShellCallOutputContentDeltaEvent(BaseModel):
     """A streaming event that indicated shell call output was incrementally added."""
     type: Literal["response.shell_call_output_content.delta"]
     """The type of the event, always `response.shell_call_output_content.delta`."""
@@ -5703,7 +5668,7 @@ class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
     """The stdout/stderr delta that was emitted."""
 
 
-class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
+class ResponseShellCallOutputContentDoneEvent(BaseModel):
     """A streaming event that indicated shell call output was completed."""
     type: Literal["response.shell_call_output_content.done"]
     """The type of the event, always `response.shell_call_output_content.done`."""
@@ -5719,7 +5684,7 @@ class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     """The output contents emitted for the shell command."""
 
 
-ResponseStreamEvent: TypeAlias = ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
+ResponseStreamEvent: TypeAlias = ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedEvent | ResponseShellCallCommandDeltaEvent | ResponseShellCallCommandDoneEvent | ResponseShellCallOutputContentDeltaEvent | ResponseShellCallOutputContentDoneEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMcpCallArgumentsDeltaEvent | ResponseMcpCallArgumentsDoneEvent | ResponseMcpCallCompletedEvent | ResponseMcpCallFailedEvent | ResponseMcpCallInProgressEvent | ResponseMcpListToolsCompletedEvent | ResponseMcpListToolsFailedEvent | ResponseMcpListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
 """Event emitted while a response is streamed."""
 
 
@@ -5738,7 +5703,7 @@ false to optimize for bandwidth if you trust the network links between
 your application and the OpenAI API."""
 
 
-class ResponseText(BaseModel):
+class ResponseTextConfig(BaseModel):
     """Configuration options for a text response from the model. Can be plain
 text or structured JSON data. Learn more:
 - [Text inputs and outputs](/docs/guides/text)
@@ -6108,7 +6073,7 @@ a response. See the `tools` parameter to see how to specify which tools
 the model can call."""
 
 
-ToolChoiceParamObject: TypeAlias = ToolChoiceOptions | ToolChoiceAllowed | ToolChoiceTypes | ToolChoiceFunction | ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCalling | SpecificApplyPatch | SpecificFunctionShell
+ToolChoiceParamObject: TypeAlias = ToolChoiceOptions | ToolChoiceAllowed | ToolChoiceTypes | ToolChoiceFunction | ToolChoiceMcp | ToolChoiceCustom | SpecificProgrammaticToolCalling | SpecificApplyPatch | SpecificFunctionShell
 """How the model should select which tool (or tools) to use when generating
 a response. See the `tools` parameter to see how to specify which tools
 the model can call."""
@@ -6241,13 +6206,109 @@ class ParsedResponse(Response, Generic[ContentType]):
     def output_parsed(self) -> ContentType | None: ...
 
 
+BetaApplyPatchToolCall = BetaResponseApplyPatchToolCall
+
+
+BetaApplyPatchToolCallOutput = BetaResponseApplyPatchToolCallOutput
+
+
+BetaCodeInterpreterToolCall = BetaResponseCodeInterpreterToolCall
+
+
+BetaCompactResource = BetaCompactedResponse
+
+
+BetaCompactionBody = BetaResponseCompactionItem
+
+
+BetaComputerToolCall = BetaResponseComputerToolCall
+
+
+BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem
+
+
+BetaCustomToolCall = BetaResponseCustomToolCall
+
+
+BetaFileSearchToolCall = BetaResponseFileSearchToolCall
+
+
+BetaFunctionShellCall = BetaResponseFunctionShellToolCall
+
+
+BetaFunctionShellCallOutput = BetaResponseFunctionShellToolCallOutput
+
+
+BetaFunctionToolCall = BetaResponseFunctionToolCall
+
+
+BetaInputTextContent = BetaResponseInputText
+
+
+BetaOutputTextContent = BetaResponseOutputText
+
+
+BetaReasoningItem = BetaResponseReasoningItem
+
+
+BetaResponseMCPCallArgumentsDeltaEvent = BetaResponseMcpCallArgumentsDeltaEvent
+
+
+BetaResponseMCPCallArgumentsDoneEvent = BetaResponseMcpCallArgumentsDoneEvent
+
+
+BetaResponseMCPCallCompletedEvent = BetaResponseMcpCallCompletedEvent
+
+
+BetaResponseMCPCallFailedEvent = BetaResponseMcpCallFailedEvent
+
+
+BetaResponseMCPCallInProgressEvent = BetaResponseMcpCallInProgressEvent
+
+
+BetaResponseMCPListToolsCompletedEvent = BetaResponseMcpListToolsCompletedEvent
+
+
+BetaResponseMCPListToolsFailedEvent = BetaResponseMcpListToolsFailedEvent
+
+
+BetaResponseMCPListToolsInProgressEvent = BetaResponseMcpListToolsInProgressEvent
+
+
+BetaResponseShellCallCommandAddedStreamingEvent = BetaResponseShellCallCommandAddedEvent
+
+
+BetaResponseShellCallCommandDeltaStreamingEvent = BetaResponseShellCallCommandDeltaEvent
+
+
+BetaResponseShellCallCommandDoneStreamingEvent = BetaResponseShellCallCommandDoneEvent
+
+
+BetaResponseShellCallOutputContentDeltaStreamingEvent = BetaResponseShellCallOutputContentDeltaEvent
+
+
+BetaResponseShellCallOutputContentDoneStreamingEvent = BetaResponseShellCallOutputContentDoneEvent
+
+
+BetaToolSearchCall = BetaResponseToolSearchCall
+
+
+BetaToolSearchOutput = BetaResponseToolSearchOutputItem
+
+
+BetaWebSearchToolCall = BetaResponseFunctionWebSearch
+
+
+CompactResource = CompactedResponse
+
+
+CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
+
+
 ResponseFormatTextJSONSchemaConfigParam = TextResponseFormatJsonSchemaParam
 
 
 ResponseIncludable = IncludeEnum
-
-
-ResponseInputImage = InputImageContent
 
 
 ResponseInputImageParam = InputImageContentParam
@@ -6256,16 +6317,52 @@ ResponseInputImageParam = InputImageContentParam
 ResponseInputParam = InputParam
 
 
-ResponseInputText = InputTextContent
-
-
 ResponseInputTextParam = InputTextContentInputParam
 
 
 ResponseItem = ItemResource
 
 
-ResponseTextConfig = ResponseText
+ResponseMCPCallArgumentsDeltaEvent = ResponseMcpCallArgumentsDeltaEvent
+
+
+ResponseMCPCallArgumentsDoneEvent = ResponseMcpCallArgumentsDoneEvent
+
+
+ResponseMCPCallCompletedEvent = ResponseMcpCallCompletedEvent
+
+
+ResponseMCPCallFailedEvent = ResponseMcpCallFailedEvent
+
+
+ResponseMCPCallInProgressEvent = ResponseMcpCallInProgressEvent
+
+
+ResponseMCPListToolsCompletedEvent = ResponseMcpListToolsCompletedEvent
+
+
+ResponseMCPListToolsFailedEvent = ResponseMcpListToolsFailedEvent
+
+
+ResponseMCPListToolsInProgressEvent = ResponseMcpListToolsInProgressEvent
+
+
+ResponseShellCallCommandAddedStreamingEvent = ResponseShellCallCommandAddedEvent
+
+
+ResponseShellCallCommandDeltaStreamingEvent = ResponseShellCallCommandDeltaEvent
+
+
+ResponseShellCallCommandDoneStreamingEvent = ResponseShellCallCommandDoneEvent
+
+
+ResponseShellCallOutputContentDeltaStreamingEvent = ResponseShellCallOutputContentDeltaEvent
+
+
+ResponseShellCallOutputContentDoneStreamingEvent = ResponseShellCallOutputContentDoneEvent
+
+
+ResponseText = ResponseTextConfig
 
 
 ResponseTextConfigParam = ResponseTextParam

@@ -6,28 +6,33 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
+class FileContentResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text"))
+
+
 class ListVectorStoreFilesResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
     _nested = {"data": "VectorStoreFile"}
 
 
-class OtherChunkingStrategyResponse(BaseModel):
+class OtherFileChunkingStrategyObject(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
 
 
-class StaticChunkingStrategy(BaseModel):
+class StaticFileChunkingStrategy(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("max_chunk_size_tokens", "chunk_overlap_tokens"))
 
 
-class StaticChunkingStrategyResponse(BaseModel):
+class StaticFileChunkingStrategyObject(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "static"))
     _required = ("type", "static")
-    _nested = {"static": "StaticChunkingStrategy"}
+    _nested = {"static": "StaticFileChunkingStrategy"}
 
 
 class VectorStoreFile(BaseModel):
@@ -56,12 +61,7 @@ class VectorStoreFileBatchFileCount(BaseModel):
 class VectorStoreFileContentResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "next_page"))
-    _nested = {"data": "VectorStoreFileContentResponseData"}
-
-
-class VectorStoreFileContentResponseData(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
+    _nested = {"data": "FileContentResponse"}
 
 
 class VectorStoreFileDeleted(BaseModel):
@@ -74,6 +74,12 @@ class VectorStoreFileLastError(BaseModel):
     _field_names = frozenset(("code", "message"))
 
 
+OtherChunkingStrategyResponse = OtherFileChunkingStrategyObject
+StaticChunkingStrategy = StaticFileChunkingStrategy
+StaticChunkingStrategyResponse = StaticFileChunkingStrategyObject
+VectorStoreFileContentResponseData = FileContentResponse
+
+
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
@@ -81,7 +87,7 @@ _UNIONS = {
         "AutoChunkingStrategyRequestParam", "StaticChunkingStrategyRequestParam",
     )),
     "VectorStoreFileChunkingStrategy": ("type", {
-        "static": "StaticChunkingStrategyResponse", "other": "OtherChunkingStrategyResponse",
+        "static": "StaticFileChunkingStrategyObject", "other": "OtherFileChunkingStrategyObject",
     }),
 }
 # Names of types defined in another module, public here too

@@ -39,6 +39,13 @@ with a maximum length of 64 characters. Values are strings with a maximum
 length of 512 characters, booleans, or numbers."""
 
 
+class FileContentResponse(BaseModel):
+    type: str | None
+    """The content type (currently only `"text"`)"""
+    text: str | None
+    """The text content"""
+
+
 class ListVectorStoreFilesResponse(BaseModel):
     object: str
     data: List[VectorStoreFile]
@@ -47,13 +54,13 @@ class ListVectorStoreFilesResponse(BaseModel):
     has_more: bool
 
 
-class OtherChunkingStrategyResponse(BaseModel):
+class OtherFileChunkingStrategyObject(BaseModel):
     """This is returned when the chunking strategy is unknown. Typically, this is because the file was indexed before the `chunking_strategy` concept was introduced in the API."""
     type: Literal["other"]
     """Always `other`."""
 
 
-class StaticChunkingStrategy(BaseModel):
+class StaticFileChunkingStrategy(BaseModel):
     max_chunk_size_tokens: int
     """The maximum number of tokens in each chunk. The default value is `800`. The minimum value is `100` and the maximum value is `4096`."""
     chunk_overlap_tokens: int
@@ -62,10 +69,10 @@ class StaticChunkingStrategy(BaseModel):
 Note that the overlap must not exceed half of `max_chunk_size_tokens`."""
 
 
-class StaticChunkingStrategyResponse(BaseModel):
+class StaticFileChunkingStrategyObject(BaseModel):
     type: Literal["static"]
     """Always `static`."""
-    static: StaticChunkingStrategy
+    static: StaticFileChunkingStrategy
 
 
 class UpdateVectorStoreFileAttributesRequestParam(TypedDict, total=False):
@@ -131,26 +138,19 @@ class VectorStoreFileBatchFileCount(BaseModel):
     """The total number of files."""
 
 
-VectorStoreFileChunkingStrategy: TypeAlias = StaticChunkingStrategyResponse | OtherChunkingStrategyResponse
+VectorStoreFileChunkingStrategy: TypeAlias = StaticFileChunkingStrategyObject | OtherFileChunkingStrategyObject
 
 
 class VectorStoreFileContentResponse(BaseModel):
     """Represents the parsed content of a vector store file."""
     object: Literal["vector_store.file_content.page"]
     """The object type, which is always `vector_store.file_content.page`"""
-    data: List[VectorStoreFileContentResponseData]
+    data: List[FileContentResponse]
     """Parsed content of the file."""
     has_more: bool
     """Indicates if there are more content pages to fetch."""
     next_page: str | None
     """The token for the next page, if any."""
-
-
-class VectorStoreFileContentResponseData(BaseModel):
-    type: str | None
-    """The content type (currently only `"text"`)"""
-    text: str | None
-    """The text content"""
 
 
 class VectorStoreFileDeleted(BaseModel):
@@ -164,3 +164,15 @@ class VectorStoreFileLastError(BaseModel):
     """One of `server_error`, `unsupported_file`, or `invalid_file`."""
     message: str
     """A human-readable description of the error."""
+
+
+OtherChunkingStrategyResponse = OtherFileChunkingStrategyObject
+
+
+StaticChunkingStrategy = StaticFileChunkingStrategy
+
+
+StaticChunkingStrategyResponse = StaticFileChunkingStrategyObject
+
+
+VectorStoreFileContentResponseData = FileContentResponse

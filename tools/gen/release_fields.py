@@ -240,3 +240,68 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
     for _ in range(10):  # fields added can bring types of their own, paired in turn
         if not merger.add_missing():
             break
+    gen.release_pairs = merger.pairs
+    gen.release_defined = types.defined
+
+
+def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
+    """Give paired models the release's class names (``AdminApiKey`` -> ``AdminAPIKey``), keeping the old name
+    as another name of the type in its module (``gen.renamed``: old -> new; ``public_aliases``).
+
+    Our type names are one namespace (``types/_names.txt`` finds a type by name), while openai-python names
+    classes per module: its ``Owner`` of ``admin_api_key`` and of ``project_api_key`` are two classes. So a model
+    takes the release's name only when the release defines that name once (``openai_lite._type_paths`` then
+    finds ``admin_api_key.Owner`` as the type of ``AdminAPIKey.owner``, not by name), no generated type (nor
+    public alias) has it already, no other model would take it too, and no stub imports it from typing
+    (``TYPING_NAMES_USED``). Else it keeps its name (``AdminApiKeyCreateResponseOwner``). ``protected`` names stay (hand-written code refers
+    to them: the stub extras, the convenience properties)."""
+    from .typegen import PY_KEYWORDS, TYPING_NAMES_USED
+
+    pairs: Dict[str, Tuple[str, str]] = getattr(gen, "release_pairs", {})
+    defined: Dict[str, int] = getattr(gen, "release_defined", {})
+    from .naming import OPENAI_NAMES, TYPE_ALIASES
+
+    aliases = {name: target for (name, _), target in OPENAI_NAMES.items()}
+    aliases.update(TYPE_ALIASES)
+    taken = set(gen.types) | set(gen.reserved)
+    wanted: Dict[str, List[str]] = {}
+    for ours, (_, theirs) in sorted(pairs.items()):
+        td = gen.types.get(ours)
+        if td is None or td.kind != "model" or ours == theirs or ours in protected:
+            continue
+        if defined.get(theirs) != 1 or theirs in taken or aliases.get(theirs, ours) != ours or theirs in TYPING_NAMES_USED or theirs in PY_KEYWORDS or theirs.startswith("_"):
+            continue
+        wanted.setdefault(theirs, []).append(ours)
+    renamed = {v[0]: k for k, v in wanted.items() if len(v) == 1}
+    if not renamed:
+        gen.renamed = {}
+        return
+    word = re.compile(r"\b(%s)\b" % "|".join(sorted(map(re.escape, renamed), key=len, reverse=True)))
+
+    def sub(text: Any) -> Any:
+        return word.sub(lambda m: renamed[m.group(1)], text) if isinstance(text, str) and text else text
+
+    types = {}
+    for name, td in gen.types.items():
+        td.name = renamed.get(td.name, td.name)
+        td.ann = sub(td.ann)
+        td.members = [renamed.get(m, m) for m in td.members]
+        if td.disc:
+            td.disc = (td.disc[0], {k: renamed.get(v, v) for k, v in td.disc[1].items()})
+        td.parent = renamed.get(td.parent, td.parent) if td.parent else td.parent
+        td.rt = renamed.get(td.rt, td.rt) if td.rt else td.rt
+        for f in td.fields:
+            f.ann = sub(f.ann)
+            f.rt = renamed.get(f.rt, f.rt) if f.rt else f.rt
+        types[td.name] = td
+    gen.types.clear()
+    gen.types.update(types)
+    for key, name in list(gen.named.items()):
+        gen.named[key] = renamed.get(name, name)
+    for key, name in list(gen.spec_aliases.items()):
+        gen.spec_aliases[key] = renamed.get(name, name)
+    for op in ops:
+        op.cast_to = renamed.get(op.cast_to, op.cast_to) if op.cast_to else op.cast_to
+        op.stream_cast_to = renamed.get(op.stream_cast_to, op.stream_cast_to) if op.stream_cast_to else None
+    gen.renamed = renamed
+

@@ -25,10 +25,17 @@ def public_aliases(gen: "TypeGen") -> Dict[Tuple[str, str], str]:
     type's module, ``OPENAI_NAMES`` where openai-python has them. A name that is a type of that module
     already, or a target that does not exist, is a mistake in the tables: it stops the generator."""
     found: Dict[Tuple[str, str], str] = {}
+    renamed: Dict[str, str] = getattr(gen, "renamed", {})  # old name -> openai's (release_fields)
     for name, target in TYPE_ALIASES.items():
+        target = renamed.get(target, target)
         if target in gen.types:
             found[(name, gen.types[target].module)] = target
-    found.update(OPENAI_NAMES)
+    for (name, module), target in OPENAI_NAMES.items():
+        target = renamed.get(target, target)
+        if not (name == target and gen.types[target].module == module):  # the type's own name now
+            found[(name, module)] = target
+    for old, new in renamed.items():  # the names they had before, still importable where they were
+        found.setdefault((old, gen.types[new].module), new)
     for (name, module), target in found.items():
         td = gen.types.get(target)
         if td is None:
@@ -580,6 +587,14 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
                 setattr(op, attr, gen.types[name].rt)
     gen.place()
     dedupe_beta(gen)
+    from .release_fields import openai_class_names
+    from .type_stubs import TYPE_EXTRA_STUBS
+
+    # names hand-written code builds on: the stub extras' bases, the classes openai_lite._models gives
+    # convenience properties (its _CONVENIENCE)
+    protected = set(re.findall(r"\b[A-Z]\w*", " ".join(TYPE_EXTRA_STUBS.values()))) | {
+        "Response", "BetaResponse", "AgentSessionMessage", "BetaAgentSessionMessage"}
+    openai_class_names(gen, ops, protected)
     return gen
 
 

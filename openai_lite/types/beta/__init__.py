@@ -6,12 +6,6 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
-class ActiveStatus(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
 class Agent(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -855,12 +849,36 @@ class AutomationTargetResourceNewSessionInput(BaseModel):
     _nested = {"content": "AutomationTargetResourceNewSessionInputContent"}
 
 
+class ChatKitThread(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "created_at", "title", "status", "user"))
+    _nested = {"status": "ThreadResourceStatu"}
+
+
+class ChatKitWorkflow(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "version", "state_variables", "tracing"))
+    _nested = {"state_variables": dict, "tracing": "ChatkitWorkflowTracing"}
+
+
+class ChatSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "object", "expires_at", "client_secret", "workflow", "user", "rate_limits",
+        "max_requests_per_1_minute", "status", "chatkit_configuration",
+    ))
+    _nested = {
+        "workflow": "ChatKitWorkflow", "rate_limits": "ChatSessionRateLimits",
+        "chatkit_configuration": "ChatSessionChatKitConfiguration",
+    }
+
+
 class ChatSessionAutomaticThreadTitling(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("enabled",))
 
 
-class ChatSessionChatkitConfiguration(BaseModel):
+class ChatSessionChatKitConfiguration(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("automatic_thread_titling", "file_upload", "history"))
     _nested = {
@@ -884,24 +902,6 @@ class ChatSessionRateLimits(BaseModel):
     _field_names = frozenset(("max_requests_per_1_minute",))
 
 
-class ChatSessionResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "object", "expires_at", "client_secret", "workflow", "user", "rate_limits",
-        "max_requests_per_1_minute", "status", "chatkit_configuration",
-    ))
-    _nested = {
-        "workflow": "ChatkitWorkflow", "rate_limits": "ChatSessionRateLimits",
-        "chatkit_configuration": "ChatSessionChatkitConfiguration",
-    }
-
-
-class ChatkitWorkflow(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "version", "state_variables", "tracing"))
-    _nested = {"state_variables": dict, "tracing": "ChatkitWorkflowTracing"}
-
-
 class ChatkitWorkflowTracing(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("enabled",))
@@ -913,12 +913,6 @@ class ClientToolCallItem(BaseModel):
         "id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output",
     ))
     _required = ("id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output")
-
-
-class ClosedStatus(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "reason"))
-    _required = ("type", "reason")
 
 
 class ComputerUseApprovalRequestResultItemResource(BaseModel):
@@ -951,11 +945,6 @@ class Credential(BaseModel):
 class CredentialDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
-
-
-class DeletedThreadResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "deleted"))
 
 
 class DoneEvent(BaseModel):
@@ -1059,7 +1048,7 @@ class ErrorEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
     _required = ("event", "data")
-    _nested = {"data": "Error"}
+    _nested = {"data": "ErrorObject"}
 
 
 class FileAnnotation(BaseModel):
@@ -1144,12 +1133,6 @@ class ListAssistantsResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
     _nested = {"data": "Assistant"}
-
-
-class LockedStatus(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "reason"))
-    _required = ("type", "reason")
 
 
 class McpOauthTokenEndpointAuthResourceClientSecretBasic(BaseModel):
@@ -1406,22 +1389,6 @@ class PersistedMcpTransportResourceStdio(BaseModel):
     _required = ("args", "command", "cwd", "env_vars", "type")
 
 
-class RealtimeSessionCreateResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "object", "expires_at", "include", "model", "output_modalities", "instructions", "audio",
-        "tracing", "turn_detection", "tools", "tool_choice", "max_output_tokens", "client_secret",
-        "input_audio_format", "input_audio_transcription", "max_response_output_tokens", "modalities",
-        "output_audio_format", "speed", "temperature", "voice",
-    ))
-    _nested = {
-        "audio": "RealtimeSessionCreateResponseAudio", "tracing": "RealtimeSessionCreateResponseTracing",
-        "turn_detection": "RealtimeSessionCreateResponseTurnDetection", "tools": "RealtimeFunctionTool",
-        "client_secret": "RealtimeSessionCreateResponseClientSecret",
-        "input_audio_transcription": "RealtimeSessionCreateResponseInputAudioTranscription",
-    }
-
-
 class RealtimeSessionCreateResponseAudio(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("input", "output"))
@@ -1476,18 +1443,6 @@ class RealtimeSessionCreateResponseTracing(BaseModel):
 class RealtimeSessionCreateResponseTurnDetection(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "threshold", "prefix_padding_ms", "silence_duration_ms"))
-
-
-class RealtimeTranscriptionSessionCreateResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "client_secret", "modalities", "input_audio_format", "input_audio_transcription", "turn_detection",
-    ))
-    _nested = {
-        "client_secret": "RealtimeTranscriptionSessionCreateResponseClientSecret",
-        "input_audio_transcription": "AudioTranscriptionResponse",
-        "turn_detection": "RealtimeTranscriptionSessionCreateResponseTurnDetection",
-    }
 
 
 class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
@@ -1765,6 +1720,22 @@ class SessionArtifactDeleted(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
+class SessionCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "object", "expires_at", "include", "model", "output_modalities", "instructions", "audio",
+        "tracing", "turn_detection", "tools", "tool_choice", "max_output_tokens", "client_secret",
+        "input_audio_format", "input_audio_transcription", "max_response_output_tokens", "modalities",
+        "output_audio_format", "speed", "temperature", "voice",
+    ))
+    _nested = {
+        "audio": "RealtimeSessionCreateResponseAudio", "tracing": "RealtimeSessionCreateResponseTracing",
+        "turn_detection": "RealtimeSessionCreateResponseTurnDetection", "tools": "RealtimeFunctionTool",
+        "client_secret": "RealtimeSessionCreateResponseClientSecret",
+        "input_audio_transcription": "RealtimeSessionCreateResponseInputAudioTranscription",
+    }
+
+
 class SessionError(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("code", "message", "param", "type"))
@@ -1791,6 +1762,24 @@ class SkillHostedTemplateSkillResourceSkillReference(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("skill_id", "type", "version"))
     _required = ("skill_id", "type")
+
+
+class StatusActive(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class StatusClosed(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "reason"))
+    _required = ("type", "reason")
+
+
+class StatusLocked(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "reason"))
+    _required = ("type", "reason")
 
 
 class Subagent(BaseModel):
@@ -1847,6 +1836,11 @@ class Thread(BaseModel):
     _nested = {"tool_resources": "ThreadToolResource", "metadata": dict}
 
 
+class ThreadDeleteResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "deleted"))
+
+
 class ThreadDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
@@ -1861,13 +1855,7 @@ class ThreadItemListResource(BaseModel):
 class ThreadListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
-    _nested = {"data": "ThreadResource"}
-
-
-class ThreadResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "title", "status", "user"))
-    _nested = {"status": "ThreadResourceStatu"}
+    _nested = {"data": "ChatKitThread"}
 
 
 class ThreadStreamEventThreadCreated(BaseModel):
@@ -1920,6 +1908,18 @@ class TokenUsageOutputTokensDetail(BaseModel):
 class ToolChoice(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id",))
+
+
+class TranscriptionSession(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "client_secret", "modalities", "input_audio_format", "input_audio_transcription", "turn_detection",
+    ))
+    _nested = {
+        "client_secret": "RealtimeTranscriptionSessionCreateResponseClientSecret",
+        "input_audio_transcription": "AudioTranscriptionResponse",
+        "turn_detection": "RealtimeTranscriptionSessionCreateResponseTurnDetection",
+    }
 
 
 class Turn(BaseModel):
@@ -2057,6 +2057,16 @@ AttachmentType = Any
 ChatSessionStatus = Any
 ClientToolCallStatus = Any
 TaskType = Any
+ActiveStatus = StatusActive
+ChatSessionChatkitConfiguration = ChatSessionChatKitConfiguration
+ChatSessionResource = ChatSession
+ChatkitWorkflow = ChatKitWorkflow
+ClosedStatus = StatusClosed
+DeletedThreadResource = ThreadDeleteResponse
+LockedStatus = StatusLocked
+RealtimeSessionCreateResponse = SessionCreateResponse
+RealtimeTranscriptionSessionCreateResponse = TranscriptionSession
+ThreadResource = ChatKitThread
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -2335,7 +2345,7 @@ _UNIONS = {
         "chatkit.task": "TaskItem", "chatkit.task_group": "TaskGroupItem",
     }),
     "ThreadResourceStatu": ("type", {
-        "active": "ActiveStatus", "locked": "LockedStatus", "closed": "ClosedStatus",
+        "active": "StatusActive", "locked": "StatusLocked", "closed": "StatusClosed",
     }),
     "ThreadStreamEvent": ("event", {"thread.created": "ThreadStreamEventThreadCreated"}),
     "ThreadsCreateAndRunToolParam": (None, (
@@ -2356,7 +2366,7 @@ _UNIONS = {
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE = {
-    "AssistantToolChoice": "_defs:AssistantsNamedToolChoice",
+    "AssistantToolChoice": "_defs:AssistantToolChoice",
     "AssistantToolChoiceParam": "_defs:AssistantsNamedToolChoiceParam",
     "CodeInterpreterTool": "_defs:AssistantToolsCode", "FileSearchTool": "_defs:AssistantToolsFileSearch",
     "FunctionTool": "_defs:AssistantToolsFunction",

@@ -4,16 +4,10 @@ from typing import Any, Dict, Iterable, List, Sequence
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AssistantsNamedToolChoice, AssistantsNamedToolChoiceParam, AudioTranscriptionParam, AudioTranscriptionResponse, CreateMessageRequestParam, Error, Metadata, MetadataParam, NoiseReductionType, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
+from openai_lite.types import AssistantSupportedModels, AssistantToolChoice as AssistantToolChoice, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOptionParam, AssistantsNamedToolChoiceParam, AudioTranscriptionParam, AudioTranscriptionResponse, CreateMessageRequestParam, ErrorObject, Metadata, MetadataParam, NoiseReductionType, ParallelToolCalls, PromptParam, ReasoningEffort, TruncationObjectParam, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
 from openai_lite.types.beta.threads import Message, MessageDeltaEvent, Run
 from openai_lite.types.beta.threads.runs import RunStep, RunStepDeltaEvent
 from openai_lite.types.realtime import RealtimeAudioFormats, RealtimeFunctionTool, RealtimeTruncationParam
-
-
-class ActiveStatus(BaseModel):
-    """Indicates that a thread is active."""
-    type: Literal["active"]
-    """Status discriminator that is always `active`."""
 
 
 class Agent(BaseModel):
@@ -1810,13 +1804,65 @@ class AutomationTargetResourceNewSessionInput(BaseModel):
 AutomationTargetResourceNewSessionInputContent: TypeAlias = InputContentResourceInputText | InputContentResourceInputImage
 
 
+class ChatKitThread(BaseModel):
+    """Represents a ChatKit thread and its current status."""
+    id: str
+    """Identifier of the thread."""
+    object: Literal["chatkit.thread"]
+    """Type discriminator that is always `chatkit.thread`."""
+    created_at: int
+    """Unix timestamp (in seconds) for when the thread was created."""
+    title: str | None
+    """Optional human-readable title for the thread. Defaults to null when no title has been generated."""
+    status: ThreadResourceStatu
+    """Current status for the thread. Defaults to `active` for newly created threads."""
+    user: str
+    """Free-form string that identifies your end user who owns the thread."""
+
+
+class ChatKitWorkflow(BaseModel):
+    """Workflow metadata and state returned for the session."""
+    id: str
+    """Identifier of the workflow backing the session."""
+    version: str | None
+    """Specific workflow version used for the session. Defaults to null when using the latest deployment."""
+    state_variables: Dict[str, Any] | None
+    """State variable key-value pairs applied when invoking the workflow. Defaults to null when no overrides were provided."""
+    tracing: ChatkitWorkflowTracing
+    """Tracing settings applied to the workflow."""
+
+
+class ChatSession(BaseModel):
+    """Represents a ChatKit session and its resolved configuration."""
+    id: str
+    """Identifier for the ChatKit session."""
+    object: Literal["chatkit.session"]
+    """Type discriminator that is always `chatkit.session`."""
+    expires_at: int
+    """Unix timestamp (in seconds) for when the session expires."""
+    client_secret: str
+    """Ephemeral client secret that authenticates session requests."""
+    workflow: ChatKitWorkflow
+    """Workflow metadata for the session."""
+    user: str
+    """User identifier associated with the session."""
+    rate_limits: ChatSessionRateLimits
+    """Resolved rate limit values."""
+    max_requests_per_1_minute: int
+    """Convenience copy of the per-minute request limit."""
+    status: ChatSessionStatus
+    """Current lifecycle state of the session."""
+    chatkit_configuration: ChatSessionChatKitConfiguration
+    """Resolved ChatKit feature configuration for the session."""
+
+
 class ChatSessionAutomaticThreadTitling(BaseModel):
     """Automatic thread title preferences for the session."""
     enabled: bool
     """Whether automatic thread titling is enabled."""
 
 
-class ChatSessionChatkitConfiguration(BaseModel):
+class ChatSessionChatKitConfiguration(BaseModel):
     """ChatKit configuration for the session."""
     automatic_thread_titling: ChatSessionAutomaticThreadTitling
     """Automatic thread titling preferences."""
@@ -1850,30 +1896,6 @@ class ChatSessionRateLimits(BaseModel):
     """Maximum allowed requests per one-minute window."""
 
 
-class ChatSessionResource(BaseModel):
-    """Represents a ChatKit session and its resolved configuration."""
-    id: str
-    """Identifier for the ChatKit session."""
-    object: Literal["chatkit.session"]
-    """Type discriminator that is always `chatkit.session`."""
-    expires_at: int
-    """Unix timestamp (in seconds) for when the session expires."""
-    client_secret: str
-    """Ephemeral client secret that authenticates session requests."""
-    workflow: ChatkitWorkflow
-    """Workflow metadata for the session."""
-    user: str
-    """User identifier associated with the session."""
-    rate_limits: ChatSessionRateLimits
-    """Resolved rate limit values."""
-    max_requests_per_1_minute: int
-    """Convenience copy of the per-minute request limit."""
-    status: ChatSessionStatus
-    """Current lifecycle state of the session."""
-    chatkit_configuration: ChatSessionChatkitConfiguration
-    """Resolved ChatKit feature configuration for the session."""
-
-
 ChatSessionStatus: TypeAlias = Literal["active", "expired", "cancelled"]
 
 
@@ -1885,18 +1907,6 @@ class ChatkitConfigurationParam(TypedDict, total=False):
     """Configuration for upload enablement and limits. When omitted, uploads are disabled by default (max_files 10, max_file_size 512 MB)."""
     history: HistoryParam
     """Configuration for chat history retention. When omitted, history is enabled by default with no limit on recent_threads (null)."""
-
-
-class ChatkitWorkflow(BaseModel):
-    """Workflow metadata and state returned for the session."""
-    id: str
-    """Identifier of the workflow backing the session."""
-    version: str | None
-    """Specific workflow version used for the session. Defaults to null when using the latest deployment."""
-    state_variables: Dict[str, Any] | None
-    """State variable key-value pairs applied when invoking the workflow. Defaults to null when no overrides were provided."""
-    tracing: ChatkitWorkflowTracing
-    """Tracing settings applied to the workflow."""
 
 
 class ChatkitWorkflowTracing(BaseModel):
@@ -1930,14 +1940,6 @@ class ClientToolCallItem(BaseModel):
 
 
 ClientToolCallStatus: TypeAlias = Literal["in_progress", "completed"]
-
-
-class ClosedStatus(BaseModel):
-    """Indicates that a thread has been closed."""
-    type: Literal["closed"]
-    """Status discriminator that is always `closed`."""
-    reason: str | None
-    """Reason that the thread was closed. Defaults to null when no reason is recorded."""
 
 
 class ComputerUseApprovalRequestResultItemResource(BaseModel):
@@ -2126,16 +2128,6 @@ class CredentialDeleted(BaseModel):
     """Whether the resource was deleted. Always `true`."""
     object: Literal["vault.credential.deleted"]
     """The object type. Always `vault.credential.deleted`."""
-
-
-class DeletedThreadResource(BaseModel):
-    """Confirmation payload returned after deleting a thread."""
-    id: str
-    """Identifier of the deleted thread."""
-    object: Literal["chatkit.thread.deleted"]
-    """Type discriminator that is always `chatkit.thread.deleted`."""
-    deleted: bool
-    """Indicates that the thread has been deleted."""
 
 
 class DoneEvent(BaseModel):
@@ -2338,7 +2330,7 @@ EnvironmentTemplateSkill: TypeAlias = SkillHostedTemplateSkillResourceSkillRefer
 class ErrorEvent(BaseModel):
     """Occurs when an [error](/docs/guides/error-codes#api-errors) occurs. This can happen due to an internal server error or a timeout."""
     event: Literal["error"]
-    data: Error
+    data: ErrorObject
 
 
 class ExpiresAfterParam(TypedDict, total=False):
@@ -2514,14 +2506,6 @@ class ListAssistantsResponse(BaseModel):
     first_id: str
     last_id: str
     has_more: bool
-
-
-class LockedStatus(BaseModel):
-    """Indicates that a thread is locked and cannot accept new input."""
-    type: Literal["locked"]
-    """Status discriminator that is always `locked`."""
-    reason: str | None
-    """Reason that the thread was locked. Defaults to null when no reason is recorded."""
 
 
 class McpOauthTokenEndpointAuthResourceClientSecretBasic(BaseModel):
@@ -3048,83 +3032,6 @@ Truncation can be disabled entirely, which means the server will never truncate 
 [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
 
-class RealtimeSessionCreateResponse(BaseModel):
-    """A Realtime session configuration object."""
-    id: str | None
-    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
-    object: str | None
-    """The object type. Always `realtime.session`."""
-    expires_at: int | None
-    """Expiration timestamp for the session, in seconds since epoch."""
-    include: List[Literal["item.input_audio_transcription.logprobs"]] | None
-    """Additional fields to include in server outputs.
-- `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription."""
-    model: str | None
-    """The Realtime model used for this session."""
-    output_modalities: Any
-    """The set of modalities the model can respond with. To disable audio,
-set this to ["text"]."""
-    instructions: str | None
-    """The default system instructions (i.e. system message) prepended to model
-calls. This field allows the client to guide the model on desired
-responses. The model can be instructed on response content and format,
-(e.g. "be extremely succinct", "act friendly", "here are examples of good
-responses") and on audio behavior (e.g. "talk quickly", "inject emotion
-into your voice", "laugh frequently"). The instructions are not guaranteed
-to be followed by the model, but they provide guidance to the model on the
-desired behavior.
-
-Note that the server sets default instructions which will be used if this
-field is not set and are visible in the `session.created` event at the
-start of the session."""
-    audio: RealtimeSessionCreateResponseAudio | None
-    """Configuration for input and output audio for the session."""
-    tracing: Literal["auto"] | RealtimeSessionCreateResponseTracing | None
-    """Configuration options for tracing. Set to null to disable tracing. Once
-tracing is enabled for a session, the configuration cannot be modified.
-
-`auto` will create a trace for the session with default values for the
-workflow name, group id, and metadata."""
-    turn_detection: RealtimeSessionCreateResponseTurnDetection | None
-    """Configuration for turn detection. Can be set to `null` to turn off. Server
-VAD means that the model will detect the start and end of speech based on
-audio volume and respond at the end of user speech."""
-    tools: List[RealtimeFunctionTool] | None
-    """Tools (functions) available to the model."""
-    tool_choice: str | None
-    """How the model chooses tools. Options are `auto`, `none`, `required`, or
-specify a function."""
-    max_output_tokens: int | Literal["inf"] | None
-    """Maximum number of output tokens for a single assistant response,
-inclusive of tool calls. Provide an integer between 1 and 4096 to
-limit output tokens, or `inf` for the maximum available tokens for a
-given model. Defaults to `inf`."""
-    client_secret: RealtimeSessionCreateResponseClientSecret
-    """Ephemeral key returned by the API."""
-    input_audio_format: str | None
-    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
-    input_audio_transcription: RealtimeSessionCreateResponseInputAudioTranscription | None
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously and should be treated as rough guidance rather than the representation understood by the model."""
-    max_response_output_tokens: int | Literal["inf"] | None
-    """Maximum number of output tokens for a single assistant response, inclusive of tool calls. Provide an integer between 1 and 4096 to limit output tokens, or `inf` for the maximum available tokens for a given model. Defaults to `inf`."""
-    modalities: List[Literal["text", "audio"]] | None
-    """The set of modalities the model can respond with.
-
-To disable audio, set this to ["text"]."""
-    output_audio_format: str | None
-    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
-    speed: float | None
-    """The speed of the model's spoken response.
-
-1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can only be changed in between model turns, not while a response is in progress."""
-    temperature: float | None
-    """Sampling temperature for the model, limited to [0.6, 1.2]. Defaults to 0.8."""
-    voice: str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse"] | None
-    """The voice the model uses to respond.
-
-Voice cannot be changed during the session once the model has responded with audio at least once. Current voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, and `verse`."""
-
-
 class RealtimeSessionCreateResponseAudio(BaseModel):
     input: RealtimeSessionCreateResponseAudioInput | None
     output: RealtimeSessionCreateResponseAudioOutput | None
@@ -3220,28 +3127,6 @@ single channel (mono), and little-endian byte order."""
     include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
     """The set of items to include in the transcription. Current available items are:
 `item.input_audio_transcription.logprobs`"""
-
-
-class RealtimeTranscriptionSessionCreateResponse(BaseModel):
-    """A new Realtime transcription session configuration.
-
-When a session is created on the server via REST API, the session object
-also contains an ephemeral key. Default TTL for keys is 10 minutes. This
-property is not present when a session is updated via the WebSocket API."""
-    client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret
-    """Ephemeral key returned by the API. Only present when the session is
-created on the server via REST API."""
-    modalities: Any
-    """The set of modalities the model can respond with. To disable audio,
-set this to ["text"]."""
-    input_audio_format: str | None
-    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
-    input_audio_transcription: AudioTranscriptionResponse | None
-    """Configuration of the transcription model."""
-    turn_detection: RealtimeTranscriptionSessionCreateResponseTurnDetection | None
-    """Configuration for turn detection. Can be set to `null` to turn off. Server
-VAD means that the model will detect the start and end of speech based on
-audio volume and respond at the end of user speech."""
 
 
 class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
@@ -3629,6 +3514,83 @@ class SessionArtifactDeleted(BaseModel):
     """The object type. Always `agent.session.artifact.deleted`."""
 
 
+class SessionCreateResponse(BaseModel):
+    """A Realtime session configuration object."""
+    id: str | None
+    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
+    object: str | None
+    """The object type. Always `realtime.session`."""
+    expires_at: int | None
+    """Expiration timestamp for the session, in seconds since epoch."""
+    include: List[Literal["item.input_audio_transcription.logprobs"]] | None
+    """Additional fields to include in server outputs.
+- `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription."""
+    model: str | None
+    """The Realtime model used for this session."""
+    output_modalities: Any
+    """The set of modalities the model can respond with. To disable audio,
+set this to ["text"]."""
+    instructions: str | None
+    """The default system instructions (i.e. system message) prepended to model
+calls. This field allows the client to guide the model on desired
+responses. The model can be instructed on response content and format,
+(e.g. "be extremely succinct", "act friendly", "here are examples of good
+responses") and on audio behavior (e.g. "talk quickly", "inject emotion
+into your voice", "laugh frequently"). The instructions are not guaranteed
+to be followed by the model, but they provide guidance to the model on the
+desired behavior.
+
+Note that the server sets default instructions which will be used if this
+field is not set and are visible in the `session.created` event at the
+start of the session."""
+    audio: RealtimeSessionCreateResponseAudio | None
+    """Configuration for input and output audio for the session."""
+    tracing: Literal["auto"] | RealtimeSessionCreateResponseTracing | None
+    """Configuration options for tracing. Set to null to disable tracing. Once
+tracing is enabled for a session, the configuration cannot be modified.
+
+`auto` will create a trace for the session with default values for the
+workflow name, group id, and metadata."""
+    turn_detection: RealtimeSessionCreateResponseTurnDetection | None
+    """Configuration for turn detection. Can be set to `null` to turn off. Server
+VAD means that the model will detect the start and end of speech based on
+audio volume and respond at the end of user speech."""
+    tools: List[RealtimeFunctionTool] | None
+    """Tools (functions) available to the model."""
+    tool_choice: str | None
+    """How the model chooses tools. Options are `auto`, `none`, `required`, or
+specify a function."""
+    max_output_tokens: int | Literal["inf"] | None
+    """Maximum number of output tokens for a single assistant response,
+inclusive of tool calls. Provide an integer between 1 and 4096 to
+limit output tokens, or `inf` for the maximum available tokens for a
+given model. Defaults to `inf`."""
+    client_secret: RealtimeSessionCreateResponseClientSecret
+    """Ephemeral key returned by the API."""
+    input_audio_format: str | None
+    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+    input_audio_transcription: RealtimeSessionCreateResponseInputAudioTranscription | None
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously and should be treated as rough guidance rather than the representation understood by the model."""
+    max_response_output_tokens: int | Literal["inf"] | None
+    """Maximum number of output tokens for a single assistant response, inclusive of tool calls. Provide an integer between 1 and 4096 to limit output tokens, or `inf` for the maximum available tokens for a given model. Defaults to `inf`."""
+    modalities: List[Literal["text", "audio"]] | None
+    """The set of modalities the model can respond with.
+
+To disable audio, set this to ["text"]."""
+    output_audio_format: str | None
+    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+    speed: float | None
+    """The speed of the model's spoken response.
+
+1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can only be changed in between model turns, not while a response is in progress."""
+    temperature: float | None
+    """Sampling temperature for the model, limited to [0.6, 1.2]. Defaults to 0.8."""
+    voice: str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse"] | None
+    """The voice the model uses to respond.
+
+Voice cannot be changed during the session once the model has responded with audio at least once. Current voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, and `verse`."""
+
+
 class SessionError(BaseModel):
     """An error payload with the same public fields as Responses API streaming errors."""
     code: str | None
@@ -3740,6 +3702,28 @@ class SkillHostedTemplateSkillResourceSkillReference(BaseModel):
     """The type of the object. Always `skill_reference`."""
     version: str | None
     """The requested version selector, including `latest`."""
+
+
+class StatusActive(BaseModel):
+    """Indicates that a thread is active."""
+    type: Literal["active"]
+    """Status discriminator that is always `active`."""
+
+
+class StatusClosed(BaseModel):
+    """Indicates that a thread has been closed."""
+    type: Literal["closed"]
+    """Status discriminator that is always `closed`."""
+    reason: str | None
+    """Reason that the thread was closed. Defaults to null when no reason is recorded."""
+
+
+class StatusLocked(BaseModel):
+    """Indicates that a thread is locked and cannot accept new input."""
+    type: Literal["locked"]
+    """Status discriminator that is always `locked`."""
+    reason: str | None
+    """Reason that the thread was locked. Defaults to null when no reason is recorded."""
 
 
 class Subagent(BaseModel):
@@ -3865,6 +3849,16 @@ Keys are strings with a maximum length of 64 characters. Values are strings
 with a maximum length of 512 characters."""
 
 
+class ThreadDeleteResponse(BaseModel):
+    """Confirmation payload returned after deleting a thread."""
+    id: str
+    """Identifier of the deleted thread."""
+    object: Literal["chatkit.thread.deleted"]
+    """Type discriminator that is always `chatkit.thread.deleted`."""
+    deleted: bool
+    """Indicates that the thread has been deleted."""
+
+
 class ThreadDeleted(BaseModel):
     id: str
     deleted: bool
@@ -3892,7 +3886,7 @@ class ThreadListResource(BaseModel):
     """A paginated list of ChatKit threads."""
     object: Literal["list"]
     """The type of object returned, must be `list`."""
-    data: List[ThreadResource]
+    data: List[ChatKitThread]
     """A list of items"""
     first_id: str | None
     """The ID of the first item in the list."""
@@ -3902,23 +3896,7 @@ class ThreadListResource(BaseModel):
     """Whether there are more items available."""
 
 
-class ThreadResource(BaseModel):
-    """Represents a ChatKit thread and its current status."""
-    id: str
-    """Identifier of the thread."""
-    object: Literal["chatkit.thread"]
-    """Type discriminator that is always `chatkit.thread`."""
-    created_at: int
-    """Unix timestamp (in seconds) for when the thread was created."""
-    title: str | None
-    """Optional human-readable title for the thread. Defaults to null when no title has been generated."""
-    status: ThreadResourceStatu
-    """Current status for the thread. Defaults to `active` for newly created threads."""
-    user: str
-    """Free-form string that identifies your end user who owns the thread."""
-
-
-ThreadResourceStatu: TypeAlias = ActiveStatus | LockedStatus | ClosedStatus
+ThreadResourceStatu: TypeAlias = StatusActive | StatusLocked | StatusClosed
 
 
 ThreadStreamEvent: TypeAlias = ThreadStreamEventThreadCreated
@@ -4021,6 +3999,28 @@ class ToolChoice(BaseModel):
     """Tool selection that the assistant should honor when executing the item."""
     id: str
     """Identifier of the requested tool."""
+
+
+class TranscriptionSession(BaseModel):
+    """A new Realtime transcription session configuration.
+
+When a session is created on the server via REST API, the session object
+also contains an ephemeral key. Default TTL for keys is 10 minutes. This
+property is not present when a session is updated via the WebSocket API."""
+    client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret
+    """Ephemeral key returned by the API. Only present when the session is
+created on the server via REST API."""
+    modalities: Any
+    """The set of modalities the model can respond with. To disable audio,
+set this to ["text"]."""
+    input_audio_format: str | None
+    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+    input_audio_transcription: AudioTranscriptionResponse | None
+    """Configuration of the transcription model."""
+    turn_detection: RealtimeTranscriptionSessionCreateResponseTurnDetection | None
+    """Configuration for turn detection. Can be set to `null` to turn off. Server
+VAD means that the model will detect the start and end of speech based on
+audio volume and respond at the end of user speech."""
 
 
 class TranscriptionSessionsCreateInputAudioNoiseReductionParam(TypedDict, total=False):
@@ -4298,16 +4298,43 @@ class WorkflowTracingParam(TypedDict, total=False):
     """Whether tracing is enabled during the session. Defaults to true."""
 
 
-AssistantToolChoice = AssistantsNamedToolChoice
+ActiveStatus = StatusActive
 
 
 AssistantToolChoiceParam = AssistantsNamedToolChoiceParam
 
 
+ChatSessionChatkitConfiguration = ChatSessionChatKitConfiguration
+
+
+ChatSessionResource = ChatSession
+
+
+ChatkitWorkflow = ChatKitWorkflow
+
+
+ClosedStatus = StatusClosed
+
+
 CodeInterpreterTool = AssistantToolsCode
+
+
+DeletedThreadResource = ThreadDeleteResponse
 
 
 FileSearchTool = AssistantToolsFileSearch
 
 
 FunctionTool = AssistantToolsFunction
+
+
+LockedStatus = StatusLocked
+
+
+RealtimeSessionCreateResponse = SessionCreateResponse
+
+
+RealtimeTranscriptionSessionCreateResponse = TranscriptionSession
+
+
+ThreadResource = ChatKitThread

@@ -58,6 +58,18 @@ class MessageIncompleteDetail(BaseModel):
     _field_names = frozenset(("reason",))
 
 
+class RequiredAction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "submit_tool_outputs"))
+    _nested = {"submit_tool_outputs": "RequiredActionSubmitToolOutputs"}
+
+
+class RequiredActionSubmitToolOutputs(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("tool_calls",))
+    _nested = {"tool_calls": "RequiredActionFunctionToolCall"}
+
+
 class Run(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -69,10 +81,10 @@ class Run(BaseModel):
     ))
     _checked = frozenset(("response_format",))
     _nested = {
-        "required_action": "RunRequiredAction", "last_error": "RunLastError",
+        "required_action": "RequiredAction", "last_error": "RunLastError",
         "incomplete_details": "RunIncompleteDetail", "tools": "RunTool", "metadata": dict,
         "usage": "RunCompletionUsageVariant0", "truncation_strategy": "TruncationObject",
-        "tool_choice": "AssistantsNamedToolChoice", "response_format": "AssistantsApiResponseFormatOption",
+        "tool_choice": "AssistantToolChoice", "response_format": "AssistantsApiResponseFormatOption",
     }
 
 
@@ -86,30 +98,21 @@ class RunLastError(BaseModel):
     _field_names = frozenset(("code", "message"))
 
 
-class RunRequiredAction(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "submit_tool_outputs"))
-    _nested = {"submit_tool_outputs": "RunRequiredActionSubmitToolOutput"}
-
-
-class RunRequiredActionSubmitToolOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("tool_calls",))
-    _nested = {"tool_calls": "RunToolCallObject"}
-
-
 MessageDelta = MessageDeltaEventDelta
+RunRequiredAction = RequiredAction
+RunRequiredActionSubmitToolOutput = RequiredActionSubmitToolOutputs
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "MessageAttachmentTool": ("type", {
-        "code_interpreter": "AssistantToolsCode", "file_search": "AssistantToolsFileSearchTypeOnly",
+        "code_interpreter": "AssistantToolsCode",
+        "file_search": "AttachmentToolAssistantToolsFileSearchTypeOnly",
     }),
     "MessageContent": ("type", {
-        "image_file": "MessageContentImageFileObject", "image_url": "MessageContentImageUrlObject",
-        "text": "MessageContentTextObject", "refusal": "MessageContentRefusalObject",
+        "image_file": "ImageFileContentBlock", "image_url": "ImageURLContentBlock",
+        "text": "TextContentBlock", "refusal": "RefusalContentBlock",
     }),
     "MessageDeltaEventDeltaContent": ("type", {
         "image_file": "MessageDeltaContentImageFileObject", "text": "MessageDeltaContentTextObject",
@@ -126,14 +129,12 @@ _UNIONS = {
 # Names of types defined in another module, public here too
 _ELSEWHERE = {
     "Annotation": "_defs:MessageContentTextObjectTextAnnotation",
-    "FileCitationAnnotation": "_defs:MessageContentTextAnnotationsFileCitationObject",
-    "FilePathAnnotation": "_defs:MessageContentTextAnnotationsFilePathObject",
-    "ImageFile": "_defs:MessageContentImageFileObjectImageFile",
-    "ImageFileContentBlock": "_defs:MessageContentImageFileObject",
-    "ImageURLContentBlock": "_defs:MessageContentImageUrlObject",
-    "RefusalContentBlock": "_defs:MessageContentRefusalObject",
-    "RequiredActionFunctionToolCall": "_defs:RunToolCallObject", "Text": "_defs:MessageContentTextObjectText",
-    "TextContentBlock": "_defs:MessageContentTextObject",
+    "FileCitationAnnotation": "_defs:FileCitationAnnotation",
+    "FilePathAnnotation": "_defs:FilePathAnnotation", "ImageFile": "_defs:ImageFile",
+    "ImageFileContentBlock": "_defs:ImageFileContentBlock",
+    "ImageURLContentBlock": "_defs:ImageURLContentBlock", "RefusalContentBlock": "_defs:RefusalContentBlock",
+    "RequiredActionFunctionToolCall": "_defs:RequiredActionFunctionToolCall",
+    "Text": "_defs:MessageContentTextObjectText", "TextContentBlock": "_defs:TextContentBlock",
     "TextDelta": "beta:MessageDeltaContentTextObjectText",
     "TextDeltaBlock": "beta:MessageDeltaContentTextObject",
 }

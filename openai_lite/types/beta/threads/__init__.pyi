@@ -4,7 +4,7 @@ from typing import Iterable, List
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFileSearchTypeOnly, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, CreateMessageRequestParam, MessageContentImageFileObject, MessageContentImageFileObjectImageFile, MessageContentImageUrlObject, MessageContentRefusalObject, MessageContentTextAnnotationsFileCitationObject, MessageContentTextAnnotationsFilePathObject, MessageContentTextObject, MessageContentTextObjectText, MessageContentTextObjectTextAnnotation, Metadata, MetadataParam, ParallelToolCalls, ReasoningEffort, RunCompletionUsage, RunToolCallObject, TruncationObject, TruncationObjectParam
+from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, AttachmentToolAssistantToolsFileSearchTypeOnly, CreateMessageRequestParam, FileCitationAnnotation as FileCitationAnnotation, FilePathAnnotation as FilePathAnnotation, ImageFile as ImageFile, ImageFileContentBlock as ImageFileContentBlock, ImageURLContentBlock as ImageURLContentBlock, MessageContentTextObjectText, MessageContentTextObjectTextAnnotation, Metadata, MetadataParam, ParallelToolCalls, ReasoningEffort, RefusalContentBlock as RefusalContentBlock, RequiredActionFunctionToolCall as RequiredActionFunctionToolCall, RunCompletionUsage, TextContentBlock as TextContentBlock, TruncationObject, TruncationObjectParam
 from openai_lite.types.beta import MessageDeltaContentImageFileObject, MessageDeltaContentImageUrlObject, MessageDeltaContentRefusalObject, MessageDeltaContentTextObject, MessageDeltaContentTextObjectText
 
 
@@ -128,10 +128,10 @@ class MessageAttachment(BaseModel):
     """The tools to add this file to."""
 
 
-MessageAttachmentTool: TypeAlias = AssistantToolsCode | AssistantToolsFileSearchTypeOnly
+MessageAttachmentTool: TypeAlias = AssistantToolsCode | AttachmentToolAssistantToolsFileSearchTypeOnly
 
 
-MessageContent: TypeAlias = MessageContentImageFileObject | MessageContentImageUrlObject | MessageContentTextObject | MessageContentRefusalObject
+MessageContent: TypeAlias = ImageFileContentBlock | ImageURLContentBlock | TextContentBlock | RefusalContentBlock
 
 
 class MessageDeleted(BaseModel):
@@ -185,6 +185,18 @@ Keys are strings with a maximum length of 64 characters. Values are strings
 with a maximum length of 512 characters."""
 
 
+class RequiredAction(BaseModel):
+    type: Literal["submit_tool_outputs"]
+    """For now, this is always `submit_tool_outputs`."""
+    submit_tool_outputs: RequiredActionSubmitToolOutputs
+    """Details on the tool outputs needed for this run to continue."""
+
+
+class RequiredActionSubmitToolOutputs(BaseModel):
+    tool_calls: List[RequiredActionFunctionToolCall]
+    """A list of the relevant tool calls."""
+
+
 class Run(BaseModel):
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
     id: str
@@ -199,7 +211,7 @@ class Run(BaseModel):
     """The ID of the [assistant](/docs/api-reference/assistants) used for execution of this run."""
     status: Literal["queued", "in_progress", "requires_action", "cancelling", "cancelled", "failed", "completed", "incomplete", "expired"]
     """The status of the run, which can be either `queued`, `in_progress`, `requires_action`, `cancelling`, `cancelled`, `failed`, `completed`, `incomplete`, or `expired`."""
-    required_action: RunRequiredAction | None
+    required_action: RequiredAction | None
     """Details on the action required to continue the run. Will be `null` if no action is required."""
     last_error: RunLastError | None
     """The last error associated with this run. Will be `null` if there are no errors."""
@@ -270,18 +282,6 @@ class RunLastError(BaseModel):
     """A human-readable description of the error."""
 
 
-class RunRequiredAction(BaseModel):
-    type: Literal["submit_tool_outputs"]
-    """For now, this is always `submit_tool_outputs`."""
-    submit_tool_outputs: RunRequiredActionSubmitToolOutput
-    """Details on the tool outputs needed for this run to continue."""
-
-
-class RunRequiredActionSubmitToolOutput(BaseModel):
-    tool_calls: List[RunToolCallObject]
-    """A list of the relevant tool calls."""
-
-
 RunTool: TypeAlias = AssistantToolsCode | AssistantToolsFileSearch | AssistantToolsFunction
 
 
@@ -305,34 +305,16 @@ class SubmitToolOutputsRunRequestParam(TypedDict, total=False):
 Annotation = MessageContentTextObjectTextAnnotation
 
 
-FileCitationAnnotation = MessageContentTextAnnotationsFileCitationObject
-
-
-FilePathAnnotation = MessageContentTextAnnotationsFilePathObject
-
-
-ImageFile = MessageContentImageFileObjectImageFile
-
-
-ImageFileContentBlock = MessageContentImageFileObject
-
-
-ImageURLContentBlock = MessageContentImageUrlObject
-
-
 MessageDelta = MessageDeltaEventDelta
 
 
-RefusalContentBlock = MessageContentRefusalObject
+RunRequiredAction = RequiredAction
 
 
-RequiredActionFunctionToolCall = RunToolCallObject
+RunRequiredActionSubmitToolOutput = RequiredActionSubmitToolOutputs
 
 
 Text = MessageContentTextObjectText
-
-
-TextContentBlock = MessageContentTextObject
 
 
 TextDelta = MessageDeltaContentTextObjectText

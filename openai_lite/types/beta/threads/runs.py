@@ -52,21 +52,20 @@ _UNIONS = {
         "tool_calls": "RunStepDeltaStepDetailsToolCallsObject",
     }),
     "RunStepStepDetail": ("type", {
-        "message_creation": "RunStepDetailsMessageCreationObject",
-        "tool_calls": "RunStepDetailsToolCallsObject",
+        "message_creation": "MessageCreationStepDetails", "tool_calls": "ToolCallsStepDetails",
     }),
 }
 # Names of types defined in another module, public here too
 _ELSEWHERE = {
-    "CodeInterpreterToolCall": "_defs:RunStepDetailsToolCallsCodeObject",
+    "CodeInterpreterToolCall": "_defs:CodeInterpreterToolCall",
     "CodeInterpreterToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsCodeObject",
-    "FileSearchToolCall": "_defs:RunStepDetailsToolCallsFileSearchObject",
+    "FileSearchToolCall": "_defs:FileSearchToolCall",
     "FileSearchToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFileSearchObject",
-    "FunctionToolCall": "_defs:RunStepDetailsToolCallsFunctionObject",
+    "FunctionToolCall": "_defs:FunctionToolCall",
     "FunctionToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFunctionObject",
     "ToolCall": "_defs:RunStepDetailsToolCallsObjectToolCall",
     "ToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsObjectToolCall",
-    "ToolCallsStepDetails": "_defs:RunStepDetailsToolCallsObject",
+    "ToolCallsStepDetails": "_defs:ToolCallsStepDetails",
 }
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access

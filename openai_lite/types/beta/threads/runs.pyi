@@ -4,7 +4,7 @@ from typing import List
 from typing_extensions import Literal, TypeAlias
 
 from openai_lite._models import BaseModel
-from openai_lite.types import Metadata, RunStepCompletionUsage, RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsCodeObject, RunStepDetailsToolCallsFileSearchObject, RunStepDetailsToolCallsFunctionObject, RunStepDetailsToolCallsObject, RunStepDetailsToolCallsObjectToolCall
+from openai_lite.types import CodeInterpreterToolCall as CodeInterpreterToolCall, FileSearchToolCall as FileSearchToolCall, FunctionToolCall as FunctionToolCall, MessageCreationStepDetails, Metadata, RunStepCompletionUsage, RunStepDetailsToolCallsObjectToolCall, ToolCallsStepDetails as ToolCallsStepDetails
 from openai_lite.types.beta import RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsCodeObject, RunStepDeltaStepDetailsToolCallsFileSearchObject, RunStepDeltaStepDetailsToolCallsFunctionObject, RunStepDeltaStepDetailsToolCallsObject, RunStepDeltaStepDetailsToolCallsObjectToolCall
 
 
@@ -82,22 +82,13 @@ class RunStepLastError(BaseModel):
     """A human-readable description of the error."""
 
 
-RunStepStepDetail: TypeAlias = RunStepDetailsMessageCreationObject | RunStepDetailsToolCallsObject
-
-
-CodeInterpreterToolCall = RunStepDetailsToolCallsCodeObject
+RunStepStepDetail: TypeAlias = MessageCreationStepDetails | ToolCallsStepDetails
 
 
 CodeInterpreterToolCallDelta = RunStepDeltaStepDetailsToolCallsCodeObject
 
 
-FileSearchToolCall = RunStepDetailsToolCallsFileSearchObject
-
-
 FileSearchToolCallDelta = RunStepDeltaStepDetailsToolCallsFileSearchObject
-
-
-FunctionToolCall = RunStepDetailsToolCallsFunctionObject
 
 
 FunctionToolCallDelta = RunStepDeltaStepDetailsToolCallsFunctionObject
@@ -110,6 +101,3 @@ ToolCall = RunStepDetailsToolCallsObjectToolCall
 
 
 ToolCallDelta = RunStepDeltaStepDetailsToolCallsObjectToolCall
-
-
-ToolCallsStepDetails = RunStepDetailsToolCallsObject
