@@ -9,7 +9,7 @@ from typing_extensions import Literal, Required, TypeAlias, TypedDict
 from openai_lite._models import BaseModel
 from openai_lite._files import FileUpload
 from openai_lite.types.chat import ChatCompletionStreamOptionsParam
-from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaComputerScreenshotImage, BetaModelIdsResponses, BetaPrompt, BetaPromptParam, BetaResponseText, BetaResponseTextParam, BetaToolChoice, BetaToolChoiceParam, BetaToolsArray, BetaToolsArrayParam, ModelIdsResponses, Reasoning as Reasoning, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJsonObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText as ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseTextConfig, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
+from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaComputerScreenshotImage, BetaModelIdsResponses, BetaPrompt, BetaPromptParam, BetaResponseText, BetaResponseTextParam, BetaToolChoice, BetaToolChoiceParam, BetaToolsArray, BetaToolsArrayParam, ModelIdsResponses, Reasoning as Reasoning, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJSONObject as ResponseFormatJSONObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText as ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseTextConfig, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
 
 FileContent: TypeAlias = Union[IO[bytes], bytes, bytearray, memoryview, "os.PathLike[str]", "requests.Response", FileUpload]
 FileTypes: TypeAlias = Union[
@@ -20,6 +20,122 @@ FileTypes: TypeAlias = Union[
 ]
 """A file to upload: bytes, a path (``os.PathLike``), a binary file object, a ``requests.Response``,
 ``to_file(...)``, or a ``(filename, content[, content_type[, headers]])`` tuple."""
+
+
+class ActionClick(BaseModel):
+    """A click action."""
+    type: Literal["click"]
+    """Specifies the event type. For a click action, this property is always `click`."""
+    button: ClickButtonType
+    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`, `back`, or `forward`."""
+    x: int
+    """The x-coordinate where the click occurred."""
+    y: int
+    """The y-coordinate where the click occurred."""
+    keys: List[str] | None
+    """The keys being held while clicking."""
+
+
+class ActionDoubleClick(BaseModel):
+    """A double click action."""
+    type: Literal["double_click"]
+    """Specifies the event type. For a double click action, this property is always set to `double_click`."""
+    x: int
+    """The x-coordinate where the double click occurred."""
+    y: int
+    """The y-coordinate where the double click occurred."""
+    keys: List[str] | None
+    """The keys being held while double-clicking."""
+
+
+class ActionDrag(BaseModel):
+    """A drag action."""
+    type: Literal["drag"]
+    """Specifies the event type. For a drag action, this property is always set to `drag`."""
+    path: List[ActionDragPath]
+    """An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
+```
+[
+  { x: 100, y: 200 },
+  { x: 200, y: 300 }
+]
+```"""
+    keys: List[str] | None
+    """The keys being held while dragging the mouse."""
+
+
+class ActionDragPath(BaseModel):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+    x: int
+    """The x-coordinate."""
+    y: int
+    """The y-coordinate."""
+
+
+class ActionFind(BaseModel):
+    """Action type "find_in_page": Searches for a pattern within a loaded page."""
+    type: Literal["find_in_page"]
+    """The action type."""
+    url: str
+    """The URL of the page searched for the pattern."""
+    pattern: str
+    """The pattern or text to search for within the page."""
+
+
+class ActionKeypress(BaseModel):
+    """A collection of keypresses the model would like to perform."""
+    type: Literal["keypress"]
+    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
+    keys: List[str]
+    """The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key."""
+
+
+class ActionMove(BaseModel):
+    """A mouse move action."""
+    type: Literal["move"]
+    """Specifies the event type. For a move action, this property is always set to `move`."""
+    x: int
+    """The x-coordinate to move to."""
+    y: int
+    """The y-coordinate to move to."""
+    keys: List[str] | None
+    """The keys being held while moving the mouse."""
+
+
+class ActionScreenshot(BaseModel):
+    """A screenshot action."""
+    type: Literal["screenshot"]
+    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
+
+
+class ActionScroll(BaseModel):
+    """A scroll action."""
+    type: Literal["scroll"]
+    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
+    x: int
+    """The x-coordinate where the scroll occurred."""
+    y: int
+    """The y-coordinate where the scroll occurred."""
+    scroll_x: int
+    """The horizontal scroll distance."""
+    scroll_y: int
+    """The vertical scroll distance."""
+    keys: List[str] | None
+    """The keys being held while scrolling."""
+
+
+class ActionType(BaseModel):
+    """An action to type in text."""
+    type: Literal["type"]
+    """Specifies the event type. For a type action, this property is always set to `type`."""
+    text: str
+    """The text to type."""
+
+
+class ActionWait(BaseModel):
+    """A wait action."""
+    type: Literal["wait"]
+    """Specifies the event type. For a wait action, this property is always set to `wait`."""
 
 
 class AdditionalTools(BaseModel):
@@ -328,7 +444,7 @@ class AssistantToolsFunctionParam(TypedDict, total=False):
     function: Required[FunctionDefinition]
 
 
-AssistantsApiResponseFormatOption: TypeAlias = Literal["auto"] | ResponseFormatText | ResponseFormatJsonObject | ResponseFormatJsonSchema
+AssistantsApiResponseFormatOption: TypeAlias = Literal["auto"] | ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema
 """Specifies the format that the model must output. Compatible with [GPT-4o](/docs/models#gpt-4o), [GPT-4 Turbo](/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
 
 Setting to `{ "type": "json_schema", "json_schema": {...} }` enables Structured Outputs which ensures the model will match your supplied JSON schema. Learn more in the [Structured Outputs guide](/docs/guides/structured-outputs).
@@ -703,20 +819,6 @@ class CategoryScores(BaseModel):
     """The score for the category 'violence/graphic'."""
 
 
-class Click(BaseModel):
-    """A click action."""
-    type: Literal["click"]
-    """Specifies the event type. For a click action, this property is always `click`."""
-    button: ClickButtonType
-    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`, `back`, or `forward`."""
-    x: int
-    """The x-coordinate where the click occurred."""
-    y: int
-    """The y-coordinate where the click occurred."""
-    keys: List[str] | None
-    """The keys being held while clicking."""
-
-
 ClickButtonType: TypeAlias = Literal["left", "right", "wheel", "back", "forward"]
 
 
@@ -942,7 +1044,7 @@ class CompoundFilterParam(TypedDict, total=False):
     """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
 
 
-ComputerAction: TypeAlias = Click | DoubleClickAction | Drag | KeyPressAction | Move | Screenshot | Scroll | TypeObject | Wait
+ComputerAction: TypeAlias = ActionClick | ActionDoubleClick | ActionDrag | ActionKeypress | ActionMove | ActionScreenshot | ActionScroll | ActionType | ActionWait
 
 
 ComputerActionList: TypeAlias = List[ComputerAction]
@@ -1289,14 +1391,6 @@ class ContentReasoningText(BaseModel):
     """The type of the reasoning text. Always `reasoning_text`."""
     text: str
     """The reasoning text from the model."""
-
-
-class Coord(BaseModel):
-    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
-    x: int
-    """The x-coordinate."""
-    y: int
-    """The y-coordinate."""
 
 
 class CoordParam(TypedDict, total=False):
@@ -1882,16 +1976,6 @@ class CreateVideoRemixBodyParam(TypedDict, total=False):
     """Updated text prompt that directs the remix generation."""
 
 
-class CustomGrammarFormat(BaseModel):
-    """A grammar defined by the user."""
-    type: Literal["grammar"]
-    """Grammar format. Always `grammar`."""
-    syntax: GrammarSyntax1
-    """The syntax of the grammar definition. One of `lark` or `regex`."""
-    definition: str
-    """The grammar definition."""
-
-
 class CustomGrammarFormatParam(TypedDict, total=False):
     """A grammar defined by the user."""
     type: Required[Literal["grammar"]]
@@ -1965,7 +2049,7 @@ class CustomToolCallParam(TypedDict, total=False):
     """The input for the custom tool call generated by the model."""
 
 
-CustomToolFormat: TypeAlias = CustomTextFormat | CustomGrammarFormat
+CustomToolFormat: TypeAlias = CustomTextFormat | Grammar
 
 
 CustomToolFormatParam: TypeAlias = CustomTextFormatParam | CustomGrammarFormatParam
@@ -2062,18 +2146,6 @@ class DirectToolCallCallerParamObject(BaseModel):
     """The caller type. Always `direct`."""
 
 
-class DoubleClickAction(BaseModel):
-    """A double click action."""
-    type: Literal["double_click"]
-    """Specifies the event type. For a double click action, this property is always set to `double_click`."""
-    x: int
-    """The x-coordinate where the double click occurred."""
-    y: int
-    """The y-coordinate where the double click occurred."""
-    keys: List[str] | None
-    """The keys being held while double-clicking."""
-
-
 class DoubleClickActionParam(TypedDict, total=False):
     """A double click action."""
     type: Required[Literal["double_click"]]
@@ -2084,22 +2156,6 @@ class DoubleClickActionParam(TypedDict, total=False):
     """The y-coordinate where the double click occurred."""
     keys: Required[List[str] | None]
     """The keys being held while double-clicking."""
-
-
-class Drag(BaseModel):
-    """A drag action."""
-    type: Literal["drag"]
-    """Specifies the event type. For a drag action, this property is always set to `drag`."""
-    path: List[Coord]
-    """An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
-```
-[
-  { x: 100, y: 200 },
-  { x: 200, y: 300 }
-]
-```"""
-    keys: List[str] | None
-    """The keys being held while dragging the mouse."""
 
 
 class DragParam(TypedDict, total=False):
@@ -3138,29 +3194,6 @@ class FunctionToolCall(BaseModel):
     """The definition of the function that was called."""
 
 
-class FunctionToolCallOutputResource(BaseModel):
-    id: str
-    """The unique ID of the function call tool output."""
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-    call_id: str | None
-    """The unique ID of the function tool call generated by the model."""
-    name: str | None
-    """The name of the tool that produced the output."""
-    namespace: str | None
-    """The namespace of the tool that produced the output."""
-    caller: ToolCallCallerParamObject | None
-    """The execution context that produced this tool call."""
-    output: str | List[FunctionAndCustomToolCallOutput]
-    """The output from the function call generated by your code.
-Can be a string or an list of output content."""
-    status: FunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
-    created_by: str | None
-    """The identifier of the actor that created the item."""
-
-
 class FunctionToolInputParam(TypedDict, total=False):
     """Defines a function in your own code the model can choose to call. Learn more about [function calling](https://platform.openai.com/docs/guides/function-calling)."""
     type: Required[Literal["function"]]
@@ -3225,6 +3258,16 @@ class GraderStringCheckParam(TypedDict, total=False):
     """The reference text. This may include template strings."""
     operation: Required[Literal["eq", "ne", "like", "ilike"]]
     """The string check operation to perform. One of `eq`, `ne`, `like`, or `ilike`."""
+
+
+class Grammar(BaseModel):
+    """A grammar defined by the user."""
+    type: Literal["grammar"]
+    """Grammar format. Always `grammar`."""
+    syntax: GrammarSyntax1
+    """The syntax of the grammar definition. One of `lark` or `regex`."""
+    definition: str
+    """The grammar definition."""
 
 
 GrammarSyntax1: TypeAlias = Literal["lark", "regex"]
@@ -3866,12 +3909,22 @@ class ItemReferenceParam(TypedDict, total=False):
     """The ID of the item to reference."""
 
 
-class KeyPressAction(BaseModel):
-    """A collection of keypresses the model would like to perform."""
-    type: Literal["keypress"]
-    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
-    keys: List[str]
-    """The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key."""
+class JSONSchema(BaseModel):
+    description: str | None
+    """A description of what the response format is for, used by the model to
+determine how to respond in the format."""
+    name: str
+    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
+underscores and dashes, with a maximum length of 64."""
+    schema_: Dict[str, Any] | None
+    """The schema for the response format, described as a JSON Schema object.
+Learn how to build JSON schemas [here](https://json-schema.org/)."""
+    strict: bool | None
+    """Whether to enable strict schema adherence when generating the output.
+If set to true, the model will always follow the exact schema defined
+in the `schema` field. Only a subset of JSON Schema is supported when
+`strict` is `true`. To learn more, read the [Structured Outputs
+guide](/docs/guides/structured-outputs)."""
 
 
 class KeyPressActionParam(TypedDict, total=False):
@@ -4720,18 +4773,6 @@ class ModerationsCreateInputTextParam(TypedDict, total=False):
     """A string of text to classify."""
 
 
-class Move(BaseModel):
-    """A mouse move action."""
-    type: Literal["move"]
-    """Specifies the event type. For a move action, this property is always set to `move`."""
-    x: int
-    """The x-coordinate to move to."""
-    y: int
-    """The y-coordinate to move to."""
-    keys: List[str] | None
-    """The keys being held while moving the mouse."""
-
-
 class MoveParam(TypedDict, total=False):
     """A mouse move action."""
     type: Required[Literal["move"]]
@@ -5167,31 +5208,13 @@ One of `in_progress`, `completed`, or `incomplete`. Populated when items are ret
     """The identifier of the actor that created the item."""
 
 
-class ResponseFormatJsonSchema(BaseModel):
+class ResponseFormatJSONSchema(BaseModel):
     """JSON Schema response format. Used to generate structured JSON responses.
 Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
     type: Literal["json_schema"]
     """The type of response format being defined. Always `json_schema`."""
-    json_schema: ResponseFormatJsonSchemaJsonSchema
+    json_schema: JSONSchema
     """Structured Outputs configuration options, including a JSON Schema."""
-
-
-class ResponseFormatJsonSchemaJsonSchema(BaseModel):
-    description: str | None
-    """A description of what the response format is for, used by the model to
-determine how to respond in the format."""
-    name: str
-    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
-underscores and dashes, with a maximum length of 64."""
-    schema_: Dict[str, Any] | None
-    """The schema for the response format, described as a JSON Schema object.
-Learn how to build JSON schemas [here](https://json-schema.org/)."""
-    strict: bool | None
-    """Whether to enable strict schema adherence when generating the output.
-If set to true, the model will always follow the exact schema defined
-in the `schema` field. Only a subset of JSON Schema is supported when
-`strict` is `true`. To learn more, read the [Structured Outputs
-guide](/docs/guides/structured-outputs)."""
 
 
 class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
@@ -5304,6 +5327,29 @@ class ResponseFunctionToolCallItem(BaseModel):
     """The identifier of the actor that created the item."""
     async_: bool | None
     """Whether the function tool call runs asynchronously."""
+
+
+class ResponseFunctionToolCallOutputItem(BaseModel):
+    id: str
+    """The unique ID of the function call tool output."""
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
+    call_id: str | None
+    """The unique ID of the function tool call generated by the model."""
+    name: str | None
+    """The name of the tool that produced the output."""
+    namespace: str | None
+    """The namespace of the tool that produced the output."""
+    caller: ToolCallCallerParamObject | None
+    """The execution context that produced this tool call."""
+    output: str | List[FunctionAndCustomToolCallOutput]
+    """The output from the function call generated by your code.
+Can be a string or an list of output content."""
+    status: FunctionCallOutputStatusEnum
+    """The status of the item. One of `in_progress`, `completed`, or
+`incomplete`. Populated when items are returned via API."""
+    created_by: str | None
+    """The identifier of the actor that created the item."""
 
 
 class ResponseInputAudio(BaseModel):
@@ -5656,32 +5702,10 @@ class SafetyCase(BaseModel):
     reason: str | None
 
 
-class Screenshot(BaseModel):
-    """A screenshot action."""
-    type: Literal["screenshot"]
-    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
-
-
 class ScreenshotParam(TypedDict, total=False):
     """A screenshot action."""
     type: Required[Literal["screenshot"]]
     """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
-
-
-class Scroll(BaseModel):
-    """A scroll action."""
-    type: Literal["scroll"]
-    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
-    x: int
-    """The x-coordinate where the scroll occurred."""
-    y: int
-    """The y-coordinate where the scroll occurred."""
-    scroll_x: int
-    """The horizontal scroll distance."""
-    scroll_y: int
-    """The vertical scroll distance."""
-    keys: List[str] | None
-    """The keys being held while scrolling."""
 
 
 class ScrollParam(TypedDict, total=False):
@@ -5891,7 +5915,7 @@ class TextContentBlock(BaseModel):
     text: MessageContentTextObjectText
 
 
-TextResponseFormatConfiguration: TypeAlias = ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJsonObject
+TextResponseFormatConfiguration: TypeAlias = ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject
 """An object specifying the format that the model must output.
 
 Configuring `{ "type": "json_schema" }` enables Structured Outputs,
@@ -6095,14 +6119,6 @@ class TopLogProbParam(TypedDict, total=False):
     bytes: Required[Sequence[int]]
 
 
-class TruncationObject(BaseModel):
-    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
-    type: Literal["auto", "last_messages"]
-    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`, the thread will be truncated to the n most recent messages in the thread. When set to `auto`, messages in the middle of the thread will be dropped to fit the context length of the model, `max_prompt_tokens`."""
-    last_messages: int | None
-    """The number of most recent messages from the thread when constructing the context for the run."""
-
-
 class TruncationObjectParam(TypedDict, total=False):
     """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
     type: Required[Literal["auto", "last_messages"]]
@@ -6111,12 +6127,12 @@ class TruncationObjectParam(TypedDict, total=False):
     """The number of most recent messages from the thread when constructing the context for the run."""
 
 
-class TypeObject(BaseModel):
-    """An action to type in text."""
-    type: Literal["type"]
-    """Specifies the event type. For a type action, this property is always set to `type`."""
-    text: str
-    """The text to type."""
+class TruncationStrategy(BaseModel):
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
+    type: Literal["auto", "last_messages"]
+    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`, the thread will be truncated to the n most recent messages in the thread. When set to `auto`, messages in the middle of the thread will be dropped to fit the context length of the model, `max_prompt_tokens`."""
+    last_messages: int | None
+    """The number of most recent messages from the thread when constructing the context for the run."""
 
 
 class TypeParam(TypedDict, total=False):
@@ -6452,26 +6468,10 @@ class VoiceIdsOrCustomVoiceVariant1Param(TypedDict, total=False):
 VoiceIdsShared: TypeAlias = str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
 
 
-class Wait(BaseModel):
-    """A wait action."""
-    type: Literal["wait"]
-    """Specifies the event type. For a wait action, this property is always set to `wait`."""
-
-
 class WaitParam(TypedDict, total=False):
     """A wait action."""
     type: Required[Literal["wait"]]
     """Specifies the event type. For a wait action, this property is always set to `wait`."""
-
-
-class WebSearchActionFind(BaseModel):
-    """Action type "find_in_page": Searches for a pattern within a loaded page."""
-    type: Literal["find_in_page"]
-    """The action type."""
-    url: str
-    """The URL of the page searched for the pattern."""
-    pattern: str
-    """The pattern or text to search for within the page."""
 
 
 class WebSearchActionFindParam(TypedDict, total=False):
@@ -6664,6 +6664,9 @@ C2PAProvenanceResult = ResultC2PA
 ChatModel = ModelIdsShared
 
 
+Click = ActionClick
+
+
 CompactionBody = ResponseCompactionItem
 
 
@@ -6688,6 +6691,12 @@ ContainerReferenceResource = ResponseContainerReference
 ContainerResource = ContainerCreateResponse
 
 
+Coord = ActionDragPath
+
+
+CustomGrammarFormat = Grammar
+
+
 CustomToolCall = ResponseCustomToolCall
 
 
@@ -6701,6 +6710,12 @@ DeletedSkillVersionResource = DeletedSkillVersion
 
 
 DeletedVideoResource = VideoDeleteResponse
+
+
+DoubleClickAction = ActionDoubleClick
+
+
+Drag = ActionDrag
 
 
 Error = ErrorObject
@@ -6719,6 +6734,9 @@ FunctionShellCall = ResponseFunctionShellToolCall
 
 
 FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
+
+
+FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
 
 
 FunctionToolCallResource = ResponseFunctionToolCallItem
@@ -6740,6 +6758,9 @@ InputImageContent = ResponseInputImage
 
 
 InputTextContent = ResponseInputText
+
+
+KeyPressAction = ActionKeypress
 
 
 LocalEnvironmentResource = ResponseLocalEnvironment
@@ -6775,6 +6796,9 @@ ModerationCategoryAppliedInputType = CategoryAppliedInputTypes
 ModerationCategoryScore = CategoryScores
 
 
+Move = ActionMove
+
+
 PromptVariant0 = ResponsePrompt
 
 
@@ -6787,10 +6811,10 @@ ReasoningTextContent = ContentReasoningText
 RefusalContent = ResponseOutputRefusal
 
 
-ResponseFormatJSONObject = ResponseFormatJsonObject
+ResponseFormatJsonSchema = ResponseFormatJSONSchema
 
 
-ResponseFormatJSONSchema = ResponseFormatJsonSchema
+ResponseFormatJsonSchemaJsonSchema = JSONSchema
 
 
 RunStepDetailsMessageCreationObject = MessageCreationStepDetails
@@ -6820,6 +6844,12 @@ RunStepDetailsToolCallsObject = ToolCallsStepDetails
 RunToolCallObject = RequiredActionFunctionToolCall
 
 
+Screenshot = ActionScreenshot
+
+
+Scroll = ActionScroll
+
+
 SkillResource = Skill
 
 
@@ -6841,7 +6871,19 @@ ToolSearchCall = ResponseToolSearchCall
 ToolSearchOutput = ResponseToolSearchOutputItem
 
 
+TruncationObject = TruncationStrategy
+
+
+TypeObject = ActionType
+
+
 VectorStoreSearchResultItem = VectorStoreSearchResponse
 
 
 VideoCharacterResource = VideoCreateCharacterResponse
+
+
+Wait = ActionWait
+
+
+WebSearchActionFind = ActionFind

@@ -6,6 +6,72 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
+class ActionClick(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "button", "x", "y", "keys"))
+    _required = ("type", "button", "x", "y")
+
+
+class ActionDoubleClick(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "x", "y", "keys"))
+    _required = ("type", "x", "y", "keys")
+
+
+class ActionDrag(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "path", "keys"))
+    _required = ("type", "path")
+    _nested = {"path": "ActionDragPath"}
+
+
+class ActionDragPath(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("x", "y"))
+
+
+class ActionFind(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "url", "pattern"))
+    _required = ("type", "url", "pattern")
+
+
+class ActionKeypress(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "keys"))
+    _required = ("type", "keys")
+
+
+class ActionMove(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "x", "y", "keys"))
+    _required = ("type", "x", "y")
+
+
+class ActionScreenshot(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class ActionScroll(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "x", "y", "scroll_x", "scroll_y", "keys"))
+    _required = ("type", "x", "y", "scroll_x", "scroll_y")
+
+
+class ActionType(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text"))
+    _required = ("type", "text")
+
+
+class ActionWait(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
 class AdditionalTools(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "role", "tools"))
@@ -247,12 +313,6 @@ class CategoryScores(BaseModel):
     }
 
 
-class Click(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "button", "x", "y", "keys"))
-    _required = ("type", "button", "x", "y")
-
-
 class CodeInterpreterOutputImage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "url"))
@@ -438,11 +498,6 @@ class ContentReasoningText(BaseModel):
     _required = ("type", "text")
 
 
-class Coord(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("x", "y"))
-
-
 class CreateEmbeddingResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "model", "object", "usage"))
@@ -452,12 +507,6 @@ class CreateEmbeddingResponse(BaseModel):
 class CreateEmbeddingResponseUsage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("prompt_tokens", "total_tokens"))
-
-
-class CustomGrammarFormat(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "syntax", "definition"))
-    _required = ("type", "syntax", "definition")
 
 
 class CustomTextFormat(BaseModel):
@@ -528,19 +577,6 @@ class DirectToolCallCallerParamObject(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
-
-
-class DoubleClickAction(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "x", "y", "keys"))
-    _required = ("type", "x", "y", "keys")
-
-
-class Drag(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "path", "keys"))
-    _required = ("type", "path")
-    _nested = {"path": "Coord"}
 
 
 class EasyInputMessage(BaseModel):
@@ -833,15 +869,6 @@ class FunctionToolCall(BaseModel):
     _nested = {"function": "RunStepDetailsToolCallsFunctionObjectFunction"}
 
 
-class FunctionToolCallOutputResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
-    ))
-    _required = ("id", "type", "output", "status")
-    _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
-
-
 class FunctionToolParamObject(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -851,6 +878,12 @@ class FunctionToolParamObject(BaseModel):
     _aliases = {"async_": "async"}
     _required = ("name", "type")
     _nested = {"parameters": dict, "output_schema": dict}
+
+
+class Grammar(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "syntax", "definition"))
+    _required = ("type", "syntax", "definition")
 
 
 class HTTPError(BaseModel):
@@ -1037,10 +1070,11 @@ class InputAudioInputAudio(BaseModel):
     _field_names = frozenset(("data", "format"))
 
 
-class KeyPressAction(BaseModel):
+class JSONSchema(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "keys"))
-    _required = ("type", "keys")
+    _field_names = frozenset(("description", "name", "schema", "strict"))
+    _aliases = {"schema_": "schema"}
+    _nested = {"schema": dict}
 
 
 class LabelModelGrader(BaseModel):
@@ -1281,12 +1315,6 @@ class ModerationResultBody(BaseModel):
     _nested = {"categories": dict, "category_scores": dict, "category_applied_input_types": dict}
 
 
-class Move(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "x", "y", "keys"))
-    _required = ("type", "x", "y")
-
-
 class NamespaceTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "name", "description", "tools"))
@@ -1423,18 +1451,11 @@ class ResponseCustomToolCallOutput(BaseModel):
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
-class ResponseFormatJsonSchema(BaseModel):
+class ResponseFormatJSONSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "json_schema"))
     _required = ("type", "json_schema")
-    _nested = {"json_schema": "ResponseFormatJsonSchemaJsonSchema"}
-
-
-class ResponseFormatJsonSchemaJsonSchema(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("description", "name", "schema", "strict"))
-    _aliases = {"schema_": "schema"}
-    _nested = {"schema": dict}
+    _nested = {"json_schema": "JSONSchema"}
 
 
 class ResponseFormatTextJSONSchemaConfig(BaseModel):
@@ -1474,6 +1495,15 @@ class ResponseFunctionToolCallItem(BaseModel):
     _aliases = {"async_": "async"}
     _required = ("id", "type", "call_id", "name", "arguments", "status")
     _nested = {"caller": "ToolCallCaller"}
+
+
+class ResponseFunctionToolCallOutputItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
+    ))
+    _required = ("id", "type", "output", "status")
+    _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
 class ResponseInputAudio(BaseModel):
@@ -1639,18 +1669,6 @@ class SafetyCase(BaseModel):
     _nested = {"notice": "Notice"}
 
 
-class Screenshot(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class Scroll(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "x", "y", "scroll_x", "scroll_y", "keys"))
-    _required = ("type", "x", "y", "scroll_x", "scroll_y")
-
-
 class SessionForkResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("session", "transport"))
@@ -1758,15 +1776,9 @@ class TopLogProb(BaseModel):
     _field_names = frozenset(("token", "logprob", "bytes"))
 
 
-class TruncationObject(BaseModel):
+class TruncationStrategy(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "last_messages"))
-
-
-class TypeObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
-    _required = ("type", "text")
 
 
 class Upload(BaseModel):
@@ -1856,18 +1868,6 @@ class VideoListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
     _nested = {"data": "Video"}
-
-
-class Wait(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class WebSearchActionFind(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "url", "pattern"))
-    _required = ("type", "url", "pattern")
 
 
 class WebSearchActionOpenPage(BaseModel):
@@ -2003,6 +2003,7 @@ BatchError2 = Errors
 BetaModelResponseProperties = ModelResponseProperties
 C2PAProvenanceResult = ResultC2PA
 ChatModel = ModelIdsShared
+Click = ActionClick
 CompactionBody = ResponseCompactionItem
 CompletionChoiceLogprob = Logprobs
 CompletionUsageCompletionTokensDetail = CompletionTokensDetails
@@ -2011,17 +2012,22 @@ ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
 ComputerToolCallOutputResource = ResponseComputerToolCallOutputItem
 ContainerReferenceResource = ResponseContainerReference
 ContainerResource = ContainerCreateResponse
+Coord = ActionDragPath
+CustomGrammarFormat = Grammar
 CustomToolCall = ResponseCustomToolCall
 CustomToolCallOutput = ResponseCustomToolCallOutput
 DeletedSkillResource = DeletedSkill
 DeletedSkillVersionResource = DeletedSkillVersion
 DeletedVideoResource = VideoDeleteResponse
+DoubleClickAction = ActionDoubleClick
+Drag = ActionDrag
 Error = ErrorObject
 Error_2 = VideoCreateError
 Eval = EvalCreateResponse
 EvalsDeleteResponse = EvalDeleteResponse
 FunctionShellCall = ResponseFunctionShellToolCall
 FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
+FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
 FunctionToolCallResource = ResponseFunctionToolCallItem
 GraderLabelModel = LabelModelGrader
 GraderStringCheck = StringCheckGrader
@@ -2029,6 +2035,7 @@ InputAudio = ResponseInputAudio
 InputFileContent = ResponseInputFile
 InputImageContent = ResponseInputImage
 InputTextContent = ResponseInputText
+KeyPressAction = ActionKeypress
 LocalEnvironmentResource = ResponseLocalEnvironment
 MessageContentImageFileObject = ImageFileContentBlock
 MessageContentImageFileObjectImageFile = ImageFile
@@ -2040,11 +2047,13 @@ MessageContentTextObject = TextContentBlock
 ModerationCategory = Categories
 ModerationCategoryAppliedInputType = CategoryAppliedInputTypes
 ModerationCategoryScore = CategoryScores
+Move = ActionMove
 PromptVariant0 = ResponsePrompt
 ProvenanceResource = ContentProvenanceCheck
 ReasoningTextContent = ContentReasoningText
 RefusalContent = ResponseOutputRefusal
-ResponseFormatJSONSchema = ResponseFormatJsonSchema
+ResponseFormatJsonSchema = ResponseFormatJSONSchema
+ResponseFormatJsonSchemaJsonSchema = JSONSchema
 RunStepDetailsMessageCreationObject = MessageCreationStepDetails
 RunStepDetailsToolCallsCodeObject = CodeInterpreterToolCall
 RunStepDetailsToolCallsCodeOutputImageObjectImage = CodeInterpreterOutputImageImage
@@ -2054,6 +2063,8 @@ RunStepDetailsToolCallsFileSearchResultObjectContent = FileSearchResultContent
 RunStepDetailsToolCallsFunctionObject = FunctionToolCall
 RunStepDetailsToolCallsObject = ToolCallsStepDetails
 RunToolCallObject = RequiredActionFunctionToolCall
+Screenshot = ActionScreenshot
+Scroll = ActionScroll
 SkillResource = Skill
 SkillVersionResource = SkillVersion
 SynthIDProvenanceResult = ResultSynthID
@@ -2061,8 +2072,12 @@ TextResponseFormatJsonSchema = ResponseFormatTextJSONSchemaConfig
 ToolChoiceMCP = ToolChoiceMcp
 ToolSearchCall = ResponseToolSearchCall
 ToolSearchOutput = ResponseToolSearchOutputItem
+TruncationObject = TruncationStrategy
+TypeObject = ActionType
 VectorStoreSearchResultItem = VectorStoreSearchResponse
 VideoCharacterResource = VideoCreateCharacterResponse
+Wait = ActionWait
+WebSearchActionFind = ActionFind
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -2084,8 +2099,8 @@ _UNIONS = {
         "update_file": "ApplyPatchUpdateFileOperation",
     }),
     "AssistantsApiResponseFormatOption": ("type", {
-        "text": "ResponseFormatText", "json_object": "ResponseFormatJsonObject",
-        "json_schema": "ResponseFormatJsonSchema",
+        "text": "ResponseFormatText", "json_object": "ResponseFormatJSONObject",
+        "json_schema": "ResponseFormatJSONSchema",
     }),
     "AssistantsApiResponseFormatOptionParam": (None, (
         "ResponseFormatTextParam", "ResponseFormatJsonObjectParam", "ResponseFormatJsonSchemaParam",
@@ -2102,8 +2117,9 @@ _UNIONS = {
         "ContainerNetworkPolicyDisabledParam", "ContainerNetworkPolicyAllowlistParam",
     )),
     "ComputerAction": ("type", {
-        "click": "Click", "double_click": "DoubleClickAction", "drag": "Drag", "keypress": "KeyPressAction",
-        "move": "Move", "screenshot": "Screenshot", "scroll": "Scroll", "type": "TypeObject", "wait": "Wait",
+        "click": "ActionClick", "double_click": "ActionDoubleClick", "drag": "ActionDrag",
+        "keypress": "ActionKeypress", "move": "ActionMove", "screenshot": "ActionScreenshot",
+        "scroll": "ActionScroll", "type": "ActionType", "wait": "ActionWait",
     }),
     "ComputerActionParam": (None, (
         "ClickParam", "DoubleClickActionParam", "DragParam", "KeyPressActionParam", "MoveParam",
@@ -2129,7 +2145,7 @@ _UNIONS = {
         "MessageContentImageFileObjectParam", "MessageContentImageUrlObjectParam",
         "MessageRequestContentTextObjectParam",
     )),
-    "CustomToolFormat": ("type", {"text": "CustomTextFormat", "grammar": "CustomGrammarFormat"}),
+    "CustomToolFormat": ("type", {"text": "CustomTextFormat", "grammar": "Grammar"}),
     "CustomToolFormatParam": (None, ("CustomTextFormatParam", "CustomGrammarFormatParam")),
     "DecisionAnswer": ("type", {
         "predicate": "AnswerAnswerResourcePredicate", "choice": "AnswerAnswerResourceChoice",
@@ -2247,7 +2263,7 @@ _UNIONS = {
     }),
     "TextResponseFormatConfiguration": ("type", {
         "text": "ResponseFormatText", "json_schema": "ResponseFormatTextJSONSchemaConfig",
-        "json_object": "ResponseFormatJsonObject",
+        "json_object": "ResponseFormatJSONObject",
     }),
     "TextResponseFormatConfigurationParam": (None, (
         "ResponseFormatTextParam", "TextResponseFormatJsonSchemaParam", "ResponseFormatJsonObjectParam",
@@ -2290,7 +2306,7 @@ _UNIONS = {
 _ELSEWHERE = {
     "BetaCreateModelResponsePropertiesParam": "_defs:CreateModelResponsePropertiesParam",
     "BetaModelResponsePropertiesParam": "_defs:ModelResponsePropertiesParam",
-    "Reasoning": "responses:Reasoning", "ResponseFormatJSONObject": "responses:ResponseFormatJsonObject",
+    "Reasoning": "responses:Reasoning", "ResponseFormatJSONObject": "responses:ResponseFormatJSONObject",
     "ResponseFormatText": "responses:ResponseFormatText",
 }
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so

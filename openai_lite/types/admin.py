@@ -128,6 +128,11 @@ class AssignedRoleDetailsAssignmentSource(BaseModel):
     _field_names = frozenset(("principal_id", "principal_type"))
 
 
+class AttributeTransformation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("attribute", "expression"))
+
+
 class AuditLogListResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -318,6 +323,30 @@ class CheckpointPermissionDeleted(BaseModel):
     _field_names = frozenset(("id",))
 
 
+class ConditionErrorRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("status_class", "status_codes", "threshold", "type", "window_seconds"))
+    _required = ("status_class", "threshold", "type", "window_seconds")
+
+
+class ConditionPromptCacheHitRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("threshold", "type"))
+    _required = ("threshold", "type")
+
+
+class ConditionRateLimitUtilization(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("consecutive_minutes", "metric", "threshold", "type"))
+    _required = ("consecutive_minutes", "metric", "threshold", "type")
+
+
+class ConditionServiceTierFallbackRate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("source_tier", "threshold", "type"))
+    _required = ("source_tier", "threshold", "type")
+
+
 class CostsResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -429,18 +458,6 @@ class FederationRuleDeleted(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
-class FederationRulePermissionRestricted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("scopes", "type"))
-    _required = ("scopes", "type")
-
-
-class FederationRulePermissionServiceAccountDefault(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
 class GcpExternalStorageProvider(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -531,53 +548,13 @@ class HealthAlertRule(BaseModel):
     ))
     _nested = {
         "condition": "HealthAlertRuleCondition", "filters": "HealthAlertRuleFilter",
-        "notifications": "HealthAlertRuleNotification",
+        "notifications": "Notifications",
     }
-
-
-class HealthAlertRuleConditionErrorRate(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("status_class", "status_codes", "threshold", "type", "window_seconds"))
-    _required = ("status_class", "threshold", "type", "window_seconds")
-
-
-class HealthAlertRuleConditionPromptCacheHitRate(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("threshold", "type"))
-    _required = ("threshold", "type")
-
-
-class HealthAlertRuleConditionRateLimitUtilization(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("consecutive_minutes", "metric", "threshold", "type"))
-    _required = ("consecutive_minutes", "metric", "threshold", "type")
-
-
-class HealthAlertRuleConditionServiceTierFallbackRate(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("source_tier", "threshold", "type"))
-    _required = ("source_tier", "threshold", "type")
 
 
 class HealthAlertRuleFilter(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("models", "observability_tags", "project_ids", "service_tiers"))
-
-
-class HealthAlertRuleNotification(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("email", "webhook"))
-    _nested = {"email": "HealthAlertRuleNotificationEmail", "webhook": "HealthAlertRuleNotificationWebhook"}
-
-
-class HealthAlertRuleNotificationEmail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("addresses", "enabled", "org_owners", "project_owners"))
-
-
-class HealthAlertRuleNotificationWebhook(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("enabled",))
 
 
 class HostedToolPermission(BaseModel):
@@ -723,6 +700,22 @@ class MeasurementServiceTierFallbackRate(BaseModel):
     _required = ("eligible_attempt_count", "fallback_count", "source_tier", "threshold", "type", "value")
 
 
+class Notifications(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("email", "webhook"))
+    _nested = {"email": "NotificationsEmail", "webhook": "NotificationsWebhook"}
+
+
+class NotificationsEmail(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("addresses", "enabled", "org_owners", "project_owners"))
+
+
+class NotificationsWebhook(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
+
+
 class OciExternalStorageProvider(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("bucket", "region", "tenancy_ocid", "type"))
@@ -857,6 +850,18 @@ class OwnerServiceAccount(BaseModel):
 class OwnerUser(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "email", "name", "created_at", "role"))
+
+
+class PermissionsRestricted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("scopes", "type"))
+    _required = ("scopes", "type")
+
+
+class PermissionsServiceAccountDefault(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
 
 
 class Project(BaseModel):
@@ -1400,6 +1405,19 @@ class UserUser(BaseModel):
     _field_names = frozenset(("object", "id", "email", "name", "picture", "enabled", "banned", "banned_at"))
 
 
+class VerificationDiscovery(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("discovery_url", "type"))
+    _required = ("type",)
+
+
+class VerificationUploadedJwks(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("jwks", "type"))
+    _required = ("jwks", "type")
+    _nested = {"jwks": dict}
+
+
 class Window(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("ended_at", "started_at"))
@@ -1412,14 +1430,9 @@ class WorkloadIdentityProvider(BaseModel):
         "name", "object", "type", "updated_at", "verification",
     ))
     _nested = {
-        "attribute_transformations": "WorkloadIdentityProviderAttributeTransformation",
+        "attribute_transformations": "AttributeTransformation",
         "verification": "WorkloadIdentityProviderVerification",
     }
-
-
-class WorkloadIdentityProviderAttributeTransformation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("attribute", "expression"))
 
 
 class WorkloadIdentityProviderCreated(BaseModel):
@@ -1456,19 +1469,6 @@ class WorkloadIdentityProviderUpdated(BaseModel):
     _nested = {"changes_requested": dict}
 
 
-class WorkloadIdentityProviderVerificationDiscovery(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("discovery_url", "type"))
-    _required = ("type",)
-
-
-class WorkloadIdentityProviderVerificationUploadedJwk(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("jwks", "type"))
-    _required = ("jwks", "type")
-    _nested = {"jwks": dict}
-
-
 AuditLogEventType = Any
 PublicProjectResidency = Any
 SpendLimitCurrency = Any
@@ -1484,10 +1484,19 @@ AuditLogActorServiceAccount = ActorAPIKeyServiceAccount
 AuditLogActorSession = ActorSession
 AuditLogActorUser = ActorAPIKeyUser
 DeleteCertificateResponse = CertificateDeleteResponse
+FederationRulePermissionRestricted = PermissionsRestricted
+FederationRulePermissionServiceAccountDefault = PermissionsServiceAccountDefault
 GroupMemberUser = UserRetrieveResponse
 GroupResourceWithSuccess = GroupUpdateResponse
 GroupUser = OrganizationGroupUser
 GroupUserAssignment = UserCreateResponse
+HealthAlertRuleConditionErrorRate = ConditionErrorRate
+HealthAlertRuleConditionPromptCacheHitRate = ConditionPromptCacheHitRate
+HealthAlertRuleConditionRateLimitUtilization = ConditionRateLimitUtilization
+HealthAlertRuleConditionServiceTierFallbackRate = ConditionServiceTierFallbackRate
+HealthAlertRuleNotification = Notifications
+HealthAlertRuleNotificationEmail = NotificationsEmail
+HealthAlertRuleNotificationWebhook = NotificationsWebhook
 OrganizationSpendAlertDeletedResource = OrganizationSpendAlertDeleted
 OrganizationSpendLimitDeletedResource = OrganizationSpendLimitDeleted
 OrganizationSpendLimitResource = OrganizationSpendLimit
@@ -1506,6 +1515,9 @@ ServiceAccountApiKeyBody = APIKeyCreateResponse
 User = OrganizationUser
 UserProject = Projects
 UserProjectData = ProjectsData
+WorkloadIdentityProviderAttributeTransformation = AttributeTransformation
+WorkloadIdentityProviderVerificationDiscovery = VerificationDiscovery
+WorkloadIdentityProviderVerificationUploadedJwk = VerificationUploadedJwks
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -1520,8 +1532,7 @@ _UNIONS = {
         "gcp": "GcpExternalStorageProvider", "oci": "OciExternalStorageProvider",
     }),
     "FederationRulePermission": ("type", {
-        "service_account_default": "FederationRulePermissionServiceAccountDefault",
-        "restricted": "FederationRulePermissionRestricted",
+        "service_account_default": "PermissionsServiceAccountDefault", "restricted": "PermissionsRestricted",
     }),
     "HealthAlertMeasurement": ("type", {
         "error_rate": "MeasurementErrorRate", "prompt_cache_hit_rate": "MeasurementPromptCacheHitRate",
@@ -1529,10 +1540,9 @@ _UNIONS = {
         "service_tier_fallback_rate": "MeasurementServiceTierFallbackRate",
     }),
     "HealthAlertRuleCondition": ("type", {
-        "error_rate": "HealthAlertRuleConditionErrorRate",
-        "prompt_cache_hit_rate": "HealthAlertRuleConditionPromptCacheHitRate",
-        "rate_limit_utilization": "HealthAlertRuleConditionRateLimitUtilization",
-        "service_tier_fallback_rate": "HealthAlertRuleConditionServiceTierFallbackRate",
+        "error_rate": "ConditionErrorRate", "prompt_cache_hit_rate": "ConditionPromptCacheHitRate",
+        "rate_limit_utilization": "ConditionRateLimitUtilization",
+        "service_tier_fallback_rate": "ConditionServiceTierFallbackRate",
     }),
     "UsageTimeBucketResult": ("object", {
         "organization.usage.completions.result": "UsageCompletionsResult",
@@ -1548,8 +1558,7 @@ _UNIONS = {
         "organization.costs.result": "CostsResult",
     }),
     "WorkloadIdentityProviderVerification": ("type", {
-        "discovery": "WorkloadIdentityProviderVerificationDiscovery",
-        "uploaded_jwks": "WorkloadIdentityProviderVerificationUploadedJwk",
+        "discovery": "VerificationDiscovery", "uploaded_jwks": "VerificationUploadedJwks",
     }),
 }
 # Names of types defined in another module, public here too

@@ -224,6 +224,11 @@ class AssignedRoleDetailsAssignmentSource(BaseModel):
     principal_type: str
 
 
+class AttributeTransformation(BaseModel):
+    attribute: str
+    expression: str
+
+
 AuditLogEventType: TypeAlias = Literal["api_key.created", "api_key.updated", "api_key.deleted", "certificate.created", "certificate.updated", "certificate.deleted", "certificates.activated", "certificates.deactivated", "checkpoint.permission.created", "checkpoint.permission.deleted", "external_key.registered", "external_key.removed", "group.created", "group.updated", "group.deleted", "invite.sent", "invite.accepted", "invite.deleted", "ip_allowlist.created", "ip_allowlist.updated", "ip_allowlist.deleted", "ip_allowlist.config.activated", "ip_allowlist.config.deactivated", "login.succeeded", "login.failed", "logout.succeeded", "logout.failed", "organization.updated", "project.created", "project.updated", "project.archived", "project.deleted", "rate_limit.updated", "rate_limit.deleted", "resource.deleted", "tunnel.created", "tunnel.updated", "tunnel.deleted", "workload_identity_provider.created", "workload_identity_provider.updated", "workload_identity_provider.deleted", "workload_identity_provider_mapping.created", "workload_identity_provider_mapping.updated", "workload_identity_provider_mapping.deleted", "role.created", "role.updated", "role.deleted", "role.assignment.created", "role.assignment.deleted", "role.bound_to_resource", "role.unbound_from_resource", "scim.enabled", "scim.disabled", "service_account.created", "service_account.updated", "service_account.deleted", "user.added", "user.updated", "user.deleted", "tenant.metadata.updated", "tenant.microsoft_entra_mapping.upserted", "tenant.microsoft_entra_mapping.deleted", "tenant.workload_identity.provider.created", "tenant.workload_identity.provider.updated", "tenant.workload_identity.provider.archived", "tenant.workload_identity.mapping.created", "tenant.workload_identity.mapping.updated", "tenant.workload_identity.mapping.archived", "tenant.workload_identity.binding.created", "tenant.workload_identity.principal.provisioned", "tenant.workload_identity.access_token.issued", "tenant.admin_api_key.created", "tenant.admin_api_key.updated", "tenant.admin_api_key.deleted", "tenant.project_api_key.created", "tenant.chatgpt_access_token.revoked", "tenant.migration.completed", "tenant.sso.migrated", "tenant.domains.migrated", "tenant.sso_connection.created", "tenant.sso_connection.updated", "tenant.sso_connection.deleted", "tenant.sso_connection.setup.started", "tenant.policy.created", "tenant.policy.updated", "tenant.policy.deleted", "tenant.policy.attached", "tenant.policy.detached", "tenant.principal_authentication_policy.resolved", "tenant.scim.setup.started", "tenant.scim.deletion.requested", "tenant.scim.directory.created", "tenant.product_access_policy.updated", "tenant.resource_share_grant.created", "tenant.resource_share_grant.updated", "tenant.resource_share_grant.accepted", "tenant.resource_share_grant.declined", "tenant.resource_share_grant.revoked", "tenant.resource_share_grant.deleted", "tenant.service_account.updated", "tenant.service_account.deleted", "tenant.service_account.token.revoked", "tenant.billing.overage_limit.updated", "tenant.billing.alerts.updated", "tenant.billing.info.updated", "tenant.usage_limit.workspace.updated", "tenant.usage_limit.group.updated", "tenant.usage_limit.user.updated", "tenant.usage_limit.increase_request.updated", "tenant.usage_limit.increase_request.resolved", "tenant.group.created", "tenant.group.updated", "tenant.group.deleted", "tenant.group.member.added", "tenant.group.member.removed", "tenant.migration_rollout.status.updated", "tenant.migration_rollout.tier.updated", "tenant.role.metadata.updated", "tenant.custom_role.created", "tenant.custom_role.updated", "tenant.custom_role.deleted", "tenant.role_assignment.created", "tenant.role_assignment.deleted", "tenant.resource_role_assignment.created", "tenant.resource_role_assignment.deleted", "tenant.resource_access.updated", "tenant.resource_access.deleted", "tenant.ads_account.onboarding.redemption", "tenant.session_policy.created", "tenant.session_policy.updated", "tenant.session_policy.deleted", "tenant.session_revocation.started", "tenant.third_party_app_policy.updated", "tenant.user.added", "tenant.user.updated", "tenant.user.removed", "tenant.user.looked_up", "tenant.user.invited", "tenant.membership.revoked", "tenant.api_organization_invite.upserted", "tenant.api_organization_invite.deleted", "tenant.chatgpt_workspace_invite.upserted", "tenant.membership.accepted", "tenant.membership.declined", "tenant.workspace_invite_email_settings.updated"]
 """The event type."""
 
@@ -507,6 +512,32 @@ class CheckpointPermissionDeleted(BaseModel):
     """The ID of the checkpoint permission."""
 
 
+class ConditionErrorRate(BaseModel):
+    status_class: Literal["all", "4xx", "5xx"]
+    status_codes: List[int] | None
+    threshold: float
+    type: Literal["error_rate"]
+    window_seconds: int
+
+
+class ConditionPromptCacheHitRate(BaseModel):
+    threshold: float
+    type: Literal["prompt_cache_hit_rate"]
+
+
+class ConditionRateLimitUtilization(BaseModel):
+    consecutive_minutes: int
+    metric: Literal["rpm", "tpm"]
+    threshold: float
+    type: Literal["rate_limit_utilization"]
+
+
+class ConditionServiceTierFallbackRate(BaseModel):
+    source_tier: Literal["fast"]
+    threshold: float
+    type: Literal["service_tier_fallback_rate"]
+
+
 class CostsResult(BaseModel):
     """The aggregated costs details of the specific time bucket."""
     object: Literal["organization.costs.result"]
@@ -759,16 +790,7 @@ class FederationRuleDeleted(BaseModel):
     object: Literal["organization.workload_identity_federation_rule.deleted"]
 
 
-FederationRulePermission: TypeAlias = FederationRulePermissionServiceAccountDefault | FederationRulePermissionRestricted
-
-
-class FederationRulePermissionRestricted(BaseModel):
-    scopes: List[str]
-    type: Literal["restricted"]
-
-
-class FederationRulePermissionServiceAccountDefault(BaseModel):
-    type: Literal["service_account_default"]
+FederationRulePermission: TypeAlias = PermissionsServiceAccountDefault | PermissionsRestricted
 
 
 class GcpExternalStorageProvider(BaseModel):
@@ -921,40 +943,14 @@ class HealthAlertRule(BaseModel):
     enabled: bool
     filters: HealthAlertRuleFilter
     name: str
-    notifications: HealthAlertRuleNotification
+    notifications: Notifications
     object: Literal["health.alert_rule"]
     organization_id: str
     updated_at: int
     version: int
 
 
-HealthAlertRuleCondition: TypeAlias = HealthAlertRuleConditionErrorRate | HealthAlertRuleConditionPromptCacheHitRate | HealthAlertRuleConditionRateLimitUtilization | HealthAlertRuleConditionServiceTierFallbackRate
-
-
-class HealthAlertRuleConditionErrorRate(BaseModel):
-    status_class: Literal["all", "4xx", "5xx"]
-    status_codes: List[int] | None
-    threshold: float
-    type: Literal["error_rate"]
-    window_seconds: int
-
-
-class HealthAlertRuleConditionPromptCacheHitRate(BaseModel):
-    threshold: float
-    type: Literal["prompt_cache_hit_rate"]
-
-
-class HealthAlertRuleConditionRateLimitUtilization(BaseModel):
-    consecutive_minutes: int
-    metric: Literal["rpm", "tpm"]
-    threshold: float
-    type: Literal["rate_limit_utilization"]
-
-
-class HealthAlertRuleConditionServiceTierFallbackRate(BaseModel):
-    source_tier: Literal["fast"]
-    threshold: float
-    type: Literal["service_tier_fallback_rate"]
+HealthAlertRuleCondition: TypeAlias = ConditionErrorRate | ConditionPromptCacheHitRate | ConditionRateLimitUtilization | ConditionServiceTierFallbackRate
 
 
 class HealthAlertRuleFilter(BaseModel):
@@ -962,22 +958,6 @@ class HealthAlertRuleFilter(BaseModel):
     observability_tags: List[str]
     project_ids: List[str]
     service_tiers: List[Literal["default", "priority", "flex", "scale"]]
-
-
-class HealthAlertRuleNotification(BaseModel):
-    email: HealthAlertRuleNotificationEmail
-    webhook: HealthAlertRuleNotificationWebhook
-
-
-class HealthAlertRuleNotificationEmail(BaseModel):
-    addresses: List[str]
-    enabled: bool
-    org_owners: bool
-    project_owners: bool
-
-
-class HealthAlertRuleNotificationWebhook(BaseModel):
-    enabled: bool
 
 
 class HostedToolPermission(BaseModel):
@@ -1233,6 +1213,22 @@ class ModifyCertificateRequestParam(TypedDict, total=False):
     """The updated name for the certificate"""
 
 
+class Notifications(BaseModel):
+    email: NotificationsEmail
+    webhook: NotificationsWebhook
+
+
+class NotificationsEmail(BaseModel):
+    addresses: List[str]
+    enabled: bool
+    org_owners: bool
+    project_owners: bool
+
+
+class NotificationsWebhook(BaseModel):
+    enabled: bool
+
+
 class OciExternalStorageProvider(BaseModel):
     bucket: str
     region: str
@@ -1484,6 +1480,15 @@ class OwnerUser(BaseModel):
     """The Unix timestamp (in seconds) of when the user was created."""
     role: str
     """The user's project role."""
+
+
+class PermissionsRestricted(BaseModel):
+    scopes: List[str]
+    type: Literal["restricted"]
+
+
+class PermissionsServiceAccountDefault(BaseModel):
+    type: Literal["service_account_default"]
 
 
 class Project(BaseModel):
@@ -2672,6 +2677,16 @@ class UserUser(BaseModel):
     banned_at: int | None
 
 
+class VerificationDiscovery(BaseModel):
+    discovery_url: str | None
+    type: Literal["discovery"]
+
+
+class VerificationUploadedJwks(BaseModel):
+    jwks: Dict[str, Any]
+    type: Literal["uploaded_jwks"]
+
+
 class Window(BaseModel):
     ended_at: int
     """Exclusive window end, in Unix seconds."""
@@ -2681,7 +2696,7 @@ class Window(BaseModel):
 
 class WorkloadIdentityProvider(BaseModel):
     id: str
-    attribute_transformations: List[WorkloadIdentityProviderAttributeTransformation]
+    attribute_transformations: List[AttributeTransformation]
     audience: str
     created_at: int
     description: str | None
@@ -2692,11 +2707,6 @@ class WorkloadIdentityProvider(BaseModel):
     type: Literal["oidc"]
     updated_at: int
     verification: WorkloadIdentityProviderVerification
-
-
-class WorkloadIdentityProviderAttributeTransformation(BaseModel):
-    attribute: str
-    expression: str
 
 
 class WorkloadIdentityProviderCreated(BaseModel):
@@ -2753,17 +2763,7 @@ class WorkloadIdentityProviderUpdated(BaseModel):
     """The payload used to update the workload identity provider."""
 
 
-WorkloadIdentityProviderVerification: TypeAlias = WorkloadIdentityProviderVerificationDiscovery | WorkloadIdentityProviderVerificationUploadedJwk
-
-
-class WorkloadIdentityProviderVerificationDiscovery(BaseModel):
-    discovery_url: str | None
-    type: Literal["discovery"]
-
-
-class WorkloadIdentityProviderVerificationUploadedJwk(BaseModel):
-    jwks: Dict[str, Any]
-    type: Literal["uploaded_jwks"]
+WorkloadIdentityProviderVerification: TypeAlias = VerificationDiscovery | VerificationUploadedJwks
 
 
 AdminApiKey = AdminAPIKey
@@ -2796,6 +2796,12 @@ AuditLogActorUser = ActorAPIKeyUser
 DeleteCertificateResponse = CertificateDeleteResponse
 
 
+FederationRulePermissionRestricted = PermissionsRestricted
+
+
+FederationRulePermissionServiceAccountDefault = PermissionsServiceAccountDefault
+
+
 GroupMemberUser = UserRetrieveResponse
 
 
@@ -2806,6 +2812,27 @@ GroupUser = OrganizationGroupUser
 
 
 GroupUserAssignment = UserCreateResponse
+
+
+HealthAlertRuleConditionErrorRate = ConditionErrorRate
+
+
+HealthAlertRuleConditionPromptCacheHitRate = ConditionPromptCacheHitRate
+
+
+HealthAlertRuleConditionRateLimitUtilization = ConditionRateLimitUtilization
+
+
+HealthAlertRuleConditionServiceTierFallbackRate = ConditionServiceTierFallbackRate
+
+
+HealthAlertRuleNotification = Notifications
+
+
+HealthAlertRuleNotificationEmail = NotificationsEmail
+
+
+HealthAlertRuleNotificationWebhook = NotificationsWebhook
 
 
 OrganizationSpendAlertDeletedResource = OrganizationSpendAlertDeleted
@@ -2860,3 +2887,12 @@ UserProject = Projects
 
 
 UserProjectData = ProjectsData
+
+
+WorkloadIdentityProviderAttributeTransformation = AttributeTransformation
+
+
+WorkloadIdentityProviderVerificationDiscovery = VerificationDiscovery
+
+
+WorkloadIdentityProviderVerificationUploadedJwk = VerificationUploadedJwks

@@ -94,7 +94,7 @@ class ChatCompletionMessage(BaseModel):
     ))
     _nested = {
         "tool_calls": "ChatCompletionMessageToolCallsItem", "annotations": "ChatCompletionMessageAnnotation",
-        "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionAudio",
+        "function_call": "FunctionCall", "audio": "ChatCompletionAudio",
     }
 
 
@@ -113,17 +113,7 @@ class ChatCompletionMessageCustomToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "custom"))
     _required = ("id", "type", "custom")
-    _nested = {"custom": "ChatCompletionMessageCustomToolCallCustom"}
-
-
-class ChatCompletionMessageCustomToolCallCustom(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("name", "input"))
-
-
-class ChatCompletionMessageFunctionCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("arguments", "name"))
+    _nested = {"custom": "Custom"}
 
 
 class ChatCompletionMessageFunctionToolCall(BaseModel):
@@ -176,7 +166,7 @@ class ChatCompletionStoreMessage(BaseModel):
     ))
     _nested = {
         "tool_calls": "ChatCompletionMessageToolCallsItem", "annotations": "ChatCompletionMessageAnnotation",
-        "function_call": "ChatCompletionMessageFunctionCall", "audio": "ChatCompletionAudio",
+        "function_call": "FunctionCall", "audio": "ChatCompletionAudio",
         "content_parts": "ChatCompletionMessageListDataContentPart",
     }
 
@@ -217,6 +207,16 @@ class ChoiceDeltaToolCallFunction(BaseModel):
     _field_names = frozenset(("name", "arguments"))
 
 
+class Custom(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name", "input"))
+
+
+class FunctionCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("arguments", "name"))
+
+
 class TopLogprob(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes"))
@@ -228,6 +228,8 @@ ResponseModalities = Any
 ServiceTier = Any
 WebSearchContextSize = Any
 ChatCompletionMessageAudio = ChatCompletionAudio
+ChatCompletionMessageCustomToolCallCustom = Custom
+ChatCompletionMessageFunctionCall = FunctionCall
 ChatCompletionMessageListData = ChatCompletionStoreMessage
 ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall
 ChatCompletionRequestMessageContentPartImage = ChatCompletionContentPartImage

@@ -42,7 +42,7 @@ ConversationDeleted = ConversationDeletedResource
 _UNIONS = {
     "ConversationItem": ("type", {
         "message": "ConversationMessage", "function_call": "ResponseFunctionToolCallItem",
-        "function_call_output": "FunctionToolCallOutputResource",
+        "function_call_output": "ResponseFunctionToolCallOutputItem",
         "file_search_call": "ResponseFileSearchToolCall", "web_search_call": "ResponseFunctionWebSearch",
         "image_generation_call": "ImageGenToolCall", "computer_call": "ResponseComputerToolCall",
         "computer_call_output": "ResponseComputerToolCallOutputItem",

@@ -24,19 +24,6 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
     }
 
 
-class CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "item_reference"))
-    _required = ("type", "item_reference")
-
-
-class CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "template"))
-    _required = ("type", "template")
-    _nested = {"template": "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplate"}
-
-
 class CreateEvalCompletionsRunDataSourceSamplingParam(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -202,11 +189,17 @@ class EvalRunResultCount(BaseModel):
     _field_names = frozenset(("total", "errored", "failed", "passed"))
 
 
-class EvalStoredCompletionsSource(BaseModel):
+class InputMessagesItemReference(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "metadata", "model", "created_after", "created_before", "limit"))
-    _required = ("type",)
-    _nested = {"metadata": dict}
+    _field_names = frozenset(("type", "item_reference"))
+    _required = ("type", "item_reference")
+
+
+class InputMessagesTemplate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "template"))
+    _required = ("type", "template")
+    _nested = {"template": "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplate"}
 
 
 class OutputItemListResponse(BaseModel):
@@ -239,10 +232,20 @@ class RunDeleteResponse(BaseModel):
     _field_names = frozenset(("object", "deleted", "run_id"))
 
 
+class SourceStoredCompletions(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "metadata", "model", "created_after", "created_before", "limit"))
+    _required = ("type",)
+    _nested = {"metadata": dict}
+
+
+CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage = InputMessagesItemReference
+CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage = InputMessagesTemplate
 CreateEvalJsonlRunDataSource = CreateEvalJSONLRunDataSource
 EvalApiError = EvalAPIError
 EvalRun = RunCancelResponse
 EvalRunOutputItem = OutputItemListResponse
+EvalStoredCompletionsSource = SourceStoredCompletions
 RunsDeleteResponse = RunDeleteResponse
 
 
@@ -250,8 +253,7 @@ RunsDeleteResponse = RunDeleteResponse
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "CreateEvalCompletionsRunDataSourceInputMessage": ("type", {
-        "template": "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage",
-        "item_reference": "CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage",
+        "template": "InputMessagesTemplate", "item_reference": "InputMessagesItemReference",
     }),
     "CreateEvalCompletionsRunDataSourceInputMessageParam": (None, (
         "CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam",
@@ -267,12 +269,12 @@ _UNIONS = {
         "ResponseFormatTextParam", "ResponseFormatJsonSchemaParam", "ResponseFormatJsonObjectParam",
     )),
     "CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat": ("type", {
-        "text": "ResponseFormatText", "json_schema": "ResponseFormatJsonSchema",
-        "json_object": "ResponseFormatJsonObject",
+        "text": "ResponseFormatText", "json_schema": "ResponseFormatJSONSchema",
+        "json_object": "ResponseFormatJSONObject",
     }),
     "CreateEvalCompletionsRunDataSourceSource": ("type", {
         "file_content": "EvalJsonlFileContentSource", "file_id": "EvalJsonlFileIdSource",
-        "stored_completions": "EvalStoredCompletionsSource",
+        "stored_completions": "SourceStoredCompletions",
     }),
     "CreateEvalCompletionsRunDataSourceSourceParam": (None, (
         "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam", "EvalStoredCompletionsSourceParam",

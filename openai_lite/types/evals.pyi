@@ -4,9 +4,9 @@ from typing import Any, Dict, Iterable, List
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import EasyInputMessage, EasyInputMessageParam, EvalItem, EvalItemParam, FunctionObject, Metadata, MetadataParam, ReasoningEffort, ResponseFormatJsonSchema, ResponseFormatJsonSchemaParam, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, Tool, ToolParam
+from openai_lite.types import EasyInputMessage, EasyInputMessageParam, EvalItem, EvalItemParam, FunctionObject, Metadata, MetadataParam, ReasoningEffort, ResponseFormatJSONSchema, ResponseFormatJsonSchemaParam, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, Tool, ToolParam
 from openai_lite.types.chat import ChatCompletionFunctionToolParam
-from openai_lite.types.responses import ResponseFormatJsonObject, ResponseFormatJsonObjectParam, ResponseFormatText, ResponseFormatTextParam
+from openai_lite.types.responses import ResponseFormatJSONObject, ResponseFormatJsonObjectParam, ResponseFormatText, ResponseFormatTextParam
 
 
 class ChatCompletionFunctionTool(BaseModel):
@@ -29,14 +29,7 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
     """Determines what populates the `item` namespace in this run's data source."""
 
 
-CreateEvalCompletionsRunDataSourceInputMessage: TypeAlias = CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage | CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage
-
-
-class CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage(BaseModel):
-    type: Literal["item_reference"]
-    """The type of input messages. Always `item_reference`."""
-    item_reference: str
-    """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
+CreateEvalCompletionsRunDataSourceInputMessage: TypeAlias = InputMessagesTemplate | InputMessagesItemReference
 
 
 class CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessageParam(TypedDict, total=False):
@@ -47,13 +40,6 @@ class CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessagePar
 
 
 CreateEvalCompletionsRunDataSourceInputMessageParam: TypeAlias = CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam | CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessageParam
-
-
-class CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage(BaseModel):
-    type: Literal["template"]
-    """The type of input messages. Always `template`."""
-    template: List[CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplate]
-    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
 
 
 class CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageParam(TypedDict, total=False):
@@ -149,10 +135,10 @@ is preferred for models that support it."""
 CreateEvalCompletionsRunDataSourceSamplingParam2ResponseFormatParam: TypeAlias = ResponseFormatTextParam | ResponseFormatJsonSchemaParam | ResponseFormatJsonObjectParam
 
 
-CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat: TypeAlias = ResponseFormatText | ResponseFormatJsonSchema | ResponseFormatJsonObject
+CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat: TypeAlias = ResponseFormatText | ResponseFormatJSONSchema | ResponseFormatJSONObject
 
 
-CreateEvalCompletionsRunDataSourceSource: TypeAlias = EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalStoredCompletionsSource
+CreateEvalCompletionsRunDataSourceSource: TypeAlias = EvalJsonlFileContentSource | EvalJsonlFileIdSource | SourceStoredCompletions
 
 
 CreateEvalCompletionsRunDataSourceSourceParam: TypeAlias = EvalJsonlFileContentSourceParam | EvalJsonlFileIdSourceParam | EvalStoredCompletionsSourceParam
@@ -614,27 +600,6 @@ class EvalRunResultCount(BaseModel):
     """Number of output items that passed the evaluation."""
 
 
-class EvalStoredCompletionsSource(BaseModel):
-    """A StoredCompletionsRunDataSource configuration describing a set of filters"""
-    type: Literal["stored_completions"]
-    """The type of source. Always `stored_completions`."""
-    metadata: Metadata | None
-    """Set of 16 key-value pairs that can be attached to an object. This can be
-useful for storing additional information about the object in a structured
-format, and querying for objects via API or the dashboard.
-
-Keys are strings with a maximum length of 64 characters. Values are strings
-with a maximum length of 512 characters."""
-    model: str | None
-    """An optional model to filter by (e.g., 'gpt-4o')."""
-    created_after: int | None
-    """An optional Unix timestamp to filter items created after this time."""
-    created_before: int | None
-    """An optional Unix timestamp to filter items created before this time."""
-    limit: int | None
-    """An optional maximum number of items to return."""
-
-
 class EvalStoredCompletionsSourceParam(TypedDict, total=False):
     """A StoredCompletionsRunDataSource configuration describing a set of filters"""
     type: Required[Literal["stored_completions"]]
@@ -654,6 +619,20 @@ with a maximum length of 512 characters."""
     """An optional Unix timestamp to filter items created before this time."""
     limit: int | None
     """An optional maximum number of items to return."""
+
+
+class InputMessagesItemReference(BaseModel):
+    type: Literal["item_reference"]
+    """The type of input messages. Always `item_reference`."""
+    item_reference: str
+    """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
+
+
+class InputMessagesTemplate(BaseModel):
+    type: Literal["template"]
+    """The type of input messages. Always `template`."""
+    template: List[CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessageTemplate]
+    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
 
 
 class OutputItemListResponse(BaseModel):
@@ -726,6 +705,33 @@ class RunDeleteResponse(BaseModel):
 RunsCreateDataSourceParam: TypeAlias = CreateEvalJsonlRunDataSourceParam | CreateEvalCompletionsRunDataSourceParam | CreateEvalResponsesRunDataSourceParam
 
 
+class SourceStoredCompletions(BaseModel):
+    """A StoredCompletionsRunDataSource configuration describing a set of filters"""
+    type: Literal["stored_completions"]
+    """The type of source. Always `stored_completions`."""
+    metadata: Metadata | None
+    """Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters."""
+    model: str | None
+    """An optional model to filter by (e.g., 'gpt-4o')."""
+    created_after: int | None
+    """An optional Unix timestamp to filter items created after this time."""
+    created_before: int | None
+    """An optional Unix timestamp to filter items created before this time."""
+    limit: int | None
+    """An optional maximum number of items to return."""
+
+
+CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage = InputMessagesItemReference
+
+
+CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage = InputMessagesTemplate
+
+
 CreateEvalJsonlRunDataSource = CreateEvalJSONLRunDataSource
 
 
@@ -736,6 +742,9 @@ EvalRun = RunCancelResponse
 
 
 EvalRunOutputItem = OutputItemListResponse
+
+
+EvalStoredCompletionsSource = SourceStoredCompletions
 
 
 RunsDeleteResponse = RunDeleteResponse

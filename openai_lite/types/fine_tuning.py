@@ -17,12 +17,6 @@ class DpoMethod(BaseModel):
     _nested = {"hyperparameters": "DpoHyperparameters"}
 
 
-class FineTuneMethod(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "supervised", "dpo", "reinforcement"))
-    _nested = {"supervised": "SupervisedMethod", "dpo": "DpoMethod", "reinforcement": "ReinforcementMethod"}
-
-
 class FineTuningJob(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -31,8 +25,8 @@ class FineTuningJob(BaseModel):
         "integrations", "seed", "estimated_finish", "method", "metadata",
     ))
     _nested = {
-        "error": "FineTuningJobError", "hyperparameters": "FineTuningJobHyperparameter",
-        "integrations": "FineTuningJobWandbIntegrationObject", "method": "FineTuneMethod", "metadata": dict,
+        "error": "FineTuningJobError", "hyperparameters": "Hyperparameters",
+        "integrations": "FineTuningJobWandbIntegrationObject", "method": "Method", "metadata": dict,
     }
 
 
@@ -54,11 +48,6 @@ class FineTuningJobEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "created_at", "level", "message", "type", "data"))
     _nested = {"data": dict}
-
-
-class FineTuningJobHyperparameter(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("batch_size", "learning_rate_multiplier", "n_epochs"))
 
 
 class FineTuningJobWandbIntegration(BaseModel):
@@ -86,6 +75,11 @@ class GraderValidateResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("grader",))
     _nested = {"grader": "ValidateGraderResponseGrader"}
+
+
+class Hyperparameters(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("batch_size", "learning_rate_multiplier", "n_epochs"))
 
 
 class ListFineTuningJobCheckpointsResponse(BaseModel):
@@ -121,6 +115,12 @@ class MetadataErrors(BaseModel):
         "api_model_grader_parse_error": "model_grader_parse_error",
         "api_model_grader_server_error_details": "model_grader_server_error_details",
     }
+
+
+class Method(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "supervised", "dpo", "reinforcement"))
+    _nested = {"supervised": "SupervisedMethod", "dpo": "DpoMethod", "reinforcement": "ReinforcementMethod"}
 
 
 class Metrics(BaseModel):
@@ -211,6 +211,7 @@ class TextSimilarityGrader(BaseModel):
 DeleteFineTuningCheckpointPermissionResponse = PermissionDeleteResponse
 FineTuneDPOHyperparameters = DpoHyperparameters
 FineTuneDPOMethod = DpoMethod
+FineTuneMethod = Method
 FineTuneReinforcementHyperparameters = ReinforcementHyperparameters
 FineTuneReinforcementMethod = ReinforcementMethod
 FineTuneSupervisedHyperparameters = SupervisedHyperparameters
@@ -219,6 +220,7 @@ FineTuningCheckpointPermission = PermissionCreateResponse
 FineTuningIntegration = FineTuningJobWandbIntegrationObject
 FineTuningIntegrationWandb = FineTuningJobWandbIntegration
 FineTuningJobCheckpointMetric = Metrics
+FineTuningJobHyperparameter = Hyperparameters
 GraderMulti = MultiGrader
 GraderPython = PythonGrader
 GraderScoreModel = ScoreModelGrader

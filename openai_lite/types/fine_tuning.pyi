@@ -96,18 +96,6 @@ class FineTuneDPOMethodParam(TypedDict, total=False):
     """The hyperparameters used for the DPO fine-tuning job."""
 
 
-class FineTuneMethod(BaseModel):
-    """The method used for fine-tuning."""
-    type: Literal["supervised", "dpo", "reinforcement"]
-    """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
-    supervised: SupervisedMethod | None
-    """Configuration for the supervised fine-tuning method."""
-    dpo: DpoMethod | None
-    """Configuration for the DPO fine-tuning method."""
-    reinforcement: ReinforcementMethod | None
-    """Configuration for the reinforcement fine-tuning method."""
-
-
 class FineTuneMethodParam(TypedDict, total=False):
     """The method used for fine-tuning."""
     type: Required[Literal["supervised", "dpo", "reinforcement"]]
@@ -180,7 +168,7 @@ class FineTuningJob(BaseModel):
     """The name of the fine-tuned model that is being created. The value will be null if the fine-tuning job is still running."""
     finished_at: int | None
     """The Unix timestamp (in seconds) for when the fine-tuning job was finished. The value will be null if the fine-tuning job is still running."""
-    hyperparameters: FineTuningJobHyperparameter
+    hyperparameters: Hyperparameters
     """The hyperparameters used for the fine-tuning job. This value will only be returned when running `supervised` jobs."""
     model: str
     """The base model that is being fine-tuned."""
@@ -204,7 +192,7 @@ class FineTuningJob(BaseModel):
     """The seed used for the fine-tuning job."""
     estimated_finish: int | None
     """The Unix timestamp (in seconds) for when the fine-tuning job is estimated to finish. The value will be null if the fine-tuning job is not running."""
-    method: FineTuneMethod | None
+    method: Method | None
     """The method used for fine-tuning."""
     metadata: Metadata | None
     """Set of 16 key-value pairs that can be attached to an object. This can be
@@ -258,18 +246,6 @@ class FineTuningJobEvent(BaseModel):
     """The type of event."""
     data: Dict[str, Any] | None
     """The data associated with the event."""
-
-
-class FineTuningJobHyperparameter(BaseModel):
-    batch_size: Literal["auto"] | int | None
-    """Number of examples in each batch. A larger batch size means that model parameters
-are updated less frequently, but with lower variance."""
-    learning_rate_multiplier: Literal["auto"] | float | None
-    """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid
-overfitting."""
-    n_epochs: Literal["auto"] | int | None
-    """The number of epochs to train the model for. An epoch refers to one full cycle
-through the training dataset."""
 
 
 class FineTuningJobWandbIntegration(BaseModel):
@@ -389,6 +365,18 @@ GradersRunGraderParam: TypeAlias = GraderStringCheckParam | GraderTextSimilarity
 GradersValidateGraderParam: TypeAlias = GraderStringCheckParam | GraderTextSimilarityParam | GraderPythonParam | GraderScoreModelParam | GraderMultiParam
 
 
+class Hyperparameters(BaseModel):
+    batch_size: Literal["auto"] | int | None
+    """Number of examples in each batch. A larger batch size means that model parameters
+are updated less frequently, but with lower variance."""
+    learning_rate_multiplier: Literal["auto"] | float | None
+    """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid
+overfitting."""
+    n_epochs: Literal["auto"] | int | None
+    """The number of epochs to train the model for. An epoch refers to one full cycle
+through the training dataset."""
+
+
 class JobsCreateHyperparameterParam(TypedDict, total=False):
     batch_size: Literal["auto"] | int
     """Number of examples in each batch. A larger batch size means that model parameters
@@ -458,6 +446,18 @@ class MetadataErrors(BaseModel):
     api_model_grader_refusal_error: bool
     api_model_grader_parse_error: bool
     api_model_grader_server_error_details: str | None
+
+
+class Method(BaseModel):
+    """The method used for fine-tuning."""
+    type: Literal["supervised", "dpo", "reinforcement"]
+    """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
+    supervised: SupervisedMethod | None
+    """Configuration for the supervised fine-tuning method."""
+    dpo: DpoMethod | None
+    """Configuration for the DPO fine-tuning method."""
+    reinforcement: ReinforcementMethod | None
+    """Configuration for the reinforcement fine-tuning method."""
 
 
 class Metrics(BaseModel):
@@ -636,6 +636,9 @@ FineTuneDPOHyperparameters = DpoHyperparameters
 FineTuneDPOMethod = DpoMethod
 
 
+FineTuneMethod = Method
+
+
 FineTuneReinforcementHyperparameters = ReinforcementHyperparameters
 
 
@@ -658,6 +661,9 @@ FineTuningIntegrationWandb = FineTuningJobWandbIntegration
 
 
 FineTuningJobCheckpointMetric = Metrics
+
+
+FineTuningJobHyperparameter = Hyperparameters
 
 
 GraderMulti = MultiGrader

@@ -190,10 +190,10 @@ class RealtimeTruncationRetentionRatio(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "retention_ratio", "token_limits"))
     _required = ("type", "retention_ratio")
-    _nested = {"token_limits": "RealtimeTruncationRetentionRatioTruncationTokenLimit"}
+    _nested = {"token_limits": "TokenLimits"}
 
 
-class RealtimeTruncationRetentionRatioTruncationTokenLimit(BaseModel):
+class TokenLimits(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("post_instructions",))
 
@@ -202,6 +202,7 @@ RealtimeReasoningEffort = Any
 RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
 RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = RealtimeTranscriptionSessionTurnDetection
 RealtimeTruncationRetentionRatioTruncation = RealtimeTruncationRetentionRatio
+RealtimeTruncationRetentionRatioTruncationTokenLimit = TokenLimits
 RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD = AudioInputTurnDetectionSemanticVad
 RealtimeTurnDetectionRealtimeTurnDetectionServerVAD = AudioInputTurnDetectionServerVad
 

@@ -636,7 +636,7 @@ class RealtimeTruncationRetentionRatio(BaseModel):
     """Use retention ratio truncation."""
     retention_ratio: float
     """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until 80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and improve cache rates."""
-    token_limits: RealtimeTruncationRetentionRatioTruncationTokenLimit | None
+    token_limits: TokenLimits | None
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
 
 
@@ -647,11 +647,6 @@ class RealtimeTruncationRetentionRatioTruncationParam(TypedDict, total=False):
     """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until 80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and improve cache rates."""
     token_limits: RealtimeTruncationRetentionRatioTruncationTokenLimitParam
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
-
-
-class RealtimeTruncationRetentionRatioTruncationTokenLimit(BaseModel):
-    post_instructions: int | None
-    """Maximum tokens allowed in the conversation after instructions (which including tool definitions). For example, setting this to 5,000 would mean that truncation would occur when the conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's context window size minus the maximum output tokens."""
 
 
 class RealtimeTruncationRetentionRatioTruncationTokenLimitParam(TypedDict, total=False):
@@ -736,6 +731,11 @@ associated with the Response) will be emitted when the timeout is reached.
 Idle timeout is currently only supported for `server_vad` mode."""
 
 
+class TokenLimits(BaseModel):
+    post_instructions: int | None
+    """Maximum tokens allowed in the conversation after instructions (which including tool definitions). For example, setting this to 5,000 would mean that truncation would occur when the conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's context window size minus the maximum output tokens."""
+
+
 RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
 
 
@@ -743,6 +743,9 @@ RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = RealtimeTr
 
 
 RealtimeTruncationRetentionRatioTruncation = RealtimeTruncationRetentionRatio
+
+
+RealtimeTruncationRetentionRatioTruncationTokenLimit = TokenLimits
 
 
 RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD = AudioInputTurnDetectionSemanticVad

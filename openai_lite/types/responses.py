@@ -148,16 +148,6 @@ class BetaCustomToolCallOutput(BaseModel):
     }
 
 
-class BetaCustomToolCallOutputResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output", "status", "created_by"))
-    _required = ("type", "id", "call_id", "output", "status")
-    _nested = {
-        "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
-        "output": "BetaFunctionAndCustomToolCallOutput",
-    }
-
-
 class BetaCustomToolCallResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -243,18 +233,6 @@ class BetaFunctionToolCallOutput(BaseModel):
         "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
     ))
     _required = ("type", "output")
-    _nested = {
-        "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
-        "output": "BetaFunctionAndCustomToolCallOutput",
-    }
-
-
-class BetaFunctionToolCallOutputResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
-    ))
-    _required = ("id", "type", "output", "status")
     _nested = {
         "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
         "output": "BetaFunctionAndCustomToolCallOutput",
@@ -418,13 +396,6 @@ class BetaMultiAgentCallOutputItem(BaseModel):
     _field_names = frozenset(("agent", "id", "call_id", "type", "action", "output"))
     _required = ("call_id", "type", "action", "output")
     _nested = {"agent": "Beta_AgentTag", "output": "BetaOutputTextContentParamObject"}
-
-
-class BetaOutputMessage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "id", "type", "role", "content", "phase", "status"))
-    _required = ("id", "type", "role", "content", "status")
-    _nested = {"agent": "BetaAgentTag", "content": "BetaOutputMessageContent"}
 
 
 class BetaOutputTextContentParamObject(BaseModel):
@@ -667,6 +638,16 @@ class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag"}
 
 
+class BetaResponseCustomToolCallOutputItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output", "status", "created_by"))
+    _required = ("type", "id", "call_id", "output", "status")
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
+        "output": "BetaFunctionAndCustomToolCallOutput",
+    }
+
+
 class BetaResponseErrorEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "code", "message", "param", "sequence_number"))
@@ -757,6 +738,18 @@ class BetaResponseFunctionToolCall(BaseModel):
     _aliases = {"async_": "async"}
     _required = ("type", "call_id", "name", "arguments")
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
+
+
+class BetaResponseFunctionToolCallOutputItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
+    ))
+    _required = ("id", "type", "output", "status")
+    _nested = {
+        "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
+        "output": "BetaFunctionAndCustomToolCallOutput",
+    }
 
 
 class BetaResponseFunctionWebSearch(BaseModel):
@@ -895,6 +888,13 @@ class BetaResponseOutputItemDoneEvent(BaseModel):
     _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"agent": "BetaAgentTag", "item": "BetaOutputItem"}
+
+
+class BetaResponseOutputMessage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "id", "type", "role", "content", "phase", "status"))
+    _required = ("id", "type", "role", "content", "status")
+    _nested = {"agent": "BetaAgentTag", "content": "BetaOutputMessageContent"}
 
 
 class BetaResponseOutputText(BaseModel):
@@ -1524,7 +1524,7 @@ class ResponseFileSearchToolCallResult(BaseModel):
     _nested = {"attributes": dict}
 
 
-class ResponseFormatJsonObject(BaseModel):
+class ResponseFormatJSONObject(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
@@ -2073,6 +2073,7 @@ BetaCompactionBody = BetaResponseCompactionItem
 BetaComputerToolCall = BetaResponseComputerToolCall
 BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem
 BetaCustomToolCall = BetaResponseCustomToolCall
+BetaCustomToolCallOutputResource = BetaResponseCustomToolCallOutputItem
 BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 BetaFunctionShellActionParamObject = FunctionShellActionParamObject
 BetaFunctionShellCall = BetaResponseFunctionShellToolCall
@@ -2081,8 +2082,10 @@ BetaFunctionShellCallOutputContentParamObject = FunctionShellCallOutputContentPa
 BetaFunctionShellCallOutputExitOutcomeParamObject = FunctionShellCallOutputExitOutcomeParamObject
 BetaFunctionShellCallOutputTimeoutOutcomeParamObject = FunctionShellCallOutputTimeoutOutcomeParamObject
 BetaFunctionToolCall = BetaResponseFunctionToolCall
+BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
 BetaInputTextContent = BetaResponseInputText
 BetaModerationErrorBody = ModerationErrorBody
+BetaOutputMessage = BetaResponseOutputMessage
 BetaOutputTextContent = BetaResponseOutputText
 BetaPersonalityEnum = PersonalityEnum
 BetaPromptCacheOptions = PromptCacheOptions
@@ -2096,7 +2099,7 @@ BetaResponseErrorCode = ResponseErrorCode
 BetaResponseErrorVariant0 = ResponseErrorVariant0
 BetaResponseErrorVariant0Misalignment = ResponseErrorVariant0Misalignment
 BetaResponseErrorVariant0MisalignmentSteer = ResponseErrorVariant0MisalignmentSteer
-BetaResponseFormatJsonObject = ResponseFormatJsonObject
+BetaResponseFormatJsonObject = ResponseFormatJSONObject
 BetaResponseFormatJsonSchemaSchema = ResponseFormatJsonSchemaSchema
 BetaResponseFormatJsonSchemaSchemaParam = ResponseFormatJsonSchemaSchemaParam
 BetaResponseFormatText = ResponseFormatText
@@ -2155,6 +2158,7 @@ BetaTruncationEnum = TruncationEnum
 BetaWebSearchToolCall = BetaResponseFunctionWebSearch
 CompactResource = CompactedResponse
 CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
+ResponseFormatJsonObject = ResponseFormatJSONObject
 ResponseInputParam = InputParam
 ResponseMCPCallArgumentsDeltaEvent = ResponseMcpCallArgumentsDeltaEvent
 ResponseMCPCallArgumentsDoneEvent = ResponseMcpCallArgumentsDoneEvent
@@ -2226,7 +2230,7 @@ _UNIONS = {
         "BetaItemReferenceParam", "BetaProgramItemParam", "BetaProgramOutputItemParam",
     )),
     "BetaItem": (None, (
-        "BetaInputMessage", "BetaOutputMessage", "BetaResponseFileSearchToolCall",
+        "BetaInputMessage", "BetaResponseOutputMessage", "BetaResponseFileSearchToolCall",
         "BetaResponseComputerToolCall", "BetaComputerCallOutputItem", "BetaResponseFunctionWebSearch",
         "BetaResponseFunctionToolCall", "BetaFunctionCallOutputItem", "BetaAgentMessageItem",
         "BetaMultiAgentCallItem", "BetaMultiAgentCallOutputItem", "BetaToolSearchCallItem",
@@ -2275,17 +2279,18 @@ _UNIONS = {
         "BetaCustomToolCallParam",
     )),
     "BetaItemResource": (None, (
-        "BetaInputMessageResource", "BetaOutputMessage", "BetaResponseFileSearchToolCall",
+        "BetaInputMessageResource", "BetaResponseOutputMessage", "BetaResponseFileSearchToolCall",
         "BetaResponseComputerToolCall", "BetaResponseComputerToolCallOutputItem",
-        "BetaResponseFunctionWebSearch", "BetaFunctionToolCallResource", "BetaFunctionToolCallOutputResource",
-        "BetaAgentMessage", "BetaMultiAgentCall", "BetaMultiAgentCallOutput", "BetaResponseToolSearchCall",
-        "BetaResponseToolSearchOutputItem", "BetaAdditionalTools", "BetaResponseReasoningItem", "BetaProgram",
-        "BetaProgramOutput", "BetaResponseCompactionItem", "BetaImageGenToolCall",
-        "BetaResponseCodeInterpreterToolCall", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput",
-        "BetaResponseFunctionShellToolCall", "BetaResponseFunctionShellToolCallOutput",
-        "BetaResponseApplyPatchToolCall", "BetaResponseApplyPatchToolCallOutput", "BetaMCPListTools",
-        "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource", "BetaMCPToolCall",
-        "BetaCustomToolCallResource", "BetaCustomToolCallOutputResource",
+        "BetaResponseFunctionWebSearch", "BetaFunctionToolCallResource",
+        "BetaResponseFunctionToolCallOutputItem", "BetaAgentMessage", "BetaMultiAgentCall",
+        "BetaMultiAgentCallOutput", "BetaResponseToolSearchCall", "BetaResponseToolSearchOutputItem",
+        "BetaAdditionalTools", "BetaResponseReasoningItem", "BetaProgram", "BetaProgramOutput",
+        "BetaResponseCompactionItem", "BetaImageGenToolCall", "BetaResponseCodeInterpreterToolCall",
+        "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaResponseFunctionShellToolCall",
+        "BetaResponseFunctionShellToolCallOutput", "BetaResponseApplyPatchToolCall",
+        "BetaResponseApplyPatchToolCallOutput", "BetaMCPListTools", "BetaMCPApprovalRequest",
+        "BetaMCPApprovalResponseResource", "BetaMCPToolCall", "BetaCustomToolCallResource",
+        "BetaResponseCustomToolCallOutputItem",
     )),
     "BetaMessageContent": ("type", {
         "input_text": "BetaResponseInputText", "output_text": "BetaResponseOutputText",
@@ -2307,9 +2312,9 @@ _UNIONS = {
         "reasoning_text": "BetaReasoningTextContent",
     }),
     "BetaOutputItem": ("type", {
-        "message": "BetaOutputMessage", "file_search_call": "BetaResponseFileSearchToolCall",
+        "message": "BetaResponseOutputMessage", "file_search_call": "BetaResponseFileSearchToolCall",
         "function_call": "BetaResponseFunctionToolCall",
-        "function_call_output": "BetaFunctionToolCallOutputResource", "agent_message": "BetaAgentMessage",
+        "function_call_output": "BetaResponseFunctionToolCallOutputItem", "agent_message": "BetaAgentMessage",
         "multi_agent_call": "BetaMultiAgentCall", "multi_agent_call_output": "BetaMultiAgentCallOutput",
         "web_search_call": "BetaResponseFunctionWebSearch", "computer_call": "BetaResponseComputerToolCall",
         "computer_call_output": "BetaResponseComputerToolCallOutputItem",
@@ -2327,7 +2332,7 @@ _UNIONS = {
         "mcp_list_tools": "BetaMCPListTools", "mcp_approval_request": "BetaMCPApprovalRequest",
         "mcp_approval_response": "BetaMCPApprovalResponseResource",
         "custom_tool_call": "BetaResponseCustomToolCall",
-        "custom_tool_call_output": "BetaCustomToolCallOutputResource",
+        "custom_tool_call_output": "BetaResponseCustomToolCallOutputItem",
     }),
     "BetaOutputMessageContent": ("type", {
         "output_text": "BetaResponseOutputText", "refusal": "BetaRefusalContent",
@@ -2457,7 +2462,7 @@ _UNIONS = {
     "ItemResource": (None, (
         "InputMessageResource", "ResponseOutputMessage", "ResponseFileSearchToolCall",
         "ResponseComputerToolCall", "ResponseComputerToolCallOutputItem", "ResponseFunctionWebSearch",
-        "ResponseFunctionToolCallItem", "FunctionToolCallOutputResource", "ResponseToolSearchCall",
+        "ResponseFunctionToolCallItem", "ResponseFunctionToolCallOutputItem", "ResponseToolSearchCall",
         "ResponseToolSearchOutputItem", "AdditionalTools", "ResponseReasoningItem", "Program",
         "ProgramOutput", "ResponseCompactionItem", "ImageGenToolCall", "ResponseCodeInterpreterToolCall",
         "LocalShellToolCall", "LocalShellToolCallOutput", "ResponseFunctionShellToolCall",
@@ -2481,7 +2486,7 @@ _UNIONS = {
     "ResponseError": (None, ("ResponseErrorVariant0",)),
     "ResponseFunctionWebSearchAction": ("type", {
         "search": "WebSearchActionSearch", "open_page": "WebSearchActionOpenPage",
-        "find_in_page": "WebSearchActionFind",
+        "find_in_page": "ActionFind",
     }),
     "ResponseFunctionWebSearchActionParam": (None, (
         "WebSearchActionSearchParam", "WebSearchActionOpenPageParam", "WebSearchActionFindParam",
@@ -2498,7 +2503,8 @@ _UNIONS = {
     }),
     "ResponseOutputItem": ("type", {
         "message": "ResponseOutputMessage", "file_search_call": "ResponseFileSearchToolCall",
-        "function_call": "ResponseFunctionToolCall", "function_call_output": "FunctionToolCallOutputResource",
+        "function_call": "ResponseFunctionToolCall",
+        "function_call_output": "ResponseFunctionToolCallOutputItem",
         "web_search_call": "ResponseFunctionWebSearch", "computer_call": "ResponseComputerToolCall",
         "computer_call_output": "ResponseComputerToolCallOutputItem", "reasoning": "ResponseReasoningItem",
         "program": "Program", "program_output": "ProgramOutput", "tool_search_call": "ResponseToolSearchCall",
@@ -2615,7 +2621,7 @@ _ELSEWHERE = {
     "BetaAutoCodeInterpreterToolNetworkPolicy": "_defs:AutoCodeInterpreterToolNetworkPolicy",
     "BetaAutoCodeInterpreterToolNetworkPolicyParam": "_defs:AutoCodeInterpreterToolNetworkPolicyParam",
     "BetaAutoCodeInterpreterToolParam": "_defs:AutoCodeInterpreterToolParam",
-    "BetaCallableToolAllowedCaller": "_defs:CallableToolAllowedCaller", "BetaClick": "_defs:Click",
+    "BetaCallableToolAllowedCaller": "_defs:CallableToolAllowedCaller", "BetaClick": "_defs:ActionClick",
     "BetaClickButtonType": "_defs:ClickButtonType", "BetaClickParam": "_defs:ClickParam",
     "BetaCodeInterpreterOutputImage": "_defs:CodeInterpreterOutputImage",
     "BetaCodeInterpreterOutputImageParam": "_defs:CodeInterpreterOutputImageParam",
@@ -2658,8 +2664,8 @@ _ELSEWHERE = {
     "BetaContainerReferenceResource": "_defs:ResponseContainerReference",
     "BetaContextManagementParam": "responses:ContextManagementParam",
     "BetaConversationParam": "responses:ConversationParam",
-    "BetaConversationParam_2Param": "responses:ConversationParam_2Param", "BetaCoord": "_defs:Coord",
-    "BetaCoordParam": "_defs:CoordParam", "BetaCustomGrammarFormat": "_defs:CustomGrammarFormat",
+    "BetaConversationParam_2Param": "responses:ConversationParam_2Param", "BetaCoord": "_defs:ActionDragPath",
+    "BetaCoordParam": "_defs:CoordParam", "BetaCustomGrammarFormat": "_defs:Grammar",
     "BetaCustomGrammarFormatParam": "_defs:CustomGrammarFormatParam",
     "BetaCustomTextFormat": "_defs:CustomTextFormat",
     "BetaCustomTextFormatParam": "_defs:CustomTextFormatParam", "BetaCustomTool": "_defs:CustomTool",
@@ -2670,8 +2676,8 @@ _ELSEWHERE = {
     "BetaDirectToolCallCallerInputParam": "_defs:DirectToolCallCallerInputParam",
     "BetaDirectToolCallCallerParam": "_defs:DirectToolCallCallerParam",
     "BetaDirectToolCallCallerParamObject": "_defs:DirectToolCallCallerParamObject",
-    "BetaDoubleClickAction": "_defs:DoubleClickAction",
-    "BetaDoubleClickActionParam": "_defs:DoubleClickActionParam", "BetaDrag": "_defs:Drag",
+    "BetaDoubleClickAction": "_defs:ActionDoubleClick",
+    "BetaDoubleClickActionParam": "_defs:DoubleClickActionParam", "BetaDrag": "_defs:ActionDrag",
     "BetaDragParam": "_defs:DragParam", "BetaEasyInputMessageParam": "_defs:EasyInputMessageParam",
     "BetaEmptyModel": "_defs:EmptyModel", "BetaEmptyModelParam": "_defs:EmptyModelParam",
     "BetaFileCitationBody": "_defs:FileCitationBody",
@@ -2732,7 +2738,7 @@ _ELSEWHERE = {
     "BetaInputImageContentParamAutoParam": "_defs:InputImageContentParamAutoParam",
     "BetaInputMessageContentListParam": "_defs:InputMessageContentListParam",
     "BetaInputTextContentInputParam": "_defs:InputTextContentInputParam",
-    "BetaInputTextContentParam": "_defs:InputTextContentParam", "BetaKeyPressAction": "_defs:KeyPressAction",
+    "BetaInputTextContentParam": "_defs:InputTextContentParam", "BetaKeyPressAction": "_defs:ActionKeypress",
     "BetaKeyPressActionParam": "_defs:KeyPressActionParam", "BetaLocalEnvironment": "_defs:LocalEnvironment",
     "BetaLocalEnvironmentParam": "_defs:LocalEnvironmentParam",
     "BetaLocalEnvironmentResource": "_defs:ResponseLocalEnvironment",
@@ -2760,7 +2766,7 @@ _ELSEWHERE = {
     "BetaModerationInputType": "_defs:ModerationInputType", "BetaModerationMode": "_defs:ModerationMode",
     "BetaModerationParam": "_defs:ModerationParam",
     "BetaModerationPolicyParam": "_defs:ModerationPolicyParam",
-    "BetaModerationResultBody": "_defs:ModerationResultBody", "BetaMove": "_defs:Move",
+    "BetaModerationResultBody": "_defs:ModerationResultBody", "BetaMove": "_defs:ActionMove",
     "BetaMoveParam": "_defs:MoveParam", "BetaNamespaceTool": "_defs:NamespaceTool",
     "BetaNamespaceToolParam": "_defs:NamespaceToolParam", "BetaNamespaceToolTool": "_defs:NamespaceToolTool",
     "BetaNamespaceToolToolParam": "_defs:NamespaceToolToolParam",
@@ -2791,8 +2797,8 @@ _ELSEWHERE = {
     "BetaResponsePromptCacheDiagnostic": "responses:ResponsePromptCacheDiagnostic",
     "BetaResponseStreamOptionsParam": "responses:ResponseStreamOptionsParam",
     "BetaResponseStreamOptionsVariant0Param": "responses:ResponseStreamOptionsVariant0Param",
-    "BetaResponseTextParam": "responses:ResponseTextParam", "BetaScreenshot": "_defs:Screenshot",
-    "BetaScreenshotParam": "_defs:ScreenshotParam", "BetaScroll": "_defs:Scroll",
+    "BetaResponseTextParam": "responses:ResponseTextParam", "BetaScreenshot": "_defs:ActionScreenshot",
+    "BetaScreenshotParam": "_defs:ScreenshotParam", "BetaScroll": "_defs:ActionScroll",
     "BetaScrollParam": "_defs:ScrollParam", "BetaSearchContentType": "_defs:SearchContentType",
     "BetaSearchContextSize": "_defs:SearchContextSize", "BetaSkillReference": "_defs:SkillReference",
     "BetaSkillReferenceParam": "_defs:SkillReferenceParam",
@@ -2823,8 +2829,8 @@ _ELSEWHERE = {
     "BetaUrlCitationBodyParam": "_defs:UrlCitationBodyParam",
     "BetaVectorStoreFileAttributes": "_defs:VectorStoreFileAttributes",
     "BetaVectorStoreFileAttributesParam": "_defs:VectorStoreFileAttributesParam",
-    "BetaVerbosity": "_defs:Verbosity", "BetaWait": "_defs:Wait", "BetaWaitParam": "_defs:WaitParam",
-    "BetaWebSearchActionFind": "_defs:WebSearchActionFind",
+    "BetaVerbosity": "_defs:Verbosity", "BetaWait": "_defs:ActionWait", "BetaWaitParam": "_defs:WaitParam",
+    "BetaWebSearchActionFind": "_defs:ActionFind",
     "BetaWebSearchActionFindParam": "_defs:WebSearchActionFindParam",
     "BetaWebSearchActionOpenPage": "_defs:WebSearchActionOpenPage",
     "BetaWebSearchActionOpenPageParam": "_defs:WebSearchActionOpenPageParam",

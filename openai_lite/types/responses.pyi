@@ -4,7 +4,7 @@ from typing import Any, Dict, Generic, Iterable, List, TypeVar
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCallOperation, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, Click, ClickButtonType, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImageParam, ComputerTool, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContentReasoningText, Coord, CoordParam, CustomGrammarFormat, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickAction, DoubleClickActionParam, Drag, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBody, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePath, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolCallOutputResource, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolCallError, ImageGenToolCallErrorModerationDetail, ImageGenToolCallSvgUsage, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenToolSvg, ImageGenToolSvgReasoning, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContentInputParam, InputFileContentParam, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressAction, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, ModerationResultBody, Move, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningTextContentParam, RefusalContentParam, ResponseApplyPatchToolCall, ResponseApplyPatchToolCallOutput, ResponseCompactionItem, ResponseComputerToolCallOutputItem, ResponseComputerToolCallOutputScreenshot, ResponseContainerReference, ResponseCustomToolCall, ResponseCustomToolCallOutput, ResponseFormatTextJSONSchemaConfig, ResponseFunctionShellToolCall, ResponseFunctionShellToolCallOutput, ResponseFunctionToolCallItem, ResponseInputFile, ResponseInputImage as ResponseInputImage, ResponseInputText as ResponseInputText, ResponseLocalEnvironment, ResponseOutputRefusal, ResponsePrompt, ResponseToolSearchCall, ResponseToolSearchOutputItem, Screenshot, ScreenshotParam, Scroll, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions as ToolChoiceOptions, ToolParam as ToolParam, ToolSearchExecutionType, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, Wait, WaitParam, WebSearchActionFind, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
+from openai_lite.types import ActionClick, ActionDoubleClick, ActionDrag, ActionDragPath, ActionFind, ActionKeypress, ActionMove, ActionScreenshot, ActionScroll, ActionWait, AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCallOperation, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, ClickButtonType, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImageParam, ComputerTool, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContentReasoningText, CoordParam, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickActionParam, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBody, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePath, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, Grammar, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolCallError, ImageGenToolCallErrorModerationDetail, ImageGenToolCallSvgUsage, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenToolSvg, ImageGenToolSvgReasoning, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContentInputParam, InputFileContentParam, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, ModerationResultBody, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningTextContentParam, RefusalContentParam, ResponseApplyPatchToolCall, ResponseApplyPatchToolCallOutput, ResponseCompactionItem, ResponseComputerToolCallOutputItem, ResponseComputerToolCallOutputScreenshot, ResponseContainerReference, ResponseCustomToolCall, ResponseCustomToolCallOutput, ResponseFormatTextJSONSchemaConfig, ResponseFunctionShellToolCall, ResponseFunctionShellToolCallOutput, ResponseFunctionToolCallItem, ResponseFunctionToolCallOutputItem, ResponseInputFile, ResponseInputImage as ResponseInputImage, ResponseInputText as ResponseInputText, ResponseLocalEnvironment, ResponseOutputRefusal, ResponsePrompt, ResponseToolSearchCall, ResponseToolSearchOutputItem, ScreenshotParam, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions as ToolChoiceOptions, ToolParam as ToolParam, ToolSearchExecutionType, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, WaitParam, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
 from openai_lite.types.conversations import ConversationMessage
 
 
@@ -308,7 +308,7 @@ BetaAutoCodeInterpreterToolParam = AutoCodeInterpreterToolParam
 BetaCallableToolAllowedCaller = CallableToolAllowedCaller
 
 
-BetaClick = Click
+BetaClick = ActionClick
 
 
 BetaClickButtonType = ClickButtonType
@@ -617,7 +617,7 @@ BetaConversationParam = ConversationParam
 BetaConversationParam_2Param = ConversationParam_2Param
 
 
-BetaCoord = Coord
+BetaCoord = ActionDragPath
 
 
 BetaCoordParam = CoordParam
@@ -660,7 +660,7 @@ class BetaCreateResponseParam(TypedDict, total=False):
     """Configuration for server-hosted multi-agent execution."""
 
 
-BetaCustomGrammarFormat = CustomGrammarFormat
+BetaCustomGrammarFormat = Grammar
 
 
 BetaCustomGrammarFormatParam = CustomGrammarFormatParam
@@ -707,27 +707,6 @@ class BetaCustomToolCallOutputParam(TypedDict, total=False):
     call_id: Required[str]
     caller: BetaToolCallCallerParam | None
     output: Required[str | Iterable[BetaFunctionAndCustomToolCallOutputParam]]
-
-
-class BetaCustomToolCallOutputResource(BaseModel):
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
-    id: str
-    """The unique ID of the custom tool call output item."""
-    call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
-    caller: BetaToolCallCallerParamObject | None
-    """The execution context that produced this tool call."""
-    output: str | List[BetaFunctionAndCustomToolCallOutput]
-    """The output from the custom tool call generated by your code.
-Can be a string or an list of output content."""
-    status: BetaFunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-`incomplete`. Populated when items are returned via API."""
-    created_by: str | None
-    """The identifier of the actor that created the item."""
 
 
 class BetaCustomToolCallParam(TypedDict, total=False):
@@ -782,13 +761,13 @@ BetaDirectToolCallCallerParam = DirectToolCallCallerParam
 BetaDirectToolCallCallerParamObject = DirectToolCallCallerParamObject
 
 
-BetaDoubleClickAction = DoubleClickAction
+BetaDoubleClickAction = ActionDoubleClick
 
 
 BetaDoubleClickActionParam = DoubleClickActionParam
 
 
-BetaDrag = Drag
+BetaDrag = ActionDrag
 
 
 BetaDragParam = DragParam
@@ -1142,21 +1121,6 @@ class BetaFunctionToolCallOutput(BaseModel):
     created_by: str | None
 
 
-class BetaFunctionToolCallOutputResource(BaseModel):
-    """The beta Responses API's ``FunctionToolCallOutputResource`` (the fields they share are documented there)."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    id: str
-    type: Literal["function_call_output"]
-    call_id: str | None
-    name: str | None
-    namespace: str | None
-    caller: BetaToolCallCallerParamObject | None
-    output: str | List[BetaFunctionAndCustomToolCallOutput]
-    status: BetaFunctionCallOutputStatusEnum
-    created_by: str | None
-
-
 class BetaFunctionToolCallParam(TypedDict, total=False):
     """A tool call to run a function. See the
 [function calling guide](/docs/guides/function-calling) for more information."""
@@ -1418,7 +1382,7 @@ class BetaInputTextContentParamObject(BaseModel):
     prompt_cache_breakpoint: BetaPromptCacheBreakpoint | None
 
 
-BetaItem: TypeAlias = BetaInputMessage | BetaOutputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaComputerCallOutputItem | BetaResponseFunctionWebSearch | BetaResponseFunctionToolCall | BetaFunctionCallOutputItem | BetaAgentMessageItem | BetaMultiAgentCallItem | BetaMultiAgentCallOutputItem | BetaToolSearchCallItem | BetaToolSearchOutputItem | BetaAdditionalToolsItem | BetaResponseReasoningItem | BetaCompactionSummaryItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItem | BetaFunctionShellCallOutputItem | BetaApplyPatchToolCallItem | BetaApplyPatchToolCallOutputItem | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaCustomToolCallOutput | BetaResponseCustomToolCall
+BetaItem: TypeAlias = BetaInputMessage | BetaResponseOutputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaComputerCallOutputItem | BetaResponseFunctionWebSearch | BetaResponseFunctionToolCall | BetaFunctionCallOutputItem | BetaAgentMessageItem | BetaMultiAgentCallItem | BetaMultiAgentCallOutputItem | BetaToolSearchCallItem | BetaToolSearchOutputItem | BetaAdditionalToolsItem | BetaResponseReasoningItem | BetaCompactionSummaryItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItem | BetaFunctionShellCallOutputItem | BetaApplyPatchToolCallItem | BetaApplyPatchToolCallOutputItem | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaCustomToolCallOutput | BetaResponseCustomToolCall
 """The beta Responses API's ``Item`` (the fields they share are documented there)."""
 
 
@@ -1446,11 +1410,11 @@ class BetaItemReferenceParam(TypedDict, total=False):
     id: Required[str]
 
 
-BetaItemResource: TypeAlias = BetaInputMessageResource | BetaOutputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseFunctionWebSearch | BetaFunctionToolCallResource | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaCustomToolCallOutputResource
+BetaItemResource: TypeAlias = BetaInputMessageResource | BetaResponseOutputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseFunctionWebSearch | BetaFunctionToolCallResource | BetaResponseFunctionToolCallOutputItem | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaResponseCustomToolCallOutputItem
 """The beta Responses API's ``ItemResource`` (the fields they share are documented there)."""
 
 
-BetaKeyPressAction = KeyPressAction
+BetaKeyPressAction = ActionKeypress
 
 
 BetaKeyPressActionParam = KeyPressActionParam
@@ -1769,7 +1733,7 @@ BetaModerationPolicyParam = ModerationPolicyParam
 BetaModerationResultBody = ModerationResultBody
 
 
-BetaMove = Move
+BetaMove = ActionMove
 
 
 BetaMoveParam = MoveParam
@@ -1896,28 +1860,7 @@ BetaOutputContent: TypeAlias = BetaResponseOutputText | BetaRefusalContent | Bet
 """The beta Responses API's ``OutputContent`` (the fields they share are documented there)."""
 
 
-BetaOutputItem: TypeAlias = BetaOutputMessage | BetaResponseFileSearchToolCall | BetaResponseFunctionToolCall | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseFunctionWebSearch | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaResponseCustomToolCall | BetaCustomToolCallOutputResource
-
-
-class BetaOutputMessage(BaseModel):
-    """An output message from the model."""
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    id: str
-    """The unique ID of the output message."""
-    type: Literal["message"]
-    """The type of the output message. Always `message`."""
-    role: Literal["assistant"]
-    """The role of the output message. Always `assistant`."""
-    content: List[BetaOutputMessageContent]
-    """The content of the output message."""
-    phase: BetaMessagePhase | None
-    """Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`).
-For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend
-phase on all assistant messages — dropping it can degrade performance. Not used for user messages."""
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the message input. One of `in_progress`, `completed`, or
-`incomplete`. Populated when input items are returned via API."""
+BetaOutputItem: TypeAlias = BetaResponseOutputMessage | BetaResponseFileSearchToolCall | BetaResponseFunctionToolCall | BetaResponseFunctionToolCallOutputItem | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseFunctionWebSearch | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaResponseCustomToolCall | BetaResponseCustomToolCallOutputItem
 
 
 BetaOutputMessageContent: TypeAlias = BetaResponseOutputText | BetaRefusalContent
@@ -2467,6 +2410,19 @@ class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
     input: str
 
 
+class BetaResponseCustomToolCallOutputItem(BaseModel):
+    """The beta Responses API's ``ResponseCustomToolCallOutputItem`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["custom_tool_call_output"]
+    id: str
+    call_id: str
+    caller: BetaToolCallCallerParamObject | None
+    output: str | List[BetaFunctionAndCustomToolCallOutput]
+    status: BetaFunctionCallOutputStatusEnum
+    created_by: str | None
+
+
 BetaResponseError = ResponseError
 
 
@@ -2543,7 +2499,7 @@ class BetaResponseFileSearchToolCall(BaseModel):
     results: List[BetaFileSearchToolCallResult] | None
 
 
-BetaResponseFormatJsonObject = ResponseFormatJsonObject
+BetaResponseFormatJsonObject = ResponseFormatJSONObject
 
 
 BetaResponseFormatJsonObjectParam = ResponseFormatJsonObjectParam
@@ -2625,6 +2581,21 @@ class BetaResponseFunctionToolCall(BaseModel):
     arguments: str
     status: Literal["in_progress", "completed", "incomplete"] | None
     async_: bool | None
+
+
+class BetaResponseFunctionToolCallOutputItem(BaseModel):
+    """The beta Responses API's ``ResponseFunctionToolCallOutputItem`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    id: str
+    type: Literal["function_call_output"]
+    call_id: str | None
+    name: str | None
+    namespace: str | None
+    caller: BetaToolCallCallerParamObject | None
+    output: str | List[BetaFunctionAndCustomToolCallOutput]
+    status: BetaFunctionCallOutputStatusEnum
+    created_by: str | None
 
 
 class BetaResponseFunctionWebSearch(BaseModel):
@@ -2832,6 +2803,18 @@ class BetaResponseOutputItemDoneEvent(BaseModel):
     output_index: int
     sequence_number: int
     item: BetaOutputItem
+
+
+class BetaResponseOutputMessage(BaseModel):
+    """The beta Responses API's ``ResponseOutputMessage`` (the fields they share are documented there)."""
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    id: str
+    type: Literal["message"]
+    role: Literal["assistant"]
+    content: List[BetaOutputMessageContent]
+    phase: BetaMessagePhase | None
+    status: Literal["in_progress", "completed", "incomplete"]
 
 
 class BetaResponseOutputText(BaseModel):
@@ -3186,13 +3169,13 @@ class BetaResponseWebSearchCallSearchingEvent(BaseModel):
     sequence_number: int
 
 
-BetaScreenshot = Screenshot
+BetaScreenshot = ActionScreenshot
 
 
 BetaScreenshotParam = ScreenshotParam
 
 
-BetaScroll = Scroll
+BetaScroll = ActionScroll
 
 
 BetaScrollParam = ScrollParam
@@ -3461,13 +3444,13 @@ BetaVectorStoreFileAttributesParam = VectorStoreFileAttributesParam
 BetaVerbosity = Verbosity
 
 
-BetaWait = Wait
+BetaWait = ActionWait
 
 
 BetaWaitParam = WaitParam
 
 
-BetaWebSearchActionFind = WebSearchActionFind
+BetaWebSearchActionFind = ActionFind
 
 
 BetaWebSearchActionFindParam = WebSearchActionFindParam
@@ -4060,7 +4043,7 @@ class ItemReference(BaseModel):
     """The ID of the item to reference."""
 
 
-ItemResource: TypeAlias = InputMessageResource | ResponseOutputMessage | ResponseFileSearchToolCall | ResponseComputerToolCall | ResponseComputerToolCallOutputItem | ResponseFunctionWebSearch | ResponseFunctionToolCallItem | FunctionToolCallOutputResource | ResponseToolSearchCall | ResponseToolSearchOutputItem | AdditionalTools | ResponseReasoningItem | Program | ProgramOutput | ResponseCompactionItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | ResponseFunctionShellToolCall | ResponseFunctionShellToolCallOutput | ResponseApplyPatchToolCall | ResponseApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | ResponseCustomToolCallOutputItem
+ItemResource: TypeAlias = InputMessageResource | ResponseOutputMessage | ResponseFileSearchToolCall | ResponseComputerToolCall | ResponseComputerToolCallOutputItem | ResponseFunctionWebSearch | ResponseFunctionToolCallItem | ResponseFunctionToolCallOutputItem | ResponseToolSearchCall | ResponseToolSearchOutputItem | AdditionalTools | ResponseReasoningItem | Program | ProgramOutput | ResponseCompactionItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | ResponseFunctionShellToolCall | ResponseFunctionShellToolCallOutput | ResponseApplyPatchToolCall | ResponseApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | ResponseCustomToolCallOutputItem
 """Content item used to generate a response."""
 
 
@@ -4846,7 +4829,7 @@ length of 512 characters, booleans, or numbers."""
     """The relevance score of the file - a value between 0 and 1."""
 
 
-class ResponseFormatJsonObject(BaseModel):
+class ResponseFormatJSONObject(BaseModel):
     """JSON object response format. An older method of generating JSON responses.
 Using `json_schema` is recommended for models that support it. Note that the
 model will not generate JSON without a system or user message instructing it
@@ -4975,7 +4958,7 @@ class ResponseFunctionWebSearch(BaseModel):
 Includes details on how the model used the web (search, open_page, find_in_page)."""
 
 
-ResponseFunctionWebSearchAction: TypeAlias = WebSearchActionSearch | WebSearchActionOpenPage | WebSearchActionFind
+ResponseFunctionWebSearchAction: TypeAlias = WebSearchActionSearch | WebSearchActionOpenPage | ActionFind
 
 
 ResponseFunctionWebSearchActionParam: TypeAlias = WebSearchActionSearchParam | WebSearchActionOpenPageParam | WebSearchActionFindParam
@@ -5246,7 +5229,7 @@ ResponseModerationInput: TypeAlias = ModerationResultBody | ModerationErrorBody
 ResponseModerationOutput: TypeAlias = ModerationResultBody | ModerationErrorBody
 
 
-ResponseOutputItem: TypeAlias = ResponseOutputMessage | ResponseFileSearchToolCall | ResponseFunctionToolCall | FunctionToolCallOutputResource | ResponseFunctionWebSearch | ResponseComputerToolCall | ResponseComputerToolCallOutputItem | ResponseReasoningItem | Program | ProgramOutput | ResponseToolSearchCall | ResponseToolSearchOutputItem | AdditionalTools | ResponseCompactionItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | ResponseFunctionShellToolCall | ResponseFunctionShellToolCallOutput | ResponseApplyPatchToolCall | ResponseApplyPatchToolCallOutput | MCPToolCall | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | ResponseCustomToolCall | ResponseCustomToolCallOutputItem
+ResponseOutputItem: TypeAlias = ResponseOutputMessage | ResponseFileSearchToolCall | ResponseFunctionToolCall | ResponseFunctionToolCallOutputItem | ResponseFunctionWebSearch | ResponseComputerToolCall | ResponseComputerToolCallOutputItem | ResponseReasoningItem | Program | ProgramOutput | ResponseToolSearchCall | ResponseToolSearchOutputItem | AdditionalTools | ResponseCompactionItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | ResponseFunctionShellToolCall | ResponseFunctionShellToolCallOutput | ResponseApplyPatchToolCall | ResponseApplyPatchToolCallOutput | MCPToolCall | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | ResponseCustomToolCall | ResponseCustomToolCallOutputItem
 
 
 class ResponseOutputItemAddedEvent(BaseModel):
@@ -6230,6 +6213,9 @@ BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem
 BetaCustomToolCall = BetaResponseCustomToolCall
 
 
+BetaCustomToolCallOutputResource = BetaResponseCustomToolCallOutputItem
+
+
 BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 
 
@@ -6242,7 +6228,13 @@ BetaFunctionShellCallOutput = BetaResponseFunctionShellToolCallOutput
 BetaFunctionToolCall = BetaResponseFunctionToolCall
 
 
+BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
+
+
 BetaInputTextContent = BetaResponseInputText
+
+
+BetaOutputMessage = BetaResponseOutputMessage
 
 
 BetaOutputTextContent = BetaResponseOutputText
@@ -6303,6 +6295,9 @@ CompactResource = CompactedResponse
 
 
 CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
+
+
+ResponseFormatJsonObject = ResponseFormatJSONObject
 
 
 ResponseFormatTextJSONSchemaConfigParam = TextResponseFormatJsonSchemaParam

@@ -241,7 +241,12 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
         if not merger.add_missing():
             break
     gen.release_pairs = merger.pairs
-    gen.release_defined = types.defined
+    defined: Dict[str, int] = {}  # response class name -> how many modules define one
+    for entry in types.modules.values():
+        for name, cls in (entry.get("classes") or {}).items():
+            if cls.get("kind") == "model":
+                defined[name] = defined.get(name, 0) + 1
+    gen.release_defined = defined
 
 
 def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
@@ -249,30 +254,31 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
     as another name of the type in its module (``gen.renamed``: old -> new; ``public_aliases``).
 
     Our type names are one namespace (``types/_names.txt`` finds a type by name), while openai-python names
-    classes per module: its ``Owner`` of ``admin_api_key`` and of ``project_api_key`` are two classes. So a model
-    takes the release's name only when the release defines that name once (``openai_lite._type_paths`` then
-    finds ``admin_api_key.Owner`` as the type of ``AdminAPIKey.owner``, not by name), no generated type (nor
-    public alias) has it already, no other model would take it too, and no stub imports it from typing
-    (``TYPING_NAMES_USED``). Else it keeps its name (``AdminApiKeyCreateResponseOwner``). ``protected`` names stay (hand-written code refers
-    to them: the stub extras, the convenience properties)."""
+    classes per module: its ``Owner`` of ``admin_api_key`` and of ``project_api_key`` are two classes. So a
+    model takes the release's name only when the release defines one response class of that name (then
+    ``openai_lite._type_paths`` still finds ``admin_api_key.Owner`` as the type of ``AdminAPIKey.owner``,
+    not by name), no generated type or public alias has that name already, and no stub imports it from
+    typing (``TYPING_NAMES_USED``). Where two of our models pair with the one class (the spec has two
+    schemas for it), the first paired (in the operations' order) takes the name. Else a model keeps its
+    name (``AdminApiKeyCreateResponseOwner``). ``protected`` names stay: hand-written code builds on them
+    (the stub extras, the convenience properties)."""
+    from .naming import OPENAI_NAMES, TYPE_ALIASES
     from .typegen import PY_KEYWORDS, TYPING_NAMES_USED
 
     pairs: Dict[str, Tuple[str, str]] = getattr(gen, "release_pairs", {})
     defined: Dict[str, int] = getattr(gen, "release_defined", {})
-    from .naming import OPENAI_NAMES, TYPE_ALIASES
-
     aliases = {name: target for (name, _), target in OPENAI_NAMES.items()}
     aliases.update(TYPE_ALIASES)
-    taken = set(gen.types) | set(gen.reserved)
+    taken = set(gen.types) | set(gen.reserved) | TYPING_NAMES_USED | PY_KEYWORDS
     wanted: Dict[str, List[str]] = {}
-    for ours, (_, theirs) in sorted(pairs.items()):
+    for ours, (_, theirs) in pairs.items():  # in the order paired
         td = gen.types.get(ours)
         if td is None or td.kind != "model" or ours == theirs or ours in protected:
             continue
-        if defined.get(theirs) != 1 or theirs in taken or aliases.get(theirs, ours) != ours or theirs in TYPING_NAMES_USED or theirs in PY_KEYWORDS or theirs.startswith("_"):
+        if defined.get(theirs) != 1 or theirs in taken or aliases.get(theirs, ours) != ours:
             continue
         wanted.setdefault(theirs, []).append(ours)
-    renamed = {v[0]: k for k, v in wanted.items() if len(v) == 1}
+    renamed = {v[0]: k for k, v in wanted.items()}
     if not renamed:
         gen.renamed = {}
         return

@@ -131,7 +131,7 @@ class AgentSession(BaseModel):
     ))
     _nested = {
         "agent": "AgentSessionAgent", "environment": "AgentSessionEnvironment", "metadata": dict,
-        "required_actions": "AgentSessionRequiredAction", "spend_control": "AgentSessionSpendControl",
+        "required_actions": "AgentSessionRequiredAction", "spend_control": "SpendControl",
         "usage": "TokenUsage", "prompt_cache_options": "AgentSessionPromptCacheOption",
     }
 
@@ -338,11 +338,6 @@ class AgentSessionRequiresActionEvent(BaseModel):
     _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
     _required = ("event_id", "session", "type")
     _nested = {"session": "AgentSession"}
-
-
-class AgentSessionSpendControl(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("consumed", "limit"))
 
 
 class AgentSessionSubagentActiveEvent(BaseModel):
@@ -858,7 +853,7 @@ class ChatKitThread(BaseModel):
 class ChatKitWorkflow(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "version", "state_variables", "tracing"))
-    _nested = {"state_variables": dict, "tracing": "ChatkitWorkflowTracing"}
+    _nested = {"state_variables": dict, "tracing": "Tracing"}
 
 
 class ChatSession(BaseModel):
@@ -902,11 +897,6 @@ class ChatSessionRateLimits(BaseModel):
     _field_names = frozenset(("max_requests_per_1_minute",))
 
 
-class ChatkitWorkflowTracing(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("enabled",))
-
-
 class ClientToolCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -945,6 +935,11 @@ class Credential(BaseModel):
 class CredentialDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
+
+
+class Desktop(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
 
 
 class DoneEvent(BaseModel):
@@ -1018,30 +1013,14 @@ class EnvironmentTemplate(BaseModel):
         "plugins", "skills", "updated_at", "desktop",
     ))
     _nested = {
-        "files": "EnvironmentTemplateFile", "network": "EnvironmentTemplateNetwork",
-        "packages": "EnvironmentTemplatePackage", "plugins": "HostedPlugin",
-        "skills": "EnvironmentTemplateSkill", "desktop": "EnvironmentTemplateDesktop",
+        "files": "EnvironmentTemplateFile", "network": "Network", "packages": "Packages",
+        "plugins": "HostedPlugin", "skills": "EnvironmentTemplateSkill", "desktop": "Desktop",
     }
 
 
 class EnvironmentTemplateDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
-
-
-class EnvironmentTemplateDesktop(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("enabled",))
-
-
-class EnvironmentTemplateNetwork(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("access", "allowed_domains"))
-
-
-class EnvironmentTemplatePackage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("npm", "python", "system"))
 
 
 class ErrorEvent(BaseModel):
@@ -1290,6 +1269,11 @@ class MultiAgentConfig(BaseModel):
     _field_names = frozenset(("enabled", "max_concurrent_subagents"))
 
 
+class Network(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("access", "allowed_domains"))
+
+
 class OneTimeAutomation(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -1307,6 +1291,11 @@ class OutputText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("text", "type"))
     _required = ("text", "type")
+
+
+class Packages(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("npm", "python", "system"))
 
 
 class PeriodicAutomation(BaseModel):
@@ -1764,6 +1753,11 @@ class SkillHostedTemplateSkillResourceSkillReference(BaseModel):
     _required = ("skill_id", "type")
 
 
+class SpendControl(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("consumed", "limit"))
+
+
 class StatusActive(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
@@ -1908,6 +1902,11 @@ class TokenUsageOutputTokensDetail(BaseModel):
 class ToolChoice(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id",))
+
+
+class Tracing(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled",))
 
 
 class TranscriptionSession(BaseModel):
@@ -2058,11 +2057,16 @@ ChatSessionStatus = Any
 ClientToolCallStatus = Any
 TaskType = Any
 ActiveStatus = StatusActive
+AgentSessionSpendControl = SpendControl
 ChatSessionChatkitConfiguration = ChatSessionChatKitConfiguration
 ChatSessionResource = ChatSession
 ChatkitWorkflow = ChatKitWorkflow
+ChatkitWorkflowTracing = Tracing
 ClosedStatus = StatusClosed
 DeletedThreadResource = ThreadDeleteResponse
+EnvironmentTemplateDesktop = Desktop
+EnvironmentTemplateNetwork = Network
+EnvironmentTemplatePackage = Packages
 LockedStatus = StatusLocked
 RealtimeSessionCreateResponse = SessionCreateResponse
 RealtimeTranscriptionSessionCreateResponse = TranscriptionSession

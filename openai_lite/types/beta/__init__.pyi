@@ -303,7 +303,7 @@ class AgentSession(BaseModel):
     """The object type. Always `agent.session`."""
     required_actions: List[AgentSessionRequiredAction]
     """Actions that must be completed before the session can continue."""
-    spend_control: AgentSessionSpendControl
+    spend_control: SpendControl
     """Spending limit and best-effort consumption, in USD cents.
 
 The limit is null for an unlimited session. Consumption is null when unavailable."""
@@ -748,13 +748,6 @@ class AgentSessionRequiresActionEvent(BaseModel):
     """The type of the object. Always `agent.session.requires_action`."""
     obfuscation: str | None
     """Random alphanumeric padding. Present when stream obfuscation is enabled."""
-
-
-class AgentSessionSpendControl(BaseModel):
-    consumed: int | None
-    """Best-effort recorded spend floored to whole USD cents, or null when unavailable."""
-    limit: int | None
-    """The configured positive limit in USD cents, or null when unlimited."""
 
 
 class AgentSessionSubagentActiveEvent(BaseModel):
@@ -1828,7 +1821,7 @@ class ChatKitWorkflow(BaseModel):
     """Specific workflow version used for the session. Defaults to null when using the latest deployment."""
     state_variables: Dict[str, Any] | None
     """State variable key-value pairs applied when invoking the workflow. Defaults to null when no overrides were provided."""
-    tracing: ChatkitWorkflowTracing
+    tracing: Tracing
     """Tracing settings applied to the workflow."""
 
 
@@ -1907,12 +1900,6 @@ class ChatkitConfigurationParam(TypedDict, total=False):
     """Configuration for upload enablement and limits. When omitted, uploads are disabled by default (max_files 10, max_file_size 512 MB)."""
     history: HistoryParam
     """Configuration for chat history retention. When omitted, history is enabled by default with no limit on recent_threads (null)."""
-
-
-class ChatkitWorkflowTracing(BaseModel):
-    """Controls diagnostic tracing during the session."""
-    enabled: bool
-    """Indicates whether tracing is enabled."""
 
 
 class ClientToolCallItem(BaseModel):
@@ -2130,6 +2117,11 @@ class CredentialDeleted(BaseModel):
     """The object type. Always `vault.credential.deleted`."""
 
 
+class Desktop(BaseModel):
+    enabled: bool
+    """Whether the environment provisions a desktop and browser proxy."""
+
+
 class DoneEvent(BaseModel):
     """Occurs when a stream ends."""
     event: Literal["done"]
@@ -2272,11 +2264,11 @@ class EnvironmentTemplate(BaseModel):
     """Safe file metadata, excluding contents and session-scoped file IDs."""
     name: str | None
     """An optional human-readable display name for the template."""
-    network: EnvironmentTemplateNetwork
+    network: Network
     """Runtime network access for each OpenAI-hosted environment."""
     object: Literal["agent.environment.template"]
     """The object type. Always `agent.environment.template`."""
-    packages: EnvironmentTemplatePackage
+    packages: Packages
     """Packages installed in each fresh OpenAI-hosted environment."""
     plugins: List[HostedPlugin]
     """Safe plugin metadata, excluding inline archive contents."""
@@ -2284,7 +2276,7 @@ class EnvironmentTemplate(BaseModel):
     """Safe skill metadata, preserving unresolved version selectors."""
     updated_at: int
     """The Unix timestamp, in seconds, when the template was last updated."""
-    desktop: EnvironmentTemplateDesktop | None
+    desktop: Desktop | None
     """Desktop configuration for each OpenAI-hosted environment."""
 
 
@@ -2298,30 +2290,7 @@ class EnvironmentTemplateDeleted(BaseModel):
     """The object type. Always `agent.environment.template.deleted`."""
 
 
-class EnvironmentTemplateDesktop(BaseModel):
-    enabled: bool
-    """Whether the environment provisions a desktop and browser proxy."""
-
-
 EnvironmentTemplateFile: TypeAlias = FileHostedTemplateFileResourceFileID | FileHostedTemplateFileResourceInline
-
-
-class EnvironmentTemplateNetwork(BaseModel):
-    access: Literal["enabled", "disabled", "restricted"]
-    """The environment's network access mode.
-
-- `enabled` - Allows unrestricted network access. - `disabled` - Disables network access. - `restricted` - Applies the configured domain restrictions."""
-    allowed_domains: List[str]
-    """Domains the environment may access when network access is restricted."""
-
-
-class EnvironmentTemplatePackage(BaseModel):
-    npm: List[str]
-    """npm packages installed globally in the environment."""
-    python: List[str]
-    """Python packages installed in the environment."""
-    system: List[str]
-    """System packages installed in the environment."""
 
 
 EnvironmentTemplateSkill: TypeAlias = SkillHostedTemplateSkillResourceSkillReference | SkillHostedTemplateSkillResourceInline
@@ -2769,6 +2738,15 @@ class MultiAgentConfig(BaseModel):
 Defaults to 6 when enabled."""
 
 
+class Network(BaseModel):
+    access: Literal["enabled", "disabled", "restricted"]
+    """The environment's network access mode.
+
+- `enabled` - Allows unrestricted network access. - `disabled` - Disables network access. - `restricted` - Applies the configured domain restrictions."""
+    allowed_domains: List[str]
+    """Domains the environment may access when network access is restricted."""
+
+
 class OneTimeAutomation(BaseModel):
     """Fields shared by periodic and one-time automations."""
     id: str
@@ -2807,6 +2785,15 @@ class OutputText(BaseModel):
     """The text produced by the agent."""
     type: Literal["output_text"]
     """The content type. Always `output_text`."""
+
+
+class Packages(BaseModel):
+    npm: List[str]
+    """npm packages installed globally in the environment."""
+    python: List[str]
+    """Python packages installed in the environment."""
+    system: List[str]
+    """System packages installed in the environment."""
 
 
 class PeriodicAutomation(BaseModel):
@@ -3704,6 +3691,13 @@ class SkillHostedTemplateSkillResourceSkillReference(BaseModel):
     """The requested version selector, including `latest`."""
 
 
+class SpendControl(BaseModel):
+    consumed: int | None
+    """Best-effort recorded spend floored to whole USD cents, or null when unavailable."""
+    limit: int | None
+    """The configured positive limit in USD cents, or null when unlimited."""
+
+
 class StatusActive(BaseModel):
     """Indicates that a thread is active."""
     type: Literal["active"]
@@ -3999,6 +3993,12 @@ class ToolChoice(BaseModel):
     """Tool selection that the assistant should honor when executing the item."""
     id: str
     """Identifier of the requested tool."""
+
+
+class Tracing(BaseModel):
+    """Controls diagnostic tracing during the session."""
+    enabled: bool
+    """Indicates whether tracing is enabled."""
 
 
 class TranscriptionSession(BaseModel):
@@ -4301,6 +4301,9 @@ class WorkflowTracingParam(TypedDict, total=False):
 ActiveStatus = StatusActive
 
 
+AgentSessionSpendControl = SpendControl
+
+
 AssistantToolChoiceParam = AssistantsNamedToolChoiceParam
 
 
@@ -4313,6 +4316,9 @@ ChatSessionResource = ChatSession
 ChatkitWorkflow = ChatKitWorkflow
 
 
+ChatkitWorkflowTracing = Tracing
+
+
 ClosedStatus = StatusClosed
 
 
@@ -4320,6 +4326,15 @@ CodeInterpreterTool = AssistantToolsCode
 
 
 DeletedThreadResource = ThreadDeleteResponse
+
+
+EnvironmentTemplateDesktop = Desktop
+
+
+EnvironmentTemplateNetwork = Network
+
+
+EnvironmentTemplatePackage = Packages
 
 
 FileSearchTool = AssistantToolsFileSearch

@@ -83,7 +83,7 @@ class Run(BaseModel):
     _nested = {
         "required_action": "RequiredAction", "last_error": "RunLastError",
         "incomplete_details": "RunIncompleteDetail", "tools": "RunTool", "metadata": dict,
-        "usage": "RunCompletionUsageVariant0", "truncation_strategy": "TruncationObject",
+        "usage": "RunCompletionUsageVariant0", "truncation_strategy": "TruncationStrategy",
         "tool_choice": "AssistantToolChoice", "response_format": "AssistantsApiResponseFormatOption",
     }
 

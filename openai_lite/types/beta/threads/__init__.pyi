@@ -4,7 +4,7 @@ from typing import Iterable, List
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, AttachmentToolAssistantToolsFileSearchTypeOnly, CreateMessageRequestParam, FileCitationAnnotation as FileCitationAnnotation, FilePathAnnotation as FilePathAnnotation, ImageFile as ImageFile, ImageFileContentBlock as ImageFileContentBlock, ImageURLContentBlock as ImageURLContentBlock, MessageContentTextObjectText, MessageContentTextObjectTextAnnotation, Metadata, MetadataParam, ParallelToolCalls, ReasoningEffort, RefusalContentBlock as RefusalContentBlock, RequiredActionFunctionToolCall as RequiredActionFunctionToolCall, RunCompletionUsage, TextContentBlock as TextContentBlock, TruncationObject, TruncationObjectParam
+from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, AttachmentToolAssistantToolsFileSearchTypeOnly, CreateMessageRequestParam, FileCitationAnnotation as FileCitationAnnotation, FilePathAnnotation as FilePathAnnotation, ImageFile as ImageFile, ImageFileContentBlock as ImageFileContentBlock, ImageURLContentBlock as ImageURLContentBlock, MessageContentTextObjectText, MessageContentTextObjectTextAnnotation, Metadata, MetadataParam, ParallelToolCalls, ReasoningEffort, RefusalContentBlock as RefusalContentBlock, RequiredActionFunctionToolCall as RequiredActionFunctionToolCall, RunCompletionUsage, TextContentBlock as TextContentBlock, TruncationObjectParam, TruncationStrategy
 from openai_lite.types.beta import MessageDeltaContentImageFileObject, MessageDeltaContentImageUrlObject, MessageDeltaContentRefusalObject, MessageDeltaContentTextObject, MessageDeltaContentTextObjectText
 
 
@@ -250,7 +250,7 @@ with a maximum length of 512 characters."""
     """The maximum number of prompt tokens specified to have been used over the course of the run."""
     max_completion_tokens: int | None
     """The maximum number of completion tokens specified to have been used over the course of the run."""
-    truncation_strategy: TruncationObject | None
+    truncation_strategy: TruncationStrategy | None
     """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
     tool_choice: AssistantsApiToolChoiceOption | None
     """Controls which (if any) tool is called by the model.
