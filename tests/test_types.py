@@ -520,6 +520,7 @@ def test_module_level_resources_are_typed_as_the_clients() -> None:
 def _stub_classes() -> Dict[str, Tuple[str, Dict[str, str]]]:
     """Every class of the type stubs: name -> (its docstring, {field: the docstring under it or ""})."""
     found: Dict[str, Tuple[str, Dict[str, str]]] = {}
+    renamed: Dict[str, str] = {}  # a former name of a class that took openai-python's (``Old = New``)
     for folder, _, files in os.walk(os.path.join(PACKAGE, "types")):
         for name in files:
             if not name.endswith(".pyi"):
@@ -527,6 +528,9 @@ def _stub_classes() -> Dict[str, Tuple[str, Dict[str, str]]]:
             with open(os.path.join(folder, name), encoding="utf-8") as fh:
                 tree = ast.parse(fh.read())
             for node in tree.body:
+                if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                        and isinstance(node.value, ast.Name) and node.targets[0].id != "Beta" + node.value.id):
+                    renamed[node.targets[0].id] = node.value.id  # (a beta twin is documented on its twin)
                 if not isinstance(node, ast.ClassDef):
                     continue
                 fields: Dict[str, str] = {}
@@ -539,7 +543,12 @@ def _stub_classes() -> Dict[str, Tuple[str, Dict[str, str]]]:
                             doc = after.value.value
                         fields[item.target.id] = doc
                 found[node.name] = (ast.get_docstring(node) or "", fields)
+    _RENAMED.clear()
+    _RENAMED.update((old, new) for old, new in renamed.items() if old not in found and new in found)
     return found
+
+
+_RENAMED: Dict[str, str] = {}  # filled by _stub_classes: former name -> the class (openai-python's name)
 
 
 def _words(text: str) -> str:
@@ -563,6 +572,7 @@ def test_every_described_field_carries_the_spec_description_in_its_stub(spec: Di
         properties = schema.get("properties") if isinstance(schema, dict) else None
         for side in ("model", "param"):
             cls = gen.name_for(schema_name, side)
+            cls = _RENAMED.get(cls, cls)
             if cls not in classes or not properties:
                 continue
             class_doc, fields = classes[cls]

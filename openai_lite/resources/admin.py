@@ -359,7 +359,7 @@ class OrganizationGroupsRoles(SyncAPIResource):
     ):
         """Lists the organization roles assigned to a group within the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/roles",
-                     query=("limit", "after", "order"), cast_to="AssignedRoleDetails", page="NextCursorPage",
+                     query=("limit", "after", "order"), cast_to="RoleListResponse", page="NextCursorPage",
                      admin=True)
 
     def retrieve(
@@ -367,7 +367,7 @@ class OrganizationGroupsRoles(SyncAPIResource):
     ):
         """Retrieves an organization role assigned to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/roles/{role_id}",
-                     cast_to="AssignedRoleDetails", admin=True)
+                     cast_to="RoleListResponse", admin=True)
 
 
 class GroupsUsers(SyncAPIResource):
@@ -751,7 +751,7 @@ class ProjectsGroupsRoles(SyncAPIResource):
     ):
         """Lists the project roles assigned to a group within a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/groups/{group_id}/roles",
-                     query=("limit", "after", "order"), cast_to="AssignedRoleDetails", page="NextCursorPage",
+                     query=("limit", "after", "order"), cast_to="RoleListResponse", page="NextCursorPage",
                      admin=True)
 
     def retrieve(
@@ -760,7 +760,7 @@ class ProjectsGroupsRoles(SyncAPIResource):
     ):
         """Retrieves a project role assigned to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/groups/{group_id}/roles/{role_id}",
-                     cast_to="AssignedRoleDetails", admin=True)
+                     cast_to="RoleListResponse", admin=True)
 
 
 class ProjectsHealth(SyncAPIResource):
@@ -1176,7 +1176,7 @@ class ProjectsUsersRoles(SyncAPIResource):
     ):
         """Lists the project roles assigned to a user within a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/users/{user_id}/roles",
-                     query=("limit", "after", "order"), cast_to="AssignedRoleDetails", page="NextCursorPage",
+                     query=("limit", "after", "order"), cast_to="RoleListResponse", page="NextCursorPage",
                      admin=True)
 
     def retrieve(
@@ -1185,7 +1185,7 @@ class ProjectsUsersRoles(SyncAPIResource):
     ):
         """Retrieves a project role assigned to a user. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/users/{user_id}/roles/{role_id}",
-                     cast_to="AssignedRoleDetails", admin=True)
+                     cast_to="RoleListResponse", admin=True)
 
 
 class OrganizationRoles(SyncAPIResource):
@@ -1471,7 +1471,7 @@ class OrganizationUsersRoles(SyncAPIResource):
     ):
         """Lists the organization roles assigned to a user within the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/users/{user_id}/roles",
-                     query=("limit", "after", "order"), cast_to="AssignedRoleDetails", page="NextCursorPage",
+                     query=("limit", "after", "order"), cast_to="RoleListResponse", page="NextCursorPage",
                      admin=True)
 
     def retrieve(
@@ -1479,7 +1479,7 @@ class OrganizationUsersRoles(SyncAPIResource):
     ):
         """Retrieves an organization role assigned to a user. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/users/{user_id}/roles/{role_id}",
-                     cast_to="AssignedRoleDetails", admin=True)
+                     cast_to="RoleListResponse", admin=True)
 
 
 class WorkloadIdentityProviders(SyncAPIResource):

@@ -6,7 +6,7 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
 from openai_lite._pagination import NextCursorPage, PageNumberPage, SyncCursorPage, SyncPage, SyncTokenPage
-from openai_lite.types.admin import APIKeyCreateResponse, APIKeyDeleteResponse, AdminAPIKey, AdminAPIKeyCreateResponse, AdminAPIKeyDeleteResponse, AssignedRoleDetails, AuditLogEventType, AuditLogListResponse, AuditLogsListEffectiveAtParam, Certificate, CertificateDeleteResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupResponse, GroupRoleAssignment, GroupUpdateResponse, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationGroupUser, OrganizationProjectCertificate, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendLimit, OrganizationSpendLimitDeleted, OrganizationUser, Project, ProjectAPIKey, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleted, ProjectRateLimit, ProjectServiceAccount, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendLimit, ProjectSpendLimitDeleted, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, ServiceAccountCreateResponse, ServiceAccountDeleteResponse, SpendAlertNotificationChannelParam, UsageDecisionsResponse, UsageTimeBucket, UserCreateResponse, UserDeleteResponse, UserRetrieveResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
+from openai_lite.types.admin import APIKeyCreateResponse, APIKeyDeleteResponse, AdminAPIKey, AdminAPIKeyCreateResponse, AdminAPIKeyDeleteResponse, AuditLogEventType, AuditLogListResponse, AuditLogsListEffectiveAtParam, Certificate, CertificateDeleteResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupResponse, GroupRoleAssignment, GroupUpdateResponse, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationGroupUser, OrganizationProjectCertificate, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendLimit, OrganizationSpendLimitDeleted, OrganizationUser, Project, ProjectAPIKey, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleted, ProjectRateLimit, ProjectServiceAccount, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendLimit, ProjectSpendLimitDeleted, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, RoleListResponse, ServiceAccountCreateResponse, ServiceAccountDeleteResponse, SpendAlertNotificationChannelParam, UsageDecisionsResponse, UsageTimeBucket, UserCreateResponse, UserDeleteResponse, UserRetrieveResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
 
 __all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "ProjectsResource", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimitResource", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
 
@@ -452,7 +452,7 @@ Args:
 Args:
   group_id: The ID of the group to modify.
   role_id: The ID of the organization role to remove from the group."""
-    def list(self, group_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, group_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[RoleListResponse]:
         """Lists the organization roles assigned to a group within the organization.
 
 Args:
@@ -460,7 +460,7 @@ Args:
   limit: A limit on the number of organization role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
   order: Sort order for the returned organization roles."""
-    def retrieve(self, role_id: str, *, group_id: str, **options: Unpack[CallOptions]) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, group_id: str, **options: Unpack[CallOptions]) -> RoleListResponse:
         """Retrieves an organization role assigned to a group.
 
 Args:
@@ -955,7 +955,7 @@ Args:
   project_id: The ID of the project to modify.
   group_id: The ID of the group whose project role assignment should be removed.
   role_id: The ID of the project role to remove from the group."""
-    def list(self, group_id: str, *, project_id: str, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, group_id: str, *, project_id: str, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[RoleListResponse]:
         """Lists the project roles assigned to a group within a project.
 
 Args:
@@ -964,7 +964,7 @@ Args:
   limit: A limit on the number of project role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
   order: Sort order for the returned project roles."""
-    def retrieve(self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[CallOptions]) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[CallOptions]) -> RoleListResponse:
         """Retrieves a project role assigned to a group.
 
 Args:
@@ -1525,7 +1525,7 @@ Args:
   project_id: The ID of the project to modify.
   user_id: The ID of the user whose project role assignment should be removed.
   role_id: The ID of the project role to remove from the user."""
-    def list(self, user_id: str, *, project_id: str, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, user_id: str, *, project_id: str, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[RoleListResponse]:
         """Lists the project roles assigned to a user within a project.
 
 Args:
@@ -1534,7 +1534,7 @@ Args:
   limit: A limit on the number of project role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
   order: Sort order for the returned project roles."""
-    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **options: Unpack[CallOptions]) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **options: Unpack[CallOptions]) -> RoleListResponse:
         """Retrieves a project role assigned to a user.
 
 Args:
@@ -1980,7 +1980,7 @@ Args:
 Args:
   user_id: The ID of the user to modify.
   role_id: The ID of the organization role to remove from the user."""
-    def list(self, user_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, user_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> NextCursorPage[RoleListResponse]:
         """Lists the organization roles assigned to a user within the organization.
 
 Args:
@@ -1988,7 +1988,7 @@ Args:
   limit: A limit on the number of organization role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
   order: Sort order for the returned organization roles."""
-    def retrieve(self, role_id: str, *, user_id: str, **options: Unpack[CallOptions]) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, user_id: str, **options: Unpack[CallOptions]) -> RoleListResponse:
         """Retrieves an organization role assigned to a user.
 
 Args:

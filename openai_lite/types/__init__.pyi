@@ -1238,7 +1238,7 @@ The anchor is the reference point for the expiration.
 The minutes is the number of minutes after the anchor before the container expires."""
     memory_limit: Literal["1g", "4g", "16g", "64g"] | None
     """The memory limit configured for the container."""
-    network_policy: ContainerResourceNetworkPolicy | None
+    network_policy: NetworkPolicy | None
     """Network access policy for the container."""
 
 
@@ -1355,13 +1355,6 @@ class ContainerResourceExpiresAfter(BaseModel):
     """The reference point for the expiration."""
     minutes: int | None
     """The number of minutes after the anchor before the container expires."""
-
-
-class ContainerResourceNetworkPolicy(BaseModel):
-    type: Literal["allowlist", "disabled"]
-    """The network policy mode."""
-    allowed_domains: List[str] | None
-    """Allowed outbound domains when `type` is `allowlist`."""
 
 
 class ContainersCreateExpiresAfterParam(TypedDict, total=False):
@@ -2071,6 +2064,25 @@ class CustomToolParam(TypedDict, total=False):
     """The tool invocation context(s)."""
 
 
+class DataSourceConfigLogs(BaseModel):
+    """A LogsDataSourceConfig which specifies the metadata property of your logs query.
+This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc.
+The schema returned by this data source config is used to defined what variables are available in your evals.
+`item` and `sample` are both defined when using this data source config."""
+    type: Literal["logs"]
+    """The type of data source. Always `logs`."""
+    metadata: Metadata | None
+    """Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters."""
+    schema_: Dict[str, Any]
+    """The json schema for the run data source items.
+Learn how to build JSON schemas [here](https://json-schema.org/)."""
+
+
 class Decision(BaseModel):
     answers: List[DecisionAnswer]
     """Answers in question order.
@@ -2427,7 +2439,7 @@ The response schema defines the shape of the data that will be:
 Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
 
-EvalDataSourceConfig: TypeAlias = EvalCustomDataSourceConfig | EvalLogsDataSourceConfig | EvalStoredCompletionsDataSourceConfig
+EvalDataSourceConfig: TypeAlias = EvalCustomDataSourceConfig | DataSourceConfigLogs | EvalStoredCompletionsDataSourceConfig
 
 
 class EvalDeleteResponse(BaseModel):
@@ -2441,19 +2453,6 @@ EvalGraderLabelModel: TypeAlias = LabelModelGrader
 in the evaluation."""
 
 
-class EvalGraderPython(BaseModel):
-    type: Literal["python"]
-    """The object type, which is always `python`."""
-    name: str
-    """The name of the grader."""
-    source: str
-    """The source code of the python script."""
-    image_tag: str | None
-    """The image tag to use for the python script."""
-    pass_threshold: float | None
-    """The threshold for the score."""
-
-
 class EvalGraderPythonParam(TypedDict, total=False):
     type: Required[Literal["python"]]
     """The object type, which is always `python`."""
@@ -2464,23 +2463,6 @@ class EvalGraderPythonParam(TypedDict, total=False):
     image_tag: str
     """The image tag to use for the python script."""
     pass_threshold: float
-    """The threshold for the score."""
-
-
-class EvalGraderScoreModel(BaseModel):
-    type: Literal["score_model"]
-    """The object type, which is always `score_model`."""
-    name: str
-    """The name of the grader."""
-    model: str
-    """The model to use for the evaluation."""
-    sampling_params: EvalGraderScoreModelSamplingParam2 | None
-    """The sampling parameters for the model."""
-    input: List[EvalItem]
-    """The input messages evaluated by the grader. Supports text, output text, input image, and input audio content blocks, and may include template strings."""
-    range: List[float] | None
-    """The range of the score. Defaults to `[0, 1]`."""
-    pass_threshold: float | None
     """The threshold for the score."""
 
 
@@ -2547,23 +2529,6 @@ EvalGraderStringCheckParam: TypeAlias = GraderStringCheckParam
 """A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
 
 
-class EvalGraderTextSimilarity(BaseModel):
-    type: Literal["text_similarity"]
-    """The type of grader."""
-    name: str
-    """The name of the grader."""
-    input: str
-    """The text being graded."""
-    reference: str
-    """The text being graded against."""
-    evaluation_metric: Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]
-    """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
-`gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
-or `rouge_l`."""
-    pass_threshold: float
-    """The threshold for the score."""
-
-
 class EvalGraderTextSimilarityParam(TypedDict, total=False):
     type: Required[Literal["text_similarity"]]
     """The type of grader."""
@@ -2610,20 +2575,12 @@ EvalItemContentArrayParam: TypeAlias = Iterable[EvalItemContentItemParam]
 image, or input audio object."""
 
 
-EvalItemContentItem: TypeAlias = EvalItemContentText | ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio
+EvalItemContentItem: TypeAlias = EvalItemContentText | ResponseInputText | InputContentOutputText | InputContentInputImage | ResponseInputAudio
 """A single content item: input text, output text, input image, or input audio."""
 
 
 EvalItemContentItemParam: TypeAlias = EvalItemContentText | InputTextContentInputParam | EvalItemContentOutputTextParam | EvalItemInputImageParam | InputAudioParam
 """A single content item: input text, output text, input image, or input audio."""
-
-
-class EvalItemContentOutputText(BaseModel):
-    """A text output from the model."""
-    type: Literal["output_text"]
-    """The type of the output text. Always `output_text`."""
-    text: str
-    """The text output from the model."""
 
 
 class EvalItemContentOutputTextParam(TypedDict, total=False):
@@ -2640,16 +2597,6 @@ EvalItemContentParam: TypeAlias = EvalItemContentItemParam | EvalItemContentArra
 
 EvalItemContentText: TypeAlias = str
 """A text input to the model."""
-
-
-class EvalItemInputImage(BaseModel):
-    """An image input block used within EvalItem content arrays."""
-    type: Literal["input_image"]
-    """The type of the image input. Always `input_image`."""
-    image_url: str
-    """The URL of the image input."""
-    detail: str | None
-    """The detail level of the image to be sent to the model. One of `high`, `low`, or `auto`. Defaults to `auto`."""
 
 
 class EvalItemInputImageParam(TypedDict, total=False):
@@ -2691,25 +2638,6 @@ class EvalList(BaseModel):
     """Indicates whether there are more evals available."""
 
 
-class EvalLogsDataSourceConfig(BaseModel):
-    """A LogsDataSourceConfig which specifies the metadata property of your logs query.
-This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc.
-The schema returned by this data source config is used to defined what variables are available in your evals.
-`item` and `sample` are both defined when using this data source config."""
-    type: Literal["logs"]
-    """The type of data source. Always `logs`."""
-    metadata: Metadata | None
-    """Set of 16 key-value pairs that can be attached to an object. This can be
-useful for storing additional information about the object in a structured
-format, and querying for objects via API or the dashboard.
-
-Keys are strings with a maximum length of 64 characters. Values are strings
-with a maximum length of 512 characters."""
-    schema_: Dict[str, Any]
-    """The json schema for the run data source items.
-Learn how to build JSON schemas [here](https://json-schema.org/)."""
-
-
 class EvalStoredCompletionsDataSourceConfig(BaseModel):
     """Deprecated. Deprecated in favor of LogsDataSourceConfig."""
     type: Literal["stored_completions"]
@@ -2726,7 +2654,7 @@ with a maximum length of 512 characters."""
 Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
 
-EvalTestingCriteria: TypeAlias = EvalGraderLabelModel | EvalGraderStringCheck | EvalGraderTextSimilarity | EvalGraderPython | EvalGraderScoreModel
+EvalTestingCriteria: TypeAlias = EvalGraderLabelModel | EvalGraderStringCheck | TestingCriterionEvalGraderTextSimilarity | TestingCriterionEvalGraderPython | TestingCriterionEvalGraderScoreModel
 
 
 EvalsCreateDataSourceConfigParam: TypeAlias = CreateEvalCustomDataSourceConfigParam | CreateEvalLogsDataSourceConfigParam | CreateEvalStoredCompletionsDataSourceConfigParam
@@ -3780,6 +3708,24 @@ class InputAudioParam(TypedDict, total=False):
 InputContent: TypeAlias = ResponseInputText | ResponseInputImage | ResponseInputFile
 
 
+class InputContentInputImage(BaseModel):
+    """An image input block used within EvalItem content arrays."""
+    type: Literal["input_image"]
+    """The type of the image input. Always `input_image`."""
+    image_url: str
+    """The URL of the image input."""
+    detail: str | None
+    """The detail level of the image to be sent to the model. One of `high`, `low`, or `auto`. Defaults to `auto`."""
+
+
+class InputContentOutputText(BaseModel):
+    """A text output from the model."""
+    type: Literal["output_text"]
+    """The type of the output text. Always `output_text`."""
+    text: str
+    """The text output from the model."""
+
+
 InputContentParam: TypeAlias = InputTextContentInputParam | InputImageContentParam | InputFileContentInputParam
 
 
@@ -4713,6 +4659,22 @@ class ModerationCreateResponse(BaseModel):
     """A list of moderation objects."""
 
 
+class ModerationInputModerationResultsResult(BaseModel):
+    """A moderation result produced for the response input or output."""
+    type: Literal["moderation_result"]
+    """The object type, which was always `moderation_result` for successful moderation results."""
+    model: str
+    """The moderation model that produced this result."""
+    flagged: bool
+    """A boolean indicating whether the content was flagged by any category."""
+    categories: Dict[str, bool]
+    """A dictionary of moderation categories to booleans, True if the input is flagged under this category."""
+    category_scores: Dict[str, float]
+    """A dictionary of moderation categories to scores."""
+    category_applied_input_types: Dict[str, List[ModerationInputType]]
+    """Which modalities of input are reflected by the score for each category."""
+
+
 ModerationInputType: TypeAlias = Literal["text", "image"]
 
 
@@ -4733,22 +4695,6 @@ class ModerationPolicyParam(TypedDict, total=False):
     """The moderation policy for the response input."""
     output: ModerationConfigParam | None
     """The moderation policy for the response output."""
-
-
-class ModerationResultBody(BaseModel):
-    """A moderation result produced for the response input or output."""
-    type: Literal["moderation_result"]
-    """The object type, which was always `moderation_result` for successful moderation results."""
-    model: str
-    """The moderation model that produced this result."""
-    flagged: bool
-    """A boolean indicating whether the content was flagged by any category."""
-    categories: Dict[str, bool]
-    """A dictionary of moderation categories to booleans, True if the input is flagged under this category."""
-    category_scores: Dict[str, float]
-    """A dictionary of moderation categories to scores."""
-    category_applied_input_types: Dict[str, List[ModerationInputType]]
-    """Which modalities of input are reflected by the score for each category."""
 
 
 class ModerationsCreateInputImageUrlImageUrlParam(TypedDict, total=False):
@@ -4813,6 +4759,13 @@ NamespaceToolTool: TypeAlias = FunctionToolParamObject | CustomTool
 
 
 NamespaceToolToolParam: TypeAlias = FunctionToolParam | CustomToolParam
+
+
+class NetworkPolicy(BaseModel):
+    type: Literal["allowlist", "disabled"]
+    """The network policy mode."""
+    allowed_domains: List[str] | None
+    """Allowed outbound domains when `type` is `allowlist`."""
 
 
 NoiseReductionType: TypeAlias = Literal["near_field", "far_field"]
@@ -5902,6 +5855,53 @@ class SvgUsage(BaseModel):
     total_tokens: int
 
 
+class TestingCriterionEvalGraderPython(BaseModel):
+    type: Literal["python"]
+    """The object type, which is always `python`."""
+    name: str
+    """The name of the grader."""
+    source: str
+    """The source code of the python script."""
+    image_tag: str | None
+    """The image tag to use for the python script."""
+    pass_threshold: float | None
+    """The threshold for the score."""
+
+
+class TestingCriterionEvalGraderScoreModel(BaseModel):
+    type: Literal["score_model"]
+    """The object type, which is always `score_model`."""
+    name: str
+    """The name of the grader."""
+    model: str
+    """The model to use for the evaluation."""
+    sampling_params: EvalGraderScoreModelSamplingParam2 | None
+    """The sampling parameters for the model."""
+    input: List[EvalItem]
+    """The input messages evaluated by the grader. Supports text, output text, input image, and input audio content blocks, and may include template strings."""
+    range: List[float] | None
+    """The range of the score. Defaults to `[0, 1]`."""
+    pass_threshold: float | None
+    """The threshold for the score."""
+
+
+class TestingCriterionEvalGraderTextSimilarity(BaseModel):
+    type: Literal["text_similarity"]
+    """The type of grader."""
+    name: str
+    """The name of the grader."""
+    input: str
+    """The text being graded."""
+    reference: str
+    """The text being graded against."""
+    evaluation_metric: Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]
+    """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
+`gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
+or `rouge_l`."""
+    pass_threshold: float
+    """The threshold for the score."""
+
+
 class TextContent(BaseModel):
     """A text content."""
     type: Literal["text"]
@@ -6691,6 +6691,9 @@ ContainerReferenceResource = ResponseContainerReference
 ContainerResource = ContainerCreateResponse
 
 
+ContainerResourceNetworkPolicy = NetworkPolicy
+
+
 Coord = ActionDragPath
 
 
@@ -6725,6 +6728,24 @@ Error_2 = VideoCreateError
 
 
 Eval = EvalCreateResponse
+
+
+EvalGraderPython = TestingCriterionEvalGraderPython
+
+
+EvalGraderScoreModel = TestingCriterionEvalGraderScoreModel
+
+
+EvalGraderTextSimilarity = TestingCriterionEvalGraderTextSimilarity
+
+
+EvalItemContentOutputText = InputContentOutputText
+
+
+EvalItemInputImage = InputContentInputImage
+
+
+EvalLogsDataSourceConfig = DataSourceConfigLogs
 
 
 EvalsDeleteResponse = EvalDeleteResponse
@@ -6794,6 +6815,9 @@ ModerationCategoryAppliedInputType = CategoryAppliedInputTypes
 
 
 ModerationCategoryScore = CategoryScores
+
+
+ModerationResultBody = ModerationInputModerationResultsResult
 
 
 Move = ActionMove

@@ -435,9 +435,7 @@ class ContainerCreateResponse(BaseModel):
         "id", "object", "name", "created_at", "status", "last_active_at", "expires_after", "memory_limit",
         "network_policy",
     ))
-    _nested = {
-        "expires_after": "ContainerResourceExpiresAfter", "network_policy": "ContainerResourceNetworkPolicy",
-    }
+    _nested = {"expires_after": "ContainerResourceExpiresAfter", "network_policy": "NetworkPolicy"}
 
 
 class ContainerFileCitationBody(BaseModel):
@@ -481,11 +479,6 @@ class ContainerResourceExpiresAfter(BaseModel):
     _field_names = frozenset(("anchor", "minutes"))
 
 
-class ContainerResourceNetworkPolicy(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "allowed_domains"))
-
-
 class ContentProvenanceCheck(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "created_at", "results"))
@@ -523,6 +516,14 @@ class CustomTool(BaseModel):
     _aliases = {"async_": "async"}
     _required = ("type", "name")
     _nested = {"format": "CustomToolFormat"}
+
+
+class DataSourceConfigLogs(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "metadata", "schema"))
+    _aliases = {"schema_": "schema"}
+    _required = ("type", "schema")
+    _nested = {"metadata": dict, "schema": dict}
 
 
 class Decision(BaseModel):
@@ -676,28 +677,9 @@ class EvalDeleteResponse(BaseModel):
     _field_names = frozenset(("object", "deleted", "eval_id"))
 
 
-class EvalGraderPython(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "name", "source", "image_tag", "pass_threshold"))
-    _required = ("type", "name", "source")
-
-
-class EvalGraderScoreModel(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "name", "model", "sampling_params", "input", "range", "pass_threshold"))
-    _required = ("type", "name", "model", "input")
-    _nested = {"sampling_params": "EvalGraderScoreModelSamplingParam2", "input": "EvalItem"}
-
-
 class EvalGraderScoreModelSamplingParam2(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("seed", "top_p", "temperature", "max_completions_tokens", "reasoning_effort"))
-
-
-class EvalGraderTextSimilarity(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "name", "input", "reference", "evaluation_metric", "pass_threshold"))
-    _required = ("type", "name", "input", "reference", "evaluation_metric", "pass_threshold")
 
 
 class EvalItem(BaseModel):
@@ -707,30 +689,10 @@ class EvalItem(BaseModel):
     _nested = {"content": "EvalItemContentItem"}
 
 
-class EvalItemContentOutputText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
-    _required = ("type", "text")
-
-
-class EvalItemInputImage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "image_url", "detail"))
-    _required = ("type", "image_url")
-
-
 class EvalList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
     _nested = {"data": "EvalCreateResponse"}
-
-
-class EvalLogsDataSourceConfig(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "metadata", "schema"))
-    _aliases = {"schema_": "schema"}
-    _required = ("type", "schema")
-    _nested = {"metadata": dict, "schema": dict}
 
 
 class EvalStoredCompletionsDataSourceConfig(BaseModel):
@@ -1070,6 +1032,18 @@ class InputAudioInputAudio(BaseModel):
     _field_names = frozenset(("data", "format"))
 
 
+class InputContentInputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "image_url", "detail"))
+    _required = ("type", "image_url")
+
+
+class InputContentOutputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text"))
+    _required = ("type", "text")
+
+
 class JSONSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("description", "name", "schema", "strict"))
@@ -1306,7 +1280,7 @@ class ModerationCreateResponse(BaseModel):
     _nested = {"results": "Moderation"}
 
 
-class ModerationResultBody(BaseModel):
+class ModerationInputModerationResultsResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "model", "flagged", "categories", "category_scores", "category_applied_input_types",
@@ -1321,6 +1295,11 @@ class NamespaceTool(BaseModel):
     _checked = frozenset(("tools",))
     _required = ("type", "name", "description", "tools")
     _nested = {"tools": "NamespaceToolTool"}
+
+
+class NetworkPolicy(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "allowed_domains"))
 
 
 class Notice(BaseModel):
@@ -1732,6 +1711,25 @@ class SvgUsage(BaseModel):
     _field_names = frozenset(("input_tokens", "model", "output_tokens", "reasoning_tokens", "total_tokens"))
 
 
+class TestingCriterionEvalGraderPython(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "name", "source", "image_tag", "pass_threshold"))
+    _required = ("type", "name", "source")
+
+
+class TestingCriterionEvalGraderScoreModel(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "name", "model", "sampling_params", "input", "range", "pass_threshold"))
+    _required = ("type", "name", "model", "input")
+    _nested = {"sampling_params": "EvalGraderScoreModelSamplingParam2", "input": "EvalItem"}
+
+
+class TestingCriterionEvalGraderTextSimilarity(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "name", "input", "reference", "evaluation_metric", "pass_threshold"))
+    _required = ("type", "name", "input", "reference", "evaluation_metric", "pass_threshold")
+
+
 class TextContent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "text"))
@@ -2012,6 +2010,7 @@ ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
 ComputerToolCallOutputResource = ResponseComputerToolCallOutputItem
 ContainerReferenceResource = ResponseContainerReference
 ContainerResource = ContainerCreateResponse
+ContainerResourceNetworkPolicy = NetworkPolicy
 Coord = ActionDragPath
 CustomGrammarFormat = Grammar
 CustomToolCall = ResponseCustomToolCall
@@ -2024,6 +2023,12 @@ Drag = ActionDrag
 Error = ErrorObject
 Error_2 = VideoCreateError
 Eval = EvalCreateResponse
+EvalGraderPython = TestingCriterionEvalGraderPython
+EvalGraderScoreModel = TestingCriterionEvalGraderScoreModel
+EvalGraderTextSimilarity = TestingCriterionEvalGraderTextSimilarity
+EvalItemContentOutputText = InputContentOutputText
+EvalItemInputImage = InputContentInputImage
+EvalLogsDataSourceConfig = DataSourceConfigLogs
 EvalsDeleteResponse = EvalDeleteResponse
 FunctionShellCall = ResponseFunctionShellToolCall
 FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
@@ -2047,6 +2052,7 @@ MessageContentTextObject = TextContentBlock
 ModerationCategory = Categories
 ModerationCategoryAppliedInputType = CategoryAppliedInputTypes
 ModerationCategoryScore = CategoryScores
+ModerationResultBody = ModerationInputModerationResultsResult
 Move = ActionMove
 PromptVariant0 = ResponsePrompt
 ProvenanceResource = ContentProvenanceCheck
@@ -2152,13 +2158,13 @@ _UNIONS = {
         "score": "AnswerAnswerResourceScore", "refusal": "AnswerAnswerResourceRefusal",
     }),
     "EvalDataSourceConfig": ("type", {
-        "custom": "EvalCustomDataSourceConfig", "logs": "EvalLogsDataSourceConfig",
+        "custom": "EvalCustomDataSourceConfig", "logs": "DataSourceConfigLogs",
         "stored_completions": "EvalStoredCompletionsDataSourceConfig",
     }),
     "EvalItemContent": (None, ("EvalItemContentItem", "EvalItemContentArray")),
     "EvalItemContentItem": ("type", {
-        "input_text": "ResponseInputText", "output_text": "EvalItemContentOutputText",
-        "input_image": "EvalItemInputImage", "input_audio": "ResponseInputAudio",
+        "input_text": "ResponseInputText", "output_text": "InputContentOutputText",
+        "input_image": "InputContentInputImage", "input_audio": "ResponseInputAudio",
     }),
     "EvalItemContentItemParam": (None, (
         "EvalItemContentText", "InputTextContentInputParam", "EvalItemContentOutputTextParam",
@@ -2167,8 +2173,8 @@ _UNIONS = {
     "EvalItemContentParam": (None, ("EvalItemContentItemParam", "EvalItemContentArrayParam")),
     "EvalTestingCriteria": ("type", {
         "label_model": "EvalGraderLabelModel", "string_check": "EvalGraderStringCheck",
-        "text_similarity": "EvalGraderTextSimilarity", "python": "EvalGraderPython",
-        "score_model": "EvalGraderScoreModel",
+        "text_similarity": "TestingCriterionEvalGraderTextSimilarity",
+        "python": "TestingCriterionEvalGraderPython", "score_model": "TestingCriterionEvalGraderScoreModel",
     }),
     "EvalsCreateDataSourceConfigParam": (None, (
         "CreateEvalCustomDataSourceConfigParam", "CreateEvalLogsDataSourceConfigParam",

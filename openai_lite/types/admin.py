@@ -111,19 +111,7 @@ class ApiKeyList(BaseModel):
     _nested = {"data": "AdminAPIKey"}
 
 
-class AssignedRoleDetails(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "name", "permissions", "resource_type", "predefined_role", "description", "created_at",
-        "updated_at", "created_by", "created_by_user_obj", "metadata", "assignment_sources",
-    ))
-    _nested = {
-        "created_by_user_obj": dict, "metadata": dict,
-        "assignment_sources": "AssignedRoleDetailsAssignmentSource",
-    }
-
-
-class AssignedRoleDetailsAssignmentSource(BaseModel):
+class AssignmentSource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("principal_id", "principal_type"))
 
@@ -347,21 +335,6 @@ class ConditionServiceTierFallbackRate(BaseModel):
     _required = ("source_tier", "threshold", "type")
 
 
-class CostsResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "amount", "line_item", "project_id", "api_key_id", "quantity", "quantity_unit",
-        "api_source", "user_id",
-    ))
-    _required = ("object",)
-    _nested = {"amount": "CostsResultAmount"}
-
-
-class CostsResultAmount(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("value", "currency"))
-
-
 class DataResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -372,6 +345,104 @@ class DataResult(BaseModel):
         "input_uncached_tokens", "model", "output_audio_tokens", "output_image_tokens", "output_text_tokens",
         "project_id", "service_tier", "user_id",
     ))
+
+
+class DataResultOrganizationCostsResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "amount", "line_item", "project_id", "api_key_id", "quantity", "quantity_unit",
+        "api_source", "user_id",
+    ))
+    _required = ("object",)
+    _nested = {"amount": "DataResultOrganizationCostsResultAmount"}
+
+
+class DataResultOrganizationCostsResultAmount(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("value", "currency"))
+
+
+class DataResultOrganizationUsageAudioSpeechesResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "characters", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
+    ))
+    _required = ("object", "characters", "num_model_requests")
+
+
+class DataResultOrganizationUsageAudioTranscriptionsResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "seconds", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
+    ))
+    _required = ("object", "seconds", "num_model_requests")
+
+
+class DataResultOrganizationUsageCodeInterpreterSessionsResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "num_sessions", "project_id"))
+    _required = ("object", "num_sessions")
+
+
+class DataResultOrganizationUsageCompletionsResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "input_tokens", "input_cached_tokens", "input_cache_write_tokens", "input_uncached_tokens",
+        "output_tokens", "input_text_tokens", "output_text_tokens", "input_cached_text_tokens",
+        "input_audio_tokens", "input_cached_audio_tokens", "output_audio_tokens", "input_image_tokens",
+        "input_cached_image_tokens", "output_image_tokens", "num_model_requests", "project_id", "user_id",
+        "api_key_id", "model", "batch", "service_tier", "api_source", "input_cache_write_12h_tokens",
+        "input_cache_write_30m_tokens",
+    ))
+    _required = ("object", "input_tokens", "output_tokens", "num_model_requests")
+
+
+class DataResultOrganizationUsageEmbeddingsResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "input_tokens", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
+    ))
+    _required = ("object", "input_tokens", "num_model_requests")
+
+
+class DataResultOrganizationUsageFileSearchesResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "num_requests", "project_id", "user_id", "api_key_id", "vector_store_id",
+    ))
+    _required = ("object", "num_requests")
+
+
+class DataResultOrganizationUsageImagesResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "images", "num_model_requests", "source", "size", "project_id", "user_id", "api_key_id",
+        "model",
+    ))
+    _required = ("object", "images", "num_model_requests")
+
+
+class DataResultOrganizationUsageModerationsResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "input_tokens", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
+    ))
+    _required = ("object", "input_tokens", "num_model_requests")
+
+
+class DataResultOrganizationUsageVectorStoresResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "usage_bytes", "project_id"))
+    _required = ("object", "usage_bytes")
+
+
+class DataResultOrganizationUsageWebSearchesResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "object", "num_model_requests", "num_requests", "project_id", "user_id", "api_key_id", "model",
+        "context_level", "api_source",
+    ))
+    _required = ("object", "num_model_requests", "num_requests")
 
 
 class DeletedHealthAlertRule(BaseModel):
@@ -1149,7 +1220,16 @@ class RoleDeletedResource(BaseModel):
 class RoleListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "next"))
-    _nested = {"data": "AssignedRoleDetails"}
+    _nested = {"data": "RoleListResponse"}
+
+
+class RoleListResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "name", "permissions", "resource_type", "predefined_role", "description", "created_at",
+        "updated_at", "created_by", "created_by_user_obj", "metadata", "assignment_sources",
+    ))
+    _nested = {"created_by_user_obj": dict, "metadata": dict, "assignment_sources": "AssignmentSource"}
 
 
 class RoleUnboundFromResource(BaseModel):
@@ -1233,41 +1313,6 @@ class SpendLimitEnforcement(BaseModel):
     _field_names = frozenset(("status",))
 
 
-class UsageAudioSpeechesResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "characters", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
-    ))
-    _required = ("object", "characters", "num_model_requests")
-
-
-class UsageAudioTranscriptionsResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "seconds", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
-    ))
-    _required = ("object", "seconds", "num_model_requests")
-
-
-class UsageCodeInterpreterSessionsResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "num_sessions", "project_id"))
-    _required = ("object", "num_sessions")
-
-
-class UsageCompletionsResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "input_tokens", "input_cached_tokens", "input_cache_write_tokens", "input_uncached_tokens",
-        "output_tokens", "input_text_tokens", "output_text_tokens", "input_cached_text_tokens",
-        "input_audio_tokens", "input_cached_audio_tokens", "output_audio_tokens", "input_image_tokens",
-        "input_cached_image_tokens", "output_image_tokens", "num_model_requests", "project_id", "user_id",
-        "api_key_id", "model", "batch", "service_tier", "api_source", "input_cache_write_12h_tokens",
-        "input_cache_write_30m_tokens",
-    ))
-    _required = ("object", "input_tokens", "output_tokens", "num_model_requests")
-
-
 class UsageDecisionsResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "has_more", "next_page", "object"))
@@ -1280,39 +1325,6 @@ class UsageDecisionsResponseData(BaseModel):
     _nested = {"results": "DataResult"}
 
 
-class UsageEmbeddingsResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "input_tokens", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
-    ))
-    _required = ("object", "input_tokens", "num_model_requests")
-
-
-class UsageFileSearchCallsResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "num_requests", "project_id", "user_id", "api_key_id", "vector_store_id",
-    ))
-    _required = ("object", "num_requests")
-
-
-class UsageImagesResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "images", "num_model_requests", "source", "size", "project_id", "user_id", "api_key_id",
-        "model",
-    ))
-    _required = ("object", "images", "num_model_requests")
-
-
-class UsageModerationsResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "input_tokens", "num_model_requests", "project_id", "user_id", "api_key_id", "model",
-    ))
-    _required = ("object", "input_tokens", "num_model_requests")
-
-
 class UsageResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "next_page"))
@@ -1323,21 +1335,6 @@ class UsageTimeBucket(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "start_time", "end_time", "results"))
     _nested = {"results": "UsageTimeBucketResult"}
-
-
-class UsageVectorStoresResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "usage_bytes", "project_id"))
-    _required = ("object", "usage_bytes")
-
-
-class UsageWebSearchCallsResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "object", "num_model_requests", "num_requests", "project_id", "user_id", "api_key_id", "model",
-        "context_level", "api_source",
-    ))
-    _required = ("object", "num_model_requests", "num_requests")
 
 
 class UserAdded(BaseModel):
@@ -1477,12 +1474,16 @@ SpendLimitInterval = Any
 AdminApiKey = AdminAPIKey
 AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse
 AdminApiKeysDeleteResponse = AdminAPIKeyDeleteResponse
+AssignedRoleDetails = RoleListResponse
+AssignedRoleDetailsAssignmentSource = AssignmentSource
 AuditLog = AuditLogListResponse
 AuditLogActor = Actor
 AuditLogActorApiKey = ActorAPIKey
 AuditLogActorServiceAccount = ActorAPIKeyServiceAccount
 AuditLogActorSession = ActorSession
 AuditLogActorUser = ActorAPIKeyUser
+CostsResult = DataResultOrganizationCostsResult
+CostsResultAmount = DataResultOrganizationCostsResultAmount
 DeleteCertificateResponse = CertificateDeleteResponse
 FederationRulePermissionRestricted = PermissionsRestricted
 FederationRulePermissionServiceAccountDefault = PermissionsServiceAccountDefault
@@ -1512,6 +1513,16 @@ ProjectSpendAlertDeletedResource = ProjectSpendAlertDeleted
 ProjectSpendLimitDeletedResource = ProjectSpendLimitDeleted
 ProjectSpendLimitResource = ProjectSpendLimit
 ServiceAccountApiKeyBody = APIKeyCreateResponse
+UsageAudioSpeechesResult = DataResultOrganizationUsageAudioSpeechesResult
+UsageAudioTranscriptionsResult = DataResultOrganizationUsageAudioTranscriptionsResult
+UsageCodeInterpreterSessionsResult = DataResultOrganizationUsageCodeInterpreterSessionsResult
+UsageCompletionsResult = DataResultOrganizationUsageCompletionsResult
+UsageEmbeddingsResult = DataResultOrganizationUsageEmbeddingsResult
+UsageFileSearchCallsResult = DataResultOrganizationUsageFileSearchesResult
+UsageImagesResult = DataResultOrganizationUsageImagesResult
+UsageModerationsResult = DataResultOrganizationUsageModerationsResult
+UsageVectorStoresResult = DataResultOrganizationUsageVectorStoresResult
+UsageWebSearchCallsResult = DataResultOrganizationUsageWebSearchesResult
 User = OrganizationUser
 UserProject = Projects
 UserProjectData = ProjectsData
@@ -1545,17 +1556,17 @@ _UNIONS = {
         "service_tier_fallback_rate": "ConditionServiceTierFallbackRate",
     }),
     "UsageTimeBucketResult": ("object", {
-        "organization.usage.completions.result": "UsageCompletionsResult",
-        "organization.usage.embeddings.result": "UsageEmbeddingsResult",
-        "organization.usage.moderations.result": "UsageModerationsResult",
-        "organization.usage.images.result": "UsageImagesResult",
-        "organization.usage.audio_speeches.result": "UsageAudioSpeechesResult",
-        "organization.usage.audio_transcriptions.result": "UsageAudioTranscriptionsResult",
-        "organization.usage.vector_stores.result": "UsageVectorStoresResult",
-        "organization.usage.code_interpreter_sessions.result": "UsageCodeInterpreterSessionsResult",
-        "organization.usage.file_searches.result": "UsageFileSearchCallsResult",
-        "organization.usage.web_searches.result": "UsageWebSearchCallsResult",
-        "organization.costs.result": "CostsResult",
+        "organization.usage.completions.result": "DataResultOrganizationUsageCompletionsResult",
+        "organization.usage.embeddings.result": "DataResultOrganizationUsageEmbeddingsResult",
+        "organization.usage.moderations.result": "DataResultOrganizationUsageModerationsResult",
+        "organization.usage.images.result": "DataResultOrganizationUsageImagesResult",
+        "organization.usage.audio_speeches.result": "DataResultOrganizationUsageAudioSpeechesResult",
+        "organization.usage.audio_transcriptions.result": "DataResultOrganizationUsageAudioTranscriptionsResult",
+        "organization.usage.vector_stores.result": "DataResultOrganizationUsageVectorStoresResult",
+        "organization.usage.code_interpreter_sessions.result": "DataResultOrganizationUsageCodeInterpreterSessionsResult",
+        "organization.usage.file_searches.result": "DataResultOrganizationUsageFileSearchesResult",
+        "organization.usage.web_searches.result": "DataResultOrganizationUsageWebSearchesResult",
+        "organization.costs.result": "DataResultOrganizationCostsResult",
     }),
     "WorkloadIdentityProviderVerification": ("type", {
         "discovery": "VerificationDiscovery", "uploaded_jwks": "VerificationUploadedJwks",

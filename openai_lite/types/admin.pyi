@@ -191,35 +191,7 @@ class ApiKeyList(BaseModel):
     last_id: str | None
 
 
-class AssignedRoleDetails(BaseModel):
-    """Detailed information about a role assignment entry returned when listing assignments."""
-    id: str
-    """Identifier for the role."""
-    name: str
-    """Name of the role."""
-    permissions: List[str]
-    """Permissions associated with the role."""
-    resource_type: str
-    """Resource type the role applies to."""
-    predefined_role: bool
-    """Whether the role is predefined by OpenAI."""
-    description: str | None
-    """Description of the role."""
-    created_at: int | None
-    """When the role was created."""
-    updated_at: int | None
-    """When the role was last updated."""
-    created_by: str | None
-    """Identifier of the actor who created the role."""
-    created_by_user_obj: Dict[str, Any] | None
-    """User details for the actor that created the role, when available."""
-    metadata: Dict[str, Any] | None
-    """Arbitrary metadata stored on the role."""
-    assignment_sources: List[AssignedRoleDetailsAssignmentSource] | None
-    """Principals from which the role assignment is inherited, when available."""
-
-
-class AssignedRoleDetailsAssignmentSource(BaseModel):
+class AssignmentSource(BaseModel):
     principal_id: str
     principal_type: str
 
@@ -538,34 +510,6 @@ class ConditionServiceTierFallbackRate(BaseModel):
     type: Literal["service_tier_fallback_rate"]
 
 
-class CostsResult(BaseModel):
-    """The aggregated costs details of the specific time bucket."""
-    object: Literal["organization.costs.result"]
-    amount: CostsResultAmount | None
-    """The monetary value in its associated currency."""
-    line_item: str | None
-    """When `group_by=line_item`, this field provides the line item of the grouped costs result."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped costs result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API Key ID of the grouped costs result."""
-    quantity: float | None
-    """When `group_by=line_item`, this field provides the quantity of the grouped costs result."""
-    quantity_unit: str | Literal["tokens", "1000_tokens", "duration_seconds", "duration_minutes", "duration_hours", "gibibyte_hours", "images", "characters"] | None
-    """The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`."""
-    api_source: Literal["agents_api", "unlabeled"] | None
-    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped costs result."""
-
-
-class CostsResultAmount(BaseModel):
-    value: float | None
-    """The numeric value of the cost."""
-    currency: str | None
-    """Lowercase ISO-4217 currency e.g. "usd" """
-
-
 class CreateGroupBodyParam(TypedDict, total=False):
     """Request payload for creating a new group in the organization."""
     name: Required[str]
@@ -649,6 +593,230 @@ class DataResult(BaseModel):
     """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
     user_id: str | None
     """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+
+
+class DataResultOrganizationCostsResult(BaseModel):
+    """The aggregated costs details of the specific time bucket."""
+    object: Literal["organization.costs.result"]
+    amount: DataResultOrganizationCostsResultAmount | None
+    """The monetary value in its associated currency."""
+    line_item: str | None
+    """When `group_by=line_item`, this field provides the line item of the grouped costs result."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped costs result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API Key ID of the grouped costs result."""
+    quantity: float | None
+    """When `group_by=line_item`, this field provides the quantity of the grouped costs result."""
+    quantity_unit: str | Literal["tokens", "1000_tokens", "duration_seconds", "duration_minutes", "duration_hours", "gibibyte_hours", "images", "characters"] | None
+    """The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`."""
+    api_source: Literal["agents_api", "unlabeled"] | None
+    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped costs result."""
+
+
+class DataResultOrganizationCostsResultAmount(BaseModel):
+    value: float | None
+    """The numeric value of the cost."""
+    currency: str | None
+    """Lowercase ISO-4217 currency e.g. "usd" """
+
+
+class DataResultOrganizationUsageAudioSpeechesResult(BaseModel):
+    """The aggregated audio speeches usage details of the specific time bucket."""
+    object: Literal["organization.usage.audio_speeches.result"]
+    characters: int
+    """The number of characters processed."""
+    num_model_requests: int
+    """The count of requests made to the model."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+
+
+class DataResultOrganizationUsageAudioTranscriptionsResult(BaseModel):
+    """The aggregated audio transcriptions usage details of the specific time bucket."""
+    object: Literal["organization.usage.audio_transcriptions.result"]
+    seconds: int
+    """The number of seconds processed."""
+    num_model_requests: int
+    """The count of requests made to the model."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+
+
+class DataResultOrganizationUsageCodeInterpreterSessionsResult(BaseModel):
+    """The aggregated code interpreter sessions usage details of the specific time bucket."""
+    object: Literal["organization.usage.code_interpreter_sessions.result"]
+    num_sessions: int
+    """The number of code interpreter sessions."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+
+
+class DataResultOrganizationUsageCompletionsResult(BaseModel):
+    """The aggregated completions usage details of the specific time bucket."""
+    object: Literal["organization.usage.completions.result"]
+    input_tokens: int
+    """The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    input_cached_tokens: int | None
+    """The aggregated number of cached input tokens used across text, audio, and image inputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    input_cache_write_tokens: int | None
+    """The aggregated number of input tokens written to the cache."""
+    input_uncached_tokens: int | None
+    """The aggregated number of uncached input tokens used across text, audio, and image inputs, excluding cache-write tokens."""
+    output_tokens: int
+    """The aggregated number of output tokens used across text, audio, and image outputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
+    input_text_tokens: int | None
+    """The aggregated number of uncached text input tokens used, excluding cache-write tokens."""
+    output_text_tokens: int | None
+    """The aggregated number of text output tokens used."""
+    input_cached_text_tokens: int | None
+    """The aggregated number of cached text input tokens used."""
+    input_audio_tokens: int | None
+    """The aggregated number of uncached audio input tokens used."""
+    input_cached_audio_tokens: int | None
+    """The aggregated number of cached audio input tokens used."""
+    output_audio_tokens: int | None
+    """The aggregated number of audio output tokens used."""
+    input_image_tokens: int | None
+    """The aggregated number of uncached image input tokens used."""
+    input_cached_image_tokens: int | None
+    """The aggregated number of cached image input tokens used."""
+    output_image_tokens: int | None
+    """The aggregated number of image output tokens used."""
+    num_model_requests: int
+    """The count of requests made to the model."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+    batch: bool | None
+    """When `group_by=batch`, this field tells whether the grouped usage result is batch or not."""
+    service_tier: str | None
+    """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
+    api_source: Literal["agents_api", "unlabeled"] | None
+    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
+    input_cache_write_12h_tokens: int | None
+    """The aggregated number of input tokens written to the cache with a 12-hour retention period."""
+    input_cache_write_30m_tokens: int | None
+    """The aggregated number of input tokens written to the cache with a 30-minute retention period. May be absent or null for older responses."""
+
+
+class DataResultOrganizationUsageEmbeddingsResult(BaseModel):
+    """The aggregated embeddings usage details of the specific time bucket."""
+    object: Literal["organization.usage.embeddings.result"]
+    input_tokens: int
+    """The aggregated number of input tokens used."""
+    num_model_requests: int
+    """The count of requests made to the model."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+
+
+class DataResultOrganizationUsageFileSearchesResult(BaseModel):
+    """The aggregated file search calls usage details of the specific time bucket."""
+    object: Literal["organization.usage.file_searches.result"]
+    num_requests: int
+    """The count of file search calls."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    vector_store_id: str | None
+    """When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result."""
+
+
+class DataResultOrganizationUsageImagesResult(BaseModel):
+    """The aggregated images usage details of the specific time bucket."""
+    object: Literal["organization.usage.images.result"]
+    images: int
+    """The number of images processed."""
+    num_model_requests: int
+    """The count of requests made to the model."""
+    source: str | None
+    """When `group_by=source`, this field provides the source of the grouped usage result, possible values are `image.generation`, `image.edit`, `image.variation`."""
+    size: str | None
+    """When `group_by=size`, this field provides the image size of the grouped usage result."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+
+
+class DataResultOrganizationUsageModerationsResult(BaseModel):
+    """The aggregated moderations usage details of the specific time bucket."""
+    object: Literal["organization.usage.moderations.result"]
+    input_tokens: int
+    """The aggregated number of input tokens used."""
+    num_model_requests: int
+    """The count of requests made to the model."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+
+
+class DataResultOrganizationUsageVectorStoresResult(BaseModel):
+    """The aggregated vector stores usage details of the specific time bucket."""
+    object: Literal["organization.usage.vector_stores.result"]
+    usage_bytes: int
+    """The vector stores usage in bytes."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+
+
+class DataResultOrganizationUsageWebSearchesResult(BaseModel):
+    """The aggregated web search calls usage details of the specific time bucket."""
+    object: Literal["organization.usage.web_searches.result"]
+    num_model_requests: int
+    """The count of model requests."""
+    num_requests: int
+    """The count of web search calls."""
+    project_id: str | None
+    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
+    user_id: str | None
+    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
+    api_key_id: str | None
+    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
+    model: str | None
+    """When `group_by=model`, this field provides the model name of the grouped usage result."""
+    context_level: str | None
+    """When `group_by=context_level`, this field provides the search context size of the grouped usage result."""
+    api_source: Literal["agents_api", "unlabeled"] | None
+    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
 
 
 class DeletedHealthAlertRule(BaseModel):
@@ -2118,12 +2286,40 @@ class RoleListResource(BaseModel):
     """Paginated list of roles assigned to a principal."""
     object: Literal["list"]
     """Always `list`."""
-    data: List[AssignedRoleDetails]
+    data: List[RoleListResponse]
     """Role assignments returned in the current page."""
     has_more: bool
     """Whether additional assignments are available when paginating."""
     next: str | None
     """Cursor to fetch the next page of results, or `null` when there are no more assignments."""
+
+
+class RoleListResponse(BaseModel):
+    """Detailed information about a role assignment entry returned when listing assignments."""
+    id: str
+    """Identifier for the role."""
+    name: str
+    """Name of the role."""
+    permissions: List[str]
+    """Permissions associated with the role."""
+    resource_type: str
+    """Resource type the role applies to."""
+    predefined_role: bool
+    """Whether the role is predefined by OpenAI."""
+    description: str | None
+    """Description of the role."""
+    created_at: int | None
+    """When the role was created."""
+    updated_at: int | None
+    """When the role was last updated."""
+    created_by: str | None
+    """Identifier of the actor who created the role."""
+    created_by_user_obj: Dict[str, Any] | None
+    """User details for the actor that created the role, when available."""
+    metadata: Dict[str, Any] | None
+    """Arbitrary metadata stored on the role."""
+    assignment_sources: List[AssignmentSource] | None
+    """Principals from which the role assignment is inherited, when available."""
 
 
 class RoleUnboundFromResource(BaseModel):
@@ -2332,102 +2528,6 @@ class UploadCertificateRequestParam(TypedDict, total=False):
     """The certificate content in PEM format"""
 
 
-class UsageAudioSpeechesResult(BaseModel):
-    """The aggregated audio speeches usage details of the specific time bucket."""
-    object: Literal["organization.usage.audio_speeches.result"]
-    characters: int
-    """The number of characters processed."""
-    num_model_requests: int
-    """The count of requests made to the model."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    model: str | None
-    """When `group_by=model`, this field provides the model name of the grouped usage result."""
-
-
-class UsageAudioTranscriptionsResult(BaseModel):
-    """The aggregated audio transcriptions usage details of the specific time bucket."""
-    object: Literal["organization.usage.audio_transcriptions.result"]
-    seconds: int
-    """The number of seconds processed."""
-    num_model_requests: int
-    """The count of requests made to the model."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    model: str | None
-    """When `group_by=model`, this field provides the model name of the grouped usage result."""
-
-
-class UsageCodeInterpreterSessionsResult(BaseModel):
-    """The aggregated code interpreter sessions usage details of the specific time bucket."""
-    object: Literal["organization.usage.code_interpreter_sessions.result"]
-    num_sessions: int
-    """The number of code interpreter sessions."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-
-
-class UsageCompletionsResult(BaseModel):
-    """The aggregated completions usage details of the specific time bucket."""
-    object: Literal["organization.usage.completions.result"]
-    input_tokens: int
-    """The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
-    input_cached_tokens: int | None
-    """The aggregated number of cached input tokens used across text, audio, and image inputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
-    input_cache_write_tokens: int | None
-    """The aggregated number of input tokens written to the cache."""
-    input_uncached_tokens: int | None
-    """The aggregated number of uncached input tokens used across text, audio, and image inputs, excluding cache-write tokens."""
-    output_tokens: int
-    """The aggregated number of output tokens used across text, audio, and image outputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
-    input_text_tokens: int | None
-    """The aggregated number of uncached text input tokens used, excluding cache-write tokens."""
-    output_text_tokens: int | None
-    """The aggregated number of text output tokens used."""
-    input_cached_text_tokens: int | None
-    """The aggregated number of cached text input tokens used."""
-    input_audio_tokens: int | None
-    """The aggregated number of uncached audio input tokens used."""
-    input_cached_audio_tokens: int | None
-    """The aggregated number of cached audio input tokens used."""
-    output_audio_tokens: int | None
-    """The aggregated number of audio output tokens used."""
-    input_image_tokens: int | None
-    """The aggregated number of uncached image input tokens used."""
-    input_cached_image_tokens: int | None
-    """The aggregated number of cached image input tokens used."""
-    output_image_tokens: int | None
-    """The aggregated number of image output tokens used."""
-    num_model_requests: int
-    """The count of requests made to the model."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    model: str | None
-    """When `group_by=model`, this field provides the model name of the grouped usage result."""
-    batch: bool | None
-    """When `group_by=batch`, this field tells whether the grouped usage result is batch or not."""
-    service_tier: str | None
-    """When `group_by=service_tier`, this field provides the service tier of the grouped usage result."""
-    api_source: Literal["agents_api", "unlabeled"] | None
-    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
-    input_cache_write_12h_tokens: int | None
-    """The aggregated number of input tokens written to the cache with a 12-hour retention period."""
-    input_cache_write_30m_tokens: int | None
-    """The aggregated number of input tokens written to the cache with a 30-minute retention period. May be absent or null for older responses."""
-
-
 class UsageDecisionsResponse(BaseModel):
     data: List[UsageDecisionsResponseData]
     has_more: bool
@@ -2440,76 +2540,6 @@ class UsageDecisionsResponseData(BaseModel):
     object: Literal["bucket"]
     results: List[DataResult]
     start_time: int
-
-
-class UsageEmbeddingsResult(BaseModel):
-    """The aggregated embeddings usage details of the specific time bucket."""
-    object: Literal["organization.usage.embeddings.result"]
-    input_tokens: int
-    """The aggregated number of input tokens used."""
-    num_model_requests: int
-    """The count of requests made to the model."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    model: str | None
-    """When `group_by=model`, this field provides the model name of the grouped usage result."""
-
-
-class UsageFileSearchCallsResult(BaseModel):
-    """The aggregated file search calls usage details of the specific time bucket."""
-    object: Literal["organization.usage.file_searches.result"]
-    num_requests: int
-    """The count of file search calls."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    vector_store_id: str | None
-    """When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result."""
-
-
-class UsageImagesResult(BaseModel):
-    """The aggregated images usage details of the specific time bucket."""
-    object: Literal["organization.usage.images.result"]
-    images: int
-    """The number of images processed."""
-    num_model_requests: int
-    """The count of requests made to the model."""
-    source: str | None
-    """When `group_by=source`, this field provides the source of the grouped usage result, possible values are `image.generation`, `image.edit`, `image.variation`."""
-    size: str | None
-    """When `group_by=size`, this field provides the image size of the grouped usage result."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    model: str | None
-    """When `group_by=model`, this field provides the model name of the grouped usage result."""
-
-
-class UsageModerationsResult(BaseModel):
-    """The aggregated moderations usage details of the specific time bucket."""
-    object: Literal["organization.usage.moderations.result"]
-    input_tokens: int
-    """The aggregated number of input tokens used."""
-    num_model_requests: int
-    """The count of requests made to the model."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    model: str | None
-    """When `group_by=model`, this field provides the model name of the grouped usage result."""
 
 
 class UsageResponse(BaseModel):
@@ -2526,37 +2556,7 @@ class UsageTimeBucket(BaseModel):
     results: List[UsageTimeBucketResult]
 
 
-UsageTimeBucketResult: TypeAlias = UsageCompletionsResult | UsageEmbeddingsResult | UsageModerationsResult | UsageImagesResult | UsageAudioSpeechesResult | UsageAudioTranscriptionsResult | UsageVectorStoresResult | UsageCodeInterpreterSessionsResult | UsageFileSearchCallsResult | UsageWebSearchCallsResult | CostsResult
-
-
-class UsageVectorStoresResult(BaseModel):
-    """The aggregated vector stores usage details of the specific time bucket."""
-    object: Literal["organization.usage.vector_stores.result"]
-    usage_bytes: int
-    """The vector stores usage in bytes."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-
-
-class UsageWebSearchCallsResult(BaseModel):
-    """The aggregated web search calls usage details of the specific time bucket."""
-    object: Literal["organization.usage.web_searches.result"]
-    num_model_requests: int
-    """The count of model requests."""
-    num_requests: int
-    """The count of web search calls."""
-    project_id: str | None
-    """When `group_by=project_id`, this field provides the project ID of the grouped usage result."""
-    user_id: str | None
-    """When `group_by=user_id`, this field provides the user ID of the grouped usage result."""
-    api_key_id: str | None
-    """When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result."""
-    model: str | None
-    """When `group_by=model`, this field provides the model name of the grouped usage result."""
-    context_level: str | None
-    """When `group_by=context_level`, this field provides the search context size of the grouped usage result."""
-    api_source: Literal["agents_api", "unlabeled"] | None
-    """When grouped by `api_source`, `agents_api` identifies attributed Agents API activity and `unlabeled` includes all records without published source attribution, including historical and unknown origins. Unlabeled does not imply direct API usage. Without source grouping, this field is null."""
+UsageTimeBucketResult: TypeAlias = DataResultOrganizationUsageCompletionsResult | DataResultOrganizationUsageEmbeddingsResult | DataResultOrganizationUsageModerationsResult | DataResultOrganizationUsageImagesResult | DataResultOrganizationUsageAudioSpeechesResult | DataResultOrganizationUsageAudioTranscriptionsResult | DataResultOrganizationUsageVectorStoresResult | DataResultOrganizationUsageCodeInterpreterSessionsResult | DataResultOrganizationUsageFileSearchesResult | DataResultOrganizationUsageWebSearchesResult | DataResultOrganizationCostsResult
 
 
 class UserAdded(BaseModel):
@@ -2775,6 +2775,12 @@ AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse
 AdminApiKeysDeleteResponse = AdminAPIKeyDeleteResponse
 
 
+AssignedRoleDetails = RoleListResponse
+
+
+AssignedRoleDetailsAssignmentSource = AssignmentSource
+
+
 AuditLog = AuditLogListResponse
 
 
@@ -2791,6 +2797,12 @@ AuditLogActorSession = ActorSession
 
 
 AuditLogActorUser = ActorAPIKeyUser
+
+
+CostsResult = DataResultOrganizationCostsResult
+
+
+CostsResultAmount = DataResultOrganizationCostsResultAmount
 
 
 DeleteCertificateResponse = CertificateDeleteResponse
@@ -2878,6 +2890,36 @@ ProjectSpendLimitResource = ProjectSpendLimit
 
 
 ServiceAccountApiKeyBody = APIKeyCreateResponse
+
+
+UsageAudioSpeechesResult = DataResultOrganizationUsageAudioSpeechesResult
+
+
+UsageAudioTranscriptionsResult = DataResultOrganizationUsageAudioTranscriptionsResult
+
+
+UsageCodeInterpreterSessionsResult = DataResultOrganizationUsageCodeInterpreterSessionsResult
+
+
+UsageCompletionsResult = DataResultOrganizationUsageCompletionsResult
+
+
+UsageEmbeddingsResult = DataResultOrganizationUsageEmbeddingsResult
+
+
+UsageFileSearchCallsResult = DataResultOrganizationUsageFileSearchesResult
+
+
+UsageImagesResult = DataResultOrganizationUsageImagesResult
+
+
+UsageModerationsResult = DataResultOrganizationUsageModerationsResult
+
+
+UsageVectorStoresResult = DataResultOrganizationUsageVectorStoresResult
+
+
+UsageWebSearchCallsResult = DataResultOrganizationUsageWebSearchesResult
 
 
 User = OrganizationUser

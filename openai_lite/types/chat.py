@@ -146,13 +146,6 @@ class ChatCompletionModerationError(BaseModel):
     _required = ("type", "code", "message")
 
 
-class ChatCompletionModerationResults(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "model", "results"))
-    _required = ("type", "model", "results")
-    _nested = {"results": "ModerationResultBody"}
-
-
 class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("url", "detail"))
@@ -217,6 +210,13 @@ class FunctionCall(BaseModel):
     _field_names = frozenset(("arguments", "name"))
 
 
+class ModerationInputModerationResults(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "model", "results"))
+    _required = ("type", "model", "results")
+    _nested = {"results": "ModerationInputModerationResultsResult"}
+
+
 class TopLogprob(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes"))
@@ -232,6 +232,7 @@ ChatCompletionMessageCustomToolCallCustom = Custom
 ChatCompletionMessageFunctionCall = FunctionCall
 ChatCompletionMessageListData = ChatCompletionStoreMessage
 ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall
+ChatCompletionModerationResults = ModerationInputModerationResults
 ChatCompletionRequestMessageContentPartImage = ChatCompletionContentPartImage
 ChatCompletionRequestMessageContentPartText = ChatCompletionContentPartText
 ChatCompletionTokenLogprobTopLogprob = TopLogprob
@@ -255,10 +256,10 @@ _UNIONS = {
         "ChatCompletionMessageFunctionToolCallParam", "ChatCompletionMessageCustomToolCallParam",
     )),
     "ChatCompletionModerationInput": ("type", {
-        "moderation_results": "ChatCompletionModerationResults", "error": "ChatCompletionModerationError",
+        "moderation_results": "ModerationInputModerationResults", "error": "ChatCompletionModerationError",
     }),
     "ChatCompletionModerationOutput": ("type", {
-        "moderation_results": "ChatCompletionModerationResults", "error": "ChatCompletionModerationError",
+        "moderation_results": "ModerationInputModerationResults", "error": "ChatCompletionModerationError",
     }),
     "ChatCompletionRequestAssistantMessageContentPartParam": (None, (
         "ChatCompletionRequestMessageContentPartTextParam",

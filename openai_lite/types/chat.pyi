@@ -4,7 +4,7 @@ from typing import Any, Dict, Generic, Iterable, List, TypeVar
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import CompletionUsage, FunctionDefinition, FunctionParametersParam, Metadata, MetadataParam, ModelIdsShared, ModerationParam, ModerationResultBody, ParallelToolCalls, PromptCacheBreakpoint, PromptCacheBreakpointParam, PromptCacheOptionsParam, ReasoningEffort, ResponseFormatJsonSchemaParam, StopConfiguration, Verbosity, VoiceIdsOrCustomVoiceParam
+from openai_lite.types import CompletionUsage, FunctionDefinition, FunctionParametersParam, Metadata, MetadataParam, ModelIdsShared, ModerationInputModerationResultsResult, ModerationParam, ParallelToolCalls, PromptCacheBreakpoint, PromptCacheBreakpointParam, PromptCacheOptionsParam, ReasoningEffort, ResponseFormatJsonSchemaParam, StopConfiguration, Verbosity, VoiceIdsOrCustomVoiceParam
 from openai_lite.types.responses import ResponseFormatJsonObjectParam, ResponseFormatTextParam
 
 
@@ -449,20 +449,10 @@ class ChatCompletionModerationError(BaseModel):
     """The error message."""
 
 
-ChatCompletionModerationInput: TypeAlias = ChatCompletionModerationResults | ChatCompletionModerationError
+ChatCompletionModerationInput: TypeAlias = ModerationInputModerationResults | ChatCompletionModerationError
 
 
-ChatCompletionModerationOutput: TypeAlias = ChatCompletionModerationResults | ChatCompletionModerationError
-
-
-class ChatCompletionModerationResults(BaseModel):
-    """Successful moderation results for the request input or generated output."""
-    type: Literal["moderation_results"]
-    """The object type, which is always `moderation_results`."""
-    model: str
-    """The moderation model used to generate the results."""
-    results: List[ModerationResultBody]
-    """A list of moderation results."""
+ChatCompletionModerationOutput: TypeAlias = ModerationInputModerationResults | ChatCompletionModerationError
 
 
 class ChatCompletionNamedToolChoiceCustomCustomParam(TypedDict, total=False):
@@ -1024,6 +1014,16 @@ class FunctionCall(BaseModel):
     """The name of the function to call."""
 
 
+class ModerationInputModerationResults(BaseModel):
+    """Successful moderation results for the request input or generated output."""
+    type: Literal["moderation_results"]
+    """The object type, which is always `moderation_results`."""
+    model: str
+    """The moderation model used to generate the results."""
+    results: List[ModerationInputModerationResultsResult]
+    """A list of moderation results."""
+
+
 class PredictionContentParam(TypedDict, total=False):
     """Static predicted output content, such as the content of a text file that is
 being regenerated."""
@@ -1149,6 +1149,9 @@ ChatCompletionMessageToolCallParam = ChatCompletionMessageFunctionToolCallParam
 
 
 ChatCompletionMessageToolCallUnion = ChatCompletionMessageToolCallsItem
+
+
+ChatCompletionModerationResults = ModerationInputModerationResults
 
 
 ChatCompletionReasoningEffort = ReasoningEffort

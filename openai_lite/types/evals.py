@@ -44,78 +44,54 @@ class CreateEvalJSONLRunDataSource(BaseModel):
     _nested = {"source": "CreateEvalJsonlRunDataSourceSource"}
 
 
-class CreateEvalResponsesRunDataSource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "input_messages", "sampling_params", "model", "source"))
-    _checked = frozenset(("sampling_params",))
-    _required = ("type", "source")
-    _nested = {
-        "input_messages": "CreateEvalResponsesRunDataSourceInputMessage",
-        "sampling_params": "CreateEvalResponsesRunDataSourceSamplingParam",
-        "source": "CreateEvalResponsesRunDataSourceSource",
-    }
-
-
-class CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "item_reference"))
-    _required = ("type", "item_reference")
-
-
-class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "template"))
-    _required = ("type", "template")
-    _nested = {"template": "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate"}
-
-
 class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("role", "content"))
     _required = ("role", "content")
 
 
-class CreateEvalResponsesRunDataSourceSamplingParam(BaseModel):
+class DataSourceResponses(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "input_messages", "sampling_params", "model", "source"))
+    _checked = frozenset(("sampling_params",))
+    _required = ("type", "source")
+    _nested = {
+        "input_messages": "CreateEvalResponsesRunDataSourceInputMessage",
+        "sampling_params": "DataSourceResponsesSamplingParams",
+        "source": "CreateEvalResponsesRunDataSourceSource",
+    }
+
+
+class DataSourceResponsesInputMessagesItemReference(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "item_reference"))
+    _required = ("type", "item_reference")
+
+
+class DataSourceResponsesInputMessagesTemplate(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "template"))
+    _required = ("type", "template")
+    _nested = {"template": "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate"}
+
+
+class DataSourceResponsesSamplingParams(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "tools", "text",
     ))
     _checked = frozenset(("tools", "text"))
-    _nested = {"tools": "Tool", "text": "CreateEvalResponsesRunDataSourceSamplingParamText"}
+    _nested = {"tools": "Tool", "text": "DataSourceResponsesSamplingParamsText"}
 
 
-class CreateEvalResponsesRunDataSourceSamplingParamText(BaseModel):
+class DataSourceResponsesSamplingParamsText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format",))
     _checked = frozenset(("format",))
     _nested = {"format": "TextResponseFormatConfiguration"}
 
 
-class EvalAPIError(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("code", "message"))
-
-
-class EvalJsonlFileContentSource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "content"))
-    _required = ("type", "content")
-    _nested = {"content": "EvalJsonlFileContentSourceContent"}
-
-
-class EvalJsonlFileContentSourceContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("item", "sample"))
-    _nested = {"item": dict, "sample": dict}
-
-
-class EvalJsonlFileIdSource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id"))
-    _required = ("type", "id")
-
-
-class EvalResponsesSource(BaseModel):
+class DataSourceResponsesSourceResponses(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
         "type", "metadata", "model", "instructions_search", "created_after", "created_before",
@@ -123,6 +99,11 @@ class EvalResponsesSource(BaseModel):
     ))
     _required = ("type",)
     _nested = {"metadata": dict}
+
+
+class EvalAPIError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message"))
 
 
 class EvalRunList(BaseModel):
@@ -141,52 +122,6 @@ class EvalRunOutputItemResult(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("name", "type", "score", "passed", "sample"))
     _nested = {"sample": dict}
-
-
-class EvalRunOutputItemSample(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "input", "output", "finish_reason", "model", "usage", "error", "temperature", "max_completion_tokens",
-        "top_p", "seed",
-    ))
-    _nested = {
-        "input": "EvalRunOutputItemSampleInput", "output": "EvalRunOutputItemSampleOutput",
-        "usage": "EvalRunOutputItemSampleUsage", "error": "EvalAPIError",
-    }
-
-
-class EvalRunOutputItemSampleInput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("role", "content"))
-
-
-class EvalRunOutputItemSampleOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("role", "content"))
-
-
-class EvalRunOutputItemSampleUsage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("total_tokens", "completion_tokens", "prompt_tokens", "cached_tokens"))
-
-
-class EvalRunPerModelUsage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "model_name", "invocation_count", "prompt_tokens", "completion_tokens", "total_tokens",
-        "cached_tokens",
-    ))
-    _aliases = {"run_model_name": "model_name"}
-
-
-class EvalRunPerTestingCriteriaResult(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("testing_criteria", "passed", "failed"))
-
-
-class EvalRunResultCount(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("total", "errored", "failed", "passed"))
 
 
 class InputMessagesItemReference(BaseModel):
@@ -208,9 +143,26 @@ class OutputItemListResponse(BaseModel):
         "object", "id", "run_id", "eval_id", "created_at", "status", "datasource_item_id", "datasource_item",
         "results", "sample",
     ))
-    _nested = {
-        "datasource_item": dict, "results": "EvalRunOutputItemResult", "sample": "EvalRunOutputItemSample",
-    }
+    _nested = {"datasource_item": dict, "results": "EvalRunOutputItemResult", "sample": "Sample"}
+
+
+class PerModelUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "model_name", "invocation_count", "prompt_tokens", "completion_tokens", "total_tokens",
+        "cached_tokens",
+    ))
+    _aliases = {"run_model_name": "model_name"}
+
+
+class PerTestingCriteriaResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("testing_criteria", "passed", "failed"))
+
+
+class ResultCounts(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("total", "errored", "failed", "passed"))
 
 
 class RunCancelResponse(BaseModel):
@@ -221,8 +173,8 @@ class RunCancelResponse(BaseModel):
     ))
     _checked = frozenset(("data_source",))
     _nested = {
-        "result_counts": "EvalRunResultCount", "per_model_usage": "EvalRunPerModelUsage",
-        "per_testing_criteria_results": "EvalRunPerTestingCriteriaResult", "data_source": "EvalRunDataSource",
+        "result_counts": "ResultCounts", "per_model_usage": "PerModelUsage",
+        "per_testing_criteria_results": "PerTestingCriteriaResult", "data_source": "EvalRunDataSource",
         "metadata": dict, "error": "EvalAPIError",
     }
 
@@ -230,6 +182,51 @@ class RunCancelResponse(BaseModel):
 class RunDeleteResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted", "run_id"))
+
+
+class Sample(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "input", "output", "finish_reason", "model", "usage", "error", "temperature", "max_completion_tokens",
+        "top_p", "seed",
+    ))
+    _nested = {
+        "input": "SampleInput", "output": "SampleOutput", "usage": "SampleUsage", "error": "EvalAPIError",
+    }
+
+
+class SampleInput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("role", "content"))
+
+
+class SampleOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("role", "content"))
+
+
+class SampleUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("total_tokens", "completion_tokens", "prompt_tokens", "cached_tokens"))
+
+
+class SourceFileContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "content"))
+    _required = ("type", "content")
+    _nested = {"content": "SourceFileContentContent"}
+
+
+class SourceFileContentContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("item", "sample"))
+    _nested = {"item": dict, "sample": dict}
+
+
+class SourceFileID(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id"))
+    _required = ("type", "id")
 
 
 class SourceStoredCompletions(BaseModel):
@@ -242,9 +239,25 @@ class SourceStoredCompletions(BaseModel):
 CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage = InputMessagesItemReference
 CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage = InputMessagesTemplate
 CreateEvalJsonlRunDataSource = CreateEvalJSONLRunDataSource
+CreateEvalResponsesRunDataSource = DataSourceResponses
+CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference = DataSourceResponsesInputMessagesItemReference
+CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate = DataSourceResponsesInputMessagesTemplate
+CreateEvalResponsesRunDataSourceSamplingParam = DataSourceResponsesSamplingParams
+CreateEvalResponsesRunDataSourceSamplingParamText = DataSourceResponsesSamplingParamsText
 EvalApiError = EvalAPIError
+EvalJsonlFileContentSource = SourceFileContent
+EvalJsonlFileContentSourceContent = SourceFileContentContent
+EvalJsonlFileIdSource = SourceFileID
+EvalResponsesSource = DataSourceResponsesSourceResponses
 EvalRun = RunCancelResponse
 EvalRunOutputItem = OutputItemListResponse
+EvalRunOutputItemSample = Sample
+EvalRunOutputItemSampleInput = SampleInput
+EvalRunOutputItemSampleOutput = SampleOutput
+EvalRunOutputItemSampleUsage = SampleUsage
+EvalRunPerModelUsage = PerModelUsage
+EvalRunPerTestingCriteriaResult = PerTestingCriteriaResult
+EvalRunResultCount = ResultCounts
 EvalStoredCompletionsSource = SourceStoredCompletions
 RunsDeleteResponse = RunDeleteResponse
 
@@ -273,21 +286,21 @@ _UNIONS = {
         "json_object": "ResponseFormatJSONObject",
     }),
     "CreateEvalCompletionsRunDataSourceSource": ("type", {
-        "file_content": "EvalJsonlFileContentSource", "file_id": "EvalJsonlFileIdSource",
+        "file_content": "SourceFileContent", "file_id": "SourceFileID",
         "stored_completions": "SourceStoredCompletions",
     }),
     "CreateEvalCompletionsRunDataSourceSourceParam": (None, (
         "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam", "EvalStoredCompletionsSourceParam",
     )),
     "CreateEvalJsonlRunDataSourceSource": ("type", {
-        "file_content": "EvalJsonlFileContentSource", "file_id": "EvalJsonlFileIdSource",
+        "file_content": "SourceFileContent", "file_id": "SourceFileID",
     }),
     "CreateEvalJsonlRunDataSourceSourceParam": (None, (
         "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam",
     )),
     "CreateEvalResponsesRunDataSourceInputMessage": ("type", {
-        "template": "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate",
-        "item_reference": "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference",
+        "template": "DataSourceResponsesInputMessagesTemplate",
+        "item_reference": "DataSourceResponsesInputMessagesItemReference",
     }),
     "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate": (None, (
         "CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateChatMessage", "EvalItem",
@@ -301,15 +314,15 @@ _UNIONS = {
         "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam",
     )),
     "CreateEvalResponsesRunDataSourceSource": ("type", {
-        "file_content": "EvalJsonlFileContentSource", "file_id": "EvalJsonlFileIdSource",
-        "responses": "EvalResponsesSource",
+        "file_content": "SourceFileContent", "file_id": "SourceFileID",
+        "responses": "DataSourceResponsesSourceResponses",
     }),
     "CreateEvalResponsesRunDataSourceSourceParam": (None, (
         "EvalJsonlFileContentSourceParam", "EvalJsonlFileIdSourceParam", "EvalResponsesSourceParam",
     )),
     "EvalRunDataSource": ("type", {
         "jsonl": "CreateEvalJSONLRunDataSource", "completions": "CreateEvalCompletionsRunDataSource",
-        "responses": "CreateEvalResponsesRunDataSource",
+        "responses": "DataSourceResponses",
     }),
     "RunsCreateDataSourceParam": (None, (
         "CreateEvalJsonlRunDataSourceParam", "CreateEvalCompletionsRunDataSourceParam",

@@ -138,7 +138,7 @@ CreateEvalCompletionsRunDataSourceSamplingParam2ResponseFormatParam: TypeAlias =
 CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat: TypeAlias = ResponseFormatText | ResponseFormatJSONSchema | ResponseFormatJSONObject
 
 
-CreateEvalCompletionsRunDataSourceSource: TypeAlias = EvalJsonlFileContentSource | EvalJsonlFileIdSource | SourceStoredCompletions
+CreateEvalCompletionsRunDataSourceSource: TypeAlias = SourceFileContent | SourceFileID | SourceStoredCompletions
 
 
 CreateEvalCompletionsRunDataSourceSourceParam: TypeAlias = EvalJsonlFileContentSourceParam | EvalJsonlFileIdSourceParam | EvalStoredCompletionsSourceParam
@@ -160,33 +160,13 @@ class CreateEvalJsonlRunDataSourceParam(TypedDict, total=False):
     """Determines what populates the `item` namespace in the data source."""
 
 
-CreateEvalJsonlRunDataSourceSource: TypeAlias = EvalJsonlFileContentSource | EvalJsonlFileIdSource
+CreateEvalJsonlRunDataSourceSource: TypeAlias = SourceFileContent | SourceFileID
 
 
 CreateEvalJsonlRunDataSourceSourceParam: TypeAlias = EvalJsonlFileContentSourceParam | EvalJsonlFileIdSourceParam
 
 
-class CreateEvalResponsesRunDataSource(BaseModel):
-    """A ResponsesRunDataSource object describing a model sampling configuration."""
-    type: Literal["responses"]
-    """The type of run data source. Always `responses`."""
-    input_messages: CreateEvalResponsesRunDataSourceInputMessage | None
-    """Used when sampling from a model. Dictates the structure of the messages passed into the model. Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template with variable references to the `item` namespace."""
-    sampling_params: CreateEvalResponsesRunDataSourceSamplingParam | None
-    model: str | None
-    """The name of the model to use for generating completions (e.g. "o3-mini")."""
-    source: CreateEvalResponsesRunDataSourceSource
-    """Determines what populates the `item` namespace in this run's data source."""
-
-
-CreateEvalResponsesRunDataSourceInputMessage: TypeAlias = CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate | CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference
-
-
-class CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference(BaseModel):
-    type: Literal["item_reference"]
-    """The type of input messages. Always `item_reference`."""
-    item_reference: str
-    """A reference to a variable in the `item` namespace. Ie, "item.name" """
+CreateEvalResponsesRunDataSourceInputMessage: TypeAlias = DataSourceResponsesInputMessagesTemplate | DataSourceResponsesInputMessagesItemReference
 
 
 class CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam(TypedDict, total=False):
@@ -194,13 +174,6 @@ class CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferencePara
     """The type of input messages. Always `item_reference`."""
     item_reference: Required[str]
     """A reference to a variable in the `item` namespace. Ie, "item.name" """
-
-
-class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate(BaseModel):
-    type: Literal["template"]
-    """The type of input messages. Always `template`."""
-    template: List[CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate]
-    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
 
 
 class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateParam(TypedDict, total=False):
@@ -244,43 +217,6 @@ class CreateEvalResponsesRunDataSourceParam(TypedDict, total=False):
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
     source: Required[CreateEvalResponsesRunDataSourceSourceParam]
     """Determines what populates the `item` namespace in this run's data source."""
-
-
-class CreateEvalResponsesRunDataSourceSamplingParam(BaseModel):
-    reasoning_effort: ReasoningEffort | None
-    """Constrains effort on reasoning for reasoning models. Currently supported
-values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
-Reducing reasoning effort can result in faster responses and fewer tokens
-used on reasoning in a response. Not all reasoning models support every
-value. See the
-[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
-for model-specific support."""
-    temperature: float | None
-    """A higher temperature increases randomness in the outputs."""
-    max_completion_tokens: int | None
-    """The maximum number of tokens in the generated output."""
-    top_p: float | None
-    """An alternative to temperature for nucleus sampling; 1.0 includes all tokens."""
-    seed: int | None
-    """A seed value to initialize the randomness, during sampling."""
-    tools: List[Tool] | None
-    """An array of tools the model may call while generating a response. You
-can specify which tool to use by setting the `tool_choice` parameter.
-
-The two categories of tools you can provide the model are:
-
-- **Built-in tools**: Tools that are provided by OpenAI that extend the
-  model's capabilities, like [web search](/docs/guides/tools-web-search)
-  or [file search](/docs/guides/tools-file-search). Learn more about
-  [built-in tools](/docs/guides/tools).
-- **Function calls (custom tools)**: Functions that are defined by you,
-  enabling the model to call your own code. Learn more about
-  [function calling](/docs/guides/function-calling)."""
-    text: CreateEvalResponsesRunDataSourceSamplingParamText | None
-    """Configuration options for a text response from the model. Can be plain
-text or structured JSON data. Learn more:
-- [Text inputs and outputs](/docs/guides/text)
-- [Structured Outputs](/docs/guides/structured-outputs)"""
 
 
 class CreateEvalResponsesRunDataSourceSamplingParam2(TypedDict, total=False):
@@ -337,24 +273,7 @@ ensures the message the model generates is valid JSON. Using `json_schema`
 is preferred for models that support it."""
 
 
-class CreateEvalResponsesRunDataSourceSamplingParamText(BaseModel):
-    format: TextResponseFormatConfiguration | None
-    """An object specifying the format that the model must output.
-
-Configuring `{ "type": "json_schema" }` enables Structured Outputs,
-which ensures the model will match your supplied JSON schema. Learn more in the
-[Structured Outputs guide](/docs/guides/structured-outputs).
-
-The default format is `{ "type": "text" }` with no additional options.
-
-**Not recommended for gpt-4o and newer models:**
-
-Setting to `{ "type": "json_object" }` enables the older JSON mode, which
-ensures the message the model generates is valid JSON. Using `json_schema`
-is preferred for models that support it."""
-
-
-CreateEvalResponsesRunDataSourceSource: TypeAlias = EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalResponsesSource
+CreateEvalResponsesRunDataSourceSource: TypeAlias = SourceFileContent | SourceFileID | DataSourceResponsesSourceResponses
 
 
 CreateEvalResponsesRunDataSourceSourceParam: TypeAlias = EvalJsonlFileContentSourceParam | EvalJsonlFileIdSourceParam | EvalResponsesSourceParam
@@ -374,53 +293,88 @@ with a maximum length of 512 characters."""
     """Details about the run's data source."""
 
 
-class EvalAPIError(BaseModel):
-    """An object representing an error response from the Eval API."""
-    code: str
-    """The error code."""
-    message: str
-    """The error message."""
+class DataSourceResponses(BaseModel):
+    """A ResponsesRunDataSource object describing a model sampling configuration."""
+    type: Literal["responses"]
+    """The type of run data source. Always `responses`."""
+    input_messages: CreateEvalResponsesRunDataSourceInputMessage | None
+    """Used when sampling from a model. Dictates the structure of the messages passed into the model. Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template with variable references to the `item` namespace."""
+    sampling_params: DataSourceResponsesSamplingParams | None
+    model: str | None
+    """The name of the model to use for generating completions (e.g. "o3-mini")."""
+    source: CreateEvalResponsesRunDataSourceSource
+    """Determines what populates the `item` namespace in this run's data source."""
 
 
-class EvalJsonlFileContentSource(BaseModel):
-    type: Literal["file_content"]
-    """The type of jsonl source. Always `file_content`."""
-    content: List[EvalJsonlFileContentSourceContent]
-    """The content of the jsonl file."""
+class DataSourceResponsesInputMessagesItemReference(BaseModel):
+    type: Literal["item_reference"]
+    """The type of input messages. Always `item_reference`."""
+    item_reference: str
+    """A reference to a variable in the `item` namespace. Ie, "item.name" """
 
 
-class EvalJsonlFileContentSourceContent(BaseModel):
-    item: Dict[str, Any]
-    sample: Dict[str, Any] | None
+class DataSourceResponsesInputMessagesTemplate(BaseModel):
+    type: Literal["template"]
+    """The type of input messages. Always `template`."""
+    template: List[CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplate]
+    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
 
 
-class EvalJsonlFileContentSourceContentParam(TypedDict, total=False):
-    item: Required[Dict[str, Any]]
-    sample: Dict[str, Any]
+class DataSourceResponsesSamplingParams(BaseModel):
+    reasoning_effort: ReasoningEffort | None
+    """Constrains effort on reasoning for reasoning models. Currently supported
+values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
+Reducing reasoning effort can result in faster responses and fewer tokens
+used on reasoning in a response. Not all reasoning models support every
+value. See the
+[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
+for model-specific support."""
+    temperature: float | None
+    """A higher temperature increases randomness in the outputs."""
+    max_completion_tokens: int | None
+    """The maximum number of tokens in the generated output."""
+    top_p: float | None
+    """An alternative to temperature for nucleus sampling; 1.0 includes all tokens."""
+    seed: int | None
+    """A seed value to initialize the randomness, during sampling."""
+    tools: List[Tool] | None
+    """An array of tools the model may call while generating a response. You
+can specify which tool to use by setting the `tool_choice` parameter.
+
+The two categories of tools you can provide the model are:
+
+- **Built-in tools**: Tools that are provided by OpenAI that extend the
+  model's capabilities, like [web search](/docs/guides/tools-web-search)
+  or [file search](/docs/guides/tools-file-search). Learn more about
+  [built-in tools](/docs/guides/tools).
+- **Function calls (custom tools)**: Functions that are defined by you,
+  enabling the model to call your own code. Learn more about
+  [function calling](/docs/guides/function-calling)."""
+    text: DataSourceResponsesSamplingParamsText | None
+    """Configuration options for a text response from the model. Can be plain
+text or structured JSON data. Learn more:
+- [Text inputs and outputs](/docs/guides/text)
+- [Structured Outputs](/docs/guides/structured-outputs)"""
 
 
-class EvalJsonlFileContentSourceParam(TypedDict, total=False):
-    type: Required[Literal["file_content"]]
-    """The type of jsonl source. Always `file_content`."""
-    content: Required[Iterable[EvalJsonlFileContentSourceContentParam]]
-    """The content of the jsonl file."""
+class DataSourceResponsesSamplingParamsText(BaseModel):
+    format: TextResponseFormatConfiguration | None
+    """An object specifying the format that the model must output.
+
+Configuring `{ "type": "json_schema" }` enables Structured Outputs,
+which ensures the model will match your supplied JSON schema. Learn more in the
+[Structured Outputs guide](/docs/guides/structured-outputs).
+
+The default format is `{ "type": "text" }` with no additional options.
+
+**Not recommended for gpt-4o and newer models:**
+
+Setting to `{ "type": "json_object" }` enables the older JSON mode, which
+ensures the message the model generates is valid JSON. Using `json_schema`
+is preferred for models that support it."""
 
 
-class EvalJsonlFileIdSource(BaseModel):
-    type: Literal["file_id"]
-    """The type of jsonl source. Always `file_id`."""
-    id: str
-    """The identifier of the file."""
-
-
-class EvalJsonlFileIdSourceParam(TypedDict, total=False):
-    type: Required[Literal["file_id"]]
-    """The type of jsonl source. Always `file_id`."""
-    id: Required[str]
-    """The identifier of the file."""
-
-
-class EvalResponsesSource(BaseModel):
+class DataSourceResponsesSourceResponses(BaseModel):
     """A EvalResponsesSource object describing a run data source configuration."""
     type: Literal["responses"]
     """The type of run data source. Always `responses`."""
@@ -444,6 +398,33 @@ class EvalResponsesSource(BaseModel):
     """List of user identifiers. This is a query parameter used to select responses."""
     tools: List[str] | None
     """List of tool names. This is a query parameter used to select responses."""
+
+
+class EvalAPIError(BaseModel):
+    """An object representing an error response from the Eval API."""
+    code: str
+    """The error code."""
+    message: str
+    """The error message."""
+
+
+class EvalJsonlFileContentSourceContentParam(TypedDict, total=False):
+    item: Required[Dict[str, Any]]
+    sample: Dict[str, Any]
+
+
+class EvalJsonlFileContentSourceParam(TypedDict, total=False):
+    type: Required[Literal["file_content"]]
+    """The type of jsonl source. Always `file_content`."""
+    content: Required[Iterable[EvalJsonlFileContentSourceContentParam]]
+    """The content of the jsonl file."""
+
+
+class EvalJsonlFileIdSourceParam(TypedDict, total=False):
+    type: Required[Literal["file_id"]]
+    """The type of jsonl source. Always `file_id`."""
+    id: Required[str]
+    """The identifier of the file."""
 
 
 class EvalResponsesSourceParam(TypedDict, total=False):
@@ -472,7 +453,7 @@ class EvalResponsesSourceParam(TypedDict, total=False):
     """List of tool names. This is a query parameter used to select responses."""
 
 
-EvalRunDataSource: TypeAlias = CreateEvalJSONLRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource
+EvalRunDataSource: TypeAlias = CreateEvalJSONLRunDataSource | CreateEvalCompletionsRunDataSource | DataSourceResponses
 
 
 class EvalRunList(BaseModel):
@@ -515,89 +496,6 @@ class EvalRunOutputItemResult(BaseModel):
     """Whether the grader considered the output a pass."""
     sample: Dict[str, Any] | None
     """Optional sample or intermediate data produced by the grader."""
-
-
-class EvalRunOutputItemSample(BaseModel):
-    input: List[EvalRunOutputItemSampleInput]
-    """An array of input messages."""
-    output: List[EvalRunOutputItemSampleOutput]
-    """An array of output messages."""
-    finish_reason: str
-    """The reason why the sample generation was finished."""
-    model: str
-    """The model used for generating the sample."""
-    usage: EvalRunOutputItemSampleUsage
-    """Token usage details for the sample."""
-    error: EvalAPIError
-    """An object representing an error response from the Eval API."""
-    temperature: float
-    """The sampling temperature used."""
-    max_completion_tokens: int
-    """The maximum number of tokens allowed for completion."""
-    top_p: float
-    """The top_p value used for sampling."""
-    seed: int
-    """The seed used for generating the sample."""
-
-
-class EvalRunOutputItemSampleInput(BaseModel):
-    role: str
-    """The role of the message sender (e.g., system, user, developer)."""
-    content: str
-    """The content of the message."""
-
-
-class EvalRunOutputItemSampleOutput(BaseModel):
-    role: str | None
-    """The role of the message (e.g. "system", "assistant", "user")."""
-    content: str | None
-    """The content of the message."""
-
-
-class EvalRunOutputItemSampleUsage(BaseModel):
-    total_tokens: int
-    """The total number of tokens used."""
-    completion_tokens: int
-    """The number of completion tokens generated."""
-    prompt_tokens: int
-    """The number of prompt tokens used."""
-    cached_tokens: int
-    """The number of tokens retrieved from cache."""
-
-
-class EvalRunPerModelUsage(BaseModel):
-    run_model_name: str
-    """The name of the model."""
-    invocation_count: int
-    """The number of invocations."""
-    prompt_tokens: int
-    """The number of prompt tokens used."""
-    completion_tokens: int
-    """The number of completion tokens generated."""
-    total_tokens: int
-    """The total number of tokens used."""
-    cached_tokens: int
-    """The number of tokens retrieved from cache."""
-
-
-class EvalRunPerTestingCriteriaResult(BaseModel):
-    testing_criteria: str
-    """A description of the testing criteria."""
-    passed: int
-    """Number of tests passed for this criteria."""
-    failed: int
-    """Number of tests failed for this criteria."""
-
-
-class EvalRunResultCount(BaseModel):
-    total: int
-    """Total number of executed output items."""
-    errored: int
-    """Number of output items that resulted in an error."""
-    failed: int
-    """Number of output items that failed to pass the evaluation."""
-    passed: int
-    """Number of output items that passed the evaluation."""
 
 
 class EvalStoredCompletionsSourceParam(TypedDict, total=False):
@@ -655,8 +553,43 @@ class OutputItemListResponse(BaseModel):
     """Details of the input data source item."""
     results: List[EvalRunOutputItemResult]
     """A list of grader results for this output item."""
-    sample: EvalRunOutputItemSample
+    sample: Sample
     """A sample containing the input and output of the evaluation run."""
+
+
+class PerModelUsage(BaseModel):
+    run_model_name: str
+    """The name of the model."""
+    invocation_count: int
+    """The number of invocations."""
+    prompt_tokens: int
+    """The number of prompt tokens used."""
+    completion_tokens: int
+    """The number of completion tokens generated."""
+    total_tokens: int
+    """The total number of tokens used."""
+    cached_tokens: int
+    """The number of tokens retrieved from cache."""
+
+
+class PerTestingCriteriaResult(BaseModel):
+    testing_criteria: str
+    """A description of the testing criteria."""
+    passed: int
+    """Number of tests passed for this criteria."""
+    failed: int
+    """Number of tests failed for this criteria."""
+
+
+class ResultCounts(BaseModel):
+    total: int
+    """Total number of executed output items."""
+    errored: int
+    """Number of output items that resulted in an error."""
+    failed: int
+    """Number of output items that failed to pass the evaluation."""
+    passed: int
+    """Number of output items that passed the evaluation."""
 
 
 class RunCancelResponse(BaseModel):
@@ -677,11 +610,11 @@ class RunCancelResponse(BaseModel):
     """Unix timestamp (in seconds) when the evaluation run was created."""
     report_url: str
     """The URL to the rendered evaluation run report on the UI dashboard."""
-    result_counts: EvalRunResultCount
+    result_counts: ResultCounts
     """Counters summarizing the outcomes of the evaluation run."""
-    per_model_usage: List[EvalRunPerModelUsage]
+    per_model_usage: List[PerModelUsage]
     """Usage statistics for each model during the evaluation run."""
-    per_testing_criteria_results: List[EvalRunPerTestingCriteriaResult]
+    per_testing_criteria_results: List[PerTestingCriteriaResult]
     """Results per testing criteria applied during the evaluation run."""
     data_source: EvalRunDataSource
     """Information about the run's data source."""
@@ -703,6 +636,73 @@ class RunDeleteResponse(BaseModel):
 
 
 RunsCreateDataSourceParam: TypeAlias = CreateEvalJsonlRunDataSourceParam | CreateEvalCompletionsRunDataSourceParam | CreateEvalResponsesRunDataSourceParam
+
+
+class Sample(BaseModel):
+    input: List[SampleInput]
+    """An array of input messages."""
+    output: List[SampleOutput]
+    """An array of output messages."""
+    finish_reason: str
+    """The reason why the sample generation was finished."""
+    model: str
+    """The model used for generating the sample."""
+    usage: SampleUsage
+    """Token usage details for the sample."""
+    error: EvalAPIError
+    """An object representing an error response from the Eval API."""
+    temperature: float
+    """The sampling temperature used."""
+    max_completion_tokens: int
+    """The maximum number of tokens allowed for completion."""
+    top_p: float
+    """The top_p value used for sampling."""
+    seed: int
+    """The seed used for generating the sample."""
+
+
+class SampleInput(BaseModel):
+    role: str
+    """The role of the message sender (e.g., system, user, developer)."""
+    content: str
+    """The content of the message."""
+
+
+class SampleOutput(BaseModel):
+    role: str | None
+    """The role of the message (e.g. "system", "assistant", "user")."""
+    content: str | None
+    """The content of the message."""
+
+
+class SampleUsage(BaseModel):
+    total_tokens: int
+    """The total number of tokens used."""
+    completion_tokens: int
+    """The number of completion tokens generated."""
+    prompt_tokens: int
+    """The number of prompt tokens used."""
+    cached_tokens: int
+    """The number of tokens retrieved from cache."""
+
+
+class SourceFileContent(BaseModel):
+    type: Literal["file_content"]
+    """The type of jsonl source. Always `file_content`."""
+    content: List[SourceFileContentContent]
+    """The content of the jsonl file."""
+
+
+class SourceFileContentContent(BaseModel):
+    item: Dict[str, Any]
+    sample: Dict[str, Any] | None
+
+
+class SourceFileID(BaseModel):
+    type: Literal["file_id"]
+    """The type of jsonl source. Always `file_id`."""
+    id: str
+    """The identifier of the file."""
 
 
 class SourceStoredCompletions(BaseModel):
@@ -735,13 +735,61 @@ CreateEvalCompletionsRunDataSourceInputMessageTemplateInputMessage = InputMessag
 CreateEvalJsonlRunDataSource = CreateEvalJSONLRunDataSource
 
 
+CreateEvalResponsesRunDataSource = DataSourceResponses
+
+
+CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReference = DataSourceResponsesInputMessagesItemReference
+
+
+CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplate = DataSourceResponsesInputMessagesTemplate
+
+
+CreateEvalResponsesRunDataSourceSamplingParam = DataSourceResponsesSamplingParams
+
+
+CreateEvalResponsesRunDataSourceSamplingParamText = DataSourceResponsesSamplingParamsText
+
+
 EvalApiError = EvalAPIError
+
+
+EvalJsonlFileContentSource = SourceFileContent
+
+
+EvalJsonlFileContentSourceContent = SourceFileContentContent
+
+
+EvalJsonlFileIdSource = SourceFileID
+
+
+EvalResponsesSource = DataSourceResponsesSourceResponses
 
 
 EvalRun = RunCancelResponse
 
 
 EvalRunOutputItem = OutputItemListResponse
+
+
+EvalRunOutputItemSample = Sample
+
+
+EvalRunOutputItemSampleInput = SampleInput
+
+
+EvalRunOutputItemSampleOutput = SampleOutput
+
+
+EvalRunOutputItemSampleUsage = SampleUsage
+
+
+EvalRunPerModelUsage = PerModelUsage
+
+
+EvalRunPerTestingCriteriaResult = PerTestingCriteriaResult
+
+
+EvalRunResultCount = ResultCounts
 
 
 EvalStoredCompletionsSource = SourceStoredCompletions

@@ -2496,10 +2496,10 @@ _UNIONS = {
         "ProgramItemParam", "ProgramOutputItemParam",
     )),
     "ResponseModerationInput": ("type", {
-        "moderation_result": "ModerationResultBody", "error": "ModerationErrorBody",
+        "moderation_result": "ModerationInputModerationResultsResult", "error": "ModerationErrorBody",
     }),
     "ResponseModerationOutput": ("type", {
-        "moderation_result": "ModerationResultBody", "error": "ModerationErrorBody",
+        "moderation_result": "ModerationInputModerationResultsResult", "error": "ModerationErrorBody",
     }),
     "ResponseOutputItem": ("type", {
         "message": "ResponseOutputMessage", "file_search_call": "ResponseFileSearchToolCall",
@@ -2766,9 +2766,10 @@ _ELSEWHERE = {
     "BetaModerationInputType": "_defs:ModerationInputType", "BetaModerationMode": "_defs:ModerationMode",
     "BetaModerationParam": "_defs:ModerationParam",
     "BetaModerationPolicyParam": "_defs:ModerationPolicyParam",
-    "BetaModerationResultBody": "_defs:ModerationResultBody", "BetaMove": "_defs:ActionMove",
-    "BetaMoveParam": "_defs:MoveParam", "BetaNamespaceTool": "_defs:NamespaceTool",
-    "BetaNamespaceToolParam": "_defs:NamespaceToolParam", "BetaNamespaceToolTool": "_defs:NamespaceToolTool",
+    "BetaModerationResultBody": "_defs:ModerationInputModerationResultsResult",
+    "BetaMove": "_defs:ActionMove", "BetaMoveParam": "_defs:MoveParam",
+    "BetaNamespaceTool": "_defs:NamespaceTool", "BetaNamespaceToolParam": "_defs:NamespaceToolParam",
+    "BetaNamespaceToolTool": "_defs:NamespaceToolTool",
     "BetaNamespaceToolToolParam": "_defs:NamespaceToolToolParam",
     "BetaProgramOutputItemStatus": "_defs:ProgramOutputItemStatus",
     "BetaProgramOutputStatus": "_defs:ProgramOutputStatus",

@@ -241,12 +241,16 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
         if not merger.add_missing():
             break
     gen.release_pairs = merger.pairs
-    defined: Dict[str, int] = {}  # response class name -> how many modules define one
-    for entry in types.modules.values():
+    # response class name -> our types paired with its definitions, one set per module defining it
+    claims: Dict[str, Dict[str, set]] = {}
+    for module, entry in types.modules.items():
         for name, cls in (entry.get("classes") or {}).items():
             if cls.get("kind") == "model":
-                defined[name] = defined.get(name, 0) + 1
-    gen.release_defined = defined
+                claims.setdefault(name, {})[module] = set()
+    for ours, (module, name) in merger.seen:
+        if module in claims.get(name, {}):
+            claims[name][module].add(ours)
+    gen.release_claims = claims
 
 
 def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
@@ -255,9 +259,10 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
 
     Our type names are one namespace (``types/_names.txt`` finds a type by name), while openai-python names
     classes per module: its ``Owner`` of ``admin_api_key`` and of ``project_api_key`` are two classes. So a
-    model takes the release's name only when the release defines one response class of that name (then
-    ``openai_lite._type_paths`` still finds ``admin_api_key.Owner`` as the type of ``AdminAPIKey.owner``,
-    not by name), no generated type or public alias has that name already, and no stub imports it from
+    model takes the release's name only when the release has one response class of that name (one module
+    defines it, or every module defining it reads it into this model: then ``openai_lite._type_paths``,
+    which looks a name up before a field, still finds ``admin_api_key.Owner`` as the type of
+    ``AdminAPIKey.owner``), no generated type or public alias has that name already, and no stub imports it from
     typing (``TYPING_NAMES_USED``). Where two of our models pair with the one class (the spec has two
     schemas for it), the first paired (in the operations' order) takes the name. Else a model keeps its
     name (``AdminApiKeyCreateResponseOwner``). ``protected`` names stay: hand-written code builds on them
@@ -266,7 +271,13 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
     from .typegen import PY_KEYWORDS, TYPING_NAMES_USED
 
     pairs: Dict[str, Tuple[str, str]] = getattr(gen, "release_pairs", {})
-    defined: Dict[str, int] = getattr(gen, "release_defined", {})
+    claims: Dict[str, Dict[str, set]] = getattr(gen, "release_claims", {})
+
+    def one_class(theirs: str, ours: str) -> bool:
+        """The release's classes of that name are one here: it defines one, or each of its definitions
+        reads into ``ours`` only (``McpCall`` of several output-item modules)."""
+        where = claims.get(theirs) or {}
+        return len(where) == 1 or bool(where) and all(found == {ours} for found in where.values())
     aliases = {name: target for (name, _), target in OPENAI_NAMES.items()}
     aliases.update(TYPE_ALIASES)
     taken = set(gen.types) | set(gen.reserved) | TYPING_NAMES_USED | PY_KEYWORDS
@@ -275,7 +286,7 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
         td = gen.types.get(ours)
         if td is None or td.kind != "model" or ours == theirs or ours in protected:
             continue
-        if defined.get(theirs) != 1 or theirs in taken or aliases.get(theirs, ours) != ours:
+        if not one_class(theirs, ours) or theirs in taken or aliases.get(theirs, ours) != ours:
             continue
         wanted.setdefault(theirs, []).append(ours)
     renamed = {v[0]: k for k, v in wanted.items()}
