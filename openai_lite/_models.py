@@ -57,6 +57,8 @@ class BaseModel:
     # builds them, so that their model_dump() has a renamed field under its name only (see _dump_model).
     # Given only where an object below has renamed fields.
     _checked: frozenset = frozenset()
+    # Whether this class or one nested in it has such renamed fields (else model_dump() is a plain copy).
+    _renames: bool = False
     # The class whose fields _bind_fields has given readers (a subclass inheriting it is not bound yet).
     _bound: Any = None
 
@@ -392,9 +394,9 @@ def _dump_model(obj: BaseModel, exclude_none: bool, validated: bool) -> Dict[str
     name too, in nested objects as well. As openai-python's: an object it built without validation keeps the
     key sent beside the field's name; one it validated (``_checked``, and all below it) only the name."""
     cls = type(obj)
-    aliases = cls._aliases
-    if not aliases and not cls._nested:
+    if not cls._renames:
         return _dump(obj._data, exclude_none)
+    aliases = cls._aliases
     out: Dict[str, Any] = {}
     renamed = {key: name for name, key in aliases.items()}
     for key, raw in obj._data.items():

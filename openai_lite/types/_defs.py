@@ -75,6 +75,7 @@ class ActionWait(BaseModel):
 class AdditionalTools(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "role", "tools"))
+    _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "role", "tools")
     _nested = {"tools": "Tool"}
@@ -261,6 +262,7 @@ class BetaResponseProperties(BaseModel):
         "previous_response_id", "model", "background", "max_tool_calls", "text", "tools", "tool_choice",
         "prompt",
     ))
+    _renames = True
     _checked = frozenset(("text", "tools"))
     _nested = {
         "text": "BetaResponseText", "tools": "BetaTool", "tool_choice": "BetaToolChoice",
@@ -281,6 +283,7 @@ class Categories(BaseModel):
         "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
         "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
     }
+    _renames = True
 
 
 class CategoryAppliedInputTypes(BaseModel):
@@ -296,6 +299,7 @@ class CategoryAppliedInputTypes(BaseModel):
         "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
         "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
     }
+    _renames = True
 
 
 class CategoryScores(BaseModel):
@@ -311,6 +315,7 @@ class CategoryScores(BaseModel):
         "self_harm_instructions": "self-harm/instructions", "self_harm_intent": "self-harm/intent",
         "sexual_minors": "sexual/minors", "violence_graphic": "violence/graphic",
     }
+    _renames = True
 
 
 class CodeInterpreterOutputImage(BaseModel):
@@ -514,6 +519,7 @@ class CustomTool(BaseModel):
         "type", "name", "description", "format", "defer_loading", "allowed_callers", "async",
     ))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("type", "name")
     _nested = {"format": "CustomToolFormat"}
 
@@ -522,6 +528,7 @@ class DataSourceConfigLogs(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "metadata", "schema"))
     _aliases = {"schema_": "schema"}
+    _renames = True
     _required = ("type", "schema")
     _nested = {"metadata": dict, "schema": dict}
 
@@ -657,6 +664,7 @@ class EvalCreateResponse(BaseModel):
     _field_names = frozenset((
         "object", "id", "name", "data_source_config", "testing_criteria", "created_at", "metadata",
     ))
+    _renames = True
     _checked = frozenset(("data_source_config",))
     _nested = {
         "data_source_config": "EvalDataSourceConfig", "testing_criteria": "EvalTestingCriteria",
@@ -668,6 +676,7 @@ class EvalCustomDataSourceConfig(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "schema"))
     _aliases = {"schema_": "schema"}
+    _renames = True
     _required = ("type", "schema")
     _nested = {"schema": dict}
 
@@ -692,6 +701,7 @@ class EvalItem(BaseModel):
 class EvalList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
+    _renames = True
     _nested = {"data": "EvalCreateResponse"}
 
 
@@ -699,6 +709,7 @@ class EvalStoredCompletionsDataSourceConfig(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "metadata", "schema"))
     _aliases = {"schema_": "schema"}
+    _renames = True
     _required = ("type", "schema")
     _nested = {"metadata": dict, "schema": dict}
 
@@ -820,6 +831,7 @@ class FunctionTool(BaseModel):
         "allowed_callers", "async",
     ))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("type", "name", "parameters", "strict")
     _nested = {"parameters": dict, "output_schema": dict}
 
@@ -838,6 +850,7 @@ class FunctionToolParamObject(BaseModel):
         "allowed_callers", "async",
     ))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("name", "type")
     _nested = {"parameters": dict, "output_schema": dict}
 
@@ -1048,6 +1061,7 @@ class JSONSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("description", "name", "schema", "strict"))
     _aliases = {"schema_": "schema"}
+    _renames = True
     _nested = {"schema": dict}
 
 
@@ -1268,6 +1282,7 @@ class ModelResponseProperties(BaseModel):
 class Moderation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("flagged", "categories", "category_scores", "category_applied_input_types"))
+    _renames = True
     _nested = {
         "categories": "Categories", "category_scores": "CategoryScores",
         "category_applied_input_types": "CategoryAppliedInputTypes",
@@ -1277,6 +1292,7 @@ class Moderation(BaseModel):
 class ModerationCreateResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "model", "results"))
+    _renames = True
     _nested = {"results": "Moderation"}
 
 
@@ -1292,6 +1308,7 @@ class ModerationInputModerationResultsResult(BaseModel):
 class NamespaceTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "name", "description", "tools"))
+    _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "name", "description", "tools")
     _nested = {"tools": "NamespaceToolTool"}
@@ -1419,6 +1436,7 @@ class ResponseCustomToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "caller", "namespace", "name", "input", "async"))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("type", "call_id", "name", "input")
     _nested = {"caller": "ToolCallCaller"}
 
@@ -1433,6 +1451,7 @@ class ResponseCustomToolCallOutput(BaseModel):
 class ResponseFormatJSONSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "json_schema"))
+    _renames = True
     _required = ("type", "json_schema")
     _nested = {"json_schema": "JSONSchema"}
 
@@ -1441,6 +1460,7 @@ class ResponseFormatTextJSONSchemaConfig(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "description", "name", "schema", "strict"))
     _aliases = {"schema_": "schema"}
+    _renames = True
     _required = ("type", "name", "schema")
     _nested = {"schema": dict}
 
@@ -1472,6 +1492,7 @@ class ResponseFunctionToolCallItem(BaseModel):
         "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by", "async",
     ))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("id", "type", "call_id", "name", "arguments", "status")
     _nested = {"caller": "ToolCallCaller"}
 
@@ -1540,6 +1561,7 @@ class ResponseProperties(BaseModel):
         "previous_response_id", "model", "background", "max_tool_calls", "text", "tools", "tool_choice",
         "prompt",
     ))
+    _renames = True
     _checked = frozenset(("text", "tools"))
     _nested = {
         "text": "ResponseTextConfig", "tools": "Tool", "tool_choice": "ToolChoiceParamObject",
@@ -1557,6 +1579,7 @@ class ResponseToolSearchCall(BaseModel):
 class ResponseToolSearchOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "execution", "tools", "status", "created_by"))
+    _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "call_id", "execution", "tools", "status")
     _nested = {"tools": "Tool"}

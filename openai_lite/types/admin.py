@@ -179,6 +179,7 @@ class AuditLogListResponse(BaseModel):
         "workload_identity_provider_deleted": "workload_identity_provider.deleted",
         "workload_identity_provider_updated": "workload_identity_provider.updated",
     }
+    _renames = True
     _nested = {
         "project": "AuditLogProject", "actor": "Actor", "api_key.created": "APIKeyCreated",
         "api_key.deleted": "APIKeyDeleted", "api_key.updated": "APIKeyUpdated",
@@ -718,6 +719,7 @@ class InviteSentData(BaseModel):
 class ListAuditLogsResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
+    _renames = True
     _nested = {"data": "AuditLogListResponse"}
 
 
@@ -1036,6 +1038,7 @@ class ProjectModelPermissions(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "mode", "model_ids"))
     _aliases = {"api_model_ids": "model_ids"}
+    _renames = True
 
 
 class ProjectModelPermissionsDeleted(BaseModel):

@@ -20,6 +20,7 @@ class ConversationDeletedResource(BaseModel):
 class ConversationItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
+    _renames = True
     _checked = frozenset(("data",))
     _nested = {"data": "ConversationItem"}
 

@@ -15,6 +15,7 @@ class ChatCompletionFunctionTool(BaseModel):
 class CreateEvalCompletionsRunDataSource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "input_messages", "sampling_params", "model", "source"))
+    _renames = True
     _checked = frozenset(("sampling_params",))
     _required = ("type", "source")
     _nested = {
@@ -30,6 +31,7 @@ class CreateEvalCompletionsRunDataSourceSamplingParam(BaseModel):
         "reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "response_format",
         "tools",
     ))
+    _renames = True
     _checked = frozenset(("response_format",))
     _nested = {
         "response_format": "CreateEvalCompletionsRunDataSourceSamplingParamResponseFormat",
@@ -53,6 +55,7 @@ class CreateEvalResponsesRunDataSourceInputMessageInputMessagesTemplateTemplateC
 class DataSourceResponses(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "input_messages", "sampling_params", "model", "source"))
+    _renames = True
     _checked = frozenset(("sampling_params",))
     _required = ("type", "source")
     _nested = {
@@ -80,6 +83,7 @@ class DataSourceResponsesSamplingParams(BaseModel):
     _field_names = frozenset((
         "reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "tools", "text",
     ))
+    _renames = True
     _checked = frozenset(("tools", "text"))
     _nested = {"tools": "Tool", "text": "DataSourceResponsesSamplingParamsText"}
 
@@ -87,6 +91,7 @@ class DataSourceResponsesSamplingParams(BaseModel):
 class DataSourceResponsesSamplingParamsText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format",))
+    _renames = True
     _checked = frozenset(("format",))
     _nested = {"format": "TextResponseFormatConfiguration"}
 
@@ -109,6 +114,7 @@ class EvalAPIError(BaseModel):
 class EvalRunList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
+    _renames = True
     _nested = {"data": "RunCancelResponse"}
 
 
@@ -153,6 +159,7 @@ class PerModelUsage(BaseModel):
         "cached_tokens",
     ))
     _aliases = {"run_model_name": "model_name"}
+    _renames = True
 
 
 class PerTestingCriteriaResult(BaseModel):
@@ -171,6 +178,7 @@ class RunCancelResponse(BaseModel):
         "object", "id", "eval_id", "status", "model", "name", "created_at", "report_url", "result_counts",
         "per_model_usage", "per_testing_criteria_results", "data_source", "metadata", "error",
     ))
+    _renames = True
     _checked = frozenset(("data_source",))
     _nested = {
         "result_counts": "ResultCounts", "per_model_usage": "PerModelUsage",

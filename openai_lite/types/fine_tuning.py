@@ -65,6 +65,7 @@ class GraderRunResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("reward", "metadata", "sub_rewards", "model_grader_token_usage_per_model"))
     _aliases = {"api_model_grader_token_usage_per_model": "model_grader_token_usage_per_model"}
+    _renames = True
     _nested = {
         "metadata": "RunGraderResponseMetadata", "sub_rewards": dict,
         "model_grader_token_usage_per_model": dict,
@@ -115,6 +116,7 @@ class MetadataErrors(BaseModel):
         "api_model_grader_parse_error": "model_grader_parse_error",
         "api_model_grader_server_error_details": "model_grader_server_error_details",
     }
+    _renames = True
 
 
 class Method(BaseModel):
@@ -181,6 +183,7 @@ class RunGraderResponseMetadata(BaseModel):
     _field_names = frozenset((
         "name", "type", "errors", "execution_time", "scores", "token_usage", "sampled_model_name",
     ))
+    _renames = True
     _nested = {"errors": "MetadataErrors", "scores": dict}
 
 

@@ -9,6 +9,7 @@ from openai_lite._type_loader import lazy_names as _lazy_names
 class AdditionalToolsItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "role", "tools"))
+    _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "role", "tools")
     _nested = {"tools": "Tool"}
@@ -49,6 +50,7 @@ class ApplyPatchUpdateFileOperationParamObject(BaseModel):
 class BetaAdditionalTools(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "role", "tools"))
+    _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "role", "tools")
     _nested = {"agent": "BetaAgentTag", "tools": "BetaTool"}
@@ -57,6 +59,7 @@ class BetaAdditionalTools(BaseModel):
 class BetaAdditionalToolsItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "role", "tools"))
+    _renames = True
     _required = ("type", "role", "tools")
     _nested = {"agent": "Beta_AgentTag", "tools": "BetaTool"}
 
@@ -102,6 +105,7 @@ class BetaCompactedResponse(BaseModel):
     _field_names = frozenset((
         "id", "object", "output", "created_at", "usage", "image", "safety_identifier", "service_tier",
     ))
+    _renames = True
     _checked = frozenset(("output",))
     _nested = {"output": "BetaItemField", "usage": "BetaResponseUsage", "image": "BetaCompactResourceImage"}
 
@@ -448,6 +452,7 @@ class BetaResponse(BaseModel):
         "max_output_tokens", "access_programs", "image", "input_transformations", "prompt_cache_diagnostics",
         "tool_usage",
     ))
+    _renames = True
     _checked = frozenset(("text", "tools", "output", "instructions"))
     _nested = {
         "metadata": dict, "text": "BetaResponseText", "tools": "BetaTool", "tool_choice": "BetaToolChoice",
@@ -561,6 +566,7 @@ class BetaResponseCompactionItem(BaseModel):
 class BetaResponseCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
 
@@ -610,6 +616,7 @@ class BetaResponseContentPartDoneEvent(BaseModel):
 class BetaResponseCreatedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
 
@@ -620,6 +627,7 @@ class BetaResponseCustomToolCall(BaseModel):
         "agent", "type", "id", "call_id", "caller", "namespace", "name", "input", "async",
     ))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("type", "call_id", "name", "input")
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
@@ -658,6 +666,7 @@ class BetaResponseErrorEvent(BaseModel):
 class BetaResponseFailedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "sequence_number", "response"))
+    _renames = True
     _required = ("type", "sequence_number", "response")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
 
@@ -736,6 +745,7 @@ class BetaResponseFunctionToolCall(BaseModel):
         "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "async",
     ))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("type", "call_id", "name", "arguments")
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
@@ -793,6 +803,7 @@ class BetaResponseImageGenCallPartialImageEvent(BaseModel):
 class BetaResponseInProgressEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
 
@@ -800,6 +811,7 @@ class BetaResponseInProgressEvent(BaseModel):
 class BetaResponseIncompleteEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
 
@@ -814,6 +826,7 @@ class BetaResponseInputText(BaseModel):
 class BetaResponseItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
+    _renames = True
     _checked = frozenset(("data",))
     _nested = {"data": "BetaItemResource"}
 
@@ -877,6 +890,7 @@ class BetaResponseMcpListToolsInProgressEvent(BaseModel):
 class BetaResponseOutputItemAddedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "output_index", "sequence_number", "item"))
+    _renames = True
     _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"agent": "BetaAgentTag", "item": "BetaOutputItem"}
@@ -885,6 +899,7 @@ class BetaResponseOutputItemAddedEvent(BaseModel):
 class BetaResponseOutputItemDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "output_index", "sequence_number", "item"))
+    _renames = True
     _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"agent": "BetaAgentTag", "item": "BetaOutputItem"}
@@ -917,6 +932,7 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
 class BetaResponseQueuedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
 
@@ -1073,6 +1089,7 @@ class BetaResponseToolSearchCall(BaseModel):
 class BetaResponseToolSearchOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "execution", "tools", "status", "created_by"))
+    _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "call_id", "execution", "tools", "status")
     _nested = {"agent": "BetaAgentTag", "tools": "BetaTool"}
@@ -1109,6 +1126,7 @@ class BetaToolSearchCallItem(BaseModel):
 class BetaToolSearchOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "type", "execution", "tools", "status"))
+    _renames = True
     _required = ("type", "tools")
     _nested = {"agent": "Beta_AgentTag", "tools": "BetaTool"}
 
@@ -1140,6 +1158,7 @@ class CompactedResponse(BaseModel):
     _field_names = frozenset((
         "id", "object", "output", "created_at", "usage", "image", "safety_identifier", "service_tier",
     ))
+    _renames = True
     _checked = frozenset(("output",))
     _nested = {"output": "ItemField", "usage": "ResponseUsage", "image": "CompactResourceImage"}
 
@@ -1319,6 +1338,7 @@ class Response(BaseModel):
         "max_output_tokens", "access_programs", "image", "input_transformations", "prompt_cache_diagnostics",
         "tool_usage",
     ))
+    _renames = True
     _checked = frozenset(("text", "tools", "output", "instructions"))
     _nested = {
         "metadata": dict, "text": "ResponseTextConfig", "tools": "Tool",
@@ -1401,6 +1421,7 @@ class ResponseCodeInterpreterToolCall(BaseModel):
 class ResponseCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"response": "Response"}
 
@@ -1439,6 +1460,7 @@ class ResponseConversation(BaseModel):
 class ResponseCreatedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"response": "Response"}
 
@@ -1489,6 +1511,7 @@ class ResponseErrorVariant0MisalignmentSteer(BaseModel):
 class ResponseFailedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "response"))
+    _renames = True
     _required = ("type", "sequence_number", "response")
     _nested = {"response": "Response"}
 
@@ -1554,6 +1577,7 @@ class ResponseFunctionToolCall(BaseModel):
         "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "async",
     ))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("type", "call_id", "name", "arguments")
     _nested = {"caller": "ToolCallCaller"}
 
@@ -1600,6 +1624,7 @@ class ResponseImageGenCallPartialImageEvent(BaseModel):
 class ResponseInProgressEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"response": "Response"}
 
@@ -1612,6 +1637,7 @@ class ResponseIncompleteDetail(BaseModel):
 class ResponseIncompleteEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"response": "Response"}
 
@@ -1624,6 +1650,7 @@ class ResponseInputTransformation(BaseModel):
 class ResponseItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
+    _renames = True
     _checked = frozenset(("data",))
     _nested = {"data": "ItemResource"}
 
@@ -1696,6 +1723,7 @@ class ResponseModeration(BaseModel):
 class ResponseOutputItemAddedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "output_index", "sequence_number", "item"))
+    _renames = True
     _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"item": "ResponseOutputItem"}
@@ -1704,6 +1732,7 @@ class ResponseOutputItemAddedEvent(BaseModel):
 class ResponseOutputItemDoneEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "output_index", "sequence_number", "item"))
+    _renames = True
     _checked = frozenset(("item",))
     _required = ("type", "output_index", "sequence_number", "item")
     _nested = {"item": "ResponseOutputItem"}
@@ -1760,6 +1789,7 @@ class ResponsePromptCacheDiagnosticUnavailable(BaseModel):
 class ResponseQueuedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "response", "sequence_number"))
+    _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"response": "Response"}
 
@@ -1874,6 +1904,7 @@ class ResponseShellCallOutputContentDoneEvent(BaseModel):
 class ResponseTextConfig(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "verbosity"))
+    _renames = True
     _checked = frozenset(("format",))
     _nested = {"format": "TextResponseFormatConfiguration"}
 
@@ -2037,6 +2068,7 @@ class ToolSearchCallItem(BaseModel):
 class ToolSearchOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "type", "execution", "tools", "status"))
+    _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "tools")
     _nested = {"tools": "Tool"}

@@ -70,6 +70,8 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
             if renamed:  # read under openai-python's names (``async_``, ``api_model_ids``)
                 lines += pack_hanging("_aliases = {", ["%s: %s" % (py_string(a), py_string(k)) for a, k in renamed],
                                       "}", "    ")
+            if _renamed_below(gen, td.name):  # model_dump() walks the objects below (else a plain copy)
+                lines.append("    _renames = True")
             checked = [f.name for f in td.fields if _renamed_below(gen, f.rt) and (
                 f.name in td.checked if td.checked is not None else not f.required or _is_union(gen, f.rt))]
             if checked:  # objects openai-python validates: their model_dump() has renamed fields once

@@ -12,6 +12,7 @@ class Agent(BaseModel):
         "id", "created_at", "instructions", "metadata", "model", "multi_agent", "name", "object", "reasoning",
         "service_tier", "text", "tools", "updated_at", "compaction", "experimental",
     ))
+    _renames = True
     _checked = frozenset(("tools", "compaction"))
     _nested = {
         "metadata": dict, "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning",
@@ -38,6 +39,7 @@ class AgentCompaction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("async",))
     _aliases = {"async_": "async"}
+    _renames = True
 
 
 class AgentCreateSubagentCallItem(BaseModel):
@@ -129,6 +131,7 @@ class AgentSession(BaseModel):
         "id", "agent", "created_at", "environment", "error", "last_active_at", "metadata", "object",
         "required_actions", "spend_control", "status", "usage", "vault_ids", "prompt_cache_options", "review",
     ))
+    _renames = True
     _nested = {
         "agent": "AgentSessionAgent", "environment": "AgentSessionEnvironment", "metadata": dict,
         "required_actions": "AgentSessionRequiredAction", "spend_control": "SpendControl",
@@ -142,6 +145,7 @@ class AgentSessionAgent(BaseModel):
         "id", "instructions", "model", "multi_agent", "name", "reasoning", "service_tier", "text", "tools",
         "compaction", "experimental",
     ))
+    _renames = True
     _checked = frozenset(("tools", "compaction"))
     _nested = {
         "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning", "text": "AgentText",
@@ -154,6 +158,7 @@ class AgentSessionAgentCompaction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("async",))
     _aliases = {"async_": "async"}
+    _renames = True
 
 
 class AgentSessionAgentExperimental(BaseModel):
@@ -171,6 +176,7 @@ class AgentSessionAssistantMessage(BaseModel):
 class AgentSessionBudgetReachedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _renames = True
     _required = ("event_id", "session", "type")
     _nested = {"session": "AgentSession"}
 
@@ -178,6 +184,7 @@ class AgentSessionBudgetReachedEvent(BaseModel):
 class AgentSessionCreatedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _renames = True
     _required = ("event_id", "session", "type")
     _nested = {"session": "AgentSession"}
 
@@ -265,6 +272,7 @@ class AgentSessionErrorEvent(BaseModel):
 class AgentSessionFailedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _renames = True
     _required = ("event_id", "session", "type")
     _nested = {"session": "AgentSession"}
 
@@ -272,6 +280,7 @@ class AgentSessionFailedEvent(BaseModel):
 class AgentSessionIdleEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _renames = True
     _required = ("event_id", "session", "type")
     _nested = {"session": "AgentSession"}
 
@@ -279,6 +288,7 @@ class AgentSessionIdleEvent(BaseModel):
 class AgentSessionInProgressEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _renames = True
     _required = ("event_id", "session", "type")
     _nested = {"session": "AgentSession"}
 
@@ -336,6 +346,7 @@ class AgentSessionPromptCacheOption(BaseModel):
 class AgentSessionRequiresActionEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event_id", "session", "type", "obfuscation"))
+    _renames = True
     _required = ("event_id", "session", "type")
     _nested = {"session": "AgentSession"}
 
@@ -569,6 +580,7 @@ class AgentSessionTurnReasoningSummaryTextDoneEvent(BaseModel):
 class AgentText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("format", "verbosity"))
+    _renames = True
     _checked = frozenset(("format",))
     _nested = {"format": "AgentTextFormat"}
 
@@ -589,6 +601,7 @@ class AgentToolResourceFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("defer_loading", "description", "name", "parameters", "type")
     _nested = {"parameters": dict}
 
@@ -640,6 +653,7 @@ class Assistant(BaseModel):
         "id", "object", "created_at", "name", "description", "model", "instructions", "tools",
         "tool_resources", "metadata", "temperature", "top_p", "response_format",
     ))
+    _renames = True
     _checked = frozenset(("response_format",))
     _nested = {
         "tools": "AssistantTool", "tool_resources": "AssistantToolResource", "metadata": dict,
@@ -689,6 +703,7 @@ class AutomationAgentConfig(BaseModel):
         "instructions", "model", "multi_agent", "reasoning", "service_tier", "text", "tools", "compaction",
         "experimental",
     ))
+    _renames = True
     _checked = frozenset(("tools", "compaction"))
     _nested = {
         "multi_agent": "MultiAgentConfig", "reasoning": "AgentReasoning", "text": "AgentText",
@@ -701,6 +716,7 @@ class AutomationAgentConfigCompaction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("async",))
     _aliases = {"async_": "async"}
+    _renames = True
 
 
 class AutomationAgentConfigExperimental(BaseModel):
@@ -798,6 +814,7 @@ class AutomationInvocation(BaseModel):
         "id", "automation_id", "created_at", "error", "object", "scheduled_at", "session_id", "skip_reason",
         "source", "status",
     ))
+    _renames = True
     _checked = frozenset(("source",))
     _nested = {"error": "AutomationInvocationError", "source": "AutomationInvocationSource"}
 
@@ -810,6 +827,7 @@ class AutomationInvocationError(BaseModel):
 class AutomationInvocationSourceResourceAutomation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("automation", "type"))
+    _renames = True
     _checked = frozenset(("automation",))
     _required = ("automation", "type")
     _nested = {"automation": "AutomationInvocationSourceResourceAutomationAutomation"}
@@ -830,6 +848,7 @@ class AutomationTargetResourceExistingSession(BaseModel):
 class AutomationTargetResourceNewSession(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "agent_id", "environment", "input", "metadata", "type", "vault_ids"))
+    _renames = True
     _checked = frozenset(("agent",))
     _required = ("environment", "input", "metadata", "type", "vault_ids")
     _nested = {
@@ -1111,6 +1130,7 @@ class InputContentResourceInputText(BaseModel):
 class ListAssistantsResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
+    _renames = True
     _nested = {"data": "Assistant"}
 
 
@@ -1280,6 +1300,7 @@ class OneTimeAutomation(BaseModel):
         "id", "created_at", "created_by", "metadata", "name", "object", "run_at", "status", "target", "type",
         "pause_reason",
     ))
+    _renames = True
     _checked = frozenset(("target",))
     _required = ("id", "created_at", "created_by", "metadata", "name", "object", "run_at", "status", "target", "type")
     _nested = {
@@ -1304,6 +1325,7 @@ class PeriodicAutomation(BaseModel):
         "id", "created_at", "created_by", "expression", "metadata", "name", "object", "status", "target",
         "timezone", "type", "pause_reason",
     ))
+    _renames = True
     _checked = frozenset(("target",))
     _required = ("id", "created_at", "created_by", "expression", "metadata", "name", "object", "status", "target", "timezone", "type")
     _nested = {
@@ -1327,6 +1349,7 @@ class PersistedAgentToolResourceFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("defer_loading", "description", "name", "parameters", "type", "async"))
     _aliases = {"async_": "async"}
+    _renames = True
     _required = ("defer_loading", "description", "name", "parameters", "type")
     _nested = {"parameters": dict}
 
@@ -1630,6 +1653,7 @@ class RunStepStreamEventThreadRunStepInProgress(BaseModel):
 class RunStreamEventThreadRunCancelled(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1637,6 +1661,7 @@ class RunStreamEventThreadRunCancelled(BaseModel):
 class RunStreamEventThreadRunCancelling(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1644,6 +1669,7 @@ class RunStreamEventThreadRunCancelling(BaseModel):
 class RunStreamEventThreadRunCompleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1651,6 +1677,7 @@ class RunStreamEventThreadRunCompleted(BaseModel):
 class RunStreamEventThreadRunCreated(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1658,6 +1685,7 @@ class RunStreamEventThreadRunCreated(BaseModel):
 class RunStreamEventThreadRunExpired(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1665,6 +1693,7 @@ class RunStreamEventThreadRunExpired(BaseModel):
 class RunStreamEventThreadRunFailed(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1672,6 +1701,7 @@ class RunStreamEventThreadRunFailed(BaseModel):
 class RunStreamEventThreadRunInProgress(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1679,6 +1709,7 @@ class RunStreamEventThreadRunInProgress(BaseModel):
 class RunStreamEventThreadRunIncomplete(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1686,6 +1717,7 @@ class RunStreamEventThreadRunIncomplete(BaseModel):
 class RunStreamEventThreadRunQueued(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1693,6 +1725,7 @@ class RunStreamEventThreadRunQueued(BaseModel):
 class RunStreamEventThreadRunRequiresAction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("event", "data"))
+    _renames = True
     _required = ("event", "data")
     _nested = {"data": "Run"}
 
@@ -1814,6 +1847,7 @@ class TextFormatResourceJSONSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("schema", "type"))
     _aliases = {"schema_": "schema"}
+    _renames = True
     _required = ("schema", "type")
     _nested = {"schema": dict}
 

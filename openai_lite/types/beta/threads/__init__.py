@@ -15,6 +15,7 @@ class ListMessagesResponse(BaseModel):
 class ListRunsResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
+    _renames = True
     _nested = {"data": "Run"}
 
 
@@ -79,6 +80,7 @@ class Run(BaseModel):
         "max_completion_tokens", "truncation_strategy", "tool_choice", "parallel_tool_calls",
         "response_format",
     ))
+    _renames = True
     _checked = frozenset(("response_format",))
     _nested = {
         "required_action": "RequiredAction", "last_error": "RunLastError",
