@@ -879,7 +879,7 @@ class ExternalKeyRegistered(BaseModel):
     """The details for events with this `type`."""
     id: str | None
     """The ID of the external key configuration."""
-    data: object | None
+    data: Any
     """The configuration for the external key."""
 
 
@@ -2360,7 +2360,7 @@ class RoleUpdatedChangesRequested(BaseModel):
     """The payload used to update the role."""
     description: str | None
     """The updated role description, when provided."""
-    metadata: object | None
+    metadata: Any
     """Additional metadata stored on the role."""
     permissions_added: List[str] | None
     """The permissions added to the role."""
@@ -2713,7 +2713,7 @@ class WorkloadIdentityProviderCreated(BaseModel):
     """The details for events with this `type`."""
     id: str | None
     """The workload identity provider ID."""
-    data: object | None
+    data: Any
     """The payload used to create the workload identity provider."""
 
 
@@ -2727,7 +2727,7 @@ class WorkloadIdentityProviderMappingCreated(BaseModel):
     """The details for events with this `type`."""
     id: str | None
     """The workload identity provider mapping ID."""
-    data: object | None
+    data: Any
     """The payload used to create the workload identity provider mapping."""
     identity_provider_id: str | None
     """The workload identity provider ID."""
@@ -2749,7 +2749,7 @@ class WorkloadIdentityProviderMappingUpdated(BaseModel):
     """The details for events with this `type`."""
     id: str | None
     """The workload identity provider mapping ID."""
-    changes_requested: object | None
+    changes_requested: Any
     """The payload used to update the workload identity provider mapping."""
     identity_provider_id: str | None
     """The workload identity provider ID."""
@@ -2759,7 +2759,7 @@ class WorkloadIdentityProviderUpdated(BaseModel):
     """The details for events with this `type`."""
     id: str | None
     """The workload identity provider ID."""
-    changes_requested: object | None
+    changes_requested: Any
     """The payload used to update the workload identity provider."""
 
 

@@ -889,7 +889,7 @@ class BetaFileSearchToolCallResult(BaseModel):
     """The text that was retrieved from the file."""
     filename: str | None
     """The name of the file."""
-    attributes: Dict[str, Any] | None
+    attributes: Dict[str, str | float | bool] | None
     """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard. Keys are strings
@@ -2124,7 +2124,7 @@ BetaRefusalContentParam = RefusalContentParam
 
 class BetaResponse(BaseModel):
     """The beta Responses API's ``Response`` (the fields they share are documented there)."""
-    metadata: Dict[str, Any] | None
+    metadata: Dict[str, str] | None
     top_logprobs: int | None
     temperature: float | None
     top_p: float | None
@@ -3091,7 +3091,7 @@ class BetaResponseToolSearchCall(BaseModel):
     id: str
     call_id: str | None
     execution: BetaToolSearchExecutionType
-    arguments: object
+    arguments: Any
     status: BetaFunctionCallStatus
     created_by: str | None
 
@@ -4802,7 +4802,7 @@ class ResponseFileSearchToolCallResult(BaseModel):
     """The text that was retrieved from the file."""
     filename: str | None
     """The name of the file."""
-    attributes: Dict[str, Any] | None
+    attributes: Dict[str, str | float | bool] | None
     """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard. Keys are strings

@@ -47,6 +47,13 @@ def _untyped(text: str) -> bool:
     return not class_refs(text) and bool(re.search(r"\bobject\b|\bDict\[", text))
 
 
+def _plain_annotation(text: str) -> str:
+    """The stub annotation of an untyped release annotation (``Optional[Dict[str, object]]``)."""
+    text = re.sub(r"\b(builtins\.)?object\b", "Any", text)
+    text = re.sub(r"\b(SequenceNotStr|Sequence|Iterable)\[", "List[", text)
+    return text if re.match(r"^[\w\[\], .'\"]+$", text) and "datetime" not in text else "Any"
+
+
 def _literals(text: str) -> List[str]:
     m = re.search(r"Literal\[([^\]]*)\]", text)
     return re.findall(r"'([^']*)'|\"([^\"]*)\"", m.group(1)) if m else []
@@ -158,11 +165,8 @@ class _Merger:
                 continue
             f.attr = rf["name"]
             if _untyped(text):
-                if f.rt != "~":
-                    f.rt = "~"
-                    f.ann = "Optional[Dict[str, Any]]" if "Optional" in text else "Dict[str, Any]"
-                    if re.search(r"\bobject\b", text) and "Dict[" not in text:
-                        f.ann = "Optional[object]" if "Optional" in text else "object"
+                if f.rt != "~":  # a plain value: annotated as the release does (no class in it)
+                    f.rt, f.ann = "~", _plain_annotation(text)
             elif f.rt and f.rt != "~":
                 self.pair(f.rt, where, text)
 
@@ -187,8 +191,7 @@ class _Merger:
             ann, rt = gen.annotate(schema, "model", name, wire)
             gen.drain()
             gen._user = None
-            f = Field(wire, ann, bool(rf.get("required")), str(rf.get("description") or ""), rt, schema,
-                          rf["name"])
+            f = Field(wire, ann, bool(rf.get("required")), str(rf.get("description") or ""), rt, schema, rf["name"])
             td.fields.append(f)
             for u in users:
                 for dep in gen._deps(td):
@@ -262,11 +265,11 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
     model takes the release's name only when the release has one response class of that name (one module
     defines it, or every module defining it reads it into this model: then ``openai_lite._type_paths``,
     which looks a name up before a field, still finds ``admin_api_key.Owner`` as the type of
-    ``AdminAPIKey.owner``), no generated type or public alias has that name already, and no stub imports it from
-    typing (``TYPING_NAMES_USED``). Where two of our models pair with the one class (the spec has two
-    schemas for it), the first paired (in the operations' order) takes the name. Else a model keeps its
-    name (``AdminApiKeyCreateResponseOwner``). ``protected`` names stay: hand-written code builds on them
-    (the stub extras, the convenience properties)."""
+    ``AdminAPIKey.owner``), no generated type or public alias has that name already, and no stub imports
+    it from typing (``TYPING_NAMES_USED``). Where two of our models pair with the one class (the spec has
+    two schemas for it), the first paired (in the operations' order) takes the name. Else a model keeps
+    its name (``AdminApiKeyCreateResponseOwner``). ``protected`` names stay: hand-written code builds on
+    them (the stub extras, the convenience properties)."""
     from .naming import OPENAI_NAMES, TYPE_ALIASES
     from .typegen import PY_KEYWORDS, TYPING_NAMES_USED
 
@@ -278,6 +281,7 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
         reads into ``ours`` only (``McpCall`` of several output-item modules)."""
         where = claims.get(theirs) or {}
         return len(where) == 1 or bool(where) and all(found == {ours} for found in where.values())
+
     aliases = {name: target for (name, _), target in OPENAI_NAMES.items()}
     aliases.update(TYPE_ALIASES)
     taken = set(gen.types) | set(gen.reserved) | TYPING_NAMES_USED | PY_KEYWORDS

@@ -129,7 +129,7 @@ class AgentFunctionCallItem(BaseModel):
     """A function call produced by the agent."""
     id: str
     """The ID of the function call item."""
-    arguments: object
+    arguments: Any
     """The arguments to pass to the function."""
     call_id: str
     """The ID used to submit the function result."""
@@ -165,13 +165,13 @@ class AgentMcpCallItem(BaseModel):
     """A call to a tool on an MCP server."""
     id: str
     """The ID of the MCP call item."""
-    arguments: object
+    arguments: Any
     """The arguments passed to the MCP tool."""
-    error: object
+    error: Any
     """The error returned by the MCP tool, if any."""
     name: str
     """The name of the MCP tool."""
-    output: object
+    output: Any
     """The output returned by the MCP tool, if any."""
     server_label: str
     """The label of the MCP server."""
@@ -3213,7 +3213,7 @@ class RequiredActionSessionRequiredActionResourceEnvironmentConnection(BaseModel
 
 class RequiredActionSessionRequiredActionResourceFunctionCall(BaseModel):
     """Run a function tool and submit its result."""
-    arguments: object
+    arguments: Any
     """The arguments supplied by the model."""
     call_id: str
     """The ID to include when submitting the function result."""
@@ -3239,7 +3239,7 @@ class RequiredActionSessionRequiredActionResourceMcpApprovalRequest(BaseModel):
 
 class RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest(BaseModel):
     """Information for presenting an MCP approval."""
-    arguments: object
+    arguments: Any
     """The tool arguments as JSON, or null when CCA does not provide them."""
     message: str
     name: str | None
