@@ -2184,7 +2184,10 @@ _UNIONS = {
         "custom": "EvalCustomDataSourceConfig", "logs": "DataSourceConfigLogs",
         "stored_completions": "EvalStoredCompletionsDataSourceConfig",
     }),
-    "EvalItemContent": (None, ("EvalItemContentItem", "EvalItemContentArray")),
+    "EvalItemContent": ("type", {
+        "input_text": "ResponseInputText", "output_text": "InputContentOutputText",
+        "input_image": "InputContentInputImage", "input_audio": "ResponseInputAudio",
+    }),
     "EvalItemContentItem": ("type", {
         "input_text": "ResponseInputText", "output_text": "InputContentOutputText",
         "input_image": "InputContentInputImage", "input_audio": "ResponseInputAudio",
@@ -2193,7 +2196,10 @@ _UNIONS = {
         "EvalItemContentText", "InputTextContentInputParam", "EvalItemContentOutputTextParam",
         "EvalItemInputImageParam", "InputAudioParam",
     )),
-    "EvalItemContentParam": (None, ("EvalItemContentItemParam", "EvalItemContentArrayParam")),
+    "EvalItemContentParam": (None, (
+        "EvalItemContentText", "InputTextContentInputParam", "EvalItemContentOutputTextParam",
+        "EvalItemInputImageParam", "InputAudioParam",
+    )),
     "EvalTestingCriteria": ("type", {
         "label_model": "EvalGraderLabelModel", "string_check": "EvalGraderStringCheck",
         "text_similarity": "TestingCriterionEvalGraderTextSimilarity",

@@ -567,6 +567,11 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
         for verb in hook.values():
             for media in ((verb.get("requestBody") or {}).get("content") or {}).values():
                 gen.use(media.get("schema"), "model", "<webhooks>")
+    for td in gen.types.values():  # a union built before a union it names: flattened now they all exist
+        if td.kind == "union" and any(gen.types[m].kind == "union" for m in td.members if m in gen.types):
+            schema = spec.schemas.get(td.spec_name) if td.spec_name else getattr(td, "_schema", None)
+            td.members = gen._flat_members(td.ann)
+            td.disc = gen._discriminator(schema, td.members) if isinstance(schema, dict) else None
     from .release_fields import merge_release_fields
 
     merge_release_fields(gen, spec, ops)

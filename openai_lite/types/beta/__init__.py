@@ -924,6 +924,19 @@ class ClientToolCallItem(BaseModel):
     _required = ("id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output")
 
 
+class CodeInterpreterLogs(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "type", "logs"))
+    _required = ("index", "type")
+
+
+class CodeInterpreterToolCallDelta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "id", "type", "code_interpreter"))
+    _required = ("index", "type")
+    _nested = {"code_interpreter": "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter"}
+
+
 class ComputerUseApprovalRequestResultItemResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "request_id", "response", "turn_id", "type"))
@@ -1061,6 +1074,13 @@ class FileAnnotationSource(BaseModel):
     _field_names = frozenset(("type", "filename"))
 
 
+class FileCitationDeltaAnnotation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "type", "text", "file_citation", "start_index", "end_index"))
+    _required = ("index", "type")
+    _nested = {"file_citation": "MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation"}
+
+
 class FileHostedTemplateFileResourceFileID(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("file_id", "path", "type"))
@@ -1073,11 +1093,32 @@ class FileHostedTemplateFileResourceInline(BaseModel):
     _required = ("path", "size_bytes", "type")
 
 
+class FilePathDeltaAnnotation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "type", "text", "file_path", "start_index", "end_index"))
+    _required = ("index", "type")
+    _nested = {"file_path": "MessageDeltaContentTextAnnotationsFilePathObjectFilePath"}
+
+
+class FileSearchToolCallDelta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "id", "type", "file_search"))
+    _required = ("index", "type", "file_search")
+    _nested = {"file_search": dict}
+
+
 class FunctionCallOutputItemResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "error", "output", "status", "turn_id", "type"))
     _required = ("id", "call_id", "status", "turn_id", "type")
     _nested = {"output": "FunctionCallOutputItemResourceOutput"}
+
+
+class FunctionToolCallDelta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "id", "type", "function"))
+    _required = ("index", "type")
+    _nested = {"function": "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction"}
 
 
 class HostedEnvironmentFileID(BaseModel):
@@ -1107,6 +1148,30 @@ class HostedSkillResourceInline(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("description", "name", "type"))
     _required = ("description", "name", "type")
+
+
+class ImageFileDelta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("file_id", "detail"))
+
+
+class ImageFileDeltaBlock(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "type", "image_file"))
+    _required = ("index", "type")
+    _nested = {"image_file": "ImageFileDelta"}
+
+
+class ImageURLDelta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("url", "detail"))
+
+
+class ImageURLDeltaBlock(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "type", "image_url"))
+    _required = ("index", "type")
+    _nested = {"image_url": "ImageURLDelta"}
 
 
 class InferenceOptions(BaseModel):
@@ -1182,106 +1247,14 @@ class MessageContentResourceOutputText(BaseModel):
     _required = ("text", "type")
 
 
-class MessageDeltaContentImageFileObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "type", "image_file"))
-    _required = ("index", "type")
-    _nested = {"image_file": "MessageDeltaContentImageFileObjectImageFile"}
-
-
-class MessageDeltaContentImageFileObjectImageFile(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("file_id", "detail"))
-
-
-class MessageDeltaContentImageUrlObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "type", "image_url"))
-    _required = ("index", "type")
-    _nested = {"image_url": "MessageDeltaContentImageUrlObjectImageUrl"}
-
-
-class MessageDeltaContentImageUrlObjectImageUrl(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("url", "detail"))
-
-
-class MessageDeltaContentRefusalObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "type", "refusal"))
-    _required = ("index", "type")
-
-
-class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "type", "text", "file_citation", "start_index", "end_index"))
-    _required = ("index", "type")
-    _nested = {"file_citation": "MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation"}
-
-
 class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("file_id", "quote"))
 
 
-class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "type", "text", "file_path", "start_index", "end_index"))
-    _required = ("index", "type")
-    _nested = {"file_path": "MessageDeltaContentTextAnnotationsFilePathObjectFilePath"}
-
-
 class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("file_id",))
-
-
-class MessageDeltaContentTextObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "type", "text"))
-    _required = ("index", "type")
-    _nested = {"text": "MessageDeltaContentTextObjectText"}
-
-
-class MessageDeltaContentTextObjectText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("value", "annotations"))
-    _nested = {"annotations": "MessageDeltaContentTextObjectTextAnnotation"}
-
-
-class MessageStreamEventThreadMessageCompleted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "Message"}
-
-
-class MessageStreamEventThreadMessageCreated(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "Message"}
-
-
-class MessageStreamEventThreadMessageDelta(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "MessageDeltaEvent"}
-
-
-class MessageStreamEventThreadMessageInProgress(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "Message"}
-
-
-class MessageStreamEventThreadMessageIncomplete(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "Message"}
 
 
 class MultiAgentConfig(BaseModel):
@@ -1467,6 +1440,12 @@ class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel):
     _field_names = frozenset(("type", "threshold", "prefix_padding_ms", "silence_duration_ms"))
 
 
+class RefusalDeltaBlock(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "type", "refusal"))
+    _required = ("index", "type")
+
+
 class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("request", "request_id", "turn_id", "type"))
@@ -1532,7 +1511,7 @@ class ResponseOutputTextPart(BaseModel):
     _nested = {"annotations": "ResponseOutputTextPartAnnotation"}
 
 
-class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):
+class RunStepDeltaMessageDelta(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "message_creation"))
     _required = ("type",)
@@ -1542,13 +1521,6 @@ class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):
 class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("message_id",))
-
-
-class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "id", "type", "code_interpreter"))
-    _required = ("index", "type")
-    _nested = {"code_interpreter": "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter"}
 
 
 class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
@@ -1569,165 +1541,9 @@ class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
     _field_names = frozenset(("file_id",))
 
 
-class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "type", "logs"))
-    _required = ("index", "type")
-
-
-class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "id", "type", "file_search"))
-    _required = ("index", "type", "file_search")
-    _nested = {"file_search": dict}
-
-
-class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("index", "id", "type", "function"))
-    _required = ("index", "type")
-    _nested = {"function": "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction"}
-
-
 class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("name", "arguments", "output"))
-
-
-class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "tool_calls"))
-    _required = ("type",)
-    _nested = {"tool_calls": "RunStepDeltaStepDetailsToolCallsObjectToolCall"}
-
-
-class RunStepStreamEventThreadRunStepCancelled(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "RunStep"}
-
-
-class RunStepStreamEventThreadRunStepCompleted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "RunStep"}
-
-
-class RunStepStreamEventThreadRunStepCreated(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "RunStep"}
-
-
-class RunStepStreamEventThreadRunStepDelta(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "RunStepDeltaEvent"}
-
-
-class RunStepStreamEventThreadRunStepExpired(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "RunStep"}
-
-
-class RunStepStreamEventThreadRunStepFailed(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "RunStep"}
-
-
-class RunStepStreamEventThreadRunStepInProgress(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _required = ("event", "data")
-    _nested = {"data": "RunStep"}
-
-
-class RunStreamEventThreadRunCancelled(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunCancelling(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunCompleted(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunCreated(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunExpired(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunFailed(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunInProgress(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunIncomplete(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunQueued(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
-
-
-class RunStreamEventThreadRunRequiresAction(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event", "data"))
-    _renames = True
-    _required = ("event", "data")
-    _nested = {"data": "Run"}
 
 
 class SessionArtifact(BaseModel):
@@ -1843,6 +1659,19 @@ class TaskItem(BaseModel):
     _required = ("id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary")
 
 
+class TextDelta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("value", "annotations"))
+    _nested = {"annotations": "MessageDeltaContentTextObjectTextAnnotation"}
+
+
+class TextDeltaBlock(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("index", "type", "text"))
+    _required = ("index", "type")
+    _nested = {"text": "TextDelta"}
+
+
 class TextFormatResourceJSONSchema(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("schema", "type"))
@@ -1862,6 +1691,13 @@ class Thread(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "created_at", "tool_resources", "metadata"))
     _nested = {"tool_resources": "ThreadToolResource", "metadata": dict}
+
+
+class ThreadCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("enabled", "event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "Thread"}
 
 
 class ThreadDeleteResponse(BaseModel):
@@ -1886,11 +1722,168 @@ class ThreadListResource(BaseModel):
     _nested = {"data": "ChatKitThread"}
 
 
-class ThreadStreamEventThreadCreated(BaseModel):
+class ThreadMessageCompleted(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("enabled", "event", "data"))
+    _field_names = frozenset(("event", "data"))
     _required = ("event", "data")
-    _nested = {"data": "Thread"}
+    _nested = {"data": "Message"}
+
+
+class ThreadMessageCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "Message"}
+
+
+class ThreadMessageDelta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "MessageDeltaEvent"}
+
+
+class ThreadMessageInProgress(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "Message"}
+
+
+class ThreadMessageIncomplete(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "Message"}
+
+
+class ThreadRunCancelled(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunCancelling(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunCompleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunExpired(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunFailed(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunInProgress(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunIncomplete(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunQueued(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunRequiresAction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _renames = True
+    _required = ("event", "data")
+    _nested = {"data": "Run"}
+
+
+class ThreadRunStepCancelled(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "RunStep"}
+
+
+class ThreadRunStepCompleted(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "RunStep"}
+
+
+class ThreadRunStepCreated(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "RunStep"}
+
+
+class ThreadRunStepDelta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "RunStepDeltaEvent"}
+
+
+class ThreadRunStepExpired(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "RunStep"}
+
+
+class ThreadRunStepFailed(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "RunStep"}
+
+
+class ThreadRunStepInProgress(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event", "data"))
+    _required = ("event", "data")
+    _nested = {"data": "RunStep"}
 
 
 class ThreadToolResource(BaseModel):
@@ -1931,6 +1924,13 @@ class TokenUsageInputTokensDetail(BaseModel):
 class TokenUsageOutputTokensDetail(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("reasoning_tokens",))
+
+
+class ToolCallDeltaObject(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "tool_calls"))
+    _required = ("type",)
+    _nested = {"tool_calls": "RunStepDeltaStepDetailsToolCallsObjectToolCall"}
 
 
 class ToolChoice(BaseModel):
@@ -2102,9 +2102,47 @@ EnvironmentTemplateDesktop = Desktop
 EnvironmentTemplateNetwork = Network
 EnvironmentTemplatePackage = Packages
 LockedStatus = StatusLocked
+MessageDeltaContentImageFileObject = ImageFileDeltaBlock
+MessageDeltaContentImageFileObjectImageFile = ImageFileDelta
+MessageDeltaContentImageUrlObject = ImageURLDeltaBlock
+MessageDeltaContentImageUrlObjectImageUrl = ImageURLDelta
+MessageDeltaContentRefusalObject = RefusalDeltaBlock
+MessageDeltaContentTextAnnotationsFileCitationObject = FileCitationDeltaAnnotation
+MessageDeltaContentTextAnnotationsFilePathObject = FilePathDeltaAnnotation
+MessageDeltaContentTextObject = TextDeltaBlock
+MessageDeltaContentTextObjectText = TextDelta
+MessageStreamEventThreadMessageCompleted = ThreadMessageCompleted
+MessageStreamEventThreadMessageCreated = ThreadMessageCreated
+MessageStreamEventThreadMessageDelta = ThreadMessageDelta
+MessageStreamEventThreadMessageInProgress = ThreadMessageInProgress
+MessageStreamEventThreadMessageIncomplete = ThreadMessageIncomplete
 RealtimeSessionCreateResponse = SessionCreateResponse
 RealtimeTranscriptionSessionCreateResponse = TranscriptionSession
+RunStepDeltaStepDetailsMessageCreationObject = RunStepDeltaMessageDelta
+RunStepDeltaStepDetailsToolCallsCodeObject = CodeInterpreterToolCallDelta
+RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject = CodeInterpreterLogs
+RunStepDeltaStepDetailsToolCallsFileSearchObject = FileSearchToolCallDelta
+RunStepDeltaStepDetailsToolCallsFunctionObject = FunctionToolCallDelta
+RunStepDeltaStepDetailsToolCallsObject = ToolCallDeltaObject
+RunStepStreamEventThreadRunStepCancelled = ThreadRunStepCancelled
+RunStepStreamEventThreadRunStepCompleted = ThreadRunStepCompleted
+RunStepStreamEventThreadRunStepCreated = ThreadRunStepCreated
+RunStepStreamEventThreadRunStepDelta = ThreadRunStepDelta
+RunStepStreamEventThreadRunStepExpired = ThreadRunStepExpired
+RunStepStreamEventThreadRunStepFailed = ThreadRunStepFailed
+RunStepStreamEventThreadRunStepInProgress = ThreadRunStepInProgress
+RunStreamEventThreadRunCancelled = ThreadRunCancelled
+RunStreamEventThreadRunCancelling = ThreadRunCancelling
+RunStreamEventThreadRunCompleted = ThreadRunCompleted
+RunStreamEventThreadRunCreated = ThreadRunCreated
+RunStreamEventThreadRunExpired = ThreadRunExpired
+RunStreamEventThreadRunFailed = ThreadRunFailed
+RunStreamEventThreadRunInProgress = ThreadRunInProgress
+RunStreamEventThreadRunIncomplete = ThreadRunIncomplete
+RunStreamEventThreadRunQueued = ThreadRunQueued
+RunStreamEventThreadRunRequiresAction = ThreadRunRequiresAction
 ThreadResource = ChatKitThread
+ThreadStreamEventThreadCreated = ThreadCreated
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -2236,10 +2274,22 @@ _UNIONS = {
         "search": "WebSearchActionResourceSearch", "open_page": "WebSearchActionResourceOpenPage",
         "find_in_page": "WebSearchActionResourceFindInPage", "other": "WebSearchActionResourceOther",
     }),
-    "AssistantStreamEvent": (None, (
-        "ThreadStreamEvent", "RunStreamEvent", "RunStepStreamEvent", "MessageStreamEvent", "ErrorEvent",
-        "DoneEvent",
-    )),
+    "AssistantStreamEvent": ("event", {
+        "thread.created": "ThreadCreated", "thread.run.created": "ThreadRunCreated",
+        "thread.run.queued": "ThreadRunQueued", "thread.run.in_progress": "ThreadRunInProgress",
+        "thread.run.requires_action": "ThreadRunRequiresAction", "thread.run.completed": "ThreadRunCompleted",
+        "thread.run.incomplete": "ThreadRunIncomplete", "thread.run.failed": "ThreadRunFailed",
+        "thread.run.cancelling": "ThreadRunCancelling", "thread.run.cancelled": "ThreadRunCancelled",
+        "thread.run.expired": "ThreadRunExpired", "thread.run.step.created": "ThreadRunStepCreated",
+        "thread.run.step.in_progress": "ThreadRunStepInProgress",
+        "thread.run.step.delta": "ThreadRunStepDelta", "thread.run.step.completed": "ThreadRunStepCompleted",
+        "thread.run.step.failed": "ThreadRunStepFailed",
+        "thread.run.step.cancelled": "ThreadRunStepCancelled",
+        "thread.run.step.expired": "ThreadRunStepExpired", "thread.message.created": "ThreadMessageCreated",
+        "thread.message.in_progress": "ThreadMessageInProgress", "thread.message.delta": "ThreadMessageDelta",
+        "thread.message.completed": "ThreadMessageCompleted",
+        "thread.message.incomplete": "ThreadMessageIncomplete", "error": "ErrorEvent", "done": "DoneEvent",
+    }),
     "AssistantTool": ("type", {
         "code_interpreter": "AssistantToolsCode", "file_search": "AssistantToolsFileSearch",
         "function": "AssistantToolsFunction",
@@ -2312,15 +2362,13 @@ _UNIONS = {
         "input_text": "InputContentResourceInputText", "input_image": "InputContentResourceInputImage",
     }),
     "MessageDeltaContentTextObjectTextAnnotation": ("type", {
-        "file_citation": "MessageDeltaContentTextAnnotationsFileCitationObject",
-        "file_path": "MessageDeltaContentTextAnnotationsFilePathObject",
+        "file_citation": "FileCitationDeltaAnnotation", "file_path": "FilePathDeltaAnnotation",
     }),
     "MessageStreamEvent": ("event", {
-        "thread.message.created": "MessageStreamEventThreadMessageCreated",
-        "thread.message.in_progress": "MessageStreamEventThreadMessageInProgress",
-        "thread.message.delta": "MessageStreamEventThreadMessageDelta",
-        "thread.message.completed": "MessageStreamEventThreadMessageCompleted",
-        "thread.message.incomplete": "MessageStreamEventThreadMessageIncomplete",
+        "thread.message.created": "ThreadMessageCreated",
+        "thread.message.in_progress": "ThreadMessageInProgress", "thread.message.delta": "ThreadMessageDelta",
+        "thread.message.completed": "ThreadMessageCompleted",
+        "thread.message.incomplete": "ThreadMessageIncomplete",
     }),
     "OneTimeAutomationCreatedBy": ("type", {
         "developer": "AutomationCreatedByResourceDeveloper", "agent": "AutomationCreatedByResourceAgent",
@@ -2345,34 +2393,27 @@ _UNIONS = {
     }),
     "ResponseOutputTextPartAnnotation": ("type", {"file": "FileAnnotation", "url": "UrlAnnotation"}),
     "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {
-        "logs": "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject",
-        "image": "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
+        "logs": "CodeInterpreterLogs", "image": "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
     }),
     "RunStepDeltaStepDetailsToolCallsObjectToolCall": ("type", {
-        "code_interpreter": "RunStepDeltaStepDetailsToolCallsCodeObject",
-        "file_search": "RunStepDeltaStepDetailsToolCallsFileSearchObject",
-        "function": "RunStepDeltaStepDetailsToolCallsFunctionObject",
+        "code_interpreter": "CodeInterpreterToolCallDelta", "file_search": "FileSearchToolCallDelta",
+        "function": "FunctionToolCallDelta",
     }),
     "RunStepStreamEvent": ("event", {
-        "thread.run.step.created": "RunStepStreamEventThreadRunStepCreated",
-        "thread.run.step.in_progress": "RunStepStreamEventThreadRunStepInProgress",
-        "thread.run.step.delta": "RunStepStreamEventThreadRunStepDelta",
-        "thread.run.step.completed": "RunStepStreamEventThreadRunStepCompleted",
-        "thread.run.step.failed": "RunStepStreamEventThreadRunStepFailed",
-        "thread.run.step.cancelled": "RunStepStreamEventThreadRunStepCancelled",
-        "thread.run.step.expired": "RunStepStreamEventThreadRunStepExpired",
+        "thread.run.step.created": "ThreadRunStepCreated",
+        "thread.run.step.in_progress": "ThreadRunStepInProgress",
+        "thread.run.step.delta": "ThreadRunStepDelta", "thread.run.step.completed": "ThreadRunStepCompleted",
+        "thread.run.step.failed": "ThreadRunStepFailed",
+        "thread.run.step.cancelled": "ThreadRunStepCancelled",
+        "thread.run.step.expired": "ThreadRunStepExpired",
     }),
     "RunStreamEvent": ("event", {
-        "thread.run.created": "RunStreamEventThreadRunCreated",
-        "thread.run.queued": "RunStreamEventThreadRunQueued",
-        "thread.run.in_progress": "RunStreamEventThreadRunInProgress",
-        "thread.run.requires_action": "RunStreamEventThreadRunRequiresAction",
-        "thread.run.completed": "RunStreamEventThreadRunCompleted",
-        "thread.run.incomplete": "RunStreamEventThreadRunIncomplete",
-        "thread.run.failed": "RunStreamEventThreadRunFailed",
-        "thread.run.cancelling": "RunStreamEventThreadRunCancelling",
-        "thread.run.cancelled": "RunStreamEventThreadRunCancelled",
-        "thread.run.expired": "RunStreamEventThreadRunExpired",
+        "thread.run.created": "ThreadRunCreated", "thread.run.queued": "ThreadRunQueued",
+        "thread.run.in_progress": "ThreadRunInProgress",
+        "thread.run.requires_action": "ThreadRunRequiresAction", "thread.run.completed": "ThreadRunCompleted",
+        "thread.run.incomplete": "ThreadRunIncomplete", "thread.run.failed": "ThreadRunFailed",
+        "thread.run.cancelling": "ThreadRunCancelling", "thread.run.cancelled": "ThreadRunCancelled",
+        "thread.run.expired": "ThreadRunExpired",
     }),
     "SubagentInstruction": ("type", {
         "output_text": "OutputText", "encrypted_content": "EncryptedContentResource",
@@ -2385,7 +2426,7 @@ _UNIONS = {
     "ThreadResourceStatu": ("type", {
         "active": "StatusActive", "locked": "StatusLocked", "closed": "StatusClosed",
     }),
-    "ThreadStreamEvent": ("event", {"thread.created": "ThreadStreamEventThreadCreated"}),
+    "ThreadStreamEvent": ("event", {"thread.created": "ThreadCreated"}),
     "ThreadsCreateAndRunToolParam": (None, (
         "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
     )),

@@ -1929,6 +1929,28 @@ class ClientToolCallItem(BaseModel):
 ClientToolCallStatus: TypeAlias = Literal["in_progress", "completed"]
 
 
+class CodeInterpreterLogs(BaseModel):
+    """Text output from the Code Interpreter tool call as part of a run step."""
+    index: int
+    """The index of the output in the outputs array."""
+    type: Literal["logs"]
+    """Always `logs`."""
+    logs: str | None
+    """The text output from the Code Interpreter tool call."""
+
+
+class CodeInterpreterToolCallDelta(BaseModel):
+    """Details of the Code Interpreter tool call the run step was involved in."""
+    index: int
+    """The index of the tool call in the tool calls array."""
+    id: str | None
+    """The ID of the tool call."""
+    type: Literal["code_interpreter"]
+    """The type of tool call. This is always going to be `code_interpreter` for this type of tool call."""
+    code_interpreter: RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter | None
+    """The Code Interpreter tool call definition."""
+
+
 class ComputerUseApprovalRequestResultItemResource(BaseModel):
     """A credential-free record of an admitted response, not proof of completion."""
     id: str
@@ -2326,6 +2348,19 @@ class FileAnnotationSource(BaseModel):
     """Filename referenced by the annotation."""
 
 
+class FileCitationDeltaAnnotation(BaseModel):
+    """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
+    index: int
+    """The index of the annotation in the text content part."""
+    type: Literal["file_citation"]
+    """Always `file_citation`."""
+    text: str | None
+    """The text in the message content that needs to be replaced."""
+    file_citation: MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation | None
+    start_index: int | None
+    end_index: int | None
+
+
 class FileHostedTemplateFileResourceFileID(BaseModel):
     """A project-scoped Files API reference resolved separately for each session."""
     file_id: str
@@ -2344,6 +2379,30 @@ class FileHostedTemplateFileResourceInline(BaseModel):
     """The decoded size of the inline file in bytes."""
     type: Literal["inline"]
     """The type of the object. Always `inline`."""
+
+
+class FilePathDeltaAnnotation(BaseModel):
+    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
+    index: int
+    """The index of the annotation in the text content part."""
+    type: Literal["file_path"]
+    """Always `file_path`."""
+    text: str | None
+    """The text in the message content that needs to be replaced."""
+    file_path: MessageDeltaContentTextAnnotationsFilePathObjectFilePath | None
+    start_index: int | None
+    end_index: int | None
+
+
+class FileSearchToolCallDelta(BaseModel):
+    index: int
+    """The index of the tool call in the tool calls array."""
+    id: str | None
+    """The ID of the tool call object."""
+    type: Literal["file_search"]
+    """The type of tool call. This is always going to be `file_search` for this type of tool call."""
+    file_search: Dict[str, Any]
+    """For now, this is always going to be an empty object."""
 
 
 class FileUploadParam(TypedDict, total=False):
@@ -2375,6 +2434,17 @@ class FunctionCallOutputItemResource(BaseModel):
 
 
 FunctionCallOutputItemResourceOutput: TypeAlias = InputContentResourceInputText | InputContentResourceInputImage
+
+
+class FunctionToolCallDelta(BaseModel):
+    index: int
+    """The index of the tool call in the tool calls array."""
+    id: str | None
+    """The ID of the tool call object."""
+    type: Literal["function"]
+    """The type of tool call. This is always going to be `function` for this type of tool call."""
+    function: RunStepDeltaStepDetailsToolCallsFunctionObjectFunction | None
+    """The definition of the function that was called."""
 
 
 class HistoryParam(TypedDict, total=False):
@@ -2443,6 +2513,38 @@ class HostedSkillResourceInline(BaseModel):
     """The installed skill name."""
     type: Literal["inline"]
     """The type of the object. Always `inline`."""
+
+
+class ImageFileDelta(BaseModel):
+    file_id: str | None
+    """The [File](/docs/api-reference/files) ID of the image in the message content. Set `purpose="vision"` when uploading the File if you need to later display the file content."""
+    detail: Literal["auto", "low", "high"] | None
+    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
+
+
+class ImageFileDeltaBlock(BaseModel):
+    """References an image [File](/docs/api-reference/files) in the content of a message."""
+    index: int
+    """The index of the content part in the message."""
+    type: Literal["image_file"]
+    """Always `image_file`."""
+    image_file: ImageFileDelta | None
+
+
+class ImageURLDelta(BaseModel):
+    url: str | None
+    """The URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
+    detail: Literal["auto", "low", "high"] | None
+    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
+
+
+class ImageURLDeltaBlock(BaseModel):
+    """References an image URL in the content of a message."""
+    index: int
+    """The index of the content part in the message."""
+    type: Literal["image_url"]
+    """Always `image_url`."""
+    image_url: ImageURLDelta | None
 
 
 class InferenceOptions(BaseModel):
@@ -2541,60 +2643,6 @@ class MessageContentResourceOutputText(BaseModel):
     """The type of the object. Always `output_text`."""
 
 
-class MessageDeltaContentImageFileObject(BaseModel):
-    """References an image [File](/docs/api-reference/files) in the content of a message."""
-    index: int
-    """The index of the content part in the message."""
-    type: Literal["image_file"]
-    """Always `image_file`."""
-    image_file: MessageDeltaContentImageFileObjectImageFile | None
-
-
-class MessageDeltaContentImageFileObjectImageFile(BaseModel):
-    file_id: str | None
-    """The [File](/docs/api-reference/files) ID of the image in the message content. Set `purpose="vision"` when uploading the File if you need to later display the file content."""
-    detail: Literal["auto", "low", "high"] | None
-    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
-
-
-class MessageDeltaContentImageUrlObject(BaseModel):
-    """References an image URL in the content of a message."""
-    index: int
-    """The index of the content part in the message."""
-    type: Literal["image_url"]
-    """Always `image_url`."""
-    image_url: MessageDeltaContentImageUrlObjectImageUrl | None
-
-
-class MessageDeltaContentImageUrlObjectImageUrl(BaseModel):
-    url: str | None
-    """The URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
-    detail: Literal["auto", "low", "high"] | None
-    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
-
-
-class MessageDeltaContentRefusalObject(BaseModel):
-    """The refusal content that is part of a message."""
-    index: int
-    """The index of the refusal part in the message."""
-    type: Literal["refusal"]
-    """Always `refusal`."""
-    refusal: str | None
-
-
-class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel):
-    """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
-    index: int
-    """The index of the annotation in the text content part."""
-    type: Literal["file_citation"]
-    """Always `file_citation`."""
-    text: str | None
-    """The text in the message content that needs to be replaced."""
-    file_citation: MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation | None
-    start_index: int | None
-    end_index: int | None
-
-
 class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
     file_id: str | None
     """The ID of the specific File the citation is from."""
@@ -2602,74 +2650,16 @@ class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel
     """The specific quote in the file."""
 
 
-class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel):
-    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
-    index: int
-    """The index of the annotation in the text content part."""
-    type: Literal["file_path"]
-    """Always `file_path`."""
-    text: str | None
-    """The text in the message content that needs to be replaced."""
-    file_path: MessageDeltaContentTextAnnotationsFilePathObjectFilePath | None
-    start_index: int | None
-    end_index: int | None
-
-
 class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel):
     file_id: str | None
     """The ID of the file that was generated."""
 
 
-class MessageDeltaContentTextObject(BaseModel):
-    """The text content that is part of a message."""
-    index: int
-    """The index of the content part in the message."""
-    type: Literal["text"]
-    """Always `text`."""
-    text: MessageDeltaContentTextObjectText | None
+MessageDeltaContentTextObjectTextAnnotation: TypeAlias = FileCitationDeltaAnnotation | FilePathDeltaAnnotation
 
 
-class MessageDeltaContentTextObjectText(BaseModel):
-    value: str | None
-    """The data that makes up the text."""
-    annotations: List[MessageDeltaContentTextObjectTextAnnotation] | None
-
-
-MessageDeltaContentTextObjectTextAnnotation: TypeAlias = MessageDeltaContentTextAnnotationsFileCitationObject | MessageDeltaContentTextAnnotationsFilePathObject
-
-
-MessageStreamEvent: TypeAlias = MessageStreamEventThreadMessageCreated | MessageStreamEventThreadMessageInProgress | MessageStreamEventThreadMessageDelta | MessageStreamEventThreadMessageCompleted | MessageStreamEventThreadMessageIncomplete
+MessageStreamEvent: TypeAlias = ThreadMessageCreated | ThreadMessageInProgress | ThreadMessageDelta | ThreadMessageCompleted | ThreadMessageIncomplete
 """Occurs when a [message](/docs/api-reference/messages/object) is created."""
-
-
-class MessageStreamEventThreadMessageCompleted(BaseModel):
-    event: Literal["thread.message.completed"]
-    data: Message
-    """Represents a message within a [thread](/docs/api-reference/threads)."""
-
-
-class MessageStreamEventThreadMessageCreated(BaseModel):
-    event: Literal["thread.message.created"]
-    data: Message
-    """Represents a message within a [thread](/docs/api-reference/threads)."""
-
-
-class MessageStreamEventThreadMessageDelta(BaseModel):
-    event: Literal["thread.message.delta"]
-    data: MessageDeltaEvent
-    """Represents a message delta i.e. any changed fields on a message during streaming."""
-
-
-class MessageStreamEventThreadMessageInProgress(BaseModel):
-    event: Literal["thread.message.in_progress"]
-    data: Message
-    """Represents a message within a [thread](/docs/api-reference/threads)."""
-
-
-class MessageStreamEventThreadMessageIncomplete(BaseModel):
-    event: Literal["thread.message.incomplete"]
-    data: Message
-    """Represents a message within a [thread](/docs/api-reference/threads)."""
 
 
 class ModifyAssistantRequestParam(TypedDict, total=False):
@@ -3142,6 +3132,15 @@ to 500ms. With shorter values the model will respond more quickly,
 but may jump in on short pauses from the user."""
 
 
+class RefusalDeltaBlock(BaseModel):
+    """The refusal content that is part of a message."""
+    index: int
+    """The index of the refusal part in the message."""
+    type: Literal["refusal"]
+    """Always `refusal`."""
+    refusal: str | None
+
+
 class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest(BaseModel):
     """Respond to a computer-use request."""
     request: RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest
@@ -3262,7 +3261,7 @@ class ResponseOutputTextPart(BaseModel):
 ResponseOutputTextPartAnnotation: TypeAlias = FileAnnotation | UrlAnnotation
 
 
-class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):
+class RunStepDeltaMessageDelta(BaseModel):
     """Details of the message creation by the run step."""
     type: Literal["message_creation"]
     """Always `message_creation`."""
@@ -3274,18 +3273,6 @@ class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel):
     """The ID of the message that was created by this run step."""
 
 
-class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel):
-    """Details of the Code Interpreter tool call the run step was involved in."""
-    index: int
-    """The index of the tool call in the tool calls array."""
-    id: str | None
-    """The ID of the tool call."""
-    type: Literal["code_interpreter"]
-    """The type of tool call. This is always going to be `code_interpreter` for this type of tool call."""
-    code_interpreter: RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter | None
-    """The Code Interpreter tool call definition."""
-
-
 class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
     input: str | None
     """The input to the Code Interpreter tool call."""
@@ -3293,7 +3280,7 @@ class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
     """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more items, including text (`logs`) or images (`image`). Each of these are represented by a different object type."""
 
 
-RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput: TypeAlias = RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject | RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
+RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput: TypeAlias = CodeInterpreterLogs | RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
 
 
 class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
@@ -3309,38 +3296,6 @@ class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
     """The [file](/docs/api-reference/files) ID of the image."""
 
 
-class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
-    """Text output from the Code Interpreter tool call as part of a run step."""
-    index: int
-    """The index of the output in the outputs array."""
-    type: Literal["logs"]
-    """Always `logs`."""
-    logs: str | None
-    """The text output from the Code Interpreter tool call."""
-
-
-class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel):
-    index: int
-    """The index of the tool call in the tool calls array."""
-    id: str | None
-    """The ID of the tool call object."""
-    type: Literal["file_search"]
-    """The type of tool call. This is always going to be `file_search` for this type of tool call."""
-    file_search: Dict[str, Any]
-    """For now, this is always going to be an empty object."""
-
-
-class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
-    index: int
-    """The index of the tool call in the tool calls array."""
-    id: str | None
-    """The ID of the tool call object."""
-    type: Literal["function"]
-    """The type of tool call. This is always going to be `function` for this type of tool call."""
-    function: RunStepDeltaStepDetailsToolCallsFunctionObjectFunction | None
-    """The definition of the function that was called."""
-
-
 class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     name: str | None
     """The name of the function."""
@@ -3350,125 +3305,15 @@ class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     """The output of the function. This will be `null` if the outputs have not been [submitted](/docs/api-reference/runs/submitToolOutputs) yet."""
 
 
-class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
-    """Details of the tool call."""
-    type: Literal["tool_calls"]
-    """Always `tool_calls`."""
-    tool_calls: List[RunStepDeltaStepDetailsToolCallsObjectToolCall] | None
-    """An array of tool calls the run step was involved in. These can be associated with one of three types of tools: `code_interpreter`, `file_search`, or `function`."""
+RunStepDeltaStepDetailsToolCallsObjectToolCall: TypeAlias = CodeInterpreterToolCallDelta | FileSearchToolCallDelta | FunctionToolCallDelta
 
 
-RunStepDeltaStepDetailsToolCallsObjectToolCall: TypeAlias = RunStepDeltaStepDetailsToolCallsCodeObject | RunStepDeltaStepDetailsToolCallsFileSearchObject | RunStepDeltaStepDetailsToolCallsFunctionObject
-
-
-RunStepStreamEvent: TypeAlias = RunStepStreamEventThreadRunStepCreated | RunStepStreamEventThreadRunStepInProgress | RunStepStreamEventThreadRunStepDelta | RunStepStreamEventThreadRunStepCompleted | RunStepStreamEventThreadRunStepFailed | RunStepStreamEventThreadRunStepCancelled | RunStepStreamEventThreadRunStepExpired
+RunStepStreamEvent: TypeAlias = ThreadRunStepCreated | ThreadRunStepInProgress | ThreadRunStepDelta | ThreadRunStepCompleted | ThreadRunStepFailed | ThreadRunStepCancelled | ThreadRunStepExpired
 """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is created."""
 
 
-class RunStepStreamEventThreadRunStepCancelled(BaseModel):
-    event: Literal["thread.run.step.cancelled"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventThreadRunStepCompleted(BaseModel):
-    event: Literal["thread.run.step.completed"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventThreadRunStepCreated(BaseModel):
-    event: Literal["thread.run.step.created"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventThreadRunStepDelta(BaseModel):
-    event: Literal["thread.run.step.delta"]
-    data: RunStepDeltaEvent
-    """Represents a run step delta i.e. any changed fields on a run step during streaming."""
-
-
-class RunStepStreamEventThreadRunStepExpired(BaseModel):
-    event: Literal["thread.run.step.expired"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventThreadRunStepFailed(BaseModel):
-    event: Literal["thread.run.step.failed"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-class RunStepStreamEventThreadRunStepInProgress(BaseModel):
-    event: Literal["thread.run.step.in_progress"]
-    data: RunStep
-    """Represents a step in execution of a run."""
-
-
-RunStreamEvent: TypeAlias = RunStreamEventThreadRunCreated | RunStreamEventThreadRunQueued | RunStreamEventThreadRunInProgress | RunStreamEventThreadRunRequiresAction | RunStreamEventThreadRunCompleted | RunStreamEventThreadRunIncomplete | RunStreamEventThreadRunFailed | RunStreamEventThreadRunCancelling | RunStreamEventThreadRunCancelled | RunStreamEventThreadRunExpired
+RunStreamEvent: TypeAlias = ThreadRunCreated | ThreadRunQueued | ThreadRunInProgress | ThreadRunRequiresAction | ThreadRunCompleted | ThreadRunIncomplete | ThreadRunFailed | ThreadRunCancelling | ThreadRunCancelled | ThreadRunExpired
 """Occurs when a new [run](/docs/api-reference/runs/object) is created."""
-
-
-class RunStreamEventThreadRunCancelled(BaseModel):
-    event: Literal["thread.run.cancelled"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunCancelling(BaseModel):
-    event: Literal["thread.run.cancelling"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunCompleted(BaseModel):
-    event: Literal["thread.run.completed"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunCreated(BaseModel):
-    event: Literal["thread.run.created"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunExpired(BaseModel):
-    event: Literal["thread.run.expired"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunFailed(BaseModel):
-    event: Literal["thread.run.failed"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunInProgress(BaseModel):
-    event: Literal["thread.run.in_progress"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunIncomplete(BaseModel):
-    event: Literal["thread.run.incomplete"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunQueued(BaseModel):
-    event: Literal["thread.run.queued"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
-
-
-class RunStreamEventThreadRunRequiresAction(BaseModel):
-    event: Literal["thread.run.requires_action"]
-    data: Run
-    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
 class SessionArtifact(BaseModel):
@@ -3810,6 +3655,21 @@ class TaskItem(BaseModel):
 TaskType: TypeAlias = Literal["custom", "thought"]
 
 
+class TextDelta(BaseModel):
+    value: str | None
+    """The data that makes up the text."""
+    annotations: List[MessageDeltaContentTextObjectTextAnnotation] | None
+
+
+class TextDeltaBlock(BaseModel):
+    """The text content that is part of a message."""
+    index: int
+    """The index of the content part in the message."""
+    type: Literal["text"]
+    """Always `text`."""
+    text: TextDelta | None
+
+
 class TextFormatResourceJSONSchema(BaseModel):
     """Constrains generated text to a JSON Schema."""
     schema_: Dict[str, Any]
@@ -3841,6 +3701,14 @@ format, and querying for objects via API or the dashboard.
 
 Keys are strings with a maximum length of 64 characters. Values are strings
 with a maximum length of 512 characters."""
+
+
+class ThreadCreated(BaseModel):
+    enabled: bool | None
+    """Whether to enable input audio transcription."""
+    event: Literal["thread.created"]
+    data: Thread
+    """Represents a thread that contains [messages](/docs/api-reference/messages)."""
 
 
 class ThreadDeleteResponse(BaseModel):
@@ -3890,19 +3758,143 @@ class ThreadListResource(BaseModel):
     """Whether there are more items available."""
 
 
+class ThreadMessageCompleted(BaseModel):
+    event: Literal["thread.message.completed"]
+    data: Message
+    """Represents a message within a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadMessageCreated(BaseModel):
+    event: Literal["thread.message.created"]
+    data: Message
+    """Represents a message within a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadMessageDelta(BaseModel):
+    event: Literal["thread.message.delta"]
+    data: MessageDeltaEvent
+    """Represents a message delta i.e. any changed fields on a message during streaming."""
+
+
+class ThreadMessageInProgress(BaseModel):
+    event: Literal["thread.message.in_progress"]
+    data: Message
+    """Represents a message within a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadMessageIncomplete(BaseModel):
+    event: Literal["thread.message.incomplete"]
+    data: Message
+    """Represents a message within a [thread](/docs/api-reference/threads)."""
+
+
 ThreadResourceStatu: TypeAlias = StatusActive | StatusLocked | StatusClosed
 
 
-ThreadStreamEvent: TypeAlias = ThreadStreamEventThreadCreated
+class ThreadRunCancelled(BaseModel):
+    event: Literal["thread.run.cancelled"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunCancelling(BaseModel):
+    event: Literal["thread.run.cancelling"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunCompleted(BaseModel):
+    event: Literal["thread.run.completed"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunCreated(BaseModel):
+    event: Literal["thread.run.created"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunExpired(BaseModel):
+    event: Literal["thread.run.expired"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunFailed(BaseModel):
+    event: Literal["thread.run.failed"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunInProgress(BaseModel):
+    event: Literal["thread.run.in_progress"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunIncomplete(BaseModel):
+    event: Literal["thread.run.incomplete"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunQueued(BaseModel):
+    event: Literal["thread.run.queued"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunRequiresAction(BaseModel):
+    event: Literal["thread.run.requires_action"]
+    data: Run
+    """Represents an execution run on a [thread](/docs/api-reference/threads)."""
+
+
+class ThreadRunStepCancelled(BaseModel):
+    event: Literal["thread.run.step.cancelled"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+class ThreadRunStepCompleted(BaseModel):
+    event: Literal["thread.run.step.completed"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+class ThreadRunStepCreated(BaseModel):
+    event: Literal["thread.run.step.created"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+class ThreadRunStepDelta(BaseModel):
+    event: Literal["thread.run.step.delta"]
+    data: RunStepDeltaEvent
+    """Represents a run step delta i.e. any changed fields on a run step during streaming."""
+
+
+class ThreadRunStepExpired(BaseModel):
+    event: Literal["thread.run.step.expired"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+class ThreadRunStepFailed(BaseModel):
+    event: Literal["thread.run.step.failed"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+class ThreadRunStepInProgress(BaseModel):
+    event: Literal["thread.run.step.in_progress"]
+    data: RunStep
+    """Represents a step in execution of a run."""
+
+
+ThreadStreamEvent: TypeAlias = ThreadCreated
 """Occurs when a new [thread](/docs/api-reference/threads/object) is created."""
-
-
-class ThreadStreamEventThreadCreated(BaseModel):
-    enabled: bool | None
-    """Whether to enable input audio transcription."""
-    event: Literal["thread.created"]
-    data: Thread
-    """Represents a thread that contains [messages](/docs/api-reference/messages)."""
 
 
 class ThreadToolResource(BaseModel):
@@ -3987,6 +3979,14 @@ class TokenUsageInputTokensDetail(BaseModel):
 class TokenUsageOutputTokensDetail(BaseModel):
     reasoning_tokens: int
     """The number of output tokens used for reasoning."""
+
+
+class ToolCallDeltaObject(BaseModel):
+    """Details of the tool call."""
+    type: Literal["tool_calls"]
+    """Always `tool_calls`."""
+    tool_calls: List[RunStepDeltaStepDetailsToolCallsObjectToolCall] | None
+    """An array of tool calls the run step was involved in. These can be associated with one of three types of tools: `code_interpreter`, `file_search`, or `function`."""
 
 
 class ToolChoice(BaseModel):
@@ -4346,10 +4346,124 @@ FunctionTool = AssistantToolsFunction
 LockedStatus = StatusLocked
 
 
+MessageDeltaContentImageFileObject = ImageFileDeltaBlock
+
+
+MessageDeltaContentImageFileObjectImageFile = ImageFileDelta
+
+
+MessageDeltaContentImageUrlObject = ImageURLDeltaBlock
+
+
+MessageDeltaContentImageUrlObjectImageUrl = ImageURLDelta
+
+
+MessageDeltaContentRefusalObject = RefusalDeltaBlock
+
+
+MessageDeltaContentTextAnnotationsFileCitationObject = FileCitationDeltaAnnotation
+
+
+MessageDeltaContentTextAnnotationsFilePathObject = FilePathDeltaAnnotation
+
+
+MessageDeltaContentTextObject = TextDeltaBlock
+
+
+MessageDeltaContentTextObjectText = TextDelta
+
+
+MessageStreamEventThreadMessageCompleted = ThreadMessageCompleted
+
+
+MessageStreamEventThreadMessageCreated = ThreadMessageCreated
+
+
+MessageStreamEventThreadMessageDelta = ThreadMessageDelta
+
+
+MessageStreamEventThreadMessageInProgress = ThreadMessageInProgress
+
+
+MessageStreamEventThreadMessageIncomplete = ThreadMessageIncomplete
+
+
 RealtimeSessionCreateResponse = SessionCreateResponse
 
 
 RealtimeTranscriptionSessionCreateResponse = TranscriptionSession
 
 
+RunStepDeltaStepDetailsMessageCreationObject = RunStepDeltaMessageDelta
+
+
+RunStepDeltaStepDetailsToolCallsCodeObject = CodeInterpreterToolCallDelta
+
+
+RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject = CodeInterpreterLogs
+
+
+RunStepDeltaStepDetailsToolCallsFileSearchObject = FileSearchToolCallDelta
+
+
+RunStepDeltaStepDetailsToolCallsFunctionObject = FunctionToolCallDelta
+
+
+RunStepDeltaStepDetailsToolCallsObject = ToolCallDeltaObject
+
+
+RunStepStreamEventThreadRunStepCancelled = ThreadRunStepCancelled
+
+
+RunStepStreamEventThreadRunStepCompleted = ThreadRunStepCompleted
+
+
+RunStepStreamEventThreadRunStepCreated = ThreadRunStepCreated
+
+
+RunStepStreamEventThreadRunStepDelta = ThreadRunStepDelta
+
+
+RunStepStreamEventThreadRunStepExpired = ThreadRunStepExpired
+
+
+RunStepStreamEventThreadRunStepFailed = ThreadRunStepFailed
+
+
+RunStepStreamEventThreadRunStepInProgress = ThreadRunStepInProgress
+
+
+RunStreamEventThreadRunCancelled = ThreadRunCancelled
+
+
+RunStreamEventThreadRunCancelling = ThreadRunCancelling
+
+
+RunStreamEventThreadRunCompleted = ThreadRunCompleted
+
+
+RunStreamEventThreadRunCreated = ThreadRunCreated
+
+
+RunStreamEventThreadRunExpired = ThreadRunExpired
+
+
+RunStreamEventThreadRunFailed = ThreadRunFailed
+
+
+RunStreamEventThreadRunInProgress = ThreadRunInProgress
+
+
+RunStreamEventThreadRunIncomplete = ThreadRunIncomplete
+
+
+RunStreamEventThreadRunQueued = ThreadRunQueued
+
+
+RunStreamEventThreadRunRequiresAction = ThreadRunRequiresAction
+
+
 ThreadResource = ChatKitThread
+
+
+ThreadStreamEventThreadCreated = ThreadCreated

@@ -42,16 +42,16 @@ class MessageDeleted(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
-class MessageDeltaEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "delta"))
-    _nested = {"delta": "MessageDeltaEventDelta"}
-
-
-class MessageDeltaEventDelta(BaseModel):
+class MessageDelta(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("role", "content"))
     _nested = {"content": "MessageDeltaEventDeltaContent"}
+
+
+class MessageDeltaEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "delta"))
+    _nested = {"delta": "MessageDelta"}
 
 
 class MessageIncompleteDetail(BaseModel):
@@ -100,7 +100,7 @@ class RunLastError(BaseModel):
     _field_names = frozenset(("code", "message"))
 
 
-MessageDelta = MessageDeltaEventDelta
+MessageDeltaEventDelta = MessageDelta
 RunRequiredAction = RequiredAction
 RunRequiredActionSubmitToolOutput = RequiredActionSubmitToolOutputs
 
@@ -117,8 +117,8 @@ _UNIONS = {
         "text": "TextContentBlock", "refusal": "RefusalContentBlock",
     }),
     "MessageDeltaEventDeltaContent": ("type", {
-        "image_file": "MessageDeltaContentImageFileObject", "text": "MessageDeltaContentTextObject",
-        "refusal": "MessageDeltaContentRefusalObject", "image_url": "MessageDeltaContentImageUrlObject",
+        "image_file": "ImageFileDeltaBlock", "text": "TextDeltaBlock", "refusal": "RefusalDeltaBlock",
+        "image_url": "ImageURLDeltaBlock",
     }),
     "RunTool": ("type", {
         "code_interpreter": "AssistantToolsCode", "file_search": "AssistantToolsFileSearch",
@@ -137,8 +137,7 @@ _ELSEWHERE = {
     "ImageURLContentBlock": "_defs:ImageURLContentBlock", "RefusalContentBlock": "_defs:RefusalContentBlock",
     "RequiredActionFunctionToolCall": "_defs:RequiredActionFunctionToolCall",
     "Text": "_defs:MessageContentTextObjectText", "TextContentBlock": "_defs:TextContentBlock",
-    "TextDelta": "beta:MessageDeltaContentTextObjectText",
-    "TextDeltaBlock": "beta:MessageDeltaContentTextObject",
+    "TextDelta": "beta:TextDelta", "TextDeltaBlock": "beta:TextDeltaBlock",
 }
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
 # only the name matters), each built on first access

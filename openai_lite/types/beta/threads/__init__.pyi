@@ -5,7 +5,7 @@ from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
 from openai_lite.types import AssistantSupportedModels, AssistantToolsCode, AssistantToolsCodeParam, AssistantToolsFileSearch, AssistantToolsFileSearchParam, AssistantToolsFunction, AssistantToolsFunctionParam, AssistantsApiResponseFormatOption, AssistantsApiResponseFormatOptionParam, AssistantsApiToolChoiceOption, AssistantsApiToolChoiceOptionParam, AttachmentToolAssistantToolsFileSearchTypeOnly, CreateMessageRequestParam, FileCitationAnnotation as FileCitationAnnotation, FilePathAnnotation as FilePathAnnotation, ImageFile as ImageFile, ImageFileContentBlock as ImageFileContentBlock, ImageURLContentBlock as ImageURLContentBlock, MessageContentTextObjectText, MessageContentTextObjectTextAnnotation, Metadata, MetadataParam, ParallelToolCalls, ReasoningEffort, RefusalContentBlock as RefusalContentBlock, RequiredActionFunctionToolCall as RequiredActionFunctionToolCall, RunCompletionUsage, TextContentBlock as TextContentBlock, TruncationObjectParam, TruncationStrategy
-from openai_lite.types.beta import MessageDeltaContentImageFileObject, MessageDeltaContentImageUrlObject, MessageDeltaContentRefusalObject, MessageDeltaContentTextObject, MessageDeltaContentTextObjectText
+from openai_lite.types.beta import ImageFileDeltaBlock, ImageURLDeltaBlock, RefusalDeltaBlock, TextDelta as TextDelta, TextDeltaBlock as TextDeltaBlock
 
 
 class CreateRunRequestParam(TypedDict, total=False):
@@ -140,24 +140,24 @@ class MessageDeleted(BaseModel):
     object: Literal["thread.message.deleted"]
 
 
-class MessageDeltaEvent(BaseModel):
-    """Represents a message delta i.e. any changed fields on a message during streaming."""
-    id: str
-    """The identifier of the message, which can be referenced in API endpoints."""
-    object: Literal["thread.message.delta"]
-    """The object type, which is always `thread.message.delta`."""
-    delta: MessageDeltaEventDelta
-    """The delta containing the fields that have changed on the Message."""
-
-
-class MessageDeltaEventDelta(BaseModel):
+class MessageDelta(BaseModel):
     role: Literal["user", "assistant"] | None
     """The entity that produced the message. One of `user` or `assistant`."""
     content: List[MessageDeltaEventDeltaContent] | None
     """The content of the message in array of text and/or images."""
 
 
-MessageDeltaEventDeltaContent: TypeAlias = MessageDeltaContentImageFileObject | MessageDeltaContentTextObject | MessageDeltaContentRefusalObject | MessageDeltaContentImageUrlObject
+class MessageDeltaEvent(BaseModel):
+    """Represents a message delta i.e. any changed fields on a message during streaming."""
+    id: str
+    """The identifier of the message, which can be referenced in API endpoints."""
+    object: Literal["thread.message.delta"]
+    """The object type, which is always `thread.message.delta`."""
+    delta: MessageDelta
+    """The delta containing the fields that have changed on the Message."""
+
+
+MessageDeltaEventDeltaContent: TypeAlias = ImageFileDeltaBlock | TextDeltaBlock | RefusalDeltaBlock | ImageURLDeltaBlock
 
 
 class MessageIncompleteDetail(BaseModel):
@@ -305,7 +305,7 @@ class SubmitToolOutputsRunRequestParam(TypedDict, total=False):
 Annotation = MessageContentTextObjectTextAnnotation
 
 
-MessageDelta = MessageDeltaEventDelta
+MessageDeltaEventDelta = MessageDelta
 
 
 RunRequiredAction = RequiredAction
@@ -315,9 +315,3 @@ RunRequiredActionSubmitToolOutput = RequiredActionSubmitToolOutputs
 
 
 Text = MessageContentTextObjectText
-
-
-TextDelta = MessageDeltaContentTextObjectText
-
-
-TextDeltaBlock = MessageDeltaContentTextObject

@@ -24,16 +24,16 @@ class RunStep(BaseModel):
     }
 
 
-class RunStepDeltaEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "delta"))
-    _nested = {"delta": "RunStepDeltaEventDelta"}
-
-
-class RunStepDeltaEventDelta(BaseModel):
+class RunStepDelta(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("step_details",))
     _nested = {"step_details": "RunStepDeltaEventDeltaStepDetail"}
+
+
+class RunStepDeltaEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "delta"))
+    _nested = {"delta": "RunStepDelta"}
 
 
 class RunStepLastError(BaseModel):
@@ -41,15 +41,14 @@ class RunStepLastError(BaseModel):
     _field_names = frozenset(("code", "message"))
 
 
-RunStepDelta = RunStepDeltaEventDelta
+RunStepDeltaEventDelta = RunStepDelta
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "RunStepDeltaEventDeltaStepDetail": ("type", {
-        "message_creation": "RunStepDeltaStepDetailsMessageCreationObject",
-        "tool_calls": "RunStepDeltaStepDetailsToolCallsObject",
+        "message_creation": "RunStepDeltaMessageDelta", "tool_calls": "ToolCallDeltaObject",
     }),
     "RunStepStepDetail": ("type", {
         "message_creation": "MessageCreationStepDetails", "tool_calls": "ToolCallsStepDetails",
@@ -58,11 +57,10 @@ _UNIONS = {
 # Names of types defined in another module, public here too
 _ELSEWHERE = {
     "CodeInterpreterToolCall": "_defs:CodeInterpreterToolCall",
-    "CodeInterpreterToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsCodeObject",
+    "CodeInterpreterToolCallDelta": "beta:CodeInterpreterToolCallDelta",
     "FileSearchToolCall": "_defs:FileSearchToolCall",
-    "FileSearchToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFileSearchObject",
-    "FunctionToolCall": "_defs:FunctionToolCall",
-    "FunctionToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsFunctionObject",
+    "FileSearchToolCallDelta": "beta:FileSearchToolCallDelta", "FunctionToolCall": "_defs:FunctionToolCall",
+    "FunctionToolCallDelta": "beta:FunctionToolCallDelta",
     "ToolCall": "_defs:RunStepDetailsToolCallsObjectToolCall",
     "ToolCallDelta": "beta:RunStepDeltaStepDetailsToolCallsObjectToolCall",
     "ToolCallsStepDetails": "_defs:ToolCallsStepDetails",

@@ -5,7 +5,7 @@ from typing_extensions import Literal, TypeAlias
 
 from openai_lite._models import BaseModel
 from openai_lite.types import CodeInterpreterToolCall as CodeInterpreterToolCall, FileSearchToolCall as FileSearchToolCall, FunctionToolCall as FunctionToolCall, MessageCreationStepDetails, Metadata, RunStepCompletionUsage, RunStepDetailsToolCallsObjectToolCall, ToolCallsStepDetails as ToolCallsStepDetails
-from openai_lite.types.beta import RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsCodeObject, RunStepDeltaStepDetailsToolCallsFileSearchObject, RunStepDeltaStepDetailsToolCallsFunctionObject, RunStepDeltaStepDetailsToolCallsObject, RunStepDeltaStepDetailsToolCallsObjectToolCall
+from openai_lite.types.beta import CodeInterpreterToolCallDelta as CodeInterpreterToolCallDelta, FileSearchToolCallDelta as FileSearchToolCallDelta, FunctionToolCallDelta as FunctionToolCallDelta, RunStepDeltaMessageDelta, RunStepDeltaStepDetailsToolCallsObjectToolCall, ToolCallDeltaObject
 
 
 class ListRunStepsResponse(BaseModel):
@@ -57,22 +57,22 @@ with a maximum length of 512 characters."""
     """Usage statistics related to the run step. This value will be `null` while the run step's status is `in_progress`."""
 
 
+class RunStepDelta(BaseModel):
+    step_details: RunStepDeltaEventDeltaStepDetail | None
+    """The details of the run step."""
+
+
 class RunStepDeltaEvent(BaseModel):
     """Represents a run step delta i.e. any changed fields on a run step during streaming."""
     id: str
     """The identifier of the run step, which can be referenced in API endpoints."""
     object: Literal["thread.run.step.delta"]
     """The object type, which is always `thread.run.step.delta`."""
-    delta: RunStepDeltaEventDelta
+    delta: RunStepDelta
     """The delta containing the fields that have changed on the run step."""
 
 
-class RunStepDeltaEventDelta(BaseModel):
-    step_details: RunStepDeltaEventDeltaStepDetail | None
-    """The details of the run step."""
-
-
-RunStepDeltaEventDeltaStepDetail: TypeAlias = RunStepDeltaStepDetailsMessageCreationObject | RunStepDeltaStepDetailsToolCallsObject
+RunStepDeltaEventDeltaStepDetail: TypeAlias = RunStepDeltaMessageDelta | ToolCallDeltaObject
 
 
 class RunStepLastError(BaseModel):
@@ -85,16 +85,7 @@ class RunStepLastError(BaseModel):
 RunStepStepDetail: TypeAlias = MessageCreationStepDetails | ToolCallsStepDetails
 
 
-CodeInterpreterToolCallDelta = RunStepDeltaStepDetailsToolCallsCodeObject
-
-
-FileSearchToolCallDelta = RunStepDeltaStepDetailsToolCallsFileSearchObject
-
-
-FunctionToolCallDelta = RunStepDeltaStepDetailsToolCallsFunctionObject
-
-
-RunStepDelta = RunStepDeltaEventDelta
+RunStepDeltaEventDelta = RunStepDelta
 
 
 ToolCall = RunStepDetailsToolCallsObjectToolCall
