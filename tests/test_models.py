@@ -352,3 +352,15 @@ def test_an_object_openai_validates_dumps_a_renamed_field_under_its_name_only() 
     dumped = agent.model_dump()
     assert dumped["compaction"] == {"async_": True} and dumped["extra"] == {"async": 1}
     assert agent.to_dict()["compaction"] == {"async": True}
+
+
+def test_union_members_named_through_other_types_are_picked_by_their_discriminator() -> None:
+    # testing criteria: members the spec names through allOf wrappers, picked by ``type`` as openai does
+    from openai_lite.types import LabelModelGrader, StringCheckGrader
+    from openai_lite._models import resolve_model
+
+    evaluation = construct(resolve_model("Eval"), {"id": "e", "testing_criteria": [
+        {"type": "label_model", "input": []}, {"type": "string_check", "operation": "eq"}]})
+    first, second = evaluation.testing_criteria
+    assert isinstance(first, LabelModelGrader) and isinstance(second, StringCheckGrader)
+    assert second.operation == "eq"

@@ -20,7 +20,8 @@ class Webhooks(WebhooksMixin, SyncAPIResource):
         timeout=NOT_GIVEN,
     ):
         """Creates a webhook endpoint for the authenticated project. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/webhook_endpoints", body="json")
+        return _call(self, locals(), "POST", "/webhook_endpoints", body="json",
+                     cast_to="WebhookEndpointWithSecret")
 
     def delete(
         self, webhook_endpoint_id, *, extra_headers=None, extra_query=None, extra_body=None,
@@ -36,14 +37,15 @@ class Webhooks(WebhooksMixin, SyncAPIResource):
     ):
         """Returns webhook endpoints for the authenticated project in newest-first order. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/webhook_endpoints", query=("after", "limit"),
-                     page="SyncCursorPage")
+                     cast_to="WebhookEndpoint", page="SyncCursorPage")
 
     def retrieve(
         self, webhook_endpoint_id, *, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Retrieves a webhook endpoint for the authenticated project. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/webhook_endpoints/{webhook_endpoint_id}")
+        return _call(self, locals(), "GET", "/webhook_endpoints/{webhook_endpoint_id}",
+                     cast_to="WebhookEndpoint")
 
     def rotate_secret(
         self, webhook_endpoint_id, *, keep_old_secret_active_for_24_hours=NOT_GIVEN, extra_headers=None,
@@ -51,21 +53,23 @@ class Webhooks(WebhooksMixin, SyncAPIResource):
     ):
         """Rotates the signing secret for a webhook endpoint in the authenticated project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/webhook_endpoints/{webhook_endpoint_id}/rotate_secret",
-                     body="json")
+                     body="json", cast_to="WebhookEndpointWithSecret")
 
     def test(
         self, webhook_endpoint_id, *, event_type, extra_headers=None, extra_query=None, extra_body=None,
         timeout=NOT_GIVEN,
     ):
         """Sends a sample event to a webhook endpoint for the authenticated project. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/webhook_endpoints/{webhook_endpoint_id}/test", body="json")
+        return _call(self, locals(), "POST", "/webhook_endpoints/{webhook_endpoint_id}/test", body="json",
+                     cast_to="WebhookEndpointTestResult")
 
     def update(
         self, webhook_endpoint_id, *, event_types=NOT_GIVEN, name=NOT_GIVEN, url=NOT_GIVEN,
         extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Updates a webhook endpoint for the authenticated project. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/webhook_endpoints/{webhook_endpoint_id}", body="json")
+        return _call(self, locals(), "POST", "/webhook_endpoints/{webhook_endpoint_id}", body="json",
+                     cast_to="WebhookEndpoint")
 
 
 class EventTypes(SyncAPIResource):
@@ -73,4 +77,4 @@ class EventTypes(SyncAPIResource):
 
     def list(self, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Returns webhook event types visible to the authenticated project. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/webhook_event_types")
+        return _call(self, locals(), "GET", "/webhook_event_types", cast_to="WebhookEventTypeList")

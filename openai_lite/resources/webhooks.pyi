@@ -5,9 +5,8 @@ from typing_extensions import Literal, Unpack
 
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
-from openai_lite._models import BaseModel
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import DeletedWebhookEndpoint
+from openai_lite.types import DeletedWebhookEndpoint, WebhookEndpoint, WebhookEndpointTestResult, WebhookEndpointWithSecret, WebhookEventTypeList
 
 __all__ = ["Webhooks", "EventTypes"]
 
@@ -15,7 +14,7 @@ __all__ = ["Webhooks", "EventTypes"]
 class Webhooks(SyncAPIResource[WebhooksWithRawResponse, WebhooksWithStreamingResponse]):
     @property
     def event_types(self) -> EventTypes: ...
-    def create(self, *, event_types: Any, name: str, url: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def create(self, *, event_types: Any, name: str, url: str, **options: Unpack[CallOptions]) -> WebhookEndpointWithSecret:
         """Creates a webhook endpoint for the authenticated project.
 
 Args:
@@ -27,30 +26,30 @@ Args:
 
 Args:
   webhook_endpoint_id: (no description)"""
-    def list(self, *, after: str | None | NotGiven = ..., limit: int | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[BaseModel]:
+    def list(self, *, after: str | None | NotGiven = ..., limit: int | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[WebhookEndpoint]:
         """Returns webhook endpoints for the authenticated project in newest-first order.
 
 Args:
   after: ID of the last webhook endpoint from the previous page.
   limit: Maximum number of webhook endpoints to return. Defaults to 20."""
-    def retrieve(self, webhook_endpoint_id: str, **options: Unpack[CallOptions]) -> BaseModel:
+    def retrieve(self, webhook_endpoint_id: str, **options: Unpack[CallOptions]) -> WebhookEndpoint:
         """Retrieves a webhook endpoint for the authenticated project.
 
 Args:
   webhook_endpoint_id: (no description)"""
-    def rotate_secret(self, webhook_endpoint_id: str, *, keep_old_secret_active_for_24_hours: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def rotate_secret(self, webhook_endpoint_id: str, *, keep_old_secret_active_for_24_hours: bool | NotGiven = ..., **options: Unpack[CallOptions]) -> WebhookEndpointWithSecret:
         """Rotates the signing secret for a webhook endpoint in the authenticated project.
 
 Args:
   webhook_endpoint_id: (no description)
   keep_old_secret_active_for_24_hours: Whether to keep the previous signing secret valid for 24 hours after rotation. Defaults to false, which invalidates the previous secret immediately."""
-    def test(self, webhook_endpoint_id: str, *, event_type: Literal['health.alert.triggered', 'health.alert.resolved', 'batch.completed', 'batch.failed', 'batch.expired', 'batch.cancelled', 'response.completed', 'response.failed', 'response.cancelled', 'response.incomplete', 'eval.run.succeeded', 'eval.run.failed', 'eval.run.canceled', 'fine_tuning.job.succeeded', 'fine_tuning.job.failed', 'fine_tuning.job.cancelled', 'realtime.call.incoming', 'video.completed', 'video.failed', 'agent.environment.ready', 'agent.environment.failed', 'agent.environment.suspended', 'agent.environment.expired', 'agent.session.created', 'agent.session.action_required', 'agent.session.in_progress', 'agent.session.idle', 'agent.session.failed', 'safety.alert.created'], **options: Unpack[CallOptions]) -> BaseModel:
+    def test(self, webhook_endpoint_id: str, *, event_type: Literal['health.alert.triggered', 'health.alert.resolved', 'batch.completed', 'batch.failed', 'batch.expired', 'batch.cancelled', 'response.completed', 'response.failed', 'response.cancelled', 'response.incomplete', 'eval.run.succeeded', 'eval.run.failed', 'eval.run.canceled', 'fine_tuning.job.succeeded', 'fine_tuning.job.failed', 'fine_tuning.job.cancelled', 'realtime.call.incoming', 'video.completed', 'video.failed', 'agent.environment.ready', 'agent.environment.failed', 'agent.environment.suspended', 'agent.environment.expired', 'agent.session.created', 'agent.session.action_required', 'agent.session.in_progress', 'agent.session.idle', 'agent.session.failed', 'safety.alert.created'], **options: Unpack[CallOptions]) -> WebhookEndpointTestResult:
         """Sends a sample event to a webhook endpoint for the authenticated project.
 
 Args:
   webhook_endpoint_id: (no description)
   event_type: The event type to send as a sample delivery."""
-    def update(self, webhook_endpoint_id: str, *, event_types: Any = ..., name: str | NotGiven = ..., url: str | NotGiven = ..., **options: Unpack[CallOptions]) -> BaseModel:
+    def update(self, webhook_endpoint_id: str, *, event_types: Any = ..., name: str | NotGiven = ..., url: str | NotGiven = ..., **options: Unpack[CallOptions]) -> WebhookEndpoint:
         """Updates a webhook endpoint for the authenticated project.
 
 Args:
@@ -93,7 +92,7 @@ class WebhooksWithStreamingResponse:
 
 
 class EventTypes(SyncAPIResource[EventTypesWithRawResponse, EventTypesWithStreamingResponse]):
-    def list(self, **options: Unpack[CallOptions]) -> BaseModel:
+    def list(self, **options: Unpack[CallOptions]) -> WebhookEventTypeList:
         """Returns webhook event types visible to the authenticated project."""
 
 

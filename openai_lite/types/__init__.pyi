@@ -9,7 +9,7 @@ from typing_extensions import Literal, Required, TypeAlias, TypedDict
 from openai_lite._models import BaseModel
 from openai_lite._files import FileUpload
 from openai_lite.types.chat import ChatCompletionStreamOptionsParam
-from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaComputerScreenshotImage, BetaModelIdsResponses, BetaPrompt, BetaPromptParam, BetaResponseText, BetaResponseTextParam, BetaToolChoice, BetaToolChoiceParam, BetaToolsArray, BetaToolsArrayParam, ModelIdsResponses, Reasoning as Reasoning, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJSONObject as ResponseFormatJSONObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText as ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseTextConfig, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
+from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaComputerScreenshotImage, BetaModelIdsResponses, BetaPrompt, BetaResponseText, BetaToolChoice, BetaToolsArray, ModelIdsResponses, Reasoning as Reasoning, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJSONObject as ResponseFormatJSONObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText as ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseTextConfig, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
 
 FileContent: TypeAlias = Union[IO[bytes], bytes, bytearray, memoryview, "os.PathLike[str]", "requests.Response", FileUpload]
 FileTypes: TypeAlias = Union[
@@ -714,16 +714,7 @@ class BetaResponseProperties(BaseModel):
     prompt: BetaPrompt | None
 
 
-class BetaResponsePropertiesParam(TypedDict, total=False):
-    """The beta Responses API's ``ResponsePropertiesParam`` (the fields they share are documented there)."""
-    previous_response_id: str | None
-    model: BetaModelIdsResponses
-    background: bool | None
-    max_tool_calls: int | None
-    text: BetaResponseTextParam
-    tools: BetaToolsArrayParam
-    tool_choice: BetaToolChoiceParam
-    prompt: BetaPromptParam
+BetaResponsePropertiesParam = ResponsePropertiesParam
 
 
 C2PAValidationStateApi: TypeAlias = Literal["trusted", "valid", "invalid", "not_present"]
@@ -2288,67 +2279,6 @@ EmptyModel: TypeAlias = Dict[str, Any]
 EmptyModelParam: TypeAlias = Dict[str, Any]
 
 
-class EndpointTestResultWebhookEvent(BaseModel):
-    event_type: str
-    """The event type sent in the test."""
-    object: Literal["webhook_endpoint.test"]
-    """The object type, which is always webhook_endpoint.test."""
-    status_code: int
-    """The HTTP status code returned by the endpoint."""
-    success: Any
-    """Whether the test request completed.
-
-Always true for returned results; use status_code to determine the endpoint response."""
-    webhook_endpoint_id: str
-    """The ID of the webhook endpoint that received the test."""
-
-
-class EndpointWebhookEvent(BaseModel):
-    id: str
-    """The unique ID of the webhook endpoint."""
-    created_at: int
-    """The Unix timestamp when the endpoint was created."""
-    event_types: List[str]
-    """The event types that trigger deliveries to this endpoint."""
-    name: str
-    """The human-readable name of the endpoint."""
-    object: Literal["webhook_endpoint"]
-    """The object type, which is always webhook_endpoint."""
-    signing_secret_hint: str | None
-    """A masked hint for the endpoint's signing secret."""
-    url: str
-    """The HTTPS URL that receives webhook deliveries."""
-    updated_at: int | None
-    """The Unix timestamp of the last endpoint configuration or signing-secret change.
-
-Initialized at creation; tests and unchanged updates do not advance it."""
-
-
-class EndpointWithSecretWebhookEvent(BaseModel):
-    id: str
-    """The unique ID of the webhook endpoint."""
-    created_at: int
-    """The Unix timestamp when the endpoint was created."""
-    event_types: List[str]
-    """The event types that trigger deliveries to this endpoint."""
-    name: str
-    """The human-readable name of the endpoint."""
-    object: Literal["webhook_endpoint"]
-    """The object type, which is always webhook_endpoint."""
-    signing_secret: str
-    """The endpoint's signing secret.
-
-This is returned only when the endpoint is created or the secret is rotated."""
-    signing_secret_hint: str | None
-    """A masked hint for the endpoint's signing secret."""
-    url: str
-    """The HTTPS URL that receives webhook deliveries."""
-    updated_at: int | None
-    """The Unix timestamp of the last endpoint configuration or signing-secret change.
-
-Initialized at creation; tests and unchanged updates do not advance it."""
-
-
 class ErrorMisalignment(BaseModel):
     detailed_explanation: str | None
     """The public explanation for this block."""
@@ -2661,13 +2591,6 @@ EvalsCreateDataSourceConfigParam: TypeAlias = CreateEvalCustomDataSourceConfigPa
 
 
 EvalsCreateTestingCriteriaParam: TypeAlias = CreateEvalLabelModelGraderParam | EvalGraderStringCheckParam | EvalGraderTextSimilarityParam | EvalGraderPythonParam | EvalGraderScoreModelParam
-
-
-class EventTypeListWebhookEvent(BaseModel):
-    data: List[str]
-    """The webhook event types available to the authenticated project."""
-    object: Literal["list"]
-    """The object type, which is always list."""
 
 
 class FileCitationAnnotation(BaseModel):
@@ -5197,28 +5120,6 @@ Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
     """Structured Outputs configuration options, including a JSON Schema."""
 
 
-class ResponseFormatTextJSONSchemaConfig(BaseModel):
-    """JSON Schema response format. Used to generate structured JSON responses.
-Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
-    type: Literal["json_schema"]
-    """The type of response format being defined. Always `json_schema`."""
-    description: str | None
-    """A description of what the response format is for, used by the model to
-determine how to respond in the format."""
-    name: str
-    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
-underscores and dashes, with a maximum length of 64."""
-    schema_: Dict[str, Any]
-    """The schema for the response format, described as a JSON Schema object.
-Learn how to build JSON schemas [here](https://json-schema.org/)."""
-    strict: bool | None
-    """Whether to enable strict schema adherence when generating the output.
-If set to true, the model will always follow the exact schema defined
-in the `schema` field. Only a subset of JSON Schema is supported when
-`strict` is `true`. To learn more, read the [Structured Outputs
-guide](/docs/guides/structured-outputs)."""
-
-
 class ResponseFunctionShellToolCall(BaseModel):
     """A tool call that executes one or more shell commands in a managed environment."""
     type: Literal["shell_call"]
@@ -5915,7 +5816,7 @@ class TextContentBlock(BaseModel):
     text: MessageContentTextObjectText
 
 
-TextResponseFormatConfiguration: TypeAlias = ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject
+TextResponseFormatConfiguration: TypeAlias = ResponseFormatText | TextResponseFormatJsonSchema | ResponseFormatJSONObject
 """An object specifying the format that the model must output.
 
 Configuring `{ "type": "json_schema" }` enables Structured Outputs,
@@ -5945,6 +5846,28 @@ The default format is `{ "type": "text" }` with no additional options.
 Setting to `{ "type": "json_object" }` enables the older JSON mode, which
 ensures the message the model generates is valid JSON. Using `json_schema`
 is preferred for models that support it."""
+
+
+class TextResponseFormatJsonSchema(BaseModel):
+    """JSON Schema response format. Used to generate structured JSON responses.
+Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
+    type: Literal["json_schema"]
+    """The type of response format being defined. Always `json_schema`."""
+    description: str | None
+    """A description of what the response format is for, used by the model to
+determine how to respond in the format."""
+    name: str
+    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
+underscores and dashes, with a maximum length of 64."""
+    schema_: Dict[str, Any]
+    """The schema for the response format, described as a JSON Schema object.
+Learn how to build JSON schemas [here](https://json-schema.org/)."""
+    strict: bool | None
+    """Whether to enable strict schema adherence when generating the output.
+If set to true, the model will always follow the exact schema defined
+in the `schema` field. Only a subset of JSON Schema is supported when
+`strict` is `true`. To learn more, read the [Structured Outputs
+guide](/docs/guides/structured-outputs)."""
 
 
 class TextResponseFormatJsonSchemaParam(TypedDict, total=False):
@@ -6640,6 +6563,74 @@ class WebSearchToolParam(TypedDict, total=False):
     """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""
 
 
+class WebhookEndpoint(BaseModel):
+    id: str
+    """The unique ID of the webhook endpoint."""
+    created_at: int
+    """The Unix timestamp when the endpoint was created."""
+    event_types: List[str]
+    """The event types that trigger deliveries to this endpoint."""
+    name: str
+    """The human-readable name of the endpoint."""
+    object: Literal["webhook_endpoint"]
+    """The object type, which is always webhook_endpoint."""
+    signing_secret_hint: str | None
+    """A masked hint for the endpoint's signing secret."""
+    url: str
+    """The HTTPS URL that receives webhook deliveries."""
+    updated_at: int | None
+    """The Unix timestamp of the last endpoint configuration or signing-secret change.
+
+Initialized at creation; tests and unchanged updates do not advance it."""
+
+
+class WebhookEndpointTestResult(BaseModel):
+    event_type: str
+    """The event type sent in the test."""
+    object: Literal["webhook_endpoint.test"]
+    """The object type, which is always webhook_endpoint.test."""
+    status_code: int
+    """The HTTP status code returned by the endpoint."""
+    success: Any
+    """Whether the test request completed.
+
+Always true for returned results; use status_code to determine the endpoint response."""
+    webhook_endpoint_id: str
+    """The ID of the webhook endpoint that received the test."""
+
+
+class WebhookEndpointWithSecret(BaseModel):
+    id: str
+    """The unique ID of the webhook endpoint."""
+    created_at: int
+    """The Unix timestamp when the endpoint was created."""
+    event_types: List[str]
+    """The event types that trigger deliveries to this endpoint."""
+    name: str
+    """The human-readable name of the endpoint."""
+    object: Literal["webhook_endpoint"]
+    """The object type, which is always webhook_endpoint."""
+    signing_secret: str
+    """The endpoint's signing secret.
+
+This is returned only when the endpoint is created or the secret is rotated."""
+    signing_secret_hint: str | None
+    """A masked hint for the endpoint's signing secret."""
+    url: str
+    """The HTTPS URL that receives webhook deliveries."""
+    updated_at: int | None
+    """The Unix timestamp of the last endpoint configuration or signing-secret change.
+
+Initialized at creation; tests and unchanged updates do not advance it."""
+
+
+class WebhookEventTypeList(BaseModel):
+    data: List[str]
+    """The webhook event types available to the authenticated project."""
+    object: Literal["list"]
+    """The object type, which is always list."""
+
+
 ApplyPatchToolCall = ResponseApplyPatchToolCall
 
 
@@ -6881,9 +6872,6 @@ SkillVersionResource = SkillVersion
 
 
 SynthIDProvenanceResult = ResultSynthID
-
-
-TextResponseFormatJsonSchema = ResponseFormatTextJSONSchemaConfig
 
 
 ToolChoiceMCP = ToolChoiceMcp

@@ -599,26 +599,6 @@ class Embedding(BaseModel):
     _field_names = frozenset(("index", "embedding", "object"))
 
 
-class EndpointTestResultWebhookEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("event_type", "object", "status_code", "success", "webhook_endpoint_id"))
-
-
-class EndpointWebhookEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "created_at", "event_types", "name", "object", "signing_secret_hint", "url", "updated_at",
-    ))
-
-
-class EndpointWithSecretWebhookEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "created_at", "event_types", "name", "object", "signing_secret", "signing_secret_hint", "url",
-        "updated_at",
-    ))
-
-
 class ErrorMisalignment(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("detailed_explanation", "error_type", "review_target", "steer"))
@@ -712,11 +692,6 @@ class EvalStoredCompletionsDataSourceConfig(BaseModel):
     _renames = True
     _required = ("type", "schema")
     _nested = {"metadata": dict, "schema": dict}
-
-
-class EventTypeListWebhookEvent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("data", "object"))
 
 
 class FileCitationAnnotation(BaseModel):
@@ -1456,15 +1431,6 @@ class ResponseFormatJSONSchema(BaseModel):
     _nested = {"json_schema": "JSONSchema"}
 
 
-class ResponseFormatTextJSONSchemaConfig(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "description", "name", "schema", "strict"))
-    _aliases = {"schema_": "schema"}
-    _renames = True
-    _required = ("type", "name", "schema")
-    _nested = {"schema": dict}
-
-
 class ResponseFunctionShellToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -1766,6 +1732,15 @@ class TextContentBlock(BaseModel):
     _nested = {"text": "MessageContentTextObjectText"}
 
 
+class TextResponseFormatJsonSchema(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "description", "name", "schema", "strict"))
+    _aliases = {"schema_": "schema"}
+    _renames = True
+    _required = ("type", "name", "schema")
+    _nested = {"schema": dict}
+
+
 class ToolCallsStepDetails(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "tool_calls"))
@@ -1939,6 +1914,31 @@ class WebSearchToolFilter(BaseModel):
     _field_names = frozenset(("allowed_domains",))
 
 
+class WebhookEndpoint(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "event_types", "name", "object", "signing_secret_hint", "url", "updated_at",
+    ))
+
+
+class WebhookEndpointTestResult(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("event_type", "object", "status_code", "success", "webhook_endpoint_id"))
+
+
+class WebhookEndpointWithSecret(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "created_at", "event_types", "name", "object", "signing_secret", "signing_secret_hint", "url",
+        "updated_at",
+    ))
+
+
+class WebhookEventTypeList(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("data", "object"))
+
+
 ApplyPatchCallOutputStatus = Any
 ApplyPatchCallOutputStatusParamObject = Any
 ApplyPatchCallStatus = Any
@@ -2097,7 +2097,6 @@ Scroll = ActionScroll
 SkillResource = Skill
 SkillVersionResource = SkillVersion
 SynthIDProvenanceResult = ResultSynthID
-TextResponseFormatJsonSchema = ResponseFormatTextJSONSchemaConfig
 ToolChoiceMCP = ToolChoiceMcp
 ToolSearchCall = ResponseToolSearchCall
 ToolSearchOutput = ResponseToolSearchOutputItem
@@ -2192,16 +2191,10 @@ _UNIONS = {
         "input_text": "ResponseInputText", "output_text": "InputContentOutputText",
         "input_image": "InputContentInputImage", "input_audio": "ResponseInputAudio",
     }),
-    "EvalItemContentItemParam": (None, (
-        "EvalItemContentText", "InputTextContentInputParam", "EvalItemContentOutputTextParam",
-        "EvalItemInputImageParam", "InputAudioParam",
-    )),
-    "EvalItemContentParam": (None, (
-        "EvalItemContentText", "InputTextContentInputParam", "EvalItemContentOutputTextParam",
-        "EvalItemInputImageParam", "InputAudioParam",
-    )),
+    "EvalItemContentItemParam": (None, ()),
+    "EvalItemContentParam": (None, ()),
     "EvalTestingCriteria": ("type", {
-        "label_model": "EvalGraderLabelModel", "string_check": "EvalGraderStringCheck",
+        "label_model": "LabelModelGrader", "string_check": "StringCheckGrader",
         "text_similarity": "TestingCriterionEvalGraderTextSimilarity",
         "python": "TestingCriterionEvalGraderPython", "score_model": "TestingCriterionEvalGraderScoreModel",
     }),
@@ -2209,10 +2202,7 @@ _UNIONS = {
         "CreateEvalCustomDataSourceConfigParam", "CreateEvalLogsDataSourceConfigParam",
         "CreateEvalStoredCompletionsDataSourceConfigParam",
     )),
-    "EvalsCreateTestingCriteriaParam": (None, (
-        "CreateEvalLabelModelGraderParam", "EvalGraderStringCheckParam", "EvalGraderTextSimilarityParam",
-        "EvalGraderPythonParam", "EvalGraderScoreModelParam",
-    )),
+    "EvalsCreateTestingCriteriaParam": (None, ()),
     "Filters": (None, ("ComparisonFilter", "CompoundFilter")),
     "FiltersParam": (None, ("ComparisonFilterParam", "CompoundFilterParam")),
     "FunctionAndCustomToolCallOutput": ("type", {
@@ -2297,7 +2287,7 @@ _UNIONS = {
         "function": "FunctionToolCall",
     }),
     "TextResponseFormatConfiguration": ("type", {
-        "text": "ResponseFormatText", "json_schema": "ResponseFormatTextJSONSchemaConfig",
+        "text": "ResponseFormatText", "json_schema": "TextResponseFormatJsonSchema",
         "json_object": "ResponseFormatJSONObject",
     }),
     "TextResponseFormatConfigurationParam": (None, (
@@ -2329,7 +2319,7 @@ _UNIONS = {
         "AutoChunkingStrategyRequestParam", "StaticChunkingStrategyRequestParam",
     )),
     "VectorStoresSearchFilterParam": (None, ("ComparisonFilterParam", "CompoundFilterParam")),
-    "VoiceIdsOrCustomVoiceParam": (None, ("VoiceIdsShared", "VoiceIdsOrCustomVoiceVariant1Param")),
+    "VoiceIdsOrCustomVoiceParam": (None, ()),
     "WebSearchApproximateLocation": ("type", {
         "approximate": "WebSearchApproximateLocationWebSearchApproximateLocation",
     }),
@@ -2341,7 +2331,8 @@ _UNIONS = {
 _ELSEWHERE = {
     "BetaCreateModelResponsePropertiesParam": "_defs:CreateModelResponsePropertiesParam",
     "BetaModelResponsePropertiesParam": "_defs:ModelResponsePropertiesParam",
-    "Reasoning": "responses:Reasoning", "ResponseFormatJSONObject": "responses:ResponseFormatJSONObject",
+    "BetaResponsePropertiesParam": "_defs:ResponsePropertiesParam", "Reasoning": "responses:Reasoning",
+    "ResponseFormatJSONObject": "responses:ResponseFormatJSONObject",
     "ResponseFormatText": "responses:ResponseFormatText",
 }
 # Request shapes: TypedDicts whose fields are in the stub (at run time a TypedDict is a plain dict, so
@@ -2354,11 +2345,11 @@ _PARAMS = frozenset((
     "AssistantToolsFileSearchTypeOnlyParam", "AssistantToolsFunctionParam",
     "AssistantsNamedToolChoiceFunctionParam", "AssistantsNamedToolChoiceParam", "AudioTranscriptionParam",
     "AutoChunkingStrategyRequestParam", "AutoCodeInterpreterToolParam", "BatchFileExpirationAfterParam",
-    "BetaResponsePropertiesParam", "ClickParam", "CodeInterpreterOutputImageParam",
-    "CodeInterpreterOutputLogsParam", "CodeInterpreterToolParam", "CompactionSummaryItemParam",
-    "CompactionTriggerItemParam", "ComparisonFilterParam", "CompleteUploadRequestParam",
-    "CompoundFilterParam", "ComputerCallOutputItemParam", "ComputerCallSafetyCheckParam",
-    "ComputerScreenshotImageParam", "ComputerToolParam", "ComputerUsePreviewToolParam", "ContainerAutoParam",
+    "ClickParam", "CodeInterpreterOutputImageParam", "CodeInterpreterOutputLogsParam",
+    "CodeInterpreterToolParam", "CompactionSummaryItemParam", "CompactionTriggerItemParam",
+    "ComparisonFilterParam", "CompleteUploadRequestParam", "CompoundFilterParam",
+    "ComputerCallOutputItemParam", "ComputerCallSafetyCheckParam", "ComputerScreenshotImageParam",
+    "ComputerToolParam", "ComputerUsePreviewToolParam", "ContainerAutoParam",
     "ContainerFileCitationBodyParam", "ContainerNetworkPolicyAllowlistParam",
     "ContainerNetworkPolicyDisabledParam", "ContainerNetworkPolicyDomainSecretParam",
     "ContainerReferenceParam", "ContainersCreateExpiresAfterParam", "CoordParam", "CreateBatchRequestParam",

@@ -35,6 +35,46 @@ class ConversationMessage(BaseModel):
     _nested = {"content": "ConversationMessageContent"}
 
 
+class ResponseConfigurationUpdateItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "type", "reasoning", "text"))
+    _renames = True
+    _checked = frozenset(("text",))
+    _required = ("id", "type")
+    _nested = {
+        "reasoning": "ResponseConfigurationUpdateItemReasoning",
+        "text": "ResponseConfigurationUpdateItemText",
+    }
+
+
+class ResponseConfigurationUpdateItemReasoning(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("effort",))
+
+
+class ResponseConfigurationUpdateItemText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("format",))
+    _renames = True
+    _checked = frozenset(("format",))
+    _nested = {"format": "ResponseConfigurationUpdateItemTextFormat"}
+
+
+class ResponseConfigurationUpdateItemTextFormatText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class ResponseFormatTextJSONSchemaConfig(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name", "schema", "type", "description", "strict"))
+    _aliases = {"schema_": "schema"}
+    _renames = True
+    _required = ("name", "schema", "type")
+    _nested = {"schema": dict}
+
+
 ConversationDeleted = ConversationDeletedResource
 
 
@@ -58,12 +98,17 @@ _UNIONS = {
         "mcp_approval_request": "MCPApprovalRequest", "mcp_approval_response": "MCPApprovalResponseResource",
         "mcp_call": "MCPToolCall", "custom_tool_call": "ResponseCustomToolCall",
         "custom_tool_call_output": "ResponseCustomToolCallOutput",
+        "configuration_update": "ResponseConfigurationUpdateItem",
     }),
     "ConversationMessageContent": ("type", {
         "input_text": "ResponseInputText", "output_text": "ResponseOutputText", "text": "TextContent",
         "summary_text": "SummaryTextContent", "reasoning_text": "ContentReasoningText",
         "refusal": "ResponseOutputRefusal", "input_image": "ResponseInputImage",
         "computer_screenshot": "ComputerScreenshotContent", "input_file": "ResponseInputFile",
+    }),
+    "ResponseConfigurationUpdateItemTextFormat": ("type", {
+        "text": "ResponseConfigurationUpdateItemTextFormatText",
+        "json_schema": "ResponseFormatTextJSONSchemaConfig",
     }),
 }
 # Names of types defined in another module, public here too

@@ -556,6 +556,18 @@ class BetaResponseCodeInterpreterToolCall(BaseModel):
     _nested = {"agent": "BetaAgentTag", "outputs": "BetaCodeInterpreterToolCallOutput"}
 
 
+class BetaResponseCompactionCompactingEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("item_id", "output_index", "sequence_number", "type", "agent"))
+    _required = ("item_id", "output_index", "sequence_number", "type")
+    _nested = {"agent": "BetaResponseCompactionCompactingEventAgent"}
+
+
+class BetaResponseCompactionCompactingEventAgent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent_name",))
+
+
 class BetaResponseCompactionItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "encrypted_content", "created_by"))
@@ -1418,6 +1430,12 @@ class ResponseCodeInterpreterToolCall(BaseModel):
     _nested = {"outputs": "ResponseCodeInterpreterToolCallOutput"}
 
 
+class ResponseCompactionCompactingEvent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("item_id", "output_index", "sequence_number", "type"))
+    _required = ("item_id", "output_index", "sequence_number", "type")
+
+
 class ResponseCompletedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "response", "sequence_number"))
@@ -2268,19 +2286,17 @@ _UNIONS = {
         "BetaProgramOutputItem",
     )),
     "BetaInputItemParam": (None, (
-        "BetaEasyInputMessageParam", "BetaInputMessageParam", "BetaOutputMessageParam",
-        "BetaFileSearchToolCallParam", "BetaComputerToolCallParam", "BetaComputerCallOutputItemParam",
-        "BetaWebSearchToolCallParam", "BetaFunctionToolCallParam", "BetaFunctionCallOutputItemParam",
-        "BetaAgentMessageItemParam", "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam",
-        "BetaToolSearchCallItemParam", "BetaToolSearchOutputItemParam", "BetaAdditionalToolsItemParam",
-        "BetaReasoningItemParam", "BetaCompactionSummaryItemParam", "BetaImageGenToolCallParam",
-        "BetaCodeInterpreterToolCallParam", "BetaLocalShellToolCallParam",
-        "BetaLocalShellToolCallOutputParam", "BetaFunctionShellCallItemParam",
+        "BetaInputMessageParam", "BetaOutputMessageParam", "BetaFileSearchToolCallParam",
+        "BetaComputerToolCallParam", "BetaComputerCallOutputItemParam", "BetaWebSearchToolCallParam",
+        "BetaFunctionToolCallParam", "BetaFunctionCallOutputItemParam", "BetaAgentMessageItemParam",
+        "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam", "BetaToolSearchCallItemParam",
+        "BetaToolSearchOutputItemParam", "BetaAdditionalToolsItemParam", "BetaReasoningItemParam",
+        "BetaCompactionSummaryItemParam", "BetaImageGenToolCallParam", "BetaCodeInterpreterToolCallParam",
+        "BetaLocalShellToolCallParam", "BetaLocalShellToolCallOutputParam", "BetaFunctionShellCallItemParam",
         "BetaFunctionShellCallOutputItemParam", "BetaApplyPatchToolCallItemParam",
         "BetaApplyPatchToolCallOutputItemParam", "BetaMCPListToolsParam", "BetaMCPApprovalRequestParam",
         "BetaMCPApprovalResponseParam", "BetaMCPToolCallParam", "BetaCustomToolCallOutputParam",
-        "BetaCustomToolCallParam", "BetaCompactionTriggerItemParam", "BetaItemReferenceParam",
-        "BetaProgramItemParam", "BetaProgramOutputItemParam",
+        "BetaCustomToolCallParam",
     )),
     "BetaItem": (None, (
         "BetaInputMessage", "BetaResponseOutputMessage", "BetaResponseFileSearchToolCall",
@@ -2352,8 +2368,6 @@ _UNIONS = {
         "input_image": "BetaInputImageContent", "computer_screenshot": "BetaComputerScreenshotContent",
         "input_file": "BetaInputFileContent", "encrypted_content": "BetaEncryptedContent",
     }),
-    "BetaModelIdsCompaction": (None, ("BetaModelIdsShared",)),
-    "BetaModelIdsResponses": (None, ("BetaModelIdsShared",)),
     "BetaModerationInput": ("type", {
         "moderation_result": "BetaModerationResultBody", "error": "BetaModerationErrorBody",
     }),
@@ -2455,6 +2469,7 @@ _UNIONS = {
         "response.queued": "BetaResponseQueuedEvent",
         "response.custom_tool_call_input.delta": "BetaResponseCustomToolCallInputDeltaEvent",
         "response.custom_tool_call_input.done": "BetaResponseCustomToolCallInputDoneEvent",
+        "response.compaction.compacting": "BetaResponseCompactionCompactingEvent",
     }),
     "BetaToolChoice": (None, (
         "BetaToolChoiceOptions", "BetaToolChoiceAllowed", "BetaToolChoiceTypes", "BetaToolChoiceFunction",
@@ -2552,16 +2567,15 @@ _UNIONS = {
         "WebSearchActionSearchParam", "WebSearchActionOpenPageParam", "WebSearchActionFindParam",
     )),
     "ResponseInputItemParam": (None, (
-        "EasyInputMessageParam", "InputMessageParam", "ResponseOutputMessageParam",
-        "ResponseFileSearchToolCallParam", "ResponseComputerToolCallParam", "ComputerCallOutputItemParam",
-        "ResponseFunctionWebSearchParam", "ResponseFunctionToolCallParam", "FunctionCallOutputItemParam",
-        "ToolSearchCallItemParam", "ToolSearchOutputItemParam", "AdditionalToolsItemParam",
-        "ResponseReasoningItemParam", "CompactionSummaryItemParam", "ImageGenToolCallParam",
-        "ResponseCodeInterpreterToolCallParam", "LocalShellToolCallParam", "LocalShellToolCallOutputParam",
-        "FunctionShellCallItemParam", "FunctionShellCallOutputItemParam", "ApplyPatchToolCallItemParam",
+        "InputMessageParam", "ResponseOutputMessageParam", "ResponseFileSearchToolCallParam",
+        "ResponseComputerToolCallParam", "ComputerCallOutputItemParam", "ResponseFunctionWebSearchParam",
+        "ResponseFunctionToolCallParam", "FunctionCallOutputItemParam", "ToolSearchCallItemParam",
+        "ToolSearchOutputItemParam", "AdditionalToolsItemParam", "ResponseReasoningItemParam",
+        "CompactionSummaryItemParam", "ImageGenToolCallParam", "ResponseCodeInterpreterToolCallParam",
+        "LocalShellToolCallParam", "LocalShellToolCallOutputParam", "FunctionShellCallItemParam",
+        "FunctionShellCallOutputItemParam", "ApplyPatchToolCallItemParam",
         "ApplyPatchToolCallOutputItemParam", "MCPListToolsParam", "MCPApprovalRequestParam",
         "MCPApprovalResponseParam", "MCPToolCallParam", "CustomToolCallOutputParam", "CustomToolCallParam",
-        "CompactionTriggerItemParam", "ItemReferenceParam", "ProgramItemParam", "ProgramOutputItemParam",
     )),
     "ResponseModerationInput": ("type", {
         "moderation_result": "ModerationInputModerationResultsResult", "error": "ModerationErrorBody",
@@ -2653,6 +2667,7 @@ _UNIONS = {
         "response.queued": "ResponseQueuedEvent",
         "response.custom_tool_call_input.delta": "ResponseCustomToolCallInputDeltaEvent",
         "response.custom_tool_call_input.done": "ResponseCustomToolCallInputDoneEvent",
+        "response.compaction.compacting": "ResponseCompactionCompactingEvent",
     }),
     "ResponseStreamOptionsParam": (None, ("ResponseStreamOptionsVariant0Param",)),
     "ToolChoiceParam": (None, (
@@ -2830,7 +2845,9 @@ _ELSEWHERE = {
     "BetaMessagePhase": "_defs:MessagePhase", "BetaMessagePhase_2": "_defs:MessagePhase_2",
     "BetaMessageRole": "_defs:MessageRole", "BetaMessageStatus": "_defs:MessageStatus",
     "BetaMetadata": "_defs:Metadata", "BetaMetadataParam": "_defs:MetadataParam",
-    "BetaModelIdsShared": "_defs:ModelIdsShared", "BetaModerationConfigParam": "_defs:ModerationConfigParam",
+    "BetaModelIdsCompaction": "responses:ModelIdsCompaction",
+    "BetaModelIdsResponses": "responses:ModelIdsResponses", "BetaModelIdsShared": "_defs:ModelIdsShared",
+    "BetaModerationConfigParam": "_defs:ModerationConfigParam",
     "BetaModerationInputType": "_defs:ModerationInputType", "BetaModerationMode": "_defs:ModerationMode",
     "BetaModerationParam": "_defs:ModerationParam",
     "BetaModerationPolicyParam": "_defs:ModerationPolicyParam",
@@ -2878,7 +2895,7 @@ _ELSEWHERE = {
     "BetaSummaryTextContentParam": "_defs:SummaryTextContentParam", "BetaTextContent": "_defs:TextContent",
     "BetaTextResponseFormatConfiguration": "_defs:TextResponseFormatConfiguration",
     "BetaTextResponseFormatConfigurationParam": "_defs:TextResponseFormatConfigurationParam",
-    "BetaTextResponseFormatJsonSchema": "_defs:ResponseFormatTextJSONSchemaConfig",
+    "BetaTextResponseFormatJsonSchema": "_defs:TextResponseFormatJsonSchema",
     "BetaTextResponseFormatJsonSchemaParam": "_defs:TextResponseFormatJsonSchemaParam",
     "BetaTool": "_defs:Tool", "BetaToolCallCaller": "_defs:ToolCallCaller",
     "BetaToolCallCallerInputParam": "_defs:ToolCallCallerInputParam",

@@ -20,6 +20,7 @@ import keyword
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from .annotations import _union
 from .spec import Operation
 from .typegen import Field
 
@@ -138,8 +139,32 @@ class _Merger:
                         ours = next((by_value[v] for v in values if v in by_value), None)
             if ours is None and cls in td.members:
                 ours = cls
+            if ours is None and field and not (where, cls) in self.ours:  # a member the spec lacks
+                ours = self._add_member(td, where, cls, field)
             if ours is not None and self.gen.types[ours].kind == "model":
                 self._pair_model(self.gen.types[ours], (where, cls))
+
+    def _add_member(self, td: Any, where: str, cls: str, field: str) -> Optional[str]:
+        """A class of the release's union that ours lacks (a newer event, item...): a member of ours too,
+        picked by its value of the union's discriminator."""
+        values = [a or b for f, _ in self.fields(where, cls) if (f.get("wire_name") or f["name"]) == field
+                  for a, b in _literals(str(f.get("type") or ""))]
+        if not values or any(v in td.disc[1] for v in values):
+            return None
+        gen = self.gen
+        users = sorted(td.users)
+        gen._user = users[0] if users else None
+        name, rt = gen.annotate(self.types.schema(where, cls, 1, known=self._known), "model", td.name, values[0])
+        gen.drain()
+        gen._user = None
+        if rt != name or gen.types[name].kind != "model":
+            return None
+        for u in users:
+            gen._mark(name, u)
+        td.members.append(name)
+        td.ann = _union([td.ann, name])
+        td.disc[1].update((v, name) for v in values)
+        return name
 
     def _pair_model(self, td: Any, release: Tuple[str, str]) -> None:
         # a type several answers share (a union's member read by two methods) takes every class's fields
@@ -164,6 +189,12 @@ class _Merger:
                     self.missing.append((td.name, where, rf, wire))
                 continue
             f.attr = rf["name"]
+            if f.rt is None and "Any" in f.ann and self.members(where, text) and (td.name, wire) not in self.adding:
+                # untyped here (read as a generic model), classes there: typed as the release types it
+                self.adding.add((td.name, wire))
+                td.fields.remove(f)
+                self.missing.append((td.name, where, rf, wire))
+                continue
             if _untyped(text):
                 if f.rt != "~":  # a plain value: annotated as the release does (no class in it)
                     f.rt, f.ann = "~", _plain_annotation(text)

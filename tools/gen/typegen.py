@@ -126,9 +126,10 @@ def _singular(text: str) -> str:
 
 class TypeGen:
     def __init__(self, spec: Spec) -> None:
+        hooks = set(re.findall(r"#/components/schemas/(Webhook\w+)", repr(spec.data.get("webhooks") or {})))
         for name in spec.schemas:  # webhook payloads: openai-python's <Event>WebhookEvent
             found = re.match(r"^Webhook([A-Z]\w*)$", name)
-            if found and name not in TYPE_NAMES:
+            if found and name not in TYPE_NAMES and name in hooks:  # (not WebhookEndpoint, an answer)
                 TYPE_NAMES[name] = found.group(1) + "WebhookEvent"
         self.spec = spec
         self.types: Dict[str, TypeDef] = {}
@@ -567,11 +568,7 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
         for verb in hook.values():
             for media in ((verb.get("requestBody") or {}).get("content") or {}).values():
                 gen.use(media.get("schema"), "model", "<webhooks>")
-    for td in gen.types.values():  # a union built before a union it names: flattened now they all exist
-        if td.kind == "union" and any(gen.types[m].kind == "union" for m in td.members if m in gen.types):
-            schema = spec.schemas.get(td.spec_name) if td.spec_name else getattr(td, "_schema", None)
-            td.members = gen._flat_members(td.ann)
-            td.disc = gen._discriminator(schema, td.members) if isinstance(schema, dict) else None
+    _refresh_unions(gen, spec)
     from .release_fields import merge_release_fields
 
     merge_release_fields(gen, spec, ops)
@@ -601,6 +598,28 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
         "Response", "BetaResponse", "AgentSessionMessage", "BetaAgentSessionMessage"}
     openai_class_names(gen, ops, protected)
     return gen
+
+
+def _refresh_unions(gen: TypeGen, spec: Spec) -> None:
+    """A union built before a type it names (still pending then) lists it as it was: a union member is
+    flattened into its members, an alias of a model (``allOf: [$ref]``) becomes that model, and the
+    discriminator is found again, now that every type exists (nested unions: a few rounds)."""
+    for _ in range(3):
+        for td in gen.types.values():
+            if td.kind != "union" or not any(
+                    gen.types[m].kind in ("union", "alias") for m in td.members if m in gen.types):
+                continue
+            members: List[str] = []
+            for m in td.members:
+                kind = gen.types[m].kind if m in gen.types else None
+                if kind == "alias":
+                    m = gen.resolve_rt(gen.types[m].rt) or ""
+                    kind = gen.types[m].kind if m in gen.types else None
+                found = gen.types[m].members if kind == "union" else [m] if kind == "model" else []
+                members += [x for x in found if x not in members]
+            td.members = members
+            schema = spec.schemas.get(td.spec_name) if td.spec_name else getattr(td, "_schema", None)
+            td.disc = gen._discriminator(schema, td.members) if isinstance(schema, dict) else None
 
 
 def dedupe_beta(gen: TypeGen) -> None:
