@@ -93,4 +93,4 @@ class InputTokens(SyncAPIResource):
     ):
         """Returns input token counts of the request. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/responses/input_tokens", body="json",
-                     cast_to="TokenCountsResource")
+                     cast_to="InputTokenCountResponse")

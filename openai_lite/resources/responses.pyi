@@ -9,7 +9,7 @@ from openai_lite._streaming import Stream
 from openai_lite._pagination import SyncCursorPage
 from openai_lite.lib.streaming.responses import ResponseStreamManager
 from openai_lite.types import IncludeEnum, MetadataParam, ModerationParam, PromptCacheOptionsParam, PromptParam, ToolParam
-from openai_lite.types.responses import CompactedResponse, ContextManagementParam, ConversationParam, InputParam, ItemResource, ModelIdsCompaction, ModelIdsResponses, ParsedResponse, PersonalityEnum, PromptCacheRetentionEnum, ReasoningParam, Response, ResponseInputItemParam, ResponseStreamEvent, ResponseStreamOptionsParam, ResponseTextParam, ServiceTierEnum, ServiceTierResponses, TokenCountsResource, ToolChoiceParam, ToolsArrayParam, TruncationEnum
+from openai_lite.types.responses import CompactedResponse, ContextManagementParam, ConversationParam, InputParam, InputTokenCountResponse, ItemResource, ModelIdsCompaction, ModelIdsResponses, ParsedResponse, PersonalityEnum, PromptCacheRetentionEnum, ReasoningParam, Response, ResponseInputItemParam, ResponseStreamEvent, ResponseStreamOptionsParam, ResponseTextParam, ServiceTierEnum, ServiceTierResponses, ToolChoiceParam, ToolsArrayParam, TruncationEnum
 
 ContentType = TypeVar("ContentType")
 
@@ -284,7 +284,7 @@ class InputItemsWithStreamingResponse:
 
 
 class InputTokens(SyncAPIResource[InputTokensWithRawResponse, InputTokensWithStreamingResponse]):
-    def count(self, *, model: str | None | NotGiven = ..., input: str | Iterable[ResponseInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., tools: Iterable[ToolParam] | None | NotGiven = ..., text: ResponseTextParam | None | NotGiven = ..., reasoning: ReasoningParam | None | NotGiven = ..., truncation: TruncationEnum | NotGiven = ..., instructions: str | None | NotGiven = ..., personality: PersonalityEnum | NotGiven = ..., conversation: ConversationParam | None | NotGiven = ..., tool_choice: ToolChoiceParam | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., **options: Unpack[CallOptions]) -> TokenCountsResource:
+    def count(self, *, model: str | None | NotGiven = ..., input: str | Iterable[ResponseInputItemParam] | None | NotGiven = ..., previous_response_id: str | None | NotGiven = ..., tools: Iterable[ToolParam] | None | NotGiven = ..., text: ResponseTextParam | None | NotGiven = ..., reasoning: ReasoningParam | None | NotGiven = ..., truncation: TruncationEnum | NotGiven = ..., instructions: str | None | NotGiven = ..., personality: PersonalityEnum | NotGiven = ..., conversation: ConversationParam | None | NotGiven = ..., tool_choice: ToolChoiceParam | None | NotGiven = ..., parallel_tool_calls: bool | None | NotGiven = ..., **options: Unpack[CallOptions]) -> InputTokenCountResponse:
         """Returns input token counts of the request.
 
 Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.

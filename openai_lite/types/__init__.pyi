@@ -22,6 +22,15 @@ FileTypes: TypeAlias = Union[
 ``to_file(...)``, or a ``(filename, content[, content_type[, headers]])`` tuple."""
 
 
+class Action(BaseModel):
+    """Execute a shell command."""
+    commands: List[str]
+    timeout_ms: int | None
+    """Optional timeout in milliseconds for the commands."""
+    max_output_length: int | None
+    """Optional maximum number of characters to return from each command."""
+
+
 class ActionClick(BaseModel):
     """A click action."""
     type: Literal["click"]
@@ -102,6 +111,14 @@ class ActionMove(BaseModel):
     """The keys being held while moving the mouse."""
 
 
+class ActionOpenPage(BaseModel):
+    """Action type "open_page" - Opens a specific URL from search results."""
+    type: Literal["open_page"]
+    """The action type."""
+    url: str | None
+    """The URL opened by the model."""
+
+
 class ActionScreenshot(BaseModel):
     """A screenshot action."""
     type: Literal["screenshot"]
@@ -122,6 +139,25 @@ class ActionScroll(BaseModel):
     """The vertical scroll distance."""
     keys: List[str] | None
     """The keys being held while scrolling."""
+
+
+class ActionSearch(BaseModel):
+    """Action type "search" - Performs a web search query."""
+    type: Literal["search"]
+    """The action type."""
+    query: str | None
+    """Deprecated. The search query."""
+    queries: List[str] | None
+    """The search queries."""
+    sources: List[ActionSearchSource] | None
+    """The sources used in the search."""
+
+
+class ActionSearchSource(BaseModel):
+    type: Literal["url"]
+    """The type of source. Always `url`."""
+    url: str
+    """The URL of the source."""
 
 
 class ActionType(BaseModel):
@@ -160,8 +196,46 @@ class AdditionalToolsItemParam(TypedDict, total=False):
     """A list of additional tools made available at this item."""
 
 
-Annotation: TypeAlias = FileCitationBody | UrlCitationBody | ContainerFileCitationBody | FilePath
+Annotation: TypeAlias = AnnotationFileCitation | UrlCitationBody | AnnotationContainerFileCitation | AnnotationFilePath
 """An annotation that applies to a span of output text."""
+
+
+class AnnotationContainerFileCitation(BaseModel):
+    """A citation for a container file used to generate a model response."""
+    type: Literal["container_file_citation"]
+    """The type of the container file citation. Always `container_file_citation`."""
+    container_id: str
+    """The ID of the container file."""
+    file_id: str
+    """The ID of the file."""
+    start_index: int
+    """The index of the first character of the container file citation in the message."""
+    end_index: int
+    """The index of the last character of the container file citation in the message."""
+    filename: str
+    """The filename of the container file cited."""
+
+
+class AnnotationFileCitation(BaseModel):
+    """A citation to a file."""
+    type: Literal["file_citation"]
+    """The type of the file citation. Always `file_citation`."""
+    file_id: str
+    """The ID of the file."""
+    index: int
+    """The index of the file in the list of files."""
+    filename: str
+    """The filename of the file cited."""
+
+
+class AnnotationFilePath(BaseModel):
+    """A path to a file."""
+    type: Literal["file_path"]
+    """The type of the file path. Always `file_path`."""
+    file_id: str
+    """The ID of the file."""
+    index: int
+    """The index of the file in the list of files."""
 
 
 AnnotationParam: TypeAlias = FileCitationBodyParam | UrlCitationBodyParam | ContainerFileCitationBodyParam | FilePathParam
@@ -229,16 +303,6 @@ ApplyPatchCallStatusParamObject: TypeAlias = Literal["in_progress", "completed"]
 """Status values reported for apply_patch tool calls."""
 
 
-class ApplyPatchCreateFileOperation(BaseModel):
-    """Instruction describing how to create a file via the apply_patch tool."""
-    type: Literal["create_file"]
-    """Create a new file with the provided diff."""
-    path: str
-    """Path of the file to create."""
-    diff: str
-    """Diff to apply."""
-
-
 class ApplyPatchCreateFileOperationParam(TypedDict, total=False):
     """Instruction for creating a new file via the apply_patch tool."""
     type: Required[Literal["create_file"]]
@@ -247,14 +311,6 @@ class ApplyPatchCreateFileOperationParam(TypedDict, total=False):
     """Path of the file to create relative to the workspace root."""
     diff: Required[str]
     """Unified diff content to apply when creating the file."""
-
-
-class ApplyPatchDeleteFileOperation(BaseModel):
-    """Instruction describing how to delete a file via the apply_patch tool."""
-    type: Literal["delete_file"]
-    """Delete the specified file."""
-    path: str
-    """Path of the file to delete."""
 
 
 class ApplyPatchDeleteFileOperationParam(TypedDict, total=False):
@@ -293,7 +349,7 @@ class ApplyPatchToolCallItemParam(TypedDict, total=False):
     """The specific create, delete, or update instruction for the apply_patch tool call."""
 
 
-ApplyPatchToolCallOperation: TypeAlias = ApplyPatchCreateFileOperation | ApplyPatchDeleteFileOperation | ApplyPatchUpdateFileOperation
+ApplyPatchToolCallOperation: TypeAlias = OperationCreateFile | OperationDeleteFile | OperationUpdateFile
 
 
 class ApplyPatchToolCallOutputItemParam(TypedDict, total=False):
@@ -318,16 +374,6 @@ class ApplyPatchToolParam(TypedDict, total=False):
     """The type of the tool. Always `apply_patch`."""
     allowed_callers: Iterable[CallableToolAllowedCaller] | None
     """The tool invocation context(s)."""
-
-
-class ApplyPatchUpdateFileOperation(BaseModel):
-    """Instruction describing how to update a file via the apply_patch tool."""
-    type: Literal["update_file"]
-    """Update an existing file with the provided diff."""
-    path: str
-    """Path of the file to update."""
-    diff: str
-    """Diff to apply."""
 
 
 class ApplyPatchUpdateFileOperationParam(TypedDict, total=False):
@@ -541,18 +587,6 @@ class AutoChunkingStrategyRequestParam(TypedDict, total=False):
     """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
     type: Required[Literal["auto"]]
     """Always `auto`."""
-
-
-class AutoCodeInterpreterTool(BaseModel):
-    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
-    type: Literal["auto"]
-    """Always `auto`."""
-    file_ids: List[str] | None
-    """An optional list of uploaded files to make available to your code."""
-    memory_limit: ContainerMemoryLimit | None
-    """The memory limit for the code interpreter container."""
-    network_policy: AutoCodeInterpreterToolNetworkPolicy | None
-    """Network access policy for the container."""
 
 
 AutoCodeInterpreterToolNetworkPolicy: TypeAlias = ContainerNetworkPolicyDisabled | ContainerNetworkPolicyAllowlist
@@ -827,12 +861,16 @@ class ClickParam(TypedDict, total=False):
     """The keys being held while clicking."""
 
 
-class CodeInterpreterOutputImage(BaseModel):
-    """The image output from the code interpreter."""
-    type: Literal["image"]
-    """The type of the output. Always `image`."""
-    url: str
-    """The URL of the image output from the code interpreter."""
+class CodeInterpreterContainerCodeInterpreterToolAuto(BaseModel):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+    type: Literal["auto"]
+    """Always `auto`."""
+    file_ids: List[str] | None
+    """An optional list of uploaded files to make available to your code."""
+    memory_limit: ContainerMemoryLimit | None
+    """The memory limit for the code interpreter container."""
+    network_policy: AutoCodeInterpreterToolNetworkPolicy | None
+    """Network access policy for the container."""
 
 
 class CodeInterpreterOutputImageImage(BaseModel):
@@ -848,14 +886,6 @@ class CodeInterpreterOutputImageParam(TypedDict, total=False):
     """The URL of the image output from the code interpreter."""
 
 
-class CodeInterpreterOutputLogs(BaseModel):
-    """The logs output from the code interpreter."""
-    type: Literal["logs"]
-    """The type of the output. Always `logs`."""
-    logs: str
-    """The logs output from the code interpreter."""
-
-
 class CodeInterpreterOutputLogsParam(TypedDict, total=False):
     """The logs output from the code interpreter."""
     type: Required[Literal["logs"]]
@@ -868,7 +898,7 @@ class CodeInterpreterTool(BaseModel):
     """A tool that runs Python code to help generate a response to a prompt."""
     type: Literal["code_interpreter"]
     """The type of the code interpreter tool. Always `code_interpreter`."""
-    container: str | AutoCodeInterpreterTool
+    container: str | CodeInterpreterContainerCodeInterpreterToolAuto
     """The code interpreter container. Can be a container ID or an object that
 specifies uploaded file IDs to make available to your code, along with an
 optional `memory_limit` setting."""
@@ -1070,16 +1100,6 @@ class ComputerCallOutputItemParam(TypedDict, total=False):
 ComputerCallOutputStatus: TypeAlias = Literal["completed", "incomplete", "failed"]
 
 
-class ComputerCallSafetyCheck(BaseModel):
-    """A pending safety check for the computer call."""
-    id: str
-    """The ID of the pending safety check."""
-    code: str | None
-    """The type of the pending safety check."""
-    message: str | None
-    """Details about the pending safety check."""
-
-
 class ComputerCallSafetyCheckParam(TypedDict, total=False):
     """A pending safety check for the computer call."""
     id: Required[str]
@@ -1132,7 +1152,7 @@ class ComputerToolCallOutput(BaseModel):
     """The ID of the computer tool call output."""
     call_id: str
     """The ID of the computer tool call that produced the output."""
-    acknowledged_safety_checks: List[ComputerCallSafetyCheck] | None
+    acknowledged_safety_checks: List[PendingSafetyCheck] | None
     """The safety checks reported by the API that have been acknowledged by the
 developer."""
     output: ResponseComputerToolCallOutputScreenshot
@@ -1231,22 +1251,6 @@ The minutes is the number of minutes after the anchor before the container expir
     """The memory limit configured for the container."""
     network_policy: NetworkPolicy | None
     """Network access policy for the container."""
-
-
-class ContainerFileCitationBody(BaseModel):
-    """A citation for a container file used to generate a model response."""
-    type: Literal["container_file_citation"]
-    """The type of the container file citation. Always `container_file_citation`."""
-    container_id: str
-    """The ID of the container file."""
-    file_id: str
-    """The ID of the file."""
-    start_index: int
-    """The index of the first character of the container file citation in the message."""
-    end_index: int
-    """The index of the last character of the container file citation in the message."""
-    filename: str
-    """The filename of the container file cited."""
 
 
 class ContainerFileCitationBodyParam(TypedDict, total=False):
@@ -2604,18 +2608,6 @@ class FileCitationAnnotation(BaseModel):
     end_index: int
 
 
-class FileCitationBody(BaseModel):
-    """A citation to a file."""
-    type: Literal["file_citation"]
-    """The type of the file citation. Always `file_citation`."""
-    file_id: str
-    """The ID of the file."""
-    index: int
-    """The index of the file in the list of files."""
-    filename: str
-    """The filename of the file cited."""
-
-
 class FileCitationBodyParam(TypedDict, total=False):
     """A citation to a file."""
     type: Required[Literal["file_citation"]]
@@ -2668,16 +2660,6 @@ class FileObject(BaseModel):
     """Deprecated. Deprecated. The current status of the file, which can be either `uploaded`, `processed`, or `error`."""
     status_details: str | None
     """Deprecated. Deprecated. For details on why a fine-tuning training file failed validation, see the `error` field on `fine_tuning.job`."""
-
-
-class FilePath(BaseModel):
-    """A path to a file."""
-    type: Literal["file_path"]
-    """The type of the file path. Always `file_path`."""
-    file_id: str
-    """The ID of the file."""
-    index: int
-    """The index of the file in the list of files."""
 
 
 class FilePathAnnotation(BaseModel):
@@ -2863,15 +2845,6 @@ FunctionParametersParam: TypeAlias = Dict[str, Any]
 Omitting `parameters` defines a function with an empty parameter list."""
 
 
-class FunctionShellAction(BaseModel):
-    """Execute a shell command."""
-    commands: List[str]
-    timeout_ms: int | None
-    """Optional timeout in milliseconds for the commands."""
-    max_output_length: int | None
-    """Optional maximum number of characters to return from each command."""
-
-
 class FunctionShellActionParam(TypedDict, total=False):
     """Commands and limits describing how to run the shell tool call."""
     commands: Required[List[str]]
@@ -2910,19 +2883,7 @@ FunctionShellCallItemStatus: TypeAlias = Literal["in_progress", "completed", "in
 """Status values reported for shell tool calls."""
 
 
-class FunctionShellCallOutputContent(BaseModel):
-    """The content of a shell tool call output that was emitted."""
-    stdout: str
-    """The standard output that was captured."""
-    stderr: str
-    """The standard error output that was captured."""
-    outcome: FunctionShellCallOutputContentOutcome
-    """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call output chunk."""
-    created_by: str | None
-    """The identifier of the actor that created the item."""
-
-
-FunctionShellCallOutputContentOutcome: TypeAlias = FunctionShellCallOutputTimeoutOutcome | FunctionShellCallOutputExitOutcome
+FunctionShellCallOutputContentOutcome: TypeAlias = OutputOutcomeTimeout | OutputOutcomeExit
 
 
 class FunctionShellCallOutputContentParam(TypedDict, total=False):
@@ -2933,14 +2894,6 @@ class FunctionShellCallOutputContentParam(TypedDict, total=False):
     """Captured stderr output for the shell call."""
     outcome: Required[FunctionShellCallOutputOutcomeParam]
     """The exit or timeout outcome associated with this shell call."""
-
-
-class FunctionShellCallOutputExitOutcome(BaseModel):
-    """Indicates that the shell commands finished and returned an exit code."""
-    type: Literal["exit"]
-    """The outcome type. Always `exit`."""
-    exit_code: int
-    """Exit code from the shell process."""
 
 
 class FunctionShellCallOutputExitOutcomeParam(TypedDict, total=False):
@@ -2974,12 +2927,6 @@ FunctionShellCallOutputOutcomeParam: TypeAlias = FunctionShellCallOutputTimeoutO
 
 
 FunctionShellCallOutputStatusEnum: TypeAlias = Literal["in_progress", "completed", "incomplete"]
-
-
-class FunctionShellCallOutputTimeoutOutcome(BaseModel):
-    """Indicates that the shell call exceeded its configured time limit."""
-    type: Literal["timeout"]
-    """The outcome type. Always `timeout`."""
 
 
 class FunctionShellCallOutputTimeoutOutcomeParam(TypedDict, total=False):
@@ -3080,23 +3027,6 @@ class FunctionToolParam(TypedDict, total=False):
     """The tool invocation context(s)."""
 
 
-class FunctionToolParamObject(BaseModel):
-    name: str
-    description: str | None
-    parameters: Any
-    strict: bool | None
-    """Whether to enforce strict parameter validation. If omitted, Responses attempts to use strict validation when the schema is compatible, and falls back to non-strict validation otherwise."""
-    type: Literal["function"]
-    output_schema: Dict[str, Any] | None
-    """A JSON Schema describing the JSON value encoded in string outputs for this function tool. This does not describe content-array outputs."""
-    defer_loading: bool | None
-    """Whether this function should be deferred and discovered via tool search."""
-    allowed_callers: List[CallableToolAllowedCaller] | None
-    """The tool invocation context(s)."""
-    async_: bool | None
-    """Whether the tool response can be returned asynchronously versus immediately returned on next response creation."""
-
-
 class GraderStringCheckParam(TypedDict, total=False):
     """A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
     type: Required[Literal["string_check"]]
@@ -3134,13 +3064,6 @@ class HTTPErrorParam(TypedDict, total=False):
     type: Required[Literal["http_error"]]
     code: Required[int]
     message: Required[str]
-
-
-class HybridSearchOptions(BaseModel):
-    embedding_weight: float
-    """The weight of the embedding in the reciprocal ranking fusion."""
-    text_weight: float
-    """The weight of the text in the reciprocal ranking fusion."""
 
 
 class HybridSearchOptionsParam(TypedDict, total=False):
@@ -3319,7 +3242,7 @@ supported GPT Image models. For `gpt-image-2` and
 `transparent`, set the output format to `png` or `webp`. Default: `auto`."""
     input_fidelity: InputFidelity | None
     """Control how much effort the model will exert to match the style and features, especially facial features, of input images. This parameter is only supported for `gpt-image-1` and `gpt-image-1.5` and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`. Defaults to `low`."""
-    input_image_mask: ImageGenToolInputImageMask | None
+    input_image_mask: ImageGenerationInputImageMask | None
     """Optional mask for inpainting. Contains `image_url`
 (string, optional) and `file_id` (string, optional)."""
     partial_images: int | None
@@ -3332,7 +3255,7 @@ supported GPT Image models. For `gpt-image-2` and
     """Number of GIF frames. Requires `output_format` to be `gif`. Default: 9."""
     frame_duration_ms: int | None
     """Duration of each GIF frame in milliseconds, rounded to 10 ms. Requires `output_format` to be `gif`. Default: 200."""
-    svg: ImageGenToolSvg | None
+    svg: ImageGenerationSvg | None
     """SVG author model settings.
 
 Requires `output_format` to be `svg`. When SVG model selection is enabled, omitting this object uses the outer response model. Otherwise, the default SVG author is used and explicit model overrides are unavailable."""
@@ -3352,7 +3275,7 @@ class ImageGenToolCall(BaseModel):
     """The action used for image generation."""
     background: Literal["transparent", "opaque", "auto"] | None
     """The background setting used for generation."""
-    error: ImageGenToolCallError | None
+    error: ImageGenerationCallError | None
     """Details of a moderation failure, when available."""
     output_format: Literal["png", "webp", "jpeg", "gif", "svg"] | None
     """The output format used for generation."""
@@ -3364,27 +3287,7 @@ One of `low`, `medium`, `high`, `xhigh`, `max`, or `auto`."""
     """The prompt that was used after any model prompt rewriting."""
     size: str | Literal["1024x1024", "1024x1536", "1536x1024"] | None
     """The image dimensions as a `WIDTHxHEIGHT` string, for example `1536x864`."""
-    svg_usage: ImageGenToolCallSvgUsage | None
-
-
-class ImageGenToolCallError(BaseModel):
-    code: str | None
-    """The error code."""
-    message: str
-    """A description of the error."""
-    param: str | None
-    """The related request parameter."""
-    type: str
-    """The error type."""
-    moderation_details: ImageGenToolCallErrorModerationDetail | None
-    """Public details for a `moderation_blocked` error, when available."""
-
-
-class ImageGenToolCallErrorModerationDetail(BaseModel):
-    categories: List[str]
-    """Public moderation categories. New category values may be added over time."""
-    moderation_stage: Literal["input", "output", "unknown"]
-    """The stage where moderation blocked the image generation call."""
+    svg_usage: ImageGenerationCallSvgUsage | None
 
 
 class ImageGenToolCallParam(TypedDict, total=False):
@@ -3397,21 +3300,6 @@ class ImageGenToolCallParam(TypedDict, total=False):
     """The status of the image generation call."""
     result: Required[str | None]
     """The generated image encoded in base64."""
-
-
-class ImageGenToolCallSvgUsage(BaseModel):
-    input_tokens: int
-    model: str
-    output_tokens: int
-    reasoning_tokens: int
-    total_tokens: int
-
-
-class ImageGenToolInputImageMask(BaseModel):
-    image_url: str | None
-    """Base64-encoded mask image."""
-    file_id: str | None
-    """File ID for the mask image."""
 
 
 class ImageGenToolInputImageMaskParam(TypedDict, total=False):
@@ -3459,19 +3347,6 @@ supported GPT Image models. For `gpt-image-2` and
     """Whether to generate a new image or edit an existing image. Default: `auto`."""
 
 
-class ImageGenToolSvg(BaseModel):
-    model: str | None
-    reasoning: ImageGenToolSvgReasoning | None
-    """Reasoning effort for SVG authoring.
-
-When omitted, uses the author model's default in both Images and Responses."""
-
-
-class ImageGenToolSvgReasoning(BaseModel):
-    effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
-    """Controls how much effort the model should spend on reasoning for this request."""
-
-
 class ImageGenUsage(BaseModel):
     """For `gpt-image-1` only, the token usage information for the image generation."""
     input_tokens: int
@@ -3484,6 +3359,54 @@ class ImageGenUsage(BaseModel):
     """The output token details for the image generation."""
     input_tokens_details: ImageGenInputUsageDetails
     """The input tokens detailed information for the image generation."""
+
+
+class ImageGenerationCallError(BaseModel):
+    code: str | None
+    """The error code."""
+    message: str
+    """A description of the error."""
+    param: str | None
+    """The related request parameter."""
+    type: str
+    """The error type."""
+    moderation_details: ImageGenerationCallErrorModerationDetails | None
+    """Public details for a `moderation_blocked` error, when available."""
+
+
+class ImageGenerationCallErrorModerationDetails(BaseModel):
+    categories: List[str]
+    """Public moderation categories. New category values may be added over time."""
+    moderation_stage: Literal["input", "output", "unknown"]
+    """The stage where moderation blocked the image generation call."""
+
+
+class ImageGenerationCallSvgUsage(BaseModel):
+    input_tokens: int
+    model: str
+    output_tokens: int
+    reasoning_tokens: int
+    total_tokens: int
+
+
+class ImageGenerationInputImageMask(BaseModel):
+    image_url: str | None
+    """Base64-encoded mask image."""
+    file_id: str | None
+    """File ID for the mask image."""
+
+
+class ImageGenerationSvg(BaseModel):
+    model: str | None
+    reasoning: ImageGenerationSvgReasoning | None
+    """Reasoning effort for SVG authoring.
+
+When omitted, uses the author model's default in both Images and Responses."""
+
+
+class ImageGenerationSvgReasoning(BaseModel):
+    effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
+    """Controls how much effort the model should spend on reasoning for this request."""
 
 
 class ImageRefParam(TypedDict, total=False):
@@ -3889,7 +3812,13 @@ class LocalEnvironmentParam(TypedDict, total=False):
     """An optional list of skills."""
 
 
-class LocalShellExecAction(BaseModel):
+class LocalShell(BaseModel):
+    """A tool that allows the model to execute shell commands in a local environment."""
+    type: Literal["local_shell"]
+    """The type of the local shell tool. Always `local_shell`."""
+
+
+class LocalShellCallAction(BaseModel):
     """Execute a shell command on the server."""
     type: Literal["exec"]
     """The type of the local shell action. Always `exec`."""
@@ -3921,12 +3850,6 @@ class LocalShellExecActionParam(TypedDict, total=False):
     """Optional user to run the command as."""
 
 
-class LocalShellTool(BaseModel):
-    """A tool that allows the model to execute shell commands in a local environment."""
-    type: Literal["local_shell"]
-    """The type of the local shell tool. Always `local_shell`."""
-
-
 class LocalShellToolCall(BaseModel):
     """A tool call to run a command on the local shell."""
     type: Literal["local_shell_call"]
@@ -3935,7 +3858,7 @@ class LocalShellToolCall(BaseModel):
     """The unique ID of the local shell call."""
     call_id: str
     """The unique ID of the local shell tool call generated by the model."""
-    action: LocalShellExecAction
+    action: LocalShellCallAction
     """Execute a shell command on the server."""
     status: Literal["in_progress", "completed", "incomplete"]
     """The status of the local shell call."""
@@ -4090,7 +4013,7 @@ class MCPListTools(BaseModel):
     """The unique ID of the list."""
     server_label: str
     """The label of the MCP server."""
-    tools: List[MCPListToolsTool]
+    tools: List[McpListToolsTool]
     """The tools available on the server."""
     error: str | None
     """Error message if the server could not list tools."""
@@ -4110,18 +4033,6 @@ class MCPListToolsParam(TypedDict, total=False):
     """Error message if the server could not list tools."""
 
 
-class MCPListToolsTool(BaseModel):
-    """A tool available on an MCP server."""
-    name: str
-    """The name of the tool."""
-    description: str | None
-    """The description of the tool."""
-    input_schema: Dict[str, Any]
-    """The JSON schema describing the tool's input."""
-    annotations: Dict[str, Any] | None
-    """Additional annotations about the tool."""
-
-
 class MCPListToolsToolParam(TypedDict, total=False):
     """A tool available on an MCP server."""
     name: Required[str]
@@ -4132,12 +4043,6 @@ class MCPListToolsToolParam(TypedDict, total=False):
     """The JSON schema describing the tool's input."""
     annotations: Dict[str, Any] | None
     """Additional annotations about the tool."""
-
-
-class MCPProtocolError(BaseModel):
-    type: Literal["mcp_protocol_error"]
-    code: int
-    message: str
 
 
 class MCPProtocolErrorParam(TypedDict, total=False):
@@ -4183,11 +4088,11 @@ must handle the OAuth authorization flow and provide the token here."""
     headers: Dict[str, str] | None
     """Optional HTTP headers to send to the MCP server. Use for authentication
 or other purposes."""
-    allowed_tools: List[str] | MCPToolFilter | None
+    allowed_tools: List[str] | McpAllowedToolsMcpToolFilter | None
     """List of allowed tool names or a filter object."""
     allowed_callers: List[CallableToolAllowedCaller] | None
     """The tool invocation context(s)."""
-    require_approval: MCPToolRequireApproval | Literal["always", "never"] | None
+    require_approval: McpRequireApprovalMcpToolApprovalFilter | Literal["always", "never"] | None
     """Specify which of the MCP server's tools require approval."""
     defer_loading: bool | None
     """Whether this MCP tool is deferred and discovered via tool search."""
@@ -4216,7 +4121,7 @@ class MCPToolCall(BaseModel):
 Include this value in a subsequent `mcp_approval_response` input to approve or reject the corresponding tool call."""
 
 
-MCPToolCallError: TypeAlias = MCPProtocolError | MCPToolExecutionError | HTTPError
+MCPToolCallError: TypeAlias = McpProtocolError | McpToolExecutionError | HTTPError
 
 
 MCPToolCallErrorParam: TypeAlias = MCPProtocolErrorParam | MCPToolExecutionErrorParam | HTTPErrorParam
@@ -4248,24 +4153,9 @@ Include this value in a subsequent `mcp_approval_response` input to approve or r
 MCPToolCallStatus: TypeAlias = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
 
 
-class MCPToolExecutionError(BaseModel):
-    type: Literal["mcp_tool_execution_error"]
-    content: Any
-
-
 class MCPToolExecutionErrorParam(TypedDict, total=False):
     type: Required[Literal["mcp_tool_execution_error"]]
     content: Required[Any]
-
-
-class MCPToolFilter(BaseModel):
-    """A filter object to specify which tools are allowed."""
-    tool_names: List[str] | None
-    """List of allowed tool names."""
-    read_only: bool | None
-    """Indicates whether or not a tool modifies data or is read-only. If an
-MCP server is [annotated with `readOnlyHint`](https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations-readonlyhint),
-it will match this filter."""
 
 
 class MCPToolFilterParam(TypedDict, total=False):
@@ -4325,18 +4215,51 @@ or other purposes."""
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-class MCPToolRequireApproval(BaseModel):
-    always: MCPToolFilter | None
-    """A filter object to specify which tools are allowed."""
-    never: MCPToolFilter | None
-    """A filter object to specify which tools are allowed."""
-
-
 class MCPToolRequireApprovalParam(TypedDict, total=False):
     always: MCPToolFilterParam
     """A filter object to specify which tools are allowed."""
     never: MCPToolFilterParam
     """A filter object to specify which tools are allowed."""
+
+
+class McpAllowedToolsMcpToolFilter(BaseModel):
+    """A filter object to specify which tools are allowed."""
+    tool_names: List[str] | None
+    """List of allowed tool names."""
+    read_only: bool | None
+    """Indicates whether or not a tool modifies data or is read-only. If an
+MCP server is [annotated with `readOnlyHint`](https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations-readonlyhint),
+it will match this filter."""
+
+
+class McpListToolsTool(BaseModel):
+    """A tool available on an MCP server."""
+    name: str
+    """The name of the tool."""
+    description: str | None
+    """The description of the tool."""
+    input_schema: Dict[str, Any]
+    """The JSON schema describing the tool's input."""
+    annotations: Dict[str, Any] | None
+    """Additional annotations about the tool."""
+
+
+class McpProtocolError(BaseModel):
+    type: Literal["mcp_protocol_error"]
+    code: int
+    message: str
+
+
+class McpRequireApprovalMcpToolApprovalFilter(BaseModel):
+    always: McpAllowedToolsMcpToolFilter | None
+    """A filter object to specify which tools are allowed."""
+    never: McpAllowedToolsMcpToolFilter | None
+    """A filter object to specify which tools are allowed."""
+
+
+class McpToolExecutionError(BaseModel):
+    type: Literal["mcp_tool_execution_error"]
+    content: Any
 
 
 class MessageContentImageFileObjectImageFileParam(TypedDict, total=False):
@@ -4678,7 +4601,7 @@ class NamespaceToolParam(TypedDict, total=False):
     """The function/custom tools available inside this namespace."""
 
 
-NamespaceToolTool: TypeAlias = FunctionToolParamObject | CustomTool
+NamespaceToolTool: TypeAlias = ToolFunction | CustomTool
 
 
 NamespaceToolToolParam: TypeAlias = FunctionToolParam | CustomToolParam
@@ -4699,7 +4622,77 @@ class Notice(BaseModel):
     type: Literal["warning", "deactivation"]
 
 
+class OperationCreateFile(BaseModel):
+    """Instruction describing how to create a file via the apply_patch tool."""
+    type: Literal["create_file"]
+    """Create a new file with the provided diff."""
+    path: str
+    """Path of the file to create."""
+    diff: str
+    """Diff to apply."""
+
+
+class OperationDeleteFile(BaseModel):
+    """Instruction describing how to delete a file via the apply_patch tool."""
+    type: Literal["delete_file"]
+    """Delete the specified file."""
+    path: str
+    """Path of the file to delete."""
+
+
+class OperationUpdateFile(BaseModel):
+    """Instruction describing how to update a file via the apply_patch tool."""
+    type: Literal["update_file"]
+    """Update an existing file with the provided diff."""
+    path: str
+    """Path of the file to update."""
+    diff: str
+    """Diff to apply."""
+
+
 OrderEnum: TypeAlias = Literal["asc", "desc"]
+
+
+class Output(BaseModel):
+    """The content of a shell tool call output that was emitted."""
+    stdout: str
+    """The standard output that was captured."""
+    stderr: str
+    """The standard error output that was captured."""
+    outcome: FunctionShellCallOutputContentOutcome
+    """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call output chunk."""
+    created_by: str | None
+    """The identifier of the actor that created the item."""
+
+
+class OutputImage(BaseModel):
+    """The image output from the code interpreter."""
+    type: Literal["image"]
+    """The type of the output. Always `image`."""
+    url: str
+    """The URL of the image output from the code interpreter."""
+
+
+class OutputLogs(BaseModel):
+    """The logs output from the code interpreter."""
+    type: Literal["logs"]
+    """The type of the output. Always `logs`."""
+    logs: str
+    """The logs output from the code interpreter."""
+
+
+class OutputOutcomeExit(BaseModel):
+    """Indicates that the shell commands finished and returned an exit code."""
+    type: Literal["exit"]
+    """The outcome type. Always `exit`."""
+    exit_code: int
+    """Exit code from the shell process."""
+
+
+class OutputOutcomeTimeout(BaseModel):
+    """Indicates that the shell call exceeded its configured time limit."""
+    type: Literal["timeout"]
+    """The outcome type. Always `timeout`."""
 
 
 ParallelToolCalls: TypeAlias = bool
@@ -4713,6 +4706,16 @@ When set to 0, the response will be a single image sent in one streaming event.
 
 Note that the final image may be sent before the full number of partial images
 are generated if the full image is generated more quickly."""
+
+
+class PendingSafetyCheck(BaseModel):
+    """A pending safety check for the computer call."""
+    id: str
+    """The ID of the pending safety check."""
+    code: str | None
+    """The type of the pending safety check."""
+    message: str | None
+    """Details about the pending safety check."""
 
 
 class Program(BaseModel):
@@ -4902,8 +4905,15 @@ class RankingOptions(BaseModel):
     """The ranker to use for the file search."""
     score_threshold: float | None
     """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will attempt to return only the most relevant results, but may return fewer results."""
-    hybrid_search: HybridSearchOptions | None
+    hybrid_search: RankingOptionsHybridSearch | None
     """Weights that control how reciprocal rank fusion balances semantic embedding matches versus sparse keyword matches when hybrid search is enabled."""
+
+
+class RankingOptionsHybridSearch(BaseModel):
+    embedding_weight: float
+    """The weight of the embedding in the reciprocal ranking fusion."""
+    text_weight: float
+    """The weight of the text in the reciprocal ranking fusion."""
 
 
 class RankingOptionsParam(TypedDict, total=False):
@@ -5013,7 +5023,7 @@ class ResponseComputerToolCallOutputItem(BaseModel):
     """The unique ID of the computer call tool output."""
     call_id: str
     """The ID of the computer tool call that produced the output."""
-    acknowledged_safety_checks: List[ComputerCallSafetyCheck] | None
+    acknowledged_safety_checks: List[PendingSafetyCheck] | None
     """The safety checks reported by the API that have been acknowledged by the
 developer."""
     output: ResponseComputerToolCallOutputScreenshot
@@ -5130,7 +5140,7 @@ class ResponseFunctionShellToolCall(BaseModel):
     """The unique ID of the shell tool call generated by the model."""
     caller: ToolCallCaller | None
     """The execution context that produced this tool call."""
-    action: FunctionShellAction
+    action: Action
     """The shell commands and limits that describe how to run the tool call."""
     status: FunctionShellCallStatus
     """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
@@ -5151,7 +5161,7 @@ class ResponseFunctionShellToolCallOutput(BaseModel):
     """The execution context that produced this tool call."""
     status: FunctionShellCallOutputStatusEnum
     """The status of the shell call output. One of `in_progress`, `completed`, or `incomplete`."""
-    output: List[FunctionShellCallOutputContent]
+    output: List[Output]
     """An array of shell call output contents"""
     max_output_length: int | None
     """The maximum length of the shell command output. This is generated by the model and should be passed back with the raw output."""
@@ -5892,7 +5902,7 @@ in the `schema` field. Only a subset of JSON Schema is supported when
 guide](/docs/guides/structured-outputs)."""
 
 
-Tool: TypeAlias = FunctionTool | FileSearchTool | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool | ProgrammaticToolCalling | ImageGenTool | LocalShellTool | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool
+Tool: TypeAlias = FunctionTool | FileSearchTool | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool | ProgrammaticToolCalling | ImageGenTool | LocalShell | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool
 """A tool that can be used to generate a response."""
 
 
@@ -5965,6 +5975,23 @@ ToolChoiceOptions: TypeAlias = Literal["none", "auto", "required"]
 more tools.
 
 `required` means the model must call one or more tools."""
+
+
+class ToolFunction(BaseModel):
+    name: str
+    description: str | None
+    parameters: Any
+    strict: bool | None
+    """Whether to enforce strict parameter validation. If omitted, Responses attempts to use strict validation when the schema is compatible, and falls back to non-strict validation otherwise."""
+    type: Literal["function"]
+    output_schema: Dict[str, Any] | None
+    """A JSON Schema describing the JSON value encoded in string outputs for this function tool. This does not describe content-array outputs."""
+    defer_loading: bool | None
+    """Whether this function should be deferred and discovered via tool search."""
+    allowed_callers: List[CallableToolAllowedCaller] | None
+    """The tool invocation context(s)."""
+    async_: bool | None
+    """Whether the tool response can be returned asynchronously versus immediately returned on next response creation."""
 
 
 ToolParam: TypeAlias = FunctionToolInputParam | FileSearchToolParam | ComputerToolParam | ComputerUsePreviewToolParam | WebSearchToolParam | MCPToolParam | CodeInterpreterToolParam | ProgrammaticToolCallingParam | ImageGenToolParam | LocalShellToolParam | FunctionShellToolParam | CustomToolParam | NamespaceToolParam | ToolSearchToolParam | WebSearchPreviewToolParam | ApplyPatchToolParam
@@ -6407,32 +6434,12 @@ class WebSearchActionFindParam(TypedDict, total=False):
     """The pattern or text to search for within the page."""
 
 
-class WebSearchActionOpenPage(BaseModel):
-    """Action type "open_page" - Opens a specific URL from search results."""
-    type: Literal["open_page"]
-    """The action type."""
-    url: str | None
-    """The URL opened by the model."""
-
-
 class WebSearchActionOpenPageParam(TypedDict, total=False):
     """Action type "open_page" - Opens a specific URL from search results."""
     type: Required[Literal["open_page"]]
     """The action type."""
     url: str | None
     """The URL opened by the model."""
-
-
-class WebSearchActionSearch(BaseModel):
-    """Action type "search" - Performs a web search query."""
-    type: Literal["search"]
-    """The action type."""
-    query: str | None
-    """Deprecated. The search query."""
-    queries: List[str] | None
-    """The search queries."""
-    sources: List[WebSearchActionSearchSource] | None
-    """The sources used in the search."""
 
 
 class WebSearchActionSearchParam(TypedDict, total=False):
@@ -6445,13 +6452,6 @@ class WebSearchActionSearchParam(TypedDict, total=False):
     """The search queries."""
     sources: Iterable[WebSearchActionSearchSourceParam]
     """The sources used in the search."""
-
-
-class WebSearchActionSearchSource(BaseModel):
-    type: Literal["url"]
-    """The type of source. Always `url`."""
-    url: str
-    """The URL of the source."""
 
 
 class WebSearchActionSearchSourceParam(TypedDict, total=False):
@@ -6631,10 +6631,19 @@ class WebhookEventTypeList(BaseModel):
     """The object type, which is always list."""
 
 
+ApplyPatchCreateFileOperation = OperationCreateFile
+
+
+ApplyPatchDeleteFileOperation = OperationDeleteFile
+
+
 ApplyPatchToolCall = ResponseApplyPatchToolCall
 
 
 ApplyPatchToolCallOutput = ResponseApplyPatchToolCallOutput
+
+
+ApplyPatchUpdateFileOperation = OperationUpdateFile
 
 
 AssistantToolsFileSearchTypeOnly = AttachmentToolAssistantToolsFileSearchTypeOnly
@@ -6644,6 +6653,9 @@ AssistantsNamedToolChoice = AssistantToolChoice
 
 
 AssistantsNamedToolChoiceFunction = AssistantToolChoiceFunction
+
+
+AutoCodeInterpreterTool = CodeInterpreterContainerCodeInterpreterToolAuto
 
 
 BatchError2 = Errors
@@ -6658,6 +6670,12 @@ ChatModel = ModelIdsShared
 Click = ActionClick
 
 
+CodeInterpreterOutputImage = OutputImage
+
+
+CodeInterpreterOutputLogs = OutputLogs
+
+
 CompactionBody = ResponseCompactionItem
 
 
@@ -6670,10 +6688,16 @@ CompletionUsageCompletionTokensDetail = CompletionTokensDetails
 CompletionUsagePromptTokensDetail = PromptTokensDetails
 
 
+ComputerCallSafetyCheck = PendingSafetyCheck
+
+
 ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
 
 
 ComputerToolCallOutputResource = ResponseComputerToolCallOutputItem
+
+
+ContainerFileCitationBody = AnnotationContainerFileCitation
 
 
 ContainerReferenceResource = ResponseContainerReference
@@ -6742,10 +6766,28 @@ EvalLogsDataSourceConfig = DataSourceConfigLogs
 EvalsDeleteResponse = EvalDeleteResponse
 
 
+FileCitationBody = AnnotationFileCitation
+
+
+FilePath = AnnotationFilePath
+
+
+FunctionShellAction = Action
+
+
 FunctionShellCall = ResponseFunctionShellToolCall
 
 
 FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
+
+
+FunctionShellCallOutputContent = Output
+
+
+FunctionShellCallOutputExitOutcome = OutputOutcomeExit
+
+
+FunctionShellCallOutputTimeoutOutcome = OutputOutcomeTimeout
 
 
 FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
@@ -6754,10 +6796,34 @@ FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
 FunctionToolCallResource = ResponseFunctionToolCallItem
 
 
+FunctionToolParamObject = ToolFunction
+
+
 GraderLabelModel = LabelModelGrader
 
 
 GraderStringCheck = StringCheckGrader
+
+
+HybridSearchOptions = RankingOptionsHybridSearch
+
+
+ImageGenToolCallError = ImageGenerationCallError
+
+
+ImageGenToolCallErrorModerationDetail = ImageGenerationCallErrorModerationDetails
+
+
+ImageGenToolCallSvgUsage = ImageGenerationCallSvgUsage
+
+
+ImageGenToolInputImageMask = ImageGenerationInputImageMask
+
+
+ImageGenToolSvg = ImageGenerationSvg
+
+
+ImageGenToolSvgReasoning = ImageGenerationSvgReasoning
 
 
 InputAudio = ResponseInputAudio
@@ -6776,6 +6842,27 @@ KeyPressAction = ActionKeypress
 
 
 LocalEnvironmentResource = ResponseLocalEnvironment
+
+
+LocalShellExecAction = LocalShellCallAction
+
+
+LocalShellTool = LocalShell
+
+
+MCPListToolsTool = McpListToolsTool
+
+
+MCPProtocolError = McpProtocolError
+
+
+MCPToolExecutionError = McpToolExecutionError
+
+
+MCPToolFilter = McpAllowedToolsMcpToolFilter
+
+
+MCPToolRequireApproval = McpRequireApprovalMcpToolApprovalFilter
 
 
 MessageContentImageFileObject = ImageFileContentBlock
@@ -6899,3 +6986,12 @@ Wait = ActionWait
 
 
 WebSearchActionFind = ActionFind
+
+
+WebSearchActionOpenPage = ActionOpenPage
+
+
+WebSearchActionSearch = ActionSearch
+
+
+WebSearchActionSearchSource = ActionSearchSource

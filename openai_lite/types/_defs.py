@@ -6,6 +6,11 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
+class Action(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("commands", "timeout_ms", "max_output_length"))
+
+
 class ActionClick(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "button", "x", "y", "keys"))
@@ -48,6 +53,12 @@ class ActionMove(BaseModel):
     _required = ("type", "x", "y")
 
 
+class ActionOpenPage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "url"))
+    _required = ("type",)
+
+
 class ActionScreenshot(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
@@ -58,6 +69,18 @@ class ActionScroll(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "x", "y", "scroll_x", "scroll_y", "keys"))
     _required = ("type", "x", "y", "scroll_x", "scroll_y")
+
+
+class ActionSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "query", "queries", "sources"))
+    _required = ("type",)
+    _nested = {"sources": "ActionSearchSource"}
+
+
+class ActionSearchSource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "url"))
 
 
 class ActionType(BaseModel):
@@ -79,6 +102,24 @@ class AdditionalTools(BaseModel):
     _checked = frozenset(("tools",))
     _required = ("type", "id", "role", "tools")
     _nested = {"tools": "Tool"}
+
+
+class AnnotationContainerFileCitation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "container_id", "file_id", "start_index", "end_index", "filename"))
+    _required = ("type", "container_id", "file_id", "start_index", "end_index", "filename")
+
+
+class AnnotationFileCitation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "file_id", "index", "filename"))
+    _required = ("type", "file_id", "index", "filename")
+
+
+class AnnotationFilePath(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "file_id", "index"))
+    _required = ("type", "file_id", "index")
 
 
 class AnswerAnswerResourceChoice(BaseModel):
@@ -117,28 +158,10 @@ class AnswerAnswerResourceScoreProbability(BaseModel):
     _field_names = frozenset(("label", "probability", "value"))
 
 
-class ApplyPatchCreateFileOperation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "path", "diff"))
-    _required = ("type", "path", "diff")
-
-
-class ApplyPatchDeleteFileOperation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "path"))
-    _required = ("type", "path")
-
-
 class ApplyPatchTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "allowed_callers"))
     _required = ("type",)
-
-
-class ApplyPatchUpdateFileOperation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "path", "diff"))
-    _required = ("type", "path", "diff")
 
 
 class ApproximateLocation(BaseModel):
@@ -193,12 +216,6 @@ class AttachmentToolAssistantToolsFileSearchTypeOnly(BaseModel):
 class AudioTranscriptionResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("model", "language", "languages", "prompt", "delay", "keywords"))
-
-
-class AutoCodeInterpreterTool(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "file_ids", "memory_limit", "network_policy"))
-    _nested = {"network_policy": "AutoCodeInterpreterToolNetworkPolicy"}
 
 
 class Batch(BaseModel):
@@ -318,10 +335,10 @@ class CategoryScores(BaseModel):
     _renames = True
 
 
-class CodeInterpreterOutputImage(BaseModel):
+class CodeInterpreterContainerCodeInterpreterToolAuto(BaseModel):
     __slots__ = ()
-    _field_names = frozenset(("type", "url"))
-    _required = ("type", "url")
+    _field_names = frozenset(("type", "file_ids", "memory_limit", "network_policy"))
+    _nested = {"network_policy": "AutoCodeInterpreterToolNetworkPolicy"}
 
 
 class CodeInterpreterOutputImageImage(BaseModel):
@@ -329,17 +346,11 @@ class CodeInterpreterOutputImageImage(BaseModel):
     _field_names = frozenset(("file_id",))
 
 
-class CodeInterpreterOutputLogs(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "logs"))
-    _required = ("type", "logs")
-
-
 class CodeInterpreterTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "container", "allowed_callers"))
     _required = ("type", "container")
-    _nested = {"container": "AutoCodeInterpreterTool"}
+    _nested = {"container": "CodeInterpreterContainerCodeInterpreterToolAuto"}
 
 
 class CodeInterpreterToolCall(BaseModel):
@@ -394,11 +405,6 @@ class CompoundFilter(BaseModel):
     _nested = {"filters": "ComparisonFilter"}
 
 
-class ComputerCallSafetyCheck(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "code", "message"))
-
-
 class ComputerScreenshotContent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "image_url", "file_id", "detail", "prompt_cache_breakpoint"))
@@ -416,7 +422,7 @@ class ComputerToolCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "acknowledged_safety_checks", "output", "status"))
     _nested = {
-        "acknowledged_safety_checks": "ComputerCallSafetyCheck",
+        "acknowledged_safety_checks": "PendingSafetyCheck",
         "output": "ResponseComputerToolCallOutputScreenshot",
     }
 
@@ -441,12 +447,6 @@ class ContainerCreateResponse(BaseModel):
         "network_policy",
     ))
     _nested = {"expires_after": "ContainerResourceExpiresAfter", "network_policy": "NetworkPolicy"}
-
-
-class ContainerFileCitationBody(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "container_id", "file_id", "start_index", "end_index", "filename"))
-    _required = ("type", "container_id", "file_id", "start_index", "end_index", "filename")
 
 
 class ContainerListResource(BaseModel):
@@ -701,12 +701,6 @@ class FileCitationAnnotation(BaseModel):
     _nested = {"file_citation": "MessageContentTextAnnotationsFileCitationObjectFileCitation"}
 
 
-class FileCitationBody(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "file_id", "index", "filename"))
-    _required = ("type", "file_id", "index", "filename")
-
-
 class FileDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "deleted"))
@@ -718,12 +712,6 @@ class FileObject(BaseModel):
         "id", "bytes", "created_at", "expires_at", "filename", "object", "purpose", "status",
         "status_details",
     ))
-
-
-class FilePath(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "file_id", "index"))
-    _required = ("type", "file_id", "index")
 
 
 class FilePathAnnotation(BaseModel):
@@ -769,29 +757,6 @@ class FunctionObject(BaseModel):
     _nested = {"parameters": dict}
 
 
-class FunctionShellAction(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("commands", "timeout_ms", "max_output_length"))
-
-
-class FunctionShellCallOutputContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("stdout", "stderr", "outcome", "created_by"))
-    _nested = {"outcome": "FunctionShellCallOutputContentOutcome"}
-
-
-class FunctionShellCallOutputExitOutcome(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "exit_code"))
-    _required = ("type", "exit_code")
-
-
-class FunctionShellCallOutputTimeoutOutcome(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
 class FunctionShellTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "environment", "allowed_callers"))
@@ -818,18 +783,6 @@ class FunctionToolCall(BaseModel):
     _nested = {"function": "RunStepDetailsToolCallsFunctionObjectFunction"}
 
 
-class FunctionToolParamObject(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "name", "description", "parameters", "strict", "type", "output_schema", "defer_loading",
-        "allowed_callers", "async",
-    ))
-    _aliases = {"async_": "async"}
-    _renames = True
-    _required = ("name", "type")
-    _nested = {"parameters": dict, "output_schema": dict}
-
-
 class Grammar(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "syntax", "definition"))
@@ -840,11 +793,6 @@ class HTTPError(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "code", "message"))
     _required = ("type", "code", "message")
-
-
-class HybridSearchOptions(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("embedding_weight", "text_weight"))
 
 
 class Image(BaseModel):
@@ -920,7 +868,7 @@ class ImageGenTool(BaseModel):
         "frame_duration_ms", "svg",
     ))
     _required = ("type",)
-    _nested = {"input_image_mask": "ImageGenToolInputImageMask", "svg": "ImageGenToolSvg"}
+    _nested = {"input_image_mask": "ImageGenerationInputImageMask", "svg": "ImageGenerationSvg"}
 
 
 class ImageGenToolCall(BaseModel):
@@ -930,39 +878,7 @@ class ImageGenToolCall(BaseModel):
         "revised_prompt", "size", "svg_usage",
     ))
     _required = ("type", "id", "status", "result")
-    _nested = {"error": "ImageGenToolCallError", "svg_usage": "ImageGenToolCallSvgUsage"}
-
-
-class ImageGenToolCallError(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("code", "message", "param", "type", "moderation_details"))
-    _nested = {"moderation_details": "ImageGenToolCallErrorModerationDetail"}
-
-
-class ImageGenToolCallErrorModerationDetail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("categories", "moderation_stage"))
-
-
-class ImageGenToolCallSvgUsage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("input_tokens", "model", "output_tokens", "reasoning_tokens", "total_tokens"))
-
-
-class ImageGenToolInputImageMask(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("image_url", "file_id"))
-
-
-class ImageGenToolSvg(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("model", "reasoning"))
-    _nested = {"reasoning": "ImageGenToolSvgReasoning"}
-
-
-class ImageGenToolSvgReasoning(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("effort",))
+    _nested = {"error": "ImageGenerationCallError", "svg_usage": "ImageGenerationCallSvgUsage"}
 
 
 class ImageGenUsage(BaseModel):
@@ -974,6 +890,38 @@ class ImageGenUsage(BaseModel):
         "output_tokens_details": "ImageGenOutputTokensDetails",
         "input_tokens_details": "ImageGenInputUsageDetails",
     }
+
+
+class ImageGenerationCallError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("code", "message", "param", "type", "moderation_details"))
+    _nested = {"moderation_details": "ImageGenerationCallErrorModerationDetails"}
+
+
+class ImageGenerationCallErrorModerationDetails(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("categories", "moderation_stage"))
+
+
+class ImageGenerationCallSvgUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("input_tokens", "model", "output_tokens", "reasoning_tokens", "total_tokens"))
+
+
+class ImageGenerationInputImageMask(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_url", "file_id"))
+
+
+class ImageGenerationSvg(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("model", "reasoning"))
+    _nested = {"reasoning": "ImageGenerationSvgReasoning"}
+
+
+class ImageGenerationSvgReasoning(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("effort",))
 
 
 class ImageURLContentBlock(BaseModel):
@@ -1094,23 +1042,23 @@ class LocalEnvironment(BaseModel):
     _nested = {"skills": "LocalSkill"}
 
 
-class LocalShellExecAction(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "command", "timeout_ms", "working_directory", "env", "user"))
-    _nested = {"env": dict}
-
-
-class LocalShellTool(BaseModel):
+class LocalShell(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
+
+
+class LocalShellCallAction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "command", "timeout_ms", "working_directory", "env", "user"))
+    _nested = {"env": dict}
 
 
 class LocalShellToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "action", "status"))
     _required = ("type", "id", "call_id", "action", "status")
-    _nested = {"action": "LocalShellExecAction"}
+    _nested = {"action": "LocalShellCallAction"}
 
 
 class LocalShellToolCallOutput(BaseModel):
@@ -1152,19 +1100,7 @@ class MCPListTools(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "server_label", "tools", "error"))
     _required = ("type", "id", "server_label", "tools")
-    _nested = {"tools": "MCPListToolsTool"}
-
-
-class MCPListToolsTool(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("name", "description", "input_schema", "annotations"))
-    _nested = {"input_schema": dict, "annotations": dict}
-
-
-class MCPProtocolError(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "code", "message"))
-    _required = ("type", "code", "message")
+    _nested = {"tools": "McpListToolsTool"}
 
 
 class MCPTool(BaseModel):
@@ -1176,7 +1112,8 @@ class MCPTool(BaseModel):
     ))
     _required = ("type", "server_label")
     _nested = {
-        "headers": dict, "allowed_tools": "MCPToolFilter", "require_approval": "MCPToolRequireApproval",
+        "headers": dict, "allowed_tools": "McpAllowedToolsMcpToolFilter",
+        "require_approval": "McpRequireApprovalMcpToolApprovalFilter",
     }
 
 
@@ -1189,22 +1126,34 @@ class MCPToolCall(BaseModel):
     _nested = {"error": "MCPToolCallError"}
 
 
-class MCPToolExecutionError(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "content"))
-    _required = ("type", "content")
-    _nested = {"content": dict}
-
-
-class MCPToolFilter(BaseModel):
+class McpAllowedToolsMcpToolFilter(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("tool_names", "read_only"))
 
 
-class MCPToolRequireApproval(BaseModel):
+class McpListToolsTool(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("name", "description", "input_schema", "annotations"))
+    _nested = {"input_schema": dict, "annotations": dict}
+
+
+class McpProtocolError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "code", "message"))
+    _required = ("type", "code", "message")
+
+
+class McpRequireApprovalMcpToolApprovalFilter(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("always", "never"))
-    _nested = {"always": "MCPToolFilter", "never": "MCPToolFilter"}
+    _nested = {"always": "McpAllowedToolsMcpToolFilter", "never": "McpAllowedToolsMcpToolFilter"}
+
+
+class McpToolExecutionError(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "content"))
+    _required = ("type", "content")
+    _nested = {"content": dict}
 
 
 class MessageContentImageUrlObjectImageUrl(BaseModel):
@@ -1299,6 +1248,59 @@ class Notice(BaseModel):
     _field_names = frozenset(("type",))
 
 
+class OperationCreateFile(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "path", "diff"))
+    _required = ("type", "path", "diff")
+
+
+class OperationDeleteFile(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "path"))
+    _required = ("type", "path")
+
+
+class OperationUpdateFile(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "path", "diff"))
+    _required = ("type", "path", "diff")
+
+
+class Output(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("stdout", "stderr", "outcome", "created_by"))
+    _nested = {"outcome": "FunctionShellCallOutputContentOutcome"}
+
+
+class OutputImage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "url"))
+    _required = ("type", "url")
+
+
+class OutputLogs(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "logs"))
+    _required = ("type", "logs")
+
+
+class OutputOutcomeExit(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "exit_code"))
+    _required = ("type", "exit_code")
+
+
+class OutputOutcomeTimeout(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class PendingSafetyCheck(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "code", "message"))
+
+
 class Program(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "code", "fingerprint"))
@@ -1349,7 +1351,12 @@ class PromptTokensDetails(BaseModel):
 class RankingOptions(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("ranker", "score_threshold", "hybrid_search"))
-    _nested = {"hybrid_search": "HybridSearchOptions"}
+    _nested = {"hybrid_search": "RankingOptionsHybridSearch"}
+
+
+class RankingOptionsHybridSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("embedding_weight", "text_weight"))
 
 
 class RefusalContentBlock(BaseModel):
@@ -1391,7 +1398,7 @@ class ResponseComputerToolCallOutputItem(BaseModel):
     ))
     _required = ("type", "id", "call_id", "output", "status")
     _nested = {
-        "acknowledged_safety_checks": "ComputerCallSafetyCheck",
+        "acknowledged_safety_checks": "PendingSafetyCheck",
         "output": "ResponseComputerToolCallOutputScreenshot",
     }
 
@@ -1437,10 +1444,7 @@ class ResponseFunctionShellToolCall(BaseModel):
         "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
     ))
     _required = ("type", "id", "call_id", "action", "status", "environment")
-    _nested = {
-        "caller": "ToolCallCaller", "action": "FunctionShellAction",
-        "environment": "FunctionShellCallEnvironment",
-    }
+    _nested = {"caller": "ToolCallCaller", "action": "Action", "environment": "FunctionShellCallEnvironment"}
 
 
 class ResponseFunctionShellToolCallOutput(BaseModel):
@@ -1449,7 +1453,7 @@ class ResponseFunctionShellToolCallOutput(BaseModel):
         "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
     ))
     _required = ("type", "id", "call_id", "status", "output", "max_output_length")
-    _nested = {"caller": "ToolCallCaller", "output": "FunctionShellCallOutputContent"}
+    _nested = {"caller": "ToolCallCaller", "output": "Output"}
 
 
 class ResponseFunctionToolCallItem(BaseModel):
@@ -1760,6 +1764,18 @@ class ToolChoiceMcp(BaseModel):
     _required = ("type", "server_label")
 
 
+class ToolFunction(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "name", "description", "parameters", "strict", "type", "output_schema", "defer_loading",
+        "allowed_callers", "async",
+    ))
+    _aliases = {"async_": "async"}
+    _renames = True
+    _required = ("name", "type")
+    _nested = {"parameters": dict, "output_schema": dict}
+
+
 class ToolSearchTool(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "execution", "description", "parameters"))
@@ -1864,24 +1880,6 @@ class VideoListResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "first_id", "last_id", "has_more"))
     _nested = {"data": "Video"}
-
-
-class WebSearchActionOpenPage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "url"))
-    _required = ("type",)
-
-
-class WebSearchActionSearch(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "query", "queries", "sources"))
-    _required = ("type",)
-    _nested = {"sources": "WebSearchActionSearchSource"}
-
-
-class WebSearchActionSearchSource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "url"))
 
 
 class WebSearchApproximateLocationWebSearchApproximateLocation(BaseModel):
@@ -2015,22 +2013,30 @@ VideoSeconds = Any
 VideoSize = Any
 VideoStatus = Any
 VoiceIdsShared = Any
+ApplyPatchCreateFileOperation = OperationCreateFile
+ApplyPatchDeleteFileOperation = OperationDeleteFile
 ApplyPatchToolCall = ResponseApplyPatchToolCall
 ApplyPatchToolCallOutput = ResponseApplyPatchToolCallOutput
+ApplyPatchUpdateFileOperation = OperationUpdateFile
 AssistantToolsFileSearchTypeOnly = AttachmentToolAssistantToolsFileSearchTypeOnly
 AssistantsNamedToolChoice = AssistantToolChoice
 AssistantsNamedToolChoiceFunction = AssistantToolChoiceFunction
+AutoCodeInterpreterTool = CodeInterpreterContainerCodeInterpreterToolAuto
 BatchError2 = Errors
 BetaModelResponseProperties = ModelResponseProperties
 C2PAProvenanceResult = ResultC2PA
 ChatModel = ModelIdsShared
 Click = ActionClick
+CodeInterpreterOutputImage = OutputImage
+CodeInterpreterOutputLogs = OutputLogs
 CompactionBody = ResponseCompactionItem
 CompletionChoiceLogprob = Logprobs
 CompletionUsageCompletionTokensDetail = CompletionTokensDetails
 CompletionUsagePromptTokensDetail = PromptTokensDetails
+ComputerCallSafetyCheck = PendingSafetyCheck
 ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
 ComputerToolCallOutputResource = ResponseComputerToolCallOutputItem
+ContainerFileCitationBody = AnnotationContainerFileCitation
 ContainerReferenceResource = ResponseContainerReference
 ContainerResource = ContainerCreateResponse
 ContainerResourceNetworkPolicy = NetworkPolicy
@@ -2053,18 +2059,39 @@ EvalItemContentOutputText = InputContentOutputText
 EvalItemInputImage = InputContentInputImage
 EvalLogsDataSourceConfig = DataSourceConfigLogs
 EvalsDeleteResponse = EvalDeleteResponse
+FileCitationBody = AnnotationFileCitation
+FilePath = AnnotationFilePath
+FunctionShellAction = Action
 FunctionShellCall = ResponseFunctionShellToolCall
 FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
+FunctionShellCallOutputContent = Output
+FunctionShellCallOutputExitOutcome = OutputOutcomeExit
+FunctionShellCallOutputTimeoutOutcome = OutputOutcomeTimeout
 FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
 FunctionToolCallResource = ResponseFunctionToolCallItem
+FunctionToolParamObject = ToolFunction
 GraderLabelModel = LabelModelGrader
 GraderStringCheck = StringCheckGrader
+HybridSearchOptions = RankingOptionsHybridSearch
+ImageGenToolCallError = ImageGenerationCallError
+ImageGenToolCallErrorModerationDetail = ImageGenerationCallErrorModerationDetails
+ImageGenToolCallSvgUsage = ImageGenerationCallSvgUsage
+ImageGenToolInputImageMask = ImageGenerationInputImageMask
+ImageGenToolSvg = ImageGenerationSvg
+ImageGenToolSvgReasoning = ImageGenerationSvgReasoning
 InputAudio = ResponseInputAudio
 InputFileContent = ResponseInputFile
 InputImageContent = ResponseInputImage
 InputTextContent = ResponseInputText
 KeyPressAction = ActionKeypress
 LocalEnvironmentResource = ResponseLocalEnvironment
+LocalShellExecAction = LocalShellCallAction
+LocalShellTool = LocalShell
+MCPListToolsTool = McpListToolsTool
+MCPProtocolError = McpProtocolError
+MCPToolExecutionError = McpToolExecutionError
+MCPToolFilter = McpAllowedToolsMcpToolFilter
+MCPToolRequireApproval = McpRequireApprovalMcpToolApprovalFilter
 MessageContentImageFileObject = ImageFileContentBlock
 MessageContentImageFileObjectImageFile = ImageFile
 MessageContentImageUrlObject = ImageURLContentBlock
@@ -2106,14 +2133,17 @@ VectorStoreSearchResultItem = VectorStoreSearchResponse
 VideoCharacterResource = VideoCreateCharacterResponse
 Wait = ActionWait
 WebSearchActionFind = ActionFind
+WebSearchActionOpenPage = ActionOpenPage
+WebSearchActionSearch = ActionSearch
+WebSearchActionSearchSource = ActionSearchSource
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
 # (None, members): the member whose required fields are all present, most of them, is picked
 _UNIONS = {
     "Annotation": ("type", {
-        "file_citation": "FileCitationBody", "url_citation": "UrlCitationBody",
-        "container_file_citation": "ContainerFileCitationBody", "file_path": "FilePath",
+        "file_citation": "AnnotationFileCitation", "url_citation": "UrlCitationBody",
+        "container_file_citation": "AnnotationContainerFileCitation", "file_path": "AnnotationFilePath",
     }),
     "AnnotationParam": (None, (
         "FileCitationBodyParam", "UrlCitationBodyParam", "ContainerFileCitationBodyParam", "FilePathParam",
@@ -2123,8 +2153,8 @@ _UNIONS = {
         "ApplyPatchUpdateFileOperationParam",
     )),
     "ApplyPatchToolCallOperation": ("type", {
-        "create_file": "ApplyPatchCreateFileOperation", "delete_file": "ApplyPatchDeleteFileOperation",
-        "update_file": "ApplyPatchUpdateFileOperation",
+        "create_file": "OperationCreateFile", "delete_file": "OperationDeleteFile",
+        "update_file": "OperationUpdateFile",
     }),
     "AssistantsApiResponseFormatOption": ("type", {
         "text": "ResponseFormatText", "json_object": "ResponseFormatJSONObject",
@@ -2220,7 +2250,7 @@ _UNIONS = {
     }),
     "FunctionShellCallItemEnvironmentParam": (None, ("LocalEnvironmentParam", "ContainerReferenceParam")),
     "FunctionShellCallOutputContentOutcome": ("type", {
-        "timeout": "FunctionShellCallOutputTimeoutOutcome", "exit": "FunctionShellCallOutputExitOutcome",
+        "timeout": "OutputOutcomeTimeout", "exit": "OutputOutcomeExit",
     }),
     "FunctionShellCallOutputOutcomeParam": (None, (
         "FunctionShellCallOutputTimeoutOutcomeParam", "FunctionShellCallOutputExitOutcomeParam",
@@ -2259,7 +2289,7 @@ _UNIONS = {
         "MCPApprovalResponseParam", "MCPToolCallParam", "CustomToolCallOutputParam", "CustomToolCallParam",
     )),
     "MCPToolCallError": ("type", {
-        "mcp_protocol_error": "MCPProtocolError", "mcp_tool_execution_error": "MCPToolExecutionError",
+        "mcp_protocol_error": "McpProtocolError", "mcp_tool_execution_error": "McpToolExecutionError",
         "http_error": "HTTPError",
     }),
     "MCPToolCallErrorParam": (None, (
@@ -2271,7 +2301,7 @@ _UNIONS = {
     "ModerationsCreateInputParam": (None, (
         "ModerationsCreateInputImageUrlParam", "ModerationsCreateInputTextParam",
     )),
-    "NamespaceToolTool": ("type", {"function": "FunctionToolParamObject", "custom": "CustomTool"}),
+    "NamespaceToolTool": ("type", {"function": "ToolFunction", "custom": "CustomTool"}),
     "NamespaceToolToolParam": (None, ("FunctionToolParam", "CustomToolParam")),
     "Prompt": (None, ("ResponsePrompt",)),
     "PromptParam": (None, ("PromptVariant0Param",)),
@@ -2298,7 +2328,7 @@ _UNIONS = {
         "computer_use_preview": "ComputerUsePreviewTool", "web_search": "WebSearchTool",
         "web_search_2025_08_26": "WebSearchTool", "mcp": "MCPTool", "code_interpreter": "CodeInterpreterTool",
         "programmatic_tool_calling": "ProgrammaticToolCalling", "image_generation": "ImageGenTool",
-        "local_shell": "LocalShellTool", "shell": "FunctionShellTool", "custom": "CustomTool",
+        "local_shell": "LocalShell", "shell": "FunctionShellTool", "custom": "CustomTool",
         "namespace": "NamespaceTool", "tool_search": "ToolSearchTool",
         "web_search_preview": "WebSearchPreviewTool", "web_search_preview_2025_03_11": "WebSearchPreviewTool",
         "apply_patch": "ApplyPatchTool",

@@ -6,6 +6,11 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
+class AudioInputTranscription(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("model",))
+
+
 class AudioInputTurnDetectionSemanticVad(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "eagerness", "create_response", "interrupt_response"))
@@ -21,28 +26,28 @@ class AudioInputTurnDetectionServerVad(BaseModel):
     _required = ("type",)
 
 
-class ClientSecretCreateResponse(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("value", "expires_at", "session"))
-    _nested = {"session": "RealtimeCreateClientSecretResponseSession"}
-
-
-class RealtimeAudioFormatsPCMAAudioFormat(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ()
-
-
-class RealtimeAudioFormatsPCMAudioFormat(BaseModel):
+class AudioPCM(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "rate"))
     _required = ()
 
 
-class RealtimeAudioFormatsPCMUAudioFormat(BaseModel):
+class AudioPCMA(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ()
+
+
+class AudioPCMU(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ()
+
+
+class ClientSecretCreateResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("value", "expires_at", "session"))
+    _nested = {"session": "RealtimeCreateClientSecretResponseSession"}
 
 
 class RealtimeFunctionTool(BaseModel):
@@ -166,7 +171,7 @@ class RealtimeTranslationSessionAudioInput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("transcription", "noise_reduction"))
     _nested = {
-        "transcription": "RealtimeTranslationSessionAudioInputTranscription",
+        "transcription": "AudioInputTranscription",
         "noise_reduction": "RealtimeTranslationSessionAudioInputNoiseReduction",
     }
 
@@ -174,11 +179,6 @@ class RealtimeTranslationSessionAudioInput(BaseModel):
 class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "strength"))
-
-
-class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("model",))
 
 
 class RealtimeTranslationSessionAudioOutput(BaseModel):
@@ -199,8 +199,12 @@ class TokenLimits(BaseModel):
 
 
 RealtimeReasoningEffort = Any
+RealtimeAudioFormatsPCMAAudioFormat = AudioPCMA
+RealtimeAudioFormatsPCMAudioFormat = AudioPCM
+RealtimeAudioFormatsPCMUAudioFormat = AudioPCMU
 RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
 RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = RealtimeTranscriptionSessionTurnDetection
+RealtimeTranslationSessionAudioInputTranscription = AudioInputTranscription
 RealtimeTruncationRetentionRatioTruncation = RealtimeTruncationRetentionRatio
 RealtimeTruncationRetentionRatioTruncationTokenLimit = TokenLimits
 RealtimeTurnDetectionRealtimeTurnDetectionSemanticVAD = AudioInputTurnDetectionSemanticVad
@@ -218,9 +222,7 @@ _UNIONS = {
         "RealtimeSessionCreateRequestGAParam", "RealtimeTranscriptionSessionCreateRequestGAParam",
     )),
     "RealtimeAudioFormats": ("type", {
-        "audio/pcm": "RealtimeAudioFormatsPCMAudioFormat",
-        "audio/pcmu": "RealtimeAudioFormatsPCMUAudioFormat",
-        "audio/pcma": "RealtimeAudioFormatsPCMAAudioFormat",
+        "audio/pcm": "AudioPCM", "audio/pcmu": "AudioPCMU", "audio/pcma": "AudioPCMA",
     }),
     "RealtimeAudioFormatsParam": (None, (
         "RealtimeAudioFormatsPCMAudioFormatParam", "RealtimeAudioFormatsPCMUAudioFormatParam",

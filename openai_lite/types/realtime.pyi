@@ -7,6 +7,11 @@ from openai_lite._models import BaseModel
 from openai_lite.types import AudioTranscriptionParam, AudioTranscriptionResponse, MCPTool, MCPToolParam, NoiseReductionType, Prompt, PromptParam, ToolChoiceFunction, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions, VoiceIdsOrCustomVoiceParam, VoiceIdsShared
 
 
+class AudioInputTranscription(BaseModel):
+    model: str
+    """The transcription model used for source transcript deltas."""
+
+
 class AudioInputTurnDetectionSemanticVad(BaseModel):
     type: Literal["semantic_vad"]
     """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
@@ -54,6 +59,23 @@ i.e. it's set to the `response.done` time plus audio playback duration.
 An `input_audio_buffer.timeout_triggered` event (plus events
 associated with the Response) will be emitted when the timeout is reached.
 Idle timeout is currently only supported for `server_vad` mode."""
+
+
+class AudioPCM(BaseModel):
+    type: Literal["audio/pcm"] | None
+    """The audio format. Always `audio/pcm`."""
+    rate: Literal[24000] | None
+    """The sample rate of the audio. Always `24000`."""
+
+
+class AudioPCMA(BaseModel):
+    type: Literal["audio/pcma"] | None
+    """The audio format. Always `audio/pcma`."""
+
+
+class AudioPCMU(BaseModel):
+    type: Literal["audio/pcmu"] | None
+    """The audio format. Always `audio/pcmu`."""
 
 
 class CallsAcceptAudioInputNoiseReductionParam(TypedDict, total=False):
@@ -142,13 +164,8 @@ class ClientSecretsCreateExpiresAfterParam(TypedDict, total=False):
 ClientSecretsCreateSessionParam: TypeAlias = RealtimeSessionCreateRequestGAParam | RealtimeTranscriptionSessionCreateRequestGAParam
 
 
-RealtimeAudioFormats: TypeAlias = RealtimeAudioFormatsPCMAudioFormat | RealtimeAudioFormatsPCMUAudioFormat | RealtimeAudioFormatsPCMAAudioFormat
+RealtimeAudioFormats: TypeAlias = AudioPCM | AudioPCMU | AudioPCMA
 """The PCM audio format. Only a 24kHz sample rate is supported."""
-
-
-class RealtimeAudioFormatsPCMAAudioFormat(BaseModel):
-    type: Literal["audio/pcma"] | None
-    """The audio format. Always `audio/pcma`."""
 
 
 class RealtimeAudioFormatsPCMAAudioFormatParam(TypedDict, total=False):
@@ -156,23 +173,11 @@ class RealtimeAudioFormatsPCMAAudioFormatParam(TypedDict, total=False):
     """The audio format. Always `audio/pcma`."""
 
 
-class RealtimeAudioFormatsPCMAudioFormat(BaseModel):
-    type: Literal["audio/pcm"] | None
-    """The audio format. Always `audio/pcm`."""
-    rate: Literal[24000] | None
-    """The sample rate of the audio. Always `24000`."""
-
-
 class RealtimeAudioFormatsPCMAudioFormatParam(TypedDict, total=False):
     type: Literal["audio/pcm"]
     """The audio format. Always `audio/pcm`."""
     rate: Literal[24000]
     """The sample rate of the audio. Always `24000`."""
-
-
-class RealtimeAudioFormatsPCMUAudioFormat(BaseModel):
-    type: Literal["audio/pcmu"] | None
-    """The audio format. Always `audio/pcmu`."""
 
 
 class RealtimeAudioFormatsPCMUAudioFormatParam(TypedDict, total=False):
@@ -584,7 +589,7 @@ class RealtimeTranslationSessionAudio(BaseModel):
 
 
 class RealtimeTranslationSessionAudioInput(BaseModel):
-    transcription: RealtimeTranslationSessionAudioInputTranscription | None
+    transcription: AudioInputTranscription | None
     """Optional source-language transcription. When configured, the server emits
 `session.input_transcript.delta` events. Translation itself still runs from
 the input audio stream."""
@@ -599,11 +604,6 @@ class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
     """Input noise suppression strength.
 
 Higher values apply more suppression. Defaults to 1 when noise reduction is first enabled. Omitting strength from a session update preserves the current strength."""
-
-
-class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
-    model: str
-    """The transcription model used for source transcript deltas."""
 
 
 class RealtimeTranslationSessionAudioOutput(BaseModel):
@@ -736,10 +736,22 @@ class TokenLimits(BaseModel):
     """Maximum tokens allowed in the conversation after instructions (which including tool definitions). For example, setting this to 5,000 would mean that truncation would occur when the conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's context window size minus the maximum output tokens."""
 
 
+RealtimeAudioFormatsPCMAAudioFormat = AudioPCMA
+
+
+RealtimeAudioFormatsPCMAudioFormat = AudioPCM
+
+
+RealtimeAudioFormatsPCMUAudioFormat = AudioPCMU
+
+
 RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
 
 
 RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = RealtimeTranscriptionSessionTurnDetection
+
+
+RealtimeTranslationSessionAudioInputTranscription = AudioInputTranscription
 
 
 RealtimeTruncationRetentionRatioTruncation = RealtimeTruncationRetentionRatio

@@ -6,6 +6,11 @@ from openai_lite._models import BaseModel
 from openai_lite._type_loader import lazy_names as _lazy_names
 
 
+class AccessPrograms(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cyber",))
+
+
 class AdditionalToolsItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "role", "tools"))
@@ -13,6 +18,19 @@ class AdditionalToolsItem(BaseModel):
     _checked = frozenset(("tools",))
     _required = ("type", "role", "tools")
     _nested = {"tools": "Tool"}
+
+
+class AgentMessage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "author", "recipient", "content"))
+    _required = ("type", "id", "author", "recipient", "content")
+    _nested = {"agent": "BetaAgentTag", "content": "BetaAgentMessageContent"}
+
+
+class AgentMessageContentEncryptedContent(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "encrypted_content"))
+    _required = ("type", "encrypted_content")
 
 
 class ApplyPatchCreateFileOperationParamObject(BaseModel):
@@ -62,13 +80,6 @@ class BetaAdditionalToolsItem(BaseModel):
     _renames = True
     _required = ("type", "role", "tools")
     _nested = {"agent": "Beta_AgentTag", "tools": "BetaTool"}
-
-
-class BetaAgentMessage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "author", "recipient", "content"))
-    _required = ("type", "id", "author", "recipient", "content")
-    _nested = {"agent": "BetaAgentTag", "content": "BetaAgentMessageContent"}
 
 
 class BetaAgentMessageItem(BaseModel):
@@ -166,12 +177,6 @@ class BetaEasyInputMessage(BaseModel):
     _field_names = frozenset(("role", "content", "phase", "type"))
     _required = ("role", "content")
     _nested = {"content": "BetaInputContent"}
-
-
-class BetaEncryptedContent(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "encrypted_content"))
-    _required = ("type", "encrypted_content")
 
 
 class BetaEncryptedContentParamObject(BaseModel):
@@ -374,25 +379,11 @@ class BetaModeration(BaseModel):
     _nested = {"input": "BetaModerationInput", "output": "BetaModerationOutput"}
 
 
-class BetaMultiAgentCall(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "action", "arguments"))
-    _required = ("type", "id", "call_id", "action", "arguments")
-    _nested = {"agent": "BetaAgentTag"}
-
-
 class BetaMultiAgentCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "type", "action", "arguments"))
     _required = ("call_id", "type", "action", "arguments")
     _nested = {"agent": "Beta_AgentTag"}
-
-
-class BetaMultiAgentCallOutput(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "id", "call_id", "action", "output"))
-    _required = ("type", "id", "call_id", "action", "output")
-    _nested = {"agent": "BetaAgentTag", "output": "BetaResponseOutputText"}
 
 
 class BetaMultiAgentCallOutputItem(BaseModel):
@@ -1193,7 +1184,7 @@ class ComputerCallOutputItem(BaseModel):
     _required = ("call_id", "type", "output")
     _nested = {
         "output": "ResponseComputerToolCallOutputScreenshot",
-        "acknowledged_safety_checks": "ComputerCallSafetyCheck",
+        "acknowledged_safety_checks": "PendingSafetyCheck",
     }
 
 
@@ -1204,6 +1195,11 @@ class CustomToolCallResource(BaseModel):
     ))
     _required = ("type", "id", "call_id", "name", "input", "status")
     _nested = {"caller": "ToolCallCaller"}
+
+
+class Delta(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("stdout", "stderr"))
 
 
 class FunctionCallOutputItem(BaseModel):
@@ -1299,6 +1295,21 @@ class InputTextContentParamObject(BaseModel):
     _nested = {"prompt_cache_breakpoint": "PromptCacheBreakpoint"}
 
 
+class InputTokenCountResponse(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("object", "input_tokens"))
+
+
+class InputTokensDetailsCacheWriteTokensDetails(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("ttl_12h_tokens", "ttl_30m_tokens"))
+
+
+class InputTransformation(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "action", "reason", "type"))
+
+
 class ItemReference(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id"))
@@ -1317,6 +1328,20 @@ class ModerationErrorBody(BaseModel):
     _required = ("type", "code", "message")
 
 
+class MultiAgentCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "call_id", "action", "arguments"))
+    _required = ("type", "id", "call_id", "action", "arguments")
+    _nested = {"agent": "BetaAgentTag"}
+
+
+class MultiAgentCallOutput(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "id", "call_id", "action", "output"))
+    _required = ("type", "id", "call_id", "action", "output")
+    _nested = {"agent": "BetaAgentTag", "output": "BetaResponseOutputText"}
+
+
 class ProgramItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "call_id", "code", "fingerprint"))
@@ -1327,6 +1352,30 @@ class ProgramOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "call_id", "result", "status"))
     _required = ("id", "type", "call_id", "result", "status")
+
+
+class PromptCacheDiagnosticsCacheHit(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class PromptCacheDiagnosticsCacheMiss(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cache_missed_tokens", "reason", "type", "comparison_reusable_tokens"))
+    _required = ("cache_missed_tokens", "reason", "type")
+
+
+class PromptCacheDiagnosticsComparisonResponseNotFound(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
+
+
+class PromptCacheDiagnosticsUnavailable(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type",))
+    _required = ("type",)
 
 
 class PromptCacheOptions(BaseModel):
@@ -1358,15 +1407,10 @@ class Response(BaseModel):
         "incomplete_details": "ResponseIncompleteDetail", "output": "ResponseOutputItem",
         "reasoning": "Reasoning", "instructions": "InputItem", "usage": "ResponseUsage",
         "prompt_cache_options": "PromptCacheOptions", "moderation": "ResponseModeration",
-        "conversation": "ResponseConversation", "access_programs": "ResponseAccessProgram",
-        "image": "ResponseImage", "input_transformations": "ResponseInputTransformation",
-        "prompt_cache_diagnostics": "ResponsePromptCacheDiagnostic", "tool_usage": "ResponseToolUsage",
+        "conversation": "ResponseConversation", "access_programs": "AccessPrograms", "image": "ResponseImage",
+        "input_transformations": "InputTransformation",
+        "prompt_cache_diagnostics": "ResponsePromptCacheDiagnostic", "tool_usage": "ToolUsage",
     }
-
-
-class ResponseAccessProgram(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("cyber",))
 
 
 class ResponseAudioDeltaEvent(BaseModel):
@@ -1452,7 +1496,7 @@ class ResponseComputerToolCall(BaseModel):
     _required = ("type", "id", "call_id", "pending_safety_checks", "status")
     _nested = {
         "action": "ComputerAction", "actions": "ComputerAction",
-        "pending_safety_checks": "ComputerCallSafetyCheck",
+        "pending_safety_checks": "PendingSafetyCheck",
     }
 
 
@@ -1660,11 +1704,6 @@ class ResponseIncompleteEvent(BaseModel):
     _nested = {"response": "Response"}
 
 
-class ResponseInputTransformation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "action", "reason", "type"))
-
-
 class ResponseItemList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("object", "data", "has_more", "first_id", "last_id"))
@@ -1780,30 +1819,6 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel):
     _nested = {"annotation": "Annotation"}
 
 
-class ResponsePromptCacheDiagnosticCacheHit(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class ResponsePromptCacheDiagnosticCacheMiss(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("cache_missed_tokens", "reason", "type", "comparison_reusable_tokens"))
-    _required = ("cache_missed_tokens", "reason", "type")
-
-
-class ResponsePromptCacheDiagnosticComparisonResponseNotFound(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
-class ResponsePromptCacheDiagnosticUnavailable(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type",))
-    _required = ("type",)
-
-
 class ResponseQueuedEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "response", "sequence_number"))
@@ -1907,7 +1922,7 @@ class ResponseShellCallOutputContentDeltaEvent(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "sequence_number", "item_id", "output_index", "command_index", "delta"))
     _required = ("type", "sequence_number", "item_id", "output_index", "command_index", "delta")
-    _nested = {"delta": "ShellCallOutputDelta"}
+    _nested = {"delta": "Delta"}
 
 
 class ResponseShellCallOutputContentDoneEvent(BaseModel):
@@ -1916,7 +1931,7 @@ class ResponseShellCallOutputContentDoneEvent(BaseModel):
         "type", "sequence_number", "item_id", "output_index", "command_index", "output",
     ))
     _required = ("type", "sequence_number", "item_id", "output_index", "command_index", "output")
-    _nested = {"output": "FunctionShellCallOutputContent"}
+    _nested = {"output": "Output"}
 
 
 class ResponseTextConfig(BaseModel):
@@ -1945,45 +1960,6 @@ class ResponseTextDoneEvent(BaseModel):
     _nested = {"logprobs": "ResponseLogProb"}
 
 
-class ResponseToolUsage(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("image_gen", "web_search"))
-    _nested = {"image_gen": "ResponseToolUsageImageGen", "web_search": "ResponseToolUsageWebSearch"}
-
-
-class ResponseToolUsageImageGen(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "input_tokens", "input_tokens_details", "output_tokens", "total_tokens", "cached_tokens",
-        "cached_tokens_details", "output_tokens_details",
-    ))
-    _nested = {
-        "input_tokens_details": "ResponseToolUsageImageGenInputTokensDetail",
-        "cached_tokens_details": "ResponseToolUsageImageGenCachedTokensDetail",
-        "output_tokens_details": "ResponseToolUsageImageGenOutputTokensDetail",
-    }
-
-
-class ResponseToolUsageImageGenCachedTokensDetail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("cached_image_tokens", "cached_text_tokens"))
-
-
-class ResponseToolUsageImageGenInputTokensDetail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("image_tokens", "text_tokens"))
-
-
-class ResponseToolUsageImageGenOutputTokensDetail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("image_tokens", "text_tokens"))
-
-
-class ResponseToolUsageWebSearch(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("num_requests",))
-
-
 class ResponseUsage(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -1998,12 +1974,7 @@ class ResponseUsage(BaseModel):
 class ResponseUsageInputTokensDetail(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("cached_tokens", "cache_write_tokens", "cache_write_tokens_details"))
-    _nested = {"cache_write_tokens_details": "ResponseUsageInputTokensDetailCacheWriteTokensDetail"}
-
-
-class ResponseUsageInputTokensDetailCacheWriteTokensDetail(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("ttl_12h_tokens", "ttl_30m_tokens"))
+    _nested = {"cache_write_tokens_details": "InputTokensDetailsCacheWriteTokensDetails"}
 
 
 class ResponseUsageOutputTokensDetail(BaseModel):
@@ -2029,11 +2000,6 @@ class ResponseWebSearchCallSearchingEvent(BaseModel):
     _required = ("type", "output_index", "item_id", "sequence_number")
 
 
-class ShellCallOutputDelta(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("stdout", "stderr"))
-
-
 class SpecificApplyPatch(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
@@ -2050,11 +2016,6 @@ class SpecificProgrammaticToolCalling(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
-
-
-class TokenCountsResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("object", "input_tokens"))
 
 
 class ToolChoiceAllowed(BaseModel):
@@ -2092,6 +2053,45 @@ class ToolSearchOutputItem(BaseModel):
     _nested = {"tools": "Tool"}
 
 
+class ToolUsage(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_gen", "web_search"))
+    _nested = {"image_gen": "ToolUsageImageGen", "web_search": "ToolUsageWebSearch"}
+
+
+class ToolUsageImageGen(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "input_tokens", "input_tokens_details", "output_tokens", "total_tokens", "cached_tokens",
+        "cached_tokens_details", "output_tokens_details",
+    ))
+    _nested = {
+        "input_tokens_details": "ToolUsageImageGenInputTokensDetails",
+        "cached_tokens_details": "ToolUsageImageGenCachedTokensDetails",
+        "output_tokens_details": "ToolUsageImageGenOutputTokensDetails",
+    }
+
+
+class ToolUsageImageGenCachedTokensDetails(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("cached_image_tokens", "cached_text_tokens"))
+
+
+class ToolUsageImageGenInputTokensDetails(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_tokens", "text_tokens"))
+
+
+class ToolUsageImageGenOutputTokensDetails(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("image_tokens", "text_tokens"))
+
+
+class ToolUsageWebSearch(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("num_requests",))
+
+
 BetaComputerActionList = Any
 BetaInputMessageContentList = Any
 BetaInputParam = Any
@@ -2111,6 +2111,7 @@ ServiceTierResponses = Any
 ToolsArray = Any
 ToolsArrayParam = Any
 TruncationEnum = Any
+BetaAgentMessage = AgentMessage
 BetaApplyPatchCreateFileOperationParamObject = ApplyPatchCreateFileOperationParamObject
 BetaApplyPatchDeleteFileOperationParamObject = ApplyPatchDeleteFileOperationParamObject
 BetaApplyPatchToolCall = BetaResponseApplyPatchToolCall
@@ -2124,6 +2125,7 @@ BetaComputerToolCall = BetaResponseComputerToolCall
 BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem
 BetaCustomToolCall = BetaResponseCustomToolCall
 BetaCustomToolCallOutputResource = BetaResponseCustomToolCallOutputItem
+BetaEncryptedContent = AgentMessageContentEncryptedContent
 BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 BetaFunctionShellActionParamObject = FunctionShellActionParamObject
 BetaFunctionShellCall = BetaResponseFunctionShellToolCall
@@ -2135,6 +2137,8 @@ BetaFunctionToolCall = BetaResponseFunctionToolCall
 BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
 BetaInputTextContent = BetaResponseInputText
 BetaModerationErrorBody = ModerationErrorBody
+BetaMultiAgentCall = MultiAgentCall
+BetaMultiAgentCallOutput = MultiAgentCallOutput
 BetaOutputMessage = BetaResponseOutputMessage
 BetaOutputTextContent = BetaResponseOutputText
 BetaPersonalityEnum = PersonalityEnum
@@ -2143,7 +2147,7 @@ BetaPromptCacheRetentionEnum = PromptCacheRetentionEnum
 BetaReasoning = Reasoning
 BetaReasoningItem = BetaResponseReasoningItem
 BetaReasoningModeEnum = ReasoningModeEnum
-BetaResponseAccessProgram = ResponseAccessProgram
+BetaResponseAccessProgram = AccessPrograms
 BetaResponseConversation = ResponseConversation
 BetaResponseErrorCode = ResponseErrorCode
 BetaResponseErrorVariant0 = ResponseErrorVariant0
@@ -2155,7 +2159,7 @@ BetaResponseFormatJsonSchemaSchemaParam = ResponseFormatJsonSchemaSchemaParam
 BetaResponseFormatText = ResponseFormatText
 BetaResponseImage = ResponseImage
 BetaResponseIncompleteDetail = ResponseIncompleteDetail
-BetaResponseInputTransformation = ResponseInputTransformation
+BetaResponseInputTransformation = InputTransformation
 BetaResponseLogProb = ResponseLogProb
 BetaResponseLogProbTopLogprob = ResponseLogProbTopLogprob
 BetaResponseMCPCallArgumentsDeltaEvent = BetaResponseMcpCallArgumentsDeltaEvent
@@ -2166,10 +2170,10 @@ BetaResponseMCPCallInProgressEvent = BetaResponseMcpCallInProgressEvent
 BetaResponseMCPListToolsCompletedEvent = BetaResponseMcpListToolsCompletedEvent
 BetaResponseMCPListToolsFailedEvent = BetaResponseMcpListToolsFailedEvent
 BetaResponseMCPListToolsInProgressEvent = BetaResponseMcpListToolsInProgressEvent
-BetaResponsePromptCacheDiagnosticCacheHit = ResponsePromptCacheDiagnosticCacheHit
-BetaResponsePromptCacheDiagnosticCacheMiss = ResponsePromptCacheDiagnosticCacheMiss
-BetaResponsePromptCacheDiagnosticComparisonResponseNotFound = ResponsePromptCacheDiagnosticComparisonResponseNotFound
-BetaResponsePromptCacheDiagnosticUnavailable = ResponsePromptCacheDiagnosticUnavailable
+BetaResponsePromptCacheDiagnosticCacheHit = PromptCacheDiagnosticsCacheHit
+BetaResponsePromptCacheDiagnosticCacheMiss = PromptCacheDiagnosticsCacheMiss
+BetaResponsePromptCacheDiagnosticComparisonResponseNotFound = PromptCacheDiagnosticsComparisonResponseNotFound
+BetaResponsePromptCacheDiagnosticUnavailable = PromptCacheDiagnosticsUnavailable
 BetaResponsePromptVariables = ResponsePromptVariables
 BetaResponsePromptVariablesParam = ResponsePromptVariablesParam
 BetaResponseReasoningSummaryPartAddedEventPart = ResponseReasoningSummaryPartAddedEventPart
@@ -2180,23 +2184,23 @@ BetaResponseShellCallCommandDoneStreamingEvent = BetaResponseShellCallCommandDon
 BetaResponseShellCallOutputContentDeltaStreamingEvent = BetaResponseShellCallOutputContentDeltaEvent
 BetaResponseShellCallOutputContentDoneStreamingEvent = BetaResponseShellCallOutputContentDoneEvent
 BetaResponseText = ResponseTextConfig
-BetaResponseToolUsage = ResponseToolUsage
-BetaResponseToolUsageImageGen = ResponseToolUsageImageGen
-BetaResponseToolUsageImageGenCachedTokensDetail = ResponseToolUsageImageGenCachedTokensDetail
-BetaResponseToolUsageImageGenInputTokensDetail = ResponseToolUsageImageGenInputTokensDetail
-BetaResponseToolUsageImageGenOutputTokensDetail = ResponseToolUsageImageGenOutputTokensDetail
-BetaResponseToolUsageWebSearch = ResponseToolUsageWebSearch
+BetaResponseToolUsage = ToolUsage
+BetaResponseToolUsageImageGen = ToolUsageImageGen
+BetaResponseToolUsageImageGenCachedTokensDetail = ToolUsageImageGenCachedTokensDetails
+BetaResponseToolUsageImageGenInputTokensDetail = ToolUsageImageGenInputTokensDetails
+BetaResponseToolUsageImageGenOutputTokensDetail = ToolUsageImageGenOutputTokensDetails
+BetaResponseToolUsageWebSearch = ToolUsageWebSearch
 BetaResponseUsage = ResponseUsage
 BetaResponseUsageInputTokensDetail = ResponseUsageInputTokensDetail
-BetaResponseUsageInputTokensDetailCacheWriteTokensDetail = ResponseUsageInputTokensDetailCacheWriteTokensDetail
+BetaResponseUsageInputTokensDetailCacheWriteTokensDetail = InputTokensDetailsCacheWriteTokensDetails
 BetaResponseUsageOutputTokensDetail = ResponseUsageOutputTokensDetail
 BetaServiceTierEnum = ServiceTierEnum
 BetaServiceTierResponses = ServiceTierResponses
-BetaShellCallOutputDelta = ShellCallOutputDelta
+BetaShellCallOutputDelta = Delta
 BetaSpecificApplyPatch = SpecificApplyPatch
 BetaSpecificFunctionShell = SpecificFunctionShell
 BetaSpecificProgrammaticToolCalling = SpecificProgrammaticToolCalling
-BetaTokenCountsResource = TokenCountsResource
+BetaTokenCountsResource = InputTokenCountResponse
 BetaToolChoiceAllowed = ToolChoiceAllowed
 BetaToolChoiceCustom = ToolChoiceCustom
 BetaToolChoiceTypes = ToolChoiceTypes
@@ -2208,8 +2212,10 @@ BetaTruncationEnum = TruncationEnum
 BetaWebSearchToolCall = BetaResponseFunctionWebSearch
 CompactResource = CompactedResponse
 CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
+ResponseAccessProgram = AccessPrograms
 ResponseFormatJsonObject = ResponseFormatJSONObject
 ResponseInputParam = InputParam
+ResponseInputTransformation = InputTransformation
 ResponseMCPCallArgumentsDeltaEvent = ResponseMcpCallArgumentsDeltaEvent
 ResponseMCPCallArgumentsDoneEvent = ResponseMcpCallArgumentsDoneEvent
 ResponseMCPCallCompletedEvent = ResponseMcpCallCompletedEvent
@@ -2218,12 +2224,25 @@ ResponseMCPCallInProgressEvent = ResponseMcpCallInProgressEvent
 ResponseMCPListToolsCompletedEvent = ResponseMcpListToolsCompletedEvent
 ResponseMCPListToolsFailedEvent = ResponseMcpListToolsFailedEvent
 ResponseMCPListToolsInProgressEvent = ResponseMcpListToolsInProgressEvent
+ResponsePromptCacheDiagnosticCacheHit = PromptCacheDiagnosticsCacheHit
+ResponsePromptCacheDiagnosticCacheMiss = PromptCacheDiagnosticsCacheMiss
+ResponsePromptCacheDiagnosticComparisonResponseNotFound = PromptCacheDiagnosticsComparisonResponseNotFound
+ResponsePromptCacheDiagnosticUnavailable = PromptCacheDiagnosticsUnavailable
 ResponseShellCallCommandAddedStreamingEvent = ResponseShellCallCommandAddedEvent
 ResponseShellCallCommandDeltaStreamingEvent = ResponseShellCallCommandDeltaEvent
 ResponseShellCallCommandDoneStreamingEvent = ResponseShellCallCommandDoneEvent
 ResponseShellCallOutputContentDeltaStreamingEvent = ResponseShellCallOutputContentDeltaEvent
 ResponseShellCallOutputContentDoneStreamingEvent = ResponseShellCallOutputContentDoneEvent
 ResponseText = ResponseTextConfig
+ResponseToolUsage = ToolUsage
+ResponseToolUsageImageGen = ToolUsageImageGen
+ResponseToolUsageImageGenCachedTokensDetail = ToolUsageImageGenCachedTokensDetails
+ResponseToolUsageImageGenInputTokensDetail = ToolUsageImageGenInputTokensDetails
+ResponseToolUsageImageGenOutputTokensDetail = ToolUsageImageGenOutputTokensDetails
+ResponseToolUsageWebSearch = ToolUsageWebSearch
+ResponseUsageInputTokensDetailCacheWriteTokensDetail = InputTokensDetailsCacheWriteTokensDetails
+ShellCallOutputDelta = Delta
+TokenCountsResource = InputTokenCountResponse
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -2239,7 +2258,7 @@ _UNIONS = {
         "text": "BetaTextContent", "summary_text": "BetaSummaryTextContent",
         "reasoning_text": "BetaReasoningTextContent", "refusal": "BetaRefusalContent",
         "input_image": "BetaInputImageContent", "computer_screenshot": "BetaComputerScreenshotContent",
-        "input_file": "BetaInputFileContent", "encrypted_content": "BetaEncryptedContent",
+        "input_file": "BetaInputFileContent", "encrypted_content": "AgentMessageContentEncryptedContent",
     }),
     "BetaAgentMessageItemContent": ("type", {
         "input_text": "BetaInputTextContentParamObject", "input_image": "BetaInputImageContentParamAuto",
@@ -2312,11 +2331,10 @@ _UNIONS = {
     )),
     "BetaItemField": ("type", {
         "message": "BetaMessage", "program": "BetaProgram", "program_output": "BetaProgramOutput",
-        "function_call": "BetaResponseFunctionToolCall", "multi_agent_call": "BetaMultiAgentCall",
-        "multi_agent_call_output": "BetaMultiAgentCallOutput",
-        "tool_search_call": "BetaResponseToolSearchCall",
+        "function_call": "BetaResponseFunctionToolCall", "multi_agent_call": "MultiAgentCall",
+        "multi_agent_call_output": "MultiAgentCallOutput", "tool_search_call": "BetaResponseToolSearchCall",
         "tool_search_output": "BetaResponseToolSearchOutputItem", "additional_tools": "BetaAdditionalTools",
-        "agent_message": "BetaAgentMessage", "function_call_output": "BetaFunctionToolCallOutput",
+        "agent_message": "AgentMessage", "function_call_output": "BetaFunctionToolCallOutput",
         "file_search_call": "BetaResponseFileSearchToolCall",
         "web_search_call": "BetaResponseFunctionWebSearch", "image_generation_call": "BetaImageGenToolCall",
         "computer_call": "BetaResponseComputerToolCall",
@@ -2351,11 +2369,11 @@ _UNIONS = {
         "BetaInputMessageResource", "BetaResponseOutputMessage", "BetaResponseFileSearchToolCall",
         "BetaResponseComputerToolCall", "BetaResponseComputerToolCallOutputItem",
         "BetaResponseFunctionWebSearch", "BetaFunctionToolCallResource",
-        "BetaResponseFunctionToolCallOutputItem", "BetaAgentMessage", "BetaMultiAgentCall",
-        "BetaMultiAgentCallOutput", "BetaResponseToolSearchCall", "BetaResponseToolSearchOutputItem",
-        "BetaAdditionalTools", "BetaResponseReasoningItem", "BetaProgram", "BetaProgramOutput",
-        "BetaResponseCompactionItem", "BetaImageGenToolCall", "BetaResponseCodeInterpreterToolCall",
-        "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaResponseFunctionShellToolCall",
+        "BetaResponseFunctionToolCallOutputItem", "AgentMessage", "MultiAgentCall", "MultiAgentCallOutput",
+        "BetaResponseToolSearchCall", "BetaResponseToolSearchOutputItem", "BetaAdditionalTools",
+        "BetaResponseReasoningItem", "BetaProgram", "BetaProgramOutput", "BetaResponseCompactionItem",
+        "BetaImageGenToolCall", "BetaResponseCodeInterpreterToolCall", "BetaLocalShellToolCall",
+        "BetaLocalShellToolCallOutput", "BetaResponseFunctionShellToolCall",
         "BetaResponseFunctionShellToolCallOutput", "BetaResponseApplyPatchToolCall",
         "BetaResponseApplyPatchToolCallOutput", "BetaMCPListTools", "BetaMCPApprovalRequest",
         "BetaMCPApprovalResponseResource", "BetaMCPToolCall", "BetaCustomToolCallResource",
@@ -2366,7 +2384,7 @@ _UNIONS = {
         "text": "BetaTextContent", "summary_text": "BetaSummaryTextContent",
         "reasoning_text": "BetaReasoningTextContent", "refusal": "BetaRefusalContent",
         "input_image": "BetaInputImageContent", "computer_screenshot": "BetaComputerScreenshotContent",
-        "input_file": "BetaInputFileContent", "encrypted_content": "BetaEncryptedContent",
+        "input_file": "BetaInputFileContent", "encrypted_content": "AgentMessageContentEncryptedContent",
     }),
     "BetaModerationInput": ("type", {
         "moderation_result": "BetaModerationResultBody", "error": "BetaModerationErrorBody",
@@ -2381,8 +2399,8 @@ _UNIONS = {
     "BetaOutputItem": ("type", {
         "message": "BetaResponseOutputMessage", "file_search_call": "BetaResponseFileSearchToolCall",
         "function_call": "BetaResponseFunctionToolCall",
-        "function_call_output": "BetaResponseFunctionToolCallOutputItem", "agent_message": "BetaAgentMessage",
-        "multi_agent_call": "BetaMultiAgentCall", "multi_agent_call_output": "BetaMultiAgentCallOutput",
+        "function_call_output": "BetaResponseFunctionToolCallOutputItem", "agent_message": "AgentMessage",
+        "multi_agent_call": "MultiAgentCall", "multi_agent_call_output": "MultiAgentCallOutput",
         "web_search_call": "BetaResponseFunctionWebSearch", "computer_call": "BetaResponseComputerToolCall",
         "computer_call_output": "BetaResponseComputerToolCallOutputItem",
         "reasoning": "BetaResponseReasoningItem", "program": "BetaProgram",
@@ -2552,16 +2570,13 @@ _UNIONS = {
         "output_text": "ResponseOutputText", "refusal": "ResponseOutputRefusal",
         "reasoning_text": "ContentReasoningText",
     }),
-    "ResponseCodeInterpreterToolCallOutput": ("type", {
-        "logs": "CodeInterpreterOutputLogs", "image": "CodeInterpreterOutputImage",
-    }),
+    "ResponseCodeInterpreterToolCallOutput": ("type", {"logs": "OutputLogs", "image": "OutputImage"}),
     "ResponseCodeInterpreterToolCallOutputParam": (None, (
         "CodeInterpreterOutputLogsParam", "CodeInterpreterOutputImageParam",
     )),
     "ResponseError": (None, ("ResponseErrorVariant0",)),
     "ResponseFunctionWebSearchAction": ("type", {
-        "search": "WebSearchActionSearch", "open_page": "WebSearchActionOpenPage",
-        "find_in_page": "ActionFind",
+        "search": "ActionSearch", "open_page": "ActionOpenPage", "find_in_page": "ActionFind",
     }),
     "ResponseFunctionWebSearchActionParam": (None, (
         "WebSearchActionSearchParam", "WebSearchActionOpenPageParam", "WebSearchActionFindParam",
@@ -2606,10 +2621,9 @@ _UNIONS = {
     }),
     "ResponseOutputMessageContentParam": (None, ("ResponseOutputTextParam", "RefusalContentParam")),
     "ResponsePromptCacheDiagnostic": ("type", {
-        "cache_miss": "ResponsePromptCacheDiagnosticCacheMiss",
-        "cache_hit": "ResponsePromptCacheDiagnosticCacheHit",
-        "comparison_response_not_found": "ResponsePromptCacheDiagnosticComparisonResponseNotFound",
-        "unavailable": "ResponsePromptCacheDiagnosticUnavailable",
+        "cache_miss": "PromptCacheDiagnosticsCacheMiss", "cache_hit": "PromptCacheDiagnosticsCacheHit",
+        "comparison_response_not_found": "PromptCacheDiagnosticsComparisonResponseNotFound",
+        "unavailable": "PromptCacheDiagnosticsUnavailable",
     }),
     "ResponseStreamEvent": ("type", {
         "response.audio.delta": "ResponseAudioDeltaEvent", "response.audio.done": "ResponseAudioDoneEvent",
@@ -2687,28 +2701,28 @@ _ELSEWHERE = {
     "BetaApplyPatchCallOutputStatusParamObject": "_defs:ApplyPatchCallOutputStatusParamObject",
     "BetaApplyPatchCallStatus": "_defs:ApplyPatchCallStatus",
     "BetaApplyPatchCallStatusParamObject": "_defs:ApplyPatchCallStatusParamObject",
-    "BetaApplyPatchCreateFileOperation": "_defs:ApplyPatchCreateFileOperation",
+    "BetaApplyPatchCreateFileOperation": "_defs:OperationCreateFile",
     "BetaApplyPatchCreateFileOperationParam": "_defs:ApplyPatchCreateFileOperationParam",
-    "BetaApplyPatchDeleteFileOperation": "_defs:ApplyPatchDeleteFileOperation",
+    "BetaApplyPatchDeleteFileOperation": "_defs:OperationDeleteFile",
     "BetaApplyPatchDeleteFileOperationParam": "_defs:ApplyPatchDeleteFileOperationParam",
     "BetaApplyPatchOperation": "responses:ApplyPatchOperation",
     "BetaApplyPatchOperationParam": "_defs:ApplyPatchOperationParam",
     "BetaApplyPatchTool": "_defs:ApplyPatchTool",
     "BetaApplyPatchToolCallOperation": "_defs:ApplyPatchToolCallOperation",
     "BetaApplyPatchToolParam": "_defs:ApplyPatchToolParam",
-    "BetaApplyPatchUpdateFileOperation": "_defs:ApplyPatchUpdateFileOperation",
+    "BetaApplyPatchUpdateFileOperation": "_defs:OperationUpdateFile",
     "BetaApplyPatchUpdateFileOperationParam": "_defs:ApplyPatchUpdateFileOperationParam",
     "BetaApproximateLocation": "_defs:ApproximateLocation",
     "BetaApproximateLocationParam": "_defs:ApproximateLocationParam",
-    "BetaAutoCodeInterpreterTool": "_defs:AutoCodeInterpreterTool",
+    "BetaAutoCodeInterpreterTool": "_defs:CodeInterpreterContainerCodeInterpreterToolAuto",
     "BetaAutoCodeInterpreterToolNetworkPolicy": "_defs:AutoCodeInterpreterToolNetworkPolicy",
     "BetaAutoCodeInterpreterToolNetworkPolicyParam": "_defs:AutoCodeInterpreterToolNetworkPolicyParam",
     "BetaAutoCodeInterpreterToolParam": "_defs:AutoCodeInterpreterToolParam",
     "BetaCallableToolAllowedCaller": "_defs:CallableToolAllowedCaller", "BetaClick": "_defs:ActionClick",
     "BetaClickButtonType": "_defs:ClickButtonType", "BetaClickParam": "_defs:ClickParam",
-    "BetaCodeInterpreterOutputImage": "_defs:CodeInterpreterOutputImage",
+    "BetaCodeInterpreterOutputImage": "_defs:OutputImage",
     "BetaCodeInterpreterOutputImageParam": "_defs:CodeInterpreterOutputImageParam",
-    "BetaCodeInterpreterOutputLogs": "_defs:CodeInterpreterOutputLogs",
+    "BetaCodeInterpreterOutputLogs": "_defs:OutputLogs",
     "BetaCodeInterpreterOutputLogsParam": "_defs:CodeInterpreterOutputLogsParam",
     "BetaCodeInterpreterTool": "_defs:CodeInterpreterTool",
     "BetaCodeInterpreterToolParam": "_defs:CodeInterpreterToolParam",
@@ -2718,7 +2732,7 @@ _ELSEWHERE = {
     "BetaComputerActionListParam": "_defs:ComputerActionListParam",
     "BetaComputerActionParam": "_defs:ComputerActionParam",
     "BetaComputerCallOutputStatus": "_defs:ComputerCallOutputStatus",
-    "BetaComputerCallSafetyCheck": "_defs:ComputerCallSafetyCheck",
+    "BetaComputerCallSafetyCheck": "_defs:PendingSafetyCheck",
     "BetaComputerCallSafetyCheckParam": "_defs:ComputerCallSafetyCheckParam",
     "BetaComputerEnvironment": "_defs:ComputerEnvironment",
     "BetaComputerScreenshotContent": "_defs:ComputerScreenshotContent",
@@ -2733,7 +2747,7 @@ _ELSEWHERE = {
     "BetaContainerAutoParam": "_defs:ContainerAutoParam",
     "BetaContainerAutoSkill": "_defs:ContainerAutoSkill",
     "BetaContainerAutoSkillParam": "_defs:ContainerAutoSkillParam",
-    "BetaContainerFileCitationBody": "_defs:ContainerFileCitationBody",
+    "BetaContainerFileCitationBody": "_defs:AnnotationContainerFileCitation",
     "BetaContainerFileCitationBodyParam": "_defs:ContainerFileCitationBodyParam",
     "BetaContainerMemoryLimit": "_defs:ContainerMemoryLimit",
     "BetaContainerNetworkPolicyAllowlist": "_defs:ContainerNetworkPolicyAllowlist",
@@ -2763,9 +2777,9 @@ _ELSEWHERE = {
     "BetaDoubleClickActionParam": "_defs:DoubleClickActionParam", "BetaDrag": "_defs:ActionDrag",
     "BetaDragParam": "_defs:DragParam", "BetaEasyInputMessageParam": "_defs:EasyInputMessageParam",
     "BetaEmptyModel": "_defs:EmptyModel", "BetaEmptyModelParam": "_defs:EmptyModelParam",
-    "BetaFileCitationBody": "_defs:FileCitationBody",
+    "BetaFileCitationBody": "_defs:AnnotationFileCitation",
     "BetaFileCitationBodyParam": "_defs:FileCitationBodyParam", "BetaFileDetailEnum": "_defs:FileDetailEnum",
-    "BetaFileInputDetail": "_defs:FileInputDetail", "BetaFilePath": "_defs:FilePath",
+    "BetaFileInputDetail": "_defs:FileInputDetail", "BetaFilePath": "_defs:AnnotationFilePath",
     "BetaFilePathParam": "_defs:FilePathParam", "BetaFileSearchTool": "_defs:FileSearchTool",
     "BetaFileSearchToolParam": "_defs:FileSearchToolParam", "BetaFilters": "_defs:Filters",
     "BetaFiltersParam": "_defs:FiltersParam",
@@ -2773,22 +2787,21 @@ _ELSEWHERE = {
     "BetaFunctionCallItemStatus": "_defs:FunctionCallItemStatus",
     "BetaFunctionCallOutputItemOutputParam": "_defs:FunctionCallOutputItemOutputParam",
     "BetaFunctionCallOutputStatusEnum": "_defs:FunctionCallOutputStatusEnum",
-    "BetaFunctionCallStatus": "_defs:FunctionCallStatus",
-    "BetaFunctionShellAction": "_defs:FunctionShellAction",
+    "BetaFunctionCallStatus": "_defs:FunctionCallStatus", "BetaFunctionShellAction": "_defs:Action",
     "BetaFunctionShellActionParam": "_defs:FunctionShellActionParam",
     "BetaFunctionShellCallEnvironment": "_defs:FunctionShellCallEnvironment",
     "BetaFunctionShellCallItemEnvironment": "responses:FunctionShellCallItemEnvironment",
     "BetaFunctionShellCallItemEnvironmentParam": "_defs:FunctionShellCallItemEnvironmentParam",
     "BetaFunctionShellCallItemStatus": "_defs:FunctionShellCallItemStatus",
-    "BetaFunctionShellCallOutputContent": "_defs:FunctionShellCallOutputContent",
+    "BetaFunctionShellCallOutputContent": "_defs:Output",
     "BetaFunctionShellCallOutputContentOutcome": "_defs:FunctionShellCallOutputContentOutcome",
     "BetaFunctionShellCallOutputContentParam": "_defs:FunctionShellCallOutputContentParam",
-    "BetaFunctionShellCallOutputExitOutcome": "_defs:FunctionShellCallOutputExitOutcome",
+    "BetaFunctionShellCallOutputExitOutcome": "_defs:OutputOutcomeExit",
     "BetaFunctionShellCallOutputExitOutcomeParam": "_defs:FunctionShellCallOutputExitOutcomeParam",
     "BetaFunctionShellCallOutputOutcome": "responses:FunctionShellCallOutputOutcome",
     "BetaFunctionShellCallOutputOutcomeParam": "_defs:FunctionShellCallOutputOutcomeParam",
     "BetaFunctionShellCallOutputStatusEnum": "_defs:FunctionShellCallOutputStatusEnum",
-    "BetaFunctionShellCallOutputTimeoutOutcome": "_defs:FunctionShellCallOutputTimeoutOutcome",
+    "BetaFunctionShellCallOutputTimeoutOutcome": "_defs:OutputOutcomeTimeout",
     "BetaFunctionShellCallOutputTimeoutOutcomeParam": "_defs:FunctionShellCallOutputTimeoutOutcomeParam",
     "BetaFunctionShellCallStatus": "_defs:FunctionShellCallStatus",
     "BetaFunctionShellTool": "_defs:FunctionShellTool",
@@ -2796,21 +2809,21 @@ _ELSEWHERE = {
     "BetaFunctionShellToolEnvironmentParam": "_defs:FunctionShellToolEnvironmentParam",
     "BetaFunctionShellToolParam": "_defs:FunctionShellToolParam", "BetaFunctionTool": "_defs:FunctionTool",
     "BetaFunctionToolInputParam": "_defs:FunctionToolInputParam",
-    "BetaFunctionToolParam": "_defs:FunctionToolParam",
-    "BetaFunctionToolParamObject": "_defs:FunctionToolParamObject",
+    "BetaFunctionToolParam": "_defs:FunctionToolParam", "BetaFunctionToolParamObject": "_defs:ToolFunction",
     "BetaGrammarSyntax1": "_defs:GrammarSyntax1", "BetaHTTPError": "_defs:HTTPError",
-    "BetaHTTPErrorParam": "_defs:HTTPErrorParam", "BetaHybridSearchOptions": "_defs:HybridSearchOptions",
+    "BetaHTTPErrorParam": "_defs:HTTPErrorParam",
+    "BetaHybridSearchOptions": "_defs:RankingOptionsHybridSearch",
     "BetaHybridSearchOptionsParam": "_defs:HybridSearchOptionsParam", "BetaImageDetail": "_defs:ImageDetail",
     "BetaImageGenActionEnum": "_defs:ImageGenActionEnum", "BetaImageGenTool": "_defs:ImageGenTool",
-    "BetaImageGenToolCallError": "_defs:ImageGenToolCallError",
-    "BetaImageGenToolCallErrorModerationDetail": "_defs:ImageGenToolCallErrorModerationDetail",
-    "BetaImageGenToolCallSvgUsage": "_defs:ImageGenToolCallSvgUsage",
-    "BetaImageGenToolInputImageMask": "_defs:ImageGenToolInputImageMask",
+    "BetaImageGenToolCallError": "_defs:ImageGenerationCallError",
+    "BetaImageGenToolCallErrorModerationDetail": "_defs:ImageGenerationCallErrorModerationDetails",
+    "BetaImageGenToolCallSvgUsage": "_defs:ImageGenerationCallSvgUsage",
+    "BetaImageGenToolInputImageMask": "_defs:ImageGenerationInputImageMask",
     "BetaImageGenToolInputImageMaskParam": "_defs:ImageGenToolInputImageMaskParam",
-    "BetaImageGenToolParam": "_defs:ImageGenToolParam", "BetaImageGenToolSvg": "_defs:ImageGenToolSvg",
-    "BetaImageGenToolSvgReasoning": "_defs:ImageGenToolSvgReasoning", "BetaIncludeEnum": "_defs:IncludeEnum",
-    "BetaInlineSkill": "_defs:InlineSkill", "BetaInlineSkillParam": "_defs:InlineSkillParam",
-    "BetaInlineSkillSource": "_defs:InlineSkillSource",
+    "BetaImageGenToolParam": "_defs:ImageGenToolParam", "BetaImageGenToolSvg": "_defs:ImageGenerationSvg",
+    "BetaImageGenToolSvgReasoning": "_defs:ImageGenerationSvgReasoning",
+    "BetaIncludeEnum": "_defs:IncludeEnum", "BetaInlineSkill": "_defs:InlineSkill",
+    "BetaInlineSkillParam": "_defs:InlineSkillParam", "BetaInlineSkillSource": "_defs:InlineSkillSource",
     "BetaInlineSkillSourceParam": "_defs:InlineSkillSourceParam",
     "BetaInputContentParam": "_defs:InputContentParam", "BetaInputFidelity": "_defs:InputFidelity",
     "BetaInputFileContent": "_defs:ResponseInputFile",
@@ -2825,22 +2838,23 @@ _ELSEWHERE = {
     "BetaKeyPressActionParam": "_defs:KeyPressActionParam", "BetaLocalEnvironment": "_defs:LocalEnvironment",
     "BetaLocalEnvironmentParam": "_defs:LocalEnvironmentParam",
     "BetaLocalEnvironmentResource": "_defs:ResponseLocalEnvironment",
-    "BetaLocalShellExecAction": "_defs:LocalShellExecAction",
+    "BetaLocalShellExecAction": "_defs:LocalShellCallAction",
     "BetaLocalShellExecActionParam": "_defs:LocalShellExecActionParam",
-    "BetaLocalShellTool": "_defs:LocalShellTool", "BetaLocalShellToolParam": "_defs:LocalShellToolParam",
+    "BetaLocalShellTool": "_defs:LocalShell", "BetaLocalShellToolParam": "_defs:LocalShellToolParam",
     "BetaLocalSkill": "_defs:LocalSkill", "BetaLocalSkillParam": "_defs:LocalSkillParam",
     "BetaLogProb": "_defs:LogProb", "BetaLogProbParam": "_defs:LogProbParam",
-    "BetaMCPListToolsTool": "_defs:MCPListToolsTool",
+    "BetaMCPListToolsTool": "_defs:McpListToolsTool",
     "BetaMCPListToolsToolParam": "_defs:MCPListToolsToolParam",
-    "BetaMCPProtocolError": "_defs:MCPProtocolError",
+    "BetaMCPProtocolError": "_defs:McpProtocolError",
     "BetaMCPProtocolErrorParam": "_defs:MCPProtocolErrorParam", "BetaMCPTool": "_defs:MCPTool",
     "BetaMCPToolCallError": "_defs:MCPToolCallError",
     "BetaMCPToolCallErrorParam": "_defs:MCPToolCallErrorParam",
     "BetaMCPToolCallStatus": "_defs:MCPToolCallStatus",
-    "BetaMCPToolExecutionError": "_defs:MCPToolExecutionError",
+    "BetaMCPToolExecutionError": "_defs:McpToolExecutionError",
     "BetaMCPToolExecutionErrorParam": "_defs:MCPToolExecutionErrorParam",
-    "BetaMCPToolFilter": "_defs:MCPToolFilter", "BetaMCPToolFilterParam": "_defs:MCPToolFilterParam",
-    "BetaMCPToolParam": "_defs:MCPToolParam", "BetaMCPToolRequireApproval": "_defs:MCPToolRequireApproval",
+    "BetaMCPToolFilter": "_defs:McpAllowedToolsMcpToolFilter",
+    "BetaMCPToolFilterParam": "_defs:MCPToolFilterParam", "BetaMCPToolParam": "_defs:MCPToolParam",
+    "BetaMCPToolRequireApproval": "_defs:McpRequireApprovalMcpToolApprovalFilter",
     "BetaMCPToolRequireApprovalParam": "_defs:MCPToolRequireApprovalParam",
     "BetaMessagePhase": "_defs:MessagePhase", "BetaMessagePhase_2": "_defs:MessagePhase_2",
     "BetaMessageRole": "_defs:MessageRole", "BetaMessageStatus": "_defs:MessageStatus",
@@ -2918,11 +2932,11 @@ _ELSEWHERE = {
     "BetaVerbosity": "_defs:Verbosity", "BetaWait": "_defs:ActionWait", "BetaWaitParam": "_defs:WaitParam",
     "BetaWebSearchActionFind": "_defs:ActionFind",
     "BetaWebSearchActionFindParam": "_defs:WebSearchActionFindParam",
-    "BetaWebSearchActionOpenPage": "_defs:WebSearchActionOpenPage",
+    "BetaWebSearchActionOpenPage": "_defs:ActionOpenPage",
     "BetaWebSearchActionOpenPageParam": "_defs:WebSearchActionOpenPageParam",
-    "BetaWebSearchActionSearch": "_defs:WebSearchActionSearch",
+    "BetaWebSearchActionSearch": "_defs:ActionSearch",
     "BetaWebSearchActionSearchParam": "_defs:WebSearchActionSearchParam",
-    "BetaWebSearchActionSearchSource": "_defs:WebSearchActionSearchSource",
+    "BetaWebSearchActionSearchSource": "_defs:ActionSearchSource",
     "BetaWebSearchActionSearchSourceParam": "_defs:WebSearchActionSearchSourceParam",
     "BetaWebSearchApproximateLocation": "_defs:WebSearchApproximateLocation",
     "BetaWebSearchApproximateLocationParam": "_defs:WebSearchApproximateLocationParam",

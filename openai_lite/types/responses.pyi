@@ -4,8 +4,13 @@ from typing import Any, Dict, Generic, Iterable, List, TypeVar
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import ActionClick, ActionDoubleClick, ActionDrag, ActionDragPath, ActionFind, ActionKeypress, ActionMove, ActionScreenshot, ActionScroll, ActionWait, AdditionalTools, Annotation, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperation, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperation, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCallOperation, ApplyPatchToolParam, ApplyPatchUpdateFileOperation, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterTool, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, ClickButtonType, ClickParam, CodeInterpreterOutputImage, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogs, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheck, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImageParam, ComputerTool, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBody, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContentReasoningText, CoordParam, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickActionParam, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBody, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePath, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellAction, FunctionShellActionParam, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutputContent, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcome, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolInputParam, FunctionToolParam, FunctionToolParamObject, Grammar, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptions, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolCallError, ImageGenToolCallErrorModerationDetail, ImageGenToolCallSvgUsage, ImageGenToolInputImageMask, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenToolSvg, ImageGenToolSvgReasoning, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContentInputParam, InputFileContentParam, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalShellExecAction, LocalShellExecActionParam, LocalShellTool, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsTool, MCPListToolsToolParam, MCPProtocolError, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionError, MCPToolExecutionErrorParam, MCPToolFilter, MCPToolFilterParam, MCPToolParam, MCPToolRequireApproval, MCPToolRequireApprovalParam, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputModerationResultsResult, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsParam, ReasoningEffort, ReasoningTextContentParam, RefusalContentParam, ResponseApplyPatchToolCall, ResponseApplyPatchToolCallOutput, ResponseCompactionItem, ResponseComputerToolCallOutputItem, ResponseComputerToolCallOutputScreenshot, ResponseContainerReference, ResponseCustomToolCall, ResponseCustomToolCallOutput, ResponseFunctionShellToolCall, ResponseFunctionShellToolCallOutput, ResponseFunctionToolCallItem, ResponseFunctionToolCallOutputItem, ResponseInputFile, ResponseInputImage as ResponseInputImage, ResponseInputText as ResponseInputText, ResponseLocalEnvironment, ResponseOutputRefusal, ResponsePrompt, ResponseToolSearchCall, ResponseToolSearchOutputItem, ScreenshotParam, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchema, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions as ToolChoiceOptions, ToolParam as ToolParam, ToolSearchExecutionType, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, WaitParam, WebSearchActionFindParam, WebSearchActionOpenPage, WebSearchActionOpenPageParam, WebSearchActionSearch, WebSearchActionSearchParam, WebSearchActionSearchSource, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
+from openai_lite.types import Action, ActionClick, ActionDoubleClick, ActionDrag, ActionDragPath, ActionFind, ActionKeypress, ActionMove, ActionOpenPage, ActionScreenshot, ActionScroll, ActionSearch, ActionSearchSource, ActionWait, AdditionalTools, Annotation, AnnotationContainerFileCitation, AnnotationFileCitation, AnnotationFilePath, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCallOperation, ApplyPatchToolParam, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, ClickButtonType, ClickParam, CodeInterpreterContainerCodeInterpreterToolAuto, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImageParam, ComputerTool, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContentReasoningText, CoordParam, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickActionParam, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellActionParam, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolInputParam, FunctionToolParam, Grammar, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenerationCallError, ImageGenerationCallErrorModerationDetails, ImageGenerationCallSvgUsage, ImageGenerationInputImageMask, ImageGenerationSvg, ImageGenerationSvgReasoning, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContentInputParam, InputFileContentParam, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalShell, LocalShellCallAction, LocalShellExecActionParam, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsToolParam, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionErrorParam, MCPToolFilterParam, MCPToolParam, MCPToolRequireApprovalParam, McpAllowedToolsMcpToolFilter, McpListToolsTool, McpProtocolError, McpRequireApprovalMcpToolApprovalFilter, McpToolExecutionError, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputModerationResultsResult, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, OperationCreateFile, OperationDeleteFile, OperationUpdateFile, Output, OutputImage, OutputLogs, OutputOutcomeExit, OutputOutcomeTimeout, PendingSafetyCheck, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsHybridSearch, RankingOptionsParam, ReasoningEffort, ReasoningTextContentParam, RefusalContentParam, ResponseApplyPatchToolCall, ResponseApplyPatchToolCallOutput, ResponseCompactionItem, ResponseComputerToolCallOutputItem, ResponseComputerToolCallOutputScreenshot, ResponseContainerReference, ResponseCustomToolCall, ResponseCustomToolCallOutput, ResponseFunctionShellToolCall, ResponseFunctionShellToolCallOutput, ResponseFunctionToolCallItem, ResponseFunctionToolCallOutputItem, ResponseInputFile, ResponseInputImage as ResponseInputImage, ResponseInputText as ResponseInputText, ResponseLocalEnvironment, ResponseOutputRefusal, ResponsePrompt, ResponseToolSearchCall, ResponseToolSearchOutputItem, ScreenshotParam, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchema, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions as ToolChoiceOptions, ToolFunction, ToolParam as ToolParam, ToolSearchExecutionType, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, WaitParam, WebSearchActionFindParam, WebSearchActionOpenPageParam, WebSearchActionSearchParam, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
 from openai_lite.types.conversations import ConversationMessage
+
+
+class AccessPrograms(BaseModel):
+    cyber: Literal["standard", "daybreak_blue", "daybreak_red"]
+    """The effective Cyber access program used for this response."""
 
 
 class AdditionalToolsItem(BaseModel):
@@ -17,6 +22,29 @@ class AdditionalToolsItem(BaseModel):
     """The role that provided the additional tools. Only `developer` is supported."""
     tools: List[Tool]
     """A list of additional tools made available at this item."""
+
+
+class AgentMessage(BaseModel):
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["agent_message"]
+    """The type of the item. Always `agent_message`."""
+    id: str
+    """The unique ID of the agent message."""
+    author: str
+    """The sending agent identity."""
+    recipient: str
+    """The destination agent identity."""
+    content: List[BetaAgentMessageContent]
+    """Encrypted content sent between agents."""
+
+
+class AgentMessageContentEncryptedContent(BaseModel):
+    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
+    type: Literal["encrypted_content"]
+    """The type of the input item. Always `encrypted_content`."""
+    encrypted_content: str
+    """Opaque encrypted content."""
 
 
 class ApplyPatchCreateFileOperationParamObject(BaseModel):
@@ -113,22 +141,7 @@ class BetaAdditionalToolsItemParam(TypedDict, total=False):
     tools: Required[Iterable[BetaToolParam]]
 
 
-class BetaAgentMessage(BaseModel):
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["agent_message"]
-    """The type of the item. Always `agent_message`."""
-    id: str
-    """The unique ID of the agent message."""
-    author: str
-    """The sending agent identity."""
-    recipient: str
-    """The destination agent identity."""
-    content: List[BetaAgentMessageContent]
-    """Encrypted content sent between agents."""
-
-
-BetaAgentMessageContent: TypeAlias = BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent
+BetaAgentMessageContent: TypeAlias = BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | AgentMessageContentEncryptedContent
 
 
 class BetaAgentMessageItem(BaseModel):
@@ -197,7 +210,7 @@ BetaApplyPatchCallStatus = ApplyPatchCallStatus
 BetaApplyPatchCallStatusParamObject = ApplyPatchCallStatusParamObject
 
 
-BetaApplyPatchCreateFileOperation = ApplyPatchCreateFileOperation
+BetaApplyPatchCreateFileOperation = OperationCreateFile
 
 
 BetaApplyPatchCreateFileOperationParam = ApplyPatchCreateFileOperationParam
@@ -206,7 +219,7 @@ BetaApplyPatchCreateFileOperationParam = ApplyPatchCreateFileOperationParam
 BetaApplyPatchCreateFileOperationParamObject = ApplyPatchCreateFileOperationParamObject
 
 
-BetaApplyPatchDeleteFileOperation = ApplyPatchDeleteFileOperation
+BetaApplyPatchDeleteFileOperation = OperationDeleteFile
 
 
 BetaApplyPatchDeleteFileOperationParam = ApplyPatchDeleteFileOperationParam
@@ -278,7 +291,7 @@ class BetaApplyPatchToolCallOutputItemParam(TypedDict, total=False):
 BetaApplyPatchToolParam = ApplyPatchToolParam
 
 
-BetaApplyPatchUpdateFileOperation = ApplyPatchUpdateFileOperation
+BetaApplyPatchUpdateFileOperation = OperationUpdateFile
 
 
 BetaApplyPatchUpdateFileOperationParam = ApplyPatchUpdateFileOperationParam
@@ -293,7 +306,7 @@ BetaApproximateLocation = ApproximateLocation
 BetaApproximateLocationParam = ApproximateLocationParam
 
 
-BetaAutoCodeInterpreterTool = AutoCodeInterpreterTool
+BetaAutoCodeInterpreterTool = CodeInterpreterContainerCodeInterpreterToolAuto
 
 
 BetaAutoCodeInterpreterToolNetworkPolicy = AutoCodeInterpreterToolNetworkPolicy
@@ -317,13 +330,13 @@ BetaClickButtonType = ClickButtonType
 BetaClickParam = ClickParam
 
 
-BetaCodeInterpreterOutputImage = CodeInterpreterOutputImage
+BetaCodeInterpreterOutputImage = OutputImage
 
 
 BetaCodeInterpreterOutputImageParam = CodeInterpreterOutputImageParam
 
 
-BetaCodeInterpreterOutputLogs = CodeInterpreterOutputLogs
+BetaCodeInterpreterOutputLogs = OutputLogs
 
 
 BetaCodeInterpreterOutputLogsParam = CodeInterpreterOutputLogsParam
@@ -472,7 +485,7 @@ class BetaComputerCallOutputItemParam(TypedDict, total=False):
 BetaComputerCallOutputStatus = ComputerCallOutputStatus
 
 
-BetaComputerCallSafetyCheck = ComputerCallSafetyCheck
+BetaComputerCallSafetyCheck = PendingSafetyCheck
 
 
 BetaComputerCallSafetyCheckParam = ComputerCallSafetyCheckParam
@@ -557,7 +570,7 @@ class BetaContainerFileCitation(BaseModel):
     """The filename of the container file cited."""
 
 
-BetaContainerFileCitationBody = ContainerFileCitationBody
+BetaContainerFileCitationBody = AnnotationContainerFileCitation
 
 
 BetaContainerFileCitationBodyParam = ContainerFileCitationBodyParam
@@ -790,14 +803,6 @@ BetaEmptyModel = EmptyModel
 BetaEmptyModelParam = EmptyModelParam
 
 
-class BetaEncryptedContent(BaseModel):
-    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
-    type: Literal["encrypted_content"]
-    """The type of the input item. Always `encrypted_content`."""
-    encrypted_content: str
-    """Opaque encrypted content."""
-
-
 class BetaEncryptedContentParam(TypedDict, total=False):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
     type: Required[Literal["encrypted_content"]]
@@ -832,7 +837,7 @@ class BetaFileCitation(BaseModel):
     """The filename of the file cited."""
 
 
-BetaFileCitationBody = FileCitationBody
+BetaFileCitationBody = AnnotationFileCitation
 
 
 BetaFileCitationBodyParam = FileCitationBodyParam
@@ -855,7 +860,7 @@ BetaFileDetailEnum = FileDetailEnum
 BetaFileInputDetail = FileInputDetail
 
 
-BetaFilePath = FilePath
+BetaFilePath = AnnotationFilePath
 
 
 BetaFilePathParam = FilePathParam
@@ -976,7 +981,7 @@ BetaFunctionCallOutputStatusEnum = FunctionCallOutputStatusEnum
 BetaFunctionCallStatus = FunctionCallStatus
 
 
-BetaFunctionShellAction = FunctionShellAction
+BetaFunctionShellAction = Action
 
 
 BetaFunctionShellActionParam = FunctionShellActionParam
@@ -1023,7 +1028,7 @@ class BetaFunctionShellCallItemParam(TypedDict, total=False):
 BetaFunctionShellCallItemStatus = FunctionShellCallItemStatus
 
 
-BetaFunctionShellCallOutputContent = FunctionShellCallOutputContent
+BetaFunctionShellCallOutputContent = Output
 
 
 BetaFunctionShellCallOutputContentOutcome = FunctionShellCallOutputContentOutcome
@@ -1035,7 +1040,7 @@ BetaFunctionShellCallOutputContentParam = FunctionShellCallOutputContentParam
 BetaFunctionShellCallOutputContentParamObject = FunctionShellCallOutputContentParamObject
 
 
-BetaFunctionShellCallOutputExitOutcome = FunctionShellCallOutputExitOutcome
+BetaFunctionShellCallOutputExitOutcome = OutputOutcomeExit
 
 
 BetaFunctionShellCallOutputExitOutcomeParam = FunctionShellCallOutputExitOutcomeParam
@@ -1079,7 +1084,7 @@ BetaFunctionShellCallOutputOutcomeParam = FunctionShellCallOutputOutcomeParam
 BetaFunctionShellCallOutputStatusEnum = FunctionShellCallOutputStatusEnum
 
 
-BetaFunctionShellCallOutputTimeoutOutcome = FunctionShellCallOutputTimeoutOutcome
+BetaFunctionShellCallOutputTimeoutOutcome = OutputOutcomeTimeout
 
 
 BetaFunctionShellCallOutputTimeoutOutcomeParam = FunctionShellCallOutputTimeoutOutcomeParam
@@ -1175,7 +1180,7 @@ BetaFunctionToolInputParam = FunctionToolInputParam
 BetaFunctionToolParam = FunctionToolParam
 
 
-BetaFunctionToolParamObject = FunctionToolParamObject
+BetaFunctionToolParamObject = ToolFunction
 
 
 BetaGrammarSyntax1 = GrammarSyntax1
@@ -1187,7 +1192,7 @@ BetaHTTPError = HTTPError
 BetaHTTPErrorParam = HTTPErrorParam
 
 
-BetaHybridSearchOptions = HybridSearchOptions
+BetaHybridSearchOptions = RankingOptionsHybridSearch
 
 
 BetaHybridSearchOptionsParam = HybridSearchOptionsParam
@@ -1220,10 +1225,10 @@ class BetaImageGenToolCall(BaseModel):
     svg_usage: BetaImageGenToolCallSvgUsage | None
 
 
-BetaImageGenToolCallError = ImageGenToolCallError
+BetaImageGenToolCallError = ImageGenerationCallError
 
 
-BetaImageGenToolCallErrorModerationDetail = ImageGenToolCallErrorModerationDetail
+BetaImageGenToolCallErrorModerationDetail = ImageGenerationCallErrorModerationDetails
 
 
 class BetaImageGenToolCallParam(TypedDict, total=False):
@@ -1236,10 +1241,10 @@ class BetaImageGenToolCallParam(TypedDict, total=False):
     result: Required[str | None]
 
 
-BetaImageGenToolCallSvgUsage = ImageGenToolCallSvgUsage
+BetaImageGenToolCallSvgUsage = ImageGenerationCallSvgUsage
 
 
-BetaImageGenToolInputImageMask = ImageGenToolInputImageMask
+BetaImageGenToolInputImageMask = ImageGenerationInputImageMask
 
 
 BetaImageGenToolInputImageMaskParam = ImageGenToolInputImageMaskParam
@@ -1248,10 +1253,10 @@ BetaImageGenToolInputImageMaskParam = ImageGenToolInputImageMaskParam
 BetaImageGenToolParam = ImageGenToolParam
 
 
-BetaImageGenToolSvg = ImageGenToolSvg
+BetaImageGenToolSvg = ImageGenerationSvg
 
 
-BetaImageGenToolSvgReasoning = ImageGenToolSvgReasoning
+BetaImageGenToolSvgReasoning = ImageGenerationSvgReasoning
 
 
 BetaIncludeEnum = IncludeEnum
@@ -1386,7 +1391,7 @@ BetaItem: TypeAlias = BetaInputMessage | BetaResponseOutputMessage | BetaRespons
 """The beta Responses API's ``Item`` (the fields they share are documented there)."""
 
 
-BetaItemField: TypeAlias = BetaMessage | BetaProgram | BetaProgramOutput | BetaResponseFunctionToolCall | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaAgentMessage | BetaFunctionToolCallOutput | BetaResponseFileSearchToolCall | BetaResponseFunctionWebSearch | BetaImageGenToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaResponseCompactionItem | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaResponseCustomToolCall | BetaCustomToolCallOutput
+BetaItemField: TypeAlias = BetaMessage | BetaProgram | BetaProgramOutput | BetaResponseFunctionToolCall | MultiAgentCall | MultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | AgentMessage | BetaFunctionToolCallOutput | BetaResponseFileSearchToolCall | BetaResponseFunctionWebSearch | BetaImageGenToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaResponseCompactionItem | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaResponseCustomToolCall | BetaCustomToolCallOutput
 """The beta Responses API's ``ItemField`` (the fields they share are documented there)."""
 
 
@@ -1410,7 +1415,7 @@ class BetaItemReferenceParam(TypedDict, total=False):
     id: Required[str]
 
 
-BetaItemResource: TypeAlias = BetaInputMessageResource | BetaResponseOutputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseFunctionWebSearch | BetaFunctionToolCallResource | BetaResponseFunctionToolCallOutputItem | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaResponseCustomToolCallOutputItem
+BetaItemResource: TypeAlias = BetaInputMessageResource | BetaResponseOutputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseFunctionWebSearch | BetaFunctionToolCallResource | BetaResponseFunctionToolCallOutputItem | AgentMessage | MultiAgentCall | MultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaResponseCustomToolCallOutputItem
 """The beta Responses API's ``ItemResource`` (the fields they share are documented there)."""
 
 
@@ -1429,13 +1434,13 @@ BetaLocalEnvironmentParam = LocalEnvironmentParam
 BetaLocalEnvironmentResource = ResponseLocalEnvironment
 
 
-BetaLocalShellExecAction = LocalShellExecAction
+BetaLocalShellExecAction = LocalShellCallAction
 
 
 BetaLocalShellExecActionParam = LocalShellExecActionParam
 
 
-BetaLocalShellTool = LocalShellTool
+BetaLocalShellTool = LocalShell
 
 
 class BetaLocalShellToolCall(BaseModel):
@@ -1572,13 +1577,13 @@ class BetaMCPListToolsParam(TypedDict, total=False):
     error: str | None
 
 
-BetaMCPListToolsTool = MCPListToolsTool
+BetaMCPListToolsTool = McpListToolsTool
 
 
 BetaMCPListToolsToolParam = MCPListToolsToolParam
 
 
-BetaMCPProtocolError = MCPProtocolError
+BetaMCPProtocolError = McpProtocolError
 
 
 BetaMCPProtocolErrorParam = MCPProtocolErrorParam
@@ -1626,13 +1631,13 @@ class BetaMCPToolCallParam(TypedDict, total=False):
 BetaMCPToolCallStatus = MCPToolCallStatus
 
 
-BetaMCPToolExecutionError = MCPToolExecutionError
+BetaMCPToolExecutionError = McpToolExecutionError
 
 
 BetaMCPToolExecutionErrorParam = MCPToolExecutionErrorParam
 
 
-BetaMCPToolFilter = MCPToolFilter
+BetaMCPToolFilter = McpAllowedToolsMcpToolFilter
 
 
 BetaMCPToolFilterParam = MCPToolFilterParam
@@ -1641,7 +1646,7 @@ BetaMCPToolFilterParam = MCPToolFilterParam
 BetaMCPToolParam = MCPToolParam
 
 
-BetaMCPToolRequireApproval = MCPToolRequireApproval
+BetaMCPToolRequireApproval = McpRequireApprovalMcpToolApprovalFilter
 
 
 BetaMCPToolRequireApprovalParam = MCPToolRequireApprovalParam
@@ -1665,7 +1670,7 @@ class BetaMessage(BaseModel):
     """Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`). For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend phase on all assistant messages — dropping it can degrade performance. Not used for user messages."""
 
 
-BetaMessageContent: TypeAlias = BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent
+BetaMessageContent: TypeAlias = BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | AgentMessageContentEncryptedContent
 """The beta Responses API's ``MessageContent`` (the fields they share are documented there)."""
 
 
@@ -1743,21 +1748,6 @@ BetaMultiAgentAction: TypeAlias = Literal["spawn_agent", "interrupt_agent", "lis
 BetaMultiAgentAction1: TypeAlias = Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]
 
 
-class BetaMultiAgentCall(BaseModel):
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["multi_agent_call"]
-    """The type of the multi-agent call. Always `multi_agent_call`."""
-    id: str
-    """The unique ID of the multi-agent call item."""
-    call_id: str
-    """The unique ID linking this call to its output."""
-    action: BetaMultiAgentAction
-    """The multi-agent action to execute."""
-    arguments: str
-    """The JSON string of arguments generated for the action."""
-
-
 class BetaMultiAgentCallItem(BaseModel):
     agent: Beta_AgentTag | None
     """The agent that produced this item."""
@@ -1786,21 +1776,6 @@ class BetaMultiAgentCallItemParam(TypedDict, total=False):
     """The multi-agent action that was executed."""
     arguments: Required[str]
     """The action arguments as a JSON string."""
-
-
-class BetaMultiAgentCallOutput(BaseModel):
-    agent: BetaAgentTag | None
-    """The agent that produced this item."""
-    type: Literal["multi_agent_call_output"]
-    """The type of the multi-agent result. Always `multi_agent_call_output`."""
-    id: str
-    """The unique ID of the multi-agent call output item."""
-    call_id: str
-    """The unique ID of the multi-agent call."""
-    action: BetaMultiAgentAction
-    """The multi-agent action that produced this result."""
-    output: List[BetaResponseOutputText]
-    """Text output returned by the multi-agent action."""
 
 
 class BetaMultiAgentCallOutputItem(BaseModel):
@@ -1858,7 +1833,7 @@ BetaOutputContent: TypeAlias = BetaResponseOutputText | BetaRefusalContent | Bet
 """The beta Responses API's ``OutputContent`` (the fields they share are documented there)."""
 
 
-BetaOutputItem: TypeAlias = BetaResponseOutputMessage | BetaResponseFileSearchToolCall | BetaResponseFunctionToolCall | BetaResponseFunctionToolCallOutputItem | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseFunctionWebSearch | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaResponseCustomToolCall | BetaResponseCustomToolCallOutputItem
+BetaOutputItem: TypeAlias = BetaResponseOutputMessage | BetaResponseFileSearchToolCall | BetaResponseFunctionToolCall | BetaResponseFunctionToolCallOutputItem | AgentMessage | MultiAgentCall | MultiAgentCallOutput | BetaResponseFunctionWebSearch | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaResponseCustomToolCall | BetaResponseCustomToolCallOutputItem
 
 
 BetaOutputMessageContent: TypeAlias = BetaResponseOutputText | BetaRefusalContent
@@ -2164,7 +2139,7 @@ class BetaResponse(BaseModel):
     tool_usage: BetaResponseToolUsage | None
 
 
-BetaResponseAccessProgram = ResponseAccessProgram
+BetaResponseAccessProgram = AccessPrograms
 
 
 class BetaResponseApplyPatchToolCall(BaseModel):
@@ -2698,7 +2673,7 @@ class BetaResponseInputText(BaseModel):
     prompt_cache_breakpoint: BetaPromptCacheBreakpointConfig | None
 
 
-BetaResponseInputTransformation = ResponseInputTransformation
+BetaResponseInputTransformation = InputTransformation
 
 
 class BetaResponseItemList(BaseModel):
@@ -2854,16 +2829,16 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
 BetaResponsePromptCacheDiagnostic = ResponsePromptCacheDiagnostic
 
 
-BetaResponsePromptCacheDiagnosticCacheHit = ResponsePromptCacheDiagnosticCacheHit
+BetaResponsePromptCacheDiagnosticCacheHit = PromptCacheDiagnosticsCacheHit
 
 
-BetaResponsePromptCacheDiagnosticCacheMiss = ResponsePromptCacheDiagnosticCacheMiss
+BetaResponsePromptCacheDiagnosticCacheMiss = PromptCacheDiagnosticsCacheMiss
 
 
-BetaResponsePromptCacheDiagnosticComparisonResponseNotFound = ResponsePromptCacheDiagnosticComparisonResponseNotFound
+BetaResponsePromptCacheDiagnosticComparisonResponseNotFound = PromptCacheDiagnosticsComparisonResponseNotFound
 
 
-BetaResponsePromptCacheDiagnosticUnavailable = ResponsePromptCacheDiagnosticUnavailable
+BetaResponsePromptCacheDiagnosticUnavailable = PromptCacheDiagnosticsUnavailable
 
 
 BetaResponsePromptVariables = ResponsePromptVariables
@@ -3122,22 +3097,22 @@ class BetaResponseToolSearchOutputItem(BaseModel):
     created_by: str | None
 
 
-BetaResponseToolUsage = ResponseToolUsage
+BetaResponseToolUsage = ToolUsage
 
 
-BetaResponseToolUsageImageGen = ResponseToolUsageImageGen
+BetaResponseToolUsageImageGen = ToolUsageImageGen
 
 
-BetaResponseToolUsageImageGenCachedTokensDetail = ResponseToolUsageImageGenCachedTokensDetail
+BetaResponseToolUsageImageGenCachedTokensDetail = ToolUsageImageGenCachedTokensDetails
 
 
-BetaResponseToolUsageImageGenInputTokensDetail = ResponseToolUsageImageGenInputTokensDetail
+BetaResponseToolUsageImageGenInputTokensDetail = ToolUsageImageGenInputTokensDetails
 
 
-BetaResponseToolUsageImageGenOutputTokensDetail = ResponseToolUsageImageGenOutputTokensDetail
+BetaResponseToolUsageImageGenOutputTokensDetail = ToolUsageImageGenOutputTokensDetails
 
 
-BetaResponseToolUsageWebSearch = ResponseToolUsageWebSearch
+BetaResponseToolUsageWebSearch = ToolUsageWebSearch
 
 
 BetaResponseUsage = ResponseUsage
@@ -3146,7 +3121,7 @@ BetaResponseUsage = ResponseUsage
 BetaResponseUsageInputTokensDetail = ResponseUsageInputTokensDetail
 
 
-BetaResponseUsageInputTokensDetailCacheWriteTokensDetail = ResponseUsageInputTokensDetailCacheWriteTokensDetail
+BetaResponseUsageInputTokensDetailCacheWriteTokensDetail = InputTokensDetailsCacheWriteTokensDetails
 
 
 BetaResponseUsageOutputTokensDetail = ResponseUsageOutputTokensDetail
@@ -3206,7 +3181,7 @@ BetaServiceTierEnum = ServiceTierEnum
 BetaServiceTierResponses = ServiceTierResponses
 
 
-BetaShellCallOutputDelta = ShellCallOutputDelta
+BetaShellCallOutputDelta = Delta
 
 
 BetaSkillReference = SkillReference
@@ -3270,7 +3245,7 @@ class BetaTokenCountsBodyParam(TypedDict, total=False):
     parallel_tool_calls: bool | None
 
 
-BetaTokenCountsResource = TokenCountsResource
+BetaTokenCountsResource = InputTokenCountResponse
 
 
 BetaTool = Tool
@@ -3469,19 +3444,19 @@ BetaWebSearchActionFind = ActionFind
 BetaWebSearchActionFindParam = WebSearchActionFindParam
 
 
-BetaWebSearchActionOpenPage = WebSearchActionOpenPage
+BetaWebSearchActionOpenPage = ActionOpenPage
 
 
 BetaWebSearchActionOpenPageParam = WebSearchActionOpenPageParam
 
 
-BetaWebSearchActionSearch = WebSearchActionSearch
+BetaWebSearchActionSearch = ActionSearch
 
 
 BetaWebSearchActionSearchParam = WebSearchActionSearchParam
 
 
-BetaWebSearchActionSearchSource = WebSearchActionSearchSource
+BetaWebSearchActionSearchSource = ActionSearchSource
 
 
 BetaWebSearchActionSearchSourceParam = WebSearchActionSearchSourceParam
@@ -3621,7 +3596,7 @@ class ComputerCallOutputItem(BaseModel):
     """The type of the computer tool call output. Always `computer_call_output`."""
     output: ResponseComputerToolCallOutputScreenshot
     """A computer screenshot image used with the computer use tool."""
-    acknowledged_safety_checks: List[ComputerCallSafetyCheck] | None
+    acknowledged_safety_checks: List[PendingSafetyCheck] | None
     """The safety checks reported by the API that have been acknowledged by the developer."""
     status: FunctionCallItemStatus | None
     """The status of the message input. One of `in_progress`, `completed`, or `incomplete`. Populated when input items are returned via API."""
@@ -3823,6 +3798,14 @@ class CustomToolCallResource(BaseModel):
 `incomplete`. Populated when items are returned via API."""
     created_by: str | None
     """The identifier of the actor that created the item."""
+
+
+class Delta(BaseModel):
+    """A delta of stdout/stderr emitted while a shell call was running."""
+    stdout: str | None
+    """The stdout delta that was emitted."""
+    stderr: str | None
+    """The stderr delta that was emitted."""
 
 
 class FunctionCallOutputItem(BaseModel):
@@ -4040,6 +4023,26 @@ class InputTextContentParamObject(BaseModel):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
 
+class InputTokenCountResponse(BaseModel):
+    object: Literal["response.input_tokens"]
+    input_tokens: int
+
+
+class InputTokensDetailsCacheWriteTokensDetails(BaseModel):
+    ttl_12h_tokens: int
+    """The number of input tokens written with 12-hour retention."""
+    ttl_30m_tokens: int
+    """The number of input tokens written with 30-minute retention."""
+
+
+class InputTransformation(BaseModel):
+    id: str
+    """The original reasoning item ID."""
+    action: Literal["removed"]
+    reason: Literal["organization_mismatch", "end_user_mismatch", "model_mismatch", "prefix_mismatch", "turn_boundary"]
+    type: Literal["reasoning"]
+
+
 Item: TypeAlias = InputMessage | ResponseOutputMessage | ResponseFileSearchToolCall | ResponseComputerToolCall | ComputerCallOutputItem | ResponseFunctionWebSearch | ResponseFunctionToolCall | FunctionCallOutputItem | ToolSearchCallItem | ToolSearchOutputItem | AdditionalToolsItem | ResponseReasoningItem | CompactionSummaryItem | ImageGenToolCall | ResponseCodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCallItem | FunctionShellCallOutputItem | ApplyPatchToolCallItem | ApplyPatchToolCallOutputItem | MCPListTools | MCPApprovalRequest | MCPApprovalResponse | MCPToolCall | ResponseCustomToolCallOutput | ResponseCustomToolCall
 """Content item used to generate a response."""
 
@@ -4091,6 +4094,36 @@ class ModerationErrorBody(BaseModel):
     """The error message."""
 
 
+class MultiAgentCall(BaseModel):
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["multi_agent_call"]
+    """The type of the multi-agent call. Always `multi_agent_call`."""
+    id: str
+    """The unique ID of the multi-agent call item."""
+    call_id: str
+    """The unique ID linking this call to its output."""
+    action: BetaMultiAgentAction
+    """The multi-agent action to execute."""
+    arguments: str
+    """The JSON string of arguments generated for the action."""
+
+
+class MultiAgentCallOutput(BaseModel):
+    agent: BetaAgentTag | None
+    """The agent that produced this item."""
+    type: Literal["multi_agent_call_output"]
+    """The type of the multi-agent result. Always `multi_agent_call_output`."""
+    id: str
+    """The unique ID of the multi-agent call output item."""
+    call_id: str
+    """The unique ID of the multi-agent call."""
+    action: BetaMultiAgentAction
+    """The multi-agent action that produced this result."""
+    output: List[BetaResponseOutputText]
+    """Text output returned by the multi-agent action."""
+
+
 OutputContent: TypeAlias = ResponseOutputText | ResponseOutputRefusal | ContentReasoningText
 
 
@@ -4121,6 +4154,28 @@ class ProgramOutputItem(BaseModel):
     """The result produced by the program item."""
     status: ProgramOutputItemStatus
     """The terminal status of the program output."""
+
+
+class PromptCacheDiagnosticsCacheHit(BaseModel):
+    type: Literal["cache_hit"]
+
+
+class PromptCacheDiagnosticsCacheMiss(BaseModel):
+    cache_missed_tokens: int
+    """The estimated number of input tokens affected after the first detected divergence."""
+    reason: Literal["model_changed", "prompt_cache_key_changed", "tools_changed", "text_format_changed", "reasoning_effort_changed", "verbosity_changed", "context_compacted", "input_changed", "service_tier_changed"]
+    """The reason prompt cache reuse did not occur."""
+    type: Literal["cache_miss"]
+    comparison_reusable_tokens: int | None
+    """The raw token count of the reusable prefix in the compared response."""
+
+
+class PromptCacheDiagnosticsComparisonResponseNotFound(BaseModel):
+    type: Literal["comparison_response_not_found"]
+
+
+class PromptCacheDiagnosticsUnavailable(BaseModel):
+    type: Literal["unavailable"]
 
 
 class PromptCacheOptions(BaseModel):
@@ -4374,13 +4429,13 @@ a breakdown of output tokens, and the total tokens used."""
     """The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation."""
     max_output_tokens: int | None
     """An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](/docs/guides/reasoning)."""
-    access_programs: ResponseAccessProgram | None
+    access_programs: AccessPrograms | None
     image: ResponseImage | None
-    input_transformations: List[ResponseInputTransformation] | None
+    input_transformations: List[InputTransformation] | None
     """Reasoning inputs withheld from the model, in input order."""
     prompt_cache_diagnostics: ResponsePromptCacheDiagnostic | None
     """Prompt cache diagnostics requested for this response."""
-    tool_usage: ResponseToolUsage | None
+    tool_usage: ToolUsage | None
     """Usage reported by hosted tools, separate from base model `usage`.
 
 The field can be omitted when tool usage is unavailable. When present, tool families with no recorded usage have zero counts.
@@ -4388,11 +4443,6 @@ The field can be omitted when tool usage is unavailable. When present, tool fami
 `image_gen` sums available token counts across image generation calls. Calls with missing or incomplete usage records may be skipped. Output token details and cached input counts can be omitted. An omitted cache count means cache usage is unknown.
 
 `web_search.num_requests` counts billable searches. Discounted searches and actions such as opening a page are excluded. Use billing records to reconcile final charges."""
-
-
-class ResponseAccessProgram(BaseModel):
-    cyber: Literal["standard", "daybreak_blue", "daybreak_red"]
-    """The effective Cyber access program used for this response."""
 
 
 class ResponseAudioDeltaEvent(BaseModel):
@@ -4512,7 +4562,7 @@ class ResponseCodeInterpreterToolCall(BaseModel):
 Can be null if no outputs are available."""
 
 
-ResponseCodeInterpreterToolCallOutput: TypeAlias = CodeInterpreterOutputLogs | CodeInterpreterOutputImage
+ResponseCodeInterpreterToolCallOutput: TypeAlias = OutputLogs | OutputImage
 
 
 ResponseCodeInterpreterToolCallOutputParam: TypeAlias = CodeInterpreterOutputLogsParam | CodeInterpreterOutputImageParam
@@ -4572,7 +4622,7 @@ class ResponseComputerToolCall(BaseModel):
     actions: ComputerActionList | None
     """Flattened batched actions for `computer_use`. Each action includes an
 `type` discriminator and action-specific fields."""
-    pending_safety_checks: List[ComputerCallSafetyCheck]
+    pending_safety_checks: List[PendingSafetyCheck]
     """The pending safety checks for the computer call."""
     status: Literal["in_progress", "completed", "incomplete"]
     """The status of the item. One of `in_progress`, `completed`, or
@@ -4985,7 +5035,7 @@ class ResponseFunctionWebSearch(BaseModel):
 Includes details on how the model used the web (search, open_page, find_in_page)."""
 
 
-ResponseFunctionWebSearchAction: TypeAlias = WebSearchActionSearch | WebSearchActionOpenPage | ActionFind
+ResponseFunctionWebSearchAction: TypeAlias = ActionSearch | ActionOpenPage | ActionFind
 
 
 ResponseFunctionWebSearchActionParam: TypeAlias = WebSearchActionSearchParam | WebSearchActionOpenPageParam | WebSearchActionFindParam
@@ -5099,14 +5149,6 @@ ResponseInputItemParam: TypeAlias = EasyInputMessageParam | ItemParam | Compacti
 """An item representing part of the context for the response to be
 generated by the model. Can contain text, images, and audio inputs,
 as well as previous assistant responses and tool call outputs."""
-
-
-class ResponseInputTransformation(BaseModel):
-    id: str
-    """The original reasoning item ID."""
-    action: Literal["removed"]
-    reason: Literal["organization_mismatch", "end_user_mismatch", "model_mismatch", "prefix_mismatch", "turn_boundary"]
-    type: Literal["reasoning"]
 
 
 class ResponseItemList(BaseModel):
@@ -5370,29 +5412,7 @@ class ResponseOutputTextParam(TypedDict, total=False):
     logprobs: Required[Iterable[LogProbParam]]
 
 
-ResponsePromptCacheDiagnostic: TypeAlias = ResponsePromptCacheDiagnosticCacheMiss | ResponsePromptCacheDiagnosticCacheHit | ResponsePromptCacheDiagnosticComparisonResponseNotFound | ResponsePromptCacheDiagnosticUnavailable
-
-
-class ResponsePromptCacheDiagnosticCacheHit(BaseModel):
-    type: Literal["cache_hit"]
-
-
-class ResponsePromptCacheDiagnosticCacheMiss(BaseModel):
-    cache_missed_tokens: int
-    """The estimated number of input tokens affected after the first detected divergence."""
-    reason: Literal["model_changed", "prompt_cache_key_changed", "tools_changed", "text_format_changed", "reasoning_effort_changed", "verbosity_changed", "context_compacted", "input_changed", "service_tier_changed"]
-    """The reason prompt cache reuse did not occur."""
-    type: Literal["cache_miss"]
-    comparison_reusable_tokens: int | None
-    """The raw token count of the reusable prefix in the compared response."""
-
-
-class ResponsePromptCacheDiagnosticComparisonResponseNotFound(BaseModel):
-    type: Literal["comparison_response_not_found"]
-
-
-class ResponsePromptCacheDiagnosticUnavailable(BaseModel):
-    type: Literal["unavailable"]
+ResponsePromptCacheDiagnostic: TypeAlias = PromptCacheDiagnosticsCacheMiss | PromptCacheDiagnosticsCacheHit | PromptCacheDiagnosticsComparisonResponseNotFound | PromptCacheDiagnosticsUnavailable
 
 
 ResponsePromptVariables: TypeAlias = Dict[str, Any] | None
@@ -5674,7 +5694,7 @@ class ResponseShellCallOutputContentDeltaEvent(BaseModel):
     """The index of the output item that was updated."""
     command_index: int
     """The index of the shell command that produced output."""
-    delta: ShellCallOutputDelta
+    delta: Delta
     """The stdout/stderr delta that was emitted."""
 
 
@@ -5690,7 +5710,7 @@ class ResponseShellCallOutputContentDoneEvent(BaseModel):
     """The index of the output item that was updated."""
     command_index: int
     """The index of the shell command that produced output."""
-    output: List[FunctionShellCallOutputContent]
+    output: List[Output]
     """The output contents emitted for the shell command."""
 
 
@@ -5801,52 +5821,6 @@ Currently supported values are `low`, `medium`, and `high`. The default is
 `medium`."""
 
 
-class ResponseToolUsage(BaseModel):
-    image_gen: ResponseToolUsageImageGen
-    """Aggregated usage statistics for image generation tool calls."""
-    web_search: ResponseToolUsageWebSearch
-    """Aggregated billable usage statistics for web search tool calls."""
-
-
-class ResponseToolUsageImageGen(BaseModel):
-    input_tokens: int
-    """The number of tokens (images and text) in the input prompt."""
-    input_tokens_details: ResponseToolUsageImageGenInputTokensDetail
-    """The input tokens detailed information for the image generation."""
-    output_tokens: int
-    """The number of output tokens generated by the model."""
-    total_tokens: int
-    """The total number of tokens (images and text) used for the image generation."""
-    cached_tokens: int | None
-    cached_tokens_details: ResponseToolUsageImageGenCachedTokensDetail | None
-    output_tokens_details: ResponseToolUsageImageGenOutputTokensDetail | None
-    """The output token details for the image generation."""
-
-
-class ResponseToolUsageImageGenCachedTokensDetail(BaseModel):
-    cached_image_tokens: int
-    cached_text_tokens: int
-
-
-class ResponseToolUsageImageGenInputTokensDetail(BaseModel):
-    image_tokens: int
-    """The number of image tokens in the input prompt."""
-    text_tokens: int
-    """The number of text tokens in the input prompt."""
-
-
-class ResponseToolUsageImageGenOutputTokensDetail(BaseModel):
-    image_tokens: int
-    """The number of image output tokens generated by the model."""
-    text_tokens: int
-    """The number of text output tokens generated by the model."""
-
-
-class ResponseToolUsageWebSearch(BaseModel):
-    num_requests: int
-    """The number of billable web search requests issued."""
-
-
 class ResponseUsage(BaseModel):
     """Represents token usage details including input tokens, output tokens,
 a breakdown of output tokens, and the total tokens used."""
@@ -5868,14 +5842,7 @@ class ResponseUsageInputTokensDetail(BaseModel):
 [More on prompt caching](/docs/guides/prompt-caching)."""
     cache_write_tokens: int
     """The number of input tokens that were written to the cache."""
-    cache_write_tokens_details: ResponseUsageInputTokensDetailCacheWriteTokensDetail | None
-
-
-class ResponseUsageInputTokensDetailCacheWriteTokensDetail(BaseModel):
-    ttl_12h_tokens: int
-    """The number of input tokens written with 12-hour retention."""
-    ttl_30m_tokens: int
-    """The number of input tokens written with 30-minute retention."""
+    cache_write_tokens_details: InputTokensDetailsCacheWriteTokensDetails | None
 
 
 class ResponseUsageOutputTokensDetail(BaseModel):
@@ -5932,14 +5899,6 @@ ServiceTierResponses: TypeAlias = Literal["auto", "default", "flex", "scale", "p
   - When not set, the default behavior is 'auto'.
 
   When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter."""
-
-
-class ShellCallOutputDelta(BaseModel):
-    """A delta of stdout/stderr emitted while a shell call was running."""
-    stdout: str | None
-    """The stdout delta that was emitted."""
-    stderr: str | None
-    """The stderr delta that was emitted."""
 
 
 class SpecificApplyPatch(BaseModel):
@@ -6006,11 +5965,6 @@ Input items and output items from this response are automatically added to this 
     """Controls which tool the model should use, if any."""
     parallel_tool_calls: bool | None
     """Whether to allow the model to run tool calls in parallel."""
-
-
-class TokenCountsResource(BaseModel):
-    object: Literal["response.input_tokens"]
-    input_tokens: int
 
 
 class ToolChoiceAllowed(BaseModel):
@@ -6153,6 +6107,52 @@ class ToolSearchOutputItem(BaseModel):
     """The status of the tool search output."""
 
 
+class ToolUsage(BaseModel):
+    image_gen: ToolUsageImageGen
+    """Aggregated usage statistics for image generation tool calls."""
+    web_search: ToolUsageWebSearch
+    """Aggregated billable usage statistics for web search tool calls."""
+
+
+class ToolUsageImageGen(BaseModel):
+    input_tokens: int
+    """The number of tokens (images and text) in the input prompt."""
+    input_tokens_details: ToolUsageImageGenInputTokensDetails
+    """The input tokens detailed information for the image generation."""
+    output_tokens: int
+    """The number of output tokens generated by the model."""
+    total_tokens: int
+    """The total number of tokens (images and text) used for the image generation."""
+    cached_tokens: int | None
+    cached_tokens_details: ToolUsageImageGenCachedTokensDetails | None
+    output_tokens_details: ToolUsageImageGenOutputTokensDetails | None
+    """The output token details for the image generation."""
+
+
+class ToolUsageImageGenCachedTokensDetails(BaseModel):
+    cached_image_tokens: int
+    cached_text_tokens: int
+
+
+class ToolUsageImageGenInputTokensDetails(BaseModel):
+    image_tokens: int
+    """The number of image tokens in the input prompt."""
+    text_tokens: int
+    """The number of text tokens in the input prompt."""
+
+
+class ToolUsageImageGenOutputTokensDetails(BaseModel):
+    image_tokens: int
+    """The number of image output tokens generated by the model."""
+    text_tokens: int
+    """The number of text output tokens generated by the model."""
+
+
+class ToolUsageWebSearch(BaseModel):
+    num_requests: int
+    """The number of billable web search requests issued."""
+
+
 ToolsArray: TypeAlias = List[Tool]
 """An array of tools the model may call while generating a response. You
 can specify which tool to use by setting the `tool_choice` parameter.
@@ -6216,6 +6216,9 @@ class ParsedResponse(Response, Generic[ContentType]):
     def output_parsed(self) -> ContentType | None: ...
 
 
+BetaAgentMessage = AgentMessage
+
+
 BetaApplyPatchToolCall = BetaResponseApplyPatchToolCall
 
 
@@ -6243,6 +6246,9 @@ BetaCustomToolCall = BetaResponseCustomToolCall
 BetaCustomToolCallOutputResource = BetaResponseCustomToolCallOutputItem
 
 
+BetaEncryptedContent = AgentMessageContentEncryptedContent
+
+
 BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 
 
@@ -6259,6 +6265,12 @@ BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
 
 
 BetaInputTextContent = BetaResponseInputText
+
+
+BetaMultiAgentCall = MultiAgentCall
+
+
+BetaMultiAgentCallOutput = MultiAgentCallOutput
 
 
 BetaOutputMessage = BetaResponseOutputMessage
@@ -6324,6 +6336,9 @@ CompactResource = CompactedResponse
 CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
 
 
+ResponseAccessProgram = AccessPrograms
+
+
 ResponseFormatJsonObject = ResponseFormatJSONObject
 
 
@@ -6340,6 +6355,9 @@ ResponseInputParam = InputParam
 
 
 ResponseInputTextParam = InputTextContentInputParam
+
+
+ResponseInputTransformation = InputTransformation
 
 
 ResponseItem = ItemResource
@@ -6369,6 +6387,18 @@ ResponseMCPListToolsFailedEvent = ResponseMcpListToolsFailedEvent
 ResponseMCPListToolsInProgressEvent = ResponseMcpListToolsInProgressEvent
 
 
+ResponsePromptCacheDiagnosticCacheHit = PromptCacheDiagnosticsCacheHit
+
+
+ResponsePromptCacheDiagnosticCacheMiss = PromptCacheDiagnosticsCacheMiss
+
+
+ResponsePromptCacheDiagnosticComparisonResponseNotFound = PromptCacheDiagnosticsComparisonResponseNotFound
+
+
+ResponsePromptCacheDiagnosticUnavailable = PromptCacheDiagnosticsUnavailable
+
+
 ResponseShellCallCommandAddedStreamingEvent = ResponseShellCallCommandAddedEvent
 
 
@@ -6388,3 +6418,30 @@ ResponseText = ResponseTextConfig
 
 
 ResponseTextConfigParam = ResponseTextParam
+
+
+ResponseToolUsage = ToolUsage
+
+
+ResponseToolUsageImageGen = ToolUsageImageGen
+
+
+ResponseToolUsageImageGenCachedTokensDetail = ToolUsageImageGenCachedTokensDetails
+
+
+ResponseToolUsageImageGenInputTokensDetail = ToolUsageImageGenInputTokensDetails
+
+
+ResponseToolUsageImageGenOutputTokensDetail = ToolUsageImageGenOutputTokensDetails
+
+
+ResponseToolUsageWebSearch = ToolUsageWebSearch
+
+
+ResponseUsageInputTokensDetailCacheWriteTokensDetail = InputTokensDetailsCacheWriteTokensDetails
+
+
+ShellCallOutputDelta = Delta
+
+
+TokenCountsResource = InputTokenCountResponse

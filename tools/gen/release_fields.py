@@ -307,11 +307,17 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
     pairs: Dict[str, Tuple[str, str]] = getattr(gen, "release_pairs", {})
     claims: Dict[str, Dict[str, set]] = getattr(gen, "release_claims", {})
 
+    def same(name: str) -> str:  # a beta twin is its generally available type (dedupe_beta)
+        seen = 0
+        while name in gen.types and gen.types[name].kind == "same" and seen < 10:
+            name, seen = gen.types[name].ann, seen + 1
+        return name
+
     def one_class(theirs: str, ours: str) -> bool:
-        """The release's classes of that name are one here: it defines one, or each of its definitions
-        reads into ``ours`` only (``McpCall`` of several output-item modules)."""
-        where = claims.get(theirs) or {}
-        return len(where) == 1 or bool(where) and all(found == {ours} for found in where.values())
+        """The release's classes of that name are one here: it defines one, or each of its definitions an
+        answer reads reads into ``ours`` only (``McpCall`` of several output-item modules)."""
+        where = [{same(x) for x in found} for found in (claims.get(theirs) or {}).values()]
+        return len(where) == 1 or all(found <= {ours} for found in where) and any(where)
 
     aliases = {name: target for (name, _), target in OPENAI_NAMES.items()}
     aliases.update(TYPE_ALIASES)
