@@ -143,3 +143,16 @@ def test_every_name_of_the_installed_openai_types_exists_here():
             if not hasattr(ours, name) and "%s.%s" % (info.name, name) not in known:
                 missing.append("%s.%s" % (info.name, name))
     assert checked > 5000 and missing == []
+
+
+def test_a_class_renamed_to_openai_s_name_keeps_its_former_name() -> None:
+    # the generator gives a model openai-python's class name where that name is unique in the release;
+    # code using the former (spec) name still imports it, and answers read by either name are that class
+    from openai_lite._models import construct, resolve_model
+    from openai_lite.types.admin import AdminAPIKey, AdminApiKey
+    from openai_lite.types.admin.organization.admin_api_key import AdminAPIKey as Deep
+
+    assert AdminApiKey is AdminAPIKey is Deep and AdminAPIKey.__name__ == "AdminAPIKey"
+    assert resolve_model("AdminApiKey") is AdminAPIKey
+    key = construct(AdminAPIKey, {"id": "k", "owner": {"id": "u", "type": "user"}})
+    assert key.owner.id == "u" and type(key.owner).__name__ == "AdminApiKeyCreateResponseOwner"  # openai: Owner
