@@ -230,7 +230,8 @@ class BaseModel:
     def model_dump(self, *, mode: str = "python", include: Any = None, exclude: Any = None, by_alias: bool = False,
                    exclude_unset: bool = False, exclude_defaults: bool = False, exclude_none: bool = False,
                    round_trip: bool = False, warnings: Any = True, **_: Any) -> Dict[str, Any]:
-        data = _dump_model(self, exclude_none, False)
+        # by_alias: the keys as sent (openai-python's aliases), else fields under their Python names too
+        data = _dump(self._data, exclude_none) if by_alias else _dump_model(self, exclude_none, False)
         if include is not None:
             data = {k: v for k, v in data.items() if k in include}
         if exclude is not None:
@@ -240,7 +241,7 @@ class BaseModel:
     def model_dump_json(self, *, indent: Optional[int] = None, include: Any = None, exclude: Any = None,
                         by_alias: bool = False, exclude_unset: bool = False, exclude_defaults: bool = False,
                         exclude_none: bool = False, round_trip: bool = False, warnings: Any = True, **_: Any) -> str:
-        data = self.model_dump(include=include, exclude=exclude, exclude_none=exclude_none)
+        data = self.model_dump(include=include, exclude=exclude, by_alias=by_alias, exclude_none=exclude_none)
         if indent is None:
             return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         return json.dumps(data, indent=indent, ensure_ascii=False)

@@ -335,6 +335,8 @@ def test_a_field_openai_renames_reads_under_its_name_and_dumps_as_openai_does() 
     assert "api_model_ids" in dir(perms)
     assert perms.to_dict() == {"object": "project.model_permissions", "mode": "allow_list", "model_ids": ["gpt-x"]}
     assert perms.model_dump()["api_model_ids"] == ["gpt-x"] and perms.model_dump()["model_ids"] == ["gpt-x"]
+    assert perms.model_dump(by_alias=True) == perms.to_dict()  # the keys as sent, as openai-python's
+    assert json.loads(perms.model_dump_json())["api_model_ids"] == ["gpt-x"]
     absent = construct(ProjectModelPermissions, {"object": "project.model_permissions"})
     assert absent.api_model_ids is None
     mod = construct(Moderation, {"flagged": True, "categories": {"harassment/threatening": True, "hate": False}})
