@@ -36,6 +36,8 @@ _MISSING = object()
 # building any other class does not import that module.
 _CONVENIENCE = frozenset(("Response", "BetaResponse", "AgentSessionMessage", "BetaAgentSessionMessage"))
 _CONTAINERS = (dict, list)
+# Marks (in an object's __dict__) an object openai-python would have validated: see picked()
+_VALIDATED = "_openai_validated"
 _UNRESOLVED = object()
 
 
@@ -384,10 +386,20 @@ def construct(cls: Any, data: Any, request_id: Optional[str] = None) -> Any:
     """Wrap decoded JSON in ``cls`` (a model class, or a union's resolver), leaving non-objects as they are."""
     if isinstance(data, dict):
         if cls is not None and not isinstance(cls, type):
-            cls = cls(data)  # a union (e.g. an operation answering one of several types) picks its member
+            # a union (e.g. an operation answering one of several types) picks its member
+            return picked(cls(data), data, request_id)
         obj = _rebuild(cls or BaseModel, data, request_id)
         return obj
     return _wrap(data, cls)
+
+
+def picked(cls: Any, data: Dict[str, Any], request_id: Optional[str]) -> Any:
+    """An answer or stream event of class ``cls``, the member a union's picker chose. openai-python validates
+    such a value, so its model_dump() has a renamed field under its Python name only (see _dump_model)."""
+    obj = _rebuild(cls, data, request_id)
+    if cls._renames:
+        obj.__dict__[_VALIDATED] = True  # (no API field has that name)
+    return obj
 
 
 def _dump_model(obj: BaseModel, exclude_none: bool, validated: bool) -> Dict[str, Any]:
@@ -397,6 +409,7 @@ def _dump_model(obj: BaseModel, exclude_none: bool, validated: bool) -> Dict[str
     cls = type(obj)
     if not cls._renames:
         return _dump(obj._data, exclude_none)
+    validated = validated or _VALIDATED in obj.__dict__
     aliases = cls._aliases
     out: Dict[str, Any] = {}
     renamed = {key: name for name, key in aliases.items()}

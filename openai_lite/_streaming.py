@@ -36,7 +36,7 @@ from . import _compat
 from ._deadline import watch
 from ._exceptions import APIError, APIResponseValidationError, APITimeoutError
 from ._limits import DEFAULT_LIMITS, LimitExceeded, read_limited
-from ._models import BaseModel, _rebuild, resolve_model
+from ._models import BaseModel, _rebuild, picked, resolve_model
 from ._transport import NETWORK_ERRORS, translate
 
 __all__ = ["Stream", "ServerSentEvent", "AssistantStreamEvent"]
@@ -516,7 +516,11 @@ class Stream(Generic[_T]):
                         raise _stream_error(data, response)
                     if data.get("type") == "error":
                         raise _stream_error(data, response)
-                    yield rebuild(resolver(data) if resolver else item_class, data, request_id)
+                    if resolver is None:
+                        yield rebuild(item_class, data, request_id)
+                    else:  # a union of events: the member its picker chooses (see _models.picked)
+                        cls = resolver(data)
+                        yield rebuild(cls, data, request_id) if not cls._renames else picked(cls, data, request_id)
                 else:
                     yield data
         except LimitExceeded as exc:

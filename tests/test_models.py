@@ -366,3 +366,18 @@ def test_union_members_named_through_other_types_are_picked_by_their_discriminat
     first, second = evaluation.testing_criteria
     assert isinstance(first, LabelModelGrader) and isinstance(second, StringCheckGrader)
     assert second.operation == "eq"
+
+
+def test_a_union_member_dumps_renamed_fields_as_openai_s_validated_objects_do() -> None:
+    # openai-python validates an answer or a stream event whose type is a union: model_dump() has
+    # ``async_`` only; a class reached without a union keeps the key sent beside it
+    from openai_lite._models import resolve_model
+    from openai_lite.types.responses import ResponseFunctionToolCall
+
+    data = {"type": "function_call", "call_id": "c", "name": "f", "arguments": "{}", "async": True}
+    item = construct(resolve_model("ResponseOutputItem"), dict(data))
+    assert type(item) is ResponseFunctionToolCall and item.async_ is True
+    assert "async" not in item.model_dump() and item.model_dump()["async_"] is True
+    direct = construct(ResponseFunctionToolCall, dict(data))
+    assert direct.model_dump()["async"] is True and direct.model_dump()["async_"] is True
+    assert item.to_dict() == direct.to_dict() == data
