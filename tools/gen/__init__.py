@@ -10,6 +10,8 @@ One module per stage, each named after what it reads or writes:
 - ``naming``: the names openai-python uses where the spec says otherwise (the tables that change most);
 - ``annotations``: schema -> annotation text; ``pycode``: writing Python source;
 - ``typegen``: every type the operations reach, named and placed in a module;
+- ``release_fields``: the models paired with the release's classes take their field lists (fields the spec
+  lacks, openai-python's field names, plain dicts for untyped fields) and, where unique, their class names;
 - ``type_modules`` / ``type_stubs``: ``types/**/*.py`` (classes as run) and ``types/**/*.pyi`` (typed, documented);
 - ``resources`` / ``resource_stubs``: ``resources/*.py`` (a ``def`` per operation) and ``resources/*.pyi``;
 - ``run``: every file by path, written or checked against the committed output.

@@ -56,8 +56,9 @@ def _plain_annotation(text: str) -> str:
 
 
 def _literals(text: str) -> List[str]:
+    """The string values of an annotation's ``Literal[...]``."""
     m = re.search(r"Literal\[([^\]]*)\]", text)
-    return re.findall(r"'([^']*)'|\"([^\"]*)\"", m.group(1)) if m else []
+    return [a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", m.group(1))] if m else []
 
 
 class _Merger:
@@ -135,7 +136,7 @@ class _Merger:
             if field:
                 for f, _ in self.fields(where, cls):
                     if (f.get("wire_name") or f["name"]) == field:
-                        values = [a or b for a, b in _literals(str(f.get("type") or ""))]
+                        values = _literals(str(f.get("type") or ""))
                         ours = next((by_value[v] for v in values if v in by_value), None)
             if ours is None and cls in td.members:
                 ours = cls
@@ -147,8 +148,8 @@ class _Merger:
     def _add_member(self, td: Any, where: str, cls: str, field: str) -> Optional[str]:
         """A class of the release's union that ours lacks (a newer event, item...): a member of ours too,
         picked by its value of the union's discriminator."""
-        values = [a or b for f, _ in self.fields(where, cls) if (f.get("wire_name") or f["name"]) == field
-                  for a, b in _literals(str(f.get("type") or ""))]
+        values = [v for f, _ in self.fields(where, cls) if (f.get("wire_name") or f["name"]) == field
+                  for v in _literals(str(f.get("type") or ""))]
         if not values or any(v in td.disc[1] for v in values):
             return None
         gen = self.gen
@@ -242,8 +243,7 @@ class _Merger:
 
 def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
     """Pair the models answers read into with the release's classes and take the release's field lists."""
-    release = getattr(spec, "release", None)
-    types = getattr(spec, "release_types", None)
+    release, types = spec.release, spec.release_types
     if not release or types is None:
         return
     merger = _Merger(gen, types)
@@ -304,8 +304,7 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
     from .naming import OPENAI_NAMES, TYPE_ALIASES
     from .typegen import PY_KEYWORDS, TYPING_NAMES_USED
 
-    pairs: Dict[str, Tuple[str, str]] = getattr(gen, "release_pairs", {})
-    claims: Dict[str, Dict[str, set]] = getattr(gen, "release_claims", {})
+    pairs, claims = gen.release_pairs, gen.release_claims
 
     def same(name: str) -> str:  # a beta twin is its generally available type (dedupe_beta)
         seen = 0
@@ -332,7 +331,6 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
         wanted.setdefault(theirs, []).append(ours)
     renamed = {v[0]: k for k, v in wanted.items()}
     if not renamed:
-        gen.renamed = {}
         return
     word = re.compile(r"\b(%s)\b" % "|".join(sorted(map(re.escape, renamed), key=len, reverse=True)))
 

@@ -69,6 +69,9 @@ class Spec:
     def __init__(self, data: Dict[str, Any]) -> None:
         self.data = data
         self.schemas: Dict[str, Any] = data["components"]["schemas"]
+        # the pinned release's methods by name and its types (release_types.ReleaseTypes), when read
+        self.release: Dict[str, Dict[str, Any]] = {}
+        self.release_types: Any = None
 
     def lookup(self, ref: str) -> Any:
         node: Any = self.data

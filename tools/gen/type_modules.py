@@ -161,7 +161,7 @@ def render_type_names(gen: TypeGen) -> str:
     for name, td in gen.types.items():
         if td.kind == "same":
             renamed[name] = td.ann
-    renamed.update(getattr(gen, "renamed", {}))  # names given up for openai-python's (release_fields)
+    renamed.update(gen.renamed)  # names given up for openai-python's (release_fields)
     renamed = {k: v for k, v in renamed.items()
                if v in gen.types and (k not in gen.types or gen.types[k].kind == "same")}
     for k, v in renamed.items():  # a twin of a twin: the type at the end of the chain

@@ -25,7 +25,7 @@ def public_aliases(gen: "TypeGen") -> Dict[Tuple[str, str], str]:
     type's module, ``OPENAI_NAMES`` where openai-python has them. A name that is a type of that module
     already, or a target that does not exist, is a mistake in the tables: it stops the generator."""
     found: Dict[Tuple[str, str], str] = {}
-    renamed: Dict[str, str] = getattr(gen, "renamed", {})  # old name -> openai's (release_fields)
+    renamed = gen.renamed  # old name -> openai's (release_fields)
     for name, target in TYPE_ALIASES.items():
         target = renamed.get(target, target)
         if target in gen.types:
@@ -139,6 +139,11 @@ class TypeGen:
         self._user: Optional[str] = None
         self._inline_memo: Dict[Tuple[int, str], str] = {}
         self._model_names = set()
+        # release_fields: our model -> the release class it reads as (module, class); release class name ->
+        # module -> our types read into it; former name -> openai-python's, of the models renamed
+        self.release_pairs: Dict[str, Tuple[str, str]] = {}
+        self.release_claims: Dict[str, Dict[str, set]] = {}
+        self.renamed: Dict[str, str] = {}
         self._model_names = {self.name_for(s, "model") for s in spec.schemas}
         # names the spec's own schemas take: inline types never use them
         self.reserved = {self.name_for(s, side) for s in spec.schemas for side in ("model", "param")}
