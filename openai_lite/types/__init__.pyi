@@ -387,6 +387,9 @@ class ApplyPatchUpdateFileOperationParam(TypedDict, total=False):
 
 
 class ApproximateLocation(BaseModel):
+    """The approximate location of the user.
+
+If omitted or null, defaults to the United States. To avoid this fallback, pass `{"type": "approximate"}` without location fields. To localize results, provide the relevant location fields."""
     type: Literal["approximate"]
     """The type of location approximation. Always `approximate`."""
     country: str | None
@@ -4901,6 +4904,7 @@ RankerVersionType: TypeAlias = Literal["auto", "default-2024-11-15"]
 
 
 class RankingOptions(BaseModel):
+    """Ranking options for search."""
     ranker: RankerVersionType | None
     """The ranker to use for the file search."""
     score_threshold: float | None
@@ -4910,6 +4914,7 @@ class RankingOptions(BaseModel):
 
 
 class RankingOptionsHybridSearch(BaseModel):
+    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus sparse keyword matches when hybrid search is enabled."""
     embedding_weight: float
     """The weight of the embedding in the reciprocal ranking fusion."""
     text_weight: float
@@ -5145,6 +5150,7 @@ class ResponseFunctionShellToolCall(BaseModel):
     status: FunctionShellCallStatus
     """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
     environment: FunctionShellCallEnvironment | None
+    """Represents the use of a local environment to perform shell actions."""
     created_by: str | None
     """The ID of the entity that created this tool call."""
 
@@ -5170,6 +5176,9 @@ class ResponseFunctionShellToolCallOutput(BaseModel):
 
 
 class ResponseFunctionToolCallItem(BaseModel):
+    """A tool call to run a function.
+
+See the [function calling guide](https://developers.openai.com/api/docs/guides/function-calling) for more information."""
     id: str
     """The unique ID of the function tool call."""
     type: Literal["function_call"]

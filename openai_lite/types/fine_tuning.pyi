@@ -477,6 +477,7 @@ class MultiGrader(BaseModel):
     name: str
     """The name of the grader."""
     graders: GraderMultiGrader
+    """A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
     calculate_output: str
     """A formula to calculate the output based on grader results."""
 

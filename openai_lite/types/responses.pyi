@@ -183,6 +183,7 @@ class BetaAgentMessageItemParam(TypedDict, total=False):
 
 
 class BetaAgentTag(BaseModel):
+    """The agent that produced this item."""
     agent_name: str
     """The canonical name of the agent that produced this item."""
 
@@ -4619,6 +4620,7 @@ class ResponseComputerToolCall(BaseModel):
     call_id: str
     """An identifier used when responding to the tool call with output."""
     action: ComputerAction | None
+    """A click action."""
     actions: ComputerActionList | None
     """Flattened batched actions for `computer_use`. Each action includes an
 `type` discriminator and action-specific fields."""
@@ -4726,6 +4728,7 @@ class ResponseCustomToolCallInputDoneEvent(BaseModel):
 
 
 class ResponseCustomToolCallOutputItem(BaseModel):
+    """The output of a custom tool call from your code, being sent back to the model."""
     type: Literal["custom_tool_call_output"]
     """The type of the custom tool call output. Always `custom_tool_call_output`."""
     id: str

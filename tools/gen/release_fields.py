@@ -175,6 +175,10 @@ class _Merger:
         self.pairs.setdefault(td.name, release)
         self.ours.setdefault(release, td.name)
         td.checked = td.checked if td.checked is not None else set()
+        if not td.doc and td.spec_name is not None:  # (an inline type's doc is its field's)
+            found = self.types._find(*release)
+            cls = (found[1].get("classes") or {}).get(release[1]) if found else None
+            td.doc = str((cls or {}).get("description") or "")
         by_wire = {f.name: f for f in td.fields}
         for rf, where in self.fields(*release):
             wire = rf.get("wire_name") or rf["name"]
@@ -190,6 +194,7 @@ class _Merger:
                     self.missing.append((td.name, where, rf, wire))
                 continue
             f.attr = rf["name"]
+            f.doc = f.doc or str(rf.get("description") or "")  # the spec's, else the release's
             if f.rt is None and "Any" in f.ann and self.members(where, text) and (td.name, wire) not in self.adding:
                 # untyped here (read as a generic model), classes there: typed as the release types it
                 self.adding.add((td.name, wire))
