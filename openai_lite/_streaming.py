@@ -249,11 +249,24 @@ def _assistant_data_type_name(event: str) -> str:
 
 
 _assistant_types: Dict[str, Any] = {}
+_assistant_events: Dict[str, Any] = {}
 
 
-def assistant_event(event: str, data: Any, request_id: Optional[str]) -> AssistantStreamEvent:
-    """Wrap one ``thread.*`` event (used by the stream and by tests building events by hand)."""
-    obj = _rebuild(AssistantStreamEvent, {"event": event, "data": data}, request_id)
+def _assistant_event_class(event: str) -> Any:
+    """openai-python's class of an event (``thread.run.created``: ``ThreadRunCreated``), the member of the
+    generated ``AssistantStreamEvent`` union its name picks; ``AssistantStreamEvent`` for a newer event."""
+    cls = _assistant_events.get(event)
+    if cls is None:
+        picker = resolve_model("AssistantStreamEvent")
+        cls = picker({"event": event}) if not isinstance(picker, type) else BaseModel
+        cls = _assistant_events[event] = AssistantStreamEvent if cls is BaseModel else cls
+    return cls
+
+
+def assistant_event(event: str, data: Any, request_id: Optional[str]) -> Any:
+    """Wrap one ``thread.*`` event (used by the stream and by tests building events by hand): ``.event`` and
+    ``.data``, of openai-python's class for the event (``ThreadRunCreated``...)."""
+    obj = _rebuild(_assistant_event_class(event), {"event": event, "data": data}, request_id)
     if isinstance(data, dict):
         cls = _assistant_types.get(event)
         if cls is None:

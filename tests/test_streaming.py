@@ -265,11 +265,17 @@ def test_assistants_events_have_event_and_typed_data(server: OfflineServer) -> N
     server.enqueue(scripted([
         b"event: thread.run.created\ndata: {\"id\": \"run_1\", \"object\": \"thread.run\", \"status\": \"queued\"}\n\n",
         b"event: thread.message.delta\ndata: {\"id\": \"msg_1\", \"delta\": {\"content\": []}}\n\n",
+        b"event: thread.newer.kind\ndata: {\"id\": \"x_1\"}\n\n",
         b"event: done\ndata: [DONE]\n\n",
     ]), path="/v1/threads/runs")
     with make_client(server) as c:
         items = list(c.post("/threads/runs", body={"stream": True}, stream=True))
-    assert [type(i) for i in items] == [AssistantStreamEvent, AssistantStreamEvent]
+    # each of openai-python's class for its event (the members of the AssistantStreamEvent union)
+    from openai_lite.types.beta import ThreadMessageDelta, ThreadRunCreated
+    from openai_lite.types.beta.assistant_stream_event import ThreadRunCreated as Deep
+
+    assert [type(i) for i in items] == [ThreadRunCreated, ThreadMessageDelta, AssistantStreamEvent]
+    assert Deep is ThreadRunCreated and (items[2].event, items[2].data.id) == ("thread.newer.kind", "x_1")
     assert (items[0].event, items[0].data.id, items[0].data.status) == ("thread.run.created", "run_1", "queued")
     assert items[1].event == "thread.message.delta" and items[1].data.delta.content == []
     assert items[0].data._request_id == "req_1"
