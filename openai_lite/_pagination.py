@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Generic, Iterator, List, Optional, TypeVar
 
-from ._models import BaseModel, _rebuild, resolve_model
+from ._models import BaseModel, _rebuild, picked, resolve_model
 
 __all__ = [
     "PageInfo", "BasePage", "SyncPage", "SyncCursorPage", "SyncConversationCursorPage", "LastIdCursorPage",
@@ -54,8 +54,10 @@ class BasePage(BaseModel, Generic[T]):
             if item_cls is dict or item_cls is object:  # get_api_list with a bare page class: the JSON as it is
                 cached = self._cache["data"] = list(raw)
             else:
-                cached = self._cache["data"] = [_rebuild(pick(item) if pick else item_cls, item, None)
-                                                if isinstance(item, dict) else item for item in raw]
+                # a union's item: picked(), whose model_dump() is as openai-python's validated objects'
+                cached = self._cache["data"] = [
+                    (picked(pick(item), item, None) if pick else _rebuild(item_cls, item, None))
+                    if isinstance(item, dict) else item for item in raw]
         return cached
 
     # the two hooks a style overrides
