@@ -266,7 +266,7 @@ def _assistant_event_class(event: str) -> Any:
 def assistant_event(event: str, data: Any, request_id: Optional[str]) -> Any:
     """Wrap one ``thread.*`` event (used by the stream and by tests building events by hand): ``.event`` and
     ``.data``, of openai-python's class for the event (``ThreadRunCreated``...)."""
-    obj = _rebuild(_assistant_event_class(event), {"event": event, "data": data}, request_id)
+    obj = picked(_assistant_event_class(event), {"event": event, "data": data}, request_id)  # a union's member
     if isinstance(data, dict):
         cls = _assistant_types.get(event)
         if cls is None:
