@@ -64,8 +64,14 @@ class BaseModel:
     # The class whose fields _bind_fields has given readers (a subclass inheriting it is not bound yet).
     _bound: Any = None
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, name: Optional[str] = None, **kwargs: Any) -> None:
+        # ``class ChatCompletionChoice(BaseModel, name="Choice")``: openai-python names classes per module
+        # (several ``Choice``, ``Owner``, ``Usage``), the generated types share one namespace per family.
+        # Such a class keeps its unique binding and ``__qualname__`` (pickle, inspect and the type loader
+        # find it by that) and shows openai-python's name as ``__name__`` (repr, ``type(x).__name__``).
         super().__init_subclass__(**kwargs)
+        if name is not None:
+            cls.__name__ = name
         if cls.__qualname__ in _CONVENIENCE and cls.__module__.startswith("openai_lite.types"):
             from ._convenience import PROPERTIES
 

@@ -155,4 +155,41 @@ def test_a_class_renamed_to_openai_s_name_keeps_its_former_name() -> None:
     assert AdminApiKey is AdminAPIKey is Deep and AdminAPIKey.__name__ == "AdminAPIKey"
     assert resolve_model("AdminApiKey") is AdminAPIKey
     key = construct(AdminAPIKey, {"id": "k", "owner": {"id": "u", "type": "user"}})
-    assert key.owner.id == "u" and type(key.owner).__name__ == "AdminApiKeyCreateResponseOwner"  # openai: Owner
+    assert key.owner.id == "u" and type(key.owner).__name__ == "Owner"  # openai-python names it so
+
+
+def test_a_class_openai_names_per_module_shows_that_name_and_keeps_its_own() -> None:
+    # openai-python has a ``Choice`` in several modules; here the class keeps its unique binding (pickle,
+    # inspect, the type loader find it by it) and shows openai-python's name (repr, type(x).__name__)
+    import copy
+    import inspect
+    import pickle
+
+    from openai_lite._models import construct
+    from openai_lite.types.chat import ChatCompletion, ChatCompletionChoice
+    from openai_lite.types.chat.chat_completion import Choice
+
+    assert Choice is ChatCompletionChoice
+    assert (Choice.__name__, Choice.__qualname__) == ("Choice", "ChatCompletionChoice")
+    completion = construct(ChatCompletion, {"id": "c", "choices": [{"index": 0, "finish_reason": "stop"}]})
+    choice = completion.choices[0]
+    assert type(choice) is Choice and repr(choice).startswith("Choice(")
+    for clone in (pickle.loads(pickle.dumps(choice)), copy.deepcopy(choice)):
+        assert type(clone) is Choice and clone.finish_reason == "stop"
+    assert inspect.getsource(Choice).startswith('class ChatCompletionChoice(BaseModel, name="Choice"):')
+
+
+def test_methods_answering_one_type_under_two_names_read_into_a_subclass(server, client) -> None:
+    # openai-python's groups.roles.list and retrieve answer a RoleListResponse and a RoleRetrieveResponse
+    # (one shape); here retrieve reads into a subclass of that name, found at openai's module path too
+    from openai_lite.types.admin.organization.groups.role_list_response import RoleListResponse
+    from openai_lite.types.admin.organization.groups.role_retrieve_response import RoleRetrieveResponse
+
+    assert issubclass(RoleRetrieveResponse, RoleListResponse) and RoleRetrieveResponse is not RoleListResponse
+    assert RoleRetrieveResponse.__name__ == "RoleRetrieveResponse"
+    from openai_lite.testing import Scripted
+
+    server.enqueue(Scripted(json={"id": "r1", "object": "group.role", "name": "viewer"}),
+                   path="/v1/organization/groups/g1/roles/r1", method="GET")
+    role = client.admin.organization.groups.roles.retrieve("r1", group_id="g1")
+    assert type(role) is RoleRetrieveResponse and isinstance(role, RoleListResponse) and role.name == "viewer"

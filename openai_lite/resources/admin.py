@@ -152,7 +152,7 @@ class OrganizationCertificates(SyncAPIResource):
     ):
         """Deactivate certificates at the organization level. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/certificates/deactivate", body="json",
-                     cast_to="OrganizationCertificate", page="SyncPage", admin=True)
+                     cast_to="CertificateDeactivateResponse", page="SyncPage", admin=True)
 
     def delete(
         self, certificate_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
@@ -167,7 +167,7 @@ class OrganizationCertificates(SyncAPIResource):
     ):
         """List uploaded certificates for this organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/certificates", query=("limit", "after", "order"),
-                     cast_to="OrganizationCertificate", page="SyncCursorPage", admin=True)
+                     cast_to="CertificateListResponse", page="SyncCursorPage", admin=True)
 
     def retrieve(
         self, certificate_id, *, include=NOT_GIVEN, extra_headers=None, extra_query=None, extra_body=None,
@@ -367,7 +367,7 @@ class OrganizationGroupsRoles(SyncAPIResource):
     ):
         """Retrieves an organization role assigned to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/groups/{group_id}/roles/{role_id}",
-                     cast_to="RoleListResponse", admin=True)
+                     cast_to="RoleRetrieveResponse", admin=True)
 
 
 class GroupsUsers(SyncAPIResource):
@@ -654,7 +654,8 @@ class ProjectsCertificates(SyncAPIResource):
     ):
         """Deactivate certificates at the project level. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/organization/projects/{project_id}/certificates/deactivate",
-                     body="json", cast_to="OrganizationProjectCertificate", page="SyncPage", admin=True)
+                     body="json", cast_to="OrganizationProjectCertificateDeactivateResponse", page="SyncPage",
+                     admin=True)
 
     def list(
         self, project_id, *, limit=NOT_GIVEN, after=NOT_GIVEN, order=NOT_GIVEN, extra_headers=None,
@@ -662,7 +663,7 @@ class ProjectsCertificates(SyncAPIResource):
     ):
         """List certificates for this project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/projects/{project_id}/certificates",
-                     query=("limit", "after", "order"), cast_to="OrganizationProjectCertificate",
+                     query=("limit", "after", "order"), cast_to="OrganizationProjectCertificateListResponse",
                      page="SyncCursorPage", admin=True)
 
 
@@ -760,7 +761,7 @@ class ProjectsGroupsRoles(SyncAPIResource):
     ):
         """Retrieves a project role assigned to a group. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/groups/{group_id}/roles/{role_id}",
-                     cast_to="RoleListResponse", admin=True)
+                     cast_to="RoleRetrieveResponse", admin=True)
 
 
 class ProjectsHealth(SyncAPIResource):
@@ -1185,7 +1186,7 @@ class ProjectsUsersRoles(SyncAPIResource):
     ):
         """Retrieves a project role assigned to a user. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/projects/{project_id}/users/{user_id}/roles/{role_id}",
-                     cast_to="RoleListResponse", admin=True)
+                     cast_to="RoleRetrieveResponse", admin=True)
 
 
 class OrganizationRoles(SyncAPIResource):
@@ -1479,7 +1480,7 @@ class OrganizationUsersRoles(SyncAPIResource):
     ):
         """Retrieves an organization role assigned to a user. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/users/{user_id}/roles/{role_id}",
-                     cast_to="RoleListResponse", admin=True)
+                     cast_to="RoleRetrieveResponse", admin=True)
 
 
 class WorkloadIdentityProviders(SyncAPIResource):

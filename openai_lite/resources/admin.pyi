@@ -6,7 +6,7 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
 from openai_lite._pagination import NextCursorPage, PageNumberPage, SyncCursorPage, SyncPage, SyncTokenPage
-from openai_lite.types.admin import APIKeyCreateResponse, APIKeyDeleteResponse, AdminAPIKey, AdminAPIKeyCreateResponse, AdminAPIKeyDeleteResponse, AuditLogEventType, AuditLogListResponse, AuditLogsListEffectiveAtParam, Certificate, CertificateDeleteResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupResponse, GroupRoleAssignment, GroupUpdateResponse, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationGroupUser, OrganizationProjectCertificate, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendLimit, OrganizationSpendLimitDeleted, OrganizationUser, Project, ProjectAPIKey, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleted, ProjectRateLimit, ProjectServiceAccount, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendLimit, ProjectSpendLimitDeleted, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, RoleListResponse, ServiceAccountCreateResponse, ServiceAccountDeleteResponse, SpendAlertNotificationChannelParam, UsageDecisionsResponse, UsageTimeBucket, UserCreateResponse, UserDeleteResponse, UserRetrieveResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
+from openai_lite.types.admin import APIKeyCreateResponse, APIKeyDeleteResponse, AdminAPIKey, AdminAPIKeyCreateResponse, AdminAPIKeyDeleteResponse, AuditLogEventType, AuditLogListResponse, AuditLogsListEffectiveAtParam, Certificate, CertificateDeactivateResponse, CertificateDeleteResponse, CertificateListResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupResponse, GroupRoleAssignment, GroupUpdateResponse, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationGroupUser, OrganizationProjectCertificate, OrganizationProjectCertificateDeactivateResponse, OrganizationProjectCertificateListResponse, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendLimit, OrganizationSpendLimitDeleted, OrganizationUser, Project, ProjectAPIKey, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleted, ProjectRateLimit, ProjectServiceAccount, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendLimit, ProjectSpendLimitDeleted, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, RoleListResponse, RoleRetrieveResponse, ServiceAccountCreateResponse, ServiceAccountDeleteResponse, SpendAlertNotificationChannelParam, UsageDecisionsResponse, UsageTimeBucket, UserCreateResponse, UserDeleteResponse, UserRetrieveResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
 
 __all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "ProjectsResource", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimitResource", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
 
@@ -186,7 +186,7 @@ Organizations can upload up to 50 certificates.
 Args:
   name: An optional name for the certificate
   certificate: The certificate content in PEM format"""
-    def deactivate(self, *, certificate_ids: List[str], **options: Unpack[CallOptions]) -> SyncPage[OrganizationCertificate]:
+    def deactivate(self, *, certificate_ids: List[str], **options: Unpack[CallOptions]) -> SyncPage[CertificateDeactivateResponse]:
         """Deactivate certificates at the organization level.
 
 You can atomically and idempotently deactivate up to 10 certificates at a time.
@@ -200,7 +200,7 @@ The certificate must be inactive for the organization and all projects.
 
 Args:
   certificate_id: Unique ID of the certificate to delete."""
-    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[OrganizationCertificate]:
+    def list(self, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[CertificateListResponse]:
         """List uploaded certificates for this organization.
 
 Args:
@@ -460,7 +460,7 @@ Args:
   limit: A limit on the number of organization role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
   order: Sort order for the returned organization roles."""
-    def retrieve(self, role_id: str, *, group_id: str, **options: Unpack[CallOptions]) -> RoleListResponse:
+    def retrieve(self, role_id: str, *, group_id: str, **options: Unpack[CallOptions]) -> RoleRetrieveResponse:
         """Retrieves an organization role assigned to a group.
 
 Args:
@@ -838,14 +838,14 @@ You can atomically and idempotently activate up to 10 certificates at a time.
 Args:
   project_id: The ID of the project.
   certificate_ids: (no description)"""
-    def deactivate(self, project_id: str, *, certificate_ids: List[str], **options: Unpack[CallOptions]) -> SyncPage[OrganizationProjectCertificate]:
+    def deactivate(self, project_id: str, *, certificate_ids: List[str], **options: Unpack[CallOptions]) -> SyncPage[OrganizationProjectCertificateDeactivateResponse]:
         """Deactivate certificates at the project level. You can atomically and
 idempotently deactivate up to 10 certificates at a time.
 
 Args:
   project_id: The ID of the project.
   certificate_ids: (no description)"""
-    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[OrganizationProjectCertificate]:
+    def list(self, project_id: str, *, limit: int | NotGiven = ..., after: str | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[OrganizationProjectCertificateListResponse]:
         """List certificates for this project.
 
 Args:
@@ -964,7 +964,7 @@ Args:
   limit: A limit on the number of project role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
   order: Sort order for the returned project roles."""
-    def retrieve(self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[CallOptions]) -> RoleListResponse:
+    def retrieve(self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[CallOptions]) -> RoleRetrieveResponse:
         """Retrieves a project role assigned to a group.
 
 Args:
@@ -1534,7 +1534,7 @@ Args:
   limit: A limit on the number of project role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
   order: Sort order for the returned project roles."""
-    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **options: Unpack[CallOptions]) -> RoleListResponse:
+    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **options: Unpack[CallOptions]) -> RoleRetrieveResponse:
         """Retrieves a project role assigned to a user.
 
 Args:
@@ -1988,7 +1988,7 @@ Args:
   limit: A limit on the number of organization role assignments to return.
   after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
   order: Sort order for the returned organization roles."""
-    def retrieve(self, role_id: str, *, user_id: str, **options: Unpack[CallOptions]) -> RoleListResponse:
+    def retrieve(self, role_id: str, *, user_id: str, **options: Unpack[CallOptions]) -> RoleRetrieveResponse:
         """Retrieves an organization role assigned to a user.
 
 Args:

@@ -34,13 +34,13 @@ class Containers(SyncAPIResource):
     ):
         """List Containers (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers", query=("limit", "order", "after", "name"),
-                     cast_to="ContainerCreateResponse", page="SyncCursorPage")
+                     cast_to="ContainerListResponse", page="SyncCursorPage")
 
     def retrieve(
         self, container_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Retrieve Container (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/containers/{container_id}", cast_to="ContainerCreateResponse")
+        return _call(self, locals(), "GET", "/containers/{container_id}", cast_to="ContainerRetrieveResponse")
 
 
 class Files(SyncAPIResource):
@@ -72,7 +72,7 @@ class Files(SyncAPIResource):
     ):
         """List Container files (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers/{container_id}/files",
-                     query=("limit", "order", "after"), cast_to="FileCreateResponse", page="SyncCursorPage")
+                     query=("limit", "order", "after"), cast_to="FileListResponse", page="SyncCursorPage")
 
     def retrieve(
         self, file_id, *, container_id, extra_headers=None, extra_query=None, extra_body=None,
@@ -80,7 +80,7 @@ class Files(SyncAPIResource):
     ):
         """Retrieve Container File (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/containers/{container_id}/files/{file_id}",
-                     cast_to="FileCreateResponse")
+                     cast_to="FileRetrieveResponse")
 
 
 class Content(SyncAPIResource):

@@ -7,8 +7,8 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import NotGiven
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import ContainerCreateResponse, ContainersCreateExpiresAfterParam, ContainersCreateNetworkPolicyParam, ContainersCreateSkillParam, FileTypes
-from openai_lite.types.containers import FileCreateResponse
+from openai_lite.types import ContainerCreateResponse, ContainerListResponse, ContainerRetrieveResponse, ContainersCreateExpiresAfterParam, ContainersCreateNetworkPolicyParam, ContainersCreateSkillParam, FileTypes
+from openai_lite.types.containers import FileCreateResponse, FileListResponse, FileRetrieveResponse
 
 __all__ = ["Containers", "Files", "Content"]
 
@@ -35,7 +35,7 @@ Delete a container.
 
 Args:
   container_id: The ID of the container to delete."""
-    def list(self, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., name: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ContainerCreateResponse]:
+    def list(self, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., name: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[ContainerListResponse]:
         """List Containers
 
 Lists containers.
@@ -45,7 +45,7 @@ Args:
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
   name: Filter results by container name."""
-    def retrieve(self, container_id: str, **options: Unpack[CallOptions]) -> ContainerCreateResponse:
+    def retrieve(self, container_id: str, **options: Unpack[CallOptions]) -> ContainerRetrieveResponse:
         """Retrieve Container
 
 Retrieves a container.
@@ -92,7 +92,7 @@ Delete a container file.
 Args:
   container_id: (no description)
   file_id: (no description)"""
-    def list(self, container_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[FileCreateResponse]:
+    def list(self, container_id: str, *, limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., after: str | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[FileListResponse]:
         """List Container files
 
 Lists container files.
@@ -102,7 +102,7 @@ Args:
   limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
   order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
   after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list."""
-    def retrieve(self, file_id: str, *, container_id: str, **options: Unpack[CallOptions]) -> FileCreateResponse:
+    def retrieve(self, file_id: str, *, container_id: str, **options: Unpack[CallOptions]) -> FileRetrieveResponse:
         """Retrieve Container File
 
 Retrieves a container file.

@@ -31,18 +31,18 @@ class Evals(SyncAPIResource):
     ):
         """List evaluations for a project. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals", query=("after", "limit", "order", "order_by"),
-                     cast_to="EvalCreateResponse", page="SyncCursorPage")
+                     cast_to="EvalListResponse", page="SyncCursorPage")
 
     def retrieve(self, eval_id, *, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN):
         """Get an evaluation by ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/evals/{eval_id}", cast_to="EvalCreateResponse")
+        return _call(self, locals(), "GET", "/evals/{eval_id}", cast_to="EvalRetrieveResponse")
 
     def update(
         self, eval_id, *, name=NOT_GIVEN, metadata=NOT_GIVEN, extra_headers=None, extra_query=None,
         extra_body=None, timeout=NOT_GIVEN,
     ):
         """Update certain properties of an evaluation. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "POST", "/evals/{eval_id}", body="json", cast_to="EvalCreateResponse")
+        return _call(self, locals(), "POST", "/evals/{eval_id}", body="json", cast_to="EvalUpdateResponse")
 
 
 class Runs(SyncAPIResource):
@@ -65,7 +65,7 @@ class Runs(SyncAPIResource):
     ):
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "POST", "/evals/{eval_id}/runs", body="json",
-                     cast_to="RunCancelResponse")
+                     cast_to="RunCreateResponse")
 
     def delete(
         self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
@@ -79,14 +79,14 @@ class Runs(SyncAPIResource):
     ):
         """Get a list of runs for an evaluation. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals/{eval_id}/runs",
-                     query=("after", "limit", "order", "status"), cast_to="RunCancelResponse",
+                     query=("after", "limit", "order", "status"), cast_to="RunListResponse",
                      page="SyncCursorPage")
 
     def retrieve(
         self, run_id, *, eval_id, extra_headers=None, extra_query=None, extra_body=None, timeout=NOT_GIVEN,
     ):
         """Get an evaluation run by ID. (Parameters are documented in the type stub.)"""
-        return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}", cast_to="RunCancelResponse")
+        return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}", cast_to="RunRetrieveResponse")
 
 
 class OutputItems(SyncAPIResource):
@@ -107,4 +107,4 @@ class OutputItems(SyncAPIResource):
     ):
         """Get an evaluation run output item by ID. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}",
-                     cast_to="OutputItemListResponse")
+                     cast_to="OutputItemRetrieveResponse")

@@ -6,8 +6,8 @@ from typing_extensions import Literal, Unpack
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import EvalCreateResponse, EvalDeleteResponse, EvalsCreateDataSourceConfigParam, EvalsCreateTestingCriteriaParam, MetadataParam
-from openai_lite.types.evals import OutputItemListResponse, RunCancelResponse, RunDeleteResponse, RunsCreateDataSourceParam
+from openai_lite.types import EvalCreateResponse, EvalDeleteResponse, EvalListResponse, EvalRetrieveResponse, EvalUpdateResponse, EvalsCreateDataSourceConfigParam, EvalsCreateTestingCriteriaParam, MetadataParam
+from openai_lite.types.evals import OutputItemListResponse, OutputItemRetrieveResponse, RunCancelResponse, RunCreateResponse, RunDeleteResponse, RunListResponse, RunRetrieveResponse, RunsCreateDataSourceParam
 
 __all__ = ["Evals", "Runs", "OutputItems"]
 
@@ -35,7 +35,7 @@ Args:
 
 Args:
   eval_id: The ID of the evaluation to delete."""
-    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., order_by: Literal["created_at", "updated_at"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[EvalCreateResponse]:
+    def list(self, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., order_by: Literal["created_at", "updated_at"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[EvalListResponse]:
         """List evaluations for a project.
 
 Args:
@@ -44,12 +44,12 @@ Args:
   order: Sort order for evals by timestamp. Use `asc` for ascending order or `desc` for descending order.
   order_by: Evals can be ordered by creation time or last updated time. Use
       `created_at` for creation time or `updated_at` for last updated time."""
-    def retrieve(self, eval_id: str, **options: Unpack[CallOptions]) -> EvalCreateResponse:
+    def retrieve(self, eval_id: str, **options: Unpack[CallOptions]) -> EvalRetrieveResponse:
         """Get an evaluation by ID.
 
 Args:
   eval_id: The ID of the evaluation to retrieve."""
-    def update(self, eval_id: str, *, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> EvalCreateResponse:
+    def update(self, eval_id: str, *, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> EvalUpdateResponse:
         """Update certain properties of an evaluation.
 
 Args:
@@ -90,7 +90,7 @@ class Runs(SyncAPIResource[RunsWithRawResponse, RunsWithStreamingResponse]):
 Args:
   eval_id: The ID of the evaluation whose run you want to cancel.
   run_id: The ID of the run to cancel."""
-    def create(self, eval_id: str, *, data_source: RunsCreateDataSourceParam, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> RunCancelResponse:
+    def create(self, eval_id: str, *, data_source: RunsCreateDataSourceParam, name: str | NotGiven = ..., metadata: MetadataParam | NotGiven = ..., **options: Unpack[CallOptions]) -> RunCreateResponse:
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation.
 
 Args:
@@ -109,7 +109,7 @@ Args:
 Args:
   eval_id: The ID of the evaluation to delete the run from.
   run_id: The ID of the run to delete."""
-    def list(self, eval_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., status: Literal["queued", "in_progress", "completed", "canceled", "failed"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[RunCancelResponse]:
+    def list(self, eval_id: str, *, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["asc", "desc"] | NotGiven = ..., status: Literal["queued", "in_progress", "completed", "canceled", "failed"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[RunListResponse]:
         """Get a list of runs for an evaluation.
 
 Args:
@@ -118,7 +118,7 @@ Args:
   limit: Number of runs to retrieve.
   order: Sort order for runs by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
   status: Filter runs by status. One of `queued` | `in_progress` | `failed` | `completed` | `canceled`."""
-    def retrieve(self, run_id: str, *, eval_id: str, **options: Unpack[CallOptions]) -> RunCancelResponse:
+    def retrieve(self, run_id: str, *, eval_id: str, **options: Unpack[CallOptions]) -> RunRetrieveResponse:
         """Get an evaluation run by ID.
 
 Args:
@@ -156,7 +156,7 @@ Args:
   status: Filter output items by status. Use `failed` to filter by failed output
       items or `pass` to filter by passed output items.
   order: Sort order for output items by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`."""
-    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, **options: Unpack[CallOptions]) -> OutputItemListResponse:
+    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, **options: Unpack[CallOptions]) -> OutputItemRetrieveResponse:
         """Get an evaluation run output item by ID.
 
 Args:

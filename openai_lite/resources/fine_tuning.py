@@ -84,7 +84,7 @@ class Permissions(SyncAPIResource):
         """Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET",
                      "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
-                     query=("project_id", "after", "limit", "order"), cast_to="PermissionCreateResponse",
+                     query=("project_id", "after", "limit", "order"), cast_to="PermissionListResponse",
                      page="SyncCursorPage")
 
     def retrieve(

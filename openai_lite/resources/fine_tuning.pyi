@@ -7,7 +7,7 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import NotGiven
 from openai_lite._pagination import SyncCursorPage, SyncPage
 from openai_lite.types import MetadataParam
-from openai_lite.types.fine_tuning import FineTuneMethodParam, FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, GraderRunResponse, GraderValidateResponse, GradersRunGraderParam, GradersValidateGraderParam, JobsCreateHyperparameterParam, JobsCreateIntegrationParam, PermissionCreateResponse, PermissionDeleteResponse, PermissionRetrieveResponse
+from openai_lite.types.fine_tuning import FineTuneMethodParam, FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, GraderRunResponse, GraderValidateResponse, GradersRunGraderParam, GradersValidateGraderParam, JobsCreateHyperparameterParam, JobsCreateIntegrationParam, PermissionCreateResponse, PermissionDeleteResponse, PermissionListResponse, PermissionRetrieveResponse
 
 __all__ = ["FineTuning", "Alpha", "Graders", "FineTuningCheckpoints", "Permissions", "Jobs", "JobsCheckpoints"]
 
@@ -105,7 +105,7 @@ Organization owners can use this endpoint to delete a permission for a fine-tune
 Args:
   fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to delete a permission for.
   permission_id: The ID of the fine-tuned model checkpoint permission to delete."""
-    def list(self, fine_tuned_model_checkpoint: str, *, project_id: str | NotGiven = ..., after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["ascending", "descending"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[PermissionCreateResponse]:
+    def list(self, fine_tuned_model_checkpoint: str, *, project_id: str | NotGiven = ..., after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal["ascending", "descending"] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[PermissionListResponse]:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
 Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint.

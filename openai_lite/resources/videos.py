@@ -58,7 +58,7 @@ class Videos(VideosMixin, SyncAPIResource):
     ):
         """Fetch a character. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/videos/characters/{character_id}",
-                     cast_to="VideoCreateCharacterResponse")
+                     cast_to="VideoGetCharacterResponse")
 
     def list(
         self, *, limit=NOT_GIVEN, order=NOT_GIVEN, after=NOT_GIVEN, extra_headers=None, extra_query=None,

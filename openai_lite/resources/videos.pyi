@@ -6,7 +6,7 @@ from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _str
 from openai_lite._types import Body, Headers, NotGiven, Query, Timeout
 from openai_lite._response import BinaryResponseContent
 from openai_lite._pagination import SyncCursorPage
-from openai_lite.types import FileTypes, ImageRefParam_2Param, OrderEnum, Video, VideoContentVariant, VideoCreateCharacterResponse, VideoDeleteResponse, VideoModel, VideoReferenceInputParam, VideoSeconds, VideoSize
+from openai_lite.types import FileTypes, ImageRefParam_2Param, OrderEnum, Video, VideoContentVariant, VideoCreateCharacterResponse, VideoDeleteResponse, VideoGetCharacterResponse, VideoModel, VideoReferenceInputParam, VideoSeconds, VideoSize
 
 __all__ = ["Videos"]
 
@@ -65,7 +65,7 @@ Args:
   video: Reference to the completed video to extend.
   prompt: Updated text prompt that directs the extension generation.
   seconds: Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20)."""
-    def get_character(self, character_id: str, **options: Unpack[CallOptions]) -> VideoCreateCharacterResponse:
+    def get_character(self, character_id: str, **options: Unpack[CallOptions]) -> VideoGetCharacterResponse:
         """Fetch a character.
 
 Deprecated.

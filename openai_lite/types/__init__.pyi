@@ -1285,6 +1285,10 @@ class ContainerListResource(BaseModel):
     """Whether there are more containers available."""
 
 
+class ContainerListResponse(ContainerCreateResponse):
+    """openai-python's ``ContainerListResponse``: a ``ContainerCreateResponse`` (some methods answer it by that name)."""
+
+
 ContainerMemoryLimit: TypeAlias = Literal["1g", "4g", "16g", "64g"]
 
 
@@ -1353,6 +1357,10 @@ class ContainerResourceExpiresAfter(BaseModel):
     """The reference point for the expiration."""
     minutes: int | None
     """The number of minutes after the anchor before the container expires."""
+
+
+class ContainerRetrieveResponse(ContainerCreateResponse):
+    """openai-python's ``ContainerRetrieveResponse``: a ``ContainerCreateResponse`` (some methods answer it by that name)."""
 
 
 class ContainersCreateExpiresAfterParam(TypedDict, total=False):
@@ -2575,6 +2583,14 @@ class EvalList(BaseModel):
     """Indicates whether there are more evals available."""
 
 
+class EvalListResponse(EvalCreateResponse):
+    """openai-python's ``EvalListResponse``: a ``EvalCreateResponse`` (some methods answer it by that name)."""
+
+
+class EvalRetrieveResponse(EvalCreateResponse):
+    """openai-python's ``EvalRetrieveResponse``: a ``EvalCreateResponse`` (some methods answer it by that name)."""
+
+
 class EvalStoredCompletionsDataSourceConfig(BaseModel):
     """Deprecated. Deprecated in favor of LogsDataSourceConfig."""
     type: Literal["stored_completions"]
@@ -2592,6 +2608,10 @@ Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
 
 EvalTestingCriteria: TypeAlias = EvalGraderLabelModel | EvalGraderStringCheck | TestingCriterionEvalGraderTextSimilarity | TestingCriterionEvalGraderPython | TestingCriterionEvalGraderScoreModel
+
+
+class EvalUpdateResponse(EvalCreateResponse):
+    """openai-python's ``EvalUpdateResponse``: a ``EvalCreateResponse`` (some methods answer it by that name)."""
 
 
 EvalsCreateDataSourceConfigParam: TypeAlias = CreateEvalCustomDataSourceConfigParam | CreateEvalLogsDataSourceConfigParam | CreateEvalStoredCompletionsDataSourceConfigParam
@@ -6382,6 +6402,10 @@ class VideoDeleteResponse(BaseModel):
     """Indicates that the video resource was deleted."""
     id: str
     """Identifier of the deleted video."""
+
+
+class VideoGetCharacterResponse(VideoCreateCharacterResponse):
+    """openai-python's ``VideoGetCharacterResponse``: a ``VideoCreateCharacterResponse`` (some methods answer it by that name)."""
 
 
 class VideoListResource(BaseModel):

@@ -164,7 +164,7 @@ class ApplyPatchTool(BaseModel):
     _required = ("type",)
 
 
-class ApproximateLocation(BaseModel):
+class ApproximateLocation(BaseModel, name="UserLocation"):
     __slots__ = ()
     _field_names = frozenset(("type", "country", "region", "city", "timezone"))
 
@@ -181,26 +181,26 @@ class AssistantToolChoiceFunction(BaseModel):
     _field_names = frozenset(("name",))
 
 
-class AssistantToolsCode(BaseModel):
+class AssistantToolsCode(BaseModel, name="CodeInterpreterTool"):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
 
 
-class AssistantToolsFileSearch(BaseModel):
+class AssistantToolsFileSearch(BaseModel, name="FileSearchTool"):
     __slots__ = ()
     _field_names = frozenset(("type", "file_search"))
     _required = ("type",)
     _nested = {"file_search": "AssistantToolsFileSearchFileSearch"}
 
 
-class AssistantToolsFileSearchFileSearch(BaseModel):
+class AssistantToolsFileSearchFileSearch(BaseModel, name="FileSearch"):
     __slots__ = ()
     _field_names = frozenset(("max_num_results", "ranking_options"))
     _nested = {"ranking_options": "FileSearchRankingOptions"}
 
 
-class AssistantToolsFunction(BaseModel):
+class AssistantToolsFunction(BaseModel, name="FunctionTool"):
     __slots__ = ()
     _field_names = frozenset(("type", "function"))
     _required = ("type", "function")
@@ -213,7 +213,7 @@ class AttachmentToolAssistantToolsFileSearchTypeOnly(BaseModel):
     _required = ("type",)
 
 
-class AudioTranscriptionResponse(BaseModel):
+class AudioTranscriptionResponse(BaseModel, name="InputAudioTranscription"):
     __slots__ = ()
     _field_names = frozenset(("model", "language", "languages", "prompt", "delay", "keywords"))
 
@@ -252,12 +252,12 @@ class BatchUsage(BaseModel):
     }
 
 
-class BatchUsageInputTokensDetail(BaseModel):
+class BatchUsageInputTokensDetail(BaseModel, name="InputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("cached_tokens",))
 
 
-class BatchUsageOutputTokensDetail(BaseModel):
+class BatchUsageOutputTokensDetail(BaseModel, name="OutputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("reasoning_tokens",))
 
@@ -346,7 +346,7 @@ class CodeInterpreterOutputImageImage(BaseModel):
     _field_names = frozenset(("file_id",))
 
 
-class CodeInterpreterTool(BaseModel):
+class CodeInterpreterTool(BaseModel, name="CodeInterpreter"):
     __slots__ = ()
     _field_names = frozenset(("type", "container", "allowed_callers"))
     _required = ("type", "container")
@@ -479,7 +479,7 @@ class ContainerReference(BaseModel):
     _required = ("type", "container_id")
 
 
-class ContainerResourceExpiresAfter(BaseModel):
+class ContainerResourceExpiresAfter(BaseModel, name="ExpiresAfter"):
     __slots__ = ()
     _field_names = frozenset(("anchor", "minutes"))
 
@@ -502,12 +502,12 @@ class CreateEmbeddingResponse(BaseModel):
     _nested = {"data": "Embedding", "usage": "CreateEmbeddingResponseUsage"}
 
 
-class CreateEmbeddingResponseUsage(BaseModel):
+class CreateEmbeddingResponseUsage(BaseModel, name="Usage"):
     __slots__ = ()
     _field_names = frozenset(("prompt_tokens", "total_tokens"))
 
 
-class CustomTextFormat(BaseModel):
+class CustomTextFormat(BaseModel, name="Text"):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
@@ -539,7 +539,7 @@ class Decision(BaseModel):
     _nested = {"answers": "DecisionAnswer", "usage": "DecisionUsage"}
 
 
-class DecisionUsage(BaseModel):
+class DecisionUsage(BaseModel, name="Usage"):
     __slots__ = ()
     _field_names = frozenset((
         "input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details", "total_tokens",
@@ -550,12 +550,12 @@ class DecisionUsage(BaseModel):
     }
 
 
-class DecisionUsageInputTokensDetail(BaseModel):
+class DecisionUsageInputTokensDetail(BaseModel, name="UsageInputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("cache_write_tokens", "cached_tokens"))
 
 
-class DecisionUsageOutputTokensDetail(BaseModel):
+class DecisionUsageOutputTokensDetail(BaseModel, name="UsageOutputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("reasoning_tokens",))
 
@@ -575,13 +575,13 @@ class DeletedWebhookEndpoint(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
-class DirectToolCallCaller(BaseModel):
+class DirectToolCallCaller(BaseModel, name="CallerDirect"):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
 
 
-class DirectToolCallCallerParamObject(BaseModel):
+class DirectToolCallCallerParamObject(BaseModel, name="CallerDirect"):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
@@ -599,13 +599,13 @@ class Embedding(BaseModel):
     _field_names = frozenset(("index", "embedding", "object"))
 
 
-class ErrorMisalignment(BaseModel):
+class ErrorMisalignment(BaseModel, name="Misalignment"):
     __slots__ = ()
     _field_names = frozenset(("detailed_explanation", "error_type", "review_target", "steer"))
     _nested = {"steer": "ErrorMisalignmentSteer"}
 
 
-class ErrorMisalignmentSteer(BaseModel):
+class ErrorMisalignmentSteer(BaseModel, name="MisalignmentSteer"):
     __slots__ = ()
     _field_names = frozenset(("message",))
 
@@ -622,13 +622,13 @@ class ErrorResponse(BaseModel):
     _nested = {"error": "ErrorObject"}
 
 
-class Error_2Misalignment(BaseModel):
+class Error_2Misalignment(BaseModel, name="Misalignment"):
     __slots__ = ()
     _field_names = frozenset(("detailed_explanation", "error_type", "review_target", "steer"))
     _nested = {"steer": "Error_2MisalignmentSteer"}
 
 
-class Error_2MisalignmentSteer(BaseModel):
+class Error_2MisalignmentSteer(BaseModel, name="MisalignmentSteer"):
     __slots__ = ()
     _field_names = frozenset(("message",))
 
@@ -666,12 +666,12 @@ class EvalDeleteResponse(BaseModel):
     _field_names = frozenset(("object", "deleted", "eval_id"))
 
 
-class EvalGraderScoreModelSamplingParam2(BaseModel):
+class EvalGraderScoreModelSamplingParam2(BaseModel, name="SamplingParams"):
     __slots__ = ()
     _field_names = frozenset(("seed", "top_p", "temperature", "max_completions_tokens", "reasoning_effort"))
 
 
-class EvalItem(BaseModel):
+class EvalItem(BaseModel, name="Input"):
     __slots__ = ()
     _field_names = frozenset(("role", "content", "type"))
     _required = ("role", "content")
@@ -751,7 +751,7 @@ class FileSearchToolCall(BaseModel):
     _nested = {"file_search": "RunStepDetailsToolCallsFileSearchObjectFileSearch"}
 
 
-class FunctionObject(BaseModel):
+class FunctionObject(BaseModel, name="FunctionDefinition"):
     __slots__ = ()
     _field_names = frozenset(("description", "name", "parameters", "strict"))
     _nested = {"parameters": dict}
@@ -841,12 +841,12 @@ class ImageGenCompletedEvent(BaseModel):
     _nested = {"usage": "ImagesUsage"}
 
 
-class ImageGenInputUsageDetails(BaseModel):
+class ImageGenInputUsageDetails(BaseModel, name="UsageInputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("text_tokens", "image_tokens"))
 
 
-class ImageGenOutputTokensDetails(BaseModel):
+class ImageGenOutputTokensDetails(BaseModel, name="UsageOutputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("image_tokens", "text_tokens"))
 
@@ -860,7 +860,7 @@ class ImageGenPartialImageEvent(BaseModel):
     _required = ("type", "b64_json", "created_at", "size", "quality", "background", "output_format", "partial_image_index")
 
 
-class ImageGenTool(BaseModel):
+class ImageGenTool(BaseModel, name="ImageGeneration"):
     __slots__ = ()
     _field_names = frozenset((
         "type", "model", "quality", "size", "output_format", "output_compression", "moderation", "background",
@@ -871,7 +871,7 @@ class ImageGenTool(BaseModel):
     _nested = {"input_image_mask": "ImageGenerationInputImageMask", "svg": "ImageGenerationSvg"}
 
 
-class ImageGenToolCall(BaseModel):
+class ImageGenToolCall(BaseModel, name="ImageGenerationCall"):
     __slots__ = ()
     _field_names = frozenset((
         "type", "id", "status", "result", "action", "background", "error", "output_format", "quality",
@@ -881,7 +881,7 @@ class ImageGenToolCall(BaseModel):
     _nested = {"error": "ImageGenerationCallError", "svg_usage": "ImageGenerationCallSvgUsage"}
 
 
-class ImageGenUsage(BaseModel):
+class ImageGenUsage(BaseModel, name="Usage"):
     __slots__ = ()
     _field_names = frozenset((
         "input_tokens", "total_tokens", "output_tokens", "output_tokens_details", "input_tokens_details",
@@ -940,13 +940,13 @@ class ImagesResponse(BaseModel):
     _nested = {"data": "Image", "usage": "ImageGenUsage", "svg_usage": "SvgUsage"}
 
 
-class ImagesUsage(BaseModel):
+class ImagesUsage(BaseModel, name="Usage"):
     __slots__ = ()
     _field_names = frozenset(("total_tokens", "input_tokens", "output_tokens", "input_tokens_details"))
     _nested = {"input_tokens_details": "ImagesUsageInputTokensDetail"}
 
 
-class ImagesUsageInputTokensDetail(BaseModel):
+class ImagesUsageInputTokensDetail(BaseModel, name="UsageInputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("text_tokens", "image_tokens"))
 
@@ -963,7 +963,7 @@ class InlineSkillSource(BaseModel):
     _field_names = frozenset(("type", "media_type", "data"))
 
 
-class InputAudioInputAudio(BaseModel):
+class InputAudioInputAudio(BaseModel, name="InputAudio"):
     __slots__ = ()
     _field_names = frozenset(("data", "format"))
 
@@ -1025,12 +1025,12 @@ class LiveCreateResponse(BaseModel):
     _nested = {"session": "LiveCreateResponseSession", "transport": "LiveCreateResponseTransport"}
 
 
-class LiveCreateResponseSession(BaseModel):
+class LiveCreateResponseSession(BaseModel, name="Session"):
     __slots__ = ()
     _field_names = frozenset(("id",))
 
 
-class LiveCreateResponseTransport(BaseModel):
+class LiveCreateResponseTransport(BaseModel, name="Transport"):
     __slots__ = ()
     _field_names = frozenset(("sdp", "type"))
 
@@ -1054,14 +1054,14 @@ class LocalShellCallAction(BaseModel):
     _nested = {"env": dict}
 
 
-class LocalShellToolCall(BaseModel):
+class LocalShellToolCall(BaseModel, name="LocalShellCall"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "action", "status"))
     _required = ("type", "id", "call_id", "action", "status")
     _nested = {"action": "LocalShellCallAction"}
 
 
-class LocalShellToolCallOutput(BaseModel):
+class LocalShellToolCallOutput(BaseModel, name="LocalShellCallOutput"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "output", "status"))
     _required = ("type", "id", "output")
@@ -1072,7 +1072,7 @@ class LocalSkill(BaseModel):
     _field_names = frozenset(("name", "description", "path"))
 
 
-class LogProb(BaseModel):
+class LogProb(BaseModel, name="Logprob"):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes", "top_logprobs"))
     _nested = {"top_logprobs": "TopLogProb"}
@@ -1084,26 +1084,26 @@ class Logprobs(BaseModel):
     _nested = {"top_logprobs": dict}
 
 
-class MCPApprovalRequest(BaseModel):
+class MCPApprovalRequest(BaseModel, name="McpApprovalRequest"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "server_label", "name", "arguments"))
     _required = ("type", "id", "server_label", "name", "arguments")
 
 
-class MCPApprovalResponseResource(BaseModel):
+class MCPApprovalResponseResource(BaseModel, name="McpApprovalResponse"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "approval_request_id", "approve", "reason"))
     _required = ("type", "id", "approval_request_id", "approve")
 
 
-class MCPListTools(BaseModel):
+class MCPListTools(BaseModel, name="McpListTools"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "server_label", "tools", "error"))
     _required = ("type", "id", "server_label", "tools")
     _nested = {"tools": "McpListToolsTool"}
 
 
-class MCPTool(BaseModel):
+class MCPTool(BaseModel, name="Mcp"):
     __slots__ = ()
     _field_names = frozenset((
         "type", "server_label", "server_url", "connector_id", "tunnel_id", "authorization",
@@ -1117,7 +1117,7 @@ class MCPTool(BaseModel):
     }
 
 
-class MCPToolCall(BaseModel):
+class MCPToolCall(BaseModel, name="McpCall"):
     __slots__ = ()
     _field_names = frozenset((
         "type", "id", "server_label", "name", "arguments", "output", "error", "status", "approval_request_id",
@@ -1156,22 +1156,22 @@ class McpToolExecutionError(BaseModel):
     _nested = {"content": dict}
 
 
-class MessageContentImageUrlObjectImageUrl(BaseModel):
+class MessageContentImageUrlObjectImageUrl(BaseModel, name="ImageURL"):
     __slots__ = ()
     _field_names = frozenset(("url", "detail"))
 
 
-class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
+class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel, name="FileCitation"):
     __slots__ = ()
     _field_names = frozenset(("file_id",))
 
 
-class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel):
+class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel, name="FilePath"):
     __slots__ = ()
     _field_names = frozenset(("file_id",))
 
 
-class MessageContentTextObjectText(BaseModel):
+class MessageContentTextObjectText(BaseModel, name="Text"):
     __slots__ = ()
     _field_names = frozenset(("value", "annotations"))
     _nested = {"annotations": "MessageContentTextObjectTextAnnotation"}
@@ -1313,13 +1313,13 @@ class ProgramOutput(BaseModel):
     _required = ("type", "id", "call_id", "result", "status")
 
 
-class ProgramToolCallCaller(BaseModel):
+class ProgramToolCallCaller(BaseModel, name="CallerProgram"):
     __slots__ = ()
     _field_names = frozenset(("type", "caller_id"))
     _required = ("type", "caller_id")
 
 
-class ProgramToolCallCallerParamObject(BaseModel):
+class ProgramToolCallCallerParamObject(BaseModel, name="CallerProgram"):
     __slots__ = ()
     _field_names = frozenset(("type", "caller_id"))
     _required = ("type", "caller_id")
@@ -1336,7 +1336,7 @@ class PromptCacheBreakpoint(BaseModel):
     _field_names = frozenset(("mode", "ttl"))
 
 
-class PromptCacheBreakpointConfig(BaseModel):
+class PromptCacheBreakpointConfig(BaseModel, name="PromptCacheBreakpoint"):
     __slots__ = ()
     _field_names = frozenset(("mode", "ttl"))
 
@@ -1567,43 +1567,43 @@ class ResultSynthID(BaseModel):
     _required = ("type", "outcome", "model", "generated_at")
 
 
-class RunCompletionUsageVariant0(BaseModel):
+class RunCompletionUsageVariant0(BaseModel, name="Usage"):
     __slots__ = ()
     _field_names = frozenset(("completion_tokens", "prompt_tokens", "total_tokens"))
     _required = ("completion_tokens", "prompt_tokens", "total_tokens")
 
 
-class RunStepCompletionUsageVariant0(BaseModel):
+class RunStepCompletionUsageVariant0(BaseModel, name="Usage"):
     __slots__ = ()
     _field_names = frozenset(("completion_tokens", "prompt_tokens", "total_tokens"))
     _required = ("completion_tokens", "prompt_tokens", "total_tokens")
 
 
-class RunStepDetailsMessageCreationObjectMessageCreation(BaseModel):
+class RunStepDetailsMessageCreationObjectMessageCreation(BaseModel, name="MessageCreation"):
     __slots__ = ()
     _field_names = frozenset(("message_id",))
 
 
-class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
+class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel, name="CodeInterpreter"):
     __slots__ = ()
     _field_names = frozenset(("input", "outputs"))
     _nested = {"outputs": "RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput"}
 
 
-class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
+class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel, name="CodeInterpreterOutputImage"):
     __slots__ = ()
     _field_names = frozenset(("type", "image"))
     _required = ("type", "image")
     _nested = {"image": "CodeInterpreterOutputImageImage"}
 
 
-class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
+class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel, name="CodeInterpreterOutputLogs"):
     __slots__ = ()
     _field_names = frozenset(("type", "logs"))
     _required = ("type", "logs")
 
 
-class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
+class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel, name="FileSearch"):
     __slots__ = ()
     _field_names = frozenset(("ranking_options", "results"))
     _nested = {
@@ -1612,17 +1612,17 @@ class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
     }
 
 
-class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
+class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel, name="FileSearchRankingOptions"):
     __slots__ = ()
     _field_names = frozenset(("ranker", "score_threshold"))
 
 
-class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel):
+class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel, name="Function"):
     __slots__ = ()
     _field_names = frozenset(("name", "arguments", "output"))
 
 
-class RunToolCallObjectFunction(BaseModel):
+class RunToolCallObjectFunction(BaseModel, name="Function"):
     __slots__ = ()
     _field_names = frozenset(("name", "arguments"))
 
@@ -1647,12 +1647,12 @@ class SessionForkResponse(BaseModel):
     _nested = {"session": "SessionForkResponseSession", "transport": "SessionForkResponseTransport"}
 
 
-class SessionForkResponseSession(BaseModel):
+class SessionForkResponseSession(BaseModel, name="Session"):
     __slots__ = ()
     _field_names = frozenset(("id",))
 
 
-class SessionForkResponseTransport(BaseModel):
+class SessionForkResponseTransport(BaseModel, name="Transport"):
     __slots__ = ()
     _field_names = frozenset(("sdp", "type"))
 
@@ -1736,7 +1736,7 @@ class TextContentBlock(BaseModel):
     _nested = {"text": "MessageContentTextObjectText"}
 
 
-class TextResponseFormatJsonSchema(BaseModel):
+class TextResponseFormatJsonSchema(BaseModel, name="ResponseFormatTextJSONSchemaConfig"):
     __slots__ = ()
     _field_names = frozenset(("type", "description", "name", "schema", "strict"))
     _aliases = {"schema_": "schema"}
@@ -1783,7 +1783,7 @@ class ToolSearchTool(BaseModel):
     _nested = {"parameters": dict}
 
 
-class TopLogProb(BaseModel):
+class TopLogProb(BaseModel, name="LogprobTopLogprob"):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes"))
 
@@ -1801,7 +1801,7 @@ class Upload(BaseModel):
     _nested = {"file": "FileObject"}
 
 
-class UrlCitationBody(BaseModel):
+class UrlCitationBody(BaseModel, name="AnnotationURLCitation"):
     __slots__ = ()
     _field_names = frozenset(("type", "url", "start_index", "end_index", "title"))
     _required = ("type", "url", "start_index", "end_index", "title")
@@ -1824,12 +1824,12 @@ class VectorStoreDeleted(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
-class VectorStoreExpirationAfter(BaseModel):
+class VectorStoreExpirationAfter(BaseModel, name="ExpiresAfter"):
     __slots__ = ()
     _field_names = frozenset(("anchor", "days"))
 
 
-class VectorStoreFileCount(BaseModel):
+class VectorStoreFileCount(BaseModel, name="FileCounts"):
     __slots__ = ()
     _field_names = frozenset(("in_progress", "completed", "failed", "cancelled", "total"))
 
@@ -1840,7 +1840,7 @@ class VectorStoreSearchResponse(BaseModel):
     _nested = {"attributes": dict, "content": "VectorStoreSearchResultContentObject"}
 
 
-class VectorStoreSearchResultContentObject(BaseModel):
+class VectorStoreSearchResultContentObject(BaseModel, name="Content"):
     __slots__ = ()
     _field_names = frozenset(("type", "text"))
 
@@ -1882,7 +1882,7 @@ class VideoListResource(BaseModel):
     _nested = {"data": "Video"}
 
 
-class WebSearchApproximateLocationWebSearchApproximateLocation(BaseModel):
+class WebSearchApproximateLocationWebSearchApproximateLocation(BaseModel, name="UserLocation"):
     __slots__ = ()
     _field_names = frozenset(("type", "country", "region", "city", "timezone"))
     _required = ()
@@ -1907,7 +1907,7 @@ class WebSearchTool(BaseModel):
     }
 
 
-class WebSearchToolFilter(BaseModel):
+class WebSearchToolFilter(BaseModel, name="Filters"):
     __slots__ = ()
     _field_names = frozenset(("allowed_domains",))
 
@@ -1935,6 +1935,30 @@ class WebhookEndpointWithSecret(BaseModel):
 class WebhookEventTypeList(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "object"))
+
+
+class ContainerListResponse(ContainerCreateResponse):
+    __slots__ = ()
+
+
+class ContainerRetrieveResponse(ContainerCreateResponse):
+    __slots__ = ()
+
+
+class EvalListResponse(EvalCreateResponse):
+    __slots__ = ()
+
+
+class EvalRetrieveResponse(EvalCreateResponse):
+    __slots__ = ()
+
+
+class EvalUpdateResponse(EvalCreateResponse):
+    __slots__ = ()
+
+
+class VideoGetCharacterResponse(VideoCreateCharacterResponse):
+    __slots__ = ()
 
 
 ApplyPatchCallOutputStatus = Any

@@ -100,7 +100,7 @@ class AdminAPIKeyDeleteResponse(BaseModel):
     _field_names = frozenset(("id", "object", "deleted"))
 
 
-class AdminApiKeyCreateResponseOwner(BaseModel):
+class AdminApiKeyCreateResponseOwner(BaseModel, name="Owner"):
     __slots__ = ()
     _field_names = frozenset(("type", "object", "id", "name", "created_at", "role"))
 
@@ -219,12 +219,12 @@ class AuditLogListResponse(BaseModel):
     }
 
 
-class AuditLogProject(BaseModel):
+class AuditLogProject(BaseModel, name="Project"):
     __slots__ = ()
     _field_names = frozenset(("id", "name"))
 
 
-class AuditLogWorkloadIdentityProviderDeleted(BaseModel):
+class AuditLogWorkloadIdentityProviderDeleted(BaseModel, name="WorkloadIdentityProviderDeleted"):
     __slots__ = ()
     _field_names = frozenset(("id", "name"))
 
@@ -249,7 +249,7 @@ class Certificate(BaseModel):
     _nested = {"certificate_details": "CertificateCertificateDetail"}
 
 
-class CertificateCertificateDetail(BaseModel):
+class CertificateCertificateDetail(BaseModel, name="CertificateDetails"):
     __slots__ = ()
     _field_names = frozenset(("valid_at", "expires_at", "content"))
 
@@ -451,7 +451,7 @@ class DeletedHealthAlertRule(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
-class DeletedRoleAssignmentResource(BaseModel):
+class DeletedRoleAssignmentResource(BaseModel, name="RoleDeleteResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted"))
 
@@ -560,7 +560,7 @@ class GroupDeleted(BaseModel):
     _field_names = frozenset(("id",))
 
 
-class GroupDeletedResource(BaseModel):
+class GroupDeletedResource(BaseModel, name="GroupDeleteResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "deleted"))
 
@@ -571,12 +571,12 @@ class GroupListResource(BaseModel):
     _nested = {"data": "GroupResponse"}
 
 
-class GroupResponse(BaseModel):
+class GroupResponse(BaseModel, name="Group"):
     __slots__ = ()
     _field_names = frozenset(("id", "name", "created_at", "is_scim_managed", "group_type"))
 
 
-class GroupRoleAssignment(BaseModel):
+class GroupRoleAssignment(BaseModel, name="RoleCreateResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "group", "role"))
     _nested = {"group": "Group", "role": "Role"}
@@ -598,7 +598,7 @@ class GroupUpdatedChangesRequested(BaseModel):
     _field_names = frozenset(("group_name",))
 
 
-class GroupUserDeletedResource(BaseModel):
+class GroupUserDeletedResource(BaseModel, name="UserDeleteResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted"))
 
@@ -624,12 +624,12 @@ class HealthAlertRule(BaseModel):
     }
 
 
-class HealthAlertRuleFilter(BaseModel):
+class HealthAlertRuleFilter(BaseModel, name="Filters"):
     __slots__ = ()
     _field_names = frozenset(("models", "observability_tags", "project_ids", "service_tiers"))
 
 
-class HostedToolPermission(BaseModel):
+class HostedToolPermission(BaseModel, name="CodeInterpreter"):
     __slots__ = ()
     _field_names = frozenset(("enabled",))
 
@@ -700,7 +700,7 @@ class InviteListResponse(BaseModel):
     _nested = {"data": "Invite"}
 
 
-class InviteProject(BaseModel):
+class InviteProject(BaseModel, name="Project"):
     __slots__ = ()
     _field_names = frozenset(("id", "role"))
 
@@ -795,7 +795,7 @@ class OciExternalStorageProvider(BaseModel):
     _required = ("bucket", "region", "tenancy_ocid", "type")
 
 
-class OrganizationCertificate(BaseModel):
+class OrganizationCertificate(BaseModel, name="CertificateActivateResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "name", "created_at", "certificate_details", "active"))
     _nested = {"certificate_details": "OrganizationCertificateCertificateDetail"}
@@ -807,7 +807,7 @@ class OrganizationCertificateActivationResponse(BaseModel):
     _nested = {"data": "OrganizationCertificate"}
 
 
-class OrganizationCertificateCertificateDetail(BaseModel):
+class OrganizationCertificateCertificateDetail(BaseModel, name="CertificateDetails"):
     __slots__ = ()
     _field_names = frozenset(("valid_at", "expires_at"))
 
@@ -828,7 +828,7 @@ class OrganizationGroupUser(BaseModel):
     _field_names = frozenset(("id", "name", "email"))
 
 
-class OrganizationProjectCertificate(BaseModel):
+class OrganizationProjectCertificate(BaseModel, name="CertificateActivateResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "name", "created_at", "certificate_details", "active"))
     _nested = {"certificate_details": "OrganizationProjectCertificateCertificateDetail"}
@@ -840,7 +840,7 @@ class OrganizationProjectCertificateActivationResponse(BaseModel):
     _nested = {"data": "OrganizationProjectCertificate"}
 
 
-class OrganizationProjectCertificateCertificateDetail(BaseModel):
+class OrganizationProjectCertificateCertificateDetail(BaseModel, name="CertificateDetails"):
     __slots__ = ()
     _field_names = frozenset(("valid_at", "expires_at"))
 
@@ -886,7 +886,7 @@ class OrganizationSpendLimitDeleted(BaseModel):
     _field_names = frozenset(("object", "deleted"))
 
 
-class OrganizationSpendLimitResourceNotificationChannel(BaseModel):
+class OrganizationSpendLimitResourceNotificationChannel(BaseModel, name="NotificationChannel"):
     __slots__ = ()
     _field_names = frozenset(("recipients", "type", "subject_prefix"))
 
@@ -959,7 +959,7 @@ class ProjectAPIKeySpendLimit(BaseModel):
     _nested = {"enforcement": "ProjectAPIKeySpendLimitEnforcement"}
 
 
-class ProjectAPIKeySpendLimitEnforcement(BaseModel):
+class ProjectAPIKeySpendLimitEnforcement(BaseModel, name="Enforcement"):
     __slots__ = ()
     _field_names = frozenset(("status",))
 
@@ -970,7 +970,7 @@ class ProjectApiKeyListResponse(BaseModel):
     _nested = {"data": "ProjectAPIKey"}
 
 
-class ProjectApiKeyOwner(BaseModel):
+class ProjectApiKeyOwner(BaseModel, name="Owner"):
     __slots__ = ()
     _field_names = frozenset(("type", "user", "service_account"))
     _nested = {"user": "OwnerUser", "service_account": "OwnerServiceAccount"}
@@ -1007,7 +1007,7 @@ class ProjectGroup(BaseModel):
     _field_names = frozenset(("object", "project_id", "group_id", "group_name", "group_type", "created_at"))
 
 
-class ProjectGroupDeletedResource(BaseModel):
+class ProjectGroupDeletedResource(BaseModel, name="GroupDeleteResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "deleted"))
 
@@ -1112,7 +1112,7 @@ class ProjectSpendLimitDeleted(BaseModel):
     _field_names = frozenset(("object", "deleted"))
 
 
-class ProjectSpendLimitResourceNotificationChannel(BaseModel):
+class ProjectSpendLimitResourceNotificationChannel(BaseModel, name="NotificationChannel"):
     __slots__ = ()
     _field_names = frozenset(("recipients", "type", "subject_prefix"))
 
@@ -1133,7 +1133,7 @@ class ProjectUser(BaseModel):
     _field_names = frozenset(("object", "id", "name", "email", "role", "added_at"))
 
 
-class ProjectUserDeleteResponse(BaseModel):
+class ProjectUserDeleteResponse(BaseModel, name="UserDeleteResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "deleted"))
 
@@ -1215,7 +1215,7 @@ class RoleDeleted(BaseModel):
     _field_names = frozenset(("id",))
 
 
-class RoleDeletedResource(BaseModel):
+class RoleDeletedResource(BaseModel, name="RoleDeleteResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "deleted"))
 
@@ -1306,12 +1306,12 @@ class ServiceAccountUpdatedChangesRequested(BaseModel):
     _field_names = frozenset(("role",))
 
 
-class SpendAlertNotificationChannel(BaseModel):
+class SpendAlertNotificationChannel(BaseModel, name="NotificationChannel"):
     __slots__ = ()
     _field_names = frozenset(("type", "recipients", "subject_prefix"))
 
 
-class SpendLimitEnforcement(BaseModel):
+class SpendLimitEnforcement(BaseModel, name="Enforcement"):
     __slots__ = ()
     _field_names = frozenset(("status",))
 
@@ -1322,7 +1322,7 @@ class UsageDecisionsResponse(BaseModel):
     _nested = {"data": "UsageDecisionsResponseData"}
 
 
-class UsageDecisionsResponseData(BaseModel):
+class UsageDecisionsResponseData(BaseModel, name="Data"):
     __slots__ = ()
     _field_names = frozenset(("end_time", "object", "results", "start_time"))
     _nested = {"results": "DataResult"}
@@ -1334,7 +1334,7 @@ class UsageResponse(BaseModel):
     _nested = {"data": "UsageTimeBucket"}
 
 
-class UsageTimeBucket(BaseModel):
+class UsageTimeBucket(BaseModel, name="Data"):
     __slots__ = ()
     _field_names = frozenset(("object", "start_time", "end_time", "results"))
     _nested = {"results": "UsageTimeBucketResult"}
@@ -1383,7 +1383,7 @@ class UserRetrieveResponse(BaseModel):
     _field_names = frozenset(("id", "name", "email", "picture", "is_service_account", "user_type"))
 
 
-class UserRoleAssignment(BaseModel):
+class UserRoleAssignment(BaseModel, name="RoleCreateResponse"):
     __slots__ = ()
     _field_names = frozenset(("object", "user", "role"))
     _nested = {"user": "OrganizationUser", "role": "Role"}
@@ -1400,7 +1400,7 @@ class UserUpdatedChangesRequested(BaseModel):
     _field_names = frozenset(("role",))
 
 
-class UserUser(BaseModel):
+class UserUser(BaseModel, name="User"):
     __slots__ = ()
     _field_names = frozenset(("object", "id", "email", "name", "picture", "enabled", "banned", "banned_at"))
 
@@ -1467,6 +1467,26 @@ class WorkloadIdentityProviderUpdated(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "changes_requested"))
     _nested = {"changes_requested": dict}
+
+
+class CertificateDeactivateResponse(OrganizationCertificate):
+    __slots__ = ()
+
+
+class CertificateListResponse(OrganizationCertificate):
+    __slots__ = ()
+
+
+class OrganizationProjectCertificateDeactivateResponse(OrganizationProjectCertificate, name="CertificateDeactivateResponse"):
+    __slots__ = ()
+
+
+class OrganizationProjectCertificateListResponse(OrganizationProjectCertificate, name="CertificateListResponse"):
+    __slots__ = ()
+
+
+class RoleRetrieveResponse(RoleListResponse):
+    __slots__ = ()
 
 
 AuditLogEventType = Any

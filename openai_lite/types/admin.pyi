@@ -413,6 +413,10 @@ class CertificateCreated(BaseModel):
     """The name of the certificate."""
 
 
+class CertificateDeactivateResponse(OrganizationCertificate):
+    """openai-python's ``CertificateDeactivateResponse``: a ``OrganizationCertificate`` (some methods answer it by that name)."""
+
+
 class CertificateDeleteResponse(BaseModel):
     object: Literal["certificate.deleted"]
     """The object type, must be `certificate.deleted`."""
@@ -428,6 +432,10 @@ class CertificateDeleted(BaseModel):
     """The certificate content in PEM format."""
     name: str | None
     """The name of the certificate."""
+
+
+class CertificateListResponse(OrganizationCertificate):
+    """openai-python's ``CertificateListResponse``: a ``OrganizationCertificate`` (some methods answer it by that name)."""
 
 
 class CertificateUpdated(BaseModel):
@@ -1484,10 +1492,18 @@ class OrganizationProjectCertificateCertificateDetail(BaseModel):
     """The Unix timestamp (in seconds) of when the certificate expires."""
 
 
+class OrganizationProjectCertificateDeactivateResponse(OrganizationProjectCertificate):
+    """openai-python's ``CertificateDeactivateResponse``: a ``OrganizationProjectCertificate`` (some methods answer it by that name)."""
+
+
 class OrganizationProjectCertificateDeactivationResponse(BaseModel):
     object: Literal["organization.project.certificate.deactivation"]
     """The project certificate deactivation result type."""
     data: List[OrganizationProjectCertificate]
+
+
+class OrganizationProjectCertificateListResponse(OrganizationProjectCertificate):
+    """openai-python's ``CertificateListResponse``: a ``OrganizationProjectCertificate`` (some methods answer it by that name)."""
 
 
 class OrganizationSpendAlert(BaseModel):
@@ -2320,6 +2336,10 @@ class RoleListResponse(BaseModel):
     """Arbitrary metadata stored on the role."""
     assignment_sources: List[AssignmentSource] | None
     """Principals from which the role assignment is inherited, when available."""
+
+
+class RoleRetrieveResponse(RoleListResponse):
+    """openai-python's ``RoleRetrieveResponse``: a ``RoleListResponse`` (some methods answer it by that name)."""
 
 
 class RoleUnboundFromResource(BaseModel):

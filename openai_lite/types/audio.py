@@ -50,12 +50,12 @@ class SpeechAudioDoneEventUsage(BaseModel):
     _field_names = frozenset(("input_tokens", "output_tokens", "total_tokens"))
 
 
-class TranscriptTextDeltaEventLogprob(BaseModel):
+class TranscriptTextDeltaEventLogprob(BaseModel, name="Logprob"):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes"))
 
 
-class TranscriptTextDoneEventLogprob(BaseModel):
+class TranscriptTextDoneEventLogprob(BaseModel, name="Logprob"):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "bytes"))
 
@@ -66,7 +66,7 @@ class TranscriptTextUsageDuration(BaseModel):
     _required = ("type", "seconds")
 
 
-class TranscriptTextUsageTokens(BaseModel):
+class TranscriptTextUsageTokens(BaseModel, name="Usage"):
     __slots__ = ()
     _field_names = frozenset(("type", "input_tokens", "input_token_details", "output_tokens", "total_tokens"))
     _required = ("type", "input_tokens", "output_tokens", "total_tokens")

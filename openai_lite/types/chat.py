@@ -23,13 +23,13 @@ class ChatCompletionAudio(BaseModel):
     _field_names = frozenset(("id", "expires_at", "data", "transcript"))
 
 
-class ChatCompletionChoice(BaseModel):
+class ChatCompletionChoice(BaseModel, name="Choice"):
     __slots__ = ()
     _field_names = frozenset(("finish_reason", "index", "message", "logprobs"))
     _nested = {"message": "ChatCompletionMessage", "logprobs": "ChatCompletionChoiceLogprob"}
 
 
-class ChatCompletionChoiceLogprob(BaseModel):
+class ChatCompletionChoiceLogprob(BaseModel, name="ChoiceLogprobs"):
     __slots__ = ()
     _field_names = frozenset(("content", "refusal"))
     _nested = {"content": "ChatCompletionTokenLogprob", "refusal": "ChatCompletionTokenLogprob"}
@@ -47,13 +47,13 @@ class ChatCompletionChunk(BaseModel):
     }
 
 
-class ChatCompletionChunkChoice(BaseModel):
+class ChatCompletionChunkChoice(BaseModel, name="Choice"):
     __slots__ = ()
     _field_names = frozenset(("delta", "logprobs", "finish_reason", "index"))
     _nested = {"delta": "ChoiceDelta", "logprobs": "ChatCompletionChunkChoiceLogprob"}
 
 
-class ChatCompletionChunkChoiceLogprob(BaseModel):
+class ChatCompletionChunkChoiceLogprob(BaseModel, name="ChoiceLogprobs"):
     __slots__ = ()
     _field_names = frozenset(("content", "refusal"))
     _nested = {"content": "ChatCompletionTokenLogprob", "refusal": "ChatCompletionTokenLogprob"}
@@ -98,13 +98,13 @@ class ChatCompletionMessage(BaseModel):
     }
 
 
-class ChatCompletionMessageAnnotation(BaseModel):
+class ChatCompletionMessageAnnotation(BaseModel, name="Annotation"):
     __slots__ = ()
     _field_names = frozenset(("type", "url_citation"))
     _nested = {"url_citation": "ChatCompletionMessageAnnotationUrlCitation"}
 
 
-class ChatCompletionMessageAnnotationUrlCitation(BaseModel):
+class ChatCompletionMessageAnnotationUrlCitation(BaseModel, name="AnnotationURLCitation"):
     __slots__ = ()
     _field_names = frozenset(("end_index", "start_index", "url", "title"))
 
@@ -123,7 +123,7 @@ class ChatCompletionMessageFunctionToolCall(BaseModel):
     _nested = {"function": "ChatCompletionMessageFunctionToolCallFunction"}
 
 
-class ChatCompletionMessageFunctionToolCallFunction(BaseModel):
+class ChatCompletionMessageFunctionToolCallFunction(BaseModel, name="Function"):
     __slots__ = ()
     _field_names = frozenset(("name", "arguments"))
 
@@ -134,19 +134,19 @@ class ChatCompletionMessageList(BaseModel):
     _nested = {"data": "ChatCompletionStoreMessage"}
 
 
-class ChatCompletionModeration(BaseModel):
+class ChatCompletionModeration(BaseModel, name="Moderation"):
     __slots__ = ()
     _field_names = frozenset(("input", "output"))
     _nested = {"input": "ChatCompletionModerationInput", "output": "ChatCompletionModerationOutput"}
 
 
-class ChatCompletionModerationError(BaseModel):
+class ChatCompletionModerationError(BaseModel, name="ModerationInputError"):
     __slots__ = ()
     _field_names = frozenset(("type", "code", "message"))
     _required = ("type", "code", "message")
 
 
-class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel):
+class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel, name="ImageURL"):
     __slots__ = ()
     _field_names = frozenset(("url", "detail"))
 

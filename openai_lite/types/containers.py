@@ -17,6 +17,14 @@ class FileCreateResponse(BaseModel):
     _field_names = frozenset(("id", "object", "container_id", "created_at", "bytes", "path", "source"))
 
 
+class FileListResponse(FileCreateResponse):
+    __slots__ = ()
+
+
+class FileRetrieveResponse(FileCreateResponse):
+    __slots__ = ()
+
+
 ContainerFileResource = FileCreateResponse
 
 

@@ -44,4 +44,12 @@ class FileCreateResponse(BaseModel):
     """Source of the file (e.g., `user`, `assistant`)."""
 
 
+class FileListResponse(FileCreateResponse):
+    """openai-python's ``FileListResponse``: a ``FileCreateResponse`` (some methods answer it by that name)."""
+
+
+class FileRetrieveResponse(FileCreateResponse):
+    """openai-python's ``FileRetrieveResponse``: a ``FileCreateResponse`` (some methods answer it by that name)."""
+
+
 ContainerFileResource = FileCreateResponse

@@ -25,7 +25,7 @@ class ConversationItemList(BaseModel):
     _nested = {"data": "ConversationItem"}
 
 
-class ConversationMessage(BaseModel):
+class ConversationMessage(BaseModel, name="Message"):
     __slots__ = ()
     _field_names = frozenset((
         "type", "id", "status", "role", "content", "phase", "arguments", "call_id", "name", "object",
@@ -47,12 +47,12 @@ class ResponseConfigurationUpdateItem(BaseModel):
     }
 
 
-class ResponseConfigurationUpdateItemReasoning(BaseModel):
+class ResponseConfigurationUpdateItemReasoning(BaseModel, name="Reasoning"):
     __slots__ = ()
     _field_names = frozenset(("effort",))
 
 
-class ResponseConfigurationUpdateItemText(BaseModel):
+class ResponseConfigurationUpdateItemText(BaseModel, name="Text"):
     __slots__ = ()
     _field_names = frozenset(("format",))
     _renames = True
@@ -60,7 +60,7 @@ class ResponseConfigurationUpdateItemText(BaseModel):
     _nested = {"format": "ResponseConfigurationUpdateItemTextFormat"}
 
 
-class ResponseConfigurationUpdateItemTextFormatText(BaseModel):
+class ResponseConfigurationUpdateItemTextFormatText(BaseModel, name="ResponseFormatText"):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)

@@ -25,7 +25,7 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
     }
 
 
-class CreateEvalCompletionsRunDataSourceSamplingParam(BaseModel):
+class CreateEvalCompletionsRunDataSourceSamplingParam(BaseModel, name="SamplingParams"):
     __slots__ = ()
     _field_names = frozenset((
         "reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "response_format",
@@ -124,7 +124,7 @@ class EvalRunOutputItemList(BaseModel):
     _nested = {"data": "OutputItemListResponse"}
 
 
-class EvalRunOutputItemResult(BaseModel):
+class EvalRunOutputItemResult(BaseModel, name="Result"):
     __slots__ = ()
     _field_names = frozenset(("name", "type", "score", "passed", "sample"))
     _nested = {"sample": dict}
@@ -242,6 +242,22 @@ class SourceStoredCompletions(BaseModel):
     _field_names = frozenset(("type", "metadata", "model", "created_after", "created_before", "limit"))
     _required = ("type",)
     _nested = {"metadata": dict}
+
+
+class OutputItemRetrieveResponse(OutputItemListResponse):
+    __slots__ = ()
+
+
+class RunCreateResponse(RunCancelResponse):
+    __slots__ = ()
+
+
+class RunListResponse(RunCancelResponse):
+    __slots__ = ()
+
+
+class RunRetrieveResponse(RunCancelResponse):
+    __slots__ = ()
 
 
 CreateEvalCompletionsRunDataSourceInputMessageItemReferenceInputMessage = InputMessagesItemReference

@@ -557,6 +557,10 @@ class OutputItemListResponse(BaseModel):
     """A sample containing the input and output of the evaluation run."""
 
 
+class OutputItemRetrieveResponse(OutputItemListResponse):
+    """openai-python's ``OutputItemRetrieveResponse``: a ``OutputItemListResponse`` (some methods answer it by that name)."""
+
+
 class PerModelUsage(BaseModel):
     run_model_name: str
     """The name of the model."""
@@ -629,10 +633,22 @@ with a maximum length of 512 characters."""
     """An object representing an error response from the Eval API."""
 
 
+class RunCreateResponse(RunCancelResponse):
+    """openai-python's ``RunCreateResponse``: a ``RunCancelResponse`` (some methods answer it by that name)."""
+
+
 class RunDeleteResponse(BaseModel):
     object: str | None
     deleted: bool | None
     run_id: str | None
+
+
+class RunListResponse(RunCancelResponse):
+    """openai-python's ``RunListResponse``: a ``RunCancelResponse`` (some methods answer it by that name)."""
+
+
+class RunRetrieveResponse(RunCancelResponse):
+    """openai-python's ``RunRetrieveResponse``: a ``RunCancelResponse`` (some methods answer it by that name)."""
 
 
 RunsCreateDataSourceParam: TypeAlias = CreateEvalJsonlRunDataSourceParam | CreateEvalCompletionsRunDataSourceParam | CreateEvalResponsesRunDataSourceParam

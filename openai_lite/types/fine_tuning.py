@@ -39,7 +39,7 @@ class FineTuningJobCheckpoint(BaseModel):
     _nested = {"metrics": "Metrics"}
 
 
-class FineTuningJobError(BaseModel):
+class FineTuningJobError(BaseModel, name="Error"):
     __slots__ = ()
     _field_names = frozenset(("code", "message", "param"))
 
@@ -178,7 +178,7 @@ class ReinforcementMethod(BaseModel):
     }
 
 
-class RunGraderResponseMetadata(BaseModel):
+class RunGraderResponseMetadata(BaseModel, name="Metadata"):
     __slots__ = ()
     _field_names = frozenset((
         "name", "type", "errors", "execution_time", "scores", "token_usage", "sampled_model_name",
@@ -209,6 +209,10 @@ class TextSimilarityGrader(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "name", "input", "reference", "evaluation_metric"))
     _required = ("type", "name", "input", "reference", "evaluation_metric")
+
+
+class PermissionListResponse(PermissionCreateResponse):
+    __slots__ = ()
 
 
 DeleteFineTuningCheckpointPermissionResponse = PermissionDeleteResponse

@@ -503,6 +503,10 @@ class PermissionDeleteResponse(BaseModel):
     """Whether the fine-tuned model checkpoint permission was successfully deleted."""
 
 
+class PermissionListResponse(PermissionCreateResponse):
+    """openai-python's ``PermissionListResponse``: a ``PermissionCreateResponse`` (some methods answer it by that name)."""
+
+
 class PermissionRetrieveResponse(BaseModel):
     data: List[PermissionCreateResponse]
     object: Literal["list"]

@@ -62,7 +62,7 @@ class RealtimeReasoning(BaseModel):
     _field_names = frozenset(("effort",))
 
 
-class RealtimeSessionCreateResponseGA(BaseModel):
+class RealtimeSessionCreateResponseGA(BaseModel, name="RealtimeSessionCreateResponse"):
     __slots__ = ()
     _field_names = frozenset((
         "type", "id", "object", "expires_at", "output_modalities", "model", "instructions", "audio",
@@ -78,7 +78,7 @@ class RealtimeSessionCreateResponseGA(BaseModel):
     }
 
 
-class RealtimeSessionCreateResponseGAAudio(BaseModel):
+class RealtimeSessionCreateResponseGAAudio(BaseModel, name="Audio"):
     __slots__ = ()
     _field_names = frozenset(("input", "output"))
     _nested = {
@@ -87,7 +87,7 @@ class RealtimeSessionCreateResponseGAAudio(BaseModel):
     }
 
 
-class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
+class RealtimeSessionCreateResponseGAAudioInput(BaseModel, name="AudioInput"):
     __slots__ = ()
     _field_names = frozenset(("format", "transcription", "noise_reduction", "turn_detection"))
     _nested = {
@@ -97,37 +97,37 @@ class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
     }
 
 
-class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
+class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel, name="AudioInputNoiseReduction"):
     __slots__ = ()
     _field_names = frozenset(("type", "strength"))
 
 
-class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
+class RealtimeSessionCreateResponseGAAudioOutput(BaseModel, name="AudioOutput"):
     __slots__ = ()
     _field_names = frozenset(("format", "voice", "speed"))
     _nested = {"format": "RealtimeAudioFormats"}
 
 
-class RealtimeSessionCreateResponseGATracing(BaseModel):
+class RealtimeSessionCreateResponseGATracing(BaseModel, name="TracingTracingConfiguration"):
     __slots__ = ()
     _field_names = frozenset(("workflow_name", "group_id", "metadata"))
     _nested = {"metadata": dict}
 
 
-class RealtimeTranscriptionSessionCreateResponseGA(BaseModel):
+class RealtimeTranscriptionSessionCreateResponseGA(BaseModel, name="RealtimeTranscriptionSessionCreateResponse"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "object", "expires_at", "include", "audio"))
     _required = ("type", "id", "object")
     _nested = {"audio": "RealtimeTranscriptionSessionCreateResponseGAAudio"}
 
 
-class RealtimeTranscriptionSessionCreateResponseGAAudio(BaseModel):
+class RealtimeTranscriptionSessionCreateResponseGAAudio(BaseModel, name="Audio"):
     __slots__ = ()
     _field_names = frozenset(("input",))
     _nested = {"input": "RealtimeTranscriptionSessionCreateResponseGAAudioInput"}
 
 
-class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
+class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel, name="AudioInput"):
     __slots__ = ()
     _field_names = frozenset(("format", "transcription", "noise_reduction", "turn_detection"))
     _nested = {
@@ -137,7 +137,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
     }
 
 
-class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
+class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel, name="AudioInputNoiseReduction"):
     __slots__ = ()
     _field_names = frozenset(("type", "strength"))
 
@@ -159,7 +159,7 @@ class RealtimeTranslationSession(BaseModel):
     _nested = {"audio": "RealtimeTranslationSessionAudio"}
 
 
-class RealtimeTranslationSessionAudio(BaseModel):
+class RealtimeTranslationSessionAudio(BaseModel, name="Audio"):
     __slots__ = ()
     _field_names = frozenset(("input", "output"))
     _nested = {
@@ -167,7 +167,7 @@ class RealtimeTranslationSessionAudio(BaseModel):
     }
 
 
-class RealtimeTranslationSessionAudioInput(BaseModel):
+class RealtimeTranslationSessionAudioInput(BaseModel, name="AudioInput"):
     __slots__ = ()
     _field_names = frozenset(("transcription", "noise_reduction"))
     _nested = {
@@ -176,12 +176,12 @@ class RealtimeTranslationSessionAudioInput(BaseModel):
     }
 
 
-class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
+class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel, name="AudioInputNoiseReduction"):
     __slots__ = ()
     _field_names = frozenset(("type", "strength"))
 
 
-class RealtimeTranslationSessionAudioOutput(BaseModel):
+class RealtimeTranslationSessionAudioOutput(BaseModel, name="AudioOutput"):
     __slots__ = ()
     _field_names = frozenset(("language",))
 

@@ -65,7 +65,7 @@ class ApplyPatchUpdateFileOperationParamObject(BaseModel):
     _required = ("type", "path", "diff")
 
 
-class BetaAdditionalTools(BaseModel):
+class BetaAdditionalTools(BaseModel, name="AdditionalTools"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "role", "tools"))
     _renames = True
@@ -89,7 +89,7 @@ class BetaAgentMessageItem(BaseModel):
     _nested = {"agent": "Beta_AgentTag", "content": "BetaAgentMessageItemContent"}
 
 
-class BetaAgentTag(BaseModel):
+class BetaAgentTag(BaseModel, name="Agent"):
     __slots__ = ()
     _field_names = frozenset(("agent_name",))
 
@@ -153,7 +153,7 @@ class BetaContainerFileCitation(BaseModel):
     _required = ("type", "start_index", "end_index", "container_id", "file_id", "filename")
 
 
-class BetaCustomToolCallOutput(BaseModel):
+class BetaCustomToolCallOutput(BaseModel, name="BetaResponseCustomToolCallOutputItem"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output", "status", "created_by"))
     _required = ("type", "call_id", "output", "status")
@@ -196,7 +196,7 @@ class BetaFileCitation(BaseModel):
     _required = ("type", "index", "file_id", "filename")
 
 
-class BetaFileSearchToolCallResult(BaseModel):
+class BetaFileSearchToolCallResult(BaseModel, name="Result"):
     __slots__ = ()
     _field_names = frozenset(("file_id", "text", "filename", "attributes", "score"))
     _nested = {"attributes": dict}
@@ -236,7 +236,7 @@ class BetaFunctionShellCallOutputItem(BaseModel):
     }
 
 
-class BetaFunctionToolCallOutput(BaseModel):
+class BetaFunctionToolCallOutput(BaseModel, name="BetaResponseFunctionToolCallOutputItem"):
     __slots__ = ()
     _field_names = frozenset((
         "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
@@ -257,7 +257,7 @@ class BetaFunctionToolCallResource(BaseModel):
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
-class BetaImageGenToolCall(BaseModel):
+class BetaImageGenToolCall(BaseModel, name="ImageGenerationCall"):
     __slots__ = ()
     _field_names = frozenset((
         "agent", "type", "id", "status", "result", "action", "background", "error", "output_format",
@@ -314,21 +314,21 @@ class BetaItemReference(BaseModel):
     _nested = {"agent": "Beta_AgentTag"}
 
 
-class BetaLocalShellToolCall(BaseModel):
+class BetaLocalShellToolCall(BaseModel, name="LocalShellCall"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "action", "status"))
     _required = ("type", "id", "call_id", "action", "status")
     _nested = {"agent": "BetaAgentTag", "action": "BetaLocalShellExecAction"}
 
 
-class BetaLocalShellToolCallOutput(BaseModel):
+class BetaLocalShellToolCallOutput(BaseModel, name="LocalShellCallOutput"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "output", "status"))
     _required = ("type", "id", "output")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaMCPApprovalRequest(BaseModel):
+class BetaMCPApprovalRequest(BaseModel, name="McpApprovalRequest"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "server_label", "name", "arguments"))
     _required = ("type", "id", "server_label", "name", "arguments")
@@ -342,21 +342,21 @@ class BetaMCPApprovalResponse(BaseModel):
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaMCPApprovalResponseResource(BaseModel):
+class BetaMCPApprovalResponseResource(BaseModel, name="McpApprovalResponse"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "approval_request_id", "approve", "reason"))
     _required = ("type", "id", "approval_request_id", "approve")
     _nested = {"agent": "BetaAgentTag"}
 
 
-class BetaMCPListTools(BaseModel):
+class BetaMCPListTools(BaseModel, name="McpListTools"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "server_label", "tools", "error"))
     _required = ("type", "id", "server_label", "tools")
     _nested = {"agent": "BetaAgentTag", "tools": "BetaMCPListToolsTool"}
 
 
-class BetaMCPToolCall(BaseModel):
+class BetaMCPToolCall(BaseModel, name="McpCall"):
     __slots__ = ()
     _field_names = frozenset((
         "agent", "type", "id", "server_label", "name", "arguments", "output", "error", "status",
@@ -366,14 +366,14 @@ class BetaMCPToolCall(BaseModel):
     _nested = {"agent": "BetaAgentTag", "error": "BetaMCPToolCallError"}
 
 
-class BetaMessage(BaseModel):
+class BetaMessage(BaseModel, name="BetaResponseOutputMessage"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "status", "role", "content", "phase"))
     _required = ("type", "id", "status", "role", "content")
     _nested = {"agent": "BetaAgentTag", "content": "BetaMessageContent"}
 
 
-class BetaModeration(BaseModel):
+class BetaModeration(BaseModel, name="Moderation"):
     __slots__ = ()
     _field_names = frozenset(("input", "output"))
     _nested = {"input": "BetaModerationInput", "output": "BetaModerationOutput"}
@@ -399,7 +399,7 @@ class BetaOutputTextContentParamObject(BaseModel):
     _nested = {"annotations": "BetaOutputTextContentParamObjectAnnotation"}
 
 
-class BetaProgram(BaseModel):
+class BetaProgram(BaseModel, name="Program"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "code", "fingerprint"))
     _required = ("type", "id", "call_id", "code", "fingerprint")
@@ -413,7 +413,7 @@ class BetaProgramItem(BaseModel):
     _nested = {"agent": "Beta_AgentTag"}
 
 
-class BetaProgramOutput(BaseModel):
+class BetaProgramOutput(BaseModel, name="ProgramOutput"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "result", "status"))
     _required = ("type", "id", "call_id", "result", "status")
@@ -554,7 +554,7 @@ class BetaResponseCompactionCompactingEvent(BaseModel):
     _nested = {"agent": "BetaResponseCompactionCompactingEventAgent"}
 
 
-class BetaResponseCompactionCompactingEventAgent(BaseModel):
+class BetaResponseCompactionCompactingEventAgent(BaseModel, name="Agent"):
     __slots__ = ()
     _field_names = frozenset(("agent_name",))
 
@@ -1151,7 +1151,7 @@ class Beta_AgentTag(BaseModel):
     _field_names = frozenset(("agent_name",))
 
 
-class CompactResourceImage(BaseModel):
+class CompactResourceImage(BaseModel, name="Image"):
     __slots__ = ()
     _field_names = frozenset(("context_compression",))
 
@@ -1249,7 +1249,7 @@ class FunctionShellCallOutputTimeoutOutcomeParamObject(BaseModel):
     _required = ("type",)
 
 
-class FunctionToolCallOutput(BaseModel):
+class FunctionToolCallOutput(BaseModel, name="ResponseFunctionToolCallOutputItem"):
     __slots__ = ()
     _field_names = frozenset((
         "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
@@ -1322,7 +1322,7 @@ class MCPApprovalResponse(BaseModel):
     _required = ("type", "approval_request_id", "approve")
 
 
-class ModerationErrorBody(BaseModel):
+class ModerationErrorBody(BaseModel, name="ModerationInputError"):
     __slots__ = ()
     _field_names = frozenset(("type", "code", "message"))
     _required = ("type", "code", "message")
@@ -1514,7 +1514,7 @@ class ResponseContentPartDoneEvent(BaseModel):
     _nested = {"part": "OutputContent"}
 
 
-class ResponseConversation(BaseModel):
+class ResponseConversation(BaseModel, name="Conversation"):
     __slots__ = ()
     _field_names = frozenset(("id",))
 
@@ -1552,20 +1552,20 @@ class ResponseErrorEvent(BaseModel):
     _required = ("type", "code", "message", "param", "sequence_number")
 
 
-class ResponseErrorVariant0(BaseModel):
+class ResponseErrorVariant0(BaseModel, name="ResponseError"):
     __slots__ = ()
     _field_names = frozenset(("code", "message", "misalignment", "param", "type"))
     _required = ("code", "message")
     _nested = {"misalignment": "ResponseErrorVariant0Misalignment"}
 
 
-class ResponseErrorVariant0Misalignment(BaseModel):
+class ResponseErrorVariant0Misalignment(BaseModel, name="Misalignment"):
     __slots__ = ()
     _field_names = frozenset(("detailed_explanation", "error_type", "review_target", "steer"))
     _nested = {"steer": "ResponseErrorVariant0MisalignmentSteer"}
 
 
-class ResponseErrorVariant0MisalignmentSteer(BaseModel):
+class ResponseErrorVariant0MisalignmentSteer(BaseModel, name="MisalignmentSteer"):
     __slots__ = ()
     _field_names = frozenset(("message",))
 
@@ -1603,7 +1603,7 @@ class ResponseFileSearchToolCall(BaseModel):
     _nested = {"results": "ResponseFileSearchToolCallResult"}
 
 
-class ResponseFileSearchToolCallResult(BaseModel):
+class ResponseFileSearchToolCallResult(BaseModel, name="Result"):
     __slots__ = ()
     _field_names = frozenset(("file_id", "text", "filename", "attributes", "score"))
     _nested = {"attributes": dict}
@@ -1651,7 +1651,7 @@ class ResponseFunctionWebSearch(BaseModel):
     _nested = {"action": "ResponseFunctionWebSearchAction"}
 
 
-class ResponseImage(BaseModel):
+class ResponseImage(BaseModel, name="Image"):
     __slots__ = ()
     _field_names = frozenset(("context_compression",))
 
@@ -1691,7 +1691,7 @@ class ResponseInProgressEvent(BaseModel):
     _nested = {"response": "Response"}
 
 
-class ResponseIncompleteDetail(BaseModel):
+class ResponseIncompleteDetail(BaseModel, name="IncompleteDetails"):
     __slots__ = ()
     _field_names = frozenset(("reason",))
 
@@ -1712,13 +1712,13 @@ class ResponseItemList(BaseModel):
     _nested = {"data": "ItemResource"}
 
 
-class ResponseLogProb(BaseModel):
+class ResponseLogProb(BaseModel, name="Logprob"):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob", "top_logprobs"))
     _nested = {"top_logprobs": "ResponseLogProbTopLogprob"}
 
 
-class ResponseLogProbTopLogprob(BaseModel):
+class ResponseLogProbTopLogprob(BaseModel, name="LogprobTopLogprob"):
     __slots__ = ()
     _field_names = frozenset(("token", "logprob"))
 
@@ -1771,7 +1771,7 @@ class ResponseMcpListToolsInProgressEvent(BaseModel):
     _required = ("type", "item_id", "output_index", "sequence_number")
 
 
-class ResponseModeration(BaseModel):
+class ResponseModeration(BaseModel, name="Moderation"):
     __slots__ = ()
     _field_names = frozenset(("input", "output"))
     _nested = {"input": "ResponseModerationInput", "output": "ResponseModerationOutput"}
@@ -1841,7 +1841,7 @@ class ResponseReasoningSummaryPartAddedEvent(BaseModel):
     _nested = {"part": "ResponseReasoningSummaryPartAddedEventPart"}
 
 
-class ResponseReasoningSummaryPartAddedEventPart(BaseModel):
+class ResponseReasoningSummaryPartAddedEventPart(BaseModel, name="Part"):
     __slots__ = ()
     _field_names = frozenset(("type", "text"))
 
@@ -1855,7 +1855,7 @@ class ResponseReasoningSummaryPartDoneEvent(BaseModel):
     _nested = {"part": "ResponseReasoningSummaryPartDoneEventPart"}
 
 
-class ResponseReasoningSummaryPartDoneEventPart(BaseModel):
+class ResponseReasoningSummaryPartDoneEventPart(BaseModel, name="Part"):
     __slots__ = ()
     _field_names = frozenset(("type", "text"))
 
@@ -1971,13 +1971,13 @@ class ResponseUsage(BaseModel):
     }
 
 
-class ResponseUsageInputTokensDetail(BaseModel):
+class ResponseUsageInputTokensDetail(BaseModel, name="InputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("cached_tokens", "cache_write_tokens", "cache_write_tokens_details"))
     _nested = {"cache_write_tokens_details": "InputTokensDetailsCacheWriteTokensDetails"}
 
 
-class ResponseUsageOutputTokensDetail(BaseModel):
+class ResponseUsageOutputTokensDetail(BaseModel, name="OutputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("reasoning_tokens",))
 

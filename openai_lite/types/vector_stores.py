@@ -53,7 +53,7 @@ class VectorStoreFileBatch(BaseModel):
     _nested = {"file_counts": "VectorStoreFileBatchFileCount"}
 
 
-class VectorStoreFileBatchFileCount(BaseModel):
+class VectorStoreFileBatchFileCount(BaseModel, name="FileCounts"):
     __slots__ = ()
     _field_names = frozenset(("in_progress", "completed", "failed", "cancelled", "total"))
 
@@ -69,7 +69,7 @@ class VectorStoreFileDeleted(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
-class VectorStoreFileLastError(BaseModel):
+class VectorStoreFileLastError(BaseModel, name="LastError"):
     __slots__ = ()
     _field_names = frozenset(("code", "message"))
 

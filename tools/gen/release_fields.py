@@ -252,6 +252,7 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
     if not release or types is None:
         return
     merger = _Merger(gen, types)
+    answers: List[Tuple[Operation, str, str]] = []  # (operation, its attribute, the release's class read into)
     for op in ops:
         entry = release.get(op.method)
         if entry is None:
@@ -269,6 +270,7 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
                     merger.pair(op.cast_to, data[0][1], str(data[0][0].get("type") or ""))
             elif where:
                 merger.pair(op.cast_to, where, refs[0])
+                answers.append((op, "cast_to", refs[0]))
         event = str(entry.get("stream") or "")
         if op.stream_cast_to and event:
             name = event[event.index("[") + 1:-1] if "[" in event else (
@@ -280,6 +282,8 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
         if not merger.add_missing():
             break
     gen.release_pairs = merger.pairs
+    gen.release_seen = merger.seen
+    gen.release_answers = answers
     # response class name -> our types paired with its definitions, one set per module defining it
     claims: Dict[str, Dict[str, set]] = {}
     for module, entry in types.modules.items():
@@ -335,6 +339,7 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
             continue
         wanted.setdefault(theirs, []).append(ours)
     renamed = {v[0]: k for k, v in wanted.items()}
+    gen.renamed = renamed
     if not renamed:
         return
     word = re.compile(r"\b(%s)\b" % "|".join(sorted(map(re.escape, renamed), key=len, reverse=True)))
@@ -364,5 +369,68 @@ def openai_class_names(gen: Any, ops: List[Operation], protected: Any) -> None:
     for op in ops:
         op.cast_to = renamed.get(op.cast_to, op.cast_to) if op.cast_to else op.cast_to
         op.stream_cast_to = renamed.get(op.stream_cast_to, op.stream_cast_to) if op.stream_cast_to else None
-    gen.renamed = renamed
 
+
+
+def shown_names(gen: Any) -> None:
+    """The release's class name as ``__name__`` of a model that could not take it as its name
+    (``class ChatCompletionChoice(BaseModel, name="Choice")``): openai-python defines ``Choice`` in
+    several modules (``openai_class_names`` keeps those names, one namespace per family here), or another
+    type of ours holds the name (``CodeInterpreterTool``). The binding, and so ``__qualname__``, stays the
+    unique name: pickle, ``inspect.getsource``, ``types/_names.txt`` and the stubs (type checkers never
+    see ``__name__``) find the class by it; ``repr`` and ``type(x).__name__`` show openai-python's.
+
+    A model paired with classes of several names (``RoleListResponse`` read by ``list``,
+    ``RoleRetrieveResponse`` by ``retrieve``) keeps its name when it is one of them, else shows the
+    first paired."""
+    renamed = gen.renamed
+    names: Dict[str, set] = {}
+    for ours, (_, theirs) in gen.release_seen:
+        names.setdefault(renamed.get(ours, ours), set()).add(theirs)
+    for ours, (_, theirs) in gen.release_pairs.items():
+        td = gen.types.get(renamed.get(ours, ours))
+        if td is not None and td.kind == "model" and td.name not in names.get(td.name, ()) and td.name != theirs:
+            td.openai_name = theirs
+
+
+def answer_classes(gen: Any, ops: List[Operation]) -> None:
+    """A subclass adding nothing where methods read one type of ours into classes of different names: the
+    spec has one schema for the role ``groups.roles.list`` and ``retrieve`` answer, openai-python a
+    ``RoleListResponse`` and a ``RoleRetrieveResponse``. ``retrieve`` reads into
+    ``class RoleRetrieveResponse(RoleListResponse)``, so ``isinstance`` with either name holds as with
+    openai-python's (which are two classes of one shape), ``type(x).__name__`` is the release's, and
+    openai's module path (``groups.role_retrieve_response``) finds that class by name. Only for a
+    method's answer (or page item): one class statement per such class, in its base's module. Where the name
+    is taken already (a type, a former or other public name: the organization's ``CertificateListResponse``
+    and the project's), the subclass is bound to ``<base><name>`` (a word both have said once:
+    ``OrganizationProjectCertificateListResponse``) and shows the release's name
+    (``shown_names``)."""
+    from .typegen import PY_KEYWORDS, TYPING_NAMES_USED, TypeDef, public_aliases
+
+    taken = set(gen.types) | set(gen.reserved) | TYPING_NAMES_USED | PY_KEYWORDS | set(gen.spec_aliases)
+    taken |= {name for name, _ in public_aliases(gen)}
+    for op, attr, theirs in gen.release_answers:
+        ours = getattr(op, attr)
+        td = gen.types.get(ours) if ours else None
+        if td is None or td.kind != "model" or td.base or theirs in (td.name, td.openai_name):
+            continue
+        def free(name: str) -> bool:
+            return gen.types[name].base == td.name if name in gen.types else name not in taken
+
+        name = theirs if free(theirs) else _joined(td.name, theirs)
+        if not free(name):
+            continue
+        if name not in gen.types:
+            sub = gen.types[name] = TypeDef(name, "model", "model", None)
+            sub.base, sub.module, sub.users = td.name, td.module, set(td.users)
+            sub.openai_name = theirs if name != theirs else None
+            sub.doc = "openai-python's ``%s``: a ``%s`` (some methods answer it by that name)." % (theirs, td.name)
+        setattr(op, attr, name)
+
+
+def _joined(first: str, second: str) -> str:
+    """``first`` + ``second``, a word ending one and starting the other said once."""
+    for k in range(min(len(first), len(second)), 0, -1):
+        if first.endswith(second[:k]) and (k == len(second) or second[k].isupper()) and second[:1].isupper():
+            return first + second[k:]
+    return first + second

@@ -56,13 +56,17 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     own = {td.name: td for td in tds if td.kind != "same"}
     union_members = {m for td in gen.types.values() if td.kind == "union" and td.side == "model" for m in td.members}
     body: List[str] = []
+    subs: List[str] = []
     tail: List[str] = []
     unions: List[str] = []
     params: List[str] = []
     elsewhere: Dict[str, str] = {}
     for td in tds:
-        if td.kind == "model":
-            lines = ["class %s(BaseModel):" % td.name, "    __slots__ = ()"]
+        shown = ", name=%s" % py_string(td.openai_name) if td.openai_name else ""  # release_fields.shown_names
+        if td.kind == "model" and td.base:  # after every class of the module (release_fields.answer_classes)
+            subs.append("class %s(%s%s):\n    __slots__ = ()\n" % (td.name, td.base, shown))
+        elif td.kind == "model":
+            lines = ["class %s(BaseModel%s):" % (td.name, shown), "    __slots__ = ()"]
             if td.fields:
                 lines += pack_hanging("_field_names = frozenset((", [py_string(f.name) for f in td.fields],
                                       ",))" if len(td.fields) == 1 else "))", "    ")
@@ -120,7 +124,7 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
             "from typing import Any", "",
             "from openai_lite._models import BaseModel",
             "from openai_lite._type_loader import lazy_names as _lazy_names", ""]
-    out = "\n".join(head) + "\n\n" + "\n\n".join(body)
+    out = "\n".join(head) + "\n\n" + "\n\n".join(body + subs)
     if tail:
         out += "\n\n" + "\n".join(tail) + "\n"
     out += "\n\n# Unions, built on first access: (the field telling the members apart, its value -> member) or\n"

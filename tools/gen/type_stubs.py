@@ -162,7 +162,7 @@ def _render_typedef(td: TypeDef, gen: TypeGen) -> str:
         doc = "The beta Responses API's ``%s`` (the fields they share are documented there)." % twin.name
         td = _undocumented(td, twin)
     if td.kind == "model":
-        lines.append("class %s(BaseModel):" % td.name)
+        lines.append("class %s(%s):" % (td.name, td.base or "BaseModel"))
         if doc:
             lines.append(stub_doc(doc, "    ").rstrip("\n"))
         for f in td.fields:

@@ -95,6 +95,8 @@ class TypeDef:
         self.users: set = set()            # resource paths of operations reaching it
         self.deprecated = False
         self.rt: Optional[str] = None      # how a value of this type is wrapped at run time
+        self.openai_name: Optional[str] = None  # model: its ``__name__`` when openai-python's differs (shown_names)
+        self.base: Optional[str] = None    # model: the model it subclasses, adding nothing (answer_classes)
         # model: keys of the fields whose objects openai-python validates (a union annotation); None when the
         # release does not describe the class (then: the optional fields and the unions)
         self.checked: Optional[set] = None
@@ -594,7 +596,7 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
                 setattr(op, attr, gen.types[name].rt)
     gen.place()
     dedupe_beta(gen)
-    from .release_fields import openai_class_names
+    from .release_fields import answer_classes, openai_class_names, shown_names
     from .type_stubs import TYPE_EXTRA_STUBS
 
     # names hand-written code builds on: the stub extras' bases, the classes openai_lite._models gives
@@ -602,6 +604,8 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
     protected = set(re.findall(r"\b[A-Z]\w*", " ".join(TYPE_EXTRA_STUBS.values()))) | {
         "Response", "BetaResponse", "AgentSessionMessage", "BetaAgentSessionMessage"}
     openai_class_names(gen, ops, protected)
+    shown_names(gen)
+    answer_classes(gen, ops)
     return gen
 
 

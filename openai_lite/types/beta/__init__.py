@@ -35,7 +35,7 @@ class AgentCommandExecutionItem(BaseModel):
     _required = ("id", "command", "status", "turn_id", "type")
 
 
-class AgentCompaction(BaseModel):
+class AgentCompaction(BaseModel, name="Compaction"):
     __slots__ = ()
     _field_names = frozenset(("async",))
     _aliases = {"async_": "async"}
@@ -56,7 +56,7 @@ class AgentDeleted(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
-class AgentExperimental(BaseModel):
+class AgentExperimental(BaseModel, name="Experimental"):
     __slots__ = ()
     _field_names = frozenset(("time_awareness",))
 
@@ -139,7 +139,7 @@ class AgentSession(BaseModel):
     }
 
 
-class AgentSessionAgent(BaseModel):
+class AgentSessionAgent(BaseModel, name="Agent"):
     __slots__ = ()
     _field_names = frozenset((
         "id", "instructions", "model", "multi_agent", "name", "reasoning", "service_tier", "text", "tools",
@@ -154,14 +154,14 @@ class AgentSessionAgent(BaseModel):
     }
 
 
-class AgentSessionAgentCompaction(BaseModel):
+class AgentSessionAgentCompaction(BaseModel, name="AgentCompaction"):
     __slots__ = ()
     _field_names = frozenset(("async",))
     _aliases = {"async_": "async"}
     _renames = True
 
 
-class AgentSessionAgentExperimental(BaseModel):
+class AgentSessionAgentExperimental(BaseModel, name="AgentExperimental"):
     __slots__ = ()
     _field_names = frozenset(("time_awareness",))
 
@@ -250,7 +250,7 @@ class AgentSessionEnvironmentState(BaseModel):
     _nested = {"error": "AgentSessionEnvironmentStateError"}
 
 
-class AgentSessionEnvironmentStateError(BaseModel):
+class AgentSessionEnvironmentStateError(BaseModel, name="Error"):
     __slots__ = ()
     _field_names = frozenset(("code", "message", "type"))
 
@@ -338,7 +338,7 @@ class AgentSessionMessage(BaseModel):
     _nested = {"content": "AgentSessionMessageContent"}
 
 
-class AgentSessionPromptCacheOption(BaseModel):
+class AgentSessionPromptCacheOption(BaseModel, name="PromptCacheOptions"):
     __slots__ = ()
     _field_names = frozenset(("ttl",))
 
@@ -436,14 +436,14 @@ class AgentSessionTurnItemAddedEvent(BaseModel):
     _nested = {"item": "AgentSessionTurnItemAddedEventItem"}
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest(BaseModel):
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest(BaseModel, name="BrowserAuthenticationRequestItemResource"):
     __slots__ = ()
     _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
     _required = ("id", "request", "request_id", "turn_id", "type")
     _nested = {"request": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest"}
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest(BaseModel):
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest(BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"):
     __slots__ = ()
     _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
     _nested = {
@@ -452,24 +452,24 @@ class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest(BaseMo
     }
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestField(BaseModel):
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestField(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"):
     __slots__ = ()
     _field_names = frozenset(("id", "label", "required", "type"))
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestOption(BaseModel):
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestOption(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"):
     __slots__ = ()
     _field_names = frozenset(("id", "field_ids", "label"))
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseCall(BaseModel):
+class AgentSessionTurnItemAddedEventItemComputerUseCall(BaseModel, name="ComputerUseCallItemResource"):
     __slots__ = ()
     _field_names = frozenset(("id", "output", "status", "title", "turn_id", "type"))
     _required = ("id", "status", "turn_id", "type")
     _nested = {"output": "AgentSessionTurnItemAddedEventItemComputerUseCallOutput"}
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseCallOutput(BaseModel):
+class AgentSessionTurnItemAddedEventItemComputerUseCallOutput(BaseModel, name="ComputerUseCallItemResourceOutput"):
     __slots__ = ()
     _field_names = frozenset(("image_url", "type"))
 
@@ -483,14 +483,14 @@ class AgentSessionTurnItemDoneEvent(BaseModel):
     _nested = {"item": "AgentSessionTurnItemDoneEventItem"}
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequest(BaseModel):
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequest(BaseModel, name="BrowserAuthenticationRequestItemResource"):
     __slots__ = ()
     _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
     _required = ("id", "request", "request_id", "turn_id", "type")
     _nested = {"request": "AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest"}
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest(BaseModel):
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest(BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"):
     __slots__ = ()
     _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
     _nested = {
@@ -499,24 +499,24 @@ class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest(BaseMod
     }
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestField(BaseModel):
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestField(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"):
     __slots__ = ()
     _field_names = frozenset(("id", "label", "required", "type"))
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestOption(BaseModel):
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestOption(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"):
     __slots__ = ()
     _field_names = frozenset(("id", "field_ids", "label"))
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseCall(BaseModel):
+class AgentSessionTurnItemDoneEventItemComputerUseCall(BaseModel, name="ComputerUseCallItemResource"):
     __slots__ = ()
     _field_names = frozenset(("id", "output", "status", "title", "turn_id", "type"))
     _required = ("id", "status", "turn_id", "type")
     _nested = {"output": "AgentSessionTurnItemDoneEventItemComputerUseCallOutput"}
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseCallOutput(BaseModel):
+class AgentSessionTurnItemDoneEventItemComputerUseCallOutput(BaseModel, name="ComputerUseCallItemResourceOutput"):
     __slots__ = ()
     _field_names = frozenset(("image_url", "type"))
 
@@ -673,7 +673,7 @@ class AssistantMessageItem(BaseModel):
     _nested = {"content": "ResponseOutputTextPart"}
 
 
-class AssistantToolResource(BaseModel):
+class AssistantToolResource(BaseModel, name="ToolResources"):
     __slots__ = ()
     _field_names = frozenset(("code_interpreter", "file_search"))
     _nested = {
@@ -682,12 +682,12 @@ class AssistantToolResource(BaseModel):
     }
 
 
-class AssistantToolResourceCodeInterpreter(BaseModel):
+class AssistantToolResourceCodeInterpreter(BaseModel, name="ToolResourcesCodeInterpreter"):
     __slots__ = ()
     _field_names = frozenset(("file_ids",))
 
 
-class AssistantToolResourceFileSearch(BaseModel):
+class AssistantToolResourceFileSearch(BaseModel, name="ToolResourcesFileSearch"):
     __slots__ = ()
     _field_names = frozenset(("vector_store_ids",))
 
@@ -712,14 +712,14 @@ class AutomationAgentConfig(BaseModel):
     }
 
 
-class AutomationAgentConfigCompaction(BaseModel):
+class AutomationAgentConfigCompaction(BaseModel, name="Compaction"):
     __slots__ = ()
     _field_names = frozenset(("async",))
     _aliases = {"async_": "async"}
     _renames = True
 
 
-class AutomationAgentConfigExperimental(BaseModel):
+class AutomationAgentConfigExperimental(BaseModel, name="Experimental"):
     __slots__ = ()
     _field_names = frozenset(("time_awareness",))
 
@@ -819,7 +819,7 @@ class AutomationInvocation(BaseModel):
     _nested = {"error": "AutomationInvocationError", "source": "AutomationInvocationSource"}
 
 
-class AutomationInvocationError(BaseModel):
+class AutomationInvocationError(BaseModel, name="Error"):
     __slots__ = ()
     _field_names = frozenset(("code", "message"))
 
@@ -1247,12 +1247,12 @@ class MessageContentResourceOutputText(BaseModel):
     _required = ("text", "type")
 
 
-class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
+class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel, name="FileCitation"):
     __slots__ = ()
     _field_names = frozenset(("file_id", "quote"))
 
 
-class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel):
+class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel, name="FilePath"):
     __slots__ = ()
     _field_names = frozenset(("file_id",))
 
@@ -1409,33 +1409,33 @@ class RealtimeSessionCreateResponseAudioOutput(BaseModel):
     _nested = {"format": "RealtimeAudioFormats"}
 
 
-class RealtimeSessionCreateResponseClientSecret(BaseModel):
+class RealtimeSessionCreateResponseClientSecret(BaseModel, name="ClientSecret"):
     __slots__ = ()
     _field_names = frozenset(("expires_at", "value"))
 
 
-class RealtimeSessionCreateResponseInputAudioTranscription(BaseModel):
+class RealtimeSessionCreateResponseInputAudioTranscription(BaseModel, name="InputAudioTranscription"):
     __slots__ = ()
     _field_names = frozenset(("model",))
 
 
-class RealtimeSessionCreateResponseTracing(BaseModel):
+class RealtimeSessionCreateResponseTracing(BaseModel, name="TracingTracingConfiguration"):
     __slots__ = ()
     _field_names = frozenset(("workflow_name", "group_id", "metadata"))
     _nested = {"metadata": dict}
 
 
-class RealtimeSessionCreateResponseTurnDetection(BaseModel):
+class RealtimeSessionCreateResponseTurnDetection(BaseModel, name="TurnDetection"):
     __slots__ = ()
     _field_names = frozenset(("type", "threshold", "prefix_padding_ms", "silence_duration_ms"))
 
 
-class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
+class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel, name="ClientSecret"):
     __slots__ = ()
     _field_names = frozenset(("value", "expires_at"))
 
 
-class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel):
+class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel, name="TurnDetection"):
     __slots__ = ()
     _field_names = frozenset(("type", "threshold", "prefix_padding_ms", "silence_duration_ms"))
 
@@ -1518,30 +1518,30 @@ class RunStepDeltaMessageDelta(BaseModel):
     _nested = {"message_creation": "RunStepDeltaStepDetailsMessageCreationObjectMessageCreation"}
 
 
-class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel):
+class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel, name="MessageCreation"):
     __slots__ = ()
     _field_names = frozenset(("message_id",))
 
 
-class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
+class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel, name="CodeInterpreter"):
     __slots__ = ()
     _field_names = frozenset(("input", "outputs"))
     _nested = {"outputs": "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput"}
 
 
-class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
+class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel, name="CodeInterpreterOutputImage"):
     __slots__ = ()
     _field_names = frozenset(("index", "type", "image"))
     _required = ("index", "type")
     _nested = {"image": "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage"}
 
 
-class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
+class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel, name="Image"):
     __slots__ = ()
     _field_names = frozenset(("file_id",))
 
 
-class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
+class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel, name="Function"):
     __slots__ = ()
     _field_names = frozenset(("name", "arguments", "output"))
 
@@ -1886,7 +1886,7 @@ class ThreadRunStepInProgress(BaseModel):
     _nested = {"data": "RunStep"}
 
 
-class ThreadToolResource(BaseModel):
+class ThreadToolResource(BaseModel, name="ToolResources"):
     __slots__ = ()
     _field_names = frozenset(("code_interpreter", "file_search"))
     _nested = {
@@ -1895,12 +1895,12 @@ class ThreadToolResource(BaseModel):
     }
 
 
-class ThreadToolResourceCodeInterpreter(BaseModel):
+class ThreadToolResourceCodeInterpreter(BaseModel, name="ToolResourcesCodeInterpreter"):
     __slots__ = ()
     _field_names = frozenset(("file_ids",))
 
 
-class ThreadToolResourceFileSearch(BaseModel):
+class ThreadToolResourceFileSearch(BaseModel, name="ToolResourcesFileSearch"):
     __slots__ = ()
     _field_names = frozenset(("vector_store_ids",))
 
@@ -1916,12 +1916,12 @@ class TokenUsage(BaseModel):
     }
 
 
-class TokenUsageInputTokensDetail(BaseModel):
+class TokenUsageInputTokensDetail(BaseModel, name="InputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("cached_tokens",))
 
 
-class TokenUsageOutputTokensDetail(BaseModel):
+class TokenUsageOutputTokensDetail(BaseModel, name="OutputTokensDetails"):
     __slots__ = ()
     _field_names = frozenset(("reasoning_tokens",))
 
@@ -1966,7 +1966,7 @@ class Turn(BaseModel):
     }
 
 
-class TurnPromptCacheOption(BaseModel):
+class TurnPromptCacheOption(BaseModel, name="PromptCacheOptions"):
     __slots__ = ()
     _field_names = frozenset(("ttl",))
 

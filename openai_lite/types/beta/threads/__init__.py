@@ -31,7 +31,7 @@ class Message(BaseModel):
     }
 
 
-class MessageAttachment(BaseModel):
+class MessageAttachment(BaseModel, name="Attachment"):
     __slots__ = ()
     _field_names = frozenset(("file_id", "tools"))
     _nested = {"tools": "MessageAttachmentTool"}
@@ -54,7 +54,7 @@ class MessageDeltaEvent(BaseModel):
     _nested = {"delta": "MessageDelta"}
 
 
-class MessageIncompleteDetail(BaseModel):
+class MessageIncompleteDetail(BaseModel, name="IncompleteDetails"):
     __slots__ = ()
     _field_names = frozenset(("reason",))
 
@@ -90,12 +90,12 @@ class Run(BaseModel):
     }
 
 
-class RunIncompleteDetail(BaseModel):
+class RunIncompleteDetail(BaseModel, name="IncompleteDetails"):
     __slots__ = ()
     _field_names = frozenset(("reason",))
 
 
-class RunLastError(BaseModel):
+class RunLastError(BaseModel, name="LastError"):
     __slots__ = ()
     _field_names = frozenset(("code", "message"))
 

@@ -36,7 +36,7 @@ class RunStepDeltaEvent(BaseModel):
     _nested = {"delta": "RunStepDelta"}
 
 
-class RunStepLastError(BaseModel):
+class RunStepLastError(BaseModel, name="LastError"):
     __slots__ = ()
     _field_names = frozenset(("code", "message"))
 
