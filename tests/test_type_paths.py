@@ -193,3 +193,18 @@ def test_methods_answering_one_type_under_two_names_read_into_a_subclass(server,
                    path="/v1/organization/groups/g1/roles/r1", method="GET")
     role = client.admin.organization.groups.roles.retrieve("r1", group_id="g1")
     assert type(role) is RoleRetrieveResponse and isinstance(role, RoleListResponse) and role.name == "viewer"
+
+
+def test_a_field_openai_reads_into_a_class_of_another_name_reads_into_a_subclass() -> None:
+    # a reasoning item's summary parts are openai-python's response_reasoning_item.Summary, the same shape
+    # as its SummaryTextContent: here a subclass bound like an inline type, showing that name
+    from openai_lite._models import construct
+    from openai_lite.types import SummaryTextContent
+    from openai_lite.types.responses import ResponseReasoningItem
+    from openai_lite.types.responses.response_reasoning_item import Summary
+
+    item = construct(ResponseReasoningItem, {"id": "rs", "type": "reasoning",
+                                             "summary": [{"type": "summary_text", "text": "thought"}]})
+    part = item.summary[0]
+    assert type(part) is Summary and isinstance(part, SummaryTextContent) and part.text == "thought"
+    assert (Summary.__name__, Summary.__qualname__) == ("Summary", "ResponseReasoningItemSummary")

@@ -1286,7 +1286,7 @@ class ContainerListResource(BaseModel):
 
 
 class ContainerListResponse(ContainerCreateResponse):
-    """openai-python's ``ContainerListResponse``: a ``ContainerCreateResponse`` (some methods answer it by that name)."""
+    """openai-python's ``ContainerListResponse``: a ``ContainerCreateResponse`` read by that name."""
 
 
 ContainerMemoryLimit: TypeAlias = Literal["1g", "4g", "16g", "64g"]
@@ -1360,7 +1360,7 @@ class ContainerResourceExpiresAfter(BaseModel):
 
 
 class ContainerRetrieveResponse(ContainerCreateResponse):
-    """openai-python's ``ContainerRetrieveResponse``: a ``ContainerCreateResponse`` (some methods answer it by that name)."""
+    """openai-python's ``ContainerRetrieveResponse``: a ``ContainerCreateResponse`` read by that name."""
 
 
 class ContainersCreateExpiresAfterParam(TypedDict, total=False):
@@ -2584,11 +2584,11 @@ class EvalList(BaseModel):
 
 
 class EvalListResponse(EvalCreateResponse):
-    """openai-python's ``EvalListResponse``: a ``EvalCreateResponse`` (some methods answer it by that name)."""
+    """openai-python's ``EvalListResponse``: a ``EvalCreateResponse`` read by that name."""
 
 
 class EvalRetrieveResponse(EvalCreateResponse):
-    """openai-python's ``EvalRetrieveResponse``: a ``EvalCreateResponse`` (some methods answer it by that name)."""
+    """openai-python's ``EvalRetrieveResponse``: a ``EvalCreateResponse`` read by that name."""
 
 
 class EvalStoredCompletionsDataSourceConfig(BaseModel):
@@ -2611,7 +2611,7 @@ EvalTestingCriteria: TypeAlias = EvalGraderLabelModel | EvalGraderStringCheck | 
 
 
 class EvalUpdateResponse(EvalCreateResponse):
-    """openai-python's ``EvalUpdateResponse``: a ``EvalCreateResponse`` (some methods answer it by that name)."""
+    """openai-python's ``EvalUpdateResponse``: a ``EvalCreateResponse`` read by that name."""
 
 
 EvalsCreateDataSourceConfigParam: TypeAlias = CreateEvalCustomDataSourceConfigParam | CreateEvalLogsDataSourceConfigParam | CreateEvalStoredCompletionsDataSourceConfigParam
@@ -4950,6 +4950,14 @@ class RankingOptionsParam(TypedDict, total=False):
     """Weights that control how reciprocal rank fusion balances semantic embedding matches versus sparse keyword matches when hybrid search is enabled."""
 
 
+class RealtimeSessionCreateResponseGAAudioInputTranscription(AudioTranscriptionResponse):
+    """openai-python's ``AudioTranscription``: a ``AudioTranscriptionResponse`` read by that name."""
+
+
+class RealtimeTranscriptionSessionCreateResponseGAAudioInputTranscription(AudioTranscriptionResponse):
+    """openai-python's ``AudioTranscription``: a ``AudioTranscriptionResponse`` read by that name."""
+
+
 ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
 """Constrains effort on reasoning for reasoning models. Currently supported
 values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -5058,6 +5066,10 @@ developer."""
 `incomplete`. Populated when input items are returned via API."""
     created_by: str | None
     """The identifier of the actor that created the item."""
+
+
+class ResponseComputerToolCallOutputItemAcknowledgedSafetyCheck(PendingSafetyCheck):
+    """openai-python's ``AcknowledgedSafetyCheck``: a ``PendingSafetyCheck`` read by that name."""
 
 
 class ResponseComputerToolCallOutputScreenshot(BaseModel):
@@ -5415,6 +5427,14 @@ the model can call."""
     prompt: PromptParam
     """Reference to a prompt template and its variables.
 [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+
+
+class ResponseReasoningItemContent(ContentReasoningText):
+    """openai-python's ``Content``: a ``ContentReasoningText`` read by that name."""
+
+
+class ResponseReasoningItemSummary(SummaryTextContent):
+    """openai-python's ``Summary``: a ``SummaryTextContent`` read by that name."""
 
 
 class ResponseToolSearchCall(BaseModel):
@@ -6405,7 +6425,7 @@ class VideoDeleteResponse(BaseModel):
 
 
 class VideoGetCharacterResponse(VideoCreateCharacterResponse):
-    """openai-python's ``VideoGetCharacterResponse``: a ``VideoCreateCharacterResponse`` (some methods answer it by that name)."""
+    """openai-python's ``VideoGetCharacterResponse``: a ``VideoCreateCharacterResponse`` read by that name."""
 
 
 class VideoListResource(BaseModel):

@@ -1398,7 +1398,7 @@ class ResponseComputerToolCallOutputItem(BaseModel):
     ))
     _required = ("type", "id", "call_id", "output", "status")
     _nested = {
-        "acknowledged_safety_checks": "PendingSafetyCheck",
+        "acknowledged_safety_checks": "ResponseComputerToolCallOutputItemAcknowledgedSafetyCheck",
         "output": "ResponseComputerToolCallOutputScreenshot",
     }
 
@@ -1954,6 +1954,26 @@ class EvalRetrieveResponse(EvalCreateResponse):
 
 
 class EvalUpdateResponse(EvalCreateResponse):
+    __slots__ = ()
+
+
+class RealtimeSessionCreateResponseGAAudioInputTranscription(AudioTranscriptionResponse, name="AudioTranscription"):
+    __slots__ = ()
+
+
+class RealtimeTranscriptionSessionCreateResponseGAAudioInputTranscription(AudioTranscriptionResponse, name="AudioTranscription"):
+    __slots__ = ()
+
+
+class ResponseComputerToolCallOutputItemAcknowledgedSafetyCheck(PendingSafetyCheck, name="AcknowledgedSafetyCheck"):
+    __slots__ = ()
+
+
+class ResponseReasoningItemContent(ContentReasoningText, name="Content"):
+    __slots__ = ()
+
+
+class ResponseReasoningItemSummary(SummaryTextContent, name="Summary"):
     __slots__ = ()
 
 

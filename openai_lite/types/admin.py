@@ -75,7 +75,7 @@ class ActorAPIKeyUser(BaseModel):
 class ActorSession(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("user", "ip_address"))
-    _nested = {"user": "ActorAPIKeyUser"}
+    _nested = {"user": "ActorSessionUser"}
 
 
 class AdminAPIKey(BaseModel):
@@ -1022,9 +1022,10 @@ class ProjectHostedToolPermissions(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("file_search", "web_search", "image_generation", "mcp", "code_interpreter"))
     _nested = {
-        "file_search": "HostedToolPermission", "web_search": "HostedToolPermission",
-        "image_generation": "HostedToolPermission", "mcp": "HostedToolPermission",
-        "code_interpreter": "HostedToolPermission",
+        "file_search": "ProjectHostedToolPermissionsFileSearch",
+        "web_search": "ProjectHostedToolPermissionsWebSearch",
+        "image_generation": "ProjectHostedToolPermissionsImageGeneration",
+        "mcp": "ProjectHostedToolPermissionsMcp", "code_interpreter": "HostedToolPermission",
     }
 
 
@@ -1469,6 +1470,10 @@ class WorkloadIdentityProviderUpdated(BaseModel):
     _nested = {"changes_requested": dict}
 
 
+class ActorSessionUser(ActorAPIKeyUser):
+    __slots__ = ()
+
+
 class CertificateDeactivateResponse(OrganizationCertificate):
     __slots__ = ()
 
@@ -1482,6 +1487,22 @@ class OrganizationProjectCertificateDeactivateResponse(OrganizationProjectCertif
 
 
 class OrganizationProjectCertificateListResponse(OrganizationProjectCertificate, name="CertificateListResponse"):
+    __slots__ = ()
+
+
+class ProjectHostedToolPermissionsFileSearch(HostedToolPermission, name="FileSearch"):
+    __slots__ = ()
+
+
+class ProjectHostedToolPermissionsImageGeneration(HostedToolPermission, name="ImageGeneration"):
+    __slots__ = ()
+
+
+class ProjectHostedToolPermissionsMcp(HostedToolPermission, name="Mcp"):
+    __slots__ = ()
+
+
+class ProjectHostedToolPermissionsWebSearch(HostedToolPermission, name="WebSearch"):
     __slots__ = ()
 
 

@@ -122,6 +122,10 @@ class ActorSession(BaseModel):
     """The IP address from which the action was performed."""
 
 
+class ActorSessionUser(ActorAPIKeyUser):
+    """openai-python's ``ActorSessionUser``: a ``ActorAPIKeyUser`` read by that name."""
+
+
 class AdminAPIKey(BaseModel):
     """Represents an individual Admin API key in an org."""
     object: Literal["organization.admin_api_key"]
@@ -414,7 +418,7 @@ class CertificateCreated(BaseModel):
 
 
 class CertificateDeactivateResponse(OrganizationCertificate):
-    """openai-python's ``CertificateDeactivateResponse``: a ``OrganizationCertificate`` (some methods answer it by that name)."""
+    """openai-python's ``CertificateDeactivateResponse``: a ``OrganizationCertificate`` read by that name."""
 
 
 class CertificateDeleteResponse(BaseModel):
@@ -435,7 +439,7 @@ class CertificateDeleted(BaseModel):
 
 
 class CertificateListResponse(OrganizationCertificate):
-    """openai-python's ``CertificateListResponse``: a ``OrganizationCertificate`` (some methods answer it by that name)."""
+    """openai-python's ``CertificateListResponse``: a ``OrganizationCertificate`` read by that name."""
 
 
 class CertificateUpdated(BaseModel):
@@ -1493,7 +1497,7 @@ class OrganizationProjectCertificateCertificateDetail(BaseModel):
 
 
 class OrganizationProjectCertificateDeactivateResponse(OrganizationProjectCertificate):
-    """openai-python's ``CertificateDeactivateResponse``: a ``OrganizationProjectCertificate`` (some methods answer it by that name)."""
+    """openai-python's ``CertificateDeactivateResponse``: a ``OrganizationProjectCertificate`` read by that name."""
 
 
 class OrganizationProjectCertificateDeactivationResponse(BaseModel):
@@ -1503,7 +1507,7 @@ class OrganizationProjectCertificateDeactivationResponse(BaseModel):
 
 
 class OrganizationProjectCertificateListResponse(OrganizationProjectCertificate):
-    """openai-python's ``CertificateListResponse``: a ``OrganizationProjectCertificate`` (some methods answer it by that name)."""
+    """openai-python's ``CertificateListResponse``: a ``OrganizationProjectCertificate`` read by that name."""
 
 
 class OrganizationSpendAlert(BaseModel):
@@ -1849,6 +1853,18 @@ class ProjectHostedToolPermissions(BaseModel):
     """Permission state for a single hosted tool on a project."""
 
 
+class ProjectHostedToolPermissionsFileSearch(HostedToolPermission):
+    """openai-python's ``FileSearch``: a ``HostedToolPermission`` read by that name."""
+
+
+class ProjectHostedToolPermissionsImageGeneration(HostedToolPermission):
+    """openai-python's ``ImageGeneration``: a ``HostedToolPermission`` read by that name."""
+
+
+class ProjectHostedToolPermissionsMcp(HostedToolPermission):
+    """openai-python's ``Mcp``: a ``HostedToolPermission`` read by that name."""
+
+
 class ProjectHostedToolPermissionsUpdateRequestParam(TypedDict, total=False):
     file_search: HostedToolPermissionUpdateParam | None
     """The file search permission update."""
@@ -1860,6 +1876,10 @@ class ProjectHostedToolPermissionsUpdateRequestParam(TypedDict, total=False):
     """The MCP permission update."""
     code_interpreter: HostedToolPermissionUpdateParam | None
     """The code interpreter permission update."""
+
+
+class ProjectHostedToolPermissionsWebSearch(HostedToolPermission):
+    """openai-python's ``WebSearch``: a ``HostedToolPermission`` read by that name."""
 
 
 class ProjectListResponse(BaseModel):
@@ -2339,7 +2359,7 @@ class RoleListResponse(BaseModel):
 
 
 class RoleRetrieveResponse(RoleListResponse):
-    """openai-python's ``RoleRetrieveResponse``: a ``RoleListResponse`` (some methods answer it by that name)."""
+    """openai-python's ``RoleRetrieveResponse``: a ``RoleListResponse`` read by that name."""
 
 
 class RoleUnboundFromResource(BaseModel):

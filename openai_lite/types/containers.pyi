@@ -45,11 +45,11 @@ class FileCreateResponse(BaseModel):
 
 
 class FileListResponse(FileCreateResponse):
-    """openai-python's ``FileListResponse``: a ``FileCreateResponse`` (some methods answer it by that name)."""
+    """openai-python's ``FileListResponse``: a ``FileCreateResponse`` read by that name."""
 
 
 class FileRetrieveResponse(FileCreateResponse):
-    """openai-python's ``FileRetrieveResponse``: a ``FileCreateResponse`` (some methods answer it by that name)."""
+    """openai-python's ``FileRetrieveResponse``: a ``FileCreateResponse`` read by that name."""
 
 
 ContainerFileResource = FileCreateResponse

@@ -558,7 +558,7 @@ class OutputItemListResponse(BaseModel):
 
 
 class OutputItemRetrieveResponse(OutputItemListResponse):
-    """openai-python's ``OutputItemRetrieveResponse``: a ``OutputItemListResponse`` (some methods answer it by that name)."""
+    """openai-python's ``OutputItemRetrieveResponse``: a ``OutputItemListResponse`` read by that name."""
 
 
 class PerModelUsage(BaseModel):
@@ -634,7 +634,7 @@ with a maximum length of 512 characters."""
 
 
 class RunCreateResponse(RunCancelResponse):
-    """openai-python's ``RunCreateResponse``: a ``RunCancelResponse`` (some methods answer it by that name)."""
+    """openai-python's ``RunCreateResponse``: a ``RunCancelResponse`` read by that name."""
 
 
 class RunDeleteResponse(BaseModel):
@@ -644,11 +644,11 @@ class RunDeleteResponse(BaseModel):
 
 
 class RunListResponse(RunCancelResponse):
-    """openai-python's ``RunListResponse``: a ``RunCancelResponse`` (some methods answer it by that name)."""
+    """openai-python's ``RunListResponse``: a ``RunCancelResponse`` read by that name."""
 
 
 class RunRetrieveResponse(RunCancelResponse):
-    """openai-python's ``RunRetrieveResponse``: a ``RunCancelResponse`` (some methods answer it by that name)."""
+    """openai-python's ``RunRetrieveResponse``: a ``RunCancelResponse`` read by that name."""
 
 
 RunsCreateDataSourceParam: TypeAlias = CreateEvalJsonlRunDataSourceParam | CreateEvalCompletionsRunDataSourceParam | CreateEvalResponsesRunDataSourceParam

@@ -153,7 +153,7 @@ class PermissionDeleteResponse(BaseModel):
 class PermissionRetrieveResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("data", "object", "first_id", "last_id", "has_more"))
-    _nested = {"data": "PermissionCreateResponse"}
+    _nested = {"data": "PermissionRetrieveResponseData"}
 
 
 class PythonGrader(BaseModel):
@@ -212,6 +212,10 @@ class TextSimilarityGrader(BaseModel):
 
 
 class PermissionListResponse(PermissionCreateResponse):
+    __slots__ = ()
+
+
+class PermissionRetrieveResponseData(PermissionCreateResponse, name="Data"):
     __slots__ = ()
 
 

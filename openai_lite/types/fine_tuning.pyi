@@ -504,7 +504,7 @@ class PermissionDeleteResponse(BaseModel):
 
 
 class PermissionListResponse(PermissionCreateResponse):
-    """openai-python's ``PermissionListResponse``: a ``PermissionCreateResponse`` (some methods answer it by that name)."""
+    """openai-python's ``PermissionListResponse``: a ``PermissionCreateResponse`` read by that name."""
 
 
 class PermissionRetrieveResponse(BaseModel):
@@ -513,6 +513,10 @@ class PermissionRetrieveResponse(BaseModel):
     first_id: str | None
     last_id: str | None
     has_more: bool
+
+
+class PermissionRetrieveResponseData(PermissionCreateResponse):
+    """openai-python's ``Data``: a ``PermissionCreateResponse`` read by that name."""
 
 
 class PythonGrader(BaseModel):

@@ -91,7 +91,8 @@ class RealtimeSessionCreateResponseGAAudioInput(BaseModel, name="AudioInput"):
     __slots__ = ()
     _field_names = frozenset(("format", "transcription", "noise_reduction", "turn_detection"))
     _nested = {
-        "format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
+        "format": "RealtimeAudioFormats",
+        "transcription": "RealtimeSessionCreateResponseGAAudioInputTranscription",
         "noise_reduction": "RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
         "turn_detection": "RealtimeTurnDetectionRealtimeTurnDetection",
     }
@@ -131,7 +132,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel, name="Au
     __slots__ = ()
     _field_names = frozenset(("format", "transcription", "noise_reduction", "turn_detection"))
     _nested = {
-        "format": "RealtimeAudioFormats", "transcription": "AudioTranscriptionResponse",
+        "format": "RealtimeAudioFormats",
+        "transcription": "RealtimeTranscriptionSessionCreateResponseGAAudioInputTranscription",
         "noise_reduction": "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
         "turn_detection": "RealtimeTranscriptionSessionTurnDetection",
     }
@@ -196,6 +198,10 @@ class RealtimeTruncationRetentionRatio(BaseModel):
 class TokenLimits(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("post_instructions",))
+
+
+class SessionCreateResponseTool(RealtimeFunctionTool, name="Tool"):
+    __slots__ = ()
 
 
 RealtimeReasoningEffort = Any

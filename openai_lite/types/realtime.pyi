@@ -731,6 +731,10 @@ associated with the Response) will be emitted when the timeout is reached.
 Idle timeout is currently only supported for `server_vad` mode."""
 
 
+class SessionCreateResponseTool(RealtimeFunctionTool):
+    """openai-python's ``Tool``: a ``RealtimeFunctionTool`` read by that name."""
+
+
 class TokenLimits(BaseModel):
     post_instructions: int | None
     """Maximum tokens allowed in the conversation after instructions (which including tool definitions). For example, setting this to 5,000 would mean that truncation would occur when the conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's context window size minus the maximum output tokens."""

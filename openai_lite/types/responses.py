@@ -24,7 +24,7 @@ class AgentMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "author", "recipient", "content"))
     _required = ("type", "id", "author", "recipient", "content")
-    _nested = {"agent": "BetaAgentTag", "content": "BetaAgentMessageContent"}
+    _nested = {"agent": "AgentMessageAgent", "content": "BetaAgentMessageContent"}
 
 
 class AgentMessageContentEncryptedContent(BaseModel):
@@ -71,7 +71,7 @@ class BetaAdditionalTools(BaseModel, name="AdditionalTools"):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "role", "tools")
-    _nested = {"agent": "BetaAgentTag", "tools": "BetaTool"}
+    _nested = {"agent": "BetaAdditionalToolsAgent", "tools": "BetaTool"}
 
 
 class BetaAdditionalToolsItem(BaseModel):
@@ -265,7 +265,7 @@ class BetaImageGenToolCall(BaseModel, name="ImageGenerationCall"):
     ))
     _required = ("type", "id", "status", "result")
     _nested = {
-        "agent": "BetaAgentTag", "error": "BetaImageGenToolCallError",
+        "agent": "BetaImageGenToolCallAgent", "error": "BetaImageGenToolCallError",
         "svg_usage": "BetaImageGenToolCallSvgUsage",
     }
 
@@ -318,21 +318,21 @@ class BetaLocalShellToolCall(BaseModel, name="LocalShellCall"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "action", "status"))
     _required = ("type", "id", "call_id", "action", "status")
-    _nested = {"agent": "BetaAgentTag", "action": "BetaLocalShellExecAction"}
+    _nested = {"agent": "BetaLocalShellToolCallAgent", "action": "BetaLocalShellExecAction"}
 
 
 class BetaLocalShellToolCallOutput(BaseModel, name="LocalShellCallOutput"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "output", "status"))
     _required = ("type", "id", "output")
-    _nested = {"agent": "BetaAgentTag"}
+    _nested = {"agent": "BetaLocalShellToolCallOutputAgent"}
 
 
 class BetaMCPApprovalRequest(BaseModel, name="McpApprovalRequest"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "server_label", "name", "arguments"))
     _required = ("type", "id", "server_label", "name", "arguments")
-    _nested = {"agent": "BetaAgentTag"}
+    _nested = {"agent": "BetaMCPApprovalRequestAgent"}
 
 
 class BetaMCPApprovalResponse(BaseModel):
@@ -346,14 +346,14 @@ class BetaMCPApprovalResponseResource(BaseModel, name="McpApprovalResponse"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "approval_request_id", "approve", "reason"))
     _required = ("type", "id", "approval_request_id", "approve")
-    _nested = {"agent": "BetaAgentTag"}
+    _nested = {"agent": "BetaMCPApprovalResponseResourceAgent"}
 
 
 class BetaMCPListTools(BaseModel, name="McpListTools"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "server_label", "tools", "error"))
     _required = ("type", "id", "server_label", "tools")
-    _nested = {"agent": "BetaAgentTag", "tools": "BetaMCPListToolsTool"}
+    _nested = {"agent": "BetaMCPListToolsAgent", "tools": "BetaMCPListToolsTool"}
 
 
 class BetaMCPToolCall(BaseModel, name="McpCall"):
@@ -363,7 +363,7 @@ class BetaMCPToolCall(BaseModel, name="McpCall"):
         "approval_request_id",
     ))
     _required = ("type", "id", "server_label", "name", "arguments")
-    _nested = {"agent": "BetaAgentTag", "error": "BetaMCPToolCallError"}
+    _nested = {"agent": "BetaMCPToolCallAgent", "error": "BetaMCPToolCallError"}
 
 
 class BetaMessage(BaseModel, name="BetaResponseOutputMessage"):
@@ -403,7 +403,7 @@ class BetaProgram(BaseModel, name="Program"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "code", "fingerprint"))
     _required = ("type", "id", "call_id", "code", "fingerprint")
-    _nested = {"agent": "BetaAgentTag"}
+    _nested = {"agent": "BetaProgramAgent"}
 
 
 class BetaProgramItem(BaseModel):
@@ -417,7 +417,7 @@ class BetaProgramOutput(BaseModel, name="ProgramOutput"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "result", "status"))
     _required = ("type", "id", "call_id", "result", "status")
-    _nested = {"agent": "BetaAgentTag"}
+    _nested = {"agent": "BetaProgramOutputAgent"}
 
 
 class BetaProgramOutputItem(BaseModel):
@@ -1332,14 +1332,14 @@ class MultiAgentCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "action", "arguments"))
     _required = ("type", "id", "call_id", "action", "arguments")
-    _nested = {"agent": "BetaAgentTag"}
+    _nested = {"agent": "MultiAgentCallAgent"}
 
 
 class MultiAgentCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "action", "output"))
     _required = ("type", "id", "call_id", "action", "output")
-    _nested = {"agent": "BetaAgentTag", "output": "BetaResponseOutputText"}
+    _nested = {"agent": "MultiAgentCallOutputAgent", "output": "BetaResponseOutputText"}
 
 
 class ProgramItem(BaseModel):
@@ -1831,7 +1831,7 @@ class ResponseReasoningItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "encrypted_content", "summary", "content", "status"))
     _required = ("type", "id", "summary")
-    _nested = {"summary": "SummaryTextContent", "content": "ContentReasoningText"}
+    _nested = {"summary": "ResponseReasoningItemSummary", "content": "ResponseReasoningItemContent"}
 
 
 class ResponseReasoningSummaryPartAddedEvent(BaseModel):
@@ -2090,6 +2090,58 @@ class ToolUsageImageGenOutputTokensDetails(BaseModel):
 class ToolUsageWebSearch(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("num_requests",))
+
+
+class AgentMessageAgent(BetaAgentTag):
+    __slots__ = ()
+
+
+class BetaAdditionalToolsAgent(BetaAgentTag, name="AdditionalToolsAgent"):
+    __slots__ = ()
+
+
+class BetaImageGenToolCallAgent(BetaAgentTag, name="ImageGenerationCallAgent"):
+    __slots__ = ()
+
+
+class BetaLocalShellToolCallAgent(BetaAgentTag, name="LocalShellCallAgent"):
+    __slots__ = ()
+
+
+class BetaLocalShellToolCallOutputAgent(BetaAgentTag, name="LocalShellCallOutputAgent"):
+    __slots__ = ()
+
+
+class BetaMCPApprovalRequestAgent(BetaAgentTag, name="McpApprovalRequestAgent"):
+    __slots__ = ()
+
+
+class BetaMCPApprovalResponseResourceAgent(BetaAgentTag, name="McpApprovalResponseAgent"):
+    __slots__ = ()
+
+
+class BetaMCPListToolsAgent(BetaAgentTag, name="McpListToolsAgent"):
+    __slots__ = ()
+
+
+class BetaMCPToolCallAgent(BetaAgentTag, name="McpCallAgent"):
+    __slots__ = ()
+
+
+class BetaProgramAgent(BetaAgentTag, name="ProgramAgent"):
+    __slots__ = ()
+
+
+class BetaProgramOutputAgent(BetaAgentTag, name="ProgramOutputAgent"):
+    __slots__ = ()
+
+
+class MultiAgentCallAgent(BetaAgentTag):
+    __slots__ = ()
+
+
+class MultiAgentCallOutputAgent(BetaAgentTag):
+    __slots__ = ()
 
 
 BetaComputerActionList = Any

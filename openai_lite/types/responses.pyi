@@ -39,6 +39,10 @@ class AgentMessage(BaseModel):
     """Encrypted content sent between agents."""
 
 
+class AgentMessageAgent(BetaAgentTag):
+    """openai-python's ``AgentMessageAgent``: a ``BetaAgentTag`` read by that name."""
+
+
 class AgentMessageContentEncryptedContent(BaseModel):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
     type: Literal["encrypted_content"]
@@ -119,6 +123,10 @@ class BetaAdditionalTools(BaseModel):
     id: str
     role: BetaMessageRole
     tools: List[BetaTool]
+
+
+class BetaAdditionalToolsAgent(BetaAgentTag):
+    """openai-python's ``AdditionalToolsAgent``: a ``BetaAgentTag`` read by that name."""
 
 
 class BetaAdditionalToolsItem(BaseModel):
@@ -1226,6 +1234,10 @@ class BetaImageGenToolCall(BaseModel):
     svg_usage: BetaImageGenToolCallSvgUsage | None
 
 
+class BetaImageGenToolCallAgent(BetaAgentTag):
+    """openai-python's ``ImageGenerationCallAgent``: a ``BetaAgentTag`` read by that name."""
+
+
 BetaImageGenToolCallError = ImageGenerationCallError
 
 
@@ -1455,6 +1467,10 @@ class BetaLocalShellToolCall(BaseModel):
     status: Literal["in_progress", "completed", "incomplete"]
 
 
+class BetaLocalShellToolCallAgent(BetaAgentTag):
+    """openai-python's ``LocalShellCallAgent``: a ``BetaAgentTag`` read by that name."""
+
+
 class BetaLocalShellToolCallOutput(BaseModel):
     """The beta Responses API's ``LocalShellToolCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
@@ -1463,6 +1479,10 @@ class BetaLocalShellToolCallOutput(BaseModel):
     id: str
     output: str
     status: Literal["in_progress", "completed", "incomplete"] | None
+
+
+class BetaLocalShellToolCallOutputAgent(BetaAgentTag):
+    """openai-python's ``LocalShellCallOutputAgent``: a ``BetaAgentTag`` read by that name."""
 
 
 class BetaLocalShellToolCallOutputParam(TypedDict, total=False):
@@ -1512,6 +1532,10 @@ class BetaMCPApprovalRequest(BaseModel):
     arguments: str
 
 
+class BetaMCPApprovalRequestAgent(BetaAgentTag):
+    """openai-python's ``McpApprovalRequestAgent``: a ``BetaAgentTag`` read by that name."""
+
+
 class BetaMCPApprovalRequestParam(TypedDict, total=False):
     """The beta Responses API's ``MCPApprovalRequestParam`` (the fields they share are documented there)."""
     agent: BetaAgentTagParam | None
@@ -1556,6 +1580,10 @@ class BetaMCPApprovalResponseResource(BaseModel):
     reason: str | None
 
 
+class BetaMCPApprovalResponseResourceAgent(BetaAgentTag):
+    """openai-python's ``McpApprovalResponseAgent``: a ``BetaAgentTag`` read by that name."""
+
+
 class BetaMCPListTools(BaseModel):
     """The beta Responses API's ``MCPListTools`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
@@ -1565,6 +1593,10 @@ class BetaMCPListTools(BaseModel):
     server_label: str
     tools: List[BetaMCPListToolsTool]
     error: str | None
+
+
+class BetaMCPListToolsAgent(BetaAgentTag):
+    """openai-python's ``McpListToolsAgent``: a ``BetaAgentTag`` read by that name."""
 
 
 class BetaMCPListToolsParam(TypedDict, total=False):
@@ -1606,6 +1638,10 @@ class BetaMCPToolCall(BaseModel):
     error: BetaMCPToolCallError | None
     status: BetaMCPToolCallStatus | None
     approval_request_id: str | None
+
+
+class BetaMCPToolCallAgent(BetaAgentTag):
+    """openai-python's ``McpCallAgent``: a ``BetaAgentTag`` read by that name."""
 
 
 BetaMCPToolCallError = MCPToolCallError
@@ -1913,6 +1949,10 @@ class BetaProgram(BaseModel):
     fingerprint: str
 
 
+class BetaProgramAgent(BetaAgentTag):
+    """openai-python's ``ProgramAgent``: a ``BetaAgentTag`` read by that name."""
+
+
 class BetaProgramItem(BaseModel):
     """The beta Responses API's ``ProgramItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
@@ -1944,6 +1984,10 @@ class BetaProgramOutput(BaseModel):
     call_id: str
     result: str
     status: BetaProgramOutputStatus
+
+
+class BetaProgramOutputAgent(BetaAgentTag):
+    """openai-python's ``ProgramOutputAgent``: a ``BetaAgentTag`` read by that name."""
 
 
 class BetaProgramOutputItem(BaseModel):
@@ -4110,6 +4154,10 @@ class MultiAgentCall(BaseModel):
     """The JSON string of arguments generated for the action."""
 
 
+class MultiAgentCallAgent(BetaAgentTag):
+    """openai-python's ``MultiAgentCallAgent``: a ``BetaAgentTag`` read by that name."""
+
+
 class MultiAgentCallOutput(BaseModel):
     agent: BetaAgentTag | None
     """The agent that produced this item."""
@@ -4123,6 +4171,10 @@ class MultiAgentCallOutput(BaseModel):
     """The multi-agent action that produced this result."""
     output: List[BetaResponseOutputText]
     """Text output returned by the multi-agent action."""
+
+
+class MultiAgentCallOutputAgent(BetaAgentTag):
+    """openai-python's ``MultiAgentCallOutputAgent``: a ``BetaAgentTag`` read by that name."""
 
 
 OutputContent: TypeAlias = ResponseOutputText | ResponseOutputRefusal | ContentReasoningText

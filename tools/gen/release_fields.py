@@ -71,6 +71,8 @@ class _Merger:
         self.adding: set = set()  # (type, key) of the fields added
         self.missing: List[Tuple[str, str, Dict[str, Any], str]] = []
         self._by_name: Optional[Dict[str, List[str]]] = None
+        # id(field) -> (its model, the field, the release classes it reads into)
+        self.fields_read: Dict[int, Tuple[str, Field, set]] = {}
 
     def module_of(self, name: str) -> Optional[str]:
         """The module defining release class ``name`` when one does (its own module, else the only one)."""
@@ -206,6 +208,7 @@ class _Merger:
                     f.rt, f.ann = "~", _plain_annotation(text)
             elif f.rt and f.rt != "~":
                 self.pair(f.rt, where, text)
+                self.field_class(td.name, f, where, text)
 
     def _validated(self, module: str, text: str) -> bool:
         """Whether openai-python validates a value of this annotation (it does a union's, ``Optional`` too)."""
@@ -237,7 +240,14 @@ class _Merger:
                 f.rt = "~"
             elif rt and rt != "~":
                 self.pair(rt, where, text)
+                self.field_class(name, f, where, text)
         return len(todo)
+
+    def field_class(self, owner: str, f: Field, module: str, text: str) -> None:
+        """Note the one release class a field of model ``owner`` reads into (``answer_classes``)."""
+        members = self.members(module, text)
+        if len(members) == 1:
+            self.fields_read.setdefault(id(f), (owner, f, set()))[2].add(members[0][1])
 
     def _known(self, module: str, name: str) -> Optional[Dict[str, Any]]:
         """A release class already paired with one of our types: that type (so it is not built twice)."""
@@ -284,6 +294,8 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
     gen.release_pairs = merger.pairs
     gen.release_seen = merger.seen
     gen.release_answers = answers
+    gen.release_fields_read = [(owner, f, names.pop()) for owner, f, names in merger.fields_read.values()
+                               if len(names) == 1]
     # response class name -> our types paired with its definitions, one set per module defining it
     claims: Dict[str, Dict[str, set]] = {}
     for module, entry in types.modules.items():
@@ -405,27 +417,34 @@ def answer_classes(gen: Any, ops: List[Operation]) -> None:
     and the project's), the subclass is bound to ``<base><name>`` (a word both have said once:
     ``OrganizationProjectCertificateListResponse``) and shows the release's name
     (``shown_names``)."""
-    from .typegen import PY_KEYWORDS, TYPING_NAMES_USED, TypeDef, public_aliases
+    from .typegen import PY_KEYWORDS, TYPING_NAMES_USED, TypeDef, _camel, _singular, public_aliases
 
     taken = set(gen.types) | set(gen.reserved) | TYPING_NAMES_USED | PY_KEYWORDS | set(gen.spec_aliases)
     taken |= {name for name, _ in public_aliases(gen)}
-    for op, attr, theirs in gen.release_answers:
-        ours = getattr(op, attr)
+    reads: List[Tuple[Any, str, str, Optional[str]]] = [(op, attr, theirs, None)
+                                                        for op, attr, theirs in gen.release_answers]
+    for owner, f, theirs in gen.release_fields_read:  # bound as an inline type is: <its model><Field>
+        owner = gen.renamed.get(owner, owner)
+        if owner in gen.types and gen.types[owner].kind == "model":
+            reads.append((f, "rt", theirs, owner + _camel(_singular(f.name))))
+    for read, attr, theirs, bound in reads:
+        ours = getattr(read, attr)
         td = gen.types.get(ours) if ours else None
         if td is None or td.kind != "model" or td.base or theirs in (td.name, td.openai_name):
             continue
+
         def free(name: str) -> bool:
             return gen.types[name].base == td.name if name in gen.types else name not in taken
 
-        name = theirs if free(theirs) else _joined(td.name, theirs)
+        name = bound or (theirs if free(theirs) else _joined(td.name, theirs))
         if not free(name):
             continue
         if name not in gen.types:
             sub = gen.types[name] = TypeDef(name, "model", "model", None)
             sub.base, sub.module, sub.users = td.name, td.module, set(td.users)
             sub.openai_name = theirs if name != theirs else None
-            sub.doc = "openai-python's ``%s``: a ``%s`` (some methods answer it by that name)." % (theirs, td.name)
-        setattr(op, attr, name)
+            sub.doc = "openai-python's ``%s``: a ``%s`` read by that name." % (theirs, td.name)
+        setattr(read, attr, name)
 
 
 def _joined(first: str, second: str) -> str:

@@ -1568,7 +1568,7 @@ class SessionCreateResponse(BaseModel):
     ))
     _nested = {
         "audio": "RealtimeSessionCreateResponseAudio", "tracing": "RealtimeSessionCreateResponseTracing",
-        "turn_detection": "RealtimeSessionCreateResponseTurnDetection", "tools": "RealtimeFunctionTool",
+        "turn_detection": "RealtimeSessionCreateResponseTurnDetection", "tools": "SessionCreateResponseTool",
         "client_secret": "RealtimeSessionCreateResponseClientSecret",
         "input_audio_transcription": "RealtimeSessionCreateResponseInputAudioTranscription",
     }
