@@ -208,3 +208,19 @@ def test_a_field_openai_reads_into_a_class_of_another_name_reads_into_a_subclass
     part = item.summary[0]
     assert type(part) is Summary and isinstance(part, SummaryTextContent) and part.text == "thought"
     assert (Summary.__name__, Summary.__qualname__) == ("Summary", "ResponseReasoningItemSummary")
+
+
+def test_a_union_member_and_its_fields_read_into_classes_of_openai_s_names() -> None:
+    # one spec schema for the moderation of a chat completion's input and output; openai-python has a
+    # class per side, down to the results: the output side reads into subclasses of those names
+    from openai_lite._models import construct
+    from openai_lite.types.chat import ChatCompletion, ModerationInputModerationResults
+
+    body = {"type": "moderation_results", "model": "m", "results": [{"flagged": False}]}
+    done = construct(ChatCompletion, {"id": "c", "choices": [], "moderation": {"input": body, "output": body}})
+    seen, said = done.moderation.input, done.moderation.output
+    assert type(seen) is ModerationInputModerationResults and isinstance(said, ModerationInputModerationResults)
+    assert type(said).__name__ == "ModerationOutputModerationResults"
+    assert type(said.results[0]).__name__ == "ModerationOutputModerationResultsResult"
+    assert type(seen.results[0]).__name__ == "ModerationInputModerationResultsResult"
+    assert said.results[0].flagged is False and said.to_dict() == seen.to_dict() == body

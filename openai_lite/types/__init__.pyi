@@ -4528,6 +4528,10 @@ class ModerationCreateResponse(BaseModel):
     """A list of moderation objects."""
 
 
+class ModerationInputModerationResult(ModerationInputModerationResultsResult):
+    """openai-python's ``ModerationInputModerationResult``: a ``ModerationInputModerationResultsResult`` read by that name."""
+
+
 class ModerationInputModerationResultsResult(BaseModel):
     """A moderation result produced for the response input or output."""
     type: Literal["moderation_result"]
@@ -4548,6 +4552,14 @@ ModerationInputType: TypeAlias = Literal["text", "image"]
 
 
 ModerationMode: TypeAlias = Literal["score", "block"]
+
+
+class ModerationOutputModerationResult(ModerationInputModerationResultsResult):
+    """openai-python's ``ModerationOutputModerationResult``: a ``ModerationInputModerationResultsResult`` read by that name."""
+
+
+class ModerationOutputModerationResultsResult(ModerationInputModerationResultsResult):
+    """openai-python's ``ModerationOutputModerationResultsResult``: a ``ModerationInputModerationResultsResult`` read by that name."""
 
 
 class ModerationParam(TypedDict, total=False):
@@ -4720,6 +4732,10 @@ class OutputOutcomeTimeout(BaseModel):
 
 ParallelToolCalls: TypeAlias = bool
 """Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use."""
+
+
+class PartReasoningText(ContentReasoningText):
+    """openai-python's ``PartReasoningText``: a ``ContentReasoningText`` read by that name."""
 
 
 PartialImages: TypeAlias = int | None
@@ -6041,6 +6057,26 @@ class ToolFunction(BaseModel):
     """The tool invocation context(s)."""
     async_: bool | None
     """Whether the tool response can be returned asynchronously versus immediately returned on next response creation."""
+
+
+class ToolMcpTool(MCPTool):
+    """openai-python's ``ToolMcpTool``: a ``MCPTool`` read by that name."""
+
+
+class ToolMcpToolAllowedTools(McpAllowedToolsMcpToolFilter):
+    """openai-python's ``ToolMcpToolAllowedToolsMcpToolFilter``: a ``McpAllowedToolsMcpToolFilter`` read by that name."""
+
+
+class ToolMcpToolRequireApproval(McpRequireApprovalMcpToolApprovalFilter):
+    """openai-python's ``ToolMcpToolRequireApprovalMcpToolApprovalFilter``: a ``McpRequireApprovalMcpToolApprovalFilter`` read by that name."""
+
+
+class ToolMcpToolRequireApprovalAlways(McpAllowedToolsMcpToolFilter):
+    """openai-python's ``ToolMcpToolRequireApprovalMcpToolApprovalFilterAlways``: a ``McpAllowedToolsMcpToolFilter`` read by that name."""
+
+
+class ToolMcpToolRequireApprovalNever(McpAllowedToolsMcpToolFilter):
+    """openai-python's ``ToolMcpToolRequireApprovalMcpToolApprovalFilterNever``: a ``McpAllowedToolsMcpToolFilter`` read by that name."""
 
 
 ToolParam: TypeAlias = FunctionToolInputParam | FileSearchToolParam | ComputerToolParam | ComputerUsePreviewToolParam | WebSearchToolParam | MCPToolParam | CodeInterpreterToolParam | ProgrammaticToolCallingParam | ImageGenToolParam | LocalShellToolParam | FunctionShellToolParam | CustomToolParam | NamespaceToolParam | ToolSearchToolParam | WebSearchPreviewToolParam | ApplyPatchToolParam

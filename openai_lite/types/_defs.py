@@ -1957,6 +1957,22 @@ class EvalUpdateResponse(EvalCreateResponse):
     __slots__ = ()
 
 
+class ModerationInputModerationResult(ModerationInputModerationResultsResult):
+    __slots__ = ()
+
+
+class ModerationOutputModerationResult(ModerationInputModerationResultsResult):
+    __slots__ = ()
+
+
+class ModerationOutputModerationResultsResult(ModerationInputModerationResultsResult):
+    __slots__ = ()
+
+
+class PartReasoningText(ContentReasoningText):
+    __slots__ = ()
+
+
 class RealtimeSessionCreateResponseGAAudioInputTranscription(AudioTranscriptionResponse, name="AudioTranscription"):
     __slots__ = ()
 
@@ -1974,6 +1990,32 @@ class ResponseReasoningItemContent(ContentReasoningText, name="Content"):
 
 
 class ResponseReasoningItemSummary(SummaryTextContent, name="Summary"):
+    __slots__ = ()
+
+
+class ToolMcpTool(MCPTool):
+    __slots__ = ()
+    _nested = dict(MCPTool._nested, **{
+        "allowed_tools": "ToolMcpToolAllowedTools", "require_approval": "ToolMcpToolRequireApproval",
+    })
+
+
+class ToolMcpToolAllowedTools(McpAllowedToolsMcpToolFilter, name="ToolMcpToolAllowedToolsMcpToolFilter"):
+    __slots__ = ()
+
+
+class ToolMcpToolRequireApproval(McpRequireApprovalMcpToolApprovalFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilter"):
+    __slots__ = ()
+    _nested = dict(McpRequireApprovalMcpToolApprovalFilter._nested, **{
+        "always": "ToolMcpToolRequireApprovalAlways", "never": "ToolMcpToolRequireApprovalNever",
+    })
+
+
+class ToolMcpToolRequireApprovalAlways(McpAllowedToolsMcpToolFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilterAlways"):
+    __slots__ = ()
+
+
+class ToolMcpToolRequireApprovalNever(McpAllowedToolsMcpToolFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilterNever"):
     __slots__ = ()
 
 

@@ -222,6 +222,17 @@ class TopLogprob(BaseModel):
     _field_names = frozenset(("token", "logprob", "bytes"))
 
 
+class ModerationOutputError(ChatCompletionModerationError):
+    __slots__ = ()
+
+
+class ModerationOutputModerationResults(ModerationInputModerationResults):
+    __slots__ = ()
+    _nested = dict(ModerationInputModerationResults._nested, **{
+        "results": "ModerationOutputModerationResultsResult",
+    })
+
+
 ChatCompletionMessageToolCalls = Any
 ChatCompletionMessageToolCallsParam = Any
 ResponseModalities = Any
@@ -259,7 +270,7 @@ _UNIONS = {
         "moderation_results": "ModerationInputModerationResults", "error": "ChatCompletionModerationError",
     }),
     "ChatCompletionModerationOutput": ("type", {
-        "moderation_results": "ModerationInputModerationResults", "error": "ChatCompletionModerationError",
+        "moderation_results": "ModerationOutputModerationResults", "error": "ModerationOutputError",
     }),
     "ChatCompletionRequestAssistantMessageContentPartParam": (None, (
         "ChatCompletionRequestMessageContentPartTextParam",

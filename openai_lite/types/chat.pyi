@@ -1024,6 +1024,14 @@ class ModerationInputModerationResults(BaseModel):
     """A list of moderation results."""
 
 
+class ModerationOutputError(ChatCompletionModerationError):
+    """openai-python's ``ModerationOutputError``: a ``ChatCompletionModerationError`` read by that name."""
+
+
+class ModerationOutputModerationResults(ModerationInputModerationResults):
+    """openai-python's ``ModerationOutputModerationResults``: a ``ModerationInputModerationResults`` read by that name."""
+
+
 class PredictionContentParam(TypedDict, total=False):
     """Static predicted output content, such as the content of a text file that is
 being regenerated."""

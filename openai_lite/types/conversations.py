@@ -75,6 +75,10 @@ class ResponseFormatTextJSONSchemaConfig(BaseModel):
     _nested = {"schema": dict}
 
 
+class ConversationMessageResponseOutputMessage(ConversationMessage, name="ResponseOutputMessage"):
+    __slots__ = ()
+
+
 ConversationDeleted = ConversationDeletedResource
 
 

@@ -73,6 +73,10 @@ class ConversationMessage(BaseModel):
 ConversationMessageContent: TypeAlias = ResponseInputText | ResponseOutputText | TextContent | SummaryTextContent | ContentReasoningText | ResponseOutputRefusal | ResponseInputImage | ComputerScreenshotContent | ResponseInputFile
 
 
+class ConversationMessageResponseOutputMessage(ConversationMessage):
+    """openai-python's ``ResponseOutputMessage``: a ``ConversationMessage`` read by that name."""
+
+
 class CreateConversationBodyParam(TypedDict, total=False):
     metadata: MetadataParam | None
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.

@@ -244,6 +244,19 @@ class SourceStoredCompletions(BaseModel):
     _nested = {"metadata": dict}
 
 
+class DataSourceResponsesSourceFileContent(SourceFileContent):
+    __slots__ = ()
+    _nested = dict(SourceFileContent._nested, **{"content": "DataSourceResponsesSourceFileContentContent"})
+
+
+class DataSourceResponsesSourceFileContentContent(SourceFileContentContent):
+    __slots__ = ()
+
+
+class DataSourceResponsesSourceFileID(SourceFileID):
+    __slots__ = ()
+
+
 class OutputItemRetrieveResponse(OutputItemListResponse):
     __slots__ = ()
 
@@ -338,7 +351,7 @@ _UNIONS = {
         "CreateEvalResponsesRunDataSourceInputMessageInputMessagesItemReferenceParam",
     )),
     "CreateEvalResponsesRunDataSourceSource": ("type", {
-        "file_content": "SourceFileContent", "file_id": "SourceFileID",
+        "file_content": "DataSourceResponsesSourceFileContent", "file_id": "DataSourceResponsesSourceFileID",
         "responses": "DataSourceResponsesSourceResponses",
     }),
     "CreateEvalResponsesRunDataSourceSourceParam": (None, (

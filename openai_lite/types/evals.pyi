@@ -374,6 +374,18 @@ ensures the message the model generates is valid JSON. Using `json_schema`
 is preferred for models that support it."""
 
 
+class DataSourceResponsesSourceFileContent(SourceFileContent):
+    """openai-python's ``DataSourceResponsesSourceFileContent``: a ``SourceFileContent`` read by that name."""
+
+
+class DataSourceResponsesSourceFileContentContent(SourceFileContentContent):
+    """openai-python's ``DataSourceResponsesSourceFileContentContent``: a ``SourceFileContentContent`` read by that name."""
+
+
+class DataSourceResponsesSourceFileID(SourceFileID):
+    """openai-python's ``DataSourceResponsesSourceFileID``: a ``SourceFileID`` read by that name."""
+
+
 class DataSourceResponsesSourceResponses(BaseModel):
     """A EvalResponsesSource object describing a run data source configuration."""
     type: Literal["responses"]

@@ -238,7 +238,9 @@ _UNIONS = {
         "realtime": "RealtimeSessionCreateResponseGA",
         "transcription": "RealtimeTranscriptionSessionCreateResponseGA",
     }),
-    "RealtimeSessionCreateResponseGATool": ("type", {"function": "RealtimeFunctionTool", "mcp": "MCPTool"}),
+    "RealtimeSessionCreateResponseGATool": ("type", {
+        "function": "RealtimeFunctionTool", "mcp": "ToolMcpTool",
+    }),
     "RealtimeSessionCreateResponseGAToolChoice": ("type", {
         "function": "ToolChoiceFunction", "mcp": "ToolChoiceMcp",
     }),

@@ -2136,6 +2136,10 @@ class BetaProgramOutputAgent(BetaAgentTag, name="ProgramOutputAgent"):
     __slots__ = ()
 
 
+class ModerationErrorBodyModerationOutputError(ModerationErrorBody, name="ModerationOutputError"):
+    __slots__ = ()
+
+
 class MultiAgentCallAgent(BetaAgentTag):
     __slots__ = ()
 
@@ -2587,12 +2591,12 @@ _UNIONS = {
         "MCPToolCall", "ResponseCustomToolCallOutput", "ResponseCustomToolCall",
     )),
     "ItemField": ("type", {
-        "message": "ConversationMessage", "program": "Program", "program_output": "ProgramOutput",
-        "function_call": "ResponseFunctionToolCall", "tool_search_call": "ResponseToolSearchCall",
-        "tool_search_output": "ResponseToolSearchOutputItem", "additional_tools": "AdditionalTools",
-        "function_call_output": "FunctionToolCallOutput", "file_search_call": "ResponseFileSearchToolCall",
-        "web_search_call": "ResponseFunctionWebSearch", "image_generation_call": "ImageGenToolCall",
-        "computer_call": "ResponseComputerToolCall",
+        "message": "ConversationMessageResponseOutputMessage", "program": "Program",
+        "program_output": "ProgramOutput", "function_call": "ResponseFunctionToolCall",
+        "tool_search_call": "ResponseToolSearchCall", "tool_search_output": "ResponseToolSearchOutputItem",
+        "additional_tools": "AdditionalTools", "function_call_output": "FunctionToolCallOutput",
+        "file_search_call": "ResponseFileSearchToolCall", "web_search_call": "ResponseFunctionWebSearch",
+        "image_generation_call": "ImageGenToolCall", "computer_call": "ResponseComputerToolCall",
         "computer_call_output": "ResponseComputerToolCallOutputItem", "reasoning": "ResponseReasoningItem",
         "compaction": "ResponseCompactionItem", "code_interpreter_call": "ResponseCodeInterpreterToolCall",
         "local_shell_call": "LocalShellToolCall", "local_shell_call_output": "LocalShellToolCallOutput",
@@ -2620,7 +2624,7 @@ _UNIONS = {
     "ModelIdsResponses": (None, ()),
     "OutputContent": ("type", {
         "output_text": "ResponseOutputText", "refusal": "ResponseOutputRefusal",
-        "reasoning_text": "ContentReasoningText",
+        "reasoning_text": "PartReasoningText",
     }),
     "ResponseCodeInterpreterToolCallOutput": ("type", {"logs": "OutputLogs", "image": "OutputImage"}),
     "ResponseCodeInterpreterToolCallOutputParam": (None, (
@@ -2645,10 +2649,11 @@ _UNIONS = {
         "MCPApprovalResponseParam", "MCPToolCallParam", "CustomToolCallOutputParam", "CustomToolCallParam",
     )),
     "ResponseModerationInput": ("type", {
-        "moderation_result": "ModerationInputModerationResultsResult", "error": "ModerationErrorBody",
+        "moderation_result": "ModerationInputModerationResult", "error": "ModerationErrorBody",
     }),
     "ResponseModerationOutput": ("type", {
-        "moderation_result": "ModerationInputModerationResultsResult", "error": "ModerationErrorBody",
+        "moderation_result": "ModerationOutputModerationResult",
+        "error": "ModerationErrorBodyModerationOutputError",
     }),
     "ResponseOutputItem": ("type", {
         "message": "ResponseOutputMessage", "file_search_call": "ResponseFileSearchToolCall",

@@ -4139,6 +4139,10 @@ class ModerationErrorBody(BaseModel):
     """The error message."""
 
 
+class ModerationErrorBodyModerationOutputError(ModerationErrorBody):
+    """openai-python's ``ModerationOutputError``: a ``ModerationErrorBody`` read by that name."""
+
+
 class MultiAgentCall(BaseModel):
     agent: BetaAgentTag | None
     """The agent that produced this item."""

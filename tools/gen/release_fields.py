@@ -73,6 +73,7 @@ class _Merger:
         self._by_name: Optional[Dict[str, List[str]]] = None
         # id(field) -> (its model, the field, the release classes it reads into)
         self.fields_read: Dict[int, Tuple[str, Field, set]] = {}
+        self.members_read: Dict[Tuple[str, str], set] = {}  # (union, member) -> the release classes it stands for
 
     def module_of(self, name: str) -> Optional[str]:
         """The module defining release class ``name`` when one does (its own module, else the only one)."""
@@ -146,6 +147,7 @@ class _Merger:
                 ours = self._add_member(td, where, cls, field)
             if ours is not None and self.gen.types[ours].kind == "model":
                 self._pair_model(self.gen.types[ours], (where, cls))
+                self.members_read.setdefault((td.name, ours), set()).add((where, cls))
 
     def _add_member(self, td: Any, where: str, cls: str, field: str) -> Optional[str]:
         """A class of the release's union that ours lacks (a newer event, item...): a member of ours too,
@@ -247,7 +249,7 @@ class _Merger:
         """Note the one release class a field of model ``owner`` reads into (``answer_classes``)."""
         members = self.members(module, text)
         if len(members) == 1:
-            self.fields_read.setdefault(id(f), (owner, f, set()))[2].add(members[0][1])
+            self.fields_read.setdefault(id(f), (owner, f, set()))[2].add(members[0])
 
     def _known(self, module: str, name: str) -> Optional[Dict[str, Any]]:
         """A release class already paired with one of our types: that type (so it is not built twice)."""
@@ -262,7 +264,8 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
     if not release or types is None:
         return
     merger = _Merger(gen, types)
-    answers: List[Tuple[Operation, str, str]] = []  # (operation, its attribute, the release's class read into)
+    # (operation, its attribute, (module, class) of the release's class read into)
+    answers: List[Tuple[Operation, str, Tuple[str, str]]] = []
     for op in ops:
         entry = release.get(op.method)
         if entry is None:
@@ -280,7 +283,7 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
                     merger.pair(op.cast_to, data[0][1], str(data[0][0].get("type") or ""))
             elif where:
                 merger.pair(op.cast_to, where, refs[0])
-                answers.append((op, "cast_to", refs[0]))
+                answers.append((op, "cast_to", (where, refs[0])))
         event = str(entry.get("stream") or "")
         if op.stream_cast_to and event:
             name = event[event.index("[") + 1:-1] if "[" in event else (
@@ -294,8 +297,12 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
     gen.release_pairs = merger.pairs
     gen.release_seen = merger.seen
     gen.release_answers = answers
-    gen.release_fields_read = [(owner, f, names.pop()) for owner, f, names in merger.fields_read.values()
-                               if len(names) == 1]
+    gen.release_merger = merger
+    # those reading into classes of one name (``chat_completion`` and ``chat_completion_chunk`` define one each)
+    gen.release_members_read = [(union, ours, min(found)) for (union, ours), found in merger.members_read.items()
+                                if len({name for _, name in found}) == 1]
+    gen.release_fields_read = [(owner, f, min(found)) for owner, f, found in merger.fields_read.values()
+                               if len({name for _, name in found}) == 1]
     # response class name -> our types paired with its definitions, one set per module defining it
     claims: Dict[str, Dict[str, set]] = {}
     for module, entry in types.modules.items():
@@ -417,34 +424,66 @@ def answer_classes(gen: Any, ops: List[Operation]) -> None:
     and the project's), the subclass is bound to ``<base><name>`` (a word both have said once:
     ``OrganizationProjectCertificateListResponse``) and shows the release's name
     (``shown_names``)."""
-    from .typegen import PY_KEYWORDS, TYPING_NAMES_USED, TypeDef, _camel, _singular, public_aliases
+    from .typegen import PY_KEYWORDS, TYPING_NAMES_USED, public_aliases
 
     taken = set(gen.types) | set(gen.reserved) | TYPING_NAMES_USED | PY_KEYWORDS | set(gen.spec_aliases)
     taken |= {name for name, _ in public_aliases(gen)}
-    reads: List[Tuple[Any, str, str, Optional[str]]] = [(op, attr, theirs, None)
-                                                        for op, attr, theirs in gen.release_answers]
+    reads: List[Tuple[Any, str, Tuple[str, str], Optional[str]]] = [(op, attr, theirs, None)
+                                                                   for op, attr, theirs in gen.release_answers]
     for owner, f, theirs in gen.release_fields_read:  # bound as an inline type is: <its model><Field>
         owner = gen.renamed.get(owner, owner)
         if owner in gen.types and gen.types[owner].kind == "model":
-            reads.append((f, "rt", theirs, owner + _camel(_singular(f.name))))
+            reads.append((f, "rt", theirs, owner + _field_word(f)))
+    for union, member, theirs in gen.release_members_read:  # a union's member: ``_Member`` reads its name
+        if union in gen.types and gen.types[union].kind == "union":
+            reads.append((_Member(gen.types[union], gen.renamed.get(member, member)), "name", theirs, None))
     for read, attr, theirs, bound in reads:
-        ours = getattr(read, attr)
-        td = gen.types.get(ours) if ours else None
-        if td is None or td.kind != "model" or td.base or theirs in (td.name, td.openai_name):
-            continue
+        name = _subclass(gen, taken, getattr(read, attr), theirs, bound)
+        if name:
+            setattr(read, attr, name)
 
-        def free(name: str) -> bool:
-            return gen.types[name].base == td.name if name in gen.types else name not in taken
 
-        name = bound or (theirs if free(theirs) else _joined(td.name, theirs))
-        if not free(name):
-            continue
-        if name not in gen.types:
-            sub = gen.types[name] = TypeDef(name, "model", "model", None)
-            sub.base, sub.module, sub.users = td.name, td.module, set(td.users)
-            sub.openai_name = theirs if name != theirs else None
-            sub.doc = "openai-python's ``%s``: a ``%s`` read by that name." % (theirs, td.name)
-        setattr(read, attr, name)
+def _subclass(gen: Any, taken: set, ours: Optional[str], theirs: Tuple[str, str], bound: Optional[str],
+              depth: int = 0) -> Optional[str]:
+    """The subclass of our model ``ours`` standing for the release's class ``theirs`` (module, name),
+    made if needed; None where ``ours`` shows that name already (or is no model, or the name is taken).
+    A field of that class reading into another class than the base's field does (the moderation
+    ``output`` union's ``results``) gets a subclass in turn, read by the subclass (``_nested`` entries)."""
+    from .typegen import TypeDef
+
+    td = gen.types.get(ours) if ours else None
+    if td is None or td.kind != "model" or td.base or theirs[1] in (td.name, td.openai_name) or depth > 4:
+        return None
+
+    def free(name: str) -> bool:
+        return gen.types[name].base == td.name if name in gen.types else name not in taken
+
+    name = bound or (theirs[1] if free(theirs[1]) else _joined(td.name, theirs[1]))
+    if not free(name):
+        return None
+    if name not in gen.types:
+        sub = gen.types[name] = TypeDef(name, "model", "model", None)
+        sub.base, sub.module, sub.users = td.name, td.module, set(td.users)
+        sub.openai_name = theirs[1] if name != theirs[1] else None
+        sub.doc = "openai-python's ``%s``: a ``%s`` read by that name." % (theirs[1], td.name)
+        sub.nested = {}
+        merger = gen.release_merger
+        fields = {f.name: f for f in td.fields}
+        for rf, where in merger.fields(*theirs):
+            f = fields.get(rf.get("wire_name") or rf["name"])
+            members = merger.members(where, str(rf.get("type") or ""))
+            if f is not None and f.rt and f.rt != "~" and len(members) == 1:
+                inner = _subclass(gen, taken, f.rt, members[0], name + _field_word(f), depth + 1)
+                if inner:
+                    sub.nested[f.name] = inner
+    return name
+
+
+def _field_word(f: Field) -> str:
+    """The word an inline type of field ``f`` is named by: ``Result`` for a list ``results``."""
+    from .typegen import _camel, _singular
+
+    return _camel(_singular(f.name) if f.ann.startswith("List[") else f.name)
 
 
 def _joined(first: str, second: str) -> str:
@@ -453,3 +492,22 @@ def _joined(first: str, second: str) -> str:
         if first.endswith(second[:k]) and (k == len(second) or second[k].isupper()) and second[:1].isupper():
             return first + second[k:]
     return first + second
+
+
+class _Member:
+    """A union's member as ``answer_classes`` reads and sets it: ``name`` (in its members and picks)."""
+
+    def __init__(self, union: Any, name: str) -> None:
+        self.union, self.old = union, name
+
+    @property
+    def name(self) -> str:
+        return self.old
+
+    @name.setter
+    def name(self, new: str) -> None:
+        u = self.union
+        if self.old in u.members:
+            u.members = [new if m == self.old else m for m in u.members]
+            if u.disc:
+                u.disc = (u.disc[0], {k: new if v == self.old else v for k, v in u.disc[1].items()})

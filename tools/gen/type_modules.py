@@ -55,6 +55,7 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     split = module in SPLIT_PACKAGES
     own = {td.name: td for td in tds if td.kind != "same"}
     union_members = {m for td in gen.types.values() if td.kind == "union" and td.side == "model" for m in td.members}
+    union_members |= {gen.types[m].base for m in union_members if m in gen.types and gen.types[m].base}
     body: List[str] = []
     subs: List[str] = []
     tail: List[str] = []
@@ -64,7 +65,12 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     for td in tds:
         shown = ", name=%s" % py_string(td.openai_name) if td.openai_name else ""  # release_fields.shown_names
         if td.kind == "model" and td.base:  # after every class of the module (release_fields.answer_classes)
-            subs.append("class %s(%s%s):\n    __slots__ = ()\n" % (td.name, td.base, shown))
+            lines = ["class %s(%s%s):" % (td.name, td.base, shown), "    __slots__ = ()"]
+            if td.nested:  # fields read into subclasses in turn
+                lines += pack_hanging("_nested = dict(%s._nested, **{" % td.base,
+                                      ["%s: %s" % (py_string(n), py_string(rt)) for n, rt in sorted(td.nested.items())],
+                                      "})", "    ")
+            subs.append("\n".join(lines) + "\n")
         elif td.kind == "model":
             lines = ["class %s(BaseModel%s):" % (td.name, shown), "    __slots__ = ()"]
             if td.fields:

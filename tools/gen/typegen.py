@@ -97,6 +97,7 @@ class TypeDef:
         self.rt: Optional[str] = None      # how a value of this type is wrapped at run time
         self.openai_name: Optional[str] = None  # model: its ``__name__`` when openai-python's differs (shown_names)
         self.base: Optional[str] = None    # model: the model it subclasses, adding nothing (answer_classes)
+        self.nested: Dict[str, str] = {}   # such a subclass: field -> the subclass it reads into instead
         # model: keys of the fields whose objects openai-python validates (a union annotation); None when the
         # release does not describe the class (then: the optional fields and the unions)
         self.checked: Optional[set] = None
