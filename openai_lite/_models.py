@@ -67,8 +67,8 @@ class BaseModel:
     def __init_subclass__(cls, name: Optional[str] = None, **kwargs: Any) -> None:
         # ``class ChatCompletionChoice(BaseModel, name="Choice")``: openai-python names classes per module
         # (several ``Choice``, ``Owner``, ``Usage``), the generated types share one namespace per family.
-        # Such a class keeps its unique binding and ``__qualname__`` (pickle, inspect and the type loader
-        # find it by that) and shows openai-python's name as ``__name__`` (repr, ``type(x).__name__``).
+        # Such a class keeps its unique binding and ``__qualname__`` (pickle, ``inspect`` from Python 3.9 and
+        # the type loader find it by that) and shows openai-python's name as ``__name__`` (repr, ``type(x).__name__``).
         super().__init_subclass__(**kwargs)
         if name is not None:
             cls.__name__ = name

@@ -176,7 +176,8 @@ def test_a_class_openai_names_per_module_shows_that_name_and_keeps_its_own() -> 
     assert type(choice) is Choice and repr(choice).startswith("Choice(")
     for clone in (pickle.loads(pickle.dumps(choice)), copy.deepcopy(choice)):
         assert type(clone) is Choice and clone.finish_reason == "stop"
-    assert inspect.getsource(Choice).startswith('class ChatCompletionChoice(BaseModel, name="Choice"):')
+    if sys.version_info >= (3, 9):  # inspect finds a class by its __qualname__ (3.8: by its __name__)
+        assert inspect.getsource(Choice).startswith('class ChatCompletionChoice(BaseModel, name="Choice"):')
 
 
 def test_methods_answering_one_type_under_two_names_read_into_a_subclass(server, client) -> None:

@@ -418,12 +418,20 @@ def answer_classes(gen: Any, ops: List[Operation]) -> None:
     ``RoleListResponse`` and a ``RoleRetrieveResponse``. ``retrieve`` reads into
     ``class RoleRetrieveResponse(RoleListResponse)``, so ``isinstance`` with either name holds as with
     openai-python's (which are two classes of one shape), ``type(x).__name__`` is the release's, and
-    openai's module path (``groups.role_retrieve_response``) finds that class by name. Only for a
-    method's answer (or page item): one class statement per such class, in its base's module. Where the name
-    is taken already (a type, a former or other public name: the organization's ``CertificateListResponse``
-    and the project's), the subclass is bound to ``<base><name>`` (a word both have said once:
-    ``OrganizationProjectCertificateListResponse``) and shows the release's name
-    (``shown_names``)."""
+    openai's module path (``groups.role_retrieve_response``) finds that class by name. A subclass rather
+    than a ``name=`` (``shown_names``): the type is read under both names, so one ``__name__`` cannot be
+    right for both, and code checking ``isinstance`` against either of openai's classes must hold.
+
+    Read so: a method's answer (or page item), bound to the release's name where free, else to
+    ``<base><name>`` (a word both have said once: ``OrganizationProjectCertificateListResponse``, the
+    project's next to the organization's ``CertificateListResponse``) showing that name; a model's field
+    (``ResponseReasoningItem.summary``: openai's ``Summary``, our ``SummaryTextContent``), bound as an
+    inline type is (``<model><Field>``, so a name openai uses in many modules, ``Summary`` or ``Data``,
+    takes no family-wide binding that ``openai_lite._type_paths`` would find for other paths); a union's
+    member (the moderation ``output`` union's ``ModerationOutputModerationResults``). Only where every
+    class that field, member or answer reads into has one name: a union several answers share, whose
+    members openai names per answer, stays as it is. One class statement per subclass, after the classes
+    of its base's module."""
     from .typegen import PY_KEYWORDS, TYPING_NAMES_USED, public_aliases
 
     taken = set(gen.types) | set(gen.reserved) | TYPING_NAMES_USED | PY_KEYWORDS | set(gen.spec_aliases)
