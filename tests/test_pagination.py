@@ -196,3 +196,42 @@ def test_generated_models_list_is_one_page(client, server):
     models = client.models.list()
     assert not models.has_next_page()
     assert [m.id for m in models] == [m.id for m in models.data] and len(models.data) >= 1
+
+
+def test_usage_reports_are_one_object_paged_by_next_page(server):
+    """The admin usage and costs reports answer one object of the report's class (as openai-python's do),
+    not a page: iterating gives its fields; the caller asks for ``page=report.next_page``."""
+    from openai_lite.types.admin.organization import UsageCompletionsResponse, UsageCostsResponse
+    from openai_lite.types.admin.organization.usage_costs_response import UsageCostsResponse as ByPath
+
+    buckets = [{"object": "bucket", "start_time": i, "end_time": i + 1, "results": [
+        {"object": "organization.costs.result", "amount": {"value": float(i), "currency": "usd"}}]}
+        for i in range(3)]
+
+    def handler(srv, req, match):
+        start = int(req.query.get("page", ["0"])[0])
+        more = start + 2 < len(buckets)
+        return Scripted(json={"object": "page", "data": buckets[start:start + 2], "has_more": more,
+                              "next_page": str(start + 2) if more else None})
+
+    server.add_route("GET", r"/v1/organization/costs", handler)
+    with OpenAI(api_key="sk-test", admin_api_key="sk-admin", base_url=server.url, max_retries=0) as client:
+        report = client.admin.organization.usage.costs(start_time=5, limit=2)
+        assert type(report).__name__ == "UsageCostsResponse" and ByPath is UsageCostsResponse
+        assert isinstance(report, UsageCostsResponse) and not isinstance(report, UsageCompletionsResponse)
+        assert not hasattr(report, "has_next_page")
+        assert dict(report) == {"object": "page", "data": report.data, "has_more": True, "next_page": "2"}
+        assert type(report.data[0]).__name__ == "Data"
+        assert type(report.data[0].results[0]).__name__ == "DataResultOrganizationCostsResult"
+        assert report.data[1].results[0].amount.value == 1.0
+        assert report.model_dump()["data"][0] == buckets[0]
+        values = []
+        while True:
+            values.extend(r.amount.value for b in report.data for r in b.results)
+            if not report.has_more:
+                break
+            report = client.admin.organization.usage.costs(start_time=5, limit=2, page=report.next_page)
+        assert values == [0.0, 1.0, 2.0]
+    sent = [r for r in server.requests if r.path == "/v1/organization/costs"]
+    assert [r.query.get("page") for r in sent] == [None, ["2"]]
+    assert all(r.query["start_time"] == ["5"] and r.headers["Authorization"] == "Bearer sk-admin" for r in sent)

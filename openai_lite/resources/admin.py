@@ -1297,7 +1297,7 @@ class Usage(SyncAPIResource):
         """Get audio speeches usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/audio_speeches",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "user_ids", "api_key_ids", "models", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageAudioSpeechesResponse", admin=True)
 
     def audio_transcriptions(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1307,7 +1307,7 @@ class Usage(SyncAPIResource):
         """Get audio transcriptions usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/audio_transcriptions",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "user_ids", "api_key_ids", "models", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageAudioTranscriptionsResponse", admin=True)
 
     def code_interpreter_sessions(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1317,7 +1317,7 @@ class Usage(SyncAPIResource):
         """Get code interpreter sessions usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/code_interpreter_sessions",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageCodeInterpreterSessionsResponse", admin=True)
 
     def completions(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1328,7 +1328,7 @@ class Usage(SyncAPIResource):
         """Get completions usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/completions",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "user_ids", "api_key_ids", "models", "batch", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageCompletionsResponse", admin=True)
 
     def costs(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1338,7 +1338,7 @@ class Usage(SyncAPIResource):
         """Get costs details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/costs",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "api_key_ids", "group_by", "limit", "page", "line_items"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageCostsResponse", admin=True)
 
     def embeddings(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1348,7 +1348,7 @@ class Usage(SyncAPIResource):
         """Get embeddings usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/embeddings",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "user_ids", "api_key_ids", "models", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageEmbeddingsResponse", admin=True)
 
     def file_search_calls(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1359,7 +1359,7 @@ class Usage(SyncAPIResource):
         """Get file search calls usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/file_search_calls",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "user_ids", "api_key_ids", "vector_store_ids", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageFileSearchCallsResponse", admin=True)
 
     def images(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, sources=NOT_GIVEN, sizes=NOT_GIVEN,
@@ -1370,7 +1370,7 @@ class Usage(SyncAPIResource):
         """Get images usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/images",
                      query=("start_time", "end_time", "bucket_width", "sources", "sizes", "project_ids", "user_ids", "api_key_ids", "models", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageImagesResponse", admin=True)
 
     def moderations(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1380,7 +1380,7 @@ class Usage(SyncAPIResource):
         """Get moderations usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/moderations",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "user_ids", "api_key_ids", "models", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageModerationsResponse", admin=True)
 
     def vector_stores(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1390,7 +1390,7 @@ class Usage(SyncAPIResource):
         """Get vector stores usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/vector_stores",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageVectorStoresResponse", admin=True)
 
     def web_search_calls(
         self, *, start_time, end_time=NOT_GIVEN, bucket_width=NOT_GIVEN, project_ids=NOT_GIVEN,
@@ -1401,7 +1401,7 @@ class Usage(SyncAPIResource):
         """Get web search calls usage details for the organization. (Parameters are documented in the type stub.)"""
         return _call(self, locals(), "GET", "/organization/usage/web_search_calls",
                      query=("start_time", "end_time", "bucket_width", "project_ids", "user_ids", "api_key_ids", "models", "context_levels", "group_by", "limit", "page"),
-                     cast_to="UsageTimeBucket", page="PageNumberPage", admin=True)
+                     cast_to="UsageWebSearchCallsResponse", admin=True)
 
     def decisions(
         self, *, start_time, api_key_ids=NOT_GIVEN, batch=NOT_GIVEN, bucket_width=NOT_GIVEN,

@@ -5,8 +5,8 @@ from typing_extensions import Literal, Unpack
 
 from openai_lite.resources._base import CallOptions, SyncAPIResource, _raw, _streamed
 from openai_lite._types import NotGiven
-from openai_lite._pagination import NextCursorPage, PageNumberPage, SyncCursorPage, SyncPage, SyncTokenPage
-from openai_lite.types.admin import APIKeyCreateResponse, APIKeyDeleteResponse, AdminAPIKey, AdminAPIKeyCreateResponse, AdminAPIKeyDeleteResponse, AuditLogEventType, AuditLogListResponse, AuditLogsListEffectiveAtParam, Certificate, CertificateDeactivateResponse, CertificateDeleteResponse, CertificateListResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupResponse, GroupRoleAssignment, GroupUpdateResponse, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationGroupUser, OrganizationProjectCertificate, OrganizationProjectCertificateDeactivateResponse, OrganizationProjectCertificateListResponse, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendLimit, OrganizationSpendLimitDeleted, OrganizationUser, Project, ProjectAPIKey, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleted, ProjectRateLimit, ProjectServiceAccount, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendLimit, ProjectSpendLimitDeleted, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, RoleListResponse, RoleRetrieveResponse, ServiceAccountCreateResponse, ServiceAccountDeleteResponse, SpendAlertNotificationChannelParam, UsageDecisionsResponse, UsageTimeBucket, UserCreateResponse, UserDeleteResponse, UserRetrieveResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
+from openai_lite._pagination import NextCursorPage, SyncCursorPage, SyncPage, SyncTokenPage
+from openai_lite.types.admin import APIKeyCreateResponse, APIKeyDeleteResponse, AdminAPIKey, AdminAPIKeyCreateResponse, AdminAPIKeyDeleteResponse, AuditLogEventType, AuditLogListResponse, AuditLogsListEffectiveAtParam, Certificate, CertificateDeactivateResponse, CertificateDeleteResponse, CertificateListResponse, DeletedHealthAlertRule, DeletedRoleAssignmentResource, ExternalKey, ExternalKeyValidateResponse, ExternalStorageConfiguration, ExternalStorageDeleted, FederationRule, FederationRuleDeleted, GroupDeletedResource, GroupResponse, GroupRoleAssignment, GroupUpdateResponse, GroupUserDeletedResource, HealthAlert, HealthAlertRule, HostedToolPermissionUpdateParam, Invite, InviteDeleteResponse, InvitesCreateProjectParam, OrganizationCertificate, OrganizationDataRetention, OrganizationGroupUser, OrganizationProjectCertificate, OrganizationProjectCertificateDeactivateResponse, OrganizationProjectCertificateListResponse, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendLimit, OrganizationSpendLimitDeleted, OrganizationUser, Project, ProjectAPIKey, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleted, ProjectRateLimit, ProjectServiceAccount, ProjectServiceTierSettings, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendLimit, ProjectSpendLimitDeleted, ProjectUser, ProjectUserDeleteResponse, PublicProjectResidency, Role, RoleDeletedResource, RoleListResponse, RoleRetrieveResponse, ServiceAccountCreateResponse, ServiceAccountDeleteResponse, SpendAlertNotificationChannelParam, UsageAudioSpeechesResponse, UsageAudioTranscriptionsResponse, UsageCodeInterpreterSessionsResponse, UsageCompletionsResponse, UsageCostsResponse, UsageDecisionsResponse, UsageEmbeddingsResponse, UsageFileSearchCallsResponse, UsageImagesResponse, UsageModerationsResponse, UsageVectorStoresResponse, UsageWebSearchCallsResponse, UserCreateResponse, UserDeleteResponse, UserRetrieveResponse, UserRoleAssignment, WorkloadIdentityProvider, WorkloadIdentityProviderDeleted
 
 __all__ = ["Admin", "Organization", "AdminAPIKeys", "AuditLogs", "OrganizationCertificates", "OrganizationDataRetentionResource", "ExternalKeys", "ExternalStorage", "OrganizationGroups", "OrganizationGroupsRoles", "GroupsUsers", "OrganizationHealth", "OrganizationHealthAlertRules", "OrganizationHealthAlerts", "Invites", "ProjectsResource", "ProjectsAPIKeys", "ProjectsCertificates", "ProjectsDataRetention", "ProjectsGroups", "ProjectsGroupsRoles", "ProjectsHealth", "ProjectsHealthAlertRules", "ProjectsHealthAlerts", "HostedToolPermissions", "ModelPermissions", "RateLimits", "ProjectsRoles", "ServiceAccounts", "ServiceAccountsAPIKeys", "ServiceTierSettings", "ProjectsSpendAlerts", "ProjectsSpendLimit", "ProjectsUsers", "ProjectsUsersRoles", "OrganizationRoles", "OrganizationSpendAlerts", "OrganizationSpendLimitResource", "Usage", "OrganizationUsers", "OrganizationUsersRoles", "WorkloadIdentityProviders", "FederationRules"]
 
@@ -1690,7 +1690,7 @@ class OrganizationSpendLimitResourceWithStreamingResponse:
 
 
 class Usage(SyncAPIResource[UsageWithRawResponse, UsageWithStreamingResponse]):
-    def audio_speeches(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def audio_speeches(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageAudioSpeechesResponse:
         """Get audio speeches usage details for the organization.
 
 Args:
@@ -1707,7 +1707,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def audio_transcriptions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def audio_transcriptions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageAudioTranscriptionsResponse:
         """Get audio transcriptions usage details for the organization.
 
 Args:
@@ -1724,7 +1724,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def code_interpreter_sessions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def code_interpreter_sessions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageCodeInterpreterSessionsResponse:
         """Get code interpreter sessions usage details for the organization.
 
 Args:
@@ -1738,7 +1738,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def completions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., batch: bool | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def completions(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., batch: bool | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageCompletionsResponse:
         """Get completions usage details for the organization.
 
 Args:
@@ -1756,7 +1756,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def costs(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "line_item", "api_key_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., line_items: Any = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def costs(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "line_item", "api_key_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., line_items: Any = ..., **options: Unpack[CallOptions]) -> UsageCostsResponse:
         """Get costs details for the organization.
 
 Args:
@@ -1769,7 +1769,7 @@ Args:
   limit: A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
   line_items: Return only costs for these exact line item names. Each value must match the complete `line_item` value, for example `gpt-6.2-astra, input_tokens`."""
-    def embeddings(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def embeddings(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageEmbeddingsResponse:
         """Get embeddings usage details for the organization.
 
 Args:
@@ -1786,7 +1786,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def file_search_calls(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., vector_store_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "vector_store_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def file_search_calls(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., vector_store_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "vector_store_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageFileSearchCallsResponse:
         """Get file search calls usage details for the organization.
 
 Args:
@@ -1803,7 +1803,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def images(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., sources: Sequence[Literal["image.generation", "image.edit", "image.variation"]] | NotGiven = ..., sizes: Sequence[Literal["256x256", "512x512", "1024x1024", "1792x1792", "1024x1792"]] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "size", "source"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def images(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., sources: Sequence[Literal["image.generation", "image.edit", "image.variation"]] | NotGiven = ..., sizes: Sequence[Literal["256x256", "512x512", "1024x1024", "1792x1792", "1024x1792"]] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "size", "source"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageImagesResponse:
         """Get images usage details for the organization.
 
 Args:
@@ -1822,7 +1822,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def moderations(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def moderations(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageModerationsResponse:
         """Get moderations usage details for the organization.
 
 Args:
@@ -1839,7 +1839,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def vector_stores(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def vector_stores(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., group_by: Sequence[Literal["project_id"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageVectorStoresResponse:
         """Get vector stores usage details for the organization.
 
 Args:
@@ -1853,7 +1853,7 @@ Args:
       - `bucket_width=1h`: default: 24, max: 168
       - `bucket_width=1m`: default: 60, max: 1440
   page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response."""
-    def web_search_calls(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., context_levels: Sequence[Literal["low", "medium", "high"]] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "context_level"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> PageNumberPage[UsageTimeBucket]:
+    def web_search_calls(self, *, start_time: int, end_time: int | NotGiven = ..., bucket_width: Literal["1m", "1h", "1d"] | NotGiven = ..., project_ids: List[str] | NotGiven = ..., user_ids: List[str] | NotGiven = ..., api_key_ids: List[str] | NotGiven = ..., models: List[str] | NotGiven = ..., context_levels: Sequence[Literal["low", "medium", "high"]] | NotGiven = ..., group_by: Sequence[Literal["project_id", "user_id", "api_key_id", "model", "context_level"]] | NotGiven = ..., limit: int | NotGiven = ..., page: str | NotGiven = ..., **options: Unpack[CallOptions]) -> UsageWebSearchCallsResponse:
         """Get web search calls usage details for the organization.
 
 Args:

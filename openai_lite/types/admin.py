@@ -1510,6 +1510,50 @@ class RoleRetrieveResponse(RoleListResponse):
     __slots__ = ()
 
 
+class UsageAudioSpeechesResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageAudioTranscriptionsResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageCodeInterpreterSessionsResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageCompletionsResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageCostsResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageEmbeddingsResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageFileSearchCallsResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageImagesResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageModerationsResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageVectorStoresResponse(UsageResponse):
+    __slots__ = ()
+
+
+class UsageWebSearchCallsResponse(UsageResponse):
+    __slots__ = ()
+
+
 AuditLogEventType = Any
 PublicProjectResidency = Any
 SpendLimitCurrency = Any

@@ -2568,6 +2568,26 @@ class UploadCertificateRequestParam(TypedDict, total=False):
     """The certificate content in PEM format"""
 
 
+class UsageAudioSpeechesResponse(UsageResponse):
+    """openai-python's ``UsageAudioSpeechesResponse``: a ``UsageResponse`` read by that name."""
+
+
+class UsageAudioTranscriptionsResponse(UsageResponse):
+    """openai-python's ``UsageAudioTranscriptionsResponse``: a ``UsageResponse`` read by that name."""
+
+
+class UsageCodeInterpreterSessionsResponse(UsageResponse):
+    """openai-python's ``UsageCodeInterpreterSessionsResponse``: a ``UsageResponse`` read by that name."""
+
+
+class UsageCompletionsResponse(UsageResponse):
+    """openai-python's ``UsageCompletionsResponse``: a ``UsageResponse`` read by that name."""
+
+
+class UsageCostsResponse(UsageResponse):
+    """openai-python's ``UsageCostsResponse``: a ``UsageResponse`` read by that name."""
+
+
 class UsageDecisionsResponse(BaseModel):
     data: List[UsageDecisionsResponseData]
     has_more: bool
@@ -2580,6 +2600,22 @@ class UsageDecisionsResponseData(BaseModel):
     object: Literal["bucket"]
     results: List[DataResult]
     start_time: int
+
+
+class UsageEmbeddingsResponse(UsageResponse):
+    """openai-python's ``UsageEmbeddingsResponse``: a ``UsageResponse`` read by that name."""
+
+
+class UsageFileSearchCallsResponse(UsageResponse):
+    """openai-python's ``UsageFileSearchCallsResponse``: a ``UsageResponse`` read by that name."""
+
+
+class UsageImagesResponse(UsageResponse):
+    """openai-python's ``UsageImagesResponse``: a ``UsageResponse`` read by that name."""
+
+
+class UsageModerationsResponse(UsageResponse):
+    """openai-python's ``UsageModerationsResponse``: a ``UsageResponse`` read by that name."""
 
 
 class UsageResponse(BaseModel):
@@ -2597,6 +2633,14 @@ class UsageTimeBucket(BaseModel):
 
 
 UsageTimeBucketResult: TypeAlias = DataResultOrganizationUsageCompletionsResult | DataResultOrganizationUsageEmbeddingsResult | DataResultOrganizationUsageModerationsResult | DataResultOrganizationUsageImagesResult | DataResultOrganizationUsageAudioSpeechesResult | DataResultOrganizationUsageAudioTranscriptionsResult | DataResultOrganizationUsageVectorStoresResult | DataResultOrganizationUsageCodeInterpreterSessionsResult | DataResultOrganizationUsageFileSearchesResult | DataResultOrganizationUsageWebSearchesResult | DataResultOrganizationCostsResult
+
+
+class UsageVectorStoresResponse(UsageResponse):
+    """openai-python's ``UsageVectorStoresResponse``: a ``UsageResponse`` read by that name."""
+
+
+class UsageWebSearchCallsResponse(UsageResponse):
+    """openai-python's ``UsageWebSearchCallsResponse``: a ``UsageResponse`` read by that name."""
 
 
 class UserAdded(BaseModel):

@@ -142,6 +142,7 @@ class Operation:
         self.json_fields: List[str] = []  # multipart fields the spec encodes as JSON text
         self.page: Optional[str] = None
         self.cast_to: Optional[str] = None
+        self.whole: Optional[str] = None  # the type of the whole answer of a paged operation (a page's)
         self.stream_cast_to: Optional[str] = None
         self.streams = False
         self.stream_always = False  # answers with events, without a ``stream`` keyword
@@ -375,7 +376,8 @@ def load_operations(spec: Spec, methods_file: str) -> List[Operation]:
         json_schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
         if op.response == "json":
             op.page, item = page_style(spec, op, json_schema)
-            op.cast_to = item if op.page else type_name(ref_name(json_schema))
+            op.whole = type_name(ref_name(json_schema))
+            op.cast_to = item if op.page else op.whole
         op.streams = any(p.wire == "stream" and p.where in ("query", "body") for p in op.params)
         if op.streams:
             op.stream_cast_to = stream_event(spec, op, response)
@@ -473,6 +475,14 @@ def follow_release(spec: Spec, ops: List[Operation], release: Dict[str, Dict[str
     path, body kind, fixed headers, page style and stream flag come from its description; the spec stays
     the source of types and descriptions where it has the operation."""
     by_name = {op.method: op for op in ops}
+    for name, entry in release.items():
+        op = by_name.get(name)
+        if op is not None and op.page and entry.get("returns") == "model" and op.whole:
+            # The release answers one object where the spec's shape says page (the usage and costs reports:
+            # ``UsageCompletionsResponse`` with data, has_more, next_page): so do we, a plain model read as
+            # openai reads it (iterating gives its fields), with no page helpers added: code paging by
+            # ``page=report.next_page`` runs on both packages, a ``has_next_page()`` only here.
+            op.page, op.cast_to = None, op.whole
     # the release's answer classes -> ours, as the spec's operations answer (ProjectAPIKey -> ProjectApiKey)
     ours: Dict[str, str] = {}
     for name, entry in release.items():

@@ -603,11 +603,21 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
     # names hand-written code builds on: the stub extras' bases, the classes openai_lite._models gives
     # convenience properties (its _CONVENIENCE)
     protected = set(re.findall(r"\b[A-Z]\w*", " ".join(TYPE_EXTRA_STUBS.values()))) | {
-        "Response", "BetaResponse", "AgentSessionMessage", "BetaAgentSessionMessage"}
+        "Response", "BetaResponse", "AgentSessionMessage", "BetaAgentSessionMessage"} | set(SHARED_SHAPES)
     openai_class_names(gen, ops, protected)
     shown_names(gen)
+    for name in SHARED_SHAPES:
+        if name in gen.types:
+            gen.types[name].openai_name = None  # shows its own name: no one method's class stands for all
     answer_classes(gen, ops)
     return gen
+
+
+# Spec schemas several methods answer with, each read into a class of its own name by the release: the
+# schema keeps its name and each method reads a subclass named as the release's (UsageResponse: the eleven
+# usage and costs reports, UsageCompletionsResponse(UsageResponse)...), so that no one report's class is
+# the base of the others (isinstance holds as with openai-python's eleven classes).
+SHARED_SHAPES = ("UsageResponse",)
 
 
 def _refresh_unions(gen: TypeGen, spec: Spec) -> None:
