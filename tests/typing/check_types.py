@@ -11,6 +11,7 @@ import openai_lite
 from openai_lite import APIResponse, APIStatusError, BinaryResponseContent, LegacyAPIResponse, NotFoundError, OpenAI, RateLimitError
 from openai_lite._pagination import SyncCursorPage, SyncPage
 from openai_lite._streaming import Stream
+from openai_lite.types.admin import UsageCompletionsResponse, UsageTimeBucket
 from openai_lite.types import CreateEmbeddingResponse, Embedding, FileDeleted, FileObject, Model, ModelDeleted
 from openai_lite.types.beta.threads import Message, Run
 from openai_lite.types.chat import (
@@ -102,6 +103,10 @@ def pages(client: OpenAI) -> None:
     runs = client.beta.threads.runs.list("thread_1")
     assert_type(runs, SyncCursorPage[Run])
     assert_type(client.beta.threads.messages.list("thread_1").data[0], Message)
+    report = client.admin.organization.usage.completions(start_time=0)  # one object, not a page
+    assert_type(report, UsageCompletionsResponse)
+    assert_type(report.data, List[UsageTimeBucket])
+    assert_type(report.next_page, Optional[str])
 
 
 def responses(client: OpenAI) -> None:
