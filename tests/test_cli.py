@@ -239,6 +239,18 @@ def test_api_moderations(server):
     assert json.loads(done.stdout)["results"][0]["flagged"] is False
 
 
+def test_api_usage_report_prints_one_object_and_fetches_once(server):
+    report = {"object": "page", "has_more": True, "next_page": "page_2", "data": [
+        {"object": "bucket", "start_time": 0, "end_time": 60, "results": []}]}
+    server.enqueue(Scripted(json=report), path="/v1/organization/costs")
+    done = cli("api", "admin.organization.usage.costs", "--start-time", "0", server=server,
+               env={"OPENAI_ADMIN_KEY": "sk-admin-test"})
+    assert done.code == 0, done
+    assert json.loads(done.stdout) == report  # the report as openai-python reads it, not its buckets walked
+    sent = [r for r in server.requests if r.path == "/v1/organization/costs"]
+    assert len(sent) == 1 and sent[0].query == {"start_time": ["0"]}
+
+
 def test_api_binary_answer_goes_to_the_output_file(server, tmp_path):
     server.enqueue(Scripted(body=b"ID3-audio", content_type="audio/mpeg"), path="/v1/audio/speech")
     out = tmp_path / "speech.mp3"
