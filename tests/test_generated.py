@@ -448,6 +448,21 @@ def test_page_styles() -> None:
     assert BY_NAME["beta.threads.runs.list"].cast_to == "Run"  # openai-python's name for the spec's RunObject
 
 
+def test_the_release_says_page_or_one_object() -> None:
+    """A method the pinned release answers with one object is no page here, whatever the spec's shape (the
+    usage reports), and one it pages is a page."""
+    import glob
+
+    release = {}
+    for name in glob.glob(os.path.join(REPO, "api", "openai", "methods", "*.json")):
+        with open(name, encoding="utf-8") as fh:
+            release.update((m["name"], m) for m in json.load(fh) if m.get("kind") == "http")
+    wrong = sorted(name for name, m in release.items() if name in BY_NAME and m.get("returns") in ("model", "page")
+                   and bool(BY_NAME[name].page) != (m["returns"] == "page"))
+    assert wrong == []
+    assert sum(m.get("returns") == "model" for m in release.values()) > 100
+
+
 def test_list_call_returns_a_page(api: Any, offline: OfflineServer) -> None:
     offline.enqueue(Scripted(json={"object": "list", "data": [{"id": "run_1"}, {"id": "run_2"}], "has_more": True}))
     offline.enqueue(Scripted(json={"object": "list", "data": [{"id": "run_3"}], "has_more": False}))
