@@ -40,12 +40,15 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time these load 
         AuthenticationError, BadRequestError, ConflictError, ContentFilterFinishReasonError, InternalServerError,
         InvalidWebhookSignatureError, LengthFinishReasonError, NotFoundError, OpenAIError, PermissionDeniedError,
         RateLimitError, UnprocessableEntityError, OAuthError, SubjectTokenProviderError,
+        WebSocketConnectionClosedError, WebSocketQueueFullError,
     )
+    from ._websocket import ReconnectingEvent, ReconnectingOverrides
     from ._credentials import DataResidency
     from .lib.bedrock import AsyncBedrockOpenAI, BedrockOpenAI
     from ._async import (
         AsyncAPIResponse, AsyncAzureOpenAI, AsyncClient, AsyncOpenAI, AsyncStream, DefaultAioHttpClient,
-        DefaultAsyncHttpx2Client, DefaultAsyncHttpxClient,
+        DefaultAsyncHttpx2Client, DefaultAsyncHttpxClient, AsyncAssistantEventHandler, AsyncComputerDriver,
+        AsyncComputerToolset,
     )
     from ._files import file_from_path, to_file
     from ._http_client import DEFAULT_CONNECTION_LIMITS, DefaultHttpx2Client, DefaultHttpxClient
@@ -124,14 +127,15 @@ _LAZY = {
 # openai-python's asynchronous names: importable, failing on construction (this library is synchronous)
 _LAZY.update((name, "._async") for name in (
     "AsyncOpenAI", "AsyncAzureOpenAI", "AsyncClient", "AsyncStream", "AsyncAPIResponse",
-    "DefaultAsyncHttpxClient", "DefaultAsyncHttpx2Client", "DefaultAioHttpClient"))
+    "DefaultAsyncHttpxClient", "DefaultAsyncHttpx2Client", "DefaultAioHttpClient",
+    "AsyncAssistantEventHandler", "AsyncComputerDriver", "AsyncComputerToolset"))
 
 _ERRORS = (
     "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
     "APIResponseValidationError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
     "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError",
     "LengthFinishReasonError", "ContentFilterFinishReasonError", "InvalidWebhookSignatureError",
-    "OAuthError", "SubjectTokenProviderError",
+    "OAuthError", "SubjectTokenProviderError", "WebSocketConnectionClosedError", "WebSocketQueueFullError",
 )
 _LAZY.update((name, "._exceptions") for name in _ERRORS)
 # openai 0.28's module API (README "Coming from openai 0.28"); 1.x names win where they meet.
@@ -141,6 +145,7 @@ _LEGACY = (
 )
 _LAZY.update((name, "._legacy") for name in _LEGACY)
 _LAZY["InvalidRequestError"] = ".error"
+_LAZY.update(ReconnectingEvent="._websocket", ReconnectingOverrides="._websocket")
 # Submodules reachable as attributes (``openai_lite.types.chat``, 0.28's ``openai_lite.error``),
 # imported on first use.
 _SUBMODULES = frozenset(("auth", "lib", "pagination", "providers", "resources", "types", "version",

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["AsyncOpenAI", "AsyncAzureOpenAI", "AsyncClient", "AsyncStream", "AsyncAPIResponse",
-           "DefaultAsyncHttpxClient", "DefaultAsyncHttpx2Client", "DefaultAioHttpClient", "SYNC_ONLY"]
+           "DefaultAsyncHttpxClient", "DefaultAsyncHttpx2Client", "DefaultAioHttpClient",
+           "AsyncAssistantEventHandler", "AsyncComputerDriver", "AsyncComputerToolset", "SYNC_ONLY"]
 
 _ADVICE = {
     "AsyncOpenAI": "use openai_lite.OpenAI (in asyncio code, call it through asyncio.to_thread or an executor)",
@@ -18,6 +19,9 @@ _ADVICE = {
     "DefaultAsyncHttpxClient": "use openai_lite.DefaultHttpxClient (a requests.Session) with OpenAI",
     "DefaultAsyncHttpx2Client": "use openai_lite.DefaultHttpx2Client (a requests.Session) with OpenAI",
     "DefaultAioHttpClient": "use openai_lite.DefaultHttpxClient (a requests.Session) with OpenAI",
+    "AsyncAssistantEventHandler": "use openai_lite.AssistantEventHandler (subclass it)",
+    "AsyncComputerDriver": "use openai_lite.ComputerDriver (implement it)",
+    "AsyncComputerToolset": "use openai_lite.ComputerToolset",
 }
 SYNC_ONLY = frozenset(_ADVICE) | {"AsyncClient"}
 
@@ -26,9 +30,10 @@ class _SyncOnly:
     """Raises on construction: openai_lite has no asynchronous client."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        name = type(self).__name__
+        # a user's subclass (class Handler(AsyncAssistantEventHandler)) gets its base's advice
+        name = next((c.__name__ for c in type(self).__mro__ if c.__name__ in _ADVICE), "AsyncOpenAI")
         raise NotImplementedError("openai_lite is a synchronous library: %s is not available; %s."
-                                  % (name, _ADVICE.get(name, _ADVICE["AsyncOpenAI"])))
+                                  % (type(self).__name__, _ADVICE[name]))
 
 
 class AsyncOpenAI(_SyncOnly):
@@ -60,3 +65,15 @@ class DefaultAsyncHttpx2Client(_SyncOnly):
 
 class DefaultAioHttpClient(_SyncOnly):
     """Not available: use ``DefaultHttpxClient``."""
+
+
+class AsyncAssistantEventHandler(_SyncOnly):
+    """Not available: subclass ``AssistantEventHandler`` (a subclass of this one may be defined, not built)."""
+
+
+class AsyncComputerDriver(_SyncOnly):
+    """Not available: implement ``ComputerDriver``."""
+
+
+class AsyncComputerToolset(_SyncOnly):
+    """Not available: use ``ComputerToolset``."""

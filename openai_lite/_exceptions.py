@@ -33,7 +33,8 @@ __all__ = [
     "APIResponseValidationError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
     "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError",
     "InternalServerError", "LengthFinishReasonError", "ContentFilterFinishReasonError",
-    "InvalidWebhookSignatureError", "OAuthError", "SubjectTokenProviderError", "status_error_from_response",
+    "InvalidWebhookSignatureError", "OAuthError", "SubjectTokenProviderError", "WebSocketConnectionClosedError",
+    "WebSocketQueueFullError", "status_error_from_response",
 ]
 
 from ._logging import SECRET_HEADERS
@@ -216,6 +217,34 @@ class ContentFilterFinishReasonError(OpenAIError):
 
 class InvalidWebhookSignatureError(ValueError):
     """A webhook payload whose signature or timestamp does not check out."""
+
+
+class WebSocketConnectionClosedError(OpenAIError):
+    """openai-python's error for a WebSocket closed with messages unsent.
+
+    openai_lite opens no WebSockets, so it never raises this; it exists so that ``except`` clauses
+    written for openai-python still work. ``unsent_messages`` holds the text messages, ``unsent_frames``
+    every frame in order (bytes included).
+    """
+
+    def __init__(self, message: str, *, unsent_messages: Any = ()) -> None:
+        super().__init__(message)
+        self.unsent_frames = list(unsent_messages)
+        self.unsent_messages = []
+        for frame in self.unsent_frames:
+            if isinstance(frame, bytes):
+                try:
+                    frame = frame.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue  # opaque binary stays in unsent_frames only
+            self.unsent_messages.append(frame)
+
+    def __repr__(self) -> str:  # the frames may hold anything the caller sent: keep them out of logs
+        return "%s(%r)" % (type(self).__name__, str(self))
+
+
+class WebSocketQueueFullError(OpenAIError):
+    """openai-python's error for a full WebSocket send queue; never raised here (no WebSockets)."""
 
 
 _STATUS_ERRORS = {

@@ -163,6 +163,10 @@ def _stand_in(module: str, name: str, kind: str) -> Any:
     return typing.Any
 
 
+# openai paths whose names a hand-written module of ours defines (the generator owns types/).
+_HAND_WRITTEN = {"websocket_reconnection": "openai_lite._websocket"}
+
+
 def resolve(where: str, name: str) -> Any:
     """The object openai-python's ``openai.types.<where>`` calls ``name`` (AttributeError if none)."""
     with _lock:
@@ -180,7 +184,11 @@ def _resolve(where: str, name: str, seen: frozenset) -> Any:
     module = sys.modules.get(module_name)
     if module is not None and name in module.__dict__:
         return module.__dict__[name]
-    found = _own_type(where, name)
+    found = _MISSING
+    if where in _HAND_WRITTEN:
+        found = getattr(_import(_HAND_WRITTEN[where]), name, _MISSING)
+    if found is _MISSING:
+        found = _own_type(where, name)
     if found is _MISSING and "@" in how:
         found = _nested_type(where, how, seen | {name}) or _MISSING
     if found is _MISSING:

@@ -413,11 +413,31 @@ def test_top_level_names_of_openai_python():
     assert openai_lite.types.chat.ChatCompletion.__name__ == "ChatCompletion"
 
 
-@pytest.mark.parametrize("name", ["AsyncOpenAI", "AsyncAzureOpenAI", "AsyncClient", "DefaultAsyncHttpxClient"])
+@pytest.mark.parametrize("name", ["AsyncOpenAI", "AsyncAzureOpenAI", "AsyncClient", "DefaultAsyncHttpxClient",
+                                  "AsyncAssistantEventHandler", "AsyncComputerDriver", "AsyncComputerToolset"])
 def test_async_names_import_but_refuse_construction(name):
     cls = getattr(openai_lite, name)
     with pytest.raises(NotImplementedError, match="synchronous library: .* is not available; use openai_lite"):
         cls(api_key=API_KEY)
+
+
+def test_async_handler_subclass_can_be_defined_but_not_built():
+    class Handler(openai_lite.AsyncAssistantEventHandler):  # a module defining one still imports
+        pass
+
+    with pytest.raises(NotImplementedError, match="use openai_lite.AssistantEventHandler"):
+        Handler()
+
+
+def test_websocket_errors_are_openai_errors_for_except_clauses():
+    error = openai_lite.WebSocketConnectionClosedError("closed", unsent_messages=["a", b"b", b"\xff"])
+    assert isinstance(error, openai_lite.OpenAIError)
+    assert issubclass(openai_lite.WebSocketQueueFullError, openai_lite.OpenAIError)
+    assert error.unsent_messages == ["a", "b"]  # text, UTF-8 frames as text; opaque binary left out
+    assert error.unsent_frames == ["a", b"b", b"\xff"]
+    assert "a" not in repr(error).replace("WebSocketConnectionClosedError", "").replace("closed", "")
+    with pytest.raises(openai_lite.OpenAIError, match="closed"):
+        raise error
 
 
 def test_file_from_path_uploads_the_file(client, server, tmp_path):

@@ -71,11 +71,17 @@ def test_names_without_a_generated_type_get_stand_ins_of_their_kind():
     from openai_lite.types.chat.chat_completion_message_param import ChatCompletionMessageParam  # noqa
     from openai_lite.types.responses.tool_param import Mcp
 
-    module = importlib.import_module("openai_lite.types.websocket_reconnection")
-    event = module.ReconnectingEvent  # a model no generated type has: an untyped model
-    assert issubclass(event, BaseModel) and event.__module__ == "openai_lite.types.websocket_reconnection"
-    assert event({"a": 1}).a == 1
-    assert module.ReconnectingEvent is event  # built once
+    from openai_lite import _type_paths
+
+    # a model no generated type has: an untyped model (the first such name of the table)
+    where, name = next((where, name) for where, names in sorted(_type_paths.table().items())
+                       for name, how in sorted(names.items()) if how[:1] == "m"
+                       and getattr(_type_paths.resolve(where, name), "_lite_stand_in", False))
+    module = importlib.import_module("openai_lite.types." + where)
+    stand_in = getattr(module, name)
+    assert issubclass(stand_in, BaseModel) and stand_in.__module__ == "openai_lite.types." + where
+    assert stand_in({"a": 1}).a == 1
+    assert getattr(module, name) is stand_in  # built once
     assert Mcp(type="mcp", server_label="x") == {"type": "mcp", "server_label": "x"}  # a TypedDict
 
 
@@ -225,3 +231,18 @@ def test_a_union_member_and_its_fields_read_into_classes_of_openai_s_names() -> 
     assert type(said.results[0]).__name__ == "ModerationOutputModerationResultsResult"
     assert type(seen.results[0]).__name__ == "ModerationInputModerationResultsResult"
     assert said.results[0].flagged is False and said.to_dict() == seen.to_dict() == body
+
+
+def test_websocket_reconnection_path_gives_the_package_names():
+    import dataclasses
+
+    import openai_lite
+    from openai_lite.types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
+
+    assert ReconnectingEvent is openai_lite.ReconnectingEvent
+    assert ReconnectingOverrides is openai_lite.ReconnectingOverrides
+    event = ReconnectingEvent(attempt=1, max_attempts=3, delay=0.5, close_code=1006, extra_query={},
+                              extra_headers={})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.attempt = 2  # type: ignore[misc]
+    assert ReconnectingOverrides(abort=True) == {"abort": True}
