@@ -9,7 +9,7 @@ from typing_extensions import Literal, Required, TypeAlias, TypedDict
 from openai_lite._models import BaseModel
 from openai_lite._files import FileUpload
 from openai_lite.types.chat import ChatCompletionStreamOptionsParam
-from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaComputerScreenshotImage, BetaModelIdsResponses, BetaPrompt, BetaResponseText, BetaToolChoice, BetaToolsArray, ModelIdsResponses, Reasoning as Reasoning, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJSONObject as ResponseFormatJSONObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText as ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseTextConfig, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
+from openai_lite.types.responses import BetaAgentTag, BetaComputerCallSafetyCheck, BetaModelIdsResponses, BetaPrompt, BetaResponseText, BetaToolChoice, BetaToolsArray, ModelIdsResponses, Reasoning as Reasoning, ResponseCodeInterpreterToolCallParam, ResponseComputerToolCallParam, ResponseFileSearchToolCallParam, ResponseFormatJSONObject as ResponseFormatJSONObject, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaSchemaParam, ResponseFormatText as ResponseFormatText, ResponseFormatTextParam, ResponseFunctionToolCallParam, ResponseFunctionWebSearchParam, ResponseOutputMessageParam, ResponsePromptVariables, ResponsePromptVariablesParam, ResponseReasoningItemParam, ResponseTextConfig, ResponseTextParam, ToolChoiceParam, ToolChoiceParamObject, ToolsArray, ToolsArrayParam
 
 FileContent: TypeAlias = Union[IO[bytes], bytes, bytearray, memoryview, "os.PathLike[str]", "requests.Response", FileUpload]
 FileTypes: TypeAlias = Union[
@@ -718,6 +718,34 @@ class BatchUsageOutputTokensDetail(BaseModel):
     """The number of reasoning tokens."""
 
 
+class BetaApplyPatchTool(ApplyPatchTool):
+    """The beta Responses API's ``ApplyPatchTool`` (the fields they share are documented there)."""
+
+
+class BetaAutoCodeInterpreterTool(CodeInterpreterContainerCodeInterpreterToolAuto):
+    """A ``CodeInterpreterContainerCodeInterpreterToolAuto`` of a beta answer: its fields read into beta classes."""
+
+
+class BetaClick(ActionClick):
+    """openai-python's ``Click``: a ``ActionClick`` read by that name."""
+
+
+class BetaCodeInterpreterTool(CodeInterpreterTool):
+    """The beta Responses API's ``CodeInterpreterTool`` (the fields they share are documented there)."""
+
+
+class BetaComputerScreenshotContent(ComputerScreenshotContent):
+    """The beta Responses API's ``ComputerScreenshotContent`` (the fields they share are documented there)."""
+
+
+class BetaComputerScreenshotImage(ResponseComputerToolCallOutputScreenshot):
+    """openai-python's ``BetaResponseComputerToolCallOutputScreenshot``: a ``ResponseComputerToolCallOutputScreenshot`` read by that name."""
+
+
+class BetaComputerTool(ComputerTool):
+    """The beta Responses API's ``ComputerTool`` (the fields they share are documented there)."""
+
+
 class BetaComputerToolCallOutput(BaseModel):
     """The beta Responses API's ``ComputerToolCallOutput`` (the fields they share are documented there)."""
     agent: BetaAgentTag | None
@@ -730,13 +758,133 @@ class BetaComputerToolCallOutput(BaseModel):
     status: Literal["in_progress", "completed", "incomplete"] | None
 
 
+class BetaComputerUsePreviewTool(ComputerUsePreviewTool):
+    """The beta Responses API's ``ComputerUsePreviewTool`` (the fields they share are documented there)."""
+
+
+class BetaContainerAuto(ContainerAuto):
+    """The beta Responses API's ``ContainerAuto`` (the fields they share are documented there)."""
+
+
+class BetaContainerNetworkPolicyAllowlist(ContainerNetworkPolicyAllowlist):
+    """The beta Responses API's ``ContainerNetworkPolicyAllowlist`` (the fields they share are documented there)."""
+
+
+class BetaContainerNetworkPolicyDisabled(ContainerNetworkPolicyDisabled):
+    """The beta Responses API's ``ContainerNetworkPolicyDisabled`` (the fields they share are documented there)."""
+
+
+class BetaContainerNetworkPolicyDomainSecret(ContainerNetworkPolicyDomainSecret):
+    """The beta Responses API's ``ContainerNetworkPolicyDomainSecret`` (the fields they share are documented there)."""
+
+
+class BetaContainerReference(ContainerReference):
+    """The beta Responses API's ``ContainerReference`` (the fields they share are documented there)."""
+
+
+class BetaContainerReferenceResource(ResponseContainerReference):
+    """openai-python's ``BetaResponseContainerReference``: a ``ResponseContainerReference`` read by that name."""
+
+
+class BetaCoord(ActionDragPath):
+    """openai-python's ``DragPath``: a ``ActionDragPath`` read by that name."""
+
+
 BetaCreateModelResponsePropertiesParam = CreateModelResponsePropertiesParam
+
+
+class BetaCustomGrammarFormat(Grammar):
+    """openai-python's ``FormatGrammar``: a ``Grammar`` read by that name."""
+
+
+class BetaCustomTextFormat(CustomTextFormat):
+    """The beta Responses API's ``CustomTextFormat`` (the fields they share are documented there)."""
+
+
+class BetaCustomTool(CustomTool):
+    """The beta Responses API's ``CustomTool`` (the fields they share are documented there)."""
+
+
+class BetaDoubleClickAction(ActionDoubleClick):
+    """openai-python's ``DoubleClick``: a ``ActionDoubleClick`` read by that name."""
+
+
+class BetaDrag(ActionDrag):
+    """openai-python's ``Drag``: a ``ActionDrag`` read by that name."""
+
+
+class BetaFileSearchTool(FileSearchTool):
+    """The beta Responses API's ``FileSearchTool`` (the fields they share are documented there)."""
+
+
+class BetaFunctionShellTool(FunctionShellTool):
+    """The beta Responses API's ``FunctionShellTool`` (the fields they share are documented there)."""
+
+
+class BetaFunctionTool(FunctionTool):
+    """The beta Responses API's ``FunctionTool`` (the fields they share are documented there)."""
+
+
+class BetaInlineSkill(InlineSkill):
+    """The beta Responses API's ``InlineSkill`` (the fields they share are documented there)."""
+
+
+class BetaInlineSkillSource(InlineSkillSource):
+    """The beta Responses API's ``InlineSkillSource`` (the fields they share are documented there)."""
+
+
+class BetaInputFileContent(ResponseInputFile):
+    """openai-python's ``BetaResponseInputFile``: a ``ResponseInputFile`` read by that name."""
+
+
+class BetaInputImageContent(ResponseInputImage):
+    """openai-python's ``BetaResponseInputImage``: a ``ResponseInputImage`` read by that name."""
+
+
+class BetaKeyPressAction(ActionKeypress):
+    """openai-python's ``Keypress``: a ``ActionKeypress`` read by that name."""
+
+
+class BetaLocalEnvironment(LocalEnvironment):
+    """The beta Responses API's ``LocalEnvironment`` (the fields they share are documented there)."""
+
+
+class BetaLocalEnvironmentResource(ResponseLocalEnvironment):
+    """openai-python's ``BetaResponseLocalEnvironment``: a ``ResponseLocalEnvironment`` read by that name."""
+
+
+class BetaLocalSkill(LocalSkill):
+    """The beta Responses API's ``LocalSkill`` (the fields they share are documented there)."""
 
 
 BetaModelResponseProperties = ModelResponseProperties
 
 
 BetaModelResponsePropertiesParam = ModelResponsePropertiesParam
+
+
+class BetaModerationResultBody(ModerationInputModerationResultsResult):
+    """openai-python's ``ModerationInputModerationResult``: a ``ModerationInputModerationResultsResult`` read by that name."""
+
+
+class BetaMove(ActionMove):
+    """openai-python's ``Move``: a ``ActionMove`` read by that name."""
+
+
+class BetaNamespaceTool(NamespaceTool):
+    """The beta Responses API's ``NamespaceTool`` (the fields they share are documented there)."""
+
+
+class BetaPromptVariant0(ResponsePrompt):
+    pass
+
+
+class BetaReasoningTextContent(ContentReasoningText):
+    """openai-python's ``AgentMessageContentReasoningText``: a ``ContentReasoningText`` read by that name."""
+
+
+class BetaRefusalContent(ResponseOutputRefusal):
+    """openai-python's ``BetaResponseOutputRefusal``: a ``ResponseOutputRefusal`` read by that name."""
 
 
 class BetaResponseProperties(BaseModel):
@@ -752,6 +900,62 @@ class BetaResponseProperties(BaseModel):
 
 
 BetaResponsePropertiesParam = ResponsePropertiesParam
+
+
+class BetaResponseReasoningItemContent(BetaReasoningTextContent):
+    """The beta Responses API's ``ResponseReasoningItemContent`` (the fields they share are documented there)."""
+
+
+class BetaResponseReasoningItemSummary(BetaSummaryTextContent):
+    """The beta Responses API's ``ResponseReasoningItemSummary`` (the fields they share are documented there)."""
+
+
+class BetaScreenshot(ActionScreenshot):
+    """openai-python's ``Screenshot``: a ``ActionScreenshot`` read by that name."""
+
+
+class BetaScroll(ActionScroll):
+    """openai-python's ``Scroll``: a ``ActionScroll`` read by that name."""
+
+
+class BetaSkillReference(SkillReference):
+    """The beta Responses API's ``SkillReference`` (the fields they share are documented there)."""
+
+
+class BetaSummaryTextContent(SummaryTextContent):
+    """The beta Responses API's ``SummaryTextContent`` (the fields they share are documented there)."""
+
+
+class BetaTextContent(TextContent):
+    """The beta Responses API's ``TextContent`` (the fields they share are documented there)."""
+
+
+class BetaTextResponseFormatJsonSchema(TextResponseFormatJsonSchema):
+    """The beta Responses API's ``TextResponseFormatJsonSchema`` (the fields they share are documented there)."""
+
+
+class BetaToolChoiceFunction(ToolChoiceFunction):
+    """The beta Responses API's ``ToolChoiceFunction`` (the fields they share are documented there)."""
+
+
+class BetaToolSearchTool(ToolSearchTool):
+    """The beta Responses API's ``ToolSearchTool`` (the fields they share are documented there)."""
+
+
+class BetaWait(ActionWait):
+    """openai-python's ``Wait``: a ``ActionWait`` read by that name."""
+
+
+class BetaWebSearchActionFind(ActionFind):
+    """openai-python's ``ActionFindInPage``: a ``ActionFind`` read by that name."""
+
+
+class BetaWebSearchPreviewTool(WebSearchPreviewTool):
+    """The beta Responses API's ``WebSearchPreviewTool`` (the fields they share are documented there)."""
+
+
+class BetaWebSearchTool(WebSearchTool):
+    """The beta Responses API's ``WebSearchTool`` (the fields they share are documented there)."""
 
 
 C2PAValidationStateApi: TypeAlias = Literal["trusted", "valid", "invalid", "not_present"]
@@ -1390,6 +1594,10 @@ class ContentReasoningText(BaseModel):
     """The type of the reasoning text. Always `reasoning_text`."""
     text: str
     """The reasoning text from the model."""
+
+
+class ContentReasoningTextPartReasoningText(ContentReasoningText):
+    """openai-python's ``PartReasoningText``: a ``ContentReasoningText`` read by that name."""
 
 
 class CoordParam(TypedDict, total=False):
@@ -4548,14 +4756,18 @@ class ModerationInputModerationResultsResult(BaseModel):
     """Which modalities of input are reflected by the score for each category."""
 
 
+class ModerationInputModerationResultsResultModerationOutputModerationResult(ModerationInputModerationResultsResult):
+    """openai-python's ``ModerationOutputModerationResult``: a ``ModerationInputModerationResultsResult`` read by that name."""
+
+
 ModerationInputType: TypeAlias = Literal["text", "image"]
 
 
 ModerationMode: TypeAlias = Literal["score", "block"]
 
 
-class ModerationOutputModerationResult(ModerationInputModerationResultsResult):
-    """openai-python's ``ModerationOutputModerationResult``: a ``ModerationInputModerationResultsResult`` read by that name."""
+class ModerationOutputModerationResult(BetaModerationResultBody):
+    """openai-python's ``ModerationOutputModerationResult``: a ``BetaModerationResultBody`` read by that name."""
 
 
 class ModerationOutputModerationResultsResult(ModerationInputModerationResultsResult):
@@ -4734,8 +4946,8 @@ ParallelToolCalls: TypeAlias = bool
 """Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use."""
 
 
-class PartReasoningText(ContentReasoningText):
-    """openai-python's ``PartReasoningText``: a ``ContentReasoningText`` read by that name."""
+class PartReasoningText(BetaReasoningTextContent):
+    """openai-python's ``PartReasoningText``: a ``BetaReasoningTextContent`` read by that name."""
 
 
 PartialImages: TypeAlias = int | None

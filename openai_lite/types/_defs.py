@@ -1937,11 +1937,227 @@ class WebhookEventTypeList(BaseModel):
     _field_names = frozenset(("data", "object"))
 
 
+class BetaApplyPatchTool(ApplyPatchTool):
+    __slots__ = ()
+
+
+class BetaAutoCodeInterpreterTool(CodeInterpreterContainerCodeInterpreterToolAuto, name="CodeInterpreterContainerCodeInterpreterToolAuto"):
+    __slots__ = ()
+    _nested = dict(CodeInterpreterContainerCodeInterpreterToolAuto._nested, **{
+        "network_policy": "BetaAutoCodeInterpreterToolNetworkPolicy",
+    })
+
+
+class BetaClick(ActionClick, name="Click"):
+    __slots__ = ()
+
+
+class BetaCodeInterpreterTool(CodeInterpreterTool, name="CodeInterpreter"):
+    __slots__ = ()
+    _nested = dict(CodeInterpreterTool._nested, **{"container": "BetaAutoCodeInterpreterTool"})
+
+
+class BetaComputerScreenshotContent(ComputerScreenshotContent, name="AgentMessageContentComputerScreenshot"):
+    __slots__ = ()
+
+
+class BetaComputerScreenshotImage(ResponseComputerToolCallOutputScreenshot, name="BetaResponseComputerToolCallOutputScreenshot"):
+    __slots__ = ()
+
+
+class BetaComputerTool(ComputerTool):
+    __slots__ = ()
+
+
+class BetaComputerUsePreviewTool(ComputerUsePreviewTool):
+    __slots__ = ()
+
+
+class BetaContainerAuto(ContainerAuto):
+    __slots__ = ()
+    _nested = dict(ContainerAuto._nested, **{
+        "network_policy": "BetaContainerAutoNetworkPolicy", "skills": "BetaContainerAutoSkill",
+    })
+
+
+class BetaContainerNetworkPolicyAllowlist(ContainerNetworkPolicyAllowlist):
+    __slots__ = ()
+    _nested = dict(ContainerNetworkPolicyAllowlist._nested, **{
+        "domain_secrets": "BetaContainerNetworkPolicyDomainSecret",
+    })
+
+
+class BetaContainerNetworkPolicyDisabled(ContainerNetworkPolicyDisabled):
+    __slots__ = ()
+
+
+class BetaContainerNetworkPolicyDomainSecret(ContainerNetworkPolicyDomainSecret):
+    __slots__ = ()
+
+
+class BetaContainerReference(ContainerReference):
+    __slots__ = ()
+
+
+class BetaContainerReferenceResource(ResponseContainerReference, name="BetaResponseContainerReference"):
+    __slots__ = ()
+
+
+class BetaCoord(ActionDragPath, name="DragPath"):
+    __slots__ = ()
+
+
+class BetaCustomGrammarFormat(Grammar, name="FormatGrammar"):
+    __slots__ = ()
+
+
+class BetaCustomTextFormat(CustomTextFormat, name="FormatText"):
+    __slots__ = ()
+
+
+class BetaCustomTool(CustomTool):
+    __slots__ = ()
+    _nested = dict(CustomTool._nested, **{"format": "BetaCustomToolFormat"})
+
+
+class BetaDoubleClickAction(ActionDoubleClick, name="DoubleClick"):
+    __slots__ = ()
+
+
+class BetaDrag(ActionDrag, name="Drag"):
+    __slots__ = ()
+    _nested = dict(ActionDrag._nested, **{"path": "BetaCoord"})
+
+
+class BetaFileSearchTool(FileSearchTool):
+    __slots__ = ()
+
+
+class BetaFunctionShellTool(FunctionShellTool):
+    __slots__ = ()
+    _nested = dict(FunctionShellTool._nested, **{"environment": "BetaFunctionShellToolEnvironment"})
+
+
+class BetaFunctionTool(FunctionTool):
+    __slots__ = ()
+
+
+class BetaInlineSkill(InlineSkill):
+    __slots__ = ()
+    _nested = dict(InlineSkill._nested, **{"source": "BetaInlineSkillSource"})
+
+
+class BetaInlineSkillSource(InlineSkillSource):
+    __slots__ = ()
+
+
+class BetaInputFileContent(ResponseInputFile, name="BetaResponseInputFile"):
+    __slots__ = ()
+
+
+class BetaInputImageContent(ResponseInputImage, name="BetaResponseInputImage"):
+    __slots__ = ()
+
+
+class BetaKeyPressAction(ActionKeypress, name="Keypress"):
+    __slots__ = ()
+
+
+class BetaLocalEnvironment(LocalEnvironment):
+    __slots__ = ()
+    _nested = dict(LocalEnvironment._nested, **{"skills": "BetaLocalSkill"})
+
+
+class BetaLocalEnvironmentResource(ResponseLocalEnvironment, name="BetaResponseLocalEnvironment"):
+    __slots__ = ()
+
+
+class BetaLocalSkill(LocalSkill):
+    __slots__ = ()
+
+
+class BetaModerationResultBody(ModerationInputModerationResultsResult, name="ModerationInputModerationResult"):
+    __slots__ = ()
+
+
+class BetaMove(ActionMove, name="Move"):
+    __slots__ = ()
+
+
+class BetaNamespaceTool(NamespaceTool):
+    __slots__ = ()
+    _nested = dict(NamespaceTool._nested, **{"tools": "BetaNamespaceToolTool"})
+
+
+class BetaPromptVariant0(ResponsePrompt, name="BetaResponsePrompt"):
+    __slots__ = ()
+
+
+class BetaReasoningTextContent(ContentReasoningText, name="AgentMessageContentReasoningText"):
+    __slots__ = ()
+
+
+class BetaRefusalContent(ResponseOutputRefusal, name="BetaResponseOutputRefusal"):
+    __slots__ = ()
+
+
+class BetaScreenshot(ActionScreenshot, name="Screenshot"):
+    __slots__ = ()
+
+
+class BetaScroll(ActionScroll, name="Scroll"):
+    __slots__ = ()
+
+
+class BetaSkillReference(SkillReference):
+    __slots__ = ()
+
+
+class BetaSummaryTextContent(SummaryTextContent, name="AgentMessageContentSummaryText"):
+    __slots__ = ()
+
+
+class BetaTextContent(TextContent, name="AgentMessageContentText"):
+    __slots__ = ()
+
+
+class BetaTextResponseFormatJsonSchema(TextResponseFormatJsonSchema, name="BetaResponseFormatTextJSONSchemaConfig"):
+    __slots__ = ()
+
+
+class BetaToolChoiceFunction(ToolChoiceFunction):
+    __slots__ = ()
+
+
+class BetaToolSearchTool(ToolSearchTool):
+    __slots__ = ()
+
+
+class BetaWait(ActionWait, name="Wait"):
+    __slots__ = ()
+
+
+class BetaWebSearchActionFind(ActionFind, name="ActionFindInPage"):
+    __slots__ = ()
+
+
+class BetaWebSearchPreviewTool(WebSearchPreviewTool):
+    __slots__ = ()
+
+
+class BetaWebSearchTool(WebSearchTool):
+    __slots__ = ()
+
+
 class ContainerListResponse(ContainerCreateResponse):
     __slots__ = ()
 
 
 class ContainerRetrieveResponse(ContainerCreateResponse):
+    __slots__ = ()
+
+
+class ContentReasoningTextPartReasoningText(ContentReasoningText, name="PartReasoningText"):
     __slots__ = ()
 
 
@@ -1961,15 +2177,11 @@ class ModerationInputModerationResult(ModerationInputModerationResultsResult):
     __slots__ = ()
 
 
-class ModerationOutputModerationResult(ModerationInputModerationResultsResult):
+class ModerationInputModerationResultsResultModerationOutputModerationResult(ModerationInputModerationResultsResult, name="ModerationOutputModerationResult"):
     __slots__ = ()
 
 
 class ModerationOutputModerationResultsResult(ModerationInputModerationResultsResult):
-    __slots__ = ()
-
-
-class PartReasoningText(ContentReasoningText):
     __slots__ = ()
 
 
@@ -2020,6 +2232,22 @@ class ToolMcpToolRequireApprovalNever(McpAllowedToolsMcpToolFilter, name="ToolMc
 
 
 class VideoGetCharacterResponse(VideoCreateCharacterResponse):
+    __slots__ = ()
+
+
+class BetaResponseReasoningItemContent(BetaReasoningTextContent, name="Content"):
+    __slots__ = ()
+
+
+class BetaResponseReasoningItemSummary(BetaSummaryTextContent, name="Summary"):
+    __slots__ = ()
+
+
+class ModerationOutputModerationResult(BetaModerationResultBody):
+    __slots__ = ()
+
+
+class PartReasoningText(BetaReasoningTextContent):
     __slots__ = ()
 
 

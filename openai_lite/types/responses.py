@@ -78,6 +78,7 @@ class BetaAdditionalToolsItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "role", "tools"))
     _renames = True
+    _checked = frozenset(("tools",))
     _required = ("type", "role", "tools")
     _nested = {"agent": "Beta_AgentTag", "tools": "BetaTool"}
 
@@ -945,7 +946,8 @@ class BetaResponseReasoningItem(BaseModel):
     _field_names = frozenset(("agent", "type", "id", "encrypted_content", "summary", "content", "status"))
     _required = ("type", "id", "summary")
     _nested = {
-        "agent": "BetaAgentTag", "summary": "BetaSummaryTextContent", "content": "BetaReasoningTextContent",
+        "agent": "BetaAgentTag", "summary": "BetaResponseReasoningItemSummary",
+        "content": "BetaResponseReasoningItemContent",
     }
 
 
@@ -1130,6 +1132,7 @@ class BetaToolSearchOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "type", "execution", "tools", "status"))
     _renames = True
+    _checked = frozenset(("tools",))
     _required = ("type", "tools")
     _nested = {"agent": "Beta_AgentTag", "tools": "BetaTool"}
 
@@ -2136,6 +2139,39 @@ class BetaProgramOutputAgent(BetaAgentTag, name="ProgramOutputAgent"):
     __slots__ = ()
 
 
+class BetaResponseErrorVariant0(ResponseErrorVariant0, name="BetaResponseError"):
+    __slots__ = ()
+
+
+class BetaResponseFormatJsonObject(ResponseFormatJSONObject, name="JSONObject"):
+    __slots__ = ()
+
+
+class BetaResponseFormatText(ResponseFormatText, name="Text"):
+    __slots__ = ()
+
+
+class BetaResponseText(ResponseTextConfig, name="BetaResponseTextConfig"):
+    __slots__ = ()
+    _nested = dict(ResponseTextConfig._nested, **{"format": "BetaTextResponseFormatConfiguration"})
+
+
+class BetaResponseUsage(ResponseUsage):
+    __slots__ = ()
+
+
+class BetaToolChoiceAllowed(ToolChoiceAllowed):
+    __slots__ = ()
+
+
+class BetaToolChoiceCustom(ToolChoiceCustom):
+    __slots__ = ()
+
+
+class BetaToolChoiceTypes(ToolChoiceTypes):
+    __slots__ = ()
+
+
 class ModerationErrorBodyModerationOutputError(ModerationErrorBody, name="ModerationOutputError"):
     __slots__ = ()
 
@@ -2206,13 +2242,10 @@ BetaReasoningModeEnum = ReasoningModeEnum
 BetaResponseAccessProgram = AccessPrograms
 BetaResponseConversation = ResponseConversation
 BetaResponseErrorCode = ResponseErrorCode
-BetaResponseErrorVariant0 = ResponseErrorVariant0
 BetaResponseErrorVariant0Misalignment = ResponseErrorVariant0Misalignment
 BetaResponseErrorVariant0MisalignmentSteer = ResponseErrorVariant0MisalignmentSteer
-BetaResponseFormatJsonObject = ResponseFormatJSONObject
 BetaResponseFormatJsonSchemaSchema = ResponseFormatJsonSchemaSchema
 BetaResponseFormatJsonSchemaSchemaParam = ResponseFormatJsonSchemaSchemaParam
-BetaResponseFormatText = ResponseFormatText
 BetaResponseImage = ResponseImage
 BetaResponseIncompleteDetail = ResponseIncompleteDetail
 BetaResponseInputTransformation = InputTransformation
@@ -2239,14 +2272,12 @@ BetaResponseShellCallCommandDeltaStreamingEvent = BetaResponseShellCallCommandDe
 BetaResponseShellCallCommandDoneStreamingEvent = BetaResponseShellCallCommandDoneEvent
 BetaResponseShellCallOutputContentDeltaStreamingEvent = BetaResponseShellCallOutputContentDeltaEvent
 BetaResponseShellCallOutputContentDoneStreamingEvent = BetaResponseShellCallOutputContentDoneEvent
-BetaResponseText = ResponseTextConfig
 BetaResponseToolUsage = ToolUsage
 BetaResponseToolUsageImageGen = ToolUsageImageGen
 BetaResponseToolUsageImageGenCachedTokensDetail = ToolUsageImageGenCachedTokensDetails
 BetaResponseToolUsageImageGenInputTokensDetail = ToolUsageImageGenInputTokensDetails
 BetaResponseToolUsageImageGenOutputTokensDetail = ToolUsageImageGenOutputTokensDetails
 BetaResponseToolUsageWebSearch = ToolUsageWebSearch
-BetaResponseUsage = ResponseUsage
 BetaResponseUsageInputTokensDetail = ResponseUsageInputTokensDetail
 BetaResponseUsageInputTokensDetailCacheWriteTokensDetail = InputTokensDetailsCacheWriteTokensDetails
 BetaResponseUsageOutputTokensDetail = ResponseUsageOutputTokensDetail
@@ -2257,9 +2288,6 @@ BetaSpecificApplyPatch = SpecificApplyPatch
 BetaSpecificFunctionShell = SpecificFunctionShell
 BetaSpecificProgrammaticToolCalling = SpecificProgrammaticToolCalling
 BetaTokenCountsResource = InputTokenCountResponse
-BetaToolChoiceAllowed = ToolChoiceAllowed
-BetaToolChoiceCustom = ToolChoiceCustom
-BetaToolChoiceTypes = ToolChoiceTypes
 BetaToolSearchCall = BetaResponseToolSearchCall
 BetaToolSearchOutput = BetaResponseToolSearchOutputItem
 BetaToolsArray = ToolsArray
@@ -2323,6 +2351,9 @@ _UNIONS = {
     "BetaAgentMessageItemContentParam": (None, (
         "BetaInputTextContentParam", "BetaInputImageContentParamAutoParam", "BetaEncryptedContentParam",
     )),
+    "BetaAutoCodeInterpreterToolNetworkPolicy": ("type", {
+        "disabled": "BetaContainerNetworkPolicyDisabled", "allowlist": "BetaContainerNetworkPolicyAllowlist",
+    }),
     "BetaCodeInterpreterToolCallOutput": ("type", {
         "logs": "BetaCodeInterpreterOutputLogs", "image": "BetaCodeInterpreterOutputImage",
     }),
@@ -2334,6 +2365,13 @@ _UNIONS = {
         "keypress": "BetaKeyPressAction", "move": "BetaMove", "screenshot": "BetaScreenshot",
         "scroll": "BetaScroll", "type": "BetaType", "wait": "BetaWait",
     }),
+    "BetaContainerAutoNetworkPolicy": ("type", {
+        "disabled": "BetaContainerNetworkPolicyDisabled", "allowlist": "BetaContainerNetworkPolicyAllowlist",
+    }),
+    "BetaContainerAutoSkill": ("type", {
+        "skill_reference": "BetaSkillReference", "inline": "BetaInlineSkill",
+    }),
+    "BetaCustomToolFormat": ("type", {"text": "BetaCustomTextFormat", "grammar": "BetaCustomGrammarFormat"}),
     "BetaFunctionAndCustomToolCallOutput": ("type", {
         "input_text": "BetaResponseInputText", "input_image": "BetaInputImageContent",
         "input_file": "BetaInputFileContent",
@@ -2341,6 +2379,16 @@ _UNIONS = {
     "BetaFunctionCallOutputItemOutput": ("type", {
         "input_text": "BetaInputTextContentParamObject", "input_image": "BetaInputImageContentParamAuto",
         "input_file": "BetaInputFileContentParamObject",
+    }),
+    "BetaFunctionShellCallEnvironment": ("type", {
+        "local": "BetaLocalEnvironmentResource", "container_reference": "BetaContainerReferenceResource",
+    }),
+    "BetaFunctionShellCallItemEnvironment": ("type", {
+        "local": "BetaLocalEnvironment", "container_reference": "BetaContainerReference",
+    }),
+    "BetaFunctionShellToolEnvironment": ("type", {
+        "container_auto": "BetaContainerAuto", "local": "BetaLocalEnvironment",
+        "container_reference": "BetaContainerReference",
     }),
     "BetaInputContent": ("type", {
         "input_text": "BetaResponseInputText", "input_image": "BetaInputImageContent",
@@ -2446,11 +2494,14 @@ _UNIONS = {
         "moderation_result": "BetaModerationResultBody", "error": "BetaModerationErrorBody",
     }),
     "BetaModerationOutput": ("type", {
-        "moderation_result": "BetaModerationResultBody", "error": "BetaModerationErrorBody",
+        "moderation_result": "ModerationOutputModerationResult", "error": "BetaModerationErrorBody",
+    }),
+    "BetaNamespaceToolTool": ("type", {
+        "function": "BetaFunctionToolParamObject", "custom": "BetaCustomTool",
     }),
     "BetaOutputContent": ("type", {
         "output_text": "BetaResponseOutputText", "refusal": "BetaRefusalContent",
-        "reasoning_text": "BetaReasoningTextContent",
+        "reasoning_text": "PartReasoningText",
     }),
     "BetaOutputItem": ("type", {
         "message": "BetaResponseOutputMessage", "file_search_call": "BetaResponseFileSearchToolCall",
@@ -2486,6 +2537,8 @@ _UNIONS = {
         "file_citation": "BetaFileCitation", "url_citation": "BetaUrlCitation",
         "container_file_citation": "BetaContainerFileCitation",
     }),
+    "BetaPrompt": (None, ("BetaPromptVariant0",)),
+    "BetaResponseError": (None, ("BetaResponseErrorVariant0",)),
     "BetaResponseStreamEvent": ("type", {
         "response.audio.delta": "BetaResponseAudioDeltaEvent",
         "response.audio.done": "BetaResponseAudioDoneEvent",
@@ -2544,6 +2597,21 @@ _UNIONS = {
         "response.custom_tool_call_input.delta": "BetaResponseCustomToolCallInputDeltaEvent",
         "response.custom_tool_call_input.done": "BetaResponseCustomToolCallInputDoneEvent",
         "response.compaction.compacting": "BetaResponseCompactionCompactingEvent",
+    }),
+    "BetaTextResponseFormatConfiguration": ("type", {
+        "text": "BetaResponseFormatText", "json_schema": "BetaTextResponseFormatJsonSchema",
+        "json_object": "BetaResponseFormatJsonObject",
+    }),
+    "BetaTool": ("type", {
+        "function": "BetaFunctionTool", "file_search": "BetaFileSearchTool", "computer": "BetaComputerTool",
+        "computer_use_preview": "BetaComputerUsePreviewTool", "web_search": "BetaWebSearchTool",
+        "web_search_2025_08_26": "BetaWebSearchTool", "mcp": "BetaMCPTool",
+        "code_interpreter": "BetaCodeInterpreterTool",
+        "programmatic_tool_calling": "BetaProgrammaticToolCalling", "image_generation": "BetaImageGenTool",
+        "local_shell": "BetaLocalShellTool", "shell": "BetaFunctionShellTool", "custom": "BetaCustomTool",
+        "namespace": "BetaNamespaceTool", "tool_search": "BetaToolSearchTool",
+        "web_search_preview": "BetaWebSearchPreviewTool",
+        "web_search_preview_2025_03_11": "BetaWebSearchPreviewTool", "apply_patch": "BetaApplyPatchTool",
     }),
     "BetaToolChoice": (None, (
         "BetaToolChoiceOptions", "BetaToolChoiceAllowed", "BetaToolChoiceTypes", "BetaToolChoiceFunction",
@@ -2624,7 +2692,7 @@ _UNIONS = {
     "ModelIdsResponses": (None, ()),
     "OutputContent": ("type", {
         "output_text": "ResponseOutputText", "refusal": "ResponseOutputRefusal",
-        "reasoning_text": "PartReasoningText",
+        "reasoning_text": "ContentReasoningTextPartReasoningText",
     }),
     "ResponseCodeInterpreterToolCallOutput": ("type", {"logs": "OutputLogs", "image": "OutputImage"}),
     "ResponseCodeInterpreterToolCallOutputParam": (None, (
@@ -2652,7 +2720,7 @@ _UNIONS = {
         "moderation_result": "ModerationInputModerationResult", "error": "ModerationErrorBody",
     }),
     "ResponseModerationOutput": ("type", {
-        "moderation_result": "ModerationOutputModerationResult",
+        "moderation_result": "ModerationInputModerationResultsResultModerationOutputModerationResult",
         "error": "ModerationErrorBodyModerationOutputError",
     }),
     "ResponseOutputItem": ("type", {
@@ -2764,24 +2832,23 @@ _ELSEWHERE = {
     "BetaApplyPatchDeleteFileOperationParam": "_defs:ApplyPatchDeleteFileOperationParam",
     "BetaApplyPatchOperation": "responses:ApplyPatchOperation",
     "BetaApplyPatchOperationParam": "_defs:ApplyPatchOperationParam",
-    "BetaApplyPatchTool": "_defs:ApplyPatchTool",
+    "BetaApplyPatchTool": "_defs:BetaApplyPatchTool",
     "BetaApplyPatchToolCallOperation": "_defs:ApplyPatchToolCallOperation",
     "BetaApplyPatchToolParam": "_defs:ApplyPatchToolParam",
     "BetaApplyPatchUpdateFileOperation": "_defs:OperationUpdateFile",
     "BetaApplyPatchUpdateFileOperationParam": "_defs:ApplyPatchUpdateFileOperationParam",
     "BetaApproximateLocation": "_defs:ApproximateLocation",
     "BetaApproximateLocationParam": "_defs:ApproximateLocationParam",
-    "BetaAutoCodeInterpreterTool": "_defs:CodeInterpreterContainerCodeInterpreterToolAuto",
-    "BetaAutoCodeInterpreterToolNetworkPolicy": "_defs:AutoCodeInterpreterToolNetworkPolicy",
+    "BetaAutoCodeInterpreterTool": "_defs:BetaAutoCodeInterpreterTool",
     "BetaAutoCodeInterpreterToolNetworkPolicyParam": "_defs:AutoCodeInterpreterToolNetworkPolicyParam",
     "BetaAutoCodeInterpreterToolParam": "_defs:AutoCodeInterpreterToolParam",
-    "BetaCallableToolAllowedCaller": "_defs:CallableToolAllowedCaller", "BetaClick": "_defs:ActionClick",
+    "BetaCallableToolAllowedCaller": "_defs:CallableToolAllowedCaller", "BetaClick": "_defs:BetaClick",
     "BetaClickButtonType": "_defs:ClickButtonType", "BetaClickParam": "_defs:ClickParam",
     "BetaCodeInterpreterOutputImage": "_defs:OutputImage",
     "BetaCodeInterpreterOutputImageParam": "_defs:CodeInterpreterOutputImageParam",
     "BetaCodeInterpreterOutputLogs": "_defs:OutputLogs",
     "BetaCodeInterpreterOutputLogsParam": "_defs:CodeInterpreterOutputLogsParam",
-    "BetaCodeInterpreterTool": "_defs:CodeInterpreterTool",
+    "BetaCodeInterpreterTool": "_defs:BetaCodeInterpreterTool",
     "BetaCodeInterpreterToolParam": "_defs:CodeInterpreterToolParam",
     "BetaComparisonFilter": "_defs:ComparisonFilter",
     "BetaComparisonFilterParam": "_defs:ComparisonFilterParam", "BetaCompoundFilter": "_defs:CompoundFilter",
@@ -2792,52 +2859,49 @@ _ELSEWHERE = {
     "BetaComputerCallSafetyCheck": "_defs:PendingSafetyCheck",
     "BetaComputerCallSafetyCheckParam": "_defs:ComputerCallSafetyCheckParam",
     "BetaComputerEnvironment": "_defs:ComputerEnvironment",
-    "BetaComputerScreenshotContent": "_defs:ComputerScreenshotContent",
-    "BetaComputerScreenshotImage": "_defs:ResponseComputerToolCallOutputScreenshot",
+    "BetaComputerScreenshotContent": "_defs:BetaComputerScreenshotContent",
+    "BetaComputerScreenshotImage": "_defs:BetaComputerScreenshotImage",
     "BetaComputerScreenshotImageParam": "_defs:ComputerScreenshotImageParam",
-    "BetaComputerTool": "_defs:ComputerTool", "BetaComputerToolParam": "_defs:ComputerToolParam",
-    "BetaComputerUsePreviewTool": "_defs:ComputerUsePreviewTool",
+    "BetaComputerTool": "_defs:BetaComputerTool", "BetaComputerToolParam": "_defs:ComputerToolParam",
+    "BetaComputerUsePreviewTool": "_defs:BetaComputerUsePreviewTool",
     "BetaComputerUsePreviewToolParam": "_defs:ComputerUsePreviewToolParam",
-    "BetaContainerAuto": "_defs:ContainerAuto",
-    "BetaContainerAutoNetworkPolicy": "_defs:ContainerAutoNetworkPolicy",
+    "BetaContainerAuto": "_defs:BetaContainerAuto",
     "BetaContainerAutoNetworkPolicyParam": "_defs:ContainerAutoNetworkPolicyParam",
     "BetaContainerAutoParam": "_defs:ContainerAutoParam",
-    "BetaContainerAutoSkill": "_defs:ContainerAutoSkill",
     "BetaContainerAutoSkillParam": "_defs:ContainerAutoSkillParam",
     "BetaContainerFileCitationBody": "_defs:AnnotationContainerFileCitation",
     "BetaContainerFileCitationBodyParam": "_defs:ContainerFileCitationBodyParam",
     "BetaContainerMemoryLimit": "_defs:ContainerMemoryLimit",
-    "BetaContainerNetworkPolicyAllowlist": "_defs:ContainerNetworkPolicyAllowlist",
+    "BetaContainerNetworkPolicyAllowlist": "_defs:BetaContainerNetworkPolicyAllowlist",
     "BetaContainerNetworkPolicyAllowlistParam": "_defs:ContainerNetworkPolicyAllowlistParam",
-    "BetaContainerNetworkPolicyDisabled": "_defs:ContainerNetworkPolicyDisabled",
+    "BetaContainerNetworkPolicyDisabled": "_defs:BetaContainerNetworkPolicyDisabled",
     "BetaContainerNetworkPolicyDisabledParam": "_defs:ContainerNetworkPolicyDisabledParam",
-    "BetaContainerNetworkPolicyDomainSecret": "_defs:ContainerNetworkPolicyDomainSecret",
+    "BetaContainerNetworkPolicyDomainSecret": "_defs:BetaContainerNetworkPolicyDomainSecret",
     "BetaContainerNetworkPolicyDomainSecretParam": "_defs:ContainerNetworkPolicyDomainSecretParam",
-    "BetaContainerReference": "_defs:ContainerReference",
+    "BetaContainerReference": "_defs:BetaContainerReference",
     "BetaContainerReferenceParam": "_defs:ContainerReferenceParam",
-    "BetaContainerReferenceResource": "_defs:ResponseContainerReference",
+    "BetaContainerReferenceResource": "_defs:BetaContainerReferenceResource",
     "BetaContextManagementParam": "responses:ContextManagementParam",
     "BetaConversationParam": "responses:ConversationParam",
-    "BetaConversationParam_2Param": "responses:ConversationParam_2Param", "BetaCoord": "_defs:ActionDragPath",
-    "BetaCoordParam": "_defs:CoordParam", "BetaCustomGrammarFormat": "_defs:Grammar",
+    "BetaConversationParam_2Param": "responses:ConversationParam_2Param", "BetaCoord": "_defs:BetaCoord",
+    "BetaCoordParam": "_defs:CoordParam", "BetaCustomGrammarFormat": "_defs:BetaCustomGrammarFormat",
     "BetaCustomGrammarFormatParam": "_defs:CustomGrammarFormatParam",
-    "BetaCustomTextFormat": "_defs:CustomTextFormat",
-    "BetaCustomTextFormatParam": "_defs:CustomTextFormatParam", "BetaCustomTool": "_defs:CustomTool",
-    "BetaCustomToolFormat": "_defs:CustomToolFormat",
+    "BetaCustomTextFormat": "_defs:BetaCustomTextFormat",
+    "BetaCustomTextFormatParam": "_defs:CustomTextFormatParam", "BetaCustomTool": "_defs:BetaCustomTool",
     "BetaCustomToolFormatParam": "_defs:CustomToolFormatParam",
     "BetaCustomToolParam": "_defs:CustomToolParam", "BetaDetailEnum": "_defs:DetailEnum",
     "BetaDirectToolCallCaller": "_defs:DirectToolCallCaller",
     "BetaDirectToolCallCallerInputParam": "_defs:DirectToolCallCallerInputParam",
     "BetaDirectToolCallCallerParam": "_defs:DirectToolCallCallerParam",
     "BetaDirectToolCallCallerParamObject": "_defs:DirectToolCallCallerParamObject",
-    "BetaDoubleClickAction": "_defs:ActionDoubleClick",
-    "BetaDoubleClickActionParam": "_defs:DoubleClickActionParam", "BetaDrag": "_defs:ActionDrag",
+    "BetaDoubleClickAction": "_defs:BetaDoubleClickAction",
+    "BetaDoubleClickActionParam": "_defs:DoubleClickActionParam", "BetaDrag": "_defs:BetaDrag",
     "BetaDragParam": "_defs:DragParam", "BetaEasyInputMessageParam": "_defs:EasyInputMessageParam",
     "BetaEmptyModel": "_defs:EmptyModel", "BetaEmptyModelParam": "_defs:EmptyModelParam",
     "BetaFileCitationBody": "_defs:AnnotationFileCitation",
     "BetaFileCitationBodyParam": "_defs:FileCitationBodyParam", "BetaFileDetailEnum": "_defs:FileDetailEnum",
     "BetaFileInputDetail": "_defs:FileInputDetail", "BetaFilePath": "_defs:AnnotationFilePath",
-    "BetaFilePathParam": "_defs:FilePathParam", "BetaFileSearchTool": "_defs:FileSearchTool",
+    "BetaFilePathParam": "_defs:FilePathParam", "BetaFileSearchTool": "_defs:BetaFileSearchTool",
     "BetaFileSearchToolParam": "_defs:FileSearchToolParam", "BetaFilters": "_defs:Filters",
     "BetaFiltersParam": "_defs:FiltersParam",
     "BetaFunctionAndCustomToolCallOutputParam": "_defs:FunctionAndCustomToolCallOutputParam",
@@ -2846,8 +2910,6 @@ _ELSEWHERE = {
     "BetaFunctionCallOutputStatusEnum": "_defs:FunctionCallOutputStatusEnum",
     "BetaFunctionCallStatus": "_defs:FunctionCallStatus", "BetaFunctionShellAction": "_defs:Action",
     "BetaFunctionShellActionParam": "_defs:FunctionShellActionParam",
-    "BetaFunctionShellCallEnvironment": "_defs:FunctionShellCallEnvironment",
-    "BetaFunctionShellCallItemEnvironment": "responses:FunctionShellCallItemEnvironment",
     "BetaFunctionShellCallItemEnvironmentParam": "_defs:FunctionShellCallItemEnvironmentParam",
     "BetaFunctionShellCallItemStatus": "_defs:FunctionShellCallItemStatus",
     "BetaFunctionShellCallOutputContent": "_defs:Output",
@@ -2861,10 +2923,10 @@ _ELSEWHERE = {
     "BetaFunctionShellCallOutputTimeoutOutcome": "_defs:OutputOutcomeTimeout",
     "BetaFunctionShellCallOutputTimeoutOutcomeParam": "_defs:FunctionShellCallOutputTimeoutOutcomeParam",
     "BetaFunctionShellCallStatus": "_defs:FunctionShellCallStatus",
-    "BetaFunctionShellTool": "_defs:FunctionShellTool",
-    "BetaFunctionShellToolEnvironment": "_defs:FunctionShellToolEnvironment",
+    "BetaFunctionShellTool": "_defs:BetaFunctionShellTool",
     "BetaFunctionShellToolEnvironmentParam": "_defs:FunctionShellToolEnvironmentParam",
-    "BetaFunctionShellToolParam": "_defs:FunctionShellToolParam", "BetaFunctionTool": "_defs:FunctionTool",
+    "BetaFunctionShellToolParam": "_defs:FunctionShellToolParam",
+    "BetaFunctionTool": "_defs:BetaFunctionTool",
     "BetaFunctionToolInputParam": "_defs:FunctionToolInputParam",
     "BetaFunctionToolParam": "_defs:FunctionToolParam", "BetaFunctionToolParamObject": "_defs:ToolFunction",
     "BetaGrammarSyntax1": "_defs:GrammarSyntax1", "BetaHTTPError": "_defs:HTTPError",
@@ -2879,26 +2941,27 @@ _ELSEWHERE = {
     "BetaImageGenToolInputImageMaskParam": "_defs:ImageGenToolInputImageMaskParam",
     "BetaImageGenToolParam": "_defs:ImageGenToolParam", "BetaImageGenToolSvg": "_defs:ImageGenerationSvg",
     "BetaImageGenToolSvgReasoning": "_defs:ImageGenerationSvgReasoning",
-    "BetaIncludeEnum": "_defs:IncludeEnum", "BetaInlineSkill": "_defs:InlineSkill",
-    "BetaInlineSkillParam": "_defs:InlineSkillParam", "BetaInlineSkillSource": "_defs:InlineSkillSource",
+    "BetaIncludeEnum": "_defs:IncludeEnum", "BetaInlineSkill": "_defs:BetaInlineSkill",
+    "BetaInlineSkillParam": "_defs:InlineSkillParam", "BetaInlineSkillSource": "_defs:BetaInlineSkillSource",
     "BetaInlineSkillSourceParam": "_defs:InlineSkillSourceParam",
     "BetaInputContentParam": "_defs:InputContentParam", "BetaInputFidelity": "_defs:InputFidelity",
-    "BetaInputFileContent": "_defs:ResponseInputFile",
+    "BetaInputFileContent": "_defs:BetaInputFileContent",
     "BetaInputFileContentInputParam": "_defs:InputFileContentInputParam",
     "BetaInputFileContentParam": "_defs:InputFileContentParam",
-    "BetaInputImageContent": "_defs:ResponseInputImage",
+    "BetaInputImageContent": "_defs:BetaInputImageContent",
     "BetaInputImageContentParam": "_defs:InputImageContentParam",
     "BetaInputImageContentParamAutoParam": "_defs:InputImageContentParamAutoParam",
     "BetaInputMessageContentListParam": "_defs:InputMessageContentListParam",
     "BetaInputTextContentInputParam": "_defs:InputTextContentInputParam",
-    "BetaInputTextContentParam": "_defs:InputTextContentParam", "BetaKeyPressAction": "_defs:ActionKeypress",
-    "BetaKeyPressActionParam": "_defs:KeyPressActionParam", "BetaLocalEnvironment": "_defs:LocalEnvironment",
+    "BetaInputTextContentParam": "_defs:InputTextContentParam",
+    "BetaKeyPressAction": "_defs:BetaKeyPressAction", "BetaKeyPressActionParam": "_defs:KeyPressActionParam",
+    "BetaLocalEnvironment": "_defs:BetaLocalEnvironment",
     "BetaLocalEnvironmentParam": "_defs:LocalEnvironmentParam",
-    "BetaLocalEnvironmentResource": "_defs:ResponseLocalEnvironment",
+    "BetaLocalEnvironmentResource": "_defs:BetaLocalEnvironmentResource",
     "BetaLocalShellExecAction": "_defs:LocalShellCallAction",
     "BetaLocalShellExecActionParam": "_defs:LocalShellExecActionParam",
     "BetaLocalShellTool": "_defs:LocalShell", "BetaLocalShellToolParam": "_defs:LocalShellToolParam",
-    "BetaLocalSkill": "_defs:LocalSkill", "BetaLocalSkillParam": "_defs:LocalSkillParam",
+    "BetaLocalSkill": "_defs:BetaLocalSkill", "BetaLocalSkillParam": "_defs:LocalSkillParam",
     "BetaLogProb": "_defs:LogProb", "BetaLogProbParam": "_defs:LogProbParam",
     "BetaMCPListToolsTool": "_defs:McpListToolsTool",
     "BetaMCPListToolsToolParam": "_defs:MCPListToolsToolParam",
@@ -2922,10 +2985,9 @@ _ELSEWHERE = {
     "BetaModerationInputType": "_defs:ModerationInputType", "BetaModerationMode": "_defs:ModerationMode",
     "BetaModerationParam": "_defs:ModerationParam",
     "BetaModerationPolicyParam": "_defs:ModerationPolicyParam",
-    "BetaModerationResultBody": "_defs:ModerationInputModerationResultsResult",
-    "BetaMove": "_defs:ActionMove", "BetaMoveParam": "_defs:MoveParam",
-    "BetaNamespaceTool": "_defs:NamespaceTool", "BetaNamespaceToolParam": "_defs:NamespaceToolParam",
-    "BetaNamespaceToolTool": "_defs:NamespaceToolTool",
+    "BetaModerationResultBody": "_defs:BetaModerationResultBody", "BetaMove": "_defs:BetaMove",
+    "BetaMoveParam": "_defs:MoveParam", "BetaNamespaceTool": "_defs:BetaNamespaceTool",
+    "BetaNamespaceToolParam": "_defs:NamespaceToolParam",
     "BetaNamespaceToolToolParam": "_defs:NamespaceToolToolParam",
     "BetaProgramOutputItemStatus": "_defs:ProgramOutputItemStatus",
     "BetaProgramOutputStatus": "_defs:ProgramOutputStatus",
@@ -2934,60 +2996,59 @@ _ELSEWHERE = {
     "BetaProgramToolCallCallerParam": "_defs:ProgramToolCallCallerParam",
     "BetaProgramToolCallCallerParamObject": "_defs:ProgramToolCallCallerParamObject",
     "BetaProgrammaticToolCalling": "_defs:ProgrammaticToolCalling",
-    "BetaProgrammaticToolCallingParam": "_defs:ProgrammaticToolCallingParam", "BetaPrompt": "_defs:Prompt",
+    "BetaProgrammaticToolCallingParam": "_defs:ProgrammaticToolCallingParam",
     "BetaPromptCacheBreakpointConfig": "_defs:PromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam": "_defs:PromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam": "_defs:PromptCacheBreakpointParam",
     "BetaPromptCacheModeEnum": "_defs:PromptCacheModeEnum",
     "BetaPromptCacheOptionsParam": "_defs:PromptCacheOptionsParam",
     "BetaPromptCacheTTLEnum": "_defs:PromptCacheTTLEnum", "BetaPromptParam": "_defs:PromptParam",
-    "BetaPromptVariant0": "_defs:ResponsePrompt", "BetaPromptVariant0Param": "_defs:PromptVariant0Param",
+    "BetaPromptVariant0": "_defs:BetaPromptVariant0", "BetaPromptVariant0Param": "_defs:PromptVariant0Param",
     "BetaRankerVersionType": "_defs:RankerVersionType", "BetaRankingOptions": "_defs:RankingOptions",
     "BetaRankingOptionsParam": "_defs:RankingOptionsParam", "BetaReasoningEffort": "_defs:ReasoningEffort",
     "BetaReasoningParam": "responses:ReasoningParam",
-    "BetaReasoningTextContent": "_defs:ContentReasoningText",
+    "BetaReasoningTextContent": "_defs:BetaReasoningTextContent",
     "BetaReasoningTextContentParam": "_defs:ReasoningTextContentParam",
-    "BetaRefusalContent": "_defs:ResponseOutputRefusal",
-    "BetaRefusalContentParam": "_defs:RefusalContentParam", "BetaResponseError": "responses:ResponseError",
+    "BetaRefusalContent": "_defs:BetaRefusalContent", "BetaRefusalContentParam": "_defs:RefusalContentParam",
     "BetaResponseFormatJsonObjectParam": "responses:ResponseFormatJsonObjectParam",
     "BetaResponseFormatTextParam": "responses:ResponseFormatTextParam",
     "BetaResponsePromptCacheDiagnostic": "responses:ResponsePromptCacheDiagnostic",
     "BetaResponseStreamOptionsParam": "responses:ResponseStreamOptionsParam",
     "BetaResponseStreamOptionsVariant0Param": "responses:ResponseStreamOptionsVariant0Param",
-    "BetaResponseTextParam": "responses:ResponseTextParam", "BetaScreenshot": "_defs:ActionScreenshot",
-    "BetaScreenshotParam": "_defs:ScreenshotParam", "BetaScroll": "_defs:ActionScroll",
+    "BetaResponseTextParam": "responses:ResponseTextParam", "BetaScreenshot": "_defs:BetaScreenshot",
+    "BetaScreenshotParam": "_defs:ScreenshotParam", "BetaScroll": "_defs:BetaScroll",
     "BetaScrollParam": "_defs:ScrollParam", "BetaSearchContentType": "_defs:SearchContentType",
-    "BetaSearchContextSize": "_defs:SearchContextSize", "BetaSkillReference": "_defs:SkillReference",
+    "BetaSearchContextSize": "_defs:SearchContextSize", "BetaSkillReference": "_defs:BetaSkillReference",
     "BetaSkillReferenceParam": "_defs:SkillReferenceParam",
     "BetaSpecificApplyPatchParam": "responses:SpecificApplyPatchParam",
     "BetaSpecificFunctionShellParam": "responses:SpecificFunctionShellParam",
     "BetaSpecificProgrammaticToolCallingParam": "responses:SpecificProgrammaticToolCallingParam",
-    "BetaSummaryTextContent": "_defs:SummaryTextContent",
-    "BetaSummaryTextContentParam": "_defs:SummaryTextContentParam", "BetaTextContent": "_defs:TextContent",
-    "BetaTextResponseFormatConfiguration": "_defs:TextResponseFormatConfiguration",
+    "BetaSummaryTextContent": "_defs:BetaSummaryTextContent",
+    "BetaSummaryTextContentParam": "_defs:SummaryTextContentParam",
+    "BetaTextContent": "_defs:BetaTextContent",
     "BetaTextResponseFormatConfigurationParam": "_defs:TextResponseFormatConfigurationParam",
-    "BetaTextResponseFormatJsonSchema": "_defs:TextResponseFormatJsonSchema",
+    "BetaTextResponseFormatJsonSchema": "_defs:BetaTextResponseFormatJsonSchema",
     "BetaTextResponseFormatJsonSchemaParam": "_defs:TextResponseFormatJsonSchemaParam",
-    "BetaTool": "_defs:Tool", "BetaToolCallCaller": "_defs:ToolCallCaller",
+    "BetaToolCallCaller": "_defs:ToolCallCaller",
     "BetaToolCallCallerInputParam": "_defs:ToolCallCallerInputParam",
     "BetaToolCallCallerParam": "_defs:ToolCallCallerParam",
     "BetaToolCallCallerParamObject": "_defs:ToolCallCallerParamObject",
     "BetaToolChoiceAllowedParam": "responses:ToolChoiceAllowedParam",
     "BetaToolChoiceCustomParam": "responses:ToolChoiceCustomParam",
-    "BetaToolChoiceFunction": "_defs:ToolChoiceFunction",
+    "BetaToolChoiceFunction": "_defs:BetaToolChoiceFunction",
     "BetaToolChoiceFunctionParam": "_defs:ToolChoiceFunctionParam",
     "BetaToolChoiceMCP": "_defs:ToolChoiceMcp", "BetaToolChoiceMCPParam": "_defs:ToolChoiceMCPParam",
     "BetaToolChoiceOptions": "_defs:ToolChoiceOptions", "BetaToolChoiceParam": "responses:ToolChoiceParam",
     "BetaToolChoiceTypesParam": "responses:ToolChoiceTypesParam", "BetaToolParam": "_defs:ToolParam",
     "BetaToolSearchExecutionType": "_defs:ToolSearchExecutionType",
-    "BetaToolSearchTool": "_defs:ToolSearchTool", "BetaToolSearchToolParam": "_defs:ToolSearchToolParam",
+    "BetaToolSearchTool": "_defs:BetaToolSearchTool", "BetaToolSearchToolParam": "_defs:ToolSearchToolParam",
     "BetaTopLogProb": "_defs:TopLogProb", "BetaTopLogProbParam": "_defs:TopLogProbParam",
     "BetaTypeParam": "_defs:TypeParam", "BetaUrlCitationBody": "_defs:UrlCitationBody",
     "BetaUrlCitationBodyParam": "_defs:UrlCitationBodyParam",
     "BetaVectorStoreFileAttributes": "_defs:VectorStoreFileAttributes",
     "BetaVectorStoreFileAttributesParam": "_defs:VectorStoreFileAttributesParam",
-    "BetaVerbosity": "_defs:Verbosity", "BetaWait": "_defs:ActionWait", "BetaWaitParam": "_defs:WaitParam",
-    "BetaWebSearchActionFind": "_defs:ActionFind",
+    "BetaVerbosity": "_defs:Verbosity", "BetaWait": "_defs:BetaWait", "BetaWaitParam": "_defs:WaitParam",
+    "BetaWebSearchActionFind": "_defs:BetaWebSearchActionFind",
     "BetaWebSearchActionFindParam": "_defs:WebSearchActionFindParam",
     "BetaWebSearchActionOpenPage": "_defs:ActionOpenPage",
     "BetaWebSearchActionOpenPageParam": "_defs:WebSearchActionOpenPageParam",
@@ -2999,9 +3060,9 @@ _ELSEWHERE = {
     "BetaWebSearchApproximateLocationParam": "_defs:WebSearchApproximateLocationParam",
     "BetaWebSearchApproximateLocationWebSearchApproximateLocation": "_defs:WebSearchApproximateLocationWebSearchApproximateLocation",
     "BetaWebSearchApproximateLocationWebSearchApproximateLocationParam": "_defs:WebSearchApproximateLocationWebSearchApproximateLocationParam",
-    "BetaWebSearchPreviewTool": "_defs:WebSearchPreviewTool",
+    "BetaWebSearchPreviewTool": "_defs:BetaWebSearchPreviewTool",
     "BetaWebSearchPreviewToolParam": "_defs:WebSearchPreviewToolParam",
-    "BetaWebSearchTool": "_defs:WebSearchTool", "BetaWebSearchToolFilter": "_defs:WebSearchToolFilter",
+    "BetaWebSearchTool": "_defs:BetaWebSearchTool", "BetaWebSearchToolFilter": "_defs:WebSearchToolFilter",
     "BetaWebSearchToolFilterParam": "_defs:WebSearchToolFilterParam",
     "BetaWebSearchToolParam": "_defs:WebSearchToolParam", "EasyInputMessage": "_defs:EasyInputMessage",
     "EasyInputMessageParam": "_defs:EasyInputMessageParam", "FileSearchTool": "_defs:FileSearchTool",

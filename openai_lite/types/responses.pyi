@@ -4,7 +4,7 @@ from typing import Any, Dict, Generic, Iterable, List, TypeVar
 from typing_extensions import Literal, Required, TypeAlias, TypedDict
 
 from openai_lite._models import BaseModel
-from openai_lite.types import Action, ActionClick, ActionDoubleClick, ActionDrag, ActionDragPath, ActionFind, ActionKeypress, ActionMove, ActionOpenPage, ActionScreenshot, ActionScroll, ActionSearch, ActionSearchSource, ActionWait, AdditionalTools, Annotation, AnnotationContainerFileCitation, AnnotationFileCitation, AnnotationFilePath, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchTool, ApplyPatchToolCallOperation, ApplyPatchToolParam, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterToolNetworkPolicy, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, CallableToolAllowedCaller, ClickButtonType, ClickParam, CodeInterpreterContainerCodeInterpreterToolAuto, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogsParam, CodeInterpreterTool, CodeInterpreterToolParam, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotContent, ComputerScreenshotImageParam, ComputerTool, ComputerToolParam, ComputerUsePreviewTool, ComputerUsePreviewToolParam, ContainerAuto, ContainerAutoNetworkPolicy, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkill, ContainerAutoSkillParam, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlist, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabled, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecret, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContentReasoningText, CoordParam, CustomGrammarFormatParam, CustomTextFormat, CustomTextFormatParam, CustomTool, CustomToolFormat, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickActionParam, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellActionParam, FunctionShellCallEnvironment, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellTool, FunctionShellToolEnvironment, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolInputParam, FunctionToolParam, Grammar, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenerationCallError, ImageGenerationCallErrorModerationDetails, ImageGenerationCallSvgUsage, ImageGenerationInputImageMask, ImageGenerationSvg, ImageGenerationSvgReasoning, IncludeEnum, InlineSkill, InlineSkillParam, InlineSkillSource, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContentInputParam, InputFileContentParam, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalShell, LocalShellCallAction, LocalShellExecActionParam, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkill, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsToolParam, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionErrorParam, MCPToolFilterParam, MCPToolParam, MCPToolRequireApprovalParam, McpAllowedToolsMcpToolFilter, McpListToolsTool, McpProtocolError, McpRequireApprovalMcpToolApprovalFilter, McpToolExecutionError, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputModerationResultsResult, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, MoveParam, NamespaceTool, NamespaceToolParam, NamespaceToolTool, NamespaceToolToolParam, OperationCreateFile, OperationDeleteFile, OperationUpdateFile, Output, OutputImage, OutputLogs, OutputOutcomeExit, OutputOutcomeTimeout, PendingSafetyCheck, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsHybridSearch, RankingOptionsParam, ReasoningEffort, ReasoningTextContentParam, RefusalContentParam, ResponseApplyPatchToolCall, ResponseApplyPatchToolCallOutput, ResponseCompactionItem, ResponseComputerToolCallOutputItem, ResponseComputerToolCallOutputScreenshot, ResponseContainerReference, ResponseCustomToolCall, ResponseCustomToolCallOutput, ResponseFunctionShellToolCall, ResponseFunctionShellToolCallOutput, ResponseFunctionToolCallItem, ResponseFunctionToolCallOutputItem, ResponseInputFile, ResponseInputImage as ResponseInputImage, ResponseInputText as ResponseInputText, ResponseLocalEnvironment, ResponseOutputRefusal, ResponsePrompt, ResponseToolSearchCall, ResponseToolSearchOutputItem, ScreenshotParam, ScrollParam, SearchContentType, SearchContextSize, SkillReference, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextContent, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchema, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions as ToolChoiceOptions, ToolFunction, ToolParam as ToolParam, ToolSearchExecutionType, ToolSearchTool, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, WaitParam, WebSearchActionFindParam, WebSearchActionOpenPageParam, WebSearchActionSearchParam, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewTool, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
+from openai_lite.types import Action, ActionFind, ActionOpenPage, ActionSearch, ActionSearchSource, AdditionalTools, Annotation, AnnotationContainerFileCitation, AnnotationFileCitation, AnnotationFilePath, AnnotationParam, ApplyPatchCallOutputStatus, ApplyPatchCallOutputStatusParamObject, ApplyPatchCallStatus, ApplyPatchCallStatusParamObject, ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperationParam, ApplyPatchOperationParam, ApplyPatchToolCallOperation, ApplyPatchToolParam, ApplyPatchUpdateFileOperationParam, ApproximateLocation, ApproximateLocationParam, AutoCodeInterpreterToolNetworkPolicyParam, AutoCodeInterpreterToolParam, BetaApplyPatchTool as BetaApplyPatchTool, BetaAutoCodeInterpreterTool as BetaAutoCodeInterpreterTool, BetaClick as BetaClick, BetaCodeInterpreterTool as BetaCodeInterpreterTool, BetaComputerScreenshotContent as BetaComputerScreenshotContent, BetaComputerScreenshotImage as BetaComputerScreenshotImage, BetaComputerTool as BetaComputerTool, BetaComputerUsePreviewTool as BetaComputerUsePreviewTool, BetaContainerAuto as BetaContainerAuto, BetaContainerNetworkPolicyAllowlist as BetaContainerNetworkPolicyAllowlist, BetaContainerNetworkPolicyDisabled as BetaContainerNetworkPolicyDisabled, BetaContainerNetworkPolicyDomainSecret as BetaContainerNetworkPolicyDomainSecret, BetaContainerReference as BetaContainerReference, BetaContainerReferenceResource as BetaContainerReferenceResource, BetaCoord as BetaCoord, BetaCustomGrammarFormat as BetaCustomGrammarFormat, BetaCustomTextFormat as BetaCustomTextFormat, BetaCustomTool as BetaCustomTool, BetaDoubleClickAction as BetaDoubleClickAction, BetaDrag as BetaDrag, BetaFileSearchTool as BetaFileSearchTool, BetaFunctionShellTool as BetaFunctionShellTool, BetaFunctionTool as BetaFunctionTool, BetaInlineSkill as BetaInlineSkill, BetaInlineSkillSource as BetaInlineSkillSource, BetaInputFileContent as BetaInputFileContent, BetaInputImageContent as BetaInputImageContent, BetaKeyPressAction as BetaKeyPressAction, BetaLocalEnvironment as BetaLocalEnvironment, BetaLocalEnvironmentResource as BetaLocalEnvironmentResource, BetaLocalSkill as BetaLocalSkill, BetaModerationResultBody as BetaModerationResultBody, BetaMove as BetaMove, BetaNamespaceTool as BetaNamespaceTool, BetaPromptVariant0 as BetaPromptVariant0, BetaReasoningTextContent as BetaReasoningTextContent, BetaRefusalContent as BetaRefusalContent, BetaScreenshot as BetaScreenshot, BetaScroll as BetaScroll, BetaSkillReference as BetaSkillReference, BetaSummaryTextContent as BetaSummaryTextContent, BetaTextContent as BetaTextContent, BetaTextResponseFormatJsonSchema as BetaTextResponseFormatJsonSchema, BetaToolChoiceFunction as BetaToolChoiceFunction, BetaToolSearchTool as BetaToolSearchTool, BetaWait as BetaWait, BetaWebSearchActionFind as BetaWebSearchActionFind, BetaWebSearchPreviewTool as BetaWebSearchPreviewTool, BetaWebSearchTool as BetaWebSearchTool, CallableToolAllowedCaller, ClickButtonType, ClickParam, CodeInterpreterOutputImageParam, CodeInterpreterOutputLogsParam, CodeInterpreterToolParam, CompactionTriggerItemParam, ComparisonFilter, ComparisonFilterParam, CompoundFilter, CompoundFilterParam, ComputerAction, ComputerActionList, ComputerActionListParam, ComputerActionParam, ComputerCallOutputStatus, ComputerCallSafetyCheckParam, ComputerEnvironment, ComputerScreenshotImageParam, ComputerToolParam, ComputerUsePreviewToolParam, ContainerAutoNetworkPolicyParam, ContainerAutoParam, ContainerAutoSkillParam, ContainerFileCitationBodyParam, ContainerMemoryLimit, ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyDomainSecretParam, ContainerReference, ContainerReferenceParam, ContentReasoningText, CoordParam, CustomGrammarFormatParam, CustomTextFormatParam, CustomToolFormatParam, CustomToolParam, DetailEnum, DirectToolCallCaller, DirectToolCallCallerInputParam, DirectToolCallCallerParam, DirectToolCallCallerParamObject, DoubleClickActionParam, DragParam, EasyInputMessage as EasyInputMessage, EasyInputMessageParam as EasyInputMessageParam, EmptyModel, EmptyModelParam, FileCitationBodyParam, FileDetailEnum, FileInputDetail, FilePathParam, FileSearchTool as FileSearchTool, FileSearchToolParam as FileSearchToolParam, Filters, FiltersParam, FunctionAndCustomToolCallOutput, FunctionAndCustomToolCallOutputParam, FunctionCallItemStatus, FunctionCallOutputItemOutputParam, FunctionCallOutputStatusEnum, FunctionCallStatus, FunctionShellActionParam, FunctionShellCallItemEnvironmentParam, FunctionShellCallItemStatus, FunctionShellCallOutputContentOutcome, FunctionShellCallOutputContentParam, FunctionShellCallOutputExitOutcomeParam, FunctionShellCallOutputOutcomeParam, FunctionShellCallOutputStatusEnum, FunctionShellCallOutputTimeoutOutcomeParam, FunctionShellCallStatus, FunctionShellToolEnvironmentParam, FunctionShellToolParam, FunctionTool as FunctionTool, FunctionToolInputParam, FunctionToolParam, GrammarSyntax1, HTTPError, HTTPErrorParam, HybridSearchOptionsParam, ImageDetail, ImageGenActionEnum, ImageGenTool, ImageGenToolCall, ImageGenToolInputImageMaskParam, ImageGenToolParam, ImageGenerationCallError, ImageGenerationCallErrorModerationDetails, ImageGenerationCallSvgUsage, ImageGenerationInputImageMask, ImageGenerationSvg, ImageGenerationSvgReasoning, IncludeEnum, InlineSkillParam, InlineSkillSourceParam, InputContentParam, InputFidelity, InputFileContentInputParam, InputFileContentParam, InputImageContentParam, InputImageContentParamAutoParam, InputMessageContentList, InputMessageContentListParam, InputTextContentInputParam, InputTextContentParam, ItemParam, ItemReferenceParam, KeyPressActionParam, LocalEnvironment, LocalEnvironmentParam, LocalShell, LocalShellCallAction, LocalShellExecActionParam, LocalShellToolCall, LocalShellToolCallOutput, LocalShellToolParam, LocalSkillParam, LogProb, LogProbParam, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPListToolsToolParam, MCPProtocolErrorParam, MCPTool, MCPToolCall, MCPToolCallError, MCPToolCallErrorParam, MCPToolCallStatus, MCPToolExecutionErrorParam, MCPToolFilterParam, MCPToolParam, MCPToolRequireApprovalParam, McpAllowedToolsMcpToolFilter, McpListToolsTool, McpProtocolError, McpRequireApprovalMcpToolApprovalFilter, McpToolExecutionError, MessagePhase, MessagePhase_2, MessageRole, MessageStatus, Metadata, MetadataParam, ModelIdsShared, ModerationConfigParam, ModerationInputModerationResultsResult, ModerationInputType, ModerationMode, ModerationParam, ModerationPolicyParam, MoveParam, NamespaceToolParam, NamespaceToolToolParam, OperationCreateFile, OperationDeleteFile, OperationUpdateFile, Output, OutputImage, OutputLogs, OutputOutcomeExit, OutputOutcomeTimeout, PendingSafetyCheck, Program, ProgramItemParam, ProgramOutput, ProgramOutputItemParam, ProgramOutputItemStatus, ProgramOutputStatus, ProgramToolCallCaller, ProgramToolCallCallerInputParam, ProgramToolCallCallerParam, ProgramToolCallCallerParamObject, ProgrammaticToolCalling, ProgrammaticToolCallingParam, Prompt, PromptCacheBreakpoint, PromptCacheBreakpointConfig, PromptCacheBreakpointConfigParam, PromptCacheBreakpointParam, PromptCacheModeEnum, PromptCacheOptionsParam, PromptCacheTTLEnum, PromptParam, PromptVariant0Param, RankerVersionType, RankingOptions, RankingOptionsHybridSearch, RankingOptionsParam, ReasoningEffort, ReasoningTextContentParam, RefusalContentParam, ResponseApplyPatchToolCall, ResponseApplyPatchToolCallOutput, ResponseCompactionItem, ResponseComputerToolCallOutputItem, ResponseComputerToolCallOutputScreenshot, ResponseCustomToolCall, ResponseCustomToolCallOutput, ResponseFunctionShellToolCall, ResponseFunctionShellToolCallOutput, ResponseFunctionToolCallItem, ResponseFunctionToolCallOutputItem, ResponseInputImage as ResponseInputImage, ResponseInputText as ResponseInputText, ResponseOutputRefusal, ResponseToolSearchCall, ResponseToolSearchOutputItem, ScreenshotParam, ScrollParam, SearchContentType, SearchContextSize, SkillReferenceParam, SummaryTextContent, SummaryTextContentParam, TextResponseFormatConfiguration, TextResponseFormatConfigurationParam, TextResponseFormatJsonSchemaParam, Tool as Tool, ToolCallCaller, ToolCallCallerInputParam, ToolCallCallerParam, ToolCallCallerParamObject, ToolChoiceFunction, ToolChoiceFunctionParam as ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceMcp, ToolChoiceOptions as ToolChoiceOptions, ToolFunction, ToolParam as ToolParam, ToolSearchExecutionType, ToolSearchToolParam, TopLogProb, TopLogProbParam, TypeParam, UrlCitationBody, UrlCitationBodyParam, VectorStoreFileAttributes, VectorStoreFileAttributesParam, Verbosity, WaitParam, WebSearchActionFindParam, WebSearchActionOpenPageParam, WebSearchActionSearchParam, WebSearchActionSearchSourceParam, WebSearchApproximateLocation, WebSearchApproximateLocationParam, WebSearchApproximateLocationWebSearchApproximateLocation, WebSearchApproximateLocationWebSearchApproximateLocationParam, WebSearchPreviewToolParam, WebSearchTool as WebSearchTool, WebSearchToolFilter, WebSearchToolFilterParam, WebSearchToolParam as WebSearchToolParam
 from openai_lite.types.conversations import ConversationMessage
 
 
@@ -243,9 +243,6 @@ BetaApplyPatchOperation = ApplyPatchOperation
 BetaApplyPatchOperationParam = ApplyPatchOperationParam
 
 
-BetaApplyPatchTool = ApplyPatchTool
-
-
 class BetaApplyPatchToolCallItem(BaseModel):
     """The beta Responses API's ``ApplyPatchToolCallItem`` (the fields they share are documented there)."""
     agent: Beta_AgentTag | None
@@ -315,10 +312,8 @@ BetaApproximateLocation = ApproximateLocation
 BetaApproximateLocationParam = ApproximateLocationParam
 
 
-BetaAutoCodeInterpreterTool = CodeInterpreterContainerCodeInterpreterToolAuto
-
-
-BetaAutoCodeInterpreterToolNetworkPolicy = AutoCodeInterpreterToolNetworkPolicy
+BetaAutoCodeInterpreterToolNetworkPolicy: TypeAlias = BetaContainerNetworkPolicyDisabled | BetaContainerNetworkPolicyAllowlist
+"""The beta Responses API's ``AutoCodeInterpreterToolNetworkPolicy`` (the fields they share are documented there)."""
 
 
 BetaAutoCodeInterpreterToolNetworkPolicyParam = AutoCodeInterpreterToolNetworkPolicyParam
@@ -328,9 +323,6 @@ BetaAutoCodeInterpreterToolParam = AutoCodeInterpreterToolParam
 
 
 BetaCallableToolAllowedCaller = CallableToolAllowedCaller
-
-
-BetaClick = ActionClick
 
 
 BetaClickButtonType = ClickButtonType
@@ -349,9 +341,6 @@ BetaCodeInterpreterOutputLogs = OutputLogs
 
 
 BetaCodeInterpreterOutputLogsParam = CodeInterpreterOutputLogsParam
-
-
-BetaCodeInterpreterTool = CodeInterpreterTool
 
 
 BetaCodeInterpreterToolCallOutput: TypeAlias = BetaCodeInterpreterOutputLogs | BetaCodeInterpreterOutputImage
@@ -503,16 +492,7 @@ BetaComputerCallSafetyCheckParam = ComputerCallSafetyCheckParam
 BetaComputerEnvironment = ComputerEnvironment
 
 
-BetaComputerScreenshotContent = ComputerScreenshotContent
-
-
-BetaComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
-
-
 BetaComputerScreenshotImageParam = ComputerScreenshotImageParam
-
-
-BetaComputerTool = ComputerTool
 
 
 class BetaComputerToolCallParam(TypedDict, total=False):
@@ -540,16 +520,11 @@ class BetaComputerToolCallParam(TypedDict, total=False):
 BetaComputerToolParam = ComputerToolParam
 
 
-BetaComputerUsePreviewTool = ComputerUsePreviewTool
-
-
 BetaComputerUsePreviewToolParam = ComputerUsePreviewToolParam
 
 
-BetaContainerAuto = ContainerAuto
-
-
-BetaContainerAutoNetworkPolicy = ContainerAutoNetworkPolicy
+BetaContainerAutoNetworkPolicy: TypeAlias = BetaContainerNetworkPolicyDisabled | BetaContainerNetworkPolicyAllowlist
+"""The beta Responses API's ``ContainerAutoNetworkPolicy`` (the fields they share are documented there)."""
 
 
 BetaContainerAutoNetworkPolicyParam = ContainerAutoNetworkPolicyParam
@@ -558,7 +533,8 @@ BetaContainerAutoNetworkPolicyParam = ContainerAutoNetworkPolicyParam
 BetaContainerAutoParam = ContainerAutoParam
 
 
-BetaContainerAutoSkill = ContainerAutoSkill
+BetaContainerAutoSkill: TypeAlias = BetaSkillReference | BetaInlineSkill
+"""The beta Responses API's ``ContainerAutoSkill`` (the fields they share are documented there)."""
 
 
 BetaContainerAutoSkillParam = ContainerAutoSkillParam
@@ -603,31 +579,16 @@ class BetaContainerFileCitationParam(TypedDict, total=False):
 BetaContainerMemoryLimit = ContainerMemoryLimit
 
 
-BetaContainerNetworkPolicyAllowlist = ContainerNetworkPolicyAllowlist
-
-
 BetaContainerNetworkPolicyAllowlistParam = ContainerNetworkPolicyAllowlistParam
-
-
-BetaContainerNetworkPolicyDisabled = ContainerNetworkPolicyDisabled
 
 
 BetaContainerNetworkPolicyDisabledParam = ContainerNetworkPolicyDisabledParam
 
 
-BetaContainerNetworkPolicyDomainSecret = ContainerNetworkPolicyDomainSecret
-
-
 BetaContainerNetworkPolicyDomainSecretParam = ContainerNetworkPolicyDomainSecretParam
 
 
-BetaContainerReference = ContainerReference
-
-
 BetaContainerReferenceParam = ContainerReferenceParam
-
-
-BetaContainerReferenceResource = ResponseContainerReference
 
 
 BetaContextManagementParam = ContextManagementParam
@@ -637,9 +598,6 @@ BetaConversationParam = ConversationParam
 
 
 BetaConversationParam_2Param = ConversationParam_2Param
-
-
-BetaCoord = ActionDragPath
 
 
 BetaCoordParam = CoordParam
@@ -682,19 +640,10 @@ class BetaCreateResponseParam(TypedDict, total=False):
     """Configuration for server-hosted multi-agent execution."""
 
 
-BetaCustomGrammarFormat = Grammar
-
-
 BetaCustomGrammarFormatParam = CustomGrammarFormatParam
 
 
-BetaCustomTextFormat = CustomTextFormat
-
-
 BetaCustomTextFormatParam = CustomTextFormatParam
-
-
-BetaCustomTool = CustomTool
 
 
 class BetaCustomToolCallOutput(BaseModel):
@@ -759,7 +708,8 @@ class BetaCustomToolCallResource(BaseModel):
     created_by: str | None
 
 
-BetaCustomToolFormat = CustomToolFormat
+BetaCustomToolFormat: TypeAlias = BetaCustomTextFormat | BetaCustomGrammarFormat
+"""The beta Responses API's ``CustomToolFormat`` (the fields they share are documented there)."""
 
 
 BetaCustomToolFormatParam = CustomToolFormatParam
@@ -783,13 +733,7 @@ BetaDirectToolCallCallerParam = DirectToolCallCallerParam
 BetaDirectToolCallCallerParamObject = DirectToolCallCallerParamObject
 
 
-BetaDoubleClickAction = ActionDoubleClick
-
-
 BetaDoubleClickActionParam = DoubleClickActionParam
-
-
-BetaDrag = ActionDrag
 
 
 BetaDragParam = DragParam
@@ -873,9 +817,6 @@ BetaFilePath = AnnotationFilePath
 
 
 BetaFilePathParam = FilePathParam
-
-
-BetaFileSearchTool = FileSearchTool
 
 
 class BetaFileSearchToolCallParam(TypedDict, total=False):
@@ -999,7 +940,8 @@ BetaFunctionShellActionParam = FunctionShellActionParam
 BetaFunctionShellActionParamObject = FunctionShellActionParamObject
 
 
-BetaFunctionShellCallEnvironment = FunctionShellCallEnvironment
+BetaFunctionShellCallEnvironment: TypeAlias = BetaLocalEnvironmentResource | BetaContainerReferenceResource
+"""The beta Responses API's ``FunctionShellCallEnvironment`` (the fields they share are documented there)."""
 
 
 class BetaFunctionShellCallItem(BaseModel):
@@ -1015,7 +957,8 @@ class BetaFunctionShellCallItem(BaseModel):
     environment: BetaFunctionShellCallItemEnvironment | None
 
 
-BetaFunctionShellCallItemEnvironment = FunctionShellCallItemEnvironment
+BetaFunctionShellCallItemEnvironment: TypeAlias = BetaLocalEnvironment | BetaContainerReference
+"""The beta Responses API's ``FunctionShellCallItemEnvironment`` (the fields they share are documented there)."""
 
 
 BetaFunctionShellCallItemEnvironmentParam = FunctionShellCallItemEnvironmentParam
@@ -1105,19 +1048,14 @@ BetaFunctionShellCallOutputTimeoutOutcomeParamObject = FunctionShellCallOutputTi
 BetaFunctionShellCallStatus = FunctionShellCallStatus
 
 
-BetaFunctionShellTool = FunctionShellTool
-
-
-BetaFunctionShellToolEnvironment = FunctionShellToolEnvironment
+BetaFunctionShellToolEnvironment: TypeAlias = BetaContainerAuto | BetaLocalEnvironment | BetaContainerReference
+"""The beta Responses API's ``FunctionShellToolEnvironment`` (the fields they share are documented there)."""
 
 
 BetaFunctionShellToolEnvironmentParam = FunctionShellToolEnvironmentParam
 
 
 BetaFunctionShellToolParam = FunctionShellToolParam
-
-
-BetaFunctionTool = FunctionTool
 
 
 class BetaFunctionToolCallOutput(BaseModel):
@@ -1275,13 +1213,7 @@ BetaImageGenToolSvgReasoning = ImageGenerationSvgReasoning
 BetaIncludeEnum = IncludeEnum
 
 
-BetaInlineSkill = InlineSkill
-
-
 BetaInlineSkillParam = InlineSkillParam
-
-
-BetaInlineSkillSource = InlineSkillSource
 
 
 BetaInlineSkillSourceParam = InlineSkillSourceParam
@@ -1295,9 +1227,6 @@ BetaInputContentParam = InputContentParam
 
 
 BetaInputFidelity = InputFidelity
-
-
-BetaInputFileContent = ResponseInputFile
 
 
 BetaInputFileContentInputParam = InputFileContentInputParam
@@ -1315,9 +1244,6 @@ class BetaInputFileContentParamObject(BaseModel):
     file_url: str | None
     detail: BetaFileDetailEnum | None
     prompt_cache_breakpoint: BetaPromptCacheBreakpoint | None
-
-
-BetaInputImageContent = ResponseInputImage
 
 
 BetaInputImageContentParam = InputImageContentParam
@@ -1432,19 +1358,10 @@ BetaItemResource: TypeAlias = BetaInputMessageResource | BetaResponseOutputMessa
 """The beta Responses API's ``ItemResource`` (the fields they share are documented there)."""
 
 
-BetaKeyPressAction = ActionKeypress
-
-
 BetaKeyPressActionParam = KeyPressActionParam
 
 
-BetaLocalEnvironment = LocalEnvironment
-
-
 BetaLocalEnvironmentParam = LocalEnvironmentParam
-
-
-BetaLocalEnvironmentResource = ResponseLocalEnvironment
 
 
 BetaLocalShellExecAction = LocalShellCallAction
@@ -1507,9 +1424,6 @@ class BetaLocalShellToolCallParam(TypedDict, total=False):
 
 
 BetaLocalShellToolParam = LocalShellToolParam
-
-
-BetaLocalSkill = LocalSkill
 
 
 BetaLocalSkillParam = LocalSkillParam
@@ -1770,12 +1684,6 @@ BetaModerationParam = ModerationParam
 BetaModerationPolicyParam = ModerationPolicyParam
 
 
-BetaModerationResultBody = ModerationInputModerationResultsResult
-
-
-BetaMove = ActionMove
-
-
 BetaMoveParam = MoveParam
 
 
@@ -1854,13 +1762,11 @@ class BetaMultiAgentParam(TypedDict, total=False):
 The API does not impose a fixed upper bound on this setting. The default is `3`, which is recommended for most workloads. Multi-agent runs also have no fixed limit on tree depth or the total number of subagents created during a run."""
 
 
-BetaNamespaceTool = NamespaceTool
-
-
 BetaNamespaceToolParam = NamespaceToolParam
 
 
-BetaNamespaceToolTool = NamespaceToolTool
+BetaNamespaceToolTool: TypeAlias = BetaFunctionToolParamObject | BetaCustomTool
+"""The beta Responses API's ``NamespaceToolTool`` (the fields they share are documented there)."""
 
 
 BetaNamespaceToolToolParam = NamespaceToolToolParam
@@ -2036,7 +1942,8 @@ BetaProgrammaticToolCalling = ProgrammaticToolCalling
 BetaProgrammaticToolCallingParam = ProgrammaticToolCallingParam
 
 
-BetaPrompt = Prompt
+BetaPrompt: TypeAlias = BetaPromptVariant0 | None
+"""The beta Responses API's ``Prompt`` (the fields they share are documented there)."""
 
 
 class BetaPromptCacheBreakpoint(BaseModel):
@@ -2069,9 +1976,6 @@ BetaPromptCacheTTLEnum = PromptCacheTTLEnum
 
 
 BetaPromptParam = PromptParam
-
-
-BetaPromptVariant0 = ResponsePrompt
 
 
 BetaPromptVariant0Param = PromptVariant0Param
@@ -2128,13 +2032,7 @@ BetaReasoningModeEnum = ReasoningModeEnum
 BetaReasoningParam = ReasoningParam
 
 
-BetaReasoningTextContent = ContentReasoningText
-
-
 BetaReasoningTextContentParam = ReasoningTextContentParam
-
-
-BetaRefusalContent = ResponseOutputRefusal
 
 
 BetaRefusalContentParam = RefusalContentParam
@@ -2456,7 +2354,8 @@ class BetaResponseCustomToolCallOutputItem(BaseModel):
     created_by: str | None
 
 
-BetaResponseError = ResponseError
+BetaResponseError: TypeAlias = BetaResponseErrorVariant0 | None
+"""The beta Responses API's ``ResponseError`` (the fields they share are documented there)."""
 
 
 BetaResponseErrorCode = ResponseErrorCode
@@ -2473,7 +2372,8 @@ class BetaResponseErrorEvent(BaseModel):
     sequence_number: int
 
 
-BetaResponseErrorVariant0 = ResponseErrorVariant0
+class BetaResponseErrorVariant0(ResponseErrorVariant0):
+    """The beta Responses API's ``ResponseErrorVariant0`` (the fields they share are documented there)."""
 
 
 BetaResponseErrorVariant0Misalignment = ResponseErrorVariant0Misalignment
@@ -2532,7 +2432,8 @@ class BetaResponseFileSearchToolCall(BaseModel):
     results: List[BetaFileSearchToolCallResult] | None
 
 
-BetaResponseFormatJsonObject = ResponseFormatJSONObject
+class BetaResponseFormatJsonObject(ResponseFormatJSONObject):
+    """openai-python's ``JSONObject``: a ``ResponseFormatJSONObject`` read by that name."""
 
 
 BetaResponseFormatJsonObjectParam = ResponseFormatJsonObjectParam
@@ -2544,7 +2445,8 @@ BetaResponseFormatJsonSchemaSchema = ResponseFormatJsonSchemaSchema
 BetaResponseFormatJsonSchemaSchemaParam = ResponseFormatJsonSchemaSchemaParam
 
 
-BetaResponseFormatText = ResponseFormatText
+class BetaResponseFormatText(ResponseFormatText):
+    """The beta Responses API's ``ResponseFormatText`` (the fields they share are documented there)."""
 
 
 BetaResponseFormatTextParam = ResponseFormatTextParam
@@ -3084,7 +2986,8 @@ BetaResponseStreamOptionsParam = ResponseStreamOptionsParam
 BetaResponseStreamOptionsVariant0Param = ResponseStreamOptionsVariant0Param
 
 
-BetaResponseText = ResponseTextConfig
+class BetaResponseText(ResponseTextConfig):
+    """openai-python's ``BetaResponseTextConfig``: a ``ResponseTextConfig`` read by that name."""
 
 
 class BetaResponseTextDeltaEvent(BaseModel):
@@ -3160,7 +3063,8 @@ BetaResponseToolUsageImageGenOutputTokensDetail = ToolUsageImageGenOutputTokensD
 BetaResponseToolUsageWebSearch = ToolUsageWebSearch
 
 
-BetaResponseUsage = ResponseUsage
+class BetaResponseUsage(ResponseUsage):
+    """The beta Responses API's ``ResponseUsage`` (the fields they share are documented there)."""
 
 
 BetaResponseUsageInputTokensDetail = ResponseUsageInputTokensDetail
@@ -3202,13 +3106,7 @@ class BetaResponseWebSearchCallSearchingEvent(BaseModel):
     sequence_number: int
 
 
-BetaScreenshot = ActionScreenshot
-
-
 BetaScreenshotParam = ScreenshotParam
-
-
-BetaScroll = ActionScroll
 
 
 BetaScrollParam = ScrollParam
@@ -3227,9 +3125,6 @@ BetaServiceTierResponses = ServiceTierResponses
 
 
 BetaShellCallOutputDelta = Delta
-
-
-BetaSkillReference = SkillReference
 
 
 BetaSkillReferenceParam = SkillReferenceParam
@@ -3253,22 +3148,14 @@ BetaSpecificProgrammaticToolCalling = SpecificProgrammaticToolCalling
 BetaSpecificProgrammaticToolCallingParam = SpecificProgrammaticToolCallingParam
 
 
-BetaSummaryTextContent = SummaryTextContent
-
-
 BetaSummaryTextContentParam = SummaryTextContentParam
 
 
-BetaTextContent = TextContent
-
-
-BetaTextResponseFormatConfiguration = TextResponseFormatConfiguration
+BetaTextResponseFormatConfiguration: TypeAlias = BetaResponseFormatText | BetaTextResponseFormatJsonSchema | BetaResponseFormatJsonObject
+"""The beta Responses API's ``TextResponseFormatConfiguration`` (the fields they share are documented there)."""
 
 
 BetaTextResponseFormatConfigurationParam = TextResponseFormatConfigurationParam
-
-
-BetaTextResponseFormatJsonSchema = TextResponseFormatJsonSchema
 
 
 BetaTextResponseFormatJsonSchemaParam = TextResponseFormatJsonSchemaParam
@@ -3293,7 +3180,8 @@ class BetaTokenCountsBodyParam(TypedDict, total=False):
 BetaTokenCountsResource = InputTokenCountResponse
 
 
-BetaTool = Tool
+BetaTool: TypeAlias = BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCalling | BetaImageGenTool | BetaLocalShellTool | BetaFunctionShellTool | BetaCustomTool | BetaNamespaceTool | BetaToolSearchTool | BetaWebSearchPreviewTool | BetaApplyPatchTool
+"""The beta Responses API's ``Tool`` (the fields they share are documented there)."""
 
 
 BetaToolCallCaller = ToolCallCaller
@@ -3314,19 +3202,18 @@ a response. See the `tools` parameter to see how to specify which tools
 the model can call."""
 
 
-BetaToolChoiceAllowed = ToolChoiceAllowed
+class BetaToolChoiceAllowed(ToolChoiceAllowed):
+    """The beta Responses API's ``ToolChoiceAllowed`` (the fields they share are documented there)."""
 
 
 BetaToolChoiceAllowedParam = ToolChoiceAllowedParam
 
 
-BetaToolChoiceCustom = ToolChoiceCustom
+class BetaToolChoiceCustom(ToolChoiceCustom):
+    """The beta Responses API's ``ToolChoiceCustom`` (the fields they share are documented there)."""
 
 
 BetaToolChoiceCustomParam = ToolChoiceCustomParam
-
-
-BetaToolChoiceFunction = ToolChoiceFunction
 
 
 BetaToolChoiceFunctionParam = ToolChoiceFunctionParam
@@ -3344,7 +3231,8 @@ BetaToolChoiceOptions = ToolChoiceOptions
 BetaToolChoiceParam = ToolChoiceParam
 
 
-BetaToolChoiceTypes = ToolChoiceTypes
+class BetaToolChoiceTypes(ToolChoiceTypes):
+    """The beta Responses API's ``ToolChoiceTypes`` (the fields they share are documented there)."""
 
 
 BetaToolChoiceTypesParam = ToolChoiceTypesParam
@@ -3402,9 +3290,6 @@ class BetaToolSearchOutputItemParam(TypedDict, total=False):
     execution: BetaToolSearchExecutionType
     tools: Required[Iterable[BetaToolParam]]
     status: BetaFunctionCallItemStatus | None
-
-
-BetaToolSearchTool = ToolSearchTool
 
 
 BetaToolSearchToolParam = ToolSearchToolParam
@@ -3477,13 +3362,7 @@ BetaVectorStoreFileAttributesParam = VectorStoreFileAttributesParam
 BetaVerbosity = Verbosity
 
 
-BetaWait = ActionWait
-
-
 BetaWaitParam = WaitParam
-
-
-BetaWebSearchActionFind = ActionFind
 
 
 BetaWebSearchActionFindParam = WebSearchActionFindParam
@@ -3519,13 +3398,7 @@ BetaWebSearchApproximateLocationWebSearchApproximateLocation = WebSearchApproxim
 BetaWebSearchApproximateLocationWebSearchApproximateLocationParam = WebSearchApproximateLocationWebSearchApproximateLocationParam
 
 
-BetaWebSearchPreviewTool = WebSearchPreviewTool
-
-
 BetaWebSearchPreviewToolParam = WebSearchPreviewToolParam
-
-
-BetaWebSearchTool = WebSearchTool
 
 
 BetaWebSearchToolCallAction: TypeAlias = BetaWebSearchActionSearch | BetaWebSearchActionOpenPage | BetaWebSearchActionFind

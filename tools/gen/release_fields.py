@@ -460,7 +460,7 @@ def _subclass(gen: Any, taken: set, ours: Optional[str], theirs: Tuple[str, str]
     from .typegen import TypeDef
 
     td = gen.types.get(ours) if ours else None
-    if td is None or td.kind != "model" or td.base or theirs[1] in (td.name, td.openai_name) or depth > 4:
+    if td is None or td.kind != "model" or theirs[1] in (td.name, td.openai_name) or depth > 4:
         return None
 
     def free(name: str) -> bool:
@@ -519,3 +519,55 @@ class _Member:
             u.members = [new if m == self.old else m for m in u.members]
             if u.disc:
                 u.disc = (u.disc[0], {k: new if v == self.old else v for k, v in u.disc[1].items()})
+
+
+def beta_twins(gen: Any) -> None:
+    """The beta twins an answer of a beta method reads into, where openai-python names them otherwise: a
+    subclass adding nothing (``class BetaFunctionTool(FunctionTool, name=...)``), beside its base.
+
+    ``dedupe_beta`` makes ``BetaX`` the same class as ``X`` where the spec has one shape for both, while
+    openai-python's beta module defines classes of their own (``BetaFunctionTool``); so a beta answer
+    showed the generally available names. A twin paired with a release class (``merge_release_fields``
+    pairs only what answers reach) whose name its base does not show becomes a subclass showing it; in
+    turn a twin reading into such a one (a field, a union's member) becomes one too: a model a subclass
+    whose ``_nested`` reads those fields into the twins, a union a union of its own members again. So
+    ``isinstance(x, FunctionTool)`` holds for a beta answer's tool as well. The twin keeps its name,
+    still importable from the module it was in (``public_aliases``)."""
+    types = gen.types
+
+    def target(name: str) -> str:
+        seen = 0
+        while types[name].kind == "same" and seen < 10:
+            name, seen = types[name].ann, seen + 1
+        return name
+
+    twins = {name for name, td in types.items() if td.kind == "same" and td.side == "model"}
+    theirs: Dict[str, str] = {}
+    for name in sorted(twins):
+        paired = gen.release_pairs.get(name)
+        base = types[target(name)]
+        if paired and base.kind == "model" and paired[1] != (base.openai_name or base.name):
+            theirs[name] = paired[1]
+    undone = set(theirs)
+    while True:  # twins reading into undone ones: undone in turn
+        more = {name for name in twins - undone
+                if any(m in undone for m in types[name].members) or any(f.rt in undone for f in types[name].fields)}
+        if not more:
+            break
+        undone |= more
+    moved: Dict[str, str] = {}
+    for name in sorted(undone):
+        td = types[name]
+        if td.members:  # a union of the twins
+            td.kind, td.ann = "union", td.union_ann
+            continue
+        base = types[target(name)]
+        shown = theirs.get(name) or base.openai_name or base.name
+        td.kind, td.base, td.openai_name = "model", base.name, shown if shown != name else None
+        td.nested = {f.name: f.rt for f in td.fields if f.rt in undone}
+        td.fields, td.ann = [], ""
+        td.doc = ("openai-python's ``%s``: a ``%s`` read by that name." % (shown, base.name) if name in theirs else
+                  "A ``%s`` of a beta answer: its fields read into beta classes." % base.name)
+        if td.module != base.module:
+            moved[name], td.module = td.module, base.module
+    gen.twins_moved = moved

@@ -3,7 +3,7 @@ other modules' names served on first access by ``openai_lite/_type_loader.py``) 
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from .pycode import BANNER, pack_hanging, py_docstring, py_string, py_tuple
 from .typegen import TYPE_EXTRAS, TypeDef, TypeGen, public_aliases, py_name
@@ -41,6 +41,8 @@ def _renamed_below(gen: TypeGen, rt: Optional[str]) -> bool:
             td = gen.types[td.ann]
         if td.kind == "union":
             memo[rt] = any(_renamed_below(gen, m) for m in td.members)
+        elif td.base:  # a subclass: its base's fields, some read into subclasses of their own
+            memo[rt] = _renamed_below(gen, td.base) or any(_renamed_below(gen, n) for n in td.nested.values())
         else:
             memo[rt] = any(py_name(f) != f.name or _renamed_below(gen, f.rt) for f in td.fields)
     return memo[rt]
@@ -57,7 +59,7 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     union_members = {m for td in gen.types.values() if td.kind == "union" and td.side == "model" for m in td.members}
     union_members |= {gen.types[m].base for m in union_members if m in gen.types and gen.types[m].base}
     body: List[str] = []
-    subs: List[str] = []
+    subs: List[Tuple[int, str]] = []  # (how many subclasses of this module it is below, its class statement)
     tail: List[str] = []
     unions: List[str] = []
     params: List[str] = []
@@ -70,7 +72,10 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
                 lines += pack_hanging("_nested = dict(%s._nested, **{" % td.base,
                                       ["%s: %s" % (py_string(n), py_string(rt)) for n, rt in sorted(td.nested.items())],
                                       "})", "    ")
-            subs.append("\n".join(lines) + "\n")
+            depth, base = 0, own.get(td.base)
+            while base is not None and base.base and depth < 10:  # a subclass of a subclass comes after it
+                depth, base = depth + 1, own.get(base.base)
+            subs.append((depth, "\n".join(lines) + "\n"))
         elif td.kind == "model":
             lines = ["class %s(BaseModel%s):" % (td.name, shown), "    __slots__ = ()"]
             if td.fields:
@@ -130,7 +135,7 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
             "from typing import Any", "",
             "from openai_lite._models import BaseModel",
             "from openai_lite._type_loader import lazy_names as _lazy_names", ""]
-    out = "\n".join(head) + "\n\n" + "\n\n".join(body + subs)
+    out = "\n".join(head) + "\n\n" + "\n\n".join(body + [text for _, text in sorted(subs, key=lambda x: x[0])])
     if tail:
         out += "\n\n" + "\n".join(tail) + "\n"
     out += "\n\n# Unions, built on first access: (the field telling the members apart, its value -> member) or\n"

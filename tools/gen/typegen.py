@@ -36,6 +36,8 @@ def public_aliases(gen: "TypeGen") -> Dict[Tuple[str, str], str]:
             found[(name, module)] = target
     for old, new in renamed.items():  # the names they had before, still importable where they were
         found.setdefault((old, gen.types[new].module), new)
+    for name, module in getattr(gen, "twins_moved", {}).items():  # beta twins now beside their bases
+        found.setdefault((name, module), name)
     for (name, module), target in found.items():
         td = gen.types.get(target)
         if td is None:
@@ -98,6 +100,7 @@ class TypeDef:
         self.openai_name: Optional[str] = None  # model: its ``__name__`` when openai-python's differs (shown_names)
         self.base: Optional[str] = None    # model: the model it subclasses, adding nothing (answer_classes)
         self.nested: Dict[str, str] = {}   # such a subclass: field -> the subclass it reads into instead
+        self.union_ann = ""                # a beta twin (dedupe_beta): its annotation before
         # model: keys of the fields whose objects openai-python validates (a union annotation); None when the
         # release does not describe the class (then: the optional fields and the unions)
         self.checked: Optional[set] = None
@@ -597,7 +600,7 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
                 setattr(op, attr, gen.types[name].rt)
     gen.place()
     dedupe_beta(gen)
-    from .release_fields import answer_classes, openai_class_names, shown_names
+    from .release_fields import answer_classes, beta_twins, openai_class_names, shown_names
     from .type_stubs import TYPE_EXTRA_STUBS
 
     # names hand-written code builds on: the stub extras' bases, the classes openai_lite._models gives
@@ -609,6 +612,7 @@ def collect_types(spec: Spec, ops: List["Operation"]) -> TypeGen:
     for name in SHARED_SHAPES:
         if name in gen.types:
             gen.types[name].openai_name = None  # shows its own name: no one method's class stands for all
+    beta_twins(gen)  # before answer_classes: a twin's field can read into a subclass of a twin
     answer_classes(gen, ops)
     return gen
 
@@ -668,6 +672,7 @@ def dedupe_beta(gen: TypeGen) -> None:
             del eq[b]
     for b, n in eq.items():
         types[b].kind = "same"
+        types[b].union_ann = types[b].ann  # a union's own members, should it be one again (beta_twins)
         types[b].ann = n
 
 
