@@ -3920,6 +3920,10 @@ class InputTextContentParam(TypedDict, total=False):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
 
+class ItemFieldResponseCustomToolCallOutputItem(ResponseCustomToolCallOutput):
+    """openai-python's ``ResponseCustomToolCallOutputItem``: a ``ResponseCustomToolCallOutput`` read by that name."""
+
+
 ItemParam: TypeAlias = InputMessageParam | ResponseOutputMessageParam | ResponseFileSearchToolCallParam | ResponseComputerToolCallParam | ComputerCallOutputItemParam | ResponseFunctionWebSearchParam | ResponseFunctionToolCallParam | FunctionCallOutputItemParam | ToolSearchCallItemParam | ToolSearchOutputItemParam | AdditionalToolsItemParam | ResponseReasoningItemParam | CompactionSummaryItemParam | ImageGenToolCallParam | ResponseCodeInterpreterToolCallParam | LocalShellToolCallParam | LocalShellToolCallOutputParam | FunctionShellCallItemParam | FunctionShellCallOutputItemParam | ApplyPatchToolCallItemParam | ApplyPatchToolCallOutputItemParam | MCPListToolsParam | MCPApprovalRequestParam | MCPApprovalResponseParam | MCPToolCallParam | CustomToolCallOutputParam | CustomToolCallParam
 """Content item used to generate a response."""
 

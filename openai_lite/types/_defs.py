@@ -2173,6 +2173,10 @@ class EvalUpdateResponse(EvalCreateResponse):
     __slots__ = ()
 
 
+class ItemFieldResponseCustomToolCallOutputItem(ResponseCustomToolCallOutput, name="ResponseCustomToolCallOutputItem"):
+    __slots__ = ()
+
+
 class ModerationInputModerationResult(ModerationInputModerationResultsResult):
     __slots__ = ()
 

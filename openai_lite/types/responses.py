@@ -164,15 +164,6 @@ class BetaCustomToolCallOutput(BaseModel, name="BetaResponseCustomToolCallOutput
     }
 
 
-class BetaCustomToolCallResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "type", "id", "call_id", "caller", "namespace", "name", "input", "status", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "name", "input", "status")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
-
-
 class BetaEasyInputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("role", "content", "phase", "type"))
@@ -249,15 +240,6 @@ class BetaFunctionToolCallOutput(BaseModel, name="BetaResponseFunctionToolCallOu
     }
 
 
-class BetaFunctionToolCallResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by",
-    ))
-    _required = ("id", "type", "call_id", "name", "arguments", "status")
-    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
-
-
 class BetaImageGenToolCall(BaseModel, name="ImageGenerationCall"):
     __slots__ = ()
     _field_names = frozenset((
@@ -291,13 +273,6 @@ class BetaInputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "role", "status", "content"))
     _required = ("role", "content")
-    _nested = {"agent": "BetaAgentTag", "content": "BetaInputContent"}
-
-
-class BetaInputMessageResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("agent", "type", "role", "status", "content", "id"))
-    _required = ("type", "role", "content", "id")
     _nested = {"agent": "BetaAgentTag", "content": "BetaInputContent"}
 
 
@@ -650,6 +625,18 @@ class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
     _nested = {"agent": "BetaAgentTag"}
 
 
+class BetaResponseCustomToolCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "type", "id", "call_id", "caller", "namespace", "name", "input", "status", "created_by",
+        "async",
+    ))
+    _aliases = {"async_": "async"}
+    _renames = True
+    _required = ("type", "id", "call_id", "name", "input", "status")
+    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
+
+
 class BetaResponseCustomToolCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output", "status", "created_by"))
@@ -754,6 +741,18 @@ class BetaResponseFunctionToolCall(BaseModel):
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
+class BetaResponseFunctionToolCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "agent", "id", "type", "call_id", "caller", "namespace", "name", "arguments", "status", "created_by",
+        "async",
+    ))
+    _aliases = {"async_": "async"}
+    _renames = True
+    _required = ("id", "type", "call_id", "name", "arguments", "status")
+    _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
+
+
 class BetaResponseFunctionToolCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -818,6 +817,13 @@ class BetaResponseIncompleteEvent(BaseModel):
     _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"agent": "BetaAgentTag", "response": "BetaResponse"}
+
+
+class BetaResponseInputMessageItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("agent", "type", "role", "status", "content", "id"))
+    _required = ("type", "role", "content", "id")
+    _nested = {"agent": "BetaAgentTag", "content": "BetaInputContent"}
 
 
 class BetaResponseInputText(BaseModel):
@@ -1191,15 +1197,6 @@ class ComputerCallOutputItem(BaseModel):
     }
 
 
-class CustomToolCallResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "type", "id", "call_id", "caller", "namespace", "name", "input", "status", "created_by",
-    ))
-    _required = ("type", "id", "call_id", "name", "input", "status")
-    _nested = {"caller": "ToolCallCaller"}
-
-
 class Delta(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("stdout", "stderr"))
@@ -1281,13 +1278,6 @@ class InputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "role", "status", "content"))
     _required = ("role", "content")
-    _nested = {"content": "InputContent"}
-
-
-class InputMessageResource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "role", "status", "content", "id"))
-    _required = ("type", "role", "content", "id")
     _nested = {"content": "InputContent"}
 
 
@@ -1542,6 +1532,17 @@ class ResponseCustomToolCallInputDoneEvent(BaseModel):
     _required = ("type", "sequence_number", "output_index", "item_id", "input")
 
 
+class ResponseCustomToolCallItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "type", "id", "call_id", "caller", "namespace", "name", "input", "status", "created_by", "async",
+    ))
+    _aliases = {"async_": "async"}
+    _renames = True
+    _required = ("type", "id", "call_id", "name", "input", "status")
+    _nested = {"caller": "ToolCallCaller"}
+
+
 class ResponseCustomToolCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "caller", "output", "status", "created_by"))
@@ -1705,6 +1706,13 @@ class ResponseIncompleteEvent(BaseModel):
     _renames = True
     _required = ("type", "response", "sequence_number")
     _nested = {"response": "Response"}
+
+
+class ResponseInputMessageItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "role", "status", "content", "id"))
+    _required = ("type", "role", "content", "id")
+    _nested = {"content": "InputContent"}
 
 
 class ResponseItemList(BaseModel):
@@ -2217,6 +2225,7 @@ BetaComputerToolCall = BetaResponseComputerToolCall
 BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem
 BetaCustomToolCall = BetaResponseCustomToolCall
 BetaCustomToolCallOutputResource = BetaResponseCustomToolCallOutputItem
+BetaCustomToolCallResource = BetaResponseCustomToolCallItem
 BetaEncryptedContent = AgentMessageContentEncryptedContent
 BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 BetaFunctionShellActionParamObject = FunctionShellActionParamObject
@@ -2227,6 +2236,8 @@ BetaFunctionShellCallOutputExitOutcomeParamObject = FunctionShellCallOutputExitO
 BetaFunctionShellCallOutputTimeoutOutcomeParamObject = FunctionShellCallOutputTimeoutOutcomeParamObject
 BetaFunctionToolCall = BetaResponseFunctionToolCall
 BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
+BetaFunctionToolCallResource = BetaResponseFunctionToolCallItem
+BetaInputMessageResource = BetaResponseInputMessageItem
 BetaInputTextContent = BetaResponseInputText
 BetaModerationErrorBody = ModerationErrorBody
 BetaMultiAgentCall = MultiAgentCall
@@ -2296,6 +2307,8 @@ BetaTruncationEnum = TruncationEnum
 BetaWebSearchToolCall = BetaResponseFunctionWebSearch
 CompactResource = CompactedResponse
 CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
+CustomToolCallResource = ResponseCustomToolCallItem
+InputMessageResource = ResponseInputMessageItem
 ResponseAccessProgram = AccessPrograms
 ResponseFormatJsonObject = ResponseFormatJSONObject
 ResponseInputParam = InputParam
@@ -2470,9 +2483,9 @@ _UNIONS = {
         "BetaCustomToolCallParam",
     )),
     "BetaItemResource": (None, (
-        "BetaInputMessageResource", "BetaResponseOutputMessage", "BetaResponseFileSearchToolCall",
+        "BetaResponseInputMessageItem", "BetaResponseOutputMessage", "BetaResponseFileSearchToolCall",
         "BetaResponseComputerToolCall", "BetaResponseComputerToolCallOutputItem",
-        "BetaResponseFunctionWebSearch", "BetaFunctionToolCallResource",
+        "BetaResponseFunctionWebSearch", "BetaResponseFunctionToolCallItem",
         "BetaResponseFunctionToolCallOutputItem", "AgentMessage", "MultiAgentCall", "MultiAgentCallOutput",
         "BetaResponseToolSearchCall", "BetaResponseToolSearchOutputItem", "BetaAdditionalTools",
         "BetaResponseReasoningItem", "BetaProgram", "BetaProgramOutput", "BetaResponseCompactionItem",
@@ -2480,7 +2493,7 @@ _UNIONS = {
         "BetaLocalShellToolCallOutput", "BetaResponseFunctionShellToolCall",
         "BetaResponseFunctionShellToolCallOutput", "BetaResponseApplyPatchToolCall",
         "BetaResponseApplyPatchToolCallOutput", "BetaMCPListTools", "BetaMCPApprovalRequest",
-        "BetaMCPApprovalResponseResource", "BetaMCPToolCall", "BetaCustomToolCallResource",
+        "BetaMCPApprovalResponseResource", "BetaMCPToolCall", "BetaResponseCustomToolCallItem",
         "BetaResponseCustomToolCallOutputItem",
     )),
     "BetaMessageContent": ("type", {
@@ -2674,10 +2687,10 @@ _UNIONS = {
         "apply_patch_call_output": "ResponseApplyPatchToolCallOutput", "mcp_list_tools": "MCPListTools",
         "mcp_approval_request": "MCPApprovalRequest", "mcp_approval_response": "MCPApprovalResponseResource",
         "mcp_call": "MCPToolCall", "custom_tool_call": "ResponseCustomToolCall",
-        "custom_tool_call_output": "ResponseCustomToolCallOutput",
+        "custom_tool_call_output": "ItemFieldResponseCustomToolCallOutputItem",
     }),
     "ItemResource": (None, (
-        "InputMessageResource", "ResponseOutputMessage", "ResponseFileSearchToolCall",
+        "ResponseInputMessageItem", "ResponseOutputMessage", "ResponseFileSearchToolCall",
         "ResponseComputerToolCall", "ResponseComputerToolCallOutputItem", "ResponseFunctionWebSearch",
         "ResponseFunctionToolCallItem", "ResponseFunctionToolCallOutputItem", "ResponseToolSearchCall",
         "ResponseToolSearchOutputItem", "AdditionalTools", "ResponseReasoningItem", "Program",
@@ -2685,7 +2698,7 @@ _UNIONS = {
         "LocalShellToolCall", "LocalShellToolCallOutput", "ResponseFunctionShellToolCall",
         "ResponseFunctionShellToolCallOutput", "ResponseApplyPatchToolCall",
         "ResponseApplyPatchToolCallOutput", "MCPListTools", "MCPApprovalRequest",
-        "MCPApprovalResponseResource", "MCPToolCall", "CustomToolCallResource",
+        "MCPApprovalResponseResource", "MCPToolCall", "ResponseCustomToolCallItem",
         "ResponseCustomToolCallOutputItem",
     )),
     "ModelIdsCompaction": (None, ()),

@@ -74,9 +74,11 @@ class _Merger:
         # id(field) -> (its model, the field, the release classes it reads into)
         self.fields_read: Dict[int, Tuple[str, Field, set]] = {}
         self.members_read: Dict[Tuple[str, str], set] = {}  # (union, member) -> the release classes it stands for
+        self.answer: Optional[str] = None  # the union an operation answers with, while it is paired
 
-    def module_of(self, name: str) -> Optional[str]:
-        """The module defining release class ``name`` when one does (its own module, else the only one)."""
+    def module_of(self, name: str, method: str = "") -> Optional[str]:
+        """The module defining release class ``name`` when one does (its own module, else the only one, else
+        the only one whose path names every resource of ``method``: ``Data`` of ``beta.chatkit.threads``)."""
         found = self.types.module_of(name)
         if found:
             return found
@@ -86,6 +88,9 @@ class _Merger:
                 for cls in list(entry.get("classes") or {}) + list(entry.get("aliases") or {}):
                     self._by_name.setdefault(cls, []).append(module)
         where = self._by_name.get(name) or []
+        if len(where) > 1 and method:
+            words = [w.rstrip("s") for w in method.split(".")[:-1] if w != "beta"]
+            where = [m for m in where if all(w in m for w in words)]
         return where[0] if len(where) == 1 else None
 
     def fields(self, module: str, name: str, depth: int = 0) -> List[Tuple[Dict[str, Any], str]]:
@@ -143,11 +148,30 @@ class _Merger:
                         ours = next((by_value[v] for v in values if v in by_value), None)
             if ours is None and cls in td.members:
                 ours = cls
+            if ours is None and not field and td.name == self.answer:  # (a page's items: a union of its own)
+                ours = self._by_literals(td, where, cls)
             if ours is None and field and not (where, cls) in self.ours:  # a member the spec lacks
                 ours = self._add_member(td, where, cls, field)
             if ours is not None and self.gen.types[ours].kind == "model":
                 self._pair_model(self.gen.types[ours], (where, cls))
                 self.members_read.setdefault((td.name, ours), set()).add((where, cls))
+
+    def _by_literals(self, td: Any, where: str, cls: str) -> Optional[str]:
+        """The one member of a union without a discriminator whose fixed values (``type``, ``role``) the release
+        class's ``Literal`` fields allow (openai's ``ResponseInputMessageItem``: our ``InputMessageResource``, type
+        ``message`` and a user's role, not ``ResponseOutputMessage``, type ``message`` and ``assistant``)."""
+        literals = {(f.get("wire_name") or f["name"]): set(_literals(str(f.get("type") or "")))
+                    for f, _ in self.fields(where, cls)}
+        literals = {k: v for k, v in literals.items() if v}
+        if "type" not in literals:
+            return None
+        found = []
+        for m in td.members:
+            enums = {f.name: set((f.schema or {}).get("enum") or ()) for f in getattr(self.gen.types.get(m), "fields", ())
+                     if isinstance(f.schema, dict)}
+            if enums.get("type") and all(v & enums[k] for k, v in literals.items() if enums.get(k)):
+                found.append(m)
+        return found[0] if len(found) == 1 else None
 
     def _add_member(self, td: Any, where: str, cls: str, field: str) -> Optional[str]:
         """A class of the release's union that ours lacks (a newer event, item...): a member of ours too,
@@ -273,16 +297,20 @@ def merge_release_fields(gen: Any, spec: Any, ops: List[Operation]) -> None:
         module = entry.get("response_module")
         paged = entry.get("returns") == "page"
         answer = entry.get("item") if paged else entry.get("response")
+        if answer and answer.startswith("cast(Any, ") and answer.endswith(")"):  # a page of a union's items
+            answer = answer[len("cast(Any, "):-1]
         if op.cast_to and answer and not answer.startswith("cast("):
             refs = class_refs(answer)
             where = module if module and len(refs) == 1 and types._find(module, refs[0]) else (
-                merger.module_of(refs[0]) if len(refs) == 1 else None)
+                merger.module_of(refs[0], op.method) if len(refs) == 1 else None)
             if where and op.page and not paged:  # a page here, one object there: its ``data`` holds the items
                 data = [(f, w) for f, w in merger.fields(where, refs[0]) if f["name"] == "data"]
                 if data:
                     merger.pair(op.cast_to, data[0][1], str(data[0][0].get("type") or ""))
             elif where:
+                merger.answer = gen.resolve_rt(op.cast_to)
                 merger.pair(op.cast_to, where, refs[0])
+                merger.answer = None
                 answers.append((op, "cast_to", (where, refs[0])))
         event = str(entry.get("stream") or "")
         if op.stream_cast_to and event:
@@ -446,13 +474,16 @@ def answer_classes(gen: Any, ops: List[Operation]) -> None:
         if union in gen.types and gen.types[union].kind == "union":
             reads.append((_Member(gen.types[union], gen.renamed.get(member, member)), "name", theirs, None))
     for read, attr, theirs, bound in reads:
-        name = _subclass(gen, taken, getattr(read, attr), theirs, bound)
+        # a member whose name and its joined one are taken: bound after its union (``ItemField``'s
+        # ``ResponseCustomToolCallOutputItem``: ``ItemFieldResponseCustomToolCallOutputItem``)
+        other = _joined(read.union.name, theirs[1]) if isinstance(read, _Member) else None
+        name = _subclass(gen, taken, getattr(read, attr), theirs, bound, other=other)
         if name:
             setattr(read, attr, name)
 
 
 def _subclass(gen: Any, taken: set, ours: Optional[str], theirs: Tuple[str, str], bound: Optional[str],
-              depth: int = 0) -> Optional[str]:
+              depth: int = 0, other: Optional[str] = None) -> Optional[str]:
     """The subclass of our model ``ours`` standing for the release's class ``theirs`` (module, name),
     made if needed; None where ``ours`` shows that name already (or is no model, or the name is taken).
     A field of that class reading into another class than the base's field does (the moderation
@@ -467,6 +498,8 @@ def _subclass(gen: Any, taken: set, ours: Optional[str], theirs: Tuple[str, str]
         return gen.types[name].base == td.name if name in gen.types else name not in taken
 
     name = bound or (theirs[1] if free(theirs[1]) else _joined(td.name, theirs[1]))
+    if not free(name) and other:
+        name = other
     if not free(name):
         return None
     if name not in gen.types:

@@ -293,14 +293,14 @@ class AgentSessionInProgressEvent(BaseModel):
     _nested = {"session": "AgentSession"}
 
 
-class AgentSessionItemComputerUseApprovalRequest(BaseModel):
+class AgentSessionItemComputerUseApprovalRequest(BaseModel, name="BrowserAuthenticationRequestItemResource"):
     __slots__ = ()
     _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
     _required = ("id", "request", "request_id", "turn_id", "type")
     _nested = {"request": "AgentSessionItemComputerUseApprovalRequestRequest"}
 
 
-class AgentSessionItemComputerUseApprovalRequestRequest(BaseModel):
+class AgentSessionItemComputerUseApprovalRequestRequest(BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"):
     __slots__ = ()
     _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
     _nested = {
@@ -309,24 +309,24 @@ class AgentSessionItemComputerUseApprovalRequestRequest(BaseModel):
     }
 
 
-class AgentSessionItemComputerUseApprovalRequestRequestField(BaseModel):
+class AgentSessionItemComputerUseApprovalRequestRequestField(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"):
     __slots__ = ()
     _field_names = frozenset(("id", "label", "required", "type"))
 
 
-class AgentSessionItemComputerUseApprovalRequestRequestOption(BaseModel):
+class AgentSessionItemComputerUseApprovalRequestRequestOption(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"):
     __slots__ = ()
     _field_names = frozenset(("id", "field_ids", "label"))
 
 
-class AgentSessionItemComputerUseCall(BaseModel):
+class AgentSessionItemComputerUseCall(BaseModel, name="ComputerUseCallItemResource"):
     __slots__ = ()
     _field_names = frozenset(("id", "output", "status", "title", "turn_id", "type"))
     _required = ("id", "status", "turn_id", "type")
     _nested = {"output": "AgentSessionItemComputerUseCallOutput"}
 
 
-class AgentSessionItemComputerUseCallOutput(BaseModel):
+class AgentSessionItemComputerUseCallOutput(BaseModel, name="ComputerUseCallItemResourceOutput"):
     __slots__ = ()
     _field_names = frozenset(("image_url", "type"))
 
@@ -647,6 +647,30 @@ class AgentWebSearchCallItem(BaseModel):
     _nested = {"action": "AgentWebSearchCallItemAction"}
 
 
+class AnnotationFile(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "source"))
+    _required = ("type", "source")
+    _nested = {"source": "AnnotationFileSource"}
+
+
+class AnnotationFileSource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "filename"))
+
+
+class AnnotationURL(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "source"))
+    _required = ("type", "source")
+    _nested = {"source": "AnnotationURLSource"}
+
+
+class AnnotationURLSource(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "url"))
+
+
 class Assistant(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -666,13 +690,6 @@ class AssistantDeleted(BaseModel):
     _field_names = frozenset(("id", "deleted", "object"))
 
 
-class AssistantMessageItem(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "content"))
-    _required = ("id", "object", "created_at", "thread_id", "type", "content")
-    _nested = {"content": "ResponseOutputTextPart"}
-
-
 class AssistantToolResource(BaseModel, name="ToolResources"):
     __slots__ = ()
     _field_names = frozenset(("code_interpreter", "file_search"))
@@ -690,11 +707,6 @@ class AssistantToolResourceCodeInterpreter(BaseModel, name="ToolResourcesCodeInt
 class AssistantToolResourceFileSearch(BaseModel, name="ToolResourcesFileSearch"):
     __slots__ = ()
     _field_names = frozenset(("vector_store_ids",))
-
-
-class Attachment(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "id", "name", "mime_type", "preview_url"))
 
 
 class AutomationAgentConfig(BaseModel):
@@ -863,10 +875,46 @@ class AutomationTargetResourceNewSessionInput(BaseModel):
     _nested = {"content": "AutomationTargetResourceNewSessionInputContent"}
 
 
+class ChatKitAttachment(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "id", "name", "mime_type", "preview_url"))
+
+
+class ChatKitResponseOutputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text", "annotations"))
+    _nested = {"annotations": "ResponseOutputTextPartAnnotation"}
+
+
 class ChatKitThread(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "object", "created_at", "title", "status", "user"))
     _nested = {"status": "ThreadResourceStatu"}
+
+
+class ChatKitThreadAssistantMessageItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "content"))
+    _required = ("id", "object", "created_at", "thread_id", "type", "content")
+    _nested = {"content": "ChatKitResponseOutputText"}
+
+
+class ChatKitThreadUserMessageItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "object", "created_at", "thread_id", "type", "content", "attachments", "inference_options",
+    ))
+    _required = ("id", "object", "created_at", "thread_id", "type", "content", "attachments", "inference_options")
+    _nested = {
+        "content": "UserMessageItemContent", "attachments": "ChatKitAttachment",
+        "inference_options": "InferenceOptions",
+    }
+
+
+class ChatKitWidgetItem(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "widget"))
+    _required = ("id", "object", "created_at", "thread_id", "type", "widget")
 
 
 class ChatKitWorkflow(BaseModel):
@@ -916,14 +964,6 @@ class ChatSessionRateLimits(BaseModel):
     _field_names = frozenset(("max_requests_per_1_minute",))
 
 
-class ClientToolCallItem(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output",
-    ))
-    _required = ("id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output")
-
-
 class CodeInterpreterLogs(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("index", "type", "logs"))
@@ -956,6 +996,18 @@ class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalRes
     _required = ("action", "type")
 
 
+class ContentInputText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text"))
+    _required = ("type", "text")
+
+
+class ContentQuotedText(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "text"))
+    _required = ("type", "text")
+
+
 class Credential(BaseModel):
     __slots__ = ()
     _field_names = frozenset((
@@ -967,6 +1019,34 @@ class Credential(BaseModel):
 class CredentialDeleted(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "deleted", "object"))
+
+
+class DataChatKitClientToolCall(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output",
+    ))
+    _required = ("id", "object", "created_at", "thread_id", "type", "status", "call_id", "name", "arguments", "output")
+
+
+class DataChatKitTask(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset((
+        "id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary",
+    ))
+    _required = ("id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary")
+
+
+class DataChatKitTaskGroup(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "tasks"))
+    _required = ("id", "object", "created_at", "thread_id", "type", "tasks")
+    _nested = {"tasks": "DataChatKitTaskGroupTask"}
+
+
+class DataChatKitTaskGroupTask(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("type", "heading", "summary"))
 
 
 class Desktop(BaseModel):
@@ -1060,18 +1140,6 @@ class ErrorEvent(BaseModel):
     _field_names = frozenset(("event", "data"))
     _required = ("event", "data")
     _nested = {"data": "ErrorObject"}
-
-
-class FileAnnotation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "source"))
-    _required = ("type", "source")
-    _nested = {"source": "FileAnnotationSource"}
-
-
-class FileAnnotationSource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "filename"))
 
 
 class FileCitationDeltaAnnotation(BaseModel):
@@ -1177,7 +1245,12 @@ class ImageURLDeltaBlock(BaseModel):
 class InferenceOptions(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("tool_choice", "model"))
-    _nested = {"tool_choice": "ToolChoice"}
+    _nested = {"tool_choice": "InferenceOptionsToolChoice"}
+
+
+class InferenceOptionsToolChoice(BaseModel):
+    __slots__ = ()
+    _field_names = frozenset(("id",))
 
 
 class InputContentResourceInputImage(BaseModel):
@@ -1505,12 +1578,6 @@ class RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest(BaseM
     _nested = {"arguments": dict}
 
 
-class ResponseOutputTextPart(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text", "annotations"))
-    _nested = {"annotations": "ResponseOutputTextPartAnnotation"}
-
-
 class RunStepDeltaMessageDelta(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "message_creation"))
@@ -1637,26 +1704,6 @@ class Subagent(BaseModel):
 class SummaryText(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("text", "type"))
-
-
-class TaskGroupItem(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "tasks"))
-    _required = ("id", "object", "created_at", "thread_id", "type", "tasks")
-    _nested = {"tasks": "TaskGroupTask"}
-
-
-class TaskGroupTask(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "heading", "summary"))
-
-
-class TaskItem(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary",
-    ))
-    _required = ("id", "object", "created_at", "thread_id", "type", "task_type", "heading", "summary")
 
 
 class TextDelta(BaseModel):
@@ -1933,11 +1980,6 @@ class ToolCallDeltaObject(BaseModel):
     _nested = {"tool_calls": "RunStepDeltaStepDetailsToolCallsObjectToolCall"}
 
 
-class ToolChoice(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id",))
-
-
 class Tracing(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("enabled",))
@@ -1969,42 +2011,6 @@ class Turn(BaseModel):
 class TurnPromptCacheOption(BaseModel, name="PromptCacheOptions"):
     __slots__ = ()
     _field_names = frozenset(("ttl",))
-
-
-class UrlAnnotation(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "source"))
-    _required = ("type", "source")
-    _nested = {"source": "UrlAnnotationSource"}
-
-
-class UrlAnnotationSource(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "url"))
-
-
-class UserMessageInputText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
-    _required = ("type", "text")
-
-
-class UserMessageItem(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset((
-        "id", "object", "created_at", "thread_id", "type", "content", "attachments", "inference_options",
-    ))
-    _required = ("id", "object", "created_at", "thread_id", "type", "content", "attachments", "inference_options")
-    _nested = {
-        "content": "UserMessageItemContent", "attachments": "Attachment",
-        "inference_options": "InferenceOptions",
-    }
-
-
-class UserMessageQuotedText(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("type", "text"))
-    _required = ("type", "text")
 
 
 class Vault(BaseModel):
@@ -2080,27 +2086,26 @@ class WebSearchActionResourceSearch(BaseModel):
     _required = ("type",)
 
 
-class WidgetMessageItem(BaseModel):
-    __slots__ = ()
-    _field_names = frozenset(("id", "object", "created_at", "thread_id", "type", "widget"))
-    _required = ("id", "object", "created_at", "thread_id", "type", "widget")
-
-
 AttachmentType = Any
 ChatSessionStatus = Any
 ClientToolCallStatus = Any
 TaskType = Any
 ActiveStatus = StatusActive
 AgentSessionSpendControl = SpendControl
+AssistantMessageItem = ChatKitThreadAssistantMessageItem
+Attachment = ChatKitAttachment
 ChatSessionChatkitConfiguration = ChatSessionChatKitConfiguration
 ChatSessionResource = ChatSession
 ChatkitWorkflow = ChatKitWorkflow
 ChatkitWorkflowTracing = Tracing
+ClientToolCallItem = DataChatKitClientToolCall
 ClosedStatus = StatusClosed
 DeletedThreadResource = ThreadDeleteResponse
 EnvironmentTemplateDesktop = Desktop
 EnvironmentTemplateNetwork = Network
 EnvironmentTemplatePackage = Packages
+FileAnnotation = AnnotationFile
+FileAnnotationSource = AnnotationFileSource
 LockedStatus = StatusLocked
 MessageDeltaContentImageFileObject = ImageFileDeltaBlock
 MessageDeltaContentImageFileObjectImageFile = ImageFileDelta
@@ -2118,6 +2123,7 @@ MessageStreamEventThreadMessageInProgress = ThreadMessageInProgress
 MessageStreamEventThreadMessageIncomplete = ThreadMessageIncomplete
 RealtimeSessionCreateResponse = SessionCreateResponse
 RealtimeTranscriptionSessionCreateResponse = TranscriptionSession
+ResponseOutputTextPart = ChatKitResponseOutputText
 RunStepDeltaStepDetailsMessageCreationObject = RunStepDeltaMessageDelta
 RunStepDeltaStepDetailsToolCallsCodeObject = CodeInterpreterToolCallDelta
 RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject = CodeInterpreterLogs
@@ -2141,8 +2147,18 @@ RunStreamEventThreadRunInProgress = ThreadRunInProgress
 RunStreamEventThreadRunIncomplete = ThreadRunIncomplete
 RunStreamEventThreadRunQueued = ThreadRunQueued
 RunStreamEventThreadRunRequiresAction = ThreadRunRequiresAction
+TaskGroupItem = DataChatKitTaskGroup
+TaskGroupTask = DataChatKitTaskGroupTask
+TaskItem = DataChatKitTask
 ThreadResource = ChatKitThread
 ThreadStreamEventThreadCreated = ThreadCreated
+ToolChoice = InferenceOptionsToolChoice
+UrlAnnotation = AnnotationURL
+UrlAnnotationSource = AnnotationURLSource
+UserMessageInputText = ContentInputText
+UserMessageItem = ChatKitThreadUserMessageItem
+UserMessageQuotedText = ContentQuotedText
+WidgetMessageItem = ChatKitWidgetItem
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
@@ -2391,7 +2407,7 @@ _UNIONS = {
         "browser_authentication": "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthentication",
         "browser_origin_access": "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserOriginAccess",
     }),
-    "ResponseOutputTextPartAnnotation": ("type", {"file": "FileAnnotation", "url": "UrlAnnotation"}),
+    "ResponseOutputTextPartAnnotation": ("type", {"file": "AnnotationFile", "url": "AnnotationURL"}),
     "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput": ("type", {
         "logs": "CodeInterpreterLogs", "image": "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
     }),
@@ -2419,9 +2435,10 @@ _UNIONS = {
         "output_text": "OutputText", "encrypted_content": "EncryptedContentResource",
     }),
     "ThreadItem": ("type", {
-        "chatkit.user_message": "UserMessageItem", "chatkit.assistant_message": "AssistantMessageItem",
-        "chatkit.widget": "WidgetMessageItem", "chatkit.client_tool_call": "ClientToolCallItem",
-        "chatkit.task": "TaskItem", "chatkit.task_group": "TaskGroupItem",
+        "chatkit.user_message": "ChatKitThreadUserMessageItem",
+        "chatkit.assistant_message": "ChatKitThreadAssistantMessageItem",
+        "chatkit.widget": "ChatKitWidgetItem", "chatkit.client_tool_call": "DataChatKitClientToolCall",
+        "chatkit.task": "DataChatKitTask", "chatkit.task_group": "DataChatKitTaskGroup",
     }),
     "ThreadResourceStatu": ("type", {
         "active": "StatusActive", "locked": "StatusLocked", "closed": "StatusClosed",
@@ -2431,7 +2448,7 @@ _UNIONS = {
         "AssistantToolsCodeParam", "AssistantToolsFileSearchParam", "AssistantToolsFunctionParam",
     )),
     "UserMessageItemContent": ("type", {
-        "input_text": "UserMessageInputText", "quoted_text": "UserMessageQuotedText",
+        "input_text": "ContentInputText", "quoted_text": "ContentQuotedText",
     }),
     "VaultCredentialAuthResourceEnvironmentVariableNetworking": ("type", {
         "unrestricted": "VaultCredentialNetworkingResourceUnrestricted",

@@ -1372,6 +1372,38 @@ class AgentWebSearchCallItem(BaseModel):
 AgentWebSearchCallItemAction: TypeAlias = WebSearchActionResourceSearch | WebSearchActionResourceOpenPage | WebSearchActionResourceFindInPage | WebSearchActionResourceOther
 
 
+class AnnotationFile(BaseModel):
+    """Annotation that references an uploaded file."""
+    type: Literal["file"]
+    """Type discriminator that is always `file` for this annotation."""
+    source: AnnotationFileSource
+    """File attachment referenced by the annotation."""
+
+
+class AnnotationFileSource(BaseModel):
+    """Attachment source referenced by an annotation."""
+    type: Literal["file"]
+    """Type discriminator that is always `file`."""
+    filename: str
+    """Filename referenced by the annotation."""
+
+
+class AnnotationURL(BaseModel):
+    """Annotation that references a URL."""
+    type: Literal["url"]
+    """Type discriminator that is always `url` for this annotation."""
+    source: AnnotationURLSource
+    """URL referenced by the annotation."""
+
+
+class AnnotationURLSource(BaseModel):
+    """URL backing an annotation entry."""
+    type: Literal["url"]
+    """Type discriminator that is always `url`."""
+    url: str
+    """URL referenced by the annotation."""
+
+
 class Assistant(BaseModel):
     """Deprecated. Represents an `assistant` that can call the model and use tools."""
     id: str
@@ -1419,22 +1451,6 @@ class AssistantDeleted(BaseModel):
     id: str
     deleted: bool
     object: Literal["assistant.deleted"]
-
-
-class AssistantMessageItem(BaseModel):
-    """Assistant-authored message within a thread."""
-    id: str
-    """Identifier of the thread item."""
-    object: Literal["chatkit.thread_item"]
-    """Type discriminator that is always `chatkit.thread_item`."""
-    created_at: int
-    """Unix timestamp (in seconds) for when the item was created."""
-    thread_id: str
-    """Identifier of the parent thread."""
-    type: Literal["chatkit.assistant_message"]
-    """Type discriminator that is always `chatkit.assistant_message`."""
-    content: List[ResponseOutputTextPart]
-    """Ordered assistant response segments."""
 
 
 AssistantStreamEvent: TypeAlias = ThreadStreamEvent | RunStreamEvent | RunStepStreamEvent | MessageStreamEvent | ErrorEvent | DoneEvent
@@ -1506,20 +1522,6 @@ class AssistantsUpdateToolResourceFileSearchParam(TypedDict, total=False):
 class AssistantsUpdateToolResourceParam(TypedDict, total=False):
     code_interpreter: AssistantsUpdateToolResourceCodeInterpreterParam
     file_search: AssistantsUpdateToolResourceFileSearchParam
-
-
-class Attachment(BaseModel):
-    """Attachment metadata included on thread items."""
-    type: AttachmentType
-    """Attachment discriminator."""
-    id: str
-    """Identifier for the attachment."""
-    name: str
-    """Original display name for the attachment."""
-    mime_type: str
-    """MIME type of the attachment."""
-    preview_url: str | None
-    """Preview URL for rendering the attachment inline."""
 
 
 AttachmentType: TypeAlias = Literal["image", "file"]
@@ -1797,6 +1799,30 @@ class AutomationTargetResourceNewSessionInput(BaseModel):
 AutomationTargetResourceNewSessionInputContent: TypeAlias = InputContentResourceInputText | InputContentResourceInputImage
 
 
+class ChatKitAttachment(BaseModel):
+    """Attachment metadata included on thread items."""
+    type: AttachmentType
+    """Attachment discriminator."""
+    id: str
+    """Identifier for the attachment."""
+    name: str
+    """Original display name for the attachment."""
+    mime_type: str
+    """MIME type of the attachment."""
+    preview_url: str | None
+    """Preview URL for rendering the attachment inline."""
+
+
+class ChatKitResponseOutputText(BaseModel):
+    """Assistant response text accompanied by optional annotations."""
+    type: Literal["output_text"]
+    """Type discriminator that is always `output_text`."""
+    text: str
+    """Assistant generated text."""
+    annotations: List[ResponseOutputTextPartAnnotation]
+    """Ordered list of annotations attached to the response text."""
+
+
 class ChatKitThread(BaseModel):
     """Represents a ChatKit thread and its current status."""
     id: str
@@ -1811,6 +1837,57 @@ class ChatKitThread(BaseModel):
     """Current status for the thread. Defaults to `active` for newly created threads."""
     user: str
     """Free-form string that identifies your end user who owns the thread."""
+
+
+class ChatKitThreadAssistantMessageItem(BaseModel):
+    """Assistant-authored message within a thread."""
+    id: str
+    """Identifier of the thread item."""
+    object: Literal["chatkit.thread_item"]
+    """Type discriminator that is always `chatkit.thread_item`."""
+    created_at: int
+    """Unix timestamp (in seconds) for when the item was created."""
+    thread_id: str
+    """Identifier of the parent thread."""
+    type: Literal["chatkit.assistant_message"]
+    """Type discriminator that is always `chatkit.assistant_message`."""
+    content: List[ChatKitResponseOutputText]
+    """Ordered assistant response segments."""
+
+
+class ChatKitThreadUserMessageItem(BaseModel):
+    """User-authored messages within a thread."""
+    id: str
+    """Identifier of the thread item."""
+    object: Literal["chatkit.thread_item"]
+    """Type discriminator that is always `chatkit.thread_item`."""
+    created_at: int
+    """Unix timestamp (in seconds) for when the item was created."""
+    thread_id: str
+    """Identifier of the parent thread."""
+    type: Literal["chatkit.user_message"]
+    content: List[UserMessageItemContent]
+    """Ordered content elements supplied by the user."""
+    attachments: List[ChatKitAttachment]
+    """Attachments associated with the user message. Defaults to an empty list."""
+    inference_options: InferenceOptions | None
+    """Inference overrides applied to the message. Defaults to null when unset."""
+
+
+class ChatKitWidgetItem(BaseModel):
+    """Thread item that renders a widget payload."""
+    id: str
+    """Identifier of the thread item."""
+    object: Literal["chatkit.thread_item"]
+    """Type discriminator that is always `chatkit.thread_item`."""
+    created_at: int
+    """Unix timestamp (in seconds) for when the item was created."""
+    thread_id: str
+    """Identifier of the parent thread."""
+    type: Literal["chatkit.widget"]
+    """Type discriminator that is always `chatkit.widget`."""
+    widget: str
+    """Serialized widget payload rendered in the UI."""
 
 
 class ChatKitWorkflow(BaseModel):
@@ -1902,30 +1979,6 @@ class ChatkitConfigurationParam(TypedDict, total=False):
     """Configuration for chat history retention. When omitted, history is enabled by default with no limit on recent_threads (null)."""
 
 
-class ClientToolCallItem(BaseModel):
-    """Record of a client side tool invocation initiated by the assistant."""
-    id: str
-    """Identifier of the thread item."""
-    object: Literal["chatkit.thread_item"]
-    """Type discriminator that is always `chatkit.thread_item`."""
-    created_at: int
-    """Unix timestamp (in seconds) for when the item was created."""
-    thread_id: str
-    """Identifier of the parent thread."""
-    type: Literal["chatkit.client_tool_call"]
-    """Type discriminator that is always `chatkit.client_tool_call`."""
-    status: ClientToolCallStatus
-    """Execution status for the tool call."""
-    call_id: str
-    """Identifier for the client tool call."""
-    name: str
-    """Tool name that was invoked."""
-    arguments: str
-    """JSON-encoded arguments that were sent to the tool."""
-    output: str | None
-    """JSON-encoded output captured from the tool. Defaults to null while execution is in progress."""
-
-
 ClientToolCallStatus: TypeAlias = Literal["in_progress", "completed"]
 
 
@@ -1977,6 +2030,22 @@ class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalRes
     selected_option: str | None
     """The chosen sign-in method, or null when no options were offered."""
     type: Literal["browser_authentication"]
+
+
+class ContentInputText(BaseModel):
+    """Text block that a user contributed to the thread."""
+    type: Literal["input_text"]
+    """Type discriminator that is always `input_text`."""
+    text: str
+    """Plain-text content supplied by the user."""
+
+
+class ContentQuotedText(BaseModel):
+    """Quoted snippet that the user referenced in their message."""
+    type: Literal["quoted_text"]
+    """Type discriminator that is always `quoted_text`."""
+    text: str
+    """Quoted text content."""
 
 
 class CreateAssistantRequestParam(TypedDict, total=False):
@@ -2137,6 +2206,76 @@ class CredentialDeleted(BaseModel):
     """Whether the resource was deleted. Always `true`."""
     object: Literal["vault.credential.deleted"]
     """The object type. Always `vault.credential.deleted`."""
+
+
+class DataChatKitClientToolCall(BaseModel):
+    """Record of a client side tool invocation initiated by the assistant."""
+    id: str
+    """Identifier of the thread item."""
+    object: Literal["chatkit.thread_item"]
+    """Type discriminator that is always `chatkit.thread_item`."""
+    created_at: int
+    """Unix timestamp (in seconds) for when the item was created."""
+    thread_id: str
+    """Identifier of the parent thread."""
+    type: Literal["chatkit.client_tool_call"]
+    """Type discriminator that is always `chatkit.client_tool_call`."""
+    status: ClientToolCallStatus
+    """Execution status for the tool call."""
+    call_id: str
+    """Identifier for the client tool call."""
+    name: str
+    """Tool name that was invoked."""
+    arguments: str
+    """JSON-encoded arguments that were sent to the tool."""
+    output: str | None
+    """JSON-encoded output captured from the tool. Defaults to null while execution is in progress."""
+
+
+class DataChatKitTask(BaseModel):
+    """Task emitted by the workflow to show progress and status updates."""
+    id: str
+    """Identifier of the thread item."""
+    object: Literal["chatkit.thread_item"]
+    """Type discriminator that is always `chatkit.thread_item`."""
+    created_at: int
+    """Unix timestamp (in seconds) for when the item was created."""
+    thread_id: str
+    """Identifier of the parent thread."""
+    type: Literal["chatkit.task"]
+    """Type discriminator that is always `chatkit.task`."""
+    task_type: TaskType
+    """Subtype for the task."""
+    heading: str | None
+    """Optional heading for the task. Defaults to null when not provided."""
+    summary: str | None
+    """Optional summary that describes the task. Defaults to null when omitted."""
+
+
+class DataChatKitTaskGroup(BaseModel):
+    """Collection of workflow tasks grouped together in the thread."""
+    id: str
+    """Identifier of the thread item."""
+    object: Literal["chatkit.thread_item"]
+    """Type discriminator that is always `chatkit.thread_item`."""
+    created_at: int
+    """Unix timestamp (in seconds) for when the item was created."""
+    thread_id: str
+    """Identifier of the parent thread."""
+    type: Literal["chatkit.task_group"]
+    """Type discriminator that is always `chatkit.task_group`."""
+    tasks: List[DataChatKitTaskGroupTask]
+    """Tasks included in the group."""
+
+
+class DataChatKitTaskGroupTask(BaseModel):
+    """Task entry that appears within a TaskGroup."""
+    type: TaskType
+    """Subtype for the grouped task."""
+    heading: str | None
+    """Optional heading for the grouped task. Defaults to null when not provided."""
+    summary: str | None
+    """Optional summary that describes the grouped task. Defaults to null when omitted."""
 
 
 class Desktop(BaseModel):
@@ -2330,22 +2469,6 @@ class ExpiresAfterParam(TypedDict, total=False):
     """Base timestamp used to calculate expiration. Currently fixed to `created_at`."""
     seconds: Required[int]
     """Number of seconds after the anchor when the session expires."""
-
-
-class FileAnnotation(BaseModel):
-    """Annotation that references an uploaded file."""
-    type: Literal["file"]
-    """Type discriminator that is always `file` for this annotation."""
-    source: FileAnnotationSource
-    """File attachment referenced by the annotation."""
-
-
-class FileAnnotationSource(BaseModel):
-    """Attachment source referenced by an annotation."""
-    type: Literal["file"]
-    """Type discriminator that is always `file`."""
-    filename: str
-    """Filename referenced by the annotation."""
 
 
 class FileCitationDeltaAnnotation(BaseModel):
@@ -2549,10 +2672,16 @@ class ImageURLDeltaBlock(BaseModel):
 
 class InferenceOptions(BaseModel):
     """Model and tool overrides applied when generating the assistant response."""
-    tool_choice: ToolChoice | None
+    tool_choice: InferenceOptionsToolChoice | None
     """Preferred tool to invoke. Defaults to null when ChatKit should auto-select."""
     model: str | None
     """Model name that generated the response. Defaults to null when using the session default."""
+
+
+class InferenceOptionsToolChoice(BaseModel):
+    """Tool selection that the assistant should honor when executing the item."""
+    id: str
+    """Identifier of the requested tool."""
 
 
 class InputContentResourceInputImage(BaseModel):
@@ -3248,17 +3377,7 @@ class RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest(BaseM
     """The type of the object. Always `mcp_tool_call`."""
 
 
-class ResponseOutputTextPart(BaseModel):
-    """Assistant response text accompanied by optional annotations."""
-    type: Literal["output_text"]
-    """Type discriminator that is always `output_text`."""
-    text: str
-    """Assistant generated text."""
-    annotations: List[ResponseOutputTextPartAnnotation]
-    """Ordered list of annotations attached to the response text."""
-
-
-ResponseOutputTextPartAnnotation: TypeAlias = FileAnnotation | UrlAnnotation
+ResponseOutputTextPartAnnotation: TypeAlias = AnnotationFile | AnnotationURL
 
 
 class RunStepDeltaMessageDelta(BaseModel):
@@ -3606,52 +3725,6 @@ class SummaryText(BaseModel):
     """The content type. Always `summary_text`."""
 
 
-class TaskGroupItem(BaseModel):
-    """Collection of workflow tasks grouped together in the thread."""
-    id: str
-    """Identifier of the thread item."""
-    object: Literal["chatkit.thread_item"]
-    """Type discriminator that is always `chatkit.thread_item`."""
-    created_at: int
-    """Unix timestamp (in seconds) for when the item was created."""
-    thread_id: str
-    """Identifier of the parent thread."""
-    type: Literal["chatkit.task_group"]
-    """Type discriminator that is always `chatkit.task_group`."""
-    tasks: List[TaskGroupTask]
-    """Tasks included in the group."""
-
-
-class TaskGroupTask(BaseModel):
-    """Task entry that appears within a TaskGroup."""
-    type: TaskType
-    """Subtype for the grouped task."""
-    heading: str | None
-    """Optional heading for the grouped task. Defaults to null when not provided."""
-    summary: str | None
-    """Optional summary that describes the grouped task. Defaults to null when omitted."""
-
-
-class TaskItem(BaseModel):
-    """Task emitted by the workflow to show progress and status updates."""
-    id: str
-    """Identifier of the thread item."""
-    object: Literal["chatkit.thread_item"]
-    """Type discriminator that is always `chatkit.thread_item`."""
-    created_at: int
-    """Unix timestamp (in seconds) for when the item was created."""
-    thread_id: str
-    """Identifier of the parent thread."""
-    type: Literal["chatkit.task"]
-    """Type discriminator that is always `chatkit.task`."""
-    task_type: TaskType
-    """Subtype for the task."""
-    heading: str | None
-    """Optional heading for the task. Defaults to null when not provided."""
-    summary: str | None
-    """Optional summary that describes the task. Defaults to null when omitted."""
-
-
 TaskType: TypeAlias = Literal["custom", "thought"]
 
 
@@ -3727,7 +3800,7 @@ class ThreadDeleted(BaseModel):
     object: Literal["thread.deleted"]
 
 
-ThreadItem: TypeAlias = UserMessageItem | AssistantMessageItem | WidgetMessageItem | ClientToolCallItem | TaskItem | TaskGroupItem
+ThreadItem: TypeAlias = ChatKitThreadUserMessageItem | ChatKitThreadAssistantMessageItem | ChatKitWidgetItem | DataChatKitClientToolCall | DataChatKitTask | DataChatKitTaskGroup
 
 
 class ThreadItemListResource(BaseModel):
@@ -3989,12 +4062,6 @@ class ToolCallDeltaObject(BaseModel):
     """An array of tool calls the run step was involved in. These can be associated with one of three types of tools: `code_interpreter`, `file_search`, or `function`."""
 
 
-class ToolChoice(BaseModel):
-    """Tool selection that the assistant should honor when executing the item."""
-    id: str
-    """Identifier of the requested tool."""
-
-
 class Tracing(BaseModel):
     """Controls diagnostic tracing during the session."""
     enabled: bool
@@ -4082,58 +4149,7 @@ class TurnPromptCacheOption(BaseModel):
     ttl: Literal["30m", "12h"]
 
 
-class UrlAnnotation(BaseModel):
-    """Annotation that references a URL."""
-    type: Literal["url"]
-    """Type discriminator that is always `url` for this annotation."""
-    source: UrlAnnotationSource
-    """URL referenced by the annotation."""
-
-
-class UrlAnnotationSource(BaseModel):
-    """URL backing an annotation entry."""
-    type: Literal["url"]
-    """Type discriminator that is always `url`."""
-    url: str
-    """URL referenced by the annotation."""
-
-
-class UserMessageInputText(BaseModel):
-    """Text block that a user contributed to the thread."""
-    type: Literal["input_text"]
-    """Type discriminator that is always `input_text`."""
-    text: str
-    """Plain-text content supplied by the user."""
-
-
-class UserMessageItem(BaseModel):
-    """User-authored messages within a thread."""
-    id: str
-    """Identifier of the thread item."""
-    object: Literal["chatkit.thread_item"]
-    """Type discriminator that is always `chatkit.thread_item`."""
-    created_at: int
-    """Unix timestamp (in seconds) for when the item was created."""
-    thread_id: str
-    """Identifier of the parent thread."""
-    type: Literal["chatkit.user_message"]
-    content: List[UserMessageItemContent]
-    """Ordered content elements supplied by the user."""
-    attachments: List[Attachment]
-    """Attachments associated with the user message. Defaults to an empty list."""
-    inference_options: InferenceOptions | None
-    """Inference overrides applied to the message. Defaults to null when unset."""
-
-
-UserMessageItemContent: TypeAlias = UserMessageInputText | UserMessageQuotedText
-
-
-class UserMessageQuotedText(BaseModel):
-    """Quoted snippet that the user referenced in their message."""
-    type: Literal["quoted_text"]
-    """Type discriminator that is always `quoted_text`."""
-    text: str
-    """Quoted text content."""
+UserMessageItemContent: TypeAlias = ContentInputText | ContentQuotedText
 
 
 class Vault(BaseModel):
@@ -4264,22 +4280,6 @@ class WebSearchActionResourceSearch(BaseModel):
     """The type of the object. Always `search`."""
 
 
-class WidgetMessageItem(BaseModel):
-    """Thread item that renders a widget payload."""
-    id: str
-    """Identifier of the thread item."""
-    object: Literal["chatkit.thread_item"]
-    """Type discriminator that is always `chatkit.thread_item`."""
-    created_at: int
-    """Unix timestamp (in seconds) for when the item was created."""
-    thread_id: str
-    """Identifier of the parent thread."""
-    type: Literal["chatkit.widget"]
-    """Type discriminator that is always `chatkit.widget`."""
-    widget: str
-    """Serialized widget payload rendered in the UI."""
-
-
 class WorkflowParam(TypedDict, total=False):
     """Workflow reference and overrides applied to the chat session."""
     id: Required[str]
@@ -4304,7 +4304,13 @@ ActiveStatus = StatusActive
 AgentSessionSpendControl = SpendControl
 
 
+AssistantMessageItem = ChatKitThreadAssistantMessageItem
+
+
 AssistantToolChoiceParam = AssistantsNamedToolChoiceParam
+
+
+Attachment = ChatKitAttachment
 
 
 ChatSessionChatkitConfiguration = ChatSessionChatKitConfiguration
@@ -4317,6 +4323,9 @@ ChatkitWorkflow = ChatKitWorkflow
 
 
 ChatkitWorkflowTracing = Tracing
+
+
+ClientToolCallItem = DataChatKitClientToolCall
 
 
 ClosedStatus = StatusClosed
@@ -4335,6 +4344,12 @@ EnvironmentTemplateNetwork = Network
 
 
 EnvironmentTemplatePackage = Packages
+
+
+FileAnnotation = AnnotationFile
+
+
+FileAnnotationSource = AnnotationFileSource
 
 
 FileSearchTool = AssistantToolsFileSearch
@@ -4392,6 +4407,9 @@ RealtimeSessionCreateResponse = SessionCreateResponse
 
 
 RealtimeTranscriptionSessionCreateResponse = TranscriptionSession
+
+
+ResponseOutputTextPart = ChatKitResponseOutputText
 
 
 RunStepDeltaStepDetailsMessageCreationObject = RunStepDeltaMessageDelta
@@ -4463,7 +4481,37 @@ RunStreamEventThreadRunQueued = ThreadRunQueued
 RunStreamEventThreadRunRequiresAction = ThreadRunRequiresAction
 
 
+TaskGroupItem = DataChatKitTaskGroup
+
+
+TaskGroupTask = DataChatKitTaskGroupTask
+
+
+TaskItem = DataChatKitTask
+
+
 ThreadResource = ChatKitThread
 
 
 ThreadStreamEventThreadCreated = ThreadCreated
+
+
+ToolChoice = InferenceOptionsToolChoice
+
+
+UrlAnnotation = AnnotationURL
+
+
+UrlAnnotationSource = AnnotationURLSource
+
+
+UserMessageInputText = ContentInputText
+
+
+UserMessageItem = ChatKitThreadUserMessageItem
+
+
+UserMessageQuotedText = ContentQuotedText
+
+
+WidgetMessageItem = ChatKitWidgetItem
