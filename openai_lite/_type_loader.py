@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple, TypedD
 
 from ._models import BaseModel
 
-__all__ = ["lazy_names", "lazy_package", "load"]
+__all__ = ["lazy_names", "lazy_package", "load", "paired"]
 
 _PREFIX = "openai_lite.types"
 _pickers: Dict[str, Any] = {}
@@ -41,6 +41,15 @@ def _defining_module(name: str) -> Tuple[str, Any]:
         _where = found
     name = _renamed.get(name, name)
     return name, _module(_where[name])
+
+
+def paired(where: str, name: str) -> Any:
+    """The type answers read openai-python's class ``openai.types.<where>.<name>`` into, where ``_names.txt``
+    records one (its ``where:name = Type`` lines: another type of ours has that name); else None."""
+    try:
+        return load(where + ":" + name)
+    except KeyError:
+        return None
 
 
 def read_names() -> Tuple[Dict[str, str], Dict[str, str]]:

@@ -12,7 +12,9 @@ every module path of the pinned openai release, from the table ``_openai_type_pa
 also hold the names of its openai counterpart; any other path becomes a small module whose names
 are looked up on first access:
 
-1. the generated type of that name (in the nearest family module, else anywhere);
+1. the type an answer reads that class into, where the generator recorded it (``types/_names.txt``:
+   another type of ours has that name, as chat's ``ModerationOutputError`` has the response's), else
+   the generated type of that name (in the nearest family module, else anywhere);
 2. a class openai-python nests in a field of another type (``chat_completion.Choice``): the type
    ours wraps that field in;
 3. otherwise a stand-in of the same kind: an untyped response model (a ``BaseModel`` subclass
@@ -187,6 +189,11 @@ def _resolve(where: str, name: str, seen: frozenset) -> Any:
     found = _MISSING
     if where in _HAND_WRITTEN:
         found = getattr(_import(_HAND_WRITTEN[where]), name, _MISSING)
+    if found is _MISSING and how[:1] == "m":
+        from ._type_loader import paired
+
+        found = paired(where, name)
+        found = _MISSING if found is None else found
     if found is _MISSING:
         found = _own_type(where, name)
     if found is _MISSING and "@" in how:

@@ -246,3 +246,50 @@ def test_websocket_reconnection_path_gives_the_package_names():
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.attempt = 2  # type: ignore[misc]
     assert ReconnectingOverrides(abort=True) == {"abort": True}
+
+
+def test_a_path_finds_the_class_its_answers_read_into_not_another_of_that_name(server, client) -> None:
+    # openai-python has a CertificateListResponse per module (the organization's, a project's); here the
+    # organization's holds the name, and types/_names.txt records which class the project's path means
+    from openai_lite.testing import Scripted
+    from openai_lite.types.admin.organization import certificate_list_response as of_organization
+    from openai_lite.types.admin.organization.projects import certificate_list_response as of_project
+    from openai_lite.types.chat.chat_completion import ModerationOutputError as of_chat
+    from openai_lite.types.responses.response import ModerationOutputError as of_response
+
+    assert of_project.CertificateListResponse is not of_organization.CertificateListResponse
+    assert of_response is not of_chat and of_response.__name__ == of_chat.__name__ == "ModerationOutputError"
+    cert = {"id": "c1", "object": "organization.project.certificate", "name": "n", "created_at": 1, "active": True,
+            "certificate_details": {"valid_at": 1, "expires_at": 2}}
+    server.enqueue(Scripted(json={"object": "list", "data": [cert], "has_more": False}),
+                   path="/v1/organization/projects/p1/certificates", method="GET")
+    item = client.admin.organization.projects.certificates.list("p1").data[0]
+    assert isinstance(item, of_project.CertificateListResponse) and item.id == "c1"
+    assert not isinstance(item, of_organization.CertificateListResponse)
+
+
+def test_a_beta_answer_reads_into_beta_classes_that_are_subclasses_of_the_others() -> None:
+    # the spec has one shape for a function tool and its beta twin; openai-python's beta answers read
+    # into classes of their own (BetaFunctionTool): subclasses here, so isinstance with either holds
+    from openai_lite._models import construct
+    from openai_lite.types.responses import BetaFunctionTool, BetaResponse, FunctionTool, Response
+
+    tool = {"type": "function", "name": "f", "parameters": {}, "strict": True}
+    beta = construct(BetaResponse, {"id": "r", "object": "response", "output": [], "tools": [tool]})
+    plain = construct(Response, {"id": "r", "object": "response", "output": [], "tools": [tool]})
+    assert type(beta.tools[0]) is BetaFunctionTool and type(beta.tools[0]).__name__ == "BetaFunctionTool"
+    assert isinstance(beta.tools[0], FunctionTool) and type(plain.tools[0]) is FunctionTool
+    assert beta.tools[0].to_dict() == plain.tools[0].to_dict() == tool
+
+
+def test_a_page_of_union_items_reads_them_into_openai_s_classes(server, client) -> None:
+    # input_items.list pages openai-python's ResponseItem union: a user's message is its
+    # ResponseInputMessageItem (not the ResponseOutputMessage of the same type "message")
+    from openai_lite.testing import Scripted
+
+    said = {"id": "m1", "type": "message", "role": "user", "content": [{"type": "input_text", "text": "hi"}]}
+    server.enqueue(Scripted(json={"object": "list", "data": [said], "has_more": False}),
+                   path="/v1/responses/r1/input_items", method="GET")
+    item = client.responses.input_items.list("r1").data[0]
+    assert type(item).__name__ == "ResponseInputMessageItem" and item.role == "user"
+    assert item.content[0].text == "hi"

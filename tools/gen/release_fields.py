@@ -502,6 +502,7 @@ def _subclass(gen: Any, taken: set, ours: Optional[str], theirs: Tuple[str, str]
         name = other
     if not free(name):
         return None
+    gen.__dict__.setdefault("path_pairs", {})[theirs] = name  # openai's module path finds it (_names.txt)
     if name not in gen.types:
         sub = gen.types[name] = TypeDef(name, "model", "model", None)
         sub.base, sub.module, sub.users = td.name, td.module, set(td.users)
@@ -582,6 +583,8 @@ def beta_twins(gen: Any) -> None:
         if paired and base.kind == "model" and paired[1] != (base.openai_name or base.name):
             theirs[name] = paired[1]
     undone = set(theirs)
+    for name in theirs:  # openai's module path finds the twin (types/_names.txt)
+        gen.__dict__.setdefault("path_pairs", {})[gen.release_pairs[name]] = name
     while True:  # twins reading into undone ones: undone in turn
         more = {name for name in twins - undone
                 if any(m in undone for m in types[name].members) or any(f.rt in undone for f in types[name].fields)}

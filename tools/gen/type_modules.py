@@ -185,11 +185,47 @@ def render_type_names(gen: TypeGen) -> str:
             v, seen = renamed.get(v, gen.types[v].ann), seen + 1
         renamed[k] = v
     renamed = {k: v for k, v in renamed.items() if gen.types[v].kind != "param"}
+    renamed.update(_path_pairs(gen))
     lines = [BANNER.rstrip("\n"),
              "# Where each generated type is defined, for openai_lite._type_loader (resolve_model): plain text, read",
              "# once when the first answer is read into a type. A line per type: its name, then the module below",
              "# openai_lite.types defining it; a line per other name a type resolves by (the spec's names of renamed",
-             "# types, beta twins): that name, \"=\", the type."]
+             "# types, beta twins; openai-python's \"module:Name\" where another type has that name, for",
+             "# openai_lite._type_paths): that name, \"=\", the type."]
     lines += ["%s %s" % (n, m) for n, m in modules]
     lines += ["%s = %s" % (k, v) for k, v in sorted(renamed.items())]
     return "\n".join(lines) + "\n"
+
+
+def _path_pairs(gen: TypeGen) -> Dict[str, str]:
+    """``"responses.response:ModerationOutputError"`` -> the type an answer reads that class of openai-python
+    into, where ``openai_lite._type_paths``'s lookup by name (the type of that name in the nearest family
+    module, else anywhere) finds another: chat's ``ModerationOutputError`` for the response's, the
+    organization's ``CertificateListResponse`` for the project's."""
+    from .typegen import public_aliases
+
+    def end(name: str) -> str:
+        seen = 0
+        while name in gen.types and gen.types[name].kind == "same" and seen < 10:
+            name, seen = gen.types[name].ann, seen + 1
+        return name
+
+    places: Dict[str, Dict[str, str]] = {}  # name -> the module holding it -> the type it is
+    for name, td in gen.types.items():
+        places.setdefault(name, {})[td.module] = end(name)
+    for (name, module), target in public_aliases(gen).items():
+        places.setdefault(name, {}).setdefault(module, end(target))
+    pairs = {release: gen.renamed.get(ours, ours) for release, ours in gen.release_merger.ours.items()}
+    pairs.update(getattr(gen, "path_pairs", {}))
+    out: Dict[str, str] = {}
+    for (module, cls), ours in sorted(pairs.items()):
+        td = gen.types.get(ours)
+        found = places.get(cls)
+        if td is None or td.kind != "model" or not found or not module.startswith("openai.types."):
+            continue
+        where = module[len("openai.types."):]
+        # as _type_paths._own_type picks: the module that is (or is above) the path, the deepest; else any
+        best = max(found, key=lambda m: (where == m or where.startswith(m + ".") or not m, len(m)))
+        if found[best] != ours:
+            out["%s:%s" % (where, cls)] = ours
+    return out
