@@ -242,6 +242,9 @@ class WebSocketConnectionClosedError(OpenAIError):
     def __repr__(self) -> str:  # the frames may hold anything the caller sent: keep them out of logs
         return "%s(%r)" % (type(self).__name__, str(self))
 
+    def __reduce__(self) -> Any:  # the frames are a keyword: pickle rebuilds from the message, then the state
+        return (type(self), (str(self),), self.__dict__)
+
 
 class WebSocketQueueFullError(OpenAIError):
     """openai-python's error for a full WebSocket send queue; never raised here (no WebSockets)."""

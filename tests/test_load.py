@@ -313,7 +313,7 @@ AZURE_KEY = "azure-PICKLE-KEY-0123456789abcdef"
 def _describe(error: BaseException) -> Dict[str, Any]:
     described: Dict[str, Any] = {"class": type(error).__name__, "str": str(error)}
     for name in ("message", "status_code", "code", "param", "type", "request_id", "body", "kind", "object_id",
-                 "status", "waited", "path", "tool_name", "errno", "filename"):
+                 "status", "waited", "path", "tool_name", "errno", "filename", "unsent_messages", "unsent_frames"):
         if hasattr(error, name):
             value = getattr(error, name)
             described[name] = value if isinstance(value, (str, int, float, dict, list, type(None))) else repr(value)
@@ -345,6 +345,7 @@ def _worker(payload: Dict[str, Any]) -> Dict[str, Any]:
 def _real_errors(server: Any, closed_port: int, tmp_path: Path, monkeypatch: Any) -> List[BaseException]:
     from openai_lite import auth
     from openai_lite import APIError, ContentFilterFinishReasonError, LengthFinishReasonError, OpenAIError
+    from openai_lite import WebSocketConnectionClosedError, WebSocketQueueFullError
     from openai_lite._models import BaseModel
     from openai_lite.lib._schema import SchemaValidationError, ToolArgumentsError
     from openai_lite.lib.polling import PollTimeoutError
@@ -398,7 +399,8 @@ def _real_errors(server: Any, closed_port: int, tmp_path: Path, monkeypatch: Any
               PollTimeoutError("run", "run_1", "in_progress", 12.5), APIUserAbortError(),
               SchemaValidationError("$.items[2].price", "expected a number"),
               ToolArgumentsError("bad arguments", tool_name="get_weather", path="$.location"),
-              APIError("built by hand", None, body={"code": "x"}), OpenAIError("plain")]
+              APIError("built by hand", None, body={"code": "x"}), OpenAIError("plain"),
+              WebSocketConnectionClosedError("closed", unsent_messages=["a", b"b"]), WebSocketQueueFullError("full")]
     once.close()
     refused.close()
     return found
