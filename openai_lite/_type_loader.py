@@ -94,7 +94,7 @@ def lazy_names(module_name: str, unions: Dict[str, Tuple[Any, Any]], elsewhere: 
 
     ``unions``: name -> ``(field, {value: member})`` when the members tell themselves apart by a field,
     else ``(None, members)`` (the member whose required fields, its ``_required``, are all present in the
-    data, the most of them, is picked).
+    data, the most of them, and whose fixed values, its ``_fixed``, the data does not contradict is picked).
     ``elsewhere``: name -> ``"module:Type"``, the type it names and the module defining it (below
     ``openai_lite.types``, or for a class of lib/ its whole module name).
     ``params``: the module's request shapes, each a ``TypedDict`` whose fields only the stub declares
@@ -185,6 +185,8 @@ def load(name: str) -> Any:
 def _picker(name: str, field: Optional[str], table: Any) -> Any:
     members = _members((field, table))
     classes: Dict[str, Any] = {}
+    # no discriminator: (class, its required fields, its fixed values), the most required fields first
+    candidates: List[Tuple[Any, Tuple[str, ...], Tuple[Tuple[str, Tuple[Any, ...]], ...]]] = []
 
     def cls(member: str) -> Any:
         found = classes.get(member)
@@ -198,13 +200,24 @@ def _picker(name: str, field: Optional[str], table: Any) -> Any:
             if value is not None:
                 member = table.get(value)
                 return cls(member) if member is not None else BaseModel  # a kind newer than the spec
-        best, most = None, -1  # no discriminator: the member with the most required fields all present
-        for member in members:
-            required = getattr(cls(member), "_required", ())
-            if len(required) > most and all(key in raw for key in required):
-                best, most = member, len(required)
-        return cls(best or members[0]) if members else BaseModel
+        if not members:
+            return BaseModel
+        if not candidates:  # sorted once (a stable sort: of as many, the first member wins)
+            found = [(cls(m), getattr(cls(m), "_required", ()), tuple(getattr(cls(m), "_fixed", {}).items()))
+                     for m in members]
+            candidates[:] = sorted(found, key=lambda c: -len(c[1]))
+        # the member with the most required fields all present whose fixed values (its ``_fixed``: ``Literal``
+        # fields such as ``role``) the data does not contradict, as pydantic's smart union validates
+        for member_cls, required, fixed in candidates:
+            if all(key in raw for key in required) and all(
+                    key not in raw or raw[key] in values for key, values in fixed):
+                return member_cls
+        # none is complete: one that the data's fixed values name (openai-python falls back on its union's
+        # discriminator, ``type``), else the first member (as openai-python builds it then)
+        for member_cls, required, fixed in candidates:
+            if fixed and all(key in raw and raw[key] in values for key, values in fixed):
+                return member_cls
+        return cls(members[0])
 
     pick.__name__ = pick.__qualname__ = name
     return pick
-

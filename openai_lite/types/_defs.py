@@ -101,6 +101,7 @@ class AdditionalTools(BaseModel):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "role", "tools")
+    _fixed = {"type": ("additional_tools",)}
     _nested = {"tools": "Tool"}
 
 
@@ -364,6 +365,7 @@ class ComparisonFilter(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "key", "value"))
     _required = ("type", "key", "value")
+    _fixed = {"type": ("eq", "gt", "gte", "in", "lt", "lte", "ne", "nin")}
 
 
 class Completion(BaseModel):
@@ -402,6 +404,7 @@ class CompoundFilter(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "filters"))
     _required = ("type", "filters")
+    _fixed = {"type": ("and", "or")}
     _nested = {"filters": "ComparisonFilter"}
 
 
@@ -591,6 +594,7 @@ class EasyInputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("role", "content", "phase", "type"))
     _required = ("role", "content")
+    _fixed = {"type": ("message", None)}
     _nested = {"content": "InputContent"}
 
 
@@ -675,6 +679,7 @@ class EvalItem(BaseModel, name="Input"):
     __slots__ = ()
     _field_names = frozenset(("role", "content", "type"))
     _required = ("role", "content")
+    _fixed = {"type": ("message", None)}
     _nested = {"content": "EvalItemContentItem"}
 
 
@@ -878,6 +883,7 @@ class ImageGenToolCall(BaseModel, name="ImageGenerationCall"):
         "revised_prompt", "size", "svg_usage",
     ))
     _required = ("type", "id", "status", "result")
+    _fixed = {"type": ("image_generation_call",)}
     _nested = {"error": "ImageGenerationCallError", "svg_usage": "ImageGenerationCallSvgUsage"}
 
 
@@ -1058,6 +1064,7 @@ class LocalShellToolCall(BaseModel, name="LocalShellCall"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "action", "status"))
     _required = ("type", "id", "call_id", "action", "status")
+    _fixed = {"type": ("local_shell_call",)}
     _nested = {"action": "LocalShellCallAction"}
 
 
@@ -1065,6 +1072,7 @@ class LocalShellToolCallOutput(BaseModel, name="LocalShellCallOutput"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "output", "status"))
     _required = ("type", "id", "output")
+    _fixed = {"type": ("local_shell_call_output",)}
 
 
 class LocalSkill(BaseModel):
@@ -1088,18 +1096,21 @@ class MCPApprovalRequest(BaseModel, name="McpApprovalRequest"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "server_label", "name", "arguments"))
     _required = ("type", "id", "server_label", "name", "arguments")
+    _fixed = {"type": ("mcp_approval_request",)}
 
 
 class MCPApprovalResponseResource(BaseModel, name="McpApprovalResponse"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "approval_request_id", "approve", "reason"))
     _required = ("type", "id", "approval_request_id", "approve")
+    _fixed = {"type": ("mcp_approval_response",)}
 
 
 class MCPListTools(BaseModel, name="McpListTools"):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "server_label", "tools", "error"))
     _required = ("type", "id", "server_label", "tools")
+    _fixed = {"type": ("mcp_list_tools",)}
     _nested = {"tools": "McpListToolsTool"}
 
 
@@ -1123,6 +1134,7 @@ class MCPToolCall(BaseModel, name="McpCall"):
         "type", "id", "server_label", "name", "arguments", "output", "error", "status", "approval_request_id",
     ))
     _required = ("type", "id", "server_label", "name", "arguments")
+    _fixed = {"type": ("mcp_call",)}
     _nested = {"error": "MCPToolCallError"}
 
 
@@ -1305,12 +1317,14 @@ class Program(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "code", "fingerprint"))
     _required = ("type", "id", "call_id", "code", "fingerprint")
+    _fixed = {"type": ("program",)}
 
 
 class ProgramOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "result", "status"))
     _required = ("type", "id", "call_id", "result", "status")
+    _fixed = {"type": ("program_output",)}
 
 
 class ProgramToolCallCaller(BaseModel, name="CallerProgram"):
@@ -1375,6 +1389,7 @@ class ResponseApplyPatchToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "caller", "status", "operation", "created_by"))
     _required = ("type", "id", "call_id", "status", "operation")
+    _fixed = {"type": ("apply_patch_call",)}
     _nested = {"caller": "ToolCallCaller", "operation": "ApplyPatchToolCallOperation"}
 
 
@@ -1382,6 +1397,7 @@ class ResponseApplyPatchToolCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "caller", "status", "output", "created_by"))
     _required = ("type", "id", "call_id", "status")
+    _fixed = {"type": ("apply_patch_call_output",)}
     _nested = {"caller": "ToolCallCaller"}
 
 
@@ -1389,6 +1405,7 @@ class ResponseCompactionItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "encrypted_content", "created_by"))
     _required = ("type", "id", "encrypted_content")
+    _fixed = {"type": ("compaction",)}
 
 
 class ResponseComputerToolCallOutputItem(BaseModel):
@@ -1397,6 +1414,7 @@ class ResponseComputerToolCallOutputItem(BaseModel):
         "type", "id", "call_id", "acknowledged_safety_checks", "output", "status", "created_by",
     ))
     _required = ("type", "id", "call_id", "output", "status")
+    _fixed = {"type": ("computer_call_output",)}
     _nested = {
         "acknowledged_safety_checks": "ResponseComputerToolCallOutputItemAcknowledgedSafetyCheck",
         "output": "ResponseComputerToolCallOutputScreenshot",
@@ -1420,6 +1438,7 @@ class ResponseCustomToolCall(BaseModel):
     _aliases = {"async_": "async"}
     _renames = True
     _required = ("type", "call_id", "name", "input")
+    _fixed = {"type": ("custom_tool_call",)}
     _nested = {"caller": "ToolCallCaller"}
 
 
@@ -1427,6 +1446,7 @@ class ResponseCustomToolCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "caller", "output", "status", "created_by"))
     _required = ("type", "call_id", "output", "status")
+    _fixed = {"type": ("custom_tool_call_output",)}
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
@@ -1444,6 +1464,7 @@ class ResponseFunctionShellToolCall(BaseModel):
         "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
     ))
     _required = ("type", "id", "call_id", "action", "status", "environment")
+    _fixed = {"type": ("shell_call",)}
     _nested = {"caller": "ToolCallCaller", "action": "Action", "environment": "FunctionShellCallEnvironment"}
 
 
@@ -1453,6 +1474,7 @@ class ResponseFunctionShellToolCallOutput(BaseModel):
         "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
     ))
     _required = ("type", "id", "call_id", "status", "output", "max_output_length")
+    _fixed = {"type": ("shell_call_output",)}
     _nested = {"caller": "ToolCallCaller", "output": "Output"}
 
 
@@ -1464,6 +1486,7 @@ class ResponseFunctionToolCallItem(BaseModel):
     _aliases = {"async_": "async"}
     _renames = True
     _required = ("id", "type", "call_id", "name", "arguments", "status")
+    _fixed = {"type": ("function_call",)}
     _nested = {"caller": "ToolCallCaller"}
 
 
@@ -1473,6 +1496,7 @@ class ResponseFunctionToolCallOutputItem(BaseModel):
         "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
     ))
     _required = ("id", "type", "output", "status")
+    _fixed = {"type": ("function_call_output",)}
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
@@ -1543,6 +1567,7 @@ class ResponseToolSearchCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "execution", "arguments", "status", "created_by"))
     _required = ("type", "id", "call_id", "execution", "arguments", "status")
+    _fixed = {"type": ("tool_search_call",)}
     _nested = {"arguments": dict}
 
 
@@ -1552,6 +1577,7 @@ class ResponseToolSearchOutputItem(BaseModel):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "call_id", "execution", "tools", "status")
+    _fixed = {"type": ("tool_search_output",)}
     _nested = {"tools": "Tool"}
 
 
@@ -1756,12 +1782,14 @@ class ToolChoiceFunction(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "name"))
     _required = ("type", "name")
+    _fixed = {"type": ("function",)}
 
 
 class ToolChoiceMcp(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "server_label", "name"))
     _required = ("type", "server_label")
+    _fixed = {"type": ("mcp",)}
 
 
 class ToolFunction(BaseModel):
@@ -2457,7 +2485,7 @@ WebSearchActionSearchSource = ActionSearchSource
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
-# (None, members): the member whose required fields are all present, most of them, is picked
+# (None, members): the member with the most required fields present, its _fixed values matching
 _UNIONS = {
     "Annotation": ("type", {
         "file_citation": "AnnotationFileCitation", "url_citation": "UrlCitationBody",

@@ -1620,7 +1620,7 @@ WorkloadIdentityProviderVerificationUploadedJwk = VerificationUploadedJwks
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
-# (None, members): the member whose required fields are all present, most of them, is picked
+# (None, members): the member with the most required fields present, its _fixed values matching
 _UNIONS = {
     "ExternalStorageConfigurationProvider": ("type", {
         "aws": "AwsExternalStorageProvider", "azure": "AzureExternalStorageProvider",

@@ -10,6 +10,7 @@ class CreateTranscriptionResponseDiarizedJson(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("task", "duration", "text", "segments", "usage"))
     _required = ("task", "duration", "text", "segments")
+    _fixed = {"task": ("transcribe",)}
     _nested = {
         "segments": "TranscriptionDiarizedSegment", "usage": "CreateTranscriptionResponseDiarizedJsonUsage",
     }
@@ -176,7 +177,7 @@ TranslationVerbose = CreateTranslationResponseVerboseJson
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
-# (None, members): the member whose required fields are all present, most of them, is picked
+# (None, members): the member with the most required fields present, its _fixed values matching
 _UNIONS = {
     "CreateSpeechResponseStreamEvent": ("type", {
         "speech.audio.delta": "SpeechAudioDeltaEvent", "speech.audio.done": "SpeechAudioDoneEvent",

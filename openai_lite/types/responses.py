@@ -17,6 +17,7 @@ class AdditionalToolsItem(BaseModel):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "role", "tools")
+    _fixed = {"role": ("developer",), "type": ("additional_tools",)}
     _nested = {"tools": "Tool"}
 
 
@@ -24,6 +25,7 @@ class AgentMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "author", "recipient", "content"))
     _required = ("type", "id", "author", "recipient", "content")
+    _fixed = {"type": ("agent_message",)}
     _nested = {"agent": "AgentMessageAgent", "content": "BetaAgentMessageContent"}
 
 
@@ -49,6 +51,7 @@ class ApplyPatchToolCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "caller", "status", "operation"))
     _required = ("type", "call_id", "status", "operation")
+    _fixed = {"type": ("apply_patch_call",)}
     _nested = {"caller": "ToolCallCallerParamObject", "operation": "ApplyPatchOperation"}
 
 
@@ -56,6 +59,7 @@ class ApplyPatchToolCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "caller", "status", "output"))
     _required = ("type", "call_id", "status")
+    _fixed = {"type": ("apply_patch_call_output",)}
     _nested = {"caller": "ToolCallCallerParamObject"}
 
 
@@ -71,6 +75,7 @@ class BetaAdditionalTools(BaseModel, name="AdditionalTools"):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "role", "tools")
+    _fixed = {"type": ("additional_tools",)}
     _nested = {"agent": "BetaAdditionalToolsAgent", "tools": "BetaTool"}
 
 
@@ -80,6 +85,7 @@ class BetaAdditionalToolsItem(BaseModel):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "role", "tools")
+    _fixed = {"role": ("developer",), "type": ("additional_tools",)}
     _nested = {"agent": "Beta_AgentTag", "tools": "BetaTool"}
 
 
@@ -87,6 +93,7 @@ class BetaAgentMessageItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "author", "recipient", "content"))
     _required = ("type", "author", "recipient", "content")
+    _fixed = {"type": ("agent_message",)}
     _nested = {"agent": "Beta_AgentTag", "content": "BetaAgentMessageItemContent"}
 
 
@@ -99,6 +106,7 @@ class BetaApplyPatchToolCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "operation"))
     _required = ("type", "call_id", "status", "operation")
+    _fixed = {"type": ("apply_patch_call",)}
     _nested = {
         "agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
         "operation": "BetaApplyPatchOperation",
@@ -109,6 +117,7 @@ class BetaApplyPatchToolCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "output"))
     _required = ("type", "call_id", "status")
+    _fixed = {"type": ("apply_patch_call_output",)}
     _nested = {"agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject"}
 
 
@@ -126,6 +135,7 @@ class BetaCompactionSummaryItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "encrypted_content"))
     _required = ("type", "encrypted_content")
+    _fixed = {"type": ("compaction",)}
     _nested = {"agent": "Beta_AgentTag"}
 
 
@@ -133,6 +143,7 @@ class BetaCompactionTriggerItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type"))
     _required = ("type",)
+    _fixed = {"type": ("compaction_trigger",)}
     _nested = {"agent": "Beta_AgentTag"}
 
 
@@ -142,6 +153,7 @@ class BetaComputerCallOutputItem(BaseModel):
         "agent", "id", "call_id", "type", "output", "acknowledged_safety_checks", "status",
     ))
     _required = ("call_id", "type", "output")
+    _fixed = {"type": ("computer_call_output",)}
     _nested = {
         "agent": "Beta_AgentTag", "output": "BetaComputerScreenshotImage",
         "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
@@ -158,6 +170,7 @@ class BetaCustomToolCallOutput(BaseModel, name="BetaResponseCustomToolCallOutput
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output", "status", "created_by"))
     _required = ("type", "call_id", "output", "status")
+    _fixed = {"type": ("custom_tool_call_output",)}
     _nested = {
         "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
         "output": "BetaFunctionAndCustomToolCallOutput",
@@ -168,6 +181,7 @@ class BetaEasyInputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("role", "content", "phase", "type"))
     _required = ("role", "content")
+    _fixed = {"type": ("message", None)}
     _nested = {"content": "BetaInputContent"}
 
 
@@ -200,6 +214,7 @@ class BetaFunctionCallOutputItem(BaseModel):
         "agent", "id", "call_id", "type", "output", "name", "namespace", "caller", "status",
     ))
     _required = ("type", "output")
+    _fixed = {"type": ("function_call_output",)}
     _nested = {
         "agent": "Beta_AgentTag", "output": "BetaFunctionCallOutputItemOutput",
         "caller": "BetaToolCallCallerParamObject",
@@ -210,6 +225,7 @@ class BetaFunctionShellCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "caller", "type", "action", "status", "environment"))
     _required = ("call_id", "type", "action")
+    _fixed = {"type": ("shell_call",)}
     _nested = {
         "agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
         "action": "BetaFunctionShellActionParamObject", "environment": "BetaFunctionShellCallItemEnvironment",
@@ -222,6 +238,7 @@ class BetaFunctionShellCallOutputItem(BaseModel):
         "agent", "id", "call_id", "caller", "type", "output", "status", "max_output_length",
     ))
     _required = ("call_id", "type", "output")
+    _fixed = {"type": ("shell_call_output",)}
     _nested = {
         "agent": "Beta_AgentTag", "caller": "BetaToolCallCallerParamObject",
         "output": "BetaFunctionShellCallOutputContentParamObject",
@@ -247,6 +264,7 @@ class BetaImageGenToolCall(BaseModel, name="ImageGenerationCall"):
         "quality", "revised_prompt", "size", "svg_usage",
     ))
     _required = ("type", "id", "status", "result")
+    _fixed = {"type": ("image_generation_call",)}
     _nested = {
         "agent": "BetaImageGenToolCallAgent", "error": "BetaImageGenToolCallError",
         "svg_usage": "BetaImageGenToolCallSvgUsage",
@@ -273,6 +291,7 @@ class BetaInputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "role", "status", "content"))
     _required = ("role", "content")
+    _fixed = {"role": ("developer", "system", "user"), "type": ("message", None)}
     _nested = {"agent": "BetaAgentTag", "content": "BetaInputContent"}
 
 
@@ -294,6 +313,7 @@ class BetaLocalShellToolCall(BaseModel, name="LocalShellCall"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "action", "status"))
     _required = ("type", "id", "call_id", "action", "status")
+    _fixed = {"type": ("local_shell_call",)}
     _nested = {"agent": "BetaLocalShellToolCallAgent", "action": "BetaLocalShellExecAction"}
 
 
@@ -301,6 +321,7 @@ class BetaLocalShellToolCallOutput(BaseModel, name="LocalShellCallOutput"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "output", "status"))
     _required = ("type", "id", "output")
+    _fixed = {"type": ("local_shell_call_output",)}
     _nested = {"agent": "BetaLocalShellToolCallOutputAgent"}
 
 
@@ -308,6 +329,7 @@ class BetaMCPApprovalRequest(BaseModel, name="McpApprovalRequest"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "server_label", "name", "arguments"))
     _required = ("type", "id", "server_label", "name", "arguments")
+    _fixed = {"type": ("mcp_approval_request",)}
     _nested = {"agent": "BetaMCPApprovalRequestAgent"}
 
 
@@ -315,6 +337,7 @@ class BetaMCPApprovalResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "approval_request_id", "approve", "reason"))
     _required = ("type", "approval_request_id", "approve")
+    _fixed = {"type": ("mcp_approval_response",)}
     _nested = {"agent": "BetaAgentTag"}
 
 
@@ -322,6 +345,7 @@ class BetaMCPApprovalResponseResource(BaseModel, name="McpApprovalResponse"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "approval_request_id", "approve", "reason"))
     _required = ("type", "id", "approval_request_id", "approve")
+    _fixed = {"type": ("mcp_approval_response",)}
     _nested = {"agent": "BetaMCPApprovalResponseResourceAgent"}
 
 
@@ -329,6 +353,7 @@ class BetaMCPListTools(BaseModel, name="McpListTools"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "server_label", "tools", "error"))
     _required = ("type", "id", "server_label", "tools")
+    _fixed = {"type": ("mcp_list_tools",)}
     _nested = {"agent": "BetaMCPListToolsAgent", "tools": "BetaMCPListToolsTool"}
 
 
@@ -339,6 +364,7 @@ class BetaMCPToolCall(BaseModel, name="McpCall"):
         "approval_request_id",
     ))
     _required = ("type", "id", "server_label", "name", "arguments")
+    _fixed = {"type": ("mcp_call",)}
     _nested = {"agent": "BetaMCPToolCallAgent", "error": "BetaMCPToolCallError"}
 
 
@@ -359,6 +385,10 @@ class BetaMultiAgentCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "type", "action", "arguments"))
     _required = ("call_id", "type", "action", "arguments")
+    _fixed = {
+        "action": ("followup_task", "interrupt_agent", "list_agents", "send_message", "spawn_agent", "wait_agent"),
+        "type": ("multi_agent_call",),
+    }
     _nested = {"agent": "Beta_AgentTag"}
 
 
@@ -366,6 +396,10 @@ class BetaMultiAgentCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "type", "action", "output"))
     _required = ("call_id", "type", "action", "output")
+    _fixed = {
+        "action": ("followup_task", "interrupt_agent", "list_agents", "send_message", "spawn_agent", "wait_agent"),
+        "type": ("multi_agent_call_output",),
+    }
     _nested = {"agent": "Beta_AgentTag", "output": "BetaOutputTextContentParamObject"}
 
 
@@ -379,6 +413,7 @@ class BetaProgram(BaseModel, name="Program"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "code", "fingerprint"))
     _required = ("type", "id", "call_id", "code", "fingerprint")
+    _fixed = {"type": ("program",)}
     _nested = {"agent": "BetaProgramAgent"}
 
 
@@ -386,6 +421,7 @@ class BetaProgramItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "call_id", "code", "fingerprint"))
     _required = ("id", "type", "call_id", "code", "fingerprint")
+    _fixed = {"type": ("program",)}
     _nested = {"agent": "Beta_AgentTag"}
 
 
@@ -393,6 +429,7 @@ class BetaProgramOutput(BaseModel, name="ProgramOutput"):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "result", "status"))
     _required = ("type", "id", "call_id", "result", "status")
+    _fixed = {"type": ("program_output",)}
     _nested = {"agent": "BetaProgramOutputAgent"}
 
 
@@ -400,6 +437,7 @@ class BetaProgramOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "call_id", "result", "status"))
     _required = ("id", "type", "call_id", "result", "status")
+    _fixed = {"type": ("program_output",)}
     _nested = {"agent": "Beta_AgentTag"}
 
 
@@ -440,6 +478,7 @@ class BetaResponseApplyPatchToolCall(BaseModel):
         "agent", "type", "id", "call_id", "caller", "status", "operation", "created_by",
     ))
     _required = ("type", "id", "call_id", "status", "operation")
+    _fixed = {"type": ("apply_patch_call",)}
     _nested = {
         "agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
         "operation": "BetaApplyPatchToolCallOperation",
@@ -450,6 +489,7 @@ class BetaResponseApplyPatchToolCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "status", "output", "created_by"))
     _required = ("type", "id", "call_id", "status")
+    _fixed = {"type": ("apply_patch_call_output",)}
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
@@ -520,6 +560,7 @@ class BetaResponseCodeInterpreterToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "status", "container_id", "code", "outputs"))
     _required = ("type", "id", "status", "container_id", "code", "outputs")
+    _fixed = {"type": ("code_interpreter_call",)}
     _nested = {"agent": "BetaAgentTag", "outputs": "BetaCodeInterpreterToolCallOutput"}
 
 
@@ -539,6 +580,7 @@ class BetaResponseCompactionItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "encrypted_content", "created_by"))
     _required = ("type", "id", "encrypted_content")
+    _fixed = {"type": ("compaction",)}
     _nested = {"agent": "BetaAgentTag"}
 
 
@@ -556,6 +598,7 @@ class BetaResponseComputerToolCall(BaseModel):
         "agent", "type", "id", "call_id", "action", "actions", "pending_safety_checks", "status",
     ))
     _required = ("type", "id", "call_id", "pending_safety_checks", "status")
+    _fixed = {"type": ("computer_call",)}
     _nested = {
         "agent": "BetaAgentTag", "action": "BetaComputerAction", "actions": "BetaComputerAction",
         "pending_safety_checks": "BetaComputerCallSafetyCheck",
@@ -568,6 +611,7 @@ class BetaResponseComputerToolCallOutputItem(BaseModel):
         "agent", "type", "id", "call_id", "acknowledged_safety_checks", "output", "status", "created_by",
     ))
     _required = ("type", "id", "call_id", "output", "status")
+    _fixed = {"type": ("computer_call_output",)}
     _nested = {
         "agent": "BetaAgentTag", "acknowledged_safety_checks": "BetaComputerCallSafetyCheck",
         "output": "BetaComputerScreenshotImage",
@@ -608,6 +652,7 @@ class BetaResponseCustomToolCall(BaseModel):
     _aliases = {"async_": "async"}
     _renames = True
     _required = ("type", "call_id", "name", "input")
+    _fixed = {"type": ("custom_tool_call",)}
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
@@ -634,6 +679,7 @@ class BetaResponseCustomToolCallItem(BaseModel):
     _aliases = {"async_": "async"}
     _renames = True
     _required = ("type", "id", "call_id", "name", "input", "status")
+    _fixed = {"type": ("custom_tool_call",)}
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
@@ -641,6 +687,7 @@ class BetaResponseCustomToolCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "caller", "output", "status", "created_by"))
     _required = ("type", "id", "call_id", "output", "status")
+    _fixed = {"type": ("custom_tool_call_output",)}
     _nested = {
         "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
         "output": "BetaFunctionAndCustomToolCallOutput",
@@ -687,6 +734,7 @@ class BetaResponseFileSearchToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "status", "queries", "results"))
     _required = ("id", "type", "status", "queries")
+    _fixed = {"type": ("file_search_call",)}
     _nested = {"agent": "BetaAgentTag", "results": "BetaFileSearchToolCallResult"}
 
 
@@ -712,6 +760,7 @@ class BetaResponseFunctionShellToolCall(BaseModel):
         "agent", "type", "id", "call_id", "caller", "action", "status", "environment", "created_by",
     ))
     _required = ("type", "id", "call_id", "action", "status", "environment")
+    _fixed = {"type": ("shell_call",)}
     _nested = {
         "agent": "BetaAgentTag", "caller": "BetaToolCallCaller", "action": "BetaFunctionShellAction",
         "environment": "BetaFunctionShellCallEnvironment",
@@ -724,6 +773,7 @@ class BetaResponseFunctionShellToolCallOutput(BaseModel):
         "agent", "type", "id", "call_id", "caller", "status", "output", "max_output_length", "created_by",
     ))
     _required = ("type", "id", "call_id", "status", "output", "max_output_length")
+    _fixed = {"type": ("shell_call_output",)}
     _nested = {
         "agent": "BetaAgentTag", "caller": "BetaToolCallCaller",
         "output": "BetaFunctionShellCallOutputContent",
@@ -738,6 +788,7 @@ class BetaResponseFunctionToolCall(BaseModel):
     _aliases = {"async_": "async"}
     _renames = True
     _required = ("type", "call_id", "name", "arguments")
+    _fixed = {"type": ("function_call",)}
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
@@ -750,6 +801,7 @@ class BetaResponseFunctionToolCallItem(BaseModel):
     _aliases = {"async_": "async"}
     _renames = True
     _required = ("id", "type", "call_id", "name", "arguments", "status")
+    _fixed = {"type": ("function_call",)}
     _nested = {"agent": "BetaAgentTag", "caller": "BetaToolCallCaller"}
 
 
@@ -759,6 +811,7 @@ class BetaResponseFunctionToolCallOutputItem(BaseModel):
         "agent", "id", "type", "call_id", "name", "namespace", "caller", "output", "status", "created_by",
     ))
     _required = ("id", "type", "output", "status")
+    _fixed = {"type": ("function_call_output",)}
     _nested = {
         "agent": "BetaAgentTag", "caller": "BetaToolCallCallerParamObject",
         "output": "BetaFunctionAndCustomToolCallOutput",
@@ -769,6 +822,7 @@ class BetaResponseFunctionWebSearch(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "status", "action"))
     _required = ("id", "type", "status", "action")
+    _fixed = {"type": ("web_search_call",)}
     _nested = {"agent": "BetaAgentTag", "action": "BetaWebSearchToolCallAction"}
 
 
@@ -823,6 +877,7 @@ class BetaResponseInputMessageItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "role", "status", "content", "id"))
     _required = ("type", "role", "content", "id")
+    _fixed = {"role": ("developer", "system", "user"), "type": ("message",)}
     _nested = {"agent": "BetaAgentTag", "content": "BetaInputContent"}
 
 
@@ -919,6 +974,7 @@ class BetaResponseOutputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "type", "role", "content", "phase", "status"))
     _required = ("id", "type", "role", "content", "status")
+    _fixed = {"role": ("assistant",), "type": ("message",)}
     _nested = {"agent": "BetaAgentTag", "content": "BetaOutputMessageContent"}
 
 
@@ -951,6 +1007,7 @@ class BetaResponseReasoningItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "encrypted_content", "summary", "content", "status"))
     _required = ("type", "id", "summary")
+    _fixed = {"type": ("reasoning",)}
     _nested = {
         "agent": "BetaAgentTag", "summary": "BetaResponseReasoningItemSummary",
         "content": "BetaResponseReasoningItemContent",
@@ -1094,6 +1151,7 @@ class BetaResponseToolSearchCall(BaseModel):
         "agent", "type", "id", "call_id", "execution", "arguments", "status", "created_by",
     ))
     _required = ("type", "id", "call_id", "execution", "arguments", "status")
+    _fixed = {"type": ("tool_search_call",)}
     _nested = {"agent": "BetaAgentTag", "arguments": dict}
 
 
@@ -1103,6 +1161,7 @@ class BetaResponseToolSearchOutputItem(BaseModel):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "id", "call_id", "execution", "tools", "status")
+    _fixed = {"type": ("tool_search_output",)}
     _nested = {"agent": "BetaAgentTag", "tools": "BetaTool"}
 
 
@@ -1131,6 +1190,7 @@ class BetaToolSearchCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "id", "call_id", "type", "execution", "arguments", "status"))
     _required = ("type", "arguments")
+    _fixed = {"type": ("tool_search_call",)}
     _nested = {"agent": "Beta_AgentTag", "arguments": dict}
 
 
@@ -1140,6 +1200,7 @@ class BetaToolSearchOutputItem(BaseModel):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "tools")
+    _fixed = {"type": ("tool_search_output",)}
     _nested = {"agent": "Beta_AgentTag", "tools": "BetaTool"}
 
 
@@ -1179,18 +1240,21 @@ class CompactionSummaryItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "encrypted_content"))
     _required = ("type", "encrypted_content")
+    _fixed = {"type": ("compaction",)}
 
 
 class CompactionTriggerItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
+    _fixed = {"type": ("compaction_trigger",)}
 
 
 class ComputerCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "type", "output", "acknowledged_safety_checks", "status"))
     _required = ("call_id", "type", "output")
+    _fixed = {"type": ("computer_call_output",)}
     _nested = {
         "output": "ResponseComputerToolCallOutputScreenshot",
         "acknowledged_safety_checks": "PendingSafetyCheck",
@@ -1206,6 +1270,7 @@ class FunctionCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "type", "output", "name", "namespace", "caller", "status"))
     _required = ("type", "output")
+    _fixed = {"type": ("function_call_output",)}
     _nested = {"output": "FunctionCallOutputItemOutput", "caller": "ToolCallCallerParamObject"}
 
 
@@ -1218,6 +1283,7 @@ class FunctionShellCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "caller", "type", "action", "status", "environment"))
     _required = ("call_id", "type", "action")
+    _fixed = {"type": ("shell_call",)}
     _nested = {
         "caller": "ToolCallCallerParamObject", "action": "FunctionShellActionParamObject",
         "environment": "FunctionShellCallItemEnvironment",
@@ -1240,6 +1306,7 @@ class FunctionShellCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "caller", "type", "output", "status", "max_output_length"))
     _required = ("call_id", "type", "output")
+    _fixed = {"type": ("shell_call_output",)}
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionShellCallOutputContentParamObject"}
 
 
@@ -1278,6 +1345,7 @@ class InputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "role", "status", "content"))
     _required = ("role", "content")
+    _fixed = {"role": ("developer", "system", "user"), "type": ("message", None)}
     _nested = {"content": "InputContent"}
 
 
@@ -1307,12 +1375,14 @@ class ItemReference(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id"))
     _required = ("id",)
+    _fixed = {"type": ("item_reference", None)}
 
 
 class MCPApprovalResponse(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "approval_request_id", "approve", "reason"))
     _required = ("type", "approval_request_id", "approve")
+    _fixed = {"type": ("mcp_approval_response",)}
 
 
 class ModerationErrorBody(BaseModel, name="ModerationInputError"):
@@ -1325,6 +1395,10 @@ class MultiAgentCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "action", "arguments"))
     _required = ("type", "id", "call_id", "action", "arguments")
+    _fixed = {
+        "action": ("followup_task", "interrupt_agent", "list_agents", "send_message", "spawn_agent", "wait_agent"),
+        "type": ("multi_agent_call",),
+    }
     _nested = {"agent": "MultiAgentCallAgent"}
 
 
@@ -1332,6 +1406,10 @@ class MultiAgentCallOutput(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("agent", "type", "id", "call_id", "action", "output"))
     _required = ("type", "id", "call_id", "action", "output")
+    _fixed = {
+        "action": ("followup_task", "interrupt_agent", "list_agents", "send_message", "spawn_agent", "wait_agent"),
+        "type": ("multi_agent_call_output",),
+    }
     _nested = {"agent": "MultiAgentCallOutputAgent", "output": "BetaResponseOutputText"}
 
 
@@ -1339,12 +1417,14 @@ class ProgramItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "call_id", "code", "fingerprint"))
     _required = ("id", "type", "call_id", "code", "fingerprint")
+    _fixed = {"type": ("program",)}
 
 
 class ProgramOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "call_id", "result", "status"))
     _required = ("id", "type", "call_id", "result", "status")
+    _fixed = {"type": ("program_output",)}
 
 
 class PromptCacheDiagnosticsCacheHit(BaseModel):
@@ -1464,6 +1544,7 @@ class ResponseCodeInterpreterToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "status", "container_id", "code", "outputs"))
     _required = ("type", "id", "status", "container_id", "code", "outputs")
+    _fixed = {"type": ("code_interpreter_call",)}
     _nested = {"outputs": "ResponseCodeInterpreterToolCallOutput"}
 
 
@@ -1487,6 +1568,7 @@ class ResponseComputerToolCall(BaseModel):
         "type", "id", "call_id", "action", "actions", "pending_safety_checks", "status",
     ))
     _required = ("type", "id", "call_id", "pending_safety_checks", "status")
+    _fixed = {"type": ("computer_call",)}
     _nested = {
         "action": "ComputerAction", "actions": "ComputerAction",
         "pending_safety_checks": "PendingSafetyCheck",
@@ -1540,6 +1622,7 @@ class ResponseCustomToolCallItem(BaseModel):
     _aliases = {"async_": "async"}
     _renames = True
     _required = ("type", "id", "call_id", "name", "input", "status")
+    _fixed = {"type": ("custom_tool_call",)}
     _nested = {"caller": "ToolCallCaller"}
 
 
@@ -1547,6 +1630,7 @@ class ResponseCustomToolCallOutputItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "call_id", "caller", "output", "status", "created_by"))
     _required = ("type", "id", "call_id", "output", "status")
+    _fixed = {"type": ("custom_tool_call_output",)}
     _nested = {"caller": "ToolCallCallerParamObject", "output": "FunctionAndCustomToolCallOutput"}
 
 
@@ -1604,6 +1688,7 @@ class ResponseFileSearchToolCall(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "status", "queries", "results"))
     _required = ("id", "type", "status", "queries")
+    _fixed = {"type": ("file_search_call",)}
     _nested = {"results": "ResponseFileSearchToolCallResult"}
 
 
@@ -1645,6 +1730,7 @@ class ResponseFunctionToolCall(BaseModel):
     _aliases = {"async_": "async"}
     _renames = True
     _required = ("type", "call_id", "name", "arguments")
+    _fixed = {"type": ("function_call",)}
     _nested = {"caller": "ToolCallCaller"}
 
 
@@ -1652,6 +1738,7 @@ class ResponseFunctionWebSearch(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "status", "action"))
     _required = ("id", "type", "status", "action")
+    _fixed = {"type": ("web_search_call",)}
     _nested = {"action": "ResponseFunctionWebSearchAction"}
 
 
@@ -1712,6 +1799,7 @@ class ResponseInputMessageItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "role", "status", "content", "id"))
     _required = ("type", "role", "content", "id")
+    _fixed = {"role": ("developer", "system", "user"), "type": ("message",)}
     _nested = {"content": "InputContent"}
 
 
@@ -1810,6 +1898,7 @@ class ResponseOutputMessage(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "type", "role", "content", "phase", "status"))
     _required = ("id", "type", "role", "content", "status")
+    _fixed = {"role": ("assistant",), "type": ("message",)}
     _nested = {"content": "ResponseOutputMessageContent"}
 
 
@@ -1842,6 +1931,7 @@ class ResponseReasoningItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "id", "encrypted_content", "summary", "content", "status"))
     _required = ("type", "id", "summary")
+    _fixed = {"type": ("reasoning",)}
     _nested = {"summary": "ResponseReasoningItemSummary", "content": "ResponseReasoningItemContent"}
 
 
@@ -2015,24 +2105,28 @@ class SpecificApplyPatch(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
+    _fixed = {"type": ("apply_patch",)}
 
 
 class SpecificFunctionShell(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
+    _fixed = {"type": ("shell",)}
 
 
 class SpecificProgrammaticToolCalling(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
+    _fixed = {"type": ("programmatic_tool_calling",)}
 
 
 class ToolChoiceAllowed(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "mode", "tools"))
     _required = ("type", "mode", "tools")
+    _fixed = {"type": ("allowed_tools",)}
     _nested = {"tools": dict}
 
 
@@ -2040,18 +2134,23 @@ class ToolChoiceCustom(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type", "name"))
     _required = ("type", "name")
+    _fixed = {"type": ("custom",)}
 
 
 class ToolChoiceTypes(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("type",))
     _required = ("type",)
+    _fixed = {
+        "type": ("code_interpreter", "computer", "computer_use", "computer_use_preview", "file_search", "image_generation", "web_search_preview", "web_search_preview_2025_03_11"),
+    }
 
 
 class ToolSearchCallItem(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("id", "call_id", "type", "execution", "arguments", "status"))
     _required = ("type", "arguments")
+    _fixed = {"type": ("tool_search_call",)}
     _nested = {"arguments": dict}
 
 
@@ -2061,6 +2160,7 @@ class ToolSearchOutputItem(BaseModel):
     _renames = True
     _checked = frozenset(("tools",))
     _required = ("type", "tools")
+    _fixed = {"type": ("tool_search_output",)}
     _nested = {"tools": "Tool"}
 
 
@@ -2343,7 +2443,7 @@ TokenCountsResource = InputTokenCountResponse
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
-# (None, members): the member whose required fields are all present, most of them, is picked
+# (None, members): the member with the most required fields present, its _fixed values matching
 _UNIONS = {
     "ApplyPatchOperation": ("type", {
         "create_file": "ApplyPatchCreateFileOperationParamObject",

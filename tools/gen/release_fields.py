@@ -61,6 +61,10 @@ def _literals(text: str) -> List[str]:
     return [a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", m.group(1))] if m else []
 
 
+# A model field's annotation taking only fixed values: ``Literal[...]`` or ``Optional[Literal[...]]``.
+_FIXED = re.compile(r"^(Optional\[)?Literal\[[^\]]*\]\]?$")
+
+
 class _Merger:
     def __init__(self, gen: Any, types: Any) -> None:
         self.gen = gen
@@ -215,6 +219,12 @@ class _Merger:
             text = str(rf.get("type") or "")
             if self._validated(where, text):
                 td.checked.add(wire)
+            fixed = _FIXED.match(text)  # a fixed value (or a few): what a union's picker checks
+            if fixed and td.literals.get(wire, set()) is not None:
+                td.literals[wire] = td.literals.get(wire, set()) | set(_literals(text)) | (
+                    {None} if fixed.group(1) else set())
+            else:
+                td.literals[wire] = None
             f = by_wire.get(wire)
             if f is None:
                 if (td.name, wire) not in self.adding:

@@ -48,6 +48,65 @@ def _renamed_below(gen: TypeGen, rt: Optional[str]) -> bool:
     return memo[rt]
 
 
+def _own_class(gen: TypeGen, name: str) -> Optional[TypeDef]:
+    """The model whose class statement holds ``name``'s fields (a subclass of ``answer_classes`` has none)."""
+    td = gen.types.get(name)
+    depth = 0
+    while td is not None and td.kind == "model" and td.base and depth < 10:
+        td, depth = gen.types.get(td.base), depth + 1
+    return td if td is not None and td.kind == "model" else None
+
+
+def _allowed(gen: TypeGen, td: TypeDef) -> Dict[str, Optional[frozenset]]:
+    """key -> the values a model's field takes when they are fixed (``Literal``), else None: the release's
+    annotation where the model is paired with a release class, else the spec's ``const`` / string ``enum``."""
+    out: Dict[str, Optional[frozenset]] = {}
+    for f in td.fields:
+        if f.name in td.literals:
+            found = td.literals[f.name]
+            out[f.name] = frozenset(found) if found else None
+            continue
+        node = gen.spec.resolve(f.schema) if isinstance(f.schema, dict) else None
+        values = None
+        if isinstance(node, dict) and isinstance(node.get("const"), str):
+            values = {node["const"]}
+        elif isinstance(node, dict) and node.get("enum") and all(isinstance(v, str) for v in node["enum"]):
+            values = set(node["enum"])
+        if values is not None and (not f.required or node.get("nullable")):
+            values.add(None)
+        out[f.name] = frozenset(values) if values else None
+    return out
+
+
+def fixed_values(gen: TypeGen) -> Dict[str, Dict[str, Tuple[Optional[str], ...]]]:
+    """Model -> its fields whose fixed values tell it apart from another member of a union without a
+    discriminator (``ResponseOutputMessage``: role ``assistant``), and those values. The union's picker
+    rejects a member whose fixed value the data contradicts, as pydantic's smart union does; only fields
+    where the members differ are written, to keep the modules small."""
+    memo = gen.__dict__.get("_fixed_values")
+    if memo is not None:
+        return memo
+    needed: Dict[str, Dict[str, Tuple[Optional[str], ...]]] = {}
+    for union in gen.types.values():
+        if union.kind != "union" or union.side != "model" or union.disc:
+            continue
+        owners = [td for td in (_own_class(gen, m) for m in union.members) if td is not None]
+        allowed = [(td, _allowed(gen, td)) for td in owners]
+        for td, mine in allowed:
+            required = {f.name for f in td.fields if f.required}
+            for key, values in mine.items():
+                # a value that says which member this is (``type``, ``role``): another member takes none of these
+                # values, or it is one constant another member lacks (a ``status`` the others lack says nothing)
+                if values is None or (key not in required and len(values - {None}) > 1):
+                    continue
+                one = len(values - {None}) == 1
+                if any(not values & theirs[key] - {None} if theirs.get(key) else one
+                       for other, theirs in allowed if other is not td):
+                    needed.setdefault(td.name, {})[key] = tuple(sorted(values, key=lambda v: (v is None, v or "")))
+    gen.__dict__["_fixed_values"] = needed
+    return needed
+
+
 def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     """A types module as run: a class per model (``BaseModel``: its field names and the types of its nested
     objects, by name), ``Any`` for enums and other aliases, then the names served on first access
@@ -94,6 +153,10 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
                                       ",))" if len(checked) == 1 else "))", "    ")
             if td.name in union_members:  # a union picks among members by their required fields
                 lines.append("    _required = %s" % py_tuple([f.name for f in td.fields if f.required]))
+            fixed = fixed_values(gen).get(td.name)
+            if fixed:  # and rejects a member whose fixed values the data contradicts
+                lines += pack_hanging("_fixed = {", ["%s: %s" % (py_string(k), _values_literal(v))
+                                                     for k, v in sorted(fixed.items())], "}", "    ")
             nested = [(f.name, f.rt) for f in td.fields if f.rt]
             if nested:
                 lines += pack_hanging("_nested = {", ["%s: %s" % (py_string(n), "dict" if rt == "~" else py_string(rt))
@@ -139,7 +202,7 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     if tail:
         out += "\n\n" + "\n".join(tail) + "\n"
     out += "\n\n# Unions, built on first access: (the field telling the members apart, its value -> member) or\n"
-    out += "# (None, members): the member whose required fields are all present, most of them, is picked\n"
+    out += "# (None, members): the member with the most required fields present, its _fixed values matching\n"
     out += "_UNIONS = {\n" + "\n".join(unions) + "\n}\n" if unions else "_UNIONS: dict = {}\n"
     out += "# Names of types defined in another module, public here too\n"
     if elsewhere:
@@ -153,6 +216,11 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
                                 (",))" if len(params) == 1 else "))"), "")) + "\n"
     out += "__getattr__, __dir__ = _lazy_names(__name__, _UNIONS, _ELSEWHERE, _PARAMS)\n"
     return out
+
+
+def _values_literal(values: Tuple[Optional[str], ...]) -> str:
+    items = ["None" if v is None else py_string(v) for v in values]
+    return "(%s,)" % items[0] if len(items) == 1 else "(%s)" % ", ".join(items)
 
 
 def render_type_package_init(module: str) -> str:

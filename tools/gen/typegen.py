@@ -104,6 +104,9 @@ class TypeDef:
         # model: keys of the fields whose objects openai-python validates (a union annotation); None when the
         # release does not describe the class (then: the optional fields and the unions)
         self.checked: Optional[set] = None
+        # model: key -> the values the release's ``Literal`` annotation allows (None when it also takes other
+        # values); read where a union without a discriminator tells its members apart (type_modules.fixed_values)
+        self.literals: Dict[str, Optional[set]] = {}
 
 
 def py_name(field: Field) -> str:

@@ -988,12 +988,14 @@ class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalRes
     __slots__ = ()
     _field_names = frozenset(("action", "type"))
     _required = ("action", "type")
+    _fixed = {"action": ("cancel",)}
 
 
 class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource(BaseModel):
     __slots__ = ()
     _field_names = frozenset(("action", "selected_option", "type"))
     _required = ("action", "type")
+    _fixed = {"action": ("submit",)}
 
 
 class ContentInputText(BaseModel):
@@ -2162,7 +2164,7 @@ WidgetMessageItem = ChatKitWidgetItem
 
 
 # Unions, built on first access: (the field telling the members apart, its value -> member) or
-# (None, members): the member whose required fields are all present, most of them, is picked
+# (None, members): the member with the most required fields present, its _fixed values matching
 _UNIONS = {
     "AgentCreateSubagentCallItemContent": ("type", {
         "output_text": "OutputText", "encrypted_content": "EncryptedContentResource",
