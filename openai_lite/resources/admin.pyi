@@ -170,7 +170,9 @@ class AuditLogsWithStreamingResponse:
     list = _streamed(AuditLogs.list)
 
 
-class OrganizationCertificates(SyncAPIResource[OrganizationCertificatesWithRawResponse, OrganizationCertificatesWithStreamingResponse]):
+class OrganizationCertificates(
+    SyncAPIResource[OrganizationCertificatesWithRawResponse, OrganizationCertificatesWithStreamingResponse]
+):
     def activate(self, *, certificate_ids: List[str], **options: Unpack[CallOptions]) -> SyncPage[OrganizationCertificate]:
         """Activate certificates at the organization level.
 
@@ -243,7 +245,9 @@ class OrganizationCertificatesWithStreamingResponse:
     update = _streamed(OrganizationCertificates.update)
 
 
-class OrganizationDataRetentionResource(SyncAPIResource[OrganizationDataRetentionResourceWithRawResponse, OrganizationDataRetentionResourceWithStreamingResponse]):
+class OrganizationDataRetentionResource(
+    SyncAPIResource[OrganizationDataRetentionResourceWithRawResponse, OrganizationDataRetentionResourceWithStreamingResponse]
+):
     def retrieve(self, **options: Unpack[CallOptions]) -> OrganizationDataRetention:
         """Retrieves organization data retention controls."""
     def update(self, *, retention_type: Literal["zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"], **options: Unpack[CallOptions]) -> OrganizationDataRetention:
@@ -439,7 +443,9 @@ class OrganizationGroupsWithStreamingResponse:
     update = _streamed(OrganizationGroups.update)
 
 
-class OrganizationGroupsRoles(SyncAPIResource[OrganizationGroupsRolesWithRawResponse, OrganizationGroupsRolesWithStreamingResponse]):
+class OrganizationGroupsRoles(
+    SyncAPIResource[OrganizationGroupsRolesWithRawResponse, OrganizationGroupsRolesWithStreamingResponse]
+):
     def create(self, group_id: str, *, role_id: str, **options: Unpack[CallOptions]) -> GroupRoleAssignment:
         """Assigns an organization role to a group within the organization.
 
@@ -542,7 +548,9 @@ class OrganizationHealthWithStreamingResponse:
     alerts: OrganizationHealthAlertsWithStreamingResponse
 
 
-class OrganizationHealthAlertRules(SyncAPIResource[OrganizationHealthAlertRulesWithRawResponse, OrganizationHealthAlertRulesWithStreamingResponse]):
+class OrganizationHealthAlertRules(
+    SyncAPIResource[OrganizationHealthAlertRulesWithRawResponse, OrganizationHealthAlertRulesWithStreamingResponse]
+):
     def create(self, *, condition: Any, name: str, enabled: bool | None | NotGiven = ..., filters: Any = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> HealthAlertRule:
         """Create an organization-owned health alert rule.
 
@@ -608,7 +616,9 @@ class OrganizationHealthAlertRulesWithStreamingResponse:
     update = _streamed(OrganizationHealthAlertRules.update)
 
 
-class OrganizationHealthAlerts(SyncAPIResource[OrganizationHealthAlertsWithRawResponse, OrganizationHealthAlertsWithStreamingResponse]):
+class OrganizationHealthAlerts(
+    SyncAPIResource[OrganizationHealthAlertsWithRawResponse, OrganizationHealthAlertsWithStreamingResponse]
+):
     def retrieve(self, alert_id: str, **options: Unpack[CallOptions]) -> HealthAlert:
         """Retrieve an immutable trigger or recovery snapshot, retained for 30 days.
 
@@ -829,7 +839,9 @@ class ProjectsAPIKeysWithStreamingResponse:
     update = _streamed(ProjectsAPIKeys.update)
 
 
-class ProjectsCertificates(SyncAPIResource[ProjectsCertificatesWithRawResponse, ProjectsCertificatesWithStreamingResponse]):
+class ProjectsCertificates(
+    SyncAPIResource[ProjectsCertificatesWithRawResponse, ProjectsCertificatesWithStreamingResponse]
+):
     def activate(self, project_id: str, *, certificate_ids: List[str], **options: Unpack[CallOptions]) -> SyncPage[OrganizationProjectCertificate]:
         """Activate certificates at the project level.
 
@@ -867,7 +879,9 @@ class ProjectsCertificatesWithStreamingResponse:
     list = _streamed(ProjectsCertificates.list)
 
 
-class ProjectsDataRetention(SyncAPIResource[ProjectsDataRetentionWithRawResponse, ProjectsDataRetentionWithStreamingResponse]):
+class ProjectsDataRetention(
+    SyncAPIResource[ProjectsDataRetentionWithRawResponse, ProjectsDataRetentionWithStreamingResponse]
+):
     def retrieve(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectDataRetention:
         """Retrieves project data retention controls.
 
@@ -940,7 +954,9 @@ class ProjectsGroupsWithStreamingResponse:
     retrieve = _streamed(ProjectsGroups.retrieve)
 
 
-class ProjectsGroupsRoles(SyncAPIResource[ProjectsGroupsRolesWithRawResponse, ProjectsGroupsRolesWithStreamingResponse]):
+class ProjectsGroupsRoles(
+    SyncAPIResource[ProjectsGroupsRolesWithRawResponse, ProjectsGroupsRolesWithStreamingResponse]
+):
     def create(self, group_id: str, *, project_id: str, role_id: str, **options: Unpack[CallOptions]) -> GroupRoleAssignment:
         """Assigns a project role to a group within a project.
 
@@ -1004,7 +1020,9 @@ class ProjectsHealthWithStreamingResponse:
     alerts: ProjectsHealthAlertsWithStreamingResponse
 
 
-class ProjectsHealthAlertRules(SyncAPIResource[ProjectsHealthAlertRulesWithRawResponse, ProjectsHealthAlertRulesWithStreamingResponse]):
+class ProjectsHealthAlertRules(
+    SyncAPIResource[ProjectsHealthAlertRulesWithRawResponse, ProjectsHealthAlertRulesWithStreamingResponse]
+):
     def create(self, project_id: str, *, condition: Any, name: str, enabled: bool | None | NotGiven = ..., filters: Any = ..., notifications: Any = ..., **options: Unpack[CallOptions]) -> HealthAlertRule:
         """Create a project-owned health alert rule.
 
@@ -1079,7 +1097,9 @@ class ProjectsHealthAlertRulesWithStreamingResponse:
     update = _streamed(ProjectsHealthAlertRules.update)
 
 
-class ProjectsHealthAlerts(SyncAPIResource[ProjectsHealthAlertsWithRawResponse, ProjectsHealthAlertsWithStreamingResponse]):
+class ProjectsHealthAlerts(
+    SyncAPIResource[ProjectsHealthAlertsWithRawResponse, ProjectsHealthAlertsWithStreamingResponse]
+):
     def retrieve(self, alert_id: str, *, project_id: str, **options: Unpack[CallOptions]) -> HealthAlert:
         """Retrieve a retained notification owned by this project using an organization Admin API key.
 
@@ -1096,7 +1116,9 @@ class ProjectsHealthAlertsWithStreamingResponse:
     retrieve = _streamed(ProjectsHealthAlerts.retrieve)
 
 
-class HostedToolPermissions(SyncAPIResource[HostedToolPermissionsWithRawResponse, HostedToolPermissionsWithStreamingResponse]):
+class HostedToolPermissions(
+    SyncAPIResource[HostedToolPermissionsWithRawResponse, HostedToolPermissionsWithStreamingResponse]
+):
     def retrieve(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectHostedToolPermissions:
         """Returns hosted tool permissions for a project.
 
@@ -1307,7 +1329,9 @@ class ServiceAccountsWithStreamingResponse:
     update = _streamed(ServiceAccounts.update)
 
 
-class ServiceAccountsAPIKeys(SyncAPIResource[ServiceAccountsAPIKeysWithRawResponse, ServiceAccountsAPIKeysWithStreamingResponse]):
+class ServiceAccountsAPIKeys(
+    SyncAPIResource[ServiceAccountsAPIKeysWithRawResponse, ServiceAccountsAPIKeysWithStreamingResponse]
+):
     def create(self, service_account_id: str, *, project_id: str, name: str | NotGiven = ..., scopes: List[str] | NotGiven = ..., expires_in_seconds: Any = ..., spend_limit: Any = ..., **options: Unpack[CallOptions]) -> APIKeyCreateResponse:
         """Creates an API key for a service account in the project.
 
@@ -1328,7 +1352,9 @@ class ServiceAccountsAPIKeysWithStreamingResponse:
     create = _streamed(ServiceAccountsAPIKeys.create)
 
 
-class ServiceTierSettings(SyncAPIResource[ServiceTierSettingsWithRawResponse, ServiceTierSettingsWithStreamingResponse]):
+class ServiceTierSettings(
+    SyncAPIResource[ServiceTierSettingsWithRawResponse, ServiceTierSettingsWithStreamingResponse]
+):
     def retrieve(self, project_id: str, **options: Unpack[CallOptions]) -> ProjectServiceTierSettings:
         """Retrieve the configured default and enabled service tiers for a project.
 
@@ -1357,7 +1383,9 @@ class ServiceTierSettingsWithStreamingResponse:
     update = _streamed(ServiceTierSettings.update)
 
 
-class ProjectsSpendAlerts(SyncAPIResource[ProjectsSpendAlertsWithRawResponse, ProjectsSpendAlertsWithStreamingResponse]):
+class ProjectsSpendAlerts(
+    SyncAPIResource[ProjectsSpendAlertsWithRawResponse, ProjectsSpendAlertsWithStreamingResponse]
+):
     def create(self, project_id: str, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, **options: Unpack[CallOptions]) -> ProjectSpendAlert:
         """Creates a project spend alert.
 
@@ -1608,7 +1636,9 @@ class OrganizationRolesWithStreamingResponse:
     update = _streamed(OrganizationRoles.update)
 
 
-class OrganizationSpendAlerts(SyncAPIResource[OrganizationSpendAlertsWithRawResponse, OrganizationSpendAlertsWithStreamingResponse]):
+class OrganizationSpendAlerts(
+    SyncAPIResource[OrganizationSpendAlertsWithRawResponse, OrganizationSpendAlertsWithStreamingResponse]
+):
     def create(self, *, threshold_amount: int, currency: Literal["USD"], interval: Literal["month"], notification_channel: SpendAlertNotificationChannelParam, **options: Unpack[CallOptions]) -> OrganizationSpendAlert:
         """Creates an organization spend alert.
 
@@ -1662,7 +1692,9 @@ class OrganizationSpendAlertsWithStreamingResponse:
     update = _streamed(OrganizationSpendAlerts.update)
 
 
-class OrganizationSpendLimitResource(SyncAPIResource[OrganizationSpendLimitResourceWithRawResponse, OrganizationSpendLimitResourceWithStreamingResponse]):
+class OrganizationSpendLimitResource(
+    SyncAPIResource[OrganizationSpendLimitResourceWithRawResponse, OrganizationSpendLimitResourceWithStreamingResponse]
+):
     def delete(self, **options: Unpack[CallOptions]) -> OrganizationSpendLimitDeleted:
         """Delete the organization's hard spend limit."""
     def retrieve(self, **options: Unpack[CallOptions]) -> OrganizationSpendLimit:
@@ -1967,7 +1999,9 @@ class OrganizationUsersWithStreamingResponse:
     update = _streamed(OrganizationUsers.update)
 
 
-class OrganizationUsersRoles(SyncAPIResource[OrganizationUsersRolesWithRawResponse, OrganizationUsersRolesWithStreamingResponse]):
+class OrganizationUsersRoles(
+    SyncAPIResource[OrganizationUsersRolesWithRawResponse, OrganizationUsersRolesWithStreamingResponse]
+):
     def create(self, user_id: str, *, role_id: str, **options: Unpack[CallOptions]) -> UserRoleAssignment:
         """Assigns an organization role to a user within the organization.
 
@@ -2010,7 +2044,9 @@ class OrganizationUsersRolesWithStreamingResponse:
     retrieve = _streamed(OrganizationUsersRoles.retrieve)
 
 
-class WorkloadIdentityProviders(SyncAPIResource[WorkloadIdentityProvidersWithRawResponse, WorkloadIdentityProvidersWithStreamingResponse]):
+class WorkloadIdentityProviders(
+    SyncAPIResource[WorkloadIdentityProvidersWithRawResponse, WorkloadIdentityProvidersWithStreamingResponse]
+):
     @property
     def federation_rules(self) -> FederationRules: ...
     def create(self, *, audience: str, issuer: str, name: str, type: Literal['oidc'], attribute_transformations: Any = ..., description: str | NotGiven = ..., enabled: bool | NotGiven = ..., verification: Any = ..., **options: Unpack[CallOptions]) -> WorkloadIdentityProvider:

@@ -791,7 +791,9 @@ class SubagentsTurnsWithStreamingResponse:
     retrieve = _streamed(SubagentsTurns.retrieve)
 
 
-class SubagentsTurnsItems(SyncAPIResource[SubagentsTurnsItemsWithRawResponse, SubagentsTurnsItemsWithStreamingResponse]):
+class SubagentsTurnsItems(
+    SyncAPIResource[SubagentsTurnsItemsWithRawResponse, SubagentsTurnsItemsWithStreamingResponse]
+):
     def list(self, turn_id: str, *, session_id: str, subagent_id: str, after: str | NotGiven = ..., limit: int | NotGiven = ..., order: Literal['asc', 'desc'] | NotGiven = ..., **options: Unpack[CallOptions]) -> SyncCursorPage[AgentSessionItem]:
         """Lists items belonging to one turn of this subagent.
 
@@ -1361,7 +1363,9 @@ class RealtimeSessionsWithStreamingResponse:
     create = _streamed(RealtimeSessions.create)
 
 
-class TranscriptionSessions(SyncAPIResource[TranscriptionSessionsWithRawResponse, TranscriptionSessionsWithStreamingResponse]):
+class TranscriptionSessions(
+    SyncAPIResource[TranscriptionSessionsWithRawResponse, TranscriptionSessionsWithStreamingResponse]
+):
     def create(self, *, turn_detection: TranscriptionSessionsCreateTurnDetectionParam | NotGiven = ..., input_audio_noise_reduction: TranscriptionSessionsCreateInputAudioNoiseReductionParam | NotGiven = ..., input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | NotGiven = ..., input_audio_transcription: AudioTranscriptionParam | NotGiven = ..., include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | NotGiven = ..., client_secret: Any = ..., modalities: Any = ..., **options: Unpack[CallOptions]) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the
 Realtime API specifically for realtime transcriptions.

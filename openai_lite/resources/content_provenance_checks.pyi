@@ -8,7 +8,9 @@ from openai_lite.types import ContentProvenanceCheck, FileTypes
 __all__ = ["ContentProvenanceChecks"]
 
 
-class ContentProvenanceChecks(SyncAPIResource[ContentProvenanceChecksWithRawResponse, ContentProvenanceChecksWithStreamingResponse]):
+class ContentProvenanceChecks(
+    SyncAPIResource[ContentProvenanceChecksWithRawResponse, ContentProvenanceChecksWithStreamingResponse]
+):
     def create(self, *, file: FileTypes, **options: Unpack[CallOptions]) -> ContentProvenanceCheck:
         """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance).
 

@@ -75,7 +75,9 @@ class GradersWithStreamingResponse:
     validate = _streamed(Graders.validate)
 
 
-class FineTuningCheckpoints(SyncAPIResource[FineTuningCheckpointsWithRawResponse, FineTuningCheckpointsWithStreamingResponse]):
+class FineTuningCheckpoints(
+    SyncAPIResource[FineTuningCheckpointsWithRawResponse, FineTuningCheckpointsWithStreamingResponse]
+):
     @property
     def permissions(self) -> Permissions: ...
 

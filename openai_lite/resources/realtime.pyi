@@ -133,7 +133,9 @@ class CallsWithStreamingResponse:
     reject = _streamed(Calls.reject)
 
 
-class RealtimeClientSecrets(SyncAPIResource[RealtimeClientSecretsWithRawResponse, RealtimeClientSecretsWithStreamingResponse]):
+class RealtimeClientSecrets(
+    SyncAPIResource[RealtimeClientSecretsWithRawResponse, RealtimeClientSecretsWithStreamingResponse]
+):
     def create(self, *, expires_after: ClientSecretsCreateExpiresAfterParam | NotGiven = ..., session: ClientSecretsCreateSessionParam | NotGiven = ..., **options: Unpack[CallOptions]) -> ClientSecretCreateResponse:
         """Create a Realtime client secret with an associated session configuration.
 
@@ -179,7 +181,9 @@ class TranslationsWithStreamingResponse:
     client_secrets: TranslationsClientSecretsWithStreamingResponse
 
 
-class TranslationsClientSecrets(SyncAPIResource[TranslationsClientSecretsWithRawResponse, TranslationsClientSecretsWithStreamingResponse]):
+class TranslationsClientSecrets(
+    SyncAPIResource[TranslationsClientSecretsWithRawResponse, TranslationsClientSecretsWithStreamingResponse]
+):
     def create(self, *, session: Any, expires_after: Any = ..., **options: Unpack[CallOptions]) -> RealtimeTranslationClientSecretCreateResponse:
         """Create a Realtime translation client secret with an associated translation session configuration.
 

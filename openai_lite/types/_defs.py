@@ -1969,7 +1969,9 @@ class BetaApplyPatchTool(ApplyPatchTool):
     __slots__ = ()
 
 
-class BetaAutoCodeInterpreterTool(CodeInterpreterContainerCodeInterpreterToolAuto, name="CodeInterpreterContainerCodeInterpreterToolAuto"):
+class BetaAutoCodeInterpreterTool(
+    CodeInterpreterContainerCodeInterpreterToolAuto, name="CodeInterpreterContainerCodeInterpreterToolAuto"
+):
     __slots__ = ()
     _nested = dict(CodeInterpreterContainerCodeInterpreterToolAuto._nested, **{
         "network_policy": "BetaAutoCodeInterpreterToolNetworkPolicy",
@@ -1989,7 +1991,9 @@ class BetaComputerScreenshotContent(ComputerScreenshotContent, name="AgentMessag
     __slots__ = ()
 
 
-class BetaComputerScreenshotImage(ResponseComputerToolCallOutputScreenshot, name="BetaResponseComputerToolCallOutputScreenshot"):
+class BetaComputerScreenshotImage(
+    ResponseComputerToolCallOutputScreenshot, name="BetaResponseComputerToolCallOutputScreenshot"
+):
     __slots__ = ()
 
 
@@ -2209,7 +2213,9 @@ class ModerationInputModerationResult(ModerationInputModerationResultsResult):
     __slots__ = ()
 
 
-class ModerationInputModerationResultsResultModerationOutputModerationResult(ModerationInputModerationResultsResult, name="ModerationOutputModerationResult"):
+class ModerationInputModerationResultsResultModerationOutputModerationResult(
+    ModerationInputModerationResultsResult, name="ModerationOutputModerationResult"
+):
     __slots__ = ()
 
 
@@ -2221,7 +2227,9 @@ class RealtimeSessionCreateResponseGAAudioInputTranscription(AudioTranscriptionR
     __slots__ = ()
 
 
-class RealtimeTranscriptionSessionCreateResponseGAAudioInputTranscription(AudioTranscriptionResponse, name="AudioTranscription"):
+class RealtimeTranscriptionSessionCreateResponseGAAudioInputTranscription(
+    AudioTranscriptionResponse, name="AudioTranscription"
+):
     __slots__ = ()
 
 
@@ -2248,18 +2256,24 @@ class ToolMcpToolAllowedTools(McpAllowedToolsMcpToolFilter, name="ToolMcpToolAll
     __slots__ = ()
 
 
-class ToolMcpToolRequireApproval(McpRequireApprovalMcpToolApprovalFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilter"):
+class ToolMcpToolRequireApproval(
+    McpRequireApprovalMcpToolApprovalFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilter"
+):
     __slots__ = ()
     _nested = dict(McpRequireApprovalMcpToolApprovalFilter._nested, **{
         "always": "ToolMcpToolRequireApprovalAlways", "never": "ToolMcpToolRequireApprovalNever",
     })
 
 
-class ToolMcpToolRequireApprovalAlways(McpAllowedToolsMcpToolFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilterAlways"):
+class ToolMcpToolRequireApprovalAlways(
+    McpAllowedToolsMcpToolFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilterAlways"
+):
     __slots__ = ()
 
 
-class ToolMcpToolRequireApprovalNever(McpAllowedToolsMcpToolFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilterNever"):
+class ToolMcpToolRequireApprovalNever(
+    McpAllowedToolsMcpToolFilter, name="ToolMcpToolRequireApprovalMcpToolApprovalFilterNever"
+):
     __slots__ = ()
 
 

@@ -1482,7 +1482,9 @@ class CertificateListResponse(OrganizationCertificate):
     __slots__ = ()
 
 
-class OrganizationProjectCertificateDeactivateResponse(OrganizationProjectCertificate, name="CertificateDeactivateResponse"):
+class OrganizationProjectCertificateDeactivateResponse(
+    OrganizationProjectCertificate, name="CertificateDeactivateResponse"
+):
     __slots__ = ()
 
 

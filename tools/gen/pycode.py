@@ -34,6 +34,15 @@ def py_tuple(items: List[str]) -> str:
     return "(%s)" % ", ".join(py_string(n) for n in items)
 
 
+def class_statement(name: str, bases: str, width: int = 120) -> List[str]:
+    """``class name(bases):`` on one line when it fits, else the bases on a line of their own (as black writes
+    it); a name too long for the line keeps the statement whole."""
+    line = "class %s(%s):" % (name, bases)
+    if len(line) <= width or len("class %s(" % name) > width:  # (a break would not shorten it)
+        return [line]
+    return ["class %s(" % name, "    %s" % bases, "):"]
+
+
 def pack_call(head: str, items: List[str], tail: str, indent: str, width: int = 110) -> List[str]:
     """``head(item, item, ...)tail`` filled line by line, continuation lines aligned after the bracket."""
     lines = [indent + head]

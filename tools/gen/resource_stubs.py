@@ -8,7 +8,7 @@ import os
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from .pycode import BANNER, stub_doc
+from .pycode import BANNER, class_statement, stub_doc
 from .annotations import pep604
 from .spec import Operation
 from .typegen import TYPE_EXTRAS, TypeGen
@@ -259,7 +259,7 @@ def render_module_stub(top: Resource, tree: Resource, repo: str, gen: "TypeGen")
         mixins = mixins_for(res.path, repo, [])
         # the helpers the mixins add are declared here, typed from the operation they wrap
         cls = classes[res.path]
-        lines = ["class %s(SyncAPIResource[%s]):" % (cls, ", ".join(view_name(cls, mode) for mode in VIEW_MODES))]
+        lines = class_statement(cls, "SyncAPIResource[%s]" % ", ".join(view_name(cls, mode) for mode in VIEW_MODES))
         views = {mode: ["class %s:" % view_name(cls, mode)] for mode in VIEW_MODES}
 
         def in_views(method: str) -> None:

@@ -7,7 +7,7 @@ import os
 import re
 from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple
 
-from .pycode import BANNER, pack_call, pack_hanging, py_docstring, py_string, py_tuple
+from .pycode import BANNER, class_statement, pack_call, pack_hanging, py_docstring, py_string, py_tuple
 from .naming import ACRONYMS, CLASS_NAMES
 from .spec import Operation
 
@@ -351,7 +351,7 @@ def render_module(top: Resource, tree: Resource, repo: str, notes: List[str]) ->
         for module, cls in mixins_for(res.path, repo, notes):
             imports.append("from ..%s import %s" % (module[len("openai_lite."):], cls))
             bases.append(cls)
-        lines = ["class %s(%s):" % (classes[res.path], ", ".join(bases + ["SyncAPIResource"]))]
+        lines = class_statement(classes[res.path], ", ".join(bases + ["SyncAPIResource"]))
         lines.append(py_docstring("``client.%s``." % res.path, "    "))
         for key in sorted(res.children):
             child = res.children[key]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from .pycode import BANNER, pack_hanging, py_docstring, py_string, py_tuple
+from .pycode import BANNER, class_statement, pack_hanging, py_docstring, py_string, py_tuple
 from .typegen import TYPE_EXTRAS, TypeDef, TypeGen, public_aliases, py_name
 
 
@@ -126,7 +126,7 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
     for td in tds:
         shown = ", name=%s" % py_string(td.openai_name) if td.openai_name else ""  # release_fields.shown_names
         if td.kind == "model" and td.base:  # after every class of the module (release_fields.answer_classes)
-            lines = ["class %s(%s%s):" % (td.name, td.base, shown), "    __slots__ = ()"]
+            lines = class_statement(td.name, td.base + shown) + ["    __slots__ = ()"]
             if td.nested:  # fields read into subclasses in turn
                 lines += pack_hanging("_nested = dict(%s._nested, **{" % td.base,
                                       ["%s: %s" % (py_string(n), py_string(rt)) for n, rt in sorted(td.nested.items())],
@@ -136,7 +136,7 @@ def render_type_runtime(module: str, tds: List[TypeDef], gen: TypeGen) -> str:
                 depth, base = depth + 1, own.get(base.base)
             subs.append((depth, "\n".join(lines) + "\n"))
         elif td.kind == "model":
-            lines = ["class %s(BaseModel%s):" % (td.name, shown), "    __slots__ = ()"]
+            lines = class_statement(td.name, "BaseModel" + shown) + ["    __slots__ = ()"]
             if td.fields:
                 lines += pack_hanging("_field_names = frozenset((", [py_string(f.name) for f in td.fields],
                                       ",))" if len(td.fields) == 1 else "))", "    ")

@@ -5,7 +5,7 @@ import copy
 import re
 from typing import Dict, List
 
-from .pycode import BANNER, stub_doc
+from .pycode import BANNER, class_statement, stub_doc
 from .annotations import _union, pep604
 from .typegen import Field, TypeDef, TypeGen, public_aliases, py_name
 
@@ -162,7 +162,7 @@ def _render_typedef(td: TypeDef, gen: TypeGen) -> str:
         doc = "The beta Responses API's ``%s`` (the fields they share are documented there)." % twin.name
         td = _undocumented(td, twin)
     if td.kind == "model":
-        lines.append("class %s(%s):" % (td.name, td.base or "BaseModel"))
+        lines += class_statement(td.name, td.base or "BaseModel")
         if doc:
             lines.append(stub_doc(doc, "    ").rstrip("\n"))
         for f in td.fields:
@@ -175,7 +175,7 @@ def _render_typedef(td: TypeDef, gen: TypeGen) -> str:
             lines.append("    pass")
         return "\n".join(lines) + "\n"
     if td.kind == "param":
-        lines.append("class %s(TypedDict, total=False):" % td.name)
+        lines += class_statement(td.name, "TypedDict, total=False")
         if doc:
             lines.append(stub_doc(doc, "    ").rstrip("\n"))
         for f in td.fields:

@@ -300,7 +300,9 @@ class AgentSessionItemComputerUseApprovalRequest(BaseModel, name="BrowserAuthent
     _nested = {"request": "AgentSessionItemComputerUseApprovalRequestRequest"}
 
 
-class AgentSessionItemComputerUseApprovalRequestRequest(BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"):
+class AgentSessionItemComputerUseApprovalRequestRequest(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"
+):
     __slots__ = ()
     _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
     _nested = {
@@ -309,12 +311,16 @@ class AgentSessionItemComputerUseApprovalRequestRequest(BaseModel, name="Browser
     }
 
 
-class AgentSessionItemComputerUseApprovalRequestRequestField(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"):
+class AgentSessionItemComputerUseApprovalRequestRequestField(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"
+):
     __slots__ = ()
     _field_names = frozenset(("id", "label", "required", "type"))
 
 
-class AgentSessionItemComputerUseApprovalRequestRequestOption(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"):
+class AgentSessionItemComputerUseApprovalRequestRequestOption(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"
+):
     __slots__ = ()
     _field_names = frozenset(("id", "field_ids", "label"))
 
@@ -436,14 +442,18 @@ class AgentSessionTurnItemAddedEvent(BaseModel):
     _nested = {"item": "AgentSessionTurnItemAddedEventItem"}
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest(BaseModel, name="BrowserAuthenticationRequestItemResource"):
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequest(
+    BaseModel, name="BrowserAuthenticationRequestItemResource"
+):
     __slots__ = ()
     _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
     _required = ("id", "request", "request_id", "turn_id", "type")
     _nested = {"request": "AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest"}
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest(BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"):
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"
+):
     __slots__ = ()
     _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
     _nested = {
@@ -452,12 +462,16 @@ class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequest(BaseMo
     }
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestField(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"):
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestField(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"
+):
     __slots__ = ()
     _field_names = frozenset(("id", "label", "required", "type"))
 
 
-class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestOption(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"):
+class AgentSessionTurnItemAddedEventItemComputerUseApprovalRequestRequestOption(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"
+):
     __slots__ = ()
     _field_names = frozenset(("id", "field_ids", "label"))
 
@@ -483,14 +497,18 @@ class AgentSessionTurnItemDoneEvent(BaseModel):
     _nested = {"item": "AgentSessionTurnItemDoneEventItem"}
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequest(BaseModel, name="BrowserAuthenticationRequestItemResource"):
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequest(
+    BaseModel, name="BrowserAuthenticationRequestItemResource"
+):
     __slots__ = ()
     _field_names = frozenset(("id", "request", "request_id", "turn_id", "type"))
     _required = ("id", "request", "request_id", "turn_id", "type")
     _nested = {"request": "AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest"}
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest(BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"):
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequest"
+):
     __slots__ = ()
     _field_names = frozenset(("credential_origin", "fields", "options", "reason", "type"))
     _nested = {
@@ -499,12 +517,16 @@ class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequest(BaseMod
     }
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestField(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"):
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestField(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequestField"
+):
     __slots__ = ()
     _field_names = frozenset(("id", "label", "required", "type"))
 
 
-class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestOption(BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"):
+class AgentSessionTurnItemDoneEventItemComputerUseApprovalRequestRequestOption(
+    BaseModel, name="BrowserAuthenticationRequestItemResourceRequestOption"
+):
     __slots__ = ()
     _field_names = frozenset(("id", "field_ids", "label"))
 
