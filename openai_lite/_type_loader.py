@@ -186,7 +186,7 @@ def _picker(name: str, field: Optional[str], table: Any) -> Any:
     members = _members((field, table))
     classes: Dict[str, Any] = {}
     # no discriminator: (class, its required fields, its fixed values), the most required fields first
-    candidates: List[Tuple[Any, Tuple[str, ...], Tuple[Tuple[str, Tuple[Any, ...]], ...]]] = []
+    candidates: List[Tuple[Any, FrozenSet[str], Tuple[Tuple[str, Tuple[Any, ...]], ...]]] = []
 
     def cls(member: str) -> Any:
         found = classes.get(member)
@@ -203,14 +203,14 @@ def _picker(name: str, field: Optional[str], table: Any) -> Any:
         if not members:
             return BaseModel
         if not candidates:  # sorted once (a stable sort: of as many, the first member wins)
-            found = [(cls(m), getattr(cls(m), "_required", ()), tuple(getattr(cls(m), "_fixed", {}).items()))
-                     for m in members]
+            found = [(cls(m), frozenset(getattr(cls(m), "_required", ())),
+                      tuple(getattr(cls(m), "_fixed", {}).items())) for m in members]
             candidates[:] = sorted(found, key=lambda c: -len(c[1]))
         # the member with the most required fields all present whose fixed values (its ``_fixed``: ``Literal``
         # fields such as ``role``) the data does not contradict, as pydantic's smart union validates
+        keys = raw.keys()
         for member_cls, required, fixed in candidates:
-            if all(key in raw for key in required) and all(
-                    key not in raw or raw[key] in values for key, values in fixed):
+            if keys >= required and all(key not in raw or raw[key] in values for key, values in fixed):
                 return member_cls
         # none is complete: one that the data's fixed values name (openai-python falls back on its union's
         # discriminator, ``type``), else the first member (as openai-python builds it then)
