@@ -400,6 +400,12 @@ def test_usage_errors_exit_2(args, expected):
     assert "Traceback" not in done.stderr
 
 
+def _interruptible() -> None:
+    """In the child: Ctrl-C does its default. A test run started in the background (``cmd &`` without job
+    control) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupted_stream_exits_130_without_a_traceback(server):
     first = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m",
              "choices": [{"index": 0, "delta": {"content": "first piece"}, "finish_reason": None}]}
@@ -409,7 +415,7 @@ def test_interrupted_stream_exits_130_without_a_traceback(server):
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_"))}
     environ.update(PYTHONPATH=ROOT, OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=server.url)
     proc = subprocess.Popen([sys.executable, "-m", "openai_lite", "chat", "hello"], env=environ,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_interruptible)
     seen = []
     reader = threading.Thread(target=lambda: seen.append(proc.stdout.read(len(b"first piece"))))
     reader.start()
@@ -428,7 +434,8 @@ def test_interrupted_upload_exits_130_and_sends_nothing(server):
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_"))}
     environ.update(PYTHONPATH=ROOT, OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=server.url)
     proc = subprocess.Popen([sys.executable, "-m", "openai_lite", "files", "upload", "-", "--purpose", "batch"],
-                            env=environ, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            env=environ, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_interruptible)
     # More than a pipe holds: once written, the command is reading its input (the upload spools a
     # pipe before sending) and waits for the rest, which never comes.
     proc.stdin.write(b"x" * 200000)

@@ -32,7 +32,7 @@ FUNCTION_CALL = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "na
 FUNCTION_OUTPUT = {"type": "function_call_output", "id": "fco_1", "call_id": "call_1", "output": "sunny",
                    "status": "completed"}
 
-# (name, data, the class openai-python 3.63.0 reads it into as a page item of responses.input_items.list);
+# (name, data, the class the pinned openai-python reads it into as a page item of responses.input_items.list);
 # checked against the installed release below where it is installed
 CASES: List[Tuple[str, Dict[str, Any], str]] = [
     ("user", message("user"), "ResponseInputMessageItem"),
