@@ -27,6 +27,26 @@ FILE_FORMS = ("bytes", "tuple", "tuple_with_type", "file_object", "path")
 
 
 @functools.lru_cache(maxsize=None)
+def reference(*names: str, module_level: bool = True) -> Tuple[Any, ...]:
+    """The official package's modules (``reference("openai", "httpx2")``), a test-only reference.
+
+    Without them the test skips (the whole module when ``module_level``), except where the suite sets
+    OPENAI_LITE_REQUIRE_OPENAI (tools/test.sh's newest and olddiff): there a missing one fails.
+    """
+    import importlib
+
+    import pytest
+
+    try:
+        return tuple(importlib.import_module(name) for name in names)
+    except ImportError:  # pragma: no cover - depends on the suite
+        if os.environ.get("OPENAI_LITE_REQUIRE_OPENAI"):
+            raise
+        pytest.skip("the official openai package (test-only reference) is not installed",
+                    allow_module_level=module_level)
+        raise  # not reached: skip raises
+
+
 def extractor() -> Any:
     """tools/extract_openai.py as a module (its not_ported() rule is the one the report uses)."""
     import importlib.util

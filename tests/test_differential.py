@@ -29,13 +29,7 @@ import pytest
 
 import _differential as D
 
-try:
-    import httpx2
-    import openai
-except ImportError:  # pragma: no cover - depends on the suite
-    if os.environ.get("OPENAI_LITE_REQUIRE_OPENAI"):
-        raise
-    pytest.skip("the official openai package (test-only reference) is not installed", allow_module_level=True)
+httpx2, openai = D.reference("httpx2", "openai")
 
 from conftest import ADMIN_KEY, API_KEY  # noqa: E402
 from openai_lite.testing import OfflineServer, Scripted  # noqa: E402

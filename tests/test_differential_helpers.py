@@ -11,7 +11,6 @@ as "which requests carry one, and which share one".
 """
 from __future__ import annotations
 
-import os
 import pathlib
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -19,14 +18,7 @@ import pytest
 
 import _differential as D
 
-try:
-    import httpx2
-    import openai
-    import pydantic
-except ImportError:  # pragma: no cover - depends on the suite
-    if os.environ.get("OPENAI_LITE_REQUIRE_OPENAI"):
-        raise
-    pytest.skip("the official openai package (test-only reference) is not installed", allow_module_level=True)
+httpx2, openai, pydantic = D.reference("httpx2", "openai", "pydantic")
 
 import openai_lite  # noqa: E402
 from conftest import API_KEY  # noqa: E402

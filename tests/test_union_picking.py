@@ -12,11 +12,11 @@ official package (a test-only reference) and skip without it unless OPENAI_LITE_
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Any, Dict, List, Tuple
 
 import pytest
 
+import _differential as D
 from openai_lite._models import construct
 from openai_lite._type_loader import _defining_module, _load_member, _members, load
 
@@ -96,12 +96,7 @@ def test_items_nested_in_a_list_pick_the_same_way() -> None:
 # --------------------------------------------------------------------------- against openai-python itself
 
 def _openai_union(union: str) -> Any:
-    try:
-        import openai  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the suite
-        if os.environ.get("OPENAI_LITE_REQUIRE_OPENAI"):
-            raise
-        pytest.skip("the official openai package (test-only reference) is not installed")
+    D.reference("openai", module_level=False)
     module, name = RELEASE.get(union, ("openai.types.responses", union))
     return getattr(importlib.import_module(module), name)
 
@@ -149,7 +144,6 @@ SAME_CLASSES = [
 @pytest.mark.parametrize("union,module,name", SAME_CLASSES, ids=[u[0] for u in SAME_CLASSES])
 def test_every_member_of_openais_union_reads_into_the_same_class(union: str, module: str, name: str) -> None:
     _openai_union("ItemResource")  # (skips without the package)
-    import _differential as D
     from openai._models import construct_type
 
     union_type = getattr(importlib.import_module(module), name)
