@@ -69,9 +69,9 @@ fi
 # must not have, hence a set of its own; it runs only the tests that read openai. requests is 2.26.0 here,
 # not 2.25.1: 2.25 pins idna<3 and openai's httpx2 needs idna>=3.18, so no environment holds both.
 if wants olddiff; then
-  PYTEST_ARGS=(tests/test_differential.py tests/test_differential_helpers.py tests/test_client_keywords.py
-               tests/test_openai_snippets.py
-               tests/test_type_paths.py tests/test_helper_params.py "$@")
+  PYTEST_ARGS=(tests/test_differential.py tests/test_differential_helpers.py tests/test_union_picking.py
+               tests/test_client_keywords.py tests/test_openai_snippets.py tests/test_type_paths.py
+               tests/test_helper_params.py "$@")
   OPENAI_LITE_REQUIRE_OPENAI=1 EXTRAS=test OPENAI_LITE_SKIP_TYPECHECK=1 suite olddiff "requests==2.26.0" \
     "urllib3>=1.26,<1.27" "openai==$OPENAI_RELEASE"
 fi
