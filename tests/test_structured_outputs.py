@@ -422,13 +422,17 @@ def test_pydantic_is_never_imported_for_dataclass_typeddict_and_dict_formats() -
 
 
 def test_chat_resource_loads_without_the_schema_module() -> None:
-    """The mixins load with client.chat.completions; schema code only when a helper needs it."""
+    """client.chat.completions loads no helper module (openai_lite.lib._mixins defers them); the first
+    read of a helper loads its module, and schema code loads only when a helper needs it."""
     code = textwrap.dedent(
         """
         import sys
         from openai_lite import OpenAI
-        OpenAI(api_key="sk").chat.completions
-        assert "openai_lite.lib.tools" in sys.modules and "openai_lite.lib.structured" in sys.modules
+        completions = OpenAI(api_key="sk").chat.completions
+        helpers = ("openai_lite.lib.tools", "openai_lite.lib.structured", "openai_lite.lib.streaming.chat")
+        assert not [name for name in helpers if name in sys.modules]
+        completions.parse, completions.run_tools, completions.stream
+        assert all(name in sys.modules for name in helpers)
         assert "openai_lite.lib._schema" not in sys.modules
         print("ok")
         """

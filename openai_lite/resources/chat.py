@@ -3,9 +3,9 @@
 from .._call import call as _call
 from .._resource import SyncAPIResource
 from .._types import NOT_GIVEN
-from ..lib.streaming.chat import ChatCompletionsStreamMixin
-from ..lib.structured import ChatCompletionsParseMixin
-from ..lib.tools import ChatCompletionsToolsMixin
+from ..lib._mixins import ChatCompletionsParseMixin
+from ..lib._mixins import ChatCompletionsStreamMixin
+from ..lib._mixins import ChatCompletionsToolsMixin
 
 __all__ = ["Chat", "Completions", "Messages"]
 

@@ -3,8 +3,8 @@
 from .._call import call as _call
 from .._resource import SyncAPIResource
 from .._types import NOT_GIVEN
-from ..lib.streaming.responses import ResponsesStreamMixin
-from ..lib.structured import ResponsesParseMixin
+from ..lib._mixins import ResponsesParseMixin
+from ..lib._mixins import ResponsesStreamMixin
 
 __all__ = ["Responses", "InputItems", "InputTokens"]
 

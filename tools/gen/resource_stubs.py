@@ -193,7 +193,25 @@ def _mixin_methods(repo: str, mixins: List[Tuple[str, str]]) -> List[Tuple[str, 
                 for item in node.body:
                     if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
                         found.append((item.name, item))
+                    deferred = _deferred_target(item)
+                    if deferred is not None and not deferred[0].startswith("_"):
+                        # openai_lite.lib._mixins: `stream = _Deferred("streaming.chat", "Cls")` is the
+                        # `def stream` of that class, which the stub is typed from
+                        name, where, owner = deferred
+                        found += [m for m in _mixin_methods(repo, [("openai_lite.lib." + where, owner)])
+                                  if m[0] == name]
     return found
+
+
+def _deferred_target(item: Any) -> Optional[Tuple[str, str, str]]:
+    """(attribute, module below openai_lite.lib, class) for ``name = _Deferred("module", "Class")``."""
+    import ast
+
+    if not (isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name)
+            and isinstance(item.value, ast.Call) and getattr(item.value.func, "id", "") == "_Deferred"):
+        return None
+    where, owner = (arg.value for arg in item.value.args)
+    return item.targets[0].id, where, owner
 
 
 def render_helper_stub(res: "Resource", name: str, fn: Any) -> List[str]:

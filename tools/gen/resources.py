@@ -16,10 +16,12 @@ from .spec import Operation
 # A mixin is used only once its module exists (and defines the class), so re-running the
 # generator after a mixin lands picks it up.
 MIXINS: Dict[str, List[str]] = {
+    # chat.completions and responses take their helpers through openai_lite.lib._mixins, whose methods
+    # load the helpers' modules on first use: the first touch of the resource stays light.
     "chat.completions": [
-        "openai_lite.lib.streaming.chat:ChatCompletionsStreamMixin",
-        "openai_lite.lib.structured:ChatCompletionsParseMixin",
-        "openai_lite.lib.tools:ChatCompletionsToolsMixin",
+        "openai_lite.lib._mixins:ChatCompletionsStreamMixin",
+        "openai_lite.lib._mixins:ChatCompletionsParseMixin",
+        "openai_lite.lib._mixins:ChatCompletionsToolsMixin",
     ],
     "beta.threads.runs": [
         "openai_lite.lib.streaming.assistants:RunsStreamMixin",
@@ -30,8 +32,8 @@ MIXINS: Dict[str, List[str]] = {
         "openai_lite.lib.polling:ThreadsPollingMixin",
     ],
     "responses": [
-        "openai_lite.lib.streaming.responses:ResponsesStreamMixin",
-        "openai_lite.lib.structured:ResponsesParseMixin",
+        "openai_lite.lib._mixins:ResponsesStreamMixin",
+        "openai_lite.lib._mixins:ResponsesParseMixin",
     ],
     "vector_stores.files": ["openai_lite.lib.polling:VectorStoreFilesMixin"],
     "vector_stores.file_batches": ["openai_lite.lib.polling:FileBatchesMixin"],
